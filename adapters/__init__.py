@@ -1,0 +1,1 @@
+"""Channel adapters: each translates one platform's payloads to the core's types and back."""

@@ -1,0 +1,144 @@
+"""The console channel: try every feature in a terminal, or script a scenario through a pipe.
+
+Type ``as <person-id>`` to speak as anyone in the directory, then commands as they would.
+Every message the bot sends to anyone through this channel prints as
+``[to <person> via console] …``. ``time +30m`` moves the bot's clock forward (to see
+escalations) and ``wait`` lets queued work finish. At end of input the console finishes
+what it started and ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TextIO
+
+from bot.config import parse_duration
+from bot.events import ChatRef, Outbound, Sender, TextMessage
+from bot.ports import Adapter, EventSink
+
+CONSOLE_HELP = """Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands
+such as /help. `people` lists who you can be; `time +30m` moves the clock forward; `wait` lets
+queued work finish; `quit` (or end of input) ends."""
+
+Advance = Callable[[timedelta], Awaitable[int]]
+Idle = Callable[[], Awaitable[None]]
+
+
+class ConsoleAdapter(Adapter):
+    """Reads lines from ``stdin``, prints outbound messages on ``stdout``."""
+
+    channel = "console"
+
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        people: Callable[[], list[tuple[str, str]]] | None = None,
+        advance: Advance | None = None,
+        idle: Idle | None = None,
+        speaker: str = "",
+    ) -> None:
+        self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
+        self._people, self._advance, self._idle = people, advance, idle
+        self.speaker = speaker
+        self.finished = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+        self._ids = itertools.count(1)
+        self._interactive = self.stdin.isatty()
+
+    async def start(self, sink: EventSink) -> None:
+        self._print(CONSOLE_HELP if self._interactive else "")
+        self._reader = asyncio.create_task(self._read(sink), name="console-reader")
+
+    async def stop(self) -> None:
+        if self._reader and not self._reader.done():
+            self._reader.cancel()
+        self.finished.set()
+
+    async def send(self, message: Outbound) -> str:
+        text = message.text.replace("\n", "\n    ")
+        self._print(f"[to {message.address} via {self.channel}] {text}")
+        for button in message.buttons:
+            self._print(f"    ↳ {button.label}: {button.command}")
+        return f"console-{message.id}"
+
+    def _print(self, text: str) -> None:
+        if text:
+            print(text, file=self.stdout, flush=True)
+
+    async def _read(self, sink: EventSink) -> None:
+        try:
+            while True:
+                if self._interactive:
+                    self._print_prompt()
+                line = await asyncio.to_thread(self.stdin.readline)
+                if not line or line.strip() in ("quit", "exit"):
+                    break
+                await self._handle(line.strip(), sink)
+            await self._settle()
+        finally:
+            self.finished.set()
+
+    def _print_prompt(self) -> None:
+        print(f"{self.speaker or '(nobody)'}> ", end="", file=self.stdout, flush=True)
+
+    async def _handle(self, line: str, sink: EventSink) -> None:
+        if not line or line.startswith("#"):
+            return
+        if not self._interactive:
+            self._print(f"{self.speaker or '(nobody)'}> {line}")
+        word, _, rest = line.partition(" ")
+        local = {"as": self._become, "time": self._move_time, "people": self._list_people,
+                 "wait": self._wait, "help": self._help}.get(word.lower())
+        if local is not None and not line.startswith("/"):
+            await local(rest.strip())
+            return
+        if not self.speaker:
+            self._print("Say who you are first: `as <person-id>` (try `people`).")
+            return
+        event = TextMessage(f"c{next(self._ids)}", Sender(self.channel, self.speaker),
+                            ChatRef(self.channel, self.speaker, True), line)
+        await sink(event)
+        await self._settle()
+
+    async def _settle(self) -> None:
+        if self._idle is not None:
+            try:
+                await asyncio.wait_for(self._idle(), timeout=5)
+            except TimeoutError:
+                self._print("(still delivering on other channels; carrying on)")
+
+    async def _become(self, person_id: str) -> None:
+        known = dict(self._people()) if self._people else {}
+        if person_id.lower() not in known:
+            self._print(f"No one called {person_id!r} in the directory. `people` lists them.")
+            return
+        self.speaker = person_id.lower()
+        self._print(f"(you are now {known[self.speaker]})")
+
+    async def _move_time(self, amount: str) -> None:
+        if self._advance is None:
+            self._print("The clock cannot be moved in this setup.")
+            return
+        try:
+            delta = parse_duration(amount.lstrip("+"))
+        except ValueError as exc:
+            self._print(f"{exc}. Try `time +31m`.")
+            return
+        fired = await self._advance(delta)
+        self._print(f"(clock moved forward {amount.lstrip('+')}; {fired} timer(s) fired)")
+        await self._settle()
+
+    async def _list_people(self, _rest: str) -> None:
+        for person_id, label in self._people() if self._people else []:
+            self._print(f"  {person_id:<14} {label}")
+
+    async def _wait(self, _rest: str) -> None:
+        await self._settle()
+
+    async def _help(self, _rest: str) -> None:
+        self._print(CONSOLE_HELP)

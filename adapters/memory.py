@@ -1,0 +1,67 @@
+"""An in-memory channel for tests and benchmarks: no platform, same core path."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from dataclasses import dataclass
+
+from bot.events import ButtonPress, ChatRef, Outbound, Sender, TextMessage
+from bot.ports import Adapter, EventSink, Pacing
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A message as it reached this channel's ``send``."""
+
+    message: Outbound
+    at: float  # time.perf_counter() when send was called
+
+
+class MemoryAdapter(Adapter):
+    """Records what it is asked to send; lets a test or benchmark speak as anyone."""
+
+    def __init__(self, channel: str = "memory", pacing: Pacing | None = None) -> None:
+        self.channel = channel
+        self.pacing = pacing or Pacing()
+        self.sent: list[Delivered] = []
+        self._sink: EventSink | None = None
+        self._ids = itertools.count(1)
+
+    async def start(self, sink: EventSink) -> None:
+        self._sink = sink
+
+    async def stop(self) -> None:
+        self._sink = None
+
+    async def send(self, message: Outbound) -> str:
+        self.sent.append(Delivered(message, time.perf_counter()))
+        return f"m{len(self.sent)}"
+
+    def event(self, user_id: str, text: str, chat_id: str | None = None, private: bool = True,
+              addressed: bool = True, event_id: str | None = None) -> TextMessage:
+        """Build a text event from ``user_id``."""
+        return TextMessage(
+            event_id or f"e{next(self._ids)}", Sender(self.channel, user_id),
+            ChatRef(self.channel, chat_id or user_id, private), text, addressed,
+        )
+
+    def press(self, user_id: str, command: str, event_id: str | None = None) -> ButtonPress:
+        """Build a button press from ``user_id``."""
+        return ButtonPress(event_id or f"e{next(self._ids)}", Sender(self.channel, user_id),
+                           ChatRef(self.channel, user_id, True), command)
+
+    async def say(self, user_id: str, text: str, **kwargs: object) -> None:
+        """Send ``text`` as ``user_id`` and wait until it is handled."""
+        if self._sink is None:
+            raise RuntimeError("adapter not started")
+        await self._sink(self.event(user_id, text, **kwargs))  # type: ignore[arg-type]
+
+    def to(self, address: str) -> list[str]:
+        """Texts sent to one address, in order."""
+        return [d.message.text for d in self.sent if d.message.address == address]
+
+    def clear(self) -> None:
+        """Forget what was sent so far."""
+        self.sent.clear()

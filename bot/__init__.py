@@ -1,0 +1,1 @@
+"""FocalPoint core: the single async core that knows no chat platform."""

@@ -1,0 +1,203 @@
+"""The application: coordinates store, outbox, scheduler and adapters around one pipeline.
+
+Adapters hand events to :meth:`App.submit`, which waits for room in a bounded queue (so a burst
+slows the adapters down instead of growing memory) and, by default, until the event's unit of
+work has committed, so an adapter acknowledges its platform only once nothing can be lost.
+A fixed set of worker tasks drains the queue through the middleware into the store thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+
+from bot.clock import Clock
+from bot.commands import Registry
+from bot.config import Settings
+from bot.directory import Directory, directory_version, load_directory, save_directory
+from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
+from bot.events import Inbound, Outbound
+from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
+from bot.outbox import Outbox
+from bot.ports import Adapter, TimerScheduler
+from bot.routing import Router
+from bot.store import Store
+from bot.work import Context, Work
+
+log = logging.getLogger(__name__)
+SORRY = "Sorry, something went wrong on my side and nothing was changed. It has been logged; please try again."
+_Item = tuple[Inbound, asyncio.Future[None] | None]
+
+
+class App:
+    """One running FocalPoint: the single async core."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        adapters: Iterable[Adapter],
+        scheduler: TimerScheduler,
+        registry: Registry,
+        hooks: Hooks,
+        clock: Clock | None = None,
+        middleware: list[Middleware] | None = None,
+    ) -> None:
+        self.settings, self.store, self.scheduler = settings, store, scheduler
+        self.registry, self.hooks = registry, hooks
+        self.clock = clock or Clock()
+        self.adapters = {adapter.channel: adapter for adapter in adapters}
+        self.outbox = Outbox(store, self.clock, self._delivery_failed)
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue(settings.bot.inbound_queue_size)
+        self._pipeline = chain(
+            middleware if middleware is not None else [ignore_chatter, RecentEvents()],
+            self._execute,
+        )
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._directory_version = 0
+        self.ctx: Context | None = None
+        self.accepting = False
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the store, load the directory, resume owed work, then start the adapters."""
+        await self.store.open()
+        settings = self.settings
+        if settings.countries or settings.people:
+            await self.store.run(
+                lambda db: save_directory(db, list(settings.countries), list(settings.people)))
+        await self.reload_directory()
+        for adapter in self.adapters.values():
+            self.outbox.add(adapter)
+        owed = await self.outbox.resume()
+        if owed:
+            log.info("resuming %d queued outbound messages", owed)
+        for i in range(settings.bot.workers):
+            self.spawn(self._worker(), f"worker-{i}")
+        await self.scheduler.start(self.fire_timer)
+        for timer_id, due in await self.store.run(pending_timers):
+            self.scheduler.schedule(timer_id, due)
+        self.accepting = True
+        for adapter in self.adapters.values():
+            await adapter.start(self.submit)
+
+    async def stop(self) -> None:
+        """Stop taking input, finish what was accepted, deliver what is owed, close."""
+        self.accepting = False
+        for adapter in self.adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        await self._queue.join()
+        await self.scheduler.stop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.outbox.drained(), timeout=5)
+        await self.outbox.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.store.close()
+
+    async def idle(self) -> None:
+        """Return once every accepted event is handled and every owed message delivered."""
+        await self._queue.join()
+        await self.outbox.drained()
+
+    def spawn(self, coro: object, name: str) -> asyncio.Task[None]:
+        """Start background work the app keeps a reference to and reports failures of."""
+        task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception():
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    # --- inbound ------------------------------------------------------------------------
+    async def submit(self, event: Inbound, wait: bool = True) -> None:
+        """Accept one event; with ``wait`` return only once its effects are committed."""
+        if not self.accepting:
+            raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
+        done = asyncio.get_running_loop().create_future() if wait else None
+        await self._queue.put((event, done))
+        if done is not None:
+            await done
+
+    async def _worker(self) -> None:
+        while True:
+            event, done = await self._queue.get()
+            try:
+                await self._pipeline(event)
+            except Exception as exc:
+                await self._report(event, exc)
+            finally:
+                self._queue.task_done()
+                if done is not None and not done.done():
+                    done.set_result(None)
+
+    async def _execute(self, event: Inbound) -> None:
+        ctx, hooks, now = self._context(), self.hooks, self.clock.now()
+        work = await self.store.run(lambda db: process_event(db, ctx, hooks, event, now))
+        if work is not None:
+            self._after_commit(work)
+
+    async def _report(self, event: Inbound, exc: Exception) -> None:
+        """The one error sink: log with the traceback, answer honestly, change nothing else."""
+        log.error("handling %s from %s failed", type(event).__name__, event.sender.channel,
+                  exc_info=exc)
+        with contextlib.suppress(Exception):
+            ctx, now = self._context(), self.clock.now()
+            work = await self.store.run(lambda db: _apologise(db, ctx, event, now))
+            self._after_commit(work)
+
+    # --- timers -------------------------------------------------------------------------
+    async def fire_timer(self, timer_id: str) -> None:
+        """Run one due timer (exactly once, even if asked twice)."""
+        ctx, hooks, now = self._context(), self.hooks, self.clock.now()
+        try:
+            work = await self.store.run(lambda db: fire_timer(db, ctx, hooks, timer_id, now))
+        except Exception:
+            log.exception("timer %s failed", timer_id)
+            return
+        if work is not None:
+            self._after_commit(work)
+
+    async def fire_due_timers(self) -> int:
+        """Fire every timer due by the app's clock (for controllable clocks); return how many."""
+        due = await self.store.run(lambda db: due_timers(db, self.clock.now()))
+        for timer_id in due:
+            await self.fire_timer(timer_id)
+        return len(due)
+
+    # --- shared -------------------------------------------------------------------------
+    async def reload_directory(self) -> Directory:
+        """Re-read the directory (after an import or a revocation)."""
+        directory = await self.store.run(load_directory)
+        self._directory_version = await self.store.run(directory_version)
+        router = Router({ch: adapter.address_for for ch, adapter in self.adapters.items()})
+        self.ctx = Context(self.settings, directory, router, self.registry)
+        return directory
+
+    def _context(self) -> Context:
+        if self.ctx is None:
+            raise RuntimeError("FocalPoint has not started")
+        return self.ctx
+
+    def _after_commit(self, work: Work) -> None:
+        self.outbox.put(work.outbound)
+        for timer in work.timers:
+            self.scheduler.schedule(timer.id, timer.due_at)
+
+    async def _delivery_failed(self, message: Outbound, reason: str) -> None:
+        log.warning("message %s to %s on %s failed for good: %s", message.id,
+                    message.person_id or message.address, message.channel, reason)
+
+
+def _apologise(db, ctx: Context, event: Inbound, now) -> Work:  # type: ignore[no-untyped-def]
+    work = Work(db, ctx, now, ctx.directory.person_for(event.sender), event.chat)
+    if work.actor is not None:
+        work.reply(SORRY)
+    return work

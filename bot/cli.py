@@ -1,0 +1,150 @@
+"""The ``focalbot`` command line (click). Only this module exits the process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import click
+
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError
+
+DEFAULT_CONFIG = os.environ.get("FOCALBOT_CONFIG", "bot.toml")
+
+
+def _settings(config: str) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error:\n{exc}") from exc
+
+
+def _database(settings: Settings, database: str | None) -> str:
+    return database or os.environ.get("FOCALBOT_DATABASE") or settings.bot.database
+
+
+config_option = click.option(
+    "--config", "-c", default=DEFAULT_CONFIG, show_default=True, type=click.Path(dir_okay=False),
+    help="The bot.toml to use (or set FOCALBOT_CONFIG).",
+)
+database_option = click.option(
+    "--database", "-d", default=None,
+    help="SQLite file (default: [bot] database in the config, or FOCALBOT_DATABASE).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """FocalPoint: assistance requests, reminders and returns between member countries."""
+
+
+@main.command()
+@config_option
+@database_option
+@click.option("--no-console", is_flag=True, help="Do not read commands from the terminal.")
+@click.option("--verbose", "-v", is_flag=True, help="Log at INFO level on stderr.")
+def run(config: str, database: str | None, no_console: bool, verbose: bool) -> None:
+    """Run the bot: the console plus every channel whose token is set.
+
+    Type `as <person-id>` then commands; or pipe a scenario: focalbot run < scenario.txt
+    """
+    from bot.logs import configure
+    from bot.runner import run_bot
+
+    settings = _settings(config)
+    configure(verbose, _secret_values(settings))
+    try:
+        asyncio.run(run_bot(settings, _database(settings, database), console=not no_console))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _secret_values(settings: Settings) -> list[str]:
+    names = [value for section in settings.channels.values()
+             for key, value in section.model_dump().items()
+             if key.endswith("_env") and isinstance(value, str)]
+    return [os.environ[n] for n in names if os.environ.get(n)]
+
+
+@main.command()
+@config_option
+def check(config: str) -> None:
+    """Validate the configuration without starting anything."""
+    settings = _settings(config)
+    from adapters.channels import platform_adapters
+
+    try:
+        running = ["console"] + [a.channel for a in platform_adapters(settings)]
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error:\n{exc}") from exc
+    click.echo(f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
+               f"people; channels that would run now: {', '.join(running)}")
+
+
+@main.group()
+def directory() -> None:
+    """Import or export the directory (countries and people) as CSV."""
+
+
+@directory.command("export")
+@config_option
+@database_option
+@click.option("--countries", is_flag=True, help="Export countries instead of people.")
+@click.argument("output", type=click.File("w"), default="-")
+def directory_export(config: str, database: str | None, countries: bool, output) -> None:  # type: ignore[no-untyped-def]
+    """Write people (or countries) as CSV to OUTPUT (default: standard output)."""
+    from bot.directory_csv import export_countries, export_people
+
+    directory_now = _run(_load_directory(_settings(config), database))
+    output.write(export_countries(directory_now) if countries else export_people(directory_now))
+
+
+@directory.command("import")
+@config_option
+@database_option
+@click.argument("source", type=click.File("r"))
+def directory_import(config: str, database: str | None, source) -> None:  # type: ignore[no-untyped-def]
+    """Add or update people (or countries) from a CSV file; all or nothing."""
+    from bot.directory import save_directory
+    from bot.directory_csv import parse_csv
+
+    settings = _settings(config)
+    known = _run(_load_directory(settings, database))
+    try:
+        countries, people = parse_csv(source.read(), known)
+    except ConfigError as exc:
+        raise click.ClickException(f"{source.name}: {exc}") from exc
+    _run(_with_store(settings, database, lambda db: save_directory(db, countries, people)))
+    click.echo(f"Imported {len(countries)} countries and {len(people)} people.")
+
+
+async def _load_directory(settings: Settings, database: str | None):  # type: ignore[no-untyped-def]
+    from bot.directory import load_directory, save_directory
+
+    def seed_then_load(db):  # type: ignore[no-untyped-def]
+        if not db.execute("SELECT 1 FROM people LIMIT 1").fetchone():
+            save_directory(db, list(settings.countries), list(settings.people))
+        return load_directory(db)
+
+    return await _with_store(settings, database, seed_then_load)
+
+
+async def _with_store(settings: Settings, database: str | None, unit):  # type: ignore[no-untyped-def]
+    from bot.store import Store
+
+    store = Store(_database(settings, database))
+    await store.open()
+    try:
+        return await store.run(unit)
+    finally:
+        await store.close()
+
+
+def _run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

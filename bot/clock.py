@@ -1,0 +1,37 @@
+"""Time as a port: the core asks a clock, so tests and the console can move it forward."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+
+class Clock:
+    """The real clock: aware UTC datetimes only."""
+
+    def now(self) -> datetime:
+        """The current time in UTC."""
+        return datetime.now(UTC)
+
+
+class ShiftedClock(Clock):
+    """The real clock plus an offset that can be advanced (console ``time +30m``, tests)."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Move time forward by ``delta``."""
+        self.offset += delta
+
+
+def iso(moment: datetime) -> str:
+    """Store format: UTC ISO 8601, sortable as text."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    """Read a stored timestamp back as an aware UTC datetime."""
+    return datetime.fromisoformat(text).astimezone(UTC)

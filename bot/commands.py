@@ -1,0 +1,113 @@
+"""Commands are declared once, here: name, roles allowed, argument parser, help and example.
+
+``/help`` is generated from the registry, so it can never advertise a command that does
+nothing; the dispatcher refuses a command to anyone whose roles the spec does not allow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Person
+from bot.errors import UserError
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """A parsed ``/name args`` line."""
+
+    name: str
+    args: str
+
+
+def parse_command_line(text: str) -> CommandLine | None:
+    """Split ``/name@bot args`` into name and args; None when the text is not a command."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    return CommandLine(match[1].lower(), (match[2] or "").strip())
+
+
+def no_args(text: str) -> None:
+    """Parser for commands that take nothing (extra words are ignored, not an error)."""
+    return None
+
+
+def raw_text(text: str) -> str:
+    """Parser that passes the argument text through."""
+    return text
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: who may run it, how its arguments parse, what it does, how to explain it."""
+
+    name: str
+    summary: str
+    usage: str
+    example: str
+    run: Callable[[Any, Any], None]
+    parse: Callable[[str], Any] = raw_text
+    roles: frozenset[str] | None = None  # None: anyone in the directory
+    in_groups: bool = False  # may run in a group chat (nothing sensitive)
+
+    def allows(self, person: Person) -> bool:
+        """Whether ``person`` holds a role this command is open to."""
+        return self.roles is None or person.has(*self.roles)
+
+    def parse_args(self, text: str) -> Any:
+        """Parse arguments; a UserError carries the usage and an example."""
+        try:
+            return self.parse(text)
+        except UserError as exc:
+            raise UserError(f"{exc}\nUsage: {self.usage}\nExample: {self.example}") from None
+
+
+class Registry:
+    """All commands, in the order they were registered (the order /help shows)."""
+
+    def __init__(self, specs: Iterable[CommandSpec] = ()) -> None:
+        self._specs: dict[str, CommandSpec] = {}
+        for spec in specs:
+            self.register(spec)
+
+    def register(self, spec: CommandSpec) -> None:
+        """Add a command; names are unique."""
+        if spec.name in self._specs:
+            raise ValueError(f"command /{spec.name} is registered twice")
+        self._specs[spec.name] = spec
+
+    def get(self, name: str) -> CommandSpec | None:
+        """The command called ``name``, if any."""
+        return self._specs.get(name)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._specs.values())
+
+    def names(self) -> list[str]:
+        """Every command name."""
+        return list(self._specs)
+
+    def available_to(self, person: Person) -> list[CommandSpec]:
+        """The commands ``person`` may run."""
+        return [spec for spec in self if spec.allows(person)]
+
+    def help_text(self, person: Person, bot_name: str = "FocalPoint") -> str:
+        """The generated /help: each command the person may run, with an example."""
+        lines = [f"{bot_name} — commands you can use:"]
+        for spec in self.available_to(person):
+            lines.append(f"\n{spec.usage}\n  {spec.summary}\n  e.g. {spec.example}")
+        lines.append("\n/help <command> explains one command.")
+        return "\n".join(lines)
+
+    def suggest(self, name: str) -> str | None:
+        """The closest command name, for a "did you mean"."""
+        from difflib import get_close_matches
+
+        found = get_close_matches(name, self.names(), n=1, cutoff=0.6)
+        return found[0] if found else None

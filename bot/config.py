@@ -1,0 +1,224 @@
+"""Settings: ``bot.toml`` parsed once into frozen, validated objects.
+
+Validation is pydantic's; this module only turns its errors into one :class:`ConfigError`
+that names the key (``people[3].country``) and, when it can find it, the line in the file.
+Secrets never live in the file: a channel names the environment variable that holds each one.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.errors import ConfigError
+
+Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+Urgency = Literal["urgent", "routine"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Read ``"30m"``, ``"24h"``, ``"2d"``, ``"90s"`` or a number of seconds."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a duration like '30m', '24h' or '2d'")
+    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Country(_Frozen):
+    """A member country: ISO 3166 alpha-2 code, name and IANA time zone."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str = Field(min_length=1, max_length=80)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+
+class Person(_Frozen):
+    """Someone in the directory, with an identity on each channel they use."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$")
+    name: str = Field(min_length=1, max_length=80)
+    country: str
+    roles: tuple[Role, ...] = Field(min_length=1)
+    language: str = "en"
+    preferred_channel: str = "console"
+    identities: dict[str, str] = Field(default_factory=dict)
+    active: bool = True
+
+    def has(self, *roles: str) -> bool:
+        """Whether the person holds any of ``roles``."""
+        return any(role in self.roles for role in roles)
+
+    @property
+    def handles_country_requests(self) -> bool:
+        """Focal points and deputies act on requests addressed to their country."""
+        return self.has("focal_point", "deputy_focal_point")
+
+
+class RequestSettings(_Frozen):
+    """Assistance request rules."""
+
+    ack_limits: dict[Urgency, Duration] = Field(
+        default_factory=lambda: {"urgent": timedelta(minutes=30), "routine": timedelta(hours=24)}
+    )
+    max_text_length: int = Field(default=3000, ge=100, le=20000)
+    id_prefix: str = Field(default="R", pattern=r"^[A-Z]{1,4}$")
+
+    @field_validator("ack_limits")
+    @classmethod
+    def _both_urgencies(cls, value: dict[str, timedelta]) -> dict[str, timedelta]:
+        missing = {"urgent", "routine"} - set(value)
+        if missing:
+            raise ValueError(f"missing a limit for {', '.join(sorted(missing))}")
+        return value
+
+
+class ChannelSettings(BaseModel):
+    """One channel's section. Adapters validate their own extra keys."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    enabled: bool = True
+    token_env: str = ""
+
+
+class BotSettings(_Frozen):
+    """The ``[bot]`` section."""
+
+    name: str = "FocalPoint"
+    database: str = "focalpoint.db"
+    inbound_queue_size: int = Field(default=1000, ge=1)
+    workers: int = Field(default=8, ge=1, le=256)
+    stranger_alert_interval: Duration = timedelta(hours=1)
+
+
+class Settings(_Frozen):
+    """Everything ``bot.toml`` configures."""
+
+    bot: BotSettings = BotSettings()
+    requests: RequestSettings = RequestSettings()
+    channels: dict[str, ChannelSettings] = Field(default_factory=dict)
+    countries: tuple[Country, ...] = ()
+    people: tuple[Person, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _consistent_directory(self) -> Settings:
+        check_directory(self.countries, self.people)
+        return self
+
+
+def check_directory(countries: tuple[Country, ...], people: tuple[Person, ...]) -> None:
+    """Raise ValueError when the directory contradicts itself (unknown country, duplicates)."""
+    codes = [c.code for c in countries]
+    _no_duplicates("country code", codes)
+    _no_duplicates("person id", [p.id for p in people])
+    identities = [f"{ch}:{uid}" for p in people for ch, uid in p.identities.items()]
+    _no_duplicates("identity", identities)
+    for person in people:
+        if person.country not in codes:
+            raise ValueError(f"person {person.id!r} has unknown country {person.country!r}")
+
+
+def _no_duplicates(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a ``bot.toml``; raise :class:`ConfigError` naming what is wrong."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from exc
+    return parse_settings(text, str(path))
+
+
+def parse_settings(text: str, source: str = "bot.toml") -> Settings:
+    """Validate TOML text; errors carry ``source:line`` where the key can be found."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate({**raw, "source": source})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, text, source)) from exc
+
+
+def _describe(exc: ValidationError, text: str, source: str) -> str:
+    lines = []
+    for error in exc.errors():
+        loc = error["loc"]
+        key = _dotted(loc)
+        line = _line_of(text, loc)
+        where = f"{source}:{line}" if line else source
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {key or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of the key at ``loc`` (``[[people]]`` tables and plain keys)."""
+    lines = text.splitlines()
+    start, names = 0, [p for p in loc if isinstance(p, str)]
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(str(loc[0]))}\s*\]\]")
+        hits = [i for i, line in enumerate(lines) if header.match(line)]
+        if loc[1] >= len(hits):
+            return None
+        start, names = hits[loc[1]], names[1:]
+    for name in reversed(names or [str(loc[0])] if loc else []):
+        key = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?{re.escape(str(name))}\s*(=|\]|\.)")
+        for i in range(start, len(lines)):
+            if key.match(lines[i]):
+                return i + 1
+    return start + 1 if start else None

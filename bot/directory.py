@@ -1,0 +1,120 @@
+"""The directory: who is who, loaded from the database into memory for fast lookups.
+
+``bot.toml`` (and CSV imports) write the database tables; the running bot reads them into a
+:class:`Directory`, an immutable snapshot that is safe to share with the store thread.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.config import Country, Person
+from bot.events import Sender
+
+CONSOLE = "console"
+"""Every person has an implicit console identity: their person id."""
+
+
+@dataclass(frozen=True)
+class Directory:
+    """An immutable snapshot of countries, people and channel identities."""
+
+    countries: dict[str, Country]
+    people: dict[str, Person]
+    _by_identity: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, countries: list[Country], people: list[Person]) -> Directory:
+        """Index people by every identity they have."""
+        index = {(ch, uid): p.id for p in people for ch, uid in p.identities.items()}
+        index.update({(CONSOLE, p.id): p.id for p in people})
+        return cls({c.code: c for c in countries}, {p.id: p for p in people}, index)
+
+    def person_for(self, sender: Sender) -> Person | None:
+        """The active person behind a channel identity, or None for a stranger."""
+        person_id = self._by_identity.get((sender.channel, sender.user_id))
+        person = self.people.get(person_id or "")
+        return person if person and person.active else None
+
+    def identity(self, person: Person, channel: str) -> str | None:
+        """The person's user id on ``channel``, if they have one."""
+        return person.id if channel == CONSOLE else person.identities.get(channel)
+
+    def country(self, code: str) -> Country | None:
+        """A country by its alpha-2 code (any case)."""
+        return self.countries.get(code.strip().upper())
+
+    def with_role(self, role: str, country: str | None = None) -> list[Person]:
+        """Active people holding ``role`` (in ``country`` if given), in a stable order."""
+        return [
+            p for p in self.people.values()
+            if p.active and role in p.roles and (country is None or p.country == country)
+        ]
+
+    def focal_points(self, country: str) -> list[Person]:
+        """The focal points of a country."""
+        return self.with_role("focal_point", country)
+
+    def deputies(self, country: str) -> list[Person]:
+        """The deputy focal points of a country."""
+        return self.with_role("deputy_focal_point", country)
+
+
+def save_directory(db: Database, countries: list[Country], people: list[Person]) -> None:
+    """Upsert countries and people (with their identities) into the database."""
+    for country in countries:
+        db.execute(
+            "INSERT INTO countries (code, name, timezone) VALUES (?, ?, ?) ON CONFLICT(code) "
+            "DO UPDATE SET name = excluded.name, timezone = excluded.timezone",
+            [country.code, country.name, country.timezone],
+        )
+    for person in people:
+        db.execute(
+            "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "country = excluded.country, roles = excluded.roles, language = excluded.language, "
+            "preferred_channel = excluded.preferred_channel, active = excluded.active",
+            [person.id, person.name, person.country, json.dumps(list(person.roles)),
+             person.language, person.preferred_channel, int(person.active)],
+        )
+        db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
+        for channel, user_id in person.identities.items():
+            db.execute(
+                "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
+                [channel, user_id, person.id],
+            )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('directory_version', '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def load_directory(db: Database) -> Directory:
+    """Read the whole directory from the database."""
+    countries = [
+        Country(code=r[0], name=r[1], timezone=r[2])
+        for r in db.execute("SELECT code, name, timezone FROM countries ORDER BY code")
+    ]
+    identities: dict[str, dict[str, str]] = {}
+    for channel, user_id, person_id in db.execute(
+        "SELECT channel, user_id, person_id FROM identities"
+    ):
+        identities.setdefault(person_id, {})[channel] = user_id
+    people = [
+        Person(id=r[0], name=r[1], country=r[2], roles=tuple(json.loads(r[3])), language=r[4],
+               preferred_channel=r[5], active=bool(r[6]), identities=identities.get(r[0], {}))
+        for r in db.execute(
+            "SELECT id, name, country, roles, language, preferred_channel, active "
+            "FROM people ORDER BY id"
+        )
+    ]
+    return Directory.build(countries, people)
+
+
+def directory_version(db: Database) -> int:
+    """A counter bumped on every directory change, so a running bot knows to reload."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'directory_version'").fetchone()
+    return int(row[0]) if row else 0

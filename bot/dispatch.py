@@ -1,0 +1,151 @@
+"""Turning one inbound event or one due timer into a committed unit of work.
+
+These functions run on the store thread, inside the unit's transaction: the de-duplication
+record, the handler's effects and the outbox rows commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.clock import iso, parse_iso
+from bot.commands import parse_command_line
+from bot.config import Person
+from bot.errors import UserError
+from bot.events import ButtonPress, Inbound, TextMessage
+from bot.work import Context, Work
+
+TimerHandler = Callable[[Work, str], None]
+TextHandler = Callable[[Work, str], bool]
+"""Gets free text (not a command); returns True if it used it (e.g. a guided form's answer)."""
+
+STRANGER_REPLY = (
+    "Sorry, I can't help you here. If you work with the group, ask your administrator "
+    "to add you to the directory."
+)
+ALERTS_PER_HOUR = 10
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Handlers beyond commands: timers by kind, and free-text consumers in order."""
+
+    timers: dict[str, TimerHandler] = field(default_factory=dict)
+    text: tuple[TextHandler, ...] = ()
+
+
+def event_key(event: Inbound) -> str:
+    """The de-duplication key: channel plus the platform's own event id."""
+    return f"{event.sender.channel}:{event.event_id}"
+
+
+def first_sighting(db: Database, event: Inbound, now: datetime) -> bool:
+    """Record the event; False when it was seen before (a redelivery)."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO inbound (event_key, received_at) VALUES (?, ?)",
+        [event_key(event), iso(now)],
+    )
+    return cursor.rowcount == 1
+
+
+def process_event(db: Database, ctx: Context, hooks: Hooks, event: Inbound,
+                  now: datetime) -> Work | None:
+    """Handle one inbound event as a unit of work; None for a duplicate."""
+    if not first_sighting(db, event, now):
+        return None
+    person = ctx.directory.person_for(event.sender)
+    work = Work(db, ctx, now, person, event.chat)
+    if person is None:
+        refuse_stranger(work, event)
+        return work
+    _guarded(work, lambda: _run(work, hooks, person, event))
+    return work
+
+
+def _guarded(work: Work, action: Callable[[], None]) -> None:
+    """Run ``action`` atomically; on a UserError undo its effects and answer politely."""
+    sent, armed = len(work.outbound), len(work.timers)
+    try:
+        with work.db.atomic():
+            action()
+    except UserError as exc:
+        del work.outbound[sent:], work.timers[armed:]
+        work.reply(str(exc))
+
+
+def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
+    text = event.command if isinstance(event, ButtonPress) else getattr(event, "text", "")
+    line = parse_command_line(text)
+    if line is None:
+        if any(consume(work, text) for consume in hooks.text):
+            return
+        raise UserError("I only understand commands. /help lists them, with examples.")
+    spec = work.ctx.registry.get(line.name)
+    if spec is None:
+        guess = work.ctx.registry.suggest(line.name)
+        hint = f" Did you mean /{guess}?" if guess else ""
+        raise UserError(f"I don't know /{line.name[:30]}.{hint} /help lists the commands.")
+    if not event.chat.private and not spec.in_groups:
+        raise UserError("Please message me privately for that; I don't show casework in groups.")
+    if not spec.allows(person):
+        raise UserError(f"/{spec.name} is not available to you. /help lists yours.")
+    spec.run(work, spec.parse_args(line.args))
+
+
+def refuse_stranger(work: Work, event: Inbound) -> None:
+    """One polite refusal per interval, and a rate-limited alert to the admins."""
+    key, stamp = f"{event.sender.channel}:{event.sender.user_id}", work.stamp
+    row = work.db.execute("SELECT last_alert_at FROM strangers WHERE sender = ?", [key]).fetchone()
+    interval: timedelta = work.ctx.settings.bot.stranger_alert_interval
+    if row and parse_iso(row[0]) > work.now - interval:
+        work.db.execute("UPDATE strangers SET count = count + 1 WHERE sender = ?", [key])
+        return
+    work.db.execute(
+        "INSERT INTO strangers (sender, last_alert_at, count) VALUES (?, ?, 1) "
+        "ON CONFLICT(sender) DO UPDATE SET last_alert_at = excluded.last_alert_at, "
+        "count = count + 1",
+        [key, stamp],
+    )
+    if isinstance(event, TextMessage) and not event.addressed:
+        return
+    work.reply(STRANGER_REPLY)
+    work.audit("stranger.refused", key)
+    hour_ago = iso(work.now - timedelta(hours=1))
+    recent = work.db.execute(
+        "SELECT COUNT(*) FROM audit WHERE action = 'stranger.refused' AND at > ?", [hour_ago]
+    ).fetchone()[0]
+    if recent <= ALERTS_PER_HOUR:
+        for admin in work.directory.with_role("admin"):
+            work.notify(admin, f"Someone not in the directory wrote to me on {event.sender.channel} "
+                        f"(user id {event.sender.user_id[:64]}). I refused politely. If they "
+                        "should have access, add them to the directory.")
+
+
+def pending_timers(db: Database) -> list[tuple[str, datetime]]:
+    """Every armed timer that has not fired, for the scheduler to time after a restart."""
+    return [(timer_id, parse_iso(due)) for timer_id, due in db.execute(
+        "SELECT id, due_at FROM timers WHERE fired_at IS NULL ORDER BY due_at")]
+
+
+def fire_timer(db: Database, ctx: Context, hooks: Hooks, timer_id: str,
+               now: datetime) -> Work | None:
+    """Fire a timer exactly once: claim it, then run its handler in the same transaction."""
+    row = db.execute(
+        "SELECT kind, subject FROM timers WHERE id = ? AND fired_at IS NULL", [timer_id]
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute("UPDATE timers SET fired_at = ? WHERE id = ?", [iso(now), timer_id])
+    work = Work(db, ctx, now)
+    hooks.timers[row[0]](work, row[1])
+    return work
+
+
+def due_timers(db: Database, now: datetime) -> list[str]:
+    """Ids of timers whose time has come."""
+    return [r[0] for r in db.execute(
+        "SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at", [iso(now)])]

@@ -1,0 +1,47 @@
+"""One exception tree for FocalPoint.
+
+    BotError                 anything the bot raises on purpose
+    ├── ConfigError          bot.toml is invalid (names the key and, where known, the line)
+    ├── UserError            the user's input is wrong; the message is the polite answer
+    └── AdapterError         a channel failed to deliver or receive
+        ├── RateLimited      the platform asked us to wait ``retry_after`` seconds
+        ├── TransientError   worth retrying (network, 5xx, timeouts)
+        └── PermanentError   retrying cannot help (blocked, unknown chat, revoked token)
+
+Adapters map their SDK's errors onto the AdapterError branch with ``raise … from exc``, so
+the outbox can decide retries by class alone.
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of every error the bot raises on purpose."""
+
+
+class ConfigError(BotError):
+    """The configuration is invalid; the message names the key (and line when known)."""
+
+
+class UserError(BotError):
+    """Bad input from a user. The message is the clear, polite answer to send back."""
+
+
+class AdapterError(BotError):
+    """A channel could not deliver or receive."""
+
+
+class RateLimited(AdapterError):
+    """The platform throttled us; wait ``retry_after`` seconds before the next attempt."""
+
+    def __init__(self, retry_after: float, message: str = "rate limited") -> None:
+        super().__init__(f"{message} (retry after {retry_after:g}s)")
+        self.retry_after = retry_after
+
+
+class TransientError(AdapterError):
+    """A failure that may pass: network trouble, a 5xx, a timeout."""
+
+
+class PermanentError(AdapterError):
+    """A failure retrying cannot fix: the user blocked the bot, the chat is gone."""

@@ -1,0 +1,36 @@
+"""Builds the app from settings: the one place collaborators are chosen and injected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.app import App
+from bot.clock import Clock
+from bot.commands import Registry
+from bot.config import Settings
+from bot.dispatch import Hooks
+from bot.handlers import basics, requests
+from bot.ports import Adapter, TimerScheduler
+from bot.store import Store
+
+
+def default_registry() -> Registry:
+    """Every command the bot offers, in the order /help lists them."""
+    return Registry([*requests.COMMANDS, *basics.COMMANDS])
+
+
+def default_hooks() -> Hooks:
+    """Timer handlers by kind, and free-text consumers."""
+    return Hooks(timers=dict(requests.TIMERS))
+
+
+def build_app(
+    settings: Settings,
+    adapters: Iterable[Adapter],
+    scheduler: TimerScheduler,
+    database: str | None = None,
+    clock: Clock | None = None,
+) -> App:
+    """An app on ``database`` (default: the configured file) with the given channels."""
+    store = Store(database or settings.bot.database)
+    return App(settings, store, adapters, scheduler, default_registry(), default_hooks(), clock)

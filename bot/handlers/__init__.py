@@ -1,0 +1,1 @@
+"""Command and timer handlers: the core's decisions, run as units of work."""

@@ -1,0 +1,422 @@
+"""Assistance requests between countries: file, acknowledge, reply, refer, close, list, show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot import assistance as store
+from bot import lifecycle
+from bot.assistance import CATEGORY_TAGS, Request
+from bot.clock import iso, parse_iso
+from bot.commands import CommandSpec
+from bot.config import Person
+from bot.errors import UserError
+from bot.events import Button
+from bot.work import Work
+
+ESCALATE = "request.escalate"
+DEFAULT_CATEGORY = "information"
+
+
+# --- argument parsers ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewRequest:
+    country: str
+    urgency: str
+    category: str
+    text: str
+
+
+def parse_new_request(text: str) -> NewRequest:
+    """``<COUNTRY> [urgent|routine] [#category] <text>``."""
+    words = text.split(maxsplit=1)
+    if not words:
+        raise UserError("Which country, and what do you need?")
+    country, rest = words[0], (words[1] if len(words) > 1 else "")
+    urgency, rest = _take_word(rest, {"urgent", "routine"}, "routine")
+    category = DEFAULT_CATEGORY
+    if rest.startswith("#"):
+        tag, _, rest = rest[1:].partition(" ")
+        if tag.lower() not in CATEGORY_TAGS:
+            known = ", ".join("#" + t for t in sorted(CATEGORY_TAGS))
+            raise UserError(f"I don't know the category #{tag[:30]}. Use one of: {known}.")
+        category = CATEGORY_TAGS[tag.lower()]
+    if not rest.strip():
+        raise UserError("Please say what you need from them.")
+    return NewRequest(country, urgency, category, rest.strip())
+
+
+def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
+    first, _, rest = text.strip().partition(" ")
+    return (first.lower(), rest.strip()) if first.lower() in choices else (default, text.strip())
+
+
+@dataclass(frozen=True)
+class IdAndText:
+    request_id: str
+    text: str
+
+
+def parse_id(text: str) -> str:
+    """Just a request id (normalised later, when the prefix is known)."""
+    if not text.strip():
+        raise UserError("Which request? Give its id.")
+    return text.split()[0]
+
+
+def parse_id_and_text(text: str) -> IdAndText:
+    """``<id> <text>`` with text required."""
+    request_id, _, rest = text.strip().partition(" ")
+    if not request_id:
+        raise UserError("Which request, and what do you want to say?")
+    if not rest.strip():
+        raise UserError("Please add the text of your message after the id.")
+    return IdAndText(request_id, rest.strip())
+
+
+def parse_id_and_optional_text(text: str) -> IdAndText:
+    """``<id> [text]``."""
+    request_id, _, rest = text.strip().partition(" ")
+    if not request_id:
+        raise UserError("Which request? Give its id.")
+    return IdAndText(request_id, rest.strip())
+
+
+# --- helpers ------------------------------------------------------------------------------
+def _limit_text(work: Work, text: str) -> str:
+    limit = work.ctx.settings.requests.max_text_length
+    if len(text) > limit:
+        raise UserError(
+            f"Your text is {len(text):,} characters; the limit is {limit:,}. "
+            "Please shorten it, or send the rest as a /reply."
+        )
+    return text
+
+
+def _who(work: Work, person_id: str | None) -> str:
+    person = work.directory.people.get(person_id or "")
+    if person is None:
+        return person_id or "FocalPoint"
+    country = work.directory.country(person.country)
+    return f"{person.name} ({country.name if country else person.country})"
+
+
+def _country_name(work: Work, code: str) -> str:
+    country = work.directory.country(code)
+    return country.name if country else code
+
+
+def _load_own(work: Work, raw_id: str) -> Request:
+    assert work.actor is not None
+    request_id = store.normalise_id(raw_id, work.ctx.settings.requests.id_prefix)
+    return store.visible_or_refuse(work.db, work.actor, request_id)
+
+
+def _handlers_of(work: Work, request: Request) -> list[Person]:
+    """Who must act on the request now: a named person, or the target's focal points."""
+    if request.target_person:
+        person = work.directory.people.get(request.target_person)
+        return [person] if person and person.active else []
+    return work.directory.focal_points(request.target_country) or work.directory.deputies(
+        request.target_country
+    )
+
+
+def _ack_limit(work: Work, urgency: str) -> timedelta:
+    return work.ctx.settings.requests.ack_limits[urgency]  # type: ignore[index]
+
+
+def _arm_escalation(work: Work, request: Request, level: int) -> None:
+    due = work.now + _ack_limit(work, request.urgency)
+    subject = f"{request.id}:{request.round}:{level}"
+    work.schedule(f"{ESCALATE}:{subject}", ESCALATE, subject, due)
+    store.update(work.db, request.id, ack_due_at=iso(due))
+
+
+def _summary(work: Work, request: Request) -> str:
+    urgent = "URGENT " if request.urgency == "urgent" else ""
+    return (
+        f"{urgent}Request {request.id} from {_who(work, request.requester_id)} "
+        f"to {_country_name(work, request.target_country)} · {request.category}"
+    )
+
+
+def _ack_button(request_id: str) -> tuple[Button, ...]:
+    return (Button("Acknowledge", f"/ack {request_id}"),)
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+# --- commands -----------------------------------------------------------------------------
+def file_request(work: Work, args: NewRequest) -> None:
+    """Create a request and route it to the target country's focal points."""
+    actor = work.actor
+    assert actor is not None
+    target = work.directory.country(args.country)
+    if target is None:
+        raise UserError(
+            f"I don't know the country {args.country[:10]!r}. Use its two-letter code, "
+            "e.g. TH for Thailand; /countries lists them."
+        )
+    if target.code == actor.country:
+        raise UserError("That is your own country; requests go to another member country.")
+    text = _limit_text(work, args.text)
+    if not (work.directory.focal_points(target.code) or work.directory.deputies(target.code)):
+        raise UserError(f"{target.name} has no focal point in the directory yet; "
+                        "please tell an administrator.")
+    request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
+    request = Request(
+        request_id, work.now.year, seq, actor.id, actor.country, target.code, None,
+        args.category, args.urgency, lifecycle.OPEN, text, work.stamp, work.stamp,
+        None, 1, 0, None, None, None, None,
+    )
+    store.insert(work.db, request)
+    store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
+    work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
+    _route(work, request, f"{_summary(work, request)}\n\n{text}")
+    limit = _duration(_ack_limit(work, args.urgency))
+    work.reply(
+        f"Request {request_id} sent to {target.name} ({args.urgency}, {args.category}). "
+        f"Their focal point has {limit} to acknowledge; I will tell you here when they do."
+    )
+
+
+def _route(work: Work, request: Request, text: str) -> None:
+    reached = [p for p in _handlers_of(work, request)
+               if work.notify(p, text, _ack_button(request.id), subject=request.id)]
+    if not reached:
+        work.audit("request.unroutable", request.id, "no channel reaches any focal point")
+    _arm_escalation(work, request, level=1)
+
+
+def acknowledge(work: Work, raw_id: str) -> None:
+    """The answering side takes the request on."""
+    actor = work.actor
+    assert actor is not None
+    request = _load_own(work, raw_id)
+    if not (store.handles(actor, request) or actor.has("co_chair")):
+        raise UserError(f"{request.id} is addressed to {_country_name(work, request.target_country)}; "
+                        "only its focal points can acknowledge it.")
+    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
+        by = _who(work, request.acknowledged_by)
+        work.reply(f"{request.id} was already acknowledged by {by}. Nothing changed.")
+        return
+    status = lifecycle.transition(request.id, request.status, "ack")
+    store.update(work.db, request.id, status=status, acknowledged_by=actor.id,
+                 acknowledged_at=work.stamp, updated_at=work.stamp, ack_due_at=None)
+    store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
+    work.audit("request.acknowledged", request.id)
+    requester = work.directory.people.get(request.requester_id)
+    if requester:
+        work.notify(requester, f"{request.id} was acknowledged by {_who(work, actor.id)}.",
+                    subject=request.id)
+    work.reply(f"You acknowledged {request.id}. Answer with /reply {request.id} <text>.")
+
+
+def reply(work: Work, args: IdAndText) -> None:
+    """Relay a message to the other side of the request."""
+    actor = work.actor
+    assert actor is not None
+    request = _load_own(work, args.request_id)
+    text = _limit_text(work, args.text)
+    answering = store.handles(actor, request)
+    if actor.id == request.requester_id and not answering:
+        lifecycle.transition(request.id, request.status, "follow_up")
+        recipients, status = _answering_side(work, request), request.status
+    elif answering or actor.has("co_chair"):
+        status = lifecycle.transition(request.id, request.status, "answer" if answering else "follow_up")
+        others = [] if answering else _answering_side(work, request)
+        recipients = [p for p in [work.directory.people.get(request.requester_id), *others] if p]
+    else:
+        raise UserError(f"You can follow {request.id} but not reply on it; "
+                        "ask your country's focal point.")
+    changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
+    if answering and not request.acknowledged_by:
+        changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
+    store.update(work.db, request.id, **changes)
+    store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
+    work.audit("request.reply", request.id, f"status {status}")
+    relay = f"{request.id} · {_who(work, actor.id)} wrote:\n{text}\n\n(/reply {request.id} <text> to answer)"
+    for person in recipients:
+        if person.id != actor.id:
+            work.notify(person, relay, subject=request.id)
+    work.reply(f"Sent on {request.id}.")
+
+
+def _answering_side(work: Work, request: Request) -> list[Person]:
+    if request.acknowledged_by and request.acknowledged_by in work.directory.people:
+        return [work.directory.people[request.acknowledged_by]]
+    return _handlers_of(work, request)
+
+
+def refer(work: Work, args: IdAndText) -> None:
+    """Hand the request to another country or a named person, with a note."""
+    actor = work.actor
+    assert actor is not None
+    request = _load_own(work, args.request_id)
+    if not (store.handles(actor, request) or actor.has("co_chair")):
+        raise UserError(f"Only the focal points handling {request.id} or a co-chair can refer it.")
+    target, _, note = args.text.partition(" ")
+    note = _limit_text(work, note.strip())
+    country = work.directory.country(target) if len(target) == 2 else None
+    person = None if country else work.directory.people.get(target.lower())
+    if country is None and (person is None or not person.active):
+        raise UserError(f"I don't know {target[:40]!r}: give a two-letter country code or a "
+                        "person id (see /whoami for the form ids take).")
+    status = lifecycle.transition(request.id, request.status, "refer")
+    new_country = country.code if country else person.country  # type: ignore[union-attr]
+    store.update(work.db, request.id, status=status, target_country=new_country,
+                 target_person=None if country else person.id,  # type: ignore[union-attr]
+                 round=request.round + 1, escalation=0, acknowledged_by=None,
+                 acknowledged_at=None, updated_at=work.stamp)
+    store.add_party(work.db, request.id, country=new_country if country else "",
+                    person_id="" if country else person.id)  # type: ignore[union-attr]
+    where = country.name if country else _who(work, person.id)  # type: ignore[union-attr]
+    store.add_message(work.db, request.id, work.stamp, actor.id, "referral",
+                      f"referred to {where}" + (f": {note}" if note else ""))
+    work.audit("request.referred", request.id, f"to {target.upper() if country else target}")
+    referred = store.load(work.db, request.id)
+    assert referred is not None
+    body = f"{_summary(work, referred)}\nReferred to you by {_who(work, actor.id)}"
+    _route(work, referred, body + (f": {note}" if note else ".") + f"\n\n{request.text}")
+    requester = work.directory.people.get(request.requester_id)
+    if requester and requester.id != actor.id:
+        work.notify(requester, f"{request.id} was referred to {where} by {_who(work, actor.id)}.",
+                    subject=request.id)
+    work.reply(f"{request.id} referred to {where}.")
+
+
+def close(work: Work, args: IdAndText) -> None:
+    """End the request, with an optional outcome."""
+    actor = work.actor
+    assert actor is not None
+    request = _load_own(work, args.request_id)
+    if not (actor.id == request.requester_id or store.handles(actor, request)
+            or actor.has("co_chair")):
+        raise UserError(f"Only the requester, the focal points handling {request.id} "
+                        "or a co-chair can close it.")
+    outcome = _limit_text(work, args.text)
+    status = lifecycle.transition(request.id, request.status, "close")
+    store.update(work.db, request.id, status=status, closed_at=work.stamp, outcome=outcome or None,
+                 updated_at=work.stamp, ack_due_at=None)
+    store.add_message(work.db, request.id, work.stamp, actor.id, "close", outcome or "closed")
+    work.audit("request.closed", request.id, outcome)
+    told = f"{request.id} was closed by {_who(work, actor.id)}" + (f": {outcome}" if outcome else ".")
+    for person in [work.directory.people.get(request.requester_id), *_answering_side(work, request)]:
+        if person and person.id != actor.id:
+            work.notify(person, told, subject=request.id)
+    work.reply(f"{request.id} is closed.")
+
+
+def list_requests(work: Work, _args: None) -> None:
+    """The requests the person can see that are still open."""
+    actor = work.actor
+    assert actor is not None
+    found = store.visible_list(work.db, actor)
+    if not found:
+        work.reply("No open requests for you. File one with /request <COUNTRY> <text>.")
+        return
+    lines = [f"Open requests you can see ({len(found)}):"]
+    for r in found:
+        mark = "URGENT " if r.urgency == "urgent" else ""
+        lines.append(f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
+                     f"{_clip(r.text, 60)}")
+    work.reply("\n".join(lines) + "\n\n/show <id> for the whole thread.")
+
+
+def show(work: Work, raw_id: str) -> None:
+    """The request and its whole thread, in the viewer's local time."""
+    actor = work.actor
+    assert actor is not None
+    request = _load_own(work, raw_id)
+    zone = _zone(work, actor)
+    lines = [_summary(work, request), f"Status: {request.status}"]
+    if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
+        lines.append(f"Acknowledge by: {_local(request.ack_due_at, zone)}")
+    if request.outcome:
+        lines.append(f"Outcome: {request.outcome}")
+    lines.append("")
+    for at, author, kind, text in store.thread(work.db, request.id):
+        lines.append(f"{_local(at, zone)}  {_who(work, author)} · {kind}: {text}")
+    work.reply("\n".join(lines))
+
+
+def _zone(work: Work, person: Person):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    country = work.directory.country(person.country)
+    return ZoneInfo(country.timezone if country else "UTC")
+
+
+def _local(stamp: str, zone) -> str:  # type: ignore[no-untyped-def]
+    return parse_iso(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _clip(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# --- escalation timer ---------------------------------------------------------------------
+def escalate(work: Work, subject: str) -> None:
+    """An acknowledgement time limit passed: deputies first, then co-chairs; tell the requester."""
+    request_id, round_text, level_text = subject.rsplit(":", 2)
+    request = store.load(work.db, request_id)
+    level = int(level_text)
+    if (request is None or request.status not in lifecycle.AWAITING_ACK
+            or request.round != int(round_text) or request.escalation != level - 1):
+        return  # acknowledged, closed or re-routed meanwhile: nothing to do
+    deputies = [] if request.target_person else work.directory.deputies(request.target_country)
+    to_cochairs = level >= 2 or not deputies
+    recipients = work.directory.with_role("co_chair") if to_cochairs else deputies
+    who = "the co-chairs" if to_cochairs else "the deputy focal point"
+    late = f"Not acknowledged in time — escalated to {who}.\n{_summary(work, request)}"
+    for person in recipients:
+        work.notify(person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request_id)
+    store.update(work.db, request_id, escalation=level, updated_at=work.stamp)
+    store.add_message(work.db, request_id, work.stamp, None, "escalation", f"escalated to {who}")
+    work.audit("request.escalated", request_id, f"level {level} to {who}")
+    requester = work.directory.people.get(request.requester_id)
+    if requester:
+        work.notify(requester, f"{request_id} was not acknowledged in time; I escalated it to {who}.",
+                    subject=request_id)
+    if not to_cochairs:
+        _arm_escalation(work, request, level=level + 1)
+    else:
+        store.update(work.db, request_id, ack_due_at=None)
+
+
+COMMANDS = [
+    CommandSpec(
+        "request", "Ask another country's focal point for assistance. Add 'urgent' for a short "
+        "time limit and a #tag for the kind: #info #arrest #victim #mla #extradition #financial.",
+        "/request <COUNTRY> [urgent] [#category] <what you need>",
+        "/request TH urgent #victim Two women from the raid in Songkhla need shelter contacts",
+        file_request, parse_new_request,
+        roles=frozenset({"officer", "focal_point", "deputy_focal_point", "co_chair"}),
+    ),
+    CommandSpec("ack", "Acknowledge a request addressed to your country.", "/ack <id>",
+                "/ack R-2026-0042", acknowledge, parse_id),
+    CommandSpec("reply", "Write on a request; it is relayed to the other side.",
+                "/reply <id> <text>", "/reply R-2026-0042 Passport confirmed, suspect left on 3 May",
+                reply, parse_id_and_text),
+    CommandSpec("refer", "Hand a request to another country or person, with a note.",
+                "/refer <id> <COUNTRY|person-id> [note]",
+                "/refer R-2026-0042 MY The vessel is registered in Malaysia", refer,
+                parse_id_and_text),
+    CommandSpec("close", "Close a request, with the outcome.", "/close <id> [outcome]",
+                "/close R-2026-0042 Suspect arrested in Bangkok", close,
+                parse_id_and_optional_text),
+    CommandSpec("requests", "List open requests: yours, and your country's if you are a focal "
+                "point.", "/requests", "/requests", list_requests, lambda _t: None),
+    CommandSpec("show", "Show a request and its whole thread.", "/show <id>",
+                "/show R-2026-0042", show, parse_id),
+]
+TIMERS = {ESCALATE: escalate}

@@ -1,0 +1,57 @@
+"""Cross-cutting work around the handler, each a small async callable.
+
+A middleware takes the event and the next step; it may stop the event (return without
+calling ``call_next``) or pass it on.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from bot.events import Inbound, TextMessage
+
+Step = Callable[[Inbound], Awaitable[None]]
+Middleware = Callable[[Inbound, Step], Awaitable[None]]
+
+
+def chain(middlewares: list[Middleware], final: Step) -> Step:
+    """Compose ``middlewares`` around ``final``; the first listed runs first."""
+    step = final
+    for middleware in reversed(middlewares):
+        step = _bind(middleware, step)
+    return step
+
+
+def _bind(middleware: Middleware, call_next: Step) -> Step:
+    async def step(event: Inbound) -> None:
+        await middleware(event, call_next)
+
+    return step
+
+
+async def ignore_chatter(event: Inbound, call_next: Step) -> None:
+    """Group chatter not addressed to the bot has no effect, so it is not even recorded."""
+    if isinstance(event, TextMessage) and not event.addressed and not event.text.startswith("/"):
+        return
+    await call_next(event)
+
+
+class RecentEvents:
+    """Drops redeliveries seen recently without a database round trip.
+
+    The database's ``inbound`` table stays the authority; this only saves work.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+
+    async def __call__(self, event: Inbound, call_next: Step) -> None:
+        key = f"{event.sender.channel}:{event.event_id}"
+        if key in self._seen:
+            return
+        await call_next(event)  # remembered only once handled, so a failed try can be retried
+        self._seen[key] = None
+        if len(self._seen) > self._size:
+            self._seen.popitem(last=False)

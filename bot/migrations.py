@@ -1,0 +1,100 @@
+"""Schema versions. Each migration runs once, in order, inside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL, timezone TEXT NOT NULL);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL, roles TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en', preferred_channel TEXT NOT NULL DEFAULT 'console',
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE identities (
+    channel TEXT NOT NULL, user_id TEXT NOT NULL, person_id TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+);
+CREATE INDEX identities_person ON identities (person_id);
+CREATE TABLE inbound (event_key TEXT PRIMARY KEY, received_at TEXT NOT NULL);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY, channel TEXT NOT NULL, address TEXT NOT NULL, person_id TEXT,
+    text TEXT NOT NULL, buttons TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0, not_before TEXT, created_at TEXT NOT NULL,
+    sent_at TEXT, platform_id TEXT, error TEXT, subject TEXT
+);
+CREATE INDEX outbox_pending ON outbox (status) WHERE status = 'queued';
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+    requester_id TEXT NOT NULL, requester_country TEXT NOT NULL, target_country TEXT NOT NULL,
+    target_person TEXT, category TEXT NOT NULL, urgency TEXT NOT NULL, status TEXT NOT NULL,
+    text TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    ack_due_at TEXT, round INTEGER NOT NULL DEFAULT 1, escalation INTEGER NOT NULL DEFAULT 0,
+    acknowledged_by TEXT, acknowledged_at TEXT, closed_at TEXT, outcome TEXT,
+    UNIQUE (year, seq)
+);
+CREATE INDEX requests_target ON requests (target_country, status);
+CREATE INDEX requests_requester ON requests (requester_id);
+CREATE TABLE request_parties (
+    request_id TEXT NOT NULL, country TEXT NOT NULL DEFAULT '', person_id TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (request_id, country, person_id)
+);
+CREATE INDEX request_parties_country ON request_parties (country);
+CREATE INDEX request_parties_person ON request_parties (person_id);
+CREATE TABLE request_messages (
+    id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, at TEXT NOT NULL, author_id TEXT,
+    kind TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX request_messages_request ON request_messages (request_id);
+CREATE TABLE timers (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, due_at TEXT NOT NULL,
+    created_at TEXT NOT NULL, fired_at TEXT
+);
+CREATE INDEX timers_pending ON timers (due_at) WHERE fired_at IS NULL;
+CREATE TABLE strangers (
+    sender TEXT PRIMARY KEY, last_alert_at TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+"""
+
+
+def _v1(db: Database) -> None:
+    for statement in SCHEMA_V1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+"""Append new migrations; never edit one that has shipped."""
+
+
+def schema_version(db: Database) -> int:
+    """The version the database is at (0 for an empty file)."""
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Bring the database to the newest schema; return the version reached."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"database schema {current} is newer than this FocalPoint ({len(MIGRATIONS)})"
+        )
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                [str(version)],
+            )
+    return len(MIGRATIONS)

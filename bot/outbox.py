@@ -1,0 +1,205 @@
+"""The durable outbox: every message is a row before any adapter sees it.
+
+Delivery runs per channel. Each chat (address) is a *lane* delivered in order by one worker at
+a time, so chats never overtake themselves while different chats go out in parallel. The
+channel's :class:`~bot.ports.Pacing` spaces messages per chat and overall; a ``RateLimited``
+pauses the whole channel for ``retry_after``; transient errors back off and retry up to a
+bound; permanent errors are final. Every message ends ``sent`` (with the platform's id) or
+``failed`` (with the reason); what was queued at a crash is sent after the restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from aiolimiter import AsyncLimiter
+from sqlite_utils import Database
+
+from bot.clock import Clock, iso
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.events import Outbound
+from bot.ports import Adapter
+from bot.store import Store
+from bot.work import buttons_from_json
+
+log = logging.getLogger(__name__)
+FailureHook = Callable[[Outbound, str], Awaitable[None]]
+
+
+def queued_messages(db: Database) -> list[Outbound]:
+    """Everything still owed, oldest first (for a restart)."""
+    rows = db.execute(
+        "SELECT id, channel, address, text, person_id, buttons, attempts FROM outbox "
+        "WHERE status = 'queued' ORDER BY id"
+    )
+    return [Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6]) for r in rows]
+
+
+class ChannelDispatcher:
+    """Delivers one channel's messages: ordered per chat, paced, retried by error class."""
+
+    def __init__(self, adapter: Adapter, store: Store, clock: Clock, on_failed: FailureHook,
+                 workers: int = 16) -> None:
+        self.adapter, self.store, self.clock = adapter, store, clock
+        self.pacing = adapter.pacing
+        self._on_failed = on_failed
+        self._lanes: dict[str, deque[Outbound]] = {}
+        self._ready: asyncio.Queue[str] = asyncio.Queue()
+        self._last_sent: dict[str, float] = {}
+        self._paused_until = 0.0
+        self._limiter = (AsyncLimiter(self.pacing.overall_rate, 1.0)
+                         if self.pacing.overall_rate else None)
+        self._workers = [asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
+                         for i in range(workers)]
+        self.pending = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def put(self, message: Outbound) -> None:
+        """Queue a committed message for delivery."""
+        lane = self._lanes.get(message.address)
+        self.pending += 1
+        self.idle.clear()
+        if lane is None:
+            self._lanes[message.address] = deque([message])
+            self._ready.put_nowait(message.address)
+        else:
+            lane.append(message)
+
+    async def close(self) -> None:
+        """Stop delivering; what is not sent stays queued in the database."""
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+    async def _work(self) -> None:
+        while True:
+            address = await self._ready.get()
+            await self._deliver_lane(address)
+
+    async def _deliver_lane(self, address: str) -> None:
+        lane = self._lanes[address]
+        await self._wait_turn(address)
+        if not await self._attempt(lane[0]):
+            return  # _retry_later puts the lane back in line when its time comes
+        lane.popleft()
+        self._finished()
+        if not lane:
+            del self._lanes[address]
+        elif self.pacing.per_chat_interval > 0:
+            asyncio.get_running_loop().call_later(
+                self.pacing.per_chat_interval, self._ready.put_nowait, address)
+        else:
+            self._ready.put_nowait(address)
+
+    async def _wait_turn(self, address: str) -> None:
+        """Honour the channel pause, the per-chat interval and the overall rate."""
+        now = time.monotonic()
+        gap = self._last_sent.get(address, 0.0) + self.pacing.per_chat_interval - now
+        delay = max(gap, self._paused_until - now)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if self._limiter:
+            await self._limiter.acquire()
+
+    async def _attempt(self, message: Outbound) -> bool:
+        """Try once; True when the message reached a final state, False to retry later."""
+        try:
+            platform_id = await self.adapter.send(message)
+        except RateLimited as exc:
+            self._paused_until = time.monotonic() + exc.retry_after
+            log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
+            return self._retry_later(message, exc.retry_after, count=False)
+        except TransientError as exc:
+            if message.attempts + 1 >= self.pacing.max_attempts:
+                await self._fail(message, f"gave up after {message.attempts + 1} attempts: {exc}")
+                return True
+            return self._retry_later(message, min(2.0 ** message.attempts, 60.0), count=True,
+                                     reason=str(exc))
+        except PermanentError as exc:
+            await self._fail(message, str(exc))
+            return True
+        finally:
+            self._last_sent[message.address] = time.monotonic()
+        await self.store.run(lambda db: _mark_sent(db, message.id, platform_id, iso(self.clock.now())))
+        return True
+
+    def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
+        lane = self._lanes[message.address]
+        if count:
+            lane[0] = Outbound(message.id, message.channel, message.address, message.text,
+                               message.person_id, message.buttons, message.attempts + 1)
+            log.info("retrying outbox %s in %.1fs: %s", message.id, delay, reason)
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self._ready.put_nowait, message.address)
+        return False
+
+    async def _fail(self, message: Outbound, reason: str) -> None:
+        log.warning("outbox %s to %s failed: %s", message.id, message.channel, reason)
+        await self.store.run(lambda db: _mark_failed(db, message.id, reason, message.attempts + 1))
+        await self._on_failed(message, reason)
+
+    def _finished(self) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.idle.set()
+
+
+def _mark_sent(db: Database, outbox_id: int, platform_id: str, at: str) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
+        "WHERE id = ?",
+        [at, platform_id, outbox_id],
+    )
+
+
+def _mark_failed(db: Database, outbox_id: int, reason: str, attempts: int) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'failed', error = ?, attempts = ? WHERE id = ?",
+        [reason[:500], attempts, outbox_id],
+    )
+
+
+class Outbox:
+    """Routes committed outbound messages to their channel's dispatcher."""
+
+    def __init__(self, store: Store, clock: Clock, on_failed: FailureHook) -> None:
+        self.store, self.clock, self._on_failed = store, clock, on_failed
+        self._channels: dict[str, ChannelDispatcher] = {}
+
+    def add(self, adapter: Adapter) -> None:
+        """Deliver ``adapter.channel`` messages through ``adapter``."""
+        self._channels[adapter.channel] = ChannelDispatcher(
+            adapter, self.store, self.clock, self._on_failed)
+
+    async def resume(self) -> int:
+        """Queue what a previous run left unsent; return how many."""
+        owed = await self.store.run(queued_messages)
+        self.put(owed)
+        return len(owed)
+
+    def put(self, messages: list[Outbound]) -> None:
+        """Hand committed messages to their channels."""
+        for message in messages:
+            dispatcher = self._channels.get(message.channel)
+            if dispatcher is None:
+                log.warning("outbox %s waits: channel %s is not running", message.id,
+                            message.channel)
+                continue
+            dispatcher.put(message)
+
+    async def drained(self) -> None:
+        """Return once nothing is waiting for delivery."""
+        while any(not d.idle.is_set() for d in self._channels.values()):
+            await asyncio.gather(*(d.idle.wait() for d in self._channels.values()))
+
+    async def close(self) -> None:
+        """Stop all delivery."""
+        for dispatcher in self._channels.values():
+            with contextlib.suppress(Exception):
+                await dispatcher.close()

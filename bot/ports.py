@@ -1,0 +1,82 @@
+"""Ports: the small abstract bases that adapters and fakes implement."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+
+from bot.events import Inbound, Outbound
+
+EventSink = Callable[[Inbound], Awaitable[None]]
+"""What an adapter hands each inbound event to; it returns once the event is safely queued."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """A channel's outbound limits, honoured by the outbox dispatcher."""
+
+    per_chat_interval: float = 0.0  # seconds between two messages to one chat
+    overall_rate: float = 0.0  # messages per second across all chats; 0 = unlimited
+    max_attempts: int = 8
+    rich_buttons: bool = True
+
+
+class Adapter(abc.ABC):
+    """One chat channel: receives platform events, sends outbound messages.
+
+    Lifecycle: ``start(sink)`` begins receiving and hands events to ``sink``; ``send`` delivers
+    one message and returns the platform's message id, raising ``RateLimited``,
+    ``TransientError`` or ``PermanentError`` on failure; ``stop`` ends it.
+    """
+
+    channel: str = ""
+    pacing: Pacing = Pacing()
+
+    @abc.abstractmethod
+    async def start(self, sink: EventSink) -> None:
+        """Start receiving; every inbound event goes to ``sink``."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Stop receiving and release resources. Safe to call twice."""
+
+    @abc.abstractmethod
+    async def send(self, message: Outbound) -> str:
+        """Deliver one message; return the platform's id for it."""
+
+    def address_for(self, user_id: str) -> str:
+        """The address to send to for a directory identity on this channel (default: same)."""
+        return user_id
+
+    async def __aenter__(self) -> Adapter:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+TimerCallback = Callable[[str], Awaitable[None]]
+
+
+class TimerScheduler(abc.ABC):
+    """Times the core's timers. The timers table is the record; this only wakes us up."""
+
+    @abc.abstractmethod
+    async def start(self, fire: TimerCallback) -> None:
+        """Start timing; call ``fire(timer_id)`` when a timer is due."""
+
+    @abc.abstractmethod
+    def schedule(self, timer_id: str, due_at: datetime) -> None:
+        """Fire ``timer_id`` at ``due_at`` (at once if that has passed). Idempotent by id."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Stop timing; pending timers stay in the table for the next start."""

@@ -1,0 +1,35 @@
+"""Which channel and address reach a person: preferred first, then their other channels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.config import Person
+from bot.directory import CONSOLE, Directory
+
+
+@dataclass(frozen=True)
+class Router:
+    """Routes over the channels that are running; ``channels`` maps each to its address rule."""
+
+    channels: Mapping[str, Callable[[str], str]]
+
+    def routes(self, directory: Directory, person: Person) -> list[tuple[str, str]]:
+        """Every (channel, address) that reaches ``person``, best first.
+
+        The console, when running, stands in last for channels that are not running, so a
+        newcomer trying the bot in a terminal sees every message.
+        """
+        order = [person.preferred_channel, *person.identities, CONSOLE]
+        found: list[tuple[str, str]] = []
+        for channel in dict.fromkeys(order):
+            user_id = directory.identity(person, channel)
+            if channel in self.channels and user_id:
+                found.append((channel, self.channels[channel](user_id)))
+        return found
+
+    def route(self, directory: Directory, person: Person) -> tuple[str, str] | None:
+        """The best (channel, address) for ``person``, or None when nothing reaches them."""
+        found = self.routes(directory, person)
+        return found[0] if found else None

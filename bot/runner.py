@@ -1,0 +1,81 @@
+"""Running the bot: channels from settings, console wiring, signals, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from datetime import timedelta
+
+from adapters.channels import platform_adapters
+from adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.clock import ShiftedClock
+from bot.config import Settings
+from bot.factory import build_app
+from bot.ports import Adapter
+from reminders.scheduler import APSchedulerTimers
+
+log = logging.getLogger(__name__)
+
+
+async def run_bot(settings: Settings, database: str | None = None, console: bool = True) -> None:
+    """Run until end of console input or a signal; a second signal exits at once."""
+    clock = ShiftedClock()
+    adapters: list[Adapter] = platform_adapters(settings)
+    shell: ConsoleAdapter | None = None
+    app_ref: list[App] = []
+    if console and settings.channels.get("console", None) is not None and (
+        settings.channels["console"].enabled
+    ):
+        shell = ConsoleAdapter(
+            people=lambda: _people(app_ref[0]),
+            advance=lambda delta: _advance(app_ref[0], clock, delta),
+            idle=lambda: app_ref[0].idle(),
+        )
+        adapters.append(shell)
+    if not adapters:
+        raise SystemExit("No channel to run: enable the console or set a platform token.")
+    app = build_app(settings, adapters, APSchedulerTimers(), database, clock)
+    app_ref.append(app)
+    stop = asyncio.Event()
+    _on_signals(stop)
+    await app.start()
+    log.info("FocalPoint ready on %s", ", ".join(app.adapters))
+    waits = [asyncio.create_task(stop.wait())]
+    if shell is not None:
+        waits.append(asyncio.create_task(shell.finished.wait()))
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in waits:
+        task.cancel()
+    await app.stop()
+
+
+def _people(app: App) -> list[tuple[str, str]]:
+    if app.ctx is None:
+        return []
+    directory = app.ctx.directory
+    return [(p.id, f"{p.name} — {', '.join(p.roles)}, "
+             f"{directory.countries[p.country].name}") for p in directory.people.values()]
+
+
+async def _advance(app: App, clock: ShiftedClock, delta: timedelta) -> int:
+    clock.advance(delta)
+    return await app.fire_due_timers()
+
+
+def _on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+
+    def first() -> None:
+        if stop.is_set():
+            os._exit(130)  # second signal: leave now; WAL keeps the database consistent
+        log.warning("stopping: finishing accepted work (signal again to exit at once)")
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, first)
+        except (NotImplementedError, RuntimeError):
+            pass

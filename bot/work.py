@@ -1,0 +1,121 @@
+"""A unit of work: what one handler may do, atomically, on the store thread.
+
+Handlers read and write through ``db`` and express every effect through this object:
+replies and notifications go to the outbox, state changes to the audit log, timers to the
+timers table. All of it commits together with the inbound event's de-duplication record,
+so nothing acknowledged is ever half-done, and a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from bot import audit
+from bot.clock import iso
+from bot.config import Person, Settings
+from bot.directory import Directory
+from bot.events import Button, ChatRef, Outbound
+from bot.routing import Router
+
+if TYPE_CHECKING:
+    from bot.commands import Registry
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit of work shares: settings and snapshots that do not change mid-work."""
+
+    settings: Settings
+    directory: Directory
+    router: Router
+    registry: Registry
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A timer committed in this unit, for the scheduler to time once the commit is done."""
+
+    id: str
+    due_at: datetime
+
+
+@dataclass
+class Work:
+    """One unit of work for one inbound event or one timer."""
+
+    db: Database
+    ctx: Context
+    now: datetime
+    actor: Person | None = None
+    origin: ChatRef | None = None
+    outbound: list[Outbound] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Directory:
+        """The directory snapshot this unit runs against."""
+        return self.ctx.directory
+
+    @property
+    def stamp(self) -> str:
+        """``now`` in store format."""
+        return iso(self.now)
+
+    def reply(self, text: str, buttons: tuple[Button, ...] = ()) -> None:
+        """Answer in the chat the event came from."""
+        if self.origin is None:
+            raise RuntimeError("reply() outside of an inbound event")
+        person_id = self.actor.id if self.actor else None
+        self._queue(self.origin.channel, self.origin.chat_id, person_id, text, buttons, None)
+
+    def notify(
+        self, person: Person, text: str, buttons: tuple[Button, ...] = (), subject: str = ""
+    ) -> bool:
+        """Send to a person on their best channel; False when no channel reaches them."""
+        route = self.ctx.router.route(self.directory, person)
+        if route is None:
+            self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
+            return False
+        self._queue(route[0], route[1], person.id, text, buttons, subject or None)
+        return True
+
+    def audit(self, action: str, subject: str = "", detail: str = "") -> None:
+        """Record a state change in the tamper-evident audit log."""
+        actor = self.actor.id if self.actor else "system"
+        audit.record(self.db, self.stamp, actor, action, subject, detail)
+
+    def schedule(self, timer_id: str, kind: str, subject: str, due_at: datetime) -> None:
+        """Arm a timer; it fires once, even across restarts."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO timers (id, kind, subject, due_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [timer_id, kind, subject, iso(due_at), self.stamp],
+        )
+        self.timers.append(Timer(timer_id, due_at))
+
+    def _queue(
+        self, channel: str, address: str, person_id: str | None, text: str,
+        buttons: tuple[Button, ...], subject: str | None,
+    ) -> None:
+        cursor = self.db.execute(
+            "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [channel, address, person_id, text, _buttons_json(buttons), self.stamp, subject],
+        )
+        self.outbound.append(
+            Outbound(cursor.lastrowid or 0, channel, address, text, person_id, buttons)
+        )
+
+
+def _buttons_json(buttons: tuple[Button, ...]) -> str:
+    return json.dumps([[b.label, b.command] for b in buttons]) if buttons else "[]"
+
+
+def buttons_from_json(text: str) -> tuple[Button, ...]:
+    """Read buttons back from the outbox."""
+    return tuple(Button(label, command) for label, command in json.loads(text or "[]"))

@@ -1,0 +1,1 @@
+"""Scheduling: wakes the core when its timers (escalations, return reminders) are due."""
