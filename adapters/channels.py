@@ -26,8 +26,10 @@ def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) 
         if name == "console" or not section.enabled:
             continue
         if name not in PLATFORMS:
-            raise ConfigError(f"channels.{name}: no adapter for this channel (known: "
-                              f"console, {', '.join(PLATFORMS)})")
+            raise ConfigError(
+                f"channels.{name}: no adapter for this channel (known: "
+                f"console, {', '.join(PLATFORMS)})"
+            )
         if not section.token_env or not env.get(section.token_env):
             log.info("%s not started: %s is not set", name, section.token_env or "its token")
             continue

@@ -92,16 +92,25 @@ class ConsoleAdapter(Adapter):
         if not self._interactive:
             self._print(f"{self.speaker or '(nobody)'}> {line}")
         word, _, rest = line.partition(" ")
-        local = {"as": self._become, "time": self._move_time, "people": self._list_people,
-                 "wait": self._wait, "help": self._help}.get(word.lower())
+        local = {
+            "as": self._become,
+            "time": self._move_time,
+            "people": self._list_people,
+            "wait": self._wait,
+            "help": self._help,
+        }.get(word.lower())
         if local is not None and not line.startswith("/"):
             await local(rest.strip())
             return
         if not self.speaker:
             self._print("Say who you are first: `as <person-id>` (try `people`).")
             return
-        event = TextMessage(f"c{next(self._ids)}", Sender(self.channel, self.speaker),
-                            ChatRef(self.channel, self.speaker, True), line)
+        event = TextMessage(
+            f"c{next(self._ids)}",
+            Sender(self.channel, self.speaker),
+            ChatRef(self.channel, self.speaker, True),
+            line,
+        )
         await sink(event)
         await self._settle()
 

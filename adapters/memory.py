@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import time
 from dataclasses import dataclass
@@ -39,18 +38,32 @@ class MemoryAdapter(Adapter):
         self.sent.append(Delivered(message, time.perf_counter()))
         return f"m{len(self.sent)}"
 
-    def event(self, user_id: str, text: str, chat_id: str | None = None, private: bool = True,
-              addressed: bool = True, event_id: str | None = None) -> TextMessage:
+    def event(
+        self,
+        user_id: str,
+        text: str,
+        chat_id: str | None = None,
+        private: bool = True,
+        addressed: bool = True,
+        event_id: str | None = None,
+    ) -> TextMessage:
         """Build a text event from ``user_id``."""
         return TextMessage(
-            event_id or f"e{next(self._ids)}", Sender(self.channel, user_id),
-            ChatRef(self.channel, chat_id or user_id, private), text, addressed,
+            event_id or f"e{next(self._ids)}",
+            Sender(self.channel, user_id),
+            ChatRef(self.channel, chat_id or user_id, private),
+            text,
+            addressed,
         )
 
     def press(self, user_id: str, command: str, event_id: str | None = None) -> ButtonPress:
         """Build a button press from ``user_id``."""
-        return ButtonPress(event_id or f"e{next(self._ids)}", Sender(self.channel, user_id),
-                           ChatRef(self.channel, user_id, True), command)
+        return ButtonPress(
+            event_id or f"e{next(self._ids)}",
+            Sender(self.channel, user_id),
+            ChatRef(self.channel, user_id, True),
+            command,
+        )
 
     async def say(self, user_id: str, text: str, **kwargs: object) -> None:
         """Send ``text`` as ``user_id`` and wait until it is handled."""

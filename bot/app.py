@@ -27,7 +27,10 @@ from bot.store import Store
 from bot.work import Context, Work
 
 log = logging.getLogger(__name__)
-SORRY = "Sorry, something went wrong on my side and nothing was changed. It has been logged; please try again."
+SORRY = (
+    "Sorry, something went wrong on my side and nothing was changed. "
+    "It has been logged; please try again."
+)
 _Item = tuple[Inbound, asyncio.Future[None] | None]
 
 
@@ -67,7 +70,8 @@ class App:
         settings = self.settings
         if settings.countries or settings.people:
             await self.store.run(
-                lambda db: save_directory(db, list(settings.countries), list(settings.people)))
+                lambda db: save_directory(db, list(settings.countries), list(settings.people))
+            )
         await self.reload_directory()
         for adapter in self.adapters.values():
             self.outbox.add(adapter)
@@ -146,8 +150,9 @@ class App:
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""
-        log.error("handling %s from %s failed", type(event).__name__, event.sender.channel,
-                  exc_info=exc)
+        log.error(
+            "handling %s from %s failed", type(event).__name__, event.sender.channel, exc_info=exc
+        )
         with contextlib.suppress(Exception):
             ctx, now = self._context(), self.clock.now()
             work = await self.store.run(lambda db: _apologise(db, ctx, event, now))
@@ -192,8 +197,13 @@ class App:
             self.scheduler.schedule(timer.id, timer.due_at)
 
     async def _delivery_failed(self, message: Outbound, reason: str) -> None:
-        log.warning("message %s to %s on %s failed for good: %s", message.id,
-                    message.person_id or message.address, message.channel, reason)
+        log.warning(
+            "message %s to %s on %s failed for good: %s",
+            message.id,
+            message.person_id or message.address,
+            message.channel,
+            reason,
+        )
 
 
 def _apologise(db, ctx: Context, event: Inbound, now) -> Work:  # type: ignore[no-untyped-def]

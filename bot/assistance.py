@@ -63,7 +63,9 @@ def normalise_id(text: str, prefix: str) -> str:
     """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
     match = _ID.match(text)
     if not match or match[1].upper() != prefix:
-        raise UserError(f"{text.strip()[:40]!r} is not a request id; ids look like {prefix}-2026-0042.")
+        raise UserError(
+            f"{text.strip()[:40]!r} is not a request id; ids look like {prefix}-2026-0042."
+        )
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
 
 
@@ -84,8 +86,9 @@ def insert(db: Database, request: Request) -> None:
     """Store a new request, with its requester and target country as parties."""
     names = [f.name for f in fields(Request)]
     marks = ", ".join("?" for _ in names)
-    db.execute(f"INSERT INTO requests ({_COLUMNS}) VALUES ({marks})",
-               [getattr(request, n) for n in names])
+    db.execute(
+        f"INSERT INTO requests ({_COLUMNS}) VALUES ({marks})", [getattr(request, n) for n in names]
+    )
     add_party(db, request.id, person_id=request.requester_id)
     add_party(db, request.id, country=request.target_country)
 
@@ -117,10 +120,13 @@ def add_message(
 
 def thread(db: Database, request_id: str) -> list[tuple[str, str | None, str, str]]:
     """The thread: (at, author_id, kind, text), oldest first."""
-    return list(db.execute(
-        "SELECT at, author_id, kind, text FROM request_messages WHERE request_id = ? ORDER BY id",
-        [request_id],
-    ))
+    return list(
+        db.execute(
+            "SELECT at, author_id, kind, text FROM request_messages "
+            "WHERE request_id = ? ORDER BY id",
+            [request_id],
+        )
+    )
 
 
 def parties(db: Database, request_id: str) -> tuple[set[str], set[str]]:

@@ -26,11 +26,17 @@ def _database(settings: Settings, database: str | None) -> str:
 
 
 config_option = click.option(
-    "--config", "-c", default=DEFAULT_CONFIG, show_default=True, type=click.Path(dir_okay=False),
+    "--config",
+    "-c",
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    type=click.Path(dir_okay=False),
     help="The bot.toml to use (or set FOCALBOT_CONFIG).",
 )
 database_option = click.option(
-    "--database", "-d", default=None,
+    "--database",
+    "-d",
+    default=None,
     help="SQLite file (default: [bot] database in the config, or FOCALBOT_DATABASE).",
 )
 
@@ -62,9 +68,12 @@ def run(config: str, database: str | None, no_console: bool, verbose: bool) -> N
 
 
 def _secret_values(settings: Settings) -> list[str]:
-    names = [value for section in settings.channels.values()
-             for key, value in section.model_dump().items()
-             if key.endswith("_env") and isinstance(value, str)]
+    names = [
+        value
+        for section in settings.channels.values()
+        for key, value in section.model_dump().items()
+        if key.endswith("_env") and isinstance(value, str)
+    ]
     return [os.environ[n] for n in names if os.environ.get(n)]
 
 
@@ -79,8 +88,10 @@ def check(config: str) -> None:
         running = ["console"] + [a.channel for a in platform_adapters(settings)]
     except ConfigError as exc:
         raise click.ClickException(f"configuration error:\n{exc}") from exc
-    click.echo(f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
-               f"people; channels that would run now: {', '.join(running)}")
+    click.echo(
+        f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
+        f"people; channels that would run now: {', '.join(running)}"
+    )
 
 
 @main.group()

@@ -50,7 +50,8 @@ class Directory:
     def with_role(self, role: str, country: str | None = None) -> list[Person]:
         """Active people holding ``role`` (in ``country`` if given), in a stable order."""
         return [
-            p for p in self.people.values()
+            p
+            for p in self.people.values()
             if p.active and role in p.roles and (country is None or p.country == country)
         ]
 
@@ -77,8 +78,15 @@ def save_directory(db: Database, countries: list[Country], people: list[Person])
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
             "country = excluded.country, roles = excluded.roles, language = excluded.language, "
             "preferred_channel = excluded.preferred_channel, active = excluded.active",
-            [person.id, person.name, person.country, json.dumps(list(person.roles)),
-             person.language, person.preferred_channel, int(person.active)],
+            [
+                person.id,
+                person.name,
+                person.country,
+                json.dumps(list(person.roles)),
+                person.language,
+                person.preferred_channel,
+                int(person.active),
+            ],
         )
         db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
         for channel, user_id in person.identities.items():
@@ -104,8 +112,16 @@ def load_directory(db: Database) -> Directory:
     ):
         identities.setdefault(person_id, {})[channel] = user_id
     people = [
-        Person(id=r[0], name=r[1], country=r[2], roles=tuple(json.loads(r[3])), language=r[4],
-               preferred_channel=r[5], active=bool(r[6]), identities=identities.get(r[0], {}))
+        Person(
+            id=r[0],
+            name=r[1],
+            country=r[2],
+            roles=tuple(json.loads(r[3])),
+            language=r[4],
+            preferred_channel=r[5],
+            active=bool(r[6]),
+            identities=identities.get(r[0], {}),
+        )
         for r in db.execute(
             "SELECT id, name, country, roles, language, preferred_channel, active "
             "FROM people ORDER BY id"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 
 from pydantic import ValidationError
 
@@ -24,9 +23,18 @@ def export_people(directory: Directory) -> str:
     writer = csv.writer(out)
     writer.writerow(PEOPLE_FIELDS + [IDENTITY_PREFIX + ch for ch in channels])
     for p in directory.people.values():
-        writer.writerow([p.id, p.name, p.country, ";".join(p.roles), p.language,
-                         p.preferred_channel, "yes" if p.active else "no",
-                         *[p.identities.get(ch, "") for ch in channels]])
+        writer.writerow(
+            [
+                p.id,
+                p.name,
+                p.country,
+                ";".join(p.roles),
+                p.language,
+                p.preferred_channel,
+                "yes" if p.active else "no",
+                *[p.identities.get(ch, "") for ch in channels],
+            ]
+        )
     return out.getvalue()
 
 
@@ -51,8 +59,10 @@ def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]
         countries = []
         people = [_row(Person, r, i, _person) for i, r in enumerate(rows, start=2)]
     else:
-        raise ConfigError("the CSV needs a header: id,name,country,roles,… for people or "
-                          "code,name,timezone for countries")
+        raise ConfigError(
+            "the CSV needs a header: id,name,country,roles,… for people or "
+            "code,name,timezone for countries"
+        )
     merged_countries = {**known.countries, **{c.code: c for c in countries}}
     merged_people = {**known.people, **{p.id: p for p in people}}
     try:
@@ -75,8 +85,11 @@ def _country(row: dict[str, str]) -> dict[str, object]:
 
 
 def _person(row: dict[str, str]) -> dict[str, object]:
-    identities = {k[len(IDENTITY_PREFIX):]: v.strip() for k, v in row.items()
-                  if k and k.startswith(IDENTITY_PREFIX) and v and v.strip()}
+    identities = {
+        k[len(IDENTITY_PREFIX) :]: v.strip()
+        for k, v in row.items()
+        if k and k.startswith(IDENTITY_PREFIX) and v and v.strip()
+    }
     return {
         "id": (row.get("id") or "").strip(),
         "name": (row.get("name") or "").strip(),
@@ -91,5 +104,3 @@ def _person(row: dict[str, str]) -> dict[str, object]:
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
-
-

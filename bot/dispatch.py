@@ -52,8 +52,9 @@ def first_sighting(db: Database, event: Inbound, now: datetime) -> bool:
     return cursor.rowcount == 1
 
 
-def process_event(db: Database, ctx: Context, hooks: Hooks, event: Inbound,
-                  now: datetime) -> Work | None:
+def process_event(
+    db: Database, ctx: Context, hooks: Hooks, event: Inbound, now: datetime
+) -> Work | None:
     """Handle one inbound event as a unit of work; None for a duplicate."""
     if not first_sighting(db, event, now):
         return None
@@ -120,19 +121,27 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
     ).fetchone()[0]
     if recent <= ALERTS_PER_HOUR:
         for admin in work.directory.with_role("admin"):
-            work.notify(admin, f"Someone not in the directory wrote to me on {event.sender.channel} "
-                        f"(user id {event.sender.user_id[:64]}). I refused politely. If they "
-                        "should have access, add them to the directory.")
+            work.notify(
+                admin,
+                f"Someone not in the directory wrote to me on {event.sender.channel} "
+                f"(user id {event.sender.user_id[:64]}). I refused politely. If they "
+                "should have access, add them to the directory.",
+            )
 
 
 def pending_timers(db: Database) -> list[tuple[str, datetime]]:
     """Every armed timer that has not fired, for the scheduler to time after a restart."""
-    return [(timer_id, parse_iso(due)) for timer_id, due in db.execute(
-        "SELECT id, due_at FROM timers WHERE fired_at IS NULL ORDER BY due_at")]
+    return [
+        (timer_id, parse_iso(due))
+        for timer_id, due in db.execute(
+            "SELECT id, due_at FROM timers WHERE fired_at IS NULL ORDER BY due_at"
+        )
+    ]
 
 
-def fire_timer(db: Database, ctx: Context, hooks: Hooks, timer_id: str,
-               now: datetime) -> Work | None:
+def fire_timer(
+    db: Database, ctx: Context, hooks: Hooks, timer_id: str, now: datetime
+) -> Work | None:
     """Fire a timer exactly once: claim it, then run its handler in the same transaction."""
     row = db.execute(
         "SELECT kind, subject FROM timers WHERE id = ? AND fired_at IS NULL", [timer_id]
@@ -147,5 +156,10 @@ def fire_timer(db: Database, ctx: Context, hooks: Hooks, timer_id: str,
 
 def due_timers(db: Database, now: datetime) -> list[str]:
     """Ids of timers whose time has come."""
-    return [r[0] for r in db.execute(
-        "SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at", [iso(now)])]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at",
+            [iso(now)],
+        )
+    ]

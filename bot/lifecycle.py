@@ -1,9 +1,9 @@
 """The assistance request lifecycle: which action is allowed from which status.
 
-    open ──ack──▶ acknowledged ──reply──▶ answered ──close──▶ closed
-      │                                                      ▲
-      └──refer──▶ referred ──ack──▶ acknowledged …           │
-    (close is allowed from any status but closed)  ──────────┘
+open ──ack──▶ acknowledged ──reply──▶ answered ──close──▶ closed
+  │                                                      ▲
+  └──refer──▶ referred ──ack──▶ acknowledged …           │
+(close is allowed from any status but closed)  ──────────┘
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ from __future__ import annotations
 from bot.errors import UserError
 
 OPEN, ACKNOWLEDGED, ANSWERED, REFERRED, CLOSED = (
-    "open", "acknowledged", "answered", "referred", "closed",
+    "open",
+    "acknowledged",
+    "answered",
+    "referred",
+    "closed",
 )
 STATUSES = (OPEN, ACKNOWLEDGED, ANSWERED, REFERRED, CLOSED)
 AWAITING_ACK = frozenset({OPEN, REFERRED})

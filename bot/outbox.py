@@ -43,8 +43,14 @@ def queued_messages(db: Database) -> list[Outbound]:
 class ChannelDispatcher:
     """Delivers one channel's messages: ordered per chat, paced, retried by error class."""
 
-    def __init__(self, adapter: Adapter, store: Store, clock: Clock, on_failed: FailureHook,
-                 workers: int = 16) -> None:
+    def __init__(
+        self,
+        adapter: Adapter,
+        store: Store,
+        clock: Clock,
+        on_failed: FailureHook,
+        workers: int = 16,
+    ) -> None:
         self.adapter, self.store, self.clock = adapter, store, clock
         self.pacing = adapter.pacing
         self._on_failed = on_failed
@@ -52,10 +58,13 @@ class ChannelDispatcher:
         self._ready: asyncio.Queue[str] = asyncio.Queue()
         self._last_sent: dict[str, float] = {}
         self._paused_until = 0.0
-        self._limiter = (AsyncLimiter(self.pacing.overall_rate, 1.0)
-                         if self.pacing.overall_rate else None)
-        self._workers = [asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
-                         for i in range(workers)]
+        self._limiter = (
+            AsyncLimiter(self.pacing.overall_rate, 1.0) if self.pacing.overall_rate else None
+        )
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
+            for i in range(workers)
+        ]
         self.pending = 0
         self.idle = asyncio.Event()
         self.idle.set()
@@ -93,7 +102,8 @@ class ChannelDispatcher:
             del self._lanes[address]
         elif self.pacing.per_chat_interval > 0:
             asyncio.get_running_loop().call_later(
-                self.pacing.per_chat_interval, self._ready.put_nowait, address)
+                self.pacing.per_chat_interval, self._ready.put_nowait, address
+            )
         else:
             self._ready.put_nowait(address)
 
@@ -119,21 +129,31 @@ class ChannelDispatcher:
             if message.attempts + 1 >= self.pacing.max_attempts:
                 await self._fail(message, f"gave up after {message.attempts + 1} attempts: {exc}")
                 return True
-            return self._retry_later(message, min(2.0 ** message.attempts, 60.0), count=True,
-                                     reason=str(exc))
+            return self._retry_later(
+                message, min(2.0**message.attempts, 60.0), count=True, reason=str(exc)
+            )
         except PermanentError as exc:
             await self._fail(message, str(exc))
             return True
         finally:
             self._last_sent[message.address] = time.monotonic()
-        await self.store.run(lambda db: _mark_sent(db, message.id, platform_id, iso(self.clock.now())))
+        await self.store.run(
+            lambda db: _mark_sent(db, message.id, platform_id, iso(self.clock.now()))
+        )
         return True
 
     def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
         lane = self._lanes[message.address]
         if count:
-            lane[0] = Outbound(message.id, message.channel, message.address, message.text,
-                               message.person_id, message.buttons, message.attempts + 1)
+            lane[0] = Outbound(
+                message.id,
+                message.channel,
+                message.address,
+                message.text,
+                message.person_id,
+                message.buttons,
+                message.attempts + 1,
+            )
             log.info("retrying outbox %s in %.1fs: %s", message.id, delay, reason)
         loop = asyncio.get_running_loop()
         loop.call_later(delay, self._ready.put_nowait, message.address)
@@ -175,7 +195,8 @@ class Outbox:
     def add(self, adapter: Adapter) -> None:
         """Deliver ``adapter.channel`` messages through ``adapter``."""
         self._channels[adapter.channel] = ChannelDispatcher(
-            adapter, self.store, self.clock, self._on_failed)
+            adapter, self.store, self.clock, self._on_failed
+        )
 
     async def resume(self) -> int:
         """Queue what a previous run left unsent; return how many."""
@@ -188,8 +209,9 @@ class Outbox:
         for message in messages:
             dispatcher = self._channels.get(message.channel)
             if dispatcher is None:
-                log.warning("outbox %s waits: channel %s is not running", message.id,
-                            message.channel)
+                log.warning(
+                    "outbox %s waits: channel %s is not running", message.id, message.channel
+                )
                 continue
             dispatcher.put(message)
 

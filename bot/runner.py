@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -26,8 +27,10 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
     adapters: list[Adapter] = platform_adapters(settings)
     shell: ConsoleAdapter | None = None
     app_ref: list[App] = []
-    if console and settings.channels.get("console", None) is not None and (
-        settings.channels["console"].enabled
+    if (
+        console
+        and settings.channels.get("console", None) is not None
+        and (settings.channels["console"].enabled)
     ):
         shell = ConsoleAdapter(
             people=lambda: _people(app_ref[0]),
@@ -56,8 +59,10 @@ def _people(app: App) -> list[tuple[str, str]]:
     if app.ctx is None:
         return []
     directory = app.ctx.directory
-    return [(p.id, f"{p.name} — {', '.join(p.roles)}, "
-             f"{directory.countries[p.country].name}") for p in directory.people.values()]
+    return [
+        (p.id, f"{p.name} — {', '.join(p.roles)}, {directory.countries[p.country].name}")
+        for p in directory.people.values()
+    ]
 
 
 async def _advance(app: App, clock: ShiftedClock, delta: timedelta) -> int:
@@ -75,7 +80,5 @@ def _on_signals(stop: asyncio.Event) -> None:
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, first)
-        except (NotImplementedError, RuntimeError):
-            pass

@@ -111,10 +111,7 @@ class Store:
             self._db.close()
 
     def _run_batch(self, batch: list[_Job], setup: bool = False) -> None:
-        if setup:
-            outcomes = [self._attempt(batch[0], None)]
-        else:
-            outcomes = self._in_transaction(batch)
+        outcomes = [self._attempt(batch[0], None)] if setup else self._in_transaction(batch)
         for job, (result, error) in zip(batch, outcomes, strict=True):
             job.loop.call_soon_threadsafe(_settle, job.future, result, error)
 

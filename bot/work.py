@@ -99,8 +99,13 @@ class Work:
         self.timers.append(Timer(timer_id, due_at))
 
     def _queue(
-        self, channel: str, address: str, person_id: str | None, text: str,
-        buttons: tuple[Button, ...], subject: str | None,
+        self,
+        channel: str,
+        address: str,
+        person_id: str | None,
+        text: str,
+        buttons: tuple[Button, ...],
+        subject: str | None,
     ) -> None:
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject) "

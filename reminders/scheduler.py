@@ -9,6 +9,7 @@ claimed by ``fired_at``), so a job that runs twice has one effect.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -41,17 +42,19 @@ class APSchedulerTimers(TimerScheduler):
             raise RuntimeError("scheduler is not started")
         run_at = max(due_at, datetime.now(UTC))
         self._scheduler.add_job(
-            self._fire, DateTrigger(run_date=run_at, timezone=UTC), args=[timer_id],
-            id=timer_id, replace_existing=True, name=timer_id,
+            self._fire,
+            DateTrigger(run_date=run_at, timezone=UTC),
+            args=[timer_id],
+            id=timer_id,
+            replace_existing=True,
+            name=timer_id,
         )
 
     def cancel(self, timer_id: str) -> None:
         """Forget a timer's job (the table still decides whether it fires)."""
         if self._scheduler:
-            try:
+            with contextlib.suppress(JobLookupError):
                 self._scheduler.remove_job(timer_id)
-            except JobLookupError:
-                pass
 
     def pending(self) -> list[str]:
         """Ids of the timers currently waiting."""

@@ -63,12 +63,36 @@ def countries(work: Work, _args: None) -> None:
 
 
 COMMANDS = [
-    CommandSpec("help", "What each command does, with an example.", "/help [command]",
-                "/help request", help_command, in_groups=True),
-    CommandSpec("whoami", "Who the bot thinks you are: country, roles, channels.", "/whoami",
-                "/whoami", whoami, no_args),
-    CommandSpec("countries", "Member countries, their codes and focal points.", "/countries",
-                "/countries", countries, no_args),
-    CommandSpec("ping", "Check the bot is alive; it answers pong.", "/ping [anything]",
-                "/ping", ping_with_token, in_groups=True),
+    CommandSpec(
+        "help",
+        "What each command does, with an example.",
+        "/help [command]",
+        "/help request",
+        help_command,
+        in_groups=True,
+    ),
+    CommandSpec(
+        "whoami",
+        "Who the bot thinks you are: country, roles, channels.",
+        "/whoami",
+        "/whoami",
+        whoami,
+        no_args,
+    ),
+    CommandSpec(
+        "countries",
+        "Member countries, their codes and focal points.",
+        "/countries",
+        "/countries",
+        countries,
+        no_args,
+    ),
+    CommandSpec(
+        "ping",
+        "Check the bot is alive; it answers pong.",
+        "/ping [anything]",
+        "/ping",
+        ping_with_token,
+        in_groups=True,
+    ),
 ]

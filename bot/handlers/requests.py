@@ -169,13 +169,31 @@ def file_request(work: Work, args: NewRequest) -> None:
         raise UserError("That is your own country; requests go to another member country.")
     text = _limit_text(work, args.text)
     if not (work.directory.focal_points(target.code) or work.directory.deputies(target.code)):
-        raise UserError(f"{target.name} has no focal point in the directory yet; "
-                        "please tell an administrator.")
+        raise UserError(
+            f"{target.name} has no focal point in the directory yet; please tell an administrator."
+        )
     request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
     request = Request(
-        request_id, work.now.year, seq, actor.id, actor.country, target.code, None,
-        args.category, args.urgency, lifecycle.OPEN, text, work.stamp, work.stamp,
-        None, 1, 0, None, None, None, None,
+        request_id,
+        work.now.year,
+        seq,
+        actor.id,
+        actor.country,
+        target.code,
+        None,
+        args.category,
+        args.urgency,
+        lifecycle.OPEN,
+        text,
+        work.stamp,
+        work.stamp,
+        None,
+        1,
+        0,
+        None,
+        None,
+        None,
+        None,
     )
     store.insert(work.db, request)
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
@@ -189,8 +207,11 @@ def file_request(work: Work, args: NewRequest) -> None:
 
 
 def _route(work: Work, request: Request, text: str) -> None:
-    reached = [p for p in _handlers_of(work, request)
-               if work.notify(p, text, _ack_button(request.id), subject=request.id)]
+    reached = [
+        p
+        for p in _handlers_of(work, request)
+        if work.notify(p, text, _ack_button(request.id), subject=request.id)
+    ]
     if not reached:
         work.audit("request.unroutable", request.id, "no channel reaches any focal point")
     _arm_escalation(work, request, level=1)
@@ -202,21 +223,33 @@ def acknowledge(work: Work, raw_id: str) -> None:
     assert actor is not None
     request = _load_own(work, raw_id)
     if not (store.handles(actor, request) or actor.has("co_chair")):
-        raise UserError(f"{request.id} is addressed to {_country_name(work, request.target_country)}; "
-                        "only its focal points can acknowledge it.")
+        raise UserError(
+            f"{request.id} is addressed to {_country_name(work, request.target_country)}; "
+            "only its focal points can acknowledge it."
+        )
     if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
         by = _who(work, request.acknowledged_by)
         work.reply(f"{request.id} was already acknowledged by {by}. Nothing changed.")
         return
     status = lifecycle.transition(request.id, request.status, "ack")
-    store.update(work.db, request.id, status=status, acknowledged_by=actor.id,
-                 acknowledged_at=work.stamp, updated_at=work.stamp, ack_due_at=None)
+    store.update(
+        work.db,
+        request.id,
+        status=status,
+        acknowledged_by=actor.id,
+        acknowledged_at=work.stamp,
+        updated_at=work.stamp,
+        ack_due_at=None,
+    )
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
     requester = work.directory.people.get(request.requester_id)
     if requester:
-        work.notify(requester, f"{request.id} was acknowledged by {_who(work, actor.id)}.",
-                    subject=request.id)
+        work.notify(
+            requester,
+            f"{request.id} was acknowledged by {_who(work, actor.id)}.",
+            subject=request.id,
+        )
     work.reply(f"You acknowledged {request.id}. Answer with /reply {request.id} <text>.")
 
 
@@ -231,19 +264,25 @@ def reply(work: Work, args: IdAndText) -> None:
         lifecycle.transition(request.id, request.status, "follow_up")
         recipients, status = _answering_side(work, request), request.status
     elif answering or actor.has("co_chair"):
-        status = lifecycle.transition(request.id, request.status, "answer" if answering else "follow_up")
+        status = lifecycle.transition(
+            request.id, request.status, "answer" if answering else "follow_up"
+        )
         others = [] if answering else _answering_side(work, request)
         recipients = [p for p in [work.directory.people.get(request.requester_id), *others] if p]
     else:
-        raise UserError(f"You can follow {request.id} but not reply on it; "
-                        "ask your country's focal point.")
+        raise UserError(
+            f"You can follow {request.id} but not reply on it; ask your country's focal point."
+        )
     changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
     if answering and not request.acknowledged_by:
         changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
     store.update(work.db, request.id, **changes)
     store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
     work.audit("request.reply", request.id, f"status {status}")
-    relay = f"{request.id} · {_who(work, actor.id)} wrote:\n{text}\n\n(/reply {request.id} <text> to answer)"
+    relay = (
+        f"{request.id} · {_who(work, actor.id)} wrote:\n{text}\n\n"
+        f"(/reply {request.id} <text> to answer)"
+    )
     for person in recipients:
         if person.id != actor.id:
             work.notify(person, relay, subject=request.id)
@@ -268,19 +307,39 @@ def refer(work: Work, args: IdAndText) -> None:
     country = work.directory.country(target) if len(target) == 2 else None
     person = None if country else work.directory.people.get(target.lower())
     if country is None and (person is None or not person.active):
-        raise UserError(f"I don't know {target[:40]!r}: give a two-letter country code or a "
-                        "person id (see /whoami for the form ids take).")
+        raise UserError(
+            f"I don't know {target[:40]!r}: give a two-letter country code or a "
+            "person id (see /whoami for the form ids take)."
+        )
     status = lifecycle.transition(request.id, request.status, "refer")
     new_country = country.code if country else person.country  # type: ignore[union-attr]
-    store.update(work.db, request.id, status=status, target_country=new_country,
-                 target_person=None if country else person.id,  # type: ignore[union-attr]
-                 round=request.round + 1, escalation=0, acknowledged_by=None,
-                 acknowledged_at=None, updated_at=work.stamp)
-    store.add_party(work.db, request.id, country=new_country if country else "",
-                    person_id="" if country else person.id)  # type: ignore[union-attr]
+    store.update(
+        work.db,
+        request.id,
+        status=status,
+        target_country=new_country,
+        target_person=None if country else person.id,  # type: ignore[union-attr]
+        round=request.round + 1,
+        escalation=0,
+        acknowledged_by=None,
+        acknowledged_at=None,
+        updated_at=work.stamp,
+    )
+    store.add_party(
+        work.db,
+        request.id,
+        country=new_country if country else "",
+        person_id="" if country else person.id,
+    )  # type: ignore[union-attr]
     where = country.name if country else _who(work, person.id)  # type: ignore[union-attr]
-    store.add_message(work.db, request.id, work.stamp, actor.id, "referral",
-                      f"referred to {where}" + (f": {note}" if note else ""))
+    store.add_message(
+        work.db,
+        request.id,
+        work.stamp,
+        actor.id,
+        "referral",
+        f"referred to {where}" + (f": {note}" if note else ""),
+    )
     work.audit("request.referred", request.id, f"to {target.upper() if country else target}")
     referred = store.load(work.db, request.id)
     assert referred is not None
@@ -288,8 +347,11 @@ def refer(work: Work, args: IdAndText) -> None:
     _route(work, referred, body + (f": {note}" if note else ".") + f"\n\n{request.text}")
     requester = work.directory.people.get(request.requester_id)
     if requester and requester.id != actor.id:
-        work.notify(requester, f"{request.id} was referred to {where} by {_who(work, actor.id)}.",
-                    subject=request.id)
+        work.notify(
+            requester,
+            f"{request.id} was referred to {where} by {_who(work, actor.id)}.",
+            subject=request.id,
+        )
     work.reply(f"{request.id} referred to {where}.")
 
 
@@ -298,18 +360,33 @@ def close(work: Work, args: IdAndText) -> None:
     actor = work.actor
     assert actor is not None
     request = _load_own(work, args.request_id)
-    if not (actor.id == request.requester_id or store.handles(actor, request)
-            or actor.has("co_chair")):
-        raise UserError(f"Only the requester, the focal points handling {request.id} "
-                        "or a co-chair can close it.")
+    if not (
+        actor.id == request.requester_id or store.handles(actor, request) or actor.has("co_chair")
+    ):
+        raise UserError(
+            f"Only the requester, the focal points handling {request.id} "
+            "or a co-chair can close it."
+        )
     outcome = _limit_text(work, args.text)
     status = lifecycle.transition(request.id, request.status, "close")
-    store.update(work.db, request.id, status=status, closed_at=work.stamp, outcome=outcome or None,
-                 updated_at=work.stamp, ack_due_at=None)
+    store.update(
+        work.db,
+        request.id,
+        status=status,
+        closed_at=work.stamp,
+        outcome=outcome or None,
+        updated_at=work.stamp,
+        ack_due_at=None,
+    )
     store.add_message(work.db, request.id, work.stamp, actor.id, "close", outcome or "closed")
     work.audit("request.closed", request.id, outcome)
-    told = f"{request.id} was closed by {_who(work, actor.id)}" + (f": {outcome}" if outcome else ".")
-    for person in [work.directory.people.get(request.requester_id), *_answering_side(work, request)]:
+    told = f"{request.id} was closed by {_who(work, actor.id)}" + (
+        f": {outcome}" if outcome else "."
+    )
+    for person in [
+        work.directory.people.get(request.requester_id),
+        *_answering_side(work, request),
+    ]:
         if person and person.id != actor.id:
             work.notify(person, told, subject=request.id)
     work.reply(f"{request.id} is closed.")
@@ -326,8 +403,10 @@ def list_requests(work: Work, _args: None) -> None:
     lines = [f"Open requests you can see ({len(found)}):"]
     for r in found:
         mark = "URGENT " if r.urgency == "urgent" else ""
-        lines.append(f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
-                     f"{_clip(r.text, 60)}")
+        lines.append(
+            f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
+            f"{_clip(r.text, 60)}"
+        )
     work.reply("\n".join(lines) + "\n\n/show <id> for the whole thread.")
 
 
@@ -370,8 +449,12 @@ def escalate(work: Work, subject: str) -> None:
     request_id, round_text, level_text = subject.rsplit(":", 2)
     request = store.load(work.db, request_id)
     level = int(level_text)
-    if (request is None or request.status not in lifecycle.AWAITING_ACK
-            or request.round != int(round_text) or request.escalation != level - 1):
+    if (
+        request is None
+        or request.status not in lifecycle.AWAITING_ACK
+        or request.round != int(round_text)
+        or request.escalation != level - 1
+    ):
         return  # acknowledged, closed or re-routed meanwhile: nothing to do
     deputies = [] if request.target_person else work.directory.deputies(request.target_country)
     to_cochairs = level >= 2 or not deputies
@@ -379,14 +462,19 @@ def escalate(work: Work, subject: str) -> None:
     who = "the co-chairs" if to_cochairs else "the deputy focal point"
     late = f"Not acknowledged in time — escalated to {who}.\n{_summary(work, request)}"
     for person in recipients:
-        work.notify(person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request_id)
+        work.notify(
+            person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request_id
+        )
     store.update(work.db, request_id, escalation=level, updated_at=work.stamp)
     store.add_message(work.db, request_id, work.stamp, None, "escalation", f"escalated to {who}")
     work.audit("request.escalated", request_id, f"level {level} to {who}")
     requester = work.directory.people.get(request.requester_id)
     if requester:
-        work.notify(requester, f"{request_id} was not acknowledged in time; I escalated it to {who}.",
-                    subject=request_id)
+        work.notify(
+            requester,
+            f"{request_id} was not acknowledged in time; I escalated it to {who}.",
+            subject=request_id,
+        )
     if not to_cochairs:
         _arm_escalation(work, request, level=level + 1)
     else:
@@ -395,28 +483,62 @@ def escalate(work: Work, subject: str) -> None:
 
 COMMANDS = [
     CommandSpec(
-        "request", "Ask another country's focal point for assistance. Add 'urgent' for a short "
+        "request",
+        "Ask another country's focal point for assistance. Add 'urgent' for a short "
         "time limit and a #tag for the kind: #info #arrest #victim #mla #extradition #financial.",
         "/request <COUNTRY> [urgent] [#category] <what you need>",
         "/request TH urgent #victim Two women from the raid in Songkhla need shelter contacts",
-        file_request, parse_new_request,
+        file_request,
+        parse_new_request,
         roles=frozenset({"officer", "focal_point", "deputy_focal_point", "co_chair"}),
     ),
-    CommandSpec("ack", "Acknowledge a request addressed to your country.", "/ack <id>",
-                "/ack R-2026-0042", acknowledge, parse_id),
-    CommandSpec("reply", "Write on a request; it is relayed to the other side.",
-                "/reply <id> <text>", "/reply R-2026-0042 Passport confirmed, suspect left on 3 May",
-                reply, parse_id_and_text),
-    CommandSpec("refer", "Hand a request to another country or person, with a note.",
-                "/refer <id> <COUNTRY|person-id> [note]",
-                "/refer R-2026-0042 MY The vessel is registered in Malaysia", refer,
-                parse_id_and_text),
-    CommandSpec("close", "Close a request, with the outcome.", "/close <id> [outcome]",
-                "/close R-2026-0042 Suspect arrested in Bangkok", close,
-                parse_id_and_optional_text),
-    CommandSpec("requests", "List open requests: yours, and your country's if you are a focal "
-                "point.", "/requests", "/requests", list_requests, lambda _t: None),
-    CommandSpec("show", "Show a request and its whole thread.", "/show <id>",
-                "/show R-2026-0042", show, parse_id),
+    CommandSpec(
+        "ack",
+        "Acknowledge a request addressed to your country.",
+        "/ack <id>",
+        "/ack R-2026-0042",
+        acknowledge,
+        parse_id,
+    ),
+    CommandSpec(
+        "reply",
+        "Write on a request; it is relayed to the other side.",
+        "/reply <id> <text>",
+        "/reply R-2026-0042 Passport confirmed, suspect left on 3 May",
+        reply,
+        parse_id_and_text,
+    ),
+    CommandSpec(
+        "refer",
+        "Hand a request to another country or person, with a note.",
+        "/refer <id> <COUNTRY|person-id> [note]",
+        "/refer R-2026-0042 MY The vessel is registered in Malaysia",
+        refer,
+        parse_id_and_text,
+    ),
+    CommandSpec(
+        "close",
+        "Close a request, with the outcome.",
+        "/close <id> [outcome]",
+        "/close R-2026-0042 Suspect arrested in Bangkok",
+        close,
+        parse_id_and_optional_text,
+    ),
+    CommandSpec(
+        "requests",
+        "List open requests: yours, and your country's if you are a focal point.",
+        "/requests",
+        "/requests",
+        list_requests,
+        lambda _t: None,
+    ),
+    CommandSpec(
+        "show",
+        "Show a request and its whole thread.",
+        "/show <id>",
+        "/show R-2026-0042",
+        show,
+        parse_id,
+    ),
 ]
 TIMERS = {ESCALATE: escalate}

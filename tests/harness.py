@@ -1,0 +1,118 @@
+"""A running FocalPoint for tests: real core, real store on a temp file, in-memory channel.
+
+People speak by their person id (every person has an implicit console identity, and the
+in-memory channel here is named ``console``). The clock is controllable; timers are timed by
+:class:`ManualTimers`, a fake that subclasses the same port as the APScheduler one, and fire
+when the test moves the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from adapters.memory import MemoryAdapter
+from bot.app import App
+from bot.clock import ShiftedClock
+from bot.config import Settings, load_settings
+from bot.factory import build_app
+from bot.ports import Adapter, TimerCallback, TimerScheduler
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONFIG = ROOT / "bot.toml"
+
+
+class ManualTimers(TimerScheduler):
+    """Records what the core asks to time; the test decides when time passes."""
+
+    def __init__(self) -> None:
+        self.scheduled: dict[str, datetime] = {}
+        self.fire: TimerCallback | None = None
+
+    async def start(self, fire: TimerCallback) -> None:
+        self.fire = fire
+
+    def schedule(self, timer_id: str, due_at: datetime) -> None:
+        self.scheduled[timer_id] = due_at
+
+    async def stop(self) -> None:
+        self.fire = None
+
+
+def shipped_settings(**overrides: object) -> Settings:
+    """The shipped bot.toml, with top-level sections replaced by ``overrides``."""
+    settings = load_settings(SHIPPED_CONFIG)
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+class Harness:
+    """Drive the app as several people; read what each of them received."""
+
+    def __init__(self, db_path: Path, settings: Settings | None = None,
+                 extra_adapters: list[Adapter] | None = None) -> None:
+        self.db_path, self.settings = db_path, settings or shipped_settings()
+        self.clock = ShiftedClock()
+        self.extra = extra_adapters or []
+        self.app: App | None = None
+        self.chat = MemoryAdapter("console")
+        self.timers = ManualTimers()
+
+    async def start(self) -> Harness:
+        self.chat = MemoryAdapter("console")
+        self.timers = ManualTimers()
+        self.app = build_app(self.settings, [self.chat, *self.extra], self.timers,
+                             str(self.db_path), self.clock)
+        await self.app.start()
+        return self
+
+    async def stop(self) -> None:
+        if self.app:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database (what a deploy or crash-restart does)."""
+        await self.stop()
+        await self.start()
+
+    async def say(self, person_id: str, text: str, **kwargs: object) -> list[str]:
+        """``person_id`` sends ``text``; return what the bot answered them in that chat."""
+        before = len(self.chat.sent)
+        await self.chat.say(person_id, text, **kwargs)
+        await self.settle()
+        return [d.message.text for d in self.chat.sent[before:] if d.message.address == person_id]
+
+    async def press(self, person_id: str, command: str) -> list[str]:
+        """``person_id`` presses a button carrying ``command``."""
+        assert self.app is not None
+        before = len(self.chat.sent)
+        await self.app.submit(self.chat.press(person_id, command))
+        await self.settle()
+        return [d.message.text for d in self.chat.sent[before:] if d.message.address == person_id]
+
+    async def settle(self) -> None:
+        """Wait until accepted events are handled and owed messages delivered."""
+        assert self.app is not None
+        await self.app.idle()
+
+    def inbox(self, person_id: str) -> list[str]:
+        """Everything sent to ``person_id`` so far."""
+        return self.chat.to(person_id)
+
+    def last(self, person_id: str) -> str:
+        """The latest message to ``person_id`` ('' when none)."""
+        received = self.inbox(person_id)
+        return received[-1] if received else ""
+
+    async def advance(self, delta: timedelta) -> int:
+        """Move the clock and fire what became due; return how many timers fired."""
+        assert self.app is not None
+        self.clock.advance(delta)
+        fired = await self.app.fire_due_timers()
+        await self.settle()
+        return fired
+
+    async def rows(self, sql: str, params: list[object] | None = None) -> list[tuple]:
+        """Read the database directly, through the app's store thread."""
+        assert self.app is not None
+        return await self.app.store.run(lambda db: list(db.execute(sql, params or [])))
