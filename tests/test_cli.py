@@ -1,0 +1,102 @@
+"""The focalbot command line: check, run with a piped scenario, directory import/export."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.harness import SHIPPED_CONFIG
+
+SCENARIO = """\
+# an officer asks Thailand for help; Thailand answers
+as au-officer
+/request TH urgent Check passport N1234567
+as th-fp
+/ack R-2026-0001
+/reply R-2026-0001 Passport is genuine; holder left on 3 May
+as nobody-at-all
+time +1h
+"""
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    for args in (["--help"], ["run", "--help"], ["check", "--help"], ["directory", "--help"],
+                 ["directory", "import", "--help"], ["directory", "export", "--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and "Usage:" in result.output, args
+
+
+def test_check_accepts_the_shipped_config() -> None:
+    result = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
+    assert result.exit_code == 0
+    assert "OK — 16 countries" in result.output and "console" in result.output
+
+
+def test_check_names_the_bad_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bot.toml"
+    bad.write_text(SHIPPED_CONFIG.read_text().replace('timezone = "Asia/Bangkok"',
+                                                      'timezone = "Asia/Nowhere"'))
+    result = CliRunner().invoke(main, ["check", "--config", str(bad)])
+    assert result.exit_code == 1
+    assert "timezone" in result.output and "Asia/Nowhere" in result.output
+    assert f"{bad}:" in result.output
+
+
+def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--config", str(SHIPPED_CONFIG),
+         "--database", str(tmp_path / "bot.db")],
+        input=SCENARIO, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "[to th-fp via console] URGENT Request R-2026-0001" in out
+    assert "[to au-officer via console] R-2026-0001 was acknowledged by Niran Example" in out
+    assert "Passport is genuine" in out.split("[to au-officer via console] R-2026-0001 · ")[1]
+    assert "No one called 'nobody-at-all'" in out
+    assert "escalat" not in out  # acknowledged in time: no escalation after the clock moved
+    assert "Traceback" not in done.stderr
+
+
+def test_directory_export_import_round_trip(tmp_path: Path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "bot.db")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    exported = runner.invoke(main, ["directory", "export", *base])
+    assert exported.exit_code == 0
+    assert exported.output.startswith("id,name,country,roles")
+    assert "th-fp,Niran Example,TH,focal_point" in exported.output
+
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,country,roles,preferred_channel,identity:telegram\n"
+                      "th-fp2,Pim Example,TH,focal_point;officer,telegram,555001\n")
+    imported = runner.invoke(main, ["directory", "import", *base, str(people)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 people" in imported.output
+    again = runner.invoke(main, ["directory", "export", *base]).output
+    assert "th-fp2,Pim Example,TH,focal_point;officer,en,telegram,yes" in again
+    assert "555001" in again
+
+
+def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "bot.db")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,country,roles\nok-1,Fine Example,TH,officer\n"
+                      "bad-1,Wrong Example,XX,officer\n")
+    result = runner.invoke(main, ["directory", "import", *base, str(people)])
+    assert result.exit_code == 1 and "unknown country 'XX'" in result.output
+    people.write_text("id,name,country,roles\nok-1,Fine Example,TH,sheriff\n")
+    result = runner.invoke(main, ["directory", "import", *base, str(people)])
+    assert result.exit_code == 1 and "line 2" in result.output
+    exported = runner.invoke(main, ["directory", "export", *base]).output
+    assert "ok-1" not in exported
+
+
+def test_countries_export(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["directory", "export", "--countries", "--config",
+                                       str(SHIPPED_CONFIG), "--database",
+                                       str(tmp_path / "bot.db")])
+    assert "TH,Thailand,Asia/Bangkok" in result.output

@@ -1,0 +1,105 @@
+"""Restarts: timers fire once (not twice, not never); queued messages go out after a restart.
+
+These use the real APScheduler timer, not the manual one, with short time limits.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from adapters.memory import MemoryAdapter
+from bot.app import App
+from bot.config import RequestSettings
+from bot.factory import build_app
+from bot.ports import Adapter
+from reminders.scheduler import APSchedulerTimers
+from tests.harness import shipped_settings
+
+FAST = shipped_settings(
+    requests=RequestSettings(ack_limits={"urgent": timedelta(seconds=0.6),
+                                         "routine": timedelta(hours=24)})
+)
+
+
+def real_app(db: str, chat: Adapter) -> App:
+    return build_app(FAST, [chat], APSchedulerTimers(), db)
+
+
+async def escalations(app: App) -> int:
+    rows = await app.store.run(lambda db: list(db.execute(
+        "SELECT COUNT(*) FROM audit WHERE action = 'request.escalated'")))
+    return rows[0][0]
+
+
+async def test_timer_pending_at_stop_fires_once_after_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "bot.db")
+    chat = MemoryAdapter("console")
+    app = real_app(db, chat)
+    await app.start()
+    await chat.say("au-officer", "/request TH urgent Check passport N1234567")
+    await app.stop()  # the escalation timer is pending and the bot is down when it is due
+    await asyncio.sleep(0.8)
+
+    chat = MemoryAdapter("console")
+    app = real_app(db, chat)
+    await app.start()  # due while down: fires at once
+    for _ in range(50):
+        if chat.to("th-deputy"):
+            break
+        await asyncio.sleep(0.05)
+    await app.idle()
+    assert len(chat.to("th-deputy")) == 1
+    assert await escalations(app) == 1
+    await app.stop()
+
+    chat = MemoryAdapter("console")
+    app = real_app(db, chat)
+    await app.start()  # the second-level timer (co-chairs) is armed now; restart again
+    await asyncio.sleep(0.9)
+    await app.idle()
+    assert len(chat.to("nz-cochair")) == 1
+    assert chat.to("th-deputy") == []  # the first escalation is not repeated
+    assert await escalations(app) == 2
+    await app.stop()
+
+
+async def test_firing_the_same_timer_twice_has_one_effect(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    chat = MemoryAdapter("console")
+    app = real_app(str(tmp_path / "bot.db"), chat)
+    await app.start()
+    await chat.say("au-officer", "/request TH urgent Check passport N1234567")
+    [(timer_id,)] = await app.store.run(lambda db: list(db.execute("SELECT id FROM timers")))
+    await asyncio.gather(app.fire_timer(timer_id), app.fire_timer(timer_id))
+    await app.idle()
+    assert await escalations(app) == 1
+    await app.stop()
+
+
+class Unreachable(MemoryAdapter):
+    """A channel that is down: sends never complete."""
+
+    async def send(self, message):  # type: ignore[no-untyped-def]
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_messages_queued_at_a_crash_are_sent_after_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "bot.db")
+    down = Unreachable("console")
+    app = real_app(db, down)
+    await app.start()
+    await down.say("au-officer", "/request TH routine Vessel KM Jaya 7")
+    owed = await app.store.run(lambda db: list(db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'queued'")))
+    assert owed == [(2,)]  # the routed request and the confirmation, persisted before sending
+    await app.outbox.close()
+    await app.store.close()  # as good as a crash: nothing was marked sent
+
+    chat = MemoryAdapter("console")
+    app = real_app(db, chat)
+    await app.start()
+    await app.idle()
+    assert "Vessel KM Jaya 7" in chat.to("th-fp")[0]
+    assert "sent to Thailand" in chat.to("au-officer")[0]
+    statuses = await app.store.run(lambda db: list(db.execute("SELECT status FROM outbox")))
+    assert statuses == [("sent",), ("sent",)]
+    await app.stop()
