@@ -17,6 +17,7 @@ from bot.commands import parse_command_line
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import ButtonPress, Inbound, TextMessage
+from bot.store import atomic
 from bot.work import Context, Work
 
 TimerHandler = Callable[[Work, str], None]
@@ -71,7 +72,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
     """Run ``action`` atomically; on a UserError undo its effects and answer politely."""
     sent, armed = len(work.outbound), len(work.timers)
     try:
-        with work.db.atomic():
+        with atomic(work.db):
             action()
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:]

@@ -137,9 +137,8 @@ class ChannelDispatcher:
             return True
         finally:
             self._last_sent[message.address] = time.monotonic()
-        await self.store.run(
-            lambda db: _mark_sent(db, message.id, platform_id, iso(self.clock.now()))
-        )
+        sent_at = iso(self.clock.now())
+        self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
         return True
 
     def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:

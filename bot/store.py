@@ -9,11 +9,12 @@ per event. Results come back to the loop through futures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,13 +28,14 @@ T = TypeVar("T")
 Unit = Callable[[Database], T]
 _STOP = object()
 MAX_BATCH = 128
+FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
 
 
 @dataclass(slots=True)
 class _Job:
     unit: Callable[[Database], Any]
-    future: asyncio.Future[Any]
-    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any] | None  # None: deferred bookkeeping, nobody waits
+    loop: asyncio.AbstractEventLoop | None
 
 
 def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> Database:
@@ -88,52 +90,129 @@ class Store:
         await asyncio.to_thread(self._thread.join)
         self._thread = None
 
+    def defer(self, unit: Callable[[Database], Any]) -> None:
+        """Run ``unit`` with the next batch, or within ``FLUSH_AFTER`` seconds if none comes.
+
+        For bookkeeping whose loss in a crash only means a harmless retry (marking a message
+        sent): it rides along with the next transaction instead of paying for its own commit.
+        """
+        if not self._thread:
+            raise RuntimeError("store is not open")
+        self._jobs.put(_Job(unit, None, None))
+
     # --- the store thread ---------------------------------------------------------------
     def _serve(self) -> None:
         first = self._jobs.get()
-        self._run_batch([first], setup=True)
+        self._settle_all([first], [self._attempt(first, None, savepoint=False)])
+        deferred: list[_Job] = []
         while True:
-            job = self._jobs.get()
+            try:
+                job = self._jobs.get(timeout=FLUSH_AFTER if deferred else None)
+            except queue.Empty:
+                job = None
             if job is _STOP:
                 break
-            batch = [job]
-            while len(batch) < MAX_BATCH:
-                try:
-                    more = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    self._jobs.put(_STOP)
-                    break
-                batch.append(more)
+            batch = deferred + ([job] if job is not None else []) + self._drain()
+            if (
+                job is not None
+                and all(j.future is None for j in batch)
+                and (len(batch) < MAX_BATCH)
+            ):
+                deferred = batch  # only bookkeeping so far: wait a little for real work
+                continue
+            deferred = []
             self._run_batch(batch)
+        if deferred:
+            self._run_batch(deferred)
         if self._db:
             self._db.close()
 
-    def _run_batch(self, batch: list[_Job], setup: bool = False) -> None:
-        outcomes = [self._attempt(batch[0], None)] if setup else self._in_transaction(batch)
+    def _drain(self) -> list[_Job]:
+        more: list[_Job] = []
+        while len(more) < MAX_BATCH:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is _STOP:
+                self._jobs.put(_STOP)
+                break
+            more.append(job)
+        return more
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        self._settle_all(batch, self._in_transaction(batch))
+
+    @staticmethod
+    def _settle_all(
+        batch: list[_Job], outcomes: list[tuple[Any, BaseException | None]]
+    ) -> None:
         for job, (result, error) in zip(batch, outcomes, strict=True):
-            job.loop.call_soon_threadsafe(_settle, job.future, result, error)
+            if job.future is not None and job.loop is not None:
+                job.loop.call_soon_threadsafe(_settle, job.future, result, error)
+            elif error is not None:
+                log.error("deferred store work failed", exc_info=error)
 
     def _in_transaction(self, batch: list[_Job]) -> list[tuple[Any, BaseException | None]]:
-        db = self._db
-        assert db is not None
+        conn = self._conn
+        single = len(batch) == 1  # one unit: the transaction itself is its rollback scope
         try:
-            with db.atomic():
-                return [self._attempt(job, db) for job in batch]
+            conn.execute("BEGIN")
+            outcomes = [self._attempt(job, self._db, savepoint=not single) for job in batch]
+            if single and outcomes[0][1] is not None:
+                conn.execute("ROLLBACK")
+            else:
+                conn.execute("COMMIT")
+            return outcomes
         except Exception as exc:  # the commit itself failed: every unit in it failed
             log.exception("store commit failed")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             return [(None, exc) for _ in batch]
 
     @staticmethod
-    def _attempt(job: _Job, db: Database | None) -> tuple[Any, BaseException | None]:
+    def _attempt(
+        job: _Job, db: Database | None, savepoint: bool
+    ) -> tuple[Any, BaseException | None]:
         try:
-            if db is None:
+            if not savepoint:
                 return job.unit(db), None
-            with db.atomic():
+            with atomic(db):  # type: ignore[arg-type]
                 return job.unit(db), None
         except Exception as exc:
             return None, exc
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        assert self._db is not None
+        return self._db.conn
+
+
+_depth = threading.local()
+
+
+@contextlib.contextmanager
+def atomic(db: Database) -> Iterator[Database]:
+    """A savepoint inside the open transaction: undone alone if the block raises.
+
+    Like sqlite-utils' ``atomic()`` but with names from the nesting depth, which is cheaper
+    than a random name per call on this hot path.
+    """
+    depth = getattr(_depth, "value", 0)
+    name = f"unit_{depth}"
+    db.conn.execute(f"SAVEPOINT {name}")
+    _depth.value = depth + 1
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute(f"ROLLBACK TO {name}")
+            db.conn.execute(f"RELEASE {name}")
+        raise
+    else:
+        db.conn.execute(f"RELEASE {name}")
+    finally:
+        _depth.value = depth
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -54,14 +54,20 @@ def test_typo_in_a_key_is_caught() -> None:
 
 def test_bad_duration_and_missing_urgency() -> None:
     with pytest.raises(ConfigError, match="requests.ack_limits"):
-        parse_settings('[requests]\nack_limits = { urgent = "soon", routine = "1h" }\n' + MINIMAL)
+        parse_settings(
+            '[requests]\nack_limits = { urgent = "soon", routine = "1h" }\n' + MINIMAL
+        )
     with pytest.raises(ConfigError, match="missing a limit for routine"):
         parse_settings('[requests]\nack_limits = { urgent = "1h" }\n' + MINIMAL)
 
 
 def test_duplicate_identities_are_refused() -> None:
     person = MINIMAL.split("[[people]]")[1] + 'identities = { telegram = "1" }\n'
-    text = MINIMAL + 'identities = { telegram = "1" }\n[[people]]' + person.replace("th-fp", "th-fp2")
+    text = (
+        MINIMAL
+        + 'identities = { telegram = "1" }\n[[people]]'
+        + person.replace("th-fp", "th-fp2")
+    )
     with pytest.raises(ConfigError, match="duplicate identity 'telegram:1'"):
         parse_settings(text)
 
@@ -79,5 +85,7 @@ def test_missing_file_is_reported(tmp_path) -> None:  # type: ignore[no-untyped-
 def test_tokens_are_only_named_never_stored() -> None:
     settings = load_settings(SHIPPED_CONFIG)
     for name, section in settings.channels.items():
-        for key, value in section.model_dump().items():
-            assert not key.endswith(("token", "secret")), f"channels.{name}.{key} holds a secret"
+        for key in section.model_dump():
+            assert not key.endswith(("token", "secret")), (
+                f"channels.{name}.{key} holds a secret"
+            )

@@ -1,0 +1,188 @@
+"""Shared benchmark plumbing: fresh-process runs, statistics, versions, the app under test.
+
+Each benchmark script calls :func:`main` with a function that performs ONE run and returns a
+dict of figures. ``main`` runs it in 3 fresh processes (``--child``), then prints the median
+and min–max of each figure, with the Python and package versions (``--json FILE`` writes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.memory import MemoryAdapter  # noqa: E402
+from bot.app import App  # noqa: E402
+from bot.config import Settings, load_settings  # noqa: E402
+from bot.events import Outbound  # noqa: E402
+from bot.factory import build_app  # noqa: E402
+from bot.ports import TimerCallback, TimerScheduler  # noqa: E402
+
+PACKAGES = [
+    "python-telegram-bot",
+    "slack-bolt",
+    "slack-sdk",
+    "apscheduler",
+    "sqlite-utils",
+    "pydantic",
+    "aiolimiter",
+]
+Run = Callable[[argparse.Namespace], Awaitable[dict[str, float]]]
+
+
+class NoTimers(TimerScheduler):
+    """The benchmarks arm no timers that could fire during a run."""
+
+    async def start(self, fire: TimerCallback) -> None:
+        return None
+
+    def schedule(self, timer_id: str, due_at: Any) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class SignallingAdapter(MemoryAdapter):
+    """Records each send and wakes whoever waits for a number of deliveries."""
+
+    def __init__(self, channel: str = "console") -> None:
+        super().__init__(channel)
+        self.times: dict[str, float] = {}
+        self.count = 0
+        self._target = 0
+        self.reached = asyncio.Event()
+
+    async def send(self, message: Outbound) -> str:
+        self.times[message.text] = time.perf_counter()
+        self.count += 1
+        if self.count >= self._target:
+            self.reached.set()
+        return str(message.id)
+
+    def expect(self, total: int) -> asyncio.Event:
+        """An event set once ``total`` messages have been sent in all."""
+        self._target = total
+        self.reached = asyncio.Event()
+        if self.count >= total:
+            self.reached.set()
+        return self.reached
+
+
+def shipped() -> Settings:
+    """The shipped configuration."""
+    return load_settings(ROOT / "bot.toml")
+
+
+async def started_app(settings: Settings, chat: MemoryAdapter, db: str) -> App:
+    """A real app on a real SQLite file with the in-memory channel."""
+    app = build_app(settings, [chat], NoTimers(), db)
+    await app.start()
+    return app
+
+
+def temp_db() -> str:
+    """A fresh database file path."""
+    return str(Path(tempfile.mkdtemp(prefix="focalbench-")) / "bench.db")
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU of this process (all threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The ``pct`` percentile (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def versions() -> dict[str, str]:
+    """Python and package versions."""
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = version(package)
+        except Exception:
+            found[package] = "not installed"
+    return found
+
+
+def main(
+    name: str,
+    run: Run,
+    add_args: Callable[[argparse.ArgumentParser], None] | None = None,
+    runs: int = 3,
+) -> None:
+    """Parse arguments; as parent, run children and summarise; as child, run once."""
+    parser = argparse.ArgumentParser(description=name)
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--runs", type=int, default=runs, help="fresh processes to run")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    if add_args:
+        add_args(parser)
+    args, _ = parser.parse_known_args()
+    if args.child:
+        print(json.dumps(asyncio.run(run(args))))
+        return
+    passthrough = [a for a in sys.argv[1:] if not a.startswith("--json") and a != args.json]
+    results = [_child(passthrough) for _ in range(args.runs)]
+    summary = summarise(results)
+    report = {"benchmark": name, "runs": results, "summary": summary, "versions": versions()}
+    _print(name, summary, report["versions"], len(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+
+
+def _child(passthrough: list[str]) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, sys.argv[0], "--child", *passthrough],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def summarise(results: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Median, min and max of each figure across runs."""
+    return {
+        key: {
+            "median": statistics.median(r[key] for r in results),
+            "min": min(r[key] for r in results),
+            "max": max(r[key] for r in results),
+        }
+        for key in results[0]
+    }
+
+
+def _print(
+    name: str, summary: dict[str, dict[str, float]], found: dict[str, str], runs: int
+) -> None:
+    print(f"{name} — median of {runs} fresh-process runs (min–max)")
+    for key, stats in summary.items():
+        print(
+            f"  {key:<32} {stats['median']:>12,.3f}   ({stats['min']:,.3f} – {stats['max']:,.3f})"
+        )
+    print("  " + ", ".join(f"{k} {v}" for k, v in found.items()))
