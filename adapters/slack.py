@@ -1,0 +1,291 @@
+"""The Slack channel: a slack-bolt ``AsyncApp`` in the bot's event loop.
+
+Two modes: the Events API over HTTP (Bolt verifies each request's signature and refuses a bad
+or stale one with 401) served by aiohttp on ``host:port``, or Socket Mode. Either way the
+listeners here are thin: acknowledge Slack first (it wants an answer within 3 seconds), then
+convert the payload with :mod:`adapters.slack_convert` and hand the event to the core, which
+de-duplicates Slack's retries by ``event_id``. Delivery is one ``chat.postMessage`` attempt per
+call: the core's outbox owns pacing and retries, so the Web API client retries nothing itself.
+
+Configured by ``[channels.slack]`` in ``bot.toml``; tokens and the signing secret come from the
+environment variables named there and are never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any, Literal
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_convert import (
+    ACTION_PREFIX,
+    CHANNEL,
+    command_event,
+    in_direct_message,
+    map_error,
+    mention_event,
+    message_event,
+    post_arguments,
+    press_event,
+    pressed_blocks,
+    team_of,
+)
+from bot.errors import ConfigError
+from bot.events import Inbound, Outbound
+from bot.ports import Adapter, EventSink, Pacing
+
+log = logging.getLogger(__name__)
+
+SLACK_PACING = Pacing(per_chat_interval=1.0, overall_rate=0.0, max_attempts=8, rich_buttons=True)
+"""About one message per second per channel, as Slack documents for chat.postMessage."""
+
+API_TIMEOUT = 15  # seconds for one Web API call
+SHUTDOWN_GRACE = 5.0  # seconds stop() waits for listeners already running
+ANSWERED_IN_DM = "I've answered you in our direct messages."
+WRONG_WORKSPACE = "Sorry, this workspace is not connected to FocalPoint."
+_API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
+
+
+class SlackOptions(BaseModel):
+    """The ``[channels.slack]`` section, validated once at start."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    token_env: str = Field(min_length=1)
+    signing_secret_env: str = ""
+    app_token_env: str = ""
+    base_url: str = "https://slack.com/api/"
+    mode: Literal["http", "socket"] = "http"
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+    path: str = Field(default="/slack/events", pattern=r"^/[\w./-]*$")
+    team_id: str = Field(default="", pattern=r"^(T[A-Z0-9]+)?$")
+    command: str = Field(default="/focal", pattern=r"^/[a-z0-9_-]{1,31}$")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+
+def parse_options(options: Mapping[str, object]) -> SlackOptions:
+    """Validate the section; a ConfigError names the offending ``channels.slack`` key."""
+    try:
+        return SlackOptions.model_validate(dict(options))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(section)"
+        raise ConfigError(f"channels.slack.{key}: {first['msg']}") from exc
+
+
+def _secret(env: Mapping[str, str], options: SlackOptions, key: str) -> str:
+    name = str(getattr(options, key))
+    value = env.get(name, "") if name else ""
+    if not value:
+        where = f"the environment variable {name} is not set" if name else "is required"
+        raise ConfigError(f"channels.slack.{key}: {where} (mode {options.mode!r})")
+    return value
+
+
+class SlackAdapter(Adapter):
+    """Receives Slack events, slash commands and button presses; posts the core's messages."""
+
+    channel = CHANNEL
+    pacing = SLACK_PACING
+
+    def __init__(
+        self, options: SlackOptions, token: str, signing_secret: str = "", app_token: str = ""
+    ) -> None:
+        self.options = options
+        self._app_token = app_token
+        self.client = AsyncWebClient(
+            token=token, base_url=options.base_url, timeout=API_TIMEOUT, retry_handlers=[]
+        )
+        self.bolt = build_bolt_app(self.client, signing_secret, options.mode == "http")
+        self._sink: EventSink | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self.port = 0
+        self._register()
+
+    @classmethod
+    def from_settings(cls, options: Mapping[str, object], env: Mapping[str, str]) -> SlackAdapter:
+        """Build from ``[channels.slack]`` and the environment that holds the secrets."""
+        parsed = parse_options(options)
+        token = _secret(env, parsed, "token_env")
+        if parsed.mode == "http":
+            return cls(parsed, token, signing_secret=_secret(env, parsed, "signing_secret_env"))
+        return cls(parsed, token, app_token=_secret(env, parsed, "app_token_env"))
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Serve the Events API endpoint, or connect to Socket Mode."""
+        self._sink = sink
+        if self.options.mode == "http":
+            await self._serve()
+        else:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
+            await self._socket.connect_async()
+        log.info("slack started (%s mode)", self.options.mode)
+
+    async def stop(self) -> None:
+        """Stop taking requests, then let listeners already running hand their events over."""
+        runner, socket = self._runner, self._socket
+        self._runner = self._socket = None
+        if runner is not None:
+            await runner.cleanup()
+        if socket is not None:
+            await socket.close_async()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.drain(), SHUTDOWN_GRACE)
+        self._sink = None
+
+    async def drain(self) -> None:
+        """Return once every listener already running has handed its event to the core."""
+        while self._inflight:
+            await asyncio.gather(*list(self._inflight), return_exceptions=True)
+
+    async def _serve(self) -> None:
+        web_app = web.Application()
+        web_app.router.add_post(self.options.path, self._handle_http)
+        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+        await runner.setup()
+        await web.TCPSite(runner, self.options.host, self.options.port).start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    async def _handle_http(self, request: web.Request) -> web.Response:
+        """The thin HTTP handler: aiohttp request in, Bolt dispatch, aiohttp response out."""
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    # --- outbound -------------------------------------------------------------------------
+    async def send(self, message: Outbound) -> str:
+        """One ``chat.postMessage`` attempt; failures mapped to the core's error classes."""
+        try:
+            response = await self.client.chat_postMessage(**post_arguments(message))
+        except _API_ERRORS as exc:
+            raise map_error(exc) from exc
+        return f"{response.get('channel', '')}:{response.get('ts', '')}"
+
+    # --- inbound --------------------------------------------------------------------------
+    def _register(self) -> None:
+        self.bolt.use(self._only_our_team)
+        self.bolt.event("message")(self._on_message)
+        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.command(self.options.command)(self._on_command)
+        self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_press)
+        self.bolt.error(self._on_error)
+
+    async def _only_our_team(
+        self, body: dict[str, Any], context: Any, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        """Refuse payloads from any workspace but ours, before any listener sees them."""
+        authorized = context.authorize_result
+        expected = self.options.team_id or (authorized.team_id if authorized else "")
+        team = team_of(body)
+        if team and team == expected:
+            return await next()
+        log.warning("slack: refused a request from workspace %r", team[:20])
+        text = WRONG_WORKSPACE if body.get("command") else ""
+        return BoltResponse(status=200, body=text)
+
+    async def _on_message(self, body: dict[str, Any]) -> None:
+        with self._tracked():
+            await self._submit(message_event(body))
+
+    async def _on_mention(self, body: dict[str, Any]) -> None:
+        with self._tracked():
+            await self._submit(mention_event(body))
+
+    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        with self._tracked():
+            if in_direct_message(body):
+                await ack()
+            else:
+                await ack(ANSWERED_IN_DM)
+            await self._submit(command_event(body))
+
+    async def _on_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        with self._tracked():
+            await ack()
+            if await self._submit(press_event(body, action)):
+                await self._make_inert(body, action)
+
+    async def _on_error(self, error: Exception) -> None:
+        """Bolt's error sink; the payload is not logged because it may hold casework."""
+        log.error("slack listener failed", exc_info=error)
+
+    async def _submit(self, event: Inbound | None) -> bool:
+        """Hand an event to the core; True once its effects are committed."""
+        if event is None:
+            return False
+        sink = self._sink
+        try:
+            if sink is None:
+                raise RuntimeError("slack adapter is not started")
+            await sink(event)
+        except RuntimeError as exc:
+            log.error("slack event %s acknowledged but not handled: %s", event.event_id, exc)
+            return False
+        return True
+
+    async def _make_inert(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Replace the pressed message's buttons with who pressed what (best effort)."""
+        container, message = body.get("container") or {}, body.get("message") or {}
+        if not (container.get("channel_id") and container.get("message_ts") and message):
+            return
+        label = str((action.get("text") or {}).get("text", ""))
+        try:
+            await self.client.chat_update(
+                channel=container["channel_id"],
+                ts=container["message_ts"],
+                text=message.get("text", ""),
+                blocks=pressed_blocks(message.get("blocks") or [], label, body["user"]["id"]),
+            )
+        except _API_ERRORS as exc:
+            log.warning("slack: could not disable the pressed buttons: %s", map_error(exc))
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Keep a reference to the listener's task (Bolt does not) so stop() can await it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+
+
+def build_bolt_app(client: AsyncWebClient, signing_secret: str, verify: bool) -> AsyncApp:
+    """The Bolt app: single workspace, acknowledging before the listener runs.
+
+    Request verification (signature and timestamp) is on in HTTP mode; Socket Mode has no
+    signatures, the app token authenticates the connection instead.
+    """
+    return AsyncApp(
+        name="focalpoint",
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=verify,
+        process_before_response=False,
+    )

@@ -1,0 +1,306 @@
+"""Pure conversions between Slack payloads and the core's events and messages.
+
+Nothing here does I/O: the Slack adapter (:mod:`adapters.slack`) hands these functions the
+payloads Bolt parsed and sends what they return. Keeping them pure lets tests pin the
+security-relevant details (mrkdwn escaping, who a payload comes from, which errors are worth
+retrying) without a server.
+
+Addresses: a person is addressed by their Slack user id (``chat.postMessage`` with a user id
+posts in the app's DM with them), so direct messages use the user id as ``chat_id`` and a
+reply and a notification to the same person share one outbox lane. A reply to a mention in
+a channel goes in the mention's thread, written ``<channel>/<thread_ts>``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.events import ButtonPress, ChatRef, Outbound, Sender, TextMessage
+
+CHANNEL = "slack"
+ACTION_PREFIX = "fp:"
+"""Every button the bot sends has an ``action_id`` starting with this; the listener matches it."""
+
+SECTION_LIMIT = 3000  # characters of mrkdwn in one section block
+BUTTON_LABEL_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "no_permission",
+        "restricted_action",
+        "team_access_not_granted",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "invalid_arguments",
+        "too_many_attachments",
+    }
+)
+"""Web API errors that retrying cannot fix; anything else is retried, a bounded number of times."""
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+# --- text -------------------------------------------------------------------------------
+def escape_mrkdwn(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` so relayed text cannot ping ``@channel`` or mention anyone.
+
+    Slack treats ``<!channel>``, ``<!here>`` and ``<@U…>`` as live mentions only when the angle
+    brackets are literal; escaped, they show as typed.
+    """
+    for raw, escaped in _ESCAPES:
+        text = text.replace(raw, escaped)
+    return text
+
+
+def plain_text(text: str) -> str:
+    """Turn Slack's markup in a user's message into the plain text the core works with.
+
+    Links, mentions and channel references become readable text; entities are unescaped last
+    so an ``&lt;`` the user typed stays a ``<`` and is escaped again on the way out.
+    """
+    text = _MARKUP.sub(_readable, text)
+    for raw, escaped in reversed(_ESCAPES):
+        text = text.replace(escaped, raw)
+    return text
+
+
+def _readable(match: re.Match[str]) -> str:
+    target, label = match[1], match[2]
+    if target[:1] in ("@", "#"):
+        return target[0] + (label or target[1:]).lstrip("@#")
+    if target.startswith("!date"):
+        return label or ""
+    if target.startswith("!"):
+        return "@" + (label or target[1:].split("^")[0]).lstrip("@")
+    target = target.removeprefix("mailto:")
+    if not label:
+        return target
+    return label if label in target else f"{label} ({target})"
+
+
+def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split plain ``text`` into escaped pieces that each fit one section block.
+
+    Splitting before escaping keeps an entity such as ``&amp;`` from being cut in half.
+    """
+    chunks, current, size = [], [], 0
+    for char in text:
+        piece = escape_mrkdwn(char)
+        if size + len(piece) > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece)
+    chunks.append("".join(current))
+    return chunks
+
+
+# --- addresses ----------------------------------------------------------------------------
+def thread_address(channel: str, thread_ts: str) -> str:
+    """The address of a thread in a channel (where replies to a mention go)."""
+    return f"{channel}/{thread_ts}" if thread_ts else channel
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """``(channel, thread_ts)`` from an address; ``thread_ts`` is '' outside threads."""
+    channel, _, thread_ts = address.partition("/")
+    return channel, thread_ts
+
+
+# --- inbound ------------------------------------------------------------------------------
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace the acting user belongs to, from any kind of payload.
+
+    In shared channels an event's ``user_team`` differs from the receiving workspace, and that
+    is the one that must match the directory's team.
+    """
+    event = body.get("event") or {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    for candidate in (
+        event.get("user_team"),
+        event.get("team"),
+        user.get("team_id"),
+        body.get("team_id"),
+        team.get("id"),
+    ):
+        if candidate:
+            return str(candidate)
+    return ""
+
+
+def message_event(body: dict[str, Any]) -> TextMessage | None:
+    """A direct message to the bot, or None for anything the core should not see.
+
+    Edits, deletions, bot posts and channel chatter are dropped here: mentions in channels
+    arrive separately as ``app_mention`` events.
+    """
+    event = body.get("event") or {}
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    user = event.get("user")
+    if not user:
+        return None
+    return TextMessage(
+        str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, user, private=True),
+        plain_text(event.get("text") or ""),
+    )
+
+
+def mention_event(body: dict[str, Any]) -> TextMessage | None:
+    """A mention in a channel, which the bot answers with help only (in the mention's thread).
+
+    The text is replaced by ``/help`` so nothing said in a channel can start casework there.
+    """
+    event = body.get("event") or {}
+    user = event.get("user")
+    if not user or event.get("bot_id"):
+        return None
+    thread = event.get("thread_ts") or event.get("ts") or ""
+    return TextMessage(
+        str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, thread_address(event.get("channel", ""), thread), private=False),
+        "/help",
+    )
+
+
+def command_event(body: dict[str, Any]) -> TextMessage:
+    """``/focal request TH urgent …`` as the core's ``/request TH urgent …``.
+
+    A slash command is seen only by the person who typed it, and the answer goes to their
+    direct messages, so it is private wherever it was typed.
+    """
+    user = body["user_id"]
+    text = plain_text(body.get("text") or "").strip().removeprefix("/")
+    return TextMessage(
+        f"command:{body.get('trigger_id') or body.get('command_ts') or ''}",
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, user, private=True),
+        "/" + (text or "help"),
+    )
+
+
+def in_direct_message(body: dict[str, Any]) -> bool:
+    """Whether a slash command or interaction came from a DM (channel ids of DMs start 'D')."""
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    return str(channel).startswith("D") or body.get("channel_name") == "directmessage"
+
+
+def press_event(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
+    """A press on one of the bot's buttons; ``value`` carries the command line to run."""
+    user = body["user"]["id"]
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    trigger = body.get("trigger_id") or f"{action.get('action_ts')}:{user}"
+    return ButtonPress(
+        f"action:{trigger}",
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, user, private=True),
+        str(action.get("value") or ""),
+        f"{channel}:{container.get('message_ts', '')}",
+    )
+
+
+# --- outbound -----------------------------------------------------------------------------
+def post_arguments(message: Outbound) -> dict[str, Any]:
+    """The ``chat.postMessage`` arguments for one outbound message.
+
+    Text is escaped for mrkdwn; buttons become one actions block whose values are the command
+    lines. Link previews stay off so casework URLs are not fetched by Slack's unfurler.
+    """
+    channel, thread_ts = split_address(message.address)
+    arguments: dict[str, Any] = {
+        "channel": channel,
+        "text": escape_mrkdwn(message.text),
+        "unfurl_links": False,
+        "unfurl_media": False,
+        "link_names": False,
+    }
+    if thread_ts:
+        arguments["thread_ts"] = thread_ts
+    if message.buttons:
+        arguments["blocks"] = message_blocks(message)
+    return arguments
+
+
+def message_blocks(message: Outbound) -> list[dict[str, Any]]:
+    """Section blocks for the text, then one actions block with a button per core Button."""
+    sections: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in section_chunks(message.text)
+        if chunk
+    ]
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{ACTION_PREFIX}{i}",
+            "text": {"type": "plain_text", "text": button.label[:BUTTON_LABEL_LIMIT]},
+            "value": button.command[:BUTTON_VALUE_LIMIT],
+        }
+        for i, button in enumerate(message.buttons[:25])
+    ]
+    return [*sections, {"type": "actions", "block_id": "fp-actions", "elements": buttons}]
+
+
+def pressed_blocks(blocks: list[dict[str, Any]], label: str, user_id: str) -> list[dict[str, Any]]:
+    """The message's blocks with its buttons replaced by a line saying who pressed what.
+
+    Removing the actions block makes the buttons inert, so a second click cannot happen.
+    """
+    who = f"<@{user_id}>" if _USER_ID.match(user_id) else escape_mrkdwn(user_id)
+    done = {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": f"✓ {escape_mrkdwn(label)} by {who}"}],
+    }
+    return [done if block.get("type") == "actions" else block for block in blocks]
+
+
+# --- errors -------------------------------------------------------------------------------
+def map_error(exc: Exception) -> AdapterError:
+    """The core's error class for a failed Web API call: it decides whether to retry.
+
+    A 429 becomes ``RateLimited`` with Slack's ``Retry-After``; 5xx and network trouble are
+    transient; errors that name a missing chat or a dead token are permanent.
+    """
+    if not isinstance(exc, SlackApiError):
+        return TransientError(f"slack unreachable: {type(exc).__name__}: {exc}")
+    response = exc.response
+    status = getattr(response, "status_code", 0)
+    data = getattr(response, "data", None)
+    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if status == 429:
+        return RateLimited(_retry_after(response), f"slack: {code or 'ratelimited'}")
+    if code in PERMANENT_ERRORS:
+        return PermanentError(f"slack: {code}")
+    return TransientError(f"slack: {code or 'error'} (HTTP {status})")
+
+
+def _retry_after(response: Any) -> float:
+    headers = getattr(response, "headers", None) or {}
+    try:
+        return max(float(headers.get("Retry-After", "1")), 0.0)
+    except (TypeError, ValueError):
+        return 1.0

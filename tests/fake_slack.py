@@ -1,0 +1,378 @@
+"""A local stand-in for Slack: its Web API (and a Socket Mode endpoint) on 127.0.0.1, and
+the signed requests its servers send to the bot.
+
+:class:`FakeSlack` answers the Web API methods the bot uses, records every call with its
+arguments, and can be told to fail the next calls of a method (a 429 with ``Retry-After``, a
+5xx, or a Slack error code), so tests drive the real slack-sdk client through the real failure
+paths. :class:`SlackSide` signs Events API, slash-command and interaction requests the way Slack
+does (``v0=`` + HMAC-SHA256 of ``v0:{timestamp}:{body}``) and POSTs them into the running app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import WSMsgType, web
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0FOCAL"
+SIGNING_SECRET = "test-signing-secret"
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake received it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str
+
+
+@dataclass
+class Failure:
+    """A scripted answer for the next call of a method."""
+
+    status: int
+    error: str
+    retry_after: str | None = None
+
+
+@dataclass
+class FakeSlack:
+    """The fake server. ``base_url`` is what the bot's ``AsyncWebClient`` points at."""
+
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    port: int = 0
+    _runner: web.AppRunner | None = None
+    _ts: Any = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # --- scripting and reading --------------------------------------------------------
+    def fail_next(
+        self, method: str, status: int = 200, error: str = "", retry_after: str | None = None
+    ) -> None:
+        """Answer the next call of ``method`` with a failure instead of success."""
+        self.failures.setdefault(method, []).append(Failure(status, error, retry_after))
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        """Arguments of every call of ``method`` so far."""
+        return [c.args for c in self.calls if c.method == method]
+
+    def posts_to(self, channel: str) -> list[dict[str, Any]]:
+        """Every chat.postMessage to ``channel`` (a user id for DMs)."""
+        return [a for a in self.of("chat.postMessage") if a.get("channel") == channel]
+
+    def texts_to(self, channel: str) -> list[str]:
+        """The texts posted to ``channel``."""
+        return [a.get("text", "") for a in self.posts_to(channel)]
+
+    async def wait_for(self, check: Callable[[], Any], within: float = 10.0) -> Any:
+        """Wait until ``check()`` is truthy (a call arrived); fail the test after ``within`` s."""
+        async with asyncio.timeout(within):
+            while not (result := check()):
+                self._changed.clear()
+                await self._changed.wait()
+            return result
+
+    # --- Web API ------------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.calls.append(Call(method, args, token))
+        self._changed.set()
+        pending = self.failures.get(method)
+        if pending:
+            return _failure(pending.pop(0))
+        answer = getattr(self, "_" + method.replace(".", "_"), None)
+        body = answer(args) if answer else {"ok": False, "error": "unknown_method"}
+        return web.json_response(body)
+
+    def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "user_id": BOT_USER,
+            "bot_id": BOT_ID,
+            "team_id": TEAM,
+            "team": "Focal",
+            "user": "focalpoint",
+            "url": "https://focal.example/",
+        }
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        channel = str(args.get("channel", ""))
+        dm = "D" + channel[1:] if channel.startswith("U") else channel
+        ts = f"1700000000.{next(self._ts):06d}"
+        args.update(_channel=dm, _ts=ts)  # recorded with the call, for pressing its buttons
+        return {
+            "ok": True,
+            "channel": dm,
+            "ts": ts,
+            "message": {"text": args.get("text"), "blocks": args.get("blocks"), "ts": ts},
+        }
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", ""))
+        return {"ok": True, "channel": {"id": "D" + users[1:]}}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": f"V{next(self._ts)}", **dict(args.get("view") or {})}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user", ""))
+        return {"ok": True, "user": {"id": user, "team_id": TEAM, "name": user.lower()}}
+
+    def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    # --- Socket Mode ----------------------------------------------------------------------
+    async def push(self, payload: dict[str, Any], kind: str = "events_api") -> str:
+        """Send one Socket Mode envelope to the connected bot; return its envelope id."""
+        envelope_id = f"env-{next(self._ts)}"
+        await self.envelopes.put(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": False,
+            }
+        )
+        return envelope_id
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        reader = asyncio.create_task(self._read_acks(ws))
+        try:
+            while not ws.closed:
+                getter = asyncio.ensure_future(self.envelopes.get())
+                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
+                    getter.cancel()
+                    break
+                await ws.send_json(getter.result())
+        finally:
+            reader.cancel()
+        return ws
+
+    async def _read_acks(self, ws: web.WebSocketResponse) -> None:
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+                self._changed.set()
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        args.update(await request.json())
+    elif request.can_read_body:
+        args.update(dict(await request.post()))
+    for key in ("blocks", "view"):
+        if isinstance(args.get(key), str):
+            args[key] = json.loads(args[key])
+    return args
+
+
+def _failure(failure: Failure) -> web.Response:
+    headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
+    body = {
+        "ok": False,
+        "error": failure.error or ("ratelimited" if failure.status == 429 else "internal_error"),
+    }
+    return web.json_response(body, status=failure.status, headers=headers)
+
+
+# --- what Slack's servers send the bot -------------------------------------------------
+
+
+def typed(text: str) -> str:
+    """Text as Slack delivers what a user typed: ``&``, ``<`` and ``>`` escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    """Slack's request signature for ``body`` sent at ``timestamp``."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Reply:
+    """The app's HTTP answer."""
+
+    status: int
+    text: str
+
+
+@dataclass
+class SlackSide:
+    """Speaks to the bot's endpoint as Slack would."""
+
+    url: str
+    secret: str = SIGNING_SECRET
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> Reply:
+        """POST ``body`` signed with ``secret`` (default: the right one) at ``timestamp``."""
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signed = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature(secret or self.secret, stamp, body),
+            **(headers or {}),
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body.encode(), headers=signed) as response,
+        ):
+            return Reply(response.status, await response.text())
+
+    # --- Events API -------------------------------------------------------------------------
+    def event_body(self, event: dict[str, Any], event_id: str = "", team: str = TEAM) -> str:
+        """An ``event_callback`` envelope around ``event``."""
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": team,
+                "api_app_id": "A0FOCAL",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(time.time()),
+            }
+        )
+
+    async def event(
+        self, event: dict[str, Any], event_id: str = "", team: str = TEAM, **kwargs: Any
+    ) -> Reply:
+        """Deliver one event."""
+        return await self.post(self.event_body(event, event_id, team), "application/json", **kwargs)
+
+    def dm(self, user: str, text: str, team: str = TEAM) -> dict[str, Any]:
+        """A direct message event from ``user`` to the bot."""
+        return {
+            "type": "message",
+            "channel": "D" + user[1:],
+            "user": user,
+            "text": typed(text),
+            "ts": self._ts(),
+            "channel_type": "im",
+            "team": team,
+        }
+
+    def mention(self, user: str, text: str, channel: str = "C0GENERAL") -> dict[str, Any]:
+        """An ``app_mention`` in a channel."""
+        return {
+            "type": "app_mention",
+            "channel": channel,
+            "user": user,
+            "text": f"<@UBOT> {typed(text)}",
+            "ts": self._ts(),
+            "team": TEAM,
+        }
+
+    # --- slash commands and interactions ----------------------------------------------------
+    async def command(
+        self, user: str, text: str, channel: str = "", team: str = TEAM, command: str = "/focal"
+    ) -> Reply:
+        """``/focal <text>`` typed by ``user`` (in their DM with the bot unless ``channel``)."""
+        form = {
+            "token": "legacy",
+            "team_id": team,
+            "team_domain": "focal",
+            "channel_id": channel or "D" + user[1:],
+            "channel_name": "general" if channel else "directmessage",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": typed(text),
+            "api_app_id": "A0FOCAL",
+            "response_url": "https://hooks.slack.invalid/commands/1",
+            "trigger_id": f"{next(self._ids)}.1.trigger",
+        }
+        return await self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    async def press(
+        self, user: str, posted: dict[str, Any], index: int = 0, team: str = TEAM
+    ) -> Reply:
+        """``user`` clicks button ``index`` on a message the bot posted (as the fake saw it)."""
+        channel, ts = posted["_channel"], posted["_ts"]
+        actions = next(b for b in posted["blocks"] if b["type"] == "actions")
+        button = actions["elements"][index]
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": team, "username": user.lower()},
+            "team": {"id": team, "domain": "focal"},
+            "api_app_id": "A0FOCAL",
+            "trigger_id": f"{next(self._ids)}.2.trigger",
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {
+                "type": "message",
+                "user": "UBOT",
+                "bot_id": "BBOT",
+                "ts": ts,
+                "text": posted["text"],
+                "blocks": posted["blocks"],
+            },
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": actions.get("block_id", ""),
+                    "text": button["text"],
+                    "value": button["value"],
+                    "action_ts": self._ts(),
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    def _ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ids):06d}"

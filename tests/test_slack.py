@@ -1,0 +1,262 @@
+"""The Slack adapter, end to end: signed requests in over HTTP, the real core, a fake Web API.
+
+Nothing in slack-bolt or slack-sdk is replaced: Bolt verifies the signatures and dispatches,
+slack-sdk's client talks HTTP to :class:`tests.fake_slack.FakeSlack`, and the core runs on a
+temporary database through :class:`tests.harness.Harness`. Officers speak on the in-memory
+``console`` channel; Thailand's focal point (``th-fp``, Slack ``U0THFP01``) prefers Slack.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
+from bot.dispatch import STRANGER_REPLY
+from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
+from tests.harness import Harness, shipped_settings
+
+TH_FP = "U0THFP01"
+ENV = {
+    "FOCALBOT_SLACK_BOT_TOKEN": "xoxb-test-token",
+    "FOCALBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+}
+
+
+def slack_options(base_url: str, **changes: object) -> dict[str, object]:
+    """The shipped ``[channels.slack]`` keys, pointed at the fake and a free local port."""
+    return {
+        "enabled": True,
+        "token_env": "FOCALBOT_SLACK_BOT_TOKEN",
+        "signing_secret_env": "FOCALBOT_SLACK_SIGNING_SECRET",
+        "app_token_env": "FOCALBOT_SLACK_APP_TOKEN",
+        "base_url": base_url,
+        "mode": "http",
+        "host": "127.0.0.1",
+        "port": 0,
+        "team_id": TEAM,
+        **changes,
+    }
+
+
+def settings_preferring_slack(*person_ids: str):  # type: ignore[no-untyped-def]
+    """Shipped settings where ``person_ids`` prefer Slack."""
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": "slack"}) if p.id in person_ids else p
+        for p in settings.people
+    )
+    return settings.model_copy(update={"people": people})
+
+
+@dataclass
+class World:
+    """A running bot with a Slack channel, the fake Web API, and Slack's side of the wire."""
+
+    bot: Harness
+    adapter: SlackAdapter
+    api: FakeSlack
+    slack: SlackSide
+
+    async def settle(self) -> None:
+        """Wait until listeners have handed over their events and the outbox is drained."""
+        await self.adapter.drain()
+        await self.bot.settle()
+        await self.adapter.drain()
+
+
+@pytest.fixture
+async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
+    api = await FakeSlack().start()
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    bot = Harness(tmp_path / "bot.db", settings_preferring_slack("th-fp"), [adapter])
+    await bot.start()
+    slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
+    yield World(bot, adapter, api, slack)
+    await bot.stop()
+    await api.stop()
+
+
+async def file_request(world: World, text: str = "urgent Please trace this phone.") -> str:
+    """An officer on the console files a request to Thailand; return its id."""
+    answer = await world.bot.say("au-officer", f"/request TH {text}")
+    match = re.search(r"Request (\S+) sent", answer[-1])
+    assert match, answer
+    await world.settle()
+    return match[1]
+
+
+def routed(world: World) -> dict[str, Any]:
+    """The request notification posted to Thailand's focal point on Slack."""
+    posts = [p for p in world.api.posts_to(TH_FP) if p.get("blocks")]
+    assert posts, world.api.texts_to(TH_FP)
+    return posts[-1]
+
+
+# --- the main scenario -----------------------------------------------------------------------
+async def test_focal_point_on_slack_acknowledges_with_the_button_and_replies(world: World) -> None:
+    request_id = await file_request(world)
+    post = routed(world)
+    assert request_id in post["text"] and "Please trace this phone." in post["text"]
+    actions = [b for b in post["blocks"] if b["type"] == "actions"]
+    assert actions[0]["elements"][0]["value"] == f"/ack {request_id}"
+
+    reply = await world.slack.press(TH_FP, post)
+    assert reply.status == 200
+    await world.settle()
+
+    assert any("acknowledged by Niran" in t for t in world.bot.inbox("au-officer"))
+    assert any(t.startswith(f"You acknowledged {request_id}") for t in world.api.texts_to(TH_FP))
+    update = world.api.of("chat.update")[-1]
+    assert (update["channel"], update["ts"]) == (post["_channel"], post["_ts"])
+    assert [b["type"] for b in update["blocks"]] == ["section", "context"]
+    assert update["blocks"][-1]["elements"][0]["text"] == f"✓ Acknowledge by <@{TH_FP}>"
+
+    answer = await world.slack.command(TH_FP, f"reply {request_id} Found it: & <details>")
+    assert answer.status == 200
+    await world.settle()
+    assert any("Found it: & <details>" in t for t in world.bot.inbox("au-officer"))
+    assert f"Sent on {request_id}." in world.api.texts_to(TH_FP)
+
+
+async def test_a_second_press_has_no_second_effect(world: World) -> None:
+    request_id = await file_request(world)
+    post = routed(world)
+    await world.slack.press(TH_FP, post)
+    await world.slack.press(TH_FP, post)  # a double click that beat the chat.update
+    await world.settle()
+
+    told = [t for t in world.bot.inbox("au-officer") if "acknowledged by" in t]
+    assert len(told) == 1
+    assert any("already acknowledged" in t for t in world.api.texts_to(TH_FP))
+    rows = await world.bot.rows(
+        "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = 'ack'", [request_id]
+    )
+    assert rows == [(1,)]
+
+
+async def test_relayed_mentions_arrive_inert(world: World) -> None:
+    await file_request(world, "routine <!channel> <@U0LKCC01> & <!here> look at this")
+    text = routed(world)["text"]
+    assert "&lt;!channel&gt; &lt;@U0LKCC01&gt; &amp; &lt;!here&gt;" in text
+    assert "<!" not in text and "<@" not in text
+    section = routed(world)["blocks"][0]["text"]["text"]
+    assert "&lt;!channel&gt;" in section and "<!" not in section
+
+
+# --- Slack's delivery semantics --------------------------------------------------------------
+async def test_a_retried_event_is_handled_once(world: World) -> None:
+    body = world.slack.event_body(world.slack.dm(TH_FP, "hello there"), event_id="Ev0RETRY1")
+    first = await world.slack.post(body, "application/json")
+    again = await world.slack.post(
+        body,
+        "application/json",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    await world.settle()
+
+    assert (first.status, again.status) == (200, 200)
+    assert len(world.api.texts_to(TH_FP)) == 1
+    assert "I only understand commands" in world.api.texts_to(TH_FP)[0]
+    rows = await world.bot.rows("SELECT event_key FROM inbound WHERE event_key LIKE 'slack:%'")
+    assert rows == [("slack:Ev0RETRY1",)]
+
+
+async def test_a_bad_signature_is_refused_with_401(world: World) -> None:
+    reply = await world.slack.event(world.slack.dm(TH_FP, "hello"), secret="not-the-secret")
+    await world.settle()
+    assert reply.status == 401
+    assert world.api.of("chat.postMessage") == []
+
+
+async def test_a_stale_timestamp_is_refused_with_401(world: World) -> None:
+    ten_minutes_ago = int(time.time()) - 600
+    reply = await world.slack.event(world.slack.dm(TH_FP, "hello"), timestamp=ten_minutes_ago)
+    await world.settle()
+    assert reply.status == 401
+    assert world.api.of("chat.postMessage") == []
+
+
+async def test_a_429_is_waited_out_and_the_message_still_delivered(world: World) -> None:
+    world.api.fail_next("chat.postMessage", status=429, retry_after="1")
+    request_id = await file_request(world)
+
+    attempts = world.api.posts_to(TH_FP)
+    assert len(attempts) == 2 and all(request_id in a["text"] for a in attempts)
+    rows = await world.bot.rows(
+        "SELECT status, platform_id FROM outbox WHERE channel = 'slack' AND address = ?", [TH_FP]
+    )
+    assert rows[0][0] == "sent" and rows[0][1] == f"D0THFP01:{attempts[-1]['_ts']}"
+
+
+async def test_a_server_error_is_retried(world: World) -> None:
+    world.api.fail_next("chat.postMessage", status=503, error="service_unavailable")
+    request_id = await file_request(world)
+    assert [request_id in t for t in world.api.texts_to(TH_FP)] == [True, True]
+
+
+async def test_an_unknown_channel_fails_for_good(world: World) -> None:
+    world.api.fail_next("chat.postMessage", error="channel_not_found")
+    await file_request(world)
+    assert len(world.api.posts_to(TH_FP)) == 1
+    rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'slack'")
+    assert rows == [("failed", "slack: channel_not_found")]
+
+
+# --- who may speak, and where ----------------------------------------------------------------
+async def test_a_stranger_gets_the_polite_refusal(world: World) -> None:
+    reply = await world.slack.event(world.slack.dm("U0STRANGE", "hi, who are you?"))
+    await world.settle()
+    assert reply.status == 200
+    assert world.api.texts_to("U0STRANGE") == [STRANGER_REPLY]
+    assert any("U0STRANGE" in t for t in world.bot.inbox("admin"))
+
+
+async def test_another_workspace_is_refused(world: World) -> None:
+    event = await world.slack.event(world.slack.dm(TH_FP, "hello", team="T0OTHER"), team="T0OTHER")
+    command = await world.slack.command(TH_FP, "whoami", team="T0OTHER")
+    await world.settle()
+
+    assert event.status == 200 and command.status == 200
+    assert command.text == WRONG_WORKSPACE
+    assert world.api.of("chat.postMessage") == []
+    assert await world.bot.rows("SELECT * FROM inbound WHERE event_key LIKE 'slack:%'") == []
+
+
+async def test_a_mention_in_a_channel_gets_help_in_its_thread_only(world: World) -> None:
+    mention = world.slack.mention(TH_FP, "request TH urgent secret details")
+    reply = await world.slack.event(mention)
+    await world.settle()
+
+    assert reply.status == 200
+    posts = world.api.posts_to("C0GENERAL")
+    assert len(posts) == 1 and posts[0]["thread_ts"] == mention["ts"]
+    assert "commands you can use" in posts[0]["text"]
+    assert "secret details" not in posts[0]["text"]
+    assert await world.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+
+
+async def test_the_slash_command_answers_in_the_dm_wherever_it_is_typed(world: World) -> None:
+    in_dm = await world.slack.command(TH_FP, "whoami")
+    in_channel = await world.slack.command(TH_FP, "ping", channel="C0GENERAL")
+    await world.settle()
+
+    assert in_dm.status == 200 and ANSWERED_IN_DM not in in_dm.text
+    assert in_channel.status == 200 and ANSWERED_IN_DM in in_channel.text
+    texts = world.api.texts_to(TH_FP)
+    assert any(t.startswith("You are Niran Example") for t in texts) and "pong" in texts
+    assert world.api.posts_to("C0GENERAL") == []
+
+
+async def test_the_bots_own_messages_are_ignored(world: World) -> None:
+    own = world.slack.dm(TH_FP, "a message I posted") | {"user": "UBOT", "bot_id": "BBOT"}
+    edited = world.slack.dm(TH_FP, "edited") | {"subtype": "message_changed"}
+    await world.slack.event(own)
+    await world.slack.event(edited)
+    await world.settle()
+    assert world.api.of("chat.postMessage") == []
