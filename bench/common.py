@@ -58,17 +58,17 @@ class NoTimers(TimerScheduler):
 
 
 class SignallingAdapter(MemoryAdapter):
-    """Records each send and wakes whoever waits for a number of deliveries."""
+    """Records when each message reaches ``send``, per address, and wakes waiters."""
 
     def __init__(self, channel: str = "console") -> None:
         super().__init__(channel)
-        self.times: dict[str, float] = {}
+        self.arrivals: dict[str, list[float]] = {}
         self.count = 0
         self._target = 0
         self.reached = asyncio.Event()
 
     async def send(self, message: Outbound) -> str:
-        self.times[message.text] = time.perf_counter()
+        self.arrivals.setdefault(message.address, []).append(time.perf_counter())
         self.count += 1
         if self.count >= self._target:
             self.reached.set()
@@ -81,6 +81,70 @@ class SignallingAdapter(MemoryAdapter):
         if self.count >= total:
             self.reached.set()
         return self.reached
+
+    def mark(self) -> dict[str, int]:
+        """How many messages each address has received so far."""
+        return {address: len(times) for address, times in self.arrivals.items()}
+
+
+Step = tuple[str, str, int]
+"""(person id, text, messages the whole system sends for it)."""
+
+
+async def drive(
+    app: App, chat: SignallingAdapter, steps: list[Step], mode: str
+) -> list[float]:
+    """Offer ``steps`` closed-loop or as a burst; return each step's latency in seconds.
+
+    Latency runs from offering the event to the first answer reaching its sender. Answers to
+    one chat leave in order, so the k-th answer to a person belongs to their k-th step.
+    """
+    if mode == "closed":
+        timed = [await _one(app, chat, step) for step in steps]
+        return [t for t, (_, _, n) in zip(timed, steps, strict=True) if n]
+    before, offered = chat.mark(), []
+    arrived = chat.expect(chat.count + sum(n for _, _, n in steps))
+    for person, text, _ in steps:
+        offered.append((person, time.perf_counter()))
+        await app.submit(_event(chat, person, text), wait=False)
+    await arrived.wait()
+    seen: dict[str, int] = dict(before)
+    latencies = []
+    for (person, at), (_, _, answers) in zip(offered, steps, strict=True):
+        if not answers:
+            continue  # chatter: nothing comes back
+        index = seen.get(person, 0)
+        seen[person] = index + 1
+        latencies.append(chat.arrivals[person][index] - at)
+    return latencies
+
+
+async def _one(app: App, chat: SignallingAdapter, step: Step) -> float:
+    person, text, total = step
+    arrived = chat.expect(chat.count + total)
+    start = time.perf_counter()
+    index = len(chat.arrivals.get(person, []))
+    await app.submit(_event(chat, person, text), wait=total == 0)
+    await arrived.wait()
+    return (chat.arrivals[person][index] if total else time.perf_counter()) - start
+
+
+def _event(chat: SignallingAdapter, person: str, text: str):  # type: ignore[no-untyped-def]
+    if person.startswith("group:"):
+        _, speaker = person.split(":", 1)
+        return chat.event(speaker, text, chat_id="group-1", private=False, addressed=False)
+    return chat.event(person, text)
+
+
+def figures(n: int, wall: float, cpu: float, latencies: list[float]) -> dict[str, float]:
+    """The figures every chat workload reports."""
+    return {
+        "messages_per_s": n / wall,
+        "cpu_us_per_message": cpu / n * 1e6,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def shipped() -> Settings:

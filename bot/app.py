@@ -129,6 +129,8 @@ class App:
         await self._queue.put((event, done))
         if done is not None:
             await done
+        else:
+            await asyncio.sleep(0)  # a put with room never yields: let others run between events
 
     async def _worker(self) -> None:
         while True:

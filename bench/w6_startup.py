@@ -1,0 +1,63 @@
+"""W6: start to ready with the shipped config, and idle RSS after start.
+
+Starts the real ``focalbot run`` (console, fresh SQLite file) as a process, times it from
+spawn to the "FocalPoint ready" log line, waits a second, reads its RSS, then ends its input.
+
+    .venv/bin/python bench/w6_startup.py [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, main, temp_db
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of a running process."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run(args: argparse.Namespace) -> dict[str, float]:
+    command = [
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "-v",
+        "--config",
+        str(ROOT / "bot.toml"),
+        "--database",
+        temp_db(),
+    ]
+    start = time.perf_counter()
+    bot = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert bot.stderr is not None and bot.stdin is not None
+    for line in bot.stderr:
+        if "FocalPoint ready" in line:
+            break
+    ready = time.perf_counter() - start
+    time.sleep(1.0)
+    idle = rss_mib(bot.pid)
+    bot.stdin.close()
+    code = bot.wait(timeout=30)
+    assert code == 0, f"focalbot exited {code}"
+    return {"start_to_ready_s": ready, "idle_rss_mib": idle}
+
+
+if __name__ == "__main__":
+    main("W6 start to ready", run)
