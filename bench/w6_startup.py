@@ -9,6 +9,7 @@ spawn to the "FocalPoint ready" log line, waits a second, reads its RSS, then en
 from __future__ import annotations
 
 import argparse
+import asyncio
 import subprocess
 import sys
 import time
@@ -26,6 +27,11 @@ def rss_mib(pid: int) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
+    return await asyncio.to_thread(measure)
+
+
+def measure() -> dict[str, float]:
+    """Spawn the bot, time it to ready, read its idle RSS, end its input."""
     command = [
         sys.executable,
         "-m",
