@@ -8,6 +8,7 @@ temporary database through :class:`tests.harness.Harness`. Officers speak on the
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import AsyncIterator
@@ -260,3 +261,25 @@ async def test_the_bots_own_messages_are_ignored(world: World) -> None:
     await world.slack.event(edited)
     await world.settle()
     assert world.api.of("chat.postMessage") == []
+
+
+# --- Socket Mode ---------------------------------------------------------------------------
+async def test_socket_mode_receives_over_the_websocket_and_acknowledges(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    api = await FakeSlack().start()
+    env = {"FOCALBOT_SLACK_BOT_TOKEN": "xoxb-test-token", "FOCALBOT_SLACK_APP_TOKEN": "xapp-test"}
+    options = slack_options(api.base_url, mode="socket", signing_secret_env="")
+    adapter = SlackAdapter.from_settings(options, env)
+    bot = Harness(tmp_path / "bot.db", settings_preferring_slack("th-fp"), [adapter])
+    await bot.start()
+    try:
+        slack = SlackSide("unused")
+        payload = slack.event_body(slack.dm(TH_FP, "hello over the socket"), event_id="Ev0SOCK1")
+        envelope = await api.push(json.loads(payload))
+        await api.wait_for(lambda: [a for a in api.acks if a.get("envelope_id") == envelope])
+        await adapter.drain()
+        await bot.settle()
+        assert "I only understand commands" in api.texts_to(TH_FP)[0]
+        assert [c.token for c in api.calls if c.method == "apps.connections.open"] == ["xapp-test"]
+    finally:
+        await bot.stop()
+        await api.stop()
