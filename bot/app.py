@@ -31,6 +31,7 @@ SORRY = (
     "Sorry, something went wrong on my side and nothing was changed. "
     "It has been logged; please try again."
 )
+DIRECTORY_POLL = 5.0  # seconds between checks for directory changes from other processes
 _Item = tuple[Inbound, asyncio.Future[None] | None]
 
 
@@ -62,6 +63,7 @@ class App:
         self._directory_version = 0
         self.ctx: Context | None = None
         self.accepting = False
+        self.directory_poll = DIRECTORY_POLL
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -83,6 +85,7 @@ class App:
         await self.scheduler.start(self.fire_timer)
         for timer_id, due in await self.store.run(pending_timers):
             self.scheduler.schedule(timer_id, due)
+        self.spawn(self._watch_directory(), "directory-watch")
         self.accepting = True
         for adapter in self.adapters.values():
             await adapter.start(self.submit)
@@ -98,6 +101,9 @@ class App:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.outbox.drained(), timeout=5)
         await self.outbox.close()
+        for adapter in self.adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.close()  # nothing more will be sent: release clients
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -187,6 +193,14 @@ class App:
         router = Router({ch: adapter.address_for for ch, adapter in self.adapters.items()})
         self.ctx = Context(self.settings, directory, router, self.registry)
         return directory
+
+    async def _watch_directory(self) -> None:
+        """Pick up directory changes made by another process (``focalbot directory import``)."""
+        while True:
+            await asyncio.sleep(self.directory_poll)
+            if await self.store.run(directory_version) != self._directory_version:
+                log.info("directory changed; reloading")
+                await self.reload_directory()
 
     def _context(self) -> Context:
         if self.ctx is None:

@@ -23,8 +23,14 @@ time +1h
 
 def test_every_command_has_help() -> None:
     runner = CliRunner()
-    for args in (["--help"], ["run", "--help"], ["check", "--help"], ["directory", "--help"],
-                 ["directory", "import", "--help"], ["directory", "export", "--help"]):
+    for args in (
+        ["--help"],
+        ["run", "--help"],
+        ["check", "--help"],
+        ["directory", "--help"],
+        ["directory", "import", "--help"],
+        ["directory", "export", "--help"],
+    ):
         result = runner.invoke(main, args)
         assert result.exit_code == 0 and "Usage:" in result.output, args
 
@@ -37,8 +43,9 @@ def test_check_accepts_the_shipped_config() -> None:
 
 def test_check_names_the_bad_key(tmp_path: Path) -> None:
     bad = tmp_path / "bot.toml"
-    bad.write_text(SHIPPED_CONFIG.read_text().replace('timezone = "Asia/Bangkok"',
-                                                      'timezone = "Asia/Nowhere"'))
+    bad.write_text(
+        SHIPPED_CONFIG.read_text().replace('timezone = "Asia/Bangkok"', 'timezone = "Asia/Nowhere"')
+    )
     result = CliRunner().invoke(main, ["check", "--config", str(bad)])
     assert result.exit_code == 1
     assert "timezone" in result.output and "Asia/Nowhere" in result.output
@@ -47,9 +54,20 @@ def test_check_names_the_bad_key(tmp_path: Path) -> None:
 
 def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run", "--config", str(SHIPPED_CONFIG),
-         "--database", str(tmp_path / "bot.db")],
-        input=SCENARIO, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--config",
+            str(SHIPPED_CONFIG),
+            "--database",
+            str(tmp_path / "bot.db"),
+        ],
+        input=SCENARIO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -70,8 +88,10 @@ def test_directory_export_import_round_trip(tmp_path: Path) -> None:
     assert "th-fp,Niran Example,TH,focal_point" in exported.output
 
     people = tmp_path / "people.csv"
-    people.write_text("id,name,country,roles,preferred_channel,identity:telegram\n"
-                      "th-fp2,Pim Example,TH,focal_point;officer,telegram,555001\n")
+    people.write_text(
+        "id,name,country,roles,preferred_channel,identity:telegram\n"
+        "th-fp2,Pim Example,TH,focal_point;officer,telegram,555001\n"
+    )
     imported = runner.invoke(main, ["directory", "import", *base, str(people)])
     assert imported.exit_code == 0, imported.output
     assert "1 people" in imported.output
@@ -84,8 +104,9 @@ def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
     runner, db = CliRunner(), str(tmp_path / "bot.db")
     base = ["--config", str(SHIPPED_CONFIG), "--database", db]
     people = tmp_path / "people.csv"
-    people.write_text("id,name,country,roles\nok-1,Fine Example,TH,officer\n"
-                      "bad-1,Wrong Example,XX,officer\n")
+    people.write_text(
+        "id,name,country,roles\nok-1,Fine Example,TH,officer\nbad-1,Wrong Example,XX,officer\n"
+    )
     result = runner.invoke(main, ["directory", "import", *base, str(people)])
     assert result.exit_code == 1 and "unknown country 'XX'" in result.output
     people.write_text("id,name,country,roles\nok-1,Fine Example,TH,sheriff\n")
@@ -96,7 +117,40 @@ def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
 
 
 def test_countries_export(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["directory", "export", "--countries", "--config",
-                                       str(SHIPPED_CONFIG), "--database",
-                                       str(tmp_path / "bot.db")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "directory",
+            "export",
+            "--countries",
+            "--config",
+            str(SHIPPED_CONFIG),
+            "--database",
+            str(tmp_path / "bot.db"),
+        ],
+    )
     assert "TH,Thailand,Asia/Bangkok" in result.output
+
+
+async def test_running_bot_picks_up_a_directory_import(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.harness import Harness
+
+    bot = Harness(tmp_path / "bot.db")
+    await bot.start()
+    assert bot.app is not None
+    bot.app.directory_poll = 0.05
+    bot.app.spawn(bot.app._watch_directory(), "fast-watch")
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,country,roles\nvn-officer,Minh Example,VN,officer\n")
+    await asyncio.to_thread(
+        CliRunner().invoke, main,
+        ["directory", "import", "--config", str(SHIPPED_CONFIG), "--database",
+         str(tmp_path / "bot.db"), str(people)])
+    for _ in range(100):
+        if "vn-officer" in bot.app.ctx.directory.people:  # type: ignore[union-attr]
+            break
+        await asyncio.sleep(0.02)
+    assert "Minh Example" in (await bot.say("vn-officer", "/whoami"))[0]
+    await bot.stop()
