@@ -48,8 +48,12 @@ def shipped_settings(**overrides: object) -> Settings:
 class Harness:
     """Drive the app as several people; read what each of them received."""
 
-    def __init__(self, db_path: Path, settings: Settings | None = None,
-                 extra_adapters: list[Adapter] | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        settings: Settings | None = None,
+        extra_adapters: list[Adapter] | None = None,
+    ) -> None:
         self.db_path, self.settings = db_path, settings or shipped_settings()
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []
@@ -60,8 +64,9 @@ class Harness:
     async def start(self) -> Harness:
         self.chat = MemoryAdapter("console")
         self.timers = ManualTimers()
-        self.app = build_app(self.settings, [self.chat, *self.extra], self.timers,
-                             str(self.db_path), self.clock)
+        self.app = build_app(
+            self.settings, [self.chat, *self.extra], self.timers, str(self.db_path), self.clock
+        )
         await self.app.start()
         return self
 

@@ -35,7 +35,10 @@ def test_text_that_is_not_a_command(text: str) -> None:
 def test_request_arguments_country_urgency_category_text() -> None:
     parsed = parse_new_request("th URGENT #mla Need bank records for account 123")
     assert (parsed.country, parsed.urgency, parsed.category) == (
-        "th", "urgent", "mutual legal assistance")
+        "th",
+        "urgent",
+        "mutual legal assistance",
+    )
     assert parsed.text == "Need bank records for account 123"
 
 

@@ -51,8 +51,13 @@ async def test_happy_path_file_ack_reply_close(bot: Harness) -> None:
     statuses = await bot.rows("SELECT status, outcome FROM requests")
     assert statuses == [("closed", "Both placed in shelter")]
     actions = [r[0] for r in await bot.rows("SELECT action FROM audit ORDER BY id")]
-    assert actions == ["request.filed", "request.acknowledged", "request.reply", "request.reply",
-                       "request.closed"]
+    assert actions == [
+        "request.filed",
+        "request.acknowledged",
+        "request.reply",
+        "request.reply",
+        "request.closed",
+    ]
 
 
 async def test_ids_count_up_per_year(bot: Harness) -> None:
@@ -160,8 +165,12 @@ async def test_outsiders_get_no_such_request(bot: Harness) -> None:
     rid = await file(bot)
     before = await counts(bot)
     for person, command in [
-        ("my-fp", f"/show {rid}"), ("my-fp", f"/ack {rid}"), ("my-fp", f"/reply {rid} hi"),
-        ("my-fp", f"/close {rid}"), ("au-fp", f"/show {rid}"), ("th-officer", f"/ack {rid}"),
+        ("my-fp", f"/show {rid}"),
+        ("my-fp", f"/ack {rid}"),
+        ("my-fp", f"/reply {rid} hi"),
+        ("my-fp", f"/close {rid}"),
+        ("au-fp", f"/show {rid}"),
+        ("th-officer", f"/ack {rid}"),
         ("my-fp", "/show R-2026-0999"),
     ]:
         assert (await bot.say(person, command))[0].startswith(
@@ -248,10 +257,14 @@ async def test_closed_request_cannot_change(bot: Harness) -> None:
 async def test_stranger_is_refused_politely_and_admins_told_once(bot: Harness) -> None:
     for i in range(5):
         answer = await bot.say("mallory", f"/request TH attempt {i}")
-        assert answer == ([] if i else [
-            "Sorry, I can't help you here. If you work with the group, ask your administrator "
-            "to add you to the directory."
-        ])
+        assert answer == (
+            []
+            if i
+            else [
+                "Sorry, I can't help you here. If you work with the group, ask your administrator "
+                "to add you to the directory."
+            ]
+        )
     alerts = [m for m in bot.inbox("admin") if "not in the directory" in m]
     assert len(alerts) == 1 and "mallory" in alerts[0]
     assert await bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
@@ -260,8 +273,9 @@ async def test_stranger_is_refused_politely_and_admins_told_once(bot: Harness) -
 async def test_group_chat_shows_no_casework(bot: Harness) -> None:
     rid = await file(bot)
     answer = await bot.say("th-fp", f"/show {rid}", chat_id="group-1", private=False)
-    assert bot.chat.to("group-1") == ["Please message me privately for that; I don't show "
-                                      "casework in groups."]
+    assert bot.chat.to("group-1") == [
+        "Please message me privately for that; I don't show casework in groups."
+    ]
     assert answer == []
     await bot.say("th-fp", "/help", chat_id="group-1", private=False)
     assert "/request" in bot.chat.to("group-1")[-1]

@@ -15,8 +15,9 @@ from reminders.scheduler import APSchedulerTimers
 from tests.harness import shipped_settings
 
 FAST = shipped_settings(
-    requests=RequestSettings(ack_limits={"urgent": timedelta(seconds=0.6),
-                                         "routine": timedelta(hours=24)})
+    requests=RequestSettings(
+        ack_limits={"urgent": timedelta(seconds=0.6), "routine": timedelta(hours=24)}
+    )
 )
 
 
@@ -25,8 +26,9 @@ def real_app(db: str, chat: Adapter) -> App:
 
 
 async def escalations(app: App) -> int:
-    rows = await app.store.run(lambda db: list(db.execute(
-        "SELECT COUNT(*) FROM audit WHERE action = 'request.escalated'")))
+    rows = await app.store.run(
+        lambda db: list(db.execute("SELECT COUNT(*) FROM audit WHERE action = 'request.escalated'"))
+    )
     return rows[0][0]
 
 
@@ -88,8 +90,9 @@ async def test_messages_queued_at_a_crash_are_sent_after_restart(tmp_path) -> No
     app = real_app(db, down)
     await app.start()
     await down.say("au-officer", "/request TH routine Vessel KM Jaya 7")
-    owed = await app.store.run(lambda db: list(db.execute(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'queued'")))
+    owed = await app.store.run(
+        lambda db: list(db.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"))
+    )
     assert owed == [(2,)]  # the routed request and the confirmation, persisted before sending
     await app.outbox.close()
     await app.store.close()  # as good as a crash: nothing was marked sent

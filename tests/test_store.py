@@ -17,13 +17,18 @@ async def test_failing_unit_rolls_back_alone_in_a_batch(tmp_path) -> None:  # ty
             db.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", [key])
             if fail:
                 raise ValueError("boom")
+
         return unit
 
     results = await asyncio.gather(
-        *(store.run(write(f"k{i}", fail=(i == 3))) for i in range(8)), return_exceptions=True)
+        *(store.run(write(f"k{i}", fail=(i == 3))) for i in range(8)), return_exceptions=True
+    )
     assert isinstance(results[3], ValueError)
-    keys = await store.run(lambda db: [r[0] for r in db.execute(
-        "SELECT key FROM meta WHERE key LIKE 'k%' ORDER BY key")])
+    keys = await store.run(
+        lambda db: [
+            r[0] for r in db.execute("SELECT key FROM meta WHERE key LIKE 'k%' ORDER BY key")
+        ]
+    )
     assert keys == [f"k{i}" for i in range(8) if i != 3]
     await store.close()
 
