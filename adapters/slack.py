@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, Literal
@@ -57,6 +58,7 @@ SHUTDOWN_GRACE = 5.0  # seconds stop() waits for listeners already running
 ANSWERED_IN_DM = "I've answered you in our direct messages."
 WRONG_WORKSPACE = "Sorry, this workspace is not connected to FocalPoint."
 _API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
+_OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
 
 class SlackOptions(BaseModel):
@@ -192,6 +194,7 @@ class SlackAdapter(Adapter):
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.command(self.options.command)(self._on_command)
         self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_press)
+        self.bolt.event(re.compile(".*"))(self._on_other_event)
         self.bolt.error(self._on_error)
 
     async def _only_our_team(
@@ -228,6 +231,10 @@ class SlackAdapter(Adapter):
             await ack()
             if await self._submit(press_event(body, action)):
                 await self._make_inert(body, action)
+
+    async def _on_other_event(self, body: dict[str, Any]) -> None:
+        """Acknowledge events nobody asked for: an unanswered event is retried, then disabled."""
+        log.debug("slack: ignored a %r event", (body.get("event") or {}).get("type"))
 
     async def _on_error(self, error: Exception) -> None:
         """Bolt's error sink; the payload is not logged because it may hold casework."""
@@ -280,8 +287,16 @@ def build_bolt_app(client: AsyncWebClient, signing_secret: str, verify: bool) ->
     """The Bolt app: single workspace, acknowledging before the listener runs.
 
     Request verification (signature and timestamp) is on in HTTP mode; Socket Mode has no
-    signatures, the app token authenticates the connection instead.
+    signatures, the app token authenticates the connection instead. Bolt reads
+    ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` from the process environment and, when both are
+    present, silently switches to multi-workspace OAuth and ignores our token; refuse that.
     """
+    if all(os.environ.get(name) is not None for name in _OAUTH_VARIABLES):
+        raise ConfigError(
+            "channels.slack: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set in the environment, "
+            "which switches slack-bolt to multi-workspace OAuth; unset them "
+            "(FocalPoint uses one bot token)"
+        )
     return AsyncApp(
         name="focalpoint",
         client=client,

@@ -168,6 +168,18 @@ async def test_a_retried_event_is_handled_once(world: World) -> None:
     assert rows == [("slack:Ev0RETRY1",)]
 
 
+async def test_the_request_url_check_is_answered(world: World) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    reply = await world.slack.post(body, "application/json")
+    assert reply.status == 200 and "c-123" in reply.text
+
+
+async def test_events_nobody_handles_are_still_acknowledged(world: World) -> None:
+    reply = await world.slack.event({"type": "app_home_opened", "user": TH_FP, "tab": "home"})
+    await world.settle()
+    assert reply.status == 200 and world.api.of("chat.postMessage") == []
+
+
 async def test_a_bad_signature_is_refused_with_401(world: World) -> None:
     reply = await world.slack.event(world.slack.dm(TH_FP, "hello"), secret="not-the-secret")
     await world.settle()

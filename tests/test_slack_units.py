@@ -178,6 +178,13 @@ def test_socket_mode_needs_no_signing_secret() -> None:
     assert adapter.client.base_url == "https://slack.com/api/"
 
 
+def test_bolts_oauth_switch_in_the_environment_is_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "2")
+    with pytest.raises(ConfigError, match="SLACK_CLIENT_ID"):
+        SlackAdapter.from_settings(shipped_slack_section(), ENV)
+
+
 def test_base_url_gets_its_trailing_slash() -> None:
     options = parse_options(shipped_slack_section() | {"base_url": "https://slack-gov.com/api"})
     assert options.base_url == "https://slack-gov.com/api/"
