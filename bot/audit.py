@@ -27,6 +27,11 @@ def record(db: Database, at: str, actor: str, action: str, subject: str, detail:
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [at, actor, action, subject, detail, prev, digest],
     )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [digest],
+    )
 
 
 @dataclass(frozen=True)
@@ -49,4 +54,14 @@ def verify(db: Database) -> list[Break]:
         if row_hash(prev_hash, at, actor, action, subject, detail) != digest:
             breaks.append(Break(row_id, "its content was edited"))
         prev = digest
+    head = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    if head and head[0] != prev:
+        last = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+        breaks.append(Break(last + 1, "rows at the end of the log were deleted"))
     return breaks
+
+
+def head(db: Database) -> str:
+    """The newest row's hash: record it elsewhere to anchor the chain."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    return row[0] if row else GENESIS

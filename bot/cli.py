@@ -157,5 +157,7 @@ def _run(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
 
 
+from bot import cli_admin  # noqa: E402,F401  (registers the administration commands)
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,6 +18,7 @@ from bot.config import Person
 from bot.errors import UserError
 from bot.events import ButtonPress, Inbound, TextMessage
 from bot.store import atomic
+from bot.text import clean
 from bot.work import Context, Work
 
 TimerHandler = Callable[[Work, str], None]
@@ -80,7 +81,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
-    text = event.command if isinstance(event, ButtonPress) else getattr(event, "text", "")
+    text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
     line = parse_command_line(text)
     if line is None:
         if any(consume(work, text) for consume in hooks.text):

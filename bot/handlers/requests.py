@@ -379,7 +379,7 @@ def close(work: Work, args: IdAndText) -> None:
         ack_due_at=None,
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "close", outcome or "closed")
-    work.audit("request.closed", request.id, outcome)
+    work.audit("request.closed", request.id, "with outcome" if outcome else "")
     told = f"{request.id} was closed by {_who(work, actor.id)}" + (
         f": {outcome}" if outcome else "."
     )

@@ -1,0 +1,68 @@
+"""The audit log is tamper-evident: `focalbot audit verify` names an edited or deleted row."""
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.harness import SHIPPED_CONFIG, Harness
+
+
+async def filled_database(tmp_path: Path) -> str:
+    bot = Harness(tmp_path / "bot.db")
+    await bot.start()
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    await bot.say("th-fp", "/ack R-2026-0001")
+    await bot.say("th-fp", "/reply R-2026-0001 Genuine")
+    await bot.say("au-officer", "/close R-2026-0001 Thanks")
+    await bot.stop()
+    return str(tmp_path / "bot.db")
+
+
+async def verify(db: str):  # type: ignore[no-untyped-def]
+    """The CLI runs its own event loop, so it runs in a thread here."""
+    return await asyncio.to_thread(
+        CliRunner().invoke,
+        main,
+        ["audit", "verify", "--config", str(SHIPPED_CONFIG), "--database", db],
+    )
+
+
+async def test_untouched_log_verifies(tmp_path: Path) -> None:
+    result = await verify(await filled_database(tmp_path))
+    assert result.exit_code == 0 and "audit log OK: 4 rows" in result.output
+
+
+async def test_edited_row_is_named(tmp_path: Path) -> None:
+    db = await filled_database(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE audit SET actor = 'my-fp' WHERE id = 2")
+    result = await verify(db)
+    assert result.exit_code == 1
+    assert "audit row 2: its content was edited" in result.output
+
+
+async def test_deleted_row_is_named(tmp_path: Path) -> None:
+    db = await filled_database(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM audit WHERE id = 2")
+    result = await verify(db)
+    assert result.exit_code == 1
+    assert "audit row 3: the row before it was deleted or changed" in result.output
+
+
+async def test_deleted_last_rows_are_noticed(tmp_path: Path) -> None:
+    db = await filled_database(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM audit WHERE id >= 3")
+    result = await verify(db)
+    assert result.exit_code == 1 and "rows at the end of the log were deleted" in result.output
+
+
+async def test_free_text_stays_out_of_the_audit_log(tmp_path: Path) -> None:
+    db = await filled_database(tmp_path)
+    with sqlite3.connect(db) as conn:
+        details = " ".join(r[0] for r in conn.execute("SELECT detail FROM audit"))
+    assert "N1234567" not in details and "Genuine" not in details and "Thanks" not in details
