@@ -162,7 +162,7 @@ class SlackAdapter(Adapter):
     async def drain(self) -> None:
         """Return once every listener already running has handed its event to the core."""
         while self._inflight:
-            await asyncio.gather(*list(self._inflight), return_exceptions=True)
+            await asyncio.wait(list(self._inflight))  # unlike gather, never cancels them
 
     async def _serve(self) -> None:
         web_app = web.Application()

@@ -8,6 +8,7 @@ temporary database through :class:`tests.harness.Harness`. Officers speak on the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -19,6 +20,7 @@ import pytest
 
 from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
+from bot.events import Inbound
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
 from tests.harness import Harness, shipped_settings
 
@@ -294,4 +296,29 @@ async def test_socket_mode_receives_over_the_websocket_and_acknowledges(tmp_path
         assert [c.token for c in api.calls if c.method == "apps.connections.open"] == ["xapp-test"]
     finally:
         await bot.stop()
+        await api.stop()
+
+
+async def test_slack_is_answered_before_the_work_is_done() -> None:
+    """Ack first, work after: the HTTP answer does not wait for the core."""
+    api = await FakeSlack().start()
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    release, received = asyncio.Event(), []
+
+    async def slow_core(event: Inbound) -> None:
+        received.append(event)
+        await release.wait()
+
+    await adapter.start(slow_core)
+    try:
+        slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
+        command = await slack.command(TH_FP, "request TH urgent x")
+        event = await slack.event(slack.dm(TH_FP, "hello"))
+        assert (command.status, event.status) == (200, 200)
+        assert not release.is_set()
+        release.set()
+        await adapter.drain()
+        assert [e.text for e in received] == ["/request TH urgent x", "hello"]  # type: ignore[attr-defined]
+    finally:
+        await adapter.stop()
         await api.stop()
