@@ -29,7 +29,8 @@ class Adapter(abc.ABC):
 
     Lifecycle: ``start(sink)`` begins receiving and hands events to ``sink``; ``send`` delivers
     one message and returns the platform's message id, raising ``RateLimited``,
-    ``TransientError`` or ``PermanentError`` on failure; ``stop`` ends it.
+    ``TransientError`` or ``PermanentError`` on failure; ``stop`` ends receiving; ``close``
+    releases the rest once the outbox has finished sending.
     """
 
     channel: str = ""
@@ -47,6 +48,13 @@ class Adapter(abc.ABC):
     async def send(self, message: Outbound) -> str:
         """Deliver one message; return the platform's id for it."""
 
+    async def close(self) -> None:
+        """Release what sending needs, once the outbox will send nothing more (default: none).
+
+        ``stop`` ends receiving first; the outbox may still deliver what is owed after it.
+        """
+        return None
+
     def address_for(self, user_id: str) -> str:
         """The address to send to for a directory identity on this channel (default: same)."""
         return user_id
@@ -61,6 +69,7 @@ class Adapter(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+        await self.close()
 
 
 TimerCallback = Callable[[str], Awaitable[None]]

@@ -1,0 +1,387 @@
+"""The Telegram channel: python-telegram-bot's ``Application`` inside the bot's event loop.
+
+The ``Application`` holds the bot and its HTTP clients (``initialize`` calls ``getMe``;
+``shutdown`` closes them); its base URL is configurable for a self-hosted Bot API server.
+Updates are fetched here rather than by PTB's ``Updater``: the Updater confirms an update to
+Telegram (the next ``getUpdates`` offset, or the webhook's HTTP 200) as soon as it is queued,
+so a crash before the core commits it would lose it. Here an update is confirmed only after
+:meth:`bot.app.App.submit` returns, i.e. after its unit of work (with the de-duplication record
+keyed by ``update_id``) has committed; a redelivery after a crash therefore has no second
+effect.
+
+Long polling is the default. In webhook mode an aiohttp route takes Telegram's calls and
+refuses any without the ``X-Telegram-Bot-Api-Secret-Token`` set with ``setWebhook``.
+
+Sending is one ``sendMessage`` attempt per call: the core's outbox owns pacing (about one
+message a second per chat, just under 30 a second overall) and retries, deciding by the class
+of error raised here. Text from the core is plain; it is escaped for HTML parse mode and split
+at 4096 characters. Buttons become an inline keyboard whose callback data is the command line;
+a press answers the callback query and removes the keyboard so it cannot be pressed twice.
+
+Configured by ``[channels.telegram]`` in ``bot.toml``; the token and the webhook secret come
+from the environment variables named there and are never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import re
+import warnings
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application, ExtBot
+from telegram.warnings import PTBDeprecationWarning
+
+from adapters.telegram_convert import (
+    CHANNEL,
+    COMMAND_NAME,
+    escape,
+    inbound_event,
+    keyboard,
+    retry_after_seconds,
+    split_text,
+    translate_error,
+    with_typed_commands,
+)
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.events import Outbound
+from bot.factory import default_registry
+from bot.ports import Adapter, EventSink, Pacing
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_PACING = Pacing(per_chat_interval=1.0, overall_rate=29.0, max_attempts=8)
+"""About one message a second per chat and just under Telegram's ~30 a second overall."""
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_POLL_BACKOFF = 30.0  # seconds between getUpdates attempts while Telegram is unreachable
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # relayed links are not fetched for previews
+# PTB 22 warns from inside RetryAfter's own constructor, once per 429; nothing of ours to change.
+warnings.filterwarnings("ignore", r".*`retry_after` will be of type", PTBDeprecationWarning)
+Application_ = Application[Any, Any, Any, Any, Any, Any]
+
+
+class TelegramOptions(BaseModel):
+    """The ``[channels.telegram]`` section, validated when the channel is built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    token_env: str = Field(min_length=1)
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: Literal["polling", "webhook"] = "polling"
+    poll_timeout: int = Field(default=30, ge=0, le=50)
+    webhook_url: str = ""
+    webhook_secret_env: str = ""
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("base_url", "base_file_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    def check_webhook(self) -> None:
+        """Webhook mode needs the public URL and the secret's variable."""
+        if self.mode != "webhook":
+            return
+        for key in ("webhook_url", "webhook_secret_env"):
+            if not getattr(self, key):
+                raise ConfigError(f"channels.telegram.{key}: required when mode is 'webhook'")
+
+
+def parse_options(options: Mapping[str, object]) -> TelegramOptions:
+    """Validate the section; a ConfigError names ``channels.telegram.<key>``."""
+    try:
+        parsed = TelegramOptions.model_validate(dict(options))
+    except ValidationError as exc:
+        problems = [
+            f"channels.telegram.{'.'.join(str(p) for p in error['loc'])}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        ]
+        raise ConfigError("\n".join(problems)) from exc
+    parsed.check_webhook()
+    return parsed
+
+
+def _secret_from(options: TelegramOptions, env: Mapping[str, str]) -> str:
+    if options.mode != "webhook":
+        return ""
+    secret = env.get(options.webhook_secret_env, "")
+    if not SECRET_PATTERN.match(secret):
+        raise ConfigError(
+            f"channels.telegram.webhook_secret_env: {options.webhook_secret_env} must hold "
+            "1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)"
+        )
+    return secret
+
+
+class TelegramAdapter(Adapter):
+    """Receives updates from the Bot API and delivers the core's messages to Telegram."""
+
+    channel = CHANNEL
+    pacing = TELEGRAM_PACING
+
+    def __init__(self, token: str, options: TelegramOptions, webhook_secret: str = "") -> None:
+        self.options = options
+        self._token, self._secret = token, webhook_secret
+        self._application: Application_ | None = None
+        self._sink: EventSink | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self._offset = 0  # next update id to ask for; everything below it is handled
+        self._confirmed = 0  # the offset Telegram was last told
+        self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
+        self.username = ""
+
+    @classmethod
+    def from_settings(
+        cls, options: Mapping[str, object], env: Mapping[str, str]
+    ) -> TelegramAdapter:
+        """Build from ``[channels.telegram]`` and the environment holding the secrets."""
+        parsed = parse_options(options)
+        token = env.get(parsed.token_env, "")
+        if not token:
+            raise ConfigError(f"channels.telegram.token_env: {parsed.token_env} is not set")
+        return cls(token, parsed, _secret_from(parsed, env))
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Check the token (getMe), register the commands, then poll or serve the webhook."""
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
+        await self.close()  # a restart on the same adapter begins with fresh HTTP clients
+        self._application = self._build()
+        self._sink = sink
+        bot = await self._initialize(self._application)
+        self.username = bot.username or ""
+        await self._register_commands(bot)
+        if self.options.mode == "webhook":
+            await self._serve_webhook(bot)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            self._poller = asyncio.create_task(self._poll(bot), name="telegram-poll")
+            self._poller.add_done_callback(_report_end)
+        log.info("telegram: receiving as @%s by %s", self.username, self.options.mode)
+
+    async def stop(self) -> None:
+        """Stop receiving and tell Telegram which updates were handled. Sending still works."""
+        poller, runner = self._poller, self._runner
+        self._poller = self._runner = None
+        if poller is not None:
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
+            await self._confirm_offset()
+        if runner is not None:
+            await runner.cleanup()
+        self._sink = None
+
+    async def close(self) -> None:
+        """Close the HTTP clients once nothing more will be sent."""
+        application, self._application = self._application, None
+        if application is not None:
+            with contextlib.suppress(TelegramError, RuntimeError):
+                await application.shutdown()
+
+    def _build(self) -> Application_:
+        return (
+            Application.builder()
+            .token(self._token)
+            .base_url(self.options.base_url)
+            .base_file_url(self.options.base_file_url)
+            .updater(None)
+            .job_queue(None)
+            .build()
+        )
+
+    async def _initialize(self, application: Application_) -> ExtBot[Any]:
+        try:
+            await application.initialize()
+        except InvalidToken as exc:
+            raise ConfigError(
+                f"channels.telegram.token_env: Telegram refused the token in "
+                f"{self.options.token_env}"
+            ) from exc
+        except TelegramError as exc:
+            raise TransientError(f"telegram: cannot reach the Bot API: {exc.message}") from exc
+        return application.bot
+
+    async def _register_commands(self, bot: ExtBot[Any]) -> None:
+        """Let Telegram clients offer the core's commands (only group-safe ones in groups)."""
+        specs = [s for s in default_registry() if COMMAND_NAME.match(s.name)][:100]
+        private = [BotCommand(s.name, s.summary[:256]) for s in specs]
+        groups = [BotCommand(s.name, s.summary[:256]) for s in specs if s.in_groups]
+        try:
+            await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+            await bot.set_my_commands(groups, scope=BotCommandScopeAllGroupChats())
+        except TelegramError as exc:
+            log.warning("telegram: could not register the command list: %s", exc.message)
+
+    # --- receiving ----------------------------------------------------------------------
+    async def _poll(self, bot: ExtBot[Any]) -> None:
+        """Long-poll getUpdates; each call also confirms the updates handled before it."""
+        failures = 0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=self._offset or None,
+                    timeout=self.options.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            except InvalidToken:
+                log.error("telegram: the token was revoked; no longer receiving")
+                return
+            except TelegramError as exc:
+                failures += 1
+                await asyncio.sleep(_poll_delay(exc, failures))
+                continue
+            failures = 0
+            self._confirmed = self._offset
+            await self._handle_batch(updates)
+
+    async def _handle_batch(self, updates: tuple[Update, ...]) -> None:
+        """Hand updates over in order; on failure leave the rest for the next poll."""
+        for update in updates:
+            try:
+                await self.receive(update)
+            except Exception:
+                log.exception("telegram: update %s not handed over; retrying", update.update_id)
+                await asyncio.sleep(1.0)
+                return
+            self._offset = max(self._offset, update.update_id + 1)
+
+    async def receive(self, update: Update) -> None:
+        """Translate one update and hand it to the core; return once it is committed."""
+        if self._sink is None or self._application is None:
+            raise RuntimeError("telegram channel is not receiving")
+        event = inbound_event(update, self.username)
+        if event is None:
+            return
+        if update.callback_query is not None:
+            await self._settle_press(update)
+        await self._sink(event)
+
+    async def _settle_press(self, update: Update) -> None:
+        """Stop the spinner and remove the keyboard, so a second press cannot happen.
+
+        Either may fail on a redelivered update (the query has expired, the keyboard is gone);
+        the press still goes to the core, which de-duplicates it.
+        """
+        assert self._application is not None and update.callback_query is not None
+        query, bot = update.callback_query, self._application.bot
+        with contextlib.suppress(TelegramError):
+            await bot.answer_callback_query(query.id)
+        if query.message is not None:
+            with contextlib.suppress(TelegramError):
+                await bot.edit_message_reply_markup(
+                    chat_id=query.message.chat.id, message_id=query.message.message_id
+                )
+
+    async def _confirm_offset(self) -> None:
+        """Tell Telegram the last updates were handled, so a restart does not fetch them."""
+        if self._application is None or self._offset <= self._confirmed:
+            return
+        with contextlib.suppress(TelegramError):
+            await self._application.bot.get_updates(offset=self._offset, timeout=0, limit=1)
+            self._confirmed = self._offset
+
+    async def _serve_webhook(self, bot: ExtBot[Any]) -> None:
+        app = web.Application()
+        app.router.add_post(urlsplit(self.options.webhook_url).path or "/", self._on_webhook)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.options.listen, self.options.port).start()
+        await bot.set_webhook(
+            url=self.options.webhook_url,
+            secret_token=self._secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """One update from Telegram; answered 200 only once the core has committed it."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret.encode()):
+            log.warning("telegram: refused a webhook call without the right secret token")
+            return web.Response(status=403)
+        if request.content_type != "application/json":
+            return web.Response(status=415)
+        try:
+            assert self._application is not None
+            update = Update.de_json(await request.json(), self._application.bot)
+        except Exception:
+            return web.Response(status=400)
+        try:
+            await self.receive(update)
+        except Exception:
+            log.exception("telegram: update %s not handed over", update.update_id)
+            return web.Response(status=503)  # Telegram delivers it again later
+        return web.Response(status=200)
+
+    # --- sending ------------------------------------------------------------------------
+    async def send(self, message: Outbound) -> str:
+        """Deliver one message (in parts if long); a retry resumes after the parts sent."""
+        if self._application is None:
+            raise TransientError("telegram channel is not running")
+        parts = split_text(with_typed_commands(message.text, message.buttons))
+        if not parts[0]:
+            raise PermanentError("telegram: empty message")
+        try:
+            return await self._send_parts(message, parts)
+        except TelegramError as exc:
+            error = translate_error(exc)
+            if isinstance(error, PermanentError):
+                self._parts_sent.pop(message.id, None)
+            raise error from exc
+
+    async def _send_parts(self, message: Outbound, parts: list[str]) -> str:
+        assert self._application is not None
+        bot, first = self._application.bot, self._parts_sent.get(message.id, 0)
+        for index in range(first, len(parts)):
+            if index > first:
+                await asyncio.sleep(self.pacing.per_chat_interval)
+            last = index == len(parts) - 1
+            sent = await bot.send_message(
+                chat_id=message.address,
+                text=escape(parts[index]),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message.buttons) if last else None,
+                link_preview_options=NO_PREVIEW,
+            )
+            self._parts_sent[message.id] = index + 1
+        self._parts_sent.pop(message.id, None)
+        return str(sent.message_id)
+
+
+def _poll_delay(exc: TelegramError, failures: int) -> float:
+    """How long to wait before polling again: Telegram's word, else a bounded backoff."""
+    if isinstance(exc, RetryAfter):
+        return retry_after_seconds(exc)
+    delay = min(MAX_POLL_BACKOFF, 2.0 ** (failures - 1))
+    log.warning("telegram: getUpdates failed (%s); retrying in %.0fs", exc.message, delay)
+    return delay
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("telegram: polling stopped", exc_info=task.exception())

@@ -1,0 +1,205 @@
+"""Pure conversions between Telegram's objects and the core's, for :mod:`adapters.telegram`.
+
+Nothing here does I/O, so each rule (who is addressed, how text is split and escaped, which
+errors are worth retrying) can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from collections.abc import Sequence
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, MessageLimit
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage
+
+CHANNEL = "telegram"
+MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
+MAX_CALLBACK_DATA = 64  # bytes
+ROW_BUTTONS = 4
+ROW_LABEL_CHARS = 28  # short labels (skip, zero, back, confirm) share a row; long ones don't
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_REFUSED = (Forbidden, BadRequest, InvalidToken, ChatMigrated, EndPointNotFound)
+
+
+# --- inbound ------------------------------------------------------------------------------
+def inbound_event(update: Update, bot_username: str) -> Inbound | None:
+    """The core's event for an update, or None for updates the bot does not act on."""
+    if update.callback_query is not None:
+        return button_press(update)
+    return text_message(update, bot_username)
+
+
+def text_message(update: Update, bot_username: str) -> TextMessage | None:
+    """A message from a person; in groups only commands and mentions count as addressed.
+
+    A command meant for another bot in the same group (``/help@OtherBot``) is dropped, since
+    the core would otherwise answer a question not put to it.
+    """
+    message = update.message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return None
+    raw = message.text or message.caption or ""
+    text = _strip_mention(raw, bot_username)
+    if _for_another_bot(text, bot_username):
+        return None
+    private = message.chat.type == ChatType.PRIVATE
+    return TextMessage(
+        str(update.update_id),
+        Sender(CHANNEL, str(message.from_user.id)),
+        ChatRef(CHANNEL, str(message.chat.id), private),
+        text,
+        private or _addressed(message, raw, bot_username),
+    )
+
+
+def button_press(update: Update) -> ButtonPress | None:
+    """A press on an inline button; its callback data is the command line it carries."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return None
+    message = query.message
+    chat = message.chat if message is not None else None
+    return ButtonPress(
+        str(update.update_id),
+        Sender(CHANNEL, str(query.from_user.id)),
+        ChatRef(
+            CHANNEL,
+            str(chat.id if chat is not None else query.from_user.id),
+            chat is None or chat.type == ChatType.PRIVATE,
+        ),
+        query.data,
+        str(message.message_id) if message is not None else "",
+    )
+
+
+def _addressed(message: Message, text: str, bot_username: str) -> bool:
+    """In a group: a command, a mention of the bot, or a reply to one of its messages."""
+    if text.startswith("/") or f"@{bot_username}".lower() in text.lower():
+        return True
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    return author is not None and (author.username or "").lower() == bot_username.lower()
+
+
+def _strip_mention(text: str, bot_username: str) -> str:
+    """``@bot /help`` becomes ``/help``, so a mention followed by a command still works."""
+    mention = f"@{bot_username}"
+    if bot_username and text.lower().startswith(mention.lower()):
+        return text[len(mention) :].lstrip()
+    return text
+
+
+def _for_another_bot(text: str, bot_username: str) -> bool:
+    if not text.startswith("/"):
+        return False
+    _, _, target = text.split(maxsplit=1)[0].partition("@")
+    return bool(target) and target.lower() != bot_username.lower()
+
+
+# --- outbound -----------------------------------------------------------------------------
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji may count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut ``text`` into parts Telegram accepts, at paragraph, line or word boundaries.
+
+    Only whitespace at the cuts is lost; a word longer than a whole part is cut hard.
+    """
+    parts: list[str] = []
+    rest = text.strip()
+    while utf16_len(rest) > limit:
+        cut = _cut_point(rest[: _fitting(rest, limit)])
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
+    end = min(len(text), limit)
+    while (over := utf16_len(text[:end]) - limit) > 0:
+        end -= over
+    return end
+
+
+def _cut_point(head: str) -> int:
+    """The last paragraph, line or word break in the second half of ``head``, else its end."""
+    floor = len(head) // 2
+    for separator in ("\n\n", "\n", " "):
+        found = head.rfind(separator, floor)
+        if found > 0:
+            return found
+    return len(head)
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for HTML parse mode: relayed ``<b>`` or ``&`` stays literal."""
+    return html.escape(text, quote=False)
+
+
+def fits_callback(command: str) -> bool:
+    """Whether a command line fits in Telegram's 64-byte callback data."""
+    return 0 < len(command.encode()) <= MAX_CALLBACK_DATA
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard of the buttons whose command fits; short labels share a row."""
+    rows: list[list[InlineKeyboardButton]] = []
+    width = 0
+    for button in (b for b in buttons if fits_callback(b.command)):
+        key = InlineKeyboardButton(button.label, callback_data=button.command)
+        if rows and len(rows[-1]) < ROW_BUTTONS and width + len(button.label) <= ROW_LABEL_CHARS:
+            rows[-1].append(key)
+            width += len(button.label)
+        else:
+            rows.append([key])
+            width = len(button.label)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
+    """``text`` plus a typed alternative for buttons too long to be inline buttons."""
+    spelled = [f"{b.label}: {b.command}" for b in buttons if not fits_callback(b.command)]
+    return "\n\n".join([text, "\n".join(spelled)]) if spelled else text
+
+
+# --- errors -------------------------------------------------------------------------------
+def translate_error(exc: TelegramError) -> AdapterError:
+    """The core's error class for a Telegram failure, so the outbox retries by class.
+
+    Flood control becomes ``RateLimited``; a blocked bot, an unknown chat, a rejected request
+    or a revoked token cannot be fixed by retrying; network trouble and 5xx may pass.
+    """
+    if isinstance(exc, RetryAfter):
+        return RateLimited(retry_after_seconds(exc), "telegram flood control")
+    if isinstance(exc, _REFUSED):
+        return PermanentError(f"telegram refused: {exc.message}")
+    return TransientError(f"telegram: {exc.message}")
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` in seconds, whichever type this PTB version hands out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

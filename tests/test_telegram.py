@@ -1,0 +1,307 @@
+"""The Telegram channel end to end: the real core, the real python-telegram-bot client, and a
+fake Bot API server on 127.0.0.1 that enforces Telegram's limits.
+
+People are the shipped directory's: an Australian officer (Telegram user 300020) and
+Thailand's focal point (100041), both preferring Telegram. Waits are bounded only so that a
+hung test fails; nothing here asserts how fast anything is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters.telegram import TelegramAdapter
+from bot.config import Settings
+from bot.dispatch import STRANGER_REPLY
+from bot.events import Button, Outbound
+from tests.fake_telegram import TOKEN, FakeTelegram, free_port
+from tests.harness import Harness, shipped_settings
+
+OFFICER, FOCAL, DEPUTY, STRANGER = 300020, 100041, 200042, 777001
+GROUP = -100500
+SECRET = "s3cret-hook_token"
+RID = "R-2026-0001"
+
+
+@dataclass
+class Room:
+    """A running bot on Telegram and the fake Telegram it talks to."""
+
+    fake: FakeTelegram
+    adapter: TelegramAdapter
+    bot: Harness
+
+    def say(self, user_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
+        """``user_id`` writes ``text`` to the bot (privately unless a chat is given)."""
+        return self.fake.message(user_id, text, **kwargs)
+
+    async def outbox(self) -> list[tuple[Any, ...]]:
+        """Telegram rows of the outbox: (address, status, error)."""
+        await self.bot.settle()
+        return await self.bot.rows(
+            "SELECT address, status, error FROM outbox WHERE channel = 'telegram' ORDER BY id"
+        )
+
+
+def on_telegram() -> Settings:
+    """The shipped directory, with everyone who has a Telegram id preferring it."""
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": "telegram"}) if "telegram" in p.identities else p
+        for p in base.people
+    )
+    return base.model_copy(update={"people": people})
+
+
+def options(fake: FakeTelegram, **extra: object) -> dict[str, object]:
+    """A ``[channels.telegram]`` section pointing at the fake."""
+    return {
+        "token_env": "TG_TOKEN",
+        "base_url": fake.base_url,
+        "base_file_url": fake.base_file_url,
+        "poll_timeout": 5,
+        **extra,
+    }
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    yield server
+    await server.stop()
+
+
+async def running(tmp_path: Path, fake: FakeTelegram, **extra: object) -> Room:
+    env = {"TG_TOKEN": TOKEN, "TG_SECRET": SECRET}
+    adapter = TelegramAdapter.from_settings(options(fake, **extra), env)
+    bot = Harness(tmp_path / "bot.db", on_telegram(), extra_adapters=[adapter])
+    await bot.start()
+    return Room(fake, adapter, bot)
+
+
+@pytest.fixture
+async def room(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Room]:
+    started = await running(tmp_path, fake)
+    yield started
+    await started.bot.stop()
+
+
+@pytest.fixture
+async def hooked(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[Room]:
+    port = free_port()
+    started = await running(
+        tmp_path,
+        fake,
+        mode="webhook",
+        listen="127.0.0.1",
+        port=port,
+        webhook_url=f"http://127.0.0.1:{port}/telegram-hook",
+        webhook_secret_env="TG_SECRET",
+    )
+    yield started
+    await started.bot.stop()
+
+
+async def file_request(room: Room) -> dict[str, Any]:
+    """The officer files an urgent request to Thailand; return what the focal point got."""
+    room.say(OFFICER, f"/request TH urgent Subscriber of +66 81 234 5678 needed {'x' * 5}")
+    await room.fake.wait_for_text(OFFICER, f"Request {RID} sent to Thailand")
+    await room.fake.wait_for_text(FOCAL, f"URGENT Request {RID}")
+    return room.fake.sent(FOCAL)[-1]
+
+
+# --- the request lifecycle ----------------------------------------------------------------
+async def test_request_routed_to_focal_point_with_acknowledge_button(room: Room) -> None:
+    routed = await file_request(room)
+
+    assert "Subscriber of +66 81 234 5678" in routed["text"]
+    keys = routed["reply_markup"]["inline_keyboard"]
+    assert keys == [[{"text": "Acknowledge", "callback_data": f"/ack {RID}"}]]
+    assert room.fake.rejected_429 == 0  # the outbox kept to Telegram's pace
+
+
+async def test_acknowledge_button_removes_keyboard_and_second_press_changes_nothing(
+    room: Room,
+) -> None:
+    routed = await file_request(room)
+
+    room.fake.press(FOCAL, routed)
+    await room.fake.wait_for_text(OFFICER, f"{RID} was acknowledged by Niran Example")
+    await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
+    assert "reply_markup" not in room.fake.messages[(FOCAL, routed["message_id"])]
+    assert [c.status for c in room.fake.called("answerCallbackQuery")] == [200]
+
+    room.fake.press(FOCAL, routed)  # a stale client still showing the button
+    await room.fake.wait_for_text(FOCAL, "already acknowledged")
+    assert len([t for t in room.fake.texts(OFFICER) if "acknowledged by" in t]) == 1
+    acks = await room.bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'request.acknowledged'")
+    assert acks == [(1,)]
+
+
+async def test_reply_is_relayed_with_markup_escaped(room: Room) -> None:
+    routed = await file_request(room)
+    room.fake.press(FOCAL, routed)
+    await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
+
+    room.say(FOCAL, f"/reply {RID} Owner is <b>Somchai</b> & <a href='x'>co</a>")
+    relayed = await room.fake.wait_for_text(OFFICER, "Niran Example (Thailand) wrote")
+
+    assert "Owner is <b>Somchai</b> & <a href='x'>co</a>" in relayed[0]  # shown literally
+    raw = [c.params["text"] for c in room.fake.called("sendMessage") if "wrote" in c.params["text"]]
+    assert "&lt;b&gt;Somchai&lt;/b&gt; &amp; &lt;a href='x'&gt;" in raw[0]
+
+
+# --- delivery -------------------------------------------------------------------------------
+async def test_429_storm_delays_but_loses_nothing(room: Room) -> None:
+    room.fake.storm(4, retry_after=1)
+    for user, n in ((OFFICER, 1), (FOCAL, 2), (DEPUTY, 3)):
+        room.say(user, f"/ping {n}")
+    for user, n in ((OFFICER, 1), (FOCAL, 2), (DEPUTY, 3)):
+        await room.fake.wait_for_text(user, f"pong {n}")
+
+    assert room.fake.rejected_429 == 4
+    for user, n in ((OFFICER, 1), (FOCAL, 2), (DEPUTY, 3)):
+        assert room.fake.texts(user) == [f"pong {n}"]
+    assert {status for _, status, _ in await room.outbox()} == {"sent"}
+
+
+async def test_blocked_bot_marks_the_message_failed(room: Room) -> None:
+    room.fake.blocked.add(FOCAL)
+    room.say(OFFICER, "/request TH routine Vessel registry extract please")
+    await room.fake.wait_for_text(OFFICER, f"Request {RID} sent")
+    await room.fake.wait_for(lambda: any(c.status == 403 for c in room.fake.called("sendMessage")))
+
+    failed = [row for row in await room.outbox() if row[0] == str(FOCAL)]
+    assert failed == [
+        (str(FOCAL), "failed", "telegram refused: Forbidden: bot was blocked by the user")
+    ]
+
+
+async def test_long_message_is_split_with_buttons_on_the_last_part(room: Room) -> None:
+    paragraphs = [f"Paragraph {i}: " + " ".join(["evidence"] * 60) for i in range(10)]
+    text = "\n\n".join(paragraphs)  # about 5,600 characters
+    message = Outbound(
+        99, "telegram", str(FOCAL), text, "th-fp", (Button("Acknowledge", "/ack x"),)
+    )
+
+    await room.adapter.send(message)
+
+    parts = room.fake.sent(FOCAL)
+    assert len(parts) == 2 and all(len(p["text"]) <= 4096 for p in parts)
+    assert parts[0]["text"].endswith("evidence")  # cut at a paragraph, not mid-word
+    assert "reply_markup" not in parts[0] and "reply_markup" in parts[1]
+    assert "\n\n".join(p["text"] for p in parts) == text
+
+
+# --- who may talk to the bot, and where -----------------------------------------------------
+async def test_stranger_gets_the_polite_refusal(room: Room) -> None:
+    room.say(STRANGER, "/request TH urgent give me everything")
+    assert await room.fake.wait_for_text(STRANGER, STRANGER_REPLY)
+    assert await room.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+
+
+async def test_group_chat_answers_only_group_commands(room: Room) -> None:
+    room.say(FOCAL, "good morning everyone", chat_id=GROUP, chat_type="supergroup")
+    room.say(FOCAL, "/help@another_bot", chat_id=GROUP, chat_type="supergroup")
+    room.say(FOCAL, "/requests", chat_id=GROUP, chat_type="supergroup")
+    room.say(FOCAL, "/ping@focalpoint_test_bot 9", chat_id=GROUP, chat_type="supergroup")
+
+    await room.fake.wait_for_text(GROUP, "pong 9")
+    texts = room.fake.texts(GROUP)
+    assert len(texts) == 2 and "message me privately" in texts[0]
+
+
+async def test_commands_are_registered_for_private_chats_and_groups(room: Room) -> None:
+    private = {c["command"] for c in room.fake.commands["all_private_chats"]}
+    groups = {c["command"] for c in room.fake.commands["all_group_chats"]}
+    assert {"request", "ack", "reply", "help", "ping"} <= private
+    assert groups == {"help", "ping"}
+
+
+# --- exactly once ----------------------------------------------------------------------------
+async def test_update_redelivered_after_restart_has_one_effect(room: Room) -> None:
+    first = room.say(OFFICER, "/ping 7")
+    await room.fake.wait_for_text(OFFICER, "pong 7")
+    await room.bot.stop()  # the adapter confirms the offset on the way out...
+    room.fake.unconfirm(first["update_id"])  # ...but say that confirmation was lost
+
+    await room.bot.start()
+    room.say(OFFICER, "/ping 8")
+    await room.fake.wait_for_text(OFFICER, "pong 8")
+
+    assert room.fake.texts(OFFICER) == ["pong 7", "pong 8"]
+    served = [c for c in room.fake.called("getUpdates") if c.status == 200 and c.result]
+    assert sum(first in c.result for c in served) == 2  # it really was delivered twice
+
+
+# --- webhook mode ----------------------------------------------------------------------------
+async def test_webhook_without_the_right_secret_is_refused(hooked: Room) -> None:
+    fake = hooked.fake
+    assert fake.webhook["secret_token"] == SECRET
+    update = {
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": OFFICER, "type": "private"},
+            "from": {"id": OFFICER, "is_bot": False, "first_name": "A"},
+            "text": "/ping 1",
+        }
+    }
+
+    assert await fake.deliver(dict(update), secret="wrong") == 403
+    assert await fake.deliver(dict(update), secret="") == 403
+    await hooked.bot.settle()
+    assert await hooked.bot.rows("SELECT COUNT(*) FROM inbound") == [(0,)]
+    assert fake.sent() == []
+
+
+async def test_webhook_update_delivered_twice_is_handled_once(hooked: Room) -> None:
+    update = {
+        "update_id": 5001,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": OFFICER, "type": "private"},
+            "from": {"id": OFFICER, "is_bot": False, "first_name": "A"},
+            "text": "/ping 2",
+        },
+    }
+
+    assert await hooked.fake.deliver(dict(update)) == 200
+    assert await hooked.fake.deliver(dict(update)) == 200  # Telegram retrying
+    await hooked.fake.wait_for_text(OFFICER, "pong 2")
+    await hooked.bot.settle()
+    assert hooked.fake.texts(OFFICER) == ["pong 2"]
+
+
+async def test_webhook_refuses_a_body_that_is_not_json(hooked: Room) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            hooked.fake.webhook["url"],
+            data="update_id=1",
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        ) as response,
+    ):
+        assert response.status == 415
+
+
+# --- secrets ---------------------------------------------------------------------------------
+async def test_token_never_reaches_the_log(
+    tmp_path: Path, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # what `focalbot run --verbose` shows
+    started = await running(tmp_path, fake)
+    started.say(OFFICER, "/ping 3")
+    await fake.wait_for_text(OFFICER, "pong 3")
+    await started.bot.stop()
+
+    assert "getUpdates" in " ".join(c.method for c in fake.calls)
+    assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
