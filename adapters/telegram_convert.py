@@ -138,7 +138,7 @@ def _fitting(text: str, limit: int) -> int:
     """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
     end = min(len(text), limit)
     while (over := utf16_len(text[:end]) - limit) > 0:
-        end -= over
+        end -= (over + 1) // 2  # a character is one or two units: never drops more than needed
     return end
 
 
