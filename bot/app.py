@@ -18,6 +18,7 @@ from bot.commands import Registry
 from bot.config import Settings
 from bot.directory import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
+from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.outbox import Outbox
@@ -31,6 +32,7 @@ SORRY = (
     "Sorry, something went wrong on my side and nothing was changed. "
     "It has been logged; please try again."
 )
+ADAPTER_RETRY = 5.0  # seconds before retrying a channel that could not start
 DIRECTORY_POLL = 5.0  # seconds between checks for directory changes from other processes
 _Item = tuple[Inbound, asyncio.Future[None] | None]
 
@@ -64,6 +66,7 @@ class App:
         self.ctx: Context | None = None
         self.accepting = False
         self.directory_poll = DIRECTORY_POLL
+        self.adapter_retry = ADAPTER_RETRY
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -88,7 +91,36 @@ class App:
         self.spawn(self._watch_directory(), "directory-watch")
         self.accepting = True
         for adapter in self.adapters.values():
+            await self._start_adapter(adapter)
+
+    async def _start_adapter(self, adapter: Adapter) -> None:
+        """Start a channel; if its platform is unreachable, keep trying in the background so
+        the other channels serve meanwhile (messages for it wait in the outbox)."""
+        try:
             await adapter.start(self.submit)
+        except TransientError as exc:
+            log.error("%s did not start (%s); retrying in the background", adapter.channel, exc)
+            self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
+        except PermanentError as exc:
+            log.error("%s cannot start: %s; the other channels run without it",
+                      adapter.channel, exc)
+
+    async def _keep_starting(self, adapter: Adapter) -> None:
+        delay = self.adapter_retry
+        while self.accepting:
+            await asyncio.sleep(delay)
+            try:
+                await adapter.start(self.submit)
+            except TransientError as exc:
+                delay = min(delay * 2, 300.0)
+                log.warning("%s still unreachable (%s); next try in %.0fs", adapter.channel,
+                            exc, delay)
+                continue
+            except PermanentError as exc:
+                log.error("%s cannot start: %s", adapter.channel, exc)
+            else:
+                log.info("%s started", adapter.channel)
+            return
 
     async def stop(self) -> None:
         """Stop taking input, finish what was accepted, deliver what is owed, close."""

@@ -9,7 +9,7 @@ import sys
 import click
 
 from bot.config import Settings, load_settings
-from bot.errors import ConfigError
+from bot.errors import BotError, ConfigError
 
 DEFAULT_CONFIG = os.environ.get("FOCALBOT_CONFIG", "bot.toml")
 
@@ -63,7 +63,7 @@ def run(config: str, database: str | None, no_console: bool, verbose: bool) -> N
     configure(verbose, _secret_values(settings))
     try:
         asyncio.run(run_bot(settings, _database(settings, database), console=not no_console))
-    except ConfigError as exc:
+    except BotError as exc:
         raise click.ClickException(str(exc)) from exc
 
 

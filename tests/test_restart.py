@@ -9,6 +9,7 @@ from datetime import timedelta
 from adapters.memory import MemoryAdapter
 from bot.app import App
 from bot.config import RequestSettings
+from bot.errors import TransientError
 from bot.factory import build_app
 from bot.ports import Adapter
 from reminders.scheduler import APSchedulerTimers
@@ -105,4 +106,36 @@ async def test_messages_queued_at_a_crash_are_sent_after_restart(tmp_path) -> No
     assert "sent to Thailand" in chat.to("au-officer")[0]
     statuses = await app.store.run(lambda db: list(db.execute("SELECT status FROM outbox")))
     assert statuses == [("sent",), ("sent",)]
+    await app.stop()
+
+
+class FlakyStart(MemoryAdapter):
+    """A channel whose platform is unreachable for the first two starts."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel)
+        self.tries = 0
+
+    async def start(self, sink):  # type: ignore[no-untyped-def]
+        self.tries += 1
+        if self.tries <= 2:
+            raise TransientError("cannot reach the platform")
+        await super().start(sink)
+
+
+async def test_unreachable_channel_does_not_stop_the_others(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import App
+
+    chat, flaky = MemoryAdapter("console"), FlakyStart("telegram")
+    app: App = build_app(FAST, [chat, flaky], APSchedulerTimers(), str(tmp_path / "bot.db"))
+    app.adapter_retry = 0.01
+    await app.start()
+    await chat.say("au-officer", "/ping")
+    await app.idle()
+    assert chat.to("au-officer") == ["pong"]
+    for _ in range(100):
+        if flaky.tries >= 3:
+            break
+        await asyncio.sleep(0.02)
+    assert flaky.tries == 3 and flaky._sink is not None
     await app.stop()
