@@ -55,6 +55,8 @@ class CommandSpec:
     parse: Callable[[str], Any] = raw_text
     roles: frozenset[str] | None = None  # None: anyone in the directory
     in_groups: bool = False  # may run in a group chat (nothing sensitive)
+    scope: str = "any"  # a bot.access.Scope: what the command acts on, checked centrally
+    subject: Callable[[Any], Any] | None = None  # picks the scoped subject out of the args
 
     def allows(self, person: Person) -> bool:
         """Whether ``person`` holds a role this command is open to."""

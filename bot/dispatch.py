@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
 from bot.commands import parse_command_line
 from bot.config import Person
@@ -96,7 +97,9 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         raise UserError("Please message me privately for that; I don't show casework in groups.")
     if not spec.allows(person):
         raise UserError(f"/{spec.name} is not available to you. /help lists yours.")
-    spec.run(work, spec.parse_args(line.args))
+    args = spec.parse_args(line.args)
+    authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
+    spec.run(work, args)
 
 
 def refuse_stranger(work: Work, event: Inbound) -> None:

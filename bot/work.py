@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -55,6 +55,7 @@ class Work:
     origin: ChatRef | None = None
     outbound: list[Outbound] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
+    subject: Any = None  # what the access check loaded for the handler (e.g. the request)
 
     @property
     def directory(self) -> Directory:

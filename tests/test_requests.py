@@ -175,7 +175,7 @@ async def test_outsiders_get_no_such_request(bot: Harness) -> None:
     ]:
         assert (await bot.say(person, command))[0].startswith(
             "No such request"
-        ) or "only its focal points" in bot.last(person), (person, command)
+        ) or "only they (or a co-chair)" in bot.last(person), (person, command)
     assert await counts(bot) == before
     hidden = (await bot.say("my-fp", f"/show {rid}"))[0]
     missing = (await bot.say("my-fp", "/show R-2026-0999"))[0]
@@ -185,7 +185,7 @@ async def test_outsiders_get_no_such_request(bot: Harness) -> None:
 async def test_requester_cannot_acknowledge_own_request(bot: Harness) -> None:
     rid = await file(bot)
     before = await counts(bot)
-    assert "only its focal points" in (await bot.say("au-officer", f"/ack {rid}"))[0]
+    assert "only they (or a co-chair)" in (await bot.say("au-officer", f"/ack {rid}"))[0]
     assert await counts(bot) == before
 
 

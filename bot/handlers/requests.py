@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot import assistance as store
 from bot import lifecycle
+from bot.access import Scope
 from bot.assistance import CATEGORY_TAGS, Request
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec
@@ -107,10 +108,10 @@ def _country_name(work: Work, code: str) -> str:
     return country.name if country else code
 
 
-def _load_own(work: Work, raw_id: str) -> Request:
-    assert work.actor is not None
-    request_id = store.normalise_id(raw_id, work.ctx.settings.requests.id_prefix)
-    return store.visible_or_refuse(work.db, work.actor, request_id)
+def _subject(work: Work) -> Request:
+    """The request the access check loaded (see bot.access)."""
+    assert isinstance(work.subject, Request), "command declared without a request scope"
+    return work.subject
 
 
 def _handlers_of(work: Work, request: Request) -> list[Person]:
@@ -221,12 +222,7 @@ def acknowledge(work: Work, raw_id: str) -> None:
     """The answering side takes the request on."""
     actor = work.actor
     assert actor is not None
-    request = _load_own(work, raw_id)
-    if not (store.handles(actor, request) or actor.has("co_chair")):
-        raise UserError(
-            f"{request.id} is addressed to {_country_name(work, request.target_country)}; "
-            "only its focal points can acknowledge it."
-        )
+    request = _subject(work)
     if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
         by = _who(work, request.acknowledged_by)
         work.reply(f"{request.id} was already acknowledged by {by}. Nothing changed.")
@@ -257,22 +253,18 @@ def reply(work: Work, args: IdAndText) -> None:
     """Relay a message to the other side of the request."""
     actor = work.actor
     assert actor is not None
-    request = _load_own(work, args.request_id)
+    request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(actor, request)
     if actor.id == request.requester_id and not answering:
         lifecycle.transition(request.id, request.status, "follow_up")
         recipients, status = _answering_side(work, request), request.status
-    elif answering or actor.has("co_chair"):
+    else:  # the answering side, or a co-chair writing to both sides (see bot.access)
         status = lifecycle.transition(
             request.id, request.status, "answer" if answering else "follow_up"
         )
         others = [] if answering else _answering_side(work, request)
         recipients = [p for p in [work.directory.people.get(request.requester_id), *others] if p]
-    else:
-        raise UserError(
-            f"You can follow {request.id} but not reply on it; ask your country's focal point."
-        )
     changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
     if answering and not request.acknowledged_by:
         changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
@@ -299,9 +291,7 @@ def refer(work: Work, args: IdAndText) -> None:
     """Hand the request to another country or a named person, with a note."""
     actor = work.actor
     assert actor is not None
-    request = _load_own(work, args.request_id)
-    if not (store.handles(actor, request) or actor.has("co_chair")):
-        raise UserError(f"Only the focal points handling {request.id} or a co-chair can refer it.")
+    request = _subject(work)
     target, _, note = args.text.partition(" ")
     note = _limit_text(work, note.strip())
     country = work.directory.country(target) if len(target) == 2 else None
@@ -359,14 +349,7 @@ def close(work: Work, args: IdAndText) -> None:
     """End the request, with an optional outcome."""
     actor = work.actor
     assert actor is not None
-    request = _load_own(work, args.request_id)
-    if not (
-        actor.id == request.requester_id or store.handles(actor, request) or actor.has("co_chair")
-    ):
-        raise UserError(
-            f"Only the requester, the focal points handling {request.id} "
-            "or a co-chair can close it."
-        )
+    request = _subject(work)
     outcome = _limit_text(work, args.text)
     status = lifecycle.transition(request.id, request.status, "close")
     store.update(
@@ -414,7 +397,7 @@ def show(work: Work, raw_id: str) -> None:
     """The request and its whole thread, in the viewer's local time."""
     actor = work.actor
     assert actor is not None
-    request = _load_own(work, raw_id)
+    request = _subject(work)
     zone = _zone(work, actor)
     lines = [_summary(work, request), f"Status: {request.status}"]
     if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
@@ -481,6 +464,14 @@ def escalate(work: Work, subject: str) -> None:
         store.update(work.db, request_id, ack_due_at=None)
 
 
+def _raw(request_id: str) -> str:
+    return request_id
+
+
+def _request_id(args: IdAndText) -> str:
+    return args.request_id
+
+
 COMMANDS = [
     CommandSpec(
         "request",
@@ -499,6 +490,8 @@ COMMANDS = [
         "/ack R-2026-0042",
         acknowledge,
         parse_id,
+        scope=Scope.REQUEST_HANDLER,
+        subject=_raw,
     ),
     CommandSpec(
         "reply",
@@ -507,6 +500,8 @@ COMMANDS = [
         "/reply R-2026-0042 Passport confirmed, suspect left on 3 May",
         reply,
         parse_id_and_text,
+        scope=Scope.REQUEST_ACTOR,
+        subject=_request_id,
     ),
     CommandSpec(
         "refer",
@@ -515,6 +510,8 @@ COMMANDS = [
         "/refer R-2026-0042 MY The vessel is registered in Malaysia",
         refer,
         parse_id_and_text,
+        scope=Scope.REQUEST_HANDLER,
+        subject=_request_id,
     ),
     CommandSpec(
         "close",
@@ -523,6 +520,8 @@ COMMANDS = [
         "/close R-2026-0042 Suspect arrested in Bangkok",
         close,
         parse_id_and_optional_text,
+        scope=Scope.REQUEST_ACTOR,
+        subject=_request_id,
     ),
     CommandSpec(
         "requests",
@@ -539,6 +538,8 @@ COMMANDS = [
         "/show R-2026-0042",
         show,
         parse_id,
+        scope=Scope.REQUEST_PARTY,
+        subject=_raw,
     ),
 ]
 TIMERS = {ESCALATE: escalate}

@@ -1,0 +1,80 @@
+"""Who may act on what: the one place permissions are checked, before any handler runs.
+
+Each command declares roles (``CommandSpec.roles``) and a scope (``CommandSpec.scope``): what its
+subject is and how the person must relate to it. The dispatcher calls :func:`authorize` after
+parsing; the loaded subject is handed to the handler on ``work.subject``. Refusals about a
+request never reveal whether it exists: the answer is the same as for an unknown id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from bot import assistance
+from bot.config import Person
+from bot.errors import UserError
+from bot.work import Work
+
+
+class Scope(StrEnum):
+    """What a command acts on, and who may act on it."""
+
+    ANY = "any"  # no subject beyond the person themselves
+    OWN_COUNTRY = "own_country"  # a country's own business: its focal points, or co-chairs
+    REQUEST_PARTY = "request_party"  # a request the person may see
+    REQUEST_ACTOR = "request_actor"  # ...and is a side of: requester, answering side, co-chair
+    REQUEST_HANDLER = "request_handler"  # ...and answers now: target's focal points, co-chair
+
+
+def authorize(work: Work, person: Person, scope: Scope, subject: Any) -> None:
+    """Raise the command's polite refusal unless ``person`` may act on ``subject``."""
+    _RULES[scope](work, person, subject)
+
+
+def _any(work: Work, person: Person, subject: Any) -> None:
+    return None
+
+
+def _own_country(work: Work, person: Person, country: Any) -> None:
+    if country and person.country != country and not person.has("co_chair"):
+        raise UserError("That is another country's business; you can act only for your own.")
+
+
+def _party(work: Work, person: Person, raw_id: Any) -> assistance.Request:
+    request_id = assistance.normalise_id(str(raw_id), work.ctx.settings.requests.id_prefix)
+    request = assistance.visible_or_refuse(work.db, person, request_id)
+    work.subject = request
+    return request
+
+
+def _actor(work: Work, person: Person, raw_id: Any) -> None:
+    request = _party(work, person, raw_id)
+    if not (
+        person.id == request.requester_id
+        or assistance.handles(person, request)
+        or person.has("co_chair")
+    ):
+        raise UserError(
+            f"You can follow {request.id} but not act on it; it is handled by "
+            "the focal points it is addressed to."
+        )
+
+
+def _handler(work: Work, person: Person, raw_id: Any) -> None:
+    request = _party(work, person, raw_id)
+    if not (assistance.handles(person, request) or person.has("co_chair")):
+        raise UserError(
+            f"{request.id} is handled by the focal points it is addressed to; "
+            "only they (or a co-chair) can do that."
+        )
+
+
+_RULES: dict[Scope, Callable[[Work, Person, Any], Any]] = {
+    Scope.ANY: _any,
+    Scope.OWN_COUNTRY: _own_country,
+    Scope.REQUEST_PARTY: _party,
+    Scope.REQUEST_ACTOR: _actor,
+    Scope.REQUEST_HANDLER: _handler,
+}
