@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.clock import Clock
 from bot.commands import Registry
@@ -50,9 +50,11 @@ class App:
         hooks: Hooks,
         clock: Clock | None = None,
         middleware: list[Middleware] | None = None,
+        startup: Iterable[Callable[[Work], None]] = (),
     ) -> None:
         self.settings, self.store, self.scheduler = settings, store, scheduler
         self.registry, self.hooks = registry, hooks
+        self.startup = tuple(startup)  # units run once at start, e.g. periods from bot.toml
         self.clock = clock or Clock()
         self.adapters = {adapter.channel: adapter for adapter in adapters}
         self.outbox = Outbox(store, self.clock, self._delivery_failed)
@@ -78,6 +80,8 @@ class App:
                 lambda db: save_directory(db, list(settings.countries), list(settings.people))
             )
         await self.reload_directory()
+        for task in self.startup:
+            await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
         for adapter in self.adapters.values():
             self.outbox.add(adapter)
         owed = await self.outbox.resume()
@@ -102,8 +106,9 @@ class App:
             log.error("%s did not start (%s); retrying in the background", adapter.channel, exc)
             self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
         except PermanentError as exc:
-            log.error("%s cannot start: %s; the other channels run without it",
-                      adapter.channel, exc)
+            log.error(
+                "%s cannot start: %s; the other channels run without it", adapter.channel, exc
+            )
 
     async def _keep_starting(self, adapter: Adapter) -> None:
         delay = self.adapter_retry
@@ -113,8 +118,9 @@ class App:
                 await adapter.start(self.submit)
             except TransientError as exc:
                 delay = min(delay * 2, 300.0)
-                log.warning("%s still unreachable (%s); next try in %.0fs", adapter.channel,
-                            exc, delay)
+                log.warning(
+                    "%s still unreachable (%s); next try in %.0fs", adapter.channel, exc, delay
+                )
                 continue
             except PermanentError as exc:
                 log.error("%s cannot start: %s", adapter.channel, exc)
@@ -123,11 +129,15 @@ class App:
             return
 
     async def stop(self) -> None:
-        """Stop taking input, finish what was accepted, deliver what is owed, close."""
-        self.accepting = False
+        """Stop taking input, finish what was accepted, deliver what is owed, close.
+
+        Adapters stop first, while events are still accepted: one a platform was already told
+        "received" (Slack's 3-second ack) still reaches the queue and is handled.
+        """
         for adapter in self.adapters.values():
             with contextlib.suppress(Exception):
                 await adapter.stop()
+        self.accepting = False
         await self._queue.join()
         await self.scheduler.stop()
         with contextlib.suppress(TimeoutError):
@@ -252,6 +262,11 @@ class App:
             message.channel,
             reason,
         )
+
+
+def _startup_unit(task: Callable[[Work], None], ctx: Context, now):  # type: ignore[no-untyped-def]
+    """A start-up task as a unit of work for the store thread."""
+    return lambda db: task(Work(db, ctx, now))
 
 
 def _apologise(db, ctx: Context, event: Inbound, now) -> Work:  # type: ignore[no-untyped-def]
