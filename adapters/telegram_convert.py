@@ -34,6 +34,7 @@ MAX_CALLBACK_DATA = 64  # bytes
 ROW_BUTTONS = 4
 ROW_LABEL_CHARS = 28  # short labels (skip, zero, back, confirm) share a row; long ones don't
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+START = re.compile(r"^/start(@\w+)?(\s|$)", re.IGNORECASE)
 _REFUSED = (Forbidden, BadRequest, InvalidToken, ChatMigrated, EndPointNotFound)
 
 
@@ -58,6 +59,8 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
     text = _strip_mention(raw, bot_username)
     if _for_another_bot(text, bot_username):
         return None
+    if START.match(text):
+        text = "/help"  # what a Telegram client sends when someone first opens the bot
     private = message.chat.type == ChatType.PRIVATE
     return TextMessage(
         str(update.update_id),

@@ -166,6 +166,12 @@ def test_group_chatter_is_not_addressed_but_mentions_and_commands_are() -> None:
     assert inbound_event(message("/help@other_bot", "group"), BOT) is None
 
 
+def test_start_from_a_new_chat_is_answered_with_help() -> None:
+    event = inbound_event(message("/start"), BOT)
+    assert isinstance(event, TextMessage) and event.text == "/help"
+    assert inbound_event(message("/starting now"), BOT).text == "/starting now"  # type: ignore[union-attr]
+
+
 def test_button_press_carries_the_command() -> None:
     pressed = update(
         {
