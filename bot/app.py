@@ -21,7 +21,7 @@ from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_
 from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
-from bot.outbox import Outbox
+from bot.outbox import Outbox, outbox_version
 from bot.ports import Adapter, TimerScheduler
 from bot.routing import Router
 from bot.store import Store
@@ -65,6 +65,7 @@ class App:
         )
         self._tasks: set[asyncio.Task[None]] = set()
         self._directory_version = 0
+        self._outbox_version = 0
         self.ctx: Context | None = None
         self.accepting = False
         self.directory_poll = DIRECTORY_POLL
@@ -237,12 +238,16 @@ class App:
         return directory
 
     async def _watch_directory(self) -> None:
-        """Pick up directory changes made by another process (``focalbot directory import``)."""
+        """Pick up changes made by another process: a directory import, a requeued message."""
         while True:
             await asyncio.sleep(self.directory_poll)
             if await self.store.run(directory_version) != self._directory_version:
                 log.info("directory changed; reloading")
                 await self.reload_directory()
+            requeued = await self.store.run(outbox_version)
+            if requeued != self._outbox_version:
+                self._outbox_version = requeued
+                log.info("resumed %d requeued messages", await self.outbox.resume())
 
     def _context(self) -> Context:
         if self.ctx is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot import audit
+from bot import audit, outbox
 from bot.cli import _run, _settings, _with_store, config_option, database_option, main
 
 
@@ -33,3 +33,50 @@ def audit_verify(config: str, database: str | None) -> None:
 def _verify(db):  # type: ignore[no-untyped-def]
     total = db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     return total, audit.verify(db), audit.head(db)
+
+
+@main.group("outbox", invoke_without_command=True)
+@config_option
+@database_option
+@click.option(
+    "--status",
+    type=click.Choice(["queued", "sent", "failed", "expired"]),
+    help="Only messages in this state.",
+)
+@click.option("--limit", default=50, show_default=True, help="How many to list.")
+@click.pass_context
+def outbox_group(
+    ctx: click.Context, config: str, database: str | None, status: str | None, limit: int
+) -> None:
+    """Show what is queued, failing (retrying) or dead (failed); `outbox retry ID` resends."""
+    if ctx.invoked_subcommand:
+        return
+    settings = _settings(config)
+    totals, rows = _run(
+        _with_store(
+            settings, database, lambda db: (outbox.counts(db), outbox.listing(db, status, limit))
+        )
+    )
+    click.echo(
+        "  ".join(
+            f"{key}: {totals.get(key, 0)}"
+            for key in ("queued", "failing", "sent", "failed", "expired")
+        )
+    )
+    for row_id, created, channel, to, state, attempts, error, start in rows:
+        why = f"  ({error})" if error else ""
+        click.echo(
+            f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<7} x{attempts}  {start!r}{why}"
+        )
+
+
+@outbox_group.command("retry")
+@config_option
+@database_option
+@click.argument("message_id", type=int)
+def outbox_retry(config: str, database: str | None, message_id: int) -> None:
+    """Queue a failed or expired message again; a running bot sends it within seconds."""
+    settings = _settings(config)
+    if not _run(_with_store(settings, database, lambda db: outbox.requeue(db, message_id))):
+        raise click.ClickException(f"message {message_id} is not failed or expired")
+    click.echo(f"message {message_id} queued again")

@@ -66,11 +66,15 @@ class ChannelDispatcher:
             for i in range(workers)
         ]
         self.pending = 0
+        self.in_flight: set[int] = set()
         self.idle = asyncio.Event()
         self.idle.set()
 
     def put(self, message: Outbound) -> None:
-        """Queue a committed message for delivery."""
+        """Queue a committed message for delivery (once: a message already queued is ignored)."""
+        if message.id in self.in_flight:
+            return
+        self.in_flight.add(message.id)
         lane = self._lanes.get(message.address)
         self.pending += 1
         self.idle.clear()
@@ -96,7 +100,7 @@ class ChannelDispatcher:
         await self._wait_turn(address)
         if not await self._attempt(lane[0]):
             return  # _retry_later puts the lane back in line when its time comes
-        lane.popleft()
+        self.in_flight.discard(lane.popleft().id)
         self._finished()
         if not lane:
             del self._lanes[address]
@@ -144,6 +148,8 @@ class ChannelDispatcher:
     def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
         lane = self._lanes[message.address]
         if count:
+            attempts, why = message.attempts + 1, reason[:500]
+            self.store.defer(lambda db: _note_failure(db, message.id, attempts, why))
             lane[0] = Outbound(
                 message.id,
                 message.channel,
@@ -177,6 +183,12 @@ def _mark_sent(db: Database, outbox_id: int, platform_id: str, at: str) -> None:
     )
 
 
+def _note_failure(db: Database, outbox_id: int, attempts: int, reason: str) -> None:
+    db.execute(
+        "UPDATE outbox SET attempts = ?, error = ? WHERE id = ?", [attempts, reason, outbox_id]
+    )
+
+
 def _mark_failed(db: Database, outbox_id: int, reason: str, attempts: int) -> None:
     db.execute(
         "UPDATE outbox SET status = 'failed', error = ?, attempts = ? WHERE id = ?",
@@ -198,10 +210,11 @@ class Outbox:
         )
 
     async def resume(self) -> int:
-        """Queue what a previous run left unsent; return how many."""
+        """Queue what is owed and not yet in hand (after a restart or a retry); return how many."""
         owed = await self.store.run(queued_messages)
-        self.put(owed)
-        return len(owed)
+        fresh = [m for m in owed if not any(m.id in d.in_flight for d in self._channels.values())]
+        self.put(fresh)
+        return len(fresh)
 
     def put(self, messages: list[Outbound]) -> None:
         """Hand committed messages to their channels."""
@@ -224,3 +237,51 @@ class Outbox:
         for dispatcher in self._channels.values():
             with contextlib.suppress(Exception):
                 await dispatcher.close()
+
+
+OUTBOX_VERSION = "outbox_version"
+
+
+def requeue(db: Database, outbox_id: int) -> bool:
+    """Give a failed or expired message another go; tell a running bot to look."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL "
+        "WHERE id = ? AND status IN ('failed', 'expired')",
+        [outbox_id],
+    )
+    if cursor.rowcount:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [OUTBOX_VERSION],
+        )
+    return bool(cursor.rowcount)
+
+
+def outbox_version(db: Database) -> int:
+    """Bumped whenever another process requeues messages."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [OUTBOX_VERSION]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def listing(db: Database, status: str | None, limit: int = 50) -> list[tuple]:
+    """Messages for the operator: id, created, channel, person or address, status, attempts,
+    error and the first words (the text itself may be sensitive, so it is clipped)."""
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
+    return list(
+        db.execute(
+            "SELECT id, created_at, channel, COALESCE(person_id, address), status, attempts, "
+            f"COALESCE(error, ''), substr(text, 1, 40) FROM outbox {where} "
+            f"ORDER BY id DESC LIMIT {int(limit)}",
+            params,
+        )
+    )
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many messages are in each state, with 'failing' for queued ones that have failed."""
+    found = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
+    found["failing"] = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts > 0"
+    ).fetchone()[0]
+    return found

@@ -8,6 +8,7 @@ when the test moves the clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -53,16 +54,18 @@ class Harness:
         db_path: Path,
         settings: Settings | None = None,
         extra_adapters: list[Adapter] | None = None,
+        chat_factory: Callable[[str], MemoryAdapter] = MemoryAdapter,
     ) -> None:
         self.db_path, self.settings = db_path, settings or shipped_settings()
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []
+        self.chat_factory = chat_factory
         self.app: App | None = None
         self.chat = MemoryAdapter("console")
         self.timers = ManualTimers()
 
     async def start(self) -> Harness:
-        self.chat = MemoryAdapter("console")
+        self.chat = self.chat_factory("console")
         self.timers = ManualTimers()
         self.app = build_app(
             self.settings, [self.chat, *self.extra], self.timers, str(self.db_path), self.clock

@@ -1,0 +1,72 @@
+"""The outbox: final states, retries by error class, `focalbot outbox` and retrying a dead one."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from adapters.memory import MemoryAdapter
+from bot.cli import main
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.events import Outbound
+from bot.ports import Pacing
+from tests.harness import SHIPPED_CONFIG, Harness
+
+
+class Scripted(MemoryAdapter):
+    """A channel that fails as told, per address, before it delivers."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel, Pacing(max_attempts=3))
+        self.failures: dict[str, list[Exception]] = {}
+
+    async def send(self, message: Outbound) -> str:
+        queue = self.failures.get(message.address, [])
+        if queue:
+            raise queue.pop(0)
+        return await super().send(message)
+
+
+async def in_thread(*args: str):  # type: ignore[no-untyped-def]
+    return await asyncio.to_thread(CliRunner().invoke, main, list(args))
+
+
+async def test_transient_then_rate_limited_then_sent(tmp_path: Path) -> None:
+    bot = await Harness(tmp_path / "bot.db", chat_factory=Scripted).start()
+    chat: Scripted = bot.chat  # type: ignore[assignment]
+    chat.failures["au-officer"] = [TransientError("502"), RateLimited(0.05)]
+    await chat.say("au-officer", "/ping 1")
+    await bot.settle()
+    assert chat.to("au-officer") == ["pong 1"]
+    rows = await bot.rows("SELECT status, attempts FROM outbox")
+    assert rows == [("sent", 2)]
+    await bot.stop()
+
+
+async def test_dead_message_is_listed_and_can_be_retried(tmp_path: Path) -> None:
+    db = str(tmp_path / "bot.db")
+    bot = await Harness(tmp_path / "bot.db", chat_factory=Scripted).start()
+    chat: Scripted = bot.chat  # type: ignore[assignment]
+    bot.app.directory_poll = 0.05  # type: ignore[union-attr]
+    bot.app.spawn(bot.app._watch_directory(), "fast-watch")  # type: ignore[union-attr]
+    chat.failures["au-officer"] = [PermanentError("bot was blocked by the user")]
+    await chat.say("au-officer", "/ping 2")
+    await bot.settle()
+    assert chat.to("au-officer") == []
+
+    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    shown = await in_thread("outbox", *base)
+    assert "failed: 1" in shown.output and "bot was blocked by the user" in shown.output
+    [(message_id,)] = await bot.rows("SELECT id FROM outbox WHERE status = 'failed'")
+    retried = await in_thread("outbox", "retry", str(message_id), *base)
+    assert retried.exit_code == 0, retried.output
+    for _ in range(100):
+        if chat.to("au-officer"):
+            break
+        await asyncio.sleep(0.02)
+    assert chat.to("au-officer") == ["pong 2"]
+    again = await in_thread("outbox", "retry", str(message_id), *base)
+    assert again.exit_code == 1 and "not failed or expired" in again.output
+    await bot.stop()
