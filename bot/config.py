@@ -25,6 +25,8 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
+from bot.metrics import DEFAULT_METRICS, Metric, duplicate_name
+from bot.periods_config import PeriodConfig, ReturnsSettings, check_periods
 
 Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
@@ -137,11 +139,26 @@ class Settings(_Frozen):
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()
     people: tuple[Person, ...] = ()
+    returns: ReturnsSettings = ReturnsSettings()
+    metric_sets: dict[str, tuple[Metric, ...]] = Field(
+        default_factory=lambda: {"default": DEFAULT_METRICS}
+    )
+    periods: tuple[PeriodConfig, ...] = ()
     source: str = ""
 
     @model_validator(mode="after")
     def _consistent_directory(self) -> Settings:
         check_directory(self.countries, self.people)
+        return self
+
+    @model_validator(mode="after")
+    def _consistent_periods(self) -> Settings:
+        for name, metrics in self.metric_sets.items():
+            if not metrics:
+                raise ValueError(f"metric set {name!r} is empty")
+            if clash := duplicate_name(metrics):
+                raise ValueError(f"metric set {name!r}: the name {clash!r} is used twice")
+        check_periods(self.periods, self.metric_sets, {c.code for c in self.countries})
         return self
 
 

@@ -9,19 +9,31 @@ from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Settings
 from bot.dispatch import Hooks
-from bot.handlers import basics, requests
+from bot.handlers import basics, broadcasts, periods, reports, requests, returns, returns_reminders
 from bot.ports import Adapter, TimerScheduler
 from bot.store import Store
 
 
 def default_registry() -> Registry:
     """Every command the bot offers, in the order /help lists them."""
-    return Registry([*requests.COMMANDS, *basics.COMMANDS])
+    return Registry(
+        [
+            *requests.COMMANDS,
+            *periods.COMMANDS,
+            *returns.COMMANDS,
+            *broadcasts.COMMANDS,
+            *reports.COMMANDS,
+            *basics.COMMANDS,
+        ]
+    )
 
 
 def default_hooks() -> Hooks:
     """Timer handlers by kind, and free-text consumers."""
-    return Hooks(timers=dict(requests.TIMERS))
+    return Hooks(
+        timers={**requests.TIMERS, **returns_reminders.TIMERS},
+        text=(*returns.TEXT, *periods.TEXT),
+    )
 
 
 def build_app(
@@ -33,4 +45,13 @@ def build_app(
 ) -> App:
     """An app on ``database`` (default: the configured file) with the given channels."""
     store = Store(database or settings.bot.database)
-    return App(settings, store, adapters, scheduler, default_registry(), default_hooks(), clock)
+    return App(
+        settings,
+        store,
+        adapters,
+        scheduler,
+        default_registry(),
+        default_hooks(),
+        clock,
+        startup=(periods.sync_configured,),
+    )

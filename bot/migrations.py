@@ -71,7 +71,67 @@ def _v1(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+SCHEMA_V2 = """
+CREATE TABLE periods (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,
+    status TEXT NOT NULL, source TEXT NOT NULL, metrics TEXT NOT NULL, created_at TEXT NOT NULL,
+    opened_by TEXT, opened_at TEXT, closed_by TEXT, closed_at TEXT
+);
+CREATE TABLE period_countries (
+    period TEXT NOT NULL, country TEXT NOT NULL, PRIMARY KEY (period, country)
+);
+CREATE TABLE period_windows (
+    period TEXT NOT NULL, seq INTEGER NOT NULL, label TEXT NOT NULL, starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL, due_on TEXT NOT NULL, PRIMARY KEY (period, seq)
+);
+CREATE TABLE period_drafts (
+    person_id TEXT PRIMARY KEY, fields TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE returns (
+    id INTEGER PRIMARY KEY, period TEXT NOT NULL, window_seq INTEGER NOT NULL,
+    country TEXT NOT NULL, version INTEGER NOT NULL, late INTEGER NOT NULL DEFAULT 0,
+    submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL, amended_by TEXT, amended_at TEXT,
+    UNIQUE (period, window_seq, country)
+);
+CREATE TABLE return_values (
+    return_id INTEGER NOT NULL, metric TEXT NOT NULL, amount INTEGER,
+    currency TEXT NOT NULL DEFAULT '', text TEXT, PRIMARY KEY (return_id, metric)
+);
+CREATE TABLE return_value_history (
+    id INTEGER PRIMARY KEY, return_id INTEGER NOT NULL, version INTEGER NOT NULL,
+    metric TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, old TEXT, new TEXT
+);
+CREATE INDEX return_value_history_return ON return_value_history (return_id);
+CREATE TABLE return_drafts (
+    period TEXT NOT NULL, window_seq INTEGER NOT NULL, country TEXT NOT NULL,
+    person_id TEXT NOT NULL, step INTEGER NOT NULL DEFAULT 0, guided INTEGER NOT NULL DEFAULT 0,
+    answers TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (period, window_seq, country)
+);
+CREATE INDEX return_drafts_person ON return_drafts (person_id);
+CREATE TABLE return_reminders (
+    period TEXT NOT NULL, window_seq INTEGER NOT NULL, due_on TEXT NOT NULL,
+    target TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL, sent_at TEXT NOT NULL,
+    notified INTEGER NOT NULL, PRIMARY KEY (period, window_seq, due_on, target, kind, n)
+);
+CREATE TABLE broadcasts (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, period TEXT, author_id TEXT NOT NULL,
+    text TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE broadcast_recipients (
+    broadcast_id TEXT NOT NULL, person_id TEXT NOT NULL, outbox_id INTEGER,
+    acknowledged_at TEXT, PRIMARY KEY (broadcast_id, person_id)
+);
+"""
+
+
+def _v2(db: Database) -> None:
+    """Periods of action, returns with history, drafts, reminders sent, broadcasts."""
+    for statement in SCHEMA_V2.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 """Append new migrations; never edit one that has shipped."""
 
 

@@ -1,0 +1,102 @@
+"""Broadcasts in the database: who was sent what, whether it was delivered and acknowledged.
+
+Each recipient row points at the outbox row that carries the message, so delivery status is the
+outbox's own (``sent`` / ``failed`` / still ``queued``); a recipient no channel reaches has no
+outbox row and counts as failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+DELIVERED, FAILED, QUEUED, UNREACHABLE = "delivered", "failed", "queued", "no channel"
+_OUTBOX_STATUS = {"sent": DELIVERED, "failed": FAILED, "queued": QUEUED}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One recipient's state."""
+
+    person_id: str
+    delivery: str
+    acknowledged_at: str | None
+
+
+def next_id(db: Database) -> tuple[str, int]:
+    """The next broadcast id, ``B-<n>``."""
+    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM broadcasts").fetchone()[0]
+    return f"B-{seq}", seq
+
+
+def insert(
+    db: Database, ident: tuple[str, int], period: str | None, author: str, text: str, stamp: str
+) -> None:
+    """Record a broadcast."""
+    db.execute(
+        "INSERT INTO broadcasts (id, seq, period, author_id, text, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [ident[0], ident[1], period, author, text, stamp],
+    )
+
+
+def add_recipient(db: Database, broadcast_id: str, person_id: str, outbox_id: int | None) -> None:
+    """Link a recipient to the outbox row carrying their copy (None: unreachable)."""
+    db.execute(
+        "INSERT OR REPLACE INTO broadcast_recipients (broadcast_id, person_id, outbox_id) "
+        "VALUES (?, ?, ?)",
+        [broadcast_id, person_id, outbox_id],
+    )
+
+
+def normalise_id(raw: str) -> str:
+    """``b-3``, ``3`` and ``B-3`` all mean ``B-3``."""
+    digits = raw.strip().upper().removeprefix("B").lstrip("-")
+    return f"B-{digits}" if digits.isdigit() else raw.strip().upper()
+
+
+def load(db: Database, broadcast_id: str) -> tuple[str, str | None, str, str] | None:
+    """(author, period, text, created_at) of a broadcast."""
+    row = db.execute(
+        "SELECT author_id, period, text, created_at FROM broadcasts WHERE id = ?",
+        [broadcast_id],
+    ).fetchone()
+    return tuple(row) if row else None  # type: ignore[return-value]
+
+
+def latest_id(db: Database) -> str | None:
+    """The most recent broadcast's id."""
+    row = db.execute("SELECT id FROM broadcasts ORDER BY seq DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> str | None:
+    """Mark acknowledged; return when it was (the earlier time if already), None if not sent."""
+    row = db.execute(
+        "SELECT acknowledged_at FROM broadcast_recipients WHERE broadcast_id = ? AND person_id = ?",
+        [broadcast_id, person_id],
+    ).fetchone()
+    if row is None:
+        return None
+    if row[0]:
+        return str(row[0])
+    db.execute(
+        "UPDATE broadcast_recipients SET acknowledged_at = ? WHERE broadcast_id = ? "
+        "AND person_id = ?",
+        [stamp, broadcast_id, person_id],
+    )
+    return stamp
+
+
+def recipients(db: Database, broadcast_id: str) -> list[Recipient]:
+    """Every recipient with delivery status from the outbox."""
+    rows = db.execute(
+        "SELECT r.person_id, o.status, r.acknowledged_at FROM broadcast_recipients r "
+        "LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.broadcast_id = ? ORDER BY r.person_id",
+        [broadcast_id],
+    )
+    return [
+        Recipient(p, _OUTBOX_STATUS.get(s, UNREACHABLE) if s else UNREACHABLE, a)
+        for p, s, a in rows
+    ]

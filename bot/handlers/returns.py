@@ -1,0 +1,415 @@
+"""Returns by chat: /return (guided or one line, confirm, amend, show, history) and /status.
+
+Only a country's focal points and deputies write its return or see its draft; co-chairs see
+every country's return and the status of all. Nothing is submitted without a confirmation,
+and a UserError anywhere rolls the whole command back, so bad input saves nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from bot import returns as store
+from bot.clock import parse_iso
+from bot.commands import CommandSpec
+from bot.errors import UserError
+from bot.handlers.periods import today
+from bot.handlers.returns_reminders import country_name, window_title
+from bot.metrics_values import ZERO, Value, parse_value, show
+from bot.periods import OPEN, Period, collecting_window, current_period, load_period
+from bot.periods_windows import Window, short_date
+from bot.returns import Draft, guided_draft_of, load_draft, load_submitted
+from bot.returns_form import Target, question, summary
+from bot.returns_parse import parse_line
+from bot.returns_reminders import zone_of_country
+from bot.work import Work
+from reminders.returns import deadline, is_late, local_today
+
+_WINDOW = re.compile(r"^[Ww]\d{1,2}$")
+FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel"}
+WRITERS = ("focal_point", "deputy_focal_point")
+
+
+# --- choosing the return --------------------------------------------------------------------
+def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
+    """Take an optional period code and window label off the front of the arguments."""
+    period, label = None, None
+    head, _, rest = text.strip().partition(" ")
+    if head and re.match(r"^[A-Za-z][A-Za-z0-9]*-?[A-Za-z0-9]*\d", head):
+        period = load_period(work.db, head)
+        if period is not None:
+            head, _, rest = rest.strip().partition(" ")
+    if _WINDOW.match(head):
+        label, (head, _, rest) = head.upper(), rest.strip().partition(" ")
+    return period, label, f"{head} {rest}".strip()
+
+
+def _period_for(work: Work, period: Period | None, country: str) -> Period:
+    found = period or current_period(work.db, today(work), country)
+    if found is None:
+        raise UserError(
+            "No period of action is open for your country, so there is no "
+            "return to send. /period shows the current one."
+        )
+    return found
+
+
+def _window_for(work: Work, period: Period, label: str | None, country: str) -> Window:
+    if label:
+        window = next((w for w in period.windows if w.label == label), None)
+        if window is None:
+            raise UserError(
+                f"{period.code} has no window {label}; it has "
+                f"{', '.join(w.label for w in period.windows)}."
+            )
+        return window
+    return reporting_window(work, period, country)
+
+
+def reporting_window(work: Work, period: Period, country: str) -> Window:
+    """The oldest started window without a return; the latest started one when all are in."""
+    local = local_today(work.now, zone_of_country(work, country))
+    started = [w for w in period.windows if w.starts_on <= local]
+    if not started:
+        first = period.windows[0]
+        raise UserError(
+            f"{period.code} starts on {short_date(first.starts_on)}; its first "
+            "return can be sent from then."
+        )
+    owing = [w for w in started if not load_submitted(work.db, period.code, w.seq, country)]
+    return owing[0] if owing else started[-1]
+
+
+def _writer_target(work: Work, period: Period | None, label: str | None) -> Target:
+    actor = work.actor
+    assert actor is not None
+    if not actor.has(*WRITERS):
+        raise UserError(
+            "Only a country's focal points and deputies send its return. Co-chairs "
+            "see them with /return show <COUNTRY> and /status."
+        )
+    chosen = _period_for(work, period, actor.country)
+    if actor.country not in chosen.countries:
+        raise UserError(f"{country_name(work, actor.country)} does not take part in {chosen.code}.")
+    if chosen.status != OPEN:
+        raise UserError(
+            f"{chosen.code} is {chosen.status}; returns are not accepted. Please ask a co-chair."
+        )
+    window = _window_for(work, chosen, label, actor.country)
+    return Target(chosen, window, actor.country, country_name(work, actor.country))
+
+
+# --- /return --------------------------------------------------------------------------------
+def return_command(work: Work, text: str) -> None:
+    """Dispatch /return: guided, one line, a form action, show or history."""
+    period, label, rest = _peel(work, text)
+    action, _, tail = rest.partition(" ")
+    if action.lower() in {"show", "history"}:
+        _view(work, period, label, action.lower(), tail.strip())
+        return
+    target = _writer_target(work, period, label)
+    if not rest:
+        start_guided(work, target)
+    elif action.lower() in FORM_ACTIONS and not tail:
+        ACTIONS[action.lower()](work, target)
+    else:
+        one_line(work, target, rest)
+
+
+def _before(work: Work, target: Target) -> dict[str, Value]:
+    submitted = load_submitted(work.db, *target.key)
+    return store.current_values(work.db, submitted.id) if submitted else {}
+
+
+def _draft(work: Work, target: Target) -> Draft:
+    """The country's draft, or a new one seeded with the submitted figures (to amend)."""
+    draft = load_draft(work.db, *target.key)
+    if draft is None:
+        draft = Draft(*target.key, work.actor.id, answers=_before(work, target))  # type: ignore[union-attr]
+    draft.person_id = work.actor.id  # type: ignore[union-attr]
+    return draft
+
+
+def start_guided(work: Work, target: Target) -> None:
+    """Start or resume the guided form."""
+    draft = _draft(work, target)
+    resuming = draft.guided or (load_draft(work.db, *target.key) is not None)
+    if draft.step >= len(target.period.metrics) and not draft.guided:
+        draft.step = 0
+    draft.guided = True
+    store.save_draft(work.db, draft, work.stamp)
+    if resuming:
+        work.reply(f"Resuming the draft ({len(draft.answers)} figure(s) so far).")
+    _ask(work, target, draft)
+
+
+def _ask(work: Work, target: Target, draft: Draft) -> None:
+    before = _before(work, target)
+    if draft.step < len(target.period.metrics):
+        work.reply(*question(target, draft, before))
+    else:
+        work.reply(*summary(target, draft, before))
+
+
+def _guided(work: Work, target: Target) -> Draft:
+    draft = load_draft(work.db, *target.key)
+    if draft is None or not draft.guided:
+        raise UserError(f"No question is open for this return. {target.command} starts one.")
+    return draft
+
+
+def _step(work: Work, target: Target, draft: Draft, value: Value | None) -> None:
+    """Record an answer (None: keep what is there) and move to the next question."""
+    metric = target.period.metrics[draft.step]
+    if value is not None:
+        draft.answers[metric.key] = value
+    draft.step += 1
+    draft.person_id = work.actor.id  # type: ignore[union-attr]
+    store.save_draft(work.db, draft, work.stamp)
+    _ask(work, target, draft)
+
+
+def skip(work: Work, target: Target) -> None:
+    """Leave the current question as it is."""
+    draft = _open_question(work, target)
+    metric = target.period.metrics[draft.step]
+    if metric.required and metric.key not in draft.answers:
+        raise UserError(f"{metric.label} is required; reply with a number (0 if none).")
+    _step(work, target, draft, None)
+
+
+def zero(work: Work, target: Target) -> None:
+    """Answer 0 to the current question."""
+    draft = _open_question(work, target)
+    if target.period.metrics[draft.step].kind == "text":
+        raise UserError("This question takes text; press Skip if there is nothing to say.")
+    _step(work, target, draft, ZERO)
+
+
+def back(work: Work, target: Target) -> None:
+    """Go back one question."""
+    draft = _guided(work, target)
+    draft.step = max(0, draft.step - 1)
+    store.save_draft(work.db, draft, work.stamp)
+    _ask(work, target, draft)
+
+
+def _open_question(work: Work, target: Target) -> Draft:
+    draft = _guided(work, target)
+    if draft.step >= len(target.period.metrics):
+        raise UserError("All questions are answered; confirm, go back, or cancel.")
+    return draft
+
+
+def one_line(work: Work, target: Target, text: str) -> None:
+    """``/return arrests 10, victims 6``: validate everything, keep it as a draft, summarise."""
+    values = parse_line(target.period.schema, text)
+    draft = _draft(work, target)
+    draft.answers.update(values)
+    draft.guided, draft.step = False, len(target.period.metrics)
+    store.save_draft(work.db, draft, work.stamp)
+    work.reply(*summary(target, draft, _before(work, target)))
+
+
+def confirm(work: Work, target: Target) -> None:
+    """Submit (or amend) the return from the draft."""
+    draft = load_draft(work.db, *target.key)
+    if draft is None:
+        raise UserError(f"There is nothing to confirm. {target.command} starts the return.")
+    needed = [m.label for m in target.period.metrics if m.required and m.key not in draft.answers]
+    if needed:
+        raise UserError(f"Still needed before submitting: {', '.join(needed)}.")
+    actor = work.actor
+    assert actor is not None
+    zone = zone_of_country(work, target.country)
+    late = is_late(work.now, target.window.due_on, zone)
+    version, changes = store.submit(work.db, target.key, draft.answers, actor.id, work.stamp, late)
+    store.delete_draft(work.db, *target.key)
+    if not changes:
+        work.reply("Nothing changed; the submitted return stays as it was.")
+        return
+    _announce(work, target, version, len(changes), late)
+
+
+def _announce(work: Work, target: Target, version: int, changed: int, late: bool) -> None:
+    what = f"{target.country_name}'s return for {window_title(target.period, target.window)}"
+    subject = f"{target.period.code}:{target.window.label}:{target.country}"
+    if version == 1:
+        work.audit("return.submitted", subject, "late" if late else "on time")
+        told = f"{what} is submitted{' (late)' if late else ''}."
+    else:
+        work.audit("return.amended", subject, f"version {version}, {changed} figure(s)")
+        told = f"{what} is amended (version {version}, {changed} figure(s) changed)."
+    work.reply(f"Thank you. {told} /return show displays it.")
+    actor = work.actor
+    for person in [
+        *work.directory.focal_points(target.country),
+        *work.directory.deputies(target.country),
+    ]:
+        if actor and person.id != actor.id:
+            work.notify(person, f"{told} By {actor.name}.", subject=subject)
+
+
+def cancel(work: Work, target: Target) -> None:
+    """Throw the draft away."""
+    store.delete_draft(work.db, *target.key)
+    work.reply(
+        "Draft discarded; nothing was submitted"
+        + (" and the submitted return is unchanged." if _before(work, target) else ".")
+    )
+
+
+ACTIONS = {"skip": skip, "zero": zero, "back": back, "confirm": confirm, "cancel": cancel}
+
+
+# --- reading returns ------------------------------------------------------------------------
+def _view(work: Work, period: Period | None, label: str | None, what: str, arg: str) -> None:
+    actor = work.actor
+    assert actor is not None
+    country = arg.upper() if arg else actor.country
+    if work.directory.country(country) is None:
+        raise UserError(f"I don't know the country {arg[:10]}; /countries lists the codes.")
+    if not actor.has("co_chair") and not (actor.has(*WRITERS) and country == actor.country):
+        raise UserError("You can see only your own country's return.")
+    chosen = _period_for(work, period, country)
+    window = (
+        _window_for(work, chosen, label, country) if label else _seen_window(work, chosen, country)
+    )
+    target = Target(chosen, window, country, country_name(work, country))
+    (_show if what == "show" else _history)(work, target)
+
+
+def _seen_window(work: Work, period: Period, country: str) -> Window:
+    submitted = [w for w in period.windows if load_submitted(work.db, period.code, w.seq, country)]
+    return submitted[-1] if submitted else collecting_window(period, today(work))
+
+
+def _show(work: Work, target: Target) -> None:
+    submitted = load_submitted(work.db, *target.key)
+    values = store.current_values(work.db, submitted.id) if submitted else {}
+    lines = [target.title]
+    if submitted:
+        lines.append(
+            f"Submitted {_local(work, submitted.submitted_at)}"
+            f"{' (late)' if submitted.late else ''}, version {submitted.version}."
+        )
+        lines += [f"{m.label}: {_shown(values.get(m.key))}" for m in target.period.metrics]
+    else:
+        lines.append("Not submitted yet.")
+    draft = load_draft(work.db, *target.key)
+    if draft:
+        lines.append(f"A draft is open with {len(draft.answers)} figure(s).")
+    work.reply("\n".join(lines))
+
+
+def _shown(value: Value | None) -> str:
+    return show(value) if value is not None else "—"
+
+
+def _history(work: Work, target: Target) -> None:
+    submitted = load_submitted(work.db, *target.key)
+    if submitted is None:
+        work.reply(f"{target.title}: not submitted yet, so there is no history.")
+        return
+    labels = {m.key: m.label for m in target.period.metrics}
+    lines = [f"{target.title} — history"]
+    for version, metric, at, by, old, new in store.history(work.db, submitted.id):
+        who = work.directory.people.get(by)
+        lines.append(
+            f"v{version} {_local(work, at)} {who.name if who else by}: "
+            f"{labels.get(metric, metric)} {old or '—'} → {new or '—'}"
+        )
+    work.reply("\n".join(lines))
+
+
+def _local(work: Work, stamp: str) -> str:
+    actor = work.actor
+    zone = zone_of_country(work, actor.country) if actor else "UTC"
+    return parse_iso(stamp).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+# --- free text: the guided form's answers -------------------------------------------------
+def consume_text(work: Work, text: str) -> bool:
+    """A plain message answers the current question of the person's guided return."""
+    actor = work.actor
+    if actor is None or not actor.has(*WRITERS):
+        return False
+    draft = guided_draft_of(work.db, actor.id)
+    period = load_period(work.db, draft.period) if draft else None
+    if draft is None or period is None or period.status != OPEN:
+        return False
+    window = period.window(draft.seq)
+    assert window is not None
+    target = Target(period, window, draft.country, country_name(work, draft.country))
+    if draft.step >= len(period.metrics):
+        raise UserError(
+            f"Your return is ready: {target.command} confirm submits it, "
+            f"{target.command} back changes an answer."
+        )
+    metric = period.metrics[draft.step]
+    value = parse_value(metric, text)
+    _step(work, target, draft, value)
+    return True
+
+
+# --- /status --------------------------------------------------------------------------------
+def status_command(work: Work, text: str) -> None:
+    """Per country: submitted, late, draft or missing, for one window."""
+    period, label, rest = _peel(work, text)
+    if rest:
+        raise UserError("Use /status, /status W2 or /status JPA-4 W2.")
+    period = period or current_period(work.db, today(work))
+    if period is None:
+        raise UserError("No period of action is open.")
+    window = (
+        _window_for(work, period, label, "") if label else collecting_window(period, today(work))
+    )
+    work.reply(status_text(work, period, window))
+
+
+def status_text(work: Work, period: Period, window: Window) -> str:
+    """The status board of one window."""
+    found = store.window_statuses(work.db, period.code, window.seq)
+    rows = sorted(period.countries, key=lambda c: country_name(work, c))
+    lines = [_status_line(work, window, c, found.get(c)) for c in rows]
+    counts = [s for s, _ in found.values()]
+    head = (
+        f"{window_title(period, window)}, due {short_date(window.due_on)}: "
+        f"{counts.count('submitted') + counts.count('late')} of {len(rows)} in "
+        f"({counts.count('late')} late), {counts.count('draft')} draft, "
+        f"{len(rows) - len(counts)} missing."
+    )
+    return "\n".join([head, *lines])
+
+
+def _status_line(work: Work, window: Window, country: str, found: tuple[str, str] | None) -> str:
+    name = country_name(work, country)
+    if found and found[0] in (store.SUBMITTED, store.LATE):
+        mark = " (late)" if found[0] == store.LATE else ""
+        return f"• {name} — submitted {_local(work, found[1])}{mark}"
+    overdue = work.now >= deadline(window.due_on, zone_of_country(work, country))
+    state = "draft started" if found else "missing"
+    return f"• {name} — {state}{', overdue' if overdue else ''}"
+
+
+COMMANDS = [
+    CommandSpec(
+        "return",
+        "Send your country's return: /return alone asks one figure at a time; or give them in "
+        "one line. Then confirm. Also: show, history.",
+        "/return [CODE] [W<n>] [<figure> <number>, …|show|history|confirm|cancel]",
+        "/return arrests 10, victims assisted 6, search warrants: 5",
+        return_command,
+        roles=frozenset({"focal_point", "deputy_focal_point", "co_chair"}),
+    ),
+    CommandSpec(
+        "status",
+        "Which countries have sent their return for a window: submitted, late, draft, missing.",
+        "/status [CODE] [W<n>]",
+        "/status W1",
+        status_command,
+        roles=frozenset({"co_chair"}),
+    ),
+]
+TEXT = (consume_text,)

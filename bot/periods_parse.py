@@ -1,0 +1,113 @@
+"""Reading ``/period open`` arguments, in one line or one answer at a time.
+
+In one line the words are recognised by their shape, in any order: the code (``JPA-5``,
+letters with a digit), the name in quotes, two ISO dates (first and last day), the cadence
+(``final``, ``monthly``, ``quarterly``) and two-letter country codes (or ``all``). What is
+missing is then asked for, one question at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from bot.errors import UserError
+
+FIELDS = ("code", "name", "starts_on", "ends_on", "cadence", "countries")
+CADENCES = ("final", "monthly", "quarterly")
+QUESTIONS = {
+    "code": "What is the period's code? (e.g. JPA-5)",
+    "name": "What is its name? (e.g. Fifth Joint Period of Action)",
+    "starts_on": "Its first day? (YYYY-MM-DD, e.g. 2027-03-01)",
+    "ends_on": "Its last day? (YYYY-MM-DD)",
+    "cadence": "Returns: one final return, or monthly or quarterly returns?",
+    "countries": "Which countries take part? Two-letter codes (e.g. AU ID MY TH), or 'all'.",
+}
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+Fields = dict[str, object]
+
+
+def parse_open_args(text: str, countries: Iterable[str]) -> Fields:
+    """The fields given in one line; UserError for a word that fits none of them."""
+    known = set(countries)
+    fields: Fields = {}
+    name = _QUOTED.search(text)
+    if name:
+        fields["name"] = (name[1] or name[2]).strip()
+        text = _QUOTED.sub(" ", text)
+    for word in re.split(r"[\s,;]+", text.strip()):
+        if word:
+            _place(fields, word, known)
+    return fields
+
+
+def _place(fields: Fields, word: str, known: set[str]) -> None:
+    lower, upper = word.lower(), word.upper()
+    if _DATE.match(word):
+        slot = "ends_on" if "starts_on" in fields else "starts_on"
+        if "ends_on" in fields:
+            raise UserError("Give two dates only: the first and the last day.")
+        fields[slot] = parse_day(word).isoformat()
+    elif lower in CADENCES:
+        fields["cadence"] = lower
+    elif lower == "all":
+        fields["countries"] = sorted(known)
+    elif len(word) == 2 and word.isalpha():
+        fields["countries"] = sorted({*_list(fields.get("countries")), _country(upper, known)})
+    elif _CODE.match(upper) and any(c.isdigit() for c in word) and 3 <= len(word) <= 16:
+        fields["code"] = upper
+    else:
+        raise UserError(f"I don't understand {word[:30]!r} here. Put the name in quotes.")
+
+
+def _list(value: object) -> list[str]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _country(code: str, known: set[str]) -> str:
+    if code not in known:
+        raise UserError(f"I don't know the country {code}; /countries lists the codes.")
+    return code
+
+
+def parse_day(text: str) -> date:
+    """An ISO date, with a clear error."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"{text.strip()[:20]!r} is not a date like 2027-03-01.") from None
+
+
+def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
+    """One guided answer for ``field``."""
+    text = text.strip()
+    if field == "name":
+        if not 1 <= len(text) <= 120:
+            raise UserError("Please give a name of up to 120 characters.")
+        return {"name": text}
+    found = parse_open_args(text, countries)
+    if field == "ends_on" and "starts_on" in found and "ends_on" not in found:
+        found = {"ends_on": found.pop("starts_on"), **found}
+    if field not in found:
+        raise UserError(f"Sorry, that doesn't answer it. {QUESTIONS[field]}")
+    return found
+
+
+def missing(fields: Fields) -> str | None:
+    """The first field still to ask for, or None when the period is complete."""
+    return next((f for f in FIELDS if not fields.get(f)), None)
+
+
+def check_complete(fields: Fields) -> None:
+    """UserError when the dates contradict each other."""
+    first, last = (
+        date.fromisoformat(str(fields["starts_on"])),
+        date.fromisoformat(str(fields["ends_on"])),
+    )
+    if last < first:
+        raise UserError("The last day is before the first day; please check the dates.")
+    if (last - first).days > 3 * 366:
+        raise UserError("A period lasts at most three years; please check the dates.")
