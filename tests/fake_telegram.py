@@ -8,7 +8,8 @@ the bot's correctness depends on it:
 - ``sendMessage`` enforces the limits: a token bucket of ``overall_rate`` messages a second
   (bursts up to the same number) and at least ``per_chat_interval`` seconds between two
   messages to one chat. Over either, it answers 429 with ``retry_after`` as Telegram does.
-  ``storm(n)`` makes the next ``n`` sends fail with 429 whatever the pace.
+  ``storm(n)`` makes the next ``n`` sends fail with 429 whatever the pace; ``outage`` makes
+  calls of one method fail with 502.
 - HTML parse mode is checked: an unknown tag or a bare ``&`` is a 400, and the length limit
   (4096, counted in UTF-16 units after parsing) is enforced on the visible text.
 - ``setWebhook`` is stored, and ``deliver`` posts an update to it with the secret header.
@@ -138,6 +139,7 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.rejected_429 = 0
         self._storm = (0, 1)
+        self._outages: dict[str, int] = {}  # method -> calls still to answer 502
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._queries: set[str] = set()
@@ -237,6 +239,10 @@ class FakeTelegram:
         """Answer the next ``count`` sendMessage calls with 429 ``retry_after``."""
         self._storm = (count, retry_after)
 
+    def outage(self, method: str, count: int = 1) -> None:
+        """Answer the next ``count`` calls of ``method`` with 502 Bad Gateway."""
+        self._outages[method] = count
+
     async def deliver(self, update: dict[str, Any], secret: str | None = None) -> int:
         """POST ``update`` to the webhook as Telegram would; return the HTTP status."""
         headers = {SECRET_HEADER: self.webhook.get("secret_token", "")}
@@ -303,6 +309,7 @@ class FakeTelegram:
             handler = self._methods().get(method)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            self._check_outage(method)
             call.result = copy.deepcopy(await handler(params))  # as it was at the time
             response = web.json_response({"ok": True, "result": call.result})
         except ApiError as exc:
@@ -384,6 +391,12 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
         return message
+
+    def _check_outage(self, method: str) -> None:
+        left = self._outages.get(method, 0)
+        if left > 0:
+            self._outages[method] = left - 1
+            raise ApiError(502, "Bad Gateway")
 
     def _check_storm(self) -> None:
         left, retry_after = self._storm

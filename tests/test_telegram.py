@@ -172,6 +172,26 @@ async def test_429_storm_delays_but_loses_nothing(room: Room) -> None:
     assert {status for _, status, _ in await room.outbox()} == {"sent"}
 
 
+async def test_bad_gateway_on_send_is_retried_and_delivered_once(room: Room) -> None:
+    room.fake.outage("sendMessage")
+    room.say(OFFICER, "/ping 4")
+    await room.fake.wait_for_text(OFFICER, "pong 4")
+
+    assert [c.status for c in room.fake.called("sendMessage")] == [502, 200]
+    await room.bot.settle()
+    rows = await room.bot.rows("SELECT status, attempts FROM outbox WHERE channel = 'telegram'")
+    assert rows == [("sent", 2)]
+
+
+async def test_polling_carries_on_after_a_bad_gateway(room: Room) -> None:
+    room.fake.outage("getUpdates")
+    room.say(OFFICER, "/ping 5")  # answers the poll in flight; the next poll fails
+    await room.fake.wait_for(lambda: any(c.status == 502 for c in room.fake.calls))
+    room.say(OFFICER, "/ping 6")
+    await room.fake.wait_for_text(OFFICER, "pong 6")
+    assert room.fake.texts(OFFICER) == ["pong 5", "pong 6"]
+
+
 async def test_blocked_bot_marks_the_message_failed(room: Room) -> None:
     room.fake.blocked.add(FOCAL)
     room.say(OFFICER, "/request TH routine Vessel registry extract please")
