@@ -1,0 +1,75 @@
+"""Shared set-up for the period, return, broadcast and report tests.
+
+A test period with the first JPA's eight countries (Australia to Thailand, UTC+5 to UTC+13),
+monthly windows in early 2027, on a harness whose clock is set to a chosen moment.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.periods_config import PeriodConfig
+from tests.harness import Harness, shipped_settings
+
+EIGHT = ("AU", "ID", "MY", "MV", "NZ", "PH", "LK", "TH")
+PERIOD = PeriodConfig(
+    code="JPA-9",
+    name="Ninth Joint Period of Action",
+    starts_on=date(2027, 1, 1),
+    ends_on=date(2027, 3, 31),
+    countries=EIGHT,
+    windows="monthly",
+)
+MID_JANUARY = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)  # W1 (January) is due 7 February
+
+
+async def running(
+    tmp_path: Path,
+    at: datetime = MID_JANUARY,
+    periods: tuple[PeriodConfig, ...] = (PERIOD,),
+    **overrides: object,
+) -> Harness:
+    """A started harness with ``periods`` from bot.toml, its clock at ``at``."""
+    bot = Harness(tmp_path / "bot.db", shipped_settings(periods=periods, **overrides))
+    move_to(bot, at)
+    await bot.start()
+    return bot
+
+
+def move_to(bot: Harness, at: datetime) -> None:
+    """Set the harness clock to ``at`` (timers fire only through ``bot.advance``)."""
+    bot.clock.advance(at - bot.clock.now())
+
+
+async def sent(bot: Harness, person: str, like: str) -> int:
+    """How many messages to ``person`` matching the SQL pattern ``like`` the outbox holds."""
+    rows = await bot.rows(
+        "SELECT COUNT(*) FROM outbox WHERE person_id = ? AND text LIKE ?", [person, like]
+    )
+    return rows[0][0]
+
+
+async def counts(bot: Harness) -> tuple[int, ...]:
+    """Rows in the tables a refused command must not touch."""
+    rows = await bot.rows(
+        "SELECT (SELECT COUNT(*) FROM returns), (SELECT COUNT(*) FROM return_values), "
+        "(SELECT COUNT(*) FROM return_value_history), (SELECT COUNT(*) FROM return_drafts), "
+        "(SELECT COUNT(*) FROM periods), (SELECT COUNT(*) FROM broadcasts), "
+        "(SELECT COUNT(*) FROM audit), (SELECT COUNT(*) FROM timers)"
+    )
+    return tuple(rows[0])
+
+
+_RESTARTS = itertools.count(1)
+
+
+async def restart(bot: Harness) -> None:
+    """Restart on the same database.
+
+    The harness's new in-memory channel numbers its events from ``e1`` again, which the
+    store's de-duplication has already seen; later events get fresh ids here.
+    """
+    await bot.restart()
+    bot.chat._ids = itertools.count(100_000 * next(_RESTARTS))  # type: ignore[attr-defined]

@@ -1,0 +1,197 @@
+"""Returns by chat, end to end: one line and guided, confirm, amend with history, late,
+drafts across a restart, who may see what, and bad input that saves nothing."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.harness import Harness
+from tests.returns_support import counts, move_to, restart, running
+
+ISSUE_LINE = "/return arrests 10, victims assisted 6, search warrants: 5"
+
+
+def buttons(bot: Harness) -> list[tuple[str, str]]:
+    return [(b.label, b.command) for b in bot.chat.sent[-1].message.buttons]
+
+
+async def test_one_line_then_confirm(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [summary] = await bot.say("th-fp", ISSUE_LINE)
+    assert summary.startswith("Thailand · JPA-9 W1 (1–31 January 2027), due Sun 7 Feb 2027")
+    assert "Arrests: 10" in summary and "Trafficked persons assisted: 6" in summary
+    assert "Search warrants executed: 5" in summary and "Persons convicted: —" in summary
+    assert ("Confirm", "/return JPA-9 W1 confirm") in buttons(bot)
+    assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]  # not before confirming
+
+    [done] = await bot.press("th-fp", "/return JPA-9 W1 confirm")
+    assert "Thailand's return for JPA-9 · W1 (1–31 January 2027) is submitted." in done
+    values = await bot.rows("SELECT metric, amount FROM return_values ORDER BY metric")
+    assert values == [("arrests", 10), ("search_warrants", 5), ("victims_assisted", 6)]
+    assert await bot.rows("SELECT COUNT(*) FROM return_value_history") == [(3,)]
+    assert await bot.rows("SELECT late, submitted_by FROM returns") == [(0, "th-fp")]
+    assert "submitted. By Niran Example" in bot.last("th-deputy")
+    assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]
+    await bot.stop()
+
+
+async def test_required_figures_are_asked_for_before_confirming(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [summary] = await bot.say("au-fp", "/return search warrants 2")
+    assert "Still needed: Trafficked persons assisted, Arrests" in summary
+    assert "Confirm" not in [label for label, _ in buttons(bot)]
+    refused = await bot.say("au-fp", "/return confirm")
+    assert "Still needed before submitting" in refused[0]
+    [summary] = await bot.say("au-fp", "/return victims 0, arrests nil")
+    assert "Search warrants executed: 2" in summary and "Confirm to submit" in summary
+    assert "is submitted" in (await bot.say("au-fp", "/return confirm"))[0]
+    await bot.stop()
+
+
+async def answer_all(bot: Harness, person: str) -> str:
+    """Answer the rest of the guided form: 3 for required figures, Skip for the rest."""
+    reply = ""
+    for _ in range(20):
+        labels = [label for label, _ in buttons(bot)]
+        if "Confirm" in labels:
+            return reply
+        if "Skip" in labels:
+            [reply] = await bot.press(person, "/return JPA-9 W1 skip")
+        else:
+            [reply] = await bot.say(person, "3")
+    raise AssertionError("the form never ended")
+
+
+async def test_guided_form_with_buttons_survives_a_restart(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [first] = await bot.say("my-fp", "/return")
+    assert "Malaysia · JPA-9 W1 (1–31 January 2027) — question 1 of 16" in first
+    assert "Persons convicted?" in first
+    assert buttons(bot) == [("Zero", "/return JPA-9 W1 zero"), ("Skip", "/return JPA-9 W1 skip")]
+    await bot.press("my-fp", "/return JPA-9 W1 zero")
+    [third] = await bot.say("my-fp", "three")  # plain text answers the current question
+    assert "Trafficked persons assisted? (required)" in third
+    assert "Skip" not in [label for label, _ in buttons(bot)]  # required: no skipping
+    [back] = await bot.press("my-fp", "/return JPA-9 W1 back")
+    assert "Trafficked persons rescued?" in back and "Now: 3 (Skip keeps it)" in back
+    await bot.say("my-fp", "4")
+
+    await restart(bot)
+    replies = await bot.say("my-fp", "/return")
+    assert replies[0] == "Resuming the draft (2 figure(s) so far)."
+    assert "question 3 of 16" in replies[1]
+    summary = await answer_all(bot, "my-fp")
+    assert "Persons convicted: 0" in summary and "Trafficked persons rescued: 4" in summary
+    assert "Arrests: 3" in summary and "Notes: —" in summary
+    await bot.press("my-fp", "/return JPA-9 W1 confirm")
+    stored = dict(await bot.rows("SELECT metric, amount FROM return_values"))
+    assert stored == {
+        "persons_convicted": 0,
+        "victims_rescued": 4,
+        "victims_assisted": 3,
+        "arrests": 3,
+    }
+    await bot.stop()
+
+
+async def test_bad_guided_answer_asks_again_and_keeps_the_place(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("nz-fp", "/return")
+    [refusal] = await bot.say("nz-fp", "1.5")
+    assert "Persons convicted: 1.5 is not a whole number" in refusal
+    assert await bot.rows("SELECT step FROM return_drafts") == [(0,)]
+    [error] = await bot.press("nz-fp", "/return JPA-9 W1 back")
+    assert "question 1 of 16" in error  # already at the first question: stays there
+    await bot.stop()
+
+
+async def test_amendments_keep_full_history(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", ISSUE_LINE)
+    await bot.say("th-fp", "/return confirm")
+    bot.clock.advance(timedelta(days=2))
+    [summary] = await bot.say("th-deputy", "/return arrests 12, search warrants 5")
+    assert "Arrests: 12  (was 10)" in summary and "Confirm to submit these changes." in summary
+    [done] = await bot.say("th-deputy", "/return confirm")
+    assert "amended (version 2, 1 figure(s) changed)" in done
+    assert "amended" in bot.last("th-fp")
+    [history] = await bot.say("th-fp", "/return W1 history")
+    assert "v1" in history and "Niran Example: Arrests — → 10" in history
+    assert "v2" in history and "Nirana Deputy-Example: Arrests 10 → 12" in history
+    [same] = await bot.say("th-fp", "/return arrests 12")
+    assert "Nothing has changed from the submitted return." in same
+    assert await bot.rows("SELECT version FROM returns") == [(2,)]
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action LIKE 'return.%'") == [(2,)]
+    await bot.stop()
+
+
+async def test_a_return_after_the_due_day_is_marked_late(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    move_to(bot, datetime(2027, 2, 7, 16, 30, tzinfo=UTC))  # 23:30 on the 7th in Bangkok
+    await bot.say("th-fp", "/return arrests 1, victims 1")
+    await bot.say("th-fp", "/return confirm")
+    move_to(bot, datetime(2027, 2, 7, 17, 30, tzinfo=UTC))  # 00:30 on the 8th in Bangkok
+    await bot.say("ph-fp", "/return arrests 1, victims 1")
+    [done] = await bot.say("ph-fp", "/return confirm")
+    assert "is submitted (late)." in done
+    assert await bot.rows("SELECT country, late FROM returns ORDER BY country") == [
+        ("PH", 1),
+        ("TH", 0),
+    ]
+    await bot.say("my-fp", "/return arrests 2")
+    [status] = await bot.say("nz-cochair", "/status")
+    assert (
+        "JPA-9 · W1 (1–31 January 2027), due Sun 7 Feb 2027: 2 of 8 in (1 late), "
+        "1 draft, 5 missing." in status
+    )
+    # times in the co-chair's own zone; "overdue" once the due day has ended in that country
+    assert "• Thailand — submitted 2027-02-08 05:30 NZDT" in status
+    assert "• Philippines — submitted 2027-02-08 06:30 NZDT (late)" in status
+    assert "• Malaysia — draft started, overdue" in status
+    assert "• Australia — missing, overdue" in status
+    assert "• Sri Lanka — missing\n" in status  # 23:00 on the 7th in Colombo
+    await bot.stop()
+
+
+async def test_who_may_write_and_see_a_return(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return arrests 4, victims 2")
+    assert "not available to you" in (await bot.say("th-officer", "/return arrests 1"))[0]
+    assert "own country's return" in (await bot.say("my-fp", "/return show TH"))[0]
+    [seen] = await bot.say("th-deputy", "/return show")
+    assert "Not submitted yet." in seen and "A draft is open with 2 figure(s)." in seen
+    [cochair] = await bot.say("lk-cochair", "/return show TH")
+    assert "Thailand · JPA-9 W1" in cochair
+    assert "Co-chairs see them" in (await bot.say("lk-cochair", "/return arrests 3"))[0]
+    assert (
+        "No period of action is open for your country"
+        in (await bot.say("us-fp", "/return arrests 3"))[0]
+    )
+    assert "not available to you" in (await bot.say("th-fp", "/status"))[0]
+    await bot.stop()
+
+
+async def test_bad_one_line_input_saves_nothing(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    before = await counts(bot)
+    for line in (
+        "/return arests 10, victims -1",
+        "/return arrests 10,5",
+        "/return arrests 1e9",
+        "/return arrests ٣",
+        "/return W7 arrests 1",
+        "/return confirm",
+        "/return zero",
+    ):
+        [answer] = await bot.say("id-fp", line)
+        assert answer and "Confirm" not in answer, line
+    assert await counts(bot) == before
+    [answer] = await bot.say("id-fp", "/return arests 10, victims -1")
+    assert "Did you mean 'arrests'?" in answer and "negative" in answer
+    await bot.stop()
+
+
+async def test_before_the_period_starts_there_is_nothing_to_send(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=datetime(2026, 12, 20, tzinfo=UTC))
+    [answer] = await bot.say("th-fp", "/return arrests 1")
+    assert "JPA-9 starts on Fri 1 Jan 2027" in answer
+    await bot.stop()
