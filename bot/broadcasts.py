@@ -71,8 +71,8 @@ def latest_id(db: Database) -> str | None:
     return row[0] if row else None
 
 
-def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> str | None:
-    """Mark acknowledged; return when it was (the earlier time if already), None if not sent."""
+def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> bool | None:
+    """Mark acknowledged: True now, False if it already was, None if never sent to them."""
     row = db.execute(
         "SELECT acknowledged_at FROM broadcast_recipients WHERE broadcast_id = ? AND person_id = ?",
         [broadcast_id, person_id],
@@ -80,13 +80,13 @@ def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> 
     if row is None:
         return None
     if row[0]:
-        return str(row[0])
+        return False
     db.execute(
         "UPDATE broadcast_recipients SET acknowledged_at = ? WHERE broadcast_id = ? "
         "AND person_id = ?",
         [stamp, broadcast_id, person_id],
     )
-    return stamp
+    return True
 
 
 def recipients(db: Database, broadcast_id: str) -> list[Recipient]:

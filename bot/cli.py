@@ -131,6 +131,43 @@ def directory_import(config: str, database: str | None, source) -> None:  # type
     click.echo(f"Imported {len(countries)} countries and {len(people)} people.")
 
 
+@main.command()
+@config_option
+@database_option
+@click.argument("period")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "xlsx", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown, CSV (per country), Excel workbook, or JSON.",
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    help="File to write (default: standard output; for xlsx, PERIOD.xlsx).",
+)
+def report(config: str, database: str | None, period: str, fmt: str, output: str | None) -> None:
+    """A period's totals, per-country figures, submission status and draft debrief."""
+    from bot.report import load_report
+    from bot.report_render import RENDERERS
+    from bot.report_xlsx import to_xlsx
+
+    data = _run(_with_store(_settings(config), database, lambda db: load_report(db, period)))
+    if data is None:
+        raise click.ClickException(f"there is no period {period!r} in the database")
+    if fmt == "xlsx":
+        target = output or f"{data.period.code}.xlsx"
+        with open(target, "wb") as out:
+            out.write(to_xlsx(data))
+        click.echo(f"Wrote {target}.", err=True)
+        return
+    with click.open_file(output or "-", "w", encoding="utf-8") as out:
+        out.write(RENDERERS[fmt](data))
+
+
 async def _load_directory(settings: Settings, database: str | None):  # type: ignore[no-untyped-def]
     from bot.directory import load_directory, save_directory
 

@@ -70,10 +70,10 @@ def acknowledge(work: Work, raw_id: str) -> None:
     actor = work.actor
     assert actor is not None
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
-    at = store.acknowledge(work.db, broadcast_id or "", actor.id, work.stamp)
-    if at is None:
+    fresh = store.acknowledge(work.db, broadcast_id or "", actor.id, work.stamp)
+    if fresh is None:
         raise UserError(f"There is no broadcast {(raw_id or '')[:12]} addressed to you.")
-    if at != work.stamp:
+    if not fresh:
         work.reply(f"You had already acknowledged {broadcast_id}. Thank you.")
         return
     work.audit("broadcast.acknowledged", broadcast_id or "")

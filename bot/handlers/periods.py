@@ -92,7 +92,7 @@ def show_current(work: Work, _rest: str) -> None:
 
 def describe(work: Work, period: Period) -> str:
     """A period in a few lines."""
-    names = ", ".join(country_name(work, c) for c in period.countries)
+    names = ", ".join(sorted(country_name(work, c) for c in period.countries))
     lines = [
         f"{period.code} — {period.name} ({period.status})",
         f"{period.span}",
@@ -266,8 +266,11 @@ def consume_text(work: Work, text: str) -> bool:
     """A plain message from a co-chair in the opening dialogue answers its current question."""
     if work.actor is None or not work.actor.has("co_chair"):
         return False
-    fields = _draft(work)
-    field = missing(fields) if fields else None
+    row = work.db.execute(
+        "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
+    ).fetchone()
+    fields = json.loads(row[0]) if row else {}
+    field = missing(fields) if row else None
     if field is None:
         return False
     _continue(work, {**fields, **answer(field, text, work.directory.countries)})

@@ -1,0 +1,77 @@
+"""Broadcasts end to end: co-chairs reach every focal point of the current period; each
+acknowledges; status shows delivered, failed and acknowledged per recipient."""
+
+from pathlib import Path
+
+from adapters.memory import MemoryAdapter
+from bot.errors import PermanentError
+from bot.events import Outbound
+from tests.harness import Harness, shipped_settings
+from tests.returns_support import EIGHT, MID_JANUARY, PERIOD, counts, move_to, running
+
+TEXT = "/broadcast Returns for W1 are due on 7 February; please send them by then."
+
+
+async def test_broadcast_reaches_every_focal_point_and_is_acknowledged(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [answer] = await bot.say("nz-cochair", TEXT)
+    assert answer.startswith("Broadcast B-1 queued for 8 focal point(s) in 8 countries.")
+    for code in EIGHT:
+        received = bot.last(f"{code.lower()}-fp")
+        assert received.startswith("JPA-9 · message from Aroha Cochair-Example, co-chair (B-1)")
+        assert "Returns for W1 are due on 7 February" in received
+    assert bot.inbox("us-fp") == [] and bot.inbox("th-deputy") == []  # not in the period
+    ack = [b for d in bot.chat.sent for b in d.message.buttons if d.message.address == "th-fp"]
+    assert [(b.label, b.command) for b in ack] == [("Acknowledge", "/broadcast ack B-1")]
+
+    assert await bot.press("th-fp", "/broadcast ack B-1") == ["Thank you; B-1 is acknowledged."]
+    assert "already acknowledged" in (await bot.press("th-fp", "/broadcast ack B-1"))[0]
+    assert "no broadcast" in (await bot.say("us-fp", "/broadcast ack B-1"))[0]
+    [status] = await bot.say("lk-cochair", "/broadcast status")
+    assert status.startswith("B-1 (JPA-9): 8 of 8 delivered, 1 acknowledged.")
+    assert "• Thailand · Niran Example — delivered, acknowledged 2027-01-20 12:00 UTC" in status
+    assert "• Malaysia · Aina Example — delivered, not acknowledged" in status
+    await bot.stop()
+
+
+async def test_only_cochairs_broadcast_and_need_an_open_period(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    before = await counts(bot)
+    assert "Only the co-chairs" in (await bot.say("th-fp", TEXT))[0]
+    assert "Only the co-chairs" in (await bot.say("th-fp", "/broadcast status"))[0]
+    assert "not available to you" in (await bot.say("th-officer", TEXT))[0]
+    assert "What should I send?" in (await bot.say("nz-cochair", "/broadcast"))[0]
+    assert "Nothing was broadcast yet." in (await bot.say("nz-cochair", "/broadcast status"))[0]
+    assert await counts(bot) == before
+    await bot.stop()
+    (tmp_path / "quiet").mkdir()
+    quiet = await running(tmp_path / "quiet", periods=())
+    assert "No period of action is open" in (await quiet.say("nz-cochair", TEXT))[0]
+    await quiet.stop()
+
+
+class Refusing(MemoryAdapter):
+    """A channel whose platform refuses every message (a blocked bot)."""
+
+    async def send(self, message: Outbound) -> str:
+        raise PermanentError("bot was blocked by the user")
+
+
+async def test_a_failed_delivery_shows_as_failed(tmp_path: Path) -> None:
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
+        for p in base.people
+    )
+    bot = Harness(
+        tmp_path / "bot.db",
+        shipped_settings(periods=(PERIOD,), people=people),
+        extra_adapters=[Refusing("telegram")],
+    )
+    move_to(bot, MID_JANUARY)
+    await bot.start()
+    await bot.say("nz-cochair", TEXT)
+    [status] = await bot.say("nz-cochair", "/broadcast status B-1")
+    assert status.startswith("B-1 (JPA-9): 7 of 8 delivered, 0 acknowledged.")
+    assert "• Thailand · Niran Example — failed, not acknowledged" in status
+    await bot.stop()

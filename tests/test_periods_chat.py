@@ -1,0 +1,192 @@
+"""Periods and reminders end to end: open by chat (one line and guided) or from bot.toml,
+close, deadlines; reminders at 09:00 local in each country, stopped by submission, digests
+for the co-chairs, and a restart that neither loses nor repeats a reminder."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.harness import Harness
+from tests.returns_support import MID_JANUARY, counts, move_to, restart, running, sent
+
+OPEN_LINE = (
+    '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly AU MY TH'
+)
+
+
+def buttons(bot: Harness) -> list[tuple[str, str]]:
+    return [(b.label, b.command) for b in bot.chat.sent[-1].message.buttons]
+
+
+async def reminders_to(bot: Harness, person: str) -> int:
+    return await sent(bot, person, "Reminder:%") + await sent(bot, person, "Overdue:%")
+
+
+async def until(bot: Harness, when: datetime) -> None:
+    """Move the clock to ``when`` in one-hour steps, firing timers on the way."""
+    while bot.clock.now() < when - timedelta(hours=1):
+        await bot.advance(timedelta(hours=1))
+    await bot.advance(when - bot.clock.now())
+
+
+async def test_open_in_one_line_then_confirm(tmp_path: Path) -> None:
+    bot = await running(tmp_path, periods=())
+    [summary] = await bot.say("nz-cochair", OPEN_LINE)
+    assert summary.startswith("Open JPA-5 — Fifth Joint Period of Action?")
+    assert "monthly returns (6 windows), first due Wed 7 Apr 2027" in summary
+    assert "Countries (3): Australia, Malaysia, Thailand" in summary
+    assert buttons(bot) == [("Open it", "/period confirm"), ("Cancel", "/period cancel")]
+    [opened] = await bot.press("nz-cochair", "/period confirm")
+    assert opened.startswith("JPA-5 is open. I told 3 focal point(s).")
+    assert "W6 1–31 August 2027 — due Tue 7 Sep 2027" in opened
+    assert "JPA-5 — Fifth Joint Period of Action is open" in bot.last("th-fp")
+    timers = await bot.rows("SELECT COUNT(*) FROM timers WHERE kind = 'return.remind'")
+    assert timers == [(3 * 6 * 4,)]  # 3 countries × 6 windows × (7 d, 1 d, on the day, overdue)
+    [shown] = await bot.say("th-fp", "/period")
+    assert shown.startswith("JPA-5 — Fifth Joint Period of Action (open)")
+    await bot.stop()
+
+
+async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
+    bot = await running(tmp_path, periods=())
+    assert "What is the period's code?" in (await bot.say("lk-cochair", "/period open"))[0]
+    assert "What is its name?" in (await bot.say("lk-cochair", "JPA-6"))[0]
+    assert "Its first day?" in (await bot.say("lk-cochair", "Sixth Joint Period of Action"))[0]
+    [error] = await bot.say("lk-cochair", "next March")
+    assert "not a date" in error or "don't understand" in error
+    await bot.say("lk-cochair", "2027-03-01")
+    [cadence] = await bot.say("lk-cochair", "2027-03-31")
+    assert "final return, or monthly or quarterly" in cadence
+    assert ("Quarterly", "/period open quarterly") in buttons(bot)
+    [countries] = await bot.press("lk-cochair", "/period open final")
+    assert "Which countries take part?" in countries
+    [summary] = await bot.say("lk-cochair", "all")
+    assert "Open JPA-6 — Sixth Joint Period of Action?" in summary
+    assert "final returns (1 window), first due Wed 7 Apr 2027" in summary
+    assert "Countries (16)" in summary
+    await bot.press("lk-cochair", "/period confirm")
+    assert await bot.rows("SELECT code, status, source FROM periods") == [("JPA-6", "open", "chat")]
+    await bot.stop()
+
+
+async def test_only_cochairs_open_or_close_and_bad_input_saves_nothing(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    before = await counts(bot)
+    assert "Only the co-chairs" in (await bot.say("th-fp", OPEN_LINE))[0]
+    assert "Only the co-chairs" in (await bot.say("th-fp", "/period close"))[0]
+    for line in (
+        "/period open JPA-9",
+        "/period open JPA-7 2027-13-01",
+        "/period open JPA-7 ZZ",
+        "/period open JPA-7 2027-03-01 2027-02-01 final TH",
+        "/period confirm",
+        "/period reopen",
+    ):
+        [answer] = await bot.say("nz-cochair", line)
+        assert "is open" not in answer, line
+    assert await counts(bot) == before
+    await bot.stop()
+
+
+async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness) -> None:
+    [none] = await bot.say("th-fp", "/period")
+    assert "No period of action is open." in none and "/period open JPA-4" in none
+    assert await bot.rows("SELECT COUNT(*) FROM timers") == [(0,)]  # planned: nothing armed
+    [opened] = await bot.say("nz-cochair", "/period open JPA-4")
+    assert opened.startswith("JPA-4 is open. I told 9 focal point(s).")
+    [status] = await bot.rows("SELECT status, opened_by FROM periods WHERE code = 'JPA-4'")
+    assert status == ("open", "nz-cochair")
+
+
+async def test_close_stops_the_reminders(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [closed] = await bot.say("lk-cochair", "/period close")
+    assert "JPA-9 is closed; reminders have stopped. 24 return(s) were never started." in closed
+    await until(bot, datetime(2027, 2, 12, tzinfo=UTC))
+    assert await reminders_to(bot, "th-fp") == 0
+    assert "No period of action is open" in (await bot.say("th-fp", "/return"))[0]
+    await bot.stop()
+
+
+async def test_reminders_at_nine_local_time_in_each_country(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await until(bot, datetime(2027, 1, 30, 19, 59, tzinfo=UTC))
+    assert await reminders_to(bot, "nz-fp") == 0
+    await until(bot, datetime(2027, 1, 30, 20, 1, tzinfo=UTC))  # 09:01 on the 31st in Auckland
+    assert await reminders_to(bot, "nz-fp") == 1
+    assert await reminders_to(bot, "au-fp") == 0  # 07:01 in Sydney
+    await until(bot, datetime(2027, 1, 31, 2, 1, tzinfo=UTC))  # 09:01 in Bangkok
+    assert await reminders_to(bot, "au-fp") == 1 and await reminders_to(bot, "th-fp") == 1
+    assert await reminders_to(bot, "lk-fp") == 0  # 07:31 in Colombo
+    text = bot.last("th-fp")
+    assert text.startswith(
+        "Reminder: Thailand's return for JPA-9 · W1 (1–31 January 2027) is "
+        "due on Sun 7 Feb 2027, in 7 days."
+    )
+    assert bot.chat.sent[-1].message.buttons[0].command == "/return JPA-9 W1"
+    assert await reminders_to(bot, "th-deputy") == 0  # the focal point is reminded
+    await bot.stop()
+
+
+async def test_submitting_stops_the_reminders_and_overdue_is_bounded(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return arrests 1, victims 0")
+    await bot.say("th-fp", "/return confirm")
+    await bot.say("my-fp", "/return arrests 2")  # a draft, never confirmed
+    for _ in range(30):
+        await bot.advance(timedelta(days=1))
+    assert await reminders_to(bot, "th-fp") == 0
+    # 7 days and 1 day before, on the day, then every 2 days while overdue, five times
+    assert await sent(bot, "my-fp", "Reminder:%") == 3
+    assert await sent(bot, "my-fp", "Overdue:%") == 5
+    assert "Your draft has 1 figure(s) so far" in bot.last("my-fp")
+    digest = [t for t in bot.inbox("nz-cochair") if t.startswith("Late returns")]
+    assert digest and "• Malaysia (draft started)" in digest[0] and "Thailand" not in digest[0]
+    assert "1 of 8 countries are in." in digest[0]
+    await bot.stop()
+
+
+async def test_a_reminder_due_while_down_is_sent_once_after_restart(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await until(bot, datetime(2027, 1, 30, 19, 0, tzinfo=UTC))
+    timers = await bot.rows("SELECT COUNT(*) FROM timers")
+    await bot.stop()
+    move_to(bot, datetime(2027, 1, 30, 21, 0, tzinfo=UTC))  # NZ's reminder fell due meanwhile
+    await bot.start()
+    await restart(bot)  # and a second restart for good measure
+    assert await bot.rows("SELECT COUNT(*) FROM timers") == timers  # arming again is a no-op
+    assert await reminders_to(bot, "nz-fp") == 0
+    await bot.advance(timedelta(0))
+    assert await reminders_to(bot, "nz-fp") == 1  # not lost
+    await restart(bot)
+    await bot.advance(timedelta(minutes=5))
+    assert await reminders_to(bot, "nz-fp") == 1  # not repeated
+    sent_rows = await bot.rows("SELECT target, kind, n FROM return_reminders")
+    assert sent_rows == [("NZ", "before", 7)]
+    await bot.stop()
+
+
+async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [listing] = await bot.say("th-fp", "/deadline")
+    assert "W1 1–31 January 2027: due Sun 7 Feb 2027 — yours: not started" in listing
+    assert "W3 1–31 March 2027: due Wed 7 Apr 2027" in listing
+    assert "Only the co-chairs" in (await bot.say("th-fp", "/deadline W1 2027-02-20"))[0]
+    assert "can't be before" in (await bot.say("nz-cochair", "/deadline W1 2027-01-20"))[0]
+    [moved] = await bot.say("nz-cochair", "/deadline W1 2027-02-20")
+    assert "JPA-9 · W1 (1–31 January 2027) is now due on Sat 20 Feb 2027" in moved
+    assert "now due on Sat 20 Feb 2027" in bot.last("th-fp")
+    await until(bot, datetime(2027, 2, 8, 3, tzinfo=UTC))
+    # the old date's reminders (31 Jan, 6 and 7 Feb) stay silent; the new schedule runs
+    assert await reminders_to(bot, "th-fp") == 0
+    await until(bot, datetime(2027, 2, 13, 3, tzinfo=UTC))
+    assert "due on Sat 20 Feb 2027, in 7 days" in bot.last("th-fp")
+    await bot.stop()
+
+
+async def test_period_from_bot_toml_opens_at_start_and_arms_once(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=MID_JANUARY)
+    [shown] = await bot.say("my-fp", "/period")
+    assert shown.startswith("JPA-9 — Ninth Joint Period of Action (open)")
+    assert "Countries (8): Australia, Indonesia, Malaysia, Maldives, New Zealand" in shown
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'period.loaded'") == [(0,)]
+    await bot.stop()

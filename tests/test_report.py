@@ -1,0 +1,189 @@
+"""Reports: the acceptance test from the first JPA's media statement, entered by chat across
+its eight countries; the CLI in every format; the debrief's phrasing rules."""
+
+import asyncio
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from bot.cli import main
+from bot.metrics import DEFAULT_METRICS
+from bot.periods import OPEN, Period
+from bot.periods_config import PeriodConfig
+from bot.periods_windows import make_windows
+from bot.report import ReportData
+from bot.report_debrief import debrief, join_and, phrase, with_article
+from tests.harness import SHIPPED_CONFIG
+from tests.returns_support import running
+
+FIRST_JPA = PeriodConfig(
+    code="JPA-1",
+    name="Joint Period of Action",
+    starts_on=date(2015, 9, 28),
+    ends_on=date(2015, 10, 28),
+    countries=("AU", "ID", "MY", "MV", "NZ", "PH", "LK", "TH"),
+    windows="final",
+)
+# Any split of the statement's totals across the eight countries, typed the ways people do.
+RETURNS = {
+    "au-fp": "victims assisted 10, search warrants 1, suspects 8, arrests 4, new investigations"
+    " 1, enquiries 10, awareness 9, training sessions 2, officers trained 80",
+    "id-fp": "victims: 5; warrants: one; suspects: ten; arrests: six; investigations: two; "
+    "enquiries: 12; awareness-raising activities: 10; training: 2; officers: 60",
+    "my-fp": "arrests=3, victims=8, suspects=5, investigations=1, enquiries=8, awareness=8, "
+    "sessions=1, officers=45",
+    "mv-fp": "victims assisted two, suspects three, arrests 0, enquiries five, awareness six, "
+    "training one, officers trained twenty",
+    "nz-fp": "4 victims, 2 warrants, 7 suspects, 2 arrests, 1 investigations, 9 enquiries, "
+    "7 awareness, 2 training, 70 officers",
+    "ph-fp": "victims assisted 12, search warrants 1, suspects identified 12, arrests 7, "
+    "new investigations 1, enquiries 10, awareness 12, training 1, officers trained 90",
+    "lk-fp": "victims 6, suspects six, arrests three, enquiries 6, awareness 6, training 1, "
+    "officers forty",
+    "th-fp": "victims 12, search warrants 2, suspects 12, arrests 7, investigations 2, "
+    "enquiries 10, awareness 10, training 2, officers 80",
+}
+STATEMENT = (
+    "In total, authorities in the eight countries: assisted 59 trafficked persons; executed "
+    "seven search warrants and identified 63 suspects; made 32 arrests and launched eight new "
+    "investigations; made 70 bilateral and international enquiries; conducted 68 "
+    "awareness-raising activities; carried out 12 training sessions and trained 485 officers."
+)
+COUNTRIES = (
+    "law enforcement and immigration agencies from Australia, Indonesia, Malaysia, the "
+    "Maldives, New Zealand, the Philippines, Sri Lanka, and Thailand took part"
+)
+
+
+async def enter_first_jpa(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    bot = await running(tmp_path, at=datetime(2015, 10, 30, 3, tzinfo=UTC), periods=(FIRST_JPA,))
+    for person, line in RETURNS.items():
+        [summary] = await bot.say(person, f"/return {line}")
+        assert "Confirm to submit" in summary, (person, summary)
+        assert "is submitted" in (await bot.say(person, "/return confirm"))[0]
+    # an amendment: the total counts the figure as amended, not both versions
+    await bot.say("my-fp", "/return arrests 2")
+    await bot.say("my-fp", "/return confirm")
+    await bot.say("my-fp", "/return arrests 3")
+    await bot.say("my-fp", "/return confirm")
+    return bot
+
+
+async def test_first_jpa_statement_is_reproduced(tmp_path: Path) -> None:
+    bot = await enter_first_jpa(tmp_path)
+    [report] = await bot.say("nz-cochair", "/report JPA-1")
+    assert STATEMENT in report
+    assert (
+        "Eight countries participated in the Joint Period of Action (JPA-1), which runs "
+        "from 28 September to 28 October 2015." in report
+    )
+    assert COUNTRIES in report
+    assert "Arrests: 32" in report and "Officers trained: 485" in report
+    assert "W1 due Wed 4 Nov 2015: 8 in (0 late), 0 draft, 0 missing" in report
+    assert "Thailand: victims_assisted 12, search_warrants 2" in report
+    assert "not available to you" in (await bot.say("th-fp", "/report JPA-1"))[0]
+    await bot.say("lk-cochair", "/period close JPA-1")
+    [closed] = await bot.say("lk-cochair", "/report JPA-1")
+    assert "which ran from 28 September to 28 October 2015" in closed and STATEMENT in closed
+    await bot.stop()
+
+
+async def cli(*args: str) -> str:
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, ["report", "--config", str(SHIPPED_CONFIG), *args]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+async def test_cli_writes_every_format(tmp_path: Path) -> None:
+    bot = await enter_first_jpa(tmp_path)
+    await bot.stop()
+    db = str(tmp_path / "bot.db")
+    markdown = await cli("JPA-1", "--database", db)
+    assert markdown.startswith("# JPA-1 — Joint Period of Action")
+    assert STATEMENT in markdown and "| Arrests | 32 |" in markdown
+    assert "| Thailand | submitted |" in markdown
+
+    rows = list(csv.DictReader(io.StringIO(await cli("JPA-1", "-d", db, "--format", "csv"))))
+    assert [r["Country"] for r in rows][-1] == "Total" and len(rows) == 9
+    assert rows[-1]["Officers trained"] == "485" and rows[-1]["Arrests"] == "32"
+    assert next(r for r in rows if r["Code"] == "MY")["Arrests"] == "3"
+
+    body = json.loads(await cli("JPA-1", "-d", db, "--format", "json"))
+    totals = {t["metric"]: t["amount"] for t in body["totals"]}
+    assert totals["victims_assisted"] == 59 and totals["suspects_identified"] == 63
+    assert body["countries"][0]["status"] == {"W1": "submitted"}
+
+    target = tmp_path / "jpa1.xlsx"
+    await cli("JPA-1", "-d", db, "--format", "xlsx", "--output", str(target))
+    book = load_workbook(target)
+    assert book.sheetnames == ["Summary", "By country", "Status"]
+    by_country = list(book["By country"].iter_rows(values_only=True))
+    assert by_country[-1][1] == "Total" and 485 in by_country[-1]
+    summary = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
+    assert STATEMENT in summary
+
+    missing = await asyncio.to_thread(
+        CliRunner().invoke, main, ["report", "--config", str(SHIPPED_CONFIG), "-d", db, "JPA-77"]
+    )
+    assert missing.exit_code != 0 and "no period 'JPA-77'" in missing.output
+
+
+def small_report(sums: dict[tuple[str, str, str], int], countries: tuple[str, ...]) -> ReportData:
+    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 1, 31), "final", 7))
+    period = Period(
+        "JPA-X",
+        "Joint Period of Action",
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+        OPEN,
+        countries,
+        windows,
+        DEFAULT_METRICS,
+    )
+    names = {"TH": "Thailand", "PH": "Philippines", "US": "United States"}
+    return ReportData(period, {c: names[c] for c in countries}, sums, {}, {})
+
+
+def test_debrief_phrasing_rules() -> None:
+    assert join_and(["A"]) == "A" and join_and(["A", "B"]) == "A and B"
+    assert join_and(["A", "B", "C"]) == "A, B, and C"
+    assert with_article("Maldives") == "the Maldives" and with_article("Thailand") == "Thailand"
+    assert phrase("made {n} {arrest|arrests}", 1, "one") == "made one arrest"
+    assert phrase("made {n} {arrest|arrests}", 9, "nine") == "made nine arrests"
+    text = debrief(
+        small_report(
+            {
+                ("TH", "arrests", ""): 1,
+                ("PH", "new_investigations", ""): 0,
+                ("TH", "assets_restrained", "USD"): 2_500_000,
+                ("PH", "assets_restrained", "PHP"): 150,
+                ("PH", "mla_requests", ""): 2,
+                ("TH", "victims_assisted", ""): 0,
+            },
+            ("TH", "PH", "US"),
+        )
+    )
+    assert text.startswith("Three countries participated")
+    assert "from the Philippines, Thailand, and the United States took part" in text
+    assert text.endswith(
+        "In total, authorities in the three countries: made one arrest; "
+        "restrained assets worth PHP 1.50 and USD 25,000; made two mutual legal "
+        "assistance requests."
+    )
+    assert "investigations" not in text and "assisted" not in text  # zero is left out
+
+
+def test_debrief_with_nothing_reported_and_one_country() -> None:
+    assert debrief(small_report({}, ("TH",))).endswith("No results have been reported yet.")
+    one = debrief(small_report({("TH", "suspects_identified", ""): 10}, ("TH",)))
+    assert "One country participated" in one
+    assert one.endswith("In total, authorities in Thailand: identified 10 suspects.")
