@@ -177,13 +177,19 @@ class TelegramAdapter(Adapter):
         bot = await self._initialize(self._application)
         self.username = bot.username or ""
         await self._register_commands(bot)
+        try:
+            await self._begin_receiving(bot)
+        except TelegramError as exc:
+            raise translate_error(exc) from exc
+        log.info("telegram: receiving as @%s by %s", self.username, self.options.mode)
+
+    async def _begin_receiving(self, bot: ExtBot[Any]) -> None:
         if self.options.mode == "webhook":
             await self._serve_webhook(bot)
-        else:
-            await bot.delete_webhook(drop_pending_updates=False)
-            self._poller = asyncio.create_task(self._poll(bot), name="telegram-poll")
-            self._poller.add_done_callback(_report_end)
-        log.info("telegram: receiving as @%s by %s", self.username, self.options.mode)
+            return
+        await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses otherwise
+        self._poller = asyncio.create_task(self._poll(bot), name="telegram-poll")
+        self._poller.add_done_callback(_report_end)
 
     async def stop(self) -> None:
         """Stop receiving and tell Telegram which updates were handled. Sending still works."""
@@ -325,11 +331,10 @@ class TelegramAdapter(Adapter):
             log.warning("telegram: refused a webhook call without the right secret token")
             return web.Response(status=403)
         if request.content_type != "application/json":
-            return web.Response(status=415)
+            return web.Response(status=415)  # what Telegram sends, and all PTB's server takes
         try:
-            assert self._application is not None
-            update = Update.de_json(await request.json(), self._application.bot)
-        except Exception:
+            update = Update.de_json(await request.json(), None)
+        except (ValueError, TypeError, KeyError):
             return web.Response(status=400)
         try:
             await self.receive(update)

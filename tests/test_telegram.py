@@ -20,7 +20,7 @@ import pytest
 from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
-from bot.events import Button, Outbound
+from bot.events import Button, Inbound, Outbound
 from tests.fake_telegram import TOKEN, FakeTelegram, free_port
 from tests.harness import Harness, shipped_settings
 
@@ -28,6 +28,10 @@ OFFICER, FOCAL, DEPUTY, STRANGER = 300020, 100041, 200042, 777001
 GROUP = -100500
 SECRET = "s3cret-hook_token"
 RID = "R-2026-0001"
+# PTB 22 warns from inside RetryAfter's constructor on every 429; not ours to change.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*`retry_after` will be of type:telegram.warnings.PTBDeprecationWarning"
+)
 
 
 @dataclass
@@ -246,19 +250,45 @@ async def test_commands_are_registered_for_private_chats_and_groups(room: Room) 
 
 
 # --- exactly once ----------------------------------------------------------------------------
-async def test_update_redelivered_after_restart_has_one_effect(room: Room) -> None:
-    first = room.say(OFFICER, "/ping 7")
-    await room.fake.wait_for_text(OFFICER, "pong 7")
-    await room.bot.stop()  # the adapter confirms the offset on the way out...
-    room.fake.unconfirm(first["update_id"])  # ...but say that confirmation was lost
+async def test_update_redelivered_after_a_crash_has_one_effect(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    before = await running(tmp_path, fake)
+    first = before.say(OFFICER, "/ping 7")
+    await fake.wait_for_text(OFFICER, "pong 7")
+    await before.bot.stop()
+    fake.unconfirm(first["update_id"])  # the confirmation never reached Telegram
 
-    await room.bot.start()
-    room.say(OFFICER, "/ping 8")
-    await room.fake.wait_for_text(OFFICER, "pong 8")
+    seen = len(fake.calls)
+    after = await running(tmp_path, fake)  # a new process: new adapter, same database
+    after.say(OFFICER, "/ping 8")
+    await fake.wait_for_text(OFFICER, "pong 8")
+    await after.bot.stop()
 
-    assert room.fake.texts(OFFICER) == ["pong 7", "pong 8"]
-    served = [c for c in room.fake.called("getUpdates") if c.status == 200 and c.result]
-    assert sum(first in c.result for c in served) == 2  # it really was delivered twice
+    assert fake.texts(OFFICER) == ["pong 7", "pong 8"]
+    polls = [c for c in fake.calls[seen:] if c.method == "getUpdates" and c.result]
+    assert any(first in c.result for c in polls)  # it really was delivered again
+
+
+async def test_update_is_confirmed_only_after_the_core_took_it(fake: FakeTelegram) -> None:
+    adapter = TelegramAdapter.from_settings(options(fake), {"TG_TOKEN": TOKEN})
+    taken: list[Inbound] = []
+
+    async def sink(event: Inbound) -> None:
+        if not taken:
+            taken.append(event)
+            raise RuntimeError("not accepting yet")  # e.g. the core is still starting
+        taken.append(event)
+
+    await adapter.start(sink)
+    update = fake.message(OFFICER, "/ping 1")
+    await fake.wait_for(lambda: len(taken) == 2)
+    await adapter.stop()
+    await adapter.close()
+
+    assert taken[0] == taken[1] and taken[1].event_id == str(update["update_id"])
+    offsets = [c.params.get("offset") for c in fake.called("getUpdates")]
+    assert offsets[:2] == [None, None] and str(update["update_id"] + 1) in offsets
 
 
 # --- webhook mode ----------------------------------------------------------------------------
@@ -301,16 +331,15 @@ async def test_webhook_update_delivered_twice_is_handled_once(hooked: Room) -> N
     assert hooked.fake.texts(OFFICER) == ["pong 2"]
 
 
-async def test_webhook_refuses_a_body_that_is_not_json(hooked: Room) -> None:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(
-            hooked.fake.webhook["url"],
-            data="update_id=1",
-            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        ) as response,
-    ):
-        assert response.status == 415
+async def test_webhook_refuses_malformed_bodies(hooked: Room) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as session:
+        url = hooked.fake.webhook["url"]
+        async with session.post(url, data="update_id=1", headers=headers) as response:
+            assert response.status == 415
+        json_headers = {**headers, "Content-Type": "application/json"}
+        async with session.post(url, data="{not json", headers=json_headers) as response:
+            assert response.status == 400
 
 
 # --- secrets ---------------------------------------------------------------------------------
