@@ -47,7 +47,7 @@ def country_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
         [
             code,
             data.names[code],
-            _returns_in(data, code),
+            returns_in(data, code),
             *(cell(data, code, m, c) for m, c in cols),
         ]
         for code in data.countries
@@ -64,7 +64,8 @@ def country_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-def _returns_in(data: ReportData, country: str) -> str:
+def returns_in(data: ReportData, country: str) -> str:
+    """``3/12``: how many of its windows a country has sent."""
     done = sum(
         1 for w in data.period.windows if data.statuses[(w.seq, country)] in ("submitted", "late")
     )
@@ -120,10 +121,11 @@ def _total_rows(data: ReportData) -> list[list[str]]:
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "\n".join([_md_line(head), _md_line(["---"] * len(head)), *map(_md_line, rows)])
 
-    return "\n".join([line(head), line(["---"] * len(head)), *map(line, rows)])
+
+def _md_line(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
 def to_csv(data: ReportData) -> str:
@@ -143,16 +145,9 @@ def _plain(row: list[str]) -> list[str]:
 
 def to_json(data: ReportData) -> str:
     """Everything, structured."""
-    period = data.period
     total = totals(data)
     body = {
-        "period": {
-            "code": period.code,
-            "name": period.name,
-            "status": period.status,
-            "starts_on": period.starts_on.isoformat(),
-            "ends_on": period.ends_on.isoformat(),
-        },
+        "period": _period_json(data),
         "windows": [
             {
                 "label": w.label,
@@ -160,7 +155,7 @@ def to_json(data: ReportData) -> str:
                 "ends_on": w.ends_on.isoformat(),
                 "due_on": w.due_on.isoformat(),
             }
-            for w in period.windows
+            for w in data.period.windows
         ],
         "metrics": [{"key": m.key, "label": m.label, "kind": m.kind} for m in data.metrics],
         "totals": [
@@ -171,6 +166,17 @@ def to_json(data: ReportData) -> str:
         "debrief": debrief(data),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _period_json(data: ReportData) -> dict[str, str]:
+    period = data.period
+    return {
+        "code": period.code,
+        "name": period.name,
+        "status": period.status,
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+    }
 
 
 def _number(data: ReportData, key: str, amount: int) -> float | int:

@@ -87,7 +87,7 @@ def status(work: Work, raw_id: str) -> None:
     found = store.load(work.db, broadcast_id) if broadcast_id else None
     if found is None:
         raise UserError("No such broadcast." if raw_id.strip() else "Nothing was broadcast yet.")
-    rows = store.recipients(work.db, broadcast_id)  # type: ignore[arg-type]
+    rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: _line(work, r))  # type: ignore[arg-type]
     acked = sum(1 for r in rows if r.acknowledged_at)
     delivered = sum(1 for r in rows if r.delivery == store.DELIVERED)
     lines = [

@@ -333,10 +333,14 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     assert moved is not None
     arm_window(work, moved, moved.windows[window.seq - 1])
     text = f"New due date: {window_title(period, window)} is now due on {short_date(day)}."
+    _tell_focal_points(work, period, text)
+    work.reply(text + " The focal points were told.")
+
+
+def _tell_focal_points(work: Work, period: Period, text: str) -> None:
     for code in period.countries:
         for person in work.directory.focal_points(code):
             work.notify(person, text, subject=period.code)
-    work.reply(text + " The focal points were told.")
 
 
 # --- start-up: periods from bot.toml ------------------------------------------------------
@@ -380,10 +384,6 @@ def _explicit(seq: int, window: WindowConfig) -> Window:
     return Window(seq, window.label or f"W{seq}", window.starts_on, window.ends_on, window.due_on)
 
 
-def _parse_deadline(text: str) -> str:
-    return text.strip()
-
-
 COMMANDS = [
     CommandSpec(
         "period",
@@ -402,7 +402,6 @@ COMMANDS = [
         "/deadline [[CODE] <window> <YYYY-MM-DD>]",
         "/deadline W2 2027-04-14",
         deadline_command,
-        _parse_deadline,
     ),
 ]
 TEXT = (consume_text,)
