@@ -77,7 +77,8 @@ def save_directory(db: Database, countries: list[Country], people: list[Person])
             "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
             "country = excluded.country, roles = excluded.roles, language = excluded.language, "
-            "preferred_channel = excluded.preferred_channel, active = excluded.active",
+            "preferred_channel = excluded.preferred_channel, "
+            "active = CASE WHEN revoked_at IS NULL THEN excluded.active ELSE 0 END",
             [
                 person.id,
                 person.name,
@@ -89,15 +90,49 @@ def save_directory(db: Database, countries: list[Country], people: list[Person])
             ],
         )
         db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
+        if is_revoked(db, person.id):
+            continue  # a revoked person's identities stay gone until reinstated
         for channel, user_id in person.identities.items():
             db.execute(
                 "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
                 [channel, user_id, person.id],
             )
+    bump_version(db)
+
+
+def bump_version(db: Database) -> None:
+    """Tell running bots the directory changed."""
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('directory_version', '1') ON CONFLICT(key) "
         "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
+
+
+def is_revoked(db: Database, person_id: str) -> bool:
+    """Whether an administrator revoked the person."""
+    row = db.execute("SELECT revoked_at FROM people WHERE id = ?", [person_id]).fetchone()
+    return bool(row and row[0])
+
+
+def revoke(db: Database, person_id: str, at: str) -> bool:
+    """Deactivate a person and drop every channel identity at once; False if unknown."""
+    cursor = db.execute(
+        "UPDATE people SET active = 0, revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        [at, person_id],
+    )
+    db.execute("DELETE FROM identities WHERE person_id = ?", [person_id])
+    bump_version(db)
+    return bool(cursor.rowcount)
+
+
+def reinstate(db: Database, person_id: str) -> bool:
+    """Undo a revocation; identities come back with the next import or bot.toml sync."""
+    cursor = db.execute(
+        "UPDATE people SET active = 1, revoked_at = NULL WHERE id = ? AND revoked_at IS NOT NULL",
+        [person_id],
+    )
+    bump_version(db)
+    return bool(cursor.rowcount)
 
 
 def load_directory(db: Database) -> Directory:

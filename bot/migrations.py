@@ -131,7 +131,29 @@ def _v2(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+SCHEMA_V3 = """
+ALTER TABLE people ADD COLUMN revoked_at TEXT;
+ALTER TABLE outbox ADD COLUMN origin_id TEXT;
+ALTER TABLE outbox ADD COLUMN fallback_of INTEGER;
+CREATE INDEX audit_actor_action ON audit (actor, action, at);
+CREATE INDEX outbox_subject ON outbox (subject);
+CREATE TABLE request_aggregates (
+    month TEXT NOT NULL, from_country TEXT NOT NULL, to_country TEXT NOT NULL,
+    category TEXT NOT NULL, urgency TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (month, from_country, to_country, category, urgency)
+);
+"""
+
+
+def _v3(db: Database) -> None:
+    """Revocation that a bot.toml sync cannot undo, message origin and fallbacks, rate-limit
+    index, and the aggregate figures kept when old requests are purged."""
+    for statement in SCHEMA_V3.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 """Append new migrations; never edit one that has shipped."""
 
 
