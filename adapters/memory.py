@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 import time
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class MemoryAdapter(Adapter):
         self.sent: list[Delivered] = []
         self._sink: EventSink | None = None
         self._ids = itertools.count(1)
+        self._run = uuid.uuid4().hex[:8]  # ids stay unique across restarts on one database
 
     async def start(self, sink: EventSink) -> None:
         self._sink = sink
@@ -49,7 +51,7 @@ class MemoryAdapter(Adapter):
     ) -> TextMessage:
         """Build a text event from ``user_id``."""
         return TextMessage(
-            event_id or f"e{next(self._ids)}",
+            event_id or f"{self._run}-{next(self._ids)}",
             Sender(self.channel, user_id),
             ChatRef(self.channel, chat_id or user_id, private),
             text,
@@ -59,7 +61,7 @@ class MemoryAdapter(Adapter):
     def press(self, user_id: str, command: str, event_id: str | None = None) -> ButtonPress:
         """Build a button press from ``user_id``."""
         return ButtonPress(
-            event_id or f"e{next(self._ids)}",
+            event_id or f"{self._run}-{next(self._ids)}",
             Sender(self.channel, user_id),
             ChatRef(self.channel, user_id, True),
             command,

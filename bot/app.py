@@ -198,6 +198,8 @@ class App:
         work = await self.store.run(lambda db: process_event(db, ctx, hooks, event, now))
         if work is not None:
             self._after_commit(work)
+            if work.directory_changed:
+                await self.reload_directory()
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from bot import audit, outbox
-from bot.cli import _run, _settings, _with_store, config_option, database_option, main
+from bot.cli import _run, _settings, _with_store, config_option, database_option, directory, main
 
 
 @main.group("audit")
@@ -80,3 +80,50 @@ def outbox_retry(config: str, database: str | None, message_id: int) -> None:
     if not _run(_with_store(settings, database, lambda db: outbox.requeue(db, message_id))):
         raise click.ClickException(f"message {message_id} is not failed or expired")
     click.echo(f"message {message_id} queued again")
+
+
+@directory.command("revoke")
+@config_option
+@database_option
+@click.argument("person_id")
+def directory_revoke(config: str, database: str | None, person_id: str) -> None:
+    """Revoke a person: every channel identity of theirs stops working (within seconds in a
+    running bot); bot.toml syncs and imports do not bring them back."""
+    from bot.clock import Clock, iso
+    from bot.directory import revoke
+
+    settings = _settings(config)
+    at = iso(Clock().now())
+
+    def unit(db):  # type: ignore[no-untyped-def]
+        done = revoke(db, person_id, at)
+        if done:
+            audit.record(db, at, "cli", "person.revoked", person_id, "")
+        return done
+
+    if not _run(_with_store(settings, database, unit)):
+        raise click.ClickException(f"no active person {person_id!r}")
+    click.echo(f"{person_id} revoked")
+
+
+@directory.command("reinstate")
+@config_option
+@database_option
+@click.argument("person_id")
+def directory_reinstate(config: str, database: str | None, person_id: str) -> None:
+    """Undo a revocation; identities return with the next bot.toml sync or import."""
+    from bot.clock import Clock, iso
+    from bot.directory import reinstate
+
+    settings = _settings(config)
+    at = iso(Clock().now())
+
+    def unit(db):  # type: ignore[no-untyped-def]
+        done = reinstate(db, person_id)
+        if done:
+            audit.record(db, at, "cli", "person.reinstated", person_id, "")
+        return done
+
+    if not _run(_with_store(settings, database, unit)):
+        raise click.ClickException(f"{person_id!r} is not revoked")
+    click.echo(f"{person_id} reinstated")

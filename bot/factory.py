@@ -9,7 +9,16 @@ from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Settings
 from bot.dispatch import Hooks
-from bot.handlers import basics, broadcasts, periods, reports, requests, returns, returns_reminders
+from bot.handlers import (
+    admin,
+    basics,
+    broadcasts,
+    periods,
+    reports,
+    requests,
+    returns,
+    returns_reminders,
+)
 from bot.ports import Adapter, TimerScheduler
 from bot.store import Store
 
@@ -24,6 +33,7 @@ def default_registry() -> Registry:
             *broadcasts.COMMANDS,
             *reports.COMMANDS,
             *basics.COMMANDS,
+            *admin.COMMANDS,
         ]
     )
 

@@ -56,6 +56,7 @@ class Work:
     outbound: list[Outbound] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
     subject: Any = None  # what the access check loaded for the handler (e.g. the request)
+    directory_changed: bool = False  # the app reloads the directory right after the commit
 
     @property
     def directory(self) -> Directory:
