@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 import time
+import uuid
 from dataclasses import dataclass
 
 from bot.events import ButtonPress, ChatRef, Outbound, Sender, TextMessage
