@@ -21,10 +21,12 @@ from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Button, Inbound, Outbound
-from tests.fake_telegram import TOKEN, FakeTelegram, free_port
+from bot.ports import Pacing
+from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import Harness, shipped_settings
+from tests.returns_support import MID_JANUARY, PERIOD, move_to
 
-OFFICER, FOCAL, DEPUTY, STRANGER = 300020, 100041, 200042, 777001
+OFFICER, FOCAL, DEPUTY, STRANGER, MALAYSIA = 300020, 100041, 200042, 777001, 100026
 GROUP = -100500
 SECRET = "s3cret-hook_token"
 RID = "R-2026-0001"
@@ -54,9 +56,9 @@ class Room:
         )
 
 
-def on_telegram() -> Settings:
+def on_telegram(**overrides: object) -> Settings:
     """The shipped directory, with everyone who has a Telegram id preferring it."""
-    base = shipped_settings()
+    base = shipped_settings(**overrides)
     people = tuple(
         p.model_copy(update={"preferred_channel": "telegram"}) if "telegram" in p.identities else p
         for p in base.people
@@ -82,10 +84,12 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-async def running(tmp_path: Path, fake: FakeTelegram, **extra: object) -> Room:
+async def running(
+    tmp_path: Path, fake: FakeTelegram, settings: Settings | None = None, **extra: object
+) -> Room:
     env = {"TG_TOKEN": TOKEN, "TG_SECRET": SECRET}
     adapter = TelegramAdapter.from_settings(options(fake, **extra), env)
-    bot = Harness(tmp_path / "bot.db", on_telegram(), extra_adapters=[adapter])
+    bot = Harness(tmp_path / "bot.db", settings or on_telegram(), extra_adapters=[adapter])
     await bot.start()
     return Room(fake, adapter, bot)
 
@@ -160,6 +164,57 @@ async def test_reply_is_relayed_with_markup_escaped(room: Room) -> None:
     assert "Owner is <b>Somchai</b> & <a href='x'>co</a>" in relayed[0]  # shown literally
     raw = [c.params["text"] for c in room.fake.called("sendMessage") if "wrote" in c.params["text"]]
     assert "&lt;b&gt;Somchai&lt;/b&gt; &amp; &lt;a href='x'&gt;" in raw[0]
+
+
+async def test_guided_return_is_completed_with_buttons(tmp_path: Path, fake: FakeTelegram) -> None:
+    """Malaysia's focal point answers the guided form: buttons for Zero and Skip, typed numbers
+    for required figures, then Confirm. Pacing is relaxed here (16 questions to one chat); the
+    limits themselves are tested above."""
+    fake.limits = Limits(per_chat_interval=0.05)
+    adapter = TelegramAdapter.from_settings(options(fake), {"TG_TOKEN": TOKEN})
+    adapter.pacing = Pacing(per_chat_interval=0.05, overall_rate=29)
+    bot = Harness(tmp_path / "bot.db", on_telegram(periods=(PERIOD,)), extra_adapters=[adapter])
+    move_to(bot, MID_JANUARY)
+    await bot.start()
+
+    fake.message(MALAYSIA, "/return")
+    pressed = await answer_form(fake, MALAYSIA)
+    await fake.wait_for_text(MALAYSIA, "is submitted")
+    await fake.wait_for_text(200027, "submitted. By Aina Example")  # the deputy is told
+    await bot.settle()
+
+    labels = [
+        b["text"] for m in pressed for row in m["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert {"Zero", "Skip", "Confirm"} <= set(labels)
+    assert all("reply_markup" not in fake.messages[(MALAYSIA, m["message_id"])] for m in pressed)
+    assert {c.status for c in fake.called("answerCallbackQuery")} == {200}
+    stored = dict(await bot.rows("SELECT metric, amount FROM return_values"))
+    assert stored["persons_convicted"] == 0 and stored["arrests"] == 3
+    await bot.stop()
+
+
+async def answer_form(fake: FakeTelegram, user: int) -> list[dict[str, Any]]:
+    """Zero for the first question, 3 typed for required ones, Skip otherwise, then Confirm.
+
+    Each answer gets exactly one message back, the next question or the summary.
+    """
+    pressed: list[dict[str, Any]] = []
+    for step in range(40):
+        await fake.wait_for(lambda seen=step: len(fake.sent(user)) > seen)
+        question = fake.sent(user)[-1]
+        rows = question.get("reply_markup", {}).get("inline_keyboard", [])
+        keys = {b["text"]: b for row in rows for b in row}
+        wanted = ("Confirm", "Zero") if step == 0 else ("Confirm", "Skip")
+        choice = next((keys[k] for k in wanted if k in keys), None)
+        if choice is None:
+            fake.message(user, "3")
+            continue
+        fake.press(user, question, choice["callback_data"])
+        pressed.append(question)
+        if choice["text"] == "Confirm":
+            return pressed
+    raise AssertionError("the form never ended")
 
 
 # --- delivery -------------------------------------------------------------------------------
