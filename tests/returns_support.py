@@ -6,7 +6,6 @@ monthly windows in early 2027, on a harness whose clock is set to a chosen momen
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -62,14 +61,6 @@ async def counts(bot: Harness) -> tuple[int, ...]:
     return tuple(rows[0])
 
 
-_RESTARTS = itertools.count(1)
-
-
 async def restart(bot: Harness) -> None:
-    """Restart on the same database.
-
-    The harness's new in-memory channel numbers its events from ``e1`` again, which the
-    store's de-duplication has already seen; later events get fresh ids here.
-    """
+    """Stop and start again on the same database, as a deploy or a crash-restart does."""
     await bot.restart()
-    bot.chat._ids = itertools.count(100_000 * next(_RESTARTS))  # type: ignore[attr-defined]
