@@ -20,7 +20,7 @@ import pytest
 from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
-from bot.events import Button, Inbound, Outbound
+from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
 from bot.ports import Pacing
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import Harness, shipped_settings
@@ -261,6 +261,17 @@ async def test_blocked_bot_marks_the_message_failed(room: Room) -> None:
     assert failed == [
         (str(FOCAL), "failed", "telegram refused: Forbidden: bot was blocked by the user")
     ]
+
+
+async def test_messages_owed_at_shutdown_are_still_delivered(room: Room) -> None:
+    assert room.bot.app is not None
+    ping = TextMessage(
+        "late-1", Sender("telegram", str(OFFICER)), ChatRef("telegram", str(OFFICER)), "/ping 9"
+    )
+    await room.bot.app.submit(ping)  # committed; its reply is owed...
+    await room.bot.stop()  # ...when receiving stops: the outbox still delivers it, then closes
+
+    assert room.fake.texts(OFFICER) == ["pong 9"]
 
 
 async def test_long_message_is_split_with_buttons_on_the_last_part(room: Room) -> None:
