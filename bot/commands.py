@@ -57,6 +57,7 @@ class CommandSpec:
     in_groups: bool = False  # may run in a group chat (nothing sensitive)
     scope: str = "any"  # a bot.access.Scope: what the command acts on, checked centrally
     subject: Callable[[Any], Any] | None = None  # picks the scoped subject out of the args
+    limit: tuple[str, str] | None = None  # (audit action, LimitSettings field) per person/hour
 
     def allows(self, person: Person) -> bool:
         """Whether ``person`` holds a role this command is open to."""

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +26,7 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
+from bot.text import has_invisible
 from bot.metrics import DEFAULT_METRICS, Metric, duplicate_name
 from bot.periods_config import PeriodConfig, ReturnsSettings, check_periods
 
@@ -51,6 +53,16 @@ def parse_duration(value: Any) -> timedelta:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
+def _visible(value: str) -> str:
+    if has_invisible(value):
+        raise ValueError("contains control, invisible or direction-changing characters")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_visible)]
+"""A display name: nothing that could disguise it (zero-width, RTL overrides, controls)."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,7 +71,7 @@ class Country(_Frozen):
     """A member country: ISO 3166 alpha-2 code, name and IANA time zone."""
 
     code: str = Field(pattern=r"^[A-Z]{2}$")
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     timezone: str = "UTC"
 
     @field_validator("timezone")
@@ -76,7 +88,7 @@ class Person(_Frozen):
     """Someone in the directory, with an identity on each channel they use."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$")
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     country: str
     roles: tuple[Role, ...] = Field(min_length=1)
     language: str = "en"
@@ -131,11 +143,28 @@ class BotSettings(_Frozen):
     stranger_alert_interval: Duration = timedelta(hours=1)
 
 
+class LimitSettings(_Frozen):
+    """Per-person abuse limits: how many times one person may do something in an hour."""
+
+    requests_per_hour: int = Field(default=20, ge=1)
+    broadcasts_per_hour: int = Field(default=5, ge=1)
+
+
+class RetentionSettings(_Frozen):
+    """How long data is kept before ``focalbot purge`` removes it (privacy law differs)."""
+
+    closed_requests: Duration = timedelta(days=730)  # requests closed longer ago, with threads
+    delivered_messages: Duration = timedelta(days=90)  # sent outbox rows: copies of the text
+    inbound_records: Duration = timedelta(days=30)  # de-duplication records of inbound events
+
+
 class Settings(_Frozen):
     """Everything ``bot.toml`` configures."""
 
     bot: BotSettings = BotSettings()
     requests: RequestSettings = RequestSettings()
+    limits: LimitSettings = LimitSettings()
+    retention: RetentionSettings = RetentionSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()
     people: tuple[Person, ...] = ()

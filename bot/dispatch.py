@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot import limits
 from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
 from bot.commands import parse_command_line
@@ -99,6 +100,8 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         raise UserError(f"/{spec.name} is not available to you. /help lists yours.")
     args = spec.parse_args(line.args)
     authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
+    if spec.limit:
+        limits.enforce(work, person, *spec.limit)
     spec.run(work, args)
 
 

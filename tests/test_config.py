@@ -89,3 +89,11 @@ def test_tokens_are_only_named_never_stored() -> None:
             assert not key.endswith(("token", "secret")), (
                 f"channels.{name}.{key} holds a secret"
             )
+
+
+def test_names_with_invisible_or_direction_changing_characters_are_refused() -> None:
+    for trick in ("\u202e", "\u200b", "\x07", "\u2066"):
+        with pytest.raises(ConfigError, match="people\\[0\\].name.*invisible"):
+            parse_settings(MINIMAL.replace("Niran Example", f"Niran{trick}Example"))
+    with pytest.raises(ConfigError, match="countries\\[0\\].name"):
+        parse_settings(MINIMAL.replace('name = "Thailand"', 'name = "Thai\u202eland"'))

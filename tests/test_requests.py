@@ -308,3 +308,20 @@ async def test_every_state_change_is_audited_with_actor(bot: Harness) -> None:
     await bot.say("th-fp", f"/ack {rid}")
     rows = await bot.rows("SELECT actor, action, subject FROM audit ORDER BY id")
     assert rows == [("au-officer", "request.filed", rid), ("th-fp", "request.acknowledged", rid)]
+
+
+async def test_per_person_request_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import LimitSettings
+    from tests.harness import shipped_settings
+
+    bot = await Harness(tmp_path / "bot.db", shipped_settings(limits=LimitSettings(
+        requests_per_hour=3))).start()
+    for i in range(3):
+        await file(bot, f"TH routine vessel {i}")
+    refused = (await bot.say("au-officer", "/request TH routine vessel 4"))[0]
+    assert "3 requests in the last hour, the most allowed" in refused
+    assert "sent to Thailand" in (await bot.say("id-officer", "/request TH routine other"))[0]
+    await bot.advance(timedelta(minutes=61))
+    await file(bot, "TH routine vessel 5")
+    assert await bot.rows("SELECT COUNT(*) FROM requests") == [(5,)]
+    await bot.stop()

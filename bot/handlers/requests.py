@@ -482,6 +482,7 @@ COMMANDS = [
         file_request,
         parse_new_request,
         roles=frozenset({"officer", "focal_point", "deputy_focal_point", "co_chair"}),
+        limit=("request.filed", "requests_per_hour"),
     ),
     CommandSpec(
         "ack",
