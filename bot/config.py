@@ -26,9 +26,9 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
-from bot.text import has_invisible
 from bot.metrics import DEFAULT_METRICS, Metric, duplicate_name
 from bot.periods_config import PeriodConfig, ReturnsSettings, check_periods
+from bot.text import has_invisible
 
 Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]

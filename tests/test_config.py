@@ -94,6 +94,7 @@ def test_tokens_are_only_named_never_stored() -> None:
 def test_names_with_invisible_or_direction_changing_characters_are_refused() -> None:
     for trick in ("\u202e", "\u200b", "\x07", "\u2066"):
         with pytest.raises(ConfigError, match="people\\[0\\].name.*invisible"):
-            parse_settings(MINIMAL.replace("Niran Example", f"Niran{trick}Example"))
+            escaped = f"\\u{ord(trick):04x}"  # as TOML escapes, the way they would be written
+            parse_settings(MINIMAL.replace("Niran Example", f"Niran{escaped}Example"))
     with pytest.raises(ConfigError, match="countries\\[0\\].name"):
         parse_settings(MINIMAL.replace('name = "Thailand"', 'name = "Thai\u202eland"'))
