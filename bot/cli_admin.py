@@ -127,3 +127,20 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
     if not _run(_with_store(settings, database, unit)):
         raise click.ClickException(f"{person_id!r} is not revoked")
     click.echo(f"{person_id} reinstated")
+
+
+@main.command("purge")
+@config_option
+@database_option
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+def purge_command(config: str, database: str | None, dry_run: bool) -> None:
+    """Remove closed requests, delivered messages and inbound records past retention
+    ([retention] in bot.toml); aggregate figures and the audit chain stay."""
+    from bot.clock import Clock
+    from bot.retention import purge
+
+    settings = _settings(config)
+    now = Clock().now()
+    done = _run(_with_store(settings, database,
+                            lambda db: purge(db, now, settings.retention, dry_run)))
+    click.echo(("Would remove " if dry_run else "Removed ") + done.summary() + ".")
