@@ -58,6 +58,19 @@ class CommandSpec:
     scope: str = "any"  # a bot.access.Scope: what the command acts on, checked centrally
     subject: Callable[[Any], Any] | None = None  # picks the scoped subject out of the args
     limit: tuple[str, str] | None = None  # (audit action, LimitSettings field) per person/hour
+    subcommands: tuple[CommandSpec, ...] = ()  # `/name <sub> …`, each with its own rules
+
+    def resolve(self, args: str) -> tuple[CommandSpec, str]:
+        """The spec that applies to ``args`` (a subcommand's, if the first word names one)."""
+        first, _, rest = args.strip().partition(" ")
+        for sub in self.subcommands:
+            if first.lower() == sub.name:
+                return sub, rest.strip()
+        return self, args
+
+    def variants(self) -> list[CommandSpec]:
+        """This spec and its subcommands, for help and permission tables."""
+        return [self, *self.subcommands]
 
     def allows(self, person: Person) -> bool:
         """Whether ``person`` holds a role this command is open to."""
@@ -97,8 +110,8 @@ class Registry:
         return list(self._specs)
 
     def available_to(self, person: Person) -> list[CommandSpec]:
-        """The commands ``person`` may run."""
-        return [spec for spec in self if spec.allows(person)]
+        """The commands and subcommands ``person`` may run."""
+        return [v for spec in self for v in spec.variants() if v.allows(person)]
 
     def help_text(self, person: Person, bot_name: str = "FocalPoint") -> str:
         """The generated /help: each command the person may run, with an example."""

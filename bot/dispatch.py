@@ -96,9 +96,11 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         raise UserError(f"I don't know /{line.name[:30]}.{hint} /help lists the commands.")
     if not event.chat.private and not spec.in_groups:
         raise UserError("Please message me privately for that; I don't show casework in groups.")
+    spec, arg_text = spec.resolve(line.args)
     if not spec.allows(person):
-        raise UserError(f"/{spec.name} is not available to you. /help lists yours.")
-    args = spec.parse_args(line.args)
+        shown = line.name if spec.name == line.name else f"{line.name} {spec.name}"
+        raise UserError(f"/{shown} is not available to you. /help lists yours.")
+    args = spec.parse_args(arg_text)
     authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)
