@@ -20,6 +20,7 @@ from bot.directory import Directory, directory_version, load_directory, save_dir
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
+from bot.fallback import reroute
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.outbox import Outbox, outbox_version
 from bot.ports import Adapter, TimerScheduler
@@ -262,13 +263,16 @@ class App:
             self.scheduler.schedule(timer.id, timer.due_at)
 
     async def _delivery_failed(self, message: Outbound, reason: str) -> None:
-        log.warning(
-            "message %s to %s on %s failed for good: %s",
-            message.id,
-            message.person_id or message.address,
-            message.channel,
-            reason,
-        )
+        """A message failed for good: try the person's next channel and tell its origin."""
+        log.warning("message %s to %s on %s failed for good: %s", message.id,
+                    message.person_id or message.address, message.channel, reason)
+        ctx, now = self._context(), self.clock.now()
+        try:
+            work = await self.store.run(lambda db: reroute(db, ctx, message, reason, now))
+        except Exception:
+            log.exception("could not reroute message %s", message.id)
+            return
+        self._after_commit(work)
 
 
 def _startup_unit(task: Callable[[Work], None], ctx: Context, now):  # type: ignore[no-untyped-def]

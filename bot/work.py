@@ -109,10 +109,12 @@ class Work:
         buttons: tuple[Button, ...],
         subject: str | None,
     ) -> None:
+        origin = self.actor.id if self.actor else None  # told if delivery fails for good
         cursor = self.db.execute(
-            "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [channel, address, person_id, text, _buttons_json(buttons), self.stamp, subject],
+            "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
+            "origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [channel, address, person_id, text, _buttons_json(buttons), self.stamp, subject,
+             origin],
         )
         self.outbound.append(
             Outbound(cursor.lastrowid or 0, channel, address, text, person_id, buttons)

@@ -1,0 +1,61 @@
+"""Fallback channels: a permanent failure moves the message to the person's next channel, and
+whoever sent it is told; with no channel left, they are told that too."""
+
+from __future__ import annotations
+
+from adapters.memory import MemoryAdapter
+from bot.errors import PermanentError
+from bot.events import Outbound
+from tests.harness import Harness, shipped_settings
+
+
+class Blocked(MemoryAdapter):
+    """A channel on which the bot was blocked by everyone."""
+
+    async def send(self, message: Outbound) -> str:
+        raise PermanentError("Forbidden: bot was blocked by the user")
+
+
+def settings_with_th_fp_on(channel: str):  # type: ignore[no-untyped-def]
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": channel}) if p.id == "th-fp" else p
+        for p in base.people
+    )
+    return base.model_copy(update={"people": people})
+
+
+async def test_blocked_preferred_channel_falls_back_and_sender_is_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    telegram = Blocked("telegram")
+    bot = await Harness(
+        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
+    ).start()
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    await bot.settle()
+    assert "Check passport N1234567" in bot.last("th-fp")  # on the console, its next route
+    told = [m for m in bot.inbox("au-officer") if "could not deliver" in m]
+    assert told == [
+        "I could not deliver your message to Niran Example on telegram (Forbidden: "
+        "bot was blocked by the user); sent it on console instead."
+    ]
+    rows = await bot.rows(
+        "SELECT channel, status, fallback_of IS NOT NULL FROM outbox "
+        "WHERE person_id = 'th-fp' ORDER BY id"
+    )
+    assert rows == [("telegram", "failed", 0), ("console", "sent", 1)]
+    await bot.stop()
+
+
+async def test_no_channel_left_is_reported_not_silent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = await Harness(
+        tmp_path / "bot.db",
+        settings_with_th_fp_on("telegram"),
+        chat_factory=Blocked,
+        extra_adapters=[Blocked("telegram")],
+    ).start()
+    await bot.app.submit(bot.chat.event("au-officer", "/request TH urgent Check N1234567"))
+    await bot.settle()
+    actions = [r[0] for r in await bot.rows("SELECT action FROM audit ORDER BY id")]
+    assert "message.rerouted" in actions and "message.undeliverable" in actions
+    assert await bot.rows("SELECT COUNT(*) FROM outbox WHERE status = 'queued'") == [(0,)]
+    await bot.stop()
