@@ -101,12 +101,12 @@ def missing(fields: Fields) -> str | None:
     return next((f for f in FIELDS if not fields.get(f)), None)
 
 
-def check_complete(fields: Fields) -> None:
-    """UserError when the dates contradict each other."""
-    first, last = (
-        date.fromisoformat(str(fields["starts_on"])),
-        date.fromisoformat(str(fields["ends_on"])),
-    )
+def check_dates(fields: Fields) -> None:
+    """UserError when the first and last day (once both are known) contradict each other."""
+    if not (fields.get("starts_on") and fields.get("ends_on")):
+        return
+    first = date.fromisoformat(str(fields["starts_on"]))
+    last = date.fromisoformat(str(fields["ends_on"]))
     if last < first:
         raise UserError("The last day is before the first day; please check the dates.")
     if (last - first).days > 3 * 366:

@@ -23,7 +23,7 @@ from bot.periods_parse import (
     QUESTIONS,
     Fields,
     answer,
-    check_complete,
+    check_dates,
     missing,
     parse_day,
     parse_open_args,
@@ -125,12 +125,12 @@ def _open_planned(work: Work, period: Period) -> None:
 def _continue(work: Work, fields: Fields) -> None:
     if fields.get("code") and store.load_period(work.db, str(fields["code"])):
         raise UserError(f"There is already a period {fields['code']}; choose another code.")
+    check_dates(fields)
     _save_draft(work, fields)
     field = missing(fields)
     if field:
         work.reply(QUESTIONS[field] + "\n(/period cancel stops.)", _cadence_buttons(field))
         return
-    check_complete(fields)
     work.reply(
         _summary(work, fields),
         (Button("Open it", "/period confirm"), Button("Cancel", "/period cancel")),
@@ -175,7 +175,7 @@ def confirm(work: Work, _rest: str) -> None:
         raise UserError("There is no complete period to open. Start with /period open.")
     if store.load_period(work.db, str(fields["code"])):
         raise UserError(f"There is already a period {fields['code']}; choose another code.")
-    check_complete(fields)
+    check_dates(fields)
     period = Period(
         str(fields["code"]),
         str(fields["name"]),
@@ -214,6 +214,7 @@ def _announce(work: Work, period: Period) -> None:
 def cancel(work: Work, _rest: str) -> None:
     """Drop the opening dialogue."""
     work.db.execute("DELETE FROM period_drafts WHERE person_id = ?", [_actor_id(work)])
+    work.audit("period.discarded")
     work.reply("Cancelled; no period was opened.")
 
 
@@ -260,6 +261,7 @@ def _save_draft(work: Work, fields: Fields) -> None:
         "INSERT OR REPLACE INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?)",
         [_actor_id(work), json.dumps(fields), work.stamp],
     )
+    work.audit("period.drafted", str(fields.get("code", "")), ", ".join(sorted(fields)))
 
 
 def consume_text(work: Work, text: str) -> bool:

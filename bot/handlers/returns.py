@@ -167,7 +167,12 @@ def _step(work: Work, target: Target, draft: Draft, value: Value | None) -> None
     draft.step += 1
     draft.person_id = work.actor.id  # type: ignore[union-attr]
     store.save_draft(work.db, draft, work.stamp)
+    work.audit("return.answered", _subject(target), metric.key if value else f"{metric.key} kept")
     _ask(work, target, draft)
+
+
+def _subject(target: Target) -> str:
+    return f"{target.period.code}:{target.window.label}:{target.country}"
 
 
 def skip(work: Work, target: Target) -> None:
@@ -209,6 +214,7 @@ def one_line(work: Work, target: Target, text: str) -> None:
     draft.answers.update(values)
     draft.guided, draft.step = False, len(target.period.metrics)
     store.save_draft(work.db, draft, work.stamp)
+    work.audit("return.drafted", _subject(target), ", ".join(values))
     work.reply(*summary(target, draft, _before(work, target)))
 
 
@@ -234,7 +240,7 @@ def confirm(work: Work, target: Target) -> None:
 
 def _announce(work: Work, target: Target, version: int, changed: int, late: bool) -> None:
     what = f"{target.country_name}'s return for {window_title(target.period, target.window)}"
-    subject = f"{target.period.code}:{target.window.label}:{target.country}"
+    subject = _subject(target)
     if version == 1:
         work.audit("return.submitted", subject, "late" if late else "on time")
         told = f"{what} is submitted{' (late)' if late else ''}."
@@ -254,6 +260,7 @@ def _announce(work: Work, target: Target, version: int, changed: int, late: bool
 def cancel(work: Work, target: Target) -> None:
     """Throw the draft away."""
     store.delete_draft(work.db, *target.key)
+    work.audit("return.discarded", _subject(target))
     work.reply(
         "Draft discarded; nothing was submitted"
         + (" and the submitted return is unchanged." if _before(work, target) else ".")
