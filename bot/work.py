@@ -86,6 +86,11 @@ class Work:
         self._queue(route[0], route[1], person.id, text, buttons, subject or None)
         return True
 
+    def send_via(self, person: Person, channel: str, address: str, text: str,
+                 buttons: tuple[Button, ...] = (), subject: str = "") -> None:
+        """Send on one particular channel (an urgent request re-sent on every other one)."""
+        self._queue(channel, address, person.id, text, buttons, subject or None)
+
     def audit(self, action: str, subject: str = "", detail: str = "") -> None:
         """Record a state change in the tamper-evident audit log."""
         actor = self.actor.id if self.actor else "system"

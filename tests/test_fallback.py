@@ -59,3 +59,38 @@ async def test_no_channel_left_is_reported_not_silent(tmp_path) -> None:  # type
     assert "message.rerouted" in actions and "message.undeliverable" in actions
     assert await bot.rows("SELECT COUNT(*) FROM outbox WHERE status = 'queued'") == [(0,)]
     await bot.stop()
+
+
+async def test_urgent_request_is_resent_on_other_channels_before_the_deputy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    telegram = MemoryAdapter("telegram")
+    bot = await Harness(tmp_path / "bot.db", extra_adapters=[telegram]).start()
+    th_fp_telegram = bot.app.ctx.directory.people["th-fp"].identities["telegram"]  # type: ignore[union-attr]
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    assert telegram.to(th_fp_telegram) == []  # first on the preferred channel (console) only
+    await bot.advance(timedelta(minutes=31))
+    [resent] = telegram.to(th_fp_telegram)
+    assert resent.startswith("Reminder — not acknowledged yet.") and "N1234567" in resent
+    assert bot.inbox("th-deputy") == []
+    await bot.advance(timedelta(minutes=16))  # half the limit later: the deputy
+    assert "escalated to the deputy focal point" in bot.last("th-deputy")
+    await bot.advance(timedelta(minutes=31))
+    assert "escalated to the co-chairs" in bot.last("nz-cochair")
+    await bot.stop()
+
+
+async def test_routine_request_is_not_resent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    telegram = MemoryAdapter("telegram")
+    bot = await Harness(tmp_path / "bot.db", extra_adapters=[telegram]).start()
+    await bot.say("au-officer", "/request TH routine Vessel owner")
+    await bot.advance(timedelta(hours=25))
+    assert not [
+        d
+        for d in telegram.sent
+        if "Vessel owner" in d.message.text and d.message.person_id == "th-fp"
+    ]
+    assert "escalated to the deputy" in bot.last("th-deputy")
+    await bot.stop()

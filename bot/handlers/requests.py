@@ -128,8 +128,8 @@ def _ack_limit(work: Work, urgency: str) -> timedelta:
     return work.ctx.settings.requests.ack_limits[urgency]  # type: ignore[index]
 
 
-def _arm_escalation(work: Work, request: Request, level: int) -> None:
-    due = work.now + _ack_limit(work, request.urgency)
+def _arm_escalation(work: Work, request: Request, level: int, fraction: float = 1.0) -> None:
+    due = work.now + _ack_limit(work, request.urgency) * fraction
     subject = f"{request.id}:{request.round}:{level}"
     work.schedule(f"{ESCALATE}:{subject}", ESCALATE, subject, due)
     store.update(work.db, request.id, ack_due_at=iso(due))
@@ -428,7 +428,12 @@ def _clip(text: str, width: int) -> str:
 
 # --- escalation timer ---------------------------------------------------------------------
 def escalate(work: Work, subject: str) -> None:
-    """An acknowledgement time limit passed: deputies first, then co-chairs; tell the requester."""
+    """An acknowledgement time limit passed: take the request's next escalation step.
+
+    Steps: an urgent request is first re-sent on the focal points' other channels, then goes
+    to the deputy focal point (if the country has one), then to the co-chairs. The requester
+    is told at each step that widens the circle.
+    """
     request_id, round_text, level_text = subject.rsplit(":", 2)
     request = store.load(work.db, request_id)
     level = int(level_text)
@@ -439,29 +444,73 @@ def escalate(work: Work, subject: str) -> None:
         or request.escalation != level - 1
     ):
         return  # acknowledged, closed or re-routed meanwhile: nothing to do
-    deputies = [] if request.target_person else work.directory.deputies(request.target_country)
-    to_cochairs = level >= 2 or not deputies
-    recipients = work.directory.with_role("co_chair") if to_cochairs else deputies
+    steps = _steps(work, request)
+    step = steps[min(level, len(steps)) - 1]
+    store.update(work.db, request_id, escalation=level, updated_at=work.stamp)
+    if step == "resend":
+        if not _resend_elsewhere(work, request):
+            escalate(work, f"{request_id}:{round_text}:{level + 1}")  # no other channel: go on
+            return
+        _arm_escalation(work, request, level + 1, fraction=0.5)
+        return
+    _widen(work, request, step, level)
+    if level < len(steps):
+        _arm_escalation(work, request, level + 1)
+    else:
+        store.update(work.db, request_id, ack_due_at=None)
+
+
+def _steps(work: Work, request: Request) -> list[str]:
+    steps = ["resend"] if request.urgency == "urgent" else []
+    if not request.target_person and work.directory.deputies(request.target_country):
+        steps.append("deputy")
+    return [*steps, "cochairs"]
+
+
+def _resend_elsewhere(work: Work, request: Request) -> bool:
+    """Re-send to the handlers on every channel but their first; False if they have none."""
+    text = f"Reminder — not acknowledged yet.\n{_summary(work, request)}\n\n{request.text}"
+    sent = False
+    for person in _handlers_of(work, request):
+        for channel, address in work.ctx.router.routes(work.directory, person)[1:]:
+            work.send_via(person, channel, address, text, _ack_button(request.id), request.id)
+            sent = True
+    if sent:
+        store.add_message(
+            work.db,
+            request.id,
+            work.stamp,
+            None,
+            "escalation",
+            "re-sent on the focal points' other channels",
+        )
+        work.audit("request.resent", request.id, "other channels")
+    return sent
+
+
+def _widen(work: Work, request: Request, step: str, level: int) -> None:
+    """Send the request to the deputies or the co-chairs, and tell the requester."""
+    to_cochairs = step == "cochairs"
+    recipients = (
+        work.directory.with_role("co_chair")
+        if to_cochairs
+        else work.directory.deputies(request.target_country)
+    )
     who = "the co-chairs" if to_cochairs else "the deputy focal point"
     late = f"Not acknowledged in time — escalated to {who}.\n{_summary(work, request)}"
     for person in recipients:
         work.notify(
-            person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request_id
+            person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request.id
         )
-    store.update(work.db, request_id, escalation=level, updated_at=work.stamp)
-    store.add_message(work.db, request_id, work.stamp, None, "escalation", f"escalated to {who}")
-    work.audit("request.escalated", request_id, f"level {level} to {who}")
+    store.add_message(work.db, request.id, work.stamp, None, "escalation", f"escalated to {who}")
+    work.audit("request.escalated", request.id, f"level {level} to {who}")
     requester = work.directory.people.get(request.requester_id)
     if requester:
         work.notify(
             requester,
-            f"{request_id} was not acknowledged in time; I escalated it to {who}.",
-            subject=request_id,
+            f"{request.id} was not acknowledged in time; I escalated it to {who}.",
+            subject=request.id,
         )
-    if not to_cochairs:
-        _arm_escalation(work, request, level=level + 1)
-    else:
-        store.update(work.db, request_id, ack_due_at=None)
 
 
 def _raw(request_id: str) -> str:
