@@ -75,3 +75,4 @@ class Outbound:
     person_id: str | None = None
     buttons: tuple[Button, ...] = field(default=())
     attempts: int = 0
+    created_at: str = ""  # store format (UTC ISO); the outbox expires what waits too long

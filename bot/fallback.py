@@ -53,6 +53,8 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
                 failed.text,
                 person.id,
                 buttons_from_json(buttons),
+                0,
+                iso(now),
             )
         )
         outcome = f"sent it on {channel} instead"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import deque
@@ -20,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from aiolimiter import AsyncLimiter
 from sqlite_utils import Database
 
-from bot.clock import Clock, iso
+from bot.clock import Clock, iso, parse_iso
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import Adapter
@@ -34,10 +35,12 @@ FailureHook = Callable[[Outbound, str], Awaitable[None]]
 def queued_messages(db: Database) -> list[Outbound]:
     """Everything still owed, oldest first (for a restart)."""
     rows = db.execute(
-        "SELECT id, channel, address, text, person_id, buttons, attempts FROM outbox "
-        "WHERE status = 'queued' ORDER BY id"
+        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "
+        "FROM outbox WHERE status = 'queued' ORDER BY id"
     )
-    return [Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6]) for r in rows]
+    return [
+        Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6], r[7]) for r in rows
+    ]
 
 
 class ChannelDispatcher:
@@ -123,6 +126,13 @@ class ChannelDispatcher:
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
+        if self._too_old(message):
+            await self._fail(
+                message,
+                f"expired: not delivered within {self.pacing.expire_after / 3600:g} h",
+                status="expired",
+            )
+            return True
         try:
             platform_id = await self.adapter.send(message)
         except RateLimited as exc:
@@ -150,23 +160,23 @@ class ChannelDispatcher:
         if count:
             attempts, why = message.attempts + 1, reason[:500]
             self.store.defer(lambda db: _note_failure(db, message.id, attempts, why))
-            lane[0] = Outbound(
-                message.id,
-                message.channel,
-                message.address,
-                message.text,
-                message.person_id,
-                message.buttons,
-                message.attempts + 1,
-            )
+            lane[0] = dataclasses.replace(message, attempts=message.attempts + 1)
             log.info("retrying outbox %s in %.1fs: %s", message.id, delay, reason)
         loop = asyncio.get_running_loop()
         loop.call_later(delay, self._ready.put_nowait, message.address)
         return False
 
-    async def _fail(self, message: Outbound, reason: str) -> None:
-        log.warning("outbox %s to %s failed: %s", message.id, message.channel, reason)
-        await self.store.run(lambda db: _mark_failed(db, message.id, reason, message.attempts + 1))
+    def _too_old(self, message: Outbound) -> bool:
+        if not message.created_at:
+            return False
+        waited = (self.clock.now() - parse_iso(message.created_at)).total_seconds()
+        return waited > self.pacing.expire_after
+
+    async def _fail(self, message: Outbound, reason: str, status: str = "failed") -> None:
+        log.warning("outbox %s to %s %s: %s", message.id, message.channel, status, reason)
+        await self.store.run(
+            lambda db: _mark_failed(db, message.id, reason, message.attempts + 1, status)
+        )
         await self._on_failed(message, reason)
 
     def _finished(self) -> None:
@@ -189,10 +199,12 @@ def _note_failure(db: Database, outbox_id: int, attempts: int, reason: str) -> N
     )
 
 
-def _mark_failed(db: Database, outbox_id: int, reason: str, attempts: int) -> None:
+def _mark_failed(
+    db: Database, outbox_id: int, reason: str, attempts: int, status: str = "failed"
+) -> None:
     db.execute(
-        "UPDATE outbox SET status = 'failed', error = ?, attempts = ? WHERE id = ?",
-        [reason[:500], attempts, outbox_id],
+        "UPDATE outbox SET status = ?, error = ?, attempts = ? WHERE id = ?",
+        [status, reason[:500], attempts, outbox_id],
     )
 
 

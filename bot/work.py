@@ -122,7 +122,8 @@ class Work:
              origin],
         )
         self.outbound.append(
-            Outbound(cursor.lastrowid or 0, channel, address, text, person_id, buttons)
+            Outbound(cursor.lastrowid or 0, channel, address, text, person_id, buttons, 0,
+                     self.stamp)
         )
 
 

@@ -12,7 +12,7 @@ from bot.cli import main
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import Pacing
-from tests.harness import SHIPPED_CONFIG, Harness
+from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
 
 
 class Scripted(MemoryAdapter):
@@ -69,4 +69,37 @@ async def test_dead_message_is_listed_and_can_be_retried(tmp_path: Path) -> None
     assert chat.to("au-officer") == ["pong 2"]
     again = await in_thread("outbox", "retry", str(message_id), *base)
     assert again.exit_code == 1 and "not failed or expired" in again.output
+    await bot.stop()
+
+
+class Down(MemoryAdapter):
+    """A platform that keeps asking us to wait."""
+
+    async def send(self, message: Outbound) -> str:
+        raise RateLimited(0.01)
+
+
+async def test_message_that_waits_too_long_expires_and_falls_back(tmp_path: Path) -> None:
+    telegram = Down("telegram", Pacing(expire_after=0.2))
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
+        for p in settings.people
+    )
+    bot = await Harness(
+        tmp_path / "bot.db",
+        settings.model_copy(update={"people": people}),
+        extra_adapters=[telegram],
+    ).start()
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    for _ in range(100):
+        if bot.inbox("th-fp"):
+            break
+        await asyncio.sleep(0.02)
+    assert "N1234567" in bot.last("th-fp")  # on the next channel once telegram expired
+    rows = await bot.rows(
+        "SELECT channel, status, error FROM outbox WHERE person_id = 'th-fp' ORDER BY id"
+    )
+    assert rows[0][:2] == ("telegram", "expired") and "expired" in rows[0][2]
+    assert rows[1][:2] == ("console", "sent")
     await bot.stop()
