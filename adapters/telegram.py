@@ -352,16 +352,15 @@ class TelegramAdapter(Adapter):
         if not parts[0]:
             raise PermanentError("telegram: empty message")
         try:
-            return await self._send_parts(message, parts)
+            return await self._send_parts(self._application.bot, message, parts)
         except TelegramError as exc:
             error = translate_error(exc)
             if isinstance(error, PermanentError):
                 self._parts_sent.pop(message.id, None)
             raise error from exc
 
-    async def _send_parts(self, message: Outbound, parts: list[str]) -> str:
-        assert self._application is not None
-        bot, first = self._application.bot, self._parts_sent.get(message.id, 0)
+    async def _send_parts(self, bot: ExtBot[Any], message: Outbound, parts: list[str]) -> str:
+        first = self._parts_sent.get(message.id, 0)
         for index in range(first, len(parts)):
             if index > first:
                 await asyncio.sleep(self.pacing.per_chat_interval)

@@ -139,7 +139,7 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.rejected_429 = 0
         self._storm = (0, 1)
-        self._outages: dict[str, int] = {}  # method -> calls still to answer 502
+        self._outages: dict[str, tuple[int, int]] = {}  # method -> (calls to let by, to fail)
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._queries: set[str] = set()
@@ -239,9 +239,9 @@ class FakeTelegram:
         """Answer the next ``count`` sendMessage calls with 429 ``retry_after``."""
         self._storm = (count, retry_after)
 
-    def outage(self, method: str, count: int = 1) -> None:
-        """Answer the next ``count`` calls of ``method`` with 502 Bad Gateway."""
-        self._outages[method] = count
+    def outage(self, method: str, count: int = 1, after: int = 0) -> None:
+        """Answer ``count`` calls of ``method`` with 502 Bad Gateway, once ``after`` got by."""
+        self._outages[method] = (after, count)
 
     async def deliver(self, update: dict[str, Any], secret: str | None = None) -> int:
         """POST ``update`` to the webhook as Telegram would; return the HTTP status."""
@@ -393,9 +393,11 @@ class FakeTelegram:
         return message
 
     def _check_outage(self, method: str) -> None:
-        left = self._outages.get(method, 0)
-        if left > 0:
-            self._outages[method] = left - 1
+        spare, left = self._outages.get(method, (0, 0))
+        if spare > 0:
+            self._outages[method] = (spare - 1, left)
+        elif left > 0:
+            self._outages[method] = (0, left - 1)
             raise ApiError(502, "Bad Gateway")
 
     def _check_storm(self) -> None:

@@ -20,6 +20,7 @@ import pytest
 from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
+from bot.errors import TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
 from bot.ports import Pacing
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
@@ -288,6 +289,19 @@ async def test_long_message_is_split_with_buttons_on_the_last_part(room: Room) -
     assert parts[0]["text"].endswith("evidence")  # cut at a paragraph, not mid-word
     assert "reply_markup" not in parts[0] and "reply_markup" in parts[1]
     assert "\n\n".join(p["text"] for p in parts) == text
+
+
+async def test_retry_of_a_split_message_sends_only_the_missing_part(room: Room) -> None:
+    text = "\n\n".join(["first " * 500, "second " * 500]).strip()
+    message = Outbound(98, "telegram", str(FOCAL), text, "th-fp")
+    room.fake.outage("sendMessage", after=1)  # the first part arrives, the second fails
+
+    with pytest.raises(TransientError):
+        await room.adapter.send(message)
+    await room.adapter.send(message)  # what the outbox does next
+
+    texts = room.fake.texts(FOCAL)
+    assert [t.split()[0] for t in texts] == ["first", "second"]
 
 
 # --- who may talk to the bot, and where -----------------------------------------------------
