@@ -88,7 +88,7 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 async def file_request(world: World, text: str = "urgent Please trace this phone.") -> str:
     """An officer on the console files a request to Thailand; return its id."""
     answer = await world.bot.say("au-officer", f"/request TH {text}")
-    match = re.search(r"Request (\S+) sent", answer[-1])
+    match = re.search(r"Request (\S+) sent", answer[0])
     assert match, answer
     await world.settle()
     return match[1]
@@ -221,6 +221,11 @@ async def test_an_unknown_channel_fails_for_good(world: World) -> None:
     assert len(world.api.posts_to(TH_FP)) == 1
     rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'slack'")
     assert rows == [("failed", "slack: channel_not_found")]
+    # Not silent: it went out on the focal point's next channel and the officer was told.
+    assert "Please trace this phone" in world.bot.last("th-fp")
+    assert "could not deliver your message to Niran Example on slack" in world.bot.last(
+        "au-officer"
+    )
 
 
 # --- who may speak, and where ----------------------------------------------------------------
