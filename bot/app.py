@@ -236,7 +236,12 @@ class App:
         """Re-read the directory (after an import or a revocation)."""
         directory = await self.store.run(load_directory)
         self._directory_version = await self.store.run(directory_version)
-        router = Router({ch: adapter.address_for for ch, adapter in self.adapters.items()})
+        pointer_only = frozenset(
+            name for name, section in self.settings.channels.items() if section.content == "pointer"
+        )
+        router = Router(
+            {ch: adapter.address_for for ch, adapter in self.adapters.items()}, pointer_only
+        )
         self.ctx = Context(self.settings, directory, router, self.registry)
         return directory
 

@@ -131,6 +131,7 @@ class ChannelSettings(BaseModel):
 
     enabled: bool = True
     token_env: str = ""
+    content: Literal["full", "pointer"] = "full"  # pointer: only "R-… awaits you on <channel>"
 
 
 class BotSettings(_Frozen):

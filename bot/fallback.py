@@ -30,6 +30,9 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
     later = routes[channels.index(failed.channel) + 1 :] if failed.channel in channels else []
     if later:
         channel, address = later[0]
+        text = failed.text
+        if channel in ctx.router.pointer_only:
+            text = work.pointer_text(person.id, subject)
         cursor = db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
             "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -37,7 +40,7 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
                 channel,
                 address,
                 person.id,
-                failed.text,
+                text,
                 buttons,
                 iso(now),
                 subject,
@@ -50,7 +53,7 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
                 cursor.lastrowid or 0,
                 channel,
                 address,
-                failed.text,
+                text,
                 person.id,
                 buttons_from_json(buttons),
                 0,

@@ -14,6 +14,7 @@ class Router:
     """Routes over the channels that are running; ``channels`` maps each to its address rule."""
 
     channels: Mapping[str, Callable[[str], str]]
+    pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
 
     def routes(self, directory: Directory, person: Person) -> list[tuple[str, str]]:
         """Every (channel, address) that reaches ``person``, best first.
@@ -28,6 +29,11 @@ class Router:
             if channel in self.channels and user_id:
                 found.append((channel, self.channels[channel](user_id)))
         return found
+
+    def approved_channel(self, directory: Directory, person: Person) -> str | None:
+        """The person's best channel approved for full content, to point them to."""
+        full = [ch for ch, _ in self.routes(directory, person) if ch not in self.pointer_only]
+        return full[0] if full else None
 
     def route(self, directory: Directory, person: Person) -> tuple[str, str] | None:
         """The best (channel, address) for ``person``, or None when nothing reaches them."""

@@ -86,8 +86,15 @@ class Work:
         self._queue(route[0], route[1], person.id, text, buttons, subject or None)
         return True
 
-    def send_via(self, person: Person, channel: str, address: str, text: str,
-                 buttons: tuple[Button, ...] = (), subject: str = "") -> None:
+    def send_via(
+        self,
+        person: Person,
+        channel: str,
+        address: str,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        subject: str = "",
+    ) -> None:
         """Send on one particular channel (an urgent request re-sent on every other one)."""
         self._queue(channel, address, person.id, text, buttons, subject or None)
 
@@ -114,17 +121,36 @@ class Work:
         buttons: tuple[Button, ...],
         subject: str | None,
     ) -> None:
+        if channel in self.ctx.router.pointer_only:
+            text = self.pointer_text(person_id, subject)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
             "origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [channel, address, person_id, text, _buttons_json(buttons), self.stamp, subject,
-             origin],
+            [
+                channel,
+                address,
+                person_id,
+                text,
+                _buttons_json(buttons),
+                self.stamp,
+                subject,
+                origin,
+            ],
         )
         self.outbound.append(
-            Outbound(cursor.lastrowid or 0, channel, address, text, person_id, buttons, 0,
-                     self.stamp)
+            Outbound(
+                cursor.lastrowid or 0, channel, address, text, person_id, buttons, 0, self.stamp
+            )
         )
+
+    def pointer_text(self, person_id: str | None, subject: str | None) -> str:
+        """What a pointer-only channel may carry: that something waits, and where."""
+        person = self.directory.people.get(person_id or "")
+        where = self.ctx.router.approved_channel(self.directory, person) if person else None
+        place = f"open it on {where}" if where else "ask your focal point for an approved channel"
+        what = f"{subject} awaits you" if subject else "A message from FocalPoint awaits you"
+        return f"{what} — {place}."
 
 
 def _buttons_json(buttons: tuple[Button, ...]) -> str:

@@ -94,3 +94,63 @@ async def test_routine_request_is_not_resent(tmp_path) -> None:  # type: ignore[
     ]
     assert "escalated to the deputy" in bot.last("th-deputy")
     await bot.stop()
+
+
+async def test_pointer_only_channel_never_carries_the_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import ChannelSettings
+
+    sms = MemoryAdapter("sms")
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(
+            update={
+                "preferred_channel": "sms",
+                "identities": {**p.identities, "sms": "+66800000001"},
+            }
+        )
+        if p.id == "th-fp"
+        else p
+        for p in base.people
+    )
+    channels = {**base.channels, "sms": ChannelSettings(content="pointer")}
+    settings = base.model_copy(update={"people": people, "channels": channels})
+    bot = await Harness(tmp_path / "bot.db", settings, extra_adapters=[sms]).start()
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    [pointer] = sms.to("+66800000001")
+    assert pointer == "R-2026-0001 awaits you — open it on console."
+    assert "N1234567" not in " ".join(d.message.text for d in sms.sent)
+    stored = await bot.rows("SELECT text FROM outbox WHERE channel = 'sms'")
+    assert "N1234567" not in str(stored)  # not even the outbox copy holds it
+    await bot.stop()
+
+
+async def test_fallback_onto_a_pointer_only_channel_carries_only_the_pointer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import ChannelSettings
+
+    sms = MemoryAdapter("sms")
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(
+            update={
+                "preferred_channel": "telegram",
+                "identities": {**p.identities, "sms": "+66800000001"},
+            }
+        )
+        if p.id == "th-fp"
+        else p
+        for p in base.people
+    )
+    channels = {**base.channels, "sms": ChannelSettings(content="pointer")}
+    settings = base.model_copy(update={"people": people, "channels": channels})
+    bot = await Harness(
+        tmp_path / "bot.db",
+        settings,
+        chat_factory=Blocked,
+        extra_adapters=[Blocked("telegram"), sms],
+    ).start()
+    await bot.app.submit(bot.chat.event("au-officer", "/request TH urgent Check N1234567"))
+    await bot.settle()
+    [pointer] = sms.to("+66800000001")
+    assert pointer.startswith("R-2026-0001 awaits you — open it on ")
+    assert "N1234567" not in pointer
+    await bot.stop()
