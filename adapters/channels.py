@@ -2,10 +2,13 @@
 
 A platform channel runs when it is enabled and its token variable is set; its SDK is imported
 only then, so the embedded default (console only) starts fast and needs no platform at all.
+Each channel is one line in :data:`ADAPTERS`: its name and the adapter class that serves it,
+which offers ``from_settings(options, env)``.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping
@@ -15,7 +18,12 @@ from bot.errors import ConfigError
 from bot.ports import Adapter
 
 log = logging.getLogger(__name__)
-PLATFORMS = ("telegram", "slack")
+
+ADAPTERS: dict[str, str] = {
+    "telegram": "adapters.telegram:TelegramAdapter",
+    "slack": "adapters.slack:SlackAdapter",
+}
+PLATFORMS = tuple(ADAPTERS)
 
 
 def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) -> list[Adapter]:
@@ -25,10 +33,10 @@ def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) 
     for name, section in settings.channels.items():
         if name == "console" or not section.enabled:
             continue
-        if name not in PLATFORMS:
+        if name not in ADAPTERS:
             raise ConfigError(
                 f"channels.{name}: no adapter for this channel (known: "
-                f"console, {', '.join(PLATFORMS)})"
+                f"console, {', '.join(ADAPTERS)})"
             )
         if not section.token_env or not env.get(section.token_env):
             log.info("%s not started: %s is not set", name, section.token_env or "its token")
@@ -38,10 +46,6 @@ def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) 
 
 
 def _build(name: str, options: dict[str, object], env: Mapping[str, str]) -> Adapter:
-    if name == "telegram":
-        from adapters.telegram import TelegramAdapter
-
-        return TelegramAdapter.from_settings(options, env)
-    from adapters.slack import SlackAdapter
-
-    return SlackAdapter.from_settings(options, env)
+    module_name, _, class_name = ADAPTERS[name].partition(":")
+    adapter_class = getattr(importlib.import_module(module_name), class_name)
+    return adapter_class.from_settings(options, env)  # type: ignore[no-any-return]
