@@ -66,6 +66,7 @@ HTML_TAG = re.compile(
 )
 BARE_AMPERSAND = re.compile(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+RECHECK = 0.05  # seconds: wait_for also notices changes made outside the fake
 
 
 class ApiError(Exception):
@@ -275,7 +276,7 @@ class FakeTelegram:
         return [c for c in self.calls if c.method == method]
 
     async def wait_for(self, condition: Callable[[], Any], patience: float = 15.0) -> Any:
-        """Wait until ``condition()`` is truthy (checked after every change); return its value.
+        """Wait until ``condition()`` is truthy (checked on every change); return its value.
 
         ``patience`` only bounds a hung test; it asserts nothing about speed.
         """
@@ -285,7 +286,7 @@ class FakeTelegram:
             if remaining <= 0:
                 raise TimeoutError(f"fake Telegram: condition not met in {patience:g}s")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+                await asyncio.wait_for(self._changed.wait(), min(remaining, RECHECK))
         return value
 
     async def wait_for_text(self, chat_id: int, fragment: str, count: int = 1) -> list[str]:
