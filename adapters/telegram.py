@@ -59,6 +59,7 @@ from adapters.telegram_convert import (
     translate_error,
     with_typed_commands,
 )
+from bot.config import ChannelSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
 from bot.factory import default_registry
@@ -112,9 +113,18 @@ class TelegramOptions(BaseModel):
 
 
 def parse_options(options: Mapping[str, object]) -> TelegramOptions:
-    """Validate the section; a ConfigError names ``channels.telegram.<key>``."""
+    """Validate the section; a ConfigError names ``channels.telegram.<key>``.
+
+    Keys every channel has (``bot.config.ChannelSettings``) belong to the core and pass
+    through; any other unknown key is refused, so a typo does not go unnoticed.
+    """
+    mine = {
+        key: value
+        for key, value in options.items()
+        if key in TelegramOptions.model_fields or key not in ChannelSettings.model_fields
+    }
     try:
-        parsed = TelegramOptions.model_validate(dict(options))
+        parsed = TelegramOptions.model_validate(mine)
     except ValidationError as exc:
         problems = [
             f"channels.telegram.{'.'.join(str(p) for p in error['loc'])}: "

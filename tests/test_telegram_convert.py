@@ -62,6 +62,10 @@ def test_bad_options_name_the_key(section: dict[str, Any], env: dict[str, str], 
         TelegramAdapter.from_settings(section, env)
 
 
+def test_keys_every_channel_has_are_left_to_the_core() -> None:
+    assert parse_options({"token_env": "T", "content": "pointer"}).token_env == "T"
+
+
 def test_pacing_stays_under_telegram_limits() -> None:
     assert TELEGRAM_PACING.per_chat_interval >= 1.0
     assert 0 < TELEGRAM_PACING.overall_rate < 30
