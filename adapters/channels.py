@@ -24,6 +24,7 @@ ADAPTERS: dict[str, str] = {
     "slack": "adapters.slack:SlackAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
+CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)
 
 
 def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) -> list[Adapter]:
@@ -41,7 +42,8 @@ def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) 
         if not section.token_env or not env.get(section.token_env):
             log.info("%s not started: %s is not set", name, section.token_env or "its token")
             continue
-        built.append(_build(name, section.model_dump(), env))
+        options = section.model_dump(exclude=CORE_KEYS)
+        built.append(_build(name, options, env))
     return built
 
 

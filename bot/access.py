@@ -39,7 +39,7 @@ def _any(work: Work, person: Person, subject: Any) -> None:
 
 def _own_country(work: Work, person: Person, country: Any) -> None:
     if country and person.country != country and not person.has("co_chair"):
-        raise UserError("That is another country's business; you can act only for your own.")
+        raise UserError("You can see and act only for your own country; co-chairs see all.")
 
 
 def _party(work: Work, person: Person, raw_id: Any) -> assistance.Request:

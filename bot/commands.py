@@ -59,12 +59,15 @@ class CommandSpec:
     subject: Callable[[Any], Any] | None = None  # picks the scoped subject out of the args
     limit: tuple[str, str] | None = None  # (audit action, LimitSettings field) per person/hour
     subcommands: tuple[CommandSpec, ...] = ()  # `/name <sub> …`, each with its own rules
+    matches: Callable[[str], bool] | None = None  # a subcommand chosen by shape, not by name
 
     def resolve(self, args: str) -> tuple[CommandSpec, str]:
         """The spec that applies to ``args`` (a subcommand's, if the first word names one)."""
         first, _, rest = args.strip().partition(" ")
         for sub in self.subcommands:
-            if first.lower() == sub.name:
+            if sub.matches is not None and sub.matches(args):
+                return sub, args  # chosen by shape: it parses the whole argument text
+            if sub.matches is None and first.lower() == sub.name:
                 return sub, rest.strip()
         return self, args
 

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from bot import limits
 from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
-from bot.commands import parse_command_line
+from bot.commands import CommandSpec, parse_command_line
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import ButtonPress, Inbound, TextMessage
@@ -98,13 +98,34 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         raise UserError("Please message me privately for that; I don't show casework in groups.")
     spec, arg_text = spec.resolve(line.args)
     if not spec.allows(person):
-        shown = line.name if spec.name == line.name else f"{line.name} {spec.name}"
-        raise UserError(f"/{shown} is not available to you. /help lists yours.")
+        raise UserError(_refusal(line.name, spec, arg_text))
     args = spec.parse_args(arg_text)
     authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)
     spec.run(work, args)
+
+
+ROLE_PLURALS = {
+    "officer": "officers",
+    "focal_point": "focal points",
+    "deputy_focal_point": "deputy focal points",
+    "co_chair": "co-chairs",
+    "admin": "administrators",
+}
+
+
+def _refusal(name: str, spec: CommandSpec, arg_text: str) -> str:
+    """Say what was refused and who it is for (roles are public; casework is not named)."""
+    if spec.name == name:
+        shown = name
+    elif spec.matches is not None:
+        shown = f"{name} {' '.join(arg_text.split()[:3])}"[:40]
+    else:
+        shown = f"{name} {spec.name}"
+    who = [ROLE_PLURALS[r] for r in ROLE_PLURALS if spec.roles and r in spec.roles]
+    listed = " and ".join([", ".join(who[:-1]), who[-1]] if len(who) > 1 else who)
+    return f"/{shown} is not available to you (it is for {listed}). /help lists yours."
 
 
 def refuse_stranger(work: Work, event: Inbound) -> None:

@@ -37,8 +37,9 @@ async def test_broadcast_reaches_every_focal_point_and_is_acknowledged(tmp_path:
 async def test_only_cochairs_broadcast_and_need_an_open_period(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     before = await counts(bot)
-    assert "Only the co-chairs" in (await bot.say("th-fp", TEXT))[0]
-    assert "Only the co-chairs" in (await bot.say("th-fp", "/broadcast status"))[0]
+    assert "/broadcast is not available to you" in (await bot.say("th-fp", TEXT))[0]
+    refused = (await bot.say("th-fp", "/broadcast status"))[0]
+    assert "/broadcast status is not available to you" in refused
     assert "not available to you" in (await bot.say("th-officer", TEXT))[0]
     assert "What should I send?" in (await bot.say("nz-cochair", "/broadcast"))[0]
     assert "Nothing was broadcast yet." in (await bot.say("nz-cochair", "/broadcast status"))[0]

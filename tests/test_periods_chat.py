@@ -71,8 +71,8 @@ async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
 async def test_only_cochairs_open_or_close_and_bad_input_saves_nothing(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     before = await counts(bot)
-    assert "Only the co-chairs" in (await bot.say("th-fp", OPEN_LINE))[0]
-    assert "Only the co-chairs" in (await bot.say("th-fp", "/period close"))[0]
+    assert "it is for co-chairs" in (await bot.say("th-fp", OPEN_LINE))[0]
+    assert "it is for co-chairs" in (await bot.say("th-fp", "/period close"))[0]
     for line in (
         "/period open JPA-9",
         "/period open JPA-7 2027-13-01",
@@ -170,7 +170,7 @@ async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
     [listing] = await bot.say("th-fp", "/deadline")
     assert "W1 1–31 January 2027: due Sun 7 Feb 2027 — yours: not started" in listing
     assert "W3 1–31 March 2027: due Wed 7 Apr 2027" in listing
-    assert "Only the co-chairs" in (await bot.say("th-fp", "/deadline W1 2027-02-20"))[0]
+    assert "it is for co-chairs" in (await bot.say("th-fp", "/deadline W1 2027-02-20"))[0]
     assert "can't be before" in (await bot.say("nz-cochair", "/deadline W1 2027-01-20"))[0]
     [moved] = await bot.say("nz-cochair", "/deadline W1 2027-02-20")
     assert "JPA-9 · W1 (1–31 January 2027) is now due on Sat 20 Feb 2027" in moved

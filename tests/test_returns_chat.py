@@ -158,12 +158,13 @@ async def test_who_may_write_and_see_a_return(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     await bot.say("th-fp", "/return arrests 4, victims 2")
     assert "not available to you" in (await bot.say("th-officer", "/return arrests 1"))[0]
-    assert "own country's return" in (await bot.say("my-fp", "/return show TH"))[0]
+    assert "only for your own country" in (await bot.say("my-fp", "/return show TH"))[0]
     [seen] = await bot.say("th-deputy", "/return show")
     assert "Not submitted yet." in seen and "A draft is open with 2 figure(s)." in seen
     [cochair] = await bot.say("lk-cochair", "/return show TH")
     assert "Thailand · JPA-9 W1" in cochair
-    assert "Co-chairs see them" in (await bot.say("lk-cochair", "/return arrests 3"))[0]
+    refused = (await bot.say("lk-cochair", "/return arrests 3"))[0]
+    assert "it is for focal points and deputy focal points" in refused
     assert (
         "No period of action is open for your country"
         in (await bot.say("us-fp", "/return arrests 3"))[0]

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.channels import platform_adapters
+from adapters.channels import CORE_KEYS, platform_adapters
 from adapters.slack import SlackAdapter, parse_options
 from adapters.slack_convert import (
     command_event,
@@ -138,7 +138,7 @@ def test_errors_map_to_the_cores_classes() -> None:
 
 # --- configuration ------------------------------------------------------------------------
 def shipped_slack_section() -> dict[str, object]:
-    return shipped_settings().channels["slack"].model_dump()
+    return shipped_settings().channels["slack"].model_dump(exclude=CORE_KEYS)
 
 
 def test_the_shipped_section_builds_an_adapter_when_the_token_is_set() -> None:

@@ -17,26 +17,14 @@ from bot.work import Work
 
 
 def broadcast_command(work: Work, text: str) -> None:
-    """Send, acknowledge, or show status."""
-    head, _, rest = text.strip().partition(" ")
-    if head.lower() == "ack":
-        acknowledge(work, rest)
-    elif head.lower() == "status" and len(rest.split()) <= 1:
-        status(work, rest)
-    elif text.strip():
-        send(work, text.strip())
-    else:
+    """Send (co-chairs; ``ack`` and ``status`` are subcommands with their own rules)."""
+    if not text.strip():
         raise UserError("What should I send? e.g. /broadcast Returns for W1 are due Friday.")
-
-
-def _require_cochair(work: Work) -> None:
-    if not work.actor or not work.actor.has("co_chair"):
-        raise UserError("Only the co-chairs broadcast. Use /broadcast ack <id> to acknowledge.")
+    send(work, text.strip())
 
 
 def send(work: Work, text: str) -> None:
     """Send ``text`` to every focal point of the current period, with an Acknowledge button."""
-    _require_cochair(work)
     actor = work.actor
     assert actor is not None
     limit = work.ctx.settings.requests.max_text_length
@@ -82,7 +70,6 @@ def acknowledge(work: Work, raw_id: str) -> None:
 
 def status(work: Work, raw_id: str) -> None:
     """Per recipient: delivered, failed or queued, and acknowledged."""
-    _require_cochair(work)
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     found = store.load(work.db, broadcast_id) if broadcast_id else None
     if found is None:
@@ -117,11 +104,29 @@ def _clip(text: str, width: int = 80) -> str:
 COMMANDS = [
     CommandSpec(
         "broadcast",
-        "Co-chairs: message every focal point of the current period (each can acknowledge); "
-        "status shows delivery. Focal points: ack <id> acknowledges.",
-        "/broadcast <text> | /broadcast status [id] | /broadcast ack <id>",
+        "Co-chairs: message every focal point of the current period (each can acknowledge).",
+        "/broadcast <text>",
         "/broadcast Returns for W1 are due on Friday; please send them by then.",
         broadcast_command,
-        roles=frozenset({"co_chair", "focal_point", "deputy_focal_point"}),
+        roles=frozenset({"co_chair"}),
+        limit=("broadcast.sent", "broadcasts_per_hour"),
+        subcommands=(
+            CommandSpec(
+                "status",
+                "Co-chairs: per recipient, delivered / failed / queued and acknowledged.",
+                "/broadcast status [id]",
+                "/broadcast status B-3",
+                status,
+                roles=frozenset({"co_chair"}),
+            ),
+            CommandSpec(
+                "ack",
+                "Acknowledge a broadcast (its Acknowledge button does this).",
+                "/broadcast ack <id>",
+                "/broadcast ack B-3",
+                acknowledge,
+                roles=frozenset({"co_chair", "focal_point", "deputy_focal_point"}),
+            ),
+        ),
     ),
 ]

@@ -71,9 +71,7 @@ def period_command(work: Work, args: PeriodArgs) -> None:
         "cancel": cancel,
         "close": close_period,
     }[args.action]
-    if args.action and not work.actor.has("co_chair"):  # type: ignore[union-attr]
-        raise UserError("Only the co-chairs open and close periods. /period shows the current one.")
-    action(work, args.rest)
+    action(work, args.rest)  # who may open or close is declared on the subcommands below
 
 
 def show_current(work: Work, _rest: str) -> None:
@@ -310,8 +308,6 @@ def _deadlines(work: Work, period: Period) -> str:
 
 
 def _move_deadline(work: Work, words: list[str]) -> None:
-    if not work.actor or not work.actor.has("co_chair"):
-        raise UserError("Only the co-chairs move deadlines. /deadline lists them.")
     period = _named_or_current(work, words[0] if len(words) == 3 else "")
     label, day = words[-2], parse_day(words[-1])
     window = next((w for w in period.windows if w.label.lower() == label.lower()), None)
@@ -397,6 +393,18 @@ COMMANDS = [
         "AU ID MY TH",
         period_command,
         parse_period_args,
+        subcommands=tuple(
+            CommandSpec(
+                action,
+                f"Co-chairs: {action} a period of action.",
+                f"/period {action}" + (" …" if action == "open" else ""),
+                "/period open JPA-4" if action == "open" else f"/period {action}",
+                period_command,
+                lambda rest, action=action: PeriodArgs(action, rest),
+                roles=COCHAIR,
+            )
+            for action in ("open", "confirm", "cancel", "close")
+        ),
     ),
     CommandSpec(
         "deadline",
@@ -404,6 +412,17 @@ COMMANDS = [
         "/deadline [[CODE] <window> <YYYY-MM-DD>]",
         "/deadline W2 2027-04-14",
         deadline_command,
+        subcommands=(
+            CommandSpec(
+                "move",
+                "Co-chairs: move a window's due date.",
+                "/deadline [CODE] <window> <YYYY-MM-DD>",
+                "/deadline W2 2027-04-14",
+                deadline_command,
+                roles=COCHAIR,
+                matches=lambda text: len(text.split()) in (2, 3),
+            ),
+        ),
     ),
 ]
 TEXT = (consume_text,)

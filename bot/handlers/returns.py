@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot import returns as store
+from bot.access import Scope
 from bot.clock import parse_iso
 from bot.commands import CommandSpec
 from bot.errors import UserError
@@ -84,12 +85,7 @@ def reporting_window(work: Work, period: Period, country: str) -> Window:
 def _writer_target(work: Work, period: Period | None, label: str | None) -> Target:
     actor = work.actor
     assert actor is not None
-    if not actor.has(*WRITERS):
-        raise UserError(
-            "Only a country's focal points and deputies send its return. Co-chairs "
-            "see them with /return show <COUNTRY> and /status."
-        )
-    chosen = _period_for(work, period, actor.country)
+    chosen = _period_for(work, period, actor.country)  # writers only: declared on /return
     if actor.country not in chosen.countries:
         raise UserError(f"{country_name(work, actor.country)} does not take part in {chosen.code}.")
     if chosen.status != OPEN:
@@ -277,8 +273,6 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
     country = arg.upper() if arg else actor.country
     if work.directory.country(country) is None:
         raise UserError(f"I don't know the country {arg[:10]}; /countries lists the codes.")
-    if not actor.has("co_chair") and not (actor.has(*WRITERS) and country == actor.country):
-        raise UserError("You can see only your own country's return.")
     chosen = _period_for(work, period, country)
     window = (
         _window_for(work, chosen, label, country) if label else _seen_window(work, chosen, country)
@@ -400,6 +394,20 @@ def _status_line(work: Work, window: Window, country: str, found: tuple[str, str
     return f"• {name} — {state}{', overdue' if overdue else ''}"
 
 
+_VIEW = re.compile(r"^(?:\S+\s+){0,2}?(show|history)(?:\s+(\S+))?\s*$", re.IGNORECASE)
+
+
+def _is_view(text: str) -> bool:
+    """``show`` or ``history``, after an optional period code and window."""
+    return bool(_VIEW.match(text.strip()))
+
+
+def _viewed_country(text: str) -> str | None:
+    """The country asked about (None: the person's own)."""
+    match = _VIEW.match(text.strip())
+    return match[2].upper() if match and match[2] else None
+
+
 COMMANDS = [
     CommandSpec(
         "return",
@@ -408,7 +416,20 @@ COMMANDS = [
         "/return [CODE] [W<n>] [<figure> <number>, …|show|history|confirm|cancel]",
         "/return arrests 10, victims assisted 6, search warrants: 5",
         return_command,
-        roles=frozenset({"focal_point", "deputy_focal_point", "co_chair"}),
+        roles=frozenset(WRITERS),
+        subcommands=(
+            CommandSpec(
+                "show",
+                "See a country's return (your own; co-chairs any) or its history.",
+                "/return [CODE] [W<n>] show|history [COUNTRY]",
+                "/return show",
+                return_command,
+                roles=frozenset({*WRITERS, "co_chair"}),
+                scope=Scope.OWN_COUNTRY,
+                subject=_viewed_country,
+                matches=_is_view,
+            ),
+        ),
     ),
     CommandSpec(
         "status",
