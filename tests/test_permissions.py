@@ -1,0 +1,197 @@
+"""The permission matrix, generated from the command registry.
+
+Every command and subcommand is tried as every role, on its own country's business and on
+another's, through the real dispatch (each cell in a savepoint that is rolled back). The
+expected table below is written independently of the declarations: a new command that is not
+in it fails the test until someone decides who may run it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.directory import CONSOLE, Directory, save_directory
+from bot.dispatch import process_event
+from bot.events import ChatRef, Sender, TextMessage
+from bot.factory import default_hooks, default_registry
+from bot.migrations import migrate
+from bot.routing import Router
+from bot.store import atomic, connect
+from bot.work import Context
+from tests.harness import shipped_settings
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+ROLES = {  # role → the person who plays it (TH or NZ)
+    "officer": "th-officer",
+    "focal_point": "th-fp",
+    "deputy_focal_point": "th-deputy",
+    "co_chair": "nz-cochair",
+    "admin": "admin",
+}
+OWN_REQUEST = {"TH": "R-2026-0001", "NZ": "R-2026-0002"}
+OTHER_REQUEST = "R-2026-0003"  # addressed to Malaysia
+OWN_PERSON = {"TH": "th-officer", "NZ": "nz-fp"}
+
+# Arguments per command variant; {country} {rid} {person} are filled per cell.
+ARGS = {
+    "request": "{country} routine Check vessel",
+    "ack": "{rid}",
+    "reply": "{rid} Checked",
+    "refer": "{rid} VN over to you",
+    "close": "{rid} done",
+    "requests": "",
+    "show": "{rid}",
+    "whoami": "",
+    "countries": "",
+    "help": "",
+    "ping": "",
+    "revoke": "{person}",
+    "period": "",
+    "period open": "open JPA-4",
+    "period confirm": "confirm",
+    "period cancel": "cancel",
+    "period close": "close",
+    "deadline": "",
+    "deadline move": "W1 2027-02-20",
+    "return": "arrests 1",
+    "return show": "show {country}",
+    "status": "",
+    "report": "",
+    "broadcast": "Returns are due Friday",
+    "broadcast status": "status",
+    "broadcast ack": "ack B-1",
+}
+
+EVERYONE = {(role, rel) for role in ROLES for rel in ("own", "other")}
+HANDLERS = {
+    ("focal_point", "own"),
+    ("deputy_focal_point", "own"),
+    ("co_chair", "own"),
+    ("co_chair", "other"),
+}
+CO_CHAIRS = {("co_chair", "own"), ("co_chair", "other")}
+WRITERS = {
+    ("focal_point", "own"),
+    ("focal_point", "other"),
+    ("deputy_focal_point", "own"),
+    ("deputy_focal_point", "other"),
+}
+EXPECTED: dict[str, set[tuple[str, str]]] = {
+    "request": {
+        ("officer", "other"),
+        ("focal_point", "other"),
+        ("deputy_focal_point", "other"),
+        ("co_chair", "other"),
+    },
+    "ack": HANDLERS,
+    "reply": HANDLERS,
+    "refer": HANDLERS,
+    "close": HANDLERS,
+    "show": HANDLERS,
+    "requests": EVERYONE,
+    "whoami": EVERYONE,
+    "countries": EVERYONE,
+    "help": EVERYONE,
+    "ping": EVERYONE,
+    "revoke": {("admin", "own"), ("admin", "other")},
+    "period": EVERYONE,
+    "period open": CO_CHAIRS,
+    "period confirm": CO_CHAIRS,
+    "period cancel": CO_CHAIRS,
+    "period close": CO_CHAIRS,
+    "deadline": EVERYONE,
+    "deadline move": CO_CHAIRS,
+    "return": WRITERS,  # always their own country's return: "other" has no meaning here
+    "return show": {("focal_point", "own"), ("deputy_focal_point", "own"), *CO_CHAIRS},
+    "status": CO_CHAIRS,
+    "report": CO_CHAIRS,
+    "broadcast": CO_CHAIRS,
+    "broadcast status": CO_CHAIRS,
+    "broadcast ack": {*WRITERS, *CO_CHAIRS},
+}
+REFUSALS = (
+    "is not available to you",
+    "No such request",
+    "only for your own country",
+    "is handled by the focal points",
+    "You can follow",
+    "That is your own country",
+)
+
+
+def variants() -> list[str]:
+    return [
+        spec.name if v is spec else f"{spec.name} {v.name}"
+        for spec in default_registry()
+        for v in spec.variants()
+    ]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):  # type: ignore[no-untyped-def]
+    settings = shipped_settings()
+    db = connect(tmp_path_factory.mktemp("perm") / "bot.db")
+    migrate(db)
+    with db.atomic():
+        save_directory(db, list(settings.countries), list(settings.people))
+    directory = Directory.build(list(settings.countries), list(settings.people))
+    ctx = Context(settings, directory, Router({CONSOLE: lambda uid: uid}), default_registry())
+    world = {"db": db, "ctx": ctx, "hooks": default_hooks(), "n": 0}
+    for target in ("TH", "NZ", "MY"):
+        send(world, "au-officer", f"/request {target} routine Vessel check", keep=True)
+    return world
+
+
+class _Undo(Exception):
+    pass
+
+
+def send(world, person: str, text: str, keep: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run one command through the real dispatch; undo its effects unless ``keep``."""
+    world["n"] += 1
+    event = TextMessage(f"p{world['n']}", Sender(CONSOLE, person), ChatRef(CONSOLE, person), text)
+    db, answers = world["db"], []
+    try:
+        with db.atomic(), atomic(db):
+            work = process_event(db, world["ctx"], world["hooks"], event, NOW)
+            answers = [m.text for m in work.outbound if m.address == person] if work else []
+            if not keep:
+                raise _Undo
+    except _Undo:
+        pass
+    return answers
+
+
+def cell_allowed(world, name: str, role: str, relation: str) -> bool:  # type: ignore[no-untyped-def]
+    person = ROLES[role]
+    country = world["ctx"].directory.people[person].country
+    fill = {
+        "country": country if relation == "own" else "MY",
+        "rid": OWN_REQUEST[country] if relation == "own" else OTHER_REQUEST,
+        "person": OWN_PERSON[country] if relation == "own" else "my-fp",
+    }
+    command = name.split()[0]
+    answers = send(world, person, f"/{command} {ARGS[name].format(**fill)}".strip())
+    assert answers, f"/{name} as {role} got no answer"
+    return not any(marker in answers[0] for marker in REFUSALS)
+
+
+def test_every_command_is_in_the_matrix() -> None:
+    missing = sorted(set(variants()) - set(EXPECTED))
+    assert not missing, f"decide who may run these and add them to EXPECTED: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_permission_matrix(world, name: str) -> None:  # type: ignore[no-untyped-def]
+    allowed = {
+        (role, rel)
+        for role in ROLES
+        for rel in ("own", "other")
+        if cell_allowed(world, name, role, rel)
+    }
+    assert allowed == EXPECTED[name], (
+        f"/{name}: unexpectedly allowed {sorted(allowed - EXPECTED[name])}, "
+        f"unexpectedly refused {sorted(EXPECTED[name] - allowed)}"
+    )
