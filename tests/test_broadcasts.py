@@ -76,3 +76,24 @@ async def test_a_failed_delivery_shows_as_failed(tmp_path: Path) -> None:
     assert status.startswith("B-1 (JPA-9): 7 of 8 delivered, 0 acknowledged.")
     assert "• Thailand · Niran Example — failed, not acknowledged" in status
     await bot.stop()
+
+
+async def test_broadcasts_are_limited_per_person_per_hour(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from bot.config import LimitSettings
+
+    bot = await running(tmp_path, limits=LimitSettings(broadcasts_per_hour=2))
+    for i in range(2):
+        assert "queued for 8 focal point(s)" in (await bot.say("nz-cochair", f"{TEXT} {i}"))[0]
+    refused = (await bot.say("nz-cochair", f"{TEXT} again"))[0]
+    assert "2 broadcasts in the last hour, the most allowed" in refused
+    assert (
+        "queued for 8 focal point(s)" in (await bot.say("lk-cochair", TEXT))[0]
+    )  # the limit is per person
+    assert (
+        "8 of 8 delivered" in (await bot.say("nz-cochair", "/broadcast status"))[0]
+    )  # not limited
+    await bot.advance(timedelta(minutes=61))
+    assert "queued for 8 focal point(s)" in (await bot.say("nz-cochair", TEXT))[0]
+    await bot.stop()
