@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ADAPTERS: dict[str, str] = {
     "telegram": "adapters.telegram:TelegramAdapter",
     "slack": "adapters.slack:SlackAdapter",
+    "line": "adapters.line:LineAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
 CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)
