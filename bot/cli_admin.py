@@ -89,21 +89,16 @@ def outbox_retry(config: str, database: str | None, message_id: int) -> None:
 def directory_revoke(config: str, database: str | None, person_id: str) -> None:
     """Revoke a person: every channel identity of theirs stops working (within seconds in a
     running bot); bot.toml syncs and imports do not bring them back."""
-    from bot.clock import Clock, iso
     from bot.directory import revoke
 
-    settings = _settings(config)
-    at = iso(Clock().now())
-
-    def unit(db):  # type: ignore[no-untyped-def]
-        done = revoke(db, person_id, at)
-        if done:
-            audit.record(db, at, "cli", "person.revoked", person_id, "")
-        return done
-
-    if not _run(_with_store(settings, database, unit)):
-        raise click.ClickException(f"no active person {person_id!r}")
-    click.echo(f"{person_id} revoked")
+    _change_person(
+        config,
+        database,
+        person_id,
+        "revoked",
+        lambda db, at: revoke(db, person_id, at),
+        "no active person",
+    )
 
 
 @directory.command("reinstate")
@@ -112,21 +107,35 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
 @click.argument("person_id")
 def directory_reinstate(config: str, database: str | None, person_id: str) -> None:
     """Undo a revocation; identities return with the next bot.toml sync or import."""
-    from bot.clock import Clock, iso
     from bot.directory import reinstate
 
-    settings = _settings(config)
-    at = iso(Clock().now())
+    _change_person(
+        config,
+        database,
+        person_id,
+        "reinstated",
+        lambda db, _at: reinstate(db, person_id),
+        "not revoked:",
+    )
+
+
+def _change_person(
+    config: str, database: str | None, person_id: str, done: str, change, refusal: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Apply ``change(db, at)`` and audit it as ``person.<done>`` by the CLI, atomically."""
+    from bot.clock import Clock, iso
+
+    settings, at = _settings(config), iso(Clock().now())
 
     def unit(db):  # type: ignore[no-untyped-def]
-        done = reinstate(db, person_id)
-        if done:
-            audit.record(db, at, "cli", "person.reinstated", person_id, "")
-        return done
+        changed = change(db, at)
+        if changed:
+            audit.record(db, at, "cli", f"person.{done}", person_id, "")
+        return changed
 
     if not _run(_with_store(settings, database, unit)):
-        raise click.ClickException(f"{person_id!r} is not revoked")
-    click.echo(f"{person_id} reinstated")
+        raise click.ClickException(f"{refusal} {person_id!r}")
+    click.echo(f"{person_id} {done}")
 
 
 @main.command("purge")
@@ -141,6 +150,7 @@ def purge_command(config: str, database: str | None, dry_run: bool) -> None:
 
     settings = _settings(config)
     now = Clock().now()
-    done = _run(_with_store(settings, database,
-                            lambda db: purge(db, now, settings.retention, dry_run)))
+    done = _run(
+        _with_store(settings, database, lambda db: purge(db, now, settings.retention, dry_run))
+    )
     click.echo(("Would remove " if dry_run else "Removed ") + done.summary() + ".")

@@ -16,6 +16,26 @@ class Blocked(MemoryAdapter):
         raise PermanentError("Forbidden: bot was blocked by the user")
 
 
+def with_pointer_only_sms(preferred: str):  # type: ignore[no-untyped-def]
+    """Thailand's focal point also has SMS, a channel marked pointer-only."""
+    from bot.config import ChannelSettings
+
+    base = shipped_settings()
+    people = tuple(
+        p.model_copy(
+            update={
+                "preferred_channel": preferred,
+                "identities": {**p.identities, "sms": "+66800000001"},
+            }
+        )
+        if p.id == "th-fp"
+        else p
+        for p in base.people
+    )
+    channels = {**base.channels, "sms": ChannelSettings(content="pointer")}
+    return base.model_copy(update={"people": people, "channels": channels})
+
+
 def settings_with_th_fp_on(channel: str):  # type: ignore[no-untyped-def]
     base = shipped_settings()
     people = tuple(
@@ -97,23 +117,8 @@ async def test_routine_request_is_not_resent(tmp_path) -> None:  # type: ignore[
 
 
 async def test_pointer_only_channel_never_carries_the_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.config import ChannelSettings
-
     sms = MemoryAdapter("sms")
-    base = shipped_settings()
-    people = tuple(
-        p.model_copy(
-            update={
-                "preferred_channel": "sms",
-                "identities": {**p.identities, "sms": "+66800000001"},
-            }
-        )
-        if p.id == "th-fp"
-        else p
-        for p in base.people
-    )
-    channels = {**base.channels, "sms": ChannelSettings(content="pointer")}
-    settings = base.model_copy(update={"people": people, "channels": channels})
+    settings = with_pointer_only_sms(preferred="sms")
     bot = await Harness(tmp_path / "bot.db", settings, extra_adapters=[sms]).start()
     await bot.say("au-officer", "/request TH urgent Check passport N1234567")
     [pointer] = sms.to("+66800000001")
@@ -125,23 +130,8 @@ async def test_pointer_only_channel_never_carries_the_text(tmp_path) -> None:  #
 
 
 async def test_fallback_onto_a_pointer_only_channel_carries_only_the_pointer(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.config import ChannelSettings
-
     sms = MemoryAdapter("sms")
-    base = shipped_settings()
-    people = tuple(
-        p.model_copy(
-            update={
-                "preferred_channel": "telegram",
-                "identities": {**p.identities, "sms": "+66800000001"},
-            }
-        )
-        if p.id == "th-fp"
-        else p
-        for p in base.people
-    )
-    channels = {**base.channels, "sms": ChannelSettings(content="pointer")}
-    settings = base.model_copy(update={"people": people, "channels": channels})
+    settings = with_pointer_only_sms(preferred="telegram")
     bot = await Harness(
         tmp_path / "bot.db",
         settings,

@@ -7,51 +7,29 @@ unit of work) on a real SQLite database; named cases cover the tricks people act
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.directory import CONSOLE, Directory, save_directory
-from bot.dispatch import process_event
-from bot.events import ChatRef, Sender, TextMessage
-from bot.factory import default_hooks, default_registry
-from bot.migrations import migrate
-from bot.routing import Router
-from bot.store import connect
-from bot.work import Context
-from tests.harness import shipped_settings
+from bot.factory import default_registry
+from tests.dispatch_world import DispatchWorld
 
-NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 COMMANDS = sorted(default_registry().names())
 PEOPLE = ["au-officer", "th-fp", "th-deputy", "nz-cochair", "admin", "my-fp"]
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """A migrated database with the shipped directory and one request filed."""
-    settings = shipped_settings()
-    db = connect(tmp_path_factory.mktemp("hostile") / "bot.db")
-    migrate(db)
-    with db.atomic():
-        save_directory(db, list(settings.countries), list(settings.people))
-    directory = Directory.build(list(settings.countries), list(settings.people))
-    ctx = Context(settings, directory, Router({CONSOLE: lambda uid: uid}), default_registry())
-    hooks = default_hooks()
-    counter = iter(range(10**9))
-    state = {"db": db, "ctx": ctx, "hooks": hooks, "ids": counter}
-    send(state, "au-officer", "/request TH urgent Check passport N1234567")
-    return state
+def core(tmp_path_factory) -> DispatchWorld:  # type: ignore[no-untyped-def]
+    """The shipped directory with one request filed."""
+    world = DispatchWorld(tmp_path_factory.mktemp("hostile") / "bot.db")
+    world.send("au-officer", "/request TH urgent Check passport N1234567")
+    return world
 
 
-def send(core, person: str, text: str):  # type: ignore[no-untyped-def]
-    """One event through the real dispatch, committed like the store thread does."""
-    event = TextMessage(
-        f"h{next(core['ids'])}", Sender(CONSOLE, person), ChatRef(CONSOLE, person, True), text
-    )
-    with core["db"].atomic():
-        return process_event(core["db"], core["ctx"], core["hooks"], event, NOW)
+def send(core: DispatchWorld, person: str, text: str):  # type: ignore[no-untyped-def]
+    """One event through the real dispatch, committed."""
+    return core.send(person, text)
 
 
 def table_counts(db) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
@@ -91,11 +69,11 @@ def test_any_text_gets_an_answer_and_never_crashes(core, person: str, text: str)
 @given(text=st.text(max_size=200))
 def test_refused_input_saves_nothing(core, text: str) -> None:  # type: ignore[no-untyped-def]
     """Outsiders (Malaysia's focal point, an admin) can never change Thailand's request."""
-    before = table_counts(core["db"])
+    before = table_counts(core.db)
     for person in ("my-fp", "admin"):
         for command in ("ack", "reply", "close", "refer"):
             send(core, person, f"/{command} R-2026-0001 {text}")
-    assert table_counts(core["db"]) == before
+    assert table_counts(core.db) == before
 
 
 @pytest.mark.parametrize(
@@ -120,7 +98,7 @@ def test_named_hostile_cases(core, text: str, expected: str) -> None:  # type: i
 
 def test_sql_looking_text_is_stored_verbatim(core) -> None:  # type: ignore[no-untyped-def]
     send(core, "au-officer", "/request TH routine x'); DELETE FROM people; --")
-    db: sqlite3.Connection = core["db"].conn
+    db: sqlite3.Connection = core.db.conn
     assert db.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 33
     stored = db.execute("SELECT text FROM requests ORDER BY rowid DESC LIMIT 1").fetchone()[0]
     assert stored == "x'); DELETE FROM people; --"
@@ -128,9 +106,7 @@ def test_sql_looking_text_is_stored_verbatim(core) -> None:  # type: ignore[no-u
 
 def test_invisible_characters_are_removed_before_storage(core) -> None:  # type: ignore[no-untyped-def]
     send(core, "au-officer", "/request TH routine pay\u202eroll\u200b of 5\u2066000")
-    stored = (
-        core["db"]
-        .conn.execute("SELECT text FROM requests ORDER BY rowid DESC LIMIT 1")
-        .fetchone()[0]
-    )
+    stored = core.db.conn.execute(
+        "SELECT text FROM requests ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()[0]
     assert stored == "payroll of 5000"

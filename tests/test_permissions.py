@@ -8,21 +8,11 @@ in it fails the test until someone decides who may run it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from bot.directory import CONSOLE, Directory, save_directory
-from bot.dispatch import process_event
-from bot.events import ChatRef, Sender, TextMessage
-from bot.factory import default_hooks, default_registry
-from bot.migrations import migrate
-from bot.routing import Router
-from bot.store import atomic, connect
-from bot.work import Context
-from tests.harness import shipped_settings
+from bot.factory import default_registry
+from tests.dispatch_world import DispatchWorld
 
-NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 ROLES = {  # role → the person who plays it (TH or NZ)
     "officer": "th-officer",
     "focal_point": "th-fp",
@@ -130,50 +120,24 @@ def variants() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):  # type: ignore[no-untyped-def]
-    settings = shipped_settings()
-    db = connect(tmp_path_factory.mktemp("perm") / "bot.db")
-    migrate(db)
-    with db.atomic():
-        save_directory(db, list(settings.countries), list(settings.people))
-    directory = Directory.build(list(settings.countries), list(settings.people))
-    ctx = Context(settings, directory, Router({CONSOLE: lambda uid: uid}), default_registry())
-    world = {"db": db, "ctx": ctx, "hooks": default_hooks(), "n": 0}
+def world(tmp_path_factory) -> DispatchWorld:  # type: ignore[no-untyped-def]
+    """Requests from Australia to Thailand, New Zealand and Malaysia."""
+    world = DispatchWorld(tmp_path_factory.mktemp("perm") / "bot.db")
     for target in ("TH", "NZ", "MY"):
-        send(world, "au-officer", f"/request {target} routine Vessel check", keep=True)
+        world.send("au-officer", f"/request {target} routine Vessel check")
     return world
-
-
-class _Undo(Exception):
-    pass
-
-
-def send(world, person: str, text: str, keep: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
-    """Run one command through the real dispatch; undo its effects unless ``keep``."""
-    world["n"] += 1
-    event = TextMessage(f"p{world['n']}", Sender(CONSOLE, person), ChatRef(CONSOLE, person), text)
-    db, answers = world["db"], []
-    try:
-        with db.atomic(), atomic(db):
-            work = process_event(db, world["ctx"], world["hooks"], event, NOW)
-            answers = [m.text for m in work.outbound if m.address == person] if work else []
-            if not keep:
-                raise _Undo
-    except _Undo:
-        pass
-    return answers
 
 
 def cell_allowed(world, name: str, role: str, relation: str) -> bool:  # type: ignore[no-untyped-def]
     person = ROLES[role]
-    country = world["ctx"].directory.people[person].country
+    country = world.ctx.directory.people[person].country
     fill = {
         "country": country if relation == "own" else "MY",
         "rid": OWN_REQUEST[country] if relation == "own" else OTHER_REQUEST,
         "person": OWN_PERSON[country] if relation == "own" else "my-fp",
     }
     command = name.split()[0]
-    answers = send(world, person, f"/{command} {ARGS[name].format(**fill)}".strip())
+    answers = world.answers(person, f"/{command} {ARGS[name].format(**fill)}".strip(), keep=False)
     assert answers, f"/{name} as {role} got no answer"
     return not any(marker in answers[0] for marker in REFUSALS)
 
