@@ -23,6 +23,8 @@ ADAPTERS: dict[str, str] = {
     "telegram": "adapters.telegram:TelegramAdapter",
     "slack": "adapters.slack:SlackAdapter",
     "line": "adapters.line:LineAdapter",
+    "email": "adapters.email:EmailAdapter",
+    "whatsapp": "adapters.whatsapp:WhatsAppAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
 CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)

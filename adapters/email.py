@@ -1,0 +1,399 @@
+"""The email channel: mail out with aiosmtplib, mail in as an SMTP receiver or from IMAP.
+
+Outbound, each outbox message is one mail sent over SMTP (STARTTLS, implicit TLS, or plain
+for a relay on localhost), authenticated with a user and password from the environment when
+those variables are named. Mail about a request carries a reply token (see
+:mod:`adapters.email_convert`), so a reply can be matched to its request and proves the
+request was sent to the replying address.
+
+Inbound comes one of two ways, by ``inbound`` in the config:
+
+- ``"smtp"``: an aiosmtpd server in the bot's own event loop on ``listen:port``, normally
+  behind the organisation's mail server, which relays the bot's address to it and adds
+  ``Authentication-Results``. A mail is answered ``250`` only once the core has committed it
+  (:meth:`bot.app.App.submit`); if that fails the answer is ``451`` and the relaying server
+  tries again later. The Message-ID de-duplicates such redeliveries.
+- ``"imap"``: the mailbox is polled with aioimaplib; a mail is marked ``\\Seen`` only once
+  the core has committed it, so a crash in between means it is read again (and de-duplicated).
+
+Mail is easy to forge. Verdicts from Authentication-Results headers added by our own receiving
+server (``authserv_id``) are logged with every mail and, by ``auth_policy``, a failing (or not
+passing) mail is dropped without an answer (answering forged mail sends mail to the forged
+address). And unless ``trust_sender`` is set, an address alone may only reply to or
+acknowledge a request that was sent to it; anything else is refused politely by mail.
+
+Configured by ``[channels.email]`` in ``bot.toml``; the token-signing secret and the passwords
+come from the environment variables named there and are never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import secrets
+import time
+from collections.abc import Mapping
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any, Literal
+
+import aioimaplib
+import aiosmtplib
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from adapters.email_convert import (
+    CHANNEL,
+    BotAddress,
+    Mail,
+    command_for,
+    compose,
+    map_error,
+    mentioned_request,
+    parse_mail,
+    proven_requests,
+    refusal,
+    subject_line,
+    text_event,
+)
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.events import Outbound
+from bot.ports import Adapter, EventSink, Pacing
+
+log = logging.getLogger(__name__)
+
+EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8, rich_buttons=False)
+"""A few mails a second keeps a relay's anti-abuse limits quiet; mail has no buttons."""
+
+REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
+MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
+_SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
+_IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
+
+
+class EmailOptions(BaseModel):
+    """The ``[channels.email]`` section, validated when the channel is built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    content: Literal["full", "pointer"] = "full"  # the core's; accepted here for completeness
+    token_env: str = Field(min_length=1)  # the secret that signs reply tokens
+    address: str = Field(pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    display_name: str = Field(default="FocalPoint", pattern=r"^[^\[\]\r\n<>\"]{1,40}$")
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user_env: str = ""
+    smtp_password_env: str = ""
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    inbound: Literal["smtp", "imap", "none"] = "smtp"
+    listen: str = "127.0.0.1"
+    port: int = Field(default=2525, ge=0, le=65535)
+    max_message_bytes: int = Field(default=2_000_000, ge=10_000)
+    imap_host: str = "localhost"
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    imap_security: Literal["tls", "none"] = "tls"
+    imap_user_env: str = ""
+    imap_password_env: str = ""
+    imap_mailbox: str = "INBOX"
+    poll_interval: float = Field(default=60.0, gt=0)
+    trust_sender: bool = False
+    authserv_id: str = ""
+    auth_policy: Literal["reject_fail", "require_pass", "off"] = "reject_fail"
+
+
+def parse_options(options: Mapping[str, object]) -> EmailOptions:
+    """Validate the section; a ConfigError names ``channels.email.<key>``."""
+    try:
+        return EmailOptions.model_validate(dict(options))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(section)"
+        raise ConfigError(f"channels.email.{key}: {first['msg']}") from exc
+
+
+def _from_env(env: Mapping[str, str], name: str, key: str, required: bool = False) -> str:
+    value = env.get(name, "") if name else ""
+    if required and not value:
+        where = f"the environment variable {name} is not set" if name else "is required"
+        raise ConfigError(f"channels.email.{key}: {where}")
+    return value
+
+
+class Credentials(BaseModel):
+    """Secrets read from the environment once, at build time (never logged)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token_secret: str
+    smtp_user: str = ""
+    smtp_password: str = ""
+    imap_user: str = ""
+    imap_password: str = ""
+
+    def __repr__(self) -> str:
+        return "Credentials(<hidden>)"
+
+    __str__ = __repr__
+
+
+class EmailAdapter(Adapter):
+    """Sends the core's messages as mail; turns replies into the core's commands."""
+
+    channel = CHANNEL
+    pacing = EMAIL_PACING
+
+    def __init__(self, options: EmailOptions, credentials: Credentials) -> None:
+        self.options, self._credentials = options, credentials
+        self.me = BotAddress(options.address.lower(), options.display_name)
+        self._sink: EventSink | None = None
+        self._server: asyncio.Server | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._refused_at: dict[str, float] = {}
+        self.port = 0
+
+    @classmethod
+    def from_settings(cls, options: Mapping[str, object], env: Mapping[str, str]) -> EmailAdapter:
+        """Build from ``[channels.email]`` and the environment holding the secrets."""
+        parsed = parse_options(options)
+        imap = parsed.inbound == "imap"
+        credentials = Credentials(
+            token_secret=_from_env(env, parsed.token_env, "token_env", required=True),
+            smtp_user=_from_env(env, parsed.smtp_user_env, "smtp_user_env"),
+            smtp_password=_from_env(env, parsed.smtp_password_env, "smtp_password_env"),
+            imap_user=_from_env(env, parsed.imap_user_env, "imap_user_env", required=imap),
+            imap_password=_from_env(env, parsed.imap_password_env, "imap_password_env", imap),
+        )
+        return cls(parsed, credentials)
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Start receiving: serve SMTP, or poll the IMAP mailbox."""
+        self._sink = sink
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address
+        if self.options.inbound == "smtp":
+            await self._serve_smtp()
+        elif self.options.inbound == "imap":
+            self._poller = asyncio.create_task(self._poll_imap(), name="email-imap")
+            self._poller.add_done_callback(_report_end)
+        log.info("email: receiving by %s as %s", self.options.inbound, self.me.address)
+
+    async def stop(self) -> None:
+        """Stop receiving; a mail being handed over finishes first. Sending still works."""
+        server, poller = self._server, self._poller
+        self._server = self._poller = None
+        if server is not None:
+            server.close()
+            await server.wait_closed()
+        if poller is not None:
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
+        self._sink = None
+
+    async def _serve_smtp(self) -> None:
+        receiver = _Receiver(self)
+        loop = asyncio.get_running_loop()
+        try:
+            self._server = await loop.create_server(
+                lambda: SMTP(
+                    receiver,
+                    hostname=self.me.domain,
+                    data_size_limit=self.options.max_message_bytes,
+                    enable_SMTPUTF8=True,
+                ),
+                self.options.listen,
+                self.options.port,
+            )
+        except OSError as exc:
+            raise TransientError(f"email: cannot listen on port {self.options.port}") from exc
+        self.port = int(self._server.sockets[0].getsockname()[1])
+
+    # --- sending ------------------------------------------------------------------------
+    async def send(self, message: Outbound) -> str:
+        """One mail per message; returns its Message-ID."""
+        if not message.address or "@" not in message.address:
+            raise PermanentError("email: no address to send to")
+        mail = compose(message, self.me, self._credentials.token_secret, secrets.token_hex(6))
+        await self._deliver(mail, message.address)
+        return str(mail["Message-ID"])
+
+    async def _deliver(self, mail: EmailMessage, to: str) -> None:
+        options, credentials = self.options, self._credentials
+        try:
+            await aiosmtplib.send(
+                mail,
+                sender=self.me.address,
+                recipients=[to],
+                hostname=options.smtp_host,
+                port=options.smtp_port,
+                username=credentials.smtp_user or None,
+                password=credentials.smtp_password or None,
+                use_tls=options.smtp_security == "tls",
+                start_tls=options.smtp_security == "starttls",
+                timeout=options.smtp_timeout,
+            )
+        except _SMTP_ERRORS as exc:
+            raise map_error(exc) from exc
+
+    # --- receiving ----------------------------------------------------------------------
+    async def receive(self, raw: bytes, envelope_from: str | None = None) -> None:
+        """Act on one inbound mail; return once the core has committed it (or it was dropped).
+
+        ``envelope_from`` is the SMTP ``MAIL FROM`` when we are the receiving server: empty
+        for bounces. Raises when the core could not take the mail, so it is offered again.
+        """
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        mail = parse_mail(message, self.options.authserv_id)
+        if envelope_from in ("", "<>"):
+            mail = dataclasses.replace(mail, automatic=True)
+        if not self._acceptable(mail):
+            return
+        request_id = mentioned_request(mail.thread, mail.subject)
+        command = command_for(mail.body, request_id)
+        if not command:
+            log.info("email %s: nothing new in the body; ignored", mail.message_id[:80])
+            return
+        proven = proven_requests(
+            self._credentials.token_secret, mail.sender, mail.thread, mail.subject
+        )
+        reason = refusal(command, proven, self.options.trust_sender)
+        if reason:
+            await self._refuse(mail, reason)
+            return
+        if self._sink is None:
+            raise RuntimeError("email channel is not receiving")
+        await self._sink(text_event(mail, command))
+
+    def _acceptable(self, mail: Mail) -> bool:
+        """Log the verdicts; drop automatic mail and mail the policy does not believe."""
+        log.info("email %s: %s", mail.message_id[:80], mail.auth)
+        if not mail.sender or mail.sender == self.me.address:
+            log.warning("email %s: no single sender address; ignored", mail.message_id[:80])
+            return False
+        if mail.automatic:
+            log.info(
+                "email %s: automatic mail (bounce, auto-reply, list); ignored", mail.message_id[:80]
+            )
+            return False
+        policy_name = self.options.auth_policy
+        if (policy_name == "reject_fail" and mail.auth.failed) or (
+            policy_name == "require_pass" and not mail.auth.passed
+        ):
+            log.warning(
+                "email %s: refused by auth_policy %s (%s); not answered",
+                mail.message_id[:80],
+                policy_name,
+                mail.auth,
+            )
+            return False
+        return True
+
+    async def _refuse(self, mail: Mail, reason: str) -> None:
+        """Answer a refused mail politely, at most once an hour per address (best effort)."""
+        log.info("email %s: command refused (sender not trusted for it)", mail.message_id[:80])
+        now = time.monotonic()
+        if now - self._refused_at.get(mail.sender, -REFUSAL_INTERVAL) < REFUSAL_INTERVAL:
+            return
+        self._refused_at[mail.sender] = now
+        answer = EmailMessage()
+        answer["From"], answer["To"] = str(self.me_header()), mail.sender
+        answer["Subject"] = "Re: " + subject_line(mail.subject or "your message")
+        answer["Auto-Submitted"] = "auto-replied"
+        if mail.message_id:
+            answer["In-Reply-To"] = answer["References"] = mail.message_id
+        answer["Message-ID"] = f"<fp.refusal.{secrets.token_hex(8)}@{self.me.domain}>"
+        answer.set_content(reason + "\n")
+        try:
+            await self._deliver(answer, mail.sender)
+        except (PermanentError, TransientError) as exc:
+            log.warning("email: could not send a refusal: %s", exc)
+
+    def me_header(self) -> str:
+        """The bot's From header."""
+        return f'"{self.me.display_name}" <{self.me.address}>'
+
+    # --- IMAP ---------------------------------------------------------------------------
+    async def _poll_imap(self) -> None:
+        """Read unseen mail, hand each to the core, then mark it seen; repeat."""
+        failures = 0
+        while True:
+            try:
+                await self._imap_session()
+                failures = 0
+            except _IMAP_ERRORS as exc:
+                failures += 1
+                delay = min(MAX_IMAP_BACKOFF, self.options.poll_interval * 2 ** (failures - 1))
+                log.warning("email: IMAP failed (%s); retrying in %.0fs", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+
+    async def _imap_session(self) -> None:
+        client = self._imap_client()
+        await client.wait_hello_from_server()
+        try:
+            await _ok(client.login(self._credentials.imap_user, self._credentials.imap_password))
+            await _ok(client.select(self.options.imap_mailbox))
+            while True:
+                await self._read_unseen(client)
+                await asyncio.sleep(self.options.poll_interval)
+        finally:
+            with contextlib.suppress(*_IMAP_ERRORS):
+                await client.logout()
+
+    def _imap_client(self) -> aioimaplib.IMAP4:
+        host, port = self.options.imap_host, self.options.imap_port
+        if self.options.imap_security == "tls":
+            return aioimaplib.IMAP4_SSL(host, port, timeout=self.options.smtp_timeout)
+        return aioimaplib.IMAP4(host, port, timeout=self.options.smtp_timeout)
+
+    async def _read_unseen(self, client: aioimaplib.IMAP4) -> None:
+        found = await _ok(client.uid_search("UNSEEN"))
+        for uid in found.lines[0].decode().split():
+            fetched = await _ok(client.uid("fetch", uid, "(BODY.PEEK[])"))
+            raw = next((bytes(line) for line in fetched.lines if isinstance(line, bytearray)), b"")
+            if len(raw) <= self.options.max_message_bytes:
+                await self.receive(raw)
+            await _ok(client.uid("store", uid, "+FLAGS", "(\\Seen)"))
+
+
+class _Receiver:
+    """aiosmtpd's handler: only our address is taken, and 250 means committed."""
+
+    def __init__(self, adapter: EmailAdapter) -> None:
+        self.adapter = adapter
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.strip().lower() != self.adapter.me.address:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        content = envelope.original_content or envelope.content or b""
+        raw = content if isinstance(content, bytes) else content.encode()
+        try:
+            await self.adapter.receive(raw, str(envelope.mail_from or ""))
+        except Exception:
+            log.exception("email: a mail was not handed over; the sender will retry")
+            return "451 4.3.0 Not processed, please try again later"
+        return "250 OK"
+
+
+async def _ok(call: Any) -> aioimaplib.Response:
+    """Await an IMAP command; an answer other than OK is a failure worth reconnecting for."""
+    response = await call
+    if response.result != "OK":
+        raise aioimaplib.Abort(f"IMAP answered {response.result}")
+    return response
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("email: IMAP polling stopped", exc_info=task.exception())

@@ -1,0 +1,344 @@
+"""Pure conversions between email and the core's events and messages, for :mod:`adapters.email`.
+
+Nothing here does I/O, so the rules that matter for safety can be read and tested alone:
+
+- **Reply tokens.** Every message about a request carries the request id and a short tag,
+  HMAC-SHA256 of the recipient's address and the request id under a secret from the
+  environment, in its ``Message-ID`` (which a reply quotes in ``In-Reply-To``/``References``)
+  and in its subject. A reply carrying a tag that verifies for the sender's own address proves
+  the request was sent to that address; a forged ``From`` without the tag proves nothing. This
+  needs no state, so it survives restarts.
+- **What the body means.** Quoted history and signatures are cut; a body that starts with a
+  command line is passed as is (``/ack R-2026-0001``, ``/return arrests 3, …``); any other
+  body in reply to a request becomes ``/reply <id> <body>``.
+- **Who may do what.** :func:`refusal` decides whether an address alone may run a command.
+- **Which failures are worth retrying**, from SMTP reply codes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage, Message
+from email.utils import formatdate, getaddresses
+
+import aiosmtplib
+
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.events import Button, ChatRef, Outbound, Sender, TextMessage
+
+CHANNEL = "email"
+BUSY_WAIT = 30.0  # seconds the channel waits after an SMTP 421
+TAG_LENGTH = 10  # base32 characters of the HMAC: 50 bits, plenty against guessing by mail
+REQUEST_ID = r"[A-Za-z]{1,4}-\d{4}-\d{1,6}"
+_ID = re.compile(rf"\b({REQUEST_ID})\b")
+_ID_PARTS = re.compile(r"^([A-Za-z]{1,4})-(\d{4})-(\d{1,6})$")
+_HEADER_TOKEN = re.compile(rf"<fp\.({REQUEST_ID})\.([a-z2-7]{{{TAG_LENGTH}}})[.@]")
+_SUBJECT_TOKEN = re.compile(rf"\[[^\[\]]*?\b({REQUEST_ID})\s+#([a-z2-7]{{{TAG_LENGTH}}})\]")
+_QUOTE_HEADER = re.compile(r"^(On|Le|Am|El|Il|Em)\b.*$")
+_WROTE = re.compile(r"(wrote|a écrit|schrieb|escribió|ha scritto|escreveu)\s*:\s*$", re.I)
+_CUT_LINES = re.compile(
+    r"^(-- ?|-----\s*Original Message\s*-----.*|_{10,}|From:\s.*|Sent from my .*)$", re.I
+)
+_TAGS = re.compile(r"<[^>]+>")
+ACK_WORDS = frozenset({"ack", "acknowledge", "acknowledged"})
+EMAIL_ALLOWED = frozenset({"reply", "ack"})
+"""What an address alone may do, and only on a request that was sent to it."""
+
+
+# --- reply tokens -------------------------------------------------------------------------
+def normalise_id(text: str) -> str:
+    """``r-2026-1`` → ``R-2026-0001``, as the core writes ids ('' when it is not one)."""
+    match = _ID_PARTS.match(text.strip())
+    if not match:
+        return ""
+    return f"{match[1].upper()}-{match[2]}-{int(match[3]):04d}"
+
+
+def reply_tag(secret: str, address: str, request_id: str) -> str:
+    """The tag proving that mail about ``request_id`` was sent to ``address``."""
+    data = f"{address.strip().lower()}\n{normalise_id(request_id)}".encode()
+    digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:TAG_LENGTH]
+
+
+def proven_requests(secret: str, address: str, headers: Iterable[str], subject: str) -> set[str]:
+    """Request ids whose tag in the headers or subject verifies for ``address``."""
+    found = [m.groups() for text in headers for m in _HEADER_TOKEN.finditer(text)]
+    found += [m.groups() for m in _SUBJECT_TOKEN.finditer(subject)]
+    return {
+        normalise_id(request_id)
+        for request_id, tag in found
+        if hmac.compare_digest(tag, reply_tag(secret, address, request_id))
+    }
+
+
+def mentioned_request(headers: Iterable[str], subject: str) -> str:
+    """The request a mail is about, by its headers' tokens or else the subject ('' if none)."""
+    for text in headers:
+        if match := _HEADER_TOKEN.search(text):
+            return normalise_id(match[1])
+    match = _SUBJECT_TOKEN.search(subject) or _ID.search(subject)
+    return normalise_id(match[1]) if match else ""
+
+
+# --- outbound -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BotAddress:
+    """Who the bot is on email: its address, the name shown, and the domain for ids."""
+
+    address: str
+    display_name: str = "FocalPoint"
+
+    @property
+    def domain(self) -> str:
+        """The part after ``@``, used to make Message-IDs globally unique."""
+        return self.address.rpartition("@")[2] or "localhost"
+
+
+def request_of(message: Outbound) -> str:
+    """The request an outbound message is about: the first id in its buttons or text."""
+    for text in (*(b.command for b in message.buttons), message.text):
+        if match := _ID.search(text):
+            return normalise_id(match[1])
+    return ""
+
+
+def compose(message: Outbound, me: BotAddress, secret: str, nonce: str) -> EmailMessage:
+    """The email for one outbound message; a request's mail carries its reply token.
+
+    ``Auto-Submitted`` keeps out-of-office robots from answering; the thread headers point at
+    one virtual root per request and address, so a client threads all mail about it.
+    """
+    mail = EmailMessage()
+    mail["From"] = Address(me.display_name, addr_spec=me.address)
+    mail["To"] = message.address
+    mail["Date"] = formatdate(localtime=False)
+    mail["Auto-Submitted"] = "auto-generated"
+    request_id = request_of(message)
+    if request_id:
+        tag = reply_tag(secret, message.address, request_id)
+        mail["Subject"] = f"[{me.display_name} {request_id} #{tag}] {subject_line(message.text)}"
+        mail["Message-ID"] = f"<fp.{request_id}.{tag}.{message.id}.{nonce}@{me.domain}>"
+        mail["References"] = mail["In-Reply-To"] = f"<fp.{request_id}.{tag}@{me.domain}>"
+    else:
+        mail["Subject"] = f"[{me.display_name}] {subject_line(message.text)}"
+        mail["Message-ID"] = f"<fp.{message.id}.{nonce}@{me.domain}>"
+    mail.set_content(body_text(message.text, message.buttons, request_id))
+    return mail
+
+
+def subject_line(text: str, limit: int = 90) -> str:
+    """The first line of the text, shortened for a subject."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "FocalPoint")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def body_text(text: str, buttons: Sequence[Button], request_id: str) -> str:
+    """The plain-text body: the message, then how to do what the buttons would do."""
+    parts = [text.strip()]
+    if buttons:
+        lines = [f"  {b.command}    ({b.label})" for b in buttons]
+        parts.append(
+            "To act, reply with one of these lines as the first line:\n" + "\n".join(lines)
+        )
+    if request_id:
+        parts.append(
+            f"Reply to this email to write on {request_id}: your text is relayed to the other "
+            "side. Keep the subject as it is."
+        )
+    return "\n\n".join(parts) + "\n"
+
+
+# --- inbound ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Authentication:
+    """SPF, DKIM and DMARC verdicts from Authentication-Results headers we believe."""
+
+    spf: str = "none"
+    dkim: str = "none"
+    dmarc: str = "none"
+
+    @property
+    def failed(self) -> bool:
+        """Whether a check we believe said outright that the mail is not from its sender."""
+        return "fail" in (self.spf, self.dkim, self.dmarc)
+
+    @property
+    def passed(self) -> bool:
+        """Whether DMARC passed, or SPF or DKIM passed with nothing failing."""
+        return self.dmarc == "pass" or (not self.failed and "pass" in (self.spf, self.dkim))
+
+    def __str__(self) -> str:
+        return f"spf={self.spf} dkim={self.dkim} dmarc={self.dmarc}"
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The parts of an inbound mail the adapter acts on."""
+
+    sender: str
+    message_id: str
+    subject: str
+    thread: tuple[str, ...]  # In-Reply-To and References
+    body: str
+    automatic: bool
+    auth: Authentication = field(default_factory=Authentication)
+
+
+def parse_mail(message: Message, authserv_id: str) -> Mail:
+    """Read an inbound mail (parsed with ``email.policy.default``)."""
+    senders = getaddresses([str(message.get("From", ""))])
+    sender = senders[0][1].strip().lower() if len(senders) == 1 else ""
+    thread = tuple(str(message.get(h, "")) for h in ("In-Reply-To", "References"))
+    return Mail(
+        sender,
+        str(message.get("Message-ID", "")).strip()[:250],
+        str(message.get("Subject", "")),
+        thread,
+        plain_body(message),
+        is_automatic(message),
+        authentication(message.get_all("Authentication-Results", []), authserv_id),
+    )
+
+
+def plain_body(message: Message) -> str:
+    """The text of the mail: its text/plain part, else its HTML with the tags removed."""
+    part = message.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+    if part is None:
+        return ""
+    try:
+        text = str(part.get_content())
+    except (LookupError, ValueError):
+        return ""
+    if part.get_content_subtype() == "html":
+        text = html.unescape(_TAGS.sub("", re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", text)))
+    return text
+
+
+def is_automatic(message: Message) -> bool:
+    """Bounces, out-of-office answers and list mail: never answered, never acted on.
+
+    Answering them could start a mail loop between two robots.
+    """
+    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    return_path = str(message.get("Return-Path", "x")).strip()
+    return (
+        auto != "no"
+        or precedence in {"bulk", "junk", "list", "auto_reply"}
+        or return_path == "<>"
+        or message.get("X-Autoreply") is not None
+        or message.get("List-Id") is not None
+    )
+
+
+def authentication(headers: Sequence[object], authserv_id: str) -> Authentication:
+    """Verdicts from the Authentication-Results headers added by ``authserv_id`` only.
+
+    Anyone can write such a header into a mail; only our own receiving server's are believed,
+    so with no ``authserv_id`` configured every verdict is ``none``.
+    """
+    verdicts: dict[str, str] = {}
+    for header in headers:
+        server, _, results = str(header).partition(";")
+        if not authserv_id or server.strip().split()[:1] != [authserv_id]:
+            continue
+        for method in ("spf", "dkim", "dmarc"):
+            if match := re.search(rf"\b{method}\s*=\s*(\w+)", results, re.I):
+                verdicts.setdefault(method, match[1].lower())
+    return Authentication(**verdicts)
+
+
+def strip_quoted(body: str) -> str:
+    """The new text of a reply: quoted history, quote headers and signatures cut off."""
+    kept: list[str] = []
+    lines = body.replace("\r\n", "\n").split("\n")
+    for i, line in enumerate(lines):
+        bare = line.strip()
+        if _CUT_LINES.match(line.rstrip()) or _quote_header(lines, i):
+            break
+        if not bare.startswith(">"):
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+def _quote_header(lines: list[str], i: int) -> bool:
+    """``On <date>, <someone> wrote:``, which clients may wrap over two lines."""
+    line = lines[i].strip()
+    if not _QUOTE_HEADER.match(line):
+        return False
+    joined = line + (" " + lines[i + 1].strip() if i + 1 < len(lines) else "")
+    return bool(_WROTE.search(line) or _WROTE.search(joined))
+
+
+def command_for(body: str, request_id: str) -> str:
+    """The core command a reply's new text stands for.
+
+    A command line is passed as is; a bare "ack" on a request's thread acknowledges it; other
+    text on a request's thread is a reply to it; anything else goes to the core unchanged
+    (which answers that it only understands commands).
+    """
+    text = strip_quoted(body)
+    if text.startswith("/") or not request_id:
+        return text
+    if text.lower().rstrip(".!") in ACK_WORDS:
+        return f"/ack {request_id}"
+    return f"/reply {request_id} {text}" if text else ""
+
+
+def refusal(command: str, proven: set[str], trust_sender: bool) -> str:
+    """Why an address alone may not run ``command`` ('' when it may).
+
+    Mail is easy to forge, so by default a sender may only reply to or acknowledge a request
+    whose mail carried a tag that verifies for their own address.
+    """
+    if trust_sender:
+        return ""
+    name, _, rest = command.removeprefix("/").partition(" ")
+    target = normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
+    if name.lower() in EMAIL_ALLOWED and target and target in proven:
+        return ""
+    return (
+        "Sorry, by email I can only take a reply to (or an acknowledgement of) a request that "
+        "was sent to your address: please answer the request's own email, keeping its subject. "
+        "To file a request or a return, use one of your other channels."
+    )
+
+
+def text_event(mail: Mail, command: str) -> TextMessage:
+    """The core's event for an inbound mail; the Message-ID de-duplicates redeliveries."""
+    return TextMessage(
+        mail.message_id or f"no-id:{hashlib.sha256(mail.body.encode()).hexdigest()[:32]}",
+        Sender(CHANNEL, mail.sender),
+        ChatRef(CHANNEL, mail.sender, private=True),
+        command,
+    )
+
+
+# --- errors -------------------------------------------------------------------------------
+def map_error(exc: Exception) -> AdapterError:
+    """The core's error class for a failed SMTP delivery: it decides whether to retry.
+
+    5xx answers (unknown mailbox, refused sender, bad credentials) cannot be fixed by trying
+    again; 4xx answers (greylisting, a full queue) and network trouble may pass; 421 is the
+    server closing on us, usually because we send too much at once.
+    """
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        exc = exc.recipients[0]
+    code = getattr(exc, "code", 0)
+    if code == 421:
+        return RateLimited(BUSY_WAIT, f"email: server busy ({code})")
+    if 500 <= code < 600:
+        return PermanentError(f"email refused ({code}): {_short(exc)}")
+    return TransientError(f"email: {type(exc).__name__}: {_short(exc)}")
+
+
+def _short(exc: Exception) -> str:
+    return str(getattr(exc, "message", exc))[:200]

@@ -1,0 +1,346 @@
+"""The email channel, end to end: real SMTP both ways, the real core, a temporary database.
+
+The bot sends through aiosmtplib to :class:`tests.fake_email.MailServer` (aiosmtpd's real
+protocol on 127.0.0.1) and receives on its own aiosmtpd receiver, into which
+:class:`tests.fake_email.Correspondent` delivers mail with aiosmtplib. Officers speak on the
+in-memory ``console`` channel; Malaysia's focal point (``my-fp``) is reachable by email only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiosmtplib
+import pytest
+
+from adapters.email import EmailAdapter
+from bot.config import Settings
+from bot.events import Inbound
+from tests.fake_email import Caught, Correspondent, MailServer, free_port
+from tests.harness import Harness, shipped_settings
+
+BOT = "focalpoint@bot.example"
+AINA = "aina@police.example"  # my-fp's email identity in the shipped bot.toml
+NIRAN = "niran@police.example"  # th-fp's
+SECRET = "test-reply-token-secret"
+ENV = {"FOCALBOT_EMAIL_SECRET": SECRET}
+
+
+def email_options(smtp_port: int, **changes: object) -> dict[str, object]:
+    """The ``[channels.email]`` keys, pointed at the fake relay and a free local port."""
+    return {
+        "token_env": "FOCALBOT_EMAIL_SECRET",
+        "address": BOT,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port,
+        "smtp_security": "none",
+        "inbound": "smtp",
+        "listen": "127.0.0.1",
+        "port": free_port(),
+        "authserv_id": "mx.bot.example",
+        **changes,
+    }
+
+
+def settings_by_email(*person_ids: str) -> Settings:
+    """Shipped settings where ``person_ids`` have only their email identity and prefer it."""
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(
+            update={"preferred_channel": "email", "identities": {"email": p.identities["email"]}}
+        )
+        if p.id in person_ids
+        else p
+        for p in settings.people
+    )
+    return settings.model_copy(update={"people": people})
+
+
+@dataclass
+class World:
+    """A running bot with an email channel, the relay it sends through, and two people."""
+
+    bot: Harness
+    adapter: EmailAdapter
+    relay: MailServer
+    aina: Correspondent
+    niran: Correspondent
+
+    async def mail_to(self, address: str, count: int = 1) -> Caught:
+        """Wait for the ``count``-th mail to ``address``; return the latest."""
+        await self.bot.settle()
+        caught = await self.relay.wait_for(lambda: len(self.relay.to(address)) >= count)
+        assert caught
+        return self.relay.to(address)[-1]
+
+    async def deliver(self, who: Correspondent, mail: object) -> None:
+        await who.send(mail)  # type: ignore[arg-type]
+        await self.bot.settle()
+
+
+async def start_world(tmp_path, **changes: object) -> World:  # type: ignore[no-untyped-def]
+    relay = await MailServer().start()
+    adapter = EmailAdapter.from_settings(email_options(relay.port, **changes), ENV)
+    bot = Harness(tmp_path / "bot.db", settings_by_email("my-fp", "th-fp"), [adapter])
+    await bot.start()
+    return World(
+        bot,
+        adapter,
+        relay,
+        Correspondent(AINA, BOT, adapter.port, "Aina Example"),
+        Correspondent(NIRAN, BOT, adapter.port, "Niran Example"),
+    )
+
+
+@pytest.fixture
+async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
+    w = await start_world(tmp_path)
+    yield w
+    await w.bot.stop()
+    await w.relay.stop()
+
+
+async def file_request(world: World, text: str = "urgent Please check passport A1234567.") -> str:
+    """An officer on the console files a request to Malaysia; return its id."""
+    answer = await world.bot.say("au-officer", f"/request MY {text}")
+    match = re.search(r"Request (\S+) sent", answer[0])
+    assert match, answer
+    return match[1]
+
+
+# --- the main scenario -----------------------------------------------------------------------
+async def test_a_request_arrives_by_mail_and_the_reply_comes_back(world: World) -> None:
+    request_id = await file_request(world, "urgent Please check passport A1234567 <b>&</b>")
+    mail = await world.mail_to(AINA)
+
+    assert mail.mail_from == BOT and str(mail.message["From"]) == f"FocalPoint <{BOT}>"
+    assert re.match(rf"^\[FocalPoint {request_id} #[a-z2-7]{{10}}\] URGENT Request", mail.subject)
+    assert "Please check passport A1234567 <b>&</b>" in mail.body  # plain text, nothing escaped
+    assert f"/ack {request_id}" in mail.body
+    assert mail.message["Auto-Submitted"] == "auto-generated"
+    assert str(mail.message["Message-ID"]).startswith(f"<fp.{request_id}.")
+
+    await world.deliver(world.aina, world.aina.reply(mail, f"/ack {request_id}"))
+    assert any("acknowledged by Aina Example" in t for t in world.bot.inbox("au-officer"))
+    confirmation = await world.mail_to(AINA, 2)
+    assert confirmation.body.startswith(f"You acknowledged {request_id}")
+
+    answer = "Checked: the passport is genuine.\nIt was issued in 2021.\n\n-- \nAina, PDRM"
+    await world.deliver(world.aina, world.aina.reply(confirmation, answer))
+    relayed = world.bot.last("au-officer")
+    assert "Checked: the passport is genuine.\nIt was issued in 2021." in relayed
+    assert "On Mon" not in relayed and "\n> " not in relayed and "PDRM" not in relayed
+    assert (await world.mail_to(AINA, 3)).body.startswith(f"Sent on {request_id}.")
+
+
+async def test_a_reply_matched_by_the_subject_alone_still_works(world: World) -> None:
+    request_id = await file_request(world)
+    mail = await world.mail_to(AINA)
+    reply = world.aina.new_mail("RE: " + mail.subject, "Acknowledged, on it.")  # no thread headers
+    await world.deliver(world.aina, reply)
+    assert any(
+        f"{request_id} · Aina Example" in t and "Acknowledged, on it." in t
+        for t in world.bot.inbox("au-officer")
+    )
+
+
+async def test_ack_as_one_word_acknowledges(world: World) -> None:
+    request_id = await file_request(world)
+    await world.deliver(world.aina, world.aina.reply(await world.mail_to(AINA), "Ack."))
+    rows = await world.bot.rows("SELECT status FROM requests WHERE id = ?", [request_id])
+    assert rows == [("acknowledged",)]
+
+
+async def test_a_redelivered_mail_is_handled_once(world: World) -> None:
+    await file_request(world)
+    reply = world.aina.reply(await world.mail_to(AINA), "Noted, looking into it.")
+    await world.deliver(world.aina, reply)
+    await world.deliver(world.aina, reply)  # the relay retried: same Message-ID
+    relayed = [t for t in world.bot.inbox("au-officer") if "Noted, looking into it." in t]
+    assert len(relayed) == 1
+    keys = await world.bot.rows("SELECT event_key FROM inbound WHERE event_key LIKE 'email:%'")
+    assert keys == [(f"email:{reply['Message-ID']}",)]
+
+
+# --- mail is easy to forge ---------------------------------------------------------------------
+async def test_an_address_alone_cannot_open_a_request(world: World) -> None:
+    mail = world.aina.new_mail("New request", "/request TH urgent Please trace this number.")
+    await world.deliver(world.aina, mail)
+    assert await world.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+    refusal = await world.mail_to(AINA)
+    assert "only take a reply" in refusal.body
+    assert refusal.message["In-Reply-To"] == mail["Message-ID"]
+    assert refusal.message["Auto-Submitted"] == "auto-replied"
+
+
+async def test_an_address_alone_cannot_submit_a_return(world: World) -> None:
+    await world.deliver(world.aina, world.aina.new_mail("Return", "/return arrests 3"))
+    assert "only take a reply" in (await world.mail_to(AINA)).body
+    assert await world.bot.rows("SELECT COUNT(*) FROM inbound") == [(0,)]
+
+
+async def test_a_reply_without_the_token_is_refused(world: World) -> None:
+    request_id = await file_request(world)
+    await world.mail_to(AINA)
+    forged = world.aina.new_mail(f"Re: {request_id}", f"/reply {request_id} Case closed, ignore.")
+    await world.deliver(world.aina, forged)
+    assert not any("Case closed" in t for t in world.bot.inbox("au-officer"))
+    assert "only take a reply" in (await world.mail_to(AINA, 2)).body
+
+
+async def test_a_token_works_only_for_the_address_it_was_sent_to(world: World) -> None:
+    """Thailand's focal point forwards nothing: copying Aina's headers proves nothing for him."""
+    request_id = await file_request(world)
+    mail = await world.mail_to(AINA)
+    copied = world.niran.reply(mail, f"/ack {request_id}")
+    await world.deliver(world.niran, copied)
+    rows = await world.bot.rows("SELECT status FROM requests WHERE id = ?", [request_id])
+    assert rows == [("open",)]
+    assert "only take a reply" in (await world.mail_to(NIRAN)).body
+
+
+async def test_refusals_are_sent_at_most_once_an_hour_per_address(world: World) -> None:
+    for n in range(3):
+        await world.deliver(world.aina, world.aina.new_mail("hi", f"hello {n}"))
+    await world.mail_to(AINA)
+    assert len(world.relay.to(AINA)) == 1
+
+
+async def test_with_trust_sender_an_address_may_open_a_request(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = await start_world(tmp_path, trust_sender=True)
+    try:
+        await w.deliver(w.aina, w.aina.new_mail("x", "/request TH routine Please trace a car."))
+        assert await w.bot.rows("SELECT requester_id, target_country FROM requests") == [
+            ("my-fp", "TH")
+        ]
+        assert "Request R-" in (await w.mail_to(AINA)).body
+    finally:
+        await w.bot.stop()
+        await w.relay.stop()
+
+
+async def test_a_failing_dmarc_verdict_from_our_server_drops_the_mail(world: World) -> None:
+    request_id = await file_request(world)
+    reply = world.aina.reply(
+        await world.mail_to(AINA),
+        "Forged answer.",
+        Authentication_Results="mx.bot.example; spf=pass; dkim=fail; dmarc=fail",
+    )
+    await world.deliver(world.aina, reply)
+    assert not any("Forged answer" in t for t in world.bot.inbox("au-officer"))
+    assert len(world.relay.to(AINA)) == 1  # nothing sent back to the forged address
+    rows = await world.bot.rows("SELECT status FROM requests WHERE id = ?", [request_id])
+    assert rows == [("open",)]
+
+
+async def test_verdicts_written_by_anyone_else_are_not_believed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = await start_world(tmp_path, auth_policy="require_pass")
+    try:
+        await file_request(w)
+        mail = await w.mail_to(AINA)
+        claimed = "mx.attacker.example; spf=pass; dkim=pass; dmarc=pass"
+        await w.deliver(w.aina, w.aina.reply(mail, "Claimed pass.", Authentication_Results=claimed))
+        assert not any("Claimed pass" in t for t in w.bot.inbox("au-officer"))
+        ours = "mx.bot.example; spf=pass smtp.mailfrom=police.example; dkim=pass; dmarc=pass"
+        await w.deliver(w.aina, w.aina.reply(mail, "Real answer.", Authentication_Results=ours))
+        assert any("Real answer." in t for t in w.bot.inbox("au-officer"))
+    finally:
+        await w.bot.stop()
+        await w.relay.stop()
+
+
+async def test_automatic_mail_is_never_answered(world: World) -> None:
+    auto = world.aina.new_mail(
+        "Out of office", "I am away until Monday.", Auto_Submitted="auto-replied"
+    )
+    bounce = world.aina.new_mail("Undelivered Mail", "The mail could not be delivered.")
+    await world.deliver(world.aina, auto)
+    await world.aina.send(bounce, mail_from="")
+    await world.bot.settle()
+    assert world.relay.caught == []
+    assert await world.bot.rows("SELECT COUNT(*) FROM inbound") == [(0,)]
+
+
+async def test_a_stranger_replying_with_a_copied_token_is_refused(world: World) -> None:
+    await file_request(world)
+    mail = await world.mail_to(AINA)
+    stranger = Correspondent("someone@elsewhere.example", BOT, world.adapter.port)
+    await world.deliver(stranger, stranger.reply(mail, "Let me help."))
+    assert "only take a reply" in (await world.mail_to("someone@elsewhere.example")).body
+    assert not any("Let me help" in t for t in world.bot.inbox("au-officer"))
+
+
+# --- the receiver ------------------------------------------------------------------------------
+async def test_the_receiver_takes_mail_for_the_bot_only(world: World) -> None:
+    mail = world.aina.new_mail("hi", "hello")
+    with pytest.raises(aiosmtplib.SMTPRecipientsRefused):
+        await aiosmtplib.send(
+            mail,
+            sender=AINA,
+            recipients=["someone@bot.example"],
+            hostname="127.0.0.1",
+            port=world.adapter.port,
+            start_tls=False,
+        )
+
+
+async def test_mail_is_answered_250_only_once_the_core_has_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """If the core cannot take a mail, the relay hears 451 and keeps it to try again."""
+    relay = await MailServer().start()
+    adapter = EmailAdapter.from_settings(email_options(relay.port, trust_sender=True), ENV)
+    received: list[Inbound] = []
+
+    async def failing_core(event: Inbound) -> None:
+        received.append(event)
+        raise RuntimeError("store unavailable")
+
+    await adapter.start(failing_core)
+    try:
+        sender = Correspondent(AINA, BOT, adapter.port)
+        with pytest.raises(aiosmtplib.SMTPDataError) as refused:
+            await sender.send(sender.new_mail("x", "/ping"))
+        assert refused.value.code == 451 and len(received) == 1
+    finally:
+        await adapter.stop()
+        await relay.stop()
+
+
+# --- sending failures --------------------------------------------------------------------------
+async def test_a_temporary_smtp_failure_is_retried(world: World) -> None:
+    world.relay.fail_next("451 4.7.1 Greylisted, try again")
+    request_id = await file_request(world)
+    mail = await world.mail_to(AINA)
+    assert request_id in mail.subject
+    rows = await world.bot.rows("SELECT status, attempts FROM outbox WHERE channel = 'email'")
+    assert rows[0][0] == "sent" and rows[0][1] >= 1
+
+
+async def test_an_unknown_mailbox_fails_for_good_and_falls_back(world: World) -> None:
+    world.relay.fail_next("550 5.1.1 No such user here")
+    await file_request(world)
+    rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'email'")
+    assert rows[0][0] == "failed" and rows[0][1].startswith("email refused (550)")
+    assert "Please check passport" in world.bot.last("my-fp")  # the console stands in
+    assert "could not deliver your message to Aina Example on email" in world.bot.last("au-officer")
+
+
+async def test_the_relay_login_comes_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    relay = await MailServer(user="bot", password="relay-pass").start()
+    env = {**ENV, "FOCALBOT_SMTP_USER": "bot", "FOCALBOT_SMTP_PASSWORD": "relay-pass"}
+    options = email_options(
+        relay.port, smtp_user_env="FOCALBOT_SMTP_USER", smtp_password_env="FOCALBOT_SMTP_PASSWORD"
+    )
+    adapter = EmailAdapter.from_settings(options, env)
+    bot = Harness(tmp_path / "bot.db", settings_by_email("my-fp"), [adapter])
+    await bot.start()
+    try:
+        await bot.say("au-officer", "/request MY routine Please check a plate.")
+        await bot.settle()
+        await relay.wait_for(lambda: relay.to(AINA))
+        assert relay.logins == ["bot"]
+        assert "relay-pass" not in repr(adapter.__dict__)
+    finally:
+        await bot.stop()
+        await relay.stop()
