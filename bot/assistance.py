@@ -82,6 +82,42 @@ def load(db: Database, request_id: str) -> Request | None:
     return Request(*row) if row else None
 
 
+def new_request(
+    request_id: str,
+    year: int,
+    seq: int,
+    requester: Person,
+    target_country: str,
+    category: str,
+    urgency: str,
+    text: str,
+    stamp: str,
+) -> Request:
+    """A freshly filed request: open, first routing round, not escalated."""
+    return Request(
+        request_id,
+        year,
+        seq,
+        requester.id,
+        requester.country,
+        target_country,
+        None,
+        category,
+        urgency,
+        "open",
+        text,
+        stamp,
+        stamp,
+        None,
+        1,
+        0,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
 def insert(db: Database, request: Request) -> None:
     """Store a new request, with its requester and target country as parties."""
     names = [f.name for f in fields(Request)]

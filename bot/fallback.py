@@ -10,66 +10,34 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.clock import iso
+from bot.config import Person
 from bot.events import Outbound
-from bot.work import Context, Work, buttons_from_json
+from bot.work import Context, Work
 
 
 def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> Work:  # type: ignore[no-untyped-def]
     """Queue ``failed`` on the next channel that reaches its person, and tell its origin."""
-    row = db.execute(
-        "SELECT origin_id, subject, buttons FROM outbox WHERE id = ?", [failed.id]
-    ).fetchone()
-    origin_id, subject, buttons = row if row else (None, None, "[]")
+    row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
+    origin_id, subject = row if row else (None, None)
     work = Work(db, ctx, now, ctx.directory.people.get(origin_id or ""))
     person = ctx.directory.people.get(failed.person_id or "")
     if person is None:
         return work  # a reply into a chat that is gone: nobody else to route it to
-    routes = ctx.router.routes(ctx.directory, person)
-    channels = [channel for channel, _ in routes]
-    later = routes[channels.index(failed.channel) + 1 :] if failed.channel in channels else []
-    if later:
-        channel, address = later[0]
-        text = failed.text
-        if channel in ctx.router.pointer_only:
-            text = work.pointer_text(person.id, subject)
-        cursor = db.execute(
-            "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                channel,
-                address,
-                person.id,
-                text,
-                buttons,
-                iso(now),
-                subject,
-                origin_id,
-                failed.id,
-            ],
-        )
-        work.outbound.append(
-            Outbound(
-                cursor.lastrowid or 0,
-                channel,
-                address,
-                text,
-                person.id,
-                buttons_from_json(buttons),
-                0,
-                iso(now),
-            )
-        )
-        outcome = f"sent it on {channel} instead"
-    else:
-        outcome = "no other channel reaches them; please contact them directly"
+    route = _next_route(ctx, person, failed.channel)
+    if route is not None:
+        work.send_via(person, *route, failed.text, failed.buttons, subject or "", failed.id)
     work.audit(
-        "message.rerouted" if later else "message.undeliverable",
+        "message.rerouted" if route else "message.undeliverable",
         subject or person.id,
-        f"{failed.channel} failed; " + (f"to {later[0][0]}" if later else "no route left"),
+        f"{failed.channel} failed; " + (f"to {route[0]}" if route else "no route left"),
     )
     origin = work.actor
     if origin is not None and origin.id != person.id:
+        outcome = (
+            f"sent it on {route[0]} instead"
+            if route
+            else "no other channel reaches them; please contact them directly"
+        )
         work.notify(
             origin,
             f"I could not deliver your message to {person.name} on "
@@ -77,3 +45,13 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
             subject=subject or "",
         )
     return work
+
+
+def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:
+    """The route after ``failed_channel`` in the person's order (None at the end)."""
+    routes = ctx.router.routes(ctx.directory, person)
+    channels = [channel for channel, _ in routes]
+    if failed_channel not in channels:
+        return None
+    later = routes[channels.index(failed_channel) + 1 :]
+    return later[0] if later else None

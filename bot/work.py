@@ -94,9 +94,11 @@ class Work:
         text: str,
         buttons: tuple[Button, ...] = (),
         subject: str = "",
+        fallback_of: int | None = None,
     ) -> None:
-        """Send on one particular channel (an urgent request re-sent on every other one)."""
-        self._queue(channel, address, person.id, text, buttons, subject or None)
+        """Send on one particular channel (an urgent request re-sent on every other one, or a
+        failed message moved to the next channel: ``fallback_of`` links it to the failure)."""
+        self._queue(channel, address, person.id, text, buttons, subject or None, fallback_of)
 
     def audit(self, action: str, subject: str = "", detail: str = "") -> None:
         """Record a state change in the tamper-evident audit log."""
@@ -120,28 +122,30 @@ class Work:
         text: str,
         buttons: tuple[Button, ...],
         subject: str | None,
+        fallback_of: int | None = None,
     ) -> None:
         if channel in self.ctx.router.pointer_only:
             text = self.pointer_text(person_id, subject)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
+        row = [
+            channel,
+            address,
+            person_id,
+            text,
+            _buttons_json(buttons),
+            self.stamp,
+            subject,
+            origin,
+            fallback_of,
+        ]
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                channel,
-                address,
-                person_id,
-                text,
-                _buttons_json(buttons),
-                self.stamp,
-                subject,
-                origin,
-            ],
+            "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
         )
+        message_id = cursor.lastrowid or 0
         self.outbound.append(
-            Outbound(
-                cursor.lastrowid or 0, channel, address, text, person_id, buttons, 0, self.stamp
-            )
+            Outbound(message_id, channel, address, text, person_id, buttons, 0, self.stamp)
         )
 
     def pointer_text(self, person_id: str | None, subject: str | None) -> str:

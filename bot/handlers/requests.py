@@ -160,41 +160,19 @@ def file_request(work: Work, args: NewRequest) -> None:
     """Create a request and route it to the target country's focal points."""
     actor = work.actor
     assert actor is not None
-    target = work.directory.country(args.country)
-    if target is None:
-        raise UserError(
-            f"I don't know the country {args.country[:10]!r}. Use its two-letter code, "
-            "e.g. TH for Thailand; /countries lists them."
-        )
-    if target.code == actor.country:
-        raise UserError("That is your own country; requests go to another member country.")
+    target = _target_country(work, args.country, actor.country)
     text = _limit_text(work, args.text)
-    if not (work.directory.focal_points(target.code) or work.directory.deputies(target.code)):
-        raise UserError(
-            f"{target.name} has no focal point in the directory yet; please tell an administrator."
-        )
     request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
-    request = Request(
+    request = store.new_request(
         request_id,
         work.now.year,
         seq,
-        actor.id,
-        actor.country,
+        actor,
         target.code,
-        None,
         args.category,
         args.urgency,
-        lifecycle.OPEN,
         text,
         work.stamp,
-        work.stamp,
-        None,
-        1,
-        0,
-        None,
-        None,
-        None,
-        None,
     )
     store.insert(work.db, request)
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
@@ -205,6 +183,23 @@ def file_request(work: Work, args: NewRequest) -> None:
         f"Request {request_id} sent to {target.name} ({args.urgency}, {args.category}). "
         f"Their focal point has {limit} to acknowledge; I will tell you here when they do."
     )
+
+
+def _target_country(work: Work, code: str, own: str):  # type: ignore[no-untyped-def]
+    """The country a request goes to: known, not the requester's own, with a focal point."""
+    target = work.directory.country(code)
+    if target is None:
+        raise UserError(
+            f"I don't know the country {code[:10]!r}. Use its two-letter code, "
+            "e.g. TH for Thailand; /countries lists them."
+        )
+    if target.code == own:
+        raise UserError("That is your own country; requests go to another member country.")
+    if not (work.directory.focal_points(target.code) or work.directory.deputies(target.code)):
+        raise UserError(
+            f"{target.name} has no focal point in the directory yet; please tell an administrator."
+        )
+    return target
 
 
 def _route(work: Work, request: Request, text: str) -> None:
@@ -294,21 +289,15 @@ def refer(work: Work, args: IdAndText) -> None:
     request = _subject(work)
     target, _, note = args.text.partition(" ")
     note = _limit_text(work, note.strip())
-    country = work.directory.country(target) if len(target) == 2 else None
-    person = None if country else work.directory.people.get(target.lower())
-    if country is None and (person is None or not person.active):
-        raise UserError(
-            f"I don't know {target[:40]!r}: give a two-letter country code or a "
-            "person id (see /whoami for the form ids take)."
-        )
+    country, person = _referral_target(work, target)
     status = lifecycle.transition(request.id, request.status, "refer")
-    new_country = country.code if country else person.country  # type: ignore[union-attr]
+    new_country = country.code if country else person.country
     store.update(
         work.db,
         request.id,
         status=status,
         target_country=new_country,
-        target_person=None if country else person.id,  # type: ignore[union-attr]
+        target_person=person.id if person else None,
         round=request.round + 1,
         escalation=0,
         acknowledged_by=None,
@@ -319,22 +308,18 @@ def refer(work: Work, args: IdAndText) -> None:
         work.db,
         request.id,
         country=new_country if country else "",
-        person_id="" if country else person.id,
-    )  # type: ignore[union-attr]
-    where = country.name if country else _who(work, person.id)  # type: ignore[union-attr]
-    store.add_message(
-        work.db,
-        request.id,
-        work.stamp,
-        actor.id,
-        "referral",
-        f"referred to {where}" + (f": {note}" if note else ""),
+        person_id=person.id if person else "",
     )
-    work.audit("request.referred", request.id, f"to {target.upper() if country else target}")
+    where = country.name if country else _who(work, person.id)
+    noted = f": {note}" if note else ""
+    store.add_message(
+        work.db, request.id, work.stamp, actor.id, "referral", f"referred to {where}{noted}"
+    )
+    work.audit("request.referred", request.id, f"to {new_country if country else person.id}")
     referred = store.load(work.db, request.id)
     assert referred is not None
     body = f"{_summary(work, referred)}\nReferred to you by {_who(work, actor.id)}"
-    _route(work, referred, body + (f": {note}" if note else ".") + f"\n\n{request.text}")
+    _route(work, referred, f"{body}{noted or '.'}\n\n{request.text}")
     requester = work.directory.people.get(request.requester_id)
     if requester and requester.id != actor.id:
         work.notify(
@@ -343,6 +328,18 @@ def refer(work: Work, args: IdAndText) -> None:
             subject=request.id,
         )
     work.reply(f"{request.id} referred to {where}.")
+
+
+def _referral_target(work: Work, target: str):  # type: ignore[no-untyped-def]
+    """(country, None) for a two-letter code, (None, person) for an active person id."""
+    country = work.directory.country(target) if len(target) == 2 else None
+    person = None if country else work.directory.people.get(target.lower())
+    if country is None and (person is None or not person.active):
+        raise UserError(
+            f"I don't know {target[:40]!r}: give a two-letter country code or a "
+            "person id (see /whoami for the form ids take)."
+        )
+    return country, person
 
 
 def close(work: Work, args: IdAndText) -> None:
