@@ -25,6 +25,7 @@ ADAPTERS: dict[str, str] = {
     "line": "adapters.line:LineAdapter",
     "email": "adapters.email:EmailAdapter",
     "whatsapp": "adapters.whatsapp:WhatsAppAdapter",
+    "viber": "adapters.viber:ViberAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
 CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)

@@ -1,0 +1,238 @@
+"""The Viber channel: Viber's REST bot API over aiohttp, and an aiohttp webhook.
+
+At start the webhook is served, then registered with ``set_webhook`` (Viber calls it back at
+once to check it). Every callback is signed in ``X-Viber-Content-Signature`` (hex HMAC-SHA256 of
+the raw body, keyed with the bot's auth token); one without the right signature is refused
+(401). A ``message`` callback goes to the core and is answered 200 only once
+:meth:`bot.app.App.submit` has returned, i.e. once its unit of work (with the de-duplication
+record keyed by ``message_token``) has committed; a failure answers 500 so Viber tries again,
+and a repeat has no second effect.
+
+Viber lets a bot message only its subscribers: a user subscribes by sending a message (or the
+``subscribed`` event) and leaves with ``unsubscribed``. The adapter keeps what it has seen; a
+message to someone known to have left fails at once with ``PermanentError`` (so the core falls
+back to their next channel) without calling Viber, and for anyone else Viber's own answer
+(status 6) decides, since what was seen before a restart is not kept.
+
+Sending is one ``send_message`` per outbox message, with buttons as a reply keyboard whose
+ActionBody is the command line: a tap sends it back as the user's text. The outbox owns pacing
+(``per_user_interval``, ``messages_per_second``) and retries; nothing here retries.
+
+Configured by ``[channels.viber]`` in ``bot.toml``; the auth token comes from the environment
+variable named there and is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from adapters.viber_convert import (
+    CHANNEL,
+    OK,
+    RECEIVER_NOT_SUBSCRIBED,
+    event_type,
+    inbound_event,
+    send_payload,
+    signed_by,
+    subscription,
+    translate_http,
+    translate_status,
+    user_of,
+    welcome,
+)
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.events import Outbound
+from bot.ports import Adapter, EventSink, Pacing
+
+log = logging.getLogger(__name__)
+
+API_TIMEOUT = 15  # seconds for one API call
+SIGNATURE_HEADER = "X-Viber-Content-Signature"
+TOKEN_HEADER = "X-Viber-Auth-Token"
+EVENT_TYPES = ["subscribed", "unsubscribed", "conversation_started", "delivered", "failed"]
+_NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+
+
+class ViberOptions(BaseModel):
+    """The ``[channels.viber]`` section, validated when the channel is built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    token_env: str = Field(min_length=1)
+    api_url: str = "https://chatapi.viber.com/pa/"
+    webhook_url: str = Field(min_length=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8082, ge=0, le=65535)
+    sender_name: str = Field(default="FocalPoint", min_length=1, max_length=28)
+    per_user_interval: float = Field(default=1.0, ge=0)
+    messages_per_second: float = Field(default=10.0, ge=0)
+
+    @field_validator("api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @property
+    def path(self) -> str:
+        """Where the webhook is served: the path of the public URL."""
+        return urlsplit(self.webhook_url).path or "/"
+
+
+def parse_options(options: Mapping[str, object]) -> ViberOptions:
+    """Validate the section; a ConfigError names ``channels.viber.<key>``."""
+    try:
+        return ViberOptions.model_validate(dict(options))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(section)"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"channels.viber.{key}: {message}") from exc
+
+
+class ViberAdapter(Adapter):
+    """Receives Viber callbacks and sends the core's messages to Viber subscribers."""
+
+    channel = CHANNEL
+
+    def __init__(self, options: ViberOptions, token: str) -> None:
+        self.options = options
+        self.pacing = Pacing(
+            per_chat_interval=options.per_user_interval,
+            overall_rate=options.messages_per_second,
+            max_attempts=8,
+        )
+        self._token = token
+        self._session: aiohttp.ClientSession | None = None
+        self._runner: web.AppRunner | None = None
+        self._sink: EventSink | None = None
+        self.subscribed: dict[str, bool] = {}  # user id -> subscribed, as last seen
+        self.port = 0
+
+    @classmethod
+    def from_settings(cls, options: Mapping[str, object], env: Mapping[str, str]) -> ViberAdapter:
+        """Build from ``[channels.viber]`` and the environment that holds the token."""
+        parsed = parse_options(options)
+        token = env.get(parsed.token_env, "")
+        if not token:
+            raise ConfigError(f"channels.viber.token_env: {parsed.token_env} is not set")
+        return cls(parsed, token)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Serve the webhook, then register it with Viber (which calls it to check)."""
+        await self.stop()
+        await self.close()
+        self._session = aiohttp.ClientSession(
+            headers={TOKEN_HEADER: self._token},
+            timeout=aiohttp.ClientTimeout(total=API_TIMEOUT),
+        )
+        self._sink = sink
+        await self._serve()
+        answer = await self._call(
+            "set_webhook", {"url": self.options.webhook_url, "event_types": EVENT_TYPES}
+        )
+        if answer.get("status") != OK:
+            await self.stop()
+            raise translate_status(int(answer.get("status", -1)), answer.get("status_message", ""))
+        log.info("viber: webhook registered; receiving on port %s", self.port)
+
+    async def stop(self) -> None:
+        """Stop taking callbacks; sending still works until ``close``."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        self._sink = None
+
+    async def close(self) -> None:
+        """Close the HTTP session once nothing more will be sent."""
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def _serve(self) -> None:
+        app = web.Application()
+        app.router.add_post(self.options.path, self._on_callback)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
+        self.port = int(self._runner.addresses[0][1])
+
+    # --- receiving ------------------------------------------------------------------------
+    async def _on_callback(self, request: web.Request) -> web.Response:
+        """One signed callback; a message is answered 200 only once the core committed it."""
+        body = await request.read()
+        if not signed_by(self._token, body, request.headers.get(SIGNATURE_HEADER, "")):
+            log.warning("viber: refused a callback without a valid signature")
+            return web.Response(status=401)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(payload, dict):
+            return web.Response(status=400)
+        self._note_subscription(payload)
+        return await self._answer(payload)
+
+    def _note_subscription(self, payload: dict[str, Any]) -> None:
+        state, user = subscription(payload), user_of(payload)
+        if state is not None and user:
+            self.subscribed[user] = state
+
+    async def _answer(self, payload: dict[str, Any]) -> web.Response:
+        kind = event_type(payload)
+        if kind == "conversation_started" and not payload.get("subscribed"):
+            return web.json_response(welcome(self.options.sender_name))
+        if kind == "failed":
+            log.warning("viber: a message was not delivered: %s", str(payload.get("desc"))[:200])
+        event = inbound_event(payload)
+        if event is None:
+            return web.Response(status=200)
+        try:
+            if self._sink is None:
+                raise RuntimeError("viber channel is not receiving")
+            await self._sink(event)
+        except Exception:
+            log.exception("viber: message %s not handed over", event.event_id)
+            return web.Response(status=500)  # Viber tries again; the core de-duplicates
+        return web.Response(status=200)
+
+    # --- sending --------------------------------------------------------------------------
+    async def send(self, message: Outbound) -> str:
+        """One ``send_message`` attempt; only subscribers can be reached."""
+        if self.subscribed.get(message.address) is False:
+            raise PermanentError("viber: the user has unsubscribed from the bot")
+        answer = await self._call("send_message", send_payload(message, self.options.sender_name))
+        status = int(answer.get("status", -1))
+        if status != OK:
+            error = translate_status(status, str(answer.get("status_message") or ""))
+            if status == RECEIVER_NOT_SUBSCRIBED:
+                self.subscribed[message.address] = False
+            raise error
+        return str(answer.get("message_token", ""))
+
+    async def _call(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST one API method; HTTP and network failures become the core's errors."""
+        if self._session is None:
+            raise TransientError("viber channel is not running")
+        url = self.options.api_url.rstrip("/") + "/" + method
+        try:
+            async with self._session.post(url, json=body) as response:
+                if response.status != 200:
+                    raise translate_http(response.status, response.headers.get("Retry-After"))
+                answer = await response.json(content_type=None)
+        except _NETWORK_ERRORS as exc:
+            raise TransientError(f"viber unreachable: {type(exc).__name__}") from exc
+        except ValueError as exc:
+            raise TransientError("viber: the answer was not JSON") from exc
+        return answer if isinstance(answer, dict) else {}
