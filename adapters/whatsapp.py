@@ -1,0 +1,308 @@
+"""The WhatsApp channel: the Cloud API over plain HTTP (aiohttp), with a webhook for inbound.
+
+There is no official async SDK, and the API is small: one ``POST
+/{version}/{phone_number_id}/messages`` to send, one webhook to receive. The API host is
+configurable (an on-premises proxy, or a local fake in tests).
+
+Receiving: the webhook answers Meta's set-up handshake (``GET`` with ``hub.mode=subscribe``
+and our verify token: echo ``hub.challenge``, else 403) and takes ``POST`` calls only with a
+valid ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body under the app secret; 401
+without, 403 wrong). A call is answered 200 only once every event in it has been committed by
+the core (:meth:`bot.app.App.submit`); otherwise 503, and Meta delivers it again, which the
+message id (``wamid``) makes harmless.
+
+Sending: free-form messages (text, or up to three reply buttons whose id is the command line)
+are allowed only within 24 hours of the person's last message to us; outside it only an
+approved template may be sent, so there the configured template carries the text as its one
+parameter. When each person last wrote is kept **in memory** only: after a restart the window
+counts as closed, so the first messages go out as templates (always allowed; the cost is a
+plainer message, never a lost one). Should Meta still refuse a free-form message as outside
+the window (code 131047, in the answer or later in a delivery report), it is sent again as
+the template. The core's outbox owns pacing and retries, deciding by the error class raised
+here.
+
+Configured by ``[channels.whatsapp]`` in ``bot.toml``; the access token, app secret and
+verify token come from the environment variables named there and are never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from adapters.whatsapp_convert import (
+    CHANNEL,
+    REENGAGEMENT,
+    SIGNATURE_HEADER,
+    ReEngagementRequired,
+    changes_for,
+    failed_statuses,
+    handshake_answer,
+    inbound_events,
+    map_error,
+    message_body,
+    sent_id,
+    signature_valid,
+    template_body,
+    wa_id,
+)
+from bot.errors import ConfigError, TransientError
+from bot.events import Inbound, Outbound
+from bot.ports import Adapter, EventSink, Pacing
+
+log = logging.getLogger(__name__)
+
+WHATSAPP_PACING = Pacing(per_chat_interval=1.0, overall_rate=20.0, max_attempts=8)
+"""One message a second per person stays inside Meta's pair rate limit; 20 a second overall
+is well under the default throughput of a registered number."""
+
+WINDOW = 24 * 3600.0  # seconds after a person's last message in which free-form is allowed
+WINDOW_MARGIN = 300.0  # seconds: a message queued near the end would arrive too late
+API_TIMEOUT = 20.0  # seconds for one API call
+REMEMBERED_SENDS = 2000  # free-form messages remembered, to re-send as templates if refused
+
+
+class WhatsAppOptions(BaseModel):
+    """The ``[channels.whatsapp]`` section, validated when the channel is built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    content: Literal["full", "pointer"] = "pointer"  # the core's; accepted here for completeness
+    token_env: str = Field(min_length=1)
+    app_secret_env: str = Field(min_length=1)
+    verify_token_env: str = Field(min_length=1)
+    api_host: str = "https://graph.facebook.com"
+    api_version: str = Field(default="v21.0", pattern=r"^v\d+\.\d+$")
+    phone_number_id: str = Field(pattern=r"^\d+$")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8444, ge=0, le=65535)
+    path: str = Field(default="/whatsapp/webhook", pattern=r"^/[\w./-]*$")
+    template_name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    template_language: str = Field(default="en", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+    @field_validator("api_host")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL such as https://graph.facebook.com")
+        return value.rstrip("/")
+
+    @property
+    def messages_url(self) -> str:
+        """Where messages are sent."""
+        return f"{self.api_host}/{self.api_version}/{self.phone_number_id}/messages"
+
+
+def parse_options(options: Mapping[str, object]) -> WhatsAppOptions:
+    """Validate the section; a ConfigError names ``channels.whatsapp.<key>``."""
+    try:
+        return WhatsAppOptions.model_validate(dict(options))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(section)"
+        raise ConfigError(f"channels.whatsapp.{key}: {first['msg']}") from exc
+
+
+def _secret(env: Mapping[str, str], options: WhatsAppOptions, key: str) -> str:
+    name = str(getattr(options, key))
+    value = env.get(name, "")
+    if not value:
+        raise ConfigError(f"channels.whatsapp.{key}: the environment variable {name} is not set")
+    return value
+
+
+class WhatsAppAdapter(Adapter):
+    """Receives WhatsApp messages by webhook; sends the core's messages with the Cloud API."""
+
+    channel = CHANNEL
+    pacing = WHATSAPP_PACING
+
+    def __init__(
+        self,
+        options: WhatsAppOptions,
+        token: str,
+        app_secret: str,
+        verify_token: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.options = options
+        self._token, self._app_secret, self._verify_token = token, app_secret, verify_token
+        self._clock = clock
+        self._last_inbound: dict[str, float] = {}  # wa_id -> when they last wrote (memory only)
+        self._free_form: OrderedDict[str, Outbound] = OrderedDict()  # wamid -> what was sent
+        self._session: aiohttp.ClientSession | None = None
+        self._runner: web.AppRunner | None = None
+        self._sink: EventSink | None = None
+        self.port = 0
+
+    @classmethod
+    def from_settings(
+        cls, options: Mapping[str, object], env: Mapping[str, str]
+    ) -> WhatsAppAdapter:
+        """Build from ``[channels.whatsapp]`` and the environment holding the secrets."""
+        parsed = parse_options(options)
+        return cls(
+            parsed,
+            _secret(env, parsed, "token_env"),
+            _secret(env, parsed, "app_secret_env"),
+            _secret(env, parsed, "verify_token_env"),
+        )
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start(self, sink: EventSink) -> None:
+        """Serve the webhook on ``host:port`` + ``path``."""
+        self._sink = sink
+        app = web.Application(client_max_size=1024**2)
+        app.router.add_get(self.options.path, self._on_handshake)
+        app.router.add_post(self.options.path, self._on_webhook)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.options.host, self.options.port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise TransientError(f"whatsapp: cannot listen on port {self.options.port}") from exc
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        log.info("whatsapp: webhook on %s:%s%s", self.options.host, self.port, self.options.path)
+
+    async def stop(self) -> None:
+        """Stop taking webhook calls (a call being handled finishes first). Sending works."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        self._sink = None
+
+    async def close(self) -> None:
+        """Close the HTTP client once nothing more will be sent."""
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    # --- receiving ----------------------------------------------------------------------
+    async def _on_handshake(self, request: web.Request) -> web.Response:
+        """Meta's check when the webhook is set up: echo the challenge to our verify token."""
+        challenge = handshake_answer(request.query, self._verify_token)
+        if challenge is None:
+            log.warning("whatsapp: refused a webhook handshake without the right verify token")
+            return web.Response(status=403)
+        return web.Response(text=challenge)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """One signed call from Meta; 200 only once every event in it is committed."""
+        body = await request.read()
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not signature_valid(self._app_secret, body, signature):
+            log.warning("whatsapp: refused a webhook call with a missing or wrong signature")
+            return web.Response(status=403 if signature else 401)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(payload, dict):
+            return web.Response(status=400)
+        try:
+            await self.receive(payload)
+        except Exception:
+            log.exception("whatsapp: a webhook call was not handed over; Meta will retry")
+            return web.Response(status=503)
+        return web.Response(status=200)
+
+    async def receive(self, payload: Mapping[str, Any]) -> None:
+        """Hand the call's messages to the core in order; act on failed delivery reports."""
+        for value in changes_for(payload, self.options.phone_number_id):
+            for event in inbound_events(value):
+                self._last_inbound[wa_id(event.sender.user_id)] = self._clock()
+                await self._submit(event)
+            for status in failed_statuses(value):
+                await self._on_failed_status(status.message_id, status.code)
+
+    async def _submit(self, event: Inbound) -> None:
+        if self._sink is None:
+            raise RuntimeError("whatsapp channel is not receiving")
+        await self._sink(event)
+
+    async def _on_failed_status(self, message_id: str, code: int) -> None:
+        """A free-form message refused later as outside the window goes again as template."""
+        sent = self._free_form.pop(message_id, None)
+        if sent is None:
+            log.warning("whatsapp: message %s failed (code %s)", message_id[:80], code)
+            return
+        if code != REENGAGEMENT:
+            log.warning(
+                "whatsapp: message %s to outbox %s failed (%s)", message_id[:80], sent.id, code
+            )
+            return
+        self._last_inbound.pop(wa_id(sent.address), None)
+        try:
+            await self._post(
+                template_body(sent, self.options.template_name, self.options.template_language)
+            )
+        except Exception as exc:
+            log.warning("whatsapp: could not re-send outbox %s as template: %s", sent.id, exc)
+
+    # --- sending ------------------------------------------------------------------------
+    def in_window(self, address: str) -> bool:
+        """Whether the person wrote to us recently enough for a free-form message."""
+        last = self._last_inbound.get(wa_id(address))
+        return last is not None and self._clock() - last < WINDOW - WINDOW_MARGIN
+
+    async def send(self, message: Outbound) -> str:
+        """One message: free-form inside the window, the template outside it."""
+        if not self.in_window(message.address):
+            return await self._send_template(message)
+        try:
+            sent = await self._post(message_body(message))
+        except ReEngagementRequired:
+            self._last_inbound.pop(wa_id(message.address), None)
+            return await self._send_template(message)
+        self._remember(sent, message)
+        return sent
+
+    async def _send_template(self, message: Outbound) -> str:
+        options = self.options
+        return await self._post(
+            template_body(message, options.template_name, options.template_language)
+        )
+
+    def _remember(self, message_id: str, message: Outbound) -> None:
+        self._free_form[message_id] = message
+        while len(self._free_form) > REMEMBERED_SENDS:
+            self._free_form.popitem(last=False)
+
+    async def _post(self, body: dict[str, Any]) -> str:
+        """One API call; failures mapped to the core's error classes."""
+        session = self._client()
+        try:
+            async with session.post(self.options.messages_url, json=body) as response:
+                answer = await _json(response)
+                if response.status >= 400 or "error" in answer:
+                    raise map_error(response.status, answer, response.headers.get("Retry-After"))
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"whatsapp unreachable: {type(exc).__name__}") from exc
+        return sent_id(answer)
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=aiohttp.ClientTimeout(total=API_TIMEOUT),
+            )
+        return self._session
+
+
+async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
+    try:
+        answer = await response.json(content_type=None)
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}

@@ -1,0 +1,253 @@
+"""Pure conversions between the WhatsApp Cloud API and the core, for :mod:`adapters.whatsapp`.
+
+Nothing here does I/O, so each rule that matters (who signed a webhook call, which messages
+become which events, what may be sent outside the 24-hour window, which errors are worth
+retrying) can be read and tested on its own.
+
+Identities: WhatsApp names a person by their ``wa_id``, the phone number in digits. The
+directory holds it in E.164 form (``+639170000037``), so inbound senders get a ``+`` and
+outbound addresses lose it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.events import Button, ButtonPress, ChatRef, Inbound, Outbound, Sender, TextMessage
+
+CHANNEL = "whatsapp"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+MAX_TEXT = 4096  # characters in a text message
+MAX_INTERACTIVE_TEXT = 1024  # characters in an interactive message's body
+MAX_BUTTONS = 3
+MAX_TITLE = 20  # characters in a reply button's title
+MAX_BUTTON_ID = 256
+MAX_PARAMETER = 1024  # characters in one template parameter (kept well inside Meta's limit)
+IGNORED_TYPES = frozenset({"reaction", "system", "unsupported", "request_welcome"})
+
+REENGAGEMENT = 131047
+"""Meta's code for a free-form message outside the 24-hour window: send a template instead."""
+RATE_WAITS = {130429: 1.0, 131056: 6.0, 4: 60.0, 80007: 60.0, 613: 60.0}
+"""Seconds to wait for each rate-limit code: throughput, per-recipient pair, app, account."""
+TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
+"""Unknown or temporary errors and "service unavailable": worth another try."""
+
+
+class ReEngagementRequired(PermanentError):
+    """A free-form message was refused because the 24-hour window is closed."""
+
+
+# --- webhook --------------------------------------------------------------------------------
+def signature_valid(app_secret: str, body: bytes, header: str) -> bool:
+    """Whether ``header`` is ``sha256=`` + HMAC-SHA256 of the raw body under the app secret."""
+    expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return bool(header) and hmac.compare_digest(header.strip().encode(), expected.encode())
+
+
+def handshake_answer(query: Mapping[str, str], verify_token: str) -> str | None:
+    """The challenge to echo when Meta checks the webhook with our verify token, else None."""
+    given = query.get("hub.verify_token", "")
+    if query.get("hub.mode") != "subscribe" or not verify_token:
+        return None
+    if not hmac.compare_digest(given.encode(), verify_token.encode()):
+        return None
+    return query.get("hub.challenge", "")
+
+
+@dataclass(frozen=True)
+class Status:
+    """A delivery report: one message we sent failed, with Meta's error code."""
+
+    message_id: str
+    recipient: str
+    code: int
+
+
+def changes_for(payload: Mapping[str, Any], phone_number_id: str) -> list[dict[str, Any]]:
+    """The ``value`` objects of message changes addressed to our number only.
+
+    One app may serve several numbers; calls for another number are none of our business.
+    """
+    if payload.get("object") != "whatsapp_business_account":
+        return []
+    values = [
+        change.get("value") or {}
+        for entry in payload.get("entry") or []
+        for change in entry.get("changes") or []
+        if change.get("field") == "messages"
+    ]
+    return [
+        v for v in values if (v.get("metadata") or {}).get("phone_number_id") == phone_number_id
+    ]
+
+
+def inbound_events(value: Mapping[str, Any]) -> list[Inbound]:
+    """The core's events for the messages in one change."""
+    events = [message_event(m) for m in value.get("messages") or []]
+    return [e for e in events if e is not None]
+
+
+def message_event(message: Mapping[str, Any]) -> Inbound | None:
+    """A text becomes a TextMessage; a press on a reply button (or a template's quick reply
+    carrying a command) becomes a ButtonPress; other media become an empty text, which the
+    core answers with how to use it. Reactions and system notices are dropped."""
+    kind, sender = str(message.get("type", "")), str(message.get("from", ""))
+    if not sender or not message.get("id") or kind in IGNORED_TYPES:
+        return None
+    who, chat = Sender(CHANNEL, "+" + sender), ChatRef(CHANNEL, "+" + sender, private=True)
+    event_id = str(message["id"])
+    command = _pressed(message)
+    if command:
+        context = str((message.get("context") or {}).get("id", ""))
+        return ButtonPress(event_id, who, chat, command, context)
+    text = str((message.get("text") or {}).get("body", "")) if kind == "text" else ""
+    if kind == "button":
+        text = str((message.get("button") or {}).get("text", ""))
+    return TextMessage(event_id, who, chat, text)
+
+
+def _pressed(message: Mapping[str, Any]) -> str:
+    """The command line a pressed button carries ('' when it is not a press of ours)."""
+    if message.get("type") == "interactive":
+        interactive = message.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        return str(reply.get("id", ""))
+    if message.get("type") == "button":
+        payload = str((message.get("button") or {}).get("payload", ""))
+        return payload if payload.startswith("/") else ""
+    return ""
+
+
+def failed_statuses(value: Mapping[str, Any]) -> list[Status]:
+    """Delivery reports of messages that failed, with their first error code."""
+    found = []
+    for status in value.get("statuses") or []:
+        if status.get("status") != "failed":
+            continue
+        errors = status.get("errors") or [{}]
+        code = int(errors[0].get("code") or 0)
+        found.append(Status(str(status.get("id", "")), str(status.get("recipient_id", "")), code))
+    return found
+
+
+# --- outbound -------------------------------------------------------------------------------
+def wa_id(address: str) -> str:
+    """The digits WhatsApp wants from an E.164 address (``+63 917…`` → ``63917…``)."""
+    return re.sub(r"\D", "", address)
+
+
+def fits_button(button: Button) -> bool:
+    """Whether a button can be a reply button (its command is its id, at most 256 chars)."""
+    return 0 < len(button.command) <= MAX_BUTTON_ID
+
+
+def message_body(message: Outbound) -> dict[str, Any]:
+    """The free-form message: reply buttons when they fit, else text with typed commands."""
+    to, buttons = wa_id(message.address), message.buttons
+    usable = [b for b in buttons if fits_button(b)]
+    if (
+        usable
+        and len(usable) == len(buttons) <= MAX_BUTTONS
+        and len(message.text) <= MAX_INTERACTIVE_TEXT
+    ):
+        return _envelope(
+            to,
+            "interactive",
+            {
+                "type": "button",
+                "body": {"text": message.text},
+                "action": {"buttons": [_reply_button(b) for b in usable]},
+            },
+        )
+    text = _shorten(with_typed_commands(message.text, buttons), MAX_TEXT)
+    return _envelope(to, "text", {"preview_url": False, "body": text})
+
+
+def template_body(message: Outbound, name: str, language: str) -> dict[str, Any]:
+    """The approved template that stands in outside the 24-hour window.
+
+    Its one body parameter is the message text on one line (parameters may hold no line
+    breaks, tabs or runs of spaces).
+    """
+    template = {
+        "name": name,
+        "language": {"code": language},
+        "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": one_line(message.text)}]}
+        ],
+    }
+    return _envelope(wa_id(message.address), "template", template)
+
+
+def one_line(text: str) -> str:
+    """Text fit for a template parameter: one line, single spaces, not too long."""
+    flat = re.sub(r"\s+", " ", text.replace("\n", " · ")).strip()
+    return _shorten(flat, MAX_PARAMETER) or "-"
+
+
+def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
+    """``text`` plus how to type what the buttons would do."""
+    if not buttons:
+        return text
+    lines = "\n".join(f"{b.label}: {b.command}" for b in buttons)
+    return f"{text}\n\nReply with:\n{lines}"
+
+
+def _reply_button(button: Button) -> dict[str, Any]:
+    return {
+        "type": "reply",
+        "reply": {"id": button.command, "title": _shorten(button.label, MAX_TITLE)},
+    }
+
+
+def _envelope(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": kind,
+        kind: content,
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sent_id(answer: Mapping[str, Any]) -> str:
+    """The ``wamid`` of a message the API accepted."""
+    messages = answer.get("messages") or [{}]
+    return str(messages[0].get("id", ""))
+
+
+# --- errors ---------------------------------------------------------------------------------
+def map_error(status: int, answer: Mapping[str, Any], retry_after: str | None) -> AdapterError:
+    """The core's error class for a refused call: the outbox retries by class alone.
+
+    Rate limits (HTTP 429 or Meta's rate codes) wait; 5xx and Meta's temporary codes are
+    retried; a closed 24-hour window asks for a template; anything else (invalid number,
+    revoked token, a template that does not exist) cannot be fixed by trying again.
+    """
+    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+    code = int(error.get("code") or 0)
+    what = f"whatsapp: {code or status} {str(error.get('message', ''))[:120]}".rstrip()
+    if status == 429 or code in RATE_WAITS:
+        return RateLimited(_wait(retry_after, RATE_WAITS.get(code, 5.0)), what)
+    if code == REENGAGEMENT:
+        return ReEngagementRequired(what)
+    if status >= 500 or code in TRANSIENT_CODES:
+        return TransientError(what)
+    return PermanentError(what)
+
+
+def _wait(header: str | None, default: float) -> float:
+    try:
+        return max(float(header), 0.0) if header else default
+    except ValueError:
+        return default
