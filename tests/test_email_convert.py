@@ -1,0 +1,139 @@
+"""The email channel's pure rules: reply tokens, stripping quoted history, what a body means,
+who may do what by mail, which verdicts are believed, and which SMTP failures are retried."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import BytesParser
+
+import aiosmtplib
+import pytest
+
+from adapters.email_convert import (
+    BotAddress,
+    authentication,
+    command_for,
+    compose,
+    map_error,
+    mentioned_request,
+    parse_mail,
+    proven_requests,
+    refusal,
+    reply_tag,
+    strip_quoted,
+)
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.events import Button, Outbound
+
+SECRET = "s3cret"
+AINA = "aina@police.example"
+
+
+def test_a_tag_proves_the_request_for_its_address_only() -> None:
+    tag = reply_tag(SECRET, AINA, "R-2026-0042")
+    header = f"<fp.R-2026-0042.{tag}.17.abc@bot.example>"
+    assert proven_requests(SECRET, AINA, [header], "") == {"R-2026-0042"}
+    assert proven_requests(SECRET, "AINA@Police.Example", [header], "") == {"R-2026-0042"}
+    assert proven_requests(SECRET, "niran@police.example", [header], "") == set()
+    assert proven_requests("other-secret", AINA, [header], "") == set()
+    subject = f"Re: [FocalPoint R-2026-0042 #{tag}] URGENT Request"
+    assert proven_requests(SECRET, AINA, [], subject) == {"R-2026-0042"}
+    assert proven_requests(SECRET, AINA, [], "Re: R-2026-0042") == set()
+
+
+def test_the_request_is_found_in_headers_then_the_subject() -> None:
+    assert mentioned_request(["<fp.R-2026-0042.abcdefghij@x>"], "") == "R-2026-0042"
+    assert mentioned_request([""], "Re: about r-2026-7 please") == "R-2026-0007"
+    assert mentioned_request([""], "Hello") == ""
+
+
+def test_composed_mail_carries_the_token_and_typed_buttons() -> None:
+    message = Outbound(
+        7,
+        "email",
+        AINA,
+        "URGENT Request R-2026-0042 from X\n\nText",
+        buttons=(Button("Acknowledge", "/ack R-2026-0042"),),
+    )
+    mail = compose(message, BotAddress("bot@bot.example"), SECRET, "n1")
+    tag = reply_tag(SECRET, AINA, "R-2026-0042")
+    assert mail["Subject"] == f"[FocalPoint R-2026-0042 #{tag}] URGENT Request R-2026-0042 from X"
+    assert mail["Message-ID"] == f"<fp.R-2026-0042.{tag}.7.n1@bot.example>"
+    assert mail["In-Reply-To"] == f"<fp.R-2026-0042.{tag}@bot.example>"
+    assert "/ack R-2026-0042    (Acknowledge)" in mail.get_content()
+
+
+def test_mail_without_a_request_has_no_token() -> None:
+    mail = compose(Outbound(8, "email", AINA, "pong"), BotAddress("b@x.example"), SECRET, "n")
+    assert mail["Subject"] == "[FocalPoint] pong" and mail["In-Reply-To"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ("Yes.\n\nOn Mon, 4 May 2026 at 10:02, FocalPoint <b@x> wrote:\n> old", "Yes."),
+        ("Yes.\n\nOn Mon, 4 May 2026 at 10:02, FocalPoint\n<b@x> wrote:\n> old", "Yes."),
+        ("Yes.\n-----Original Message-----\nFrom: bot", "Yes."),
+        ("Yes.\n________________________________\nFrom: FocalPoint", "Yes."),
+        ("Yes.\n-- \nAina\nPDRM", "Yes."),
+        ("Yes.\nSent from my phone", "Yes."),
+        ("> quoted first\nYes, inline.\n> more\nAnd here.", "Yes, inline.\nAnd here."),
+        ("Le 4 mai 2026, FocalPoint a écrit :\n> vieux", ""),
+        ("One line.\nOn the other hand, two.", "One line.\nOn the other hand, two."),
+    ],
+)
+def test_quoted_history_and_signatures_are_stripped(body: str, kept: str) -> None:
+    assert strip_quoted(body) == kept
+
+
+def test_what_a_body_means() -> None:
+    assert command_for("Found it.\n> old", "R-2026-0001") == "/reply R-2026-0001 Found it."
+    assert command_for("/ack R-2026-0001\n> old", "R-2026-0001") == "/ack R-2026-0001"
+    assert command_for("Ack!", "R-2026-0001") == "/ack R-2026-0001"
+    assert command_for("/return arrests 3, victims 2", "") == "/return arrests 3, victims 2"
+    assert command_for("hello", "") == "hello"
+    assert command_for("> only a quote", "R-2026-0001") == ""
+
+
+def test_an_address_alone_may_only_reply_to_or_ack_a_proven_request() -> None:
+    proven = {"R-2026-0001"}
+    assert refusal("/reply R-2026-0001 text", proven, False) == ""
+    assert refusal("/ack r-2026-1", proven, False) == ""
+    assert refusal("/ack R-2026-0002", proven, False)
+    assert refusal("/close R-2026-0001 done", proven, False)
+    assert refusal("/request TH urgent x", proven, False)
+    assert refusal("/return arrests 3", proven, False)
+    assert refusal("hello", proven, False)
+    assert refusal("/request TH urgent x", set(), True) == ""
+
+
+def test_only_our_servers_verdicts_count() -> None:
+    ours = "mx.bot.example; spf=pass smtp.mailfrom=x; dkim=fail header.d=x; dmarc=fail"
+    theirs = "mx.evil.example; spf=pass; dkim=pass; dmarc=pass"
+    verdict = authentication([theirs, ours], "mx.bot.example")
+    assert (verdict.spf, verdict.dkim, verdict.dmarc) == ("pass", "fail", "fail")
+    assert verdict.failed and not verdict.passed
+    assert str(authentication([theirs], "")) == "spf=none dkim=none dmarc=none"
+    assert authentication(["mx.bot.example; dmarc=pass"], "mx.bot.example").passed
+
+
+def test_an_html_only_mail_is_read_as_text() -> None:
+    raw = (
+        b"From: Aina <aina@police.example>\r\nTo: bot@bot.example\r\nSubject: x\r\n"
+        b"Message-ID: <1@x>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<div>Found it &amp; more</div><blockquote>old</blockquote>"
+    )
+    mail = parse_mail(BytesParser(policy=policy.default).parsebytes(raw), "")
+    assert mail.sender == AINA and mail.body.startswith("Found it & more")
+
+
+def test_smtp_failures_are_classed() -> None:
+    refused = aiosmtplib.SMTPRecipientsRefused(
+        [aiosmtplib.SMTPRecipientRefused(550, "no such user", AINA)]
+    )
+    assert isinstance(map_error(refused), PermanentError)
+    assert isinstance(map_error(aiosmtplib.SMTPDataError(451, "later")), TransientError)
+    assert isinstance(map_error(aiosmtplib.SMTPResponseException(421, "busy")), RateLimited)
+    assert isinstance(map_error(aiosmtplib.SMTPAuthenticationError(535, "bad")), PermanentError)
+    assert isinstance(map_error(aiosmtplib.SMTPConnectError("refused")), TransientError)
+    assert isinstance(map_error(ConnectionRefusedError()), TransientError)
