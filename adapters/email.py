@@ -355,7 +355,11 @@ class EmailAdapter(Adapter):
             fetched = await _ok(client.uid("fetch", uid, "(BODY.PEEK[])"))
             raw = next((bytes(line) for line in fetched.lines if isinstance(line, bytearray)), b"")
             if len(raw) <= self.options.max_message_bytes:
-                await self.receive(raw)
+                try:
+                    await self.receive(raw)
+                except Exception:
+                    log.exception("email: mail %s not handed over; left unseen for later", uid)
+                    return
             await _ok(client.uid("store", uid, "+FLAGS", "(\\Seen)"))
 
 
