@@ -4,8 +4,11 @@ Two modes: the Events API over HTTP (Bolt verifies each request's signature and 
 or stale one with 401) served by aiohttp on ``host:port``, or Socket Mode. Either way the
 listeners here are thin: acknowledge Slack first (it wants an answer within 3 seconds), then
 convert the payload with :mod:`adapters.slack_convert` and hand the event to the core, which
-de-duplicates Slack's retries by ``event_id``. Delivery is one ``chat.postMessage`` attempt per
-call: the core's outbox owns pacing and retries, so the Web API client retries nothing itself.
+de-duplicates Slack's retries by ``event_id``. Forms (the return as a modal) are drawn and
+checked by :mod:`adapters.slack_modal`: a form button opens its modal at once, and a submitted
+modal is answered with errors on its fields, or accepted and handed to the core as one command.
+Delivery is one ``chat.postMessage`` attempt per call: the core's outbox owns pacing and
+retries, so the Web API client retries nothing itself.
 
 Configured by ``[channels.slack]`` in ``bot.toml``; tokens and the signing secret come from the
 environment variables named there and are never logged.
@@ -43,10 +46,13 @@ from adapters.slack_convert import (
     press_event,
     pressed_blocks,
     team_of,
+    view_event,
 )
+from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
 from bot.errors import ConfigError
 from bot.events import Inbound, Outbound
 from bot.ports import Adapter, EventSink, Pacing
+from bot.returns_parse import field_errors, filled_line
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +200,8 @@ class SlackAdapter(Adapter):
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.command(self.options.command)(self._on_command)
         self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_press)
+        self.bolt.action(re.compile("^" + re.escape(FORM_ACTION)))(self._on_form_press)
+        self.bolt.view(FORM_VIEW)(self._on_form_submit)
         self.bolt.event(re.compile(".*"))(self._on_other_event)
         self.bolt.error(self._on_error)
 
@@ -231,6 +239,48 @@ class SlackAdapter(Adapter):
             await ack()
             if await self._submit(press_event(body, action)):
                 await self._make_inert(body, action)
+
+    async def _on_form_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Open the form the button carries; its trigger is good for 3 seconds only.
+
+        The button stays live, so a form closed by mistake can be opened again. If Slack
+        refuses the modal, the button's command runs instead and shows the form as text.
+        """
+        with self._tracked():
+            await ack()
+            decoded = decode_form(str(action.get("value") or ""))
+            if decoded is None:
+                log.warning("slack: a form button without a readable form was pressed")
+                return
+            try:
+                await self.client.views_open(
+                    trigger_id=body["trigger_id"], view=modal_view(*decoded)
+                )
+            except _API_ERRORS as exc:
+                log.warning(
+                    "slack: could not open the form (%s); showing it as text", map_error(exc)
+                )
+                await self._submit(press_event(body, {**action, "value": decoded[0]}))
+
+    async def _on_form_submit(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Answer a submitted form within Slack's 3 seconds: errors on the fields, or accepted.
+
+        Nothing is saved here: the accepted answers go to the core as one command line, which
+        checks them again and saves them (or says what went wrong) in a unit of work.
+        """
+        with self._tracked():
+            decoded = decode_form(str(view.get("private_metadata") or ""))
+            if decoded is None:
+                log.warning("slack: a form came back without a readable form; closed")
+                await ack()
+                return
+            values = submitted_values(view)
+            errors = field_errors(decoded[1], values)
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            await self._submit(view_event(body, filled_line(decoded[1], values)))
 
     async def _on_other_event(self, body: dict[str, Any]) -> None:
         """Acknowledge events nobody asked for: an unanswered event is retried, then disabled."""

@@ -18,8 +18,9 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack_modal import form_button
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import ButtonPress, ChatRef, Outbound, Sender, TextMessage
+from bot.events import Button, ButtonPress, ChatRef, Outbound, Sender, TextMessage
 
 CHANNEL = "slack"
 ACTION_PREFIX = "fp:"
@@ -224,6 +225,23 @@ def press_event(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress:
     )
 
 
+def view_event(body: dict[str, Any], command: str) -> ButtonPress:
+    """A submitted form (modal) as a press of its Submit button, carrying ``command``.
+
+    The view's id is the event id: Slack accepts one successful submission per view, so a
+    resent submission is a duplicate the core drops.
+    """
+    user = body["user"]["id"]
+    view_id = str((body.get("view") or {}).get("id") or "")
+    return ButtonPress(
+        f"view:{view_id}",
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, user, private=True),
+        command,
+        view_id,
+    )
+
+
 # --- outbound -----------------------------------------------------------------------------
 def post_arguments(message: Outbound) -> dict[str, Any]:
     """The ``chat.postMessage`` arguments for one outbound message.
@@ -253,16 +271,18 @@ def message_blocks(message: Outbound) -> list[dict[str, Any]]:
         for chunk in section_chunks(message.text)
         if chunk
     ]
-    buttons = [
-        {
-            "type": "button",
-            "action_id": f"{ACTION_PREFIX}{i}",
-            "text": {"type": "plain_text", "text": button.label[:BUTTON_LABEL_LIMIT]},
-            "value": button.command[:BUTTON_VALUE_LIMIT],
-        }
-        for i, button in enumerate(message.buttons[:25])
-    ]
+    buttons = [_button(button, i) for i, button in enumerate(message.buttons[:25])]
     return [*sections, {"type": "actions", "block_id": "fp-actions", "elements": buttons}]
+
+
+def _button(button: Button, index: int) -> dict[str, Any]:
+    """A button that opens its form as a modal, or else one that runs its command."""
+    return form_button(button, index) or {
+        "type": "button",
+        "action_id": f"{ACTION_PREFIX}{index}",
+        "text": {"type": "plain_text", "text": button.label[:BUTTON_LABEL_LIMIT]},
+        "value": button.command[:BUTTON_VALUE_LIMIT],
+    }
 
 
 def pressed_blocks(blocks: list[dict[str, Any]], label: str, user_id: str) -> list[dict[str, Any]]:

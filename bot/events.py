@@ -53,11 +53,51 @@ class ButtonPress(Inbound):
 
 
 @dataclass(frozen=True, slots=True)
+class FormField:
+    """One answer a form asks for.
+
+    ``kind`` is a metric kind (``count``, ``money`` or ``text``) so an adapter can pick a fitting
+    input (a number field for counts); ``value`` is what the field holds now, written as a
+    person would type it ('' for nothing yet).
+    """
+
+    key: str
+    label: str
+    kind: str = "count"
+    required: bool = False
+    value: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """Several answers given at once, for platforms that can show a form (a Slack modal).
+
+    The core describes the form; the adapter draws it, checks the answers with
+    :func:`bot.returns_parse.field_errors` so mistakes show on their fields at once, and sends
+    the filled form back as one ordinary command line
+    (:func:`bot.returns_parse.filled_line`: ``submit`` and one ``key: value`` per line), which
+    the core checks again, so saving, permissions, audit and de-duplication stay in the core.
+    """
+
+    title: str
+    submit: str
+    fields: tuple[FormField, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
-    """An action offered with a message. Pressing it runs ``command`` as the presser."""
+    """An action offered with a message. Pressing it runs ``command`` as the presser.
+
+    A button with a ``form`` opens that form where the platform has forms; elsewhere it runs
+    ``command`` like any button, which should then offer the same answers as text. The form
+    lives only in memory: a message resent after a restart carries the plain button.
+    """
 
     label: str
     command: str
+    form: Form | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,9 +47,20 @@ ZERO = Value(0)
 def parse_value(metric: Metric, raw: str) -> Value:
     """Read ``raw`` as a value of ``metric``; UserError names the metric and the problem."""
     try:
-        return _PARSERS[metric.kind](raw.strip())
+        return parse_kind(metric.kind, raw)
     except UserError as exc:
         raise UserError(f"{metric.label}: {exc}") from None
+
+
+def parse_kind(kind: str, raw: str) -> Value:
+    """Read ``raw`` as a value of a metric ``kind``; UserError says what is wrong, unnamed.
+
+    Used as is for a form field, where the error is shown next to the field's own label.
+    """
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        raise UserError(f"this field takes no answers (unknown kind {kind[:20]!r})")
+    return parser(raw.strip())
 
 
 def _count(raw: str) -> Value:
@@ -99,6 +110,14 @@ def show(value: Value) -> str:
     if value.currency:
         return f"{value.currency} {money_amount(value.amount)}"
     return f"{value.amount:,}"
+
+
+def typed(value: Value) -> str:
+    """A value as a person would type it back, to pre-fill a form field: ``1234``, not
+    ``1,234`` (number fields take plain digits); money and text as :func:`show` writes them."""
+    if value.amount is not None and not value.currency:
+        return str(value.amount)
+    return show(value)
 
 
 def money_amount(hundredths: int) -> str:

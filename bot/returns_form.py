@@ -2,15 +2,18 @@
 
 Buttons carry the full ``/return <CODE> <window> <action>`` line, so a press always acts on the
 return it was shown for, even if another window has become current since.
+
+The same return as one form (:func:`form_of`) serves platforms that can show forms: a Slack
+modal with one field per metric. Platforms without forms get :func:`form_text` instead.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.events import Button
+from bot.events import Button, Form, FormField
 from bot.metrics import KIND_HELP, Metric
-from bot.metrics_values import Value, show
+from bot.metrics_values import Value, show, typed
 from bot.periods import Period
 from bot.periods_windows import Window, short_date
 from bot.returns import Draft
@@ -53,6 +56,8 @@ def question(target: Target, draft: Draft, before: dict[str, Value]) -> tuple[st
     now = draft.answers.get(metric.key, before.get(metric.key))
     if now is not None:
         lines.append(f"Now: {show(now)} (Skip keeps it)")
+    if draft.step == 0:
+        lines.append(f"Or every figure at once: {target.command} form")
     return "\n".join(lines), _question_buttons(target, metric, draft.step, now is not None)
 
 
@@ -97,3 +102,45 @@ def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool
     if amending and value != old:
         change = f"  (was {show(old) if old is not None else '—'})"
     return f"{metric.label}: {shown}{change}"
+
+
+# --- the whole return as one form -----------------------------------------------------------
+FORM_LABEL = "Fill in the form"
+_EXAMPLES = {"count": "3", "money": "USD 1,000", "text": "none"}
+
+
+def form_of(target: Target, values: dict[str, Value]) -> Form:
+    """Every figure of the return in one form, pre-filled with ``values`` (draft or submitted).
+
+    Submitting it runs ``/return <CODE> <window> submit …``: pressing the form's Submit is the
+    confirmation, so the figures are kept and submitted in one step.
+    """
+    fields = tuple(
+        FormField(
+            m.key,
+            m.label,
+            m.kind,
+            m.required,
+            typed(values[m.key]) if m.key in values else "",
+            KIND_HELP[m.kind].capitalize(),
+        )
+        for m in target.period.metrics
+    )
+    title = f"Return {target.period.code} {target.window.label}"
+    return Form(title, f"{target.command} submit", fields, intro=target.title)
+
+
+def form_button(target: Target, form: Form) -> Button:
+    """Opens ``form`` where the platform has forms; elsewhere shows it again as text."""
+    return Button(FORM_LABEL, f"{target.command} form", form=form)
+
+
+def form_text(target: Target, form: Form) -> str:
+    """The form as text, for platforms without forms: every figure now, and the one-line way."""
+    lines = [f"{target.title} — every figure at once"]
+    lines += [
+        f"{f.label}{' (required)' if f.required else ''}: {f.value or '—'}" for f in form.fields
+    ]
+    example = ", ".join(f"{f.key} {_EXAMPLES.get(f.kind, '3')}" for f in form.fields[:2])
+    lines.append(f"Send them in one line, e.g. {target.command} {example}; then confirm.")
+    return "\n".join(lines)

@@ -152,7 +152,9 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": "D" + users[1:]}}
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "view": {"id": f"V{next(self._ts)}", **dict(args.get("view") or {})}}
+        view_id = f"V{next(self._ts):08d}"
+        args.update(_view_id=view_id)  # recorded with the call, for submitting the view
+        return {"ok": True, "view": {"id": view_id, **dict(args.get("view") or {})}}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user", ""))
@@ -373,6 +375,53 @@ class SlackSide:
         }
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def submit_view(
+        self, user: str, opened: dict[str, Any], values: dict[str, str], team: str = TEAM
+    ) -> Reply:
+        """``user`` submits a modal the bot opened (a recorded views.open call) with ``values``
+        typed into its input blocks, by block id."""
+        body = self.view_body(user, opened, values, team)
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    def view_body(
+        self, user: str, opened: dict[str, Any], values: dict[str, str], team: str = TEAM
+    ) -> str:
+        """The ``view_submission`` request body (post it twice to play a resend).
+
+        Like Slack, the state is keyed by block id and action id; unlike Slack, nothing is
+        checked client-side (a number field takes any text), so a test sees the bot's checks.
+        """
+        view = opened["view"]
+        state = {
+            block["block_id"]: {
+                block["element"]["action_id"]: {
+                    "type": block["element"]["type"],
+                    "value": values.get(block["block_id"]) or None,
+                }
+            }
+            for block in view["blocks"]
+            if block["type"] == "input"
+        }
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "focal"},
+            "user": {"id": user, "username": user.lower(), "team_id": team},
+            "api_app_id": "A0FOCAL",
+            "token": "legacy",
+            "trigger_id": f"{next(self._ids)}.4.trigger",
+            "view": {
+                **view,
+                "id": opened["_view_id"],
+                "team_id": team,
+                "state": {"values": state},
+                "hash": f"{int(time.time())}.{next(self._ids):08d}",
+                "app_id": "A0FOCAL",
+                "bot_id": BOT_ID,
+            },
+            "response_urls": [],
+        }
+        return urlencode({"payload": json.dumps(payload)})
 
     def _ts(self) -> str:
         return f"{int(time.time())}.{next(self._ids):06d}"

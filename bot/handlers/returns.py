@@ -1,8 +1,13 @@
-"""Returns by chat: /return (guided or one line, confirm, amend, show, history) and /status.
+"""Returns by chat: /return (guided, one line or a form, confirm, amend, show, history), /status.
 
 Only a country's focal points and deputies write its return or see its draft; co-chairs see
 every country's return and the status of all. Nothing is submitted without a confirmation,
 and a UserError anywhere rolls the whole command back, so bad input saves nothing.
+
+``/return form`` offers every figure at once: a form (a Slack modal) where the platform has
+forms, text elsewhere. The filled form comes back as ``/return <CODE> <W> submit`` with one
+``figure: value`` per line and is checked, kept and submitted in one unit of work: the form's
+Submit button is the confirmation.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ from bot.metrics_values import ZERO, Value, parse_value, show
 from bot.periods import OPEN, Period, collecting_window, current_period, load_period
 from bot.periods_windows import Window, short_date
 from bot.returns import Draft, guided_draft_of, load_draft, load_submitted
-from bot.returns_form import Target, question, summary
-from bot.returns_parse import parse_line
+from bot.returns_form import Target, form_button, form_of, form_text, question, summary
+from bot.returns_parse import parse_filled, parse_line
 from bot.returns_reminders import zone_of_country
 from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
 
 _WINDOW = re.compile(r"^[Ww]\d{1,2}$")
-FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel"}
+FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
 WRITERS = ("focal_point", "deputy_focal_point")
 
 
@@ -107,6 +112,8 @@ def return_command(work: Work, text: str) -> None:
     target = _writer_target(work, period, label)
     if not rest:
         start_guided(work, target)
+    elif action.lower() == "submit":
+        submit_filled(work, target, tail)
     elif action.lower() in FORM_ACTIONS and not tail:
         ACTIONS[action.lower()](work, target)
     else:
@@ -205,13 +212,39 @@ def _open_question(work: Work, target: Target) -> Draft:
 
 def one_line(work: Work, target: Target, text: str) -> None:
     """``/return arrests 10, victims 6``: validate everything, keep it as a draft, summarise."""
-    values = parse_line(target.period.schema, text)
+    draft = _keep(work, target, parse_line(target.period.schema, text))
+    work.reply(*summary(target, draft, _before(work, target)))
+
+
+def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
+    """Put checked figures into the draft (other figures stay) and leave the guided form."""
     draft = _draft(work, target)
     draft.answers.update(values)
     draft.guided, draft.step = False, len(target.period.metrics)
     store.save_draft(work.db, draft, work.stamp)
     work.audit("return.drafted", _subject(target), ", ".join(values))
-    work.reply(*summary(target, draft, _before(work, target)))
+    return draft
+
+
+def show_form(work: Work, target: Target) -> None:
+    """Every figure at once, pre-filled from the draft or the submitted return.
+
+    The reply's button carries the form: platforms with forms open it, others run the
+    button's command, which shows this text again.
+    """
+    draft = load_draft(work.db, *target.key)
+    form = form_of(target, draft.answers if draft else _before(work, target))
+    work.reply(form_text(target, form), (form_button(target, form),))
+
+
+def submit_filled(work: Work, target: Target, text: str) -> None:
+    """A filled-in form: keep its figures and submit, all in this one unit of work.
+
+    Pressing the form's Submit is the confirmation. A wrong figure or a required one still
+    missing raises, and the unit rolls back, so nothing is kept.
+    """
+    _keep(work, target, parse_filled(target.period.schema, text))
+    confirm(work, target)
 
 
 def confirm(work: Work, target: Target) -> None:
@@ -263,7 +296,14 @@ def cancel(work: Work, target: Target) -> None:
     )
 
 
-ACTIONS = {"skip": skip, "zero": zero, "back": back, "confirm": confirm, "cancel": cancel}
+ACTIONS = {
+    "skip": skip,
+    "zero": zero,
+    "back": back,
+    "confirm": confirm,
+    "cancel": cancel,
+    "form": show_form,
+}
 
 
 # --- reading returns ------------------------------------------------------------------------
@@ -412,8 +452,8 @@ COMMANDS = [
     CommandSpec(
         "return",
         "Send your country's return: /return alone asks one figure at a time; or give them in "
-        "one line. Then confirm. Also: show, history.",
-        "/return [CODE] [W<n>] [<figure> <number>, …|show|history|confirm|cancel]",
+        "one line, or all in one form. Then confirm. Also: show, history.",
+        "/return [CODE] [W<n>] [<figure> <number>, …|form|show|history|confirm|cancel]",
         "/return arrests 10, victims assisted 6, search warrants: 5",
         return_command,
         roles=frozenset(WRITERS),
