@@ -137,3 +137,28 @@ def test_smtp_failures_are_classed() -> None:
     assert isinstance(map_error(aiosmtplib.SMTPAuthenticationError(535, "bad")), PermanentError)
     assert isinstance(map_error(aiosmtplib.SMTPConnectError("refused")), TransientError)
     assert isinstance(map_error(ConnectionRefusedError()), TransientError)
+
+
+def test_shipped_section_builds_the_adapter_when_the_secret_is_set() -> None:
+    from adapters.channels import platform_adapters
+    from adapters.email import EmailAdapter
+    from tests.harness import shipped_settings
+
+    built = platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": "long-random"})
+    adapter = next(a for a in built if a.channel == "email")
+    assert isinstance(adapter, EmailAdapter)
+    assert (adapter.options.inbound, adapter.options.trust_sender) == ("smtp", False)
+    assert "long-random" not in repr(adapter.__dict__)
+
+
+def test_bad_keys_and_missing_imap_login_are_named() -> None:
+    from adapters.email import EmailAdapter
+    from bot.errors import ConfigError
+
+    base = {"token_env": "S", "address": "bot@bot.example"}
+    with pytest.raises(ConfigError, match="channels.email.smtp_security"):
+        EmailAdapter.from_settings({**base, "smtp_security": "ssl3"}, {"S": "x"})
+    with pytest.raises(ConfigError, match="channels.email.imap_user_env"):
+        EmailAdapter.from_settings({**base, "inbound": "imap", "imap_user_env": "U"}, {"S": "x"})
+    with pytest.raises(ConfigError, match="channels.email.token_env"):
+        EmailAdapter.from_settings(base, {})

@@ -367,3 +367,15 @@ def test_missing_secrets_and_bad_keys_are_named() -> None:
         )
     with pytest.raises(ConfigError, match="channels.whatsapp.phone_number_id"):
         parse_options(whatsapp_options("http://x", phone_number_id=""))
+
+
+def test_the_shipped_section_needs_the_number_id_once_the_token_is_set() -> None:
+    from adapters.channels import platform_adapters
+
+    with pytest.raises(ConfigError, match="channels.whatsapp.phone_number_id"):
+        platform_adapters(shipped_settings(), ENV)
+    whatsapp = shipped_settings().channels["whatsapp"]
+    channels = {"whatsapp": whatsapp.model_copy(update={"phone_number_id": PHONE_NUMBER_ID})}
+    built = platform_adapters(shipped_settings(channels=channels), ENV)
+    assert [type(a) for a in built] == [WhatsAppAdapter]
+    assert whatsapp.content == "pointer"
