@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import re
 import secrets
 import time
 from collections.abc import Mapping
@@ -69,6 +70,8 @@ EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8, r
 """A few mails a second keeps a relay's anti-abuse limits quiet; mail has no buttons."""
 
 REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
+REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
+PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
@@ -215,8 +218,8 @@ class EmailAdapter(Adapter):
     # --- sending ------------------------------------------------------------------------
     async def send(self, message: Outbound) -> str:
         """One mail per message; returns its Message-ID."""
-        if not message.address or "@" not in message.address:
-            raise PermanentError("email: no address to send to")
+        if not PLAIN_ADDRESS.match(message.address):
+            raise PermanentError("email: not a plain mail address")
         mail = compose(message, self.me, self._credentials.token_secret, secrets.token_hex(6))
         await self._deliver(mail, message.address)
         return str(mail["Message-ID"])
@@ -299,6 +302,10 @@ class EmailAdapter(Adapter):
         if now - self._refused_at.get(mail.sender, -REFUSAL_INTERVAL) < REFUSAL_INTERVAL:
             return
         self._refused_at[mail.sender] = now
+        if len(self._refused_at) > REFUSALS_REMEMBERED:  # a flood of forged senders
+            self._refused_at = {
+                a: t for a, t in self._refused_at.items() if now - t < REFUSAL_INTERVAL
+            }
         answer = EmailMessage()
         answer["From"], answer["To"] = str(self.me_header()), mail.sender
         answer["Subject"] = "Re: " + subject_line(mail.subject or "your message")

@@ -315,11 +315,16 @@ def refusal(command: str, proven: set[str], trust_sender: bool) -> str:
 def text_event(mail: Mail, command: str) -> TextMessage:
     """The core's event for an inbound mail; the Message-ID de-duplicates redeliveries."""
     return TextMessage(
-        mail.message_id or f"no-id:{hashlib.sha256(mail.body.encode()).hexdigest()[:32]}",
+        mail.message_id or f"no-id:{_digest(mail.sender, mail.subject, mail.body)}",
         Sender(CHANNEL, mail.sender),
         ChatRef(CHANNEL, mail.sender, private=True),
         command,
     )
+
+
+def _digest(*parts: str) -> str:
+    """A stand-in id for mail without a Message-ID: the same mail gives the same id."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -162,3 +162,14 @@ def test_bad_keys_and_missing_imap_login_are_named() -> None:
         EmailAdapter.from_settings({**base, "inbound": "imap", "imap_user_env": "U"}, {"S": "x"})
     with pytest.raises(ConfigError, match="channels.email.token_env"):
         EmailAdapter.from_settings(base, {})
+
+
+async def test_an_address_that_could_inject_headers_is_refused_for_good() -> None:
+    from adapters.email import EmailAdapter
+
+    adapter = EmailAdapter.from_settings(
+        {"token_env": "S", "address": "bot@bot.example", "inbound": "none"}, {"S": "x"}
+    )
+    for address in ("a@b.example\nBcc: c@d.example", "a@b.example, c@d.example", "nobody"):
+        with pytest.raises(PermanentError):
+            await adapter.send(Outbound(1, "email", address, "hello"))
