@@ -26,6 +26,7 @@ ADAPTERS: dict[str, str] = {
     "email": "adapters.email:EmailAdapter",
     "whatsapp": "adapters.whatsapp:WhatsAppAdapter",
     "viber": "adapters.viber:ViberAdapter",
+    "sms": "adapters.sms:SmsAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
 CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)

@@ -1,0 +1,242 @@
+"""The SMS adapter, end to end: signed webhook calls in, the real core, a fake provider API.
+
+The adapter's own aiohttp client talks HTTP to :class:`tests.fake_sms.FakeSms`, which also plays
+the phone network calling the bot's webhook. The bot's public URL is an https address on another
+host, as behind a reverse proxy: the provider signs that URL and the fake forwards the call to
+the adapter's local server. The core runs on a temporary database through
+:class:`tests.harness.Harness`; Thailand's focal point (``th-fp``) prefers SMS, which the shipped
+``bot.toml`` marks pointer-only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from adapters.channels import platform_adapters
+from adapters.sms import SmsAdapter, parse_options
+from adapters.sms_convert import command_line, sms_body, translate_error
+from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
+from bot.events import Button
+from bot.factory import default_registry
+from tests.fake_sms import ACCOUNT_SID, BOT_NUMBER, TOKEN, FakeSms
+from tests.harness import Harness, shipped_settings
+
+TH_FP = "+66800000041"  # th-fp's SMS identity in the shipped bot.toml
+PUBLIC = "https://bot.example.org/sms"
+ENV = {"FOCALBOT_SMS_AUTH_TOKEN": TOKEN, "FOCALBOT_SMS_ACCOUNT_SID": ACCOUNT_SID}
+SECRET_TEXT = "Please trace passport N1234567 for Somchai."
+COMMANDS = frozenset(spec.name for spec in default_registry())
+
+
+def sms_options(api_url: str, **changes: object) -> dict[str, object]:
+    """The shipped ``[channels.sms]`` keys, pointed at the fake and a free local port."""
+    section = shipped_settings().channels["sms"].model_dump(exclude={"content"})
+    return {
+        **section,
+        "api_url": api_url,
+        "from_number": BOT_NUMBER,
+        "webhook_url": PUBLIC,
+        "port": 0,
+        "per_user_interval": 0.0,
+        "messages_per_second": 0.0,
+        **changes,
+    }
+
+
+def settings_preferring(channel: str, *person_ids: str):  # type: ignore[no-untyped-def]
+    """Shipped settings where ``person_ids`` prefer ``channel``."""
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": channel}) if p.id in person_ids else p
+        for p in settings.people
+    )
+    return settings.model_copy(update={"people": people})
+
+
+@dataclass
+class World:
+    """A running bot with an SMS channel and the fake provider."""
+
+    bot: Harness
+    adapter: SmsAdapter
+    sms: FakeSms
+
+
+@pytest.fixture
+async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
+    sms = await FakeSms(webhook=PUBLIC).start()
+    adapter = SmsAdapter.from_settings(sms_options(sms.api_url), ENV)
+    bot = Harness(tmp_path / "bot.db", settings_preferring("sms", "th-fp"), [adapter])
+    await bot.start()
+    sms.proxy = f"http://127.0.0.1:{adapter.port}"
+    yield World(bot, adapter, sms)
+    await bot.stop()
+    await sms.stop()
+
+
+async def file_request(world: World, text: str = f"urgent {SECRET_TEXT}") -> str:
+    """An officer on the console files a request to Thailand; return its id."""
+    answer = await world.bot.say("au-officer", f"/request TH {text}")
+    match = re.search(r"Request (\S+) sent", answer[0])
+    assert match, answer
+    await world.bot.settle()
+    return match[1]
+
+
+# --- the main scenario -----------------------------------------------------------------------
+async def test_a_request_reaches_sms_as_a_pointer_and_ack_by_sms_acknowledges(
+    world: World,
+) -> None:
+    request_id = await file_request(world)
+    [sent] = world.sms.sent_to(TH_FP)
+    assert sent["Body"] == (
+        f"{request_id} awaits you - open it on console.\nAcknowledge: reply ACK {request_id}"
+    )
+    assert (sent["From"], sent["StatusCallback"]) == (BOT_NUMBER, f"{PUBLIC}/status")
+    assert "N1234567" not in str(sent) and "Somchai" not in str(sent)
+
+    assert await world.sms.text(TH_FP, f"ack {request_id.lower()}") == 200
+    await world.bot.settle()
+
+    assert any("acknowledged by Niran" in t for t in world.bot.inbox("au-officer"))
+    assert all("N1234567" not in m.get("Body", "") for m in world.sms.messages)
+    rows = await world.bot.rows(
+        "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = 'ack'", [request_id]
+    )
+    assert rows == [(1,)]
+
+
+async def test_a_redelivered_sms_has_one_effect(world: World) -> None:
+    request_id = await file_request(world)
+    sid = "SM" + "f" * 32
+    assert await world.sms.text(TH_FP, f"ACK {request_id}", sid=sid) == 200
+    assert await world.sms.text(TH_FP, f"ACK {request_id}", sid=sid) == 200
+    await world.bot.settle()
+
+    assert len([t for t in world.bot.inbox("au-officer") if "acknowledged by" in t]) == 1
+    rows = await world.bot.rows("SELECT event_key FROM inbound WHERE event_key LIKE 'sms:%'")
+    assert rows == [(f"sms:{sid}",)]
+
+
+async def test_bad_signatures_and_other_accounts_are_refused(world: World) -> None:
+    assert await world.sms.text(TH_FP, "PING", token="not-the-token") == 403
+    other = world.sms.incoming(TH_FP, "PING") | {"AccountSid": "AC" + "9" * 32}
+    assert await world.sms.post(PUBLIC, other) == 403
+    wrong_url = world.sms.incoming(TH_FP, "PING")
+    assert await world.sms.post("https://bot.example.org/sms?x=1", wrong_url) == 403
+    await world.bot.settle()
+    assert world.sms.messages == []
+    assert await world.bot.rows("SELECT * FROM inbound WHERE event_key LIKE 'sms:%'") == []
+
+
+async def test_opt_out_words_are_left_to_the_provider(world: World) -> None:
+    assert await world.sms.text(TH_FP, "STOP") == 200
+    await world.bot.settle()
+    assert world.sms.messages == []
+    assert await world.bot.rows("SELECT * FROM inbound WHERE event_key LIKE 'sms:%'") == []
+
+
+async def test_status_callbacks_are_checked_and_recorded(world: World, caplog) -> None:  # type: ignore[no-untyped-def]
+    await file_request(world)
+    [sent] = world.sms.sent_to(TH_FP)
+    assert await world.sms.report(sent, "delivered", token="forged") == 403
+    assert world.adapter.statuses == {}
+
+    assert await world.sms.report(sent, "sent") == 204
+    with caplog.at_level(logging.WARNING, logger="adapters.sms"):
+        assert await world.sms.report(sent, "undelivered", error="30003") == 204
+    assert world.adapter.statuses == {sent["_sid"]: "undelivered"}
+    assert f"message {sent['_sid']} undelivered (error 30003)" in caplog.text
+    assert TH_FP not in caplog.text  # phone numbers stay out of the log
+
+
+async def test_an_invalid_number_falls_back_and_the_officer_is_told(world: World) -> None:
+    world.sms.fail_next(400, 21211, "The 'To' number is not a valid phone number.")
+    await file_request(world)
+    rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'sms'")
+    assert rows == [
+        ("failed", "sms: HTTP 400 code 21211: The 'To' number is not a valid phone number.")
+    ]
+    assert "could not deliver your message to Niran Example on sms" in world.bot.last("au-officer")
+
+
+async def test_a_429_is_waited_out_and_the_message_still_delivered(world: World) -> None:
+    world.sms.fail_next(429, 20429, "Too Many Requests", retry_after="0")
+    request_id = await file_request(world)
+    assert len(world.sms.messages) == 2
+    assert request_id in world.sms.bodies_to(TH_FP)[0]
+
+
+async def test_wrong_credentials_fail_for_good(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sms = await FakeSms(webhook=PUBLIC).start()
+    env = {**ENV, "FOCALBOT_SMS_AUTH_TOKEN": "wrong"}
+    adapter = SmsAdapter.from_settings(sms_options(sms.api_url), env)
+    bot = await Harness(tmp_path / "bot.db", settings_preferring("sms", "th-fp"), [adapter]).start()
+    try:
+        await bot.say("au-officer", f"/request TH urgent {SECRET_TEXT}")
+        await bot.settle()
+        assert sms.refused_logins == 1
+        rows = await bot.rows("SELECT status, error FROM outbox WHERE channel = 'sms'")
+        assert rows == [("failed", "sms: HTTP 401 code 20003: Authenticate")]
+    finally:
+        await bot.stop()
+        await sms.stop()
+
+
+# --- pure conversions and configuration ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        ("ACK R-2026-0042", "/ack R-2026-0042"),
+        ("ack r-2026-0042", "/ack R-2026-0042"),
+        (
+            "  Reply r-2026-0042 Found him at r-2026-0001  ",
+            "/reply R-2026-0042 Found him at r-2026-0001",
+        ),
+        ("CLOSE R-2026-0042 done", "/close R-2026-0042 done"),
+        ("/ack R-2026-0042", "/ack R-2026-0042"),
+        ("help", "/help"),
+        ("hello there", "hello there"),
+        ("STOP", None),
+        ("start", None),
+        ("   ", None),
+    ],
+)
+def test_short_sms_commands_become_command_lines(typed: str, line: str | None) -> None:
+    assert command_line(typed, COMMANDS) == line
+
+
+def test_notifications_are_cut_but_reply_hints_kept() -> None:
+    buttons = (Button("Acknowledge", "/ack R-2026-0001"), Button("Open it", "/period confirm"))
+    body = sms_body("R-1 awaits you — “open” it… " + "x" * 600, buttons, 100)
+    text, *hints = body.split("\n")
+    assert len(text) == 100 and text.startswith('R-1 awaits you - "open" it... ')
+    assert hints == ["Acknowledge: reply ACK R-2026-0001", "Open it: reply PERIOD confirm"]
+
+
+def test_errors_map_onto_the_core_classes() -> None:
+    assert isinstance(translate_error(429, {"code": 20429}, "3"), RateLimited)
+    assert translate_error(429, {}, "3").retry_after == 3.0  # type: ignore[attr-defined]
+    assert isinstance(translate_error(503, {}, None), TransientError)
+    assert isinstance(translate_error(400, {"code": 21610}, None), PermanentError)
+    assert isinstance(translate_error(404, "not json", None), PermanentError)
+
+
+def test_configuration_errors_name_the_key() -> None:
+    section = sms_options("https://api.twilio.com")
+    with pytest.raises(ConfigError, match="channels.sms.from_number"):
+        parse_options({**section, "from_number": ""})
+    with pytest.raises(ConfigError, match="channels.sms.from_number"):
+        parse_options({**section, "messaging_service_sid": "MG" + "a" * 32})
+    with pytest.raises(ConfigError, match="channels.sms.webhook_url"):
+        parse_options({**section, "webhook_url": "https://bot.example.org/sms?token=1"})
+    with pytest.raises(ConfigError, match="channels.sms.account_sid_env"):
+        SmsAdapter.from_settings(section, {"FOCALBOT_SMS_AUTH_TOKEN": TOKEN})
+    with pytest.raises(ConfigError, match="channels.sms.webhook_url"):
+        platform_adapters(shipped_settings(), ENV)
+    assert shipped_settings().channels["sms"].content == "pointer"
