@@ -34,6 +34,7 @@ import dataclasses
 import logging
 import re
 import secrets
+import ssl
 import time
 from collections.abc import Mapping
 from email import policy
@@ -93,6 +94,7 @@ class EmailOptions(BaseModel):
     smtp_user_env: str = ""
     smtp_password_env: str = ""
     smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_ca_file: str = ""  # a private CA to verify the relay's certificate; "" = system CAs
     inbound: Literal["smtp", "imap", "none"] = "smtp"
     listen: str = "127.0.0.1"
     port: int = Field(default=2525, ge=0, le=65535)
@@ -157,6 +159,7 @@ class EmailAdapter(Adapter):
         self._server: asyncio.Server | None = None
         self._poller: asyncio.Task[None] | None = None
         self._refused_at: dict[str, float] = {}
+        self._tls = _tls_context(options.smtp_ca_file)
         self.port = 0
 
     @classmethod
@@ -237,6 +240,7 @@ class EmailAdapter(Adapter):
                 password=credentials.smtp_password or None,
                 use_tls=options.smtp_security == "tls",
                 start_tls=options.smtp_security == "starttls",
+                tls_context=self._tls,
                 timeout=options.smtp_timeout,
             )
         except _SMTP_ERRORS as exc:
@@ -395,6 +399,16 @@ class _Receiver:
             log.exception("email: a mail was not handed over; the sender will retry")
             return "451 4.3.0 Not processed, please try again later"
         return "250 OK"
+
+
+def _tls_context(ca_file: str) -> ssl.SSLContext | None:
+    """Certificates are always verified; a private CA may be named instead of the system's."""
+    if not ca_file:
+        return None
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"channels.email.smtp_ca_file: cannot read {ca_file!r}") from exc
 
 
 async def _ok(call: Any) -> aioimaplib.Response:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Caught:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    encrypted: bool = False  # whether the session had switched to TLS (STARTTLS)
 
     @property
     def to(self) -> str:
@@ -64,6 +66,7 @@ class MailServer:
 
     user: str = ""
     password: str = ""
+    tls: ssl.SSLContext | None = None  # offer STARTTLS with this, and require it
     caught: list[Caught] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
@@ -86,6 +89,8 @@ class MailServer:
                 auth_required=bool(self.user),
                 auth_require_tls=False,
                 authenticator=self._authenticate if self.user else None,
+                tls_context=self.tls,
+                require_starttls=self.tls is not None,
             )
 
     async def stop(self) -> None:
@@ -132,7 +137,10 @@ class MailServer:
             return self.failures.pop(0)
         content = envelope.original_content or b""
         message = BytesParser(policy=policy.default).parsebytes(content)
-        self.caught.append(Caught(str(envelope.mail_from), list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        encrypted = session.ssl is not None
+        self.caught.append(
+            Caught(str(envelope.mail_from), list(envelope.rcpt_tos), message, encrypted)
+        )  # type: ignore[arg-type]
         self._changed.set()
         return "250 OK"
 

@@ -9,15 +9,20 @@ in-memory ``console`` channel; Malaysia's focal point (``my-fp``) is reachable b
 from __future__ import annotations
 
 import re
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiosmtplib
 import pytest
 
 from adapters.email import EmailAdapter
 from bot.config import Settings
-from bot.events import Inbound
+from bot.errors import TransientError
+from bot.events import Inbound, Outbound
 from tests.fake_email import Caught, Correspondent, MailServer, free_port
 from tests.harness import Harness, shipped_settings
 
@@ -343,4 +348,48 @@ async def test_the_relay_login_comes_from_the_environment(tmp_path) -> None:  # 
         assert "relay-pass" not in repr(adapter.__dict__)
     finally:
         await bot.stop()
+        await relay.stop()
+
+
+def self_signed(directory: Path) -> tuple[ssl.SSLContext, str]:
+    """A certificate for ``localhost`` made with the openssl tool; the server's context and the
+    file the bot trusts."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl tool is not installed")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"]
+        + ["-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, str(cert)
+
+
+async def test_mail_goes_out_over_starttls_with_the_certificate_verified(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    context, ca_file = self_signed(tmp_path)
+    relay = await MailServer(user="bot", password="relay-pass", tls=context).start()
+    env = {**ENV, "FOCALBOT_SMTP_USER": "bot", "FOCALBOT_SMTP_PASSWORD": "relay-pass"}
+    options = email_options(
+        relay.port,
+        smtp_host="localhost",
+        smtp_security="starttls",
+        smtp_ca_file=ca_file,
+        smtp_user_env="FOCALBOT_SMTP_USER",
+        smtp_password_env="FOCALBOT_SMTP_PASSWORD",
+    )
+    adapter = EmailAdapter.from_settings(options, env)
+    untrusting = EmailAdapter.from_settings({**options, "smtp_ca_file": ""}, env)
+    try:
+        await adapter.send(Outbound(1, "email", AINA, "Request R-2026-0001 for you"))
+        caught = await relay.wait_for(lambda: relay.to(AINA))
+        assert caught[0].encrypted and relay.logins == ["bot"]
+        with pytest.raises(TransientError):  # an unknown certificate is never accepted
+            await untrusting.send(Outbound(2, "email", AINA, "x"))
+        assert len(relay.to(AINA)) == 1
+    finally:
         await relay.stop()
