@@ -111,6 +111,8 @@ class App:
             log.error(
                 "%s cannot start: %s; the other channels run without it", adapter.channel, exc
             )
+        finally:
+            self.outbox.open(adapter.channel)  # owed messages go out now (or start failing over)
 
     async def _keep_starting(self, adapter: Adapter) -> None:
         delay = self.adapter_retry

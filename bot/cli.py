@@ -197,4 +197,9 @@ def _run(coro):  # type: ignore[no-untyped-def]
 from bot import cli_admin  # noqa: E402,F401  (registers the administration commands)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m bot.cli`` this module is ``__main__``, but cli_admin registered its
+    # commands on ``bot.cli.main`` (a second import of this file): run that group, or
+    # ``audit``, ``outbox`` and ``purge`` would be missing.
+    from bot.cli import main as registered
+
+    sys.exit(registered())

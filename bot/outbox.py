@@ -72,6 +72,7 @@ class ChannelDispatcher:
         self.in_flight: set[int] = set()
         self.idle = asyncio.Event()
         self.idle.set()
+        self.opened = asyncio.Event()  # set once the adapter has tried to start
 
     def put(self, message: Outbound) -> None:
         """Queue a committed message for delivery (once: a message already queued is ignored)."""
@@ -94,6 +95,10 @@ class ChannelDispatcher:
         await asyncio.gather(*self._workers, return_exceptions=True)
 
     async def _work(self) -> None:
+        # Messages resumed at start-up wait for the adapter's first start: sent earlier they
+        # fail with "not running", and each restart would burn an attempt and double the
+        # backoff until they fail for good.
+        await self.opened.wait()
         while True:
             address = await self._ready.get()
             await self._deliver_lane(address)
@@ -115,14 +120,27 @@ class ChannelDispatcher:
             self._ready.put_nowait(address)
 
     async def _wait_turn(self, address: str) -> None:
-        """Honour the channel pause, the per-chat interval and the overall rate."""
-        now = time.monotonic()
-        gap = self._last_sent.get(address, 0.0) + self.pacing.per_chat_interval - now
-        delay = max(gap, self._paused_until - now)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Honour the channel pause, the per-chat interval and the overall rate.
+
+        The wait is checked again after every sleep: a 429 on another chat may pause the
+        channel while this lane sleeps, and sending on waking would ignore its retry_after.
+        """
+        await self._sleep_out(address)
         if self._limiter:
             await self._limiter.acquire()
+            await self._sleep_out(address)  # a pause may have begun while waiting for the rate
+
+    async def _sleep_out(self, address: str) -> None:
+        delay = self._delay(address)
+        while delay > 0:
+            await asyncio.sleep(delay)
+            delay = self._delay(address)  # a 429 meanwhile may have pushed the pause further
+
+    def _delay(self, address: str) -> float:
+        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause)."""
+        now = time.monotonic()
+        gap = self._last_sent.get(address, 0.0) + self.pacing.per_chat_interval - now
+        return max(gap, self._paused_until - now)
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
@@ -216,10 +234,18 @@ class Outbox:
         self._channels: dict[str, ChannelDispatcher] = {}
 
     def add(self, adapter: Adapter) -> None:
-        """Deliver ``adapter.channel`` messages through ``adapter``."""
+        """Deliver ``adapter.channel`` messages through ``adapter`` once :meth:`open`."""
         self._channels[adapter.channel] = ChannelDispatcher(
             adapter, self.store, self.clock, self._on_failed
         )
+
+    def open(self, channel: str) -> None:
+        """Start delivering on ``channel``: its adapter has made its first start attempt.
+
+        Called whether or not that attempt worked, so a channel that cannot start still
+        fails its messages over to the next channel after the usual retries.
+        """
+        self._channels[channel].opened.set()
 
     async def resume(self) -> int:
         """Queue what is owed and not yet in hand (after a restart or a retry); return how many."""
