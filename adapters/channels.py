@@ -29,7 +29,7 @@ ADAPTERS: dict[str, str] = {
     "sms": "adapters.sms:SmsAdapter",
 }
 PLATFORMS = tuple(ADAPTERS)
-CORE_KEYS = {"content"}  # channel keys the core itself reads (the sensitivity policy)
+CORE_KEYS = {"content", "answer_strangers"}  # channel keys the core itself reads
 
 
 def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) -> list[Adapter]:

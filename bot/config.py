@@ -131,7 +131,10 @@ class ChannelSettings(BaseModel):
 
     enabled: bool = True
     token_env: str = ""
-    content: Literal["full", "pointer"] = "full"  # pointer: only "R-… awaits you on <channel>"
+    # "pointer" (the safe default): only "R-… awaits you — open it on <approved channel>";
+    # "full": approved to carry casework (request text, figures).
+    content: Literal["full", "pointer"] = "pointer"
+    answer_strangers: bool = True  # False where each reply costs money (SMS pumping)
 
 
 class BotSettings(_Frozen):

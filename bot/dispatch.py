@@ -79,7 +79,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
             action()
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:]
-        work.reply(str(exc))
+        work.reply(str(exc), sensitive=False)  # explains the person's own input, no casework
 
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
@@ -144,7 +144,9 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
     )
     if isinstance(event, TextMessage) and not event.addressed:
         return
-    work.reply(STRANGER_REPLY)
+    section = work.ctx.settings.channels.get(event.sender.channel)
+    if section is None or section.answer_strangers:
+        work.reply(STRANGER_REPLY, sensitive=False)
     work.audit("stranger.refused", key)
     hour_ago = iso(work.now - timedelta(hours=1))
     recent = work.db.execute(

@@ -68,12 +68,14 @@ class Work:
         """``now`` in store format."""
         return iso(self.now)
 
-    def reply(self, text: str, buttons: tuple[Button, ...] = ()) -> None:
-        """Answer in the chat the event came from."""
+    def reply(self, text: str, buttons: tuple[Button, ...] = (), sensitive: bool = True) -> None:
+        """Answer in the chat the event came from. ``sensitive=False`` marks text with no
+        casework in it (pong, help, a refusal), which even a pointer-only channel may carry."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         person_id = self.actor.id if self.actor else None
-        self._queue(self.origin.channel, self.origin.chat_id, person_id, text, buttons, None)
+        self._queue(self.origin.channel, self.origin.chat_id, person_id, text, buttons, None,
+                    sensitive=sensitive)
 
     def notify(
         self, person: Person, text: str, buttons: tuple[Button, ...] = (), subject: str = ""
@@ -123,8 +125,9 @@ class Work:
         buttons: tuple[Button, ...],
         subject: str | None,
         fallback_of: int | None = None,
+        sensitive: bool = True,
     ) -> None:
-        if channel in self.ctx.router.pointer_only:
+        if sensitive and channel in self.ctx.router.pointer_only:
             text = self.pointer_text(person_id, subject)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         row = [

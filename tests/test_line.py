@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 from linebot.v3.webhooks import Event
 
-from adapters.channels import platform_adapters
+from adapters.channels import CORE_KEYS, platform_adapters
 from adapters.line import LineAdapter, parse_options
 from adapters.line_convert import inbound_event, retry_key, split_text, translate_error
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
@@ -31,7 +31,7 @@ SECRET_TEXT = "Please trace passport N1234567 for Somchai."
 
 def line_options(host: str, **changes: object) -> dict[str, object]:
     """The shipped ``[channels.line]`` keys, pointed at the fake and a free local port."""
-    section = shipped_settings().channels["line"].model_dump(exclude={"content"})
+    section = shipped_settings().channels["line"].model_dump(exclude=CORE_KEYS)
     return {**section, "api_host": host, "port": 0, **changes}
 
 
@@ -106,10 +106,8 @@ async def test_a_request_reaches_line_as_a_pointer_and_is_acknowledged_by_quick_
 async def test_a_typed_command_is_answered_on_line(world: World) -> None:
     assert await world.line.deliver(world.line.text(TH_FP, "/ping")) == 200
     await world.bot.settle()
-    # Pointer-only: even "pong" is not carried, only where to read it.
-    assert world.api.texts_to(TH_FP) == [
-        "A message from FocalPoint awaits you — open it on console."
-    ]
+    # Pointer-only channels carry no casework, but "pong" holds none.
+    assert world.api.texts_to(TH_FP) == ["pong"]
 
 
 async def test_a_redelivered_event_has_one_effect(world: World) -> None:

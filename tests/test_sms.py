@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from adapters.channels import platform_adapters
+from adapters.channels import CORE_KEYS, platform_adapters
 from adapters.sms import SmsAdapter, parse_options
 from adapters.sms_convert import command_line, sms_body, translate_error
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
@@ -35,7 +35,7 @@ COMMANDS = frozenset(spec.name for spec in default_registry())
 
 def sms_options(api_url: str, **changes: object) -> dict[str, object]:
     """The shipped ``[channels.sms]`` keys, pointed at the fake and a free local port."""
-    section = shipped_settings().channels["sms"].model_dump(exclude={"content"})
+    section = shipped_settings().channels["sms"].model_dump(exclude=CORE_KEYS)
     return {
         **section,
         "api_url": api_url,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from adapters.channels import platform_adapters
+from adapters.channels import CORE_KEYS, platform_adapters
 from adapters.viber import ViberAdapter, parse_options
 from adapters.viber_convert import keyboard, send_payload, signed_by, translate_status
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
@@ -32,7 +32,7 @@ SECRET_TEXT = "Please trace passport N1234567 for Somchai."
 
 def viber_options(api_url: str, **changes: object) -> dict[str, object]:
     """The shipped ``[channels.viber]`` keys, pointed at the fake and a free local port."""
-    section = shipped_settings().channels["viber"].model_dump(exclude={"content"})
+    section = shipped_settings().channels["viber"].model_dump(exclude=CORE_KEYS)
     return {
         **section,
         "api_url": api_url,

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from adapters.channels import CORE_KEYS
 from adapters.whatsapp import WhatsAppAdapter, parse_options
 from bot.config import Settings
+from bot.dispatch import STRANGER_REPLY
 from bot.errors import ConfigError
 from bot.events import ButtonPress, Inbound, TextMessage
 from tests.fake_whatsapp import (
@@ -42,7 +44,7 @@ REQUEST_TEXT = "Please trace the owner of vessel MV Example Star."
 
 def whatsapp_options(api_host: str, **changes: object) -> dict[str, object]:
     """The shipped ``[channels.whatsapp]`` keys, pointed at the fake and a free local port."""
-    shipped = shipped_settings().channels["whatsapp"].model_dump(exclude={"content"})
+    shipped = shipped_settings().channels["whatsapp"].model_dump(exclude=CORE_KEYS)
     return {
         **shipped,
         "api_host": api_host,
@@ -231,9 +233,7 @@ async def test_calls_for_another_number_are_ignored(world: World) -> None:
 
 async def test_a_stranger_is_refused_politely(world: World) -> None:
     await world.write("15550009999", "hello")
-    assert world.api.texts_to("15550009999") == [
-        "A message from FocalPoint awaits you — ask your focal point for an approved channel."
-    ]
+    assert world.api.texts_to("15550009999") == [STRANGER_REPLY]  # holds no casework
     assert any("+15550009999" in t for t in world.bot.inbox("admin"))
 
 

@@ -22,7 +22,7 @@ def ping(work: Work, _args: None) -> None:
 
 def ping_with_token(work: Work, token: str) -> None:
     """``/ping <i>`` answers ``pong <i>`` so a caller can match answers to questions."""
-    work.reply(f"pong {token[:64]}".rstrip())
+    work.reply(f"pong {token[:64]}".rstrip(), sensitive=False)
 
 
 def help_command(work: Work, topic: str) -> None:
@@ -31,12 +31,12 @@ def help_command(work: Work, topic: str) -> None:
     assert actor is not None
     registry, name = work.ctx.registry, topic.strip().lstrip("/").lower()
     if not name:
-        work.reply(registry.help_text(actor, work.ctx.settings.bot.name))
+        work.reply(registry.help_text(actor, work.ctx.settings.bot.name), sensitive=False)
         return
     spec = registry.get(name)
     if spec is None or not spec.allows(actor):
         raise UserError(f"There is no command /{name[:30]} for you. /help lists yours.")
-    work.reply(f"{spec.usage}\n{spec.summary}\nExample: {spec.example}")
+    work.reply(f"{spec.usage}\n{spec.summary}\nExample: {spec.example}", sensitive=False)
 
 
 def whoami(work: Work, _args: None) -> None:
