@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from adapters.sms_convert import CHANNEL, inbound_event, signed_by, sms_body, translate_error
 from bot.errors import ConfigError, TransientError
-from bot.events import Outbound
+from bot.events import ChatRef, DeliveryReport, Outbound, Sender
 from bot.factory import default_registry
 from bot.ports import Adapter, EventSink, Pacing
 
@@ -209,6 +209,15 @@ class SmsAdapter(Adapter):
         self._record(sid, status)
         if status in FAILED_STATUSES:
             log.warning("sms: message %s %s (error %s)", sid, status, form.get("ErrorCode", "?"))
+            report = DeliveryReport(f"status:{sid}:{status}", Sender(CHANNEL, "provider"),
+                                    ChatRef(CHANNEL, form.get("To", "")), sid,
+                                    f"{status} (error {form.get('ErrorCode', '?')})")
+            try:
+                if self._sink is not None:
+                    await self._sink(report)  # the core marks it failed and falls back
+            except Exception:
+                log.exception("sms: status of %s not handed over", sid)
+                return web.Response(status=500)
         return web.Response(status=204)
 
     def _record(self, sid: str, status: str) -> None:

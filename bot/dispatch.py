@@ -18,7 +18,8 @@ from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, parse_command_line
 from bot.config import Person
 from bot.errors import UserError
-from bot.events import ButtonPress, Inbound, TextMessage
+from bot.events import ButtonPress, DeliveryReport, Inbound, TextMessage
+from bot.fallback import failed_after_sending
 from bot.store import atomic
 from bot.text import clean
 from bot.work import Context, Work
@@ -62,6 +63,8 @@ def process_event(
     """Handle one inbound event as a unit of work; None for a duplicate."""
     if not first_sighting(db, event, now):
         return None
+    if isinstance(event, DeliveryReport):
+        return failed_after_sending(db, ctx, event, now)
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     if person is None:

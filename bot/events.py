@@ -87,6 +87,16 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryReport(Inbound):
+    """A platform saying, after it accepted a message, that it was not delivered after all
+    (an SMS "undelivered" status, a failed-delivery callback). ``platform_id`` is the id
+    ``Adapter.send`` returned for it."""
+
+    platform_id: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
     """An action offered with a message. Pressing it runs ``command`` as the presser.
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.config import Person
-from bot.events import Outbound
-from bot.work import Context, Work
+from bot.events import DeliveryReport, Outbound
+from bot.work import Context, Work, buttons_from_json
 
 
 def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> Work:  # type: ignore[no-untyped-def]
@@ -45,6 +45,25 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
             subject=subject or "",
         )
     return work
+
+
+def failed_after_sending(db: Database, ctx: Context, report: DeliveryReport, now) -> Work:  # type: ignore[no-untyped-def]
+    """A message we marked sent was not delivered after all: mark it failed and fall back."""
+    row = db.execute(
+        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "
+        "FROM outbox WHERE channel = ? AND platform_id = ? AND status = 'sent'",
+        [report.sender.channel, report.platform_id],
+    ).fetchone()
+    if row is None:
+        return Work(db, ctx, now)  # unknown to us, or already reported
+    db.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?",
+        [f"after sending: {report.reason}"[:500], row[0]],
+    )
+    failed = Outbound(
+        row[0], row[1], row[2], row[3], row[4], buttons_from_json(row[5]), row[6], row[7]
+    )
+    return reroute(db, ctx, failed, report.reason, now)
 
 
 def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:

@@ -153,6 +153,16 @@ async def test_status_callbacks_are_checked_and_recorded(world: World, caplog) -
     assert world.adapter.statuses == {sent["_sid"]: "undelivered"}
     assert f"message {sent['_sid']} undelivered (error 30003)" in caplog.text
     assert TH_FP not in caplog.text  # phone numbers stay out of the log
+    # Not only logged: the core marks it failed, falls back and tells the officer, once.
+    await world.bot.settle()
+    rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'sms' "
+                                "AND platform_id = ?", [sent["_sid"]])
+    assert rows == [("failed", "after sending: undelivered (error 30003)")]
+    told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
+    assert len(told) == 1 and "on sms (undelivered (error 30003))" in told[0]
+    assert await world.sms.report(sent, "undelivered", error="30003") == 204  # Twilio retries
+    await world.bot.settle()
+    assert len([m for m in world.bot.inbox("au-officer") if "could not deliver" in m]) == 1
 
 
 async def test_an_invalid_number_falls_back_and_the_officer_is_told(world: World) -> None:
