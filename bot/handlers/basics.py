@@ -15,11 +15,6 @@ ROLE_LABELS = {
 }
 
 
-def ping(work: Work, _args: None) -> None:
-    """Health check."""
-    work.reply("pong")
-
-
 def ping_with_token(work: Work, token: str) -> None:
     """``/ping <i>`` answers ``pong <i>`` so a caller can match answers to questions."""
     work.reply(f"pong {token[:64]}".rstrip(), sensitive=False)
