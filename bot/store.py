@@ -157,7 +157,11 @@ class Store:
         conn = self._conn
         single = len(batch) == 1  # one unit: the transaction itself is its rollback scope
         try:
-            conn.execute("BEGIN")
+            # IMMEDIATE: take the write lock now, waiting up to busy_timeout for another process
+            # (the CLI) to finish. A deferred BEGIN reads first and, if someone else commits
+            # before this batch's first write, that write fails at once with "database is
+            # locked" (a stale WAL snapshot cannot be upgraded; no busy wait helps).
+            conn.execute("BEGIN IMMEDIATE")
             outcomes = [self._attempt(job, self._db, savepoint=not single) for job in batch]
             if single and outcomes[0][1] is not None:
                 conn.execute("ROLLBACK")
