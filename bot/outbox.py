@@ -30,6 +30,7 @@ from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Outbound, str], Awaitable[None]]
+CLOSE_GRACE = 5.0  # seconds closing waits for sends already under way
 
 
 def queued_messages(db: Database) -> list[Outbound]:
@@ -73,6 +74,10 @@ class ChannelDispatcher:
         self.idle = asyncio.Event()
         self.idle.set()
         self.opened = asyncio.Event()  # set once the adapter has tried to start
+        self._closing = False
+        self._sending = 0
+        self._quiet = asyncio.Event()  # set while no attempt is under way
+        self._quiet.set()
 
     def put(self, message: Outbound) -> None:
         """Queue a committed message for delivery (once: a message already queued is ignored)."""
@@ -89,7 +94,15 @@ class ChannelDispatcher:
             lane.append(message)
 
     async def close(self) -> None:
-        """Stop delivering; what is not sent stays queued in the database."""
+        """Stop delivering; what is not sent stays queued in the database.
+
+        Sends already under way finish first (for at most ``CLOSE_GRACE``): cut off, one may
+        have reached the platform without the bot learning so, and a clean stop would then
+        repeat it after the restart, like a crash.
+        """
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), CLOSE_GRACE)
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
@@ -106,7 +119,9 @@ class ChannelDispatcher:
     async def _deliver_lane(self, address: str) -> None:
         lane = self._lanes[address]
         await self._wait_turn(address)
-        if not await self._attempt(lane[0]):
+        if self._closing:
+            return  # stopping: the message stays queued for the next start
+        if not await self._attempt_counted(lane[0]):
             return  # _retry_later puts the lane back in line when its time comes
         self.in_flight.discard(lane.popleft().id)
         self._finished()
@@ -141,6 +156,17 @@ class ChannelDispatcher:
         now = time.monotonic()
         gap = self._last_sent.get(address, 0.0) + self.pacing.per_chat_interval - now
         return max(gap, self._paused_until - now)
+
+    async def _attempt_counted(self, message: Outbound) -> bool:
+        """``_attempt``, counted so that :meth:`close` can let it finish."""
+        self._sending += 1
+        self._quiet.clear()
+        try:
+            return await self._attempt(message)
+        finally:
+            self._sending -= 1
+            if not self._sending:
+                self._quiet.set()
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""

@@ -105,7 +105,8 @@ class BotProcess:
             if proc.poll() is None:
                 proc.send_signal(sig)
         code = await asyncio.wait_for(asyncio.to_thread(proc.wait), 30)
-        life.ended, life.killed, life.exit_code = time.monotonic(), killed, code
+        # Any exit but a clean one counts as a crash: it may not have written down its sends.
+        life.ended, life.killed, life.exit_code = time.monotonic(), killed or code != 0, code
         return code
 
     def alive(self) -> bool:

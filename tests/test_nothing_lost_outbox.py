@@ -5,6 +5,8 @@
   crash-restarts, they failed for good.
 - A lane already sleeping out its per-chat interval sent on waking even if a 429 on another
   chat had paused the channel meanwhile, i.e. before the platform's ``retry_after``.
+- Closing the outbox at a graceful stop cut off sends under way: the platform showed the
+  message, the bot never marked it sent, and it went out a second time after the restart.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.errors import RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import EventSink, Pacing
 from tests.harness import Harness
+from tests.nothing_lost_support import query
 
 
 class Unreachable(MemoryAdapter):
@@ -91,4 +94,32 @@ async def test_a_429_pauses_lanes_already_waiting_their_turn(tmp_path: Path) -> 
     second_pong_at = chat.attempts_to("au-officer")[1]
     assert second_pong_at - throttled_at >= 0.5
     assert chat.to("au-officer") == ["pong 1", "pong 2"] and chat.to("th-fp") == ["pong 3"]
+    await bot.stop()
+
+
+class Slow(MemoryAdapter):
+    """A platform that takes a moment to answer each send."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel)
+        self.sending = asyncio.Event()
+
+    async def send(self, message: Outbound) -> str:
+        self.sending.set()
+        await asyncio.sleep(0.2)
+        return await super().send(message)
+
+
+async def test_closing_lets_a_send_under_way_finish_and_records_it(tmp_path: Path) -> None:
+    bot = await Harness(tmp_path / "bot.db", chat_factory=Slow).start()
+    chat: Slow = bot.chat  # type: ignore[assignment]
+    assert bot.app is not None
+    await chat.say("au-officer", "/ping 1")
+    await chat.sending.wait()
+
+    await bot.app.outbox.close()  # what a stop does once its drain time is up
+    await bot.app.store.close()
+
+    assert chat.to("au-officer") == ["pong 1"]
+    assert query(bot.db_path, "SELECT status FROM outbox") == [("sent",)]
     await bot.stop()
