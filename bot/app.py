@@ -22,7 +22,7 @@ from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
 from bot.fallback import reroute
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
-from bot.outbox import Outbox, outbox_version
+from bot.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.ports import Adapter, TimerScheduler
 from bot.routing import Router
 from bot.store import Store
@@ -146,7 +146,7 @@ class App:
         await self.scheduler.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.outbox.drained(), timeout=5)
-        await self.outbox.close()
+        await self.outbox.close(grace=CLOSE_GRACE)  # a send under way is not cut off
         for adapter in self.adapters.values():
             with contextlib.suppress(Exception):
                 await adapter.close()  # nothing more will be sent: release clients

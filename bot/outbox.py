@@ -30,7 +30,7 @@ from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Outbound, str], Awaitable[None]]
-CLOSE_GRACE = 5.0  # seconds closing waits for sends already under way
+CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
 
 
 def queued_messages(db: Database) -> list[Outbound]:
@@ -93,16 +93,16 @@ class ChannelDispatcher:
         else:
             lane.append(message)
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 0.0) -> None:
         """Stop delivering; what is not sent stays queued in the database.
 
-        Sends already under way finish first (for at most ``CLOSE_GRACE``): cut off, one may
-        have reached the platform without the bot learning so, and a clean stop would then
-        repeat it after the restart, like a crash.
+        With ``grace``, sends already under way may finish first (for at most that long): cut
+        off, one may have reached the platform without the bot learning so, and a clean stop
+        would then repeat it after the restart, like a crash.
         """
         self._closing = True
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._quiet.wait(), CLOSE_GRACE)
+            await asyncio.wait_for(self._quiet.wait(), grace)
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
@@ -296,11 +296,11 @@ class Outbox:
         while any(not d.idle.is_set() for d in self._channels.values()):
             await asyncio.gather(*(d.idle.wait() for d in self._channels.values()))
 
-    async def close(self) -> None:
-        """Stop all delivery."""
-        for dispatcher in self._channels.values():
-            with contextlib.suppress(Exception):
-                await dispatcher.close()
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop all delivery; with ``grace``, let sends under way finish (all channels at once)."""
+        await asyncio.gather(
+            *(d.close(grace) for d in self._channels.values()), return_exceptions=True
+        )
 
 
 OUTBOX_VERSION = "outbox_version"

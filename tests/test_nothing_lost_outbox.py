@@ -117,7 +117,7 @@ async def test_closing_lets_a_send_under_way_finish_and_records_it(tmp_path: Pat
     await chat.say("au-officer", "/ping 1")
     await chat.sending.wait()
 
-    await bot.app.outbox.close()  # what a stop does once its drain time is up
+    await bot.app.outbox.close(grace=5.0)  # what a stop does once its drain time is up
     await bot.app.store.close()
 
     assert chat.to("au-officer") == ["pong 1"]
