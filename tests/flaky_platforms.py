@@ -38,18 +38,14 @@ KINDS = ("error", "hang", "lost", "slow", "throttle")
 
 @dataclass
 class Faults:
-    """Seeded choice of which calls fail, and how."""
+    """Seeded choice of which calls fail, and how: one random stream per method, so the n-th
+    poll or the n-th send meets the same fate on every run, whatever the interleaving."""
 
     seed: int
     rate: float = 0.3
     methods: frozenset[str] = frozenset()
     counts: dict[str, int] = field(default_factory=dict)
-    _rng: random.Random = field(init=False)
-    _kinds: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
-        self._kinds = self._rng.sample(KINDS, len(KINDS))
+    _streams: dict[str, tuple[random.Random, list[str]]] = field(default_factory=dict)
 
     def draw(self, method: str) -> str | None:
         """The fault for this call of ``method``, or None to serve it normally.
@@ -57,11 +53,21 @@ class Faults:
         The calls that fail are drawn at random; the kinds take turns (in a seeded order) so
         that even a short test meets every kind.
         """
-        if method not in self.methods or self._rng.random() >= self.rate:
+        if method not in self.methods:
             return None
-        kind = self._kinds[sum(self.counts.values()) % len(KINDS)]
+        rng, kinds = self._stream(method)
+        if rng.random() >= self.rate:
+            return None
+        kind = kinds.pop(0)
+        kinds.append(kind)
         self.counts[kind] = self.counts.get(kind, 0) + 1
         return kind
+
+    def _stream(self, method: str) -> tuple[random.Random, list[str]]:
+        if method not in self._streams:
+            rng = random.Random(f"{self.seed}:{method}")
+            self._streams[method] = (rng, rng.sample(KINDS, len(KINDS)))
+        return self._streams[method]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Flaky platforms: Telegram and Slack fail about 30% of calls, and nothing is lost.
 
 The real core runs with the real Telegram and Slack adapters (their HTTP clients waiting one
-second) against fakes that answer a seeded 30% of the traffic calls (sends, polls, button
-clean-up) with a 5xx, a hang past the client's timeout, a late answer after the client gave
-up, a slow answer, or a 429 with ``retry_after``. Seven officers on Telegram ping the bot and
+second) against fakes that answer a seeded 30% of the traffic calls (Telegram's sendMessage
+and getUpdates, Slack's chat.postMessage; start-up calls are spared) with a 5xx, a hang past
+the client's timeout, a late answer after the client gave up, a slow answer, or a 429 with
+``retry_after``. Seven officers on Telegram ping the bot and
 file a request each to focal points on Slack, who ping the bot with the slash command.
 
 Afterwards every message is delivered, each chat received its messages in the order the core
