@@ -41,6 +41,7 @@ from adapters.line_convert import (
     sent_id,
     translate_error,
 )
+from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
 from bot.ports import Adapter, EventSink, Pacing
@@ -98,7 +99,7 @@ class LineAdapter(Adapter):
         self._parser = WebhookParser(secret)
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
         self.port = 0
         self.bot_user_id = ""
@@ -124,9 +125,7 @@ class LineAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop taking webhook calls; sending still works until ``close``."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
         self._sink = None
 
     async def close(self) -> None:
@@ -151,12 +150,8 @@ class LineAdapter(Adapter):
         return str(info.user_id)
 
     async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_post(self.options.path, self._on_webhook)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [("POST", self.options.path, self._on_webhook)]
+        self.port = await self._server.start(self.options.host, self.options.port, routes)
 
     # --- receiving ------------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:

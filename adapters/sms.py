@@ -37,6 +37,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adapters.sms_convert import CHANNEL, inbound_event, signed_by, sms_body, translate_error
+from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, TransientError
 from bot.events import ChatRef, DeliveryReport, Outbound, Sender
 from bot.factory import default_registry
@@ -126,7 +127,7 @@ class SmsAdapter(Adapter):
         self._sid, self._token = account_sid, token
         self._commands = frozenset(spec.name for spec in default_registry())
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
         self.statuses: OrderedDict[str, str] = OrderedDict()  # message sid -> last status
         self.port = 0
@@ -153,9 +154,7 @@ class SmsAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop taking webhook calls; sending still works until ``close``."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
         self._sink = None
 
     async def close(self) -> None:
@@ -165,13 +164,11 @@ class SmsAdapter(Adapter):
             await session.close()
 
     async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_post(urlsplit(self.options.webhook_url).path or "/", self._on_sms)
-        app.router.add_post(urlsplit(self.options.status_url).path, self._on_status)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [
+            ("POST", urlsplit(self.options.webhook_url).path or "/", self._on_sms),
+            ("POST", urlsplit(self.options.status_url).path, self._on_status),
+        ]
+        self.port = await self._server.start(self.options.host, self.options.port, routes)
 
     # --- receiving ------------------------------------------------------------------------
     async def _verified_form(self, request: web.Request, url: str) -> dict[str, str] | None:
@@ -209,9 +206,13 @@ class SmsAdapter(Adapter):
         self._record(sid, status)
         if status in FAILED_STATUSES:
             log.warning("sms: message %s %s (error %s)", sid, status, form.get("ErrorCode", "?"))
-            report = DeliveryReport(f"status:{sid}:{status}", Sender(CHANNEL, "provider"),
-                                    ChatRef(CHANNEL, form.get("To", "")), sid,
-                                    f"{status} (error {form.get('ErrorCode', '?')})")
+            report = DeliveryReport(
+                f"status:{sid}:{status}",
+                Sender(CHANNEL, "provider"),
+                ChatRef(CHANNEL, form.get("To", "")),
+                sid,
+                f"{status} (error {form.get('ErrorCode', '?')})",
+            )
             try:
                 if self._sink is not None:
                     await self._sink(report)  # the core marks it failed and falls back

@@ -48,6 +48,7 @@ from adapters.viber_convert import (
     user_of,
     welcome,
 )
+from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
 from bot.ports import Adapter, EventSink, Pacing
@@ -114,7 +115,7 @@ class ViberAdapter(Adapter):
         )
         self._token = token
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
         self.subscribed: dict[str, bool] = {}  # user id -> subscribed, as last seen
         self.port = 0
@@ -149,9 +150,7 @@ class ViberAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop taking callbacks; sending still works until ``close``."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
         self._sink = None
 
     async def close(self) -> None:
@@ -161,12 +160,8 @@ class ViberAdapter(Adapter):
             await session.close()
 
     async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_post(self.options.path, self._on_callback)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [("POST", self.options.path, self._on_callback)]
+        self.port = await self._server.start(self.options.host, self.options.port, routes)
 
     # --- receiving ------------------------------------------------------------------------
     async def _on_callback(self, request: web.Request) -> web.Response:

@@ -38,6 +38,7 @@ import aiohttp
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from adapters.webhook import WebhookServer
 from adapters.whatsapp_convert import (
     CHANNEL,
     REENGAGEMENT,
@@ -140,7 +141,7 @@ class WhatsAppAdapter(Adapter):
         self._last_inbound: dict[str, float] = {}  # wa_id -> when they last wrote (memory only)
         self._free_form: OrderedDict[str, Outbound] = OrderedDict()  # wamid -> what was sent
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
         self.port = 0
 
@@ -161,25 +162,16 @@ class WhatsAppAdapter(Adapter):
     async def start(self, sink: EventSink) -> None:
         """Serve the webhook on ``host:port`` + ``path``."""
         self._sink = sink
-        app = web.Application(client_max_size=1024**2)
-        app.router.add_get(self.options.path, self._on_handshake)
-        app.router.add_post(self.options.path, self._on_webhook)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.options.host, self.options.port).start()
-        except OSError as exc:
-            await runner.cleanup()
-            raise TransientError(f"whatsapp: cannot listen on port {self.options.port}") from exc
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        routes = [
+            ("GET", self.options.path, self._on_handshake),
+            ("POST", self.options.path, self._on_webhook),
+        ]
+        self.port = await self._server.start(self.options.host, self.options.port, routes)
         log.info("whatsapp: webhook on %s:%s%s", self.options.host, self.port, self.options.path)
 
     async def stop(self) -> None:
         """Stop taking webhook calls (a call being handled finishes first). Sending works."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
         self._sink = None
 
     async def close(self) -> None:

@@ -24,6 +24,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from adapters.webhook import WebhookServer
+
 TOKEN = "line-test-access-token"
 SECRET = "line-test-channel-secret"
 BOT_USER = "U0000000000000000000000000000b0t"
@@ -71,7 +73,7 @@ class FakeLine:
     port: int = 0
     _accepted: dict[str, str] = field(default_factory=dict)  # retry key -> request id
     _ids: Any = field(default_factory=lambda: itertools.count(1))
-    _runner: web.AppRunner | None = None
+    _server: WebhookServer = field(default_factory=lambda: WebhookServer("fake", grace=1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -79,18 +81,15 @@ class FakeLine:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> FakeLine:
-        app = web.Application()
-        app.router.add_get("/v2/bot/info", self._bot_info)
-        app.router.add_post("/v2/bot/message/push", self._push)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [
+            ("GET", "/v2/bot/info", self._bot_info),
+            ("POST", "/v2/bot/message/push", self._push),
+        ]
+        self.port = await self._server.start("127.0.0.1", 0, routes)
         return self
 
     async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
+        await self._server.stop()
 
     # --- scripting and reading ------------------------------------------------------------
     def fail_next(self, status: int, message: str = "", **kwargs: Any) -> None:

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from adapters.webhook import WebhookServer
+
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 TOKEN = "sms-test-auth-token"
 BOT_NUMBER = "+15550100000"
@@ -63,7 +65,7 @@ class FakeSms:
     refused_logins: int = 0
     port: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
-    _runner: web.AppRunner | None = None
+    _server: WebhookServer = field(default_factory=lambda: WebhookServer("fake", grace=1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -71,17 +73,14 @@ class FakeSms:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> FakeSms:
-        app = web.Application()
-        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [
+            ("POST", "/2010-04-01/Accounts/{sid}/Messages.json", self._create),
+        ]
+        self.port = await self._server.start("127.0.0.1", 0, routes)
         return self
 
     async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
+        await self._server.stop()
 
     # --- scripting and reading ------------------------------------------------------------
     def fail_next(self, status: int, code: int = 0, message: str = "", **kwargs: Any) -> None:

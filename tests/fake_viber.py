@@ -23,6 +23,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from adapters.webhook import WebhookServer
+
 TOKEN = "viber-test-auth-token"
 
 
@@ -63,7 +65,7 @@ class FakeViber:
     webhook_checked: int = 0  # HTTP status the webhook answered Viber's check with
     port: int = 0
     _tokens: Any = field(default_factory=lambda: itertools.count(5_000_000_000_000_000_001))
-    _runner: web.AppRunner | None = None
+    _server: WebhookServer = field(default_factory=lambda: WebhookServer("fake", grace=1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -71,17 +73,14 @@ class FakeViber:
         return f"http://127.0.0.1:{self.port}/pa/"
 
     async def start(self) -> FakeViber:
-        app = web.Application()
-        app.router.add_post("/pa/{method}", self._api)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
+        routes = [
+            ("POST", "/pa/{method}", self._api),
+        ]
+        self.port = await self._server.start("127.0.0.1", 0, routes)
         return self
 
     async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
+        await self._server.stop()
 
     # --- scripting and reading ------------------------------------------------------------
     def fail_next(self, status: int = 0, http: int = 200, message: str = "") -> None:
