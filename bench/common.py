@@ -107,7 +107,7 @@ async def drive(
     for person, text, _ in steps:
         offered.append((person, time.perf_counter()))
         await app.submit(_event(chat, person, text), wait=False)
-    await arrived.wait()
+    await _within(arrived, chat)
     seen: dict[str, int] = dict(before)
     latencies = []
     for (person, at), (_, _, answers) in zip(offered, steps, strict=True):
@@ -125,8 +125,19 @@ async def _one(app: App, chat: SignallingAdapter, step: Step) -> float:
     start = time.perf_counter()
     index = len(chat.arrivals.get(person, []))
     await app.submit(_event(chat, person, text), wait=total == 0)
-    await arrived.wait()
+    await _within(arrived, chat)
     return (chat.arrivals[person][index] if total else time.perf_counter()) - start
+
+
+STALL = 120.0  # seconds without the expected answers before a run is declared stuck
+
+
+async def _within(arrived: asyncio.Event, chat: SignallingAdapter) -> None:
+    """Wait for the expected answers; fail loudly instead of hanging if they never come."""
+    try:
+        await asyncio.wait_for(arrived.wait(), STALL)
+    except TimeoutError:
+        raise RuntimeError(f"stuck: {chat.count} messages sent, expected {chat._target}") from None
 
 
 def _event(chat: SignallingAdapter, person: str, text: str):  # type: ignore[no-untyped-def]
