@@ -50,7 +50,7 @@ from adapters.viber_convert import (
 )
 from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Outbound
+from bot.events import ChatRef, DeliveryReport, Outbound, Sender
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -184,12 +184,33 @@ class ViberAdapter(Adapter):
         if state is not None and user:
             self.subscribed[user] = state
 
+    async def _delivery_failed(self, payload: dict[str, Any]) -> web.Response:
+        """Viber could not deliver a message it accepted: the core marks it failed and falls
+        back to the person's next channel."""
+        token, why = str(payload.get("message_token", "")), str(payload.get("desc", ""))[:200]
+        log.warning("viber: message %s was not delivered: %s", token, why)
+        report = DeliveryReport(
+            f"failed:{token}",
+            Sender(CHANNEL, "viber"),
+            ChatRef(CHANNEL, user_of(payload) or ""),
+            token,
+            f"not delivered ({why or 'no reason given'})",
+        )
+        try:
+            if self._sink is None:
+                raise RuntimeError("viber channel is not receiving")
+            await self._sink(report)
+        except Exception:
+            log.exception("viber: failure of %s not handed over", token)
+            return web.Response(status=500)
+        return web.Response(status=200)
+
     async def _answer(self, payload: dict[str, Any]) -> web.Response:
         kind = event_type(payload)
         if kind == "conversation_started" and not payload.get("subscribed"):
             return web.json_response(welcome(self.options.sender_name))
         if kind == "failed":
-            log.warning("viber: a message was not delivered: %s", str(payload.get("desc"))[:200])
+            return await self._delivery_failed(payload)
         event = inbound_event(payload)
         if event is None:
             return web.Response(status=200)

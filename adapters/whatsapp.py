@@ -56,7 +56,7 @@ from adapters.whatsapp_convert import (
     wa_id,
 )
 from bot.errors import ConfigError, TransientError
-from bot.events import Inbound, Outbound
+from bot.events import ChatRef, DeliveryReport, Inbound, Outbound, Sender
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -224,14 +224,19 @@ class WhatsAppAdapter(Adapter):
         await self._sink(event)
 
     async def _on_failed_status(self, message_id: str, code: int) -> None:
-        """A free-form message refused later as outside the window goes again as template."""
+        """A free-form message refused later as outside the window goes again as template;
+        any other failure goes to the core, which marks it failed and falls back."""
         sent = self._free_form.pop(message_id, None)
-        if sent is None:
+        if sent is None or code != REENGAGEMENT:
             log.warning("whatsapp: message %s failed (code %s)", message_id[:80], code)
-            return
-        if code != REENGAGEMENT:
-            log.warning(
-                "whatsapp: message %s to outbox %s failed (%s)", message_id[:80], sent.id, code
+            await self._submit(
+                DeliveryReport(
+                    f"status:{message_id}:failed",
+                    Sender(CHANNEL, "meta"),
+                    ChatRef(CHANNEL, sent.address if sent else ""),
+                    message_id,
+                    f"not delivered (code {code})",
+                )
             )
             return
         self._last_inbound.pop(wa_id(sent.address), None)

@@ -220,3 +220,27 @@ def test_the_shipped_section_needs_the_public_webhook_url() -> None:
     with pytest.raises(ConfigError, match="channels.viber.sender_name"):
         parse_options(viber_options("https://x.example/pa/", sender_name="x" * 29))
     assert shipped_settings().channels["viber"].content == "pointer"
+
+
+async def test_a_failed_callback_marks_the_message_failed_and_falls_back(world: World) -> None:
+    assert (await world.viber.subscribe(TH_FP)).status == 200
+    await file_request(world)
+    [sent] = world.viber.sent_to(TH_FP)
+    failed = {
+        "event": "failed",
+        "timestamp": 1,
+        "message_token": sent["_token"],
+        "user_id": TH_FP,
+        "desc": "the user's device is unreachable",
+    }
+    for _ in range(2):  # Viber may call more than once
+        assert (await world.viber.callback(failed)).status == 200
+        await world.bot.settle()
+    rows = await world.bot.rows(
+        "SELECT status FROM outbox WHERE channel = 'viber' AND platform_id = ?",
+        [str(sent["_token"])],
+    )
+    assert rows == [("failed",)]
+    told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
+    assert len(told) == 1 and "device is unreachable" in told[0]
+    assert "awaits you" in world.bot.last("th-fp")  # on the next channel, the console

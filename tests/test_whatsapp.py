@@ -379,3 +379,19 @@ def test_the_shipped_section_needs_the_number_id_once_the_token_is_set() -> None
     built = platform_adapters(shipped_settings(channels=channels), ENV)
     assert [type(a) for a in built] == [WhatsAppAdapter]
     assert whatsapp.content == "pointer"
+
+
+async def test_a_failure_reported_after_sending_falls_back_once(world: World) -> None:
+    """Meta accepted the message, then reports it undeliverable: the core falls back."""
+    await file_request(world)
+    [routed] = [c for c in world.api.to(PH_FP) if c.wamid]
+    failed = world.phone.payload(statuses=[world.phone.failed_status(routed.wamid, PH_FP, 131026)])
+    for _ in range(2):  # Meta may report it more than once
+        assert (await world.phone.post(failed)).status == 200
+        await world.settle()
+    rows = await world.bot.rows(
+        "SELECT status, error FROM outbox WHERE platform_id = ?", [routed.wamid]
+    )
+    assert rows == [("failed", "after sending: not delivered (code 131026)")]
+    told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
+    assert len(told) == 1 and "on whatsapp" in told[0]
