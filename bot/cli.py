@@ -88,9 +88,13 @@ def check(config: str) -> None:
         running = ["console"] + [a.channel for a in platform_adapters(settings)]
     except ConfigError as exc:
         raise click.ClickException(f"configuration error:\n{exc}") from exc
+    full = [name for name, section in settings.channels.items() if section.content == "full"]
+    pointer = [name for name, section in settings.channels.items() if section.content != "full"]
     click.echo(
         f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
-        f"people; channels that would run now: {', '.join(running)}"
+        f"people; channels that would run now: {', '.join(running)}\n"
+        f"may carry casework: {', '.join(full) or 'none'}; "
+        f"pointer-only: {', '.join(pointer) or 'none'}"
     )
 
 

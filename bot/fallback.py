@@ -25,7 +25,10 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
         return work  # a reply into a chat that is gone: nobody else to route it to
     route = _next_route(ctx, person, failed.channel)
     if route is not None:
-        work.send_via(person, *route, failed.text, failed.buttons, subject or "", failed.id)
+        text = failed.text
+        if failed.channel in ctx.router.pointer_only and subject:
+            text = f"{subject} awaits you — /show {subject} shows it here."  # full now allowed
+        work.send_via(person, *route, text, failed.buttons, subject or "", failed.id)
     work.audit(
         "message.rerouted" if route else "message.undeliverable",
         subject or person.id,

@@ -168,8 +168,8 @@ async def test_a_refused_push_falls_back_and_the_officer_is_told(world: World) -
     await file_request(world)
     rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'line'")
     assert rows[0][0] == "failed" and "HTTP 400" in rows[0][1]
-    # The outbox row held only the pointer, so the fallback carries the pointer too.
-    assert world.bot.last("th-fp").endswith("awaits you — open it on console.")
+    # The pointer-only row held no text; on a full channel it says where the text is.
+    assert world.bot.last("th-fp").endswith("awaits you — /show R-2026-0001 shows it here.")
     assert "could not deliver" in world.bot.last("au-officer")
 
 

@@ -133,7 +133,7 @@ async def test_after_unsubscribing_nothing_is_sent_to_viber(world: World) -> Non
     assert world.viber.sends() == []  # refused locally, without calling Viber
     rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'viber'")
     assert rows[0][0] == "failed" and "unsubscribed" in rows[0][1]
-    assert world.bot.last("th-fp").endswith("awaits you — open it on console.")
+    assert world.bot.last("th-fp").endswith("awaits you — /show R-2026-0001 shows it here.")
 
 
 async def test_a_message_subscribes_and_is_answered(world: World) -> None:
