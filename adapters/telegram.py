@@ -68,6 +68,7 @@ from bot.ports import Adapter, EventSink, Pacing
 log = logging.getLogger(__name__)
 
 TELEGRAM_PACING = Pacing(per_chat_interval=1.0, overall_rate=29.0, max_attempts=8)
+GROUP_INTERVAL = 3.0  # Telegram allows about 20 messages a minute in a group
 """About one message a second per chat and just under Telegram's ~30 a second overall."""
 
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -354,6 +355,11 @@ class TelegramAdapter(Adapter):
         return web.Response(status=200)
 
     # --- sending ------------------------------------------------------------------------
+    def chat_interval(self, address: str) -> float:
+        """Groups (negative chat ids) take about 20 messages a minute; private chats one a
+        second."""
+        return GROUP_INTERVAL if address.startswith("-") else self.pacing.per_chat_interval
+
     async def send(self, message: Outbound) -> str:
         """Deliver one message (in parts if long); a retry resumes after the parts sent."""
         if self._application is None:

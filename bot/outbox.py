@@ -127,9 +127,9 @@ class ChannelDispatcher:
         self._finished()
         if not lane:
             del self._lanes[address]
-        elif self.pacing.per_chat_interval > 0:
+        elif self.adapter.chat_interval(address) > 0:
             asyncio.get_running_loop().call_later(
-                self.pacing.per_chat_interval, self._ready.put_nowait, address
+                self.adapter.chat_interval(address), self._ready.put_nowait, address
             )
         else:
             self._ready.put_nowait(address)
@@ -154,7 +154,7 @@ class ChannelDispatcher:
     def _delay(self, address: str) -> float:
         """Seconds until ``address`` may be sent to (the chat's interval, the channel pause)."""
         now = time.monotonic()
-        gap = self._last_sent.get(address, 0.0) + self.pacing.per_chat_interval - now
+        gap = self._last_sent.get(address, 0.0) + self.adapter.chat_interval(address) - now
         return max(gap, self._paused_until - now)
 
     async def _attempt_counted(self, message: Outbound) -> bool:

@@ -56,6 +56,10 @@ class Adapter(abc.ABC):
         """
         return None
 
+    def chat_interval(self, address: str) -> float:
+        """Seconds between two messages to ``address`` (platforms pace groups more slowly)."""
+        return self.pacing.per_chat_interval
+
     def address_for(self, user_id: str) -> str:
         """The address to send to for a directory identity on this channel (default: same)."""
         return user_id

@@ -191,3 +191,11 @@ def test_button_press_carries_the_command() -> None:
     event = inbound_event(pressed, BOT)
     assert isinstance(event, ButtonPress)
     assert (event.command, event.message_id, event.chat.chat_id) == ("/ack R-2026-0001", "3", "5")
+
+
+def test_groups_are_paced_at_twenty_messages_a_minute() -> None:
+    from adapters.telegram import GROUP_INTERVAL, TelegramAdapter
+
+    adapter = TelegramAdapter.__new__(TelegramAdapter)  # pacing needs no connection
+    assert adapter.chat_interval("-1001234567890") == GROUP_INTERVAL == 3.0
+    assert adapter.chat_interval("100017") == 1.0
