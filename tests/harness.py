@@ -8,6 +8,7 @@ when the test moves the clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,16 @@ def shipped_settings(**overrides: object) -> Settings:
     """The shipped bot.toml, with top-level sections replaced by ``overrides``."""
     settings = load_settings(SHIPPED_CONFIG)
     return settings.model_copy(update=overrides) if overrides else settings
+
+
+def settings_preferring(channel: str, *person_ids: str) -> Settings:
+    """Shipped settings where ``person_ids`` prefer ``channel``."""
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": channel}) if p.id in person_ids else p
+        for p in settings.people
+    )
+    return settings.model_copy(update={"people": people})
 
 
 class Harness:
@@ -102,6 +113,14 @@ class Harness:
         """Wait until accepted events are handled and owed messages delivered."""
         assert self.app is not None
         await self.app.idle()
+
+    async def file_request(self, args: str, by: str = "au-officer") -> str:
+        """``by`` files ``/request <args>``; return the new request's id once all is sent."""
+        answer = await self.say(by, f"/request {args}")
+        match = re.search(r"Request (\S+) sent", answer[0] if answer else "")
+        assert match, answer
+        await self.settle()
+        return match[1]
 
     def inbox(self, person_id: str) -> list[str]:
         """Everything sent to ``person_id`` so far."""

@@ -109,10 +109,7 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 async def file_request(world: World, text: str = "urgent Please check passport A1234567.") -> str:
     """An officer on the console files a request to Malaysia; return its id."""
-    answer = await world.bot.say("au-officer", f"/request MY {text}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    return match[1]
+    return await world.bot.file_request(f"MY {text}")
 
 
 # --- the main scenario -----------------------------------------------------------------------

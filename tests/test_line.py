@@ -22,7 +22,7 @@ from adapters.line_convert import inbound_event, retry_key, split_text, translat
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ButtonPress, Outbound, TextMessage
 from tests.fake_line import SECRET, TOKEN, FakeLine, LineSide
-from tests.harness import Harness, shipped_settings
+from tests.harness import Harness, settings_preferring, shipped_settings
 
 TH_FP = "U0a1b2c3d4e5f60718293a4b5c6d7e8f9"  # th-fp's LINE identity in the shipped bot.toml
 ENV = {"FOCALBOT_LINE_CHANNEL_TOKEN": TOKEN, "FOCALBOT_LINE_CHANNEL_SECRET": SECRET}
@@ -33,16 +33,6 @@ def line_options(host: str, **changes: object) -> dict[str, object]:
     """The shipped ``[channels.line]`` keys, pointed at the fake and a free local port."""
     section = shipped_settings().channels["line"].model_dump(exclude=CORE_KEYS)
     return {**section, "api_host": host, "port": 0, **changes}
-
-
-def settings_preferring(channel: str, *person_ids: str):  # type: ignore[no-untyped-def]
-    """Shipped settings where ``person_ids`` prefer ``channel``."""
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": channel}) if p.id in person_ids else p
-        for p in settings.people
-    )
-    return settings.model_copy(update={"people": people})
 
 
 @dataclass
@@ -67,12 +57,8 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 
 async def file_request(world: World, text: str = f"urgent {SECRET_TEXT}") -> str:
-    """An officer on the console files a request to Thailand; return its id."""
-    answer = await world.bot.say("au-officer", f"/request TH {text}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    await world.bot.settle()
-    return match[1]
+    """An officer on the console files a request; return its id."""
+    return await world.bot.file_request(f"TH {text}")
 
 
 # --- the main scenario -----------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Inbound
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
-from tests.harness import Harness, shipped_settings
+from tests.harness import Harness, settings_preferring
 
 TH_FP = "U0THFP01"
 ENV = {
@@ -48,13 +47,8 @@ def slack_options(base_url: str, **changes: object) -> dict[str, object]:
 
 
 def settings_preferring_slack(*person_ids: str):  # type: ignore[no-untyped-def]
-    """Shipped settings where ``person_ids`` prefer Slack."""
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": "slack"}) if p.id in person_ids else p
-        for p in settings.people
-    )
-    return settings.model_copy(update={"people": people})
+    """Shipped settings where ``person_ids`` prefer slack."""
+    return settings_preferring("slack", *person_ids)
 
 
 @dataclass
@@ -86,12 +80,8 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 
 async def file_request(world: World, text: str = "urgent Please trace this phone.") -> str:
-    """An officer on the console files a request to Thailand; return its id."""
-    answer = await world.bot.say("au-officer", f"/request TH {text}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    await world.settle()
-    return match[1]
+    """An officer on the console files a request; return its id."""
+    return await world.bot.file_request(f"TH {text}")
 
 
 def routed(world: World) -> dict[str, Any]:

@@ -11,7 +11,6 @@ the adapter's local server. The core runs on a temporary database through
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button
 from bot.factory import default_registry
 from tests.fake_sms import ACCOUNT_SID, BOT_NUMBER, TOKEN, FakeSms
-from tests.harness import Harness, shipped_settings
+from tests.harness import Harness, settings_preferring, shipped_settings
 
 TH_FP = "+66800000041"  # th-fp's SMS identity in the shipped bot.toml
 PUBLIC = "https://bot.example.org/sms"
@@ -46,16 +45,6 @@ def sms_options(api_url: str, **changes: object) -> dict[str, object]:
         "messages_per_second": 0.0,
         **changes,
     }
-
-
-def settings_preferring(channel: str, *person_ids: str):  # type: ignore[no-untyped-def]
-    """Shipped settings where ``person_ids`` prefer ``channel``."""
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": channel}) if p.id in person_ids else p
-        for p in settings.people
-    )
-    return settings.model_copy(update={"people": people})
 
 
 @dataclass
@@ -80,12 +69,8 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 
 async def file_request(world: World, text: str = f"urgent {SECRET_TEXT}") -> str:
-    """An officer on the console files a request to Thailand; return its id."""
-    answer = await world.bot.say("au-officer", f"/request TH {text}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    await world.bot.settle()
-    return match[1]
+    """An officer on the console files a request; return its id."""
+    return await world.bot.file_request(f"TH {text}")
 
 
 # --- the main scenario -----------------------------------------------------------------------
@@ -155,8 +140,9 @@ async def test_status_callbacks_are_checked_and_recorded(world: World, caplog) -
     assert TH_FP not in caplog.text  # phone numbers stay out of the log
     # Not only logged: the core marks it failed, falls back and tells the officer, once.
     await world.bot.settle()
-    rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'sms' "
-                                "AND platform_id = ?", [sent["_sid"]])
+    rows = await world.bot.rows(
+        "SELECT status, error FROM outbox WHERE channel = 'sms' AND platform_id = ?", [sent["_sid"]]
+    )
     assert rows == [("failed", "after sending: undelivered (error 30003)")]
     told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
     assert len(told) == 1 and "on sms (undelivered (error 30003))" in told[0]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ from adapters.viber_convert import keyboard, send_payload, signed_by, translate_
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, Outbound
 from tests.fake_viber import TOKEN, FakeViber
-from tests.harness import Harness, shipped_settings
+from tests.harness import Harness, settings_preferring, shipped_settings
 
 TH_FP = "THfpViber0000000000001=="  # th-fp's Viber identity in the shipped bot.toml
 ENV = {"FOCALBOT_VIBER_TOKEN": TOKEN}
@@ -41,16 +40,6 @@ def viber_options(api_url: str, **changes: object) -> dict[str, object]:
         "per_user_interval": 0.0,
         **changes,
     }
-
-
-def settings_preferring(channel: str, *person_ids: str):  # type: ignore[no-untyped-def]
-    """Shipped settings where ``person_ids`` prefer ``channel``."""
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": channel}) if p.id in person_ids else p
-        for p in settings.people
-    )
-    return settings.model_copy(update={"people": people})
 
 
 @dataclass
@@ -83,12 +72,8 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 
 async def file_request(world: World, text: str = f"urgent {SECRET_TEXT}") -> str:
-    """An officer on the console files a request to Thailand; return its id."""
-    answer = await world.bot.say("au-officer", f"/request TH {text}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    await world.bot.settle()
-    return match[1]
+    """An officer on the console files a request; return its id."""
+    return await world.bot.file_request(f"TH {text}")
 
 
 # --- the main scenario -----------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ import pytest
 
 from adapters.channels import CORE_KEYS
 from adapters.whatsapp import WhatsAppAdapter, parse_options
-from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import ConfigError
 from bot.events import ButtonPress, Inbound, TextMessage
@@ -31,7 +29,7 @@ from tests.fake_whatsapp import (
     FakeGraph,
     WhatsAppSide,
 )
-from tests.harness import Harness, shipped_settings
+from tests.harness import Harness, settings_preferring, shipped_settings
 
 PH_FP = "639170000035"
 ENV = {
@@ -55,14 +53,9 @@ def whatsapp_options(api_host: str, **changes: object) -> dict[str, object]:
     }
 
 
-def settings_preferring_whatsapp(*person_ids: str) -> Settings:
-    """Shipped settings where ``person_ids`` prefer WhatsApp."""
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": "whatsapp"}) if p.id in person_ids else p
-        for p in settings.people
-    )
-    return settings.model_copy(update={"people": people})
+def settings_preferring_whatsapp(*person_ids: str):  # type: ignore[no-untyped-def]
+    """Shipped settings where ``person_ids`` prefer whatsapp."""
+    return settings_preferring("whatsapp", *person_ids)
 
 
 @dataclass
@@ -112,11 +105,8 @@ async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-de
 
 
 async def file_request(world: World) -> str:
-    answer = await world.bot.say("au-officer", f"/request PH urgent {REQUEST_TEXT}")
-    match = re.search(r"Request (\S+) sent", answer[0])
-    assert match, answer
-    await world.settle()
-    return match[1]
+    """An officer on the console files a request; return its id."""
+    return await world.bot.file_request(f"PH urgent {REQUEST_TEXT}")
 
 
 def everything_sent(world: World) -> str:
