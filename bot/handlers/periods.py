@@ -382,23 +382,40 @@ def _explicit(seq: int, window: WindowConfig) -> Window:
     return Window(seq, window.label or f"W{seq}", window.starts_on, window.ends_on, window.due_on)
 
 
+PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
+    "open": (
+        "Co-chairs: open a period of action (guided if details are missing).",
+        '/period open <CODE> ["<name>" <first-day> <last-day> final|monthly|quarterly <countries>]',
+        '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly '
+        "AU ID MY TH",
+    ),
+    "confirm": (
+        "Co-chairs: confirm the period being opened.",
+        "/period confirm",
+        "/period confirm",
+    ),
+    "cancel": ("Co-chairs: drop the period being opened.", "/period cancel", "/period cancel"),
+    "close": (
+        "Co-chairs: close the current period (reminders stop).",
+        "/period close [CODE]",
+        "/period close",
+    ),
+}
+
 COMMANDS = [
     CommandSpec(
         "period",
-        "The current period of action. Co-chairs: open (guided if details are missing) or "
-        "close one.",
-        '/period [open <CODE> "<name>" <first-day> <last-day> final|monthly|quarterly '
-        "<countries>|close [CODE]]",
-        '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly '
-        "AU ID MY TH",
+        "The current period of action: dates, countries, reporting windows.",
+        "/period",
+        "/period",
         period_command,
         parse_period_args,
         subcommands=tuple(
             CommandSpec(
                 action,
-                f"Co-chairs: {action} a period of action.",
-                f"/period {action}" + (" …" if action == "open" else ""),
-                "/period open JPA-4" if action == "open" else f"/period {action}",
+                PERIOD_ACTIONS[action][0],
+                PERIOD_ACTIONS[action][1],
+                PERIOD_ACTIONS[action][2],
                 period_command,
                 lambda rest, action=action: PeriodArgs(action, rest),
                 roles=COCHAIR,
@@ -408,14 +425,14 @@ COMMANDS = [
     ),
     CommandSpec(
         "deadline",
-        "The coming due dates for returns. Co-chairs: move one.",
-        "/deadline [[CODE] <window> <YYYY-MM-DD>]",
-        "/deadline W2 2027-04-14",
+        "The coming due dates for returns.",
+        "/deadline",
+        "/deadline",
         deadline_command,
         subcommands=(
             CommandSpec(
                 "move",
-                "Co-chairs: move a window's due date.",
+                "Co-chairs: move a reporting window's due date.",
                 "/deadline [CODE] <window> <YYYY-MM-DD>",
                 "/deadline W2 2027-04-14",
                 deadline_command,
