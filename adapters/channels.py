@@ -28,7 +28,6 @@ ADAPTERS: dict[str, str] = {
     "viber": "adapters.viber:ViberAdapter",
     "sms": "adapters.sms:SmsAdapter",
 }
-PLATFORMS = tuple(ADAPTERS)
 CORE_KEYS = {"content", "answer_strangers"}  # channel keys the core itself reads
 
 

@@ -61,13 +61,14 @@ from adapters.email_convert import (
     subject_line,
     text_event,
 )
+from adapters.env import required_secret
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
 
-EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8, rich_buttons=False)
+EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8)
 """A few mails a second keeps a relay's anti-abuse limits quiet; mail has no buttons."""
 
 REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
@@ -122,11 +123,9 @@ def parse_options(options: Mapping[str, object]) -> EmailOptions:
 
 
 def _from_env(env: Mapping[str, str], name: str, key: str, required: bool = False) -> str:
-    value = env.get(name, "") if name else ""
-    if required and not value:
-        where = f"the environment variable {name} is not set" if name else "is required"
-        raise ConfigError(f"channels.email.{key}: {where}")
-    return value
+    if required:
+        return required_secret(env, "email", key, name)
+    return env.get(name, "") if name else ""
 
 
 class Credentials(BaseModel):

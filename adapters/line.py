@@ -32,6 +32,7 @@ from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuratio
 from linebot.v3.messaging.exceptions import ApiException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from adapters.env import required_secret
 from adapters.line_convert import (
     CHANNEL,
     already_accepted,
@@ -80,13 +81,6 @@ def parse_options(options: Mapping[str, object]) -> LineOptions:
         raise ConfigError(f"channels.line.{key}: {first['msg']}") from exc
 
 
-def _secret(env: Mapping[str, str], name: str, key: str) -> str:
-    value = env.get(name, "")
-    if not value:
-        raise ConfigError(f"channels.line.{key}: the environment variable {name} is not set")
-    return value
-
-
 class LineAdapter(Adapter):
     """Receives LINE webhook events and pushes the core's messages to LINE users."""
 
@@ -108,8 +102,8 @@ class LineAdapter(Adapter):
     def from_settings(cls, options: Mapping[str, object], env: Mapping[str, str]) -> LineAdapter:
         """Build from ``[channels.line]`` and the environment that holds the secrets."""
         parsed = parse_options(options)
-        token = _secret(env, parsed.token_env, "token_env")
-        return cls(parsed, token, _secret(env, parsed.secret_env, "secret_env"))
+        token = required_secret(env, "line", "token_env", parsed.token_env)
+        return cls(parsed, token, required_secret(env, "line", "secret_env", parsed.secret_env))
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self, sink: EventSink) -> None:

@@ -34,6 +34,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.env import required_secret
 from adapters.slack_convert import (
     ACTION_PREFIX,
     CHANNEL,
@@ -56,7 +57,7 @@ from bot.returns_parse import field_errors, filled_line
 
 log = logging.getLogger(__name__)
 
-SLACK_PACING = Pacing(per_chat_interval=1.0, overall_rate=0.0, max_attempts=8, rich_buttons=True)
+SLACK_PACING = Pacing(per_chat_interval=1.0, overall_rate=0.0, max_attempts=8)
 """About one message per second per channel, as Slack documents for chat.postMessage."""
 
 API_TIMEOUT = 15  # seconds for one Web API call
@@ -104,11 +105,7 @@ def parse_options(options: Mapping[str, object]) -> SlackOptions:
 
 def _secret(env: Mapping[str, str], options: SlackOptions, key: str) -> str:
     name = str(getattr(options, key))
-    value = env.get(name, "") if name else ""
-    if not value:
-        where = f"the environment variable {name} is not set" if name else "is required"
-        raise ConfigError(f"channels.slack.{key}: {where} (mode {options.mode!r})")
-    return value
+    return required_secret(env, "slack", key, name, f" (mode {options.mode!r})")
 
 
 class SlackAdapter(Adapter):

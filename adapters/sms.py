@@ -36,6 +36,7 @@ import aiohttp
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from adapters.env import required_secret
 from adapters.sms_convert import CHANNEL, inbound_event, signed_by, sms_body, translate_error
 from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, TransientError
@@ -105,13 +106,6 @@ def parse_options(options: Mapping[str, object]) -> SmsOptions:
     return parsed
 
 
-def _secret(env: Mapping[str, str], name: str, key: str) -> str:
-    value = env.get(name, "")
-    if not value:
-        raise ConfigError(f"channels.sms.{key}: the environment variable {name} is not set")
-    return value
-
-
 class SmsAdapter(Adapter):
     """Sends the core's messages as SMS and takes short commands back."""
 
@@ -136,8 +130,10 @@ class SmsAdapter(Adapter):
     def from_settings(cls, options: Mapping[str, object], env: Mapping[str, str]) -> SmsAdapter:
         """Build from ``[channels.sms]`` and the environment that holds the credentials."""
         parsed = parse_options(options)
-        token = _secret(env, parsed.token_env, "token_env")
-        return cls(parsed, _secret(env, parsed.account_sid_env, "account_sid_env"), token)
+        token = required_secret(env, "sms", "token_env", parsed.token_env)
+        return cls(
+            parsed, required_secret(env, "sms", "account_sid_env", parsed.account_sid_env), token
+        )
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self, sink: EventSink) -> None:

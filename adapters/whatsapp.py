@@ -38,6 +38,7 @@ import aiohttp
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from adapters.env import required_secret
 from adapters.webhook import WebhookServer
 from adapters.whatsapp_convert import (
     CHANNEL,
@@ -113,14 +114,6 @@ def parse_options(options: Mapping[str, object]) -> WhatsAppOptions:
         raise ConfigError(f"channels.whatsapp.{key}: {first['msg']}") from exc
 
 
-def _secret(env: Mapping[str, str], options: WhatsAppOptions, key: str) -> str:
-    name = str(getattr(options, key))
-    value = env.get(name, "")
-    if not value:
-        raise ConfigError(f"channels.whatsapp.{key}: the environment variable {name} is not set")
-    return value
-
-
 class WhatsAppAdapter(Adapter):
     """Receives WhatsApp messages by webhook; sends the core's messages with the Cloud API."""
 
@@ -153,9 +146,9 @@ class WhatsAppAdapter(Adapter):
         parsed = parse_options(options)
         return cls(
             parsed,
-            _secret(env, parsed, "token_env"),
-            _secret(env, parsed, "app_secret_env"),
-            _secret(env, parsed, "verify_token_env"),
+            required_secret(env, "whatsapp", "token_env", parsed.token_env),
+            required_secret(env, "whatsapp", "app_secret_env", parsed.app_secret_env),
+            required_secret(env, "whatsapp", "verify_token_env", parsed.verify_token_env),
         )
 
     # --- lifecycle ----------------------------------------------------------------------

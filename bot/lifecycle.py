@@ -17,7 +17,6 @@ OPEN, ACKNOWLEDGED, ANSWERED, REFERRED, CLOSED = (
     "referred",
     "closed",
 )
-STATUSES = (OPEN, ACKNOWLEDGED, ANSWERED, REFERRED, CLOSED)
 AWAITING_ACK = frozenset({OPEN, REFERRED})
 
 _ALLOWED: dict[str, tuple[frozenset[str], str | None]] = {

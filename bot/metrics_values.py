@@ -124,8 +124,3 @@ def money_amount(hundredths: int) -> str:
     """``2500050`` → ``25,000.50``; whole amounts without decimals."""
     units, cents = divmod(hundredths, 100)
     return f"{units:,}" + (f".{cents:02d}" if cents else "")
-
-
-def is_zero(value: Value) -> bool:
-    """A count or amount of nothing (left out of the debrief)."""
-    return value.amount == 0

@@ -36,7 +36,6 @@ UNITS = [
 ]
 TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ZERO_WORDS = {"none", "nil", "nothing", "zero"}
-MAX_WORDS = 999_999
 _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _PLAIN = re.compile(r"^[0-9]+$")
 _HEDGES = {"over", "about", "around", "approx", "approximately", "more", "less", "under", "~"}

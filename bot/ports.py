@@ -22,7 +22,6 @@ class Pacing:
     overall_rate: float = 0.0  # messages per second across all chats; 0 = unlimited
     max_attempts: int = 8
     expire_after: float = 86_400.0  # seconds a message may wait before it counts as failed
-    rich_buttons: bool = True
 
 
 class Adapter(abc.ABC):

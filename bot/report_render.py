@@ -17,8 +17,6 @@ from bot.periods_windows import short_date
 from bot.report import ReportData, columns, status_counts, totals
 from bot.report_debrief import debrief
 
-STATUS_MARK = {"submitted": "✓", "late": "late", "draft": "draft", "missing": "—"}
-
 
 def header(metric: Metric, currency: str) -> str:
     """A column title: the label, with the currency for money."""

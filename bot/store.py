@@ -25,7 +25,6 @@ from bot.migrations import migrate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Unit = Callable[[Database], T]
 _STOP = object()
 MAX_BATCH = 128
 FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
@@ -144,9 +143,7 @@ class Store:
         self._settle_all(batch, self._in_transaction(batch))
 
     @staticmethod
-    def _settle_all(
-        batch: list[_Job], outcomes: list[tuple[Any, BaseException | None]]
-    ) -> None:
+    def _settle_all(batch: list[_Job], outcomes: list[tuple[Any, BaseException | None]]) -> None:
         for job, (result, error) in zip(batch, outcomes, strict=True):
             if job.future is not None and job.loop is not None:
                 job.loop.call_soon_threadsafe(_settle, job.future, result, error)

@@ -286,7 +286,6 @@ def deadline_command(work: Work, text: str) -> None:
         return
     if words:
         raise UserError("Use /deadline to list due dates, or /deadline W2 2027-04-14 to move one.")
-        return
     periods = store.periods_in(work.db, OPEN, PLANNED)
     if not periods:
         work.reply("No period of action is open, so nothing is due.")
