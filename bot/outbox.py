@@ -69,8 +69,7 @@ class ChannelDispatcher:
             asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
             for i in range(workers)
         ]
-        self.pending = 0
-        self.in_flight: set[int] = set()
+        self.in_flight: set[int] = set()  # ids queued here and not yet final
         self.idle = asyncio.Event()
         self.idle.set()
         self.opened = asyncio.Event()  # set once the adapter has tried to start
@@ -85,7 +84,6 @@ class ChannelDispatcher:
             return
         self.in_flight.add(message.id)
         lane = self._lanes.get(message.address)
-        self.pending += 1
         self.idle.clear()
         if lane is None:
             self._lanes[message.address] = deque([message])
@@ -123,8 +121,7 @@ class ChannelDispatcher:
             return  # stopping: the message stays queued for the next start
         if not await self._attempt_counted(lane[0]):
             return  # _retry_later puts the lane back in line when its time comes
-        self.in_flight.discard(lane.popleft().id)
-        self._finished()
+        self._finished(lane.popleft().id)
         if not lane:
             del self._lanes[address]
         elif self.adapter.chat_interval(address) > 0:
@@ -223,9 +220,9 @@ class ChannelDispatcher:
         )
         await self._on_failed(message, reason)
 
-    def _finished(self) -> None:
-        self.pending -= 1
-        if self.pending == 0:
+    def _finished(self, message_id: int) -> None:
+        self.in_flight.discard(message_id)
+        if not self.in_flight:
             self.idle.set()
 
 
