@@ -81,6 +81,9 @@ def parse_day(text: str) -> date:
         raise UserError(f"{text.strip()[:20]!r} is not a date like 2027-03-01.") from None
 
 
+DATE_FIELDS = ("starts_on", "ends_on")
+
+
 def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
     """One guided answer for ``field``."""
     text = text.strip()
@@ -88,7 +91,14 @@ def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
         if not 1 <= len(text) <= 120:
             raise UserError("Please give a name of up to 120 characters.")
         return {"name": text}
-    found = parse_open_args(text, countries)
+    try:
+        found = parse_open_args(text, countries)
+    except UserError:
+        if field not in DATE_FIELDS:
+            raise  # e.g. an unknown country code: its own message says more
+        found = {}
+    if field in DATE_FIELDS and not found.get("starts_on"):
+        raise UserError(f"{text[:30]!r} is not a date. {QUESTIONS[field]}")
     if field == "ends_on" and "starts_on" in found and "ends_on" not in found:
         found = {"ends_on": found.pop("starts_on"), **found}
     if field not in found:

@@ -52,7 +52,7 @@ async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
     assert "What is its name?" in (await bot.say("lk-cochair", "JPA-6"))[0]
     assert "Its first day?" in (await bot.say("lk-cochair", "Sixth Joint Period of Action"))[0]
     [error] = await bot.say("lk-cochair", "next March")
-    assert "not a date" in error or "don't understand" in error
+    assert "not a date" in error, error
     await bot.say("lk-cochair", "2027-03-01")
     [cadence] = await bot.say("lk-cochair", "2027-03-31")
     assert "final return, or monthly or quarterly" in cadence
