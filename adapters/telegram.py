@@ -222,6 +222,10 @@ class TelegramAdapter(Adapter):
                 await application.shutdown()
 
     def _build(self) -> Application_:
+        return self._builder().build()
+
+    def _builder(self):  # type: ignore[no-untyped-def]
+        """The configured ApplicationBuilder (tests add shorter client timeouts to it)."""
         return (
             Application.builder()
             .token(self._token)
@@ -229,7 +233,6 @@ class TelegramAdapter(Adapter):
             .base_file_url(self.options.base_file_url)
             .updater(None)
             .job_queue(None)
-            .build()
         )
 
     async def _initialize(self, application: Application_) -> ExtBot[Any]:

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from telegram.ext import Application
 
-from adapters.telegram import Application_, TelegramAdapter
+from adapters.telegram import TelegramAdapter
 from tests.fake_slack import FakeSlack
 from tests.fake_telegram import ApiError, Call, FakeTelegram, read_params
 
@@ -172,18 +171,13 @@ class QuickTelegram(TelegramAdapter):
     Telegram's client waits 5 s by default; a hung call should not stall the test that long.
     """
 
-    def _build(self) -> Application_:
+    def _builder(self):  # type: ignore[no-untyped-def]
         return (
-            Application.builder()
-            .token(self._token)
-            .base_url(self.options.base_url)
-            .base_file_url(self.options.base_file_url)
-            .updater(None)
-            .job_queue(None)
+            super()
+            ._builder()
             .read_timeout(CLIENT_TIMEOUT)
             .write_timeout(CLIENT_TIMEOUT)
             .get_updates_read_timeout(CLIENT_TIMEOUT)
-            .build()
         )
 
 
