@@ -251,10 +251,12 @@ class App:
         """Pick up changes made by another process: a directory import, a requeued message."""
         while True:
             await asyncio.sleep(self.directory_poll)
-            if await self.store.run(directory_version) != self._directory_version:
+            people, requeued = await self.store.run(
+                lambda db: (directory_version(db), outbox_version(db))
+            )
+            if people != self._directory_version:
                 log.info("directory changed; reloading")
                 await self.reload_directory()
-            requeued = await self.store.run(outbox_version)
             if requeued != self._outbox_version:
                 self._outbox_version = requeued
                 log.info("resumed %d requeued messages", await self.outbox.resume())
