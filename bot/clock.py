@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -30,6 +31,11 @@ class ShiftedClock(Clock):
 def iso(moment: datetime) -> str:
     """Store format: UTC ISO 8601, sortable as text."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def local_stamp(stamp: str, zone: str) -> str:
+    """A stored timestamp as people read it in ``zone``: ``2026-11-23 05:08 AEDT``."""
+    return parse_iso(stamp).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def parse_iso(text: str) -> datetime:

@@ -47,6 +47,16 @@ class Directory:
         """A country by its alpha-2 code (any case)."""
         return self.countries.get(code.strip().upper())
 
+    def country_name(self, code: str) -> str:
+        """A country's name (its code when unknown)."""
+        country = self.country(code)
+        return country.name if country else code
+
+    def timezone_of(self, code: str) -> str:
+        """A country's IANA time zone (UTC when unknown)."""
+        country = self.country(code)
+        return country.timezone if country else "UTC"
+
     def with_role(self, role: str, country: str | None = None) -> list[Person]:
         """Active people holding ``role`` (in ``country`` if given), in a stable order."""
         return [

@@ -54,8 +54,7 @@ def policy(work: Work) -> Policy:
 
 def zone_of_country(work: Work, code: str) -> str:
     """A country's IANA time zone (UTC when unknown)."""
-    country = work.directory.country(code)
-    return country.timezone if country else "UTC"
+    return work.directory.timezone_of(code)
 
 
 def zone_of_person(work: Work, person_id: str) -> str:

@@ -9,7 +9,7 @@ from bot import assistance as store
 from bot import lifecycle
 from bot.access import Scope
 from bot.assistance import CATEGORY_TAGS, Request
-from bot.clock import iso, parse_iso
+from bot.clock import iso, local_stamp
 from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
@@ -103,11 +103,6 @@ def _who(work: Work, person_id: str | None) -> str:
     return f"{person.name} ({country.name if country else person.country})"
 
 
-def _country_name(work: Work, code: str) -> str:
-    country = work.directory.country(code)
-    return country.name if country else code
-
-
 def _subject(work: Work) -> Request:
     """The request the access check loaded (see bot.access)."""
     assert isinstance(work.subject, Request), "command declared without a request scope"
@@ -139,7 +134,7 @@ def _summary(work: Work, request: Request) -> str:
     urgent = "URGENT " if request.urgency == "urgent" else ""
     return (
         f"{urgent}Request {request.id} from {_who(work, request.requester_id)} "
-        f"to {_country_name(work, request.target_country)} · {request.category}"
+        f"to {work.directory.country_name(request.target_country)} · {request.category}"
     )
 
 
@@ -395,27 +390,16 @@ def show(work: Work, raw_id: str) -> None:
     actor = work.actor
     assert actor is not None
     request = _subject(work)
-    zone = _zone(work, actor)
+    zone = work.directory.timezone_of(actor.country)
     lines = [_summary(work, request), f"Status: {request.status}"]
     if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
-        lines.append(f"Acknowledge by: {_local(request.ack_due_at, zone)}")
+        lines.append(f"Acknowledge by: {local_stamp(request.ack_due_at, zone)}")
     if request.outcome:
         lines.append(f"Outcome: {request.outcome}")
     lines.append("")
     for at, author, kind, text in store.thread(work.db, request.id):
-        lines.append(f"{_local(at, zone)}  {_who(work, author)} · {kind}: {text}")
+        lines.append(f"{local_stamp(at, zone)}  {_who(work, author)} · {kind}: {text}")
     work.reply("\n".join(lines))
-
-
-def _zone(work: Work, person: Person):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    country = work.directory.country(person.country)
-    return ZoneInfo(country.timezone if country else "UTC")
-
-
-def _local(stamp: str, zone) -> str:  # type: ignore[no-untyped-def]
-    return parse_iso(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _clip(text: str, width: int) -> str:

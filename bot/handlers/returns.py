@@ -13,11 +13,10 @@ Submit button is the confirmation.
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo
 
 from bot import returns as store
 from bot.access import Scope
-from bot.clock import parse_iso
+from bot.clock import local_stamp
 from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.handlers.periods import today
@@ -366,8 +365,7 @@ def _history(work: Work, target: Target) -> None:
 
 def _local(work: Work, stamp: str) -> str:
     actor = work.actor
-    zone = zone_of_country(work, actor.country) if actor else "UTC"
-    return parse_iso(stamp).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return local_stamp(stamp, zone_of_country(work, actor.country) if actor else "UTC")
 
 
 # --- free text: the guided form's answers -------------------------------------------------

@@ -31,8 +31,7 @@ def window_title(period: Period, window: Window) -> str:
 
 def country_name(work: Work, code: str) -> str:
     """A country's name from the directory (its code when unknown)."""
-    country = work.directory.country(code)
-    return country.name if country else code
+    return work.directory.country_name(code)
 
 
 def _still_due(work: Work, subject: Subject) -> tuple[Period, Window] | None:
