@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.errors import UserError
+
 _INVISIBLE = re.compile(
     "["
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0/C1 controls except \t \n \r
@@ -30,3 +32,16 @@ def clean(text: str) -> str:
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds a character :func:`clean` would remove (for validating names)."""
     return bool(_INVISIBLE.search(text)) or "\n" in text or "\r" in text
+
+
+def clip(text: str, width: int = 80) -> str:
+    """One line of at most ``width`` characters, for lists."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def within(text: str, limit: int, hint: str = "") -> str:
+    """``text`` if it fits in ``limit`` characters; otherwise a UserError saying by how much."""
+    if len(text) > limit:
+        raise UserError(f"Your text is {len(text):,} characters; the limit is {limit:,}.{hint}")
+    return text

@@ -13,6 +13,7 @@ from bot.events import Button
 from bot.handlers.periods import today
 from bot.handlers.returns_reminders import country_name
 from bot.periods import current_period
+from bot.text import clip, within
 from bot.work import Work
 
 
@@ -27,9 +28,7 @@ def send(work: Work, text: str) -> None:
     """Send ``text`` to every focal point of the current period, with an Acknowledge button."""
     actor = work.actor
     assert actor is not None
-    limit = work.ctx.settings.requests.max_text_length
-    if len(text) > limit:
-        raise UserError(f"Your text is {len(text):,} characters; the limit is {limit:,}.")
+    within(text, work.ctx.settings.requests.max_text_length)
     period = current_period(work.db, today(work))
     if period is None:
         raise UserError("No period of action is open, so there is no one to broadcast to.")
@@ -79,7 +78,7 @@ def status(work: Work, raw_id: str) -> None:
     delivered = sum(1 for r in rows if r.delivery == store.DELIVERED)
     lines = [
         f"{broadcast_id} ({found[1]}): {delivered} of {len(rows)} delivered, {acked} acknowledged.",
-        f"“{_clip(found[2])}”",
+        f"“{clip(found[2])}”",
     ]
     lines += [_line(work, r) for r in rows]
     work.reply("\n".join(lines))
@@ -94,11 +93,6 @@ def _line(work: Work, recipient: store.Recipient) -> str:
         else ", not acknowledged"
     )
     return f"• {who} — {recipient.delivery}{ack}"
-
-
-def _clip(text: str, width: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 COMMANDS = [

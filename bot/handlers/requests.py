@@ -14,6 +14,7 @@ from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import Button
+from bot.text import clip, within
 from bot.work import Work
 
 ESCALATE = "request.escalate"
@@ -87,12 +88,7 @@ def parse_id_and_optional_text(text: str) -> IdAndText:
 # --- helpers ------------------------------------------------------------------------------
 def _limit_text(work: Work, text: str) -> str:
     limit = work.ctx.settings.requests.max_text_length
-    if len(text) > limit:
-        raise UserError(
-            f"Your text is {len(text):,} characters; the limit is {limit:,}. "
-            "Please shorten it, or send the rest as a /reply."
-        )
-    return text
+    return within(text, limit, " Please shorten it, or send the rest as a /reply.")
 
 
 def _who(work: Work, person_id: str | None) -> str:
@@ -380,7 +376,7 @@ def list_requests(work: Work, _args: None) -> None:
         mark = "URGENT " if r.urgency == "urgent" else ""
         lines.append(
             f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
-            f"{_clip(r.text, 60)}"
+            f"{clip(r.text, 60)}"
         )
     work.reply("\n".join(lines) + "\n\n/show <id> for the whole thread.")
 
@@ -400,11 +396,6 @@ def show(work: Work, raw_id: str) -> None:
     for at, author, kind, text in store.thread(work.db, request.id):
         lines.append(f"{local_stamp(at, zone)}  {_who(work, author)} · {kind}: {text}")
     work.reply("\n".join(lines))
-
-
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 # --- escalation timer ---------------------------------------------------------------------
