@@ -175,8 +175,14 @@ def migrate(db: Database) -> int:
     for version in range(current + 1, len(MIGRATIONS) + 1):
         with db.atomic():
             MIGRATIONS[version - 1](db)
-            db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                [str(version)],
-            )
+            record_version(db, version)
     return len(MIGRATIONS)
+
+
+def record_version(db: Database, version: int) -> None:
+    """Note in ``meta`` that the database is now at ``version``."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(version)],
+    )

@@ -1,0 +1,1 @@
+"""Storage: one store port, SQLite (embedded default) and PostgreSQL (several replicas)."""

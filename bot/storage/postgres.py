@@ -1,0 +1,169 @@
+"""The store on PostgreSQL: the same units of work, several replicas on one database.
+
+psycopg 3 is synchronous here, as sqlite-utils is: units run on a small pool of threads, each
+with a pooled connection, so the event loop never waits on the database. Each unit is one
+SERIALIZABLE transaction. When two replicas race (the same platform event delivered to both,
+the next request number, the audit chain head), PostgreSQL aborts one of them and the unit is
+simply run again on the new state; units are pure functions of the database, so a retry is
+safe. A lost connection is retried with backoff, so a short outage delays work rather than
+failing it; what cannot be committed is never acknowledged to the platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from bot.storage.sql import PostgresDb
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected)
+CONNECTION_LOST = (psycopg.OperationalError, PoolTimeout)
+MAX_CONFLICT_RETRIES = 50
+OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
+
+
+class DatabaseUnavailable(RuntimeError):
+    """PostgreSQL could not be reached (wrong URL, refused, or gone for too long)."""
+
+
+class PostgresStore:
+    """Runs units of work as SERIALIZABLE transactions on pooled connections."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, threads: int = 4, outage_patience: float = OUTAGE_PATIENCE):
+        self.url = url
+        self.path = url
+        self.threads = threads
+        self.outage_patience = outage_patience
+        self._pool: ConnectionPool[Any] | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._deferred: set[asyncio.Future[Any]] = set()
+        self._closing = threading.Event()
+
+    async def open(self) -> None:
+        """Connect, migrate under an advisory lock (replicas may start together)."""
+        if self._pool:
+            return
+        self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="focalbot-pg")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._connect)
+        from bot.storage.migrations import migrate_postgres
+
+        await loop.run_in_executor(self._executor, self._once, migrate_postgres)
+
+    def _connect(self) -> None:
+        try:  # one plain connection first: a wrong URL fails at once, in PostgreSQL's words
+            psycopg.connect(self.url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise DatabaseUnavailable(
+                f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
+            ) from exc
+        pool: ConnectionPool[Any] = ConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=self.threads,
+            open=False,
+            configure=_configure,
+            reconnect_timeout=self.outage_patience,
+            name="focalbot",
+        )
+        try:
+            pool.open(wait=True, timeout=10)
+        except PoolTimeout as exc:
+            pool.close()
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {redact(self.url)}") from exc
+        self._pool = pool
+
+    async def run(self, unit: Callable[[Any], T]) -> T:
+        """Run ``unit(db)`` in one transaction on a pool thread and return its result."""
+        if not self._pool or not self._executor:
+            raise RuntimeError("store is not open")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._once, unit)
+
+    def defer(self, unit: Callable[[Any], Any]) -> None:
+        """Run bookkeeping in the background; nobody waits, failures are logged."""
+        if not self._pool or not self._executor:
+            raise RuntimeError("store is not open")
+        future = asyncio.get_running_loop().run_in_executor(self._executor, self._once, unit)
+        self._deferred.add(future)
+        future.add_done_callback(self._deferred_done)
+
+    def _deferred_done(self, future: asyncio.Future[Any]) -> None:
+        self._deferred.discard(future)
+        if not future.cancelled() and future.exception() is not None:
+            log.error("deferred store work failed", exc_info=future.exception())
+
+    async def close(self) -> None:
+        """Finish deferred work, then close the pool."""
+        if not self._pool:
+            return
+        if self._deferred:
+            await asyncio.gather(*self._deferred, return_exceptions=True)
+        self._closing.set()
+        pool, executor = self._pool, self._executor
+        self._pool = self._executor = None
+        await asyncio.to_thread(pool.close)
+        if executor:
+            executor.shutdown(wait=True)
+
+    # --- pool threads -------------------------------------------------------------------
+    def _once(self, unit: Callable[[Any], T]) -> T:
+        """Run ``unit`` until it commits: again after a conflict, again after an outage."""
+        conflicts = 0
+        deadline = time.monotonic() + self.outage_patience
+        delay = 0.1
+        while True:
+            try:
+                return self._attempt(unit)
+            except RETRYABLE:
+                conflicts += 1
+                if conflicts > MAX_CONFLICT_RETRIES:
+                    raise
+                time.sleep(random.uniform(0, 0.002 * conflicts))  # de-synchronise the rivals
+            except CONNECTION_LOST as exc:
+                if time.monotonic() > deadline or self._closing.is_set():
+                    raise DatabaseUnavailable(f"PostgreSQL unavailable: {exc}") from exc
+                log.warning("PostgreSQL unavailable (%s); retrying in %.1fs", exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def _attempt(self, unit: Callable[[Any], T]) -> T:
+        assert self._pool is not None
+        with self._pool.connection() as conn, conn.transaction():
+            return unit(PostgresDb(conn))
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    conn.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+    conn.autocommit = True  # transactions are opened explicitly by conn.transaction()
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, for messages and logs."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "<unparseable database URL>"
+    if info.get("password"):
+        info["password"] = "***"
+    host, port, name = info.get("host", ""), info.get("port", ""), info.get("dbname", "")
+    return f"postgresql://{info.get('user', '')}@{host}{':' + str(port) if port else ''}/{name}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,112 @@
+"""The handle a unit of work gets: one SQL dialect, two engines.
+
+Repositories write SQL once, with ``?`` placeholders and the syntax both engines share
+(``INSERT … ON CONFLICT``, ``RETURNING``). :class:`SqliteDb` passes it to SQLite through
+sqlite-utils; :class:`PostgresDb` rewrites the placeholders for psycopg. Only where the SQL
+truly differs does a repository ask :attr:`Db.dialect`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, Protocol
+
+import psycopg
+from sqlite_utils import Database
+
+Dialect = Literal["sqlite", "postgresql"]
+Row = tuple[Any, ...]
+
+
+class Cursor(Protocol):
+    """What a statement returns: rows and how many rows it changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Any: ...
+
+
+class Db(Protocol):
+    """The database as a unit of work sees it: inside one open transaction."""
+
+    dialect: Dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+
+class SqliteDb:
+    """The embedded engine: a sqlite-utils database on the store thread's connection."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.conn = database.conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def table_names(self) -> list[str]:
+        return list(self.database.table_names())
+
+
+class PostgresDb:
+    """PostgreSQL through one psycopg connection; ``?`` placeholders become ``%s``."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self.conn.execute(to_pyformat(sql), _adapt(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(to_pyformat(sql), [_adapt(row) for row in rows])
+
+    def table_names(self) -> list[str]:
+        cursor = self.conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _adapt(params: Sequence[Any]) -> Sequence[Any]:
+    # SQLite stores booleans as 0/1 in INTEGER columns; PostgreSQL refuses a boolean there.
+    if any(isinstance(value, bool) for value in params):
+        return [int(value) if isinstance(value, bool) else value for value in params]
+    return params
+
+
+@functools.lru_cache(maxsize=1024)
+def to_pyformat(sql: str) -> str:
+    """``?`` outside quotes becomes ``%s``; a literal ``%`` becomes ``%%`` (psycopg's rule)."""
+    out: list[str] = []
+    quote: str | None = None
+    for char in sql:
+        if quote:
+            if char == quote:
+                quote = None
+            out.append("%%" if char == "%" else char)
+        elif char in ("'", '"'):
+            quote = char
+            out.append(char)
+        elif char == "?":
+            out.append("%s")
+        elif char == "%":
+            out.append("%%")
+        else:
+            out.append(char)
+    return "".join(out)
