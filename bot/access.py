@@ -44,7 +44,7 @@ def _own_country(work: Work, person: Person, country: Any) -> None:
 
 def _party(work: Work, person: Person, raw_id: Any) -> assistance.Request:
     request_id = assistance.normalise_id(str(raw_id), work.ctx.settings.requests.id_prefix)
-    request = assistance.visible_or_refuse(work.db, person, request_id)
+    request = assistance.visible_or_refuse(work.db, work.directory, person, request_id)
     work.subject = request
     return request
 
@@ -53,7 +53,7 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
     request = _party(work, person, raw_id)
     if not (
         person.id == request.requester_id
-        or assistance.handles(person, request)
+        or assistance.handles(work.directory, person, request)
         or person.has("co_chair")
     ):
         raise UserError(
@@ -64,7 +64,7 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
 
 def _handler(work: Work, person: Person, raw_id: Any) -> None:
     request = _party(work, person, raw_id)
-    if not (assistance.handles(person, request) or person.has("co_chair")):
+    if not (assistance.handles(work.directory, person, request) or person.has("co_chair")):
         raise UserError(
             f"{request.id} is handled by the focal points it is addressed to; "
             "only they (or a co-chair) can do that."

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from bot.clock import parse_iso
 from bot.config import Person
+from bot.directory import Directory
 from bot.errors import UserError
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -178,25 +179,37 @@ def parties(db: Database, request_id: str) -> tuple[set[str], set[str]]:
     return countries, people
 
 
-def can_see(db: Database, person: Person, request: Request) -> bool:
-    """Requester, co-chairs, and anyone or any country it was ever addressed or referred to."""
+def can_see(db: Database, directory: Directory, person: Person, request: Request) -> bool:
+    """Requester, co-chairs, anyone or any country it was ever addressed or referred to, and
+    whoever answers it now."""
     if person.id == request.requester_id or person.has("co_chair"):
         return True
     countries, people = parties(db, request.id)
-    return person.id in people or (person.handles_country_requests and person.country in countries)
+    return (
+        person.id in people
+        or (person.handles_country_requests and person.country in countries)
+        or handles(directory, person, request)
+    )
 
 
-def handles(person: Person, request: Request) -> bool:
-    """Whether ``person`` is on the answering side now (current target)."""
-    if request.target_person:
-        return person.id == request.target_person
+def handles(directory: Directory, person: Person, request: Request) -> bool:
+    """Whether ``person`` is on the answering side now (current target).
+
+    A request referred to a named person is theirs while they hold their place; once they are
+    revoked it falls back to the target country's focal points and deputies, like any other.
+    """
+    named = directory.people.get(request.target_person or "")
+    if named is not None and named.active:
+        return person.id == named.id
     return person.handles_country_requests and person.country == request.target_country
 
 
-def visible_or_refuse(db: Database, person: Person, request_id: str) -> Request:
+def visible_or_refuse(
+    db: Database, directory: Directory, person: Person, request_id: str
+) -> Request:
     """Load a request the person may see; otherwise the same answer as for a missing one."""
     request = load(db, request_id)
-    if request is None or not can_see(db, person, request):
+    if request is None or not can_see(db, directory, person, request):
         raise UserError(f"No such request: {request_id}. /requests lists the ones you can see.")
     return request
 

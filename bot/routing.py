@@ -20,8 +20,11 @@ class Router:
         """Every (channel, address) that reaches ``person``, best first.
 
         The console, when running, stands in last for channels that are not running, so a
-        newcomer trying the bot in a terminal sees every message.
+        newcomer trying the bot in a terminal sees every message. An inactive (revoked) person
+        has no route at all.
         """
+        if not person.active:
+            return []  # revoked: nothing of the group's reaches them any more
         order = [person.preferred_channel, *person.identities, CONSOLE]
         found: list[tuple[str, str]] = []
         for channel in dict.fromkeys(order):
@@ -39,3 +42,30 @@ class Router:
         """The best (channel, address) for ``person``, or None when nothing reaches them."""
         found = self.routes(directory, person)
         return found[0] if found else None
+
+    def reaches(self, directory: Directory, person: Person) -> bool:
+        """Whether ``person`` holds their place (active) and some running channel reaches them."""
+        return bool(self.routes(directory, person))
+
+    def role_holders(self, directory: Directory, country: str) -> list[Person]:
+        """Who now holds the role for ``country``, reachable: its focal points, else its deputies,
+        else the co-chairs. Work addressed to someone who left or cannot be reached goes here."""
+        for found in (
+            directory.focal_points(country),
+            directory.deputies(country),
+            directory.with_role("co_chair"),
+        ):
+            reachable = [p for p in found if self.reaches(directory, p)]
+            if reachable:
+                return reachable
+        return []
+
+
+def role_of(directory: Directory, person: Person) -> str:
+    """``focal point for Thailand``: the role someone holds, for telling a sender who got it."""
+    country = directory.country_name(person.country)
+    if person.has("focal_point"):
+        return f"focal point for {country}"
+    if person.has("deputy_focal_point"):
+        return f"deputy focal point for {country}"
+    return "co-chair" if person.has("co_chair") else country

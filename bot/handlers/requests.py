@@ -11,9 +11,10 @@ from bot.access import Scope
 from bot.assistance import CATEGORY_TAGS, Request
 from bot.clock import iso, local_stamp
 from bot.commands import CommandSpec
-from bot.config import Person
+from bot.config import Country, Person
 from bot.errors import UserError
 from bot.events import Button
+from bot.routing import role_of
 from bot.text import clip, within
 from bot.work import Work
 
@@ -105,14 +106,63 @@ def _subject(work: Work) -> Request:
     return work.subject
 
 
-def _handlers_of(work: Work, request: Request) -> list[Person]:
-    """Who must act on the request now: a named person, or the target's focal points."""
-    if request.target_person:
-        person = work.directory.people.get(request.target_person)
-        return [person] if person and person.active else []
-    return work.directory.focal_points(request.target_country) or work.directory.deputies(
-        request.target_country
-    )
+def _handlers_of(work: Work, request: Request) -> tuple[list[Person], str]:
+    """Who must act on the request now: the named person, or whoever holds the role for the
+    target country (see :func:`_reach`); with a note when the named person was passed over."""
+    named = work.directory.people.get(request.target_person or "")
+    if named is not None:
+        return _reach(work, named, request.target_country)
+    return work.ctx.router.role_holders(work.directory, request.target_country), ""
+
+
+def _answering_side(work: Work, request: Request) -> tuple[list[Person], str]:
+    """Whoever acknowledged the request (or the stand-in for them), else its handlers."""
+    acked = work.directory.people.get(request.acknowledged_by or "")
+    if acked is not None:
+        return _reach(work, acked, request.target_country)
+    return _handlers_of(work, request)
+
+
+def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], str]:
+    """``person`` while they hold their place and a channel reaches them; otherwise whoever now
+    holds the role for ``country``, and a note saying so, so no work is lost with a revocation.
+    """
+    router = work.ctx.router
+    if router.reaches(work.directory, person):
+        return [person], ""
+    holders = [p for p in router.role_holders(work.directory, country) if p.id != person.id]
+    why = "no longer holds the role" if not person.active else "cannot be reached on any channel"
+    if not holders:
+        return [], f"{person.name} {why}, and no one else could be reached."
+    named = ", ".join(f"{p.name} ({role_of(work.directory, p)})" for p in holders)
+    return holders, f"Sent to {named}; {person.name} {why}."
+
+
+def _send(
+    work: Work, request: Request, people: list[Person], text: str, buttons: tuple = ()
+) -> None:
+    """Notify ``people`` about ``request`` (never the actor); stand-ins become its parties."""
+    for person in people:
+        if work.actor is not None and person.id == work.actor.id:
+            continue
+        if not store.can_see(work.db, work.directory, person, request):
+            store.add_party(work.db, request.id, person_id=person.id)  # a stand-in
+        work.notify(person, text, buttons, subject=request.id)
+
+
+def _tell_requester(work: Work, request: Request, text: str) -> str:
+    """Tell the requester (or, once they left, their country's focal point); the note."""
+    requester = work.directory.people.get(request.requester_id)
+    if requester is None:
+        return ""
+    people, note = _reach(work, requester, request.requester_country)
+    _send(work, request, people, text)
+    return note
+
+
+def _told(confirmation: str, notes: list[str]) -> str:
+    """``Sent on R-….`` and, when someone stood in, to whom and why."""
+    return " ".join([f"{confirmation}.", *(n for n in notes if n)])
 
 
 def _ack_limit(work: Work, urgency: str) -> timedelta:
@@ -193,15 +243,16 @@ def _target_country(work: Work, code: str, own: str):  # type: ignore[no-untyped
     return target
 
 
-def _route(work: Work, request: Request, text: str) -> None:
+def _route(work: Work, request: Request, text: str) -> str:
+    """Send the request to its handlers and start the acknowledgement clock; the note."""
+    handlers, note = _handlers_of(work, request)
     reached = [
-        p
-        for p in _handlers_of(work, request)
-        if work.notify(p, text, _ack_button(request.id), subject=request.id)
+        p for p in handlers if work.notify(p, text, _ack_button(request.id), subject=request.id)
     ]
     if not reached:
         work.audit("request.unroutable", request.id, "no channel reaches any focal point")
     _arm_escalation(work, request, level=1)
+    return note
 
 
 def acknowledge(work: Work, raw_id: str) -> None:
@@ -225,13 +276,7 @@ def acknowledge(work: Work, raw_id: str) -> None:
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
-    requester = work.directory.people.get(request.requester_id)
-    if requester:
-        work.notify(
-            requester,
-            f"{request.id} was acknowledged by {_who(work, actor.id)}.",
-            subject=request.id,
-        )
+    _tell_requester(work, request, f"{request.id} was acknowledged by {_who(work, actor.id)}.")
     work.reply(f"You acknowledged {request.id}. Answer with /reply {request.id} <text>.")
 
 
@@ -241,16 +286,16 @@ def reply(work: Work, args: IdAndText) -> None:
     assert actor is not None
     request = _subject(work)
     text = _limit_text(work, args.text)
-    answering = store.handles(actor, request)
-    if actor.id == request.requester_id and not answering:
-        lifecycle.transition(request.id, request.status, "follow_up")
-        recipients, status = _answering_side(work, request), request.status
-    else:  # the answering side, or a co-chair writing to both sides (see bot.access)
+    answering = store.handles(work.directory, actor, request)
+    to_requester = actor.id != request.requester_id or answering
+    to_answering = not answering
+    if to_requester:  # the answering side, or a co-chair writing to both sides (see bot.access)
         status = lifecycle.transition(
             request.id, request.status, "answer" if answering else "follow_up"
         )
-        others = [] if answering else _answering_side(work, request)
-        recipients = [p for p in [work.directory.people.get(request.requester_id), *others] if p]
+    else:
+        lifecycle.transition(request.id, request.status, "follow_up")
+        status = request.status
     changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
     if answering and not request.acknowledged_by:
         changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
@@ -261,16 +306,12 @@ def reply(work: Work, args: IdAndText) -> None:
         f"{request.id} · {_who(work, actor.id)} wrote:\n{text}\n\n"
         f"(/reply {request.id} <text> to answer)"
     )
-    for person in recipients:
-        if person.id != actor.id:
-            work.notify(person, relay, subject=request.id)
-    work.reply(f"Sent on {request.id}.")
-
-
-def _answering_side(work: Work, request: Request) -> list[Person]:
-    if request.acknowledged_by and request.acknowledged_by in work.directory.people:
-        return [work.directory.people[request.acknowledged_by]]
-    return _handlers_of(work, request)
+    notes = [_tell_requester(work, request, relay)] if to_requester else []
+    if to_answering:
+        people, note = _answering_side(work, request)
+        _send(work, request, people, relay)
+        notes.append(note)
+    work.reply(_told(f"Sent on {request.id}", notes))
 
 
 def refer(work: Work, args: IdAndText) -> None:
@@ -281,6 +322,7 @@ def refer(work: Work, args: IdAndText) -> None:
     target, _, note = args.text.partition(" ")
     note = _limit_text(work, note.strip())
     country, person = _referral_target(work, target)
+    _refuse_referral(work, request, actor, country, person)
     status = lifecycle.transition(request.id, request.status, "refer")
     new_country = country.code if country else person.country
     store.update(
@@ -310,15 +352,13 @@ def refer(work: Work, args: IdAndText) -> None:
     referred = store.load(work.db, request.id)
     assert referred is not None
     body = f"{_summary(work, referred)}\nReferred to you by {_who(work, actor.id)}"
-    _route(work, referred, f"{body}{noted or '.'}\n\n{request.text}")
-    requester = work.directory.people.get(request.requester_id)
-    if requester and requester.id != actor.id:
-        work.notify(
-            requester,
-            f"{request.id} was referred to {where} by {_who(work, actor.id)}.",
-            subject=request.id,
+    notes = [_route(work, referred, f"{body}{noted or '.'}\n\n{request.text}")]
+    notes.append(
+        _tell_requester(
+            work, request, f"{request.id} was referred to {where} by {_who(work, actor.id)}."
         )
-    work.reply(f"{request.id} referred to {where}.")
+    )
+    work.reply(_told(f"{request.id} referred to {where}", notes))
 
 
 def _referral_target(work: Work, target: str):  # type: ignore[no-untyped-def]
@@ -331,6 +371,29 @@ def _referral_target(work: Work, target: str):  # type: ignore[no-untyped-def]
             "person id (see /whoami for the form ids take)."
         )
     return country, person
+
+
+def _refuse_referral(
+    work: Work, request: Request, actor: Person, country: Country | None, person: Person | None
+) -> None:
+    """A referral hands the request to someone else: not to the referrer, the requester, the
+    referrer's own country or the requester's (who would answer their own country's request)."""
+    if person is not None and person.id == actor.id:
+        raise UserError(f"You already hold {request.id}; refer it to another country or person.")
+    if person is not None and person.id == request.requester_id:
+        raise UserError(
+            f"{request.id} was filed by {person.name}; a request can't be referred back to "
+            f"its requester. Use /reply {request.id} <text> to ask them something."
+        )
+    if country is not None and country.code == actor.country:
+        raise UserError(
+            f"{country.name} is your own country; refer {request.id} to another member country "
+            "or to a person by id."
+        )
+    if country is not None and country.code == request.requester_country:
+        raise UserError(
+            f"{request.id} comes from {country.name}; refer it to another member country."
+        )
 
 
 def close(work: Work, args: IdAndText) -> None:
@@ -354,13 +417,10 @@ def close(work: Work, args: IdAndText) -> None:
     told = f"{request.id} was closed by {_who(work, actor.id)}" + (
         f": {outcome}" if outcome else "."
     )
-    for person in [
-        work.directory.people.get(request.requester_id),
-        *_answering_side(work, request),
-    ]:
-        if person and person.id != actor.id:
-            work.notify(person, told, subject=request.id)
-    work.reply(f"{request.id} is closed.")
+    answering, note = _answering_side(work, request)
+    notes = [_tell_requester(work, request, told), note]
+    _send(work, request, answering, told)
+    work.reply(_told(f"{request.id} is closed", notes))
 
 
 def list_requests(work: Work, _args: None) -> None:
@@ -443,7 +503,7 @@ def _resend_elsewhere(work: Work, request: Request) -> bool:
     """Re-send to the handlers on every channel but their first; False if they have none."""
     text = f"Reminder — not acknowledged yet.\n{_summary(work, request)}\n\n{request.text}"
     sent = False
-    for person in _handlers_of(work, request):
+    for person in _handlers_of(work, request)[0]:
         for channel, address in work.ctx.router.routes(work.directory, person)[1:]:
             work.send_via(person, channel, address, text, _ack_button(request.id), request.id)
             sent = True
@@ -476,13 +536,9 @@ def _widen(work: Work, request: Request, step: str, level: int) -> None:
         )
     store.add_message(work.db, request.id, work.stamp, None, "escalation", f"escalated to {who}")
     work.audit("request.escalated", request.id, f"level {level} to {who}")
-    requester = work.directory.people.get(request.requester_id)
-    if requester:
-        work.notify(
-            requester,
-            f"{request.id} was not acknowledged in time; I escalated it to {who}.",
-            subject=request.id,
-        )
+    _tell_requester(
+        work, request, f"{request.id} was not acknowledged in time; I escalated it to {who}."
+    )
 
 
 def _raw(request_id: str) -> str:
