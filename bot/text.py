@@ -2,36 +2,45 @@
 
 Control characters, zero-width characters and bidirectional overrides can disguise a country
 code (``T\u200bH``), reverse how a name or figure displays to the next reader (U+202E), or hide
-text. They are removed on the way in; line breaks and tabs stay. Escaping for a platform's
-markup is the adapters' job on the way out.
+text. They are removed on the way in, decided by Unicode category rather than by a list, so a
+character the list forgot (U+061C, the tag characters, U+00AD, U+2028…) cannot slip through;
+line breaks and tabs stay. Escaping for a platform's markup is the adapters' job on the way out.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from bot.errors import UserError
 
-_INVISIBLE = re.compile(
-    "["
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0/C1 controls except \t \n \r
-    "\u200b-\u200f"  # zero-width space/joiners, LRM, RLM
-    "\u202a-\u202e"  # bidi embeddings and overrides
-    "\u2060-\u2064\u2066-\u2069"  # word joiner, invisible operators, bidi isolates
-    "\ufeff"  # zero-width no-break space / BOM
-    "]"
-)
+DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
+"""Controls, format characters (zero-width, bidi, tags, soft hyphen), private use, unassigned,
+surrogates, and the line/paragraph separators U+2028/U+2029 (only ``\n`` breaks a line here)."""
+
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Characters that are letters (Lo) or symbols (So) by category but render as nothing: the
+Hangul fillers and the blank Braille pattern. A name made of them looks empty or like another."""
+
+_KEPT = frozenset("\t\n")
+
+
+def is_invisible(char: str) -> bool:
+    """Whether :func:`clean` drops ``char`` (tab and newline are kept)."""
+    if char in _KEPT:
+        return False
+    return char in BLANK_LETTERS or unicodedata.category(char) in DROPPED_CATEGORIES
 
 
 def clean(text: str) -> str:
-    """NFC-normalise and drop invisible and direction-changing characters."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n")
+    """NFC-normalise, unify line breaks and drop invisible and direction-changing characters."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(char for char in text if not is_invisible(char))
 
 
 def has_invisible(text: str) -> bool:
-    """Whether ``text`` holds a character :func:`clean` would remove (for validating names)."""
-    return bool(_INVISIBLE.search(text)) or "\n" in text or "\r" in text
+    """Whether ``text`` holds a character :func:`clean` would remove, or a line break or tab
+    (for validating names, which are one plain line)."""
+    return any(is_invisible(char) or char in "\t\n\r" for char in text)
 
 
 def clip(text: str, width: int = 80) -> str:
