@@ -16,11 +16,14 @@ Inbound comes one of two ways, by ``inbound`` in the config:
 - ``"imap"``: the mailbox is polled with aioimaplib; a mail is marked ``\\Seen`` only once
   the core has committed it, so a crash in between means it is read again (and de-duplicated).
 
-Mail is easy to forge. Verdicts from Authentication-Results headers added by our own receiving
-server (``authserv_id``) are logged with every mail and, by ``auth_policy``, a failing (or not
-passing) mail is dropped without an answer (answering forged mail sends mail to the forged
-address). And unless ``trust_sender`` is set, an address alone may only reply to or
-acknowledge a request that was sent to it; anything else is refused politely by mail.
+Mail is easy to forge. Only the verdicts of our own receiving server are believed: the topmost
+Authentication-Results header naming ``authserv_id``, and over SMTP only on mail handed to us by
+one of ``relay_hosts`` (mail written straight to our listener carries whatever headers its
+sender wrote). They are logged with every mail and, by ``auth_policy``, a failing (or not
+passing) mail is dropped. Unless ``trust_sender`` is set and DMARC passed, an address alone may
+only reply to or acknowledge a request that was sent to it; anything else is refused. A refusal
+is mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
+forged mail cannot make the bot send mail to the forged addresses (backscatter).
 
 Configured by ``[channels.email]`` in ``bot.toml``; the token-signing secret and the passwords
 come from the environment variables named there and are never logged.
@@ -31,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import ipaddress
 import logging
 import re
 import secrets
@@ -44,6 +48,7 @@ from typing import Any, Literal
 
 import aioimaplib
 import aiosmtplib
+from aiolimiter import AsyncLimiter
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -79,6 +84,9 @@ _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 class EmailOptions(BaseModel):
     """The ``[channels.email]`` section, validated when the channel is built."""
 
@@ -107,9 +115,24 @@ class EmailOptions(BaseModel):
     imap_password_env: str = ""
     imap_mailbox: str = "INBOX"
     poll_interval: float = Field(default=60.0, gt=0)
-    trust_sender: bool = False
+    trust_sender: bool = False  # honoured only for mail whose DMARC check passed
     authserv_id: str = ""
+    # the mail servers that hand mail to our listener and add authserv_id's verdicts
+    relay_hosts: tuple[IPNetwork, ...] = (
+        ipaddress.ip_network("127.0.0.1"),
+        ipaddress.ip_network("::1"),
+    )
     auth_policy: Literal["reject_fail", "require_pass", "off"] = "reject_fail"
+    refusals_per_hour: int = Field(default=20, ge=0)  # across all senders
+
+    def from_relay(self, peer: object) -> bool:
+        """Whether an SMTP client at ``peer`` (aiosmtpd's ``session.peer``) is our relay."""
+        host = peer[0] if isinstance(peer, tuple) and peer else peer
+        try:
+            address = ipaddress.ip_address(str(host).partition("%")[0])
+        except ValueError:
+            return False
+        return any(address in network for network in self.relay_hosts)
 
 
 def parse_options(options: Mapping[str, object]) -> EmailOptions:
@@ -158,6 +181,8 @@ class EmailAdapter(Adapter):
         self._server: asyncio.Server | None = None
         self._poller: asyncio.Task[None] | None = None
         self._refused_at: dict[str, float] = {}
+        # a leaky bucket: refusals_per_hour at once, then refilled over the hour
+        self._refusals = AsyncLimiter(max(options.refusals_per_hour, 1), REFUSAL_INTERVAL)
         self._tls = _tls_context(options.smtp_ca_file)
         self.port = 0
 
@@ -246,14 +271,18 @@ class EmailAdapter(Adapter):
             raise map_error(exc) from exc
 
     # --- receiving ----------------------------------------------------------------------
-    async def receive(self, raw: bytes, envelope_from: str | None = None) -> None:
+    async def receive(
+        self, raw: bytes, envelope_from: str | None = None, from_relay: bool = True
+    ) -> None:
         """Act on one inbound mail; return once the core has committed it (or it was dropped).
 
         ``envelope_from`` is the SMTP ``MAIL FROM`` when we are the receiving server: empty
-        for bounces. Raises when the core could not take the mail, so it is offered again.
+        for bounces. ``from_relay`` is false for mail that did not come through our own mail
+        server (its headers are all the sender's, so no verdict in them is believed). Raises
+        when the core could not take the mail, so it is offered again.
         """
         message = BytesParser(policy=policy.default).parsebytes(raw)
-        mail = parse_mail(message, self.options.authserv_id)
+        mail = parse_mail(message, self.options.authserv_id if from_relay else "")
         if envelope_from in ("", "<>"):
             mail = dataclasses.replace(mail, automatic=True)
         if not self._acceptable(mail):
@@ -266,7 +295,8 @@ class EmailAdapter(Adapter):
         proven = proven_requests(
             self._credentials.token_secret, mail.sender, mail.thread, mail.subject
         )
-        reason = refusal(command, proven, self.options.trust_sender)
+        trusted = self.options.trust_sender and mail.auth.sender_verified
+        reason = refusal(command, proven, trusted)
         if reason:
             await self._refuse(mail, reason)
             return
@@ -299,16 +329,10 @@ class EmailAdapter(Adapter):
         return True
 
     async def _refuse(self, mail: Mail, reason: str) -> None:
-        """Answer a refused mail politely, at most once an hour per address (best effort)."""
+        """Answer a refused mail politely if we may (see :meth:`_may_answer`)."""
         log.info("email %s: command refused (sender not trusted for it)", mail.message_id[:80])
-        now = time.monotonic()
-        if now - self._refused_at.get(mail.sender, -REFUSAL_INTERVAL) < REFUSAL_INTERVAL:
+        if not await self._may_answer(mail):
             return
-        self._refused_at[mail.sender] = now
-        if len(self._refused_at) > REFUSALS_REMEMBERED:  # a flood of forged senders
-            self._refused_at = {
-                a: t for a, t in self._refused_at.items() if now - t < REFUSAL_INTERVAL
-            }
         answer = EmailMessage()
         answer["From"], answer["To"] = str(self.me_header()), mail.sender
         answer["Subject"] = "Re: " + subject_line(mail.subject or "your message")
@@ -321,6 +345,30 @@ class EmailAdapter(Adapter):
             await self._deliver(answer, mail.sender)
         except (PermanentError, TransientError) as exc:
             log.warning("email: could not send a refusal: %s", exc)
+
+    async def _may_answer(self, mail: Mail) -> bool:
+        """Whether a refusal may be mailed back (each answer taken here counts).
+
+        Never to a sender DMARC does not vouch for: the address may be forged, and answering
+        would mail an innocent third party. Then at most once an hour per address, and at most
+        ``refusals_per_hour`` in all, whatever the number of senders.
+        """
+        if not mail.auth.sender_verified:
+            log.info("email %s: sender not authenticated; not answered", mail.message_id[:80])
+            return False
+        now = time.monotonic()
+        if now - self._refused_at.get(mail.sender, -REFUSAL_INTERVAL) < REFUSAL_INTERVAL:
+            return False
+        if self.options.refusals_per_hour == 0 or not self._refusals.has_capacity():
+            log.warning("email: refusals_per_hour reached; %s not answered", mail.message_id[:80])
+            return False
+        await self._refusals.acquire()  # there is room, so this takes it without waiting
+        self._refused_at[mail.sender] = now
+        if len(self._refused_at) > REFUSALS_REMEMBERED:  # a flood of senders
+            self._refused_at = {
+                a: t for a, t in self._refused_at.items() if now - t < REFUSAL_INTERVAL
+            }
+        return True
 
     def me_header(self) -> str:
         """The bot's From header."""
@@ -393,7 +441,8 @@ class _Receiver:
         content = envelope.original_content or envelope.content or b""
         raw = content if isinstance(content, bytes) else content.encode()
         try:
-            await self.adapter.receive(raw, str(envelope.mail_from or ""))
+            relayed = self.adapter.options.from_relay(session.peer)
+            await self.adapter.receive(raw, str(envelope.mail_from or ""), relayed)
         except Exception:
             log.exception("email: a mail was not handed over; the sender will retry")
             return "451 4.3.0 Not processed, please try again later"

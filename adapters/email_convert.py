@@ -29,6 +29,7 @@ from email.message import EmailMessage, Message
 from email.utils import formatdate, getaddresses
 
 import aiosmtplib
+import authres
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, Outbound, Sender, TextMessage
@@ -175,6 +176,14 @@ class Authentication:
         """Whether DMARC passed, or SPF or DKIM passed with nothing failing."""
         return self.dmarc == "pass" or (not self.failed and "pass" in (self.spf, self.dkim))
 
+    @property
+    def sender_verified(self) -> bool:
+        """Whether the From address itself is authenticated: only DMARC checks it.
+
+        SPF and DKIM may pass for a forger's own domain while From names someone else's.
+        """
+        return self.dmarc == "pass"
+
     def __str__(self) -> str:
         return f"spf={self.spf} dkim={self.dkim} dmarc={self.dmarc}"
 
@@ -240,20 +249,33 @@ def is_automatic(message: Message) -> bool:
 
 
 def authentication(headers: Sequence[object], authserv_id: str) -> Authentication:
-    """Verdicts from the Authentication-Results headers added by ``authserv_id`` only.
+    """Verdicts from the topmost Authentication-Results header added by ``authserv_id`` only.
 
-    Anyone can write such a header into a mail; only our own receiving server's are believed,
-    so with no ``authserv_id`` configured every verdict is ``none``.
+    Anyone can write such a header into a mail, even one naming our server. Our receiving
+    server adds its header above every header the mail arrived with (RFC 8601), so only the
+    topmost one naming ``authserv_id`` can be ours: those below it are the sender's and are
+    ignored. With no ``authserv_id`` every verdict is ``none`` (no verdict).
     """
+    wanted = authserv_id.strip().lower()
+    ours = next((str(h) for h in headers if wanted and _authserv_id(str(h)) == wanted), "")
+    if not ours:
+        return Authentication()
+    try:
+        parsed = authres.AuthenticationResultsHeader.parse_value(ours)
+    except authres.AuthResError:
+        return Authentication()  # our server's header, unreadable: no verdict
     verdicts: dict[str, str] = {}
-    for header in headers:
-        server, _, results = str(header).partition(";")
-        if not authserv_id or server.strip().split()[:1] != [authserv_id]:
-            continue
-        for method in ("spf", "dkim", "dmarc"):
-            if match := re.search(rf"\b{method}\s*=\s*(\w+)", results, re.I):
-                verdicts.setdefault(method, match[1].lower())
+    for result in parsed.results:
+        method, verdict = str(result.method).lower(), str(result.result).lower()
+        if method in ("spf", "dkim", "dmarc") and verdicts.get(method) != "pass":
+            verdicts[method] = verdict  # one passing DKIM signature is enough
     return Authentication(**verdicts)
+
+
+def _authserv_id(value: str) -> str:
+    """The authserv-id a header claims: the first word before ``;`` (lower case)."""
+    words = value.partition(";")[0].split()
+    return words[0].lower() if words else ""
 
 
 def strip_quoted(body: str) -> str:

@@ -6,8 +6,10 @@ standing in for the organisation's outgoing relay. It records every mail with it
 checks the login when given credentials, and can be told to answer the next mails with an
 SMTP error (``fail_next("550 5.1.1 No such user")``), so the bot's aiosmtplib client goes
 through the real failure paths. :class:`Correspondent` is a person's mail client: it writes new
-mail or replies (with the quoted history and headers a client adds) and delivers them to the
-bot's receiver with aiosmtplib.
+mail or replies (with the quoted history and headers a client adds) and delivers them with
+aiosmtplib, either straight to the bot's receiver or to :class:`InboundRelay`, the
+organisation's receiving server, which adds its Authentication-Results header on top and hands
+the mail on to the bot from its own address (the bot's ``relay_hosts``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid
 from typing import Any
 
 import aiosmtplib
@@ -142,6 +144,72 @@ class MailServer:
             Caught(str(envelope.mail_from), list(envelope.rcpt_tos), message, encrypted)
         )  # type: ignore[arg-type]
         self._changed.set()
+        return "250 OK"
+
+
+PASS = (
+    "spf=pass smtp.mailfrom={domain}; dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
+)
+NO_VERDICT = "none"  # RFC 8601: the server checked nothing it could report
+
+
+@dataclass
+class InboundRelay:
+    """The organisation's receiving mail server in front of the bot's receiver.
+
+    It takes mail with aiosmtpd's real protocol, writes its verdict (by default a DMARC pass;
+    per sender in ``verdicts``) into an Authentication-Results header above all the others, as
+    a real server does, and hands the mail on over SMTP from ``source``. An answer other than
+    250 from the bot is passed back to the sender.
+    """
+
+    bot_port: int
+    authserv_id: str = "mx.bot.example"
+    source: str = "127.0.0.2"  # the address the bot sees this server connect from
+    verdicts: dict[str, str] = field(default_factory=dict)  # sender address -> results
+    port: int = 0
+    _server: asyncio.Server | None = None
+
+    async def start(self) -> InboundRelay:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: SMTP(self, hostname="mx.test"), "127.0.0.1", 0
+        )
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        return self
+
+    async def stop(self) -> None:
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+
+    def stamp(self, content: bytes) -> bytes:
+        """The mail with this server's verdict on top."""
+        message = BytesParser(policy=policy.default).parsebytes(content, headersonly=True)
+        sender = getaddresses([str(message.get("From", ""))])[0][1].lower()
+        default = PASS.format(domain=sender.rpartition("@")[2] or "unknown.example")
+        verdict = self.verdicts.get(sender, default)
+        return f"Authentication-Results: {self.authserv_id}; {verdict}\r\n".encode() + content
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        stamped = self.stamp(envelope.original_content or b"")
+        client = aiosmtplib.SMTP(
+            hostname="127.0.0.1",
+            port=self.bot_port,
+            start_tls=False,
+            source_address=(self.source, 0),
+            timeout=10,
+        )
+        try:
+            async with client:
+                sender = str(envelope.mail_from or "").strip("<>")  # "<>": a bounce
+                await client.sendmail(sender, envelope.rcpt_tos, stamped)
+        except aiosmtplib.SMTPResponseException as exc:
+            return f"{exc.code} {exc.message}"
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            return f"{exc.recipients[0].code} {exc.recipients[0].message}"
         return "250 OK"
 
 

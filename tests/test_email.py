@@ -2,12 +2,16 @@
 
 The bot sends through aiosmtplib to :class:`tests.fake_email.MailServer` (aiosmtpd's real
 protocol on 127.0.0.1) and receives on its own aiosmtpd receiver, into which
-:class:`tests.fake_email.Correspondent` delivers mail with aiosmtplib. Officers speak on the
-in-memory ``console`` channel; Malaysia's focal point (``my-fp``) is reachable by email only.
+:class:`tests.fake_email.Correspondent` delivers mail with aiosmtplib: through
+:class:`tests.fake_email.InboundRelay` (our receiving server, which adds its verdict and
+connects from 127.0.0.2, the bot's ``relay_hosts``) or, as a forger would, straight to it.
+Officers speak on the in-memory ``console`` channel; Malaysia's focal point (``my-fp``) is
+reachable by email only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import ssl
@@ -23,7 +27,7 @@ from adapters.email import EmailAdapter
 from bot.config import Settings
 from bot.errors import TransientError
 from bot.events import Inbound, Outbound
-from tests.fake_email import Caught, Correspondent, MailServer, free_port
+from tests.fake_email import NO_VERDICT, Caught, Correspondent, InboundRelay, MailServer, free_port
 from tests.harness import Harness, shipped_settings
 
 BOT = "focalpoint@bot.example"
@@ -45,6 +49,7 @@ def email_options(smtp_port: int, **changes: object) -> dict[str, object]:
         "listen": "127.0.0.1",
         "port": free_port(),
         "authserv_id": "mx.bot.example",
+        "relay_hosts": ["127.0.0.2"],  # where tests.fake_email.InboundRelay connects from
         **changes,
     }
 
@@ -65,13 +70,24 @@ def settings_by_email(*person_ids: str) -> Settings:
 
 @dataclass
 class World:
-    """A running bot with an email channel, the relay it sends through, and two people."""
+    """A running bot with an email channel, the relay it sends through, our receiving server in
+    front of it, and two people writing through that server."""
 
     bot: Harness
     adapter: EmailAdapter
     relay: MailServer
+    mx: InboundRelay
     aina: Correspondent
     niran: Correspondent
+
+    def direct(self, address: str) -> Correspondent:
+        """Someone writing straight to the bot's listener, around our receiving server."""
+        return Correspondent(address, BOT, self.adapter.port)
+
+    async def stop(self) -> None:
+        await self.bot.stop()
+        await self.mx.stop()
+        await self.relay.stop()
 
     async def mail_to(self, address: str, count: int = 1) -> Caught:
         """Wait for the ``count``-th mail to ``address``; return the latest."""
@@ -90,12 +106,14 @@ async def start_world(tmp_path, **changes: object) -> World:  # type: ignore[no-
     adapter = EmailAdapter.from_settings(email_options(relay.port, **changes), ENV)
     bot = Harness(tmp_path / "bot.db", settings_by_email("my-fp", "th-fp"), [adapter])
     await bot.start()
+    mx = await InboundRelay(adapter.port).start()
     return World(
         bot,
         adapter,
         relay,
-        Correspondent(AINA, BOT, adapter.port, "Aina Example"),
-        Correspondent(NIRAN, BOT, adapter.port, "Niran Example"),
+        mx,
+        Correspondent(AINA, BOT, mx.port, "Aina Example"),
+        Correspondent(NIRAN, BOT, mx.port, "Niran Example"),
     )
 
 
@@ -103,8 +121,7 @@ async def start_world(tmp_path, **changes: object) -> World:  # type: ignore[no-
 async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
     w = await start_world(tmp_path)
     yield w
-    await w.bot.stop()
-    await w.relay.stop()
+    await w.stop()
 
 
 async def file_request(world: World, text: str = "urgent Please check passport A1234567.") -> str:
@@ -219,17 +236,13 @@ async def test_with_trust_sender_an_address_may_open_a_request(tmp_path) -> None
         ]
         assert "Request R-" in (await w.mail_to(AINA)).body
     finally:
-        await w.bot.stop()
-        await w.relay.stop()
+        await w.stop()
 
 
 async def test_a_failing_dmarc_verdict_from_our_server_drops_the_mail(world: World) -> None:
     request_id = await file_request(world)
-    reply = world.aina.reply(
-        await world.mail_to(AINA),
-        "Forged answer.",
-        Authentication_Results="mx.bot.example; spf=pass; dkim=fail; dmarc=fail",
-    )
+    reply = world.aina.reply(await world.mail_to(AINA), "Forged answer.")
+    world.mx.verdicts[AINA] = "spf=pass; dkim=fail; dmarc=fail"
     await world.deliver(world.aina, reply)
     assert not any("Forged answer" in t for t in world.bot.inbox("au-officer"))
     assert len(world.relay.to(AINA)) == 1  # nothing sent back to the forged address
@@ -242,15 +255,106 @@ async def test_verdicts_written_by_anyone_else_are_not_believed(tmp_path) -> Non
     try:
         await file_request(w)
         mail = await w.mail_to(AINA)
+        w.mx.verdicts[AINA] = NO_VERDICT
         claimed = "mx.attacker.example; spf=pass; dkim=pass; dmarc=pass"
         await w.deliver(w.aina, w.aina.reply(mail, "Claimed pass.", Authentication_Results=claimed))
-        assert not any("Claimed pass" in t for t in w.bot.inbox("au-officer"))
-        ours = "mx.bot.example; spf=pass smtp.mailfrom=police.example; dkim=pass; dmarc=pass"
-        await w.deliver(w.aina, w.aina.reply(mail, "Real answer.", Authentication_Results=ours))
+        ours_below = "mx.bot.example; spf=pass; dkim=pass; dmarc=pass"  # under our server's
+        await w.deliver(w.aina, w.aina.reply(mail, "Below.", Authentication_Results=ours_below))
+        direct = w.direct(AINA)  # straight to the listener: no server of ours wrote anything
+        await w.deliver(direct, direct.reply(mail, "Direct.", Authentication_Results=ours_below))
+        assert not any(
+            word in t for t in w.bot.inbox("au-officer") for word in ("Claimed", "Below", "Direct")
+        )
+        del w.mx.verdicts[AINA]  # our server checks and DMARC passes
+        await w.deliver(w.aina, w.aina.reply(mail, "Real answer."))
         assert any("Real answer." in t for t in w.bot.inbox("au-officer"))
     finally:
-        await w.bot.stop()
-        await w.relay.stop()
+        await w.stop()
+
+
+# --- trust_sender only for mail our server authenticated ---------------------------------------
+@pytest.fixture
+async def trusting(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
+    w = await start_world(tmp_path, trust_sender=True)
+    yield w
+    await w.stop()
+
+
+async def nothing_filed(w: World) -> None:
+    assert await w.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+    assert await w.bot.rows("SELECT COUNT(*) FROM inbound") == [(0,)]
+    assert w.relay.to(AINA) == []  # and nothing mailed to the (maybe forged) address
+
+
+async def test_trusted_mail_without_any_verdict_files_nothing(trusting: World) -> None:
+    trusting.mx.verdicts[AINA] = NO_VERDICT
+    await trusting.deliver(trusting.aina, trusting.aina.new_mail("x", "/request TH routine A."))
+    await trusting.deliver(trusting.aina, trusting.aina.new_mail("x", "/return arrests 3"))
+    await nothing_filed(trusting)
+
+
+async def test_trusted_mail_passing_only_spf_files_nothing(trusting: World) -> None:
+    """SPF may pass for the forger's own envelope domain; only DMARC speaks for From."""
+    trusting.mx.verdicts[AINA] = "spf=pass smtp.mailfrom=forger.example; dmarc=none"
+    await trusting.deliver(trusting.aina, trusting.aina.new_mail("x", "/request TH routine A."))
+    await nothing_filed(trusting)
+
+
+async def test_a_verdict_forged_below_ours_is_not_believed(trusting: World) -> None:
+    trusting.mx.verdicts[AINA] = NO_VERDICT  # our server found nothing to check
+    forged = "mx.bot.example; spf=pass; dkim=pass; dmarc=pass header.from=police.example"
+    mail = trusting.aina.new_mail("x", "/request TH routine A.", Authentication_Results=forged)
+    await trusting.deliver(trusting.aina, mail)
+    await nothing_filed(trusting)
+
+
+async def test_a_verdict_written_straight_to_our_listener_is_not_believed(trusting: World) -> None:
+    forger = trusting.direct(AINA)
+    forged = "mx.bot.example; spf=pass; dkim=pass; dmarc=pass header.from=police.example"
+    await trusting.deliver(
+        forger, forger.new_mail("x", "/return arrests 3", Authentication_Results=forged)
+    )
+    await trusting.deliver(forger, forger.new_mail("x", "/request TH routine A."))
+    await nothing_filed(trusting)
+
+
+# --- no backscatter ----------------------------------------------------------------------------
+async def deliver_all(who: list[Correspondent], body: str) -> None:
+    """Each correspondent sends one mail, a few at a time; returns once the bot took them all
+    (its answer to each, if any, is sent before it answers 250)."""
+    gate = asyncio.Semaphore(10)
+
+    async def one(c: Correspondent) -> None:
+        async with gate:
+            await c.send(c.new_mail("hello", body))
+
+    await asyncio.gather(*(one(c) for c in who))
+
+
+async def test_forged_mail_gets_no_refusal_at_all(world: World) -> None:
+    """200 mails in forged names: straight to the listener, or failing or unchecked at our
+    server. None is answered, so none reaches the people whose addresses were forged."""
+    failing = "spf=fail smtp.mailfrom=elsewhere.example; dmarc=fail header.from=elsewhere.example"
+    forgers = [world.direct(f"direct{n}@elsewhere.example") for n in range(100)]
+    for n in range(100):
+        forgers.append(Correspondent(f"relayed{n}@elsewhere.example", BOT, world.mx.port))
+        world.mx.verdicts[forgers[-1].address] = failing if n % 2 else NO_VERDICT
+    await deliver_all(forgers, "/request TH urgent Please trace this number.")
+    await world.bot.settle()
+    assert world.relay.caught == []
+    assert await world.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+
+
+async def test_refusals_are_capped_across_all_senders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = await start_world(tmp_path, refusals_per_hour=5)
+    try:
+        senders = [Correspondent(f"u{n}@elsewhere.example", BOT, w.mx.port) for n in range(200)]
+        await deliver_all(senders, "/request TH urgent Please trace this number.")
+        await w.bot.settle()
+        assert len(w.relay.caught) == 5
+        assert all("only take a reply" in c.body for c in w.relay.caught)
+    finally:
+        await w.stop()
 
 
 async def test_automatic_mail_is_never_answered(world: World) -> None:
@@ -268,7 +372,7 @@ async def test_automatic_mail_is_never_answered(world: World) -> None:
 async def test_a_stranger_replying_with_a_copied_token_is_refused(world: World) -> None:
     await file_request(world)
     mail = await world.mail_to(AINA)
-    stranger = Correspondent("someone@elsewhere.example", BOT, world.adapter.port)
+    stranger = Correspondent("someone@elsewhere.example", BOT, world.mx.port)
     await world.deliver(stranger, stranger.reply(mail, "Let me help."))
     assert "only take a reply" in (await world.mail_to("someone@elsewhere.example")).body
     assert not any("Let me help" in t for t in world.bot.inbox("au-officer"))
@@ -288,23 +392,28 @@ async def test_the_receiver_takes_mail_for_the_bot_only(world: World) -> None:
         )
 
 
+@pytest.mark.expects_errors
 async def test_mail_is_answered_250_only_once_the_core_has_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """If the core cannot take a mail, the relay hears 451 and keeps it to try again."""
     relay = await MailServer().start()
     adapter = EmailAdapter.from_settings(email_options(relay.port, trust_sender=True), ENV)
     received: list[Inbound] = []
+    mx = InboundRelay(0)
 
     async def failing_core(event: Inbound) -> None:
         received.append(event)
         raise RuntimeError("store unavailable")
 
     await adapter.start(failing_core)
+    mx.bot_port = adapter.port
+    await mx.start()
     try:
-        sender = Correspondent(AINA, BOT, adapter.port)
+        sender = Correspondent(AINA, BOT, mx.port)
         with pytest.raises(aiosmtplib.SMTPDataError) as refused:
             await sender.send(sender.new_mail("x", "/ping"))
         assert refused.value.code == 451 and len(received) == 1
     finally:
+        await mx.stop()
         await adapter.stop()
         await relay.stop()
 

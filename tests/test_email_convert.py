@@ -117,6 +117,17 @@ def test_only_our_servers_verdicts_count() -> None:
     assert authentication(["mx.bot.example; dmarc=pass"], "mx.bot.example").passed
 
 
+def test_only_the_topmost_header_naming_our_server_counts() -> None:
+    ours, forged = "MX.bot.example 1; none", "mx.bot.example; dmarc=pass header.from=x.example"
+    assert not authentication([ours, forged], "mx.bot.example").sender_verified
+    garbled = "mx.bot.example; dmarc=pass (unclosed"
+    assert not authentication([garbled, forged], "mx.bot.example").sender_verified
+    spf_only = authentication(["mx.bot.example; spf=pass smtp.mailfrom=y"], "mx.bot.example")
+    assert spf_only.passed and not spf_only.sender_verified  # SPF says nothing about From
+    two = "mx.bot.example; dkim=fail header.d=x; dkim=pass header.d=x; dmarc=pass"
+    assert authentication([two], "mx.bot.example").dkim == "pass"
+
+
 def test_an_html_only_mail_is_read_as_text() -> None:
     raw = (
         b"From: Aina <aina@police.example>\r\nTo: bot@bot.example\r\nSubject: x\r\n"
