@@ -87,6 +87,19 @@ class CommandSpec:
             raise UserError(f"{exc}\nUsage: {self.usage}\nExample: {self.example}") from None
 
 
+@dataclass(frozen=True)
+class TextHook:
+    """Free text that continues a command's dialogue (the answer to a guided form's question).
+
+    It is declared with the command it continues (``"return"``, ``"period open"``), and the
+    dispatcher lets it see the text only if that command's own gate lets the person through:
+    the private-only rule, the roles and the scope. Free text is never a back door.
+    """
+
+    command: str
+    consume: Callable[[Any, str], bool]  # (work, text) -> True when it used the text
+
+
 class Registry:
     """All commands, in the order they were registered (the order /help shows)."""
 
@@ -104,6 +117,11 @@ class Registry:
     def get(self, name: str) -> CommandSpec | None:
         """The command called ``name``, if any."""
         return self._specs.get(name)
+
+    def spec_for(self, command: str) -> CommandSpec:
+        """The (sub)command spec a line such as ``"period open"`` names; KeyError if none."""
+        name, _, rest = command.partition(" ")
+        return self._specs[name].resolve(rest)[0]
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._specs.values())

@@ -15,19 +15,18 @@ from sqlite_utils import Database
 from bot import limits
 from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
-from bot.commands import CommandSpec, parse_command_line
+from bot.commands import CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.errors import UserError
-from bot.events import ButtonPress, DeliveryReport, Inbound, TextMessage
+from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.fallback import failed_after_sending
 from bot.store import atomic
 from bot.text import clean
 from bot.work import Context, Work
 
 TimerHandler = Callable[[Work, str], None]
-TextHandler = Callable[[Work, str], bool]
-"""Gets free text (not a command); returns True if it used it (e.g. a guided form's answer)."""
 
+PRIVATE_ONLY = "Please message me privately for that; I don't show casework in groups."
 STRANGER_REPLY = (
     "Sorry, I can't help you here. If you work with the group, ask your administrator "
     "to add you to the directory."
@@ -40,7 +39,7 @@ class Hooks:
     """Handlers beyond commands: timers by kind, and free-text consumers in order."""
 
     timers: dict[str, TimerHandler] = field(default_factory=dict)
-    text: tuple[TextHandler, ...] = ()
+    text: tuple[TextHook, ...] = ()
 
 
 def event_key(event: Inbound) -> str:
@@ -89,24 +88,64 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
     line = parse_command_line(text)
     if line is None:
-        if any(consume(work, text) for consume in hooks.text):
-            return
-        raise UserError("I only understand commands. /help lists them, with examples.")
+        _free_text(work, hooks, person, event.chat, text)
+        return
     spec = work.ctx.registry.get(line.name)
     if spec is None:
         guess = work.ctx.registry.suggest(line.name)
         hint = f" Did you mean /{guess}?" if guess else ""
         raise UserError(f"I don't know /{line.name[:30]}.{hint} /help lists the commands.")
-    if not event.chat.private and not spec.in_groups:
-        raise UserError("Please message me privately for that; I don't show casework in groups.")
     spec, arg_text = spec.resolve(line.args)
-    if not spec.allows(person):
-        raise UserError(_refusal(line.name, spec, arg_text))
-    args = spec.parse_args(arg_text)
-    authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
+    args = gate(work, person, event.chat, spec, arg_text, line.name)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)
     spec.run(work, args)
+
+
+def gate(
+    work: Work,
+    person: Person,
+    chat: ChatRef,
+    spec: CommandSpec,
+    arg_text: str | None,
+    typed: str = "",
+) -> object:
+    """The one check before anything acts, for a command and for free text continuing one:
+    the private-only rule, the roles, then the arguments and the scope (which loads the
+    subject for the handler). ``arg_text`` is None for free text, which has no arguments, so
+    only commands of scope ``any`` or ``own_country`` take free-text continuations.
+    Returns the parsed arguments.
+    """
+    if not chat.private and not spec.in_groups:
+        raise UserError(PRIVATE_ONLY)
+    if not spec.allows(person):
+        raise UserError(_refusal(typed or spec.name, spec, arg_text or ""))
+    if arg_text is None:
+        authorize(work, person, Scope(spec.scope), None)
+        return None
+    args = spec.parse_args(arg_text)
+    authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
+    return args
+
+
+def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: str) -> None:
+    """Offer plain text to the dialogues the person may continue here; otherwise say so."""
+    for hook in hooks.text:
+        spec = work.ctx.registry.spec_for(hook.command)
+        if _admitted(work, person, chat, spec) and hook.consume(work, text):
+            return
+    if not chat.private:
+        raise UserError("I only answer commands in groups. /help lists them.")
+    raise UserError("I only understand commands. /help lists them, with examples.")
+
+
+def _admitted(work: Work, person: Person, chat: ChatRef, spec: CommandSpec) -> bool:
+    """Whether the gate lets the person continue ``spec``'s dialogue with plain text here."""
+    try:
+        gate(work, person, chat, spec, None)
+    except UserError:
+        return False  # plain text is not refused loudly: it may simply not be an answer
+    return True
 
 
 ROLE_PLURALS = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import periods as store
-from bot.commands import CommandSpec
+from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
 from bot.handlers.returns_reminders import country_name, window_title
@@ -264,7 +264,7 @@ def _save_draft(work: Work, fields: Fields) -> None:
 
 def consume_text(work: Work, text: str) -> bool:
     """A plain message from a co-chair in the opening dialogue answers its current question."""
-    if work.actor is None or not work.actor.has("co_chair"):
+    if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
         return False
     row = work.db.execute(
         "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
@@ -441,4 +441,4 @@ COMMANDS = [
         ),
     ),
 ]
-TEXT = (consume_text,)
+TEXT = (TextHook("period open", consume_text),)
