@@ -74,13 +74,34 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         if self._as_postgres:
             shutil.chown(self.root, "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = " ".join(f"-c {setting}" for setting in FAST_SETTINGS)
         options += f" -c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}"
         options += " -c max_connections=300"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
-                  "-l", str(self.root / "log"), "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
         with self.admin() as conn:
             conn.execute("CREATE DATABASE focal_template")
         return self

@@ -84,7 +84,8 @@ class PostgresStore:
             pool.open(wait=True, timeout=10)
         except PoolTimeout as exc:
             pool.close()
-            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {redact(self.url)}") from exc
+            where = redact(self.url)
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}") from exc
         self._pool = pool
 
     async def run(self, unit: Callable[[Any], T]) -> T:
