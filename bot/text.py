@@ -49,8 +49,18 @@ def clip(text: str, width: int = 80) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def within(text: str, limit: int, hint: str = "") -> str:
-    """``text`` if it fits in ``limit`` characters; otherwise a UserError saying by how much."""
+NAME_LIMIT = 120
+"""A name people give in chat (a period's): one line in every list, reminder and report."""
+# Longer free text (a request, reply, referral note, outcome, broadcast) is limited by
+# ``[requests] max_text_length`` in bot.toml; a return's text figure by metrics_values.MAX_TEXT.
+
+
+def within(text: str, limit: int, hint: str = "", what: str = "Your text") -> str:
+    """``text`` if it fits in ``limit`` characters; otherwise a UserError saying by how much.
+
+    Every handler that stores text people send checks it here before anything is written,
+    so a refusal names the limit and the unit of work stores nothing.
+    """
     if len(text) > limit:
-        raise UserError(f"Your text is {len(text):,} characters; the limit is {limit:,}.{hint}")
+        raise UserError(f"{what} is {len(text):,} characters; the limit is {limit:,}.{hint}")
     return text

@@ -31,6 +31,7 @@ from bot.periods_parse import (
 from bot.periods_windows import Window, make_windows, short_date
 from bot.returns import window_statuses
 from bot.returns_reminders import arm_period, arm_window
+from bot.text import NAME_LIMIT, within
 from bot.work import Work
 from reminders.returns import local_today
 
@@ -121,6 +122,7 @@ def _open_planned(work: Work, period: Period) -> None:
 
 
 def _continue(work: Work, fields: Fields) -> None:
+    within(str(fields.get("name", "")), NAME_LIMIT, " Please give a shorter name.", "The name")
     if fields.get("code") and store.load_period(work.db, str(fields["code"])):
         raise UserError(f"There is already a period {fields['code']}; choose another code.")
     check_dates(fields)
