@@ -43,8 +43,15 @@ class PostgresStore:
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, threads: int = 4, outage_patience: float = OUTAGE_PATIENCE):
+    def __init__(
+        self,
+        url: str,
+        threads: int = 4,
+        outage_patience: float = OUTAGE_PATIENCE,
+        password: str | None = None,
+    ) -> None:
         self.url = url
+        self._kwargs: dict[str, Any] = {"password": password} if password else {}
         self.path = url
         self.threads = threads
         self.outage_patience = outage_patience
@@ -66,13 +73,14 @@ class PostgresStore:
 
     def _connect(self) -> None:
         try:  # one plain connection first: a wrong URL fails at once, in PostgreSQL's words
-            psycopg.connect(self.url, connect_timeout=10).close()
+            psycopg.connect(self.url, connect_timeout=10, **self._kwargs).close()
         except psycopg.Error as exc:
             raise DatabaseUnavailable(
                 f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
             ) from exc
         pool: ConnectionPool[Any] = ConnectionPool(
             self.url,
+            kwargs=self._kwargs,
             min_size=1,
             max_size=self.threads,
             open=False,
