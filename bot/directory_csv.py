@@ -1,4 +1,9 @@
-"""The directory as CSV: one file of people, one of countries, for import and export."""
+"""The directory as CSV: one file of people, one of countries, for import and export.
+
+Names and identities are people's text: every cell is written through
+:mod:`bot.spreadsheet_safety` so a spreadsheet never runs one as a formula, and read back
+through it so an exported file imports unchanged.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pydantic import ValidationError
 from bot.config import Country, Person, check_directory
 from bot.directory import Directory
 from bot.errors import ConfigError
+from bot.spreadsheet_safety import csv_row, from_csv_cell
 
 PEOPLE_FIELDS = ["id", "name", "country", "roles", "language", "preferred_channel", "active"]
 COUNTRY_FIELDS = ["code", "name", "timezone"]
@@ -21,19 +27,21 @@ def export_people(directory: Directory) -> str:
     channels = sorted({ch for p in directory.people.values() for ch in p.identities})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(PEOPLE_FIELDS + [IDENTITY_PREFIX + ch for ch in channels])
+    writer.writerow(csv_row([*PEOPLE_FIELDS, *(IDENTITY_PREFIX + ch for ch in channels)]))
     for p in directory.people.values():
         writer.writerow(
-            [
-                p.id,
-                p.name,
-                p.country,
-                ";".join(p.roles),
-                p.language,
-                p.preferred_channel,
-                "yes" if p.active else "no",
-                *[p.identities.get(ch, "") for ch in channels],
-            ]
+            csv_row(
+                [
+                    p.id,
+                    p.name,
+                    p.country,
+                    ";".join(p.roles),
+                    p.language,
+                    p.preferred_channel,
+                    "yes" if p.active else "no",
+                    *[p.identities.get(ch, "") for ch in channels],
+                ]
+            )
         )
     return out.getvalue()
 
@@ -44,13 +52,16 @@ def export_countries(directory: Directory) -> str:
     writer = csv.writer(out)
     writer.writerow(COUNTRY_FIELDS)
     for c in directory.countries.values():
-        writer.writerow([c.code, c.name, c.timezone])
+        writer.writerow(csv_row([c.code, c.name, c.timezone]))
     return out.getvalue()
 
 
 def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]:
     """Read a people or countries CSV (told apart by its header), validated against ``known``."""
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [
+        {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
     header = set(rows[0]) if rows else set()
     if {"code", "timezone"} <= header:
         countries = [_row(Country, r, i, _country) for i, r in enumerate(rows, start=2)]

@@ -16,6 +16,7 @@ from bot.metrics_values import money_amount
 from bot.periods_windows import short_date
 from bot.report import ReportData, columns, status_counts, totals
 from bot.report_debrief import debrief
+from bot.spreadsheet_safety import csv_row, is_number
 
 
 def header(metric: Metric, currency: str) -> str:
@@ -131,14 +132,14 @@ def to_csv(data: ReportData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     head, rows = country_table(data)
-    writer.writerow(head)
-    writer.writerows(_plain(row) for row in rows)
+    writer.writerow(csv_row(head))
+    writer.writerows(csv_row(_plain(row)) for row in rows)
     return out.getvalue()
 
 
 def _plain(row: list[str]) -> list[str]:
-    """Numbers without thousands separators, for spreadsheets."""
-    return [c.replace(",", "") if c.replace(",", "").replace(".", "").isdigit() else c for c in row]
+    """Numbers without thousands separators, for spreadsheets (negative ones too)."""
+    return [c.replace(",", "") if is_number(c.replace(",", "")) else c for c in row]
 
 
 def to_json(data: ReportData) -> str:

@@ -1,7 +1,8 @@
 """The report as an Excel workbook (openpyxl, write-only mode for speed).
 
 Sheets: Summary (debrief and totals), By country (figures per country with a total row),
-Status (countries × windows). Figures are real numbers, not text, so they sum in Excel.
+Status (countries × windows). Figures are real numbers, not text, so they sum in Excel; all
+text (names, notes from returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from openpyxl import Workbook
 from bot.report import ReportData, columns, totals
 from bot.report_debrief import debrief
 from bot.report_render import header, status_table, subtitle, title
+from bot.spreadsheet_safety import xlsx_row
 
 
 def to_xlsx(data: ReportData) -> bytes:
@@ -22,50 +24,58 @@ def to_xlsx(data: ReportData) -> bytes:
     _by_country(book.create_sheet("By country"), data)
     status = book.create_sheet("Status")
     for row in _status_rows(data):
-        status.append(row)
+        _append(status, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _append(sheet, values: list) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Every row goes in through here: text as text, numbers as numbers."""
+    sheet.append(xlsx_row(sheet, values))
+
+
 def _summary(sheet, data: ReportData) -> None:  # type: ignore[no-untyped-def]
-    sheet.append([title(data)])
-    sheet.append([subtitle(data)])
-    sheet.append([])
-    sheet.append(["Draft debrief statement"])
+    _append(sheet, [title(data)])
+    _append(sheet, [subtitle(data)])
+    _append(sheet, [])
+    _append(sheet, ["Draft debrief statement"])
     for paragraph in debrief(data).split("\n\n"):
-        sheet.append([paragraph])
-    sheet.append([])
-    sheet.append(["Metric", "Total"])
+        _append(sheet, [paragraph])
+    _append(sheet, [])
+    _append(sheet, ["Metric", "Total"])
     total = totals(data)
     for metric, currency in columns(data):
         if metric.kind != "text":
-            sheet.append(
+            _append(
+                sheet,
                 [
                     header(metric, currency),
                     _number(metric.kind, total.get((metric.key, currency), 0)),
-                ]
+                ],
             )
 
 
 def _by_country(sheet, data: ReportData) -> None:  # type: ignore[no-untyped-def]
     cols = columns(data)
-    sheet.append(["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)])
+    _append(sheet, ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)])
     windows = len(data.period.windows)
     for code in data.countries:
         done = sum(
             1 for w in data.period.windows if data.statuses[(w.seq, code)] in ("submitted", "late")
         )
-        sheet.append(
+        _append(
+            sheet,
             [
                 code,
                 data.names[code],
                 f"{done}/{windows}",
                 *(_value(data, code, m, c) for m, c in cols),
-            ]
+            ],
         )
     total = totals(data)
-    sheet.append(
+    _append(
+        sheet,
         [
             "",
             "Total",
@@ -74,7 +84,7 @@ def _by_country(sheet, data: ReportData) -> None:  # type: ignore[no-untyped-def
                 _number(m.kind, total.get((m.key, c))) if m.kind != "text" else None
                 for m, c in cols
             ),
-        ]
+        ],
     )
 
 
