@@ -1,9 +1,15 @@
-"""The audit log: every state change, who and when, each row chained to the one before."""
+"""The audit log: every state change, who and when, each row chained to the one before.
+
+The chain proves nothing was edited or removed *before* its head; a head recorded outside the
+database (an anchor: ``focalbot audit anchor``, the bot's anchor file) proves the head itself
+was not cut back. Figures and people are bound into the chain by ``bot.audit_state``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -65,3 +71,61 @@ def head(db: Database) -> str:
     """The newest row's hash: record it elsewhere to anchor the chain."""
     row = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     return row[0] if row else GENESIS
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head recorded outside the database: row number, its hash, its time."""
+
+    seq: int
+    hash: str
+    at: str = ""
+
+    def line(self, taken: str) -> str:
+        """One line to paste elsewhere or append to the anchor file."""
+        return f"focalpoint audit head seq={self.seq} hash={self.hash} at={self.at} taken={taken}"
+
+    def short(self) -> str:
+        """``seq:hash``, the form ``audit verify --anchor`` takes."""
+        return f"{self.seq}:{self.hash}"
+
+
+def current_anchor(db: Database) -> Anchor:
+    """The newest row of the chain as an anchor (row 0 and the genesis hash when empty)."""
+    row = db.execute("SELECT id, hash, at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return Anchor(row[0], row[1], row[2]) if row else Anchor(0, GENESIS)
+
+
+_LINE = re.compile(r"seq=(\d+)\s+hash=([0-9a-f]{64})(?:\s+at=(\S*))?")
+_SHORT = re.compile(r"^\s*(\d+):([0-9a-f]{64})\s*$")
+
+
+def parse_anchors(text: str) -> list[Anchor]:
+    """Every anchor in ``text``: ``seq:hash``, or lines as :meth:`Anchor.line` writes them."""
+    short = _SHORT.match(text)
+    if short:
+        return [Anchor(int(short[1]), short[2])]
+    return [Anchor(int(m[1]), m[2], m[3] or "") for m in _LINE.finditer(text)]
+
+
+def check_anchor(db: Database, anchor: Anchor) -> str | None:
+    """Why the chain no longer holds ``anchor`` unchanged, or None when it does.
+
+    With the chain itself intact (:func:`verify`), an anchored row still present with its hash
+    proves that nothing up to it was altered or removed.
+    """
+    if anchor.seq == 0:
+        return None if anchor.hash == GENESIS else "row 0 can only be the empty chain"
+    row = db.execute("SELECT hash FROM audit WHERE id = ?", [anchor.seq]).fetchone()
+    if row is None:
+        last = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+        return (
+            f"the log ends at row {last}, before the anchored row {anchor.seq}: "
+            "rows up to the anchor were deleted"
+        )
+    if row[0] != anchor.hash:
+        return (
+            f"row {anchor.seq} has hash {row[0][:16]}…, not the anchored {anchor.hash[:16]}…: "
+            "the log was cut back or rewritten up to the anchor"
+        )
+    return None

@@ -131,7 +131,7 @@ def directory_import(config: str, database: str | None, source) -> None:  # type
         countries, people = parse_csv(source.read(), known)
     except ConfigError as exc:
         raise click.ClickException(f"{source.name}: {exc}") from exc
-    _run(_with_store(settings, database, lambda db: save_directory(db, countries, people)))
+    _run(_with_store(settings, database, lambda db: save_directory(db, countries, people, "cli")))
     click.echo(f"Imported {len(countries)} countries and {len(people)} people.")
 
 

@@ -1,4 +1,5 @@
-"""Administration commands of the ``focalbot`` CLI: audit verification, retention purge.
+"""Administration commands of the ``focalbot`` CLI: audit verification and anchors, outbox,
+revocation, retention purge.
 
 Registered on the main group by ``bot.cli``; each opens the store, runs one unit, closes.
 """
@@ -13,26 +14,97 @@ from bot.cli import _run, _settings, _with_store, config_option, database_option
 
 @main.group("audit")
 def audit_group() -> None:
-    """Check the tamper-evident audit log."""
+    """Check the tamper-evident audit log; print its head to keep elsewhere."""
 
 
 @audit_group.command("verify")
 @config_option
 @database_option
-def audit_verify(config: str, database: str | None) -> None:
-    """Walk the hash chain; name every row that was edited or deleted."""
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    help='A head kept elsewhere: "SEQ:HASH", or an anchor file (every head in it is checked).',
+)
+def audit_verify(config: str, database: str | None, anchors: tuple[str, ...]) -> None:
+    """Walk the hash chain, name every row edited or deleted, every stored figure or person
+    that differs from the chain, and every anchored head the chain no longer holds."""
+    wanted = [anchor for given in anchors for anchor in _anchors(given)]
     settings = _settings(config)
-    rows, breaks, head = _run(_with_store(settings, database, _verify))
-    if breaks:
-        for found in breaks:
-            click.echo(f"audit row {found.row_id}: {found.reason}", err=True)
-        raise click.ClickException(f"the audit log does not verify ({len(breaks)} problem(s))")
-    click.echo(f"audit log OK: {rows} rows, chain intact, head {head}")
+    rows, found, head = _run(_with_store(settings, database, lambda db: _verify(db, wanted)))
+    for problem in found:
+        click.echo(problem, err=True)
+    if found:
+        raise click.ClickException(f"the audit log does not verify ({len(found)} problem(s))")
+    held = f", {len(wanted)} anchor(s) held" if wanted else ""
+    click.echo(f"audit log OK: {rows} rows, chain intact{held}, head {head}")
 
 
-def _verify(db):  # type: ignore[no-untyped-def]
+def _anchors(given: str) -> list[audit.Anchor]:
+    """The anchors named by ``--anchor``: ``SEQ:HASH`` or a file of anchor lines."""
+    from pathlib import Path
+
+    path = Path(given)
+    text = path.read_text(encoding="utf-8") if path.is_file() else given
+    found = audit.parse_anchors(text)
+    if not found:
+        where = f"the file {given}" if path.is_file() else repr(given[:80])
+        raise click.BadParameter(
+            f"{where} holds no anchor; give SEQ:HASH (as `focalbot audit anchor` prints) "
+            "or an anchor file",
+            param_hint="--anchor",
+        )
+    return found
+
+
+def _verify(db, anchors: list[audit.Anchor]):  # type: ignore[no-untyped-def]
+    from bot import audit_state
+
     total = db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
-    return total, audit.verify(db), audit.head(db)
+    found = [f"audit row {b.row_id}: {b.reason}" for b in audit.verify(db)]
+    found += audit_state.problems(db)
+    for anchor in anchors:
+        why = audit.check_anchor(db, anchor)
+        if why:
+            found.append(f"anchor {anchor.seq}:{anchor.hash[:16]}… does not hold: {why}")
+    return total, found, audit.head(db)
+
+
+@audit_group.command("anchor")
+@config_option
+@database_option
+def audit_anchor(config: str, database: str | None) -> None:
+    """Print the chain head (row number, hash, time) to keep outside the database; a later
+    `audit verify --anchor SEQ:HASH` proves nothing up to it was altered or removed."""
+    from bot.clock import Clock, iso
+
+    def unit(db):  # type: ignore[no-untyped-def]
+        return bool(audit.verify(db)), audit.current_anchor(db)
+
+    broken, head = _run(_with_store(_settings(config), database, unit))
+    if broken:
+        raise click.ClickException(
+            "the audit log does not verify; anchoring it would vouch for a broken chain "
+            "(run `focalbot audit verify`)"
+        )
+    click.echo(head.line(iso(Clock().now())))
+    click.echo(f"verify later with: focalbot audit verify --anchor {head.short()}")
+
+
+@audit_group.command("baseline")
+@config_option
+@database_option
+def audit_baseline(config: str, database: str | None) -> None:
+    """Bind returns and people stored before the audit log covered them (an older database)
+    into the chain as they are now; anything already bound is left alone."""
+    from bot import audit_state
+    from bot.clock import Clock, iso
+
+    at = iso(Clock().now())
+    bound = _run(
+        _with_store(_settings(config), database, lambda db: audit_state.baseline(db, at, "cli"))
+    )
+    click.echo(f"bound {bound} return(s) and people into the audit log")
 
 
 @main.group("outbox", invoke_without_command=True)
@@ -96,7 +168,7 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
         database,
         person_id,
         "revoked",
-        lambda db, at: revoke(db, person_id, at),
+        lambda db, at: revoke(db, person_id, at, "cli"),
         "no active person",
     )
 
@@ -114,7 +186,7 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
         database,
         person_id,
         "reinstated",
-        lambda db, _at: reinstate(db, person_id),
+        lambda db, at: reinstate(db, person_id, at, "cli"),
         "not revoked:",
     )
 
@@ -122,18 +194,11 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
 def _change_person(
     config: str, database: str | None, person_id: str, done: str, change, refusal: str
 ) -> None:  # type: ignore[no-untyped-def]
-    """Apply ``change(db, at)`` and audit it as ``person.<done>`` by the CLI, atomically."""
+    """Apply ``change(db, at)``, which audits itself as ``person.<done>`` by the CLI."""
     from bot.clock import Clock, iso
 
     settings, at = _settings(config), iso(Clock().now())
-
-    def unit(db):  # type: ignore[no-untyped-def]
-        changed = change(db, at)
-        if changed:
-            audit.record(db, at, "cli", f"person.{done}", person_id, "")
-        return changed
-
-    if not _run(_with_store(settings, database, unit)):
+    if not _run(_with_store(settings, database, lambda db: change(db, at))):
         raise click.ClickException(f"{refusal} {person_id!r}")
     click.echo(f"{person_id} {done}")
 

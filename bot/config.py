@@ -162,6 +162,14 @@ class RetentionSettings(_Frozen):
     inbound_records: Duration = timedelta(days=30)  # de-duplication records of inbound events
 
 
+class AuditSettings(_Frozen):
+    """The ``[audit]`` section: where the running bot records the chain head (its anchor)."""
+
+    anchor_file: str = ""  # default: beside the database, <database>.audit-anchors
+    anchor_daily: bool = True  # append the head daily at 00:00 UTC (every stop appends it too)
+    anchor_to_cochairs: bool = False  # also send the daily head to the co-chairs
+
+
 class Settings(_Frozen):
     """Everything ``bot.toml`` configures."""
 
@@ -169,6 +177,7 @@ class Settings(_Frozen):
     requests: RequestSettings = RequestSettings()
     limits: LimitSettings = LimitSettings()
     retention: RetentionSettings = RetentionSettings()
+    audit: AuditSettings = AuditSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()
     people: tuple[Person, ...] = ()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from bot import audit_state
+from bot.clock import Clock, iso
 from bot.config import Country, Person
 from bot.events import Sender
 
@@ -74,8 +76,16 @@ class Directory:
         return self.with_role("deputy_focal_point", country)
 
 
-def save_directory(db: Database, countries: list[Country], people: list[Person]) -> None:
-    """Upsert countries and people (with their identities) into the database."""
+def save_directory(
+    db: Database,
+    countries: list[Country],
+    people: list[Person],
+    actor: str = "system",
+    at: str = "",
+) -> None:
+    """Upsert countries and people (with their identities) into the database; every person
+    added or whose country, roles, identities or flags changed gets an audit state row."""
+    at = at or iso(Clock().now())
     for country in countries:
         db.execute(
             "INSERT INTO countries (code, name, timezone) VALUES (?, ?, ?) ON CONFLICT(code) "
@@ -83,31 +93,40 @@ def save_directory(db: Database, countries: list[Country], people: list[Person])
             [country.code, country.name, country.timezone],
         )
     for person in people:
-        db.execute(
-            "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-            "country = excluded.country, roles = excluded.roles, language = excluded.language, "
-            "preferred_channel = excluded.preferred_channel, "
-            "active = CASE WHEN revoked_at IS NULL THEN excluded.active ELSE 0 END",
-            [
-                person.id,
-                person.name,
-                person.country,
-                json.dumps(list(person.roles)),
-                person.language,
-                person.preferred_channel,
-                int(person.active),
-            ],
-        )
-        db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
-        if is_revoked(db, person.id):
-            continue  # a revoked person's identities stay gone until reinstated
-        for channel, user_id in person.identities.items():
-            db.execute(
-                "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
-                [channel, user_id, person.id],
-            )
+        before = audit_state.person_state(db, person.id)
+        _upsert_person(db, person)
+        after = audit_state.person_state(db, person.id)
+        if after != before:
+            action = audit_state.PERSON_CHANGED if before else audit_state.PERSON_ADDED
+            audit_state.record_person(db, person.id, action, at, actor)
     bump_version(db)
+
+
+def _upsert_person(db: Database, person: Person) -> None:
+    db.execute(
+        "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "country = excluded.country, roles = excluded.roles, language = excluded.language, "
+        "preferred_channel = excluded.preferred_channel, "
+        "active = CASE WHEN revoked_at IS NULL THEN excluded.active ELSE 0 END",
+        [
+            person.id,
+            person.name,
+            person.country,
+            json.dumps(list(person.roles)),
+            person.language,
+            person.preferred_channel,
+            int(person.active),
+        ],
+    )
+    db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
+    if is_revoked(db, person.id):
+        return  # a revoked person's identities stay gone until reinstated
+    for channel, user_id in person.identities.items():
+        db.execute(
+            "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
+            [channel, user_id, person.id],
+        )
 
 
 def bump_version(db: Database) -> None:
@@ -124,25 +143,33 @@ def is_revoked(db: Database, person_id: str) -> bool:
     return bool(row and row[0])
 
 
-def revoke(db: Database, person_id: str, at: str) -> bool:
-    """Deactivate a person and drop every channel identity at once; False if unknown."""
+def revoke(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+    """Deactivate a person and drop every channel identity at once, audited as
+    ``person.revoked`` by ``actor``; False if unknown or already revoked."""
     cursor = db.execute(
         "UPDATE people SET active = 0, revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         [at, person_id],
     )
+    if not cursor.rowcount:
+        return False
     db.execute("DELETE FROM identities WHERE person_id = ?", [person_id])
+    audit_state.record_person(db, person_id, audit_state.PERSON_REVOKED, at, actor)
     bump_version(db)
-    return bool(cursor.rowcount)
+    return True
 
 
-def reinstate(db: Database, person_id: str) -> bool:
-    """Undo a revocation; identities come back with the next import or bot.toml sync."""
+def reinstate(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+    """Undo a revocation, audited as ``person.reinstated``; identities come back with the next
+    import or bot.toml sync. False if the person is not revoked."""
     cursor = db.execute(
         "UPDATE people SET active = 1, revoked_at = NULL WHERE id = ? AND revoked_at IS NOT NULL",
         [person_id],
     )
+    if not cursor.rowcount:
+        return False
+    audit_state.record_person(db, person_id, audit_state.PERSON_REINSTATED, at, actor)
     bump_version(db)
-    return bool(cursor.rowcount)
+    return True
 
 
 def load_directory(db: Database) -> Directory:

@@ -2,7 +2,8 @@
 
 A return is one country's figures for one window of a period. Submitting again amends it: the
 current values change, every changed figure gets a history row (who, when, old, new), and the
-version goes up. Nothing is ever overwritten without a trace. A draft is the return being
+version goes up. Nothing is ever overwritten without a trace: each submission also writes an
+audit row binding the stored figures (``bot.audit_state``). A draft is the return being
 written (the guided form's position or the one line awaiting confirmation); it survives
 restarts.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from bot.audit_state import record_return
 from bot.metrics_values import Value, show
 
 SUBMITTED, LATE, DRAFT, MISSING = "submitted", "late", "draft", "missing"
@@ -95,6 +97,7 @@ def submit(
         return existing.version, []
     return_id, version = _header(db, key, existing, person_id, stamp, late)
     _write_changes(db, return_id, version, values, changes, person_id, stamp)
+    record_return(db, return_id, stamp, person_id)  # the stored figures, bound into the chain
     return version, changes
 
 

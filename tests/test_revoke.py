@@ -16,7 +16,9 @@ async def test_admin_revokes_in_chat_effective_at_once(bot: Harness) -> None:
     assert "is revoked" in answer
     assert await bot.say("th-officer", "/request MY urgent help") == [STRANGER_REPLY]
     assert await bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
-    actions = await bot.rows("SELECT actor, action, subject FROM audit WHERE action LIKE 'person%'")
+    actions = await bot.rows(
+        "SELECT actor, action, subject FROM audit WHERE action LIKE 'person.re%'"
+    )
     assert actions == [("admin", "person.revoked", "th-officer")]
 
 

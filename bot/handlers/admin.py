@@ -22,10 +22,9 @@ def revoke_person(work: Work, person_id: str) -> None:
     if person_id == actor.id:
         raise UserError("You cannot revoke yourself; ask another administrator.")
     person = work.directory.people.get(person_id)
-    if person is None or not revoke(work.db, person_id, work.stamp):
+    if person is None or not revoke(work.db, person_id, work.stamp, actor.id):  # audits it
         raise UserError(f"No active person {person_id[:40]!r} in the directory.")
     work.directory_changed = True
-    work.audit("person.revoked", person_id)
     work.reply(
         f"{person.name} ({person_id}) is revoked: no channel identity of theirs is "
         "recognised any more. `focalbot directory reinstate` undoes it."
