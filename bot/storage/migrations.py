@@ -45,10 +45,9 @@ class _PostgresDdl:
 
 
 def migrate_postgres(db: PostgresDb) -> int:
-    """Bring a PostgreSQL database to the newest schema, one replica at a time."""
+    """Bring a PostgreSQL database to the newest schema (the caller holds MIGRATION_LOCK)."""
     from bot.migrations import MIGRATIONS, record_version, schema_version
 
-    db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
     ddl = _PostgresDdl(db)
     current = schema_version(ddl)  # type: ignore[arg-type]
     if current > len(MIGRATIONS):

@@ -67,9 +67,21 @@ class PostgresStore:
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="focalbot-pg")
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._connect)
-        from bot.storage.migrations import migrate_postgres
+        await loop.run_in_executor(self._executor, self._migrate)
 
-        await loop.run_in_executor(self._executor, self._once, migrate_postgres)
+    def _migrate(self) -> None:
+        """Migrate while holding a session lock, taken before the transaction begins: a
+        SERIALIZABLE snapshot taken while waiting would not see another replica's migration."""
+        from bot.storage.migrations import MIGRATION_LOCK, migrate_postgres
+
+        assert self._pool is not None
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+            try:
+                with conn.transaction():
+                    migrate_postgres(PostgresDb(conn))
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
     def _connect(self) -> None:
         try:  # one plain connection first: a wrong URL fails at once, in PostgreSQL's words

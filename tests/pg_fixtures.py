@@ -1,0 +1,33 @@
+"""Fixtures for the real PostgreSQL server (see :mod:`tests.pg_server`).
+
+``FOCALBOT_REQUIRE_POSTGRES=1`` (set by CI) turns a missing server into a failure instead of a
+skip, so the PostgreSQL half of the suite can never silently vanish.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.pg_server import PostgresServer, PostgresUnavailable
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole test session."""
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("FOCALBOT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return postgres_server.new_database()
