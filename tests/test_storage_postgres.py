@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import textwrap
 
@@ -13,7 +12,7 @@ import pytest
 from bot.migrations import MIGRATIONS, schema_version
 from bot.storage.leases import PostgresLeases, lock_key
 from bot.storage.postgres import DatabaseUnavailable, PostgresStore
-from tests.pg_fixtures import postgres_server, postgres_url  # noqa: F401  (fixtures)
+from tests.pg_server import PostgresServer
 
 
 async def test_units_commit_and_a_failing_unit_changes_nothing(postgres_url: str) -> None:
@@ -66,7 +65,7 @@ async def test_two_stores_migrate_one_database_together(postgres_url: str) -> No
         await asyncio.gather(*(s.close() for s in stores))
 
 
-async def test_a_wrong_database_is_named_clearly(postgres_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def test_a_wrong_database_is_named_clearly(postgres_server: PostgresServer) -> None:
     store = PostgresStore(postgres_server.url("no_such_db"))
     with pytest.raises(DatabaseUnavailable, match='database "no_such_db" does not exist'):
         await asyncio.wait_for(store.open(), 30)
@@ -110,29 +109,27 @@ async def test_a_unit_waits_out_a_short_outage(postgres_url: str) -> None:
 
 
 async def test_a_lease_passes_to_another_replica_when_its_holder_dies(postgres_url: str) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        textwrap.dedent(
+            f"""
                 import psycopg, sys, time
                 conn = psycopg.connect({postgres_url!r}, autocommit=True)
                 conn.execute("SELECT pg_advisory_lock(%s)", [{lock_key("telegram-polling")}])
                 print("held", flush=True)
                 time.sleep(120)
                 """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+        ),
+        stdout=asyncio.subprocess.PIPE,
     )
     leases = PostgresLeases(postgres_url)
     try:
-        assert await asyncio.wait_for(asyncio.to_thread(holder.stdout.readline), 30) == "held\n"
+        assert holder.stdout is not None
+        assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"held\n"
         assert not await leases.try_acquire("telegram-polling")
         holder.kill()  # SIGKILL: no clean unlock; PostgreSQL frees it with the connection
-        holder.wait(10)
+        await asyncio.wait_for(holder.wait(), 10)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 10
         while not await leases.try_acquire("telegram-polling"):
@@ -145,5 +142,7 @@ async def test_a_lease_passes_to_another_replica_when_its_holder_dies(postgres_u
         assert await other.try_acquire("telegram-polling")
         await other.close()
     finally:
-        holder.kill()
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
         await leases.close()
