@@ -52,10 +52,12 @@ class App:
         clock: Clock | None = None,
         middleware: list[Middleware] | None = None,
         startup: Iterable[Callable[[Work], None]] = (),
+        shutdown: Iterable[Callable[[Work], None]] = (),
     ) -> None:
         self.settings, self.store, self.scheduler = settings, store, scheduler
         self.registry, self.hooks = registry, hooks
         self.startup = tuple(startup)  # units run once at start, e.g. periods from bot.toml
+        self.shutdown = tuple(shutdown)  # units run once at stop, e.g. the audit anchor
         self.clock = clock or Clock()
         self.adapters = {adapter.channel: adapter for adapter in adapters}
         self.outbox = Outbox(store, self.clock, self._delivery_failed)
@@ -153,7 +155,18 @@ class App:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._run_shutdown()
         await self.store.close()
+
+    async def _run_shutdown(self) -> None:
+        """Shutdown units (nothing is sent any more; they write records only)."""
+        if self.ctx is None:
+            return
+        for task in self.shutdown:
+            try:
+                await self.store.run(_startup_unit(task, self.ctx, self.clock.now()))
+            except Exception:
+                log.exception("shutdown task %s failed", getattr(task, "__name__", task))
 
     async def idle(self) -> None:
         """Return once every accepted event is handled and every owed message delivered."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot import audit_anchor
 from bot.app import App
 from bot.clock import Clock
 from bot.commands import Registry
@@ -41,7 +42,7 @@ def default_registry() -> Registry:
 def default_hooks() -> Hooks:
     """Timer handlers by kind, and free-text consumers."""
     return Hooks(
-        timers={**requests.TIMERS, **returns_reminders.TIMERS},
+        timers={**requests.TIMERS, **returns_reminders.TIMERS, **audit_anchor.TIMERS},
         text=(*returns.TEXT, *periods.TEXT),
     )
 
@@ -63,5 +64,6 @@ def build_app(
         default_registry(),
         default_hooks(),
         clock,
-        startup=(periods.sync_configured,),
+        startup=(periods.sync_configured, audit_anchor.arm_daily),
+        shutdown=(audit_anchor.at_stop,),
     )

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot import audit
+from bot import audit, audit_state
 from bot.config import RetentionSettings
 from bot.retention import purge
 from tests.harness import Harness
@@ -26,6 +26,7 @@ async def test_purge_removes_old_closed_requests_and_keeps_figures(bot: Harness)
     assert counted.requests == 1
     assert await bot.rows("SELECT COUNT(*) FROM requests") == [(2,)]
 
+    anchor = await bot.app.store.run(audit.current_anchor)  # a head kept before the purge
     done = await bot.app.store.run(lambda db: purge(db, now, KEEP))
     assert done.requests == 1 and done.messages > 0 and done.inbound > 0
     assert await bot.rows("SELECT id FROM requests") == [("R-2026-0002",)]
@@ -38,6 +39,8 @@ async def test_purge_removes_old_closed_requests_and_keeps_figures(bot: Harness)
     )
     assert aggregates == [("AU", "TH", "information", "urgent", 1)]
     assert await bot.app.store.run(audit.verify) == []
+    assert await bot.app.store.run(lambda db: audit.check_anchor(db, anchor)) is None
+    assert await bot.app.store.run(audit_state.problems) == []
     assert (await bot.rows("SELECT action FROM audit ORDER BY id DESC LIMIT 1")) == [
         ("retention.purged",)
     ]
