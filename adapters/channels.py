@@ -3,7 +3,9 @@
 A platform channel runs when it is enabled and its token variable is set; its SDK is imported
 only then, so the embedded default (console only) starts fast and needs no platform at all.
 Each channel is one line in :data:`ADAPTERS`: its name and the adapter class that serves it,
-which offers ``from_settings(options, env)``.
+which offers ``from_settings(options, env)``; its module's ``parse_options(options)``
+validates the section alone, so :func:`check_channels` can check every section whether or not
+its token is set.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 from collections.abc import Mapping
 
-from bot.config import Settings
+from pydantic import ValidationError
+
+from bot.config import Loc, Settings, describe, validation_problems
 from bot.errors import ConfigError
 from bot.ports import Adapter
 
@@ -39,10 +44,7 @@ def platform_adapters(settings: Settings, env: Mapping[str, str] | None = None) 
         if name == "console" or not section.enabled:
             continue
         if name not in ADAPTERS:
-            raise ConfigError(
-                f"channels.{name}: no adapter for this channel (known: "
-                f"console, {', '.join(ADAPTERS)})"
-            )
+            raise ConfigError(_unknown(name))
         if not section.token_env or not env.get(section.token_env):
             log.info("%s not started: %s is not set", name, section.token_env or "its token")
             continue
@@ -55,3 +57,58 @@ def _build(name: str, options: dict[str, object], env: Mapping[str, str]) -> Ada
     module_name, _, class_name = ADAPTERS[name].partition(":")
     adapter_class = getattr(importlib.import_module(module_name), class_name)
     return adapter_class.from_settings(options, env)  # type: ignore[no-any-return]
+
+
+def _unknown(name: str) -> str:
+    return f"channels.{name}: no adapter for this channel (known: console, {', '.join(ADAPTERS)})"
+
+
+def check_channels(
+    settings: Settings, text: str, source: str, env: Mapping[str, str] | None = None
+) -> None:
+    """Validate every enabled channel section, token set or not; one ConfigError naming each
+    wrong key and its line in ``text`` (the ``bot.toml`` that was read from ``source``).
+
+    A section whose token is not set may still be unfinished: a value left empty or out is
+    not an error yet (it is once the token is set), a wrong one is.
+    """
+    env = os.environ if env is None else env
+    problems: list[tuple[Loc, str]] = []
+    for name, section in settings.channels.items():
+        if name == "console" or not section.enabled:
+            continue
+        if name not in ADAPTERS:
+            problems.append((("channels", name), _unknown(name).partition(": ")[2]))
+            continue
+        module = importlib.import_module(ADAPTERS[name].partition(":")[0])
+        unfinished_allowed = not (section.token_env and env.get(section.token_env))
+        try:
+            module.parse_options(section.model_dump(exclude=CORE_KEYS))
+        except ConfigError as exc:
+            problems += _located(name, exc, unfinished_allowed)
+    if problems:
+        raise ConfigError(describe(problems, text, source))
+
+
+_KEYED = re.compile(r"^channels\.[\w-]+\.([\w.]+): (.*)$", re.S)
+
+
+def _located(name: str, exc: ConfigError, unfinished_allowed: bool) -> list[tuple[Loc, str]]:
+    """Where in ``[channels.<name>]`` a section's error is: every pydantic error, or the key
+    its message starts with (``channels.telegram.webhook_url: …``). With
+    ``unfinished_allowed``, values left empty or out and the checks that only run on a
+    complete section are not reported."""
+    cause = exc.__cause__
+    if isinstance(cause, ValidationError):
+        errors = [
+            e
+            for e in cause.errors()
+            if not (unfinished_allowed and (e["type"] == "missing" or e["input"] == ""))
+        ]
+        return validation_problems(errors, ("channels", name))
+    if unfinished_allowed:
+        return []
+    match = _KEYED.match(str(exc))
+    if match:
+        return [(("channels", name, *match[1].split(".")), match[2])]
+    return [(("channels", name), str(exc))]

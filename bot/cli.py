@@ -82,9 +82,11 @@ def _secret_values(settings: Settings) -> list[str]:
 def check(config: str) -> None:
     """Validate the configuration without starting anything."""
     settings = _settings(config)
-    from adapters.channels import platform_adapters
+    from adapters.channels import check_channels, platform_adapters
 
     try:
+        with open(config, encoding="utf-8") as source:
+            check_channels(settings, source.read(), config)
         running = ["console"] + [a.channel for a in platform_adapters(settings)]
     except ConfigError as exc:
         raise click.ClickException(f"configuration error:\n{exc}") from exc

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from bot.errors import ConfigError
 from bot.metrics import DEFAULT_METRICS, Metric, duplicate_name
@@ -190,7 +191,19 @@ class Settings(_Frozen):
 
     @model_validator(mode="after")
     def _consistent_directory(self) -> Settings:
-        check_directory(self.countries, self.people)
+        problems = directory_problems(self.countries, self.people)
+        if problems:  # raised with their keys, so the message can name each one's line
+            raise ValidationError.from_exception_data(
+                "Settings",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("directory", "{problem}", {"problem": text}),
+                        loc=loc,
+                        input=None,
+                    )
+                    for loc, text in problems
+                ],
+            )
         return self
 
     @model_validator(mode="after")
@@ -204,24 +217,53 @@ class Settings(_Frozen):
         return self
 
 
+Loc = tuple[str | int, ...]
+"""Where a value is in ``bot.toml``: ``("people", 3, "country")``."""
+
+
 def check_directory(countries: tuple[Country, ...], people: tuple[Person, ...]) -> None:
     """Raise ValueError when the directory contradicts itself (unknown country, duplicates)."""
-    codes = [c.code for c in countries]
-    _no_duplicates("country code", codes)
-    _no_duplicates("person id", [p.id for p in people])
-    identities = [f"{ch}:{uid}" for p in people for ch, uid in p.identities.items()]
-    _no_duplicates("identity", identities)
-    for person in people:
-        if person.country not in codes:
-            raise ValueError(f"person {person.id!r} has unknown country {person.country!r}")
+    problems = directory_problems(countries, people)
+    if problems:
+        raise ValueError(problems[0][1])
 
 
-def _no_duplicates(what: str, values: list[str]) -> None:
+def directory_problems(
+    countries: tuple[Country, ...], people: tuple[Person, ...]
+) -> list[tuple[Loc, str]]:
+    """Every contradiction in the directory, each with the key it is at."""
+    codes = {c.code for c in countries}
+    problems = _duplicates(
+        "country code", [(("countries", i, "code"), c.code) for i, c in enumerate(countries)]
+    )
+    problems += _duplicates(
+        "person id", [(("people", i, "id"), p.id) for i, p in enumerate(people)]
+    )
+    problems += _duplicates(
+        "identity",
+        [
+            (("people", i, "identities", ch), f"{ch}:{uid}")
+            for i, p in enumerate(people)
+            for ch, uid in p.identities.items()
+        ],
+    )
+    problems += [
+        (("people", i, "country"), f"person {p.id!r} has unknown country {p.country!r}")
+        for i, p in enumerate(people)
+        if p.country not in codes
+    ]
+    return problems
+
+
+def _duplicates(what: str, values: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+    """The second and later uses of each value."""
     seen: set[str] = set()
-    for value in values:
+    found = []
+    for loc, value in values:
         if value in seen:
-            raise ValueError(f"duplicate {what} {value!r}")
+            found.append((loc, f"duplicate {what} {value!r}"))
         seen.add(value)
+    return found
 
 
 def load_settings(path: str | Path) -> Settings:
@@ -243,18 +285,24 @@ def parse_settings(text: str, source: str = "bot.toml") -> Settings:
     try:
         return Settings.model_validate({**raw, "source": source})
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, text, source)) from exc
+        raise ConfigError(describe(validation_problems(exc.errors()), text, source)) from exc
 
 
-def _describe(exc: ValidationError, text: str, source: str) -> str:
+def validation_problems(errors: list[ErrorDetails], prefix: Loc = ()) -> list[tuple[Loc, str]]:
+    """pydantic's errors as (key, message); ``prefix`` places a section's own validation."""
+    return [
+        ((*prefix, *error["loc"]), str(error["msg"]).removeprefix("Value error, "))
+        for error in errors
+    ]
+
+
+def describe(problems: list[tuple[Loc, str]], text: str, source: str) -> str:
+    """One line per problem: ``bot.toml:12: people[3].country: message``."""
     lines = []
-    for error in exc.errors():
-        loc = error["loc"]
-        key = _dotted(loc)
+    for loc, message in problems:
         line = _line_of(text, loc)
         where = f"{source}:{line}" if line else source
-        message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {key or '(top level)'}: {message}")
+        lines.append(f"{where}: {_dotted(loc) or '(top level)'}: {message}")
     return "\n".join(lines)
 
 
@@ -265,19 +313,49 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
+
+
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of the key at ``loc`` (``[[people]]`` tables and plain keys)."""
+    """The line of the key at ``loc``: its table is found first (``[channels.email]``, the
+    n-th ``[[people]]``), then the key inside that table alone; the table's own line when the
+    key is missing from it; None when nothing can be found."""
     lines = text.splitlines()
-    start, names = 0, [p for p in loc if isinstance(p, str)]
-    if len(loc) >= 2 and isinstance(loc[1], int):
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(str(loc[0]))}\s*\]\]")
-        hits = [i for i, line in enumerate(lines) if header.match(line)]
-        if loc[1] >= len(hits):
-            return None
-        start, names = hits[loc[1]], names[1:]
-    for name in reversed(names or [str(loc[0])] if loc else []):
-        key = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?{re.escape(str(name))}\s*(=|\]|\.)")
-        for i in range(start, len(lines)):
-            if key.match(lines[i]):
-                return i + 1
-    return start + 1 if start else None
+    tables = [(i, m[1] == "[[", re.sub(r"[\s\"']", "", m[2])) for i, m in _numbered(lines)]
+    start, end = 0, tables[0][0] if tables else len(lines)
+    path, parts = "", list(loc)
+    while parts:
+        part = parts[0]
+        if isinstance(part, int):
+            hits = [i for i, array, name in tables if array and name == path]
+            if part >= len(hits):
+                return None
+            start, end = hits[part], _table_end(tables, hits[part], len(lines))
+            parts.pop(0)
+            continue
+        name = f"{path}.{part}" if path else str(part)
+        table = next((i for i, array, n in tables if n == name and not array), None)
+        if table is not None:
+            start, end = table, _table_end(tables, table, len(lines))
+        elif not any(n == name or n.startswith(name + ".") for _, _, n in tables):
+            return _key_line(lines, start, end, str(part))  # a key, not a table
+        path = name
+        parts.pop(0)
+    return start + 1 if tables and start < len(lines) else None
+
+
+def _numbered(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
+    return [(i, m) for i, line in enumerate(lines) if (m := _TABLE.match(line))]
+
+
+def _table_end(tables: list[tuple[int, bool, str]], start: int, total: int) -> int:
+    return next((i for i, _, _ in tables if i > start), total)
+
+
+def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:
+    """The line in ``lines[start:end]`` that sets ``key``; else the table's header line."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*(=|\.)")
+    for i in range(start, end):
+        if pattern.match(lines[i]):
+            return i + 1
+    return start + 1 if start or (lines and _TABLE.match(lines[0])) else None

@@ -1,7 +1,9 @@
 """bot.toml validation: errors name the key and the line; secrets never live in the file."""
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.config import load_settings, parse_settings
 from bot.errors import ConfigError
 from tests.harness import SHIPPED_CONFIG
@@ -54,9 +56,7 @@ def test_typo_in_a_key_is_caught() -> None:
 
 def test_bad_duration_and_missing_urgency() -> None:
     with pytest.raises(ConfigError, match="requests.ack_limits"):
-        parse_settings(
-            '[requests]\nack_limits = { urgent = "soon", routine = "1h" }\n' + MINIMAL
-        )
+        parse_settings('[requests]\nack_limits = { urgent = "soon", routine = "1h" }\n' + MINIMAL)
     with pytest.raises(ConfigError, match="missing a limit for routine"):
         parse_settings('[requests]\nack_limits = { urgent = "1h" }\n' + MINIMAL)
 
@@ -64,9 +64,7 @@ def test_bad_duration_and_missing_urgency() -> None:
 def test_duplicate_identities_are_refused() -> None:
     person = MINIMAL.split("[[people]]")[1] + 'identities = { telegram = "1" }\n'
     text = (
-        MINIMAL
-        + 'identities = { telegram = "1" }\n[[people]]'
-        + person.replace("th-fp", "th-fp2")
+        MINIMAL + 'identities = { telegram = "1" }\n[[people]]' + person.replace("th-fp", "th-fp2")
     )
     with pytest.raises(ConfigError, match="duplicate identity 'telegram:1'"):
         parse_settings(text)
@@ -86,9 +84,7 @@ def test_tokens_are_only_named_never_stored() -> None:
     settings = load_settings(SHIPPED_CONFIG)
     for name, section in settings.channels.items():
         for key in section.model_dump():
-            assert not key.endswith(("token", "secret")), (
-                f"channels.{name}.{key} holds a secret"
-            )
+            assert not key.endswith(("token", "secret")), f"channels.{name}.{key} holds a secret"
 
 
 def test_names_with_invisible_or_direction_changing_characters_are_refused() -> None:
@@ -98,3 +94,93 @@ def test_names_with_invisible_or_direction_changing_characters_are_refused() -> 
             parse_settings(MINIMAL.replace("Niran Example", f"Niran{escaped}Example"))
     with pytest.raises(ConfigError, match="countries\\[0\\].name"):
         parse_settings(MINIMAL.replace('name = "Thailand"', 'name = "Thai\u202eland"'))
+
+
+# --- focalbot check: every error names the key and its line, whatever the environment ----------
+def check(tmp_path, text: str):  # type: ignore[no-untyped-def]
+    """Run ``focalbot check`` on ``text`` written as bot.toml; the result."""
+    config = tmp_path / "bot.toml"
+    config.write_text(text)
+    return CliRunner().invoke(main, ["check", "--config", str(config)])
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """The 1-based line of the ``occurrence``-th line containing ``fragment``."""
+    hits = [i + 1 for i, line in enumerate(text.splitlines()) if fragment in line]
+    return hits[occurrence - 1]
+
+
+def test_check_accepts_a_good_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = check(tmp_path, MINIMAL)
+    assert result.exit_code == 0 and "OK — 1 countries, 1 people" in result.output
+
+
+def test_check_names_the_line_of_a_duplicate_person_id(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = MINIMAL + MINIMAL.split("\n\n")[-1].replace("Niran", "Other")
+    result = check(tmp_path, text)
+    assert result.exit_code != 0
+    where = line_of(text, 'id = "th-fp"', 2)
+    assert f"bot.toml:{where}: people[1].id: duplicate person id 'th-fp'" in result.output
+
+
+def test_check_names_the_line_of_a_duplicate_identity(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    second = '\n[[people]]\nid = "th-2"\nname = "B"\ncountry = "TH"\nroles = ["officer"]\n'
+    text = (
+        MINIMAL + 'identities = { telegram = "1" }\n' + second + 'identities = { telegram = "1" }\n'
+    )
+    result = check(tmp_path, text)
+    where = line_of(text, "identities", 2)
+    assert result.exit_code != 0
+    assert (
+        f"bot.toml:{where}: people[1].identities.telegram: duplicate identity 'telegram:1'"
+        in result.output
+    )
+
+
+def test_check_names_the_line_of_an_unknown_country(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = MINIMAL.replace('country = "TH"', 'country = "XX"')
+    result = check(tmp_path, text)
+    assert result.exit_code != 0
+    where = line_of(text, 'country = "XX"')
+    assert f"bot.toml:{where}: people[0].country: person 'th-fp' has unknown country 'XX'" in (
+        result.output
+    )
+
+
+UNSET = 'token_env = "FOCALBOT_TEST_NEVER_SET"\n'
+
+
+@pytest.mark.parametrize(
+    ("section", "bad", "key"),
+    [
+        (
+            "[channels.email]\n" + UNSET + 'address = "bot@bot.example"\n',
+            'port = "eighty"',
+            "channels.email.port",
+        ),
+        ("[channels.telegram]\n" + UNSET, 'mode = "htp"', "channels.telegram.mode"),
+        (
+            "[channels.slack]\n" + UNSET,
+            'signing_secret_evn = "X"',
+            "channels.slack.signing_secret_evn",
+        ),
+    ],
+)
+def test_check_validates_a_channel_whose_token_is_not_set(  # type: ignore[no-untyped-def]
+    tmp_path, section: str, bad: str, key: str
+) -> None:
+    text = section + bad + "\n" + MINIMAL
+    result = check(tmp_path, text)
+    assert result.exit_code != 0, result.output
+    assert f"bot.toml:{line_of(text, bad)}: {key}: " in result.output
+
+
+def test_an_unfinished_channel_is_an_error_once_its_token_is_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "[channels.email]\n" + UNSET + 'address = ""\n' + MINIMAL
+    assert check(tmp_path, text).exit_code == 0  # not in use yet: may be left empty
+    config = tmp_path / "bot.toml"
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(config)], env={"FOCALBOT_TEST_NEVER_SET": "x"}
+    )
+    assert result.exit_code != 0
+    assert f"bot.toml:{line_of(text, 'address')}: channels.email.address: " in result.output
