@@ -1,19 +1,90 @@
-"""Shared fixtures. Platform env vars are cleared so no test reaches a real service."""
+"""Shared fixtures. Platform env vars are cleared so no test reaches a real service.
+
+Every test also watches the log: anything the app reports as an error (the error sink's
+"handling … failed" and its apology, a failed timer, background task, outbox worker or
+adapter) fails the test that caused it, unless the test is marked ``expects_errors``.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from tests.harness import Harness
+
+pytest_plugins = ["tests.pg_fixtures"]
 
 for _name in list(os.environ):
     if _name.startswith(("SLACK_", "FOCALBOT_")):
         del os.environ[_name]
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+class ErrorRecords(logging.Handler):
+    """Keeps every record that reports a failure: ERROR or above, or one with a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if is_error(record):
+            self.records.append(record)
+
+
+def is_error(record: logging.LogRecord) -> bool:
+    """Whether ``record`` reports a failure (a traceback counts whatever its level)."""
+    return record.levelno >= logging.ERROR or bool(record.exc_info) or bool(record.exc_text)
+
+
+def describe_errors(records: list[logging.LogRecord]) -> str:
+    """A failure message listing ``records`` ('' when there are none)."""
+    if not records:
+        return ""
+    lines = [f"{len(records)} error(s) logged (mark the test expects_errors if intended):"]
+    for record in records:
+        lines.append(f"  {record.levelname} {record.name}: {record.getMessage()}")
+        if record.exc_info and record.exc_info[1] is not None:
+            lines.append(f"    {type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
+    return "\n".join(lines)
+
+
+def tracebacks_in(output: str) -> list[str]:
+    """Each traceback printed in a child process's output, from its header to the next blank."""
+    found, start = [], output.find(TRACEBACK)
+    while start != -1:
+        end = output.find(TRACEBACK, start + 1)
+        found.append(output[start : end if end != -1 else len(output)].strip()[:2000])
+        start = end
+    return found
+
+
+def assert_no_tracebacks(output: str, what: str = "the bot process") -> None:
+    """Fail when a child process's output shows a crash (for tests that run the bot apart)."""
+    found = tracebacks_in(output)
+    assert not found, f"{what} logged {len(found)} traceback(s):\n" + "\n\n".join(found)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_logged_errors(request: pytest.FixtureRequest) -> Iterator[ErrorRecords]:
+    """Fail the test if the app logged an error during it (set-up and teardown included)."""
+    handler = ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+    if request.node.get_closest_marker("expects_errors") is None:
+        message = describe_errors(handler.records)
+        if message:
+            pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture

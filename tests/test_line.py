@@ -159,6 +159,7 @@ async def test_a_refused_push_falls_back_and_the_officer_is_told(world: World) -
     assert "could not deliver" in world.bot.last("au-officer")
 
 
+@pytest.mark.expects_errors  # the refused token is logged as an error on purpose
 async def test_a_refused_token_stops_only_this_channel(tmp_path) -> None:  # type: ignore[no-untyped-def]
     api = await FakeLine().start()
     env = {**ENV, "FOCALBOT_LINE_CHANNEL_TOKEN": "wrong"}

@@ -6,6 +6,8 @@ These use the real APScheduler timer, not the manual one, with short time limits
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from adapters.memory import MemoryAdapter
 from bot.app import App
 from bot.config import RequestSettings
@@ -123,6 +125,7 @@ class FlakyStart(MemoryAdapter):
         await super().start(sink)
 
 
+@pytest.mark.expects_errors  # the unreachable channel is logged as an error on purpose
 async def test_unreachable_channel_does_not_stop_the_others(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.app import App
 

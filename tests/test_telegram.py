@@ -350,6 +350,7 @@ async def test_update_redelivered_after_a_crash_has_one_effect(
     assert any(first in c.result for c in polls)  # it really was delivered again
 
 
+@pytest.mark.expects_errors  # the refused hand-over is logged with its traceback on purpose
 async def test_update_is_confirmed_only_after_the_core_took_it(fake: FakeTelegram) -> None:
     adapter = TelegramAdapter.from_settings(options(fake), {"TG_TOKEN": TOKEN})
     taken: list[Inbound] = []

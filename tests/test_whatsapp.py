@@ -252,6 +252,7 @@ async def test_the_webhook_answers_200_only_once_the_core_has_the_event(tmp_path
         await api.stop()
 
 
+@pytest.mark.expects_errors  # the core failure is logged with its traceback on purpose
 async def test_a_core_failure_answers_503_so_meta_delivers_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
     api = await FakeGraph().start()
     adapter = WhatsAppAdapter.from_settings(whatsapp_options(api.api_host), ENV)
