@@ -160,8 +160,8 @@ class App:
 
     async def _run_shutdown(self) -> None:
         """Shutdown units (nothing is sent any more; they write records only)."""
-        if self.ctx is None:
-            return
+        if self.ctx is None or not self.store.is_open:
+            return  # never started, or the store is gone already (a simulated crash)
         for task in self.shutdown:
             try:
                 await self.store.run(_startup_unit(task, self.ctx, self.clock.now()))

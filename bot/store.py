@@ -81,6 +81,11 @@ class Store:
         self._jobs.put(_Job(unit, future, loop))
         return await future
 
+    @property
+    def is_open(self) -> bool:
+        """Whether units can run (opened and not closed)."""
+        return self._thread is not None
+
     async def close(self) -> None:
         """Finish queued work, then close the connection."""
         if not self._thread:
