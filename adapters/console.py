@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import threading
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TextIO
@@ -48,6 +50,7 @@ class ConsoleAdapter(Adapter):
         self.finished = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
         self._ids = itertools.count(1)
+        self._run = uuid.uuid4().hex[:8]  # ids stay unique across runs on one database
         self._interactive = self.stdin.isatty()
 
     async def start(self, sink: EventSink) -> None:
@@ -71,17 +74,38 @@ class ConsoleAdapter(Adapter):
             print(text, file=self.stdout, flush=True)
 
     async def _read(self, sink: EventSink) -> None:
+        lines = self._pump()
         try:
             while True:
                 if self._interactive:
                     self._print_prompt()
-                line = await asyncio.to_thread(self.stdin.readline)
+                line = await lines.get()
                 if not line or line.strip() in ("quit", "exit"):
                     break
                 await self._handle(line.strip(), sink)
             await self._settle()
         finally:
             self.finished.set()
+
+    def _pump(self) -> asyncio.Queue[str]:
+        """Lines of ``stdin`` ('' at its end), read by a daemon thread.
+
+        Not ``asyncio.to_thread``: the executor is joined at exit, so a thread blocked on
+        ``readline`` would hold up Ctrl-C or SIGTERM until the user pressed Enter.
+        """
+        lines: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def pump() -> None:
+            try:
+                for line in iter(self.stdin.readline, ""):
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
+                loop.call_soon_threadsafe(lines.put_nowait, "")
+            except (RuntimeError, ValueError):
+                return  # the loop or stdin closed while reading: the bot is stopping
+
+        threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+        return lines
 
     def _print_prompt(self) -> None:
         print(f"{self.speaker or '(nobody)'}> ", end="", file=self.stdout, flush=True)
@@ -106,7 +130,7 @@ class ConsoleAdapter(Adapter):
             self._print("Say who you are first: `as <person-id>` (try `people`).")
             return
         event = TextMessage(
-            f"c{next(self._ids)}",
+            f"c{self._run}-{next(self._ids)}",
             Sender(self.channel, self.speaker),
             ChatRef(self.channel, self.speaker, True),
             line,

@@ -50,6 +50,7 @@ from adapters.slack_convert import (
     view_event,
 )
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
+from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError
 from bot.events import Inbound, Outbound
 from bot.ports import Adapter, EventSink, Pacing
@@ -65,6 +66,7 @@ SHUTDOWN_GRACE = 5.0  # seconds stop() waits for listeners already running
 ANSWERED_IN_DM = "I've answered you in our direct messages."
 WRONG_WORKSPACE = "Sorry, this workspace is not connected to FocalPoint."
 _API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
+SLACK_LIMITS = Limits(max_body=256 * 1024)  # events, commands and views are a few KB
 _OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
 
@@ -124,7 +126,7 @@ class SlackAdapter(Adapter):
         )
         self.bolt = build_bolt_app(self.client, signing_secret, options.mode == "http")
         self._sink: EventSink | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL, grace=SHUTDOWN_GRACE, limits=SLACK_LIMITS)
         self._socket: AsyncSocketModeHandler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self.port = 0
@@ -152,10 +154,8 @@ class SlackAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop taking requests, then let listeners already running hand their events over."""
-        runner, socket = self._runner, self._socket
-        self._runner = self._socket = None
-        if runner is not None:
-            await runner.cleanup()
+        socket, self._socket = self._socket, None
+        await self._server.stop()
         if socket is not None:
             await socket.close_async()
         with contextlib.suppress(TimeoutError):
@@ -168,13 +168,8 @@ class SlackAdapter(Adapter):
             await asyncio.wait(list(self._inflight))  # unlike gather, never cancels them
 
     async def _serve(self) -> None:
-        web_app = web.Application()
-        web_app.router.add_post(self.options.path, self._handle_http)
-        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
-        await runner.setup()
-        await web.TCPSite(runner, self.options.host, self.options.port).start()
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        routes: list[Route] = [("POST", self.options.path, self._handle_http)]
+        self.port = await self._server.start(self.options.host, self.options.port, routes)
 
     async def _handle_http(self, request: web.Request) -> web.Response:
         """The thin HTTP handler: aiohttp request in, Bolt dispatch, aiohttp response out."""

@@ -59,6 +59,7 @@ from adapters.telegram_convert import (
     translate_error,
     with_typed_commands,
 )
+from adapters.webhook import Limits, Route, WebhookServer
 from bot.config import ChannelSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
@@ -75,6 +76,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_POLL_BACKOFF = 30.0  # seconds between getUpdates attempts while Telegram is unreachable
+TELEGRAM_LIMITS = Limits(max_body=256 * 1024)  # an update is a few KB
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # relayed links are not fetched for previews
 # PTB 22 warns from inside RetryAfter's own constructor, once per 429; nothing of ours to change.
 warnings.filterwarnings("ignore", r".*`retry_after` will be of type", PTBDeprecationWarning)
@@ -161,7 +163,7 @@ class TelegramAdapter(Adapter):
         self._application: Application_ | None = None
         self._sink: EventSink | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._runner: web.AppRunner | None = None
+        self._server = WebhookServer(CHANNEL, limits=TELEGRAM_LIMITS, screen=self._screen)
         self._offset = 0  # next update id to ask for; everything below it is handled
         self._confirmed = 0  # the offset Telegram was last told
         self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
@@ -204,14 +206,12 @@ class TelegramAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop receiving and tell Telegram which updates were handled. Sending still works."""
-        poller, runner = self._poller, self._runner
-        self._poller = self._runner = None
+        poller, self._poller = self._poller, None
         if poller is not None:
             poller.cancel()
             await asyncio.gather(poller, return_exceptions=True)
             await self._confirm_offset()
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
         self._sink = None
 
     async def close(self) -> None:
@@ -327,23 +327,27 @@ class TelegramAdapter(Adapter):
             self._confirmed = self._offset
 
     async def _serve_webhook(self, bot: ExtBot[Any]) -> None:
-        app = web.Application()
-        app.router.add_post(urlsplit(self.options.webhook_url).path or "/", self._on_webhook)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.options.listen, self.options.port).start()
+        routes: list[Route] = [
+            ("POST", urlsplit(self.options.webhook_url).path or "/", self._on_webhook)
+        ]
+        await self._server.start(self.options.listen, self.options.port, routes)
         await bot.set_webhook(
             url=self.options.webhook_url,
             secret_token=self._secret,
             allowed_updates=ALLOWED_UPDATES,
         )
 
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        """One update from Telegram; answered 200 only once the core has committed it."""
+    def _screen(self, request: web.Request) -> web.Response | None:
+        """Refuse a call without the secret token before its body is read."""
         given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret.encode()):
-            log.warning("telegram: refused a webhook call without the right secret token")
-            return web.Response(status=403)
+        if hmac.compare_digest(given, self._secret.encode()):
+            return None
+        log.warning("telegram: refused a webhook call without the right secret token")
+        return web.Response(status=403)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """One update from Telegram (its secret checked by ``_screen``); answered 200 only once
+        the core has committed it."""
         if request.content_type != "application/json":
             return web.Response(status=415)  # what Telegram sends, and all PTB's server takes
         try:

@@ -113,6 +113,9 @@ class App:
             log.error(
                 "%s cannot start: %s; the other channels run without it", adapter.channel, exc
             )
+        except Exception:  # a defect in one adapter must not stop the others
+            log.exception("%s failed to start; retrying in the background", adapter.channel)
+            self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
         finally:
             self.outbox.open(adapter.channel)  # owed messages go out now (or start failing over)
 
@@ -130,6 +133,10 @@ class App:
                 continue
             except PermanentError as exc:
                 log.error("%s cannot start: %s", adapter.channel, exc)
+            except Exception:
+                delay = min(delay * 2, 300.0)
+                log.exception("%s failed to start; next try in %.0fs", adapter.channel, delay)
+                continue
             else:
                 log.info("%s started", adapter.channel)
             return

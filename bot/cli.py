@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import sys
+import tempfile
 
 import click
 
@@ -166,12 +168,44 @@ def report(config: str, database: str | None, period: str, fmt: str, output: str
         raise click.ClickException(f"there is no period {period!r} in the database")
     if fmt == "xlsx":
         target = output or f"{data.period.code}.xlsx"
-        with open(target, "wb") as out:
-            out.write(to_xlsx(data))
+        _replace_file(target, to_xlsx(data))
         click.echo(f"Wrote {target}.", err=True)
         return
-    with click.open_file(output or "-", "w", encoding="utf-8") as out:
-        out.write(RENDERERS[fmt](data))
+    text = RENDERERS[fmt](data)
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+    else:
+        _replace_file(output, text.encode("utf-8"))
+
+
+def _replace_file(target: str, content: bytes) -> None:
+    """Write ``content`` to ``target`` atomically: a crash leaves the old file whole.
+
+    The bytes go to a temporary file in the same directory, which is then renamed over
+    ``target`` (a rename within one file system is atomic).
+    """
+    folder = os.path.dirname(os.path.abspath(target))
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".report-", delete=False) as out:
+        try:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        except BaseException:
+            out.close()
+            os.unlink(out.name)
+            raise
+    os.chmod(out.name, _mode_for(target))  # the temporary file is private (0600)
+    os.replace(out.name, target)
+
+
+def _mode_for(target: str) -> int:
+    """The permissions ``target`` has, or those a new file would get (as before)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 async def _load_directory(settings: Settings, database: str | None):  # type: ignore[no-untyped-def]

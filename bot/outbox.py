@@ -31,6 +31,7 @@ from bot.work import buttons_from_json
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Outbound, str], Awaitable[None]]
 CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
+LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
 
 
 def queued_messages(db: Database) -> list[Outbound]:
@@ -112,7 +113,18 @@ class ChannelDispatcher:
         await self.opened.wait()
         while True:
             address = await self._ready.get()
-            await self._deliver_lane(address)
+            try:
+                await self._deliver_lane(address)
+            except Exception:
+                self._revive(address)
+
+    def _revive(self, address: str) -> None:
+        """A lane's delivery failed outside any send (e.g. the store): report it and put the
+        lane back in line later, so the chat's messages are not stranded until a restart."""
+        log.exception("%s delivery to one chat failed; retrying", self.adapter.channel)
+        if address in self._lanes:
+            loop = asyncio.get_running_loop()
+            loop.call_later(LANE_RETRY, self._ready.put_nowait, address)
 
     async def _deliver_lane(self, address: str) -> None:
         lane = self._lanes[address]
@@ -181,20 +193,32 @@ class ChannelDispatcher:
             log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
             return self._retry_later(message, exc.retry_after, count=False)
         except TransientError as exc:
-            if message.attempts + 1 >= self.pacing.max_attempts:
-                await self._fail(message, f"gave up after {message.attempts + 1} attempts: {exc}")
-                return True
-            return self._retry_later(
-                message, min(2.0**message.attempts, 60.0), count=True, reason=str(exc)
-            )
+            return await self._transient(message, str(exc))
         except PermanentError as exc:
             await self._fail(message, str(exc))
             return True
+        except Exception as exc:  # a defect in the adapter: report it, retry as transient
+            log.error(
+                "%s raised an unexpected error sending outbox %s",
+                self.adapter.channel,
+                message.id,
+                exc_info=exc,
+            )
+            return await self._transient(message, f"{type(exc).__name__}: {exc}")
         finally:
             self._last_sent[message.address] = time.monotonic()
         sent_at = iso(self.clock.now())
         self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
         return True
+
+    async def _transient(self, message: Outbound, reason: str) -> bool:
+        """Back off and retry, up to the channel's bound of attempts."""
+        if message.attempts + 1 >= self.pacing.max_attempts:
+            await self._fail(message, f"gave up after {message.attempts + 1} attempts: {reason}")
+            return True
+        return self._retry_later(
+            message, min(2.0**message.attempts, 60.0), count=True, reason=reason
+        )
 
     def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
         lane = self._lanes[message.address]
