@@ -132,6 +132,7 @@ class _CappedRunner(web.AppRunner):
     def __init__(self, app: web.Application, channel: str, cap: int, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._channel, self._cap = channel, cap
+        self._refusing = False
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
@@ -139,10 +140,13 @@ class _CappedRunner(web.AppRunner):
 
         def connection_made(handler: Any, transport: Any) -> None:
             if len(server.connections) >= self._cap:
-                log.warning("%s: %d connections open; refused one", self._channel, self._cap)
+                if not self._refusing:  # once per burst, not once per connection
+                    log.warning("%s: %d connections open; refusing more", self._channel, self._cap)
+                self._refusing = True
                 # Closed once aiohttp's handler has begun, which then ends with the transport.
                 asyncio.get_running_loop().call_soon(transport.close)
                 return
+            self._refusing = False
             admit(handler, transport)
 
         server.connection_made = connection_made  # type: ignore[method-assign]
