@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
@@ -24,6 +24,9 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 TRACEBACK = "Traceback (most recent call last)"
+
+# Readers of the output of processes the current test started (see watch_output).
+_children: list[tuple[str, Callable[[], str]]] = []
 
 
 class ErrorRecords(logging.Handler):
@@ -71,20 +74,37 @@ def assert_no_tracebacks(output: str, what: str = "the bot process") -> None:
     assert not found, f"{what} logged {len(found)} traceback(s):\n" + "\n\n".join(found)
 
 
+def watch_output(what: str, read: Callable[[], str]) -> None:
+    """Have the current test fail if ``read()`` (a child process's output) shows a traceback."""
+    _children.append((what, read))
+
+
+def _child_tracebacks() -> str:
+    found = []
+    for what, read in _children:
+        found += [f"{what}:\n{t}" for t in tracebacks_in(read())]
+    return (
+        f"child processes logged {len(found)} traceback(s):\n" + "\n\n".join(found) if found else ""
+    )
+
+
 @pytest.fixture(autouse=True)
 def fail_on_logged_errors(request: pytest.FixtureRequest) -> Iterator[ErrorRecords]:
-    """Fail the test if the app logged an error during it (set-up and teardown included)."""
+    """Fail the test if the app (or a bot process it ran) logged an error during it."""
     handler = ErrorRecords()
     root = logging.getLogger()
     root.addHandler(handler)
+    _children.clear()
     try:
         yield handler
     finally:
         root.removeHandler(handler)
     if request.node.get_closest_marker("expects_errors") is None:
-        message = describe_errors(handler.records)
+        message = "\n".join(m for m in (describe_errors(handler.records), _child_tracebacks()) if m)
+        _children.clear()
         if message:
             pytest.fail(message, pytrace=False)
+    _children.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ when the test moves the clock.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,6 +41,15 @@ class ManualTimers(TimerScheduler):
 
     async def stop(self) -> None:
         self.fire = None
+
+
+async def eventually(condition: Callable[[], object], within: float = 10.0, what: str = "") -> None:
+    """Wait until ``condition()`` is true; fail after ``within`` seconds (real time)."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {within}s: {what or condition}")
+        await asyncio.sleep(0.01)  # a poll interval, not a wait for something to happen
 
 
 def shipped_settings(**overrides: object) -> Settings:

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.conftest import watch_output
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.harness import ROOT, SHIPPED_CONFIG
 
@@ -76,6 +77,10 @@ class BotProcess:
     lives: list[Life] = field(default_factory=list)
     _proc: subprocess.Popen[bytes] | None = None
 
+    def __post_init__(self) -> None:
+        # A crash in the child fails the test, as an error logged in the test process does.
+        watch_output("the bot process", lambda: self.output() if self.log.exists() else "")
+
     def start(self) -> Life:
         """Start a new process (the previous one must have ended)."""
         assert self._proc is None or self._proc.poll() is not None, "still running"
@@ -123,9 +128,11 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``focalbot <args>`` on the database as its own process."""
     command = [PYTHON, "-m", "bot.cli", *args, "--config", str(config), "--database", str(database)]
-    return subprocess.run(
+    done = subprocess.run(
         command, cwd=ROOT, env=bot_env(), capture_output=True, text=True, timeout=60, input=stdin
     )
+    watch_output(f"focalbot {' '.join(args)}", lambda: done.stderr)
+    return done
 
 
 def query(database: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:

@@ -4,18 +4,19 @@ These use the real APScheduler timer, not the manual one, with short time limits
 """
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.memory import MemoryAdapter
 from bot.app import App
+from bot.clock import parse_iso
 from bot.config import RequestSettings
 from bot.errors import TransientError
 from bot.factory import build_app
 from bot.ports import Adapter
 from reminders.scheduler import APSchedulerTimers
-from tests.harness import shipped_settings
+from tests.harness import eventually, shipped_settings
 
 FAST = shipped_settings(
     requests=RequestSettings(
@@ -35,22 +36,29 @@ async def escalations(app: App) -> int:
     return rows[0][0]
 
 
+async def pending_due(app: App) -> datetime:
+    """When the one pending timer is due."""
+    rows = await app.store.run(
+        lambda db: list(db.execute("SELECT due_at FROM timers WHERE fired_at IS NULL"))
+    )
+    assert len(rows) == 1, rows
+    return parse_iso(rows[0][0])
+
+
 async def test_timer_pending_at_stop_fires_once_after_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = str(tmp_path / "bot.db")
     chat = MemoryAdapter("console")
     app = real_app(db, chat)
     await app.start()
     await chat.say("au-officer", "/request TH urgent Check passport N1234567")
+    due = await pending_due(app)
     await app.stop()  # the escalation timer is pending and the bot is down when it is due
-    await asyncio.sleep(0.8)
+    await eventually(lambda: datetime.now(UTC) >= due, what="the escalation is due")
 
     chat = MemoryAdapter("console")
     app = real_app(db, chat)
     await app.start()  # due while down: fires at once
-    for _ in range(50):
-        if chat.to("th-deputy"):
-            break
-        await asyncio.sleep(0.05)
+    await eventually(lambda: chat.to("th-deputy"), what="the escalation to the deputy")
     await app.idle()
     assert len(chat.to("th-deputy")) == 1
     assert await escalations(app) == 1
@@ -59,7 +67,7 @@ async def test_timer_pending_at_stop_fires_once_after_restart(tmp_path) -> None:
     chat = MemoryAdapter("console")
     app = real_app(db, chat)
     await app.start()  # the second-level timer (co-chairs) is armed now; restart again
-    await asyncio.sleep(0.9)
+    await eventually(lambda: chat.to("nz-cochair"), what="the escalation to the co-chairs")
     await app.idle()
     assert len(chat.to("nz-cochair")) == 1
     assert chat.to("th-deputy") == []  # the first escalation is not repeated
@@ -136,9 +144,6 @@ async def test_unreachable_channel_does_not_stop_the_others(tmp_path) -> None:  
     await chat.say("au-officer", "/ping")
     await app.idle()
     assert chat.to("au-officer") == ["pong"]
-    for _ in range(100):
-        if flaky.tries >= 3:
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: flaky.tries >= 3, what="the third start")
     assert flaky.tries == 3 and flaky._sink is not None
     await app.stop()

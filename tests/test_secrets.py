@@ -9,10 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from bot.logs import REDACTED, RedactSecrets
+from tests.conftest import watch_output
 from tests.harness import ROOT, SHIPPED_CONFIG
 
 SECRETS = {
@@ -21,6 +22,25 @@ SECRETS = {
     "FOCALBOT_SLACK_SIGNING_SECRET": "signing-secret-value-0123456789",
     "FOCALBOT_TELEGRAM_WEBHOOK_SECRET": "webhook_secret_value_42",
 }
+
+
+READY_WITHIN = 30.0
+
+
+def read_until(process: subprocess.Popen[str], lines: list[str], marker: str) -> bool:
+    """Collect ``process``'s output into ``lines`` until a line has ``marker`` (or time is up)."""
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, ""):
+            lines.append(line)
+            if marker in line:
+                seen.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    return seen.wait(READY_WITHIN)
 
 
 def closed_port() -> int:
@@ -58,29 +78,19 @@ def test_running_bot_never_prints_its_secrets(tmp_path: Path) -> None:
         .replace("port = 3000", f"port = {closed_port()}")
     )
     env = {**os.environ, **SECRETS, "NO_PROXY": "127.0.0.1,localhost"}
+    command = [sys.executable, "-m", "bot.cli", "run", "-v", "--no-console"]
+    command += ["--config", str(config), "--database", str(tmp_path / "bot.db")]
     bot = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "-v",
-            "--no-console",
-            "--config",
-            str(config),
-            "--database",
-            str(tmp_path / "bot.db"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    time.sleep(4)
+    lines: list[str] = []
+    watch_output("the bot process", lambda: "".join(lines))
+    ready = read_until(bot, lines, "FocalPoint ready")  # after the failed calls that print URLs
     bot.send_signal(signal.SIGTERM)
-    out, err = bot.communicate(timeout=30)
-    printed = out + err
+    rest, _ = bot.communicate(timeout=30)
+    lines.append(rest)
+    printed = "".join(lines)
+    assert ready, f"the bot did not get ready within {READY_WITHIN}s:\n{printed}"
     assert printed.strip(), "expected the bot to log something"
     for name, value in SECRETS.items():
         assert value not in printed, f"{name} leaked into the output"
