@@ -30,12 +30,13 @@ FIRST_JPA = PeriodConfig(
     windows="final",
 )
 # Any split of the statement's totals across the eight countries, typed the ways people do.
+# Malaysia first reports 7 arrests and amends them to 2, then to 3 (see enter_first_jpa).
 RETURNS = {
     "au-fp": "victims assisted 10, search warrants 1, suspects 8, arrests 4, new investigations"
     " 1, enquiries 10, awareness 9, training sessions 2, officers trained 80",
     "id-fp": "victims: 5; warrants: one; suspects: ten; arrests: six; investigations: two; "
     "enquiries: 12; awareness-raising activities: 10; training: 2; officers: 60",
-    "my-fp": "arrests=3, victims=8, suspects=5, investigations=1, enquiries=8, awareness=8, "
+    "my-fp": "arrests=7, victims=8, suspects=5, investigations=1, enquiries=8, awareness=8, "
     "sessions=1, officers=45",
     "mv-fp": "victims assisted two, suspects three, arrests 0, enquiries five, awareness six, "
     "training one, officers trained twenty",
@@ -68,12 +69,19 @@ async def enter_first_jpa(tmp_path: Path):  # type: ignore[no-untyped-def]
         [summary] = await bot.say(person, f"/return {line}")
         assert "Confirm to submit" in summary, (person, summary)
         assert "is submitted" in (await bot.say(person, "/return confirm"))[0]
-    # an amendment: the total counts the figure as amended, not both versions
-    await bot.say("my-fp", "/return arrests 2")
-    await bot.say("my-fp", "/return confirm")
-    await bot.say("my-fp", "/return arrests 3")
-    await bot.say("my-fp", "/return confirm")
+    # Amendments: the total counts the figure as last amended (7 -> 2 -> 3 gives 32), never
+    # the first version (36), every version (41) or the first amendment (31).
+    assert "Arrests: 36" in (await bot.say("nz-cochair", "/report JPA-1"))[0]
+    await amend_arrests(bot, 2)
+    assert "Arrests: 31" in (await bot.say("nz-cochair", "/report JPA-1"))[0]
+    await amend_arrests(bot, 3)
     return bot
+
+
+async def amend_arrests(bot, arrests: int) -> None:  # type: ignore[no-untyped-def]
+    """Malaysia amends its arrests figure and confirms."""
+    assert "Confirm to submit" in (await bot.say("my-fp", f"/return arrests {arrests}"))[0]
+    assert "is amended" in (await bot.say("my-fp", "/return confirm"))[0]
 
 
 async def test_first_jpa_statement_is_reproduced(tmp_path: Path) -> None:
