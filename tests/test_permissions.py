@@ -11,6 +11,9 @@ from __future__ import annotations
 import pytest
 
 from bot.factory import default_registry
+from bot.handlers.periods import sync_configured
+from bot.store import atomic
+from bot.work import Work
 from tests.dispatch_world import DispatchWorld
 
 ROLES = {  # role → the person who plays it (TH or NZ)
@@ -110,6 +113,8 @@ REFUSALS = (
     "That is your own country",
 )
 
+NOT_EXERCISED = ("No period of action is open", "No period ")
+
 
 def variants() -> list[str]:
     return [
@@ -121,8 +126,17 @@ def variants() -> list[str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> DispatchWorld:  # type: ignore[no-untyped-def]
-    """Requests from Australia to Thailand, New Zealand and Malaysia."""
+    """The shipped JPA-4 open, and requests from Australia to Thailand, New Zealand, Malaysia.
+
+    With no period open, the period-scoped commands (/broadcast, /status, /deadline, ...)
+    would answer "No period of action is open" to everyone and their scope rules go untested.
+    """
     world = DispatchWorld(tmp_path_factory.mktemp("perm") / "bot.db")
+    with world.db.atomic(), atomic(world.db):  # what the app does at start: load bot.toml's
+        sync_configured(Work(world.db, world.ctx, world.now))
+    opened = world.answers("nz-cochair", "/period open JPA-4")
+    assert opened and "is not available" not in opened[0], opened
+    assert "JPA-4" in world.answers("th-officer", "/period")[0]
     for target in ("TH", "NZ", "MY"):
         world.send("au-officer", f"/request {target} routine Vessel check")
     return world
@@ -139,6 +153,8 @@ def cell_allowed(world, name: str, role: str, relation: str) -> bool:  # type: i
     command = name.split()[0]
     answers = world.answers(person, f"/{command} {ARGS[name].format(**fill)}".strip(), keep=False)
     assert answers, f"/{name} as {role} got no answer"
+    # An answer that never reached the scope check is neither a pass nor a refusal.
+    assert not any(m in answers[0] for m in NOT_EXERCISED), (name, role, relation, answers[0])
     return not any(marker in answers[0] for marker in REFUSALS)
 
 
