@@ -60,11 +60,12 @@ class World:
     api: FakeSlack
     slack: SlackSide
 
-    async def settle(self) -> None:
+    async def settle(self, within: float = 30.0) -> None:
         """Wait until listeners have handed over their events and the outbox is drained."""
-        await self.adapter.drain()
-        await self.bot.settle()
-        await self.adapter.drain()
+        async with asyncio.timeout(within):  # a hang fails here, not at the suite's time limit
+            await self.adapter.drain()
+            await self.bot.settle()
+            await self.adapter.drain()
 
 
 @pytest.fixture
@@ -298,22 +299,27 @@ async def test_slack_is_answered_before_the_work_is_done() -> None:
     """Ack first, work after: the HTTP answer does not wait for the core."""
     api = await FakeSlack().start()
     adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
-    release, received = asyncio.Event(), []
+    release, received, handled = asyncio.Event(), [], []
 
     async def slow_core(event: Inbound) -> None:
         received.append(event)
-        await release.wait()
+        await release.wait()  # the core holds every event until the test lets it go
+        handled.append(event)
 
     await adapter.start(slow_core)
     try:
         slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
-        command = await slack.command(TH_FP, "request TH urgent x")
-        event = await slack.event(slack.dm(TH_FP, "hello"))
+        # An adapter that waited for the core before answering would never answer: time out.
+        async with asyncio.timeout(10):
+            command = await slack.command(TH_FP, "request TH urgent x")
+            event = await slack.event(slack.dm(TH_FP, "hello"))
         assert (command.status, event.status) == (200, 200)
-        assert not release.is_set()
+        assert handled == []  # both answered while the core still held them
         release.set()
-        await adapter.drain()
+        async with asyncio.timeout(10):
+            await adapter.drain()
         assert [e.text for e in received] == ["/request TH urgent x", "hello"]  # type: ignore[attr-defined]
+        assert len(handled) == 2
     finally:
         await adapter.stop()
         await api.stop()
