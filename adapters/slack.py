@@ -54,7 +54,7 @@ from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError
 from bot.events import Inbound, Outbound
 from bot.ports import Adapter, EventSink, Pacing
-from bot.returns_parse import field_errors, filled_line
+from bot.returns.parse import field_errors, filled_line
 
 log = logging.getLogger(__name__)
 

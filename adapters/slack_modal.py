@@ -7,9 +7,9 @@ whose press opens a modal (``views.open``) at once, without asking the core: the
 ``private_metadata``, one input block per field named by the field's key.
 
 On submission the adapter checks the answers with the core's pure
-:func:`bot.returns_parse.field_errors` and answers Slack, within its 3 seconds, with
+:func:`bot.returns.parse.field_errors` and answers Slack, within its 3 seconds, with
 ``response_action: "errors"`` keyed by those block ids, so each mistake shows on its field.
-Valid answers become one core command line (:func:`bot.returns_parse.filled_line`) that the
+Valid answers become one core command line (:func:`bot.returns.parse.filled_line`) that the
 core checks again and saves in a unit of work; nothing is saved here.
 
 A form that does not fit a button value (2,000 characters) goes out as a plain button, whose

@@ -91,9 +91,7 @@ Step = tuple[str, str, int]
 """(person id, text, messages the whole system sends for it)."""
 
 
-async def drive(
-    app: App, chat: SignallingAdapter, steps: list[Step], mode: str
-) -> list[float]:
+async def drive(app: App, chat: SignallingAdapter, steps: list[Step], mode: str) -> list[float]:
     """Offer ``steps`` closed-loop or as a burst; return each step's latency in seconds.
 
     Latency runs from offering the event to the first answer reaching its sender. Answers to

@@ -56,9 +56,9 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         result[f"{name}_p99_ms"] = percentile(latencies, 99) * 1000
     wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
     statuses = await app.store.run(
-        lambda db: db.execute(
-            "SELECT COUNT(*) FROM requests WHERE status = 'answered'"
-        ).fetchone()[0]
+        lambda db: db.execute("SELECT COUNT(*) FROM requests WHERE status = 'answered'").fetchone()[
+            0
+        ]
     )
     await app.stop()
     assert statuses == args.requests, f"only {statuses} requests answered"

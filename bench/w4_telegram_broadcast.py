@@ -35,7 +35,7 @@ from adapters.telegram_convert import CHANNEL
 from bot.config import Country, Person, Settings
 from bot.events import ChatRef, Sender, TextMessage
 from bot.factory import build_app
-from bot.periods_config import PeriodConfig
+from bot.periods.configured import PeriodConfig
 from tests.fake_telegram import TOKEN, free_port
 
 OVERALL_LIMIT = 30.0  # what the fake enforces, messages per second

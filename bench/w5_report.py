@@ -1,7 +1,7 @@
 """W5: a period's report over a large history.
 
 Builds a fresh database of 10 periods, each 50 countries × 20 metrics × 12 monthly windows,
-every return submitted and then amended 3 times (through the real ``bot.returns.submit``, so
+every return submitted and then amended 3 times (through the real ``bot.returns.repo.submit``, so
 the history table holds four versions), then times the report for one period in each
 format — reading it from the database and rendering it — as ``focalbot report`` does.
 
@@ -20,16 +20,16 @@ from itertools import product
 import common
 from common import main, peak_rss_mib, temp_db
 
-from bot.metrics import DEFAULT_METRICS, Metric
-from bot.metrics_values import Value
-from bot.migrations import migrate
-from bot.periods import OPEN, Period, insert_period
-from bot.periods_windows import make_windows
-from bot.report import load_report
-from bot.report_render import to_csv, to_markdown
-from bot.report_xlsx import to_xlsx
-from bot.returns import submit
-from bot.store import connect
+from bot.periods.repo import OPEN, Period, insert_period
+from bot.periods.windows import make_windows
+from bot.reports.figures import load_report
+from bot.reports.render import to_csv, to_markdown
+from bot.reports.xlsx import to_xlsx
+from bot.returns.metric_values import Value
+from bot.returns.metrics import DEFAULT_METRICS, Metric
+from bot.returns.repo import submit
+from bot.storage.migrations_sqlite import migrate
+from bot.storage.sqlite import connect
 
 PERIODS, COUNTRIES, WINDOWS, AMENDMENTS = 10, 50, 12, 3
 EXTRA = tuple(

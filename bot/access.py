@@ -12,9 +12,9 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from bot import assistance
 from bot.config import Person
 from bot.errors import UserError
+from bot.requests import repo as assistance
 from bot.work import Work
 
 

@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterable
 from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Settings
-from bot.directory import Directory, directory_version, load_directory, save_directory
+from bot.delivery.fallback import reroute
+from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
+from bot.delivery.routing import Router
+from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
-from bot.fallback import reroute
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
-from bot.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.ports import Adapter, TimerScheduler
-from bot.routing import Router
-from bot.store import Store
+from bot.storage.sqlite import Store
 from bot.work import Context, Work
 
 log = logging.getLogger(__name__)
@@ -293,8 +293,13 @@ class App:
 
     async def _delivery_failed(self, message: Outbound, reason: str) -> None:
         """A message failed for good: try the person's next channel and tell its origin."""
-        log.warning("message %s to %s on %s failed for good: %s", message.id,
-                    message.person_id or message.address, message.channel, reason)
+        log.warning(
+            "message %s to %s on %s failed for good: %s",
+            message.id,
+            message.person_id or message.address,
+            message.channel,
+            reason,
+        )
         ctx, now = self._context(), self.clock.now()
         try:
             work = await self.store.run(lambda db: reroute(db, ctx, message, reason, now))

@@ -114,7 +114,7 @@ def directory() -> None:
 @click.argument("output", type=click.File("w"), default="-")
 def directory_export(config: str, database: str | None, countries: bool, output) -> None:  # type: ignore[no-untyped-def]
     """Write people (or countries) as CSV to OUTPUT (default: standard output)."""
-    from bot.directory_csv import export_countries, export_people
+    from bot.directory.csv_io import export_countries, export_people
 
     directory_now = _run(_load_directory(_settings(config), database))
     output.write(export_countries(directory_now) if countries else export_people(directory_now))
@@ -126,8 +126,8 @@ def directory_export(config: str, database: str | None, countries: bool, output)
 @click.argument("source", type=click.File("r"))
 def directory_import(config: str, database: str | None, source) -> None:  # type: ignore[no-untyped-def]
     """Add or update people (or countries) from a CSV file; all or nothing."""
-    from bot.directory import save_directory
-    from bot.directory_csv import parse_csv
+    from bot.directory.csv_io import parse_csv
+    from bot.directory.repo import save_directory
 
     settings = _settings(config)
     known = _run(_load_directory(settings, database))
@@ -159,9 +159,9 @@ def directory_import(config: str, database: str | None, source) -> None:  # type
 )
 def report(config: str, database: str | None, period: str, fmt: str, output: str | None) -> None:
     """A period's totals, per-country figures, submission status and draft debrief."""
-    from bot.report import load_report
-    from bot.report_render import RENDERERS
-    from bot.report_xlsx import to_xlsx
+    from bot.reports.figures import load_report
+    from bot.reports.render import RENDERERS
+    from bot.reports.xlsx import to_xlsx
 
     data = _run(_with_store(_settings(config), database, lambda db: load_report(db, period)))
     if data is None:
@@ -209,7 +209,7 @@ def _mode_for(target: str) -> int:
 
 
 async def _load_directory(settings: Settings, database: str | None):  # type: ignore[no-untyped-def]
-    from bot.directory import load_directory, save_directory
+    from bot.directory.repo import load_directory, save_directory
 
     def seed_then_load(db):  # type: ignore[no-untyped-def]
         if not db.execute("SELECT 1 FROM people LIMIT 1").fetchone():
@@ -220,7 +220,7 @@ async def _load_directory(settings: Settings, database: str | None):  # type: ig
 
 
 async def _with_store(settings: Settings, database: str | None, unit):  # type: ignore[no-untyped-def]
-    from bot.store import Store
+    from bot.storage.sqlite import Store
 
     store = Store(_database(settings, database))
     await store.open()

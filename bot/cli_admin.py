@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import click
 
-from bot import audit, outbox
+from bot.audit import chain as audit
 from bot.cli import _run, _settings, _with_store, config_option, database_option, directory, main
+from bot.delivery import outbox
 
 
 @main.group("audit")
@@ -58,7 +59,7 @@ def _anchors(given: str) -> list[audit.Anchor]:
 
 
 def _verify(db, anchors: list[audit.Anchor]):  # type: ignore[no-untyped-def]
-    from bot import audit_state
+    from bot.audit import state as audit_state
 
     total = db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     found = [f"audit row {b.row_id}: {b.reason}" for b in audit.verify(db)]
@@ -97,7 +98,7 @@ def audit_anchor(config: str, database: str | None) -> None:
 def audit_baseline(config: str, database: str | None) -> None:
     """Bind returns and people stored before the audit log covered them (an older database)
     into the chain as they are now; anything already bound is left alone."""
-    from bot import audit_state
+    from bot.audit import state as audit_state
     from bot.clock import Clock, iso
 
     at = iso(Clock().now())
@@ -161,7 +162,7 @@ def outbox_retry(config: str, database: str | None, message_id: int) -> None:
 def directory_revoke(config: str, database: str | None, person_id: str) -> None:
     """Revoke a person: every channel identity of theirs stops working (within seconds in a
     running bot); bot.toml syncs and imports do not bring them back."""
-    from bot.directory import revoke
+    from bot.directory.repo import revoke
 
     _change_person(
         config,
@@ -179,7 +180,7 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
 @click.argument("person_id")
 def directory_reinstate(config: str, database: str | None, person_id: str) -> None:
     """Undo a revocation; identities return with the next bot.toml sync or import."""
-    from bot.directory import reinstate
+    from bot.directory.repo import reinstate
 
     _change_person(
         config,
@@ -210,8 +211,8 @@ def _change_person(
 def purge_command(config: str, database: str | None, dry_run: bool) -> None:
     """Remove closed requests, delivered messages and inbound records past retention
     ([retention] in bot.toml); aggregate figures and the audit chain stay."""
+    from bot.audit.retention import purge
     from bot.clock import Clock
-    from bot.retention import purge
 
     settings = _settings(config)
     now = Clock().now()

@@ -27,8 +27,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from bot.errors import ConfigError
-from bot.metrics import DEFAULT_METRICS, Metric, duplicate_name
-from bot.periods_config import PeriodConfig, ReturnsSettings, check_periods
+from bot.periods.configured import PeriodConfig, ReturnsSettings, check_periods
+from bot.returns.metrics import DEFAULT_METRICS, Metric, duplicate_name
 from bot.text import has_invisible
 
 Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]

@@ -17,10 +17,10 @@ from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook, parse_command_line
 from bot.config import Person
+from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
-from bot.fallback import failed_after_sending
-from bot.store import atomic
+from bot.storage.sqlite import atomic
 from bot.text import clean
 from bot.work import Context, Work
 

@@ -74,9 +74,9 @@ class Form:
     """Several answers given at once, for platforms that can show a form (a Slack modal).
 
     The core describes the form; the adapter draws it, checks the answers with
-    :func:`bot.returns_parse.field_errors` so mistakes show on their fields at once, and sends
+    :func:`bot.returns.parse.field_errors` so mistakes show on their fields at once, and sends
     the filled form back as one ordinary command line
-    (:func:`bot.returns_parse.filled_line`: ``submit`` and one ``key: value`` per line), which
+    (:func:`bot.returns.parse.filled_line`: ``submit`` and one ``key: value`` per line), which
     the core checks again, so saving, permissions, audit and de-duplication stay in the core.
     """
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot import audit_anchor
+from bot import basics
 from bot.app import App
+from bot.audit import anchor as audit_anchor
+from bot.broadcasts import handlers as broadcasts
 from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Settings
+from bot.directory import handlers as admin
 from bot.dispatch import Hooks
-from bot.handlers import (
-    admin,
-    basics,
-    broadcasts,
-    periods,
-    reports,
-    requests,
-    returns,
-    returns_reminders,
-)
+from bot.periods import handlers as periods
 from bot.ports import Adapter, TimerScheduler
-from bot.store import Store
+from bot.reports import handlers as reports
+from bot.requests import handlers as requests
+from bot.returns import handlers as returns
+from bot.returns import reminder_handlers as returns_reminders
+from bot.storage.sqlite import Store
 
 
 def default_registry() -> Registry:

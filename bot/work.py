@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from bot import audit
+from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import Person, Settings
-from bot.directory import Directory
+from bot.delivery.routing import Router
+from bot.directory.repo import Directory
 from bot.events import Button, ChatRef, Outbound
-from bot.routing import Router
 
 if TYPE_CHECKING:
     from bot.commands import Registry
@@ -74,8 +74,15 @@ class Work:
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         person_id = self.actor.id if self.actor else None
-        self._queue(self.origin.channel, self.origin.chat_id, person_id, text, buttons, None,
-                    sensitive=sensitive)
+        self._queue(
+            self.origin.channel,
+            self.origin.chat_id,
+            person_id,
+            text,
+            buttons,
+            None,
+            sensitive=sensitive,
+        )
 
     def notify(
         self, person: Person, text: str, buttons: tuple[Button, ...] = (), subject: str = ""

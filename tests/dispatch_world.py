@@ -11,13 +11,13 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.directory import CONSOLE, Directory, save_directory
+from bot.delivery.routing import Router
+from bot.directory.repo import CONSOLE, Directory, save_directory
 from bot.dispatch import process_event
 from bot.events import ChatRef, Sender, TextMessage
 from bot.factory import default_hooks, default_registry
-from bot.migrations import migrate
-from bot.routing import Router
-from bot.store import atomic, connect
+from bot.storage.migrations_sqlite import migrate
+from bot.storage.sqlite import atomic, connect
 from bot.work import Context, Work
 from tests.harness import shipped_settings
 

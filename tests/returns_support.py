@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.periods_config import PeriodConfig
+from bot.periods.configured import PeriodConfig
 from tests.harness import Harness, shipped_settings
 
 EIGHT = ("AU", "ID", "MY", "MV", "NZ", "PH", "LK", "TH")

@@ -145,9 +145,18 @@ async def test_running_bot_picks_up_a_directory_import(tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text("id,name,country,roles\nvn-officer,Minh Example,VN,officer\n")
     await asyncio.to_thread(
-        CliRunner().invoke, main,
-        ["directory", "import", "--config", str(SHIPPED_CONFIG), "--database",
-         str(tmp_path / "bot.db"), str(people)])
+        CliRunner().invoke,
+        main,
+        [
+            "directory",
+            "import",
+            "--config",
+            str(SHIPPED_CONFIG),
+            "--database",
+            str(tmp_path / "bot.db"),
+            str(people),
+        ],
+    )
     for _ in range(100):
         if "vn-officer" in bot.app.ctx.directory.people:  # type: ignore[union-attr]
             break

@@ -148,8 +148,9 @@ async def test_fallback_onto_a_pointer_only_channel_carries_only_the_pointer(tmp
 
 async def test_pointer_only_channel_still_answers_what_holds_no_casework(tmp_path) -> None:  # type: ignore[no-untyped-def]
     sms = MemoryAdapter("sms")
-    bot = await Harness(tmp_path / "bot.db", with_pointer_only_sms(preferred="sms"),
-                        extra_adapters=[sms]).start()
+    bot = await Harness(
+        tmp_path / "bot.db", with_pointer_only_sms(preferred="sms"), extra_adapters=[sms]
+    ).start()
     th_fp = bot.app.ctx.directory.people["th-fp"].identities["sms"]  # type: ignore[union-attr]
     await bot.app.submit(sms.event(th_fp, "/ping"))
     await bot.app.submit(sms.event(th_fp, "/request XX help"))
@@ -167,8 +168,9 @@ async def test_channel_can_be_told_not_to_answer_strangers(tmp_path) -> None:  #
     sms = MemoryAdapter("sms")
     base = shipped_settings()
     channels = {**base.channels, "sms": ChannelSettings(answer_strangers=False)}
-    bot = await Harness(tmp_path / "bot.db", base.model_copy(update={"channels": channels}),
-                        extra_adapters=[sms]).start()
+    bot = await Harness(
+        tmp_path / "bot.db", base.model_copy(update={"channels": channels}), extra_adapters=[sms]
+    ).start()
     await bot.app.submit(sms.event("+15550000000", "hello?"))
     await bot.settle()
     assert sms.sent == []  # no paid reply to an unknown number

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 
 from bot import lifecycle
-from bot.assistance import normalise_id
 from bot.commands import parse_command_line
 from bot.config import parse_duration
 from bot.errors import UserError
-from bot.handlers.requests import parse_id_and_text, parse_new_request
+from bot.requests.handlers import parse_id_and_text, parse_new_request
+from bot.requests.repo import normalise_id
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.config import load_settings, parse_settings
 from bot.errors import ConfigError
-from bot.metrics import DEFAULT_METRICS
+from bot.returns.metrics import DEFAULT_METRICS
 from tests.harness import SHIPPED_CONFIG
 
 BASE = """

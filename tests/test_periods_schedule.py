@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from bot.errors import UserError
-from bot.periods_parse import answer, parse_open_args
-from bot.periods_windows import date_range, make_windows
+from bot.periods.parse import answer, parse_open_args
+from bot.periods.windows import date_range, make_windows
 from reminders.returns import (
     Policy,
     before_and_due,
@@ -99,7 +99,7 @@ def test_late_means_after_the_due_day_ended_there() -> None:
 
 
 def test_policy_from_settings() -> None:
-    from bot.periods_config import ReminderSettings
+    from bot.periods.configured import ReminderSettings
 
     policy = ReminderSettings(before_days=(3,), local_time="08:30", overdue_max=1).policy()
     assert policy == Policy((3,), True, 2, 1, time(8, 30))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bot.factory import default_registry
-from bot.handlers.periods import sync_configured
-from bot.store import atomic
+from bot.periods.handlers import sync_configured
+from bot.storage.sqlite import atomic
 from bot.work import Work
 from tests.dispatch_world import DispatchWorld
 

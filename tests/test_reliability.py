@@ -192,7 +192,7 @@ async def test_an_unexpected_start_error_is_logged_and_retried(
 def test_a_failed_report_leaves_the_old_file_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import report_render
+    from bot.reports import render as report_render
 
     asyncio.run(seeded(tmp_path / "bot.db"))  # the shipped config's period JPA-4
     target = tmp_path / "report.md"

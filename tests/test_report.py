@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.metrics import DEFAULT_METRICS
-from bot.periods import OPEN, Period
-from bot.periods_config import PeriodConfig
-from bot.periods_windows import make_windows
-from bot.report import ReportData
-from bot.report_debrief import debrief, join_and, phrase, with_article
+from bot.periods.configured import PeriodConfig
+from bot.periods.repo import OPEN, Period
+from bot.periods.windows import make_windows
+from bot.reports.debrief import debrief, join_and, phrase, with_article
+from bot.reports.figures import ReportData
+from bot.returns.metrics import DEFAULT_METRICS
 from tests.harness import SHIPPED_CONFIG
 from tests.returns_support import running
 

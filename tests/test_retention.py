@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from bot import audit, audit_state
+from bot.audit import chain as audit
+from bot.audit import state as audit_state
+from bot.audit.retention import purge
 from bot.config import RetentionSettings
-from bot.retention import purge
 from tests.harness import Harness
 
 KEEP = RetentionSettings(

@@ -3,10 +3,10 @@
 import pytest
 
 from bot.errors import UserError
-from bot.metrics import DEFAULT_METRICS, Schema, duplicate_name
-from bot.metrics_values import Value, parse_value, show
 from bot.numbers import in_text, parse_whole, sentence_start, words
-from bot.returns_parse import parse_line
+from bot.returns.metric_values import Value, parse_value, show
+from bot.returns.metrics import DEFAULT_METRICS, Schema, duplicate_name
+from bot.returns.parse import parse_line
 
 SCHEMA = Schema(DEFAULT_METRICS)
 

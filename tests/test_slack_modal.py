@@ -19,8 +19,8 @@ from adapters.slack import SlackAdapter
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, encode_form
 from bot.config import Settings
 from bot.events import Form, FormField
-from bot.metrics import DEFAULT_METRICS
-from bot.returns_parse import field_errors, filled_line
+from bot.returns.metrics import DEFAULT_METRICS
+from bot.returns.parse import field_errors, filled_line
 from tests.fake_slack import FakeSlack, SlackSide
 from tests.harness import Harness, shipped_settings
 from tests.returns_support import MID_JANUARY, PERIOD, counts, move_to

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.metrics import DEFAULT_METRICS
-from bot.periods import OPEN, Period
-from bot.periods_windows import make_windows
-from bot.report import ReportData
-from bot.report_render import to_csv
-from bot.report_xlsx import to_xlsx
+from bot.periods.repo import OPEN, Period
+from bot.periods.windows import make_windows
+from bot.reports.figures import ReportData
+from bot.reports.render import to_csv
+from bot.reports.xlsx import to_xlsx
+from bot.returns.metrics import DEFAULT_METRICS
 from bot.spreadsheet_safety import csv_cell, from_csv_cell
 from tests.harness import SHIPPED_CONFIG
 from tests.returns_support import running

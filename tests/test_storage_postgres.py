@@ -9,8 +9,8 @@ import textwrap
 import psycopg
 import pytest
 
-from bot.migrations import MIGRATIONS, schema_version
 from bot.storage.leases import PostgresLeases, lock_key
+from bot.storage.migrations_sqlite import MIGRATIONS, schema_version
 from bot.storage.postgres import DatabaseUnavailable, PostgresStore
 from tests.pg_server import PostgresServer
 

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from bot.migrations import MIGRATIONS, schema_version
-from bot.store import Store
+from bot.storage.migrations_sqlite import MIGRATIONS, schema_version
+from bot.storage.sqlite import Store
 
 
 async def test_failing_unit_rolls_back_alone_in_a_batch(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.config import Person
-from bot.directory_csv import parse_csv
+from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
 from bot.text import BLANK_LETTERS, DROPPED_CATEGORIES, clean
 from tests.dispatch_world import DispatchWorld

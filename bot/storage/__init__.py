@@ -23,6 +23,6 @@ def open_store(database: str, password: str | None = None) -> Any:
         from bot.storage.postgres import PostgresStore
 
         return PostgresStore(database, password=password)
-    from bot.store import Store
+    from bot.storage.sqlite import Store
 
     return Store(database)

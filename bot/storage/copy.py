@@ -51,7 +51,7 @@ async def copy_sqlite_to_postgres(
 def _copy(
     source: str, target: str, verify_audit: Callable[[Any], list[Any]], password: str | None
 ) -> CopyReport:
-    from bot.store import connect
+    from bot.storage.sqlite import connect
 
     lite = connect(source)
     try:

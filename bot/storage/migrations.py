@@ -46,7 +46,7 @@ class _PostgresDdl:
 
 def migrate_postgres(db: PostgresDb) -> int:
     """Bring a PostgreSQL database to the newest schema (the caller holds MIGRATION_LOCK)."""
-    from bot.migrations import MIGRATIONS, record_version, schema_version
+    from bot.storage.migrations_sqlite import MIGRATIONS, record_version, schema_version
 
     ddl = _PostgresDdl(db)
     current = schema_version(ddl)  # type: ignore[arg-type]

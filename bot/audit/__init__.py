@@ -1,0 +1,1 @@
+"""Audit: the hash chain, the state of figures and people bound into it, anchors, retention."""

@@ -1,0 +1,94 @@
+"""Retention: remove casework past its keeping time, keep the aggregate figures.
+
+Closed requests older than ``retention.closed_requests`` lose their rows, threads, parties,
+timers and every outbox copy of their text; a count per month, route, category and urgency
+stays in ``request_aggregates``. Delivered messages and de-duplication records expire on their
+own schedules. The audit log is never edited (it holds no free text), so its chain still
+verifies; the purge itself is audited with counts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from bot.audit import chain as audit
+from bot.clock import iso
+from bot.config import RetentionSettings
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What a purge removed."""
+
+    requests: int
+    messages: int
+    inbound: int
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"{self.requests} closed requests (with their threads), {self.messages} "
+            f"delivered messages, {self.inbound} de-duplication records"
+        )
+
+
+def purge(db: Database, now: datetime, keep: RetentionSettings, dry_run: bool = False) -> Purged:
+    """Remove what is past retention (or only count it, with ``dry_run``)."""
+    expired = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM requests WHERE status = 'closed' AND closed_at < ?",
+            [iso(now - keep.closed_requests)],
+        )
+    ]
+    messages_cutoff, inbound_cutoff = (
+        iso(now - keep.delivered_messages),
+        iso(now - keep.inbound_records),
+    )
+    result = Purged(
+        len(expired),
+        _count(db, f"FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff]),
+        _count(db, "FROM inbound WHERE received_at < ?", [inbound_cutoff]),
+    )
+    if dry_run:
+        return result
+    for request_id in expired:
+        _remove_request(db, request_id)
+    db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
+    db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
+    audit.record(
+        db,
+        iso(now),
+        "system",
+        "retention.purged",
+        "",
+        ", ".join(f"{k} {v}" for k, v in asdict(result).items()),
+    )
+    return result
+
+
+_DELIVERED_OLD = (
+    "status = 'sent' AND sent_at < ? AND id NOT IN "
+    "(SELECT outbox_id FROM broadcast_recipients WHERE outbox_id IS NOT NULL)"
+)
+
+
+def _count(db: Database, sql: str, params: list[object]) -> int:
+    return db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
+
+
+def _remove_request(db: Database, request_id: str) -> None:
+    db.execute(
+        "INSERT INTO request_aggregates (month, from_country, to_country, category, urgency, "
+        "count) SELECT substr(created_at, 1, 7), requester_country, target_country, category, "
+        "urgency, 1 FROM requests WHERE id = ? ON CONFLICT DO UPDATE SET count = count + 1",
+        [request_id],
+    )
+    for table in ("request_messages", "request_parties"):
+        db.execute(f"DELETE FROM {table} WHERE request_id = ?", [request_id])
+    db.execute("DELETE FROM outbox WHERE subject = ?", [request_id])
+    db.execute("DELETE FROM timers WHERE subject LIKE ?", [f"{request_id}:%"])
+    db.execute("DELETE FROM requests WHERE id = ?", [request_id])

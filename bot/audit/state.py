@@ -1,0 +1,193 @@
+"""Figures and people bound into the audit chain, and checked against it.
+
+Every stored return and every person gets an audit row carrying a digest of what is stored
+(state rows), written in the same transaction as the change. ``focalbot audit verify``
+recomputes the digests from the tables and names whatever differs from the latest state row:
+a figure or a role changed by a direct ``UPDATE`` is caught. Free text never enters a state
+row: figures and identities appear only as SHA-256 digests (salted with what they belong to),
+everything else is ids, role names, flags and version numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.audit import chain as audit
+
+RETURN_FIGURES = "return.figures"
+PERSON_ADDED, PERSON_CHANGED = "person.added", "person.changed"
+PERSON_REVOKED, PERSON_REINSTATED = "person.revoked", "person.reinstated"
+PERSON_BASELINE = "person.baseline"
+PERSON_STATES = (PERSON_ADDED, PERSON_CHANGED, PERSON_REVOKED, PERSON_REINSTATED, PERSON_BASELINE)
+State = dict[str, Any]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def detail(state: State) -> str:
+    """A state as an audit row's detail (canonical JSON)."""
+    return json.dumps(state, sort_keys=True)
+
+
+# --- returns ------------------------------------------------------------------------------
+def return_subject(period: str, seq: int, country: str) -> str:
+    """The audit subject of a return: ``JPA-4/1/TH``."""
+    return f"{period}/{seq}/{country}"
+
+
+def return_state(db: Database, return_id: int) -> tuple[str, State]:
+    """A stored return's subject and state: version, late flag, one digest per figure."""
+    period, seq, country, version, late = db.execute(
+        "SELECT period, window_seq, country, version, late FROM returns WHERE id = ?",
+        [return_id],
+    ).fetchone()
+    subject = return_subject(period, seq, country)
+    figures = {
+        metric: _digest(subject, metric, amount, currency, text)
+        for metric, amount, currency, text in db.execute(
+            "SELECT metric, amount, currency, text FROM return_values WHERE return_id = ?",
+            [return_id],
+        )
+    }
+    return subject, {"version": version, "late": bool(late), "figures": figures}
+
+
+def record_return(db: Database, return_id: int, at: str, actor: str) -> None:
+    """Bind the return as now stored into the chain."""
+    subject, state = return_state(db, return_id)
+    audit.record(db, at, actor, RETURN_FIGURES, subject, detail(state))
+
+
+def _return_problems(db: Database, audited: dict[str, State]) -> list[str]:
+    problems: list[str] = []
+    for (return_id,) in db.execute("SELECT id FROM returns ORDER BY id").fetchall():
+        subject, state = return_state(db, return_id)
+        was = audited.pop(subject, None)
+        where = _return_name(db, subject)
+        if was is None:
+            problems.append(f"{where}: stored without an audit row")
+            continue
+        for key in ("version", "late"):
+            if state[key] != was.get(key):
+                problems.append(f"{where}: its {key} differs from the audited one")
+        problems += _figure_problems(where, was.get("figures", {}), state["figures"])
+    problems += [f"{_return_name(db, s)}: removed without an audit row" for s in audited]
+    return problems
+
+
+def _figure_problems(where: str, was: dict[str, str], now: dict[str, str]) -> list[str]:
+    problems = []
+    for metric in sorted({*was, *now}):
+        if metric not in now:
+            problems.append(f"{where}, {metric}: the figure was deleted without an audit row")
+        elif was.get(metric) != now[metric]:
+            problems.append(f"{where}, {metric}: the stored figure differs from the audited one")
+    return problems
+
+
+def _return_name(db: Database, subject: str) -> str:
+    """``return of TH for JPA-4 window W1``, from a return's audit subject."""
+    period, seq, country = subject.rsplit("/", 2)
+    row = db.execute(
+        "SELECT label FROM period_windows WHERE period = ? AND seq = ?", [period, seq]
+    ).fetchone()
+    return f"return of {country} for {period} window {row[0] if row else seq}"
+
+
+# --- people -------------------------------------------------------------------------------
+def person_state(db: Database, person_id: str) -> State | None:
+    """Country, roles, active and revoked flags, and a digest of the channel identities."""
+    row = db.execute(
+        "SELECT country, roles, active, revoked_at FROM people WHERE id = ?", [person_id]
+    ).fetchone()
+    if row is None:
+        return None
+    identities = sorted(
+        db.execute(
+            "SELECT channel, user_id FROM identities WHERE person_id = ?", [person_id]
+        ).fetchall()
+    )
+    return {
+        "country": row[0],
+        "roles": sorted(json.loads(row[1])),
+        "active": bool(row[2]),
+        "revoked": bool(row[3]),
+        "identities": _digest(person_id, [list(i) for i in identities]),
+    }
+
+
+def record_person(db: Database, person_id: str, action: str, at: str, actor: str) -> None:
+    """Bind the person as now stored into the chain."""
+    audit.record(db, at, actor, action, person_id, detail(person_state(db, person_id) or {}))
+
+
+def _person_problems(db: Database, audited: dict[str, State]) -> list[str]:
+    problems: list[str] = []
+    for (person_id,) in db.execute("SELECT id FROM people ORDER BY id").fetchall():
+        state = person_state(db, person_id) or {}
+        was = audited.pop(person_id, None)
+        if was is None:
+            problems.append(f"person {person_id}: stored without an audit row")
+            continue
+        problems += [
+            f"person {person_id}: {key} differ from the audited ones"
+            if key in ("roles", "identities")
+            else f"person {person_id}: {key} differs from the audited one"
+            for key in sorted(state)
+            if state[key] != was.get(key)
+        ]
+    problems += [f"person {p}: removed without an audit row" for p in audited]
+    return problems
+
+
+# --- verification -------------------------------------------------------------------------
+def latest_states(db: Database, actions: tuple[str, ...]) -> dict[str, State]:
+    """The newest state row per subject among ``actions`` (rows without a state are skipped)."""
+    marks = ", ".join("?" * len(actions))
+    found: dict[str, State] = {}
+    for subject, text in db.execute(
+        f"SELECT subject, detail FROM audit WHERE action IN ({marks}) ORDER BY id", list(actions)
+    ):
+        state = _parsed(text)
+        if state is not None:
+            found[subject] = state
+    return found
+
+
+def _parsed(text: str) -> State | None:
+    try:
+        state = json.loads(text)
+    except ValueError:
+        return None  # an event row from before state rows existed
+    return state if isinstance(state, dict) and state else None
+
+
+def problems(db: Database) -> list[str]:
+    """Every stored figure and person that differs from its latest state in the chain."""
+    return [
+        *_return_problems(db, latest_states(db, (RETURN_FIGURES,))),
+        *_person_problems(db, latest_states(db, PERSON_STATES)),
+    ]
+
+
+def baseline(db: Database, at: str, actor: str) -> int:
+    """Bind returns and people that have no state row yet (a database from before state rows
+    existed); returns how many were bound. Anything already bound is left alone."""
+    returns = latest_states(db, (RETURN_FIGURES,))
+    people = latest_states(db, PERSON_STATES)
+    bound = 0
+    for (return_id,) in db.execute("SELECT id FROM returns ORDER BY id").fetchall():
+        if return_state(db, return_id)[0] not in returns:
+            record_return(db, return_id, at, actor)
+            bound += 1
+    for (person_id,) in db.execute("SELECT id FROM people ORDER BY id").fetchall():
+        if person_id not in people:
+            record_person(db, person_id, PERSON_BASELINE, at, actor)
+            bound += 1
+    return bound

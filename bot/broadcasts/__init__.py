@@ -1,0 +1,1 @@
+"""Broadcasts: co-chairs' messages to every focal point, with acknowledgements."""

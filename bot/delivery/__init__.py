@@ -1,0 +1,1 @@
+"""Delivery: the durable outbox, routing people to channel addresses, fallback channels."""

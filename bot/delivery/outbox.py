@@ -1,0 +1,372 @@
+"""The durable outbox: every message is a row before any adapter sees it.
+
+Delivery runs per channel. Each chat (address) is a *lane* delivered in order by one worker at
+a time, so chats never overtake themselves while different chats go out in parallel. The
+channel's :class:`~bot.ports.Pacing` spaces messages per chat and overall; a ``RateLimited``
+pauses the whole channel for ``retry_after``; transient errors back off and retry up to a
+bound; permanent errors are final. Every message ends ``sent`` (with the platform's id) or
+``failed`` (with the reason); what was queued at a crash is sent after the restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from aiolimiter import AsyncLimiter
+from sqlite_utils import Database
+
+from bot.clock import Clock, iso, parse_iso
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.events import Outbound
+from bot.ports import Adapter
+from bot.storage.sqlite import Store
+from bot.work import buttons_from_json
+
+log = logging.getLogger(__name__)
+FailureHook = Callable[[Outbound, str], Awaitable[None]]
+CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
+LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
+
+
+def queued_messages(db: Database) -> list[Outbound]:
+    """Everything still owed, oldest first (for a restart)."""
+    rows = db.execute(
+        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "
+        "FROM outbox WHERE status = 'queued' ORDER BY id"
+    )
+    return [
+        Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6], r[7]) for r in rows
+    ]
+
+
+class ChannelDispatcher:
+    """Delivers one channel's messages: ordered per chat, paced, retried by error class."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        store: Store,
+        clock: Clock,
+        on_failed: FailureHook,
+        workers: int = 16,
+    ) -> None:
+        self.adapter, self.store, self.clock = adapter, store, clock
+        self.pacing = adapter.pacing
+        self._on_failed = on_failed
+        self._lanes: dict[str, deque[Outbound]] = {}
+        self._ready: asyncio.Queue[str] = asyncio.Queue()
+        self._last_sent: dict[str, float] = {}
+        self._paused_until = 0.0
+        self._limiter = (
+            AsyncLimiter(self.pacing.overall_rate, 1.0) if self.pacing.overall_rate else None
+        )
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
+            for i in range(workers)
+        ]
+        self.in_flight: set[int] = set()  # ids queued here and not yet final
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.opened = asyncio.Event()  # set once the adapter has tried to start
+        self._closing = False
+        self._sending = 0
+        self._quiet = asyncio.Event()  # set while no attempt is under way
+        self._quiet.set()
+
+    def put(self, message: Outbound) -> None:
+        """Queue a committed message for delivery (once: a message already queued is ignored)."""
+        if message.id in self.in_flight:
+            return
+        self.in_flight.add(message.id)
+        lane = self._lanes.get(message.address)
+        self.idle.clear()
+        if lane is None:
+            self._lanes[message.address] = deque([message])
+            self._ready.put_nowait(message.address)
+        else:
+            lane.append(message)
+
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop delivering; what is not sent stays queued in the database.
+
+        With ``grace``, sends already under way may finish first (for at most that long): cut
+        off, one may have reached the platform without the bot learning so, and a clean stop
+        would then repeat it after the restart, like a crash.
+        """
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), grace)
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+    async def _work(self) -> None:
+        # Messages resumed at start-up wait for the adapter's first start: sent earlier they
+        # fail with "not running", and each restart would burn an attempt and double the
+        # backoff until they fail for good.
+        await self.opened.wait()
+        while True:
+            address = await self._ready.get()
+            try:
+                await self._deliver_lane(address)
+            except Exception:
+                self._revive(address)
+
+    def _revive(self, address: str) -> None:
+        """A lane's delivery failed outside any send (e.g. the store): report it and put the
+        lane back in line later, so the chat's messages are not stranded until a restart."""
+        log.exception("%s delivery to one chat failed; retrying", self.adapter.channel)
+        if address in self._lanes:
+            loop = asyncio.get_running_loop()
+            loop.call_later(LANE_RETRY, self._ready.put_nowait, address)
+
+    async def _deliver_lane(self, address: str) -> None:
+        lane = self._lanes[address]
+        await self._wait_turn(address)
+        if self._closing:
+            return  # stopping: the message stays queued for the next start
+        if not await self._attempt_counted(lane[0]):
+            return  # _retry_later puts the lane back in line when its time comes
+        self._finished(lane.popleft().id)
+        if not lane:
+            del self._lanes[address]
+        elif self.adapter.chat_interval(address) > 0:
+            asyncio.get_running_loop().call_later(
+                self.adapter.chat_interval(address), self._ready.put_nowait, address
+            )
+        else:
+            self._ready.put_nowait(address)
+
+    async def _wait_turn(self, address: str) -> None:
+        """Honour the channel pause, the per-chat interval and the overall rate.
+
+        The wait is checked again after every sleep: a 429 on another chat may pause the
+        channel while this lane sleeps, and sending on waking would ignore its retry_after.
+        """
+        await self._sleep_out(address)
+        if self._limiter:
+            await self._limiter.acquire()
+            await self._sleep_out(address)  # a pause may have begun while waiting for the rate
+
+    async def _sleep_out(self, address: str) -> None:
+        delay = self._delay(address)
+        while delay > 0:
+            await asyncio.sleep(delay)
+            delay = self._delay(address)  # a 429 meanwhile may have pushed the pause further
+
+    def _delay(self, address: str) -> float:
+        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause)."""
+        now = time.monotonic()
+        gap = self._last_sent.get(address, 0.0) + self.adapter.chat_interval(address) - now
+        return max(gap, self._paused_until - now)
+
+    async def _attempt_counted(self, message: Outbound) -> bool:
+        """``_attempt``, counted so that :meth:`close` can let it finish."""
+        self._sending += 1
+        self._quiet.clear()
+        try:
+            return await self._attempt(message)
+        finally:
+            self._sending -= 1
+            if not self._sending:
+                self._quiet.set()
+
+    async def _attempt(self, message: Outbound) -> bool:
+        """Try once; True when the message reached a final state, False to retry later."""
+        if self._too_old(message):
+            await self._fail(
+                message,
+                f"expired: not delivered within {self.pacing.expire_after / 3600:g} h",
+                status="expired",
+            )
+            return True
+        try:
+            platform_id = await self.adapter.send(message)
+        except RateLimited as exc:
+            self._paused_until = time.monotonic() + exc.retry_after
+            log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
+            return self._retry_later(message, exc.retry_after, count=False)
+        except TransientError as exc:
+            return await self._transient(message, str(exc))
+        except PermanentError as exc:
+            await self._fail(message, str(exc))
+            return True
+        except Exception as exc:  # a defect in the adapter: report it, retry as transient
+            log.error(
+                "%s raised an unexpected error sending outbox %s",
+                self.adapter.channel,
+                message.id,
+                exc_info=exc,
+            )
+            return await self._transient(message, f"{type(exc).__name__}: {exc}")
+        finally:
+            self._last_sent[message.address] = time.monotonic()
+        sent_at = iso(self.clock.now())
+        self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
+        return True
+
+    async def _transient(self, message: Outbound, reason: str) -> bool:
+        """Back off and retry, up to the channel's bound of attempts."""
+        if message.attempts + 1 >= self.pacing.max_attempts:
+            await self._fail(message, f"gave up after {message.attempts + 1} attempts: {reason}")
+            return True
+        return self._retry_later(
+            message, min(2.0**message.attempts, 60.0), count=True, reason=reason
+        )
+
+    def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
+        lane = self._lanes[message.address]
+        if count:
+            attempts, why = message.attempts + 1, reason[:500]
+            self.store.defer(lambda db: _note_failure(db, message.id, attempts, why))
+            lane[0] = dataclasses.replace(message, attempts=message.attempts + 1)
+            log.info("retrying outbox %s in %.1fs: %s", message.id, delay, reason)
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self._ready.put_nowait, message.address)
+        return False
+
+    def _too_old(self, message: Outbound) -> bool:
+        if not message.created_at:
+            return False
+        waited = (self.clock.now() - parse_iso(message.created_at)).total_seconds()
+        return waited > self.pacing.expire_after
+
+    async def _fail(self, message: Outbound, reason: str, status: str = "failed") -> None:
+        log.warning("outbox %s to %s %s: %s", message.id, message.channel, status, reason)
+        await self.store.run(
+            lambda db: _mark_failed(db, message.id, reason, message.attempts + 1, status)
+        )
+        await self._on_failed(message, reason)
+
+    def _finished(self, message_id: int) -> None:
+        self.in_flight.discard(message_id)
+        if not self.in_flight:
+            self.idle.set()
+
+
+def _mark_sent(db: Database, outbox_id: int, platform_id: str, at: str) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
+        "WHERE id = ?",
+        [at, platform_id, outbox_id],
+    )
+
+
+def _note_failure(db: Database, outbox_id: int, attempts: int, reason: str) -> None:
+    db.execute(
+        "UPDATE outbox SET attempts = ?, error = ? WHERE id = ?", [attempts, reason, outbox_id]
+    )
+
+
+def _mark_failed(
+    db: Database, outbox_id: int, reason: str, attempts: int, status: str = "failed"
+) -> None:
+    db.execute(
+        "UPDATE outbox SET status = ?, error = ?, attempts = ? WHERE id = ?",
+        [status, reason[:500], attempts, outbox_id],
+    )
+
+
+class Outbox:
+    """Routes committed outbound messages to their channel's dispatcher."""
+
+    def __init__(self, store: Store, clock: Clock, on_failed: FailureHook) -> None:
+        self.store, self.clock, self._on_failed = store, clock, on_failed
+        self._channels: dict[str, ChannelDispatcher] = {}
+
+    def add(self, adapter: Adapter) -> None:
+        """Deliver ``adapter.channel`` messages through ``adapter`` once :meth:`open`."""
+        self._channels[adapter.channel] = ChannelDispatcher(
+            adapter, self.store, self.clock, self._on_failed
+        )
+
+    def open(self, channel: str) -> None:
+        """Start delivering on ``channel``: its adapter has made its first start attempt.
+
+        Called whether or not that attempt worked, so a channel that cannot start still
+        fails its messages over to the next channel after the usual retries.
+        """
+        self._channels[channel].opened.set()
+
+    async def resume(self) -> int:
+        """Queue what is owed and not yet in hand (after a restart or a retry); return how many."""
+        owed = await self.store.run(queued_messages)
+        fresh = [m for m in owed if not any(m.id in d.in_flight for d in self._channels.values())]
+        self.put(fresh)
+        return len(fresh)
+
+    def put(self, messages: list[Outbound]) -> None:
+        """Hand committed messages to their channels."""
+        for message in messages:
+            dispatcher = self._channels.get(message.channel)
+            if dispatcher is None:
+                log.warning(
+                    "outbox %s waits: channel %s is not running", message.id, message.channel
+                )
+                continue
+            dispatcher.put(message)
+
+    async def drained(self) -> None:
+        """Return once nothing is waiting for delivery."""
+        while any(not d.idle.is_set() for d in self._channels.values()):
+            await asyncio.gather(*(d.idle.wait() for d in self._channels.values()))
+
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop all delivery; with ``grace``, let sends under way finish (all channels at once)."""
+        await asyncio.gather(
+            *(d.close(grace) for d in self._channels.values()), return_exceptions=True
+        )
+
+
+OUTBOX_VERSION = "outbox_version"
+
+
+def requeue(db: Database, outbox_id: int) -> bool:
+    """Give a failed or expired message another go; tell a running bot to look."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL "
+        "WHERE id = ? AND status IN ('failed', 'expired')",
+        [outbox_id],
+    )
+    if cursor.rowcount:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [OUTBOX_VERSION],
+        )
+    return bool(cursor.rowcount)
+
+
+def outbox_version(db: Database) -> int:
+    """Bumped whenever another process requeues messages."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [OUTBOX_VERSION]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def listing(db: Database, status: str | None, limit: int = 50) -> list[tuple]:
+    """Messages for the operator: id, created, channel, person or address, status, attempts,
+    error and the first words (the text itself may be sensitive, so it is clipped)."""
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
+    return list(
+        db.execute(
+            "SELECT id, created_at, channel, COALESCE(person_id, address), status, attempts, "
+            f"COALESCE(error, ''), substr(text, 1, 40) FROM outbox {where} "
+            f"ORDER BY id DESC LIMIT {int(limit)}",
+            params,
+        )
+    )
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many messages are in each state, with 'failing' for queued ones that have failed."""
+    found = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
+    found["failing"] = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts > 0"
+    ).fetchone()[0]
+    return found

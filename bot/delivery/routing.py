@@ -1,0 +1,71 @@
+"""Which channel and address reach a person: preferred first, then their other channels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.config import Person
+from bot.directory.repo import CONSOLE, Directory
+
+
+@dataclass(frozen=True)
+class Router:
+    """Routes over the channels that are running; ``channels`` maps each to its address rule."""
+
+    channels: Mapping[str, Callable[[str], str]]
+    pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
+
+    def routes(self, directory: Directory, person: Person) -> list[tuple[str, str]]:
+        """Every (channel, address) that reaches ``person``, best first.
+
+        The console, when running, stands in last for channels that are not running, so a
+        newcomer trying the bot in a terminal sees every message. An inactive (revoked) person
+        has no route at all.
+        """
+        if not person.active:
+            return []  # revoked: nothing of the group's reaches them any more
+        order = [person.preferred_channel, *person.identities, CONSOLE]
+        found: list[tuple[str, str]] = []
+        for channel in dict.fromkeys(order):
+            user_id = directory.identity(person, channel)
+            if channel in self.channels and user_id:
+                found.append((channel, self.channels[channel](user_id)))
+        return found
+
+    def approved_channel(self, directory: Directory, person: Person) -> str | None:
+        """The person's best channel approved for full content, to point them to."""
+        full = [ch for ch, _ in self.routes(directory, person) if ch not in self.pointer_only]
+        return full[0] if full else None
+
+    def route(self, directory: Directory, person: Person) -> tuple[str, str] | None:
+        """The best (channel, address) for ``person``, or None when nothing reaches them."""
+        found = self.routes(directory, person)
+        return found[0] if found else None
+
+    def reaches(self, directory: Directory, person: Person) -> bool:
+        """Whether ``person`` holds their place (active) and some running channel reaches them."""
+        return bool(self.routes(directory, person))
+
+    def role_holders(self, directory: Directory, country: str) -> list[Person]:
+        """Who now holds the role for ``country``, reachable: its focal points, else its deputies,
+        else the co-chairs. Work addressed to someone who left or cannot be reached goes here."""
+        for found in (
+            directory.focal_points(country),
+            directory.deputies(country),
+            directory.with_role("co_chair"),
+        ):
+            reachable = [p for p in found if self.reaches(directory, p)]
+            if reachable:
+                return reachable
+        return []
+
+
+def role_of(directory: Directory, person: Person) -> str:
+    """``focal point for Thailand``: the role someone holds, for telling a sender who got it."""
+    country = directory.country_name(person.country)
+    if person.has("focal_point"):
+        return f"focal point for {country}"
+    if person.has("deputy_focal_point"):
+        return f"deputy focal point for {country}"
+    return "co-chair" if person.has("co_chair") else country

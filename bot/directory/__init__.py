@@ -1,0 +1,1 @@
+"""The directory: countries, people, roles and channel identities; CSV import and export."""

@@ -1,0 +1,44 @@
+"""Administration in chat: revoke a person and all their identities at once."""
+
+from __future__ import annotations
+
+from bot.commands import CommandSpec
+from bot.directory.repo import revoke
+from bot.errors import UserError
+from bot.work import Work
+
+
+def parse_person(text: str) -> str:
+    """A person id."""
+    if not text.strip():
+        raise UserError("Whom? Give their person id (see /whoami for the form ids take).")
+    return text.split()[0].lower()
+
+
+def revoke_person(work: Work, person_id: str) -> None:
+    """Deactivate someone and drop their channel identities; effective at once."""
+    actor = work.actor
+    assert actor is not None
+    if person_id == actor.id:
+        raise UserError("You cannot revoke yourself; ask another administrator.")
+    person = work.directory.people.get(person_id)
+    if person is None or not revoke(work.db, person_id, work.stamp, actor.id):  # audits it
+        raise UserError(f"No active person {person_id[:40]!r} in the directory.")
+    work.directory_changed = True
+    work.reply(
+        f"{person.name} ({person_id}) is revoked: no channel identity of theirs is "
+        "recognised any more. `focalbot directory reinstate` undoes it."
+    )
+
+
+COMMANDS = [
+    CommandSpec(
+        "revoke",
+        "Revoke a person: all their channel identities stop working at once.",
+        "/revoke <person-id>",
+        "/revoke th-officer",
+        revoke_person,
+        parse_person,
+        roles=frozenset({"admin"}),
+    ),
+]

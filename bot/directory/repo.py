@@ -1,0 +1,208 @@
+"""The directory: who is who, loaded from the database into memory for fast lookups.
+
+``bot.toml`` (and CSV imports) write the database tables; the running bot reads them into a
+:class:`Directory`, an immutable snapshot that is safe to share with the store thread.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.audit import state as audit_state
+from bot.clock import Clock, iso
+from bot.config import Country, Person
+from bot.events import Sender
+
+CONSOLE = "console"
+"""Every person has an implicit console identity: their person id."""
+
+
+@dataclass(frozen=True)
+class Directory:
+    """An immutable snapshot of countries, people and channel identities."""
+
+    countries: dict[str, Country]
+    people: dict[str, Person]
+    _by_identity: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, countries: list[Country], people: list[Person]) -> Directory:
+        """Index people by every identity they have."""
+        index = {(ch, uid): p.id for p in people for ch, uid in p.identities.items()}
+        index.update({(CONSOLE, p.id): p.id for p in people})
+        return cls({c.code: c for c in countries}, {p.id: p for p in people}, index)
+
+    def person_for(self, sender: Sender) -> Person | None:
+        """The active person behind a channel identity, or None for a stranger."""
+        person_id = self._by_identity.get((sender.channel, sender.user_id))
+        person = self.people.get(person_id or "")
+        return person if person and person.active else None
+
+    def identity(self, person: Person, channel: str) -> str | None:
+        """The person's user id on ``channel``, if they have one."""
+        return person.id if channel == CONSOLE else person.identities.get(channel)
+
+    def country(self, code: str) -> Country | None:
+        """A country by its alpha-2 code (any case)."""
+        return self.countries.get(code.strip().upper())
+
+    def country_name(self, code: str) -> str:
+        """A country's name (its code when unknown)."""
+        country = self.country(code)
+        return country.name if country else code
+
+    def timezone_of(self, code: str) -> str:
+        """A country's IANA time zone (UTC when unknown)."""
+        country = self.country(code)
+        return country.timezone if country else "UTC"
+
+    def with_role(self, role: str, country: str | None = None) -> list[Person]:
+        """Active people holding ``role`` (in ``country`` if given), in a stable order."""
+        return [
+            p
+            for p in self.people.values()
+            if p.active and role in p.roles and (country is None or p.country == country)
+        ]
+
+    def focal_points(self, country: str) -> list[Person]:
+        """The focal points of a country."""
+        return self.with_role("focal_point", country)
+
+    def deputies(self, country: str) -> list[Person]:
+        """The deputy focal points of a country."""
+        return self.with_role("deputy_focal_point", country)
+
+
+def save_directory(
+    db: Database,
+    countries: list[Country],
+    people: list[Person],
+    actor: str = "system",
+    at: str = "",
+) -> None:
+    """Upsert countries and people (with their identities) into the database; every person
+    added or whose country, roles, identities or flags changed gets an audit state row."""
+    at = at or iso(Clock().now())
+    for country in countries:
+        db.execute(
+            "INSERT INTO countries (code, name, timezone) VALUES (?, ?, ?) ON CONFLICT(code) "
+            "DO UPDATE SET name = excluded.name, timezone = excluded.timezone",
+            [country.code, country.name, country.timezone],
+        )
+    for person in people:
+        before = audit_state.person_state(db, person.id)
+        _upsert_person(db, person)
+        after = audit_state.person_state(db, person.id)
+        if after != before:
+            action = audit_state.PERSON_CHANGED if before else audit_state.PERSON_ADDED
+            audit_state.record_person(db, person.id, action, at, actor)
+    bump_version(db)
+
+
+def _upsert_person(db: Database, person: Person) -> None:
+    db.execute(
+        "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "country = excluded.country, roles = excluded.roles, language = excluded.language, "
+        "preferred_channel = excluded.preferred_channel, "
+        "active = CASE WHEN revoked_at IS NULL THEN excluded.active ELSE 0 END",
+        [
+            person.id,
+            person.name,
+            person.country,
+            json.dumps(list(person.roles)),
+            person.language,
+            person.preferred_channel,
+            int(person.active),
+        ],
+    )
+    db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
+    if is_revoked(db, person.id):
+        return  # a revoked person's identities stay gone until reinstated
+    for channel, user_id in person.identities.items():
+        db.execute(
+            "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
+            [channel, user_id, person.id],
+        )
+
+
+def bump_version(db: Database) -> None:
+    """Tell running bots the directory changed."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('directory_version', '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def is_revoked(db: Database, person_id: str) -> bool:
+    """Whether an administrator revoked the person."""
+    row = db.execute("SELECT revoked_at FROM people WHERE id = ?", [person_id]).fetchone()
+    return bool(row and row[0])
+
+
+def revoke(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+    """Deactivate a person and drop every channel identity at once, audited as
+    ``person.revoked`` by ``actor``; False if unknown or already revoked."""
+    cursor = db.execute(
+        "UPDATE people SET active = 0, revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        [at, person_id],
+    )
+    if not cursor.rowcount:
+        return False
+    db.execute("DELETE FROM identities WHERE person_id = ?", [person_id])
+    audit_state.record_person(db, person_id, audit_state.PERSON_REVOKED, at, actor)
+    bump_version(db)
+    return True
+
+
+def reinstate(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+    """Undo a revocation, audited as ``person.reinstated``; identities come back with the next
+    import or bot.toml sync. False if the person is not revoked."""
+    cursor = db.execute(
+        "UPDATE people SET active = 1, revoked_at = NULL WHERE id = ? AND revoked_at IS NOT NULL",
+        [person_id],
+    )
+    if not cursor.rowcount:
+        return False
+    audit_state.record_person(db, person_id, audit_state.PERSON_REINSTATED, at, actor)
+    bump_version(db)
+    return True
+
+
+def load_directory(db: Database) -> Directory:
+    """Read the whole directory from the database."""
+    countries = [
+        Country(code=r[0], name=r[1], timezone=r[2])
+        for r in db.execute("SELECT code, name, timezone FROM countries ORDER BY code")
+    ]
+    identities: dict[str, dict[str, str]] = {}
+    for channel, user_id, person_id in db.execute(
+        "SELECT channel, user_id, person_id FROM identities"
+    ):
+        identities.setdefault(person_id, {})[channel] = user_id
+    people = [
+        Person(
+            id=r[0],
+            name=r[1],
+            country=r[2],
+            roles=tuple(json.loads(r[3])),
+            language=r[4],
+            preferred_channel=r[5],
+            active=bool(r[6]),
+            identities=identities.get(r[0], {}),
+        )
+        for r in db.execute(
+            "SELECT id, name, country, roles, language, preferred_channel, active "
+            "FROM people ORDER BY id"
+        )
+    ]
+    return Directory.build(countries, people)
+
+
+def directory_version(db: Database) -> int:
+    """A counter bumped on every directory change, so a running bot knows to reload."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'directory_version'").fetchone()
+    return int(row[0]) if row else 0

@@ -1,1 +1,0 @@
-"""Command and timer handlers: the core's decisions, run as units of work."""

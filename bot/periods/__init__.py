@@ -1,0 +1,1 @@
+"""Periods of action: opening, windows, deadlines, the periods listed in bot.toml."""

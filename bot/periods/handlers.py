@@ -1,0 +1,446 @@
+"""Periods of action: /period (show, open, close), /deadline, and the start-up sync from bot.toml.
+
+Opening by chat is a short dialogue: ``/period open`` with whatever is known, then one question
+per missing field (answered in plain text or with a new ``/period open …``), then a summary
+to confirm. A period in ``bot.toml`` is synced into the database at start; a planned one is
+opened by a co-chair with ``/period open <CODE>``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from bot.commands import CommandSpec, TextHook
+from bot.errors import UserError
+from bot.events import Button
+from bot.periods import repo as store
+from bot.periods.configured import PeriodConfig, WindowConfig
+from bot.periods.parse import (
+    QUESTIONS,
+    Fields,
+    answer,
+    check_dates,
+    missing,
+    parse_day,
+    parse_open_args,
+)
+from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
+from bot.periods.windows import Window, make_windows, short_date
+from bot.returns.reminder_handlers import country_name, window_title
+from bot.returns.reminders import arm_period, arm_window
+from bot.returns.repo import window_statuses
+from bot.text import NAME_LIMIT, within
+from bot.work import Work
+from reminders.returns import local_today
+
+COCHAIR = frozenset({"co_chair"})
+
+
+@dataclass(frozen=True)
+class PeriodArgs:
+    """``/period [open|close|confirm|cancel] [rest]``."""
+
+    action: str
+    rest: str
+
+
+def parse_period_args(text: str) -> PeriodArgs:
+    """Split the sub-command from its arguments."""
+    head, _, rest = text.strip().partition(" ")
+    action = head.lower()
+    if action and action not in {"open", "close", "confirm", "cancel"}:
+        raise UserError(f"/period {head[:20]}? Use /period, /period open or /period close.")
+    return PeriodArgs(action, rest.strip())
+
+
+def today(work: Work) -> date:
+    """Today for the person acting (their country's calendar), UTC for the system."""
+    actor = work.actor
+    country = work.directory.country(actor.country) if actor else None
+    return local_today(work.now, country.timezone if country else "UTC")
+
+
+# --- /period ------------------------------------------------------------------------------
+def period_command(work: Work, args: PeriodArgs) -> None:
+    """Show the current period, or open, confirm, cancel or close one."""
+    action = {
+        "": show_current,
+        "open": open_period,
+        "confirm": confirm,
+        "cancel": cancel,
+        "close": close_period,
+    }[args.action]
+    action(work, args.rest)  # who may open or close is declared on the subcommands below
+
+
+def show_current(work: Work, _rest: str) -> None:
+    """The current period: dates, countries, windows and due dates."""
+    period = store.current_period(work.db, today(work))
+    if period is None:
+        planned = store.periods_in(work.db, PLANNED)
+        hint = "".join(
+            f"\nPlanned: {p.code} — {p.name}. A co-chair opens it with /period open {p.code}."
+            for p in planned
+        )
+        work.reply("No period of action is open." + hint)
+        return
+    work.reply(describe(work, period))
+
+
+def describe(work: Work, period: Period) -> str:
+    """A period in a few lines."""
+    names = ", ".join(sorted(country_name(work, c) for c in period.countries))
+    lines = [
+        f"{period.code} — {period.name} ({period.status})",
+        f"{period.span}",
+        f"Countries ({len(period.countries)}): {names}",
+        "Returns:",
+    ]
+    lines += [f"  {w.label} {w.span} — due {short_date(w.due_on)}" for w in period.windows]
+    return "\n".join(lines)
+
+
+def open_period(work: Work, rest: str) -> None:
+    """Open a planned period by its code, or start/continue the opening dialogue."""
+    planned = store.load_period(work.db, rest) if rest and " " not in rest else None
+    if planned is not None:
+        _open_planned(work, planned)
+        return
+    fields = {**_draft(work), **parse_open_args(rest, work.directory.countries)}
+    _continue(work, fields)
+
+
+def _open_planned(work: Work, period: Period) -> None:
+    if period.status != PLANNED:
+        raise UserError(f"{period.code} is already {period.status}.")
+    store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
+    opened = store.load_period(work.db, period.code)
+    assert opened is not None
+    _announce(work, opened)
+
+
+def _continue(work: Work, fields: Fields) -> None:
+    within(str(fields.get("name", "")), NAME_LIMIT, " Please give a shorter name.", "The name")
+    if fields.get("code") and store.load_period(work.db, str(fields["code"])):
+        raise UserError(f"There is already a period {fields['code']}; choose another code.")
+    check_dates(fields)
+    _save_draft(work, fields)
+    field = missing(fields)
+    if field:
+        work.reply(QUESTIONS[field] + "\n(/period cancel stops.)", _cadence_buttons(field))
+        return
+    work.reply(
+        _summary(work, fields),
+        (Button("Open it", "/period confirm"), Button("Cancel", "/period cancel")),
+    )
+
+
+def _cadence_buttons(field: str) -> tuple[Button, ...]:
+    if field != "cadence":
+        return ()
+    return tuple(
+        Button(c.capitalize(), f"/period open {c}") for c in ("final", "monthly", "quarterly")
+    )
+
+
+def _summary(work: Work, fields: Fields) -> str:
+    windows = _windows(work, fields)
+    codes = [str(c) for c in fields["countries"]]  # type: ignore[attr-defined]
+    return "\n".join(
+        [
+            f"Open {fields['code']} — {fields['name']}?",
+            f"{fields['starts_on']} to {fields['ends_on']}, {fields['cadence']} returns "
+            f"({len(windows)} window{'s' if len(windows) != 1 else ''}), first due "
+            f"{short_date(windows[0].due_on)}.",
+            f"Countries ({len(codes)}): {', '.join(country_name(work, c) for c in codes)}",
+        ]
+    )
+
+
+def _windows(work: Work, fields: Fields):  # type: ignore[no-untyped-def]
+    return make_windows(
+        date.fromisoformat(str(fields["starts_on"])),
+        date.fromisoformat(str(fields["ends_on"])),
+        str(fields["cadence"]),
+        work.ctx.settings.returns.due_after_days,
+    )
+
+
+def confirm(work: Work, _rest: str) -> None:
+    """Open the period the dialogue described."""
+    fields = _draft(work)
+    if not fields or missing(fields):
+        raise UserError("There is no complete period to open. Start with /period open.")
+    if store.load_period(work.db, str(fields["code"])):
+        raise UserError(f"There is already a period {fields['code']}; choose another code.")
+    check_dates(fields)
+    period = Period(
+        str(fields["code"]),
+        str(fields["name"]),
+        date.fromisoformat(str(fields["starts_on"])),
+        date.fromisoformat(str(fields["ends_on"])),
+        OPEN,
+        tuple(fields["countries"]),  # type: ignore[arg-type]
+        tuple(_windows(work, fields)),
+        work.ctx.settings.metric_sets["default"],
+    )
+    store.insert_period(work.db, period, "chat", work.stamp, _actor_id(work))
+    work.db.execute("DELETE FROM period_drafts WHERE person_id = ?", [_actor_id(work)])
+    _announce(work, period)
+
+
+def _announce(work: Work, period: Period) -> None:
+    """Audit, arm the reminders, tell the focal points, confirm to the co-chair."""
+    work.audit("period.opened", period.code, f"{len(period.countries)} countries")
+    arm_period(work, period)
+    first = period.windows[0]
+    text = (
+        f"{period.code} — {period.name} is open ({period.span}). Your first return, "
+        f"{window_title(period, first)}, is due on {short_date(first.due_on)}. "
+        "/deadline lists the due dates; /return submits."
+    )
+    reached = sum(
+        work.notify(p, text, subject=period.code)
+        for c in period.countries
+        for p in work.directory.focal_points(c)
+    )
+    work.reply(
+        f"{period.code} is open. I told {reached} focal point(s).\n\n" + describe(work, period)
+    )
+
+
+def cancel(work: Work, _rest: str) -> None:
+    """Drop the opening dialogue."""
+    work.db.execute("DELETE FROM period_drafts WHERE person_id = ?", [_actor_id(work)])
+    work.audit("period.discarded")
+    work.reply("Cancelled; no period was opened.")
+
+
+def close_period(work: Work, rest: str) -> None:
+    """End a period: no more reminders or returns."""
+    period = _named_or_current(work, rest)
+    if period.status == CLOSED:
+        raise UserError(f"{period.code} is already closed.")
+    store.set_status(work.db, period.code, CLOSED, _actor_id(work), work.stamp)
+    work.audit("period.closed", period.code)
+    missing_count = sum(
+        len(period.countries) - len(window_statuses(work.db, period.code, w.seq))
+        for w in period.windows
+    )
+    work.reply(
+        f"{period.code} is closed; reminders have stopped. "
+        f"{missing_count} return(s) were never started. /report {period.code} "
+        "gives the totals."
+    )
+
+
+def _named_or_current(work: Work, code: str) -> Period:
+    period = (
+        store.load_period(work.db, code) if code else store.current_period(work.db, today(work))
+    )
+    if period is None:
+        raise UserError(f"No period {code[:20]}." if code else "No period of action is open.")
+    return period
+
+
+def _actor_id(work: Work) -> str:
+    return work.actor.id if work.actor else "system"
+
+
+def _draft(work: Work) -> Fields:
+    row = work.db.execute(
+        "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
+    ).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def _save_draft(work: Work, fields: Fields) -> None:
+    work.db.execute(
+        "INSERT OR REPLACE INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?)",
+        [_actor_id(work), json.dumps(fields), work.stamp],
+    )
+    work.audit("period.drafted", str(fields.get("code", "")), ", ".join(sorted(fields)))
+
+
+def consume_text(work: Work, text: str) -> bool:
+    """A plain message from a co-chair in the opening dialogue answers its current question."""
+    if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
+        return False
+    row = work.db.execute(
+        "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
+    ).fetchone()
+    fields = json.loads(row[0]) if row else {}
+    field = missing(fields) if row else None
+    if field is None:
+        return False
+    _continue(work, {**fields, **answer(field, text, work.directory.countries)})
+    return True
+
+
+# --- /deadline ----------------------------------------------------------------------------
+def deadline_command(work: Work, text: str) -> None:
+    """List the coming due dates; a co-chair moves one with ``/deadline W2 2027-03-14``."""
+    words = text.split()
+    if len(words) in (2, 3):
+        _move_deadline(work, words)
+        return
+    if words:
+        raise UserError("Use /deadline to list due dates, or /deadline W2 2027-04-14 to move one.")
+    periods = store.periods_in(work.db, OPEN, PLANNED)
+    if not periods:
+        work.reply("No period of action is open, so nothing is due.")
+        return
+    work.reply("\n\n".join(_deadlines(work, p) for p in periods))
+
+
+def _deadlines(work: Work, period: Period) -> str:
+    now, actor = today(work), work.actor
+    lines = [f"{period.code} — {period.name} ({period.status})"]
+    for window in period.windows:
+        mark = "" if window.due_on >= now else " (passed)"
+        own = ""
+        if actor and actor.country in period.countries and actor.handles_country_requests:
+            status = window_statuses(work.db, period.code, window.seq).get(actor.country)
+            own = f" — yours: {status[0] if status else 'not started'}"
+        lines.append(f"{window.label} {window.span}: due {short_date(window.due_on)}{mark}{own}")
+    return "\n".join(lines)
+
+
+def _move_deadline(work: Work, words: list[str]) -> None:
+    period = _named_or_current(work, words[0] if len(words) == 3 else "")
+    label, day = words[-2], parse_day(words[-1])
+    window = next((w for w in period.windows if w.label.lower() == label.lower()), None)
+    if window is None:
+        raise UserError(
+            f"{period.code} has no window {label[:10]}; they are "
+            f"{', '.join(w.label for w in period.windows)}."
+        )
+    if day < window.ends_on:
+        raise UserError(
+            f"{window.label} ends on {short_date(window.ends_on)}; "
+            "the due date can't be before that."
+        )
+    store.set_due(work.db, period.code, window.seq, day)
+    work.audit(
+        "period.deadline",
+        f"{period.code}:{window.label}",
+        f"{window.due_on.isoformat()} -> {day.isoformat()}",
+    )
+    moved = store.load_period(work.db, period.code)
+    assert moved is not None
+    arm_window(work, moved, moved.windows[window.seq - 1])
+    text = f"New due date: {window_title(period, window)} is now due on {short_date(day)}."
+    _tell_focal_points(work, period, text)
+    work.reply(text + " The focal points were told.")
+
+
+def _tell_focal_points(work: Work, period: Period, text: str) -> None:
+    for code in period.countries:
+        for person in work.directory.focal_points(code):
+            work.notify(person, text, subject=period.code)
+
+
+# --- start-up: periods from bot.toml ------------------------------------------------------
+def sync_configured(work: Work) -> None:
+    """Create the periods ``bot.toml`` names, open those it opens, arm every open one."""
+    for config in work.ctx.settings.periods:
+        existing = store.load_period(work.db, config.code)
+        if existing is None:
+            # like the directory, what bot.toml says is loaded, not audited as a change
+            store.insert_period(work.db, from_config(work, config), "config", work.stamp, "system")
+        elif existing.status == PLANNED and config.status == OPEN:
+            store.set_status(work.db, config.code, OPEN, "system", work.stamp)
+            work.audit("period.opened", config.code, "from bot.toml")
+    for period in store.periods_in(work.db, OPEN):
+        arm_period(work, period)
+
+
+def from_config(work: Work, config: PeriodConfig) -> Period:
+    """A period as ``bot.toml`` describes it."""
+    due_after = config.due_after_days
+    if due_after is None:
+        due_after = work.ctx.settings.returns.due_after_days
+    if isinstance(config.windows, str):
+        windows = make_windows(config.starts_on, config.ends_on, config.windows, due_after)
+    else:
+        windows = [_explicit(i, w) for i, w in enumerate(config.windows, start=1)]
+    metrics = work.ctx.settings.metric_sets[config.metrics]
+    return Period(
+        config.code,
+        config.name,
+        config.starts_on,
+        config.ends_on,
+        config.status,
+        tuple(sorted(set(config.countries))),
+        tuple(windows),
+        metrics,
+    )
+
+
+def _explicit(seq: int, window: WindowConfig) -> Window:
+    return Window(seq, window.label or f"W{seq}", window.starts_on, window.ends_on, window.due_on)
+
+
+PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
+    "open": (
+        "Co-chairs: open a period of action (guided if details are missing).",
+        '/period open <CODE> ["<name>" <first-day> <last-day> final|monthly|quarterly <countries>]',
+        '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly '
+        "AU ID MY TH",
+    ),
+    "confirm": (
+        "Co-chairs: confirm the period being opened.",
+        "/period confirm",
+        "/period confirm",
+    ),
+    "cancel": ("Co-chairs: drop the period being opened.", "/period cancel", "/period cancel"),
+    "close": (
+        "Co-chairs: close the current period (reminders stop).",
+        "/period close [CODE]",
+        "/period close",
+    ),
+}
+
+COMMANDS = [
+    CommandSpec(
+        "period",
+        "The current period of action: dates, countries, reporting windows.",
+        "/period",
+        "/period",
+        period_command,
+        parse_period_args,
+        subcommands=tuple(
+            CommandSpec(
+                action,
+                PERIOD_ACTIONS[action][0],
+                PERIOD_ACTIONS[action][1],
+                PERIOD_ACTIONS[action][2],
+                period_command,
+                lambda rest, action=action: PeriodArgs(action, rest),
+                roles=COCHAIR,
+            )
+            for action in ("open", "confirm", "cancel", "close")
+        ),
+    ),
+    CommandSpec(
+        "deadline",
+        "The coming due dates for returns.",
+        "/deadline",
+        "/deadline",
+        deadline_command,
+        subcommands=(
+            CommandSpec(
+                "move",
+                "Co-chairs: move a reporting window's due date.",
+                "/deadline [CODE] <window> <YYYY-MM-DD>",
+                "/deadline W2 2027-04-14",
+                deadline_command,
+                roles=COCHAIR,
+                matches=lambda text: len(text.split()) in (2, 3),
+            ),
+        ),
+    ),
+]
+TEXT = (TextHook("period open", consume_text),)

@@ -1,0 +1,161 @@
+"""Periods of action in the database: dates, participating countries, windows, metric schema.
+
+A period is ``planned`` (known, not yet collecting), ``open`` (reminders run, returns are
+accepted) or ``closed``. It keeps its own snapshot of the metric schema.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from bot.periods.windows import Window, date_range
+from bot.returns.metrics import Metric, Schema
+
+PLANNED, OPEN, CLOSED = "planned", "open", "closed"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of action as stored."""
+
+    code: str
+    name: str
+    starts_on: date
+    ends_on: date
+    status: str
+    countries: tuple[str, ...]
+    windows: tuple[Window, ...]
+    metrics: tuple[Metric, ...]
+
+    @property
+    def schema(self) -> Schema:
+        """The period's metrics, with lookup by name."""
+        return Schema(self.metrics)
+
+    @property
+    def span(self) -> str:
+        """``1 January to 30 April 2027``."""
+        return date_range(self.starts_on, self.ends_on)
+
+    def window(self, seq: int) -> Window | None:
+        """The window numbered ``seq`` (1-based), if any."""
+        return self.windows[seq - 1] if 0 < seq <= len(self.windows) else None
+
+    def collecting_until(self) -> date:
+        """The last due date: the period collects returns until then."""
+        return max(w.due_on for w in self.windows)
+
+
+def insert_period(db: Database, period: Period, source: str, stamp: str, actor: str) -> None:
+    """Store a new period with its countries and windows."""
+    opened = (actor, stamp) if period.status == OPEN else (None, None)
+    db.execute(
+        "INSERT INTO periods (code, name, starts_on, ends_on, status, source, metrics, "
+        "created_at, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            period.code,
+            period.name,
+            period.starts_on.isoformat(),
+            period.ends_on.isoformat(),
+            period.status,
+            source,
+            json.dumps([m.model_dump() for m in period.metrics]),
+            stamp,
+            *opened,
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO period_countries (period, country) VALUES (?, ?)",
+        [(period.code, c) for c in period.countries],
+    )
+    db.conn.executemany(
+        "INSERT INTO period_windows (period, seq, label, starts_on, ends_on, due_on) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(period.code, w.seq, w.label, *_days(w)) for w in period.windows],
+    )
+
+
+def _days(window: Window) -> tuple[str, str, str]:
+    return window.starts_on.isoformat(), window.ends_on.isoformat(), window.due_on.isoformat()
+
+
+def load_period(db: Database, code: str) -> Period | None:
+    """The period with ``code`` (any case), or None."""
+    row = db.execute(
+        "SELECT code, name, starts_on, ends_on, status, metrics FROM periods "
+        "WHERE code = ? COLLATE NOCASE",
+        [code.strip()],
+    ).fetchone()
+    return _period(db, row) if row else None
+
+
+def _period(db: Database, row: tuple) -> Period:  # type: ignore[type-arg]
+    code = row[0]
+    countries = tuple(
+        r[0]
+        for r in db.execute(
+            "SELECT country FROM period_countries WHERE period = ? ORDER BY country", [code]
+        )
+    )
+    windows = tuple(
+        Window(
+            r[0], r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3]), date.fromisoformat(r[4])
+        )
+        for r in db.execute(
+            "SELECT seq, label, starts_on, ends_on, due_on FROM period_windows "
+            "WHERE period = ? ORDER BY seq",
+            [code],
+        )
+    )
+    metrics = tuple(Metric.model_validate(m) for m in json.loads(row[5]))
+    start, end = date.fromisoformat(row[2]), date.fromisoformat(row[3])
+    return Period(code, row[1], start, end, row[4], countries, windows, metrics)
+
+
+def periods_in(db: Database, *statuses: str) -> list[Period]:
+    """Every period in one of ``statuses``, oldest first."""
+    marks = ", ".join("?" for _ in statuses)
+    rows = db.execute(
+        "SELECT code, name, starts_on, ends_on, status, metrics FROM periods "
+        f"WHERE status IN ({marks}) ORDER BY starts_on, code",
+        list(statuses),
+    ).fetchall()
+    return [_period(db, row) for row in rows]
+
+
+def current_period(db: Database, today: date, country: str | None = None) -> Period | None:
+    """The open period now collecting (for ``country`` if given), else the latest open one."""
+    found = [p for p in periods_in(db, OPEN) if country is None or country in p.countries]
+    if not found:
+        return None
+    return min(
+        found,
+        key=lambda p: (not p.starts_on <= today <= p.collecting_until(), -p.starts_on.toordinal()),
+    )
+
+
+def set_status(db: Database, code: str, status: str, actor: str, stamp: str) -> None:
+    """Open or close a period, recording who and when."""
+    column = "opened" if status == OPEN else "closed"
+    db.execute(
+        f"UPDATE periods SET status = ?, {column}_by = ?, {column}_at = ? WHERE code = ?",
+        [status, actor, stamp, code],
+    )
+
+
+def set_due(db: Database, code: str, seq: int, due: date) -> None:
+    """Move a window's due date."""
+    db.execute(
+        "UPDATE period_windows SET due_on = ? WHERE period = ? AND seq = ?",
+        [due.isoformat(), code, seq],
+    )
+
+
+def collecting_window(period: Period, today: date) -> Window:
+    """The window whose returns are being collected: the latest one that has ended, else W1."""
+    ended = [w for w in period.windows if w.ends_on < today]
+    return ended[-1] if ended else period.windows[0]

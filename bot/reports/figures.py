@@ -1,0 +1,120 @@
+"""A period's report as data: totals, per-country figures, submission status.
+
+Loading reads the database once (a few grouped queries); everything after is pure, so the
+chat command and the CLI render the same numbers in every format. Each window's return
+reports that window's figures, so totals add the windows up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.periods.repo import Period, load_period
+from bot.returns.metrics import Metric
+from bot.returns.repo import DRAFT, LATE, MISSING, SUBMITTED
+
+Cell = tuple[str, str, str]  # (country, metric, currency)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, for one period."""
+
+    period: Period
+    names: dict[str, str]  # country code -> name, participating countries
+    sums: dict[Cell, int]  # amounts summed over windows (money in hundredths)
+    texts: dict[tuple[str, str], tuple[str, ...]]  # (country, metric) -> texts
+    statuses: dict[tuple[int, str], str]  # (window, country) -> submitted/late/draft/missing
+
+    @property
+    def countries(self) -> list[str]:
+        """Participating countries, by name."""
+        return sorted(self.period.countries, key=lambda c: self.names[c])
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        """The period's metrics, in schema order."""
+        return self.period.metrics
+
+
+def load_report(db: Database, code: str) -> ReportData | None:
+    """Read a period's report data; None when there is no such period."""
+    period = load_period(db, code)
+    if period is None:
+        return None
+    names = dict(db.execute("SELECT code, name FROM countries").fetchall())
+    return ReportData(
+        period,
+        {c: names.get(c, c) for c in period.countries},
+        _sums(db, period.code),
+        _texts(db, period.code),
+        _statuses(db, period),
+    )
+
+
+def _sums(db: Database, code: str) -> dict[Cell, int]:
+    rows = db.execute(
+        "SELECT r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
+        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
+        "GROUP BY r.country, v.metric, v.currency",
+        [code],
+    )
+    return {(c, m, cur): int(total) for c, m, cur, total in rows}
+
+
+def _texts(db: Database, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for country, metric, text in db.execute(
+        "SELECT r.country, v.metric, v.text FROM returns r JOIN return_values v "
+        "ON v.return_id = r.id WHERE r.period = ? AND v.text IS NOT NULL "
+        "ORDER BY r.country, r.window_seq",
+        [code],
+    ):
+        found[(country, metric)].append(text)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _statuses(db: Database, period: Period) -> dict[tuple[int, str], str]:
+    found = {(w.seq, c): MISSING for w in period.windows for c in period.countries}
+    for seq, country in db.execute(
+        "SELECT window_seq, country FROM return_drafts WHERE period = ?", [period.code]
+    ):
+        found[(seq, country)] = DRAFT
+    for seq, country, late in db.execute(
+        "SELECT window_seq, country, late FROM returns WHERE period = ?", [period.code]
+    ):
+        found[(seq, country)] = LATE if late else SUBMITTED
+    return found
+
+
+def totals(data: ReportData) -> dict[tuple[str, str], int]:
+    """(metric, currency) -> total over every country and window."""
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for (_country, metric, currency), amount in data.sums.items():
+        found[(metric, currency)] += amount
+    return dict(found)
+
+
+def columns(data: ReportData) -> list[tuple[Metric, str]]:
+    """The table columns: one per count metric, one per currency seen for money, text last."""
+    currencies: dict[str, set[str]] = defaultdict(set)
+    for _country, metric, currency in data.sums:
+        currencies[metric].add(currency)
+    found: list[tuple[Metric, str]] = []
+    for metric in data.metrics:
+        if metric.kind == "money":
+            found += [(metric, c) for c in sorted(currencies[metric.key] - {""}) or [""]]
+        else:
+            found.append((metric, ""))
+    return found
+
+
+def status_counts(data: ReportData, seq: int) -> dict[str, int]:
+    """How many countries are submitted, late, draft, missing for one window."""
+    counts = dict.fromkeys((SUBMITTED, LATE, DRAFT, MISSING), 0)
+    for country in data.period.countries:
+        counts[data.statuses[(seq, country)]] += 1
+    return counts

@@ -1,0 +1,1 @@
+"""Assistance requests between countries: filing, acknowledging, replies, referral, escalation."""

@@ -1,0 +1,229 @@
+"""Assistance requests: their rows, who is party to them, and who may see or act on them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from bot.clock import parse_iso
+from bot.config import Person
+from bot.directory.repo import Directory
+from bot.errors import UserError
+
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "information": ("information", "info"),
+    "arrest/warrant": ("arrest", "warrant", "arrest-warrant"),
+    "victim support": ("victim", "victims", "victim-support"),
+    "mutual legal assistance": ("mla", "legal", "mutual-legal-assistance"),
+    "extradition": ("extradition",),
+    "financial/assets": ("financial", "assets", "money", "finance"),
+    "other": ("other",),
+}
+CATEGORY_TAGS = {tag: label for label, tags in CATEGORIES.items() for tag in tags}
+_ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})\s*$")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One assistance request row."""
+
+    id: str
+    year: int
+    seq: int
+    requester_id: str
+    requester_country: str
+    target_country: str
+    target_person: str | None
+    category: str
+    urgency: str
+    status: str
+    text: str
+    created_at: str
+    updated_at: str
+    ack_due_at: str | None
+    round: int
+    escalation: int
+    acknowledged_by: str | None
+    acknowledged_at: str | None
+    closed_at: str | None
+    outcome: str | None
+
+    @property
+    def created(self) -> datetime:
+        """When it was filed."""
+        return parse_iso(self.created_at)
+
+
+_COLUMNS = ", ".join(f.name for f in fields(Request))
+
+
+def normalise_id(text: str, prefix: str) -> str:
+    """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
+    match = _ID.match(text)
+    if not match or match[1].upper() != prefix:
+        raise UserError(
+            f"{text.strip()[:40]!r} is not a request id; ids look like {prefix}-2026-0042."
+        )
+    return f"{prefix}-{match[2]}-{int(match[3]):04d}"
+
+
+def next_id(db: Database, prefix: str, year: int) -> tuple[str, int]:
+    """The next human-friendly id for ``year`` (single writer, so MAX+1 is safe)."""
+    row = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE year = ?", [year])
+    seq = int(row.fetchone()[0])
+    return f"{prefix}-{year}-{seq:04d}", seq
+
+
+def load(db: Database, request_id: str) -> Request | None:
+    """A request by id, or None."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE id = ?", [request_id]).fetchone()
+    return Request(*row) if row else None
+
+
+def new_request(
+    request_id: str,
+    year: int,
+    seq: int,
+    requester: Person,
+    target_country: str,
+    category: str,
+    urgency: str,
+    text: str,
+    stamp: str,
+) -> Request:
+    """A freshly filed request: open, first routing round, not escalated."""
+    return Request(
+        request_id,
+        year,
+        seq,
+        requester.id,
+        requester.country,
+        target_country,
+        None,
+        category,
+        urgency,
+        "open",
+        text,
+        stamp,
+        stamp,
+        None,
+        1,
+        0,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def insert(db: Database, request: Request) -> None:
+    """Store a new request, with its requester and target country as parties."""
+    names = [f.name for f in fields(Request)]
+    marks = ", ".join("?" for _ in names)
+    db.execute(
+        f"INSERT INTO requests ({_COLUMNS}) VALUES ({marks})", [getattr(request, n) for n in names]
+    )
+    add_party(db, request.id, person_id=request.requester_id)
+    add_party(db, request.id, country=request.target_country)
+
+
+def update(db: Database, request_id: str, **changes: object) -> None:
+    """Change columns of one request."""
+    sets = ", ".join(f"{key} = ?" for key in changes)
+    db.execute(f"UPDATE requests SET {sets} WHERE id = ?", [*changes.values(), request_id])
+
+
+def add_party(db: Database, request_id: str, country: str = "", person_id: str = "") -> None:
+    """Record that a country's focal points or a person are party to a request."""
+    db.execute(
+        "INSERT OR IGNORE INTO request_parties (request_id, country, person_id) VALUES (?, ?, ?)",
+        [request_id, country, person_id],
+    )
+
+
+def add_message(
+    db: Database, request_id: str, at: str, author_id: str | None, kind: str, text: str
+) -> None:
+    """Append to a request's thread."""
+    db.execute(
+        "INSERT INTO request_messages (request_id, at, author_id, kind, text) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [request_id, at, author_id, kind, text],
+    )
+
+
+def thread(db: Database, request_id: str) -> list[tuple[str, str | None, str, str]]:
+    """The thread: (at, author_id, kind, text), oldest first."""
+    return list(
+        db.execute(
+            "SELECT at, author_id, kind, text FROM request_messages "
+            "WHERE request_id = ? ORDER BY id",
+            [request_id],
+        )
+    )
+
+
+def parties(db: Database, request_id: str) -> tuple[set[str], set[str]]:
+    """(countries, person ids) ever party to the request."""
+    countries, people = set(), set()
+    for country, person_id in db.execute(
+        "SELECT country, person_id FROM request_parties WHERE request_id = ?", [request_id]
+    ):
+        if country:
+            countries.add(country)
+        if person_id:
+            people.add(person_id)
+    return countries, people
+
+
+def can_see(db: Database, directory: Directory, person: Person, request: Request) -> bool:
+    """Requester, co-chairs, anyone or any country it was ever addressed or referred to, and
+    whoever answers it now."""
+    if person.id == request.requester_id or person.has("co_chair"):
+        return True
+    countries, people = parties(db, request.id)
+    return (
+        person.id in people
+        or (person.handles_country_requests and person.country in countries)
+        or handles(directory, person, request)
+    )
+
+
+def handles(directory: Directory, person: Person, request: Request) -> bool:
+    """Whether ``person`` is on the answering side now (current target).
+
+    A request referred to a named person is theirs while they hold their place; once they are
+    revoked it falls back to the target country's focal points and deputies, like any other.
+    """
+    named = directory.people.get(request.target_person or "")
+    if named is not None and named.active:
+        return person.id == named.id
+    return person.handles_country_requests and person.country == request.target_country
+
+
+def visible_or_refuse(
+    db: Database, directory: Directory, person: Person, request_id: str
+) -> Request:
+    """Load a request the person may see; otherwise the same answer as for a missing one."""
+    request = load(db, request_id)
+    if request is None or not can_see(db, directory, person, request):
+        raise UserError(f"No such request: {request_id}. /requests lists the ones you can see.")
+    return request
+
+
+def visible_list(db: Database, person: Person, limit: int = 20) -> list[Request]:
+    """Requests the person may see, not closed, newest first."""
+    if person.has("co_chair"):
+        sql = f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' ORDER BY created_at DESC"
+        params: list[object] = []
+    else:
+        sql = (
+            f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' AND (requester_id = ? "
+            "OR id IN (SELECT request_id FROM request_parties WHERE person_id = ? "
+            "OR (country = ? AND ?))) ORDER BY created_at DESC"
+        )
+        params = [person.id, person.id, person.country, int(person.handles_country_requests)]
+    return [Request(*row) for row in db.execute(f"{sql} LIMIT {int(limit)}", params)]

@@ -1,0 +1,1 @@
+"""Returns: each country's figures for a reporting window, metrics, guided forms, reminders."""

@@ -1,0 +1,126 @@
+"""One figure's value: read from what a person typed, shown back, stored.
+
+Counts are whole numbers; money is stored in hundredths with an ISO 4217 currency code (a
+``$`` alone is refused: the member countries use several dollars); text is short free text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.errors import UserError
+from bot.numbers import parse_whole
+from bot.returns.metrics import Metric
+
+MAX_COUNT = 10_000_000
+MAX_MONEY = 10**15
+MAX_TEXT = 300
+_MONEY = re.compile(
+    r"^(?:(?P<c1>[A-Za-z]{3})\s*(?P<a1>[0-9][0-9,]*(?:\.[0-9]{1,2})?)"
+    r"|(?P<a2>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<c2>[A-Za-z]{3}))$"
+)
+_SYMBOLS = "$€£¥₱฿₹Rp"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A figure: ``amount`` for counts and money (in hundredths), ``text`` for text."""
+
+    amount: int | None = None
+    currency: str = ""
+    text: str = ""
+
+    def as_json(self) -> list[object]:
+        """Compact form for drafts."""
+        return [self.amount, self.currency, self.text]
+
+    @classmethod
+    def from_json(cls, data: list[object]) -> Value:
+        """Back from :meth:`as_json`."""
+        return cls(data[0], str(data[1]), str(data[2]))  # type: ignore[arg-type]
+
+
+ZERO = Value(0)
+
+
+def parse_value(metric: Metric, raw: str) -> Value:
+    """Read ``raw`` as a value of ``metric``; UserError names the metric and the problem."""
+    try:
+        return parse_kind(metric.kind, raw)
+    except UserError as exc:
+        raise UserError(f"{metric.label}: {exc}") from None
+
+
+def parse_kind(kind: str, raw: str) -> Value:
+    """Read ``raw`` as a value of a metric ``kind``; UserError says what is wrong, unnamed.
+
+    Used as is for a form field, where the error is shown next to the field's own label.
+    """
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        raise UserError(f"this field takes no answers (unknown kind {kind[:20]!r})")
+    return parser(raw.strip())
+
+
+def _count(raw: str) -> Value:
+    return Value(parse_whole(raw, MAX_COUNT))
+
+
+def _money(raw: str) -> Value:
+    if raw and (raw[0] in _SYMBOLS or raw.startswith("Rp")):
+        raise UserError(
+            f"{raw}: please write the currency code instead of a symbol, e.g. USD 25,000 "
+            "or AUD 25,000"
+        )
+    if parse_zero(raw):
+        return Value(0, "")
+    match = _MONEY.match(raw)
+    if not match:
+        raise UserError(
+            f"I can't read {raw[:40]!r}; write the currency code and the amount, "
+            "e.g. USD 25,000 or THB 1,500,000.50"
+        )
+    currency = (match["c1"] or match["c2"]).upper()
+    whole, _, cents = (match["a1"] or match["a2"]).partition(".")
+    units = parse_whole(whole, MAX_MONEY)
+    return Value(units * 100 + int((cents or "0").ljust(2, "0")), currency)
+
+
+def parse_zero(raw: str) -> bool:
+    """Whether ``raw`` says nothing at all (0, none, nil)."""
+    return raw.lower() in {"0", "none", "nil", "zero", "nothing"}
+
+
+def _text(raw: str) -> Value:
+    if not raw:
+        raise UserError("the text is empty")
+    if len(raw) > MAX_TEXT:
+        raise UserError(f"please keep it under {MAX_TEXT} characters (it has {len(raw)})")
+    return Value(None, "", raw)
+
+
+_PARSERS = {"count": _count, "money": _money, "text": _text}
+
+
+def show(value: Value) -> str:
+    """How a value reads in chat and in history: ``12``, ``USD 25,000``, ``the text``."""
+    if value.amount is None:
+        return value.text
+    if value.currency:
+        return f"{value.currency} {money_amount(value.amount)}"
+    return f"{value.amount:,}"
+
+
+def typed(value: Value) -> str:
+    """A value as a person would type it back, to pre-fill a form field: ``1234``, not
+    ``1,234`` (number fields take plain digits); money and text as :func:`show` writes them."""
+    if value.amount is not None and not value.currency:
+        return str(value.amount)
+    return show(value)
+
+
+def money_amount(hundredths: int) -> str:
+    """``2500050`` → ``25,000.50``; whole amounts without decimals."""
+    units, cents = divmod(hundredths, 100)
+    return f"{units:,}" + (f".{cents:02d}" if cents else "")

@@ -1,0 +1,146 @@
+"""Timer handlers for returns: remind a country that owes a return; digest who is late.
+
+Each checks, inside the timer's own transaction, that the reminder still makes sense (period
+open, deadline unchanged, return still not in), records it as sent, sends it, and arms the
+next one of an overdue chain. A restart can therefore neither lose nor repeat a reminder.
+"""
+
+from __future__ import annotations
+
+from bot.events import Button
+from bot.periods.repo import OPEN, Period, load_period
+from bot.periods.windows import Window, short_date
+from bot.returns.reminders import (
+    DIGEST_TIMER,
+    REMIND,
+    Subject,
+    arm,
+    policy,
+    record_sent,
+    zone_of_country,
+)
+from bot.returns.repo import load_draft, load_submitted
+from bot.work import Work
+from reminders.returns import BEFORE, DUE, OVERDUE, deadline, local_today, overdue
+
+
+def window_title(period: Period, window: Window) -> str:
+    """``JPA-4 · W1 (1–31 January 2027)``."""
+    return f"{period.code} · {window.label} ({window.span})"
+
+
+def country_name(work: Work, code: str) -> str:
+    """A country's name from the directory (its code when unknown)."""
+    return work.directory.country_name(code)
+
+
+def _still_due(work: Work, subject: Subject) -> tuple[Period, Window] | None:
+    """The period and window when the reminder still applies (open, deadline unchanged)."""
+    period = load_period(work.db, subject.code)
+    if period is None or period.status != OPEN:
+        return None
+    window = period.window(subject.seq)
+    if window is None or window.due_on.isoformat() != subject.due:
+        return None
+    return period, window
+
+
+def remind(work: Work, text_subject: str) -> None:
+    """Remind a country's focal points that its return is due or overdue."""
+    subject = Subject.parse(text_subject)
+    found = _still_due(work, subject)
+    country = subject.target
+    if found is None or country not in found[0].countries:
+        return
+    period, window = found
+    zone = zone_of_country(work, country)
+    if load_submitted(work.db, period.code, window.seq, country):
+        return  # submitted: the chain stops here
+    if subject.kind == BEFORE and work.now >= deadline(window.due_on, zone):
+        return  # fired late after downtime; the overdue chain covers it
+    recipients = work.directory.focal_points(country) or work.directory.deputies(country)
+    if not record_sent(work.db, subject, work.stamp, len(recipients)):
+        return
+    text = reminder_text(work, period, window, country, subject)
+    buttons = (Button("Start the return", f"/return {period.code} {window.label}"),)
+    for person in recipients:
+        work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
+    work.audit(
+        "return.reminded",
+        f"{period.code}:{window.label}:{country}",
+        f"{subject.kind} {subject.n} to {len(recipients)}",
+    )
+    if subject.kind == OVERDUE:
+        _arm_next(work, subject, window, zone)
+
+
+def _arm_next(work: Work, subject: Subject, window: Window, zone: str) -> None:
+    following = subject.following()
+    found = overdue(window.due_on, zone, policy(work), following.n, subject.kind)
+    if found is not None:
+        arm(work, following, found)
+
+
+def reminder_text(
+    work: Work, period: Period, window: Window, country: str, subject: Subject
+) -> str:
+    """The reminder, in the country's own calendar: due in N days, today, or N days ago."""
+    days = (window.due_on - local_today(work.now, zone_of_country(work, country))).days
+    what = f"{country_name(work, country)}'s return for {window_title(period, window)}"
+    if subject.kind == DUE or days == 0:
+        head = f"Reminder: {what} is due today ({short_date(window.due_on)})."
+    elif days > 0:
+        head = f"Reminder: {what} is due on {short_date(window.due_on)}, in {_days(days)}."
+    else:
+        head = f"Overdue: {what} was due on {short_date(window.due_on)}, {_days(-days)} ago."
+    return f"{head}\n{_how(work, period, window, country)}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _how(work: Work, period: Period, window: Window, country: str) -> str:
+    draft = load_draft(work.db, period.code, window.seq, country)
+    if draft and draft.answers:
+        return (
+            f"Your draft has {len(draft.answers)} figure(s) so far: "
+            f"/return {period.code} {window.label} resumes it."
+        )
+    return (
+        "Send it step by step with /return, or in one line, e.g. "
+        "/return arrests 3, victims assisted 2, search warrants 1."
+    )
+
+
+def digest(work: Work, text_subject: str) -> None:
+    """Tell a co-chair which countries are late with a window's return."""
+    subject = Subject.parse(text_subject)
+    found = _still_due(work, subject)
+    cochair = work.directory.people.get(subject.target)
+    if found is None or cochair is None or not cochair.active:
+        return
+    period, window = found
+    owing = [c for c in period.countries if not load_submitted(work.db, period.code, window.seq, c)]
+    if not owing:
+        return  # everyone is in: the digest chain ends
+    late = [c for c in owing if work.now >= deadline(window.due_on, zone_of_country(work, c))]
+    if late and record_sent(work.db, subject, work.stamp, 1):
+        work.notify(cochair, digest_text(work, period, window, late), subject=period.code)
+        work.audit("return.digest", f"{period.code}:{window.label}", f"{len(late)} late")
+    _arm_next(work, subject, window, zone_of_country(work, cochair.country))
+
+
+def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> str:
+    """Who is late, with drafts noted, and how many are in."""
+    lines = [f"Late returns for {window_title(period, window)}, due {short_date(window.due_on)}:"]
+    for code in late:
+        draft = load_draft(work.db, period.code, window.seq, code)
+        note = " (draft started)" if draft and draft.answers else ""
+        lines.append(f"• {country_name(work, code)}{note}")
+    done = len(period.countries) - len(late)
+    lines.append(f"{done} of {len(period.countries)} countries are in. /status shows details.")
+    return "\n".join(lines)
+
+
+TIMERS = {REMIND: remind, DIGEST_TIMER: digest}

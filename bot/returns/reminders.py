@@ -1,0 +1,133 @@
+"""Arming return reminders from the period's own tables.
+
+The schedule is derived (``reminders.returns``) from each window's due date and each country's
+time zone; every reminder is a core timer with a deterministic id, so arming again (a restart,
+a re-sync) is a no-op and a fired reminder is never armed twice. The due date is part of the
+id, so moving a deadline arms a fresh schedule and the old one goes quiet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.periods.repo import OPEN, Period
+from bot.periods.windows import Window
+from bot.returns.repo import load_submitted
+from bot.work import Work
+from reminders.returns import DIGEST, Policy, Reminder, next_overdue, upcoming
+
+REMIND = "return.remind"
+DIGEST_TIMER = "return.digest"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a reminder timer is about: period, window, its due date, target, kind, number."""
+
+    code: str
+    seq: int
+    due: str
+    target: str
+    kind: str
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.code}:{self.seq}:{self.due}:{self.target}:{self.kind}:{self.n}"
+
+    @classmethod
+    def parse(cls, text: str) -> Subject:
+        """Back from ``str(subject)``."""
+        code, seq, due, target, kind, n = text.split(":")
+        return cls(code, int(seq), due, target, kind, int(n))
+
+    def following(self) -> Subject:
+        """The same chain, one further."""
+        return Subject(self.code, self.seq, self.due, self.target, self.kind, self.n + 1)
+
+
+def policy(work: Work) -> Policy:
+    """The configured reminder policy."""
+    return work.ctx.settings.returns.reminders.policy()
+
+
+def zone_of_country(work: Work, code: str) -> str:
+    """A country's IANA time zone (UTC when unknown)."""
+    return work.directory.timezone_of(code)
+
+
+def zone_of_person(work: Work, person_id: str) -> str:
+    """The time zone of a person's country."""
+    person = work.directory.people.get(person_id)
+    return zone_of_country(work, person.country) if person else "UTC"
+
+
+def arm_period(work: Work, period: Period) -> int:
+    """Arm every reminder still ahead for an open period; return how many timers were offered."""
+    if period.status != OPEN:
+        return 0
+    return sum(arm_window(work, period, window) for window in period.windows)
+
+
+def arm_window(work: Work, period: Period, window: Window) -> int:
+    """Arm one window's reminders for each country still owing, and the co-chairs' digest."""
+    armed = 0
+    for country in period.countries:
+        if load_submitted(work.db, period.code, window.seq, country):
+            continue
+        zone = zone_of_country(work, country)
+        for reminder in upcoming(window.due_on, zone, policy(work), work.now):
+            arm(
+                work,
+                Subject(
+                    period.code,
+                    window.seq,
+                    window.due_on.isoformat(),
+                    country,
+                    reminder.kind,
+                    reminder.n,
+                ),
+                reminder,
+            )
+            armed += 1
+    return armed + _arm_digests(work, period, window)
+
+
+def _arm_digests(work: Work, period: Period, window: Window) -> int:
+    if not work.ctx.settings.returns.reminders.cochair_digest:
+        return 0
+    armed = 0
+    for cochair in work.directory.with_role("co_chair"):
+        zone = zone_of_person(work, cochair.id)
+        found = next_overdue(window.due_on, zone, policy(work), work.now, DIGEST)
+        if found:
+            due = window.due_on.isoformat()
+            arm(work, Subject(period.code, window.seq, due, cochair.id, DIGEST, found.n), found)
+            armed += 1
+    return armed
+
+
+def arm(work: Work, subject: Subject, reminder: Reminder) -> None:
+    """Arm one reminder timer (idempotent)."""
+    kind = DIGEST_TIMER if subject.kind == DIGEST else REMIND
+    work.schedule(f"{kind}:{subject}", kind, str(subject), reminder.at)
+
+
+def record_sent(db: Database, subject: Subject, stamp: str, notified: int) -> bool:
+    """Record a reminder as sent; False when it already was (then nothing is sent again)."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO return_reminders (period, window_seq, due_on, target, kind, n, "
+        "sent_at, notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            subject.code,
+            subject.seq,
+            subject.due,
+            subject.target,
+            subject.kind,
+            subject.n,
+            stamp,
+            notified,
+        ],
+    )
+    return cursor.rowcount == 1

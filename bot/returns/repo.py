@@ -1,0 +1,258 @@
+"""Returns in the database: submitted figures with their full history, and drafts.
+
+A return is one country's figures for one window of a period. Submitting again amends it: the
+current values change, every changed figure gets a history row (who, when, old, new), and the
+version goes up. Nothing is ever overwritten without a trace: each submission also writes an
+audit row binding the stored figures (``bot.audit.state``). A draft is the return being
+written (the guided form's position or the one line awaiting confirmation); it survives
+restarts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.audit.state import record_return
+from bot.returns.metric_values import Value, show
+
+SUBMITTED, LATE, DRAFT, MISSING = "submitted", "late", "draft", "missing"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted return's header."""
+
+    id: int
+    version: int
+    late: bool
+    submitted_by: str
+    submitted_at: str
+    amended_at: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure that changed on submission (None: not reported)."""
+
+    metric: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class Draft:
+    """A return being written: answers so far and, in the guided form, the question reached."""
+
+    period: str
+    seq: int
+    country: str
+    person_id: str
+    step: int = 0
+    guided: bool = False
+    answers: dict[str, Value] = field(default_factory=dict)
+
+
+def load_submitted(db: Database, period: str, seq: int, country: str) -> Submitted | None:
+    """The submitted return of ``country`` for the window, if any."""
+    row = db.execute(
+        "SELECT id, version, late, submitted_by, submitted_at, amended_at FROM returns "
+        "WHERE period = ? AND window_seq = ? AND country = ?",
+        [period, seq, country],
+    ).fetchone()
+    return Submitted(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) if row else None
+
+
+def current_values(db: Database, return_id: int) -> dict[str, Value]:
+    """The figures a return holds now, by metric key."""
+    return {
+        r[0]: Value(r[1], r[2], r[3] or "")
+        for r in db.execute(
+            "SELECT metric, amount, currency, text FROM return_values WHERE return_id = ?",
+            [return_id],
+        )
+    }
+
+
+def submit(
+    db: Database,
+    key: tuple[str, int, str],
+    values: dict[str, Value],
+    person_id: str,
+    stamp: str,
+    late: bool,
+) -> tuple[int, list[Change]]:
+    """Store ``values`` as the return for ``key`` (period, window, country).
+
+    Returns:
+        The version now stored and the figures that changed (all of them on a first
+        submission); no change at all leaves the return as it was.
+    """
+    existing = load_submitted(db, *key)
+    before = current_values(db, existing.id) if existing else {}
+    changes = diff(before, values)
+    if existing and not changes:
+        return existing.version, []
+    return_id, version = _header(db, key, existing, person_id, stamp, late)
+    _write_changes(db, return_id, version, values, changes, person_id, stamp)
+    record_return(db, return_id, stamp, person_id)  # the stored figures, bound into the chain
+    return version, changes
+
+
+def diff(before: dict[str, Value], after: dict[str, Value]) -> list[Change]:
+    """The figures that differ between two sets of values."""
+    keys = list(dict.fromkeys([*after, *before]))
+    return [
+        Change(k, _shown(before.get(k)), _shown(after.get(k)))
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
+
+
+def _shown(value: Value | None) -> str | None:
+    return show(value) if value is not None else None
+
+
+def _header(
+    db: Database,
+    key: tuple[str, int, str],
+    existing: Submitted | None,
+    person_id: str,
+    stamp: str,
+    late: bool,
+) -> tuple[int, int]:
+    if existing:
+        db.execute(
+            "UPDATE returns SET version = version + 1, amended_by = ?, amended_at = ? WHERE id = ?",
+            [person_id, stamp, existing.id],
+        )
+        return existing.id, existing.version + 1
+    cursor = db.execute(
+        "INSERT INTO returns (period, window_seq, country, version, late, submitted_by, "
+        "submitted_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+        [*key, int(late), person_id, stamp],
+    )
+    return int(cursor.lastrowid or 0), 1
+
+
+def _write_changes(
+    db: Database,
+    return_id: int,
+    version: int,
+    values: dict[str, Value],
+    changes: list[Change],
+    person_id: str,
+    stamp: str,
+) -> None:
+    for change in changes:
+        value = values.get(change.metric)
+        if value is None:
+            db.execute(
+                "DELETE FROM return_values WHERE return_id = ? AND metric = ?",
+                [return_id, change.metric],
+            )
+        else:
+            db.execute(
+                "INSERT OR REPLACE INTO return_values (return_id, metric, amount, currency, text) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [return_id, change.metric, value.amount, value.currency, value.text or None],
+            )
+    db.conn.executemany(
+        "INSERT INTO return_value_history (return_id, version, metric, at, by, old, new) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(return_id, version, c.metric, stamp, person_id, c.old, c.new) for c in changes],
+    )
+
+
+def history(
+    db: Database, return_id: int
+) -> list[tuple[int, str, str, str, str | None, str | None]]:
+    """Every change to a return: (version, metric, at, by, old, new), oldest first."""
+    return [
+        tuple(r)  # type: ignore[misc]
+        for r in db.execute(
+            "SELECT version, metric, at, by, old, new FROM return_value_history "
+            "WHERE return_id = ? ORDER BY id",
+            [return_id],
+        )
+    ]
+
+
+# --- drafts -------------------------------------------------------------------------------
+_DRAFT_COLUMNS = "period, window_seq, country, person_id, step, guided, answers"
+
+
+def load_draft(db: Database, period: str, seq: int, country: str) -> Draft | None:
+    """The country's draft for the window, if one is open."""
+    row = db.execute(
+        f"SELECT {_DRAFT_COLUMNS} FROM return_drafts "
+        "WHERE period = ? AND window_seq = ? AND country = ?",
+        [period, seq, country],
+    ).fetchone()
+    return _draft(row) if row else None
+
+
+def guided_draft_of(db: Database, person_id: str) -> Draft | None:
+    """The draft whose guided form ``person_id`` is answering, if any."""
+    row = db.execute(
+        f"SELECT {_DRAFT_COLUMNS} FROM return_drafts WHERE person_id = ? AND guided = 1 "
+        "ORDER BY updated_at DESC LIMIT 1",
+        [person_id],
+    ).fetchone()
+    return _draft(row) if row else None
+
+
+def _draft(row: tuple) -> Draft:  # type: ignore[type-arg]
+    answers = {k: Value.from_json(v) for k, v in json.loads(row[6]).items()}
+    return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), answers)
+
+
+def save_draft(db: Database, draft: Draft, stamp: str) -> None:
+    """Create or replace the draft; a person answers one guided form at a time."""
+    if draft.guided:
+        db.execute(
+            "UPDATE return_drafts SET guided = 0 WHERE person_id = ? AND NOT "
+            "(period = ? AND window_seq = ? AND country = ?)",
+            [draft.person_id, draft.period, draft.seq, draft.country],
+        )
+    answers = json.dumps({k: v.as_json() for k, v in draft.answers.items()})
+    db.execute(
+        f"INSERT OR REPLACE INTO return_drafts ({_DRAFT_COLUMNS}, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            draft.period,
+            draft.seq,
+            draft.country,
+            draft.person_id,
+            draft.step,
+            int(draft.guided),
+            answers,
+            stamp,
+        ],
+    )
+
+
+def delete_draft(db: Database, period: str, seq: int, country: str) -> None:
+    """Drop the draft (after submission or on cancel)."""
+    db.execute(
+        "DELETE FROM return_drafts WHERE period = ? AND window_seq = ? AND country = ?",
+        [period, seq, country],
+    )
+
+
+def window_statuses(db: Database, period: str, seq: int) -> dict[str, tuple[str, str]]:
+    """Per country with a return or a draft: (status, when) for one window."""
+    found: dict[str, tuple[str, str]] = {}
+    for country, at in db.execute(
+        "SELECT country, updated_at FROM return_drafts WHERE period = ? AND window_seq = ?",
+        [period, seq],
+    ):
+        found[country] = (DRAFT, at)
+    for country, late, at in db.execute(
+        "SELECT country, late, submitted_at FROM returns WHERE period = ? AND window_seq = ?",
+        [period, seq],
+    ):
+        found[country] = (LATE if late else SUBMITTED, at)
+    return found
