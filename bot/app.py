@@ -25,7 +25,7 @@ from bot.errors import PermanentError, TransientError
 from bot.events import Inbound, Outbound
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
-from bot.storage.sqlite import Store
+from bot.storage import Store
 from bot.work import Context, Work
 
 log = logging.getLogger(__name__)

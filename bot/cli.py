@@ -39,7 +39,8 @@ database_option = click.option(
     "--database",
     "-d",
     default=None,
-    help="SQLite file (default: [bot] database in the config, or FOCALBOT_DATABASE).",
+    help="SQLite file or postgresql://user@host/db (default: FOCALBOT_DATABASE, "
+    "else [bot] database in the config).",
 )
 
 
@@ -220,9 +221,9 @@ async def _load_directory(settings: Settings, database: str | None):  # type: ig
 
 
 async def _with_store(settings: Settings, database: str | None, unit):  # type: ignore[no-untyped-def]
-    from bot.storage.sqlite import Store
+    from bot.storage import open_store
 
-    store = Store(_database(settings, database))
+    store = open_store(_database(settings, database), settings.bot.database_password())
     await store.open()
     try:
         return await store.run(unit)

@@ -7,6 +7,7 @@ Secrets never live in the file: a channel names the environment variable that ho
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from datetime import timedelta
@@ -142,10 +143,28 @@ class BotSettings(_Frozen):
     """The ``[bot]`` section."""
 
     name: str = "FocalPoint"
+    # A SQLite file, or postgresql://user@host/db for several replicas on one PostgreSQL.
     database: str = "focalpoint.db"
+    # Names the environment variable holding the PostgreSQL password (libpq's PGPASSWORD is
+    # honoured too); a password is never written in bot.toml.
+    database_password_env: str = ""
     inbound_queue_size: int = Field(default=1000, ge=1)
     workers: int = Field(default=8, ge=1, le=256)
     stranger_alert_interval: Duration = timedelta(hours=1)
+
+    @field_validator("database")
+    @classmethod
+    def _no_password_in_file(cls, value: str) -> str:
+        if password_in_url(value):
+            raise ValueError(
+                "holds a password; put it in an environment variable named by "
+                "[bot] database_password_env instead"
+            )
+        return value
+
+    def database_password(self) -> str | None:
+        """The PostgreSQL password from the environment variable the config names, if any."""
+        return os.environ.get(self.database_password_env) if self.database_password_env else None
 
 
 class LimitSettings(_Frozen):
@@ -264,6 +283,11 @@ def _duplicates(what: str, values: list[tuple[Loc, str]]) -> list[tuple[Loc, str
             found.append((loc, f"duplicate {what} {value!r}"))
         seen.add(value)
     return found
+
+
+def password_in_url(database: str) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    return bool(re.match(r"^postgres(?:ql)?://[^/@]*:[^/@]*@", database))
 
 
 def load_settings(path: str | Path) -> Settings:

@@ -19,7 +19,7 @@ from bot.reports import handlers as reports
 from bot.requests import handlers as requests
 from bot.returns import handlers as returns
 from bot.returns import reminder_handlers as returns_reminders
-from bot.storage.sqlite import Store
+from bot.storage import open_store
 
 
 def default_registry() -> Registry:
@@ -53,7 +53,7 @@ def build_app(
     clock: Clock | None = None,
 ) -> App:
     """An app on ``database`` (default: the configured file) with the given channels."""
-    store = Store(database or settings.bot.database)
+    store = open_store(database or settings.bot.database, settings.bot.database_password())
     return App(
         settings,
         store,

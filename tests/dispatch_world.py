@@ -16,7 +16,8 @@ from bot.directory.repo import CONSOLE, Directory, save_directory
 from bot.dispatch import process_event
 from bot.events import ChatRef, Sender, TextMessage
 from bot.factory import default_hooks, default_registry
-from bot.storage.migrations_sqlite import migrate
+from bot.storage.migrations import migrate
+from bot.storage.sql import SqliteDb
 from bot.storage.sqlite import atomic, connect
 from bot.work import Context, Work
 from tests.harness import shipped_settings
@@ -33,9 +34,10 @@ class DispatchWorld:
 
     def __init__(self, path: Path, now: datetime = NOW) -> None:
         settings = shipped_settings()
-        self.db = connect(path)
-        migrate(self.db)
-        with self.db.atomic():
+        database = connect(path)
+        migrate(database)
+        self.db = SqliteDb(database)
+        with database.atomic():
             save_directory(self.db, list(settings.countries), list(settings.people))
         directory = Directory.build(list(settings.countries), list(settings.people))
         router = Router({CONSOLE: lambda user_id: user_id})
@@ -50,7 +52,7 @@ class DispatchWorld:
         )
         work: Work | None = None
         try:
-            with self.db.atomic(), atomic(self.db):
+            with self.db.database.atomic(), atomic(self.db):
                 work = process_event(self.db, self.ctx, self.hooks, event, self.now)
                 if not keep:
                     raise _Undo

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from bot.storage.leases import PostgresLeases, lock_key
-from bot.storage.migrations_sqlite import MIGRATIONS, schema_version
+from bot.storage.migrations import MIGRATIONS, schema_version
 from bot.storage.postgres import DatabaseUnavailable, PostgresStore
 from tests.pg_server import PostgresServer
 

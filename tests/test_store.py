@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from bot.storage.migrations_sqlite import MIGRATIONS, schema_version
-from bot.storage.sqlite import Store
+from bot.storage.migrations import MIGRATIONS, schema_version
+from bot.storage.sqlite import SqliteStore as Store
 
 
 async def test_failing_unit_rolls_back_alone_in_a_batch(tmp_path) -> None:  # type: ignore[no-untyped-def]

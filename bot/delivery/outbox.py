@@ -25,7 +25,7 @@ from bot.clock import Clock, iso, parse_iso
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import Adapter
-from bot.storage.sqlite import Store
+from bot.storage import Store
 from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,32 @@ by ``[bot] database_password_env``), never from the URL in ``bot.toml``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
+from bot.storage.sql import Db
+
+T = TypeVar("T")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+class Store(Protocol):
+    """Runs units of work (functions of a :class:`~bot.storage.sql.Db`) atomically, off the
+    event loop. Implemented by the SQLite store and the PostgreSQL store."""
+
+    path: str
+    dialect: str
+
+    async def open(self) -> None: ...
+
+    async def run(self, unit: Callable[[Db], T]) -> T: ...
+
+    def defer(self, unit: Callable[[Db], Any]) -> None: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+    async def close(self) -> None: ...
 
 
 def is_postgres(database: str) -> bool:
@@ -17,12 +40,12 @@ def is_postgres(database: str) -> bool:
     return str(database).startswith(POSTGRES_SCHEMES)
 
 
-def open_store(database: str, password: str | None = None) -> Any:
+def open_store(database: str, password: str | None = None) -> Store:
     """The store for ``database``: PostgreSQL for a URL, SQLite for a file path."""
     if is_postgres(database):
         from bot.storage.postgres import PostgresStore
 
         return PostgresStore(database, password=password)
-    from bot.storage.sqlite import Store
+    from bot.storage.sqlite import SqliteStore
 
-    return Store(database)
+    return SqliteStore(database)

@@ -1,19 +1,172 @@
-"""The same versioned migrations on both engines.
+"""Schema versions: the same versioned migrations on both engines.
 
-Migrations are written once, in the SQL both engines understand; the few words that differ in
-DDL (an auto-numbered key, 64-bit integers) are rewritten for PostgreSQL here. Replicas that
-start together migrate one at a time under an advisory lock.
+Each migration is SQL written once, in the words both engines share; the few that differ in
+DDL (an auto-numbered key, 64-bit integers) are rewritten for PostgreSQL by
+:func:`postgres_ddl`. A migration runs once, in order, inside one transaction. Replicas that
+start together migrate one at a time (the PostgreSQL store holds :data:`MIGRATION_LOCK`).
+Append new migrations; never edit one that has shipped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from typing import Protocol
+
+from sqlite_utils import Database
 
 from bot.storage.sql import Cursor, PostgresDb
 
 MIGRATION_LOCK = 0x466F63616C  # any fixed number, the same on every replica
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL, timezone TEXT NOT NULL);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL, roles TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en', preferred_channel TEXT NOT NULL DEFAULT 'console',
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE identities (
+    channel TEXT NOT NULL, user_id TEXT NOT NULL, person_id TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+);
+CREATE INDEX identities_person ON identities (person_id);
+CREATE TABLE inbound (event_key TEXT PRIMARY KEY, received_at TEXT NOT NULL);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY, channel TEXT NOT NULL, address TEXT NOT NULL, person_id TEXT,
+    text TEXT NOT NULL, buttons TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0, not_before TEXT, created_at TEXT NOT NULL,
+    sent_at TEXT, platform_id TEXT, error TEXT, subject TEXT
+);
+CREATE INDEX outbox_pending ON outbox (status) WHERE status = 'queued';
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+    requester_id TEXT NOT NULL, requester_country TEXT NOT NULL, target_country TEXT NOT NULL,
+    target_person TEXT, category TEXT NOT NULL, urgency TEXT NOT NULL, status TEXT NOT NULL,
+    text TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    ack_due_at TEXT, round INTEGER NOT NULL DEFAULT 1, escalation INTEGER NOT NULL DEFAULT 0,
+    acknowledged_by TEXT, acknowledged_at TEXT, closed_at TEXT, outcome TEXT,
+    UNIQUE (year, seq)
+);
+CREATE INDEX requests_target ON requests (target_country, status);
+CREATE INDEX requests_requester ON requests (requester_id);
+CREATE TABLE request_parties (
+    request_id TEXT NOT NULL, country TEXT NOT NULL DEFAULT '', person_id TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (request_id, country, person_id)
+);
+CREATE INDEX request_parties_country ON request_parties (country);
+CREATE INDEX request_parties_person ON request_parties (person_id);
+CREATE TABLE request_messages (
+    id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, at TEXT NOT NULL, author_id TEXT,
+    kind TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX request_messages_request ON request_messages (request_id);
+CREATE TABLE timers (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, due_at TEXT NOT NULL,
+    created_at TEXT NOT NULL, fired_at TEXT
+);
+CREATE INDEX timers_pending ON timers (due_at) WHERE fired_at IS NULL;
+CREATE TABLE strangers (
+    sender TEXT PRIMARY KEY, last_alert_at TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+"""
+
+
+SCHEMA_V2 = """
+CREATE TABLE periods (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,
+    status TEXT NOT NULL, source TEXT NOT NULL, metrics TEXT NOT NULL, created_at TEXT NOT NULL,
+    opened_by TEXT, opened_at TEXT, closed_by TEXT, closed_at TEXT
+);
+CREATE TABLE period_countries (
+    period TEXT NOT NULL, country TEXT NOT NULL, PRIMARY KEY (period, country)
+);
+CREATE TABLE period_windows (
+    period TEXT NOT NULL, seq INTEGER NOT NULL, label TEXT NOT NULL, starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL, due_on TEXT NOT NULL, PRIMARY KEY (period, seq)
+);
+CREATE TABLE period_drafts (
+    person_id TEXT PRIMARY KEY, fields TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE returns (
+    id INTEGER PRIMARY KEY, period TEXT NOT NULL, window_seq INTEGER NOT NULL,
+    country TEXT NOT NULL, version INTEGER NOT NULL, late INTEGER NOT NULL DEFAULT 0,
+    submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL, amended_by TEXT, amended_at TEXT,
+    UNIQUE (period, window_seq, country)
+);
+CREATE TABLE return_values (
+    return_id INTEGER NOT NULL, metric TEXT NOT NULL, amount INTEGER,
+    currency TEXT NOT NULL DEFAULT '', text TEXT, PRIMARY KEY (return_id, metric)
+);
+CREATE TABLE return_value_history (
+    id INTEGER PRIMARY KEY, return_id INTEGER NOT NULL, version INTEGER NOT NULL,
+    metric TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, old TEXT, new TEXT
+);
+CREATE INDEX return_value_history_return ON return_value_history (return_id);
+CREATE TABLE return_drafts (
+    period TEXT NOT NULL, window_seq INTEGER NOT NULL, country TEXT NOT NULL,
+    person_id TEXT NOT NULL, step INTEGER NOT NULL DEFAULT 0, guided INTEGER NOT NULL DEFAULT 0,
+    answers TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (period, window_seq, country)
+);
+CREATE INDEX return_drafts_person ON return_drafts (person_id);
+CREATE TABLE return_reminders (
+    period TEXT NOT NULL, window_seq INTEGER NOT NULL, due_on TEXT NOT NULL,
+    target TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL, sent_at TEXT NOT NULL,
+    notified INTEGER NOT NULL, PRIMARY KEY (period, window_seq, due_on, target, kind, n)
+);
+CREATE TABLE broadcasts (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, period TEXT, author_id TEXT NOT NULL,
+    text TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE broadcast_recipients (
+    broadcast_id TEXT NOT NULL, person_id TEXT NOT NULL, outbox_id INTEGER,
+    acknowledged_at TEXT, PRIMARY KEY (broadcast_id, person_id)
+);
+"""
+
+
+SCHEMA_V3 = """
+ALTER TABLE people ADD COLUMN revoked_at TEXT;
+ALTER TABLE outbox ADD COLUMN origin_id TEXT;
+ALTER TABLE outbox ADD COLUMN fallback_of INTEGER;
+CREATE INDEX audit_actor_action ON audit (actor, action, at);
+CREATE INDEX outbox_subject ON outbox (subject);
+CREATE TABLE request_aggregates (
+    month TEXT NOT NULL, from_country TEXT NOT NULL, to_country TEXT NOT NULL,
+    category TEXT NOT NULL, urgency TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (month, from_country, to_country, category, urgency)
+);
+"""
+
+
+SCHEMA_V4 = """
+CREATE TABLE replicas (
+    id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, started_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+CREATE TABLE lanes (
+    channel TEXT NOT NULL, address TEXT NOT NULL, owner TEXT NOT NULL, until TEXT NOT NULL,
+    PRIMARY KEY (channel, address)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+"""V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
+that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
+aggregates kept when old requests are purged; V4 several replicas: who is alive, which replica
+delivers which chat."""
+
+
+class _Executes(Protocol):
+    def execute(self, sql: str, params: list[str] | tuple[()] = ()) -> Cursor: ...
+
 
 _DDL_REWRITES = (
     (re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
@@ -23,38 +176,68 @@ _DDL_REWRITES = (
 
 
 def postgres_ddl(statement: str) -> str:
-    """One SQLite-flavoured DDL statement in PostgreSQL's words."""
+    """One DDL statement in PostgreSQL's words."""
     for pattern, replacement in _DDL_REWRITES:
         statement = pattern.sub(replacement, statement)
     return statement
 
 
-class _PostgresDdl:
-    """Hands migrations a database whose DDL is rewritten for PostgreSQL."""
+def _statements(script: str) -> list[str]:
+    return [statement for statement in script.split(";") if statement.strip()]
 
-    dialect = "postgresql"
 
-    def __init__(self, db: PostgresDb) -> None:
-        self._db = db
+def _version_in(db: _Executes, tables: list[str]) -> int:
+    if "meta" not in tables:
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        return self._db.execute(postgres_ddl(sql), params)
 
-    def table_names(self) -> list[str]:
-        return self._db.table_names()
+def record_version(db: _Executes, version: int) -> None:
+    """Note in ``meta`` that the database is now at ``version``."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(version)],
+    )
+
+
+def _refuse_newer(current: int) -> None:
+    if current > len(MIGRATIONS):
+        raise SchemaTooNew(
+            f"database schema {current} is newer than this FocalPoint ({len(MIGRATIONS)}); "
+            "upgrade FocalPoint or use the database it was made for"
+        )
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer FocalPoint."""
+
+
+def schema_version(db: Database | PostgresDb | _Executes) -> int:
+    """The version the database is at (0 for an empty one)."""
+    tables = db.table_names()  # type: ignore[union-attr]
+    return _version_in(db, list(tables))  # type: ignore[arg-type]
+
+
+def migrate(db: Database) -> int:
+    """Bring a SQLite database to the newest schema; return the version reached."""
+    current = schema_version(db)
+    _refuse_newer(current)
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        with db.atomic():
+            for statement in _statements(MIGRATIONS[version - 1]):
+                db.execute(statement)
+            record_version(db, version)  # type: ignore[arg-type]
+    return len(MIGRATIONS)
 
 
 def migrate_postgres(db: PostgresDb) -> int:
     """Bring a PostgreSQL database to the newest schema (the caller holds MIGRATION_LOCK)."""
-    from bot.storage.migrations_sqlite import MIGRATIONS, record_version, schema_version
-
-    ddl = _PostgresDdl(db)
-    current = schema_version(ddl)  # type: ignore[arg-type]
-    if current > len(MIGRATIONS):
-        raise RuntimeError(
-            f"database schema {current} is newer than this FocalPoint ({len(MIGRATIONS)})"
-        )
+    current = schema_version(db)
+    _refuse_newer(current)
     for version in range(current + 1, len(MIGRATIONS) + 1):
-        MIGRATIONS[version - 1](ddl)  # type: ignore[arg-type]
-        record_version(ddl, version)  # type: ignore[arg-type]
+        for statement in _statements(MIGRATIONS[version - 1]):
+            db.execute(postgres_ddl(statement))
+        record_version(db, version)
     return len(MIGRATIONS)

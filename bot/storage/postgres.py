@@ -108,6 +108,11 @@ class PostgresStore:
             raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}") from exc
         self._pool = pool
 
+    @property
+    def is_open(self) -> bool:
+        """Whether units can run (between :meth:`open` and :meth:`close`)."""
+        return self._pool is not None
+
     async def run(self, unit: Callable[[Any], T]) -> T:
         """Run ``unit(db)`` in one transaction on a pool thread and return its result."""
         if not self._pool or not self._executor:

@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from bot.storage.migrations_sqlite import migrate
+from bot.storage.migrations import migrate
+from bot.storage.sql import Db, SqliteDb
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +33,7 @@ FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
 
 @dataclass(slots=True)
 class _Job:
-    unit: Callable[[Database], Any]
+    unit: Callable[[Db], Any]
     future: asyncio.Future[Any] | None  # None: deferred bookkeeping, nobody waits
     loop: asyncio.AbstractEventLoop | None
 
@@ -49,14 +50,17 @@ def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> Database:
     return db
 
 
-class Store:
+class SqliteStore:
     """Runs units of work on one thread, each unit atomic, batches committed together."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
+        self._handle: SqliteDb | None = None  # what units see: the shared SQL port
 
     async def open(self) -> None:
         """Connect, migrate to the current schema and start the worker thread."""
@@ -71,8 +75,9 @@ class Store:
     def _setup(self, _db: Any) -> None:
         self._db = connect(self.path)
         migrate(self._db)
+        self._handle = SqliteDb(self._db)
 
-    async def run(self, unit: Callable[[Database], T]) -> T:
+    async def run(self, unit: Callable[[Db], T]) -> T:
         """Run ``unit(db)`` atomically on the store thread and return its result."""
         if not self._thread:
             raise RuntimeError("store is not open")
@@ -94,7 +99,7 @@ class Store:
         await asyncio.to_thread(self._thread.join)
         self._thread = None
 
-    def defer(self, unit: Callable[[Database], Any]) -> None:
+    def defer(self, unit: Callable[[Db], Any]) -> None:
         """Run ``unit`` with the next batch, or within ``FLUSH_AFTER`` seconds if none comes.
 
         For bookkeeping whose loss in a crash only means a harmless retry (marking a message
@@ -164,7 +169,7 @@ class Store:
             # before this batch's first write, that write fails at once with "database is
             # locked" (a stale WAL snapshot cannot be upgraded; no busy wait helps).
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = [self._attempt(job, self._db, savepoint=not single) for job in batch]
+            outcomes = [self._attempt(job, self._handle, savepoint=not single) for job in batch]
             if single and outcomes[0][1] is not None:
                 conn.execute("ROLLBACK")
             else:
@@ -178,12 +183,13 @@ class Store:
 
     @staticmethod
     def _attempt(
-        job: _Job, db: Database | None, savepoint: bool
+        job: _Job, db: SqliteDb | None, savepoint: bool
     ) -> tuple[Any, BaseException | None]:
         try:
             if not savepoint:
                 return job.unit(db), None
-            with atomic(db):  # type: ignore[arg-type]
+            assert db is not None
+            with atomic(db):
                 return job.unit(db), None
         except Exception as exc:
             return None, exc
@@ -195,10 +201,11 @@ class Store:
 
 
 _depth = threading.local()
+DB = TypeVar("DB", Database, SqliteDb)
 
 
 @contextlib.contextmanager
-def atomic(db: Database) -> Iterator[Database]:
+def atomic(db: DB) -> Iterator[DB]:
     """A savepoint inside the open transaction: undone alone if the block raises.
 
     Like sqlite-utils' ``atomic()`` but with names from the nesting depth, which is cheaper
