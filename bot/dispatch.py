@@ -20,7 +20,6 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
-from bot.storage.sqlite import atomic
 from bot.text import clean
 from bot.work import Context, Work
 
@@ -50,7 +49,7 @@ def event_key(event: Inbound) -> str:
 def first_sighting(db: Database, event: Inbound, now: datetime) -> bool:
     """Record the event; False when it was seen before (a redelivery)."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO inbound (event_key, received_at) VALUES (?, ?)",
+        "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [event_key(event), iso(now)],
     )
     return cursor.rowcount == 1
@@ -77,7 +76,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
     """Run ``action`` atomically; on a UserError undo its effects and answer politely."""
     sent, armed = len(work.outbound), len(work.timers)
     try:
-        with atomic(work.db):
+        with work.db.savepoint():
             action()
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:]
@@ -181,7 +180,7 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
     work.db.execute(
         "INSERT INTO strangers (sender, last_alert_at, count) VALUES (?, ?, 1) "
         "ON CONFLICT(sender) DO UPDATE SET last_alert_at = excluded.last_alert_at, "
-        "count = count + 1",
+        "count = strangers.count + 1",
         [key, stamp],
     )
     if isinstance(event, TextMessage) and not event.addressed:

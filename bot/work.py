@@ -117,8 +117,8 @@ class Work:
     def schedule(self, timer_id: str, kind: str, subject: str, due_at: datetime) -> None:
         """Arm a timer; it fires once, even across restarts."""
         self.db.execute(
-            "INSERT OR IGNORE INTO timers (id, kind, subject, due_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO timers (id, kind, subject, due_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [timer_id, kind, subject, iso(due_at), self.stamp],
         )
         self.timers.append(Timer(timer_id, due_at))
@@ -150,10 +150,10 @@ class Work:
         ]
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             row,
         )
-        message_id = cursor.lastrowid or 0
+        message_id = int(cursor.fetchone()[0])
         self.outbound.append(
             Outbound(message_id, channel, address, text, person_id, buttons, 0, self.stamp)
         )

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
-from tests.harness import Harness
+from tests.harness import ENGINE, DatabaseFactory, Harness
 
 pytest_plugins = ["tests.pg_fixtures"]
 
@@ -24,6 +24,29 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 TRACEBACK = "Traceback (most recent call last)"
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every end-to-end test (one that runs the app through the Harness) runs on both engines,
+    unless it is marked ``sqlite_only`` because it reads the SQLite file itself."""
+    uses_app = hasattr(metafunc.module, "Harness") or "bot" in metafunc.fixturenames
+    if uses_app and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database engine under test: ``sqlite`` unless parametrised for both."""
+    name = getattr(request, "param", "sqlite")
+    factory = None
+    if name == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        factory = DatabaseFactory(server.new_database)
+    token = ENGINE.set(factory)
+    yield name
+    ENGINE.reset(token)
+
 
 # Readers of the output of processes the current test started (see watch_output).
 _children: list[tuple[str, Callable[[], str]]] = []

@@ -12,6 +12,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -73,6 +74,31 @@ def settings_preferring(channel: str, *person_ids: str) -> Settings:
     return settings.model_copy(update={"people": people})
 
 
+ENGINE: ContextVar[DatabaseFactory | None] = ContextVar("engine", default=None)
+"""Set by the ``engine`` fixture: where a test's databases live when not in a SQLite file."""
+
+
+class DatabaseFactory:
+    """Gives each database path a test names its own PostgreSQL database, the same one each
+    time the path is named again (a restart opens the same database)."""
+
+    def __init__(self, new_database: Callable[[], str]) -> None:
+        self._new = new_database
+        self._urls: dict[str, str] = {}
+
+    def database_for(self, path: Path | str) -> str:
+        key = str(path)
+        if key not in self._urls:
+            self._urls[key] = self._new()
+        return self._urls[key]
+
+
+def database_for(path: Path | str) -> str:
+    """The database a test's ``path`` stands for on the engine under test."""
+    factory = ENGINE.get()
+    return factory.database_for(path) if factory else str(path)
+
+
 class Harness:
     """Drive the app as several people; read what each of them received."""
 
@@ -84,6 +110,7 @@ class Harness:
         chat_factory: Callable[[str], MemoryAdapter] = MemoryAdapter,
     ) -> None:
         self.db_path, self.settings = db_path, settings or shipped_settings()
+        self.database = database_for(db_path)
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []
         self.chat_factory = chat_factory
@@ -95,7 +122,7 @@ class Harness:
         self.chat = self.chat_factory("console")
         self.timers = ManualTimers()
         self.app = build_app(
-            self.settings, [self.chat, *self.extra], self.timers, str(self.db_path), self.clock
+            self.settings, [self.chat, *self.extra], self.timers, self.database, self.clock
         )
         await self.app.start()
         return self

@@ -132,7 +132,10 @@ def world(tmp_path_factory) -> DispatchWorld:  # type: ignore[no-untyped-def]
     would answer "No period of action is open" to everyone and their scope rules go untested.
     """
     world = DispatchWorld(tmp_path_factory.mktemp("perm") / "bot.db")
-    with world.db.database.atomic(), atomic(world.db):  # what the app does at start: load bot.toml's
+    with (
+        world.db.database.atomic(),
+        atomic(world.db),
+    ):  # what the app does at start: load bot.toml's
         sync_configured(Work(world.db, world.ctx, world.now))
     opened = world.answers("nz-cochair", "/period open JPA-4")
     assert opened and "is not available" not in opened[0], opened

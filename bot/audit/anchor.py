@@ -25,6 +25,9 @@ def anchor_path(db: Database, configured: str) -> Path:
     """The configured anchor file, or ``<database>.audit-anchors`` beside the database."""
     if configured:
         return Path(configured)
+    if db.dialect == "postgresql":  # no file of its own: name it after the database
+        (name,) = db.execute("SELECT current_database()").fetchone()
+        return Path(f"{name}.audit-anchors")
     files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
     return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}.audit-anchors")
 

@@ -84,7 +84,8 @@ def _remove_request(db: Database, request_id: str) -> None:
     db.execute(
         "INSERT INTO request_aggregates (month, from_country, to_country, category, urgency, "
         "count) SELECT substr(created_at, 1, 7), requester_country, target_country, category, "
-        "urgency, 1 FROM requests WHERE id = ? ON CONFLICT DO UPDATE SET count = count + 1",
+        "urgency, 1 FROM requests WHERE id = ? ON CONFLICT (month, from_country, to_country, "
+        "category, urgency) DO UPDATE SET count = request_aggregates.count + 1",
         [request_id],
     )
     for table in ("request_messages", "request_parties"):

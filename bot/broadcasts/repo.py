@@ -44,8 +44,9 @@ def insert(
 def add_recipient(db: Database, broadcast_id: str, person_id: str, outbox_id: int | None) -> None:
     """Link a recipient to the outbox row carrying their copy (None: unreachable)."""
     db.execute(
-        "INSERT OR REPLACE INTO broadcast_recipients (broadcast_id, person_id, outbox_id) "
-        "VALUES (?, ?, ?)",
+        "INSERT INTO broadcast_recipients (broadcast_id, person_id, outbox_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (broadcast_id, person_id) DO UPDATE SET outbox_id = excluded.outbox_id, "
+        "acknowledged_at = NULL",
         [broadcast_id, person_id, outbox_id],
     )
 

@@ -337,7 +337,7 @@ def requeue(db: Database, outbox_id: int) -> bool:
     if cursor.rowcount:
         db.execute(
             "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) "
-            "DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
             [OUTBOX_VERSION],
         )
     return bool(cursor.rowcount)

@@ -108,7 +108,7 @@ def _upsert_person(db: Database, person: Person) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
         "country = excluded.country, roles = excluded.roles, language = excluded.language, "
         "preferred_channel = excluded.preferred_channel, "
-        "active = CASE WHEN revoked_at IS NULL THEN excluded.active ELSE 0 END",
+        "active = CASE WHEN people.revoked_at IS NULL THEN excluded.active ELSE 0 END",
         [
             person.id,
             person.name,
@@ -124,7 +124,8 @@ def _upsert_person(db: Database, person: Person) -> None:
         return  # a revoked person's identities stay gone until reinstated
     for channel, user_id in person.identities.items():
         db.execute(
-            "INSERT OR REPLACE INTO identities (channel, user_id, person_id) VALUES (?, ?, ?)",
+            "INSERT INTO identities (channel, user_id, person_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id",
             [channel, user_id, person.id],
         )
 
@@ -133,7 +134,7 @@ def bump_version(db: Database) -> None:
     """Tell running bots the directory changed."""
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('directory_version', '1') ON CONFLICT(key) "
-        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
     )
 
 

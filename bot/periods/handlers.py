@@ -258,7 +258,9 @@ def _draft(work: Work) -> Fields:
 
 def _save_draft(work: Work, fields: Fields) -> None:
     work.db.execute(
-        "INSERT OR REPLACE INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?)",
+        "INSERT INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (person_id) DO UPDATE SET fields = excluded.fields, "
+        "updated_at = excluded.updated_at",
         [_actor_id(work), json.dumps(fields), work.stamp],
     )
     work.audit("period.drafted", str(fields.get("code", "")), ", ".join(sorted(fields)))

@@ -68,11 +68,11 @@ def insert_period(db: Database, period: Period, source: str, stamp: str, actor: 
             *opened,
         ],
     )
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO period_countries (period, country) VALUES (?, ?)",
         [(period.code, c) for c in period.countries],
     )
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO period_windows (period, seq, label, starts_on, ends_on, due_on) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(period.code, w.seq, w.label, *_days(w)) for w in period.windows],
@@ -86,9 +86,8 @@ def _days(window: Window) -> tuple[str, str, str]:
 def load_period(db: Database, code: str) -> Period | None:
     """The period with ``code`` (any case), or None."""
     row = db.execute(
-        "SELECT code, name, starts_on, ends_on, status, metrics FROM periods "
-        "WHERE code = ? COLLATE NOCASE",
-        [code.strip()],
+        "SELECT code, name, starts_on, ends_on, status, metrics FROM periods WHERE upper(code) = ?",
+        [code.strip().upper()],
     ).fetchone()
     return _period(db, row) if row else None
 

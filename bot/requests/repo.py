@@ -139,7 +139,8 @@ def update(db: Database, request_id: str, **changes: object) -> None:
 def add_party(db: Database, request_id: str, country: str = "", person_id: str = "") -> None:
     """Record that a country's focal points or a person are party to a request."""
     db.execute(
-        "INSERT OR IGNORE INTO request_parties (request_id, country, person_id) VALUES (?, ?, ?)",
+        "INSERT INTO request_parties (request_id, country, person_id) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         [request_id, country, person_id],
     )
 
@@ -223,7 +224,7 @@ def visible_list(db: Database, person: Person, limit: int = 20) -> list[Request]
         sql = (
             f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' AND (requester_id = ? "
             "OR id IN (SELECT request_id FROM request_parties WHERE person_id = ? "
-            "OR (country = ? AND ?))) ORDER BY created_at DESC"
+            "OR (country = ? AND ? = 1))) ORDER BY created_at DESC"
         )
         params = [person.id, person.id, person.country, int(person.handles_country_requests)]
     return [Request(*row) for row in db.execute(f"{sql} LIMIT {int(limit)}", params)]

@@ -117,8 +117,8 @@ def arm(work: Work, subject: Subject, reminder: Reminder) -> None:
 def record_sent(db: Database, subject: Subject, stamp: str, notified: int) -> bool:
     """Record a reminder as sent; False when it already was (then nothing is sent again)."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO return_reminders (period, window_seq, due_on, target, kind, n, "
-        "sent_at, notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO return_reminders (period, window_seq, due_on, target, kind, n, "
+        "sent_at, notified) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
             subject.code,
             subject.seq,

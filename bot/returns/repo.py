@@ -131,10 +131,10 @@ def _header(
         return existing.id, existing.version + 1
     cursor = db.execute(
         "INSERT INTO returns (period, window_seq, country, version, late, submitted_by, "
-        "submitted_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+        "submitted_at) VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id",
         [*key, int(late), person_id, stamp],
     )
-    return int(cursor.lastrowid or 0), 1
+    return int(cursor.fetchone()[0]), 1
 
 
 def _write_changes(
@@ -155,11 +155,12 @@ def _write_changes(
             )
         else:
             db.execute(
-                "INSERT OR REPLACE INTO return_values (return_id, metric, amount, currency, text) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO return_values (return_id, metric, amount, currency, text) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (return_id, metric) DO UPDATE SET "
+                "amount = excluded.amount, currency = excluded.currency, text = excluded.text",
                 [return_id, change.metric, value.amount, value.currency, value.text or None],
             )
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO return_value_history (return_id, version, metric, at, by, old, new) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(return_id, version, c.metric, stamp, person_id, c.old, c.new) for c in changes],
@@ -219,8 +220,10 @@ def save_draft(db: Database, draft: Draft, stamp: str) -> None:
         )
     answers = json.dumps({k: v.as_json() for k, v in draft.answers.items()})
     db.execute(
-        f"INSERT OR REPLACE INTO return_drafts ({_DRAFT_COLUMNS}, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO return_drafts ({_DRAFT_COLUMNS}, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period, window_seq, country) DO UPDATE "
+        "SET person_id = excluded.person_id, step = excluded.step, guided = excluded.guided, "
+        "answers = excluded.answers, updated_at = excluded.updated_at",
         [
             draft.period,
             draft.seq,

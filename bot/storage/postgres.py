@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 from psycopg import errors
@@ -31,6 +31,7 @@ T = TypeVar("T")
 RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected)
 CONNECTION_LOST = (psycopg.OperationalError, PoolTimeout)
 MAX_CONFLICT_RETRIES = 50
+FLUSH_AFTER = 0.002  # seconds deferred bookkeeping may wait for a unit to ride along with
 OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
 
 
@@ -58,6 +59,8 @@ class PostgresStore:
         self._pool: ConnectionPool[Any] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._deferred: set[asyncio.Future[Any]] = set()
+        self._riders: list[Callable[[Any], Any]] = []  # deferred bookkeeping not yet sent
+        self._flush_handle: asyncio.TimerHandle | None = None
         self._closing = threading.Event()
 
     async def open(self) -> None:
@@ -118,13 +121,36 @@ class PostgresStore:
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._once, unit)
+        riders = self._take_riders()
+        return await loop.run_in_executor(self._executor, self._once, riders, unit)
 
     def defer(self, unit: Callable[[Any], Any]) -> None:
-        """Run bookkeeping in the background; nobody waits, failures are logged."""
+        """Run bookkeeping with the next unit's transaction, or within ``FLUSH_AFTER`` seconds.
+
+        As on SQLite, marking a message sent rides along with the next real unit of work
+        instead of paying for a transaction of its own; a crash in that window means a
+        harmless retry. A unit run after ``defer`` sees its effect.
+        """
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
-        future = asyncio.get_running_loop().run_in_executor(self._executor, self._once, unit)
+        self._riders.append(unit)
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_later(FLUSH_AFTER, self._flush)
+
+    def _take_riders(self) -> list[Callable[[Any], Any]]:
+        riders, self._riders = self._riders, []
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        return riders
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        riders = self._take_riders()
+        if not riders or not self._executor:
+            return
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, self._once, riders, None)
         self._deferred.add(future)
         future.add_done_callback(self._deferred_done)
 
@@ -137,6 +163,7 @@ class PostgresStore:
         """Finish deferred work, then close the pool."""
         if not self._pool:
             return
+        self._flush()
         if self._deferred:
             await asyncio.gather(*self._deferred, return_exceptions=True)
         self._closing.set()
@@ -147,14 +174,14 @@ class PostgresStore:
             executor.shutdown(wait=True)
 
     # --- pool threads -------------------------------------------------------------------
-    def _once(self, unit: Callable[[Any], T]) -> T:
+    def _once(self, riders: list[Callable[[Any], Any]], unit: Callable[[Any], T] | None) -> T:
         """Run ``unit`` until it commits: again after a conflict, again after an outage."""
         conflicts = 0
         deadline = time.monotonic() + self.outage_patience
         delay = 0.1
         while True:
             try:
-                return self._attempt(unit)
+                return self._attempt(riders, unit)
             except RETRYABLE:
                 conflicts += 1
                 if conflicts > MAX_CONFLICT_RETRIES:
@@ -167,10 +194,33 @@ class PostgresStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    def _attempt(self, unit: Callable[[Any], T]) -> T:
+    def _attempt(self, riders: list[Callable[[Any], Any]], unit: Callable[[Any], T] | None) -> T:
+        """One transaction: the riders, then the unit, each in a savepoint of its own, so a
+        failing unit rolls back alone and the bookkeeping riding with it still commits."""
         assert self._pool is not None
+        failure: Exception | None = None
+        result: Any = None
         with self._pool.connection() as conn, conn.transaction():
-            return unit(PostgresDb(conn))
+            db = PostgresDb(conn)
+            for rider in riders:
+                try:
+                    with conn.transaction():
+                        rider(db)
+                except (*RETRYABLE, *CONNECTION_LOST):
+                    raise
+                except Exception:
+                    log.exception("deferred store work failed")
+            if unit is not None:
+                try:
+                    with conn.transaction():
+                        result = unit(db)
+                except (*RETRYABLE, *CONNECTION_LOST):
+                    raise
+                except Exception as exc:
+                    failure = exc
+        if failure is not None:
+            raise failure
+        return cast(T, result)
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:

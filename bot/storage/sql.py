@@ -8,6 +8,7 @@ truly differs does a repository ask :attr:`Db.dialect`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, Protocol
@@ -41,6 +42,10 @@ class Db(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    def savepoint(self) -> contextlib.AbstractContextManager[Any]:
+        """A nested scope inside the unit's transaction, undone alone if its block raises."""
+        ...
+
 
 class SqliteDb:
     """The embedded engine: a sqlite-utils database on the store thread's connection."""
@@ -59,6 +64,11 @@ class SqliteDb:
 
     def table_names(self) -> list[str]:
         return list(self.database.table_names())
+
+    def savepoint(self) -> contextlib.AbstractContextManager[Any]:
+        from bot.storage.sqlite import atomic
+
+        return atomic(self)
 
 
 class PostgresDb:
@@ -81,6 +91,9 @@ class PostgresDb:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
         )
         return [row[0] for row in cursor.fetchall()]
+
+    def savepoint(self) -> contextlib.AbstractContextManager[Any]:
+        return self.conn.transaction()  # nested inside the unit's: a SAVEPOINT
 
 
 def _adapt(params: Sequence[Any]) -> Sequence[Any]:
