@@ -28,7 +28,7 @@ from bot.reports.xlsx import to_xlsx
 from bot.returns.metric_values import Value
 from bot.returns.metrics import DEFAULT_METRICS, Metric
 from bot.returns.repo import submit
-from bot.storage.migrations_sqlite import migrate
+from bot.storage.migrations import migrate
 from bot.storage.sqlite import connect
 
 PERIODS, COUNTRIES, WINDOWS, AMENDMENTS = 10, 50, 12, 3
