@@ -112,7 +112,7 @@ class Harness:
         self.db_path, self.settings = db_path, settings or shipped_settings()
         self.database = database_for(db_path)
         if not self.settings.audit.anchor_file:  # beside the test's files, on either engine
-            audit = self.settings.audit.model_copy(update={"anchor_file": f"{db_path}.anchors"})
+            audit = self.settings.audit.model_copy(update={"anchor_file": f"{db_path}.audit-anchors"})
             self.settings = self.settings.model_copy(update={"audit": audit})
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []
