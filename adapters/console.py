@@ -21,6 +21,7 @@ from typing import TextIO
 from bot.config import parse_duration
 from bot.events import ChatRef, Outbound, Sender, TextMessage
 from bot.ports import Adapter, EventSink
+from bot.text import counted
 
 CONSOLE_HELP = """Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands
 such as /help. `people` lists who you can be; `time +30m` moves the clock forward; `wait` lets
@@ -34,6 +35,7 @@ class ConsoleAdapter(Adapter):
     """Reads lines from ``stdin``, prints outbound messages on ``stdout``."""
 
     channel = "console"
+    sends_files = True  # prints the file's path
 
     def __init__(
         self,
@@ -67,6 +69,8 @@ class ConsoleAdapter(Adapter):
         self._print(f"[to {message.address} via {self.channel}] {text}")
         for button in message.buttons:
             self._print(f"    ↳ {button.label}: {button.command}")
+        if message.attachment:  # a terminal shows where the file is, to open it there
+            self._print(f"    📎 {message.attachment.filename}: {message.attachment.path}")
         return f"console-{message.id}"
 
     def _print(self, text: str) -> None:
@@ -163,7 +167,7 @@ class ConsoleAdapter(Adapter):
             self._print(f"{exc}. Try `time +31m`.")
             return
         fired = await self._advance(delta)
-        self._print(f"(clock moved forward {amount.lstrip('+')}; {fired} timer(s) fired)")
+        self._print(f"(clock moved forward {amount.lstrip('+')}; {counted(fired, 'timer')} fired)")
         await self._settle()
 
     async def _list_people(self, _rest: str) -> None:

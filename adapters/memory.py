@@ -22,6 +22,8 @@ class Delivered:
 class MemoryAdapter(Adapter):
     """Records what it is asked to send; lets a test or benchmark speak as anyone."""
 
+    sends_files = True  # the file is recorded with the message
+
     def __init__(self, channel: str = "memory", pacing: Pacing | None = None) -> None:
         self.channel = channel
         self.pacing = pacing or Pacing()

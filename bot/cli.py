@@ -164,7 +164,13 @@ def report(config: str, database: str | None, period: str, fmt: str, output: str
     from bot.reports.render import RENDERERS
     from bot.reports.xlsx import to_xlsx
 
-    data = _run(_with_store(_settings(config), database, lambda db: load_report(db, period)))
+    settings = _settings(config)
+    money = settings.reports
+    data = _run(
+        _with_store(
+            settings, database, lambda db: load_report(db, period, money.currency, money.rates)
+        )
+    )
     if data is None:
         raise click.ClickException(f"there is no period {period!r} in the database")
     if fmt == "xlsx":

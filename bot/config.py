@@ -7,6 +7,7 @@ Secrets never live in the file: a channel names the environment variable that ho
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -190,6 +191,27 @@ class AuditSettings(_Frozen):
     anchor_to_cochairs: bool = False  # also send the daily head to the co-chairs
 
 
+class Rate(_Frozen):
+    """One currency's rate: how many units of ``[reports] currency`` one unit buys, and when."""
+
+    rate: float = Field(gt=0)
+    date: dt.date
+
+
+class ReportSettings(_Frozen):
+    """The ``[reports]`` section: where files sent in chat go, and optional currency rates."""
+
+    directory: str = ""  # charts and workbooks sent in chat; "" = beside the database
+    currency: str = Field(default="", pattern=r"^([A-Z]{3})?$")  # total money in this one
+    rates: dict[str, Rate] = Field(default_factory=dict)  # currency code -> rate into it
+
+    @model_validator(mode="after")
+    def _rates_need_currency(self) -> ReportSettings:
+        if self.rates and not self.currency:
+            raise ValueError("rates need the currency they convert into: set currency")
+        return self
+
+
 class Settings(_Frozen):
     """Everything ``bot.toml`` configures."""
 
@@ -198,6 +220,7 @@ class Settings(_Frozen):
     limits: LimitSettings = LimitSettings()
     retention: RetentionSettings = RetentionSettings()
     audit: AuditSettings = AuditSettings()
+    reports: ReportSettings = ReportSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()
     people: tuple[Person, ...] = ()

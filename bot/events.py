@@ -6,7 +6,8 @@ platform. Platform ids travel as opaque strings inside :class:`Sender` and :clas
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,31 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a chart, a workbook): a path under the reports directory.
+
+    ``photo`` marks a picture a platform may show inline; anything else goes as a document.
+    """
+
+    path: str
+    filename: str
+    mime: str
+    photo: bool = False
+
+    def to_json(self) -> str:
+        """How the outbox stores it."""
+        return json.dumps([self.path, self.filename, self.mime, self.photo])
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Attachment | None:
+        """Read it back from the outbox (None for a message without a file)."""
+        if not text:
+            return None
+        path, filename, mime, photo = json.loads(text)
+        return cls(path, filename, mime, bool(photo))
+
+
+@dataclass(frozen=True, slots=True)
 class Outbound:
     """A message owed to someone, as stored in the outbox.
 
@@ -126,3 +152,18 @@ class Outbound:
     buttons: tuple[Button, ...] = field(default=())
     attempts: int = 0
     created_at: str = ""  # store format (UTC ISO); the outbox expires what waits too long
+    attachment: Attachment | None = None  # a file to send with the text, where it can go
+
+
+FILE_ELSEWHERE = (
+    "({name} cannot be sent on this channel; ask for it again on Telegram, Slack or the console.)"
+)
+
+
+def without_file(message: Outbound) -> Outbound:
+    """The message as a channel that cannot carry files sends it: the text, and a word on
+    where the file can be had instead."""
+    if message.attachment is None:
+        return message
+    note = FILE_ELSEWHERE.format(name=message.attachment.filename)
+    return replace(message, text=f"{message.text}\n{note}", attachment=None)

@@ -35,6 +35,7 @@ class Adapter(abc.ABC):
 
     channel: str = ""
     pacing: Pacing = Pacing()
+    sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
 
     @abc.abstractmethod
     async def start(self, sink: EventSink) -> None:

@@ -20,7 +20,7 @@ from bot.clock import iso
 from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
-from bot.events import Button, ChatRef, Outbound
+from bot.events import Attachment, Button, ChatRef, Outbound
 
 if TYPE_CHECKING:
     from bot.commands import Registry
@@ -68,9 +68,17 @@ class Work:
         """``now`` in store format."""
         return iso(self.now)
 
-    def reply(self, text: str, buttons: tuple[Button, ...] = (), sensitive: bool = True) -> None:
+    def reply(
+        self,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        sensitive: bool = True,
+        attachment: Attachment | None = None,
+    ) -> None:
         """Answer in the chat the event came from. ``sensitive=False`` marks text with no
-        casework in it (pong, help, a refusal), which even a pointer-only channel may carry."""
+        casework in it (pong, help, a refusal), which even a pointer-only channel may carry.
+        An ``attachment`` (always casework) goes only where casework may: a pointer-only
+        channel gets the pointer and no file."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         person_id = self.actor.id if self.actor else None
@@ -82,6 +90,7 @@ class Work:
             buttons,
             None,
             sensitive=sensitive,
+            attachment=attachment,
         )
 
     def notify(
@@ -133,9 +142,10 @@ class Work:
         subject: str | None,
         fallback_of: int | None = None,
         sensitive: bool = True,
+        attachment: Attachment | None = None,
     ) -> None:
-        if sensitive and channel in self.ctx.router.pointer_only:
-            text = self.pointer_text(person_id, subject)
+        if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
+            text, attachment = self.pointer_text(person_id, subject), None
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         row = [
             channel,
@@ -147,15 +157,19 @@ class Work:
             subject,
             origin,
             fallback_of,
+            attachment.to_json() if attachment else None,
         ]
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "origin_id, fallback_of, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             row,
         )
         message_id = int(cursor.fetchone()[0])
         self.outbound.append(
-            Outbound(message_id, channel, address, text, person_id, buttons, 0, self.stamp)
+            Outbound(
+                message_id, channel, address, text, person_id, buttons, 0, self.stamp, attachment
+            )
         )
 
     def pointer_text(self, person_id: str | None, subject: str | None) -> str:

@@ -95,9 +95,9 @@ async def test_first_jpa_statement_is_reproduced(tmp_path: Path) -> None:
     assert COUNTRIES in report
     assert "Arrests: 32" in report and "Officers trained: 485" in report
     assert "W1 due Wed 4 Nov 2015: 8 in (0 late), 0 draft, 0 missing" in report
-    assert "Thailand: victims_assisted 12, search_warrants 2" in report
+    assert "Thailand: Trafficked persons assisted 12, Search warrants executed 2" in report
     assert "not available to you" in (await bot.say("th-fp", "/report JPA-1"))[0]
-    await bot.say("lk-cochair", "/period close JPA-1")
+    await bot.say("lk-cochair", "/period close JPA-1 confirm")
     [closed] = await bot.say("lk-cochair", "/report JPA-1")
     assert "which ran from 28 September to 28 October 2015" in closed and STATEMENT in closed
     await bot.stop()
@@ -114,7 +114,7 @@ async def cli(*args: str) -> str:
 async def test_cli_writes_every_format(tmp_path: Path) -> None:
     bot = await enter_first_jpa(tmp_path)
     await bot.stop()
-    db = str(tmp_path / "bot.db")
+    db = bot.database
     markdown = await cli("JPA-1", "--database", db)
     assert markdown.startswith("# JPA-1 — Joint Period of Action")
     assert STATEMENT in markdown and "| Arrests | 32 |" in markdown
@@ -133,7 +133,7 @@ async def test_cli_writes_every_format(tmp_path: Path) -> None:
     target = tmp_path / "jpa1.xlsx"
     await cli("JPA-1", "-d", db, "--format", "xlsx", "--output", str(target))
     book = load_workbook(target)
-    assert book.sheetnames == ["Summary", "By country", "Status"]
+    assert book.sheetnames == ["Summary", "By country", "W1 figures", "Status"]
     by_country = list(book["By country"].iter_rows(values_only=True))
     assert by_country[-1][1] == "Total" and 485 in by_country[-1]
     summary = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
@@ -183,7 +183,7 @@ def test_debrief_phrasing_rules() -> None:
     assert text.startswith("Three countries participated")
     assert "from the Philippines, Thailand, and the United States took part" in text
     assert text.endswith(
-        "In total, authorities in the three countries: made one arrest; "
+        "In total, authorities in the two countries that reported: made one arrest; "
         "restrained assets worth PHP 1.50 and USD 25,000; made two mutual legal "
         "assistance requests."
     )
@@ -195,3 +195,139 @@ def test_debrief_with_nothing_reported_and_one_country() -> None:
     one = debrief(small_report({("TH", "suspects_identified", ""): 10}, ("TH",)))
     assert "One country participated" in one
     assert one.endswith("In total, authorities in Thailand: identified 10 suspects.")
+
+
+SMALL_JPA = PeriodConfig(
+    code="JPA-9",
+    name="Joint Period of Action",
+    starts_on=date(2027, 1, 1),
+    ends_on=date(2027, 3, 31),
+    countries=("MY", "PH", "TH", "US"),
+    windows="monthly",
+)
+
+
+async def enter_small_jpa(tmp_path: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    """Thailand and the Philippines report figures and money, the United States reports zeros,
+    Malaysia reports nothing; all in the first window."""
+    from datetime import UTC, datetime
+
+    bot = await running(
+        tmp_path, at=datetime(2027, 2, 1, 3, tzinfo=UTC), periods=(SMALL_JPA,), **overrides
+    )
+    lines = {
+        "th-fp": "victims 12, arrests 7, assets restrained THB 100,000",
+        "ph-fp": "victims 3, arrests 2, assets restrained PHP 50,000",
+        "us-fp": "victims 0, arrests 0",
+    }
+    for person, line in lines.items():
+        [summary] = await bot.say(person, f"/return {line}")
+        assert "Confirm to submit" in summary, (person, summary)
+        assert "is submitted" in (await bot.say(person, "/return confirm"))[0]
+    return bot
+
+
+async def test_chat_report_counts_only_reporters_and_tells_zero_from_missing(
+    tmp_path: Path,
+) -> None:
+    bot = await enter_small_jpa(tmp_path)
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    assert "In total, authorities in the three countries that reported: assisted 15" in report
+    assert "Malaysia: no return yet" in report
+    assert "United States: all figures zero" in report
+    assert "Thailand: Trafficked persons assisted 12, Arrests 7" in report
+    assert "victims_assisted" not in report and "(s)" not in report
+    assert "all in" not in report  # no rates configured: nothing converted
+    await bot.stop()
+
+
+async def test_money_totalled_at_configured_rates_which_are_stated(tmp_path: Path) -> None:
+    from bot.config import Rate, ReportSettings
+
+    rates = ReportSettings(
+        currency="USD",
+        rates={
+            "THB": Rate(rate=0.028, date=date(2027, 1, 8)),
+            "PHP": Rate(rate=0.018, date=date(2027, 1, 8)),
+        },
+    )
+    bot = await enter_small_jpa(tmp_path, reports=rates)
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    assert (
+        "Assets restrained (PHP): 50,000" in report and "Assets restrained (THB): 100,000" in report
+    )
+    assert (
+        "Assets restrained (all in USD): 3,700 at PHP 1 = USD 0.018 (Fri 8 Jan 2027), "
+        "THB 1 = USD 0.028 (Fri 8 Jan 2027)"
+    ) in report
+    await bot.stop()
+
+
+async def report_file(bot, command: str):  # type: ignore[no-untyped-def]
+    """Ask for a report file as a co-chair on the console; the delivered message's file."""
+    before = len(bot.chat.sent)
+    [caption] = await bot.say("nz-cochair", command)
+    [delivered] = [d.message for d in bot.chat.sent[before:]]
+    assert delivered.text == caption and delivered.attachment is not None, delivered
+    return delivered.attachment
+
+
+async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
+    from openpyxl.styles import PatternFill  # noqa: F401  (fills compared by colour)
+
+    bot = await enter_small_jpa(tmp_path)
+    attachment = await report_file(bot, "/report xlsx JPA-9")
+    assert attachment.filename.endswith(".xlsx") and not attachment.photo
+    book = load_workbook(attachment.path)
+    windows = [f"W{n} figures" for n in range(1, 4)]
+    assert book.sheetnames == ["Summary", "By country", *windows, "Status"]
+
+    by_country = book["By country"]
+    assert by_country.freeze_panes == "A2" and by_country["A1"].font.bold
+    assert by_country.auto_filter.ref.startswith("A1:")
+    head = [c.value for c in by_country[1]]
+    arrests = head.index("Arrests") + 1
+    thb = head.index("Assets restrained (THB)") + 1
+    rows = {r[1].value: r for r in by_country.iter_rows(min_row=2)}
+    assert rows["Thailand"][arrests - 1].value == 7
+    assert rows["Thailand"][arrests - 1].number_format == "#,##0"
+    assert rows["Thailand"][thb - 1].value == 100000
+    assert rows["Thailand"][thb - 1].number_format == '"THB "#,##0.00'
+    assert rows["Malaysia"][arrests - 1].value is None  # missing, not zero
+    assert rows["United States"][arrests - 1].value == 0
+    assert rows["Total"][arrests - 1].value == 9 and rows["Total"][1].font.bold
+    assert by_country.column_dimensions["B"].width == 24
+
+    w1 = {r[1]: r for r in book["W1 figures"].iter_rows(min_row=2, values_only=True)}
+    w2 = {r[1]: r for r in book["W2 figures"].iter_rows(min_row=2, values_only=True)}
+    assert w1["Thailand"][arrests - 1] == 7 and w2["Thailand"][arrests - 1] is None
+
+    status = book["Status"]
+    colours = {r[0].value: r[1].fill.fgColor.rgb for r in status.iter_rows(min_row=2)}
+    assert colours["Thailand"].endswith("C6EFCE") and colours["Malaysia"].endswith("FFC7CE")
+    assert status.freeze_panes == "A2" and status.auto_filter.ref
+
+    summary = book["Summary"]
+    debrief_cell = next(
+        c for c in summary["A"] if isinstance(c.value, str) and c.value.startswith("In total")
+    )
+    assert debrief_cell.alignment.wrap_text
+    [chart] = summary._charts
+    assert chart.title is not None
+    await bot.stop()
+
+
+async def test_chart_is_a_png_with_something_drawn(tmp_path: Path) -> None:
+    from matplotlib import image
+
+    bot = await enter_small_jpa(tmp_path)
+    attachment = await report_file(bot, "/report chart JPA-9")
+    assert attachment.photo and attachment.mime == "image/png"
+    pixels = image.imread(attachment.path)
+    assert pixels.shape[0] >= 600 and pixels.shape[1] >= 800
+    assert pixels[..., :3].std() > 0.05  # not one flat colour
+    assert len({tuple(p) for p in pixels[::20, ::20, :3].reshape(-1, 3).tolist()}) > 5
+    assert "/report chart JPA-9" in (await bot.say("nz-cochair", "/report JPA-9"))[0]
+    [refused] = await bot.say("nz-cochair", "/report chart JPA-9 JPA-1")
+    assert "one period at most" in refused
+    await bot.stop()

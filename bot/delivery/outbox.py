@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from bot.clock import Clock, iso, parse_iso
 from bot.errors import PermanentError, RateLimited, TransientError
-from bot.events import Outbound
+from bot.events import Attachment, Outbound, without_file
 from bot.ports import Adapter
 from bot.storage import Store
 from bot.work import buttons_from_json
@@ -37,11 +37,22 @@ LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is 
 def queued_messages(db: Database) -> list[Outbound]:
     """Everything still owed, oldest first (for a restart)."""
     rows = db.execute(
-        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "
-        "FROM outbox WHERE status = 'queued' ORDER BY id"
+        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at, "
+        "attachment FROM outbox WHERE status = 'queued' ORDER BY id"
     )
     return [
-        Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6], r[7]) for r in rows
+        Outbound(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            buttons_from_json(r[5]),
+            r[6],
+            r[7],
+            Attachment.from_json(r[8]),
+        )
+        for r in rows
     ]
 
 
@@ -187,7 +198,9 @@ class ChannelDispatcher:
             )
             return True
         try:
-            platform_id = await self.adapter.send(message)
+            # A channel that cannot carry files says where the file can be had instead.
+            sendable = message if self.adapter.sends_files else without_file(message)
+            platform_id = await self.adapter.send(sendable)
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
             log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)

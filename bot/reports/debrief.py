@@ -93,8 +93,16 @@ def debrief(data: ReportData) -> str:
         f"{join_and([with_article(n) for n in names])} took part in separate, but coordinated "
         "law enforcement operations against people smuggling and trafficking in persons networks."
     )
-    who = f"the {in_text(count)} countries" if count != 1 else with_article(names[0])
     parts = results(data)
     if not parts:
         return f"{intro}\n\nNo results have been reported yet."
-    return f"{intro}\n\nIn total, authorities in {who}: {'; '.join(parts)}."
+    return f"{intro}\n\nIn total, authorities in {reporters(data)}: {'; '.join(parts)}."
+
+
+def reporters(data: ReportData) -> str:
+    """Who the totals come from: only countries that reported, said so when some did not."""
+    reported = [data.names[c] for c in data.reported]
+    if len(reported) == 1:
+        return with_article(reported[0])
+    everyone = len(reported) == len(data.countries)
+    return f"the {in_text(len(reported))} countries" + ("" if everyone else " that reported")

@@ -8,10 +8,11 @@ reports that window's figures, so totals add the windows up.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from bot.config import Rate
 from bot.periods.repo import Period, load_period
 from bot.returns.metrics import Metric
 from bot.returns.repo import DRAFT, LATE, MISSING, SUBMITTED
@@ -28,6 +29,16 @@ class ReportData:
     sums: dict[Cell, int]  # amounts summed over windows (money in hundredths)
     texts: dict[tuple[str, str], tuple[str, ...]]  # (country, metric) -> texts
     statuses: dict[tuple[int, str], str]  # (window, country) -> submitted/late/draft/missing
+    window_sums: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
+    currency: str = ""  # money is also totalled in this currency, at ``rates``
+    rates: dict[str, Rate] = field(default_factory=dict)
+
+    @property
+    def reported(self) -> list[str]:
+        """Participating countries that sent at least one return, by name."""
+        sent = {c for (_seq, c), s in self.statuses.items() if s in (SUBMITTED, LATE)}
+        sent |= {c for c, _m, _cur in self.sums} | {c for c, _m in self.texts}
+        return [c for c in self.countries if c in sent]
 
     @property
     def countries(self) -> list[str]:
@@ -40,8 +51,11 @@ class ReportData:
         return self.period.metrics
 
 
-def load_report(db: Database, code: str) -> ReportData | None:
-    """Read a period's report data; None when there is no such period."""
+def load_report(
+    db: Database, code: str, currency: str = "", rates: dict[str, Rate] | None = None
+) -> ReportData | None:
+    """Read a period's report data; None when there is no such period. With ``currency``
+    and ``rates``, money is also totalled in that currency."""
     period = load_period(db, code)
     if period is None:
         return None
@@ -52,7 +66,20 @@ def load_report(db: Database, code: str) -> ReportData | None:
         _sums(db, period.code),
         _texts(db, period.code),
         _statuses(db, period),
+        _window_sums(db, period.code),
+        currency,
+        dict(rates or {}),
     )
+
+
+def _window_sums(db: Database, code: str) -> dict[tuple[int, str, str, str], int]:
+    rows = db.execute(
+        "SELECT r.window_seq, r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
+        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
+        "GROUP BY r.window_seq, r.country, v.metric, v.currency",
+        [code],
+    )
+    return {(seq, c, m, cur): int(total) for seq, c, m, cur, total in rows}
 
 
 def _sums(db: Database, code: str) -> dict[Cell, int]:
@@ -118,3 +145,32 @@ def status_counts(data: ReportData, seq: int) -> dict[str, int]:
     for country in data.period.countries:
         counts[data.statuses[(seq, country)]] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One money metric totalled in one currency, and what that total rests on."""
+
+    amount: int  # hundredths of ``currency``
+    currency: str
+    used: tuple[tuple[str, Rate], ...]  # the rates applied, by currency
+    left_out: tuple[str, ...]  # currencies with no rate, not in the total
+
+
+def converted(data: ReportData, metric: str) -> Converted | None:
+    """A money metric's total in the report currency; None without rates or amounts."""
+    if not data.currency or not data.rates:
+        return None
+    amounts = {cur: a for (m, cur), a in totals(data).items() if m == metric and a}
+    if not amounts:
+        return None
+    total, used, left_out = 0.0, [], []
+    for currency, amount in sorted(amounts.items()):
+        if currency == data.currency:
+            total += amount
+        elif currency in data.rates:
+            total += amount * data.rates[currency].rate
+            used.append((currency, data.rates[currency]))
+        else:
+            left_out.append(currency)
+    return Converted(round(total), data.currency, tuple(used), tuple(left_out))

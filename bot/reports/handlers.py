@@ -1,4 +1,5 @@
-"""/report: a period's totals, status and draft debrief, in chat (co-chairs)."""
+"""/report: a period's totals, status and draft debrief in chat; as a chart or a workbook
+file on channels that carry files (co-chairs)."""
 
 from __future__ import annotations
 
@@ -6,33 +7,65 @@ from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.periods.handlers import today
 from bot.periods.repo import current_period
-from bot.reports.figures import load_report
+from bot.reports import files
+from bot.reports.chart import to_png
+from bot.reports.figures import ReportData, load_report
 from bot.reports.render import to_chat
+from bot.reports.xlsx import XLSX_MIME, to_xlsx
 from bot.work import Work
 
+FORMS = ("chart", "xlsx")
 
-def report_command(work: Work, code: str) -> None:
-    """The report of the named period, or of the current one."""
-    code = code.strip()
+
+def report_command(work: Work, args: str) -> None:
+    """The report of the named period, or of the current one; ``chart`` or ``xlsx`` first
+    sends it as a file."""
+    words = args.split()
+    form = words.pop(0).lower() if words and words[0].lower() in FORMS else ""
+    if len(words) > 1:
+        raise UserError("Name one period at most: /report JPA-4, /report chart JPA-4.")
+    data = _load(work, words[0] if words else "")
+    if form:
+        _send_file(work, data, form)
+    else:
+        work.reply(to_chat(data))
+    work.audit("report.viewed", data.period.code, form)
+
+
+def _load(work: Work, code: str) -> ReportData:
     if not code:
         period = current_period(work.db, today(work))
         if period is None:
             raise UserError("No period of action is open; name one: /report JPA-4.")
         code = period.code
-    data = load_report(work.db, code)
+    settings = work.ctx.settings.reports
+    data = load_report(work.db, code, settings.currency, settings.rates)
     if data is None:
         raise UserError(f"There is no period {code[:20]}. /period shows the current one.")
-    work.reply(to_chat(data))
-    work.audit("report.viewed", data.period.code)
+    return data
+
+
+def _send_file(work: Work, data: ReportData, form: str) -> None:
+    """Write the file under the reports directory and send it with a caption."""
+    folder = files.reports_dir(work.db, work.ctx.settings.reports.directory)
+    stamp = work.now.strftime("%Y%m%d-%H%M%S")
+    code = data.period.code
+    if form == "chart":
+        attachment = files.save(folder, f"{code}-chart-{stamp}.png", to_png(data), "image/png")
+        caption = f"{code}: figures by country and returns by reporting window."
+    else:
+        attachment = files.save(folder, f"{code}-report-{stamp}.xlsx", to_xlsx(data), XLSX_MIME)
+        caption = f"{code}: the report as a workbook (summary, by country, each window, status)."
+    work.reply(caption, attachment=attachment)
 
 
 COMMANDS = [
     CommandSpec(
         "report",
         "Co-chairs: totals, per-country figures, who has reported, and the draft debrief "
-        "statement for a period.",
-        "/report [CODE]",
-        "/report JPA-4",
+        "statement for a period; `chart` sends a picture, `xlsx` a workbook.",
+        "/report [chart|xlsx] [CODE]",
+        "/report xlsx JPA-4",
         report_command,
         roles=frozenset({"co_chair"}),
     ),

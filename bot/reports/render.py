@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bot.periods.windows import short_date
 from bot.reports.debrief import debrief
-from bot.reports.figures import ReportData, columns, status_counts, totals
+from bot.reports.figures import Converted, ReportData, columns, converted, status_counts, totals
 from bot.returns.metric_values import money_amount
 from bot.returns.metrics import Metric
 from bot.spreadsheet_safety import csv_row, is_number
@@ -89,7 +89,7 @@ def subtitle(data: ReportData) -> str:
     period = data.period
     return (
         f"{period.span} · {period.status} · {len(period.countries)} countries · "
-        f"{len(period.windows)} reporting window(s)"
+        f"{len(period.windows)} reporting window{'' if len(period.windows) == 1 else 's'}"
     )
 
 
@@ -112,11 +112,26 @@ def to_markdown(data: ReportData) -> str:
 
 def _total_rows(data: ReportData) -> list[list[str]]:
     total = totals(data)
-    return [
+    rows = [
         [header(m, c), amount_text(m, total.get((m.key, c), 0))]
         for m, c in columns(data)
         if m.kind != "text"
     ]
+    for metric in data.metrics:
+        if metric.kind == "money" and (found := converted(data, metric.key)):
+            rows.append([f"{metric.label} (all in {found.currency})", converted_text(found)])
+    return rows
+
+
+def converted_text(found: Converted) -> str:
+    """``25,012.00 at THB 1 = USD 0.028 (15 Jan 2025); KRW left out (no rate)``."""
+    rates = [f"{c} 1 = {found.currency} {r.rate:g} ({short_date(r.date)})" for c, r in found.used]
+    text = money_amount(found.amount)
+    if rates:
+        text += " at " + ", ".join(rates)
+    if found.left_out:
+        text += f"; {', '.join(found.left_out)} left out (no rate in bot.toml)"
+    return text
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -219,7 +234,10 @@ def to_chat(data: ReportData) -> str:
     lines += [f"  {name}: {value}" for name, value in _total_rows(data)]
     lines += ["", "Returns:"] + [_window_line(data, w) for w in data.period.windows]
     lines += ["", "By country:"] + [_country_line(data, c) for c in data.countries]
-    lines += ["", f"Full tables: focalbot report {data.period.code} --format xlsx"]
+    lines += [
+        "",
+        f"Full tables: /report xlsx {data.period.code}; a chart: /report chart {data.period.code}",
+    ]
     return "\n".join(lines)
 
 
@@ -233,12 +251,15 @@ def _window_line(data: ReportData, window) -> str:  # type: ignore[no-untyped-de
 
 
 def _country_line(data: ReportData, code: str) -> str:
+    """A country's figures by label; a return of zeros is told apart from no return."""
+    if code not in data.reported:
+        return f"  {data.names[code]}: no return yet"
     figures = [
-        f"{m.key} {cell(data, code, m, c)}" + (f" {c}" if c else "")
+        f"{m.label} {cell(data, code, m, c)}" + (f" {c}" if c else "")
         for m, c in columns(data)
         if m.kind != "text" and data.sums.get((code, m.key, c))
     ]
-    return f"  {data.names[code]}: {', '.join(figures) or 'nothing reported'}"
+    return f"  {data.names[code]}: {', '.join(figures) or 'all figures zero'}"
 
 
 RENDERERS: dict[str, Callable[[ReportData], str]] = {

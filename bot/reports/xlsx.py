@@ -1,105 +1,210 @@
-"""The report as an Excel workbook (openpyxl, write-only mode for speed).
+"""The report as an Excel workbook a co-chair can hand over (openpyxl).
 
-Sheets: Summary (debrief and totals), By country (figures per country with a total row),
-Status (countries × windows). Figures are real numbers, not text, so they sum in Excel; all
+Sheets: Summary (the debrief, wrapped, totals and a native chart of them), By country
+(figures per country with a total row), one sheet per reporting window (that window's
+figures), Status (countries × windows, coloured). Headers are bold and frozen, tables have
+filters, figures are real numbers with number or currency formats, so they sum in Excel; all
 text (names, notes from returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.debrief import debrief
-from bot.reports.figures import ReportData, columns, totals
-from bot.reports.render import header, status_table, subtitle, title
+from bot.reports.figures import ReportData, columns, converted, totals
+from bot.reports.render import converted_text, header, returns_in, status_table, subtitle, title
+from bot.returns.metrics import Metric
 from bot.spreadsheet_safety import xlsx_row
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNT_FORMAT = "#,##0"
+BOLD = Font(bold=True)
+STATUS_FILLS = {  # light fills that print legibly in black and white too
+    "submitted": PatternFill("solid", fgColor="C6EFCE"),
+    "late": PatternFill("solid", fgColor="FFEB9C"),
+    "draft": PatternFill("solid", fgColor="DDEBF7"),
+    "missing": PatternFill("solid", fgColor="FFC7CE"),
+}
+Figure = Callable[[str, Metric, str], float | int | str | None]
 
 
 def to_xlsx(data: ReportData) -> bytes:
     """The workbook's bytes."""
-    book = Workbook(write_only=True)
-    _summary(book.create_sheet("Summary"), data)
-    _by_country(book.create_sheet("By country"), data)
-    status = book.create_sheet("Status")
-    for row in _status_rows(data):
-        _append(status, row)
+    book = Workbook()
+    _summary(book.active, data)
+    _by_country(book.create_sheet("By country"), data, lambda c, m, cur: _value(data, c, m, cur))
+    for window in data.period.windows:
+        sheet = book.create_sheet(f"{window.label} figures"[:31])
+        _by_country(sheet, data, _window_value(data, window.seq), f"{window.label}: ")
+    _status(book.create_sheet("Status"), data)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _append(sheet, values: list) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Every row goes in through here: text as text, numbers as numbers."""
+def money_format(currency: str) -> str:
+    """``"USD "#,##0.00``: the amount with its currency, still a number."""
+    return f'"{currency} "#,##0.00' if currency else "#,##0.00"
+
+
+def _append(sheet: Worksheet, values: list[object]) -> int:
+    """Every row goes in through here: text as text, numbers as numbers. Returns the row."""
     sheet.append(xlsx_row(sheet, values))
+    return sheet.max_row
 
 
-def _summary(sheet, data: ReportData) -> None:  # type: ignore[no-untyped-def]
+def _head(sheet: Worksheet, values: list[object], widths: list[int]) -> int:
+    """A bold header row, frozen below, with column widths."""
+    row = _append(sheet, values)
+    for index, width in enumerate(widths, start=1):
+        sheet.cell(row, index).font = BOLD
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row + 1, 1)
+    return row
+
+
+def _summary(sheet: Worksheet, data: ReportData) -> None:
+    sheet.title = "Summary"
     _append(sheet, [title(data)])
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
     _append(sheet, [subtitle(data)])
     _append(sheet, [])
-    _append(sheet, ["Draft debrief statement"])
+    sheet.cell(_append(sheet, ["Draft debrief statement"]), 1).font = BOLD
     for paragraph in debrief(data).split("\n\n"):
-        _append(sheet, [paragraph])
+        row = _append(sheet, [paragraph])
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 15 * (len(paragraph) // 90 + 1)
     _append(sheet, [])
-    _append(sheet, ["Metric", "Total"])
+    first = _totals(sheet, data)
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 30
+    _converted(sheet, data)
+    _totals_chart(sheet, data, first)
+
+
+def _totals(sheet: Worksheet, data: ReportData) -> int:
+    """The totals table (counts first, so the chart takes them); returns its header row."""
+    head = _append(sheet, ["Metric", "Total"])
+    sheet.cell(head, 1).font = sheet.cell(head, 2).font = BOLD
     total = totals(data)
-    for metric, currency in columns(data):
-        if metric.kind != "text":
-            _append(
-                sheet,
-                [
-                    header(metric, currency),
-                    _number(metric.kind, total.get((metric.key, currency), 0)),
-                ],
-            )
+    ordered = sorted(
+        (pair for pair in columns(data) if pair[0].kind != "text"),
+        key=lambda pair: pair[0].kind != "count",
+    )
+    for metric, currency in ordered:
+        amount = _number(metric.kind, total.get((metric.key, currency), 0))
+        row = _append(sheet, [header(metric, currency), amount])
+        sheet.cell(row, 2).number_format = _format(metric, currency)
+    return head
 
 
-def _by_country(sheet, data: ReportData) -> None:  # type: ignore[no-untyped-def]
+def _converted(sheet: Worksheet, data: ReportData) -> None:
+    """Money totalled in one currency, with the rates used stated beside it."""
+    for metric in data.metrics:
+        found = converted(data, metric.key) if metric.kind == "money" else None
+        if found:
+            row = _append(sheet, [f"{metric.label} (all in {found.currency})", found.amount / 100])
+            sheet.cell(row, 2).number_format = money_format(found.currency)
+            _append(sheet, ["Rates used", converted_text(found)])
+
+
+def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
+    """A native bar chart of the count totals (Excel redraws it from the cells)."""
+    counts = sum(1 for m, _c in columns(data) if m.kind == "count")
+    if not counts:
+        return
+    chart = BarChart()
+    chart.type, chart.title, chart.legend = "bar", "Totals", None
+    chart.add_data(
+        Reference(sheet, min_col=2, min_row=head, max_row=head + counts), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=head + 1, max_row=head + counts))
+    chart.height, chart.width = max(7.5, counts * 0.8), 18
+    sheet.add_chart(chart, "D4")
+
+
+def _by_country(sheet: Worksheet, data: ReportData, figure: Figure, prefix: str = "") -> None:
+    """Figures per country and a total row, with formats and a filter."""
     cols = columns(data)
-    _append(sheet, ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)])
-    windows = len(data.period.windows)
+    names = ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)]
+    widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
+    head = _head(sheet, names, widths)
     for code in data.countries:
-        done = sum(
-            1 for w in data.period.windows if data.statuses[(w.seq, code)] in ("submitted", "late")
-        )
-        _append(
+        row = _append(
             sheet,
             [
                 code,
                 data.names[code],
-                f"{done}/{windows}",
-                *(_value(data, code, m, c) for m, c in cols),
+                returns_in(data, code),
+                *(figure(code, m, c) for m, c in cols),
             ],
         )
-    total = totals(data)
-    _append(
-        sheet,
-        [
-            "",
-            "Total",
-            "",
-            *(
-                _number(m.kind, total.get((m.key, c))) if m.kind != "text" else None
-                for m, c in cols
-            ),
-        ],
-    )
+        _number_formats(sheet, row, cols)
+    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
+    sums = [
+        sum(v for code in data.countries if isinstance(v := figure(code, m, c), int | float))
+        if m.kind != "text"
+        else None
+        for m, c in cols
+    ]
+    row = _append(sheet, ["", f"{prefix}Total", "", *sums])
+    for index in range(1, len(names) + 1):
+        sheet.cell(row, index).font = BOLD
+    _number_formats(sheet, row, cols)
 
 
-def _value(data: ReportData, code: str, metric, currency: str):  # type: ignore[no-untyped-def]
+def _number_formats(sheet: Worksheet, row: int, cols: list[tuple[Metric, str]]) -> None:
+    for index, (metric, currency) in enumerate(cols, start=4):
+        cell = sheet.cell(row, index)
+        cell.number_format = _format(metric, currency)
+        if metric.kind == "text":
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _format(metric: Metric, currency: str) -> str:
+    if metric.kind == "money":
+        return money_format(currency)
+    return COUNT_FORMAT if metric.kind == "count" else "@"
+
+
+def _status(sheet: Worksheet, data: ReportData) -> None:
+    """Countries × windows, each cell coloured by its status."""
+    names, rows = status_table(data)
+    head = _head(sheet, list(names), [24, *(22 for _ in names[1:])])
+    for values in rows:
+        row = _append(sheet, list(values))
+        for index, status in enumerate(values[1:], start=2):
+            sheet.cell(row, index).fill = STATUS_FILLS.get(status, PatternFill())
+    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
+
+
+def _value(data: ReportData, code: str, metric: Metric, currency: str) -> float | int | str | None:
     if metric.kind == "text":
         return " | ".join(data.texts.get((code, metric.key), ())) or None
     return _number(metric.kind, data.sums.get((code, metric.key, currency)))
+
+
+def _window_value(data: ReportData, seq: int) -> Figure:
+    """One window's figures (texts are not kept per window, so they are left to By country)."""
+
+    def value(code: str, metric: Metric, currency: str) -> float | int | str | None:
+        if metric.kind == "text":
+            return None
+        return _number(metric.kind, data.window_sums.get((seq, code, metric.key, currency)))
+
+    return value
 
 
 def _number(kind: str, amount: int | None) -> float | int | None:
     if amount is None:
         return None
     return amount / 100 if kind == "money" else amount
-
-
-def _status_rows(data: ReportData) -> list[list[str]]:
-    head, rows = status_table(data)
-    return [head, *rows]

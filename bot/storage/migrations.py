@@ -157,11 +157,15 @@ CREATE TABLE lanes (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+SCHEMA_V5 = """
+ALTER TABLE outbox ADD COLUMN attachment TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5)
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
 aggregates kept when old requests are purged; V4 several replicas: who is alive, which replica
-delivers which chat."""
+delivers which chat; V5 a file sent with a message (``attachment``: path, name, type as JSON)."""
 
 
 class _Executes(Protocol):

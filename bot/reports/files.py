@@ -1,0 +1,33 @@
+"""Report files sent in chat (a chart, a workbook): written under the reports directory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.events import Attachment
+
+
+def reports_dir(db: Database, configured: str) -> Path:
+    """``[reports] directory``, or ``<database>.reports`` beside the database."""
+    if configured:
+        return Path(configured)
+    if db.dialect == "postgresql":  # no file of its own: name it after the database
+        (name,) = db.execute("SELECT current_database()").fetchone()
+        return Path(f"{name}.reports")
+    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}.reports")
+
+
+def save(folder: Path, name: str, body: bytes, mime: str) -> Attachment:
+    """Write ``body`` as ``name`` in ``folder`` (atomically: a half-written file is never
+    sent) and describe it for the outbox."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    path = folder / safe
+    partial = path.with_suffix(path.suffix + ".part")
+    partial.write_bytes(body)
+    partial.replace(path)
+    return Attachment(str(path.resolve()), safe, mime, photo=mime.startswith("image/"))
