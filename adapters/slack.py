@@ -120,6 +120,9 @@ class SlackAdapter(Adapter):
         self, options: SlackOptions, token: str, signing_secret: str = "", app_token: str = ""
     ) -> None:
         self.options = options
+        # A message starting with "/" is a slash command to the Slack client, so hints name
+        # the bot's own slash command; plain "reply …" also works in a direct message.
+        self.command_hint = f"{options.command} "
         self._app_token = app_token
         self.client = AsyncWebClient(
             token=token, base_url=options.base_url, timeout=API_TIMEOUT, retry_handlers=[]

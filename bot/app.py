@@ -262,7 +262,9 @@ class App:
             name for name, section in self.settings.channels.items() if section.content == "pointer"
         )
         router = Router(
-            {ch: adapter.address_for for ch, adapter in self.adapters.items()}, pointer_only
+            {ch: adapter.address_for for ch, adapter in self.adapters.items()},
+            pointer_only,
+            {ch: adapter.command_hint for ch, adapter in self.adapters.items()},
         )
         self.ctx = Context(self.settings, directory, router, self.registry)
         return directory

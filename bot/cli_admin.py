@@ -11,6 +11,7 @@ import click
 from bot.audit import chain as audit
 from bot.cli import _run, _settings, _with_store, config_option, database_option, directory, main
 from bot.delivery import outbox
+from bot.text import counted
 
 
 @main.group("audit")
@@ -36,8 +37,10 @@ def audit_verify(config: str, database: str | None, anchors: tuple[str, ...]) ->
     for problem in found:
         click.echo(problem, err=True)
     if found:
-        raise click.ClickException(f"the audit log does not verify ({len(found)} problem(s))")
-    held = f", {len(wanted)} anchor(s) held" if wanted else ""
+        raise click.ClickException(
+            f"the audit log does not verify ({counted(len(found), 'problem')})"
+        )
+    held = f", {counted(len(wanted), 'anchor')} held" if wanted else ""
     click.echo(f"audit log OK: {rows} rows, chain intact{held}, head {head}")
 
 
@@ -105,7 +108,7 @@ def audit_baseline(config: str, database: str | None) -> None:
     bound = _run(
         _with_store(_settings(config), database, lambda db: audit_state.baseline(db, at, "cli"))
     )
-    click.echo(f"bound {bound} return(s) and people into the audit log")
+    click.echo(f"bound {counted(bound, 'return')} and people into the audit log")
 
 
 @main.group("outbox", invoke_without_command=True)

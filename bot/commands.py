@@ -33,6 +33,17 @@ def parse_command_line(text: str) -> CommandLine | None:
     return CommandLine(match[1].lower(), (match[2] or "").strip())
 
 
+def command_hints(text: str, prefix: str, names: Iterable[str]) -> str:
+    """``text`` with each ``/name`` of a known command written as it is typed on the reader's
+    channel (``prefix`` "/focal " or "" where a leading slash is taken by the client)."""
+    if prefix == "/":
+        return text
+    words = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    if not words:
+        return text
+    return re.sub(rf"(?<![\w/<.])/({words})\b(?![/.@-]\w)", lambda m: prefix + m[1], text)
+
+
 def no_args(text: str) -> None:
     """Parser for commands that take nothing (extra words are ignored, not an error)."""
     return None

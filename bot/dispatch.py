@@ -85,17 +85,30 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
-    line = parse_command_line(text)
-    if line is None:
+    if parse_command_line(text) is None:
         _free_text(work, hooks, person, event.chat, text)
         return
+    _run_line(work, person, event.chat, text)
+
+
+def _bare_command(work: Work, text: str) -> bool:
+    """Whether a direct message starts with a command word typed without its slash (Slack
+    takes a leading slash for its own commands; some keyboards make it awkward)."""
+    first = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
+    return work.ctx.registry.get(first) is not None
+
+
+def _run_line(work: Work, person: Person, chat: ChatRef, text: str) -> None:
+    """Run one ``/name args`` command line as ``person``."""
+    line = parse_command_line(text)
+    assert line is not None
     spec = work.ctx.registry.get(line.name)
     if spec is None:
         guess = work.ctx.registry.suggest(line.name)
         hint = f" Did you mean /{guess}?" if guess else ""
         raise UserError(f"I don't know /{line.name[:30]}.{hint} /help lists the commands.")
     spec, arg_text = spec.resolve(line.args)
-    args = gate(work, person, event.chat, spec, arg_text, line.name)
+    args = gate(work, person, chat, spec, arg_text, line.name)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)
     spec.run(work, args)
@@ -133,6 +146,9 @@ def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: st
         spec = work.ctx.registry.spec_for(hook.command)
         if _admitted(work, person, chat, spec) and hook.consume(work, text):
             return
+    if chat.private and _bare_command(work, text):
+        _run_line(work, person, chat, f"/{text}")
+        return
     if not chat.private:
         raise UserError("I only answer commands in groups. /help lists them.")
     raise UserError("I only understand commands. /help lists them, with examples.")

@@ -35,6 +35,9 @@ class Adapter(abc.ABC):
 
     channel: str = ""
     pacing: Pacing = Pacing()
+    # How people type a command here, shown in help and hints: "/" + name by default; a
+    # channel where a leading slash is taken by the client says so ("/focal " on Slack).
+    command_hint: str = "/"
     sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
 
     @abc.abstractmethod

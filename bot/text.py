@@ -64,3 +64,8 @@ def within(text: str, limit: int, hint: str = "", what: str = "Your text") -> st
     if len(text) > limit:
         raise UserError(f"{what} is {len(text):,} characters; the limit is {limit:,}.{hint}")
     return text
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """``1 figure``, ``3 figures``: bot text never says "figure(s)"."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

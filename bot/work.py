@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from bot.audit import chain as audit
 from bot.clock import iso
+from bot.commands import command_hints
 from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
@@ -146,6 +147,8 @@ class Work:
     ) -> None:
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
             text, attachment = self.pointer_text(person_id, subject), None
+        hint = self.ctx.router.command_hint(channel)
+        text = command_hints(text, hint, self.ctx.registry.names())  # as typed on that channel
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         row = [
             channel,

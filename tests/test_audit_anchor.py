@@ -45,7 +45,7 @@ async def anchored(tmp_path: Path) -> tuple[str, str]:
 async def test_the_printed_anchor_holds_on_an_untouched_log(tmp_path: Path) -> None:
     db, anchor = await anchored(tmp_path)
     result = await cli(db, "audit", "verify", "--anchor", anchor)
-    assert result.exit_code == 0 and "1 anchor(s) held" in result.output
+    assert result.exit_code == 0 and "1 anchor held" in result.output
 
 
 async def test_truncated_tail_with_the_head_deleted_fails_against_the_anchor(
@@ -155,7 +155,7 @@ async def test_the_bot_anchors_daily_once_across_restarts_and_at_every_stop(
     assert len(anchor_lines(db)) == 4
 
     result = await cli(db, "audit", "verify", "--anchor", f"{db}.audit-anchors")
-    assert result.exit_code == 0 and "4 anchor(s) held" in result.output
+    assert result.exit_code == 0 and "4 anchors held" in result.output
     tamper(db, f"DELETE FROM audit WHERE id >= {seq}", "DELETE FROM meta WHERE key = 'audit_head'")
     result = await cli(db, "audit", "verify", "--anchor", f"{db}.audit-anchors")
     assert result.exit_code == 1 and f"before the anchored row {seq}" in result.output

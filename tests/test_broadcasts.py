@@ -15,7 +15,7 @@ TEXT = "/broadcast Returns for W1 are due on 7 February; please send them by the
 async def test_broadcast_reaches_every_focal_point_and_is_acknowledged(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     [answer] = await bot.say("nz-cochair", TEXT)
-    assert answer.startswith("Broadcast B-1 queued for 8 focal point(s) in 8 countries.")
+    assert answer.startswith("Broadcast B-1 queued for 8 focal points in 8 countries.")
     for code in EIGHT:
         received = bot.last(f"{code.lower()}-fp")
         assert received.startswith("JPA-9 · message from Aroha Cochair-Example, co-chair (B-1)")
@@ -29,7 +29,10 @@ async def test_broadcast_reaches_every_focal_point_and_is_acknowledged(tmp_path:
     assert "no broadcast" in (await bot.say("us-fp", "/broadcast ack B-1"))[0]
     [status] = await bot.say("lk-cochair", "/broadcast status")
     assert status.startswith("B-1 (JPA-9): 8 of 8 delivered, 1 acknowledged.")
-    assert "• Thailand · Niran Example — delivered, acknowledged 2027-01-20 12:00 UTC" in status
+    # in the viewer's zone (Sri Lanka, UTC+5:30), like every other screen
+    assert "• Thailand · Niran Example — delivered, acknowledged 2027-01-20 17:30 +0530" in status
+    [seen_in_wellington] = await bot.say("nz-cochair", "/broadcast status B-1")
+    assert "acknowledged 2027-01-21 01:00 NZDT" in seen_in_wellington
     assert "• Malaysia · Aina Example — delivered, not acknowledged" in status
     await bot.stop()
 
@@ -85,15 +88,15 @@ async def test_broadcasts_are_limited_per_person_per_hour(tmp_path: Path) -> Non
 
     bot = await running(tmp_path, limits=LimitSettings(broadcasts_per_hour=2))
     for i in range(2):
-        assert "queued for 8 focal point(s)" in (await bot.say("nz-cochair", f"{TEXT} {i}"))[0]
+        assert "queued for 8 focal points" in (await bot.say("nz-cochair", f"{TEXT} {i}"))[0]
     refused = (await bot.say("nz-cochair", f"{TEXT} again"))[0]
     assert "2 broadcasts in the last hour, the most allowed" in refused
     assert (
-        "queued for 8 focal point(s)" in (await bot.say("lk-cochair", TEXT))[0]
+        "queued for 8 focal points" in (await bot.say("lk-cochair", TEXT))[0]
     )  # the limit is per person
     assert (
         "8 of 8 delivered" in (await bot.say("nz-cochair", "/broadcast status"))[0]
     )  # not limited
     await bot.advance(timedelta(minutes=61))
-    assert "queued for 8 focal point(s)" in (await bot.say("nz-cochair", TEXT))[0]
+    assert "queued for 8 focal points" in (await bot.say("nz-cochair", TEXT))[0]
     await bot.stop()

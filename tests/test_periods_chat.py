@@ -36,7 +36,7 @@ async def test_open_in_one_line_then_confirm(tmp_path: Path) -> None:
     assert "Countries (3): Australia, Malaysia, Thailand" in summary
     assert buttons(bot) == [("Open it", "/period confirm"), ("Cancel", "/period cancel")]
     [opened] = await bot.press("nz-cochair", "/period confirm")
-    assert opened.startswith("JPA-5 is open. I told 3 focal point(s).")
+    assert opened.startswith("JPA-5 is open. I told 3 focal points.")
     assert "W6 1–31 August 2027 — due Tue 7 Sep 2027" in opened
     assert "JPA-5 — Fifth Joint Period of Action is open" in bot.last("th-fp")
     timers = await bot.rows("SELECT COUNT(*) FROM timers WHERE kind = 'return.remind'")
@@ -91,16 +91,33 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     [none] = await bot.say("th-fp", "/period")
     assert "No period of action is open." in none and "/period open JPA-4" in none
     assert await bot.rows("SELECT COUNT(*) FROM timers") == [(0,)]  # planned: nothing armed
-    [opened] = await bot.say("nz-cochair", "/period open JPA-4")
-    assert opened.startswith("JPA-4 is open. I told 9 focal point(s).")
+    [careful] = await bot.say("nz-cochair", "/period open JPA-4")
+    assert careful.startswith("Open JPA-4 — Fourth Joint Period of Action?\nCareful: W1 (due ")
+    assert "already past due" in careful and bot.inbox("th-fp") == [bot.last("th-fp")]
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
+    assert buttons(bot)[0] == ("Open it", "/period open JPA-4 confirm")
+    [opened] = await bot.press("nz-cochair", "/period open JPA-4 confirm")
+    assert opened.startswith("JPA-4 is open. I told 9 focal points.")
+    overdue = await bot.rows(
+        "SELECT COUNT(*), MIN(due_at) FROM timers WHERE kind = 'return.remind' "
+        "AND subject LIKE 'JPA-4:1:%:overdue:%' AND fired_at IS NULL"
+    )
+    assert overdue[0][0] == 9, overdue  # W1 was due long ago: one overdue reminder per country
+    assert overdue[0][1] > bot.clock.now().isoformat()[:10]
     [status] = await bot.rows("SELECT status, opened_by FROM periods WHERE code = 'JPA-4'")
     assert status == ("open", "nz-cochair")
 
 
 async def test_close_stops_the_reminders(tmp_path: Path) -> None:
     bot = await running(tmp_path)
-    [closed] = await bot.say("lk-cochair", "/period close")
-    assert "JPA-9 is closed; reminders have stopped. 24 return(s) were never started." in closed
+    [asked] = await bot.say("lk-cochair", "/period close")
+    assert asked.startswith("Close JPA-9 — ") and "24 returns were never started" in asked
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-9'") == [("open",)]
+    assert bot.inbox("th-fp") == []
+    [closed] = await bot.press("lk-cochair", "/period close JPA-9 confirm")
+    assert closed.startswith("JPA-9 is closed; reminders have stopped and the focal points")
+    assert "24 returns were never started." in closed and "(s)" not in closed
+    assert "is closed; its returns are no longer collected" in bot.last("th-fp")
     await until(bot, datetime(2027, 2, 12, tzinfo=UTC))
     assert await reminders_to(bot, "th-fp") == 0
     assert "No period of action is open" in (await bot.say("th-fp", "/return"))[0]
@@ -119,7 +136,7 @@ async def test_reminders_at_nine_local_time_in_each_country(tmp_path: Path) -> N
     assert await reminders_to(bot, "lk-fp") == 0  # 07:31 in Colombo
     text = bot.last("th-fp")
     assert text.startswith(
-        "Reminder: Thailand's return for JPA-9 · W1 (1–31 January 2027) is "
+        "Reminder: the return of Thailand for JPA-9 · W1 (1–31 January 2027) is "
         "due on Sun 7 Feb 2027, in 7 days."
     )
     assert bot.chat.sent[-1].message.buttons[0].command == "/return JPA-9 W1"
@@ -138,7 +155,7 @@ async def test_submitting_stops_the_reminders_and_overdue_is_bounded(tmp_path: P
     # 7 days and 1 day before, on the day, then every 2 days while overdue, five times
     assert await sent(bot, "my-fp", "Reminder:%") == 3
     assert await sent(bot, "my-fp", "Overdue:%") == 5
-    assert "Your draft has 1 figure(s) so far" in bot.last("my-fp")
+    assert "Your draft has 1 figure so far" in bot.last("my-fp")
     digest = [t for t in bot.inbox("nz-cochair") if t.startswith("Late returns")]
     assert digest and "• Malaysia (draft started)" in digest[0] and "Thailand" not in digest[0]
     assert "1 of 8 countries are in." in digest[0]

@@ -46,6 +46,7 @@ ARGS = {
     "period confirm": "confirm",
     "period cancel": "cancel",
     "period close": "close",
+    "period reopen": "reopen JPA-4",
     "deadline": "",
     "deadline move": "W1 2027-02-20",
     "return": "arrests 1",
@@ -94,6 +95,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "period confirm": CO_CHAIRS,
     "period cancel": CO_CHAIRS,
     "period close": CO_CHAIRS,
+    "period reopen": CO_CHAIRS,
     "deadline": EVERYONE,
     "deadline move": CO_CHAIRS,
     "return": WRITERS,  # always their own country's return: "other" has no meaning here
@@ -137,7 +139,7 @@ def world(tmp_path_factory) -> DispatchWorld:  # type: ignore[no-untyped-def]
         atomic(world.db),
     ):  # what the app does at start: load bot.toml's
         sync_configured(Work(world.db, world.ctx, world.now))
-    opened = world.answers("nz-cochair", "/period open JPA-4")
+    opened = world.answers("nz-cochair", "/period open JPA-4 confirm")  # W1 is past due
     assert opened and "is not available" not in opened[0], opened
     assert "JPA-4" in world.answers("th-officer", "/period")[0]
     for target in ("TH", "NZ", "MY"):

@@ -25,7 +25,7 @@ async def test_one_line_then_confirm(tmp_path: Path) -> None:
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]  # not before confirming
 
     [done] = await bot.press("th-fp", "/return JPA-9 W1 confirm")
-    assert "Thailand's return for JPA-9 · W1 (1–31 January 2027) is submitted." in done
+    assert "The return of Thailand for JPA-9 · W1 (1–31 January 2027) is submitted." in done
     values = await bot.rows("SELECT metric, amount FROM return_values ORDER BY metric")
     assert values == [("arrests", 10), ("search_warrants", 5), ("victims_assisted", 6)]
     assert await bot.rows("SELECT COUNT(*) FROM return_value_history") == [(3,)]
@@ -78,7 +78,7 @@ async def test_guided_form_with_buttons_survives_a_restart(tmp_path: Path) -> No
 
     await restart(bot)
     replies = await bot.say("my-fp", "/return")
-    assert replies[0] == "Resuming the draft (2 figure(s) so far)."
+    assert replies[0] == "Resuming the draft (2 figures so far)."
     assert "question 3 of 16" in replies[1]
     summary = await answer_all(bot, "my-fp")
     assert "Persons convicted: 0" in summary and "Trafficked persons rescued: 4" in summary
@@ -113,7 +113,7 @@ async def test_amendments_keep_full_history(tmp_path: Path) -> None:
     [summary] = await bot.say("th-deputy", "/return arrests 12, search warrants 5")
     assert "Arrests: 12  (was 10)" in summary and "Confirm to submit these changes." in summary
     [done] = await bot.say("th-deputy", "/return confirm")
-    assert "amended (version 2, 1 figure(s) changed)" in done
+    assert "amended (version 2, 1 figure changed)" in done
     assert "amended" in bot.last("th-fp")
     [history] = await bot.say("th-fp", "/return W1 history")
     assert "v1" in history and "Niran Example: Arrests — → 10" in history
@@ -161,7 +161,7 @@ async def test_who_may_write_and_see_a_return(tmp_path: Path) -> None:
     assert "not available to you" in (await bot.say("th-officer", "/return arrests 1"))[0]
     assert "only for your own country" in (await bot.say("my-fp", "/return show TH"))[0]
     [seen] = await bot.say("th-deputy", "/return show")
-    assert "Not submitted yet." in seen and "A draft is open with 2 figure(s)." in seen
+    assert "Not submitted yet." in seen and "A draft is open with 2 figures." in seen
     [cochair] = await bot.say("lk-cochair", "/return show TH")
     assert "Thailand · JPA-9 W1" in cochair
     refused = (await bot.say("lk-cochair", "/return arrests 3"))[0]

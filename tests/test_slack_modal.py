@@ -26,7 +26,7 @@ from tests.harness import Harness, shipped_settings
 from tests.returns_support import MID_JANUARY, PERIOD, counts, move_to
 from tests.test_slack import ENV, TH_FP, World, slack_options
 
-SUBMITTED = "Thank you. Thailand's return for JPA-9 · W1 (1–31 January 2027) is submitted."
+SUBMITTED = "Thank you. The return of Thailand for JPA-9 · W1 (1–31 January 2027) is submitted."
 GOOD = {
     "victims_assisted": "6",
     "arrests": "10",
@@ -160,7 +160,7 @@ async def test_the_form_is_prefilled_and_amends_the_submitted_return(world: Worl
     assert (await saved(world))["arrests"] == (12, "", None)
     assert await world.bot.rows("SELECT version FROM returns") == [(2,)]
     assert any(
-        "is amended (version 2, 1 figure(s) changed)" in t for t in world.api.texts_to(TH_FP)
+        "is amended (version 2, 1 figure changed)" in t for t in world.api.texts_to(TH_FP)
     )
 
 

@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 from bot.broadcasts import repo as store
+from bot.clock import local_stamp
 from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.events import Button
-from bot.periods.handlers import today
-from bot.periods.repo import current_period
+from bot.periods.handlers import only_open, today
+from bot.periods.repo import OPEN, Period, current_period, load_period
 from bot.returns.reminder_handlers import country_name
-from bot.text import clip, within
+from bot.returns.reminders import zone_of_country
+from bot.text import clip, counted, within
 from bot.work import Work
 
 
@@ -29,7 +31,7 @@ def send(work: Work, text: str) -> None:
     actor = work.actor
     assert actor is not None
     within(text, work.ctx.settings.requests.max_text_length)
-    period = current_period(work.db, today(work))
+    period, text = _period_named(work, text)
     if period is None:
         raise UserError("No period of action is open, so there is no one to broadcast to.")
     ident = store.next_id(work.db)
@@ -40,10 +42,21 @@ def send(work: Work, text: str) -> None:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
     work.reply(
-        f"Broadcast {ident[0]} queued for {len(people)} focal point(s) in "
+        f"Broadcast {ident[0]} queued for {counted(len(people), 'focal point')} in "
         f"{len(period.countries)} countries. /broadcast status {ident[0]} shows delivery "
         "and acknowledgements."
     )
+
+
+def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
+    """The period a broadcast goes to: the one whose code starts the text, else the only
+    open one (with two open, the co-chair names one)."""
+    first, _, rest = text.partition(" ")
+    named = load_period(work.db, first.upper()) if rest.strip() else None
+    if named is not None and named.status == OPEN:
+        return named, rest.strip()
+    only_open(work)
+    return current_period(work.db, today(work)), text
 
 
 def _deliver(work: Work, broadcast_id: str, person, body: str) -> None:  # type: ignore[no-untyped-def]
@@ -84,12 +97,17 @@ def status(work: Work, raw_id: str) -> None:
     work.reply("\n".join(lines))
 
 
+def _viewer_zone(work: Work) -> str:
+    """Times show in the viewer's own zone, as on every other screen."""
+    return zone_of_country(work, work.actor.country) if work.actor else "UTC"
+
+
 def _line(work: Work, recipient: store.Recipient) -> str:
     person = work.directory.people.get(recipient.person_id)
     who = f"{country_name(work, person.country)} · {person.name}" if person else recipient.person_id
     ack = (
-        f", acknowledged {recipient.acknowledged_at[:16].replace('T', ' ')} UTC"
-        if (recipient.acknowledged_at)
+        f", acknowledged {local_stamp(recipient.acknowledged_at, _viewer_zone(work))}"
+        if recipient.acknowledged_at
         else ", not acknowledged"
     )
     return f"• {who} — {recipient.delivery}{ack}"
@@ -99,7 +117,7 @@ COMMANDS = [
     CommandSpec(
         "broadcast",
         "Co-chairs: message every focal point of the current period (each can acknowledge).",
-        "/broadcast <text>",
+        "/broadcast [CODE] <text>",
         "/broadcast Returns for W1 are due on Friday; please send them by then.",
         broadcast_command,
         roles=frozenset({"co_chair"}),

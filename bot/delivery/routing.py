@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Person
 from bot.directory.repo import CONSOLE, Directory
@@ -15,6 +15,11 @@ class Router:
 
     channels: Mapping[str, Callable[[str], str]]
     pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
+    command_hints: Mapping[str, str] = field(default_factory=dict)  # channel -> "/focal " etc.
+
+    def command_hint(self, channel: str) -> str:
+        """How a command is typed on ``channel`` ("/" unless the channel says otherwise)."""
+        return self.command_hints.get(channel, "/")
 
     def routes(self, directory: Directory, person: Person) -> list[tuple[str, str]]:
         """Every (channel, address) that reaches ``person``, best first.

@@ -29,9 +29,9 @@ from bot.periods.parse import (
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows, short_date
 from bot.returns.reminder_handlers import country_name, window_title
-from bot.returns.reminders import arm_period, arm_window
+from bot.returns.reminders import arm_late_start, arm_period, arm_window
 from bot.returns.repo import window_statuses
-from bot.text import NAME_LIMIT, within
+from bot.text import NAME_LIMIT, counted, within
 from bot.work import Work
 from reminders.returns import local_today
 
@@ -50,7 +50,9 @@ def parse_period_args(text: str) -> PeriodArgs:
     """Split the sub-command from its arguments."""
     head, _, rest = text.strip().partition(" ")
     action = head.lower()
-    if action and action not in {"open", "close", "confirm", "cancel"}:
+    if action and action not in {"open", "close", "confirm", "cancel", "reopen"}:
+        if " " not in text.strip():
+            return PeriodArgs("", head)  # `/period JPA-5` shows that one
         raise UserError(f"/period {head[:20]}? Use /period, /period open or /period close.")
     return PeriodArgs(action, rest.strip())
 
@@ -71,14 +73,18 @@ def period_command(work: Work, args: PeriodArgs) -> None:
         "confirm": confirm,
         "cancel": cancel,
         "close": close_period,
+        "reopen": reopen_period,
     }[args.action]
     action(work, args.rest)  # who may open or close is declared on the subcommands below
 
 
-def show_current(work: Work, _rest: str) -> None:
-    """The current period: dates, countries, windows and due dates."""
-    period = store.current_period(work.db, today(work))
-    if period is None:
+def show_current(work: Work, code: str) -> None:
+    """The open periods (or the one named): dates, countries, windows and due dates."""
+    if code:
+        work.reply(describe(work, _named_or_current(work, code)))
+        return
+    periods = store.periods_in(work.db, OPEN)
+    if not periods:
         planned = store.periods_in(work.db, PLANNED)
         hint = "".join(
             f"\nPlanned: {p.code} — {p.name}. A co-chair opens it with /period open {p.code}."
@@ -86,7 +92,7 @@ def show_current(work: Work, _rest: str) -> None:
         )
         work.reply("No period of action is open." + hint)
         return
-    work.reply(describe(work, period))
+    work.reply("\n\n".join(describe(work, p) for p in periods))
 
 
 def describe(work: Work, period: Period) -> str:
@@ -104,12 +110,43 @@ def describe(work: Work, period: Period) -> str:
 
 def open_period(work: Work, rest: str) -> None:
     """Open a planned period by its code, or start/continue the opening dialogue."""
-    planned = store.load_period(work.db, rest) if rest and " " not in rest else None
+    code, _, word = rest.partition(" ")
+    confirmed = word.strip().lower() == "confirm"
+    planned = store.load_period(work.db, code) if code and (confirmed or not word) else None
     if planned is not None:
+        if planned.status == PLANNED and not confirmed and _passed(work, planned.windows):
+            _ask_past_due(work, planned)
+            return
         _open_planned(work, planned)
         return
     fields = {**_draft(work), **parse_open_args(rest, work.directory.countries)}
     _continue(work, fields)
+
+
+def _passed(work: Work, windows) -> list[Window]:  # type: ignore[no-untyped-def]
+    """The windows whose due date is already behind the co-chair."""
+    return [w for w in windows if w.due_on < today(work)]
+
+
+def _past_due_note(work: Work, windows) -> str:  # type: ignore[no-untyped-def]
+    passed = _passed(work, windows)
+    if not passed:
+        return ""
+    labels = ", ".join(f"{w.label} (due {short_date(w.due_on)})" for w in passed)
+    return (
+        f"\nCareful: {labels} {'is' if len(passed) == 1 else 'are'} already past due. Focal "
+        "points are told at once, and those returns are overdue from the start."
+    )
+
+
+def _ask_past_due(work: Work, period: Period) -> None:
+    work.reply(
+        f"Open {period.code} — {period.name}?" + _past_due_note(work, period.windows),
+        (
+            Button("Open it", f"/period open {period.code} confirm"),
+            Button("Cancel", "/period cancel"),
+        ),
+    )
 
 
 def _open_planned(work: Work, period: Period) -> None:
@@ -156,7 +193,7 @@ def _summary(work: Work, fields: Fields) -> str:
             f"{short_date(windows[0].due_on)}.",
             f"Countries ({len(codes)}): {', '.join(country_name(work, c) for c in codes)}",
         ]
-    )
+    ) + _past_due_note(work, windows)
 
 
 def _windows(work: Work, fields: Fields):  # type: ignore[no-untyped-def]
@@ -195,6 +232,7 @@ def _announce(work: Work, period: Period) -> None:
     """Audit, arm the reminders, tell the focal points, confirm to the co-chair."""
     work.audit("period.opened", period.code, f"{len(period.countries)} countries")
     arm_period(work, period)
+    arm_late_start(work, period)
     first = period.windows[0]
     text = (
         f"{period.code} — {period.name} is open ({period.span}). Your first return, "
@@ -207,7 +245,8 @@ def _announce(work: Work, period: Period) -> None:
         for p in work.directory.focal_points(c)
     )
     work.reply(
-        f"{period.code} is open. I told {reached} focal point(s).\n\n" + describe(work, period)
+        f"{period.code} is open. I told {counted(reached, 'focal point')}.\n\n"
+        + describe(work, period)
     )
 
 
@@ -219,30 +258,93 @@ def cancel(work: Work, _rest: str) -> None:
 
 
 def close_period(work: Work, rest: str) -> None:
-    """End a period: no more reminders or returns."""
-    period = _named_or_current(work, rest)
-    if period.status == CLOSED:
-        raise UserError(f"{period.code} is already closed.")
+    """End a period once the co-chair confirms: no more reminders or returns."""
+    code, _, word = rest.partition(" ")
+    if code.lower() == "confirm":
+        code, word = "", "confirm"
+    period = _named_or_current(work, code)
+    if period.status != OPEN:
+        raise UserError(f"{period.code} is {period.status}, not open.")
+    if word.strip().lower() != "confirm":
+        work.reply(
+            f"Close {period.code} — {period.name}? {_never_started(_missing(work, period))} "
+            "Reminders stop and the focal points are told; a co-chair can reopen it.",
+            (
+                Button("Close it", f"/period close {period.code} confirm"),
+                Button("Keep it open", f"/period {period.code}"),
+            ),
+        )
+        return
     store.set_status(work.db, period.code, CLOSED, _actor_id(work), work.stamp)
     work.audit("period.closed", period.code)
-    missing_count = sum(
+    _tell_focal_points(
+        work,
+        period,
+        f"{period.code} — {period.name} is closed; its returns are no longer collected "
+        "and reminders have stopped.",
+    )
+    work.reply(
+        f"{period.code} is closed; reminders have stopped and the focal points were told. "
+        f"{_never_started(_missing(work, period))} /report {period.code} gives the totals; "
+        f"/period reopen {period.code} opens it again."
+    )
+
+
+def _missing(work: Work, period: Period) -> int:
+    return sum(
         len(period.countries) - len(window_statuses(work.db, period.code, w.seq))
         for w in period.windows
     )
-    work.reply(
-        f"{period.code} is closed; reminders have stopped. "
-        f"{missing_count} return(s) were never started. /report {period.code} "
-        "gives the totals."
+
+
+def _never_started(count: int) -> str:
+    if count == 0:
+        return "Every return was started."
+    if count == 1:
+        return "1 return was never started."
+    return f"{count:,} returns were never started."
+
+
+def reopen_period(work: Work, code: str) -> None:
+    """Open a closed period again (a co-chair closed it too early): reminders resume."""
+    if not code:
+        raise UserError("Which period? e.g. /period reopen JPA-5")
+    period = _named_or_current(work, code)
+    if period.status != CLOSED:
+        raise UserError(f"{period.code} is {period.status}, not closed.")
+    store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
+    work.audit("period.reopened", period.code)
+    reopened = store.load_period(work.db, period.code)
+    assert reopened is not None
+    arm_period(work, reopened)
+    arm_late_start(work, reopened)
+    _tell_focal_points(
+        work, period, f"{period.code} — {period.name} is open again; /deadline lists the due dates."
     )
+    work.reply(f"{period.code} is open again; reminders resume and the focal points were told.")
 
 
 def _named_or_current(work: Work, code: str) -> Period:
+    if not code:
+        only_open(work)
     period = (
-        store.load_period(work.db, code) if code else store.current_period(work.db, today(work))
+        store.load_period(work.db, code.upper())
+        if code
+        else store.current_period(work.db, today(work))
     )
     if period is None:
         raise UserError(f"No period {code[:20]}." if code else "No period of action is open.")
     return period
+
+
+def only_open(work: Work) -> None:
+    """UserError when more than one period is open and the command named none of them."""
+    codes = [p.code for p in store.periods_in(work.db, OPEN)]
+    if len(codes) > 1:
+        raise UserError(
+            f"{len(codes)} periods are open ({', '.join(codes)}); please name one, "
+            f"e.g. with {codes[-1]} after the command."
+        )
 
 
 def _actor_id(work: Work) -> str:
@@ -288,8 +390,14 @@ def deadline_command(work: Work, text: str) -> None:
     if len(words) in (2, 3):
         _move_deadline(work, words)
         return
+    if len(words) == 1 and store.load_period(work.db, words[0].upper()):
+        work.reply(_deadlines(work, _named_or_current(work, words[0])))
+        return
     if words:
-        raise UserError("Use /deadline to list due dates, or /deadline W2 2027-04-14 to move one.")
+        raise UserError(
+            "Use /deadline to list due dates, /deadline JPA-5 for one period, "
+            "or /deadline W2 2027-04-14 to move one."
+        )
     periods = store.periods_in(work.db, OPEN, PLANNED)
     if not periods:
         work.reply("No period of action is open, so nothing is due.")
@@ -324,6 +432,11 @@ def _move_deadline(work: Work, words: list[str]) -> None:
             f"{window.label} ends on {short_date(window.ends_on)}; "
             "the due date can't be before that."
         )
+    if day == window.due_on:
+        work.reply(
+            f"{window_title(period, window)} is already due on {short_date(day)}; nothing changed."
+        )
+        return
     store.set_due(work.db, period.code, window.seq, day)
     work.audit(
         "period.deadline",
@@ -399,9 +512,14 @@ PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
     ),
     "cancel": ("Co-chairs: drop the period being opened.", "/period cancel", "/period cancel"),
     "close": (
-        "Co-chairs: close the current period (reminders stop).",
+        "Co-chairs: close the current period, after a confirmation (reminders stop).",
         "/period close [CODE]",
         "/period close",
+    ),
+    "reopen": (
+        "Co-chairs: open a closed period again (reminders resume).",
+        "/period reopen <CODE>",
+        "/period reopen JPA-5",
     ),
 }
 
@@ -409,7 +527,7 @@ COMMANDS = [
     CommandSpec(
         "period",
         "The current period of action: dates, countries, reporting windows.",
-        "/period",
+        "/period [CODE]",
         "/period",
         period_command,
         parse_period_args,
@@ -423,13 +541,13 @@ COMMANDS = [
                 lambda rest, action=action: PeriodArgs(action, rest),
                 roles=COCHAIR,
             )
-            for action in ("open", "confirm", "cancel", "close")
+            for action in ("open", "confirm", "cancel", "close", "reopen")
         ),
     ),
     CommandSpec(
         "deadline",
         "The coming due dates for returns.",
-        "/deadline",
+        "/deadline [CODE]",
         "/deadline",
         deadline_command,
         subcommands=(

@@ -1,9 +1,10 @@
 """Reading ``/period open`` arguments, in one line or one answer at a time.
 
 In one line the words are recognised by their shape, in any order: the code (``JPA-5``,
-letters with a digit), the name in quotes, two ISO dates (first and last day), the cadence
-(``final``, ``monthly``, ``quarterly``) and two-letter country codes (or ``all``). What is
-missing is then asked for, one question at a time.
+``JPA-BIG``: capitals with a digit or a hyphen, as bot.toml accepts), the name in quotes,
+two ISO dates (first and last day), the cadence (``final``, ``monthly``, ``quarterly``) and
+two-letter country codes (or ``all``). What is missing is then asked for, one question at a
+time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from bot.errors import UserError
 
 FIELDS = ("code", "name", "starts_on", "ends_on", "cadence", "countries")
 CADENCES = ("final", "monthly", "quarterly")
+OTHER_CADENCES = frozenset(
+    {"weekly", "daily", "fortnightly", "biweekly", "yearly", "annual", "annually", "semiannual"}
+)
 QUESTIONS = {
     "code": "What is the period's code? (e.g. JPA-5)",
     "name": "What is its name? (e.g. Fifth Joint Period of Action)",
@@ -57,10 +61,24 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
         fields["countries"] = sorted(known)
     elif len(word) == 2 and word.isalpha():
         fields["countries"] = sorted({*_list(fields.get("countries")), _country(upper, known)})
-    elif _CODE.match(upper) and any(c.isdigit() for c in word) and 3 <= len(word) <= 16:
+    elif _looks_like_code(word):
         fields["code"] = upper
+    elif lower in OTHER_CADENCES:
+        raise UserError(
+            f"Returns can be {', '.join(CADENCES[:-1])} or {CADENCES[-1]}, not {lower}."
+        )
     else:
-        raise UserError(f"I don't understand {word[:30]!r} here. Put the name in quotes.")
+        raise UserError(
+            f"I don't understand {word[:30]!r} here. A code looks like JPA-5, the name goes "
+            "in quotes, dates look like 2027-03-01."
+        )
+
+
+def _looks_like_code(word: str) -> bool:
+    """A period code: capitals and digits in hyphenated parts; a digit or a hyphen tells it
+    from a plain word (a one-word name still needs quotes)."""
+    shaped = _CODE.match(word.upper()) is not None and 3 <= len(word) <= 16
+    return shaped and (any(c.isdigit() for c in word) or "-" in word)
 
 
 def _list(value: object) -> list[str]:

@@ -28,6 +28,7 @@ from bot.returns.parse import parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
+from bot.text import counted
 from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
 
@@ -142,7 +143,7 @@ def start_guided(work: Work, target: Target) -> None:
     draft.guided = True
     store.save_draft(work.db, draft, work.stamp)
     if resuming:
-        work.reply(f"Resuming the draft ({len(draft.answers)} figure(s) so far).")
+        work.reply(f"Resuming the draft ({counted(len(draft.answers), 'figure')} so far).")
     _ask(work, target, draft)
 
 
@@ -267,14 +268,14 @@ def confirm(work: Work, target: Target) -> None:
 
 
 def _announce(work: Work, target: Target, version: int, changed: int, late: bool) -> None:
-    what = f"{target.country_name}'s return for {window_title(target.period, target.window)}"
+    what = f"The return of {target.country_name} for {window_title(target.period, target.window)}"
     subject = _subject(target)
     if version == 1:
         work.audit("return.submitted", subject, "late" if late else "on time")
         told = f"{what} is submitted{' (late)' if late else ''}."
     else:
-        work.audit("return.amended", subject, f"version {version}, {changed} figure(s)")
-        told = f"{what} is amended (version {version}, {changed} figure(s) changed)."
+        work.audit("return.amended", subject, f"version {version}, {counted(changed, 'figure')}")
+        told = f"{what} is amended (version {version}, {counted(changed, 'figure')} changed)."
     work.reply(f"Thank you. {told} /return show displays it.")
     actor = work.actor
     for person in [
@@ -339,7 +340,7 @@ def _show(work: Work, target: Target) -> None:
         lines.append("Not submitted yet.")
     draft = load_draft(work.db, *target.key)
     if draft:
-        lines.append(f"A draft is open with {len(draft.answers)} figure(s).")
+        lines.append(f"A draft is open with {counted(len(draft.answers), 'figure')}.")
     work.reply("\n".join(lines))
 
 
@@ -376,11 +377,18 @@ def consume_text(work: Work, text: str) -> bool:
         return False
     draft = guided_draft_of(work.db, actor.id)
     period = load_period(work.db, draft.period) if draft else None
-    if draft is None or period is None or period.status != OPEN:
+    if draft is None or period is None:
         return False
+    if period.status != OPEN:
+        _closed_under(work, draft, period)
+        return True
     window = period.window(draft.seq)
     assert window is not None
     target = Target(period, window, draft.country, country_name(work, draft.country))
+    word = text.strip().lower()
+    if word in ACTIONS and word != "form":  # the buttons' words, typed (the console has none)
+        ACTIONS[word](work, target)
+        return True
     if draft.step >= len(period.metrics):
         raise UserError(
             f"Your return is ready: {target.command} confirm submits it, "
@@ -390,6 +398,17 @@ def consume_text(work: Work, text: str) -> bool:
     value = parse_value(metric, text)
     _step(work, target, draft, value)
     return True
+
+
+def _closed_under(work: Work, draft: Draft, period: Period) -> None:
+    """The period closed while this person was answering its guided return: say so once and
+    leave the form (the draft is kept, should a co-chair reopen the period)."""
+    draft.guided = False
+    store.save_draft(work.db, draft, work.stamp)
+    work.reply(
+        f"{period.code} — {period.name} was closed by the co-chairs, so its returns are no "
+        "longer collected and your draft was not submitted. /period shows what is open."
+    )
 
 
 # --- /status --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.returns.reminders import (
     zone_of_country,
 )
 from bot.returns.repo import load_draft, load_submitted
+from bot.text import counted
 from bot.work import Work
 from reminders.returns import BEFORE, DUE, OVERDUE, deadline, local_today, overdue
 
@@ -86,7 +87,7 @@ def reminder_text(
 ) -> str:
     """The reminder, in the country's own calendar: due in N days, today, or N days ago."""
     days = (window.due_on - local_today(work.now, zone_of_country(work, country))).days
-    what = f"{country_name(work, country)}'s return for {window_title(period, window)}"
+    what = f"the return of {country_name(work, country)} for {window_title(period, window)}"
     if subject.kind == DUE or days == 0:
         head = f"Reminder: {what} is due today ({short_date(window.due_on)})."
     elif days > 0:
@@ -104,7 +105,7 @@ def _how(work: Work, period: Period, window: Window, country: str) -> str:
     draft = load_draft(work.db, period.code, window.seq, country)
     if draft and draft.answers:
         return (
-            f"Your draft has {len(draft.answers)} figure(s) so far: "
+            f"Your draft has {counted(len(draft.answers), 'figure')} so far: "
             f"/return {period.code} {window.label} resumes it."
         )
     return (
@@ -134,7 +135,7 @@ def digest(work: Work, text_subject: str) -> None:
 def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> str:
     """Who is late, with drafts noted, and how many are in."""
     lines = [f"Late returns for {window_title(period, window)}, due {short_date(window.due_on)}:"]
-    for code in late:
+    for code in sorted(late, key=lambda c: country_name(work, c)):  # by name, as people read
         draft = load_draft(work.db, period.code, window.seq, code)
         note = " (draft started)" if draft and draft.answers else ""
         lines.append(f"• {country_name(work, code)}{note}")

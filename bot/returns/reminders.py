@@ -9,6 +9,7 @@ id, so moving a deadline arms a fresh schedule and the old one goes quiet.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlite_utils import Database
 
@@ -16,7 +17,17 @@ from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
 from bot.returns.repo import load_submitted
 from bot.work import Work
-from reminders.returns import DIGEST, Policy, Reminder, next_overdue, upcoming
+from reminders.returns import (
+    DIGEST,
+    OVERDUE,
+    Policy,
+    Reminder,
+    deadline,
+    local_moment,
+    local_today,
+    next_overdue,
+    upcoming,
+)
 
 REMIND = "return.remind"
 DIGEST_TIMER = "return.digest"
@@ -92,6 +103,35 @@ def arm_window(work: Work, period: Period, window: Window) -> int:
             )
             armed += 1
     return armed + _arm_digests(work, period, window)
+
+
+def arm_late_start(work: Work, period: Period) -> int:
+    """A period opened after a window's due date, so late that its overdue reminders would all
+    lie in the past: each country still owing gets one overdue reminder at the next local
+    reminder time (the last of its chain, so no burst follows). Returns how many were armed."""
+    rules, armed = policy(work), 0
+    if rules.overdue_max < 1 or rules.overdue_every_days < 1:
+        return 0
+    for window in period.windows:
+        for country in period.countries:
+            zone = zone_of_country(work, country)
+            if deadline(window.due_on, zone) > work.now or load_submitted(
+                work.db, period.code, window.seq, country
+            ):
+                continue
+            if next_overdue(window.due_on, zone, rules, work.now) is not None:
+                continue  # the ordinary chain still has reminders ahead
+            at = local_moment(local_today(work.now, zone), zone, rules.local_time)
+            at = at if at > work.now else at + timedelta(days=1)
+            last = rules.overdue_max
+            due = window.due_on.isoformat()
+            arm(
+                work,
+                Subject(period.code, window.seq, due, country, OVERDUE, last),
+                Reminder(OVERDUE, last, at),
+            )
+            armed += 1
+    return armed
 
 
 def _arm_digests(work: Work, period: Period, window: Window) -> int:
