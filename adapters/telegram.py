@@ -31,6 +31,7 @@ import logging
 import re
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    InputFile,
     LinkPreviewOptions,
     Update,
 )
@@ -156,6 +158,7 @@ class TelegramAdapter(Adapter):
 
     channel = CHANNEL
     pacing = TELEGRAM_PACING
+    sends_files = True  # photos and documents
 
     def __init__(self, token: str, options: TelegramOptions, webhook_secret: str = "") -> None:
         self.options = options
@@ -375,12 +378,32 @@ class TelegramAdapter(Adapter):
         if not parts[0]:
             raise PermanentError("telegram: empty message")
         try:
+            if message.attachment:
+                return await self._send_file(self._application.bot, message, parts[0])
             return await self._send_parts(self._application.bot, message, parts)
         except TelegramError as exc:
             error = translate_error(exc)
             if isinstance(error, PermanentError):
                 self._parts_sent.pop(message.id, None)
             raise error from exc
+
+    async def _send_file(self, bot: ExtBot[Any], message: Outbound, caption: str) -> str:
+        """A picture as a photo (shown inline), anything else as a document; the text is its
+        caption (report captions are short, far below Telegram's 1,024 characters)."""
+        file = message.attachment
+        assert file is not None
+        try:
+            body = await asyncio.to_thread(Path(file.path).read_bytes)
+        except OSError as exc:
+            raise PermanentError(f"telegram: the file to send is gone ({exc.strerror})") from exc
+        send = bot.send_photo if file.photo else bot.send_document
+        sent = await send(
+            message.address,
+            InputFile(body, filename=file.filename),
+            caption=escape(caption[:1000]),
+            parse_mode=ParseMode.HTML,
+        )
+        return str(sent.message_id)
 
     async def _send_parts(self, bot: ExtBot[Any], message: Outbound, parts: list[str]) -> str:
         first = self._parts_sent.get(message.id, 0)

@@ -327,6 +327,8 @@ class FakeTelegram:
             "setWebhook": self._set_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
+            "sendPhoto": self._send_file,
+            "sendDocument": self._send_file,
             "editMessageReplyMarkup": self._edit_markup,
             "editMessageText": self._edit_text,
             "answerCallbackQuery": self._answer_callback,
@@ -392,6 +394,24 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
         return message
+
+    async def _send_file(self, params: dict[str, Any]) -> Any:
+        """sendPhoto / sendDocument: the upload is kept under ``file`` with the message."""
+        chat_id = int(params["chat_id"])
+        upload = params.get("photo") or params.get("document")
+        if not isinstance(upload, dict):
+            raise ApiError(400, "Bad Request: there is no file in the request")
+        self._check_limits(chat_id)
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": chat(chat_id, "private" if chat_id > 0 else "group", chat_id),
+            "from": BOT_USER,
+            "caption": visible_text(params.get("caption", ""), params.get("parse_mode")),
+            "file": upload,
+        }
+        self.messages[(chat_id, message["message_id"])] = message
+        return {k: v for k, v in message.items() if k != "file"}
 
     def _check_outage(self, method: str) -> None:
         spare, left = self._outages.get(method, (0, 0))
@@ -527,7 +547,11 @@ async def read_params(request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
             params.update(await request.json())
         else:
-            params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+            for key, value in (await request.post()).items():
+                if isinstance(value, str):
+                    params[key] = value
+                else:  # an upload (sendPhoto, sendDocument): its name and bytes
+                    params[key] = {"filename": value.filename, "content": value.file.read()}
     for key in JSON_FIELDS & params.keys():
         if isinstance(params[key], str):
             params[key] = json.loads(params[key])
