@@ -15,7 +15,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot.config import parse_duration
@@ -24,8 +24,8 @@ from bot.ports import Adapter, EventSink
 from bot.text import counted
 
 CONSOLE_HELP = """Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands
-such as /help. `people` lists who you can be; `time +30m` moves the clock forward; `wait` lets
-queued work finish; `quit` (or end of input) ends."""
+such as /help. `people` lists who you can be; `time` shows the clock and `time +30m` moves it
+forward; `wait` lets queued work finish; `quit` (or end of input) ends."""
 
 Advance = Callable[[timedelta], Awaitable[int]]
 Idle = Callable[[], Awaitable[None]]
@@ -45,9 +45,11 @@ class ConsoleAdapter(Adapter):
         advance: Advance | None = None,
         idle: Idle | None = None,
         speaker: str = "",
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
         self._people, self._advance, self._idle = people, advance, idle
+        self._now = now  # the bot's (simulated) clock, which `time` alone shows
         self.speaker = speaker
         self.finished = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -158,6 +160,9 @@ class ConsoleAdapter(Adapter):
         self._print(f"(you are now {known[self.speaker]})")
 
     async def _move_time(self, amount: str) -> None:
+        if not amount:
+            self._show_time()
+            return
         if self._advance is None:
             self._print("The clock cannot be moved in this setup.")
             return
@@ -169,6 +174,12 @@ class ConsoleAdapter(Adapter):
         fired = await self._advance(delta)
         self._print(f"(clock moved forward {amount.lstrip('+')}; {counted(fired, 'timer')} fired)")
         await self._settle()
+
+    def _show_time(self) -> None:
+        if self._now is None:
+            self._print("The clock is not shown in this setup. `time +30m` moves it.")
+            return
+        self._print(f"(the clock reads {self._now():%Y-%m-%d %H:%M} UTC; `time +30m` moves it)")
 
     async def _list_people(self, _rest: str) -> None:
         for person_id, label in self._people() if self._people else []:

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import signal
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from adapters.channels import platform_adapters
 from adapters.console import ConsoleAdapter
@@ -36,6 +36,7 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
             people=lambda: _people(app_ref[0]),
             advance=lambda delta: _advance(app_ref[0], clock, delta),
             idle=lambda: app_ref[0].idle(),
+            now=lambda: clock.now().astimezone(UTC),
         )
         adapters.append(shell)
     if not adapters:
