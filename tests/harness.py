@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import psycopg
 
 from adapters.memory import MemoryAdapter
 from bot.app import App
@@ -22,6 +25,7 @@ from bot.clock import ShiftedClock
 from bot.config import Settings, load_settings
 from bot.factory import build_app
 from bot.ports import Adapter, TimerCallback, TimerScheduler
+from bot.storage.sql import to_pyformat
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = ROOT / "bot.toml"
@@ -99,6 +103,23 @@ def database_for(path: Path | str) -> str:
     return factory.database_for(path) if factory else str(path)
 
 
+def execute_on(database: str | Path, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    """Run one statement on ``database`` from outside the bot (as an operator or an attacker
+    with database access would) and commit; return its rows. ``database`` is a SQLite path or
+    a ``postgresql://`` URL; ``sql`` uses ``?`` placeholders on both."""
+    database = str(database)
+    if database.startswith(("postgresql://", "postgres://")):
+        with psycopg.connect(database, autocommit=True) as conn:
+            cursor = conn.execute(to_pyformat(sql), list(params))
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+    conn = sqlite3.connect(database, timeout=10)
+    try:
+        with conn:  # commits
+            return [tuple(row) for row in conn.execute(sql, list(params)).fetchall()]
+    finally:
+        conn.close()
+
+
 class Harness:
     """Drive the app as several people; read what each of them received."""
 
@@ -112,7 +133,9 @@ class Harness:
         self.db_path, self.settings = db_path, settings or shipped_settings()
         self.database = database_for(db_path)
         if not self.settings.audit.anchor_file:  # beside the test's files, on either engine
-            audit = self.settings.audit.model_copy(update={"anchor_file": f"{db_path}.audit-anchors"})
+            audit = self.settings.audit.model_copy(
+                update={"anchor_file": f"{db_path}.audit-anchors"}
+            )
             self.settings = self.settings.model_copy(update={"audit": audit})
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []

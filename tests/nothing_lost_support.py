@@ -12,7 +12,6 @@ import asyncio
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from tests.conftest import watch_output
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.harness import ROOT, SHIPPED_CONFIG
+from tests.harness import ROOT, SHIPPED_CONFIG, execute_on
 
 PYTHON = sys.executable
 _PREFERS_CONSOLE = re.compile(r'preferred_channel = "console"\n(identities = \{ telegram)')
@@ -72,7 +71,7 @@ class BotProcess:
     """``focalbot run --no-console`` as a child process, restartable on the same database."""
 
     config: Path
-    database: Path
+    database: Path | str  # a SQLite path or a PostgreSQL URL
     log: Path
     lives: list[Life] = field(default_factory=list)
     _proc: subprocess.Popen[bytes] | None = None
@@ -124,7 +123,7 @@ class BotProcess:
 
 
 def cli(
-    config: Path, database: Path, *args: str, stdin: str | None = None
+    config: Path, database: Path | str, *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``focalbot <args>`` on the database as its own process."""
     command = [PYTHON, "-m", "bot.cli", *args, "--config", str(config), "--database", str(database)]
@@ -135,13 +134,10 @@ def cli(
     return done
 
 
-def query(database: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
-    """Read the bot's database from outside (WAL: readers never block the bot)."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
-    try:
-        return list(conn.execute(sql, params))
-    finally:
-        conn.close()
+def query(database: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    """Read the bot's database (a SQLite path or a PostgreSQL URL) from outside; neither
+    engine makes the bot wait for a reader."""
+    return execute_on(database, sql, params)
 
 
 # --- what the fake saw -------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """The audit log is tamper-evident: `focalbot audit verify` names an edited or deleted row."""
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG, Harness
+from tests.harness import SHIPPED_CONFIG, Harness, execute_on
 
 
 async def filled_database(tmp_path: Path) -> str:
@@ -18,7 +17,7 @@ async def filled_database(tmp_path: Path) -> str:
     await bot.say("th-fp", "/reply R-2026-0001 Genuine")
     await bot.say("au-officer", "/close R-2026-0001 Thanks")
     await bot.stop()
-    return str(tmp_path / "bot.db")
+    return bot.database
 
 
 async def verify(db: str):  # type: ignore[no-untyped-def]
@@ -32,17 +31,14 @@ async def verify(db: str):  # type: ignore[no-untyped-def]
 
 def ack_row(db: str) -> int:
     """The id of the acknowledgement's audit row (the directory's rows come first)."""
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT id FROM audit WHERE action = 'request.acknowledged'"
-        ).fetchone()[0]
+    [(row,)] = execute_on(db, "SELECT id FROM audit WHERE action = 'request.acknowledged'")
+    return int(row)
 
 
 async def test_untouched_log_verifies(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
-        people = conn.execute("SELECT COUNT(*) FROM people").fetchone()[0]
+    [(rows,)] = execute_on(db, "SELECT COUNT(*) FROM audit")
+    [(people,)] = execute_on(db, "SELECT COUNT(*) FROM people")
     assert rows == people + 4  # one person.added each, then filed, acknowledged, reply, closed
     result = await verify(db)
     assert result.exit_code == 0 and f"audit log OK: {rows} rows" in result.output
@@ -51,8 +47,7 @@ async def test_untouched_log_verifies(tmp_path: Path) -> None:
 async def test_edited_row_is_named(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
     row = ack_row(db)
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE audit SET actor = 'my-fp' WHERE id = ?", [row])
+    execute_on(db, "UPDATE audit SET actor = 'my-fp' WHERE id = ?", [row])
     result = await verify(db)
     assert result.exit_code == 1
     assert f"audit row {row}: its content was edited" in result.output
@@ -61,8 +56,7 @@ async def test_edited_row_is_named(tmp_path: Path) -> None:
 async def test_deleted_row_is_named(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
     row = ack_row(db)
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM audit WHERE id = ?", [row])
+    execute_on(db, "DELETE FROM audit WHERE id = ?", [row])
     result = await verify(db)
     assert result.exit_code == 1
     assert f"audit row {row + 1}: the row before it was deleted or changed" in result.output
@@ -70,19 +64,17 @@ async def test_deleted_row_is_named(tmp_path: Path) -> None:
 
 async def test_deleted_last_rows_are_noticed(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM audit WHERE id >= ?", [ack_row(db)])
+    execute_on(db, "DELETE FROM audit WHERE id >= ?", [ack_row(db)])
     result = await verify(db)
     assert result.exit_code == 1 and "rows at the end of the log were deleted" in result.output
 
 
 async def test_free_text_stays_out_of_the_audit_log(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
-    with sqlite3.connect(db) as conn:
-        details = " ".join(r[0] for r in conn.execute("SELECT detail FROM audit"))
+    details = " ".join(r[0] for r in execute_on(db, "SELECT detail FROM audit"))
     assert "N1234567" not in details and "Genuine" not in details and "Thanks" not in details
-    with sqlite3.connect(db) as conn:  # the directory's rows: ids and roles, no names
-        names = [r[0] for r in conn.execute("SELECT name FROM people")]
-        user_ids = [r[0] for r in conn.execute("SELECT user_id FROM identities")]
+    # the directory's rows: ids and roles, no names
+    names = [r[0] for r in execute_on(db, "SELECT name FROM people")]
+    user_ids = [r[0] for r in execute_on(db, "SELECT user_id FROM identities")]
     assert names and not [n for n in names if n in details]
     assert user_ids and not [u for u in user_ids if f'"{u}"' in details]

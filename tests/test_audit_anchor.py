@@ -2,7 +2,6 @@
 
 import asyncio
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.config import AuditSettings
-from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
+from tests.harness import SHIPPED_CONFIG, Harness, execute_on, shipped_settings
 from tests.returns_support import move_to
 from tests.test_audit import filled_database
 
@@ -18,15 +17,15 @@ EVENING = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
 
 
 async def cli(db: str | Path, *args: str) -> Result:
-    """The CLI runs its own event loop, so it runs in a thread here."""
+    """The CLI on ``db`` (a SQLite path or a PostgreSQL URL); it runs its own event loop, so
+    it runs in a thread here."""
     base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
     return await asyncio.to_thread(CliRunner().invoke, main, [*args, *base])
 
 
 def tamper(db: str | Path, *statements: str) -> None:
-    with sqlite3.connect(db) as conn:
-        for sql in statements:
-            conn.execute(sql)
+    for sql in statements:
+        execute_on(db, sql)
 
 
 async def anchored(tmp_path: Path) -> tuple[str, str]:
@@ -94,14 +93,17 @@ async def test_a_rechained_tail_fails_against_the_anchor(tmp_path: Path) -> None
         "UPDATE meta SET value = (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) "
         "WHERE key = 'audit_head'",
     )
-    bot = await Harness(Path(db)).start()
+    bot = await Harness(tmp_path / "bot.db").start()  # the same database again
     await bot.say("au-officer", "/request TH routine Vessel KM Jaya 7")
     await bot.say("th-fp", "/ack R-2026-0002")
     await bot.stop()
     assert (await cli(db, "audit", "verify")).exit_code == 0
     result = await cli(db, "audit", "verify", "--anchor", anchor)
     assert result.exit_code == 1
-    assert f"row {seq} has hash" in result.output and "cut back or rewritten" in result.output
+    # SQLite reuses the row number for a new row; PostgreSQL's sequence moves past it
+    reused = f"row {seq} has hash" in result.output
+    assert reused or f"row {seq} is missing though the log goes on" in result.output
+    assert "cut back or rewritten" in result.output
 
 
 async def test_a_wrong_anchor_argument_is_refused_clearly(tmp_path: Path) -> None:
@@ -154,10 +156,14 @@ async def test_the_bot_anchors_daily_once_across_restarts_and_at_every_stop(
     await bot.stop()
     assert len(anchor_lines(db)) == 4
 
-    result = await cli(db, "audit", "verify", "--anchor", f"{db}.audit-anchors")
+    result = await cli(bot.database, "audit", "verify", "--anchor", f"{db}.audit-anchors")
     assert result.exit_code == 0 and "4 anchors held" in result.output
-    tamper(db, f"DELETE FROM audit WHERE id >= {seq}", "DELETE FROM meta WHERE key = 'audit_head'")
-    result = await cli(db, "audit", "verify", "--anchor", f"{db}.audit-anchors")
+    tamper(
+        bot.database,
+        f"DELETE FROM audit WHERE id >= {seq}",
+        "DELETE FROM meta WHERE key = 'audit_head'",
+    )
+    result = await cli(bot.database, "audit", "verify", "--anchor", f"{db}.audit-anchors")
     assert result.exit_code == 1 and f"before the anchored row {seq}" in result.output
 
 

@@ -2,31 +2,29 @@
 
 import asyncio
 import json
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG, Harness
+from tests.harness import SHIPPED_CONFIG, Harness, database_for, execute_on
 from tests.returns_support import running
 
 
 async def cli(db: Path, *args: str) -> Result:
-    """The CLI runs its own event loop, so it runs in a thread here."""
-    base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
+    """The CLI on the database ``db`` stands for; it runs its own event loop, so it runs in a
+    thread here."""
+    base = ["--config", str(SHIPPED_CONFIG), "--database", database_for(db)]
     return await asyncio.to_thread(CliRunner().invoke, main, [*args, *base])
 
 
 def query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params or []).fetchall()
+    return execute_on(database_for(db), sql, params or [])
 
 
 def tamper(db: Path, sql: str, params: list[object] | None = None) -> None:
-    """What someone with write access to the file does, bypassing the bot."""
-    with sqlite3.connect(db) as conn:
-        conn.execute(sql, params or [])
+    """What someone with write access to the database does, bypassing the bot."""
+    execute_on(database_for(db), sql, params or [])
 
 
 async def submitted_return(tmp_path: Path) -> Path:

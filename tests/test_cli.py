@@ -4,10 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG
+from tests.conftest import ENGINES
+from tests.harness import SHIPPED_CONFIG, database_for
+
+# The commands that open the database run on both engines (see the engine fixture).
+both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
 SCENARIO = """\
 # an officer asks Thailand for help; Thailand answers
@@ -52,6 +57,7 @@ def test_check_names_the_bad_key(tmp_path: Path) -> None:
     assert f"{bad}:" in result.output
 
 
+@both_engines
 def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> None:
     done = subprocess.run(
         [
@@ -62,7 +68,7 @@ def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> 
             "--config",
             str(SHIPPED_CONFIG),
             "--database",
-            str(tmp_path / "bot.db"),
+            database_for(tmp_path / "bot.db"),
         ],
         input=SCENARIO,
         capture_output=True,
@@ -79,8 +85,9 @@ def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr
 
 
+@both_engines
 def test_directory_export_import_round_trip(tmp_path: Path) -> None:
-    runner, db = CliRunner(), str(tmp_path / "bot.db")
+    runner, db = CliRunner(), database_for(tmp_path / "bot.db")
     base = ["--config", str(SHIPPED_CONFIG), "--database", db]
     exported = runner.invoke(main, ["directory", "export", *base])
     assert exported.exit_code == 0
@@ -100,8 +107,9 @@ def test_directory_export_import_round_trip(tmp_path: Path) -> None:
     assert "555001" in again
 
 
+@both_engines
 def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
-    runner, db = CliRunner(), str(tmp_path / "bot.db")
+    runner, db = CliRunner(), database_for(tmp_path / "bot.db")
     base = ["--config", str(SHIPPED_CONFIG), "--database", db]
     people = tmp_path / "people.csv"
     people.write_text(
@@ -116,6 +124,7 @@ def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
     assert "ok-1" not in exported
 
 
+@both_engines
 def test_countries_export(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
@@ -126,12 +135,13 @@ def test_countries_export(tmp_path: Path) -> None:
             "--config",
             str(SHIPPED_CONFIG),
             "--database",
-            str(tmp_path / "bot.db"),
+            database_for(tmp_path / "bot.db"),
         ],
     )
     assert "TH,Thailand,Asia/Bangkok" in result.output
 
 
+@both_engines
 async def test_running_bot_picks_up_a_directory_import(tmp_path: Path) -> None:
     import asyncio
 
@@ -153,7 +163,7 @@ async def test_running_bot_picks_up_a_directory_import(tmp_path: Path) -> None:
             "--config",
             str(SHIPPED_CONFIG),
             "--database",
-            str(tmp_path / "bot.db"),
+            database_for(tmp_path / "bot.db"),
             str(people),
         ],
     )

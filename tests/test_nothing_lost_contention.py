@@ -1,10 +1,11 @@
-"""SQLite under contention: the CLI runs while the bot handles a burst, and neither is refused.
+"""Contention: the CLI runs while the bot handles a burst, and neither is refused.
 
 The bot (real core and store, in this process) takes a steady burst of requests and pings
 from everyone in the directory, and re-reads the directory often, while ``focalbot report``,
 ``directory export``, ``directory import`` and ``outbox`` run again and again as separate
-processes on the same database file. No side may fail with "database is locked": every CLI
-run succeeds, and every event the bot accepted is committed.
+processes on the same database (the SQLite file, or the PostgreSQL database, where
+serialization conflicts must be retried, never surfaced). No side may fail with "database is
+locked": every CLI run succeeds, and every event the bot accepted is committed.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ async def burst(bot: Harness, stop: asyncio.Event) -> int:
     raise AssertionError("unreachable")
 
 
-async def cli_rounds(folder: Path, database: Path) -> list[tuple[str, int, str]]:
+async def cli_rounds(folder: Path, database: str) -> list[tuple[str, int, str]]:
     """Every CLI command ``ROUNDS`` times, the four of a round at once (each its own process)."""
     people = folder / "people.csv"
     exported = await asyncio.to_thread(cli, SHIPPED_CONFIG, database, "directory", "export")
@@ -68,7 +69,7 @@ async def test_cli_and_bot_share_the_database_without_locking(
     stop = asyncio.Event()
     load = asyncio.create_task(burst(bot, stop))
     try:
-        results = await cli_rounds(tmp_path, bot.db_path)
+        results = await cli_rounds(tmp_path, bot.database)
     finally:
         stop.set()
         events = await load

@@ -121,5 +121,5 @@ async def test_closing_lets_a_send_under_way_finish_and_records_it(tmp_path: Pat
     await bot.app.store.close()
 
     assert chat.to("au-officer") == ["pong 1"]
-    assert query(bot.db_path, "SELECT status FROM outbox") == [("sent",)]
+    assert query(bot.database, "SELECT status FROM outbox") == [("sent",)]
     await bot.stop()

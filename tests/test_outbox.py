@@ -46,7 +46,6 @@ async def test_transient_then_rate_limited_then_sent(tmp_path: Path) -> None:
 
 
 async def test_dead_message_is_listed_and_can_be_retried(tmp_path: Path) -> None:
-    db = str(tmp_path / "bot.db")
     bot = await Harness(tmp_path / "bot.db", chat_factory=Scripted).start()
     chat: Scripted = bot.chat  # type: ignore[assignment]
     bot.app.directory_poll = 0.05  # type: ignore[union-attr]
@@ -56,7 +55,7 @@ async def test_dead_message_is_listed_and_can_be_retried(tmp_path: Path) -> None
     await bot.settle()
     assert chat.to("au-officer") == []
 
-    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
     shown = await in_thread("outbox", *base)
     assert "failed: 1" in shown.output and "bot was blocked by the user" in shown.output
     [(message_id,)] = await bot.rows("SELECT id FROM outbox WHERE status = 'failed'")

@@ -12,7 +12,6 @@ import pty
 import select
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from bot.events import Outbound
 from bot.factory import build_app
 from bot.ports import Adapter, EventSink, Pacing
 from tests.fake_slack import FakeSlack, SlackSide
-from tests.harness import SHIPPED_CONFIG, Harness, ManualTimers
+from tests.harness import SHIPPED_CONFIG, Harness, ManualTimers, database_for, execute_on
 from tests.test_slack import ENV, TH_FP, settings_preferring_slack, slack_options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +58,7 @@ def test_a_second_console_run_on_the_same_database_answers_every_command(tmp_pat
     scenario = "as au-officer\n/ping first\n/ping second\n"
     for _ in range(2):
         done = subprocess.run(
-            focalbot("run", "--database", str(tmp_path / "bot.db")),
+            focalbot("run", "--database", database_for(tmp_path / "bot.db")),
             input=scenario,
             capture_output=True,
             text=True,
@@ -126,7 +125,7 @@ def occupied() -> Iterator[socket.socket]:
 async def started(tmp_path: Path, adapters: list[Adapter]) -> App:
     chat = MemoryAdapter("console")
     settings = settings_preferring_slack("th-fp")
-    app = build_app(settings, [chat, *adapters], ManualTimers(), str(tmp_path / "bot.db"))
+    app = build_app(settings, [chat, *adapters], ManualTimers(), database_for(tmp_path / "bot.db"))
     app.adapter_retry = 0.05
     await app.start()
     return app
@@ -199,7 +198,7 @@ def test_a_failed_report_leaves_the_old_file_intact(
     target.write_text("last week's report")
     target.chmod(0o640)
     args = ["report", "JPA-4", "--output", str(target), "--config", str(SHIPPED_CONFIG)]
-    args += ["--database", str(tmp_path / "bot.db")]
+    args += ["--database", database_for(tmp_path / "bot.db")]
 
     def broken(_data: object) -> str:
         raise RuntimeError("renderer crashed")
@@ -233,10 +232,10 @@ def read_until(terminal: int, wanted: bytes) -> bytes:
 
 
 def test_ctrl_c_in_the_console_stops_at_once_and_keeps_accepted_work(tmp_path: Path) -> None:
-    database = tmp_path / "bot.db"
+    database = database_for(tmp_path / "bot.db")
     terminal, side = pty.openpty()  # a terminal, as a person at the keyboard has
     bot = subprocess.Popen(
-        focalbot("run", "--database", str(database)), stdin=side, stdout=side, cwd=ROOT
+        focalbot("run", "--database", database), stdin=side, stdout=side, cwd=ROOT
     )
     os.close(side)
     try:
@@ -250,8 +249,7 @@ def test_ctrl_c_in_the_console_stops_at_once_and_keeps_accepted_work(tmp_path: P
         bot.kill()
         os.close(terminal)
     assert code == 0  # as on SIGTERM: a clean stop
-    with sqlite3.connect(database) as db:
-        rows = db.execute("SELECT text, status FROM outbox").fetchall()
+    rows = execute_on(database, "SELECT text, status FROM outbox")
     assert rows == [("pong 7", "sent")]
 
 

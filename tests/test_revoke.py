@@ -38,13 +38,12 @@ async def test_only_admins_revoke_and_not_themselves(bot: Harness) -> None:
 
 
 async def test_cli_revoke_and_reinstate(tmp_path: Path) -> None:
-    db = str(tmp_path / "bot.db")
-    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    bot = await Harness(tmp_path / "bot.db").start()
+    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
 
     def cli(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["directory", *args, *base])
 
-    bot = await Harness(tmp_path / "bot.db").start()
     assert bot.app is not None
     bot.app.directory_poll = 0.05
     bot.app.spawn(bot.app._watch_directory(), "fast-watch")

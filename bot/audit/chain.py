@@ -119,6 +119,11 @@ def check_anchor(db: Database, anchor: Anchor) -> str | None:
     row = db.execute("SELECT hash FROM audit WHERE id = ?", [anchor.seq]).fetchone()
     if row is None:
         last = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+        if last > anchor.seq:  # PostgreSQL never reuses a row number: later rows were appended
+            return (
+                f"row {anchor.seq} is missing though the log goes on to row {last}: "
+                "the log was cut back or rewritten up to the anchor"
+            )
         return (
             f"the log ends at row {last}, before the anchored row {anchor.seq}: "
             "rows up to the anchor were deleted"
