@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
@@ -139,3 +139,20 @@ async def test_time_alone_in_the_console_shows_the_clock() -> None:
     await asyncio.wait_for(console.finished.wait(), timeout=10)
     await eventually(lambda: "clock reads" in out.getvalue(), within=5)
     assert "(the clock reads 2027-01-20 12:05 UTC" in out.getvalue()
+
+
+async def test_those_a_request_was_escalated_to_learn_it_was_taken(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
+    answer = await bot.say("au-officer", "/request TH urgent Trace this phone please")
+    rid = answer[0].split()[1]
+    await bot.advance(timedelta(minutes=31))  # to the deputy
+    await bot.advance(timedelta(minutes=31))  # then to the co-chairs
+    assert "escalated to the co-chairs" in bot.last("nz-cochair")
+    await bot.press("th-fp", f"/ack {rid}")
+    for person in ("th-deputy", "nz-cochair", "lk-cochair"):
+        assert bot.last(person).startswith(f"{rid} was acknowledged by"), person
+        assert "no need to act on it" in bot.last(person)
+    await bot.say("th-fp", f"/close {rid} Traced to Hat Yai")
+    for person in ("th-deputy", "nz-cochair"):
+        assert bot.last(person).startswith(f"{rid} was closed by"), person
+    await bot.stop()

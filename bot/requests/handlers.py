@@ -150,6 +150,22 @@ def _send(
         work.notify(person, text, buttons, subject=request.id)
 
 
+def _tell_escalated(
+    work: Work, request: Request, text: str, told: list[Person] | None = None
+) -> None:
+    """The deputies and co-chairs a request was escalated to learn it is taken care of, so two
+    people do not work on it (the actor and anyone ``told`` already are left out)."""
+    kinds = {t for _, _, kind, t in store.thread(work.db, request.id) if kind == "escalation"}
+    people: list[Person] = []
+    if "escalated to the deputy focal point" in kinds:
+        people += work.directory.deputies(request.target_country)
+    if "escalated to the co-chairs" in kinds:
+        people += work.directory.with_role("co_chair")
+    skip = {p.id for p in told or []} | {work.actor.id if work.actor else ""}
+    for person in {p.id: p for p in people if p.id not in skip}.values():
+        work.notify(person, text, subject=request.id)
+
+
 def _tell_requester(work: Work, request: Request, text: str) -> str:
     """Tell the requester (or, once they left, their country's focal point); the note."""
     requester = work.directory.people.get(request.requester_id)
@@ -276,7 +292,9 @@ def acknowledge(work: Work, raw_id: str) -> None:
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
-    _tell_requester(work, request, f"{request.id} was acknowledged by {_who(work, actor.id)}.")
+    acked = f"{request.id} was acknowledged by {_who(work, actor.id)}."
+    _tell_requester(work, request, acked)
+    _tell_escalated(work, request, f"{acked} It was escalated to you; no need to act on it.")
     work.reply(f"You acknowledged {request.id}. Answer with /reply {request.id} <text>.")
 
 
@@ -420,6 +438,9 @@ def close(work: Work, args: IdAndText) -> None:
     answering, note = _answering_side(work, request)
     notes = [_tell_requester(work, request, told), note]
     _send(work, request, answering, told)
+    _tell_escalated(
+        work, request, f"{told} It was escalated to you; nothing more is needed.", answering
+    )
     work.reply(_told(f"{request.id} is closed", notes))
 
 
