@@ -8,7 +8,6 @@ opened by a co-chair with ``/period open <CODE>``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -224,7 +223,7 @@ def confirm(work: Work, _rest: str) -> None:
         work.ctx.settings.metric_sets["default"],
     )
     store.insert_period(work.db, period, "chat", work.stamp, _actor_id(work))
-    work.db.execute("DELETE FROM period_drafts WHERE person_id = ?", [_actor_id(work)])
+    store.drop_draft(work.db, _actor_id(work))
     _announce(work, period)
 
 
@@ -252,7 +251,7 @@ def _announce(work: Work, period: Period) -> None:
 
 def cancel(work: Work, _rest: str) -> None:
     """Drop the opening dialogue."""
-    work.db.execute("DELETE FROM period_drafts WHERE person_id = ?", [_actor_id(work)])
+    store.drop_draft(work.db, _actor_id(work))
     work.audit("period.discarded")
     work.reply("Cancelled; no period was opened.")
 
@@ -352,19 +351,11 @@ def _actor_id(work: Work) -> str:
 
 
 def _draft(work: Work) -> Fields:
-    row = work.db.execute(
-        "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
-    ).fetchone()
-    return json.loads(row[0]) if row else {}
+    return store.load_draft(work.db, _actor_id(work)) or {}
 
 
 def _save_draft(work: Work, fields: Fields) -> None:
-    work.db.execute(
-        "INSERT INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (person_id) DO UPDATE SET fields = excluded.fields, "
-        "updated_at = excluded.updated_at",
-        [_actor_id(work), json.dumps(fields), work.stamp],
-    )
+    store.save_draft(work.db, _actor_id(work), fields, work.stamp)
     work.audit("period.drafted", str(fields.get("code", "")), ", ".join(sorted(fields)))
 
 
@@ -372,11 +363,9 @@ def consume_text(work: Work, text: str) -> bool:
     """A plain message from a co-chair in the opening dialogue answers its current question."""
     if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
         return False
-    row = work.db.execute(
-        "SELECT fields FROM period_drafts WHERE person_id = ?", [_actor_id(work)]
-    ).fetchone()
-    fields = json.loads(row[0]) if row else {}
-    field = missing(fields) if row else None
+    draft = store.load_draft(work.db, _actor_id(work))
+    fields = draft or {}
+    field = missing(fields) if draft is not None else None
     if field is None:
         return False
     _continue(work, {**fields, **answer(field, text, work.directory.countries)})

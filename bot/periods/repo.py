@@ -10,10 +10,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from bot.periods.windows import Window, date_range
 from bot.returns.metrics import Metric, Schema
+from bot.storage.sql import Db
 
 PLANNED, OPEN, CLOSED = "planned", "open", "closed"
 
@@ -50,7 +49,7 @@ class Period:
         return max(w.due_on for w in self.windows)
 
 
-def insert_period(db: Database, period: Period, source: str, stamp: str, actor: str) -> None:
+def insert_period(db: Db, period: Period, source: str, stamp: str, actor: str) -> None:
     """Store a new period with its countries and windows."""
     opened = (actor, stamp) if period.status == OPEN else (None, None)
     db.execute(
@@ -83,7 +82,7 @@ def _days(window: Window) -> tuple[str, str, str]:
     return window.starts_on.isoformat(), window.ends_on.isoformat(), window.due_on.isoformat()
 
 
-def load_period(db: Database, code: str) -> Period | None:
+def load_period(db: Db, code: str) -> Period | None:
     """The period with ``code`` (any case), or None."""
     row = db.execute(
         "SELECT code, name, starts_on, ends_on, status, metrics FROM periods WHERE upper(code) = ?",
@@ -92,7 +91,7 @@ def load_period(db: Database, code: str) -> Period | None:
     return _period(db, row) if row else None
 
 
-def _period(db: Database, row: tuple) -> Period:  # type: ignore[type-arg]
+def _period(db: Db, row: tuple) -> Period:  # type: ignore[type-arg]
     code = row[0]
     countries = tuple(
         r[0]
@@ -115,7 +114,7 @@ def _period(db: Database, row: tuple) -> Period:  # type: ignore[type-arg]
     return Period(code, row[1], start, end, row[4], countries, windows, metrics)
 
 
-def periods_in(db: Database, *statuses: str) -> list[Period]:
+def periods_in(db: Db, *statuses: str) -> list[Period]:
     """Every period in one of ``statuses``, oldest first."""
     marks = ", ".join("?" for _ in statuses)
     rows = db.execute(
@@ -126,7 +125,7 @@ def periods_in(db: Database, *statuses: str) -> list[Period]:
     return [_period(db, row) for row in rows]
 
 
-def current_period(db: Database, today: date, country: str | None = None) -> Period | None:
+def current_period(db: Db, today: date, country: str | None = None) -> Period | None:
     """The open period now collecting (for ``country`` if given), else the latest open one."""
     found = [p for p in periods_in(db, OPEN) if country is None or country in p.countries]
     if not found:
@@ -137,7 +136,7 @@ def current_period(db: Database, today: date, country: str | None = None) -> Per
     )
 
 
-def set_status(db: Database, code: str, status: str, actor: str, stamp: str) -> None:
+def set_status(db: Db, code: str, status: str, actor: str, stamp: str) -> None:
     """Open or close a period, recording who and when."""
     column = "opened" if status == OPEN else "closed"
     db.execute(
@@ -146,12 +145,33 @@ def set_status(db: Database, code: str, status: str, actor: str, stamp: str) -> 
     )
 
 
-def set_due(db: Database, code: str, seq: int, due: date) -> None:
+def set_due(db: Db, code: str, seq: int, due: date) -> None:
     """Move a window's due date."""
     db.execute(
         "UPDATE period_windows SET due_on = ? WHERE period = ? AND seq = ?",
         [due.isoformat(), code, seq],
     )
+
+
+def load_draft(db: Db, person_id: str) -> dict[str, object] | None:
+    """The fields of ``person_id``'s period-opening dialogue so far (None: no dialogue)."""
+    row = db.execute("SELECT fields FROM period_drafts WHERE person_id = ?", [person_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_draft(db: Db, person_id: str, fields: dict[str, object], stamp: str) -> None:
+    """Keep ``person_id``'s dialogue fields (one draft per person)."""
+    db.execute(
+        "INSERT INTO period_drafts (person_id, fields, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (person_id) DO UPDATE SET fields = excluded.fields, "
+        "updated_at = excluded.updated_at",
+        [person_id, json.dumps(fields), stamp],
+    )
+
+
+def drop_draft(db: Db, person_id: str) -> None:
+    """End ``person_id``'s dialogue (opened or cancelled)."""
+    db.execute("DELETE FROM period_drafts WHERE person_id = ?", [person_id])
 
 
 def collecting_window(period: Period, today: date) -> Window:
