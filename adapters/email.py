@@ -207,10 +207,28 @@ class EmailAdapter(Adapter):
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address
         if self.options.inbound == "smtp":
             await self._serve_smtp()
-        elif self.options.inbound == "imap":
-            self._poller = asyncio.create_task(self._poll_imap(), name="email-imap")
-            self._poller.add_done_callback(_report_end)
+        elif self.options.inbound == "imap" and not self.intake_on_demand:
+            await self.start_intake()
         log.info("email: receiving by %s as %s", self.options.inbound, self.me.address)
+
+    @property
+    def exclusive_intake(self) -> bool:
+        """IMAP polling runs on one replica at a time; the SMTP listener on every one."""
+        return self.options.inbound == "imap"
+
+    async def start_intake(self) -> None:
+        """Begin polling the mailbox (this replica holds the intake lease)."""
+        if self.options.inbound != "imap" or self._poller is not None:
+            return
+        self._poller = asyncio.create_task(self._poll_imap(), name="email-imap")
+        self._poller.add_done_callback(_report_end)
+
+    async def stop_intake(self) -> None:
+        """Stop polling; a mail being handed over finishes first. Sending goes on."""
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
 
     async def stop(self) -> None:
         """Stop receiving; a mail being handed over finishes first. Sending still works."""

@@ -203,17 +203,40 @@ class TelegramAdapter(Adapter):
         if self.options.mode == "webhook":
             await self._serve_webhook(bot)
             return
-        await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses otherwise
+        if not self.intake_on_demand:
+            await self.start_intake()
+
+    @property
+    def exclusive_intake(self) -> bool:
+        """Long polling runs on one replica at a time; a webhook is served by every one."""
+        return self.options.mode == "polling"
+
+    async def start_intake(self) -> None:
+        """Begin long polling (the first poll without an offset picks up what a replica
+        that died had not confirmed; the core's de-duplication makes that harmless)."""
+        if self.options.mode != "polling" or self._poller is not None:
+            return
+        if self._application is None:
+            raise RuntimeError("telegram channel is not started")
+        bot = self._application.bot
+        try:
+            await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses otherwise
+        except TelegramError as exc:
+            raise translate_error(exc) from exc
         self._poller = asyncio.create_task(self._poll(bot), name="telegram-poll")
         self._poller.add_done_callback(_report_end)
 
-    async def stop(self) -> None:
-        """Stop receiving and tell Telegram which updates were handled. Sending still works."""
+    async def stop_intake(self) -> None:
+        """Stop polling and confirm what was handled; sending goes on."""
         poller, self._poller = self._poller, None
         if poller is not None:
             poller.cancel()
             await asyncio.gather(poller, return_exceptions=True)
             await self._confirm_offset()
+
+    async def stop(self) -> None:
+        """Stop receiving and tell Telegram which updates were handled. Sending still works."""
+        await self.stop_intake()
         await self._server.stop()
         self._sink = None
 

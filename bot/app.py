@@ -18,6 +18,7 @@ from bot.commands import Registry
 from bot.config import Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
+from bot.delivery.replicas import Replication
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
@@ -26,6 +27,7 @@ from bot.events import Inbound, Outbound
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
 from bot.storage import Store
+from bot.storage.leases import Leases
 from bot.work import Context, Work
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class App:
         middleware: list[Middleware] | None = None,
         startup: Iterable[Callable[[Work], None]] = (),
         shutdown: Iterable[Callable[[Work], None]] = (),
+        leases: Leases | None = None,
     ) -> None:
         self.settings, self.store, self.scheduler = settings, store, scheduler
         self.registry, self.hooks = registry, hooks
@@ -73,11 +76,15 @@ class App:
         self.accepting = False
         self.directory_poll = DIRECTORY_POLL
         self.adapter_retry = ADAPTER_RETRY
+        # Several replicas on one PostgreSQL database: who delivers what, who polls.
+        self.replication = Replication(store, self.outbox, leases, scheduler) if leases else None
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
         """Open the store, load the directory, resume owed work, then start the adapters."""
         await self.store.open()
+        if self.replication:
+            await self.replication.join()
         settings = self.settings
         if settings.countries or settings.people:
             await self.store.run(
@@ -88,9 +95,10 @@ class App:
             await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
         for adapter in self.adapters.values():
             self.outbox.add(adapter)
-        owed = await self.outbox.resume()
-        if owed:
-            log.info("resuming %d queued outbound messages", owed)
+        if self.replication is None:  # replicas adopt what is owed in their own loop instead
+            owed = await self.outbox.resume()
+            if owed:
+                log.info("resuming %d queued outbound messages", owed)
         for i in range(settings.bot.workers):
             self.spawn(self._worker(), f"worker-{i}")
         await self.scheduler.start(self.fire_timer)
@@ -100,12 +108,18 @@ class App:
         self.accepting = True
         for adapter in self.adapters.values():
             await self._start_adapter(adapter)
+        if self.replication:
+            self.spawn(self.replication.run(), "replication")
 
     async def _start_adapter(self, adapter: Adapter) -> None:
         """Start a channel; if its platform is unreachable, keep trying in the background so
         the other channels serve meanwhile (messages for it wait in the outbox)."""
+        if self.replication:
+            self.replication.prepare(adapter)
         try:
             await adapter.start(self.submit)
+            if self.replication:
+                self.replication.started(adapter)
         except TransientError as exc:
             log.error("%s did not start (%s); retrying in the background", adapter.channel, exc)
             self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
@@ -139,6 +153,8 @@ class App:
                 continue
             else:
                 log.info("%s started", adapter.channel)
+                if self.replication:
+                    self.replication.started(adapter)
             return
 
     async def stop(self) -> None:
@@ -151,6 +167,7 @@ class App:
             with contextlib.suppress(Exception):
                 await adapter.stop()
         self.accepting = False
+        replication, self.replication = self.replication, None
         await self._queue.join()
         await self.scheduler.stop()
         with contextlib.suppress(TimeoutError):
@@ -162,6 +179,9 @@ class App:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if replication:
+            with contextlib.suppress(Exception):
+                await replication.leave()
         await self._run_shutdown()
         await self.store.close()
 
@@ -266,7 +286,8 @@ class App:
             pointer_only,
             {ch: adapter.command_hint for ch, adapter in self.adapters.items()},
         )
-        self.ctx = Context(self.settings, directory, router, self.registry)
+        replica = self.replication.replica if self.replication else None
+        self.ctx = Context(self.settings, directory, router, self.registry, replica)
         return directory
 
     async def _watch_directory(self) -> None:
@@ -281,7 +302,8 @@ class App:
                 await self.reload_directory()
             if requeued != self._outbox_version:
                 self._outbox_version = requeued
-                log.info("resumed %d requeued messages", await self.outbox.resume())
+                if self.replication is None:  # replicas adopt requeued messages anyway
+                    log.info("resumed %d requeued messages", await self.outbox.resume())
 
     def _context(self) -> Context:
         if self.ctx is None:
@@ -289,7 +311,8 @@ class App:
         return self.ctx
 
     def _after_commit(self, work: Work) -> None:
-        self.outbox.put(work.outbound)
+        mine = [m for m in work.outbound if m.id not in work.elsewhere]
+        self.outbox.put(mine)
         for timer in work.timers:
             self.scheduler.schedule(timer.id, timer.due_at)
 

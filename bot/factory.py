@@ -19,7 +19,8 @@ from bot.reports import handlers as reports
 from bot.requests import handlers as requests
 from bot.returns import handlers as returns
 from bot.returns import reminder_handlers as returns_reminders
-from bot.storage import open_store
+from bot.storage import is_postgres, open_store
+from bot.storage.leases import PostgresLeases
 
 
 def default_registry() -> Registry:
@@ -53,7 +54,11 @@ def build_app(
     clock: Clock | None = None,
 ) -> App:
     """An app on ``database`` (default: the configured file) with the given channels."""
-    store = open_store(database or settings.bot.database, settings.bot.database_password())
+    database = database or settings.bot.database
+    password = settings.bot.database_password()
+    store = open_store(database, password)
+    # On PostgreSQL any number of replicas may share the database: they coordinate.
+    leases = PostgresLeases(database, password) if is_postgres(database) else None
     return App(
         settings,
         store,
@@ -64,4 +69,5 @@ def build_app(
         clock,
         startup=(periods.sync_configured, audit_anchor.arm_daily),
         shutdown=(audit_anchor.at_stop,),
+        leases=leases,
     )

@@ -35,10 +35,28 @@ class Adapter(abc.ABC):
 
     channel: str = ""
     pacing: Pacing = Pacing()
+    sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
     # How people type a command here, shown in help and hints: "/" + name by default; a
     # channel where a leading slash is taken by the client says so ("/focal " on Slack).
     command_hint: str = "/"
-    sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
+    # Set by the app before ``start`` when several replicas share the database and this
+    # channel's intake must run on one of them at a time: ``start`` then only prepares
+    # sending, and receiving begins with :meth:`start_intake` once this replica holds the lease.
+    intake_on_demand: bool = False
+
+    @property
+    def exclusive_intake(self) -> bool:
+        """Whether receiving must run on one replica at a time (long polling: two pollers
+        would take each other's updates). Webhook channels are served by every replica."""
+        return False
+
+    async def start_intake(self) -> None:
+        """Begin receiving (this replica now holds the channel's intake lease)."""
+        return None
+
+    async def stop_intake(self) -> None:
+        """Stop receiving (the lease was lost or given up); sending goes on."""
+        return None
 
     @abc.abstractmethod
     async def start(self, sink: EventSink) -> None:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from bot.audit import chain as audit
 from bot.clock import iso
 from bot.commands import command_hints
@@ -22,6 +20,7 @@ from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, Outbound
+from bot.storage.sql import Db
 
 if TYPE_CHECKING:
     from bot.commands import Registry
@@ -35,6 +34,7 @@ class Context:
     directory: Directory
     router: Router
     registry: Registry
+    replica: str | None = None  # this process, when several replicas share PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Timer:
 class Work:
     """One unit of work for one inbound event or one timer."""
 
-    db: Database
+    db: Db
     ctx: Context
     now: datetime
     actor: Person | None = None
@@ -58,6 +58,7 @@ class Work:
     timers: list[Timer] = field(default_factory=list)
     subject: Any = None  # what the access check loaded for the handler (e.g. the request)
     directory_changed: bool = False  # the app reloads the directory right after the commit
+    elsewhere: set[int] = field(default_factory=set)  # queued for a lane another replica owns
 
     @property
     def directory(self) -> Directory:
@@ -162,18 +163,31 @@ class Work:
             fallback_of,
             attachment.to_json() if attachment else None,
         ]
+        owner = self._lane_owner(channel, address)
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "origin_id, fallback_of, attachment, lease_owner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "RETURNING id",
-            row,
+            [*row, owner],
         )
         message_id = int(cursor.fetchone()[0])
+        if self.ctx.replica and owner is None:
+            self.elsewhere.add(message_id)
         self.outbound.append(
             Outbound(
                 message_id, channel, address, text, person_id, buttons, 0, self.stamp, attachment
             )
         )
+
+    def _lane_owner(self, channel: str, address: str) -> str | None:
+        """With several replicas: this one, when it delivers the chat (None: another does)."""
+        replica = self.ctx.replica
+        if replica is None:
+            return None
+        from bot.delivery.replicas import claim_lane  # replicas builds on this module
+
+        return replica if claim_lane(self.db, replica, channel, address) else None
 
     def pointer_text(self, person_id: str | None, subject: str | None) -> str:
         """What a pointer-only channel may carry: that something waits, and where."""

@@ -100,8 +100,21 @@ class ChannelDispatcher:
         if lane is None:
             self._lanes[message.address] = deque([message])
             self._ready.put_nowait(message.address)
+        elif len(lane) > 1 and message.id < lane[-1].id:
+            # Adopted from another replica: older than what this one queued meanwhile. The
+            # head may be under way; the rest keeps the chat's order (by id).
+            later = next(i for i in range(1, len(lane)) if lane[i].id > message.id)
+            lane.insert(later, message)
         else:
             lane.append(message)
+
+    def share_rate(self, replicas: int) -> None:
+        """The channel's overall rate is the bot's: with ``replicas`` live, take a share."""
+        if not self.pacing.overall_rate:
+            return
+        rate = self.pacing.overall_rate / max(replicas, 1)
+        if self._limiter is None or self._limiter.max_rate != rate:
+            self._limiter = AsyncLimiter(rate, 1.0)
 
     async def close(self, grace: float = 0.0) -> None:
         """Stop delivering; what is not sent stays queued in the database.
@@ -307,6 +320,11 @@ class Outbox:
         """
         self._channels[channel].opened.set()
 
+    def share_rates(self, replicas: int) -> None:
+        """Every channel takes its share of its overall rate among ``replicas`` live ones."""
+        for dispatcher in self._channels.values():
+            dispatcher.share_rate(replicas)
+
     async def resume(self) -> int:
         """Queue what is owed and not yet in hand (after a restart or a retry); return how many."""
         owed = await self.store.run(queued_messages)
@@ -343,7 +361,7 @@ OUTBOX_VERSION = "outbox_version"
 def requeue(db: Database, outbox_id: int) -> bool:
     """Give a failed or expired message another go; tell a running bot to look."""
     cursor = db.execute(
-        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL "
+        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL "
         "WHERE id = ? AND status IN ('failed', 'expired')",
         [outbox_id],
     )

@@ -23,13 +23,13 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import iso
 from bot.delivery.outbox import Outbox
+from bot.dispatch import pending_timers
 from bot.events import Outbound
-from bot.ports import Adapter
+from bot.ports import Adapter, TimerScheduler
 from bot.storage import Store
 from bot.storage.leases import Leases
 from bot.storage.sql import Db
@@ -128,11 +128,12 @@ class Replication:
         store: Store,
         outbox: Outbox,
         leases: Leases,
-        fire_due_timers: Callable[[], Awaitable[int]],
+        scheduler: TimerScheduler,
     ) -> None:
         self.replica = new_replica_id()
         self.store, self.outbox, self.leases = store, outbox, leases
-        self._fire_due_timers = fire_due_timers
+        self.scheduler = scheduler
+        self._armed: set[str] = set()  # timers this replica's scheduler is timing
         self._polling: dict[str, Adapter] = {}  # exclusive-intake channels, started
         self._receiving: set[str] = set()
         self.alive = 1
@@ -160,12 +161,12 @@ class Replication:
                 beat = loop.time() + HEARTBEAT
                 await self._beat()
             self.outbox.put(await self.store.run(lambda db: adopt(db, self.replica)))
-            await self._fire_due_timers()
             await asyncio.sleep(CLAIM_EVERY)
 
     async def _beat(self) -> None:
         self.alive = await self.store.run(lambda db: heartbeat(db, self.replica))
         self.outbox.share_rates(self.alive)
+        await self._arm_timers()
         still = await self.leases.still_held() if self._receiving else True
         for channel, adapter in self._polling.items():
             await self._tend_intake(channel, adapter, still)
@@ -185,6 +186,15 @@ class Replication:
                 await self.leases.release(lease)
                 return
             self._receiving.add(channel)
+
+    async def _arm_timers(self) -> None:
+        """Time every pending timer, also those another replica armed: if it dies, the timer
+        still fires here (firing claims the row, so it has one effect across replicas)."""
+        pending = await self.store.run(pending_timers)
+        for timer_id, due_at in pending:
+            if timer_id not in self._armed:
+                self.scheduler.schedule(timer_id, due_at)
+        self._armed = {timer_id for timer_id, _ in pending}
 
     async def leave(self) -> None:
         """A clean stop: give up intake and lanes so the others take over at once."""

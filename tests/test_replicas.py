@@ -1,0 +1,265 @@
+"""Several replicas on one PostgreSQL database work as one bot (real server, real apps).
+
+Each replica is a whole app with its own store, outbox, scheduler and channel adapters; they
+share nothing but the database, as separate processes would. (The fault test with replicas as
+processes killed with SIGKILL is ``test_replicas_fault.py``.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from adapters.memory import MemoryAdapter
+from bot.audit import chain as audit
+from bot.cli import main as focalbot
+from bot.events import Outbound
+from bot.ports import Pacing
+from tests import harness as h
+from tests.pg_server import PostgresServer
+
+WAIT = 20.0  # seconds any condition below may take at most
+
+
+@pytest.fixture
+def database(postgres_server: PostgresServer, tmp_path: Path) -> Iterator[Path]:
+    """A path standing for one PostgreSQL database that every replica of a test opens."""
+    token = h.ENGINE.set(h.DatabaseFactory(postgres_server.new_database))
+    yield tmp_path / "bot.db"
+    h.ENGINE.reset(token)
+
+
+@pytest.fixture
+async def pair(database: Path) -> AsyncIterator[tuple[h.Harness, h.Harness]]:
+    """Two live replicas of one bot."""
+    a, b = h.Harness(database), h.Harness(database)
+    await a.start()
+    await b.start()
+    yield a, b
+    for replica in (a, b):
+        await replica.stop()
+
+
+async def eventually(check: Callable[[], object], what: str, within: float = WAIT) -> None:
+    await h.eventually(check, within, what)
+
+
+def deliveries(*replicas: h.Harness) -> list[tuple[str, Outbound]]:
+    """Every message any replica delivered: (which replica, message)."""
+    return [(f"r{i}", d.message) for i, r in enumerate(replicas) for d in r.chat.sent]
+
+
+async def crash(replica: h.Harness) -> None:
+    """Stop a replica as SIGKILL would: no goodbye, nothing handed over, connections gone."""
+    app = replica.app
+    assert app is not None
+    app.accepting = False
+    for task in list(app._tasks):
+        task.cancel()
+    await asyncio.gather(*app._tasks, return_exceptions=True)
+    await app.outbox.close()
+    if app.replication:
+        await app.replication.leases.close()
+    await app.store.close()
+    replica.app = None
+
+
+async def test_an_event_reaching_two_replicas_has_one_effect(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    event = a.chat.event("au-officer", "/request TH urgent #victim Two women need shelter")
+    await asyncio.gather(a.app.submit(event), b.app.submit(event))  # a retry on the other machine
+    await a.settle()
+    await b.settle()
+    assert await a.rows("SELECT COUNT(*) FROM requests") == [(1,)]
+    confirmations = [m for _, m in deliveries(a, b) if m.address == "au-officer"]
+    assert len(confirmations) == 1 and "sent" in confirmations[0].text
+
+
+async def test_every_message_is_sent_once_in_order_per_chat(pair) -> None:  # type: ignore[no-untyped-def]
+    """Officers on two replicas file requests to the same countries at once (each request
+    notifies the target's focal points): each message once, each chat delivered by one
+    replica, in order."""
+    a, b = pair
+    targets = ["TH", "MY", "ID", "PH", "VN", "BD", "LK", "PK"]
+    work = [
+        a.chat.say("nz-officer", f"/request {c} routine help #{i}") for i, c in enumerate(targets)
+    ]
+    work += [
+        b.chat.say("au-officer", f"/request {c} routine help #{i}") for i, c in enumerate(targets)
+    ]
+    await asyncio.wait_for(asyncio.gather(*work), WAIT)
+    queued = "SELECT COUNT(*) FROM outbox WHERE status = 'queued'"
+    for _ in range(200):
+        await a.settle()
+        await b.settle()
+        if await a.rows(queued) == [(0,)]:
+            break
+        await asyncio.sleep(0.1)
+    assert await a.rows(queued) == [(0,)]
+    sent = deliveries(a, b)
+    ids = [m.id for _, m in sent]
+    assert len(ids) == len(set(ids)), "a message was sent twice"
+    (total,) = (await a.rows("SELECT COUNT(*) FROM outbox"))[0]
+    assert len(ids) == total
+    by_chat: dict[str, list[tuple[str, int]]] = collections.defaultdict(list)
+    for replica, message in sent:
+        by_chat[message.address].append((replica, message.id))
+    for address, seen in by_chat.items():
+        assert len({r for r, _ in seen}) == 1, f"{address} was delivered by two replicas"
+        assert [i for _, i in seen] == sorted(i for _, i in seen), f"{address} out of order"
+    assert {r for r, _ in sent} == {"r0", "r1"}  # both replicas delivered
+
+
+async def test_a_timer_fires_once_across_replicas(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    request = await a.file_request("TH urgent #victim Shelter needed now")
+    (timer_id,) = [t for t in a.timers.scheduled if request in t]
+    await eventually(lambda: timer_id in b.timers.scheduled, "the other replica arms it too")
+    for replica in (a, b):
+        replica.clock.advance(timedelta(minutes=31))
+    await asyncio.gather(a.app.fire_timer(timer_id), b.app.fire_timer(timer_id))
+    await a.settle()
+    await b.settle()
+    escalated = [m for _, m in deliveries(a, b) if m.address == "th-deputy" and request in m.text]
+    assert len(escalated) == 1, escalated
+    assert await a.rows(
+        "SELECT COUNT(*) FROM timers WHERE id = ? AND fired_at IS NOT NULL", [timer_id]
+    ) == [(1,)]
+
+
+class Stuck(MemoryAdapter):
+    """A channel whose sends never finish (the replica will die while sending)."""
+
+    async def send(self, message: Outbound) -> str:
+        await asyncio.Event().wait()
+        return ""
+
+
+async def test_a_dead_replicas_messages_and_timers_are_taken_over(database: Path) -> None:
+    a = await h.Harness(database, chat_factory=Stuck).start()
+    b = await h.Harness(database).start()
+    try:
+        request = await asyncio.wait_for(_file_without_settling(a), WAIT)
+        (timer_id,) = [t for t in a.timers.scheduled if request in t]
+        await crash(a)  # its confirmation and the focal point's notice are owed, unsent
+        await eventually(
+            lambda: any(request in t for t in b.chat.to("th-fp")),
+            "the survivor delivers the dead replica's messages",
+        )
+        assert any(request in t for t in b.chat.to("au-officer"))
+        await eventually(lambda: timer_id in b.timers.scheduled, "the survivor arms its timer")
+        assert await b.advance(timedelta(minutes=31)) >= 1
+        assert any(request in t for t in b.chat.to("th-deputy"))  # escalated by the survivor
+    finally:
+        await b.stop()
+
+
+async def _file_without_settling(replica: h.Harness) -> str:
+    assert replica.app is not None
+    await replica.chat.say("au-officer", "/request TH urgent #victim Two women need shelter")
+    rows = await replica.rows("SELECT id FROM requests")
+    return str(rows[0][0])
+
+
+class Poller(MemoryAdapter):
+    """A channel that receives by long polling: one replica at a time."""
+
+    def __init__(self, channel: str = "poller") -> None:
+        super().__init__(channel)
+        self.receiving = False
+
+    @property
+    def exclusive_intake(self) -> bool:
+        return True
+
+    async def start_intake(self) -> None:
+        self.receiving = True
+
+    async def stop_intake(self) -> None:
+        self.receiving = False
+
+
+async def test_polling_runs_on_one_replica_and_moves_when_it_dies(database: Path) -> None:
+    pollers = [Poller(), Poller(), Poller()]
+    replicas = [h.Harness(database, extra_adapters=[p]) for p in pollers]
+    for replica in replicas:
+        await replica.start()
+    try:
+        await eventually(lambda: sum(p.receiving for p in pollers) == 1, "one poller")
+        await asyncio.sleep(2.5)  # and it stays one
+        assert sum(p.receiving for p in pollers) == 1
+        holder = next(i for i, p in enumerate(pollers) if p.receiving)
+        loop = asyncio.get_running_loop()
+        died = loop.time()
+        await crash(replicas[holder])
+        pollers[holder].receiving = False
+        await eventually(lambda: sum(p.receiving for p in pollers) == 1, "taken over", 10.0)
+        took = loop.time() - died
+        assert took < 5, f"takeover took {took:.1f}s"
+    finally:
+        for replica in replicas:
+            if replica.app:
+                await replica.stop()
+
+
+async def test_the_audit_chain_stays_one_chain_under_concurrent_writers(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    work = [
+        r.chat.say("au-officer", f"/request TH routine question {i}")
+        for i, r in enumerate([a, b] * 10)
+    ]
+    await asyncio.wait_for(asyncio.gather(*work), WAIT)
+    assert a.app is not None
+    breaks = await a.app.store.run(audit.verify)
+    assert breaks == []
+    (requests,) = (await a.rows("SELECT COUNT(*) FROM requests"))[0]
+    assert requests == 20
+
+
+async def test_a_directory_change_reaches_every_replica(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    for replica in (a, b):
+        assert replica.app is not None
+        replica.app.directory_poll = 0.2
+    # the watchers sleep out their old period first; restart them on the short one
+    result = await asyncio.to_thread(
+        CliRunner().invoke,
+        focalbot,
+        [
+            "directory",
+            "revoke",
+            "th-officer",
+            "--config",
+            str(h.SHIPPED_CONFIG),
+            "--database",
+            a.database,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+    def revoked_everywhere() -> bool:
+        return all(not r.app.ctx.directory.people["th-officer"].active for r in (a, b))  # type: ignore[union-attr]
+
+    await eventually(revoked_everywhere, "both replicas see the revocation", 12.0)
+
+
+async def test_a_channels_rate_is_shared_among_live_replicas(database: Path) -> None:
+    paced = [MemoryAdapter("paced", Pacing(overall_rate=30.0)) for _ in range(3)]
+    replicas = [h.Harness(database, extra_adapters=[p]) for p in paced]
+    for replica in replicas:
+        await replica.start()
+    try:
+
+        def rates() -> list[float]:
+            return [r.app.outbox._channels["paced"]._limiter.max_rate for r in replicas]  # type: ignore[union-attr]
+
+        await eventually(lambda: rates() == [10.0, 10.0, 10.0], "30/s shared by three")
+    finally:
+        for replica in replicas:
+            await replica.stop()
