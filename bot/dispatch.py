@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from bot import limits
 from bot.access import Scope, authorize
 from bot.clock import iso, parse_iso
@@ -20,6 +18,7 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
+from bot.storage.sql import Db
 from bot.text import clean
 from bot.work import Context, Work
 
@@ -46,7 +45,7 @@ def event_key(event: Inbound) -> str:
     return f"{event.sender.channel}:{event.event_id}"
 
 
-def first_sighting(db: Database, event: Inbound, now: datetime) -> bool:
+def first_sighting(db: Db, event: Inbound, now: datetime) -> bool:
     """Record the event; False when it was seen before (a redelivery)."""
     cursor = db.execute(
         "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -55,9 +54,7 @@ def first_sighting(db: Database, event: Inbound, now: datetime) -> bool:
     return cursor.rowcount == 1
 
 
-def process_event(
-    db: Database, ctx: Context, hooks: Hooks, event: Inbound, now: datetime
-) -> Work | None:
+def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datetime) -> Work | None:
     """Handle one inbound event as a unit of work; None for a duplicate."""
     if not first_sighting(db, event, now):
         return None
@@ -219,7 +216,7 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
             )
 
 
-def pending_timers(db: Database) -> list[tuple[str, datetime]]:
+def pending_timers(db: Db) -> list[tuple[str, datetime]]:
     """Every armed timer that has not fired, for the scheduler to time after a restart."""
     return [
         (timer_id, parse_iso(due))
@@ -229,9 +226,7 @@ def pending_timers(db: Database) -> list[tuple[str, datetime]]:
     ]
 
 
-def fire_timer(
-    db: Database, ctx: Context, hooks: Hooks, timer_id: str, now: datetime
-) -> Work | None:
+def fire_timer(db: Db, ctx: Context, hooks: Hooks, timer_id: str, now: datetime) -> Work | None:
     """Fire a timer exactly once: claim it, then run its handler in the same transaction."""
     row = db.execute(
         "SELECT kind, subject FROM timers WHERE id = ? AND fired_at IS NULL", [timer_id]
@@ -244,7 +239,7 @@ def fire_timer(
     return work
 
 
-def due_timers(db: Database, now: datetime) -> list[str]:
+def due_timers(db: Db, now: datetime) -> list[str]:
     """Ids of timers whose time has come."""
     return [
         r[0]

@@ -12,16 +12,15 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from bot.audit import chain as audit
+from bot.storage.sql import Db
 from bot.work import Work
 
 log = logging.getLogger(__name__)
 ANCHOR_TIMER = "audit.anchor"
 
 
-def anchor_path(db: Database, configured: str) -> Path:
+def anchor_path(db: Db, configured: str) -> Path:
     """The configured anchor file, or ``<database>.audit-anchors`` beside the database."""
     if configured:
         return Path(configured)

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from bot.storage.sql import Db
 
 GENESIS = "0" * 64
 
@@ -23,7 +23,7 @@ def row_hash(prev_hash: str, at: str, actor: str, action: str, subject: str, det
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(db: Database, at: str, actor: str, action: str, subject: str, detail: str) -> None:
+def record(db: Db, at: str, actor: str, action: str, subject: str, detail: str) -> None:
     """Append one audit row to the chain."""
     last = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[0] if last else GENESIS
@@ -48,7 +48,7 @@ class Break:
     reason: str
 
 
-def verify(db: Database) -> list[Break]:
+def verify(db: Db) -> list[Break]:
     """Walk the chain; report every edited, deleted or reordered row."""
     breaks: list[Break] = []
     prev = GENESIS
@@ -67,7 +67,7 @@ def verify(db: Database) -> list[Break]:
     return breaks
 
 
-def head(db: Database) -> str:
+def head(db: Db) -> str:
     """The newest row's hash: record it elsewhere to anchor the chain."""
     row = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     return row[0] if row else GENESIS
@@ -90,7 +90,7 @@ class Anchor:
         return f"{self.seq}:{self.hash}"
 
 
-def current_anchor(db: Database) -> Anchor:
+def current_anchor(db: Db) -> Anchor:
     """The newest row of the chain as an anchor (row 0 and the genesis hash when empty)."""
     row = db.execute("SELECT id, hash, at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     return Anchor(row[0], row[1], row[2]) if row else Anchor(0, GENESIS)
@@ -108,7 +108,7 @@ def parse_anchors(text: str) -> list[Anchor]:
     return [Anchor(int(m[1]), m[2], m[3] or "") for m in _LINE.finditer(text)]
 
 
-def check_anchor(db: Database, anchor: Anchor) -> str | None:
+def check_anchor(db: Db, anchor: Anchor) -> str | None:
     """Why the chain no longer holds ``anchor`` unchanged, or None when it does.
 
     With the chain itself intact (:func:`verify`), an anchored row still present with its hash

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import RetentionSettings
+from bot.storage.sql import Db
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Purged:
         )
 
 
-def purge(db: Database, now: datetime, keep: RetentionSettings, dry_run: bool = False) -> Purged:
+def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False) -> Purged:
     """Remove what is past retention (or only count it, with ``dry_run``)."""
     expired = [
         r[0]
@@ -76,11 +75,11 @@ _DELIVERED_OLD = (
 )
 
 
-def _count(db: Database, sql: str, params: list[object]) -> int:
+def _count(db: Db, sql: str, params: list[object]) -> int:
     return db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
 
 
-def _remove_request(db: Database, request_id: str) -> None:
+def _remove_request(db: Db, request_id: str) -> None:
     db.execute(
         "INSERT INTO request_aggregates (month, from_country, to_country, category, urgency, "
         "count) SELECT substr(created_at, 1, 7), requester_country, target_country, category, "

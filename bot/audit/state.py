@@ -14,9 +14,8 @@ import hashlib
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.audit import chain as audit
+from bot.storage.sql import Db
 
 RETURN_FIGURES = "return.figures"
 PERSON_ADDED, PERSON_CHANGED = "person.added", "person.changed"
@@ -41,7 +40,7 @@ def return_subject(period: str, seq: int, country: str) -> str:
     return f"{period}/{seq}/{country}"
 
 
-def return_state(db: Database, return_id: int) -> tuple[str, State]:
+def return_state(db: Db, return_id: int) -> tuple[str, State]:
     """A stored return's subject and state: version, late flag, one digest per figure."""
     period, seq, country, version, late = db.execute(
         "SELECT period, window_seq, country, version, late FROM returns WHERE id = ?",
@@ -58,13 +57,13 @@ def return_state(db: Database, return_id: int) -> tuple[str, State]:
     return subject, {"version": version, "late": bool(late), "figures": figures}
 
 
-def record_return(db: Database, return_id: int, at: str, actor: str) -> None:
+def record_return(db: Db, return_id: int, at: str, actor: str) -> None:
     """Bind the return as now stored into the chain."""
     subject, state = return_state(db, return_id)
     audit.record(db, at, actor, RETURN_FIGURES, subject, detail(state))
 
 
-def _return_problems(db: Database, audited: dict[str, State]) -> list[str]:
+def _return_problems(db: Db, audited: dict[str, State]) -> list[str]:
     problems: list[str] = []
     for (return_id,) in db.execute("SELECT id FROM returns ORDER BY id").fetchall():
         subject, state = return_state(db, return_id)
@@ -91,7 +90,7 @@ def _figure_problems(where: str, was: dict[str, str], now: dict[str, str]) -> li
     return problems
 
 
-def _return_name(db: Database, subject: str) -> str:
+def _return_name(db: Db, subject: str) -> str:
     """``return of TH for JPA-4 window W1``, from a return's audit subject."""
     period, seq, country = subject.rsplit("/", 2)
     row = db.execute(
@@ -101,7 +100,7 @@ def _return_name(db: Database, subject: str) -> str:
 
 
 # --- people -------------------------------------------------------------------------------
-def person_state(db: Database, person_id: str) -> State | None:
+def person_state(db: Db, person_id: str) -> State | None:
     """Country, roles, active and revoked flags, and a digest of the channel identities."""
     row = db.execute(
         "SELECT country, roles, active, revoked_at FROM people WHERE id = ?", [person_id]
@@ -122,12 +121,12 @@ def person_state(db: Database, person_id: str) -> State | None:
     }
 
 
-def record_person(db: Database, person_id: str, action: str, at: str, actor: str) -> None:
+def record_person(db: Db, person_id: str, action: str, at: str, actor: str) -> None:
     """Bind the person as now stored into the chain."""
     audit.record(db, at, actor, action, person_id, detail(person_state(db, person_id) or {}))
 
 
-def _person_problems(db: Database, audited: dict[str, State]) -> list[str]:
+def _person_problems(db: Db, audited: dict[str, State]) -> list[str]:
     problems: list[str] = []
     for (person_id,) in db.execute("SELECT id FROM people ORDER BY id").fetchall():
         state = person_state(db, person_id) or {}
@@ -147,7 +146,7 @@ def _person_problems(db: Database, audited: dict[str, State]) -> list[str]:
 
 
 # --- verification -------------------------------------------------------------------------
-def latest_states(db: Database, actions: tuple[str, ...]) -> dict[str, State]:
+def latest_states(db: Db, actions: tuple[str, ...]) -> dict[str, State]:
     """The newest state row per subject among ``actions`` (rows without a state are skipped)."""
     marks = ", ".join("?" * len(actions))
     found: dict[str, State] = {}
@@ -168,7 +167,7 @@ def _parsed(text: str) -> State | None:
     return state if isinstance(state, dict) and state else None
 
 
-def problems(db: Database) -> list[str]:
+def problems(db: Db) -> list[str]:
     """Every stored figure and person that differs from its latest state in the chain."""
     return [
         *_return_problems(db, latest_states(db, (RETURN_FIGURES,))),
@@ -176,7 +175,7 @@ def problems(db: Database) -> list[str]:
     ]
 
 
-def baseline(db: Database, at: str, actor: str) -> int:
+def baseline(db: Db, at: str, actor: str) -> int:
     """Bind returns and people that have no state row yet (a database from before state rows
     existed); returns how many were bound. Anything already bound is left alone."""
     returns = latest_states(db, (RETURN_FIGURES,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from bot.storage.sql import Db
 
 DELIVERED, FAILED, QUEUED, UNREACHABLE = "delivered", "failed", "queued", "no channel"
 _OUTBOX_STATUS = {"sent": DELIVERED, "failed": FAILED, "queued": QUEUED}
@@ -24,14 +24,14 @@ class Recipient:
     acknowledged_at: str | None
 
 
-def next_id(db: Database) -> tuple[str, int]:
+def next_id(db: Db) -> tuple[str, int]:
     """The next broadcast id, ``B-<n>``."""
     seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM broadcasts").fetchone()[0]
     return f"B-{seq}", seq
 
 
 def insert(
-    db: Database, ident: tuple[str, int], period: str | None, author: str, text: str, stamp: str
+    db: Db, ident: tuple[str, int], period: str | None, author: str, text: str, stamp: str
 ) -> None:
     """Record a broadcast."""
     db.execute(
@@ -41,7 +41,7 @@ def insert(
     )
 
 
-def add_recipient(db: Database, broadcast_id: str, person_id: str, outbox_id: int | None) -> None:
+def add_recipient(db: Db, broadcast_id: str, person_id: str, outbox_id: int | None) -> None:
     """Link a recipient to the outbox row carrying their copy (None: unreachable)."""
     db.execute(
         "INSERT INTO broadcast_recipients (broadcast_id, person_id, outbox_id) VALUES (?, ?, ?) "
@@ -57,7 +57,7 @@ def normalise_id(raw: str) -> str:
     return f"B-{digits}" if digits.isdigit() else raw.strip().upper()
 
 
-def load(db: Database, broadcast_id: str) -> tuple[str, str | None, str, str] | None:
+def load(db: Db, broadcast_id: str) -> tuple[str, str | None, str, str] | None:
     """(author, period, text, created_at) of a broadcast."""
     row = db.execute(
         "SELECT author_id, period, text, created_at FROM broadcasts WHERE id = ?",
@@ -66,13 +66,13 @@ def load(db: Database, broadcast_id: str) -> tuple[str, str | None, str, str] | 
     return tuple(row) if row else None  # type: ignore[return-value]
 
 
-def latest_id(db: Database) -> str | None:
+def latest_id(db: Db) -> str | None:
     """The most recent broadcast's id."""
     row = db.execute("SELECT id FROM broadcasts ORDER BY seq DESC LIMIT 1").fetchone()
     return row[0] if row else None
 
 
-def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> bool | None:
+def acknowledge(db: Db, broadcast_id: str, person_id: str, stamp: str) -> bool | None:
     """Mark acknowledged: True now, False if it already was, None if never sent to them."""
     row = db.execute(
         "SELECT acknowledged_at FROM broadcast_recipients WHERE broadcast_id = ? AND person_id = ?",
@@ -90,7 +90,7 @@ def acknowledge(db: Database, broadcast_id: str, person_id: str, stamp: str) -> 
     return True
 
 
-def recipients(db: Database, broadcast_id: str) -> list[Recipient]:
+def recipients(db: Db, broadcast_id: str) -> list[Recipient]:
     """Every recipient with delivery status from the outbox."""
     rows = db.execute(
         "SELECT r.person_id, o.status, r.acknowledged_at FROM broadcast_recipients r "

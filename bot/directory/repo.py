@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from bot.audit import state as audit_state
 from bot.clock import Clock, iso
 from bot.config import Country, Person
 from bot.events import Sender
+from bot.storage.sql import Db
 
 CONSOLE = "console"
 """Every person has an implicit console identity: their person id."""
@@ -77,7 +76,7 @@ class Directory:
 
 
 def save_directory(
-    db: Database,
+    db: Db,
     countries: list[Country],
     people: list[Person],
     actor: str = "system",
@@ -102,7 +101,7 @@ def save_directory(
     bump_version(db)
 
 
-def _upsert_person(db: Database, person: Person) -> None:
+def _upsert_person(db: Db, person: Person) -> None:
     db.execute(
         "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
@@ -130,7 +129,7 @@ def _upsert_person(db: Database, person: Person) -> None:
         )
 
 
-def bump_version(db: Database) -> None:
+def bump_version(db: Db) -> None:
     """Tell running bots the directory changed."""
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('directory_version', '1') ON CONFLICT(key) "
@@ -138,13 +137,13 @@ def bump_version(db: Database) -> None:
     )
 
 
-def is_revoked(db: Database, person_id: str) -> bool:
+def is_revoked(db: Db, person_id: str) -> bool:
     """Whether an administrator revoked the person."""
     row = db.execute("SELECT revoked_at FROM people WHERE id = ?", [person_id]).fetchone()
     return bool(row and row[0])
 
 
-def revoke(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+def revoke(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     """Deactivate a person and drop every channel identity at once, audited as
     ``person.revoked`` by ``actor``; False if unknown or already revoked."""
     cursor = db.execute(
@@ -159,7 +158,7 @@ def revoke(db: Database, person_id: str, at: str, actor: str = "system") -> bool
     return True
 
 
-def reinstate(db: Database, person_id: str, at: str, actor: str = "system") -> bool:
+def reinstate(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     """Undo a revocation, audited as ``person.reinstated``; identities come back with the next
     import or bot.toml sync. False if the person is not revoked."""
     cursor = db.execute(
@@ -173,7 +172,7 @@ def reinstate(db: Database, person_id: str, at: str, actor: str = "system") -> b
     return True
 
 
-def load_directory(db: Database) -> Directory:
+def load_directory(db: Db) -> Directory:
     """Read the whole directory from the database."""
     countries = [
         Country(code=r[0], name=r[1], timezone=r[2])
@@ -203,7 +202,7 @@ def load_directory(db: Database) -> Directory:
     return Directory.build(countries, people)
 
 
-def directory_version(db: Database) -> int:
+def directory_version(db: Db) -> int:
     """A counter bumped on every directory change, so a running bot knows to reload."""
     row = db.execute("SELECT value FROM meta WHERE key = 'directory_version'").fetchone()
     return int(row[0]) if row else 0

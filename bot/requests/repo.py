@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from bot.clock import parse_iso
 from bot.config import Person
 from bot.directory.repo import Directory
 from bot.errors import UserError
+from bot.storage.sql import Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "information": ("information", "info"),
@@ -70,14 +69,14 @@ def normalise_id(text: str, prefix: str) -> str:
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
 
 
-def next_id(db: Database, prefix: str, year: int) -> tuple[str, int]:
+def next_id(db: Db, prefix: str, year: int) -> tuple[str, int]:
     """The next human-friendly id for ``year`` (single writer, so MAX+1 is safe)."""
     row = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE year = ?", [year])
     seq = int(row.fetchone()[0])
     return f"{prefix}-{year}-{seq:04d}", seq
 
 
-def load(db: Database, request_id: str) -> Request | None:
+def load(db: Db, request_id: str) -> Request | None:
     """A request by id, or None."""
     row = db.execute(f"SELECT {_COLUMNS} FROM requests WHERE id = ?", [request_id]).fetchone()
     return Request(*row) if row else None
@@ -119,7 +118,7 @@ def new_request(
     )
 
 
-def insert(db: Database, request: Request) -> None:
+def insert(db: Db, request: Request) -> None:
     """Store a new request, with its requester and target country as parties."""
     names = [f.name for f in fields(Request)]
     marks = ", ".join("?" for _ in names)
@@ -130,13 +129,13 @@ def insert(db: Database, request: Request) -> None:
     add_party(db, request.id, country=request.target_country)
 
 
-def update(db: Database, request_id: str, **changes: object) -> None:
+def update(db: Db, request_id: str, **changes: object) -> None:
     """Change columns of one request."""
     sets = ", ".join(f"{key} = ?" for key in changes)
     db.execute(f"UPDATE requests SET {sets} WHERE id = ?", [*changes.values(), request_id])
 
 
-def add_party(db: Database, request_id: str, country: str = "", person_id: str = "") -> None:
+def add_party(db: Db, request_id: str, country: str = "", person_id: str = "") -> None:
     """Record that a country's focal points or a person are party to a request."""
     db.execute(
         "INSERT INTO request_parties (request_id, country, person_id) VALUES (?, ?, ?) "
@@ -146,7 +145,7 @@ def add_party(db: Database, request_id: str, country: str = "", person_id: str =
 
 
 def add_message(
-    db: Database, request_id: str, at: str, author_id: str | None, kind: str, text: str
+    db: Db, request_id: str, at: str, author_id: str | None, kind: str, text: str
 ) -> None:
     """Append to a request's thread."""
     db.execute(
@@ -156,7 +155,7 @@ def add_message(
     )
 
 
-def thread(db: Database, request_id: str) -> list[tuple[str, str | None, str, str]]:
+def thread(db: Db, request_id: str) -> list[tuple[str, str | None, str, str]]:
     """The thread: (at, author_id, kind, text), oldest first."""
     return list(
         db.execute(
@@ -167,7 +166,7 @@ def thread(db: Database, request_id: str) -> list[tuple[str, str | None, str, st
     )
 
 
-def parties(db: Database, request_id: str) -> tuple[set[str], set[str]]:
+def parties(db: Db, request_id: str) -> tuple[set[str], set[str]]:
     """(countries, person ids) ever party to the request."""
     countries, people = set(), set()
     for country, person_id in db.execute(
@@ -180,7 +179,7 @@ def parties(db: Database, request_id: str) -> tuple[set[str], set[str]]:
     return countries, people
 
 
-def can_see(db: Database, directory: Directory, person: Person, request: Request) -> bool:
+def can_see(db: Db, directory: Directory, person: Person, request: Request) -> bool:
     """Requester, co-chairs, anyone or any country it was ever addressed or referred to, and
     whoever answers it now."""
     if person.id == request.requester_id or person.has("co_chair"):
@@ -205,9 +204,7 @@ def handles(directory: Directory, person: Person, request: Request) -> bool:
     return person.handles_country_requests and person.country == request.target_country
 
 
-def visible_or_refuse(
-    db: Database, directory: Directory, person: Person, request_id: str
-) -> Request:
+def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: str) -> Request:
     """Load a request the person may see; otherwise the same answer as for a missing one."""
     request = load(db, request_id)
     if request is None or not can_see(db, directory, person, request):
@@ -215,7 +212,7 @@ def visible_or_refuse(
     return request
 
 
-def visible_list(db: Database, person: Person, limit: int = 20) -> list[Request]:
+def visible_list(db: Db, person: Person, limit: int = 20) -> list[Request]:
     """Requests the person may see, not closed, newest first."""
     if person.has("co_chair"):
         sql = f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' ORDER BY created_at DESC"

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlite_utils import Database
-
 from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
 from bot.returns.repo import load_submitted
+from bot.storage.sql import Db
 from bot.work import Work
 from reminders.returns import (
     DIGEST,
@@ -154,7 +153,7 @@ def arm(work: Work, subject: Subject, reminder: Reminder) -> None:
     work.schedule(f"{kind}:{subject}", kind, str(subject), reminder.at)
 
 
-def record_sent(db: Database, subject: Subject, stamp: str, notified: int) -> bool:
+def record_sent(db: Db, subject: Subject, stamp: str, notified: int) -> bool:
     """Record a reminder as sent; False when it already was (then nothing is sent again)."""
     cursor = db.execute(
         "INSERT INTO return_reminders (period, window_seq, due_on, target, kind, n, "

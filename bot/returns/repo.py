@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from bot.audit.state import record_return
 from bot.returns.metric_values import Value, show
+from bot.storage.sql import Db
 
 SUBMITTED, LATE, DRAFT, MISSING = "submitted", "late", "draft", "missing"
 
@@ -55,7 +54,7 @@ class Draft:
     answers: dict[str, Value] = field(default_factory=dict)
 
 
-def load_submitted(db: Database, period: str, seq: int, country: str) -> Submitted | None:
+def load_submitted(db: Db, period: str, seq: int, country: str) -> Submitted | None:
     """The submitted return of ``country`` for the window, if any."""
     row = db.execute(
         "SELECT id, version, late, submitted_by, submitted_at, amended_at FROM returns "
@@ -65,7 +64,7 @@ def load_submitted(db: Database, period: str, seq: int, country: str) -> Submitt
     return Submitted(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) if row else None
 
 
-def current_values(db: Database, return_id: int) -> dict[str, Value]:
+def current_values(db: Db, return_id: int) -> dict[str, Value]:
     """The figures a return holds now, by metric key."""
     return {
         r[0]: Value(r[1], r[2], r[3] or "")
@@ -77,7 +76,7 @@ def current_values(db: Database, return_id: int) -> dict[str, Value]:
 
 
 def submit(
-    db: Database,
+    db: Db,
     key: tuple[str, int, str],
     values: dict[str, Value],
     person_id: str,
@@ -116,7 +115,7 @@ def _shown(value: Value | None) -> str | None:
 
 
 def _header(
-    db: Database,
+    db: Db,
     key: tuple[str, int, str],
     existing: Submitted | None,
     person_id: str,
@@ -138,7 +137,7 @@ def _header(
 
 
 def _write_changes(
-    db: Database,
+    db: Db,
     return_id: int,
     version: int,
     values: dict[str, Value],
@@ -167,9 +166,7 @@ def _write_changes(
     )
 
 
-def history(
-    db: Database, return_id: int
-) -> list[tuple[int, str, str, str, str | None, str | None]]:
+def history(db: Db, return_id: int) -> list[tuple[int, str, str, str, str | None, str | None]]:
     """Every change to a return: (version, metric, at, by, old, new), oldest first."""
     return [
         tuple(r)  # type: ignore[misc]
@@ -185,7 +182,7 @@ def history(
 _DRAFT_COLUMNS = "period, window_seq, country, person_id, step, guided, answers"
 
 
-def load_draft(db: Database, period: str, seq: int, country: str) -> Draft | None:
+def load_draft(db: Db, period: str, seq: int, country: str) -> Draft | None:
     """The country's draft for the window, if one is open."""
     row = db.execute(
         f"SELECT {_DRAFT_COLUMNS} FROM return_drafts "
@@ -195,7 +192,7 @@ def load_draft(db: Database, period: str, seq: int, country: str) -> Draft | Non
     return _draft(row) if row else None
 
 
-def guided_draft_of(db: Database, person_id: str) -> Draft | None:
+def guided_draft_of(db: Db, person_id: str) -> Draft | None:
     """The draft whose guided form ``person_id`` is answering, if any."""
     row = db.execute(
         f"SELECT {_DRAFT_COLUMNS} FROM return_drafts WHERE person_id = ? AND guided = 1 "
@@ -210,7 +207,7 @@ def _draft(row: tuple) -> Draft:  # type: ignore[type-arg]
     return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), answers)
 
 
-def save_draft(db: Database, draft: Draft, stamp: str) -> None:
+def save_draft(db: Db, draft: Draft, stamp: str) -> None:
     """Create or replace the draft; a person answers one guided form at a time."""
     if draft.guided:
         db.execute(
@@ -237,7 +234,7 @@ def save_draft(db: Database, draft: Draft, stamp: str) -> None:
     )
 
 
-def delete_draft(db: Database, period: str, seq: int, country: str) -> None:
+def delete_draft(db: Db, period: str, seq: int, country: str) -> None:
     """Drop the draft (after submission or on cancel)."""
     db.execute(
         "DELETE FROM return_drafts WHERE period = ? AND window_seq = ? AND country = ?",
@@ -245,7 +242,7 @@ def delete_draft(db: Database, period: str, seq: int, country: str) -> None:
     )
 
 
-def window_statuses(db: Database, period: str, seq: int) -> dict[str, tuple[str, str]]:
+def window_statuses(db: Db, period: str, seq: int) -> dict[str, tuple[str, str]]:
     """Per country with a return or a draft: (status, when) for one window."""
     found: dict[str, tuple[str, str]] = {}
     for country, at in db.execute(
