@@ -21,7 +21,6 @@ from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, Outbound
 from bot.storage.sql import Db
-from bot.storage.sql import Db
 
 if TYPE_CHECKING:
     from bot.commands import Registry
