@@ -241,7 +241,7 @@ def _run(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
 
 
-from bot import cli_admin  # noqa: E402,F401  (registers the administration commands)
+from bot import cli_admin, cli_db  # noqa: E402,F401  (register the administration commands)
 
 if __name__ == "__main__":
     # Run as ``python -m bot.cli`` this module is ``__main__``, but cli_admin registered its
