@@ -136,7 +136,8 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         dm = "D" + channel[1:] if channel.startswith("U") else channel
         ts = f"1700000000.{next(self._ts):06d}"
-        args.update(_channel=dm, _ts=ts)  # recorded with the call, for pressing its buttons
+        # recorded with the call, for pressing its buttons; _at: when it was accepted
+        args.update(_channel=dm, _ts=ts, _at=time.monotonic())
         return {
             "ok": True,
             "channel": dm,

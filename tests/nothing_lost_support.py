@@ -74,6 +74,7 @@ class BotProcess:
     database: Path | str  # a SQLite path or a PostgreSQL URL
     log: Path
     lives: list[Life] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # beside bot_env(): other channels' secrets
     _proc: subprocess.Popen[bytes] | None = None
 
     def __post_init__(self) -> None:
@@ -87,7 +88,9 @@ class BotProcess:
         command += ["--config", str(self.config), "--database", str(self.database)]
         with self.log.open("ab") as log:
             log.write(f"--- start {len(self.lives) + 1}\n".encode())
-            self._proc = subprocess.Popen(command, cwd=ROOT, env=bot_env(), stdout=log, stderr=log)
+            self._proc = subprocess.Popen(
+                command, cwd=ROOT, env={**bot_env(), **self.env}, stdout=log, stderr=log
+            )
         life = Life(time.monotonic())
         self.lives.append(life)
         return life
@@ -112,6 +115,12 @@ class BotProcess:
         # Any exit but a clean one counts as a crash: it may not have written down its sends.
         life.ended, life.killed, life.exit_code = time.monotonic(), killed or code != 0, code
         return code
+
+    @property
+    def pid(self) -> int:
+        """The current process's id (a replica records it in its heartbeat row)."""
+        assert self._proc is not None
+        return self._proc.pid
 
     def alive(self) -> bool:
         """Whether the current process still runs."""
