@@ -1,10 +1,12 @@
 """Assistance requests end to end: an Australian officer, Thailand's focal point and deputy,
 Malaysia's focal point, the co-chairs — the real core on a real database."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.clock import ShiftedClock
 from tests.harness import Harness
 
 RID = "R-2026-0001"
@@ -327,4 +329,30 @@ async def test_per_person_request_limit(tmp_path) -> None:  # type: ignore[no-un
     await bot.advance(timedelta(minutes=61))
     await file(bot, "TH routine vessel 5")
     assert await bot.rows("SELECT COUNT(*) FROM requests") == [(5,)]
+    await bot.stop()
+
+
+class FrozenClock(ShiftedClock):
+    """Time that stands still unless advanced: every event lands in the same second."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = datetime.now(UTC).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        return self.start + self.offset
+
+
+async def test_requests_filed_in_the_same_second_are_listed_newest_first(tmp_path: Path) -> None:
+    """Stored times have whole seconds; the request number decides among equal ones, on
+    both engines (PostgreSQL moves an updated row, SQLite keeps the insertion order)."""
+    bot = Harness(tmp_path / "bot.db")
+    bot.clock = FrozenClock()
+    await bot.start()
+    officers = ["au-officer", "id-officer", "my-officer", "nz-officer"]
+    ids = [await bot.file_request("TH routine Vessel check", by=who) for who in officers]
+    await bot.say("th-fp", f"/ack {ids[2]}")  # an update: PostgreSQL rewrites the row
+    [listed] = await bot.say("lk-cochair", "/requests")
+    shown = [line.split()[0] for line in listed.splitlines()[1:] if line.startswith("R-")]
+    assert shown == ids[::-1]
     await bot.stop()

@@ -213,15 +213,19 @@ def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: 
 
 
 def visible_list(db: Db, person: Person, limit: int = 20) -> list[Request]:
-    """Requests the person may see, not closed, newest first."""
+    """Requests the person may see, not closed, newest first (stamps have whole seconds: the
+    number decides among those filed in the same one, the same on either engine)."""
     if person.has("co_chair"):
-        sql = f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' ORDER BY created_at DESC"
+        sql = (
+            f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' "
+            "ORDER BY created_at DESC, year DESC, seq DESC"
+        )
         params: list[object] = []
     else:
         sql = (
             f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' AND (requester_id = ? "
             "OR id IN (SELECT request_id FROM request_parties WHERE person_id = ? "
-            "OR (country = ? AND ? = 1))) ORDER BY created_at DESC"
+            "OR (country = ? AND ? = 1))) ORDER BY created_at DESC, year DESC, seq DESC"
         )
         params = [person.id, person.id, person.country, int(person.handles_country_requests)]
     return [Request(*row) for row in db.execute(f"{sql} LIMIT {int(limit)}", params)]
