@@ -294,6 +294,8 @@ class App:
         """Pick up changes made by another process: a directory import, a requeued message."""
         while True:
             await asyncio.sleep(self.directory_poll)
+            if not self.store.is_open:
+                return  # the store closed under us (a simulated crash): nothing to watch
             people, requeued = await self.store.run(
                 lambda db: (directory_version(db), outbox_version(db))
             )

@@ -19,7 +19,7 @@ from adapters.memory import MemoryAdapter
 from bot.errors import RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import EventSink, Pacing
-from tests.harness import Harness
+from tests.harness import Harness, eventually
 from tests.nothing_lost_support import query
 
 
@@ -58,8 +58,10 @@ async def test_owed_messages_wait_for_their_channel_to_start(tmp_path: Path) -> 
 
     bot = await Harness(tmp_path / "bot.db", chat_factory=SlowStart).start()
     await bot.settle()
-
-    assert bot.inbox("au-officer") == ["pong 1"]
+    # On PostgreSQL the new process is a new replica: it adopts the dead one's chats once
+    # that one has missed its heartbeats (a few seconds); on SQLite at once.
+    await eventually(lambda: bot.inbox("au-officer") == ["pong 1"], 15.0, "owed reply sent")
+    await bot.settle()
     assert await bot.rows("SELECT status, attempts FROM outbox") == [("sent", 1)]
     await bot.stop()
 

@@ -16,7 +16,8 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 from sqlite_utils import Database
@@ -26,6 +27,7 @@ from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Attachment, Outbound, without_file
 from bot.ports import Adapter
 from bot.storage import Store
+from bot.storage.sql import Db
 from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
@@ -34,26 +36,31 @@ CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
 LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
 
 
-def queued_messages(db: Database) -> list[Outbound]:
-    """Everything still owed, oldest first (for a restart)."""
-    rows = db.execute(
-        "SELECT id, channel, address, text, person_id, buttons, attempts, created_at, "
-        "attachment FROM outbox WHERE status = 'queued' ORDER BY id"
+OUTBOUND_COLUMNS = (
+    "id, channel, address, text, person_id, buttons, attempts, created_at, attachment"
+)
+"""The outbox columns :func:`outbound_from_row` reads, in its order."""
+
+
+def outbound_from_row(row: Sequence[Any]) -> Outbound:
+    """An outbox row (selected as :data:`OUTBOUND_COLUMNS`) as the message to deliver."""
+    return Outbound(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        buttons_from_json(row[5]),
+        row[6],
+        row[7],
+        Attachment.from_json(row[8]),
     )
-    return [
-        Outbound(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            buttons_from_json(r[5]),
-            r[6],
-            r[7],
-            Attachment.from_json(r[8]),
-        )
-        for r in rows
-    ]
+
+
+def queued_messages(db: Db) -> list[Outbound]:
+    """Everything still owed, oldest first (for a restart)."""
+    rows = db.execute(f"SELECT {OUTBOUND_COLUMNS} FROM outbox WHERE status = 'queued' ORDER BY id")
+    return [outbound_from_row(r) for r in rows]
 
 
 class ChannelDispatcher:

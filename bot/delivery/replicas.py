@@ -26,14 +26,14 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import iso
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import OUTBOUND_COLUMNS, Outbox, outbound_from_row
 from bot.dispatch import pending_timers
 from bot.events import Outbound
 from bot.ports import Adapter, TimerScheduler
 from bot.storage import Store
 from bot.storage.leases import Leases
+from bot.storage.postgres import DatabaseUnavailable
 from bot.storage.sql import Db
-from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
 HEARTBEAT = 1.0  # seconds between heartbeats
@@ -110,13 +110,10 @@ def adopt(db: Db, replica: str) -> list[Outbound]:
         "ON l.channel = o.channel AND l.address = o.address WHERE o.status = 'queued' "
         "AND l.owner = ? AND (o.lease_owner IS NULL OR o.lease_owner <> ?) "
         f"ORDER BY o.id LIMIT {CLAIM_BATCH}) "
-        "RETURNING id, channel, address, text, person_id, buttons, attempts, created_at",
+        f"RETURNING {OUTBOUND_COLUMNS}",
         [replica, replica, replica],
     ).fetchall()
-    messages = [
-        Outbound(r[0], r[1], r[2], r[3], r[4], buttons_from_json(r[5]), r[6], r[7]) for r in rows
-    ]
-    return sorted(messages, key=lambda m: m.id)
+    return sorted((outbound_from_row(r) for r in rows), key=lambda m: m.id)
 
 
 class Replication:
@@ -156,11 +153,18 @@ class Replication:
         """The replica's loop, until cancelled."""
         beat = 0.0
         loop = asyncio.get_running_loop()
-        while True:
-            if loop.time() >= beat:
-                beat = loop.time() + HEARTBEAT
-                await self._beat()
-            self.outbox.put(await self.store.run(lambda db: adopt(db, self.replica)))
+        while self.store.is_open:
+            try:
+                if loop.time() >= beat:
+                    beat = loop.time() + HEARTBEAT
+                    await self._beat()
+                self.outbox.put(await self.store.run(lambda db: adopt(db, self.replica)))
+            except DatabaseUnavailable as exc:  # an outage: the store retries; so do we
+                log.warning("replica %s: %s; trying again", self.replica, exc)
+            except RuntimeError:
+                if self.store.is_open:
+                    raise
+                return  # the store closed under us (a stop, or a simulated crash)
             await asyncio.sleep(CLAIM_EVERY)
 
     async def _beat(self) -> None:
