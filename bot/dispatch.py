@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import limits
+from bot import inbound_store, limits, timer_store
 from bot.access import Scope, authorize
+from bot.audit import chain as audit
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook, parse_command_line
 from bot.config import Person
@@ -47,11 +48,7 @@ def event_key(event: Inbound) -> str:
 
 def first_sighting(db: Db, event: Inbound, now: datetime) -> bool:
     """Record the event; False when it was seen before (a redelivery)."""
-    cursor = db.execute(
-        "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [event_key(event), iso(now)],
-    )
-    return cursor.rowcount == 1
+    return inbound_store.record_event(db, event_key(event), iso(now))
 
 
 def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datetime) -> Work | None:
@@ -185,27 +182,19 @@ def _refusal(name: str, spec: CommandSpec, arg_text: str) -> str:
 def refuse_stranger(work: Work, event: Inbound) -> None:
     """One polite refusal per interval, and a rate-limited alert to the admins."""
     key, stamp = f"{event.sender.channel}:{event.sender.user_id}", work.stamp
-    row = work.db.execute("SELECT last_alert_at FROM strangers WHERE sender = ?", [key]).fetchone()
+    last = inbound_store.stranger_alerted_at(work.db, key)
     interval: timedelta = work.ctx.settings.bot.stranger_alert_interval
-    if row and parse_iso(row[0]) > work.now - interval:
-        work.db.execute("UPDATE strangers SET count = count + 1 WHERE sender = ?", [key])
+    if last and parse_iso(last) > work.now - interval:
+        inbound_store.count_stranger(work.db, key)
         return
-    work.db.execute(
-        "INSERT INTO strangers (sender, last_alert_at, count) VALUES (?, ?, 1) "
-        "ON CONFLICT(sender) DO UPDATE SET last_alert_at = excluded.last_alert_at, "
-        "count = strangers.count + 1",
-        [key, stamp],
-    )
+    inbound_store.stranger_alerted(work.db, key, stamp)
     if isinstance(event, TextMessage) and not event.addressed:
         return
     section = work.ctx.settings.channels.get(event.sender.channel)
     if section is None or section.answer_strangers:
         work.reply(STRANGER_REPLY, sensitive=False)
     work.audit("stranger.refused", key)
-    hour_ago = iso(work.now - timedelta(hours=1))
-    recent = work.db.execute(
-        "SELECT COUNT(*) FROM audit WHERE action = 'stranger.refused' AND at > ?", [hour_ago]
-    ).fetchone()[0]
+    recent = audit.count_since(work.db, "stranger.refused", iso(work.now - timedelta(hours=1)))
     if recent <= ALERTS_PER_HOUR:
         for admin in work.directory.with_role("admin"):
             work.notify(
@@ -218,33 +207,20 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
 
 def pending_timers(db: Db) -> list[tuple[str, datetime]]:
     """Every armed timer that has not fired, for the scheduler to time after a restart."""
-    return [
-        (timer_id, parse_iso(due))
-        for timer_id, due in db.execute(
-            "SELECT id, due_at FROM timers WHERE fired_at IS NULL ORDER BY due_at"
-        )
-    ]
+    return timer_store.pending(db)
 
 
 def fire_timer(db: Db, ctx: Context, hooks: Hooks, timer_id: str, now: datetime) -> Work | None:
     """Fire a timer exactly once: claim it, then run its handler in the same transaction."""
-    row = db.execute(
-        "SELECT kind, subject FROM timers WHERE id = ? AND fired_at IS NULL", [timer_id]
-    ).fetchone()
-    if row is None:
+    claimed = timer_store.claim(db, timer_id, now)
+    if claimed is None:
         return None
-    db.execute("UPDATE timers SET fired_at = ? WHERE id = ?", [iso(now), timer_id])
+    kind, subject = claimed
     work = Work(db, ctx, now)
-    hooks.timers[row[0]](work, row[1])
+    hooks.timers[kind](work, subject)
     return work
 
 
 def due_timers(db: Db, now: datetime) -> list[str]:
     """Ids of timers whose time has come."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at",
-            [iso(now)],
-        )
-    ]
+    return timer_store.due(db, now)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import Person
 from bot.errors import UserError
@@ -20,10 +21,7 @@ NOUNS = {"requests_per_hour": "requests", "broadcasts_per_hour": "broadcasts"}
 def enforce(work: Work, person: Person, action: str, setting: str) -> None:
     """Refuse politely once ``person`` has done ``action`` as often as allowed this hour."""
     allowed: int = getattr(work.ctx.settings.limits, setting)
-    used = work.db.execute(
-        "SELECT COUNT(*) FROM audit WHERE actor = ? AND action = ? AND at > ?",
-        [person.id, action, iso(work.now - WINDOW)],
-    ).fetchone()[0]
+    used = audit.count_since(work.db, action, iso(work.now - WINDOW), actor=person.id)
     if used >= allowed:
         noun = NOUNS.get(setting, "of these")
         raise UserError(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot import timer_store
 from bot.audit import chain as audit
 from bot.clock import iso
 from bot.commands import command_hints
@@ -127,11 +128,7 @@ class Work:
 
     def schedule(self, timer_id: str, kind: str, subject: str, due_at: datetime) -> None:
         """Arm a timer; it fires once, even across restarts."""
-        self.db.execute(
-            "INSERT INTO timers (id, kind, subject, due_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [timer_id, kind, subject, iso(due_at), self.stamp],
-        )
+        timer_store.arm(self.db, timer_id, kind, subject, due_at, self.stamp)
         self.timers.append(Timer(timer_id, due_at))
 
     def _queue(

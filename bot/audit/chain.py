@@ -48,6 +48,14 @@ class Break:
     reason: str
 
 
+def count_since(db: Db, action: str, since: str, actor: str | None = None) -> int:
+    """How many ``action`` rows (by ``actor``, when given) were recorded after ``since``."""
+    sql, params = "SELECT COUNT(*) FROM audit WHERE action = ? AND at > ?", [action, since]
+    if actor is not None:
+        sql, params = f"{sql} AND actor = ?", [*params, actor]
+    return int(db.execute(sql, params).fetchone()[0])
+
+
 def verify(db: Db) -> list[Break]:
     """Walk the chain; report every edited, deleted or reordered row."""
     breaks: list[Break] = []

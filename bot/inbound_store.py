@@ -1,0 +1,36 @@
+"""What the intake keeps: events already seen (de-duplication) and senders refused as
+strangers. Every statement on the ``inbound`` and ``strangers`` tables of the core is here."""
+
+from __future__ import annotations
+
+from bot.storage.sql import Db
+
+
+def record_event(db: Db, event_key: str, stamp: str) -> bool:
+    """Record an inbound event; False when it was recorded before (a redelivery)."""
+    cursor = db.execute(
+        "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [event_key, stamp],
+    )
+    return cursor.rowcount == 1
+
+
+def stranger_alerted_at(db: Db, sender: str) -> str | None:
+    """When ``sender`` (``channel:user id``) was last answered and reported, if ever."""
+    row = db.execute("SELECT last_alert_at FROM strangers WHERE sender = ?", [sender]).fetchone()
+    return str(row[0]) if row else None
+
+
+def count_stranger(db: Db, sender: str) -> None:
+    """Count one more message from ``sender`` without answering it."""
+    db.execute("UPDATE strangers SET count = count + 1 WHERE sender = ?", [sender])
+
+
+def stranger_alerted(db: Db, sender: str, stamp: str) -> None:
+    """Count a message from ``sender`` that was answered and reported at ``stamp``."""
+    db.execute(
+        "INSERT INTO strangers (sender, last_alert_at, count) VALUES (?, ?, 1) "
+        "ON CONFLICT(sender) DO UPDATE SET last_alert_at = excluded.last_alert_at, "
+        "count = strangers.count + 1",
+        [sender, stamp],
+    )
