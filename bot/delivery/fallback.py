@@ -8,14 +8,13 @@ the person, so a silent loss is impossible.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from bot.config import Person
 from bot.events import DeliveryReport, Outbound
+from bot.storage.sql import Db
 from bot.work import Context, Work, buttons_from_json
 
 
-def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> Work:  # type: ignore[no-untyped-def]
+def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now) -> Work:  # type: ignore[no-untyped-def]
     """Queue ``failed`` on the next channel that reaches its person, and tell its origin."""
     row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
     origin_id, subject = row if row else (None, None)
@@ -50,7 +49,7 @@ def reroute(db: Database, ctx: Context, failed: Outbound, reason: str, now) -> W
     return work
 
 
-def failed_after_sending(db: Database, ctx: Context, report: DeliveryReport, now) -> Work:  # type: ignore[no-untyped-def]
+def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now) -> Work:  # type: ignore[no-untyped-def]
     """A message we marked sent was not delivered after all: mark it failed and fall back."""
     row = db.execute(
         "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "

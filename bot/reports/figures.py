@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from bot.config import Rate
 from bot.periods.repo import Period, load_period
 from bot.returns.metrics import Metric
 from bot.returns.repo import DRAFT, LATE, MISSING, SUBMITTED
+from bot.storage.sql import Db
 
 Cell = tuple[str, str, str]  # (country, metric, currency)
 
@@ -52,7 +51,7 @@ class ReportData:
 
 
 def load_report(
-    db: Database, code: str, currency: str = "", rates: dict[str, Rate] | None = None
+    db: Db, code: str, currency: str = "", rates: dict[str, Rate] | None = None
 ) -> ReportData | None:
     """Read a period's report data; None when there is no such period. With ``currency``
     and ``rates``, money is also totalled in that currency."""
@@ -72,7 +71,7 @@ def load_report(
     )
 
 
-def _window_sums(db: Database, code: str) -> dict[tuple[int, str, str, str], int]:
+def _window_sums(db: Db, code: str) -> dict[tuple[int, str, str, str], int]:
     rows = db.execute(
         "SELECT r.window_seq, r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
         "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
@@ -82,7 +81,7 @@ def _window_sums(db: Database, code: str) -> dict[tuple[int, str, str, str], int
     return {(seq, c, m, cur): int(total) for seq, c, m, cur, total in rows}
 
 
-def _sums(db: Database, code: str) -> dict[Cell, int]:
+def _sums(db: Db, code: str) -> dict[Cell, int]:
     rows = db.execute(
         "SELECT r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
         "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
@@ -92,7 +91,7 @@ def _sums(db: Database, code: str) -> dict[Cell, int]:
     return {(c, m, cur): int(total) for c, m, cur, total in rows}
 
 
-def _texts(db: Database, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
+def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for country, metric, text in db.execute(
         "SELECT r.country, v.metric, v.text FROM returns r JOIN return_values v "
@@ -104,7 +103,7 @@ def _texts(db: Database, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _statuses(db: Database, period: Period) -> dict[tuple[int, str], str]:
+def _statuses(db: Db, period: Period) -> dict[tuple[int, str], str]:
     found = {(w.seq, c): MISSING for w in period.windows for c in period.countries}
     for seq, country in db.execute(
         "SELECT window_seq, country FROM return_drafts WHERE period = ?", [period.code]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from bot.events import Attachment
+from bot.storage.sql import Db
 
 
-def reports_dir(db: Database, configured: str) -> Path:
+def reports_dir(db: Db, configured: str) -> Path:
     """``[reports] directory``, or ``<database>.reports`` beside the database."""
     if configured:
         return Path(configured)
