@@ -31,3 +31,30 @@ def test_core_does_not_import_platform_adapters() -> None:
         if str(path.relative_to(ROOT)) in allowed:
             continue
         assert "adapters" not in imported_modules(path), path
+
+
+def sql_calls(path: Path) -> list[int]:
+    """Lines of ``path`` that run SQL themselves (``….execute(…)``/``….executemany(…)``)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("execute", "executemany")
+    ]
+
+
+def test_handlers_leave_the_sql_to_their_repositories() -> None:
+    """Handlers decide; each domain's repo.py (or a core store module) keeps the SQL."""
+    for path in (ROOT / "bot").rglob("*handlers.py"):
+        assert not sql_calls(path), f"{path.relative_to(ROOT)} runs SQL at {sql_calls(path)}"
+
+
+def test_units_see_the_storage_port_not_the_sqlite_library() -> None:
+    """Units of work get a Db (either engine); only the storage package knows sqlite-utils."""
+    allowed = {"bot/delivery/outbox.py"}  # still typed with sqlite_utils.Database: to follow
+    for path in (ROOT / "bot").rglob("*.py"):
+        relative = str(path.relative_to(ROOT))
+        if relative.startswith("bot/storage/") or relative in allowed:
+            continue
+        assert "sqlite_utils" not in imported_modules(path), relative
