@@ -128,7 +128,7 @@ async def test_return_through_the_modal_rejected_on_the_field_then_accepted(worl
     assert await world.bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]
     audited = await world.bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'return.submitted'")
     assert audited == [(1,)]
-    assert world.api.texts_to(TH_FP).count(f"{SUBMITTED} /return show displays it.") == 1
+    assert world.api.texts_to(TH_FP).count(f"{SUBMITTED} /focal return show displays it.") == 1
     assert "submitted. By Niran Example" in world.bot.last("th-deputy")
 
 
