@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -41,10 +42,7 @@ def parse_new_request(text: str) -> NewRequest:
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
         tag, _, rest = rest[1:].partition(" ")
-        if tag.lower() not in CATEGORY_TAGS:
-            known = ", ".join("#" + t for t in sorted(CATEGORY_TAGS))
-            raise UserError(f"I don't know the category #{tag[:30]}. Use one of: {known}.")
-        category = CATEGORY_TAGS[tag.lower()]
+        category = _category(tag)
     if not rest.strip():
         raise UserError("Please say what you need from them.")
     return NewRequest(country, urgency, category, rest.strip())
@@ -84,6 +82,47 @@ def parse_id_and_optional_text(text: str) -> IdAndText:
     if not request_id:
         raise UserError("Which request? Give its id.")
     return IdAndText(request_id, rest.strip())
+
+
+@dataclass(frozen=True)
+class RequestSearch:
+    """``/requests`` arguments as typed: countries are checked against the directory later."""
+
+    status: str
+    countries: tuple[str, ...]
+    categories: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+_STATUS_WORDS = {"open", "closed", "all"}
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # typed in capitals: "my" and "id" are words
+MAX_SEARCH_TERMS = 8
+
+
+def parse_request_search(text: str) -> RequestSearch:
+    """``[open|closed|all] [COUNTRY …] [#category …] [words …]``, in any order."""
+    status, countries, categories, words = "open", [], [], []
+    terms = text.split()
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise UserError(f"Please search with at most {MAX_SEARCH_TERMS} words.")
+    for term in terms:
+        if term.lower() in _STATUS_WORDS:
+            status = term.lower()
+        elif _COUNTRY_CODE.match(term):
+            countries.append(term)
+        elif term.startswith("#"):
+            categories.append(_category(term[1:]))
+        else:
+            words.append(term[:60])
+    return RequestSearch(status, tuple(countries), tuple(dict.fromkeys(categories)), tuple(words))
+
+
+def _category(tag: str) -> str:
+    """The category a ``#tag`` names; a UserError listing the tags for an unknown one."""
+    if tag.lower() not in CATEGORY_TAGS:
+        known = ", ".join("#" + t for t in sorted(CATEGORY_TAGS))
+        raise UserError(f"I don't know the category #{tag[:30]}. Use one of: {known}.")
+    return CATEGORY_TAGS[tag.lower()]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -444,22 +483,65 @@ def close(work: Work, args: IdAndText) -> None:
     work.reply(_told(f"{request.id} is closed", notes))
 
 
-def list_requests(work: Work, _args: None) -> None:
-    """The requests the person can see that are still open."""
+LIST_LIMIT = 20
+_TITLES = {"open": "Open requests", "closed": "Closed requests", "all": "Requests"}
+
+
+def list_requests(work: Work, args: RequestSearch) -> None:
+    """The requests the person can see: open ones by default, or closed or all, narrowed by
+    country (either side), category and words of the text; the newest first, clipped."""
     actor = work.actor
     assert actor is not None
-    found = store.visible_list(work.db, actor)
+    query = store.Search(
+        args.status, _known_countries(work, args.countries), args.categories, args.words
+    )
+    found, total = store.search(work.db, actor, query, LIST_LIMIT)
+    wanted = _search_terms(work, query)
+    title = _TITLES[query.status]
     if not found:
-        work.reply("No open requests for you. File one with /request <COUNTRY> <text>.")
+        if wanted:
+            work.reply(f"{title} you can see: none match {wanted}.")
+        elif query.status == "open":
+            work.reply("No open requests for you. File one with /request <COUNTRY> <text>.")
+        else:
+            work.reply(f"{title} you can see: none.")
         return
-    lines = [f"Open requests you can see ({len(found)}):"]
-    for r in found:
-        mark = "URGENT " if r.urgency == "urgent" else ""
-        lines.append(
-            f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
-            f"{clip(r.text, 60)}"
-        )
-    work.reply("\n".join(lines) + "\n\n/show <id> for the whole thread.")
+    shown = f"{total}" if total <= len(found) else f"the newest {len(found)} of {total}"
+    lines = [f"{title} you can see{' matching ' + wanted if wanted else ''} ({shown}):"]
+    lines += [_list_line(r) for r in found]
+    footer = "/show <id> for the whole thread."
+    if total > len(found):
+        footer += " Add a country, a #category or words to narrow the list."
+    elif not wanted and query.status == "open":
+        footer += " /requests closed, /requests TH, /requests #arrest or words search."
+    work.reply("\n".join(lines) + "\n\n" + footer)
+
+
+def _known_countries(work: Work, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes, each checked against the directory (a polite refusal for an unknown one)."""
+    for code in codes:
+        if work.directory.country(code) is None:
+            raise UserError(
+                f"I don't know the country {code!r}. Use its two-letter code, "
+                "e.g. TH for Thailand; /countries lists them."
+            )
+    return tuple(dict.fromkeys(codes))
+
+
+def _search_terms(work: Work, query: store.Search) -> str:
+    """The filters in words: ``Thailand, #arrest/warrant, "vessel"``."""
+    terms = [work.directory.country_name(c) for c in query.countries]
+    terms += [f"#{c}" for c in query.categories]
+    terms += [f'"{w}"' for w in query.words]
+    return ", ".join(terms)
+
+
+def _list_line(r: Request) -> str:
+    mark = "URGENT " if r.urgency == "urgent" else ""
+    return (
+        f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
+        f"{r.category}  {clip(r.text, 60)}"
+    )
 
 
 def show(work: Work, raw_id: str) -> None:
@@ -624,11 +706,13 @@ COMMANDS = [
     ),
     CommandSpec(
         "requests",
-        "List open requests: yours, and your country's if you are a focal point.",
-        "/requests",
-        "/requests",
+        "List requests you can see (yours, and your country's if you are a focal point): "
+        "open ones, or 'closed' or 'all'; narrow by country (either side), #category "
+        "and words of the text.",
+        "/requests [closed|all] [COUNTRY] [#category] [words]",
+        "/requests closed TH #arrest vessel",
         list_requests,
-        lambda _t: None,
+        parse_request_search,
     ),
     CommandSpec(
         "show",

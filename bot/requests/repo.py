@@ -212,20 +212,70 @@ def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: 
     return request
 
 
+@dataclass(frozen=True)
+class Search:
+    """What a listing filters on; an empty field matches everything, the filters combine."""
+
+    status: str = "open"  # "open" (anything not closed), "closed" or "all"
+    countries: tuple[str, ...] = ()  # each on either side: requester or target
+    categories: tuple[str, ...] = ()  # CATEGORIES labels; any of them
+    words: tuple[str, ...] = ()  # each somewhere in the request text, any case
+
+
+_ORDER = "ORDER BY created_at DESC, year DESC, seq DESC"
+
+
 def visible_list(db: Db, person: Person, limit: int = 20) -> list[Request]:
     """Requests the person may see, not closed, newest first (stamps have whole seconds: the
     number decides among those filed in the same one, the same on either engine)."""
+    return search(db, person, Search(), limit)[0]
+
+
+def search(db: Db, person: Person, query: Search, limit: int = 20) -> tuple[list[Request], int]:
+    """The newest ``limit`` requests the person may see that match ``query``, and how many
+    match in all."""
+    conditions, params = _visible_to(person)
+    for condition, values in _filters(query):
+        conditions.append(condition)
+        params.extend(values)
+    where = " AND ".join(conditions) or "1 = 1"
+    total = int(db.execute(f"SELECT COUNT(*) FROM requests WHERE {where}", params).fetchone()[0])
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM requests WHERE {where} {_ORDER} LIMIT {int(limit)}", params
+    )
+    return [Request(*row) for row in rows], total
+
+
+def _visible_to(person: Person) -> tuple[list[str], list[object]]:
+    """The visibility rule of :func:`can_see`, as SQL (co-chairs see every request)."""
     if person.has("co_chair"):
-        sql = (
-            f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' "
-            "ORDER BY created_at DESC, year DESC, seq DESC"
-        )
-        params: list[object] = []
-    else:
-        sql = (
-            f"SELECT {_COLUMNS} FROM requests WHERE status != 'closed' AND (requester_id = ? "
-            "OR id IN (SELECT request_id FROM request_parties WHERE person_id = ? "
-            "OR (country = ? AND ? = 1))) ORDER BY created_at DESC, year DESC, seq DESC"
-        )
-        params = [person.id, person.id, person.country, int(person.handles_country_requests)]
-    return [Request(*row) for row in db.execute(f"{sql} LIMIT {int(limit)}", params)]
+        return [], []
+    return (
+        [
+            "(requester_id = ? OR id IN (SELECT request_id FROM request_parties "
+            "WHERE person_id = ? OR (country = ? AND ? = 1)))"
+        ],
+        [person.id, person.id, person.country, int(person.handles_country_requests)],
+    )
+
+
+def _filters(query: Search) -> list[tuple[str, list[object]]]:
+    """One SQL condition per filter, with its parameters."""
+    found: list[tuple[str, list[object]]] = []
+    if query.status == "open":
+        found.append(("status != 'closed'", []))
+    elif query.status == "closed":
+        found.append(("status = 'closed'", []))
+    for country in query.countries:
+        found.append(("(requester_country = ? OR target_country = ?)", [country, country]))
+    if query.categories:
+        marks = ", ".join("?" for _ in query.categories)
+        found.append((f"category IN ({marks})", list(query.categories)))
+    for word in query.words:
+        found.append(("lower(text) LIKE lower(?) ESCAPE '!'", [f"%{_like_literal(word)}%"]))
+    return found
+
+
+def _like_literal(text: str) -> str:
+    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
+    return re.sub(r"([!%_])", r"!\1", text)
