@@ -167,6 +167,20 @@ async def test_reply_is_relayed_with_markup_escaped(room: Room) -> None:
     assert "&lt;b&gt;Somchai&lt;/b&gt; &amp; &lt;a href='x'&gt;" in raw[0]
 
 
+async def test_hints_on_telegram_show_the_slash_form(room: Room) -> None:
+    """Telegram people type ``/reply``: hints and help keep the slash (Slack's ``/focal`` is
+    for Slack only)."""
+    await file_request(room)
+    room.say(FOCAL, f"/ack {RID}")
+    [acked] = await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
+    assert f"Answer with /reply {RID} <text>." in acked
+    room.say(FOCAL, "/help")
+    [shown] = await room.fake.wait_for_text(FOCAL, "commands you can use")
+    assert "/reply <id> <text>" in shown and "/focal" not in shown
+    raw = [c.params["text"] for c in room.fake.called("sendMessage")]
+    assert any(f"/reply {RID} &lt;text&gt;" in text for text in raw)  # escaped for HTML
+
+
 async def test_guided_return_is_completed_with_buttons(tmp_path: Path, fake: FakeTelegram) -> None:
     """Malaysia's focal point answers the guided form: buttons for Zero and Skip, typed numbers
     for required figures, then Confirm. Pacing is relaxed here (16 questions to one chat); the
