@@ -2,9 +2,11 @@
 
 Two modes: the Events API over HTTP (Bolt verifies each request's signature and refuses a bad
 or stale one with 401) served by aiohttp on ``host:port``, or Socket Mode. Either way the
-listeners here are thin: acknowledge Slack first (it wants an answer within 3 seconds), then
-convert the payload with :mod:`adapters.slack_convert` and hand the event to the core, which
-de-duplicates Slack's retries by ``event_id``. Forms (the return as a modal) are drawn and
+listeners here are thin: convert the payload with :mod:`adapters.slack_convert`, hand the
+event to the core and acknowledge Slack once the core has committed it (nothing acknowledged is
+lost; a commit takes milliseconds, well inside Slack's 3 seconds). An event that cannot be
+stored is not acknowledged, so Slack sends it again; the core de-duplicates Slack's retries by
+``event_id``. Forms (the return as a modal) are drawn and
 checked by :mod:`adapters.slack_modal`: a form button opens its modal at once, and a submitted
 modal is answered with errors on its fields, or accepted and handed to the core as one command.
 Delivery is one ``chat.postMessage`` attempt per call: the core's outbox owns pacing and
@@ -39,20 +41,24 @@ from adapters.slack_convert import (
     ACTION_PREFIX,
     CHANNEL,
     command_event,
+    file_body,
     in_direct_message,
+    is_user_id,
     map_error,
     mention_event,
     message_event,
     post_arguments,
     press_event,
     pressed_blocks,
+    split_address,
     team_of,
+    upload_arguments,
     view_event,
 )
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
 from adapters.webhook import Limits, Route, WebhookServer
-from bot.errors import ConfigError
-from bot.events import Inbound, Outbound
+from bot.errors import ConfigError, TransientError
+from bot.events import Attachment, Inbound, Outbound
 from bot.ports import Adapter, EventSink, Pacing
 from bot.returns.parse import field_errors, filled_line
 
@@ -64,6 +70,10 @@ SLACK_PACING = Pacing(per_chat_interval=1.0, overall_rate=0.0, max_attempts=8)
 API_TIMEOUT = 15  # seconds for one Web API call
 SHUTDOWN_GRACE = 5.0  # seconds stop() waits for listeners already running
 ANSWERED_IN_DM = "I've answered you in our direct messages."
+NOT_STORED = (
+    "FocalPoint is restarting and could not take that; nothing was changed. "
+    "Please try again in a moment."
+)
 WRONG_WORKSPACE = "Sorry, this workspace is not connected to FocalPoint."
 _API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
 SLACK_LIMITS = Limits(max_body=256 * 1024)  # events, commands and views are a few KB
@@ -115,6 +125,7 @@ class SlackAdapter(Adapter):
 
     channel = CHANNEL
     pacing = SLACK_PACING
+    sends_files = True  # uploaded into the conversation, the text as the comment
 
     def __init__(
         self, options: SlackOptions, token: str, signing_secret: str = "", app_token: str = ""
@@ -181,12 +192,28 @@ class SlackAdapter(Adapter):
 
     # --- outbound -------------------------------------------------------------------------
     async def send(self, message: Outbound) -> str:
-        """One ``chat.postMessage`` attempt; failures mapped to the core's error classes."""
+        """One ``chat.postMessage`` attempt (or one upload, for a message with a file);
+        failures mapped to the core's error classes."""
         try:
+            if message.attachment is not None:
+                return await self._upload(message, message.attachment)
             response = await self.client.chat_postMessage(**post_arguments(message))
         except _API_ERRORS as exc:
             raise map_error(exc) from exc
         return f"{response.get('channel', '')}:{response.get('ts', '')}"
+
+    async def _upload(self, message: Outbound, file: Attachment) -> str:
+        """Slack's upload in three steps (``files_upload_v2``: an upload URL, the bytes, the
+        completion that shares the file); a person's address becomes their direct message."""
+        body = await asyncio.to_thread(file_body, file)
+        conversation, _ = split_address(message.address)
+        if is_user_id(conversation):
+            opened = await self.client.conversations_open(users=conversation)
+            conversation = str(opened["channel"]["id"])
+        response = await self.client.files_upload_v2(
+            **upload_arguments(message, conversation, body)
+        )
+        return f"{conversation}:file:{response['file']['id']}"
 
     # --- inbound --------------------------------------------------------------------------
     def _register(self) -> None:
@@ -215,25 +242,33 @@ class SlackAdapter(Adapter):
 
     async def _on_message(self, body: dict[str, Any]) -> None:
         with self._tracked():
-            await self._submit(message_event(body))
+            await self._store_or_retry(message_event(body))
 
     async def _on_mention(self, body: dict[str, Any]) -> None:
         with self._tracked():
-            await self._submit(mention_event(body))
+            await self._store_or_retry(mention_event(body))
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         with self._tracked():
-            if in_direct_message(body):
+            if not await self._submit(command_event(body)):
+                await ack(NOT_STORED)  # Slack never resends a command: say so
+            elif in_direct_message(body):
                 await ack()
             else:
                 await ack(ANSWERED_IN_DM)
-            await self._submit(command_event(body))
 
     async def _on_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         with self._tracked():
+            stored = await self._submit(press_event(body, action))
             await ack()
-            if await self._submit(press_event(body, action)):
+            if stored:  # otherwise the button stays live for another press
                 await self._make_inert(body, action)
+
+    async def _store_or_retry(self, event: Inbound | None) -> None:
+        """Store an event before Slack hears "received"; if it cannot be stored, fail the
+        request so that Slack delivers it again (to this or another replica)."""
+        if event is not None and not await self._submit(event):
+            raise TransientError(f"slack event {event.event_id} not stored; Slack will retry")
 
     async def _on_form_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Open the form the button carries; its trigger is good for 3 seconds only.
@@ -281,9 +316,14 @@ class SlackAdapter(Adapter):
         """Acknowledge events nobody asked for: an unanswered event is retried, then disabled."""
         log.debug("slack: ignored a %r event", (body.get("event") or {}).get("type"))
 
-    async def _on_error(self, error: Exception) -> None:
-        """Bolt's error sink; the payload is not logged because it may hold casework."""
+    async def _on_error(self, error: Exception) -> BoltResponse | None:
+        """Bolt's error sink; the payload is not logged because it may hold casework. An
+        event not stored is no defect: Slack is answered 503 and sends it again."""
+        if isinstance(error, TransientError):
+            log.warning("%s", error)
+            return BoltResponse(status=503, body="")
         log.error("slack listener failed", exc_info=error)
+        return None
 
     async def _submit(self, event: Inbound | None) -> bool:
         """Hand an event to the core; True once its effects are committed."""
@@ -295,7 +335,7 @@ class SlackAdapter(Adapter):
                 raise RuntimeError("slack adapter is not started")
             await sink(event)
         except RuntimeError as exc:
-            log.error("slack event %s acknowledged but not handled: %s", event.event_id, exc)
+            log.warning("slack event %s not stored: %s", event.event_id, exc)
             return False
         return True
 
@@ -347,5 +387,5 @@ def build_bolt_app(client: AsyncWebClient, signing_secret: str, verify: bool) ->
         client=client,
         signing_secret=signing_secret,
         request_verification_enabled=verify,
-        process_before_response=False,
+        process_before_response=True,  # acknowledge once the core has stored the event
     )

@@ -21,7 +21,7 @@ from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Inbound
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
-from tests.harness import Harness, settings_preferring
+from tests.harness import Harness, eventually, settings_preferring
 
 TH_FP = "U0THFP01"
 ENV = {
@@ -295,8 +295,9 @@ async def test_socket_mode_receives_over_the_websocket_and_acknowledges(tmp_path
         await api.stop()
 
 
-async def test_slack_is_answered_before_the_work_is_done() -> None:
-    """Ack first, work after: the HTTP answer does not wait for the core."""
+async def test_slack_is_answered_only_once_the_event_is_stored() -> None:
+    """Persist, then acknowledge: Slack hears "received" only after the core committed the
+    event, so a replica killed in between loses nothing (Slack sends it again)."""
     api = await FakeSlack().start()
     adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
     release, received, handled = asyncio.Event(), [], []
@@ -309,17 +310,38 @@ async def test_slack_is_answered_before_the_work_is_done() -> None:
     await adapter.start(slow_core)
     try:
         slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
-        # An adapter that waited for the core before answering would never answer: time out.
-        async with asyncio.timeout(10):
-            command = await slack.command(TH_FP, "request TH urgent x")
-            event = await slack.event(slack.dm(TH_FP, "hello"))
-        assert (command.status, event.status) == (200, 200)
-        assert handled == []  # both answered while the core still held them
+        command = asyncio.create_task(slack.command(TH_FP, "request TH urgent x"))
+        event = asyncio.create_task(slack.event(slack.dm(TH_FP, "hello")))
+        await eventually(lambda: len(received) == 2, 10.0, "both reach the core")
+        await asyncio.sleep(0.3)  # a grace period, to see that no answer comes early
+        assert not command.done() and not event.done()  # not answered while unstored
         release.set()
         async with asyncio.timeout(10):
-            await adapter.drain()
-        assert [e.text for e in received] == ["/request TH urgent x", "hello"]  # type: ignore[attr-defined]
+            answers = await asyncio.gather(command, event)
+        assert [a.status for a in answers] == [200, 200]
         assert len(handled) == 2
+    finally:
+        await adapter.stop()
+        await api.stop()
+
+
+async def test_an_event_that_cannot_be_stored_is_not_acknowledged() -> None:
+    """A bot that is stopping cannot store: Slack gets an error for an event (and resends
+    it, to this or another replica) and a polite word for a command (never resent)."""
+    api = await FakeSlack().start()
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+
+    async def stopping_core(event: Inbound) -> None:
+        raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
+
+    await adapter.start(stopping_core)
+    try:
+        slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
+        async with asyncio.timeout(10):
+            event = await slack.event(slack.dm(TH_FP, "hello"))
+            command = await slack.command(TH_FP, "request TH urgent x")
+        assert event.status >= 500
+        assert command.status == 200 and "nothing was changed" in command.text
     finally:
         await adapter.stop()
         await api.stop()
