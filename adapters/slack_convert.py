@@ -14,13 +14,22 @@ a channel goes in the mention's thread, written ``<channel>/<thread_ts>``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack_modal import form_button
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Outbound, Sender, TextMessage
+from bot.events import (
+    Attachment,
+    Button,
+    ButtonPress,
+    ChatRef,
+    Outbound,
+    Sender,
+    TextMessage,
+)
 
 CHANNEL = "slack"
 ACTION_PREFIX = "fp:"
@@ -52,6 +61,8 @@ PERMANENT_ERRORS = frozenset(
         "invalid_blocks",
         "invalid_arguments",
         "too_many_attachments",
+        "file_uploads_disabled",
+        "file_uploads_except_images_disabled",
     }
 )
 """Web API errors that retrying cannot fix; anything else is retried, a bounded number of times."""
@@ -261,6 +272,41 @@ def post_arguments(message: Outbound) -> dict[str, Any]:
         arguments["thread_ts"] = thread_ts
     if message.buttons:
         arguments["blocks"] = message_blocks(message)
+    return arguments
+
+
+def is_user_id(channel: str) -> bool:
+    """A person's ``U…``/``W…`` id: messages may be posted to it, files only to a
+    conversation (``C``, ``G``, ``D`` ids), so their direct message is opened first."""
+    return bool(_USER_ID.match(channel))
+
+
+def file_body(file: Attachment) -> bytes:
+    """The bytes of a file to upload; a file that is gone cannot be sent, however often
+    tried."""
+    try:
+        return Path(file.path).read_bytes()
+    except OSError as exc:
+        raise PermanentError(f"slack: the file to send is gone ({exc.strerror})") from exc
+
+
+def upload_arguments(message: Outbound, conversation: str, body: bytes) -> dict[str, Any]:
+    """The ``files_upload_v2`` arguments: the file shared into ``conversation`` (in the
+    message's thread, if any), the message's text as its comment."""
+    file = message.attachment
+    assert file is not None, "upload_arguments needs a message with a file"
+    _, thread_ts = split_address(message.address)
+    arguments: dict[str, Any] = {
+        "channel": conversation,
+        "file": body,
+        "filename": file.filename,
+        "title": file.filename,
+        "initial_comment": escape_mrkdwn(message.text),
+    }
+    if file.photo:
+        arguments["alt_txt"] = " ".join(message.text.split())[:1000]  # Slack's limit
+    if thread_ts:
+        arguments["thread_ts"] = thread_ts
     return arguments
 
 

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,25 @@ class Failure:
 
 
 @dataclass
+class Upload:
+    """One file as ``files.getUploadURLExternal`` announced it, then as it arrived and was
+    shared (``channel`` stays '' until ``files.completeUploadExternal``)."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    channel: str = ""
+    title: str = ""
+    initial_comment: str = ""
+    thread_ts: str = ""
+
+
+CONVERSATION_ID = re.compile(r"^[CGDZ][A-Z0-9]{8,}$")
+"""What ``files.completeUploadExternal`` takes as ``channel_id``: a conversation, not a user."""
+
+
+@dataclass
 class FakeSlack:
     """The fake server. ``base_url`` is what the bot's ``AsyncWebClient`` points at."""
 
@@ -56,6 +76,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, Upload] = field(default_factory=dict)
     port: int = 0
     _runner: web.AppRunner | None = None
     _ts: Any = field(default_factory=lambda: itertools.count(1))
@@ -69,6 +90,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -160,6 +182,52 @@ class FakeSlack:
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user", ""))
         return {"ok": True, "user": {"id": user, "team_id": TEAM, "name": user.lower()}}
+
+    # --- file uploads (files_upload_v2: URL, bytes, completion) ---------------------------
+    def shared(self) -> list[Upload]:
+        """Files uploaded and shared into a conversation, in order."""
+        return [u for u in self.uploads.values() if u.channel]
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not filename or not length.isdigit() or int(length) < 1:
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ts):010d}"
+        self.uploads[file_id] = Upload(file_id, filename, int(length))
+        url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+        return {"ok": True, "upload_url": url, "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: Slack takes the bytes (and answers in plain text)."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        body = await request.read()
+        self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, ""))
+        self._changed.set()
+        pending = self.failures.get("upload")
+        if pending:
+            failure = pending.pop(0)
+            return web.Response(status=failure.status, text=failure.error or "upload failed")
+        if upload is None or len(body) != upload.length:
+            return web.Response(status=400, text="length does not match")
+        upload.content = body
+        return web.Response(text=f"OK - {len(body)}")
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        channel = str(args.get("channel_id") or "")
+        if channel and not CONVERSATION_ID.match(channel):
+            return {"ok": False, "error": "invalid_arguments"}
+        files = json.loads(str(args.get("files") or "[]"))
+        uploads = [self.uploads.get(str(f.get("id"))) for f in files]
+        if not files or any(u is None or u.content is None for u in uploads):
+            return {"ok": False, "error": "file_not_found"}
+        done = []
+        for upload, requested in zip(uploads, files, strict=True):
+            assert upload is not None
+            upload.channel, upload.title = channel, str(requested.get("title") or "")
+            upload.initial_comment = str(args.get("initial_comment") or "")
+            upload.thread_ts = str(args.get("thread_ts") or "")
+            done.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
+        return {"ok": True, "files": done}
 
     def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
