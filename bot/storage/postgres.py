@@ -12,11 +12,12 @@ failing it; what cannot be committed is never acknowledged to the platform.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
@@ -31,6 +32,7 @@ T = TypeVar("T")
 RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected)
 CONNECTION_LOST = (psycopg.OperationalError, PoolTimeout)
 MAX_CONFLICT_RETRIES = 50
+WRITE_LOCK = 0x466F63616C01  # the bot-wide writer lock, the same number on every replica
 FLUSH_AFTER = 0.002  # seconds deferred bookkeeping may wait for a unit to ride along with
 OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
 
@@ -198,9 +200,18 @@ class PostgresStore:
         """One transaction: the riders, then the unit, each in a savepoint of its own, so a
         failing unit rolls back alone and the bookkeeping riding with it still commits."""
         assert self._pool is not None
+        with self._pool.connection() as conn, _writing_alone(conn):
+            return self._transaction(conn, riders, unit)
+
+    @staticmethod
+    def _transaction(
+        conn: psycopg.Connection[Any],
+        riders: list[Callable[[Any], Any]],
+        unit: Callable[[Any], T] | None,
+    ) -> T:
         failure: Exception | None = None
         result: Any = None
-        with self._pool.connection() as conn, conn.transaction():
+        with conn.transaction():
             db = PostgresDb(conn)
             for rider in riders:
                 try:
@@ -221,6 +232,25 @@ class PostgresStore:
         if failure is not None:
             raise failure
         return cast(T, result)
+
+
+@contextlib.contextmanager
+def _writing_alone(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Hold the bot-wide write lock around one transaction.
+
+    Nearly every unit extends the audit chain and many take the next request number, so units
+    of different replicas conflict on the same rows. Left to SERIALIZABLE alone, a burst turns
+    into a storm of aborted and retried transactions that gets worse with every replica. Units
+    queue for this lock instead, as they do for SQLite's single writer; it is taken before the
+    transaction begins (a snapshot taken while waiting would be stale) and PostgreSQL frees it
+    if the connection dies. SERIALIZABLE stays as the safety net.
+    """
+    conn.execute("SELECT pg_advisory_lock(%s)", [WRITE_LOCK])
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
