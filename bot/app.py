@@ -22,7 +22,7 @@ from bot.delivery.replicas import Replication
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
-from bot.errors import PermanentError, TransientError
+from bot.errors import PermanentError, StoreUnavailable, TransientError
 from bot.events import Inbound, Outbound
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
@@ -229,6 +229,14 @@ class App:
             event, done = await self._queue.get()
             try:
                 await self._pipeline(event)
+            except StoreUnavailable as exc:
+                # Nothing was stored: the adapter must not confirm the event to its platform,
+                # which then sends it again (to this or another replica) once we are back.
+                log.warning(
+                    "%s from %s not stored: %s", type(event).__name__, event.sender.channel, exc
+                )
+                if done is not None and not done.done():
+                    done.set_exception(exc)
             except Exception as exc:
                 await self._report(event, exc)
             finally:
@@ -296,9 +304,13 @@ class App:
             await asyncio.sleep(self.directory_poll)
             if not self.store.is_open:
                 return  # the store closed under us (a simulated crash): nothing to watch
-            people, requeued = await self.store.run(
-                lambda db: (directory_version(db), outbox_version(db))
-            )
+            try:
+                people, requeued = await self.store.run(
+                    lambda db: (directory_version(db), outbox_version(db))
+                )
+            except StoreUnavailable as exc:
+                log.warning("directory watch: %s; trying again", exc)
+                continue
             if people != self._directory_version:
                 log.info("directory changed; reloading")
                 await self.reload_directory()

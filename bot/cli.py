@@ -238,7 +238,11 @@ async def _with_store(settings: Settings, database: str | None, unit):  # type: 
 
 
 def _run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
+    """Run a command's work; a database that cannot be reached or used is a clear error."""
+    try:
+        return asyncio.run(coro)
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 from bot import cli_admin, cli_db  # noqa: E402,F401  (register the administration commands)

@@ -2,6 +2,7 @@
 
     BotError                 anything the bot raises on purpose
     ├── ConfigError          bot.toml is invalid (names the key and, where known, the line)
+    ├── StoreUnavailable     the database cannot be reached; the event must not be confirmed
     ├── UserError            the user's input is wrong; the message is the polite answer
     └── AdapterError         a channel failed to deliver or receive
         ├── RateLimited      the platform asked us to wait ``retry_after`` seconds
@@ -21,6 +22,10 @@ class BotError(Exception):
 
 class ConfigError(BotError):
     """The configuration is invalid; the message names the key (and line when known)."""
+
+
+class StoreUnavailable(BotError):
+    """The database cannot be reached: nothing was stored, so nothing may be acknowledged."""
 
 
 class UserError(BotError):

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
+from bot.errors import BotError
 from bot.storage.sql import Cursor, PostgresDb
 
 MIGRATION_LOCK = 0x466F63616C  # any fixed number, the same on every replica
@@ -214,7 +215,7 @@ def _refuse_newer(current: int) -> None:
         )
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(BotError, RuntimeError):
     """The database was migrated by a newer FocalPoint."""
 
 

@@ -25,6 +25,7 @@ import psycopg
 from psycopg import errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from bot.errors import StoreUnavailable
 from bot.storage.sql import PostgresDb
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ FLUSH_AFTER = 0.002  # seconds deferred bookkeeping may wait for a unit to ride 
 OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(StoreUnavailable, RuntimeError):
     """PostgreSQL could not be reached (wrong URL, refused, or gone for too long)."""
 
 
@@ -200,7 +201,8 @@ class PostgresStore:
         """One transaction: the riders, then the unit, each in a savepoint of its own, so a
         failing unit rolls back alone and the bookkeeping riding with it still commits."""
         assert self._pool is not None
-        with self._pool.connection() as conn, _writing_alone(conn):
+        # A short wait for a pooled connection: an outage is retried by _once, within patience.
+        with self._pool.connection(timeout=self.outage_patience) as conn, _writing_alone(conn):
             return self._transaction(conn, riders, unit)
 
     @staticmethod
