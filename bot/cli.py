@@ -101,6 +101,13 @@ def check(config: str) -> None:
         f"may carry casework: {', '.join(full) or 'none'}; "
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
+    from bot.workdays import Calendar
+
+    if missing := Calendar(settings).without_holidays():
+        click.echo(
+            f"no public holidays known for {', '.join(missing)} (the holidays package lacks "
+            "them): only their weekends and [[countries]] closures count as non-working days"
+        )
 
 
 @main.group()

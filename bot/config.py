@@ -36,6 +36,17 @@ from bot.text import has_invisible
 Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 Urgency = Literal["urgent", "routine"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _quiet_window(value: str | None) -> str | None:
+    if value and not _QUIET.match(value.replace(" ", "")):
+        raise ValueError(f"{value!r} is not a window like '21:00-07:00' (or '' for none)")
+    return value.replace(" ", "") if value else value
+
+
+QuietWindow = Annotated[str, AfterValidator(_quiet_window)]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -76,6 +87,9 @@ class Country(_Frozen):
     code: str = Field(pattern=r"^[A-Z]{2}$")
     name: Name
     timezone: str = "UTC"
+    # The days the country rests (None: as the holidays package knows it, else sat and sun).
+    weekend: tuple[Weekday, ...] | None = None
+    closures: tuple[dt.date, ...] = ()  # the country's own closures (a national election day)
 
     @field_validator("timezone")
     @classmethod
@@ -98,6 +112,8 @@ class Person(_Frozen):
     preferred_channel: str = "console"
     identities: dict[str, str] = Field(default_factory=dict)
     active: bool = True
+    # Local hours when routine messages wait ("22:00-06:00"; "" none; unset: [quiet_hours]).
+    quiet_hours: Annotated[str | None, AfterValidator(_quiet_window)] = None
 
     def has(self, *roles: str) -> bool:
         """Whether the person holds any of ``roles``."""
@@ -117,6 +133,9 @@ class RequestSettings(_Frozen):
     )
     max_text_length: int = Field(default=3000, ge=100, le=20000)
     id_prefix: str = Field(default="R", pattern=r"^[A-Z]{1,4}$")
+    # "working": a routine request's clock runs only on the target country's working days;
+    # "elapsed": every hour counts.
+    escalation_clock: Literal["working", "elapsed"] = "working"
 
     @field_validator("ack_limits")
     @classmethod
@@ -138,6 +157,13 @@ class ChannelSettings(BaseModel):
     # "full": approved to carry casework (request text, figures).
     content: Literal["full", "pointer"] = "pointer"
     answer_strangers: bool = True  # False where each reply costs money (SMS pumping)
+
+
+class QuietHoursSettings(_Frozen):
+    """``[quiet_hours]``: when routine notifications wait for a person's morning."""
+
+    default: QuietWindow = "21:00-07:00"  # local to each person's country; "" = none
+    urgent: Literal["send", "wait"] = "send"  # urgent requests and their escalations
 
 
 class BotSettings(_Frozen):
@@ -221,6 +247,7 @@ class Settings(_Frozen):
     retention: RetentionSettings = RetentionSettings()
     audit: AuditSettings = AuditSettings()
     reports: ReportSettings = ReportSettings()
+    quiet_hours: QuietHoursSettings = QuietHoursSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()
     people: tuple[Person, ...] = ()

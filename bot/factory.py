@@ -11,6 +11,7 @@ from bot.broadcasts import handlers as broadcasts
 from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Settings
+from bot.delivery import held
 from bot.directory import handlers as admin
 from bot.dispatch import Hooks
 from bot.periods import handlers as periods
@@ -41,7 +42,12 @@ def default_registry() -> Registry:
 def default_hooks() -> Hooks:
     """Timer handlers by kind, and free-text consumers."""
     return Hooks(
-        timers={**requests.TIMERS, **returns_reminders.TIMERS, **audit_anchor.TIMERS},
+        timers={
+            **requests.TIMERS,
+            **returns_reminders.TIMERS,
+            **audit_anchor.TIMERS,
+            **held.TIMERS,
+        },
         text=(*returns.TEXT, *periods.TEXT),
     )
 

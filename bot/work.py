@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot import timer_store
@@ -25,6 +26,10 @@ from bot.storage.sql import Db
 
 if TYPE_CHECKING:
     from bot.commands import Registry
+    from bot.workdays import Calendar
+
+RELEASE = "outbox.release"
+"""The timer that hands messages held through someone's quiet hours to delivery."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,13 @@ class Context:
     router: Router
     registry: Registry
     replica: str | None = None  # this process, when several replicas share PostgreSQL
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """Working days of every country and quiet hours of every person (built once)."""
+        from bot.workdays import Calendar  # workdays reads the settings this module imports
+
+        return Calendar(self.settings)
 
 
 @dataclass(frozen=True)
@@ -97,15 +109,31 @@ class Work:
         )
 
     def notify(
-        self, person: Person, text: str, buttons: tuple[Button, ...] = (), subject: str = ""
+        self,
+        person: Person,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        subject: str = "",
+        urgent: bool = False,
     ) -> bool:
-        """Send to a person on their best channel; False when no channel reaches them."""
+        """Send to a person on their best channel; False when no channel reaches them. A
+        routine message (and an urgent one, if ``[quiet_hours] urgent = "wait"``) sent in
+        the person's quiet hours waits in the outbox until they end."""
         route = self.ctx.router.route(self.directory, person)
         if route is None:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
             return False
-        self._queue(route[0], route[1], person.id, text, buttons, subject or None)
+        held = None if urgent and self._urgent_goes_through else self._quiet_until(person)
+        self._queue(route[0], route[1], person.id, text, buttons, subject or None, held=held)
         return True
+
+    @property
+    def _urgent_goes_through(self) -> bool:
+        return self.ctx.settings.quiet_hours.urgent == "send"
+
+    def _quiet_until(self, person: Person) -> datetime | None:
+        zone = self.directory.timezone_of(person.country)
+        return self.ctx.calendar.quiet_until(person.id, zone, self.now)
 
     def send_via(
         self,
@@ -142,6 +170,7 @@ class Work:
         fallback_of: int | None = None,
         sensitive: bool = True,
         attachment: Attachment | None = None,
+        held: datetime | None = None,
     ) -> None:
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
             text, attachment = self.pointer_text(person_id, subject), None
@@ -163,12 +192,15 @@ class Work:
         owner = self._lane_owner(channel, address)
         cursor = self.db.execute(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of, attachment, lease_owner) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "origin_id, fallback_of, attachment, lease_owner, not_before) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "RETURNING id",
-            [*row, owner],
+            [*row, owner, iso(held) if held else None],
         )
         message_id = int(cursor.fetchone()[0])
+        if held is not None:  # kept in the outbox; the release timer hands it over then
+            self.schedule(f"{RELEASE}:{iso(held)}", RELEASE, iso(held), held)
+            return
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
         self.outbound.append(

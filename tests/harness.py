@@ -62,10 +62,16 @@ def shipped_settings(**overrides: object) -> Settings:
 
     The daily audit anchor is off here: its timer would fire whenever a test's clock crosses
     midnight and change the counts other tests assert (tests/test_audit_anchor.py turns it on).
+    So are quiet hours and the working-day escalation clock: tests that run at the wall
+    clock's time would otherwise behave differently at night or on a Friday (tests/
+    test_workdays.py turns them on with a fixed clock).
     """
     settings = load_settings(SHIPPED_CONFIG)
     quiet = settings.audit.model_copy(update={"anchor_daily": False})
-    return settings.model_copy(update={"audit": quiet, **overrides})
+    requests = settings.requests.model_copy(update={"escalation_clock": "elapsed"})
+    awake = settings.quiet_hours.model_copy(update={"default": ""})
+    changed = {"audit": quiet, "requests": requests, "quiet_hours": awake}
+    return settings.model_copy(update={**changed, **overrides})
 
 
 def settings_preferring(channel: str, *person_ids: str) -> Settings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.periods.configured import PeriodConfig
+from bot.periods.configured import PeriodConfig, ReturnsSettings
 from tests.harness import Harness, shipped_settings
 
 EIGHT = ("AU", "ID", "MY", "MV", "NZ", "PH", "LK", "TH")
@@ -30,11 +30,22 @@ async def running(
     periods: tuple[PeriodConfig, ...] = (PERIOD,),
     **overrides: object,
 ) -> Harness:
-    """A started harness with ``periods`` from bot.toml, its clock at ``at``."""
+    """A started harness with ``periods`` from bot.toml, its clock at ``at``.
+
+    These tests pin the schedule as configured (due dates kept, reminders on any day);
+    tests/test_workdays.py covers moving them to working days.
+    """
+    overrides.setdefault("returns", as_configured(shipped_settings().returns))
     bot = Harness(tmp_path / "bot.db", shipped_settings(periods=periods, **overrides))
     move_to(bot, at)
     await bot.start()
     return bot
+
+
+def as_configured(returns: ReturnsSettings) -> ReturnsSettings:
+    """``returns`` with due dates and reminders left where the calendar puts them."""
+    reminders = returns.reminders.model_copy(update={"working_days": False})
+    return returns.model_copy(update={"non_working_due": "warn", "reminders": reminders})
 
 
 def move_to(bot: Harness, at: datetime) -> None:

@@ -58,8 +58,12 @@ def outbound_from_row(row: Sequence[Any]) -> Outbound:
 
 
 def queued_messages(db: Db) -> list[Outbound]:
-    """Everything still owed, oldest first (for a restart)."""
-    rows = db.execute(f"SELECT {OUTBOUND_COLUMNS} FROM outbox WHERE status = 'queued' ORDER BY id")
+    """Everything still owed, oldest first (for a restart); messages held through someone's
+    quiet hours wait for their release timer (bot.delivery.held)."""
+    rows = db.execute(
+        f"SELECT {OUTBOUND_COLUMNS} FROM outbox WHERE status = 'queued' AND not_before IS NULL "
+        "ORDER BY id"
+    )
     return [outbound_from_row(r) for r in rows]
 
 

@@ -99,7 +99,8 @@ def adopt(db: Db, replica: str) -> list[Outbound]:
     orphans = db.execute(
         "SELECT DISTINCT o.channel, o.address FROM outbox o LEFT JOIN lanes l "
         "ON l.channel = o.channel AND l.address = o.address WHERE o.status = 'queued' AND "
-        "(l.owner IS NULL OR l.owner NOT IN (SELECT id FROM replicas WHERE seen_at >= ?)) "
+        "o.not_before IS NULL AND (l.owner IS NULL "
+        "OR l.owner NOT IN (SELECT id FROM replicas WHERE seen_at >= ?)) "
         f"LIMIT {CLAIM_BATCH}",
         [cutoff],
     ).fetchall()
@@ -108,7 +109,8 @@ def adopt(db: Db, replica: str) -> list[Outbound]:
     rows = db.execute(
         "UPDATE outbox SET lease_owner = ? WHERE id IN (SELECT o.id FROM outbox o JOIN lanes l "
         "ON l.channel = o.channel AND l.address = o.address WHERE o.status = 'queued' "
-        "AND l.owner = ? AND (o.lease_owner IS NULL OR o.lease_owner <> ?) "
+        "AND o.not_before IS NULL AND l.owner = ? "
+        "AND (o.lease_owner IS NULL OR o.lease_owner <> ?) "
         f"ORDER BY o.id LIMIT {CLAIM_BATCH}) "
         f"RETURNING {OUTBOUND_COLUMNS}",
         [replica, replica, replica],

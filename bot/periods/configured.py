@@ -34,6 +34,7 @@ class ReminderSettings(_Frozen):
     overdue_max: int = Field(default=5, ge=0, le=50)
     local_time: str = "09:00"
     cochair_digest: bool = True
+    working_days: bool = True  # only on the country's working days ("the day before": the last)
 
     @field_validator("before_days")
     @classmethod
@@ -58,6 +59,7 @@ class ReminderSettings(_Frozen):
             self.overdue_every_days,
             self.overdue_max,
             time(hour, minute),
+            self.working_days,
         )
 
 
@@ -66,6 +68,9 @@ class ReturnsSettings(_Frozen):
 
     reminders: ReminderSettings = ReminderSettings()
     due_after_days: int = Field(default=7, ge=0, le=90)
+    # A due date on a reporting country's weekend, holiday or closure: "move" it to that
+    # country's next working day, or "warn" (keep it; the co-chair opening the period is told).
+    non_working_due: Literal["move", "warn"] = "move"
 
 
 class WindowConfig(_Frozen):

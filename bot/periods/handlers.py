@@ -28,7 +28,7 @@ from bot.periods.parse import (
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows, short_date
 from bot.returns.reminder_handlers import country_name, window_title
-from bot.returns.reminders import arm_late_start, arm_period, arm_window
+from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of
 from bot.returns.repo import window_statuses
 from bot.text import NAME_LIMIT, counted, within
 from bot.work import Work
@@ -233,20 +233,54 @@ def _announce(work: Work, period: Period) -> None:
     arm_period(work, period)
     arm_late_start(work, period)
     first = period.windows[0]
-    text = (
-        f"{period.code} — {period.name} is open ({period.span}). Your first return, "
-        f"{window_title(period, first)}, is due on {short_date(first.due_on)}. "
-        "/deadline lists the due dates; /return submits."
-    )
-    reached = sum(
-        work.notify(p, text, subject=period.code)
-        for c in period.countries
-        for p in work.directory.focal_points(c)
-    )
+    reached = 0
+    for country in period.countries:
+        text = (
+            f"{period.code} — {period.name} is open ({period.span}). Your first return, "
+            f"{window_title(period, first)}, is due on "
+            f"{short_date(due_of(work, first, country))}. "
+            "/deadline lists the due dates; /return submits."
+        )
+        reached += sum(
+            work.notify(p, text, subject=period.code) for p in work.directory.focal_points(country)
+        )
     work.reply(
         f"{period.code} is open. I told {counted(reached, 'focal point')}.\n\n"
         + describe(work, period)
+        + non_working_note(work, period)
     )
+
+
+def non_working_note(work: Work, period: Period) -> str:
+    """Which countries' due dates fall on their weekend, a holiday or a closure, and what
+    ``[returns] non_working_due`` did about it: ``W1 due Sat 7 Nov → Mon 9 Nov for Thailand
+    (weekend)``."""
+    move = work.ctx.settings.returns.non_working_due == "move"
+    lines = []
+    for window in period.windows:
+        for country in sorted(period.countries, key=lambda c: country_name(work, c)):
+            why = work.ctx.calendar.of(country).why_closed(window.due_on)
+            if why is None:
+                continue
+            was, name = _day_month(window.due_on), country_name(work, country)
+            if move:
+                now_due = _day_month(due_of(work, window, country))
+                lines.append(f"  {window.label} due {was} → {now_due} for {name} ({why})")
+            else:
+                lines.append(f"  {window.label} due {was} is not a working day in {name} ({why})")
+    if not lines:
+        return ""
+    head = (
+        "Due dates moved to the country's next working day:"
+        if move
+        else 'Careful, kept as they are ([returns] non_working_due = "warn"):'
+    )
+    return "\n" + "\n".join([head, *lines])
+
+
+def _day_month(day: date) -> str:
+    """``Sat 7 Nov``."""
+    return " ".join(short_date(day).split()[:3])
 
 
 def cancel(work: Work, _rest: str) -> None:

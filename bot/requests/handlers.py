@@ -12,6 +12,7 @@ from bot.clock import iso, local_stamp
 from bot.commands import CommandSpec
 from bot.config import Country, Person
 from bot.delivery.routing import role_of
+from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.requests import repo as store
@@ -151,7 +152,17 @@ def _handlers_of(work: Work, request: Request) -> tuple[list[Person], str]:
     named = work.directory.people.get(request.target_person or "")
     if named is not None:
         return _reach(work, named, request.target_country)
-    return work.ctx.router.role_holders(work.directory, request.target_country), ""
+    return _role_holders(work, request.target_country), ""
+
+
+def _role_holders(work: Work, country: str) -> list[Person]:
+    """The country's role holders, passing over anyone whose roster reconfirmation went
+    unanswered: their deputies then receive the country's requests until they confirm."""
+    router, gone = work.ctx.router, roster.lapsed(work.db)
+    holders = [p for p in router.role_holders(work.directory, country) if p.id not in gone]
+    deputies = [p for p in work.directory.deputies(country) if p.id not in gone]
+    reachable = [p for p in deputies if router.reaches(work.directory, p)]
+    return holders or reachable or router.role_holders(work.directory, country)
 
 
 def _answering_side(work: Work, request: Request) -> tuple[list[Person], str]:
@@ -225,7 +236,11 @@ def _ack_limit(work: Work, urgency: str) -> timedelta:
 
 
 def _arm_escalation(work: Work, request: Request, level: int, fraction: float = 1.0) -> None:
-    due = work.now + _ack_limit(work, request.urgency) * fraction
+    limit = _ack_limit(work, request.urgency) * fraction
+    due = work.now + limit
+    if request.urgency == "routine" and work.ctx.settings.requests.escalation_clock == "working":
+        # a routine request's clock runs on the target country's working days only
+        due = work.ctx.calendar.of(request.target_country).add_working_time(work.now, limit)
     subject = f"{request.id}:{request.round}:{level}"
     work.schedule(f"{ESCALATE}:{subject}", ESCALATE, subject, due)
     store.update(work.db, request.id, ack_due_at=iso(due))
@@ -301,8 +316,11 @@ def _target_country(work: Work, code: str, own: str):  # type: ignore[no-untyped
 def _route(work: Work, request: Request, text: str) -> str:
     """Send the request to its handlers and start the acknowledgement clock; the note."""
     handlers, note = _handlers_of(work, request)
+    urgent = request.urgency == "urgent"
     reached = [
-        p for p in handlers if work.notify(p, text, _ack_button(request.id), subject=request.id)
+        p
+        for p in handlers
+        if work.notify(p, text, _ack_button(request.id), subject=request.id, urgent=urgent)
     ]
     if not reached:
         work.audit("request.unroutable", request.id, "no channel reaches any focal point")
@@ -635,7 +653,11 @@ def _widen(work: Work, request: Request, step: str, level: int) -> None:
     late = f"Not acknowledged in time — escalated to {who}.\n{_summary(work, request)}"
     for person in recipients:
         work.notify(
-            person, f"{late}\n\n{request.text}", _ack_button(request.id), subject=request.id
+            person,
+            f"{late}\n\n{request.text}",
+            _ack_button(request.id),
+            subject=request.id,
+            urgent=request.urgency == "urgent",
         )
     store.add_message(work.db, request.id, work.stamp, None, "escalation", f"escalated to {who}")
     work.audit("request.escalated", request.id, f"level {level} to {who}")

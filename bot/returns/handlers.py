@@ -26,7 +26,7 @@ from bot.returns.form import Target, form_button, form_of, form_text, question, 
 from bot.returns.metric_values import ZERO, Value, parse_value, show
 from bot.returns.parse import parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
-from bot.returns.reminders import zone_of_country
+from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.text import counted
 from bot.work import Work
@@ -258,7 +258,7 @@ def confirm(work: Work, target: Target) -> None:
     actor = work.actor
     assert actor is not None
     zone = zone_of_country(work, target.country)
-    late = is_late(work.now, target.window.due_on, zone)
+    late = is_late(work.now, due_of(work, target.window, target.country), zone)
     version, changes = store.submit(work.db, target.key, draft.answers, actor.id, work.stamp, late)
     store.delete_draft(work.db, *target.key)
     if not changes:
@@ -446,7 +446,7 @@ def _status_line(work: Work, window: Window, country: str, found: tuple[str, str
     if found and found[0] in (store.SUBMITTED, store.LATE):
         mark = " (late)" if found[0] == store.LATE else ""
         return f"• {name} — submitted {_local(work, found[1])}{mark}"
-    overdue = work.now >= deadline(window.due_on, zone_of_country(work, country))
+    overdue = work.now >= deadline(due_of(work, window, country), zone_of_country(work, country))
     state = "draft started" if found else "missing"
     return f"• {name} — {state}{', overdue' if overdue else ''}"
 

@@ -7,6 +7,8 @@ next one of an overdue chain. A restart can therefore neither lose nor repeat a 
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.events import Button
 from bot.periods.repo import OPEN, Period, load_period
 from bot.periods.windows import Window, short_date
@@ -15,6 +17,8 @@ from bot.returns.reminders import (
     REMIND,
     Subject,
     arm,
+    days_of,
+    due_of,
     policy,
     record_sent,
     zone_of_country,
@@ -35,29 +39,33 @@ def country_name(work: Work, code: str) -> str:
     return work.directory.country_name(code)
 
 
-def _still_due(work: Work, subject: Subject) -> tuple[Period, Window] | None:
-    """The period and window when the reminder still applies (open, deadline unchanged)."""
+def _still_due(
+    work: Work, subject: Subject, country: str | None = None
+) -> tuple[Period, Window] | None:
+    """The period and window when the reminder still applies (open, deadline unchanged: the
+    ``country``'s own due date when given, else the window's)."""
     period = load_period(work.db, subject.code)
     if period is None or period.status != OPEN:
         return None
     window = period.window(subject.seq)
-    if window is None or window.due_on.isoformat() != subject.due:
+    if window is None:
         return None
-    return period, window
+    due = due_of(work, window, country) if country else window.due_on
+    return (period, window) if due.isoformat() == subject.due else None
 
 
 def remind(work: Work, text_subject: str) -> None:
     """Remind a country's focal points that its return is due or overdue."""
     subject = Subject.parse(text_subject)
-    found = _still_due(work, subject)
     country = subject.target
+    found = _still_due(work, subject, country)
     if found is None or country not in found[0].countries:
         return
     period, window = found
     zone = zone_of_country(work, country)
     if load_submitted(work.db, period.code, window.seq, country):
         return  # submitted: the chain stops here
-    if subject.kind == BEFORE and work.now >= deadline(window.due_on, zone):
+    if subject.kind == BEFORE and work.now >= deadline(due_of(work, window, country), zone):
         return  # fired late after downtime; the overdue chain covers it
     recipients = work.directory.focal_points(country) or work.directory.deputies(country)
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
@@ -72,12 +80,16 @@ def remind(work: Work, text_subject: str) -> None:
         f"{subject.kind} {subject.n} to {len(recipients)}",
     )
     if subject.kind == OVERDUE:
-        _arm_next(work, subject, window, zone)
+        _arm_next(work, subject, due_of(work, window, country), zone, country)
 
 
-def _arm_next(work: Work, subject: Subject, window: Window, zone: str) -> None:
-    following = subject.following()
-    found = overdue(window.due_on, zone, policy(work), following.n, subject.kind)
+def _arm_next(work: Work, subject: Subject, due: date, zone: str, calendar_of: str) -> None:
+    """Arm the chain's next reminder; ones moved onto a day already reminded are skipped."""
+    following, days = subject.following(), days_of(work, calendar_of)
+    found = overdue(due, zone, policy(work), following.n, subject.kind, days)
+    while found is not None and found.at <= work.now:
+        following = following.following()
+        found = overdue(due, zone, policy(work), following.n, subject.kind, days)
     if found is not None:
         arm(work, following, found)
 
@@ -86,14 +98,15 @@ def reminder_text(
     work: Work, period: Period, window: Window, country: str, subject: Subject
 ) -> str:
     """The reminder, in the country's own calendar: due in N days, today, or N days ago."""
-    days = (window.due_on - local_today(work.now, zone_of_country(work, country))).days
+    due = due_of(work, window, country)
+    days = (due - local_today(work.now, zone_of_country(work, country))).days
     what = f"the return of {country_name(work, country)} for {window_title(period, window)}"
     if subject.kind == DUE or days == 0:
-        head = f"Reminder: {what} is due today ({short_date(window.due_on)})."
+        head = f"Reminder: {what} is due today ({short_date(due)})."
     elif days > 0:
-        head = f"Reminder: {what} is due on {short_date(window.due_on)}, in {_days(days)}."
+        head = f"Reminder: {what} is due on {short_date(due)}, in {_days(days)}."
     else:
-        head = f"Overdue: {what} was due on {short_date(window.due_on)}, {_days(-days)} ago."
+        head = f"Overdue: {what} was due on {short_date(due)}, {_days(-days)} ago."
     return f"{head}\n{_how(work, period, window, country)}"
 
 
@@ -125,11 +138,13 @@ def digest(work: Work, text_subject: str) -> None:
     owing = [c for c in period.countries if not load_submitted(work.db, period.code, window.seq, c)]
     if not owing:
         return  # everyone is in: the digest chain ends
-    late = [c for c in owing if work.now >= deadline(window.due_on, zone_of_country(work, c))]
+    late = [
+        c for c in owing if work.now >= deadline(due_of(work, window, c), zone_of_country(work, c))
+    ]
     if late and record_sent(work.db, subject, work.stamp, 1):
         work.notify(cochair, digest_text(work, period, window, late), subject=period.code)
         work.audit("return.digest", f"{period.code}:{window.label}", f"{len(late)} late")
-    _arm_next(work, subject, window, zone_of_country(work, cochair.country))
+    _arm_next(work, subject, window.due_on, zone_of_country(work, cochair.country), cochair.country)
 
 
 def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> str:

@@ -9,13 +9,14 @@ id, so moving a deadline arms a fresh schedule and the old one goes quiet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
 from bot.returns.repo import load_submitted
 from bot.storage.sql import Db
 from bot.work import Work
+from bot.workdays import CountryCalendar
 from reminders.returns import (
     DIGEST,
     OVERDUE,
@@ -73,6 +74,19 @@ def zone_of_person(work: Work, person_id: str) -> str:
     return zone_of_country(work, person.country) if person else "UTC"
 
 
+def days_of(work: Work, country: str) -> CountryCalendar:
+    """A country's working days (weekend, holidays, closures)."""
+    return work.ctx.calendar.of(country)
+
+
+def due_of(work: Work, window: Window, country: str) -> date:
+    """The window's due date for ``country``: moved to its next working day when the date is
+    a weekend, holiday or closure there and ``[returns] non_working_due = "move"``."""
+    if work.ctx.settings.returns.non_working_due == "move":
+        return days_of(work, country).next_working(window.due_on)
+    return window.due_on
+
+
 def arm_period(work: Work, period: Period) -> int:
     """Arm every reminder still ahead for an open period; return how many timers were offered."""
     if period.status != OPEN:
@@ -86,14 +100,14 @@ def arm_window(work: Work, period: Period, window: Window) -> int:
     for country in period.countries:
         if load_submitted(work.db, period.code, window.seq, country):
             continue
-        zone = zone_of_country(work, country)
-        for reminder in upcoming(window.due_on, zone, policy(work), work.now):
+        zone, due = zone_of_country(work, country), due_of(work, window, country)
+        for reminder in upcoming(due, zone, policy(work), work.now, days_of(work, country)):
             arm(
                 work,
                 Subject(
                     period.code,
                     window.seq,
-                    window.due_on.isoformat(),
+                    due.isoformat(),
                     country,
                     reminder.kind,
                     reminder.n,
@@ -113,17 +127,20 @@ def arm_late_start(work: Work, period: Period) -> int:
         return 0
     for window in period.windows:
         for country in period.countries:
-            zone = zone_of_country(work, country)
-            if deadline(window.due_on, zone) > work.now or load_submitted(
+            zone, day = zone_of_country(work, country), due_of(work, window, country)
+            if deadline(day, zone) > work.now or load_submitted(
                 work.db, period.code, window.seq, country
             ):
                 continue
-            if next_overdue(window.due_on, zone, rules, work.now) is not None:
+            days = days_of(work, country)
+            if next_overdue(day, zone, rules, work.now, days=days) is not None:
                 continue  # the ordinary chain still has reminders ahead
             at = local_moment(local_today(work.now, zone), zone, rules.local_time)
             at = at if at > work.now else at + timedelta(days=1)
+            if rules.working_days:  # the next reminder time on a working day there
+                at = local_moment(days.next_working(local_today(at, zone)), zone, rules.local_time)
             last = rules.overdue_max
-            due = window.due_on.isoformat()
+            due = day.isoformat()
             arm(
                 work,
                 Subject(period.code, window.seq, due, country, OVERDUE, last),
@@ -138,8 +155,8 @@ def _arm_digests(work: Work, period: Period, window: Window) -> int:
         return 0
     armed = 0
     for cochair in work.directory.with_role("co_chair"):
-        zone = zone_of_person(work, cochair.id)
-        found = next_overdue(window.due_on, zone, policy(work), work.now, DIGEST)
+        zone, days = zone_of_person(work, cochair.id), days_of(work, cochair.country)
+        found = next_overdue(window.due_on, zone, policy(work), work.now, DIGEST, days)
         if found:
             due = window.due_on.isoformat()
             arm(work, Subject(period.code, window.seq, due, cochair.id, DIGEST, found.n), found)

@@ -1,0 +1,167 @@
+"""Each country's working calendar, and each person's quiet hours.
+
+A country works on the days its week does not rest (Afghanistan rests Thursday and Friday,
+Bangladesh and the Maldives Friday and Saturday, most members Saturday and Sunday), except on
+its public holidays (the ``holidays`` package) and the closures ``bot.toml`` adds. Periods
+(due dates), reminders (which days) and request escalation (whose hours count) share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.config import Country, Settings
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml nor the package say
+
+
+@dataclass
+class CountryCalendar:
+    """One country's working days: its weekend, public holidays and own closures."""
+
+    code: str
+    zone: str
+    weekend: frozenset[int]
+    closures: frozenset[date]
+    known_holidays: bool  # False: the holidays package has no calendar for this code
+    _years: dict[int, dict[date, str]] = field(default_factory=dict, repr=False)
+
+    def holiday(self, day: date) -> str | None:
+        """The public holiday's name on ``day``, if any."""
+        if not self.known_holidays:
+            return None
+        if day.year not in self._years:
+            found = holidays.country_holidays(self.code, years=day.year)
+            self._years[day.year] = {d: str(name) for d, name in found.items()}
+        return self._years[day.year].get(day)
+
+    def why_closed(self, day: date) -> str | None:
+        """Why ``day`` is not a working day ("weekend", the holiday, "closure"); None if it is."""
+        if day in self.closures:
+            return "national closure"
+        if day.weekday() in self.weekend:
+            return "weekend"
+        return self.holiday(day)
+
+    def is_working(self, day: date) -> bool:
+        """Whether the country works on ``day``."""
+        return self.why_closed(day) is None
+
+    def next_working(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the next one."""
+        for _ in range(366):
+            if self.is_working(day):
+                return day
+            day += timedelta(days=1)
+        return day  # a year without a working day is a configuration error; give up moving
+
+    def previous_working(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the one before."""
+        for _ in range(366):
+            if self.is_working(day):
+                return day
+            day -= timedelta(days=1)
+        return day
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """``start`` plus ``duration`` counted only during the country's working days (local
+        time): a day's clock filed on a Friday evening stops over the weekend."""
+        zone = ZoneInfo(self.zone)
+        moment, left = start.astimezone(zone), duration
+        for _ in range(800):  # bounded: at most a couple of years of days
+            day = moment.date()
+            midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            if self.is_working(day):
+                chunk = min(left, midnight.astimezone(UTC) - moment.astimezone(UTC))
+                moment = (moment.astimezone(UTC) + chunk).astimezone(zone)
+                left -= chunk
+                if left <= timedelta(0):
+                    return moment.astimezone(UTC)
+            else:
+                moment = midnight
+        return moment.astimezone(UTC)
+
+
+def weekend_of(country: Country) -> frozenset[int]:
+    """The configured weekend, else the one the holidays package knows, else Sat–Sun."""
+    if country.weekend is not None:
+        return frozenset(WEEKDAYS.index(d) for d in country.weekend)
+    try:
+        return frozenset(holidays.country_holidays(country.code).weekend) or DEFAULT_WEEKEND
+    except NotImplementedError:
+        return DEFAULT_WEEKEND
+
+
+def has_holidays(code: str) -> bool:
+    """Whether the holidays package has public holidays for ``code``."""
+    return code in holidays.list_supported_countries()
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily window (local) in which routine messages wait; it may span midnight."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours | None:
+        """``"21:00-07:00"``; None for "" (no quiet hours)."""
+        if not text:
+            return None
+        first, last = text.split("-")
+        return cls(time.fromisoformat(first.strip()), time.fromisoformat(last.strip()))
+
+    def ends(self, now: datetime, zone: str) -> datetime | None:
+        """When the quiet window ``now`` falls in ends (UTC); None when ``now`` is not quiet."""
+        local = now.astimezone(ZoneInfo(zone))
+        clock, today = local.time(), local.date()
+        if self.start <= self.end:
+            quiet = self.start <= clock < self.end
+            end_day = today
+        else:  # spans midnight: 21:00-07:00
+            quiet = clock >= self.start or clock < self.end
+            end_day = today + timedelta(days=1) if clock >= self.start else today
+        if not quiet:
+            return None
+        return datetime.combine(end_day, self.end, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+class Calendar:
+    """Every member country's calendar and every person's quiet hours, from the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.countries = {
+            c.code: CountryCalendar(
+                c.code, c.timezone, weekend_of(c), frozenset(c.closures), has_holidays(c.code)
+            )
+            for c in settings.countries
+        }
+        self._default_quiet = QuietHours.parse(settings.quiet_hours.default)
+        self._quiet = {
+            p.id: QuietHours.parse(p.quiet_hours)
+            for p in settings.people
+            if p.quiet_hours is not None
+        }
+
+    def of(self, code: str) -> CountryCalendar:
+        """A country's calendar (Saturday–Sunday weekend, no holidays, UTC when unknown)."""
+        found = self.countries.get(code)
+        if found is None:
+            found = CountryCalendar(code, "UTC", DEFAULT_WEEKEND, frozenset(), False)
+        return found
+
+    def without_holidays(self) -> list[str]:
+        """Member countries whose public holidays the holidays package does not know."""
+        return sorted(c for c, cal in self.countries.items() if not cal.known_holidays)
+
+    def quiet_until(self, person_id: str, zone: str, now: datetime) -> datetime | None:
+        """When ``person_id``'s quiet hours end, if ``now`` falls in them."""
+        quiet = self._quiet.get(person_id, self._default_quiet)
+        return quiet.ends(now, zone) if quiet else None
