@@ -18,6 +18,9 @@ from bot.config import Country, Settings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml nor the package say
+# Where the members' practice differs from the holidays package (which gives Afghanistan
+# Friday-Saturday): Afghanistan's offices rest on Thursday and Friday.
+KNOWN_WEEKENDS = {"AF": frozenset({3, 4})}
 
 
 @dataclass
@@ -91,6 +94,8 @@ def weekend_of(country: Country) -> frozenset[int]:
     """The configured weekend, else the one the holidays package knows, else Sat–Sun."""
     if country.weekend is not None:
         return frozenset(WEEKDAYS.index(d) for d in country.weekend)
+    if country.code in KNOWN_WEEKENDS:
+        return KNOWN_WEEKENDS[country.code]
     try:
         return frozenset(holidays.country_holidays(country.code).weekend) or DEFAULT_WEEKEND
     except NotImplementedError:

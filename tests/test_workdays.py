@@ -1,0 +1,104 @@
+"""Working days, public holidays and quiet hours end to end through the dispatch: due dates
+moved off weekends (Afghanistan's Thursday–Friday one too), reminders on working days and
+escalations on the target's working days across a restart, routine messages held through
+quiet hours in a half-hour zone (Colombo, +05:30) while urgent ones go through."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import load_settings
+from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
+from tests.returns_support import move_to, sent
+
+SHIPPED = load_settings(SHIPPED_CONFIG)
+OPEN = '/period open JPA-7 "Seventh Joint Period of Action" 2026-10-01 2026-10-31 final AF TH IN'
+
+
+async def started(tmp_path: Path, at: datetime) -> Harness:
+    """The shipped calendar rules (quiet hours, working-day escalation), clock at ``at``."""
+    settings = shipped_settings(
+        periods=(), quiet_hours=SHIPPED.quiet_hours, requests=SHIPPED.requests
+    )
+    bot = Harness(tmp_path / "bot.db", settings)
+    move_to(bot, at)
+    return await bot.start()
+
+
+async def until(bot: Harness, when: datetime) -> None:
+    """Move the clock to ``when`` in one-hour steps, firing timers on the way."""
+    while bot.clock.now() < when - timedelta(hours=1):
+        await bot.advance(timedelta(hours=1))
+    await bot.advance(when - bot.clock.now())
+
+
+async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why(
+    tmp_path: Path,
+) -> None:
+    bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    await bot.say("nz-cochair", OPEN)
+    [opened] = await bot.press("nz-cochair", "/period confirm")
+    assert "W1 due Sat 7 Nov → Mon 9 Nov for India (weekend)" in opened
+    assert "W1 due Sat 7 Nov → Mon 9 Nov for Thailand (weekend)" in opened
+    assert "Afghanistan" not in opened.split("next working day:")[1]  # works on Saturdays
+    assert "is due on Mon 9 Nov 2026" in bot.last("th-fp")
+    assert "is due on Sat 7 Nov 2026" in bot.last("af-fp")
+    await bot.stop()
+
+
+async def test_reminders_fall_on_working_days_and_fire_once_across_a_restart(
+    tmp_path: Path,
+) -> None:
+    bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    await bot.say("nz-cochair", OPEN)
+    await bot.press("nz-cochair", "/period confirm")
+    # "1 day before" Sat 7 Nov in Kabul (+04:30) is Wed 4 Nov: Thursday and Friday are rest days
+    await until(bot, datetime(2026, 11, 4, 4, 29, tzinfo=UTC))
+    assert await sent(bot, "af-fp", "Reminder:%in 3 days%") == 0
+    await bot.restart()
+    await until(bot, datetime(2026, 11, 4, 4, 31, tzinfo=UTC))
+    assert await sent(bot, "af-fp", "Reminder:%in 3 days%") == 1
+    await bot.restart()
+    await until(bot, datetime(2026, 11, 7, 12, 0, tzinfo=UTC))
+    assert await sent(bot, "af-fp", "Reminder:%") == 3  # 7 days before, Wednesday, the day
+    assert await sent(bot, "af-fp", "Reminder:%in 3 days%") == 1
+    # Thailand's was moved to Mon 9 Nov: its day-before reminder is on Friday 6 Nov
+    assert await sent(bot, "th-fp", "Reminder:%due on Mon 9 Nov 2026, in 3 days%") == 1
+    await bot.stop()
+
+
+async def test_a_routine_request_filed_on_friday_evening_escalates_on_monday(
+    tmp_path: Path,
+) -> None:
+    # Fri 5 Mar 2027 18:00 in Bangkok (+07): 6 working hours that day, 18 more on Monday
+    bot = await started(tmp_path, datetime(2027, 3, 5, 11, 0, tzinfo=UTC))
+    request = await bot.file_request("TH routine #info whereabouts of a suspect")
+    assert request in bot.last("th-fp")
+    await until(bot, datetime(2027, 3, 7, 12, 0, tzinfo=UTC))  # Sunday evening
+    assert "escalated" not in bot.last("th-deputy")
+    await bot.restart()
+    await until(bot, datetime(2027, 3, 8, 10, 59, tzinfo=UTC))  # Mon 17:59 in Bangkok
+    assert await sent(bot, "th-deputy", "Not acknowledged in time%") == 0
+    await bot.restart()
+    await until(bot, datetime(2027, 3, 8, 12, 0, tzinfo=UTC))
+    assert await sent(bot, "th-deputy", "Not acknowledged in time%") == 1
+    await bot.stop()
+
+
+async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
+    tmp_path: Path,
+) -> None:
+    # Tue 9 Mar 2027 23:00 in Colombo (+05:30) is 17:30 UTC
+    bot = await started(tmp_path, datetime(2027, 3, 9, 17, 30, tzinfo=UTC))
+    routine = await bot.file_request("LK #info a routine question")
+    assert not any(routine in m for m in bot.inbox("lk-fp"))
+    urgent = await bot.file_request("LK urgent #victim a child at risk tonight")
+    assert urgent in bot.last("lk-fp")
+    await bot.restart()
+    await until(bot, datetime(2027, 3, 10, 1, 29, tzinfo=UTC))  # 06:59 in Colombo
+    assert not any(routine in m for m in bot.inbox("lk-fp"))
+    await bot.restart()
+    await until(bot, datetime(2027, 3, 10, 1, 31, tzinfo=UTC))  # 07:01
+    await bot.settle()
+    assert len([m for m in bot.inbox("lk-fp") if f"Request {routine}" in m]) == 1
+    assert await sent(bot, "lk-fp", f"Request {routine}%") == 1
+    await bot.stop()
