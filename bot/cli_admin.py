@@ -1,5 +1,5 @@
 """Administration commands of the ``focalbot`` CLI: audit verification and anchors, outbox,
-revocation, retention purge.
+revocation, handover, retention purge.
 
 Registered on the main group by ``bot.cli``; each opens the store, runs one unit, closes.
 """
@@ -223,3 +223,59 @@ def purge_command(config: str, database: str | None, dry_run: bool) -> None:
         _with_store(settings, database, lambda db: purge(db, now, settings.retention, dry_run))
     )
     click.echo(("Would remove " if dry_run else "Removed ") + done.summary() + ".")
+
+
+@directory.command("handover")
+@config_option
+@database_option
+@click.argument("from_person")
+@click.argument("to_person")
+def directory_handover(config: str, database: str | None, from_person: str, to_person: str) -> None:
+    """Hand one person's open requests, acknowledgements, draft returns and unacknowledged
+    broadcasts to their successor, tell both and the requesters, revoke the first: one
+    audited unit. A running bot delivers the notices within seconds."""
+    from bot.clock import Clock
+    from bot.directory.handover import handover
+    from bot.errors import UserError
+
+    settings = _settings(config)
+
+    def unit(db):  # type: ignore[no-untyped-def]
+        work = _cli_work(db, settings, Clock().now())
+        try:
+            moved = handover(work, from_person.lower(), to_person.lower())
+        except UserError as exc:
+            return str(exc)
+        _tell_running_bot(db)
+        return f"handed over from {from_person} to {to_person}: {moved.summary()}"
+
+    told = _run(_with_store(settings, database, unit))
+    if not told.startswith("handed over"):
+        raise click.ClickException(told)
+    click.echo(told)
+
+
+def _cli_work(db, settings, now):  # type: ignore[no-untyped-def]
+    """A unit of work outside the running bot, acting as ``cli``: its messages wait in the
+    outbox for the bot (every enabled channel addresses a person by their identity)."""
+    from bot.config import Person
+    from bot.delivery.routing import Router
+    from bot.directory.repo import load_directory
+    from bot.factory import default_registry
+    from bot.work import Context, Work
+
+    enabled = {name for name, section in settings.channels.items() if section.enabled}
+    pointer = frozenset(n for n in enabled if settings.channels[n].content == "pointer")
+    router = Router(dict.fromkeys(enabled, str), pointer)
+    ctx = Context(settings, load_directory(db), router, default_registry())
+    cli = Person(id="cli", name="Administrator (CLI)", country="ZZ", roles=("admin",))
+    return Work(db, ctx, now, actor=cli)
+
+
+def _tell_running_bot(db) -> None:  # type: ignore[no-untyped-def]
+    """Bump the outbox version a running bot watches, so it delivers what was queued here."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
+        [outbox.OUTBOX_VERSION],
+    )

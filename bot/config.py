@@ -238,6 +238,13 @@ class ReportSettings(_Frozen):
         return self
 
 
+class RosterSettings(_Frozen):
+    """The ``[roster]`` section: how often focal points and deputies reconfirm their role."""
+
+    reconfirm_every: Duration | None = None  # None: never ask
+    answer_within: Duration = timedelta(days=7)  # then the co-chairs are told
+
+
 class Settings(_Frozen):
     """Everything ``bot.toml`` configures."""
 
@@ -247,6 +254,7 @@ class Settings(_Frozen):
     retention: RetentionSettings = RetentionSettings()
     audit: AuditSettings = AuditSettings()
     reports: ReportSettings = ReportSettings()
+    roster: RosterSettings = RosterSettings()
     quiet_hours: QuietHoursSettings = QuietHoursSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()

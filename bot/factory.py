@@ -13,6 +13,7 @@ from bot.commands import Registry
 from bot.config import Settings
 from bot.delivery import held
 from bot.directory import handlers as admin
+from bot.directory import roster
 from bot.dispatch import Hooks
 from bot.periods import handlers as periods
 from bot.ports import Adapter, TimerScheduler
@@ -35,6 +36,7 @@ def default_registry() -> Registry:
             *reports.COMMANDS,
             *basics.COMMANDS,
             *admin.COMMANDS,
+            *roster.COMMANDS,
         ]
     )
 
@@ -47,6 +49,7 @@ def default_hooks() -> Hooks:
             **returns_reminders.TIMERS,
             **audit_anchor.TIMERS,
             **held.TIMERS,
+            **roster.TIMERS,
         },
         text=(*returns.TEXT, *periods.TEXT),
     )
@@ -73,7 +76,7 @@ def build_app(
         default_registry(),
         default_hooks(),
         clock,
-        startup=(periods.sync_configured, audit_anchor.arm_daily),
+        startup=(periods.sync_configured, audit_anchor.arm_daily, roster.arm_all),
         shutdown=(audit_anchor.at_stop,),
         leases=leases,
     )

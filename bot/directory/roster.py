@@ -1,0 +1,203 @@
+"""The focal-point roster: who holds each country's role, when they last confirmed it, and
+the chat side of rotation (``/handover``, ``/roster``, ``/stillhere``).
+
+Reconfirmation runs on timers in the timers table, so each fires once across restarts and
+replicas. Every ``[roster] reconfirm_every`` a focal point or deputy is asked (a button) to
+confirm they still hold the role; with no answer within ``answer_within`` the co-chairs are
+told and the person is *lapsed*: the country's requests go to its deputy until they confirm.
+A timer's id carries the confirmation it was armed from, so a confirmation retires it.
+"""
+
+from __future__ import annotations
+
+from bot.clock import local_stamp, parse_iso
+from bot.commands import CommandSpec, no_args
+from bot.config import Person
+from bot.directory.handover import handover, parse_pair
+from bot.events import Button
+from bot.storage.sql import Db
+from bot.work import Work
+
+ASK, LAPSE = "roster.ask", "roster.lapse"
+HOLDERS = ("focal_point", "deputy_focal_point")
+
+
+# --- confirmations ------------------------------------------------------------------------
+def confirmation(db: Db, person_id: str) -> tuple[str | None, str | None, str | None]:
+    """(confirmed_at, asked_at, lapsed_at) of a person; all None when never recorded."""
+    row = db.execute(
+        "SELECT confirmed_at, asked_at, lapsed_at FROM roster_confirmations WHERE person_id = ?",
+        [person_id],
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else (None, None, None)
+
+
+def lapsed(db: Db) -> set[str]:
+    """People whose reconfirmation went unanswered: requests pass them over."""
+    rows = db.execute("SELECT person_id FROM roster_confirmations WHERE lapsed_at IS NOT NULL")
+    return {r[0] for r in rows}
+
+
+def confirm(work: Work, person: Person) -> bool:
+    """Record that ``person`` holds their role now; True when they had lapsed."""
+    was_lapsed = confirmation(work.db, person.id)[2] is not None
+    work.db.execute(
+        "INSERT INTO roster_confirmations (person_id, confirmed_at) VALUES (?, ?) "
+        "ON CONFLICT (person_id) DO UPDATE SET confirmed_at = excluded.confirmed_at, "
+        "asked_at = NULL, lapsed_at = NULL",
+        [person.id, work.stamp],
+    )
+    _arm_ask(work, person.id, work.stamp)
+    return was_lapsed
+
+
+def _arm_ask(work: Work, person_id: str, confirmed_at: str) -> None:
+    every = work.ctx.settings.roster.reconfirm_every
+    if every is not None:
+        subject = f"{person_id}|{confirmed_at}"
+        work.schedule(f"{ASK}:{subject}", ASK, subject, parse_iso(confirmed_at) + every)
+
+
+def arm_all(work: Work) -> None:
+    """At start: every focal point and deputy gets a confirmation on record (from now, the
+    first time) and its next question armed; arming the same timer again changes nothing."""
+    if work.ctx.settings.roster.reconfirm_every is None:
+        return
+    for person in _holders(work):
+        work.db.execute(
+            "INSERT INTO roster_confirmations (person_id, confirmed_at) VALUES (?, ?) "
+            "ON CONFLICT (person_id) DO NOTHING",
+            [person.id, work.stamp],
+        )
+        confirmed_at, asked_at, _ = confirmation(work.db, person.id)
+        if asked_at is None and confirmed_at:
+            _arm_ask(work, person.id, confirmed_at)
+
+
+def _holders(work: Work) -> list[Person]:
+    return [p for p in work.directory.people.values() if p.active and p.has(*HOLDERS)]
+
+
+def _current(work: Work, subject: str) -> Person | None:
+    """The person a timer is about, if the confirmation it was armed from still stands."""
+    person_id, _, confirmed_at = subject.partition("|")
+    person = work.directory.people.get(person_id)
+    if person is None or not person.active:
+        return None
+    return person if confirmation(work.db, person_id)[0] == confirmed_at else None
+
+
+def ask(work: Work, subject: str) -> None:
+    """Timer: ask the person to confirm they still hold the role; arm the deadline."""
+    person = _current(work, subject)
+    if person is None:
+        return  # confirmed since, or left: this question is moot
+    work.db.execute(
+        "UPDATE roster_confirmations SET asked_at = ? WHERE person_id = ?", [work.stamp, person.id]
+    )
+    within = work.ctx.settings.roster.answer_within
+    work.notify(
+        person,
+        f"Do you still hold your role for {work.directory.country_name(person.country)}? "
+        "Please confirm, so requests keep reaching the right person.",
+        (Button("Yes, I still hold it", "/stillhere"),),
+        subject="roster",
+    )
+    work.schedule(f"{LAPSE}:{subject}", LAPSE, subject, work.now + within)
+    work.audit("roster.asked", person.id)
+
+
+def lapse(work: Work, subject: str) -> None:
+    """Timer: no answer in time; tell the co-chairs and route around the person."""
+    person = _current(work, subject)
+    if person is None:
+        return
+    work.db.execute(
+        "UPDATE roster_confirmations SET lapsed_at = ? WHERE person_id = ?", [work.stamp, person.id]
+    )
+    work.audit("roster.lapsed", person.id)
+    country = work.directory.country_name(person.country)
+    for chair in work.directory.with_role("co_chair"):
+        work.notify(
+            chair,
+            f"{person.name} ({person.id}) has not confirmed their role for {country}. Its "
+            "requests go to the deputy until someone confirms; /roster shows the roster, "
+            f"/handover {person.id} <successor> hands their work on.",
+            subject="roster",
+        )
+
+
+def still_here(work: Work, _: None) -> None:
+    """``/stillhere``: the person confirms they still hold their role."""
+    actor = work.actor
+    assert actor is not None
+    was_lapsed = confirm(work, actor)
+    work.audit("roster.confirmed", actor.id)
+    work.reply("Thank you: your role is confirmed.")
+    if was_lapsed:
+        country = work.directory.country_name(actor.country)
+        for chair in work.directory.with_role("co_chair"):
+            work.notify(chair, f"{actor.name} confirmed their role for {country} again.")
+
+
+# --- /roster and /handover ----------------------------------------------------------------
+def roster_command(work: Work, _: None) -> None:
+    """Each country's focal point, deputy, last confirmation and channels."""
+    lines = ["Roster (focal point · deputy · last confirmed · channels):"]
+    for code in sorted(work.directory.countries):
+        lines.append(f"{work.directory.country_name(code)} ({code})")
+        people = work.directory.focal_points(code) + work.directory.deputies(code)
+        lines += [_roster_line(work, p) for p in people] or ["  • no focal point or deputy"]
+    work.reply("\n".join(lines))
+
+
+def _roster_line(work: Work, person: Person) -> str:
+    role = "focal point" if person.has("focal_point") else "deputy"
+    confirmed_at, _, lapsed_at = confirmation(work.db, person.id)
+    zone = work.directory.timezone_of(person.country)
+    when = local_stamp(confirmed_at, zone) if confirmed_at else "never"
+    mark = " — NOT CONFIRMED, requests go to the deputy" if lapsed_at else ""
+    channels = ", ".join(dict.fromkeys([person.preferred_channel, *person.identities]))
+    return f"  • {role}: {person.name} ({person.id}) · confirmed {when} · {channels}{mark}"
+
+
+def handover_command(work: Work, pair: tuple[str, str]) -> None:
+    """``/handover <from> <to>``: a co-chair hands one person's open work to another."""
+    moved = handover(work, *pair)
+    work.reply(
+        f"Handed over from {pair[0]} to {pair[1]}: {moved.summary()}. Both were told, and so "
+        f"were the requesters; {pair[0]} is revoked."
+    )
+
+
+COMMANDS = [
+    CommandSpec(
+        "roster",
+        "Co-chairs: each country's focal point and deputy, last confirmation and channels.",
+        "/roster",
+        "/roster",
+        roster_command,
+        no_args,
+        roles=frozenset({"co_chair"}),
+    ),
+    CommandSpec(
+        "handover",
+        "Co-chairs: move one person's open requests, drafts and broadcasts to their successor "
+        "and revoke them.",
+        "/handover <from-person-id> <to-person-id>",
+        "/handover th-fp th-fp2",
+        handover_command,
+        parse_pair,
+        roles=frozenset({"co_chair"}),
+    ),
+    CommandSpec(
+        "stillhere",
+        "Confirm you still hold your focal point or deputy role (when asked).",
+        "/stillhere",
+        "/stillhere",
+        still_here,
+        no_args,
+        roles=frozenset(HOLDERS),
+    ),
+]
+TIMERS = {ASK: ask, LAPSE: lapse}
