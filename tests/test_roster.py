@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.config import RosterSettings, load_settings
+from bot.config import QuietHoursSettings, RosterSettings, load_settings
 from tests.harness import SHIPPED_CONFIG, Harness, eventually
 from tests.returns_support import MID_JANUARY, PERIOD, move_to, sent
 
@@ -32,7 +32,9 @@ def config_with_successor(tmp_path: Path) -> Path:
 async def started(tmp_path: Path, real_time: bool = False, **overrides: object) -> Harness:
     settings = load_settings(config_with_successor(tmp_path))
     audit = settings.audit.model_copy(update={"anchor_daily": False})
-    settings = settings.model_copy(update={"audit": audit, "periods": (PERIOD,), **overrides})
+    quiet = QuietHoursSettings(default="")  # notices here are sent at once, whatever the hour
+    update = {"audit": audit, "periods": (PERIOD,), "quiet_hours": quiet, **overrides}
+    settings = settings.model_copy(update=update)
     bot = Harness(tmp_path / "bot.db", settings)
     if not real_time:  # a CLI, a separate process, stamps its messages with the real time
         move_to(bot, MID_JANUARY)

@@ -163,25 +163,6 @@ ALTER TABLE outbox ADD COLUMN attachment TEXT;
 """
 
 SCHEMA_V6 = """
-CREATE TABLE return_joints (
-    return_id INTEGER NOT NULL, metric TEXT NOT NULL, op TEXT NOT NULL, partner TEXT NOT NULL,
-    PRIMARY KEY (return_id, metric)
-);
-CREATE TABLE draft_joints (
-    period TEXT NOT NULL, window_seq INTEGER NOT NULL, country TEXT NOT NULL,
-    metric TEXT NOT NULL, op TEXT NOT NULL, partner TEXT NOT NULL,
-    PRIMARY KEY (period, window_seq, country, metric)
-);
-CREATE TABLE joint_resolutions (
-    period TEXT NOT NULL, op TEXT NOT NULL, metric TEXT NOT NULL, amount INTEGER NOT NULL,
-    resolved_by TEXT NOT NULL, resolved_at TEXT NOT NULL, PRIMARY KEY (period, op, metric)
-);
-CREATE TABLE signoff_periods (
-    period TEXT PRIMARY KEY, set_by TEXT NOT NULL, set_at TEXT NOT NULL
-);
-ALTER TABLE returns ADD COLUMN awaiting_signoff INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE returns ADD COLUMN signoff_by TEXT;
-ALTER TABLE returns ADD COLUMN signoff_at TEXT;
 CREATE TABLE roster_confirmations (
     person_id TEXT PRIMARY KEY, confirmed_at TEXT, asked_at TEXT, lapsed_at TEXT
 );
@@ -192,7 +173,7 @@ MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEM
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
 aggregates kept when old requests are purged; V4 several replicas: who is alive, which replica
 delivers which chat; V5 a file sent with a message (``attachment``: path, name, type as JSON);
-V6 joint outcomes and their resolutions, national sign-off, roster reconfirmation."""
+V6 roster reconfirmation: when each focal point and deputy last confirmed their role."""
 
 
 class _Executes(Protocol):
