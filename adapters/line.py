@@ -165,7 +165,7 @@ class LineAdapter(Adapter):
 
     async def _hand_over(self, event: object) -> bool:
         """Give one event to the core; True once it is committed (or nothing to do)."""
-        converted = inbound_event(event)  # type: ignore[arg-type]
+        converted = inbound_event(event)
         if converted is None:
             return True
         try:

@@ -125,7 +125,7 @@ def _mentions_bot(message: TextMessageContent) -> bool:
 
 def _strip_mention(message: TextMessageContent) -> str:
     """``@FocalPoint /help`` becomes ``/help``, so a mention followed by a command works."""
-    text = message.text
+    text = str(message.text)
     mentionees = message.mention.mentionees if message.mention else []
     for mentionee in mentionees:
         if isinstance(mentionee, UserMentionee) and mentionee.is_self and mentionee.index == 0:

@@ -163,7 +163,7 @@ class SlackAdapter(Adapter):
             await self._serve()
         else:
             self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
         log.info("slack started (%s mode)", self.options.mode)
 
     async def stop(self) -> None:
@@ -171,7 +171,7 @@ class SlackAdapter(Adapter):
         socket, self._socket = self._socket, None
         await self._server.stop()
         if socket is not None:
-            await socket.close_async()
+            await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.drain(), SHUTDOWN_GRACE)
         self._sink = None

@@ -115,7 +115,9 @@ def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 
     Splitting before escaping keeps an entity such as ``&amp;`` from being cut in half.
     """
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in text:
         piece = escape_mrkdwn(char)
         if size + len(piece) > limit:
@@ -147,8 +149,8 @@ def team_of(body: dict[str, Any]) -> str:
     is the one that must match the directory's team.
     """
     event = body.get("event") or {}
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
-    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
+    team: dict[str, Any] = body["team"] if isinstance(body.get("team"), dict) else {}
     for candidate in (
         event.get("user_team"),
         event.get("team"),

@@ -248,9 +248,10 @@ class TelegramAdapter(Adapter):
                 await application.shutdown()
 
     def _build(self) -> Application_:
-        return self._builder().build()
+        application: Application_ = self._builder().build()
+        return application
 
-    def _builder(self):  # type: ignore[no-untyped-def]
+    def _builder(self) -> Any:
         """The configured ApplicationBuilder (tests add shorter client timeouts to it)."""
         return (
             Application.builder()
@@ -271,7 +272,8 @@ class TelegramAdapter(Adapter):
             ) from exc
         except TelegramError as exc:
             raise TransientError(f"telegram: cannot reach the Bot API: {exc.message}") from exc
-        return application.bot
+        bot: ExtBot[Any] = application.bot
+        return bot
 
     async def _register_commands(self, bot: ExtBot[Any]) -> None:
         """Let Telegram clients offer the core's commands (only group-safe ones in groups)."""

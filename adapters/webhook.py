@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ from bot.errors import TransientError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Route = tuple[str, str, Handler]  # (HTTP method, path, handler)
+Route = tuple[str, str, Callable[[web.Request], Awaitable[web.Response]] | Handler]
+"""(HTTP method, path, handler)."""
 Screen = Callable[[web.Request], web.StreamResponse | None]  # a refusal, or None to go on
 
 
@@ -54,7 +55,7 @@ class WebhookServer:
         self._runner: web.AppRunner | None = None
 
     async def start(
-        self, host: str, port: int, routes: list[Route], max_body: int | None = None
+        self, host: str, port: int, routes: Sequence[Route], max_body: int | None = None
     ) -> int:
         """Listen on ``host:port`` (0: a free port); return the port bound.
 

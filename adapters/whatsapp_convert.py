@@ -234,7 +234,8 @@ def map_error(status: int, answer: Mapping[str, Any], retry_after: str | None) -
     retried; a closed 24-hour window asks for a template; anything else (invalid number,
     revoked token, a template that does not exist) cannot be fixed by trying again.
     """
-    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+    found = answer.get("error")
+    error: Mapping[str, Any] = found if isinstance(found, dict) else {}
     code = int(error.get("code") or 0)
     what = f"whatsapp: {code or status} {str(error.get('message', ''))[:120]}".rstrip()
     if status == 429 or code in RATE_WAITS:

@@ -7,11 +7,19 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError
+
+if TYPE_CHECKING:
+    from bot.directory.repo import Directory
+    from bot.storage.sql import Db
+
+T = TypeVar("T")
 
 DEFAULT_CONFIG = os.environ.get("FOCALBOT_CONFIG", "bot.toml")
 
@@ -222,10 +230,10 @@ def _mode_for(target: str) -> int:
         return 0o666 & ~umask
 
 
-async def _load_directory(settings: Settings, database: str | None):  # type: ignore[no-untyped-def]
+async def _load_directory(settings: Settings, database: str | None) -> Directory:
     from bot.directory.repo import load_directory, save_directory
 
-    def seed_then_load(db):  # type: ignore[no-untyped-def]
+    def seed_then_load(db: Db) -> Directory:
         if not db.execute("SELECT 1 FROM people LIMIT 1").fetchone():
             save_directory(db, list(settings.countries), list(settings.people))
         return load_directory(db)
@@ -233,7 +241,7 @@ async def _load_directory(settings: Settings, database: str | None):  # type: ig
     return await _with_store(settings, database, seed_then_load)
 
 
-async def _with_store(settings: Settings, database: str | None, unit):  # type: ignore[no-untyped-def]
+async def _with_store(settings: Settings, database: str | None, unit: Callable[[Db], T]) -> T:
     from bot.storage import open_store
 
     store = open_store(_database(settings, database), settings.bot.database_password())
@@ -244,7 +252,7 @@ async def _with_store(settings: Settings, database: str | None, unit):  # type: 
         await store.close()
 
 
-def _run(coro):  # type: ignore[no-untyped-def]
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a command's work; a database that cannot be reached or used is a clear error."""
     try:
         return asyncio.run(coro)

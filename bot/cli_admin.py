@@ -6,12 +6,21 @@ Registered on the main group by ``bot.cli``; each opens the store, runs one unit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import click
 
 from bot.audit import chain as audit
 from bot.cli import _run, _settings, _with_store, config_option, database_option, directory, main
 from bot.delivery import outbox
 from bot.text import counted
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage.sql import Db
+    from bot.work import Work
 
 
 @main.group("audit")
@@ -196,8 +205,13 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
 
 
 def _change_person(
-    config: str, database: str | None, person_id: str, done: str, change, refusal: str
-) -> None:  # type: ignore[no-untyped-def]
+    config: str,
+    database: str | None,
+    person_id: str,
+    done: str,
+    change: Callable[[Db, str], bool],
+    refusal: str,
+) -> None:
     """Apply ``change(db, at)``, which audits itself as ``person.<done>`` by the CLI."""
     from bot.clock import Clock, iso
 
@@ -255,7 +269,7 @@ def directory_handover(config: str, database: str | None, from_person: str, to_p
     click.echo(told)
 
 
-def _cli_work(db, settings, now):  # type: ignore[no-untyped-def]
+def _cli_work(db: Db, settings: Settings, now: datetime) -> Work:
     """A unit of work outside the running bot, acting as ``cli``: its messages wait in the
     outbox for the bot (every enabled channel addresses a person by their identity)."""
     from bot.config import Person

@@ -13,8 +13,7 @@ Every export (CSV and XLSX report, directory CSV) uses only the functions here.
 from __future__ import annotations
 
 import re
-
-from openpyxl.cell import WriteOnlyCell
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -50,7 +49,7 @@ def from_csv_cell(text: str) -> str:
     return text
 
 
-def xlsx_row(sheet: object, values: list[object]) -> list[object]:
+def xlsx_row(sheet: Any, values: list[object]) -> list[object]:
     """Cells for a write-only sheet: numbers as numbers, any text as a string, never a formula.
 
     Text that begins like a formula is also quote-prefixed, so that editing the cell in Excel
@@ -59,9 +58,11 @@ def xlsx_row(sheet: object, values: list[object]) -> list[object]:
     return [_xlsx_cell(sheet, v) for v in values]
 
 
-def _xlsx_cell(sheet: object, value: object) -> object:
+def _xlsx_cell(sheet: Any, value: object) -> object:
     if not isinstance(value, str):
         return value
+    from openpyxl.cell import WriteOnlyCell  # only workbooks need openpyxl (~30 MiB)
+
     cell = WriteOnlyCell(sheet, value)  # openpyxl makes "=…" a formula here; undo that
     cell.data_type = "s"
     if is_formula_like(value):

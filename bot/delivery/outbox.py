@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from sqlite_utils import Database
 
 from bot.clock import Clock, iso, parse_iso
 from bot.errors import PermanentError, RateLimited, TransientError
@@ -287,7 +286,7 @@ class ChannelDispatcher:
             self.idle.set()
 
 
-def _mark_sent(db: Database, outbox_id: int, platform_id: str, at: str) -> None:
+def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str) -> None:
     db.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
         "WHERE id = ?",
@@ -295,14 +294,14 @@ def _mark_sent(db: Database, outbox_id: int, platform_id: str, at: str) -> None:
     )
 
 
-def _note_failure(db: Database, outbox_id: int, attempts: int, reason: str) -> None:
+def _note_failure(db: Db, outbox_id: int, attempts: int, reason: str) -> None:
     db.execute(
         "UPDATE outbox SET attempts = ?, error = ? WHERE id = ?", [attempts, reason, outbox_id]
     )
 
 
 def _mark_failed(
-    db: Database, outbox_id: int, reason: str, attempts: int, status: str = "failed"
+    db: Db, outbox_id: int, reason: str, attempts: int, status: str = "failed"
 ) -> None:
     db.execute(
         "UPDATE outbox SET status = ?, error = ?, attempts = ? WHERE id = ?",
@@ -369,7 +368,7 @@ class Outbox:
 OUTBOX_VERSION = "outbox_version"
 
 
-def requeue(db: Database, outbox_id: int) -> bool:
+def requeue(db: Db, outbox_id: int) -> bool:
     """Give a failed or expired message another go; tell a running bot to look."""
     cursor = db.execute(
         "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL "
@@ -385,13 +384,13 @@ def requeue(db: Database, outbox_id: int) -> bool:
     return bool(cursor.rowcount)
 
 
-def outbox_version(db: Database) -> int:
+def outbox_version(db: Db) -> int:
     """Bumped whenever another process requeues messages."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", [OUTBOX_VERSION]).fetchone()
     return int(row[0]) if row else 0
 
 
-def listing(db: Database, status: str | None, limit: int = 50) -> list[tuple]:
+def listing(db: Db, status: str | None, limit: int = 50) -> list[tuple[Any, ...]]:
     """Messages for the operator: id, created, channel, person or address, status, attempts,
     error and the first words (the text itself may be sensitive, so it is clipped)."""
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
@@ -405,7 +404,7 @@ def listing(db: Database, status: str | None, limit: int = 50) -> list[tuple]:
     )
 
 
-def counts(db: Database) -> dict[str, int]:
+def counts(db: Db) -> dict[str, int]:
     """How many messages are in each state, with 'failing' for queued ones that have failed."""
     found = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
     found["failing"] = db.execute(

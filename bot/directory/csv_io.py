@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.config import Country, Person, check_directory
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.spreadsheet_safety import csv_row, from_csv_cell
+
+M = TypeVar("M", bound=BaseModel)
 
 PEOPLE_FIELDS = ["id", "name", "country", "roles", "language", "preferred_channel", "active"]
 COUNTRY_FIELDS = ["code", "name", "timezone"]
@@ -64,7 +68,9 @@ def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]
     ]
     header = set(rows[0]) if rows else set()
     if {"code", "timezone"} <= header:
-        countries = [_row(Country, r, i, _country) for i, r in enumerate(rows, start=2)]
+        countries: list[Country] = [
+            _row(Country, r, i, _country) for i, r in enumerate(rows, start=2)
+        ]
         people: list[Person] = []
     elif {"id", "country", "roles"} <= header:
         countries = []
@@ -83,7 +89,9 @@ def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]
     return countries, people
 
 
-def _row(model: type, row: dict[str, str], line: int, shape) -> object:  # type: ignore[no-untyped-def]
+def _row(
+    model: type[M], row: dict[str, str], line: int, shape: Callable[[dict[str, str]], object]
+) -> M:
     try:
         return model.model_validate(shape(row))
     except ValidationError as exc:

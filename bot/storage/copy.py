@@ -56,7 +56,11 @@ def _copy(
     lite = connect(source)
     try:
         tables = [name for name in lite.table_names() if not name.startswith("sqlite_")]
-        with psycopg.connect(target, **({"password": password} if password else {})) as pg:
+        with (
+            psycopg.connect(target, password=password)
+            if password
+            else psycopg.connect(target) as pg
+        ):
             _refuse_non_empty(pg, tables)
             report = CopyReport()
             with pg.transaction():
