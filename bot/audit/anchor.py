@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.audit import chain as audit
-from bot.storage.sql import Db
+from bot.storage.sql import Db, beside_database
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -22,13 +22,7 @@ ANCHOR_TIMER = "audit.anchor"
 
 def anchor_path(db: Db, configured: str) -> Path:
     """The configured anchor file, or ``<database>.audit-anchors`` beside the database."""
-    if configured:
-        return Path(configured)
-    if db.dialect == "postgresql":  # no file of its own: name it after the database
-        (name,) = db.execute("SELECT current_database()").fetchone()
-        return Path(f"{name}.audit-anchors")
-    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
-    return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}.audit-anchors")
+    return beside_database(db, configured, ".audit-anchors")
 
 
 def append_head(work: Work) -> audit.Anchor:

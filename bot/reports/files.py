@@ -6,18 +6,12 @@ import re
 from pathlib import Path
 
 from bot.events import Attachment
-from bot.storage.sql import Db
+from bot.storage.sql import Db, beside_database
 
 
 def reports_dir(db: Db, configured: str) -> Path:
     """``[reports] directory``, or ``<database>.reports`` beside the database."""
-    if configured:
-        return Path(configured)
-    if db.dialect == "postgresql":  # no file of its own: name it after the database
-        (name,) = db.execute("SELECT current_database()").fetchone()
-        return Path(f"{name}.reports")
-    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
-    return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}.reports")
+    return beside_database(db, configured, ".reports")
 
 
 def save(folder: Path, name: str, body: bytes, mime: str) -> Attachment:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import psycopg
 from sqlite_utils import Database
+
+if TYPE_CHECKING:  # psycopg costs ~20 MiB; a SQLite bot never loads it
+    import psycopg
 
 Dialect = Literal["sqlite", "postgresql"]
 Row = tuple[Any, ...]
@@ -123,3 +126,15 @@ def to_pyformat(sql: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def beside_database(db: Db, configured: str, suffix: str) -> Path:
+    """``configured`` if set, else ``<database><suffix>`` beside the SQLite file, or named after
+    the PostgreSQL database (which has no file of its own) in the working directory."""
+    if configured:
+        return Path(configured)
+    if db.dialect == "postgresql":
+        (name,) = db.execute("SELECT current_database()").fetchone()
+        return Path(f"{name}{suffix}")
+    files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}{suffix}")
