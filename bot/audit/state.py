@@ -42,19 +42,33 @@ def return_subject(period: str, seq: int, country: str) -> str:
 
 def return_state(db: Db, return_id: int) -> tuple[str, State]:
     """A stored return's subject and state: version, late flag, one digest per figure."""
-    period, seq, country, version, late = db.execute(
-        "SELECT period, window_seq, country, version, late FROM returns WHERE id = ?",
+    period, seq, country, version, late, awaiting, signed_by = db.execute(
+        "SELECT period, window_seq, country, version, late, awaiting_signoff, signed_off_by "
+        "FROM returns WHERE id = ?",
         [return_id],
     ).fetchone()
     subject = return_subject(period, seq, country)
     figures = {
-        metric: _digest(subject, metric, amount, currency, text)
-        for metric, amount, currency, text in db.execute(
-            "SELECT metric, amount, currency, text FROM return_values WHERE return_id = ?",
+        metric: _digest(subject, metric, amount, currency, text, *_joint(op, partner))
+        for metric, amount, currency, text, op, partner in db.execute(
+            "SELECT metric, amount, currency, text, joint_op, joint_partner FROM return_values "
+            "WHERE return_id = ?",
             [return_id],
         )
     }
-    return subject, {"version": version, "late": bool(late), "figures": figures}
+    state: State = {"version": version, "late": bool(late), "figures": figures}
+    # national sign-off, only where it applies, so states bound before it still verify
+    if awaiting:
+        state["awaiting"] = True
+    if signed_by:
+        state["signed_off_by"] = signed_by
+    return subject, state
+
+
+def _joint(op: str | None, partner: str | None) -> tuple[str, ...]:
+    """A joint figure's operation and partner enter its digest; a plain figure's digest is
+    as it always was."""
+    return (op, partner or "") if op else ()
 
 
 def record_return(db: Db, return_id: int, at: str, actor: str) -> None:
@@ -72,8 +86,8 @@ def _return_problems(db: Db, audited: dict[str, State]) -> list[str]:
         if was is None:
             problems.append(f"{where}: stored without an audit row")
             continue
-        for key in ("version", "late"):
-            if state[key] != was.get(key):
+        for key in ("version", "late", "awaiting", "signed_off_by"):
+            if state.get(key) != was.get(key):
                 problems.append(f"{where}: its {key} differs from the audited one")
         problems += _figure_problems(where, was.get("figures", {}), state["figures"])
     problems += [f"{_return_name(db, s)}: removed without an audit row" for s in audited]

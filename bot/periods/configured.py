@@ -100,6 +100,7 @@ class PeriodConfig(_Frozen):
     due_after_days: int | None = Field(default=None, ge=0, le=90)
     metrics: str = "default"
     status: Literal["open", "planned"] = "open"
+    signoff: bool = False  # a deputy's return counts once the focal point approves it
 
     @model_validator(mode="after")
     def _dates(self) -> PeriodConfig:

@@ -30,6 +30,7 @@ from bot.periods.windows import Window, make_windows, short_date
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of
 from bot.returns.repo import window_statuses
+from bot.returns.signoff import require_signoff
 from bot.text import NAME_LIMIT, counted, within
 from bot.work import Work
 from reminders.returns import local_today
@@ -191,6 +192,11 @@ def _summary(work: Work, fields: Fields) -> str:
             f"({len(windows)} window{'s' if len(windows) != 1 else ''}), first due "
             f"{short_date(windows[0].due_on)}.",
             f"Countries ({len(codes)}): {', '.join(country_name(work, c) for c in codes)}",
+            *(
+                ["National sign-off: a deputy's return counts once the focal point approves it."]
+                if fields.get("signoff")
+                else []
+            ),
         ]
     ) + _past_due_note(work, windows)
 
@@ -223,6 +229,9 @@ def confirm(work: Work, _rest: str) -> None:
         work.ctx.settings.metric_sets["default"],
     )
     store.insert_period(work.db, period, "chat", work.stamp, _actor_id(work))
+    if fields.get("signoff"):
+        require_signoff(work.db, period.code, _actor_id(work), work.stamp)
+        work.audit("period.signoff", period.code, "national sign-off required")
     store.drop_draft(work.db, _actor_id(work))
     _announce(work, period)
 
@@ -488,6 +497,8 @@ def sync_configured(work: Work) -> None:
         if existing is None:
             # like the directory, what bot.toml says is loaded, not audited as a change
             store.insert_period(work.db, from_config(work, config), "config", work.stamp, "system")
+            if config.signoff:
+                require_signoff(work.db, config.code, "system", work.stamp)
         elif existing.status == PLANNED and config.status == OPEN:
             store.set_status(work.db, config.code, OPEN, "system", work.stamp)
             work.audit("period.opened", config.code, "from bot.toml")

@@ -57,6 +57,8 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
         fields[slot] = parse_day(word).isoformat()
     elif lower in CADENCES:
         fields["cadence"] = lower
+    elif lower in ("signoff", "sign-off"):
+        fields["signoff"] = True  # national sign-off: deputies' returns need approval
     elif lower == "all":
         fields["countries"] = sorted(known)
     elif len(word) == 2 and word.isalpha():

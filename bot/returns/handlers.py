@@ -18,16 +18,18 @@ from bot.access import Scope
 from bot.clock import local_stamp
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
+from bot.events import Button
 from bot.periods.handlers import today
 from bot.periods.repo import OPEN, Period, collecting_window, current_period, load_period
 from bot.periods.windows import Window, short_date
 from bot.returns import repo as store
 from bot.returns.form import Target, form_button, form_of, form_text, question, summary
-from bot.returns.metric_values import ZERO, Value, parse_value, show
-from bot.returns.parse import parse_filled, parse_line
+from bot.returns.metric_values import ZERO, Value, show
+from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
+from bot.returns.signoff import needs_signoff
 from bot.text import counted
 from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
@@ -108,6 +110,9 @@ def return_command(work: Work, text: str) -> None:
     action, _, tail = rest.partition(" ")
     if action.lower() in {"show", "history"}:
         _view(work, period, label, action.lower(), tail.strip())
+        return
+    if action.lower() == "approve":
+        approve(work, period, label, tail.strip())
         return
     target = _writer_target(work, period, label)
     if not rest:
@@ -218,6 +223,7 @@ def one_line(work: Work, target: Target, text: str) -> None:
 
 def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
     """Put checked figures into the draft (other figures stay) and leave the guided form."""
+    check_partners(work, target, values)
     draft = _draft(work, target)
     draft.answers.update(values)
     draft.guided, draft.step = False, len(target.period.metrics)
@@ -259,15 +265,32 @@ def confirm(work: Work, target: Target) -> None:
     assert actor is not None
     zone = zone_of_country(work, target.country)
     late = is_late(work.now, due_of(work, target.window, target.country), zone)
-    version, changes = store.submit(work.db, target.key, draft.answers, actor.id, work.stamp, late)
+    awaiting = _awaiting(work, target)
+    version, changes = store.submit(
+        work.db, target.key, draft.answers, actor.id, work.stamp, late, awaiting
+    )
     store.delete_draft(work.db, *target.key)
     if not changes:
         work.reply("Nothing changed; the submitted return stays as it was.")
         return
-    _announce(work, target, version, len(changes), late)
+    _announce(work, target, version, len(changes), late, bool(awaiting))
 
 
-def _announce(work: Work, target: Target, version: int, changed: int, late: bool) -> None:
+def _awaiting(work: Work, target: Target) -> bool | None:
+    """None without national sign-off; else whether the submitter is not a focal point."""
+    if not needs_signoff(work.db, target.period.code):
+        return None
+    return not _is_focal_point(work, target.country)
+
+
+def _is_focal_point(work: Work, country: str) -> bool:
+    actor = work.actor
+    return actor is not None and any(p.id == actor.id for p in work.directory.focal_points(country))
+
+
+def _announce(
+    work: Work, target: Target, version: int, changed: int, late: bool, awaiting: bool = False
+) -> None:
     what = f"The return of {target.country_name} for {window_title(target.period, target.window)}"
     subject = _subject(target)
     if version == 1:
@@ -276,14 +299,75 @@ def _announce(work: Work, target: Target, version: int, changed: int, late: bool
     else:
         work.audit("return.amended", subject, f"version {version}, {counted(changed, 'figure')}")
         told = f"{what} is amended (version {version}, {counted(changed, 'figure')} changed)."
+    if awaiting:
+        told += " It counts once the national focal point approves it."
     work.reply(f"Thank you. {told} /return show displays it.")
     actor = work.actor
+    approval = _approve_button(target) if awaiting else ()
+    focal_points = {p.id for p in work.directory.focal_points(target.country)}
     for person in [
         *work.directory.focal_points(target.country),
         *work.directory.deputies(target.country),
     ]:
         if actor and person.id != actor.id:
-            work.notify(person, f"{told} By {actor.name}.", subject=subject)
+            buttons = approval if person.id in focal_points else ()
+            work.notify(person, f"{told} By {actor.name}.", buttons, subject=subject)
+
+
+def _approve_button(target: Target) -> tuple[Button, ...]:
+    which = f"/return {target.period.code} {target.window.label}"
+    return (Button("Approve", f"{which} approve"), Button("Show it", f"{which} show"))
+
+
+# --- national sign-off ----------------------------------------------------------------------
+def approve(work: Work, period: Period | None, label: str | None, rest: str) -> None:
+    """``/return [CODE] [W<n>] approve``: the focal point signs off a return a deputy sent."""
+    actor = work.actor
+    assert actor is not None
+    if rest:
+        raise UserError("Use /return approve, or /return JPA-4 W2 approve for another window.")
+    chosen = _period_for(work, period, actor.country)
+    if label:
+        window = _window_for(work, chosen, label, actor.country)
+    else:
+        window = _awaiting_window(work, chosen, actor.country)
+    target = Target(chosen, window, actor.country, country_name(work, actor.country))
+    submitted = load_submitted(work.db, *target.key)
+    if submitted is None or not store.is_awaiting(work.db, submitted.id):
+        raise UserError(f"{target.title}: nothing awaits your sign-off.")
+    store.approve(work.db, submitted.id, actor.id, work.stamp)
+    work.audit("return.signed_off", _subject(target), f"version {submitted.version}")
+    told = f"{target.title} is signed off by {actor.name} and now counts in the report."
+    work.reply(f"Thank you. {told}")
+    for person in work.directory.deputies(actor.country):
+        if person.id != actor.id:
+            work.notify(person, told, subject=_subject(target))
+
+
+def _awaiting_window(work: Work, period: Period, country: str) -> Window:
+    for window in period.windows:
+        submitted = load_submitted(work.db, period.code, window.seq, country)
+        if submitted and store.is_awaiting(work.db, submitted.id):
+            return window
+    raise UserError(f"No return of {country_name(work, country)} awaits your sign-off.")
+
+
+def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None:
+    """A joint figure's partner is another known country."""
+    problems = []
+    for value in values.values():
+        if not value.partner:
+            continue
+        if value.partner == target.country:
+            problems.append(f"op:{value.op}: the partner must be another country, not your own")
+        elif work.directory.country(value.partner) is None:
+            problems.append(f"op:{value.op}: I don't know the country {value.partner}")
+    if problems:
+        raise UserError(
+            "Nothing was saved. Please fix:\n"
+            + "\n".join(f"• {p}" for p in problems)
+            + "\n/countries lists the codes."
+        )
 
 
 def cancel(work: Work, target: Target) -> None:
@@ -335,6 +419,8 @@ def _show(work: Work, target: Target) -> None:
             f"Submitted {_local(work, submitted.submitted_at)}"
             f"{' (late)' if submitted.late else ''}, version {submitted.version}."
         )
+        if store.is_awaiting(work.db, submitted.id):
+            lines.append("Awaiting national sign-off: it counts once the focal point approves.")
         lines += [f"{m.label}: {_shown(values.get(m.key))}" for m in target.period.metrics]
     else:
         lines.append("Not submitted yet.")
@@ -395,7 +481,8 @@ def consume_text(work: Work, text: str) -> bool:
             f"{target.command} back changes an answer."
         )
     metric = period.metrics[draft.step]
-    value = parse_value(metric, text)
+    value = parse_answer(metric, text)
+    check_partners(work, target, {metric.key: value})
     _step(work, target, draft, value)
     return True
 
@@ -432,11 +519,13 @@ def status_text(work: Work, period: Period, window: Window) -> str:
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
     lines = [_status_line(work, window, c, found.get(c)) for c in rows]
     counts = [s for s, _ in found.values()]
+    awaiting = counts.count(store.AWAITING)
     head = (
         f"{window_title(period, window)}, due {short_date(window.due_on)}: "
         f"{counts.count('submitted') + counts.count('late')} of {len(rows)} in "
-        f"({counts.count('late')} late), {counts.count('draft')} draft, "
-        f"{len(rows) - len(counts)} missing."
+        f"({counts.count('late')} late), "
+        + (f"{awaiting} awaiting national sign-off, " if awaiting else "")
+        + f"{counts.count('draft')} draft, {len(rows) - len(counts)} missing."
     )
     return "\n".join([head, *lines])
 
@@ -446,9 +535,16 @@ def _status_line(work: Work, window: Window, country: str, found: tuple[str, str
     if found and found[0] in (store.SUBMITTED, store.LATE):
         mark = " (late)" if found[0] == store.LATE else ""
         return f"• {name} — submitted {_local(work, found[1])}{mark}"
+    if found and found[0] == store.AWAITING:
+        return f"• {name} — awaiting national sign-off (sent {_local(work, found[1])})"
     overdue = work.now >= deadline(due_of(work, window, country), zone_of_country(work, country))
     state = "draft started" if found else "missing"
     return f"• {name} — {state}{', overdue' if overdue else ''}"
+
+
+def _is_approve(text: str) -> bool:
+    """``approve``, after an optional period code and window."""
+    return bool(re.match(r"^(?:\S+\s+){0,2}?approve\s*$", text.strip(), re.IGNORECASE))
 
 
 _VIEW = re.compile(r"^(?:\S+\s+){0,2}?(show|history)(?:\s+(\S+))?\s*$", re.IGNORECASE)
@@ -485,6 +581,15 @@ COMMANDS = [
                 scope=Scope.OWN_COUNTRY,
                 subject=_viewed_country,
                 matches=_is_view,
+            ),
+            CommandSpec(
+                "approve",
+                "National sign-off: approve the return a deputy sent, so that it counts.",
+                "/return [CODE] [W<n>] approve",
+                "/return approve",
+                return_command,
+                roles=frozenset({"focal_point"}),
+                matches=_is_approve,
             ),
         ),
     ),

@@ -30,15 +30,19 @@ class Value:
     amount: int | None = None
     currency: str = ""
     text: str = ""
+    op: str = ""  # a joint operation's reference (``SONGKHLA-3``), with the partner country
+    partner: str = ""
 
     def as_json(self) -> list[object]:
-        """Compact form for drafts."""
-        return [self.amount, self.currency, self.text]
+        """Compact form for drafts (the joint part only when there is one)."""
+        joint = [self.op, self.partner] if self.op else []
+        return [self.amount, self.currency, self.text, *joint]
 
     @classmethod
     def from_json(cls, data: list[object]) -> Value:
         """Back from :meth:`as_json`."""
-        return cls(data[0], str(data[1]), str(data[2]))  # type: ignore[arg-type]
+        joint = [str(d) for d in data[3:5]]
+        return cls(data[0], str(data[1]), str(data[2]), *joint)  # type: ignore[arg-type]
 
 
 ZERO = Value(0)
@@ -104,12 +108,18 @@ _PARSERS = {"count": _count, "money": _money, "text": _text}
 
 
 def show(value: Value) -> str:
-    """How a value reads in chat and in history: ``12``, ``USD 25,000``, ``the text``."""
+    """How a value reads in chat and in history: ``12``, ``USD 25,000``, ``the text``,
+    ``4 joint with MY op:SONGKHLA-3``."""
     if value.amount is None:
         return value.text
     if value.currency:
         return f"{value.currency} {money_amount(value.amount)}"
-    return f"{value.amount:,}"
+    return f"{value.amount:,}" + joint_suffix(value)
+
+
+def joint_suffix(value: Value) -> str:
+    """`` joint with MY op:SONGKHLA-3`` for a joint figure, else nothing."""
+    return f" joint with {value.partner} op:{value.op}" if value.op else ""
 
 
 def typed(value: Value) -> str:

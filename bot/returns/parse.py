@@ -83,14 +83,70 @@ def _collect(
 
 
 def parse_item(schema: Schema, item: str) -> tuple[Metric, Value]:
-    """One ``name value`` item."""
-    name, raw = split_item(schema, item)
+    """One ``name value`` item, perhaps with a joint operation (``joint with MY op:X``)."""
+    rest, op, partner = split_joint(item)
+    name, raw = split_item(schema, rest)
     metric = schema.find(name)
+    if metric is not None and metric.kind == "text" and (op or partner):
+        name, raw = split_item(schema, item)  # a note may say "joint with": it is all text
+        metric, op, partner = schema.find(name), "", ""
     if metric is None:
         raise UserError(_unknown(schema, name))
     if not raw.strip():
         raise UserError(f"{metric.label}: the figure is missing (e.g. {metric.key} 3)")
-    return metric, parse_value(metric, raw)
+    return metric, _joined(metric, parse_value(metric, raw), op, partner)
+
+
+def parse_answer(metric: Metric, raw: str) -> Value:
+    """One answer of the guided form: the figure, perhaps with a joint operation."""
+    if metric.kind == "text":
+        return parse_value(metric, raw)
+    rest, op, partner = split_joint(raw)
+    return _joined(metric, parse_value(metric, rest), op, partner)
+
+
+_JOINT_WITH = re.compile(r"(?:^|\s)joint\s+with\s+(?P<partner>\S+)", re.IGNORECASE)
+_JOINT_OP = re.compile(r"(?:^|\s)op\s*[:=]\s*(?P<op>\S+)", re.IGNORECASE)
+_OP_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+_JOINT_EXAMPLE = "e.g. arrests 4 joint with MY op:SONGKHLA-3"
+
+
+def split_joint(item: str) -> tuple[str, str, str]:
+    """Take ``joint with <country>`` and ``op:<reference>`` out of an item.
+
+    Returns:
+        The item without them, the operation reference and the partner (upper case; empty
+        when the item is not joint). Checked for shape only: whether the partner is a known
+        country is for the caller, which knows the directory.
+    """
+    partner_match, op_match = _JOINT_WITH.search(item), _JOINT_OP.search(item)
+    if not partner_match and not op_match:
+        return item, "", ""
+    rest = _JOINT_OP.sub(" ", _JOINT_WITH.sub(" ", item)).strip()
+    partner = partner_match["partner"].upper() if partner_match else ""
+    op = op_match["op"].upper().rstrip(".") if op_match else ""
+    return rest, op, partner
+
+
+def _joined(metric: Metric, value: Value, op: str, partner: str) -> Value:
+    """``value`` carrying its joint operation, once the reference and partner are checked."""
+    if not op and not partner:
+        return value
+    if metric.kind != "count":
+        raise UserError(f"{metric.label}: only counted figures can be joint ({_JOINT_EXAMPLE})")
+    if not partner or not op:
+        missing = "the partner country (joint with MY)" if not partner else "the operation (op:X)"
+        raise UserError(f"{metric.label}: a joint figure needs {missing}; {_JOINT_EXAMPLE}")
+    if len(partner) != 2 or not partner.isalpha():
+        raise UserError(
+            f"{metric.label}: {partner[:10]!r} is not a country code ({_JOINT_EXAMPLE})"
+        )
+    if not _OP_SHAPE.match(op):
+        raise UserError(
+            f"{metric.label}: the operation reference {op[:40]!r} should be letters, digits "
+            f"and hyphens, at most 32 ({_JOINT_EXAMPLE})"
+        )
+    return Value(value.amount, value.currency, value.text, op, partner)
 
 
 def split_item(schema: Schema, item: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from bot.returns.metric_values import Value, show
 from bot.storage.sql import Db
 
 SUBMITTED, LATE, DRAFT, MISSING = "submitted", "late", "draft", "missing"
+AWAITING = "awaiting"  # submitted by a deputy in a period with national sign-off, not approved
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,10 @@ def load_submitted(db: Db, period: str, seq: int, country: str) -> Submitted | N
 def current_values(db: Db, return_id: int) -> dict[str, Value]:
     """The figures a return holds now, by metric key."""
     return {
-        r[0]: Value(r[1], r[2], r[3] or "")
+        r[0]: Value(r[1], r[2], r[3] or "", r[4] or "", r[5] or "")
         for r in db.execute(
-            "SELECT metric, amount, currency, text FROM return_values WHERE return_id = ?",
+            "SELECT metric, amount, currency, text, joint_op, joint_partner FROM return_values "
+            "WHERE return_id = ?",
             [return_id],
         )
     }
@@ -82,8 +84,13 @@ def submit(
     person_id: str,
     stamp: str,
     late: bool,
+    awaiting: bool | None = None,
 ) -> tuple[int, list[Change]]:
     """Store ``values`` as the return for ``key`` (period, window, country).
+
+    ``awaiting`` is None in a period without national sign-off; True when the return waits
+    for its focal point's approval; False when the submitter is the focal point (who then
+    signs it off by submitting).
 
     Returns:
         The version now stored and the figures that changed (all of them on a first
@@ -96,8 +103,31 @@ def submit(
         return existing.version, []
     return_id, version = _header(db, key, existing, person_id, stamp, late)
     _write_changes(db, return_id, version, values, changes, person_id, stamp)
+    if awaiting is not None:
+        _set_signoff(db, return_id, awaiting, person_id, stamp)
     record_return(db, return_id, stamp, person_id)  # the stored figures, bound into the chain
     return version, changes
+
+
+def _set_signoff(db: Db, return_id: int, awaiting: bool, person_id: str, stamp: str) -> None:
+    signer = (None, None) if awaiting else (person_id, stamp)
+    db.execute(
+        "UPDATE returns SET awaiting_signoff = ?, signed_off_by = ?, signed_off_at = ? "
+        "WHERE id = ?",
+        [int(awaiting), *signer, return_id],
+    )
+
+
+def is_awaiting(db: Db, return_id: int) -> bool:
+    """Whether the return waits for its country's national sign-off."""
+    row = db.execute("SELECT awaiting_signoff FROM returns WHERE id = ?", [return_id]).fetchone()
+    return bool(row and row[0])
+
+
+def approve(db: Db, return_id: int, person_id: str, stamp: str) -> None:
+    """The focal point's national sign-off: the return now counts; bound into the chain."""
+    _set_signoff(db, return_id, False, person_id, stamp)
+    record_return(db, return_id, stamp, person_id)
 
 
 def diff(before: dict[str, Value], after: dict[str, Value]) -> list[Change]:
@@ -154,10 +184,20 @@ def _write_changes(
             )
         else:
             db.execute(
-                "INSERT INTO return_values (return_id, metric, amount, currency, text) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (return_id, metric) DO UPDATE SET "
-                "amount = excluded.amount, currency = excluded.currency, text = excluded.text",
-                [return_id, change.metric, value.amount, value.currency, value.text or None],
+                "INSERT INTO return_values (return_id, metric, amount, currency, text, "
+                "joint_op, joint_partner) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (return_id, metric) DO UPDATE SET amount = excluded.amount, "
+                "currency = excluded.currency, text = excluded.text, "
+                "joint_op = excluded.joint_op, joint_partner = excluded.joint_partner",
+                [
+                    return_id,
+                    change.metric,
+                    value.amount,
+                    value.currency,
+                    value.text or None,
+                    value.op or None,
+                    value.partner or None,
+                ],
             )
     db.executemany(
         "INSERT INTO return_value_history (return_id, version, metric, at, by, old, new) "
@@ -250,9 +290,10 @@ def window_statuses(db: Db, period: str, seq: int) -> dict[str, tuple[str, str]]
         [period, seq],
     ):
         found[country] = (DRAFT, at)
-    for country, late, at in db.execute(
-        "SELECT country, late, submitted_at FROM returns WHERE period = ? AND window_seq = ?",
+    for country, late, at, awaiting in db.execute(
+        "SELECT country, late, submitted_at, awaiting_signoff FROM returns "
+        "WHERE period = ? AND window_seq = ?",
         [period, seq],
     ):
-        found[country] = (LATE if late else SUBMITTED, at)
+        found[country] = (AWAITING if awaiting else LATE if late else SUBMITTED, at)
     return found

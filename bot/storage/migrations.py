@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from bot.errors import BotError
-from bot.storage.sql import Cursor, PostgresDb
+from bot.storage.sql import Cursor, PostgresDb, SqliteDb
 
 MIGRATION_LOCK = 0x466F63616C  # any fixed number, the same on every replica
 
@@ -168,12 +168,37 @@ CREATE TABLE roster_confirmations (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6)
+SCHEMA_V7 = """
+ALTER TABLE return_values ADD COLUMN joint_op TEXT;
+ALTER TABLE return_values ADD COLUMN joint_partner TEXT;
+CREATE TABLE joint_resolutions (
+    period TEXT NOT NULL, op TEXT NOT NULL, metric TEXT NOT NULL, amount INTEGER NOT NULL,
+    resolved_by TEXT NOT NULL, resolved_at TEXT NOT NULL, PRIMARY KEY (period, op, metric)
+);
+CREATE TABLE period_signoff (
+    period TEXT PRIMARY KEY, set_by TEXT NOT NULL, set_at TEXT NOT NULL
+);
+ALTER TABLE returns ADD COLUMN awaiting_signoff INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE returns ADD COLUMN signed_off_by TEXT;
+ALTER TABLE returns ADD COLUMN signed_off_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V3,
+    SCHEMA_V4,
+    SCHEMA_V5,
+    SCHEMA_V6,
+    SCHEMA_V7,
+)
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
 aggregates kept when old requests are purged; V4 several replicas: who is alive, which replica
 delivers which chat; V5 a file sent with a message (``attachment``: path, name, type as JSON);
-V6 roster reconfirmation: when each focal point and deputy last confirmed their role."""
+V6 roster reconfirmation: when each focal point and deputy last confirmed their role; V7 joint
+outcomes (an operation reference and partner country on a figure, co-chairs' resolutions) and
+national sign-off (periods that need it, returns awaiting their focal point's approval)."""
 
 
 class _Executes(Protocol):
@@ -226,10 +251,10 @@ class SchemaTooNew(BotError, RuntimeError):
     """The database was migrated by a newer FocalPoint."""
 
 
-def schema_version(db: Database | PostgresDb | _Executes) -> int:
+def schema_version(db: Database | PostgresDb | SqliteDb) -> int:
     """The version the database is at (0 for an empty one)."""
-    tables = db.table_names()  # type: ignore[union-attr]
-    return _version_in(db, list(tables))  # type: ignore[arg-type]
+    tables = db.table_names()
+    return _version_in(db, list(tables))
 
 
 def migrate(db: Database) -> int:
@@ -240,7 +265,7 @@ def migrate(db: Database) -> int:
         with db.atomic():
             for statement in _statements(MIGRATIONS[version - 1]):
                 db.execute(statement)
-            record_version(db, version)  # type: ignore[arg-type]
+            record_version(db, version)
     return len(MIGRATIONS)
 
 
