@@ -51,6 +51,9 @@ def telegram_config(folder: Path, fake: FakeTelegram, urgent: str = "30m") -> Pa
     text = text.replace('"https://api.telegram.org/file/bot"', f'"{fake.base_file_url}"', 1)
     text = re.sub(r"poll_timeout = \d+", "poll_timeout = 1", text, count=1)
     text = text.replace('urgent = "30m"', f'urgent = "{urgent}"', 1)
+    # no quiet hours, every hour counted: the bot runs at the wall clock's time of day
+    text = text.replace('default = "21:00-07:00"', 'default = ""', 1)
+    text = text.replace('escalation_clock = "working"', 'escalation_clock = "elapsed"', 1)
     path = folder / "bot.toml"
     path.write_text(text, encoding="utf-8")
     return path
