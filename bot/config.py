@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from bot.errors import ConfigError
-from bot.periods.configured import PeriodConfig, ReturnsSettings, check_periods
+from bot.periods.configured import PeriodConfig, ReturnsSettings, period_problems
 from bot.returns.metrics import DEFAULT_METRICS, Metric, duplicate_name
 from bot.text import has_invisible
 
@@ -267,30 +267,28 @@ class Settings(_Frozen):
     source: str = ""
 
     @model_validator(mode="after")
-    def _consistent_directory(self) -> Settings:
+    def _consistent(self) -> Settings:
+        """Checks across sections, raised with their keys so each names its own line."""
         problems = directory_problems(self.countries, self.people)
-        if problems:  # raised with their keys, so the message can name each one's line
+        for name, metrics in self.metric_sets.items():
+            if not metrics:
+                problems.append((("metric_sets", name), f"metric set {name!r} is empty"))
+            elif clash := duplicate_name(metrics):
+                problems.append((("metric_sets", name), f"the name {clash!r} is used twice"))
+        countries = {c.code for c in self.countries}
+        problems += period_problems(self.periods, self.metric_sets, countries)
+        if problems:
             raise ValidationError.from_exception_data(
                 "Settings",
                 [
                     InitErrorDetails(
-                        type=PydanticCustomError("directory", "{problem}", {"problem": text}),
+                        type=PydanticCustomError("consistency", "{problem}", {"problem": text}),
                         loc=loc,
                         input=None,
                     )
                     for loc, text in problems
                 ],
             )
-        return self
-
-    @model_validator(mode="after")
-    def _consistent_periods(self) -> Settings:
-        for name, metrics in self.metric_sets.items():
-            if not metrics:
-                raise ValueError(f"metric set {name!r} is empty")
-            if clash := duplicate_name(metrics):
-                raise ValueError(f"metric set {name!r}: the name {clash!r} is used twice")
-        check_periods(self.periods, self.metric_sets, {c.code for c in self.countries})
         return self
 
 

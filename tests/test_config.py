@@ -184,3 +184,34 @@ def test_an_unfinished_channel_is_an_error_once_its_token_is_set(tmp_path) -> No
     )
     assert result.exit_code != 0
     assert f"bot.toml:{line_of(text, 'address')}: channels.email.address: " in result.output
+
+
+PERIOD = """
+[[periods]]
+code = "JPA-9"
+name = "Ninth"
+starts_on = 2027-01-01
+ends_on = 2027-01-31
+windows = "final"
+countries = ["TH", "XX"]
+metrics = "nosuch"
+"""
+
+
+def test_check_names_the_lines_of_a_periods_unknown_countries_and_metric_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = MINIMAL + PERIOD
+    result = check(tmp_path, text)
+    assert result.exit_code != 0
+    countries, metrics = line_of(text, 'countries = ["TH", "XX"]'), line_of(text, "nosuch")
+    assert f"bot.toml:{countries}: periods[0].countries: unknown countries XX" in result.output
+    assert f"bot.toml:{metrics}: periods[0].metrics: unknown metric set 'nosuch'" in (result.output)
+    assert "(top level)" not in result.output
+
+
+def test_check_names_the_line_of_a_metric_set_that_repeats_a_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    metric = '\n[[metric_sets.mine]]\nkey = "{key}"\nlabel = "Arrests"\nkind = "count"\n'
+    text = MINIMAL + metric.format(key="arrests") + metric.format(key="held")
+    result = check(tmp_path, text)
+    assert result.exit_code != 0
+    assert "metric_sets.mine: the name 'arrests' is used twice" in result.output
+    assert "(top level)" not in result.output

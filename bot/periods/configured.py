@@ -111,19 +111,23 @@ class PeriodConfig(_Frozen):
         return self
 
 
-def check_periods(
+def period_problems(
     periods: tuple[PeriodConfig, ...],
     metric_sets: dict[str, tuple[Metric, ...]],
     country_codes: set[str],
-) -> None:
-    """Raise ValueError when periods name unknown countries or metric sets, or repeat a code."""
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where periods repeat a code or name unknown countries or metric sets: (key, problem)."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
     seen: set[str] = set()
-    for period in periods:
+    for i, period in enumerate(periods):
         if period.code in seen:
-            raise ValueError(f"duplicate period code {period.code!r}")
+            problems.append((("periods", i, "code"), f"duplicate period code {period.code!r}"))
         seen.add(period.code)
         if period.metrics not in metric_sets:
-            raise ValueError(f"period {period.code}: unknown metric set {period.metrics!r}")
+            problems.append((("periods", i, "metrics"), f"unknown metric set {period.metrics!r}"))
         unknown = sorted(set(period.countries) - country_codes)
         if unknown and country_codes:
-            raise ValueError(f"period {period.code}: unknown countries {', '.join(unknown)}")
+            problems.append(
+                (("periods", i, "countries"), f"unknown countries {', '.join(unknown)}")
+            )
+    return problems
