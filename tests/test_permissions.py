@@ -54,6 +54,8 @@ ARGS = {
     "deadline move": "W1 2027-02-20",
     "return": "arrests 1",
     "return show": "show {country}",
+    "return approve": "approve",
+    "joint": "SONGKHLA-3 arrests 4",
     "status": "",
     "report": "",
     "broadcast": "Returns are due Friday",
@@ -106,6 +108,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "deadline move": CO_CHAIRS,
     "return": WRITERS,  # always their own country's return: "other" has no meaning here
     "return show": {("focal_point", "own"), ("deputy_focal_point", "own"), *CO_CHAIRS},
+    "return approve": {("focal_point", "own"), ("focal_point", "other")},  # their own country's
+    "joint": CO_CHAIRS,
     "status": CO_CHAIRS,
     "report": CO_CHAIRS,
     "broadcast": CO_CHAIRS,

@@ -20,6 +20,44 @@ Cell = tuple[str, str, str]  # (country, metric, currency)
 
 
 @dataclass(frozen=True)
+class JointOp:
+    """One figure of a joint operation as the countries reported it, over the whole period.
+
+    Each country's return shows what it reported; the totals count the outcome once: the
+    co-chairs' resolved figure, else the largest reported (a discrepancy until resolved).
+    """
+
+    op: str
+    metric: str
+    claims: dict[str, int]  # country -> amount it reported for this operation
+    named: tuple[str, ...]  # every country taking part: reporters and the partners they name
+    resolved: int | None = None
+
+    @property
+    def counted(self) -> int:
+        """What the totals count for this outcome."""
+        return self.resolved if self.resolved is not None else max(self.claims.values())
+
+    @property
+    def excess(self) -> int:
+        """What adding up the countries' figures counts more than once."""
+        return sum(self.claims.values()) - self.counted
+
+    @property
+    def discrepancy(self) -> str:
+        """Why the countries' returns disagree (empty when they agree or it is resolved)."""
+        if self.resolved is not None:
+            return ""
+        silent = [c for c in self.named if c not in self.claims]
+        if silent:
+            return f"{', '.join(silent)} did not report op:{self.op}"
+        if len(set(self.claims.values())) > 1:
+            given = ", ".join(f"{c} {a:,}" for c, a in sorted(self.claims.items()))
+            return f"different figures ({given})"
+        return ""
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows, for one period."""
 
@@ -31,6 +69,7 @@ class ReportData:
     window_sums: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
     currency: str = ""  # money is also totalled in this currency, at ``rates``
     rates: dict[str, Rate] = field(default_factory=dict)
+    joints: tuple[JointOp, ...] = ()
 
     @property
     def reported(self) -> list[str]:
@@ -68,6 +107,38 @@ def load_report(
         _window_sums(db, period.code),
         currency,
         dict(rates or {}),
+        _joints(db, period.code),
+    )
+
+
+def _joints(db: Db, code: str) -> tuple[JointOp, ...]:
+    """Joint operations named in the period's counted returns, with any resolutions."""
+    claims: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    named: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for country, metric, op, partner, amount in db.execute(
+        "SELECT r.country, v.metric, v.joint_op, v.joint_partner, SUM(v.amount) FROM returns r "
+        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? "
+        "AND r.awaiting_signoff = 0 AND v.joint_op IS NOT NULL AND v.amount IS NOT NULL "
+        "GROUP BY r.country, v.metric, v.joint_op, v.joint_partner",
+        [code],
+    ):
+        claims[(op, metric)][country] = claims[(op, metric)].get(country, 0) + int(amount)
+        named[(op, metric)] |= {country, partner}
+    resolved = {
+        (op, metric): int(amount)
+        for op, metric, amount in db.execute(
+            "SELECT op, metric, amount FROM joint_resolutions WHERE period = ?", [code]
+        )
+    }
+    return tuple(
+        JointOp(
+            op,
+            metric,
+            claims[(op, metric)],
+            tuple(sorted(named[(op, metric)])),
+            resolved.get((op, metric)),
+        )
+        for op, metric in sorted(claims)
     )
 
 
@@ -75,6 +146,7 @@ def _window_sums(db: Db, code: str) -> dict[tuple[int, str, str, str], int]:
     rows = db.execute(
         "SELECT r.window_seq, r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
         "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
+        "AND r.awaiting_signoff = 0 "
         "GROUP BY r.window_seq, r.country, v.metric, v.currency",
         [code],
     )
@@ -85,6 +157,7 @@ def _sums(db: Db, code: str) -> dict[Cell, int]:
     rows = db.execute(
         "SELECT r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
         "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
+        "AND r.awaiting_signoff = 0 "
         "GROUP BY r.country, v.metric, v.currency",
         [code],
     )
@@ -96,6 +169,7 @@ def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
     for country, metric, text in db.execute(
         "SELECT r.country, v.metric, v.text FROM returns r JOIN return_values v "
         "ON v.return_id = r.id WHERE r.period = ? AND v.text IS NOT NULL "
+        "AND r.awaiting_signoff = 0 "
         "ORDER BY r.country, r.window_seq",
         [code],
     ):
@@ -109,19 +183,28 @@ def _statuses(db: Db, period: Period) -> dict[tuple[int, str], str]:
         "SELECT window_seq, country FROM return_drafts WHERE period = ?", [period.code]
     ):
         found[(seq, country)] = DRAFT
-    for seq, country, late in db.execute(
-        "SELECT window_seq, country, late FROM returns WHERE period = ?", [period.code]
+    for seq, country, late, awaiting in db.execute(
+        "SELECT window_seq, country, late, awaiting_signoff FROM returns WHERE period = ?",
+        [period.code],
     ):
-        found[(seq, country)] = LATE if late else SUBMITTED
+        # a return awaiting national sign-off does not count yet: it shows as a draft
+        found[(seq, country)] = DRAFT if awaiting else LATE if late else SUBMITTED
     return found
 
 
 def totals(data: ReportData) -> dict[tuple[str, str], int]:
-    """(metric, currency) -> total over every country and window."""
+    """(metric, currency) -> total over every country and window, each joint outcome once."""
     found: dict[tuple[str, str], int] = defaultdict(int)
     for (_country, metric, currency), amount in data.sums.items():
         found[(metric, currency)] += amount
+    for joint in data.joints:
+        found[(joint.metric, "")] -= joint.excess
     return dict(found)
+
+
+def discrepancies(data: ReportData) -> list[JointOp]:
+    """Joint outcomes whose countries' returns disagree and that no co-chair resolved."""
+    return [j for j in data.joints if j.discrepancy]
 
 
 def columns(data: ReportData) -> list[tuple[Metric, str]]:

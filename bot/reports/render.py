@@ -13,7 +13,15 @@ from collections.abc import Callable
 
 from bot.periods.windows import short_date
 from bot.reports.debrief import debrief
-from bot.reports.figures import Converted, ReportData, columns, converted, status_counts, totals
+from bot.reports.figures import (
+    Converted,
+    JointOp,
+    ReportData,
+    columns,
+    converted,
+    status_counts,
+    totals,
+)
 from bot.returns.metric_values import money_amount
 from bot.returns.metrics import Metric
 from bot.spreadsheet_safety import csv_row, is_number
@@ -79,6 +87,39 @@ def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+def joint_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
+    """Joint operations: the figure, the countries with what each reported, what the totals
+    count, and whether the returns agree."""
+    head = ["Operation", "Figure", "Reported by", "Counted once", "Check"]
+    return head, [_joint_row(data, j) for j in data.joints]
+
+
+def _joint_row(data: ReportData, joint: JointOp) -> list[str]:
+    metric = period_metric(data, joint.metric)
+    label = metric.label if metric else joint.metric
+    reported = "; ".join(
+        f"{c} {joint.claims[c]:,}" if c in joint.claims else f"{c} —" for c in joint.named
+    )
+    if joint.resolved is not None:
+        check = "resolved by the co-chairs"
+    else:
+        check = f"DISCREPANCY: {joint.discrepancy}" if joint.discrepancy else "agreed"
+    return [f"op:{joint.op}", label, reported, f"{joint.counted:,}", check]
+
+
+def _joint_lines(data: ReportData) -> list[str]:
+    """The chat report's joint operations, with how to resolve a discrepancy."""
+    if not data.joints:
+        return []
+    lines = ["", "Joint operations (each outcome counted once in the totals):"]
+    lines += [
+        f"  {row[0]} {row[1]}: {row[2]} → {row[3]} ({row[4]})" for row in joint_table(data)[1]
+    ]
+    if any(j.discrepancy for j in data.joints):
+        lines.append("  To resolve: /joint OP <figure> <number>, or /joint OP accept <COUNTRY>.")
+    return lines
+
+
 def title(data: ReportData) -> str:
     """``JPA-4 — Fourth Joint Period of Action``."""
     return f"{data.period.code} — {data.period.name}"
@@ -107,6 +148,8 @@ def to_markdown(data: ReportData) -> str:
         "## Submission status",
         _md_table(*status_table(data)),
     ]
+    if data.joints:
+        parts += ["## Joint operations", _md_table(*joint_table(data))]
     return "\n\n".join(parts) + "\n"
 
 
@@ -234,6 +277,7 @@ def to_chat(data: ReportData) -> str:
     lines += [f"  {name}: {value}" for name, value in _total_rows(data)]
     lines += ["", "Returns:"] + [_window_line(data, w) for w in data.period.windows]
     lines += ["", "By country:"] + [_country_line(data, c) for c in data.countries]
+    lines += _joint_lines(data)
     lines += [
         "",
         f"Full tables: /report xlsx {data.period.code}; a chart: /report chart {data.period.code}",

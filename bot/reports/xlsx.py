@@ -2,9 +2,9 @@
 
 Sheets: Summary (the debrief, wrapped, totals and a native chart of them), By country
 (figures per country with a total row), one sheet per reporting window (that window's
-figures), Status (countries × windows, coloured). Headers are bold and frozen, tables have
-filters, figures are real numbers with number or currency formats, so they sum in Excel; all
-text (names, notes from returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
+figures), Status (countries × windows, coloured), Joint operations (when there are any, a
+discrepancy in red). Headers are bold and frozen, tables have filters, figures are real
+numbers with number or currency formats, so they sum in Excel; all text (names, notes from returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.debrief import debrief
 from bot.reports.figures import ReportData, columns, converted, totals
-from bot.reports.render import converted_text, header, returns_in, status_table, subtitle, title
+from bot.reports.render import (
+    converted_text,
+    header,
+    joint_table,
+    returns_in,
+    status_table,
+    subtitle,
+    title,
+)
 from bot.returns.metrics import Metric
 from bot.spreadsheet_safety import xlsx_row
 
@@ -33,6 +41,7 @@ STATUS_FILLS = {  # light fills that print legibly in black and white too
     "draft": PatternFill("solid", fgColor="DDEBF7"),
     "missing": PatternFill("solid", fgColor="FFC7CE"),
 }
+DISCREPANCY_FILL = PatternFill("solid", fgColor="FFC7CE")
 Figure = Callable[[str, Metric, str], float | int | str | None]
 
 
@@ -45,6 +54,8 @@ def to_xlsx(data: ReportData) -> bytes:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
         _by_country(sheet, data, _window_value(data, window.seq), f"{window.label}: ")
     _status(book.create_sheet("Status"), data)
+    if data.joints:
+        _joints(book.create_sheet("Joint operations"), data)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -156,10 +167,24 @@ def _by_country(sheet: Worksheet, data: ReportData, figure: Figure, prefix: str 
         else None
         for m, c in cols
     ]
+    if not prefix:  # the whole period: each joint outcome once, as the Summary counts it
+        total = totals(data)
+        sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]
     row = _append(sheet, ["", f"{prefix}Total", "", *sums])
     for index in range(1, len(names) + 1):
         sheet.cell(row, index).font = BOLD
     _number_formats(sheet, row, cols)
+
+
+def _joints(sheet: Worksheet, data: ReportData) -> None:
+    """Joint operations, a discrepancy marked in red until the co-chairs resolve it."""
+    names, rows = joint_table(data)
+    head = _head(sheet, names, [20, 20, 30, 14, 50])
+    for values in rows:
+        row = _append(sheet, list(values))
+        if values[-1].startswith("DISCREPANCY"):
+            sheet.cell(row, len(values)).fill = DISCREPANCY_FILL
+    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
 
 
 def _number_formats(sheet: Worksheet, row: int, cols: list[tuple[Metric, str]]) -> None:

@@ -24,6 +24,7 @@ from bot.periods.repo import OPEN, Period, collecting_window, current_period, lo
 from bot.periods.windows import Window, short_date
 from bot.returns import repo as store
 from bot.returns.form import Target, form_button, form_of, form_text, question, summary
+from bot.returns.joint import COMMANDS as JOINT_COMMANDS
 from bot.returns.metric_values import ZERO, Value, show
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
@@ -602,4 +603,5 @@ COMMANDS = [
         roles=frozenset({"co_chair"}),
     ),
 ]
+COMMANDS += JOINT_COMMANDS
 TEXT = (TextHook("return", consume_text),)

@@ -1,0 +1,106 @@
+"""/joint: co-chairs resolve a joint operation whose countries' returns disagree.
+
+``/joint [CODE] OP <figure> <number>`` sets the figure the totals count once;
+``/joint [CODE] OP accept <COUNTRY>`` takes that country's figures for the operation. Each
+resolution is audited and can be given again to correct it.
+"""
+
+from __future__ import annotations
+
+from bot.commands import CommandSpec
+from bot.errors import UserError
+from bot.periods.handlers import today
+from bot.periods.repo import Period, current_period, load_period
+from bot.reports.figures import JointOp, load_report
+from bot.returns.metric_values import parse_kind
+from bot.work import Work
+
+USAGE = "/joint [CODE] OP <figure> <number> | /joint [CODE] OP accept <COUNTRY>"
+
+
+def joint_command(work: Work, text: str) -> None:
+    """Resolve a joint operation's figure(s) for the period."""
+    words = text.split()
+    period = load_period(work.db, words[0]) if len(words) > 2 else None
+    if period is not None:
+        words = words[1:]
+    period = period or current_period(work.db, today(work))
+    if period is None:
+        raise UserError("No period of action is open; name one: /joint JPA-4 SONGKHLA-3 …")
+    if len(words) < 3:
+        raise UserError(f"Use {USAGE}, e.g. /joint SONGKHLA-3 arrests 4.")
+    op = words[0].upper().removeprefix("OP:")
+    joints = _joints_of(work, period, op)
+    if words[1].lower() == "accept":
+        settled = _accept(joints, " ".join(words[2:]).upper())
+    else:
+        settled = _figure(period, joints, " ".join(words[1:]))
+    for joint, amount in settled:
+        _resolve(work, period, joint, amount)
+    told = ", ".join(f"{_label(period, j.metric)} {a:,}" for j, a in settled)
+    work.reply(f"op:{op} in {period.code} is resolved: {told}, counted once in the totals.")
+
+
+def _joints_of(work: Work, period: Period, op: str) -> list[JointOp]:
+    data = load_report(work.db, period.code)
+    found = [j for j in data.joints if j.op == op] if data else []
+    if not found:
+        raise UserError(f"No return of {period.code} names the joint operation op:{op[:32]}.")
+    return found
+
+
+def _accept(joints: list[JointOp], country: str) -> list[tuple[JointOp, int]]:
+    settled = [(j, j.claims[country]) for j in joints if country in j.claims]
+    if not settled:
+        named = sorted({c for j in joints for c in j.claims})
+        raise UserError(
+            f"{country[:10]} reported no figure for this operation; {', '.join(named)} did."
+        )
+    return settled
+
+
+def _figure(period: Period, joints: list[JointOp], rest: str) -> list[tuple[JointOp, int]]:
+    name, _, number = rest.rpartition(" ")
+    metric = period.schema.find(name)
+    if metric is None:
+        raise UserError(f"I don't know the figure {name[:40]!r}. Use {USAGE}.")
+    joint = next((j for j in joints if j.metric == metric.key), None)
+    if joint is None:
+        raise UserError(f"No return gives {metric.label.lower()} for this joint operation.")
+    amount = parse_kind("count", number).amount
+    assert amount is not None
+    return [(joint, amount)]
+
+
+def _resolve(work: Work, period: Period, joint: JointOp, amount: int) -> None:
+    actor = work.actor
+    assert actor is not None
+    work.db.execute(
+        "INSERT INTO joint_resolutions (period, op, metric, amount, resolved_by, resolved_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period, op, metric) DO UPDATE SET "
+        "amount = excluded.amount, resolved_by = excluded.resolved_by, "
+        "resolved_at = excluded.resolved_at",
+        [period.code, joint.op, joint.metric, amount, actor.id, work.stamp],
+    )
+    reported = ", ".join(f"{c} {a}" for c, a in sorted(joint.claims.items()))
+    work.audit(
+        "joint.resolved", f"{period.code}:{joint.op}:{joint.metric}", f"{amount} ({reported})"
+    )
+
+
+def _label(period: Period, key: str) -> str:
+    metric = period.schema.find(key)
+    return metric.label if metric else key
+
+
+COMMANDS = [
+    CommandSpec(
+        "joint",
+        "Co-chairs: settle a joint operation the countries reported differently (or only one "
+        "reported): the figure counted once in the totals, or one country's figures.",
+        USAGE,
+        "/joint SONGKHLA-3 arrests 4",
+        joint_command,
+        roles=frozenset({"co_chair"}),
+    ),
+]
