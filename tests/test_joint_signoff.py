@@ -147,3 +147,14 @@ async def test_national_signoff(tmp_path: Path) -> None:
     await bot.stop()
     result = await bot_cli(tmp_path / "bot.db", "audit", "verify")
     assert result.exit_code == 0, result.output
+
+
+async def test_a_cochair_opens_a_period_with_national_signoff(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [summary] = await bot.say(
+        "nz-cochair", '/period open JPA-7 "Seventh" 2027-02-01 2027-02-28 final TH MY signoff'
+    )
+    assert "National sign-off: a deputy's return counts once the focal point approves" in summary
+    await bot.say("nz-cochair", "/period confirm")
+    assert await bot.rows("SELECT period, set_by FROM period_signoff") == [("JPA-7", "nz-cochair")]
+    await bot.stop()
