@@ -12,23 +12,27 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.commands import Registry
+from bot.commands import Registry, parse_command_line
 from bot.config import Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
-from bot.delivery.replicas import Replication
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, StoreUnavailable, TransientError
-from bot.events import Inbound, Outbound
+from bot.events import ButtonPress, Inbound, Outbound, TextMessage
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
 from bot.storage import Store
-from bot.storage.leases import Leases
+from bot.text import clean
 from bot.work import Context, Work
+
+if TYPE_CHECKING:  # replicas need psycopg (~20 MiB): imported only with leases
+    from bot.delivery.replicas import Replication
+    from bot.storage.leases import Leases
 
 log = logging.getLogger(__name__)
 SORRY = (
@@ -77,7 +81,11 @@ class App:
         self.directory_poll = DIRECTORY_POLL
         self.adapter_retry = ADAPTER_RETRY
         # Several replicas on one PostgreSQL database: who delivers what, who polls.
-        self.replication = Replication(store, self.outbox, leases, scheduler) if leases else None
+        self.replication: Replication | None = None
+        if leases:
+            from bot.delivery.replicas import Replication
+
+            self.replication = Replication(store, self.outbox, leases, scheduler)
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -246,11 +254,29 @@ class App:
 
     async def _execute(self, event: Inbound) -> None:
         ctx, hooks, now = self._context(), self.hooks, self.clock.now()
-        work = await self.store.run(lambda db: process_event(db, ctx, hooks, event, now))
+        work = await self.store.run(
+            lambda db: process_event(db, ctx, hooks, event, now), short=self._quick(event)
+        )
         if work is not None:
             self._after_commit(work)
             if work.directory_changed:
                 await self.reload_directory()
+
+    def _quick(self, event: Inbound) -> bool:
+        """Whether ``event`` is a command known to be short, with nothing waiting behind it:
+        then the store may run it on the loop. With a backlog, the store thread's group
+        commit (one commit for many events) costs less than a commit per event."""
+        if self._queue.qsize():
+            return False
+        if isinstance(event, TextMessage):
+            text = event.text
+        elif isinstance(event, ButtonPress):
+            text = event.command
+        else:
+            return False
+        line = parse_command_line(clean(text)) if text.startswith("/") else None
+        spec = self.registry.get(line.name) if line else None
+        return spec is not None and line is not None and spec.resolve(line.args)[0].quick
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""

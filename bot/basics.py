@@ -65,6 +65,7 @@ COMMANDS = [
         "/help request",
         help_command,
         in_groups=True,
+        quick=True,
     ),
     CommandSpec(
         "whoami",
@@ -73,6 +74,7 @@ COMMANDS = [
         "/whoami",
         whoami,
         no_args,
+        quick=True,
     ),
     CommandSpec(
         "countries",
@@ -89,5 +91,6 @@ COMMANDS = [
         "/ping",
         ping_with_token,
         in_groups=True,
+        quick=True,
     ),
 ]

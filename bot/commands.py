@@ -71,6 +71,7 @@ class CommandSpec:
     limit: tuple[str, str] | None = None  # (audit action, LimitSettings field) per person/hour
     subcommands: tuple[CommandSpec, ...] = ()  # `/name <sub> …`, each with its own rules
     matches: Callable[[str], bool] | None = None  # a subcommand chosen by shape, not by name
+    quick: bool = False  # reads little and writes one answer: may run on the event loop
 
     def resolve(self, args: str) -> tuple[CommandSpec, str]:
         """The spec that applies to ``args`` (a subcommand's, if the first word names one)."""

@@ -119,8 +119,10 @@ class PostgresStore:
         """Whether units can run (between :meth:`open` and :meth:`close`)."""
         return self._pool is not None
 
-    async def run(self, unit: Callable[[Any], T]) -> T:
-        """Run ``unit(db)`` in one transaction on a pool thread and return its result."""
+    async def run(self, unit: Callable[[Any], T], *, short: bool = False) -> T:
+        """Run ``unit(db)`` in one transaction on a pool thread and return its result.
+
+        ``short`` changes nothing here: a network round trip would block the event loop."""
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
         loop = asyncio.get_running_loop()
@@ -153,7 +155,7 @@ class PostgresStore:
         if not riders or not self._executor:
             return
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, self._once, riders, None)
+        future: asyncio.Future[Any] = loop.run_in_executor(self._executor, self._once, riders, None)
         self._deferred.add(future)
         future.add_done_callback(self._deferred_done)
 

@@ -1,9 +1,15 @@
-"""The async store: SQLite through sqlite-utils, kept off the event loop.
+"""The async store: SQLite through sqlite-utils, kept off the event loop unless known short.
 
-One worker thread owns the connection. Callers submit *units of work* (plain functions taking
-the ``Database``); the thread runs whatever is waiting as one transaction with a savepoint per
-unit (group commit), so a failing unit rolls back alone and a burst costs one fsync, not one
-per event. Results come back to the loop through futures.
+One worker thread owns the connection for long work. Callers submit *units of work* (plain
+functions taking the ``Database``); the thread runs whatever is waiting as one transaction with
+a savepoint per unit (group commit), so a failing unit rolls back alone and a burst costs one
+commit, not one per event. Results come back to the loop through futures.
+
+A unit the caller knows to be short (``run(unit, short=True)``: a ping, /whoami) runs on the
+event loop itself when the thread has nothing queued: the hop to the thread and back costs
+more than such a unit on some machines. It never waits there: if the thread holds the
+connection, or another process holds SQLite's write lock, the unit goes to the thread instead.
+WAL checkpoints (the only fsyncs) run on the thread too, so the loop never waits for a disk.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 import queue
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +34,14 @@ from bot.storage.sql import Db, SqliteDb
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _STOP = object()
+_FLUSH = object()  # deferred bookkeeping waited long enough for company: commit it alone
+_CHECKPOINT = object()
+_LATER = object()  # a short unit that could not run on the loop goes to the thread
 MAX_BATCH = 128
 FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
+BUSY_TIMEOUT_MS = 10_000
+WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, for batches on the thread
+CHECKPOINT_EVERY = 200  # commits between WAL checkpoints (SQLite's own would fsync on the loop)
 
 
 @dataclass(slots=True)
@@ -38,7 +51,7 @@ class _Job:
     loop: asyncio.AbstractEventLoop | None
 
 
-def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> Database:
+def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open the database with the pragmas every FocalPoint connection uses."""
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
     db = Database(conn)
@@ -51,7 +64,8 @@ def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> Database:
 
 
 class SqliteStore:
-    """Runs units of work on one thread, each unit atomic, batches committed together."""
+    """Runs units of work atomically: long ones on one thread in batches committed together,
+    short ones on the event loop when that costs no waiting."""
 
     dialect = "sqlite"
 
@@ -61,13 +75,28 @@ class SqliteStore:
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
         self._handle: SqliteDb | None = None  # what units see: the shared SQL port
+        # Whoever holds the lock owns the connection: the thread for a batch, the loop for a
+        # short unit. Units queued for the thread are counted on both sides (one writer
+        # each), so a short unit never overtakes one submitted before it.
+        self._lock = threading.Lock()
+        self._queued = 0  # written by the loop only
+        self._finished = 0  # written by the store thread only
+        self._deferred: deque[_Job] = deque()
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._on_loop = False  # how the connection is set up: for the loop or the thread
+        self._commits = 0  # since the last checkpoint
+        self._checkpoint_asked = False
+        self._checkpointer: sqlite3.Connection | None = None  # the store thread's, for the WAL
+        self._closing = False
 
     async def open(self) -> None:
         """Connect, migrate to the current schema and start the worker thread."""
         if self._thread:
             return
+        self._closing = False
         self._thread = threading.Thread(target=self._serve, name="focalbot-store", daemon=True)
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queued += 1
         self._jobs.put(_Job(self._setup, ready, asyncio.get_running_loop()))
         self._thread.start()
         await ready
@@ -77,12 +106,21 @@ class SqliteStore:
         migrate(self._db)
         self._handle = SqliteDb(self._db)
 
-    async def run(self, unit: Callable[[Db], T]) -> T:
-        """Run ``unit(db)`` atomically on the store thread and return its result."""
+    async def run(self, unit: Callable[[Db], T], *, short: bool = False) -> T:
+        """Run ``unit(db)`` atomically and return its result.
+
+        ``short``: the caller knows the unit takes well under a millisecond (no reports,
+        imports or purges), so it may run on the event loop instead of the store thread.
+        """
         if not self._thread:
             raise RuntimeError("store is not open")
+        if short and not self._closing:
+            result = self._run_here(unit)
+            if result is not _LATER:
+                return result  # type: ignore[no-any-return]
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        self._queued += 1
         self._jobs.put(_Job(unit, future, loop))
         return await future
 
@@ -92,47 +130,114 @@ class SqliteStore:
         return self._thread is not None
 
     async def close(self) -> None:
-        """Finish queued work, then close the connection."""
+        """Finish queued and deferred work, then close the connection."""
         if not self._thread:
             return
+        self._closing = True
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         self._jobs.put(_STOP)
         await asyncio.to_thread(self._thread.join)
         self._thread = None
 
     def defer(self, unit: Callable[[Db], Any]) -> None:
-        """Run ``unit`` with the next batch, or within ``FLUSH_AFTER`` seconds if none comes.
+        """Run ``unit`` with the next unit's transaction, or within ``FLUSH_AFTER`` seconds.
 
         For bookkeeping whose loss in a crash only means a harmless retry (marking a message
-        sent): it rides along with the next transaction instead of paying for its own commit.
+        sent): it rides along with the next transaction instead of paying for its own commit
+        or its own hop to the thread. Called on the event loop.
         """
         if not self._thread:
             raise RuntimeError("store is not open")
-        self._jobs.put(_Job(unit, None, None))
+        self._deferred.append(_Job(unit, None, None))
+        self._arm_flush()
+
+    def _arm_flush(self) -> None:
+        if self._flush_handle is None and not self._closing:
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(FLUSH_AFTER, self._flush)
+
+    def _flush(self) -> None:
+        """Deferred work found no company in time: the thread commits it."""
+        self._flush_handle = None
+        if self._deferred and not self._closing:
+            self._jobs.put(_FLUSH)
+
+    # --- on the event loop --------------------------------------------------------------
+    def _run_here(self, unit: Callable[[Db], Any]) -> Any:
+        """Run ``unit`` on the calling thread, or return ``_LATER`` if it must go to the thread.
+
+        No savepoints: the riders go first, and if one fails everything is undone and the
+        thread runs them one savepoint each; if the unit fails, the riders wait for the next.
+        """
+        if self._queued != self._finished or not self._lock.acquire(blocking=False):
+            return _LATER  # the thread has work in hand or queued: keep the order
+        try:
+            if self._queued != self._finished or self._db is None:
+                return _LATER
+            self._set_up_for(loop=True)
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return _LATER  # locked by another process: the thread waits for it
+            riders = self._take_deferred()
+            if not self._ride(riders):
+                return _LATER
+            try:
+                result = unit(self._handle)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._undo(riders)  # the caller gets the error, as from the thread
+                raise
+            self._commits += 1
+            if self._commits >= CHECKPOINT_EVERY and not self._checkpoint_asked:
+                self._checkpoint_asked = True
+                self._jobs.put(_CHECKPOINT)
+            return result
+        finally:
+            self._lock.release()
+
+    def _ride(self, riders: list[_Job]) -> bool:
+        """Run deferred bookkeeping first; on a failure undo it and leave it to the thread."""
+        if self._flush_handle is not None:  # the riders found company: no flush needed
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        try:
+            for rider in riders:
+                rider.unit(self._handle)
+        except Exception:
+            self._undo(riders)
+            return False
+        return True
+
+    def _undo(self, riders: list[_Job]) -> None:
+        """Roll back the inline transaction; its riders wait for the next unit again."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        if riders:
+            self._deferred.extendleft(reversed(riders))
+            self._arm_flush()
 
     # --- the store thread ---------------------------------------------------------------
     def _serve(self) -> None:
         first = self._jobs.get()
-        self._settle_all([first], [self._attempt(first, None, savepoint=False)])
-        deferred: list[_Job] = []
+        outcome = self._attempt(first, None, savepoint=False)
+        self._finished += 1  # before the opener resumes: its first short unit may run inline
+        self._settle_all([first], [outcome])
         while True:
-            try:
-                job = self._jobs.get(timeout=FLUSH_AFTER if deferred else None)
-            except queue.Empty:
-                job = None
+            job = self._jobs.get()
             if job is _STOP:
                 break
-            batch = deferred + ([job] if job is not None else []) + self._drain()
-            if (
-                job is not None
-                and all(j.future is None for j in batch)
-                and (len(batch) < MAX_BATCH)
-            ):
-                deferred = batch  # only bookkeeping so far: wait a little for real work
+            if job is _CHECKPOINT:
+                self._checkpoint()
                 continue
-            deferred = []
-            self._run_batch(batch)
-        if deferred:
-            self._run_batch(deferred)
+            # _FLUSH: deferred work waited on the loop for company; it commits with this batch.
+            self._run_batch(([job] if isinstance(job, _Job) else []) + self._drain())
+        self._run_batch(self._drain())
+        if self._checkpointer:
+            self._checkpointer.close()
+            self._checkpointer = None
         if self._db:
             self._db.close()
 
@@ -146,11 +251,51 @@ class SqliteStore:
             if job is _STOP:
                 self._jobs.put(_STOP)
                 break
-            more.append(job)
+            if isinstance(job, _Job):
+                more.append(job)
         return more
 
-    def _run_batch(self, batch: list[_Job]) -> None:
-        self._settle_all(batch, self._in_transaction(batch))
+    def _run_batch(self, jobs: list[_Job]) -> None:
+        with self._lock:
+            batch = self._take_deferred() + jobs
+            outcomes = []
+            if batch:
+                self._set_up_for(loop=False)
+                outcomes = self._in_transaction(batch)
+            self._finished += len(jobs)  # counted done before their callers resume
+        self._settle_all(batch, outcomes)
+        if self._commits >= CHECKPOINT_EVERY:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database off the loop, on a connection of its own, so units
+        (on the loop or here) keep committing meanwhile. PASSIVE: it never waits for anyone."""
+        with self._lock:
+            if self._db is None or self.path == ":memory:" or not self._commits:
+                return
+            self._commits, self._checkpoint_asked = 0, False
+        try:
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(self.path, check_same_thread=False)
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            log.warning("WAL checkpoint failed; trying again later", exc_info=True)
+
+    def _take_deferred(self) -> list[_Job]:
+        taken: list[_Job] = []
+        with contextlib.suppress(IndexError):
+            while True:
+                taken.append(self._deferred.popleft())
+        return taken
+
+    def _set_up_for(self, loop: bool) -> None:
+        """On the loop, never wait for another process's write lock and never checkpoint
+        (a checkpoint may fsync); on the thread, wait and checkpoint as SQLite does."""
+        if self._on_loop == loop:
+            return
+        self._conn.execute(f"PRAGMA busy_timeout={0 if loop else BUSY_TIMEOUT_MS}")
+        self._conn.execute(f"PRAGMA wal_autocheckpoint={0 if loop else WAL_AUTOCHECKPOINT}")
+        self._on_loop = loop
 
     @staticmethod
     def _settle_all(batch: list[_Job], outcomes: list[tuple[Any, BaseException | None]]) -> None:
@@ -161,19 +306,28 @@ class SqliteStore:
                 log.error("deferred store work failed", exc_info=error)
 
     def _in_transaction(self, batch: list[_Job]) -> list[tuple[Any, BaseException | None]]:
-        conn = self._conn
-        single = len(batch) == 1  # one unit: the transaction itself is its rollback scope
         try:
             # IMMEDIATE: take the write lock now, waiting up to busy_timeout for another process
             # (the CLI) to finish. A deferred BEGIN reads first and, if someone else commits
             # before this batch's first write, that write fails at once with "database is
             # locked" (a stale WAL snapshot cannot be upgraded; no busy wait helps).
-            conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE")
+        except Exception as exc:
+            log.exception("store could not begin a transaction")
+            return [(None, exc) for _ in batch]
+        return self._transact(batch)
+
+    def _transact(self, batch: list[_Job]) -> list[tuple[Any, BaseException | None]]:
+        """Run ``batch`` in the open transaction and commit it."""
+        conn = self._conn
+        single = len(batch) == 1  # one unit: the transaction itself is its rollback scope
+        try:
             outcomes = [self._attempt(job, self._handle, savepoint=not single) for job in batch]
             if single and outcomes[0][1] is not None:
                 conn.execute("ROLLBACK")
             else:
                 conn.execute("COMMIT")
+                self._commits += 1
             return outcomes
         except Exception as exc:  # the commit itself failed: every unit in it failed
             log.exception("store commit failed")

@@ -1,0 +1,173 @@
+"""Short units on the event loop: no hop to the store thread for a ping, the same guarantees.
+
+A unit marked ``short`` runs on the loop when the store thread has nothing in hand; deferred
+bookkeeping (marking a message sent) rides in its transaction; it never overtakes work queued
+before it and never waits on the loop for another process's write lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bot.app
+from adapters.memory import MemoryAdapter
+from bot.factory import build_app
+from bot.storage.sqlite import SqliteStore
+from tests.harness import ManualTimers, eventually, shipped_settings
+
+WITHIN = 10.0  # seconds before a wait is declared hung
+
+
+def _write(key: str) -> Any:
+    def unit(db: Any) -> int:
+        db.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", [key])
+        return threading.get_ident()
+
+    return unit
+
+
+def _keys(db: Any) -> list[str]:
+    return [r[0] for r in db.execute("SELECT key FROM meta WHERE key LIKE 't-%' ORDER BY key")]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> Any:
+    opened = SqliteStore(tmp_path / "inline.db")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+async def test_a_short_unit_runs_on_the_loop_a_long_one_on_the_thread(store: SqliteStore) -> None:
+    loop_thread = threading.get_ident()
+    assert await store.run(_write("t-short"), short=True) == loop_thread
+    assert await store.run(_write("t-long")) != loop_thread
+    assert await store.run(_keys) == ["t-long", "t-short"]
+
+
+async def test_a_short_unit_never_overtakes_work_queued_before_it(store: SqliteStore) -> None:
+    def slow_first(db: Any) -> int:
+        time.sleep(0.05)  # still in hand on the thread when the short unit arrives
+        return _write("t-1")(db)
+
+    first = asyncio.create_task(store.run(slow_first))
+    await asyncio.sleep(0)  # the slow unit is queued
+    seen = await asyncio.wait_for(store.run(_keys, short=True), WITHIN)
+    assert seen == ["t-1"]
+    await asyncio.wait_for(first, WITHIN)
+
+
+async def test_marking_sent_rides_with_the_next_short_unit(store: SqliteStore) -> None:
+    rider_threads: list[int] = []
+
+    def rider(db: Any) -> None:
+        rider_threads.append(threading.get_ident())
+        _write("t-rider")(db)
+
+    store.defer(rider)
+    assert await store.run(_keys, short=True) == ["t-rider"]  # in the same transaction
+    assert rider_threads == [threading.get_ident()]  # no hop of its own
+
+
+async def test_deferred_work_alone_is_committed_soon(store: SqliteStore, tmp_path: Path) -> None:
+    store.defer(_write("t-alone"))
+    await eventually(
+        lambda: _committed(tmp_path / "inline.db") == ["t-alone"], WITHIN, "deferred commit"
+    )
+
+
+async def test_a_failed_short_unit_undoes_itself_and_keeps_its_riders(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    def failing(db: Any) -> None:
+        _write("t-failed")(db)
+        raise ValueError("boom")
+
+    store.defer(_write("t-rider"))
+    with pytest.raises(ValueError, match="boom"):
+        await store.run(failing, short=True)
+    await eventually(
+        lambda: _committed(tmp_path / "inline.db") == ["t-rider"], WITHIN, "rider committed"
+    )
+
+
+async def test_a_short_unit_never_blocks_the_loop_on_another_process(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # an operator's CLI holds the write lock
+    other.execute("INSERT INTO meta (key, value) VALUES ('t-cli', 'x')")
+    started = time.monotonic()
+    unit = asyncio.create_task(store.run(_write("t-bot"), short=True))
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(unit), 0.2)
+    assert time.monotonic() - started < 2.0  # the loop kept running meanwhile
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(unit, WITHIN)  # the thread waited for the lock and ran it
+    assert await store.run(_keys) == ["t-bot", "t-cli"]
+
+
+async def test_a_ping_is_handled_on_the_loop_and_persisted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: dict[str, int] = {}
+    real = bot.app.process_event
+
+    def spy(db: Any, ctx: Any, hooks: Any, event: Any, now: Any) -> Any:
+        threads[event.text.split()[0]] = threading.get_ident()
+        return real(db, ctx, hooks, event, now)
+
+    monkeypatch.setattr(bot.app, "process_event", spy)
+    chat = MemoryAdapter("console")
+    database = tmp_path / "ping.db"
+    app = build_app(shipped_settings(), [chat], ManualTimers(), str(database))
+    await app.start()
+    try:
+        await asyncio.wait_for(chat.say("au-officer", "/ping 7"), WITHIN)
+        await asyncio.wait_for(chat.say("au-officer", "/countries"), WITHIN)
+        await asyncio.wait_for(app.idle(), WITHIN)
+        assert chat.to("au-officer")[0] == "pong 7"
+        assert threads["/ping"] == threading.get_ident()  # no hop to the store thread
+        assert threads["/countries"] != threading.get_ident()  # not marked quick: the thread
+        await eventually(
+            lambda: _rows(database, "SELECT status FROM outbox") == [("sent",), ("sent",)],
+            WITHIN,
+            "both answers marked sent",
+        )
+        assert len(_rows(database, "SELECT event_key FROM inbound")) == 2
+    finally:
+        await app.stop()
+
+
+def test_a_sqlite_bot_does_not_load_reports_or_postgres_libraries() -> None:
+    """matplotlib, openpyxl and psycopg cost ~75 MiB and a second; they load when used."""
+    code = (
+        "import sys, bot.factory, bot.app; "
+        "print(sorted({'matplotlib', 'openpyxl', 'psycopg'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def _committed(path: Path) -> list[str]:
+    return [r[0] for r in _rows(path, "SELECT key FROM meta WHERE key LIKE 't-%' ORDER BY key")]
+
+
+def _rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
