@@ -22,7 +22,6 @@ from bot.requests import handlers as requests
 from bot.returns import handlers as returns
 from bot.returns import reminder_handlers as returns_reminders
 from bot.storage import is_postgres, open_store
-from bot.storage.leases import PostgresLeases
 
 
 def default_registry() -> Registry:
@@ -67,7 +66,11 @@ def build_app(
     password = settings.bot.database_password()
     store = open_store(database, password)
     # On PostgreSQL any number of replicas may share the database: they coordinate.
-    leases = PostgresLeases(database, password) if is_postgres(database) else None
+    leases = None
+    if is_postgres(database):
+        from bot.storage.leases import PostgresLeases  # psycopg (~20 MiB) only when needed
+
+        leases = PostgresLeases(database, password)
     return App(
         settings,
         store,

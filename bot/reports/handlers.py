@@ -8,10 +8,8 @@ from bot.errors import UserError
 from bot.periods.handlers import today
 from bot.periods.repo import current_period
 from bot.reports import files
-from bot.reports.chart import to_png
 from bot.reports.figures import ReportData, load_report
 from bot.reports.render import to_chat
-from bot.reports.xlsx import XLSX_MIME, to_xlsx
 from bot.work import Work
 
 FORMS = ("chart", "xlsx")
@@ -47,6 +45,10 @@ def _load(work: Work, code: str) -> ReportData:
 
 def _send_file(work: Work, data: ReportData, form: str) -> None:
     """Write the file under the reports directory and send it with a caption."""
+    # Imported here: matplotlib and openpyxl cost ~60 MiB and a second at start-up.
+    from bot.reports.chart import to_png
+    from bot.reports.xlsx import XLSX_MIME, to_xlsx
+
     folder = files.reports_dir(work.db, work.ctx.settings.reports.directory)
     stamp = work.now.strftime("%Y%m%d-%H%M%S")
     code = data.period.code
