@@ -20,6 +20,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
 BUSY_TIMEOUT_MS = 10_000
 WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, for batches on the thread
 CHECKPOINT_EVERY = 200  # commits between WAL checkpoints (SQLite's own would fsync on the loop)
+
+
+_Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
 
 
 @dataclass(slots=True)
@@ -83,6 +87,7 @@ class SqliteStore:
         self._finished = 0  # written by the store thread only
         self._deferred: deque[_Job] = deque()
         self._flush_handle: asyncio.TimerHandle | None = None
+        self._deferred_since = 0.0  # when the oldest waiting rider was deferred
         self._on_loop = False  # how the connection is set up: for the loop or the thread
         self._commits = 0  # since the last checkpoint
         self._checkpoint_asked = False
@@ -150,19 +155,29 @@ class SqliteStore:
         """
         if not self._thread:
             raise RuntimeError("store is not open")
+        if not self._deferred:
+            self._deferred_since = time.monotonic()
         self._deferred.append(_Job(unit, None, None))
-        self._arm_flush()
+        self._arm_flush(FLUSH_AFTER)
 
-    def _arm_flush(self) -> None:
+    def _arm_flush(self, delay: float) -> None:
         if self._flush_handle is None and not self._closing:
             loop = asyncio.get_running_loop()
-            self._flush_handle = loop.call_later(FLUSH_AFTER, self._flush)
+            self._flush_handle = loop.call_later(delay, self._flush)
 
     def _flush(self) -> None:
-        """Deferred work found no company in time: the thread commits it. (The timer is left
-        armed when a unit takes the riders: cheaper than cancelling it for every message.)"""
+        """Deferred work found no company in time: the thread commits it.
+
+        The timer is left armed when a unit takes the riders (cheaper than cancelling it for
+        every message), so riders deferred since then get their full wait before a flush.
+        """
         self._flush_handle = None
-        if self._deferred and not self._closing:
+        if not self._deferred or self._closing:
+            return
+        waited = time.monotonic() - self._deferred_since
+        if waited < FLUSH_AFTER:
+            self._arm_flush(FLUSH_AFTER - waited)
+        else:
             self._jobs.put(_FLUSH)
 
     # --- on the event loop --------------------------------------------------------------
@@ -215,7 +230,7 @@ class SqliteStore:
             self._conn.execute("ROLLBACK")
         if riders:
             self._deferred.extendleft(reversed(riders))
-            self._arm_flush()
+            self._arm_flush(FLUSH_AFTER)
 
     # --- the store thread ---------------------------------------------------------------
     def _serve(self) -> None:
@@ -297,11 +312,15 @@ class SqliteStore:
 
     @staticmethod
     def _settle_all(batch: list[_Job], outcomes: list[tuple[Any, BaseException | None]]) -> None:
+        """Hand results back: one wake-up of each loop per batch, not one per unit."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
         for job, (result, error) in zip(batch, outcomes, strict=True):
             if job.future is not None and job.loop is not None:
-                job.loop.call_soon_threadsafe(_settle, job.future, result, error)
+                by_loop.setdefault(job.loop, []).append((job.future, result, error))
             elif error is not None:
                 log.error("deferred store work failed", exc_info=error)
+        for loop, settled in by_loop.items():
+            loop.call_soon_threadsafe(_settle, settled)
 
     def _in_transaction(self, batch: list[_Job]) -> list[tuple[Any, BaseException | None]]:
         try:
@@ -380,10 +399,11 @@ def atomic(db: DB) -> Iterator[DB]:
         _depth.value = depth
 
 
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+def _settle(settled: list[_Outcome]) -> None:
+    for future, result, error in settled:
+        if future.done():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
