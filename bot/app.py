@@ -263,11 +263,7 @@ class App:
                 await self.reload_directory()
 
     def _quick(self, event: Inbound) -> bool:
-        """Whether ``event`` is a command known to be short, with nothing waiting behind it:
-        then the store may run it on the loop. With a backlog, the store thread's group
-        commit (one commit for many events) costs less than a commit per event."""
-        if self._queue.qsize():
-            return False
+        """Whether ``event`` is a command known to be short (the store may run it on the loop)."""
         if isinstance(event, TextMessage):
             text = event.text
         elif isinstance(event, ButtonPress):

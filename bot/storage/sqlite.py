@@ -37,7 +37,6 @@ T = TypeVar("T")
 _STOP = object()
 _FLUSH = object()  # deferred bookkeeping waited long enough for company: commit it alone
 _CHECKPOINT = object()
-_LATER = object()  # a short unit that could not run on the loop goes to the thread
 MAX_BATCH = 128
 FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
 BUSY_TIMEOUT_MS = 10_000
@@ -88,6 +87,8 @@ class SqliteStore:
         self._deferred: deque[_Job] = deque()
         self._flush_handle: asyncio.TimerHandle | None = None
         self._deferred_since = 0.0  # when the oldest waiting rider was deferred
+        self._pending: list[_Job] = []  # short units offered during this round of the loop
+        self._in_round = False  # a short unit ran during this round of the loop
         self._on_loop = False  # how the connection is set up: for the loop or the thread
         self._commits = 0  # since the last checkpoint
         self._checkpoint_asked = False
@@ -119,14 +120,22 @@ class SqliteStore:
         """
         if not self._thread:
             raise RuntimeError("store is not open")
-        if short and not self._closing:
-            result = self._run_here(unit)
-            if result is not _LATER:
-                return result  # type: ignore[no-any-return]
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        job = _Job(unit, future, loop)
+        if short and not self._closing:
+            if not self._in_round:  # the first this round of the loop: run it right away
+                self._in_round = True
+                loop.call_soon(self._end_round)
+                if self._run_here([job]):
+                    return await future  # settled already: no suspension
+            else:  # company: run all offered this round together once the round ends
+                if not self._pending:
+                    loop.call_soon(self._run_pending)
+                self._pending.append(job)
+                return await future
         self._queued += 1
-        self._jobs.put(_Job(unit, future, loop))
+        self._jobs.put(job)
         return await future
 
     @property
@@ -139,6 +148,7 @@ class SqliteStore:
         if not self._thread:
             return
         self._closing = True
+        self._run_pending()
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
@@ -181,38 +191,66 @@ class SqliteStore:
             self._jobs.put(_FLUSH)
 
     # --- on the event loop --------------------------------------------------------------
-    def _run_here(self, unit: Callable[[Db], Any]) -> Any:
-        """Run ``unit`` on the calling thread, or return ``_LATER`` if it must go to the thread.
+    def _end_round(self) -> None:
+        self._in_round = False
 
-        No savepoints: the riders go first, and if one fails everything is undone and the
-        thread runs them one savepoint each; if the unit fails, the riders wait for the next.
+    def _run_pending(self) -> None:
+        """Run the short units offered this round together on the loop (one commit for all,
+        as the thread would), or hand them to the thread in order if it is busy."""
+        jobs, self._pending = self._pending, []
+        if jobs and not self._run_here(jobs):
+            for job in jobs:
+                self._queued += 1
+                self._jobs.put(job)
+
+    def _run_here(self, jobs: list[_Job]) -> bool:
+        """Run ``jobs`` in one transaction on the calling thread; False to leave them to the
+        thread (it has work in hand or queued, or another process holds the write lock).
+
+        The riders go first without savepoints: if one fails, all is undone and the thread
+        runs them one savepoint each. A lone unit has no savepoint either: if it fails, the
+        transaction is undone and its riders wait for the next unit.
         """
         if self._queued != self._finished or not self._lock.acquire(blocking=False):
-            return _LATER  # the thread has work in hand or queued: keep the order
+            return False  # keep the order of work submitted before
         try:
             if self._queued != self._finished or self._db is None:
-                return _LATER
+                return False
             self._set_up_for(loop=True)
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:
-                return _LATER  # locked by another process: the thread waits for it
+                return False  # never wait on the loop: the thread waits for the lock
             riders = self._take_deferred()
             if not self._ride(riders):
-                return _LATER
-            try:
-                result = unit(self._handle)
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._undo(riders)  # the caller gets the error, as from the thread
-                raise
-            self._commits += 1
-            if self._commits >= CHECKPOINT_EVERY and not self._checkpoint_asked:
-                self._checkpoint_asked = True
-                self._jobs.put(_CHECKPOINT)
-            return result
+                return False
+            outcomes = self._commit_here(jobs, riders)
         finally:
             self._lock.release()
+        _settle([(job.future, *outcome) for job, outcome in zip(jobs, outcomes, strict=True)])
+        return True
+
+    def _commit_here(
+        self, jobs: list[_Job], riders: list[_Job]
+    ) -> list[tuple[Any, BaseException | None]]:
+        single = len(jobs) == 1
+        try:
+            outcomes = [self._attempt(job, self._handle, savepoint=not single) for job in jobs]
+            if single and outcomes[0][1] is not None:
+                self._undo(riders)
+                return outcomes
+            self._conn.execute("COMMIT")
+        except BaseException as exc:  # the commit failed (or the loop is being torn down)
+            self._undo(riders)
+            if not isinstance(exc, Exception):
+                raise
+            log.exception("store commit failed")
+            return [(None, exc) for _ in jobs]
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY and not self._checkpoint_asked:
+            self._checkpoint_asked = True
+            self._jobs.put(_CHECKPOINT)
+        return outcomes
 
     def _ride(self, riders: list[_Job]) -> bool:
         """Run deferred bookkeeping first; on a failure undo it and leave it to the thread."""
