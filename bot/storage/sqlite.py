@@ -7,8 +7,9 @@ commit, not one per event. Results come back to the loop through futures.
 
 A unit the caller knows to be short (``run(unit, short=True)``: a ping, /whoami) runs on the
 event loop itself when the thread has nothing queued: the hop to the thread and back costs
-more than such a unit on some machines. It never waits there: if the thread holds the
-connection, or another process holds SQLite's write lock, the unit goes to the thread instead.
+more than such a unit on some machines. Short units offered in the same round of the loop
+(a burst) share one commit there. They never wait on the loop: if the thread holds the
+connection, or another process holds SQLite's write lock, they go to the thread instead.
 WAL checkpoints (the only fsyncs) run on the thread too, so the loop never waits for a disk.
 """
 
