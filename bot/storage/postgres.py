@@ -126,8 +126,20 @@ class PostgresStore:
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
         loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
         riders = self._take_riders()
-        return await loop.run_in_executor(self._executor, self._once, riders, unit)
+
+        def in_commit_order(result: T) -> None:
+            loop.call_soon_threadsafe(_settle, future, result, None)
+
+        def job() -> None:
+            try:
+                self._once(riders, unit, in_commit_order)
+            except BaseException as exc:
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+
+        self._executor.submit(job)
+        return await future
 
     def defer(self, unit: Callable[[Any], Any]) -> None:
         """Run bookkeeping with the next unit's transaction, or within ``FLUSH_AFTER`` seconds.
@@ -179,14 +191,19 @@ class PostgresStore:
             executor.shutdown(wait=True)
 
     # --- pool threads -------------------------------------------------------------------
-    def _once(self, riders: list[Callable[[Any], Any]], unit: Callable[[Any], T] | None) -> T:
+    def _once(
+        self,
+        riders: list[Callable[[Any], Any]],
+        unit: Callable[[Any], T] | None,
+        committed: Callable[[T], None] | None = None,
+    ) -> T:
         """Run ``unit`` until it commits: again after a conflict, again after an outage."""
         conflicts = 0
         deadline = time.monotonic() + self.outage_patience
         delay = 0.1
         while True:
             try:
-                return self._attempt(riders, unit)
+                return self._attempt(riders, unit, committed)
             except RETRYABLE:
                 conflicts += 1
                 if conflicts > MAX_CONFLICT_RETRIES:
@@ -199,13 +216,25 @@ class PostgresStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    def _attempt(self, riders: list[Callable[[Any], Any]], unit: Callable[[Any], T] | None) -> T:
+    def _attempt(
+        self,
+        riders: list[Callable[[Any], Any]],
+        unit: Callable[[Any], T] | None,
+        committed: Callable[[T], None] | None,
+    ) -> T:
         """One transaction: the riders, then the unit, each in a savepoint of its own, so a
-        failing unit rolls back alone and the bookkeeping riding with it still commits."""
+        failing unit rolls back alone and the bookkeeping riding with it still commits.
+
+        ``committed`` hears the result while the write lock is still held, so results reach
+        the event loop in commit order: the outbox then queues a chat's messages in the order
+        they were written, whichever pool thread wrote them."""
         assert self._pool is not None
         # A short wait for a pooled connection: an outage is retried by _once, within patience.
         with self._pool.connection(timeout=self.outage_patience) as conn, _writing_alone(conn):
-            return self._transaction(conn, riders, unit)
+            result = self._transaction(conn, riders, unit)
+            if committed is not None:
+                committed(result)
+            return result
 
     @staticmethod
     def _transaction(
@@ -253,8 +282,10 @@ def _writing_alone(conn: psycopg.Connection[Any]) -> Iterator[None]:
     try:
         yield
     finally:
+        # A connection that broke meanwhile took the lock with it (the server frees it).
         if not conn.closed and not conn.broken:
-            conn.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
+            with contextlib.suppress(psycopg.OperationalError):
+                conn.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -277,3 +308,12 @@ def redact(url: str) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():
+        return  # a unit retried after its commit was already heard (its effects are idempotent)
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
