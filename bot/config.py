@@ -125,12 +125,16 @@ class Person(_Frozen):
         return self.has("focal_point", "deputy_focal_point")
 
 
+_ACK_LIMITS: dict[Urgency, timedelta] = {
+    "urgent": timedelta(minutes=30),
+    "routine": timedelta(hours=24),
+}
+
+
 class RequestSettings(_Frozen):
     """Assistance request rules."""
 
-    ack_limits: dict[Urgency, Duration] = Field(
-        default_factory=lambda: {"urgent": timedelta(minutes=30), "routine": timedelta(hours=24)}
-    )
+    ack_limits: dict[Urgency, Duration] = Field(default_factory=lambda: dict(_ACK_LIMITS))
     max_text_length: int = Field(default=3000, ge=100, le=20000)
     id_prefix: str = Field(default="R", pattern=r"^[A-Z]{1,4}$")
     # "working": a routine request's clock runs only on the target country's working days;

@@ -13,6 +13,7 @@ Every export (CSV and XLSX report, directory CSV) uses only the functions here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +38,7 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def csv_row(values: list[object]) -> list[object]:
+def csv_row(values: Sequence[object]) -> list[object]:
     """:func:`csv_cell` on every cell of a row."""
     return [csv_cell(v) for v in values]
 
@@ -49,7 +50,7 @@ def from_csv_cell(text: str) -> str:
     return text
 
 
-def xlsx_row(sheet: Any, values: list[object]) -> list[object]:
+def xlsx_row(sheet: Any, values: Sequence[object]) -> list[object]:
     """Cells for a write-only sheet: numbers as numbers, any text as a string, never a formula.
 
     Text that begins like a formula is also quote-prefixed, so that editing the cell in Excel

@@ -76,7 +76,7 @@ _DELIVERED_OLD = (
 
 
 def _count(db: Db, sql: str, params: list[object]) -> int:
-    return db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
+    return int(db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0])
 
 
 def _remove_request(db: Db, request_id: str) -> None:

@@ -63,7 +63,7 @@ def load(db: Db, broadcast_id: str) -> tuple[str, str | None, str, str] | None:
         "SELECT author_id, period, text, created_at FROM broadcasts WHERE id = ?",
         [broadcast_id],
     ).fetchone()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    return tuple(row) if row else None
 
 
 def latest_id(db: Db) -> str | None:

@@ -8,6 +8,7 @@ opened by a co-chair with ``/period open <CODE>``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -572,7 +573,7 @@ COMMANDS = [
                 PERIOD_ACTIONS[action][1],
                 PERIOD_ACTIONS[action][2],
                 period_command,
-                lambda rest, action=action: PeriodArgs(action, rest),
+                functools.partial(PeriodArgs, action),
                 roles=COCHAIR,
             )
             for action in ("open", "confirm", "cancel", "close", "reopen")

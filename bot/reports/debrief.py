@@ -69,8 +69,8 @@ def clause(metric: Metric, amounts: dict[str, int]) -> str | None:
 def results(data: ReportData) -> list[str]:
     """The statement's clauses, metrics of one group joined with "and", in schema order."""
     by_metric: dict[str, dict[str, int]] = {}
-    for (metric, currency), amount in totals(data).items():
-        by_metric.setdefault(metric, {})[currency] = amount
+    for (key, currency), amount in totals(data).items():
+        by_metric.setdefault(key, {})[currency] = amount
     groups: dict[str, list[str]] = {}
     for metric in data.metrics:
         part = clause(metric, by_metric.get(metric.key, {}))

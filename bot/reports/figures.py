@@ -210,8 +210,8 @@ def discrepancies(data: ReportData) -> list[JointOp]:
 def columns(data: ReportData) -> list[tuple[Metric, str]]:
     """The table columns: one per count metric, one per currency seen for money, text last."""
     currencies: dict[str, set[str]] = defaultdict(set)
-    for _country, metric, currency in data.sums:
-        currencies[metric].add(currency)
+    for _country, key, currency in data.sums:
+        currencies[key].add(currency)
     found: list[tuple[Metric, str]] = []
     for metric in data.metrics:
         if metric.kind == "money":

@@ -4,13 +4,14 @@ Sheets: Summary (the debrief, wrapped, totals and a native chart of them), By co
 (figures per country with a total row), one sheet per reporting window (that window's
 figures), Status (countries × windows, coloured), Joint operations (when there are any, a
 discrepancy in red). Headers are bold and frozen, tables have filters, figures are real
-numbers with number or currency formats, so they sum in Excel; all text (names, notes from returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
+numbers with number or currency formats, so they sum in Excel; all text (names, notes from
+returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -48,7 +49,9 @@ Figure = Callable[[str, Metric, str], float | int | str | None]
 def to_xlsx(data: ReportData) -> bytes:
     """The workbook's bytes."""
     book = Workbook()
-    _summary(book.active, data)
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook has one worksheet
+    _summary(first, data)
     _by_country(book.create_sheet("By country"), data, lambda c, m, cur: _value(data, c, m, cur))
     for window in data.period.windows:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
@@ -66,19 +69,19 @@ def money_format(currency: str) -> str:
     return f'"{currency} "#,##0.00' if currency else "#,##0.00"
 
 
-def _append(sheet: Worksheet, values: list[object]) -> int:
+def _append(sheet: Worksheet, values: Sequence[object]) -> int:
     """Every row goes in through here: text as text, numbers as numbers. Returns the row."""
     sheet.append(xlsx_row(sheet, values))
     return sheet.max_row
 
 
-def _head(sheet: Worksheet, values: list[object], widths: list[int]) -> int:
+def _head(sheet: Worksheet, values: Sequence[object], widths: list[int]) -> int:
     """A bold header row, frozen below, with column widths."""
     row = _append(sheet, values)
     for index, width in enumerate(widths, start=1):
         sheet.cell(row, index).font = BOLD
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row + 1, 1)
+    sheet.freeze_panes = sheet.cell(row + 1, 1).coordinate
     return row
 
 

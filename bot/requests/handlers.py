@@ -189,7 +189,11 @@ def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], str]
 
 
 def _send(
-    work: Work, request: Request, people: list[Person], text: str, buttons: tuple = ()
+    work: Work,
+    request: Request,
+    people: list[Person],
+    text: str,
+    buttons: tuple[Button, ...] = (),
 ) -> None:
     """Notify ``people`` about ``request`` (never the actor); stand-ins become its parties."""
     for person in people:

@@ -44,7 +44,9 @@ class Target:
         return f"{self.country_name} · {self.period.code} {self.window.label} ({self.window.span})"
 
 
-def question(target: Target, draft: Draft, before: dict[str, Value]) -> tuple[str, tuple]:
+def question(
+    target: Target, draft: Draft, before: dict[str, Value]
+) -> tuple[str, tuple[Button, ...]]:
     """The guided form's current question and its buttons."""
     metrics = target.period.metrics
     metric = metrics[draft.step]
@@ -61,7 +63,9 @@ def question(target: Target, draft: Draft, before: dict[str, Value]) -> tuple[st
     return "\n".join(lines), _question_buttons(target, metric, draft.step, now is not None)
 
 
-def _question_buttons(target: Target, metric: Metric, step: int, has_value: bool) -> tuple:
+def _question_buttons(
+    target: Target, metric: Metric, step: int, has_value: bool
+) -> tuple[Button, ...]:
     buttons = []
     if metric.kind != "text":
         buttons.append(Button("Zero", f"{target.command} zero"))
@@ -72,7 +76,9 @@ def _question_buttons(target: Target, metric: Metric, step: int, has_value: bool
     return tuple(buttons)
 
 
-def summary(target: Target, draft: Draft, before: dict[str, Value]) -> tuple[str, tuple]:
+def summary(
+    target: Target, draft: Draft, before: dict[str, Value]
+) -> tuple[str, tuple[Button, ...]]:
     """Every figure as it would be submitted, what changed, what is still required."""
     metrics = target.period.metrics
     lines = [f"{target.title}, due {short_date(target.window.due_on)}"]

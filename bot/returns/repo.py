@@ -209,7 +209,7 @@ def _write_changes(
 def history(db: Db, return_id: int) -> list[tuple[int, str, str, str, str | None, str | None]]:
     """Every change to a return: (version, metric, at, by, old, new), oldest first."""
     return [
-        tuple(r)  # type: ignore[misc]
+        tuple(r)
         for r in db.execute(
             "SELECT version, metric, at, by, old, new FROM return_value_history "
             "WHERE return_id = ? ORDER BY id",
