@@ -159,9 +159,7 @@ async def test_the_form_is_prefilled_and_amends_the_submitted_return(world: Worl
 
     assert (await saved(world))["arrests"] == (12, "", None)
     assert await world.bot.rows("SELECT version FROM returns") == [(2,)]
-    assert any(
-        "is amended (version 2, 1 figure changed)" in t for t in world.api.texts_to(TH_FP)
-    )
+    assert any("is amended (version 2, 1 figure changed)" in t for t in world.api.texts_to(TH_FP))
 
 
 async def test_a_form_slack_will_not_open_is_shown_as_text(world: World) -> None:
