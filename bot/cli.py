@@ -8,7 +8,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -128,7 +128,7 @@ def directory() -> None:
 @database_option
 @click.option("--countries", is_flag=True, help="Export countries instead of people.")
 @click.argument("output", type=click.File("w"), default="-")
-def directory_export(config: str, database: str | None, countries: bool, output) -> None:  # type: ignore[no-untyped-def]
+def directory_export(config: str, database: str | None, countries: bool, output: IO[str]) -> None:
     """Write people (or countries) as CSV to OUTPUT (default: standard output)."""
     from bot.directory.csv_io import export_countries, export_people
 
@@ -140,7 +140,7 @@ def directory_export(config: str, database: str | None, countries: bool, output)
 @config_option
 @database_option
 @click.argument("source", type=click.File("r"))
-def directory_import(config: str, database: str | None, source) -> None:  # type: ignore[no-untyped-def]
+def directory_import(config: str, database: str | None, source: IO[str]) -> None:
     """Add or update people (or countries) from a CSV file; all or nothing."""
     from bot.directory.csv_io import parse_csv
     from bot.directory.repo import save_directory

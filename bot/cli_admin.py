@@ -70,7 +70,7 @@ def _anchors(given: str) -> list[audit.Anchor]:
     return found
 
 
-def _verify(db, anchors: list[audit.Anchor]):  # type: ignore[no-untyped-def]
+def _verify(db: Db, anchors: list[audit.Anchor]) -> tuple[int, list[str], str]:
     from bot.audit import state as audit_state
 
     total = db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
@@ -91,7 +91,7 @@ def audit_anchor(config: str, database: str | None) -> None:
     `audit verify --anchor SEQ:HASH` proves nothing up to it was altered or removed."""
     from bot.clock import Clock, iso
 
-    def unit(db):  # type: ignore[no-untyped-def]
+    def unit(db: Db) -> tuple[bool, audit.Anchor]:
         return bool(audit.verify(db)), audit.current_anchor(db)
 
     broken, head = _run(_with_store(_settings(config), database, unit))
@@ -254,7 +254,7 @@ def directory_handover(config: str, database: str | None, from_person: str, to_p
 
     settings = _settings(config)
 
-    def unit(db):  # type: ignore[no-untyped-def]
+    def unit(db: Db) -> str:
         work = _cli_work(db, settings, Clock().now())
         try:
             moved = handover(work, from_person.lower(), to_person.lower())
@@ -286,7 +286,7 @@ def _cli_work(db: Db, settings: Settings, now: datetime) -> Work:
     return Work(db, ctx, now, actor=cli)
 
 
-def _tell_running_bot(db) -> None:  # type: ignore[no-untyped-def]
+def _tell_running_bot(db: Db) -> None:
     """Bump the outbox version a running bot watches, so it delivers what was queued here."""
     db.execute(
         "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) "

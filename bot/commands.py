@@ -7,7 +7,7 @@ nothing; the dispatcher refuses a command to anyone whose roles the spec does no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +135,7 @@ class Registry:
         name, _, rest = command.partition(" ")
         return self._specs[name].resolve(rest)[0]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[CommandSpec]:
         return iter(self._specs.values())
 
     def names(self) -> list[str]:

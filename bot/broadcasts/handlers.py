@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.broadcasts import repo as store
 from bot.clock import local_stamp
 from bot.commands import CommandSpec
+from bot.config import Person
 from bot.errors import UserError
 from bot.events import Button
 from bot.periods.handlers import only_open, today
@@ -59,7 +60,7 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     return current_period(work.db, today(work)), text
 
 
-def _deliver(work: Work, broadcast_id: str, person, body: str) -> None:  # type: ignore[no-untyped-def]
+def _deliver(work: Work, broadcast_id: str, person: Person, body: str) -> None:
     button = (Button("Acknowledge", f"/broadcast ack {broadcast_id}"),)
     sent = work.notify(person, body, button, subject=broadcast_id)
     store.add_recipient(work.db, broadcast_id, person.id, work.outbound[-1].id if sent else None)

@@ -8,13 +8,15 @@ the person, so a silent loss is impossible.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.config import Person
 from bot.events import DeliveryReport, Outbound
 from bot.storage.sql import Db
 from bot.work import Context, Work, buttons_from_json
 
 
-def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now) -> Work:  # type: ignore[no-untyped-def]
+def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) -> Work:
     """Queue ``failed`` on the next channel that reaches its person, and tell its origin."""
     row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
     origin_id, subject = row if row else (None, None)
@@ -49,7 +51,7 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now) -> Work:  
     return work
 
 
-def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now) -> Work:  # type: ignore[no-untyped-def]
+def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: datetime) -> Work:
     """A message we marked sent was not delivered after all: mark it failed and fall back."""
     row = db.execute(
         "SELECT id, channel, address, text, person_id, buttons, attempts, created_at "

@@ -9,6 +9,7 @@ opened by a co-chair with ``/period open <CODE>``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,12 +125,12 @@ def open_period(work: Work, rest: str) -> None:
     _continue(work, fields)
 
 
-def _passed(work: Work, windows) -> list[Window]:  # type: ignore[no-untyped-def]
+def _passed(work: Work, windows: Sequence[Window]) -> list[Window]:
     """The windows whose due date is already behind the co-chair."""
     return [w for w in windows if w.due_on < today(work)]
 
 
-def _past_due_note(work: Work, windows) -> str:  # type: ignore[no-untyped-def]
+def _past_due_note(work: Work, windows: Sequence[Window]) -> str:
     passed = _passed(work, windows)
     if not passed:
         return ""
@@ -202,7 +203,7 @@ def _summary(work: Work, fields: Fields) -> str:
     ) + _past_due_note(work, windows)
 
 
-def _windows(work: Work, fields: Fields):  # type: ignore[no-untyped-def]
+def _windows(work: Work, fields: Fields) -> list[Window]:
     return make_windows(
         date.fromisoformat(str(fields["starts_on"])),
         date.fromisoformat(str(fields["ends_on"])),

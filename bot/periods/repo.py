@@ -7,8 +7,10 @@ accepted) or ``closed``. It keeps its own snapshot of the metric schema.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.periods.windows import Window, date_range
 from bot.returns.metrics import Metric, Schema
@@ -91,7 +93,7 @@ def load_period(db: Db, code: str) -> Period | None:
     return _period(db, row) if row else None
 
 
-def _period(db: Db, row: tuple) -> Period:  # type: ignore[type-arg]
+def _period(db: Db, row: Sequence[Any]) -> Period:
     code = row[0]
     countries = tuple(
         r[0]

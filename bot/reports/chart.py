@@ -11,7 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: no display on a server
 
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
 
 from bot.reports.figures import ReportData, status_counts  # noqa: E402
 from bot.reports.render import title  # noqa: E402
@@ -52,7 +53,7 @@ def to_png(data: ReportData) -> bytes:
     return out.getvalue()
 
 
-def _status_panel(axes, data: ReportData) -> None:  # type: ignore[no-untyped-def]
+def _status_panel(axes: Axes, data: ReportData) -> None:
     labels = [w.label for w in data.period.windows]
     left = [0] * len(labels)
     for status, colour in STATUS_COLOURS.items():

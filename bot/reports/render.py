@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable
 
-from bot.periods.windows import short_date
+from bot.periods.windows import Window, short_date
 from bot.reports.debrief import debrief
 from bot.reports.figures import (
     Converted,
@@ -285,7 +285,7 @@ def to_chat(data: ReportData) -> str:
     return "\n".join(lines)
 
 
-def _window_line(data: ReportData, window) -> str:  # type: ignore[no-untyped-def]
+def _window_line(data: ReportData, window: Window) -> str:
     counts = status_counts(data, window.seq)
     return (
         f"  {window.label} due {short_date(window.due_on)}: "

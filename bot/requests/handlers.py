@@ -300,7 +300,7 @@ def file_request(work: Work, args: NewRequest) -> None:
     )
 
 
-def _target_country(work: Work, code: str, own: str):  # type: ignore[no-untyped-def]
+def _target_country(work: Work, code: str, own: str) -> Country:
     """The country a request goes to: known, not the requester's own, with a focal point."""
     target = work.directory.country(code)
     if target is None:
@@ -403,13 +403,17 @@ def refer(work: Work, args: IdAndText) -> None:
     country, person = _referral_target(work, target)
     _refuse_referral(work, request, actor, country, person)
     status = lifecycle.transition(request.id, request.status, "refer")
-    new_country = country.code if country else person.country
+    if country is not None:
+        new_country, person_id, where = country.code, None, country.name
+    else:
+        assert person is not None  # _referral_target gives a country or a person
+        new_country, person_id, where = person.country, person.id, _who(work, person.id)
     store.update(
         work.db,
         request.id,
         status=status,
         target_country=new_country,
-        target_person=person.id if person else None,
+        target_person=person_id,
         round=request.round + 1,
         escalation=0,
         acknowledged_by=None,
@@ -420,14 +424,13 @@ def refer(work: Work, args: IdAndText) -> None:
         work.db,
         request.id,
         country=new_country if country else "",
-        person_id=person.id if person else "",
+        person_id=person_id or "",
     )
-    where = country.name if country else _who(work, person.id)
     noted = f": {note}" if note else ""
     store.add_message(
         work.db, request.id, work.stamp, actor.id, "referral", f"referred to {where}{noted}"
     )
-    work.audit("request.referred", request.id, f"to {new_country if country else person.id}")
+    work.audit("request.referred", request.id, f"to {new_country if country else person_id}")
     referred = store.load(work.db, request.id)
     assert referred is not None
     body = f"{_summary(work, referred)}\nReferred to you by {_who(work, actor.id)}"
@@ -440,7 +443,7 @@ def refer(work: Work, args: IdAndText) -> None:
     work.reply(_told(f"{request.id} referred to {where}", notes))
 
 
-def _referral_target(work: Work, target: str):  # type: ignore[no-untyped-def]
+def _referral_target(work: Work, target: str) -> tuple[Country | None, Person | None]:
     """(country, None) for a two-letter code, (None, person) for an active person id."""
     country = work.directory.country(target) if len(target) == 2 else None
     person = None if country else work.directory.people.get(target.lower())

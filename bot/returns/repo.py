@@ -11,7 +11,9 @@ restarts.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.audit.state import record_return
 from bot.returns.metric_values import Value, show
@@ -242,7 +244,7 @@ def guided_draft_of(db: Db, person_id: str) -> Draft | None:
     return _draft(row) if row else None
 
 
-def _draft(row: tuple) -> Draft:  # type: ignore[type-arg]
+def _draft(row: Sequence[Any]) -> Draft:
     answers = {k: Value.from_json(v) for k, v in json.loads(row[6]).items()}
     return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), answers)
 
