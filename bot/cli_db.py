@@ -9,10 +9,8 @@ import click
 
 from bot.audit import chain as audit
 from bot.cli import _settings, config_option, main
+from bot.errors import BotError
 from bot.storage import is_postgres
-from bot.storage.copy import CopyError, copy_sqlite_to_postgres
-from bot.storage.migrations import SchemaTooNew
-from bot.storage.postgres import DatabaseUnavailable, redact
 
 
 @main.group("db")
@@ -34,10 +32,14 @@ def db_copy(config: str, source: str, target: str) -> None:
         raise click.UsageError("copy --from a SQLite file --to a postgresql:// URL")
     if not Path(source).is_file():
         raise click.ClickException(f"there is no SQLite file at {source}")
+    # psycopg is imported here, not when the CLI loads: a SQLite deployment never needs it
+    from bot.storage.copy import CopyError, copy_sqlite_to_postgres
+    from bot.storage.postgres import redact
+
     password = _settings(config).bot.database_password()
     try:
         report = asyncio.run(copy_sqlite_to_postgres(source, target, audit.verify, password))
-    except (CopyError, DatabaseUnavailable, SchemaTooNew) as exc:
+    except (CopyError, BotError) as exc:
         raise click.ClickException(str(exc)) from exc
     for table, rows in sorted(report.rows.items()):
         click.echo(f"{table:24} {rows:>9} rows")

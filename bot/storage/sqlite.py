@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlite_utils import Database
 
@@ -45,7 +45,7 @@ WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, for batches on the thread
 CHECKPOINT_EVERY = 200  # commits between WAL checkpoints (SQLite's own would fsync on the loop)
 
 
-_Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
+_Outcome = tuple["asyncio.Future[Any] | None", Any, BaseException | None]
 
 
 @dataclass(slots=True)
@@ -255,6 +255,7 @@ class SqliteStore:
 
     def _ride(self, riders: list[_Job]) -> bool:
         """Run deferred bookkeeping first; on a failure undo it and leave it to the thread."""
+        assert self._handle is not None
         try:
             for rider in riders:
                 rider.unit(self._handle)
@@ -396,8 +397,8 @@ class SqliteStore:
         job: _Job, db: SqliteDb | None, savepoint: bool
     ) -> tuple[Any, BaseException | None]:
         try:
-            if not savepoint:
-                return job.unit(db), None
+            if not savepoint:  # db is None only for the set-up job, which opens it
+                return job.unit(cast(Db, db)), None
             assert db is not None
             with atomic(db):
                 return job.unit(db), None
@@ -440,7 +441,7 @@ def atomic(db: DB) -> Iterator[DB]:
 
 def _settle(settled: list[_Outcome]) -> None:
     for future, result, error in settled:
-        if future.done():
+        if future is None or future.done():  # None: deferred bookkeeping, nobody waits
             continue
         if error is not None:
             future.set_exception(error)
