@@ -125,6 +125,8 @@ class PostgresStore:
         ``short`` changes nothing here: a network round trip would block the event loop."""
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
+        if self._deferred:  # bookkeeping already on its way commits first, as on SQLite
+            await asyncio.wait(set(self._deferred))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         riders = self._take_riders()
