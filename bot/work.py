@@ -115,17 +115,16 @@ class Work:
         buttons: tuple[Button, ...] = (),
         subject: str = "",
         urgent: bool = False,
-    ) -> bool:
-        """Send to a person on their best channel; False when no channel reaches them. A
-        routine message (and an urgent one, if ``[quiet_hours] urgent = "wait"``) sent in
-        the person's quiet hours waits in the outbox until they end."""
+    ) -> int | None:
+        """Send to a person on their best channel; the outbox id, or None when no channel
+        reaches them. A routine message (and an urgent one, if ``[quiet_hours] urgent =
+        "wait"``) sent in the person's quiet hours waits in the outbox until they end."""
         route = self.ctx.router.route(self.directory, person)
         if route is None:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
-            return False
+            return None
         held = None if urgent and self._urgent_goes_through else self._quiet_until(person)
-        self._queue(route[0], route[1], person.id, text, buttons, subject or None, held=held)
-        return True
+        return self._queue(route[0], route[1], person.id, text, buttons, subject or None, held=held)
 
     @property
     def _urgent_goes_through(self) -> bool:
@@ -171,7 +170,9 @@ class Work:
         sensitive: bool = True,
         attachment: Attachment | None = None,
         held: datetime | None = None,
-    ) -> None:
+    ) -> int:
+        """Write one outbox row (delivered after the commit, or released after quiet hours);
+        return its id."""
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
             text, attachment = self.pointer_text(person_id, subject), None
         hint = self.ctx.router.command_hint(channel)
@@ -200,7 +201,7 @@ class Work:
         message_id = int(cursor.fetchone()[0])
         if held is not None:  # kept in the outbox; the release timer hands it over then
             self.schedule(f"{RELEASE}:{iso(held)}", RELEASE, iso(held), held)
-            return
+            return message_id
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
         self.outbound.append(
@@ -208,6 +209,7 @@ class Work:
                 message_id, channel, address, text, person_id, buttons, 0, self.stamp, attachment
             )
         )
+        return message_id
 
     def _lane_owner(self, channel: str, address: str) -> str | None:
         """With several replicas: this one, when it delivers the chat (None: another does)."""

@@ -102,3 +102,29 @@ async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
     assert len([m for m in bot.inbox("lk-fp") if f"Request {routine}" in m]) == 1
     assert await sent(bot, "lk-fp", f"Request {routine}%") == 1
     await bot.stop()
+
+
+async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_acknowledged(
+    tmp_path: Path,
+) -> None:
+    # 20:30 UTC: night in Bangkok and Colombo, afternoon in Washington
+    bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
+    line = '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US'
+    await bot.say("nz-cochair", line)
+    [opened] = await bot.press("nz-cochair", "/period confirm")
+    assert opened.startswith("JPA-8 is open"), opened
+    answer = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
+    assert "Broadcast" in answer[0], answer
+    assert not any("figures by Friday" in m for m in bot.inbox("th-fp"))  # asleep: held
+    assert any("figures by Friday" in m for m in bot.inbox("us-fp"))  # awake: delivered
+    rows = await bot.rows(
+        "SELECT r.person_id, o.person_id FROM broadcast_recipients r "
+        "JOIN outbox o ON o.id = r.outbox_id"
+    )
+    assert rows and all(recipient == addressee for recipient, addressee in rows)
+    await until(bot, datetime(2026, 11, 4, 0, 30, tzinfo=UTC))  # 07:30 in Bangkok
+    assert any("figures by Friday" in m for m in bot.inbox("th-fp"))
+    await bot.press("th-fp", "/broadcast ack")
+    status = "\n".join(await bot.say("nz-cochair", "/broadcast status"))
+    assert "Thailand" in status or "th-fp" in status or "1 " in status, status
+    await bot.stop()

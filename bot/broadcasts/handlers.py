@@ -62,8 +62,8 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
 
 def _deliver(work: Work, broadcast_id: str, person: Person, body: str) -> None:
     button = (Button("Acknowledge", f"/broadcast ack {broadcast_id}"),)
-    sent = work.notify(person, body, button, subject=broadcast_id)
-    store.add_recipient(work.db, broadcast_id, person.id, work.outbound[-1].id if sent else None)
+    outbox_id = work.notify(person, body, button, subject=broadcast_id)  # held, perhaps
+    store.add_recipient(work.db, broadcast_id, person.id, outbox_id)
 
 
 def acknowledge(work: Work, raw_id: str) -> None:

@@ -253,7 +253,8 @@ def _announce(work: Work, period: Period) -> None:
             "/deadline lists the due dates; /return submits."
         )
         reached += sum(
-            work.notify(p, text, subject=period.code) for p in work.directory.focal_points(country)
+            work.notify(p, text, subject=period.code) is not None
+            for p in work.directory.focal_points(country)
         )
     work.reply(
         f"{period.code} is open. I told {counted(reached, 'focal point')}.\n\n"
