@@ -65,8 +65,19 @@ class ErrorRecords(logging.Handler):
 
 
 def is_error(record: logging.LogRecord) -> bool:
-    """Whether ``record`` reports a failure (a traceback counts whatever its level)."""
+    """Whether ``record`` reports a failure (a traceback counts whatever its level).
+
+    A client that went away mid-request (a bot process a test killed, hanging up on a fake
+    platform server) is logged by aiohttp's server as an error; it is no failure of ours.
+    """
+    if _client_hung_up(record):
+        return False
     return record.levelno >= logging.ERROR or bool(record.exc_info) or bool(record.exc_text)
+
+
+def _client_hung_up(record: logging.LogRecord) -> bool:
+    error = record.exc_info[1] if record.exc_info else None
+    return record.name == "aiohttp.server" and isinstance(error, ConnectionResetError)
 
 
 def describe_errors(records: list[logging.LogRecord]) -> str:

@@ -484,10 +484,6 @@ def lease_holder(cluster: Cluster) -> BotProcess | None:
     return holders[0] if holders else None
 
 
-# A replica killed during a long poll drops its connection mid-request; the fake Bot API in
-# this process logs that (aiohttp.server "Connection lost"). The replicas' own output is
-# still watched for tracebacks (BotProcess).
-@pytest.mark.expects_errors
 async def test_polling_moves_to_a_survivor_within_seconds(polling_cluster: Cluster) -> None:
     cluster, fake = polling_cluster, polling_cluster.telegram
     await replicas_ready(cluster)
