@@ -14,6 +14,7 @@ a channel goes in the mention's thread, written ``<channel>/<thread_ts>``.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -209,8 +210,11 @@ def command_event(body: dict[str, Any]) -> TextMessage:
     """
     user = body["user_id"]
     text = plain_text(body.get("text") or "").strip().removeprefix("/")
+    # Slack never resends a slash command, so one without Slack's ids gets an id of its own:
+    # an empty one would make every such command after the first a "redelivery".
+    made_up = f"local-{uuid.uuid4().hex}"
     return TextMessage(
-        f"command:{body.get('trigger_id') or body.get('command_ts') or ''}",
+        f"command:{body.get('trigger_id') or body.get('command_ts') or made_up}",
         Sender(CHANNEL, user, team_of(body)),
         ChatRef(CHANNEL, user, private=True),
         "/" + (text or "help"),

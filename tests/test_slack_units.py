@@ -110,6 +110,12 @@ def test_a_slash_command_maps_to_the_command_language() -> None:
     assert command_event(body | {"text": "/ping"}).text == "/ping"
 
 
+def test_slash_commands_without_slacks_ids_are_not_taken_for_redeliveries() -> None:
+    body = {"user_id": "U1", "team_id": "T1", "text": "ping"}  # no trigger_id, no command_ts
+    first, second = command_event(body), command_event(body)
+    assert first.event_id != second.event_id  # Slack never resends a command: both count
+
+
 # --- errors -------------------------------------------------------------------------------
 def api_error(status: int, error: str, headers: dict[str, str] | None = None) -> SlackApiError:
     response = AsyncSlackResponse(
