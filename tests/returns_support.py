@@ -10,6 +10,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.periods.configured import PeriodConfig, ReturnsSettings
+from bot.periods.repo import OPEN, Period
+from bot.periods.windows import make_windows
+from bot.reports.figures import ReportData
+from bot.returns.metrics import DEFAULT_METRICS
 from tests.harness import Harness, shipped_settings
 
 EIGHT = ("AU", "ID", "MY", "MV", "NZ", "PH", "LK", "TH")
@@ -75,3 +79,26 @@ async def counts(bot: Harness) -> tuple[int, ...]:
 async def restart(bot: Harness) -> None:
     """Stop and start again on the same database, as a deploy or a crash-restart does."""
     await bot.restart()
+
+
+def january_report(
+    names: dict[str, str],
+    sums: dict[tuple[str, str, str], int],
+    texts: dict[tuple[str, str], tuple[str, ...]] | None = None,
+    submitted: bool = False,
+) -> ReportData:
+    """Report data for renderers alone: JPA-X, one final window in January 2027, over the
+    countries ``names`` names (every window submitted by each when ``submitted``)."""
+    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 1, 31), "final", 7))
+    period = Period(
+        "JPA-X",
+        "Joint Period of Action",
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+        OPEN,
+        tuple(names),
+        windows,
+        DEFAULT_METRICS,
+    )
+    statuses = {(w.seq, c): "submitted" for w in windows for c in names} if submitted else {}
+    return ReportData(period, names, sums, texts or {}, statuses)

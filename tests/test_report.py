@@ -13,13 +13,10 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.periods.configured import PeriodConfig
-from bot.periods.repo import OPEN, Period
-from bot.periods.windows import make_windows
 from bot.reports.debrief import debrief, join_and, phrase, with_article
 from bot.reports.figures import ReportData
-from bot.returns.metrics import DEFAULT_METRICS
 from tests.harness import SHIPPED_CONFIG
-from tests.returns_support import running
+from tests.returns_support import january_report, running
 
 FIRST_JPA = PeriodConfig(
     code="JPA-1",
@@ -145,20 +142,11 @@ async def test_cli_writes_every_format(tmp_path: Path) -> None:
     assert missing.exit_code != 0 and "no period 'JPA-77'" in missing.output
 
 
+NAMES = {"TH": "Thailand", "PH": "Philippines", "US": "United States"}
+
+
 def small_report(sums: dict[tuple[str, str, str], int], countries: tuple[str, ...]) -> ReportData:
-    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 1, 31), "final", 7))
-    period = Period(
-        "JPA-X",
-        "Joint Period of Action",
-        date(2027, 1, 1),
-        date(2027, 1, 31),
-        OPEN,
-        countries,
-        windows,
-        DEFAULT_METRICS,
-    )
-    names = {"TH": "Thailand", "PH": "Philippines", "US": "United States"}
-    return ReportData(period, {c: names[c] for c in countries}, sums, {}, {})
+    return january_report({c: NAMES[c] for c in countries}, sums)
 
 
 def test_debrief_phrasing_rules() -> None:

