@@ -243,6 +243,7 @@ async def test_429_storm_delays_but_loses_nothing(room: Room) -> None:
     assert room.fake.rejected_429 == 4
     for user, n in ((OFFICER, 1), (FOCAL, 2), (DEPUTY, 3)):
         assert room.fake.texts(user) == [f"pong {n}"]
+    await room.bot.settle()  # the fake saw the last pong before the outbox heard back
     assert {status for _, status, _ in await room.outbox()} == {"sent"}
 
 
@@ -271,6 +272,7 @@ async def test_blocked_bot_marks_the_message_failed(room: Room) -> None:
     room.say(OFFICER, "/request TH routine Vessel registry extract please")
     await room.fake.wait_for_text(OFFICER, f"Request {RID} sent")
     await room.fake.wait_for(lambda: any(c.status == 403 for c in room.fake.called("sendMessage")))
+    await room.bot.settle()  # the refusal reached the fake before the outbox recorded it
 
     failed = [row for row in await room.outbox() if row[0] == str(FOCAL)]
     assert failed == [
