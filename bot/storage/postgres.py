@@ -230,9 +230,11 @@ class PostgresStore:
         ``committed`` hears the result while the write lock is still held, so results reach
         the event loop in commit order: the outbox then queues a chat's messages in the order
         they were written, whichever pool thread wrote them."""
-        assert self._pool is not None
+        pool = self._pool
+        if pool is None:  # closed while this unit waited for a thread (a stop, or a crash)
+            raise RuntimeError("store is not open")
         # A short wait for a pooled connection: an outage is retried by _once, within patience.
-        with self._pool.connection(timeout=self.outage_patience) as conn, _writing_alone(conn):
+        with pool.connection(timeout=self.outage_patience) as conn, _writing_alone(conn):
             result = self._transaction(conn, riders, unit)
             if committed is not None:
                 committed(result)
