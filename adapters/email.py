@@ -232,14 +232,11 @@ class EmailAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop receiving; a mail being handed over finishes first. Sending still works."""
-        server, poller = self._server, self._poller
-        self._server = self._poller = None
+        await self.stop_intake()
+        server, self._server = self._server, None
         if server is not None:
             server.close()
             await server.wait_closed()
-        if poller is not None:
-            poller.cancel()
-            await asyncio.gather(poller, return_exceptions=True)
         self._sink = None
 
     async def _serve_smtp(self) -> None:
