@@ -182,6 +182,8 @@ class BotSettings(_Frozen):
     inbound_queue_size: int = Field(default=1000, ge=1)
     workers: int = Field(default=8, ge=1, le=256)
     stranger_alert_interval: Duration = timedelta(hours=1)
+    # What the bot speaks to someone not in the directory (and anyone without a language).
+    language: str = "en"
 
     @field_validator("database")
     @classmethod

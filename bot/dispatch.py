@@ -74,7 +74,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
             action()
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:]
-        work.reply(str(exc), sensitive=False)  # explains the person's own input, no casework
+        work.reply(exc.text, sensitive=False)  # explains the person's own input, no casework
 
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:

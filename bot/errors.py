@@ -15,6 +15,11 @@ the outbox can decide retries by class alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.i18n import Text
+
 
 class BotError(Exception):
     """Base of every error the bot raises on purpose."""
@@ -29,7 +34,12 @@ class StoreUnavailable(BotError):
 
 
 class UserError(BotError):
-    """Bad input from a user. The message is the clear, polite answer to send back."""
+    """Bad input from a user. The message is the clear, polite answer to send back: a
+    :class:`bot.i18n.Msg` (rendered in the sender's language) or plain text."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.text = message
 
 
 class AdapterError(BotError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
+from bot.i18n import Text, render
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -63,11 +65,11 @@ class FormField:
     """
 
     key: str
-    label: str
+    label: Text
     kind: str = "count"
     required: bool = False
     value: str = ""
-    hint: str = ""
+    hint: Text = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +83,22 @@ class Form:
     the core checks again, so saving, permissions, audit and de-duplication stay in the core.
     """
 
-    title: str
-    submit: str
+    title: Text
+    submit: Text
     fields: tuple[FormField, ...]
-    intro: str = ""
+    intro: Text = ""
+
+    def rendered(self, language: str) -> Form:
+        """The form with every label in ``language`` (the adapter draws plain text)."""
+        return Form(
+            render(self.title, language),
+            render(self.submit, language),
+            tuple(
+                replace(f, label=render(f.label, language), hint=render(f.hint, language))
+                for f in self.fields
+            ),
+            render(self.intro, language),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +120,7 @@ class Button:
     lives only in memory: a message resent after a restart carries the plain button.
     """
 
-    label: str
+    label: Text
     command: str
     form: Form | None = None
 

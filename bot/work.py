@@ -22,6 +22,7 @@ from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, Outbound
+from bot.i18n import Text, _, render, render_for_reader
 from bot.storage.sql import Db
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class Work:
 
     def reply(
         self,
-        text: str,
+        text: Text,
         buttons: tuple[Button, ...] = (),
         sensitive: bool = True,
         attachment: Attachment | None = None,
@@ -111,7 +112,7 @@ class Work:
     def notify(
         self,
         person: Person,
-        text: str,
+        text: Text,
         buttons: tuple[Button, ...] = (),
         subject: str = "",
         urgent: bool = False,
@@ -139,7 +140,7 @@ class Work:
         person: Person,
         channel: str,
         address: str,
-        text: str,
+        text: Text,
         buttons: tuple[Button, ...] = (),
         subject: str = "",
         fallback_of: int | None = None,
@@ -163,7 +164,7 @@ class Work:
         channel: str,
         address: str,
         person_id: str | None,
-        text: str,
+        text: Text,
         buttons: tuple[Button, ...],
         subject: str | None,
         fallback_of: int | None = None,
@@ -175,6 +176,9 @@ class Work:
         return its id."""
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
             text, attachment = self.pointer_text(person_id, subject), None
+        language = self.language_of(person_id)
+        text = render_for_reader(text, language)  # each reader gets their own language
+        buttons = tuple(_rendered_button(b, language) for b in buttons)
         hint = self.ctx.router.command_hint(channel)
         text = command_hints(text, hint, self.ctx.registry.names())  # as typed on that channel
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
@@ -220,13 +224,32 @@ class Work:
 
         return replica if claim_lane(self.db, replica, channel, address) else None
 
-    def pointer_text(self, person_id: str | None, subject: str | None) -> str:
+    def language_of(self, person_id: str | None) -> str:
+        """The language ``person_id`` reads (the bot's default for someone unknown)."""
+        person = self.directory.people.get(person_id or "")
+        return person.language if person else self.ctx.settings.bot.language
+
+    def pointer_text(self, person_id: str | None, subject: str | None) -> Text:
         """What a pointer-only channel may carry: that something waits, and where."""
         person = self.directory.people.get(person_id or "")
         where = self.ctx.router.approved_channel(self.directory, person) if person else None
-        place = f"open it on {where}" if where else "ask your focal point for an approved channel"
-        what = f"{subject} awaits you" if subject else "A message from FocalPoint awaits you"
-        return f"{what} — {place}."
+        if subject and where:
+            return _("{subject} awaits you — open it on {channel}.", subject=subject, channel=where)
+        if subject:
+            return _(
+                "{subject} awaits you — ask your focal point for an approved channel.",
+                subject=subject,
+            )
+        if where:
+            return _("A message from FocalPoint awaits you — open it on {channel}.", channel=where)
+        return _(
+            "A message from FocalPoint awaits you — ask your focal point for an approved channel."
+        )
+
+
+def _rendered_button(button: Button, language: str) -> Button:
+    form = button.form.rendered(language) if button.form else None
+    return Button(render(button.label, language), button.command, form)
 
 
 def _buttons_json(buttons: tuple[Button, ...]) -> str:

@@ -1,0 +1,68 @@
+"""The languages the bot speaks, and how people name them (``th``, ``fa-AF``, ``prs``)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+
+DEFAULT_LANGUAGE = "en"
+
+LANGUAGES: tuple[str, ...] = (
+    "en",
+    "ar",  # Arabic (United Arab Emirates)
+    "bn",  # Bengali (Bangladesh)
+    "dv",  # Dhivehi (Maldives)
+    "fa_AF",  # Dari (Afghanistan)
+    "fil",  # Filipino (Philippines)
+    "hi",  # Hindi (India)
+    "id",  # Indonesian
+    "ms",  # Malay (Malaysia)
+    "my",  # Burmese (Myanmar)
+    "ps",  # Pashto (Afghanistan)
+    "si",  # Sinhala (Sri Lanka)
+    "ta",  # Tamil (Sri Lanka, India)
+    "th",  # Thai
+    "ur",  # Urdu (Pakistan)
+    "vi",  # Vietnamese
+)
+"""English first (the fallback), then the member countries' languages by code."""
+
+ALIASES = {"prs": "fa_AF", "fa": "fa_AF", "tl": "fil", "zsm": "ms"}
+"""Other codes people use for the same language (Dari is ISO 639-3 ``prs``)."""
+
+
+def resolve_language(code: str) -> str | None:
+    """The supported language a code names (``TH``, ``fa-af``, ``prs``), or None."""
+    wanted = code.strip().replace("-", "_")
+    if not wanted:
+        return None
+    lowered = wanted.lower()
+    for language in LANGUAGES:
+        if language.lower() == lowered:
+            return language
+    return ALIASES.get(lowered)
+
+
+@cache
+def locale_of(language: str) -> Locale:
+    """The Babel locale for a supported language (English for anything else)."""
+    try:
+        return Locale.parse(language)
+    except (ValueError, LookupError):
+        return Locale.parse(DEFAULT_LANGUAGE)
+
+
+def is_rtl(language: str) -> bool:
+    """Whether the language is written right to left (Arabic, Dari, Dhivehi, Pashto, Urdu)."""
+    return locale_of(language).text_direction == "rtl"
+
+
+def native_name(language: str) -> str:
+    """The language's name in itself: ``ไทย``, ``العربية``."""
+    return locale_of(language).get_display_name(locale_of(language)) or language
+
+
+def language_list() -> str:
+    """Every available language as ``code (own name)``, for /language and /help."""
+    return ", ".join(f"{code} ({native_name(code)})" for code in LANGUAGES)

@@ -1,0 +1,126 @@
+"""Lazy messages: what to say, rendered once the reader's language is known."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from bot.i18n.catalogs import translations
+from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, locale_of
+
+_ZEROS = {"arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "thai": "๐"}
+"""The zero of each numbering system CLDR names as a member language's default; the other
+nine digits follow it in Unicode, so one character per system is the whole table."""
+
+RLM = "\u200f"
+"""Right-to-left mark: starts each line of a right-to-left message, so a line that opens with
+an id or a number (``R-12 …``) is still laid out right to left."""
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message to render later: a catalog id, its parameters, and a plural form if any."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    count: int | None = None
+    parts: tuple[Text, ...] | None = None  # a join of several texts (see :func:`join`)
+    sep: str = ""
+
+    def render(self, language: str) -> str:
+        """This message in ``language`` (English where the catalog lacks it)."""
+        if self.parts is not None:
+            return self.sep.join(render(part, language) for part in self.parts)
+        catalog = translations(language)
+        if self.plural is not None and self.count is not None:
+            template = catalog.ngettext(self.msgid, self.plural, self.count)
+        else:
+            template = catalog.gettext(self.msgid)
+        values = {name: _format(value, language) for name, value in self.params.items()}
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
+            english = self.plural if self.plural and self.count != 1 else self.msgid
+            return english.format_map(values)
+
+    def __add__(self, other: Text) -> Msg:
+        return join((self, other), "")
+
+    def __radd__(self, other: Text) -> Msg:
+        return join((other, self), "")
+
+    def __str__(self) -> str:  # logs and tests; users always get render(language)
+        return self.render(DEFAULT_LANGUAGE)
+
+
+Text = str | Msg
+"""What handlers pass around: text people wrote (``str``) or a message to render (``Msg``)."""
+
+
+def _(msgid: str, /, **params: Any) -> Msg:
+    """A message to translate: ``_("Sent to {name}.", name=person.name)``."""
+    return Msg(msgid, params)
+
+
+def n_(singular: str, plural: str, count: int, /, **params: Any) -> Msg:
+    """A message with plural forms chosen by ``count`` (also available as ``{count}``)."""
+    return Msg(singular, {"count": count, **params}, plural, count)
+
+
+def join(parts: Iterable[Text], sep: str = "\n") -> Msg:
+    """Several texts as one (lines of a list), each rendered in the reader's language."""
+    return Msg("", parts=tuple(parts), sep=sep)
+
+
+def render(text: Text, language: str) -> str:
+    """Final text for a reader of ``language``; right-to-left languages get their marks."""
+    if isinstance(text, str):
+        return text
+    rendered = text.render(language)
+    return rendered
+
+
+def render_for_reader(text: Text, language: str) -> str:
+    """:func:`render`, plus a right-to-left mark at each line start for RTL languages."""
+    rendered = render(text, language)
+    if isinstance(text, Msg) and is_rtl(language):
+        return "\n".join(RLM + line if line else line for line in rendered.split("\n"))
+    return rendered
+
+
+def localise_digits(text: str, language: str) -> str:
+    """Western digits written in the language's own default digits (CLDR), e.g. Bengali ৭."""
+    zero = _ZEROS.get(locale_of(language).default_numbering_system or "latn")
+    if zero is None:
+        return text
+    offset = ord(zero) - ord("0")
+    return text.translate({ord(d): ord(d) + offset for d in "0123456789"})
+
+
+def _format(value: Any, language: str) -> str:
+    """One parameter as the reader's language writes it."""
+    locale = locale_of(language)
+    if isinstance(value, Msg):
+        return value.render(language)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | Decimal | float):
+        return localise_digits(format_decimal(value, locale=locale), language)
+    if isinstance(value, datetime):
+        return localise_digits(format_skeleton("yMMMdHm", value, locale=locale), language)
+    if isinstance(value, date):
+        return localise_digits(format_date(value, "medium", locale=locale), language)
+    return str(value)
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a template uses (for the catalog checks)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
