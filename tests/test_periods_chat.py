@@ -32,12 +32,12 @@ async def test_open_in_one_line_then_confirm(tmp_path: Path) -> None:
     bot = await running(tmp_path, periods=())
     [summary] = await bot.say("nz-cochair", OPEN_LINE)
     assert summary.startswith("Open JPA-5 — Fifth Joint Period of Action?")
-    assert "monthly returns (6 windows), first due Wed 7 Apr 2027" in summary
+    assert "monthly returns (6 windows), first due Apr 7, 2027" in summary
     assert "Countries (3): Australia, Malaysia, Thailand" in summary
     assert buttons(bot) == [("Open it", "/period confirm"), ("Cancel", "/period cancel")]
     [opened] = await bot.press("nz-cochair", "/period confirm")
     assert opened.startswith("JPA-5 is open. I told 3 focal points.")
-    assert "W6 1–31 August 2027 — due Tue 7 Sep 2027" in opened
+    assert "W6 Aug 1, 2027 – Aug 31, 2027 — due Sep 7, 2027" in opened
     assert "JPA-5 — Fifth Joint Period of Action is open" in bot.last("th-fp")
     timers = await bot.rows("SELECT COUNT(*) FROM timers WHERE kind = 'return.remind'")
     assert timers == [(3 * 6 * 4,)]  # 3 countries × 6 windows × (7 d, 1 d, on the day, overdue)
@@ -61,7 +61,7 @@ async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
     assert "Which countries take part?" in countries
     [summary] = await bot.say("lk-cochair", "all")
     assert "Open JPA-6 — Sixth Joint Period of Action?" in summary
-    assert "final returns (1 window), first due Wed 7 Apr 2027" in summary
+    assert "final returns (1 window), first due Apr 7, 2027" in summary
     assert "Countries (16)" in summary
     await bot.press("lk-cochair", "/period confirm")
     assert await bot.rows("SELECT code, status, source FROM periods") == [("JPA-6", "open", "chat")]
@@ -136,8 +136,8 @@ async def test_reminders_at_nine_local_time_in_each_country(tmp_path: Path) -> N
     assert await reminders_to(bot, "lk-fp") == 0  # 07:31 in Colombo
     text = bot.last("th-fp")
     assert text.startswith(
-        "Reminder: the return of Thailand for JPA-9 · W1 (1–31 January 2027) is "
-        "due on Sun 7 Feb 2027, in 7 days."
+        "Reminder: the return of Thailand for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is "
+        "due on Feb 7, 2027, in 7 days."
     )
     assert bot.chat.sent[-1].message.buttons[0].command == "/return JPA-9 W1"
     assert await reminders_to(bot, "th-deputy") == 0  # the focal point is reminded
@@ -185,13 +185,13 @@ async def test_a_reminder_due_while_down_is_sent_once_after_restart(tmp_path: Pa
 async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     [listing] = await bot.say("th-fp", "/deadline")
-    assert "W1 1–31 January 2027: due Sun 7 Feb 2027 — yours: not started" in listing
-    assert "W3 1–31 March 2027: due Wed 7 Apr 2027" in listing
+    assert "W1 Jan 1, 2027 – Jan 31, 2027: due Feb 7, 2027 — yours: not started" in listing
+    assert "W3 Mar 1, 2027 – Mar 31, 2027: due Apr 7, 2027" in listing
     assert "it is for co-chairs" in (await bot.say("th-fp", "/deadline W1 2027-02-20"))[0]
     assert "can't be before" in (await bot.say("nz-cochair", "/deadline W1 2027-01-20"))[0]
     [moved] = await bot.say("nz-cochair", "/deadline W1 2027-02-20")
-    assert "JPA-9 · W1 (1–31 January 2027) is now due on Sat 20 Feb 2027" in moved
-    assert "now due on Sat 20 Feb 2027" in bot.last("th-fp")
+    assert "JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is now due on Feb 20, 2027" in moved
+    assert "now due on Feb 20, 2027" in bot.last("th-fp")
     await until(bot, datetime(2027, 2, 8, 3, tzinfo=UTC))
     # the old date's reminders (31 Jan, 6 and 7 Feb) stay silent; the new schedule runs
     assert await reminders_to(bot, "th-fp") == 0

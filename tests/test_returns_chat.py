@@ -18,14 +18,16 @@ def buttons(bot: Harness) -> list[tuple[str, str]]:
 async def test_one_line_then_confirm(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     [summary] = await bot.say("th-fp", ISSUE_LINE)
-    assert summary.startswith("Thailand · JPA-9 W1 (1–31 January 2027), due Sun 7 Feb 2027")
+    assert summary.startswith("Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027), due Feb 7, 2027")
     assert "Arrests: 10" in summary and "Trafficked persons assisted: 6" in summary
     assert "Search warrants executed: 5" in summary and "Persons convicted: —" in summary
     assert ("Confirm", "/return JPA-9 W1 confirm") in buttons(bot)
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]  # not before confirming
 
     [done] = await bot.press("th-fp", "/return JPA-9 W1 confirm")
-    assert "The return of Thailand for JPA-9 · W1 (1–31 January 2027) is submitted." in done
+    assert (
+        "The return of Thailand for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is submitted." in done
+    )
     values = await bot.rows("SELECT metric, amount FROM return_values ORDER BY metric")
     assert values == [("arrests", 10), ("search_warrants", 5), ("victims_assisted", 6)]
     assert await bot.rows("SELECT COUNT(*) FROM return_value_history") == [(3,)]
@@ -65,7 +67,7 @@ async def answer_all(bot: Harness, person: str) -> str:
 async def test_guided_form_with_buttons_survives_a_restart(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     [first] = await bot.say("my-fp", "/return")
-    assert "Malaysia · JPA-9 W1 (1–31 January 2027) — question 1 of 16" in first
+    assert "Malaysia · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — question 1 of 16" in first
     assert "Persons convicted?" in first
     assert buttons(bot) == [("Zero", "/return JPA-9 W1 zero"), ("Skip", "/return JPA-9 W1 skip")]
     await bot.press("my-fp", "/return JPA-9 W1 zero")
@@ -143,12 +145,12 @@ async def test_a_return_after_the_due_day_is_marked_late(tmp_path: Path) -> None
     await bot.say("my-fp", "/return arrests 2")
     [status] = await bot.say("nz-cochair", "/status")
     assert (
-        "JPA-9 · W1 (1–31 January 2027), due Sun 7 Feb 2027: 2 of 8 in (1 late), "
+        "JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027), due Feb 7, 2027: 2 of 8 in (1 late), "
         "1 draft, 5 missing." in status
     )
     # times in the co-chair's own zone; "overdue" once the due day has ended in that country
-    assert "• Thailand — submitted 2027-02-08 05:30 NZDT" in status
-    assert "• Philippines — submitted 2027-02-08 06:30 NZDT (late)" in status
+    assert "• Thailand — submitted Feb 8, 2027, 05:30" in status.splitlines()  # not late
+    assert "• Philippines — submitted Feb 8, 2027, 06:30 (late)" in status
     assert "• Malaysia — draft started, overdue" in status
     assert "• Australia — missing, overdue" in status
     assert "• Sri Lanka — missing\n" in status  # 23:00 on the 7th in Colombo
@@ -181,13 +183,13 @@ async def test_bad_one_line_input_saves_nothing(tmp_path: Path) -> None:
         "/return arests 10, victims -1",
         "/return arrests 10,5",
         "/return arrests 1e9",
-        "/return arrests ٣",
+        "/return arrests 1٣",  # digits of two scripts in one number
         "/return W7 arrests 1",
         "/return confirm",
         "/return zero",
     ):
         [answer] = await bot.say("id-fp", line)
-        assert answer and "Confirm" not in answer and answer != SORRY, line
+        assert answer and "Confirm" not in answer and answer != str(SORRY), line
     assert await counts(bot) == before
     [answer] = await bot.say("id-fp", "/return arests 10, victims -1")
     assert "Did you mean 'arrests'?" in answer and "negative" in answer
@@ -197,5 +199,5 @@ async def test_bad_one_line_input_saves_nothing(tmp_path: Path) -> None:
 async def test_before_the_period_starts_there_is_nothing_to_send(tmp_path: Path) -> None:
     bot = await running(tmp_path, at=datetime(2026, 12, 20, tzinfo=UTC))
     [answer] = await bot.say("th-fp", "/return arrests 1")
-    assert "JPA-9 starts on Fri 1 Jan 2027" in answer
+    assert "JPA-9 starts on Jan 1, 2027" in answer
     await bot.stop()

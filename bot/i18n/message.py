@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
@@ -115,10 +116,19 @@ def _format(value: Any, language: str) -> str:
     if isinstance(value, int | Decimal | float):
         return localise_digits(format_decimal(value, locale=locale), language)
     if isinstance(value, datetime):
-        return localise_digits(format_skeleton("yMMMdHm", value, locale=locale), language)
+        return localise_digits(_date_time(value, locale), language)
     if isinstance(value, date):
         return localise_digits(format_date(value, "medium", locale=locale), language)
     return str(value)
+
+
+def _date_time(value: datetime, locale: Locale) -> str:
+    """The medium date and a 24-hour time, joined by the locale's own pattern
+    (``Nov 7, 2026, 14:30``). CLDR has no ``yMMMdHm`` skeleton to ask for this directly
+    (``format_skeleton`` raises KeyError for it), so the two halves are combined here."""
+    pattern = str(locale.datetime_formats["medium"])  # e.g. "{1}, {0}": date, then time
+    day = format_date(value, "medium", locale=locale)
+    return pattern.replace("{1}", day).replace("{0}", format_skeleton("Hm", value, locale=locale))
 
 
 def placeholders(template: str) -> set[str]:

@@ -13,15 +13,18 @@ Submit button is the confirmation.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.access import Scope
-from bot.clock import local_stamp
+from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.handlers import today
-from bot.periods.repo import OPEN, Period, collecting_window, current_period, load_period
-from bot.periods.windows import Window, short_date
+from bot.periods.repo import CLOSED, OPEN, Period, collecting_window, current_period, load_period
+from bot.periods.windows import Window
 from bot.returns import repo as store
 from bot.returns.form import Target, form_button, form_of, form_text, question, summary
 from bot.returns.joint import COMMANDS as JOINT_COMMANDS
@@ -31,7 +34,6 @@ from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
-from bot.text import counted
 from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
 
@@ -44,13 +46,13 @@ WRITERS = ("focal_point", "deputy_focal_point")
 def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
     """Take an optional period code and window label off the front of the arguments."""
     period, label = None, None
-    head, _, rest = text.strip().partition(" ")
+    head, _sep, rest = text.strip().partition(" ")
     if head and re.match(r"^[A-Za-z][A-Za-z0-9]*-?[A-Za-z0-9]*\d", head):
         period = load_period(work.db, head)
         if period is not None:
-            head, _, rest = rest.strip().partition(" ")
+            head, _sep, rest = rest.strip().partition(" ")
     if _WINDOW.match(head):
-        label, (head, _, rest) = head.upper(), rest.strip().partition(" ")
+        label, (head, _sep, rest) = head.upper(), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()
 
 
@@ -58,8 +60,10 @@ def _period_for(work: Work, period: Period | None, country: str) -> Period:
     found = period or current_period(work.db, today(work), country)
     if found is None:
         raise UserError(
-            "No period of action is open for your country, so there is no "
-            "return to send. /period shows the current one."
+            _(
+                "No period of action is open for your country, so there is no "
+                "return to send. /period shows the current one."
+            )
         )
     return found
 
@@ -69,8 +73,12 @@ def _window_for(work: Work, period: Period, label: str | None, country: str) -> 
         window = next((w for w in period.windows if w.label == label), None)
         if window is None:
             raise UserError(
-                f"{period.code} has no window {label}; it has "
-                f"{', '.join(w.label for w in period.windows)}."
+                _(
+                    "{code} has no window {label}; it has {labels}.",
+                    code=period.code,
+                    label=label,
+                    labels=", ".join(w.label for w in period.windows),
+                )
             )
         return window
     return reporting_window(work, period, country)
@@ -83,8 +91,11 @@ def reporting_window(work: Work, period: Period, country: str) -> Window:
     if not started:
         first = period.windows[0]
         raise UserError(
-            f"{period.code} starts on {short_date(first.starts_on)}; its first "
-            "return can be sent from then."
+            _(
+                "{code} starts on {date}; its first return can be sent from then.",
+                code=period.code,
+                date=first.starts_on,
+            )
         )
     owing = [w for w in started if not load_submitted(work.db, period.code, w.seq, country)]
     return owing[0] if owing else started[-1]
@@ -95,20 +106,35 @@ def _writer_target(work: Work, period: Period | None, label: str | None) -> Targ
     assert actor is not None
     chosen = _period_for(work, period, actor.country)  # writers only: declared on /return
     if actor.country not in chosen.countries:
-        raise UserError(f"{country_name(work, actor.country)} does not take part in {chosen.code}.")
-    if chosen.status != OPEN:
         raise UserError(
-            f"{chosen.code} is {chosen.status}; returns are not accepted. Please ask a co-chair."
+            _(
+                "{country} does not take part in {code}.",
+                country=country_name(work, actor.country),
+                code=chosen.code,
+            )
         )
+    if chosen.status != OPEN:
+        raise UserError(_not_open(chosen))
     window = _window_for(work, chosen, label, actor.country)
     return Target(chosen, window, actor.country, country_name(work, actor.country))
+
+
+def _not_open(period: Period) -> Msg:
+    """Why a period that is not open takes no returns (one sentence per status)."""
+    if period.status == CLOSED:
+        return _(
+            "{code} is closed; returns are not accepted. Please ask a co-chair.", code=period.code
+        )
+    return _(
+        "{code} is planned; returns are not accepted. Please ask a co-chair.", code=period.code
+    )
 
 
 # --- /return --------------------------------------------------------------------------------
 def return_command(work: Work, text: str) -> None:
     """Dispatch /return: guided, one line, a form action, show or history."""
     period, label, rest = _peel(work, text)
-    action, _, tail = rest.partition(" ")
+    action, _sep, tail = rest.partition(" ")
     if action.lower() in {"show", "history"}:
         _view(work, period, label, action.lower(), tail.strip())
         return
@@ -149,7 +175,13 @@ def start_guided(work: Work, target: Target) -> None:
     draft.guided = True
     store.save_draft(work.db, draft, work.stamp)
     if resuming:
-        work.reply(f"Resuming the draft ({counted(len(draft.answers), 'figure')} so far).")
+        work.reply(
+            n_(
+                "Resuming the draft ({count} figure so far).",
+                "Resuming the draft ({count} figures so far).",
+                len(draft.answers),
+            )
+        )
     _ask(work, target, draft)
 
 
@@ -164,7 +196,9 @@ def _ask(work: Work, target: Target, draft: Draft) -> None:
 def _guided(work: Work, target: Target) -> Draft:
     draft = load_draft(work.db, *target.key)
     if draft is None or not draft.guided:
-        raise UserError(f"No question is open for this return. {target.command} starts one.")
+        raise UserError(
+            _("No question is open for this return. {command} starts one.", command=target.command)
+        )
     return draft
 
 
@@ -189,7 +223,9 @@ def skip(work: Work, target: Target) -> None:
     draft = _open_question(work, target)
     metric = target.period.metrics[draft.step]
     if metric.required and metric.key not in draft.answers:
-        raise UserError(f"{metric.label} is required; reply with a number (0 if none).")
+        raise UserError(
+            _("{figure} is required; reply with a number (0 if none).", figure=metric.text)
+        )
     _step(work, target, draft, None)
 
 
@@ -197,7 +233,7 @@ def zero(work: Work, target: Target) -> None:
     """Answer 0 to the current question."""
     draft = _open_question(work, target)
     if target.period.metrics[draft.step].kind == "text":
-        raise UserError("This question takes text; press Skip if there is nothing to say.")
+        raise UserError(_("This question takes text; press Skip if there is nothing to say."))
     _step(work, target, draft, ZERO)
 
 
@@ -212,13 +248,14 @@ def back(work: Work, target: Target) -> None:
 def _open_question(work: Work, target: Target) -> Draft:
     draft = _guided(work, target)
     if draft.step >= len(target.period.metrics):
-        raise UserError("All questions are answered; confirm, go back, or cancel.")
+        raise UserError(_("All questions are answered; confirm, go back, or cancel."))
     return draft
 
 
 def one_line(work: Work, target: Target, text: str) -> None:
     """``/return arrests 10, victims 6``: validate everything, keep it as a draft, summarise."""
-    draft = _keep(work, target, parse_line(target.period.schema, text))
+    language = work.language_of(work.actor.id if work.actor else None)  # its number words
+    draft = _keep(work, target, parse_line(target.period.schema, text, language))
     work.reply(*summary(target, draft, _before(work, target)))
 
 
@@ -250,7 +287,8 @@ def submit_filled(work: Work, target: Target, text: str) -> None:
     Pressing the form's Submit is the confirmation. A wrong figure or a required one still
     missing raises, and the unit rolls back, so nothing is kept.
     """
-    _keep(work, target, parse_filled(target.period.schema, text))
+    language = work.language_of(work.actor.id if work.actor else None)
+    _keep(work, target, parse_filled(target.period.schema, text, language))
     confirm(work, target)
 
 
@@ -258,10 +296,12 @@ def confirm(work: Work, target: Target) -> None:
     """Submit (or amend) the return from the draft."""
     draft = load_draft(work.db, *target.key)
     if draft is None:
-        raise UserError(f"There is nothing to confirm. {target.command} starts the return.")
+        raise UserError(
+            _("There is nothing to confirm. {command} starts the return.", command=target.command)
+        )
     needed = [m.label for m in target.period.metrics if m.required and m.key not in draft.answers]
     if needed:
-        raise UserError(f"Still needed before submitting: {', '.join(needed)}.")
+        raise UserError(_("Still needed before submitting: {figures}.", figures=", ".join(needed)))
     actor = work.actor
     assert actor is not None
     zone = zone_of_country(work, target.country)
@@ -272,7 +312,7 @@ def confirm(work: Work, target: Target) -> None:
     )
     store.delete_draft(work.db, *target.key)
     if not changes:
-        work.reply("Nothing changed; the submitted return stays as it was.")
+        work.reply(_("Nothing changed; the submitted return stays as it was."))
         return
     _announce(work, target, version, len(changes), late, bool(awaiting))
 
@@ -292,17 +332,15 @@ def _is_focal_point(work: Work, country: str) -> bool:
 def _announce(
     work: Work, target: Target, version: int, changed: int, late: bool, awaiting: bool = False
 ) -> None:
-    what = f"The return of {target.country_name} for {window_title(target.period, target.window)}"
     subject = _subject(target)
     if version == 1:
         work.audit("return.submitted", subject, "late" if late else "on time")
-        told = f"{what} is submitted{' (late)' if late else ''}."
     else:
-        work.audit("return.amended", subject, f"version {version}, {counted(changed, 'figure')}")
-        told = f"{what} is amended (version {version}, {counted(changed, 'figure')} changed)."
+        work.audit("return.amended", subject, f"version {version}, {changed} changed")
+    told = _announcement(target, version, changed, late)
     if awaiting:
-        told += " It counts once the national focal point approves it."
-    work.reply(f"Thank you. {told} /return show displays it.")
+        told += " " + _("It counts once the national focal point approves it.")
+    work.reply(_("Thank you. {told} /return show displays it.", told=told))
     actor = work.actor
     approval = _approve_button(target) if awaiting else ()
     focal_points = {p.id for p in work.directory.focal_points(target.country)}
@@ -312,12 +350,32 @@ def _announce(
     ]:
         if actor and person.id != actor.id:
             buttons = approval if person.id in focal_points else ()
-            work.notify(person, f"{told} By {actor.name}.", buttons, subject=subject)
+            work.notify(
+                person, _("{told} By {name}.", told=told, name=actor.name), buttons, subject=subject
+            )
+
+
+def _announcement(target: Target, version: int, changed: int, late: bool) -> Msg:
+    """What happened to the return: submitted (perhaps late) or amended."""
+    what = {"country": target.country_name, "window": window_title(target.period, target.window)}
+    if version > 1:
+        return n_(
+            "The return of {country} for {window} is amended "
+            "(version {version}, {count} figure changed).",
+            "The return of {country} for {window} is amended "
+            "(version {version}, {count} figures changed).",
+            changed,
+            version=version,
+            **what,
+        )
+    if late:
+        return _("The return of {country} for {window} is submitted (late).", **what)
+    return _("The return of {country} for {window} is submitted.", **what)
 
 
 def _approve_button(target: Target) -> tuple[Button, ...]:
     which = f"/return {target.period.code} {target.window.label}"
-    return (Button("Approve", f"{which} approve"), Button("Show it", f"{which} show"))
+    return (Button(_("Approve"), f"{which} approve"), Button(_("Show it"), f"{which} show"))
 
 
 # --- national sign-off ----------------------------------------------------------------------
@@ -326,7 +384,7 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     actor = work.actor
     assert actor is not None
     if rest:
-        raise UserError("Use /return approve, or /return JPA-4 W2 approve for another window.")
+        raise UserError(_("Use /return approve, or /return JPA-4 W2 approve for another window."))
     chosen = _period_for(work, period, actor.country)
     if label:
         window = _window_for(work, chosen, label, actor.country)
@@ -335,11 +393,15 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     target = Target(chosen, window, actor.country, country_name(work, actor.country))
     submitted = load_submitted(work.db, *target.key)
     if submitted is None or not store.is_awaiting(work.db, submitted.id):
-        raise UserError(f"{target.title}: nothing awaits your sign-off.")
+        raise UserError(_("{title}: nothing awaits your sign-off.", title=target.title))
     store.approve(work.db, submitted.id, actor.id, work.stamp)
     work.audit("return.signed_off", _subject(target), f"version {submitted.version}")
-    told = f"{target.title} is signed off by {actor.name} and now counts in the report."
-    work.reply(f"Thank you. {told}")
+    told = _(
+        "{title} is signed off by {name} and now counts in the report.",
+        title=target.title,
+        name=actor.name,
+    )
+    work.reply(_("Thank you. {told}", told=told))
     for person in work.directory.deputies(actor.country):
         if person.id != actor.id:
             work.notify(person, told, subject=_subject(target))
@@ -350,24 +412,34 @@ def _awaiting_window(work: Work, period: Period, country: str) -> Window:
         submitted = load_submitted(work.db, period.code, window.seq, country)
         if submitted and store.is_awaiting(work.db, submitted.id):
             return window
-    raise UserError(f"No return of {country_name(work, country)} awaits your sign-off.")
+    raise UserError(
+        _("No return of {country} awaits your sign-off.", country=country_name(work, country))
+    )
 
 
 def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None:
     """A joint figure's partner is another known country."""
-    problems = []
+    problems: list[Text] = []
     for value in values.values():
         if not value.partner:
             continue
         if value.partner == target.country:
-            problems.append(f"op:{value.op}: the partner must be another country, not your own")
+            problems.append(
+                _("op:{op}: the partner must be another country, not your own", op=value.op)
+            )
         elif work.directory.country(value.partner) is None:
-            problems.append(f"op:{value.op}: I don't know the country {value.partner}")
+            problems.append(
+                _("op:{op}: I don't know the country {code}", op=value.op, code=value.partner)
+            )
     if problems:
         raise UserError(
-            "Nothing was saved. Please fix:\n"
-            + "\n".join(f"• {p}" for p in problems)
-            + "\n/countries lists the codes."
+            join(
+                [
+                    _("Nothing was saved. Please fix:"),
+                    *("• " + p for p in problems),
+                    _("/countries lists the codes."),
+                ]
+            )
         )
 
 
@@ -375,10 +447,12 @@ def cancel(work: Work, target: Target) -> None:
     """Throw the draft away."""
     store.delete_draft(work.db, *target.key)
     work.audit("return.discarded", _subject(target))
-    work.reply(
-        "Draft discarded; nothing was submitted"
-        + (" and the submitted return is unchanged." if _before(work, target) else ".")
-    )
+    if _before(work, target):
+        work.reply(
+            _("Draft discarded; nothing was submitted and the submitted return is unchanged.")
+        )
+    else:
+        work.reply(_("Draft discarded; nothing was submitted."))
 
 
 ACTIONS = {
@@ -397,7 +471,9 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
     assert actor is not None
     country = arg.upper() if arg else actor.country
     if work.directory.country(country) is None:
-        raise UserError(f"I don't know the country {arg[:10]}; /countries lists the codes.")
+        raise UserError(
+            _("I don't know the country {code}; /countries lists the codes.", code=arg[:10])
+        )
     chosen = _period_for(work, period, country)
     window = (
         _window_for(work, chosen, label, country) if label else _seen_window(work, chosen, country)
@@ -414,46 +490,68 @@ def _seen_window(work: Work, period: Period, country: str) -> Window:
 def _show(work: Work, target: Target) -> None:
     submitted = load_submitted(work.db, *target.key)
     values = store.current_values(work.db, submitted.id) if submitted else {}
-    lines = [target.title]
+    lines: list[Text] = [target.title]
     if submitted:
-        lines.append(
-            f"Submitted {_local(work, submitted.submitted_at)}"
-            f"{' (late)' if submitted.late else ''}, version {submitted.version}."
-        )
+        lines.append(_submitted_line(work, submitted))
         if store.is_awaiting(work.db, submitted.id):
-            lines.append("Awaiting national sign-off: it counts once the focal point approves.")
-        lines += [f"{m.label}: {_shown(values.get(m.key))}" for m in target.period.metrics]
+            lines.append(_("Awaiting national sign-off: it counts once the focal point approves."))
+        lines += [
+            _("{figure}: {value}", figure=m.text, value=_shown(values.get(m.key)))
+            for m in target.period.metrics
+        ]
     else:
-        lines.append("Not submitted yet.")
+        lines.append(_("Not submitted yet."))
     draft = load_draft(work.db, *target.key)
     if draft:
-        lines.append(f"A draft is open with {counted(len(draft.answers), 'figure')}.")
-    work.reply("\n".join(lines))
+        lines.append(
+            n_(
+                "A draft is open with {count} figure.",
+                "A draft is open with {count} figures.",
+                len(draft.answers),
+            )
+        )
+    work.reply(join(lines))
 
 
-def _shown(value: Value | None) -> str:
+def _submitted_line(work: Work, submitted: store.Submitted) -> Msg:
+    when, version = _local(work, submitted.submitted_at), submitted.version
+    if submitted.late:
+        return _("Submitted {when} (late), version {version}.", when=when, version=version)
+    return _("Submitted {when}, version {version}.", when=when, version=version)
+
+
+def _shown(value: Value | None) -> Text:
     return show(value) if value is not None else "—"
 
 
 def _history(work: Work, target: Target) -> None:
     submitted = load_submitted(work.db, *target.key)
     if submitted is None:
-        work.reply(f"{target.title}: not submitted yet, so there is no history.")
+        work.reply(_("{title}: not submitted yet, so there is no history.", title=target.title))
         return
-    labels = {m.key: m.label for m in target.period.metrics}
-    lines = [f"{target.title} — history"]
+    labels = {m.key: m.text for m in target.period.metrics}
+    lines: list[Text] = [_("{title} — history", title=target.title)]
     for version, metric, at, by, old, new in store.history(work.db, submitted.id):
         who = work.directory.people.get(by)
         lines.append(
-            f"v{version} {_local(work, at)} {who.name if who else by}: "
-            f"{labels.get(metric, metric)} {old or '—'} → {new or '—'}"
+            _(
+                "v{version} {when} {name}: {figure} {old} → {new}",
+                version=version,
+                when=_local(work, at),
+                name=who.name if who else by,
+                figure=labels.get(metric, metric),
+                old=old or "—",
+                new=new or "—",
+            )
         )
-    work.reply("\n".join(lines))
+    work.reply(join(lines))
 
 
-def _local(work: Work, stamp: str) -> str:
+def _local(work: Work, stamp: str) -> datetime:
+    """A stored timestamp in the reader's zone (their country's), rendered per language."""
     actor = work.actor
-    return local_stamp(stamp, zone_of_country(work, actor.country) if actor else "UTC")
+    zone = zone_of_country(work, actor.country) if actor else "UTC"
+    return parse_iso(stamp).astimezone(ZoneInfo(zone))
 
 
 # --- free text: the guided form's answers -------------------------------------------------
@@ -478,11 +576,14 @@ def consume_text(work: Work, text: str) -> bool:
         return True
     if draft.step >= len(period.metrics):
         raise UserError(
-            f"Your return is ready: {target.command} confirm submits it, "
-            f"{target.command} back changes an answer."
+            _(
+                "Your return is ready: {command} confirm submits it, "
+                "{command} back changes an answer.",
+                command=target.command,
+            )
         )
     metric = period.metrics[draft.step]
-    value = parse_answer(metric, text)
+    value = parse_answer(metric, text, work.language_of(actor.id))
     check_partners(work, target, {metric.key: value})
     _step(work, target, draft, value)
     return True
@@ -494,8 +595,12 @@ def _closed_under(work: Work, draft: Draft, period: Period) -> None:
     draft.guided = False
     store.save_draft(work.db, draft, work.stamp)
     work.reply(
-        f"{period.code} — {period.name} was closed by the co-chairs, so its returns are no "
-        "longer collected and your draft was not submitted. /period shows what is open."
+        _(
+            "{code} — {name} was closed by the co-chairs, so its returns are no longer "
+            "collected and your draft was not submitted. /period shows what is open.",
+            code=period.code,
+            name=period.name,
+        )
     )
 
 
@@ -504,43 +609,72 @@ def status_command(work: Work, text: str) -> None:
     """Per country: submitted, late, draft or missing, for one window."""
     period, label, rest = _peel(work, text)
     if rest:
-        raise UserError("Use /status, /status W2 or /status JPA-4 W2.")
+        raise UserError(_("Use /status, /status W2 or /status JPA-4 W2."))
     period = period or current_period(work.db, today(work))
     if period is None:
-        raise UserError("No period of action is open.")
+        raise UserError(_("No period of action is open."))
     window = (
         _window_for(work, period, label, "") if label else collecting_window(period, today(work))
     )
     work.reply(status_text(work, period, window))
 
 
-def status_text(work: Work, period: Period, window: Window) -> str:
+def status_text(work: Work, period: Period, window: Window) -> Text:
     """The status board of one window."""
     found = store.window_statuses(work.db, period.code, window.seq)
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
     lines = [_status_line(work, window, c, found.get(c)) for c in rows]
-    counts = [s for s, _ in found.values()]
-    awaiting = counts.count(store.AWAITING)
-    head = (
-        f"{window_title(period, window)}, due {short_date(window.due_on)}: "
-        f"{counts.count('submitted') + counts.count('late')} of {len(rows)} in "
-        f"({counts.count('late')} late), "
-        + (f"{awaiting} awaiting national sign-off, " if awaiting else "")
-        + f"{counts.count('draft')} draft, {len(rows) - len(counts)} missing."
+    return join(
+        [_status_head(period, window, [s for s, _when in found.values()], len(rows)), *lines]
     )
-    return "\n".join([head, *lines])
 
 
-def _status_line(work: Work, window: Window, country: str, found: tuple[str, str] | None) -> str:
+def _status_head(period: Period, window: Window, states: list[str], total: int) -> Msg:
+    """``JPA-4 · W1 (…), due …: 2 of 8 in (1 late), 1 draft, 5 missing.``"""
+    late, awaiting = states.count(store.LATE), states.count(store.AWAITING)
+    counts = {
+        "window": window_title(period, window),
+        "date": window.due_on,
+        "done": states.count(store.SUBMITTED) + late,
+        "total": total,
+        "late": late,
+        "drafts": states.count(store.DRAFT),
+        "missing": total - len(states),
+    }
+    if awaiting:
+        return _(
+            "{window}, due {date}: {done} of {total} in ({late} late), {awaiting} awaiting "
+            "national sign-off, {drafts} draft, {missing} missing.",
+            awaiting=awaiting,
+            **counts,
+        )
+    return _(
+        "{window}, due {date}: {done} of {total} in ({late} late), {drafts} draft, "
+        "{missing} missing.",
+        **counts,
+    )
+
+
+def _status_line(work: Work, window: Window, country: str, found: tuple[str, str] | None) -> Msg:
     name = country_name(work, country)
-    if found and found[0] in (store.SUBMITTED, store.LATE):
-        mark = " (late)" if found[0] == store.LATE else ""
-        return f"• {name} — submitted {_local(work, found[1])}{mark}"
+    if found and found[0] == store.SUBMITTED:
+        return _("• {country} — submitted {when}", country=name, when=_local(work, found[1]))
+    if found and found[0] == store.LATE:
+        return _("• {country} — submitted {when} (late)", country=name, when=_local(work, found[1]))
     if found and found[0] == store.AWAITING:
-        return f"• {name} — awaiting national sign-off (sent {_local(work, found[1])})"
+        return _(
+            "• {country} — awaiting national sign-off (sent {when})",
+            country=name,
+            when=_local(work, found[1]),
+        )
     overdue = work.now >= deadline(due_of(work, window, country), zone_of_country(work, country))
-    state = "draft started" if found else "missing"
-    return f"• {name} — {state}{', overdue' if overdue else ''}"
+    if found:  # a draft
+        if overdue:
+            return _("• {country} — draft started, overdue", country=name)
+        return _("• {country} — draft started", country=name)
+    if overdue:
+        return _("• {country} — missing, overdue", country=name)
+    return _("• {country} — missing", country=name)
 
 
 def _is_approve(text: str) -> bool:

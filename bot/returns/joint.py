@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.errors import UserError
+from bot.i18n import _, join
 from bot.periods.handlers import today
 from bot.periods.repo import Period, current_period, load_period
 from bot.reports.figures import JointOp, load_report
@@ -26,9 +27,9 @@ def joint_command(work: Work, text: str) -> None:
         words = words[1:]
     period = period or current_period(work.db, today(work))
     if period is None:
-        raise UserError("No period of action is open; name one: /joint JPA-4 SONGKHLA-3 …")
+        raise UserError(_("No period of action is open; name one: /joint JPA-4 SONGKHLA-3 …"))
     if len(words) < 3:
-        raise UserError(f"Use {USAGE}, e.g. /joint SONGKHLA-3 arrests 4.")
+        raise UserError(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE))
     op = words[0].upper().removeprefix("OP:")
     joints = _joints_of(work, period, op)
     if words[1].lower() == "accept":
@@ -37,15 +38,31 @@ def joint_command(work: Work, text: str) -> None:
         settled = _figure(period, joints, " ".join(words[1:]))
     for joint, amount in settled:
         _resolve(work, period, joint, amount)
-    told = ", ".join(f"{_label(period, j.metric)} {a:,}" for j, a in settled)
-    work.reply(f"op:{op} in {period.code} is resolved: {told}, counted once in the totals.")
+    told = join(
+        (_("{figure} {amount}", figure=_label(period, j.metric), amount=a) for j, a in settled),
+        ", ",
+    )
+    work.reply(
+        _(
+            "op:{op} in {code} is resolved: {figures}, counted once in the totals.",
+            op=op,
+            code=period.code,
+            figures=told,
+        )
+    )
 
 
 def _joints_of(work: Work, period: Period, op: str) -> list[JointOp]:
     data = load_report(work.db, period.code)
     found = [j for j in data.joints if j.op == op] if data else []
     if not found:
-        raise UserError(f"No return of {period.code} names the joint operation op:{op[:32]}.")
+        raise UserError(
+            _(
+                "No return of {code} names the joint operation op:{op}.",
+                code=period.code,
+                op=op[:32],
+            )
+        )
     return found
 
 
@@ -54,19 +71,30 @@ def _accept(joints: list[JointOp], country: str) -> list[tuple[JointOp, int]]:
     if not settled:
         named = sorted({c for j in joints for c in j.claims})
         raise UserError(
-            f"{country[:10]} reported no figure for this operation; {', '.join(named)} did."
+            _(
+                "{country} reported no figure for this operation; {countries} did.",
+                country=country[:10],
+                countries=", ".join(named),
+            )
         )
     return settled
 
 
 def _figure(period: Period, joints: list[JointOp], rest: str) -> list[tuple[JointOp, int]]:
-    name, _, number = rest.rpartition(" ")
+    name, _sep, number = rest.rpartition(" ")
     metric = period.schema.find(name)
     if metric is None:
-        raise UserError(f"I don't know the figure {name[:40]!r}. Use {USAGE}.")
+        raise UserError(
+            _("I don't know the figure {name}. Use {usage}.", name=repr(name[:40]), usage=USAGE)
+        )
     joint = next((j for j in joints if j.metric == metric.key), None)
     if joint is None:
-        raise UserError(f"No return gives {metric.label.lower()} for this joint operation.")
+        raise UserError(
+            _(
+                "No return gives {figure} for this joint operation.",
+                figure=metric.label.lower(),
+            )
+        )
     amount = parse_kind("count", number).amount
     assert amount is not None
     return [(joint, amount)]

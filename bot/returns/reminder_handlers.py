@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.repo import OPEN, Period, load_period
-from bot.periods.windows import Window, short_date
+from bot.periods.windows import Window
 from bot.returns.reminders import (
     DIGEST_TIMER,
     REMIND,
@@ -24,14 +25,15 @@ from bot.returns.reminders import (
     zone_of_country,
 )
 from bot.returns.repo import load_draft, load_submitted
-from bot.text import counted
 from bot.work import Work
 from reminders.returns import BEFORE, DUE, OVERDUE, deadline, local_today, overdue
 
 
-def window_title(period: Period, window: Window) -> str:
-    """``JPA-4 · W1 (1–31 January 2027)``."""
-    return f"{period.code} · {window.label} ({window.span})"
+def window_title(period: Period, window: Window) -> Msg:
+    """``JPA-4 · W1 (Jan 1, 2027 – Jan 31, 2027)``, dates in the reader's language."""
+    return _(
+        "{code} · {window} ({dates})", code=period.code, window=window.label, dates=window.dates
+    )
 
 
 def country_name(work: Work, code: str) -> str:
@@ -71,7 +73,7 @@ def remind(work: Work, text_subject: str) -> None:
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
         return
     text = reminder_text(work, period, window, country, subject)
-    buttons = (Button("Start the return", f"/return {period.code} {window.label}"),)
+    buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
     for person in recipients:
         work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
     work.audit(
@@ -96,32 +98,49 @@ def _arm_next(work: Work, subject: Subject, due: date, zone: str, calendar_of: s
 
 def reminder_text(
     work: Work, period: Period, window: Window, country: str, subject: Subject
-) -> str:
-    """The reminder, in the country's own calendar: due in N days, today, or N days ago."""
+) -> Text:
+    """The reminder, in the country's own calendar: due in N days, today, or N days ago.
+
+    The due date goes in as a date, so each reader gets it written their language's way.
+    """
     due = due_of(work, window, country)
     days = (due - local_today(work.now, zone_of_country(work, country))).days
-    what = f"the return of {country_name(work, country)} for {window_title(period, window)}"
+    what = {"country": country_name(work, country), "window": window_title(period, window)}
     if subject.kind == DUE or days == 0:
-        head = f"Reminder: {what} is due today ({short_date(due)})."
+        head = _(
+            "Reminder: the return of {country} for {window} is due today ({date}).",
+            date=due,
+            **what,
+        )
     elif days > 0:
-        head = f"Reminder: {what} is due on {short_date(due)}, in {_days(days)}."
+        head = n_(
+            "Reminder: the return of {country} for {window} is due on {date}, in {count} day.",
+            "Reminder: the return of {country} for {window} is due on {date}, in {count} days.",
+            days,
+            date=due,
+            **what,
+        )
     else:
-        head = f"Overdue: {what} was due on {short_date(due)}, {_days(-days)} ago."
-    return f"{head}\n{_how(work, period, window, country)}"
+        head = n_(
+            "Overdue: the return of {country} for {window} was due on {date}, {count} day ago.",
+            "Overdue: the return of {country} for {window} was due on {date}, {count} days ago.",
+            -days,
+            date=due,
+            **what,
+        )
+    return join([head, _how(work, period, window, country)])
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
-def _how(work: Work, period: Period, window: Window, country: str) -> str:
+def _how(work: Work, period: Period, window: Window, country: str) -> Msg:
     draft = load_draft(work.db, period.code, window.seq, country)
     if draft and draft.answers:
-        return (
-            f"Your draft has {counted(len(draft.answers), 'figure')} so far: "
-            f"/return {period.code} {window.label} resumes it."
+        return n_(
+            "Your draft has {count} figure so far: {command} resumes it.",
+            "Your draft has {count} figures so far: {command} resumes it.",
+            len(draft.answers),
+            command=f"/return {period.code} {window.label}",
         )
-    return (
+    return _(
         "Send it step by step with /return, or in one line, e.g. "
         "/return arrests 3, victims assisted 2, search warrants 1."
     )
@@ -147,16 +166,33 @@ def digest(work: Work, text_subject: str) -> None:
     _arm_next(work, subject, window.due_on, zone_of_country(work, cochair.country), cochair.country)
 
 
-def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> str:
+def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> Text:
     """Who is late, with drafts noted, and how many are in."""
-    lines = [f"Late returns for {window_title(period, window)}, due {short_date(window.due_on)}:"]
+    lines: list[Text] = [
+        _(
+            "Late returns for {window}, due {date}:",
+            window=window_title(period, window),
+            date=window.due_on,
+        )
+    ]
     for code in sorted(late, key=lambda c: country_name(work, c)):  # by name, as people read
         draft = load_draft(work.db, period.code, window.seq, code)
-        note = " (draft started)" if draft and draft.answers else ""
-        lines.append(f"• {country_name(work, code)}{note}")
-    done = len(period.countries) - len(late)
-    lines.append(f"{done} of {len(period.countries)} countries are in. /status shows details.")
-    return "\n".join(lines)
+        name = country_name(work, code)
+        lines.append(
+            _("• {country} (draft started)", country=name)
+            if draft and draft.answers
+            else f"• {name}"
+        )
+    total = len(period.countries)
+    lines.append(
+        n_(
+            "{done} of {count} country is in. /status shows details.",
+            "{done} of {count} countries are in. /status shows details.",
+            total,
+            done=total - len(late),
+        )
+    )
+    return join(lines)
 
 
 TIMERS = {REMIND: remind, DIGEST_TIMER: digest}
