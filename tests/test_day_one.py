@@ -56,7 +56,7 @@ async def test_opening_a_period_already_past_due_warns_the_cochair_first(tmp_pat
     bot = await running(tmp_path, at=datetime(2027, 3, 10, 12, 0, tzinfo=UTC), periods=())
     line = '/period open JPA-7 "Seventh" 2027-01-01 2027-03-31 monthly TH MY'
     [summary] = await bot.say("nz-cochair", line)
-    careful = "Careful: W1 (due Sun 7 Feb 2027), W2 (due Sun 7 Mar 2027) are already past due."
+    careful = "Careful: W1 (due Feb 7, 2027), W2 (due Mar 7, 2027) are already past due."
     assert careful in summary, summary
     assert bot.inbox("th-fp") == []  # nobody told before the co-chair confirms
     [opened] = await bot.press("nz-cochair", "/period confirm")
@@ -91,7 +91,7 @@ async def test_moving_a_deadline_to_the_same_date_changes_nothing(tmp_path: Path
     bot = await running(tmp_path)
     before = await counts(bot)
     [same] = await bot.say("nz-cochair", "/deadline W1 2027-02-07")
-    assert "already due on Sun 7 Feb 2027; nothing changed" in same
+    assert "already due on Feb 7, 2027; nothing changed" in same
     assert await counts(bot) == before
     assert bot.inbox("th-fp") == []
     await bot.stop()
@@ -106,7 +106,7 @@ async def test_every_period_command_takes_a_code_when_two_are_open(tmp_path: Pat
     [listed] = await bot.say("th-fp", "/deadline JPA-BIG")
     assert listed.startswith("JPA-BIG — Big Joint Period of Action") and "JPA-9" not in listed
     [moved] = await bot.say("nz-cochair", "/deadline JPA-BIG W1 2027-03-20")
-    assert "is now due on Sat 20 Mar 2027" in moved
+    assert "is now due on Mar 20, 2027" in moved
     assert "please name one" in (await bot.say("nz-cochair", "/broadcast Hello all"))[0]
     [sent] = await bot.say("nz-cochair", "/broadcast JPA-BIG Figures by Friday please")
     assert sent.startswith("Broadcast B-1 queued for 2 focal points in 2 countries.")

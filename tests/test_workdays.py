@@ -37,11 +37,11 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
     await bot.say("nz-cochair", OPEN)
     [opened] = await bot.press("nz-cochair", "/period confirm")
-    assert "W1 due Sat 7 Nov → Mon 9 Nov for India (weekend)" in opened
-    assert "W1 due Sat 7 Nov → Mon 9 Nov for Thailand (weekend)" in opened
+    assert "W1 due Nov 7, 2026 → Nov 9, 2026 for India (weekend)" in opened
+    assert "W1 due Nov 7, 2026 → Nov 9, 2026 for Thailand (weekend)" in opened
     assert "Afghanistan" not in opened.split("next working day:")[1]  # works on Saturdays
-    assert "is due on Mon 9 Nov 2026" in bot.last("th-fp")
-    assert "is due on Sat 7 Nov 2026" in bot.last("af-fp")
+    assert "is due on Nov 9, 2026" in bot.last("th-fp")
+    assert "is due on Nov 7, 2026" in bot.last("af-fp")
     await bot.stop()
 
 

@@ -6,24 +6,35 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.broadcasts import repo as store
-from bot.clock import local_stamp
+from bot.clock import parse_iso
 from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.handlers import only_open, today
 from bot.periods.repo import OPEN, Period, current_period, load_period
 from bot.returns.reminder_handlers import country_name
 from bot.returns.reminders import zone_of_country
-from bot.text import clip, counted, within
+from bot.text import clip, within
 from bot.work import Work
+
+DELIVERY: dict[str, Msg] = {
+    store.DELIVERED: _("delivered"),
+    store.FAILED: _("failed"),
+    store.QUEUED: _("queued"),
+    store.UNREACHABLE: _("no channel"),
+}
+"""A recipient's delivery state as the co-chair reads it (stored values stay English)."""
 
 
 def broadcast_command(work: Work, text: str) -> None:
     """Send (co-chairs; ``ack`` and ``status`` are subcommands with their own rules)."""
     if not text.strip():
-        raise UserError("What should I send? e.g. /broadcast Returns for W1 are due Friday.")
+        raise UserError(_("What should I send? e.g. /broadcast Returns for W1 are due Friday."))
     send(work, text.strip())
 
 
@@ -34,25 +45,38 @@ def send(work: Work, text: str) -> None:
     within(text, work.ctx.settings.requests.max_text_length)
     period, text = _period_named(work, text)
     if period is None:
-        raise UserError("No period of action is open, so there is no one to broadcast to.")
+        raise UserError(_("No period of action is open, so there is no one to broadcast to."))
     ident = store.next_id(work.db)
     store.insert(work.db, ident, period.code, actor.id, text, work.stamp)
-    body = f"{period.code} · message from {actor.name}, co-chair ({ident[0]}):\n\n{text}"
+    body = _(  # the frame is translated; the co-chair's text goes out as written
+        "{code} · message from {name}, co-chair ({id}):\n\n{text}",
+        code=period.code,
+        name=actor.name,
+        id=ident[0],
+        text=text,
+    )
     people = [p for c in period.countries for p in work.directory.focal_points(c)]
     for person in people:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
-    work.reply(
-        f"Broadcast {ident[0]} queued for {counted(len(people), 'focal point')} in "
-        f"{len(period.countries)} countries. /broadcast status {ident[0]} shows delivery "
-        "and acknowledgements."
+    work.reply(_queued(ident[0], len(people), len(period.countries)))
+
+
+def _queued(broadcast_id: str, people: int, countries: int) -> Msg:
+    """``Broadcast B-1 queued for 8 focal points in 8 countries. …``."""
+    return _(
+        "Broadcast {id} queued for {recipients} in {countries}. /broadcast status {id} shows "
+        "delivery and acknowledgements.",
+        id=broadcast_id,
+        recipients=n_("{count} focal point", "{count} focal points", people),
+        countries=n_("{count} country", "{count} countries", countries),
     )
 
 
 def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     """The period a broadcast goes to: the one whose code starts the text, else the only
     open one (with two open, the co-chair names one)."""
-    first, _, rest = text.partition(" ")
+    first, _sep, rest = text.partition(" ")
     named = load_period(work.db, first.upper()) if rest.strip() else None
     if named is not None and named.status == OPEN:
         return named, rest.strip()
@@ -60,8 +84,8 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     return current_period(work.db, today(work)), text
 
 
-def _deliver(work: Work, broadcast_id: str, person: Person, body: str) -> None:
-    button = (Button("Acknowledge", f"/broadcast ack {broadcast_id}"),)
+def _deliver(work: Work, broadcast_id: str, person: Person, body: Text) -> None:
+    button = (Button(_("Acknowledge"), f"/broadcast ack {broadcast_id}"),)
     outbox_id = work.notify(person, body, button, subject=broadcast_id)  # held, perhaps
     store.add_recipient(work.db, broadcast_id, person.id, outbox_id)
 
@@ -73,12 +97,12 @@ def acknowledge(work: Work, raw_id: str) -> None:
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     fresh = store.acknowledge(work.db, broadcast_id or "", actor.id, work.stamp)
     if fresh is None:
-        raise UserError(f"There is no broadcast {(raw_id or '')[:12]} addressed to you.")
+        raise UserError(_("There is no broadcast {id} addressed to you.", id=(raw_id or "")[:12]))
     if not fresh:
-        work.reply(f"You had already acknowledged {broadcast_id}. Thank you.")
+        work.reply(_("You had already acknowledged {id}. Thank you.", id=broadcast_id))
         return
     work.audit("broadcast.acknowledged", broadcast_id or "")
-    work.reply(f"Thank you; {broadcast_id} is acknowledged.")
+    work.reply(_("Thank you; {id} is acknowledged.", id=broadcast_id))
 
 
 def status(work: Work, raw_id: str) -> None:
@@ -86,16 +110,21 @@ def status(work: Work, raw_id: str) -> None:
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     found = store.load(work.db, broadcast_id) if broadcast_id else None
     if found is None:
-        raise UserError("No such broadcast." if raw_id.strip() else "Nothing was broadcast yet.")
-    rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: _line(work, r))  # type: ignore[arg-type]
+        raise UserError(
+            _("No such broadcast.") if raw_id.strip() else _("Nothing was broadcast yet.")
+        )
+    rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: _who(work, r))  # type: ignore[arg-type]
     acked = sum(1 for r in rows if r.acknowledged_at)
     delivered = sum(1 for r in rows if r.delivery == store.DELIVERED)
-    lines = [
-        f"{broadcast_id} ({found[1]}): {delivered} of {len(rows)} delivered, {acked} acknowledged.",
-        f"“{clip(found[2])}”",
-    ]
-    lines += [_line(work, r) for r in rows]
-    work.reply("\n".join(lines))
+    head = _(
+        "{id} ({period}): {delivered} of {total} delivered, {acked} acknowledged.",
+        id=broadcast_id,
+        period=found[1] or "-",
+        delivered=delivered,
+        total=len(rows),
+        acked=acked,
+    )
+    work.reply(join([head, f"“{clip(found[2])}”", *(_line(work, r) for r in rows)]))
 
 
 def _viewer_zone(work: Work) -> str:
@@ -103,21 +132,33 @@ def _viewer_zone(work: Work) -> str:
     return zone_of_country(work, work.actor.country) if work.actor else "UTC"
 
 
-def _line(work: Work, recipient: store.Recipient) -> str:
+def _who(work: Work, recipient: store.Recipient) -> str:
+    """``Thailand · Niran Example`` (the person's id when they left the directory)."""
     person = work.directory.people.get(recipient.person_id)
-    who = f"{country_name(work, person.country)} · {person.name}" if person else recipient.person_id
-    ack = (
-        f", acknowledged {local_stamp(recipient.acknowledged_at, _viewer_zone(work))}"
-        if recipient.acknowledged_at
-        else ", not acknowledged"
+    if person is None:
+        return recipient.person_id
+    return f"{country_name(work, person.country)} · {person.name}"
+
+
+def _line(work: Work, recipient: store.Recipient) -> Msg:
+    who = _who(work, recipient)
+    delivery = DELIVERY.get(recipient.delivery, recipient.delivery)
+    if not recipient.acknowledged_at:
+        return _("• {who} — {delivery}, not acknowledged", who=who, delivery=delivery)
+    when = parse_iso(recipient.acknowledged_at).astimezone(ZoneInfo(_viewer_zone(work)))
+    return _(
+        "• {who} — {delivery}, acknowledged {when} {zone}",
+        who=who,
+        delivery=delivery,
+        when=when,
+        zone=when.strftime("%Z"),
     )
-    return f"• {who} — {recipient.delivery}{ack}"
 
 
 COMMANDS = [
     CommandSpec(
         "broadcast",
-        "Co-chairs: message every focal point of the current period (each can acknowledge).",
+        _("Co-chairs: message every focal point of the current period (each can acknowledge)."),
         "/broadcast [CODE] <text>",
         "/broadcast Returns for W1 are due on Friday; please send them by then.",
         broadcast_command,
@@ -126,7 +167,7 @@ COMMANDS = [
         subcommands=(
             CommandSpec(
                 "status",
-                "Co-chairs: per recipient, delivered / failed / queued and acknowledged.",
+                _("Co-chairs: per recipient, delivered / failed / queued and acknowledged."),
                 "/broadcast status [id]",
                 "/broadcast status B-3",
                 status,
@@ -134,7 +175,7 @@ COMMANDS = [
             ),
             CommandSpec(
                 "ack",
-                "Acknowledge a broadcast (its Acknowledge button does this).",
+                _("Acknowledge a broadcast (its Acknowledge button does this)."),
                 "/broadcast ack <id>",
                 "/broadcast ack B-3",
                 acknowledge,

@@ -16,6 +16,7 @@ from datetime import date
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join, n_
 from bot.periods import repo as store
 from bot.periods.configured import PeriodConfig, WindowConfig
 from bot.periods.parse import (
@@ -28,16 +29,33 @@ from bot.periods.parse import (
     parse_open_args,
 )
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
-from bot.periods.windows import Window, make_windows, short_date
+from bot.periods.windows import Window, make_windows
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of
-from bot.returns.repo import window_statuses
+from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
 from bot.returns.signoff import require_signoff
-from bot.text import NAME_LIMIT, counted, within
+from bot.text import NAME_LIMIT
 from bot.work import Work
 from reminders.returns import local_today
 
 COCHAIR = frozenset({"co_chair"})
+
+STATUS: dict[str, Msg] = {PLANNED: _("planned"), OPEN: _("open"), CLOSED: _("closed")}
+"""A period's status as people read it (the stored value stays English)."""
+
+RETURN_STATUS: dict[str, Msg] = {
+    DRAFT: _("draft"),
+    SUBMITTED: _("submitted"),
+    LATE: _("late"),
+    AWAITING: _("awaiting"),
+}
+"""A country's return for one window, as /deadline shows it to its focal point."""
+
+CADENCE_LABELS: dict[str, Msg] = {
+    "final": _("Final"),
+    "monthly": _("Monthly"),
+    "quarterly": _("Quarterly"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,12 +68,14 @@ class PeriodArgs:
 
 def parse_period_args(text: str) -> PeriodArgs:
     """Split the sub-command from its arguments."""
-    head, _, rest = text.strip().partition(" ")
+    head, _sep, rest = text.strip().partition(" ")
     action = head.lower()
     if action and action not in {"open", "close", "confirm", "cancel", "reopen"}:
         if " " not in text.strip():
             return PeriodArgs("", head)  # `/period JPA-5` shows that one
-        raise UserError(f"/period {head[:20]}? Use /period, /period open or /period close.")
+        raise UserError(
+            _("/period {word}? Use /period, /period open or /period close.", word=head[:20])
+        )
     return PeriodArgs(action, rest.strip())
 
 
@@ -88,31 +108,49 @@ def show_current(work: Work, code: str) -> None:
     periods = store.periods_in(work.db, OPEN)
     if not periods:
         planned = store.periods_in(work.db, PLANNED)
-        hint = "".join(
-            f"\nPlanned: {p.code} — {p.name}. A co-chair opens it with /period open {p.code}."
+        hints = [
+            _(
+                "Planned: {code} — {name}. A co-chair opens it with /period open {code}.",
+                code=p.code,
+                name=p.name,
+            )
             for p in planned
-        )
-        work.reply("No period of action is open." + hint)
+        ]
+        work.reply(join([_("No period of action is open."), *hints]))
         return
-    work.reply("\n\n".join(describe(work, p) for p in periods))
+    work.reply(join((describe(work, p) for p in periods), "\n\n"))
 
 
-def describe(work: Work, period: Period) -> str:
+def heading(period: Period) -> Msg:
+    """``JPA-5 — Fifth Joint Period of Action (open)``."""
+    status = STATUS.get(period.status, period.status)
+    return _("{code} — {name} ({status})", code=period.code, name=period.name, status=status)
+
+
+def countries_line(work: Work, codes: Sequence[str]) -> Msg:
+    """``Countries (3): Australia, Malaysia, Thailand``."""
+    names = ", ".join(sorted(country_name(work, c) for c in codes))
+    return _("Countries ({count}): {names}", count=len(codes), names=names)
+
+
+def describe(work: Work, period: Period) -> Msg:
     """A period in a few lines."""
-    names = ", ".join(sorted(country_name(work, c) for c in period.countries))
-    lines = [
-        f"{period.code} — {period.name} ({period.status})",
-        f"{period.span}",
-        f"Countries ({len(period.countries)}): {names}",
-        "Returns:",
+    lines: list[Text] = [
+        heading(period),
+        period.dates,
+        countries_line(work, period.countries),
+        _("Returns:"),
     ]
-    lines += [f"  {w.label} {w.span} — due {short_date(w.due_on)}" for w in period.windows]
-    return "\n".join(lines)
+    lines += [
+        "  " + _("{label} {dates} — due {due}", label=w.label, dates=w.dates, due=w.due_on)
+        for w in period.windows
+    ]
+    return join(lines)
 
 
 def open_period(work: Work, rest: str) -> None:
     """Open a planned period by its code, or start/continue the opening dialogue."""
-    code, _, word = rest.partition(" ")
+    code, _sep, word = rest.partition(" ")
     confirmed = word.strip().lower() == "confirm"
     planned = store.load_period(work.db, code) if code and (confirmed or not word) else None
     if planned is not None:
@@ -130,30 +168,37 @@ def _passed(work: Work, windows: Sequence[Window]) -> list[Window]:
     return [w for w in windows if w.due_on < today(work)]
 
 
-def _past_due_note(work: Work, windows: Sequence[Window]) -> str:
+def _past_due_note(work: Work, windows: Sequence[Window]) -> Text:
     passed = _passed(work, windows)
     if not passed:
         return ""
-    labels = ", ".join(f"{w.label} (due {short_date(w.due_on)})" for w in passed)
-    return (
-        f"\nCareful: {labels} {'is' if len(passed) == 1 else 'are'} already past due. Focal "
-        "points are told at once, and those returns are overdue from the start."
+    labels = join((_("{label} (due {due})", label=w.label, due=w.due_on) for w in passed), ", ")
+    return "\n" + n_(
+        "Careful: {windows} is already past due. Focal points are told at once, and those "
+        "returns are overdue from the start.",
+        "Careful: {windows} are already past due. Focal points are told at once, and those "
+        "returns are overdue from the start.",
+        len(passed),
+        windows=labels,
     )
 
 
 def _ask_past_due(work: Work, period: Period) -> None:
     work.reply(
-        f"Open {period.code} — {period.name}?" + _past_due_note(work, period.windows),
+        _("Open {code} — {name}?", code=period.code, name=period.name)
+        + _past_due_note(work, period.windows),
         (
-            Button("Open it", f"/period open {period.code} confirm"),
-            Button("Cancel", "/period cancel"),
+            Button(_("Open it"), f"/period open {period.code} confirm"),
+            Button(_("Cancel"), "/period cancel"),
         ),
     )
 
 
 def _open_planned(work: Work, period: Period) -> None:
+    if period.status == OPEN:
+        raise UserError(_("{code} is already open.", code=period.code))
     if period.status != PLANNED:
-        raise UserError(f"{period.code} is already {period.status}.")
+        raise UserError(_("{code} is already closed.", code=period.code))
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
     opened = store.load_period(work.db, period.code)
     assert opened is not None
@@ -161,46 +206,82 @@ def _open_planned(work: Work, period: Period) -> None:
 
 
 def _continue(work: Work, fields: Fields) -> None:
-    within(str(fields.get("name", "")), NAME_LIMIT, " Please give a shorter name.", "The name")
+    _check_name(str(fields.get("name", "")))
     if fields.get("code") and store.load_period(work.db, str(fields["code"])):
-        raise UserError(f"There is already a period {fields['code']}; choose another code.")
+        raise UserError(_already_exists(str(fields["code"])))
     check_dates(fields)
     _save_draft(work, fields)
     field = missing(fields)
     if field:
-        work.reply(QUESTIONS[field] + "\n(/period cancel stops.)", _cadence_buttons(field))
+        work.reply(join([QUESTIONS[field], _("(/period cancel stops.)")]), _cadence_buttons(field))
         return
     work.reply(
         _summary(work, fields),
-        (Button("Open it", "/period confirm"), Button("Cancel", "/period cancel")),
+        (Button(_("Open it"), "/period confirm"), Button(_("Cancel"), "/period cancel")),
     )
+
+
+def _check_name(name: str) -> None:
+    """A period's name fits every list and reminder it appears in."""
+    if len(name) > NAME_LIMIT:
+        raise UserError(
+            _(
+                "The name is {length} characters; the limit is {limit}. "
+                "Please give a shorter name.",
+                length=len(name),
+                limit=NAME_LIMIT,
+            )
+        )
+
+
+def _already_exists(code: str) -> Msg:
+    return _("There is already a period {code}; choose another code.", code=code)
 
 
 def _cadence_buttons(field: str) -> tuple[Button, ...]:
     if field != "cadence":
         return ()
-    return tuple(
-        Button(c.capitalize(), f"/period open {c}") for c in ("final", "monthly", "quarterly")
-    )
+    return tuple(Button(label, f"/period open {c}") for c, label in CADENCE_LABELS.items())
 
 
-def _summary(work: Work, fields: Fields) -> str:
+def _summary(work: Work, fields: Fields) -> Msg:
     windows = _windows(work, fields)
     codes = [str(c) for c in fields["countries"]]  # type: ignore[attr-defined]
-    return "\n".join(
-        [
-            f"Open {fields['code']} — {fields['name']}?",
-            f"{fields['starts_on']} to {fields['ends_on']}, {fields['cadence']} returns "
-            f"({len(windows)} window{'s' if len(windows) != 1 else ''}), first due "
-            f"{short_date(windows[0].due_on)}.",
-            f"Countries ({len(codes)}): {', '.join(country_name(work, c) for c in codes)}",
-            *(
-                ["National sign-off: a deputy's return counts once the focal point approves it."]
-                if fields.get("signoff")
-                else []
-            ),
-        ]
-    ) + _past_due_note(work, windows)
+    lines: list[Text] = [
+        _("Open {code} — {name}?", code=str(fields["code"]), name=str(fields["name"])),
+        _cadence_line(str(fields["cadence"]), windows),
+        countries_line(work, codes),
+    ]
+    if fields.get("signoff"):
+        lines.append(
+            _("National sign-off: a deputy's return counts once the focal point approves it.")
+        )
+    return join(lines) + _past_due_note(work, windows)
+
+
+def _cadence_line(cadence: str, windows: Sequence[Window]) -> Msg:
+    """``Mar 1, 2027 to Aug 31, 2027, monthly returns (6 windows), first due Apr 7, 2027.``"""
+    span = {"first": windows[0].starts_on, "last": windows[-1].ends_on, "due": windows[0].due_on}
+    if cadence == "monthly":
+        return n_(
+            "{first} to {last}, monthly returns ({count} window), first due {due}.",
+            "{first} to {last}, monthly returns ({count} windows), first due {due}.",
+            len(windows),
+            **span,
+        )
+    if cadence == "quarterly":
+        return n_(
+            "{first} to {last}, quarterly returns ({count} window), first due {due}.",
+            "{first} to {last}, quarterly returns ({count} windows), first due {due}.",
+            len(windows),
+            **span,
+        )
+    return n_(
+        "{first} to {last}, final returns ({count} window), first due {due}.",
+        "{first} to {last}, final returns ({count} windows), first due {due}.",
+        len(windows),
+        **span,
+    )
 
 
 def _windows(work: Work, fields: Fields) -> list[Window]:
@@ -216,9 +297,9 @@ def confirm(work: Work, _rest: str) -> None:
     """Open the period the dialogue described."""
     fields = _draft(work)
     if not fields or missing(fields):
-        raise UserError("There is no complete period to open. Start with /period open.")
+        raise UserError(_("There is no complete period to open. Start with /period open."))
     if store.load_period(work.db, str(fields["code"])):
-        raise UserError(f"There is already a period {fields['code']}; choose another code.")
+        raise UserError(_already_exists(str(fields["code"])))
     check_dates(fields)
     period = Period(
         str(fields["code"]),
@@ -246,93 +327,131 @@ def _announce(work: Work, period: Period) -> None:
     first = period.windows[0]
     reached = 0
     for country in period.countries:
-        text = (
-            f"{period.code} — {period.name} is open ({period.span}). Your first return, "
-            f"{window_title(period, first)}, is due on "
-            f"{short_date(due_of(work, first, country))}. "
-            "/deadline lists the due dates; /return submits."
+        text = _(
+            "{code} — {name} is open ({dates}). Your first return, {title}, is due on {due}. "
+            "/deadline lists the due dates; /return submits.",
+            code=period.code,
+            name=period.name,
+            dates=period.dates,
+            title=window_title(period, first),
+            due=due_of(work, first, country),
         )
         reached += sum(
             work.notify(p, text, subject=period.code) is not None
             for p in work.directory.focal_points(country)
         )
-    work.reply(
-        f"{period.code} is open. I told {counted(reached, 'focal point')}.\n\n"
-        + describe(work, period)
-        + non_working_note(work, period)
+    told = n_(
+        "{code} is open. I told {count} focal point.",
+        "{code} is open. I told {count} focal points.",
+        reached,
+        code=period.code,
     )
+    work.reply(join([told, "", describe(work, period)]) + non_working_note(work, period))
 
 
-def non_working_note(work: Work, period: Period) -> str:
+def non_working_note(work: Work, period: Period) -> Text:
     """Which countries' due dates fall on their weekend, a holiday or a closure, and what
-    ``[returns] non_working_due`` did about it: ``W1 due Sat 7 Nov → Mon 9 Nov for Thailand
-    (weekend)``."""
+    ``[returns] non_working_due`` did about it: ``W1 due Nov 7, 2026 → Nov 9, 2026 for
+    Thailand (weekend)``."""
     move = work.ctx.settings.returns.non_working_due == "move"
-    lines = []
+    lines: list[Text] = []
     for window in period.windows:
         for country in sorted(period.countries, key=lambda c: country_name(work, c)):
             why = work.ctx.calendar.of(country).why_closed(window.due_on)
-            if why is None:
-                continue
-            was, name = _day_month(window.due_on), country_name(work, country)
-            if move:
-                now_due = _day_month(due_of(work, window, country))
-                lines.append(f"  {window.label} due {was} → {now_due} for {name} ({why})")
-            else:
-                lines.append(f"  {window.label} due {was} is not a working day in {name} ({why})")
+            if why is not None:
+                lines.append("  " + _closed_line(work, window, country, why, move))
     if not lines:
         return ""
     head = (
-        "Due dates moved to the country's next working day:"
+        _("Due dates moved to the country's next working day:")
         if move
-        else 'Careful, kept as they are ([returns] non_working_due = "warn"):'
+        else _('Careful, kept as they are ([returns] non_working_due = "warn"):')
     )
-    return "\n" + "\n".join([head, *lines])
+    return "\n" + join([head, *lines])
 
 
-def _day_month(day: date) -> str:
-    """``Sat 7 Nov``."""
-    return " ".join(short_date(day).split()[:3])
+def _closed_line(work: Work, window: Window, country: str, why: Text, move: bool) -> Msg:
+    """One window's due date on a country's day off: where it moved, or that it stays."""
+    name = country_name(work, country)
+    if move:
+        return _(
+            "{label} due {was} → {due} for {country} ({why})",
+            label=window.label,
+            was=window.due_on,
+            due=due_of(work, window, country),
+            country=name,
+            why=why,
+        )
+    return _(
+        "{label} due {was} is not a working day in {country} ({why})",
+        label=window.label,
+        was=window.due_on,
+        country=name,
+        why=why,
+    )
 
 
 def cancel(work: Work, _rest: str) -> None:
     """Drop the opening dialogue."""
     store.drop_draft(work.db, _actor_id(work))
     work.audit("period.discarded")
-    work.reply("Cancelled; no period was opened.")
+    work.reply(_("Cancelled; no period was opened."))
 
 
 def close_period(work: Work, rest: str) -> None:
     """End a period once the co-chair confirms: no more reminders or returns."""
-    code, _, word = rest.partition(" ")
+    code, _sep, word = rest.partition(" ")
     if code.lower() == "confirm":
         code, word = "", "confirm"
     period = _named_or_current(work, code)
     if period.status != OPEN:
-        raise UserError(f"{period.code} is {period.status}, not open.")
+        raise UserError(_not_open(period))
     if word.strip().lower() != "confirm":
-        work.reply(
-            f"Close {period.code} — {period.name}? {_never_started(_missing(work, period))} "
-            "Reminders stop and the focal points are told; a co-chair can reopen it.",
-            (
-                Button("Close it", f"/period close {period.code} confirm"),
-                Button("Keep it open", f"/period {period.code}"),
-            ),
-        )
+        _ask_close(work, period)
         return
     store.set_status(work.db, period.code, CLOSED, _actor_id(work), work.stamp)
     work.audit("period.closed", period.code)
     _tell_focal_points(
         work,
         period,
-        f"{period.code} — {period.name} is closed; its returns are no longer collected "
-        "and reminders have stopped.",
+        _(
+            "{code} — {name} is closed; its returns are no longer collected "
+            "and reminders have stopped.",
+            code=period.code,
+            name=period.name,
+        ),
     )
     work.reply(
-        f"{period.code} is closed; reminders have stopped and the focal points were told. "
-        f"{_never_started(_missing(work, period))} /report {period.code} gives the totals; "
-        f"/period reopen {period.code} opens it again."
+        _(
+            "{code} is closed; reminders have stopped and the focal points were told. "
+            "{never_started} /report {code} gives the totals; "
+            "/period reopen {code} opens it again.",
+            code=period.code,
+            never_started=_never_started(_missing(work, period)),
+        )
     )
+
+
+def _ask_close(work: Work, period: Period) -> None:
+    work.reply(
+        _(
+            "Close {code} — {name}? {never_started} "
+            "Reminders stop and the focal points are told; a co-chair can reopen it.",
+            code=period.code,
+            name=period.name,
+            never_started=_never_started(_missing(work, period)),
+        ),
+        (
+            Button(_("Close it"), f"/period close {period.code} confirm"),
+            Button(_("Keep it open"), f"/period {period.code}"),
+        ),
+    )
+
+
+def _not_open(period: Period) -> Msg:
+    if period.status == PLANNED:
+        return _("{code} is planned, not open.", code=period.code)
+    return _("{code} is closed, not open.", code=period.code)
 
 
 def _missing(work: Work, period: Period) -> int:
@@ -342,21 +461,21 @@ def _missing(work: Work, period: Period) -> int:
     )
 
 
-def _never_started(count: int) -> str:
+def _never_started(count: int) -> Msg:
     if count == 0:
-        return "Every return was started."
-    if count == 1:
-        return "1 return was never started."
-    return f"{count:,} returns were never started."
+        return _("Every return was started.")
+    return n_("{count} return was never started.", "{count} returns were never started.", count)
 
 
 def reopen_period(work: Work, code: str) -> None:
     """Open a closed period again (a co-chair closed it too early): reminders resume."""
     if not code:
-        raise UserError("Which period? e.g. /period reopen JPA-5")
+        raise UserError(_("Which period? e.g. /period reopen JPA-5"))
     period = _named_or_current(work, code)
+    if period.status == OPEN:
+        raise UserError(_("{code} is open, not closed.", code=period.code))
     if period.status != CLOSED:
-        raise UserError(f"{period.code} is {period.status}, not closed.")
+        raise UserError(_("{code} is planned, not closed.", code=period.code))
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
     work.audit("period.reopened", period.code)
     reopened = store.load_period(work.db, period.code)
@@ -364,9 +483,20 @@ def reopen_period(work: Work, code: str) -> None:
     arm_period(work, reopened)
     arm_late_start(work, reopened)
     _tell_focal_points(
-        work, period, f"{period.code} — {period.name} is open again; /deadline lists the due dates."
+        work,
+        period,
+        _(
+            "{code} — {name} is open again; /deadline lists the due dates.",
+            code=period.code,
+            name=period.name,
+        ),
     )
-    work.reply(f"{period.code} is open again; reminders resume and the focal points were told.")
+    work.reply(
+        _(
+            "{code} is open again; reminders resume and the focal points were told.",
+            code=period.code,
+        )
+    )
 
 
 def _named_or_current(work: Work, code: str) -> Period:
@@ -378,7 +508,9 @@ def _named_or_current(work: Work, code: str) -> Period:
         else store.current_period(work.db, today(work))
     )
     if period is None:
-        raise UserError(f"No period {code[:20]}." if code else "No period of action is open.")
+        raise UserError(
+            _("No period {code}.", code=code[:20]) if code else _("No period of action is open.")
+        )
     return period
 
 
@@ -387,8 +519,15 @@ def only_open(work: Work) -> None:
     codes = [p.code for p in store.periods_in(work.db, OPEN)]
     if len(codes) > 1:
         raise UserError(
-            f"{len(codes)} periods are open ({', '.join(codes)}); please name one, "
-            f"e.g. with {codes[-1]} after the command."
+            n_(
+                "{count} period is open ({codes}); please name one, "
+                "e.g. with {example} after the command.",
+                "{count} periods are open ({codes}); please name one, "
+                "e.g. with {example} after the command.",
+                len(codes),
+                codes=", ".join(codes),
+                example=codes[-1],
+            )
         )
 
 
@@ -430,27 +569,47 @@ def deadline_command(work: Work, text: str) -> None:
         return
     if words:
         raise UserError(
-            "Use /deadline to list due dates, /deadline JPA-5 for one period, "
-            "or /deadline W2 2027-04-14 to move one."
+            _(
+                "Use /deadline to list due dates, /deadline JPA-5 for one period, "
+                "or /deadline W2 2027-04-14 to move one."
+            )
         )
     periods = store.periods_in(work.db, OPEN, PLANNED)
     if not periods:
-        work.reply("No period of action is open, so nothing is due.")
+        work.reply(_("No period of action is open, so nothing is due."))
         return
-    work.reply("\n\n".join(_deadlines(work, p) for p in periods))
+    work.reply(join((_deadlines(work, p) for p in periods), "\n\n"))
 
 
-def _deadlines(work: Work, period: Period) -> str:
+def _deadlines(work: Work, period: Period) -> Msg:
     now, actor = today(work), work.actor
-    lines = [f"{period.code} — {period.name} ({period.status})"]
+    mine = bool(actor and actor.country in period.countries and actor.handles_country_requests)
+    lines: list[Text] = [heading(period)]
     for window in period.windows:
-        mark = "" if window.due_on >= now else " (passed)"
-        own = ""
-        if actor and actor.country in period.countries and actor.handles_country_requests:
-            status = window_statuses(work.db, period.code, window.seq).get(actor.country)
-            own = f" — yours: {status[0] if status else 'not started'}"
-        lines.append(f"{window.label} {window.span}: due {short_date(window.due_on)}{mark}{own}")
-    return "\n".join(lines)
+        own = _own_status(work, period, window) if mine else None
+        lines.append(_deadline_line(window, window.due_on < now, own))
+    return join(lines)
+
+
+def _own_status(work: Work, period: Period, window: Window) -> Text:
+    """The actor's country's return for ``window``: draft, submitted, late… or not started."""
+    assert work.actor is not None
+    status = window_statuses(work.db, period.code, window.seq).get(work.actor.country)
+    if status is None:
+        return _("not started")
+    return RETURN_STATUS.get(status[0], status[0])
+
+
+def _deadline_line(window: Window, passed: bool, own: Text | None) -> Msg:
+    """``W1 Jan 1, 2027 – Jan 31, 2027: due Feb 7, 2027 (passed) — yours: draft``."""
+    at = {"label": window.label, "dates": window.dates, "due": window.due_on}
+    if own is None:
+        if passed:
+            return _("{label} {dates}: due {due} (passed)", **at)
+        return _("{label} {dates}: due {due}", **at)
+    if passed:
+        return _("{label} {dates}: due {due} (passed) — yours: {status}", status=own, **at)
+    return _("{label} {dates}: due {due} — yours: {status}", status=own, **at)
 
 
 def _move_deadline(work: Work, words: list[str]) -> None:
@@ -459,18 +618,24 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     window = next((w for w in period.windows if w.label.lower() == label.lower()), None)
     if window is None:
         raise UserError(
-            f"{period.code} has no window {label[:10]}; they are "
-            f"{', '.join(w.label for w in period.windows)}."
+            _(
+                "{code} has no window {label}; they are {labels}.",
+                code=period.code,
+                label=label[:10],
+                labels=", ".join(w.label for w in period.windows),
+            )
         )
     if day < window.ends_on:
         raise UserError(
-            f"{window.label} ends on {short_date(window.ends_on)}; "
-            "the due date can't be before that."
+            _(
+                "{label} ends on {end}; the due date can't be before that.",
+                label=window.label,
+                end=window.ends_on,
+            )
         )
+    title = window_title(period, window)
     if day == window.due_on:
-        work.reply(
-            f"{window_title(period, window)} is already due on {short_date(day)}; nothing changed."
-        )
+        work.reply(_("{title} is already due on {due}; nothing changed.", title=title, due=day))
         return
     store.set_due(work.db, period.code, window.seq, day)
     work.audit(
@@ -481,12 +646,19 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     moved = store.load_period(work.db, period.code)
     assert moved is not None
     arm_window(work, moved, moved.windows[window.seq - 1])
-    text = f"New due date: {window_title(period, window)} is now due on {short_date(day)}."
-    _tell_focal_points(work, period, text)
-    work.reply(text + " The focal points were told.")
+    _tell_focal_points(
+        work, period, _("New due date: {title} is now due on {due}.", title=title, due=day)
+    )
+    work.reply(
+        _(
+            "New due date: {title} is now due on {due}. The focal points were told.",
+            title=title,
+            due=day,
+        )
+    )
 
 
-def _tell_focal_points(work: Work, period: Period, text: str) -> None:
+def _tell_focal_points(work: Work, period: Period, text: Text) -> None:
     for code in period.countries:
         for person in work.directory.focal_points(code):
             work.notify(person, text, subject=period.code)
@@ -537,24 +709,24 @@ def _explicit(seq: int, window: WindowConfig) -> Window:
 
 PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
     "open": (
-        "Co-chairs: open a period of action (guided if details are missing).",
+        _("Co-chairs: open a period of action (guided if details are missing)."),
         '/period open <CODE> ["<name>" <first-day> <last-day> final|monthly|quarterly <countries>]',
         '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly '
         "AU ID MY TH",
     ),
     "confirm": (
-        "Co-chairs: confirm the period being opened.",
+        _("Co-chairs: confirm the period being opened."),
         "/period confirm",
         "/period confirm",
     ),
-    "cancel": ("Co-chairs: drop the period being opened.", "/period cancel", "/period cancel"),
+    "cancel": (_("Co-chairs: drop the period being opened."), "/period cancel", "/period cancel"),
     "close": (
-        "Co-chairs: close the current period, after a confirmation (reminders stop).",
+        _("Co-chairs: close the current period, after a confirmation (reminders stop)."),
         "/period close [CODE]",
         "/period close",
     ),
     "reopen": (
-        "Co-chairs: open a closed period again (reminders resume).",
+        _("Co-chairs: open a closed period again (reminders resume)."),
         "/period reopen <CODE>",
         "/period reopen JPA-5",
     ),
@@ -563,7 +735,7 @@ PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
 COMMANDS = [
     CommandSpec(
         "period",
-        "The current period of action: dates, countries, reporting windows.",
+        _("The current period of action: dates, countries, reporting windows."),
         "/period [CODE]",
         "/period",
         period_command,
@@ -583,14 +755,14 @@ COMMANDS = [
     ),
     CommandSpec(
         "deadline",
-        "The coming due dates for returns.",
+        _("The coming due dates for returns."),
         "/deadline [CODE]",
         "/deadline",
         deadline_command,
         subcommands=(
             CommandSpec(
                 "move",
-                "Co-chairs: move a reporting window's due date.",
+                _("Co-chairs: move a reporting window's due date."),
                 "/deadline [CODE] <window> <YYYY-MM-DD>",
                 "/deadline W2 2027-04-14",
                 deadline_command,

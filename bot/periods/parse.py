@@ -14,19 +14,21 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.errors import UserError
+from bot.i18n import Msg, _
+from bot.text import NAME_LIMIT
 
 FIELDS = ("code", "name", "starts_on", "ends_on", "cadence", "countries")
 CADENCES = ("final", "monthly", "quarterly")
 OTHER_CADENCES = frozenset(
     {"weekly", "daily", "fortnightly", "biweekly", "yearly", "annual", "annually", "semiannual"}
 )
-QUESTIONS = {
-    "code": "What is the period's code? (e.g. JPA-5)",
-    "name": "What is its name? (e.g. Fifth Joint Period of Action)",
-    "starts_on": "Its first day? (YYYY-MM-DD, e.g. 2027-03-01)",
-    "ends_on": "Its last day? (YYYY-MM-DD)",
-    "cadence": "Returns: one final return, or monthly or quarterly returns?",
-    "countries": "Which countries take part? Two-letter codes (e.g. AU ID MY TH), or 'all'.",
+QUESTIONS: dict[str, Msg] = {
+    "code": _("What is the period's code? (e.g. JPA-5)"),
+    "name": _("What is its name? (e.g. Fifth Joint Period of Action)"),
+    "starts_on": _("Its first day? (YYYY-MM-DD, e.g. 2027-03-01)"),
+    "ends_on": _("Its last day? (YYYY-MM-DD)"),
+    "cadence": _("Returns: one final return, or monthly or quarterly returns?"),
+    "countries": _("Which countries take part? Two-letter codes (e.g. AU ID MY TH), or 'all'."),
 }
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
@@ -53,7 +55,7 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
     if _DATE.match(word):
         slot = "ends_on" if "starts_on" in fields else "starts_on"
         if "ends_on" in fields:
-            raise UserError("Give two dates only: the first and the last day.")
+            raise UserError(_("Give two dates only: the first and the last day."))
         fields[slot] = parse_day(word).isoformat()
     elif lower in CADENCES:
         fields["cadence"] = lower
@@ -66,13 +68,14 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
     elif _looks_like_code(word):
         fields["code"] = upper
     elif lower in OTHER_CADENCES:
-        raise UserError(
-            f"Returns can be {', '.join(CADENCES[:-1])} or {CADENCES[-1]}, not {lower}."
-        )
+        raise UserError(_("Returns can be final, monthly or quarterly, not {word}.", word=lower))
     else:
         raise UserError(
-            f"I don't understand {word[:30]!r} here. A code looks like JPA-5, the name goes "
-            "in quotes, dates look like 2027-03-01."
+            _(
+                "I don't understand {word} here. A code looks like JPA-5, the name goes "
+                "in quotes, dates look like 2027-03-01.",
+                word=repr(word[:30]),
+            )
         )
 
 
@@ -89,7 +92,9 @@ def _list(value: object) -> list[str]:
 
 def _country(code: str, known: set[str]) -> str:
     if code not in known:
-        raise UserError(f"I don't know the country {code}; /countries lists the codes.")
+        raise UserError(
+            _("I don't know the country {code}; /countries lists the codes.", code=code)
+        )
     return code
 
 
@@ -98,7 +103,9 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"{text.strip()[:20]!r} is not a date like 2027-03-01.") from None
+        raise UserError(
+            _("{text} is not a date like 2027-03-01.", text=repr(text.strip()[:20]))
+        ) from None
 
 
 DATE_FIELDS = ("starts_on", "ends_on")
@@ -108,8 +115,8 @@ def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
     """One guided answer for ``field``."""
     text = text.strip()
     if field == "name":
-        if not 1 <= len(text) <= 120:
-            raise UserError("Please give a name of up to 120 characters.")
+        if not 1 <= len(text) <= NAME_LIMIT:
+            raise UserError(_("Please give a name of up to {limit} characters.", limit=NAME_LIMIT))
         return {"name": text}
     try:
         found = parse_open_args(text, countries)
@@ -118,11 +125,13 @@ def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
             raise  # e.g. an unknown country code: its own message says more
         found = {}
     if field in DATE_FIELDS and not found.get("starts_on"):
-        raise UserError(f"{text[:30]!r} is not a date. {QUESTIONS[field]}")
+        raise UserError(
+            _("{text} is not a date. {question}", text=repr(text[:30]), question=QUESTIONS[field])
+        )
     if field == "ends_on" and "starts_on" in found and "ends_on" not in found:
         found = {"ends_on": found.pop("starts_on"), **found}
     if field not in found:
-        raise UserError(f"Sorry, that doesn't answer it. {QUESTIONS[field]}")
+        raise UserError(_("Sorry, that doesn't answer it. {question}", question=QUESTIONS[field]))
     return found
 
 
@@ -138,6 +147,6 @@ def check_dates(fields: Fields) -> None:
     first = date.fromisoformat(str(fields["starts_on"]))
     last = date.fromisoformat(str(fields["ends_on"]))
     if last < first:
-        raise UserError("The last day is before the first day; please check the dates.")
+        raise UserError(_("The last day is before the first day; please check the dates."))
     if (last - first).days > 3 * 366:
-        raise UserError("A period lasts at most three years; please check the dates.")
+        raise UserError(_("A period lasts at most three years; please check the dates."))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.periods.windows import Window, date_range
+from bot.i18n import Msg
+from bot.periods.windows import Window, date_range, date_span
 from bot.returns.metrics import Metric, Schema
 from bot.storage.sql import Db
 
@@ -41,6 +42,11 @@ class Period:
     def span(self) -> str:
         """``1 January to 30 April 2027``."""
         return date_range(self.starts_on, self.ends_on)
+
+    @property
+    def dates(self) -> Msg:
+        """The period's first and last day in the reader's language (chat; ``span``: files)."""
+        return date_span(self.starts_on, self.ends_on)
 
     def window(self, seq: int) -> Window | None:
         """The window numbered ``seq`` (1-based), if any."""

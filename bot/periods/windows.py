@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import Msg, _
+
 MONTHS = [
     "January",
     "February",
@@ -36,6 +38,11 @@ class Window:
         """``1–31 October 2026`` or ``28 September – 28 October 2015``."""
         return date_range(self.starts_on, self.ends_on, dash=True)
 
+    @property
+    def dates(self) -> Msg:
+        """What the window covers, in the reader's language (chat; ``span`` is for files)."""
+        return date_span(self.starts_on, self.ends_on)
+
 
 def make_windows(starts_on: date, ends_on: date, cadence: str, due_after_days: int) -> list[Window]:
     """Split a period into windows; each is due ``due_after_days`` after it ends."""
@@ -62,8 +69,13 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + index // 12, index % 12 + 1, 1)
 
 
+def date_span(first: date, last: date) -> Msg:
+    """``Jan 1, 2027 – Jan 31, 2027`` (dates in the reader's language), for chat."""
+    return _("{first} – {last}", first=first, last=last)
+
+
 def long_date(day: date) -> str:
-    """``7 November 2026``."""
+    """``7 November 2026`` (English: files and the debrief; chat passes dates to ``_``)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
