@@ -91,7 +91,7 @@ async def test_first_jpa_statement_is_reproduced(tmp_path: Path) -> None:
     )
     assert COUNTRIES in report
     assert "Arrests: 32" in report and "Officers trained: 485" in report
-    assert "W1 due Wed 4 Nov 2015: 8 in (0 late), 0 draft, 0 missing" in report
+    assert "W1 due Nov 4, 2015: 8 in (0 late), 0 draft, 0 missing" in report
     assert "Thailand: Trafficked persons assisted 12, Search warrants executed 2" in report
     assert "not available to you" in (await bot.say("th-fp", "/report JPA-1"))[0]
     await bot.say("lk-cochair", "/period close JPA-1 confirm")
@@ -245,8 +245,8 @@ async def test_money_totalled_at_configured_rates_which_are_stated(tmp_path: Pat
         "Assets restrained (PHP): 50,000" in report and "Assets restrained (THB): 100,000" in report
     )
     assert (
-        "Assets restrained (all in USD): 3,700 at PHP 1 = USD 0.018 (Fri 8 Jan 2027), "
-        "THB 1 = USD 0.028 (Fri 8 Jan 2027)"
+        "Assets restrained (all in USD): 3,700 at PHP 1 = USD 0.018 (Jan 8, 2027), "
+        "THB 1 = USD 0.028 (Jan 8, 2027)"
     ) in report
     await bot.stop()
 
@@ -319,3 +319,34 @@ async def test_chart_is_a_png_with_something_drawn(tmp_path: Path) -> None:
     [refused] = await bot.say("nz-cochair", "/report chart JPA-9 JPA-1")
     assert "one period at most" in refused
     await bot.stop()
+
+
+async def test_statement_drafted_in_another_language_for_national_use(tmp_path: Path) -> None:
+    bot = await enter_first_jpa(tmp_path)
+    [english] = await bot.say("nz-cochair", "/report JPA-1")
+    assert STATEMENT in english  # the group's statement stays English by default
+    [indonesian] = await bot.say("nz-cochair", "/report JPA-1 id")
+    assert "Draft debrief statement, in Indonesia:" in indonesian
+    # numbers under ten spelled in the language, countries as it names and lists them (CLDR),
+    # dates in its own style; the figures keep their configured labels
+    assert "\nDelapan countries participated" in indonesian, indonesian
+    assert "Maladewa, Selandia Baru, Filipina, Sri Lanka, dan Thailand" in indonesian
+    assert "from 28 Sep 2015 to 28 Okt 2015" in indonesian
+    assert "In total, authorities in the delapan countries: " in indonesian
+    assert "Arrests: 32" in indonesian and STATEMENT not in indonesian
+    [bengali] = await bot.say("nz-cochair", "/report JPA-1 bn")
+    assert "\nআট countries participated" in bengali  # Bengali words; no num2words: digits
+    [unknown] = await bot.say("nz-cochair", "/report JPA-1 xx")
+    assert "I don't know the language xx. Available: en (English)" in unknown
+    assert "th (ไทย)" in unknown
+    [files] = await bot.say("nz-cochair", "/report xlsx JPA-1 th")
+    assert "Report files are in English" in files
+    await bot.stop()
+
+
+def test_numbers_spelled_only_where_num2words_knows_the_language() -> None:
+    from bot.reports.debrief import spelled
+
+    assert spelled(7, "th") == "เจ็ด" and spelled(7, "fa_AF") == "هفت"
+    assert spelled(7, "fil") == 7  # not Finnish, which num2words would guess from "fi"
+    assert spelled(12, "th") == 12  # ten and over stay numbers (formatted per language)

@@ -9,8 +9,15 @@ in one clause with "and", figures of zero left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 
+from babel.lists import format_list
+from babel.numbers import format_currency
+from num2words import CONVERTER_CLASSES, num2words  # type: ignore[import-untyped,unused-ignore]
+
+from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, n_, render_for_reader
+from bot.i18n.languages import locale_of
 from bot.numbers import in_text, sentence_start
 from bot.periods.repo import CLOSED
 from bot.reports.figures import ReportData, totals
@@ -106,3 +113,131 @@ def reporters(data: ReportData) -> str:
         return with_article(reported[0])
     everyone = len(reported) == len(data.countries)
     return f"the {in_text(len(reported))} countries" + ("" if everyone else " that reported")
+
+
+# --- The statement in another language, for national use ------------------------------------
+# The group's statements are English (above, with the phrases configured in bot.toml); a country
+# may draft its own in its language: the sentences below are catalog entries, the figures are
+# listed by their configured labels, numbers under ten are spelled where num2words can.
+
+NUM2WORDS_CODES = {"fa_AF": "fa"}
+"""num2words' code for a language when it differs (Dari writes numbers as Persian does)."""
+
+
+def spelled(count: int, language: str) -> str | int:
+    """Numbers under ten in words (``เจ็ด``), where num2words knows the language; otherwise the
+    number itself, which the message formats with the language's digits."""
+    code = NUM2WORDS_CODES.get(language, language)
+    if 0 <= count < 10 and code in CONVERTER_CLASSES:
+        return str(num2words(count, lang=code))
+    return count
+
+
+def country_names(data: ReportData, codes: Sequence[str], language: str) -> str:
+    """Countries as the language names and lists them (CLDR), ``ไทย และมัลดีฟส์``."""
+    locale = locale_of(language)
+    names = [locale.territories.get(code, data.names[code]) for code in codes]
+    return format_list(names, locale=locale) if names else ""
+
+
+def _figures(data: ReportData, language: str) -> Msg:
+    """Every non-zero total, by its configured label."""
+    locale = locale_of(language)
+    parts: list[Msg] = []
+    for (key, currency), amount in sorted(totals(data).items(), key=_schema_order(data)):
+        metric = next((m for m in data.metrics if m.key == key), None)
+        if metric is None or metric.kind == "text" or not amount:
+            continue
+        figure: str | int = spelled(amount, language)
+        if metric.kind == "money":
+            figure = format_currency(Decimal(amount) / 100, currency, locale=locale)
+        parts.append(_("{metric}: {figure}", metric=metric.label, figure=figure))
+    return join(parts, "; ")
+
+
+def _schema_order(data: ReportData) -> Callable[[tuple[tuple[str, str], int]], tuple[int, str]]:
+    order = {m.key: i for i, m in enumerate(data.metrics)}
+    return lambda item: (order.get(item[0][0], len(order)), item[0][1])
+
+
+def _intro(data: ReportData, language: str) -> Msg:
+    period, count = data.period, len(data.countries)
+    params = {
+        "number": spelled(count, language),
+        "name": period.name,
+        "code": period.code,
+        "start": period.starts_on,
+        "end": period.ends_on,
+        "countries": country_names(data, data.countries, language),
+    }
+    if period.status == CLOSED:
+        return n_(
+            "{number} country participated in the {name} ({code}), which ran from {start} to "
+            "{end}. During this period, law enforcement and immigration agencies from "
+            "{countries} took part in separate, but coordinated law enforcement operations "
+            "against people smuggling and trafficking in persons networks.",
+            "{number} countries participated in the {name} ({code}), which ran from {start} to "
+            "{end}. During this period, law enforcement and immigration agencies from "
+            "{countries} took part in separate, but coordinated law enforcement operations "
+            "against people smuggling and trafficking in persons networks.",
+            count,
+            **params,
+        )
+    return n_(
+        "{number} country participated in the {name} ({code}), which runs from {start} to "
+        "{end}. During this period, law enforcement and immigration agencies from "
+        "{countries} took part in separate, but coordinated law enforcement operations "
+        "against people smuggling and trafficking in persons networks.",
+        "{number} countries participated in the {name} ({code}), which runs from {start} to "
+        "{end}. During this period, law enforcement and immigration agencies from "
+        "{countries} took part in separate, but coordinated law enforcement operations "
+        "against people smuggling and trafficking in persons networks.",
+        count,
+        **params,
+    )
+
+
+def _results(data: ReportData, language: str) -> Msg:
+    figures = _figures(data, language)
+    if not figures.parts:
+        return _("No results have been reported yet.")
+    reported = data.reported
+    if len(reported) == 1:
+        return _(
+            "In total, authorities in {country}: {results}.",
+            country=country_names(data, reported, language),
+            results=figures,
+        )
+    number = spelled(len(reported), language)
+    if len(reported) == len(data.countries):
+        return n_(
+            "In total, authorities in the {number} country: {results}.",
+            "In total, authorities in the {number} countries: {results}.",
+            len(reported),
+            number=number,
+            results=figures,
+        )
+    return n_(
+        "In total, authorities in the {number} country that reported: {results}.",
+        "In total, authorities in the {number} countries that reported: {results}.",
+        len(reported),
+        number=number,
+        results=figures,
+    )
+
+
+def _capitalised(text: str) -> str:
+    """A paragraph that opens with a spelled number starts with a capital (where the script
+    has capitals; a right-to-left mark may come first)."""
+    return _SENTENCE_START.sub(lambda m: m[1] + m[2].upper(), text, count=1)
+
+
+_SENTENCE_START = re.compile(r"^(\u200f?)(\w)")
+
+
+def debrief_in(data: ReportData, language: str) -> str:
+    """The draft statement in ``language`` (English: :func:`debrief`)."""
+    if language == DEFAULT_LANGUAGE:
+        return debrief(data)
+    paragraphs = (_intro(data, language), _results(data, language))
+    return "\n\n".join(_capitalised(render_for_reader(p, language)) for p in paragraphs)

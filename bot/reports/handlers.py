@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.errors import UserError
+from bot.i18n import DEFAULT_LANGUAGE, Text, _, language_list, resolve_language
 from bot.periods.handlers import today
 from bot.periods.repo import current_period
 from bot.reports import files
@@ -17,29 +18,56 @@ FORMS = ("chart", "xlsx")
 
 def report_command(work: Work, args: str) -> None:
     """The report of the named period, or of the current one; ``chart`` or ``xlsx`` first
-    sends it as a file."""
+    sends it as a file; a language code last drafts the debrief statement in that language."""
     words = args.split()
     form = words.pop(0).lower() if words and words[0].lower() in FORMS else ""
+    language = _language(words)
     if len(words) > 1:
-        raise UserError("Name one period at most: /report JPA-4, /report chart JPA-4.")
+        raise UserError(_("Name one period at most: /report JPA-4, /report chart JPA-4."))
+    if form and language != DEFAULT_LANGUAGE:
+        raise UserError(
+            _(
+                "Report files are in English; a language drafts the statement in chat: "
+                "/report JPA-4 th."
+            )
+        )
     data = _load(work, words[0] if words else "")
     if form:
         _send_file(work, data, form)
     else:
-        work.reply(to_chat(data))
-    work.audit("report.viewed", data.period.code, form)
+        work.reply(to_chat(data, language))
+    work.audit("report.viewed", data.period.code, form or language)
+
+
+def _language(words: list[str]) -> str:
+    """Take a language code off the end of ``words`` (the statement's language; English by
+    default). A second word that is no period code and no language is refused with the list."""
+    if words and (language := resolve_language(words[-1])):
+        words.pop()
+        return language
+    if len(words) == 2 and words[1].isalpha():
+        raise UserError(
+            _(
+                "I don't know the language {code}. Available: {languages}.",
+                code=words[1][:20],
+                languages=language_list(),
+            )
+        )
+    return DEFAULT_LANGUAGE
 
 
 def _load(work: Work, code: str) -> ReportData:
     if not code:
         period = current_period(work.db, today(work))
         if period is None:
-            raise UserError("No period of action is open; name one: /report JPA-4.")
+            raise UserError(_("No period of action is open; name one: /report JPA-4."))
         code = period.code
     settings = work.ctx.settings.reports
     data = load_report(work.db, code, settings.currency, settings.rates)
     if data is None:
-        raise UserError(f"There is no period {code[:20]}. /period shows the current one.")
+        raise UserError(
+            _("There is no period {code}. /period shows the current one.", code=code[:20])
+        )
     return data
 
 
@@ -52,21 +80,28 @@ def _send_file(work: Work, data: ReportData, form: str) -> None:
     folder = files.reports_dir(work.db, work.ctx.settings.reports.directory)
     stamp = work.now.strftime("%Y%m%d-%H%M%S")
     code = data.period.code
+    caption: Text
     if form == "chart":
         attachment = files.save(folder, f"{code}-chart-{stamp}.png", to_png(data), "image/png")
-        caption = f"{code}: figures by country and returns by reporting window."
+        caption = _("{code}: figures by country and returns by reporting window.", code=code)
     else:
         attachment = files.save(folder, f"{code}-report-{stamp}.xlsx", to_xlsx(data), XLSX_MIME)
-        caption = f"{code}: the report as a workbook (summary, by country, each window, status)."
+        caption = _(
+            "{code}: the report as a workbook (summary, by country, each window, status).",
+            code=code,
+        )
     work.reply(caption, attachment=attachment)
 
 
 COMMANDS = [
     CommandSpec(
         "report",
-        "Co-chairs: totals, per-country figures, who has reported, and the draft debrief "
-        "statement for a period; `chart` sends a picture, `xlsx` a workbook.",
-        "/report [chart|xlsx] [CODE]",
+        _(
+            "Co-chairs: totals, per-country figures, who has reported, and the draft debrief "
+            "statement for a period (in English, or in the language named last); `chart` sends "
+            "a picture, `xlsx` a workbook."
+        ),
+        "/report [chart|xlsx] [CODE] [LANGUAGE]",
         "/report xlsx JPA-4",
         report_command,
         roles=frozenset({"co_chair"}),

@@ -11,8 +11,11 @@ import io
 import json
 from collections.abc import Callable
 
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_
+from bot.i18n.languages import native_name
+from bot.periods.repo import CLOSED, OPEN, PLANNED
 from bot.periods.windows import Window, short_date
-from bot.reports.debrief import debrief
+from bot.reports.debrief import debrief, debrief_in
 from bot.reports.figures import (
     Converted,
     JointOp,
@@ -107,17 +110,58 @@ def _joint_row(data: ReportData, joint: JointOp) -> list[str]:
     return [f"op:{joint.op}", label, reported, f"{joint.counted:,}", check]
 
 
-def _joint_lines(data: ReportData) -> list[str]:
+def _joint_lines(data: ReportData) -> list[Text]:
     """The chat report's joint operations, with how to resolve a discrepancy."""
     if not data.joints:
         return []
-    lines = ["", "Joint operations (each outcome counted once in the totals):"]
-    lines += [
-        f"  {row[0]} {row[1]}: {row[2]} → {row[3]} ({row[4]})" for row in joint_table(data)[1]
-    ]
+    lines: list[Text] = ["", _("Joint operations (each outcome counted once in the totals):")]
+    lines += [_joint_line(data, joint) for joint in data.joints]
     if any(j.discrepancy for j in data.joints):
-        lines.append("  To resolve: /joint OP <figure> <number>, or /joint OP accept <COUNTRY>.")
+        lines.append(
+            "  " + _("To resolve: /joint OP <figure> <number>, or /joint OP accept <COUNTRY>.")
+        )
     return lines
+
+
+def _joint_line(data: ReportData, joint: JointOp) -> Msg:
+    metric = period_metric(data, joint.metric)
+    reported = join(
+        [
+            _("{country} {figure}", country=c, figure=joint.claims[c])
+            if c in joint.claims
+            else _("{country} —", country=c)
+            for c in joint.named
+        ],
+        "; ",
+    )
+    return "  " + _(
+        "{operation} {metric}: {reported} → {counted} ({check})",
+        operation=f"op:{joint.op}",
+        metric=metric.label if metric else joint.metric,
+        reported=reported,
+        counted=joint.counted,
+        check=_joint_check(joint),
+    )
+
+
+def _joint_check(joint: JointOp) -> Msg:
+    """Whether the countries' returns agree, for chat (``JointOp.discrepancy`` in words)."""
+    if joint.resolved is not None:
+        return _("resolved by the co-chairs")
+    silent = [c for c in joint.named if c not in joint.claims]
+    if silent:
+        return _(
+            "DISCREPANCY: {countries} did not report op:{operation}",
+            countries=", ".join(silent),
+            operation=joint.op,
+        )
+    if joint.discrepancy:
+        given = join(
+            [_("{country} {figure}", country=c, figure=a) for c, a in sorted(joint.claims.items())],
+            ", ",
+        )
+        return _("DISCREPANCY: different figures ({figures})", figures=given)
+    return _("agreed")
 
 
 def title(data: ReportData) -> str:
@@ -263,47 +307,136 @@ def _country_json(data: ReportData, code: str) -> dict[str, object]:
     }
 
 
-def to_chat(data: ReportData) -> str:
-    """A short report for chat: debrief, totals, status per window, figures per country."""
-    lines = [
-        title(data),
-        subtitle(data),
-        "",
-        "Draft debrief statement:",
-        debrief(data),
-        "",
-        "Totals:",
-    ]
-    lines += [f"  {name}: {value}" for name, value in _total_rows(data)]
-    lines += ["", "Returns:"] + [_window_line(data, w) for w in data.period.windows]
-    lines += ["", "By country:"] + [_country_line(data, c) for c in data.countries]
-    lines += _joint_lines(data)
-    lines += [
-        "",
-        f"Full tables: /report xlsx {data.period.code}; a chart: /report chart {data.period.code}",
-    ]
-    return "\n".join(lines)
+STATUS_WORDS: dict[str, Text] = {
+    PLANNED: _("planned"),
+    OPEN: _("open"),
+    CLOSED: _("closed"),
+}
+"""A period's status as the chat report says it."""
 
 
-def _window_line(data: ReportData, window: Window) -> str:
-    counts = status_counts(data, window.seq)
-    return (
-        f"  {window.label} due {short_date(window.due_on)}: "
-        f"{counts['submitted'] + counts['late']} in ({counts['late']} late), "
-        f"{counts['draft']} draft, {counts['missing']} missing"
+def chat_subtitle(data: ReportData) -> Msg:
+    """Dates, status, size, in the reader's language."""
+    period = data.period
+    countries, windows = len(period.countries), len(period.windows)
+    return _(
+        "{start} to {end} · {status} · {countries} · {windows}",
+        start=period.starts_on,
+        end=period.ends_on,
+        status=STATUS_WORDS.get(period.status, period.status),
+        countries=n_("{count} country", "{count} countries", countries),
+        windows=n_("{count} reporting window", "{count} reporting windows", windows),
     )
 
 
-def _country_line(data: ReportData, code: str) -> str:
-    """A country's figures by label; a return of zeros is told apart from no return."""
-    if code not in data.reported:
-        return f"  {data.names[code]}: no return yet"
-    figures = [
-        f"{m.label} {cell(data, code, m, c)}" + (f" {c}" if c else "")
+def to_chat(data: ReportData, language: str = DEFAULT_LANGUAGE) -> Msg:
+    """A short report for chat: debrief (drafted in ``language``), totals, status per window,
+    figures per country."""
+    heading: Text = _("Draft debrief statement:")
+    if language != DEFAULT_LANGUAGE:
+        heading = _("Draft debrief statement, in {language}:", language=native_name(language))
+    lines: list[Text] = [title(data), chat_subtitle(data), "", heading, debrief_in(data, language)]
+    lines += ["", _("Totals:"), *(_indent(line) for line in _chat_totals(data))]
+    lines += ["", _("Returns:"), *(_window_line(data, w) for w in data.period.windows)]
+    lines += ["", _("By country:"), *(_country_line(data, c) for c in data.countries)]
+    lines += _joint_lines(data)
+    code = data.period.code
+    lines += ["", _("Full tables: /report xlsx {code}; a chart: /report chart {code}", code=code)]
+    return join(lines)
+
+
+def _indent(text: Text) -> Msg:
+    return "  " + join([text])
+
+
+def _figure(metric: Metric, amount: int) -> str | int:
+    """A figure for chat: counts as numbers (formatted per language), money as written."""
+    return money_amount(amount) if metric.kind == "money" else amount
+
+
+def _chat_totals(data: ReportData) -> list[Msg]:
+    total = totals(data)
+    rows = [
+        _("{metric}: {total}", metric=header(m, c), total=_figure(m, total.get((m.key, c), 0)))
         for m, c in columns(data)
-        if m.kind != "text" and data.sums.get((code, m.key, c))
+        if m.kind != "text"
     ]
-    return f"  {data.names[code]}: {', '.join(figures) or 'all figures zero'}"
+    for metric in data.metrics:
+        if metric.kind == "money" and (found := converted(data, metric.key)):
+            all_in = _("{metric} (all in {currency})", metric=metric.label, currency=found.currency)
+            rows.append(_("{metric}: {total}", metric=all_in, total=converted_message(found)))
+    return rows
+
+
+def converted_message(found: Converted) -> Msg:
+    """:func:`converted_text` for chat: the rates' dates per language."""
+    amount = money_amount(found.amount)
+    rates = join(
+        [
+            _(
+                "{currency} 1 = {target} {rate} ({date})",
+                currency=c,
+                target=found.currency,
+                rate=f"{r.rate:g}",
+                date=r.date,
+            )
+            for c, r in found.used
+        ],
+        ", ",
+    )
+    left_out = ", ".join(found.left_out)
+    if found.used and found.left_out:
+        return _(
+            "{amount} at {rates}; {currencies} left out (no rate in bot.toml)",
+            amount=amount,
+            rates=rates,
+            currencies=left_out,
+        )
+    if found.left_out:
+        return _(
+            "{amount}; {currencies} left out (no rate in bot.toml)",
+            amount=amount,
+            currencies=left_out,
+        )
+    if found.used:
+        return _("{amount} at {rates}", amount=amount, rates=rates)
+    return join([amount])
+
+
+def _window_line(data: ReportData, window: Window) -> Msg:
+    counts = status_counts(data, window.seq)
+    return "  " + _(
+        "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing",
+        window=window.label,
+        due=window.due_on,
+        received=counts["submitted"] + counts["late"],
+        late=counts["late"],
+        draft=counts["draft"],
+        missing=counts["missing"],
+    )
+
+
+def _country_line(data: ReportData, code: str) -> Msg:
+    """A country's figures by label; a return of zeros is told apart from no return."""
+    name = data.names[code]
+    if code not in data.reported:
+        return "  " + _("{country}: no return yet", country=name)
+    figures = [
+        _("{metric} {figure} {currency}", metric=m.label, figure=figure, currency=c)
+        if c
+        else _("{metric} {figure}", metric=m.label, figure=figure)
+        for m, c in columns(data)
+        if m.kind != "text" and (figure := _chat_cell(data, code, m, c)) is not None
+    ]
+    if not figures:
+        return "  " + _("{country}: all figures zero", country=name)
+    return "  " + _("{country}: {figures}", country=name, figures=join(figures, ", "))
+
+
+def _chat_cell(data: ReportData, code: str, metric: Metric, currency: str) -> str | int | None:
+    """A country's non-zero figure for chat, or None."""
+    amount = data.sums.get((code, metric.key, currency))
+    return _figure(metric, amount) if amount else None
 
 
 RENDERERS: dict[str, Callable[[ReportData], str]] = {
