@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.config import Person
 from bot.errors import UserError
+from bot.i18n import _
 from bot.requests import repo as assistance
 from bot.work import Work
 
@@ -39,7 +40,7 @@ def _any(work: Work, person: Person, subject: Any) -> None:
 
 def _own_country(work: Work, person: Person, country: Any) -> None:
     if country and person.country != country and not person.has("co_chair"):
-        raise UserError("You can see and act only for your own country; co-chairs see all.")
+        raise UserError(_("You can see and act only for your own country; co-chairs see all."))
 
 
 def _party(work: Work, person: Person, raw_id: Any) -> assistance.Request:
@@ -57,8 +58,11 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
         or person.has("co_chair")
     ):
         raise UserError(
-            f"You can follow {request.id} but not act on it; it is handled by "
-            "the focal points it is addressed to."
+            _(
+                "You can follow {id} but not act on it; it is handled by "
+                "the focal points it is addressed to.",
+                id=request.id,
+            )
         )
 
 
@@ -66,8 +70,11 @@ def _handler(work: Work, person: Person, raw_id: Any) -> None:
     request = _party(work, person, raw_id)
     if not (assistance.handles(work.directory, person, request) or person.has("co_chair")):
         raise UserError(
-            f"{request.id} is handled by the focal points it is addressed to; "
-            "only they (or a co-chair) can do that."
+            _(
+                "{id} is handled by the focal points it is addressed to; "
+                "only they (or a co-chair) can do that.",
+                id=request.id,
+            )
         )
 
 

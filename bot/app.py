@@ -24,6 +24,7 @@ from bot.directory.repo import Directory, directory_version, load_directory, sav
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, StoreUnavailable, TransientError
 from bot.events import ButtonPress, Inbound, Outbound, TextMessage
+from bot.i18n import _
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
 from bot.storage import Store
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # replicas need psycopg (~20 MiB): imported only with leases
     from bot.storage.leases import Leases
 
 log = logging.getLogger(__name__)
-SORRY = (
+SORRY = _(
     "Sorry, something went wrong on my side and nothing was changed. "
     "It has been logged; please try again."
 )

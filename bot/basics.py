@@ -1,17 +1,20 @@
-"""Commands everyone uses: ping, help, whoami, countries."""
+"""Commands everyone uses: ping, help, language, whoami, countries."""
 
 from __future__ import annotations
 
 from bot.commands import CommandSpec, no_args
+from bot.directory.repo import set_language
 from bot.errors import UserError
+from bot.i18n import Msg, Text, _, join, language_list, render_for_reader, resolve_language
+from bot.i18n.languages import native_name
 from bot.work import Work
 
-ROLE_LABELS = {
-    "officer": "officer",
-    "focal_point": "focal point",
-    "deputy_focal_point": "deputy focal point",
-    "co_chair": "co-chair",
-    "admin": "administrator",
+ROLE_LABELS: dict[str, Text] = {
+    "officer": _("officer"),
+    "focal_point": _("focal point"),
+    "deputy_focal_point": _("deputy focal point"),
+    "co_chair": _("co-chair"),
+    "admin": _("administrator"),
 }
 
 
@@ -30,8 +33,50 @@ def help_command(work: Work, topic: str) -> None:
         return
     spec = registry.get(name)
     if spec is None or not spec.allows(actor):
-        raise UserError(f"There is no command /{name[:30]} for you. /help lists yours.")
-    work.reply(f"{spec.usage}\n{spec.summary}\nExample: {spec.example}", sensitive=False)
+        raise UserError(
+            _("There is no command /{name} for you. /help lists yours.", name=name[:30])
+        )
+    example = _("Example: {example}", example=spec.example)
+    work.reply(join([spec.usage, spec.summary, example]), sensitive=False)
+
+
+def named(language: str) -> str:
+    """``th (ไทย)``: a language as the list of available ones shows it."""
+    return f"{language} ({native_name(language)})"
+
+
+def language_command(work: Work, code: str) -> None:
+    """``/language`` shows one's language and the available ones; ``/language th`` sets it."""
+    actor = work.actor
+    assert actor is not None
+    wanted = code.strip()
+    if not wanted:
+        work.reply(_language_shown(actor.language), sensitive=False)
+        return
+    language = resolve_language(wanted)
+    if language is None:
+        raise UserError(
+            _(
+                "I don't know the language {code}. Available: {languages}.",
+                code=wanted[:20],
+                languages=language_list(),
+            )
+        )
+    set_language(work.db, actor.id, language, work.stamp)
+    work.audit("language", actor.id, language)
+    work.directory_changed = True  # the app reloads the directory after the commit
+    done = _("I will write to you in {language} from now on.", language=named(language))
+    # The snapshot still holds the old language: this answer is rendered in the new one here.
+    work.reply(render_for_reader(done, language), sensitive=False)
+
+
+def _language_shown(language: str) -> Msg:
+    return _(
+        "Your language: {language}.\nAvailable: {languages}.\n"
+        "/language <code> changes it, e.g. /language th.",
+        language=named(language),
+        languages=language_list(),
+    )
 
 
 def whoami(work: Work, _args: None) -> None:
@@ -39,28 +84,35 @@ def whoami(work: Work, _args: None) -> None:
     actor = work.actor
     assert actor is not None
     country = work.directory.country(actor.country)
-    roles = ", ".join(ROLE_LABELS[r] for r in actor.roles)
+    roles = join([ROLE_LABELS[r] for r in actor.roles], ", ")
     channels = ", ".join(sorted({*actor.identities, "console"}))
     work.reply(
-        f"You are {actor.name} (id {actor.id}), {roles} for "
-        f"{country.name if country else actor.country}.\n"
-        f"Reachable on: {channels}; preferred: {actor.preferred_channel}."
+        _(
+            "You are {name} (id {id}), {roles} for {country}.\n"
+            "Reachable on: {channels}; preferred: {preferred}.",
+            name=actor.name,
+            id=actor.id,
+            roles=roles,
+            country=country.name if country else actor.country,
+            channels=channels,
+            preferred=actor.preferred_channel,
+        )
     )
 
 
 def countries(work: Work, _args: None) -> None:
     """The member countries and their codes, with who answers for each."""
-    lines = ["Member countries (code · name · focal points):"]
+    lines: list[Text] = [_("Member countries (code · name · focal points):")]
     for code, country in sorted(work.directory.countries.items()):
-        fps = ", ".join(p.name for p in work.directory.focal_points(code)) or "none yet"
-        lines.append(f"{code} · {country.name} · {fps}")
-    work.reply("\n".join(lines))
+        names = ", ".join(p.name for p in work.directory.focal_points(code))
+        lines.append(join([code, country.name, names or _("none yet")], " · "))
+    work.reply(join(lines))
 
 
 COMMANDS = [
     CommandSpec(
         "help",
-        "What each command does, with an example.",
+        _("What each command does, with an example."),
         "/help [command]",
         "/help request",
         help_command,
@@ -68,8 +120,16 @@ COMMANDS = [
         quick=True,
     ),
     CommandSpec(
+        "language",
+        _("Show your language and the ones available, or choose yours."),
+        "/language [code]",
+        "/language th",
+        language_command,
+        in_groups=True,
+    ),
+    CommandSpec(
         "whoami",
-        "Who the bot thinks you are: country, roles, channels.",
+        _("Who the bot thinks you are: country, roles, channels."),
         "/whoami",
         "/whoami",
         whoami,
@@ -78,7 +138,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "countries",
-        "Member countries, their codes and focal points.",
+        _("Member countries, their codes and focal points."),
         "/countries",
         "/countries",
         countries,
@@ -86,7 +146,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "ping",
-        "Check the bot is alive; it answers pong.",
+        _("Check the bot is alive; it answers pong."),
         "/ping [anything]",
         "/ping",
         ping_with_token,

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.config import Person
 from bot.errors import UserError
+from bot.i18n import Msg, Text, _, join, language_list
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -59,7 +60,7 @@ class CommandSpec:
     """One command: who may run it, how its arguments parse, what it does, how to explain it."""
 
     name: str
-    summary: str
+    summary: Text  # in the reader's language; usage and example are typed as they are
     usage: str
     example: str
     run: Callable[[Any, Any], None]
@@ -96,7 +97,9 @@ class CommandSpec:
         try:
             return self.parse(text)
         except UserError as exc:
-            raise UserError(f"{exc}\nUsage: {self.usage}\nExample: {self.example}") from None
+            usage = _("Usage: {usage}", usage=self.usage)
+            example = _("Example: {example}", example=self.example)
+            raise UserError(join([exc.text, usage, example])) from None
 
 
 @dataclass(frozen=True)
@@ -146,13 +149,17 @@ class Registry:
         """The commands and subcommands ``person`` may run."""
         return [v for spec in self for v in spec.variants() if v.allows(person)]
 
-    def help_text(self, person: Person, bot_name: str = "FocalPoint") -> str:
-        """The generated /help: each command the person may run, with an example."""
-        lines = [f"{bot_name} — commands you can use:"]
+    def help_text(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
+        """The generated /help: each command the person may run, with an example, and the
+        languages the bot speaks."""
+        lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
         for spec in self.available_to(person):
-            lines.append(f"\n{spec.usage}\n  {spec.summary}\n  e.g. {spec.example}")
-        lines.append("\n/help <command> explains one command.")
-        return "\n".join(lines)
+            example = _("e.g. {example}", example=spec.example)
+            lines.append(join(["", spec.usage, "  " + spec.summary, "  " + example]))
+        lines.append("\n" + _("/help <command> explains one command."))
+        languages = _("Languages: {languages}.", languages=language_list())
+        lines.append(join(["", languages, _("/language <code> chooses yours.")]))
+        return join(lines)
 
     def suggest(self, name: str) -> str | None:
         """The closest command name, for a "did you mean"."""

@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from bot.errors import ConfigError
+from bot.i18n.languages import LANGUAGES, resolve_language
 from bot.periods.configured import PeriodConfig, ReturnsSettings, period_problems
 from bot.returns.metrics import DEFAULT_METRICS, Metric, duplicate_name
 from bot.text import has_invisible
@@ -101,6 +102,12 @@ class Country(_Frozen):
         return value
 
 
+def _language_code(value: str) -> str:
+    """The supported code ``value`` names; an unknown one is kept for the directory check,
+    which names the person."""
+    return resolve_language(value) or value
+
+
 class Person(_Frozen):
     """Someone in the directory, with an identity on each channel they use."""
 
@@ -108,7 +115,8 @@ class Person(_Frozen):
     name: Name
     country: str
     roles: tuple[Role, ...] = Field(min_length=1)
-    language: str = "en"
+    # A code of bot.i18n.LANGUAGES, or another name for one ("TH", "prs"): stored as the code.
+    language: Annotated[str, AfterValidator(_language_code)] = "en"
     preferred_channel: str = "console"
     identities: dict[str, str] = Field(default_factory=dict)
     active: bool = True
@@ -333,7 +341,20 @@ def directory_problems(
         for i, p in enumerate(people)
         if p.country not in codes
     ]
+    problems += [
+        (
+            ("people", i, "language"),
+            f"person {p.id!r} has unknown language {p.language!r} (known: {language_codes()})",
+        )
+        for i, p in enumerate(people)
+        if resolve_language(p.language) is None
+    ]
     return problems
+
+
+def language_codes() -> str:
+    """The language codes a person's ``language`` may name."""
+    return ", ".join(LANGUAGES)
 
 
 def _duplicates(what: str, values: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:

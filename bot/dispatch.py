@@ -19,14 +19,15 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
+from bot.i18n import Msg, _, join
 from bot.storage.sql import Db
 from bot.text import clean
 from bot.work import Context, Work
 
 TimerHandler = Callable[[Work, str], None]
 
-PRIVATE_ONLY = "Please message me privately for that; I don't show casework in groups."
-STRANGER_REPLY = (
+PRIVATE_ONLY = _("Please message me privately for that; I don't show casework in groups.")
+STRANGER_REPLY = _(
     "Sorry, I can't help you here. If you work with the group, ask your administrator "
     "to add you to the directory."
 )
@@ -98,9 +99,7 @@ def _run_line(work: Work, person: Person, chat: ChatRef, text: str) -> None:
     assert line is not None
     spec = work.ctx.registry.get(line.name)
     if spec is None:
-        guess = work.ctx.registry.suggest(line.name)
-        hint = f" Did you mean /{guess}?" if guess else ""
-        raise UserError(f"I don't know /{line.name[:30]}.{hint} /help lists the commands.")
+        raise UserError(_unknown_command(work, line.name[:30]))
     spec, arg_text = spec.resolve(line.args)
     args = gate(work, person, chat, spec, arg_text, line.name)
     if spec.limit:
@@ -144,8 +143,19 @@ def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: st
         _run_line(work, person, chat, f"/{text}")
         return
     if not chat.private:
-        raise UserError("I only answer commands in groups. /help lists them.")
-    raise UserError("I only understand commands. /help lists them, with examples.")
+        raise UserError(_("I only answer commands in groups. /help lists them."))
+    raise UserError(_("I only understand commands. /help lists them, with examples."))
+
+
+def _unknown_command(work: Work, name: str) -> Msg:
+    guess = work.ctx.registry.suggest(name)
+    if guess:
+        return _(
+            "I don't know /{name}. Did you mean /{guess}? /help lists the commands.",
+            name=name,
+            guess=guess,
+        )
+    return _("I don't know /{name}. /help lists the commands.", name=name)
 
 
 def _admitted(work: Work, person: Person, chat: ChatRef, spec: CommandSpec) -> bool:
@@ -157,16 +167,16 @@ def _admitted(work: Work, person: Person, chat: ChatRef, spec: CommandSpec) -> b
     return True
 
 
-ROLE_PLURALS = {
-    "officer": "officers",
-    "focal_point": "focal points",
-    "deputy_focal_point": "deputy focal points",
-    "co_chair": "co-chairs",
-    "admin": "administrators",
+ROLE_PLURALS: dict[str, Msg] = {
+    "officer": _("officers"),
+    "focal_point": _("focal points"),
+    "deputy_focal_point": _("deputy focal points"),
+    "co_chair": _("co-chairs"),
+    "admin": _("administrators"),
 }
 
 
-def _refusal(name: str, spec: CommandSpec, arg_text: str) -> str:
+def _refusal(name: str, spec: CommandSpec, arg_text: str) -> Msg:
     """Say what was refused and who it is for (roles are public; casework is not named)."""
     if spec.name == name:
         shown = name
@@ -175,8 +185,18 @@ def _refusal(name: str, spec: CommandSpec, arg_text: str) -> str:
     else:
         shown = f"{name} {spec.name}"
     who = [ROLE_PLURALS[r] for r in ROLE_PLURALS if spec.roles and r in spec.roles]
-    listed = " and ".join([", ".join(who[:-1]), who[-1]] if len(who) > 1 else who)
-    return f"/{shown} is not available to you (it is for {listed}). /help lists yours."
+    if len(who) < 2:
+        return _(
+            "/{command} is not available to you (it is for {roles}). /help lists yours.",
+            command=shown,
+            roles=join(who, ""),
+        )
+    return _(
+        "/{command} is not available to you (it is for {roles} and {last}). /help lists yours.",
+        command=shown,
+        roles=join(who[:-1], ", "),
+        last=who[-1],
+    )
 
 
 def refuse_stranger(work: Work, event: Inbound) -> None:
@@ -199,9 +219,12 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
         for admin in work.directory.with_role("admin"):
             work.notify(
                 admin,
-                f"Someone not in the directory wrote to me on {event.sender.channel} "
-                f"(user id {event.sender.user_id[:64]}). I refused politely. If they "
-                "should have access, add them to the directory.",
+                _(
+                    "Someone not in the directory wrote to me on {channel} (user id {user}). "
+                    "I refused politely. If they should have access, add them to the directory.",
+                    channel=event.sender.channel,
+                    user=event.sender.user_id[:64],
+                ),
             )
 
 

@@ -9,6 +9,7 @@ open ──ack──▶ acknowledged ──reply──▶ answered ──close�
 from __future__ import annotations
 
 from bot.errors import UserError
+from bot.i18n import Msg, _
 
 OPEN, ACKNOWLEDGED, ANSWERED, REFERRED, CLOSED = (
     "open",
@@ -28,18 +29,36 @@ _ALLOWED: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({OPEN, REFERRED, ACKNOWLEDGED, ANSWERED}), CLOSED),
 }
 
-_WHY_NOT = {
-    ("ack", ACKNOWLEDGED): "{id} is already acknowledged.",
-    ("ack", ANSWERED): "{id} is already acknowledged and answered.",
+STATUS_NAMES: dict[str, Msg] = {
+    OPEN: _("open"),
+    ACKNOWLEDGED: _("acknowledged"),
+    ANSWERED: _("answered"),
+    REFERRED: _("referred"),
+    CLOSED: _("closed"),
 }
+"""A status as people read it (the stored value stays the English word)."""
+
+
+def _why_not(request_id: str, action: str, status: str) -> Msg:
+    """Why ``action`` cannot be done to a request in ``status``."""
+    if status == CLOSED:
+        return _(
+            "{id} is closed; it cannot be changed. File a new request if needed.", id=request_id
+        )
+    if (action, status) == ("ack", ACKNOWLEDGED):
+        return _("{id} is already acknowledged.", id=request_id)
+    if (action, status) == ("ack", ANSWERED):
+        return _("{id} is already acknowledged and answered.", id=request_id)
+    return _(
+        "{id} is {status}; it cannot be changed now.",
+        id=request_id,
+        status=STATUS_NAMES.get(status, status),
+    )
 
 
 def transition(request_id: str, status: str, action: str) -> str:
     """The status after ``action``; a UserError explains why it is not allowed now."""
     allowed_from, leads_to = _ALLOWED[action]
     if status not in allowed_from:
-        why = _WHY_NOT.get((action, status), "{id} is {status}; it cannot be changed now.")
-        if status == CLOSED:
-            why = "{id} is closed; it cannot be changed. File a new request if needed."
-        raise UserError(why.format(id=request_id, status=status))
+        raise UserError(_why_not(request_id, action, status))
     return leads_to or status

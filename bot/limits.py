@@ -12,10 +12,10 @@ from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import Person
 from bot.errors import UserError
+from bot.i18n import Msg, n_
 from bot.work import Work
 
 WINDOW = timedelta(hours=1)
-NOUNS = {"requests_per_hour": "requests", "broadcasts_per_hour": "broadcasts"}
 
 
 def enforce(work: Work, person: Person, action: str, setting: str) -> None:
@@ -23,8 +23,31 @@ def enforce(work: Work, person: Person, action: str, setting: str) -> None:
     allowed: int = getattr(work.ctx.settings.limits, setting)
     used = audit.count_since(work.db, action, iso(work.now - WINDOW), actor=person.id)
     if used >= allowed:
-        noun = NOUNS.get(setting, "of these")
-        raise UserError(
-            f"You have sent {used} {noun} in the last hour, the most allowed. Please wait a "
-            "little; if it cannot wait, telephone the focal point or a co-chair."
+        raise UserError(_limit_reached(setting, used))
+
+
+def _limit_reached(setting: str, used: int) -> Msg:
+    """The refusal once a limit is reached: how many were sent, and what to do instead."""
+    if setting == "requests_per_hour":
+        return n_(
+            "You have sent {count} request in the last hour, the most allowed. Please wait a "
+            "little; if it cannot wait, telephone the focal point or a co-chair.",
+            "You have sent {count} requests in the last hour, the most allowed. Please wait a "
+            "little; if it cannot wait, telephone the focal point or a co-chair.",
+            used,
         )
+    if setting == "broadcasts_per_hour":
+        return n_(
+            "You have sent {count} broadcast in the last hour, the most allowed. Please wait a "
+            "little; if it cannot wait, telephone the focal point or a co-chair.",
+            "You have sent {count} broadcasts in the last hour, the most allowed. Please wait a "
+            "little; if it cannot wait, telephone the focal point or a co-chair.",
+            used,
+        )
+    return n_(
+        "You have done this {count} time in the last hour, the most allowed. Please wait a "
+        "little; if it cannot wait, telephone the focal point or a co-chair.",
+        "You have done this {count} times in the last hour, the most allowed. Please wait a "
+        "little; if it cannot wait, telephone the focal point or a co-chair.",
+        used,
+    )

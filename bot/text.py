@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.errors import UserError
+from bot.i18n import Text, _, join
 
 DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 """Controls, format characters (zero-width, bidi, tags, soft hyphen), private use, unassigned,
@@ -55,17 +56,25 @@ NAME_LIMIT = 120
 # ``[requests] max_text_length`` in bot.toml; a return's text figure by metrics_values.MAX_TEXT.
 
 
-def within(text: str, limit: int, hint: str = "", what: str = "Your text") -> str:
-    """``text`` if it fits in ``limit`` characters; otherwise a UserError saying by how much.
+def within(text: str, limit: int, hint: Text = "") -> str:
+    """``text`` if it fits in ``limit`` characters; otherwise a UserError saying by how much,
+    followed by ``hint`` (what to do instead).
 
     Every handler that stores text people send checks it here before anything is written,
     so a refusal names the limit and the unit of work stores nothing.
     """
     if len(text) > limit:
-        raise UserError(f"{what} is {len(text):,} characters; the limit is {limit:,}.{hint}")
+        too_long = _(
+            "Your text is {length} characters; the limit is {limit}.",
+            length=len(text),
+            limit=limit,
+        )
+        hint = hint.strip() if isinstance(hint, str) else hint
+        raise UserError(join([too_long, hint], " ") if hint else too_long)
     return text
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:
-    """``1 figure``, ``3 figures``: bot text never says "figure(s)"."""
+    """``1 figure``, ``3 figures`` in English, for administrators' CLI output; chat text uses
+    :func:`bot.i18n.n_` instead."""
     return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.config import Country, Settings
+from bot.i18n import Text, _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml nor the package say
@@ -43,12 +44,13 @@ class CountryCalendar:
             self._years[day.year] = {d: str(name) for d, name in found.items()}
         return self._years[day.year].get(day)
 
-    def why_closed(self, day: date) -> str | None:
-        """Why ``day`` is not a working day ("weekend", the holiday, "closure"); None if it is."""
+    def why_closed(self, day: date) -> Text | None:
+        """Why ``day`` is not a working day ("weekend", the holiday, "closure"); None if it is.
+        The holiday's name is the holidays package's own."""
         if day in self.closures:
-            return "national closure"
+            return _("national closure")
         if day.weekday() in self.weekend:
-            return "weekend"
+            return _("weekend")
         return self.holiday(day)
 
     def is_working(self, day: date) -> bool:
@@ -57,7 +59,7 @@ class CountryCalendar:
 
     def next_working(self, day: date) -> date:
         """``day`` itself when it is a working day, else the next one."""
-        for _ in range(366):
+        for _step in range(366):
             if self.is_working(day):
                 return day
             day += timedelta(days=1)
@@ -65,7 +67,7 @@ class CountryCalendar:
 
     def previous_working(self, day: date) -> date:
         """``day`` itself when it is a working day, else the one before."""
-        for _ in range(366):
+        for _step in range(366):
             if self.is_working(day):
                 return day
             day -= timedelta(days=1)
@@ -76,7 +78,7 @@ class CountryCalendar:
         time): a day's clock filed on a Friday evening stops over the weekend."""
         zone = ZoneInfo(self.zone)
         moment, left = start.astimezone(zone), duration
-        for _ in range(800):  # bounded: at most a couple of years of days
+        for _step in range(800):  # bounded: at most a couple of years of days
             day = moment.date()
             midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
             if self.is_working(day):

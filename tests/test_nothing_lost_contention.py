@@ -78,7 +78,7 @@ async def test_cli_and_bot_share_the_database_without_locking(
     failed = [(command, code, err) for command, code, err in results if code != 0]
     assert failed == []
     assert [(command, err) for command, _, err in results if "locked" in err] == []
-    assert not any(SORRY in d.message.text for d in bot.chat.sent)
+    assert not any(str(SORRY) in d.message.text for d in bot.chat.sent)
     assert "locked" not in caplog.text and "store commit failed" not in caplog.text
     assert await bot.rows("SELECT COUNT(*) FROM inbound") == [(events,)]
     print(f"\ncontention: {events} events committed beside {len(results)} CLI runs")

@@ -14,7 +14,7 @@ async def test_admin_revokes_in_chat_effective_at_once(bot: Harness) -> None:
     assert "pong" in (await bot.say("th-officer", "/ping"))[0]
     answer = (await bot.say("admin", "/revoke th-officer"))[0]
     assert "is revoked" in answer
-    assert await bot.say("th-officer", "/request MY urgent help") == [STRANGER_REPLY]
+    assert await bot.say("th-officer", "/request MY urgent help") == [str(STRANGER_REPLY)]
     assert await bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
     actions = await bot.rows(
         "SELECT actor, action, subject FROM audit WHERE action LIKE 'person.re%'"
@@ -25,7 +25,7 @@ async def test_admin_revokes_in_chat_effective_at_once(bot: Harness) -> None:
 async def test_revocation_survives_restart_and_bot_toml_sync(bot: Harness) -> None:
     await bot.say("admin", "/revoke th-officer")
     await bot.restart()  # start re-applies bot.toml, where th-officer is still listed
-    assert await bot.say("th-officer", "/ping") == [STRANGER_REPLY]
+    assert await bot.say("th-officer", "/ping") == [str(STRANGER_REPLY)]
     identities = await bot.rows("SELECT COUNT(*) FROM identities WHERE person_id = 'th-officer'")
     assert identities == [(0,)]
 
@@ -53,7 +53,7 @@ async def test_cli_revoke_and_reinstate(tmp_path: Path) -> None:
         if not bot.app.ctx.directory.people["my-fp"].active:  # type: ignore[union-attr]
             break
         await asyncio.sleep(0.02)
-    assert await bot.say("my-fp", "/ping") == [STRANGER_REPLY]
+    assert await bot.say("my-fp", "/ping") == [str(STRANGER_REPLY)]
     assert (await asyncio.to_thread(cli, "revoke", "my-fp")).exit_code == 1
     await bot.stop()
     assert (await asyncio.to_thread(cli, "reinstate", "my-fp")).exit_code == 0

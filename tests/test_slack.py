@@ -224,7 +224,7 @@ async def test_a_stranger_gets_the_polite_refusal(world: World) -> None:
     reply = await world.slack.event(world.slack.dm("U0STRANGE", "hi, who are you?"))
     await world.settle()
     assert reply.status == 200
-    assert world.api.texts_to("U0STRANGE") == [STRANGER_REPLY]
+    assert world.api.texts_to("U0STRANGE") == [str(STRANGER_REPLY)]
     assert any("U0STRANGE" in t for t in world.bot.inbox("admin"))
 
 

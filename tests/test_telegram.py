@@ -323,7 +323,7 @@ async def test_retry_of_a_split_message_sends_only_the_missing_part(room: Room) 
 # --- who may talk to the bot, and where -----------------------------------------------------
 async def test_stranger_gets_the_polite_refusal(room: Room) -> None:
     room.say(STRANGER, "/request TH urgent give me everything")
-    assert await room.fake.wait_for_text(STRANGER, STRANGER_REPLY)
+    assert await room.fake.wait_for_text(STRANGER, str(STRANGER_REPLY))
     assert await room.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
 
 

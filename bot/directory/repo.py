@@ -105,7 +105,8 @@ def _upsert_person(db: Db, person: Person) -> None:
     db.execute(
         "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-        "country = excluded.country, roles = excluded.roles, language = excluded.language, "
+        "country = excluded.country, roles = excluded.roles, language = CASE WHEN "
+        "people.language_chosen_at IS NULL THEN excluded.language ELSE people.language END, "
         "preferred_channel = excluded.preferred_channel, "
         "active = CASE WHEN people.revoked_at IS NULL THEN excluded.active ELSE 0 END",
         [
@@ -168,6 +169,19 @@ def reinstate(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     if not cursor.rowcount:
         return False
     audit_state.record_person(db, person_id, audit_state.PERSON_REINSTATED, at, actor)
+    bump_version(db)
+    return True
+
+
+def set_language(db: Db, person_id: str, language: str, at: str) -> bool:
+    """Store the language a person chose; a later import or bot.toml sync keeps it (as it
+    keeps a revocation). False if the person is unknown."""
+    cursor = db.execute(
+        "UPDATE people SET language = ?, language_chosen_at = ? WHERE id = ?",
+        [language, at, person_id],
+    )
+    if not cursor.rowcount:
+        return False
     bump_version(db)
     return True
 

@@ -1,0 +1,147 @@
+"""/language: each person chooses the language the bot writes to them in; /help lists them.
+
+No catalog is shipped yet, so Thai here is a test catalog installed over the real one: every
+string that went through it comes back marked, which shows the answer was rendered in the
+person's language (and the command words inside it were left as they are).
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import parse_settings
+from bot.directory.csv_io import parse_csv
+from bot.errors import ConfigError
+from bot.i18n import language_list
+from bot.i18n.catalogs import install_override
+from tests.dispatch_world import DispatchWorld
+from tests.harness import Harness
+
+
+class MarkedThai(gettext.NullTranslations):
+    """A stand-in Thai catalog: each translated string is wrapped in ‹th›…‹/th›."""
+
+    def gettext(self, message: str) -> str:
+        return f"‹th›{message}‹/th›"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"‹th›{msgid1 if n == 1 else msgid2}‹/th›"
+
+
+@pytest.fixture
+def thai() -> Iterator[None]:
+    install_override("th", MarkedThai())
+    yield
+    install_override("th", None)
+
+
+async def stored_language(bot: Harness, person_id: str) -> str:
+    rows = await bot.rows("SELECT language FROM people WHERE id = ?", [person_id])
+    return str(rows[0][0])
+
+
+async def test_language_shows_ones_own_and_the_available_ones(bot: Harness) -> None:
+    [answer] = await bot.say("th-fp", "/language")
+    assert "Your language: en (English)." in answer
+    assert language_list() in answer
+    assert "th (ไทย)" in answer and "fa_AF (فارسی" in answer
+
+
+async def test_choosing_thai_answers_in_thai_and_help_follows(bot: Harness, thai: None) -> None:
+    [answer] = await bot.say("th-fp", "/language th")
+    assert answer.startswith("‹th›I will write to you in th (ไทย) from now on.")
+    assert await stored_language(bot, "th-fp") == "th"
+    audit = await bot.rows(
+        "SELECT actor, action, subject, detail FROM audit WHERE action = ?", ["language"]
+    )
+    assert audit == [("th-fp", "language", "th-fp", "th")]
+    [help_text] = await bot.say("th-fp", "/help")
+    assert help_text.startswith("‹th›FocalPoint — commands you can use:‹/th›")
+    assert "\n/language [code]\n  ‹th›Show your language" in help_text  # command words kept
+    assert "‹th›What each command does, with an example.‹/th›" in help_text
+    assert f"‹th›Languages: {language_list()}.‹/th›" in help_text
+    # someone else still reads English
+    [other] = await bot.say("th-deputy", "/help")
+    assert "‹th›" not in other and "commands you can use" in other
+
+
+async def test_codes_are_read_loosely(bot: Harness) -> None:
+    for typed, stored in (("TH", "th"), ("prs", "fa_AF"), ("fa-af", "fa_AF"), ("Vi", "vi")):
+        [answer] = await bot.say("my-fp", f"/language {typed}")
+        assert "from now on" in answer, answer
+        assert await stored_language(bot, "my-fp") == stored, typed
+
+
+async def test_dari_answer_is_marked_right_to_left(bot: Harness) -> None:
+    [answer] = await bot.say("my-fp", "/language prs")
+    assert answer.startswith("\u200f")  # right-to-left mark: the line is laid out RTL
+
+
+async def test_unknown_code_lists_the_languages_and_changes_nothing(bot: Harness) -> None:
+    [answer] = await bot.say("th-fp", "/language klingon")
+    assert answer.startswith("I don't know the language klingon. Available: ")
+    assert language_list() in answer
+    assert await stored_language(bot, "th-fp") == "en"
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'language'") == [(0,)]
+
+
+async def test_choice_survives_a_restart_and_the_bot_toml_sync(bot: Harness, thai: None) -> None:
+    await bot.say("th-fp", "/language th")
+    await bot.restart()  # start re-applies bot.toml, where th-fp has no language (English)
+    assert await stored_language(bot, "th-fp") == "th"
+    [answer] = await bot.say("th-fp", "/whoami")
+    assert answer.startswith("‹th›You are Niran Example (id th-fp), ‹th›focal point‹/th›")
+
+
+async def test_bot_toml_language_still_applies_to_those_who_did_not_choose(
+    tmp_path: Path,
+) -> None:
+    bot = Harness(tmp_path / "bot.db")
+    await bot.start()
+    try:
+        await bot.say("th-fp", "/language th")
+        people = tuple(
+            p.model_copy(update={"language": "vi"}) if p.id in ("th-fp", "th-deputy") else p
+            for p in bot.settings.people
+        )
+        bot.settings = bot.settings.model_copy(update={"people": people})
+        await bot.restart()
+        assert await stored_language(bot, "th-fp") == "th"  # the person's own choice wins
+        assert await stored_language(bot, "th-deputy") == "vi"
+    finally:
+        await bot.stop()
+
+
+MINIMAL = """
+[[countries]]
+code = "TH"
+name = "Thailand"
+timezone = "Asia/Bangkok"
+
+[[people]]
+id = "th-fp"
+name = "Niran Example"
+country = "TH"
+roles = ["focal_point"]
+language = "{language}"
+"""
+
+
+def test_bot_toml_language_is_validated_and_normalised() -> None:
+    with pytest.raises(ConfigError, match=r"people\[0\].language: person 'th-fp' has unknown"):
+        parse_settings(MINIMAL.format(language="klingon"), "bot.toml")
+    assert parse_settings(MINIMAL.format(language="TH")).people[0].language == "th"
+    assert parse_settings(MINIMAL.format(language="prs")).people[0].language == "fa_AF"
+
+
+def test_directory_csv_language_is_validated(tmp_path: Path) -> None:
+    world = DispatchWorld(tmp_path / "bot.db")
+    text = "id,name,country,roles,language\nth-new,New Person,TH,officer,xx\n"
+    with pytest.raises(ConfigError, match="person 'th-new' has unknown language 'xx'"):
+        parse_csv(text, world.ctx.directory)
+    good = "id,name,country,roles,language\nth-new,New Person,TH,officer,ta\n"
+    assert parse_csv(good, world.ctx.directory)[1][0].language == "ta"
