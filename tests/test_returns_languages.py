@@ -1,0 +1,74 @@
+"""Returns and their reminders in the reader's language: every sentence from the catalogs,
+due dates and submission times written the reader's way (Bengali digits for a Bengali reader).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.i18n import LANGUAGES, _, render
+from bot.i18n.catalogs import install_override
+from tests.harness import Harness, shipped_settings
+from tests.returns_support import running
+from tests.test_i18n_coverage import PSEUDO, Pseudo, leftover
+
+
+def speaking(language: str, *person_ids: str) -> dict[str, object]:
+    """Overrides for :func:`running`: ``person_ids`` read ``language``."""
+    people = tuple(
+        p.model_copy(update={"language": language}) if p.id in person_ids else p
+        for p in shipped_settings().people
+    )
+    return {"people": people}
+
+
+async def day_by_day(bot: Harness, days: int) -> None:
+    for _day in range(days):
+        await bot.advance(timedelta(days=1))
+
+
+def test_a_time_renders_in_every_language() -> None:
+    """A datetime parameter (a submission time) is written per language, never an error."""
+    when = datetime(2026, 11, 7, 14, 30, tzinfo=UTC)
+    assert render(_("at {when}", when=when), "en") == "at Nov 7, 2026, 14:30"
+    assert render(_("at {when}", when=when), "bn") == "at ৭ নভে, ২০২৬ ১৪:৩০"
+    for language in LANGUAGES:
+        assert render(_("{when}", when=when), language), language
+
+
+async def test_a_bengali_focal_point_reads_the_due_date_in_bengali(tmp_path: Path) -> None:
+    bot = await running(tmp_path, **speaking("bn", "th-fp"))
+    await day_by_day(bot, 12)  # to 1 February: the 7-days-before reminder in every country
+    thai, malaysian = bot.last("th-fp"), bot.last("my-fp")
+    assert "due on ৭ ফেব, ২০২৭, in ৭ days." in thai  # no Bengali catalog yet: English words
+    assert "due on Feb 7, 2027, in 7 days." in malaysian
+    await bot.stop()
+
+
+async def test_the_status_board_shows_times_the_readers_way(tmp_path: Path) -> None:
+    bot = await running(tmp_path, **speaking("bn", "nz-cochair"))
+    bot.clock.advance(datetime(2027, 2, 7, 16, 30, tzinfo=UTC) - bot.clock.now())
+    await bot.say("th-fp", "/return arrests 1, victims 1")
+    await bot.say("th-fp", "/return confirm")
+    [status] = await bot.say("nz-cochair", "/status")
+    assert "• Thailand — submitted ৮ ফেব, ২০২৭ ০৫:৩০" in status  # 05:30 NZDT on the 8th
+    await bot.stop()
+
+
+async def test_reminders_and_the_digest_come_from_the_catalogs(tmp_path: Path) -> None:
+    """Every reader of a pseudo-language: what reminders and digests say is all catalog."""
+    install_override(PSEUDO, Pseudo())
+    try:
+        bot = await running(tmp_path, **speaking(PSEUDO, "my-fp", "au-fp", "nz-cochair"))
+        await bot.say("my-fp", "/return arrests 2")  # a draft: its reminders say so
+        seen = {p: len(bot.inbox(p)) for p in ("my-fp", "au-fp", "nz-cochair")}
+        await day_by_day(bot, 30)
+        sent = [t for p, n in seen.items() for t in bot.inbox(p)[n:]]
+        assert len(sent) > 10  # before, due, overdue with and without a draft; digests
+        assert [t for t in sent if leftover(t)] == []
+        assert any(t.startswith("⟦Late returns for") for t in sent)  # the digest
+        assert any("⟦Your draft has 1 figure so far" in t for t in sent)  # plural from n_
+        await bot.stop()
+    finally:
+        install_override(PSEUDO, None)
