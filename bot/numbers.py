@@ -1,16 +1,23 @@
 """Whole numbers as people type them, and as the group's statements write them.
 
 Reading is strict on purpose: a figure in a return goes into a published total, so anything
-that could mean two things (``10,5``, ``1.200``, ``1e9``, ``+5``, ``-0``, non-Latin digits) is
-refused with a clear reason instead of guessed. Writing follows the seeds' style: numbers under
-ten are spelled out ("seven search warrants"), larger ones keep digits ("63 suspects").
+that could mean two things (``10,5``, ``1.200``, ``1e9``, ``+5``, ``-0``) is refused with a
+clear reason instead of guessed. Digits may be those of any script (Thai ``๑๒``, Arabic-Indic
+``١٢``, Extended Arabic-Indic ``۱۲``, Bengali ``১২``, Devanagari, Burmese, Tamil, Sinhala …),
+one script per number. Number words are read in English for everyone, and in the reader's
+language where num2words knows it (:mod:`bot.number_words`). Writing follows the seeds' style:
+numbers under ten are spelled out ("seven search warrants"), larger ones keep digits ("63
+suspects").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.errors import UserError
+from bot.i18n import _
+from bot.number_words import read_words
 
 UNITS = [
     "zero",
@@ -40,86 +47,142 @@ _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _PLAIN = re.compile(r"^[0-9]+$")
 _HEDGES = {"over", "about", "around", "approx", "approximately", "more", "less", "under", "~"}
 _WORD_SPLIT = re.compile(r"[\s-]+")
+_SEPARATORS = {"\u066c": ",", "\u066b": ".", "\u2212": "-"}
+"""Arabic thousands and decimal separators and the minus sign, read as ``,`` ``.`` ``-``."""
 
 
-def parse_whole(text: str, limit: int = 10**9) -> int:
-    """Read a whole number ≥ 0 from digits (``1,200``) or English words (``ninety-nine``).
+def parse_whole(text: str, limit: int = 10**9, language: str = "en") -> int:
+    """Read a whole number ≥ 0 from digits (``1,200``, ``๑,๒๐๐``) or words (``ninety-nine``).
 
     Args:
         text: what the person typed for one figure.
         limit: the largest figure accepted (a typo guard).
+        language: the reader's language, whose number words are read besides English.
 
     Raises:
         UserError: with a short reason the person can act on.
     """
-    raw = text.strip()
+    raw = unicodedata.normalize("NFC", text.strip())
     if not raw:
-        raise UserError("a number is missing")
-    digits = raw[0] in "0123456789+-−.,$"
-    value = _from_digits(raw) if digits else _from_words(raw)
+        raise UserError(_("a number is missing"))
+    latin = latin_digits(raw)
+    digits = latin[0] in "0123456789+-.,$"
+    value = _from_digits(raw, latin) if digits else _from_words(raw, language)
     if value > limit:
-        raise UserError(f"{raw} is larger than I accept ({limit:,}); please check it")
+        raise UserError(
+            _(
+                "{number} is larger than I accept ({limit}); please check it",
+                number=raw,
+                limit=limit,
+            )
+        )
     return value
 
 
-def _from_digits(raw: str) -> int:
-    _refuse_doubtful(raw)
-    if _PLAIN.match(raw):
-        return int(raw)
-    if _GROUPED.match(raw):
-        return int(raw.replace(",", ""))
-    if re.match(r"^[0-9]+(,[0-9]+)+$", raw):
+def latin_digits(raw: str) -> str:
+    """``raw`` with the decimal digits of any one script as 0-9 (and Arabic separators).
+
+    Raises:
+        UserError: when one number mixes the digits of two scripts (``1٣``).
+    """
+    zeros = {ord(ch) - d for ch in raw if (d := unicodedata.decimal(ch, -1)) >= 0}
+    if len(zeros) > 1:
         raise UserError(
-            f"{raw} is ambiguous: commas separate thousands in groups of three (1,200), "
-            "and returns take whole numbers only"
+            _("{number} mixes digits of different scripts; please use one kind", number=raw)
         )
-    if re.match(r"^[0-9]{1,3}\.[0-9]{3}$", raw):
-        raise UserError(
-            f"{raw} is ambiguous: write 1200 or 1,200 for a thousand, "
-            "and returns take whole numbers only"
-        )
-    if re.match(r"^[0-9]*\.[0-9]+$|^[0-9]+\.[0-9]*$|^[0-9]+/[0-9]+$", raw):
-        raise UserError(f"{raw} is not a whole number; returns count whole numbers (e.g. 12)")
-    raise UserError(f"I can't read {raw!r} as a number; write it with digits, e.g. 1,200")
+    return "".join(_latin(ch) for ch in raw)
 
 
-def _refuse_doubtful(raw: str) -> None:
+def _latin(ch: str) -> str:
+    digit = unicodedata.decimal(ch, -1)
+    return str(digit) if digit >= 0 else _SEPARATORS.get(ch, ch)
+
+
+def _from_digits(raw: str, latin: str) -> int:
+    _refuse_doubtful(raw, latin)
+    if _PLAIN.match(latin):
+        return int(latin)
+    if _GROUPED.match(latin):
+        return int(latin.replace(",", ""))
+    if re.match(r"^[0-9]+(,[0-9]+)+$", latin):
+        raise UserError(
+            _(
+                "{number} is ambiguous: commas separate thousands in groups of three (1,200), "
+                "and returns take whole numbers only",
+                number=raw,
+            )
+        )
+    if re.match(r"^[0-9]{1,3}\.[0-9]{3}$", latin):
+        raise UserError(
+            _(
+                "{number} is ambiguous: write 1200 or 1,200 for a thousand, "
+                "and returns take whole numbers only",
+                number=raw,
+            )
+        )
+    if re.match(r"^[0-9]*\.[0-9]+$|^[0-9]+\.[0-9]*$|^[0-9]+/[0-9]+$", latin):
+        raise UserError(
+            _("{number} is not a whole number; returns count whole numbers (e.g. 12)", number=raw)
+        )
+    raise UserError(
+        _("I can't read '{number}' as a number; write it with digits, e.g. 1,200", number=raw)
+    )
+
+
+def _refuse_doubtful(raw: str, latin: str) -> None:
     """Refuse the forms that look like numbers but could be read two ways."""
-    if raw[0] in "-−":
-        raise UserError(f"{raw} is negative; figures are 0 or more (write 0 for none)")
-    if raw[0] == "+":
+    if latin[0] == "-":
         raise UserError(
-            f"{raw}: please give the total itself, not a change to add (write {raw[1:]})"
+            _("{number} is negative; figures are 0 or more (write 0 for none)", number=raw)
         )
-    if raw[0] == "$":
-        raise UserError(f"{raw}: a count takes no currency; just the number")
-    if re.match(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", raw):
-        raise UserError(f"{raw}: please write the number in full (e.g. 1,000,000), not as 1e9")
+    if latin[0] == "+":
+        raise UserError(
+            _(
+                "{number}: please give the total itself, not a change to add (write {total})",
+                number=raw,
+                total=raw[1:],
+            )
+        )
+    if latin[0] == "$":
+        raise UserError(_("{number}: a count takes no currency; just the number", number=raw))
+    if re.match(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", latin):
+        raise UserError(
+            _(
+                "{number}: please write the number in full (e.g. 1,000,000), not as 1e9",
+                number=raw,
+            )
+        )
 
 
-def _from_words(raw: str) -> int:
+def _from_words(raw: str, language: str) -> int:
+    shown = raw[:40]
     if raw.split()[0].lower() in _HEDGES:
-        raise UserError(f"{raw[:40]!r}: a return needs the exact figure, e.g. 70")
-    _refuse_foreign_digits(raw)
+        raise UserError(_("'{text}': a return needs the exact figure, e.g. 70", text=shown))
+    _refuse_stray_digits(raw)
     words = [w for w in _WORD_SPLIT.split(raw.lower()) if w and w != "and"]
     if len(words) == 1 and words[0] in ZERO_WORDS:
         return 0
     value = words_to_int(words)
     if value is None:
-        raise UserError(f"I can't read {raw[:40]!r} as a number; use digits (12) or words (twelve)")
+        value = read_words(raw, language)
+    if value is None:
+        raise UserError(
+            _("I can't read '{text}' as a number; use digits (12) or words (twelve)", text=shown)
+        )
     return value
 
 
-def _refuse_foreign_digits(raw: str) -> None:
-    if any(ch.isdigit() and not ch.isascii() for ch in raw) or any(
-        ch.isnumeric() and not ch.isascii() for ch in raw
-    ):
+def _refuse_stray_digits(raw: str) -> None:
+    """Numbers that are not decimal digits (``½``, ``Ⅻ``), or digits among words."""
+    if any(ch.isnumeric() and unicodedata.decimal(ch, -1) < 0 for ch in raw):
         raise UserError(
-            f"{raw[:20]!r}: please type numbers with the digits 0-9 "
-            "so that every country's figures read the same"
+            _(
+                "'{text}': please type the figure with digits (12, ๑๒, ١٢ …) or words",
+                text=raw[:20],
+            )
         )
     if any(ch.isdigit() for ch in raw):
-        raise UserError(f"I can't read {raw[:40]!r} as one number; e.g. 12 or twelve")
+        raise UserError(_("I can't read '{text}' as one number; e.g. 12 or twelve", text=raw[:40]))
 
 
 def words_to_int(words: list[str]) -> int | None:

@@ -24,6 +24,9 @@ NAMES = [
     "trainings",
     "officers trained",
     "notes",
+    "จับกุม",
+    "الاعتقالات",
+    "গ্রেপ্তার",
 ]
 
 
@@ -54,6 +57,12 @@ figure = st.one_of(
             "1e9",
             "-0",
             "٣",
+            "1٣",
+            "๑,๒๐๐",
+            "١٬٢٠٠",
+            "١٫٥",
+            "½",
+            "dua belas",
             "seven",
             "ninety-nine",
             "1.5",

@@ -26,7 +26,9 @@ from tests.harness import Harness, shipped_settings
 from tests.returns_support import MID_JANUARY, PERIOD, counts, move_to
 from tests.test_slack import ENV, TH_FP, World, slack_options
 
-SUBMITTED = "Thank you. The return of Thailand for JPA-9 · W1 (1–31 January 2027) is submitted."
+SUBMITTED = (
+    "Thank you. The return of Thailand for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is submitted."
+)
 GOOD = {
     "victims_assisted": "6",
     "arrests": "10",
@@ -178,7 +180,9 @@ async def test_platforms_without_forms_get_the_form_as_text(tmp_path) -> None:  
     try:
         await bot.say("my-fp", "/return arrests 4")
         [text] = await bot.say("my-fp", "/return form")
-        assert text.startswith("Malaysia · JPA-9 W1 (1–31 January 2027) — every figure at once")
+        assert text.startswith(
+            "Malaysia · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — every figure at once"
+        )
         assert "Arrests (required): 4" in text and "Persons convicted: —" in text
         [button] = bot.chat.sent[-1].message.buttons
         assert (button.label, button.command) == ("Fill in the form", "/return JPA-9 W1 form")

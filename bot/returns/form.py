@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.events import Button, Form, FormField
+from bot.i18n import Msg, Text, _, join
 from bot.periods.repo import Period
-from bot.periods.windows import Window, short_date
+from bot.periods.windows import Window
 from bot.returns.metric_values import Value, show, typed
 from bot.returns.metrics import KIND_HELP, Metric
 from bot.returns.repo import Draft
@@ -39,28 +40,43 @@ class Target:
         return f"/return {self.period.code} {self.window.label}"
 
     @property
-    def title(self) -> str:
-        """``Thailand · JPA-4 W1 (1–31 January 2027)``."""
-        return f"{self.country_name} · {self.period.code} {self.window.label} ({self.window.span})"
+    def title(self) -> Msg:
+        """``Thailand · JPA-4 W1 (Jan 1, 2027 – Jan 31, 2027)``, dates in the reader's language."""
+        return _(
+            "{country} · {code} {window} ({dates})",
+            country=self.country_name,
+            code=self.period.code,
+            window=self.window.label,
+            dates=self.window.dates,
+        )
 
 
 def question(
     target: Target, draft: Draft, before: dict[str, Value]
-) -> tuple[str, tuple[Button, ...]]:
+) -> tuple[Text, tuple[Button, ...]]:
     """The guided form's current question and its buttons."""
     metrics = target.period.metrics
     metric = metrics[draft.step]
-    lines = [
-        f"{target.title} — question {draft.step + 1} of {len(metrics)}",
-        f"{metric.label}?{' (required)' if metric.required else ''} "
-        f"Reply with {KIND_HELP[metric.kind]}.",
-    ]
+    step = _(
+        "{title} — question {number} of {total}",
+        title=target.title,
+        number=draft.step + 1,
+        total=len(metrics),
+    )
+    lines: list[Text] = [step, _ask(metric)]
     now = draft.answers.get(metric.key, before.get(metric.key))
     if now is not None:
-        lines.append(f"Now: {show(now)} (Skip keeps it)")
+        lines.append(_("Now: {value} (Skip keeps it)", value=show(now)))
     if draft.step == 0:
-        lines.append(f"Or every figure at once: {target.command} form")
-    return "\n".join(lines), _question_buttons(target, metric, draft.step, now is not None)
+        lines.append(_("Or every figure at once: {command} form", command=target.command))
+    return join(lines), _question_buttons(target, metric, draft.step, now is not None)
+
+
+def _ask(metric: Metric) -> Msg:
+    kind = KIND_HELP[metric.kind]
+    if metric.required:
+        return _("{metric}? (required) Reply with {kind}.", metric=metric.text, kind=kind)
+    return _("{metric}? Reply with {kind}.", metric=metric.text, kind=kind)
 
 
 def _question_buttons(
@@ -68,71 +84,80 @@ def _question_buttons(
 ) -> tuple[Button, ...]:
     buttons = []
     if metric.kind != "text":
-        buttons.append(Button("Zero", f"{target.command} zero"))
+        buttons.append(Button(_("Zero"), f"{target.command} zero"))
     if not metric.required or has_value:
-        buttons.append(Button("Skip", f"{target.command} skip"))
+        buttons.append(Button(_("Skip"), f"{target.command} skip"))
     if step > 0:
-        buttons.append(Button("Back", f"{target.command} back"))
+        buttons.append(Button(_("Back"), f"{target.command} back"))
     return tuple(buttons)
 
 
 def summary(
     target: Target, draft: Draft, before: dict[str, Value]
-) -> tuple[str, tuple[Button, ...]]:
+) -> tuple[Text, tuple[Button, ...]]:
     """Every figure as it would be submitted, what changed, what is still required."""
     metrics = target.period.metrics
-    lines = [f"{target.title}, due {short_date(target.window.due_on)}"]
+    lines: list[Text] = [_("{title}, due {due}", title=target.title, due=target.window.due_on)]
     lines += [_line(m, draft.answers.get(m.key), before.get(m.key), bool(before)) for m in metrics]
-    needed = [m.label for m in metrics if m.required and m.key not in draft.answers]
+    needed = [m.text for m in metrics if m.required and m.key not in draft.answers]
     buttons: list[Button] = []
     if needed:
         lines.append(
-            f"Still needed: {', '.join(needed)}. Add them with "
-            f"{target.command} <figure> <number>, or {target.command} to answer "
-            "step by step."
+            _(
+                "Still needed: {figures}. Add them with {command} <figure> <number>, "
+                "or {command} to answer step by step.",
+                figures=join(needed, ", "),
+                command=target.command,
+            )
         )
     elif before and draft.answers == before:
-        lines.append("Nothing has changed from the submitted return.")
+        lines.append(_("Nothing has changed from the submitted return."))
     else:
-        lines.append("Confirm to submit" + (" these changes." if before else "."))
-        buttons.append(Button("Confirm", f"{target.command} confirm"))
+        lines.append(_("Confirm to submit these changes.") if before else _("Confirm to submit."))
+        buttons.append(Button(_("Confirm"), f"{target.command} confirm"))
     if draft.guided:
-        buttons.append(Button("Back", f"{target.command} back"))
-    buttons.append(Button("Cancel", f"{target.command} cancel"))
-    return "\n".join(lines), tuple(buttons)
+        buttons.append(Button(_("Back"), f"{target.command} back"))
+    buttons.append(Button(_("Cancel"), f"{target.command} cancel"))
+    return join(lines), tuple(buttons)
 
 
-def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool) -> str:
+def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool) -> Msg:
     shown = show(value) if value is not None else "—"
-    change = ""
     if amending and value != old:
-        change = f"  (was {show(old) if old is not None else '—'})"
-    return f"{metric.label}: {shown}{change}"
+        was = show(old) if old is not None else "—"
+        return _("{metric}: {value}  (was {old})", metric=metric.text, value=shown, old=was)
+    return _("{metric}: {value}", metric=metric.text, value=shown)
 
 
 # --- the whole return as one form -----------------------------------------------------------
-FORM_LABEL = "Fill in the form"
+FORM_LABEL = _("Fill in the form")
 _EXAMPLES = {"count": "3", "money": "USD 1,000", "text": "none"}
+_HINTS = {
+    "count": _("A whole number, 0 if none"),
+    "money": _("An amount with its currency code, e.g. USD 25,000"),
+    "text": _("A short text"),
+}
 
 
 def form_of(target: Target, values: dict[str, Value]) -> Form:
     """Every figure of the return in one form, pre-filled with ``values`` (draft or submitted).
 
     Submitting it runs ``/return <CODE> <window> submit …``: pressing the form's Submit is the
-    confirmation, so the figures are kept and submitted in one step.
+    confirmation, so the figures are kept and submitted in one step. Labels and hints are
+    messages, so each reader's form is in their language.
     """
     fields = tuple(
         FormField(
             m.key,
-            m.label,
+            m.text,
             m.kind,
             m.required,
             typed(values[m.key]) if m.key in values else "",
-            KIND_HELP[m.kind].capitalize(),
+            _HINTS[m.kind],
         )
         for m in target.period.metrics
     )
-    title = f"Return {target.period.code} {target.window.label}"
+    title = _("Return {code} {window}", code=target.period.code, window=target.window.label)
     return Form(title, f"{target.command} submit", fields, intro=target.title)
 
 
@@ -141,12 +166,23 @@ def form_button(target: Target, form: Form) -> Button:
     return Button(FORM_LABEL, f"{target.command} form", form=form)
 
 
-def form_text(target: Target, form: Form) -> str:
+def form_text(target: Target, form: Form) -> Text:
     """The form as text, for platforms without forms: every figure now, and the one-line way."""
-    lines = [f"{target.title} — every figure at once"]
-    lines += [
-        f"{f.label}{' (required)' if f.required else ''}: {f.value or '—'}" for f in form.fields
-    ]
+    lines: list[Text] = [_("{title} — every figure at once", title=target.title)]
+    lines += [_field_line(f) for f in form.fields]
     example = ", ".join(f"{f.key} {_EXAMPLES.get(f.kind, '3')}" for f in form.fields[:2])
-    lines.append(f"Send them in one line, e.g. {target.command} {example}; then confirm.")
-    return "\n".join(lines)
+    lines.append(
+        _(
+            "Send them in one line, e.g. {command} {example}; then confirm.",
+            command=target.command,
+            example=example,
+        )
+    )
+    return join(lines)
+
+
+def _field_line(field: FormField) -> Msg:
+    value = field.value or "—"
+    if field.required:
+        return _("{label} (required): {value}", label=field.label, value=value)
+    return _("{label}: {value}", label=field.label, value=value)

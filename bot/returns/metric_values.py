@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UserError
-from bot.numbers import parse_whole
+from bot.i18n import _
+from bot.numbers import latin_digits, parse_whole
 from bot.returns.metrics import Metric
 
 MAX_COUNT = 10_000_000
@@ -48,59 +49,76 @@ class Value:
 ZERO = Value(0)
 
 
-def parse_value(metric: Metric, raw: str) -> Value:
+def parse_value(metric: Metric, raw: str, language: str = "en") -> Value:
     """Read ``raw`` as a value of ``metric``; UserError names the metric and the problem."""
     try:
-        return parse_kind(metric.kind, raw)
+        return parse_kind(metric.kind, raw, language)
     except UserError as exc:
-        raise UserError(f"{metric.label}: {exc}") from None
+        raise UserError(_("{metric}: {problem}", metric=metric.text, problem=exc.text)) from None
 
 
-def parse_kind(kind: str, raw: str) -> Value:
+def parse_kind(kind: str, raw: str, language: str = "en") -> Value:
     """Read ``raw`` as a value of a metric ``kind``; UserError says what is wrong, unnamed.
 
-    Used as is for a form field, where the error is shown next to the field's own label.
+    ``language`` is the reader's, whose number words are read besides English. Used as is for
+    a form field, where the error is shown next to the field's own label.
     """
     parser = _PARSERS.get(kind)
     if parser is None:
-        raise UserError(f"this field takes no answers (unknown kind {kind[:20]!r})")
-    return parser(raw.strip())
+        raise UserError(_("this field takes no answers (unknown kind '{kind}')", kind=kind[:20]))
+    return parser(raw.strip(), language)
 
 
-def _count(raw: str) -> Value:
-    return Value(parse_whole(raw, MAX_COUNT))
+def _count(raw: str, language: str) -> Value:
+    return Value(parse_whole(raw, MAX_COUNT, language))
 
 
-def _money(raw: str) -> Value:
+def _money(raw: str, language: str) -> Value:
     if raw and (raw[0] in _SYMBOLS or raw.startswith("Rp")):
         raise UserError(
-            f"{raw}: please write the currency code instead of a symbol, e.g. USD 25,000 "
-            "or AUD 25,000"
+            _(
+                "{amount}: please write the currency code instead of a symbol, "
+                "e.g. USD 25,000 or AUD 25,000",
+                amount=raw,
+            )
         )
     if parse_zero(raw):
         return Value(0, "")
-    match = _MONEY.match(raw)
+    match = _MONEY.match(latin_digits(raw))  # THB ๑,๕๐๐ as THB 1,500
     if not match:
         raise UserError(
-            f"I can't read {raw[:40]!r}; write the currency code and the amount, "
-            "e.g. USD 25,000 or THB 1,500,000.50"
+            _(
+                "I can't read '{amount}'; write the currency code and the amount, "
+                "e.g. USD 25,000 or THB 1,500,000.50",
+                amount=raw[:40],
+            )
         )
     currency = (match["c1"] or match["c2"]).upper()
-    whole, _, cents = (match["a1"] or match["a2"]).partition(".")
+    whole, _dot, cents = (match["a1"] or match["a2"]).partition(".")
     units = parse_whole(whole, MAX_MONEY)
     return Value(units * 100 + int((cents or "0").ljust(2, "0")), currency)
 
 
 def parse_zero(raw: str) -> bool:
-    """Whether ``raw`` says nothing at all (0, none, nil)."""
-    return raw.lower() in {"0", "none", "nil", "zero", "nothing"}
+    """Whether ``raw`` says nothing at all (0 in any script, none, nil)."""
+    try:
+        latin = latin_digits(raw)
+    except UserError:
+        return False
+    return latin.lower() in {"0", "none", "nil", "zero", "nothing"}
 
 
-def _text(raw: str) -> Value:
+def _text(raw: str, language: str) -> Value:
     if not raw:
-        raise UserError("the text is empty")
+        raise UserError(_("the text is empty"))
     if len(raw) > MAX_TEXT:
-        raise UserError(f"please keep it under {MAX_TEXT} characters (it has {len(raw)})")
+        raise UserError(
+            _(
+                "please keep it under {limit} characters (it has {length})",
+                limit=MAX_TEXT,
+                length=len(raw),
+            )
+        )
     return Value(None, "", raw)
 
 

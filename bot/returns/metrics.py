@@ -8,21 +8,47 @@ shipped default is the set the group's statements report, including "follow the 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.i18n import Msg, _, resolve_language
 
 MetricKind = Literal["count", "money", "text"]
 KIND_HELP = {
-    "count": "a whole number, 0 if none",
-    "money": "an amount with its currency code, e.g. USD 25,000",
-    "text": "a short text",
+    "count": _("a whole number, 0 if none"),
+    "money": _("an amount with its currency code, e.g. USD 25,000"),
+    "text": _("a short text"),
 }
+
+
+@dataclass(frozen=True)
+class Label(Msg):
+    """A metric's label, shown in the reader's language where the metric set gives one.
+
+    The words come from configuration, not from the catalogs, so ``msgid`` is the label
+    shown by default and ``labels`` the others by language.
+    """
+
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def render(self, language: str) -> str:
+        """The label in ``language``, else the default one."""
+        return dict(self.labels).get(language, self.msgid)
 
 
 class Metric(BaseModel):
     """One figure in a return.
+
+    ``label`` is shown by default; ``labels`` holds it in other languages. In ``bot.toml``
+    both come from ``label``: a string, or a table by language whose ``en`` entry is the
+    default (``label = { en = "Arrests", th = "การจับกุม" }``). ``aliases`` may likewise be
+    a list or a table of lists by language; every language's labels and aliases are read in
+    a return, whoever sends it.
 
     ``phrase`` writes the figure into the debrief statement: ``{n}`` is the number and
     ``{one|many}`` picks a word by it, e.g. ``"executed {n} search {warrant|warrants}"``.
@@ -33,21 +59,78 @@ class Metric(BaseModel):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: str = Field(min_length=1, max_length=80)
+    labels: tuple[tuple[str, str], ...] = ()
     aliases: tuple[str, ...] = ()
     kind: MetricKind = "count"
     required: bool = False
     phrase: str = Field(default="", max_length=200)
     group: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _by_language(cls, data: Any) -> Any:
+        """Spread label and alias tables by language onto ``label``, ``labels``, ``aliases``."""
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        if isinstance(data.get("label"), Mapping):
+            table = _by_language(data["label"], "label")
+            if "en" not in table:
+                raise ValueError("a label table needs label.en, the label shown by default")
+            data["label"] = table.pop("en")
+            data["labels"] = tuple(sorted(table.items()))
+        elif isinstance(data.get("labels"), Mapping):
+            data["labels"] = tuple(sorted(_by_language(data["labels"], "labels").items()))
+        if isinstance(data.get("aliases"), Mapping):
+            lists = sorted(_by_language(data["aliases"], "aliases").items())
+            data["aliases"] = tuple(alias for _lang, names in lists for alias in _as_list(names))
+        return data
+
     @property
     def names(self) -> tuple[str, ...]:
-        """Every normalised name that means this metric."""
-        return tuple(dict.fromkeys(normalise(n) for n in (self.key, self.label, *self.aliases)))
+        """Every normalised name that means this metric, in every language."""
+        every = (self.key, self.label, *(text for _lang, text in self.labels), *self.aliases)
+        return tuple(dict.fromkeys(normalise(n) for n in every))
+
+    def label_for(self, language: str) -> str:
+        """The label a reader of ``language`` sees (the default one where none is given)."""
+        return dict(self.labels).get(language, self.label)
+
+    @property
+    def text(self) -> Label:
+        """The label as a message: each reader sees it in their own language."""
+        return Label(self.label, labels=self.labels)
+
+    @property
+    def lower_text(self) -> Label:
+        """:attr:`text` in lower case, for the middle of a sentence ("did you mean …")."""
+        lowered = tuple((lang, text.lower()) for lang, text in self.labels)
+        return Label(self.label.lower(), labels=lowered)
+
+
+def _by_language(table: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """``table`` keyed by supported language codes (``fa-AF`` as ``fa_AF``)."""
+    found: dict[str, Any] = {}
+    for code, value in table.items():
+        language = resolve_language(str(code))
+        if language is None:
+            raise ValueError(f"{what}.{code}: not a language the bot speaks")
+        found[language] = value
+    return found
+
+
+def _as_list(names: Any) -> list[str]:
+    if isinstance(names, str):
+        return [names]
+    if isinstance(names, list | tuple):
+        return [str(n) for n in names]
+    raise ValueError("aliases by language are lists of names")
 
 
 def normalise(name: str) -> str:
     """Lower case, ``_`` and ``-`` as spaces, single spaces: how names are compared."""
-    return " ".join(re.sub(r"[_\-]+", " ", name.lower()).split())
+    composed = unicodedata.normalize("NFC", name.lower())
+    return " ".join(re.sub(r"[_\-]+", " ", composed).split())
 
 
 class Schema:
@@ -59,7 +142,7 @@ class Schema:
         self._by_name = {name: m for m in metrics for name in m.names}
 
     def find(self, name: str) -> Metric | None:
-        """The metric called ``name`` (key, label or alias, any case), if any."""
+        """The metric called ``name`` (key, label or alias in any language, any case)."""
         return self._by_name.get(normalise(name))
 
     def suggest(self, name: str) -> Metric | None:
@@ -83,117 +166,216 @@ def duplicate_name(metrics: tuple[Metric, ...]) -> str | None:
     return None
 
 
-def _m(key: str, label: str, aliases: str, phrase: str, group: str = "", **kw: object) -> Metric:
-    return Metric(
-        key=key,
-        label=label,
-        aliases=tuple(a.strip() for a in aliases.split(",") if a.strip()),
-        phrase=phrase,
-        group=group,
-        **kw,  # type: ignore[arg-type]
+def _m(
+    key: str,
+    label: dict[str, str],
+    aliases: str,
+    phrase: str,
+    group: str = "",
+    local: dict[str, str] | None = None,
+    **kw: object,
+) -> Metric:
+    """A shipped metric: ``label`` by language (``en`` first), English aliases separated by
+    commas, and ``local`` aliases by language (also comma separated)."""
+    by_language = {"en": aliases, **(local or {})}
+    return Metric.model_validate(
+        {
+            "key": key,
+            "label": label,
+            "aliases": {
+                lang: [a.strip() for a in names.split(",") if a.strip()]
+                for lang, names in by_language.items()
+            },
+            "phrase": phrase,
+            "group": group,
+            **kw,
+        }
     )
 
 
 DEFAULT_METRICS: tuple[Metric, ...] = (
     _m(
         "persons_convicted",
-        "Persons convicted",
+        {
+            "en": "Persons convicted",
+            "th": "ผู้ถูกพิพากษาลงโทษ",
+            "ar": "الأشخاص المدانون",
+            "bn": "দণ্ডিত ব্যক্তি",
+        },
         "convicted, convictions, persons convicted",
         "secured the conviction of {n} {person|persons}",
     ),
     _m(
         "victims_rescued",
-        "Trafficked persons rescued",
+        {
+            "en": "Trafficked persons rescued",
+            "th": "ผู้เสียหายจากการค้ามนุษย์ที่ได้รับการช่วยเหลือ",
+            "ar": "الأشخاص المتاجر بهم الذين تم إنقاذهم",
+            "bn": "উদ্ধারকৃত পাচারের শিকার ব্যক্তি",
+        },
         "rescued, victims rescued, persons rescued",
         "rescued {n} trafficked {victim|victims}",
     ),
     _m(
         "victims_assisted",
-        "Trafficked persons assisted",
+        {
+            "en": "Trafficked persons assisted",
+            "th": "ผู้เสียหายจากการค้ามนุษย์ที่ได้รับการคุ้มครองช่วยเหลือ",
+            "ar": "الأشخاص المتاجر بهم الذين تمت مساعدتهم",
+            "bn": "সহায়তাপ্রাপ্ত পাচারের শিকার ব্যক্তি",
+        },
         "victims assisted, victims, assisted, persons assisted",
         "assisted {n} trafficked {person|persons}",
         required=True,
     ),
     _m(
         "search_warrants",
-        "Search warrants executed",
+        {
+            "en": "Search warrants executed",
+            "th": "หมายค้นที่ดำเนินการ",
+            "ar": "أوامر التفتيش المنفذة",
+            "bn": "কার্যকর করা তল্লাশি পরোয়ানা",
+        },
         "search warrants, warrants, warrants executed",
         "executed {n} search {warrant|warrants}",
         "warrants",
+        local={"th": "หมายค้น", "ar": "أوامر التفتيش", "bn": "তল্লাশি পরোয়ানা"},
     ),
     _m(
         "suspects_identified",
-        "Suspects identified",
+        {
+            "en": "Suspects identified",
+            "th": "ผู้ต้องสงสัยที่ระบุตัวได้",
+            "ar": "المشتبه بهم الذين تم تحديد هويتهم",
+            "bn": "শনাক্তকৃত সন্দেহভাজন",
+        },
         "suspects, suspects identified",
         "identified {n} {suspect|suspects}",
         "warrants",
+        local={"th": "ผู้ต้องสงสัย", "ar": "المشتبه بهم", "bn": "সন্দেহভাজন"},
     ),
     _m(
         "arrests",
-        "Arrests",
+        {"en": "Arrests", "th": "การจับกุม", "ar": "الاعتقالات", "bn": "গ্রেপ্তার"},
         "arrest, arrested",
         "made {n} {arrest|arrests}",
         "arrests",
+        local={"th": "จับกุม", "ar": "اعتقالات, اعتقال", "bn": "গ্রেফতার"},
         required=True,
     ),
     _m(
         "new_investigations",
-        "New investigations launched",
+        {
+            "en": "New investigations launched",
+            "th": "การสืบสวนใหม่ที่เริ่มดำเนินการ",
+            "ar": "التحقيقات الجديدة التي تم فتحها",
+            "bn": "শুরু হওয়া নতুন তদন্ত",
+        },
         "investigations, new investigations, investigations launched",
         "launched {n} new {investigation|investigations}",
         "arrests",
+        local={"th": "การสืบสวนใหม่", "ar": "تحقيقات جديدة", "bn": "নতুন তদন্ত"},
     ),
     _m(
         "extradition_requests",
-        "Extradition requests",
+        {
+            "en": "Extradition requests",
+            "th": "คำร้องขอส่งผู้ร้ายข้ามแดน",
+            "ar": "طلبات التسليم",
+            "bn": "প্রত্যর্পণের অনুরোধ",
+        },
         "extraditions, extradition requests",
         "made {n} extradition {request|requests}",
     ),
     _m(
         "enquiries",
-        "Bilateral and international enquiries",
+        {
+            "en": "Bilateral and international enquiries",
+            "th": "การสอบถามระดับทวิภาคีและระหว่างประเทศ",
+            "ar": "الاستفسارات الثنائية والدولية",
+            "bn": "দ্বিপাক্ষিক ও আন্তর্জাতিক অনুসন্ধান",
+        },
         "enquiries, inquiries, bilateral enquiries, international enquiries",
         "made {n} bilateral and international {enquiry|enquiries}",
     ),
     _m(
         "awareness_activities",
-        "Awareness-raising activities",
+        {
+            "en": "Awareness-raising activities",
+            "th": "กิจกรรมสร้างความตระหนักรู้",
+            "ar": "أنشطة التوعية",
+            "bn": "সচেতনতামূলক কার্যক্রম",
+        },
         "awareness, awareness activities, awareness raising",
         "conducted {n} awareness-raising {activity|activities}",
     ),
     _m(
         "training_sessions",
-        "Training sessions",
+        {
+            "en": "Training sessions",
+            "th": "การฝึกอบรมที่จัดขึ้น",
+            "ar": "الدورات التدريبية",
+            "bn": "প্রশিক্ষণ অধিবেশন",
+        },
         "training, trainings, sessions",
         "carried out {n} training {session|sessions}",
         "training",
+        local={"th": "การฝึกอบรม", "ar": "دورات تدريبية", "bn": "প্রশিক্ষণ"},
     ),
     _m(
         "officers_trained",
-        "Officers trained",
+        {
+            "en": "Officers trained",
+            "th": "เจ้าหน้าที่ที่ได้รับการฝึกอบรม",
+            "ar": "الضباط الذين تم تدريبهم",
+            "bn": "প্রশিক্ষিত কর্মকর্তা",
+        },
         "officers, trained, people trained",
         "trained {n} {officer|officers}",
         "training",
     ),
     _m(
         "financial_investigations",
-        "Financial (follow the money) investigations",
+        {
+            "en": "Financial (follow the money) investigations",
+            "th": "การสืบสวนทางการเงิน (ติดตามเส้นทางการเงิน)",
+            "ar": "التحقيقات المالية (تتبع الأموال)",
+            "bn": "আর্থিক (অর্থের গতিপথ অনুসরণ) তদন্ত",
+        },
         "financial investigations, financial, follow the money",
         "launched {n} financial {investigation|investigations} to follow the money",
+        local={"th": "การสืบสวนทางการเงิน", "ar": "التحقيقات المالية", "bn": "আর্থিক তদন্ত"},
     ),
     _m(
         "assets_restrained",
-        "Assets restrained",
+        {
+            "en": "Assets restrained",
+            "th": "ทรัพย์สินที่ถูกยึดหรืออายัด",
+            "ar": "الأصول المجمدة أو المحجوزة",
+            "bn": "জব্দ বা অবরুদ্ধ সম্পদ",
+        },
         "assets, assets restrained, restrained, seized",
         "restrained assets worth {n}",
+        local={"th": "ทรัพย์สิน", "ar": "الأصول", "bn": "সম্পদ"},
         kind="money",
     ),
     _m(
         "mla_requests",
-        "Mutual legal assistance requests",
+        {
+            "en": "Mutual legal assistance requests",
+            "th": "คำร้องขอความช่วยเหลือซึ่งกันและกันในทางอาญา",
+            "ar": "طلبات المساعدة القانونية المتبادلة",
+            "bn": "পারস্পরিক আইনি সহায়তার অনুরোধ",
+        },
         "mla, mla requests, mutual legal assistance",
         "made {n} mutual legal assistance {request|requests}",
     ),
-    _m("notes", "Notes", "note, comment, comments", "", kind="text"),
+    _m(
+        "notes",
+        {"en": "Notes", "th": "หมายเหตุ", "ar": "ملاحظات", "bn": "মন্তব্য"},
+        "note, comment, comments",
+        "",
+        kind="text",
+    ),
 )
 """The shipped set, mirrored by ``[[metric_sets.default]]`` in the shipped ``bot.toml``."""

@@ -1,10 +1,12 @@
 """The one-line return: ``arrests 10, victims assisted 6, search warrants: 5``.
 
 Items are separated by ``;``, new lines, or a comma that is not inside a number (``1,200``
-stays whole; ``10,5`` stays whole too and is then refused as ambiguous). Each item is
+stays whole; ``10,5`` stays whole too and is then refused as ambiguous; an Arabic comma ``،``
+or semicolon ``؛`` separates too). Each item is
 ``name value``, ``name: value``, ``name=value`` or ``value name``; names are keys, labels or
-aliases in any case. Every problem is collected, so one answer lists all of them, and
-nothing is kept unless every item is valid.
+aliases in any language and case; figures are digits of any script, or number words in English
+or the sender's language (see :mod:`bot.numbers`). Every problem is collected, so one answer
+lists all of them, and nothing is kept unless every item is valid.
 
 A filled-in form (a Slack modal) travels as ``/return … submit`` with one ``key: value`` per
 line instead, so a comma inside a note cannot split it; :func:`field_errors` checks a form's
@@ -19,70 +21,77 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bot.errors import UserError
 from bot.events import Form, FormField
+from bot.i18n import Text, _, join, render
 from bot.numbers import TENS, UNITS, ZERO_WORDS
 from bot.returns.metric_values import Value, parse_kind, parse_value, show
 from bot.returns.metrics import Metric, Schema
 
-_ITEMS = re.compile(r"\s*(?:[;\n]|,(?![0-9]))\s*")
+_ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c]|,(?!\d))\s*")  # \d: digits of any script
 _KEYED = re.compile(r"^(?P<key>[^:=]*?)\s*[:=]\s*(?P<value>.*)$", re.DOTALL)
 
 
-def parse_line(schema: Schema, text: str) -> dict[str, Value]:
-    """Values by metric key, in the order given.
+def parse_line(schema: Schema, text: str, language: str = "en") -> dict[str, Value]:
+    """Values by metric key, in the order given; ``language`` is the sender's (number words).
 
     Raises:
         UserError: listing every item that is wrong (unknown name with a "did you mean",
             bad number, a figure given twice); nothing is returned then.
     """
-    return _collect(schema, _ITEMS.split(text.strip()), parse_item)
+    return _collect(schema, _ITEMS.split(text.strip()), parse_item, language)
 
 
-def parse_filled(schema: Schema, text: str) -> dict[str, Value]:
+def parse_filled(schema: Schema, text: str, language: str = "en") -> dict[str, Value]:
     """A filled-in form's figures: one ``name: value`` per line (see :func:`filled_line`).
 
     Raises:
         UserError: listing every line that is wrong, as :func:`parse_line` does.
     """
-    return _collect(schema, text.splitlines(), _parse_keyed)
+    return _collect(schema, text.splitlines(), _parse_keyed, language)
 
 
-def _parse_keyed(schema: Schema, line: str) -> tuple[Metric, Value]:
+def _parse_keyed(schema: Schema, line: str, language: str = "en") -> tuple[Metric, Value]:
     """``name: value``, split at the first colon only (a note may hold more)."""
-    name, _, raw = line.partition(":")
+    name, _colon, raw = line.partition(":")
     metric = schema.find(name)
     if metric is None:
         raise UserError(_unknown(schema, name.strip()))
-    return metric, parse_value(metric, raw)
+    return metric, parse_value(metric, raw, language)
 
 
 def _collect(
     schema: Schema,
     items: Iterable[str],
-    parse: Callable[[Schema, str], tuple[Metric, Value]],
+    parse: Callable[[Schema, str, str], tuple[Metric, Value]],
+    language: str,
 ) -> dict[str, Value]:
     """Parse every item, collecting every problem, so one answer lists all of them."""
     found: dict[str, Value] = {}
-    problems: list[str] = []
+    problems: list[Text] = []
     for item in (i.strip() for i in items if i.strip()):
         try:
-            metric, value = parse(schema, item)
+            metric, value = parse(schema, item, language)
         except UserError as exc:
-            problems.append(str(exc))
+            problems.append(exc.text)
             continue
         if metric.key in found:
             problems.append(
-                f"{metric.label} is given twice ({show(found[metric.key])} and "
-                f"{show(value)}); give it once"
+                _(
+                    "{metric} is given twice ({first} and {second}); give it once",
+                    metric=metric.text,
+                    first=show(found[metric.key]),
+                    second=show(value),
+                )
             )
         found[metric.key] = value
     if problems:
-        raise UserError("Nothing was saved. Please fix:\n" + "\n".join(f"• {p}" for p in problems))
+        bullets = [_("• {problem}", problem=p) for p in problems]
+        raise UserError(join([_("Nothing was saved. Please fix:"), *bullets]))
     if not found:
-        raise UserError("Which figures? e.g. /return arrests 10, victims assisted 6")
+        raise UserError(_("Which figures? e.g. /return arrests 10, victims assisted 6"))
     return found
 
 
-def parse_item(schema: Schema, item: str) -> tuple[Metric, Value]:
+def parse_item(schema: Schema, item: str, language: str = "en") -> tuple[Metric, Value]:
     """One ``name value`` item, perhaps with a joint operation (``joint with MY op:X``)."""
     rest, op, partner = split_joint(item)
     name, raw = split_item(schema, rest)
@@ -93,22 +102,23 @@ def parse_item(schema: Schema, item: str) -> tuple[Metric, Value]:
     if metric is None:
         raise UserError(_unknown(schema, name))
     if not raw.strip():
-        raise UserError(f"{metric.label}: the figure is missing (e.g. {metric.key} 3)")
-    return metric, _joined(metric, parse_value(metric, raw), op, partner)
+        raise UserError(
+            _("{metric}: the figure is missing (e.g. {key} 3)", metric=metric.text, key=metric.key)
+        )
+    return metric, _joined(metric, parse_value(metric, raw, language), op, partner)
 
 
-def parse_answer(metric: Metric, raw: str) -> Value:
+def parse_answer(metric: Metric, raw: str, language: str = "en") -> Value:
     """One answer of the guided form: the figure, perhaps with a joint operation."""
     if metric.kind == "text":
-        return parse_value(metric, raw)
+        return parse_value(metric, raw, language)
     rest, op, partner = split_joint(raw)
-    return _joined(metric, parse_value(metric, rest), op, partner)
+    return _joined(metric, parse_value(metric, rest, language), op, partner)
 
 
 _JOINT_WITH = re.compile(r"(?:^|\s)joint\s+with\s+(?P<partner>\S+)", re.IGNORECASE)
 _JOINT_OP = re.compile(r"(?:^|\s)op\s*[:=]\s*(?P<op>\S+)", re.IGNORECASE)
 _OP_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
-_JOINT_EXAMPLE = "e.g. arrests 4 joint with MY op:SONGKHLA-3"
 
 
 def split_joint(item: str) -> tuple[str, str, str]:
@@ -132,19 +142,48 @@ def _joined(metric: Metric, value: Value, op: str, partner: str) -> Value:
     """``value`` carrying its joint operation, once the reference and partner are checked."""
     if not op and not partner:
         return value
+    label = metric.text
     if metric.kind != "count":
-        raise UserError(f"{metric.label}: only counted figures can be joint ({_JOINT_EXAMPLE})")
-    if not partner or not op:
-        missing = "the partner country (joint with MY)" if not partner else "the operation (op:X)"
-        raise UserError(f"{metric.label}: a joint figure needs {missing}; {_JOINT_EXAMPLE}")
+        raise UserError(
+            _(
+                "{metric}: only counted figures can be joint "
+                "(e.g. arrests 4 joint with MY op:SONGKHLA-3)",
+                metric=label,
+            )
+        )
+    if not partner:
+        raise UserError(
+            _(
+                "{metric}: a joint figure needs the partner country (joint with MY); "
+                "e.g. arrests 4 joint with MY op:SONGKHLA-3",
+                metric=label,
+            )
+        )
+    if not op:
+        raise UserError(
+            _(
+                "{metric}: a joint figure needs the operation (op:X); "
+                "e.g. arrests 4 joint with MY op:SONGKHLA-3",
+                metric=label,
+            )
+        )
     if len(partner) != 2 or not partner.isalpha():
         raise UserError(
-            f"{metric.label}: {partner[:10]!r} is not a country code ({_JOINT_EXAMPLE})"
+            _(
+                "{metric}: '{code}' is not a country code "
+                "(e.g. arrests 4 joint with MY op:SONGKHLA-3)",
+                metric=label,
+                code=partner[:10],
+            )
         )
     if not _OP_SHAPE.match(op):
         raise UserError(
-            f"{metric.label}: the operation reference {op[:40]!r} should be letters, digits "
-            f"and hyphens, at most 32 ({_JOINT_EXAMPLE})"
+            _(
+                "{metric}: the operation reference '{op}' should be letters, digits and "
+                "hyphens, at most 32 (e.g. arrests 4 joint with MY op:SONGKHLA-3)",
+                metric=label,
+                op=op[:40],
+            )
         )
     return Value(value.amount, value.currency, value.text, op, partner)
 
@@ -177,41 +216,58 @@ def _guess_split(words: list[str]) -> tuple[str, str]:
     return " ".join(words), ""
 
 
-def _unknown(schema: Schema, name: str) -> str:
+def _unknown(schema: Schema, name: str) -> Text:
     guess = schema.suggest(name)
-    shown = name[:40] or "(no name)"
+    if not name:
+        return _("A figure has no name. The figures are: {known}", known=_known(schema))
     if guess:
-        return f"I don't know {shown!r}. Did you mean {guess.label.lower()!r}?"
-    known = ", ".join(m.key for m in schema.metrics)
-    return f"I don't know {shown!r}. The figures are: {known}"
+        return _(
+            "I don't know '{name}'. Did you mean '{guess}'?", name=name[:40], guess=guess.lower_text
+        )
+    return _(
+        "I don't know '{name}'. The figures are: {known}", name=name[:40], known=_known(schema)
+    )
+
+
+def _known(schema: Schema) -> str:
+    return ", ".join(m.key for m in schema.metrics)
 
 
 # --- forms ----------------------------------------------------------------------------------
-def field_errors(form: Form, raw: Mapping[str, str]) -> dict[str, str]:
-    """What is wrong with each answer of a filled-in form, by field key; empty when all is well.
+def field_errors(form: Form, raw: Mapping[str, str], language: str = "en") -> dict[str, str]:
+    """What is wrong with each answer of a filled-in form, by field key, in ``language``;
+    empty when all is well.
 
     Pure and quick on purpose: Slack shows errors on a modal's fields only in the answer to
     the submission, within 3 seconds, so the adapter calls this before anything reaches the
     core. The core checks the filled line again (:func:`parse_filled`), so an adapter that
     skipped this could still not save a bad figure.
     """
-    errors = {f.key: e for f in form.fields if (e := _field_error(f, raw.get(f.key) or ""))}
+    errors = {
+        f.key: render(e, language)
+        for f in form.fields
+        if (e := _field_error(f, raw.get(f.key) or "", language))
+    }
     if not errors and form.fields and not any((raw.get(f.key) or "").strip() for f in form.fields):
-        errors[form.fields[0].key] = "Please fill in at least one figure."
-    return errors
+        errors[form.fields[0].key] = render(_("Please fill in at least one figure."), language)
+    return {key: _capitalised(text) for key, text in errors.items()}
 
 
-def _field_error(field: FormField, raw: str) -> str:
+def _field_error(field: FormField, raw: str, language: str) -> Text:
     if not raw.strip():
         if not field.required:
             return ""
-        return "Required." if field.kind == "text" else "Required (0 if none)."
+        return _("Required.") if field.kind == "text" else _("Required (0 if none).")
     try:
-        parse_kind(field.kind, raw)
+        parse_kind(field.kind, raw, language)
     except UserError as exc:
-        message = str(exc)
-        return message[:1].upper() + message[1:]
+        return exc.text
     return ""
+
+
+def _capitalised(text: str) -> str:
+    """An error shown alone on a field starts with a capital (where the script has them)."""
+    return text[:1].upper() + text[1:]
 
 
 def filled_line(form: Form, raw: Mapping[str, str]) -> str:
