@@ -2,9 +2,8 @@
 
 import pytest
 
-from bot.errors import UserError
 from bot.config import parse_settings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserError
 from bot.i18n import render
 from bot.number_words import read_words, word_languages
 from bot.numbers import in_text, parse_whole, sentence_start, words
