@@ -196,7 +196,7 @@ async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
     # the old date's reminders (31 Jan, 6 and 7 Feb) stay silent; the new schedule runs
     assert await reminders_to(bot, "th-fp") == 0
     await until(bot, datetime(2027, 2, 13, 3, tzinfo=UTC))
-    assert "due on Sat 20 Feb 2027, in 7 days" in bot.last("th-fp")
+    assert "due on Feb 20, 2027, in 7 days" in bot.last("th-fp")
     await bot.stop()
 
 
