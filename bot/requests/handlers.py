@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import lifecycle
 from bot.access import Scope
-from bot.clock import iso, local_stamp
+from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec
 from bot.config import Country, Person
 from bot.delivery.routing import role_of
 from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join, n_
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, Request
 from bot.text import clip, within
@@ -22,6 +24,41 @@ from bot.work import Work
 
 ESCALATE = "request.escalate"
 DEFAULT_CATEGORY = "information"
+
+# What people read for the words stored in a request's row and thread (the store keeps English).
+CATEGORY_NAMES: dict[str, Msg] = {
+    "information": _("information"),
+    "arrest/warrant": _("arrest/warrant"),
+    "victim support": _("victim support"),
+    "mutual legal assistance": _("mutual legal assistance"),
+    "extradition": _("extradition"),
+    "financial/assets": _("financial/assets"),
+    "other": _("other"),
+}
+URGENCY_NAMES: dict[str, Msg] = {"urgent": _("urgent"), "routine": _("routine")}
+KIND_NAMES: dict[str, Msg] = {
+    "request": _("request"),
+    "ack": _("ack"),
+    "reply": _("reply"),
+    "referral": _("referral"),
+    "close": _("close"),
+    "escalation": _("escalation"),
+}
+TO_DEPUTY, TO_COCHAIRS = "escalated to the deputy focal point", "escalated to the co-chairs"
+RESENT = "re-sent on the focal points' other channels"
+SYSTEM_NOTES: dict[str, Msg] = {  # thread entries the bot wrote itself (stored in English)
+    "acknowledged": _("acknowledged"),
+    "closed": _("closed"),
+    TO_DEPUTY: _("escalated to the deputy focal point"),
+    TO_COCHAIRS: _("escalated to the co-chairs"),
+    RESENT: _("re-sent on the focal points' other channels"),
+}
+REFERRED_TO = "referred to "
+
+
+def _named(names: dict[str, Msg], word: str) -> Text:
+    """A stored word as people read it (unknown words as stored)."""
+    return names.get(word, word)
 
 
 # --- argument parsers ---------------------------------------------------------------------
@@ -37,20 +74,20 @@ def parse_new_request(text: str) -> NewRequest:
     """``<COUNTRY> [urgent|routine] [#category] <text>``."""
     words = text.split(maxsplit=1)
     if not words:
-        raise UserError("Which country, and what do you need?")
+        raise UserError(_("Which country, and what do you need?"))
     country, rest = words[0], (words[1] if len(words) > 1 else "")
     urgency, rest = _take_word(rest, {"urgent", "routine"}, "routine")
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
-        tag, _, rest = rest[1:].partition(" ")
+        tag, _sep, rest = rest[1:].partition(" ")
         category = _category(tag)
     if not rest.strip():
-        raise UserError("Please say what you need from them.")
+        raise UserError(_("Please say what you need from them."))
     return NewRequest(country, urgency, category, rest.strip())
 
 
 def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
-    first, _, rest = text.strip().partition(" ")
+    first, _sep, rest = text.strip().partition(" ")
     return (first.lower(), rest.strip()) if first.lower() in choices else (default, text.strip())
 
 
@@ -63,25 +100,25 @@ class IdAndText:
 def parse_id(text: str) -> str:
     """Just a request id (normalised later, when the prefix is known)."""
     if not text.strip():
-        raise UserError("Which request? Give its id.")
+        raise UserError(_("Which request? Give its id."))
     return text.split()[0]
 
 
 def parse_id_and_text(text: str) -> IdAndText:
     """``<id> <text>`` with text required."""
-    request_id, _, rest = text.strip().partition(" ")
+    request_id, _sep, rest = text.strip().partition(" ")
     if not request_id:
-        raise UserError("Which request, and what do you want to say?")
+        raise UserError(_("Which request, and what do you want to say?"))
     if not rest.strip():
-        raise UserError("Please add the text of your message after the id.")
+        raise UserError(_("Please add the text of your message after the id."))
     return IdAndText(request_id, rest.strip())
 
 
 def parse_id_and_optional_text(text: str) -> IdAndText:
     """``<id> [text]``."""
-    request_id, _, rest = text.strip().partition(" ")
+    request_id, _sep, rest = text.strip().partition(" ")
     if not request_id:
-        raise UserError("Which request? Give its id.")
+        raise UserError(_("Which request? Give its id."))
     return IdAndText(request_id, rest.strip())
 
 
@@ -105,7 +142,13 @@ def parse_request_search(text: str) -> RequestSearch:
     status, countries, categories, words = "open", [], [], []
     terms = text.split()
     if len(terms) > MAX_SEARCH_TERMS:
-        raise UserError(f"Please search with at most {MAX_SEARCH_TERMS} words.")
+        raise UserError(
+            n_(
+                "Please search with at most {count} word.",
+                "Please search with at most {count} words.",
+                MAX_SEARCH_TERMS,
+            )
+        )
     for term in terms:
         if term.lower() in _STATUS_WORDS:
             status = term.lower()
@@ -122,17 +165,20 @@ def _category(tag: str) -> str:
     """The category a ``#tag`` names; a UserError listing the tags for an unknown one."""
     if tag.lower() not in CATEGORY_TAGS:
         known = ", ".join("#" + t for t in sorted(CATEGORY_TAGS))
-        raise UserError(f"I don't know the category #{tag[:30]}. Use one of: {known}.")
+        raise UserError(
+            _("I don't know the category #{tag}. Use one of: {known}.", tag=tag[:30], known=known)
+        )
     return CATEGORY_TAGS[tag.lower()]
 
 
 # --- helpers ------------------------------------------------------------------------------
 def _limit_text(work: Work, text: str) -> str:
     limit = work.ctx.settings.requests.max_text_length
-    return within(text, limit, " Please shorten it, or send the rest as a /reply.")
+    return within(text, limit, _("Please shorten it, or send the rest as a /reply."))
 
 
 def _who(work: Work, person_id: str | None) -> str:
+    """``Name (Country)``: names as the directory writes them, never translated."""
     person = work.directory.people.get(person_id or "")
     if person is None:
         return person_id or "FocalPoint"
@@ -146,7 +192,7 @@ def _subject(work: Work) -> Request:
     return work.subject
 
 
-def _handlers_of(work: Work, request: Request) -> tuple[list[Person], str]:
+def _handlers_of(work: Work, request: Request) -> tuple[list[Person], Text]:
     """Who must act on the request now: the named person, or whoever holds the role for the
     target country (see :func:`_reach`); with a note when the named person was passed over."""
     named = work.directory.people.get(request.target_person or "")
@@ -165,7 +211,7 @@ def _role_holders(work: Work, country: str) -> list[Person]:
     return holders or reachable or router.role_holders(work.directory, country)
 
 
-def _answering_side(work: Work, request: Request) -> tuple[list[Person], str]:
+def _answering_side(work: Work, request: Request) -> tuple[list[Person], Text]:
     """Whoever acknowledged the request (or the stand-in for them), else its handlers."""
     acked = work.directory.people.get(request.acknowledged_by or "")
     if acked is not None:
@@ -173,7 +219,7 @@ def _answering_side(work: Work, request: Request) -> tuple[list[Person], str]:
     return _handlers_of(work, request)
 
 
-def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], str]:
+def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], Text]:
     """``person`` while they hold their place and a channel reaches them; otherwise whoever now
     holds the role for ``country``, and a note saying so, so no work is lost with a revocation.
     """
@@ -181,18 +227,36 @@ def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], str]
     if router.reaches(work.directory, person):
         return [person], ""
     holders = [p for p in router.role_holders(work.directory, country) if p.id != person.id]
-    why = "no longer holds the role" if not person.active else "cannot be reached on any channel"
+    return holders, _passed_over(work, person, holders)
+
+
+def _passed_over(work: Work, person: Person, holders: list[Person]) -> Msg:
+    """Why ``person`` did not get a message, and who got it instead (if anyone)."""
+    name = person.name
     if not holders:
-        return [], f"{person.name} {why}, and no one else could be reached."
-    named = ", ".join(f"{p.name} ({role_of(work.directory, p)})" for p in holders)
-    return holders, f"Sent to {named}; {person.name} {why}."
+        if not person.active:
+            return _(
+                "{name} no longer holds the role, and no one else could be reached.", name=name
+            )
+        return _(
+            "{name} cannot be reached on any channel, and no one else could be reached.", name=name
+        )
+    named = join((_holder(work, p) for p in holders), sep=", ")
+    if not person.active:
+        return _("Sent to {people}; {name} no longer holds the role.", people=named, name=name)
+    return _("Sent to {people}; {name} cannot be reached on any channel.", people=named, name=name)
+
+
+def _holder(work: Work, person: Person) -> Msg:
+    """``Name (focal point for Thailand)``."""
+    return _("{name} ({role})", name=person.name, role=role_of(work.directory, person))
 
 
 def _send(
     work: Work,
     request: Request,
     people: list[Person],
-    text: str,
+    text: Text,
     buttons: tuple[Button, ...] = (),
 ) -> None:
     """Notify ``people`` about ``request`` (never the actor); stand-ins become its parties."""
@@ -205,22 +269,22 @@ def _send(
 
 
 def _tell_escalated(
-    work: Work, request: Request, text: str, told: list[Person] | None = None
+    work: Work, request: Request, text: Text, told: list[Person] | None = None
 ) -> None:
     """The deputies and co-chairs a request was escalated to learn it is taken care of, so two
     people do not work on it (the actor and anyone ``told`` already are left out)."""
-    kinds = {t for _, _, kind, t in store.thread(work.db, request.id) if kind == "escalation"}
+    kinds = {t for _at, _by, kind, t in store.thread(work.db, request.id) if kind == "escalation"}
     people: list[Person] = []
-    if "escalated to the deputy focal point" in kinds:
+    if TO_DEPUTY in kinds:
         people += work.directory.deputies(request.target_country)
-    if "escalated to the co-chairs" in kinds:
+    if TO_COCHAIRS in kinds:
         people += work.directory.with_role("co_chair")
     skip = {p.id for p in told or []} | {work.actor.id if work.actor else ""}
     for person in {p.id: p for p in people if p.id not in skip}.values():
         work.notify(person, text, subject=request.id)
 
 
-def _tell_requester(work: Work, request: Request, text: str) -> str:
+def _tell_requester(work: Work, request: Request, text: Text) -> Text:
     """Tell the requester (or, once they left, their country's focal point); the note."""
     requester = work.directory.people.get(request.requester_id)
     if requester is None:
@@ -230,9 +294,9 @@ def _tell_requester(work: Work, request: Request, text: str) -> str:
     return note
 
 
-def _told(confirmation: str, notes: list[str]) -> str:
+def _told(confirmation: Msg, notes: list[Text]) -> Msg:
     """``Sent on R-….`` and, when someone stood in, to whom and why."""
-    return " ".join([f"{confirmation}.", *(n for n in notes if n)])
+    return join([confirmation, *(n for n in notes if n)], sep=" ")
 
 
 def _ack_limit(work: Work, urgency: str) -> timedelta:
@@ -250,24 +314,33 @@ def _arm_escalation(work: Work, request: Request, level: int, fraction: float = 
     store.update(work.db, request.id, ack_due_at=iso(due))
 
 
-def _summary(work: Work, request: Request) -> str:
-    urgent = "URGENT " if request.urgency == "urgent" else ""
-    return (
-        f"{urgent}Request {request.id} from {_who(work, request.requester_id)} "
-        f"to {work.directory.country_name(request.target_country)} · {request.category}"
-    )
+def _summary(work: Work, request: Request) -> Msg:
+    params = {
+        "id": request.id,
+        "who": _who(work, request.requester_id),
+        "country": work.directory.country_name(request.target_country),
+        "category": _named(CATEGORY_NAMES, request.category),
+    }
+    if request.urgency == "urgent":
+        return _("URGENT Request {id} from {who} to {country} · {category}", **params)
+    return _("Request {id} from {who} to {country} · {category}", **params)
 
 
 def _ack_button(request_id: str) -> tuple[Button, ...]:
-    return (Button("Acknowledge", f"/ack {request_id}"),)
+    return (Button(_("Acknowledge"), f"/ack {request_id}"),)
 
 
-def _duration(delta: timedelta) -> str:
+def _duration(delta: timedelta) -> Msg:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = minutes // 60
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+        return n_("{count} minute", "{count} minutes", minutes)
+    return n_("{count} hour", "{count} hours", minutes // 60)
+
+
+def _local(stamp: str, zone: str) -> dict[str, object]:
+    """A stored timestamp in the reader's country time (``at``), and the zone's abbreviation."""
+    moment: datetime = parse_iso(stamp).astimezone(ZoneInfo(zone))
+    return {"at": moment, "zone": moment.strftime("%Z")}
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -292,11 +365,27 @@ def file_request(work: Work, args: NewRequest) -> None:
     store.insert(work.db, request)
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
     work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
-    _route(work, request, f"{_summary(work, request)}\n\n{text}")
-    limit = _duration(_ack_limit(work, args.urgency))
+    _route(work, request, join([_summary(work, request), "", text]))
     work.reply(
-        f"Request {request_id} sent to {target.name} ({args.urgency}, {args.category}). "
-        f"Their focal point has {limit} to acknowledge; I will tell you here when they do."
+        _(
+            "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
+            "{limit} to acknowledge; I will tell you here when they do.",
+            id=request_id,
+            country=target.name,
+            urgency=_named(URGENCY_NAMES, args.urgency),
+            category=_named(CATEGORY_NAMES, args.category),
+            limit=_duration(_ack_limit(work, args.urgency)),
+        )
+    )
+
+
+def _unknown_country(code: str) -> UserError:
+    return UserError(
+        _(
+            "I don't know the country {code}. Use its two-letter code, e.g. TH for Thailand; "
+            "/countries lists them.",
+            code=repr(code[:10]),
+        )
     )
 
 
@@ -304,20 +393,20 @@ def _target_country(work: Work, code: str, own: str) -> Country:
     """The country a request goes to: known, not the requester's own, with a focal point."""
     target = work.directory.country(code)
     if target is None:
-        raise UserError(
-            f"I don't know the country {code[:10]!r}. Use its two-letter code, "
-            "e.g. TH for Thailand; /countries lists them."
-        )
+        raise _unknown_country(code)
     if target.code == own:
-        raise UserError("That is your own country; requests go to another member country.")
+        raise UserError(_("That is your own country; requests go to another member country."))
     if not (work.directory.focal_points(target.code) or work.directory.deputies(target.code)):
         raise UserError(
-            f"{target.name} has no focal point in the directory yet; please tell an administrator."
+            _(
+                "{country} has no focal point in the directory yet; please tell an administrator.",
+                country=target.name,
+            )
         )
     return target
 
 
-def _route(work: Work, request: Request, text: str) -> str:
+def _route(work: Work, request: Request, text: Text) -> Text:
     """Send the request to its handlers and start the acknowledgement clock; the note."""
     handlers, note = _handlers_of(work, request)
     urgent = request.urgency == "urgent"
@@ -339,7 +428,9 @@ def acknowledge(work: Work, raw_id: str) -> None:
     request = _subject(work)
     if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
         by = _who(work, request.acknowledged_by)
-        work.reply(f"{request.id} was already acknowledged by {by}. Nothing changed.")
+        work.reply(
+            _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by)
+        )
         return
     status = lifecycle.transition(request.id, request.status, "ack")
     store.update(
@@ -353,10 +444,12 @@ def acknowledge(work: Work, raw_id: str) -> None:
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
-    acked = f"{request.id} was acknowledged by {_who(work, actor.id)}."
+    acked = _("{id} was acknowledged by {who}.", id=request.id, who=_who(work, actor.id))
     _tell_requester(work, request, acked)
-    _tell_escalated(work, request, f"{acked} It was escalated to you; no need to act on it.")
-    work.reply(f"You acknowledged {request.id}. Answer with /reply {request.id} <text>.")
+    _tell_escalated(
+        work, request, join([acked, _("It was escalated to you; no need to act on it.")], sep=" ")
+    )
+    work.reply(_("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id))
 
 
 def reply(work: Work, args: IdAndText) -> None:
@@ -381,16 +474,18 @@ def reply(work: Work, args: IdAndText) -> None:
     store.update(work.db, request.id, **changes)
     store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
     work.audit("request.reply", request.id, f"status {status}")
-    relay = (
-        f"{request.id} · {_who(work, actor.id)} wrote:\n{text}\n\n"
-        f"(/reply {request.id} <text> to answer)"
+    relay = _(
+        "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
+        id=request.id,
+        who=_who(work, actor.id),
+        text=text,
     )
     notes = [_tell_requester(work, request, relay)] if to_requester else []
     if to_answering:
         people, note = _answering_side(work, request)
         _send(work, request, people, relay)
         notes.append(note)
-    work.reply(_told(f"Sent on {request.id}", notes))
+    work.reply(_told(_("Sent on {id}.", id=request.id), notes))
 
 
 def refer(work: Work, args: IdAndText) -> None:
@@ -398,7 +493,7 @@ def refer(work: Work, args: IdAndText) -> None:
     actor = work.actor
     assert actor is not None
     request = _subject(work)
-    target, _, note = args.text.partition(" ")
+    target, _sep, note = args.text.partition(" ")
     note = _limit_text(work, note.strip())
     country, person = _referral_target(work, target)
     _refuse_referral(work, request, actor, country, person)
@@ -428,19 +523,28 @@ def refer(work: Work, args: IdAndText) -> None:
     )
     noted = f": {note}" if note else ""
     store.add_message(
-        work.db, request.id, work.stamp, actor.id, "referral", f"referred to {where}{noted}"
+        work.db, request.id, work.stamp, actor.id, "referral", f"{REFERRED_TO}{where}{noted}"
     )
     work.audit("request.referred", request.id, f"to {new_country if country else person_id}")
     referred = store.load(work.db, request.id)
     assert referred is not None
-    body = f"{_summary(work, referred)}\nReferred to you by {_who(work, actor.id)}"
-    notes = [_route(work, referred, f"{body}{noted or '.'}\n\n{request.text}")]
-    notes.append(
-        _tell_requester(
-            work, request, f"{request.id} was referred to {where} by {_who(work, actor.id)}."
+    who = _who(work, actor.id)
+    notes = [
+        _route(
+            work,
+            referred,
+            join([_summary(work, referred), _referred_by(who, note), "", request.text]),
         )
-    )
-    work.reply(_told(f"{request.id} referred to {where}", notes))
+    ]
+    told = _("{id} was referred to {where} by {who}.", id=request.id, where=where, who=who)
+    notes.append(_tell_requester(work, request, told))
+    work.reply(_told(_("{id} referred to {where}.", id=request.id, where=where), notes))
+
+
+def _referred_by(who: str, note: str) -> Msg:
+    if note:
+        return _("Referred to you by {who}: {note}", who=who, note=note)
+    return _("Referred to you by {who}.", who=who)
 
 
 def _referral_target(work: Work, target: str) -> tuple[Country | None, Person | None]:
@@ -449,8 +553,11 @@ def _referral_target(work: Work, target: str) -> tuple[Country | None, Person | 
     person = None if country else work.directory.people.get(target.lower())
     if country is None and (person is None or not person.active):
         raise UserError(
-            f"I don't know {target[:40]!r}: give a two-letter country code or a "
-            "person id (see /whoami for the form ids take)."
+            _(
+                "I don't know {target}: give a two-letter country code or a person id "
+                "(see /whoami for the form ids take).",
+                target=repr(target[:40]),
+            )
         )
     return country, person
 
@@ -460,21 +567,34 @@ def _refuse_referral(
 ) -> None:
     """A referral hands the request to someone else: not to the referrer, the requester, the
     referrer's own country or the requester's (who would answer their own country's request)."""
+    rid = request.id
     if person is not None and person.id == actor.id:
-        raise UserError(f"You already hold {request.id}; refer it to another country or person.")
+        raise UserError(_("You already hold {id}; refer it to another country or person.", id=rid))
     if person is not None and person.id == request.requester_id:
         raise UserError(
-            f"{request.id} was filed by {person.name}; a request can't be referred back to "
-            f"its requester. Use /reply {request.id} <text> to ask them something."
+            _(
+                "{id} was filed by {name}; a request can't be referred back to its requester. "
+                "Use /reply {id} <text> to ask them something.",
+                id=rid,
+                name=person.name,
+            )
         )
     if country is not None and country.code == actor.country:
         raise UserError(
-            f"{country.name} is your own country; refer {request.id} to another member country "
-            "or to a person by id."
+            _(
+                "{country} is your own country; refer {id} to another member country or to a "
+                "person by id.",
+                country=country.name,
+                id=rid,
+            )
         )
     if country is not None and country.code == request.requester_country:
         raise UserError(
-            f"{request.id} comes from {country.name}; refer it to another member country."
+            _(
+                "{id} comes from {country}; refer it to another member country.",
+                id=rid,
+                country=country.name,
+            )
         )
 
 
@@ -496,20 +616,52 @@ def close(work: Work, args: IdAndText) -> None:
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "close", outcome or "closed")
     work.audit("request.closed", request.id, "with outcome" if outcome else "")
-    told = f"{request.id} was closed by {_who(work, actor.id)}" + (
-        f": {outcome}" if outcome else "."
-    )
+    told = _closed_by(request.id, _who(work, actor.id), outcome)
     answering, note = _answering_side(work, request)
     notes = [_tell_requester(work, request, told), note]
     _send(work, request, answering, told)
-    _tell_escalated(
-        work, request, f"{told} It was escalated to you; nothing more is needed.", answering
-    )
-    work.reply(_told(f"{request.id} is closed", notes))
+    done = _("It was escalated to you; nothing more is needed.")
+    _tell_escalated(work, request, join([told, done], sep=" "), answering)
+    work.reply(_told(_("{id} is closed.", id=request.id), notes))
+
+
+def _closed_by(request_id: str, who: str, outcome: str) -> Msg:
+    if outcome:
+        return _("{id} was closed by {who}: {outcome}", id=request_id, who=who, outcome=outcome)
+    return _("{id} was closed by {who}.", id=request_id, who=who)
 
 
 LIST_LIMIT = 20
-_TITLES = {"open": "Open requests", "closed": "Closed requests", "all": "Requests"}
+# Each listing's first line, by (status, narrowed by filters, clipped to the newest).
+_HEADERS: dict[tuple[str, bool, bool], Msg] = {
+    ("open", False, False): _("Open requests you can see ({total}):"),
+    ("open", False, True): _("Open requests you can see (the newest {shown} of {total}):"),
+    ("open", True, False): _("Open requests you can see matching {terms} ({total}):"),
+    ("open", True, True): _(
+        "Open requests you can see matching {terms} (the newest {shown} of {total}):"
+    ),
+    ("closed", False, False): _("Closed requests you can see ({total}):"),
+    ("closed", False, True): _("Closed requests you can see (the newest {shown} of {total}):"),
+    ("closed", True, False): _("Closed requests you can see matching {terms} ({total}):"),
+    ("closed", True, True): _(
+        "Closed requests you can see matching {terms} (the newest {shown} of {total}):"
+    ),
+    ("all", False, False): _("Requests you can see ({total}):"),
+    ("all", False, True): _("Requests you can see (the newest {shown} of {total}):"),
+    ("all", True, False): _("Requests you can see matching {terms} ({total}):"),
+    ("all", True, True): _(
+        "Requests you can see matching {terms} (the newest {shown} of {total}):"
+    ),
+}
+# The answer when nothing is found, by (status, narrowed by filters).
+_NONE_FOUND: dict[tuple[str, bool], Msg] = {
+    ("open", False): _("No open requests for you. File one with /request <COUNTRY> <text>."),
+    ("open", True): _("Open requests you can see: none match {terms}."),
+    ("closed", False): _("Closed requests you can see: none."),
+    ("closed", True): _("Closed requests you can see: none match {terms}."),
+    ("all", False): _("Requests you can see: none."),
+    ("all", True): _("Requests you can see: none match {terms}."),
+}
 
 
 def list_requests(work: Work, args: RequestSearch) -> None:
@@ -521,52 +673,54 @@ def list_requests(work: Work, args: RequestSearch) -> None:
         args.status, _known_countries(work, args.countries), args.categories, args.words
     )
     found, total = store.search(work.db, actor, query, LIST_LIMIT)
-    wanted = _search_terms(work, query)
-    title = _TITLES[query.status]
+    terms = _search_terms(work, query)
     if not found:
-        if wanted:
-            work.reply(f"{title} you can see: none match {wanted}.")
-        elif query.status == "open":
-            work.reply("No open requests for you. File one with /request <COUNTRY> <text>.")
-        else:
-            work.reply(f"{title} you can see: none.")
+        work.reply(replace(_NONE_FOUND[query.status, bool(terms)], params={"terms": terms}))
         return
-    shown = f"{total}" if total <= len(found) else f"the newest {len(found)} of {total}"
-    lines = [f"{title} you can see{' matching ' + wanted if wanted else ''} ({shown}):"]
-    lines += [_list_line(r) for r in found]
-    footer = "/show <id> for the whole thread."
-    if total > len(found):
-        footer += " Add a country, a #category or words to narrow the list."
-    elif not wanted and query.status == "open":
-        footer += " /requests closed, /requests TH, /requests #arrest or words search."
-    work.reply("\n".join(lines) + "\n\n" + footer)
+    params = {"terms": terms, "shown": len(found), "total": total}
+    header = replace(_HEADERS[query.status, bool(terms), total > len(found)], params=params)
+    lines: list[Text] = [header, *(_list_line(r) for r in found), ""]
+    work.reply(join([join(lines), _list_footer(query, terms, total > len(found))]))
+
+
+def _list_footer(query: store.Search, terms: str, clipped: bool) -> Msg:
+    """How to see more, or how to narrow the list."""
+    footer: list[Text] = [_("/show <id> for the whole thread.")]
+    if clipped:
+        footer.append(_("Add a country, a #category or words to narrow the list."))
+    elif not terms and query.status == "open":
+        footer.append(_("/requests closed, /requests TH, /requests #arrest or words search."))
+    return join(footer, sep=" ")
 
 
 def _known_countries(work: Work, codes: tuple[str, ...]) -> tuple[str, ...]:
     """The codes, each checked against the directory (a polite refusal for an unknown one)."""
     for code in codes:
         if work.directory.country(code) is None:
-            raise UserError(
-                f"I don't know the country {code!r}. Use its two-letter code, "
-                "e.g. TH for Thailand; /countries lists them."
-            )
+            raise _unknown_country(code)
     return tuple(dict.fromkeys(codes))
 
 
 def _search_terms(work: Work, query: store.Search) -> str:
-    """The filters in words: ``Thailand, #arrest/warrant, "vessel"``."""
+    """The filters as typed: ``Thailand, #arrest/warrant, "vessel"`` (names and words people
+    wrote, so never translated)."""
     terms = [work.directory.country_name(c) for c in query.countries]
     terms += [f"#{c}" for c in query.categories]
     terms += [f'"{w}"' for w in query.words]
     return ", ".join(terms)
 
 
-def _list_line(r: Request) -> str:
-    mark = "URGENT " if r.urgency == "urgent" else ""
-    return (
-        f"{r.id}  {mark}{r.status}  {r.requester_country}→{r.target_country}  "
-        f"{r.category}  {clip(r.text, 60)}"
-    )
+def _list_line(r: Request) -> Msg:
+    params = {
+        "id": r.id,
+        "status": _named(lifecycle.STATUS_NAMES, r.status),
+        "route": f"{r.requester_country}→{r.target_country}",
+        "category": _named(CATEGORY_NAMES, r.category),
+        "text": clip(r.text, 60),
+    }
+    if r.urgency == "urgent":
+        return _("{id}  URGENT {status}  {route}  {category}  {text}", **params)
+    return _("{id}  {status}  {route}  {category}  {text}", **params)
 
 
 def show(work: Work, raw_id: str) -> None:
@@ -575,15 +729,36 @@ def show(work: Work, raw_id: str) -> None:
     assert actor is not None
     request = _subject(work)
     zone = work.directory.timezone_of(actor.country)
-    lines = [_summary(work, request), f"Status: {request.status}"]
+    status = _named(lifecycle.STATUS_NAMES, request.status)
+    lines: list[Text] = [_summary(work, request), _("Status: {status}", status=status)]
     if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
-        lines.append(f"Acknowledge by: {local_stamp(request.ack_due_at, zone)}")
+        lines.append(_("Acknowledge by: {at} {zone}", **_local(request.ack_due_at, zone)))
     if request.outcome:
-        lines.append(f"Outcome: {request.outcome}")
+        lines.append(_("Outcome: {outcome}", outcome=request.outcome))
     lines.append("")
     for at, author, kind, text in store.thread(work.db, request.id):
-        lines.append(f"{local_stamp(at, zone)}  {_who(work, author)} · {kind}: {text}")
-    work.reply("\n".join(lines))
+        lines.append(
+            _(
+                "{at} {zone}  {who} · {kind}: {text}",
+                **_local(at, zone),
+                who=_who(work, author),
+                kind=_named(KIND_NAMES, kind),
+                text=_thread_text(kind, text),
+            )
+        )
+    work.reply(join(lines))
+
+
+def _thread_text(kind: str, text: str) -> Text:
+    """A thread entry as people read it: what people wrote as written, the bot's own notes
+    (stored in English) in the reader's language."""
+    if kind in ("request", "reply"):
+        return text  # a person's words, even if they happen to match a note
+    if kind == "referral" and text.startswith(REFERRED_TO):
+        return _("referred to {where}", where=text.removeprefix(REFERRED_TO))
+    if kind == "close" and text != "closed":
+        return text  # the outcome someone wrote
+    return _named(SYSTEM_NOTES, text)
 
 
 # --- escalation timer ---------------------------------------------------------------------
@@ -629,21 +804,15 @@ def _steps(work: Work, request: Request) -> list[str]:
 
 def _resend_elsewhere(work: Work, request: Request) -> bool:
     """Re-send to the handlers on every channel but their first; False if they have none."""
-    text = f"Reminder — not acknowledged yet.\n{_summary(work, request)}\n\n{request.text}"
+    reminder = _("Reminder — not acknowledged yet.")
+    text = join([reminder, _summary(work, request), "", request.text])
     sent = False
     for person in _handlers_of(work, request)[0]:
         for channel, address in work.ctx.router.routes(work.directory, person)[1:]:
             work.send_via(person, channel, address, text, _ack_button(request.id), request.id)
             sent = True
     if sent:
-        store.add_message(
-            work.db,
-            request.id,
-            work.stamp,
-            None,
-            "escalation",
-            "re-sent on the focal points' other channels",
-        )
+        store.add_message(work.db, request.id, work.stamp, None, "escalation", RESENT)
         work.audit("request.resent", request.id, "other channels")
     return sent
 
@@ -656,21 +825,32 @@ def _widen(work: Work, request: Request, step: str, level: int) -> None:
         if to_cochairs
         else work.directory.deputies(request.target_country)
     )
-    who = "the co-chairs" if to_cochairs else "the deputy focal point"
-    late = f"Not acknowledged in time — escalated to {who}.\n{_summary(work, request)}"
+    if to_cochairs:
+        late = _("Not acknowledged in time — escalated to the co-chairs.")
+        told = _(
+            "{id} was not acknowledged in time; I escalated it to the co-chairs.", id=request.id
+        )
+    else:
+        late = _("Not acknowledged in time — escalated to the deputy focal point.")
+        told = _(
+            "{id} was not acknowledged in time; I escalated it to the deputy focal point.",
+            id=request.id,
+        )
+    text = join([late, _summary(work, request), "", request.text])
     for person in recipients:
         work.notify(
             person,
-            f"{late}\n\n{request.text}",
+            text,
             _ack_button(request.id),
             subject=request.id,
             urgent=request.urgency == "urgent",
         )
-    store.add_message(work.db, request.id, work.stamp, None, "escalation", f"escalated to {who}")
-    work.audit("request.escalated", request.id, f"level {level} to {who}")
-    _tell_requester(
-        work, request, f"{request.id} was not acknowledged in time; I escalated it to {who}."
+    note = TO_COCHAIRS if to_cochairs else TO_DEPUTY
+    store.add_message(work.db, request.id, work.stamp, None, "escalation", note)
+    work.audit(
+        "request.escalated", request.id, f"level {level} to {note.removeprefix('escalated to ')}"
     )
+    _tell_requester(work, request, told)
 
 
 def _raw(request_id: str) -> str:
@@ -684,8 +864,11 @@ def _request_id(args: IdAndText) -> str:
 COMMANDS = [
     CommandSpec(
         "request",
-        "Ask another country's focal point for assistance. Add 'urgent' for a short "
-        "time limit and a #tag for the kind: #info #arrest #victim #mla #extradition #financial.",
+        _(
+            "Ask another country's focal point for assistance. Add 'urgent' for a short "
+            "time limit and a #tag for the kind: #info #arrest #victim #mla #extradition "
+            "#financial."
+        ),
         "/request <COUNTRY> [urgent] [#category] <what you need>",
         "/request TH urgent #victim Two women from the raid in Songkhla need shelter contacts",
         file_request,
@@ -695,7 +878,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "ack",
-        "Acknowledge a request addressed to your country.",
+        _("Acknowledge a request addressed to your country."),
         "/ack <id>",
         "/ack R-2026-0042",
         acknowledge,
@@ -705,7 +888,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "reply",
-        "Write on a request; it is relayed to the other side.",
+        _("Write on a request; it is relayed to the other side."),
         "/reply <id> <text>",
         "/reply R-2026-0042 Passport confirmed, suspect left on 3 May",
         reply,
@@ -715,7 +898,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "refer",
-        "Hand a request to another country or person, with a note.",
+        _("Hand a request to another country or person, with a note."),
         "/refer <id> <COUNTRY|person-id> [note]",
         "/refer R-2026-0042 MY The vessel is registered in Malaysia",
         refer,
@@ -725,7 +908,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "close",
-        "Close a request, with the outcome.",
+        _("Close a request, with the outcome."),
         "/close <id> [outcome]",
         "/close R-2026-0042 Suspect arrested in Bangkok",
         close,
@@ -735,9 +918,11 @@ COMMANDS = [
     ),
     CommandSpec(
         "requests",
-        "List requests you can see (yours, and your country's if you are a focal point): "
-        "open ones, or 'closed' or 'all'; narrow by country (either side), #category "
-        "and words of the text.",
+        _(
+            "List requests you can see (yours, and your country's if you are a focal point): "
+            "open ones, or 'closed' or 'all'; narrow by country (either side), #category "
+            "and words of the text."
+        ),
         "/requests [closed|all] [COUNTRY] [#category] [words]",
         "/requests closed TH #arrest vessel",
         list_requests,
@@ -745,7 +930,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "show",
-        "Show a request and its whole thread.",
+        _("Show a request and its whole thread."),
         "/show <id>",
         "/show R-2026-0042",
         show,

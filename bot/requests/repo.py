@@ -10,6 +10,7 @@ from bot.clock import parse_iso
 from bot.config import Person
 from bot.directory.repo import Directory
 from bot.errors import UserError
+from bot.i18n import _
 from bot.storage.sql import Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -64,7 +65,11 @@ def normalise_id(text: str, prefix: str) -> str:
     match = _ID.match(text)
     if not match or match[1].upper() != prefix:
         raise UserError(
-            f"{text.strip()[:40]!r} is not a request id; ids look like {prefix}-2026-0042."
+            _(
+                "{text} is not a request id; ids look like {example}.",
+                text=repr(text.strip()[:40]),
+                example=f"{prefix}-2026-0042",
+            )
         )
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
 
@@ -121,7 +126,7 @@ def new_request(
 def insert(db: Db, request: Request) -> None:
     """Store a new request, with its requester and target country as parties."""
     names = [f.name for f in fields(Request)]
-    marks = ", ".join("?" for _ in names)
+    marks = ", ".join("?" for _name in names)
     db.execute(
         f"INSERT INTO requests ({_COLUMNS}) VALUES ({marks})", [getattr(request, n) for n in names]
     )
@@ -208,7 +213,9 @@ def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: 
     """Load a request the person may see; otherwise the same answer as for a missing one."""
     request = load(db, request_id)
     if request is None or not can_see(db, directory, person, request):
-        raise UserError(f"No such request: {request_id}. /requests lists the ones you can see.")
+        raise UserError(
+            _("No such request: {id}. /requests lists the ones you can see.", id=request_id)
+        )
     return request
 
 
@@ -269,7 +276,7 @@ def _filters(query: Search) -> list[tuple[str, list[object]]]:
     for country in query.countries:
         found.append(("(requester_country = ? OR target_country = ?)", [country, country]))
     if query.categories:
-        marks = ", ".join("?" for _ in query.categories)
+        marks = ", ".join("?" for _category in query.categories)
         found.append((f"category IN ({marks})", list(query.categories)))
     for word in query.words:
         found.append(("lower(text) LIKE lower(?) ESCAPE '!'", [f"%{_like_literal(word)}%"]))
