@@ -136,7 +136,7 @@ async def test_reconfirmation_lapses_routes_to_the_deputy_and_fires_once(tmp_pat
     assert await sent(bot, "th-fp", "%still hold your role%") == 1  # asked once, restarts or not
     assert any("Niran Example (th-fp) has not confirmed" in m for m in bot.inbox("nz-cochair"))
     [roster] = await bot.say("nz-cochair", "/roster")
-    assert "Niran Example (th-fp) · confirmed 2027-01-20 19:00 +07" in roster
+    assert "Niran Example (th-fp) · confirmed Jan 20, 2027, 19:00 +07" in roster
     assert "NOT CONFIRMED" in roster.split("Niran Example")[1].splitlines()[0]
 
     request = await bot.file_request("TH routine Where is the vessel now?")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.commands import CommandSpec
 from bot.directory.repo import revoke
 from bot.errors import UserError
+from bot.i18n import _
 from bot.work import Work
 
 
 def parse_person(text: str) -> str:
     """A person id."""
     if not text.strip():
-        raise UserError("Whom? Give their person id (see /whoami for the form ids take).")
+        raise UserError(_("Whom? Give their person id (see /whoami for the form ids take)."))
     return text.split()[0].lower()
 
 
@@ -20,21 +21,25 @@ def revoke_person(work: Work, person_id: str) -> None:
     actor = work.actor
     assert actor is not None
     if person_id == actor.id:
-        raise UserError("You cannot revoke yourself; ask another administrator.")
+        raise UserError(_("You cannot revoke yourself; ask another administrator."))
     person = work.directory.people.get(person_id)
     if person is None or not revoke(work.db, person_id, work.stamp, actor.id):  # audits it
-        raise UserError(f"No active person {person_id[:40]!r} in the directory.")
+        raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
     work.directory_changed = True
     work.reply(
-        f"{person.name} ({person_id}) is revoked: no channel identity of theirs is "
-        "recognised any more. `focalbot directory reinstate` undoes it."
+        _(
+            "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "
+            "`focalbot directory reinstate` undoes it.",
+            name=person.name,
+            id=person_id,
+        )
     )
 
 
 COMMANDS = [
     CommandSpec(
         "revoke",
-        "Revoke a person: all their channel identities stop working at once.",
+        _("Revoke a person: all their channel identities stop working at once."),
         "/revoke <person-id>",
         "/revoke th-officer",
         revoke_person,

@@ -14,7 +14,7 @@ from bot.config import Person
 from bot.directory.repo import revoke
 from bot.errors import UserError
 from bot.events import Button
-from bot.text import counted
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
 from bot.work import Work
 
 _OPEN = "status != 'closed'"
@@ -28,19 +28,25 @@ class Moved:
     drafts: int = 0
     broadcasts: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """``2 requests, 1 draft return and 1 broadcast to acknowledge``."""
-        return (
-            f"{counted(len(self.requests), 'open request')}, {counted(self.drafts, 'draft return')}"
-            f" and {counted(len(self.broadcasts), 'broadcast')} to acknowledge"
+    def text(self) -> Msg:
+        """``2 open requests, 1 draft return and 1 broadcast to acknowledge``, for chat."""
+        return _(
+            "{requests}, {drafts} and {broadcasts} to acknowledge",
+            requests=n_("{count} open request", "{count} open requests", len(self.requests)),
+            drafts=n_("{count} draft return", "{count} draft returns", self.drafts),
+            broadcasts=n_("{count} broadcast", "{count} broadcasts", len(self.broadcasts)),
         )
+
+    def summary(self) -> str:
+        """:meth:`text` in English, for the audit log and the command line."""
+        return render(self.text(), DEFAULT_LANGUAGE)
 
 
 def parse_pair(text: str) -> tuple[str, str]:
     """``<from> <to>``: two person ids."""
     words = text.lower().split()
     if len(words) != 2:
-        raise UserError("Give two person ids: who hands over, then who takes over.")
+        raise UserError(_("Give two person ids: who hands over, then who takes over."))
     return words[0], words[1]
 
 
@@ -61,18 +67,27 @@ def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
     people = work.directory.people
     old, new = people.get(old_id), people.get(new_id)
     if old is None or not old.active:
-        raise UserError(f"No active person {old_id[:40]!r} in the directory.")
+        raise UserError(_("No active person {id} in the directory.", id=repr(old_id[:40])))
     if new is None or not new.active:
         raise UserError(
-            f"No active person {new_id[:40]!r} in the directory; add them (bot.toml or a "
-            "directory import) before the handover."
+            _(
+                "No active person {id} in the directory; add them (bot.toml or a directory "
+                "import) before the handover.",
+                id=repr(new_id[:40]),
+            )
         )
     if old.id == new.id:
-        raise UserError("That is the same person; name their successor.")
+        raise UserError(_("That is the same person; name their successor."))
     if old.country != new.country:
         raise UserError(
-            f"{old.name} works for {old.country} and {new.name} for {new.country}; a handover "
-            "stays within one country."
+            _(
+                "{old} works for {old_country} and {new} for {new_country}; a handover stays "
+                "within one country.",
+                old=old.name,
+                old_country=old.country,
+                new=new.name,
+                new_country=new.country,
+            )
         )
     return old, new
 
@@ -143,17 +158,25 @@ def _confirm_successor(work: Work, new: Person) -> None:
 def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
     work.notify(
         old,
-        f"Your open work is handed over to {new.name}: {moved.summary()}. Thank you; your "
-        "access to FocalPoint ends now.",
+        _(
+            "Your open work is handed over to {name}: {moved}. Thank you; your access to "
+            "FocalPoint ends now.",
+            name=new.name,
+            moved=moved.text(),
+        ),
         subject="handover",
     )
-    lines = [f"{old.name} handed their open work to you: {moved.summary()}."]
-    lines += [f"• request {r} (/show {r})" for r in moved.requests]
-    lines += [f"• broadcast {b} awaits your acknowledgement" for b in moved.broadcasts]
+    lines: list[Text] = [
+        _("{name} handed their open work to you: {moved}.", name=old.name, moved=moved.text())
+    ]
+    lines += [_("• request {id} (/show {id})", id=r) for r in moved.requests]
+    lines += [_("• broadcast {id} awaits your acknowledgement", id=b) for b in moved.broadcasts]
     if moved.drafts:
-        lines.append("• a draft return: /return resumes it")
-    buttons = tuple(Button(f"Acknowledge {b}", f"/broadcast ack {b}") for b in moved.broadcasts)
-    work.notify(new, "\n".join(lines), buttons, subject="handover")
+        lines.append(_("• a draft return: /return resumes it"))
+    buttons = tuple(
+        Button(_("Acknowledge {id}", id=b), f"/broadcast ack {b}") for b in moved.broadcasts
+    )
+    work.notify(new, join(lines), buttons, subject="handover")
     _tell_requesters(work, old, new, moved.requests)
 
 
@@ -169,6 +192,11 @@ def _tell_requesters(work: Work, old: Person, new: Person, request_ids: list[str
         if requester and requester.id not in (old.id, new.id):
             work.notify(
                 requester,
-                f"{request_id} is now handled by {new.name}, who took over from {old.name}.",
+                _(
+                    "{id} is now handled by {new}, who took over from {old}.",
+                    id=request_id,
+                    new=new.name,
+                    old=old.name,
+                ),
                 subject=request_id,
             )

@@ -10,11 +10,14 @@ A timer's id carries the confirmation it was armed from, so a confirmation retir
 
 from __future__ import annotations
 
-from bot.clock import local_stamp, parse_iso
+from zoneinfo import ZoneInfo
+
+from bot.clock import parse_iso
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
 from bot.directory.handover import handover, parse_pair
 from bot.events import Button
+from bot.i18n import Msg, Text, _, join
 from bot.storage.sql import Db
 from bot.work import Work
 
@@ -69,7 +72,7 @@ def arm_all(work: Work) -> None:
             "ON CONFLICT (person_id) DO NOTHING",
             [person.id, work.stamp],
         )
-        confirmed_at, asked_at, _ = confirmation(work.db, person.id)
+        confirmed_at, asked_at, _lapsed = confirmation(work.db, person.id)
         if asked_at is None and confirmed_at:
             _arm_ask(work, person.id, confirmed_at)
 
@@ -80,7 +83,7 @@ def _holders(work: Work) -> list[Person]:
 
 def _current(work: Work, subject: str) -> Person | None:
     """The person a timer is about, if the confirmation it was armed from still stands."""
-    person_id, _, confirmed_at = subject.partition("|")
+    person_id, _sep, confirmed_at = subject.partition("|")
     person = work.directory.people.get(person_id)
     if person is None or not person.active:
         return None
@@ -98,9 +101,12 @@ def ask(work: Work, subject: str) -> None:
     within = work.ctx.settings.roster.answer_within
     work.notify(
         person,
-        f"Do you still hold your role for {work.directory.country_name(person.country)}? "
-        "Please confirm, so requests keep reaching the right person.",
-        (Button("Yes, I still hold it", "/stillhere"),),
+        _(
+            "Do you still hold your role for {country}? Please confirm, so requests keep "
+            "reaching the right person.",
+            country=work.directory.country_name(person.country),
+        ),
+        (Button(_("Yes, I still hold it"), "/stillhere"),),
         subject="roster",
     )
     work.schedule(f"{LAPSE}:{subject}", LAPSE, subject, work.now + within)
@@ -120,60 +126,91 @@ def lapse(work: Work, subject: str) -> None:
     for chair in work.directory.with_role("co_chair"):
         work.notify(
             chair,
-            f"{person.name} ({person.id}) has not confirmed their role for {country}. Its "
-            "requests go to the deputy until someone confirms; /roster shows the roster, "
-            f"/handover {person.id} <successor> hands their work on.",
+            _(
+                "{name} ({id}) has not confirmed their role for {country}. Its requests go to "
+                "the deputy until someone confirms; /roster shows the roster, /handover {id} "
+                "<successor> hands their work on.",
+                name=person.name,
+                id=person.id,
+                country=country,
+            ),
             subject="roster",
         )
 
 
-def still_here(work: Work, _: None) -> None:
+def still_here(work: Work, _args: None) -> None:
     """``/stillhere``: the person confirms they still hold their role."""
     actor = work.actor
     assert actor is not None
     was_lapsed = confirm(work, actor)
     work.audit("roster.confirmed", actor.id)
-    work.reply("Thank you: your role is confirmed.")
+    work.reply(_("Thank you: your role is confirmed."))
     if was_lapsed:
         country = work.directory.country_name(actor.country)
         for chair in work.directory.with_role("co_chair"):
-            work.notify(chair, f"{actor.name} confirmed their role for {country} again.")
+            work.notify(
+                chair,
+                _(
+                    "{name} confirmed their role for {country} again.",
+                    name=actor.name,
+                    country=country,
+                ),
+            )
 
 
 # --- /roster and /handover ----------------------------------------------------------------
-def roster_command(work: Work, _: None) -> None:
+def roster_command(work: Work, _args: None) -> None:
     """Each country's focal point, deputy, last confirmation and channels."""
-    lines = ["Roster (focal point · deputy · last confirmed · channels):"]
+    lines: list[Text] = [_("Roster (focal point · deputy · last confirmed · channels):")]
     for code in sorted(work.directory.countries):
         lines.append(f"{work.directory.country_name(code)} ({code})")
         people = work.directory.focal_points(code) + work.directory.deputies(code)
-        lines += [_roster_line(work, p) for p in people] or ["  • no focal point or deputy"]
-    work.reply("\n".join(lines))
+        lines += [_roster_line(work, p) for p in people] or ["  " + _("• no focal point or deputy")]
+    work.reply(join(lines))
 
 
-def _roster_line(work: Work, person: Person) -> str:
-    role = "focal point" if person.has("focal_point") else "deputy"
-    confirmed_at, _, lapsed_at = confirmation(work.db, person.id)
+def _roster_line(work: Work, person: Person) -> Msg:
+    role = _("focal point") if person.has("focal_point") else _("deputy")
+    confirmed_at, _asked, lapsed_at = confirmation(work.db, person.id)
     zone = work.directory.timezone_of(person.country)
-    when = local_stamp(confirmed_at, zone) if confirmed_at else "never"
-    mark = " — NOT CONFIRMED, requests go to the deputy" if lapsed_at else ""
-    channels = ", ".join(dict.fromkeys([person.preferred_channel, *person.identities]))
-    return f"  • {role}: {person.name} ({person.id}) · confirmed {when} · {channels}{mark}"
+    when: Text = _("never")
+    if confirmed_at:  # the time in the country's zone, per language, with the zone's name
+        local = parse_iso(confirmed_at).astimezone(ZoneInfo(zone))
+        when = _("{time} {zone}", time=local, zone=local.strftime("%Z"))
+    params = {
+        "role": role,
+        "name": person.name,
+        "id": person.id,
+        "when": when,
+        "channels": ", ".join(dict.fromkeys([person.preferred_channel, *person.identities])),
+    }
+    if lapsed_at:
+        return "  " + _(
+            "• {role}: {name} ({id}) · confirmed {when} · {channels} — NOT CONFIRMED, requests "
+            "go to the deputy",
+            **params,
+        )
+    return "  " + _("• {role}: {name} ({id}) · confirmed {when} · {channels}", **params)
 
 
 def handover_command(work: Work, pair: tuple[str, str]) -> None:
     """``/handover <from> <to>``: a co-chair hands one person's open work to another."""
     moved = handover(work, *pair)
     work.reply(
-        f"Handed over from {pair[0]} to {pair[1]}: {moved.summary()}. Both were told, and so "
-        f"were the requesters; {pair[0]} is revoked."
+        _(
+            "Handed over from {old} to {new}: {moved}. Both were told, and so were the "
+            "requesters; {old} is revoked.",
+            old=pair[0],
+            new=pair[1],
+            moved=moved.text(),
+        )
     )
 
 
 COMMANDS = [
     CommandSpec(
         "roster",
-        "Co-chairs: each country's focal point and deputy, last confirmation and channels.",
+        _("Co-chairs: each country's focal point and deputy, last confirmation and channels."),
         "/roster",
         "/roster",
         roster_command,
@@ -182,8 +219,10 @@ COMMANDS = [
     ),
     CommandSpec(
         "handover",
-        "Co-chairs: move one person's open requests, drafts and broadcasts to their successor "
-        "and revoke them.",
+        _(
+            "Co-chairs: move one person's open requests, drafts and broadcasts to their "
+            "successor and revoke them."
+        ),
         "/handover <from-person-id> <to-person-id>",
         "/handover th-fp th-fp2",
         handover_command,
@@ -192,7 +231,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "stillhere",
-        "Confirm you still hold your focal point or deputy role (when asked).",
+        _("Confirm you still hold your focal point or deputy role (when asked)."),
         "/stillhere",
         "/stillhere",
         still_here,
