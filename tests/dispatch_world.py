@@ -11,6 +11,7 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.config import Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import CONSOLE, Directory, save_directory
 from bot.dispatch import process_event
@@ -32,8 +33,8 @@ class _Undo(Exception):
 class DispatchWorld:
     """The shipped directory on a fresh database, spoken to through the real dispatch."""
 
-    def __init__(self, path: Path, now: datetime = NOW) -> None:
-        settings = shipped_settings()
+    def __init__(self, path: Path, now: datetime = NOW, settings: Settings | None = None) -> None:
+        settings = settings or shipped_settings()
         database = connect(path)
         migrate(database)
         self.db = SqliteDb(database)
