@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.audit import chain as audit
+from bot.i18n import _
 from bot.storage.sql import Db, beside_database
 from bot.work import Work
 
@@ -47,8 +48,9 @@ def daily(work: Work, _subject: str) -> None:
     """The daily anchor: to the file, to the co-chairs if configured; then arm the next."""
     head = append_head(work)
     if work.ctx.settings.audit.anchor_to_cochairs:
-        text = (
-            f"Audit log head for your records (keep it outside FocalPoint): {head.line(work.stamp)}"
+        text = _(
+            "Audit log head for your records (keep it outside FocalPoint): {head}",
+            head=head.line(work.stamp),
         )
         for person in work.directory.with_role("co_chair"):
             work.notify(person, text, subject=ANCHOR_TIMER)

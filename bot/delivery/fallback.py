@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.config import Person
 from bot.events import DeliveryReport, Outbound
+from bot.i18n import Text, _
 from bot.storage.sql import Db
 from bot.work import Context, Work, buttons_from_json
 
@@ -26,9 +27,9 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
         return work  # a reply into a chat that is gone: nobody else to route it to
     route = _next_route(ctx, person, failed.channel)
     if route is not None:
-        text = failed.text
-        if failed.channel in ctx.router.pointer_only and subject:
-            text = f"{subject} awaits you — /show {subject} shows it here."  # full now allowed
+        text: Text = failed.text  # already in the person's language
+        if failed.channel in ctx.router.pointer_only and subject:  # full content allowed now
+            text = _("{id} awaits you — /show {id} shows it here.", id=subject)
         work.send_via(person, *route, text, failed.buttons, subject or "", failed.id)
     work.audit(
         "message.rerouted" if route else "message.undeliverable",
@@ -37,17 +38,21 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
     )
     origin = work.actor
     if origin is not None and origin.id != person.id:
-        outcome = (
-            f"sent it on {route[0]} instead"
-            if route
-            else "no other channel reaches them; please contact them directly"
-        )
-        work.notify(
-            origin,
-            f"I could not deliver your message to {person.name} on "
-            f"{failed.channel} ({reason[:120]}); {outcome}.",
-            subject=subject or "",
-        )
+        params = {"name": person.name, "channel": failed.channel, "reason": reason[:120]}
+        if route:
+            told = _(
+                "I could not deliver your message to {name} on {channel} ({reason}); sent it on "
+                "{other} instead.",
+                other=route[0],
+                **params,
+            )
+        else:
+            told = _(
+                "I could not deliver your message to {name} on {channel} ({reason}); no other "
+                "channel reaches them; please contact them directly.",
+                **params,
+            )
+        work.notify(origin, told, subject=subject or "")
     return work
 
 
@@ -73,7 +78,7 @@ def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: date
 def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:
     """The route after ``failed_channel`` in the person's order (None at the end)."""
     routes = ctx.router.routes(ctx.directory, person)
-    channels = [channel for channel, _ in routes]
+    channels = [channel for channel, _address in routes]
     if failed_channel not in channels:
         return None
     later = routes[channels.index(failed_channel) + 1 :]

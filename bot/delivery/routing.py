@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Person
 from bot.directory.repo import CONSOLE, Directory
+from bot.i18n import Text, _
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,11 @@ class Router:
         return []
 
 
-def role_of(directory: Directory, person: Person) -> str:
+def role_of(directory: Directory, person: Person) -> Text:
     """``focal point for Thailand``: the role someone holds, for telling a sender who got it."""
     country = directory.country_name(person.country)
     if person.has("focal_point"):
-        return f"focal point for {country}"
+        return _("focal point for {country}", country=country)
     if person.has("deputy_focal_point"):
-        return f"deputy focal point for {country}"
-    return "co-chair" if person.has("co_chair") else country
+        return _("deputy focal point for {country}", country=country)
+    return _("co-chair") if person.has("co_chair") else country
