@@ -34,6 +34,7 @@ from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
+from bot.text import counted
 from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
 
@@ -299,9 +300,9 @@ def confirm(work: Work, target: Target) -> None:
         raise UserError(
             _("There is nothing to confirm. {command} starts the return.", command=target.command)
         )
-    needed = [m.label for m in target.period.metrics if m.required and m.key not in draft.answers]
+    needed = [m.text for m in target.period.metrics if m.required and m.key not in draft.answers]
     if needed:
-        raise UserError(_("Still needed before submitting: {figures}.", figures=", ".join(needed)))
+        raise UserError(_("Still needed before submitting: {figures}.", figures=join(needed, ", ")))
     actor = work.actor
     assert actor is not None
     zone = zone_of_country(work, target.country)
@@ -336,7 +337,7 @@ def _announce(
     if version == 1:
         work.audit("return.submitted", subject, "late" if late else "on time")
     else:
-        work.audit("return.amended", subject, f"version {version}, {changed} changed")
+        work.audit("return.amended", subject, f"version {version}, {counted(changed, 'figure')}")
     told = _announcement(target, version, changed, late)
     if awaiting:
         told += " " + _("It counts once the national focal point approves it.")
@@ -699,8 +700,10 @@ def _viewed_country(text: str) -> str | None:
 COMMANDS = [
     CommandSpec(
         "return",
-        "Send your country's return: /return alone asks one figure at a time; or give them in "
-        "one line, or all in one form. Then confirm. Also: show, history.",
+        _(
+            "Send your country's return: /return alone asks one figure at a time; or give them "
+            "in one line, or all in one form. Then confirm. Also: show, history."
+        ),
         "/return [CODE] [W<n>] [<figure> <number>, …|form|show|history|confirm|cancel]",
         "/return arrests 10, victims assisted 6, search warrants: 5",
         return_command,
@@ -708,7 +711,7 @@ COMMANDS = [
         subcommands=(
             CommandSpec(
                 "show",
-                "See a country's return (your own; co-chairs any) or its history.",
+                _("See a country's return (your own; co-chairs any) or its history."),
                 "/return [CODE] [W<n>] show|history [COUNTRY]",
                 "/return show",
                 return_command,
@@ -719,7 +722,7 @@ COMMANDS = [
             ),
             CommandSpec(
                 "approve",
-                "National sign-off: approve the return a deputy sent, so that it counts.",
+                _("National sign-off: approve the return a deputy sent, so that it counts."),
                 "/return [CODE] [W<n>] approve",
                 "/return approve",
                 return_command,
@@ -730,7 +733,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "status",
-        "Which countries have sent their return for a window: submitted, late, draft, missing.",
+        _("Which countries have sent their return for a window: submitted, late, draft, missing."),
         "/status [CODE] [W<n>]",
         "/status W1",
         status_command,

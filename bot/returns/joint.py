@@ -124,8 +124,10 @@ def _label(period: Period, key: str) -> str:
 COMMANDS = [
     CommandSpec(
         "joint",
-        "Co-chairs: settle a joint operation the countries reported differently (or only one "
-        "reported): the figure counted once in the totals, or one country's figures.",
+        _(
+            "Co-chairs: settle a joint operation the countries reported differently (or only "
+            "one reported): the figure counted once in the totals, or one country's figures."
+        ),
         USAGE,
         "/joint SONGKHLA-3 arrests 4",
         joint_command,
