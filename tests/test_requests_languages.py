@@ -114,3 +114,15 @@ async def test_show_gives_dates_and_the_bots_notes_in_the_readers_language(
     assert english.endswith("Niran Example (Thailand) · ack: acknowledged")
     thai_thread = (await bot.say("th-fp", f"/show {rid}"))[0]
     assert thai_thread.endswith("Niran Example (Thailand) · ⟦ack⟧: ⟦acknowledged⟧⟧")
+
+
+async def test_a_listing_names_its_filters_and_counts_in_the_readers_language(
+    bot: Harness,
+) -> None:
+    rid = await bot.file_request("TH urgent #victim Two women need shelter")
+    thai = (await bot.say("th-fp", "/requests #victim shelter"))[0].split("\n")
+    assert thai[0] == '⟦Open requests you can see matching #⟦victim support⟧, "shelter" (1):⟧'
+    assert thai[1] == f"⟦{rid}  URGENT ⟦open⟧  AU→TH  ⟦victim support⟧  Two women need shelter⟧"
+    assert thai[-1] == "⟦/show <id> for the whole thread.⟧"
+    english = (await bot.say("au-officer", "/requests closed #victim"))[0]
+    assert english == "Closed requests you can see: none match #victim support."

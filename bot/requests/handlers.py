@@ -673,22 +673,22 @@ def list_requests(work: Work, args: RequestSearch) -> None:
         args.status, _known_countries(work, args.countries), args.categories, args.words
     )
     found, total = store.search(work.db, actor, query, LIST_LIMIT)
-    terms = _search_terms(work, query)
+    terms, narrowed = _search_terms(work, query), query != store.Search(query.status)
     if not found:
-        work.reply(replace(_NONE_FOUND[query.status, bool(terms)], params={"terms": terms}))
+        work.reply(replace(_NONE_FOUND[query.status, narrowed], params={"terms": terms}))
         return
     params = {"terms": terms, "shown": len(found), "total": total}
-    header = replace(_HEADERS[query.status, bool(terms), total > len(found)], params=params)
+    header = replace(_HEADERS[query.status, narrowed, total > len(found)], params=params)
     lines: list[Text] = [header, *(_list_line(r) for r in found), ""]
-    work.reply(join([join(lines), _list_footer(query, terms, total > len(found))]))
+    work.reply(join([join(lines), _list_footer(query, narrowed, total > len(found))]))
 
 
-def _list_footer(query: store.Search, terms: str, clipped: bool) -> Msg:
+def _list_footer(query: store.Search, narrowed: bool, clipped: bool) -> Msg:
     """How to see more, or how to narrow the list."""
     footer: list[Text] = [_("/show <id> for the whole thread.")]
     if clipped:
         footer.append(_("Add a country, a #category or words to narrow the list."))
-    elif not terms and query.status == "open":
+    elif not narrowed and query.status == "open":
         footer.append(_("/requests closed, /requests TH, /requests #arrest or words search."))
     return join(footer, sep=" ")
 
@@ -701,13 +701,13 @@ def _known_countries(work: Work, codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-def _search_terms(work: Work, query: store.Search) -> str:
-    """The filters as typed: ``Thailand, #arrest/warrant, "vessel"`` (names and words people
-    wrote, so never translated)."""
-    terms = [work.directory.country_name(c) for c in query.countries]
-    terms += [f"#{c}" for c in query.categories]
+def _search_terms(work: Work, query: store.Search) -> Text:
+    """The filters in words: ``Thailand, #arrest/warrant, "vessel"`` (names and words people
+    typed as written, categories in the reader's language)."""
+    terms: list[Text] = [work.directory.country_name(c) for c in query.countries]
+    terms += [join(["#", _named(CATEGORY_NAMES, c)], sep="") for c in query.categories]
     terms += [f'"{w}"' for w in query.words]
-    return ", ".join(terms)
+    return join(terms, sep=", ")
 
 
 def _list_line(r: Request) -> Msg:
