@@ -1,11 +1,16 @@
 """Broadcasts end to end: co-chairs reach every focal point of the current period; each
 acknowledges; status shows delivered, failed and acknowledged per recipient."""
 
+import gettext
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from adapters.memory import MemoryAdapter
 from bot.errors import PermanentError
 from bot.events import Outbound
+from bot.i18n.catalogs import install_override
 from tests.harness import Harness, shipped_settings
 from tests.returns_support import EIGHT, MID_JANUARY, PERIOD, counts, move_to, running
 
@@ -101,4 +106,62 @@ async def test_broadcasts_are_limited_per_person_per_hour(tmp_path: Path) -> Non
     )  # not limited
     await bot.advance(timedelta(minutes=61))
     assert "queued for 8 focal points" in (await bot.say("nz-cochair", TEXT))[0]
+    await bot.stop()
+
+
+class Vietnamese(gettext.NullTranslations):
+    """A small Vietnamese catalog: the broadcast's frame, its button and the status words."""
+
+    ENTRIES = {
+        "{code} · message from {name}, co-chair ({id}):\n\n{text}": (
+            "{code} · tin nhắn từ {name}, đồng chủ tịch ({id}):\n\n{text}"
+        ),
+        "Acknowledge": "Xác nhận",
+        "• {who} — {delivery}, acknowledged {when} {zone}": (
+            "• {who} — {delivery}, đã xác nhận {when} {zone}"
+        ),
+        "delivered": "đã gửi",
+    }
+
+    def gettext(self, message: str) -> str:
+        return self.ENTRIES.get(message, message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
+
+
+@pytest.fixture
+def vietnamese() -> Iterator[None]:
+    install_override("vi", Vietnamese())
+    yield
+    install_override("vi", None)
+
+
+async def test_each_reader_gets_the_frame_in_their_language(
+    tmp_path: Path, vietnamese: None
+) -> None:
+    readers = {"th-fp", "lk-cochair"}
+    people = tuple(
+        p.model_copy(update={"language": "vi"}) if p.id in readers else p
+        for p in shipped_settings().people
+    )
+    one_country = PERIOD.model_copy(update={"countries": ("TH",)})
+    bot = await running(tmp_path, periods=(one_country,), people=people)
+    [answer] = await bot.say("nz-cochair", TEXT)
+    assert answer == (
+        "Broadcast B-1 queued for 1 focal point in 1 country. /broadcast status B-1 shows "
+        "delivery and acknowledgements."
+    )
+    body = "Returns for W1 are due on 7 February; please send them by then."  # as written
+    assert bot.last("th-fp") == (
+        f"JPA-9 · tin nhắn từ Aroha Cochair-Example, đồng chủ tịch (B-1):\n\n{body}"
+    )
+    [button] = bot.chat.sent[-1].message.buttons
+    assert (button.label, button.command) == ("Xác nhận", "/broadcast ack B-1")
+    await bot.press("th-fp", "/broadcast ack B-1")
+    [status] = await bot.say("lk-cochair", "/broadcast status B-1")
+    # 17:30 in Colombo on 20 January 2027, as Vietnamese readers write it (time first)
+    assert "• Thailand · Niran Example — đã gửi, đã xác nhận 17:30 20 thg 1, 2027 +0530" in status
+    [english] = await bot.say("nz-cochair", "/broadcast status B-1")
+    assert "— delivered, acknowledged Jan 21, 2027, 01:00 NZDT" in english
     await bot.stop()

@@ -2,10 +2,16 @@
 close, deadlines; reminders at 09:00 local in each country, stopped by submission, digests
 for the co-chairs, and a restart that neither loses nor repeats a reminder."""
 
+import gettext
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.harness import Harness
+import pytest
+
+from bot.i18n.catalogs import install_override
+from tests.harness import Harness, shipped_settings
 from tests.returns_support import MID_JANUARY, counts, move_to, restart, running, sent
 
 OPEN_LINE = (
@@ -206,4 +212,66 @@ async def test_period_from_bot_toml_opens_at_start_and_arms_once(tmp_path: Path)
     assert shown.startswith("JPA-9 — Ninth Joint Period of Action (open)")
     assert "Countries (8): Australia, Indonesia, Malaysia, Maldives, New Zealand" in shown
     assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'period.loaded'") == [(0,)]
+    await bot.stop()
+
+
+class Marking(gettext.NullTranslations):
+    """A catalog that marks every string it translates: ⟦…⟧."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
+
+
+MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?:[ ,'’]+[A-Za-z]{2,}){2,}\b")
+"""Three English-looking words in a row: prose that skipped the catalog."""
+
+
+def unmarked(text: str) -> str | None:
+    """English prose left once everything the catalog marked is removed."""
+    while MARKED.search(text):  # nested messages: innermost first
+        text = MARKED.sub(" ", text)
+    found = ENGLISH.search(text)
+    return found.group(0) if found else None
+
+
+@pytest.fixture
+def marked_vietnamese() -> Iterator[None]:
+    install_override("vi", Marking())
+    yield
+    install_override("vi", None)
+
+
+async def test_periods_speak_the_readers_language(tmp_path: Path, marked_vietnamese: None) -> None:
+    people = tuple(p.model_copy(update={"language": "vi"}) for p in shipped_settings().people)
+    bot = await running(tmp_path, people=people)
+    lines = [
+        ("nz-cochair", "/period open"),
+        ("nz-cochair", "/period open JPA-7 weekly"),
+        ("nz-cochair", "/period open JPA-7 ZZ"),
+        ("nz-cochair", "/period cancel"),
+        ("nz-cochair", OPEN_LINE),
+        ("nz-cochair", "/period confirm"),
+        ("th-fp", "/period JPA-5"),
+        ("th-fp", "/deadline"),
+        ("nz-cochair", "/deadline JPA-5 W9 2027-04-20"),
+        ("nz-cochair", "/deadline JPA-5 W1 2027-04-20"),
+        ("nz-cochair", "/period close"),
+        ("nz-cochair", "/period close JPA-5"),
+        ("nz-cochair", "/period close JPA-5 confirm"),
+        ("nz-cochair", "/period reopen JPA-5"),
+    ]
+    answers = [(line, text) for who, line in lines for text in await bot.say(who, line)]
+    told = [("to th-fp", text) for text in bot.inbox("th-fp")]
+    # its two answers, then the notices: opened, moved, closed, reopened
+    assert len(answers) == len(lines) and len(told) == 6
+    for line, text in answers + told:
+        assert unmarked(text) is None, (line, text)
+    [summary] = [text for line, text in answers if line == OPEN_LINE]
+    assert "7 thg 4, 2027" in summary  # Apr 7, 2027 as Vietnamese readers write it
+    labels = [b.label for d in bot.chat.sent for b in d.message.buttons]
+    assert "⟦Open it⟧" in labels and "⟦Close it⟧" in labels
     await bot.stop()
