@@ -19,9 +19,11 @@ command shows the same form as text.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from bot.events import Button, Form, FormField
+from bot.events import Button, Form, FormField, drawn
+from bot.i18n import Text
 
 FORM_ACTION = "fp-form:"
 """``action_id`` prefix of buttons that open a form (the ordinary ``fp:`` buttons run commands)."""
@@ -47,6 +49,7 @@ def encode_form(command: str, form: Form) -> str:
         [f.key, f.label, f.kind, int(f.required), f.value, hints.index(f.hint)] for f in form.fields
     ]
     data = {"c": command, "t": form.title, "s": form.submit, "i": form.intro, "h": hints}
+    data |= {"sl": drawn(form.send_label), "cl": drawn(form.close_label)}  # reader's language
     return json.dumps({**data, "f": fields}, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -60,6 +63,8 @@ def decode_form(text: str) -> tuple[str, Form] | None:
             for k, label, kind, req, value, hint in data["f"]
         )
         form = Form(str(data["t"]), str(data["s"]), fields, str(data["i"]))
+        if "sl" in data and "cl" in data:  # a button sent before the labels travelled has none
+            form = replace(form, send_label=str(data["sl"]), close_label=str(data["cl"]))
         return str(data["c"]), form
     except (ValueError, TypeError, KeyError, IndexError):
         return None
@@ -89,8 +94,8 @@ def modal_view(command: str, form: Form) -> dict[str, Any]:
         "type": "modal",
         "callback_id": FORM_VIEW,
         "title": _plain(form.title, TITLE_LIMIT),
-        "submit": _plain("Submit"),
-        "close": _plain("Cancel"),
+        "submit": _plain(form.send_label),
+        "close": _plain(form.close_label),
         "private_metadata": encode_form(command, form),
         "blocks": [*intro, *(_input_block(f) for f in form.fields)],
     }
@@ -124,8 +129,8 @@ def _element(field: FormField) -> dict[str, Any]:
     return element
 
 
-def _plain(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:limit] or " "}
+def _plain(text: Text, limit: int = LABEL_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": drawn(text)[:limit] or " "}
 
 
 # --- inbound: the submitted modal -------------------------------------------------------------

@@ -53,6 +53,7 @@ from telegram.warnings import PTBDeprecationWarning
 from adapters.telegram_convert import (
     CHANNEL,
     COMMAND_NAME,
+    described_languages,
     escape,
     inbound_event,
     keyboard,
@@ -66,6 +67,7 @@ from bot.config import ChannelSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Outbound
 from bot.factory import default_registry
+from bot.i18n import render
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -276,13 +278,19 @@ class TelegramAdapter(Adapter):
         return bot
 
     async def _register_commands(self, bot: ExtBot[Any]) -> None:
-        """Let Telegram clients offer the core's commands (only group-safe ones in groups)."""
+        """Let Telegram clients offer the core's commands (only group-safe ones in groups),
+        described in the language of the person's Telegram app where a catalog has it."""
         specs = [s for s in default_registry() if COMMAND_NAME.match(s.name)][:100]
-        private = [BotCommand(s.name, s.summary[:256]) for s in specs]
-        groups = [BotCommand(s.name, s.summary[:256]) for s in specs if s.in_groups]
         try:
-            await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-            await bot.set_my_commands(groups, scope=BotCommandScopeAllGroupChats())
+            for language, code in described_languages():
+                private = [BotCommand(s.name, render(s.summary, language)[:256]) for s in specs]
+                groups = [c for c, s in zip(private, specs, strict=True) if s.in_groups]
+                await bot.set_my_commands(
+                    private, scope=BotCommandScopeAllPrivateChats(), language_code=code
+                )
+                await bot.set_my_commands(
+                    groups, scope=BotCommandScopeAllGroupChats(), language_code=code
+                )
         except TelegramError as exc:
             log.warning("telegram: could not register the command list: %s", exc.message)
 

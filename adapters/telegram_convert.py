@@ -6,6 +6,7 @@ errors are worth retrying) can be read and tested on its own.
 
 from __future__ import annotations
 
+import gettext
 import html
 import re
 import warnings
@@ -27,6 +28,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n.catalogs import translations
 
 CHANNEL = "telegram"
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
@@ -184,6 +187,30 @@ def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
     """``text`` plus a typed alternative for buttons too long to be inline buttons."""
     spelled = [f"{b.label}: {b.command}" for b in buttons if not fits_callback(b.command)]
     return "\n\n".join([text, "\n".join(spelled)]) if spelled else text
+
+
+# --- command lists -------------------------------------------------------------------------
+def telegram_language_code(language: str) -> str | None:
+    """The two-letter ISO 639-1 code Telegram takes for ``language`` (``fa_AF`` → ``fa``);
+    None for a language that has none (Filipino is ``fil``)."""
+    code = language.split("_")[0]
+    return code if len(code) == 2 else None
+
+
+def described_languages() -> list[tuple[str, str | None]]:
+    """The languages to describe the command list in, each with Telegram's code for it: the
+    default (no code: every client without a list of its own) and each language a catalog
+    is shipped for (a copy of the English list helps no one)."""
+    described: list[tuple[str, str | None]] = [(DEFAULT_LANGUAGE, None)]
+    for language in LANGUAGES:
+        code = telegram_language_code(language)
+        if language != DEFAULT_LANGUAGE and code and _has_catalog(language):
+            described.append((language, code))
+    return described
+
+
+def _has_catalog(language: str) -> bool:
+    return type(translations(language)) is not gettext.NullTranslations
 
 
 # --- errors -------------------------------------------------------------------------------

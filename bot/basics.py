@@ -125,7 +125,6 @@ COMMANDS = [
         "/language [code]",
         "/language th",
         language_command,
-        in_groups=True,
     ),
     CommandSpec(
         "whoami",

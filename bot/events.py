@@ -9,7 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
-from bot.i18n import Text, render
+from bot.i18n import DEFAULT_LANGUAGE, Text, _, render
+
+
+def drawn(text: Text) -> str:
+    """A label as an adapter draws it. Work renders every label in its reader's language when
+    it queues a message, so adapters hold plain text; a message that reached an adapter
+    unrendered is drawn in the default language rather than failing."""
+    return render(text, DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,8 @@ class Form:
     submit: Text
     fields: tuple[FormField, ...]
     intro: Text = ""
+    send_label: Text = _("Submit")  # the platform's own buttons on the form
+    close_label: Text = _("Cancel")
 
     def rendered(self, language: str) -> Form:
         """The form with every label in ``language`` (the adapter draws plain text)."""
@@ -98,6 +107,8 @@ class Form:
                 for f in self.fields
             ),
             render(self.intro, language),
+            render(self.send_label, language),
+            render(self.close_label, language),
         )
 
 

@@ -481,7 +481,8 @@ class FakeTelegram:
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         scope = (params.get("scope") or {"type": "default"})["type"]
-        self.commands[scope] = params.get("commands", [])
+        language = params.get("language_code")  # a list for clients in that language
+        self.commands[f"{scope}:{language}" if language else scope] = params.get("commands", [])
         return True
 
     async def _stats(self, request: web.Request) -> web.Response:

@@ -9,8 +9,10 @@ Signed requests go over HTTP into slack-bolt; slack-sdk talks to :class:`FakeSla
 
 from __future__ import annotations
 
+import gettext
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from adapters.slack import SlackAdapter
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, encode_form
 from bot.config import Settings
 from bot.events import Form, FormField
+from bot.i18n.catalogs import install_override
 from bot.returns.metrics import DEFAULT_METRICS
 from bot.returns.parse import field_errors, filled_line
 from tests.fake_slack import FakeSlack, SlackSide
@@ -134,6 +137,50 @@ async def test_return_through_the_modal_rejected_on_the_field_then_accepted(worl
     assert "submitted. By Niran Example" in world.bot.last("th-deputy")
 
 
+class MarkedThai(gettext.NullTranslations):
+    """A stand-in Thai catalog: each translated string comes back marked."""
+
+    def gettext(self, message: str) -> str:
+        return f"‹th›{message}‹/th›"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"‹th›{msgid1 if n == 1 else msgid2}‹/th›"
+
+
+async def test_the_modal_buttons_speak_the_readers_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    english = await open_form_as(tmp_path / "en.db", "en")
+    assert (english["view"]["submit"]["text"], english["view"]["close"]["text"]) == (
+        "Submit",
+        "Cancel",
+    )
+    install_override("th", MarkedThai())
+    try:
+        thai = await open_form_as(tmp_path / "th.db", "th")
+    finally:
+        install_override("th", None)
+    assert thai["view"]["submit"]["text"] == "‹th›Submit‹/th›"
+    assert thai["view"]["close"]["text"] == "‹th›Cancel‹/th›"
+
+
+async def open_form_as(path: Path, language: str) -> dict[str, Any]:
+    """Thailand's focal point, reading ``language``, opens the return form on Slack."""
+    base = settings()
+    people = tuple(
+        p.model_copy(update={"language": language}) if p.id == "th-fp" else p for p in base.people
+    )
+    api = await FakeSlack().start()
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    bot = Harness(path, base.model_copy(update={"people": people}), [adapter])
+    move_to(bot, MID_JANUARY)
+    await bot.start()
+    try:
+        side = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")
+        return await open_form(World(bot, adapter, api, side))
+    finally:
+        await bot.stop()
+        await api.stop()
+
+
 async def test_every_bad_or_missing_field_is_named_at_once(world: World) -> None:
     opened = await open_form(world)
     values = GOOD | {"arrests": "ten point five", "victims_assisted": "", "search_warrants": "1.5"}
@@ -215,5 +262,6 @@ def test_field_checks_and_the_filled_line_are_pure() -> None:
     assert field_errors(form, {"notes": "x"}) == {"arrests": "Required (0 if none)."}
     line = filled_line(form, {"arrests": " 3 ", "assets": "", "notes": "a, b\nc: d"})
     assert line == "/return X-1 W1 submit arrests: 3\nnotes: a, b c: d"
-    assert decode_form(encode_form("/return X-1 W1 form", form)) == ("/return X-1 W1 form", form)
+    drawn = form.rendered("en")  # adapters get forms rendered in the reader's language
+    assert decode_form(encode_form("/return X-1 W1 form", drawn)) == ("/return X-1 W1 form", drawn)
     assert decode_form("not json") is None

@@ -8,6 +8,7 @@ hung test fails; nothing here asserts how fast anything is.
 
 from __future__ import annotations
 
+import gettext
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,10 +19,12 @@ import aiohttp
 import pytest
 
 from adapters.telegram import TelegramAdapter
+from adapters.telegram_convert import telegram_language_code
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
+from bot.i18n.catalogs import install_override
 from bot.ports import Pacing
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import Harness, shipped_settings
@@ -343,6 +346,36 @@ async def test_commands_are_registered_for_private_chats_and_groups(room: Room) 
     groups = {c["command"] for c in room.fake.commands["all_group_chats"]}
     assert {"request", "ack", "reply", "help", "ping"} <= private
     assert groups == {"help", "ping"}
+
+
+class MarkedThai(gettext.NullTranslations):
+    """A stand-in Thai catalog: each translated string comes back marked."""
+
+    def gettext(self, message: str) -> str:
+        return f"‹th›{message}‹/th›"
+
+
+async def test_command_lists_are_described_in_each_language_with_a_catalog(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    install_override("th", MarkedThai())
+    try:
+        started = await running(tmp_path, fake)
+        await started.bot.stop()
+    finally:
+        install_override("th", None)
+    english = {c["command"]: c["description"] for c in fake.commands["all_private_chats"]}
+    thai = {c["command"]: c["description"] for c in fake.commands["all_private_chats:th"]}
+    assert english["help"] == "What each command does, with an example."
+    assert thai["help"] == "‹th›What each command does, with an example.‹/th›"
+    assert thai.keys() == english.keys()  # the command words are the same in every language
+    groups = {c["command"]: c["description"] for c in fake.commands["all_group_chats:th"]}
+    assert groups.keys() == {"help", "ping"} and groups["ping"].startswith("‹th›")
+    assert "all_private_chats:vi" not in fake.commands  # no catalog: English serves them
+
+
+def test_telegram_language_codes() -> None:
+    assert [telegram_language_code(x) for x in ("th", "fa_AF", "fil")] == ["th", "fa", None]
 
 
 # --- exactly once ----------------------------------------------------------------------------
