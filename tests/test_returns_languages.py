@@ -72,3 +72,17 @@ async def test_reminders_and_the_digest_come_from_the_catalogs(tmp_path: Path) -
         await bot.stop()
     finally:
         install_override(PSEUDO, None)
+
+
+async def test_a_joint_resolution_names_the_figure_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path, **speaking("th", "lk-cochair"))
+    for person, partner in (("th-fp", "MY"), ("my-fp", "TH")):
+        await bot.say(person, f"/return arrests 4 joint with {partner} op:SONGKHLA-3, victims 1")
+        await bot.say(person, "/return confirm")
+    [resolved] = await bot.say("lk-cochair", "/joint SONGKHLA-3 arrests 4")
+    assert "op:SONGKHLA-3 in JPA-9 is resolved: การจับกุม 4" in resolved  # no Thai catalog yet
+    [english] = await bot.say("nz-cochair", "/joint SONGKHLA-3 arrests 4")
+    assert "op:SONGKHLA-3 in JPA-9 is resolved: Arrests 4" in english
+    await bot.stop()

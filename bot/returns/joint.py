@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.errors import UserError
-from bot.i18n import _, join
+from bot.i18n import Text, _, join
 from bot.periods.handlers import today
 from bot.periods.repo import Period, current_period, load_period
 from bot.reports.figures import JointOp, load_report
@@ -35,7 +35,8 @@ def joint_command(work: Work, text: str) -> None:
     if words[1].lower() == "accept":
         settled = _accept(joints, " ".join(words[2:]).upper())
     else:
-        settled = _figure(period, joints, " ".join(words[1:]))
+        language = work.language_of(work.actor.id if work.actor else None)  # its number words
+        settled = _figure(period, joints, " ".join(words[1:]), language)
     for joint, amount in settled:
         _resolve(work, period, joint, amount)
     told = join(
@@ -80,7 +81,9 @@ def _accept(joints: list[JointOp], country: str) -> list[tuple[JointOp, int]]:
     return settled
 
 
-def _figure(period: Period, joints: list[JointOp], rest: str) -> list[tuple[JointOp, int]]:
+def _figure(
+    period: Period, joints: list[JointOp], rest: str, language: str
+) -> list[tuple[JointOp, int]]:
     name, _sep, number = rest.rpartition(" ")
     metric = period.schema.find(name)
     if metric is None:
@@ -92,10 +95,10 @@ def _figure(period: Period, joints: list[JointOp], rest: str) -> list[tuple[Join
         raise UserError(
             _(
                 "No return gives {figure} for this joint operation.",
-                figure=metric.label.lower(),
+                figure=metric.lower_text,
             )
         )
-    amount = parse_kind("count", number).amount
+    amount = parse_kind("count", number, language).amount
     assert amount is not None
     return [(joint, amount)]
 
@@ -116,9 +119,10 @@ def _resolve(work: Work, period: Period, joint: JointOp, amount: int) -> None:
     )
 
 
-def _label(period: Period, key: str) -> str:
+def _label(period: Period, key: str) -> Text:
+    """The figure's label in the reader's language (its key when the set lacks it)."""
     metric = period.schema.find(key)
-    return metric.label if metric else key
+    return metric.text if metric else key
 
 
 COMMANDS = [
