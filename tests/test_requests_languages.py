@@ -19,7 +19,7 @@ from bot.clock import parse_iso
 from bot.i18n.catalogs import install_override
 from tests.harness import Harness, shipped_settings
 
-THAI = ("th-fp", "th-officer")
+THAI = ("th-fp", "th-deputy", "th-officer")
 
 
 class MarkedThai(gettext.NullTranslations):
@@ -126,3 +126,18 @@ async def test_a_listing_names_its_filters_and_counts_in_the_readers_language(
     assert thai[-1] == "⟦/show <id> for the whole thread.⟧"
     english = (await bot.say("au-officer", "/requests closed #victim"))[0]
     assert english == "Closed requests you can see: none match #victim support."
+
+
+async def test_an_escalation_reaches_the_deputy_in_their_language(bot: Harness) -> None:
+    rid = await bot.file_request("TH urgent #victim Two women need shelter")
+    assert await bot.advance(timedelta(minutes=31)) == 1
+    assert bot.last("th-deputy").split("\n") == [
+        "⟦Not acknowledged in time — escalated to the deputy focal point.⟧",
+        f"⟦URGENT Request {rid} from Alexo Officer-Example (Australia) to Thailand · "
+        "⟦victim support⟧⟧",
+        "",
+        "Two women need shelter",
+    ]
+    assert bot.last("au-officer") == (
+        f"{rid} was not acknowledged in time; I escalated it to the deputy focal point."
+    )
