@@ -33,7 +33,16 @@ from linebot.v3.webhooks import (
 )
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Outbound, Sender, TextMessage
+from bot.events import (
+    Button,
+    ButtonPress,
+    ChatRef,
+    Inbound,
+    Outbound,
+    Sender,
+    TextMessage,
+    drawn,
+)
 
 CHANNEL = "line"
 MAX_TEXT = 5000  # characters in one text message (counted in UTF-16 units, to be safe)
@@ -203,9 +212,9 @@ def quick_reply(buttons: Sequence[Button]) -> QuickReply | None:
     items = [
         QuickReplyItem(
             action=PostbackAction(
-                label=button.label[:MAX_LABEL],
+                label=drawn(button.label)[:MAX_LABEL],
                 data=button.command,
-                displayText=button.label,
+                displayText=drawn(button.label),
             )
         )
         for button in buttons

@@ -59,6 +59,7 @@ from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view
 from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError, TransientError
 from bot.events import Attachment, Inbound, Outbound
+from bot.i18n import _
 from bot.ports import Adapter, EventSink, Pacing
 from bot.returns.parse import field_errors, filled_line
 
@@ -69,12 +70,12 @@ SLACK_PACING = Pacing(per_chat_interval=1.0, overall_rate=0.0, max_attempts=8)
 
 API_TIMEOUT = 15  # seconds for one Web API call
 SHUTDOWN_GRACE = 5.0  # seconds stop() waits for listeners already running
-ANSWERED_IN_DM = "I've answered you in our direct messages."
-NOT_STORED = (
+ANSWERED_IN_DM = _("I've answered you in our direct messages.")
+NOT_STORED = _(
     "FocalPoint is restarting and could not take that; nothing was changed. "
     "Please try again in a moment."
 )
-WRONG_WORKSPACE = "Sorry, this workspace is not connected to FocalPoint."
+WRONG_WORKSPACE = _("Sorry, this workspace is not connected to FocalPoint.")
 _API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
 SLACK_LIMITS = Limits(max_body=256 * 1024)  # events, commands and views are a few KB
 _OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
@@ -237,7 +238,7 @@ class SlackAdapter(Adapter):
         if team and team == expected:
             return await next()
         log.warning("slack: refused a request from workspace %r", team[:20])
-        text = WRONG_WORKSPACE if body.get("command") else ""
+        text = self.for_reader(WRONG_WORKSPACE) if body.get("command") else ""
         return BoltResponse(status=200, body=text)
 
     async def _on_message(self, body: dict[str, Any]) -> None:
@@ -250,12 +251,13 @@ class SlackAdapter(Adapter):
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         with self._tracked():
-            if not await self._submit(command_event(body)):
-                await ack(NOT_STORED)  # Slack never resends a command: say so
+            event = command_event(body)
+            if not await self._submit(event):
+                await ack(self.for_reader(NOT_STORED, event.sender))  # never resent: say so
             elif in_direct_message(body):
                 await ack()
             else:
-                await ack(ANSWERED_IN_DM)
+                await ack(self.for_reader(ANSWERED_IN_DM, event.sender))
 
     async def _on_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         with self._tracked():

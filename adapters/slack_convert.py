@@ -30,6 +30,7 @@ from bot.events import (
     Outbound,
     Sender,
     TextMessage,
+    drawn,
 )
 
 CHANNEL = "slack"
@@ -332,7 +333,7 @@ def _button(button: Button, index: int) -> dict[str, Any]:
     return form_button(button, index) or {
         "type": "button",
         "action_id": f"{ACTION_PREFIX}{index}",
-        "text": {"type": "plain_text", "text": button.label[:BUTTON_LABEL_LIMIT]},
+        "text": {"type": "plain_text", "text": drawn(button.label)[:BUTTON_LABEL_LIMIT]},
         "value": button.command[:BUTTON_VALUE_LIMIT],
     }
 

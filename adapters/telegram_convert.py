@@ -27,7 +27,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage
+from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.i18n.catalogs import translations
 
@@ -173,13 +173,14 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     width = 0
     for button in (b for b in buttons if fits_callback(b.command)):
-        key = InlineKeyboardButton(button.label, callback_data=button.command)
-        if rows and len(rows[-1]) < ROW_BUTTONS and width + len(button.label) <= ROW_LABEL_CHARS:
+        label = drawn(button.label)
+        key = InlineKeyboardButton(label, callback_data=button.command)
+        if rows and len(rows[-1]) < ROW_BUTTONS and width + len(label) <= ROW_LABEL_CHARS:
             rows[-1].append(key)
-            width += len(button.label)
+            width += len(label)
         else:
             rows.append([key])
-            width = len(button.label)
+            width = len(label)
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ChatRef, Outbound, Sender, TextMessage
+from bot.events import Button, ChatRef, Outbound, Sender, TextMessage, drawn
 
 CHANNEL = "viber"
 MAX_TEXT = 7000  # characters in one text message
@@ -158,7 +158,7 @@ def keyboard(buttons: Sequence[Button]) -> dict[str, Any] | None:
             {
                 "ActionType": "reply",
                 "ActionBody": button.command,
-                "Text": html.escape(button.label),
+                "Text": html.escape(drawn(button.label)),
                 "Columns": columns,
                 "Rows": 1,
             }

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Outbound, Sender, TextMessage
+from bot.events import (
+    Button,
+    ButtonPress,
+    ChatRef,
+    Inbound,
+    Outbound,
+    Sender,
+    TextMessage,
+    drawn,
+)
 
 CHANNEL = "whatsapp"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -202,7 +211,7 @@ def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
 def _reply_button(button: Button) -> dict[str, Any]:
     return {
         "type": "reply",
-        "reply": {"id": button.command, "title": _shorten(button.label, MAX_TITLE)},
+        "reply": {"id": button.command, "title": _shorten(drawn(button.label), MAX_TITLE)},
     }
 
 

@@ -23,7 +23,7 @@ from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, StoreUnavailable, TransientError
-from bot.events import ButtonPress, Inbound, Outbound, TextMessage
+from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
 from bot.i18n import _
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, TimerScheduler
@@ -116,6 +116,7 @@ class App:
         self.spawn(self._watch_directory(), "directory-watch")
         self.accepting = True
         for adapter in self.adapters.values():
+            adapter.reader_language = self.language_for
             await self._start_adapter(adapter)
         if self.replication:
             self.spawn(self.replication.run(), "replication")
@@ -305,6 +306,12 @@ class App:
         return len(due)
 
     # --- shared -------------------------------------------------------------------------
+    def language_for(self, sender: Sender | None) -> str:
+        """The language the person behind ``sender`` reads; the bot's default for a stranger
+        (or no sender), as the core answers them."""
+        person = self.ctx.directory.person_for(sender) if self.ctx and sender else None
+        return person.language if person else self.settings.bot.language
+
     async def reload_directory(self) -> Directory:
         """Re-read the directory (after an import or a revocation)."""
         directory = await self.store.run(load_directory)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-from bot.events import Inbound, Outbound
+from bot.events import Inbound, Outbound, Sender
+from bot.i18n import DEFAULT_LANGUAGE, Text, render_for_reader
 
 EventSink = Callable[[Inbound], Awaitable[None]]
 """What an adapter hands each inbound event to; it returns once the event is safely queued."""
@@ -43,6 +44,15 @@ class Adapter(abc.ABC):
     # channel's intake must run on one of them at a time: ``start`` then only prepares
     # sending, and receiving begins with :meth:`start_intake` once this replica holds the lease.
     intake_on_demand: bool = False
+    # Set by the app before ``start``: the language the person behind a sender reads (the
+    # bot's default for a stranger), for the few texts an adapter writes itself.
+    reader_language: Callable[[Sender | None], str] | None = None
+
+    def for_reader(self, text: Text, sender: Sender | None = None) -> str:
+        """``text`` written by the adapter itself (not the core), in the language of the
+        person behind ``sender``; the bot's default language without one."""
+        language = self.reader_language(sender) if self.reader_language else DEFAULT_LANGUAGE
+        return render_for_reader(text, language)
 
     @property
     def exclusive_intake(self) -> bool:

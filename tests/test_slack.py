@@ -9,6 +9,7 @@ temporary database through :class:`tests.harness.Harness`. Officers speak on the
 from __future__ import annotations
 
 import asyncio
+import gettext
 import json
 import time
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ import pytest
 from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Inbound
+from bot.i18n.catalogs import install_override
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
 from tests.harness import Harness, eventually, settings_preferring
 
@@ -234,7 +236,7 @@ async def test_another_workspace_is_refused(world: World) -> None:
     await world.settle()
 
     assert event.status == 200 and command.status == 200
-    assert command.text == WRONG_WORKSPACE
+    assert command.text == str(WRONG_WORKSPACE)
     assert world.api.of("chat.postMessage") == []
     assert await world.bot.rows("SELECT * FROM inbound WHERE event_key LIKE 'slack:%'") == []
 
@@ -257,11 +259,30 @@ async def test_the_slash_command_answers_in_the_dm_wherever_it_is_typed(world: W
     in_channel = await world.slack.command(TH_FP, "ping", channel="C0GENERAL")
     await world.settle()
 
-    assert in_dm.status == 200 and ANSWERED_IN_DM not in in_dm.text
-    assert in_channel.status == 200 and ANSWERED_IN_DM in in_channel.text
+    assert in_dm.status == 200 and str(ANSWERED_IN_DM) not in in_dm.text
+    assert in_channel.status == 200 and str(ANSWERED_IN_DM) in in_channel.text
     texts = world.api.texts_to(TH_FP)
     assert any(t.startswith("You are Niran Example") for t in texts) and "pong" in texts
     assert world.api.posts_to("C0GENERAL") == []
+
+
+class MarkedThai(gettext.NullTranslations):
+    """A stand-in Thai catalog: each translated string comes back marked."""
+
+    def gettext(self, message: str) -> str:
+        return f"‹th›{message}‹/th›"
+
+
+async def test_the_adapters_own_answer_follows_the_persons_language(world: World) -> None:
+    install_override("th", MarkedThai())
+    try:
+        await world.slack.command(TH_FP, "language th")
+        await world.settle()
+        assert world.api.texts_to(TH_FP)[-1].startswith("‹th›I will write to you in th (ไทย)")
+        in_channel = await world.slack.command(TH_FP, "ping", channel="C0GENERAL")
+    finally:
+        install_override("th", None)
+    assert in_channel.text == "‹th›I've answered you in our direct messages.‹/th›"
 
 
 async def test_the_bots_own_messages_are_ignored(world: World) -> None:
