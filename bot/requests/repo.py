@@ -64,11 +64,12 @@ def normalise_id(text: str, prefix: str) -> str:
     """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
     match = _ID.match(text)
     if not match or match[1].upper() != prefix:
+        example = f"{prefix}-2026-0042"  # an id as typed, the same in every language
         raise UserError(
             _(
                 "{text} is not a request id; ids look like {example}.",
                 text=repr(text.strip()[:40]),
-                example=f"{prefix}-2026-0042",
+                example=example,
             )
         )
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
