@@ -20,12 +20,14 @@ from typing import TextIO
 
 from bot.config import parse_duration
 from bot.events import ChatRef, Outbound, Sender, TextMessage
+from bot.i18n import Text, _, n_
 from bot.ports import Adapter, EventSink
-from bot.text import counted
 
-CONSOLE_HELP = """Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands
-such as /help. `people` lists who you can be; `time` shows the clock and `time +30m` moves it
-forward; `wait` lets queued work finish; `quit` (or end of input) ends."""
+CONSOLE_HELP = _(
+    "Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands\n"
+    "such as /help. `people` lists who you can be; `time` shows the clock and `time +30m` "
+    "moves it\nforward; `wait` lets queued work finish; `quit` (or end of input) ends."
+)
 
 Advance = Callable[[timedelta], Awaitable[int]]
 Idle = Callable[[], Awaitable[None]]
@@ -58,7 +60,7 @@ class ConsoleAdapter(Adapter):
         self._interactive = self.stdin.isatty()
 
     async def start(self, sink: EventSink) -> None:
-        self._print(CONSOLE_HELP if self._interactive else "")
+        self._say(CONSOLE_HELP if self._interactive else "")
         self._reader = asyncio.create_task(self._read(sink), name="console-reader")
 
     async def stop(self) -> None:
@@ -78,6 +80,12 @@ class ConsoleAdapter(Adapter):
     def _print(self, text: str) -> None:
         if text:
             print(text, file=self.stdout, flush=True)
+
+    def _say(self, text: Text) -> None:
+        """Print the console's own words in the language of whoever is speaking."""
+        self._print(
+            self.for_reader(text, Sender(self.channel, self.speaker) if self.speaker else None)
+        )
 
     async def _read(self, sink: EventSink) -> None:
         lines = self._pump()
@@ -121,7 +129,7 @@ class ConsoleAdapter(Adapter):
             return
         if not self._interactive:
             self._print(f"{self.speaker or '(nobody)'}> {line}")
-        word, _, rest = line.partition(" ")
+        word, _sep, rest = line.partition(" ")
         local = {
             "as": self._become,
             "time": self._move_time,
@@ -133,7 +141,7 @@ class ConsoleAdapter(Adapter):
             await local(rest.strip())
             return
         if not self.speaker:
-            self._print("Say who you are first: `as <person-id>` (try `people`).")
+            self._say(_("Say who you are first: `as <person-id>` (try `people`)."))
             return
         event = TextMessage(
             f"c{self._run}-{next(self._ids)}",
@@ -149,37 +157,51 @@ class ConsoleAdapter(Adapter):
             try:
                 await asyncio.wait_for(self._idle(), timeout=5)
             except TimeoutError:
-                self._print("(still delivering on other channels; carrying on)")
+                self._say(_("(still delivering on other channels; carrying on)"))
 
     async def _become(self, person_id: str) -> None:
         known = dict(self._people()) if self._people else {}
         if person_id.lower() not in known:
-            self._print(f"No one called {person_id!r} in the directory. `people` lists them.")
+            self._say(
+                _(
+                    "No one called {name} in the directory. `people` lists them.",
+                    name=repr(person_id),
+                )
+            )
             return
         self.speaker = person_id.lower()
-        self._print(f"(you are now {known[self.speaker]})")
+        self._say(_("(you are now {person})", person=known[self.speaker]))
 
     async def _move_time(self, amount: str) -> None:
         if not amount:
             self._show_time()
             return
         if self._advance is None:
-            self._print("The clock cannot be moved in this setup.")
+            self._say(_("The clock cannot be moved in this setup."))
             return
         try:
             delta = parse_duration(amount.lstrip("+"))
         except ValueError as exc:
-            self._print(f"{exc}. Try `time +31m`.")
+            self._say(_("{problem}. Try `time +31m`.", problem=str(exc)))
             return
         fired = await self._advance(delta)
-        self._print(f"(clock moved forward {amount.lstrip('+')}; {counted(fired, 'timer')} fired)")
+        moved = amount.lstrip("+")
+        self._say(
+            n_(
+                "(clock moved forward {amount}; {count} timer fired)",
+                "(clock moved forward {amount}; {count} timers fired)",
+                fired,
+                amount=moved,
+            )
+        )
         await self._settle()
 
     def _show_time(self) -> None:
         if self._now is None:
-            self._print("The clock is not shown in this setup. `time +30m` moves it.")
+            self._say(_("The clock is not shown in this setup. `time +30m` moves it."))
             return
-        self._print(f"(the clock reads {self._now():%Y-%m-%d %H:%M} UTC; `time +30m` moves it)")
+        reads = f"{self._now():%Y-%m-%d %H:%M}"  # as `time` takes it: a readout, not prose
+        self._say(_("(the clock reads {time} UTC; `time +30m` moves it)", time=reads))
 
     async def _list_people(self, _rest: str) -> None:
         for person_id, label in self._people() if self._people else []:
@@ -189,4 +211,4 @@ class ConsoleAdapter(Adapter):
         await self._settle()
 
     async def _help(self, _rest: str) -> None:
-        self._print(CONSOLE_HELP)
+        self._say(CONSOLE_HELP)

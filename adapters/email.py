@@ -68,7 +68,8 @@ from adapters.email_convert import (
 )
 from adapters.env import required_secret
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Outbound
+from bot.events import Outbound, Sender
+from bot.i18n import Msg, _
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -262,7 +263,8 @@ class EmailAdapter(Adapter):
         """One mail per message; returns its Message-ID."""
         if not PLAIN_ADDRESS.match(message.address):
             raise PermanentError("email: not a plain mail address")
-        mail = compose(message, self.me, self._credentials.token_secret, secrets.token_hex(6))
+        secret, nonce = self._credentials.token_secret, secrets.token_hex(6)
+        mail = compose(message, self.me, secret, nonce, self.language_of(message.person_id))
         await self._deliver(mail, message.address)
         return str(mail["Message-ID"])
 
@@ -312,7 +314,7 @@ class EmailAdapter(Adapter):
         )
         trusted = self.options.trust_sender and mail.auth.sender_verified
         reason = refusal(command, proven, trusted)
-        if reason:
+        if reason is not None:
             await self._refuse(mail, reason)
             return
         if self._sink is None:
@@ -343,19 +345,21 @@ class EmailAdapter(Adapter):
             return False
         return True
 
-    async def _refuse(self, mail: Mail, reason: str) -> None:
+    async def _refuse(self, mail: Mail, reason: Msg) -> None:
         """Answer a refused mail politely if we may (see :meth:`_may_answer`)."""
         log.info("email %s: command refused (sender not trusted for it)", mail.message_id[:80])
         if not await self._may_answer(mail):
             return
         answer = EmailMessage()
         answer["From"], answer["To"] = str(self.me_header()), mail.sender
-        answer["Subject"] = "Re: " + subject_line(mail.subject or "your message")
+        reader = Sender(CHANNEL, mail.sender)  # a person in the directory, or a stranger
+        subject = mail.subject or self.for_reader(_("your message"), reader)
+        answer["Subject"] = "Re: " + subject_line(subject)
         answer["Auto-Submitted"] = "auto-replied"
         if mail.message_id:
             answer["In-Reply-To"] = answer["References"] = mail.message_id
         answer["Message-ID"] = f"<fp.refusal.{secrets.token_hex(8)}@{self.me.domain}>"
-        answer.set_content(reason + "\n")
+        answer.set_content(self.for_reader(reason, reader) + "\n")
         try:
             await self._deliver(answer, mail.sender)
         except (PermanentError, TransientError) as exc:

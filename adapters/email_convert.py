@@ -32,7 +32,8 @@ import aiosmtplib
 import authres
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ChatRef, Outbound, Sender, TextMessage
+from bot.events import Button, ChatRef, Outbound, Sender, TextMessage, drawn
+from bot.i18n import DEFAULT_LANGUAGE, Msg, _, render
 
 CHANNEL = "email"
 BUSY_WAIT = 30.0  # seconds the channel waits after an SMTP 421
@@ -111,8 +112,11 @@ def request_of(message: Outbound) -> str:
     return ""
 
 
-def compose(message: Outbound, me: BotAddress, secret: str, nonce: str) -> EmailMessage:
-    """The email for one outbound message; a request's mail carries its reply token.
+def compose(
+    message: Outbound, me: BotAddress, secret: str, nonce: str, language: str = DEFAULT_LANGUAGE
+) -> EmailMessage:
+    """The email for one outbound message; a request's mail carries its reply token. What the
+    mail adds to the message (how to answer it) is in the reader's ``language``.
 
     ``Auto-Submitted`` keeps out-of-office robots from answering; the thread headers point at
     one virtual root per request and address, so a client threads all mail about it.
@@ -131,7 +135,7 @@ def compose(message: Outbound, me: BotAddress, secret: str, nonce: str) -> Email
     else:
         mail["Subject"] = f"[{me.display_name}] {subject_line(message.text)}"
         mail["Message-ID"] = f"<fp.{message.id}.{nonce}@{me.domain}>"
-    mail.set_content(body_text(message.text, message.buttons, request_id))
+    mail.set_content(body_text(message.text, message.buttons, request_id, language))
     return mail
 
 
@@ -141,19 +145,22 @@ def subject_line(text: str, limit: int = 90) -> str:
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
-def body_text(text: str, buttons: Sequence[Button], request_id: str) -> str:
+def body_text(
+    text: str, buttons: Sequence[Button], request_id: str, language: str = DEFAULT_LANGUAGE
+) -> str:
     """The plain-text body: the message, then how to do what the buttons would do."""
     parts = [text.strip()]
     if buttons:
-        lines = [f"  {b.command}    ({b.label})" for b in buttons]
-        parts.append(
-            "To act, reply with one of these lines as the first line:\n" + "\n".join(lines)
-        )
+        lines = [f"  {b.command}    ({drawn(b.label)})" for b in buttons]
+        how = _("To act, reply with one of these lines as the first line:")
+        parts.append("\n".join([render(how, language), *lines]))
     if request_id:
-        parts.append(
-            f"Reply to this email to write on {request_id}: your text is relayed to the other "
-            "side. Keep the subject as it is."
+        relayed = _(
+            "Reply to this email to write on {id}: your text is relayed to the other "
+            "side. Keep the subject as it is.",
+            id=request_id,
         )
+        parts.append(render(relayed, language))
     return "\n\n".join(parts) + "\n"
 
 
@@ -315,19 +322,19 @@ def command_for(body: str, request_id: str) -> str:
     return f"/reply {request_id} {text}" if text else ""
 
 
-def refusal(command: str, proven: set[str], trust_sender: bool) -> str:
-    """Why an address alone may not run ``command`` ('' when it may).
+def refusal(command: str, proven: set[str], trust_sender: bool) -> Msg | None:
+    """Why an address alone may not run ``command`` (None when it may).
 
     Mail is easy to forge, so by default a sender may only reply to or acknowledge a request
     whose mail carried a tag that verifies for their own address.
     """
     if trust_sender:
-        return ""
-    name, _, rest = command.removeprefix("/").partition(" ")
+        return None
+    name, _sep, rest = command.removeprefix("/").partition(" ")
     target = normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
     if name.lower() in EMAIL_ALLOWED and target and target in proven:
-        return ""
-    return (
+        return None
+    return _(
         "Sorry, by email I can only take a reply to (or an acknowledgement of) a request that "
         "was sent to your address: please answer the request's own email, keeping its subject. "
         "To file a request or a return, use one of your other channels."

@@ -247,7 +247,12 @@ class SmsAdapter(Adapter):
         )
         return {
             "To": message.address,
-            "Body": sms_body(message.text, message.buttons, self.options.max_length),
+            "Body": sms_body(
+                message.text,
+                message.buttons,
+                self.options.max_length,
+                self.language_of(message.person_id),
+            ),
             "StatusCallback": self.options.status_url,
             **sender,
         }

@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ChatRef, Sender, TextMessage
+from bot.events import Button, ChatRef, Sender, TextMessage, drawn
+from bot.i18n import DEFAULT_LANGUAGE, _, render
 
 CHANNEL = "sms"
 MAX_BODY = 1600  # characters the API accepts in one message
@@ -84,22 +85,32 @@ def inbound_event(form: Mapping[str, str], commands: frozenset[str]) -> TextMess
 # --- outbound -----------------------------------------------------------------------------
 def short_form(command: str) -> str:
     """A button's command as someone types it by SMS: ``/ack R-1`` becomes ``ACK R-1``."""
-    name, _, args = command.removeprefix("/").partition(" ")
+    name, _sep, args = command.removeprefix("/").partition(" ")
     return " ".join(part for part in (name.upper(), args) if part)
 
 
-def reply_hints(buttons: Sequence[Button]) -> list[str]:
-    """One line per button saying what to text back, since SMS has no buttons."""
-    return [f"{b.label}: reply {short_form(b.command)}" for b in buttons if b.command]
+def reply_hints(buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """One line per button saying what to text back, since SMS has no buttons (in the
+    reader's ``language``; the words to text back stay as they are)."""
+    return [
+        render(
+            _("{label}: reply {command}", label=drawn(b.label), command=short_form(b.command)),
+            language,
+        )
+        for b in buttons
+        if b.command
+    ]
 
 
-def sms_body(text: str, buttons: Sequence[Button], max_length: int) -> str:
+def sms_body(
+    text: str, buttons: Sequence[Button], max_length: int, language: str = DEFAULT_LANGUAGE
+) -> str:
     """A short notification: text in GSM-friendly characters, cut to ``max_length``, then the
     reply hints, which are always kept (they are how the person answers)."""
     text = text.translate(_GSM_FRIENDLY).strip()
     if len(text) > max_length:
         text = text[: max(max_length - 3, 1)].rstrip() + "..."
-    return "\n".join([text, *reply_hints(buttons)])[:MAX_BODY]
+    return "\n".join([text, *reply_hints(buttons, language)])[:MAX_BODY]
 
 
 # --- errors -------------------------------------------------------------------------------

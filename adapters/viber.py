@@ -38,6 +38,7 @@ from adapters.viber_convert import (
     CHANNEL,
     OK,
     RECEIVER_NOT_SUBSCRIBED,
+    WELCOME,
     event_type,
     inbound_event,
     send_payload,
@@ -208,7 +209,8 @@ class ViberAdapter(Adapter):
     async def _answer(self, payload: dict[str, Any]) -> web.Response:
         kind = event_type(payload)
         if kind == "conversation_started" and not payload.get("subscribed"):
-            return web.json_response(welcome(self.options.sender_name))
+            text = self.for_reader(WELCOME, Sender(CHANNEL, user_of(payload)))
+            return web.json_response(welcome(self.options.sender_name, text))
         if kind == "failed":
             return await self._delivery_failed(payload)
         event = inbound_event(payload)

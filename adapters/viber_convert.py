@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, Outbound, Sender, TextMessage, drawn
+from bot.i18n import _
 
 CHANNEL = "viber"
 MAX_TEXT = 7000  # characters in one text message
@@ -104,14 +105,14 @@ def inbound_event(payload: dict[str, Any]) -> TextMessage | None:
     )
 
 
-def welcome(sender_name: str) -> dict[str, Any]:
+WELCOME = _("Hello. Send me any message (for example /help) so I can reach you here.")
+
+
+def welcome(sender_name: str, text: str) -> dict[str, Any]:
     """The answer to ``conversation_started``: the one message Viber lets a bot send a user
-    who has not subscribed, saying how to begin."""
-    return {
-        "sender": {"name": sender_name},
-        "type": "text",
-        "text": "Hello. Send me any message (for example /help) so I can reach you here.",
-    }
+    who has not subscribed, saying how to begin (``text``: :data:`WELCOME` in their
+    language)."""
+    return {"sender": {"name": sender_name}, "type": "text", "text": text}
 
 
 # --- outbound -----------------------------------------------------------------------------

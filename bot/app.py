@@ -26,7 +26,7 @@ from bot.errors import PermanentError, StoreUnavailable, TransientError
 from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
 from bot.i18n import _
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
-from bot.ports import Adapter, TimerScheduler
+from bot.ports import Adapter, Reader, TimerScheduler
 from bot.storage import Store
 from bot.text import clean
 from bot.work import Context, Work
@@ -306,10 +306,16 @@ class App:
         return len(due)
 
     # --- shared -------------------------------------------------------------------------
-    def language_for(self, sender: Sender | None) -> str:
-        """The language the person behind ``sender`` reads; the bot's default for a stranger
-        (or no sender), as the core answers them."""
-        person = self.ctx.directory.person_for(sender) if self.ctx and sender else None
+    def language_for(self, reader: Reader) -> str:
+        """The language a sender or a person (by id) reads; the bot's default for a stranger,
+        as the core answers them."""
+        directory = self.ctx.directory if self.ctx else None
+        if directory is None or reader is None:
+            person = None
+        elif isinstance(reader, Sender):
+            person = directory.person_for(reader)
+        else:
+            person = directory.people.get(reader)
         return person.language if person else self.settings.bot.language
 
     async def reload_directory(self) -> Directory:

@@ -11,6 +11,10 @@ from types import TracebackType
 from bot.events import Inbound, Outbound, Sender
 from bot.i18n import DEFAULT_LANGUAGE, Text, render_for_reader
 
+Reader = Sender | str | None
+"""Who reads an adapter's own text: an inbound event's sender, or an outbound message's
+person id (None: no one known, the bot's default language)."""
+
 EventSink = Callable[[Inbound], Awaitable[None]]
 """What an adapter hands each inbound event to; it returns once the event is safely queued."""
 
@@ -44,15 +48,18 @@ class Adapter(abc.ABC):
     # channel's intake must run on one of them at a time: ``start`` then only prepares
     # sending, and receiving begins with :meth:`start_intake` once this replica holds the lease.
     intake_on_demand: bool = False
-    # Set by the app before ``start``: the language the person behind a sender reads (the
-    # bot's default for a stranger), for the few texts an adapter writes itself.
-    reader_language: Callable[[Sender | None], str] | None = None
+    # Set by the app before ``start``: the language a reader reads (the bot's default for a
+    # stranger), for the few texts an adapter writes itself. A reader is the sender of an
+    # inbound event or the person id of an outbound message.
+    reader_language: Callable[[Reader], str] | None = None
 
-    def for_reader(self, text: Text, sender: Sender | None = None) -> str:
-        """``text`` written by the adapter itself (not the core), in the language of the
-        person behind ``sender``; the bot's default language without one."""
-        language = self.reader_language(sender) if self.reader_language else DEFAULT_LANGUAGE
-        return render_for_reader(text, language)
+    def language_of(self, reader: Reader = None) -> str:
+        """The language ``reader`` reads; the bot's default for a stranger or no one."""
+        return self.reader_language(reader) if self.reader_language else DEFAULT_LANGUAGE
+
+    def for_reader(self, text: Text, reader: Reader = None) -> str:
+        """``text`` written by the adapter itself (not the core), in ``reader``'s language."""
+        return render_for_reader(text, self.language_of(reader))
 
     @property
     def exclusive_intake(self) -> bool:

@@ -29,6 +29,7 @@ from bot.errors import TransientError
 from bot.events import Inbound, Outbound
 from tests.fake_email import NO_VERDICT, Caught, Correspondent, InboundRelay, MailServer, free_port
 from tests.harness import Harness, shipped_settings
+from tests.marked_catalog import marked
 
 BOT = "focalpoint@bot.example"
 AINA = "aina@police.example"  # my-fp's email identity in the shipped bot.toml
@@ -192,6 +193,19 @@ async def test_an_address_alone_cannot_open_a_request(world: World) -> None:
     assert "only take a reply" in refusal.body
     assert refusal.message["In-Reply-To"] == mail["Message-ID"]
     assert refusal.message["Auto-Submitted"] == "auto-replied"
+
+
+async def test_what_the_mail_adds_is_in_the_readers_language(world: World) -> None:
+    with marked("ms"):
+        await world.bot.say("my-fp", "/language ms")
+        request_id = await file_request(world)
+        mail = await world.mail_to(AINA)
+        await world.deliver(world.aina, world.aina.new_mail("New", "/request TH urgent x"))
+        refusal = await world.mail_to(AINA, 2)
+    assert "‹ms›To act, reply with one of these lines as the first line:‹/ms›" in mail.body
+    assert f"\n  /ack {request_id}    (‹ms›Acknowledge‹/ms›)" in mail.body  # commands kept
+    assert f"‹ms›Reply to this email to write on {request_id}: " in mail.body
+    assert refusal.body.startswith("‹ms›Sorry, by email I can only take a reply")
 
 
 async def test_an_address_alone_cannot_submit_a_return(world: World) -> None:

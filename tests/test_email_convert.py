@@ -97,14 +97,14 @@ def test_what_a_body_means() -> None:
 
 def test_an_address_alone_may_only_reply_to_or_ack_a_proven_request() -> None:
     proven = {"R-2026-0001"}
-    assert refusal("/reply R-2026-0001 text", proven, False) == ""
-    assert refusal("/ack r-2026-1", proven, False) == ""
+    assert refusal("/reply R-2026-0001 text", proven, False) is None
+    assert refusal("/ack r-2026-1", proven, False) is None
     assert refusal("/ack R-2026-0002", proven, False)
     assert refusal("/close R-2026-0001 done", proven, False)
     assert refusal("/request TH urgent x", proven, False)
     assert refusal("/return arrests 3", proven, False)
     assert refusal("hello", proven, False)
-    assert refusal("/request TH urgent x", set(), True) == ""
+    assert refusal("/request TH urgent x", set(), True) is None
 
 
 def test_only_our_servers_verdicts_count() -> None:

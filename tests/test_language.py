@@ -7,7 +7,6 @@ person's language (and the command words inside it were left as they are).
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,26 +16,15 @@ from bot.config import parse_settings
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
 from bot.i18n import language_list
-from bot.i18n.catalogs import install_override
 from tests.dispatch_world import DispatchWorld
 from tests.harness import Harness
-
-
-class MarkedThai(gettext.NullTranslations):
-    """A stand-in Thai catalog: each translated string is wrapped in ‹th›…‹/th›."""
-
-    def gettext(self, message: str) -> str:
-        return f"‹th›{message}‹/th›"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"‹th›{msgid1 if n == 1 else msgid2}‹/th›"
+from tests.marked_catalog import marked
 
 
 @pytest.fixture
 def thai() -> Iterator[None]:
-    install_override("th", MarkedThai())
-    yield
-    install_override("th", None)
+    with marked("th"):
+        yield
 
 
 async def stored_language(bot: Harness, person_id: str) -> str:

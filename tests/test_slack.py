@@ -9,7 +9,6 @@ temporary database through :class:`tests.harness.Harness`. Officers speak on the
 from __future__ import annotations
 
 import asyncio
-import gettext
 import json
 import time
 from collections.abc import AsyncIterator
@@ -21,9 +20,9 @@ import pytest
 from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Inbound
-from bot.i18n.catalogs import install_override
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
 from tests.harness import Harness, eventually, settings_preferring
+from tests.marked_catalog import marked
 
 TH_FP = "U0THFP01"
 ENV = {
@@ -266,22 +265,12 @@ async def test_the_slash_command_answers_in_the_dm_wherever_it_is_typed(world: W
     assert world.api.posts_to("C0GENERAL") == []
 
 
-class MarkedThai(gettext.NullTranslations):
-    """A stand-in Thai catalog: each translated string comes back marked."""
-
-    def gettext(self, message: str) -> str:
-        return f"‹th›{message}‹/th›"
-
-
 async def test_the_adapters_own_answer_follows_the_persons_language(world: World) -> None:
-    install_override("th", MarkedThai())
-    try:
+    with marked("th"):
         await world.slack.command(TH_FP, "language th")
         await world.settle()
         assert world.api.texts_to(TH_FP)[-1].startswith("‹th›I will write to you in th (ไทย)")
         in_channel = await world.slack.command(TH_FP, "ping", channel="C0GENERAL")
-    finally:
-        install_override("th", None)
     assert in_channel.text == "‹th›I've answered you in our direct messages.‹/th›"
 
 

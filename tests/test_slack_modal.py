@@ -9,7 +9,6 @@ Signed requests go over HTTP into slack-bolt; slack-sdk talks to :class:`FakeSla
 
 from __future__ import annotations
 
-import gettext
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,11 +20,11 @@ from adapters.slack import SlackAdapter
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, encode_form
 from bot.config import Settings
 from bot.events import Form, FormField
-from bot.i18n.catalogs import install_override
 from bot.returns.metrics import DEFAULT_METRICS
 from bot.returns.parse import field_errors, filled_line
 from tests.fake_slack import FakeSlack, SlackSide
 from tests.harness import Harness, shipped_settings
+from tests.marked_catalog import marked
 from tests.returns_support import MID_JANUARY, PERIOD, counts, move_to
 from tests.test_slack import ENV, TH_FP, World, slack_options
 
@@ -137,27 +136,14 @@ async def test_return_through_the_modal_rejected_on_the_field_then_accepted(worl
     assert "submitted. By Niran Example" in world.bot.last("th-deputy")
 
 
-class MarkedThai(gettext.NullTranslations):
-    """A stand-in Thai catalog: each translated string comes back marked."""
-
-    def gettext(self, message: str) -> str:
-        return f"‹th›{message}‹/th›"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"‹th›{msgid1 if n == 1 else msgid2}‹/th›"
-
-
 async def test_the_modal_buttons_speak_the_readers_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
     english = await open_form_as(tmp_path / "en.db", "en")
     assert (english["view"]["submit"]["text"], english["view"]["close"]["text"]) == (
         "Submit",
         "Cancel",
     )
-    install_override("th", MarkedThai())
-    try:
+    with marked("th"):
         thai = await open_form_as(tmp_path / "th.db", "th")
-    finally:
-        install_override("th", None)
     assert thai["view"]["submit"]["text"] == "‹th›Submit‹/th›"
     assert thai["view"]["close"]["text"] == "‹th›Cancel‹/th›"
 

@@ -24,6 +24,7 @@ from bot.events import Button
 from bot.factory import default_registry
 from tests.fake_sms import ACCOUNT_SID, BOT_NUMBER, TOKEN, FakeSms
 from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.marked_catalog import marked
 
 TH_FP = "+66800000041"  # th-fp's SMS identity in the shipped bot.toml
 PUBLIC = "https://bot.example.org/sms"
@@ -74,6 +75,15 @@ async def file_request(world: World, text: str = f"urgent {SECRET_TEXT}") -> str
 
 
 # --- the main scenario -----------------------------------------------------------------------
+async def test_what_to_text_back_is_said_in_the_readers_language(world: World) -> None:
+    with marked("th"):
+        await world.bot.say("th-fp", "/language th")
+        request_id = await file_request(world)
+    [sent] = world.sms.sent_to(TH_FP)
+    hint = sent["Body"].splitlines()[-1]
+    assert hint == f"‹th›‹th›Acknowledge‹/th›: reply ACK {request_id}‹/th›"  # words kept
+
+
 async def test_a_request_reaches_sms_as_a_pointer_and_ack_by_sms_acknowledges(
     world: World,
 ) -> None:

@@ -8,7 +8,6 @@ hung test fails; nothing here asserts how fast anything is.
 
 from __future__ import annotations
 
-import gettext
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,10 +23,10 @@ from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
-from bot.i18n.catalogs import install_override
 from bot.ports import Pacing
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import Harness, shipped_settings
+from tests.marked_catalog import marked
 from tests.returns_support import MID_JANUARY, PERIOD, move_to
 
 OFFICER, FOCAL, DEPUTY, STRANGER, MALAYSIA = 300020, 100041, 200042, 777001, 100026
@@ -348,22 +347,12 @@ async def test_commands_are_registered_for_private_chats_and_groups(room: Room) 
     assert groups == {"help", "ping"}
 
 
-class MarkedThai(gettext.NullTranslations):
-    """A stand-in Thai catalog: each translated string comes back marked."""
-
-    def gettext(self, message: str) -> str:
-        return f"‹th›{message}‹/th›"
-
-
 async def test_command_lists_are_described_in_each_language_with_a_catalog(
     tmp_path: Path, fake: FakeTelegram
 ) -> None:
-    install_override("th", MarkedThai())
-    try:
+    with marked("th"):
         started = await running(tmp_path, fake)
         await started.bot.stop()
-    finally:
-        install_override("th", None)
     english = {c["command"]: c["description"] for c in fake.commands["all_private_chats"]}
     thai = {c["command"]: c["description"] for c in fake.commands["all_private_chats:th"]}
     assert english["help"] == "What each command does, with an example."

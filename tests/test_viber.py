@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, Outbound
 from tests.fake_viber import TOKEN, FakeViber
 from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.marked_catalog import marked
 
 TH_FP = "THfpViber0000000000001=="  # th-fp's Viber identity in the shipped bot.toml
 ENV = {"FOCALBOT_VIBER_TOKEN": TOKEN}
@@ -156,6 +158,18 @@ async def test_a_bad_signature_is_refused(world: World) -> None:
 async def test_opening_the_chat_gets_the_welcome(world: World) -> None:
     reply = await world.viber.open_conversation("NEWuser000000000000000==")
     assert reply.status == 200 and "/help" in reply.body
+
+
+async def test_the_welcome_is_in_the_language_of_the_person_opening_the_chat(
+    world: World,
+) -> None:
+    with marked("th"):
+        await world.bot.say("th-fp", "/language th")
+        thai = await world.viber.open_conversation(TH_FP)
+        stranger = await world.viber.open_conversation("NEWuser000000000000000==")
+    welcome = "Hello. Send me any message (for example /help) so I can reach you here."
+    assert json.loads(thai.body)["text"] == f"‹th›{welcome}‹/th›"
+    assert json.loads(stranger.body)["text"] == welcome  # the bot's default language
 
 
 async def test_http_429_and_5xx_are_retried_until_delivered(world: World) -> None:
