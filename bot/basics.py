@@ -20,7 +20,8 @@ ROLE_LABELS: dict[str, Text] = {
 
 def ping_with_token(work: Work, token: str) -> None:
     """``/ping <i>`` answers ``pong <i>`` so a caller can match answers to questions."""
-    work.reply(f"pong {token[:64]}".rstrip(), sensitive=False)
+    token = token[:64].strip()
+    work.reply(_("pong {token}", token=token) if token else _("pong"), sensitive=False)
 
 
 def help_command(work: Work, topic: str) -> None:
