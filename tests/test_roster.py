@@ -160,3 +160,22 @@ async def test_an_answer_in_time_keeps_the_role(tmp_path: Path) -> None:
     assert not any("Aina Example (my-fp)" in m for m in bot.inbox("nz-cochair"))
     assert any("Niran Example (th-fp)" in m for m in bot.inbox("nz-cochair"))
     await bot.stop()
+
+
+async def test_roster_and_handover_are_written_in_the_readers_language(tmp_path: Path) -> None:
+    settings = load_settings(config_with_successor(tmp_path))
+    people = tuple(
+        p.model_copy(update={"language": "bn"}) if p.id == "nz-cochair" else p
+        for p in settings.people
+    )
+    bot = await started(tmp_path, roster=ROSTER, people=people)
+    acked = await bot.file_request("TH routine Passport check for a suspect")
+    await bot.press("th-fp", f"/ack {acked}")
+    [roster] = await bot.say("nz-cochair", "/roster")
+    # the confirmation time in Bengali style and digits (no catalog yet: English words)
+    assert "Niran Example (th-fp) · confirmed ২০ জানু, ২০২৭ ১৯:০০ +07" in roster, roster
+    [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")
+    assert "১ open request, ০ draft returns and ০ broadcasts to acknowledge" in done, done
+    # the successor reads English: the same summary in English, the singular chosen by count
+    assert "1 open request, 0 draft returns and 0 broadcasts" in bot.last("th-fp2")
+    await bot.stop()
