@@ -6,6 +6,7 @@ record, the handler's effects and the outbox rows commit together or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,8 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
+from bot.files.handlers import refuse_unfit
+from bot.i18n import _
 from bot.storage.sql import Db
 from bot.text import clean
 from bot.work import Context, Work
@@ -59,6 +62,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         return failed_after_sending(db, ctx, event, now)
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
+    if isinstance(event, TextMessage):
+        work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
         refuse_stranger(work, event)
         return work
@@ -79,10 +84,25 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
+    if work.files:
+        refuse_unfit(work)  # a file over a limit: the polite answer, and nothing changes
+        text = _ATTACH_TO.sub(r"/attach \1", text)  # "attach to R-…" as a caption
+        if not text.strip():
+            raise UserError(FILE_WITHOUT_REQUEST)
     if parse_command_line(text) is None:
         _free_text(work, hooks, person, event.chat, text)
-        return
-    _run_line(work, person, event.chat, text)
+    else:
+        _run_line(work, person, event.chat, text)
+    if work.files and not work.files_taken:
+        work.reply(FILE_NOT_TAKEN, sensitive=False)
+
+
+_ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)
+FILE_WITHOUT_REQUEST = _(
+    "Which request is this file for? Send it again with /attach <id> as its caption "
+    "(or with /request or /reply)."
+)
+FILE_NOT_TAKEN = _("I did not keep the file: only /request, /reply and /attach take files.")
 
 
 def _bare_command(work: Work, text: str) -> bool:

@@ -1,7 +1,8 @@
 """Retention: remove casework past its keeping time, keep the aggregate figures.
 
 Closed requests older than ``retention.closed_requests`` lose their rows, threads, parties,
-timers and every outbox copy of their text; a count per month, route, category and urgency
+files, timers and every outbox copy of their text (the files' encrypted blobs are then swept
+from disk by :func:`bot.files.intake.sweep_files`); a count per month, route, category and urgency
 stays in ``request_aggregates``. Delivered messages and de-duplication records expire on their
 own schedules. The audit log is never edited (it holds no free text), so its chain still
 verifies; the purge itself is audited with counts only.
@@ -25,12 +26,13 @@ class Purged:
     requests: int
     messages: int
     inbound: int
+    files: int = 0
 
     def summary(self) -> str:
         """One line for people."""
         return (
-            f"{self.requests} closed requests (with their threads), {self.messages} "
-            f"delivered messages, {self.inbound} de-duplication records"
+            f"{self.requests} closed requests (with their threads and {self.files} files), "
+            f"{self.messages} delivered messages, {self.inbound} de-duplication records"
         )
 
 
@@ -51,6 +53,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         len(expired),
         _count(db, f"FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff]),
         _count(db, "FROM inbound WHERE received_at < ?", [inbound_cutoff]),
+        sum(_count(db, "FROM request_files WHERE request_id = ?", [r]) for r in expired),
     )
     if dry_run:
         return result
@@ -87,7 +90,7 @@ def _remove_request(db: Db, request_id: str) -> None:
         "category, urgency) DO UPDATE SET count = request_aggregates.count + 1",
         [request_id],
     )
-    for table in ("request_messages", "request_parties"):
+    for table in ("request_messages", "request_parties", "request_files"):
         db.execute(f"DELETE FROM {table} WHERE request_id = ?", [request_id])
     db.execute("DELETE FROM outbox WHERE subject = ?", [request_id])
     db.execute("DELETE FROM timers WHERE subject LIKE ?", [f"{request_id}:%"])

@@ -15,6 +15,8 @@ from bot.delivery.routing import role_of
 from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
+from bot.files import handlers as files
+from bot.i18n import Text, _, join, n_
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, Request
 from bot.text import clip, within
@@ -293,10 +295,11 @@ def file_request(work: Work, args: NewRequest) -> None:
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
     work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
     _route(work, request, f"{_summary(work, request)}\n\n{text}")
+    filed = _attach(work, request, _handlers_of(work, request)[0])
     limit = _duration(_ack_limit(work, args.urgency))
     work.reply(
         f"Request {request_id} sent to {target.name} ({args.urgency}, {args.category}). "
-        f"Their focal point has {limit} to acknowledge; I will tell you here when they do."
+        f"Their focal point has {limit} to acknowledge; I will tell you here when they do." + filed
     )
 
 
@@ -390,7 +393,65 @@ def reply(work: Work, args: IdAndText) -> None:
         people, note = _answering_side(work, request)
         _send(work, request, people, relay)
         notes.append(note)
-    work.reply(_told(f"Sent on {request.id}", notes))
+    filed = _attach(work, request, _other_side(work, request))
+    work.reply(_told(f"Sent on {request.id}", notes) + filed)
+
+
+def _other_side(work: Work, request: Request) -> list[Person]:
+    """Who hears what the actor adds to a request (as :func:`reply` decides): the requester
+    when the answering side or a co-chair writes, the answering side when the requester does."""
+    actor = work.actor
+    assert actor is not None
+    answering = store.handles(work.directory, actor, request)
+    people: list[Person] = []
+    requester = work.directory.people.get(request.requester_id)
+    if requester is not None and (actor.id != request.requester_id or answering):
+        people += _reach(work, requester, request.requester_country)[0]
+    if not answering:
+        people += _answering_side(work, request)[0]
+    return list({p.id: p for p in people}.values())
+
+
+def _attach(work: Work, request: Request, people: list[Person]) -> Text:
+    """Attach the files that came with the command and send them on; a word for the actor."""
+    if not work.files:
+        return ""
+    added = files.attach(
+        work, request.id, people, _who(work, work.actor.id if work.actor else None)
+    )
+    if not added:
+        return " " + _("{id} already has that file; it was not sent again.", id=request.id)
+    return " " + n_("{count} file attached.", "{count} files attached.", added)
+
+
+def attach_files(work: Work, raw_id: str) -> None:
+    """Add the files sent with this command to a request, and send them to the other side."""
+    request = _subject(work)
+    if not work.files:
+        raise UserError(
+            _(
+                "Send the file with /attach {id} as its caption (or in the same message).",
+                id=request.id,
+            )
+        )
+    people = _other_side(work, request)
+    for person in people:
+        if not store.can_see(work.db, work.directory, person, request):
+            store.add_party(work.db, request.id, person_id=person.id)  # a stand-in
+    added = files.attach(
+        work, request.id, people, _who(work, work.actor.id if work.actor else None)
+    )
+    if not added:
+        work.reply(_("{id} already has that file; nothing was sent again.", id=request.id))
+        return
+    work.reply(
+        n_(
+            "{count} file added to {id} and sent on.",
+            "{count} files added to {id} and sent on.",
+            added,
+            id=request.id,
+        )
+    )
 
 
 def refer(work: Work, args: IdAndText) -> None:
@@ -575,7 +636,7 @@ def show(work: Work, raw_id: str) -> None:
     assert actor is not None
     request = _subject(work)
     zone = work.directory.timezone_of(actor.country)
-    lines = [_summary(work, request), f"Status: {request.status}"]
+    lines: list[Text] = [_summary(work, request), f"Status: {request.status}"]
     if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
         lines.append(f"Acknowledge by: {local_stamp(request.ack_due_at, zone)}")
     if request.outcome:
@@ -583,7 +644,7 @@ def show(work: Work, raw_id: str) -> None:
     lines.append("")
     for at, author, kind, text in store.thread(work.db, request.id):
         lines.append(f"{local_stamp(at, zone)}  {_who(work, author)} · {kind}: {text}")
-    work.reply("\n".join(lines))
+    work.reply(join([*lines, *files.show_lines(work, request.id, zone)]))
 
 
 # --- escalation timer ---------------------------------------------------------------------
@@ -681,6 +742,10 @@ def _request_id(args: IdAndText) -> str:
     return args.request_id
 
 
+def _file_request_id(args: files.FileArgs) -> str:
+    return args.request_id
+
+
 COMMANDS = [
     CommandSpec(
         "request",
@@ -712,6 +777,27 @@ COMMANDS = [
         parse_id_and_text,
         scope=Scope.REQUEST_ACTOR,
         subject=_request_id,
+    ),
+    CommandSpec(
+        "attach",
+        "Add a photo, document or voice note to a request: send it with this as its caption. "
+        "It goes to the other side where files may travel.",
+        "/attach <id>",
+        "/attach R-2026-0042",
+        attach_files,
+        parse_id,
+        scope=Scope.REQUEST_ACTOR,
+        subject=_raw,
+    ),
+    CommandSpec(
+        "file",
+        "Send one of a request's files again (/show lists them, numbered).",
+        "/file <id> <number>",
+        "/file R-2026-0042 2",
+        files.send_again,
+        files.parse_file_args,
+        scope=Scope.REQUEST_PARTY,
+        subject=_file_request_id,
     ),
     CommandSpec(
         "refer",

@@ -183,6 +183,15 @@ ALTER TABLE returns ADD COLUMN signed_off_by TEXT;
 ALTER TABLE returns ADD COLUMN signed_off_at TEXT;
 """
 
+SCHEMA_V8 = """
+CREATE TABLE request_files (
+    request_id TEXT NOT NULL, n INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+    mime TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, sender_id TEXT NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (request_id, n), UNIQUE (request_id, sha256)
+);
+CREATE INDEX request_files_sha256 ON request_files (sha256);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -191,6 +200,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V5,
     SCHEMA_V6,
     SCHEMA_V7,
+    SCHEMA_V8,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -198,7 +208,8 @@ aggregates kept when old requests are purged; V4 several replicas: who is alive,
 delivers which chat; V5 a file sent with a message (``attachment``: path, name, type as JSON);
 V6 roster reconfirmation: when each focal point and deputy last confirmed their role; V7 joint
 outcomes (an operation reference and partner country on a figure, co-chairs' resolutions) and
-national sign-off (periods that need it, returns awaiting their focal point's approval)."""
+national sign-off (periods that need it, returns awaiting their focal point's approval); V8
+files on requests (``request_files``: which encrypted blob, by content hash, and who sent it)."""
 
 
 class _Executes(Protocol):
