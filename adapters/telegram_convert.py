@@ -26,7 +26,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage
+from bot.events import Button, ButtonPress, ChatRef, Inbound, IncomingFile, Sender, TextMessage
 
 CHANNEL = "telegram"
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
@@ -68,7 +68,25 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
         ChatRef(CHANNEL, str(message.chat.id), private),
         text,
         private or _addressed(message, raw, bot_username),
+        files_of(message),
     )
+
+
+def files_of(message: Message) -> tuple[IncomingFile, ...]:
+    """The photo (its largest size), document, voice note or audio sent with a message, by
+    Telegram's ``file_id`` (fetched with getFile by the adapter)."""
+    if message.photo:
+        largest = message.photo[-1]
+        return (IncomingFile(largest.file_id, "", "photo", largest.file_size or 0),)
+    for item, kind in (
+        (message.document, "document"),
+        (message.voice, "voice"),
+        (message.audio, "voice"),
+    ):
+        if item is not None:
+            name = getattr(item, "file_name", None) or ""
+            return (IncomingFile(item.file_id, name, kind, item.file_size or 0),)
+    return ()
 
 
 def button_press(update: Update) -> ButtonPress | None:
