@@ -41,7 +41,7 @@ def open_blobs(db: Db, settings: FileSettings) -> BlobStore | None:
     except ValueError as exc:
         raise ConfigError(
             f"files.key_env: {settings.key_env} must hold 32 bytes in urlsafe base64 ({exc}); "
-            "`focalbot files key` makes one"
+            "`focalbot files-key` makes one"
         ) from exc
     return BlobStore(beside_database(db, settings.directory, ".files"), key)
 
