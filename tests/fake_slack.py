@@ -90,7 +90,7 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/api/"
 
     async def start(self) -> FakeSlack:
-        app = web.Application()
+        app = web.Application(client_max_size=100 * 1024 * 1024)  # uploads of files
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)

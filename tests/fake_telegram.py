@@ -165,7 +165,7 @@ class FakeTelegram:
 
     async def start(self) -> FakeTelegram:
         """Listen on 127.0.0.1:``port``."""
-        app = web.Application()
+        app = web.Application(client_max_size=100 * 1024 * 1024)  # uploads of files
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_get("/_fake/stats", self._stats)
