@@ -87,16 +87,21 @@ def settings() -> Settings:
     )
 
 
-async def run(args: argparse.Namespace) -> dict[str, float]:
-    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    os.environ["FOCALBOT_FILES_KEY"] = new_key()
-    fakes = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--mb", str(args.mb)],
+def start_fakes(mb: float) -> subprocess.Popen[str]:
+    """The fakes in their own process, so their copies of the file are not the bot's."""
+    return subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--mb", str(mb)],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+async def run(args: argparse.Namespace) -> dict[str, float]:
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    os.environ["FOCALBOT_FILES_KEY"] = new_key()
+    fakes = start_fakes(args.mb)
     assert fakes.stdin is not None and fakes.stdout is not None
     try:
         _, tg_port, slack_port = fakes.stdout.readline().split()
