@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.files_support import pdf, png, sha, windows_program, write
+from tests.harness import Harness  # noqa: F401  (the module runs on both engines)
 from tests.test_email import AINA, World, start_world
 
 
