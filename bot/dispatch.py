@@ -20,7 +20,7 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
-from bot.files.handlers import refuse_unfit
+from bot.files.handlers import hold_files, refuse_unfit
 from bot.i18n import _
 from bot.storage.sql import Db
 from bot.text import clean
@@ -84,11 +84,12 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
+    text = _ATTACH_TO.sub(r"/attach \1", text)  # "attach to R-…", as a caption or after
     if work.files:
         refuse_unfit(work)  # a file over a limit: the polite answer, and nothing changes
-        text = _ATTACH_TO.sub(r"/attach \1", text)  # "attach to R-…" as a caption
-        if not text.strip():
-            raise UserError(FILE_WITHOUT_REQUEST)
+        if not text.strip():  # kept until the sender names the request
+            hold_files(work)
+            return
     if parse_command_line(text) is None:
         _free_text(work, hooks, person, event.chat, text)
     else:
@@ -98,10 +99,6 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)
-FILE_WITHOUT_REQUEST = _(
-    "Which request is this file for? Send it again with /attach <id> as its caption "
-    "(or with /request or /reply)."
-)
 FILE_NOT_TAKEN = _("I did not keep the file: only /request, /reply and /attach take files.")
 
 

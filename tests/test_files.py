@@ -178,14 +178,30 @@ async def test_a_file_to_a_pointer_only_channel_never_travels(
         await bot.stop()
 
 
-async def test_a_file_without_a_request_or_with_other_commands_is_not_kept(
+async def test_a_file_sent_alone_waits_for_attach_to_and_other_commands_do_not_keep_files(
     bot: Harness, tmp_path: Path
 ) -> None:
-    path = write(tmp_path, "p.png", png())
-    bare = await bot.say("au-officer", "", files=[path])
-    assert "Which request is this file for?" in bare[0]
-    helped = await bot.say("au-officer", "/ping", files=[path])
+    await bot.file_request("TH Photo of the vessel please")
+    photo = png()
+    held = await bot.say("au-officer", "", files=[write(tmp_path, "v.png", photo)])
+    assert "Which request is it for?" in held[0]
+    assert files_sent(bot, "th-fp") == []
+    answer = await bot.say("au-officer", f"attach to {RID}")
+    assert "1 file added to" in answer[0], answer
+    assert files_sent(bot, "th-fp") == [("v.png", sha(photo))]
+    nothing = await bot.say("au-officer", f"/attach {RID}")  # nothing held any more
+    assert "Send the file with /attach" in nothing[0]
+    helped = await bot.say("au-officer", "/ping", files=[write(tmp_path, "p.png", png(seed=3))])
     assert any("did not keep the file" in t for t in helped), helped
+    assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(1,)]
+
+
+async def test_a_held_file_expires_after_an_hour(bot: Harness, tmp_path: Path) -> None:
+    await bot.file_request("TH Photo of the vessel please")
+    await bot.say("au-officer", "", files=[write(tmp_path, "v.png", png())])
+    await bot.advance(timedelta(minutes=61))
+    late = await bot.say("au-officer", f"attach to {RID}")
+    assert "Send the file with /attach" in late[0]
     assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
 
 

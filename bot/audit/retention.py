@@ -11,11 +11,12 @@ verifies; the purge itself is audited with counts only.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import RetentionSettings
+from bot.files.repo import drop_held_before
 from bot.storage.sql import Db
 
 
@@ -61,6 +62,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         _remove_request(db, request_id)
     db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
     db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
+    drop_held_before(db, iso(now - timedelta(days=1)))  # files never attached to a request
     audit.record(
         db,
         iso(now),

@@ -7,15 +7,16 @@ from __future__ import annotations
 import mimetypes
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from bot.clock import local_stamp
+from bot.clock import iso, local_stamp
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import Attachment, IncomingFile
 from bot.files import repo
 from bot.files.repo import FileRow
-from bot.i18n import Msg, Text, _, join
+from bot.i18n import Msg, Text, _, join, n_
 from bot.work import Work
 
 TYPE_NAMES = {
@@ -93,6 +94,37 @@ def _refusal(work: Work, file: IncomingFile) -> Text:
 
 
 # --- attaching ----------------------------------------------------------------------------
+HOLD_FOR = timedelta(hours=1)  # a file sent without a command waits this long for its request
+
+
+def hold_files(work: Work) -> None:
+    """Files sent without a command (a photo without a caption: LINE has no captions) wait
+    for "attach to R-…" from the same person."""
+    actor = work.actor
+    assert actor is not None
+    work.files_taken = True
+    for file in work.files:
+        repo.hold(work.db, actor.id, file, work.stamp)
+        work.audit("file.held", "", f"{file.kind} sha256:{file.sha256} {file.size} B")
+    work.reply(
+        n_(
+            "I have your file. Which request is it for? Answer /attach <id> (or "
+            '"attach to <id>") within the hour.',
+            "I have your {count} files. Which request are they for? Answer /attach <id> (or "
+            '"attach to <id>") within the hour.',
+            len(work.files),
+        ),
+        sensitive=False,
+    )
+
+
+def take_held(work: Work) -> None:
+    """The files the actor sent without a command in the last hour become this event's."""
+    actor = work.actor
+    assert actor is not None
+    work.files = tuple(repo.take_held(work.db, actor.id, iso(work.now - HOLD_FOR)))
+
+
 def attach(work: Work, request_id: str, people: list[Person], who: str) -> int:
     """Link the event's files to the request and send each to ``people`` (never the actor);
     return how many were new. A file the request already holds (a platform's redelivery, the

@@ -68,8 +68,41 @@ def get(db: Db, request_id: str, n: int) -> FileRow | None:
 
 
 def referenced(db: Db) -> set[str]:
-    """Every blob some request still holds (the purge sweeps the others)."""
-    return {str(r[0]) for r in db.execute("SELECT DISTINCT sha256 FROM request_files")}
+    """Every blob some request holds, or someone is about to attach (the sweep spares them)."""
+    held = {str(r[0]) for r in db.execute("SELECT DISTINCT sha256 FROM request_files")}
+    return held | {str(r[0]) for r in db.execute("SELECT DISTINCT sha256 FROM pending_files")}
+
+
+def hold(db: Db, person_id: str, file: IncomingFile, at: str) -> None:
+    """Keep a file sent without a command until its sender names the request."""
+    db.execute(
+        "INSERT INTO pending_files (person_id, sha256, size, mime, kind, name, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, sha256) DO NOTHING",
+        [person_id, file.sha256, file.size, file.mime, file.kind, file.name, at],
+    )
+
+
+def take_held(db: Db, person_id: str, since: str) -> list[IncomingFile]:
+    """The files ``person_id`` sent without a command since ``since``, oldest first; they are
+    no longer held (older ones are dropped too)."""
+    rows = db.execute(
+        "SELECT sha256, size, mime, kind, name FROM pending_files "
+        "WHERE person_id = ? AND received_at >= ? ORDER BY received_at, sha256",
+        [person_id, since],
+    ).fetchall()
+    db.execute("DELETE FROM pending_files WHERE person_id = ?", [person_id])
+    return [
+        IncomingFile("", str(name), str(kind), int(size), str(sha256), str(mime))
+        for sha256, size, mime, kind, name in rows
+    ]
+
+
+def drop_held_before(db: Db, cutoff: str) -> int:
+    """Forget files never attached (the purge; their blobs go in the sweep)."""
+    row = db.execute("SELECT COUNT(*) FROM pending_files WHERE received_at < ?", [cutoff])
+    count = int(row.fetchone()[0])
+    db.execute("DELETE FROM pending_files WHERE received_at < ?", [cutoff])
+    return count
 
 
 def remove_for(db: Db, request_id: str) -> None:

@@ -428,9 +428,12 @@ def attach_files(work: Work, raw_id: str) -> None:
     """Add the files sent with this command to a request, and send them to the other side."""
     request = _subject(work)
     if not work.files:
+        files.take_held(work)  # sent before, without a command
+    if not work.files:
         raise UserError(
             _(
-                "Send the file with /attach {id} as its caption (or in the same message).",
+                "Send the file with /attach {id} as its caption, or send it first and then "
+                "/attach {id}.",
                 id=request.id,
             )
         )

@@ -190,6 +190,11 @@ CREATE TABLE request_files (
     created_at TEXT NOT NULL, PRIMARY KEY (request_id, n), UNIQUE (request_id, sha256)
 );
 CREATE INDEX request_files_sha256 ON request_files (sha256);
+CREATE TABLE pending_files (
+    person_id TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mime TEXT NOT NULL,
+    kind TEXT NOT NULL, name TEXT NOT NULL, received_at TEXT NOT NULL,
+    PRIMARY KEY (person_id, sha256)
+);
 """
 
 MIGRATIONS: tuple[str, ...] = (
@@ -209,7 +214,8 @@ delivers which chat; V5 a file sent with a message (``attachment``: path, name, 
 V6 roster reconfirmation: when each focal point and deputy last confirmed their role; V7 joint
 outcomes (an operation reference and partner country on a figure, co-chairs' resolutions) and
 national sign-off (periods that need it, returns awaiting their focal point's approval); V8
-files on requests (``request_files``: which encrypted blob, by content hash, and who sent it)."""
+files on requests (``request_files``: which encrypted blob, by content hash, and who sent it;
+``pending_files``: a file sent without a command, waiting for "attach to R-…")."""
 
 
 class _Executes(Protocol):
