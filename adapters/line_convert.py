@@ -21,9 +21,12 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging import TextMessage as LineText
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import (
+    AudioMessageContent,
     Event,
+    FileMessageContent,
     FollowEvent,
     GroupSource,
+    ImageMessageContent,
     MessageEvent,
     PostbackEvent,
     RoomSource,
@@ -33,7 +36,16 @@ from linebot.v3.webhooks import (
 )
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Outbound, Sender, TextMessage
+from bot.events import (
+    Button,
+    ButtonPress,
+    ChatRef,
+    Inbound,
+    IncomingFile,
+    Outbound,
+    Sender,
+    TextMessage,
+)
 
 CHANNEL = "line"
 MAX_TEXT = 5000  # characters in one text message (counted in UTF-16 units, to be safe)
@@ -81,7 +93,11 @@ def postback_press(event: PostbackEvent) -> ButtonPress | None:
 
 
 def text_message(event: MessageEvent) -> TextMessage | None:
-    """A typed text; in groups only commands and mentions of the bot count as addressed."""
+    """A typed text; in groups only commands and mentions of the bot count as addressed.
+    A photo, file or voice note (LINE gives them no caption) comes as a file alone: the core
+    keeps it until its sender names the request."""
+    if isinstance(event.message, (ImageMessageContent, FileMessageContent, AudioMessageContent)):
+        return media_message(event)
     if not isinstance(event.message, TextMessageContent):
         return None
     user, chat = _who_and_where(event)
@@ -96,6 +112,22 @@ def text_message(event: MessageEvent) -> TextMessage | None:
         _strip_mention(event.message),
         addressed,
     )
+
+
+def media_message(event: MessageEvent) -> TextMessage | None:
+    """A photo, file or voice note in a private chat, by its message id (the adapter fetches
+    the content from the Messaging API); content hosted elsewhere is not taken."""
+    user, chat = _who_and_where(event)
+    content = event.message
+    provider = getattr(content, "content_provider", None)
+    if not user or not chat.private or (provider is not None and provider.type != "line"):
+        return None
+    if isinstance(content, FileMessageContent):
+        file = IncomingFile(content.id, content.file_name or "", "document", content.file_size or 0)
+    else:
+        kind = "photo" if isinstance(content, ImageMessageContent) else "voice"
+        file = IncomingFile(str(content.id), "", kind)
+    return TextMessage(event.webhook_event_id, Sender(CHANNEL, user), chat, "", files=(file,))
 
 
 def _as_text(event: Event, text: str) -> TextMessage | None:
