@@ -241,10 +241,15 @@ class App:
             await asyncio.sleep(0)  # a put with room never yields: let others run between events
 
     async def _take_files(self, event: TextMessage) -> TextMessage:
-        """Fetch the event's files into the encrypted store before the core sees it (a file
-        from someone not in the directory is not fetched at all)."""
+        """Fetch the event's files into the encrypted store before the core sees it. Files
+        travel only in private chats: one posted in a group, or by someone not in the
+        directory, is not fetched at all."""
         adapter = self.adapters.get(event.sender.channel)
-        if adapter is None or self._context().directory.person_for(event.sender) is None:
+        if (
+            adapter is None
+            or not event.chat.private
+            or self._context().directory.person_for(event.sender) is None
+        ):
             return replace(event, files=())
         return await take_in(
             event, adapter.fetch_file, self.blobs, self.settings.files, adapter.max_download

@@ -167,3 +167,29 @@ async def test_a_file_over_the_bot_api_download_limit_is_refused_unfetched(both:
     assert "nothing was changed" in answer
     assert both.telegram.downloads == [] and not both.telegram.called("getFile")
     assert await both.bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+
+
+async def test_files_in_a_group_or_from_a_stranger_are_not_fetched(both: Both) -> None:
+    group = -100500
+    body = {
+        "message_id": 91,
+        "date": 0,
+        "from": {"id": OFFICER, "is_bot": False, "first_name": "O"},
+        "chat": {"id": group, "type": "group", "title": "Operation room"},
+        "photo": [
+            {
+                "file_id": both.telegram.add_file(png()),
+                "file_unique_id": "g",
+                "width": 9,
+                "height": 9,
+                "file_size": 500,
+            }
+        ],
+        "caption": "/attach R-2026-0001",
+    }
+    both.telegram.push({"message": body})
+    both.telegram.media(777001, png(), "photo", caption="/request TH hello")  # not in directory
+    await both.telegram.wait_for(lambda: len(both.telegram.sent()) >= 2 or None)
+    await both.settle()
+    assert both.telegram.downloads == [] and not both.telegram.called("getFile")
+    assert await both.bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
