@@ -233,3 +233,12 @@ async def test_purge_removes_the_blob_with_its_request(bot: Harness, tmp_path: P
     assert await bot.app.store.run(lambda db: sweep_files(db, files)) == 1
     assert blobs_of(bot) == []
     assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
+
+
+async def test_a_file_name_cannot_hide_its_extension_or_a_path(
+    bot: Harness, tmp_path: Path
+) -> None:
+    sneaky = "invoice\u202egpj.pdf"  # shows as "invoicefdp.jpg" where bidi overrides work
+    await bot.say("au-officer", "/request TH Invoice", files=[write(tmp_path, sneaky, pdf())])
+    [(name, _)] = files_sent(bot, "th-fp")
+    assert name == "invoicegpj.pdf"

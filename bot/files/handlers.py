@@ -17,6 +17,7 @@ from bot.events import Attachment, IncomingFile
 from bot.files import repo
 from bot.files.repo import FileRow
 from bot.i18n import Msg, Text, _, join, n_
+from bot.text import clean
 from bot.work import Work
 
 TYPE_NAMES = {
@@ -55,7 +56,7 @@ def size_text(size: int) -> Msg:
 
 def display_name(file: IncomingFile | FileRow, request_id: str, n: int) -> str:
     """The file's name for the recipient: as sent (made safe), else one of ours."""
-    name = _UNSAFE.sub("_", file.name).strip(" ._")[:100]
+    name = _UNSAFE.sub("_", clean(file.name)).strip(" ._")[:100]  # no bidi tricks ("gpj.exe")
     if name:
         return name
     extension = mimetypes.guess_extension(file.mime) or ""
