@@ -242,3 +242,24 @@ async def test_a_file_name_cannot_hide_its_extension_or_a_path(
     await bot.say("au-officer", "/request TH Invoice", files=[write(tmp_path, sneaky, pdf())])
     [(name, _)] = files_sent(bot, "th-fp")
     assert name == "invoicegpj.pdf"
+
+
+class SmallUploads(MemoryAdapter):
+    """A channel whose platform takes files of at most 1,000 bytes."""
+
+    max_upload = 1000
+
+
+async def test_a_file_over_a_channels_upload_limit_goes_as_text_with_a_note(
+    tmp_path: Path, files_key: str
+) -> None:
+    bot = Harness(tmp_path / "bot.db", chat_factory=SmallUploads)
+    await bot.start()
+    try:
+        await bot.say("au-officer", "/request TH Scan", files=[write(tmp_path, "s.pdf", pdf())])
+        assert files_sent(bot, "th-fp") == []
+        [note] = [t for t in bot.inbox("th-fp") if "sent a document" in t]
+        assert "s.pdf cannot be sent on this channel" in note
+        assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(1,)]  # still kept
+    finally:
+        await bot.stop()
