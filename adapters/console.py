@@ -11,23 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
 import sys
+import tempfile
 import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
+from adapters.local_files import local_file, read_local
 from bot.config import parse_duration
-from bot.events import ChatRef, Outbound, Sender, TextMessage
+from bot.events import ChatRef, IncomingFile, Outbound, Sender, TextMessage
 from bot.i18n import Text, _, n_
 from bot.ports import Adapter, EventSink
 
 CONSOLE_HELP = _(
     "Console: `as <person-id>` to speak as someone (e.g. `as th-fp`), then commands\n"
     "such as /help. `people` lists who you can be; `time` shows the clock and `time +30m` "
-    "moves it\nforward; `wait` lets queued work finish; `quit` (or end of input) ends."
+    "moves it\nforward; `wait` lets queued work finish; `quit` (or end of input) ends. A file "
+    "goes with a\ncommand as `+file <path>` at the end: "
+    "`/attach R-2026-0001 +file ~/crew-list.pdf`."
 )
+FILE_MARK = " +file "
 
 Advance = Callable[[timedelta], Awaitable[int]]
 Idle = Callable[[], Awaitable[None]]
@@ -58,6 +65,8 @@ class ConsoleAdapter(Adapter):
         self._ids = itertools.count(1)
         self._run = uuid.uuid4().hex[:8]  # ids stay unique across runs on one database
         self._interactive = self.stdin.isatty()
+        # files received on the console are kept here (decrypted: a terminal is local)
+        self.downloads = Path(tempfile.gettempdir()) / "focalpoint-console"
 
     async def start(self, sink: EventSink) -> None:
         self._say(CONSOLE_HELP if self._interactive else "")
@@ -73,9 +82,17 @@ class ConsoleAdapter(Adapter):
         self._print(f"[to {message.address} via {self.channel}] {text}")
         for button in message.buttons:
             self._print(f"    ↳ {button.label}: {button.command}")
-        if message.attachment:  # a terminal shows where the file is, to open it there
-            self._print(f"    📎 {message.attachment.filename}: {message.attachment.path}")
+        file = message.attachment
+        if file and file.blob:  # the decrypted copy is deleted after the send: keep one
+            path = await asyncio.to_thread(_keep, Path(file.path), self.downloads, file.filename)
+            self._print(f"    📎 {file.filename}: {path}")
+        elif file:  # a terminal shows where the file is, to open it there
+            self._print(f"    📎 {file.filename}: {file.path}")
         return f"console-{message.id}"
+
+    def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """A file typed as ``+file <path>``."""
+        return read_local(file)
 
     def _print(self, text: str) -> None:
         if text:
@@ -143,11 +160,13 @@ class ConsoleAdapter(Adapter):
         if not self.speaker:
             self._say(_("Say who you are first: `as <person-id>` (try `people`)."))
             return
+        line, *paths = line.split(FILE_MARK)
         event = TextMessage(
             f"c{self._run}-{next(self._ids)}",
             Sender(self.channel, self.speaker),
             ChatRef(self.channel, self.speaker, True),
-            line,
+            line.strip(),
+            files=tuple(local_file(p.strip()) for p in paths if p.strip()),
         )
         await sink(event)
         await self._settle()
@@ -212,3 +231,12 @@ class ConsoleAdapter(Adapter):
 
     async def _help(self, _rest: str) -> None:
         self._say(CONSOLE_HELP)
+
+
+def _keep(source: Path, folder: Path, name: str) -> Path:
+    """A copy of a received file in ``folder``, readable by its owner only."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / Path(name).name
+    shutil.copyfile(source, target)
+    target.chmod(0o600)
+    return target

@@ -40,10 +40,11 @@ import re
 import secrets
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import Any, Literal
 
 import aioimaplib
@@ -56,6 +57,7 @@ from adapters.email_convert import (
     CHANNEL,
     BotAddress,
     Mail,
+    attachments_of,
     command_for,
     compose,
     map_error,
@@ -68,7 +70,7 @@ from adapters.email_convert import (
 )
 from adapters.env import required_secret
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Outbound, Sender
+from bot.events import IncomingFile, Outbound, Sender
 from bot.i18n import Msg, _
 from bot.ports import Adapter, EventSink, Pacing
 
@@ -80,6 +82,8 @@ EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8)
 REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
 PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+MAX_FILE = 15 * 1024 * 1024  # bytes of one file sent by mail
+FILE_CHUNK = 256 * 1024
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
@@ -174,9 +178,13 @@ class EmailAdapter(Adapter):
 
     channel = CHANNEL
     pacing = EMAIL_PACING
+    sends_files = True  # as attachments
+    max_upload = MAX_FILE  # base64 makes a file a third larger; most servers take 25 MB
 
     def __init__(self, options: EmailOptions, credentials: Credentials) -> None:
         self.options, self._credentials = options, credentials
+        self.max_download = options.max_message_bytes  # a file cannot be larger than its mail
+        self._attached: dict[str, bytes] = {}  # files of mails being handed over, by remote
         self.me = BotAddress(options.address.lower(), options.display_name)
         self._sink: EventSink | None = None
         self._server: asyncio.Server | None = None
@@ -263,8 +271,14 @@ class EmailAdapter(Adapter):
         """One mail per message; returns its Message-ID."""
         if not PLAIN_ADDRESS.match(message.address):
             raise PermanentError("email: not a plain mail address")
+        body = None
+        if message.attachment is not None:
+            try:
+                body = await asyncio.to_thread(Path(message.attachment.path).read_bytes)
+            except OSError as exc:
+                raise PermanentError(f"email: the file to send is gone ({exc.strerror})") from exc
         secret, nonce = self._credentials.token_secret, secrets.token_hex(6)
-        mail = compose(message, self.me, secret, nonce, self.language_of(message.person_id))
+        mail = compose(message, self.me, secret, nonce, self.language_of(message.person_id), body)
         await self._deliver(mail, message.address)
         return str(mail["Message-ID"])
 
@@ -319,7 +333,24 @@ class EmailAdapter(Adapter):
             return
         if self._sink is None:
             raise RuntimeError("email channel is not receiving")
-        await self._sink(text_event(mail, command))
+        token, files = secrets.token_hex(8), []
+        for file, body in attachments_of(message):  # the mail is in memory already
+            file = dataclasses.replace(file, remote=f"{token}:{file.remote}")
+            self._attached[file.remote] = body
+            files.append(file)
+        try:
+            await self._sink(text_event(mail, command, tuple(files)))
+        finally:
+            for file in files:
+                self._attached.pop(file.remote, None)
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """An attachment of the mail being handed over."""
+        body = self._attached.get(file.remote)
+        if body is None:
+            raise PermanentError("email: the attachment is no longer at hand")
+        for start in range(0, len(body), FILE_CHUNK):
+            yield body[start : start + FILE_CHUNK]
 
     def _acceptable(self, mail: Mail) -> bool:
         """Log the verdicts; drop automatic mail and mail the policy does not believe."""

@@ -32,7 +32,7 @@ import aiosmtplib
 import authres
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ChatRef, Outbound, Sender, TextMessage, drawn
+from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, Msg, _, render
 
 CHANNEL = "email"
@@ -113,10 +113,16 @@ def request_of(message: Outbound) -> str:
 
 
 def compose(
-    message: Outbound, me: BotAddress, secret: str, nonce: str, language: str = DEFAULT_LANGUAGE
+    message: Outbound,
+    me: BotAddress,
+    secret: str,
+    nonce: str,
+    language: str = DEFAULT_LANGUAGE,
+    file_body: bytes | None = None,
 ) -> EmailMessage:
-    """The email for one outbound message; a request's mail carries its reply token. What the
-    mail adds to the message (how to answer it) is in the reader's ``language``.
+    """The email for one outbound message; a request's mail carries its reply token, and a
+    message with a file carries it as an attachment (``file_body``, read by the adapter). What
+    the mail adds to the message (how to answer it) is in the reader's ``language``.
 
     ``Auto-Submitted`` keeps out-of-office robots from answering; the thread headers point at
     one virtual root per request and address, so a client threads all mail about it.
@@ -136,6 +142,10 @@ def compose(
         mail["Subject"] = f"[{me.display_name}] {subject_line(message.text)}"
         mail["Message-ID"] = f"<fp.{message.id}.{nonce}@{me.domain}>"
     mail.set_content(body_text(message.text, message.buttons, request_id, language))
+    file = message.attachment
+    if file is not None and file_body is not None:
+        maintype, _slash, subtype = (file.mime or "application/octet-stream").partition("/")
+        mail.add_attachment(file_body, maintype=maintype, subtype=subtype, filename=file.filename)
     return mail
 
 
@@ -341,14 +351,30 @@ def refusal(command: str, proven: set[str], trust_sender: bool) -> Msg | None:
     )
 
 
-def text_event(mail: Mail, command: str) -> TextMessage:
+def text_event(mail: Mail, command: str, files: tuple[IncomingFile, ...] = ()) -> TextMessage:
     """The core's event for an inbound mail; the Message-ID de-duplicates redeliveries."""
     return TextMessage(
         mail.message_id or f"no-id:{_digest(mail.sender, mail.subject, mail.body)}",
         Sender(CHANNEL, mail.sender),
         ChatRef(CHANNEL, mail.sender, private=True),
         command,
+        files=files,
     )
+
+
+def attachments_of(message: Message) -> list[tuple[IncomingFile, bytes]]:
+    """The files attached to a mail (inline pictures too), each with its decoded bytes; the
+    ``remote`` of each is its place in the mail, for the adapter to hand the bytes over."""
+    found: list[tuple[IncomingFile, bytes]] = []
+    for index, part in enumerate(message.iter_attachments()):  # type: ignore[attr-defined]
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes) or not body:
+            continue
+        maintype = part.get_content_maintype()
+        kind = "photo" if maintype == "image" else "voice" if maintype == "audio" else "document"
+        name = str(part.get_filename() or "")
+        found.append((IncomingFile(f"part-{index}", name, kind, len(body)), body))
+    return found
 
 
 def _digest(*parts: str) -> str:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -44,7 +45,7 @@ from adapters.line_convert import (
 )
 from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Outbound
+from bot.events import IncomingFile, Outbound
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ LINE_PACING = Pacing(per_chat_interval=0.5, overall_rate=100.0, max_attempts=8)
 """Well inside LINE's 2,000 pushes a second; a person gets at most two messages a second."""
 
 API_TIMEOUT = 15  # seconds for one API call
+FILE_CHUNK = 256 * 1024
 SIGNATURE_HEADER = "x-line-signature"
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
@@ -86,6 +88,7 @@ class LineAdapter(Adapter):
 
     channel = CHANNEL
     pacing = LINE_PACING
+    max_download = 300 * 1024 * 1024  # LINE keeps files people send up to this size
 
     def __init__(self, options: LineOptions, token: str, secret: str) -> None:
         self.options = options
@@ -176,6 +179,33 @@ class LineAdapter(Adapter):
             log.exception("line: event %s not handed over", converted.event_id)
             return False
         return True
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """The content of a photo, file or voice note a person sent (the Messaging API's data
+        host, with the channel token)."""
+        url = f"{self._data_host}/v2/bot/message/{quote(file.remote, safe='')}/content"
+        headers = {"Authorization": f"Bearer {self._token}"}
+        timeout = aiohttp.ClientTimeout(sock_connect=10, sock_read=30)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(url, headers=headers, allow_redirects=False) as response,
+            ):
+                if response.status >= 500 or response.status in (202, 429):  # 202: not ready yet
+                    raise TransientError(f"line: content answered {response.status}")
+                if response.status != 200:
+                    raise PermanentError(f"line: content answered {response.status}")
+                async for chunk in response.content.iter_chunked(FILE_CHUNK):
+                    yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"line: content download failed ({type(exc).__name__})") from exc
+
+    @property
+    def _data_host(self) -> str:
+        """Where LINE serves content: api-data.line.me beside api.line.me, else the same host
+        (a proxy or a test server)."""
+        host = self.options.api_host.rstrip("/")
+        return "https://api-data.line.me" if host == "https://api.line.me" else host
 
     # --- sending --------------------------------------------------------------------------
     async def send(self, message: Outbound) -> str:

@@ -21,9 +21,12 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging import TextMessage as LineText
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import (
+    AudioMessageContent,
     Event,
+    FileMessageContent,
     FollowEvent,
     GroupSource,
+    ImageMessageContent,
     MessageEvent,
     PostbackEvent,
     RoomSource,
@@ -38,6 +41,7 @@ from bot.events import (
     ButtonPress,
     ChatRef,
     Inbound,
+    IncomingFile,
     Outbound,
     Sender,
     TextMessage,
@@ -90,7 +94,11 @@ def postback_press(event: PostbackEvent) -> ButtonPress | None:
 
 
 def text_message(event: MessageEvent) -> TextMessage | None:
-    """A typed text; in groups only commands and mentions of the bot count as addressed."""
+    """A typed text; in groups only commands and mentions of the bot count as addressed.
+    A photo, file or voice note (LINE gives them no caption) comes as a file alone: the core
+    keeps it until its sender names the request."""
+    if isinstance(event.message, (ImageMessageContent, FileMessageContent, AudioMessageContent)):
+        return media_message(event)
     if not isinstance(event.message, TextMessageContent):
         return None
     user, chat = _who_and_where(event)
@@ -105,6 +113,22 @@ def text_message(event: MessageEvent) -> TextMessage | None:
         _strip_mention(event.message),
         addressed,
     )
+
+
+def media_message(event: MessageEvent) -> TextMessage | None:
+    """A photo, file or voice note in a private chat, by its message id (the adapter fetches
+    the content from the Messaging API); content hosted elsewhere is not taken."""
+    user, chat = _who_and_where(event)
+    content = event.message
+    provider = getattr(content, "content_provider", None)
+    if not user or not chat.private or (provider is not None and provider.type != "line"):
+        return None
+    if isinstance(content, FileMessageContent):
+        file = IncomingFile(content.id, content.file_name or "", "document", content.file_size or 0)
+    else:
+        kind = "photo" if isinstance(content, ImageMessageContent) else "voice"
+        file = IncomingFile(str(content.id), "", kind)
+    return TextMessage(event.webhook_event_id, Sender(CHANNEL, user), chat, "", files=(file,))
 
 
 def _as_text(event: Event, text: str) -> TextMessage | None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import itertools
 import time
 import uuid
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.events import ButtonPress, ChatRef, Outbound, Sender, TextMessage
+from adapters.local_files import local_file, read_local
+from bot.events import ButtonPress, ChatRef, IncomingFile, Outbound, Sender, TextMessage
 from bot.ports import Adapter, EventSink, Pacing
 
 
@@ -28,6 +33,7 @@ class MemoryAdapter(Adapter):
         self.channel = channel
         self.pacing = pacing or Pacing()
         self.sent: list[Delivered] = []
+        self.received: dict[int, str] = {}  # outbox id -> SHA-256 of the file as sent
         self._sink: EventSink | None = None
         self._ids = itertools.count(1)
         self._run = uuid.uuid4().hex[:8]  # ids stay unique across restarts on one database
@@ -39,8 +45,15 @@ class MemoryAdapter(Adapter):
         self._sink = None
 
     async def send(self, message: Outbound) -> str:
+        file = message.attachment
+        if file is not None and file.blob:  # the decrypted copy is gone after the send
+            self.received[message.id] = await asyncio.to_thread(_digest, Path(file.path))
         self.sent.append(Delivered(message, time.perf_counter()))
         return f"m{len(self.sent)}"
+
+    def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """A file given by its local path."""
+        return read_local(file)
 
     def event(
         self,
@@ -50,14 +63,16 @@ class MemoryAdapter(Adapter):
         private: bool = True,
         addressed: bool = True,
         event_id: str | None = None,
+        files: Sequence[str] = (),
     ) -> TextMessage:
-        """Build a text event from ``user_id``."""
+        """Build a text event from ``user_id`` (with the files at the local ``files`` paths)."""
         return TextMessage(
             event_id or f"{self._run}-{next(self._ids)}",
             Sender(self.channel, user_id),
             ChatRef(self.channel, chat_id or user_id, private),
             text,
             addressed,
+            tuple(local_file(path) for path in files),
         )
 
     def press(self, user_id: str, command: str, event_id: str | None = None) -> ButtonPress:
@@ -82,3 +97,11 @@ class MemoryAdapter(Adapter):
     def clear(self) -> None:
         """Forget what was sent so far."""
         self.sent.clear()
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(256 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

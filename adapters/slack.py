@@ -23,8 +23,9 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -57,8 +58,8 @@ from adapters.slack_convert import (
 )
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
 from adapters.webhook import Limits, Route, WebhookServer
-from bot.errors import ConfigError, TransientError
-from bot.events import Attachment, Inbound, Outbound
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.events import Attachment, Inbound, IncomingFile, Outbound
 from bot.i18n import _
 from bot.ports import Adapter, EventSink, Pacing
 from bot.returns.parse import field_errors, filled_line
@@ -77,6 +78,8 @@ NOT_STORED = _(
 )
 WRONG_WORKSPACE = _("Sorry, this workspace is not connected to FocalPoint.")
 _API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
+FILE_TIMEOUT = aiohttp.ClientTimeout(sock_connect=10, sock_read=30)
+FILE_CHUNK = 256 * 1024
 SLACK_LIMITS = Limits(max_body=256 * 1024)  # events, commands and views are a few KB
 _OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
@@ -145,6 +148,9 @@ class SlackAdapter(Adapter):
         self._socket: AsyncSocketModeHandler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self.port = 0
+        # where shared files may be fetched from: Slack's file hosts, or the API's own host
+        api_host = urlsplit(options.base_url).hostname or ""
+        self._file_hosts = {"files.slack.com", "files.slack-gov.com", api_host}
         self._register()
 
     @classmethod
@@ -215,6 +221,26 @@ class SlackAdapter(Adapter):
             **upload_arguments(message, conversation, body)
         )
         return f"{conversation}:file:{response['file']['id']}"
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """A shared file's bytes from its private URL, with the bot token (files:read), only
+        from Slack's own hosts so the token never goes anywhere else."""
+        if urlsplit(file.remote).hostname not in self._file_hosts:
+            raise PermanentError("slack: a file URL outside Slack was refused")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=FILE_TIMEOUT) as session,
+                session.get(file.remote, headers=headers, allow_redirects=False) as response,
+            ):
+                if response.status >= 500 or response.status == 429:
+                    raise TransientError(f"slack: file download answered {response.status}")
+                if response.status != 200:
+                    raise PermanentError(f"slack: file download answered {response.status}")
+                async for chunk in response.content.iter_chunked(FILE_CHUNK):
+                    yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"slack: file download failed ({type(exc).__name__})") from exc
 
     # --- inbound --------------------------------------------------------------------------
     def _register(self) -> None:

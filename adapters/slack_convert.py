@@ -27,6 +27,7 @@ from bot.events import (
     Button,
     ButtonPress,
     ChatRef,
+    IncomingFile,
     Outbound,
     Sender,
     TextMessage,
@@ -172,17 +173,44 @@ def message_event(body: dict[str, Any]) -> TextMessage | None:
     arrive separately as ``app_mention`` events.
     """
     event = body.get("event") or {}
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    subtype = event.get("subtype")
+    if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
         return None
     user = event.get("user")
-    if not user:
+    if not user or event.get("bot_id"):
         return None
     return TextMessage(
         str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
         Sender(CHANNEL, user, team_of(body)),
         ChatRef(CHANNEL, user, private=True),
         plain_text(event.get("text") or ""),
+        files=files_of(event),
     )
+
+
+def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
+    """Files shared in a direct message, by their private download URL (fetched with the bot
+    token by the adapter)."""
+    found = []
+    for file in event.get("files") or []:
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        if not url:
+            continue
+        mime = str(file.get("mimetype") or "")
+        kind = (
+            "photo"
+            if mime.startswith("image/")
+            else "voice"
+            if mime.startswith("audio/")
+            else "document"
+        )
+        size = file.get("size")
+        found.append(
+            IncomingFile(
+                url, str(file.get("name") or ""), kind, size if isinstance(size, int) else 0
+            )
+        )
+    return tuple(found)
 
 
 def mention_event(body: dict[str, Any]) -> TextMessage | None:

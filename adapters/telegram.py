@@ -30,11 +30,12 @@ import hmac
 import logging
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import httpx
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from telegram import (
@@ -65,7 +66,7 @@ from adapters.telegram_convert import (
 from adapters.webhook import Limits, Route, WebhookServer
 from bot.config import ChannelSettings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Outbound
+from bot.events import IncomingFile, Outbound
 from bot.factory import default_registry
 from bot.i18n import render
 from bot.ports import Adapter, EventSink, Pacing
@@ -81,6 +82,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_POLL_BACKOFF = 30.0  # seconds between getUpdates attempts while Telegram is unreachable
 TELEGRAM_LIMITS = Limits(max_body=256 * 1024)  # an update is a few KB
+FILE_TIMEOUT = httpx.Timeout(30.0, connect=10.0)  # per read: a large file may take minutes
+FILE_CHUNK = 256 * 1024
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # relayed links are not fetched for previews
 # PTB 22 warns from inside RetryAfter's own constructor, once per 429; nothing of ours to change.
 warnings.filterwarnings("ignore", r".*`retry_after` will be of type", PTBDeprecationWarning)
@@ -161,6 +164,8 @@ class TelegramAdapter(Adapter):
     channel = CHANNEL
     pacing = TELEGRAM_PACING
     sends_files = True  # photos and documents
+    max_download = 20 * 1024 * 1024  # what the Bot API lets a bot fetch (getFile)
+    max_upload = 50 * 1024 * 1024  # what it lets a bot send
 
     def __init__(self, token: str, options: TelegramOptions, webhook_secret: str = "") -> None:
         self.options = options
@@ -396,6 +401,31 @@ class TelegramAdapter(Adapter):
             log.exception("telegram: update %s not handed over", update.update_id)
             return web.Response(status=503)  # Telegram delivers it again later
         return web.Response(status=200)
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """getFile, then the bytes from the file URL, streamed (its URL holds the token: it is
+        never logged). Network trouble and 5xx are worth a retry; a refusal is not."""
+        if self._application is None:
+            raise TransientError("telegram channel is not running")
+        try:
+            found = await self._application.bot.get_file(file.remote)
+        except TelegramError as exc:
+            raise translate_error(exc) from exc
+        if not found.file_path:
+            raise PermanentError("telegram: the file is not available to the bot")
+        try:
+            async with (
+                httpx.AsyncClient(timeout=FILE_TIMEOUT) as client,
+                client.stream("GET", found.file_path) as response,
+            ):
+                if response.status_code >= 500:
+                    raise TransientError(f"telegram: file download answered {response.status_code}")
+                if response.status_code >= 400:
+                    raise PermanentError(f"telegram: file download answered {response.status_code}")
+                async for chunk in response.aiter_bytes(FILE_CHUNK):
+                    yield chunk
+        except httpx.HTTPError as exc:
+            raise TransientError(f"telegram: file download failed ({type(exc).__name__})") from exc
 
     # --- sending ------------------------------------------------------------------------
     def chat_interval(self, address: str) -> float:

@@ -27,7 +27,16 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ButtonPress, ChatRef, Inbound, Sender, TextMessage, drawn
+from bot.events import (
+    Button,
+    ButtonPress,
+    ChatRef,
+    Inbound,
+    IncomingFile,
+    Sender,
+    TextMessage,
+    drawn,
+)
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.i18n.catalogs import translations
 
@@ -71,7 +80,25 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
         ChatRef(CHANNEL, str(message.chat.id), private),
         text,
         private or _addressed(message, raw, bot_username),
+        files_of(message),
     )
+
+
+def files_of(message: Message) -> tuple[IncomingFile, ...]:
+    """The photo (its largest size), document, voice note or audio sent with a message, by
+    Telegram's ``file_id`` (fetched with getFile by the adapter)."""
+    if message.photo:
+        largest = message.photo[-1]
+        return (IncomingFile(largest.file_id, "", "photo", largest.file_size or 0),)
+    for item, kind in (
+        (message.document, "document"),
+        (message.voice, "voice"),
+        (message.audio, "voice"),
+    ):
+        if item is not None:
+            name = getattr(item, "file_name", None) or ""
+            return (IncomingFile(item.file_id, name, kind, item.file_size or 0),)
+    return ()
 
 
 def button_press(update: Update) -> ButtonPress | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,12 +51,13 @@ from adapters.viber_convert import (
 )
 from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import ChatRef, DeliveryReport, Outbound, Sender
+from bot.events import ChatRef, DeliveryReport, IncomingFile, Outbound, Sender
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
 
 API_TIMEOUT = 15  # seconds for one API call
+FILE_CHUNK = 256 * 1024
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 TOKEN_HEADER = "X-Viber-Auth-Token"
 EVENT_TYPES = ["subscribed", "unsubscribed", "conversation_started", "delivered", "failed"]
@@ -106,6 +107,7 @@ class ViberAdapter(Adapter):
     """Receives Viber callbacks and sends the core's messages to Viber subscribers."""
 
     channel = CHANNEL
+    max_download = 50 * 1024 * 1024  # the largest file a Viber user can send
 
     def __init__(self, options: ViberOptions, token: str) -> None:
         self.options = options
@@ -129,6 +131,27 @@ class ViberAdapter(Adapter):
         if not token:
             raise ConfigError(f"channels.viber.token_env: {parsed.token_env} is not set")
         return cls(parsed, token)
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """A picture or file a user sent, from its media URL (Viber's hosts only: the URL
+        comes in a signed callback, but nothing else should be fetched on its say-so)."""
+        host = urlsplit(file.remote).hostname or ""
+        if not (host.endswith(".viber.com") or host == urlsplit(self.options.api_url).hostname):
+            raise PermanentError("viber: a media URL outside Viber was refused")
+        timeout = aiohttp.ClientTimeout(sock_connect=10, sock_read=30)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(file.remote, allow_redirects=False) as response,
+            ):
+                if response.status >= 500 or response.status == 429:
+                    raise TransientError(f"viber: media download answered {response.status}")
+                if response.status != 200:
+                    raise PermanentError(f"viber: media download answered {response.status}")
+                async for chunk in response.content.iter_chunked(FILE_CHUNK):
+                    yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"viber: media download failed ({type(exc).__name__})") from exc
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self, sink: EventSink) -> None:

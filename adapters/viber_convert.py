@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
-from bot.events import Button, ChatRef, Outbound, Sender, TextMessage, drawn
+from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
 from bot.i18n import _
 
 CHANNEL = "viber"
@@ -95,17 +95,32 @@ def inbound_event(payload: dict[str, Any]) -> TextMessage | None:
     user, token = user_of(payload), payload.get("message_token")
     if event_type(payload) != "message" or not isinstance(message, dict) or not user:
         return None
-    if message.get("type") != "text" or token is None:
+    kind = message.get("type")
+    if kind not in ("text", *MEDIA_KINDS) or token is None:
         return None
     return TextMessage(
         str(token),
         Sender(CHANNEL, user),
         ChatRef(CHANNEL, user, private=True),
-        str(message.get("text") or ""),
+        str(message.get("text") or ""),  # a picture's caption is its text
+        files=media_of(message),
     )
 
 
 WELCOME = _("Hello. Send me any message (for example /help) so I can reach you here.")
+
+MEDIA_KINDS = {"picture": "photo", "file": "document"}
+
+
+def media_of(message: dict[str, Any]) -> tuple[IncomingFile, ...]:
+    """A picture or file sent with a message, by the media URL Viber gives (the adapter
+    fetches it, from Viber's hosts only)."""
+    kind, url = str(message.get("type", "")), str(message.get("media") or "")
+    if kind not in MEDIA_KINDS or not url:
+        return ()
+    size = message.get("size")
+    name = str(message.get("file_name") or "")
+    return (IncomingFile(url, name, MEDIA_KINDS[kind], size if isinstance(size, int) else 0),)
 
 
 def welcome(sender_name: str, text: str) -> dict[str, Any]:

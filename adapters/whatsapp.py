@@ -31,8 +31,9 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -56,8 +57,8 @@ from adapters.whatsapp_convert import (
     template_body,
     wa_id,
 )
-from bot.errors import ConfigError, TransientError
-from bot.events import ChatRef, DeliveryReport, Inbound, Outbound, Sender
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.events import ChatRef, DeliveryReport, Inbound, IncomingFile, Outbound, Sender
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ is well under the default throughput of a registered number."""
 WINDOW = 24 * 3600.0  # seconds after a person's last message in which free-form is allowed
 WINDOW_MARGIN = 300.0  # seconds: a message queued near the end would arrive too late
 API_TIMEOUT = 20.0  # seconds for one API call
+FILE_CHUNK = 256 * 1024
 REMEMBERED_SENDS = 2000  # free-form messages remembered, to re-send as templates if refused
 
 
@@ -119,6 +121,7 @@ class WhatsAppAdapter(Adapter):
 
     channel = CHANNEL
     pacing = WHATSAPP_PACING
+    max_download = 100 * 1024 * 1024  # the Cloud API's largest media (documents)
 
     def __init__(
         self,
@@ -137,6 +140,8 @@ class WhatsAppAdapter(Adapter):
         self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
         self.port = 0
+        api_host = urlsplit(options.api_host).hostname or ""
+        self._media_hosts = {"lookaside.fbsbx.com", api_host}  # where media may be fetched
 
     @classmethod
     def from_settings(
@@ -210,6 +215,31 @@ class WhatsAppAdapter(Adapter):
                 await self._submit(event)
             for status in failed_statuses(value):
                 await self._on_failed_status(status.message_id, status.code)
+
+    async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """A media file people sent: its URL from the Graph API, then the bytes with the
+        access token, only from Meta's hosts (the token goes nowhere else)."""
+        api = f"{self.options.api_host}/{self.options.api_version}/{file.remote}"
+        try:
+            async with self._client().get(api) as response:
+                answer = await _json(response)
+                if response.status >= 500 or response.status == 429:
+                    raise TransientError(f"whatsapp: media lookup answered {response.status}")
+                if response.status != 200 or not answer.get("url"):
+                    raise PermanentError(f"whatsapp: media lookup answered {response.status}")
+            url = str(answer["url"])
+            if urlsplit(url).hostname not in self._media_hosts:
+                raise PermanentError("whatsapp: a media URL outside Meta was refused")
+            timeout = aiohttp.ClientTimeout(sock_connect=10, sock_read=30)
+            async with self._client().get(url, timeout=timeout, allow_redirects=False) as response:
+                if response.status >= 500 or response.status == 429:
+                    raise TransientError(f"whatsapp: media download answered {response.status}")
+                if response.status != 200:
+                    raise PermanentError(f"whatsapp: media download answered {response.status}")
+                async for chunk in response.content.iter_chunked(FILE_CHUNK):
+                    yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"whatsapp: media download failed ({type(exc).__name__})") from exc
 
     async def _submit(self, event: Inbound) -> None:
         if self._sink is None:

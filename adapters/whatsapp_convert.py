@@ -24,6 +24,7 @@ from bot.events import (
     ButtonPress,
     ChatRef,
     Inbound,
+    IncomingFile,
     Outbound,
     Sender,
     TextMessage,
@@ -118,7 +119,24 @@ def message_event(message: Mapping[str, Any]) -> Inbound | None:
     text = str((message.get("text") or {}).get("body", "")) if kind == "text" else ""
     if kind == "button":
         text = str((message.get("button") or {}).get("text", ""))
-    return TextMessage(event_id, who, chat, text)
+    files = media_of(message)
+    if files:
+        text = str((message.get(kind) or {}).get("caption", ""))
+    return TextMessage(event_id, who, chat, text, files=files)
+
+
+MEDIA_KINDS = {"image": "photo", "document": "document", "audio": "voice"}
+
+
+def media_of(message: Mapping[str, Any]) -> tuple[IncomingFile, ...]:
+    """A photo, document or voice note sent with a message, by its media id (the adapter
+    asks the Graph API for its URL, then fetches it with the access token)."""
+    kind = str(message.get("type", ""))
+    media = message.get(kind) if kind in MEDIA_KINDS else None
+    if not isinstance(media, Mapping) or not media.get("id"):
+        return ()
+    name = str(media.get("filename") or "")
+    return (IncomingFile(str(media["id"]), name, MEDIA_KINDS[kind]),)
 
 
 def _pressed(message: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -24,6 +25,8 @@ from bot.directory.repo import Directory, directory_version, load_directory, sav
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.errors import PermanentError, StoreUnavailable, TransientError
 from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
+from bot.files.blobs import BlobStore
+from bot.files.intake import open_blobs, take_in
 from bot.i18n import _
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, Reader, TimerScheduler
@@ -78,6 +81,7 @@ class App:
         self._directory_version = 0
         self._outbox_version = 0
         self.ctx: Context | None = None
+        self.blobs: BlobStore | None = None  # files on requests; None: no key, files are off
         self.accepting = False
         self.directory_poll = DIRECTORY_POLL
         self.adapter_retry = ADAPTER_RETRY
@@ -100,6 +104,8 @@ class App:
                 lambda db: save_directory(db, list(settings.countries), list(settings.people))
             )
         await self.reload_directory()
+        self.blobs = await self.store.run(lambda db: open_blobs(db, settings.files))
+        self.outbox.blobs = self.blobs
         for task in self.startup:
             await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
         for adapter in self.adapters.values():
@@ -227,12 +233,29 @@ class App:
         """Accept one event; with ``wait`` return only once its effects are committed."""
         if not self.accepting:
             raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
+        if isinstance(event, TextMessage) and event.files:
+            event = await self._take_files(event)
         done = asyncio.get_running_loop().create_future() if wait else None
         await self._queue.put((event, done))
         if done is not None:
             await done
         else:
             await asyncio.sleep(0)  # a put with room never yields: let others run between events
+
+    async def _take_files(self, event: TextMessage) -> TextMessage:
+        """Fetch the event's files into the encrypted store before the core sees it. Files
+        travel only in private chats: one posted in a group, or by someone not in the
+        directory, is not fetched at all."""
+        adapter = self.adapters.get(event.sender.channel)
+        if (
+            adapter is None
+            or not event.chat.private
+            or self._context().directory.person_for(event.sender) is None
+        ):
+            return replace(event, files=())
+        return await take_in(
+            event, adapter.fetch_file, self.blobs, self.settings.files, adapter.max_download
+        )
 
     async def _worker(self) -> None:
         while True:

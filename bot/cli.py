@@ -85,7 +85,8 @@ def _secret_values(settings: Settings) -> list[str]:
         for key, value in section.model_dump().items()
         if key.endswith("_env") and isinstance(value, str)
     ]
-    return [os.environ[n] for n in names if os.environ.get(n)]
+    names.append(settings.files.key_env)  # the files key is masked in logs like any secret
+    return [os.environ[n] for n in names if n and os.environ.get(n)]
 
 
 @main.command()
@@ -109,6 +110,7 @@ def check(config: str) -> None:
         f"may carry casework: {', '.join(full) or 'none'}; "
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
+    click.echo(files_status(settings))
     from bot.workdays import Calendar
 
     if missing := Calendar(settings).without_holidays():
@@ -116,6 +118,38 @@ def check(config: str) -> None:
             f"no public holidays known for {', '.join(missing)} (the holidays package lacks "
             "them): only their weekends and [[countries]] closures count as non-working days"
         )
+
+
+def files_status(settings: Settings) -> str:
+    """One line on files on requests: on (with the limits) or off, and why."""
+    from bot.files.blobs import parse_key
+
+    files = settings.files
+    key = files.key()
+    if not key:
+        return (
+            f"files: off — {files.key_env} is not set, so files sent to the bot are refused "
+            "politely (`focalbot files-key` makes a key)"
+        )
+    try:
+        parse_key(key)
+    except ValueError as exc:
+        raise click.ClickException(
+            f"files: {files.key_env} must hold 32 bytes in urlsafe base64 ({exc})"
+        ) from exc
+    return (
+        f"files: on — encrypted at rest; up to {files.max_mb:g} MB each, "
+        f"{files.per_request} per request; types: {', '.join(files.types)}"
+    )
+
+
+@main.command("files-key")
+def files_key() -> None:
+    """Print a new key for encrypting files at rest (put it in FOCALBOT_FILES_KEY; keep a copy
+    somewhere safe: without it the stored files cannot be read)."""
+    from bot.files.blobs import new_key
+
+    click.echo(new_key())
 
 
 @main.group()

@@ -230,6 +230,7 @@ def purge_command(config: str, database: str | None, dry_run: bool) -> None:
     ([retention] in bot.toml); aggregate figures and the audit chain stay."""
     from bot.audit.retention import purge
     from bot.clock import Clock
+    from bot.files.intake import sweep_files
 
     settings = _settings(config)
     now = Clock().now()
@@ -237,6 +238,9 @@ def purge_command(config: str, database: str | None, dry_run: bool) -> None:
         _with_store(settings, database, lambda db: purge(db, now, settings.retention, dry_run))
     )
     click.echo(("Would remove " if dry_run else "Removed ") + done.summary() + ".")
+    if not dry_run:
+        swept = _run(_with_store(settings, database, lambda db: sweep_files(db, settings.files)))
+        click.echo(f"Removed {swept} stored files no request holds.")
 
 
 @directory.command("handover")

@@ -259,6 +259,43 @@ class RosterSettings(_Frozen):
     answer_within: Duration = timedelta(days=7)  # then the co-chairs are told
 
 
+DEFAULT_FILE_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/plain",
+    "audio/ogg",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/x-m4a",
+    "video/mp4",
+)
+
+
+class FileSettings(_Frozen):
+    """The ``[files]`` section: files officers attach to requests."""
+
+    key_env: str = "FOCALBOT_FILES_KEY"  # names the variable holding the key; unset = no files
+    directory: str = ""  # the encrypted blobs; "" = beside the database, <database>.files
+    max_mb: float = Field(default=20.0, gt=0, le=2000)  # per file (platforms also have theirs)
+    per_request: int = Field(default=20, ge=1)  # files on one request
+    # Recognised by content, not by name ("text/plain": UTF-8 text without control bytes).
+    types: tuple[str, ...] = DEFAULT_FILE_TYPES
+
+    @property
+    def max_bytes(self) -> int:
+        """``max_mb`` in bytes."""
+        return int(self.max_mb * 1024 * 1024)
+
+    def key(self) -> str:
+        """The key's text from the environment ('' when files are off)."""
+        return os.environ.get(self.key_env, "") if self.key_env else ""
+
+
 class Settings(_Frozen):
     """Everything ``bot.toml`` configures."""
 
@@ -269,6 +306,7 @@ class Settings(_Frozen):
     audit: AuditSettings = AuditSettings()
     reports: ReportSettings = ReportSettings()
     roster: RosterSettings = RosterSettings()
+    files: FileSettings = FileSettings()
     quiet_hours: QuietHoursSettings = QuietHoursSettings()
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     countries: tuple[Country, ...] = ()

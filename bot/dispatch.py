@@ -6,6 +6,7 @@ record, the handler's effects and the outbox rows commit together or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
+from bot.files.handlers import hold_files, refuse_unfit
 from bot.i18n import Msg, _, join
 from bot.storage.sql import Db
 from bot.text import clean
@@ -60,6 +62,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         return failed_after_sending(db, ctx, event, now)
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
+    if isinstance(event, TextMessage):
+        work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
         refuse_stranger(work, event)
         return work
@@ -80,10 +84,22 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
+    text = _ATTACH_TO.sub(r"/attach \1", text)  # "attach to R-…", as a caption or after
+    if work.files:
+        refuse_unfit(work)  # a file over a limit: the polite answer, and nothing changes
+        if not text.strip():  # kept until the sender names the request
+            hold_files(work)
+            return
     if parse_command_line(text) is None:
         _free_text(work, hooks, person, event.chat, text)
-        return
-    _run_line(work, person, event.chat, text)
+    else:
+        _run_line(work, person, event.chat, text)
+    if work.files and not work.files_taken:
+        work.reply(FILE_NOT_TAKEN, sensitive=False)
+
+
+_ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)
+FILE_NOT_TAKEN = _("I did not keep the file: only /request, /reply and /attach take files.")
 
 
 def _bare_command(work: Work, text: str) -> bool:

@@ -47,11 +47,33 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file that came with a message.
+
+    The adapter fills in where the platform keeps it (``remote``: a file id or URL that only
+    the adapter understands), the kind and the size it declares; the app then stores it
+    (:mod:`bot.files.intake`) and fills in ``sha256`` and ``mime`` (by content), or says in
+    ``refused`` why not. ``name`` is shown to the recipient only and is never logged.
+    """
+
+    remote: str
+    name: str = ""
+    kind: str = "document"  # "photo", "document" or "voice"
+    size: int = 0  # as declared by the platform (0: not said); the stored size once stored
+    sha256: str = ""
+    mime: str = ""
+    refused: str = ""  # "off", "too_big", "type" or "" (stored)
+    limit: int = 0  # the limit that refused it, in bytes, for the answer
+
+
+@dataclass(frozen=True, slots=True)
 class TextMessage(Inbound):
-    """A text message; the core parses commands (``/name args``) out of it."""
+    """A text message; the core parses commands (``/name args``) out of it. ``files`` are
+    the photos, documents and voice notes sent with it."""
 
     text: str = ""
     addressed: bool = True  # False for group chatter not aimed at the bot
+    files: tuple[IncomingFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +163,29 @@ class Attachment:
     """A file sent with a message (a chart, a workbook): a path under the reports directory.
 
     ``photo`` marks a picture a platform may show inline; anything else goes as a document.
+    A file on a request has ``blob`` (its content hash in the encrypted store) instead of a
+    path: the outbox decrypts it to a temporary ``path`` just for the send.
     """
 
     path: str
     filename: str
     mime: str
     photo: bool = False
+    blob: str = ""
+    size: int = 0
 
     def to_json(self) -> str:
         """How the outbox stores it."""
-        return json.dumps([self.path, self.filename, self.mime, self.photo])
+        return json.dumps([self.path, self.filename, self.mime, self.photo, self.blob, self.size])
 
     @classmethod
     def from_json(cls, text: str | None) -> Attachment | None:
         """Read it back from the outbox (None for a message without a file)."""
         if not text:
             return None
-        path, filename, mime, photo = json.loads(text)
-        return cls(path, filename, mime, bool(photo))
+        path, filename, mime, photo, *rest = json.loads(text)
+        blob, size = (rest + ["", 0])[:2]
+        return cls(path, filename, mime, bool(photo), str(blob), int(size))
 
 
 @dataclass(frozen=True, slots=True)

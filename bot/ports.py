@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-from bot.events import Inbound, Outbound, Sender
+from bot.errors import PermanentError
+from bot.events import Inbound, IncomingFile, Outbound, Sender
 from bot.i18n import DEFAULT_LANGUAGE, Text, render_for_reader
 
 Reader = Sender | str | None
@@ -41,6 +42,8 @@ class Adapter(abc.ABC):
     channel: str = ""
     pacing: Pacing = Pacing()
     sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
+    max_download: int = 0  # bytes the platform lets a bot fetch (0: no limit of its own)
+    max_upload: int = 0  # bytes the platform lets a bot send in one file (0: no limit)
     # How people type a command here, shown in help and hints: "/" + name by default; a
     # channel where a leading slash is taken by the client says so ("/focal " on Slack).
     command_hint: str = "/"
@@ -86,6 +89,12 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     async def send(self, message: Outbound) -> str:
         """Deliver one message; return the platform's id for it."""
+
+    def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
+        """Stream the bytes of a file that came with a message (``file.remote`` is this
+        adapter's own reference). Raise ``TransientError`` for what a retry may fix and
+        ``PermanentError`` for what it cannot. Channels that take no files keep this default."""
+        raise PermanentError(f"{self.channel} does not take files")
 
     async def close(self) -> None:
         """Release what sending needs, once the outbox will send nothing more (default: none).

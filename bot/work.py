@@ -21,7 +21,7 @@ from bot.commands import command_hints
 from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
-from bot.events import Attachment, Button, ChatRef, Outbound
+from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
 from bot.i18n import Text, _, render, render_for_reader
 from bot.storage.sql import Db
 
@@ -73,6 +73,8 @@ class Work:
     subject: Any = None  # what the access check loaded for the handler (e.g. the request)
     directory_changed: bool = False  # the app reloads the directory right after the commit
     elsewhere: set[int] = field(default_factory=set)  # queued for a lane another replica owns
+    files: tuple[IncomingFile, ...] = ()  # stored files that came with the event
+    files_taken: bool = False  # a handler attached them to a request
 
     @property
     def directory(self) -> Directory:
@@ -116,16 +118,27 @@ class Work:
         buttons: tuple[Button, ...] = (),
         subject: str = "",
         urgent: bool = False,
+        attachment: Attachment | None = None,
     ) -> int | None:
         """Send to a person on their best channel; the outbox id, or None when no channel
         reaches them. A routine message (and an urgent one, if ``[quiet_hours] urgent =
-        "wait"``) sent in the person's quiet hours waits in the outbox until they end."""
+        "wait"``) sent in the person's quiet hours waits in the outbox until they end. An
+        ``attachment`` goes only where casework may (see :meth:`reply`)."""
         route = self.ctx.router.route(self.directory, person)
         if route is None:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
             return None
         held = None if urgent and self._urgent_goes_through else self._quiet_until(person)
-        return self._queue(route[0], route[1], person.id, text, buttons, subject or None, held=held)
+        return self._queue(
+            route[0],
+            route[1],
+            person.id,
+            text,
+            buttons,
+            subject or None,
+            held=held,
+            attachment=attachment,
+        )
 
     @property
     def _urgent_goes_through(self) -> bool:
@@ -175,7 +188,11 @@ class Work:
         """Write one outbox row (delivered after the commit, or released after quiet hours);
         return its id."""
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
-            text, attachment = self.pointer_text(person_id, subject), None
+            if attachment is not None and attachment.blob and subject:
+                text = self.file_pointer(person_id, subject)
+            else:
+                text = self.pointer_text(person_id, subject)
+            attachment = None
         language = self.language_of(person_id)
         text = render_for_reader(text, language)  # each reader gets their own language
         buttons = tuple(_rendered_button(b, language) for b in buttons)
@@ -228,6 +245,19 @@ class Work:
         """The language ``person_id`` reads (the bot's default for someone unknown)."""
         person = self.directory.people.get(person_id or "")
         return person.language if person else self.ctx.settings.bot.language
+
+    def file_pointer(self, person_id: str | None, subject: str) -> Text:
+        """What a pointer-only channel says of a file on a request: never the file itself."""
+        person = self.directory.people.get(person_id or "")
+        where = self.ctx.router.approved_channel(self.directory, person) if person else None
+        if where:
+            return _(
+                "{subject} has a new file — open it on {channel}.", subject=subject, channel=where
+            )
+        return _(
+            "{subject} has a new file — ask your focal point for an approved channel.",
+            subject=subject,
+        )
 
     def pointer_text(self, person_id: str | None, subject: str | None) -> Text:
         """What a pointer-only channel may carry: that something waits, and where."""

@@ -15,7 +15,7 @@ import pytest
 
 from tests.harness import ENGINE, DatabaseFactory, Harness
 
-pytest_plugins = ["tests.pg_fixtures"]
+pytest_plugins = ["tests.pg_fixtures", "tests.files_support"]
 
 for _name in list(os.environ):
     if _name.startswith(("SLACK_", "FOCALBOT_")):

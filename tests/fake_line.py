@@ -68,6 +68,8 @@ class FakeLine:
     """The fake Messaging API. ``host`` is what the SDK's ``Configuration(host=…)`` gets."""
 
     pushes: list[Push] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)  # what people sent, by message id
+    downloads: list[str] = field(default_factory=list)
     delivered: list[Push] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     port: int = 0
@@ -84,6 +86,7 @@ class FakeLine:
         routes = [
             ("GET", "/v2/bot/info", self._bot_info),
             ("POST", "/v2/bot/message/push", self._push),
+            ("GET", "/v2/bot/message/{message_id}/content", self._content),
         ]
         self.port = await self._server.start("127.0.0.1", 0, routes)
         return self
@@ -128,6 +131,16 @@ class FakeLine:
                 "markAsReadMode": "auto",
             }
         )
+
+    async def _content(self, request: web.Request) -> web.Response:
+        """The content of a message a person sent (api-data.line.me in real life)."""
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        message_id = request.match_info["message_id"]
+        if message_id not in self.contents:
+            return web.json_response({"message": "Not found"}, status=404)
+        self.downloads.append(message_id)
+        return web.Response(body=self.contents[message_id], content_type="image/png")
 
     async def _push(self, request: web.Request) -> web.Response:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -215,6 +228,18 @@ class LineSide:
         """A text message from ``user`` in their chat with the bot."""
         message = {"type": "text", "id": str(next(self._ids)), "text": text, "quoteToken": "q"}
         return self._event("message", user, event_id, message=message, **extra)
+
+    def image(self, api: FakeLine, user: str, content: bytes) -> dict[str, Any]:
+        """A photo from ``user`` (its content kept by ``api``, as LINE keeps it)."""
+        message_id = str(next(self._ids) + 10_000)
+        api.contents[message_id] = content
+        message = {
+            "type": "image",
+            "id": message_id,
+            "contentProvider": {"type": "line"},
+            "quoteToken": "q",
+        }
+        return self._event("message", user, "", message=message)
 
     def postback(self, user: str, data: str, event_id: str = "") -> dict[str, Any]:
         """A tap on a quick reply carrying ``data``."""

@@ -77,6 +77,9 @@ class FakeSlack:
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    hosted: dict[str, bytes] = field(default_factory=dict)  # files people shared, by id
+    downloads: list[str] = field(default_factory=list)  # file ids fetched with a good token
+    token: str = "xoxb-test-token"
     port: int = 0
     _runner: web.AppRunner | None = None
     _ts: Any = field(default_factory=lambda: itertools.count(1))
@@ -87,10 +90,11 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/api/"
 
     async def start(self) -> FakeSlack:
-        app = web.Application()
+        app = web.Application(client_max_size=100 * 1024 * 1024)  # uploads of files
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -228,6 +232,31 @@ class FakeSlack:
             upload.thread_ts = str(args.get("thread_ts") or "")
             done.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
         return {"ok": True, "files": done}
+
+    def host_file(self, content: bytes, name: str, mimetype: str) -> dict[str, Any]:
+        """A file a person shared: the ``files`` entry of its message event."""
+        file_id = f"F{next(self._ts):010d}"
+        self.hosted[file_id] = content
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}/{name}"
+        return {
+            "id": file_id,
+            "name": name,
+            "mimetype": mimetype,
+            "size": len(content),
+            "url_private": url,
+            "url_private_download": url + "?download=1",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A private file URL: only with the bot token, as Slack's file servers do."""
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.Response(status=302, headers={"Location": "https://focal.example/login"})
+        file_id = request.match_info["file_id"]
+        if file_id not in self.hosted:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        self._changed.set()
+        return web.Response(body=self.hosted[file_id], content_type="application/octet-stream")
 
     def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
@@ -375,6 +404,10 @@ class SlackSide:
             "channel_type": "im",
             "team": team,
         }
+
+    def dm_with_files(self, user: str, text: str, files: list[dict[str, Any]]) -> dict[str, Any]:
+        """A direct message that shares ``files`` (``FakeSlack.host_file``), text as caption."""
+        return {**self.dm(user, text), "subtype": "file_share", "files": files}
 
     def mention(self, user: str, text: str, channel: str = "C0GENERAL") -> dict[str, Any]:
         """An ``app_mention`` in a channel."""

@@ -148,6 +148,9 @@ class FakeTelegram:
         self._changed = asyncio.Event()  # replaced by a fresh one after each change
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile's URL
+        self.downloads: list[str] = []  # file paths fetched (completely or not)
+        self.cut_downloads = 0  # the next downloads stop half way (a dropped connection)
 
     # --- lifecycle ----------------------------------------------------------------------
     @property
@@ -162,8 +165,9 @@ class FakeTelegram:
 
     async def start(self) -> FakeTelegram:
         """Listen on 127.0.0.1:``port``."""
-        app = web.Application()
+        app = web.Application(client_max_size=100 * 1024 * 1024)  # uploads of files
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_get("/_fake/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -208,6 +212,44 @@ class FakeTelegram:
         if reply_to is not None:
             body["reply_to_message"] = reply_to
         return self.push({"message": body})
+
+    def add_file(self, content: bytes) -> str:
+        """Keep ``content`` as Telegram would after a user sent it; its file_id."""
+        file_id = f"AgAC{len(self.files) + 1:04d}"
+        self.files[file_id] = content
+        return file_id
+
+    def media(
+        self,
+        user_id: int,
+        content: bytes,
+        kind: str = "photo",
+        caption: str = "",
+        file_name: str = "",
+        update_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue a photo, document or voice note from ``user_id`` with ``caption``."""
+        file_id = self.add_file(content)
+        item = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content)}
+        body: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "from": person(user_id),
+            "chat": chat(user_id, "private", user_id),
+        }
+        if kind == "photo":  # Telegram sends several sizes; the last is the largest
+            thumb = {**item, "file_id": self.add_file(content[:100]), "width": 90, "height": 90}
+            body["photo"] = [thumb, {**item, "width": 1280, "height": 960}]
+        elif kind == "voice":
+            body["voice"] = {**item, "duration": 3, "mime_type": "audio/ogg"}
+        else:
+            body["document"] = {**item, "file_name": file_name or "document"}
+        if caption:
+            body["caption"] = caption
+        update: dict[str, Any] = {"message": body}
+        if update_id is not None:
+            update["update_id"] = update_id
+        return self.push(update)
 
     def press(
         self,
@@ -332,6 +374,7 @@ class FakeTelegram:
             "editMessageReplyMarkup": self._edit_markup,
             "editMessageText": self._edit_text,
             "answerCallbackQuery": self._answer_callback,
+            "getFile": self._get_file,
             "setMyCommands": self._set_commands,
         }
 
@@ -412,6 +455,51 @@ class FakeTelegram:
         }
         self.messages[(chat_id, message["message_id"])] = message
         return {k: v for k, v in message.items() if k != "file"}
+
+    async def _get_file(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}.bin",
+        }
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """The file URL getFile points at; ``cut_downloads`` drops the connection half way."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        file_id = path.rsplit("/", 1)[-1].removesuffix(".bin")
+        content = self.files.get(file_id)
+        if content is None:
+            return web.Response(status=404)
+        response = web.StreamResponse()
+        response.content_length = len(content)
+        await response.prepare(request)
+        if self.cut_downloads > 0:
+            self.cut_downloads -= 1
+            await response.write(content[: len(content) // 2])
+            assert request.transport is not None
+            request.transport.close()  # the rest never comes
+            return response
+        for start in range(0, len(content), 65536):
+            await response.write(content[start : start + 65536])
+        await response.write_eof()
+        return response
+
+    def documents(self, chat_id: int) -> list[dict[str, Any]]:
+        """Files the bot sent to ``chat_id`` (sendPhoto, sendDocument): caption, method, file."""
+        return [
+            {**self.messages[(chat_id, c.result["message_id"])], "method": c.method}
+            for c in self.calls
+            if c.method in ("sendPhoto", "sendDocument")
+            and c.status == 200
+            and c.result["chat"]["id"] == chat_id
+        ]
 
     def _check_outage(self, method: str) -> None:
         spare, left = self._outages.get(method, (0, 0))

@@ -64,6 +64,8 @@ class FakeViber:
     webhook: str = ""
     webhook_checked: int = 0  # HTTP status the webhook answered Viber's check with
     port: int = 0
+    media: dict[str, bytes] = field(default_factory=dict)  # pictures users sent, by id
+    downloads: list[str] = field(default_factory=list)
     _tokens: Any = field(default_factory=lambda: itertools.count(5_000_000_000_000_000_001))
     _server: WebhookServer = field(default_factory=lambda: WebhookServer("fake", grace=1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -75,6 +77,7 @@ class FakeViber:
     async def start(self) -> FakeViber:
         routes = [
             ("POST", "/pa/{method}", self._api),
+            ("GET", "/media/{media_id}", self._media),
         ]
         self.port = await self._server.start("127.0.0.1", 0, routes)
         return self
@@ -168,6 +171,28 @@ class FakeViber:
             "message": {"type": "text", "text": text},
             "silent": False,
         }
+
+    def picture_payload(self, user: str, content: bytes, caption: str = "") -> dict[str, Any]:
+        """A ``message`` callback with a picture (hosted here, as Viber hosts it)."""
+        media_id = f"m{len(self.media) + 1}"
+        self.media[media_id] = content
+        payload = self.message_payload(user, caption)
+        payload["message"] = {
+            "type": "picture",
+            "text": caption,
+            "media": f"http://127.0.0.1:{self.port}/media/{media_id}",
+            "thumbnail": f"http://127.0.0.1:{self.port}/media/{media_id}",
+            "file_name": "",
+            "size": len(content),
+        }
+        return payload
+
+    async def _media(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        if media_id not in self.media:
+            return web.Response(status=404)
+        self.downloads.append(media_id)
+        return web.Response(body=self.media[media_id])
 
     async def message(self, user: str, text: str, token: int | None = None) -> Reply:
         """``user`` sends ``text``, which (as on Viber) makes them a subscriber."""

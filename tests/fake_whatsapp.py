@@ -87,6 +87,8 @@ class FakeGraph:
     templates: set[str] = field(default_factory=lambda: {TEMPLATE})
     last_inbound: dict[str, float] = field(default_factory=dict)  # wa_id -> when they wrote
     port: int = 0
+    media: dict[str, bytes] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,6 +101,8 @@ class FakeGraph:
     async def start(self) -> FakeGraph:
         app = web.Application()
         app.router.add_post("/{version}/{phone}/messages", self._messages)
+        app.router.add_get("/_media/{media_id}", self._media_bytes)  # before the pattern below
+        app.router.add_get("/{version}/{media_id}", self._media_info)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -141,6 +145,39 @@ class FakeGraph:
             await asyncio.wait(list(self._reports))
 
     # --- the API ----------------------------------------------------------------------
+    def add_media(self, content: bytes) -> str:
+        """Media a person sent, kept as Meta keeps it; its media id."""
+        media_id = f"{len(self.media) + 1:016d}"
+        self.media[media_id] = content
+        return media_id
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {TOKEN}"
+
+    async def _media_info(self, request: web.Request) -> web.Response:
+        """``GET /{version}/{media-id}``: the media's short-lived URL."""
+        media_id = request.match_info["media_id"]
+        if not self._authorised(request):
+            return _error(401, 190, "Invalid OAuth access token")
+        if media_id not in self.media:
+            return _error(400, 100, "Unsupported get request")
+        return web.json_response(
+            {
+                "url": f"{self.api_host}/_media/{media_id}",
+                "mime_type": "application/octet-stream",
+                "file_size": len(self.media[media_id]),
+                "id": media_id,
+                "messaging_product": "whatsapp",
+            }
+        )
+
+    async def _media_bytes(self, request: web.Request) -> web.Response:
+        """The media URL: the bytes, only with the access token."""
+        if not self._authorised(request):
+            return web.Response(status=401)
+        self.downloads.append(request.match_info["media_id"])
+        return web.Response(body=self.media[request.match_info["media_id"]])
+
     async def _messages(self, request: web.Request) -> web.Response:
         body = await request.json()
         call = Call(body, request.headers.get("Authorization", "").removeprefix("Bearer "))
@@ -208,6 +245,11 @@ class WhatsAppSide:
     def text(self, wa_id: str, body: str, message_id: str = "") -> dict[str, Any]:
         """A text message from ``wa_id``."""
         return self._message(wa_id, message_id, type="text", text={"body": body})
+
+    def image(self, wa_id: str, media_id: str, caption: str = "") -> dict[str, Any]:
+        """A photo from ``wa_id`` (its media id from ``FakeGraph.add_media``)."""
+        image = {"id": media_id, "mime_type": "image/jpeg", "sha256": "x", "caption": caption}
+        return self._message(wa_id, "", type="image", image=image)
 
     def press(self, wa_id: str, call: Call, index: int = 0) -> dict[str, Any]:
         """A press on a reply button of a message the bot sent."""

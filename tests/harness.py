@@ -143,6 +143,9 @@ class Harness:
                 update={"anchor_file": f"{db_path}.audit-anchors"}
             )
             self.settings = self.settings.model_copy(update={"audit": audit})
+        if not self.settings.files.directory:  # the encrypted blobs, beside the test's files
+            files = self.settings.files.model_copy(update={"directory": f"{db_path}.files"})
+            self.settings = self.settings.model_copy(update={"files": files})
         self.clock = ShiftedClock()
         self.extra = extra_adapters or []
         self.chat_factory = chat_factory

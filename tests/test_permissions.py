@@ -36,6 +36,8 @@ ARGS = {
     "close": "{rid} done",
     "requests": "",
     "show": "{rid}",
+    "attach": "{rid}",
+    "file": "{rid} 1",
     "whoami": "",
     "countries": "",
     "help": "",
@@ -90,6 +92,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "refer": HANDLERS,
     "close": HANDLERS,
     "show": HANDLERS,
+    "attach": HANDLERS,  # a side of the request, like /reply
+    "file": HANDLERS,  # anyone who may see the request, like /show
     "requests": EVERYONE,
     "whoami": EVERYONE,
     "countries": EVERYONE,

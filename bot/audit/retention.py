@@ -1,7 +1,8 @@
 """Retention: remove casework past its keeping time, keep the aggregate figures.
 
 Closed requests older than ``retention.closed_requests`` lose their rows, threads, parties,
-timers and every outbox copy of their text; a count per month, route, category and urgency
+files, timers and every outbox copy of their text (the files' encrypted blobs are then swept
+from disk by :func:`bot.files.intake.sweep_files`); a count per month, route, category and urgency
 stays in ``request_aggregates``. Delivered messages and de-duplication records expire on their
 own schedules. The audit log is never edited (it holds no free text), so its chain still
 verifies; the purge itself is audited with counts only.
@@ -10,11 +11,12 @@ verifies; the purge itself is audited with counts only.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.audit import chain as audit
 from bot.clock import iso
 from bot.config import RetentionSettings
+from bot.files.repo import drop_held_before
 from bot.storage.sql import Db
 
 
@@ -25,12 +27,13 @@ class Purged:
     requests: int
     messages: int
     inbound: int
+    files: int = 0
 
     def summary(self) -> str:
         """One line for people."""
         return (
-            f"{self.requests} closed requests (with their threads), {self.messages} "
-            f"delivered messages, {self.inbound} de-duplication records"
+            f"{self.requests} closed requests (with their threads and {self.files} files), "
+            f"{self.messages} delivered messages, {self.inbound} de-duplication records"
         )
 
 
@@ -51,6 +54,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         len(expired),
         _count(db, f"FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff]),
         _count(db, "FROM inbound WHERE received_at < ?", [inbound_cutoff]),
+        sum(_count(db, "FROM request_files WHERE request_id = ?", [r]) for r in expired),
     )
     if dry_run:
         return result
@@ -58,6 +62,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         _remove_request(db, request_id)
     db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
     db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
+    drop_held_before(db, iso(now - timedelta(days=1)))  # files never attached to a request
     audit.record(
         db,
         iso(now),
@@ -87,7 +92,7 @@ def _remove_request(db: Db, request_id: str) -> None:
         "category, urgency) DO UPDATE SET count = request_aggregates.count + 1",
         [request_id],
     )
-    for table in ("request_messages", "request_parties"):
+    for table in ("request_messages", "request_parties", "request_files"):
         db.execute(f"DELETE FROM {table} WHERE request_id = ?", [request_id])
     db.execute("DELETE FROM outbox WHERE subject = ?", [request_id])
     db.execute("DELETE FROM timers WHERE subject LIKE ?", [f"{request_id}:%"])

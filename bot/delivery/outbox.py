@@ -17,6 +17,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -24,6 +25,7 @@ from aiolimiter import AsyncLimiter
 from bot.clock import Clock, iso, parse_iso
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Attachment, Outbound, without_file
+from bot.files.blobs import BlobError, BlobStore
 from bot.ports import Adapter
 from bot.storage import Store
 from bot.storage.sql import Db
@@ -76,8 +78,10 @@ class ChannelDispatcher:
         clock: Clock,
         on_failed: FailureHook,
         workers: int = 16,
+        blobs: Callable[[], BlobStore | None] = lambda: None,
     ) -> None:
         self.adapter, self.store, self.clock = adapter, store, clock
+        self._blobs = blobs
         self.pacing = adapter.pacing
         self._on_failed = on_failed
         self._lanes: dict[str, deque[Outbound]] = {}
@@ -220,9 +224,11 @@ class ChannelDispatcher:
                 status="expired",
             )
             return True
+        exported: Path | None = None
         try:
             # A channel that cannot carry files says where the file can be had instead.
             sendable = message if self.adapter.sends_files else without_file(message)
+            sendable, exported = await self._with_file(sendable)
             platform_id = await self.adapter.send(sendable)
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
@@ -243,9 +249,31 @@ class ChannelDispatcher:
             return await self._transient(message, f"{type(exc).__name__}: {exc}")
         finally:
             self._last_sent[message.address] = time.monotonic()
+            if exported is not None:
+                exported.unlink(missing_ok=True)  # plaintext lives only for the send
         sent_at = iso(self.clock.now())
         self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
         return True
+
+    async def _with_file(self, message: Outbound) -> tuple[Outbound, Path | None]:
+        """A file on a request is decrypted to a temporary file just for the send (verified
+        to its end first, so a damaged blob is never sent in part); one over the channel's
+        upload limit goes as the text and a word on where to get it."""
+        file = message.attachment
+        if file is None or not file.blob:
+            return message, None
+        if self.adapter.max_upload and file.size > self.adapter.max_upload:
+            return without_file(message), None
+        blobs = self._blobs()
+        if blobs is None:
+            raise PermanentError("files are not enabled (no key)")
+        try:
+            path = await asyncio.to_thread(blobs.export, file.blob, Path(file.filename).suffix)
+        except BlobError as exc:
+            raise PermanentError(f"the file cannot be read: {exc}") from exc
+        return dataclasses.replace(
+            message, attachment=dataclasses.replace(file, path=str(path))
+        ), path
 
     async def _transient(self, message: Outbound, reason: str) -> bool:
         """Back off and retry, up to the channel's bound of attempts."""
@@ -315,11 +343,12 @@ class Outbox:
     def __init__(self, store: Store, clock: Clock, on_failed: FailureHook) -> None:
         self.store, self.clock, self._on_failed = store, clock, on_failed
         self._channels: dict[str, ChannelDispatcher] = {}
+        self.blobs: BlobStore | None = None  # set by the app once the store is open
 
     def add(self, adapter: Adapter) -> None:
         """Deliver ``adapter.channel`` messages through ``adapter`` once :meth:`open`."""
         self._channels[adapter.channel] = ChannelDispatcher(
-            adapter, self.store, self.clock, self._on_failed
+            adapter, self.store, self.clock, self._on_failed, blobs=lambda: self.blobs
         )
 
     def open(self, channel: str) -> None:

@@ -16,6 +16,7 @@ from bot.delivery.routing import role_of
 from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
+from bot.files import handlers as files
 from bot.i18n import Msg, Text, _, join, n_
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, Request
@@ -366,6 +367,7 @@ def file_request(work: Work, args: NewRequest) -> None:
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
     work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
     _route(work, request, join([_summary(work, request), "", text]))
+    filed = _attach(work, request, _handlers_of(work, request)[0])
     work.reply(
         _(
             "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
@@ -376,6 +378,7 @@ def file_request(work: Work, args: NewRequest) -> None:
             category=_named(CATEGORY_NAMES, args.category),
             limit=_duration(_ack_limit(work, args.urgency)),
         )
+        + filed
     )
 
 
@@ -485,7 +488,68 @@ def reply(work: Work, args: IdAndText) -> None:
         people, note = _answering_side(work, request)
         _send(work, request, people, relay)
         notes.append(note)
-    work.reply(_told(_("Sent on {id}.", id=request.id), notes))
+    filed = _attach(work, request, _other_side(work, request))
+    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + filed)
+
+
+def _other_side(work: Work, request: Request) -> list[Person]:
+    """Who hears what the actor adds to a request (as :func:`reply` decides): the requester
+    when the answering side or a co-chair writes, the answering side when the requester does."""
+    actor = work.actor
+    assert actor is not None
+    answering = store.handles(work.directory, actor, request)
+    people: list[Person] = []
+    requester = work.directory.people.get(request.requester_id)
+    if requester is not None and (actor.id != request.requester_id or answering):
+        people += _reach(work, requester, request.requester_country)[0]
+    if not answering:
+        people += _answering_side(work, request)[0]
+    return list({p.id: p for p in people}.values())
+
+
+def _attach(work: Work, request: Request, people: list[Person]) -> Text:
+    """Attach the files that came with the command and send them on; a word for the actor."""
+    if not work.files:
+        return ""
+    added = files.attach(
+        work, request.id, people, _who(work, work.actor.id if work.actor else None)
+    )
+    if not added:
+        return " " + _("{id} already has that file; it was not sent again.", id=request.id)
+    return " " + n_("{count} file attached.", "{count} files attached.", added)
+
+
+def attach_files(work: Work, raw_id: str) -> None:
+    """Add the files sent with this command to a request, and send them to the other side."""
+    request = _subject(work)
+    if not work.files:
+        files.take_held(work)  # sent before, without a command
+    if not work.files:
+        raise UserError(
+            _(
+                "Send the file with /attach {id} as its caption, or send it first and then "
+                "/attach {id}.",
+                id=request.id,
+            )
+        )
+    people = _other_side(work, request)
+    for person in people:
+        if not store.can_see(work.db, work.directory, person, request):
+            store.add_party(work.db, request.id, person_id=person.id)  # a stand-in
+    added = files.attach(
+        work, request.id, people, _who(work, work.actor.id if work.actor else None)
+    )
+    if not added:
+        work.reply(_("{id} already has that file; nothing was sent again.", id=request.id))
+        return
+    work.reply(
+        n_(
+            "{count} file added to {id} and sent on.",
+            "{count} files added to {id} and sent on.",
+            added,
+            id=request.id,
+        )
+    )
 
 
 def refer(work: Work, args: IdAndText) -> None:
@@ -746,7 +810,7 @@ def show(work: Work, raw_id: str) -> None:
                 text=_thread_text(kind, text),
             )
         )
-    work.reply(join(lines))
+    work.reply(join([*lines, *files.show_lines(work, request.id, zone)]))
 
 
 def _thread_text(kind: str, text: str) -> Text:
@@ -861,6 +925,10 @@ def _request_id(args: IdAndText) -> str:
     return args.request_id
 
 
+def _file_request_id(args: files.FileArgs) -> str:
+    return args.request_id
+
+
 COMMANDS = [
     CommandSpec(
         "request",
@@ -895,6 +963,27 @@ COMMANDS = [
         parse_id_and_text,
         scope=Scope.REQUEST_ACTOR,
         subject=_request_id,
+    ),
+    CommandSpec(
+        "attach",
+        "Add a photo, document or voice note to a request: send it with this as its caption. "
+        "It goes to the other side where files may travel.",
+        "/attach <id>",
+        "/attach R-2026-0042",
+        attach_files,
+        parse_id,
+        scope=Scope.REQUEST_ACTOR,
+        subject=_raw,
+    ),
+    CommandSpec(
+        "file",
+        "Send one of a request's files again (/show lists them, numbered).",
+        "/file <id> <number>",
+        "/file R-2026-0042 2",
+        files.send_again,
+        files.parse_file_args,
+        scope=Scope.REQUEST_PARTY,
+        subject=_file_request_id,
     ),
     CommandSpec(
         "refer",

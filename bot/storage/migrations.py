@@ -187,6 +187,20 @@ SCHEMA_V8 = """
 ALTER TABLE people ADD COLUMN language_chosen_at TEXT;
 """
 
+SCHEMA_V9 = """
+CREATE TABLE request_files (
+    request_id TEXT NOT NULL, n INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+    mime TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, sender_id TEXT NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (request_id, n), UNIQUE (request_id, sha256)
+);
+CREATE INDEX request_files_sha256 ON request_files (sha256);
+CREATE TABLE pending_files (
+    person_id TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mime TEXT NOT NULL,
+    kind TEXT NOT NULL, name TEXT NOT NULL, received_at TEXT NOT NULL,
+    PRIMARY KEY (person_id, sha256)
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -196,6 +210,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V6,
     SCHEMA_V7,
     SCHEMA_V8,
+    SCHEMA_V9,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -204,7 +219,9 @@ delivers which chat; V5 a file sent with a message (``attachment``: path, name, 
 V6 roster reconfirmation: when each focal point and deputy last confirmed their role; V7 joint
 outcomes (an operation reference and partner country on a figure, co-chairs' resolutions) and
 national sign-off (periods that need it, returns awaiting their focal point's approval); V8 a
-language a person chose in chat (``/language``), which a bot.toml sync or import keeps."""
+language a person chose in chat (``/language``), which a bot.toml sync or import keeps; V9
+files on requests (``request_files``: which encrypted blob, by content hash, and who sent it;
+``pending_files``: a file sent without a command, waiting for "attach to R-…")."""
 
 
 class _Executes(Protocol):

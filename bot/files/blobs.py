@@ -1,0 +1,245 @@
+"""Content-addressed, encrypted blobs on disk.
+
+A file is stored once, named by the SHA-256 of its plaintext, in a directory beside the
+database. Its bytes are encrypted at rest with AES-GCM in chunks: each chunk has its own
+random nonce, and its index plus a "last chunk" flag are bound in as associated data, so a
+truncated, reordered or spliced blob fails to decrypt instead of yielding part of a file.
+A blob is written to a temporary file and renamed into place only when complete, so a
+download that fails half way never becomes visible. The key (32 bytes, urlsafe base64) comes
+from the environment; without it files are off.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import os
+import secrets
+import struct
+import time
+from collections.abc import AsyncIterable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC = b"FPB1"
+CHUNK = 64 * 1024  # plaintext bytes per encrypted chunk
+_HEADER = struct.Struct(">12sI")  # nonce, ciphertext length
+_AAD = struct.Struct(">Q?")  # chunk index, last chunk
+SNIFF_BYTES = 8192  # the head kept for recognising the type by content
+
+
+class BlobError(Exception):
+    """A blob is missing, damaged or was encrypted with another key."""
+
+
+class TooLarge(Exception):
+    """The stream went past the size allowed; nothing was kept."""
+
+
+class Rejected(Exception):
+    """The first bytes show a type that is not allowed; nothing was kept."""
+
+
+def parse_key(text: str) -> bytes:
+    """The 32-byte key from its urlsafe base64 form; ValueError when it is not one."""
+    try:
+        key = base64.urlsafe_b64decode(text.strip().encode() + b"==")
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not urlsafe base64") from exc
+    if len(key) != 32:
+        raise ValueError(f"decodes to {len(key)} bytes, not 32")
+    return key
+
+
+def new_key() -> str:
+    """A fresh key, as the environment variable holds it."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A blob written (or found already there): its name, size and first bytes."""
+
+    sha256: str
+    size: int
+    head: bytes
+
+
+def _check(accept: Callable[[bytes], bool], head: bytes) -> bool:
+    if not accept(head):
+        raise Rejected()
+    return True
+
+
+class _Sealer:
+    """Encrypts chunks in order into an open file; the last one is sealed as last."""
+
+    def __init__(self, aead: AESGCM, out: BinaryIO) -> None:
+        self.aead, self.out, self.index = aead, out, 0
+        self.pending = b""
+
+    def add(self, data: bytes) -> None:
+        self.pending += data
+        while len(self.pending) > CHUNK:  # keep at least one chunk back: it may be the last
+            self._seal(self.pending[:CHUNK], last=False)
+            self.pending = self.pending[CHUNK:]
+
+    def finish(self) -> None:
+        self._seal(self.pending, last=True)
+        self.pending = b""
+
+    def _seal(self, plain: bytes, last: bool) -> None:
+        nonce = secrets.token_bytes(12)
+        sealed = self.aead.encrypt(nonce, plain, _AAD.pack(self.index, last))
+        self.out.write(_HEADER.pack(nonce, len(sealed)) + sealed)
+        self.index += 1
+
+
+class BlobStore:
+    """Encrypted blobs under ``root``: ``root/ab/abcdef…``, temporary files in ``root/tmp``."""
+
+    def __init__(self, root: Path, key: bytes) -> None:
+        self.root = Path(root)
+        self._aead = AESGCM(key)
+
+    def path_of(self, sha256: str) -> Path:
+        """Where the blob named ``sha256`` lives (whether or not it exists)."""
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise BlobError("not a blob name")
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the blob is stored."""
+        return self.path_of(sha256).is_file()
+
+    def _temp(self, suffix: str) -> Path:
+        folder = self.root / "tmp"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{secrets.token_hex(8)}{suffix}"
+
+    async def put_stream(
+        self,
+        chunks: AsyncIterable[bytes],
+        max_bytes: int,
+        accept: Callable[[bytes], bool] = lambda head: True,
+    ) -> Stored:
+        """Encrypt a stream into the store; TooLarge (nothing kept) past ``max_bytes``,
+        Rejected (nothing kept) when ``accept`` refuses the first bytes.
+
+        Any failure of the stream leaves nothing behind: the temporary file is removed."""
+        temp = self._temp(".part")
+        digest, size, head, checked = hashlib.sha256(), 0, b"", False
+        try:
+            with temp.open("wb") as out:
+                out.write(MAGIC)
+                sealer = _Sealer(self._aead, out)
+                async for data in chunks:
+                    size += len(data)
+                    if size > max_bytes:
+                        raise TooLarge(max_bytes)
+                    digest.update(data)
+                    if len(head) < SNIFF_BYTES:
+                        head += data[: SNIFF_BYTES - len(head)]
+                    if not checked and len(head) >= SNIFF_BYTES:
+                        checked = _check(accept, head)
+                    sealer.add(data)
+                checked = checked or _check(accept, head)
+                sealer.finish()
+                out.flush()
+                os.fsync(out.fileno())
+            stored = Stored(digest.hexdigest(), size, head)
+            final = self.path_of(stored.sha256)
+            if final.exists():
+                temp.unlink()  # stored once: the same content arrived before
+            else:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                temp.replace(final)
+            return stored
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def read(self, sha256: str) -> Iterator[bytes]:
+        """The plaintext, chunk by chunk; BlobError when missing, damaged or cut short."""
+        path = self.path_of(sha256)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise BlobError("blob missing") from exc
+        with handle:
+            if handle.read(len(MAGIC)) != MAGIC:
+                raise BlobError("not a FocalPoint blob")
+            index, last = 0, False
+            while header := handle.read(_HEADER.size):
+                if last or len(header) < _HEADER.size:
+                    raise BlobError("blob has bytes after its end")
+                nonce, length = _HEADER.unpack(header)
+                sealed = handle.read(length)
+                if len(sealed) < length:
+                    raise BlobError("blob cut short")
+                plain, last = self._open(nonce, sealed, index)
+                index += 1
+                yield plain
+            if not last:
+                raise BlobError("blob cut short")
+
+    def _open(self, nonce: bytes, sealed: bytes, index: int) -> tuple[bytes, bool]:
+        for last in (False, True):
+            with contextlib.suppress(InvalidTag):
+                return self._aead.decrypt(nonce, sealed, _AAD.pack(index, last)), last
+        raise BlobError("blob damaged or encrypted with another key")
+
+    def export(self, sha256: str, suffix: str = "") -> Path:
+        """Decrypt the blob to a temporary file (for an adapter to send); the caller deletes it.
+        The plaintext is streamed to disk, never held whole in memory; verified to the end
+        before the path is returned, so a damaged blob is never sent in part."""
+        temp = self._temp(suffix or ".out")
+        try:
+            with temp.open("wb") as out:
+                for plain in self.read(sha256):
+                    out.write(plain)
+            return temp
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def names(self) -> Iterator[str]:
+        """Every stored blob's name."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if len(folder.name) == 2 and folder.is_dir():
+                for blob in folder.iterdir():
+                    if len(blob.name) == 64:
+                        yield blob.name
+
+    def remove(self, sha256: str) -> bool:
+        """Delete a blob; True when there was one."""
+        try:
+            self.path_of(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def sweep(self, keep: set[str], older_than: float = 86_400.0) -> int:
+        """Remove blobs not named in ``keep`` (their requests were purged, or a refused command
+        left them behind), and stale temporary files; only those older than ``older_than``
+        seconds, so a file being attached right now is spared. Returns how many blobs went."""
+        cutoff, removed = time.time() - older_than, 0
+        for name in list(self.names()):
+            path = self.path_of(name)
+            if name not in keep and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        temp = self.root / "tmp"
+        if temp.is_dir():
+            for stale in temp.iterdir():
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink(missing_ok=True)
+        return removed
