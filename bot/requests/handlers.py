@@ -966,8 +966,10 @@ COMMANDS = [
     ),
     CommandSpec(
         "attach",
-        "Add a photo, document or voice note to a request: send it with this as its caption. "
-        "It goes to the other side where files may travel.",
+        _(
+            "Add a photo, document or voice note to a request: send it with this as its "
+            "caption. It goes to the other side where files may travel."
+        ),
         "/attach <id>",
         "/attach R-2026-0042",
         attach_files,
@@ -977,7 +979,7 @@ COMMANDS = [
     ),
     CommandSpec(
         "file",
-        "Send one of a request's files again (/show lists them, numbered).",
+        _("Send one of a request's files again (/show lists them, numbered)."),
         "/file <id> <number>",
         "/file R-2026-0042 2",
         files.send_again,
