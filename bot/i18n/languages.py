@@ -58,8 +58,14 @@ def is_rtl(language: str) -> bool:
     return locale_of(language).text_direction == "rtl"
 
 
+OWN_NAMES = {"fa_AF": "دری"}
+"""Where CLDR's name is not the one its speakers use (Afghanistan's Persian is Dari)."""
+
+
 def native_name(language: str) -> str:
-    """The language's name in itself: ``ไทย``, ``العربية``."""
+    """The language's name in itself: ``ไทย``, ``العربية``, ``دری``."""
+    if language in OWN_NAMES:
+        return OWN_NAMES[language]
     return locale_of(language).get_display_name(locale_of(language)) or language
 
 
