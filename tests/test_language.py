@@ -36,7 +36,7 @@ async def test_language_shows_ones_own_and_the_available_ones(bot: Harness) -> N
     [answer] = await bot.say("th-fp", "/language")
     assert "Your language: en (English)." in answer
     assert language_list() in answer
-    assert "th (ไทย)" in answer and "fa_AF (فارسی" in answer
+    assert "th (ไทย)" in answer and "fa_AF (دری)" in answer
 
 
 async def test_choosing_thai_answers_in_thai_and_help_follows(bot: Harness, thai: None) -> None:
