@@ -1,0 +1,194 @@
+"""Each person reads the bot in their own language, end to end with the shipped catalogs.
+
+A Thai officer on Telegram (python-telegram-bot against the fake Bot API) files a request to
+New Zealand's English-speaking focal point on Slack (slack-sdk/Bolt against the fake Web API):
+each reads every word of the bot in their own language, and the request text travels as
+written. A focal point reading Arabic does a guided return (right to left, Arabic-Indic digits
+typed); a Bengali focal point's reminder carries its date in Bengali; a one-line return with
+Thai digits; the console speaks Thai to someone who chose it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from adapters.slack import SlackAdapter
+from adapters.telegram import TelegramAdapter
+from bot.config import Settings
+from bot.i18n.message import RLM
+from tests.fake_slack import FakeSlack, SlackSide
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.harness import Harness, shipped_settings
+from tests.returns_support import running
+from tests.test_returns_languages import day_by_day, speaking
+from tests.test_slack import ENV as SLACK_ENV
+from tests.test_slack import slack_options
+from tests.test_telegram import options as telegram_options
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+ARABIC = re.compile("[\u0600-\u06ff]")
+OFFICER = 300043  # th-officer's Telegram id in the shipped bot.toml
+NZ_FP = NZ_DM = "U0NZFP01"  # the bot posts to the user id (Slack opens the DM)
+RID = "R-2026-0001"
+ASKED = "โปรดตรวจสอบหนังสือเดินทาง A1234567 และการเดินทางตั้งแต่เดือนมีนาคม"
+ANSWER = "Passport A1234567 is genuine; two trips to Auckland in April."
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:.*`retry_after` will be of type:telegram.warnings.PTBDeprecationWarning"
+)
+
+
+def without(text: str, *data: str) -> str:
+    for item in data:
+        text = text.replace(item, " ")
+    return text
+
+
+def thai_officer_on_telegram_english_focal_point_on_slack() -> Settings:
+    base = shipped_settings()
+    update = {
+        "th-officer": {"preferred_channel": "telegram", "language": "th"},
+        "nz-fp": {"preferred_channel": "slack", "language": "en"},
+    }
+    people = tuple(p.model_copy(update=update[p.id]) if p.id in update else p for p in base.people)
+    return base.model_copy(update={"people": people})
+
+
+@dataclass
+class Both:
+    bot: Harness
+    telegram: FakeTelegram
+    api: FakeSlack
+    slack: SlackSide
+    slack_adapter: SlackAdapter
+
+    async def settle(self) -> None:
+        async with asyncio.timeout(30):
+            await self.slack_adapter.drain()
+            await self.bot.settle()
+
+    async def slack_texts(self, fragment: str) -> list[str]:
+        def found() -> list[str] | None:
+            hits = [t for t in self.api.texts_to(NZ_DM) if fragment in t]
+            return hits or None
+
+        return await self.api.wait_for(found, within=30)
+
+
+@pytest.fixture
+async def both(tmp_path: Path) -> AsyncIterator[Both]:
+    telegram, api = await FakeTelegram().start(), await FakeSlack().start()
+    tg = TelegramAdapter.from_settings(telegram_options(telegram), {"TG_TOKEN": TOKEN})
+    sl = SlackAdapter.from_settings(slack_options(api.base_url), SLACK_ENV)
+    settings = thai_officer_on_telegram_english_focal_point_on_slack()
+    bot = Harness(tmp_path / "bot.db", settings, [tg, sl])
+    await bot.start()
+    slack = SlackSide(f"http://127.0.0.1:{sl.port}/slack/events")
+    yield Both(bot, telegram, api, slack, sl)
+    await bot.stop()
+    await telegram.stop()
+    await api.stop()
+
+
+async def test_thai_officer_and_english_focal_point_each_read_their_language(both: Both) -> None:
+    both.telegram.message(OFFICER, f"/request NZ routine {ASKED}")
+    [sent] = await both.telegram.wait_for_text(OFFICER, RID)
+    assert THAI.search(without(sent, ASKED)), sent  # the bot's own words, in Thai
+    assert "sent to" not in sent and "acknowledge" not in sent
+
+    [routed] = await both.slack_texts(RID)
+    assert ASKED in routed  # what the officer wrote travels as written
+    assert not THAI.search(without(routed, ASKED)), routed  # the frame is English
+
+    assert (await both.slack.command(NZ_FP, f"ack {RID}")).status == 200
+    assert (await both.slack.command(NZ_FP, f"reply {RID} {ANSWER}")).status == 200
+    await both.settle()
+    [acked] = await both.slack_texts(f"You acknowledged {RID}")
+    assert not THAI.search(acked)
+    told = (await both.telegram.wait_for_text(OFFICER, "Mere Example"))[0]  # who acknowledged
+    assert THAI.search(without(told, "Mere Example", RID)) and "acknowledged by" not in told
+    [relayed] = await both.telegram.wait_for_text(OFFICER, ANSWER)
+    assert THAI.search(without(relayed, ANSWER, RID))  # the frame around the answer is Thai
+
+
+async def test_the_officer_switches_to_english_in_chat(both: Both) -> None:
+    both.telegram.message(OFFICER, "/language en")
+    [answer] = await both.telegram.wait_for_text(OFFICER, "English")
+    assert not THAI.search(answer)
+    both.telegram.message(OFFICER, "/request NZ routine Check vessel MV Example")
+    [sent] = await both.telegram.wait_for_text(OFFICER, RID)
+    assert f"Request {RID} sent to New Zealand" in sent
+
+
+async def test_a_guided_return_in_arabic_with_arabic_indic_digits(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    try:
+        [chosen] = await bot.say("my-fp", "/language ar")
+        assert ARABIC.search(chosen) and chosen.startswith(RLM)  # laid out right to left
+        [first] = await bot.say("my-fp", "/return")
+        assert ARABIC.search(first) and all(
+            line.startswith(RLM) for line in first.split("\n") if line
+        )
+        [second] = await bot.say("my-fp", "٣")  # Arabic-Indic three
+        assert ARABIC.search(second) and "?" not in without(second, "؟")
+        await bot.say("my-fp", "١٢")
+        draft = await bot.rows("SELECT answers FROM return_drafts")
+        assert '"persons_convicted": [3' in draft[0][0]
+        assert '"victims_rescued": [12' in draft[0][0]
+    finally:
+        await bot.stop()
+
+
+async def test_a_one_line_return_with_thai_digits_is_answered_in_thai(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", "/language th")
+        [summary] = await bot.say("th-fp", "/return arrests ๑๒, victims assisted ๓")
+        assert THAI.search(summary) and "12" in summary and "3" in summary
+        await bot.press("th-fp", "/return JPA-9 W1 confirm")
+        stored = dict(await bot.rows("SELECT metric, amount FROM return_values"))
+        assert stored == {"arrests": 12, "victims_assisted": 3}
+    finally:
+        await bot.stop()
+
+
+async def test_a_reminder_in_bengali_carries_its_date_in_bengali(tmp_path: Path) -> None:
+    bot = await running(tmp_path, **speaking("bn", "th-fp"))
+    try:
+        await day_by_day(bot, 12)  # to 1 February: the 7-days-before reminder
+        reminder, english = bot.last("th-fp"), bot.last("my-fp")
+        assert "৭ ফেব, ২০২৭" in reminder, reminder  # the due date, the Bengali way
+        assert re.search("[\u0980-\u09ff]{3,}", without(reminder, "JPA-9", "W1", "৭ ফেব, ২০২৭"))
+        assert "due on" not in reminder
+        assert "due on Feb 7, 2027, in 7 days." in english
+    finally:
+        await bot.stop()
+
+
+def test_the_console_speaks_thai_to_someone_who_chose_it(tmp_path: Path) -> None:
+    script = "as th-officer\n/language th\n/help request\n/language xx\nquit\n"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--database", str(tmp_path / "bot.db")],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    chosen, rest = done.stdout.split("th-officer> /help request", 1)
+    explained, unknown = rest.split("th-officer> /language xx", 1)
+    assert THAI.search(chosen.rsplit("th-officer> /language th", 1)[1]), chosen
+    assert "/request" in explained and THAI.search(explained), explained  # same command word
+    assert THAI.search(unknown), unknown
+    assert "th (ไทย)" in done.stdout  # an unknown code lists the languages
