@@ -24,6 +24,7 @@ import logging
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -42,7 +43,6 @@ from adapters.slack_convert import (
     ACTION_PREFIX,
     CHANNEL,
     command_event,
-    file_body,
     in_direct_message,
     is_user_id,
     map_error,
@@ -210,17 +210,50 @@ class SlackAdapter(Adapter):
         return f"{response.get('channel', '')}:{response.get('ts', '')}"
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:
-        """Slack's upload in three steps (``files_upload_v2``: an upload URL, the bytes, the
-        completion that shares the file); a person's address becomes their direct message."""
-        body = await asyncio.to_thread(file_body, file)
+        """Slack's upload in three steps, as ``files_upload_v2`` takes them (an upload URL, the
+        bytes, the completion that shares the file), but with the bytes streamed from disk:
+        ``files_upload_v2`` reads the whole file and the HTTP client copies it again, so a
+        10 MB file would sit in memory twice. A person's address becomes their direct message."""
+        args = upload_arguments(message, "", b"")
+        try:
+            length = (await asyncio.to_thread(Path(file.path).stat)).st_size
+        except OSError as exc:
+            raise PermanentError(f"slack: the file to send is gone ({exc.strerror})") from exc
         conversation, _ = split_address(message.address)
         if is_user_id(conversation):
             opened = await self.client.conversations_open(users=conversation)
             conversation = str(opened["channel"]["id"])
-        response = await self.client.files_upload_v2(
-            **upload_arguments(message, conversation, body)
+        url = await self.client.files_getUploadURLExternal(
+            filename=file.filename, length=length, alt_txt=args.get("alt_txt")
         )
-        return f"{conversation}:file:{response['file']['id']}"
+        await self._stream_upload(str(url["upload_url"]), Path(file.path))
+        done = await self.client.files_completeUploadExternal(
+            files=[{"id": str(url["file_id"]), "title": file.filename}],
+            channel_id=conversation,
+            initial_comment=args["initial_comment"],
+            thread_ts=args.get("thread_ts"),
+        )
+        return f"{conversation}:file:{done['files'][0]['id']}"
+
+    async def _stream_upload(self, url: str, path: Path) -> None:
+        """POST the file to Slack's upload URL in chunks (aiohttp reads it off the loop)."""
+        try:
+            handle = await asyncio.to_thread(path.open, "rb")
+        except OSError as exc:
+            raise PermanentError(f"slack: the file to send is gone ({exc.strerror})") from exc
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=FILE_TIMEOUT) as session,
+                session.post(url, data=handle) as response,
+            ):
+                if response.status >= 500 or response.status == 429:
+                    raise TransientError(f"slack: file upload answered {response.status}")
+                if response.status != 200:
+                    raise PermanentError(f"slack: file upload answered {response.status}")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientError(f"slack: file upload failed ({type(exc).__name__})") from exc
+        finally:
+            await asyncio.to_thread(handle.close)
 
     async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
         """A shared file's bytes from its private URL, with the bot token (files:read), only

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -23,7 +22,6 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack_modal import form_button
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
-    Attachment,
     Button,
     ButtonPress,
     ChatRef,
@@ -314,15 +312,6 @@ def is_user_id(channel: str) -> bool:
     """A person's ``U…``/``W…`` id: messages may be posted to it, files only to a
     conversation (``C``, ``G``, ``D`` ids), so their direct message is opened first."""
     return bool(_USER_ID.match(channel))
-
-
-def file_body(file: Attachment) -> bytes:
-    """The bytes of a file to upload; a file that is gone cannot be sent, however often
-    tried."""
-    try:
-        return Path(file.path).read_bytes()
-    except OSError as exc:
-        raise PermanentError(f"slack: the file to send is gone ({exc.strerror})") from exc
 
 
 def upload_arguments(message: Outbound, conversation: str, body: bytes) -> dict[str, Any]:

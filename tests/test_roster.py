@@ -172,10 +172,11 @@ async def test_roster_and_handover_are_written_in_the_readers_language(tmp_path:
     acked = await bot.file_request("TH routine Passport check for a suspect")
     await bot.press("th-fp", f"/ack {acked}")
     [roster] = await bot.say("nz-cochair", "/roster")
-    # the confirmation time in Bengali style and digits (no catalog yet: English words)
-    assert "Niran Example (th-fp) · confirmed ২০ জানু, ২০২৭ ১৯:০০ +07" in roster, roster
+    # the confirmation time in Bengali style and digits, the words from the Bengali catalog
+    assert "Niran Example (th-fp) · " in roster and "২০ জানু, ২০২৭ ১৯:০০ +07" in roster, roster
+    assert "confirmed" not in roster
     [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")
-    assert "১ open request, ০ draft returns and ০ broadcasts to acknowledge" in done, done
+    assert "১" in done and "০" in done and "open request" not in done, done
     # the successor reads English: the same summary in English, the singular chosen by count
     assert "1 open request, 0 draft returns and 0 broadcasts" in bot.last("th-fp2")
     await bot.stop()
