@@ -59,7 +59,7 @@ from adapters.slack_convert import (
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
 from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.events import Attachment, Inbound, IncomingFile, Outbound
+from bot.events import Attachment, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n import _
 from bot.ports import Adapter, EventSink, Pacing
 from bot.returns.parse import field_errors, filled_line
@@ -366,7 +366,8 @@ class SlackAdapter(Adapter):
                 await ack()
                 return
             values = submitted_values(view)
-            errors = field_errors(decoded[1], values)
+            reader = Sender(CHANNEL, str(body["user"]["id"]), team_of(body))
+            errors = field_errors(decoded[1], values, self.language_of(reader))
             if errors:
                 await ack(response_action="errors", errors=errors)
                 return

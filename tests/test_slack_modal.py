@@ -10,6 +10,7 @@ Signed requests go over HTTP into slack-bolt; slack-sdk talks to :class:`FakeSla
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -251,3 +252,14 @@ def test_field_checks_and_the_filled_line_are_pure() -> None:
     drawn = form.rendered("en")  # adapters get forms rendered in the reader's language
     assert decode_form(encode_form("/return X-1 W1 form", drawn)) == ("/return X-1 W1 form", drawn)
     assert decode_form("not json") is None
+
+
+async def test_field_errors_are_in_the_readers_language(world: World) -> None:
+    assert (await world.slack.command(TH_FP, "language th")).status == 200
+    await world.settle()
+    opened = await open_form(world)
+    reply = await world.slack.submit_view(TH_FP, opened, GOOD | {"arrests": "-3"})
+    await world.settle()
+    [error] = json.loads(reply.text)["errors"].values()
+    assert "-3" in error and re.search("[\u0e00-\u0e7f]", error), error  # from the Thai catalog
+    assert "negative" not in error
