@@ -10,13 +10,11 @@ Thai digits; the console speaks Thai to someone who chose it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from tests.fake_slack import FakeSlack, SlackSide
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.harness import Harness, shipped_settings
 from tests.returns_support import running
+from tests.test_files_channels import Both
 from tests.test_returns_languages import day_by_day, speaking
 from tests.test_slack import ENV as SLACK_ENV
 from tests.test_slack import slack_options
@@ -62,25 +61,13 @@ def thai_officer_on_telegram_english_focal_point_on_slack() -> Settings:
     return base.model_copy(update={"people": people})
 
 
-@dataclass
-class Both:
-    bot: Harness
-    telegram: FakeTelegram
-    api: FakeSlack
-    slack: SlackSide
-    slack_adapter: SlackAdapter
+async def slack_texts(both: Both, fragment: str) -> list[str]:
+    """Texts posted to New Zealand's focal point on Slack that contain ``fragment``."""
 
-    async def settle(self) -> None:
-        async with asyncio.timeout(30):
-            await self.slack_adapter.drain()
-            await self.bot.settle()
+    def found() -> list[str] | None:
+        return [t for t in both.api.texts_to(NZ_DM) if fragment in t] or None
 
-    async def slack_texts(self, fragment: str) -> list[str]:
-        def found() -> list[str] | None:
-            hits = [t for t in self.api.texts_to(NZ_DM) if fragment in t]
-            return hits or None
-
-        return await self.api.wait_for(found, within=30)
+    return list(await both.api.wait_for(found, within=30))
 
 
 @pytest.fixture
@@ -104,14 +91,14 @@ async def test_thai_officer_and_english_focal_point_each_read_their_language(bot
     assert THAI.search(without(sent, ASKED)), sent  # the bot's own words, in Thai
     assert "sent to" not in sent and "acknowledge" not in sent
 
-    [routed] = await both.slack_texts(RID)
+    [routed] = await slack_texts(both, RID)
     assert ASKED in routed  # what the officer wrote travels as written
     assert not THAI.search(without(routed, ASKED)), routed  # the frame is English
 
     assert (await both.slack.command(NZ_FP, f"ack {RID}")).status == 200
     assert (await both.slack.command(NZ_FP, f"reply {RID} {ANSWER}")).status == 200
     await both.settle()
-    [acked] = await both.slack_texts(f"You acknowledged {RID}")
+    [acked] = await slack_texts(both, f"You acknowledged {RID}")
     assert not THAI.search(acked)
     told = (await both.telegram.wait_for_text(OFFICER, "Mere Example"))[0]  # who acknowledged
     assert THAI.search(without(told, "Mere Example", RID)) and "acknowledged by" not in told
