@@ -14,8 +14,6 @@ import re
 import unicodedata
 from functools import cache
 
-from num2words import CONVERTER_CLASSES, num2words  # type: ignore[import-untyped,unused-ignore]
-
 LARGEST = 1000
 """Words are read up to this figure; larger figures are typed with digits."""
 
@@ -29,6 +27,8 @@ _ALEFS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
 
 def word_languages() -> tuple[str, ...]:
     """The languages whose number words are read (besides English, read for everyone)."""
+    from num2words import CONVERTER_CLASSES  # type: ignore[import-untyped,unused-ignore]
+
     return tuple(lang for lang, code in _CONVERTERS.items() if code in CONVERTER_CLASSES)
 
 
@@ -55,6 +55,8 @@ def _is_arabic_mark(ch: str) -> bool:
 @cache
 def _table(language: str) -> dict[str, int]:
     """Words → number for 0 to :data:`LARGEST`, built once per language."""
+    from num2words import num2words  # imported when first needed: 4 MiB for every language
+
     code = _CONVERTERS[language]
     table: dict[str, int] = {}
     for n in range(LARGEST + 1):

@@ -22,10 +22,7 @@ import time
 from collections.abc import AsyncIterable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, BinaryIO
 
 MAGIC = b"FPB1"
 CHUNK = 64 * 1024  # plaintext bytes per encrypted chunk
@@ -77,6 +74,10 @@ def _check(accept: Callable[[bytes], bool], head: bytes) -> bool:
     return True
 
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+
 class _Sealer:
     """Encrypts chunks in order into an open file; the last one is sealed as last."""
 
@@ -105,6 +106,9 @@ class BlobStore:
     """Encrypted blobs under ``root``: ``root/ab/abcdef…``, temporary files in ``root/tmp``."""
 
     def __init__(self, root: Path, key: bytes) -> None:
+        # cryptography is imported only when files are on: it costs 7 MiB of every process
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self.root = Path(root)
         self._aead = AESGCM(key)
 
@@ -190,6 +194,8 @@ class BlobStore:
                 raise BlobError("blob cut short")
 
     def _open(self, nonce: bytes, sealed: bytes, index: int) -> tuple[bytes, bool]:
+        from cryptography.exceptions import InvalidTag
+
         for last in (False, True):
             with contextlib.suppress(InvalidTag):
                 return self._aead.decrypt(nonce, sealed, _AAD.pack(index, last)), last

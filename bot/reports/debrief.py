@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from babel.lists import format_list
 from babel.numbers import format_currency
-from num2words import CONVERTER_CLASSES, num2words  # type: ignore[import-untyped,unused-ignore]
 
 from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, n_, render_for_reader
 from bot.i18n.languages import locale_of
@@ -127,6 +126,8 @@ NUM2WORDS_CODES = {"fa_AF": "fa"}
 def spelled(count: int, language: str) -> str | int:
     """Numbers under ten in words (``เจ็ด``), where num2words knows the language; otherwise the
     number itself, which the message formats with the language's digits."""
+    from num2words import CONVERTER_CLASSES, num2words  # type: ignore[import-untyped,unused-ignore]
+
     code = NUM2WORDS_CODES.get(language, language)
     if 0 <= count < 10 and code in CONVERTER_CLASSES:
         return str(num2words(count, lang=code))
