@@ -15,7 +15,7 @@ import pytest
 from bot.config import parse_settings
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
-from bot.i18n import language_list
+from bot.i18n import LANGUAGES, language_list
 from tests.dispatch_world import DispatchWorld
 from tests.harness import Harness
 from tests.marked_catalog import marked
@@ -133,3 +133,12 @@ def test_directory_csv_language_is_validated(tmp_path: Path) -> None:
         parse_csv(text, world.ctx.directory)
     good = "id,name,country,roles,language\nth-new,New Person,TH,officer,ta\n"
     assert parse_csv(good, world.ctx.directory)[1][0].language == "ta"
+
+
+def test_the_languages_own_names_are_cldrs() -> None:
+    from bot.i18n.languages import OWN_NAMES, locale_of
+
+    assert set(OWN_NAMES) == set(LANGUAGES)
+    for code, name in OWN_NAMES.items():
+        if code != "fa_AF":  # Dari, not CLDR's "Persian (Afghanistan)"
+            assert name == locale_of(code).get_display_name(locale_of(code)), code

@@ -58,8 +58,27 @@ def is_rtl(language: str) -> bool:
     return locale_of(language).text_direction == "rtl"
 
 
-OWN_NAMES = {"fa_AF": "دری"}
-"""Where CLDR's name is not the one its speakers use (Afghanistan's Persian is Dari)."""
+OWN_NAMES = {
+    "en": "English",
+    "ar": "العربية",
+    "bn": "বাংলা",
+    "dv": "ދިވެހިބަސް",
+    "fa_AF": "دری",  # CLDR says فارسی (افغانستان); Afghanistan's Persian is called Dari
+    "fil": "Filipino",
+    "hi": "हिन्दी",
+    "id": "Indonesia",
+    "ms": "Melayu",
+    "my": "မြန်မာ",
+    "ps": "پښتو",
+    "si": "සිංහල",
+    "ta": "தமிழ்",
+    "th": "ไทย",
+    "ur": "اردو",
+    "vi": "Tiếng Việt",
+}
+"""Each language's name in itself, as CLDR writes it (a test compares them with Babel's).
+Kept here because /help lists all sixteen: asking Babel loads sixteen locales' data (18 MiB)
+into a process that may never write in most of them."""
 
 
 def native_name(language: str) -> str:
