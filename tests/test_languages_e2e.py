@@ -90,9 +90,11 @@ async def test_thai_officer_and_english_focal_point_each_read_their_language(bot
     [sent] = await both.telegram.wait_for_text(OFFICER, RID)
     assert THAI.search(without(sent, ASKED)), sent  # the bot's own words, in Thai
     assert "sent to" not in sent and "acknowledge" not in sent
+    assert "นิวซีแลนด์" in sent  # New Zealand as Thai names it (CLDR), not as bot.toml does
 
     [routed] = await slack_texts(both, RID)
     assert ASKED in routed  # what the officer wrote travels as written
+    assert "to New Zealand" in routed  # the configured name for an English reader
     assert not THAI.search(without(routed, ASKED)), routed  # the frame is English
 
     assert (await both.slack.command(NZ_FP, f"ack {RID}")).status == 200

@@ -61,7 +61,8 @@ async def test_each_side_reads_the_request_in_its_own_language(bot: Harness) -> 
     ]
     routed = [d.message for d in bot.chat.sent if d.message.address == "th-fp"]
     assert routed[0].text.split("\n") == [
-        "⟦URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Thailand · "
+        # the country by its name in the reader's language (CLDR); a person's label as written
+        "⟦URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to ไทย · "
         "⟦victim support⟧⟧",
         "",
         "Two women need shelter",  # what the officer wrote, as written
@@ -133,8 +134,7 @@ async def test_an_escalation_reaches_the_deputy_in_their_language(bot: Harness) 
     assert await bot.advance(timedelta(minutes=31)) == 1
     assert bot.last("th-deputy").split("\n") == [
         "⟦Not acknowledged in time — escalated to the deputy focal point.⟧",
-        f"⟦URGENT Request {rid} from Alexo Officer-Example (Australia) to Thailand · "
-        "⟦victim support⟧⟧",
+        f"⟦URGENT Request {rid} from Alexo Officer-Example (Australia) to ไทย · ⟦victim support⟧⟧",
         "",
         "Two women need shelter",
     ]

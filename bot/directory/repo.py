@@ -13,6 +13,7 @@ from bot.audit import state as audit_state
 from bot.clock import Clock, iso
 from bot.config import Country, Person
 from bot.events import Sender
+from bot.i18n.message import CountryName
 from bot.storage.sql import Db
 
 CONSOLE = "console"
@@ -49,9 +50,10 @@ class Directory:
         return self.countries.get(code.strip().upper())
 
     def country_name(self, code: str) -> str:
-        """A country's name (its code when unknown)."""
+        """A country's name (its code when unknown); in a message, each reader's language
+        names it (:class:`bot.i18n.message.CountryName`)."""
         country = self.country(code)
-        return country.name if country else code
+        return CountryName(country.name, country.code) if country else code
 
     def timezone_of(self, code: str) -> str:
         """A country's IANA time zone (UTC when unknown)."""

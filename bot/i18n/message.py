@@ -66,6 +66,20 @@ Text = str | Msg
 """What handlers pass around: text people wrote (``str``) or a message to render (``Msg``)."""
 
 
+class CountryName(str):
+    """A member country's name as bot.toml writes it (English readers see exactly that),
+    carrying its ISO code so other readers see the name their language gives it (CLDR):
+    ``ประเทศไทย``-style names instead of "Thailand" in a Thai sentence. As a ``str`` it sorts
+    and joins by the configured name."""
+
+    code: str
+
+    def __new__(cls, name: str, code: str) -> CountryName:
+        made = super().__new__(cls, name)
+        made.code = code
+        return made
+
+
 def _(msgid: str, /, **params: Any) -> Msg:
     """A message to translate: ``_("Sent to {name}.", name=person.name)``."""
     return Msg(msgid, params)
@@ -111,6 +125,10 @@ def _format(value: Any, language: str) -> str:
     locale = locale_of(language)
     if isinstance(value, Msg):
         return value.render(language)
+    if isinstance(value, CountryName):
+        if language == DEFAULT_LANGUAGE:
+            return str(value)
+        return str(locale.territories.get(value.code) or value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal | float):

@@ -373,7 +373,7 @@ def file_request(work: Work, args: NewRequest) -> None:
             "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
             "{limit} to acknowledge; I will tell you here when they do.",
             id=request_id,
-            country=target.name,
+            country=work.directory.country_name(target.code),
             urgency=_named(URGENCY_NAMES, args.urgency),
             category=_named(CATEGORY_NAMES, args.category),
             limit=_duration(_ack_limit(work, args.urgency)),
@@ -403,7 +403,7 @@ def _target_country(work: Work, code: str, own: str) -> Country:
         raise UserError(
             _(
                 "{country} has no focal point in the directory yet; please tell an administrator.",
-                country=target.name,
+                country=work.directory.country_name(target.code),
             )
         )
     return target
@@ -648,7 +648,7 @@ def _refuse_referral(
             _(
                 "{country} is your own country; refer {id} to another member country or to a "
                 "person by id.",
-                country=country.name,
+                country=work.directory.country_name(country.code),
                 id=rid,
             )
         )
@@ -657,7 +657,7 @@ def _refuse_referral(
             _(
                 "{id} comes from {country}; refer it to another member country.",
                 id=rid,
-                country=country.name,
+                country=work.directory.country_name(country.code),
             )
         )
 
