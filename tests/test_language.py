@@ -19,6 +19,7 @@ from bot.i18n import LANGUAGES, language_list
 from tests.dispatch_world import DispatchWorld
 from tests.harness import Harness
 from tests.marked_catalog import marked
+from tests.test_config import MINIMAL as CONFIG_MINIMAL
 
 
 @pytest.fixture
@@ -104,19 +105,7 @@ async def test_bot_toml_language_still_applies_to_those_who_did_not_choose(
         await bot.stop()
 
 
-MINIMAL = """
-[[countries]]
-code = "TH"
-name = "Thailand"
-timezone = "Asia/Bangkok"
-
-[[people]]
-id = "th-fp"
-name = "Niran Example"
-country = "TH"
-roles = ["focal_point"]
-language = "{language}"
-"""
+MINIMAL = CONFIG_MINIMAL + 'language = "{language}"\n'
 
 
 def test_bot_toml_language_is_validated_and_normalised() -> None:
