@@ -61,8 +61,8 @@ async def test_each_side_reads_the_request_in_its_own_language(bot: Harness) -> 
     ]
     routed = [d.message for d in bot.chat.sent if d.message.address == "th-fp"]
     assert routed[0].text.split("\n") == [
-        # the country by its name in the reader's language (CLDR); a person's label as written
-        "⟦URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to ไทย · "
+        # countries by their names in the reader's language (CLDR); people's names as written
+        "⟦URGENT Request R-2026-0001 from ⟦Alexo Officer-Example (ออสเตรเลีย)⟧ to ไทย · "
         "⟦victim support⟧⟧",
         "",
         "Two women need shelter",  # what the officer wrote, as written
@@ -73,7 +73,7 @@ async def test_each_side_reads_the_request_in_its_own_language(bot: Harness) -> 
     assert bot.last("au-officer") == ("R-2026-0001 was acknowledged by Niran Example (Thailand).")
     await bot.say("au-officer", "/reply R-2026-0001 Thank you, sending names")
     assert bot.last("th-fp") == (
-        "⟦R-2026-0001 · Alexo Officer-Example (Australia) wrote:\nThank you, sending names\n\n"
+        "⟦R-2026-0001 · ⟦Alexo Officer-Example (ออสเตรเลีย)⟧ wrote:\nThank you, sending names\n\n"
         "(/reply R-2026-0001 <text> to answer)⟧"
     )
 
@@ -114,7 +114,7 @@ async def test_show_gives_dates_and_the_bots_notes_in_the_readers_language(
     english = (await bot.say("au-officer", f"/show {rid}"))[0]
     assert english.endswith("Niran Example (Thailand) · ack: acknowledged")
     thai_thread = (await bot.say("th-fp", f"/show {rid}"))[0]
-    assert thai_thread.endswith("Niran Example (Thailand) · ⟦ack⟧: ⟦acknowledged⟧⟧")
+    assert thai_thread.endswith("⟦Niran Example (ไทย)⟧ · ⟦ack⟧: ⟦acknowledged⟧⟧")
 
 
 async def test_a_listing_names_its_filters_and_counts_in_the_readers_language(
@@ -134,7 +134,8 @@ async def test_an_escalation_reaches_the_deputy_in_their_language(bot: Harness) 
     assert await bot.advance(timedelta(minutes=31)) == 1
     assert bot.last("th-deputy").split("\n") == [
         "⟦Not acknowledged in time — escalated to the deputy focal point.⟧",
-        f"⟦URGENT Request {rid} from Alexo Officer-Example (Australia) to ไทย · ⟦victim support⟧⟧",
+        f"⟦URGENT Request {rid} from ⟦Alexo Officer-Example (ออสเตรเลีย)⟧ to ไทย · "
+        "⟦victim support⟧⟧",
         "",
         "Two women need shelter",
     ]

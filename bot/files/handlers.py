@@ -126,7 +126,7 @@ def take_held(work: Work) -> None:
     work.files = tuple(repo.take_held(work.db, actor.id, iso(work.now - HOLD_FOR)))
 
 
-def attach(work: Work, request_id: str, people: list[Person], who: str) -> int:
+def attach(work: Work, request_id: str, people: list[Person], who: Text) -> int:
     """Link the event's files to the request and send each to ``people`` (never the actor);
     return how many were new. A file the request already holds (a platform's redelivery, the
     same photo twice) is neither stored nor sent again."""

@@ -178,13 +178,14 @@ def _limit_text(work: Work, text: str) -> str:
     return within(text, limit, _("Please shorten it, or send the rest as a /reply."))
 
 
-def _who(work: Work, person_id: str | None) -> str:
-    """``Name (Country)``: names as the directory writes them, never translated."""
+def _who(work: Work, person_id: str | None) -> Text:
+    """``Name (Country)``: the name as the directory writes it, the country as the reader's
+    language names it."""
     person = work.directory.people.get(person_id or "")
     if person is None:
         return person_id or "FocalPoint"
-    country = work.directory.country(person.country)
-    return f"{person.name} ({country.name if country else person.country})"
+    country = work.directory.country_name(person.country)
+    return _("{name} ({country})", name=person.name, country=country)
 
 
 def _subject(work: Work) -> Request:
@@ -566,7 +567,8 @@ def refer(work: Work, args: IdAndText) -> None:
         new_country, person_id, where = country.code, None, country.name
     else:
         assert person is not None  # _referral_target gives a country or a person
-        new_country, person_id, where = person.country, person.id, _who(work, person.id)
+        new_country, person_id = person.country, person.id
+        where = str(_who(work, person.id))  # stored in the thread, written in English
     store.update(
         work.db,
         request.id,
@@ -600,12 +602,15 @@ def refer(work: Work, args: IdAndText) -> None:
             join([_summary(work, referred), _referred_by(who, note), "", request.text]),
         )
     ]
-    told = _("{id} was referred to {where} by {who}.", id=request.id, where=where, who=who)
+    shown: Text = (  # in each reader's language; ``where`` is the thread's English note
+        work.directory.country_name(country.code) if country else _who(work, person_id)
+    )
+    told = _("{id} was referred to {where} by {who}.", id=request.id, where=shown, who=who)
     notes.append(_tell_requester(work, request, told))
-    work.reply(_told(_("{id} referred to {where}.", id=request.id, where=where), notes))
+    work.reply(_told(_("{id} referred to {where}.", id=request.id, where=shown), notes))
 
 
-def _referred_by(who: str, note: str) -> Msg:
+def _referred_by(who: Text, note: str) -> Msg:
     if note:
         return _("Referred to you by {who}: {note}", who=who, note=note)
     return _("Referred to you by {who}.", who=who)
@@ -689,7 +694,7 @@ def close(work: Work, args: IdAndText) -> None:
     work.reply(_told(_("{id} is closed.", id=request.id), notes))
 
 
-def _closed_by(request_id: str, who: str, outcome: str) -> Msg:
+def _closed_by(request_id: str, who: Text, outcome: str) -> Msg:
     if outcome:
         return _("{id} was closed by {who}: {outcome}", id=request_id, who=who, outcome=outcome)
     return _("{id} was closed by {who}.", id=request_id, who=who)
