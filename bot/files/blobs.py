@@ -11,6 +11,7 @@ from the environment; without it files are off.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
@@ -78,6 +79,13 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
+def _seal_and_sync(sealer: _Sealer, out: BinaryIO) -> None:
+    """Seal the last chunk and make the file durable before it gets its name."""
+    sealer.finish()
+    out.flush()
+    os.fsync(out.fileno())
+
+
 class _Sealer:
     """Encrypts chunks in order into an open file; the last one is sealed as last."""
 
@@ -136,12 +144,15 @@ class BlobStore:
         """Encrypt a stream into the store; TooLarge (nothing kept) past ``max_bytes``,
         Rejected (nothing kept) when ``accept`` refuses the first bytes.
 
-        Any failure of the stream leaves nothing behind: the temporary file is removed."""
+        Any failure of the stream leaves nothing behind: the temporary file is removed.
+        Encryption, writes, fsync and the rename run on a worker thread, a chunk at a time,
+        so a 20 MB file never stalls the event loop (an fsync alone can take tens of ms)."""
         temp = self._temp(".part")
         digest, size, head, checked = hashlib.sha256(), 0, b"", False
         try:
-            with temp.open("wb") as out:
-                out.write(MAGIC)
+            out = await asyncio.to_thread(temp.open, "wb")
+            try:
+                await asyncio.to_thread(out.write, MAGIC)
                 sealer = _Sealer(self._aead, out)
                 async for data in chunks:
                     size += len(data)
@@ -152,22 +163,26 @@ class BlobStore:
                         head += data[: SNIFF_BYTES - len(head)]
                     if not checked and len(head) >= SNIFF_BYTES:
                         checked = _check(accept, head)
-                    sealer.add(data)
+                    await asyncio.to_thread(sealer.add, data)
                 checked = checked or _check(accept, head)
-                sealer.finish()
-                out.flush()
-                os.fsync(out.fileno())
+                await asyncio.to_thread(_seal_and_sync, sealer, out)
+            finally:
+                await asyncio.to_thread(out.close)
             stored = Stored(digest.hexdigest(), size, head)
-            final = self.path_of(stored.sha256)
-            if final.exists():
-                temp.unlink()  # stored once: the same content arrived before
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                temp.replace(final)
+            await asyncio.to_thread(self._settle, temp, self.path_of(stored.sha256))
             return stored
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def _settle(temp: Path, final: Path) -> None:
+        """Move a whole blob to its name (stored once: the same content may be there)."""
+        if final.exists():
+            temp.unlink()
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            temp.replace(final)
 
     def read(self, sha256: str) -> Iterator[bytes]:
         """The plaintext, chunk by chunk; BlobError when missing, damaged or cut short."""

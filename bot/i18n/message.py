@@ -96,11 +96,8 @@ def join(parts: Iterable[Text], sep: str = "\n") -> Msg:
 
 
 def render(text: Text, language: str) -> str:
-    """Final text for a reader of ``language``; right-to-left languages get their marks."""
-    if isinstance(text, str):
-        return text
-    rendered = text.render(language)
-    return rendered
+    """``text`` in ``language``: a message rendered, text people wrote as it is."""
+    return text if isinstance(text, str) else text.render(language)
 
 
 def render_for_reader(text: Text, language: str) -> str:
