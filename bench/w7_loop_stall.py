@@ -38,7 +38,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     arrived = chat.expect(chat.count + args.messages)
     for person, text, _ in pings(people, args.messages):
         await app.submit(chat.event(person, text), wait=False)
-    await arrived.wait()
+    await asyncio.wait_for(arrived, 120)
     stop.set()  # before any of the benchmark's own bookkeeping runs on the loop
     await watcher
     await app.stop()
