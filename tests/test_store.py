@@ -49,3 +49,42 @@ async def test_wal_and_schema_version(tmp_path) -> None:  # type: ignore[no-unty
 async def test_run_before_open_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(RuntimeError):
         await Store(tmp_path / "s.db").run(lambda db: None)
+
+
+async def test_v10_keeps_every_deduplication_record_in_one_btree(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A database made before V10 keeps its records: a redelivery is still refused after the
+    upgrade, and the table is now keyed by the event key alone (no rowid b-tree beside it)."""
+    from bot.inbound_store import record_event
+    from bot.storage.migrations import record_version
+    from bot.storage.sqlite import connect
+
+    path = tmp_path / "old.db"
+    old = connect(path)
+    with old.atomic():
+        for script in MIGRATIONS[:9]:
+            for statement in (s for s in script.split(";") if s.strip()):
+                old.execute(statement)
+        record_version(old, 9)
+        old.execute("INSERT INTO inbound VALUES ('telegram:1', '2026-11-30T10:00:00+00:00')")
+        old.execute(
+            "INSERT INTO outbox (channel, address, text, created_at, subject) "
+            "VALUES ('telegram', '1', 'x', '2026-11-30T10:00:00+00:00', 'R-2026-0001')"
+        )
+    old.conn.close()
+
+    store = Store(path)
+    await store.open()
+    assert await store.run(schema_version) == len(MIGRATIONS)
+    assert await store.run(lambda db: record_event(db, "telegram:1", "2026-12-01")) is False
+    assert await store.run(lambda db: record_event(db, "telegram:2", "2026-12-01")) is True
+    sql = await store.run(
+        lambda db: db.execute("SELECT sql FROM sqlite_master WHERE name = 'inbound'").fetchone()[0]
+    )
+    assert "WITHOUT ROWID" in sql
+    plan = await store.run(
+        lambda db: db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE subject = 'R-2026-0001'"
+        ).fetchall()
+    )
+    assert "outbox_subject" in str(plan)  # the partial index still serves lookups by subject
+    await store.close()
