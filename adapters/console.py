@@ -45,6 +45,7 @@ class ConsoleAdapter(Adapter):
 
     channel = "console"
     sends_files = True  # prints the file's path
+    sends_at_once = True  # prints to the terminal
 
     def __init__(
         self,

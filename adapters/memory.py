@@ -28,6 +28,7 @@ class MemoryAdapter(Adapter):
     """Records what it is asked to send; lets a test or benchmark speak as anyone."""
 
     sends_files = True  # the file is recorded with the message
+    sends_at_once = True  # appends to a list
 
     def __init__(self, channel: str = "memory", pacing: Pacing | None = None) -> None:
         self.channel = channel

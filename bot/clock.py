@@ -30,7 +30,9 @@ class ShiftedClock(Clock):
 
 def iso(moment: datetime) -> str:
     """Store format: UTC ISO 8601, sortable as text."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    if moment.tzinfo is not UTC:  # the clock's own datetimes are UTC already
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def local_stamp(stamp: str, zone: str) -> str:

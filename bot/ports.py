@@ -42,6 +42,10 @@ class Adapter(abc.ABC):
     channel: str = ""
     pacing: Pacing = Pacing()
     sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
+    # True where ``send`` reaches its chat without network I/O (a terminal, a list in memory):
+    # the outbox may then start a delivery in the committing task's own turn of the loop. A
+    # network client must run in a task of its own (httpx/anyio bind their scopes to it).
+    sends_at_once: bool = False
     max_download: int = 0  # bytes the platform lets a bot fetch (0: no limit of its own)
     max_upload: int = 0  # bytes the platform lets a bot send in one file (0: no limit)
     # How people type a command here, shown in help and hints: "/" + name by default; a

@@ -34,6 +34,8 @@ def is_invisible(char: str) -> bool:
 
 def clean(text: str) -> str:
     """NFC-normalise, unify line breaks and drop invisible and direction-changing characters."""
+    if text.isascii() and text.isprintable():
+        return text  # already NFC, no line breaks, no control characters: the usual command
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     return "".join(char for char in text if not is_invisible(char))
 

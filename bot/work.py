@@ -81,9 +81,9 @@ class Work:
         """The directory snapshot this unit runs against."""
         return self.ctx.directory
 
-    @property
+    @cached_property
     def stamp(self) -> str:
-        """``now`` in store format."""
+        """``now`` in store format (``now`` is fixed for the unit: formatted once)."""
         return iso(self.now)
 
     def reply(

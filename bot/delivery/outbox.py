@@ -23,6 +23,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock, iso, parse_iso
+from bot.delivery.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Attachment, Outbound, without_file
 from bot.files.blobs import BlobError, BlobStore
@@ -95,6 +96,8 @@ class ChannelDispatcher:
             asyncio.create_task(self._work(), name=f"outbox-{adapter.channel}-{i}")
             for i in range(workers)
         ]
+        self._width = workers  # deliveries started at once that may be waiting, at most
+        self._eager: set[asyncio.Task[None]] = set()  # those waiting (for the platform)
         self.in_flight: set[int] = set()  # ids queued here and not yet final
         self.idle = asyncio.Event()
         self.idle.set()
@@ -113,7 +116,7 @@ class ChannelDispatcher:
         self.idle.clear()
         if lane is None:
             self._lanes[message.address] = deque([message])
-            self._ready.put_nowait(message.address)
+            self._start(message.address)
         elif len(lane) > 1 and message.id < lane[-1].id:
             # Adopted from another replica: older than what this one queued meanwhile. The
             # head may be under way; the rest keeps the chat's order (by id).
@@ -121,6 +124,27 @@ class ChannelDispatcher:
             lane.insert(later, message)
         else:
             lane.append(message)
+
+    def _start(self, address: str) -> None:
+        """A chat with nothing else waiting, on a channel that sends without network I/O:
+        deliver it now, in this turn of the loop, while few such deliveries wait (a send that
+        does not wait then costs no task and no trip around the loop); otherwise it waits in
+        line for a worker."""
+        if (
+            self.adapter.sends_at_once
+            and self.opened.is_set()
+            and not self._closing
+            and len(self._eager) < self._width
+        ):
+            start_eagerly(self._deliver_now(address), self._eager)
+        else:
+            self._ready.put_nowait(address)
+
+    async def _deliver_now(self, address: str) -> None:
+        try:
+            await self._deliver_lane(address)
+        except Exception:
+            self._revive(address)
 
     def share_rate(self, replicas: int) -> None:
         """The channel's overall rate is the bot's: with ``replicas`` live, take a share."""
@@ -140,9 +164,9 @@ class ChannelDispatcher:
         self._closing = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._quiet.wait(), grace)
-        for task in self._workers:
+        for task in (*self._workers, *self._eager):
             task.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        await asyncio.gather(*self._workers, *self._eager, return_exceptions=True)
 
     async def _work(self) -> None:
         # Messages resumed at start-up wait for the adapter's first start: sent earlier they

@@ -53,6 +53,7 @@ def locale_of(language: str) -> Locale:
         return Locale.parse(DEFAULT_LANGUAGE)
 
 
+@cache  # Babel derives the direction from the locale's data on every call
 def is_rtl(language: str) -> bool:
     """Whether the language is written right to left (Arabic, Dari, Dhivehi, Pashto, Urdu)."""
     return locale_of(language).text_direction == "rtl"
