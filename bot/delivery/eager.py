@@ -9,6 +9,7 @@ which goes on from where it stopped.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Coroutine
 from typing import Any
 
@@ -25,7 +26,7 @@ def start_eagerly(coro: Coroutine[Any, Any, None], tasks: set[asyncio.Task[None]
 
     def ended(task: asyncio.Task[None]) -> None:
         tasks.discard(task)
-        if coro.cr_frame is not None:  # cancelled before the task first ran: close it here
+        if inspect.getcoroutinestate(coro) != inspect.CORO_CLOSED:  # cancelled before it ran
             if asyncio.isfuture(waiting_on):
                 waiting_on.cancel()
             coro.close()  # its finally blocks run
