@@ -280,7 +280,9 @@ class App:
     async def _execute(self, event: Inbound) -> None:
         ctx, hooks, now = self._context(), self.hooks, self.clock.now()
         work = await self.store.run(
-            lambda db: process_event(db, ctx, hooks, event, now), short=self._quick(event)
+            lambda db: process_event(db, ctx, hooks, event, now),
+            short=self._quick(event),
+            more=not self._queue.empty(),  # a burst: commit several events together
         )
         if work is not None:
             self._after_commit(work)

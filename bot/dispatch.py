@@ -15,7 +15,7 @@ from bot import inbound_store, limits, timer_store
 from bot.access import Scope, authorize
 from bot.audit import chain as audit
 from bot.clock import iso, parse_iso
-from bot.commands import CommandSpec, TextHook, parse_command_line
+from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.errors import UserError
@@ -49,19 +49,21 @@ def event_key(event: Inbound) -> str:
     return f"{event.sender.channel}:{event.event_id}"
 
 
-def first_sighting(db: Db, event: Inbound, now: datetime) -> bool:
+def first_sighting(db: Db, event: Inbound, now: datetime, stamp: str = "") -> bool:
     """Record the event; False when it was seen before (a redelivery)."""
-    return inbound_store.record_event(db, event_key(event), iso(now))
+    return inbound_store.record_event(db, event_key(event), stamp or iso(now))
 
 
 def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datetime) -> Work | None:
     """Handle one inbound event as a unit of work; None for a duplicate."""
-    if not first_sighting(db, event, now):
+    stamp = iso(now)
+    if not first_sighting(db, event, now, stamp):
         return None
     if isinstance(event, DeliveryReport):
         return failed_after_sending(db, ctx, event, now)
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
+    work.stamp = stamp  # formatted once for the unit
     if isinstance(event, TextMessage):
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
@@ -90,10 +92,11 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         if not text.strip():  # kept until the sender names the request
             hold_files(work)
             return
-    if parse_command_line(text) is None:
+    line = parse_command_line(text)
+    if line is None:
         _free_text(work, hooks, person, event.chat, text)
     else:
-        _run_line(work, person, event.chat, text)
+        _run_line(work, person, event.chat, text, line)
     if work.files and not work.files_taken:
         work.reply(FILE_NOT_TAKEN, sensitive=False)
 
@@ -109,9 +112,11 @@ def _bare_command(work: Work, text: str) -> bool:
     return work.ctx.registry.get(first) is not None
 
 
-def _run_line(work: Work, person: Person, chat: ChatRef, text: str) -> None:
-    """Run one ``/name args`` command line as ``person``."""
-    line = parse_command_line(text)
+def _run_line(
+    work: Work, person: Person, chat: ChatRef, text: str, line: CommandLine | None = None
+) -> None:
+    """Run one ``/name args`` command line as ``person`` (``line``: ``text`` parsed already)."""
+    line = line or parse_command_line(text)
     assert line is not None
     spec = work.ctx.registry.get(line.name)
     if spec is None:

@@ -19,7 +19,8 @@ def _sqlite_utils_without_numpy() -> None:
     if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
         return
     hidden = {name: sys.modules.get(name) for name in ("numpy", "pandas")}
-    sys.modules.update(dict.fromkeys(hidden))  # None: "import numpy" raises ImportError
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" fails meanwhile
     try:
         import sqlite_utils  # noqa: F401
     finally:
@@ -47,9 +48,10 @@ class Store(Protocol):
 
     async def open(self) -> None: ...
 
-    async def run(self, unit: Callable[[Db], T], *, short: bool = False) -> T:
+    async def run(self, unit: Callable[[Db], T], *, short: bool = False, more: bool = False) -> T:
         """Run ``unit`` in one transaction. ``short``: the caller knows it finishes in well
-        under a millisecond, so an engine may run it on the event loop itself."""
+        under a millisecond, so an engine may run it on the event loop itself. ``more``: more
+        work waits behind it, so it may wait for company to share one commit."""
         ...
 
     def defer(self, unit: Callable[[Db], Any]) -> None: ...

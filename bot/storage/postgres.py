@@ -119,10 +119,11 @@ class PostgresStore:
         """Whether units can run (between :meth:`open` and :meth:`close`)."""
         return self._pool is not None
 
-    async def run(self, unit: Callable[[Any], T], *, short: bool = False) -> T:
+    async def run(self, unit: Callable[[Any], T], *, short: bool = False, more: bool = False) -> T:
         """Run ``unit(db)`` in one transaction on a pool thread and return its result.
 
-        ``short`` changes nothing here: a network round trip would block the event loop."""
+        ``short`` and ``more`` change nothing here: a network round trip would block the
+        event loop, and the pool's connections commit side by side."""
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
         if self._deferred:  # bookkeeping already on its way commits first, as on SQLite

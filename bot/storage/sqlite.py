@@ -113,11 +113,13 @@ class SqliteStore:
         migrate(self._db)
         self._handle = SqliteDb(self._db)
 
-    async def run(self, unit: Callable[[Db], T], *, short: bool = False) -> T:
+    async def run(self, unit: Callable[[Db], T], *, short: bool = False, more: bool = False) -> T:
         """Run ``unit(db)`` atomically and return its result.
 
         ``short``: the caller knows the unit takes well under a millisecond (no reports,
         imports or purges), so it may run on the event loop instead of the store thread.
+        ``more``: more work waits behind it (a burst), so a short unit waits for the end of
+        this turn of the loop and shares one commit with the others offered meanwhile.
         """
         if not self._thread:
             raise RuntimeError("store is not open")
@@ -125,11 +127,15 @@ class SqliteStore:
         future: asyncio.Future[T] = loop.create_future()
         job = _Job(unit, future, loop)
         if short and not self._closing:
-            if not self._in_round:  # the first this round of the loop: run it right away
+            if not self._in_round:  # the first this round of the loop
                 self._in_round = True
                 loop.call_soon(self._end_round)
-                if self._run_here([job]):
+                if not more and self._run_here([job]):  # alone: run it right away
                     return await future  # settled already: no suspension
+                if more:
+                    loop.call_soon(self._run_pending)
+                    self._pending.append(job)
+                    return await future
             else:  # company: run all offered this round together once the round ends
                 if not self._pending:
                     loop.call_soon(self._run_pending)
