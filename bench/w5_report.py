@@ -29,6 +29,7 @@ from bot.returns.metric_values import Value
 from bot.returns.metrics import DEFAULT_METRICS, Metric
 from bot.returns.repo import submit
 from bot.storage.migrations import migrate
+from bot.storage.sql import SqliteDb
 from bot.storage.sqlite import connect
 
 PERIODS, COUNTRIES, WINDOWS, AMENDMENTS = 10, 50, 12, 3
@@ -52,8 +53,8 @@ def build(path: str) -> None:
         )
         for n in range(1, PERIODS + 1):
             period = _period(n)
-            insert_period(db, period, "bench", "2027-01-01T00:00:00+00:00", "bench")
-            _returns(db, period, rng)
+            insert_period(SqliteDb(db), period, "bench", "2027-01-01T00:00:00+00:00", "bench")
+            _returns(SqliteDb(db), period, rng)
     db.close()
 
 
@@ -92,7 +93,7 @@ def timed(path: str, render) -> float:  # type: ignore[no-untyped-def]
     """Milliseconds to read period JPA-10 and render it."""
     db = connect(path)
     start = time.perf_counter()
-    data = load_report(db, "JPA-10")
+    data = load_report(SqliteDb(db), "JPA-10")
     assert data is not None
     render(data)
     elapsed = (time.perf_counter() - start) * 1000

@@ -38,6 +38,8 @@ async def test_wal_and_schema_version(tmp_path) -> None:  # type: ignore[no-unty
     await store.open()
     mode = await store.run(lambda db: db.execute("PRAGMA journal_mode").fetchone()[0])
     assert mode == "wal"
+    # small pages for a new database: a commit writes each page it changed to the WAL
+    assert await store.run(lambda db: db.execute("PRAGMA page_size").fetchone()[0]) == 1024
     assert await store.run(schema_version) == len(MIGRATIONS)
     await store.close()
     again = Store(tmp_path / "s.db")

@@ -41,6 +41,7 @@ _CHECKPOINT = object()
 MAX_BATCH = 128
 FLUSH_AFTER = 0.002  # seconds deferred work may wait for company
 BUSY_TIMEOUT_MS = 10_000
+PAGE_SIZE = 1024
 WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, for batches on the thread
 CHECKPOINT_EVERY = 200  # commits between WAL checkpoints (SQLite's own would fsync on the loop)
 
@@ -60,6 +61,9 @@ def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
     db = Database(conn)
     if str(path) != ":memory:":
+        # A new database gets 1 KiB pages: each commit writes every page it changed to the
+        # WAL, and an event's commit changes three small rows in three b-trees.
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # no effect once the file has tables
         db.enable_wal()
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
