@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from sqlite_utils import Database
 
@@ -69,9 +70,7 @@ class SqliteDb:
         return list(self.database.table_names())
 
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
-        from bot.storage.sqlite import atomic
-
-        return atomic(self)
+        return Savepoint(self)
 
 
 class PostgresDb:
@@ -138,3 +137,51 @@ def beside_database(db: Db, configured: str, suffix: str) -> Path:
         return Path(f"{name}{suffix}")
     files = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
     return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}{suffix}")
+
+
+_depth = threading.local()
+DB = TypeVar("DB", Database, SqliteDb)
+
+
+class Savepoint(Generic[DB]):
+    """A savepoint inside the open transaction: undone alone if the block raises.
+
+    Like sqlite-utils' ``atomic()`` but named by the nesting depth, with the statements made
+    once per depth: it wraps every unit and every handler on the hot path.
+    """
+
+    __slots__ = ("db", "_depth", "_sql")
+
+    def __init__(self, db: DB) -> None:
+        self.db: DB = db
+        self._depth = 0
+        self._sql = ("", "", "")
+
+    def __enter__(self) -> DB:
+        depth: int = getattr(_depth, "value", 0)
+        self._depth, self._sql = depth, _savepoint_sql(depth)
+        self.db.conn.execute(self._sql[0])
+        _depth.value = depth + 1
+        return self.db
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        conn = self.db.conn
+        try:
+            if kind is None:
+                conn.execute(self._sql[2])
+            elif conn.in_transaction:
+                conn.execute(self._sql[1])
+                conn.execute(self._sql[2])
+        finally:
+            _depth.value = self._depth
+
+
+@functools.cache
+def _savepoint_sql(depth: int) -> tuple[str, str, str]:
+    name = f"unit_{depth}"
+    return f"SAVEPOINT {name}", f"ROLLBACK TO {name}", f"RELEASE {name}"
+
+
+def atomic(db: DB) -> Savepoint[DB]:
+    """A savepoint inside the open transaction (see :class:`Savepoint`)."""
+    return Savepoint(db)

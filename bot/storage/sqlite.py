@@ -16,14 +16,13 @@ WAL checkpoints (the only fsyncs) run on the thread too, so the loop never waits
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import queue
 import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -31,7 +30,7 @@ from typing import Any, TypeVar, cast
 from sqlite_utils import Database
 
 from bot.storage.migrations import migrate
-from bot.storage.sql import Db, SqliteDb
+from bot.storage.sql import Db, SqliteDb, atomic
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -345,10 +344,8 @@ class SqliteStore:
             log.warning("WAL checkpoint failed; trying again later", exc_info=True)
 
     def _take_deferred(self) -> list[_Job]:
-        taken: list[_Job] = []
-        with contextlib.suppress(IndexError):
-            while True:
-                taken.append(self._deferred.popleft())
+        taken = list(self._deferred)
+        self._deferred.clear()
         return taken
 
     def _set_up_for(self, loop: bool) -> None:
@@ -419,34 +416,6 @@ class SqliteStore:
     def _conn(self) -> sqlite3.Connection:
         assert self._db is not None
         return self._db.conn
-
-
-_depth = threading.local()
-DB = TypeVar("DB", Database, SqliteDb)
-
-
-@contextlib.contextmanager
-def atomic(db: DB) -> Iterator[DB]:
-    """A savepoint inside the open transaction: undone alone if the block raises.
-
-    Like sqlite-utils' ``atomic()`` but with names from the nesting depth, which is cheaper
-    than a random name per call on this hot path.
-    """
-    depth = getattr(_depth, "value", 0)
-    name = f"unit_{depth}"
-    db.conn.execute(f"SAVEPOINT {name}")
-    _depth.value = depth + 1
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute(f"ROLLBACK TO {name}")
-            db.conn.execute(f"RELEASE {name}")
-        raise
-    else:
-        db.conn.execute(f"RELEASE {name}")
-    finally:
-        _depth.value = depth
 
 
 def _settle(settled: list[_Outcome]) -> None:
