@@ -133,7 +133,7 @@ async def _one(app: App, chat: SignallingAdapter, step: Step) -> float:
     arrived = chat.expect(chat.count + total)
     start = time.perf_counter()
     index = len(chat.arrivals.get(person, []))
-    await app.submit(_event(chat, person, text), wait=total == 0)
+    await app.submit(_event(chat, person, text))  # waits for the commit, as adapters do
     await arrived
     return (chat.arrivals[person][index] if total else time.perf_counter()) - start
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.commands import Registry, parse_command_line
 from bot.config import Settings
+from bot.delivery.eager import start_eagerly
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.delivery.routing import Router
@@ -78,6 +79,8 @@ class App:
             self._execute,
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handling = 0  # events being handled, by workers or in their submitter's turn
+        self._inline: set[asyncio.Task[None]] = set()  # events handled at once that had to wait
         self._directory_version = 0
         self._outbox_version = 0
         self.ctx: Context | None = None
@@ -184,7 +187,7 @@ class App:
                 await adapter.stop()
         self.accepting = False
         replication, self.replication = self.replication, None
-        await self._queue.join()
+        await self._handled()
         await self.scheduler.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.outbox.drained(), timeout=5)
@@ -213,7 +216,7 @@ class App:
 
     async def idle(self) -> None:
         """Return once every accepted event is handled and every owed message delivered."""
-        await self._queue.join()
+        await self._handled()
         await self.outbox.drained()
 
     def spawn(self, coro: object, name: str) -> asyncio.Task[None]:
@@ -230,12 +233,22 @@ class App:
 
     # --- inbound ------------------------------------------------------------------------
     async def submit(self, event: Inbound, wait: bool = True) -> None:
-        """Accept one event; with ``wait`` return only once its effects are committed."""
+        """Accept one event; with ``wait`` return only once its effects are committed.
+
+        A waiting submitter whose event finds no queue and a worker's share free has it
+        handled at once, in its own turn of the loop (a task finishes it if it has to wait,
+        so the submitter's cancellation cannot cut it short): a short command then costs
+        no hop through the queue. Otherwise the event waits its turn in the bounded queue.
+        """
         if not self.accepting:
             raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
         if isinstance(event, TextMessage) and event.files:
             event = await self._take_files(event)
         done = asyncio.get_running_loop().create_future() if wait else None
+        if done is not None and self._queue.empty() and self._handling < self._workers:
+            start_eagerly(self._handle(event, done), self._inline)
+            await done
+            return
         await self._queue.put((event, done))
         if done is not None:
             await done
@@ -257,25 +270,43 @@ class App:
             event, adapter.fetch_file, self.blobs, self.settings.files, adapter.max_download
         )
 
+    async def _handled(self) -> None:
+        """Return once every accepted event is handled (queued ones and ones taken at once)."""
+        await self._queue.join()
+        while self._inline:
+            await asyncio.gather(*self._inline, return_exceptions=True)
+
+    @property
+    def _workers(self) -> int:
+        return self.settings.bot.workers
+
     async def _worker(self) -> None:
         while True:
             event, done = await self._queue.get()
             try:
-                await self._pipeline(event)
-            except StoreUnavailable as exc:
-                # Nothing was stored: the adapter must not confirm the event to its platform,
-                # which then sends it again (to this or another replica) once we are back.
-                log.warning(
-                    "%s from %s not stored: %s", type(event).__name__, event.sender.channel, exc
-                )
-                if done is not None and not done.done():
-                    done.set_exception(exc)
-            except Exception as exc:
-                await self._report(event, exc)
+                await self._handle(event, done)
             finally:
                 self._queue.task_done()
-                if done is not None and not done.done():
-                    done.set_result(None)
+
+    async def _handle(self, event: Inbound, done: asyncio.Future[None] | None) -> None:
+        """Run one event through the pipeline; settle ``done`` (committed, or not stored)."""
+        self._handling += 1
+        try:
+            await self._pipeline(event)
+        except StoreUnavailable as exc:
+            # Nothing was stored: the adapter must not confirm the event to its platform,
+            # which then sends it again (to this or another replica) once we are back.
+            log.warning(
+                "%s from %s not stored: %s", type(event).__name__, event.sender.channel, exc
+            )
+            if done is not None and not done.done():
+                done.set_exception(exc)
+        except Exception as exc:
+            await self._report(event, exc)
+        finally:
+            self._handling -= 1
+            if done is not None and not done.done():
+                done.set_result(None)
 
     async def _execute(self, event: Inbound) -> None:
         ctx, hooks, now = self._context(), self.hooks, self.clock.now()

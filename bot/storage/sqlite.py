@@ -7,8 +7,10 @@ commit, not one per event. Results come back to the loop through futures.
 
 A unit the caller knows to be short (``run(unit, short=True)``: a ping, /whoami) runs on the
 event loop itself when the thread has nothing queued: the hop to the thread and back costs
-more than such a unit on some machines. Short units offered in the same round of the loop
-(a burst) share one commit there. They never wait on the loop: if the thread holds the
+more than such a unit on some machines. Short units offered while more work waits behind them
+(``more=True``: a burst) are gathered until the end of that turn of the loop and share one
+commit there, as do any offered while such a batch is gathering. They never wait on the
+loop: if the thread holds the
 connection, or another process holds SQLite's write lock, they go to the thread instead.
 WAL checkpoints (the only fsyncs) run on the thread too, so the loop never waits for a disk.
 """
@@ -91,8 +93,7 @@ class SqliteStore:
         self._deferred: deque[_Job] = deque()
         self._flush_handle: asyncio.TimerHandle | None = None
         self._deferred_since = 0.0  # when the oldest waiting rider was deferred
-        self._pending: list[_Job] = []  # short units offered during this round of the loop
-        self._in_round = False  # a short unit ran during this round of the loop
+        self._pending: list[_Job] = []  # short units of a burst, committed at the turn's end
         self._on_loop = False  # how the connection is set up: for the loop or the thread
         self._commits = 0  # since the last checkpoint
         self._checkpoint_asked = False
@@ -130,16 +131,10 @@ class SqliteStore:
         future: asyncio.Future[T] = loop.create_future()
         job = _Job(unit, future, loop)
         if short and not self._closing:
-            if not self._in_round:  # the first this round of the loop
-                self._in_round = True
-                loop.call_soon(self._end_round)
-                if not more and self._run_here([job]):  # alone: run it right away
+            if not more and not self._pending:  # alone: run it right away if the store is free
+                if self._run_here([job]):
                     return await future  # settled already: no suspension
-                if more:
-                    loop.call_soon(self._run_pending)
-                    self._pending.append(job)
-                    return await future
-            else:  # company: run all offered this round together once the round ends
+            else:  # a burst: all offered this turn of the loop commit together at its end
                 if not self._pending:
                     loop.call_soon(self._run_pending)
                 self._pending.append(job)
@@ -201,9 +196,6 @@ class SqliteStore:
             self._jobs.put(_FLUSH)
 
     # --- on the event loop --------------------------------------------------------------
-    def _end_round(self) -> None:
-        self._in_round = False
-
     def _run_pending(self) -> None:
         """Run the short units offered this round together on the loop (one commit for all,
         as the thread would), or hand them to the thread in order if it is busy."""
