@@ -166,6 +166,12 @@ class PostgresStore:
 
     def _flush(self) -> None:
         self._flush_handle = None
+        if self._deferred and self._riders:
+            # The previous flush still runs on another connection: bookkeeping commits in
+            # the order it was deferred (a failure noted, then the retry's "sent"), so wait.
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(FLUSH_AFTER, self._flush)
+            return
         riders = self._take_riders()
         if not riders or not self._executor:
             return
@@ -183,9 +189,14 @@ class PostgresStore:
         """Finish deferred work, then close the pool."""
         if not self._pool:
             return
-        self._flush()
-        if self._deferred:
-            await asyncio.gather(*self._deferred, return_exceptions=True)
+        while self._deferred or self._riders:  # one flush at a time, in order
+            if self._deferred:
+                await asyncio.gather(*self._deferred, return_exceptions=True)
+            else:
+                self._flush()
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         self._closing.set()
         pool, executor = self._pool, self._executor
         self._pool = self._executor = None
