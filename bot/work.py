@@ -212,14 +212,12 @@ class Work:
             attachment.to_json() if attachment else None,
         ]
         owner = self._lane_owner(channel, address)
-        cursor = self.db.execute(
+        message_id = self.db.insert(
             "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
             "origin_id, fallback_of, attachment, lease_owner, not_before) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*row, owner, iso(held) if held else None],
         )
-        message_id = int(cursor.fetchone()[0])
         if held is not None:  # kept in the outbox; the release timer hands it over then
             self.schedule(f"{RELEASE}:{iso(held)}", RELEASE, iso(held), held)
             return message_id

@@ -160,12 +160,12 @@ def _header(
             [person_id, stamp, existing.id],
         )
         return existing.id, existing.version + 1
-    cursor = db.execute(
+    new_id = db.insert(
         "INSERT INTO returns (period, window_seq, country, version, late, submitted_by, "
-        "submitted_at) VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id",
+        "submitted_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
         [*key, int(late), person_id, stamp],
     )
-    return int(cursor.fetchone()[0]), 1
+    return new_id, 1
 
 
 def _write_changes(

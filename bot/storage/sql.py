@@ -46,6 +46,10 @@ class Db(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one ``INSERT`` into a table keyed by ``id INTEGER PRIMARY KEY``; the new id."""
+        ...
+
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
         """A nested scope inside the unit's transaction, undone alone if its block raises."""
         ...
@@ -65,6 +69,11 @@ class SqliteDb:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        cursor = self.conn.execute(sql, params)  # the rowid: no RETURNING row to fetch
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def table_names(self) -> list[str]:
         return list(self.database.table_names())
@@ -87,6 +96,10 @@ class PostgresDb:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.conn.cursor() as cursor:
             cursor.executemany(to_pyformat(sql), [_adapt(row) for row in rows])
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        row = self.execute(f"{sql} RETURNING id", params).fetchone()
+        return int(row[0])
 
     def table_names(self) -> list[str]:
         cursor = self.conn.execute(
