@@ -131,3 +131,9 @@ def test_the_languages_own_names_are_cldrs() -> None:
     for code, name in OWN_NAMES.items():
         if code != "fa_AF":  # Dari, not CLDR's "Persian (Afghanistan)"
             assert name == locale_of(code).get_display_name(locale_of(code)), code
+
+
+def test_the_right_to_left_languages_are_cldrs() -> None:
+    from bot.i18n.languages import RIGHT_TO_LEFT, locale_of
+
+    assert RIGHT_TO_LEFT == {c for c in LANGUAGES if locale_of(c).text_direction == "rtl"}

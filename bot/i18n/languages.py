@@ -53,10 +53,14 @@ def locale_of(language: str) -> Locale:
         return Locale.parse(DEFAULT_LANGUAGE)
 
 
-@cache  # Babel derives the direction from the locale's data on every call
+RIGHT_TO_LEFT = frozenset({"ar", "dv", "fa_AF", "ps", "ur"})
+"""CLDR's right-to-left languages among ours (a test checks it against CLDR): asking Babel
+would load a locale's whole data (~4 MiB) only to learn that English runs left to right."""
+
+
 def is_rtl(language: str) -> bool:
     """Whether the language is written right to left (Arabic, Dari, Dhivehi, Pashto, Urdu)."""
-    return locale_of(language).text_direction == "rtl"
+    return language in RIGHT_TO_LEFT
 
 
 OWN_NAMES = {
