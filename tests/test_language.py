@@ -136,4 +136,4 @@ def test_the_languages_own_names_are_cldrs() -> None:
 def test_the_right_to_left_languages_are_cldrs() -> None:
     from bot.i18n.languages import RIGHT_TO_LEFT, locale_of
 
-    assert RIGHT_TO_LEFT == {c for c in LANGUAGES if locale_of(c).text_direction == "rtl"}
+    assert {c for c in LANGUAGES if locale_of(c).text_direction == "rtl"} == RIGHT_TO_LEFT
