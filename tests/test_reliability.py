@@ -315,3 +315,25 @@ async def test_connections_over_the_cap_are_refused(server: WebhookServer) -> No
     assert said == b"" and waited < 0.4  # at once, not after the idle timeout
     for _, writer in held:
         writer.close()
+
+
+async def test_a_submitter_cancelled_mid_event_does_not_cut_the_event_short(
+    tmp_path: Path,
+) -> None:
+    """An adapter that waits for its event's commit has the event handled in its own turn of
+    the loop; if it is cancelled meanwhile (a client hung up), the event still commits and
+    its answers still go out: a task of the app's finishes it, not the submitter's."""
+    bot = await Harness(tmp_path / "bot.db").start()
+    assert bot.app is not None
+    event = bot.chat.event("au-officer", "/request TH routine Vessel registry extract please")
+    submitting = asyncio.create_task(bot.app.submit(event))
+    await asyncio.sleep(0)  # it runs up to the store (a /request is not quick: the thread)
+    assert not submitting.done()
+    submitting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await submitting
+    await asyncio.wait_for(bot.settle(), TIMEOUT)
+    assert bot.last("au-officer").startswith("Request R-2026-0001 sent to Thailand")
+    assert "R-2026-0001" in bot.last("th-fp")
+    assert {s for (s,) in await bot.rows("SELECT status FROM outbox")} == {"sent"}
+    await bot.stop()
