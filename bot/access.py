@@ -29,8 +29,9 @@ class Scope(StrEnum):
     REQUEST_HANDLER = "request_handler"  # ...and answers now: target's focal points, co-chair
 
 
-def authorize(work: Work, person: Person, scope: Scope, subject: Any) -> None:
-    """Raise the command's polite refusal unless ``person`` may act on ``subject``."""
+def authorize(work: Work, person: Person, scope: Scope | str, subject: Any) -> None:
+    """Raise the command's polite refusal unless ``person`` may act on ``subject``
+    (``scope`` as a Scope or its value, as a command spec declares it)."""
     _RULES[scope](work, person, subject)
 
 

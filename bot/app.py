@@ -418,7 +418,7 @@ class App:
 
     def _after_commit(self, work: Work) -> None:
         mine = [m for m in work.outbound if m.id not in work.elsewhere]
-        self.outbox.put(sorted(mine, key=_to_everyone_else(work)))
+        self.outbox.put(sorted(mine, key=_to_everyone_else(work)) if len(mine) > 1 else mine)
         for timer in work.timers:
             self.scheduler.schedule(timer.id, timer.due_at)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot import inbound_store, limits, timer_store
-from bot.access import Scope, authorize
+from bot.access import authorize
 from bot.audit import chain as audit
 from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
@@ -147,10 +147,10 @@ def gate(
     if not spec.allows(person):
         raise UserError(_refusal(typed or spec.name, spec, arg_text or ""))
     if arg_text is None:
-        authorize(work, person, Scope(spec.scope), None)
+        authorize(work, person, spec.scope, None)
         return None
     args = spec.parse_args(arg_text)
-    authorize(work, person, Scope(spec.scope), spec.subject(args) if spec.subject else None)
+    authorize(work, person, spec.scope, spec.subject(args) if spec.subject else None)
     return args
 
 

@@ -196,3 +196,12 @@ def test_permission_matrix(world, name: str) -> None:  # type: ignore[no-untyped
         f"/{name}: unexpectedly allowed {sorted(allowed - EXPECTED[name])}, "
         f"unexpectedly refused {sorted(EXPECTED[name] - allowed)}"
     )
+
+
+def test_every_command_declares_a_known_scope() -> None:
+    """The gate looks a command's scope up by its value: a typo must fail here, not in chat."""
+    from bot.access import Scope
+
+    for spec in default_registry():
+        for variant in spec.variants():
+            assert Scope(variant.scope), variant.name
