@@ -79,7 +79,7 @@ def _handler(work: Work, person: Person, raw_id: Any) -> None:
         )
 
 
-_RULES: dict[Scope, Callable[[Work, Person, Any], Any]] = {
+_RULES: dict[Scope | str, Callable[[Work, Person, Any], Any]] = {  # a Scope hashes as its value
     Scope.ANY: _any,
     Scope.OWN_COUNTRY: _own_country,
     Scope.REQUEST_PARTY: _party,
