@@ -126,8 +126,8 @@ class PostgresStore:
         event loop, and the pool's connections commit side by side."""
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
-        if self._deferred:  # bookkeeping already on its way commits first, as on SQLite
-            await asyncio.wait(set(self._deferred))
+        if self._deferred:  # bookkeeping already on its way (a flush, or carried by a unit)
+            await asyncio.wait(set(self._deferred))  # commits first, as on SQLite
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         riders = self._take_riders()
@@ -142,6 +142,9 @@ class PostgresStore:
                 loop.call_soon_threadsafe(_settle, future, None, exc)
 
         self._executor.submit(job)
+        if riders:  # later units wait for this one too, so they see the bookkeeping it carries
+            self._deferred.add(future)
+            future.add_done_callback(self._deferred.discard)
         return await future
 
     def defer(self, unit: Callable[[Any], Any]) -> None:
