@@ -126,11 +126,25 @@ class PostgresStore:
         event loop, and the pool's connections commit side by side."""
         if not self._pool or not self._executor:
             raise RuntimeError("store is not open")
-        if self._deferred:  # bookkeeping already on its way (a flush, or carried by a unit)
-            await asyncio.wait(set(self._deferred))  # commits first, as on SQLite
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        # Bookkeeping deferred before this unit rides with it, taken now so that no flush
+        # takes it meanwhile; it commits after what is already on its way (a flush, or a unit
+        # carrying some), and units after this one wait for this one in turn.
         riders = self._take_riders()
+        earlier = set(self._deferred)
+        if riders:
+            self._deferred.add(future)
+            future.add_done_callback(self._deferred.discard)
+        if earlier:
+            try:
+                await asyncio.wait(earlier)
+            except asyncio.CancelledError:
+                self._riders[:0] = riders  # not run: they wait for the next unit again
+                if riders and self._flush_handle is None:
+                    self._flush_handle = loop.call_later(FLUSH_AFTER, self._flush)
+                future.cancel()
+                raise
 
         def in_commit_order(result: T) -> None:
             loop.call_soon_threadsafe(_settle, future, result, None)
@@ -142,10 +156,9 @@ class PostgresStore:
                 loop.call_soon_threadsafe(_settle, future, None, exc)
 
         self._executor.submit(job)
-        if riders:  # later units wait for this one too, so they see the bookkeeping it carries
-            self._deferred.add(future)
-            future.add_done_callback(self._deferred.discard)
-        return await future
+        # Shielded: a caller cancelled now leaves the unit (and its riders) running, and the
+        # units after it still wait for its commit.
+        return await asyncio.shield(future)
 
     def defer(self, unit: Callable[[Any], Any]) -> None:
         """Run bookkeeping with the next unit's transaction, or within ``FLUSH_AFTER`` seconds.
