@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.commands import Registry, parse_command_line
 from bot.config import Settings
-from bot.delivery.eager import start_eagerly
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, save_directory
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
+from bot.eager import start_eagerly
 from bot.errors import PermanentError, StoreUnavailable, TransientError
 from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
 from bot.files.blobs import BlobStore
@@ -245,7 +245,8 @@ class App:
         if isinstance(event, TextMessage) and event.files:
             event = await self._take_files(event)
         done = asyncio.get_running_loop().create_future() if wait else None
-        if done is not None and self._queue.empty() and self._handling < self._workers:
+        workers = self.settings.bot.workers
+        if done is not None and self._queue.empty() and self._handling < workers:
             start_eagerly(self._handle(event, done), self._inline)
             await done
             return
@@ -275,10 +276,6 @@ class App:
         await self._queue.join()
         while self._inline:
             await asyncio.gather(*self._inline, return_exceptions=True)
-
-    @property
-    def _workers(self) -> int:
-        return self.settings.bot.workers
 
     async def _worker(self) -> None:
         while True:

@@ -6,6 +6,7 @@ nothing; the dispatcher refuses a command to anyone whose roles the spec does no
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,10 +40,15 @@ def command_hints(text: str, prefix: str, names: Iterable[str]) -> str:
     channel (``prefix`` "/focal " or "" where a leading slash is taken by the client)."""
     if prefix == "/":
         return text
+    pattern = _command_words(tuple(names))
+    return pattern.sub(lambda m: prefix + m[1], text) if pattern else text
+
+
+@functools.cache
+def _command_words(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """``/name`` of any of ``names``, longest first, compiled once per set of names."""
     words = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    if not words:
-        return text
-    return re.sub(rf"(?<![\w/<.])/({words})\b(?![/.@-]\w)", lambda m: prefix + m[1], text)
+    return re.compile(rf"(?<![\w/<.])/({words})\b(?![/.@-]\w)") if words else None
 
 
 def no_args(text: str) -> None:

@@ -49,15 +49,15 @@ def event_key(event: Inbound) -> str:
     return f"{event.sender.channel}:{event.event_id}"
 
 
-def first_sighting(db: Db, event: Inbound, now: datetime, stamp: str = "") -> bool:
-    """Record the event; False when it was seen before (a redelivery)."""
-    return inbound_store.record_event(db, event_key(event), stamp or iso(now))
+def first_sighting(db: Db, event: Inbound, stamp: str) -> bool:
+    """Record the event (received at ``stamp``); False when it was seen before (a redelivery)."""
+    return inbound_store.record_event(db, event_key(event), stamp)
 
 
 def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datetime) -> Work | None:
     """Handle one inbound event as a unit of work; None for a duplicate."""
     stamp = iso(now)
-    if not first_sighting(db, event, now, stamp):
+    if not first_sighting(db, event, stamp):
         return None
     if isinstance(event, DeliveryReport):
         return failed_after_sending(db, ctx, event, now)

@@ -197,8 +197,7 @@ class Work:
         text = render_for_reader(text, language)  # each reader gets their own language
         buttons = tuple(_rendered_button(b, language) for b in buttons)
         hint = self.ctx.router.command_hint(channel)
-        if hint != "/":  # commands as typed on that channel ("/focal help" on Slack)
-            text = command_hints(text, hint, self.ctx.registry.names())
+        text = command_hints(text, hint, self.ctx.registry.names())  # as typed on that channel
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         row = [
             channel,

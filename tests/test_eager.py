@@ -1,10 +1,10 @@
-"""Starting a delivery at once (bot.delivery.eager): it behaves as a task would."""
+"""Starting a coroutine at once (bot.eager): it behaves as a task would."""
 
 import asyncio
 
 import pytest
 
-from bot.delivery.eager import start_eagerly
+from bot.eager import start_eagerly
 
 
 async def test_a_coroutine_that_never_waits_finishes_at_once_without_a_task() -> None:

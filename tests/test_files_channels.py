@@ -8,6 +8,7 @@ larger than the Bot API lets a bot fetch is refused without a download."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,16 +84,25 @@ class Both:
 
 @pytest.fixture
 async def both(tmp_path: Path, files_key: str) -> AsyncIterator[Both]:
+    async with telegram_and_slack(tmp_path, officer_on_telegram_focal_point_on_slack()) as pair:
+        yield pair
+
+
+@contextlib.asynccontextmanager
+async def telegram_and_slack(tmp_path: Path, settings: Settings) -> AsyncIterator[Both]:
+    """The bot on fake Telegram and fake Slack servers, with ``settings``."""
     telegram, api = await FakeTelegram().start(), await FakeSlack().start()
     tg = TelegramAdapter.from_settings(telegram_options(telegram), {"TG_TOKEN": TOKEN})
     sl = SlackAdapter.from_settings(slack_options(api.base_url), SLACK_ENV)
-    bot = Harness(tmp_path / "bot.db", officer_on_telegram_focal_point_on_slack(), [tg, sl])
+    bot = Harness(tmp_path / "bot.db", settings, [tg, sl])
     await bot.start()
     slack = SlackSide(f"http://127.0.0.1:{sl.port}/slack/events")
-    yield Both(bot, telegram, api, slack, sl)
-    await bot.stop()
-    await telegram.stop()
-    await api.stop()
+    try:
+        yield Both(bot, telegram, api, slack, sl)
+    finally:
+        await bot.stop()
+        await telegram.stop()
+        await api.stop()
 
 
 async def test_photo_from_telegram_reaches_slack_and_a_document_comes_back(both: Both) -> None:

@@ -19,19 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from adapters.slack import SlackAdapter
-from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.i18n.message import RLM
-from tests.fake_slack import FakeSlack, SlackSide
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.harness import Harness, shipped_settings
+from tests.conftest import ENGINES
+from tests.harness import shipped_settings
 from tests.returns_support import running
-from tests.test_files_channels import Both
+from tests.test_files_channels import Both, telegram_and_slack
 from tests.test_returns_languages import day_by_day, speaking
-from tests.test_slack import ENV as SLACK_ENV
-from tests.test_slack import slack_options
-from tests.test_telegram import options as telegram_options
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -40,9 +34,14 @@ NZ_FP = NZ_DM = "U0NZFP01"  # the bot posts to the user id (Slack opens the DM)
 RID = "R-2026-0001"
 ASKED = "โปรดตรวจสอบหนังสือเดินทาง A1234567 และการเดินทางตั้งแต่เดือนมีนาคม"
 ANSWER = "Passport A1234567 is genuine; two trips to Auckland in April."
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*`retry_after` will be of type:telegram.warnings.PTBDeprecationWarning"
-)
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:.*`retry_after` will be of type:telegram.warnings.PTBDeprecationWarning"
+    ),
+    # End to end on both engines: conftest parametrises modules that name the Harness; this
+    # one reaches it through telegram_and_slack and running.
+    pytest.mark.parametrize("engine", ENGINES, indirect=True),
+]
 
 
 def without(text: str, *data: str) -> str:
@@ -72,17 +71,9 @@ async def slack_texts(both: Both, fragment: str) -> list[str]:
 
 @pytest.fixture
 async def both(tmp_path: Path) -> AsyncIterator[Both]:
-    telegram, api = await FakeTelegram().start(), await FakeSlack().start()
-    tg = TelegramAdapter.from_settings(telegram_options(telegram), {"TG_TOKEN": TOKEN})
-    sl = SlackAdapter.from_settings(slack_options(api.base_url), SLACK_ENV)
     settings = thai_officer_on_telegram_english_focal_point_on_slack()
-    bot = Harness(tmp_path / "bot.db", settings, [tg, sl])
-    await bot.start()
-    slack = SlackSide(f"http://127.0.0.1:{sl.port}/slack/events")
-    yield Both(bot, telegram, api, slack, sl)
-    await bot.stop()
-    await telegram.stop()
-    await api.stop()
+    async with telegram_and_slack(tmp_path, settings) as pair:
+        yield pair
 
 
 async def test_thai_officer_and_english_focal_point_each_read_their_language(both: Both) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock, iso, parse_iso
-from bot.delivery.eager import start_eagerly
+from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Attachment, Outbound, without_file
 from bot.files.blobs import BlobError, BlobStore
