@@ -285,11 +285,17 @@ async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
     assert rows["Malaysia"][arrests - 1].value is None  # missing, not zero
     assert rows["United States"][arrests - 1].value == 0
     assert rows["Total"][arrests - 1].value == 9 and rows["Total"][1].font.bold
+    assert rows["Total"][arrests - 1].font.bold and rows["Total"][thb - 1].font.bold
+    assert rows["Total"][arrests - 1].number_format == "#,##0"
+    assert rows["Total"][thb - 1].number_format == '"THB "#,##0.00'
+    assert not rows["Thailand"][arrests - 1].font.bold
     assert by_country.column_dimensions["B"].width == 24
 
     w1 = {r[1]: r for r in book["W1 figures"].iter_rows(min_row=2, values_only=True)}
     w2 = {r[1]: r for r in book["W2 figures"].iter_rows(min_row=2, values_only=True)}
     assert w1["Thailand"][arrests - 1] == 7 and w2["Thailand"][arrests - 1] is None
+    w1_thailand = next(r for r in book["W1 figures"].iter_rows() if r[1].value == "Thailand")
+    assert w1_thailand[thb - 1].number_format == '"THB "#,##0.00'
 
     status = book["Status"]
     colours = {r[0].value: r[1].fill.fgColor.rgb for r in status.iter_rows(min_row=2)}

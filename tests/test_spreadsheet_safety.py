@@ -91,28 +91,19 @@ def test_every_trigger_in_every_report_format_is_text_and_numbers_stay_numbers()
     assert "@Thailand" in values and TRIGGERS[1] in values and -1234 in values
 
 
-async def test_the_directory_export_quotes_an_imported_name_and_reads_it_back(
-    tmp_path: Path,
-) -> None:
-    db = str(tmp_path / "bot.db")
-    rows = list(csv.DictReader(io.StringIO(await cli("directory export", "-d", db))))
-    next(r for r in rows if r["id"] == "th-fp")["name"] = EVIL
-    imported = tmp_path / "people.csv"
-    with imported.open("w", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    await cli("directory import", "-d", db, str(imported))
-
-    exported = await cli("directory export", "-d", db)
-    [row] = [r for r in csv.DictReader(io.StringIO(exported)) if r["id"] == "th-fp"]
-    assert row["name"] == "'" + EVIL
-    again = tmp_path / "again.csv"
-    again.write_text(exported)
-    await cli("directory import", "-d", db, str(again))  # the export imports unchanged
-    [row] = [
-        r
-        for r in csv.DictReader(io.StringIO(await cli("directory export", "-d", db)))
-        if r["id"] == "th-fp"
-    ]
-    assert row["name"] == "'" + EVIL
+def test_a_formula_like_note_keeps_its_quote_prefix_beside_its_figure_styles() -> None:
+    # A plain note first, so the formula-like one is not the first text cell styled.
+    data = january_report(
+        {"MY": "Malaysia", "TH": "Thailand"},
+        {("MY", "arrests", ""): 1, ("TH", "arrests", ""): 5},
+        {("MY", "notes"): ("plain",), ("TH", "notes"): (TRIGGERS[1],)},
+        submitted=True,
+    )
+    sheet = load_workbook(io.BytesIO(to_xlsx(data)))["By country"]
+    head = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    note = rows["TH"][head.index("Notes")]
+    assert note.value == TRIGGERS[1] and note.quotePrefix and note.alignment.wrap_text
+    assert not rows["MY"][head.index("Notes")].quotePrefix
+    assert rows["MY"][head.index("Notes")].alignment.wrap_text
+    assert rows["TH"][head.index("Arrests")].number_format == "#,##0"

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from copy import copy
 
 from bot.reports.debrief import debrief
 from bot.reports.figures import ReportData, columns, converted, totals
@@ -32,6 +27,16 @@ from bot.reports.render import (
 )
 from bot.returns.metrics import Metric
 from bot.spreadsheet_safety import xlsx_row
+from bot.without_numpy import import_without_numpy
+
+import_without_numpy("openpyxl")  # it would load numpy (~60 ms) to recognise numpy numbers
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.chart import BarChart, Reference  # noqa: E402
+from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
+from openpyxl.styles.cell_style import StyleArray  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_FORMAT = "#,##0"
@@ -52,10 +57,12 @@ def to_xlsx(data: ReportData) -> bytes:
     first = book.active
     assert isinstance(first, Worksheet)  # a new workbook has one worksheet
     _summary(first, data)
-    _by_country(book.create_sheet("By country"), data, lambda c, m, cur: _value(data, c, m, cur))
+    styles = _FigureStyles()
+    by_country = book.create_sheet("By country")
+    _by_country(by_country, data, styles, lambda c, m, cur: _value(data, c, m, cur))
     for window in data.period.windows:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
-        _by_country(sheet, data, _window_value(data, window.seq), f"{window.label}: ")
+        _by_country(sheet, data, styles, _window_value(data, window.seq), f"{window.label}: ")
     _status(book.create_sheet("Status"), data)
     if data.joints:
         _joints(book.create_sheet("Joint operations"), data)
@@ -146,7 +153,9 @@ def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
     sheet.add_chart(chart, "D4")
 
 
-def _by_country(sheet: Worksheet, data: ReportData, figure: Figure, prefix: str = "") -> None:
+def _by_country(
+    sheet: Worksheet, data: ReportData, styles: _FigureStyles, figure: Figure, prefix: str = ""
+) -> None:
     """Figures per country and a total row, with formats and a filter."""
     cols = columns(data)
     names = ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)]
@@ -162,7 +171,7 @@ def _by_country(sheet: Worksheet, data: ReportData, figure: Figure, prefix: str 
                 *(figure(code, m, c) for m, c in cols),
             ],
         )
-        _number_formats(sheet, row, cols)
+        styles.apply(sheet, row, cols)
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
     sums = [
         sum(v for code in data.countries if isinstance(v := figure(code, m, c), int | float))
@@ -174,9 +183,9 @@ def _by_country(sheet: Worksheet, data: ReportData, figure: Figure, prefix: str 
         total = totals(data)
         sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]
     row = _append(sheet, ["", f"{prefix}Total", "", *sums])
-    for index in range(1, len(names) + 1):
+    for index in range(1, 4):
         sheet.cell(row, index).font = BOLD
-    _number_formats(sheet, row, cols)
+    styles.apply(sheet, row, cols, bold=True)
 
 
 def _joints(sheet: Worksheet, data: ReportData) -> None:
@@ -190,12 +199,33 @@ def _joints(sheet: Worksheet, data: ReportData) -> None:
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
 
 
-def _number_formats(sheet: Worksheet, row: int, cols: list[tuple[Metric, str]]) -> None:
-    for index, (metric, currency) in enumerate(cols, start=4):
-        cell = sheet.cell(row, index)
-        cell.number_format = _format(metric, currency)
-        if metric.kind == "text":
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+class _FigureStyles:
+    """Each figure's number format (and wrapping for text), per workbook. A style is looked
+    up in the workbook once per kind and then copied to unstyled cells: set cell by cell,
+    openpyxl hashes it every time, which took half of a large report's time. A cell styled
+    already (text quote-prefixed by the spreadsheet safety) keeps its style and gains these."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, bool, bool], StyleArray] = {}
+
+    def apply(
+        self, sheet: Worksheet, row: int, cols: list[tuple[Metric, str]], bold: bool = False
+    ) -> None:
+        for index, (metric, currency) in enumerate(cols, start=4):
+            cell = sheet.cell(row, index)
+            key = (_format(metric, currency), metric.kind == "text", bold)
+            made = None if cell.has_style else self._made.get(key)
+            if made is not None:
+                cell._style = copy(made)  # type: ignore[union-attr]  # openpyxl's own idiom
+                continue
+            fresh = not cell.has_style
+            cell.number_format = key[0]
+            if key[1]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if bold:
+                cell.font = BOLD
+            if fresh:
+                self._made[key] = copy(cell._style)  # type: ignore[union-attr]
 
 
 def _format(metric: Metric, currency: str) -> str:

@@ -7,31 +7,13 @@ by ``[bot] database_password_env``), never from the URL in ``bot.toml``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from bot.without_numpy import import_without_numpy
 
-def _sqlite_utils_without_numpy() -> None:
-    """Import sqlite-utils without numpy (and pandas), which it loads if installed only to
-    map their number types when it infers a column type: we never insert those, and numpy
-    would cost the bot ~14 MiB in every process. It stays importable for reports (charts)."""
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    hidden = {name: sys.modules.get(name) for name in ("numpy", "pandas")}
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" fails meanwhile
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        for name, module in hidden.items():
-            if module is None:
-                del sys.modules[name]
-            else:
-                sys.modules[name] = module
-
-
-_sqlite_utils_without_numpy()
+# sqlite-utils loads numpy and pandas if installed, only to map their number types.
+import_without_numpy("sqlite_utils")
 
 from bot.storage.sql import Db  # noqa: E402  (after sqlite-utils is loaded without numpy)
 
