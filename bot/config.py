@@ -108,6 +108,14 @@ def _language_code(value: str) -> str:
     return resolve_language(value) or value
 
 
+def _known_language(value: str) -> str:
+    """The supported code ``value`` names, or a configuration error listing the known ones."""
+    code = resolve_language(value)
+    if code is None:
+        raise ValueError(f"unknown language {value!r} (known: {language_codes()})")
+    return code
+
+
 class Person(_Frozen):
     """Someone in the directory, with an identity on each channel they use."""
 
@@ -191,7 +199,7 @@ class BotSettings(_Frozen):
     workers: int = Field(default=8, ge=1, le=256)
     stranger_alert_interval: Duration = timedelta(hours=1)
     # What the bot speaks to someone not in the directory (and anyone without a language).
-    language: str = "en"
+    language: Annotated[str, AfterValidator(_known_language)] = "en"
 
     @field_validator("database")
     @classmethod

@@ -115,6 +115,13 @@ def test_bot_toml_language_is_validated_and_normalised() -> None:
     assert parse_settings(MINIMAL.format(language="prs")).people[0].language == "fa_AF"
 
 
+def test_the_bots_own_language_is_validated_and_normalised() -> None:
+    config = "[bot]\nlanguage = '{bot}'\n" + MINIMAL.format(language="th")
+    with pytest.raises(ConfigError, match=r"bot.language: unknown language 'klingon' \(known: en"):
+        parse_settings(config.replace("{bot}", "klingon"), "bot.toml")
+    assert parse_settings(config.replace("{bot}", "TH")).bot.language == "th"
+
+
 def test_directory_csv_language_is_validated(tmp_path: Path) -> None:
     world = DispatchWorld(tmp_path / "bot.db")
     text = "id,name,country,roles,language\nth-new,New Person,TH,officer,xx\n"
