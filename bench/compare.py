@@ -26,6 +26,7 @@ PEERS = Path(os.environ.get("BENCH_PEERS", ROOT.parent / "shared" / "bench-peers
 VENVS = Path(os.environ.get("BENCH_DIR", "/tmp/bench_d"))
 CASES = [("w1", "closed"), ("w1", "burst"), ("w2", "closed")]
 OURS = {"w1": "w1_ping.py", "w2": "w2_mixed.py"}
+FLOOR = "w1_floor.py"  # W1's persistence floor, run beside W1 closed in every round
 FIGURES = [  # (label, our key, peer key, factor applied to the peer's value)
     ("msg/s", "messages_per_s", "msgs_per_s", 1.0),
     ("CPU µs/msg", "cpu_us_per_message", "cpu_us_per_msg", 1.0),
@@ -41,6 +42,14 @@ def ours(workload: str, mode: str, messages: int, scratch: Path) -> Run:
     script = BENCH / OURS[workload]
     args = ["--runs", "1", "--mode", mode, "--messages", str(messages), "--json", str(out)]
     subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True)
+    return json.loads(out.read_text())["runs"][0]
+
+
+def floor(messages: int, scratch: Path) -> Run:
+    """One fresh-process run of W1's persistence floor."""
+    out = scratch / "floor.json"
+    args = ["--runs", "1", "--messages", str(messages), "--json", str(out)]
+    subprocess.run([sys.executable, str(BENCH / FLOOR), *args], check=True, capture_output=True)
     return json.loads(out.read_text())["runs"][0]
 
 
@@ -70,6 +79,8 @@ def sitting(rounds: int, peers: list[str], messages: int) -> dict[str, dict[str,
                 for name in peers:
                     case.setdefault(name, []).append(peer(name, workload, mode, messages, scratch))
                 case.setdefault("focalpoint", []).append(ours(workload, mode, messages, scratch))
+                if (workload, mode) == ("w1", "closed"):
+                    case.setdefault("floor", []).append(floor(messages, scratch))
                 print(f"  round {round_}: {workload} {mode} done", file=sys.stderr, flush=True)
     return results
 
@@ -110,6 +121,21 @@ def table(results: dict[str, dict[str, list[Run]]], peers: list[str]) -> str:
     return "\n".join(lines)
 
 
+def budget(w1: dict[str, list[Run]], peer_name: str) -> str:
+    """W1 closed against its persistence floor: what the framework costs above it, and what
+    it may cost to match the peer."""
+    key = "cpu_us_per_message"
+    floor_cpu, ours_cpu, peer_cpu = (
+        median_range(w1[name], key)[0] for name in ("floor", "focalpoint", peer_name)
+    )
+    return (
+        f"\nW1 closed persistence floor (bench/{FLOOR}: the required SQL and a send, no "
+        f"framework): {floor_cpu:.1f} µs/msg CPU. FocalPoint spends {ours_cpu - floor_cpu:.1f} "
+        f"µs above it; to match {peer_name} ({peer_cpu:.1f}) it may spend "
+        f"{peer_cpu - floor_cpu:.1f}."
+    )
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
 
@@ -130,6 +156,7 @@ def main() -> None:
     print(f"Interleaved in one sitting, medians of {args.rounds} rounds (min–max), ")
     print(f"{args.messages:,} messages per run; ratio = FocalPoint / peer.\n")
     print(table(results, peers))
+    print(budget(results["w1 closed"], peers[0]))
     found: dict[str, Run] = {}
     if not args.no_extras:
         found = extras(Path(tempfile.mkdtemp(prefix="focalcompare-")) / "x.json")
