@@ -66,7 +66,11 @@ def language_command(work: Work, code: str) -> None:
     set_language(work.db, actor.id, language, work.stamp)
     work.audit("language", actor.id, language)
     work.directory_changed = True  # the app reloads the directory after the commit
-    done = _("I will write to you in {language} from now on.", language=named(language))
+    # Its own name first, as the sentence reads ("… in ไทย (th) …"); the code for reference.
+    done = _(
+        "I will write to you in {language} from now on.",
+        language=f"{native_name(language)} ({language})",
+    )
     # The snapshot still holds the old language: this answer is rendered in the new one here.
     work.reply(render_for_reader(done, language), sensitive=False)
 

@@ -128,7 +128,7 @@ class Work:
         if route is None:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
             return None
-        held = None if urgent and self._urgent_goes_through else self._quiet_until(person)
+        held = self.held_until(person, urgent)
         return self._queue(
             route[0],
             route[1],
@@ -140,11 +140,12 @@ class Work:
             attachment=attachment,
         )
 
-    @property
-    def _urgent_goes_through(self) -> bool:
-        return self.ctx.settings.quiet_hours.urgent == "send"
-
-    def _quiet_until(self, person: Person) -> datetime | None:
+    def held_until(self, person: Person, urgent: bool = False) -> datetime | None:
+        """When a message to ``person`` sent now would reach them: the end of their quiet
+        hours if they are in them (for an urgent one only with ``urgent = "wait"``), else
+        None (at once)."""
+        if urgent and self.ctx.settings.quiet_hours.urgent == "send":
+            return None
         zone = self.directory.timezone_of(person.country)
         return self.ctx.calendar.quiet_until(person.id, zone, self.now)
 

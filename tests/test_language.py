@@ -42,7 +42,7 @@ async def test_language_shows_ones_own_and_the_available_ones(bot: Harness) -> N
 
 async def test_choosing_thai_answers_in_thai_and_help_follows(bot: Harness, thai: None) -> None:
     [answer] = await bot.say("th-fp", "/language th")
-    assert answer.startswith("‹th›I will write to you in th (ไทย) from now on.")
+    assert answer.startswith("‹th›I will write to you in ไทย (th) from now on.")
     assert await stored_language(bot, "th-fp") == "th"
     audit = await bot.rows(
         "SELECT actor, action, subject, detail FROM audit WHERE action = ?", ["language"]
@@ -144,3 +144,16 @@ def test_the_right_to_left_languages_are_cldrs() -> None:
     from bot.i18n.languages import RIGHT_TO_LEFT, locale_of
 
     assert {c for c in LANGUAGES if locale_of(c).text_direction == "rtl"} == RIGHT_TO_LEFT
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "Due 07:05 on Mar 10, 2027."), ("bn", "Due ০৭:০৫ on ১০ মার্চ, ২০২৭.")],
+)
+def test_a_time_of_day_is_written_in_the_readers_digits(language: str, written: str) -> None:
+    from datetime import date, time
+
+    from bot.i18n import Msg
+
+    message = Msg("Due {at} on {day}.", {"at": time(7, 5), "day": date(2027, 3, 10)})
+    assert message.render(language) == written

@@ -102,6 +102,10 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     assert "already past due" in careful and bot.inbox("th-fp") == [bot.last("th-fp")]
     assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
     assert buttons(bot)[0] == ("Open it", "/period open JPA-4 confirm")
+    # "/period confirm" confirms a period set up in chat; here it says what to send instead.
+    [hint] = await bot.say("nz-cochair", "/period confirm")
+    assert hint == "To open JPA-4 — Fourth Joint Period of Action, send /period open JPA-4 confirm."
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
     [opened] = await bot.press("nz-cochair", "/period open JPA-4 confirm")
     assert opened.startswith("JPA-4 is open. I told 9 focal points.")
     overdue = await bot.rows(

@@ -269,7 +269,7 @@ async def test_the_adapters_own_answer_follows_the_persons_language(world: World
     with marked("th"):
         await world.slack.command(TH_FP, "language th")
         await world.settle()
-        assert world.api.texts_to(TH_FP)[-1].startswith("‹th›I will write to you in th (ไทย)")
+        assert world.api.texts_to(TH_FP)[-1].startswith("‹th›I will write to you in ไทย (th)")
         in_channel = await world.slack.command(TH_FP, "ping", channel="C0GENERAL")
     assert in_channel.text == "‹th›I've answered you in our direct messages.‹/th›"
 

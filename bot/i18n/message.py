@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -134,6 +134,8 @@ def _format(value: Any, language: str) -> str:
         return localise_digits(_date_time(value, locale), language)
     if isinstance(value, date):
         return localise_digits(format_date(value, "medium", locale=locale), language)
+    if isinstance(value, time):  # a time of day: 24-hour, the locale's separators
+        return localise_digits(format_skeleton("Hm", value, locale=locale), language)
     return str(value)
 
 

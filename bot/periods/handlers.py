@@ -296,6 +296,19 @@ def _windows(work: Work, fields: Fields) -> list[Window]:
 def confirm(work: Work, _rest: str) -> None:
     """Open the period the dialogue described."""
     fields = _draft(work)
+    if not fields:
+        planned = store.periods_in(work.db, PLANNED)
+        if planned:  # "/period confirm" after being asked about a planned period
+            raise UserError(
+                join(
+                    _(
+                        "To open {code} — {name}, send /period open {code} confirm.",
+                        code=p.code,
+                        name=p.name,
+                    )
+                    for p in planned
+                )
+            )
     if not fields or missing(fields):
         raise UserError(_("There is no complete period to open. Start with /period open."))
     if store.load_period(work.db, str(fields["code"])):

@@ -368,7 +368,8 @@ def file_request(work: Work, args: NewRequest) -> None:
     store.add_message(work.db, request_id, work.stamp, actor.id, "request", text)
     work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
     _route(work, request, join([_summary(work, request), "", text]))
-    filed = _attach(work, request, _handlers_of(work, request)[0])
+    handlers = _handlers_of(work, request)[0]
+    filed = _attach(work, request, handlers)
     work.reply(
         _(
             "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
@@ -379,7 +380,27 @@ def file_request(work: Work, args: NewRequest) -> None:
             category=_named(CATEGORY_NAMES, args.category),
             limit=_duration(_ack_limit(work, args.urgency)),
         )
+        + _held_note(work, request, handlers)
         + filed
+    )
+
+
+def _held_note(work: Work, request: Request, handlers: list[Person]) -> Text:
+    """When every handler is in their quiet hours, when the request will reach them (filed
+    at night for another time zone, the silence would otherwise look like neglect)."""
+    urgent = request.urgency == "urgent"
+    releases = [work.held_until(p, urgent) for p in handlers]
+    if not releases or None in releases:
+        return ""
+    zone = ZoneInfo(work.directory.timezone_of(request.target_country))
+    first = min(r for r in releases if r is not None).astimezone(zone)
+    return "\n" + _(
+        "It is {now} in {country}, in their focal point's quiet hours: they will see it at "
+        "{at} ({zone}).",
+        now=work.now.astimezone(zone).time(),
+        country=work.directory.country_name(request.target_country),
+        at=first,
+        zone=first.strftime("%Z"),
     )
 
 
