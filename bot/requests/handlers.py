@@ -380,27 +380,27 @@ def file_request(work: Work, args: NewRequest) -> None:
             category=_named(CATEGORY_NAMES, args.category),
             limit=_duration(_ack_limit(work, args.urgency)),
         )
-        + _held_note(work, request, handlers)
+        + _seen_when(work, handlers, urgent=request.urgency == "urgent")
         + filed
     )
 
 
-def _held_note(work: Work, request: Request, handlers: list[Person]) -> Text:
-    """When every handler is in their quiet hours, when the request will reach them (filed
-    at night for another time zone, the silence would otherwise look like neglect)."""
-    urgent = request.urgency == "urgent"
-    releases = [work.held_until(p, urgent) for p in handlers]
-    if not releases or None in releases:
+def _seen_when(work: Work, people: list[Person], urgent: bool = False) -> Text:
+    """When everyone told (but the actor) is in their quiet hours, when the first of them will
+    see it: across time zones, the silence would otherwise look like neglect."""
+    told = [p for p in people if work.actor is None or p.id != work.actor.id]
+    releases = [(work.held_until(p, urgent), p) for p in told]
+    if not releases or any(at is None for at, _p in releases):
         return ""
-    zone = ZoneInfo(work.directory.timezone_of(request.target_country))
-    first = min(r for r in releases if r is not None).astimezone(zone)
+    first, person = min(((at, p) for at, p in releases if at is not None), key=lambda r: r[0])
+    zone = ZoneInfo(work.directory.timezone_of(person.country))
+    at = first.astimezone(zone)
     return "\n" + _(
-        "It is {now} in {country}, in their focal point's quiet hours: they will see it at "
-        "{at} ({zone}).",
+        "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
         now=work.now.astimezone(zone).time(),
-        country=work.directory.country_name(request.target_country),
-        at=first,
-        zone=first.strftime("%Z"),
+        country=work.directory.country_name(person.country),
+        at=at,
+        zone=at.strftime("%Z"),
     )
 
 
@@ -510,8 +510,11 @@ def reply(work: Work, args: IdAndText) -> None:
         people, note = _answering_side(work, request)
         _send(work, request, people, relay)
         notes.append(note)
-    filed = _attach(work, request, _other_side(work, request))
-    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + filed)
+    other_side = _other_side(work, request)
+    filed = _attach(work, request, other_side)
+    work.reply(
+        _told(_("Sent on {id}.", id=request.id), notes) + _seen_when(work, other_side) + filed
+    )
 
 
 def _other_side(work: Work, request: Request) -> list[Person]:
