@@ -135,6 +135,14 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
         "JOIN outbox o ON o.id = r.outbox_id"
     )
     assert rows and all(recipient == addressee for recipient, addressee in rows)
+    status = "\n".join(await bot.say("nz-cochair", "/broadcast status"))
+    assert "1 of 2 delivered" in status, status
+    # 07:00 in Bangkok is 13:00 in Wellington, where the co-chair reads it
+    assert (
+        "Thailand · Niran Example — held for their quiet hours until Nov 4, 2026, 13:00 NZDT, "
+        "not acknowledged"
+    ) in status, status
+    assert "United States · Jordan Example — delivered, not acknowledged" in status
     await until(bot, datetime(2026, 11, 4, 0, 30, tzinfo=UTC))  # 07:30 in Bangkok
     assert any("figures by Friday" in m for m in bot.inbox("th-fp"))
     await bot.press("th-fp", "/broadcast ack")

@@ -142,7 +142,12 @@ def _who(work: Work, recipient: store.Recipient) -> str:
 
 def _line(work: Work, recipient: store.Recipient) -> Msg:
     who = _who(work, recipient)
-    delivery = DELIVERY.get(recipient.delivery, recipient.delivery)
+    delivery: Text = DELIVERY.get(recipient.delivery, recipient.delivery)
+    if recipient.delivery == store.QUEUED and recipient.held_until:
+        until = parse_iso(recipient.held_until).astimezone(ZoneInfo(_viewer_zone(work)))
+        delivery = _(
+            "held for their quiet hours until {when} {zone}", when=until, zone=until.strftime("%Z")
+        )
     if not recipient.acknowledged_at:
         return _("• {who} — {delivery}, not acknowledged", who=who, delivery=delivery)
     when = parse_iso(recipient.acknowledged_at).astimezone(ZoneInfo(_viewer_zone(work)))

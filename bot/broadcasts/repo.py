@@ -22,6 +22,7 @@ class Recipient:
     person_id: str
     delivery: str
     acknowledged_at: str | None
+    held_until: str | None = None  # queued through the recipient's quiet hours until then
 
 
 def next_id(db: Db) -> tuple[str, int]:
@@ -93,11 +94,12 @@ def acknowledge(db: Db, broadcast_id: str, person_id: str, stamp: str) -> bool |
 def recipients(db: Db, broadcast_id: str) -> list[Recipient]:
     """Every recipient with delivery status from the outbox."""
     rows = db.execute(
-        "SELECT r.person_id, o.status, r.acknowledged_at FROM broadcast_recipients r "
-        "LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.broadcast_id = ? ORDER BY r.person_id",
+        "SELECT r.person_id, o.status, r.acknowledged_at, o.not_before "
+        "FROM broadcast_recipients r LEFT JOIN outbox o ON o.id = r.outbox_id "
+        "WHERE r.broadcast_id = ? ORDER BY r.person_id",
         [broadcast_id],
     )
     return [
-        Recipient(p, _OUTBOX_STATUS.get(s, UNREACHABLE) if s else UNREACHABLE, a)
-        for p, s, a in rows
+        Recipient(p, _OUTBOX_STATUS.get(s, UNREACHABLE) if s else UNREACHABLE, a, held)
+        for p, s, a, held in rows
     ]
