@@ -358,3 +358,19 @@ async def test_requests_filed_in_the_same_second_are_listed_newest_first(tmp_pat
     shown = [line.split()[0] for line in listed.splitlines()[1:] if line.startswith("R-")]
     assert shown == ids[::-1]
     await bot.stop()
+
+
+async def test_an_unknown_category_lists_the_main_tags_once(bot: Harness) -> None:
+    [refused] = await bot.say("au-officer", "/request TH #weird the vessel's owner")
+    assert refused.startswith(
+        "I don't know the category #weird. Use one of: #info #arrest #victim #mla #extradition "
+        "#financial #other."
+    ), refused
+    assert await bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+
+
+def test_every_shown_tag_names_a_category_and_every_category_has_one() -> None:
+    from bot.requests.repo import CATEGORIES, CATEGORY_TAGS, SHOWN_TAGS
+
+    assert {CATEGORY_TAGS[t] for t in SHOWN_TAGS} == set(CATEGORIES)
+    assert len(SHOWN_TAGS) == len(CATEGORIES)

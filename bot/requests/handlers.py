@@ -19,7 +19,7 @@ from bot.events import Button
 from bot.files import handlers as files
 from bot.i18n import Msg, Text, _, join, n_
 from bot.requests import repo as store
-from bot.requests.repo import CATEGORY_TAGS, Request
+from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
 from bot.work import Work
 
@@ -165,7 +165,7 @@ def parse_request_search(text: str) -> RequestSearch:
 def _category(tag: str) -> str:
     """The category a ``#tag`` names; a UserError listing the tags for an unknown one."""
     if tag.lower() not in CATEGORY_TAGS:
-        known = ", ".join("#" + t for t in sorted(CATEGORY_TAGS))
+        known = " ".join("#" + t for t in SHOWN_TAGS)
         raise UserError(
             _("I don't know the category #{tag}. Use one of: {known}.", tag=tag[:30], known=known)
         )

@@ -23,6 +23,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "other": ("other",),
 }
 CATEGORY_TAGS = {tag: label for label, tags in CATEGORIES.items() for tag in tags}
+# The tag each category is shown by (the others are accepted as typed).
+SHOWN_TAGS = ("info", "arrest", "victim", "mla", "extradition", "financial", "other")
 _ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})\s*$")
 
 
