@@ -28,11 +28,21 @@ class ShiftedClock(Clock):
         self.offset += delta
 
 
+_last_iso: tuple[float, str] = (-1.0, "")  # the last second formatted (a unit stamps several)
+
+
 def iso(moment: datetime) -> str:
-    """Store format: UTC ISO 8601, sortable as text."""
+    """Store format: UTC ISO 8601 to the second, sortable as text."""
+    global _last_iso
     if moment.tzinfo is not UTC:  # the clock's own datetimes are UTC already
         moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="seconds")
+    second = moment.timestamp() // 1
+    last = _last_iso  # one read: the store thread formats too
+    if last[0] == second:
+        return last[1]
+    text = moment.isoformat(timespec="seconds")
+    _last_iso = (second, text)
+    return text
 
 
 def local_stamp(stamp: str, zone: str) -> str:
