@@ -86,7 +86,8 @@ def _secret_values(settings: Settings) -> list[str]:
         if key.endswith("_env") and isinstance(value, str)
     ]
     names.append(settings.files.key_env)  # the files key is masked in logs like any secret
-    return [os.environ[n] for n in names if n and os.environ.get(n)]
+    earlier = settings.files.earlier_keys()  # and each earlier one, for reading old files
+    return [os.environ[n] for n in names if n and os.environ.get(n)] + earlier
 
 
 @main.command()
@@ -122,24 +123,27 @@ def check(config: str) -> None:
 
 def files_status(settings: Settings) -> str:
     """One line on files on requests: on (with the limits) or off, and why."""
-    from bot.files.blobs import parse_key
+    from bot.files.intake import file_keys
 
     files = settings.files
-    key = files.key()
-    if not key:
+    try:
+        keys = file_keys(files)
+    except ConfigError as exc:
+        raise click.ClickException(f"files: {exc}") from exc
+    if keys is None:
         return (
             f"files: off — {files.key_env} is not set, so files sent to the bot are refused "
             "politely (`focalbot files-key` makes a key)"
         )
-    try:
-        parse_key(key)
-    except ValueError as exc:
-        raise click.ClickException(
-            f"files: {files.key_env} must hold 32 bytes in urlsafe base64 ({exc})"
-        ) from exc
+    earlier = (
+        f"; {len(keys) - 1} earlier key(s) in {files.earlier_keys_env} still read the files "
+        "they sealed (`focalbot files-rekey` seals those with the current key)"
+        if len(keys) > 1
+        else ""
+    )
     return (
         f"files: on — encrypted at rest; up to {files.max_mb:g} MB each, "
-        f"{files.per_request} per request; types: {', '.join(files.types)}"
+        f"{files.per_request} per request; types: {', '.join(files.types)}{earlier}"
     )
 
 
@@ -150,6 +154,29 @@ def files_key() -> None:
     from bot.files.blobs import new_key
 
     click.echo(new_key())
+
+
+@main.command("files-rekey")
+@config_option
+@database_option
+def files_rekey(config: str, database: str | None) -> None:
+    """Seal with the current key (FOCALBOT_FILES_KEY) every stored file an earlier key
+    (FOCALBOT_FILES_EARLIER_KEYS) sealed; afterwards the earlier keys can be dropped. Each
+    file is replaced whole or not at all; safe beside a running bot and safe to run again."""
+    from bot.files.intake import open_blobs, rekey_files
+
+    settings = _settings(config)
+    blobs = _run(_with_store(settings, database, lambda db: open_blobs(db, settings.files)))
+    if blobs is None:
+        raise click.ClickException(f"files are off: {settings.files.key_env} is not set")
+    done, current, unreadable = rekey_files(blobs)
+    click.echo(f"Sealed {done} files with the current key; {current} already were.")
+    if unreadable:
+        raise click.ClickException(
+            f"{len(unreadable)} files could not be read with any key given (damaged, or sealed "
+            f"with a key not in {settings.files.earlier_keys_env}); they were left as they "
+            "are: " + ", ".join(unreadable)
+        )
 
 
 @main.group()

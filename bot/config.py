@@ -288,6 +288,9 @@ class FileSettings(_Frozen):
     """The ``[files]`` section: files officers attach to requests."""
 
     key_env: str = "FOCALBOT_FILES_KEY"  # names the variable holding the key; unset = no files
+    # Names the variable holding earlier keys, comma-separated: they only read the files they
+    # sealed, until `focalbot files-rekey` has sealed those with the current key.
+    earlier_keys_env: str = "FOCALBOT_FILES_EARLIER_KEYS"
     directory: str = ""  # the encrypted blobs; "" = beside the database, <database>.files
     max_mb: float = Field(default=20.0, gt=0, le=2000)  # per file (platforms also have theirs)
     per_request: int = Field(default=20, ge=1)  # files on one request
@@ -302,6 +305,11 @@ class FileSettings(_Frozen):
     def key(self) -> str:
         """The key's text from the environment ('' when files are off)."""
         return os.environ.get(self.key_env, "") if self.key_env else ""
+
+    def earlier_keys(self) -> list[str]:
+        """The earlier keys' texts from the environment (none when unset)."""
+        text = os.environ.get(self.earlier_keys_env, "") if self.earlier_keys_env else ""
+        return [k.strip() for k in text.split(",") if k.strip()]
 
 
 class Settings(_Frozen):

@@ -5,6 +5,7 @@ stored; a redelivery stored and relayed once; purged with their request."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import AsyncIterator
@@ -16,7 +17,8 @@ import pytest
 from adapters.memory import MemoryAdapter
 from bot.audit.retention import purge
 from bot.config import RetentionSettings
-from bot.files.intake import sweep_files
+from bot.files.blobs import BlobError, BlobStore, new_key, parse_key
+from bot.files.intake import rekey_files, sweep_files
 from tests.files_support import pdf, png, sha, windows_program, write
 from tests.harness import Harness, settings_preferring, shipped_settings
 
@@ -263,3 +265,26 @@ async def test_a_file_over_a_channels_upload_limit_goes_as_text_with_a_note(
         assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(1,)]  # still kept
     finally:
         await bot.stop()
+
+
+async def test_files_stay_readable_through_a_key_rotation(
+    bot: Harness, tmp_path: Path, files_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crew = pdf()
+    await bot.say("au-officer", "/request TH Crew list", files=[write(tmp_path, "c.pdf", crew)])
+    new = new_key()
+    monkeypatch.setenv("FOCALBOT_FILES_KEY", new)
+    monkeypatch.setenv("FOCALBOT_FILES_EARLIER_KEYS", files_key)
+    await bot.restart()  # deployed with the new key, the old one kept for reading
+    await bot.say("th-fp", f"/file {RID} 1")
+    assert files_sent(bot, "th-fp")[-1] == ("c.pdf", sha(crew))
+    assert bot.app is not None and bot.app.blobs is not None
+    blobs = bot.app.blobs
+    assert await asyncio.to_thread(rekey_files, blobs) == (1, 0, [])
+    monkeypatch.delenv("FOCALBOT_FILES_EARLIER_KEYS")
+    await bot.restart()  # the old key dropped
+    await bot.say("th-fp", f"/file {RID} 1")
+    assert files_sent(bot, "th-fp")[-1] == ("c.pdf", sha(crew))
+    [blob] = blobs_of(bot)
+    with pytest.raises(BlobError):
+        b"".join(BlobStore(blob.parent.parent, parse_key(files_key)).read(blob.name))

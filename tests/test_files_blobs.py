@@ -132,3 +132,94 @@ def test_the_cli_makes_a_key_and_check_says_whether_files_are_on(
     monkeypatch.setenv("FOCALBOT_FILES_KEY", "not-a-key")
     bad = runner.invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
     assert bad.exit_code == 1 and "must hold 32 bytes" in bad.output
+
+
+def test_an_earlier_key_reads_until_rekey_seals_with_the_current_one(tmp_path: Path) -> None:
+    old, new = new_key(), new_key()
+    before = store(tmp_path, old)
+    bodies = [os.urandom(2 * CHUNK + 5), b"", os.urandom(CHUNK)]
+    names = [put(before, body) for body in bodies]
+    sealed_before = {n: before.path_of(n).read_bytes() for n in names}
+    rotated = BlobStore(tmp_path / "blobs", parse_key(new), [parse_key(old)])
+    assert [b"".join(rotated.read(n)) for n in names] == bodies  # no pause in service
+    assert [rotated.rekey(n) for n in names] == [True, True, True]
+    assert [rotated.rekey(n) for n in names] == [False, False, False]  # safe to run again
+    assert all(rotated.path_of(n).read_bytes() != sealed_before[n] for n in names)
+    only_new = store(tmp_path, new)
+    assert [b"".join(only_new.read(n)) for n in names] == bodies
+    with pytest.raises(BlobError):
+        b"".join(store(tmp_path, old).read(names[0]))  # the earlier key opens nothing now
+    assert not list((tmp_path / "blobs" / "tmp").iterdir())  # no copies left behind
+    fresh = put(rotated, b"new since the rotation")
+    assert rotated.rekey(fresh) is False  # written with the current key
+
+
+def test_rekey_leaves_a_damaged_or_misnamed_blob_as_it_was(tmp_path: Path) -> None:
+    old, new = new_key(), new_key()
+    before = store(tmp_path, old)
+    damaged, misnamed = put(before, os.urandom(CHUNK + 9)), put(before, b"a crew list")
+    path = before.path_of(damaged)
+    raw = bytearray(path.read_bytes())
+    raw[-3] ^= 1  # the last chunk's tag no longer matches
+    path.write_bytes(bytes(raw))
+    wrong = sha(b"another content")
+    before.path_of(wrong).parent.mkdir(exist_ok=True)
+    before.path_of(misnamed).rename(before.path_of(wrong))
+    rotated = BlobStore(tmp_path / "blobs", parse_key(new), [parse_key(old)])
+    for name in (damaged, wrong):
+        kept = rotated.path_of(name).read_bytes()
+        with pytest.raises(BlobError):
+            rotated.rekey(name)
+        assert rotated.path_of(name).read_bytes() == kept
+    assert not list((tmp_path / "blobs" / "tmp").iterdir())
+
+
+def test_files_rekey_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new, database = new_key(), new_key(), str(tmp_path / "bot.db")
+    root = Path(database + ".files")  # where the shipped config keeps them: beside the database
+    body = os.urandom(CHUNK * 2)
+    name = put(BlobStore(root, parse_key(old)), body)
+    runner, config = CliRunner(), ["--config", str(SHIPPED_CONFIG)]
+    monkeypatch.setenv("FOCALBOT_FILES_KEY", new)
+    monkeypatch.setenv("FOCALBOT_FILES_EARLIER_KEYS", f"{new_key()}, {old}")
+    checked = runner.invoke(main, ["check", *config])
+    assert "2 earlier key(s) in FOCALBOT_FILES_EARLIER_KEYS still read" in checked.output
+    done = runner.invoke(main, ["files-rekey", *config, "-d", database])
+    assert done.exit_code == 0, done.output
+    assert "Sealed 1 files with the current key; 0 already were." in done.output
+    again = runner.invoke(main, ["files-rekey", *config, "-d", database])
+    assert "Sealed 0 files with the current key; 1 already were." in again.output
+    assert b"".join(BlobStore(root, parse_key(new)).read(name)) == body
+    stray = put(BlobStore(root, parse_key(new_key())), b"sealed with a key nobody kept")
+    monkeypatch.setenv("FOCALBOT_FILES_EARLIER_KEYS", "not-a-key")
+    refused = runner.invoke(main, ["files-rekey", *config, "-d", database])
+    assert refused.exit_code == 1 and "key 1 in FOCALBOT_FILES_EARLIER_KEYS" in refused.output
+    monkeypatch.delenv("FOCALBOT_FILES_EARLIER_KEYS")
+    partial = runner.invoke(main, ["files-rekey", *config, "-d", database])
+    assert partial.exit_code == 1 and "could not be read with any key given" in partial.output
+    assert stray in partial.output and "Sealed 0 files" in partial.output
+
+
+def test_the_key_and_each_earlier_key_are_masked_in_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import logging
+
+    from bot.cli import _secret_values
+    from bot.config import load_settings
+    from bot.logs import RedactSecrets
+
+    key, first, second = new_key(), new_key(), new_key()
+    monkeypatch.setenv("FOCALBOT_FILES_KEY", key)
+    monkeypatch.setenv("FOCALBOT_FILES_EARLIER_KEYS", f"{first},{second}")
+    secrets = _secret_values(load_settings(SHIPPED_CONFIG))
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(RedactSecrets(secrets))
+    log = logging.getLogger("test.files.keys")
+    log.addHandler(handler)
+    try:
+        log.warning("keys %s then %s and %s", key, first, second)
+    finally:
+        log.removeHandler(handler)
+    assert key not in out.getvalue() and first not in out.getvalue()
+    assert second not in out.getvalue() and "keys" in out.getvalue()

@@ -7,6 +7,11 @@ truncated, reordered or spliced blob fails to decrypt instead of yielding part o
 A blob is written to a temporary file and renamed into place only when complete, so a
 download that fails half way never becomes visible. The key (32 bytes, urlsafe base64) comes
 from the environment; without it files are off.
+
+Keys rotate without a pause: earlier keys, given for reading only, still open the blobs they
+sealed, and :meth:`BlobStore.rekey` seals such a blob again with the current key (in place,
+atomically, the plaintext checked against the blob's name on the way), after which the earlier
+key can be dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 import secrets
 import struct
 import time
-from collections.abc import AsyncIterable, Callable, Iterator
+from collections.abc import AsyncIterable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -79,6 +84,11 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
 def _seal_and_sync(sealer: _Sealer, out: BinaryIO) -> None:
     """Seal the last chunk and make the file durable before it gets its name."""
     sealer.finish()
@@ -113,12 +123,14 @@ class _Sealer:
 class BlobStore:
     """Encrypted blobs under ``root``: ``root/ab/abcdef…``, temporary files in ``root/tmp``."""
 
-    def __init__(self, root: Path, key: bytes) -> None:
+    def __init__(self, root: Path, key: bytes, earlier: Sequence[bytes] = ()) -> None:
         # cryptography is imported only when files are on: it costs 7 MiB of every process
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         self.root = Path(root)
         self._aead = AESGCM(key)
+        # Earlier keys open what they sealed until `rekey` has sealed it with the current one.
+        self._readers = [self._aead, *(AESGCM(k) for k in earlier if k != key)]
 
     def path_of(self, sha256: str) -> Path:
         """Where the blob named ``sha256`` lives (whether or not it exists)."""
@@ -192,29 +204,76 @@ class BlobStore:
         except OSError as exc:
             raise BlobError("blob missing") from exc
         with handle:
-            if handle.read(len(MAGIC)) != MAGIC:
-                raise BlobError("not a FocalPoint blob")
-            index, last = 0, False
-            while header := handle.read(_HEADER.size):
-                if last or len(header) < _HEADER.size:
-                    raise BlobError("blob has bytes after its end")
-                nonce, length = _HEADER.unpack(header)
-                sealed = handle.read(length)
-                if len(sealed) < length:
-                    raise BlobError("blob cut short")
-                plain, last = self._open(nonce, sealed, index)
-                index += 1
-                yield plain
-            if not last:
-                raise BlobError("blob cut short")
+            yield from self._chunks(handle)
 
-    def _open(self, nonce: bytes, sealed: bytes, index: int) -> tuple[bytes, bool]:
+    def _chunks(self, handle: BinaryIO, found: list[AESGCM] | None = None) -> Iterator[bytes]:
+        """The plaintext chunks of an open blob; the key that opens the first chunk must open
+        them all (``found`` receives it)."""
+        if handle.read(len(MAGIC)) != MAGIC:
+            raise BlobError("not a FocalPoint blob")
+        index, last, readers = 0, False, self._readers
+        while header := handle.read(_HEADER.size):
+            if last or len(header) < _HEADER.size:
+                raise BlobError("blob has bytes after its end")
+            nonce, length = _HEADER.unpack(header)
+            sealed = handle.read(length)
+            if len(sealed) < length:
+                raise BlobError("blob cut short")
+            plain, last, aead = self._open(readers, nonce, sealed, index)
+            if index == 0:
+                readers = [aead]
+                if found is not None:
+                    found.append(aead)
+            index += 1
+            yield plain
+        if not last:
+            raise BlobError("blob cut short")
+
+    @staticmethod
+    def _open(
+        readers: list[AESGCM], nonce: bytes, sealed: bytes, index: int
+    ) -> tuple[bytes, bool, AESGCM]:
         from cryptography.exceptions import InvalidTag
 
-        for last in (False, True):
-            with contextlib.suppress(InvalidTag):
-                return self._aead.decrypt(nonce, sealed, _AAD.pack(index, last)), last
+        for aead in readers:
+            for last in (False, True):
+                with contextlib.suppress(InvalidTag):
+                    return aead.decrypt(nonce, sealed, _AAD.pack(index, last)), last, aead
         raise BlobError("blob damaged or encrypted with another key")
+
+    def rekey(self, sha256: str) -> bool:
+        """Seal a blob with the current key if an earlier key sealed it; True when it did.
+
+        The new copy is written beside, checked whole (its plaintext must hash to the blob's
+        name) and renamed over the old one, so a crash or a damaged blob leaves the old copy as
+        it was (BlobError). Safe to run again, and beside a running bot: a reader holding the
+        old copy open finishes reading it."""
+        path = self.path_of(sha256)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise BlobError("blob missing") from exc
+        with handle:
+            found: list[AESGCM] = []
+            chunks = self._chunks(handle, found)
+            first = next(chunks)  # every blob has a chunk (an empty file's is empty)
+            if found[0] is self._aead:
+                return False  # sealed with the current key already
+            temp = self._temp(".rekey")
+            try:
+                with temp.open("wb") as out:
+                    out.write(MAGIC)
+                    sealer, digest = _Sealer(self._aead, out), hashlib.sha256()
+                    for plain in _prepend(first, chunks):
+                        digest.update(plain)
+                        sealer.add(plain)
+                    if digest.hexdigest() != sha256:
+                        raise BlobError("blob content does not match its name")
+                    _seal_and_sync(sealer, out)
+                temp.replace(path)
+            finally:
+                temp.unlink(missing_ok=True)
+        return True
 
     def export(self, sha256: str, suffix: str = "") -> Path:
         """Decrypt the blob to a temporary file (for an adapter to send); the caller deletes it.

@@ -21,7 +21,7 @@ import filetype
 from bot.config import FileSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, TextMessage
-from bot.files.blobs import BlobStore, Rejected, TooLarge, parse_key
+from bot.files.blobs import BlobError, BlobStore, Rejected, TooLarge, parse_key
 from bot.storage.sql import Db, beside_database
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,15 @@ Fetch = Callable[[IncomingFile], AsyncIterator[bytes]]
 
 def open_blobs(db: Db, settings: FileSettings) -> BlobStore | None:
     """The blob store the settings describe, or None when no key is set (files are off)."""
+    keys = file_keys(settings)
+    if keys is None:
+        return None
+    return BlobStore(beside_database(db, settings.directory, ".files"), keys[0], keys[1:])
+
+
+def file_keys(settings: FileSettings) -> list[bytes] | None:
+    """The current key, then the earlier ones (for reading); None when files are off.
+    A malformed key is a ConfigError naming its variable."""
     text = settings.key()
     if not text:
         return None
@@ -43,7 +52,32 @@ def open_blobs(db: Db, settings: FileSettings) -> BlobStore | None:
             f"files.key_env: {settings.key_env} must hold 32 bytes in urlsafe base64 ({exc}); "
             "`focalbot files-key` makes one"
         ) from exc
-    return BlobStore(beside_database(db, settings.directory, ".files"), key)
+    earlier = []
+    for number, old in enumerate(settings.earlier_keys(), start=1):
+        try:
+            earlier.append(parse_key(old))
+        except ValueError as exc:
+            raise ConfigError(
+                f"files.earlier_keys_env: key {number} in {settings.earlier_keys_env} must hold "
+                f"32 bytes in urlsafe base64 ({exc})"
+            ) from exc
+    return [key, *earlier]
+
+
+def rekey_files(blobs: BlobStore) -> tuple[int, int, list[str]]:
+    """Seal with the current key every blob an earlier key sealed: (re-sealed, already
+    current, names that could not be read). Runs outside any transaction: a running bot
+    keeps working meanwhile."""
+    done, current, unreadable = 0, 0, []
+    for name in sorted(blobs.names()):
+        try:
+            if blobs.rekey(name):
+                done += 1
+            else:
+                current += 1
+        except BlobError:
+            unreadable.append(name)
+    return done, current, unreadable
 
 
 def sniff(head: bytes) -> str:
