@@ -23,11 +23,21 @@ def chain(middlewares: list[Middleware], final: Step) -> Step:
     return step
 
 
-def _bind(middleware: Middleware, call_next: Step) -> Step:
-    async def step(event: Inbound) -> None:
-        await middleware(event, call_next)
+class _Bound:
+    """A middleware with its next step: calling it starts the middleware's own coroutine
+    (no wrapper coroutine per middleware and event)."""
 
-    return step
+    __slots__ = ("middleware", "call_next")
+
+    def __init__(self, middleware: Middleware, call_next: Step) -> None:
+        self.middleware, self.call_next = middleware, call_next
+
+    def __call__(self, event: Inbound) -> Awaitable[None]:
+        return self.middleware(event, self.call_next)
+
+
+def _bind(middleware: Middleware, call_next: Step) -> Step:
+    return _Bound(middleware, call_next)
 
 
 async def ignore_chatter(event: Inbound, call_next: Step) -> None:

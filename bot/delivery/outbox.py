@@ -190,7 +190,8 @@ class ChannelDispatcher:
 
     async def _deliver_lane(self, address: str) -> None:
         lane = self._lanes[address]
-        await self._wait_turn(address)
+        if self._limiter or self._delay(address) > 0:  # (no coroutine when nothing to wait for)
+            await self._wait_turn(address)
         if self._closing:
             return  # stopping: the message stays queued for the next start
         if not await self._attempt_counted(lane[0]):

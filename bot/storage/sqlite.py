@@ -127,18 +127,24 @@ class SqliteStore:
         """
         if not self._thread:
             raise RuntimeError("store is not open")
+        gather = short and not self._closing and (more or bool(self._pending))
+        if short and not self._closing and not gather:
+            # alone: run it right away if the store is free (no future, no suspension);
+            # if not, it goes to the thread like any unit, in order
+            done = self._run_here([_Job(unit, None, None)])
+            if done is not None:
+                result, error = done[0]
+                if error is not None:
+                    raise error
+                return cast(T, result)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         job = _Job(unit, future, loop)
-        if short and not self._closing:
-            if not more and not self._pending:  # alone: run it right away if the store is free
-                if self._run_here([job]):
-                    return await future  # settled already: no suspension
-            else:  # a burst: all offered this turn of the loop commit together at its end
-                if not self._pending:
-                    loop.call_soon(self._run_pending)
-                self._pending.append(job)
-                return await future
+        if gather:  # a burst: all offered this turn of the loop commit together at its end
+            if not self._pending:
+                loop.call_soon(self._run_pending)
+            self._pending.append(job)
+            return await future
         self._queued += 1
         self._jobs.put(job)
         return await future
@@ -200,37 +206,41 @@ class SqliteStore:
         """Run the short units offered this round together on the loop (one commit for all,
         as the thread would), or hand them to the thread in order if it is busy."""
         jobs, self._pending = self._pending, []
-        if jobs and not self._run_here(jobs):
+        if not jobs:
+            return
+        outcomes = self._run_here(jobs)
+        if outcomes is None:
             for job in jobs:
                 self._queued += 1
                 self._jobs.put(job)
+        else:
+            _settle([(job.future, *outcome) for job, outcome in zip(jobs, outcomes, strict=True)])
 
-    def _run_here(self, jobs: list[_Job]) -> bool:
-        """Run ``jobs`` in one transaction on the calling thread; False to leave them to the
-        thread (it has work in hand or queued, or another process holds the write lock).
+    def _run_here(self, jobs: list[_Job]) -> list[tuple[Any, BaseException | None]] | None:
+        """Run ``jobs`` in one transaction on the calling thread and return their outcomes;
+        None to leave them to the thread (it has work in hand or queued, or another process
+        holds the write lock).
 
         The riders go first without savepoints: if one fails, all is undone and the thread
         runs them one savepoint each. A lone unit has no savepoint either: if it fails, the
         transaction is undone and its riders wait for the next unit.
         """
         if self._queued != self._finished or not self._lock.acquire(blocking=False):
-            return False  # keep the order of work submitted before
+            return None  # keep the order of work submitted before
         try:
             if self._queued != self._finished or self._db is None:
-                return False
+                return None
             self._set_up_for(loop=True)
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:
-                return False  # never wait on the loop: the thread waits for the lock
+                return None  # never wait on the loop: the thread waits for the lock
             riders = self._take_deferred()
             if not self._ride(riders):
-                return False
-            outcomes = self._commit_here(jobs, riders)
+                return None
+            return self._commit_here(jobs, riders)
         finally:
             self._lock.release()
-        _settle([(job.future, *outcome) for job, outcome in zip(jobs, outcomes, strict=True)])
-        return True
 
     def _commit_here(
         self, jobs: list[_Job], riders: list[_Job]
