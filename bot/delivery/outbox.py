@@ -136,15 +136,9 @@ class ChannelDispatcher:
             and not self._closing
             and len(self._eager) < self._width
         ):
-            start_eagerly(self._deliver_now(address), self._eager)
+            start_eagerly(self._deliver_lane(address), self._eager)
         else:
             self._ready.put_nowait(address)
-
-    async def _deliver_now(self, address: str) -> None:
-        try:
-            await self._deliver_lane(address)
-        except Exception:
-            self._revive(address)
 
     def share_rate(self, replicas: int) -> None:
         """The channel's overall rate is the bot's: with ``replicas`` live, take a share."""
@@ -174,11 +168,7 @@ class ChannelDispatcher:
         # backoff until they fail for good.
         await self.opened.wait()
         while True:
-            address = await self._ready.get()
-            try:
-                await self._deliver_lane(address)
-            except Exception:
-                self._revive(address)
+            await self._deliver_lane(await self._ready.get())
 
     def _revive(self, address: str) -> None:
         """A lane's delivery failed outside any send (e.g. the store): report it and put the
@@ -189,22 +179,35 @@ class ChannelDispatcher:
             loop.call_later(LANE_RETRY, self._ready.put_nowait, address)
 
     async def _deliver_lane(self, address: str) -> None:
-        lane = self._lanes[address]
-        if self._limiter or self._delay(address) > 0:  # (no coroutine when nothing to wait for)
-            await self._wait_turn(address)
-        if self._closing:
-            return  # stopping: the message stays queued for the next start
-        if not await self._attempt_counted(lane[0]):
-            return  # _retry_later puts the lane back in line when its time comes
-        self._finished(lane.popleft().id)
-        if not lane:
-            del self._lanes[address]
-        elif self.adapter.chat_interval(address) > 0:
-            asyncio.get_running_loop().call_later(
-                self.adapter.chat_interval(address), self._ready.put_nowait, address
-            )
-        else:
-            self._ready.put_nowait(address)
+        """Send the head of one chat's lane (by a worker, or at once: see :meth:`_start`);
+        a failure outside the send itself (the store, say) puts the lane back in line."""
+        try:
+            lane = self._lanes[address]
+            if self._limiter or self._delay(address) > 0:  # no coroutine when nothing to wait for
+                await self._wait_turn(address)
+            if self._closing:
+                return  # stopping: the message stays queued for the next start
+            self._sending += 1  # counted, so that close() can let a send under way finish
+            self._quiet.clear()
+            try:
+                sent = await self._attempt(lane[0])
+            finally:
+                self._sending -= 1
+                if not self._sending:
+                    self._quiet.set()
+            if not sent:
+                return  # _retry_later puts the lane back in line when its time comes
+            self._finished(lane.popleft().id)
+            if not lane:
+                del self._lanes[address]
+            elif self.adapter.chat_interval(address) > 0:
+                asyncio.get_running_loop().call_later(
+                    self.adapter.chat_interval(address), self._ready.put_nowait, address
+                )
+            else:
+                self._ready.put_nowait(address)
+        except Exception:
+            self._revive(address)
 
     async def _wait_turn(self, address: str) -> None:
         """Honour the channel pause, the per-chat interval and the overall rate.
@@ -229,17 +232,6 @@ class ChannelDispatcher:
         gap = self._last_sent.get(address, 0.0) + self.adapter.chat_interval(address) - now
         return max(gap, self._paused_until - now)
 
-    async def _attempt_counted(self, message: Outbound) -> bool:
-        """``_attempt``, counted so that :meth:`close` can let it finish."""
-        self._sending += 1
-        self._quiet.clear()
-        try:
-            return await self._attempt(message)
-        finally:
-            self._sending -= 1
-            if not self._sending:
-                self._quiet.set()
-
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
         if self._too_old(message):
@@ -253,7 +245,8 @@ class ChannelDispatcher:
         try:
             # A channel that cannot carry files says where the file can be had instead.
             sendable = message if self.adapter.sends_files else without_file(message)
-            sendable, exported = await self._with_file(sendable)
+            if sendable.attachment is not None:
+                sendable, exported = await self._with_file(sendable)
             platform_id = await self.adapter.send(sendable)
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
