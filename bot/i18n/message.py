@@ -119,6 +119,8 @@ def localise_digits(text: str, language: str) -> str:
 
 def _format(value: Any, language: str) -> str:
     """One parameter as the reader's language writes it."""
+    if type(value) is str:  # text people wrote, ids: as they are (the usual parameter)
+        return value
     locale = locale_of(language)
     if isinstance(value, Msg):
         return value.render(language)
