@@ -8,20 +8,59 @@ its public holidays (the ``holidays`` package) and the closures ``bot.toml`` add
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from bot.config import Country, Settings
-from bot.i18n import Text, _
+from bot.i18n import Localised, Text, _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml nor the package say
 # Where the members' practice differs from the holidays package (which gives Afghanistan
 # Friday-Saturday): Afghanistan's offices rest on Thursday and Friday.
 KNOWN_WEEKENDS = {"AF": frozenset({3, 4})}
+
+
+class HolidayName(Localised):
+    """A public holiday's name: English as a ``str``; in the reader's language where the
+    holidays package has the country's names in it (Thai for Thailand, Tamil or Sinhala for
+    Sri Lanka), else English."""
+
+    code: str
+    day: date
+
+    def __new__(cls, name: str, code: str, day: date) -> HolidayName:
+        made = super().__new__(cls, name)
+        made.code, made.day = code, day
+        return made
+
+    def in_language(self, language: str) -> str:
+        tag = _holiday_language(self.code, language)
+        return _holiday_names(self.code, self.day.year, tag).get(self.day, str(self))
+
+
+@functools.cache
+def _holiday_language(code: str, language: str) -> str | None:
+    """The holidays package's language tag for ``language`` in ``code``'s calendar (``th``,
+    ``ms_MY``, ``ta_LK``…), English where it lacks that language (None: its own default)."""
+    supported = holidays.country_holidays(code).supported_languages or ()
+    base = language.split("_")[0]
+    for wanted in (language, base):
+        for tag in supported:
+            if tag == wanted or tag.split("_")[0] == wanted:
+                return tag
+    return next((t for t in ("en_US", *supported) if t in supported and t.startswith("en")), None)
+
+
+@functools.lru_cache(maxsize=128)
+def _holiday_names(code: str, year: int, tag: str | None) -> dict[date, str]:
+    """One country's public holidays in one year, named in ``tag``'s language."""
+    found = holidays.country_holidays(code, years=year, language=tag)
+    return {day: str(name) for day, name in found.items()}
 
 
 @dataclass
@@ -33,16 +72,14 @@ class CountryCalendar:
     weekend: frozenset[int]
     closures: frozenset[date]
     known_holidays: bool  # False: the holidays package has no calendar for this code
-    _years: dict[int, dict[date, str]] = field(default_factory=dict, repr=False)
 
-    def holiday(self, day: date) -> str | None:
-        """The public holiday's name on ``day``, if any."""
+    def holiday(self, day: date) -> HolidayName | None:
+        """The public holiday's name on ``day``, if any (English; each reader sees it in
+        their own language where the package knows it)."""
         if not self.known_holidays:
             return None
-        if day.year not in self._years:
-            found = holidays.country_holidays(self.code, years=day.year)
-            self._years[day.year] = {d: str(name) for d, name in found.items()}
-        return self._years[day.year].get(day)
+        name = _holiday_names(self.code, day.year, _holiday_language(self.code, "en")).get(day)
+        return HolidayName(name, self.code, day) if name else None
 
     def why_closed(self, day: date) -> Text | None:
         """Why ``day`` is not a working day ("weekend", the holiday, "closure"); None if it is.

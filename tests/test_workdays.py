@@ -150,3 +150,23 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     assert "2 of 2 delivered, 1 acknowledged" in status, status
     assert "Thailand · Niran Example — delivered, acknowledged" in status
     await bot.stop()
+
+
+async def test_a_holiday_is_named_in_the_readers_language_where_the_calendar_has_it(
+    tmp_path: Path,
+) -> None:
+    # Due Mon 7 Dec 2026: Thailand's (substitute) King Bhumibol / National Day holiday
+    bot = await started(tmp_path, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    line = '/period open JPA-9 "Ninth" 2026-11-01 2026-11-30 final TH VN'
+    await bot.say("nz-cochair", line)
+    [english] = await bot.press("nz-cochair", "/period confirm")
+    assert "W1 due Dec 7, 2026 → Dec 8, 2026 for Thailand (HM King Bhumibol" in english, english
+    await bot.say("lk-cochair", "/language th")
+    await bot.say("lk-cochair", '/period open JPA-10 "Tenth" 2026-11-01 2026-11-30 final TH')
+    [thai] = await bot.press("lk-cochair", "/period confirm")
+    assert "(ชดเชยวันคล้ายวันเฉลิมพระชนมพรรษา" in thai, thai  # the package's Thai name
+    await bot.say("lk-cochair", "/language vi")  # no Vietnamese names for Thailand: English
+    await bot.say("lk-cochair", '/period open JPA-11 "Eleventh" 2026-11-01 2026-11-30 final TH')
+    [vietnamese] = await bot.press("lk-cochair", "/period confirm")
+    assert "(HM King Bhumibol Adulyadej the Great's Birthday (in lieu)" in vietnamese, vietnamese
+    await bot.stop()

@@ -21,11 +21,12 @@ from bot.i18n.languages import (
     language_list,
     resolve_language,
 )
-from bot.i18n.message import Msg, Text, _, join, n_, render, render_for_reader
+from bot.i18n.message import Localised, Msg, Text, _, join, n_, render, render_for_reader
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Localised",
     "Msg",
     "Text",
     "_",

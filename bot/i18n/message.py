@@ -66,6 +66,15 @@ Text = str | Msg
 """What handlers pass around: text people wrote (``str``) or a message to render (``Msg``)."""
 
 
+class Localised(str):
+    """A name known in other languages too: as a ``str`` it is the English one; a reader of
+    another language sees :meth:`in_language` (a subclass says how to find it)."""
+
+    def in_language(self, language: str) -> str:
+        """The name in ``language``; the English one where none is known."""
+        return str(self)
+
+
 class CountryName(str):
     """A member country's name as bot.toml writes it (English readers see exactly that),
     carrying its ISO code so other readers see the name their language gives it (CLDR):
@@ -121,6 +130,8 @@ def _format(value: Any, language: str) -> str:
     """One parameter as the reader's language writes it."""
     if type(value) is str:  # text people wrote, ids: as they are (the usual parameter)
         return value
+    if isinstance(value, Localised):
+        return value.in_language(language)
     locale = locale_of(language)
     if isinstance(value, Msg):
         return value.render(language)
