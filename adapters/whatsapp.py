@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -92,6 +93,17 @@ class WhatsAppOptions(BaseModel):
     path: str = Field(default="/whatsapp/webhook", pattern=r"^/[\w./-]*$")
     template_name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
     template_language: str = Field(default="en", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    # Further languages the template is approved in (Meta's codes: "th", "id", "fil", …): a
+    # reader whose language is one of them gets the template in it, others template_language.
+    template_languages: tuple[str, ...] = ()
+
+    @field_validator("template_languages")
+    @classmethod
+    def _language_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
+                raise ValueError(f"{code!r} is not a language code such as th or pt_BR")
+        return value
 
     @field_validator("api_host")
     @classmethod
@@ -265,7 +277,7 @@ class WhatsAppAdapter(Adapter):
         self._last_inbound.pop(wa_id(sent.address), None)
         try:
             await self._post(
-                template_body(sent, self.options.template_name, self.options.template_language)
+                template_body(sent, self.options.template_name, self._template_language(sent))
             )
         except Exception as exc:
             log.warning("whatsapp: could not re-send outbox %s as template: %s", sent.id, exc)
@@ -289,10 +301,23 @@ class WhatsAppAdapter(Adapter):
         return sent
 
     async def _send_template(self, message: Outbound) -> str:
-        options = self.options
         return await self._post(
-            template_body(message, options.template_name, options.template_language)
+            template_body(message, self.options.template_name, self._template_language(message))
         )
+
+    def _template_language(self, message: Outbound) -> str:
+        """The approved language of the template nearest the reader's (``fa_AF`` reads the
+        ``fa`` one), else the configured default: the text inside is already theirs."""
+        options = self.options
+        if not options.template_languages or not message.person_id:
+            return options.template_language
+        language = self.language_of(message.person_id)
+        base = language.split("_")[0]
+        for wanted in (language, base):
+            for code in (options.template_language, *options.template_languages):
+                if code == wanted or code.split("_")[0] == wanted:
+                    return code
+        return options.template_language
 
     def _remember(self, message_id: str, message: Outbound) -> None:
         self._free_form[message_id] = message

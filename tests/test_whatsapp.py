@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from adapters.channels import CORE_KEYS
 from adapters.whatsapp import WhatsAppAdapter, parse_options
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import ConfigError
-from bot.events import ButtonPress, Inbound, TextMessage
+from bot.events import ButtonPress, Inbound, Outbound, TextMessage
 from tests.fake_whatsapp import (
     APP_SECRET,
     PHONE_NUMBER_ID,
@@ -78,7 +79,7 @@ class World:
         await self.bot.settle()
 
 
-async def start_world(tmp_path, adapter: WhatsAppAdapter | None = None) -> World:  # type: ignore[no-untyped-def]
+async def start_world(tmp_path, adapter: WhatsAppAdapter | None = None, settings=None) -> World:  # type: ignore[no-untyped-def]
     api = await FakeGraph().start()
     adapter = adapter or WhatsAppAdapter.from_settings(whatsapp_options(api.api_host), ENV)
     if adapter.options.api_host != api.api_host:
@@ -89,7 +90,8 @@ async def start_world(tmp_path, adapter: WhatsAppAdapter | None = None) -> World
             VERIFY_TOKEN,
             adapter._clock,  # noqa: SLF001 (the test's clock)
         )
-    bot = Harness(tmp_path / "bot.db", settings_preferring_whatsapp("ph-fp"), [adapter])
+    settings = settings or settings_preferring_whatsapp("ph-fp")
+    bot = Harness(tmp_path / "bot.db", settings, [adapter])
     await bot.start()
     url = f"http://127.0.0.1:{adapter.port}/whatsapp/webhook"
     api.webhook_url = url
@@ -123,6 +125,41 @@ async def test_outside_the_window_a_request_arrives_as_the_template_pointer(worl
     assert calls[0].text == f"{request_id} awaits you — open it on console."
     assert calls[0].token == TOKEN
     assert REQUEST_TEXT not in everything_sent(world)
+
+
+async def test_the_template_goes_in_the_readers_language_where_it_is_approved_in_it(
+    tmp_path: Path,
+) -> None:
+    options = whatsapp_options("http://127.0.0.1:9", template_languages=["fil", "th", "fa"])
+    adapter = WhatsAppAdapter.from_settings(options, ENV)
+    base = settings_preferring_whatsapp("ph-fp")
+    people = tuple(
+        p.model_copy(update={"language": "fil"}) if p.id == "ph-fp" else p for p in base.people
+    )
+    world = await start_world(tmp_path, adapter, base.model_copy(update={"people": people}))
+    try:
+        request_id = await file_request(world)
+        [to_focal_point] = world.api.to(PH_FP)
+        assert to_focal_point.body["template"]["language"] == {"code": "fil"}
+        assert request_id in to_focal_point.text
+    finally:
+        await world.bot.stop()
+        await world.api.stop()
+    reads = {"vi-reader": "vi", "dari-reader": "fa_AF", "thai-reader": "th"}
+    adapter.reader_language = lambda reader: reads[str(reader)]
+    chosen = {
+        person: adapter._template_language(Outbound(1, "whatsapp", "+1", "x", person))  # noqa: SLF001
+        for person in [*reads, None]
+    }
+    # not approved in Vietnamese: the default; Dari reads the Persian one; no reader: default
+    assert chosen == {"vi-reader": "en", "dari-reader": "fa", "thai-reader": "th", None: "en"}
+
+
+def test_template_languages_must_be_language_codes() -> None:
+    with pytest.raises(ConfigError, match="template_languages: .*'th-TH' is not a language code"):
+        WhatsAppAdapter.from_settings(
+            whatsapp_options("http://x", template_languages=["th-TH"]), ENV
+        )
 
 
 async def test_inside_the_window_the_pointer_comes_with_an_acknowledge_button(world: World) -> None:
