@@ -42,7 +42,9 @@ async def test_indonesian_number_words_for_an_indonesian_focal_point(tmp_path: P
     try:
         await bot.say("id-fp", "/language id")
         [summary] = await bot.say("id-fp", "/return arrests dua belas, victims assisted seribu")
-        assert "Arrests: 12" in summary and "Trafficked persons assisted: 1,000" in summary
+        assert (
+            "Arrests: 12" in summary and "Trafficked persons assisted: 1.000" in summary
+        )  # id digits
         before = await counts(bot)
         [refusal] = await bot.say("th-fp", "/return arrests dua belas")  # English reader
         assert "I can't read 'dua belas' as a number" in refusal
@@ -63,6 +65,12 @@ async def test_a_guided_bengali_return(tmp_path: Path) -> None:
         assert "সহায়তাপ্রাপ্ত পাচারের শিকার ব্যক্তি?" in third
         draft = await bot.rows("SELECT answers FROM return_drafts")
         assert '"persons_convicted": [4' in draft[0][0] and '"victims_rescued": [12' in draft[0][0]
+        [back] = await bot.say("nz-fp", "/return JPA-9 W1 back")  # the figure given, shown back
+        assert "১২ (" in back, back  # in Bengali digits, as every other number it reads
+        [summary] = await bot.say("nz-fp", "/return arrests 1250, assets restrained USD 2500.5")
+        assert ": ১,২৫০" in summary and "USD ২,৫০০.৫০" in summary, summary
+        stored = await bot.rows("SELECT answers FROM return_drafts")
+        assert '"arrests": [1250' in stored[0][0]  # stored as the number, not as shown
     finally:
         await bot.stop()
 

@@ -21,7 +21,17 @@ from bot.i18n.languages import (
     language_list,
     resolve_language,
 )
-from bot.i18n.message import Localised, Msg, Text, _, join, n_, render, render_for_reader
+from bot.i18n.message import (
+    Localised,
+    Msg,
+    Text,
+    _,
+    join,
+    n_,
+    number,
+    render,
+    render_for_reader,
+)
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -34,6 +44,7 @@ __all__ = [
     "join",
     "language_list",
     "n_",
+    "number",
     "render",
     "render_for_reader",
     "resolve_language",

@@ -117,6 +117,13 @@ def render_for_reader(text: Text, language: str) -> str:
     return rendered
 
 
+def number(value: int | Decimal | float, language: str, pattern: str | None = None) -> str:
+    """A number as ``language`` writes it: its grouping and separators, its own digits
+    (``12,345`` in English, ``১২,৩৪৫`` in Bengali); ``pattern`` as Babel's (``#,##0.00``)."""
+    formatted = format_decimal(value, format=pattern, locale=locale_of(language))
+    return localise_digits(formatted, language)
+
+
 def localise_digits(text: str, language: str) -> str:
     """Western digits written in the language's own default digits (CLDR), e.g. Bengali ৭."""
     zero = _ZEROS.get(locale_of(language).default_numbering_system or "latn")
@@ -142,7 +149,7 @@ def _format(value: Any, language: str) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal | float):
-        return localise_digits(format_decimal(value, locale=locale), language)
+        return number(value, language)
     if isinstance(value, datetime):
         return localise_digits(_date_time(value, locale), language)
     if isinstance(value, date):

@@ -15,7 +15,7 @@ from bot.events import Button, Form, FormField
 from bot.i18n import Msg, Text, _, join
 from bot.periods.repo import Period
 from bot.periods.windows import Window
-from bot.returns.metric_values import Value, show, typed
+from bot.returns.metric_values import Value, shown, typed
 from bot.returns.metrics import KIND_HELP, Metric
 from bot.returns.repo import Draft
 
@@ -66,7 +66,7 @@ def question(
     lines: list[Text] = [step, _ask(metric)]
     now = draft.answers.get(metric.key, before.get(metric.key))
     if now is not None:
-        lines.append(_("Now: {value} (Skip keeps it)", value=show(now)))
+        lines.append(_("Now: {value} (Skip keeps it)", value=shown(now)))
     if draft.step == 0:
         lines.append(_("Or every figure at once: {command} form", command=target.command))
     return join(lines), _question_buttons(target, metric, draft.step, now is not None)
@@ -122,11 +122,10 @@ def summary(
 
 
 def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool) -> Msg:
-    shown = show(value) if value is not None else "—"
+    now = shown(value)
     if amending and value != old:
-        was = show(old) if old is not None else "—"
-        return _("{metric}: {value}  (was {old})", metric=metric.text, value=shown, old=was)
-    return _("{metric}: {value}", metric=metric.text, value=shown)
+        return _("{metric}: {value}  (was {old})", metric=metric.text, value=now, old=shown(old))
+    return _("{metric}: {value}", metric=metric.text, value=now)
 
 
 # --- the whole return as one form -----------------------------------------------------------

@@ -28,7 +28,7 @@ from bot.periods.windows import Window
 from bot.returns import repo as store
 from bot.returns.form import Target, form_button, form_of, form_text, question, summary
 from bot.returns.joint import COMMANDS as JOINT_COMMANDS
-from bot.returns.metric_values import ZERO, Value, show
+from bot.returns.metric_values import ZERO, Value, shown
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import due_of, zone_of_country
@@ -522,7 +522,7 @@ def _submitted_line(work: Work, submitted: store.Submitted) -> Msg:
 
 
 def _shown(value: Value | None) -> Text:
-    return show(value) if value is not None else "—"
+    return shown(value)
 
 
 def _history(work: Work, target: Target) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import Localised, Text, _, number
 from bot.numbers import latin_digits, parse_whole
 from bot.returns.metrics import Metric
 
@@ -133,6 +134,38 @@ def show(value: Value) -> str:
     if value.currency:
         return f"{value.currency} {money_amount(value.amount)}"
     return f"{value.amount:,}" + joint_suffix(value)
+
+
+class ShownValue(Localised):
+    """:func:`show` for chat: the number written as the reader's language writes numbers
+    (``১২`` for a Bengali reader, ``USD ২৫,০০০``); as a ``str``, and when stored, the English."""
+
+    value: Value
+
+    def __new__(cls, value: Value) -> ShownValue:
+        made = super().__new__(cls, show(value))
+        made.value = value
+        return made
+
+    def in_language(self, language: str) -> str:
+        value = self.value
+        if value.amount is None:
+            return value.text
+        if value.currency:
+            units, cents = divmod(value.amount, 100)
+            amount = number(units, language) if not cents else money_in(value.amount, language)
+            return f"{value.currency} {amount}"
+        return number(value.amount, language) + joint_suffix(value)
+
+
+def money_in(hundredths: int, language: str) -> str:
+    """:func:`money_amount` as ``language`` writes numbers (two decimals when there are cents)."""
+    return number(Decimal(hundredths).scaleb(-2), language, "#,##0.00")
+
+
+def shown(value: Value | None) -> Text:
+    """A value for a chat message (each reader's digits); "—" for none."""
+    return ShownValue(value) if value is not None else "—"
 
 
 def joint_suffix(value: Value) -> str:

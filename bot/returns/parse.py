@@ -23,7 +23,7 @@ from bot.errors import UserError
 from bot.events import Form, FormField
 from bot.i18n import Text, _, join, render
 from bot.numbers import TENS, UNITS, ZERO_WORDS
-from bot.returns.metric_values import Value, parse_kind, parse_value, show
+from bot.returns.metric_values import Value, parse_kind, parse_value, shown
 from bot.returns.metrics import Metric, Schema
 
 _ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c]|,(?!\d))\s*")  # \d: digits of any script
@@ -78,8 +78,8 @@ def _collect(
                 _(
                     "{metric} is given twice ({first} and {second}); give it once",
                     metric=metric.text,
-                    first=show(found[metric.key]),
-                    second=show(value),
+                    first=shown(found[metric.key]),
+                    second=shown(value),
                 )
             )
         found[metric.key] = value
