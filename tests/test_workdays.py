@@ -24,6 +24,13 @@ async def started(tmp_path: Path, at: datetime) -> Harness:
     return await bot.start()
 
 
+async def open_period(bot: Harness, line: str, by: str = "nz-cochair") -> str:
+    """``by`` opens a period with ``line`` and confirms it; the confirmation."""
+    await bot.say(by, line)
+    [opened] = await bot.press(by, "/period confirm")
+    return opened
+
+
 async def until(bot: Harness, when: datetime) -> None:
     """Move the clock to ``when`` in one-hour steps, firing timers on the way."""
     while bot.clock.now() < when - timedelta(hours=1):
@@ -35,8 +42,7 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     tmp_path: Path,
 ) -> None:
     bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
-    await bot.say("nz-cochair", OPEN)
-    [opened] = await bot.press("nz-cochair", "/period confirm")
+    opened = await open_period(bot, OPEN)
     assert "W1 due Nov 7, 2026 → Nov 9, 2026 for India (weekend)" in opened
     assert "W1 due Nov 7, 2026 → Nov 9, 2026 for Thailand (weekend)" in opened
     assert "Afghanistan" not in opened.split("next working day:")[1]  # works on Saturdays
@@ -122,9 +128,7 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
 ) -> None:
     # 20:30 UTC: night in Bangkok and Colombo, afternoon in Washington
     bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
-    line = '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US'
-    await bot.say("nz-cochair", line)
-    [opened] = await bot.press("nz-cochair", "/period confirm")
+    opened = await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US')
     assert opened.startswith("JPA-8 is open"), opened
     answer = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
     assert "Broadcast" in answer[0], answer
@@ -157,16 +161,16 @@ async def test_a_holiday_is_named_in_the_readers_language_where_the_calendar_has
 ) -> None:
     # Due Mon 7 Dec 2026: Thailand's (substitute) King Bhumibol / National Day holiday
     bot = await started(tmp_path, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
-    line = '/period open JPA-9 "Ninth" 2026-11-01 2026-11-30 final TH VN'
-    await bot.say("nz-cochair", line)
-    [english] = await bot.press("nz-cochair", "/period confirm")
+    english = await open_period(bot, '/period open JPA-9 "Ninth" 2026-11-01 2026-11-30 final TH VN')
     assert "W1 due Dec 7, 2026 → Dec 8, 2026 for Thailand (HM King Bhumibol" in english, english
     await bot.say("lk-cochair", "/language th")
-    await bot.say("lk-cochair", '/period open JPA-10 "Tenth" 2026-11-01 2026-11-30 final TH')
-    [thai] = await bot.press("lk-cochair", "/period confirm")
+    thai = await open_period(
+        bot, '/period open JPA-10 "Tenth" 2026-11-01 2026-11-30 final TH', "lk-cochair"
+    )
     assert "(ชดเชยวันคล้ายวันเฉลิมพระชนมพรรษา" in thai, thai  # the package's Thai name
     await bot.say("lk-cochair", "/language vi")  # no Vietnamese names for Thailand: English
-    await bot.say("lk-cochair", '/period open JPA-11 "Eleventh" 2026-11-01 2026-11-30 final TH')
-    [vietnamese] = await bot.press("lk-cochair", "/period confirm")
+    vietnamese = await open_period(
+        bot, '/period open JPA-11 "Eleventh" 2026-11-01 2026-11-30 final TH', "lk-cochair"
+    )
     assert "(HM King Bhumibol Adulyadej the Great's Birthday (in lieu)" in vietnamese, vietnamese
     await bot.stop()

@@ -198,13 +198,14 @@ class BlobStore:
 
     def read(self, sha256: str) -> Iterator[bytes]:
         """The plaintext, chunk by chunk; BlobError when missing, damaged or cut short."""
-        path = self.path_of(sha256)
+        with self._open_blob(sha256) as handle:
+            yield from self._chunks(handle)
+
+    def _open_blob(self, sha256: str) -> BinaryIO:
         try:
-            handle = path.open("rb")
+            return self.path_of(sha256).open("rb")
         except OSError as exc:
             raise BlobError("blob missing") from exc
-        with handle:
-            yield from self._chunks(handle)
 
     def _chunks(self, handle: BinaryIO, found: list[AESGCM] | None = None) -> Iterator[bytes]:
         """The plaintext chunks of an open blob; the key that opens the first chunk must open
@@ -249,11 +250,7 @@ class BlobStore:
         it was (BlobError). Safe to run again, and beside a running bot: a reader holding the
         old copy open finishes reading it."""
         path = self.path_of(sha256)
-        try:
-            handle = path.open("rb")
-        except OSError as exc:
-            raise BlobError("blob missing") from exc
-        with handle:
+        with self._open_blob(sha256) as handle:
             found: list[AESGCM] = []
             chunks = self._chunks(handle, found)
             first = next(chunks)  # every blob has a chunk (an empty file's is empty)
