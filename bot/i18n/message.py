@@ -75,7 +75,7 @@ class Localised(str):
         return str(self)
 
 
-class CountryName(str):
+class CountryName(Localised):
     """A member country's name as bot.toml writes it (English readers see exactly that),
     carrying its ISO code so other readers see the name their language gives it (CLDR):
     ``ประเทศไทย``-style names instead of "Thailand" in a Thai sentence. As a ``str`` it sorts
@@ -87,6 +87,11 @@ class CountryName(str):
         made = super().__new__(cls, name)
         made.code = code
         return made
+
+    def in_language(self, language: str) -> str:
+        if language == DEFAULT_LANGUAGE:
+            return str(self)
+        return str(locale_of(language).territories.get(self.code) or self)
 
 
 def _(msgid: str, /, **params: Any) -> Msg:
@@ -142,10 +147,6 @@ def _format(value: Any, language: str) -> str:
     locale = locale_of(language)
     if isinstance(value, Msg):
         return value.render(language)
-    if isinstance(value, CountryName):
-        if language == DEFAULT_LANGUAGE:
-            return str(value)
-        return str(locale.territories.get(value.code) or value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal | float):
