@@ -88,7 +88,6 @@ def whoami(work: Work, _args: None) -> None:
     """Who the bot thinks you are: name, country, roles, channels. Never secrets."""
     actor = work.actor
     assert actor is not None
-    country = work.directory.country(actor.country)
     roles = join([ROLE_LABELS[r] for r in actor.roles], ", ")
     channels = ", ".join(sorted({*actor.identities, "console"}))
     work.reply(
@@ -98,7 +97,7 @@ def whoami(work: Work, _args: None) -> None:
             name=actor.name,
             id=actor.id,
             roles=roles,
-            country=country.name if country else actor.country,
+            country=work.directory.country_name(actor.country),
             channels=channels,
             preferred=actor.preferred_channel,
         )
@@ -108,9 +107,9 @@ def whoami(work: Work, _args: None) -> None:
 def countries(work: Work, _args: None) -> None:
     """The member countries and their codes, with who answers for each."""
     lines: list[Text] = [_("Member countries (code · name · focal points):")]
-    for code, country in sorted(work.directory.countries.items()):
+    for code in sorted(work.directory.countries):
         names = ", ".join(p.name for p in work.directory.focal_points(code))
-        lines.append(join([code, country.name, names or _("none yet")], " · "))
+        lines.append(join([code, work.directory.country_name(code), names or _("none yet")], " · "))
     work.reply(join(lines))
 
 

@@ -157,3 +157,13 @@ def test_a_time_of_day_is_written_in_the_readers_digits(language: str, written: 
 
     message = Msg("Due {at} on {day}.", {"at": time(7, 5), "day": date(2027, 3, 10)})
     assert message.render(language) == written
+
+
+async def test_whoami_and_countries_name_countries_in_the_readers_language(bot: Harness) -> None:
+    await bot.say("my-fp", "/language th")
+    [who] = await bot.say("my-fp", "/whoami")
+    assert "มาเลเซีย" in who and "Malaysia" not in who  # CLDR's Thai name
+    [members] = await bot.say("my-fp", "/countries")
+    assert "TH · ไทย · Niran Example" in members and "Thailand" not in members
+    [english] = await bot.say("th-fp", "/countries")  # English readers: bot.toml's names
+    assert "TH · Thailand · Niran Example" in english and "VN · Viet Nam" in english

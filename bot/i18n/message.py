@@ -110,8 +110,11 @@ def join(parts: Iterable[Text], sep: str = "\n") -> Msg:
 
 
 def render(text: Text, language: str) -> str:
-    """``text`` in ``language``: a message rendered, text people wrote as it is."""
-    return text if isinstance(text, str) else text.render(language)
+    """``text`` in ``language``: a message rendered, text people wrote as it is (a name other
+    languages know, such as a country's, in the reader's)."""
+    if isinstance(text, str):
+        return text.in_language(language) if isinstance(text, Localised) else text
+    return text.render(language)
 
 
 def render_for_reader(text: Text, language: str) -> str:
