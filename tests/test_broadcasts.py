@@ -161,7 +161,7 @@ async def test_each_reader_gets_the_frame_in_their_language(
     await bot.press("th-fp", "/broadcast ack B-1")
     [status] = await bot.say("lk-cochair", "/broadcast status B-1")
     # 17:30 in Colombo on 20 January 2027, as Vietnamese readers write it (time first)
-    assert "• Thailand · Niran Example — đã gửi, đã xác nhận 17:30 20 thg 1, 2027 +0530" in status
+    assert "• Thái Lan · Niran Example — đã gửi, đã xác nhận 17:30 20 thg 1, 2027 +0530" in status
     [english] = await bot.say("nz-cochair", "/broadcast status B-1")
     assert "— delivered, acknowledged Jan 21, 2027, 01:00 NZDT" in english
     await bot.stop()

@@ -175,6 +175,7 @@ async def test_roster_and_handover_are_written_in_the_readers_language(tmp_path:
     # the confirmation time in Bengali style and digits, the words from the Bengali catalog
     assert "Niran Example (th-fp) · " in roster and "২০ জানু, ২০২৭ ১৯:০০ +07" in roster, roster
     assert "confirmed" not in roster
+    assert "থাইল্যান্ড (TH)" in roster and "Thailand" not in roster  # CLDR's Bengali name
     [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")
     assert "১" in done and "০" in done and "open request" not in done, done
     # the successor reads English: the same summary in English, the singular chosen by count

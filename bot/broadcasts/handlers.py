@@ -113,7 +113,7 @@ def status(work: Work, raw_id: str) -> None:
         raise UserError(
             _("No such broadcast.") if raw_id.strip() else _("Nothing was broadcast yet.")
         )
-    rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: _who(work, r))  # type: ignore[arg-type]
+    rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: str(_who(work, r)))  # type: ignore[arg-type]
     acked = sum(1 for r in rows if r.acknowledged_at)
     delivered = sum(1 for r in rows if r.delivery == store.DELIVERED)
     head = _(
@@ -132,12 +132,13 @@ def _viewer_zone(work: Work) -> str:
     return zone_of_country(work, work.actor.country) if work.actor else "UTC"
 
 
-def _who(work: Work, recipient: store.Recipient) -> str:
-    """``Thailand · Niran Example`` (the person's id when they left the directory)."""
+def _who(work: Work, recipient: store.Recipient) -> Text:
+    """``Thailand · Niran Example``, the country as the reader names it (the person's id
+    when they left the directory)."""
     person = work.directory.people.get(recipient.person_id)
     if person is None:
         return recipient.person_id
-    return f"{country_name(work, person.country)} · {person.name}"
+    return join([country_name(work, person.country), f" · {person.name}"], "")
 
 
 def _line(work: Work, recipient: store.Recipient) -> Msg:

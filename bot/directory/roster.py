@@ -163,7 +163,7 @@ def roster_command(work: Work, _args: None) -> None:
     """Each country's focal point, deputy, last confirmation and channels."""
     lines: list[Text] = [_("Roster (focal point · deputy · last confirmed · channels):")]
     for code in sorted(work.directory.countries):
-        lines.append(f"{work.directory.country_name(code)} ({code})")
+        lines.append(join([work.directory.country_name(code), f" ({code})"], ""))
         people = work.directory.focal_points(code) + work.directory.deputies(code)
         lines += [_roster_line(work, p) for p in people] or ["  " + _("• no focal point or deputy")]
     work.reply(join(lines))
