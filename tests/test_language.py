@@ -167,3 +167,5 @@ async def test_whoami_and_countries_name_countries_in_the_readers_language(bot: 
     assert "TH · ไทย · Niran Example" in members and "Thailand" not in members
     [english] = await bot.say("th-fp", "/countries")  # English readers: bot.toml's names
     assert "TH · Thailand · Niran Example" in english and "VN · Viet Nam" in english
+    [period] = await bot.say("my-fp", "/period JPA-4")
+    assert "มาเลเซีย, มัลดีฟส์" in period and "Malaysia" not in period  # the countries line

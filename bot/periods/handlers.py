@@ -129,7 +129,7 @@ def heading(period: Period) -> Msg:
 
 def countries_line(work: Work, codes: Sequence[str]) -> Msg:
     """``Countries (3): Australia, Malaysia, Thailand``."""
-    names = ", ".join(sorted(country_name(work, c) for c in codes))
+    names = join(sorted(country_name(work, c) for c in codes), ", ")  # each in the reader's
     return _("Countries ({count}): {names}", count=len(codes), names=names)
 
 
