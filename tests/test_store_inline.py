@@ -66,6 +66,33 @@ async def test_a_short_unit_never_overtakes_work_queued_before_it(store: SqliteS
     await asyncio.wait_for(first, WITHIN)
 
 
+async def test_callers_resume_in_commit_order_when_a_short_unit_follows_the_thread(
+    store: SqliteStore,
+) -> None:
+    """A unit the thread has committed, whose caller has not resumed yet, still comes first:
+    the app hands a unit's messages to the outbox when its caller resumes, so a short unit
+    run on the loop in between would have its chat's answer delivered ahead of older ones."""
+    resumed: list[str] = []
+    committed_soon = threading.Event()
+
+    async def caller(name: str, unit: Any, short: bool) -> None:
+        await store.run(unit, short=short)
+        resumed.append(name)
+
+    def on_the_thread(db: Any) -> None:
+        _write("t-1")(db)
+        committed_soon.set()
+
+    first = asyncio.create_task(caller("thread", on_the_thread, short=False))
+    await asyncio.sleep(0)  # queued to the thread
+    assert committed_soon.wait(WITHIN)
+    time.sleep(0.1)  # noqa: ASYNC251  (the loop held on purpose: the thread commits meanwhile)
+    second = asyncio.create_task(caller("short", _write("t-2"), short=True))
+    await asyncio.wait_for(asyncio.gather(first, second), WITHIN)
+    assert resumed == ["thread", "short"]
+    assert await store.run(_keys) == ["t-1", "t-2"]
+
+
 async def test_marking_sent_rides_with_the_next_short_unit(store: SqliteStore) -> None:
     rider_threads: list[int] = []
 

@@ -55,6 +55,7 @@ class _Job:
     unit: Callable[[Db], Any]
     future: asyncio.Future[Any] | None  # None: deferred bookkeeping, nobody waits
     loop: asyncio.AbstractEventLoop | None
+    queued: bool = False  # sent to the store thread (counted until its caller resumes)
 
 
 def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -85,11 +86,14 @@ class SqliteStore:
         self._db: Database | None = None
         self._handle: SqliteDb | None = None  # what units see: the shared SQL port
         # Whoever holds the lock owns the connection: the thread for a batch, the loop for a
-        # short unit. Units queued for the thread are counted on both sides (one writer
-        # each), so a short unit never overtakes one submitted before it.
+        # short unit. Units queued for the thread are counted as queued, finished (by the
+        # thread) and resumed (their caller has its result, on the loop), so a short unit
+        # never overtakes one submitted before it: not in the database, and not in what the
+        # callers do next (the app hands a unit's messages to the outbox when it resumes).
         self._lock = threading.Lock()
         self._queued = 0  # written by the loop only
         self._finished = 0  # written by the store thread only
+        self._resumed = 0  # written by the loop only
         self._deferred: deque[_Job] = deque()
         self._flush_handle: asyncio.TimerHandle | None = None
         self._deferred_since = 0.0  # when the oldest waiting rider was deferred
@@ -110,7 +114,10 @@ class SqliteStore:
         self._queued += 1
         self._jobs.put(_Job(self._setup, ready, asyncio.get_running_loop()))
         self._thread.start()
-        await ready
+        try:
+            await ready
+        finally:
+            self._resumed += 1
 
     def _setup(self, _db: Any) -> None:
         self._db = connect(self.path)
@@ -144,10 +151,18 @@ class SqliteStore:
             if not self._pending:
                 loop.call_soon(self._run_pending)
             self._pending.append(job)
+        else:
+            self._to_thread(job)
+        try:
             return await future
+        finally:
+            if job.queued:  # its caller has the result (or gave up): later units may go on
+                self._resumed += 1
+
+    def _to_thread(self, job: _Job) -> None:
+        job.queued = True
         self._queued += 1
         self._jobs.put(job)
-        return await future
 
     @property
     def is_open(self) -> bool:
@@ -211,8 +226,7 @@ class SqliteStore:
         outcomes = self._run_here(jobs)
         if outcomes is None:
             for job in jobs:
-                self._queued += 1
-                self._jobs.put(job)
+                self._to_thread(job)
         else:
             _settle([(job.future, *outcome) for job, outcome in zip(jobs, outcomes, strict=True)])
 
@@ -225,10 +239,10 @@ class SqliteStore:
         runs them one savepoint each. A lone unit has no savepoint either: if it fails, the
         transaction is undone and its riders wait for the next unit.
         """
-        if self._queued != self._finished or not self._lock.acquire(blocking=False):
+        if not self._caught_up() or not self._lock.acquire(blocking=False):
             return None  # keep the order of work submitted before
         try:
-            if self._queued != self._finished or self._db is None:
+            if not self._caught_up() or self._db is None:
                 return None
             self._set_up_for(loop=True)
             try:
@@ -241,6 +255,10 @@ class SqliteStore:
             return self._commit_here(jobs, riders)
         finally:
             self._lock.release()
+
+    def _caught_up(self) -> bool:
+        """Whether every unit sent to the thread is done and its caller has resumed."""
+        return self._queued == self._finished == self._resumed
 
     def _commit_here(
         self, jobs: list[_Job], riders: list[_Job]
