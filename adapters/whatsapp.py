@@ -60,6 +60,7 @@ from adapters.whatsapp_convert import (
 )
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import ChatRef, DeliveryReport, Inbound, IncomingFile, Outbound, Sender
+from bot.i18n.languages import nearest_tag
 from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
@@ -311,13 +312,9 @@ class WhatsAppAdapter(Adapter):
         options = self.options
         if not options.template_languages or not message.person_id:
             return options.template_language
-        language = self.language_of(message.person_id)
-        base = language.split("_")[0]
-        for wanted in (language, base):
-            for code in (options.template_language, *options.template_languages):
-                if code == wanted or code.split("_")[0] == wanted:
-                    return code
-        return options.template_language
+        approved = (options.template_language, *options.template_languages)
+        found = nearest_tag(self.language_of(message.person_id), approved)
+        return found or options.template_language
 
     def _remember(self, message_id: str, message: Outbound) -> None:
         self._free_form[message_id] = message

@@ -17,6 +17,7 @@ import holidays
 
 from bot.config import Country, Settings
 from bot.i18n import Localised, Text, _
+from bot.i18n.languages import nearest_tag
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml nor the package say
@@ -48,12 +49,7 @@ def _holiday_language(code: str, language: str) -> str | None:
     """The holidays package's language tag for ``language`` in ``code``'s calendar (``th``,
     ``ms_MY``, ``ta_LK``…), English where it lacks that language (None: its own default)."""
     supported = holidays.country_holidays(code).supported_languages or ()
-    base = language.split("_")[0]
-    for wanted in (language, base):
-        for tag in supported:
-            if tag == wanted or tag.split("_")[0] == wanted:
-                return tag
-    return next((t for t in ("en_US", *supported) if t in supported and t.startswith("en")), None)
+    return nearest_tag(language, supported) or nearest_tag("en_US", supported)
 
 
 @functools.lru_cache(maxsize=128)

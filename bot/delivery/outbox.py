@@ -195,19 +195,22 @@ class ChannelDispatcher:
                 self._sending -= 1
                 if not self._sending:
                     self._quiet.set()
-            if not sent:
-                return  # _retry_later puts the lane back in line when its time comes
-            self._finished(lane.popleft().id)
-            if not lane:
-                del self._lanes[address]
-            elif self.adapter.chat_interval(address) > 0:
-                asyncio.get_running_loop().call_later(
-                    self.adapter.chat_interval(address), self._ready.put_nowait, address
-                )
-            else:
-                self._ready.put_nowait(address)
+            if sent:  # otherwise _retry_later puts the lane back in line when its time comes
+                self._advance(address, lane)
         except Exception:
             self._revive(address)
+
+    def _advance(self, address: str, lane: deque[Outbound]) -> None:
+        """The head reached a final state: drop it, and line up the chat's next message."""
+        self._finished(lane.popleft().id)
+        if not lane:
+            del self._lanes[address]
+        elif self.adapter.chat_interval(address) > 0:
+            asyncio.get_running_loop().call_later(
+                self.adapter.chat_interval(address), self._ready.put_nowait, address
+            )
+        else:
+            self._ready.put_nowait(address)
 
     async def _wait_turn(self, address: str) -> None:
         """Honour the channel pause, the per-chat interval and the overall rate.

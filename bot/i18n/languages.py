@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from babel import Locale
@@ -42,6 +43,17 @@ def resolve_language(code: str) -> str | None:
         if language.lower() == lowered:
             return language
     return ALIASES.get(lowered)
+
+
+def nearest_tag(language: str, tags: Iterable[str]) -> str | None:
+    """The tag among ``tags`` (another library's or platform's language codes: ``ms_MY``,
+    ``ta_LK``, ``fa``) that is ``language`` itself, else shares its base language; None."""
+    tags = tuple(tags)
+    for wanted in (language, language.split("_")[0]):
+        for tag in tags:
+            if tag == wanted or tag.split("_")[0] == wanted:
+                return tag
+    return None
 
 
 @cache

@@ -497,7 +497,7 @@ def _show(work: Work, target: Target) -> None:
         if store.is_awaiting(work.db, submitted.id):
             lines.append(_("Awaiting national sign-off: it counts once the focal point approves."))
         lines += [
-            _("{figure}: {value}", figure=m.text, value=_shown(values.get(m.key)))
+            _("{figure}: {value}", figure=m.text, value=shown(values.get(m.key)))
             for m in target.period.metrics
         ]
     else:
@@ -519,10 +519,6 @@ def _submitted_line(work: Work, submitted: store.Submitted) -> Msg:
     if submitted.late:
         return _("Submitted {when} (late), version {version}.", when=when, version=version)
     return _("Submitted {when}, version {version}.", when=when, version=version)
-
-
-def _shown(value: Value | None) -> Text:
-    return shown(value)
 
 
 def _history(work: Work, target: Target) -> None:
