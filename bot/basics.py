@@ -24,21 +24,27 @@ def ping_with_token(work: Work, token: str) -> None:
     work.reply(_("pong {token}", token=token) if token else _("pong"), sensitive=False)
 
 
+ALL = "all"  # `/help all`: every command explained
+
+
 def help_command(work: Work, topic: str) -> None:
-    """The generated help, or one command explained."""
+    """The overview, one command explained (``/help period``), or all (``/help all``)."""
     actor = work.actor
     assert actor is not None
-    registry, name = work.ctx.registry, topic.strip().lstrip("/").lower()
+    registry, bot_name = work.ctx.registry, work.ctx.settings.bot.name
+    name = topic.strip().split(" ")[0].lstrip("/").lower()
     if not name:
-        work.reply(registry.help_text(actor, work.ctx.settings.bot.name), sensitive=False)
+        work.reply(registry.help_text(actor, bot_name), sensitive=False)
+        return
+    if name == ALL and registry.get(ALL) is None:
+        work.reply(registry.help_all(actor, bot_name), sensitive=False)
         return
     spec = registry.get(name)
-    if spec is None or not spec.allows(actor):
+    if spec is None or not any(form.allows(actor) for form in spec.variants()):
         raise UserError(
             _("There is no command /{name} for you. /help lists yours.", name=name[:30])
         )
-    example = _("Example: {example}", example=spec.example)
-    work.reply(join([spec.usage, spec.summary, example]), sensitive=False)
+    work.reply(registry.help_one(spec, actor), sensitive=False)
 
 
 def named(language: str) -> str:
@@ -117,7 +123,7 @@ COMMANDS = [
     CommandSpec(
         "help",
         _("What each command does, with an example."),
-        "/help [command]",
+        "/help [command|all]",
         "/help request",
         help_command,
         in_groups=True,

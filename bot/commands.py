@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.config import Person
 from bot.errors import UserError
-from bot.i18n import Msg, Text, _, join, language_list
+from bot.i18n import Msg, Text, _, join, language_list, own_names
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -124,16 +124,29 @@ class TextHook:
 class Registry:
     """All commands, in the order they were registered (the order /help shows)."""
 
-    def __init__(self, specs: Iterable[CommandSpec] = ()) -> None:
+    def __init__(self, specs: Iterable[CommandSpec] = (), topic: Text = "") -> None:
         self._specs: dict[str, CommandSpec] = {}
+        self._topics: list[tuple[Text, list[str]]] = []  # /help overview's headings, in order
         for spec in specs:
-            self.register(spec)
+            self.register(spec, topic)
 
-    def register(self, spec: CommandSpec) -> None:
-        """Add a command; names are unique."""
+    @classmethod
+    def by_topic(cls, topics: Iterable[tuple[Text, Iterable[CommandSpec]]]) -> Registry:
+        """A registry whose /help overview lists the commands under these headings."""
+        registry = cls()
+        for topic, specs in topics:
+            for spec in specs:
+                registry.register(spec, topic)
+        return registry
+
+    def register(self, spec: CommandSpec, topic: Text = "") -> None:
+        """Add a command under a /help heading; names are unique."""
         if spec.name in self._specs:
             raise ValueError(f"command /{spec.name} is registered twice")
         self._specs[spec.name] = spec
+        if not self._topics or self._topics[-1][0] is not topic:
+            self._topics.append((topic, []))
+        self._topics[-1][1].append(spec.name)
 
     def get(self, name: str) -> CommandSpec | None:
         """The command called ``name``, if any."""
@@ -156,16 +169,51 @@ class Registry:
         return [v for spec in self for v in spec.variants() if v.allows(person)]
 
     def help_text(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
-        """The generated /help: each command the person may run, with an example, and the
-        languages the bot speaks."""
+        """The /help overview: the names of the commands the person may run, under their
+        headings, short enough for one phone screen (and one SMS); ``/help <command>``
+        explains one and ``/help all`` every one."""
+        lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
+        for topic, names in self._topics:
+            mine = [n for n in names if any(v.allows(person) for v in self._specs[n].variants())]
+            commands = " ".join(f"/{name}" for name in mine)
+            if mine:
+                lines.append(
+                    _("{topic}: {commands}", topic=topic, commands=commands) if topic else commands
+                )
+        lines.append("")
+        lines.append(
+            _(
+                "/help <command> explains one, with an example (/help request); "
+                "/help all explains them all."
+            )
+        )
+        languages = _("Languages: {languages}.", languages=own_names())
+        return join([*lines, "", languages, _("/language <language> chooses yours.")])
+
+    def help_all(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
+        """Every command the person may run, each with its usage, what it does and an
+        example, and the languages the bot speaks."""
         lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
         for spec in self.available_to(person):
             example = _("e.g. {example}", example=spec.example)
             lines.append(join(["", spec.usage, "  " + spec.summary, "  " + example]))
         lines.append("\n" + _("/help <command> explains one command."))
+        return join([*lines, *self._languages()])
+
+    @staticmethod
+    def help_one(spec: CommandSpec, person: Person) -> Msg:
+        """One command explained: each form of it the person may run, with an example."""
+        forms: list[Text] = []
+        for form in spec.variants():
+            if form.allows(person):
+                example = _("Example: {example}", example=form.example)
+                forms.append(join([form.usage, form.summary, example]))
+        return join(forms, "\n\n")
+
+    @staticmethod
+    def _languages() -> list[Text]:
         languages = _("Languages: {languages}.", languages=language_list())
-        lines.append(join(["", languages, _("/language <code> chooses yours.")]))
-        return join(lines)
+        return ["", languages, _("/language <code> chooses yours.")]
 
     def suggest(self, name: str) -> str | None:
         """The closest command name, for a "did you mean"."""

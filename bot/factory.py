@@ -15,6 +15,7 @@ from bot.delivery import held
 from bot.directory import handlers as admin
 from bot.directory import roster
 from bot.dispatch import Hooks
+from bot.i18n import _
 from bot.periods import handlers as periods
 from bot.ports import Adapter, TimerScheduler
 from bot.reports import handlers as reports
@@ -26,16 +27,12 @@ from bot.storage import is_postgres, open_store
 
 def default_registry() -> Registry:
     """Every command the bot offers, in the order /help lists them."""
-    return Registry(
+    return Registry.by_topic(
         [
-            *requests.COMMANDS,
-            *periods.COMMANDS,
-            *returns.COMMANDS,
-            *broadcasts.COMMANDS,
-            *reports.COMMANDS,
-            *basics.COMMANDS,
-            *admin.COMMANDS,
-            *roster.COMMANDS,
+            (_("Requests"), requests.COMMANDS),
+            (_("Periods and returns"), [*periods.COMMANDS, *returns.COMMANDS]),
+            (_("Broadcasts and reports"), [*broadcasts.COMMANDS, *reports.COMMANDS]),
+            (_("People and languages"), [*basics.COMMANDS, *admin.COMMANDS, *roster.COMMANDS]),
         ]
     )
 

@@ -15,7 +15,7 @@ import pytest
 from bot.config import parse_settings
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
-from bot.i18n import LANGUAGES, language_list
+from bot.i18n import LANGUAGES, language_list, own_names
 from tests.dispatch_world import DispatchWorld
 from tests.harness import Harness
 from tests.marked_catalog import marked
@@ -50,16 +50,30 @@ async def test_choosing_thai_answers_in_thai_and_help_follows(bot: Harness, thai
     assert audit == [("th-fp", "language", "th-fp", "th")]
     [help_text] = await bot.say("th-fp", "/help")
     assert help_text.startswith("‹th›FocalPoint — commands you can use:‹/th›")
-    assert "\n/language [code]\n  ‹th›Show your language" in help_text  # command words kept
-    assert "‹th›What each command does, with an example.‹/th›" in help_text
-    assert f"‹th›Languages: {language_list()}.‹/th›" in help_text
+    assert "‹th›‹th›Requests‹/th›: /request /ack" in help_text  # command words kept
+    assert f"‹th›Languages: {own_names()}.‹/th›" in help_text
+    [every] = await bot.say("th-fp", "/help all")
+    assert "\n/language [code]\n  ‹th›Show your language" in every
+    assert "‹th›What each command does, with an example.‹/th›" in every
+    assert f"‹th›Languages: {language_list()}.‹/th›" in every
     # someone else still reads English
     [other] = await bot.say("th-deputy", "/help")
     assert "‹th›" not in other and "commands you can use" in other
 
 
 async def test_codes_are_read_loosely(bot: Harness) -> None:
-    for typed, stored in (("TH", "th"), ("prs", "fa_AF"), ("fa-af", "fa_AF"), ("Vi", "vi")):
+    for typed, stored in (
+        ("TH", "th"),
+        ("prs", "fa_AF"),
+        ("fa-af", "fa_AF"),
+        ("Vi", "vi"),
+        ("Thai", "th"),  # its English name, as CLDR gives it or as people say it
+        ("bengali", "bn"),
+        ("Bangla", "bn"),
+        ("ไทย", "th"),  # its own name, as /help lists it
+        ("tiếng  VIỆT", "vi"),
+        ("دری", "fa_AF"),
+    ):
         [answer] = await bot.say("my-fp", f"/language {typed}")
         assert "I don't know" not in answer, answer
         assert await stored_language(bot, "my-fp") == stored, typed

@@ -1,6 +1,7 @@
 """Assistance requests end to end: an Australian officer, Thailand's focal point and deputy,
 Malaysia's focal point, the co-chairs — the real core on a real database."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -293,13 +294,53 @@ async def test_group_chatter_is_ignored_and_not_recorded(bot: Harness) -> None:
 
 
 async def test_help_lists_only_what_the_person_may_run_with_examples(bot: Harness) -> None:
-    officer_help = (await bot.say("au-officer", "/help"))[0]
-    for spec in bot.app.registry.available_to(bot.app.ctx.directory.people["au-officer"]):
-        assert spec.usage in officer_help and spec.example in officer_help
-    admin_help = (await bot.say("admin", "/help"))[0]
+    officer = bot.app.ctx.directory.people["au-officer"]
+    every = (await bot.say("au-officer", "/help all"))[0]
+    for spec in bot.app.registry.available_to(officer):
+        assert spec.usage in every and spec.example in every
+    assert "/broadcast" not in every
+    admin_help = (await bot.say("admin", "/help all"))[0]
     assert "/request <COUNTRY>" not in admin_help
     one = (await bot.say("au-officer", "/help request"))[0]
     assert one.startswith("/request <COUNTRY>") and "Example:" in one
+
+
+async def test_help_overview_names_each_command_under_its_heading_in_one_short_message(
+    bot: Harness,
+) -> None:
+    for person in bot.app.ctx.directory.people.values():
+        [overview] = await bot.say(person.id, "/help")
+        registry = bot.app.registry
+        mine = {s.name for s in registry if any(v.allows(person) for v in s.variants())}
+        named = set(re.findall(r"(?<=\s)/([a-z]+)\b", overview.split("\n\n")[0]))
+        assert named == mine, person.id  # every command it may run, and no other
+        assert len(overview) < 700, (person.id, len(overview))  # one SMS, one phone screen
+    [cochair] = await bot.say("nz-cochair", "/help")
+    assert "\nBroadcasts and reports: /broadcast /report\n" in cochair
+    assert "/help all explains them all" in cochair and "Tiếng Việt" in cochair
+    [officer] = await bot.say("au-officer", "/help")
+    assert "Broadcasts and reports" not in officer  # a heading with nothing for them is left out
+
+
+async def test_help_on_one_command_explains_each_form_the_person_may_run(bot: Harness) -> None:
+    [cochair] = await bot.say("nz-cochair", "/help /period")
+    forms = [form.split("\n") for form in cochair.split("\n\n")]
+    assert [form[0].split(" ")[:2] for form in forms] == [
+        ["/period", "[CODE]"],
+        ["/period", "open"],
+        ["/period", "confirm"],
+        ["/period", "cancel"],
+        ["/period", "close"],
+        ["/period", "reopen"],
+    ]
+    assert all(form[2].startswith("Example: /period") for form in forms)
+    [officer] = await bot.say("au-officer", "/help period")
+    assert officer == (
+        "/period [CODE]\nThe current period of action: dates, countries, reporting windows.\n"
+        "Example: /period"
+    )
+    [refused] = await bot.say("au-officer", "/help broadcast")
+    assert refused == "There is no command /broadcast for you. /help lists yours."
 
 
 async def test_whoami_names_person_country_and_roles(bot: Harness) -> None:

@@ -30,8 +30,12 @@ async def test_help_on_slack_shows_the_slack_form_and_the_console_keeps_the_slas
     await world.slack.event(world.slack.dm(TH_FP, "help"))
     await world.settle()
     [shown] = [t for t in world.api.texts_to(TH_FP) if "commands you can use" in t]
-    assert "/focal reply &lt;id&gt;" in shown and "\n/reply" not in shown
-    [console_help] = await world.bot.say("au-officer", "/help")
+    assert "Requests: /focal request /focal ack /focal reply" in shown and " /reply" not in shown
+    await world.slack.event(world.slack.dm(TH_FP, "help all"))
+    await world.settle()
+    [every] = [t for t in world.api.texts_to(TH_FP) if "commands you can use" in t][1:]
+    assert "/focal reply &lt;id&gt;" in every and "\n/reply" not in every
+    [console_help] = await world.bot.say("au-officer", "/help all")
     assert "/request <COUNTRY>" in console_help and "/focal" not in console_help
 
 

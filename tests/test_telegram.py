@@ -176,7 +176,7 @@ async def test_hints_on_telegram_show_the_slash_form(room: Room) -> None:
     room.say(FOCAL, f"/ack {RID}")
     [acked] = await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
     assert f"Answer with /reply {RID} <text>." in acked
-    room.say(FOCAL, "/help")
+    room.say(FOCAL, "/help all")
     [shown] = await room.fake.wait_for_text(FOCAL, "commands you can use")
     assert "/reply <id> <text>" in shown and "/focal" not in shown
     raw = [c.params["text"] for c in room.fake.called("sendMessage")]

@@ -19,6 +19,7 @@ from bot.i18n.languages import (
     LANGUAGES,
     is_rtl,
     language_list,
+    own_names,
     resolve_language,
 )
 from bot.i18n.message import (
@@ -45,6 +46,7 @@ __all__ = [
     "language_list",
     "n_",
     "number",
+    "own_names",
     "render",
     "render_for_reader",
     "resolve_language",

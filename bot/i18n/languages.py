@@ -33,16 +33,30 @@ ALIASES = {"prs": "fa_AF", "fa": "fa_AF", "tl": "fil", "zsm": "ms"}
 """Other codes people use for the same language (Dari is ISO 639-3 ``prs``)."""
 
 
+ENGLISH_ALIASES = {"bengali": "bn", "dhivehi": "dv", "persian": "fa_AF", "tagalog": "fil"}
+"""English names people use beside CLDR's (``Bangla``, ``Divehi``, ``Dari``, ``Filipino``)."""
+
+
 def resolve_language(code: str) -> str | None:
-    """The supported language a code names (``TH``, ``fa-af``, ``prs``), or None."""
+    """The supported language a code or name names (``TH``, ``fa-af``, ``prs``, ``Thai``,
+    ``ไทย``), or None."""
     wanted = code.strip().replace("-", "_")
     if not wanted:
         return None
-    lowered = wanted.lower()
+    lowered = wanted.casefold()
     for language in LANGUAGES:
         if language.lower() == lowered:
             return language
-    return ALIASES.get(lowered)
+    return ALIASES.get(lowered) or _by_name().get(" ".join(code.split()).casefold())
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    """Each language by its own name and its English one, case-folded."""
+    english = Locale.parse(DEFAULT_LANGUAGE).languages
+    names = {name.casefold(): code for code, name in OWN_NAMES.items()}
+    names |= {english[code].casefold(): code for code in LANGUAGES if code in english}
+    return names | ENGLISH_ALIASES
 
 
 def nearest_tag(language: str, tags: Iterable[str]) -> str | None:
@@ -108,3 +122,9 @@ def native_name(language: str) -> str:
 def language_list() -> str:
     """Every available language as ``code (own name)``, for /language and /help."""
     return ", ".join(f"{code} ({native_name(code)})" for code in LANGUAGES)
+
+
+def own_names() -> str:
+    """Every available language by its own name only (``/language ไทย`` chooses one): the
+    short list the /help overview shows."""
+    return ", ".join(native_name(code) for code in LANGUAGES)
