@@ -314,7 +314,7 @@ async def test_help_overview_names_each_command_under_its_heading_in_one_short_m
         mine = {s.name for s in registry if any(v.allows(person) for v in s.variants())}
         named = set(re.findall(r"(?<=\s)/([a-z]+)\b", overview.split("\n\n")[0]))
         assert named == mine, person.id  # every command it may run, and no other
-        assert len(overview) < 700, (person.id, len(overview))  # one SMS, one phone screen
+        assert len(overview) < 600, (person.id, len(overview))  # one phone screen
     [cochair] = await bot.say("nz-cochair", "/help")
     assert "\nBroadcasts and reports: /broadcast /report\n" in cochair
     assert "/help all explains them all" in cochair and "Tiếng Việt" in cochair
