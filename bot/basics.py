@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import CommandSpec, no_args
+from bot.config import Person
 from bot.directory.repo import set_language
 from bot.errors import UserError
 from bot.i18n import Msg, Text, _, join, language_list, render_for_reader, resolve_language
@@ -16,6 +17,11 @@ ROLE_LABELS: dict[str, Text] = {
     "co_chair": _("co-chair"),
     "admin": _("administrator"),
 }
+
+
+def roles_of(person: Person) -> Msg:
+    """``deputy focal point, co-chair``: a person's roles as the bot names them."""
+    return join([ROLE_LABELS.get(role, role) for role in person.roles], ", ")
 
 
 def ping_with_token(work: Work, token: str) -> None:
@@ -94,7 +100,7 @@ def whoami(work: Work, _args: None) -> None:
     """Who the bot thinks you are: name, country, roles, channels. Never secrets."""
     actor = work.actor
     assert actor is not None
-    roles = join([ROLE_LABELS[r] for r in actor.roles], ", ")
+    roles = roles_of(actor)
     channels = ", ".join(sorted({*actor.identities, "console"}))
     work.reply(
         _(

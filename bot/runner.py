@@ -12,9 +12,11 @@ from datetime import UTC, timedelta
 from adapters.channels import platform_adapters
 from adapters.console import ConsoleAdapter
 from bot.app import App
+from bot.basics import roles_of
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.factory import build_app
+from bot.i18n import render
 from bot.ports import Adapter
 from reminders.scheduler import APSchedulerTimers
 
@@ -33,7 +35,7 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
         and (settings.channels["console"].enabled)
     ):
         shell = ConsoleAdapter(
-            people=lambda: _people(app_ref[0]),
+            people=lambda: console_people(app_ref[0]),
             advance=lambda delta: _advance(app_ref[0], clock, delta),
             idle=lambda: app_ref[0].idle(),
             now=lambda: clock.now().astimezone(UTC),
@@ -56,12 +58,14 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
     await app.stop()
 
 
-def _people(app: App) -> list[tuple[str, str]]:
+def console_people(app: App) -> list[tuple[str, str]]:
+    """Who one can speak as in the console, each with their roles and country."""
     if app.ctx is None:
         return []
-    directory = app.ctx.directory
-    return [
-        (p.id, f"{p.name} — {', '.join(p.roles)}, {directory.countries[p.country].name}")
+    directory, language = app.ctx.directory, app.ctx.settings.bot.language
+    where = directory.country_name
+    return [  # as the bot's own answers name them: "focal point, Thailand", in its language
+        (p.id, f"{p.name} — {render(roles_of(p), language)}, {render(where(p.country), language)}")
         for p in directory.people.values()
     ]
 

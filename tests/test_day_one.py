@@ -156,3 +156,11 @@ async def test_those_a_request_was_escalated_to_learn_it_was_taken(tmp_path: Pat
     for person in ("th-deputy", "nz-cochair"):
         assert bot.last(person).startswith(f"{rid} was closed by"), person
     await bot.stop()
+
+
+async def test_the_console_names_roles_and_countries_as_the_bot_does(bot: Harness) -> None:
+    from bot.runner import console_people
+
+    people = dict(console_people(bot.app))
+    assert people["nz-deputy"] == "Merea Deputy-Example — deputy focal point, New Zealand"
+    assert people["admin"] == "Sam Admin-Example — administrator, New Zealand"
