@@ -296,6 +296,13 @@ async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
     assert w1["Thailand"][arrests - 1] == 7 and w2["Thailand"][arrests - 1] is None
     w1_thailand = next(r for r in book["W1 figures"].iter_rows() if r[1].value == "Thailand")
     assert w1_thailand[thb - 1].number_format == '"THB "#,##0.00'
+    assert "Notes" in head  # a window's sheet has no column for texts (not kept per window)
+    assert [c.value for c in book["W1 figures"][1]] == [h for h in head if h != "Notes"]
+    w1_arrests = [r[arrests - 1] for r in w1.values() if r[1] != "W1: Total"]
+    assert w1["W1: Total"][arrests - 1] == sum(a for a in w1_arrests if a is not None) == 9
+    w1_total = next(r for r in book["W1 figures"].iter_rows() if r[1].value == "W1: Total")
+    assert w1_total[arrests - 1].font.bold and w1_total[1].font.bold
+    assert w1_total[arrests - 1].number_format == "#,##0"
 
     status = book["Status"]
     colours = {r[0].value: r[1].fill.fgColor.rgb for r in status.iter_rows(min_row=2)}

@@ -17,6 +17,7 @@ from bot.returns.repo import DRAFT, LATE, MISSING, SUBMITTED
 from bot.storage.sql import Db
 
 Cell = tuple[str, str, str]  # (country, metric, currency)
+WindowCell = tuple[int, str, str, str]  # (window, country, metric, currency)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class ReportData:
     sums: dict[Cell, int]  # amounts summed over windows (money in hundredths)
     texts: dict[tuple[str, str], tuple[str, ...]]  # (country, metric) -> texts
     statuses: dict[tuple[int, str], str]  # (window, country) -> submitted/late/draft/missing
-    window_sums: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
+    window_sums: dict[WindowCell, int] = field(default_factory=dict)
     currency: str = ""  # money is also totalled in this currency, at ``rates``
     rates: dict[str, Rate] = field(default_factory=dict)
     joints: tuple[JointOp, ...] = ()
@@ -98,13 +99,14 @@ def load_report(
     if period is None:
         return None
     names = dict(db.execute("SELECT code, name FROM countries").fetchall())
+    sums, window_sums = _amounts(db, period.code)
     return ReportData(
         period,
         {c: names.get(c, c) for c in period.countries},
-        _sums(db, period.code),
+        sums,
         _texts(db, period.code),
         _statuses(db, period),
-        _window_sums(db, period.code),
+        window_sums,
         currency,
         dict(rates or {}),
         _joints(db, period.code),
@@ -142,26 +144,21 @@ def _joints(db: Db, code: str) -> tuple[JointOp, ...]:
     )
 
 
-def _window_sums(db: Db, code: str) -> dict[tuple[int, str, str, str], int]:
-    rows = db.execute(
-        "SELECT r.window_seq, r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
+def _amounts(db: Db, code: str) -> tuple[dict[Cell, int], dict[WindowCell, int]]:
+    """The counted figures summed per country and per window, from one pass over them
+    (grouped here rather than by SQL: each (window, country, metric) is one value already,
+    so a GROUP BY only sorted them, and a second query read them all again)."""
+    whole: dict[Cell, int] = defaultdict(int)
+    windows: dict[WindowCell, int] = defaultdict(int)
+    for seq, country, metric, currency, amount in db.execute(
+        "SELECT r.window_seq, r.country, v.metric, v.currency, v.amount FROM returns r "
         "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
-        "AND r.awaiting_signoff = 0 "
-        "GROUP BY r.window_seq, r.country, v.metric, v.currency",
+        "AND r.awaiting_signoff = 0",
         [code],
-    )
-    return {(seq, c, m, cur): int(total) for seq, c, m, cur, total in rows}
-
-
-def _sums(db: Db, code: str) -> dict[Cell, int]:
-    rows = db.execute(
-        "SELECT r.country, v.metric, v.currency, SUM(v.amount) FROM returns r "
-        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
-        "AND r.awaiting_signoff = 0 "
-        "GROUP BY r.country, v.metric, v.currency",
-        [code],
-    )
-    return {(c, m, cur): int(total) for c, m, cur, total in rows}
+    ):
+        whole[country, metric, currency] += amount
+        windows[seq, country, metric, currency] += amount
+    return dict(whole), dict(windows)
 
 
 def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:

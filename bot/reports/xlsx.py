@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from copy import copy
+from typing import cast
 
+from bot.gc_pause import gc_paused
 from bot.reports.debrief import debrief
 from bot.reports.figures import ReportData, columns, converted, totals
 from bot.reports.render import (
@@ -32,6 +34,7 @@ from bot.without_numpy import import_without_numpy
 import_without_numpy("openpyxl")  # it would load numpy (~60 ms) to recognise numpy numbers
 
 from openpyxl import Workbook  # noqa: E402
+from openpyxl.cell import Cell, WriteOnlyCell  # noqa: E402
 from openpyxl.chart import BarChart, Reference  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
 from openpyxl.styles.cell_style import StyleArray  # noqa: E402
@@ -53,6 +56,11 @@ Figure = Callable[[str, Metric, str], float | int | str | None]
 
 def to_xlsx(data: ReportData) -> bytes:
     """The workbook's bytes."""
+    with gc_paused():
+        return _workbook(data)
+
+
+def _workbook(data: ReportData) -> bytes:
     book = Workbook()
     first = book.active
     assert isinstance(first, Worksheet)  # a new workbook has one worksheet
@@ -62,7 +70,8 @@ def to_xlsx(data: ReportData) -> bytes:
     _by_country(by_country, data, styles, lambda c, m, cur: _value(data, c, m, cur))
     for window in data.period.windows:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
-        _by_country(sheet, data, styles, _window_value(data, window.seq), f"{window.label}: ")
+        window_figure = _window_value(data, window.seq)
+        _by_country(sheet, data, styles, window_figure, f"{window.label}: ", with_texts=False)
     _status(book.create_sheet("Status"), data)
     if data.joints:
         _joints(book.create_sheet("Joint operations"), data)
@@ -78,8 +87,14 @@ def money_format(currency: str) -> str:
 
 def _append(sheet: Worksheet, values: Sequence[object]) -> int:
     """Every row goes in through here: text as text, numbers as numbers. Returns the row."""
-    sheet.append(xlsx_row(sheet, values))
-    return sheet.max_row
+    return _append_cells(sheet, xlsx_row(sheet, values))
+
+
+def _append_cells(sheet: Worksheet, cells: list[object]) -> int:
+    """A row of values made safe already (:func:`xlsx_row`); returns the row (the one
+    ``append`` just wrote: ``max_row`` would scan every cell of the sheet)."""
+    sheet.append(cells)
+    return int(sheet._current_row)  # type: ignore[attr-defined]
 
 
 def _head(sheet: Worksheet, values: Sequence[object], widths: list[int]) -> int:
@@ -154,38 +169,37 @@ def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
 
 
 def _by_country(
-    sheet: Worksheet, data: ReportData, styles: _FigureStyles, figure: Figure, prefix: str = ""
+    sheet: Worksheet,
+    data: ReportData,
+    styles: _FigureStyles,
+    figure: Figure,
+    prefix: str = "",
+    with_texts: bool = True,
 ) -> None:
-    """Figures per country and a total row, with formats and a filter."""
-    cols = columns(data)
+    """Figures per country and a total row, with formats and a filter (and the text
+    metrics' columns ``with_texts``: a window's sheet has no texts, as they are not kept
+    per window)."""
+    cols = [pair for pair in columns(data) if with_texts or pair[0].kind != "text"]
     names = ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)]
     widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
     head = _head(sheet, names, widths)
-    for code in data.countries:
-        row = _append(
-            sheet,
-            [
-                code,
-                data.names[code],
-                returns_in(data, code),
-                *(figure(code, m, c) for m, c in cols),
-            ],
-        )
-        styles.apply(sheet, row, cols)
+    table = [[figure(code, m, c) for m, c in cols] for code in data.countries]
+    for code, figures in zip(data.countries, table, strict=True):
+        lead = xlsx_row(sheet, [code, data.names[code], returns_in(data, code)])
+        _append_cells(sheet, [*lead, *styles.cells(sheet, figures, cols)])
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
-    sums = [
-        sum(v for code in data.countries if isinstance(v := figure(code, m, c), int | float))
-        if m.kind != "text"
-        else None
-        for m, c in cols
-    ]
-    if not prefix:  # the whole period: each joint outcome once, as the Summary counts it
+    if prefix:  # a window: its column sums
+        sums = [
+            sum(v for v in column if isinstance(v, int | float)) if m.kind != "text" else None
+            for column, (m, _c) in zip(zip(*table, strict=True), cols, strict=True)
+        ]
+    else:  # the whole period: each joint outcome once, as the Summary counts it
         total = totals(data)
         sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]
-    row = _append(sheet, ["", f"{prefix}Total", "", *sums])
+    lead = xlsx_row(sheet, ["", f"{prefix}Total", ""])
+    row = _append_cells(sheet, [*lead, *styles.cells(sheet, sums, cols, bold=True)])
     for index in range(1, 4):
         sheet.cell(row, index).font = BOLD
-    styles.apply(sheet, row, cols, bold=True)
 
 
 def _joints(sheet: Worksheet, data: ReportData) -> None:
@@ -200,32 +214,49 @@ def _joints(sheet: Worksheet, data: ReportData) -> None:
 
 
 class _FigureStyles:
-    """Each figure's number format (and wrapping for text), per workbook. A style is looked
-    up in the workbook once per kind and then copied to unstyled cells: set cell by cell,
-    openpyxl hashes it every time, which took half of a large report's time. A cell styled
-    already (text quote-prefixed by the spreadsheet safety) keeps its style and gains these."""
+    """Each figure's cell, made with its number format (and wrapping for text). A style is
+    looked up in the workbook once per kind and then copied to each new cell: set cell by
+    cell, openpyxl hashes it every time, which took half of a large report's time. Text is
+    neutralised as every cell's is (:mod:`bot.spreadsheet_safety`), keeping its quote prefix."""
 
     def __init__(self) -> None:
         self._made: dict[tuple[str, bool, bool], StyleArray] = {}
 
-    def apply(
-        self, sheet: Worksheet, row: int, cols: list[tuple[Metric, str]], bold: bool = False
-    ) -> None:
-        for index, (metric, currency) in enumerate(cols, start=4):
-            cell = sheet.cell(row, index)
+    def cells(
+        self,
+        sheet: Worksheet,
+        values: Sequence[object],
+        cols: Sequence[tuple[Metric, str]],
+        bold: bool = False,
+    ) -> list[Cell]:
+        made = []
+        for value, (metric, currency) in zip(values, cols, strict=True):
+            cell = _cell(sheet, value)
             key = (_format(metric, currency), metric.kind == "text", bold)
-            made = None if cell.has_style else self._made.get(key)
-            if made is not None:
-                cell._style = copy(made)  # type: ignore[union-attr]  # openpyxl's own idiom
-                continue
-            fresh = not cell.has_style
-            cell.number_format = key[0]
-            if key[1]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if bold:
-                cell.font = BOLD
-            if fresh:
-                self._made[key] = copy(cell._style)  # type: ignore[union-attr]
+            style = self._made.get(key)
+            if style is None or cell.has_style:
+                style = self._style(cell, key)
+            cell._style = copy(style)  # type: ignore[attr-defined]  # openpyxl's own idiom
+            made.append(cell)
+        return made
+
+    def _style(self, cell: Cell, key: tuple[str, bool, bool]) -> StyleArray:
+        fresh = not cell.has_style
+        cell.number_format = key[0]
+        if key[1]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if key[2]:
+            cell.font = BOLD
+        style: StyleArray = cell._style  # type: ignore[attr-defined]
+        if fresh:
+            self._made[key] = copy(style)
+        return style
+
+
+def _cell(sheet: Worksheet, value: object) -> Cell:
+    """A cell of ``sheet`` holding ``value`` safely (text never a formula)."""
+    [made] = xlsx_row(sheet, [value])
+    return made if isinstance(made, Cell) else WriteOnlyCell(sheet, cast(float | None, made))
 
 
 def _format(metric: Metric, currency: str) -> str:
@@ -252,11 +283,9 @@ def _value(data: ReportData, code: str, metric: Metric, currency: str) -> float 
 
 
 def _window_value(data: ReportData, seq: int) -> Figure:
-    """One window's figures (texts are not kept per window, so they are left to By country)."""
+    """One window's figures (counts and money: texts are left to By country)."""
 
     def value(code: str, metric: Metric, currency: str) -> float | int | str | None:
-        if metric.kind == "text":
-            return None
         return _number(metric.kind, data.window_sums.get((seq, code, metric.key, currency)))
 
     return value
