@@ -52,6 +52,7 @@ STATUS_FILLS = {  # light fills that print legibly in black and white too
 }
 DISCREPANCY_FILL = PatternFill("solid", fgColor="FFC7CE")
 Figure = Callable[[str, Metric, str], float | int | str | None]
+StyleKey = tuple[str, bool, bool]  # number format, wrapped (text), bold
 
 
 def to_xlsx(data: ReportData) -> bytes:
@@ -184,9 +185,10 @@ def _by_country(
     widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
     head = _head(sheet, names, widths)
     table = [[figure(code, m, c) for m, c in cols] for code in data.countries]
+    keys = styles.keys(cols)
     for code, figures in zip(data.countries, table, strict=True):
         lead = xlsx_row(sheet, [code, data.names[code], returns_in(data, code)])
-        _append_cells(sheet, [*lead, *styles.cells(sheet, figures, cols)])
+        _append_cells(sheet, [*lead, *styles.cells(sheet, figures, keys)])
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
     if prefix:  # a window: its column sums
         sums = [
@@ -197,7 +199,7 @@ def _by_country(
         total = totals(data)
         sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]
     lead = xlsx_row(sheet, ["", f"{prefix}Total", ""])
-    row = _append_cells(sheet, [*lead, *styles.cells(sheet, sums, cols, bold=True)])
+    row = _append_cells(sheet, [*lead, *styles.cells(sheet, sums, styles.keys(cols, bold=True))])
     for index in range(1, 4):
         sheet.cell(row, index).font = BOLD
 
@@ -220,27 +222,30 @@ class _FigureStyles:
     neutralised as every cell's is (:mod:`bot.spreadsheet_safety`), keeping its quote prefix."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[str, bool, bool], StyleArray] = {}
+        self._made: dict[StyleKey, StyleArray] = {}
 
-    def cells(
-        self,
-        sheet: Worksheet,
-        values: Sequence[object],
-        cols: Sequence[tuple[Metric, str]],
-        bold: bool = False,
-    ) -> list[Cell]:
+    @staticmethod
+    def keys(cols: Sequence[tuple[Metric, str]], bold: bool = False) -> list[StyleKey]:
+        """Each column's style: its number format, whether it wraps (text), bold."""
+        return [
+            (_format(metric, currency), metric.kind == "text", bold) for metric, currency in cols
+        ]
+
+    def cells(self, sheet: Worksheet, values: Sequence[object], keys: list[StyleKey]) -> list[Cell]:
         made = []
-        for value, (metric, currency) in zip(values, cols, strict=True):
-            cell = _cell(sheet, value)
-            key = (_format(metric, currency), metric.kind == "text", bold)
+        for value, key in zip(values, keys, strict=True):
             style = self._made.get(key)
+            if style is not None and not isinstance(value, str):  # a number: nothing to neutralise
+                made.append(Cell(sheet, 0, 0, cast(float | None, value), style))  # style copied
+                continue
+            cell = _cell(sheet, value)
             if style is None or cell.has_style:
                 style = self._style(cell, key)
             cell._style = copy(style)  # type: ignore[attr-defined]  # openpyxl's own idiom
             made.append(cell)
         return made
 
-    def _style(self, cell: Cell, key: tuple[str, bool, bool]) -> StyleArray:
+    def _style(self, cell: Cell, key: StyleKey) -> StyleArray:
         fresh = not cell.has_style
         cell.number_format = key[0]
         if key[1]:
@@ -269,10 +274,18 @@ def _status(sheet: Worksheet, data: ReportData) -> None:
     """Countries × windows, each cell coloured by its status."""
     names, rows = status_table(data)
     head = _head(sheet, list(names), [24, *(22 for _ in names[1:])])
+    filled: dict[str, StyleArray] = {}  # each status's style, made once (see _FigureStyles)
     for values in rows:
         row = _append(sheet, list(values))
         for index, status in enumerate(values[1:], start=2):
-            sheet.cell(row, index).fill = STATUS_FILLS.get(status, PatternFill())
+            cell = sheet.cell(row, index)
+            if status in filled and not cell.has_style:
+                cell._style = copy(filled[status])  # type: ignore[union-attr]
+                continue
+            fresh = not cell.has_style
+            cell.fill = STATUS_FILLS.get(status, PatternFill())
+            if fresh:
+                filled[status] = copy(cell._style)  # type: ignore[union-attr]
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
 
 
