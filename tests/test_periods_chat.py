@@ -12,10 +12,24 @@ import pytest
 
 from bot.i18n.catalogs import install_override
 from tests.harness import Harness, shipped_settings
-from tests.returns_support import MID_JANUARY, counts, move_to, restart, running, sent
+from tests.returns_support import (
+    MID_JANUARY,
+    PERIOD,
+    counts,
+    move_to,
+    restart,
+    running,
+    sent,
+)
 
 OPEN_LINE = (
     '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly AU MY TH'
+)
+
+
+PLANNED_A, PLANNED_B = (
+    PERIOD.model_copy(update={"code": code, "name": name, "status": "planned"})
+    for code, name in (("JPA-A", "First planned"), ("JPA-B", "Second planned"))
 )
 
 
@@ -102,11 +116,8 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     assert "already past due" in careful and bot.inbox("th-fp") == [bot.last("th-fp")]
     assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
     assert buttons(bot)[0] == ("Open it", "/period open JPA-4 confirm")
-    # "/period confirm" confirms a period set up in chat; here it says what to send instead.
-    [hint] = await bot.say("nz-cochair", "/period confirm")
-    assert hint == "To open JPA-4 — Fourth Joint Period of Action, send /period open JPA-4 confirm."
-    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
-    [opened] = await bot.press("nz-cochair", "/period open JPA-4 confirm")
+    # typed as /help shows it, "/period confirm" opens the one planned period it was asked about
+    [opened] = await bot.say("nz-cochair", "/period confirm")
     assert opened.startswith("JPA-4 is open. I told 9 focal points.")
     overdue = await bot.rows(
         "SELECT COUNT(*), MIN(due_at) FROM timers WHERE kind = 'return.remind' "
@@ -116,6 +127,21 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     assert overdue[0][1] > bot.clock.now().isoformat()[:10]
     [status] = await bot.rows("SELECT status, opened_by FROM periods WHERE code = 'JPA-4'")
     assert status == ("open", "nz-cochair")
+
+
+async def test_period_confirm_with_several_planned_names_each_ones_command(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path, periods=(PLANNED_A, PLANNED_B))
+    [hint] = await bot.say("nz-cochair", "/period confirm")
+    assert hint == (
+        "To open JPA-A — First planned, send /period open JPA-A confirm.\n"
+        "To open JPA-B — Second planned, send /period open JPA-B confirm."
+    )
+    assert await bot.rows("SELECT DISTINCT status FROM periods WHERE code LIKE 'JPA-_'") == [
+        ("planned",)
+    ]
+    await bot.stop()
 
 
 async def test_close_stops_the_reminders(tmp_path: Path) -> None:

@@ -298,7 +298,10 @@ def confirm(work: Work, _rest: str) -> None:
     fields = _draft(work)
     if not fields:
         planned = store.periods_in(work.db, PLANNED)
-        if planned:  # "/period confirm" after being asked about a planned period
+        if len(planned) == 1:  # "/period confirm" after being asked about the planned period
+            _open_planned(work, planned[0])
+            return
+        if planned:  # which one is meant: each one's command
             raise UserError(
                 join(
                     _(
