@@ -43,11 +43,27 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
 ) -> None:
     bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
     opened = await open_period(bot, OPEN)
-    assert "W1 due Nov 7, 2026 → Nov 9, 2026 for India (weekend)" in opened
-    assert "W1 due Nov 7, 2026 → Nov 9, 2026 for Thailand (weekend)" in opened
+    # one line for the countries whose date moves alike, for the same reason
+    assert "W1 due Nov 7, 2026 → Nov 9, 2026 for India, Thailand (weekend)" in opened
     assert "Afghanistan" not in opened.split("next working day:")[1]  # works on Saturdays
     assert "is due on Nov 9, 2026" in bot.last("th-fp")
     assert "is due on Nov 7, 2026" in bot.last("af-fp")
+    await bot.stop()
+
+
+async def test_countries_moved_to_different_days_or_for_different_reasons_get_own_lines(
+    tmp_path: Path,
+) -> None:
+    bot = await started(tmp_path, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    line = '/period open JPA-8 "Eighth" 2026-10-01 2026-11-30 monthly MV TH IN MY'
+    moved = (await open_period(bot, line)).split("next working day:\n")[1].split("\n")
+    assert moved == [
+        # Sat 7 Nov: the Maldives' weekend is Friday-Saturday, so it moves one day only
+        "  W1 due Nov 7, 2026 → Nov 9, 2026 for India, Malaysia, Thailand (weekend)",
+        "  W1 due Nov 7, 2026 → Nov 8, 2026 for Maldives (weekend)",
+        "  W2 due Dec 7, 2026 → Dec 8, 2026 for Thailand (HM King Bhumibol Adulyadej the Great's"
+        " Birthday (in lieu); National Day (in lieu); National Father's Day (in lieu))",
+    ]
     await bot.stop()
 
 

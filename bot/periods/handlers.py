@@ -16,7 +16,7 @@ from datetime import date
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join, n_
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
 from bot.periods import repo as store
 from bot.periods.configured import PeriodConfig, WindowConfig
 from bot.periods.parse import (
@@ -367,17 +367,24 @@ def _announce(work: Work, period: Period) -> None:
 
 def non_working_note(work: Work, period: Period) -> Text:
     """Which countries' due dates fall on their weekend, a holiday or a closure, and what
-    ``[returns] non_working_due`` did about it: ``W1 due Nov 7, 2026 → Nov 9, 2026 for
+    ``[returns] non_working_due`` did about it, one line for the countries that share a
+    window, a new date and a reason: ``W1 due Nov 7, 2026 → Nov 9, 2026 for Indonesia,
     Thailand (weekend)``."""
     move = work.ctx.settings.returns.non_working_due == "move"
-    lines: list[Text] = []
+    groups: dict[tuple[int, date, str], tuple[Window, Text, list[str]]] = {}
     for window in period.windows:
         for country in sorted(period.countries, key=lambda c: country_name(work, c)):
             why = work.ctx.calendar.of(country).why_closed(window.due_on)
             if why is not None:
-                lines.append("  " + _closed_line(work, window, country, why, move))
-    if not lines:
+                due = due_of(work, window, country) if move else window.due_on
+                key = (window.seq, due, render(why, DEFAULT_LANGUAGE))
+                groups.setdefault(key, (window, why, []))[2].append(country)
+    if not groups:
         return ""
+    lines = [
+        "  " + _closed_line(work, window, due, countries, why, move)
+        for (_seq, due, _reason), (window, why, countries) in groups.items()
+    ]
     head = (
         _("Due dates moved to the country's next working day:")
         if move
@@ -386,23 +393,25 @@ def non_working_note(work: Work, period: Period) -> Text:
     return "\n" + join([head, *lines])
 
 
-def _closed_line(work: Work, window: Window, country: str, why: Text, move: bool) -> Msg:
-    """One window's due date on a country's day off: where it moved, or that it stays."""
-    name = country_name(work, country)
+def _closed_line(
+    work: Work, window: Window, due: date, countries: list[str], why: Text, move: bool
+) -> Msg:
+    """One window's due date on some countries' day off: where it moved, or that it stays."""
+    names = join([country_name(work, country) for country in countries], ", ")
     if move:
         return _(
             "{label} due {was} → {due} for {country} ({why})",
             label=window.label,
             was=window.due_on,
-            due=due_of(work, window, country),
-            country=name,
+            due=due,
+            country=names,
             why=why,
         )
     return _(
         "{label} due {was} is not a working day in {country} ({why})",
         label=window.label,
         was=window.due_on,
-        country=name,
+        country=names,
         why=why,
     )
 
