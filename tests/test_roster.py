@@ -24,8 +24,14 @@ preferred_channel = "console"
 
 
 def config_with_successor(tmp_path: Path) -> Path:
+    """The shipped bot.toml with th-fp's successor, and no quiet hours: the CLI reads this
+    file, and its notices must go at once whatever the hour the suite runs at, as the
+    bot's do (``started``)."""
+    shipped = SHIPPED_CONFIG.read_text()
+    quiet = 'default = "21:00-07:00"'
+    assert quiet in shipped
     path = tmp_path / "bot.toml"
-    path.write_text(SHIPPED_CONFIG.read_text() + SUCCESSOR)
+    path.write_text(shipped.replace(quiet, 'default = ""') + SUCCESSOR)
     return path
 
 
