@@ -395,13 +395,19 @@ def _seen_when(work: Work, people: list[Person], urgent: bool = False) -> Text:
     first, person = min(((at, p) for at, p in releases if at is not None), key=lambda r: r[0])
     zone = ZoneInfo(work.directory.timezone_of(person.country))
     at = first.astimezone(zone)
-    return "\n" + _(
+    note = _(
         "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
         now=work.now.astimezone(zone).time(),
         country=work.directory.country_name(person.country),
         at=at,
         zone=at.strftime("%Z"),
     )
+    if work.actor is None:
+        return "\n" + note
+    yours = at.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
+    if yours.utcoffset() == at.utcoffset():
+        return "\n" + note
+    return "\n" + join([note, _("That is {yours} your time.", yours=yours)], " ")
 
 
 def _unknown_country(code: str) -> UserError:
