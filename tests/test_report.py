@@ -230,6 +230,21 @@ async def test_chat_report_counts_only_reporters_and_tells_zero_from_missing(
     await bot.stop()
 
 
+async def test_chat_report_before_any_return_shows_no_column_of_zeros(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    bot = await running(tmp_path, at=datetime(2027, 2, 1, 3, tzinfo=UTC), periods=(SMALL_JPA,))
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    assert "No results have been reported yet." in report
+    assert "Totals:" not in report and "Arrests: 0" not in report
+    assert "Malaysia: no return yet" in report and "Returns:" in report
+    await bot.say("us-fp", "/return victims 0, arrests 0")
+    await bot.say("us-fp", "/return confirm")
+    [zeros] = await bot.say("nz-cochair", "/report JPA-9")
+    assert "Totals:\n" in zeros and "  Arrests: 0" in zeros  # reported zeros are results
+    await bot.stop()
+
+
 async def test_money_totalled_at_configured_rates_which_are_stated(tmp_path: Path) -> None:
     from bot.config import Rate, ReportSettings
 

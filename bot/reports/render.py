@@ -336,7 +336,8 @@ def to_chat(data: ReportData, language: str = DEFAULT_LANGUAGE) -> Msg:
     if language != DEFAULT_LANGUAGE:
         heading = _("Draft debrief statement, in {language}:", language=native_name(language))
     lines: list[Text] = [title(data), chat_subtitle(data), "", heading, debrief_in(data, language)]
-    lines += ["", _("Totals:"), *(_indent(line) for line in _chat_totals(data))]
+    if data.reported:  # before any return, a column of zeros would read as results
+        lines += ["", _("Totals:"), *(_indent(line) for line in _chat_totals(data))]
     lines += ["", _("Returns:"), *(_window_line(data, w) for w in data.period.windows)]
     lines += ["", _("By country:"), *(_country_line(data, c) for c in data.countries)]
     lines += _joint_lines(data)
