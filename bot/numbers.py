@@ -12,11 +12,12 @@ suspects").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import ShownNumber, _, number
 from bot.number_words import read_words
 
 UNITS = [
@@ -44,6 +45,8 @@ UNITS = [
 TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ZERO_WORDS = {"none", "nil", "nothing", "zero"}
 _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_LAKHS = re.compile(r"^[0-9]{1,2}(,[0-9]{2})*,[0-9]{3}$")  # 1,50,000: Indian grouping
+_SWAP = str.maketrans(".,", ",.")
 _PLAIN = re.compile(r"^[0-9]+$")
 _HEDGES = {"over", "about", "around", "approx", "approximately", "more", "less", "under", "~"}
 _WORD_SPLIT = re.compile(r"[\s-]+")
@@ -65,9 +68,10 @@ def parse_whole(text: str, limit: int = 10**9, language: str = "en") -> int:
     raw = unicodedata.normalize("NFC", text.strip())
     if not raw:
         raise UserError(_("a number is missing"))
-    latin = latin_digits(raw)
-    digits = latin[0] in "0123456789+-.,$"
-    value = _from_digits(raw, latin) if digits else _from_words(raw, language)
+    latin = as_english(latin_digits(raw), language)
+    value = (
+        _from_digits(raw, latin) if latin[0] in "0123456789+-.,$" else _from_words(raw, language)
+    )
     if value > limit:
         raise UserError(
             _(
@@ -98,26 +102,52 @@ def _latin(ch: str) -> str:
     return str(digit) if digit >= 0 else _SEPARATORS.get(ch, ch)
 
 
+@functools.cache
+def number_style(language: str) -> tuple[str, str, bool]:
+    """How ``language`` writes numbers (as :func:`bot.i18n.number` shows them): its thousands
+    separator, its decimal separator, and whether it groups by lakh and crore (12,34,567).
+    ``(",", ".", False)`` in English; ``(".", ",", False)`` in Indonesian."""
+    shown = latin_digits(number(1234567.5, language, "#,##0.0"))
+    lakhs = latin_digits(number(1234567, language)) == "12,34,567"
+    return shown[1], shown[-2], lakhs
+
+
+def as_english(latin: str, language: str) -> str:
+    """A number the reader typed in their own style (``1.200`` in Indonesian, ``1,50,000``
+    in Hindi) in the English style the readers below take; anything else as it is."""
+    group, decimal, lakhs = number_style(language)
+    if group == "." and decimal == ",":
+        latin = latin.translate(_SWAP)
+    whole, dot, fraction = latin.partition(".")
+    if lakhs and _LAKHS.match(whole):
+        return whole.replace(",", "") + dot + fraction
+    return latin
+
+
 def _from_digits(raw: str, latin: str) -> int:
     _refuse_doubtful(raw, latin)
     if _PLAIN.match(latin):
         return int(latin)
     if _GROUPED.match(latin):
         return int(latin.replace(",", ""))
+    thousand = ShownNumber(1200)
     if re.match(r"^[0-9]+(,[0-9]+)+$", latin):
         raise UserError(
             _(
-                "{number} is ambiguous: commas separate thousands in groups of three (1,200), "
-                "and returns take whole numbers only",
+                "{number} is ambiguous: thousands are grouped in threes ({example}), and "
+                "returns take whole numbers only",
                 number=raw,
+                example=thousand,
             )
         )
     if re.match(r"^[0-9]{1,3}\.[0-9]{3}$", latin):
         raise UserError(
             _(
-                "{number} is ambiguous: write 1200 or 1,200 for a thousand, "
+                "{number} is ambiguous: write {plain} or {grouped} for a thousand, "
                 "and returns take whole numbers only",
                 number=raw,
+                plain=ShownNumber(1200, "0"),
+                grouped=thousand,
             )
         )
     if re.match(r"^[0-9]*\.[0-9]+$|^[0-9]+\.[0-9]*$|^[0-9]+/[0-9]+$", latin):
@@ -125,7 +155,11 @@ def _from_digits(raw: str, latin: str) -> int:
             _("{number} is not a whole number; returns count whole numbers (e.g. 12)", number=raw)
         )
     raise UserError(
-        _("I can't read '{number}' as a number; write it with digits, e.g. 1,200", number=raw)
+        _(
+            "I can't read '{number}' as a number; write it with digits, e.g. {example}",
+            number=raw,
+            example=thousand,
+        )
     )
 
 
@@ -148,8 +182,9 @@ def _refuse_doubtful(raw: str, latin: str) -> None:
     if re.match(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", latin):
         raise UserError(
             _(
-                "{number}: please write the number in full (e.g. 1,000,000), not as 1e9",
+                "{number}: please write the number in full (e.g. {example}), not as 1e9",
                 number=raw,
+                example=ShownNumber(1_000_000),
             )
         )
 

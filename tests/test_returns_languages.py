@@ -88,3 +88,34 @@ async def test_a_joint_resolution_names_the_figure_in_the_readers_language(
     [english] = await bot.say("nz-cochair", "/joint SONGKHLA-3 arrests 4")
     assert "op:SONGKHLA-3 in JPA-9 is resolved: Arrests 4" in english
     await bot.stop()
+
+
+async def test_figures_typed_as_the_readers_language_writes_them_are_read_so(
+    tmp_path: Path,
+) -> None:
+    """An Indonesian groups thousands with dots and a Hindi reader by lakh: the figures the bot
+    shows them in that style are read back in it, and stored as the numbers they are."""
+    people = tuple(
+        p.model_copy(update={"language": {"th-fp": "id", "my-fp": "hi"}.get(p.id, p.language)})
+        for p in shipped_settings().people
+    )
+    bot = await running(tmp_path, people=people)
+    line = "/return arrests 1.200, victims assisted 12, assets restrained IDR 1.500.000,50"
+    [summary] = await bot.say("th-fp", line)
+    assert "Konfirmasi" in summary and "IDR 1.500.000,50" in summary, summary
+    [done] = await bot.say("th-fp", "/return confirm")
+    assert "dikirim" in done, done
+    [summary] = await bot.say("my-fp", "/return arrests 1,50,000, victims assisted 3")
+    assert "1,50,000" in summary and "पुष्टि" in summary, summary
+    await bot.say("my-fp", "/return confirm")
+    stored = await bot.rows(
+        "SELECT r.country, v.metric, v.amount, v.currency FROM return_values v "
+        "JOIN returns r ON r.id = v.return_id WHERE v.metric IN ('arrests', 'assets_restrained') "
+        "ORDER BY r.country, v.metric"
+    )
+    assert stored == [
+        ("MY", "arrests", 150_000, ""),
+        ("TH", "arrests", 1200, ""),
+        ("TH", "assets_restrained", 150_000_050, "IDR"),
+    ]
+    await bot.stop()

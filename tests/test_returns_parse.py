@@ -7,7 +7,7 @@ from bot.errors import ConfigError, UserError
 from bot.i18n import render
 from bot.number_words import read_words, word_languages
 from bot.numbers import in_text, parse_whole, sentence_start, words
-from bot.returns.metric_values import Value, parse_value, show
+from bot.returns.metric_values import Value, parse_kind, parse_value, show
 from bot.returns.metrics import DEFAULT_METRICS, Metric, Schema, duplicate_name
 from bot.returns.parse import parse_answer, parse_line
 
@@ -310,3 +310,51 @@ def test_one_name_in_two_languages_of_one_set_is_refused() -> None:
 def test_a_snapshot_keeps_its_labels() -> None:
     for metric in DEFAULT_METRICS:
         assert Metric.model_validate(metric.model_dump(mode="json")) == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("1.200", "id", 1200),  # Indonesian, Vietnamese and Pashto group thousands with dots
+        ("1.500.000", "id", 1_500_000),
+        ("12.345", "vi", 12_345),
+        ("۱.۲۰۰", "ps", 1200),
+        ("1,50,000", "hi", 150_000),  # Hindi, Bengali, Tamil, Dhivehi group by lakh and crore
+        ("১,৫০,০০০", "bn", 150_000),
+        ("1,23,45,678", "ta", 12_345_678),
+        ("150,000", "hi", 150_000),  # and by thousands too
+        ("1,200", "en", 1200),
+    ],
+)
+def test_numbers_are_read_as_the_readers_language_writes_them(
+    text: str, language: str, value: int
+) -> None:
+    assert parse_whole(text, language=language) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "hint"),
+    [
+        ("1,200", "id", "1200 atau 1.200"),  # 1.2 or 1200: asked, not guessed
+        ("1.200", "en", "write 1200 or 1,200 for a thousand"),
+        ("1,50,000", "en", "grouped in threes (1,200)"),  # lakhs only where the reader writes them
+        ("1,50,000", "th", "(1,200)"),
+        ("1,5", "vi", "1,5 không phải số nguyên"),
+        ("12 people", "bn", "১,২০০"),  # the example in the reader's digits and grouping
+    ],
+)
+def test_a_number_in_another_style_is_refused_with_the_readers_own_example(
+    text: str, language: str, hint: str
+) -> None:
+    with pytest.raises(UserError) as refused:
+        parse_whole(text, language=language)
+    assert hint in render(refused.value.text, language)
+
+
+def test_money_is_read_as_the_readers_language_writes_it() -> None:
+    assert parse_kind("money", "IDR 1.500.000,50", "id") == Value(150_000_050, "IDR")
+    assert parse_kind("money", "INR 1,50,000.75", "hi") == Value(15_000_075, "INR")
+    assert parse_kind("money", "25.000 USD", "vi") == Value(2_500_000, "USD")
+    with pytest.raises(UserError) as refused:
+        parse_kind("money", "USD 25,000", "id")  # 25 or 25 thousand, for an Indonesian
+    assert "USD 25.000 atau THB 1.500.000,50" in render(refused.value.text, "id")

@@ -25,6 +25,7 @@ from bot.i18n.languages import (
 from bot.i18n.message import (
     Localised,
     Msg,
+    ShownNumber,
     Text,
     _,
     join,
@@ -39,6 +40,7 @@ __all__ = [
     "LANGUAGES",
     "Localised",
     "Msg",
+    "ShownNumber",
     "Text",
     "_",
     "is_rtl",

@@ -75,6 +75,22 @@ class Localised(str):
         return str(self)
 
 
+class ShownNumber(Localised):
+    """A number in a message (an example in a hint), written as each reader writes numbers:
+    ``1,200`` in English, ``1.200`` in Indonesian, ``১,২০০`` in Bengali."""
+
+    value: int | float
+    pattern: str
+
+    def __new__(cls, value: int | float, pattern: str = "#,##0") -> ShownNumber:
+        made = super().__new__(cls, number(value, DEFAULT_LANGUAGE, pattern))
+        made.value, made.pattern = value, pattern
+        return made
+
+    def in_language(self, language: str) -> str:
+        return number(self.value, language, self.pattern)
+
+
 class CountryName(Localised):
     """A member country's name as bot.toml writes it (English readers see exactly that),
     carrying its ISO code so other readers see the name their language gives it (CLDR):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.events import Button, Form, FormField
-from bot.i18n import Msg, Text, _, join
+from bot.i18n import Msg, ShownNumber, Text, _, join
 from bot.periods.repo import Period
 from bot.periods.windows import Window
 from bot.returns.metric_values import Value, shown, typed
@@ -130,10 +130,14 @@ def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool
 
 # --- the whole return as one form -----------------------------------------------------------
 FORM_LABEL = _("Fill in the form")
-_EXAMPLES = {"count": "3", "money": "USD 1,000", "text": "none"}
+_EXAMPLES: dict[str, Text] = {
+    "count": "3",
+    "money": join(["USD ", ShownNumber(1000)], ""),  # as the reader writes numbers
+    "text": "none",
+}
 _HINTS = {
     "count": _("A whole number, 0 if none"),
-    "money": _("An amount with its currency code, e.g. USD 25,000"),
+    "money": _("An amount with its currency code, e.g. USD {example}", example=ShownNumber(25_000)),
     "text": _("A short text"),
 }
 
@@ -169,7 +173,9 @@ def form_text(target: Target, form: Form) -> Text:
     """The form as text, for platforms without forms: every figure now, and the one-line way."""
     lines: list[Text] = [_("{title} — every figure at once", title=target.title)]
     lines += [_field_line(f) for f in form.fields]
-    example = ", ".join(f"{f.key} {_EXAMPLES.get(f.kind, '3')}" for f in form.fields[:2])
+    example = join(
+        [join([f"{f.key} ", _EXAMPLES.get(f.kind, "3")], "") for f in form.fields[:2]], ", "
+    )
     lines.append(
         _(
             "Send them in one line, e.g. {command} {example}; then confirm.",

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.errors import UserError
-from bot.i18n import Localised, Text, _, number
-from bot.numbers import latin_digits, parse_whole
+from bot.i18n import Localised, ShownNumber, Text, _, number
+from bot.numbers import as_english, latin_digits, parse_whole
 from bot.returns.metrics import Metric
 
 MAX_COUNT = 10_000_000
 MAX_MONEY = 10**15
 MAX_TEXT = 300
 _MONEY = re.compile(
-    r"^(?:(?P<c1>[A-Za-z]{3})\s*(?P<a1>[0-9][0-9,]*(?:\.[0-9]{1,2})?)"
-    r"|(?P<a2>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<c2>[A-Za-z]{3}))$"
+    r"^(?:(?P<c1>[A-Za-z]{3})\s*(?P<a1>[0-9][0-9.,]*)|(?P<a2>[0-9][0-9.,]*)\s*(?P<c2>[A-Za-z]{3}))$"
 )
+_AMOUNT = re.compile(r"^(?P<whole>[0-9][0-9,]*)(?:\.(?P<cents>[0-9]{1,2}))?$")  # English style
 _SYMBOLS = "$€£¥₱฿₹Rp"
 
 
@@ -79,25 +79,29 @@ def _money(raw: str, language: str) -> Value:
         raise UserError(
             _(
                 "{amount}: please write the currency code instead of a symbol, "
-                "e.g. USD 25,000 or AUD 25,000",
+                "e.g. USD {example} or AUD {example}",
                 amount=raw,
+                example=ShownNumber(25_000),
             )
         )
     if parse_zero(raw):
         return Value(0, "")
-    match = _MONEY.match(latin_digits(raw))  # THB ๑,๕๐๐ as THB 1,500
-    if not match:
+    # THB ๑,๕๐๐ as THB 1,500; IDR 1.500.000,50 (an Indonesian's) as 1,500,000.50
+    match = _MONEY.match(latin_digits(raw))
+    amount = _AMOUNT.match(as_english(match["a1"] or match["a2"], language)) if match else None
+    if not match or not amount:
         raise UserError(
             _(
                 "I can't read '{amount}'; write the currency code and the amount, "
-                "e.g. USD 25,000 or THB 1,500,000.50",
+                "e.g. USD {example} or THB {cents}",
                 amount=raw[:40],
+                example=ShownNumber(25_000),
+                cents=ShownNumber(1_500_000.5, "#,##0.00"),
             )
         )
     currency = (match["c1"] or match["c2"]).upper()
-    whole, _dot, cents = (match["a1"] or match["a2"]).partition(".")
-    units = parse_whole(whole, MAX_MONEY)
-    return Value(units * 100 + int((cents or "0").ljust(2, "0")), currency)
+    units = parse_whole(amount["whole"], MAX_MONEY)  # checks the grouping (1,500,000)
+    return Value(units * 100 + int((amount["cents"] or "0").ljust(2, "0")), currency)
 
 
 def parse_zero(raw: str) -> bool:

@@ -16,12 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.i18n import Msg, _, resolve_language
+from bot.i18n import Msg, ShownNumber, _, resolve_language
 
 MetricKind = Literal["count", "money", "text"]
 KIND_HELP = {
     "count": _("a whole number, 0 if none"),
-    "money": _("an amount with its currency code, e.g. USD 25,000"),
+    "money": _("an amount with its currency code, e.g. USD {example}", example=ShownNumber(25_000)),
     "text": _("a short text"),
 }
 
