@@ -154,7 +154,10 @@ async def test_those_a_request_was_escalated_to_learn_it_was_taken(tmp_path: Pat
         assert "no need to act on it" in bot.last(person)
     await bot.say("th-fp", f"/close {rid} Traced to Hat Yai")
     for person in ("th-deputy", "nz-cochair"):
-        assert bot.last(person).startswith(f"{rid} was closed by"), person
+        assert bot.last(person) == (  # the outcome, as typed, ends its own line
+            f"{rid} was closed by Niran Example (Thailand): Traced to Hat Yai\n"
+            "It was escalated to you; nothing more is needed."
+        ), person
     await bot.stop()
 
 

@@ -720,7 +720,7 @@ def close(work: Work, args: IdAndText) -> None:
     notes = [_tell_requester(work, request, told), note]
     _send(work, request, answering, told)
     done = _("It was escalated to you; nothing more is needed.")
-    _tell_escalated(work, request, join([told, done], sep=" "), answering)
+    _tell_escalated(work, request, join([told, done]), answering)  # the outcome ends the line
     work.reply(_told(_("{id} is closed.", id=request.id), notes))
 
 
