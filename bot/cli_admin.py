@@ -145,11 +145,13 @@ def outbox_group(
     click.echo(
         "  ".join(
             f"{key}: {totals.get(key, 0)}"
-            for key in ("queued", "failing", "sent", "failed", "expired")
+            for key in ("queued", "held", "failing", "sent", "failed", "expired")
         )
     )
-    for row_id, created, channel, to, state, attempts, error, start in rows:
+    for row_id, created, channel, to, state, attempts, error, start, held in rows:
         why = f"  ({error})" if error else ""
+        if held and state == "queued":
+            why += f"  (held for quiet hours until {held})"
         click.echo(
             f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<7} x{attempts}  {start!r}{why}"
         )

@@ -3,9 +3,13 @@ moved off weekends (Afghanistan's Thursday–Friday one too), reminders on worki
 escalations on the target's working days across a restart, routine messages held through
 quiet hours in a half-hour zone (Colombo, +05:30) while urgent ones go through."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from bot.cli import main
 from bot.config import load_settings
 from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
 from tests.returns_support import move_to, sent
@@ -118,6 +122,13 @@ async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
         "\nIt is 23:00 in Sri Lanka, within their quiet hours: they will see it at "
         "Mar 10, 2027, 07:00 (+0530). That is Mar 10, 2027, 12:30 your time."
     ), told
+    listed = await asyncio.to_thread(  # the operator sees why it has not gone
+        CliRunner().invoke,
+        main,
+        ["outbox", "--status", "queued", "--config", str(SHIPPED_CONFIG), "-d", bot.database],
+    )
+    assert "held: 1" in listed.output
+    assert "(held for quiet hours until 2027-03-10T01:30:00+00:00)" in listed.output
     urgent = await bot.file_request("LK urgent #victim a child at risk tonight")
     assert urgent in bot.last("lk-fp")
     told = next(m for m in bot.inbox("au-officer") if f"Request {urgent} sent" in m)

@@ -442,12 +442,13 @@ def outbox_version(db: Db) -> int:
 
 def listing(db: Db, status: str | None, limit: int = 50) -> list[tuple[Any, ...]]:
     """Messages for the operator: id, created, channel, person or address, status, attempts,
-    error and the first words (the text itself may be sensitive, so it is clipped)."""
+    error, the first words (the text itself may be sensitive, so it is clipped) and, for one
+    held through its reader's quiet hours, when it goes."""
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
     return list(
         db.execute(
             "SELECT id, created_at, channel, COALESCE(person_id, address), status, attempts, "
-            f"COALESCE(error, ''), substr(text, 1, 40) FROM outbox {where} "
+            f"COALESCE(error, ''), substr(text, 1, 40), not_before FROM outbox {where} "
             f"ORDER BY id DESC LIMIT {int(limit)}",
             params,
         )
@@ -455,9 +456,13 @@ def listing(db: Db, status: str | None, limit: int = 50) -> list[tuple[Any, ...]
 
 
 def counts(db: Db) -> dict[str, int]:
-    """How many messages are in each state, with 'failing' for queued ones that have failed."""
+    """How many messages are in each state, with 'failing' for queued ones that have failed
+    and 'held' for queued ones waiting for their reader's morning."""
     found = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
     found["failing"] = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts > 0"
+    ).fetchone()[0]
+    found["held"] = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND not_before IS NOT NULL"
     ).fetchone()[0]
     return found
