@@ -188,6 +188,24 @@ def test_a_sqlite_bot_does_not_load_reports_or_postgres_libraries() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_starting_a_bot_loads_no_language_data() -> None:
+    """Babel's data for a language (~4 MiB each) loads when a message is first written in it,
+    not when the bot's modules are imported (hints made at import write their numbers
+    without it)."""
+    code = "import bot.factory, bot.app, babel.localedata as data; print(sorted(data._cache))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_number_in_a_hint_reads_in_english_as_babel_writes_it() -> None:
+    from bot.i18n import ShownNumber, number
+
+    for value, pattern in [(1200, "#,##0"), (1_500_000.5, "#,##0.00"), (1200, "0")]:
+        assert str(ShownNumber(value, pattern)) == number(value, "en", pattern)
+
+
 def _committed(path: Path) -> list[str]:
     return [r[0] for r in _rows(path, "SELECT key FROM meta WHERE key LIKE 't-%' ORDER BY key")]
 

@@ -75,6 +75,10 @@ class Localised(str):
         return str(self)
 
 
+_ENGLISH_SPECS = {"#,##0": ",.0f", "#,##0.00": ",.2f", "0": ".0f"}
+"""Babel patterns ShownNumber uses, as Python writes them in English."""
+
+
 class ShownNumber(Localised):
     """A number in a message (an example in a hint), written as each reader writes numbers:
     ``1,200`` in English, ``1.200`` in Indonesian, ``১,২০০`` in Bengali."""
@@ -83,7 +87,11 @@ class ShownNumber(Localised):
     pattern: str
 
     def __new__(cls, value: int | float, pattern: str = "#,##0") -> ShownNumber:
-        made = super().__new__(cls, number(value, DEFAULT_LANGUAGE, pattern))
+        # Made at import (in hints): written in English without Babel, whose locale data
+        # (~4 MiB) a process that never shows a number need not load.
+        spec = _ENGLISH_SPECS.get(pattern)
+        english = format(value, spec) if spec else number(value, DEFAULT_LANGUAGE, pattern)
+        made = super().__new__(cls, english)
         made.value, made.pattern = value, pattern
         return made
 
