@@ -232,6 +232,7 @@ class _FigureStyles:
         ]
 
     def cells(self, sheet: Worksheet, values: Sequence[object], keys: list[StyleKey]) -> list[Cell]:
+        """A row's figure cells, each with its column's style (``keys``)."""
         made = []
         for value, key in zip(values, keys, strict=True):
             style = self._made.get(key)
