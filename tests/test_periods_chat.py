@@ -119,6 +119,10 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     # typed as /help shows it, "/period confirm" opens the one planned period it was asked about
     [opened] = await bot.say("nz-cochair", "/period confirm")
     assert opened.startswith("JPA-4 is open. I told 9 focal points.")
+    assert opened.endswith(
+        "W1 (due Nov 7, 2026) is already past due. Focal points are told at "
+        "once, and those returns are overdue from the start."
+    ), opened
     overdue = await bot.rows(
         "SELECT COUNT(*), MIN(due_at) FROM timers WHERE kind = 'return.remind' "
         "AND subject LIKE 'JPA-4:1:%:overdue:%' AND fired_at IS NULL"

@@ -194,7 +194,7 @@ def _ask_past_due(work: Work, period: Period) -> None:
     )
 
 
-def _open_planned(work: Work, period: Period) -> None:
+def _open_planned(work: Work, period: Period, note: Text = "") -> None:
     if period.status == OPEN:
         raise UserError(_("{code} is already open.", code=period.code))
     if period.status != PLANNED:
@@ -202,7 +202,7 @@ def _open_planned(work: Work, period: Period) -> None:
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
     opened = store.load_period(work.db, period.code)
     assert opened is not None
-    _announce(work, opened)
+    _announce(work, opened, note)
 
 
 def _continue(work: Work, fields: Fields) -> None:
@@ -299,7 +299,8 @@ def confirm(work: Work, _rest: str) -> None:
     if not fields:
         planned = store.periods_in(work.db, PLANNED)
         if len(planned) == 1:  # "/period confirm" after being asked about the planned period
-            _open_planned(work, planned[0])
+            # it may not have been asked first: what is already past due is said now
+            _open_planned(work, planned[0], _past_due_note(work, planned[0].windows))
             return
         if planned:  # which one is meant: each one's command
             raise UserError(
@@ -335,7 +336,7 @@ def confirm(work: Work, _rest: str) -> None:
     _announce(work, period)
 
 
-def _announce(work: Work, period: Period) -> None:
+def _announce(work: Work, period: Period, note: Text = "") -> None:
     """Audit, arm the reminders, tell the focal points, confirm to the co-chair."""
     work.audit("period.opened", period.code, f"{len(period.countries)} countries")
     arm_period(work, period)
@@ -362,7 +363,7 @@ def _announce(work: Work, period: Period) -> None:
         reached,
         code=period.code,
     )
-    work.reply(join([told, "", describe(work, period)]) + non_working_note(work, period))
+    work.reply(join([told, "", describe(work, period)]) + non_working_note(work, period) + note)
 
 
 def non_working_note(work: Work, period: Period) -> Text:
