@@ -48,7 +48,9 @@ def command_hints(text: str, prefix: str, names: Iterable[str]) -> str:
 def _command_words(names: tuple[str, ...]) -> re.Pattern[str] | None:
     """``/name`` of any of ``names``, longest first, compiled once per set of names."""
     words = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    return re.compile(rf"(?<![\w/<.])/({words})\b(?![/.@-]\w)") if words else None
+    # not inside a path, an address or a word (/period-open); a suffix in another script may
+    # follow a hyphen (Bengali /help-এর, "of /help")
+    return re.compile(rf"(?<![\w/<.])/({words})\b(?![/.@]\w|-[A-Za-z0-9])") if words else None
 
 
 def no_args(text: str) -> None:

@@ -98,6 +98,27 @@ def test_placeholders_survive_translation(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
+def test_commands_in_a_translation_stay_commands(language: str) -> None:
+    """Each ``/command`` a message names stands on its own in the translation, so a channel
+    can write it as typed there (``/focal reply`` on Slack): glued to a word (Arabic
+    ``و/reply``, "and /reply") it is no longer seen as one."""
+    from bot.commands import _command_words
+    from bot.factory import default_registry
+
+    pattern = _command_words(tuple(default_registry().names()))
+    assert pattern is not None
+    glued = []
+    for message in catalog(language):
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not msgid:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = len(pattern.findall(msgid))
+        glued += [(msgid, text) for text in strings if len(pattern.findall(text)) < wanted]
+    assert not glued, f"{language}: {glued[:3]}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_compiled_catalog_matches_its_source(language: str) -> None:
     mo = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     with mo.open("rb") as handle:

@@ -44,3 +44,19 @@ async def test_plain_chatter_in_a_dm_still_gets_the_polite_hint(world: World) ->
     await world.settle()
     [hint] = [t for t in world.api.texts_to(TH_FP) if "only understand commands" in t]
     assert "/focal help lists them" in hint
+
+
+def test_command_hints_rewrite_commands_and_leave_paths_and_words_alone() -> None:
+    from bot.commands import command_hints
+
+    names = ["help", "reply", "whoami"]
+    cases = {
+        "Answer with /reply R-1 <text>.": "Answer with /focal reply R-1 <text>.",
+        "(আইডির ধরন /whoami-তে দেখুন)": "(আইডির ধরন /focal whoami-তে দেখুন)",  # Bengali suffix
+        "و /help all": "و /focal help all",
+        "see https://example.org/help or /help-center, a/help, /helpdesk": (
+            "see https://example.org/help or /help-center, a/help, /helpdesk"
+        ),
+    }
+    for text, hinted in cases.items():
+        assert command_hints(text, "/focal ", names) == hinted
