@@ -201,3 +201,18 @@ async def test_before_the_period_starts_there_is_nothing_to_send(tmp_path: Path)
     [answer] = await bot.say("th-fp", "/return arrests 1")
     assert "JPA-9 starts on Jan 1, 2027" in answer
     await bot.stop()
+
+
+async def test_a_bare_confirm_confirms_the_earlier_window_being_amended(tmp_path: Path) -> None:
+    """W1 is in and W2 is the window now: amending W1 by its label, then typing the bare
+    `/return confirm` (as the first submission was), confirms the W1 amendment."""
+    bot = await running(tmp_path, at=datetime(2027, 2, 10, 3, 0, tzinfo=UTC))
+    await bot.say("th-fp", "/return W1 arrests 5, victims assisted 3")
+    await bot.say("th-fp", "/return confirm")
+    [summary] = await bot.say("th-fp", "/return W1 arrests 7")
+    assert "W1" in summary and "Arrests: 7  (was 5)" in summary
+    [done] = await bot.say("th-fp", "/return confirm")
+    assert "JPA-9 · W1" in done and "amended (version 2, 1 figure changed)" in done, done
+    [nothing] = await bot.say("th-fp", "/return confirm")  # and nothing else is pending
+    assert nothing.startswith("There is nothing to confirm. /return JPA-9 W2 starts"), nothing
+    await bot.stop()

@@ -13,6 +13,7 @@ Submit button is the confirmation.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ from reminders.returns import deadline, is_late, local_today
 
 _WINDOW = re.compile(r"^[Ww]\d{1,2}$")
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
+DRAFT_ACTIONS = FORM_ACTIONS - {"form"}  # act on a draft: typed bare, on the one being written
 WRITERS = ("focal_point", "deputy_focal_point")
 
 
@@ -120,6 +122,17 @@ def _writer_target(work: Work, period: Period | None, label: str | None) -> Targ
     return Target(chosen, window, actor.country, country_name(work, actor.country))
 
 
+def _with_draft(work: Work, target: Target) -> Target:
+    """``target``, or the window whose draft the country is writing when ``target`` has none:
+    a bare ``/return confirm`` after amending an earlier window's return confirms that one,
+    not the next window's (which has nothing to confirm)."""
+    if load_draft(work.db, *target.key) is not None:
+        return target
+    seq = store.latest_draft_window(work.db, target.period.code, target.country)
+    window = next((w for w in target.period.windows if w.seq == seq), None)
+    return replace(target, window=window) if window else target
+
+
 def _not_open(period: Period) -> Msg:
     """Why a period that is not open takes no returns (one sentence per status)."""
     if period.status == CLOSED:
@@ -143,6 +156,8 @@ def return_command(work: Work, text: str) -> None:
         approve(work, period, label, tail.strip())
         return
     target = _writer_target(work, period, label)
+    if label is None and action.lower() in DRAFT_ACTIONS and not tail:
+        target = _with_draft(work, target)
     if not rest:
         start_guided(work, target)
     elif action.lower() == "submit":

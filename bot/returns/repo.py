@@ -234,6 +234,16 @@ def load_draft(db: Db, period: str, seq: int, country: str) -> Draft | None:
     return _draft(row) if row else None
 
 
+def latest_draft_window(db: Db, period: str, country: str) -> int | None:
+    """The window of the country's most recently touched draft in the period, if any."""
+    row = db.execute(
+        "SELECT window_seq FROM return_drafts WHERE period = ? AND country = ? "
+        "ORDER BY updated_at DESC, window_seq DESC LIMIT 1",
+        [period, country],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def guided_draft_of(db: Db, person_id: str) -> Draft | None:
     """The draft whose guided form ``person_id`` is answering, if any."""
     row = db.execute(
