@@ -52,6 +52,14 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     assert "Afghanistan" not in opened.split("next working day:")[1]  # works on Saturdays
     assert "is due on Nov 9, 2026" in bot.last("th-fp")
     assert "is due on Nov 7, 2026" in bot.last("af-fp")
+    # the focal point's deadline list and return summary give their own date, a co-chair's
+    # list the period's
+    [deadlines] = await bot.say("th-fp", "/deadline JPA-7")
+    assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 9, 2026 — yours: not started" in deadlines
+    [summary] = await bot.say("th-fp", "/return arrests 1, victims assisted 1")
+    assert summary.startswith("Thailand · JPA-7 W1 (Oct 1, 2026 – Oct 31, 2026), due Nov 9, 2026")
+    [cochair] = await bot.say("nz-cochair", "/deadline JPA-7")
+    assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 7, 2026" in cochair
     await bot.stop()
 
 

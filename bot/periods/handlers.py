@@ -613,7 +613,9 @@ def _deadlines(work: Work, period: Period) -> Msg:
     lines: list[Text] = [heading(period)]
     for window in period.windows:
         own = _own_status(work, period, window) if mine else None
-        lines.append(_deadline_line(window, window.due_on < now, own))
+        # a focal point reads their own country's date (moved off its day off)
+        due = due_of(work, window, actor.country) if mine and actor else window.due_on
+        lines.append(_deadline_line(window, due, due < now, own))
     return join(lines)
 
 
@@ -626,9 +628,9 @@ def _own_status(work: Work, period: Period, window: Window) -> Text:
     return RETURN_STATUS.get(status[0], status[0])
 
 
-def _deadline_line(window: Window, passed: bool, own: Text | None) -> Msg:
+def _deadline_line(window: Window, due: date, passed: bool, own: Text | None) -> Msg:
     """``W1 Jan 1, 2027 – Jan 31, 2027: due Feb 7, 2027 (passed) — yours: draft``."""
-    at = {"label": window.label, "dates": window.dates, "due": window.due_on}
+    at = {"label": window.label, "dates": window.dates, "due": due}
     if own is None:
         if passed:
             return _("{label} {dates}: due {due} (passed)", **at)

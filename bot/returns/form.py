@@ -10,6 +10,7 @@ modal with one field per metric. Platforms without forms get :func:`form_text` i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.events import Button, Form, FormField
 from bot.i18n import Msg, ShownNumber, Text, _, join
@@ -93,11 +94,12 @@ def _question_buttons(
 
 
 def summary(
-    target: Target, draft: Draft, before: dict[str, Value]
+    target: Target, draft: Draft, before: dict[str, Value], due: date
 ) -> tuple[Text, tuple[Button, ...]]:
-    """Every figure as it would be submitted, what changed, what is still required."""
+    """Every figure as it would be submitted, what changed, what is still required; ``due``
+    is the country's own due date (moved off its day off)."""
     metrics = target.period.metrics
-    lines: list[Text] = [_("{title}, due {due}", title=target.title, due=target.window.due_on)]
+    lines: list[Text] = [_("{title}, due {due}", title=target.title, due=due)]
     lines += [_line(m, draft.answers.get(m.key), before.get(m.key), bool(before)) for m in metrics]
     needed = [m.text for m in metrics if m.required and m.key not in draft.answers]
     buttons: list[Button] = []

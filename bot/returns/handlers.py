@@ -206,7 +206,7 @@ def _ask(work: Work, target: Target, draft: Draft) -> None:
     if draft.step < len(target.period.metrics):
         work.reply(*question(target, draft, before))
     else:
-        work.reply(*summary(target, draft, before))
+        work.reply(*summary(target, draft, before, due_of(work, target.window, target.country)))
 
 
 def _guided(work: Work, target: Target) -> Draft:
@@ -272,7 +272,8 @@ def one_line(work: Work, target: Target, text: str) -> None:
     """``/return arrests 10, victims 6``: validate everything, keep it as a draft, summarise."""
     language = work.language_of(work.actor.id if work.actor else None)  # its number words
     draft = _keep(work, target, parse_line(target.period.schema, text, language))
-    work.reply(*summary(target, draft, _before(work, target)))
+    due = due_of(work, target.window, target.country)
+    work.reply(*summary(target, draft, _before(work, target), due))
 
 
 def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
