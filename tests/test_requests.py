@@ -320,6 +320,8 @@ async def test_help_overview_names_each_command_under_its_heading_in_one_short_m
     assert "/help all explains them all" in cochair and "Tiếng Việt" in cochair
     [officer] = await bot.say("au-officer", "/help")
     assert "Broadcasts and reports" not in officer  # a heading with nothing for them is left out
+    [admin] = await bot.say("admin", "/help")  # never a party to a request: only the listing
+    assert "\nRequests: /requests\n" in admin and "/revoke" in admin
 
 
 async def test_help_on_one_command_explains_each_form_the_person_may_run(bot: Harness) -> None:

@@ -964,6 +964,9 @@ def _file_request_id(args: files.FileArgs) -> str:
     return args.request_id
 
 
+WORKERS = frozenset({"officer", "focal_point", "deputy_focal_point", "co_chair"})
+"""Who files, handles or follows requests: everyone but an administrator who is only that."""
+
 COMMANDS = [
     CommandSpec(
         "request",
@@ -976,7 +979,7 @@ COMMANDS = [
         "/request TH urgent #victim Two women from the raid in Songkhla need shelter contacts",
         file_request,
         parse_new_request,
-        roles=frozenset({"officer", "focal_point", "deputy_focal_point", "co_chair"}),
+        roles=WORKERS,
         limit=("request.filed", "requests_per_hour"),
     ),
     CommandSpec(
@@ -988,6 +991,7 @@ COMMANDS = [
         parse_id,
         scope=Scope.REQUEST_HANDLER,
         subject=_raw,
+        roles=WORKERS,
     ),
     CommandSpec(
         "reply",
@@ -998,6 +1002,7 @@ COMMANDS = [
         parse_id_and_text,
         scope=Scope.REQUEST_ACTOR,
         subject=_request_id,
+        roles=WORKERS,
     ),
     CommandSpec(
         "attach",
@@ -1011,6 +1016,7 @@ COMMANDS = [
         parse_id,
         scope=Scope.REQUEST_ACTOR,
         subject=_raw,
+        roles=WORKERS,
     ),
     CommandSpec(
         "file",
@@ -1021,6 +1027,7 @@ COMMANDS = [
         files.parse_file_args,
         scope=Scope.REQUEST_PARTY,
         subject=_file_request_id,
+        roles=WORKERS,
     ),
     CommandSpec(
         "refer",
@@ -1031,6 +1038,7 @@ COMMANDS = [
         parse_id_and_text,
         scope=Scope.REQUEST_HANDLER,
         subject=_request_id,
+        roles=WORKERS,
     ),
     CommandSpec(
         "close",
@@ -1041,6 +1049,7 @@ COMMANDS = [
         parse_id_and_optional_text,
         scope=Scope.REQUEST_ACTOR,
         subject=_request_id,
+        roles=WORKERS,
     ),
     CommandSpec(
         "requests",
@@ -1063,6 +1072,7 @@ COMMANDS = [
         parse_id,
         scope=Scope.REQUEST_PARTY,
         subject=_raw,
+        roles=WORKERS,
     ),
 ]
 TIMERS = {ESCALATE: escalate}
