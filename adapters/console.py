@@ -51,7 +51,7 @@ class ConsoleAdapter(Adapter):
         self,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
-        people: Callable[[], list[tuple[str, str]]] | None = None,
+        people: Callable[[], list[tuple[str, Text]]] | None = None,
         advance: Advance | None = None,
         idle: Idle | None = None,
         speaker: str = "",
@@ -225,7 +225,7 @@ class ConsoleAdapter(Adapter):
 
     async def _list_people(self, _rest: str) -> None:
         for person_id, label in self._people() if self._people else []:
-            self._print(f"  {person_id:<14} {label}")
+            self._print(f"  {person_id:<14} {self.for_reader(label)}")
 
     async def _wait(self, _rest: str) -> None:
         await self._settle()

@@ -16,7 +16,7 @@ from bot.basics import roles_of
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.factory import build_app
-from bot.i18n import render
+from bot.i18n import Text, join
 from bot.ports import Adapter
 from reminders.scheduler import APSchedulerTimers
 
@@ -58,14 +58,14 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
     await app.stop()
 
 
-def console_people(app: App) -> list[tuple[str, str]]:
-    """Who one can speak as in the console, each with their roles and country."""
+def console_people(app: App) -> list[tuple[str, Text]]:
+    """Who one can speak as in the console, each with their roles and country (rendered in
+    the language the console writes in: the speaker's, or the bot's for the list)."""
     if app.ctx is None:
         return []
-    directory, language = app.ctx.directory, app.ctx.settings.bot.language
-    where = directory.country_name
-    return [  # as the bot's own answers name them: "focal point, Thailand", in its language
-        (p.id, f"{p.name} — {render(roles_of(p), language)}, {render(where(p.country), language)}")
+    directory = app.ctx.directory
+    return [
+        (p.id, join([f"{p.name} — ", roles_of(p), ", ", directory.country_name(p.country)], ""))
         for p in directory.people.values()
     ]
 

@@ -162,8 +162,11 @@ async def test_those_a_request_was_escalated_to_learn_it_was_taken(tmp_path: Pat
 
 
 async def test_the_console_names_roles_and_countries_as_the_bot_does(bot: Harness) -> None:
+    from bot.i18n import render
     from bot.runner import console_people
 
-    people = dict(console_people(bot.app))
+    people = {key: render(label, "en") for key, label in console_people(bot.app)}
     assert people["nz-deputy"] == "Merea Deputy-Example — deputy focal point, New Zealand"
     assert people["admin"] == "Sam Admin-Example — administrator, New Zealand"
+    [(_id, thai)] = [(k, v) for k, v in console_people(bot.app) if k == "th-fp"]
+    assert render(thai, "th") == "Niran Example — ผู้ประสานงานหลัก, ไทย"  # as a Thai speaker reads it
