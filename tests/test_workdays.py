@@ -169,8 +169,10 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
     opened = await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US')
     assert opened.startswith("JPA-8 is open"), opened
-    answer = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
-    assert "Broadcast" in answer[0], answer
+    [answer] = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
+    assert answer.endswith(  # the co-chair knows at once who gets it only in their morning
+        "delivery and acknowledgements.\nHeld until their quiet hours end: Thailand."
+    ), answer
     assert not any("figures by Friday" in m for m in bot.inbox("th-fp"))  # asleep: held
     assert any("figures by Friday" in m for m in bot.inbox("us-fp"))  # awake: delivered
     rows = await bot.rows(

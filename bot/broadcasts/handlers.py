@@ -59,7 +59,17 @@ def send(work: Work, text: str) -> None:
     for person in people:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
-    work.reply(_queued(ident[0], len(people), len(period.countries)))
+    work.reply(_queued(ident[0], len(people), len(period.countries)) + _held(work, people))
+
+
+def _held(work: Work, people: list[Person]) -> Text:
+    """The countries whose focal points get the broadcast only when their quiet hours end
+    (``/broadcast status`` says until when)."""
+    waiting = sorted({p.country for p in people if work.held_until(p) is not None})
+    if not waiting:
+        return ""
+    names = join([work.directory.country_name(code) for code in waiting], ", ")
+    return "\n" + _("Held until their quiet hours end: {countries}.", countries=names)
 
 
 def _queued(broadcast_id: str, people: int, countries: int) -> Msg:
