@@ -45,9 +45,11 @@ def iso(moment: datetime) -> str:
     return text
 
 
-def local_stamp(stamp: str, zone: str) -> str:
-    """A stored timestamp as people read it in ``zone``: ``2026-11-23 05:08 AEDT``."""
-    return parse_iso(stamp).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+def local_moment(stamp: str, zone: str) -> dict[str, object]:
+    """A stored timestamp in ``zone`` (``at``, written in each reader's way by a message)
+    and the zone's abbreviation (``zone``: ``AEDT``, ``+07``): a message's parameters."""
+    moment = parse_iso(stamp).astimezone(ZoneInfo(zone))
+    return {"at": moment, "zone": moment.strftime("%Z")}
 
 
 def parse_iso(text: str) -> datetime:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from bot.clock import iso, local_stamp
+from bot.clock import iso, local_moment
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import Attachment, IncomingFile
@@ -188,13 +188,13 @@ def show_lines(work: Work, request_id: str, zone: str) -> list[Text]:
     for row in rows:
         lines.append(
             _(
-                "{n}. {name} · {kind}, {size} · {who} · {at}",
+                "{n}. {name} · {kind}, {size} · {who} · {at} {zone}",
                 n=row.n,
                 name=display_name(row, request_id, row.n),
                 kind=kind_word(row.kind),
                 size=size_text(row.size),
                 who=_sender(work, row.sender_id),
-                at=local_stamp(row.created_at, zone),
+                **local_moment(row.created_at, zone),
             )
         )
     return lines

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import lifecycle
 from bot.access import Scope
-from bot.clock import iso, parse_iso
+from bot.clock import iso, local_moment
 from bot.commands import CommandSpec
 from bot.config import Country, Person
 from bot.delivery.routing import role_of
@@ -337,12 +337,6 @@ def _duration(delta: timedelta) -> Msg:
     if minutes < 60:
         return n_("{count} minute", "{count} minutes", minutes)
     return n_("{count} hour", "{count} hours", minutes // 60)
-
-
-def _local(stamp: str, zone: str) -> dict[str, object]:
-    """A stored timestamp in the reader's country time (``at``), and the zone's abbreviation."""
-    moment: datetime = parse_iso(stamp).astimezone(ZoneInfo(zone))
-    return {"at": moment, "zone": moment.strftime("%Z")}
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -831,7 +825,7 @@ def show(work: Work, raw_id: str) -> None:
     status = _named(lifecycle.STATUS_NAMES, request.status)
     lines: list[Text] = [_summary(work, request), _("Status: {status}", status=status)]
     if request.ack_due_at and request.status in lifecycle.AWAITING_ACK:
-        lines.append(_("Acknowledge by: {at} {zone}", **_local(request.ack_due_at, zone)))
+        lines.append(_("Acknowledge by: {at} {zone}", **local_moment(request.ack_due_at, zone)))
     if request.outcome:
         lines.append(_("Outcome: {outcome}", outcome=request.outcome))
     lines.append("")
@@ -839,7 +833,7 @@ def show(work: Work, raw_id: str) -> None:
         lines.append(
             _(
                 "{at} {zone}  {who} · {kind}: {text}",
-                **_local(at, zone),
+                **local_moment(at, zone),
                 who=_who(work, author),
                 kind=_named(KIND_NAMES, kind),
                 text=_thread_text(kind, text),
