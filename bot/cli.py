@@ -112,6 +112,13 @@ def check(config: str) -> None:
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
     click.echo(files_status(settings))
+    if not settings.countries or not settings.people:
+        click.echo(  # a first bot.toml: nobody can use the bot until the directory is filled
+            f"{config} names no {'countries' if not settings.countries else 'people'}: the bot "
+            "answers only people of the directory. Add [[countries]] and [[people]] to it, or "
+            "import them into the database (`focalbot directory import FILE`, a CSV as "
+            "`focalbot directory export` writes it)"
+        )
     from bot.workdays import Calendar
 
     if missing := Calendar(settings).without_holidays():

@@ -46,6 +46,18 @@ def test_check_accepts_the_shipped_config() -> None:
     assert "OK — 16 countries" in result.output and "console" in result.output
 
 
+def test_check_says_when_bot_toml_names_nobody(tmp_path: Path) -> None:
+    first = tmp_path / "bot.toml"
+    first.write_text('[bot]\nname = "FocalPoint"\n')
+    result = CliRunner().invoke(main, ["check", "--config", str(first)])
+    assert result.exit_code == 0, result.output
+    assert f"{first} names no countries: the bot answers only people of the directory" in (
+        result.output
+    )
+    shipped = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
+    assert "names no" not in shipped.output
+
+
 def test_check_names_the_bad_key(tmp_path: Path) -> None:
     bad = tmp_path / "bot.toml"
     bad.write_text(
