@@ -172,8 +172,8 @@ class Registry:
 
     def help_text(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
         """The /help overview: the names of the commands the person may run, under their
-        headings, short enough for one phone screen (and one SMS); ``/help <command>``
-        explains one and ``/help all`` every one."""
+        headings, short enough for one phone screen; ``/help <command>`` explains one and
+        ``/help all`` every one."""
         lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
         for topic, names in self._topics:
             mine = [n for n in names if any(v.allows(person) for v in self._specs[n].variants())]

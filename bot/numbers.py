@@ -1,13 +1,15 @@
 """Whole numbers as people type them, and as the group's statements write them.
 
 Reading is strict on purpose: a figure in a return goes into a published total, so anything
-that could mean two things (``10,5``, ``1.200``, ``1e9``, ``+5``, ``-0``) is refused with a
-clear reason instead of guessed. Digits may be those of any script (Thai ``๑๒``, Arabic-Indic
-``١٢``, Extended Arabic-Indic ``۱۲``, Bengali ``১২``, Devanagari, Burmese, Tamil, Sinhala …),
-one script per number. Number words are read in English for everyone, and in the reader's
-language where num2words knows it (:mod:`bot.number_words`). Writing follows the seeds' style:
-numbers under ten are spelled out ("seven search warrants"), larger ones keep digits ("63
-suspects").
+that could mean two things to its reader (``10,5``, ``1.200`` in English, ``1,200`` in
+Indonesian, ``1e9``, ``+5``, ``-0``) is refused with a clear reason instead of guessed; what
+the reader's language writes one way only is read as written (``1.200`` in Indonesian,
+``1,50,000`` in Hindi), as the bot shows that reader numbers. Digits may be those of any
+script (Thai ``๑๒``, Arabic-Indic ``١٢``, Extended Arabic-Indic ``۱۲``, Bengali ``১২``,
+Devanagari, Burmese, Tamil, Sinhala …), one script per number. Number words are read in
+English for everyone, and in the reader's language where num2words knows it
+(:mod:`bot.number_words`). Writing follows the seeds' style: numbers under ten are spelled
+out ("seven search warrants"), larger ones keep digits ("63 suspects").
 """
 
 from __future__ import annotations
