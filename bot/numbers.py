@@ -70,7 +70,7 @@ def parse_whole(text: str, limit: int = 10**9, language: str = "en") -> int:
     raw = unicodedata.normalize("NFC", text.strip())
     if not raw:
         raise UserError(_("a number is missing"))
-    latin = as_english(latin_digits(raw), language)
+    latin = without_lakhs(reader_digits(raw, language), language)
     value = (
         _from_digits(raw, latin) if latin[0] in "0123456789+-.,$" else _from_words(raw, language)
     )
@@ -114,14 +114,21 @@ def number_style(language: str) -> tuple[str, str, bool]:
     return shown[1], shown[-2], lakhs
 
 
-def as_english(latin: str, language: str) -> str:
-    """A number the reader typed in their own style (``1.200`` in Indonesian, ``1,50,000``
-    in Hindi) in the English style the readers below take; anything else as it is."""
-    group, decimal, lakhs = number_style(language)
+def reader_digits(raw: str, language: str) -> str:
+    """``raw`` with Western digits and the English separators, read as the reader writes
+    numbers: an Indonesian's ``1.200,5`` as ``1,200.5``. Arabic separators (``٬`` ``٫``) say
+    what they are in any language; digits of one script only (:func:`latin_digits`)."""
+    group, decimal, _lakhs = number_style(language)
     if group == "." and decimal == ",":
-        latin = latin.translate(_SWAP)
+        raw = raw.translate(_SWAP)
+    return latin_digits(raw)
+
+
+def without_lakhs(latin: str, language: str) -> str:
+    """A Hindi, Bengali, Tamil or Dhivehi reader's ``1,50,000.50`` as ``150000.50`` (grouped
+    by lakh and crore, as their language writes it); anything else as it is."""
     whole, dot, fraction = latin.partition(".")
-    if lakhs and _LAKHS.match(whole):
+    if number_style(language)[2] and _LAKHS.match(whole):
         return whole.replace(",", "") + dot + fraction
     return latin
 

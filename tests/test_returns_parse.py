@@ -319,6 +319,7 @@ def test_a_snapshot_keeps_its_labels() -> None:
         ("1.500.000", "id", 1_500_000),
         ("12.345", "vi", 12_345),
         ("۱.۲۰۰", "ps", 1200),
+        ("۱٬۲۰۰", "ps", 1200),  # the Arabic thousands separator is one in every language
         ("1,50,000", "hi", 150_000),  # Hindi, Bengali, Tamil, Dhivehi group by lakh and crore
         ("১,৫০,০০০", "bn", 150_000),
         ("1,23,45,678", "ta", 12_345_678),
@@ -355,6 +356,7 @@ def test_money_is_read_as_the_readers_language_writes_it() -> None:
     assert parse_kind("money", "IDR 1.500.000,50", "id") == Value(150_000_050, "IDR")
     assert parse_kind("money", "INR 1,50,000.75", "hi") == Value(15_000_075, "INR")
     assert parse_kind("money", "25.000 USD", "vi") == Value(2_500_000, "USD")
+    assert parse_kind("money", "AFN ۱٬۵۰۰٫۵۰", "ps") == Value(150_050, "AFN")
     with pytest.raises(UserError) as refused:
         parse_kind("money", "USD 25,000", "id")  # 25 or 25 thousand, for an Indonesian
     assert "USD 25.000 atau THB 1.500.000,50" in render(refused.value.text, "id")

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot.errors import UserError
 from bot.i18n import Localised, ShownNumber, Text, _, number
-from bot.numbers import as_english, latin_digits, parse_whole
+from bot.numbers import latin_digits, parse_whole, reader_digits, without_lakhs
 from bot.returns.metrics import Metric
 
 MAX_COUNT = 10_000_000
@@ -87,8 +87,8 @@ def _money(raw: str, language: str) -> Value:
     if parse_zero(raw):
         return Value(0, "")
     # THB ๑,๕๐๐ as THB 1,500; IDR 1.500.000,50 (an Indonesian's) as 1,500,000.50
-    match = _MONEY.match(latin_digits(raw))
-    amount = _AMOUNT.match(as_english(match["a1"] or match["a2"], language)) if match else None
+    match = _MONEY.match(reader_digits(raw, language))
+    amount = _AMOUNT.match(without_lakhs(match["a1"] or match["a2"], language)) if match else None
     if not match or not amount:
         raise UserError(
             _(
