@@ -216,3 +216,21 @@ async def test_a_bare_confirm_confirms_the_earlier_window_being_amended(tmp_path
     [nothing] = await bot.say("th-fp", "/return confirm")  # and nothing else is pending
     assert nothing.startswith("There is nothing to confirm. /return JPA-9 W2 starts"), nothing
     await bot.stop()
+
+
+async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path: Path) -> None:
+    """In April the board shows W3 (March's); W1 and W2 lack returns too, and the co-chair
+    is told."""
+    bot = await running(tmp_path, at=datetime(2027, 4, 10, 3, 0, tzinfo=UTC))
+    for person in ("th-fp", "ph-fp"):
+        await bot.say(person, "/return W1 arrests 1, victims 1")
+        await bot.say(person, "/return confirm")
+    [status] = await bot.say("nz-cochair", "/status")
+    assert status.startswith("JPA-9 · W3"), status
+    assert status.endswith(
+        "\n\nEarlier windows still missing returns: W1 (6 of 8); W2 (8 of 8). "
+        "/status W1 lists who."
+    ), status
+    [w1] = await bot.say("nz-cochair", "/status W1")
+    assert "Earlier windows" not in w1 and "2 of 8 in" in w1  # one window asked for: just it
+    await bot.stop()

@@ -626,10 +626,38 @@ def status_command(work: Work, text: str) -> None:
     period = period or current_period(work.db, today(work))
     if period is None:
         raise UserError(_("No period of action is open."))
-    window = (
-        _window_for(work, period, label, "") if label else collecting_window(period, today(work))
+    if label:
+        work.reply(status_text(work, period, _window_for(work, period, label, "")))
+        return
+    window = collecting_window(period, today(work))
+    work.reply(status_text(work, period, window) + _earlier_owed(work, period, window))
+
+
+def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
+    """Earlier windows some countries still owe a return for: the board shows one window,
+    and a co-chair chasing returns should not miss last month's."""
+    owed: list[Text] = []
+    for earlier in (w for w in period.windows if w.seq < window.seq):
+        states = store.window_statuses(work.db, period.code, earlier.seq).values()
+        sent = (store.SUBMITTED, store.LATE, store.AWAITING)
+        counted = sum(1 for state, _when in states if state in sent)
+        if counted < len(period.countries):
+            owed.append(
+                _(
+                    "{label} ({missing} of {total})",
+                    label=earlier.label,
+                    missing=len(period.countries) - counted,
+                    total=len(period.countries),
+                )
+            )
+    if not owed:
+        return ""
+    first = next(w for w in period.windows if w.seq < window.seq).label
+    return "\n\n" + _(
+        "Earlier windows still missing returns: {windows}. /status {label} lists who.",
+        windows=join(owed, "; "),
+        label=first,
     )
-    work.reply(status_text(work, period, window))
 
 
 def status_text(work: Work, period: Period, window: Window) -> Text:
