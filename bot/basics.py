@@ -42,7 +42,7 @@ def help_command(work: Work, topic: str) -> None:
     if not name:
         work.reply(registry.help_text(actor, bot_name), sensitive=False)
         return
-    if name == ALL and registry.get(ALL) is None:
+    if name == ALL:
         work.reply(registry.help_all(actor, bot_name), sensitive=False)
         return
     spec = registry.get(name)

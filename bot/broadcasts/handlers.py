@@ -6,10 +6,8 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.broadcasts import repo as store
-from bot.clock import parse_iso
+from bot.clock import local_moment
 from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
@@ -152,22 +150,22 @@ def _who(work: Work, recipient: store.Recipient) -> Text:
 
 
 def _line(work: Work, recipient: store.Recipient) -> Msg:
-    who = _who(work, recipient)
+    who, zone = _who(work, recipient), _viewer_zone(work)
     delivery: Text = DELIVERY.get(recipient.delivery, recipient.delivery)
     if recipient.delivery == store.QUEUED and recipient.held_until:
-        until = parse_iso(recipient.held_until).astimezone(ZoneInfo(_viewer_zone(work)))
+        held = local_moment(recipient.held_until, zone)
         delivery = _(
-            "held for their quiet hours until {when} {zone}", when=until, zone=until.strftime("%Z")
+            "held for their quiet hours until {when} {zone}", when=held["at"], zone=held["zone"]
         )
     if not recipient.acknowledged_at:
         return _("• {who} — {delivery}, not acknowledged", who=who, delivery=delivery)
-    when = parse_iso(recipient.acknowledged_at).astimezone(ZoneInfo(_viewer_zone(work)))
+    acked = local_moment(recipient.acknowledged_at, zone)
     return _(
         "• {who} — {delivery}, acknowledged {when} {zone}",
         who=who,
         delivery=delivery,
-        when=when,
-        zone=when.strftime("%Z"),
+        when=acked["at"],
+        zone=acked["zone"],
     )
 
 

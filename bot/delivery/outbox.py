@@ -459,10 +459,8 @@ def counts(db: Db) -> dict[str, int]:
     """How many messages are in each state, with 'failing' for queued ones that have failed
     and 'held' for queued ones waiting for their reader's morning."""
     found = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
-    found["failing"] = db.execute(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts > 0"
-    ).fetchone()[0]
-    found["held"] = db.execute(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND not_before IS NOT NULL"
-    ).fetchone()[0]
+    found["failing"], found["held"] = db.execute(
+        "SELECT COUNT(CASE WHEN attempts > 0 THEN 1 END), "
+        "COUNT(CASE WHEN not_before IS NOT NULL THEN 1 END) FROM outbox WHERE status = 'queued'"
+    ).fetchone()
     return found

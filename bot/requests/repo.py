@@ -14,7 +14,7 @@ from bot.i18n import _
 from bot.storage.sql import Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "information": ("information", "info"),
+    "information": ("info", "information"),
     "arrest/warrant": ("arrest", "warrant", "arrest-warrant"),
     "victim support": ("victim", "victims", "victim-support"),
     "mutual legal assistance": ("mla", "legal", "mutual-legal-assistance"),
@@ -23,8 +23,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "other": ("other",),
 }
 CATEGORY_TAGS = {tag: label for label, tags in CATEGORIES.items() for tag in tags}
-# The tag each category is shown by (the others are accepted as typed).
-SHOWN_TAGS = ("info", "arrest", "victim", "mla", "extradition", "financial", "other")
+# The tag each category is shown by: its first (the others are accepted as typed).
+SHOWN_TAGS = tuple(tags[0] for tags in CATEGORIES.values())
 _ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})\s*$")
 
 
