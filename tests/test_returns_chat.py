@@ -232,4 +232,11 @@ async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path:
     ), status
     [w1] = await bot.say("nz-cochair", "/status W1")
     assert "Earlier windows" not in w1 and "2 of 8 in" in w1  # one window asked for: just it
+    for person in ("au-fp", "id-fp", "lk-fp", "mv-fp", "my-fp", "nz-fp"):  # W1 complete
+        await bot.say(person, "/return W1 arrests 0, victims 0")
+        await bot.say(person, "/return confirm")
+    [later] = await bot.say("nz-cochair", "/status")
+    assert later.endswith(  # the hint names the oldest window still owed, not W1
+        "\n\nEarlier windows still missing returns: W2 (8 of 8). /status W2 lists who."
+    ), later
     await bot.stop()

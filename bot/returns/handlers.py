@@ -633,30 +633,29 @@ def status_command(work: Work, text: str) -> None:
     work.reply(status_text(work, period, window) + _earlier_owed(work, period, window))
 
 
+SENT = (store.SUBMITTED, store.LATE, store.AWAITING)  # a return in, counted or awaiting sign-off
+
+
 def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
     """Earlier windows some countries still owe a return for: the board shows one window,
     and a co-chair chasing returns should not miss last month's."""
-    owed: list[Text] = []
+    total = len(period.countries)
+    owed: list[tuple[str, int]] = []  # (window label, returns missing)
     for earlier in (w for w in period.windows if w.seq < window.seq):
         states = store.window_statuses(work.db, period.code, earlier.seq).values()
-        sent = (store.SUBMITTED, store.LATE, store.AWAITING)
-        counted = sum(1 for state, _when in states if state in sent)
-        if counted < len(period.countries):
-            owed.append(
-                _(
-                    "{label} ({missing} of {total})",
-                    label=earlier.label,
-                    missing=len(period.countries) - counted,
-                    total=len(period.countries),
-                )
-            )
+        missing = total - sum(1 for state, _when in states if state in SENT)
+        if missing:
+            owed.append((earlier.label, missing))
     if not owed:
         return ""
-    first = next(w for w in period.windows if w.seq < window.seq).label
+    windows = join(
+        [_("{label} ({missing} of {total})", label=w, missing=n, total=total) for w, n in owed],
+        "; ",
+    )
     return "\n\n" + _(
         "Earlier windows still missing returns: {windows}. /status {label} lists who.",
-        windows=join(owed, "; "),
-        label=first,
+        windows=windows,
+        label=owed[0][0],  # the oldest window still owed
     )
 
 
