@@ -197,6 +197,15 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     await bot.stop()
 
 
+async def test_the_countries_a_broadcast_waits_for_are_named_in_order(tmp_path: Path) -> None:
+    # 20:30 UTC: night in Bangkok, Colombo and Kuala Lumpur
+    bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
+    await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH LK MY')
+    [answer] = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
+    assert answer.endswith("\nHeld until their quiet hours end: Malaysia, Sri Lanka, Thailand.")
+    await bot.stop()
+
+
 async def test_a_holiday_is_named_in_the_readers_language_where_the_calendar_has_it(
     tmp_path: Path,
 ) -> None:

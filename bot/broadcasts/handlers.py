@@ -63,10 +63,10 @@ def send(work: Work, text: str) -> None:
 def _held(work: Work, people: list[Person]) -> Text:
     """The countries whose focal points get the broadcast only when their quiet hours end
     (``/broadcast status`` says until when)."""
-    waiting = sorted({p.country for p in people if work.held_until(p) is not None})
+    waiting = {work.directory.country_name(p.country) for p in people if work.held_until(p)}
     if not waiting:
         return ""
-    names = join([work.directory.country_name(code) for code in waiting], ", ")
+    names = join(sorted(waiting), ", ")  # by name, as every list of countries
     return "\n" + _("Held until their quiet hours end: {countries}.", countries=names)
 
 
