@@ -15,7 +15,7 @@ import pytest
 from bot.config import parse_settings
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
-from bot.i18n import LANGUAGES, language_list, own_names
+from bot.i18n import LANGUAGES, LanguageName, _, language_list, own_names, render
 from tests.dispatch_world import DispatchWorld
 from tests.harness import Harness
 from tests.marked_catalog import marked
@@ -183,3 +183,11 @@ async def test_whoami_and_countries_name_countries_in_the_readers_language(bot: 
     assert "TH · Thailand · Niran Example" in english and "VN · Viet Nam" in english
     [period] = await bot.say("my-fp", "/period JPA-4")
     assert "มาเลเซีย, มัลดีฟส์" in period and "Malaysia" not in period  # the countries line
+
+
+def test_a_language_is_named_for_the_reader_with_its_own_name_beside() -> None:
+    heading = _("Draft debrief statement, in {language}:", language=LanguageName("id"))
+    assert render(heading, "en") == "Draft debrief statement, in Indonesian (Indonesia):"
+    assert "อินโดนีเซีย (Indonesia)" in render(heading, "th")
+    assert LanguageName("id").in_language("id") == "Indonesia"  # its own readers: own name
+    assert LanguageName("fa_AF").in_language("en") == "Dari (دری)"

@@ -355,10 +355,10 @@ async def test_statement_drafted_in_another_language_for_national_use(tmp_path: 
     [english] = await bot.say("nz-cochair", "/report JPA-1")
     assert STATEMENT in english  # the group's statement stays English by default
     [indonesian] = await bot.say("nz-cochair", "/report JPA-1 id")
-    assert "Draft debrief statement, in Indonesia:" in indonesian
+    assert "Draft debrief statement, in Indonesian (Indonesia):" in indonesian
     # numbers under ten spelled in the language, countries as it names and lists them (CLDR),
     # dates in its own style; the figures keep their configured labels
-    statement = indonesian.split("Draft debrief statement, in Indonesia:", 1)[1]
+    statement = indonesian.split("Draft debrief statement, in Indonesian (Indonesia):", 1)[1]
     assert re.search(r"\b[Dd]elapan\b", statement), statement  # 8, spelled in Indonesian
     assert "Maladewa, Selandia Baru, Filipina, Sri Lanka, dan Thailand" in statement
     assert "28 Sep 2015" in statement and "28 Okt 2015" in statement

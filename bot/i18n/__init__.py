@@ -23,6 +23,7 @@ from bot.i18n.languages import (
     resolve_language,
 )
 from bot.i18n.message import (
+    LanguageName,
     Localised,
     Msg,
     ShownNumber,
@@ -38,6 +39,7 @@ from bot.i18n.message import (
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "LanguageName",
     "Localised",
     "Msg",
     "ShownNumber",

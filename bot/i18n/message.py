@@ -14,7 +14,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import translations
-from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, locale_of
+from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, locale_of, native_name
 
 _ZEROS = {"arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "thai": "๐"}
 """The zero of each numbering system CLDR names as a member language's default; the other
@@ -116,6 +116,28 @@ class CountryName(Localised):
         if language == DEFAULT_LANGUAGE:
             return str(self)
         return str(locale_of(language).territories.get(self.code) or self)
+
+
+class LanguageName(Localised):
+    """One of the bot's languages named for the reader: ``Indonesian (Indonesia)`` to an
+    English reader, ``อินโดนีเซีย (Indonesia)`` to a Thai one, its own name alone to its own
+    readers (a bare own name misleads: "in Indonesia" reads as the country)."""
+
+    code: str
+
+    def __new__(cls, code: str) -> LanguageName:
+        made = super().__new__(cls, _named_in(code, DEFAULT_LANGUAGE))
+        made.code = code
+        return made
+
+    def in_language(self, language: str) -> str:
+        return _named_in(self.code, language)
+
+
+def _named_in(code: str, reader: str) -> str:
+    own = native_name(code)
+    name = own if reader == code else locale_of(reader).languages.get(code)
+    return own if not name or name == own else f"{name} ({own})"
 
 
 def _(msgid: str, /, **params: Any) -> Msg:

@@ -11,8 +11,7 @@ import io
 import json
 from collections.abc import Callable
 
-from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_
-from bot.i18n.languages import native_name
+from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
 from bot.periods.repo import CLOSED, OPEN, PLANNED
 from bot.periods.windows import Window, short_date
 from bot.reports.debrief import debrief, debrief_in
@@ -334,7 +333,7 @@ def to_chat(data: ReportData, language: str = DEFAULT_LANGUAGE) -> Msg:
     figures per country."""
     heading: Text = _("Draft debrief statement:")
     if language != DEFAULT_LANGUAGE:
-        heading = _("Draft debrief statement, in {language}:", language=native_name(language))
+        heading = _("Draft debrief statement, in {language}:", language=LanguageName(language))
     lines: list[Text] = [title(data), chat_subtitle(data), "", heading, debrief_in(data, language)]
     if data.reported:  # before any return, a column of zeros would read as results
         lines += ["", _("Totals:"), *(_indent(line) for line in _chat_totals(data))]
