@@ -380,3 +380,12 @@ def test_numbers_spelled_only_where_num2words_knows_the_language() -> None:
     assert spelled(7, "th") == "เจ็ด" and spelled(7, "fa_AF") == "هفت"
     assert spelled(7, "fil") == 7  # not Finnish, which num2words would guess from "fi"
     assert spelled(12, "th") == 12  # ten and over stay numbers (formatted per language)
+
+
+async def test_thai_statement_runs_spelled_numbers_into_their_words(tmp_path: Path) -> None:
+    bot = await enter_first_jpa(tmp_path)
+    [thai] = await bot.say("nz-cochair", "/report JPA-1 th")
+    statement = thai.split("Draft debrief statement", 1)[1].split("Totals")[0]
+    assert "มีแปดประเทศ" in statement and "ของแปดประเทศ" in statement  # no spaces in Thai
+    assert "Search warrants executed: 7;" in statement  # a figure in a list stays digits
+    await bot.stop()

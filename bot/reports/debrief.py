@@ -149,7 +149,7 @@ def _figures(data: ReportData, language: str) -> Msg:
         metric = next((m for m in data.metrics if m.key == key), None)
         if metric is None or metric.kind == "text" or not amount:
             continue
-        figure: str | int = spelled(amount, language)
+        figure: str | int = amount  # a figure in a list stays digits; prose spells
         if metric.kind == "money":
             figure = format_currency(Decimal(amount) / 100, currency, locale=locale)
         parts.append(_("{metric}: {figure}", metric=metric.label, figure=figure))
@@ -241,4 +241,22 @@ def debrief_in(data: ReportData, language: str) -> str:
     if language == DEFAULT_LANGUAGE:
         return debrief(data)
     paragraphs = (_intro(data, language), _results(data, language))
-    return "\n\n".join(_capitalised(render_for_reader(p, language)) for p in paragraphs)
+    text = "\n\n".join(_capitalised(render_for_reader(p, language)) for p in paragraphs)
+    return _joined_to_words(text, language)
+
+
+WITHOUT_SPACES = frozenset({"th"})
+"""Languages whose words run together: the catalog's spaces around ``{number}`` suit digits
+(``มี 12 ประเทศ``), not a spelled number (``มีแปดประเทศ``, not ``มี แปด ประเทศ``)."""
+
+
+_THAI = "[\u0e00-\u0e7f]"  # letters and their vowel marks (which \w does not match)
+
+
+def _joined_to_words(text: str, language: str) -> str:
+    if language not in WITHOUT_SPACES:
+        return text
+    for count in range(10):
+        word = re.escape(str(spelled(count, language)))
+        text = re.sub(rf"(?<={_THAI}) ({word}) (?={_THAI})", r"\1", text)
+    return text
