@@ -23,6 +23,11 @@ BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 Hangul fillers and the blank Braille pattern. A name made of them looks empty or like another."""
 
 _KEPT = frozenset("\t\n")
+JOINERS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: format characters, but part of the spelling in Persian,
+Dari, Urdu, Sinhala and the Indic scripts (``ශ්\u200dරී``, ``مشتبه\u200cها``), so they are
+kept between two letters (or marks) of such a script, and dropped anywhere else: beside an
+ASCII character (``T\u200dH`` is still ``TH``), a space or another invisible one."""
 
 
 def is_invisible(char: str) -> bool:
@@ -37,13 +42,26 @@ def clean(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text  # already NFC, no line breaks, no control characters: the usual command
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(char for char in text if not is_invisible(char))
+    last = len(text) - 1
+    return "".join(
+        char
+        for i, char in enumerate(text)
+        if not is_invisible(char)
+        or (char in JOINERS and 0 < i < last and _joins(text[i - 1]) and _joins(text[i + 1]))
+    )
+
+
+def _joins(char: str) -> bool:
+    """Whether a joiner beside ``char`` is spelling: a non-ASCII letter or combining mark."""
+    return not char.isascii() and unicodedata.category(char)[0] in "LM"
 
 
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds a character :func:`clean` would remove, or a line break or tab
     (for validating names, which are one plain line)."""
-    return any(is_invisible(char) or char in "\t\n\r" for char in text)
+    if any(char in "\t\n\r" for char in text):
+        return True
+    return clean(text) != unicodedata.normalize("NFC", text)  # joiners in a word are kept
 
 
 def clip(text: str, width: int = 80) -> str:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.config import Person
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
-from bot.text import BLANK_LETTERS, DROPPED_CATEGORIES, clean
+from bot.text import BLANK_LETTERS, DROPPED_CATEGORIES, JOINERS, clean
 from tests.dispatch_world import DispatchWorld
 
 FORGOTTEN = ["\u061c", "\U000e0041", "\U000e007f", "\u00ad", "\u180e", "\u3164", "\u2028"]
@@ -27,9 +27,20 @@ BLANKS = ["\u115f", "\u1160", "\uffa0"]
 def _left_invisible(text: str) -> list[str]:
     return [
         c
-        for c in text
-        if c not in "\t\n" and (unicodedata.category(c) in DROPPED_CATEGORIES or c in BLANK_LETTERS)
+        for i, c in enumerate(text)
+        if c not in "\t\n"
+        and (unicodedata.category(c) in DROPPED_CATEGORIES or c in BLANK_LETTERS)
+        and not _spelling(text, i)
     ]
+
+
+def _spelling(text: str, i: int) -> bool:
+    """A joiner between two non-ASCII letters or marks: part of the word's spelling."""
+    if text[i] not in JOINERS or not 0 < i < len(text) - 1:
+        return False
+    return all(
+        not c.isascii() and unicodedata.category(c)[0] in "LM" for c in (text[i - 1], text[i + 1])
+    )
 
 
 @given(st.text(alphabet=st.characters(codec=None), max_size=200))
@@ -77,3 +88,25 @@ def test_request_text_is_stored_without_them(tmp_path: Path) -> None:
     world.send("au-officer", f"/request T{hidden}H routine pay{hidden}roll of 5000")
     stored = world.db.execute("SELECT target_country, text FROM requests").fetchall()
     assert stored == [("TH", "payroll of 5000")]
+
+
+SINHALA = "\u0dc1\u0dca\u200d\u0dbb\u0dd3 \u0dbd\u0d82\u0d9a\u0dcf"  # Sri Lanka, with its joiner
+DARI = "\u0645\u0634\u062a\u0628\u0647\u200c\u0647\u0627"  # "suspects", with its non-joiner
+
+
+def test_joiners_that_spell_a_word_are_kept_and_no_others() -> None:
+    assert clean(SINHALA) == SINHALA and clean(DARI) == DARI
+    assert clean("T\u200dH T\u200cH") == "TH TH"  # beside ASCII: a disguise, dropped
+    assert clean("\u200d\u0dc1 \u0dc1\u200d \u200c") == "\u0dc1 \u0dc1 "  # at a word's edge
+
+
+def test_a_name_spelled_with_a_joiner_is_accepted() -> None:
+    person = Person(id="lk-fp", name=SINHALA, country="LK", roles=("focal_point",))
+    assert person.name == SINHALA
+
+
+def test_request_text_keeps_the_joiners_its_script_needs(tmp_path: Path) -> None:
+    world = DispatchWorld(tmp_path / "bot.db")
+    world.send("au-officer", f"/request TH routine {SINHALA} {DARI}")
+    [(text,)] = world.db.execute("SELECT text FROM requests").fetchall()
+    assert text == f"{SINHALA} {DARI}"
