@@ -93,6 +93,9 @@ async def test_reply_and_attach_carry_files_back_and_show_lists_them(
     assert "file 1: crew.pdf" in again[0]
     assert files_sent(bot, "th-fp")[-1] == ("crew.pdf", sha(crew))
     assert "has no file 9" in (await bot.say("th-fp", f"/file {RID} 9"))[0]
+    huge = "9" * 23  # beyond what the database compares: still just "no such file"
+    assert f"has no file {int(huge):,}" in (await bot.say("th-fp", f"/file {RID} {huge}"))[0]
+    assert "Which request" in (await bot.say("th-fp", f"/file {RID} ²"))[0]
 
 
 async def test_a_stranger_to_the_request_cannot_fetch_its_files(

@@ -213,10 +213,14 @@ class FileArgs:
     n: int
 
 
+MOST_FILES = 2**31
+"""Above any file number a request can have (and within what the database can compare)."""
+
+
 def parse_file_args(text: str) -> FileArgs:
     """``<id> <number>``."""
     words = text.split()
-    if len(words) != 2 or not words[1].isdigit():
+    if len(words) != 2 or not words[1].isdecimal():  # (isdigit() takes "²", which int() refuses)
         raise UserError(_("Which request, and which file? Give the id and the file's number."))
     return FileArgs(words[0], int(words[1]))
 
@@ -225,7 +229,7 @@ def send_again(work: Work, args: FileArgs) -> None:
     """Send one of a request's files again, to the person asking, here."""
     request = work.subject
     request_id: str = getattr(request, "id", "")
-    row = repo.get(work.db, request_id, args.n)
+    row = repo.get(work.db, request_id, args.n) if args.n <= MOST_FILES else None
     if row is None:
         raise UserError(
             _("{id} has no file {n}. /show {id} lists its files.", id=request_id, n=args.n)
