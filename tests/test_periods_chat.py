@@ -229,6 +229,10 @@ async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
     assert "W3 Mar 1, 2027 – Mar 31, 2027: due Apr 7, 2027" in listing
     assert "it is for co-chairs" in (await bot.say("th-fp", "/deadline W1 2027-02-20"))[0]
     assert "can't be before" in (await bot.say("nz-cochair", "/deadline W1 2027-01-20"))[0]
+    [far] = await bot.say("nz-cochair", "/deadline W1 9999-12-31")  # no date after it to compute
+    assert "9999-12-31 is outside the years I take (1990 to 2100)" in far
+    [early] = await bot.say("nz-cochair", '/period open JPA-6 "x" 0001-01-01 0001-02-01 final TH')
+    assert "0001-01-01 is outside the years I take" in early
     [moved] = await bot.say("nz-cochair", "/deadline W1 2027-02-20")
     assert "JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is now due on Feb 20, 2027" in moved
     assert "now due on Feb 20, 2027" in bot.last("th-fp")

@@ -98,14 +98,29 @@ def _country(code: str, known: set[str]) -> str:
     return code
 
 
+YEARS = range(1990, 2101)
+"""The years a period's dates may fall in: a typo like 0001 or 9999 is refused, not computed
+with (a due date after 9999-12-31 does not exist)."""
+
+
 def parse_day(text: str) -> date:
-    """An ISO date, with a clear error."""
+    """An ISO date within :data:`YEARS`, with a clear error."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(
             _("{text} is not a date like 2027-03-01.", text=repr(text.strip()[:20]))
         ) from None
+    if day.year not in YEARS:
+        raise UserError(
+            _(
+                "{day} is outside the years I take ({first} to {last}); please check the date.",
+                day=text.strip(),
+                first=str(YEARS[0]),
+                last=str(YEARS[-1]),
+            )
+        )
+    return day
 
 
 DATE_FIELDS = ("starts_on", "ends_on")
