@@ -133,6 +133,19 @@ async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness)
     assert status == ("open", "nz-cochair")
 
 
+async def test_a_second_confirm_does_not_open_a_planned_period_nobody_asked_about(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path, periods=(PLANNED_A,))
+    await bot.say("nz-cochair", OPEN_LINE)
+    [opened] = await bot.say("nz-cochair", "/period confirm")
+    assert opened.startswith("JPA-5 is open.")
+    [again] = await bot.say("nz-cochair", "/period confirm")  # typed twice: nothing more opens
+    assert again == "To open JPA-A — First planned, send /period open JPA-A confirm."
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-A'") == [("planned",)]
+    await bot.stop()
+
+
 async def test_period_confirm_with_several_planned_names_each_ones_command(
     tmp_path: Path,
 ) -> None:

@@ -184,6 +184,8 @@ def _past_due_note(work: Work, windows: Sequence[Window]) -> Text:
 
 
 def _ask_past_due(work: Work, period: Period) -> None:
+    if not _draft(work):  # a bare "/period confirm" answers this question (not a dialogue's)
+        store.save_draft(work.db, _actor_id(work), {OFFERED: period.code}, work.stamp)
     work.reply(
         _("Open {code} — {name}?", code=period.code, name=period.name)
         + _past_due_note(work, period.windows),
@@ -200,6 +202,8 @@ def _open_planned(work: Work, period: Period, note: Text = "") -> None:
     if period.status != PLANNED:
         raise UserError(_("{code} is already closed.", code=period.code))
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
+    if _offer(work):
+        store.drop_draft(work.db, _actor_id(work))  # the question is answered
     opened = store.load_period(work.db, period.code)
     assert opened is not None
     _announce(work, opened, note)
@@ -295,14 +299,17 @@ def _windows(work: Work, fields: Fields) -> list[Window]:
 
 def confirm(work: Work, _rest: str) -> None:
     """Open the period the dialogue described."""
+    offered = _offer(work)
+    if offered:  # "/period confirm" after being asked about a planned period
+        period = store.load_period(work.db, offered)
+        if period is not None and period.status == PLANNED:
+            _open_planned(work, period, _past_due_note(work, period.windows))
+            return
+        store.drop_draft(work.db, _actor_id(work))  # opened or gone meanwhile
     fields = _draft(work)
     if not fields:
         planned = store.periods_in(work.db, PLANNED)
-        if len(planned) == 1:  # "/period confirm" after being asked about the planned period
-            # it may not have been asked first: what is already past due is said now
-            _open_planned(work, planned[0], _past_due_note(work, planned[0].windows))
-            return
-        if planned:  # which one is meant: each one's command
+        if planned:  # never opened unasked: each one's command
             raise UserError(
                 join(
                     _(
@@ -561,8 +568,21 @@ def _actor_id(work: Work) -> str:
     return work.actor.id if work.actor else "system"
 
 
+OFFERED = "offered"
+"""A draft that is only this key holds no dialogue: the bot asked the co-chair whether to open
+that planned period (``/period open JPA-4``, windows already past due)."""
+
+
 def _draft(work: Work) -> Fields:
-    return store.load_draft(work.db, _actor_id(work)) or {}
+    """The opening dialogue's fields so far ({} when none)."""
+    fields = store.load_draft(work.db, _actor_id(work)) or {}
+    return {} if set(fields) == {OFFERED} else fields
+
+
+def _offer(work: Work) -> str:
+    """The planned period the co-chair was last asked about, if that question is open."""
+    fields = store.load_draft(work.db, _actor_id(work)) or {}
+    return str(fields[OFFERED]) if set(fields) == {OFFERED} else ""
 
 
 def _save_draft(work: Work, fields: Fields) -> None:
@@ -575,11 +595,12 @@ def consume_text(work: Work, text: str) -> bool:
     if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
         return False
     draft = store.load_draft(work.db, _actor_id(work))
-    fields = draft or {}
-    field = missing(fields) if draft is not None else None
+    if draft is None or set(draft) == {OFFERED}:  # no dialogue (at most a question asked)
+        return False
+    field = missing(draft)
     if field is None:
         return False
-    _continue(work, {**fields, **answer(field, text, work.directory.countries)})
+    _continue(work, {**draft, **answer(field, text, work.directory.countries)})
     return True
 
 
