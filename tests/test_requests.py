@@ -216,6 +216,8 @@ async def test_focal_point_lists_country_requests(bot: Harness) -> None:
         ("au-officer", "/request TH", "Please say what you need"),
         ("au-officer", "/request", "Which country"),
         ("au-officer", "/request TH urgent    ", "Please say what you need"),
+        ("au-officer", "/request th urgnet #victim help", "Did you mean urgent? Write urgent"),
+        ("au-officer", "/request TH Urgen help", "/request TH urgent <what you need>"),
         ("au-officer", "/request TH " + "x" * 3001, "the limit is 3,000"),
         ("au-officer", "/ack", "Which request"),
         ("au-officer", "/ack R-2026-0042", "No such request: R-2026-0042"),
@@ -224,6 +226,7 @@ async def test_focal_point_lists_country_requests(bot: Harness) -> None:
         ("au-officer", f"/reply {RID}", "add the text"),
         ("au-officer", "/close", "Which request"),
         ("au-officer", "/refer", "Which request"),
+        ("th-fp", f"/refer {RID}", "To whom? Add a country code or a person's id after the"),
         ("au-officer", "/reqest TH hi", "Did you mean /request?"),
         ("au-officer", "hello bot", "I only understand commands"),
         ("admin", "/request TH help", "not available to you"),
@@ -417,3 +420,13 @@ def test_every_shown_tag_names_a_category_and_every_category_has_one() -> None:
 
     assert {CATEGORY_TAGS[t] for t in SHOWN_TAGS} == set(CATEGORIES)
     assert len(SHOWN_TAGS) == len(CATEGORIES)
+
+
+async def test_urgent_with_punctuation_is_urgent_and_urgently_is_text(bot: Harness) -> None:
+    await bot.say("au-officer", "/request TH URGENT! #victim Two women need shelter")
+    await bot.say("au-officer", "/request TH urgently need shelter contacts")
+    rows = await bot.rows("SELECT urgency, category, text FROM requests ORDER BY seq")
+    assert rows == [
+        ("urgent", "victim support", "Two women need shelter"),
+        ("routine", "information", "urgently need shelter contacts"),
+    ]

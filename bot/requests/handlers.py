@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from difflib import get_close_matches
 from zoneinfo import ZoneInfo
 
 from bot import lifecycle
@@ -78,6 +79,14 @@ def parse_new_request(text: str) -> NewRequest:
         raise UserError(_("Which country, and what do you need?"))
     country, rest = words[0], (words[1] if len(words) > 1 else "")
     urgency, rest = _take_word(rest, {"urgent", "routine"}, "routine")
+    if urgency == "routine" and _misspelled_urgent(rest.partition(" ")[0]):
+        raise UserError(
+            _(
+                "Did you mean urgent? Write urgent (or routine) after the country: "
+                "/request {country} urgent <what you need>",
+                country=country.upper(),
+            )
+        )
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
         tag, _sep, rest = rest[1:].partition(" ")
@@ -89,7 +98,18 @@ def parse_new_request(text: str) -> NewRequest:
 
 def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
     first, _sep, rest = text.strip().partition(" ")
-    return (first.lower(), rest.strip()) if first.lower() in choices else (default, text.strip())
+    word = first.lower().rstrip("!:.,")  # "URGENT!" is urgent
+    return (word, rest.strip()) if word in choices else (default, text.strip())
+
+
+def _misspelled_urgent(word: str) -> bool:
+    """A typo of "urgent" (``urgnet``, ``urgen``), which would otherwise file a routine request
+    with 24 hours to acknowledge instead of 30 minutes. Words of another length ("urgently",
+    "urge") are the request's own text."""
+    word = word.lower()
+    return abs(len(word) - len("urgent")) <= 1 and bool(
+        get_close_matches(word, ["urgent"], n=1, cutoff=0.8)
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,22 @@ def parse_id_and_text(text: str) -> IdAndText:
         raise UserError(_("Which request, and what do you want to say?"))
     if not rest.strip():
         raise UserError(_("Please add the text of your message after the id."))
+    return IdAndText(request_id, rest.strip())
+
+
+def parse_referral(text: str) -> IdAndText:
+    """``<id> <COUNTRY|person-id> [note]``: the target is what must follow the id."""
+    request_id, _sep, rest = text.strip().partition(" ")
+    if not request_id:
+        raise UserError(_("Which request? Give its id."))
+    if not rest.strip():
+        raise UserError(
+            _(
+                "To whom? Add a country code or a person's id after the request id: "
+                "/refer {id} MY <note>",
+                id=request_id,
+            )
+        )
     return IdAndText(request_id, rest.strip())
 
 
@@ -1029,7 +1065,7 @@ COMMANDS = [
         "/refer <id> <COUNTRY|person-id> [note]",
         "/refer R-2026-0042 MY The vessel is registered in Malaysia",
         refer,
-        parse_id_and_text,
+        parse_referral,
         scope=Scope.REQUEST_HANDLER,
         subject=_request_id,
         roles=WORKERS,
