@@ -18,7 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, is_rtl
 from bot.i18n.catalogs import DOMAIN, LOCALE_DIR
 from bot.i18n.message import placeholders
 
@@ -116,6 +116,18 @@ def test_commands_in_a_translation_stay_commands(language: str) -> None:
         wanted = len(pattern.findall(msgid))
         glued += [(msgid, text) for text in strings if len(pattern.findall(text)) < wanted]
     assert not glued, f"{language}: {glued[:3]}"
+
+
+@pytest.mark.parametrize("language", [code for code in TRANSLATED if is_rtl(code)])
+def test_arrows_from_old_to_new_point_left_in_right_to_left_languages(language: str) -> None:
+    """A right-to-left line lays "{old} → {new}" out as "new → old" on screen: the arrow
+    must be written ← to point from the old value to the new one."""
+    wrong = [
+        message.string
+        for message in catalog(language)
+        if isinstance(message.string, str) and "→" in message.string
+    ]
+    assert not wrong, f"{language}: {wrong[:3]}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
