@@ -18,7 +18,7 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"\A[+-]?[0-9]+(\.[0-9]+)?\Z")  # ASCII digits only, to the very end
 
 
 def is_number(text: str) -> bool:

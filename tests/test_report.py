@@ -389,3 +389,87 @@ async def test_thai_statement_runs_spelled_numbers_into_their_words(tmp_path: Pa
     assert "มีแปดประเทศ" in statement and "ของแปดประเทศ" in statement  # no spaces in Thai
     assert "Search warrants executed: 7;" in statement  # a figure in a list stays digits
     await bot.stop()
+
+
+# A note as an attacker would write it, in the guided /return (which takes several lines).
+HOSTILE_NOTE = (
+    "ok\n| injected | row |\n## Fake heading <script>alert(1)</script>\n"
+    "<img src=x onerror=alert(1)> [click](javascript:alert(1)) *a*_b_`c` a\\|b"
+)
+HOSTILE_NAME = "<b>bad</b> [x](javascript:alert(1))"
+
+
+async def guided_return(bot, person: str, note: str) -> str:  # type: ignore[no-untyped-def]
+    """Answer the guided /return: ``note`` for the notes, 3 for required figures, Skip for the
+    rest; confirm it."""
+    [question] = await bot.say(person, "/return")
+    for _ in range(20):
+        buttons = {b.label: b.command for b in bot.chat.sent[-1].message.buttons}
+        if "Confirm" in buttons:
+            [done] = await bot.press(person, buttons["Confirm"])
+            return str(done)
+        if "Notes?" in question:
+            [question] = await bot.say(person, note)
+        elif "Skip" in buttons:
+            [question] = await bot.press(person, buttons["Skip"])
+        else:
+            [question] = await bot.say(person, "3")
+    raise AssertionError("the form never ended")
+
+
+def unescaped_pipes(line: str) -> int:
+    """Column separators in a Markdown table row: pipes after an even run of backslashes."""
+    return len(re.findall(r"(?<!\\)(?:\\\\)*\|", line))
+
+
+async def test_markdown_report_shows_peoples_text_as_text_never_markup(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    bot = await running(tmp_path, at=datetime(2027, 2, 1, 3, tzinfo=UTC), periods=())
+    line = f'/period open JPA-7 "{HOSTILE_NAME}" 2027-01-01 2027-03-31 monthly TH MY'
+    assert "Open JPA-7" in (await bot.say("nz-cochair", line))[0]
+    assert "JPA-7 is open" in (await bot.press("nz-cochair", "/period confirm"))[0]
+    assert "is submitted" in await guided_return(bot, "th-fp", HOSTILE_NOTE)
+    [chat] = await bot.say("nz-cochair", "/report JPA-7")
+    assert f"JPA-7 — {HOSTILE_NAME}" in chat  # chat text is escaped per platform, not here
+    await bot.stop()
+    markdown = await cli("JPA-7", "-d", bot.database)
+
+    name = r"&lt;b&gt;bad&lt;/b&gt; \[x\](javascript:alert(1))"
+    assert markdown.startswith(f"# JPA-7 — {name}\n")
+    assert f"participated in the {name} (JPA-7)" in markdown
+    headings = [h for h in markdown.splitlines() if h.startswith("#")]
+    assert headings[1:] == [
+        "## Draft debrief statement",
+        "## Totals",
+        "## By country",
+        "## Submission status",
+    ]
+    assert "<" not in markdown.replace("<br>", "")  # no HTML of anyone's
+    assert re.search(r"(?<!\\)\]\(", markdown) is None  # no link
+    note = (
+        r"ok<br>\| injected \| row \|<br>## Fake heading &lt;script&gt;alert(1)&lt;/script&gt;"
+        r"<br>&lt;img src=x onerror=alert(1)&gt; \[click\](javascript:alert(1)) "
+        r"\*a\*\_b\_\`c\` a\\\|b"
+    )
+    table = markdown.split("## By country\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    [thailand] = [row for row in table if row.startswith("| TH |")]
+    assert thailand.endswith(f"| {note} |"), thailand
+    assert len(table) == 5  # head, rule, Malaysia, Thailand, total: the note added no row
+    assert {unescaped_pipes(row) for row in table} == {unescaped_pipes(table[0])}
+
+
+async def test_csv_writes_a_note_as_it_was_written(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.spreadsheet_safety import from_csv_cell
+
+    bot = await running(tmp_path, at=datetime(2015, 10, 30, 3, tzinfo=UTC), periods=(FIRST_JPA,))
+    line = "/return arrests 3, victims assisted 2, notes: -1,2"
+    assert "Notes: -1,2" in (await bot.say("th-fp", line))[0]
+    assert "is submitted" in (await bot.say("th-fp", "/return confirm"))[0]
+    await bot.stop()
+    rows = csv.DictReader(io.StringIO(await cli("JPA-1", "-d", bot.database, "--format", "csv")))
+    thailand = next(r for r in rows if r["Code"] == "TH")
+    assert thailand["Notes"] == "'-1,2"  # text, as written (quoted: it starts like a formula)
+    assert from_csv_cell(thailand["Notes"]) == "-1,2" and thailand["Arrests"] == "3"

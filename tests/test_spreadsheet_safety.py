@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.reports.figures import ReportData
 from bot.reports.render import to_csv
 from bot.reports.xlsx import to_xlsx
-from bot.spreadsheet_safety import csv_cell, from_csv_cell
+from bot.spreadsheet_safety import csv_cell, from_csv_cell, is_number
 from tests.harness import SHIPPED_CONFIG
 from tests.returns_support import january_report, running
 from tests.test_report import FIRST_JPA
@@ -35,6 +35,13 @@ def test_text_that_starts_like_a_formula_is_quoted(text: str) -> None:
 @pytest.mark.parametrize("value", ["-5", "12.50", "+3", "Thailand", "", "O'Brien", 7, -4.5])
 def test_numbers_and_plain_text_are_left_as_they_are(value: object) -> None:
     assert csv_cell(value) == value
+
+
+@pytest.mark.parametrize("text", ["-5\n", "+5\n", "-١٢", "-๑๒", "+٣.٥"])
+def test_only_ascii_digits_to_the_very_end_are_a_number(text: str) -> None:
+    """``-5\n`` or ``-١٢`` is no plain number: it starts like a formula, so it is quoted."""
+    assert not is_number(text)
+    assert csv_cell(text) == "'" + text and from_csv_cell("'" + text) == text
 
 
 def no_formula_cells(xlsx: bytes) -> list[object]:

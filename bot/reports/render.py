@@ -10,8 +10,10 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
+from bot.markdown_safety import md_text
 from bot.periods.repo import CLOSED, OPEN, PLANNED
 from bot.periods.windows import Window, short_date
 from bot.reports.debrief import debrief, debrief_in
@@ -26,7 +28,7 @@ from bot.reports.figures import (
 )
 from bot.returns.metric_values import money_amount
 from bot.returns.metrics import Metric
-from bot.spreadsheet_safety import csv_row, is_number
+from bot.spreadsheet_safety import csv_row
 
 
 def header(metric: Metric, currency: str) -> str:
@@ -178,12 +180,13 @@ def subtitle(data: ReportData) -> str:
 
 
 def to_markdown(data: ReportData) -> str:
-    """The report as Markdown."""
+    """The report as Markdown: what people wrote shows as text, never as markup
+    (:mod:`bot.markdown_safety`)."""
     parts = [
-        f"# {title(data)}",
-        subtitle(data),
+        f"# {md_text(title(data))}",
+        md_text(subtitle(data)),
         "## Draft debrief statement",
-        debrief(data),
+        _md_debrief(data),
         "## Totals",
         _md_table(["Metric", "Total"], _total_rows(data)),
         "## By country",
@@ -194,6 +197,14 @@ def to_markdown(data: ReportData) -> str:
     if data.joints:
         parts += ["## Joint operations", _md_table(*joint_table(data))]
     return "\n\n".join(parts) + "\n"
+
+
+def _md_debrief(data: ReportData) -> str:
+    """The statement with the names in it escaped before they are placed: escaping it
+    afterwards would keep a line break in a period's name, which could start a heading."""
+    period = replace(data.period, name=md_text(data.period.name))
+    names = {code: md_text(name) for code, name in data.names.items()}
+    return debrief(replace(data, period=period, names=names))
 
 
 def _total_rows(data: ReportData) -> list[list[str]]:
@@ -225,7 +236,8 @@ def _md_table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def _md_line(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    """A table row, every cell escaped: a note's pipes and line breaks stay in its cell."""
+    return "| " + " | ".join(map(md_text, cells)) + " |"
 
 
 def to_csv(data: ReportData) -> str:
@@ -233,14 +245,17 @@ def to_csv(data: ReportData) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     head, rows = country_table(data)
+    cols = columns(data)
+    figures = [False] * (len(head) - len(cols)) + [m.kind != "text" for m, _c in cols]
     writer.writerow(csv_row(head))
-    writer.writerows(csv_row(_plain(row)) for row in rows)
+    writer.writerows(csv_row(_plain(row, figures)) for row in rows)
     return out.getvalue()
 
 
-def _plain(row: list[str]) -> list[str]:
-    """Numbers without thousands separators, for spreadsheets (negative ones too)."""
-    return [c.replace(",", "") if is_number(c.replace(",", "")) else c for c in row]
+def _plain(row: list[str], figures: list[bool]) -> list[str]:
+    """Figures without thousands separators, for spreadsheets (negative ones too); any other
+    cell (names, notes) as it was written: a note of ``-1,2`` is not the number -12."""
+    return [c.replace(",", "") if figure else c for c, figure in zip(row, figures, strict=True)]
 
 
 def to_json(data: ReportData) -> str:
