@@ -47,9 +47,11 @@ def iso(moment: datetime) -> str:
 
 def local_moment(stamp: str, zone: str) -> dict[str, object]:
     """A stored timestamp in ``zone`` (``at``, written in each reader's way by a message)
-    and the zone's abbreviation (``zone``: ``AEDT``, ``+07``): a message's parameters."""
+    and the zone's offset (``zone``: ``UTC+11``, ``UTC+7``): a message's parameters."""
+    from bot.i18n import ZoneOffset  # (the i18n package is loaded by then; clock stays light)
+
     moment = parse_iso(stamp).astimezone(ZoneInfo(zone))
-    return {"at": moment, "zone": moment.strftime("%Z")}
+    return {"at": moment, "zone": ZoneOffset(moment)}
 
 
 def parse_iso(text: str) -> datetime:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from bot.clock import iso, parse_iso
+from bot.i18n import ZoneOffset
 
 
 def test_iso_is_utc_to_the_second_across_second_boundaries() -> None:
@@ -18,3 +20,13 @@ def test_iso_is_utc_to_the_second_across_second_boundaries() -> None:
         "1969-12-31T23:59:59+00:00"
     )
     assert parse_iso(iso(tokyo)) == tokyo.replace(microsecond=0)
+
+
+def test_a_zone_is_shown_as_its_offset_from_utc_in_the_readers_digits() -> None:
+    def at(zone: str) -> ZoneOffset:
+        return ZoneOffset(datetime(2027, 1, 20, 12, tzinfo=UTC).astimezone(ZoneInfo(zone)))
+
+    assert at("Asia/Manila") == "UTC+8"  # not "PST", which reads as America's Pacific time
+    assert at("Asia/Yangon") == "UTC+6:30" and at("Asia/Kabul") == "UTC+4:30"
+    assert at("America/St_Johns") == "UTC-3:30" and at("UTC") == "UTC+0"
+    assert at("Asia/Kabul").in_language("fa_AF") == "UTC+۴:۳۰"  # Dari digits

@@ -88,7 +88,7 @@ async def test_reply_and_attach_carry_files_back_and_show_lists_them(
     assert "1. crew.pdf · document" in shown and "2. a.png · photo" in shown
     # each file's time written like the thread's above it (the reader's way, their zone)
     [stamp] = re.findall(r"1\. crew\.pdf · document, [^·]+ · Niran Example · (.+)", shown)
-    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} \+07", stamp), stamp
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} UTC\+7", stamp), stamp
     again = await bot.say("th-fp", f"/file {RID} 1")
     assert "file 1: crew.pdf" in again[0]
     assert files_sent(bot, "th-fp")[-1] == ("crew.pdf", sha(crew))

@@ -142,7 +142,7 @@ async def test_reconfirmation_lapses_routes_to_the_deputy_and_fires_once(tmp_pat
     assert await sent(bot, "th-fp", "%still hold your role%") == 1  # asked once, restarts or not
     assert any("Niran Example (th-fp) has not confirmed" in m for m in bot.inbox("nz-cochair"))
     [roster] = await bot.say("nz-cochair", "/roster")
-    assert "Niran Example (th-fp) · confirmed Jan 20, 2027, 19:00 +07" in roster
+    assert "Niran Example (th-fp) · confirmed Jan 20, 2027, 19:00 UTC+7" in roster
     assert "NOT CONFIRMED" in roster.split("Niran Example")[1].splitlines()[0]
 
     request = await bot.file_request("TH routine Where is the vessel now?")
@@ -179,7 +179,7 @@ async def test_roster_and_handover_are_written_in_the_readers_language(tmp_path:
     await bot.press("th-fp", f"/ack {acked}")
     [roster] = await bot.say("nz-cochair", "/roster")
     # the confirmation time in Bengali style and digits, the words from the Bengali catalog
-    assert "Niran Example (th-fp) · " in roster and "২০ জানু, ২০২৭ ১৯:০০ +07" in roster, roster
+    assert "Niran Example (th-fp) · " in roster and "২০ জানু, ২০২৭ ১৯:০০ UTC+৭" in roster, roster
     assert "confirmed" not in roster
     assert "থাইল্যান্ড (TH)" in roster and "Thailand" not in roster  # CLDR's Bengali name
     [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")

@@ -128,7 +128,7 @@ async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
     told = next(m for m in bot.inbox("au-officer") if f"Request {routine} sent" in m)
     assert told.endswith(  # the filer knows why nothing comes back tonight
         "\nIt is 23:00 in Sri Lanka, within their quiet hours: they will see it at "
-        "Mar 10, 2027, 07:00 (+0530). That is Mar 10, 2027, 12:30 your time."
+        "Mar 10, 2027, 07:00 (UTC+5:30). That is Mar 10, 2027, 12:30 your time."
     ), told
     listed = await asyncio.to_thread(  # the operator sees why it has not gone
         CliRunner().invoke,
@@ -144,12 +144,12 @@ async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
     # Jakarta keeps Bangkok's time (+07): the filer's own time would only repeat it
     thai_night = await bot.file_request("TH #info a routine question", by="id-officer")
     told = next(m for m in bot.inbox("id-officer") if f"Request {thai_night} sent" in m)
-    assert told.endswith("Mar 10, 2027, 07:00 (+07)."), told
+    assert told.endswith("Mar 10, 2027, 07:00 (UTC+7)."), told
     # 04:30 in Sydney: the officer's own night; the focal point's answer waits for 07:00 there
     [sent_on] = await bot.say("lk-fp", f"/reply {urgent} A shelter in Colombo can take the child")
     assert sent_on == (
         f"Sent on {urgent}.\nIt is 04:30 in Australia, within their quiet hours: they will see "
-        "it at Mar 10, 2027, 07:00 (AEDT). That is Mar 10, 2027, 01:30 your time."
+        "it at Mar 10, 2027, 07:00 (UTC+11). That is Mar 10, 2027, 01:30 your time."
     )
     await bot.restart()
     await until(bot, datetime(2027, 3, 10, 1, 29, tzinfo=UTC))  # 06:59 in Colombo
@@ -184,7 +184,7 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     assert "1 of 2 delivered" in status, status
     # 07:00 in Bangkok is 13:00 in Wellington, where the co-chair reads it
     assert (
-        "Thailand · Niran Example — held for their quiet hours until Nov 4, 2026, 13:00 NZDT, "
+        "Thailand · Niran Example — held for their quiet hours until Nov 4, 2026, 13:00 UTC+13, "
         "not acknowledged"
     ) in status, status
     assert "United States · Jordan Example — delivered, not acknowledged" in status

@@ -17,7 +17,7 @@ from bot.commands import CommandSpec, no_args
 from bot.config import Person
 from bot.directory.handover import handover, parse_pair
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join
+from bot.i18n import Msg, Text, ZoneOffset, _, join
 from bot.storage.sql import Db
 from bot.work import Work
 
@@ -176,7 +176,7 @@ def _roster_line(work: Work, person: Person) -> Msg:
     when: Text = _("never")
     if confirmed_at:  # the time in the country's zone, per language, with the zone's name
         local = parse_iso(confirmed_at).astimezone(ZoneInfo(zone))
-        when = _("{time} {zone}", time=local, zone=local.strftime("%Z"))
+        when = _("{time} {zone}", time=local, zone=ZoneOffset(local))
     params = {
         "role": role,
         "name": person.name,

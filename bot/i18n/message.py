@@ -99,6 +99,23 @@ class ShownNumber(Localised):
         return number(self.value, language, self.pattern)
 
 
+class ZoneOffset(Localised):
+    """A time's zone as its offset from UTC (``UTC+7``, ``UTC+5:30``), digits as the reader
+    writes them. Readers in many countries: an abbreviation means one thing to some and
+    another to others (PST is the Philippines' and America's Pacific time; IST three zones'),
+    and many zones have none (tzdata writes ``+0630``)."""
+
+    def __new__(cls, moment: datetime) -> ZoneOffset:
+        offset = moment.utcoffset()
+        minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+        sign, minutes = ("-" if minutes < 0 else "+"), abs(minutes)
+        hours, rest = divmod(minutes, 60)
+        return super().__new__(cls, f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else ""))
+
+    def in_language(self, language: str) -> str:
+        return localise_digits(str(self), language)
+
+
 class CountryName(Localised):
     """A member country's name as bot.toml writes it (English readers see exactly that),
     carrying its ISO code so other readers see the name their language gives it (CLDR):

@@ -18,7 +18,7 @@ from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.files import handlers as files
-from bot.i18n import Msg, Text, _, join, n_
+from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -430,7 +430,7 @@ def _seen_when(work: Work, people: list[Person], urgent: bool = False) -> Text:
         now=work.now.astimezone(zone).time(),
         country=work.directory.country_name(person.country),
         at=at,
-        zone=at.strftime("%Z"),
+        zone=ZoneOffset(at),
     )
     if work.actor is None:
         return "\n" + note
