@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.delivery.routing import Router
-from bot.directory.repo import Directory, directory_version, load_directory, save_directory
+from bot.directory.repo import Directory, directory_version, load_directory, sync_configured
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, StoreUnavailable, TransientError
@@ -103,9 +103,10 @@ class App:
             await self.replication.join()
         settings = self.settings
         if settings.countries or settings.people:
-            await self.store.run(
-                lambda db: save_directory(db, list(settings.countries), list(settings.people))
+            applied = await self.store.run(
+                lambda db: sync_configured(db, list(settings.countries), list(settings.people))
             )
+            log.info("directory: %d bot.toml entries new or edited since last start", applied)
         await self.reload_directory()
         self.blobs = await self.store.run(lambda db: open_blobs(db, settings.files))
         self.outbox.blobs = self.blobs

@@ -191,3 +191,33 @@ async def test_running_bot_picks_up_a_directory_import(tmp_path: Path) -> None:
         await asyncio.sleep(0.02)
     assert "Minh Example" in (await bot.say("vn-officer", "/whoami"))[0]
     await bot.stop()
+
+
+@both_engines
+async def test_a_restart_keeps_what_a_directory_import_changed(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.harness import Harness, shipped_settings
+
+    bot = await Harness(tmp_path / "bot.db").start()
+    assert "co-chair" in (await bot.say("nz-cochair", "/whoami"))[0]
+    await bot.stop()
+    people = tmp_path / "people.csv"  # the co-chair role taken away, the name changed
+    people.write_text("id,name,country,roles\nnz-cochair,Kate Example,NZ,officer\n")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", database_for(tmp_path / "bot.db")]
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, ["directory", "import", *base, str(people)]
+    )
+    assert result.exit_code == 0, result.output
+    bot = await Harness(tmp_path / "bot.db").start()  # bot.toml unchanged: the import stands
+    [whoami] = await bot.say("nz-cochair", "/whoami")
+    assert "Kate Example" in whoami and "co-chair" not in whoami, whoami
+    await bot.stop()
+    settings = shipped_settings()  # an edit to bot.toml's entry applies at the next start
+    edited = [
+        p.model_copy(update={"name": "Kate Edited"}) if p.id == "nz-cochair" else p
+        for p in settings.people
+    ]
+    bot = await Harness(tmp_path / "bot.db", settings.model_copy(update={"people": edited})).start()
+    assert "Kate Edited" in (await bot.say("nz-cochair", "/whoami"))[0]
+    await bot.stop()

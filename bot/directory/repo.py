@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -101,6 +102,33 @@ def save_directory(
             action = audit_state.PERSON_CHANGED if before else audit_state.PERSON_ADDED
             audit_state.record_person(db, person.id, action, at, actor)
     bump_version(db)
+
+
+def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> int:
+    """Apply bot.toml's countries and people that are new or were edited there since the last
+    start; return how many. One left as it was keeps what the database has since been told
+    (a ``focalbot directory import``, a revocation): re-applied at every start, bot.toml undid
+    an import at the next restart, roles taken away included."""
+    changed_countries = [c for c in countries if _newly_configured(db, "country", c.code, c)]
+    changed_people = [p for p in people if _newly_configured(db, "person", p.id, p)]
+    if changed_countries or changed_people:
+        save_directory(db, changed_countries, changed_people)
+    return len(changed_countries) + len(changed_people)
+
+
+def _newly_configured(db: Db, kind: str, key: str, entry: Country | Person) -> bool:
+    """Whether ``entry`` differs from what bot.toml said at the last start (remembered now)."""
+    fingerprint = hashlib.sha256(entry.model_dump_json().encode()).hexdigest()
+    meta_key = f"configured:{kind}:{key}"
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [meta_key]).fetchone()
+    if row and row[0] == fingerprint:
+        return False
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+        "DO UPDATE SET value = excluded.value",
+        [meta_key, fingerprint],
+    )
+    return True
 
 
 def _upsert_person(db: Db, person: Person) -> None:
