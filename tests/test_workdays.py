@@ -224,3 +224,19 @@ async def test_a_holiday_is_named_in_the_readers_language_where_the_calendar_has
     )
     assert "(HM King Bhumibol Adulyadej the Great's Birthday (in lieu)" in vietnamese, vietnamese
     await bot.stop()
+
+
+async def test_an_urgent_requests_file_goes_through_at_night_with_its_text(
+    tmp_path: Path, files_key: str
+) -> None:
+    from tests.files_support import pdf, write
+
+    # Tue 9 Mar 2027 23:00 in Colombo: the file came with an urgent request, it is urgent too
+    bot = await started(tmp_path, datetime(2027, 3, 9, 17, 30, tzinfo=UTC))
+    scan = write(tmp_path, "passport.pdf", pdf())
+    await bot.say("au-officer", "/request LK urgent #victim a child at risk", files=[scan])
+    files = [d.message.attachment for d in bot.chat.sent if d.message.address == "lk-fp"]
+    assert [f.filename for f in files if f is not None] == ["passport.pdf"]
+    [(held,)] = await bot.rows("SELECT COUNT(*) FROM outbox WHERE not_before IS NOT NULL")
+    assert held == 0
+    await bot.stop()

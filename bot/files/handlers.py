@@ -126,8 +126,11 @@ def take_held(work: Work) -> None:
     work.files = tuple(repo.take_held(work.db, actor.id, iso(work.now - HOLD_FOR)))
 
 
-def attach(work: Work, request_id: str, people: list[Person], who: Text) -> int:
-    """Link the event's files to the request and send each to ``people`` (never the actor);
+def attach(
+    work: Work, request_id: str, people: list[Person], who: Text, urgent: bool = False
+) -> int:
+    """Link the event's files to the request and send each to ``people`` (never the actor,
+    ``urgent`` as the text they came with: not held for quiet hours unless urgent ones are);
     return how many were new. A file the request already holds (a platform's redelivery, the
     same photo twice) is neither stored nor sent again."""
     actor = work.actor
@@ -170,7 +173,7 @@ def attach(work: Work, request_id: str, people: list[Person], who: Text) -> int:
         attachment = _attachment(file.sha256, file.size, file.mime, file.kind, name)
         for person in people:
             if person.id != actor.id:
-                work.notify(person, text, subject=request_id, attachment=attachment)
+                work.notify(person, text, subject=request_id, urgent=urgent, attachment=attachment)
     return added
 
 

@@ -399,7 +399,7 @@ def file_request(work: Work, args: NewRequest) -> None:
     work.audit("request.filed", request_id, f"to {target.code}, {args.urgency}, {args.category}")
     _route(work, request, join([_summary(work, request), "", text]))
     handlers = _handlers_of(work, request)[0]
-    filed = _attach(work, request, handlers)
+    filed = _attach(work, request, handlers, urgent=request.urgency == "urgent")
     work.reply(
         _(
             "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
@@ -568,13 +568,13 @@ def _other_side(work: Work, request: Request) -> list[Person]:
     return list({p.id: p for p in people}.values())
 
 
-def _attach(work: Work, request: Request, people: list[Person]) -> Text:
-    """Attach the files that came with the command and send them on; a word for the actor."""
+def _attach(work: Work, request: Request, people: list[Person], urgent: bool = False) -> Text:
+    """Attach the files that came with the command and send them on, as urgent as the text
+    they came with; a word for the actor."""
     if not work.files:
         return ""
-    added = files.attach(
-        work, request.id, people, _who(work, work.actor.id if work.actor else None)
-    )
+    who = _who(work, work.actor.id if work.actor else None)
+    added = files.attach(work, request.id, people, who, urgent=urgent)
     if not added:
         return " " + _("{id} already has that file; it was not sent again.", id=request.id)
     return " " + n_("{count} file attached.", "{count} files attached.", added)
