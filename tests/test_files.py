@@ -295,3 +295,18 @@ async def test_files_stay_readable_through_a_key_rotation(
     [blob] = blobs_of(bot)
     with pytest.raises(BlobError):
         b"".join(BlobStore(blob.parent.parent, parse_key(files_key)).read(blob.name))
+
+
+async def test_a_file_the_key_cannot_open_is_said_to_the_reader_and_the_admins(
+    bot: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.say("au-officer", "/request TH Crew list", files=[write(tmp_path, "c.pdf", pdf())])
+    monkeypatch.setenv("FOCALBOT_FILES_KEY", new_key())  # a new key, the old one not kept
+    await bot.restart()
+    await bot.say("th-fp", f"/file {RID} 1")
+    await bot.settle()
+    told = bot.last("th-fp")  # not silence: the text, and why the file is missing
+    assert f"{RID} · file 1: c.pdf" in told
+    assert "I could not send the file c.pdf: it cannot be opened here" in told
+    assert "Check FOCALBOT_FILES_KEY" in bot.last("admin")
+    assert "failed" not in [s for (s,) in await bot.rows("SELECT status FROM outbox")][-1:]

@@ -8,13 +8,19 @@ the person, so a silent loss is impossible.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.audit import chain as audit
+from bot.clock import iso
 from bot.config import Person
 from bot.events import DeliveryReport, Outbound
-from bot.i18n import Text, _
+from bot.i18n import Text, _, join
 from bot.storage.sql import Db
 from bot.work import Context, Work, buttons_from_json
+
+FILE_UNREADABLE = "the file cannot be read"
+"""How a delivery that failed on its file's blob (damaged, or sealed with another key) says so:
+another channel would fail the same way, so the text goes without the file."""
 
 
 def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) -> Work:
@@ -25,6 +31,9 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
     person = ctx.directory.people.get(failed.person_id or "")
     if person is None:
         return work  # a reply into a chat that is gone: nobody else to route it to
+    if failed.attachment is not None and reason.startswith(FILE_UNREADABLE):
+        _without_the_file(work, person, failed, subject or "", reason)
+        return work
     route = _next_route(ctx, person, failed.channel)
     if route is not None:
         text: Text = failed.text  # already in the person's language
@@ -54,6 +63,40 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
             )
         work.notify(origin, told, subject=subject or "")
     return work
+
+
+ALERTS_PER_HOUR = 3
+
+
+def _without_the_file(
+    work: Work, person: Person, failed: Outbound, subject: str, reason: str
+) -> None:
+    """The message's text reaches its person, saying the file could not be sent (the operator
+    sees why in the log: a wrong FOCALBOT_FILES_KEY, a damaged blob)."""
+    assert failed.attachment is not None
+    note = _(
+        "I could not send the file {name}: it cannot be opened here. The administrators have "
+        "been told.",
+        name=failed.attachment.filename,
+    )
+    text = join([failed.text, note])  # the text is already in the person's language
+    work.send_via(person, failed.channel, failed.address, text, failed.buttons, subject, failed.id)
+    recent = audit.count_since(work.db, "file.unreadable", iso(work.now - timedelta(hours=1)))
+    work.audit("file.unreadable", subject or person.id, failed.attachment.filename)
+    if recent >= ALERTS_PER_HOUR:
+        return  # a wrong key fails every file: the first alerts say it
+    for admin in work.directory.with_role("admin"):
+        work.notify(
+            admin,
+            _(
+                "A file on {id} could not be sent to {name}: {reason}. Check FOCALBOT_FILES_KEY "
+                "(and FOCALBOT_FILES_EARLIER_KEYS after a key change); focalbot files-rekey "
+                "names every file the keys cannot open.",
+                id=subject or "-",
+                name=person.name,
+                reason=reason[:160],
+            ),
+        )
 
 
 def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: datetime) -> Work:

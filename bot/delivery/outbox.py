@@ -23,6 +23,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock, iso, parse_iso
+from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Attachment, Outbound, without_file
@@ -287,11 +288,11 @@ class ChannelDispatcher:
             return without_file(message), None
         blobs = self._blobs()
         if blobs is None:
-            raise PermanentError("files are not enabled (no key)")
+            raise PermanentError(f"{FILE_UNREADABLE}: files are not enabled (no key)")
         try:
             path = await asyncio.to_thread(blobs.export, file.blob, Path(file.filename).suffix)
         except BlobError as exc:
-            raise PermanentError(f"the file cannot be read: {exc}") from exc
+            raise PermanentError(f"{FILE_UNREADABLE}: {exc}") from exc
         return dataclasses.replace(
             message, attachment=dataclasses.replace(file, path=str(path))
         ), path
