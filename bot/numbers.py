@@ -20,7 +20,7 @@ import unicodedata
 
 from bot.errors import UserError
 from bot.i18n import ShownNumber, _, number
-from bot.number_words import read_words
+from bot.number_words import read_words, word_languages
 
 UNITS = [
     "zero",
@@ -202,21 +202,34 @@ def _from_words(raw: str, language: str) -> int:
     shown = raw[:40]
     if raw.split()[0].lower() in _HEDGES:
         raise UserError(_("'{text}': a return needs the exact figure, e.g. 70", text=shown))
-    _refuse_stray_digits(raw)
+    _refuse_stray_digits(raw, language)
     words = [w for w in _WORD_SPLIT.split(raw.lower()) if w and w != "and"]
     if len(words) == 1 and words[0] in ZERO_WORDS:
         return 0
     value = words_to_int(words)
     if value is None:
         value = read_words(raw, language)
-    if value is None:
+    if value is None and _reads_own_words(language):
         raise UserError(
             _("I can't read '{text}' as a number; use digits (12) or words (twelve)", text=shown)
+        )
+    if value is None:
+        raise UserError(
+            _(
+                "I can't read '{text}' as a number; use digits (12) or English words (twelve)",
+                text=shown,
+            )
         )
     return value
 
 
-def _refuse_stray_digits(raw: str) -> None:
+def _reads_own_words(language: str) -> bool:
+    """Whether number words in ``language`` are read (English words are, for everyone): a
+    refusal's example word must be one the bot then reads."""
+    return language == "en" or language in word_languages()
+
+
+def _refuse_stray_digits(raw: str, language: str) -> None:
     """Numbers that are not decimal digits (``½``, ``Ⅻ``), or digits among words."""
     if any(ch.isnumeric() and unicodedata.decimal(ch, -1) < 0 for ch in raw):
         raise UserError(
@@ -225,8 +238,12 @@ def _refuse_stray_digits(raw: str) -> None:
                 text=raw[:20],
             )
         )
-    if any(ch.isdigit() for ch in raw):
+    if any(ch.isdigit() for ch in raw) and _reads_own_words(language):
         raise UserError(_("I can't read '{text}' as one number; e.g. 12 or twelve", text=raw[:40]))
+    if any(ch.isdigit() for ch in raw):
+        raise UserError(
+            _("I can't read '{text}' as one number; e.g. 12 or twelve (in English)", text=raw[:40])
+        )
 
 
 def words_to_int(words: list[str]) -> int | None:

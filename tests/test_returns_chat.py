@@ -1,10 +1,11 @@
 """Returns by chat, end to end: one line and guided, confirm, amend with history, late,
 drafts across a restart, who may see what, and bad input that saves nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import SORRY
+from bot.config import Rate, ReportSettings
 from tests.harness import Harness
 from tests.returns_support import counts, move_to, restart, running
 
@@ -239,4 +240,87 @@ async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path:
     assert later.endswith(  # the hint names the oldest window still owed, not W1
         "\n\nEarlier windows still missing returns: W2 (8 of 8). /status W2 lists who."
     ), later
+    await bot.stop()
+
+
+async def test_an_unknown_period_code_is_refused_as_a_period(tmp_path: Path) -> None:
+    """`JPA-7 show` is no figure: the answer names the missing period and the ones there are."""
+    bot = await running(tmp_path)
+    before = await counts(bot)
+    [answer] = await bot.say("ph-fp", "/return JPA-7 show")
+    assert answer == "There is no period JPA-7; you can send returns for JPA-9.", answer
+    [answer] = await bot.say("ph-fp", "/return jpa-7 W1 arrests 3")
+    assert answer.startswith("There is no period jpa-7;"), answer
+    [status] = await bot.say("nz-cochair", "/status JPA-7 W1")
+    assert status == "There is no period JPA-7; the open period is JPA-9.", status
+    [us] = await bot.say("us-fp", "/return JPA-7 show")  # no period of this country's is open
+    assert us.startswith("There is no period JPA-7, and none is open for you."), us
+    assert await counts(bot) == before
+    await bot.stop()
+
+
+async def test_unknown_names_are_refused_once_with_the_figures_by_label(tmp_path: Path) -> None:
+    """Two words not understood: one refusal naming both, the figures listed once, as labels."""
+    bot = await running(tmp_path)
+    [answer] = await bot.say("ph-fp", "/return W1 bắt giữ 10, nạn nhân 6")
+    assert "I don't know these names: 'bắt giữ', 'nạn nhân'. The figures are: " in answer
+    assert answer.count("The figures are") == 1, answer
+    assert "Persons convicted, Trafficked persons rescued, " in answer and "Notes" in answer
+    assert "persons_convicted" not in answer and "victims_rescued" not in answer
+    assert len(answer) < 500, len(answer)
+    [typo] = await bot.say("ph-fp", "/return arests 10, foo 3")  # a near miss keeps its hint
+    assert "Did you mean 'arrests'?" in typo and "I don't know 'foo'. The figures are" in typo
+    await bot.stop()
+
+
+async def test_a_window_that_has_not_started_takes_no_return(tmp_path: Path) -> None:
+    """On 31 January (UTC), W2 (February) has started in New Zealand but not in Thailand:
+    one line, the guided form, the form and confirm are refused politely until it starts."""
+    bot = await running(tmp_path, at=datetime(2027, 1, 31, 12, 0, tzinfo=UTC))
+    await bot.say("th-fp", "/return W1 arrests 1, victims 1")  # the current window still is
+    before = await counts(bot)
+    for line in (
+        "/return W2 arrests 2, victims 1",
+        "/return W2",
+        "/return JPA-9 W2 form",
+        "/return JPA-9 W2 confirm",
+        "/return JPA-9 W2 submit arrests: 2\nvictims_assisted: 1",
+    ):
+        [answer] = await bot.say("th-fp", line)
+        assert answer == "JPA-9 W2 starts on Feb 1, 2027; its return can be sent from then.", (
+            line,
+            answer,
+        )
+    assert await counts(bot) == before
+    [summary] = await bot.say("nz-fp", "/return W2 arrests 2, victims 1")  # 01:00, 1 Feb
+    assert summary.startswith("New Zealand · JPA-9 W2"), summary
+    assert "is submitted" in (await bot.say("nz-fp", "/return confirm"))[0]
+    assert "is submitted" in (await bot.say("th-fp", "/return confirm"))[0]  # W1
+    await bot.stop()
+
+
+async def test_an_unknown_currency_code_is_refused(tmp_path: Path) -> None:
+    """XXX is ISO 4217's "no currency": it is refused (it would add a report column), with the
+    configured currencies as the example; a currency in use is still taken."""
+    bot = await running(tmp_path)
+    before = await counts(bot)
+    [answer] = await bot.say("th-fp", "/return assets restrained XXX 5, arrests 1, victims 1")
+    assert (
+        "• Assets restrained: 'XXX' is not a currency code I know; please write the ISO 4217 "
+        "code of the currency, e.g. USD" in answer
+    ), answer
+    for line in ("/return assets DEM 5", "/return assets 5 xts"):  # withdrawn; for testing
+        [answer] = await bot.say("th-fp", line)
+        assert "is not a currency code I know" in answer, answer
+    assert await counts(bot) == before
+    [summary] = await bot.say("th-fp", "/return assets restrained THB 5, arrests 1, victims 1")
+    assert "Assets restrained: THB 5" in summary, summary
+    await bot.stop()
+
+    rates = {"THB": Rate(rate=0.028, date=date(2027, 1, 15))}
+    reports = ReportSettings(currency="USD", rates=rates)
+    (tmp_path / "configured").mkdir()
+    bot = await running(tmp_path / "configured", reports=reports)
+    [answer] = await bot.say("th-fp", "/return assets restrained XXX 5")
+    assert "'XXX' is not a currency code I know" in answer and "e.g. USD, THB" in answer, answer
     await bot.stop()

@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.i18n import LANGUAGES, _, render
 from bot.i18n.catalogs import install_override
+from bot.returns.metric_values import ShownValue, Value
 from tests.harness import Harness, shipped_settings
 from tests.returns_support import running
 from tests.test_i18n_coverage import PSEUDO, Pseudo, leftover
@@ -118,4 +121,88 @@ async def test_figures_typed_as_the_readers_language_writes_them_are_read_so(
         ("TH", "arrests", 1200, ""),
         ("TH", "assets_restrained", 150_000_050, "IDR"),
     ]
+    await bot.stop()
+
+
+async def test_unknown_names_list_the_figures_as_the_reader_sees_them(tmp_path: Path) -> None:
+    bot = await running(tmp_path, **speaking("th", "th-fp"))
+    [answer] = await bot.say("th-fp", "/return foo 10, bar 6")
+    assert "ผู้ถูกพิพากษาลงโทษ" in answer and "การจับกุม" in answer  # the Thai labels
+    assert "persons_convicted" not in answer and "Persons convicted" not in answer
+    assert answer.count("การจับกุม") == 1, answer
+    await bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("language", "currency"), [("fa_AF", "AFN"), ("my", "MMK"), ("vi", "VND"), ("bn", "BDT")]
+)
+async def test_history_shows_figures_as_the_summary_does(
+    tmp_path: Path, language: str, currency: str
+) -> None:
+    """Dari, Burmese, Vietnamese, Bengali: history writes each figure exactly as the summary
+    does for that reader (its digits and separators), not in English digits."""
+    bot = await running(tmp_path, **speaking(language, "th-fp"))
+    cents = render(ShownValue(Value(250_050, currency)), language)  # typed as the reader writes
+    [summary] = await bot.say("th-fp", f"/return arrests 1250; victims 3; assets {cents}")
+    await bot.say("th-fp", "/return confirm")
+    await bot.say("th-fp", f"/return arrests 1300; assets {currency} 1500000")
+    await bot.say("th-fp", "/return confirm")
+    assert await bot.rows("SELECT version FROM returns") == [(2,)]
+    [history] = await bot.say("th-fp", "/return W1 history")
+    for value in (
+        Value(1250),
+        Value(3),
+        Value(250_050, currency),
+        Value(1300),
+        Value(150_000_000, currency),
+    ):
+        assert render(ShownValue(value), language) in history, (value, history)
+    for english in ("1,250", "2,500.50", "1,500,000"):
+        assert english not in history, history
+    assert render(ShownValue(Value(1250)), language) in summary  # as the summary wrote it
+    await bot.stop()
+
+
+NO_OWN_WORDS = "I can't read '{text}' as a number; use digits (12) or English words (twelve)"
+
+
+@pytest.mark.parametrize(("language", "word"), [("ur", "بارہ"), ("fil", "labindalawa")])
+async def test_without_own_number_words_the_refusal_asks_for_english_ones(
+    tmp_path: Path, language: str, word: str
+) -> None:
+    """Urdu and Filipino number words are not read: the refusal must not suggest them."""
+    bot = await running(tmp_path, **speaking(language, "th-fp"))
+    await bot.say("th-fp", "/return")
+    [refusal] = await bot.say("th-fp", word)
+    assert render(_(NO_OWN_WORDS, text=word), language) in refusal, refusal
+    assert "twelve" in refusal  # the example is the English word, which is read
+    assert "is read" not in refusal and await bot.rows("SELECT step FROM return_drafts") == [(0,)]
+    [next_question] = await bot.say("th-fp", "twelve")
+    assert await bot.rows("SELECT step FROM return_drafts") == [(1,)], next_question
+    await bot.stop()
+
+
+async def test_a_languages_own_number_words_are_still_suggested(tmp_path: Path) -> None:
+    bot = await running(tmp_path, **speaking("vi", "th-fp"))
+    await bot.say("th-fp", "/return")
+    [refusal] = await bot.say("th-fp", "nhiều")
+    own = "I can't read '{text}' as a number; use digits (12) or words (twelve)"
+    assert render(_(own, text="nhiều"), "vi") in refusal, refusal
+    await bot.stop()
+
+
+@pytest.mark.parametrize(("language", "action"), [("ur", "Zero"), ("vi", "Back")])
+async def test_a_buttons_label_typed_in_the_readers_language_acts(
+    tmp_path: Path, language: str, action: str
+) -> None:
+    """Typing a button's label works as in English (zero, back): Urdu صفر, Vietnamese Quay lại."""
+    bot = await running(tmp_path, **speaking(language, "th-fp"))
+    await bot.say("th-fp", "/return")
+    await bot.say("th-fp", "3")  # question 2
+    [reply] = await bot.say("th-fp", f" {render(_(action), language)} ")
+    step = {"Zero": 2, "Back": 0}[action]
+    assert await bot.rows("SELECT step FROM return_drafts") == [(step,)], reply
+    if action == "Zero":
+        [(answers,)] = await bot.rows("SELECT answers FROM return_drafts")
+        assert '"victims_rescued": [0' in answers, answers
     await bot.stop()

@@ -145,7 +145,7 @@ def test_every_problem_is_listed_and_nothing_returned() -> None:
     assert "Did you mean 'arrests'" in text
     assert "negative" in text and "not a whole number" in text
     assert "Search warrants executed: 3" not in text  # ٣ is read as 3: nothing to fix there
-    assert "I don't know 'foo bar'. The figures are: persons_convicted" in text
+    assert "I don't know 'foo bar'. The figures are: Persons convicted, Trafficked" in text
 
 
 def test_near_misses_get_a_did_you_mean() -> None:

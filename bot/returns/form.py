@@ -9,11 +9,12 @@ modal with one field per metric. Platforms without forms get :func:`form_text` i
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from bot.events import Button, Form, FormField
-from bot.i18n import Msg, ShownNumber, Text, _, join
+from bot.i18n import Msg, ShownNumber, Text, _, join, render
 from bot.periods.repo import Period
 from bot.periods.windows import Window
 from bot.returns.metric_values import Value, shown, typed
@@ -52,6 +53,38 @@ class Target:
         )
 
 
+BUTTONS = {
+    "zero": _("Zero"),
+    "skip": _("Skip"),
+    "back": _("Back"),
+    "confirm": _("Confirm"),
+    "cancel": _("Cancel"),
+}
+"""The label of each action's button, which also acts when typed as text."""
+
+
+def _button(target: Target, action: str) -> Button:
+    return Button(BUTTONS[action], f"{target.command} {action}")
+
+
+def typed_action(text: str, language: str) -> str | None:
+    """The action whose button label ``text`` is, in English or in ``language`` (where chat
+    has no buttons, or a person types instead of pressing): ``back``, ``Quay lại``."""
+    typed = _folded(text)
+    return next(
+        (
+            action
+            for action, label in BUTTONS.items()
+            if typed in {action, _folded(render(label, language))}
+        ),
+        None,
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
 def question(
     target: Target, draft: Draft, before: dict[str, Value]
 ) -> tuple[Text, tuple[Button, ...]]:
@@ -85,11 +118,11 @@ def _question_buttons(
 ) -> tuple[Button, ...]:
     buttons = []
     if metric.kind != "text":
-        buttons.append(Button(_("Zero"), f"{target.command} zero"))
+        buttons.append(_button(target, "zero"))
     if not metric.required or has_value:
-        buttons.append(Button(_("Skip"), f"{target.command} skip"))
+        buttons.append(_button(target, "skip"))
     if step > 0:
-        buttons.append(Button(_("Back"), f"{target.command} back"))
+        buttons.append(_button(target, "back"))
     return tuple(buttons)
 
 
@@ -116,10 +149,10 @@ def summary(
         lines.append(_("Nothing has changed from the submitted return."))
     else:
         lines.append(_("Confirm to submit these changes.") if before else _("Confirm to submit."))
-        buttons.append(Button(_("Confirm"), f"{target.command} confirm"))
+        buttons.append(_button(target, "confirm"))
     if draft.guided:
-        buttons.append(Button(_("Back"), f"{target.command} back"))
-    buttons.append(Button(_("Cancel"), f"{target.command} cancel"))
+        buttons.append(_button(target, "back"))
+    buttons.append(_button(target, "cancel"))
     return join(lines), tuple(buttons)
 
 

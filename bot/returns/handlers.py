@@ -24,12 +24,29 @@ from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.handlers import today
-from bot.periods.repo import CLOSED, OPEN, Period, collecting_window, current_period, load_period
+from bot.periods.repo import (
+    CLOSED,
+    OPEN,
+    Period,
+    collecting_window,
+    current_period,
+    load_period,
+    periods_in,
+)
 from bot.periods.windows import Window
 from bot.returns import repo as store
-from bot.returns.form import Target, form_button, form_of, form_text, question, summary
+from bot.returns.form import (
+    Target,
+    form_button,
+    form_of,
+    form_text,
+    question,
+    summary,
+    typed_action,
+)
 from bot.returns.joint import COMMANDS as JOINT_COMMANDS
-from bot.returns.metric_values import ZERO, Value, shown
+from bot.returns.metric_values import ZERO, Value, shown, stored_value
+from bot.returns.metrics import Metric
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import due_of, zone_of_country
@@ -40,6 +57,7 @@ from bot.work import Work
 from reminders.returns import deadline, is_late, local_today
 
 _WINDOW = re.compile(r"^[Ww]\d{1,2}$")
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a figure's name
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
 DRAFT_ACTIONS = FORM_ACTIONS - {"form"}  # act on a draft: typed bare, on the one being written
 WRITERS = ("focal_point", "deputy_focal_point")
@@ -54,9 +72,39 @@ def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
         period = load_period(work.db, head)
         if period is not None:
             head, _sep, rest = rest.strip().partition(" ")
+        elif _CODE.match(head):
+            raise UserError(_no_period(work, head))
     if _WINDOW.match(head):
         label, (head, _sep, rest) = head.upper(), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()
+
+
+def _no_period(work: Work, code: str) -> Msg:
+    """A code that names no period: the periods the person can send returns for (a writer),
+    or the open ones (a co-chair, who reads any)."""
+    actor = work.actor
+    writer = actor if actor is not None and actor.has(*WRITERS) else None
+    codes = [
+        p.code for p in periods_in(work.db, OPEN) if writer is None or writer.country in p.countries
+    ]
+    if not codes:
+        return _(
+            "There is no period {code}, and none is open for you. /period shows the current one.",
+            code=code[:20],
+        )
+    if writer:
+        return _(
+            "There is no period {code}; you can send returns for {codes}.",
+            code=code[:20],
+            codes=join(codes, ", "),
+        )
+    return n_(
+        "There is no period {code}; the open period is {codes}.",
+        "There is no period {code}; the open periods are {codes}.",
+        len(codes),
+        code=code[:20],
+        codes=join(codes, ", "),
+    )
 
 
 def _period_for(work: Work, period: Period | None, country: str) -> Period:
@@ -102,6 +150,20 @@ def reporting_window(work: Work, period: Period, country: str) -> Window:
         )
     owing = [w for w in started if not load_submitted(work.db, period.code, w.seq, country)]
     return owing[0] if owing else started[-1]
+
+
+def _check_started(work: Work, target: Target) -> None:
+    """Refuse a return for a window that has not started in the country's own time zone."""
+    window = target.window
+    if window.starts_on > local_today(work.now, zone_of_country(work, target.country)):
+        raise UserError(
+            _(
+                "{code} {window} starts on {date}; its return can be sent from then.",
+                code=target.period.code,
+                window=window.label,
+                date=window.starts_on,
+            )
+        )
 
 
 def _writer_target(work: Work, period: Period | None, label: str | None) -> Target:
@@ -158,6 +220,8 @@ def return_command(work: Work, text: str) -> None:
     target = _writer_target(work, period, label)
     if label is None and action.lower() in DRAFT_ACTIONS and not tail:
         target = _with_draft(work, target)
+    if action.lower() != "cancel":  # a draft can always be thrown away
+        _check_started(work, target)
     if not rest:
         start_guided(work, target)
     elif action.lower() == "submit":
@@ -271,9 +335,16 @@ def _open_question(work: Work, target: Target) -> Draft:
 def one_line(work: Work, target: Target, text: str) -> None:
     """``/return arrests 10, victims 6``: validate everything, keep it as a draft, summarise."""
     language = work.language_of(work.actor.id if work.actor else None)  # its number words
-    draft = _keep(work, target, parse_line(target.period.schema, text, language))
+    values = parse_line(target.period.schema, text, language, configured_currencies(work))
+    draft = _keep(work, target, values)
     due = due_of(work, target.window, target.country)
     work.reply(*summary(target, draft, _before(work, target), due))
+
+
+def configured_currencies(work: Work) -> tuple[str, ...]:
+    """``[reports]`` currency and those its rates convert: the examples of a currency code."""
+    reports = work.ctx.settings.reports
+    return tuple(dict.fromkeys(c for c in (reports.currency, *reports.rates) if c))
 
 
 def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
@@ -305,7 +376,8 @@ def submit_filled(work: Work, target: Target, text: str) -> None:
     missing raises, and the unit rolls back, so nothing is kept.
     """
     language = work.language_of(work.actor.id if work.actor else None)
-    _keep(work, target, parse_filled(target.period.schema, text, language))
+    values = parse_filled(target.period.schema, text, language, configured_currencies(work))
+    _keep(work, target, values)
     confirm(work, target)
 
 
@@ -316,6 +388,7 @@ def confirm(work: Work, target: Target) -> None:
         raise UserError(
             _("There is nothing to confirm. {command} starts the return.", command=target.command)
         )
+    _check_started(work, target)  # a draft kept from before the window could be refused
     needed = [m.text for m in target.period.metrics if m.required and m.key not in draft.answers]
     if needed:
         raise UserError(_("Still needed before submitting: {figures}.", figures=join(needed, ", ")))
@@ -542,9 +615,10 @@ def _history(work: Work, target: Target) -> None:
     if submitted is None:
         work.reply(_("{title}: not submitted yet, so there is no history.", title=target.title))
         return
-    labels = {m.key: m.text for m in target.period.metrics}
+    metrics = {m.key: m for m in target.period.metrics}
     lines: list[Text] = [_("{title} — history", title=target.title)]
-    for version, metric, at, by, old, new in store.history(work.db, submitted.id):
+    for version, key, at, by, old, new in store.history(work.db, submitted.id):
+        metric = metrics.get(key)
         who = work.directory.people.get(by)
         lines.append(
             _(
@@ -552,12 +626,21 @@ def _history(work: Work, target: Target) -> None:
                 version=version,
                 when=_local(work, at),
                 name=who.name if who else by,
-                figure=labels.get(metric, metric),
-                old=old or "—",
-                new=new or "—",
+                figure=metric.text if metric else key,
+                old=_as_shown(metric, old),
+                new=_as_shown(metric, new),
             )
         )
     work.reply(join(lines))
+
+
+def _as_shown(metric: Metric | None, stored: str | None) -> Text:
+    """A figure as history stored it, shown as the summary shows figures (the reader's
+    digits and separators); as stored where it cannot be read back."""
+    if not stored:
+        return "—"
+    value = stored_value(metric.kind, stored) if metric else None
+    return shown(value) if value is not None else stored
 
 
 def _local(work: Work, stamp: str) -> datetime:
@@ -583,9 +666,10 @@ def consume_text(work: Work, text: str) -> bool:
     window = period.window(draft.seq)
     assert window is not None
     target = Target(period, window, draft.country, country_name(work, draft.country))
-    word = text.strip().lower()
-    if word in ACTIONS and word != "form":  # the buttons' words, typed (the console has none)
-        ACTIONS[word](work, target)
+    language = work.language_of(actor.id)
+    action = typed_action(text, language)  # a button's label, typed (the console has none)
+    if action:
+        ACTIONS[action](work, target)
         return True
     if draft.step >= len(period.metrics):
         raise UserError(
@@ -596,7 +680,7 @@ def consume_text(work: Work, text: str) -> bool:
             )
         )
     metric = period.metrics[draft.step]
-    value = parse_answer(metric, text, work.language_of(actor.id))
+    value = parse_answer(metric, text, language, configured_currencies(work))
     check_partners(work, target, {metric.key: value})
     _step(work, target, draft, value)
     return True

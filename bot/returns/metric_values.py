@@ -1,7 +1,8 @@
 """One figure's value: read from what a person typed, shown back, stored.
 
-Counts are whole numbers; money is stored in hundredths with an ISO 4217 currency code (a
-``$`` alone is refused: the member countries use several dollars); text is short free text.
+Counts are whole numbers; money is stored in hundredths with an ISO 4217 currency code that
+some country uses (a ``$`` alone is refused: the member countries use several dollars; so is a
+code such as ``XXX``, which would add a report column of its own); text is short free text.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+
+from babel.core import get_global
 
 from bot.errors import UserError
-from bot.i18n import Localised, ShownNumber, Text, _, number
+from bot.i18n import Localised, ShownNumber, Text, _, join, number
 from bot.numbers import latin_digits, parse_whole, reader_digits, without_lakhs
 from bot.returns.metrics import Metric
 
@@ -23,6 +27,8 @@ _MONEY = re.compile(
 )
 _AMOUNT = re.compile(r"^(?P<whole>[0-9][0-9,]*)(?:\.(?P<cents>[0-9]{1,2}))?$")  # English style
 _SYMBOLS = "$€£¥₱฿₹Rp"
+EXAMPLE_CURRENCIES = ("USD",)
+"""The codes an unknown currency's refusal suggests where none are configured."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +56,31 @@ class Value:
 ZERO = Value(0)
 
 
-def parse_value(metric: Metric, raw: str, language: str = "en") -> Value:
-    """Read ``raw`` as a value of ``metric``; UserError names the metric and the problem."""
+def parse_value(
+    metric: Metric, raw: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> Value:
+    """Read ``raw`` as a value of ``metric``; UserError names the metric and the problem.
+
+    ``currencies`` are the configured ones, suggested when a currency code is unknown.
+    """
     try:
-        return parse_kind(metric.kind, raw, language)
+        return parse_kind(metric.kind, raw, language, currencies)
     except UserError as exc:
         raise UserError(_("{metric}: {problem}", metric=metric.text, problem=exc.text)) from None
 
 
-def parse_kind(kind: str, raw: str, language: str = "en") -> Value:
+def parse_kind(
+    kind: str, raw: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> Value:
     """Read ``raw`` as a value of a metric ``kind``; UserError says what is wrong, unnamed.
 
-    ``language`` is the reader's, whose number words are read besides English. Used as is for
-    a form field, where the error is shown next to the field's own label.
+    ``language`` is the reader's, whose number words are read besides English; ``currencies``
+    the configured ones, the example when a currency code is unknown (else
+    :data:`EXAMPLE_CURRENCIES`). Used as is for a form field, where the error is shown next to
+    the field's own label.
     """
+    if kind == "money":
+        return _money(raw.strip(), language, currencies or EXAMPLE_CURRENCIES)
     parser = _PARSERS.get(kind)
     if parser is None:
         raise UserError(_("this field takes no answers (unknown kind '{kind}')", kind=kind[:20]))
@@ -74,7 +91,7 @@ def _count(raw: str, language: str) -> Value:
     return Value(parse_whole(raw, MAX_COUNT, language))
 
 
-def _money(raw: str, language: str) -> Value:
+def _money(raw: str, language: str, currencies: tuple[str, ...]) -> Value:
     if raw and (raw[0] in _SYMBOLS or raw.startswith("Rp")):
         raise UserError(
             _(
@@ -100,8 +117,30 @@ def _money(raw: str, language: str) -> Value:
             )
         )
     currency = (match["c1"] or match["c2"]).upper()
+    if currency not in currencies_in_use():
+        raise UserError(
+            _(
+                "'{code}' is not a currency code I know; please write the ISO 4217 code of "
+                "the currency, e.g. {codes}",
+                code=currency,
+                codes=join(currencies, ", "),
+            )
+        )
     units = parse_whole(amount["whole"], MAX_MONEY)  # checks the grouping (1,500,000)
     return Value(units * 100 + int((amount["cents"] or "0").ljust(2, "0")), currency)
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """The ISO 4217 codes some territory still holds as legal tender, per CLDR (Babel).
+
+    Not :func:`babel.numbers.list_currencies`, which also names the codes for no currency,
+    testing and metals (``XXX``, ``XTS``, ``XAU``) and withdrawn currencies (``DEM``).
+    """
+    spans = get_global("territory_currencies").values()  # (code, from, until, tender)
+    return frozenset(
+        code for span in spans for code, _from, until, tender in span if tender and not until
+    )
 
 
 def parse_zero(raw: str) -> bool:
@@ -127,7 +166,7 @@ def _text(raw: str, language: str) -> Value:
     return Value(None, "", raw)
 
 
-_PARSERS = {"count": _count, "money": _money, "text": _text}
+_PARSERS = {"count": _count, "text": _text}
 
 
 def show(value: Value) -> str:
@@ -138,6 +177,25 @@ def show(value: Value) -> str:
     if value.currency:
         return f"{value.currency} {money_amount(value.amount)}"
     return f"{value.amount:,}" + joint_suffix(value)
+
+
+_SHOWN_WHOLE = r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})*)"
+_SHOWN_MONEY = re.compile(rf"^(?P<currency>[A-Z]{{3}}) {_SHOWN_WHOLE}(?:\.(?P<cents>[0-9]{{2}}))?$")
+_SHOWN_COUNT = re.compile(rf"^{_SHOWN_WHOLE}(?: joint with (?P<partner>\S+) op:(?P<op>\S+))?$")
+
+
+def stored_value(kind: str, stored: str) -> Value | None:
+    """A value back from what :func:`show` wrote (history keeps figures so), to show it again
+    as each reader writes numbers; None when ``stored`` is not such a value."""
+    if kind == "text":
+        return Value(None, "", stored)
+    if money := _SHOWN_MONEY.match(stored):
+        units = int(money["whole"].replace(",", ""))
+        return Value(units * 100 + int(money["cents"] or "0"), money["currency"])
+    if count := _SHOWN_COUNT.match(stored):
+        amount = int(count["whole"].replace(",", ""))
+        return Value(amount, "", "", count["op"] or "", count["partner"] or "")
+    return None
 
 
 class ShownValue(Localised):

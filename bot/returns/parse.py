@@ -30,46 +30,58 @@ _ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c]|,(?!\d))\s*")  # \d: digits of any
 _KEYED = re.compile(r"^(?P<key>[^:=]*?)\s*[:=]\s*(?P<value>.*)$", re.DOTALL)
 
 
-def parse_line(schema: Schema, text: str, language: str = "en") -> dict[str, Value]:
-    """Values by metric key, in the order given; ``language`` is the sender's (number words).
+def parse_line(
+    schema: Schema, text: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> dict[str, Value]:
+    """Values by metric key, in the order given; ``language`` is the sender's (number words),
+    ``currencies`` the configured ones (the example when a currency code is unknown).
 
     Raises:
         UserError: listing every item that is wrong (unknown name with a "did you mean",
             bad number, a figure given twice); nothing is returned then.
     """
-    return _collect(schema, _ITEMS.split(text.strip()), parse_item, language)
+    return _collect(schema, _ITEMS.split(text.strip()), parse_item, language, currencies)
 
 
-def parse_filled(schema: Schema, text: str, language: str = "en") -> dict[str, Value]:
+def parse_filled(
+    schema: Schema, text: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> dict[str, Value]:
     """A filled-in form's figures: one ``name: value`` per line (see :func:`filled_line`).
 
     Raises:
         UserError: listing every line that is wrong, as :func:`parse_line` does.
     """
-    return _collect(schema, text.splitlines(), _parse_keyed, language)
+    return _collect(schema, text.splitlines(), _parse_keyed, language, currencies)
 
 
-def _parse_keyed(schema: Schema, line: str, language: str = "en") -> tuple[Metric, Value]:
+def _parse_keyed(
+    schema: Schema, line: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> tuple[Metric, Value]:
     """``name: value``, split at the first colon only (a note may hold more)."""
     name, _colon, raw = line.partition(":")
     metric = schema.find(name)
     if metric is None:
-        raise UserError(_unknown(schema, name.strip()))
-    return metric, parse_value(metric, raw, language)
+        raise _unknown(schema, name.strip())
+    return metric, parse_value(metric, raw, language, currencies)
 
 
 def _collect(
     schema: Schema,
     items: Iterable[str],
-    parse: Callable[[Schema, str, str], tuple[Metric, Value]],
+    parse: Callable[[Schema, str, str, tuple[str, ...]], tuple[Metric, Value]],
     language: str,
+    currencies: tuple[str, ...],
 ) -> dict[str, Value]:
     """Parse every item, collecting every problem, so one answer lists all of them."""
     found: dict[str, Value] = {}
     problems: list[Text] = []
+    unknown: list[str] = []  # names with nothing close: refused together, the figures once
     for item in (i.strip() for i in items if i.strip()):
         try:
-            metric, value = parse(schema, item, language)
+            metric, value = parse(schema, item, language, currencies)
+        except UnknownName as exc:
+            unknown.append(exc.name)
+            continue
         except UserError as exc:
             problems.append(exc.text)
             continue
@@ -83,6 +95,8 @@ def _collect(
                 )
             )
         found[metric.key] = value
+    if unknown:
+        problems.append(_unknown_names(schema, unknown))
     if problems:
         bullets = [_("• {problem}", problem=p) for p in problems]
         raise UserError(join([_("Nothing was saved. Please fix:"), *bullets]))
@@ -91,7 +105,9 @@ def _collect(
     return found
 
 
-def parse_item(schema: Schema, item: str, language: str = "en") -> tuple[Metric, Value]:
+def parse_item(
+    schema: Schema, item: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> tuple[Metric, Value]:
     """One ``name value`` item, perhaps with a joint operation (``joint with MY op:X``)."""
     rest, op, partner = split_joint(item)
     name, raw = split_item(schema, rest)
@@ -100,20 +116,23 @@ def parse_item(schema: Schema, item: str, language: str = "en") -> tuple[Metric,
         name, raw = split_item(schema, item)  # a note may say "joint with": it is all text
         metric, op, partner = schema.find(name), "", ""
     if metric is None:
-        raise UserError(_unknown(schema, name))
+        raise _unknown(schema, name)
     if not raw.strip():
         raise UserError(
             _("{metric}: the figure is missing (e.g. {key} 3)", metric=metric.text, key=metric.key)
         )
-    return metric, _joined(metric, parse_value(metric, raw, language), op, partner)
+    value = parse_value(metric, raw, language, currencies)
+    return metric, _joined(metric, value, op, partner)
 
 
-def parse_answer(metric: Metric, raw: str, language: str = "en") -> Value:
+def parse_answer(
+    metric: Metric, raw: str, language: str = "en", currencies: tuple[str, ...] = ()
+) -> Value:
     """One answer of the guided form: the figure, perhaps with a joint operation."""
     if metric.kind == "text":
-        return parse_value(metric, raw, language)
+        return parse_value(metric, raw, language, currencies)
     rest, op, partner = split_joint(raw)
-    return _joined(metric, parse_value(metric, rest, language), op, partner)
+    return _joined(metric, parse_value(metric, rest, language, currencies), op, partner)
 
 
 _JOINT_WITH = re.compile(r"(?:^|\s)joint\s+with\s+(?P<partner>\S+)", re.IGNORECASE)
@@ -216,21 +235,43 @@ def _guess_split(words: list[str]) -> tuple[str, str]:
     return " ".join(words), ""
 
 
-def _unknown(schema: Schema, name: str) -> Text:
-    guess = schema.suggest(name)
-    if not name:
-        return _("A figure has no name. The figures are: {known}", known=_known(schema))
+class UnknownName(UserError):
+    """A figure's name that is no metric's and close to none: :func:`parse_line` names every
+    such name in one refusal, with the figures listed once."""
+
+    def __init__(self, schema: Schema, name: str) -> None:
+        super().__init__(_unknown_names(schema, [name]))
+        self.name = name
+
+
+def _unknown(schema: Schema, name: str) -> UserError:
+    """Why ``name`` is refused: a "did you mean" when a metric is close, else unknown."""
+    guess = schema.suggest(name) if name else None
     if guess:
-        return _(
-            "I don't know '{name}'. Did you mean '{guess}'?", name=name[:40], guess=guess.lower_text
+        return UserError(
+            _(
+                "I don't know '{name}'. Did you mean '{guess}'?",
+                name=name[:40],
+                guess=guess.lower_text,
+            )
         )
+    return UnknownName(schema, name[:40])
+
+
+def _unknown_names(schema: Schema, names: list[str]) -> Text:
+    """One refusal for every unknown name, listing the figures once, as the reader sees them
+    (their labels in the reader's language); nameless items are told only when alone."""
+    named = list(dict.fromkeys(n for n in names if n))
+    known = join([m.text for m in schema.metrics], ", ")
+    if not named:
+        return _("A figure has no name. The figures are: {known}", known=known)
+    if len(named) == 1:
+        return _("I don't know '{name}'. The figures are: {known}", name=named[0], known=known)
     return _(
-        "I don't know '{name}'. The figures are: {known}", name=name[:40], known=_known(schema)
+        "I don't know these names: {names}. The figures are: {known}",
+        names=join([f"'{n}'" for n in named], ", "),
+        known=known,
     )
-
-
-def _known(schema: Schema) -> str:
-    return ", ".join(m.key for m in schema.metrics)
 
 
 # --- forms ----------------------------------------------------------------------------------
