@@ -148,6 +148,10 @@ async def test_referral_to_another_country(bot: Harness) -> None:
     assert "Status: acknowledged" in (await bot.say("th-fp", f"/show {rid}"))[0]
     await bot.say("my-fp", f"/reply {rid} Owner identified")
     assert "Owner identified" in bot.last("au-officer")
+    await bot.say("th-fp", "/language th")  # the thread's note names the country in Thai
+    shown = (await bot.say("th-fp", f"/show {rid}"))[0]
+    assert "มาเลเซีย: The vessel is registered in Malaysia" in shown, shown
+    assert "Malaysia: The vessel" not in shown
 
 
 async def test_referral_restarts_the_acknowledgement_clock(bot: Harness) -> None:

@@ -872,19 +872,29 @@ def show(work: Work, raw_id: str) -> None:
                 **local_moment(at, zone),
                 who=_who(work, author),
                 kind=_named(KIND_NAMES, kind),
-                text=_thread_text(kind, text),
+                text=_thread_text(work, kind, text),
             )
         )
     work.reply(join([*lines, *files.show_lines(work, request.id, zone)]))
 
 
-def _thread_text(kind: str, text: str) -> Text:
+def _referral_note(work: Work, stored: str) -> Text:
+    """ "referred to Thailand: <note>" with the country as the reader's language names it (the
+    thread stores the configured English name)."""
+    for country in work.directory.countries.values():
+        if stored == country.name or stored.startswith(f"{country.name}: "):
+            where = work.directory.country_name(country.code)
+            return _("referred to {where}", where=where) + stored[len(country.name) :]
+    return _("referred to {where}", where=stored)
+
+
+def _thread_text(work: Work, kind: str, text: str) -> Text:
     """A thread entry as people read it: what people wrote as written, the bot's own notes
     (stored in English) in the reader's language."""
     if kind in ("request", "reply"):
         return text  # a person's words, even if they happen to match a note
     if kind == "referral" and text.startswith(REFERRED_TO):
-        return _("referred to {where}", where=text.removeprefix(REFERRED_TO))
+        return _referral_note(work, text.removeprefix(REFERRED_TO))
     if kind == "close" and text != "closed":
         return text  # the outcome someone wrote
     return _named(SYSTEM_NOTES, text)
