@@ -66,8 +66,9 @@ class ConsoleAdapter(Adapter):
         self._ids = itertools.count(1)
         self._run = uuid.uuid4().hex[:8]  # ids stay unique across runs on one database
         self._interactive = self.stdin.isatty()
-        # files received on the console are kept here (decrypted: a terminal is local)
-        self.downloads = Path(tempfile.gettempdir()) / "focalpoint-console"
+        # files received on the console are kept decrypted while it runs, in a folder of
+        # this run's own (a fixed shared path could be planted or read by another account)
+        self.downloads: Path | None = None
 
     async def start(self, sink: EventSink) -> None:
         self._say(CONSOLE_HELP if self._interactive else "")
@@ -76,6 +77,9 @@ class ConsoleAdapter(Adapter):
     async def stop(self) -> None:
         if self._reader and not self._reader.done():
             self._reader.cancel()
+        if self.downloads is not None:  # no decrypted copy outlives the console
+            await asyncio.to_thread(shutil.rmtree, self.downloads, True)
+            self.downloads = None
         self.finished.set()
 
     async def send(self, message: Outbound) -> str:
@@ -85,8 +89,10 @@ class ConsoleAdapter(Adapter):
             self._print(f"    ↳ {button.label}: {button.command}")
         file = message.attachment
         if file and file.blob:  # the decrypted copy is deleted after the send: keep one
+            if self.downloads is None:
+                self.downloads = Path(tempfile.mkdtemp(prefix="focalpoint-console-"))  # 0700
             path = await asyncio.to_thread(_keep, Path(file.path), self.downloads, file.filename)
-            self._print(f"    📎 {file.filename}: {path}")
+            self._print(f"    📎 {file.filename}: {path} (until the console stops)")
         elif file:  # a terminal shows where the file is, to open it there
             self._print(f"    📎 {file.filename}: {file.path}")
         return f"console-{message.id}"
@@ -236,7 +242,6 @@ class ConsoleAdapter(Adapter):
 
 def _keep(source: Path, folder: Path, name: str) -> Path:
     """A copy of a received file in ``folder``, readable by its owner only."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / Path(name).name
     shutil.copyfile(source, target)
     target.chmod(0o600)
