@@ -21,9 +21,15 @@ async def test_a_received_file_is_private_to_the_run_and_gone_after_it(tmp_path:
     await console.send(Outbound(1, "console", "th-fp", "R-2026-0001 · a file", attachment=file))
     [shown] = re.findall(r"📎 crew\.pdf: (\S+) \(until the console stops\)", out.getvalue())
     kept = Path(shown)
-    assert kept.read_bytes() == b"%PDF-1.4 crew list"
-    assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert kept.parent.name.startswith("focalpoint-console-")  # this run's own folder
+    assert state(kept) == (b"%PDF-1.4 crew list", 0o600, 0o700)
     await console.stop()
-    assert not kept.exists() and not kept.parent.exists()
+    assert state(kept) is None and not kept.parent.exists()
+
+
+def state(path: Path) -> tuple[bytes, int, int] | None:
+    """The file's bytes and modes (its own, its folder's); None once it is gone."""
+    if not path.exists():
+        return None
+    modes = (stat.S_IMODE(p.stat().st_mode) for p in (path, path.parent))
+    return (path.read_bytes(), *modes)
