@@ -83,6 +83,7 @@ REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this ti
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
 PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_FILE = 15 * 1024 * 1024  # bytes of one file sent by mail
+MIN_SECRET_LENGTH = 32  # characters of FOCALBOT_EMAIL_SECRET (token_env)
 FILE_CHUNK = 256 * 1024
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
@@ -156,6 +157,16 @@ def _from_env(env: Mapping[str, str], name: str, key: str, required: bool = Fals
     return env.get(name, "") if name else ""
 
 
+def _long_enough(secret: str, name: str) -> None:
+    """The reply tokens are only as hard to forge as this secret is to guess."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"channels.email.token_env: {name} is too short: it signs the reply tokens in "
+            f"mail, so it must be a random string of at least {MIN_SECRET_LENGTH} characters "
+            "(e.g. the output of `openssl rand -base64 32`)"
+        )
+
+
 class Credentials(BaseModel):
     """Secrets read from the environment once, at build time (never logged)."""
 
@@ -207,6 +218,7 @@ class EmailAdapter(Adapter):
             imap_user=_from_env(env, parsed.imap_user_env, "imap_user_env", required=imap),
             imap_password=_from_env(env, parsed.imap_password_env, "imap_password_env", imap),
         )
+        _long_enough(credentials.token_secret, parsed.token_env)
         return cls(parsed, credentials)
 
     # --- lifecycle ----------------------------------------------------------------------

@@ -35,7 +35,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.env import required_secret
@@ -82,6 +82,17 @@ FILE_TIMEOUT = aiohttp.ClientTimeout(sock_connect=10, sock_read=30)
 FILE_CHUNK = 256 * 1024
 SLACK_LIMITS = Limits(max_body=256 * 1024)  # events, commands and views are a few KB
 _OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+TOKEN_REFUSED = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+    }
+)
+"""auth.test errors that mean the bot token itself is wrong."""
 
 
 class SlackOptions(BaseModel):
@@ -164,7 +175,9 @@ class SlackAdapter(Adapter):
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self, sink: EventSink) -> None:
-        """Serve the Events API endpoint, or connect to Socket Mode."""
+        """Check the bot token (auth.test), then serve the Events API endpoint or connect to
+        Socket Mode."""
+        await self._check_token()
         self._sink = sink
         if self.options.mode == "http":
             await self._serve()
@@ -172,6 +185,22 @@ class SlackAdapter(Adapter):
             self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
         log.info("slack started (%s mode)", self.options.mode)
+
+    async def _check_token(self) -> None:
+        """A refused token is a configuration error (retrying cannot help); an unreachable
+        Slack is transient. Otherwise a wrong token shows only when the first event comes."""
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            code = str(exc.response.get("error") or "")
+            if code in TOKEN_REFUSED:
+                raise ConfigError(
+                    f"channels.slack.token_env: Slack refused the token in "
+                    f"{self.options.token_env} ({code})"
+                ) from exc
+            raise map_error(exc) from exc
+        except _API_ERRORS as exc:
+            raise map_error(exc) from exc
 
     async def stop(self) -> None:
         """Stop taking requests, then let listeners already running hand their events over."""

@@ -88,7 +88,7 @@ class WhatsAppOptions(BaseModel):
     verify_token_env: str = Field(min_length=1)
     api_host: str = "https://graph.facebook.com"
     api_version: str = Field(default="v21.0", pattern=r"^v\d+\.\d+$")
-    phone_number_id: str = Field(pattern=r"^\d+$")
+    phone_number_id: str = Field(default="", validate_default=True)
     host: str = "127.0.0.1"
     port: int = Field(default=8444, ge=0, le=65535)
     path: str = Field(default="/whatsapp/webhook", pattern=r"^/[\w./-]*$")
@@ -97,6 +97,19 @@ class WhatsAppOptions(BaseModel):
     # Further languages the template is approved in (Meta's codes: "th", "id", "fil", …): a
     # reader whose language is one of them gets the template in it, others template_language.
     template_languages: tuple[str, ...] = ()
+
+    @field_validator("phone_number_id")
+    @classmethod
+    def _number_id(cls, value: str) -> str:
+        if not re.fullmatch(r"\d+", value):
+            what = "is empty" if not value else f"{value!r} is not a phone number id"
+            raise ValueError(
+                f"{what}: set the id Meta gives the bot's sending number (digits only, e.g. "
+                "106540352242922; not the phone number itself). Find it in Meta's WhatsApp "
+                "Manager under Phone numbers (the number's ID), or on your app's WhatsApp > "
+                "API Setup page as 'Phone number ID'"
+            )
+        return value
 
     @field_validator("template_languages")
     @classmethod
@@ -126,7 +139,8 @@ def parse_options(options: Mapping[str, object]) -> WhatsAppOptions:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.whatsapp.{key}: {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"channels.whatsapp.{key}: {message}") from exc
 
 
 class WhatsAppAdapter(Adapter):

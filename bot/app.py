@@ -24,7 +24,7 @@ from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, sync_configured
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.eager import start_eagerly
-from bot.errors import PermanentError, StoreUnavailable, TransientError
+from bot.errors import ConfigError, PermanentError, StoreUnavailable, TransientError
 from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
 from bot.files.blobs import BlobStore
 from bot.files.intake import open_blobs, take_in
@@ -72,6 +72,8 @@ class App:
         self.shutdown = tuple(shutdown)  # units run once at stop, e.g. the audit anchor
         self.clock = clock or Clock()
         self.adapters = {adapter.channel: adapter for adapter in adapters}
+        self.started: set[str] = set()  # channels whose adapter has started
+        self.given_up: set[str] = set()  # channels that cannot start with this configuration
         self.outbox = Outbox(store, self.clock, self._delivery_failed)
         self._queue: asyncio.Queue[_Item] = asyncio.Queue(settings.bot.inbound_queue_size)
         self._pipeline = chain(
@@ -133,20 +135,19 @@ class App:
 
     async def _start_adapter(self, adapter: Adapter) -> None:
         """Start a channel; if its platform is unreachable, keep trying in the background so
-        the other channels serve meanwhile (messages for it wait in the outbox)."""
+        the other channels serve meanwhile (messages for it wait in the outbox). A channel
+        whose configuration is refused (a token the platform rejects) is not retried: the
+        secrets are read once, so only a restart with a corrected one can help."""
         if self.replication:
             self.replication.prepare(adapter)
         try:
             await adapter.start(self.submit)
-            if self.replication:
-                self.replication.started(adapter)
+            self._started(adapter)
         except TransientError as exc:
             log.error("%s did not start (%s); retrying in the background", adapter.channel, exc)
             self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
-        except PermanentError as exc:
-            log.error(
-                "%s cannot start: %s; the other channels run without it", adapter.channel, exc
-            )
+        except (PermanentError, ConfigError) as exc:
+            self._give_up(adapter, exc)
         except Exception:  # a defect in one adapter must not stop the others
             log.exception("%s failed to start; retrying in the background", adapter.channel)
             self.spawn(self._keep_starting(adapter), f"start-{adapter.channel}")
@@ -165,17 +166,30 @@ class App:
                     "%s still unreachable (%s); next try in %.0fs", adapter.channel, exc, delay
                 )
                 continue
-            except PermanentError as exc:
-                log.error("%s cannot start: %s", adapter.channel, exc)
+            except (PermanentError, ConfigError) as exc:
+                self._give_up(adapter, exc)
             except Exception:
                 delay = min(delay * 2, 300.0)
                 log.exception("%s failed to start; next try in %.0fs", adapter.channel, delay)
                 continue
             else:
                 log.info("%s started", adapter.channel)
-                if self.replication:
-                    self.replication.started(adapter)
+                self._started(adapter)
             return
+
+    def _started(self, adapter: Adapter) -> None:
+        self.started.add(adapter.channel)
+        if self.replication:
+            self.replication.started(adapter)
+
+    def _give_up(self, adapter: Adapter, exc: Exception) -> None:
+        """One line, no traceback: the message says what to fix."""
+        self.given_up.add(adapter.channel)
+        log.error(
+            "%s cannot start: %s; the other channels run without it (fix this and restart)",
+            adapter.channel,
+            exc,
+        )
 
     async def stop(self) -> None:
         """Stop taking input, finish what was accepted, deliver what is owed, close.

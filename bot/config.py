@@ -38,6 +38,9 @@ Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admi
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 Urgency = Literal["urgent", "routine"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CHANNELS = ("console", "telegram", "slack", "line", "email", "whatsapp", "viber", "sms")
+"""Every channel FocalPoint has: the console and each platform ``adapters.channels.ADAPTERS``
+builds (the core names them without importing the adapters)."""
 _QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -403,7 +406,34 @@ def directory_problems(
         for i, p in enumerate(people)
         if resolve_language(p.language) is None
     ]
+    return problems + _unknown_channels(people)
+
+
+def _unknown_channels(people: tuple[Person, ...]) -> list[tuple[Loc, str]]:
+    """Each ``preferred_channel`` and identity naming no channel the bot has: such a person
+    looks reachable but nothing would ever reach them there."""
+    problems: list[tuple[Loc, str]] = []
+    for i, p in enumerate(people):
+        if p.preferred_channel not in CHANNELS:
+            problems.append(
+                (
+                    ("people", i, "preferred_channel"),
+                    _no_such_channel(p.id, "preferred_channel", p.preferred_channel),
+                )
+            )
+        problems += [
+            (("people", i, "identities", ch), _no_such_channel(p.id, "identities", ch))
+            for ch in p.identities
+            if ch not in CHANNELS
+        ]
     return problems
+
+
+def _no_such_channel(person: str, key: str, channel: str) -> str:
+    return (
+        f"person {person!r}: {key} names {channel!r}, which is not a channel FocalPoint has "
+        f"(known: {', '.join(CHANNELS)})"
+    )
 
 
 def language_codes() -> str:

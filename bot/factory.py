@@ -61,7 +61,7 @@ def build_app(
     """An app on ``database`` (default: the configured file) with the given channels."""
     database = database or settings.bot.database
     password = settings.bot.database_password()
-    store = open_store(database, password)
+    store = open_store(database, password, settings.bot.database_password_env)
     # On PostgreSQL any number of replicas may share the database: they coordinate.
     leases = None
     if is_postgres(database):

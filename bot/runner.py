@@ -48,7 +48,7 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
     stop = asyncio.Event()
     _on_signals(stop)
     await app.start()
-    log.info("FocalPoint ready on %s", ", ".join(app.adapters))
+    log_ready(app)
     waits = [asyncio.create_task(stop.wait())]
     if shell is not None:
         waits.append(asyncio.create_task(shell.finished.wait()))
@@ -56,6 +56,20 @@ async def run_bot(settings: Settings, database: str | None = None, console: bool
     for task in waits:
         task.cancel()
     await app.stop()
+
+
+def log_ready(app: App) -> None:
+    """Say which channels serve; a warning naming those that do not (yet)."""
+    running = [name for name in app.adapters if name in app.started]
+    stopped = [name for name in app.adapters if name in app.given_up]
+    waiting = [name for name in app.adapters if name not in app.started and name not in stopped]
+    ready = f"FocalPoint ready on {', '.join(running) or 'no channel'}"
+    missing = [f"{name} (cannot start, see above)" for name in stopped]
+    missing += [f"{name} (still trying to start)" for name in waiting]
+    if missing:
+        log.warning("%s; not running: %s", ready, ", ".join(missing))
+    else:
+        log.info("%s", ready)
 
 
 def console_people(app: App) -> list[tuple[str, Text]]:

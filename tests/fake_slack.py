@@ -148,6 +148,8 @@ class FakeSlack:
         return web.json_response(body)
 
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        if self.calls[-1].token != self.token:  # the call being answered
+            return {"ok": False, "error": "invalid_auth"}
         return {
             "ok": True,
             "user_id": BOT_USER,

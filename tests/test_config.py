@@ -215,3 +215,41 @@ def test_check_names_the_line_of_a_metric_set_that_repeats_a_name(tmp_path) -> N
     assert result.exit_code != 0
     assert "metric_sets.mine: the name 'arrests' is used twice" in result.output
     assert "(top level)" not in result.output
+
+
+def test_check_refuses_a_person_on_channels_the_bot_does_not_have(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = MINIMAL.replace(
+        'roles = ["focal_point"]',
+        'roles = ["focal_point"]\npreferred_channel = "signal"\nidentities = { slak = "U0PH1" }',
+    )
+    result = check(tmp_path, text)
+    assert result.exit_code != 0
+    known = "(known: console, telegram, slack, line, email, whatsapp, viber, sms)"
+    assert (
+        f"bot.toml:{line_of(text, 'preferred_channel')}: people[0].preferred_channel: person "
+        f"'th-fp': preferred_channel names 'signal', which is not a channel FocalPoint has {known}"
+    ) in result.output
+    assert (
+        f"bot.toml:{line_of(text, 'identities')}: people[0].identities.slak: person 'th-fp': "
+        f"identities names 'slak', which is not a channel FocalPoint has {known}"
+    ) in result.output
+
+
+def test_the_known_channels_are_the_console_and_every_adapter() -> None:
+    from adapters.channels import ADAPTERS
+    from bot.config import CHANNELS
+
+    assert set(CHANNELS) == {"console", *ADAPTERS}
+
+
+def test_a_directory_import_refuses_a_person_on_an_unknown_channel() -> None:
+    from bot.directory.csv_io import parse_csv
+    from bot.directory.repo import Directory
+
+    settings = parse_settings(MINIMAL)
+    known = Directory.build(list(settings.countries), [])
+    rows = "id,name,country,roles,preferred_channel,identity:slak\n"
+    with pytest.raises(ConfigError, match="person 'th-2': identities names 'slak'"):
+        parse_csv(rows + "th-2,Somchai Example,TH,officer,console,U0PH1\n", known)
+    with pytest.raises(ConfigError, match="person 'th-2': preferred_channel names 'signal'"):
+        parse_csv(rows + "th-2,Somchai Example,TH,officer,signal,\n", known)

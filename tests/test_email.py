@@ -34,7 +34,7 @@ from tests.marked_catalog import marked
 BOT = "focalpoint@bot.example"
 AINA = "aina@police.example"  # my-fp's email identity in the shipped bot.toml
 NIRAN = "niran@police.example"  # th-fp's
-SECRET = "test-reply-token-secret"
+SECRET = "test-reply-token-secret-of-32-characters"
 ENV = {"FOCALBOT_EMAIL_SECRET": SECRET}
 
 

@@ -22,7 +22,7 @@ from adapters.email_convert import (
     reply_tag,
     strip_quoted,
 )
-from bot.errors import PermanentError, RateLimited, TransientError
+from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, Outbound
 
 SECRET = "s3cret"
@@ -150,16 +150,32 @@ def test_smtp_failures_are_classed() -> None:
     assert isinstance(map_error(ConnectionRefusedError()), TransientError)
 
 
+LONG_RANDOM = "kq3V0x9sLmT2rYp8Zc4wNa7Ud1Fh6Gj5"  # 32 characters, the least accepted
+
+
 def test_shipped_section_builds_the_adapter_when_the_secret_is_set() -> None:
     from adapters.channels import platform_adapters
     from adapters.email import EmailAdapter
     from tests.harness import shipped_settings
 
-    built = platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": "long-random"})
+    built = platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": LONG_RANDOM})
     adapter = next(a for a in built if a.channel == "email")
     assert isinstance(adapter, EmailAdapter)
     assert (adapter.options.inbound, adapter.options.trust_sender) == ("smtp", False)
-    assert "long-random" not in repr(adapter.__dict__)
+    assert LONG_RANDOM not in repr(adapter.__dict__)
+
+
+def test_a_short_secret_is_refused_and_the_minimum_named() -> None:
+    from adapters.channels import platform_adapters
+    from tests.harness import shipped_settings
+
+    with pytest.raises(ConfigError) as refused:
+        platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": LONG_RANDOM[:31]})
+    assert str(refused.value).startswith(
+        "channels.email.token_env: FOCALBOT_EMAIL_SECRET is too short: it signs the reply "
+        "tokens in mail, so it must be a random string of at least 32 characters"
+    )
+    assert LONG_RANDOM[:31] not in str(refused.value)
 
 
 def test_bad_keys_and_missing_imap_login_are_named() -> None:
@@ -168,9 +184,11 @@ def test_bad_keys_and_missing_imap_login_are_named() -> None:
 
     base = {"token_env": "S", "address": "bot@bot.example"}
     with pytest.raises(ConfigError, match="channels.email.smtp_security"):
-        EmailAdapter.from_settings({**base, "smtp_security": "ssl3"}, {"S": "x"})
+        EmailAdapter.from_settings({**base, "smtp_security": "ssl3"}, {"S": LONG_RANDOM})
     with pytest.raises(ConfigError, match="channels.email.imap_user_env"):
-        EmailAdapter.from_settings({**base, "inbound": "imap", "imap_user_env": "U"}, {"S": "x"})
+        EmailAdapter.from_settings(
+            {**base, "inbound": "imap", "imap_user_env": "U"}, {"S": LONG_RANDOM}
+        )
     with pytest.raises(ConfigError, match="channels.email.token_env"):
         EmailAdapter.from_settings(base, {})
 
@@ -179,7 +197,7 @@ async def test_an_address_that_could_inject_headers_is_refused_for_good() -> Non
     from adapters.email import EmailAdapter
 
     adapter = EmailAdapter.from_settings(
-        {"token_env": "S", "address": "bot@bot.example", "inbound": "none"}, {"S": "x"}
+        {"token_env": "S", "address": "bot@bot.example", "inbound": "none"}, {"S": LONG_RANDOM}
     )
     for address in ("a@b.example\nBcc: c@d.example", "a@b.example, c@d.example", "nobody"):
         with pytest.raises(PermanentError):

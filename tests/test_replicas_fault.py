@@ -233,7 +233,9 @@ async def start_cluster(
     folder: Path, database: str, mode: str, with_slack: bool
 ) -> AsyncIterator[Cluster]:
     telegram = await FakeTelegram().start()
-    slack = await FakeSlack().start() if with_slack else None
+    slack = (
+        await FakeSlack(token=SLACK_ENV["FOCALBOT_SLACK_BOT_TOKEN"]).start() if with_slack else None
+    )
     replicas, telegram_urls, slack_urls = [], [], []
     for i in range(REPLICAS):
         config, telegram_port, slack_port = replica_config(folder, i, telegram, slack, mode)

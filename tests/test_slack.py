@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -355,3 +357,49 @@ async def test_an_event_that_cannot_be_stored_is_not_acknowledged() -> None:
     finally:
         await adapter.stop()
         await api.stop()
+
+
+# --- the token is checked at start -----------------------------------------------------------
+@pytest.mark.expects_errors  # the refusal is reported as one ERROR line on purpose
+async def test_a_refused_bot_token_stops_slack_at_start_with_one_plain_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    api = await FakeSlack().start()
+    wrong = {**ENV, "FOCALBOT_SLACK_BOT_TOKEN": "xoxb-wrong-token"}
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), wrong)
+    bot = Harness(tmp_path / "bot.db", settings_preferring_slack("th-fp"), [adapter])
+    await bot.start()
+    assert bot.app is not None
+    bot.app.adapter_retry = 0.01
+    await asyncio.sleep(0.3)  # many retry intervals: the refused token is not tried again
+    started = adapter.port
+    await bot.stop()
+    await api.stop()
+
+    assert [c.token for c in api.calls if c.method == "auth.test"] == ["xoxb-wrong-token"]
+    assert started == 0  # nothing listens for events that could not be answered
+    assert "slack started" not in caplog.text
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == [
+        "slack cannot start: channels.slack.token_env: Slack refused the token in "
+        "FOCALBOT_SLACK_BOT_TOKEN (invalid_auth); the other channels run without it "
+        "(fix this and restart)"
+    ]
+    assert not any(r.exc_info or r.exc_text for r in caplog.records)
+    assert "xoxb-wrong-token" not in caplog.text
+
+
+@pytest.mark.expects_errors  # "slack did not start … retrying" is logged on purpose
+async def test_an_unreachable_slack_at_start_is_retried(tmp_path: Path) -> None:
+    api = await FakeSlack().start()
+    api.fail_next("auth.test", status=503, error="service_unavailable")
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    bot = Harness(tmp_path / "bot.db", settings_preferring_slack("th-fp"), [adapter])
+    await bot.start()
+    assert bot.app is not None
+    bot.app.adapter_retry = 0.01
+    await eventually(lambda: adapter.port, what="slack started on the second try")
+    await bot.stop()
+    await api.stop()
+    assert len(api.of("auth.test")) == 2

@@ -8,6 +8,7 @@ hung test fails; nothing here asserts how fast anything is.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from bot.dispatch import STRANGER_REPLY
 from bot.errors import TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
 from bot.ports import Pacing
+from bot.runner import log_ready
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import Harness, shipped_settings
 from tests.marked_catalog import marked
@@ -475,3 +477,33 @@ async def test_token_never_reaches_the_log(
 
     assert "getUpdates" in " ".join(c.method for c in fake.calls)
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
+
+
+# --- a token Telegram refuses ---------------------------------------------------------------
+@pytest.mark.expects_errors  # the refusal is reported as one ERROR line on purpose
+async def test_a_refused_token_is_one_plain_error_and_the_channel_stays_stopped(
+    tmp_path: Path, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    wrong = "654321:WRONG-token-for-tests"
+    adapter = TelegramAdapter.from_settings(options(fake), {"TG_TOKEN": wrong})
+    bot = Harness(tmp_path / "bot.db", on_telegram(), extra_adapters=[adapter])
+    await bot.start()
+    assert bot.app is not None
+    bot.app.adapter_retry = 0.01
+    await asyncio.sleep(0.3)  # many retry intervals: none may happen
+    log_ready(bot.app)
+    await bot.stop()
+
+    assert len(fake.called("getMe")) == 1  # the same refused token is not tried again
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == [
+        "telegram cannot start: channels.telegram.token_env: Telegram refused the token in "
+        "TG_TOKEN; the other channels run without it (fix this and restart)"
+    ]
+    assert not any(r.exc_info or r.exc_text for r in caplog.records)
+    [ready] = [r for r in caplog.records if "ready on" in r.getMessage()]
+    assert ready.getMessage() == (
+        "FocalPoint ready on console; not running: telegram (cannot start, see above)"
+    )
+    assert wrong not in caplog.text and wrong.split(":")[1] not in caplog.text

@@ -423,3 +423,16 @@ async def test_a_failure_reported_after_sending_falls_back_once(world: World) ->
     assert rows == [("failed", "after sending: not delivered (code 131026)")]
     told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
     assert len(told) == 1 and "on whatsapp" in told[0]
+
+
+def test_an_empty_number_id_says_what_it_is_and_where_to_find_it() -> None:
+    with pytest.raises(ConfigError) as empty:
+        parse_options(whatsapp_options("http://x", phone_number_id=""))
+    assert str(empty.value) == (
+        "channels.whatsapp.phone_number_id: is empty: set the id Meta gives the bot's sending "
+        "number (digits only, e.g. 106540352242922; not the phone number itself). Find it in "
+        "Meta's WhatsApp Manager under Phone numbers (the number's ID), or on your app's "
+        "WhatsApp > API Setup page as 'Phone number ID'"
+    )
+    with pytest.raises(ConfigError, match=r"'\+15550001234' is not a phone number id: set"):
+        parse_options(whatsapp_options("http://x", phone_number_id="+15550001234"))

@@ -7,7 +7,9 @@ by ``[bot] database_password_env``), never from the URL in ``bot.toml``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bot.without_numpy import import_without_numpy
@@ -49,12 +51,48 @@ def is_postgres(database: str) -> bool:
     return str(database).startswith(POSTGRES_SCHEMES)
 
 
-def open_store(database: str, password: str | None = None) -> Store:
-    """The store for ``database``: PostgreSQL for a URL, SQLite for a file path."""
+def open_store(database: str, password: str | None = None, password_env: str = "") -> Store:
+    """The store for ``database``: PostgreSQL for a URL, SQLite for a file path.
+
+    ``password_env`` names the variable the password was read from ([bot]
+    database_password_env), so a refused connection can say which one to set.
+    """
     if is_postgres(database):
         from bot.storage.postgres import PostgresStore
 
-        return PostgresStore(database, password=password)
+        return PostgresStore(database, password=password, password_env=password_env)
     from bot.storage.sqlite import SqliteStore
 
     return SqliteStore(database)
+
+
+def missing_password(
+    database: str, password_env: str, env: Mapping[str, str] | None = None
+) -> str | None:
+    """Why a PostgreSQL ``database`` may get no password, or None when it has a source.
+
+    A source is the variable ``password_env`` names, libpq's ``PGPASSWORD``, or a password
+    file (``PGPASSFILE``, else ``~/.pgpass``). Without one the connection still works where
+    the server trusts this host (or takes a certificate), so this is a warning, not an error.
+    """
+    env = os.environ if env is None else env
+    if not is_postgres(database) or (password_env and env.get(password_env)):
+        return None
+    if env.get("PGPASSWORD") or _password_file(env).is_file():
+        return None
+    why = (
+        f"the environment variable {password_env} that [bot] database_password_env names is not set"
+        if password_env
+        else "[bot] database_password_env names no variable (e.g. FOCALBOT_DB_PASSWORD)"
+    )
+    return (
+        f"database: PostgreSQL will get no password: {why}, and neither PGPASSWORD nor a "
+        "password file (~/.pgpass) gives one. Fine if the server trusts this host without "
+        "a password; otherwise the bot will not connect"
+    )
+
+
+def _password_file(env: Mapping[str, str]) -> Path:
+    if env.get("PGPASSFILE"):
+        return Path(env["PGPASSFILE"])
+    return Path(env.get("HOME") or Path.home()) / ".pgpass"

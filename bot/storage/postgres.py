@@ -53,9 +53,11 @@ class PostgresStore:
         threads: int = 4,
         outage_patience: float = OUTAGE_PATIENCE,
         password: str | None = None,
+        password_env: str = "",
     ) -> None:
         self.url = url
         self._kwargs: dict[str, Any] = {"password": password} if password else {}
+        self._password_env = password_env  # where the password comes from, for messages
         self.path = url
         self.threads = threads
         self.outage_patience = outage_patience
@@ -95,6 +97,7 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise DatabaseUnavailable(
                 f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
+                f"{self._password_hint(exc)}"
             ) from exc
         pool: ConnectionPool[Any] = ConnectionPool(
             self.url,
@@ -113,6 +116,20 @@ class PostgresStore:
             where = redact(self.url)
             raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}") from exc
         self._pool = pool
+
+    def _password_hint(self, exc: psycopg.Error) -> str:
+        """Which variable to set when PostgreSQL wanted a password ('' for other failures)."""
+        if not _password_refused(exc):
+            return ""
+        name = self._password_env
+        if not name:
+            return (
+                " (name the variable that holds the password in [bot] database_password_env, "
+                "e.g. FOCALBOT_DB_PASSWORD, and set it; or set PGPASSWORD)"
+            )
+        if "password" not in self._kwargs:
+            return f" (set the password in the environment variable {name})"
+        return f" (check the password in the environment variable {name})"
 
     @property
     def is_open(self) -> bool:
@@ -335,6 +352,12 @@ def redact(url: str) -> str:
         info["password"] = "***"
     host, port, name = info.get("host", ""), info.get("port", ""), info.get("dbname", "")
     return f"postgresql://{info.get('user', '')}@{host}{':' + str(port) if port else ''}/{name}"
+
+
+def _password_refused(exc: psycopg.Error) -> bool:
+    """Whether PostgreSQL wanted a password that was missing (libpq's own "fe_sendauth: no
+    password supplied") or wrong (SQLSTATE 28P01)."""
+    return exc.sqlstate == "28P01" or "no password supplied" in str(exc)
 
 
 def _first_line(exc: BaseException) -> str:
