@@ -262,8 +262,8 @@ async def test_an_unknown_period_code_is_refused_as_a_period(tmp_path: Path) -> 
 async def test_unknown_names_are_refused_once_with_the_figures_by_label(tmp_path: Path) -> None:
     """Two words not understood: one refusal naming both, the figures listed once, as labels."""
     bot = await running(tmp_path)
-    [answer] = await bot.say("ph-fp", "/return W1 bắt giữ 10, nạn nhân 6")
-    assert "I don't know these names: 'bắt giữ', 'nạn nhân'. The figures are: " in answer
+    [answer] = await bot.say("ph-fp", "/return W1 zorbs 10, quuxes 6")
+    assert "I don't know these names: 'zorbs', 'quuxes'. The figures are: " in answer
     assert answer.count("The figures are") == 1, answer
     assert "Persons convicted, Trafficked persons rescued, " in answer and "Notes" in answer
     assert "persons_convicted" not in answer and "victims_rescued" not in answer

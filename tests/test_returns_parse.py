@@ -4,7 +4,7 @@ import pytest
 
 from bot.config import parse_settings
 from bot.errors import ConfigError, UserError
-from bot.i18n import render
+from bot.i18n import LANGUAGES, render
 from bot.number_words import read_words, word_languages
 from bot.numbers import in_text, parse_whole, sentence_start, words
 from bot.returns.metric_values import Value, parse_kind, parse_value, show
@@ -251,7 +251,8 @@ def test_labels_and_aliases_of_every_language_are_read() -> None:
 def test_a_label_is_shown_in_the_readers_language() -> None:
     arrests = SCHEMA.by_key["arrests"]
     assert arrests.label == "Arrests" and arrests.label_for("en") == "Arrests"
-    assert arrests.label_for("th") == "การจับกุม" and arrests.label_for("vi") == "Arrests"
+    assert arrests.label_for("th") == "การจับกุม" and arrests.label_for("vi") == "Bắt giữ"
+    assert arrests.label_for("xx") == "Arrests"  # a language without a label: English
     assert render(arrests.text, "ar") == "الاعتقالات"
     with pytest.raises(UserError) as caught:
         parse_line(SCHEMA, "จับกุม -1")
@@ -360,3 +361,13 @@ def test_money_is_read_as_the_readers_language_writes_it() -> None:
     with pytest.raises(UserError) as refused:
         parse_kind("money", "USD 25,000", "id")  # 25 or 25 thousand, for an Indonesian
     assert "USD 25.000 atau THB 1.500.000,50" in render(refused.value.text, "id")
+
+
+def test_the_shipped_figures_are_named_in_every_members_language() -> None:
+    assert parse_line(SCHEMA, "bắt giữ 10, nạn nhân 6") == {  # Vietnamese, as typed
+        "arrests": Value(10),
+        "victims_assisted": Value(6),
+    }
+    assert parse_line(SCHEMA, "penangkapan 7") == {"arrests": Value(7)}  # Indonesian
+    for metric in DEFAULT_METRICS:  # a label in each of the bot's languages
+        assert {lang for lang, _ in metric.labels} >= set(LANGUAGES) - {"en"}, metric.key
