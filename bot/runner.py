@@ -18,13 +18,25 @@ from bot.config import Settings
 from bot.factory import build_app
 from bot.i18n import Text, join
 from bot.ports import Adapter
+from bot.storage import is_postgres
+from bot.storage.run_lock import only_bot_on
 from reminders.scheduler import APSchedulerTimers
 
 log = logging.getLogger(__name__)
 
 
 async def run_bot(settings: Settings, database: str | None = None, console: bool = True) -> None:
-    """Run until end of console input or a signal; a second signal exits at once."""
+    """Run until end of console input or a signal; a second signal exits at once. One bot
+    per SQLite file: a second one on it is refused (PostgreSQL takes several replicas)."""
+    database = database or settings.bot.database
+    if is_postgres(database):
+        await _run_bot(settings, database, console)
+        return
+    with only_bot_on(database):
+        await _run_bot(settings, database, console)
+
+
+async def _run_bot(settings: Settings, database: str, console: bool) -> None:
     clock = ShiftedClock()
     adapters: list[Adapter] = platform_adapters(settings)
     shell: ConsoleAdapter | None = None
