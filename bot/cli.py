@@ -8,6 +8,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.storage.sql import Db
 
 T = TypeVar("T")
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 
 DEFAULT_CONFIG = os.environ.get("FOCALBOT_CONFIG", "bot.toml")
 
@@ -33,6 +35,48 @@ def _settings(config: str) -> Settings:
 
 def _database(settings: Settings, database: str | None) -> str:
     return database or os.environ.get("FOCALBOT_DATABASE") or settings.bot.database
+
+
+def _existing_database(settings: Settings, database: str | None) -> str:
+    """The database a command other than ``run`` works on, refused unless it is there: a
+    mistyped SQLite path would become a new, empty database that 'verifies' and 'purges'."""
+    path = _database(settings, database)
+    refuse_unusable_sqlite(path, database, new_ok=False)
+    return path
+
+
+def refuse_unusable_sqlite(path: str, database: str | None, *, new_ok: bool) -> None:
+    """Stop with one clear line when ``path`` cannot be a SQLite database (a PostgreSQL URL
+    passes): missing (unless ``new_ok``), a folder, in no folder, or some other file.
+    ``database`` is what ``--database`` gave, to say where to look."""
+    from bot.storage import is_postgres
+
+    problem = None if is_postgres(path) else sqlite_problem(Path(path), new_ok=new_ok)
+    if problem:
+        named = database or os.environ.get("FOCALBOT_DATABASE")
+        where = "--database or FOCALBOT_DATABASE" if named else "[bot] database in the config"
+        raise click.ClickException(f"{problem}; check {where}.")
+
+
+def sqlite_problem(path: Path, *, new_ok: bool) -> str | None:
+    """Why ``path`` cannot be the SQLite database, or None when it can be (with ``new_ok``:
+    also when it is not there yet but SQLite can create it)."""
+    if path.is_dir():
+        return f"{path} is a folder, not a database file"
+    if not path.exists():
+        if not new_ok:
+            return f"No database at {path} (the bot creates it on its first run)"
+        return None if path.parent.is_dir() else f"there is no folder {path.parent} for {path}"
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if not start and not new_ok:  # to SQLite an empty file is a new database
+        return f"No database at {path}, an empty file (the bot creates it on its first run)"
+    if start and start != SQLITE_HEADER:
+        return f"{path} is not a SQLite database"
+    return None
 
 
 config_option = click.option(
@@ -71,9 +115,11 @@ def run(config: str, database: str | None, no_console: bool, verbose: bool) -> N
     from bot.runner import run_bot
 
     settings = _settings(config)
+    path = _database(settings, database)
+    refuse_unusable_sqlite(path, database, new_ok=True)
     configure(verbose, _secret_values(settings))
     try:
-        asyncio.run(run_bot(settings, _database(settings, database), console=not no_console))
+        asyncio.run(run_bot(settings, path, console=not no_console))
     except BotError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -117,7 +163,7 @@ def check(config: str) -> None:
             f"{config} names no {'countries' if not settings.countries else 'people'}: the bot "
             "answers only people of the directory. Add [[countries]] and [[people]] to it, or "
             "import them into the database (`focalbot directory import FILE`, a CSV as "
-            "`focalbot directory export` writes it)"
+            "`focalbot directory export` writes it; once `focalbot run` has made the database)"
         )
     from bot.workdays import Calendar
 
@@ -207,16 +253,16 @@ def directory_export(config: str, database: str | None, countries: bool, output:
 @directory.command("import")
 @config_option
 @database_option
-@click.argument("source", type=click.File("r"))
-def directory_import(config: str, database: str | None, source: IO[str]) -> None:
-    """Add or update people (or countries) from a CSV file; all or nothing."""
-    from bot.directory.csv_io import parse_csv
+@click.argument("source", type=click.File("rb"))
+def directory_import(config: str, database: str | None, source: IO[bytes]) -> None:
+    """Add or update people (or countries) from a CSV file (UTF-8); all or nothing."""
+    from bot.directory.csv_io import decode_csv, parse_csv
     from bot.directory.repo import save_directory
 
     settings = _settings(config)
     known = _run(_load_directory(settings, database))
     try:
-        countries, people = parse_csv(source.read(), known)
+        countries, people = parse_csv(decode_csv(source.read()), known)
     except ConfigError as exc:
         raise click.ClickException(f"{source.name}: {exc}") from exc
     _run(_with_store(settings, database, lambda db: save_directory(db, countries, people, "cli")))
@@ -258,34 +304,57 @@ def report(config: str, database: str | None, period: str, fmt: str, output: str
         raise click.ClickException(f"there is no period {period!r} in the database")
     if fmt == "xlsx":
         target = output or f"{data.period.code}.xlsx"
-        _replace_file(target, to_xlsx(data))
+        _write_report(target, to_xlsx(data))
         click.echo(f"Wrote {target}.", err=True)
         return
     text = RENDERERS[fmt](data)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:
-        _replace_file(output, text.encode("utf-8"))
+        _write_report(output, text.encode("utf-8"))
+
+
+def _write_report(target: str, content: bytes) -> None:
+    """:func:`_replace_file`, a file that cannot be written said in one line."""
+    try:
+        _replace_file(target, content)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot write {target}: {_why_not_written(exc, target)}"
+        ) from exc
+
+
+def _why_not_written(exc: OSError, target: str) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"there is no folder {os.path.dirname(os.path.abspath(target))}"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder; name a file in it"
+    return exc.strerror or str(exc)
 
 
 def _replace_file(target: str, content: bytes) -> None:
     """Write ``content`` to ``target`` atomically: a crash leaves the old file whole.
 
     The bytes go to a temporary file in the same directory, which is then renamed over
-    ``target`` (a rename within one file system is atomic).
+    ``target`` (a rename within one file system is atomic); on any failure it is removed.
     """
     folder = os.path.dirname(os.path.abspath(target))
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".report-", delete=False) as out:
+        temporary = out.name
         try:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
         except BaseException:
             out.close()
-            os.unlink(out.name)
+            os.unlink(temporary)
             raise
-    os.chmod(out.name, _mode_for(target))  # the temporary file is private (0600)
-    os.replace(out.name, target)
+    try:
+        os.chmod(temporary, _mode_for(target))  # the temporary file is private (0600)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def _mode_for(target: str) -> int:
@@ -312,7 +381,7 @@ async def _load_directory(settings: Settings, database: str | None) -> Directory
 async def _with_store(settings: Settings, database: str | None, unit: Callable[[Db], T]) -> T:
     from bot.storage import open_store
 
-    store = open_store(_database(settings, database), settings.bot.database_password())
+    store = open_store(_existing_database(settings, database), settings.bot.database_password())
     await store.open()
     try:
         return await store.run(unit)

@@ -164,9 +164,20 @@ def outbox_group(
 def outbox_retry(config: str, database: str | None, message_id: int) -> None:
     """Queue a failed or expired message again; a running bot sends it within seconds."""
     settings = _settings(config)
-    if not _run(_with_store(settings, database, lambda db: outbox.requeue(db, message_id))):
-        raise click.ClickException(f"message {message_id} is not failed or expired")
+    refused = _run(_with_store(settings, database, lambda db: _requeue(db, message_id)))
+    if refused:
+        raise click.ClickException(refused)
     click.echo(f"message {message_id} queued again")
+
+
+def _requeue(db: Db, message_id: int) -> str:
+    """Queue the message again; or say why not ('' when queued)."""
+    if outbox.requeue(db, message_id):
+        return ""
+    row = db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()
+    if row is None:
+        return f"No message {message_id} in the outbox."
+    return f"message {message_id} is {row[0]}, not failed or expired: only those are sent again"
 
 
 @directory.command("revoke")

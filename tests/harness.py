@@ -109,6 +109,22 @@ def database_for(path: Path | str) -> str:
     return factory.database_for(path) if factory else str(path)
 
 
+def created_database(path: Path | str) -> str:
+    """:func:`database_for`, created with the current schema as the bot's first run leaves it
+    (a CLI command other than ``run`` refuses a SQLite file that is not there)."""
+    database = database_for(path)
+    if not database.startswith(("postgresql://", "postgres://")):  # those exist already
+        from bot.storage.migrations import migrate
+        from bot.storage.sqlite import connect
+
+        db = connect(database)
+        try:
+            migrate(db)
+        finally:
+            db.close()
+    return database
+
+
 def execute_on(database: str | Path, sql: str, params: Sequence[object] = ()) -> list[tuple]:
     """Run one statement on ``database`` from outside the bot (as an operator or an attacker
     with database access would) and commit; return its rows. ``database`` is a SQLite path or

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.conftest import ENGINES
-from tests.harness import SHIPPED_CONFIG, database_for
+from tests.harness import SHIPPED_CONFIG, created_database, database_for
 
 # The commands that open the database run on both engines (see the engine fixture).
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -105,7 +105,7 @@ def test_run_reads_a_piped_scenario_and_ends_at_end_of_input(tmp_path: Path) -> 
 
 @both_engines
 def test_directory_export_import_round_trip(tmp_path: Path) -> None:
-    runner, db = CliRunner(), database_for(tmp_path / "bot.db")
+    runner, db = CliRunner(), created_database(tmp_path / "bot.db")
     base = ["--config", str(SHIPPED_CONFIG), "--database", db]
     exported = runner.invoke(main, ["directory", "export", *base])
     assert exported.exit_code == 0
@@ -127,7 +127,7 @@ def test_directory_export_import_round_trip(tmp_path: Path) -> None:
 
 @both_engines
 def test_directory_import_is_all_or_nothing(tmp_path: Path) -> None:
-    runner, db = CliRunner(), database_for(tmp_path / "bot.db")
+    runner, db = CliRunner(), created_database(tmp_path / "bot.db")
     base = ["--config", str(SHIPPED_CONFIG), "--database", db]
     people = tmp_path / "people.csv"
     people.write_text(
@@ -153,7 +153,7 @@ def test_countries_export(tmp_path: Path) -> None:
             "--config",
             str(SHIPPED_CONFIG),
             "--database",
-            database_for(tmp_path / "bot.db"),
+            created_database(tmp_path / "bot.db"),
         ],
     )
     assert "TH,Thailand,Asia/Bangkok" in result.output

@@ -25,7 +25,7 @@ from bot.files.blobs import (
 )
 from bot.files.intake import kind_of, sniff
 from tests.files_support import pdf, png, sha, windows_program
-from tests.harness import SHIPPED_CONFIG
+from tests.harness import SHIPPED_CONFIG, created_database
 
 
 async def stream(body: bytes, piece: int = 10_000) -> AsyncIterator[bytes]:
@@ -175,7 +175,7 @@ def test_rekey_leaves_a_damaged_or_misnamed_blob_as_it_was(tmp_path: Path) -> No
 
 
 def test_files_rekey_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    old, new, database = new_key(), new_key(), str(tmp_path / "bot.db")
+    old, new, database = new_key(), new_key(), created_database(tmp_path / "bot.db")
     root = Path(database + ".files")  # where the shipped config keeps them: beside the database
     body = os.urandom(CHUNK * 2)
     name = put(BlobStore(root, parse_key(old)), body)

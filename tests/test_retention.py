@@ -62,9 +62,9 @@ def test_purge_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
     from bot.cli import main
-    from tests.harness import SHIPPED_CONFIG, database_for
+    from tests.harness import SHIPPED_CONFIG, created_database
 
-    base = ["--config", str(SHIPPED_CONFIG), "--database", database_for(tmp_path / "bot.db")]
+    base = ["--config", str(SHIPPED_CONFIG), "--database", created_database(tmp_path / "bot.db")]
     dry = CliRunner().invoke(main, ["purge", "--dry-run", *base])
     assert dry.exit_code == 0 and dry.output.startswith("Would remove 0 closed requests")
     real = CliRunner().invoke(main, ["purge", *base])

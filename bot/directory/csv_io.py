@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.config import Country, Person, check_directory
+from bot.config import Country, Person, directory_problems
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.spreadsheet_safety import csv_row, from_csv_cell
@@ -24,6 +24,10 @@ M = TypeVar("M", bound=BaseModel)
 PEOPLE_FIELDS = ["id", "name", "country", "roles", "language", "preferred_channel", "active"]
 COUNTRY_FIELDS = ["code", "name", "timezone"]
 IDENTITY_PREFIX = "identity:"
+MAX_PROBLEMS = 20  # wrong rows named in one go
+
+Lined = list[tuple[int | None, M]]  # rows and the line each came from (None: already known)
+Problem = tuple[int | None, str]  # what is wrong, at a line of the file (None: at none)
 
 
 def export_people(directory: Directory) -> str:
@@ -60,43 +64,99 @@ def export_countries(directory: Directory) -> str:
     return out.getvalue()
 
 
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-8, with or without the byte-order mark Excel puts first."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; the file must be saved as "
+            "UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)'; LibreOffice: Save As, Text "
+            "CSV, Edit filter settings, character set 'Unicode (UTF-8)'; Google Sheets' "
+            "Download as CSV is UTF-8 already)"
+        ) from exc
+
+
 def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]:
-    """Read a people or countries CSV (told apart by its header), validated against ``known``."""
+    """Read a people or countries CSV (told apart by its header), validated against ``known``.
+
+    Every wrong row is named by its line (up to :data:`MAX_PROBLEMS` of them), so one import
+    attempt shows all there is to fix; nothing is returned unless every row is right.
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    header = set(reader.fieldnames or ())
     rows = [
-        {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()}
-        for row in csv.DictReader(io.StringIO(text))
+        {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in reader
     ]
-    header = set(rows[0]) if rows else set()
     if {"code", "timezone"} <= header:
-        countries: list[Country] = [
-            _row(Country, r, i, _country) for i, r in enumerate(rows, start=2)
-        ]
-        people: list[Person] = []
+        countries, problems = _rows(Country, rows, _country)
+        people: Lined[Person] = []
     elif {"id", "country", "roles"} <= header:
         countries = []
-        people = [_row(Person, r, i, _person) for i, r in enumerate(rows, start=2)]
+        people, problems = _rows(Person, rows, _person)
     else:
         raise ConfigError(
             "the CSV needs a header: id,name,country,roles,… for people or "
             "code,name,timezone for countries"
         )
-    merged_countries = {**known.countries, **{c.code: c for c in countries}}
-    merged_people = {**known.people, **{p.id: p for p in people}}
-    try:
-        check_directory(tuple(merged_countries.values()), tuple(merged_people.values()))
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
-    return countries, people
+    problems += _contradictions(known, countries, people)
+    if problems:
+        raise ConfigError(_listed(problems))
+    return [c for _, c in countries], [p for _, p in people]
 
 
-def _row(
-    model: type[M], row: dict[str, str], line: int, shape: Callable[[dict[str, str]], object]
-) -> M:
-    try:
-        return model.model_validate(shape(row))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"line {line}: {problems}") from exc
+def _rows(
+    model: type[M], rows: list[dict[str, str]], shape: Callable[[dict[str, str]], object]
+) -> tuple[Lined[M], list[Problem]]:
+    """Each valid row with its line number (the header is line 1), and each invalid row's
+    problem."""
+    valid: Lined[M] = []
+    problems: list[Problem] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            valid.append((line, model.model_validate(shape(row))))
+        except ValidationError as exc:
+            found = exc.errors()
+            problems.append((line, "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in found)))
+    return valid, problems
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(map(str, loc))
+
+
+def _contradictions(
+    known: Directory, countries: Lined[Country], people: Lined[Person]
+) -> list[Problem]:
+    """What the directory would contradict once the rows are in (unknown country, duplicate
+    id or identity, unknown language), each on the line of the row that brings it."""
+    all_countries = _after_import(known.countries, countries, lambda c: c.code)
+    all_people = _after_import(known.people, people, lambda p: p.id)
+    lines = {
+        "countries": [line for line, _ in all_countries],
+        "people": [line for line, _ in all_people],
+    }
+    found = directory_problems(tuple(c for _, c in all_countries), tuple(p for _, p in all_people))
+    return [(lines[str(loc[0])][int(loc[1])], why) for loc, why in found]
+
+
+def _after_import(known: dict[str, M], rows: Lined[M], key: Callable[[M], str]) -> Lined[M]:
+    """The known entries the rows leave as they are, then the rows (which replace the others)."""
+    replaced = {key(item) for _, item in rows}
+    kept: Lined[M] = [(None, item) for item in known.values() if key(item) not in replaced]
+    return kept + rows
+
+
+def _listed(problems: list[Problem]) -> str:
+    """The problems by line, those of no row of the file (already in the directory) last."""
+    ordered = sorted(problems, key=lambda p: (p[0] is None, p[0] or 0))
+    lines = [f"line {line}: {why}" if line else why for line, why in ordered[:MAX_PROBLEMS]]
+    if len(ordered) > MAX_PROBLEMS:
+        lines.append(f"… and {len(ordered) - MAX_PROBLEMS} more")
+    if len(lines) == 1:
+        return lines[0]
+    return f"{len(ordered)} problems, nothing imported:\n  " + "\n  ".join(lines)
 
 
 def _country(row: dict[str, str]) -> dict[str, object]:

@@ -25,12 +25,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlite_utils import Database
 
+from bot.errors import StoreUnavailable
 from bot.storage.migrations import migrate
 from bot.storage.sql import Db, SqliteDb, atomic
 
@@ -71,6 +73,25 @@ def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     db.execute("PRAGMA foreign_keys=ON")
     return db
+
+
+def in_use(path: str | Path) -> bool:
+    """Whether another connection (a running bot, a ``sqlite3`` shell) has ``path`` open.
+
+    A connection to a WAL database keeps a shared lock on the file from its first read until
+    it closes (the bot reads at once: it migrates). A connection in exclusive locking mode
+    needs the exclusive lock to begin, so without waiting it fails while anyone else is in.
+    """
+    try:
+        with closing(sqlite3.connect(str(path), timeout=0)) as probe:
+            probe.execute("PRAGMA locking_mode=EXCLUSIVE")
+            probe.execute("BEGIN EXCLUSIVE")
+            probe.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return True
+        raise StoreUnavailable(f"cannot open the SQLite database {path}: {exc}") from exc
+    return False
 
 
 class SqliteStore:
@@ -116,6 +137,9 @@ class SqliteStore:
         self._thread.start()
         try:
             await ready
+        except sqlite3.Error as exc:  # not a database, a folder, no such folder, no access
+            await self.close()
+            raise StoreUnavailable(f"cannot open the SQLite database {self.path}: {exc}") from exc
         finally:
             self._resumed += 1
 
