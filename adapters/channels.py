@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from bot.config import CHANNELS, Loc, Settings, describe, validation_problems
 from bot.errors import ConfigError
 from bot.ports import Adapter
-from bot.storage import missing_password
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +70,9 @@ def check_channels(
     wrong key and its line in ``text`` (the ``bot.toml`` that was read from ``source``).
 
     A section whose token is not set may still be unfinished: a value left empty or out is
-    not an error yet (it is once the token is set), a wrong one is. What may work or not
-    (a PostgreSQL database with no password source) is logged as a warning.
+    not an error yet (it is once the token is set), a wrong one is.
     """
     env = os.environ if env is None else env
-    database = env.get("FOCALBOT_DATABASE") or settings.bot.database  # as `run` picks it
-    if warning := missing_password(database, settings.bot.database_password_env, env):
-        log.warning("warning: %s", warning)
     problems: list[tuple[Loc, str]] = []
     for name, section in settings.channels.items():
         if name == "console" or not section.enabled:

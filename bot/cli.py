@@ -15,6 +15,7 @@ import click
 
 from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError
+from bot.storage import missing_password
 
 if TYPE_CHECKING:
     from bot.directory.repo import Directory
@@ -132,6 +133,7 @@ def _secret_values(settings: Settings) -> list[str]:
         if key.endswith("_env") and isinstance(value, str)
     ]
     names.append(settings.files.key_env)  # the files key is masked in logs like any secret
+    names.append(settings.bot.database_password_env)  # and PostgreSQL's password
     earlier = settings.files.earlier_keys()  # and each earlier one, for reading old files
     return [os.environ[n] for n in names if n and os.environ.get(n)] + earlier
 
@@ -158,6 +160,9 @@ def check(config: str) -> None:
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
     click.echo(files_status(settings))
+    database = os.environ.get("FOCALBOT_DATABASE") or settings.bot.database  # as `run` picks
+    if warning := missing_password(database, settings.bot.database_password_env):
+        click.echo(f"warning: {warning}")
     if not settings.countries or not settings.people:
         click.echo(  # a first bot.toml: nobody can use the bot until the directory is filled
             f"{config} names no {'countries' if not settings.countries else 'people'}: the bot "
@@ -381,7 +386,11 @@ async def _load_directory(settings: Settings, database: str | None) -> Directory
 async def _with_store(settings: Settings, database: str | None, unit: Callable[[Db], T]) -> T:
     from bot.storage import open_store
 
-    store = open_store(_existing_database(settings, database), settings.bot.database_password())
+    store = open_store(
+        _existing_database(settings, database),
+        settings.bot.database_password(),
+        settings.bot.database_password_env,
+    )
     await store.open()
     try:
         return await store.run(unit)

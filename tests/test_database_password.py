@@ -88,9 +88,17 @@ def test_check_warns_when_postgresql_has_no_password_source(tmp_path: Path) -> N
         "warning: database: PostgreSQL will get no password: the environment variable "
         "FOCALBOT_DB_PASSWORD that [bot] database_password_env names is not set, and neither "
         "PGPASSWORD nor a password file (~/.pgpass) gives one."
-    ) in done.stderr
+    ) in done.stdout
     for source in ({"FOCALBOT_DB_PASSWORD": "s3cret-pw"}, {"PGPASSWORD": "s3cret-pw"}):
-        assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url, **source).stderr
+        assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url, **source).stdout
     (tmp_path / ".pgpass").write_text("db.example.org:5432:focalpoint:focalbot:s3cret-pw\n")
-    assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url).stderr
-    assert "warning" not in check(tmp_path).stderr  # SQLite needs no password
+    assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url).stdout
+    assert "warning" not in check(tmp_path).stdout  # SQLite needs no password
+
+
+def test_the_database_password_is_masked_in_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import _secret_values
+    from bot.config import load_settings
+
+    monkeypatch.setenv("FOCALBOT_DB_PASSWORD", "s3cret-db-pw")
+    assert "s3cret-db-pw" in _secret_values(load_settings(SHIPPED_CONFIG))
