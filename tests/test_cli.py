@@ -221,3 +221,22 @@ async def test_a_restart_keeps_what_a_directory_import_changed(tmp_path: Path) -
     bot = await Harness(tmp_path / "bot.db", settings.model_copy(update={"people": edited})).start()
     assert "Kate Edited" in (await bot.say("nz-cochair", "/whoami"))[0]
     await bot.stop()
+
+
+@both_engines
+def test_an_import_keeps_identities_on_channels_the_csv_has_no_column_for(
+    tmp_path: Path,
+) -> None:
+    runner, db = CliRunner(), created_database(tmp_path / "bot.db")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", db]
+    people = tmp_path / "people.csv"  # a telegram column only: th-fp's slack id stays
+    people.write_text("id,name,country,roles,identity:telegram\nau-fp,Alex A,AU,focal_point,777\n")
+    assert runner.invoke(main, ["directory", "import", *base, str(people)]).exit_code == 0
+    exported = runner.invoke(main, ["directory", "export", *base]).output
+    [row] = [line for line in exported.splitlines() if line.startswith("au-fp,")]
+    assert "777" in row and "U0AUFP01" in row and "100018" not in row, row
+    people.write_text("id,name,country,roles,identity:slack\nau-fp,Alex A,AU,focal_point,\n")
+    assert runner.invoke(main, ["directory", "import", *base, str(people)]).exit_code == 0
+    exported = runner.invoke(main, ["directory", "export", *base]).output
+    [row] = [line for line in exported.splitlines() if line.startswith("au-fp,")]
+    assert "777" in row and "U0AUFP01" not in row, row  # an empty cell in its column: removed

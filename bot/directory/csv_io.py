@@ -94,7 +94,8 @@ def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]
         people: Lined[Person] = []
     elif {"id", "country", "roles"} <= header:
         countries = []
-        people, problems = _rows(Person, rows, _person)
+        columns = {k[len(IDENTITY_PREFIX) :] for k in header if k.startswith(IDENTITY_PREFIX)}
+        people, problems = _rows(Person, rows, lambda row: _person(row, known, columns))
     else:
         raise ConfigError(
             "the CSV needs a header: id,name,country,roles,… for people or "
@@ -163,8 +164,13 @@ def _country(row: dict[str, str]) -> dict[str, object]:
     return {k: (row.get(k) or "").strip() for k in COUNTRY_FIELDS}
 
 
-def _person(row: dict[str, str]) -> dict[str, object]:
-    identities = {
+def _person(row: dict[str, str], known: Directory, columns: set[str]) -> dict[str, object]:
+    """A person row; the identities on channels the CSV has no column for stay as they are
+    (an empty cell in a channel's column removes that one)."""
+    before = known.people.get((row.get("id") or "").strip())
+    existing = before.identities if before else {}
+    kept = {ch: uid for ch, uid in existing.items() if ch not in columns}
+    identities = kept | {
         k[len(IDENTITY_PREFIX) :]: v.strip()
         for k, v in row.items()
         if k and k.startswith(IDENTITY_PREFIX) and v and v.strip()
