@@ -42,9 +42,8 @@ async def test_indonesian_number_words_for_an_indonesian_focal_point(tmp_path: P
     try:
         await bot.say("id-fp", "/language id")
         [summary] = await bot.say("id-fp", "/return arrests dua belas, victims assisted seribu")
-        assert (
-            "Arrests: 12" in summary and "Trafficked persons assisted: 1.000" in summary
-        )  # id digits
+        assert "Penangkapan: 12" in summary  # the figure named in Indonesian
+        assert "Korban perdagangan orang yang dibantu: 1.000" in summary  # id separators
         before = await counts(bot)
         [refusal] = await bot.say("th-fp", "/return arrests dua belas")  # English reader
         assert "I can't read 'dua belas' as a number" in refusal
