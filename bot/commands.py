@@ -27,6 +27,7 @@ class CommandLine:
     args: str
 
 
+@functools.lru_cache(maxsize=64)  # the app asks whether a line is quick, then runs it
 def parse_command_line(text: str) -> CommandLine | None:
     """Split ``/name@bot args`` into name and args; None when the text is not a command."""
     match = _COMMAND.match(text.strip())

@@ -17,12 +17,13 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-from bot.clock import Clock, iso, parse_iso
+from bot.clock import Clock, iso
 from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError
@@ -107,6 +108,7 @@ class ChannelDispatcher:
         self._sending = 0
         self._quiet = asyncio.Event()  # set while no attempt is under way
         self._quiet.set()
+        self._oldest = (-1, "")  # (second, stamp): what was created before it has expired
 
     def put(self, message: Outbound) -> None:
         """Queue a committed message for delivery (once: a message already queued is ignored)."""
@@ -320,8 +322,11 @@ class ChannelDispatcher:
     def _too_old(self, message: Outbound) -> bool:
         if not message.created_at:
             return False
-        waited = (self.clock.now() - parse_iso(message.created_at)).total_seconds()
-        return waited > self.pacing.expire_after
+        now = self.clock.now()  # stamps are UTC ISO to the second: they compare as text
+        second = int(now.timestamp())
+        if self._oldest[0] != second:  # the cut-off, formatted once a second
+            self._oldest = (second, iso(now - timedelta(seconds=self.pacing.expire_after)))
+        return message.created_at < self._oldest[1]
 
     async def _fail(self, message: Outbound, reason: str, status: str = "failed") -> None:
         log.warning("outbox %s to %s %s: %s", message.id, message.channel, status, reason)
