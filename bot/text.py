@@ -25,9 +25,17 @@ Hangul fillers and the blank Braille pattern. A name made of them looks empty or
 _KEPT = frozenset("\t\n")
 JOINERS = frozenset("\u200c\u200d")
 """Zero-width non-joiner and joiner: format characters, but part of the spelling in Persian,
-Dari, Urdu, Sinhala and the Indic scripts (``ශ්\u200dරී``, ``مشتبه\u200cها``), so they are
-kept between two letters (or marks) of such a script, and dropped anywhere else: beside an
-ASCII character (``T\u200dH`` is still ``TH``), a space or another invisible one."""
+Dari, Urdu, Pashto, Dhivehi, Sinhala, Burmese and the Indic scripts (``ශ්\u200dරී``,
+``مشتبه\u200cها``), so they are kept between two letters (or marks) of one such script, and
+dropped anywhere else: in Latin or Cyrillic (``И\u200dван`` would pass for ``Иван``), beside
+ASCII (``T\u200dH`` is still ``TH``), a space, or another invisible character."""
+
+JOINING_SCRIPTS = frozenset(
+    {"ARABIC", "THAANA", "MYANMAR", "SINHALA", "DEVANAGARI", "BENGALI", "GURMUKHI"}
+    | {"GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM"}
+)
+"""The scripts that spell with the joiners, as Unicode names their characters (the first word
+of ``ARABIC LETTER FARSI YEH``, ``SINHALA SIGN AL-LAKUNA``): the stdlib knows no scripts."""
 
 
 def is_invisible(char: str) -> bool:
@@ -38,22 +46,27 @@ def is_invisible(char: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """NFC-normalise, unify line breaks and drop invisible and direction-changing characters."""
+    """NFC-normalise, unify line breaks and drop invisible and direction-changing characters
+    (a joiner only where it spells: see :data:`JOINERS`)."""
     if text.isascii() and text.isprintable():
         return text  # already NFC, no line breaks, no control characters: the usual command
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    last = len(text) - 1
+    kept = "".join(char for char in text if char in JOINERS or not is_invisible(char))
+    last = len(kept) - 1  # a joiner is judged by its neighbours once the invisible ones left
     return "".join(
         char
-        for i, char in enumerate(text)
-        if not is_invisible(char)
-        or (char in JOINERS and 0 < i < last and _joins(text[i - 1]) and _joins(text[i + 1]))
+        for i, char in enumerate(kept)
+        if char not in JOINERS
+        or (0 < i < last and _script(kept[i - 1]) == _script(kept[i + 1]) != "")
     )
 
 
-def _joins(char: str) -> bool:
-    """Whether a joiner beside ``char`` is spelling: a non-ASCII letter or combining mark."""
-    return not char.isascii() and unicodedata.category(char)[0] in "LM"
+def _script(char: str) -> str:
+    """The joining script of a letter or mark, or "" (anything else)."""
+    if unicodedata.category(char)[0] not in "LM":
+        return ""
+    script = unicodedata.name(char, "").partition(" ")[0]
+    return script if script in JOINING_SCRIPTS else ""
 
 
 def has_invisible(text: str) -> bool:

@@ -35,12 +35,27 @@ def _left_invisible(text: str) -> list[str]:
 
 
 def _spelling(text: str, i: int) -> bool:
-    """A joiner between two non-ASCII letters or marks: part of the word's spelling."""
+    """A joiner between two letters or marks of one script that spells with joiners, by the
+    code point blocks of those scripts (an oracle apart from the code's Unicode names)."""
     if text[i] not in JOINERS or not 0 < i < len(text) - 1:
         return False
-    return all(
-        not c.isascii() and unicodedata.category(c)[0] in "LM" for c in (text[i - 1], text[i + 1])
-    )
+    blocks = [_block(c) for c in (text[i - 1], text[i + 1])]
+    return blocks[0] == blocks[1] is not None
+
+
+ARABIC_BLOCKS = [(0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF)]
+ARABIC_BLOCKS += [(0xFE70, 0xFEFF)]
+OTHER_BLOCKS = [(0x0780, 0x07BF), (0x1000, 0x109F)]  # Thaana, Myanmar
+OTHER_BLOCKS += [(start, start + 0x7F) for start in range(0x0900, 0x0E00, 0x80)]  # the Indic
+
+
+def _block(char: str) -> int | None:
+    """The spelling script of a letter or mark, by its block (Arabic's five are one)."""
+    if unicodedata.category(char)[0] not in "LM":
+        return None
+    if any(low <= ord(char) <= high for low, high in ARABIC_BLOCKS):
+        return 0x0600
+    return next((low for low, high in OTHER_BLOCKS if low <= ord(char) <= high), None)
 
 
 @given(st.text(alphabet=st.characters(codec=None), max_size=200))
@@ -98,6 +113,15 @@ def test_joiners_that_spell_a_word_are_kept_and_no_others() -> None:
     assert clean(SINHALA) == SINHALA and clean(DARI) == DARI
     assert clean("T\u200dH T\u200cH") == "TH TH"  # beside ASCII: a disguise, dropped
     assert clean("\u200d\u0dc1 \u0dc1\u200d \u200c") == "\u0dc1 \u0dc1 "  # at a word's edge
+    assert clean("\u0418\u200d\u0432\u0430\u043d") == "\u0418\u0432\u0430\u043d"  # Cyrillic
+    assert clean("Ren\u00e9\u200d\u00e9") == "Ren\u00e9\u00e9"  # Latin
+    assert clean("\u0dc1\u200d\u3164") == "\u0dc1"  # its neighbour was invisible itself
+    assert clean("\u0dc1\u200d\u0645") == "\u0dc1\u0645"  # two scripts: no word to spell
+
+
+def test_a_name_disguised_with_a_joiner_is_refused() -> None:
+    with pytest.raises(ValidationError, match="invisible"):
+        Person(id="x-fp", name="\u0418\u200d\u0432\u0430\u043d", country="TH", roles=("officer",))
 
 
 def test_a_name_spelled_with_a_joiner_is_accepted() -> None:
