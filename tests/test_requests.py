@@ -429,8 +429,12 @@ def test_every_shown_tag_names_a_category_and_every_category_has_one() -> None:
 async def test_urgent_with_punctuation_is_urgent_and_urgently_is_text(bot: Harness) -> None:
     await bot.say("au-officer", "/request TH URGENT! #victim Two women need shelter")
     await bot.say("au-officer", "/request TH urgently need shelter contacts")
+    await bot.say("au-officer", "/request TH Regent Hotel CCTV for 3 May")  # a letter or two
+    await bot.say("au-officer", "/request TH routine Urgnet is the vessel's name")  # as said
     rows = await bot.rows("SELECT urgency, category, text FROM requests ORDER BY seq")
     assert rows == [
         ("urgent", "victim support", "Two women need shelter"),
         ("routine", "information", "urgently need shelter contacts"),
+        ("routine", "information", "Regent Hotel CCTV for 3 May"),
+        ("routine", "information", "Urgnet is the vessel's name"),
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from difflib import get_close_matches
 from zoneinfo import ZoneInfo
 
 from bot import lifecycle
@@ -78,8 +77,8 @@ def parse_new_request(text: str) -> NewRequest:
     if not words:
         raise UserError(_("Which country, and what do you need?"))
     country, rest = words[0], (words[1] if len(words) > 1 else "")
-    urgency, rest = _take_word(rest, {"urgent", "routine"}, "routine")
-    if urgency == "routine" and _misspelled_urgent(rest.partition(" ")[0]):
+    urgency, rest = _take_word(rest, {"urgent", "routine"}, "")
+    if not urgency and _misspelled_urgent(rest.partition(" ")[0]):
         raise UserError(
             _(
                 "Did you mean urgent? Write urgent (or routine) after the country: "
@@ -87,6 +86,7 @@ def parse_new_request(text: str) -> NewRequest:
                 country=country.upper(),
             )
         )
+    urgency = urgency or "routine"
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
         tag, _sep, rest = rest[1:].partition(" ")
@@ -103,12 +103,24 @@ def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
 
 
 def _misspelled_urgent(word: str) -> bool:
-    """A typo of "urgent" (``urgnet``, ``urgen``), which would otherwise file a routine request
-    with 24 hours to acknowledge instead of 30 minutes. Words of another length ("urgently",
-    "urge") are the request's own text."""
-    word = word.lower()
-    return abs(len(word) - len("urgent")) <= 1 and bool(
-        get_close_matches(word, ["urgent"], n=1, cutoff=0.8)
+    """A slip of the keys typing "urgent" (``urgnet``, ``urgen``, ``urgentt``), which would
+    otherwise file a routine request with 24 hours to acknowledge instead of 30 minutes: two
+    neighbouring letters swapped, or one letter left out or added. Words a letter apart
+    ("argent", "Regent") are the request's own text, as is anything after "routine"."""
+    word, target = word.lower(), "urgent"
+    if word == target:
+        return False
+    if len(word) == len(target):
+        differ = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and word[differ[0]] == target[differ[1]]
+            and word[differ[1]] == target[differ[0]]
+        )
+    shorter, longer = sorted((word, target), key=len)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
     )
 
 
