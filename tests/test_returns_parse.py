@@ -371,3 +371,9 @@ def test_the_shipped_figures_are_named_in_every_members_language() -> None:
     assert parse_line(SCHEMA, "penangkapan 7") == {"arrests": Value(7)}  # Indonesian
     for metric in DEFAULT_METRICS:  # a label in each of the bot's languages
         assert {lang for lang, _ in metric.labels} >= set(LANGUAGES) - {"en"}, metric.key
+
+
+def test_dari_names_match_as_keyboards_type_them() -> None:
+    # with the zero-width non-joiner, without it, and with an Arabic keyboard's ي and ك
+    for typed in ("گرفتاری\u200cها 5", "گرفتاریها 5", "گرفتاريها 5"):
+        assert parse_line(SCHEMA, typed) == {"arrests": Value(5)}, typed

@@ -131,9 +131,14 @@ def _as_list(names: Any) -> list[str]:
 
 
 def normalise(name: str) -> str:
-    """Lower case, ``_`` and ``-`` as spaces, single spaces: how names are compared."""
-    composed = unicodedata.normalize("NFC", name.lower())
+    """Lower case, ``_`` and ``-`` as spaces, single spaces: how names are compared. The
+    zero-width joiners go (many keyboards cannot type them: ``گرفتاری‌ها`` is ``گرفتاریها``),
+    and Arabic keyboards' ي ك ى are read as Persian's ی ک ی."""
+    composed = unicodedata.normalize("NFC", name.lower()).translate(_SAME_LETTERS)
     return " ".join(re.sub(r"[_\-]+", " ", composed).split())
+
+
+_SAME_LETTERS = str.maketrans({"\u200c": "", "\u200d": "", "ي": "ی", "ك": "ک", "ى": "ی"})
 
 
 class Schema:
