@@ -73,6 +73,8 @@ async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
     assert "Its first day?" in (await bot.say("lk-cochair", "Sixth Joint Period of Action"))[0]
     [error] = await bot.say("lk-cochair", "next March")
     assert "not a date" in error, error
+    [far] = await bot.say("lk-cochair", "9999-03-01")  # a date, out of range: says so
+    assert "9999-03-01 is outside the years I take" in far, far
     await bot.say("lk-cochair", "2027-03-01")
     [cadence] = await bot.say("lk-cochair", "2027-03-31")
     assert "final return, or monthly or quarterly" in cadence
@@ -144,6 +146,25 @@ async def test_a_second_confirm_does_not_open_a_planned_period_nobody_asked_abou
     assert again == "To open JPA-A — First planned, send /period open JPA-A confirm."
     assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-A'") == [("planned",)]
     await bot.stop()
+
+
+async def test_the_question_about_a_planned_period_lapses_and_its_cancel_keeps_a_dialogue(
+    bot: Harness,
+) -> None:
+    await bot.say("nz-cochair", "/period open JPA-4")  # asked: W1 is past due
+    await bot.advance(timedelta(hours=2))
+    [later] = await bot.say("nz-cochair", "/period confirm")  # long after: not an answer
+    assert (
+        later == "To open JPA-4 — Fourth Joint Period of Action, send /period open JPA-4 confirm."
+    )
+    await bot.say("nz-cochair", "/period open JPA-7")  # a dialogue under way, then the question
+    await bot.say("nz-cochair", "/period open JPA-4")
+    assert buttons(bot)[1] == ("Cancel", "/period open JPA-4 cancel")
+    [cancelled] = await bot.press("nz-cochair", "/period open JPA-4 cancel")
+    assert cancelled == "Cancelled; no period was opened."
+    [asked] = await bot.say("nz-cochair", "Seventh Joint Period of Action")  # JPA-7's name
+    assert "Its first day?" in asked
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-4'") == [("planned",)]
 
 
 async def test_period_confirm_with_several_planned_names_each_ones_command(

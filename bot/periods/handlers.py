@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
@@ -152,6 +153,11 @@ def open_period(work: Work, rest: str) -> None:
     """Open a planned period by its code, or start/continue the opening dialogue."""
     code, _sep, word = rest.partition(" ")
     confirmed = word.strip().lower() == "confirm"
+    if word.strip().lower() == "cancel" and store.load_period(work.db, code):
+        if _offer(work):
+            store.drop_draft(work.db, _actor_id(work))  # the question, not a dialogue
+        work.reply(_("Cancelled; no period was opened."))
+        return
     planned = store.load_period(work.db, code) if code and (confirmed or not word) else None
     if planned is not None:
         if planned.status == PLANNED and not confirmed and _passed(work, planned.windows):
@@ -185,13 +191,14 @@ def _past_due_note(work: Work, windows: Sequence[Window]) -> Text:
 
 def _ask_past_due(work: Work, period: Period) -> None:
     if not _draft(work):  # a bare "/period confirm" answers this question (not a dialogue's)
-        store.save_draft(work.db, _actor_id(work), {OFFERED: period.code}, work.stamp)
+        offer: Fields = {OFFERED: period.code, ASKED_AT: work.stamp}
+        store.save_draft(work.db, _actor_id(work), offer, work.stamp)
     work.reply(
         _("Open {code} — {name}?", code=period.code, name=period.name)
         + _past_due_note(work, period.windows),
         (
             Button(_("Open it"), f"/period open {period.code} confirm"),
-            Button(_("Cancel"), "/period cancel"),
+            Button(_("Cancel"), f"/period open {period.code} cancel"),  # a dialogue stays
         ),
     )
 
@@ -568,21 +575,25 @@ def _actor_id(work: Work) -> str:
     return work.actor.id if work.actor else "system"
 
 
-OFFERED = "offered"
-"""A draft that is only this key holds no dialogue: the bot asked the co-chair whether to open
-that planned period (``/period open JPA-4``, windows already past due)."""
+OFFERED, ASKED_AT = "offered", "asked_at"
+"""A draft of only these keys holds no dialogue: the bot asked the co-chair whether to open
+that planned period (``/period open JPA-4``, windows already past due), and when."""
+OFFER_STANDS = timedelta(hours=1)
+"""How long a bare "/period confirm" answers that question; later it names the command."""
 
 
 def _draft(work: Work) -> Fields:
     """The opening dialogue's fields so far ({} when none)."""
     fields = store.load_draft(work.db, _actor_id(work)) or {}
-    return {} if set(fields) == {OFFERED} else fields
+    return {} if OFFERED in fields else fields
 
 
 def _offer(work: Work) -> str:
-    """The planned period the co-chair was last asked about, if that question is open."""
+    """The planned period the co-chair was asked about within the hour, if any."""
     fields = store.load_draft(work.db, _actor_id(work)) or {}
-    return str(fields[OFFERED]) if set(fields) == {OFFERED} else ""
+    if OFFERED not in fields or parse_iso(str(fields[ASKED_AT])) < work.now - OFFER_STANDS:
+        return ""
+    return str(fields[OFFERED])
 
 
 def _save_draft(work: Work, fields: Fields) -> None:
@@ -595,7 +606,7 @@ def consume_text(work: Work, text: str) -> bool:
     if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
         return False
     draft = store.load_draft(work.db, _actor_id(work))
-    if draft is None or set(draft) == {OFFERED}:  # no dialogue (at most a question asked)
+    if draft is None or OFFERED in draft:  # no dialogue (at most a question asked)
         return False
     field = missing(draft)
     if field is None:

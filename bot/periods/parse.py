@@ -126,6 +126,15 @@ def parse_day(text: str) -> date:
 DATE_FIELDS = ("starts_on", "ends_on")
 
 
+def _a_date(text: str) -> bool:
+    """Whether ``text`` is a date at all (one :func:`parse_day` may still refuse)."""
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
     """One guided answer for ``field``."""
     text = text.strip()
@@ -136,8 +145,8 @@ def answer(field: str, text: str, countries: Iterable[str]) -> Fields:
     try:
         found = parse_open_args(text, countries)
     except UserError:
-        if field not in DATE_FIELDS:
-            raise  # e.g. an unknown country code: its own message says more
+        if field not in DATE_FIELDS or _a_date(text):
+            raise  # an unknown country code, a year out of range: its own message says more
         found = {}
     if field in DATE_FIELDS and not found.get("starts_on"):
         raise UserError(
