@@ -75,3 +75,15 @@ def test_focalbot_run_refuses_a_second_bot_on_the_same_file(tmp_path: Path) -> N
     finally:
         first.communicate(input="", timeout=60)  # end of input: the first bot stops cleanly
     assert first.returncode == 0
+
+
+def test_the_same_file_by_another_name_is_the_same_bot(tmp_path: Path) -> None:
+    database = tmp_path / "focalpoint.db"
+    database.touch()
+    (tmp_path / "link.db").symlink_to(database)
+    with (
+        only_bot_on(str(database)),
+        pytest.raises(ConfigError, match="Another FocalPoint"),
+        only_bot_on(str(tmp_path / "link.db")),
+    ):
+        pass

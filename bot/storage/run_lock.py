@@ -3,8 +3,9 @@
 Two bots on one file would both resume the outbox and deliver every queued message twice
 (SQLite keeps their writes apart, not their sends). ``focalbot run`` holds an advisory lock on
 ``<database>.lock`` while it runs; the kernel drops it when the process ends however it ends,
-so a crash leaves nothing to clean up. The command-line tools do not take it: they may run
-beside the bot. Several replicas need PostgreSQL, where leases share the work out.
+so a crash leaves nothing to undo (the file stays, naming the last holder's process). The
+command-line tools do not take it: they may run beside the bot. Several replicas need
+PostgreSQL, where leases share the work out.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.errors import ConfigError
 def only_bot_on(database: str) -> Iterator[None]:
     """Hold the lock beside the SQLite ``database`` for the ``with`` block; ConfigError naming
     the other bot's process when one holds it already."""
-    path = Path(f"{database}.lock")
+    path = Path(f"{Path(database).resolve()}.lock")  # one file however it is named
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
