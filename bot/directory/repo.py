@@ -118,7 +118,8 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
 
 def _newly_configured(db: Db, kind: str, key: str, entry: Country | Person) -> bool:
     """Whether ``entry`` differs from what bot.toml said at the last start (remembered now)."""
-    fingerprint = hashlib.sha256(entry.model_dump_json().encode()).hexdigest()
+    # what bot.toml wrote, not the defaults: a field added later does not re-apply them all
+    fingerprint = hashlib.sha256(entry.model_dump_json(exclude_unset=True).encode()).hexdigest()
     meta_key = f"configured:{kind}:{key}"
     row = db.execute("SELECT value FROM meta WHERE key = ?", [meta_key]).fetchone()
     if row and row[0] == fingerprint:
