@@ -158,12 +158,16 @@ def _from_env(env: Mapping[str, str], name: str, key: str, required: bool = Fals
 
 
 def _long_enough(secret: str, name: str) -> None:
-    """The reply tokens are only as hard to forge as this secret is to guess."""
+    """The reply tokens are only as hard to forge as this secret is to guess. A warning, not
+    a refusal: changing the secret voids the reply tokens in every mail already sent, so an
+    existing deployment chooses its moment."""
     if len(secret) < MIN_SECRET_LENGTH:
-        raise ConfigError(
-            f"channels.email.token_env: {name} is too short: it signs the reply tokens in "
-            f"mail, so it must be a random string of at least {MIN_SECRET_LENGTH} characters "
-            "(e.g. the output of `openssl rand -base64 32`)"
+        log.warning(
+            "channels.email.token_env: %s is too short: it signs the reply tokens in mail, so "
+            "it should be a random string of at least %d characters (e.g. the output of "
+            "`openssl rand -base64 32`); a new one voids the reply tokens of mail already sent",
+            name,
+            MIN_SECRET_LENGTH,
         )
 
 

@@ -3,6 +3,7 @@ who may do what by mail, which verdicts are believed, and which SMTP failures ar
 
 from __future__ import annotations
 
+import logging
 from email import policy
 from email.parser import BytesParser
 
@@ -165,22 +166,24 @@ def test_shipped_section_builds_the_adapter_when_the_secret_is_set() -> None:
     assert LONG_RANDOM not in repr(adapter.__dict__)
 
 
-def test_a_short_secret_is_refused_and_the_minimum_named() -> None:
+def test_a_short_secret_is_warned_about_and_the_minimum_named(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from adapters.channels import platform_adapters
     from tests.harness import shipped_settings
 
-    with pytest.raises(ConfigError) as refused:
-        platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": LONG_RANDOM[:31]})
-    assert str(refused.value).startswith(
+    with caplog.at_level(logging.WARNING, logger="adapters.email"):
+        built = platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": LONG_RANDOM[:31]})
+    assert any(a.channel == "email" for a in built)  # the channel still runs: tokens stand
+    assert (
         "channels.email.token_env: FOCALBOT_EMAIL_SECRET is too short: it signs the reply "
-        "tokens in mail, so it must be a random string of at least 32 characters"
-    )
-    assert LONG_RANDOM[:31] not in str(refused.value)
+        "tokens in mail, so it should be a random string of at least 32 characters"
+    ) in caplog.text
+    assert LONG_RANDOM[:31] not in caplog.text
 
 
 def test_bad_keys_and_missing_imap_login_are_named() -> None:
     from adapters.email import EmailAdapter
-    from bot.errors import ConfigError
 
     base = {"token_env": "S", "address": "bot@bot.example"}
     with pytest.raises(ConfigError, match="channels.email.smtp_security"):
