@@ -347,3 +347,18 @@ async def test_periods_speak_the_readers_language(tmp_path: Path, marked_vietnam
     labels = [b.label for d in bot.chat.sent for b in d.message.buttons]
     assert "⟦Open it⟧" in labels and "⟦Close it⟧" in labels
     await bot.stop()
+
+
+async def test_the_late_digest_counts_in_only_the_returns_that_are_in(tmp_path: Path) -> None:
+    # When the digest reaches New Zealand's morning, Australia is late while the United States'
+    # due day is still running there: owed, not late, and not "in" either.
+    three = PERIOD.model_copy(update={"countries": ("TH", "AU", "US")})
+    bot = await running(tmp_path, periods=(three,))
+    await bot.say("th-fp", "/return arrests 1, victims 0")
+    await bot.say("th-fp", "/return confirm")
+    await until(bot, datetime(2027, 2, 7, 23, tzinfo=UTC))  # Feb 8, noon in Wellington
+    digests = [t for t in bot.inbox("nz-cochair") if t.startswith("Late returns")]
+    assert digests, bot.inbox("nz-cochair")
+    assert "• Australia" in digests[0] and "United States" not in digests[0], digests[0]
+    assert "1 of 3 countries are in." in digests[0], digests[0]
+    await bot.stop()

@@ -161,13 +161,14 @@ def digest(work: Work, text_subject: str) -> None:
         c for c in owing if work.now >= deadline(due_of(work, window, c), zone_of_country(work, c))
     ]
     if late and record_sent(work.db, subject, work.stamp, 1):
-        work.notify(cochair, digest_text(work, period, window, late), subject=period.code)
+        done = len(period.countries) - len(owing)  # not yet due somewhere is not "in"
+        work.notify(cochair, digest_text(work, period, window, late, done), subject=period.code)
         work.audit("return.digest", f"{period.code}:{window.label}", f"{len(late)} late")
     _arm_next(work, subject, window.due_on, zone_of_country(work, cochair.country), cochair.country)
 
 
-def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> Text:
-    """Who is late, with drafts noted, and how many are in."""
+def digest_text(work: Work, period: Period, window: Window, late: list[str], done: int) -> Text:
+    """Who is late, with drafts noted, and how many (``done``) are in."""
     lines: list[Text] = [
         _(
             "Late returns for {window}, due {date}:",
@@ -189,7 +190,7 @@ def digest_text(work: Work, period: Period, window: Window, late: list[str]) -> 
             "{done} of {count} country is in. /status shows details.",
             "{done} of {count} countries are in. /status shows details.",
             total,
-            done=total - len(late),
+            done=done,
         )
     )
     return join(lines)
