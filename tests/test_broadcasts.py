@@ -89,6 +89,18 @@ async def test_a_failed_delivery_shows_as_failed(tmp_path: Path) -> None:
     await bot.stop()
 
 
+async def test_an_expired_delivery_shows_as_expired_not_as_no_channel(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("nz-cochair", TEXT)
+    assert bot.app is not None  # as the outbox leaves a message it could not send within a day
+    await bot.app.store.run(
+        lambda db: db.execute("UPDATE outbox SET status = 'expired' WHERE address = 'th-fp'")
+    )
+    [status] = await bot.say("nz-cochair", "/broadcast status B-1")
+    assert "• Thailand · Niran Example — not delivered (expired), not acknowledged" in status
+    await bot.stop()
+
+
 async def test_broadcasts_are_limited_per_person_per_hour(tmp_path: Path) -> None:
     from datetime import timedelta
 

@@ -25,6 +25,7 @@ DELIVERY: dict[str, Msg] = {
     store.FAILED: _("failed"),
     store.QUEUED: _("queued"),
     store.UNREACHABLE: _("no channel"),
+    store.EXPIRED: _("not delivered (expired)"),
 }
 """A recipient's delivery state as the co-chair reads it (stored values stay English)."""
 

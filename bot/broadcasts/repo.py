@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from bot.storage.sql import Db
 
 DELIVERED, FAILED, QUEUED, UNREACHABLE = "delivered", "failed", "queued", "no channel"
-_OUTBOX_STATUS = {"sent": DELIVERED, "failed": FAILED, "queued": QUEUED}
+EXPIRED = "expired"
+_OUTBOX_STATUS = {"sent": DELIVERED, "failed": FAILED, "queued": QUEUED, "expired": EXPIRED}
 
 
 @dataclass(frozen=True)
