@@ -387,7 +387,7 @@ async def test_thai_statement_runs_spelled_numbers_into_their_words(tmp_path: Pa
     [thai] = await bot.say("nz-cochair", "/report JPA-1 th")
     statement = thai.split("Draft debrief statement", 1)[1].split("Totals")[0]
     assert "มีแปดประเทศ" in statement and "ของแปดประเทศ" in statement  # no spaces in Thai
-    assert "Search warrants executed: 7;" in statement  # a figure in a list stays digits
+    assert "หมายค้นที่ดำเนินการ: 7;" in statement  # its Thai label; in a list, digits
     await bot.stop()
 
 
@@ -473,3 +473,16 @@ async def test_csv_writes_a_note_as_it_was_written(tmp_path: Path) -> None:
     thailand = next(r for r in rows if r["Code"] == "TH")
     assert thailand["Notes"] == "'-1,2"  # text, as written (quoted: it starts like a formula)
     assert from_csv_cell(thailand["Notes"]) == "-1,2" and thailand["Arrests"] == "3"
+
+
+async def test_a_thai_cochair_reads_the_chat_report_with_thai_labels_and_names(
+    tmp_path: Path,
+) -> None:
+    bot = await enter_first_jpa(tmp_path)
+    await bot.say("nz-cochair", "/language th")
+    [report] = await bot.say("nz-cochair", "/report JPA-1")
+    lines = report.splitlines()
+    assert "  การจับกุม: 32" in lines, report  # a total under its Thai label
+    assert any(line.startswith("  มาเลเซีย: ") for line in lines), report  # by country
+    assert not any(line.startswith(("  Arrests", "  Malaysia")) for line in lines), report
+    await bot.stop()

@@ -152,7 +152,7 @@ def _figures(data: ReportData, language: str) -> Msg:
         figure: str | int = amount  # a figure in a list stays digits; prose spells
         if metric.kind == "money":
             figure = format_currency(Decimal(amount) / 100, currency, locale=locale)
-        parts.append(_("{metric}: {figure}", metric=metric.label, figure=figure))
+        parts.append(_("{metric}: {figure}", metric=metric.text, figure=figure))
     return join(parts, "; ")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
+from bot.i18n.message import CountryName
 from bot.markdown_safety import md_text
 from bot.periods.repo import CLOSED, OPEN, PLANNED
 from bot.periods.windows import Window, short_date
@@ -369,16 +370,25 @@ def _figure(metric: Metric, amount: int) -> str | int:
     return money_amount(amount) if metric.kind == "money" else amount
 
 
+def _chat_header(metric: Metric, currency: str) -> Text:
+    """:func:`header` for chat: the label in the reader's language."""
+    return join([metric.text, f"({currency})"], " ") if currency else metric.text
+
+
 def _chat_totals(data: ReportData) -> list[Msg]:
     total = totals(data)
     rows = [
-        _("{metric}: {total}", metric=header(m, c), total=_figure(m, total.get((m.key, c), 0)))
+        _(
+            "{metric}: {total}",
+            metric=_chat_header(m, c),
+            total=_figure(m, total.get((m.key, c), 0)),
+        )
         for m, c in columns(data)
         if m.kind != "text"
     ]
     for metric in data.metrics:
         if metric.kind == "money" and (found := converted(data, metric.key)):
-            all_in = _("{metric} (all in {currency})", metric=metric.label, currency=found.currency)
+            all_in = _("{metric} (all in {currency})", metric=metric.text, currency=found.currency)
             rows.append(_("{metric}: {total}", metric=all_in, total=converted_message(found)))
     return rows
 
@@ -433,13 +443,13 @@ def _window_line(data: ReportData, window: Window) -> Msg:
 
 def _country_line(data: ReportData, code: str) -> Msg:
     """A country's figures by label; a return of zeros is told apart from no return."""
-    name = data.names[code]
+    name = CountryName(data.names[code], code)  # as the reader's language names it
     if code not in data.reported:
         return "  " + _("{country}: no return yet", country=name)
     figures = [
-        _("{metric} {figure} {currency}", metric=m.label, figure=figure, currency=c)
+        _("{metric} {figure} {currency}", metric=m.text, figure=figure, currency=c)
         if c
-        else _("{metric} {figure}", metric=m.label, figure=figure)
+        else _("{metric} {figure}", metric=m.text, figure=figure)
         for m, c in columns(data)
         if m.kind != "text" and (figure := _chat_cell(data, code, m, c)) is not None
     ]
