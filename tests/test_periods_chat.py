@@ -112,6 +112,8 @@ async def test_only_cochairs_open_or_close_and_bad_input_saves_nothing(tmp_path:
 async def test_planned_period_from_bot_toml_is_opened_by_a_cochair(bot: Harness) -> None:
     [none] = await bot.say("th-fp", "/period")
     assert "No period of action is open." in none and "/period open JPA-4" in none
+    [due] = await bot.say("my-fp", "/deadline")  # planned: dates shown, nothing owed yet
+    assert "JPA-4 — Fourth Joint Period of Action (planned)" in due and "yours" not in due, due
     assert await bot.rows("SELECT COUNT(*) FROM timers") == [(0,)]  # planned: nothing armed
     [careful] = await bot.say("nz-cochair", "/period open JPA-4")
     assert careful.startswith("Open JPA-4 — Fourth Joint Period of Action?\nCareful: W1 (due ")

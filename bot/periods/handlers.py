@@ -642,6 +642,7 @@ def deadline_command(work: Work, text: str) -> None:
 def _deadlines(work: Work, period: Period) -> Msg:
     now, actor = today(work), work.actor
     mine = bool(actor and actor.country in period.countries and actor.handles_country_requests)
+    mine = mine and period.status != PLANNED  # nothing is owed before it opens
     lines: list[Text] = [heading(period)]
     for window in period.windows:
         own = _own_status(work, period, window) if mine else None
