@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
@@ -22,7 +21,7 @@ from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join, n_
+from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
 from bot.periods.handlers import today
 from bot.periods.repo import (
     CLOSED,
@@ -643,11 +642,14 @@ def _as_shown(metric: Metric | None, stored: str | None) -> Text:
     return shown(value) if value is not None else stored
 
 
-def _local(work: Work, stamp: str) -> datetime:
-    """A stored timestamp in the reader's zone (their country's), rendered per language."""
+def _local(work: Work, stamp: str, country: str = "") -> Msg:
+    """A stored timestamp in ``country``'s zone (default: the reader's own), with the zone:
+    a return is late by its country's clock, so /status dates each in its own."""
     actor = work.actor
-    zone = zone_of_country(work, actor.country) if actor else "UTC"
-    return parse_iso(stamp).astimezone(ZoneInfo(zone))
+    country = country or (actor.country if actor else "")
+    zone = zone_of_country(work, country) if country else "UTC"
+    moment = parse_iso(stamp).astimezone(ZoneInfo(zone))
+    return _("{time} {zone}", time=moment, zone=ZoneOffset(moment))
 
 
 # --- free text: the guided form's answers -------------------------------------------------
@@ -781,16 +783,13 @@ def _status_head(period: Period, window: Window, states: list[str], total: int) 
 
 def _status_line(work: Work, window: Window, country: str, found: tuple[str, str] | None) -> Msg:
     name = country_name(work, country)
+    when = _local(work, found[1], country) if found else ""
     if found and found[0] == store.SUBMITTED:
-        return _("• {country} — submitted {when}", country=name, when=_local(work, found[1]))
+        return _("• {country} — submitted {when}", country=name, when=when)
     if found and found[0] == store.LATE:
-        return _("• {country} — submitted {when} (late)", country=name, when=_local(work, found[1]))
+        return _("• {country} — submitted {when} (late)", country=name, when=when)
     if found and found[0] == store.AWAITING:
-        return _(
-            "• {country} — awaiting national sign-off (sent {when})",
-            country=name,
-            when=_local(work, found[1]),
-        )
+        return _("• {country} — awaiting national sign-off (sent {when})", country=name, when=when)
     overdue = work.now >= deadline(due_of(work, window, country), zone_of_country(work, country))
     if found:  # a draft
         if overdue:
