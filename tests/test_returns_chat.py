@@ -325,3 +325,13 @@ async def test_an_unknown_currency_code_is_refused(tmp_path: Path) -> None:
     [answer] = await bot.say("th-fp", "/return assets restrained XXX 5")
     assert "'XXX' is not a currency code I know" in answer and "e.g. USD, THB" in answer, answer
     await bot.stop()
+
+
+async def test_cancel_without_a_draft_says_there_is_none(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    [answer] = await bot.say("th-fp", "/return JPA-9 W1 cancel")
+    assert answer == (
+        "There is no draft to discard for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027)."
+    ), answer
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'return.discarded'") == [(0,)]
+    await bot.stop()

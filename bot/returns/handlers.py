@@ -534,6 +534,14 @@ def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None
 
 def cancel(work: Work, target: Target) -> None:
     """Throw the draft away."""
+    if store.load_draft(work.db, *target.key) is None:
+        work.reply(
+            _(
+                "There is no draft to discard for {title}.",
+                title=window_title(target.period, target.window),
+            )
+        )
+        return
     store.delete_draft(work.db, *target.key)
     work.audit("return.discarded", _subject(target))
     if _before(work, target):
