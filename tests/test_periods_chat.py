@@ -364,3 +364,11 @@ async def test_the_late_digest_counts_in_only_the_returns_that_are_in(tmp_path: 
     assert "• Australia" in digests[0] and "United States" not in digests[0], digests[0]
     assert "1 of 3 countries are in." in digests[0], digests[0]
     await bot.stop()
+
+
+async def test_a_due_date_is_not_moved_into_the_past(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=datetime(2027, 2, 20, 3, tzinfo=UTC))  # W1 ended Jan 31
+    [past] = await bot.say("nz-cochair", "/deadline W1 2027-02-10")
+    assert past.startswith("Feb 10, 2027 is already past; a new due date is today or later."), past
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'period.deadline'") == [(0,)]
+    await bot.stop()

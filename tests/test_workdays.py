@@ -58,8 +58,13 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 9, 2026 — yours: not started" in deadlines
     [summary] = await bot.say("th-fp", "/return arrests 1, victims assisted 1")
     assert summary.startswith("Thailand · JPA-7 W1 (Oct 1, 2026 – Oct 31, 2026), due Nov 9, 2026")
+
     [cochair] = await bot.say("nz-cochair", "/deadline JPA-7")
     assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 7, 2026" in cochair
+    # a moved date is told to each as it falls for them: Saturday 14th is Monday 16th in Bangkok
+    await bot.say("nz-cochair", "/deadline JPA-7 W1 2026-11-14")
+    assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 16, 2026" in bot.last("th-fp")
+    assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 14, 2026" in bot.last("af-fp")
     await bot.stop()
 
 

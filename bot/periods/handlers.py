@@ -694,6 +694,8 @@ def _move_deadline(work: Work, words: list[str]) -> None:
                 end=window.ends_on,
             )
         )
+    if day < today(work):  # every return would be overdue at once, unannounced
+        raise UserError(_("{day} is already past; a new due date is today or later.", day=day))
     title = window_title(period, window)
     if day == window.due_on:
         work.reply(_("{title} is already due on {due}; nothing changed.", title=title, due=day))
@@ -706,10 +708,14 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     )
     moved = store.load_period(work.db, period.code)
     assert moved is not None
-    arm_window(work, moved, moved.windows[window.seq - 1])
-    _tell_focal_points(
-        work, period, _("New due date: {title} is now due on {due}.", title=title, due=day)
-    )
+    new = moved.windows[window.seq - 1]
+    arm_window(work, moved, new)
+    for code in period.countries:  # each told their own date (moved off its day off)
+        told = _(
+            "New due date: {title} is now due on {due}.", title=title, due=due_of(work, new, code)
+        )
+        for person in work.directory.focal_points(code):
+            work.notify(person, told, subject=period.code)
     work.reply(
         _(
             "New due date: {title} is now due on {due}. The focal points were told.",
