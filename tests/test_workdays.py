@@ -245,3 +245,12 @@ async def test_an_urgent_requests_file_goes_through_at_night_with_its_text(
     [(held,)] = await bot.rows("SELECT COUNT(*) FROM outbox WHERE not_before IS NOT NULL")
     assert held == 0
     await bot.stop()
+
+
+async def test_a_due_date_moved_over_a_weekend_and_a_holiday_names_both(tmp_path: Path) -> None:
+    bot = await started(tmp_path, datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    opened = await open_period(bot, '/period open JPA-8 "Eighth" 2027-01-01 2027-01-31 final NZ')
+    assert (  # Sunday the 7th, then Monday the 8th in lieu of Saturday's Waitangi Day
+        "W1 due Feb 7, 2027 → Feb 9, 2027 for New Zealand (weekend, Waitangi Day (observed))"
+    ) in opened, opened
+    await bot.stop()

@@ -37,6 +37,7 @@ from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
 from bot.returns.signoff import require_signoff
 from bot.text import NAME_LIMIT
 from bot.work import Work
+from bot.workdays import CountryCalendar
 from reminders.returns import local_today
 
 COCHAIR = frozenset({"co_chair"})
@@ -389,9 +390,10 @@ def non_working_note(work: Work, period: Period) -> Text:
     groups: dict[tuple[int, date, str], tuple[Window, Text, list[str]]] = {}
     for window in period.windows:
         for country in sorted(period.countries, key=lambda c: country_name(work, c)):
-            why = work.ctx.calendar.of(country).why_closed(window.due_on)
-            if why is not None:
+            days = work.ctx.calendar.of(country)
+            if days.why_closed(window.due_on) is not None:
                 due = due_of(work, window, country) if move else window.due_on
+                why = _days_off(days, window.due_on, due)
                 key = (window.seq, due, render(why, DEFAULT_LANGUAGE))
                 groups.setdefault(key, (window, why, []))[2].append(country)
     if not groups:
@@ -406,6 +408,19 @@ def non_working_note(work: Work, period: Period) -> Text:
         else _('Careful, kept as they are ([returns] non_working_due = "warn"):')
     )
     return "\n" + join([head, *lines])
+
+
+def _days_off(days: CountryCalendar, first: date, moved_to: date) -> Text:
+    """Why each day from ``first`` up to ``moved_to`` is off, each reason once: a due date
+    moved from Sunday over Tết says both ("weekend, Vietnamese New Year")."""
+    reasons: dict[str, Text] = {}
+    day = first
+    while day < moved_to or day == first:
+        why = days.why_closed(day)
+        if why is not None:
+            reasons.setdefault(render(why, DEFAULT_LANGUAGE), why)
+        day += timedelta(days=1)
+    return join(list(reasons.values()), ", ")
 
 
 def _closed_line(
