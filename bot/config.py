@@ -52,20 +52,21 @@ def _quiet_window(value: str | None) -> str | None:
 
 QuietWindow = Annotated[str, AfterValidator(_quiet_window)]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(value: Any) -> timedelta:
-    """Read ``"30m"``, ``"24h"``, ``"2d"``, ``"90s"`` or a number of seconds."""
+    """Read ``"30m"``, ``"24h"``, ``"2d"``, ``"90s"``, ``"16h15m"`` or a number of seconds."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return timedelta(seconds=value)
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ValueError(f"{value!r} is not a duration like '30m', '24h' or '2d'")
-    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    if not _DURATION.match(str(value)):
+        raise ValueError(f"{value!r} is not a duration like '30m', '24h', '2d' or '16h15m'")
+    parts = _PART.findall(str(value))
+    return timedelta(seconds=sum(float(n) * _UNIT_SECONDS[unit] for n, unit in parts))
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]

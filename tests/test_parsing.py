@@ -79,13 +79,14 @@ def test_malformed_ids_are_refused(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("30m", 1800), ("24h", 86400), ("2d", 172800), ("90s", 90), (5, 5)]
+    ("text", "seconds"),
+    [("30m", 1800), ("24h", 86400), ("2d", 172800), ("90s", 90), (5, 5), ("16h15m", 58500)],
 )
 def test_durations(text: object, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("text", ["soon", "30", "-5m", "1w"])
+@pytest.mark.parametrize("text", ["soon", "30", "-5m", "1w", "16hh", "h"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
