@@ -180,3 +180,12 @@ async def test_each_reader_gets_the_frame_in_their_language(
     [english] = await bot.say("nz-cochair", "/broadcast status B-1")
     assert "— delivered, acknowledged Jan 21, 2027, 01:00 UTC+13" in english
     await bot.stop()
+
+
+async def test_cancel_is_not_broadcast_as_a_message(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("nz-cochair", TEXT)
+    [answer] = await bot.say("nz-cochair", "/broadcast cancel B-1")
+    assert answer.startswith("A broadcast goes out as soon as it is sent and cannot be taken")
+    assert await bot.rows("SELECT COUNT(*) FROM broadcasts") == [(1,)]  # no B-2 "cancel B-1"
+    await bot.stop()

@@ -34,7 +34,18 @@ def broadcast_command(work: Work, text: str) -> None:
     """Send (co-chairs; ``ack`` and ``status`` are subcommands with their own rules)."""
     if not text.strip():
         raise UserError(_("What should I send? e.g. /broadcast Returns for W1 are due Friday."))
+    if text.split()[0].lower() in NOT_A_MESSAGE:  # "/broadcast cancel B-3" is not news
+        raise UserError(
+            _(
+                "A broadcast goes out as soon as it is sent and cannot be taken back; "
+                "/broadcast status shows who has it. To correct one, broadcast the correction."
+            )
+        )
     send(work, text.strip())
+
+
+NOT_A_MESSAGE = frozenset({"cancel", "confirm", "recall", "undo", "delete", "stop"})
+"""First words that ask the bot to do something with a broadcast rather than say them."""
 
 
 def send(work: Work, text: str) -> None:
