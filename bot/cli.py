@@ -160,8 +160,7 @@ def check(config: str) -> None:
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
     click.echo(files_status(settings))
-    database = os.environ.get("FOCALBOT_DATABASE") or settings.bot.database  # as `run` picks
-    if warning := missing_password(database, settings.bot.database_password_env):
+    if warning := missing_password(_database(settings, None), settings.bot.database_password_env):
         click.echo(f"warning: {warning}")
     if not settings.countries or not settings.people:
         click.echo(  # a first bot.toml: nobody can use the bot until the directory is filled

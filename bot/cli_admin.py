@@ -174,10 +174,10 @@ def _requeue(db: Db, message_id: int) -> str:
     """Queue the message again; or say why not ('' when queued)."""
     if outbox.requeue(db, message_id):
         return ""
-    row = db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()
-    if row is None:
+    status = outbox.status_of(db, message_id)
+    if status is None:
         return f"No message {message_id} in the outbox."
-    return f"message {message_id} is {row[0]}, not failed or expired: only those are sent again"
+    return f"message {message_id} is {status}, not failed or expired: only those are sent again"
 
 
 @directory.command("revoke")

@@ -424,6 +424,12 @@ class Outbox:
 OUTBOX_VERSION = "outbox_version"
 
 
+def status_of(db: Db, message_id: int) -> str | None:
+    """A message's outbox status ("queued", "sent", …); None when there is no such message."""
+    row = db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def requeue(db: Db, outbox_id: int) -> bool:
     """Give a failed or expired message another go; tell a running bot to look."""
     cursor = db.execute(
