@@ -10,6 +10,7 @@ returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from copy import copy
@@ -72,7 +73,15 @@ def _workbook(data: ReportData) -> bytes:
     for window in data.period.windows:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
         window_figure = _window_value(data, window.seq)
-        _by_country(sheet, data, styles, window_figure, f"{window.label}: ", with_texts=False)
+        _by_country(
+            sheet,
+            data,
+            styles,
+            window_figure,
+            f"{window.label}: ",
+            with_texts=False,
+            returned=functools.partial(_window_return, data, window.seq),
+        )
     _status(book.create_sheet("Status"), data)
     if data.joints:
         _joints(book.create_sheet("Joint operations"), data)
@@ -169,6 +178,11 @@ def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
     sheet.add_chart(chart, "D4")
 
 
+def _window_return(data: ReportData, seq: int, country: str) -> str:
+    """A country's return for one window: submitted, late, draft or missing."""
+    return data.statuses[(seq, country)]
+
+
 def _by_country(
     sheet: Worksheet,
     data: ReportData,
@@ -176,18 +190,22 @@ def _by_country(
     figure: Figure,
     prefix: str = "",
     with_texts: bool = True,
+    returned: Callable[[str], str] | None = None,
 ) -> None:
     """Figures per country and a total row, with formats and a filter (and the text
     metrics' columns ``with_texts``: a window's sheet has no texts, as they are not kept
-    per window)."""
+    per window). The third column: the windows a country has sent (``3/12``), or on a
+    window's sheet, ``returned``: that window's return (submitted, late, draft, missing)."""
     cols = [pair for pair in columns(data) if with_texts or pair[0].kind != "text"]
-    names = ["Code", "Country", "Returns in", *(header(m, c) for m, c in cols)]
+    third = "Return" if returned else "Returns in"
+    returned = returned or (lambda code: returns_in(data, code))
+    names = ["Code", "Country", third, *(header(m, c) for m, c in cols)]
     widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
     head = _head(sheet, names, widths)
     table = [[figure(code, m, c) for m, c in cols] for code in data.countries]
     keys = styles.keys(cols)
     for code, figures in zip(data.countries, table, strict=True):
-        lead = xlsx_row(sheet, [code, data.names[code], returns_in(data, code)])
+        lead = xlsx_row(sheet, [code, data.names[code], returned(code)])
         _append_cells(sheet, [*lead, *styles.cells(sheet, figures, keys)])
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
     if prefix:  # a window: its column sums
