@@ -335,3 +335,20 @@ async def test_cancel_without_a_draft_says_there_is_none(tmp_path: Path) -> None
     ), answer
     assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'return.discarded'") == [(0,)]
     await bot.stop()
+
+
+async def test_a_cochair_chases_the_countries_still_missing(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=datetime(2027, 2, 10, 3, tzinfo=UTC))  # W1 due Feb 7
+    await bot.say("th-fp", "/return W1 arrests 1, victims 1")
+    await bot.say("th-fp", "/return W1 confirm")
+    th_before = len(bot.inbox("th-fp"))
+    [chased] = await bot.say("nz-cochair", "/status W1 chase")
+    assert chased.startswith("Reminded now for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027): "), chased
+    assert "Australia" in chased and "Thailand" not in chased
+    assert bot.last("my-fp").startswith("Overdue: the return of Malaysia for JPA-9 · W1")
+    assert len(bot.inbox("th-fp")) == th_before  # it is in: not chased
+    [again] = await bot.say("lk-cochair", "/status W1 chase")  # another co-chair, soon after
+    assert again.startswith("Reminded less than 12 hours ago, so not again: Australia"), again
+    [early] = await bot.say("nz-cochair", "/status W2 chase")
+    assert "has not ended yet: its returns are not owed." in early
+    await bot.stop()

@@ -48,11 +48,16 @@ class Break:
     reason: str
 
 
-def count_since(db: Db, action: str, since: str, actor: str | None = None) -> int:
-    """How many ``action`` rows (by ``actor``, when given) were recorded after ``since``."""
+def count_since(
+    db: Db, action: str, since: str, actor: str | None = None, subject: str | None = None
+) -> int:
+    """How many ``action`` rows (by ``actor``, about ``subject``, when given) were recorded
+    after ``since``."""
     sql, params = "SELECT COUNT(*) FROM audit WHERE action = ? AND at > ?", [action, since]
     if actor is not None:
         sql, params = f"{sql} AND actor = ?", [*params, actor]
+    if subject is not None:
+        sql, params = f"{sql} AND subject = ?", [*params, subject]
     return int(db.execute(sql, params).fetchone()[0])
 
 

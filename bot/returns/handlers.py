@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
-from bot.clock import parse_iso
+from bot.audit import chain as audit_log
+from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
@@ -47,7 +49,7 @@ from bot.returns.joint import COMMANDS as JOINT_COMMANDS
 from bot.returns.metric_values import ZERO, Value, shown, stored_value
 from bot.returns.metrics import Metric
 from bot.returns.parse import parse_answer, parse_filled, parse_line
-from bot.returns.reminder_handlers import country_name, window_title
+from bot.returns.reminder_handlers import country_name, reminder_text, window_title
 from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
@@ -715,11 +717,15 @@ def _closed_under(work: Work, draft: Draft, period: Period) -> None:
 def status_command(work: Work, text: str) -> None:
     """Per country: submitted, late, draft or missing, for one window."""
     period, label, rest = _peel(work, text)
-    if rest:
-        raise UserError(_("Use /status, /status W2 or /status JPA-4 W2."))
+    if rest and rest.lower() != "chase":
+        raise UserError(_("Use /status, /status W2, /status JPA-4 W2 or /status W2 chase."))
     period = period or current_period(work.db, today(work))
     if period is None:
         raise UserError(_("No period of action is open."))
+    if rest:
+        window = _window_for(work, period, label, "") if label else None
+        chase(work, period, window or collecting_window(period, today(work)))
+        return
     if label:
         work.reply(status_text(work, period, _window_for(work, period, label, "")))
         return
@@ -728,6 +734,58 @@ def status_command(work: Work, text: str) -> None:
 
 
 SENT = (store.SUBMITTED, store.LATE, store.AWAITING)  # a return in, counted or awaiting sign-off
+CHASE_EVERY = timedelta(hours=12)
+"""A country is chased for one window at most this often, however many co-chairs ask."""
+
+
+def chase(work: Work, period: Period, window: Window) -> None:
+    """``/status W1 chase``: remind now the focal points of every country whose return for
+    ``window`` is not in (once the window has ended), each with its own due date."""
+    if window.ends_on >= today(work):
+        title = window_title(period, window)
+        raise UserError(_("{window} has not ended yet: its returns are not owed.", window=title))
+    states = store.window_statuses(work.db, period.code, window.seq)
+    owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in SENT]
+    since = iso(work.now - CHASE_EVERY)
+    chased, recent = [], []
+    for country in sorted(owing, key=lambda c: country_name(work, c)):
+        subject = f"{period.code}:{window.label}:{country}"
+        if audit_log.count_since(work.db, "return.chased", since, subject=subject):
+            recent.append(country)
+            continue
+        recipients = work.directory.focal_points(country) or work.directory.deputies(country)
+        text = reminder_text(work, period, window, country)
+        buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
+        for person in recipients:
+            work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
+        work.audit("return.chased", subject, f"{len(recipients)} reminded")
+        chased.append(country)
+    work.reply(_chased(work, period, window, chased, recent))
+
+
+def _chased(
+    work: Work, period: Period, window: Window, chased: list[str], recent: list[str]
+) -> Msg:
+    title = window_title(period, window)
+    lines: list[Text] = []
+    if chased:
+        lines.append(
+            _(
+                "Reminded now for {window}: {countries}.",
+                window=title,
+                countries=join([country_name(work, c) for c in chased], ", "),
+            )
+        )
+    if recent:
+        lines.append(
+            _(
+                "Reminded less than 12 hours ago, so not again: {countries}.",
+                countries=join([country_name(work, c) for c in recent], ", "),
+            )
+        )
+    if not lines:
+        lines.append(_("Every return for {window} is in; nobody to remind.", window=title))
+    return join(lines)
 
 
 def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
@@ -864,7 +922,7 @@ COMMANDS = [
     CommandSpec(
         "status",
         _("Which countries have sent their return for a window: submitted, late, draft, missing."),
-        "/status [CODE] [W<n>]",
+        "/status [CODE] [W<n>] [chase]",
         "/status W1",
         status_command,
         roles=frozenset({"co_chair"}),

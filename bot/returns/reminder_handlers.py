@@ -72,7 +72,7 @@ def remind(work: Work, text_subject: str) -> None:
     recipients = work.directory.focal_points(country) or work.directory.deputies(country)
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
         return
-    text = reminder_text(work, period, window, country, subject)
+    text = reminder_text(work, period, window, country, subject.kind == DUE)
     buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
     for person in recipients:
         work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
@@ -97,7 +97,7 @@ def _arm_next(work: Work, subject: Subject, due: date, zone: str, calendar_of: s
 
 
 def reminder_text(
-    work: Work, period: Period, window: Window, country: str, subject: Subject
+    work: Work, period: Period, window: Window, country: str, on_the_day: bool = False
 ) -> Text:
     """The reminder, in the country's own calendar: due in N days, today, or N days ago.
 
@@ -106,7 +106,7 @@ def reminder_text(
     due = due_of(work, window, country)
     days = (due - local_today(work.now, zone_of_country(work, country))).days
     what = {"country": country_name(work, country), "window": window_title(period, window)}
-    if subject.kind == DUE or days == 0:
+    if on_the_day or days == 0:
         head = _(
             "Reminder: the return of {country} for {window} is due today ({date}).",
             date=due,
