@@ -78,7 +78,10 @@ async def test_close_asks_tells_focal_points_and_a_cochair_reopens(tmp_path: Pat
     assert "is closed, not open" in (await bot.say("lk-cochair", "/period close JPA-9"))[0]
 
     assert "it is for co-chairs" in (await bot.say("th-fp", "/period reopen JPA-9"))[0]
-    [reopened] = await bot.say("nz-cochair", "/period reopen JPA-9")
+    [asked] = await bot.say("nz-cochair", "/period reopen JPA-9")  # asked first, as closing
+    assert asked.startswith("Reopen JPA-9 — Ninth Joint Period of Action? Reminders resume")
+    assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-9'") == [("closed",)]
+    [reopened] = await bot.press("nz-cochair", "/period reopen JPA-9 confirm")
     assert reopened.startswith("JPA-9 is open again")
     assert "JPA-9 — Ninth Joint Period of Action is open again" in bot.last("au-fp")
     assert await bot.rows("SELECT status FROM periods WHERE code = 'JPA-9'") == [("open",)]

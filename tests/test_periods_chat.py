@@ -337,6 +337,7 @@ async def test_periods_speak_the_readers_language(tmp_path: Path, marked_vietnam
         ("nz-cochair", "/period close JPA-5"),
         ("nz-cochair", "/period close JPA-5 confirm"),
         ("nz-cochair", "/period reopen JPA-5"),
+        ("nz-cochair", "/period reopen JPA-5 confirm"),
     ]
     answers = [(line, text) for who, line in lines for text in await bot.say(who, line)]
     told = [("to th-fp", text) for text in bot.inbox("th-fp")]

@@ -522,8 +522,10 @@ def _never_started(count: int) -> Msg:
     return n_("{count} return was never started.", "{count} returns were never started.", count)
 
 
-def reopen_period(work: Work, code: str) -> None:
-    """Open a closed period again (a co-chair closed it too early): reminders resume."""
+def reopen_period(work: Work, rest: str) -> None:
+    """Open a closed period again (a co-chair closed it too early) once the co-chair
+    confirms, as for closing: reminders resume and every focal point is told."""
+    code, _sep, word = rest.strip().partition(" ")
     if not code:
         raise UserError(_("Which period? e.g. /period reopen JPA-5"))
     period = _named_or_current(work, code)
@@ -531,6 +533,19 @@ def reopen_period(work: Work, code: str) -> None:
         raise UserError(_("{code} is open, not closed.", code=period.code))
     if period.status != CLOSED:
         raise UserError(_("{code} is planned, not closed.", code=period.code))
+    if word.strip().lower() != "confirm":
+        work.reply(
+            _(
+                "Reopen {code} — {name}? Reminders resume and the focal points are told.",
+                code=period.code,
+                name=period.name,
+            ),
+            (
+                Button(_("Reopen it"), f"/period reopen {period.code} confirm"),
+                Button(_("Keep it closed"), f"/period {period.code}"),
+            ),
+        )
+        return
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
     work.audit("period.reopened", period.code)
     reopened = store.load_period(work.db, period.code)
@@ -808,7 +823,7 @@ PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
         "/period close",
     ),
     "reopen": (
-        _("Co-chairs: open a closed period again (reminders resume)."),
+        _("Co-chairs: open a closed period again, after a confirmation (reminders resume)."),
         "/period reopen <CODE>",
         "/period reopen JPA-5",
     ),
