@@ -373,3 +373,17 @@ async def test_a_due_date_is_not_moved_into_the_past(tmp_path: Path) -> None:
     assert past.startswith("Feb 10, 2027 is already past; a new due date is today or later."), past
     assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'period.deadline'") == [(0,)]
     await bot.stop()
+
+
+async def test_opening_a_period_over_another_for_the_same_countries_says_so(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)  # JPA-9 runs January to March for eight countries
+    await bot.say("nz-cochair", OPEN_LINE)  # JPA-5 from March, for AU MY TH
+    [opened] = await bot.press("nz-cochair", "/period confirm")
+    assert (
+        "Also open over these days for some of the same countries: JPA-9 (Jan 1, 2027 – Mar 31, "
+        "2027)"
+    ) in opened, opened
+    assert "(/status JPA-5, /deadline JPA-5)" in opened
+    await bot.stop()

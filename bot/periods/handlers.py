@@ -378,7 +378,33 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
         reached,
         code=period.code,
     )
-    work.reply(join([told, "", describe(work, period)]) + non_working_note(work, period) + note)
+    work.reply(
+        join([told, "", describe(work, period)])
+        + non_working_note(work, period)
+        + _overlap_note(work, period)
+        + note
+    )
+
+
+def _overlap_note(work: Work, period: Period) -> Text:
+    """Other open periods over the same days for some of the same countries: commands that
+    name no period then ask which one is meant, and focal points file for both."""
+    others = [
+        other
+        for other in store.periods_in(work.db, OPEN)
+        if other.code != period.code
+        and set(other.countries) & set(period.countries)
+        and other.starts_on <= period.ends_on
+        and period.starts_on <= other.ends_on
+    ]
+    if not others:
+        return ""
+    return "\n" + _(
+        "Also open over these days for some of the same countries: {periods}. Commands "
+        "that name no period will ask which one is meant (/status {code}, /deadline {code}).",
+        periods=join([join([o.code, " (", o.dates, ")"], "") for o in others], ", "),
+        code=period.code,
+    )
 
 
 def non_working_note(work: Work, period: Period) -> Text:
