@@ -489,3 +489,15 @@ async def test_a_thai_cochair_reads_the_chat_report_with_thai_labels_and_names(
     assert any(line.startswith("  มาเลเซีย: ") for line in lines), report  # by country
     assert not any(line.startswith(("  Arrests", "  Malaysia")) for line in lines), report
     await bot.stop()
+
+
+async def test_a_markdown_report_before_any_return_lists_no_zero_totals(tmp_path: Path) -> None:
+    from bot.reports.figures import load_report
+    from bot.reports.render import to_markdown
+
+    bot = await running(tmp_path)  # JPA-9 open, nothing filed
+    assert bot.app is not None
+    data = await bot.app.store.run(lambda db: load_report(db, "JPA-9"))
+    totals = to_markdown(data).split("## Totals", 1)[1].split("##", 1)[0]
+    assert totals.strip() == "No returns yet.", totals  # not a column of zeros
+    await bot.stop()

@@ -180,6 +180,9 @@ def subtitle(data: ReportData) -> str:
     )
 
 
+NO_RETURNS = "No returns yet."
+
+
 def to_markdown(data: ReportData) -> str:
     """The report as Markdown: what people wrote shows as text, never as markup
     (:mod:`bot.markdown_safety`)."""
@@ -189,7 +192,8 @@ def to_markdown(data: ReportData) -> str:
         "## Draft debrief statement",
         _md_debrief(data),
         "## Totals",
-        _md_table(["Metric", "Total"], _total_rows(data)),
+        # before any return, a column of zeros would read as results (as in chat)
+        _md_table(["Metric", "Total"], _total_rows(data)) if data.reported else NO_RETURNS,
         "## By country",
         _md_table(*country_table(data)),
         "## Submission status",
