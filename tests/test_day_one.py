@@ -72,6 +72,9 @@ async def test_close_asks_tells_focal_points_and_a_cochair_reopens(tmp_path: Pat
     assert asked.startswith("Close JPA-9 — Ninth Joint Period of Action?")
     await bot.press("lk-cochair", "/period close JPA-9 confirm")
     assert "JPA-9 — Ninth Joint Period of Action is closed" in bot.last("my-fp")
+    assert bot.last("nz-cochair") == (  # the other co-chair is told who did it
+        "From Kumari Cochair-Example, co-chair: JPA-9 is closed; reminders have stopped."
+    )
     [told] = await bot.say("th-fp", "4")
     assert "was closed by the co-chairs" in told and "not submitted" in told
     assert "only understand commands" in (await bot.say("th-fp", "5"))[0]  # told once

@@ -272,6 +272,10 @@ async def test_deadlines_listed_and_moved(tmp_path: Path) -> None:
     [moved] = await bot.say("nz-cochair", "/deadline W1 2027-02-20")
     assert "JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is now due on Feb 20, 2027" in moved
     assert "now due on Feb 20, 2027" in bot.last("th-fp")
+    assert bot.last("lk-cochair").startswith(  # the other co-chair hears it from the bot
+        "From Aroha Cochair-Example, co-chair: New due date: JPA-9 · W1"
+    )
+    assert not any(t.startswith("From ") for t in bot.inbox("nz-cochair"))  # not the actor
     await until(bot, datetime(2027, 2, 8, 3, tzinfo=UTC))
     # the old date's reminders (31 Jan, 6 and 7 Feb) stay silent; the new schedule runs
     assert await reminders_to(bot, "th-fp") == 0
