@@ -501,3 +501,22 @@ async def test_a_markdown_report_before_any_return_lists_no_zero_totals(tmp_path
     totals = to_markdown(data).split("## Totals", 1)[1].split("##", 1)[0]
     assert totals.strip() == "No returns yet.", totals  # not a column of zeros
     await bot.stop()
+
+
+async def test_the_chart_keeps_each_figure_apart_and_says_when_nothing_is_in(
+    tmp_path: Path,
+) -> None:
+    from bot.reports.chart import counts_by_metric
+    from bot.reports.figures import load_report
+
+    bot = await enter_first_jpa(tmp_path)
+    assert bot.app is not None
+    data = await bot.app.store.run(lambda db: load_report(db, "JPA-1"))
+    stacks = dict(counts_by_metric(data))  # one segment per figure, never one mixed total
+    assert sum(stacks["Arrests"]) == 32 and sum(stacks["Trafficked persons assisted"]) == 59
+    await bot.stop()
+    (tmp_path / "empty").mkdir()
+    empty = await running(tmp_path / "empty")  # JPA-9, nothing filed: still a picture
+    attachment = await report_file(empty, "/report chart JPA-9")
+    assert attachment.photo and attachment.mime == "image/png"
+    await empty.stop()

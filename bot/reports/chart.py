@@ -25,28 +25,43 @@ STATUS_COLOURS = {
 }
 
 
-def country_counts(data: ReportData) -> list[tuple[str, int]]:
-    """Every participating country with the sum of its count figures (money is not added in)."""
-    counted = {m.key for m in data.metrics if m.kind == "count"}
-    return [
-        (
-            data.names[code],
-            sum(a for (c, m, _cur), a in data.sums.items() if c == code and m in counted),
-        )
-        for code in data.countries
-    ]
+def counts_by_metric(data: ReportData) -> list[tuple[str, list[int]]]:
+    """Each count figure reported anywhere, with its sum per participating country (in the
+    order of ``data.countries``). Counts of different things are not added together: persons,
+    warrants and training sessions make no meaningful total."""
+    found = []
+    for metric in (m for m in data.metrics if m.kind == "count"):
+        per_country = [
+            sum(a for (c, m, _cur), a in data.sums.items() if c == code and m == metric.key)
+            for code in data.countries
+        ]
+        if any(per_country):
+            found.append((metric.label, per_country))
+    return found
 
 
 def to_png(data: ReportData) -> bytes:
-    """Two panels: figures by country (bars), and who has reported per window (stacked)."""
-    figure = Figure(figsize=(10, 8), dpi=100, layout="constrained")
+    """Two panels: figures by country (one bar segment per figure), and who has reported
+    per window (stacked)."""
+    figure = Figure(figsize=(11, 8), dpi=100, layout="constrained")
     by_country, by_status = figure.subplots(2, 1)
     figure.suptitle(title(data))
-    rows = country_counts(data)
-    names = [name for name, _ in rows]
-    by_country.barh(names, [total for _, total in rows], color="#1565c0")
+    names = [data.names[code] for code in data.countries]
+    stacks = counts_by_metric(data)
+    left = [0] * len(names)
+    colours = matplotlib.colormaps["tab20"]
+    for i, (label, values) in enumerate(stacks):
+        by_country.barh(names, values, left=left, color=colours(i % 20), label=label)
+        left = [a + b for a, b in zip(left, values, strict=True)]
     by_country.invert_yaxis()  # first country at the top, as in the tables
-    by_country.set_title("Figures reported by country (counts, all windows)")
+    by_country.set_title("Figures reported by country, each figure its own colour (all windows)")
+    if stacks:
+        by_country.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    else:
+        by_country.barh(names, [0] * len(names))  # the countries, on an empty axis
+        by_country.text(
+            0.5, 0.5, "No returns yet", ha="center", va="center", transform=by_country.transAxes
+        )
     _status_panel(by_status, data)
     out = io.BytesIO()
     figure.savefig(out, format="png")
@@ -62,4 +77,4 @@ def _status_panel(axes: Axes, data: ReportData) -> None:
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.invert_yaxis()
     axes.set_title("Returns by reporting window (countries)")
-    axes.legend(loc="lower right")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, not over them
