@@ -351,4 +351,7 @@ async def test_a_cochair_chases_the_countries_still_missing(tmp_path: Path) -> N
     assert again.startswith("Reminded less than 12 hours ago, so not again: Australia"), again
     [early] = await bot.say("nz-cochair", "/status W2 chase")
     assert "has not ended yet: its returns are not owed." in early
+    await bot.say("nz-cochair", "/period close JPA-9 confirm")
+    [closed] = await bot.say("nz-cochair", "/status JPA-9 W1 chase")  # no return owed now
+    assert closed == "JPA-9 is not open: no return is owed.", closed
     await bot.stop()

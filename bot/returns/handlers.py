@@ -24,7 +24,7 @@ from bot.commands import CommandSpec, TextHook
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
-from bot.periods.handlers import today
+from bot.periods.handlers import only_open, today
 from bot.periods.repo import (
     CLOSED,
     OPEN,
@@ -719,10 +719,14 @@ def status_command(work: Work, text: str) -> None:
     period, label, rest = _peel(work, text)
     if rest and rest.lower() != "chase":
         raise UserError(_("Use /status, /status W2, /status JPA-4 W2 or /status W2 chase."))
+    if period is None:
+        only_open(work)  # with two open, the co-chair names one
     period = period or current_period(work.db, today(work))
     if period is None:
         raise UserError(_("No period of action is open."))
     if rest:
+        if period.status != OPEN:  # closed or planned: no return is owed
+            raise UserError(_("{code} is not open: no return is owed.", code=period.code))
         window = _window_for(work, period, label, "") if label else None
         chase(work, period, window or collecting_window(period, today(work)))
         return
@@ -747,24 +751,32 @@ def chase(work: Work, period: Period, window: Window) -> None:
     states = store.window_statuses(work.db, period.code, window.seq)
     owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in SENT]
     since = iso(work.now - CHASE_EVERY)
-    chased, recent = [], []
+    chased, recent, unreachable = [], [], []
     for country in sorted(owing, key=lambda c: country_name(work, c)):
         subject = f"{period.code}:{window.label}:{country}"
         if audit_log.count_since(work.db, "return.chased", since, subject=subject):
             recent.append(country)
             continue
         recipients = work.directory.focal_points(country) or work.directory.deputies(country)
+        if not recipients:
+            unreachable.append(country)
+            continue
         text = reminder_text(work, period, window, country)
         buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
         for person in recipients:
             work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
         work.audit("return.chased", subject, f"{len(recipients)} reminded")
         chased.append(country)
-    work.reply(_chased(work, period, window, chased, recent))
+    work.reply(_chased(work, period, window, chased, recent, unreachable))
 
 
 def _chased(
-    work: Work, period: Period, window: Window, chased: list[str], recent: list[str]
+    work: Work,
+    period: Period,
+    window: Window,
+    chased: list[str],
+    recent: list[str],
+    unreachable: list[str],
 ) -> Msg:
     title = window_title(period, window)
     lines: list[Text] = []
@@ -781,6 +793,13 @@ def _chased(
             _(
                 "Reminded less than 12 hours ago, so not again: {countries}.",
                 countries=join([country_name(work, c) for c in recent], ", "),
+            )
+        )
+    if unreachable:
+        lines.append(
+            _(
+                "Nobody to remind in the directory for: {countries}.",
+                countries=join([country_name(work, c) for c in unreachable], ", "),
             )
         )
     if not lines:
