@@ -188,4 +188,6 @@ async def test_cancel_is_not_broadcast_as_a_message(tmp_path: Path) -> None:
     [answer] = await bot.say("nz-cochair", "/broadcast cancel B-1")
     assert answer.startswith("A broadcast goes out as soon as it is sent and cannot be taken")
     assert await bot.rows("SELECT COUNT(*) FROM broadcasts") == [(1,)]  # no B-2 "cancel B-1"
+    [news] = await bot.say("nz-cochair", "/broadcast Cancel the meeting on Friday; it is Monday")
+    assert news.startswith("Broadcast B-2 queued"), news  # a message that starts with a verb
     await bot.stop()

@@ -222,6 +222,7 @@ async def test_focal_point_lists_country_requests(bot: Harness) -> None:
         ("au-officer", "/request TH urgent    ", "Please say what you need"),
         ("au-officer", "/request th urgnet #victim help", "Did you mean urgent? Write urgent"),
         ("au-officer", "/request TH Urgen help", "/request TH urgent <what you need>"),
+        ("au-officer", "/request TH urgnet! two women", "Did you mean urgent?"),
         ("au-officer", "/request TH " + "x" * 3001, "the limit is 3,000"),
         ("au-officer", "/ack", "Which request"),
         ("au-officer", "/ack R-2026-0042", "No such request: R-2026-0042"),

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.broadcasts import repo as store
 from bot.clock import local_moment
 from bot.commands import CommandSpec
@@ -34,7 +36,7 @@ def broadcast_command(work: Work, text: str) -> None:
     """Send (co-chairs; ``ack`` and ``status`` are subcommands with their own rules)."""
     if not text.strip():
         raise UserError(_("What should I send? e.g. /broadcast Returns for W1 are due Friday."))
-    if text.split()[0].lower() in NOT_A_MESSAGE:  # "/broadcast cancel B-3" is not news
+    if _asks_about_a_broadcast(text):  # "/broadcast cancel B-3" is not news
         raise UserError(
             _(
                 "A broadcast goes out as soon as it is sent and cannot be taken back; "
@@ -45,7 +47,17 @@ def broadcast_command(work: Work, text: str) -> None:
 
 
 NOT_A_MESSAGE = frozenset({"cancel", "confirm", "recall", "undo", "delete", "stop"})
-"""First words that ask the bot to do something with a broadcast rather than say them."""
+"""First words that ask the bot to do something with a broadcast rather than say them, when
+alone or followed by a broadcast (``cancel B-3``, ``undo last``): "Cancel the meeting on
+Friday" is news."""
+_A_BROADCAST = re.compile(r"^(?:b-?\d+|last|it|that|this|broadcast)$", re.IGNORECASE)
+
+
+def _asks_about_a_broadcast(text: str) -> bool:
+    words = text.split()
+    if words[0].lower() not in NOT_A_MESSAGE:
+        return False
+    return len(words) == 1 or (len(words) <= 3 and bool(_A_BROADCAST.match(words[1])))
 
 
 def send(work: Work, text: str) -> None:

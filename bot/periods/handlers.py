@@ -652,7 +652,8 @@ def _draft(work: Work) -> Fields:
 def _offer(work: Work) -> str:
     """The planned period the co-chair was asked about within the hour, if any."""
     fields = store.load_draft(work.db, _actor_id(work)) or {}
-    if OFFERED not in fields or parse_iso(str(fields[ASKED_AT])) < work.now - OFFER_STANDS:
+    asked = fields.get(ASKED_AT)
+    if OFFERED not in fields or not asked or parse_iso(str(asked)) < work.now - OFFER_STANDS:
         return ""
     return str(fields[OFFERED])
 

@@ -59,9 +59,8 @@ def to_png(data: ReportData) -> bytes:
         by_country.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     else:
         by_country.barh(names, [0] * len(names))  # the countries, on an empty axis
-        by_country.text(
-            0.5, 0.5, "No returns yet", ha="center", va="center", transform=by_country.transAxes
-        )
+        empty = "No count above zero yet" if data.reported else "No returns yet"
+        by_country.text(0.5, 0.5, empty, ha="center", va="center", transform=by_country.transAxes)
     _status_panel(by_status, data)
     out = io.BytesIO()
     figure.savefig(out, format="png")

@@ -139,7 +139,7 @@ def _joint_line(data: ReportData, joint: JointOp) -> Msg:
     return "  " + _(
         "{operation} {metric}: {reported} → {counted} ({check})",
         operation=f"op:{joint.op}",
-        metric=metric.label if metric else joint.metric,
+        metric=metric.text if metric else joint.metric,
         reported=reported,
         counted=joint.counted,
         check=_joint_check(joint),

@@ -78,7 +78,7 @@ def parse_new_request(text: str) -> NewRequest:
         raise UserError(_("Which country, and what do you need?"))
     country, rest = words[0], (words[1] if len(words) > 1 else "")
     urgency, rest = _take_word(rest, {"urgent", "routine"}, "")
-    if not urgency and _misspelled_urgent(rest.partition(" ")[0]):
+    if not urgency and _misspelled_urgent(rest.partition(" ")[0].rstrip("!:.,")):
         raise UserError(
             _(
                 "Did you mean urgent? Write urgent (or routine) after the country: "
