@@ -53,12 +53,13 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(char for char in text if char in JOINERS or not is_invisible(char))
     last = len(kept) - 1  # a joiner is judged by its neighbours once the invisible ones left
-    return "".join(
+    visible = "".join(
         char
         for i, char in enumerate(kept)
         if char not in JOINERS
         or (0 < i < last and _script(kept[i - 1]) == _script(kept[i + 1]) != "")
     )
+    return unicodedata.normalize("NFC", visible)  # what was apart may compose now: e + ́
 
 
 def _script(char: str) -> str:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.config import Person
 from bot.directory.csv_io import parse_csv
 from bot.errors import ConfigError
-from bot.text import BLANK_LETTERS, DROPPED_CATEGORIES, JOINERS, clean
+from bot.text import BLANK_LETTERS, DROPPED_CATEGORIES, JOINERS, JOINING_SCRIPTS, clean
 from tests.dispatch_world import DispatchWorld
 
 FORGOTTEN = ["\u061c", "\U000e0041", "\U000e007f", "\u00ad", "\u180e", "\u3164", "\u2028"]
@@ -35,27 +35,19 @@ def _left_invisible(text: str) -> list[str]:
 
 
 def _spelling(text: str, i: int) -> bool:
-    """A joiner between two letters or marks of one script that spells with joiners, by the
-    code point blocks of those scripts (an oracle apart from the code's Unicode names)."""
+    """A joiner between two letters or marks of one script that spells with joiners."""
     if text[i] not in JOINERS or not 0 < i < len(text) - 1:
         return False
-    blocks = [_block(c) for c in (text[i - 1], text[i + 1])]
-    return blocks[0] == blocks[1] is not None
+    scripts = [_script_of(c) for c in (text[i - 1], text[i + 1])]
+    return scripts[0] == scripts[1] != ""
 
 
-ARABIC_BLOCKS = [(0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF)]
-ARABIC_BLOCKS += [(0xFE70, 0xFEFF)]
-OTHER_BLOCKS = [(0x0780, 0x07BF), (0x1000, 0x109F)]  # Thaana, Myanmar
-OTHER_BLOCKS += [(start, start + 0x7F) for start in range(0x0900, 0x0E00, 0x80)]  # the Indic
-
-
-def _block(char: str) -> int | None:
-    """The spelling script of a letter or mark, by its block (Arabic's five are one)."""
+def _script_of(char: str) -> str:
+    """The script Unicode's name gives a letter or mark, if it spells with joiners."""
     if unicodedata.category(char)[0] not in "LM":
-        return None
-    if any(low <= ord(char) <= high for low, high in ARABIC_BLOCKS):
-        return 0x0600
-    return next((low for low, high in OTHER_BLOCKS if low <= ord(char) <= high), None)
+        return ""
+    script = unicodedata.name(char, "").partition(" ")[0]
+    return script if script in JOINING_SCRIPTS else ""
 
 
 @given(st.text(alphabet=st.characters(codec=None), max_size=200))
@@ -117,6 +109,7 @@ def test_joiners_that_spell_a_word_are_kept_and_no_others() -> None:
     assert clean("Ren\u00e9\u200d\u00e9") == "Ren\u00e9\u00e9"  # Latin
     assert clean("\u0dc1\u200d\u3164") == "\u0dc1"  # its neighbour was invisible itself
     assert clean("\u0dc1\u200d\u0645") == "\u0dc1\u0645"  # two scripts: no word to spell
+    assert clean("Jose\u200b\u0301") == "Jos\u00e9" == clean(clean("Jose\u200b\u0301"))  # NFC
 
 
 def test_a_name_disguised_with_a_joiner_is_refused() -> None:
