@@ -83,7 +83,8 @@ REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this ti
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
 PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_FILE = 15 * 1024 * 1024  # bytes of one file sent by mail
-MIN_SECRET_LENGTH = 32  # characters of FOCALBOT_EMAIL_SECRET (token_env)
+MIN_SECRET_LENGTH = 32  # characters of FOCALBOT_EMAIL_SECRET (token_env); fewer: a warning
+SHORTEST_SECRET = 16  # fewer than this: the email channel is refused
 FILE_CHUNK = 256 * 1024
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
@@ -161,6 +162,12 @@ def _long_enough(secret: str, name: str) -> None:
     """The reply tokens are only as hard to forge as this secret is to guess. A warning, not
     a refusal: changing the secret voids the reply tokens in every mail already sent, so an
     existing deployment chooses its moment."""
+    if len(secret) < SHORTEST_SECRET:  # a guessable secret forges every reply token
+        raise ConfigError(
+            f"channels.email.token_env: {name} is too short to sign the reply tokens in mail: "
+            f"it must be a random string of at least {MIN_SECRET_LENGTH} characters (e.g. the "
+            "output of `openssl rand -base64 32`)"
+        )
     if len(secret) < MIN_SECRET_LENGTH:
         log.warning(
             "channels.email.token_env: %s is too short: it signs the reply tokens in mail, so "

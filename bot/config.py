@@ -52,9 +52,12 @@ def _quiet_window(value: str | None) -> str | None:
 
 QuietWindow = Annotated[str, AfterValidator(_quiet_window)]
 
-_DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_DURATION = re.compile(
+    rf"\A\s*(?=[0-9])(?:({_NUMBER})\s*d\s*)?(?:({_NUMBER})\s*h\s*)?"
+    rf"(?:({_NUMBER})\s*m\s*)?(?:({_NUMBER})\s*s\s*)?\Z"
+)
+"""Days, hours, minutes, seconds, each at most once and in that order: ``2d``, ``16h15m``."""
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -63,10 +66,15 @@ def parse_duration(value: Any) -> timedelta:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return timedelta(seconds=value)
-    if not _DURATION.match(str(value)):
+    match = _DURATION.match(str(value))
+    if not match or not any(match.groups()):
         raise ValueError(f"{value!r} is not a duration like '30m', '24h', '2d' or '16h15m'")
-    parts = _PART.findall(str(value))
-    return timedelta(seconds=sum(float(n) * _UNIT_SECONDS[unit] for n, unit in parts))
+    units = (86400, 3600, 60, 1)
+    parts = zip(match.groups(), units, strict=True)
+    try:
+        return timedelta(seconds=sum(float(n) * unit for n, unit in parts if n))
+    except OverflowError:
+        raise ValueError(f"{value!r} is longer than any duration can be") from None
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]

@@ -205,3 +205,11 @@ async def test_an_address_that_could_inject_headers_is_refused_for_good() -> Non
     for address in ("a@b.example\nBcc: c@d.example", "a@b.example, c@d.example", "nobody"):
         with pytest.raises(PermanentError):
             await adapter.send(Outbound(1, "email", address, "hello"))
+
+
+def test_a_secret_anyone_could_guess_is_refused() -> None:
+    from adapters.channels import platform_adapters
+    from tests.harness import shipped_settings
+
+    with pytest.raises(ConfigError, match="too short to sign the reply tokens"):
+        platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": "changeme"})

@@ -86,7 +86,10 @@ def test_durations(text: object, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("text", ["soon", "30", "-5m", "1w", "16hh", "h"])
+@pytest.mark.parametrize(
+    "text",
+    ["soon", "30", "-5m", "1w", "16hh", "h", "1m1m", "1s1d", "\u0665m", "9999999999d"],
+)
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
