@@ -240,3 +240,28 @@ def test_an_import_keeps_identities_on_channels_the_csv_has_no_column_for(
     exported = runner.invoke(main, ["directory", "export", *base]).output
     [row] = [line for line in exported.splitlines() if line.startswith("au-fp,")]
     assert "777" in row and "U0AUFP01" not in row, row  # an empty cell in its column: removed
+
+
+@both_engines
+async def test_the_first_start_of_this_version_keeps_an_older_databases_directory(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from tests.harness import Harness
+
+    bot = await Harness(tmp_path / "bot.db").start()
+    assert bot.app is not None  # as a version before bot.toml fingerprints left the database
+    await bot.app.store.run(lambda db: db.execute("DELETE FROM meta WHERE key LIKE 'configured:%'"))
+    await bot.stop()
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,country,roles\nnz-cochair,Kate Example,NZ,officer\n")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", database_for(tmp_path / "bot.db")]
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, ["directory", "import", *base, str(people)]
+    )
+    assert result.exit_code == 0, result.output
+    bot = await Harness(tmp_path / "bot.db").start()  # the upgrade's first start
+    [whoami] = await bot.say("nz-cochair", "/whoami")
+    assert "Kate Example" in whoami and "co-chair" not in whoami, whoami
+    await bot.stop()

@@ -109,11 +109,23 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     start; return how many. One left as it was keeps what the database has since been told
     (a ``focalbot directory import``, a revocation): re-applied at every start, bot.toml undid
     an import at the next restart, roles taken away included."""
+    first = _first_sync_over_a_directory(db)
     changed_countries = [c for c in countries if _newly_configured(db, "country", c.code, c)]
     changed_people = [p for p in people if _newly_configured(db, "person", p.id, p)]
+    if first:  # a database from before fingerprints: what it holds stands, bot.toml is noted
+        return 0
     if changed_countries or changed_people:
         save_directory(db, changed_countries, changed_people)
     return len(changed_countries) + len(changed_people)
+
+
+def _first_sync_over_a_directory(db: Db) -> bool:
+    """Whether this database has people but no bot.toml fingerprints yet (made by a version
+    that re-applied bot.toml at every start): its directory, imports included, is kept."""
+    fingerprinted = db.execute("SELECT 1 FROM meta WHERE key LIKE 'configured:%' LIMIT 1")
+    if fingerprinted.fetchone():
+        return False
+    return db.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
 
 
 def _newly_configured(db: Db, kind: str, key: str, entry: Country | Person) -> bool:
