@@ -391,3 +391,11 @@ async def test_opening_a_period_over_another_for_the_same_countries_says_so(
     ) in opened, opened
     assert "(/status JPA-5, /deadline JPA-5)" in opened
     await bot.stop()
+
+
+async def test_a_due_date_already_past_in_one_country_is_refused(tmp_path: Path) -> None:
+    # 18:30 on Feb 9 in Colombo is 02:00 on Feb 10 in Wellington: Feb 9 is past there
+    bot = await running(tmp_path, at=datetime(2027, 2, 9, 13, tzinfo=UTC))
+    [past] = await bot.say("lk-cochair", "/deadline W1 2027-02-09")
+    assert past.startswith("Feb 9, 2027 is already past; a new due date is today or later."), past
+    await bot.stop()

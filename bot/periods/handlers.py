@@ -32,7 +32,7 @@ from bot.periods.parse import (
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows
 from bot.returns.reminder_handlers import country_name, window_title
-from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of
+from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of, zone_of_country
 from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
 from bot.returns.signoff import require_signoff
 from bot.text import NAME_LIMIT
@@ -756,7 +756,8 @@ def _move_deadline(work: Work, words: list[str]) -> None:
                 end=window.ends_on,
             )
         )
-    if day < today(work):  # every return would be overdue at once, unannounced
+    latest = max(local_today(work.now, zone_of_country(work, c)) for c in period.countries)
+    if day < latest:  # past somewhere: those returns would be overdue at once, unannounced
         raise UserError(_("{day} is already past; a new due date is today or later.", day=day))
     title = window_title(period, window)
     if day == window.due_on:
