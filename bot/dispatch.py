@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from bot import inbound_store, limits, timer_store
 from bot.access import authorize
-from bot.audit import chain as audit
 from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
@@ -237,18 +236,16 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
     if section is None or section.answer_strangers:
         work.reply(STRANGER_REPLY, sensitive=False)
     work.audit("stranger.refused", key)
-    recent = audit.count_since(work.db, "stranger.refused", iso(work.now - timedelta(hours=1)))
-    if recent <= ALERTS_PER_HOUR:
-        for admin in work.directory.with_role("admin"):
-            work.notify(
-                admin,
-                _(
-                    "Someone not in the directory wrote to me on {channel} (user id {user}). "
-                    "I refused politely. If they should have access, add them to the directory.",
-                    channel=event.sender.channel,
-                    user=event.sender.user_id[:64],
-                ),
-            )
+    work.alert_admins(
+        "stranger.refused",
+        _(
+            "Someone not in the directory wrote to me on {channel} (user id {user}). "
+            "I refused politely. If they should have access, add them to the directory.",
+            channel=event.sender.channel,
+            user=event.sender.user_id[:64],
+        ),
+        ALERTS_PER_HOUR,
+    )
 
 
 def pending_timers(db: Db) -> list[tuple[str, datetime]]:

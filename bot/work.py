@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -162,6 +162,16 @@ class Work:
         """Send on one particular channel (an urgent request re-sent on every other one, or a
         failed message moved to the next channel: ``fallback_of`` links it to the failure)."""
         self._queue(channel, address, person.id, text, buttons, subject or None, fallback_of)
+
+    def alert_admins(self, action: str, text: Text, per_hour: int) -> None:
+        """Tell every administrator ``text``, unless ``action`` (audited just before) was
+        recorded more than ``per_hour`` times in the last hour: one cause repeating (a
+        stranger writing again, a wrong key failing every file) is said by its first alerts."""
+        since = iso(self.now - timedelta(hours=1))
+        if audit.count_since(self.db, action, since) > per_hour:
+            return
+        for admin in self.directory.with_role("admin"):
+            self.notify(admin, text)
 
     def audit(self, action: str, subject: str = "", detail: str = "") -> None:
         """Record a state change in the tamper-evident audit log."""

@@ -8,10 +8,8 @@ the person, so a silent loss is impossible.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.audit import chain as audit
-from bot.clock import iso
 from bot.config import Person
 from bot.events import DeliveryReport, Outbound
 from bot.i18n import Text, _, join
@@ -81,22 +79,19 @@ def _without_the_file(
     )
     text = join([failed.text, note])  # the text is already in the person's language
     work.send_via(person, failed.channel, failed.address, text, failed.buttons, subject, failed.id)
-    recent = audit.count_since(work.db, "file.unreadable", iso(work.now - timedelta(hours=1)))
     work.audit("file.unreadable", subject or person.id, failed.attachment.filename)
-    if recent >= ALERTS_PER_HOUR:
-        return  # a wrong key fails every file: the first alerts say it
-    for admin in work.directory.with_role("admin"):
-        work.notify(
-            admin,
-            _(
-                "A file on {id} could not be sent to {name}: {reason}. Check FOCALBOT_FILES_KEY "
-                "(and FOCALBOT_FILES_EARLIER_KEYS after a key change); focalbot files-rekey "
-                "names every file the keys cannot open.",
-                id=subject or "-",
-                name=person.name,
-                reason=reason[:160],
-            ),
-        )
+    work.alert_admins(
+        "file.unreadable",
+        _(
+            "A file on {id} could not be sent to {name}: {reason}. Check FOCALBOT_FILES_KEY "
+            "(and FOCALBOT_FILES_EARLIER_KEYS after a key change); focalbot files-rekey "
+            "names every file the keys cannot open.",
+            id=subject or "-",
+            name=person.name,
+            reason=reason[:160],
+        ),
+        ALERTS_PER_HOUR,
+    )
 
 
 def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: datetime) -> Work:

@@ -378,7 +378,7 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
         reached,
         code=period.code,
     )
-    _tell_other_cochairs(work, period, _by_cochair(work, told))
+    _tell_other_cochairs(work, period, told)
     work.reply(
         join([told, "", describe(work, period)])
         + non_working_note(work, period)
@@ -494,7 +494,7 @@ def close_period(work: Work, rest: str) -> None:
     store.set_status(work.db, period.code, CLOSED, _actor_id(work), work.stamp)
     work.audit("period.closed", period.code)
     closed = _("{code} is closed; reminders have stopped.", code=period.code)
-    _tell_other_cochairs(work, period, _by_cochair(work, closed))
+    _tell_other_cochairs(work, period, closed)
     _tell_focal_points(
         work,
         period,
@@ -578,7 +578,7 @@ def reopen_period(work: Work, rest: str) -> None:
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
     work.audit("period.reopened", period.code)
     again = _("{code} is open again; reminders resume.", code=period.code)
-    _tell_other_cochairs(work, period, _by_cochair(work, again))
+    _tell_other_cochairs(work, period, again)
     reopened = store.load_period(work.db, period.code)
     assert reopened is not None
     arm_period(work, reopened)
@@ -780,7 +780,7 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         for person in work.directory.focal_points(code):
             work.notify(person, told, subject=period.code)
     moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
-    _tell_other_cochairs(work, period, _by_cochair(work, moved_note))
+    _tell_other_cochairs(work, period, moved_note)
     work.reply(
         _(
             "New due date: {title} is now due on {due}. The focal points were told.",
@@ -790,15 +790,12 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     )
 
 
-def _by_cochair(work: Work, what: Text) -> Msg:
-    """``what`` a co-chair did, as the others read it: ``From Aroha (co-chair): …``."""
+def _tell_other_cochairs(work: Work, period: Period, what: Text) -> None:
+    """The other co-chairs hear what one of them did to a period (``From Aroha, co-chair:
+    …``): two acting at once otherwise each learn of the other's change from the focal
+    points."""
     name = work.actor.name if work.actor else "FocalPoint"
-    return _("From {name}, co-chair: {what}", name=name, what=what)
-
-
-def _tell_other_cochairs(work: Work, period: Period, text: Text) -> None:
-    """The other co-chairs hear what one of them did to a period: two acting at once
-    otherwise each learn of the other's change from the focal points."""
+    text = _("From {name}, co-chair: {what}", name=name, what=what)
     for cochair in work.directory.with_role("co_chair"):
         if work.actor is None or cochair.id != work.actor.id:
             work.notify(cochair, text, subject=period.code)

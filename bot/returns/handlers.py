@@ -49,7 +49,12 @@ from bot.returns.joint import COMMANDS as JOINT_COMMANDS
 from bot.returns.metric_values import ZERO, Value, shown, stored_value
 from bot.returns.metrics import Metric
 from bot.returns.parse import parse_answer, parse_filled, parse_line
-from bot.returns.reminder_handlers import country_name, reminder_text, window_title
+from bot.returns.reminder_handlers import (
+    country_name,
+    send_reminder,
+    who_files,
+    window_title,
+)
 from bot.returns.reminders import due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
@@ -757,14 +762,11 @@ def chase(work: Work, period: Period, window: Window) -> None:
         if audit_log.count_since(work.db, "return.chased", since, subject=subject):
             recent.append(country)
             continue
-        recipients = work.directory.focal_points(country) or work.directory.deputies(country)
+        recipients = who_files(work, country)
         if not recipients:
             unreachable.append(country)
             continue
-        text = reminder_text(work, period, window, country)
-        buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
-        for person in recipients:
-            work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
+        send_reminder(work, period, window, country, recipients)
         work.audit("return.chased", subject, f"{len(recipients)} reminded")
         chased.append(country)
     work.reply(_chased(work, period, window, chased, recent, unreachable))
@@ -778,29 +780,25 @@ def _chased(
     recent: list[str],
     unreachable: list[str],
 ) -> Msg:
+    def names(codes: list[str]) -> Msg:
+        return join([country_name(work, c) for c in codes], ", ")
+
     title = window_title(period, window)
     lines: list[Text] = []
     if chased:
         lines.append(
-            _(
-                "Reminded now for {window}: {countries}.",
-                window=title,
-                countries=join([country_name(work, c) for c in chased], ", "),
-            )
+            _("Reminded now for {window}: {countries}.", window=title, countries=names(chased))
         )
     if recent:
         lines.append(
             _(
                 "Reminded less than 12 hours ago, so not again: {countries}.",
-                countries=join([country_name(work, c) for c in recent], ", "),
+                countries=names(recent),
             )
         )
     if unreachable:
         lines.append(
-            _(
-                "Nobody to remind in the directory for: {countries}.",
-                countries=join([country_name(work, c) for c in unreachable], ", "),
-            )
+            _("Nobody to remind in the directory for: {countries}.", countries=names(unreachable))
         )
     if not lines:
         lines.append(_("Every return for {window} is in; nobody to remind.", window=title))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.config import Person
 from bot.events import Button
 from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.repo import OPEN, Period, load_period
@@ -69,13 +70,10 @@ def remind(work: Work, text_subject: str) -> None:
         return  # submitted: the chain stops here
     if subject.kind == BEFORE and work.now >= deadline(due_of(work, window, country), zone):
         return  # fired late after downtime; the overdue chain covers it
-    recipients = work.directory.focal_points(country) or work.directory.deputies(country)
+    recipients = who_files(work, country)
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
         return
-    text = reminder_text(work, period, window, country, subject.kind == DUE)
-    buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
-    for person in recipients:
-        work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
+    send_reminder(work, period, window, country, recipients, subject.kind == DUE)
     work.audit(
         "return.reminded",
         f"{period.code}:{window.label}:{country}",
@@ -83,6 +81,26 @@ def remind(work: Work, text_subject: str) -> None:
     )
     if subject.kind == OVERDUE:
         _arm_next(work, subject, due_of(work, window, country), zone, country)
+
+
+def who_files(work: Work, country: str) -> list[Person]:
+    """Who is reminded of a country's return: its focal points, else its deputies."""
+    return work.directory.focal_points(country) or work.directory.deputies(country)
+
+
+def send_reminder(
+    work: Work,
+    period: Period,
+    window: Window,
+    country: str,
+    recipients: list[Person],
+    on_the_day: bool = False,
+) -> None:
+    """The reminder of ``country``'s return for ``window``, with a button to start it."""
+    text = reminder_text(work, period, window, country, on_the_day)
+    buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
+    for person in recipients:
+        work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
 
 
 def _arm_next(work: Work, subject: Subject, due: date, zone: str, calendar_of: str) -> None:
