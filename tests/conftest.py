@@ -43,6 +43,9 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     if name == "postgresql":
         server = request.getfixturevalue("postgres_server")
         factory = DatabaseFactory(server.new_database)
+        # A PostgreSQL database has no file to put its audit anchors and reports beside: they
+        # go to the working directory, which must be the test's own, not the repository.
+        request.getfixturevalue("monkeypatch").chdir(request.getfixturevalue("tmp_path"))
     token = ENGINE.set(factory)
     yield name
     ENGINE.reset(token)
