@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import regex
+
 from bot.errors import UserError
 from bot.i18n import Text, _, join
 
@@ -28,7 +30,12 @@ JOINERS = frozenset("\u200c\u200d")
 Dari, Urdu, Pashto, Dhivehi, Sinhala, Burmese and the Indic scripts (``ශ්\u200dරී``,
 ``مشتبه\u200cها``), so they are kept between two letters (or marks) of one such script, and
 dropped anywhere else: in Latin or Cyrillic (``И\u200dван`` would pass for ``Иван``), beside
-ASCII (``T\u200dH`` is still ``TH``), a space, or another invisible character."""
+ASCII (``T\u200dH`` is still ``TH``), a space, or another invisible character. The joiner
+also stays inside an emoji sequence (``👮\u200d♂️``, a family), between two pictographs, where
+it cannot disguise a letter."""
+
+_EMOJI_BEFORE_JOINER = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]")
+_EMOJI_AFTER_JOINER = regex.compile(r"\p{Extended_Pictographic}")
 
 JOINING_SCRIPTS = frozenset(
     {"ARABIC", "THAANA", "MYANMAR", "SINHALA", "DEVANAGARI", "BENGALI", "GURMUKHI"}
@@ -56,10 +63,22 @@ def clean(text: str) -> str:
     visible = "".join(
         char
         for i, char in enumerate(kept)
-        if char not in JOINERS
-        or (0 < i < last and _script(kept[i - 1]) == _script(kept[i + 1]) != "")
+        if char not in JOINERS or 0 < i < last and _joins(kept, i)
     )
     return unicodedata.normalize("NFC", visible)  # what was apart may compose now: e + ́
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether the joiner at ``text[i]`` spells: between two letters of one joining script,
+    or (the zero-width joiner) within an emoji sequence."""
+    before, after = text[i - 1], text[i + 1]
+    if _script(before) == _script(after) != "":
+        return True
+    return (
+        text[i] == "\u200d"
+        and bool(_EMOJI_BEFORE_JOINER.fullmatch(before))
+        and bool(_EMOJI_AFTER_JOINER.fullmatch(after))
+    )
 
 
 def _script(char: str) -> str:

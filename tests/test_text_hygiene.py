@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -35,11 +36,22 @@ def _left_invisible(text: str) -> list[str]:
 
 
 def _spelling(text: str, i: int) -> bool:
-    """A joiner between two letters or marks of one script that spells with joiners."""
+    """A joiner between two letters or marks of one script that spells with joiners, or a
+    zero-width joiner inside an emoji sequence."""
     if text[i] not in JOINERS or not 0 < i < len(text) - 1:
         return False
     scripts = [_script_of(c) for c in (text[i - 1], text[i + 1])]
-    return scripts[0] == scripts[1] != ""
+    emoji = text[i] == "\u200d" and _pictograph(text[i - 1], True) and _pictograph(text[i + 1])
+    return scripts[0] == scripts[1] != "" or emoji
+
+
+def _pictograph(char: str, or_modifier: bool = False) -> bool:
+    pattern = (
+        r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]"
+        if or_modifier
+        else r"\p{Extended_Pictographic}"
+    )
+    return bool(regex.fullmatch(pattern, char))
 
 
 def _script_of(char: str) -> str:
@@ -112,6 +124,18 @@ def test_joiners_that_spell_a_word_are_kept_and_no_others() -> None:
     assert clean("Jose\u200b\u0301") == "Jos\u00e9" == clean(clean("Jose\u200b\u0301"))  # NFC
 
 
+POLICE_OFFICER_MAN = "\U0001f46e\u200d\u2642\ufe0f"  # 👮‍♂️: officer + joiner + male sign
+FAMILY = "\U0001f468\U0001f3fd\u200d\U0001f469\u200d\U0001f467"  # skin tone, then joiners
+
+
+def test_joiners_inside_an_emoji_sequence_are_kept() -> None:
+    assert clean(f"Boat {POLICE_OFFICER_MAN} {FAMILY}") == f"Boat {POLICE_OFFICER_MAN} {FAMILY}"
+    assert (
+        clean("\U0001f46e\u200cx \U0001f46e\u200dH A\u200d\u2642")
+        == "\U0001f46ex \U0001f46eH A\u2642"
+    )
+
+
 def test_a_name_disguised_with_a_joiner_is_refused() -> None:
     with pytest.raises(ValidationError, match="invisible"):
         Person(id="x-fp", name="\u0418\u200d\u0432\u0430\u043d", country="TH", roles=("officer",))
@@ -124,6 +148,6 @@ def test_a_name_spelled_with_a_joiner_is_accepted() -> None:
 
 def test_request_text_keeps_the_joiners_its_script_needs(tmp_path: Path) -> None:
     world = DispatchWorld(tmp_path / "bot.db")
-    world.send("au-officer", f"/request TH routine {SINHALA} {DARI}")
+    world.send("au-officer", f"/request TH routine {SINHALA} {DARI} {POLICE_OFFICER_MAN}")
     [(text,)] = world.db.execute("SELECT text FROM requests").fetchall()
-    assert text == f"{SINHALA} {DARI}"
+    assert text == f"{SINHALA} {DARI} {POLICE_OFFICER_MAN}"
