@@ -12,6 +12,7 @@ from pathlib import Path
 from adapters.console import ConsoleAdapter
 from bot.events import Inbound
 from bot.periods.configured import PeriodConfig
+from tests.broadcast_support import broadcast
 from tests.harness import Harness, eventually  # noqa: F401 (Harness: both engines)
 from tests.returns_support import EIGHT, PERIOD, counts, running
 
@@ -114,7 +115,7 @@ async def test_every_period_command_takes_a_code_when_two_are_open(tmp_path: Pat
     [moved] = await bot.say("nz-cochair", "/deadline JPA-BIG W1 2027-03-20")
     assert "is now due on Mar 20, 2027" in moved
     assert "please name one" in (await bot.say("nz-cochair", "/broadcast Hello all"))[0]
-    [sent] = await bot.say("nz-cochair", "/broadcast JPA-BIG Figures by Friday please")
+    [sent] = await broadcast(bot, "nz-cochair", "/broadcast JPA-BIG Figures by Friday please")
     assert sent.startswith("Broadcast B-1 queued for 2 focal points in 2 countries.")
     assert bot.last("my-fp").startswith("JPA-BIG · message from")
     assert "Figures by Friday please" in bot.last("my-fp")

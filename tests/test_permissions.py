@@ -62,6 +62,8 @@ ARGS = {
     "status": "",
     "report": "",
     "broadcast": "Returns are due Friday",
+    "broadcast send": "send",
+    "broadcast cancel": "cancel",
     "broadcast status": "status",
     "broadcast ack": "ack B-1",
 }
@@ -119,6 +121,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "status": CO_CHAIRS,
     "report": CO_CHAIRS,
     "broadcast": CO_CHAIRS,
+    "broadcast send": CO_CHAIRS,
+    "broadcast cancel": CO_CHAIRS,
     "broadcast status": CO_CHAIRS,
     "broadcast ack": {*WRITERS, *CO_CHAIRS},
 }

@@ -370,7 +370,8 @@ async def test_three_replicas_two_killed_lose_nothing(webhook_cluster: Cluster) 
     try:
         side = SlackSide(cluster.slack_urls[0])
         broadcast = side.event_body(side.dm("U0COCHAIR", f"broadcast {PERIOD} Fault drill"))
-        await slack_post(slack_lb, broadcast)()
+        await slack_post(slack_lb, broadcast)()  # the preview; Send makes it go
+        await slack_post(slack_lb, side.event_body(side.dm("U0COCHAIR", "broadcast send")))()
         targets = codes()
         posts = [
             telegram_post(

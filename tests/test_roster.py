@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import QuietHoursSettings, RosterSettings, load_settings
+from tests.broadcast_support import broadcast
 from tests.harness import SHIPPED_CONFIG, Harness, eventually
 from tests.returns_support import MID_JANUARY, PERIOD, move_to, sent
 
@@ -55,7 +56,7 @@ async def open_work_of_every_kind(bot: Harness) -> tuple[str, str]:
     [told] = await bot.say("my-fp", f"/refer {referred} th-fp The vessel is Thai-flagged")
     assert "referred" in told
     await bot.say("th-fp", "/return arrests 3, victims assisted 2")
-    await bot.say("nz-cochair", "/broadcast Please send the W1 returns.")
+    await broadcast(bot, "nz-cochair", "/broadcast Please send the W1 returns.")
     return acked, referred
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import load_settings
+from tests.broadcast_support import broadcast
 from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
 from tests.returns_support import move_to, sent
 
@@ -174,7 +175,7 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
     opened = await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US')
     assert opened.startswith("JPA-8 is open"), opened
-    [answer] = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
+    [answer] = await broadcast(bot, "nz-cochair", "/broadcast Please send your figures by Friday.")
     assert answer.endswith(  # the co-chair knows at once who gets it only in their morning
         "delivery and acknowledgements.\nHeld until their quiet hours end: Thailand."
     ), answer
@@ -206,7 +207,7 @@ async def test_the_countries_a_broadcast_waits_for_are_named_in_order(tmp_path: 
     # 20:30 UTC: night in Bangkok, Colombo and Kuala Lumpur
     bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
     await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH LK MY')
-    [answer] = await bot.say("nz-cochair", "/broadcast Please send your figures by Friday.")
+    [answer] = await broadcast(bot, "nz-cochair", "/broadcast Please send your figures by Friday.")
     assert answer.endswith("\nHeld until their quiet hours end: Malaysia, Sri Lanka, Thailand.")
     await bot.stop()
 

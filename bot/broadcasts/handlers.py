@@ -1,15 +1,23 @@
 """/broadcast: co-chairs message every focal point of the current period; each acknowledges.
 
-``/broadcast <text>`` sends, ``/broadcast ack <id>`` (the Acknowledge button) acknowledges,
-``/broadcast status [id]`` shows, per recipient, delivered / failed / queued and acknowledged.
+``/broadcast <text>`` shows the co-chair what will go, to whom, and keeps it pending for an
+hour; ``/broadcast send`` (its Send button) sends it, once however often it is pressed, and
+``/broadcast cancel`` drops it. A message to thirty officials in many countries cannot be
+taken back, so it is read once more before it goes. ``/broadcast ack <id>`` (the Acknowledge
+button) acknowledges, ``/broadcast status [id]`` shows, per recipient, delivered / failed /
+queued and acknowledged.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import timedelta
 
+from bot.broadcasts import drafts
 from bot.broadcasts import repo as store
-from bot.clock import local_moment
+from bot.broadcasts.drafts import Draft
+from bot.clock import local_moment, parse_iso
 from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
@@ -32,24 +40,32 @@ DELIVERY: dict[str, Msg] = {
 """A recipient's delivery state as the co-chair reads it (stored values stay English)."""
 
 
+DRAFT_STANDS = timedelta(hours=1)
+"""How long a previewed broadcast waits for Send; later it may be out of date."""
+
+TAKEN_BACK = _(
+    "A broadcast goes out as soon as it is sent and cannot be taken back; "
+    "/broadcast status shows who has it. To correct one, broadcast the correction."
+)
+NOTHING_WAITING = _("You have no broadcast waiting to be sent.")
+HOW_TO_START = _("/broadcast <text> shows you a broadcast before it goes out.")
+NO_PERIOD = _("No period of action is open, so there is no one to broadcast to.")
+
+
 def broadcast_command(work: Work, text: str) -> None:
-    """Send (co-chairs; ``ack`` and ``status`` are subcommands with their own rules)."""
+    """Preview (co-chairs; ``send``, ``cancel``, ``ack`` and ``status`` are subcommands with
+    their own rules)."""
     if not text.strip():
         raise UserError(_("What should I send? e.g. /broadcast Returns for W1 are due Friday."))
     if _asks_about_a_broadcast(text):  # "/broadcast cancel B-3" is not news
-        raise UserError(
-            _(
-                "A broadcast goes out as soon as it is sent and cannot be taken back; "
-                "/broadcast status shows who has it. To correct one, broadcast the correction."
-            )
-        )
-    send(work, text.strip())
+        raise UserError(join([TAKEN_BACK, *_waiting(work)]))
+    preview(work, text.strip())
 
 
-NOT_A_MESSAGE = frozenset({"cancel", "confirm", "recall", "undo", "delete", "stop"})
+NOT_A_MESSAGE = frozenset({"cancel", "confirm", "recall", "undo", "delete", "stop", "send"})
 """First words that ask the bot to do something with a broadcast rather than say them, when
-alone or followed by a broadcast (``cancel B-3``, ``undo last``): "Cancel the meeting on
-Friday" is news."""
+alone or followed by a broadcast (``cancel B-3``, ``undo last``, ``send it``): "Cancel the
+meeting on Friday" is news. A bare ``send`` or ``cancel`` is a subcommand."""
 _A_BROADCAST = re.compile(r"^(?:b-?\d+|last|it|that|this|broadcast)$", re.IGNORECASE)
 
 
@@ -60,38 +76,196 @@ def _asks_about_a_broadcast(text: str) -> bool:
     return len(words) == 1 or (len(words) <= 3 and bool(_A_BROADCAST.match(words[1])))
 
 
-def send(work: Work, text: str) -> None:
-    """Send ``text`` to every focal point of the current period, with an Acknowledge button."""
-    actor = work.actor
-    assert actor is not None
+def _waiting(work: Work) -> list[Text]:
+    """A reminder of the co-chair's pending broadcast, if one still stands."""
+    draft = drafts.find(work.db, _author(work).id, None)
+    if draft is None or draft.status != drafts.PENDING or _lapsed(work, draft):
+        return []
+    return [
+        _(
+            "You have a broadcast waiting to be sent: /broadcast send sends it, "
+            "/broadcast cancel drops it."
+        )
+    ]
+
+
+def preview(work: Work, text: str) -> None:
+    """Keep ``text`` as the co-chair's pending broadcast (replacing an earlier one) and show
+    it as its recipients will read it, to whom it goes, and Send and Cancel buttons."""
+    actor = _author(work)
     within(text, work.ctx.settings.requests.max_text_length)
     period, text = _period_named(work, text)
     if period is None:
-        raise UserError(_("No period of action is open, so there is no one to broadcast to."))
+        raise UserError(NO_PERIOD)
+    draft, replaced = drafts.create(work.db, actor.id, period.code, text, work.stamp)
+    people = _recipients(work, period)
+    work.audit("broadcast.drafted", period.code, f"draft {draft.n}, {len(people)} recipients")
+    lines: list[Text] = []
+    if replaced is not None and not _lapsed(work, replaced):
+        lines.append(_("This replaces your unsent broadcast “{text}”.", text=clip(replaced.text)))
+    lines += [_to_whom(work, period, people), "", _body(period, actor, "B-…", text), ""]
+    lines.append(
+        _(
+            "Not sent yet. /broadcast send sends it; /broadcast cancel drops it. "
+            "Unsent, it lapses in an hour."
+        )
+    )
+    buttons = (
+        Button(_("Send"), f"/broadcast send {draft.n}"),
+        Button(_("Cancel"), f"/broadcast cancel {draft.n}"),
+    )
+    work.reply(join(lines), buttons)
+
+
+def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
+    """Who the broadcast reaches, and whom it cannot (known before anything is sent)."""
+    lines: list[Text] = [
+        _(
+            "Your broadcast to {recipients} in {countries} of {code}, as they will read it:",
+            recipients=n_("{count} focal point", "{count} focal points", len(people)),
+            countries=n_("{count} country", "{count} countries", len(period.countries)),
+            code=period.code,
+        )
+    ]
+    lacking = {c for c in period.countries if not work.directory.focal_points(c)}
+    if lacking:
+        names = join(sorted(work.directory.country_name(c) for c in lacking), ", ")
+        lines.append(_("No focal point in: {countries}.", countries=names))
+    unreachable = [p for p in people if not work.ctx.router.reaches(work.directory, p)]
+    if unreachable:
+        who = sorted((_person(work, p) for p in unreachable), key=str)
+        lines.append(_("No channel reaches: {people}.", people=join(who, ", ")))
+    held = _held_line(work, [p for p in people if p not in unreachable])
+    return join([*lines, held] if held else lines)
+
+
+def send_draft(work: Work, n: int | None) -> None:
+    """Send the co-chair's previewed broadcast (its Send button): once, however often it is
+    pressed; never another co-chair's, and an older preview's button never sends a newer one."""
+    draft, period = _sendable(work, drafts.find(work.db, _author(work).id, n), n)
+    if not drafts.settle(work.db, draft, drafts.SENT):  # another press got there first
+        raise UserError(_settled(drafts.find(work.db, draft.author_id, draft.n) or draft))
+    drafts.record_sent(work.db, draft, _send_to(work, period, draft.text))
+
+
+def _sendable(work: Work, draft: Draft | None, n: int | None) -> tuple[Draft, Period]:
+    """The draft and its period, or the reason it cannot be sent now (a UserError)."""
+    if draft is None or (n is None and draft.status == drafts.CANCELLED):
+        raise UserError(join([NOTHING_WAITING, HOW_TO_START]))
+    if draft.status != drafts.PENDING:
+        raise UserError(_settled(draft))
+    if _lapsed(work, draft):
+        raise UserError(
+            _(
+                "That broadcast waited more than an hour, so it was not sent: it may be out "
+                "of date. Please write /broadcast with the text again, and send it."
+            )
+        )
+    period = load_period(work.db, draft.period)
+    if period is None or period.status != OPEN:
+        raise UserError(
+            _("{code} is no longer open, so the broadcast was not sent.", code=draft.period)
+        )
+    return draft, period
+
+
+def cancel_draft(work: Work, n: int | None) -> None:
+    """Drop the co-chair's previewed broadcast (its Cancel button); nothing is sent. With
+    none waiting, say that a sent broadcast cannot be taken back."""
+    draft = drafts.find(work.db, _author(work).id, n)
+    if draft is None or (n is None and draft.status != drafts.PENDING):
+        raise UserError(join([NOTHING_WAITING, TAKEN_BACK]))
+    if draft.status == drafts.SENT:
+        raise UserError(TAKEN_BACK)
+    if draft.status == drafts.REPLACED:
+        raise UserError(_settled(draft))
+    if drafts.settle(work.db, draft, drafts.CANCELLED):  # pressed again: cancelled already
+        work.audit("broadcast.cancelled", draft.period, f"draft {draft.n}")
+    work.reply(_("Cancelled; the broadcast was not sent."))
+
+
+def _settled(draft: Draft) -> Msg:
+    """What became of a draft that is no longer pending."""
+    if draft.status == drafts.SENT:
+        return _(
+            "That broadcast was already sent, as {id}. /broadcast status {id} shows delivery "
+            "and acknowledgements.",
+            id=draft.broadcast_id or "-",
+        )
+    if draft.status == drafts.REPLACED:
+        return _("That preview was replaced by a newer one and was not sent.")
+    return _("That broadcast was cancelled; it was not sent.")
+
+
+def _lapsed(work: Work, draft: Draft) -> bool:
+    """Whether a pending draft waited too long to be sent (by the app's clock)."""
+    return parse_iso(draft.created_at) + DRAFT_STANDS <= work.now
+
+
+def _author(work: Work) -> Person:
+    actor = work.actor
+    assert actor is not None  # co-chairs only: the gate let a person through
+    return actor
+
+
+def send(work: Work, text: str) -> None:
+    """Send ``text`` to every focal point of the current period at once, with an Acknowledge
+    button (no preview: for callers that are not a co-chair typing)."""
+    within(text, work.ctx.settings.requests.max_text_length)
+    period, text = _period_named(work, text)
+    if period is None:
+        raise UserError(NO_PERIOD)
+    _send_to(work, period, text)
+
+
+def _send_to(work: Work, period: Period, text: str) -> str:
+    """Send to every focal point of ``period``, answer with the id and a status hint; the id."""
+    actor = _author(work)
     ident = store.next_id(work.db)
     store.insert(work.db, ident, period.code, actor.id, text, work.stamp)
-    body = _(  # the frame is translated; the co-chair's text goes out as written
-        "{code} · message from {name}, co-chair ({id}):\n\n{text}",
-        code=period.code,
-        name=actor.name,
-        id=ident[0],
-        text=text,
-    )
-    people = [p for c in period.countries for p in work.directory.focal_points(c)]
+    body = _body(period, actor, ident[0], text)
+    people = _recipients(work, period)
     for person in people:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
     work.reply(_queued(ident[0], len(people), len(period.countries)) + _held(work, people))
+    return ident[0]
+
+
+def _recipients(work: Work, period: Period) -> list[Person]:
+    """Every focal point of the period's countries, as the directory has them now."""
+    return [p for c in period.countries for p in work.directory.focal_points(c)]
+
+
+def _body(period: Period, actor: Person, broadcast_id: str, text: str) -> Msg:
+    """What each recipient reads: the frame is translated, the co-chair's text goes as written."""
+    return _(
+        "{code} · message from {name}, co-chair ({id}):\n\n{text}",
+        code=period.code,
+        name=actor.name,
+        id=broadcast_id,
+        text=text,
+    )
+
+
+def _person(work: Work, person: Person) -> Text:
+    """``Thailand · Niran Example``, the country as the reader names it."""
+    return join([country_name(work, person.country), f" · {person.name}"], "")
 
 
 def _held(work: Work, people: list[Person]) -> Text:
     """The countries whose focal points get the broadcast only when their quiet hours end
-    (``/broadcast status`` says until when)."""
+    (``/broadcast status`` says until when), on a line of its own."""
+    line = _held_line(work, people)
+    return "" if line is None else "\n" + line
+
+
+def _held_line(work: Work, people: list[Person]) -> Msg | None:
     waiting = {work.directory.country_name(p.country) for p in people if work.held_until(p)}
     if not waiting:
-        return ""
+        return None
     names = join(sorted(waiting), ", ")  # by name, as every list of countries
-    return "\n" + _("Held until their quiet hours end: {countries}.", countries=names)
+    return _("Held until their quiet hours end: {countries}.", countries=names)
 
 
 def _queued(broadcast_id: str, people: int, countries: int) -> Msg:
@@ -170,7 +344,7 @@ def _who(work: Work, recipient: store.Recipient) -> Text:
     person = work.directory.people.get(recipient.person_id)
     if person is None:
         return recipient.person_id
-    return join([country_name(work, person.country), f" · {person.name}"], "")
+    return _person(work, person)
 
 
 def _line(work: Work, recipient: store.Recipient) -> Msg:
@@ -193,16 +367,56 @@ def _line(work: Work, recipient: store.Recipient) -> Msg:
     )
 
 
+def _bare(word: str) -> Callable[[str], bool]:
+    """Whether the arguments are ``word`` alone or with a draft's number (its button's):
+    ``send``, ``SEND 3``; "send the figures by Friday" is a message."""
+    shape = re.compile(rf"^{word}(?:\s+\d{{1,9}})?$", re.IGNORECASE)
+    return lambda args: bool(shape.match(args.strip()))
+
+
+def _draft_number(args: str) -> int | None:
+    """The draft a button names (``send 3``: 3); None when typed bare (the pending one)."""
+    words = args.split()
+    return int(words[1]) if len(words) > 1 else None
+
+
 COMMANDS = [
     CommandSpec(
         "broadcast",
-        _("Co-chairs: message every focal point of the current period (each can acknowledge)."),
+        _(
+            "Co-chairs: message every focal point of the current period (each can "
+            "acknowledge). You see it first, as they will; it goes when you press Send."
+        ),
         "/broadcast [CODE] <text>",
         "/broadcast Returns for W1 are due on Friday; please send them by then.",
         broadcast_command,
         roles=frozenset({"co_chair"}),
         limit=("broadcast.sent", "broadcasts_per_hour"),
         subcommands=(
+            CommandSpec(
+                "send",
+                _("Co-chairs: send the broadcast you were shown (its Send button does this)."),
+                "/broadcast send",
+                "/broadcast send",
+                send_draft,
+                parse=_draft_number,
+                roles=frozenset({"co_chair"}),
+                limit=("broadcast.sent", "broadcasts_per_hour"),
+                matches=_bare("send"),
+            ),
+            CommandSpec(
+                "cancel",
+                _(
+                    "Co-chairs: drop the broadcast you were shown, unsent (its Cancel button "
+                    "does this)."
+                ),
+                "/broadcast cancel",
+                "/broadcast cancel",
+                cancel_draft,
+                parse=_draft_number,
+                roles=frozenset({"co_chair"}),
+                matches=_bare("cancel"),
+            ),
             CommandSpec(
                 "status",
                 _("Co-chairs: per recipient, delivered / failed / queued and acknowledged."),

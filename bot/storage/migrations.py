@@ -210,6 +210,16 @@ DROP INDEX outbox_subject;
 CREATE INDEX outbox_subject ON outbox (subject) WHERE subject IS NOT NULL;
 """
 
+SCHEMA_V11 = """
+CREATE TABLE broadcast_drafts (
+    author_id TEXT NOT NULL, n INTEGER NOT NULL, period TEXT NOT NULL, text TEXT NOT NULL,
+    created_at TEXT NOT NULL, status TEXT NOT NULL, broadcast_id TEXT,
+    PRIMARY KEY (author_id, n)
+);
+CREATE UNIQUE INDEX broadcast_drafts_pending ON broadcast_drafts (author_id)
+    WHERE status = 'pending';
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -221,6 +231,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V8,
     SCHEMA_V9,
     SCHEMA_V10,
+    SCHEMA_V11,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -234,7 +245,9 @@ files on requests (``request_files``: which encrypted blob, by content hash, and
 ``pending_files``: a file sent without a command, waiting for "attach to R-…"); V10 fewer
 pages written per event on SQLite: the de-duplication records keyed by their key alone
 (``WITHOUT ROWID``: one b-tree, not a table and an index) and only messages about a subject
-in the subject index (most replies have none)."""
+in the subject index (most replies have none); V11 a co-chair's broadcast previewed and
+awaiting Send (``broadcast_drafts``: numbered per co-chair, one pending at a time; a sent,
+cancelled or replaced one keeps its state, not its text, so a second press answers truly)."""
 
 
 class _Executes(Protocol):
