@@ -9,6 +9,8 @@ so nothing acknowledged is ever half-done, and a redelivered event changes nothi
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -22,7 +24,7 @@ from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
-from bot.i18n import Text, _, render, render_for_reader
+from bot.i18n import Msg, Text, _, render, render_for_reader
 from bot.storage.sql import Db
 
 if TYPE_CHECKING:
@@ -31,6 +33,18 @@ if TYPE_CHECKING:
 
 RELEASE = "outbox.release"
 """The timer that hands messages held through someone's quiet hours to delivery."""
+
+NAMED_SUBJECTS: Mapping[str, Msg] = {
+    "handover": _("A handover of open work"),
+    "roster": _("A roster check"),
+    "audit.anchor": _("The audit log head"),
+}
+"""What a pointer calls a notice whose subject is a fixed key (bot.directory.handover and
+roster, bot.audit.anchor's ANCHOR_TIMER): the key is the bot's word, not the reader's."""
+
+_KNOWN_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
+"""A subject people know as it is written: a request (``R-2026-0001``), a broadcast (``B-3``),
+a period (``JPA-4``, its code as bot.periods.configured allows)."""
 
 
 @dataclass(frozen=True)
@@ -272,18 +286,34 @@ class Work:
         """What a pointer-only channel may carry: that something waits, and where."""
         person = self.directory.people.get(person_id or "")
         where = self.ctx.router.approved_channel(self.directory, person) if person else None
-        if subject and where:
-            return _("{subject} awaits you — open it on {channel}.", subject=subject, channel=where)
-        if subject:
+        what = awaiting(subject) if subject else None
+        if what and where:
+            return _("{subject} awaits you — open it on {channel}.", subject=what, channel=where)
+        if what:
             return _(
                 "{subject} awaits you — ask your focal point for an approved channel.",
-                subject=subject,
+                subject=what,
             )
         if where:
             return _("A message from FocalPoint awaits you — open it on {channel}.", channel=where)
         return _(
             "A message from FocalPoint awaits you — ask your focal point for an approved channel."
         )
+
+
+def awaiting(subject: str) -> Text | None:
+    """What a pointer says awaits, for a message's ``subject``: a request, broadcast or period
+    by its id; a return by its period and window (``JPA-4:W1``, ``JPA-4:W1:TH``); a fixed key by
+    its phrase (:data:`NAMED_SUBJECTS`); None for anything else (the pointer names nothing)."""
+    if subject in NAMED_SUBJECTS:
+        return NAMED_SUBJECTS[subject]
+    code, colon, rest = subject.partition(":")
+    if not _KNOWN_ID.fullmatch(code):
+        return None
+    if not colon:
+        return code
+    window = rest.partition(":")[0]
+    return _("The return for {code} {window}", code=code, window=window) if window else None
 
 
 def _rendered_button(button: Button, language: str) -> Button:

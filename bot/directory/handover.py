@@ -145,7 +145,13 @@ def _move_broadcasts(work: Work, old: Person, new: Person) -> list[str]:
         [new.id, old.id],
     )
     db.execute(f"DELETE FROM broadcast_recipients WHERE {where}", [old.id])
-    return sorted(ids)
+    return sorted(ids, key=_by_number)
+
+
+def _by_number(broadcast_id: str) -> tuple[str, int]:
+    """``B-2`` before ``B-10`` (as text, ``B-10`` comes first)."""
+    prefix, _dash, number = broadcast_id.rpartition("-")
+    return (prefix, int(number)) if number.isdigit() else (broadcast_id, 0)
 
 
 def _confirm_successor(work: Work, new: Person) -> None:

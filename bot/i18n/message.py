@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import regex
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
@@ -23,6 +24,25 @@ nine digits follow it in Unicode, so one character per system is the whole table
 RLM = "\u200f"
 """Right-to-left mark: starts each line of a right-to-left message, so a line that opens with
 an id or a number (``R-12 …``) is still laid out right to left."""
+
+LRI, PDI = "\u2066", "\u2069"
+"""Left-to-right isolate and its end: around each command in a right-to-left line, so it
+displays as typed. Without them the bidirectional algorithm lays the command's neutral
+characters out right to left: ``/reply R-12 <text>`` shows as ``>text< R-12 reply/``. Inbound
+text drops them (:func:`bot.text.clean`), so a command copied with them still runs."""
+
+_COMMAND = regex.compile(
+    # its name, not inside a path or a word (as bot.commands.command_hints), nor isolated;
+    # then each argument after a space: a <placeholder> (translated too), or a word with no
+    # right-to-left letter; none after a word that ends a sentence, nor the next command
+    r"(?<![\w/<.\u2066])/[A-Za-z][A-Za-z0-9_-]*"
+    r"(?:(?<![.;:!?])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
+)
+"""A command in rendered text, from ``/`` through its arguments, up to where prose resumes:
+a word in a right-to-left script, the Arabic comma, or the end of a sentence."""
+
+_TRAILING = ".,;:!?([|—–-\"'`"
+"""Punctuation that ends a command's last word but belongs to the sentence around it."""
 
 
 @dataclass(frozen=True)
@@ -181,11 +201,50 @@ def render(text: Text, language: str) -> str:
 
 
 def render_for_reader(text: Text, language: str) -> str:
-    """:func:`render`, plus a right-to-left mark at each line start for RTL languages."""
+    """:func:`render`, plus for RTL languages a right-to-left mark at each line start and
+    each command isolated (:func:`isolate_commands`): the template's own and those in its
+    parameters alike."""
     rendered = render(text, language)
     if isinstance(text, Msg) and is_rtl(language):
-        return "\n".join(RLM + line if line else line for line in rendered.split("\n"))
+        lines = rendered.split("\n")
+        return "\n".join(RLM + _isolated(line) if line else line for line in lines)
     return rendered
+
+
+def isolate_commands(text: str, language: str) -> str:
+    """``text`` with each command in it (``/reply R-12 <text>``) in a left-to-right isolate
+    when ``language`` is written right to left, so it displays as typed; otherwise ``text``
+    unchanged. For lines an adapter writes itself; commands already isolated stay as they are.
+    """
+    if not is_rtl(language):
+        return text
+    return "\n".join(_isolated(line) for line in text.split("\n"))
+
+
+def isolate_command(command: str, language: str) -> str:
+    """A whole command line (``/broadcast ack B-3``, ``ACK R-12``) to show a reader, in a
+    left-to-right isolate when ``language`` is written right to left."""
+    return f"{LRI}{command}{PDI}" if command and is_rtl(language) else command
+
+
+def _isolated(line: str) -> str:
+    return _COMMAND.sub(_isolate, line)
+
+
+def _isolate(match: regex.Match[str]) -> str:
+    command = match[0]
+    end = len(command)
+    while _trailing(command[:end]):
+        end -= 1
+    return f"{LRI}{command[:end]}{PDI}{command[end:]}"
+
+
+def _trailing(command: str) -> bool:
+    """Whether the last character of ``command`` belongs to the sentence after it."""
+    last = command[-1]
+    if last == ")":  # one it did not open: ``(/show R-12)``
+        return command.count(")") > command.count("(")
+    return last in _TRAILING or last.isspace()
 
 
 def number(value: int | Decimal | float, language: str, pattern: str | None = None) -> str:
