@@ -314,7 +314,7 @@ async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
     assert "Notes" in head  # a window's sheet has no column for texts (not kept per window)
     w1_head = [("Return" if h == "Returns in" else h) for h in head if h != "Notes"]
     assert [c.value for c in book["W1 figures"][1]] == w1_head
-    assert w1["Thailand"][2] == "submitted" and w2["Thailand"][2] == "missing"  # that window's
+    assert w1["Thailand"][2] == "submitted" and w2["Thailand"][2] == "not due"  # that window's
     assert rows["Thailand"][2].value == "1/3"  # the period's count, on By country only
     w1_arrests = [r[arrests - 1] for r in w1.values() if r[1] != "W1: Total"]
     assert w1["W1: Total"][arrests - 1] == sum(a for a in w1_arrests if a is not None) == 9
@@ -324,7 +324,8 @@ async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
 
     status = book["Status"]
     colours = {r[0].value: r[1].fill.fgColor.rgb for r in status.iter_rows(min_row=2)}
-    assert colours["Thailand"].endswith("C6EFCE") and colours["Malaysia"].endswith("FFC7CE")
+    assert colours["Thailand"].endswith("C6EFCE")
+    assert colours["Malaysia"].endswith("F2F2F2")  # W1 is due on 7 February: not missing yet
     assert status.freeze_panes == "A2" and status.auto_filter.ref
 
     summary = book["Summary"]

@@ -16,12 +16,14 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from bot.reports.figures import ReportData, status_counts  # noqa: E402
 from bot.reports.render import title  # noqa: E402
+from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED  # noqa: E402
 
-STATUS_COLOURS = {
-    "submitted": "#2e7d32",
-    "late": "#f9a825",
-    "draft": "#90a4ae",
-    "missing": "#c62828",
+STATUS_COLOURS = {  # each status of bot.reports.figures.STATUSES, in the legend's order
+    SUBMITTED: "#2e7d32",
+    LATE: "#f9a825",
+    DRAFT: "#90a4ae",
+    MISSING: "#c62828",  # red: past its due moment, not in
+    NOT_DUE: "#e0e0e0",  # light grey: not in, and not due yet
 }
 
 

@@ -2,22 +2,32 @@
 
 Loading reads the database once (a few grouped queries); everything after is pure, so the
 chat command and the CLI render the same numbers in every format. Each window's return
-reports that window's figures, so totals add the windows up.
+reports that window's figures, so totals add the windows up. A country with no return for a
+window is ``missing`` only once its due moment has passed there; before, it is ``not due``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.clock import Clock
 from bot.config import Rate
 from bot.periods.repo import Period, load_period
+from bot.periods.windows import Window
 from bot.returns.metrics import Metric
-from bot.returns.repo import DRAFT, LATE, MISSING, SUBMITTED
+from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.storage.sql import Db
+from reminders.returns import deadline
 
 Cell = tuple[str, str, str]  # (country, metric, currency)
 WindowCell = tuple[int, str, str, str]  # (window, country, metric, currency)
+DueMoment = Callable[[Window, str], datetime]
+"""When a country's return for a window becomes overdue (``bot.returns.reminders.due_moment``)."""
+STATUSES = (SUBMITTED, LATE, DRAFT, MISSING, NOT_DUE)
+"""A country's return for one window, as the report says it."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class ReportData:
     names: dict[str, str]  # country code -> name, participating countries
     sums: dict[Cell, int]  # amounts summed over windows (money in hundredths)
     texts: dict[tuple[str, str], tuple[str, ...]]  # (country, metric) -> texts
-    statuses: dict[tuple[int, str], str]  # (window, country) -> submitted/late/draft/missing
+    statuses: dict[tuple[int, str], str]  # (window, country) -> one of STATUSES
     window_sums: dict[WindowCell, int] = field(default_factory=dict)
     currency: str = ""  # money is also totalled in this currency, at ``rates``
     rates: dict[str, Rate] = field(default_factory=dict)
@@ -91,26 +101,47 @@ class ReportData:
 
 
 def load_report(
-    db: Db, code: str, currency: str = "", rates: dict[str, Rate] | None = None
+    db: Db,
+    code: str,
+    currency: str = "",
+    rates: dict[str, Rate] | None = None,
+    now: datetime | None = None,
+    due: DueMoment | None = None,
 ) -> ReportData | None:
     """Read a period's report data; None when there is no such period. With ``currency``
-    and ``rates``, money is also totalled in that currency."""
+    and ``rates``, money is also totalled in that currency.
+
+    A return not in is missing once ``due`` (by default: the end of the window's due date
+    in the country's time zone) is past at ``now`` (by default: the clock's time).
+    """
     period = load_period(db, code)
     if period is None:
         return None
-    names = dict(db.execute("SELECT code, name FROM countries").fetchall())
+    rows = db.execute("SELECT code, name, timezone FROM countries").fetchall()
+    names = {row[0]: row[1] for row in rows}
+    due = due or _due_by_zone({row[0]: row[2] for row in rows})
     sums, window_sums = _amounts(db, period.code)
     return ReportData(
         period,
         {c: names.get(c, c) for c in period.countries},
         sums,
         _texts(db, period.code),
-        _statuses(db, period),
+        _statuses(db, period, now or Clock().now(), due),
         window_sums,
         currency,
         dict(rates or {}),
         _joints(db, period.code),
     )
+
+
+def _due_by_zone(zones: dict[str, str]) -> DueMoment:
+    """The end of a window's due date in each country's time zone (``zones``): the date as
+    configured, not moved off a non-working day, which takes the settings' calendar."""
+
+    def due(window: Window, country: str) -> datetime:
+        return deadline(window.due_on, zones.get(country, "UTC"))
+
+    return due
 
 
 def _joints(db: Db, code: str) -> tuple[JointOp, ...]:
@@ -174,8 +205,12 @@ def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _statuses(db: Db, period: Period) -> dict[tuple[int, str], str]:
-    found = {(w.seq, c): MISSING for w in period.windows for c in period.countries}
+def _statuses(db: Db, period: Period, now: datetime, due: DueMoment) -> dict[tuple[int, str], str]:
+    found = {
+        (w.seq, c): MISSING if now >= due(w, c) else NOT_DUE
+        for w in period.windows
+        for c in period.countries
+    }
     for seq, country in db.execute(
         "SELECT window_seq, country FROM return_drafts WHERE period = ?", [period.code]
     ):
@@ -219,8 +254,8 @@ def columns(data: ReportData) -> list[tuple[Metric, str]]:
 
 
 def status_counts(data: ReportData, seq: int) -> dict[str, int]:
-    """How many countries are submitted, late, draft, missing for one window."""
-    counts = dict.fromkeys((SUBMITTED, LATE, DRAFT, MISSING), 0)
+    """How many countries are submitted, late, draft, missing, not due for one window."""
+    counts = dict.fromkeys(STATUSES, 0)
     for country in data.period.countries:
         counts[data.statuses[(seq, country)]] += 1
     return counts

@@ -11,6 +11,7 @@ from bot.periods.repo import current_period
 from bot.reports import files
 from bot.reports.figures import ReportData, load_report
 from bot.reports.render import to_chat
+from bot.returns.reminders import due_moment
 from bot.work import Work
 
 FORMS = ("chart", "xlsx")
@@ -63,7 +64,14 @@ def _load(work: Work, code: str) -> ReportData:
             raise UserError(_("No period of action is open; name one: /report JPA-4."))
         code = period.code
     settings = work.ctx.settings.reports
-    data = load_report(work.db, code, settings.currency, settings.rates)
+    data = load_report(
+        work.db,
+        code,
+        settings.currency,
+        settings.rates,
+        now=work.now,
+        due=lambda window, country: due_moment(work, window, country),  # its own calendar
+    )
     if data is None:
         raise UserError(
             _("There is no period {code}. /period shows the current one.", code=code[:20])

@@ -29,6 +29,7 @@ from bot.reports.figures import (
 )
 from bot.returns.metric_values import money_amount
 from bot.returns.metrics import Metric
+from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.spreadsheet_safety import csv_row
 
 
@@ -79,13 +80,14 @@ def country_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
 def returns_in(data: ReportData, country: str) -> str:
     """``3/12``: how many of its windows a country has sent."""
     done = sum(
-        1 for w in data.period.windows if data.statuses[(w.seq, country)] in ("submitted", "late")
+        1 for w in data.period.windows if data.statuses[(w.seq, country)] in (SUBMITTED, LATE)
     )
     return f"{done}/{len(data.period.windows)}"
 
 
 def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
-    """Countries × windows: submitted / late / draft / missing."""
+    """Countries × windows: submitted / late / draft / missing / not due (no return yet, and
+    not due yet in that country)."""
     windows = data.period.windows
     head = ["Country", *(f"{w.label} (due {w.due_on.isoformat()})" for w in windows)]
     rows = [[data.names[c], *(data.statuses[(w.seq, c)] for w in windows)] for c in data.countries]
@@ -433,15 +435,27 @@ def converted_message(found: Converted) -> Msg:
 
 
 def _window_line(data: ReportData, window: Window) -> Msg:
+    """``W1 due Feb 7, 2027: 2 in (0 late), 1 draft, 0 missing, 5 not due yet``: missing
+    counts only countries past their due moment (said as /status says it)."""
     counts = status_counts(data, window.seq)
+    shown = {
+        "window": window.label,
+        "due": window.due_on,
+        "received": counts[SUBMITTED] + counts[LATE],
+        "late": counts[LATE],
+        "draft": counts[DRAFT],
+        "missing": counts[MISSING],
+    }
+    if counts[NOT_DUE]:
+        return "  " + _(
+            "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing, "
+            "{pending} not due yet",
+            pending=counts[NOT_DUE],
+            **shown,
+        )
     return "  " + _(
         "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing",
-        window=window.label,
-        due=window.due_on,
-        received=counts["submitted"] + counts["late"],
-        late=counts["late"],
-        draft=counts["draft"],
-        missing=counts["missing"],
+        **shown,
     )
 
 

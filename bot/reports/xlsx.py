@@ -2,7 +2,8 @@
 
 Sheets: Summary (the debrief, wrapped, totals and a native chart of them), By country
 (figures per country with a total row), one sheet per reporting window (that window's
-figures), Status (countries × windows, coloured), Joint operations (when there are any, a
+figures), Status (countries × windows, coloured: red only for a return missing past its
+due moment, grey for one not due yet), Joint operations (when there are any, a
 discrepancy in red). Headers are bold and frozen, tables have filters, figures are real
 numbers with number or currency formats, so they sum in Excel; all text (names, notes from
 returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
@@ -29,6 +30,7 @@ from bot.reports.render import (
     title,
 )
 from bot.returns.metrics import Metric
+from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.spreadsheet_safety import xlsx_row
 from bot.without_numpy import import_without_numpy
 
@@ -46,10 +48,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_FORMAT = "#,##0"
 BOLD = Font(bold=True)
 STATUS_FILLS = {  # light fills that print legibly in black and white too
-    "submitted": PatternFill("solid", fgColor="C6EFCE"),
-    "late": PatternFill("solid", fgColor="FFEB9C"),
-    "draft": PatternFill("solid", fgColor="DDEBF7"),
-    "missing": PatternFill("solid", fgColor="FFC7CE"),
+    SUBMITTED: PatternFill("solid", fgColor="C6EFCE"),
+    LATE: PatternFill("solid", fgColor="FFEB9C"),
+    DRAFT: PatternFill("solid", fgColor="DDEBF7"),
+    MISSING: PatternFill("solid", fgColor="FFC7CE"),  # red: past its due moment, not in
+    NOT_DUE: PatternFill("solid", fgColor="F2F2F2"),  # grey: not in, and not due yet
 }
 DISCREPANCY_FILL = PatternFill("solid", fgColor="FFC7CE")
 Figure = Callable[[str, Metric, str], float | int | str | None]
@@ -179,7 +182,7 @@ def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
 
 
 def _window_return(data: ReportData, seq: int, country: str) -> str:
-    """A country's return for one window: submitted, late, draft or missing."""
+    """A country's return for one window: submitted, late, draft, missing or not due."""
     return data.statuses[(seq, country)]
 
 
@@ -195,7 +198,8 @@ def _by_country(
     """Figures per country and a total row, with formats and a filter (and the text
     metrics' columns ``with_texts``: a window's sheet has no texts, as they are not kept
     per window). The third column: the windows a country has sent (``3/12``), or on a
-    window's sheet, ``returned``: that window's return (submitted, late, draft, missing)."""
+    window's sheet, ``returned``: that window's return (submitted, late, draft, missing,
+    not due)."""
     cols = [pair for pair in columns(data) if with_texts or pair[0].kind != "text"]
     third = "Return" if returned else "Returns in"
     returned = returned or (lambda code: returns_in(data, code))

@@ -13,8 +13,8 @@ Submit button is the confirmation.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
@@ -51,16 +51,17 @@ from bot.returns.metrics import Metric
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import (
     country_name,
+    reaches_at,
     send_reminder,
     who_files,
     window_title,
 )
-from bot.returns.reminders import due_of, zone_of_country
+from bot.returns.reminders import due_moment, due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
 from bot.text import counted
 from bot.work import Work
-from reminders.returns import deadline, is_late, local_today
+from reminders.returns import is_late, local_today
 
 _WINDOW = re.compile(r"^[Ww]\d{1,2}$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a figure's name
@@ -720,7 +721,8 @@ def _closed_under(work: Work, draft: Draft, period: Period) -> None:
 
 # --- /status --------------------------------------------------------------------------------
 def status_command(work: Work, text: str) -> None:
-    """Per country: submitted, late, draft or missing, for one window."""
+    """Per country: submitted, late, draft, missing or not in yet (before its due moment there),
+    for one window."""
     period, label, rest = _peel(work, text)
     if rest and rest.lower() != "chase":
         raise UserError(_("Use /status, /status W2, /status JPA-4 W2 or /status W2 chase."))
@@ -747,72 +749,113 @@ CHASE_EVERY = timedelta(hours=12)
 """A country is chased for one window at most this often, however many co-chairs ask."""
 
 
+@dataclass
+class Chased:
+    """What ``/status … chase`` did, country by country (codes, in the order told)."""
+
+    now: list[str] = field(default_factory=list)  # reminded at once
+    held: list[tuple[str, datetime]] = field(default_factory=list)  # until their quiet hours end
+    recent: list[str] = field(default_factory=list)  # chased less than CHASE_EVERY ago
+    unreachable: list[str] = field(default_factory=list)  # nobody in the directory to remind
+
+
 def chase(work: Work, period: Period, window: Window) -> None:
-    """``/status W1 chase``: remind now the focal points of every country whose return for
-    ``window`` is not in (once the window has ended), each with its own due date."""
+    """``/status W1 chase``: remind the focal points of every country whose return for
+    ``window`` is not in (once the window has ended), each with its own due date. Those in
+    their quiet hours get it when these end, and the co-chair is told when, by their clock."""
     if window.ends_on >= today(work):
         title = window_title(period, window)
         raise UserError(_("{window} has not ended yet: its returns are not owed.", window=title))
     states = store.window_statuses(work.db, period.code, window.seq)
     owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in SENT]
-    since = iso(work.now - CHASE_EVERY)
-    chased, recent, unreachable = [], [], []
+    chased = Chased()
     for country in sorted(owing, key=lambda c: country_name(work, c)):
-        subject = f"{period.code}:{window.label}:{country}"
-        if audit_log.count_since(work.db, "return.chased", since, subject=subject):
-            recent.append(country)
-            continue
-        recipients = who_files(work, country)
-        if not recipients:
-            unreachable.append(country)
-            continue
-        send_reminder(work, period, window, country, recipients)
-        work.audit("return.chased", subject, f"{len(recipients)} reminded")
-        chased.append(country)
-    work.reply(_chased(work, period, window, chased, recent, unreachable))
+        _chase_one(work, period, window, country, chased)
+    work.reply(_chased(work, period, window, chased))
 
 
-def _chased(
-    work: Work,
-    period: Period,
-    window: Window,
-    chased: list[str],
-    recent: list[str],
-    unreachable: list[str],
-) -> Msg:
+def _chase_one(work: Work, period: Period, window: Window, country: str, chased: Chased) -> None:
+    """Remind one country's focal points (unless a co-chair did lately); note what happened."""
+    subject, since = f"{period.code}:{window.label}:{country}", iso(work.now - CHASE_EVERY)
+    if audit_log.count_since(work.db, "return.chased", since, subject=subject):
+        chased.recent.append(country)
+        return
+    recipients = who_files(work, country)
+    if not recipients:
+        chased.unreachable.append(country)
+        return
+    held = reaches_at(work, recipients)  # judged at the moment notify judges it
+    send_reminder(work, period, window, country, recipients)
+    detail = f"{len(recipients)} reminded" + (f", held until {iso(held)}" if held else "")
+    work.audit("return.chased", subject, detail)
+    if held is None:
+        chased.now.append(country)
+    else:
+        chased.held.append((country, held))
+
+
+def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
     def names(codes: list[str]) -> Msg:
         return join([country_name(work, c) for c in codes], ", ")
 
     title = window_title(period, window)
     lines: list[Text] = []
-    if chased:
+    if chased.now:
         lines.append(
-            _("Reminded now for {window}: {countries}.", window=title, countries=names(chased))
+            _("Reminded now for {window}: {countries}.", window=title, countries=names(chased.now))
         )
-    if recent:
+    if chased.held:
+        lines.append(
+            _(
+                "Reminding later for {window}, when their quiet hours end: {countries}.",
+                window=title,
+                countries=join([_held_until(work, c, at) for c, at in chased.held], "; "),
+            )
+        )
+    if chased.recent:
         lines.append(
             _(
                 "Reminded less than 12 hours ago, so not again: {countries}.",
-                countries=names(recent),
+                countries=names(chased.recent),
             )
         )
-    if unreachable:
+    if chased.unreachable:
         lines.append(
-            _("Nobody to remind in the directory for: {countries}.", countries=names(unreachable))
+            _(
+                "Nobody to remind in the directory for: {countries}.",
+                countries=names(chased.unreachable),
+            )
         )
     if not lines:
         lines.append(_("Every return for {window} is in; nobody to remind.", window=title))
     return join(lines)
 
 
+def _held_until(work: Work, country: str, at: datetime) -> Msg:
+    """``Sri Lanka at Feb 11, 2027, 07:00 (UTC+5:30)``: when a held reminder goes, by the
+    country's own clock, as the reader's language writes dates."""
+    local = at.astimezone(ZoneInfo(zone_of_country(work, country)))
+    return _(
+        "{country} at {time} ({zone})",
+        country=country_name(work, country),
+        time=local,
+        zone=ZoneOffset(local),
+    )
+
+
 def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
-    """Earlier windows some countries still owe a return for: the board shows one window,
-    and a co-chair chasing returns should not miss last month's."""
+    """Earlier windows some countries still owe a return for, past its due moment there:
+    the board shows one window, and a co-chair chasing returns should not miss last
+    month's (nor be told of one whose due date has not come)."""
     total = len(period.countries)
     owed: list[tuple[str, int]] = []  # (window label, returns missing)
     for earlier in (w for w in period.windows if w.seq < window.seq):
-        states = store.window_statuses(work.db, period.code, earlier.seq).values()
-        missing = total - sum(1 for state, _when in states if state in SENT)
+        states = store.window_statuses(work.db, period.code, earlier.seq)
+        missing = sum(
+            1
+            for c in period.countries
+            if states.get(c, ("", ""))[0] not in SENT and _overdue(work, earlier, c)
+        )
         if missing:
             owed.append((earlier.label, missing))
     if not owed:
@@ -828,18 +871,35 @@ def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
     )
 
 
+def _overdue(work: Work, window: Window, country: str) -> bool:
+    """Whether ``country``'s due moment for ``window`` has passed (in its own time zone)."""
+    return work.now >= due_moment(work, window, country)
+
+
 def status_text(work: Work, period: Period, window: Window) -> Text:
-    """The status board of one window."""
+    """The status board of one window. A country without a return is missing only once its
+    due moment has passed there; before it, its return is simply not in yet."""
     found = store.window_statuses(work.db, period.code, window.seq)
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
-    lines = [_status_line(work, window, c, found.get(c)) for c in rows]
-    return join(
-        [_status_head(period, window, [s for s, _when in found.values()], len(rows)), *lines]
+    overdue = {c: _overdue(work, window, c) for c in rows}
+    lines = [_status_line(work, window, c, found.get(c), overdue[c]) for c in rows]
+    absent = [c for c in rows if c not in found]
+    head = _status_head(
+        period,
+        window,
+        [found[c][0] for c in rows if c in found],
+        len(rows),
+        missing=sum(1 for c in absent if overdue[c]),
     )
+    return join([head, *lines])
 
 
-def _status_head(period: Period, window: Window, states: list[str], total: int) -> Msg:
-    """``JPA-4 · W1 (…), due …: 2 of 8 in (1 late), 1 draft, 5 missing.``"""
+def _status_head(
+    period: Period, window: Window, states: list[str], total: int, missing: int
+) -> Msg:
+    """``JPA-4 · W1 (…), due …: 2 of 8 in (1 late), 1 draft, 3 missing, 2 not due yet.``:
+    ``missing``, of the countries with neither return nor draft, are past their due moment;
+    the others' are not due yet (said only when there are some)."""
     late, awaiting = states.count(store.LATE), states.count(store.AWAITING)
     counts = {
         "window": window_title(period, window),
@@ -848,13 +908,29 @@ def _status_head(period: Period, window: Window, states: list[str], total: int) 
         "total": total,
         "late": late,
         "drafts": states.count(store.DRAFT),
-        "missing": total - len(states),
+        "missing": missing,
     }
+    pending = total - len(states) - missing
+    if awaiting and pending:
+        return _(
+            "{window}, due {date}: {done} of {total} in ({late} late), {awaiting} awaiting "
+            "national sign-off, {drafts} draft, {missing} missing, {pending} not due yet.",
+            awaiting=awaiting,
+            pending=pending,
+            **counts,
+        )
     if awaiting:
         return _(
             "{window}, due {date}: {done} of {total} in ({late} late), {awaiting} awaiting "
             "national sign-off, {drafts} draft, {missing} missing.",
             awaiting=awaiting,
+            **counts,
+        )
+    if pending:
+        return _(
+            "{window}, due {date}: {done} of {total} in ({late} late), {drafts} draft, "
+            "{missing} missing, {pending} not due yet.",
+            pending=pending,
             **counts,
         )
     return _(
@@ -864,7 +940,9 @@ def _status_head(period: Period, window: Window, states: list[str], total: int) 
     )
 
 
-def _status_line(work: Work, window: Window, country: str, found: tuple[str, str] | None) -> Msg:
+def _status_line(
+    work: Work, window: Window, country: str, found: tuple[str, str] | None, overdue: bool
+) -> Msg:
     name = country_name(work, country)
     when = _local(work, found[1], country) if found else ""
     if found and found[0] == store.SUBMITTED:
@@ -873,14 +951,18 @@ def _status_line(work: Work, window: Window, country: str, found: tuple[str, str
         return _("• {country} — submitted {when} (late)", country=name, when=when)
     if found and found[0] == store.AWAITING:
         return _("• {country} — awaiting national sign-off (sent {when})", country=name, when=when)
-    overdue = work.now >= deadline(due_of(work, window, country), zone_of_country(work, country))
     if found:  # a draft
         if overdue:
             return _("• {country} — draft started, overdue", country=name)
         return _("• {country} — draft started", country=name)
     if overdue:
         return _("• {country} — missing, overdue", country=name)
-    return _("• {country} — missing", country=name)
+    # not missing yet: its due day has not ended there (its own date, moved off a holiday)
+    return _(
+        "• {country} — not in yet, due {date}",
+        country=name,
+        date=due_of(work, window, country),
+    )
 
 
 def _is_approve(text: str) -> bool:

@@ -7,7 +7,7 @@ next one of an overdue chain. A restart can therefore neither lose nor repeat a 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.config import Person
 from bot.events import Button
@@ -20,6 +20,7 @@ from bot.returns.reminders import (
     Subject,
     arm,
     days_of,
+    due_moment,
     due_of,
     policy,
     record_sent,
@@ -27,7 +28,7 @@ from bot.returns.reminders import (
 )
 from bot.returns.repo import load_draft, load_submitted
 from bot.work import Work
-from reminders.returns import BEFORE, DUE, OVERDUE, deadline, local_today, overdue
+from reminders.returns import BEFORE, DUE, OVERDUE, local_today, overdue
 
 
 def window_title(period: Period, window: Window) -> Msg:
@@ -68,7 +69,7 @@ def remind(work: Work, text_subject: str) -> None:
     zone = zone_of_country(work, country)
     if load_submitted(work.db, period.code, window.seq, country):
         return  # submitted: the chain stops here
-    if subject.kind == BEFORE and work.now >= deadline(due_of(work, window, country), zone):
+    if subject.kind == BEFORE and work.now >= due_moment(work, window, country):
         return  # fired late after downtime; the overdue chain covers it
     recipients = who_files(work, country)
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
@@ -86,6 +87,16 @@ def remind(work: Work, text_subject: str) -> None:
 def who_files(work: Work, country: str) -> list[Person]:
     """Who is reminded of a country's return: its focal points, else its deputies."""
     return work.directory.focal_points(country) or work.directory.deputies(country)
+
+
+def reaches_at(work: Work, recipients: list[Person]) -> datetime | None:
+    """When a reminder sent now first reaches one of ``recipients``: None for at once, else
+    the earliest end of their quiet hours (a routine message waits for it in the outbox,
+    :meth:`Work.notify`), so whoever sent it can say when it will be read."""
+    held = [work.held_until(person) for person in recipients]
+    if not held or None in held:
+        return None
+    return min(at for at in held if at is not None)
 
 
 def send_reminder(
@@ -175,9 +186,7 @@ def digest(work: Work, text_subject: str) -> None:
     owing = [c for c in period.countries if not load_submitted(work.db, period.code, window.seq, c)]
     if not owing:
         return  # everyone is in: the digest chain ends
-    late = [
-        c for c in owing if work.now >= deadline(due_of(work, window, c), zone_of_country(work, c))
-    ]
+    late = [c for c in owing if work.now >= due_moment(work, window, c)]
     if late and record_sent(work.db, subject, work.stamp, 1):
         done = len(period.countries) - len(owing)  # not yet due somewhere is not "in"
         work.notify(cochair, digest_text(work, period, window, late, done), subject=period.code)

@@ -9,7 +9,7 @@ id, so moving a deadline arms a fresh schedule and the old one goes quiet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
@@ -85,6 +85,12 @@ def due_of(work: Work, window: Window, country: str) -> date:
     if work.ctx.settings.returns.non_working_due == "move":
         return days_of(work, country).next_working(window.due_on)
     return window.due_on
+
+
+def due_moment(work: Work, window: Window, country: str) -> datetime:
+    """When ``country``'s return for ``window`` becomes overdue: the end of its own due day
+    (:func:`due_of`) in its own time zone. Before it, a return not in is not yet missing."""
+    return deadline(due_of(work, window, country), zone_of_country(work, country))
 
 
 def arm_period(work: Work, period: Period) -> int:

@@ -20,6 +20,7 @@ from bot.returns.metric_values import Value, show
 from bot.storage.sql import Db
 
 SUBMITTED, LATE, DRAFT, MISSING = "submitted", "late", "draft", "missing"
+NOT_DUE = "not due"  # no return yet, and the country's due moment has not passed: not missing
 AWAITING = "awaiting"  # submitted by a deputy in a period with national sign-off, not approved
 
 
