@@ -21,7 +21,9 @@ async def test_one_line_then_confirm(tmp_path: Path) -> None:
     [summary] = await bot.say("th-fp", ISSUE_LINE)
     assert summary.startswith("Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027), due Feb 7, 2027")
     assert "Arrests: 10" in summary and "Trafficked persons assisted: 6" in summary
-    assert "Search warrants executed: 5" in summary and "Persons convicted: —" in summary
+    assert "Search warrants executed: 5" in summary and "Persons convicted:" not in summary
+    blank = "\nLeft blank: Persons convicted, Trafficked persons rescued, Suspects identified, "
+    assert blank in summary
     assert ("Confirm", "/return JPA-9 W1 confirm") in buttons(bot)
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]  # not before confirming
 
@@ -85,7 +87,9 @@ async def test_guided_form_with_buttons_survives_a_restart(tmp_path: Path) -> No
     assert "question 3 of 16" in replies[1]
     summary = await answer_all(bot, "my-fp")
     assert "Persons convicted: 0" in summary and "Trafficked persons rescued: 4" in summary
-    assert "Arrests: 3" in summary and "Notes: —" in summary
+    assert "Arrests: 3" in summary and "Notes:" not in summary
+    assert "\nLeft blank: Search warrants executed, Suspects identified, " in summary
+    assert ", Mutual legal assistance requests, Notes.\n" in summary
     await bot.press("my-fp", "/return JPA-9 W1 confirm")
     stored = dict(await bot.rows("SELECT metric, amount FROM return_values"))
     assert stored == {

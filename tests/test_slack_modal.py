@@ -217,7 +217,9 @@ async def test_platforms_without_forms_get_the_form_as_text(tmp_path) -> None:  
         assert text.startswith(
             "Malaysia · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — every figure at once"
         )
-        assert "Arrests (required): 4" in text and "Persons convicted: —" in text
+        assert "Arrests (required): 4" in text and "Persons convicted:" not in text
+        assert "\nLeft blank: Persons convicted, Trafficked persons rescued, " in text
+        assert ", Trafficked persons assisted (required), " in text  # blank and required
         [button] = bot.chat.sent[-1].message.buttons
         assert (button.label, button.command) == ("Fill in the form", "/return JPA-9 W1 form")
         assert button.form is not None and len(button.form.fields) == 16

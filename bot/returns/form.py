@@ -10,6 +10,7 @@ modal with one field per metric. Platforms without forms get :func:`form_text` i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,11 +130,17 @@ def _question_buttons(
 def summary(
     target: Target, draft: Draft, before: dict[str, Value], due: date
 ) -> tuple[Text, tuple[Button, ...]]:
-    """Every figure as it would be submitted, what changed, what is still required; ``due``
-    is the country's own due date (moved off its day off)."""
+    """The return as it would be submitted: each figure given (and what it was, when amending),
+    one line naming those left blank, what is still required; ``due`` is the country's own due
+    date (moved off its day off). Short enough for a phone, yet every figure is accounted for."""
     metrics = target.period.metrics
     lines: list[Text] = [_("{title}, due {due}", title=target.title, due=due)]
-    lines += [_line(m, draft.answers.get(m.key), before.get(m.key), bool(before)) for m in metrics]
+    lines += [
+        _line(m, draft.answers.get(m.key), before.get(m.key), bool(before))
+        for m in metrics
+        if m.key in draft.answers or m.key in before  # a figure taken away shows what it was
+    ]
+    lines += left_blank([m.text for m in metrics if m.key not in draft.answers], len(metrics))
     needed = [m.text for m in metrics if m.required and m.key not in draft.answers]
     buttons: list[Button] = []
     if needed:
@@ -161,6 +168,18 @@ def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool
     if amending and value != old:
         return _("{metric}: {value}  (was {old})", metric=metric.text, value=now, old=shown(old))
     return _("{metric}: {value}", metric=metric.text, value=now)
+
+
+def left_blank(figures: Sequence[Text], total: int) -> list[Msg]:
+    """One line naming the ``figures`` left blank, of ``total`` in the return (no line when
+    none is), so a summary lists only the figures given and still shows what was not filled in.
+    Each name is in the reader's language."""
+    if not figures:
+        return []
+    names = join(figures, ", ")
+    if len(figures) == total:
+        return [_("Every figure is blank: {figures}.", figures=names)]
+    return [_("Left blank: {figures}.", figures=names)]
 
 
 # --- the whole return as one form -----------------------------------------------------------
@@ -205,9 +224,11 @@ def form_button(target: Target, form: Form) -> Button:
 
 
 def form_text(target: Target, form: Form) -> Text:
-    """The form as text, for platforms without forms: every figure now, and the one-line way."""
+    """The form as text, for platforms without forms: the figures filled in now, one line
+    naming the blank ones (the required marked), and the one-line way."""
     lines: list[Text] = [_("{title} — every figure at once", title=target.title)]
-    lines += [_field_line(f) for f in form.fields]
+    lines += [_field_line(f) for f in form.fields if f.value]
+    lines += left_blank([_blank_field(f) for f in form.fields if not f.value], len(form.fields))
     example = join(
         [join([f"{f.key} ", _EXAMPLES.get(f.kind, "3")], "") for f in form.fields[:2]], ", "
     )
@@ -222,7 +243,10 @@ def form_text(target: Target, form: Form) -> Text:
 
 
 def _field_line(field: FormField) -> Msg:
-    value = field.value or "—"
     if field.required:
-        return _("{label} (required): {value}", label=field.label, value=value)
-    return _("{label}: {value}", label=field.label, value=value)
+        return _("{label} (required): {value}", label=field.label, value=field.value)
+    return _("{label}: {value}", label=field.label, value=field.value)
+
+
+def _blank_field(field: FormField) -> Text:
+    return _("{figure} (required)", figure=field.label) if field.required else field.label
