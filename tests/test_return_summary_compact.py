@@ -175,3 +175,18 @@ async def test_an_arabic_reader_gets_each_line_right_to_left(tmp_path: Path) -> 
     assert blank[0] == "الأشخاص المدانون" and all(name in lines[3] for name in blank)
     assert "الاعتقالات" not in lines[3] and "الاعتقالات" in lines[2]  # arrests
     await bot.stop()
+
+
+async def test_a_submitted_return_is_shown_with_one_blank_line(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return arrests 10, victims assisted 6")
+    await bot.press("th-fp", "/return JPA-9 W1 confirm")
+    [shown] = await bot.say("th-fp", "/return show")
+    lines = shown.split("\n")
+    assert lines[0].startswith("Thailand · JPA-9 W1") and lines[1].startswith("Submitted ")
+    assert lines[2:] == [
+        "Trafficked persons assisted: 6",
+        "Arrests: 10",
+        f"Left blank: {blank_but('Trafficked persons assisted', 'Arrests')}.",
+    ]
+    await bot.stop()

@@ -41,6 +41,7 @@ from bot.returns.form import (
     form_button,
     form_of,
     form_text,
+    left_blank,
     question,
     summary,
     typed_action,
@@ -600,10 +601,13 @@ def _show(work: Work, target: Target) -> None:
         lines.append(_submitted_line(work, submitted))
         if store.is_awaiting(work.db, submitted.id):
             lines.append(_("Awaiting national sign-off: it counts once the focal point approves."))
+        metrics = target.period.metrics
         lines += [
-            _("{figure}: {value}", figure=m.text, value=shown(values.get(m.key)))
-            for m in target.period.metrics
+            _("{figure}: {value}", figure=m.text, value=shown(values[m.key]))
+            for m in metrics
+            if values.get(m.key) is not None
         ]
+        lines += left_blank([m.text for m in metrics if values.get(m.key) is None], len(metrics))
     else:
         lines.append(_("Not submitted yet."))
     draft = load_draft(work.db, *target.key)
