@@ -296,12 +296,15 @@ def report(config: str, database: str | None, period: str, fmt: str, output: str
     from bot.reports.figures import load_report
     from bot.reports.render import RENDERERS
     from bot.reports.xlsx import to_xlsx
+    from bot.returns.reminders import due_moments
 
     settings = _settings(config)
-    money = settings.reports
+    money, due = settings.reports, due_moments(settings)  # due dates moved as the bot moves them
     data = _run(
         _with_store(
-            settings, database, lambda db: load_report(db, period, money.currency, money.rates)
+            settings,
+            database,
+            lambda db: load_report(db, period, money.currency, money.rates, due=due),
         )
     )
     if data is None:

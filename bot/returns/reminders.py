@@ -8,15 +8,17 @@ id, so moving a deadline arms a fresh schedule and the old one goes quiet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.config import Settings
 from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
 from bot.returns.repo import load_submitted
 from bot.storage.sql import Db
 from bot.work import Work
-from bot.workdays import CountryCalendar
+from bot.workdays import Calendar, CountryCalendar
 from reminders.returns import (
     DIGEST,
     OVERDUE,
@@ -82,8 +84,13 @@ def days_of(work: Work, country: str) -> CountryCalendar:
 def due_of(work: Work, window: Window, country: str) -> date:
     """The window's due date for ``country``: moved to its next working day when the date is
     a weekend, holiday or closure there and ``[returns] non_working_due = "move"``."""
-    if work.ctx.settings.returns.non_working_due == "move":
-        return days_of(work, country).next_working(window.due_on)
+    return due_on(work.ctx.settings, days_of(work, country), window)
+
+
+def due_on(settings: Settings, days: CountryCalendar, window: Window) -> date:
+    """:func:`due_of` for a country's calendar ``days`` (where there is no unit of work)."""
+    if settings.returns.non_working_due == "move":
+        return days.next_working(window.due_on)
     return window.due_on
 
 
@@ -91,6 +98,17 @@ def due_moment(work: Work, window: Window, country: str) -> datetime:
     """When ``country``'s return for ``window`` becomes overdue: the end of its own due day
     (:func:`due_of`) in its own time zone. Before it, a return not in is not yet missing."""
     return deadline(due_of(work, window, country), zone_of_country(work, country))
+
+
+def due_moments(settings: Settings) -> Callable[[Window, str], datetime]:
+    """:func:`due_moment` from the settings alone (the command-line report)."""
+    calendar = Calendar(settings)
+
+    def due(window: Window, country: str) -> datetime:
+        days = calendar.of(country)
+        return deadline(due_on(settings, days, window), days.zone)
+
+    return due
 
 
 def arm_period(work: Work, period: Period) -> int:
