@@ -2,10 +2,18 @@
 outbox for the end of their quiet hours, and the co-chair is told so, with the local time
 (and its offset from UTC) at which each of those countries gets it, not "Reminded now"."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_settings
+from bot.delivery.routing import Router
+from bot.periods.handlers import sync_configured
+from bot.storage.sqlite import atomic
+from bot.work import Work
+from tests.dispatch_world import DispatchWorld
 from tests.harness import SHIPPED_CONFIG, Harness
 from tests.returns_support import running
 
@@ -73,3 +81,18 @@ async def test_the_times_are_written_in_the_readers_language(tmp_path: Path) -> 
     assert "(UTC+৮)" in chased and "০৭:০০" in chased, chased  # Bengali digits, 07:00
     assert "07:00" not in chased, chased
     await bot.stop()
+
+
+@pytest.mark.sqlite_only
+def test_countries_no_channel_reaches_are_not_said_to_be_reminded(tmp_path: Path) -> None:
+    world = DispatchWorld(tmp_path / "bot.db")
+    with world.db.database.atomic(), atomic(world.db):
+        sync_configured(Work(world.db, world.ctx, world.now))
+    assert "is open" in world.answers("nz-cochair", "/period open JPA-4 confirm")[0]
+    world.ctx = replace(world.ctx, router=Router({}))  # no channel running at all
+    [chased] = world.answers("nz-cochair", "/status W1 chase")
+    assert "Reminded" not in chased, chased
+    assert chased.startswith("No running channel reaches anyone to remind for: Australia, "), chased
+    assert world.db.execute(
+        "SELECT COUNT(*) FROM audit WHERE action = 'return.chased'"
+    ).fetchone() == (0,)

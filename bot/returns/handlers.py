@@ -761,6 +761,7 @@ class Chased:
     held: list[tuple[str, datetime]] = field(default_factory=list)  # until their quiet hours end
     recent: list[str] = field(default_factory=list)  # chased less than CHASE_EVERY ago
     unreachable: list[str] = field(default_factory=list)  # nobody in the directory to remind
+    no_channel: list[str] = field(default_factory=list)  # people to remind, but no channel
 
 
 def chase(work: Work, period: Period, window: Window) -> None:
@@ -788,7 +789,11 @@ def _chase_one(work: Work, period: Period, window: Window, country: str, chased:
     if not recipients:
         chased.unreachable.append(country)
         return
-    held = reaches_at(work, recipients)  # judged at the moment notify judges it
+    reachable = [p for p in recipients if work.ctx.router.reaches(work.directory, p)]
+    if not reachable:  # sending would only note "undeliverable": not a reminder
+        chased.no_channel.append(country)
+        return
+    held = reaches_at(work, reachable)  # judged at the moment notify judges it
     send_reminder(work, period, window, country, recipients)
     detail = f"{len(recipients)} reminded" + (f", held until {iso(held)}" if held else "")
     work.audit("return.chased", subject, detail)
@@ -828,6 +833,13 @@ def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
             _(
                 "Nobody to remind in the directory for: {countries}.",
                 countries=names(chased.unreachable),
+            )
+        )
+    if chased.no_channel:
+        lines.append(
+            _(
+                "No running channel reaches anyone to remind for: {countries}.",
+                countries=names(chased.no_channel),
             )
         )
     if not lines:
@@ -1024,7 +1036,10 @@ COMMANDS = [
     ),
     CommandSpec(
         "status",
-        _("Which countries have sent their return for a window: submitted, late, draft, missing."),
+        _(
+            "Which countries have sent their return for a window: submitted, late, draft, "
+            "missing, or not due yet."
+        ),
         "/status [CODE] [W<n>] [chase]",
         "/status W1",
         status_command,
