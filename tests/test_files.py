@@ -219,9 +219,13 @@ async def test_files_are_refused_politely_without_a_key(tmp_path: Path) -> None:
     try:
         answer = await bot.say(
             "au-officer", "/request TH Photo", files=[write(tmp_path, "p.png", png())]
-        )
-        assert "Files are not enabled on this bot" in answer[0]
-        assert await bot.rows("SELECT COUNT(*) FROM requests") == [(0,)]
+        )  # the request is filed all the same; only the file is refused
+        assert answer[0].startswith(f"Request {RID} sent to Thailand"), answer
+        assert answer[0].endswith(
+            " Files are not enabled on this bot, so I did not keep your file."
+        ), answer
+        assert await bot.rows("SELECT COUNT(*) FROM requests") == [(1,)]
+        assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
     finally:
         await bot.stop()
 

@@ -151,11 +151,15 @@ async def test_routine_messages_wait_for_the_morning_urgent_ones_go_through(
     thai_night = await bot.file_request("TH #info a routine question", by="id-officer")
     told = next(m for m in bot.inbox("id-officer") if f"Request {thai_night} sent" in m)
     assert told.endswith("Mar 10, 2027, 07:00 (UTC+7)."), told
-    # 04:30 in Sydney: the officer's own night; the focal point's answer waits for 07:00 there
+    # 04:30 in Sydney, the officer's own night: the answer to an urgent request goes at once
     [sent_on] = await bot.say("lk-fp", f"/reply {urgent} A shelter in Colombo can take the child")
+    assert sent_on == f"Sent on {urgent}."
+    assert "A shelter in Colombo" in bot.last("au-officer")
+    # 00:30 in Jakarta: the answer to a routine one waits for 07:00 there
+    [sent_on] = await bot.say("th-fp", f"/reply {thai_night} He left on the morning ferry")
     assert sent_on == (
-        f"Sent on {urgent}.\nIt is 04:30 in Australia, within their quiet hours: they will see "
-        "it at Mar 10, 2027, 07:00 (UTC+11). That is Mar 10, 2027, 01:30 your time."
+        f"Sent on {thai_night}.\nIt is 00:30 in Indonesia, within their quiet hours: they will "
+        "see it at Mar 10, 2027, 07:00 (UTC+7)."
     )
     await bot.restart()
     await until(bot, datetime(2027, 3, 10, 1, 29, tzinfo=UTC))  # 06:59 in Colombo

@@ -4,12 +4,25 @@
 timer for that moment; delivery (and a restart's resume, and replicas' adoption) leaves rows
 with a ``not_before`` alone. The timer clears it in its own transaction and hands the rows
 over, so a held message is delivered once, after a restart too.
+
+A held message the news has overtaken (a page asking someone to acknowledge a request that
+another has acknowledged meanwhile) is *withdrawn* instead: it ends ``withdrawn``, with the
+reason in ``error``, and is never delivered. Withdrawal is one ``UPDATE`` in the unit that
+makes the news, so on several replicas a message is either released (and delivered) or
+withdrawn, never both.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
+from bot.storage.sql import Db
 from bot.work import RELEASE, Work
+
+WITHDRAWN = "withdrawn"
+"""The final outbox status of a held message that was no longer needed when its time came."""
 
 
 def release(work: Work, _subject: str) -> None:
@@ -23,6 +36,43 @@ def release(work: Work, _subject: str) -> None:
         if work.ctx.replica and work._lane_owner(message.channel, message.address) is None:
             work.elsewhere.add(message.id)  # another replica delivers this chat and adopts it
         work.outbound.append(message)
+
+
+def withdraw(
+    db: Db, subject: str, reason: str, command: str, written_at: Sequence[str] = ()
+) -> list[str]:
+    """Withdraw the messages about ``subject`` still held for quiet hours that asked their
+    reader to act (they carry a button for ``command``) or that the bot wrote on its own at
+    one of the moments ``written_at`` (news of a step the reason ends); the people they were
+    for, one entry per message."""
+    mine = ""
+    if written_at:
+        marks = ", ".join("?" for _at in written_at)
+        mine = f" OR (origin_id IS NULL AND created_at IN ({marks}))"
+    rows = db.execute(
+        "UPDATE outbox SET status = ?, error = ? WHERE subject = ? AND status = 'queued' "
+        f"AND not_before IS NOT NULL AND (buttons LIKE ? ESCAPE '!'{mine}) RETURNING person_id",
+        [WITHDRAWN, reason[:500], subject, _carrying(command), *written_at],
+    ).fetchall()
+    return [str(row[0]) for row in rows if row[0]]
+
+
+def never_shown(db: Db, subject: str, command: str) -> set[str]:
+    """The people every message of whom about ``subject`` with a button for ``command`` was
+    withdrawn: they never saw it, so they need no word that it is taken care of."""
+    rows = db.execute(
+        "SELECT person_id FROM outbox WHERE subject = ? AND person_id IS NOT NULL "
+        "AND buttons LIKE ? ESCAPE '!' GROUP BY person_id "
+        "HAVING MIN(CASE WHEN status = ? THEN 1 ELSE 0 END) = 1",
+        [subject, _carrying(command), WITHDRAWN],
+    )
+    return {str(row[0]) for row in rows}
+
+
+def _carrying(command: str) -> str:
+    """A LIKE pattern for the outbox's ``buttons`` (JSON) holding a button for ``command``."""
+    literal = json.dumps(command).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%{literal}%"
 
 
 TIMERS = {RELEASE: release}

@@ -65,10 +65,38 @@ def display_name(file: IncomingFile | FileRow, request_id: str, n: int) -> str:
 
 # --- refusals -----------------------------------------------------------------------------
 def refuse_unfit(work: Work) -> None:
-    """Raise the polite answer for the first file that was not kept (nothing changes)."""
+    """Raise the polite answer for the first file that was not kept (nothing changes). Files
+    refused only because files are off do not stop the command: it is done without them
+    and says so (:func:`not_kept`), as nothing sent again would fare better."""
     for file in work.files:
-        if file.refused:
+        if file.refused and file.refused != "off":
             raise UserError(_refusal(work, file))
+
+
+def refuse_off(work: Work) -> None:
+    """Raise the polite answer when the event's files were refused because files are off
+    (for what has nothing to do but keep them)."""
+    for file in work.files:
+        if file.refused == "off":
+            raise UserError(_refusal(work, file))
+
+
+def kept(work: Work) -> tuple[IncomingFile, ...]:
+    """The event's files that were stored."""
+    return tuple(f for f in work.files if not f.refused)
+
+
+def not_kept(work: Work) -> Text:
+    """A word for files that came with a command done without them because files are off
+    ('' when there were none)."""
+    off = sum(1 for f in work.files if f.refused == "off")
+    if not off:
+        return ""
+    return n_(
+        "Files are not enabled on this bot, so I did not keep your file.",
+        "Files are not enabled on this bot, so I did not keep your {count} files.",
+        off,
+    )
 
 
 def _refusal(work: Work, file: IncomingFile) -> Text:
@@ -103,6 +131,7 @@ def hold_files(work: Work) -> None:
     for "attach to R-…" from the same person."""
     actor = work.actor
     assert actor is not None
+    refuse_off(work)
     work.files_taken = True
     for file in work.files:
         repo.hold(work.db, actor.id, file, work.stamp)
@@ -129,15 +158,15 @@ def take_held(work: Work) -> None:
 def attach(
     work: Work, request_id: str, people: list[Person], who: Text, urgent: bool = False
 ) -> int:
-    """Link the event's files to the request and send each to ``people`` (never the actor,
-    ``urgent`` as the text they came with: not held for quiet hours unless urgent ones are);
-    return how many were new. A file the request already holds (a platform's redelivery, the
-    same photo twice) is neither stored nor sent again."""
+    """Link the event's stored files to the request and send each to ``people`` (never the
+    actor, ``urgent`` as the text they came with: not held for quiet hours unless urgent ones
+    are); return how many were new. A file the request already holds (a platform's
+    redelivery, the same photo twice) is neither stored nor sent again."""
     actor = work.actor
     assert actor is not None
     work.files_taken = True
     limit, added = work.ctx.settings.files.per_request, 0
-    for file in work.files:
+    for file in kept(work):
         if repo.count(work.db, request_id) >= limit:
             raise UserError(
                 _(

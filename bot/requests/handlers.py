@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from bot.access import Scope
 from bot.clock import iso, local_moment
 from bot.commands import CommandSpec
 from bot.config import Country, Person
+from bot.delivery import held
 from bot.delivery.routing import role_of
 from bot.directory import roster
 from bot.errors import UserError
@@ -262,11 +264,49 @@ def _role_holders(work: Work, country: str) -> list[Person]:
 
 
 def _answering_side(work: Work, request: Request) -> tuple[list[Person], Text]:
-    """Whoever acknowledged the request (or the stand-in for them), else its handlers."""
+    """Who on the answering side took the request on: whoever acknowledged it (or the stand-in
+    for them) and whoever else there answered it; else its handlers."""
     acked = work.directory.people.get(request.acknowledged_by or "")
-    if acked is not None:
-        return _reach(work, acked, request.target_country)
-    return _handlers_of(work, request)
+    if acked is None:
+        return _handlers_of(work, request)
+    people, note = _reach(work, acked, request.target_country)
+    return _unique([*people, *_answerers(work, request)]), note
+
+
+def _answerers(work: Work, request: Request) -> list[Person]:
+    """Those who answered the request in this round and are on its answering side still."""
+    authors = (by for _at, by, kind, _text in _this_round(work, request) if kind == "reply")
+    people = (work.directory.people.get(by or "") for by in dict.fromkeys(authors))
+    return [p for p in people if p is not None and store.handles(work.directory, p, request)]
+
+
+def _this_round(work: Work, request: Request) -> list[tuple[str, str | None, str, str]]:
+    """The request's thread since it last changed hands (its latest referral)."""
+    entries = store.thread(work.db, request.id)
+    starts = [i for i, (_at, _by, kind, _text) in enumerate(entries) if kind == "referral"]
+    return entries[starts[-1] + 1 :] if starts else entries
+
+
+def _escalated(work: Work, request: Request) -> list[Person]:
+    """The deputies and co-chairs the request was escalated to in this round."""
+    steps = {step for _at, step in _escalations(work, request)}
+    people: list[Person] = []
+    if TO_DEPUTY in steps:
+        people += work.directory.deputies(request.target_country)
+    if TO_COCHAIRS in steps:
+        people += work.directory.with_role("co_chair")
+    return people
+
+
+def _escalations(work: Work, request: Request) -> list[tuple[str, str]]:
+    """This round's escalation steps, (when, which), oldest first."""
+    if not request.escalation:
+        return []  # no step taken: the thread need not be read
+    return [(at, t) for at, _by, kind, t in _this_round(work, request) if kind == "escalation"]
+
+
+def _unique(people: list[Person]) -> list[Person]:
+    return list({p.id: p for p in people}.values())
 
 
 def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], Text]:
@@ -308,30 +348,68 @@ def _send(
     people: list[Person],
     text: Text,
     buttons: tuple[Button, ...] = (),
-) -> None:
-    """Notify ``people`` about ``request`` (never the actor); stand-ins become its parties."""
-    for person in people:
-        if work.actor is not None and person.id == work.actor.id:
+    skip: Collection[str] = (),
+) -> list[Person]:
+    """Notify ``people`` about ``request`` (never the actor, nor anyone in ``skip``), as urgent
+    as the request is; stand-ins become its parties. Those told."""
+    told = []
+    for person in _unique(people):
+        if person.id in skip or (work.actor is not None and person.id == work.actor.id):
             continue
         if not store.can_see(work.db, work.directory, person, request):
             store.add_party(work.db, request.id, person_id=person.id)  # a stand-in
-        work.notify(person, text, buttons, subject=request.id)
+        work.notify(person, text, buttons, subject=request.id, urgent=_urgent(request))
+        told.append(person)
+    return told
 
 
-def _tell_escalated(
-    work: Work, request: Request, text: Text, told: list[Person] | None = None
-) -> None:
-    """The deputies and co-chairs a request was escalated to learn it is taken care of, so two
-    people do not work on it (the actor and anyone ``told`` already are left out)."""
-    kinds = {t for _at, _by, kind, t in store.thread(work.db, request.id) if kind == "escalation"}
-    people: list[Person] = []
-    if TO_DEPUTY in kinds:
-        people += work.directory.deputies(request.target_country)
-    if TO_COCHAIRS in kinds:
-        people += work.directory.with_role("co_chair")
-    skip = {p.id for p in told or []} | {work.actor.id if work.actor else ""}
-    for person in {p.id: p for p in people if p.id not in skip}.values():
-        work.notify(person, text, subject=request.id)
+def _urgent(request: Request) -> bool:
+    """Everything about an urgent request is urgent: its pages, news and answers."""
+    return request.urgency == "urgent"
+
+
+def _withdraw(work: Work, request: Request, why: str) -> None:
+    """Withdraw what still waits for someone's quiet hours to end and ``why`` (acknowledged,
+    closed, referred) has overtaken: the pages asking them to acknowledge the request and the
+    news of this round's escalations (earlier rounds' went when it was referred)."""
+    stamps = [at for at, _step in _escalations(work, request)]
+    reason = f"withdrawn: {request.id} was {why} before it was delivered"
+    withdrawn = held.withdraw(work.db, request.id, reason, _ack_command(request), stamps)
+    if withdrawn:
+        work.audit("message.withdrawn", request.id, f"{len(withdrawn)} held, {why} meanwhile")
+
+
+def _not_to_tell(work: Work, request: Request, people: list[Person]) -> set[str]:
+    """Of ``people``, who needs no word that the request is taken care of: whoever never saw
+    a page about it (every one was withdrawn), and the requester, who is told apart."""
+    actor = work.actor.id if work.actor else ""
+    if all(p.id in (actor, request.requester_id) for p in people):
+        return {request.requester_id}  # (no one to ask about)
+    return held.never_shown(work.db, request.id, _ack_command(request)) | {request.requester_id}
+
+
+def _ack_command(request: Request) -> str:
+    """What a page about ``request`` asks its reader to do (its button's command)."""
+    return f"/ack {request.id}"
+
+
+def _taken_on(work: Work, request: Request, tell_requester: bool = True) -> None:
+    """The actor took ``request`` on: what still waits to page anyone about it is withdrawn,
+    the requester is told (unless the actor's answer tells them), and whoever else was asked
+    to act on it learns they need not."""
+    actor = work.actor
+    assert actor is not None
+    _withdraw(work, request, "acknowledged")
+    who = _who(work, actor.id)
+    acked = _("{id} was acknowledged by {who}.", id=request.id, who=who)
+    if tell_requester:
+        _tell_requester(work, request, acked)
+    escalated, handlers = _escalated(work, request), _handlers_of(work, request)[0]
+    skip = _not_to_tell(work, request, [*escalated, *handlers])
+    stand_down = join([acked, _("It was escalated to you; no need to act on it.")], sep=" ")
+    skip |= {p.id for p in _send(work, request, escalated, stand_down, skip=skip)}
+    taken = _("{id} was taken by {who}; no need for you to act on it.", id=request.id, who=who)
+    _send(work, request, handlers, taken, skip=skip)
 
 
 def _tell_requester(work: Work, request: Request, text: Text) -> Text:
@@ -517,52 +595,67 @@ def acknowledge(work: Work, raw_id: str) -> None:
     )
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
-    acked = _("{id} was acknowledged by {who}.", id=request.id, who=_who(work, actor.id))
-    _tell_requester(work, request, acked)
-    _tell_escalated(
-        work, request, join([acked, _("It was escalated to you; no need to act on it.")], sep=" ")
-    )
+    _taken_on(work, request)
     work.reply(_("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id))
 
 
 def reply(work: Work, args: IdAndText) -> None:
-    """Relay a message to the other side of the request."""
+    """Relay a message to the other side of the request (and to whoever else on the answering
+    side took part in it)."""
     actor = work.actor
     assert actor is not None
     request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(work.directory, actor, request)
-    to_requester = actor.id != request.requester_id or answering
-    to_answering = not answering
-    if to_requester:  # the answering side, or a co-chair writing to both sides (see bot.access)
-        status = lifecycle.transition(
-            request.id, request.status, "answer" if answering else "follow_up"
-        )
-    else:
-        lifecycle.transition(request.id, request.status, "follow_up")
-        status = request.status
-    changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
-    if answering and not request.acknowledged_by:
-        changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
-    store.update(work.db, request.id, **changes)
-    store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
-    work.audit("request.reply", request.id, f"status {status}")
+    _record_reply(work, request, answering, text)
     relay = _(
         "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
         id=request.id,
         who=_who(work, actor.id),
         text=text,
     )
+    to_requester = actor.id != request.requester_id or answering  # or a co-chair: both sides
     notes = [_tell_requester(work, request, relay)] if to_requester else []
-    if to_answering:
+    colleagues = _colleagues(work, request)  # answering with them: they see it too
+    if not answering:
         people, note = _answering_side(work, request)
         _send(work, request, people, relay)
         notes.append(note)
+    _send(work, request, colleagues, relay)
     other_side = _other_side(work, request)
-    filed = _attach(work, request, other_side)
-    work.reply(
-        _told(_("Sent on {id}.", id=request.id), notes) + _seen_when(work, other_side) + filed
-    )
+    filed = _attach(work, request, [*other_side, *colleagues], _urgent(request))
+    seen = _seen_when(work, other_side, _urgent(request))
+    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed)
+
+
+def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:
+    """Store a reply: the answering side's answers it (its first acknowledges it too: open →
+    acknowledged → answered, with the same word to all as /ack); anyone else's follows up."""
+    actor = work.actor
+    assert actor is not None
+    action = "answer" if answering else "follow_up"
+    status = lifecycle.transition(request.id, request.status, action)
+    takes_it = answering and request.status in lifecycle.AWAITING_ACK
+    changes: dict[str, object] = {"status": status, "updated_at": work.stamp}
+    if takes_it or (answering and not request.acknowledged_by):
+        changes.update(acknowledged_by=actor.id, acknowledged_at=work.stamp, ack_due_at=None)
+    store.update(work.db, request.id, **changes)
+    if takes_it:
+        store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
+        work.audit("request.acknowledged", request.id, "by answering")
+        _taken_on(work, request, tell_requester=False)  # the answer tells the requester
+    store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
+    work.audit("request.reply", request.id, f"status {status}")
+
+
+def _colleagues(work: Work, request: Request) -> list[Person]:
+    """When the actor answers: the others on the answering side who took the request on with
+    them (acknowledged or answered it), so each sees the whole conversation."""
+    actor = work.actor
+    assert actor is not None
+    if not store.handles(work.directory, actor, request) or not request.acknowledged_by:
+        return []
+    return [p for p in _answering_side(work, request)[0] if p.id != actor.id]
 
 
 def _other_side(work: Work, request: Request) -> list[Person]:
@@ -577,19 +670,24 @@ def _other_side(work: Work, request: Request) -> list[Person]:
         people += _reach(work, requester, request.requester_country)[0]
     if not answering:
         people += _answering_side(work, request)[0]
-    return list({p.id: p for p in people}.values())
+    return _unique(people)
 
 
 def _attach(work: Work, request: Request, people: list[Person], urgent: bool = False) -> Text:
     """Attach the files that came with the command and send them on, as urgent as the text
-    they came with; a word for the actor."""
+    they came with; a word for the actor (also when files are off and none was kept)."""
     if not work.files:
         return ""
     who = _who(work, work.actor.id if work.actor else None)
-    added = files.attach(work, request.id, people, who, urgent=urgent)
-    if not added:
-        return " " + _("{id} already has that file; it was not sent again.", id=request.id)
-    return " " + n_("{count} file attached.", "{count} files attached.", added)
+    added = files.attach(work, request.id, _unique(people), who, urgent=urgent)
+    words: list[Text] = []
+    if added:
+        words.append(n_("{count} file attached.", "{count} files attached.", added))
+    elif files.kept(work):
+        words.append(_("{id} already has that file; it was not sent again.", id=request.id))
+    if files.not_kept(work):  # files are off: the command was done without them
+        words.append(files.not_kept(work))
+    return " " + join(words, sep=" ") if words else ""
 
 
 def attach_files(work: Work, raw_id: str) -> None:
@@ -597,6 +695,7 @@ def attach_files(work: Work, raw_id: str) -> None:
     request = _subject(work)
     if not work.files:
         files.take_held(work)  # sent before, without a command
+    files.refuse_off(work)
     if not work.files:
         raise UserError(
             _(
@@ -605,12 +704,16 @@ def attach_files(work: Work, raw_id: str) -> None:
                 id=request.id,
             )
         )
-    people = _other_side(work, request)
+    people = _unique([*_other_side(work, request), *_colleagues(work, request)])
     for person in people:
         if not store.can_see(work.db, work.directory, person, request):
             store.add_party(work.db, request.id, person_id=person.id)  # a stand-in
     added = files.attach(
-        work, request.id, people, _who(work, work.actor.id if work.actor else None)
+        work,
+        request.id,
+        people,
+        _who(work, work.actor.id if work.actor else None),
+        urgent=_urgent(request),
     )
     if not added:
         work.reply(_("{id} already has that file; nothing was sent again.", id=request.id))
@@ -635,6 +738,8 @@ def refer(work: Work, args: IdAndText) -> None:
     country, person = _referral_target(work, target)
     _refuse_referral(work, request, actor, country, person)
     status = lifecycle.transition(request.id, request.status, "refer")
+    working = _unique([*_answering_side(work, request)[0], *_escalated(work, request)])
+    _withdraw(work, request, "referred")  # before the new round's pages are written
     if country is not None:
         new_country, person_id, where = country.code, None, country.name
     else:
@@ -679,6 +784,11 @@ def refer(work: Work, args: IdAndText) -> None:
     )
     told = _("{id} was referred to {where} by {who}.", id=request.id, where=shown, who=who)
     notes.append(_tell_requester(work, request, told))
+    released = _(
+        "{id} was referred to {where}; you no longer need to act.", id=request.id, where=shown
+    )
+    skip = _not_to_tell(work, request, working) | {p.id for p in _handlers_of(work, referred)[0]}
+    _send(work, request, working, released, skip=skip)  # whoever was working on it
     work.reply(_told(_("{id} referred to {where}.", id=request.id, where=shown), notes))
 
 
@@ -720,6 +830,8 @@ def _refuse_referral(
                 name=person.name,
             )
         )
+    if person is not None:
+        _refuse_person(work, request, person)
     if country is not None and country.code == actor.country:
         raise UserError(
             _(
@@ -735,6 +847,31 @@ def _refuse_referral(
                 "{id} comes from {country}; refer it to another member country.",
                 id=rid,
                 country=work.directory.country_name(country.code),
+            )
+        )
+
+
+def _refuse_person(work: Work, request: Request, person: Person) -> None:
+    """A person a request is referred to must be able to take it on (acknowledge and answer
+    it: an officer of another agency, a focal point, a deputy or a co-chair), and not be of
+    the requesting country, which does not answer its own request."""
+    if not person.has(*WORKERS):
+        raise UserError(
+            _(
+                "{name} does not handle requests; refer {id} to a country, or to an officer, "
+                "focal point, deputy focal point or co-chair by id.",
+                name=person.name,
+                id=request.id,
+            )
+        )
+    if person.country == request.requester_country:
+        raise UserError(
+            _(
+                "{id} comes from {country}, and {name} is in {country}; refer it to someone "
+                "in another member country.",
+                id=request.id,
+                country=work.directory.country_name(person.country),
+                name=person.name,
             )
         )
 
@@ -758,11 +895,14 @@ def close(work: Work, args: IdAndText) -> None:
     store.add_message(work.db, request.id, work.stamp, actor.id, "close", outcome or "closed")
     work.audit("request.closed", request.id, "with outcome" if outcome else "")
     told = _closed_by(request.id, _who(work, actor.id), outcome)
+    _withdraw(work, request, "closed")
     answering, note = _answering_side(work, request)
+    escalated = _escalated(work, request)
     notes = [_tell_requester(work, request, told), note]
-    _send(work, request, answering, told)
-    done = _("It was escalated to you; nothing more is needed.")
-    _tell_escalated(work, request, join([told, done]), answering)  # the outcome ends the line
+    skip = _not_to_tell(work, request, [*answering, *escalated])  # never paged: no word
+    _send(work, request, answering, told, skip=skip)
+    done = join([told, _("It was escalated to you; nothing more is needed.")])
+    _send(work, request, escalated, done, skip=skip | {p.id for p in answering})
     work.reply(_told(_("{id} is closed.", id=request.id), notes))
 
 
