@@ -39,20 +39,28 @@ def release(work: Work, _subject: str) -> None:
 
 
 def withdraw(
-    db: Db, subject: str, reason: str, command: str, written_at: Sequence[str] = ()
+    db: Db,
+    subject: str,
+    reason: str,
+    command: str,
+    written_at: Sequence[str] = (),
+    people: Sequence[str] = (),
 ) -> list[str]:
     """Withdraw the messages about ``subject`` still held for quiet hours that asked their
     reader to act (they carry a button for ``command``) or that the bot wrote on its own at
-    one of the moments ``written_at`` (news of a step the reason ends); the people they were
-    for, one entry per message."""
-    mine = ""
+    one of the moments ``written_at`` (news of a step the reason ends); only those for
+    ``people`` when given. The people they were for, one entry per message."""
+    mine, only = "", ""
     if written_at:
         marks = ", ".join("?" for _at in written_at)
         mine = f" OR (origin_id IS NULL AND created_at IN ({marks}))"
+    if people:
+        only = f" AND person_id IN ({', '.join('?' for _p in people)})"
     rows = db.execute(
         "UPDATE outbox SET status = ?, error = ? WHERE subject = ? AND status = 'queued' "
-        f"AND not_before IS NOT NULL AND (buttons LIKE ? ESCAPE '!'{mine}) RETURNING person_id",
-        [WITHDRAWN, reason[:500], subject, _carrying(command), *written_at],
+        f"AND not_before IS NOT NULL AND (buttons LIKE ? ESCAPE '!'{mine}){only} "
+        "RETURNING person_id",
+        [WITHDRAWN, reason[:500], subject, _carrying(command), *written_at, *people],
     ).fetchall()
     return [str(row[0]) for row in rows if row[0]]
 

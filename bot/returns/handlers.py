@@ -21,6 +21,7 @@ from bot.access import Scope
 from bot.audit import chain as audit_log
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
+from bot.delivery.held import withdraw
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
@@ -433,6 +434,7 @@ def _announce(
     subject = _subject(target)
     if version == 1:
         work.audit("return.submitted", subject, "late" if late else "on time")
+        _withdraw_reminders(work, target)
     else:
         work.audit("return.amended", subject, f"version {version}, {counted(changed, 'figure')}")
     told = _announcement(target, version, changed, late)
@@ -451,6 +453,23 @@ def _announce(
             work.notify(
                 person, _("{told} By {name}.", told=told, name=actor.name), buttons, subject=subject
             )
+
+
+def _withdraw_reminders(work: Work, target: Target) -> None:
+    """Reminders of this return still held for someone's night are not sent: it is in."""
+    code, label = target.period.code, target.window.label
+    people = [
+        p.id
+        for p in (
+            *work.directory.focal_points(target.country),
+            *work.directory.deputies(target.country),
+        )
+    ]
+    reason = f"withdrawn: the return of {target.country} for {code} {label} came in"
+    for person in withdraw(
+        work.db, f"{code}:{label}", reason, f"/return {code} {label}", (), people
+    ):
+        work.audit("message.withdrawn", f"{code}:{label}:{target.country}", f"reminder to {person}")
 
 
 def _announcement(target: Target, version: int, changed: int, late: bool) -> Msg:
