@@ -1,5 +1,5 @@
 """Administration commands of the ``focalbot`` CLI: audit verification and anchors, outbox,
-revocation, handover, retention purge.
+the requests listing, revocation, handover, retention purge.
 
 Registered on the main group by ``bot.cli``; each opens the store, runs one unit, closes.
 """
@@ -15,6 +15,7 @@ import click
 from bot.audit import chain as audit
 from bot.cli import _run, _settings, _with_store, config_option, database_option, directory, main
 from bot.delivery import outbox
+from bot.delivery.held import WITHDRAWN
 from bot.text import counted
 
 if TYPE_CHECKING:
@@ -120,12 +121,17 @@ def audit_baseline(config: str, database: str | None) -> None:
     click.echo(f"bound {counted(bound, 'return')} and people into the audit log")
 
 
+STATES = ("queued", "sent", "failed", "expired", WITHDRAWN)
+"""An outbox message's states, as `focalbot outbox --status` takes them."""
+STATE_WIDTH = max(len(state) for state in STATES)  # the listing's state column
+
+
 @main.group("outbox", invoke_without_command=True)
 @config_option
 @database_option
 @click.option(
     "--status",
-    type=click.Choice(["queued", "sent", "failed", "expired"]),
+    type=click.Choice(STATES),
     help="Only messages in this state.",
 )
 @click.option("--limit", default=50, show_default=True, help="How many to list.")
@@ -133,7 +139,8 @@ def audit_baseline(config: str, database: str | None) -> None:
 def outbox_group(
     ctx: click.Context, config: str, database: str | None, status: str | None, limit: int
 ) -> None:
-    """Show what is queued, failing (retrying) or dead (failed); `outbox retry ID` resends."""
+    """Show what is queued, held, failing (retrying), dead (failed or expired) or withdrawn
+    (held for quiet hours, then no longer needed); `outbox retry ID` resends."""
     if ctx.invoked_subcommand:
         return
     settings = _settings(config)
@@ -145,7 +152,7 @@ def outbox_group(
     click.echo(
         "  ".join(
             f"{key}: {totals.get(key, 0)}"
-            for key in ("queued", "held", "failing", "sent", "failed", "expired")
+            for key in ("queued", "held", "failing", "sent", "failed", "expired", WITHDRAWN)
         )
     )
     for row_id, created, channel, to, state, attempts, error, start, held in rows:
@@ -153,8 +160,38 @@ def outbox_group(
         if held and state == "queued":
             why += f"  (held for quiet hours until {held})"
         click.echo(
-            f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<7} x{attempts}  {start!r}{why}"
+            f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<{STATE_WIDTH}} x{attempts}  "
+            f"{start!r}{why}"
         )
+
+
+@main.command("requests")
+@config_option
+@database_option
+@click.option(
+    "--status",
+    type=click.Choice(["open", "all"]),
+    default="open",
+    show_default=True,
+    help="Requests not closed yet, or all of them.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help="An aligned table, or CSV for a spreadsheet.",
+)
+def requests_command(config: str, database: str | None, status: str, fmt: str) -> None:
+    """List requests, oldest first: id, from and to country, category, urgency, status, when
+    filed, acknowledged and closed (UTC), and whether it was escalated. No request text or
+    names; read-only, safe beside a running bot."""
+    from bot.requests import export
+    from bot.requests.repo import overview
+
+    found = _run(_with_store(_settings(config), database, lambda db: overview(db, status)))
+    click.echo(export.to_csv(found) if fmt == "csv" else export.to_text(found, status), nl=False)
 
 
 @outbox_group.command("retry")

@@ -4,6 +4,10 @@ open ──ack──▶ acknowledged ──reply──▶ answered ──close�
   │                                                      ▲
   └──refer──▶ referred ──ack──▶ acknowledged …           │
 (close is allowed from any status but closed)  ──────────┘
+
+The answering side's first ``/reply`` to an open or referred request also acknowledges it
+(open → acknowledged → answered in one step, with the same notices as ``/ack``); a reply from
+the requester's side is a follow-up and leaves the status as it is.
 """
 
 from __future__ import annotations

@@ -83,7 +83,9 @@ def test_refused_input_saves_nothing(core, text: str) -> None:  # type: ignore[n
         ("/request \u202eHT urgent help", "I don't know the country 'HT'"),
         ("/request TH urgent '; DROP TABLE requests; --", "sent to Thailand"),
         ("/show R-2026-0001' OR '1'='1", "is not a request id"),
-        ("/ack R-2026-0001; DELETE FROM audit", "is not a request id"),
+        # a sentence's ";" after an id ends it (what follows is not run as SQL, nor as anything)
+        ("/ack R-2026-0001; DELETE FROM audit", "You acknowledged R-2026-0001."),
+        ("/ack R-2026-0001;DELETE FROM audit", "is not a request id"),
         ("/request TH <!channel> <a href='http://x'>click</a> [x](http://y)", "sent to Thailand"),
         ("/request TH " + "A" * 100_000, "the limit is 3,000"),
         ("/\x00\x01request TH hi", "sent to Thailand"),  # controls are dropped

@@ -124,7 +124,8 @@ async def test_a_listing_names_its_filters_and_counts_in_the_readers_language(
     rid = await bot.file_request("TH urgent #victim Two women need shelter")
     thai = (await bot.say("th-fp", "/requests #victim shelter"))[0].split("\n")
     assert thai[0] == '⟦Open requests you can see matching #⟦victim support⟧, "shelter" (1):⟧'
-    assert thai[1] == f"⟦{rid}  URGENT ⟦open⟧  AU→TH  ⟦victim support⟧  Two women need shelter⟧"
+    assert thai[1].startswith(f"⟦{rid}  URGENT ⟦open⟧, ⟦ack due ")  # when, in Thai time
+    assert thai[1].endswith(" UTC+7⟧  AU→TH  ⟦victim support⟧  Two women need shelter⟧")
     assert thai[-1] == "⟦/show <id> for the whole thread.⟧"
     english = (await bot.say("au-officer", "/requests closed #victim"))[0]
     assert english == "Closed requests you can see: none match #victim support."

@@ -41,7 +41,8 @@ async def test_closed_all_and_open_by_default(bot: Harness) -> None:
     [
         ("TH", {"passport", "crew"}),  # crew was filed by Thailand: either side counts
         ("all TH", {"arrest", "passport", "crew"}),
-        ("AU TH", set()),  # both countries, on either side: the arrest one is closed
+        ("AU TH", {"shelter", "passport", "crew"}),  # either country, on either side
+        ("au th", {"shelter", "passport", "crew"}),  # codes in any case
         ("closed AU TH", {"arrest"}),
         ("#info", {"passport", "crew"}),
         ("#info #financial", {"passport", "crew", "assets"}),  # any of the categories

@@ -15,6 +15,7 @@ from bot.directory.repo import revoke
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
+from bot.requests.repo import handover_note
 from bot.work import Work
 
 _OPEN = "status != 'closed'"
@@ -117,7 +118,7 @@ def _move_requests(work: Work, old: Person, new: Person) -> list[str]:
         db.execute(
             "INSERT INTO request_messages (request_id, at, author_id, kind, text) "
             "VALUES (?, ?, ?, 'handover', ?)",
-            [request_id, work.stamp, None, f"handed over from {old.id} to {new.id}"],
+            [request_id, work.stamp, None, handover_note(old.id, new.id)],
         )
     return ids
 

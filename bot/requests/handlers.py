@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import lifecycle
@@ -19,7 +19,7 @@ from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.files import handlers as files
-from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, ZoneOffset, _, join, n_, render
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -46,6 +46,7 @@ KIND_NAMES: dict[str, Msg] = {
     "referral": _("referral"),
     "close": _("close"),
     "escalation": _("escalation"),
+    "handover": _("handover"),
 }
 TO_DEPUTY, TO_COCHAIRS = "escalated to the deputy focal point", "escalated to the co-chairs"
 RESENT = "re-sent on the focal points' other channels"
@@ -88,14 +89,51 @@ def parse_new_request(text: str) -> NewRequest:
                 country=country.upper(),
             )
         )
+    _refuse_both_urgencies(country, urgency, rest)
     urgency = urgency or "routine"
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
         tag, _sep, rest = rest[1:].partition(" ")
         category = _category(tag)
+        rest = _refuse_two_categories(country, tag, category, rest.strip())
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
     return NewRequest(country, urgency, category, rest.strip())
+
+
+def _refuse_both_urgencies(country: str, urgency: str, rest: str) -> None:
+    """``urgent routine`` (or the other way round) asks which is meant: the time limit and who
+    is woken depend on it, so neither is guessed."""
+    second, _rest = _take_word(rest, {"urgent", "routine"}, "")
+    if urgency and second and second != urgency:
+        raise UserError(
+            _(
+                "Urgent or routine? You wrote both; send it again with the one you mean: "
+                "/request {country} urgent <what you need>",
+                country=country.upper(),
+            )
+        )
+
+
+def _refuse_two_categories(country: str, tag: str, category: str, rest: str) -> str:
+    """``rest`` after the category, unless it starts with a second, different category tag:
+    a request has one category, and which one decides little enough to ask rather than guess
+    (the same category twice is taken once)."""
+    second, _sep, after = rest.partition(" ")
+    other = CATEGORY_TAGS.get(second[1:].lower()) if second.startswith("#") else None
+    if other is None:
+        return rest
+    if other == category:
+        return after.strip()
+    raise UserError(
+        _(
+            "One category per request, please: #{first} or #{second}? Send it again with the "
+            "one that fits best: /request {country} #{first} <what you need>",
+            first=tag.lower(),
+            second=second[1:].lower(),
+            country=country.upper(),
+        )
+    )
 
 
 def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
@@ -136,12 +174,18 @@ def parse_id(text: str) -> str:
     """Just a request id (normalised later, when the prefix is known)."""
     if not text.strip():
         raise UserError(_("Which request? Give its id."))
-    return text.split()[0]
+    return _id_word(text.split()[0])
+
+
+def _id_word(word: str) -> str:
+    """An id as typed, without the punctuation a sentence puts after it: ``R-2026-0001:``."""
+    return word.rstrip(store.ID_PUNCTUATION) or word
 
 
 def parse_id_and_text(text: str) -> IdAndText:
     """``<id> <text>`` with text required."""
     request_id, _sep, rest = text.strip().partition(" ")
+    request_id = _id_word(request_id)
     if not request_id:
         raise UserError(_("Which request, and what do you want to say?"))
     if not rest.strip():
@@ -152,6 +196,7 @@ def parse_id_and_text(text: str) -> IdAndText:
 def parse_referral(text: str) -> IdAndText:
     """``<id> <COUNTRY|person-id> [note]``: the target is what must follow the id."""
     request_id, _sep, rest = text.strip().partition(" ")
+    request_id = _id_word(request_id)
     if not request_id:
         raise UserError(_("Which request? Give its id."))
     if not rest.strip():
@@ -168,6 +213,7 @@ def parse_referral(text: str) -> IdAndText:
 def parse_id_and_optional_text(text: str) -> IdAndText:
     """``<id> [text]``."""
     request_id, _sep, rest = text.strip().partition(" ")
+    request_id = _id_word(request_id)
     if not request_id:
         raise UserError(_("Which request? Give its id."))
     return IdAndText(request_id, rest.strip())
@@ -184,14 +230,19 @@ class RequestSearch:
 
 
 _STATUS_WORDS = {"open", "closed", "all"}
-_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # typed in capitals: "my" and "id" are words
+_COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")  # a country if the directory knows it, else a word
+# A term: "words in quotes" (straight or curly, as phones type them) or a run without spaces.
+_TERM = re.compile(r'["“”„]([^"“”„]*)["“”„]?|(\S+)')
 MAX_SEARCH_TERMS = 8
 
 
 def parse_request_search(text: str) -> RequestSearch:
-    """``[open|closed|all] [COUNTRY …] [#category …] [words …]``, in any order."""
+    """``[open|closed|all] [COUNTRY …] [#category …] [words or "a phrase" …]``, in any order.
+    A two-letter term is a country code in any case (``th``, ``TH``) once the directory knows
+    it (see :func:`list_requests`); a quoted one is always words."""
     status, countries, categories, words = "open", [], [], []
-    terms = text.split()
+    terms = [(m[1], True) if m[1] is not None else (m[2], False) for m in _TERM.finditer(text)]
+    terms = [(term.strip(), quoted) for term, quoted in terms if term.strip()]
     if len(terms) > MAX_SEARCH_TERMS:
         raise UserError(
             n_(
@@ -200,8 +251,10 @@ def parse_request_search(text: str) -> RequestSearch:
                 MAX_SEARCH_TERMS,
             )
         )
-    for term in terms:
-        if term.lower() in _STATUS_WORDS:
+    for term, quoted in terms:
+        if quoted:
+            words.append(" ".join(term.split())[:60])
+        elif term.lower() in _STATUS_WORDS:
             status = term.lower()
         elif _COUNTRY_CODE.match(term):
             countries.append(term)
@@ -432,14 +485,34 @@ def _ack_limit(work: Work, urgency: str) -> timedelta:
 
 
 def _arm_escalation(work: Work, request: Request, level: int, fraction: float = 1.0) -> None:
-    limit = _ack_limit(work, request.urgency) * fraction
-    due = work.now + limit
-    if request.urgency == "routine" and work.ctx.settings.requests.escalation_clock == "working":
-        # a routine request's clock runs on the target country's working days only
-        due = work.ctx.calendar.of(request.target_country).add_working_time(work.now, limit)
+    due = _ack_due(work, request, fraction)
     subject = f"{request.id}:{request.round}:{level}"
     work.schedule(f"{ESCALATE}:{subject}", ESCALATE, subject, due)
     store.update(work.db, request.id, ack_due_at=iso(due))
+
+
+def _ack_due(work: Work, request: Request, fraction: float = 1.0) -> datetime:
+    """When the request's next escalation step falls due, from now: the time limit (or
+    ``fraction`` of it), on a routine request counted on the target country's working days
+    only (``[requests] escalation_clock``)."""
+    limit = _ack_limit(work, request.urgency) * fraction
+    if request.urgency == "routine" and work.ctx.settings.requests.escalation_clock == "working":
+        return work.ctx.calendar.of(request.target_country).add_working_time(work.now, limit)
+    return work.now + limit
+
+
+def _days_off(work: Work, country: str, start: datetime, end: datetime) -> Text:
+    """Why the days from ``start`` to ``end`` that ``country`` does not work are off, each
+    reason once, in its calendar: ``weekend, Constitution Day``."""
+    days, zone = work.ctx.calendar.of(country), ZoneInfo(work.directory.timezone_of(country))
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    reasons: dict[str, Text] = {}
+    while day <= last:
+        why = days.why_closed(day)
+        if why is not None:
+            reasons.setdefault(render(why, DEFAULT_LANGUAGE), why)
+        day += timedelta(days=1)
+    return join(list(reasons.values()), ", ")
 
 
 def _summary(work: Work, request: Request) -> Msg:
@@ -472,6 +545,10 @@ def file_request(work: Work, args: NewRequest) -> None:
     assert actor is not None
     target = _target_country(work, args.country, actor.country)
     text = _limit_text(work, args.text)
+    earlier = store.open_repeat(work.db, actor.id, target.code, text, iso(work.now - REPEAT_WITHIN))
+    if earlier is not None:
+        work.reply(_repeated(work, earlier))
+        return
     request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
     request = store.new_request(
         request_id,
@@ -490,18 +567,53 @@ def file_request(work: Work, args: NewRequest) -> None:
     _route(work, request, join([_summary(work, request), "", text]))
     handlers = _handlers_of(work, request)[0]
     filed = _attach(work, request, handlers, urgent=request.urgency == "urgent")
-    work.reply(
-        _(
+    work.reply(_filed(work, request) + _seen_when(work, handlers, _urgent(request)) + filed)
+
+
+REPEAT_WITHIN = timedelta(minutes=10)
+"""A request sent again this soon (same requester, country and text) while the first is still
+open is a repeat (a double tap, a message sent twice), not a second request."""
+
+
+def _repeated(work: Work, earlier: Request) -> Msg:
+    """Why a repeat was not filed, and what to do instead."""
+    zone = work.directory.timezone_of(work.actor.country if work.actor else "")
+    return _(
+        "You sent this to {country} at {at} {zone} as {id}, which is still open, so I did not "
+        "file it again. To add to it: /reply {id} <text>. If you do mean a second request, "
+        "send it with something that tells the two apart.",
+        id=earlier.id,
+        country=work.directory.country_name(earlier.target_country),
+        **local_moment(earlier.created_at, zone),
+    )
+
+
+def _filed(work: Work, request: Request) -> Msg:
+    """The requester's confirmation: when the focal point must acknowledge by, and why that is
+    later than the time limit when the target country's days off stop the clock."""
+    limit = _ack_limit(work, request.urgency)
+    params: dict[str, object] = {
+        "id": request.id,
+        "country": work.directory.country_name(request.target_country),
+        "urgency": _named(URGENCY_NAMES, request.urgency),
+        "category": _named(CATEGORY_NAMES, request.category),
+        "limit": _duration(limit),
+    }
+    due = _ack_due(work, request)
+    if due <= work.now + limit:
+        return _(
             "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
             "{limit} to acknowledge; I will tell you here when they do.",
-            id=request_id,
-            country=work.directory.country_name(target.code),
-            urgency=_named(URGENCY_NAMES, args.urgency),
-            category=_named(CATEGORY_NAMES, args.category),
-            limit=_duration(_ack_limit(work, args.urgency)),
+            **params,
         )
-        + _seen_when(work, handlers, urgent=request.urgency == "urgent")
-        + filed
+    zone = work.directory.timezone_of(work.actor.country if work.actor else "")
+    return _(
+        "Request {id} sent to {country} ({urgency}, {category}). Their focal point has "
+        "{limit} of working time to acknowledge, until {at} {zone}; days off in {country} do "
+        "not count: {days_off}. I will tell you here when they do.",
+        **params,
+        **local_moment(iso(due), zone),
+        days_off=_days_off(work, request.target_country, work.now, due),
     )
 
 
@@ -947,20 +1059,24 @@ _NONE_FOUND: dict[tuple[str, bool], Msg] = {
 
 def list_requests(work: Work, args: RequestSearch) -> None:
     """The requests the person can see: open ones by default, or closed or all, narrowed by
-    country (either side), category and words of the text; the newest first, clipped."""
+    country (either side; several: any of them), category (any of them) and words of the text
+    (each of them); the newest first, clipped. Each with where it stands in time."""
     actor = work.actor
     assert actor is not None
-    query = store.Search(
-        args.status, _known_countries(work, args.countries), args.categories, args.words
-    )
+    countries, words = _known_countries(work, args.countries)
+    query = store.Search(args.status, countries, args.categories, (*words, *args.words))
     found, total = store.search(work.db, actor, query, LIST_LIMIT)
     terms, narrowed = _search_terms(work, query), query != store.Search(query.status)
     if not found:
+        if (query.status, narrowed) == ("open", False) and not actor.has(*WORKERS):
+            work.reply(_("No open requests for you."))  # (they cannot file one)
+            return
         work.reply(replace(_NONE_FOUND[query.status, narrowed], params={"terms": terms}))
         return
     params = {"terms": terms, "shown": len(found), "total": total}
     header = replace(_HEADERS[query.status, narrowed, total > len(found)], params=params)
-    lines: list[Text] = [header, *(_list_line(r) for r in found), ""]
+    zone = work.directory.timezone_of(actor.country)
+    lines: list[Text] = [header, *(_list_line(work, r, zone) for r in found), ""]
     work.reply(join([join(lines), _list_footer(query, narrowed, total > len(found))]))
 
 
@@ -974,24 +1090,36 @@ def _list_footer(query: store.Search, narrowed: bool, clipped: bool) -> Msg:
     return join(footer, sep=" ")
 
 
-def _known_countries(work: Work, codes: tuple[str, ...]) -> tuple[str, ...]:
-    """The codes, each checked against the directory (a polite refusal for an unknown one)."""
+def _known_countries(work: Work, codes: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """The two-letter terms the directory knows as countries (as codes), and the others as
+    words; a code typed in capitals that it does not know is refused politely."""
+    countries, words = [], []
     for code in codes:
-        if work.directory.country(code) is None:
+        country = work.directory.country(code)
+        if country is not None:
+            countries.append(country.code)
+        elif code.isupper():
             raise _unknown_country(code)
-    return tuple(dict.fromkeys(codes))
+        else:
+            words.append(code)
+    return tuple(dict.fromkeys(countries)), words
 
 
 def _search_terms(work: Work, query: store.Search) -> Text:
-    """The filters in words: ``Thailand, #arrest/warrant, "vessel"`` (names and words people
-    typed as written, categories in the reader's language)."""
-    terms: list[Text] = [work.directory.country_name(c) for c in query.countries]
+    """The filters in words: ``Thailand or Malaysia, #arrest/warrant, "vessel"`` (names and
+    words people typed as written, categories in the reader's language)."""
+    names: list[Text] = [work.directory.country_name(c) for c in query.countries]
+    terms: list[Text] = []
+    if len(names) > 1:
+        terms.append(_("{countries} or {last}", countries=join(names[:-1], ", "), last=names[-1]))
+    else:
+        terms += names
     terms += [join(["#", _named(CATEGORY_NAMES, c)], sep="") for c in query.categories]
     terms += [f'"{w}"' for w in query.words]
     return join(terms, sep=", ")
 
 
-def _list_line(r: Request) -> Msg:
+def _list_line(work: Work, r: Request, zone: str) -> Msg:
     params = {
         "id": r.id,
         "status": _named(lifecycle.STATUS_NAMES, r.status),
@@ -999,9 +1127,36 @@ def _list_line(r: Request) -> Msg:
         "category": _named(CATEGORY_NAMES, r.category),
         "text": clip(r.text, 60),
     }
+    when = _in_time(work, r, zone)
+    if when and r.urgency == "urgent":
+        return _("{id}  URGENT {status}, {when}  {route}  {category}  {text}", **params, when=when)
+    if when:
+        return _("{id}  {status}, {when}  {route}  {category}  {text}", **params, when=when)
     if r.urgency == "urgent":
         return _("{id}  URGENT {status}  {route}  {category}  {text}", **params)
     return _("{id}  {status}  {route}  {category}  {text}", **params)
+
+
+_OVERDUE: dict[str, Msg] = {  # a request not acknowledged in time: its last escalation step
+    "resend": _("overdue, re-sent on other channels"),
+    "deputy": _("overdue, escalated to the deputy"),
+    "cochairs": _("overdue, escalated to the co-chairs"),
+}
+
+
+def _in_time(work: Work, request: Request, zone: str) -> Text:
+    """Where a request awaiting acknowledgement stands in time: when it is due, or that it is
+    overdue and how far it was escalated ('' once acknowledged or closed)."""
+    if request.status not in lifecycle.AWAITING_ACK:
+        return ""
+    if request.escalation:
+        steps = _steps(work, request)
+        return _OVERDUE[steps[min(request.escalation, len(steps)) - 1]]
+    if request.ack_due_at is None:
+        return ""
+    if request.ack_due_at <= work.stamp:
+        return _("overdue since {at} {zone}", **local_moment(request.ack_due_at, zone))
+    return _("ack due {at} {zone}", **local_moment(request.ack_due_at, zone))
 
 
 def show(work: Work, raw_id: str) -> None:
@@ -1049,6 +1204,10 @@ def _thread_text(work: Work, kind: str, text: str) -> Text:
         return _referral_note(work, text.removeprefix(REFERRED_TO))
     if kind == "close" and text != "closed":
         return text  # the outcome someone wrote
+    if kind == "handover" and (pair := store.handed_over(text)):
+        return _(
+            "handed over from {old} to {new}", old=_who(work, pair[0]), new=_who(work, pair[1])
+        )
     return _named(SYSTEM_NOTES, text)
 
 
@@ -1246,11 +1405,12 @@ COMMANDS = [
     CommandSpec(
         "requests",
         _(
-            "List requests you can see (yours, and your country's if you are a focal point): "
-            "open ones, or 'closed' or 'all'; narrow by country (either side), #category "
-            "and words of the text."
+            "List requests you can see (yours, and your country's if you are a focal point), "
+            "with when each must be acknowledged or how far it was escalated: open ones, or "
+            "'closed' or 'all'; narrow by countries (either side, any of them), #category and "
+            'words of the text ("quoted" for a phrase).'
         ),
-        "/requests [closed|all] [COUNTRY] [#category] [words]",
+        "/requests [closed|all] [COUNTRY …] [#category] [words]",
         "/requests closed TH #arrest vessel",
         list_requests,
         parse_request_search,

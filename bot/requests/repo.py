@@ -25,7 +25,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 CATEGORY_TAGS = {tag: label for label, tags in CATEGORIES.items() for tag in tags}
 # The tag each category is shown by: its first (the others are accepted as typed).
 SHOWN_TAGS = tuple(tags[0] for tags in CATEGORIES.values())
-_ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})\s*$")
+# An id as typed, with the punctuation a sentence puts after it ("R-2026-0001: noted").
+_ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})[:,.;]?\s*$")
+ID_PUNCTUATION = ":,.;"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,22 @@ class Request:
 _COLUMNS = ", ".join(f.name for f in fields(Request))
 
 
+HANDED_OVER = "handed over from {old} to {new}"
+"""A handover's thread entry: the two person ids, rendered with names at read time."""
+_HANDED_OVER = re.compile(r"^handed over from (\S+) to (\S+)$")
+
+
+def handover_note(old_id: str, new_id: str) -> str:
+    """The thread entry recording that ``old_id`` handed the request to ``new_id``."""
+    return HANDED_OVER.format(old=old_id, new=new_id)
+
+
+def handed_over(text: str) -> tuple[str, str] | None:
+    """The (old, new) person ids a handover entry names; None for any other text."""
+    match = _HANDED_OVER.match(text)
+    return (match[1], match[2]) if match else None
+
+
 def normalise_id(text: str, prefix: str) -> str:
     """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
     match = _ID.match(text)
@@ -82,6 +100,26 @@ def next_id(db: Db, prefix: str, year: int) -> tuple[str, int]:
     row = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE year = ?", [year])
     seq = int(row.fetchone()[0])
     return f"{prefix}-{year}-{seq:04d}", seq
+
+
+def same_text(text: str) -> str:
+    """``text`` as compared for a repeat: spacing and case do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def open_repeat(
+    db: Db, requester_id: str, target_country: str, text: str, since: str
+) -> Request | None:
+    """The newest request ``requester_id`` filed to ``target_country`` since ``since`` with
+    the same text (:func:`same_text`) that is not closed yet, or None."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM requests WHERE requester_id = ? AND target_country = ? "
+        f"AND status != 'closed' AND created_at >= ? {_ORDER}",
+        [requester_id, target_country, since],
+    )
+    wanted = same_text(text)
+    found = (Request(*row) for row in rows)
+    return next((r for r in found if same_text(r.text) == wanted), None)
 
 
 def load(db: Db, request_id: str) -> Request | None:
@@ -224,10 +262,12 @@ def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: 
 
 @dataclass(frozen=True)
 class Search:
-    """What a listing filters on; an empty field matches everything, the filters combine."""
+    """What a listing filters on; an empty field matches everything. Several countries or
+    categories: any of them; several words: each of them; the filters combine (a country and a
+    word: both)."""
 
     status: str = "open"  # "open" (anything not closed), "closed" or "all"
-    countries: tuple[str, ...] = ()  # each on either side: requester or target
+    countries: tuple[str, ...] = ()  # on either side (requester or target); any of them
     categories: tuple[str, ...] = ()  # CATEGORIES labels; any of them
     words: tuple[str, ...] = ()  # each somewhere in the request text, any case
 
@@ -276,8 +316,14 @@ def _filters(query: Search) -> list[tuple[str, list[object]]]:
         found.append(("status != 'closed'", []))
     elif query.status == "closed":
         found.append(("status = 'closed'", []))
-    for country in query.countries:
-        found.append(("(requester_country = ? OR target_country = ?)", [country, country]))
+    if query.countries:
+        marks = ", ".join("?" for _country in query.countries)
+        found.append(
+            (
+                f"(requester_country IN ({marks}) OR target_country IN ({marks}))",
+                [*query.countries, *query.countries],
+            )
+        )
     if query.categories:
         marks = ", ".join("?" for _category in query.categories)
         found.append((f"category IN ({marks})", list(query.categories)))
@@ -289,3 +335,35 @@ def _filters(query: Search) -> list[tuple[str, list[object]]]:
 def _like_literal(text: str) -> str:
     """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
     return re.sub(r"([!%_])", r"!\1", text)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One request as the operators' listing shows it: no text, no names (``focalbot
+    requests``)."""
+
+    id: str
+    requester_country: str
+    target_country: str
+    category: str
+    urgency: str
+    status: str
+    created_at: str
+    acknowledged_at: str | None
+    closed_at: str | None
+    escalated: bool  # some escalation step was taken, in any round
+
+
+def overview(db: Db, status: str = "open") -> list[Overview]:
+    """Every request (``all``) or every one not closed (``open``), oldest first."""
+    where = "WHERE status != 'closed'" if status == "open" else ""
+    rows = db.execute(
+        "SELECT id, requester_country, target_country, category, urgency, status, created_at, "
+        "acknowledged_at, closed_at, CASE WHEN escalation > 0 OR EXISTS (SELECT 1 FROM "
+        "request_messages m WHERE m.request_id = requests.id AND m.kind = 'escalation') "
+        f"THEN 1 ELSE 0 END FROM requests {where} ORDER BY year, seq"
+    )
+    return [
+        Overview(rid, source, target, category, urgency, state, filed, acked, closed, bool(up))
+        for rid, source, target, category, urgency, state, filed, acked, closed, up in rows
+    ]
