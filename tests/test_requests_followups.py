@@ -249,3 +249,12 @@ async def test_a_handover_in_the_thread_is_written_in_the_readers_language_with_
     finally:
         install_override("th", None)
         await bot.stop()
+
+
+async def test_urgency_may_follow_the_category(bot: Harness) -> None:
+    [urgent] = await bot.say("au-officer", "/request TH #arrest urgent Suspect boarding TG402")
+    assert "(urgent, arrest/warrant)" in urgent, urgent
+    stored = await bot.rows("SELECT urgency, text FROM requests")
+    assert stored == [("urgent", "Suspect boarding TG402")], stored
+    [asked] = await bot.say("au-officer", "/request TH #arrest urgent routine Passport check")
+    assert asked.startswith("Urgent or routine? You wrote both"), asked

@@ -75,7 +75,7 @@ class NewRequest:
 
 
 def parse_new_request(text: str) -> NewRequest:
-    """``<COUNTRY> [urgent|routine] [#category] <text>``."""
+    """``<COUNTRY> [urgent|routine] [#category] <text>`` (urgency and category in either order)."""
     words = text.split(maxsplit=1)
     if not words:
         raise UserError(_("Which country, and what do you need?"))
@@ -90,15 +90,17 @@ def parse_new_request(text: str) -> NewRequest:
             )
         )
     _refuse_both_urgencies(country, urgency, rest)
-    urgency = urgency or "routine"
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
         tag, _sep, rest = rest[1:].partition(" ")
         category = _category(tag)
         rest = _refuse_two_categories(country, tag, category, rest.strip())
+        if not urgency:  # "#arrest urgent …": the two may come in either order
+            urgency, rest = _take_word(rest, {"urgent", "routine"}, "")
+            _refuse_both_urgencies(country, urgency, rest)
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
-    return NewRequest(country, urgency, category, rest.strip())
+    return NewRequest(country, urgency or "routine", category, rest.strip())
 
 
 def _refuse_both_urgencies(country: str, urgency: str, rest: str) -> None:
