@@ -21,7 +21,8 @@ Authentication-Results header naming ``authserv_id``, and over SMTP only on mail
 one of ``relay_hosts`` (mail written straight to our listener carries whatever headers its
 sender wrote). They are logged with every mail and, by ``auth_policy``, a failing (or not
 passing) mail is dropped. Unless ``trust_sender`` is set and DMARC passed, an address alone may
-only reply to or acknowledge a request that was sent to it; anything else is refused. A refusal
+only reply to or acknowledge a request, or acknowledge a broadcast, that was sent to it;
+anything else is refused. A refusal
 is mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
 forged mail cannot make the bot send mail to the forged addresses (backscatter).
 
@@ -350,7 +351,7 @@ class EmailAdapter(Adapter):
             self._credentials.token_secret, mail.sender, mail.thread, mail.subject
         )
         trusted = self.options.trust_sender and mail.auth.sender_verified
-        reason = refusal(command, proven, trusted)
+        reason = refusal(command, proven, trusted, request_id)
         if reason is not None:
             await self._refuse(mail, reason)
             return

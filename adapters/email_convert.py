@@ -2,15 +2,21 @@
 
 Nothing here does I/O, so the rules that matter for safety can be read and tested alone:
 
-- **Reply tokens.** Every message about a request carries the request id and a short tag,
-  HMAC-SHA256 of the recipient's address and the request id under a secret from the
-  environment, in its ``Message-ID`` (which a reply quotes in ``In-Reply-To``/``References``)
-  and in its subject. A reply carrying a tag that verifies for the sender's own address proves
-  the request was sent to that address; a forged ``From`` without the tag proves nothing. This
-  needs no state, so it survives restarts.
+- **Reply tokens.** A message about one request (or one broadcast) carries its id and a short
+  tag, HMAC-SHA256 of the recipient's address and the id under a secret from the environment,
+  in its ``Message-ID`` (which a reply quotes in ``In-Reply-To``/``References``) and in its
+  subject. A reply carrying a tag that verifies for the sender's own address proves the message
+  was sent to that address; a forged ``From`` without the tag proves nothing. This needs no
+  state, so it survives restarts. What a message is about is decided by :func:`subject_of`
+  from its own buttons, else its first line (the mail's subject), never from words further
+  down, which may be someone else's (a co-chair's broadcast, a handover's list). A message
+  whose buttons act on several items (a handover's one Acknowledge per broadcast) is about none
+  of them: it gets no token, and its ``References`` carry a proof per item instead, so each
+  typed command it lists is still accepted by reply.
 - **What the body means.** Quoted history and signatures are cut; a body that starts with a
   command line is passed as is (``/ack R-2026-0001``, ``/return arrests 3, …``); any other
-  body in reply to a request becomes ``/reply <id> <body>``.
+  body in reply to a request becomes ``/reply <id> <body>``; "ack" in reply to a broadcast
+  acknowledges it (nothing else written to a broadcast goes anywhere).
 - **Who may do what.** :func:`refusal` decides whether an address alone may run a command.
 - **Which failures are worth retrying**, from SMTP reply codes.
 """
@@ -39,10 +45,16 @@ CHANNEL = "email"
 BUSY_WAIT = 30.0  # seconds the channel waits after an SMTP 421
 TAG_LENGTH = 10  # base32 characters of the HMAC: 50 bits, plenty against guessing by mail
 REQUEST_ID = r"[A-Za-z]{1,4}-\d{4}-\d{1,6}"
+BROADCAST_ID = r"[Bb]-\d{1,9}"
+SUBJECT_ID = rf"(?:{REQUEST_ID}|{BROADCAST_ID})"  # what a reply token may stand for
 _ID = re.compile(rf"\b({REQUEST_ID})\b")
 _ID_PARTS = re.compile(r"^([A-Za-z]{1,4})-(\d{4})-(\d{1,6})$")
-_HEADER_TOKEN = re.compile(rf"<fp\.({REQUEST_ID})\.([a-z2-7]{{{TAG_LENGTH}}})[.@]")
-_SUBJECT_TOKEN = re.compile(rf"\[[^\[\]]*?\b({REQUEST_ID})\s+#([a-z2-7]{{{TAG_LENGTH}}})\]")
+_BROADCAST_PARTS = re.compile(r"^[Bb]-(\d{1,9})$")
+_BROADCAST_ACK = re.compile(rf"^/broadcast\s+ack\s+({BROADCAST_ID})\s*$", re.I)
+_TAG = rf"([a-z2-7]{{{TAG_LENGTH}}})"
+_HEADER_TOKEN = re.compile(rf"<fp\.({SUBJECT_ID})\.{_TAG}[.@]")
+_PROOF_TOKEN = re.compile(rf"<fpp\.({SUBJECT_ID})\.{_TAG}@")  # proves, names no subject
+_SUBJECT_TOKEN = re.compile(rf"\[[^\[\]]*?\b({SUBJECT_ID})\s+#{_TAG}\]")
 _QUOTE_HEADER = re.compile(r"^(On|Le|Am|El|Il|Em)\b.*$")
 _WROTE = re.compile(r"(wrote|a écrit|schrieb|escribió|ha scritto|escreveu)\s*:\s*$", re.I)
 _CUT_LINES = re.compile(
@@ -50,17 +62,25 @@ _CUT_LINES = re.compile(
 )
 _TAGS = re.compile(r"<[^>]+>")
 ACK_WORDS = frozenset({"ack", "acknowledge", "acknowledged"})
-EMAIL_ALLOWED = frozenset({"reply", "ack"})
-"""What an address alone may do, and only on a request that was sent to it."""
+EMAIL_ALLOWED = frozenset({"reply", "ack", "broadcast ack"})
+"""What an address alone may do, and only on a request (or broadcast) that was sent to it."""
 
 
 # --- reply tokens -------------------------------------------------------------------------
 def normalise_id(text: str) -> str:
-    """``r-2026-1`` → ``R-2026-0001``, as the core writes ids ('' when it is not one)."""
+    """``r-2026-1`` → ``R-2026-0001``, ``b-03`` → ``B-3``, as the core writes ids ('' when it
+    is not one)."""
+    if broadcast := _BROADCAST_PARTS.match(text.strip()):
+        return f"B-{int(broadcast[1])}"
     match = _ID_PARTS.match(text.strip())
     if not match:
         return ""
     return f"{match[1].upper()}-{match[2]}-{int(match[3]):04d}"
+
+
+def is_broadcast(subject: str) -> bool:
+    """Whether a subject id is a broadcast's (``B-3``) rather than a request's."""
+    return bool(_BROADCAST_PARTS.match(subject))
 
 
 def reply_tag(secret: str, address: str, request_id: str) -> str:
@@ -71,8 +91,11 @@ def reply_tag(secret: str, address: str, request_id: str) -> str:
 
 
 def proven_requests(secret: str, address: str, headers: Iterable[str], subject: str) -> set[str]:
-    """Request ids whose tag in the headers or subject verifies for ``address``."""
+    """Request (and broadcast) ids whose tag in the headers or subject verifies for
+    ``address``."""
+    headers = list(headers)
     found = [m.groups() for text in headers for m in _HEADER_TOKEN.finditer(text)]
+    found += [m.groups() for text in headers for m in _PROOF_TOKEN.finditer(text)]
     found += [m.groups() for m in _SUBJECT_TOKEN.finditer(subject)]
     return {
         normalise_id(request_id)
@@ -82,7 +105,8 @@ def proven_requests(secret: str, address: str, headers: Iterable[str], subject: 
 
 
 def mentioned_request(headers: Iterable[str], subject: str) -> str:
-    """The request a mail is about, by its headers' tokens or else the subject ('' if none)."""
+    """The request (or broadcast) a mail is about, by its headers' tokens or else the subject
+    ('' if none). Proofs (see :func:`compose`) name no subject."""
     for text in headers:
         if match := _HEADER_TOKEN.search(text):
             return normalise_id(match[1])
@@ -104,12 +128,35 @@ class BotAddress:
         return self.address.rpartition("@")[2] or "localhost"
 
 
-def request_of(message: Outbound) -> str:
-    """The request an outbound message is about: the first id in its buttons or text."""
-    for text in (*(b.command for b in message.buttons), message.text):
-        if match := _ID.search(text):
-            return normalise_id(match[1])
-    return ""
+def subject_of(message: Outbound) -> str:
+    """The one request or broadcast an outbound message is about, for its reply token ('' for
+    none).
+
+    Its buttons decide when any of them acts on an item (``/ack R-…``, ``/broadcast ack B-…``):
+    the item they all name, or none when they name several. A message without such buttons is
+    about the request its first line (the mail's subject, written by the core: "Sent on R-…",
+    "R-… · Name wrote:") names, if it names exactly one. Words further down are never read:
+    they may be someone else's, mentioning any request.
+    """
+    named = {item for b in message.buttons if (item := _item_of(b.command))}
+    if named:
+        return named.pop() if len(named) == 1 else ""
+    first = next((line for line in message.text.splitlines() if line.strip()), "")
+    found = {normalise_id(m[1]) for m in _ID.finditer(first)}
+    return found.pop() if len(found) == 1 else ""
+
+
+def items_of(buttons: Sequence[Button]) -> list[str]:
+    """The requests and broadcasts the buttons act on, each once, in order."""
+    return list(dict.fromkeys(item for b in buttons if (item := _item_of(b.command))))
+
+
+def _item_of(command: str) -> str:
+    """The request a button's command acts on, or the broadcast it acknowledges ('' if none)."""
+    if broadcast := _BROADCAST_ACK.match(command.strip()):
+        return normalise_id(broadcast[1])
+    match = _ID.search(command)
+    return normalise_id(match[1]) if match else ""
 
 
 def compose(
@@ -120,28 +167,38 @@ def compose(
     language: str = DEFAULT_LANGUAGE,
     file_body: bytes | None = None,
 ) -> EmailMessage:
-    """The email for one outbound message; a request's mail carries its reply token, and a
-    message with a file carries it as an attachment (``file_body``, read by the adapter). What
-    the mail adds to the message (how to answer it) is in the reader's ``language``.
+    """The email for one outbound message; mail about one request or broadcast carries its
+    reply token, and a message with a file carries it as an attachment (``file_body``, read by
+    the adapter). What the mail adds to the message (how to answer it) is in the reader's
+    ``language``.
 
     ``Auto-Submitted`` keeps out-of-office robots from answering; the thread headers point at
-    one virtual root per request and address, so a client threads all mail about it.
+    one virtual root per request and address, so a client threads all mail about it. Mail whose
+    buttons act on several items has no token; its ``References`` hold a proof for each
+    (``<fpp.B-3.tag@…>``), which a reply quotes, so the typed commands it lists are accepted.
     """
     mail = EmailMessage()
     mail["From"] = Address(me.display_name, addr_spec=me.address)
     mail["To"] = message.address
     mail["Date"] = formatdate(localtime=False)
     mail["Auto-Submitted"] = "auto-generated"
-    request_id = request_of(message)
-    if request_id:
-        tag = reply_tag(secret, message.address, request_id)
-        mail["Subject"] = f"[{me.display_name} {request_id} #{tag}] {subject_line(message.text)}"
-        mail["Message-ID"] = f"<fp.{request_id}.{tag}.{message.id}.{nonce}@{me.domain}>"
-        mail["References"] = mail["In-Reply-To"] = f"<fp.{request_id}.{tag}@{me.domain}>"
+    subject = subject_of(message)
+    if subject:
+        tag = reply_tag(secret, message.address, subject)
+        mail["Subject"] = f"[{me.display_name} {subject} #{tag}] {subject_line(message.text)}"
+        mail["Message-ID"] = f"<fp.{subject}.{tag}.{message.id}.{nonce}@{me.domain}>"
+        mail["References"] = mail["In-Reply-To"] = f"<fp.{subject}.{tag}@{me.domain}>"
     else:
         mail["Subject"] = f"[{me.display_name}] {subject_line(message.text)}"
         mail["Message-ID"] = f"<fp.{message.id}.{nonce}@{me.domain}>"
-    mail.set_content(body_text(message.text, message.buttons, request_id, language))
+        proofs = [
+            f"<fpp.{item}.{reply_tag(secret, message.address, item)}@{me.domain}>"
+            for item in items_of(message.buttons)
+        ]
+        if proofs:
+            mail["References"] = " ".join(proofs)
+    relayed = "" if is_broadcast(subject) else subject
+    mail.set_content(body_text(message.text, message.buttons, relayed, language))
     file = message.attachment
     if file is not None and file_body is not None:
         maintype, _slash, subtype = (file.mime or "application/octet-stream").partition("/")
@@ -320,30 +377,43 @@ def _quote_header(lines: list[str], i: int) -> bool:
 def command_for(body: str, request_id: str) -> str:
     """The core command a reply's new text stands for.
 
-    A command line is passed as is; a bare "ack" on a request's thread acknowledges it; other
-    text on a request's thread is a reply to it; anything else goes to the core unchanged
-    (which answers that it only understands commands).
+    A command line is passed as is; a bare "ack" on a request's (or a broadcast's) thread
+    acknowledges it; other text on a request's thread is a reply to it; anything else goes on
+    unchanged (a broadcast takes no replies: :func:`refusal` says so).
     """
     text = strip_quoted(body)
     if text.startswith("/") or not request_id:
         return text
-    if text.lower().rstrip(".!") in ACK_WORDS:
+    acknowledges = text.lower().rstrip(".!") in ACK_WORDS
+    if is_broadcast(request_id):
+        return f"/broadcast ack {request_id}" if acknowledges else text
+    if acknowledges:
         return f"/ack {request_id}"
     return f"/reply {request_id} {text}" if text else ""
 
 
-def refusal(command: str, proven: set[str], trust_sender: bool) -> Msg | None:
-    """Why an address alone may not run ``command`` (None when it may).
+def refusal(command: str, proven: set[str], trust_sender: bool, about: str = "") -> Msg | None:
+    """Why an address alone may not run ``command`` (None when it may); ``about`` is what the
+    mail answers (:func:`mentioned_request`).
 
-    Mail is easy to forge, so by default a sender may only reply to or acknowledge a request
-    whose mail carried a tag that verifies for their own address.
+    Mail is easy to forge, so by default a sender may only reply to or acknowledge a request,
+    or acknowledge a broadcast, whose mail carried a tag that verifies for their own address.
     """
     if trust_sender:
         return None
     name, _sep, rest = command.removeprefix("/").partition(" ")
+    if name.lower() == "broadcast":
+        sub, _sep, rest = rest.strip().partition(" ")
+        name = f"broadcast {sub.lower()}"
     target = normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
     if name.lower() in EMAIL_ALLOWED and target and target in proven:
         return None
+    if is_broadcast(about) and not command.startswith("/"):
+        return _(
+            "{id} is a broadcast: to acknowledge it, reply with just the word ack. Nothing else "
+            "written in reply to it is passed on.",
+            id=about,
+        )
     return _(
         "Sorry, by email I can only take a reply to (or an acknowledgement of) a request that "
         "was sent to your address: please answer the request's own email, keeping its subject. "

@@ -9,10 +9,12 @@ i.e. once the event's unit of work (with its de-duplication record keyed by
 redelivery on); a redelivered event has no second effect.
 
 Sending is one push request per outbox message, carrying up to five text parts and the
-buttons as quick replies (a tap posts back the command line). Each push has an
-``X-Line-Retry-Key`` derived from the outbox message, so when an answer is lost and the outbox
-retries, LINE answers 409 instead of sending twice, and the message counts as sent. The outbox
-owns pacing and retries; nothing here retries.
+buttons as quick replies (a tap posts back the command line). LINE removes every quick reply
+at the first tap, so buttons that are independent actions (see :mod:`adapters.buttons`), like
+those beyond the thirteen quick replies, are also spelled out as commands to type. Each push
+has an ``X-Line-Retry-Key`` derived from the outbox message, so when an answer is lost and the
+outbox retries, LINE answers 409 instead of sending twice, and the message counts as sent. The
+outbox owns pacing and retries; nothing here retries.
 
 Configured by ``[channels.line]`` in ``bot.toml``; the channel access token and the channel
 secret come from the environment variables named there and are never logged.
@@ -214,7 +216,7 @@ class LineAdapter(Adapter):
             raise TransientError("line channel is not running")
         try:
             response = await self._api.push_message(
-                push_request(message),
+                push_request(message, self.language_of(message.person_id)),
                 x_line_retry_key=retry_key(message),
                 _request_timeout=API_TIMEOUT,
             )

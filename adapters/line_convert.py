@@ -35,6 +35,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
+from adapters.buttons import buttons_independent, short_labels, typed_lines, with_typed
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
     Button,
@@ -47,6 +48,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
+from bot.i18n import DEFAULT_LANGUAGE, _, render
 
 CHANNEL = "line"
 MAX_TEXT = 5000  # characters in one text message (counted in UTF-16 units, to be safe)
@@ -54,7 +56,7 @@ MAX_MESSAGES = 5  # message objects in one push request
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_POSTBACK_DATA = 300
-CUT_NOTE = "\n[…cut: the rest is on an approved channel]"
+CUT_NOTE = _("[…cut: the rest is on an approved channel]")  # on a line of its own
 RETRY_KEY_NAMESPACE = uuid.UUID("6f0c1d7e-2b1a-5c3e-9d4f-8a7b6c5d4e3f")
 """Fixed, so one outbox message always gets the same ``X-Line-Retry-Key``."""
 
@@ -176,12 +178,19 @@ def retry_key(message: Outbound) -> str:
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, f"focalpoint:{message.id}:{message.created_at}"))
 
 
-def push_request(message: Outbound) -> PushMessageRequest:
-    """One push holding the whole message (up to five parts), quick replies on the last part.
+def push_request(message: Outbound, language: str = DEFAULT_LANGUAGE) -> PushMessageRequest:
+    """One push holding the whole message (up to five parts), quick replies on the last part;
+    what the adapter adds (a cut note) is in the reader's ``language``.
 
     A single request is all or nothing, so with the retry key a retry never sends half twice.
+    Text too long for five parts is cut, never the typed commands: they take the last part.
     """
-    *first, last = split_text(with_typed_commands(message.text, message.buttons))
+    note = "\n" + render(CUT_NOTE, language)
+    typed = typed_lines(spelled_out(message.buttons))
+    pieces = split_text(with_typed(message.text, typed), note=note)
+    if typed and pieces[-1].endswith(note):
+        pieces = [*split_text(message.text, parts=MAX_MESSAGES - 1, note=note), "\n".join(typed)]
+    *first, last = pieces
     texts = [LineText(text=part) for part in first]
     texts.append(LineText(text=last, quickReply=quick_reply(message.buttons)))
     return PushMessageRequest(to=message.address, messages=texts)
@@ -192,12 +201,18 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_text(text: str, limit: int = MAX_TEXT, parts: int = MAX_MESSAGES) -> list[str]:
+def split_text(
+    text: str,
+    limit: int = MAX_TEXT,
+    parts: int = MAX_MESSAGES,
+    note: str | None = None,
+) -> list[str]:
     """Cut ``text`` at line or word breaks into at most ``parts`` pieces LINE accepts.
 
-    What does not fit in five messages is cut with a note saying so; on pointer-only
-    channels the text is one short line anyway.
+    What does not fit in five messages is cut with ``note`` (by default :data:`CUT_NOTE` in
+    the default language) saying so; on pointer-only channels the text is one short line.
     """
+    note = "\n" + render(CUT_NOTE, DEFAULT_LANGUAGE) if note is None else note
     pieces: list[str] = []
     rest = text.strip() or "…"
     while utf16_len(rest) > limit and len(pieces) < parts - 1:
@@ -205,7 +220,7 @@ def split_text(text: str, limit: int = MAX_TEXT, parts: int = MAX_MESSAGES) -> l
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if utf16_len(rest) > limit:
-        rest = rest[: _fitting(rest, limit - utf16_len(CUT_NOTE))] + CUT_NOTE
+        rest = rest[: _fitting(rest, limit - utf16_len(note))] + note
     return [*pieces, rest]
 
 
@@ -231,27 +246,38 @@ def fits_postback(button: Button) -> bool:
     return 0 < len(button.command) <= MAX_POSTBACK_DATA
 
 
+def chips(buttons: Sequence[Button]) -> list[tuple[Button, str]]:
+    """The buttons that become quick replies, each with its chip label: those whose command
+    fits a postback, at most 13, labels cut to 20 characters and still told apart (none at
+    all when they cannot be: the commands are typed instead)."""
+    fitting = [b for b in buttons if fits_postback(b)][:MAX_QUICK_REPLIES]
+    labels = short_labels([drawn(b.label) for b in fitting], MAX_LABEL)
+    return list(zip(fitting, labels, strict=True)) if labels is not None else []
+
+
 def quick_reply(buttons: Sequence[Button]) -> QuickReply | None:
     """Quick-reply chips for the buttons: a tap posts back the command, showing the label."""
     items = [
         QuickReplyItem(
-            action=PostbackAction(
-                label=drawn(button.label)[:MAX_LABEL],
-                data=button.command,
-                displayText=drawn(button.label),
-            )
+            action=PostbackAction(label=label, data=button.command, displayText=drawn(button.label))
         )
-        for button in buttons
-        if fits_postback(button)
-    ][:MAX_QUICK_REPLIES]
+        for button, label in chips(buttons)
+    ]
     return QuickReply(items=items) if items else None
 
 
+def spelled_out(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons also offered as typed commands: those that are no chip, and every one when
+    they are independent actions, since LINE removes all chips at the first tap."""
+    if buttons_independent(buttons):
+        return list(buttons)
+    shown = [button for button, _label in chips(buttons)]
+    return [b for b in buttons if b not in shown]
+
+
 def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
-    """``text`` plus a typed alternative for buttons that cannot be quick replies."""
-    chips = [b for b in buttons if fits_postback(b)][:MAX_QUICK_REPLIES]
-    spelled = [f"{b.label}: {b.command}" for b in buttons if b not in chips]
-    return "\n\n".join([text, "\n".join(spelled)]) if spelled else text
+    """``text`` plus a typed alternative for the buttons :func:`spelled_out` names."""
+    return with_typed(text, typed_lines(spelled_out(buttons)))
 
 
 def sent_id(message_ids: Sequence[str]) -> str:

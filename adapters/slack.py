@@ -233,7 +233,8 @@ class SlackAdapter(Adapter):
         try:
             if message.attachment is not None:
                 return await self._upload(message, message.attachment)
-            response = await self.client.chat_postMessage(**post_arguments(message))
+            arguments = post_arguments(message, self.command_hint)
+            response = await self.client.chat_postMessage(**arguments)
         except _API_ERRORS as exc:
             raise map_error(exc) from exc
         return f"{response.get('channel', '')}:{response.get('ts', '')}"
@@ -431,17 +432,21 @@ class SlackAdapter(Adapter):
         return True
 
     async def _make_inert(self, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """Replace the pressed message's buttons with who pressed what (best effort)."""
+        """Replace the pressed message's buttons (or only the pressed one, where they are
+        independent actions) with who pressed what (best effort)."""
         container, message = body.get("container") or {}, body.get("message") or {}
         if not (container.get("channel_id") and container.get("message_ts") and message):
             return
         label = str((action.get("text") or {}).get("text", ""))
+        value = str(action.get("value") or "")
         try:
             await self.client.chat_update(
                 channel=container["channel_id"],
                 ts=container["message_ts"],
                 text=message.get("text", ""),
-                blocks=pressed_blocks(message.get("blocks") or [], label, body["user"]["id"]),
+                blocks=pressed_blocks(
+                    message.get("blocks") or [], label, body["user"]["id"], value
+                ),
             )
         except _API_ERRORS as exc:
             log.warning("slack: could not disable the pressed buttons: %s", map_error(exc))

@@ -19,6 +19,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from adapters.buttons import remaining, typed_lines, with_typed
 from adapters.slack_modal import form_button
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
@@ -39,6 +40,8 @@ ACTION_PREFIX = "fp:"
 SECTION_LIMIT = 3000  # characters of mrkdwn in one section block
 BUTTON_LABEL_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
+ACTIONS_LIMIT = 25  # elements in one actions block
+MAX_ACTION_BLOCKS = 4  # a message holds 50 blocks; 100 buttons leave room for 46 sections
 
 PERMANENT_ERRORS = frozenset(
     {
@@ -112,22 +115,41 @@ def _readable(match: re.Match[str]) -> str:
 
 
 def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Split plain ``text`` into escaped pieces that each fit one section block.
+    """Split plain ``text`` into escaped pieces that each fit one section block, at the last
+    paragraph, line or word break in the second half of each piece (hard only for a word
+    longer than half a piece).
 
-    Splitting before escaping keeps an entity such as ``&amp;`` from being cut in half.
+    Splitting before escaping keeps an entity such as ``&amp;`` from being cut in half; each
+    break stays at the end of its piece, so the pieces rejoin to the whole text.
     """
     chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in text:
-        piece = escape_mrkdwn(char)
-        if size + len(piece) > limit:
-            chunks.append("".join(current))
-            current, size = [], 0
-        current.append(piece)
-        size += len(piece)
-    chunks.append("".join(current))
+    rest = text
+    while len(escape_mrkdwn(rest)) > limit:
+        head = rest[: _fitting(rest, limit)]
+        cut = _break_in(head)
+        chunks.append(escape_mrkdwn(rest[:cut]))
+        rest = rest[cut:]
+    chunks.append(escape_mrkdwn(rest))
     return chunks
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` once escaped (at least one)."""
+    size = 0
+    for end, char in enumerate(text):
+        size += len(escape_mrkdwn(char))
+        if size > limit:
+            return max(end, 1)
+    return len(text)
+
+
+def _break_in(head: str) -> int:
+    """Just after the last paragraph, line or word break in the second half of ``head``."""
+    for separator in ("\n\n", "\n", " "):
+        found = head.rfind(separator, len(head) // 2)
+        if found > 0:
+            return found + len(separator)
+    return len(head)
 
 
 # --- addresses ----------------------------------------------------------------------------
@@ -287,16 +309,19 @@ def view_event(body: dict[str, Any], command: str) -> ButtonPress:
 
 
 # --- outbound -----------------------------------------------------------------------------
-def post_arguments(message: Outbound) -> dict[str, Any]:
+def post_arguments(message: Outbound, hint: str = "/") -> dict[str, Any]:
     """The ``chat.postMessage`` arguments for one outbound message.
 
-    Text is escaped for mrkdwn; buttons become one actions block whose values are the command
-    lines. Link previews stay off so casework URLs are not fetched by Slack's unfurler.
+    Text is escaped for mrkdwn; buttons become actions blocks whose values are the command
+    lines, and a button that cannot be one is typed out in the text (as commands are typed on
+    Slack: ``hint`` is "/focal "). Link previews stay off so casework URLs are not fetched by
+    Slack's unfurler.
     """
     channel, thread_ts = split_address(message.address)
+    text = with_typed(message.text, typed_lines(unshown(message.buttons), hint))
     arguments: dict[str, Any] = {
         "channel": channel,
-        "text": escape_mrkdwn(message.text),
+        "text": escape_mrkdwn(text),
         "unfurl_links": False,
         "unfurl_media": False,
         "link_names": False,
@@ -304,7 +329,7 @@ def post_arguments(message: Outbound) -> dict[str, Any]:
     if thread_ts:
         arguments["thread_ts"] = thread_ts
     if message.buttons:
-        arguments["blocks"] = message_blocks(message)
+        arguments["blocks"] = message_blocks(message, text)
     return arguments
 
 
@@ -334,15 +359,40 @@ def upload_arguments(message: Outbound, conversation: str, body: bytes) -> dict[
     return arguments
 
 
-def message_blocks(message: Outbound) -> list[dict[str, Any]]:
-    """Section blocks for the text, then one actions block with a button per core Button."""
+def message_blocks(message: Outbound, text: str | None = None) -> list[dict[str, Any]]:
+    """Section blocks for the text (``text``: with typed commands added), then actions blocks
+    of up to 25 buttons each, one button per core Button that fits.
+
+    Sections are ``verbatim``: Slack then leaves a relayed "@here" or "#channel" as typed
+    instead of parsing it into a mention or link (manual ``<@U…>`` markup, which escaping
+    has made inert anyway, would still work).
+    """
     sections: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-        for chunk in section_chunks(message.text)
-        if chunk
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
+        for chunk in section_chunks(message.text if text is None else text)
+        if chunk.strip()
     ]
-    buttons = [_button(button, i) for i, button in enumerate(message.buttons[:25])]
-    return [*sections, {"type": "actions", "block_id": "fp-actions", "elements": buttons}]
+    drawn_ones = shown(message.buttons)
+    buttons = [_button(b, i) for i, b in enumerate(message.buttons) if b in drawn_ones]
+    rows = [buttons[i : i + ACTIONS_LIMIT] for i in range(0, len(buttons), ACTIONS_LIMIT)]
+    actions = [
+        {"type": "actions", "block_id": f"fp-actions-{n}", "elements": row}
+        for n, row in enumerate(rows)
+    ]
+    return [*sections, *actions]
+
+
+def shown(buttons: tuple[Button, ...]) -> list[Button]:
+    """The buttons drawn as buttons: those that fit (a form, or a command of at most 2,000
+    characters), up to four actions blocks' worth."""
+    fitting = [b for b in buttons if form_button(b, 0) or 0 < len(b.command) <= BUTTON_VALUE_LIMIT]
+    return fitting[: ACTIONS_LIMIT * MAX_ACTION_BLOCKS]
+
+
+def unshown(buttons: tuple[Button, ...]) -> list[Button]:
+    """The buttons offered as typed commands instead (see :func:`shown`)."""
+    drawn_ones = shown(buttons)
+    return [b for b in buttons if b not in drawn_ones]
 
 
 def _button(button: Button, index: int) -> dict[str, Any]:
@@ -351,21 +401,60 @@ def _button(button: Button, index: int) -> dict[str, Any]:
         "type": "button",
         "action_id": f"{ACTION_PREFIX}{index}",
         "text": {"type": "plain_text", "text": drawn(button.label)[:BUTTON_LABEL_LIMIT]},
-        "value": button.command[:BUTTON_VALUE_LIMIT],
+        "value": button.command,
     }
 
 
-def pressed_blocks(blocks: list[dict[str, Any]], label: str, user_id: str) -> list[dict[str, Any]]:
-    """The message's blocks with its buttons replaced by a line saying who pressed what.
+def pressed_blocks(
+    blocks: list[dict[str, Any]], label: str, user_id: str, value: str = ""
+) -> list[dict[str, Any]]:
+    """The message's blocks once ``user_id`` pressed the button ``label`` carrying ``value``,
+    with a line saying who pressed what.
 
-    Removing the actions block makes the buttons inert, so a second click cannot happen.
+    When the buttons are one choice, the actions blocks are replaced by that line: removing
+    them makes the buttons inert, so a second click cannot happen. When they are independent
+    actions (see :mod:`adapters.buttons`), only the pressed button goes and the others stay.
     """
     who = f"<@{user_id}>" if _USER_ID.match(user_id) else escape_mrkdwn(user_id)
     done = {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": f"✓ {escape_mrkdwn(label)} by {who}"}],
+        "elements": [
+            {"type": "mrkdwn", "text": f"✓ {escape_mrkdwn(label)} by {who}", "verbatim": True}
+        ],
     }
-    return [done if block.get("type") == "actions" else block for block in blocks]
+    if remaining(_commands_in(blocks), value):
+        return _without_button(blocks, value, done)
+    kept = [block for block in blocks if block.get("type") != "actions"]
+    first = next((i for i, b in enumerate(blocks) if b.get("type") == "actions"), len(blocks))
+    return [*kept[:first], done, *kept[first:]]
+
+
+def _commands_in(blocks: list[dict[str, Any]]) -> list[str]:
+    """The values of the message's buttons: command lines (a form button's is its form, which
+    makes the set one choice)."""
+    return [
+        str(element.get("value") or "")
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements") or []
+    ]
+
+
+def _without_button(
+    blocks: list[dict[str, Any]], value: str, done: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """``blocks`` less the button carrying ``value``, ``done`` just before the buttons left."""
+    result: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("type") != "actions":
+            result.append(block)
+            continue
+        if done not in result:
+            result.append(done)
+        elements = [e for e in block.get("elements") or [] if e.get("value") != value]
+        if elements:
+            result.append({**block, "elements": elements})
+    return result
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from adapters.buttons import middle_cut
 from bot.events import Button, Form, FormField, drawn
 from bot.i18n import Text
 
@@ -88,12 +89,13 @@ def form_button(button: Button, index: int) -> dict[str, Any] | None:
 
 
 def modal_view(command: str, form: Form) -> dict[str, Any]:
-    """The ``views.open`` view: the form's intro, then one input block per field."""
+    """The ``views.open`` view: the form's intro, then one input block per field. A title
+    longer than Slack's 24 characters is cut in its middle: its end names the window."""
     intro = [{"type": "context", "elements": [_plain(form.intro)]}] if form.intro else []
     return {
         "type": "modal",
         "callback_id": FORM_VIEW,
-        "title": _plain(form.title, TITLE_LIMIT),
+        "title": {"type": "plain_text", "text": middle_cut(drawn(form.title), TITLE_LIMIT) or " "},
         "submit": _plain(form.send_label),
         "close": _plain(form.close_label),
         "private_metadata": encode_form(command, form),

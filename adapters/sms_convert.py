@@ -16,10 +16,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, Sender, TextMessage, drawn
-from bot.i18n import DEFAULT_LANGUAGE, _, render
+from bot.i18n import DEFAULT_LANGUAGE, _, n_, render
 
 CHANNEL = "sms"
 MAX_BODY = 1600  # characters the API accepts in one message
+MIN_TEXT = 40  # characters of the text kept beside the reply hints, however many they are
 DEFAULT_RETRY_AFTER = 1.0
 CARRIER_KEYWORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "unstop", "yes"}
@@ -105,12 +106,39 @@ def reply_hints(buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE) -> 
 def sms_body(
     text: str, buttons: Sequence[Button], max_length: int, language: str = DEFAULT_LANGUAGE
 ) -> str:
-    """A short notification: text in GSM-friendly characters, cut to ``max_length``, then the
-    reply hints, which are always kept (they are how the person answers)."""
+    """A short notification: text in GSM-friendly characters, then the reply hints.
+
+    The hints are how the person answers, so they are kept and the text is cut to make room:
+    to ``max_length``, and shorter still if the hints need it (the API takes 1,600
+    characters). Only when the hints alone would leave less than :data:`MIN_TEXT` are the
+    last ones left out, and a last line says how many.
+    """
+    hints = hints_that_fit(reply_hints(buttons, language), language)
+    room = MAX_BODY - (len("\n".join(hints)) + 1 if hints else 0)
     text = text.translate(_GSM_FRIENDLY).strip()
-    if len(text) > max_length:
-        text = text[: max(max_length - 3, 1)].rstrip() + "..."
-    return "\n".join([text, *reply_hints(buttons, language)])[:MAX_BODY]
+    limit = min(max_length, room)
+    if len(text) > limit:
+        text = text[: max(limit - 3, 1)].rstrip() + "..."
+    return "\n".join([text, *hints])
+
+
+def hints_that_fit(hints: list[str], language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """``hints``, or as many as leave :data:`MIN_TEXT` characters for the text and a line
+    saying how many more there are (in ``language``)."""
+    budget = MAX_BODY - MIN_TEXT - 1
+    if len("\n".join(hints)) <= budget:
+        return hints
+    for kept in range(len(hints) - 1, -1, -1):
+        left = len(hints) - kept
+        more = n_(
+            "{count} more action could not fit in this SMS.",
+            "{count} more actions could not fit in this SMS.",
+            left,
+        )
+        lines = [*hints[:kept], render(more, language)]
+        if len("\n".join(lines)) <= budget:
+            return lines
+    return []
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -15,8 +15,11 @@ refuses any without the ``X-Telegram-Bot-Api-Secret-Token`` set with ``setWebhoo
 Sending is one ``sendMessage`` attempt per call: the core's outbox owns pacing (about one
 message a second per chat, just under 30 a second overall) and retries, deciding by the class
 of error raised here. Text from the core is plain; it is escaped for HTML parse mode and split
-at 4096 characters. Buttons become an inline keyboard whose callback data is the command line;
-a press answers the callback query and removes the keyboard so it cannot be pressed twice.
+at 4096 characters, the parts spaced by the chat's own interval (a group's is longer) and held
+back by a flood-control pause that began meanwhile. Buttons become an inline keyboard whose
+callback data is the command line; a press answers the callback query and removes the keyboard
+so it cannot be pressed twice, or only the pressed button where the others are independent
+actions (see :mod:`adapters.buttons`).
 
 Configured by ``[channels.telegram]`` in ``bot.toml``; the token and the webhook secret come
 from the environment variables named there and are never logged.
@@ -29,6 +32,7 @@ import contextlib
 import hmac
 import logging
 import re
+import time
 import warnings
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -54,6 +58,7 @@ from telegram.warnings import PTBDeprecationWarning
 from adapters.telegram_convert import (
     CHANNEL,
     COMMAND_NAME,
+    after_press,
     described_languages,
     escape,
     inbound_event,
@@ -65,7 +70,7 @@ from adapters.telegram_convert import (
 )
 from adapters.webhook import Limits, Route, WebhookServer
 from bot.config import ChannelSettings
-from bot.errors import ConfigError, PermanentError, TransientError
+from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import IncomingFile, Outbound
 from bot.factory import default_registry
 from bot.i18n import render
@@ -74,8 +79,8 @@ from bot.ports import Adapter, EventSink, Pacing
 log = logging.getLogger(__name__)
 
 TELEGRAM_PACING = Pacing(per_chat_interval=1.0, overall_rate=29.0, max_attempts=8)
-GROUP_INTERVAL = 3.0  # Telegram allows about 20 messages a minute in a group
 """About one message a second per chat and just under Telegram's ~30 a second overall."""
+GROUP_INTERVAL = 3.0  # Telegram allows about 20 messages a minute in a group
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -177,6 +182,7 @@ class TelegramAdapter(Adapter):
         self._offset = 0  # next update id to ask for; everything below it is handled
         self._confirmed = 0  # the offset Telegram was last told
         self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
+        self._paused_until = 0.0  # monotonic time until which Telegram asked for a pause
         self.username = ""
 
     @classmethod
@@ -344,7 +350,8 @@ class TelegramAdapter(Adapter):
         await self._sink(event)
 
     async def _settle_press(self, update: Update) -> None:
-        """Stop the spinner and remove the keyboard, so a second press cannot happen.
+        """Stop the spinner and remove the keyboard, so a second press cannot happen; where the
+        buttons are independent actions only the pressed one goes (:func:`after_press`).
 
         Either may fail on a redelivered update (the query has expired, the keyboard is gone);
         the press still goes to the core, which de-duplicates it.
@@ -355,8 +362,11 @@ class TelegramAdapter(Adapter):
             await bot.answer_callback_query(query.id)
         if query.message is not None:
             with contextlib.suppress(TelegramError):
+                kept = after_press(getattr(query.message, "reply_markup", None), query.data or "")
                 await bot.edit_message_reply_markup(
-                    chat_id=query.message.chat.id, message_id=query.message.message_id
+                    chat_id=query.message.chat.id,
+                    message_id=query.message.message_id,
+                    reply_markup=kept,
                 )
 
     async def _confirm_offset(self) -> None:
@@ -448,6 +458,8 @@ class TelegramAdapter(Adapter):
             error = translate_error(exc)
             if isinstance(error, PermanentError):
                 self._parts_sent.pop(message.id, None)
+            if isinstance(error, RateLimited):  # one 429 pauses every chat (see _between_parts)
+                self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
             raise error from exc
 
     async def _send_file(self, bot: ExtBot[Any], message: Outbound, caption: str) -> str:
@@ -472,7 +484,7 @@ class TelegramAdapter(Adapter):
         first = self._parts_sent.get(message.id, 0)
         for index in range(first, len(parts)):
             if index > first:
-                await asyncio.sleep(self.pacing.per_chat_interval)
+                await self._between_parts(message.address)
             last = index == len(parts) - 1
             sent = await bot.send_message(
                 chat_id=message.address,
@@ -484,6 +496,15 @@ class TelegramAdapter(Adapter):
             self._parts_sent[message.id] = index + 1
         self._parts_sent.pop(message.id, None)
         return str(sent.message_id)
+
+    async def _between_parts(self, address: str) -> None:
+        """Wait the chat's own interval (a group's is longer); then, if a 429 on any chat has
+        paused the channel meanwhile, leave the rest to the outbox, which waits the pause out
+        and retries: the parts sent are remembered, so the retry resumes after them."""
+        await asyncio.sleep(self.chat_interval(address))
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            raise RateLimited(pause, "telegram flood control (paused between two parts)")
 
 
 def _poll_delay(exc: TelegramError, failures: int) -> float:

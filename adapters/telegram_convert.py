@@ -26,6 +26,8 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters import text_parts
+from adapters.buttons import remaining, typed_lines, with_typed
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
     Button,
@@ -43,6 +45,7 @@ from bot.i18n.catalogs import translations
 CHANNEL = "telegram"
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
 MAX_CALLBACK_DATA = 64  # bytes
+MAX_KEYBOARD = 100  # buttons in one inline keyboard
 ROW_BUTTONS = 4
 ROW_LABEL_CHARS = 28  # short labels (skip, zero, back, confirm) share a row; long ones don't
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -152,37 +155,12 @@ def utf16_len(text: str) -> int:
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut ``text`` into parts Telegram accepts, at paragraph, line or word boundaries.
+    """Cut ``text`` into parts Telegram accepts (counted in UTF-16 units), at paragraph, line
+    or word boundaries (see :mod:`adapters.text_parts`).
 
     Only whitespace at the cuts is lost; a word longer than a whole part is cut hard.
     """
-    parts: list[str] = []
-    rest = text.strip()
-    while utf16_len(rest) > limit:
-        cut = _cut_point(rest[: _fitting(rest, limit)])
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not parts:
-        parts.append(rest)
-    return parts
-
-
-def _fitting(text: str, limit: int) -> int:
-    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
-    end = min(len(text), limit)
-    while (over := utf16_len(text[:end]) - limit) > 0:
-        end -= (over + 1) // 2  # a character is one or two units: never drops more than needed
-    return end
-
-
-def _cut_point(head: str) -> int:
-    """The last paragraph, line or word break in the second half of ``head``, else its end."""
-    floor = len(head) // 2
-    for separator in ("\n\n", "\n", " "):
-        found = head.rfind(separator, floor)
-        if found > 0:
-            return found
-    return len(head)
+    return text_parts.split_text(text, limit, utf16_len)
 
 
 def escape(text: str) -> str:
@@ -195,11 +173,16 @@ def fits_callback(command: str) -> bool:
     return 0 < len(command.encode()) <= MAX_CALLBACK_DATA
 
 
+def shown(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons the inline keyboard holds: those whose command fits, up to its size."""
+    return [b for b in buttons if fits_callback(b.command)][:MAX_KEYBOARD]
+
+
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     """An inline keyboard of the buttons whose command fits; short labels share a row."""
     rows: list[list[InlineKeyboardButton]] = []
     width = 0
-    for button in (b for b in buttons if fits_callback(b.command)):
+    for button in shown(buttons):
         label = drawn(button.label)
         key = InlineKeyboardButton(label, callback_data=button.command)
         if rows and len(rows[-1]) < ROW_BUTTONS and width + len(label) <= ROW_LABEL_CHARS:
@@ -212,9 +195,20 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
 
 
 def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
-    """``text`` plus a typed alternative for buttons too long to be inline buttons."""
-    spelled = [f"{b.label}: {b.command}" for b in buttons if not fits_callback(b.command)]
-    return "\n\n".join([text, "\n".join(spelled)]) if spelled else text
+    """``text`` plus a typed alternative for each button the keyboard cannot hold (a command
+    too long for callback data, or beyond the keyboard's size)."""
+    inline = shown(buttons)
+    return with_typed(text, typed_lines([b for b in buttons if b not in inline]))
+
+
+def after_press(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboardMarkup | None:
+    """The keyboard a message keeps once ``pressed`` was pressed: the other buttons when they
+    are independent actions (:mod:`adapters.buttons`), else none (the choice is made)."""
+    keys = [key for row in (markup.inline_keyboard if markup else ()) for key in row]
+    if markup is None or not remaining([str(k.callback_data) for k in keys], pressed):
+        return None
+    rows = [[k for k in row if k.callback_data != pressed] for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup([row for row in rows if row])
 
 
 # --- command lists -------------------------------------------------------------------------

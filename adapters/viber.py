@@ -15,7 +15,10 @@ back to their next channel) without calling Viber, and for anyone else Viber's o
 (status 6) decides, since what was seen before a restart is not kept.
 
 Sending is one ``send_message`` per outbox message, with buttons as a reply keyboard whose
-ActionBody is the command line: a tap sends it back as the user's text. The outbox owns pacing
+ActionBody is the command line: a tap sends it back as the user's text. The keyboard holds 24
+and goes with the bot's next message, so buttons beyond it, and all of them where they are
+independent actions (see :mod:`adapters.buttons`), are also spelled out as commands to type.
+The outbox owns pacing
 (``per_user_interval``, ``messages_per_second``) and retries; nothing here retries.
 
 Configured by ``[channels.viber]`` in ``bot.toml``; the auth token comes from the environment
@@ -253,7 +256,10 @@ class ViberAdapter(Adapter):
         """One ``send_message`` attempt; only subscribers can be reached."""
         if self.subscribed.get(message.address) is False:
             raise PermanentError("viber: the user has unsubscribed from the bot")
-        answer = await self._call("send_message", send_payload(message, self.options.sender_name))
+        answer = await self._call(
+            "send_message",
+            send_payload(message, self.options.sender_name, self.language_of(message.person_id)),
+        )
         status = int(answer.get("status", -1))
         if status != OK:
             error = translate_status(status, str(answer.get("status_message") or ""))

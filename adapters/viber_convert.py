@@ -14,15 +14,16 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from adapters.buttons import buttons_independent, typed_lines, with_typed
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
-from bot.i18n import _
+from bot.i18n import DEFAULT_LANGUAGE, _, render
 
 CHANNEL = "viber"
 MAX_TEXT = 7000  # characters in one text message
 MAX_ACTION_BODY = 250  # characters Viber keeps of a reply button's ActionBody
 MAX_BUTTONS = 24
-CUT_NOTE = "\n[…cut: the rest is on an approved channel]"
+CUT_NOTE = _("[…cut: the rest is on an approved channel]")  # on a line of its own
 RATE_LIMIT_WAIT = 10.0  # seconds to wait on status 12 (Viber names no time)
 
 OK = 0
@@ -131,14 +132,18 @@ def welcome(sender_name: str, text: str) -> dict[str, Any]:
 
 
 # --- outbound -----------------------------------------------------------------------------
-def send_payload(message: Outbound, sender_name: str) -> dict[str, Any]:
-    """The ``send_message`` body: the text, cut to Viber's limit, and a reply keyboard."""
-    text = with_typed_commands(message.text, message.buttons)
+def send_payload(
+    message: Outbound, sender_name: str, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """The ``send_message`` body: the text, cut to Viber's limit (with a note in the reader's
+    ``language``; the typed commands are kept whole), and a reply keyboard."""
+    typed = typed_lines(spelled_out(message.buttons))
+    room = MAX_TEXT - (len("\n".join(typed)) + 2 if typed else 0)
     payload: dict[str, Any] = {
         "receiver": message.address,
         "sender": {"name": sender_name},
         "type": "text",
-        "text": fit(text),
+        "text": with_typed(fit(message.text, room, language), typed),
     }
     board = keyboard(message.buttons)
     if board:
@@ -146,10 +151,11 @@ def send_payload(message: Outbound, sender_name: str) -> dict[str, Any]:
     return payload
 
 
-def fit(text: str, limit: int = MAX_TEXT) -> str:
-    """``text`` within ``limit`` characters, saying so when it was cut."""
+def fit(text: str, limit: int = MAX_TEXT, language: str = DEFAULT_LANGUAGE) -> str:
+    """``text`` within ``limit`` characters, saying so (in ``language``) when it was cut."""
     text = text.strip() or "…"
-    return text if len(text) <= limit else text[: limit - len(CUT_NOTE)] + CUT_NOTE
+    note = "\n" + render(CUT_NOTE, language)
+    return text if len(text) <= limit else text[: max(limit - len(note), 0)] + note
 
 
 def fits_button(button: Button) -> bool:
@@ -163,7 +169,7 @@ def keyboard(buttons: Sequence[Button]) -> dict[str, Any] | None:
     Two buttons share a row (three columns each); labels are escaped because Viber reads
     HTML-like tags in them.
     """
-    fitting = [b for b in buttons if fits_button(b)][:MAX_BUTTONS]
+    fitting = on_keyboard(buttons)
     if not fitting:
         return None
     columns = 6 if len(fitting) == 1 else 3
@@ -183,10 +189,24 @@ def keyboard(buttons: Sequence[Button]) -> dict[str, Any] | None:
     }
 
 
+def on_keyboard(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons the keyboard holds: those whose command fits, at most 24."""
+    return [b for b in buttons if fits_button(b)][:MAX_BUTTONS]
+
+
+def spelled_out(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons also offered as typed commands: those not on the keyboard, and every one
+    when they are independent actions, since the keyboard goes with the bot's next message
+    (its answer to the first tap)."""
+    if buttons_independent(buttons):
+        return list(buttons)
+    keyboard_ones = on_keyboard(buttons)
+    return [b for b in buttons if b not in keyboard_ones]
+
+
 def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
-    """``text`` plus a typed alternative for buttons too long for the keyboard."""
-    spelled = [f"{b.label}: {b.command}" for b in buttons if not fits_button(b)]
-    return "\n\n".join([text, "\n".join(spelled)]) if spelled else text
+    """``text`` plus a typed alternative for the buttons :func:`spelled_out` names."""
+    return with_typed(text, typed_lines(spelled_out(buttons)))
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -12,14 +12,19 @@ the core (:meth:`bot.app.App.submit`); otherwise 503, and Meta delivers it again
 message id (``wamid``) makes harmless.
 
 Sending: free-form messages (text, or up to three reply buttons whose id is the command line)
-are allowed only within 24 hours of the person's last message to us; outside it only an
-approved template may be sent, so there the configured template carries the text as its one
-parameter. When each person last wrote is kept **in memory** only: after a restart the window
-counts as closed, so the first messages go out as templates (always allowed; the cost is a
-plainer message, never a lost one). Should Meta still refuse a free-form message as outside
-the window (code 131047, in the answer or later in a delivery report), it is sent again as
-the template. The core's outbox owns pacing and retries, deciding by the error class raised
-here.
+are allowed only within 24 hours of the person's last message to us; a long text goes as
+several messages (split at breaks, a second apart; a retry resumes after the parts sent) and
+buttons that cannot be reply buttons are typed out at its end. Outside the window only an
+approved template may be sent, so there the configured template carries the text and typed
+commands as its one parameter (1,024 characters). A message too long for that goes cut, saying
+so, and is kept **in memory** until the person writes: their next message opens the window,
+and the whole message goes out, free-form, before whatever is sent to them next (the core
+answers every message a person writes). When each person last wrote is kept in memory too:
+after a restart the window counts as closed, so the first messages go out as templates
+(always allowed; the cost is a plainer message). Should Meta still refuse a free-form message
+as outside the window (code 131047, in the answer or later in a delivery report), it is sent
+again as the template. The core's outbox owns pacing and retries, deciding by the error class
+raised here.
 
 Configured by ``[channels.whatsapp]`` in ``bot.toml``; the access token, app secret and
 verify token come from the environment variables named there and are never logged.
@@ -27,6 +32,7 @@ verify token come from the environment variables named there and are never logge
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -52,10 +58,11 @@ from adapters.whatsapp_convert import (
     handshake_answer,
     inbound_events,
     map_error,
-    message_body,
+    message_bodies,
     sent_id,
     signature_valid,
     template_body,
+    template_parameter,
     wa_id,
 )
 from bot.errors import ConfigError, PermanentError, TransientError
@@ -74,6 +81,7 @@ WINDOW_MARGIN = 300.0  # seconds: a message queued near the end would arrive too
 API_TIMEOUT = 20.0  # seconds for one API call
 FILE_CHUNK = 256 * 1024
 REMEMBERED_SENDS = 2000  # free-form messages remembered, to re-send as templates if refused
+AWAITING_LIMIT = 2000  # messages cut short in a template, kept to send in full
 
 
 class WhatsAppOptions(BaseModel):
@@ -163,6 +171,9 @@ class WhatsAppAdapter(Adapter):
         self._clock = clock
         self._last_inbound: dict[str, float] = {}  # wa_id -> when they last wrote (memory only)
         self._free_form: OrderedDict[str, Outbound] = OrderedDict()  # wamid -> what was sent
+        self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
+        # wa_id -> messages whose template was cut short, sent in full once the window opens
+        self._awaiting: OrderedDict[str, list[Outbound]] = OrderedDict()
         self._session: aiohttp.ClientSession | None = None
         self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
@@ -290,10 +301,10 @@ class WhatsAppAdapter(Adapter):
             )
             return
         self._last_inbound.pop(wa_id(sent.address), None)
+        for other in [k for k, v in self._free_form.items() if v.id == sent.id]:
+            self._free_form.pop(other)  # its other parts: one template stands for them all
         try:
-            await self._post(
-                template_body(sent, self.options.template_name, self._template_language(sent))
-            )
+            await self._send_template(sent)
         except Exception as exc:
             log.warning("whatsapp: could not re-send outbox %s as template: %s", sent.id, exc)
 
@@ -304,21 +315,77 @@ class WhatsAppAdapter(Adapter):
         return last is not None and self._clock() - last < WINDOW - WINDOW_MARGIN
 
     async def send(self, message: Outbound) -> str:
-        """One message: free-form inside the window, the template outside it."""
+        """One message: free-form inside the window (after any message that waits to be sent
+        in full), the template outside it."""
         if not self.in_window(message.address):
             return await self._send_template(message)
         try:
-            sent = await self._post(message_body(message))
+            await self._send_awaiting(message.address)
+            return await self._send_free_form(message)
         except ReEngagementRequired:
             self._last_inbound.pop(wa_id(message.address), None)
             return await self._send_template(message)
-        self._remember(sent, message)
+
+    async def _send_free_form(self, message: Outbound) -> str:
+        """The message in one or more parts, a chat interval apart; a retry resumes after the
+        parts already sent (each remembered, to go again as the template if Meta refuses)."""
+        bodies = message_bodies(message, self.language_of(message.person_id))
+        first = self._parts_sent.get(message.id, 0)
+        sent = ""
+        for index in range(first, len(bodies)):
+            if index > first:
+                await asyncio.sleep(self.chat_interval(message.address))
+            try:
+                sent = await self._post(bodies[index])
+            except PermanentError:
+                self._parts_sent.pop(message.id, None)
+                raise
+            self._parts_sent[message.id] = index + 1
+            self._remember(sent, message)
+        self._parts_sent.pop(message.id, None)
         return sent
 
     async def _send_template(self, message: Outbound) -> str:
-        return await self._post(
-            template_body(message, self.options.template_name, self._template_language(message))
+        """The template; a message it cannot hold whole waits to go in full (see above)."""
+        reader = self.language_of(message.person_id)
+        template = template_body(
+            message, self.options.template_name, self._template_language(message), reader
         )
+        sent = await self._post(template)
+        if not template_parameter(message, reader)[1]:
+            self._await_window(message)
+        return sent
+
+    def _await_window(self, message: Outbound) -> None:
+        """Keep ``message`` to send in full once its reader writes (memory only, bounded)."""
+        waiting = self._awaiting.setdefault(wa_id(message.address), [])
+        if all(m.id != message.id for m in waiting):
+            waiting.append(message)
+        while sum(len(v) for v in self._awaiting.values()) > AWAITING_LIMIT:
+            address, oldest = next(iter(self._awaiting.items()))
+            log.warning(
+                "whatsapp: outbox %s will not follow in full (too many waiting)", oldest[0].id
+            )
+            if len(oldest) > 1:
+                oldest.pop(0)
+            else:
+                del self._awaiting[address]
+
+    async def _send_awaiting(self, address: str) -> None:
+        """Send in full what a cut template promised, oldest first; each leaves the list once
+        sent, so a failure retried by the outbox sends only what is left."""
+        key = wa_id(address)
+        while self._awaiting.get(key):
+            message = self._awaiting[key][0]
+            try:
+                await self._send_free_form(message)
+            except PermanentError as exc:
+                if isinstance(exc, ReEngagementRequired):
+                    raise  # the window is closed after all: it waits on
+                log.warning("whatsapp: outbox %s could not follow in full: %s", message.id, exc)
+            self._awaiting[key].pop(0)
+            await asyncio.sleep(self.chat_interval(address))
+        self._awaiting.pop(key, None)
 
     def _template_language(self, message: Outbound) -> str:
         """The approved language of the template nearest the reader's (``fa_AF`` reads the

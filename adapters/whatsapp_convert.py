@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adapters import text_parts
+from adapters.buttons import end_cut, short_labels, typed_lines, with_typed
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
     Button,
@@ -30,6 +32,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
+from bot.i18n import DEFAULT_LANGUAGE, _, render
 
 CHANNEL = "whatsapp"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -39,6 +42,9 @@ MAX_BUTTONS = 3
 MAX_TITLE = 20  # characters in a reply button's title
 MAX_BUTTON_ID = 256
 MAX_PARAMETER = 1024  # characters in one template parameter (kept well inside Meta's limit)
+MIN_HEAD = 200  # characters of text a cut template keeps before the typed commands
+REPLY_WITH = _("Reply with:")
+CUT_SHORT = _("(Shortened: reply to this message and it follows in full.)")
 IGNORED_TYPES = frozenset({"reaction", "system", "unsupported", "request_welcome"})
 
 REENGAGEMENT = 131047
@@ -174,63 +180,96 @@ def fits_button(button: Button) -> bool:
     return 0 < len(button.command) <= MAX_BUTTON_ID
 
 
-def message_body(message: Outbound) -> dict[str, Any]:
-    """The free-form message: reply buttons when they fit, else text with typed commands."""
-    to, buttons = wa_id(message.address), message.buttons
-    usable = [b for b in buttons if fits_button(b)]
-    if (
-        usable
-        and len(usable) == len(buttons) <= MAX_BUTTONS
-        and len(message.text) <= MAX_INTERACTIVE_TEXT
-    ):
-        return _envelope(
-            to,
-            "interactive",
-            {
-                "type": "button",
-                "body": {"text": message.text},
-                "action": {"buttons": [_reply_button(b) for b in usable]},
-            },
-        )
-    text = _shorten(with_typed_commands(message.text, buttons), MAX_TEXT)
-    return _envelope(to, "text", {"preview_url": False, "body": text})
+def message_body(message: Outbound, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The free-form message, when it fits in one (see :func:`message_bodies`)."""
+    return message_bodies(message, language)[0]
 
 
-def template_body(message: Outbound, name: str, language: str) -> dict[str, Any]:
-    """The approved template that stands in outside the 24-hour window.
+def message_bodies(message: Outbound, language: str = DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
+    """The free-form message: reply buttons when they fit, else text with typed commands
+    (introduced in the reader's ``language``), in as many text messages as it takes.
 
-    Its one body parameter is the message text on one line (parameters may hold no line
-    breaks, tabs or runs of spaces).
+    Reply buttons need at most three of them, each command at most 256 characters, titles that
+    stay different once cut to 20 characters (Meta refuses a message with two alike) and a
+    body of at most 1,024 characters. Long text is split at paragraph, line or word breaks
+    into messages of 4,096 characters; the typed commands come last and are never cut.
     """
+    to, buttons = wa_id(message.address), message.buttons
+    titles = reply_titles(buttons)
+    if titles and len(message.text) <= MAX_INTERACTIVE_TEXT:
+        action = {"buttons": [_reply_button(b, t) for b, t in zip(buttons, titles, strict=True)]}
+        content = {"type": "button", "body": {"text": message.text}, "action": action}
+        return [_envelope(to, "interactive", content)]
+    text = with_typed_commands(message.text, buttons, language)
+    return [
+        _envelope(to, "text", {"preview_url": False, "body": part})
+        for part in text_parts.split_text(text, MAX_TEXT)
+    ]
+
+
+def reply_titles(buttons: Sequence[Button]) -> list[str] | None:
+    """The reply buttons' titles, or None when the buttons cannot be reply buttons."""
+    if not buttons or len(buttons) > MAX_BUTTONS or not all(fits_button(b) for b in buttons):
+        return None
+    return short_labels([drawn(b.label) for b in buttons], MAX_TITLE)
+
+
+def template_body(
+    message: Outbound, name: str, language: str, reader: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """The approved template that stands in outside the 24-hour window (``language``: the
+    template's approved language; ``reader``: the language the reader reads).
+
+    Its one body parameter is the message on one line (see :func:`template_parameter`).
+    """
+    text, _whole = template_parameter(message, reader)
     template = {
         "name": name,
         "language": {"code": language},
-        "components": [
-            {"type": "body", "parameters": [{"type": "text", "text": one_line(message.text)}]}
-        ],
+        "components": [{"type": "body", "parameters": [{"type": "text", "text": text}]}],
     }
     return _envelope(wa_id(message.address), "template", template)
 
 
+def template_parameter(message: Outbound, reader: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
+    """The template's parameter, and whether it holds the whole message.
+
+    Parameters may hold no line breaks, so the text and its typed commands go on one line. When
+    that is longer than a parameter, the text is cut and says so (:data:`CUT_SHORT`, in the
+    ``reader``'s language: the adapter sends it all once the person writes and the window
+    opens), keeping the typed commands if they fit beside a useful part of the text.
+    """
+    typed = typed_lines(message.buttons)
+    commands = f"{render(REPLY_WITH, reader)} {' · '.join(typed)}" if typed else ""
+    whole = _flat(" ".join(part for part in (message.text, commands) if part))
+    if len(whole) <= MAX_PARAMETER:
+        return whole or "-", True
+    tail = render(CUT_SHORT, reader)
+    if commands and len(tail) + len(commands) + MIN_HEAD + 2 <= MAX_PARAMETER:
+        tail = f"{tail} {commands}"
+    head = end_cut(_flat(message.text), MAX_PARAMETER - len(tail) - 1)
+    return f"{head} {tail}", False
+
+
 def one_line(text: str) -> str:
     """Text fit for a template parameter: one line, single spaces, not too long."""
-    flat = re.sub(r"\s+", " ", text.replace("\n", " · ")).strip()
-    return _shorten(flat, MAX_PARAMETER) or "-"
+    return end_cut(_flat(text), MAX_PARAMETER) or "-"
 
 
-def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
-    """``text`` plus how to type what the buttons would do."""
-    if not buttons:
-        return text
-    lines = "\n".join(f"{b.label}: {b.command}" for b in buttons)
-    return f"{text}\n\nReply with:\n{lines}"
+def _flat(text: str) -> str:
+    """``text`` on one line: each line break a middle dot, each run of spaces one space."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*\n\s*", " · ", text.strip())).strip()
 
 
-def _reply_button(button: Button) -> dict[str, Any]:
-    return {
-        "type": "reply",
-        "reply": {"id": button.command, "title": _shorten(drawn(button.label), MAX_TITLE)},
-    }
+def with_typed_commands(
+    text: str, buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE
+) -> str:
+    """``text`` plus how to type what the buttons would do (introduced in ``language``)."""
+    return with_typed(text, typed_lines(buttons), render(REPLY_WITH, language))
+
+
+def _reply_button(button: Button, title: str) -> dict[str, Any]:
+    return {"type": "reply", "reply": {"id": button.command, "title": title}}
 
 
 def _envelope(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
@@ -241,10 +280,6 @@ def _envelope(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
         "type": kind,
         kind: content,
     }
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def sent_id(answer: Mapping[str, Any]) -> str:

@@ -27,9 +27,11 @@ from adapters.email import EmailAdapter
 from bot.config import Settings
 from bot.errors import TransientError
 from bot.events import Inbound, Outbound
+from tests.broadcast_support import broadcast
 from tests.fake_email import NO_VERDICT, Caught, Correspondent, InboundRelay, MailServer, free_port
 from tests.harness import Harness, shipped_settings
 from tests.marked_catalog import marked
+from tests.returns_support import MID_JANUARY, PERIOD, as_configured, move_to
 
 BOT = "focalpoint@bot.example"
 AINA = "aina@police.example"  # my-fp's email identity in the shipped bot.toml
@@ -102,10 +104,12 @@ class World:
         await self.bot.settle()
 
 
-async def start_world(tmp_path, **changes: object) -> World:  # type: ignore[no-untyped-def]
+async def start_world(tmp_path, settings: Settings | None = None, **changes: object) -> World:  # type: ignore[no-untyped-def]
     relay = await MailServer().start()
     adapter = EmailAdapter.from_settings(email_options(relay.port, **changes), ENV)
-    bot = Harness(tmp_path / "bot.db", settings_by_email("my-fp", "th-fp"), [adapter])
+    bot = Harness(tmp_path / "bot.db", settings or settings_by_email("my-fp", "th-fp"), [adapter])
+    if settings is not None and settings.periods:
+        move_to(bot, MID_JANUARY)  # inside the period, so broadcasts go out
     await bot.start()
     mx = await InboundRelay(adapter.port).start()
     return World(
@@ -182,6 +186,34 @@ async def test_a_redelivered_mail_is_handled_once(world: World) -> None:
     assert len(relayed) == 1
     keys = await world.bot.rows("SELECT event_key FROM inbound WHERE event_key LIKE 'email:%'")
     assert keys == [(f"email:{reply['Message-ID']}",)]
+
+
+async def test_answering_a_broadcast_never_reaches_a_request_its_words_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The co-chair's broadcast names a request Aina works on. Her "Noted, thank you." to the
+    broadcast is relayed nowhere, and her "ack" acknowledges the broadcast, not the request."""
+    settings = settings_by_email("my-fp", "th-fp").model_copy(
+        update={"periods": (PERIOD,), "returns": as_configured(shipped_settings().returns)}
+    )
+    w = await start_world(tmp_path, settings)
+    try:
+        request_id = await file_request(w)
+        await w.mail_to(AINA)
+        sent = await broadcast(w.bot, "nz-cochair", f"/broadcast {request_id} is closed, thanks.")
+        assert sent[0].startswith("Broadcast B-1 queued")
+        news = await w.mail_to(AINA, 2)
+        assert re.match(r"^\[FocalPoint B-1 #[a-z2-7]{10}\] JPA-9 · message from", news.subject)
+
+        await w.deliver(w.aina, w.aina.reply(news, "Noted, thank you."))
+        assert not any("Noted" in t for t in w.bot.inbox("au-officer"))
+        assert "B-1 is a broadcast: to acknowledge it" in (await w.mail_to(AINA, 3)).body
+        await w.deliver(w.aina, w.aina.reply(news, "ack"))
+        assert (await w.mail_to(AINA, 4)).body.startswith("Thank you; B-1 is acknowledged.")
+        acked = "SELECT acknowledged_at IS NOT NULL FROM broadcast_recipients WHERE person_id = ?"
+        assert await w.bot.rows(acked, ["my-fp"]) == [(1,)]
+        status = "SELECT status FROM requests WHERE id = ?"
+        assert await w.bot.rows(status, [request_id]) == [("open",)]
+    finally:
+        await w.stop()
 
 
 # --- mail is easy to forge ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from adapters.email_convert import (
     refusal,
     reply_tag,
     strip_quoted,
+    subject_of,
 )
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, Outbound
@@ -67,6 +68,61 @@ def test_composed_mail_carries_the_token_and_typed_buttons() -> None:
 def test_mail_without_a_request_has_no_token() -> None:
     mail = compose(Outbound(8, "email", AINA, "pong"), BotAddress("b@x.example"), SECRET, "n")
     assert mail["Subject"] == "[FocalPoint] pong" and mail["In-Reply-To"] is None
+
+
+BROADCAST = "JPA-9 · message from Aroha, co-chair (B-2):\n\nR-2026-0001 is closed; see R-2026-0003."
+
+
+def test_a_broadcast_mail_stands_for_its_broadcast_not_a_request_its_words_name() -> None:
+    """The co-chair's words name requests; the mail's token is the broadcast's, so "ack" and
+    "Noted" answer the broadcast and never reach a request."""
+    ack = (Button("Acknowledge", "/broadcast ack B-2"),)
+    message = Outbound(9, "email", AINA, BROADCAST, buttons=ack)
+    mail = compose(message, BotAddress("bot@bot.example"), SECRET, "n")
+    tag = reply_tag(SECRET, AINA, "B-2")
+    assert subject_of(message) == "B-2" and f"[FocalPoint B-2 #{tag}]" in mail["Subject"]
+    assert mail["Message-ID"].startswith(f"<fp.B-2.{tag}.9.")
+    headers = [mail["Message-ID"], mail["References"]]
+    assert mentioned_request(headers, "") == "B-2"
+    assert proven_requests(SECRET, AINA, headers, "") == {"B-2"}
+    assert command_for("Ack.", "B-2") == "/broadcast ack B-2"
+    assert refusal("/broadcast ack B-2", {"B-2"}, False, "B-2") is None
+    assert command_for("Noted, thank you.", "B-2") == "Noted, thank you."
+    refused = refusal("Noted, thank you.", {"B-2"}, False, "B-2")
+    assert refused is not None and "is a broadcast" in refused.msgid
+    assert refusal("/broadcast send 2", {"B-2"}, False, "B-2")  # only the acknowledgement
+    assert "Reply to this email to write on" not in mail.get_content()  # no replies to it
+
+
+def test_a_mail_acting_on_several_items_has_no_token_but_proves_each() -> None:
+    """A handover names requests in its list and has one Acknowledge per broadcast: no single
+    subject, so no token ("ack" alone means nothing), but each typed command is proven."""
+    text = "Somchai handed their open work to you.\n• request R-2026-0001 (/show R-2026-0001)"
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    message = Outbound(10, "email", AINA, text, buttons=acks)
+    mail = compose(message, BotAddress("bot@bot.example"), SECRET, "n")
+    assert subject_of(message) == "" and mail["Subject"].startswith("[FocalPoint] Somchai")
+    reply_headers = [mail["Message-ID"], f"{mail['References']} {mail['Message-ID']}"]
+    assert mentioned_request(reply_headers, "Re: " + mail["Subject"]) == ""
+    assert proven_requests(SECRET, AINA, reply_headers, "") == {"B-1", "B-2", "B-3"}
+    assert proven_requests(SECRET, "niran@police.example", reply_headers, "") == set()
+    assert command_for("ack", "") == "ack"  # refused: it names nothing
+    assert refusal("/broadcast ack B-3", {"B-1", "B-2", "B-3"}, False) is None
+    assert "/broadcast ack B-3    (Acknowledge B-3)" in mail.get_content()
+
+
+def test_without_buttons_only_the_first_line_names_the_subject() -> None:
+    def about(text: str) -> str:
+        return subject_of(Outbound(1, "email", AINA, text))
+
+    assert about("You acknowledged R-2026-0004. Answer with /reply R-2026-0004 <text>.") == (
+        "R-2026-0004"
+    )
+    assert about("R-2026-0004 · Aina wrote:\nsee also R-2026-0009") == "R-2026-0004"
+    assert about("Somchai handed their work to you.\n• request R-2026-0004") == ""
+    assert about("R-2026-0004 was closed by X: duplicate of R-2026-0005") == ""
+    two = (Button("Acknowledge", "/ack R-2026-0001"), Button("Acknowledge", "/ack R-2026-0002"))
+    assert subject_of(Outbound(1, "email", AINA, "R-2026-0001 and more", buttons=two)) == ""
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ButtonPress, Outbound, TextMessage
 from tests.fake_line import SECRET, TOKEN, FakeLine, LineSide
 from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.marked_catalog import marked
 
 TH_FP = "U0a1b2c3d4e5f60718293a4b5c6d7e8f9"  # th-fp's LINE identity in the shipped bot.toml
 ENV = {"FOCALBOT_LINE_CHANNEL_TOKEN": TOKEN, "FOCALBOT_LINE_CHANNEL_SECRET": SECRET}
@@ -87,6 +88,22 @@ async def test_a_request_reaches_line_as_a_pointer_and_is_acknowledged_by_quick_
         "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = 'ack'", [request_id]
     )
     assert rows == [(1,)]
+
+
+async def test_many_independent_buttons_are_chips_told_apart_and_all_typed(world: World) -> None:
+    """A handover in Indonesian with thirty broadcasts to acknowledge: thirteen chips whose
+    cut labels keep their ids, and every command typed too, since LINE takes all the chips away
+    at the first tap."""
+    acks = tuple(
+        Button(f"Konfirmasi penerimaan B-{n}", f"/broadcast ack B-{n}") for n in range(1, 31)
+    )
+    await world.adapter.send(Outbound(91, "line", TH_FP, "Diserahkan kepada Anda.", "th-fp", acks))
+    [push] = world.api.delivered_to(TH_FP)
+    labels = [chip["label"] for chip in push.quick_replies]
+    assert labels == [f"Konfirmasi… B-{n}" for n in range(1, 14)]
+    assert [chip["data"] for chip in push.quick_replies] == [b.command for b in acks[:13]]
+    typed = push.texts[-1].splitlines()[2:]
+    assert typed == [f"Konfirmasi penerimaan B-{n}: /broadcast ack B-{n}" for n in range(1, 31)]
 
 
 async def test_a_typed_command_is_answered_on_line(world: World) -> None:
@@ -187,6 +204,29 @@ def test_long_text_is_split_into_at_most_five_parts() -> None:
     parts = split_text("word " * 6000)
     assert len(parts) == 5 and all(len(p) <= 5000 for p in parts)
     assert parts[-1].endswith("approved channel]")
+
+
+def test_a_cut_is_noted_in_the_readers_language_and_the_typed_commands_survive_it() -> None:
+    from adapters.line_convert import push_request
+
+    buttons = tuple(Button(f"Pilihan {n}", f"/return answer {n}") for n in range(14))
+    long = Outbound(1, "line", TH_FP, "kata " * 6000, buttons=buttons)  # 13 chips, 1 typed
+    assert push_request(long).messages[-1].text == "Pilihan 13: /return answer 13"
+    with marked("ms"):
+        request = push_request(long, "ms")
+    texts = [m.text for m in request.messages]
+    assert len(texts) == 5 and all(len(t) <= 5000 for t in texts)
+    assert texts[-2].endswith("\n‹ms›[…cut: the rest is on an approved channel]‹/ms›")
+    assert texts[-1] == "Pilihan 13: /return answer 13"
+
+
+def test_labels_that_cannot_be_told_apart_are_typed_instead() -> None:
+    from adapters.line_convert import push_request
+
+    same = (Button("Acknowledge", "/ack R-2026-0001"), Button("Acknowledge", "/refer R-2026-0001"))
+    request = push_request(Outbound(1, "line", TH_FP, "Take it or pass it on", buttons=same))
+    assert request.messages[-1].quick_reply is None
+    assert request.messages[-1].text.endswith("Acknowledge: /refer R-2026-0001")
 
 
 def test_errors_map_onto_the_core_classes() -> None:

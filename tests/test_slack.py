@@ -21,7 +21,7 @@ import pytest
 
 from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
-from bot.events import Inbound
+from bot.events import Button, Inbound, Outbound
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
 from tests.harness import Harness, eventually, settings_preferring
 from tests.marked_catalog import marked
@@ -135,6 +135,23 @@ async def test_a_second_press_has_no_second_effect(world: World) -> None:
         "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = 'ack'", [request_id]
     )
     assert rows == [(1,)]
+
+
+async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
+    world: World,
+) -> None:
+    """A handover's one Acknowledge per broadcast: acknowledging B-2 keeps B-1 and B-3 live."""
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    await world.adapter.send(Outbound(90, "slack", TH_FP, "Handed over to you.", "th-fp", acks))
+    post = routed(world)
+
+    assert (await world.slack.press(TH_FP, post, index=1)).status == 200
+    await world.settle()
+    update = world.api.of("chat.update")[-1]
+    assert [b["type"] for b in update["blocks"]] == ["section", "context", "actions"]
+    left = [e["value"] for e in update["blocks"][-1]["elements"]]
+    assert left == ["/broadcast ack B-1", "/broadcast ack B-3"]
+    assert update["blocks"][1]["elements"][0]["text"] == f"✓ Acknowledge B-2 by <@{TH_FP}>"
 
 
 async def test_relayed_mentions_arrive_inert(world: World) -> None:

@@ -47,6 +47,48 @@ def test_sections_fit_and_rejoin(text: str) -> None:
     assert plain_text("".join(chunks)) == text
 
 
+def test_sections_are_split_at_a_word_break_not_mid_word() -> None:
+    text = "evidence " * 400  # 3,600 characters: two sections
+    first, second = section_chunks(text)
+    assert first.endswith("evidence ") and second.startswith("evidence")
+    assert len(first) <= 3000 and first + second == text
+
+
+def test_sections_are_verbatim_so_a_relayed_here_stays_text() -> None:
+    message = Outbound(1, "slack", "U0THFP01", "@here look", buttons=(Button("Ack", "/ack R-1"),))
+    [section, _actions] = post_arguments(message)["blocks"]
+    assert section["text"] == {"type": "mrkdwn", "text": "@here look", "verbatim": True}
+
+
+def test_every_button_is_shown_or_typed() -> None:
+    """A handover's thirty Acknowledge buttons fill two actions blocks; past four blocks (100
+    buttons), the rest are typed as Slack people type commands."""
+    acks = [Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in range(1, 106)]
+    thirty = post_arguments(
+        Outbound(1, "slack", "U0THFP01", "Handed over.", buttons=tuple(acks[:30]))
+    )
+    values = [e["value"] for b in thirty["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert values == [b.command for b in acks[:30]]
+    assert [len(b["elements"]) for b in thirty["blocks"] if b["type"] == "actions"] == [25, 5]
+    every = post_arguments(
+        Outbound(1, "slack", "U0THFP01", "Handed over.", buttons=tuple(acks)), "/focal "
+    )
+    actions = [b for b in every["blocks"] if b["type"] == "actions"]
+    assert len(actions) == 4 and len({b["block_id"] for b in actions}) == 4
+    assert every["text"].endswith("Acknowledge B-105: /focal broadcast ack B-105")
+    assert "Acknowledge B-101: /focal broadcast ack B-101" in every["blocks"][0]["text"]["text"]
+    assert "B-100:" not in every["text"]
+
+
+def test_a_long_modal_title_keeps_its_window() -> None:
+    from adapters.slack_modal import modal_view
+    from bot.events import Form
+
+    view = modal_view("/return x submit", Form("Return SONGKHLA-2026-Q1 W12", "submit", ()))
+    title = view["title"]["text"]
+    assert len(title) <= 24 and title.endswith("… W12") and title.startswith("Return")
+
+
 def test_slack_markup_becomes_readable_text() -> None:
     typed = (
         "ask <@U0LKCC01> in <#C0OPS|ops> <!here> see <https://example.org/a|example.org/a> "
@@ -69,6 +111,22 @@ def test_buttons_become_one_actions_block_carrying_the_command() -> None:
     assert section["text"]["text"] == "R-1 &lt;!channel&gt;"
     assert actions["elements"][0]["value"] == "/ack R-1"
     assert actions["elements"][0]["action_id"] == "fp:0"
+
+
+def test_a_press_on_one_of_several_independent_buttons_leaves_the_others() -> None:
+    acks = tuple(Button(f"Ack B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    blocks = post_arguments(Outbound(1, "slack", "U0THFP01", "Handed over.", buttons=acks))[
+        "blocks"
+    ]
+    done = pressed_blocks(blocks, "Ack B-2", "U0THFP01", "/broadcast ack B-2")
+    assert [b["type"] for b in done] == ["section", "context", "actions"]
+    assert [e["value"] for e in done[2]["elements"]] == ["/broadcast ack B-1", "/broadcast ack B-3"]
+    choice = (Button("Send", "/broadcast send 3"), Button("Cancel", "/broadcast cancel 3"))
+    blocks = post_arguments(Outbound(1, "slack", "U0THFP01", "Send it?", buttons=choice))["blocks"]
+    assert [b["type"] for b in pressed_blocks(blocks, "Send", "U0THFP01", "/broadcast send 3")] == [
+        "section",
+        "context",
+    ]
 
 
 def test_a_thread_address_posts_in_the_thread() -> None:

@@ -225,6 +225,27 @@ def test_notifications_are_cut_but_reply_hints_kept() -> None:
     assert hints == ["Acknowledge: reply ACK R-2026-0001", "Open it: reply PERIOD confirm"]
 
 
+def test_many_reply_hints_are_kept_and_the_text_cut_for_them() -> None:
+    """Thirty broadcasts handed over: the hints need over a thousand characters, so the text
+    gives way, never a hint."""
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in range(1, 31))
+    body = sms_body("Handed over to you. " + "x" * 600, acks, 480)
+    text, *hints = body.split("\n")
+    assert len(body) <= 1600 and text.endswith("...")
+    assert hints == [f"Acknowledge B-{n}: reply BROADCAST ack B-{n}" for n in range(1, 31)]
+
+
+def test_hints_beyond_one_sms_are_counted_in_the_readers_language() -> None:
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in range(1, 61))
+    with marked("th"):
+        body = sms_body("Handed over to you.", acks, 480, "th")
+    lines = body.split("\n")
+    assert len(body) <= 1600 and lines[0] == "Handed over to you."
+    assert lines[-1].startswith("‹th›") and "more actions could not fit in this SMS." in lines[-1]
+    left = int(lines[-1].removeprefix("‹th›").split()[0])
+    assert len(lines) - 2 + left == 60  # every hint shown or counted
+
+
 def test_errors_map_onto_the_core_classes() -> None:
     assert isinstance(translate_error(429, {"code": 20429}, "3"), RateLimited)
     assert translate_error(429, {}, "3").retry_after == 3.0  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,12 @@ from typing import Any
 import aiohttp
 import pytest
 
+from adapters import telegram as telegram_module
 from adapters.telegram import TelegramAdapter
 from adapters.telegram_convert import telegram_language_code
 from bot.config import Settings
 from bot.dispatch import STRANGER_REPLY
-from bot.errors import TransientError
+from bot.errors import RateLimited, TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
 from bot.ports import Pacing
 from bot.runner import log_ready
@@ -156,6 +158,24 @@ async def test_acknowledge_button_removes_keyboard_and_second_press_changes_noth
     assert len([t for t in room.fake.texts(OFFICER) if "acknowledged by" in t]) == 1
     acks = await room.bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'request.acknowledged'")
     assert acks == [(1,)]
+
+
+async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
+    room: Room,
+) -> None:
+    """A handover's one Acknowledge per broadcast: acknowledging B-2 keeps B-1 and B-3 live."""
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    handover = Outbound(97, "telegram", str(FOCAL), "Handed over to you.", "th-fp", acks)
+    await room.adapter.send(handover)
+    [sent] = room.fake.sent(FOCAL)
+
+    room.fake.press(FOCAL, sent, "/broadcast ack B-2")
+    await room.fake.wait_for_text(FOCAL, "B-2")  # the core's answer: the press went through
+    kept = room.fake.messages[(FOCAL, sent["message_id"])]["reply_markup"]["inline_keyboard"]
+    assert [k["callback_data"] for row in kept for k in row] == [
+        "/broadcast ack B-1",
+        "/broadcast ack B-3",
+    ]
 
 
 async def test_reply_is_relayed_with_markup_escaped(room: Room) -> None:
@@ -322,6 +342,45 @@ async def test_retry_of_a_split_message_sends_only_the_missing_part(room: Room) 
 
     texts = room.fake.texts(FOCAL)
     assert [t.split()[0] for t in texts] == ["first", "second"]
+
+
+async def test_parts_to_a_group_are_spaced_by_the_groups_own_interval(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group takes about 20 messages a minute: its parts wait the group's interval, not a
+    private chat's second (both shortened here; their ratio is what counts)."""
+    room.fake.limits = Limits(per_chat_interval=0.05)
+    room.adapter.pacing = Pacing(per_chat_interval=0.05, overall_rate=29)
+    monkeypatch.setattr(telegram_module, "GROUP_INTERVAL", 0.6)
+    text = "\n\n".join(["first " * 500, "second " * 500]).strip()
+
+    await room.adapter.send(Outbound(94, "telegram", str(GROUP), text))
+
+    sends = [c for c in room.fake.called("sendMessage") if c.params["chat_id"] == str(GROUP)]
+    assert len(sends) == 2 and sends[1].at - sends[0].at >= 0.6
+
+
+async def test_a_pause_begun_between_parts_holds_back_the_next_part(room: Room) -> None:
+    """A 429 on another chat pauses the whole channel: the split message waiting between its
+    parts leaves the rest to the outbox, which resumes after the pause."""
+    room.fake.limits = Limits(per_chat_interval=0.05)
+    room.adapter.pacing = Pacing(per_chat_interval=0.5, overall_rate=29)
+    text = "\n\n".join(["first " * 500, "second " * 500]).strip()
+    split = Outbound(96, "telegram", str(FOCAL), text, "th-fp")
+    sending = asyncio.create_task(room.adapter.send(split))
+    await room.fake.wait_for(lambda: room.fake.sent(FOCAL))  # the first part is out
+
+    room.fake.storm(1, retry_after=1)
+    with pytest.raises(RateLimited) as paused:
+        await room.adapter.send(Outbound(95, "telegram", str(OFFICER), "pong", "au-officer"))
+    pause_ends = time.monotonic() + paused.value.retry_after
+    with pytest.raises(RateLimited):
+        await asyncio.wait_for(sending, 5)
+    assert len(room.fake.sent(FOCAL)) == 1  # the second part waited
+
+    await asyncio.sleep(max(pause_ends - time.monotonic(), 0))  # as the outbox does
+    await room.adapter.send(split)
+    assert [t.split()[0] for t in room.fake.texts(FOCAL)] == ["first", "second"]
 
 
 # --- who may talk to the bot, and where -----------------------------------------------------

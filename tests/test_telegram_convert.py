@@ -111,6 +111,14 @@ def test_short_buttons_share_a_row_long_ones_do_not() -> None:
     assert [len(row) for row in keyboard(wide).inline_keyboard] == [1, 1]  # type: ignore[union-attr]
 
 
+def test_buttons_beyond_the_keyboards_size_are_typed_instead() -> None:
+    many = [Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in range(1, 106)]
+    inline = [k.callback_data for row in keyboard(many).inline_keyboard for k in row]  # type: ignore[union-attr]
+    assert inline == [b.command for b in many[:100]]
+    typed = with_typed_commands("Handed over.", many).splitlines()
+    assert typed[2:] == [f"Acknowledge B-{n}: /broadcast ack B-{n}" for n in range(101, 106)]
+
+
 def test_command_too_long_for_callback_data_is_spelled_out() -> None:
     long = Button("Confirm", "/confirm " + "x" * 80)
     assert keyboard([long]) is None

@@ -207,6 +207,30 @@ def test_labels_are_escaped_and_long_commands_spelled_out() -> None:
     assert len(huge["text"]) == 7000 and huge["text"].endswith("approved channel]")
 
 
+async def test_every_independent_button_is_typed_and_the_keyboard_holds_what_it_can(
+    world: World,
+) -> None:
+    """A handover with thirty broadcasts to acknowledge: 24 keyboard buttons, and all thirty
+    commands typed (those beyond the keyboard, and the rest once the keyboard is gone)."""
+    assert (await world.viber.subscribe(TH_FP)).status == 200
+    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in range(1, 31))
+    await world.adapter.send(Outbound(92, "viber", TH_FP, "Handed over to you.", "th-fp", acks))
+    [sent] = world.viber.sent_to(TH_FP)
+    assert [b["ActionBody"] for b in sent["keyboard"]["Buttons"]] == [b.command for b in acks[:24]]
+    typed = sent["text"].splitlines()[2:]
+    assert typed == [f"Acknowledge B-{n}: /broadcast ack B-{n}" for n in range(1, 31)]
+
+
+def test_a_cut_is_noted_in_the_readers_language_and_keeps_the_typed_commands() -> None:
+    long = Button("Start", "/return " + "x" * 300)
+    message = Outbound(3, "viber", TH_FP, "y" * 9000, buttons=(long,))
+    assert send_payload(message, "FocalPoint")["text"].endswith(f"\n\nStart: {long.command}")
+    with marked("ms"):
+        text = send_payload(message, "FocalPoint", "ms")["text"]
+    assert len(text) == 7000 and text.endswith(f"\n\nStart: {long.command}")
+    assert "y\n‹ms›[…cut: the rest is on an approved channel]‹/ms›\n\nStart" in text
+
+
 def test_pacing_comes_from_the_section() -> None:
     options = viber_options("https://chatapi.viber.com/pa/", per_user_interval=2.5)
     adapter = ViberAdapter.from_settings(options, ENV)

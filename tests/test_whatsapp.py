@@ -20,7 +20,8 @@ from adapters.channels import CORE_KEYS
 from adapters.whatsapp import WhatsAppAdapter, parse_options
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import ConfigError
-from bot.events import ButtonPress, Inbound, Outbound, TextMessage
+from bot.events import Button, ButtonPress, Inbound, Outbound, TextMessage
+from bot.ports import Pacing
 from tests.fake_whatsapp import (
     APP_SECRET,
     PHONE_NUMBER_ID,
@@ -31,6 +32,7 @@ from tests.fake_whatsapp import (
     WhatsAppSide,
 )
 from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.marked_catalog import marked
 
 PH_FP = "639170000035"
 ENV = {
@@ -122,7 +124,9 @@ async def test_outside_the_window_a_request_arrives_as_the_template_pointer(worl
     assert [c.kind for c in calls] == ["template"]
     template = calls[0].body["template"]
     assert template["name"] == TEMPLATE and template["language"] == {"code": "en"}
-    assert calls[0].text == f"{request_id} awaits you — open it on console."
+    assert calls[0].text == (
+        f"{request_id} awaits you — open it on console. Reply with: Acknowledge: /ack {request_id}"
+    )
     assert calls[0].token == TOKEN
     assert REQUEST_TEXT not in everything_sent(world)
 
@@ -176,6 +180,49 @@ async def test_inside_the_window_the_pointer_comes_with_an_acknowledge_button(wo
     assert reply.status == 200
     assert any("acknowledged by Jose Example" in t for t in world.bot.inbox("au-officer"))
     assert REQUEST_TEXT not in everything_sent(world)
+
+
+LONG = "\n\n".join(f"Paragraph {n}: " + " ".join(["evidence"] * 100) for n in range(10))
+ACK = (Button("Acknowledge", "/broadcast ack B-1"),)
+
+
+async def test_long_free_form_text_goes_in_parts_and_keeps_its_typed_commands(
+    world: World,
+) -> None:
+    world.adapter.pacing = Pacing(per_chat_interval=0.05)  # parts a second apart, shortened
+    assert await world.write(PH_FP, "/whoami") == 200
+    before = len(world.api.to(PH_FP))
+    with marked("fil"):
+        await world.bot.say("ph-fp", "/language fil")  # on the console: nothing sent here
+        await world.adapter.send(Outbound(93, "whatsapp", "+" + PH_FP, LONG, "ph-fp", ACK))
+    parts = [c.text for c in world.api.to(PH_FP)[before:]]
+    assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
+    assert all(p.endswith(("evidence", "/broadcast ack B-1")) for p in parts)  # at breaks
+    assert parts[-1].endswith("\n\n‹fil›Reply with:‹/fil›\nAcknowledge: /broadcast ack B-1")
+    assert "\n\n".join(parts).startswith(LONG)
+
+
+async def test_a_template_too_short_for_the_message_says_so_and_it_follows_in_full(
+    world: World,
+) -> None:
+    """Outside the window the template holds 1,024 characters: it carries what fits, the
+    typed command and word that the rest follows; the person writes, and it does."""
+    world.adapter.pacing = Pacing(per_chat_interval=0.05)
+    await world.adapter.send(Outbound(93, "whatsapp", "+" + PH_FP, LONG, "ph-fp", ACK))
+    [template] = world.api.to(PH_FP)
+    assert template.kind == "template" and len(template.text) <= 1024
+    assert template.text.startswith("Paragraph 0: evidence")
+    assert template.text.endswith(
+        "… (Shortened: reply to this message and it follows in full.) "
+        "Reply with: Acknowledge: /broadcast ack B-1"
+    )
+
+    assert await world.write(PH_FP, "thanks") == 200  # the core answers: the window is open
+    after = world.api.to(PH_FP)[1:]
+    assert [c.kind for c in after] == ["text", "text", "text", "text"]
+    assert "\n\n".join(c.text for c in after[:3]).startswith(LONG)
+    assert after[2].text.endswith("Acknowledge: /broadcast ack B-1")
+    assert after[3].text.startswith("I only understand commands.")  # the answer comes last
 
 
 async def test_a_command_typed_on_whatsapp_runs_and_the_answer_is_a_pointer(world: World) -> None:
@@ -382,10 +429,28 @@ def test_buttons_that_do_not_fit_are_typed_instead() -> None:
     assert body["interactive"]["action"]["buttons"][0]["reply"]["title"] == "Acknowledge this re…"
 
 
+def test_reply_button_titles_are_cut_apart_or_the_commands_typed() -> None:
+    """Meta refuses two reply buttons with the same title: cut titles keep their ids, and
+    titles that cannot be told apart give way to typed commands."""
+    from adapters.whatsapp_convert import message_body
+
+    acks = tuple(Button(f"Konfirmasi penerimaan B-{n}", f"/broadcast ack B-{n}") for n in (1, 2))
+    body = message_body(Outbound(1, "whatsapp", "+" + PH_FP, "Diserahkan.", buttons=acks))
+    titles = [b["reply"]["title"] for b in body["interactive"]["action"]["buttons"]]
+    assert titles == ["Konfirmasi… B-1", "Konfirmasi… B-2"]
+    alike = (Button("Acknowledge", "/ack R-2026-0001"), Button("Acknowledge", "/ack R-2026-0002"))
+    with marked("ms"):
+        body = message_body(Outbound(2, "whatsapp", "+" + PH_FP, "Two.", buttons=alike), "ms")
+    assert body["type"] == "text"
+    assert body["text"]["body"] == (
+        "Two.\n\n‹ms›Reply with:‹/ms›\nAcknowledge: /ack R-2026-0001\nAcknowledge: /ack R-2026-0002"
+    )
+
+
 def test_template_parameters_are_one_line() -> None:
     from adapters.whatsapp_convert import one_line
 
-    assert one_line("Line one\n\nline   two\tend") == "Line one · · line two end"
+    assert one_line("Line one\n\nline   two\tend") == "Line one · line two end"
 
 
 def test_missing_secrets_and_bad_keys_are_named() -> None:
