@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 from bot.events import Button, drawn
+from bot.i18n import DEFAULT_LANGUAGE, isolate_command
 
 ELLIPSIS = "…"
 _ITEM = re.compile(r"^[A-Za-z]{1,4}(?:-\d+)+$")
@@ -60,10 +61,17 @@ def remaining(commands: Sequence[str], pressed: str) -> list[str] | None:
 
 
 # --- typed alternatives --------------------------------------------------------------------
-def typed_lines(buttons: Sequence[Button], prefix: str = "/") -> list[str]:
+def typed_lines(
+    buttons: Sequence[Button], prefix: str = "/", language: str = DEFAULT_LANGUAGE
+) -> list[str]:
     """``Label: command`` for each button, the command written as it is typed on the channel
-    (``prefix`` "/focal " on Slack, where a leading slash belongs to the client)."""
-    return [f"{drawn(b.label)}: {as_typed(b.command, prefix)}" for b in buttons if b.command]
+    (``prefix`` "/focal " on Slack, where a leading slash belongs to the client), isolated
+    left to right for a reader of a right-to-left ``language`` so it shows as typed."""
+    return [
+        f"{drawn(b.label)}: {isolate_command(as_typed(b.command, prefix), language)}"
+        for b in buttons
+        if b.command
+    ]
 
 
 def as_typed(command: str, prefix: str = "/") -> str:

@@ -40,6 +40,7 @@ import authres
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, Msg, _, render
+from bot.text import clean
 
 CHANNEL = "email"
 BUSY_WAIT = 30.0  # seconds the channel waits after an SMTP 421
@@ -381,7 +382,7 @@ def command_for(body: str, request_id: str) -> str:
     acknowledges it; other text on a request's thread is a reply to it; anything else goes on
     unchanged (a broadcast takes no replies: :func:`refusal` says so).
     """
-    text = strip_quoted(body)
+    text = clean(strip_quoted(body)).strip()  # a command copied with its direction marks too
     if text.startswith("/") or not request_id:
         return text
     acknowledges = text.lower().rstrip(".!") in ACK_WORDS

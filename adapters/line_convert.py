@@ -186,7 +186,7 @@ def push_request(message: Outbound, language: str = DEFAULT_LANGUAGE) -> PushMes
     Text too long for five parts is cut, never the typed commands: they take the last part.
     """
     note = "\n" + render(CUT_NOTE, language)
-    typed = typed_lines(spelled_out(message.buttons))
+    typed = typed_lines(spelled_out(message.buttons), language=language)
     pieces = split_text(with_typed(message.text, typed), note=note)
     if typed and pieces[-1].endswith(note):
         pieces = [*split_text(message.text, parts=MAX_MESSAGES - 1, note=note), "\n".join(typed)]
@@ -275,9 +275,11 @@ def spelled_out(buttons: Sequence[Button]) -> list[Button]:
     return [b for b in buttons if b not in shown]
 
 
-def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
+def with_typed_commands(
+    text: str, buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE
+) -> str:
     """``text`` plus a typed alternative for the buttons :func:`spelled_out` names."""
-    return with_typed(text, typed_lines(spelled_out(buttons)))
+    return with_typed(text, typed_lines(spelled_out(buttons), language=language))
 
 
 def sent_id(message_ids: Sequence[str]) -> str:

@@ -233,7 +233,9 @@ class SlackAdapter(Adapter):
         try:
             if message.attachment is not None:
                 return await self._upload(message, message.attachment)
-            arguments = post_arguments(message, self.command_hint)
+            arguments = post_arguments(
+                message, self.command_hint, self.language_of(message.person_id)
+            )
             response = await self.client.chat_postMessage(**arguments)
         except _API_ERRORS as exc:
             raise map_error(exc) from exc

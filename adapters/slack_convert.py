@@ -32,6 +32,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
+from bot.i18n import DEFAULT_LANGUAGE
 
 CHANNEL = "slack"
 ACTION_PREFIX = "fp:"
@@ -309,7 +310,9 @@ def view_event(body: dict[str, Any], command: str) -> ButtonPress:
 
 
 # --- outbound -----------------------------------------------------------------------------
-def post_arguments(message: Outbound, hint: str = "/") -> dict[str, Any]:
+def post_arguments(
+    message: Outbound, hint: str = "/", language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
     """The ``chat.postMessage`` arguments for one outbound message.
 
     Text is escaped for mrkdwn; buttons become actions blocks whose values are the command
@@ -318,7 +321,7 @@ def post_arguments(message: Outbound, hint: str = "/") -> dict[str, Any]:
     Slack's unfurler.
     """
     channel, thread_ts = split_address(message.address)
-    text = with_typed(message.text, typed_lines(unshown(message.buttons), hint))
+    text = with_typed(message.text, typed_lines(unshown(message.buttons), hint, language))
     arguments: dict[str, Any] = {
         "channel": channel,
         "text": escape_mrkdwn(text),

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, _, n_, render
+from bot.text import clean
 
 CHANNEL = "sms"
 MAX_BODY = 1600  # characters the API accepts in one message
@@ -55,7 +56,7 @@ def command_line(body: str, commands: frozenset[str]) -> str | None:
     that names a command gets its slash, and a request id after it is upper-cased. Anything
     else goes to the core as typed, which answers what it understands.
     """
-    text = body.strip()
+    text = clean(body).strip()  # a command copied with its direction marks too
     if not text:
         return None
     first, *rest = text.split(None, 1)

@@ -447,7 +447,8 @@ class TelegramAdapter(Adapter):
         """Deliver one message (in parts if long); a retry resumes after the parts sent."""
         if self._application is None:
             raise TransientError("telegram channel is not running")
-        parts = split_text(with_typed_commands(message.text, message.buttons))
+        language = self.language_of(message.person_id)
+        parts = split_text(with_typed_commands(message.text, message.buttons, language))
         if not parts[0]:
             raise PermanentError("telegram: empty message")
         try:

@@ -194,11 +194,13 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
+def with_typed_commands(
+    text: str, buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE
+) -> str:
     """``text`` plus a typed alternative for each button the keyboard cannot hold (a command
     too long for callback data, or beyond the keyboard's size)."""
     inline = shown(buttons)
-    return with_typed(text, typed_lines([b for b in buttons if b not in inline]))
+    return with_typed(text, typed_lines([b for b in buttons if b not in inline], language=language))
 
 
 def after_press(markup: InlineKeyboardMarkup | None, pressed: str) -> InlineKeyboardMarkup | None:

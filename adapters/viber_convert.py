@@ -137,7 +137,7 @@ def send_payload(
 ) -> dict[str, Any]:
     """The ``send_message`` body: the text, cut to Viber's limit (with a note in the reader's
     ``language``; the typed commands are kept whole), and a reply keyboard."""
-    typed = typed_lines(spelled_out(message.buttons))
+    typed = typed_lines(spelled_out(message.buttons), language=language)
     room = MAX_TEXT - (len("\n".join(typed)) + 2 if typed else 0)
     payload: dict[str, Any] = {
         "receiver": message.address,
@@ -204,9 +204,11 @@ def spelled_out(buttons: Sequence[Button]) -> list[Button]:
     return [b for b in buttons if b not in keyboard_ones]
 
 
-def with_typed_commands(text: str, buttons: Sequence[Button]) -> str:
+def with_typed_commands(
+    text: str, buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE
+) -> str:
     """``text`` plus a typed alternative for the buttons :func:`spelled_out` names."""
-    return with_typed(text, typed_lines(spelled_out(buttons)))
+    return with_typed(text, typed_lines(spelled_out(buttons), language=language))
 
 
 # --- errors -------------------------------------------------------------------------------

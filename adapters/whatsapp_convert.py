@@ -239,7 +239,7 @@ def template_parameter(message: Outbound, reader: str = DEFAULT_LANGUAGE) -> tup
     ``reader``'s language: the adapter sends it all once the person writes and the window
     opens), keeping the typed commands if they fit beside a useful part of the text.
     """
-    typed = typed_lines(message.buttons)
+    typed = typed_lines(message.buttons, language=reader)
     commands = f"{render(REPLY_WITH, reader)} {' · '.join(typed)}" if typed else ""
     whole = _flat(" ".join(part for part in (message.text, commands) if part))
     if len(whole) <= MAX_PARAMETER:
@@ -265,7 +265,7 @@ def with_typed_commands(
     text: str, buttons: Sequence[Button], language: str = DEFAULT_LANGUAGE
 ) -> str:
     """``text`` plus how to type what the buttons would do (introduced in ``language``)."""
-    return with_typed(text, typed_lines(buttons), render(REPLY_WITH, language))
+    return with_typed(text, typed_lines(buttons, language=language), render(REPLY_WITH, language))
 
 
 def _reply_button(button: Button, title: str) -> dict[str, Any]:
