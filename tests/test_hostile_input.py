@@ -7,6 +7,7 @@ unit of work) on a real SQLite database; named cases cover the tricks people act
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -83,8 +84,6 @@ def test_refused_input_saves_nothing(core, text: str) -> None:  # type: ignore[n
         ("/request \u202eHT urgent help", "I don't know the country 'HT'"),
         ("/request TH urgent '; DROP TABLE requests; --", "sent to Thailand"),
         ("/show R-2026-0001' OR '1'='1", "is not a request id"),
-        # a sentence's ";" after an id ends it (what follows is not run as SQL, nor as anything)
-        ("/ack R-2026-0001; DELETE FROM audit", "You acknowledged R-2026-0001."),
         ("/ack R-2026-0001;DELETE FROM audit", "is not a request id"),
         ("/request TH <!channel> <a href='http://x'>click</a> [x](http://y)", "sent to Thailand"),
         ("/request TH " + "A" * 100_000, "the limit is 3,000"),
@@ -96,6 +95,17 @@ def test_named_hostile_cases(core, text: str, expected: str) -> None:  # type: i
     work = send(core, "au-officer" if "ack" not in text else "th-fp", text)
     replies = answers_to(work, "au-officer") + answers_to(work, "th-fp")
     assert any(expected in r for r in replies), replies
+
+
+def test_a_sentences_semicolon_after_an_id_ends_it(tmp_path: Path) -> None:
+    """What follows is not run as SQL, nor as anything (a world of its own: the shared one's
+    request may have been acknowledged by an earlier case, on whichever worker runs this)."""
+    world = DispatchWorld(tmp_path / "bot.db")
+    world.send("au-officer", "/request TH urgent Check passport N1234567")
+    work = world.send("th-fp", "/ack R-2026-0001; DELETE FROM audit")
+    [answer] = answers_to(work, "th-fp")
+    assert answer.startswith("You acknowledged R-2026-0001."), answer
+    assert world.db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] > 0
 
 
 def test_sql_looking_text_is_stored_verbatim(core) -> None:  # type: ignore[no-untyped-def]

@@ -258,3 +258,6 @@ async def test_urgency_may_follow_the_category(bot: Harness) -> None:
     assert stored == [("urgent", "Suspect boarding TG402")], stored
     [asked] = await bot.say("au-officer", "/request TH #arrest urgent routine Passport check")
     assert asked.startswith("Urgent or routine? You wrote both"), asked
+    [routine] = await bot.say("au-officer", "/request TH #info Routine check on a boat")
+    assert "(routine, information)" in routine, routine  # "Routine check" is what they wrote
+    assert (await bot.rows("SELECT text FROM requests"))[-1] == ("Routine check on a boat",)

@@ -95,8 +95,8 @@ def parse_new_request(text: str) -> NewRequest:
         tag, _sep, rest = rest[1:].partition(" ")
         category = _category(tag)
         rest = _refuse_two_categories(country, tag, category, rest.strip())
-        if not urgency:  # "#arrest urgent …": the two may come in either order
-            urgency, rest = _take_word(rest, {"urgent", "routine"}, "")
+        if not urgency:  # "#arrest urgent …" (not "routine": "#info Routine check …" is text)
+            urgency, rest = _take_word(rest, {"urgent"}, "")
             _refuse_both_urgencies(country, urgency, rest)
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
