@@ -110,3 +110,14 @@ async def test_a_held_reminder_is_withdrawn_once_the_return_comes_in(tmp_path: P
     ) == [("my-fp", "withdrawn")]
     assert any(m.startswith("Overdue: the return of Australia") for m in bot.inbox("au-fp"))
     await bot.stop()
+
+
+async def test_a_chase_before_the_due_date_reminds_nobody_not_yet_due(tmp_path: Path) -> None:
+    """3 February: January's W1 has ended but is due on the 7th everywhere."""
+    bot = await running(tmp_path, at=datetime(2027, 2, 3, 6, 0, tzinfo=UTC))
+    [chased] = await bot.say("nz-cochair", "/status W1 chase")
+    assert chased.startswith("Not due yet, so not reminded: Australia, Indonesia, "), chased
+    assert "Reminded" not in chased, chased
+    assert not any(m.startswith("Reminder:") for m in bot.inbox("th-fp"))
+    assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'return.chased'") == [(0,)]
+    await bot.stop()

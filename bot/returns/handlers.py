@@ -781,6 +781,7 @@ class Chased:
     recent: list[str] = field(default_factory=list)  # chased less than CHASE_EVERY ago
     unreachable: list[str] = field(default_factory=list)  # nobody in the directory to remind
     no_channel: list[str] = field(default_factory=list)  # people to remind, but no channel
+    not_due: list[str] = field(default_factory=list)  # its own due date has not ended there
 
 
 def chase(work: Work, period: Period, window: Window) -> None:
@@ -794,6 +795,9 @@ def chase(work: Work, period: Period, window: Window) -> None:
     owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in SENT]
     chased = Chased()
     for country in sorted(owing, key=lambda c: country_name(work, c)):
+        if due_moment(work, window, country) > work.now:  # not missing yet: /status says so
+            chased.not_due.append(country)
+            continue
         _chase_one(work, period, window, country, chased)
     work.reply(_chased(work, period, window, chased))
 
@@ -860,6 +864,10 @@ def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
                 "No running channel reaches anyone to remind for: {countries}.",
                 countries=names(chased.no_channel),
             )
+        )
+    if chased.not_due:
+        lines.append(
+            _("Not due yet, so not reminded: {countries}.", countries=names(chased.not_due))
         )
     if not lines:
         lines.append(_("Every return for {window} is in; nobody to remind.", window=title))
