@@ -440,7 +440,11 @@ def _not_to_tell(work: Work, request: Request, people: list[Person]) -> set[str]
     actor = work.actor.id if work.actor else ""
     if all(p.id in (actor, request.requester_id) for p in people):
         return {request.requester_id}  # (no one to ask about)
-    return held.never_shown(work.db, request.id, _ack_command(request)) | {request.requester_id}
+    unseen = held.never_shown(work.db, request.id, _ack_command(request))
+    # whoever acted on it (acknowledged, answered) knows of it, though their own page was
+    # withdrawn when they did: they hear what becomes of it
+    acted = {by for _at, by, _kind, _text in store.thread(work.db, request.id) if by}
+    return (unseen - acted - {request.acknowledged_by or ""}) | {request.requester_id}
 
 
 def _ack_command(request: Request) -> str:
