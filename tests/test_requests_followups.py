@@ -261,3 +261,12 @@ async def test_urgency_may_follow_the_category(bot: Harness) -> None:
     [routine] = await bot.say("au-officer", "/request TH #info Routine check on a boat")
     assert "(routine, information)" in routine, routine  # "Routine check" is what they wrote
     assert (await bot.rows("SELECT text FROM requests"))[-1] == ("Routine check on a boat",)
+
+
+async def test_sent_again_as_urgent_is_a_new_urgent_request(bot: Harness) -> None:
+    text = "Suspect John Doe boarding MV Sea Star"
+    await bot.say("au-officer", f"/request TH #arrest {text}")
+    [again] = await bot.say("au-officer", f"/request TH urgent #arrest {text}")
+    assert "(urgent, arrest/warrant)" in again, again
+    rows = await bot.rows("SELECT urgency FROM requests ORDER BY id")
+    assert rows == [("routine",), ("urgent",)], rows

@@ -552,7 +552,8 @@ def file_request(work: Work, args: NewRequest) -> None:
     target = _target_country(work, args.country, actor.country)
     text = _limit_text(work, args.text)
     earlier = store.open_repeat(work.db, actor.id, target.code, text, iso(work.now - REPEAT_WITHIN))
-    if earlier is not None:
+    if earlier is not None and (earlier.urgency, earlier.category) == (args.urgency, args.category):
+        # (sent again as urgent, or under another category, it is a new request: it is filed)
         work.reply(_repeated(work, earlier))
         return
     request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
