@@ -320,7 +320,7 @@ class WhatsAppAdapter(Adapter):
         if not self.in_window(message.address):
             return await self._send_template(message)
         try:
-            await self._send_awaiting(message.address)
+            await self._send_awaiting(message.address, message.person_id)
             return await self._send_free_form(message)
         except ReEngagementRequired:
             self._last_inbound.pop(wa_id(message.address), None)
@@ -371,10 +371,16 @@ class WhatsAppAdapter(Adapter):
             else:
                 del self._awaiting[address]
 
-    async def _send_awaiting(self, address: str) -> None:
+    async def _send_awaiting(self, address: str, person_id: str | None) -> None:
         """Send in full what a cut template promised, oldest first; each leaves the list once
-        sent, so a failure retried by the outbox sends only what is left."""
+        sent, so a failure retried by the outbox sends only what is left. Only to the person
+        it was for: a number the core now writes to as someone else's, or as a stranger's
+        (revoked, handed over), gets none of it."""
         key = wa_id(address)
+        waiting = self._awaiting.get(key, [])
+        for message in [m for m in waiting if person_id is None or m.person_id != person_id]:
+            log.warning("whatsapp: outbox %s will not follow in full: not theirs now", message.id)
+            waiting.remove(message)
         while self._awaiting.get(key):
             message = self._awaiting[key][0]
             try:

@@ -225,6 +225,22 @@ async def test_a_template_too_short_for_the_message_says_so_and_it_follows_in_fu
     assert after[3].text.startswith("I only understand commands.")  # the answer comes last
 
 
+async def test_what_was_to_follow_in_full_does_not_go_to_a_number_revoked_meanwhile(
+    world: World,
+) -> None:
+    world.adapter.pacing = Pacing(per_chat_interval=0.01)
+    secret = LONG.replace("Paragraph 0", "CONFIDENTIAL Paragraph 0")
+    await world.adapter.send(Outbound(93, "whatsapp", "+" + PH_FP, secret, "ph-fp", ACK))
+    [template] = world.api.to(PH_FP)
+    assert template.kind == "template"
+    [revoked] = await world.bot.say("admin", "/revoke ph-fp")
+    assert "is revoked" in revoked, revoked
+    assert await world.write(PH_FP, "hello?") == 200  # now a stranger's number
+    after = world.api.to(PH_FP)[1:]
+    assert not any("CONFIDENTIAL" in c.text for c in after), [c.text[:60] for c in after]
+    assert after and after[-1].text.startswith("Sorry, I can't help you here.")
+
+
 async def test_a_command_typed_on_whatsapp_runs_and_the_answer_is_a_pointer(world: World) -> None:
     await world.write(PH_FP, "/requests")
     texts = world.api.texts_to(PH_FP)
