@@ -64,12 +64,15 @@ async def test_zero_is_shown_as_a_figure_not_as_blank(tmp_path: Path) -> None:
 async def test_required_figures_still_needed_are_said_after_the_blank_line(
     tmp_path: Path,
 ) -> None:
+    """A required figure not given is "still needed", not also "left blank" (which reads as a
+    blank accepted)."""
     bot = await running(tmp_path)
     [summary] = await bot.say("th-fp", "/return search warrants 2")
+    required = ("Trafficked persons assisted", "Arrests")
     assert summary.split("\n") == [
         TITLE,
         "Search warrants executed: 2",
-        f"Left blank: {blank_but('Search warrants executed')}.",
+        f"Left blank: {blank_but('Search warrants executed', *required)}.",
         "Still needed: Trafficked persons assisted, Arrests. Add them with /return JPA-9 W1 "
         "<figure> <number>, or /return JPA-9 W1 to answer step by step.",
     ]

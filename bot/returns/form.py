@@ -140,8 +140,9 @@ def summary(
         for m in metrics
         if m.key in draft.answers or m.key in before  # a figure taken away shows what it was
     ]
-    lines += left_blank([m.text for m in metrics if m.key not in draft.answers], len(metrics))
     needed = [m.text for m in metrics if m.required and m.key not in draft.answers]
+    blank = [m.text for m in metrics if not m.required and m.key not in draft.answers]
+    lines += left_blank(blank, len(metrics) - len(needed))  # the required: "Still needed"
     buttons: list[Button] = []
     if needed:
         lines.append(
