@@ -121,3 +121,16 @@ async def test_a_chase_before_the_due_date_reminds_nobody_not_yet_due(tmp_path: 
     assert not any(m.startswith("Reminder:") for m in bot.inbox("th-fp"))
     assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'return.chased'") == [(0,)]
     await bot.stop()
+
+
+async def test_a_second_chase_says_the_held_reminders_still_wait(tmp_path: Path) -> None:
+    bot = await chased_at_evening(tmp_path)
+    await bot.say("nz-cochair", "/status W1 chase")
+    [again] = await bot.say("nz-cochair", "/status W1 chase")
+    assert again == (
+        f"Reminding later for {TITLE}, when their quiet hours end: "
+        "Australia at Feb 11, 2027, 07:00 (UTC+11); Malaysia at Feb 11, 2027, 07:00 (UTC+8); "
+        "New Zealand at Feb 11, 2027, 07:00 (UTC+13); Philippines at Feb 11, 2027, 07:00 (UTC+8).\n"
+        "Reminded less than 12 hours ago, so not again: Indonesia, Maldives, Sri Lanka."
+    ), again
+    await bot.stop()

@@ -805,8 +805,13 @@ def chase(work: Work, period: Period, window: Window) -> None:
 def _chase_one(work: Work, period: Period, window: Window, country: str, chased: Chased) -> None:
     """Remind one country's focal points (unless a co-chair did lately); note what happened."""
     subject, since = f"{period.code}:{window.label}:{country}", iso(work.now - CHASE_EVERY)
-    if audit_log.count_since(work.db, "return.chased", since, subject=subject):
-        chased.recent.append(country)
+    last = audit_log.latest_detail(work.db, "return.chased", since, subject)
+    if last is not None:
+        waits = _HELD_UNTIL.search(last)  # that reminder may still wait for their morning
+        if waits and parse_iso(waits[1]) > work.now:
+            chased.held.append((country, parse_iso(waits[1])))
+        else:
+            chased.recent.append(country)
         return
     recipients = who_files(work, country)
     if not recipients:
@@ -824,6 +829,10 @@ def _chase_one(work: Work, period: Period, window: Window, country: str, chased:
         chased.now.append(country)
     else:
         chased.held.append((country, held))
+
+
+_HELD_UNTIL = re.compile(r"held until (\S+)$")
+"""The end of the quiet hours a chase's reminder waits for, as its audit entry notes it."""
 
 
 def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
