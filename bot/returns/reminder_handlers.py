@@ -69,8 +69,11 @@ def remind(work: Work, text_subject: str) -> None:
     zone = zone_of_country(work, country)
     if load_submitted(work.db, period.code, window.seq, country):
         return  # submitted: the chain stops here
-    if subject.kind == BEFORE and work.now >= due_moment(work, window, country):
+    if subject.kind in (BEFORE, DUE) and work.now >= due_moment(work, window, country):
         return  # fired late after downtime; the overdue chain covers it
+    on_the_day = local_today(work.now, zone) >= due_of(work, window, country)
+    if subject.kind == BEFORE and on_the_day and policy(work).on_due_day:
+        return  # fired late, on the due day itself: the due day's reminder says it once
     recipients = who_files(work, country)
     if not record_sent(work.db, subject, work.stamp, len(recipients)):
         return
