@@ -61,16 +61,6 @@ def count_since(
     return int(db.execute(sql, params).fetchone()[0])
 
 
-def latest_detail(db: Db, action: str, since: str, subject: str) -> str | None:
-    """The detail of the newest ``action`` row about ``subject`` recorded after ``since``."""
-    row = db.execute(
-        "SELECT detail FROM audit WHERE action = ? AND at > ? AND subject = ? "
-        "ORDER BY at DESC LIMIT 1",
-        [action, since, subject],
-    ).fetchone()
-    return str(row[0]) if row else None
-
-
 def verify(db: Db) -> list[Break]:
     """Walk the chain; report every edited, deleted or reordered row."""
     breaks: list[Break] = []

@@ -65,6 +65,20 @@ def withdraw(
     return [str(row[0]) for row in rows if row[0]]
 
 
+def waiting_until(db: Db, subject: str, command: str, people: Sequence[str]) -> str | None:
+    """When the first message about ``subject`` carrying a button for ``command`` that still
+    waits for the quiet hours of one of ``people`` goes (store format); None if none waits."""
+    if not people:
+        return None
+    marks = ", ".join("?" for _p in people)
+    row = db.execute(
+        "SELECT MIN(not_before) FROM outbox WHERE subject = ? AND status = 'queued' "
+        f"AND not_before IS NOT NULL AND buttons LIKE ? ESCAPE '!' AND person_id IN ({marks})",
+        [subject, _carrying(command), *people],
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def never_shown(db: Db, subject: str, command: str) -> set[str]:
     """The people every message of whom about ``subject`` with a button for ``command`` was
     withdrawn: they never saw it, so they need no word that it is taken care of."""

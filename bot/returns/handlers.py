@@ -21,7 +21,7 @@ from bot.access import Scope
 from bot.audit import chain as audit_log
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
-from bot.delivery.held import withdraw
+from bot.delivery.held import waiting_until, withdraw
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
@@ -54,6 +54,7 @@ from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import (
     country_name,
     reaches_at,
+    reminder_of,
     send_reminder,
     who_files,
     window_title,
@@ -457,19 +458,14 @@ def _announce(
 
 def _withdraw_reminders(work: Work, target: Target) -> None:
     """Reminders of this return still held for someone's night are not sent: it is in."""
-    code, label = target.period.code, target.window.label
+    code, label, country = target.period.code, target.window.label, target.country
     people = [
-        p.id
-        for p in (
-            *work.directory.focal_points(target.country),
-            *work.directory.deputies(target.country),
-        )
+        p.id for p in (*work.directory.focal_points(country), *work.directory.deputies(country))
     ]
-    reason = f"withdrawn: the return of {target.country} for {code} {label} came in"
-    for person in withdraw(
-        work.db, f"{code}:{label}", reason, f"/return {code} {label}", (), people
-    ):
-        work.audit("message.withdrawn", f"{code}:{label}:{target.country}", f"reminder to {person}")
+    subject, command = reminder_of(target.period, target.window)
+    reason = f"withdrawn: the return of {country} for {code} {label} came in"
+    for person in withdraw(work.db, subject, reason, command, (), people):
+        work.audit("message.withdrawn", f"{subject}:{country}", f"reminder to {person}")
 
 
 def _announcement(target: Target, version: int, changed: int, late: bool) -> Msg:
@@ -805,11 +801,11 @@ def chase(work: Work, period: Period, window: Window) -> None:
 def _chase_one(work: Work, period: Period, window: Window, country: str, chased: Chased) -> None:
     """Remind one country's focal points (unless a co-chair did lately); note what happened."""
     subject, since = f"{period.code}:{window.label}:{country}", iso(work.now - CHASE_EVERY)
-    last = audit_log.latest_detail(work.db, "return.chased", since, subject)
-    if last is not None:
-        waits = _HELD_UNTIL.search(last)  # that reminder may still wait for their morning
-        if waits and parse_iso(waits[1]) > work.now:
-            chased.held.append((country, parse_iso(waits[1])))
+    if audit_log.count_since(work.db, "return.chased", since, subject=subject):
+        people = [p.id for p in who_files(work, country)]
+        waits = waiting_until(work.db, *reminder_of(period, window), people)
+        if waits is not None:  # that reminder still waits for their morning
+            chased.held.append((country, parse_iso(waits)))
         else:
             chased.recent.append(country)
         return
@@ -831,10 +827,6 @@ def _chase_one(work: Work, period: Period, window: Window, country: str, chased:
         chased.held.append((country, held))
 
 
-_HELD_UNTIL = re.compile(r"held until (\S+)$")
-"""The end of the quiet hours a chase's reminder waits for, as its audit entry notes it."""
-
-
 def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
     def names(codes: list[str]) -> Msg:
         return join([country_name(work, c) for c in codes], ", ")
@@ -853,31 +845,13 @@ def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
                 countries=join([_held_until(work, c, at) for c, at in chased.held], "; "),
             )
         )
-    if chased.recent:
-        lines.append(
-            _(
-                "Reminded less than 12 hours ago, so not again: {countries}.",
-                countries=names(chased.recent),
-            )
-        )
-    if chased.unreachable:
-        lines.append(
-            _(
-                "Nobody to remind in the directory for: {countries}.",
-                countries=names(chased.unreachable),
-            )
-        )
-    if chased.no_channel:
-        lines.append(
-            _(
-                "No running channel reaches anyone to remind for: {countries}.",
-                countries=names(chased.no_channel),
-            )
-        )
-    if chased.not_due:
-        lines.append(
-            _("Not due yet, so not reminded: {countries}.", countries=names(chased.not_due))
-        )
+    told = (  # who was not reminded now, and why
+        (chased.recent, _("Reminded less than 12 hours ago, so not again: {countries}.")),
+        (chased.unreachable, _("Nobody to remind in the directory for: {countries}.")),
+        (chased.no_channel, _("No running channel reaches anyone to remind for: {countries}.")),
+        (chased.not_due, _("Not due yet, so not reminded: {countries}.")),
+    )
+    lines += [replace(line, params={"countries": names(codes)}) for codes, line in told if codes]
     if not lines:
         lines.append(_("Every return for {window} is in; nobody to remind.", window=title))
     return join(lines)

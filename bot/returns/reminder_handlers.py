@@ -112,9 +112,16 @@ def send_reminder(
 ) -> None:
     """The reminder of ``country``'s return for ``window``, with a button to start it."""
     text = reminder_text(work, period, window, country, on_the_day)
-    buttons = (Button(_("Start the return"), f"/return {period.code} {window.label}"),)
+    subject, command = reminder_of(period, window)
+    buttons = (Button(_("Start the return"), command),)
     for person in recipients:
-        work.notify(person, text, buttons, subject=f"{period.code}:{window.label}")
+        work.notify(person, text, buttons, subject=subject)
+
+
+def reminder_of(period: Period, window: Window) -> tuple[str, str]:
+    """A window's reminders' outbox subject and the command their button carries: how a held
+    one is found again (to withdraw it, or to say when it goes)."""
+    return f"{period.code}:{window.label}", f"/return {period.code} {window.label}"
 
 
 def _arm_next(work: Work, subject: Subject, due: date, zone: str, calendar_of: str) -> None:
