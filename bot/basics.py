@@ -101,7 +101,7 @@ def whoami(work: Work, _args: None) -> None:
     actor = work.actor
     assert actor is not None
     roles = roles_of(actor)
-    channels = ", ".join(sorted({*actor.identities, "console"}))
+    channels = join(sorted({*actor.identities, "console"}), ", ")
     work.reply(
         _(
             "You are {name} (id {id}), {roles} for {country}.\n"
@@ -120,8 +120,9 @@ def countries(work: Work, _args: None) -> None:
     """The member countries and their codes, with who answers for each."""
     lines: list[Text] = [_("Member countries (code · name · focal points):")]
     for code in sorted(work.directory.countries):
-        names = ", ".join(p.name for p in work.directory.focal_points(code))
-        lines.append(join([code, work.directory.country_name(code), names or _("none yet")], " · "))
+        names = [p.name for p in work.directory.focal_points(code)]
+        who = join(names, ", ") if names else _("none yet")
+        lines.append(join([code, work.directory.country_name(code), who], " · "))
     work.reply(join(lines))
 
 

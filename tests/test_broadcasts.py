@@ -447,3 +447,18 @@ def test_a_broadcast_sent_from_code_goes_at_once(open_world: DispatchWorld) -> N
     )
     assert sum("Returns are due Friday" in m.text for m in work.outbound) == 9
     assert list(open_world.db.execute("SELECT COUNT(*) FROM broadcast_drafts")) == [(0,)]
+
+
+async def test_the_preview_says_which_languages_the_focal_points_read(tmp_path: Path) -> None:
+    """The preview is in the co-chair's language; the others read the bot's words in theirs."""
+    bot = await running(tmp_path)
+    [preview] = await bot.say("nz-cochair", TEXT)
+    assert "own language" not in preview  # every focal point reads English, as the co-chair
+    await bot.say("th-fp", "/language th")
+    await bot.say("my-fp", "/language ar")
+    [preview] = await bot.say("nz-cochair", TEXT)
+    assert (
+        "Each reads the bot's words in their own language (English: 6, Arabic (العربية): 1, "
+        "Thai (ไทย): 1); your text goes as you wrote it."
+    ) in preview.split("\n")
+    await bot.stop()

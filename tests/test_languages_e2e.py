@@ -172,3 +172,16 @@ def test_the_console_speaks_thai_to_someone_who_chose_it(tmp_path: Path) -> None
     assert "/request" in explained and THAI.search(explained), explained  # same command word
     assert THAI.search(unknown), unknown
     assert "th (ไทย)" in done.stdout  # an unknown code lists the languages
+
+
+async def test_lists_in_arabic_are_parted_by_the_arabic_comma(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    try:
+        await bot.say("my-fp", "/language ar")
+        [who] = await bot.say("my-fp", "/whoami")
+        await bot.say("my-fp", "/language en")
+        [english] = await bot.say("my-fp", "/whoami")
+    finally:
+        await bot.stop()
+    assert "console، email، line، slack، telegram" in who
+    assert "console, email, line, slack, telegram" in english

@@ -2,13 +2,13 @@
 those left blank (0 is a figure, not a blank), in the reader's language and digits; the same
 for the whole form shown as text. The drafts, changes and buttons around them stay."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.i18n import render
 from bot.returns.metrics import DEFAULT_METRICS, Metric
 from tests.harness import Harness
-from tests.returns_support import PERIOD, running
+from tests.returns_support import PERIOD, move_to, running
 from tests.test_returns_languages import speaking
 
 TITLE = "Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027), due Feb 7, 2027"
@@ -192,4 +192,15 @@ async def test_a_submitted_return_is_shown_with_one_blank_line(tmp_path: Path) -
         "Arrests: 10",
         f"Left blank: {blank_but('Trafficked persons assisted', 'Arrests')}.",
     ]
+    await bot.stop()
+
+
+async def test_show_names_a_draft_left_in_an_earlier_window(tmp_path: Path) -> None:
+    """W1's draft still waits in March, while W2 is collected: /return show is about W1."""
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return arrests 10, victims assisted 6")
+    move_to(bot, datetime(2027, 3, 2, 3, 0, tzinfo=UTC))
+    [shown] = await bot.say("th-fp", "/return show")
+    title = "Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027)"
+    assert shown.split("\n") == [title, "Not submitted yet.", "A draft is open with 2 figures."]
     await bot.stop()

@@ -81,6 +81,10 @@ def test_arguments_run_to_where_the_prose_resumes() -> None:
         "/report JPA-4، /report chart JPA-4.": "/report JPA-4",
         "مثل /help. `people` يعرض": "/help",
         "/period foo؟ استخدم /period": "/period foo",
+        # a figure named with a colon, figures parted by semicolons: still the command
+        "مثال: /return W1 warrants: 5; arrests 2": "/return W1 warrants: 5; arrests 2",
+        "/help: يعرض الأوامر": "/help",
+        "/status W1؛ ثم /return": "/status W1",
     }
     for line, first in lines.items():
         spans = isolated_spans(isolated := isolate_commands(line, "ar"))

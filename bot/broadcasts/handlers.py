@@ -11,6 +11,7 @@ queued and acknowledged.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,7 +23,7 @@ from bot.commands import CommandSpec
 from bot.config import Person
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join, n_
+from bot.i18n import LanguageName, Msg, Text, _, join, n_
 from bot.periods.handlers import only_open, today
 from bot.periods.repo import OPEN, Period, current_period, load_period
 from bot.returns.reminder_handlers import country_name
@@ -135,8 +136,29 @@ def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
     if unreachable:
         who = sorted((_person(work, p) for p in unreachable), key=str)
         lines.append(_("No channel reaches: {people}.", people=join(who, ", ")))
+    languages = _languages_line(work, people)
+    if languages is not None:
+        lines.append(languages)
     held = _held_line(work, [p for p in people if p not in unreachable])
     return join([*lines, held] if held else lines)
+
+
+def _languages_line(work: Work, people: list[Person]) -> Msg | None:
+    """When some read another language than the co-chair: which, and that only the bot's
+    words are translated (the preview is in the co-chair's own language)."""
+    readers = Counter(p.language for p in people)
+    author = work.actor.language if work.actor else ""
+    if not readers or set(readers) == {author}:
+        return None
+    counts = [
+        _("{language}: {count}", language=LanguageName(code), count=count)
+        for code, count in sorted(readers.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return _(
+        "Each reads the bot's words in their own language ({languages}); your text goes as "
+        "you wrote it.",
+        languages=join(counts, ", "),
+    )
 
 
 def send_draft(work: Work, n: int | None) -> None:

@@ -110,7 +110,7 @@ def _refusal(work: Work, file: IncomingFile) -> Text:
             limit=size_text(file.limit),
         )
     if file.refused == "type":
-        names = ", ".join(dict.fromkeys(TYPE_NAMES.get(t, t) for t in settings.types))
+        names = join(dict.fromkeys(TYPE_NAMES.get(t, t) for t in settings.types), ", ")
         return _(
             "I can't take that kind of file (I go by its content, not its name); nothing was "
             "changed. Files I take: {types}.",

@@ -89,6 +89,19 @@ def is_rtl(language: str) -> bool:
     return language in RIGHT_TO_LEFT
 
 
+ARABIC_COMMA, MYANMAR_COMMA = "\u060c ", "\u104a "
+LIST_COMMAS = {"ar": ARABIC_COMMA, "dv": ARABIC_COMMA, "fa_AF": ARABIC_COMMA, "ps": ARABIC_COMMA}
+LIST_COMMAS |= {"ur": ARABIC_COMMA, "my": MYANMAR_COMMA}
+"""The comma between the items of a list where it is not ``", "``: the Arabic comma in the
+Arabic-script and Thaana languages, Myanmar's little section mark (CLDR's list patterns,
+except Arabic's, which joins every item with "and", and Dhivehi's, which has no data)."""
+
+
+def list_comma(language: str) -> str:
+    """What separates the items of a list (country names, figures) in ``language``."""
+    return LIST_COMMAS.get(language, ", ")
+
+
 OWN_NAMES = {
     "en": "English",
     "ar": "العربية",

@@ -15,7 +15,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import translations
-from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, locale_of, native_name
+from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, list_comma, locale_of, native_name
 
 _ZEROS = {"arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "thai": "๐"}
 """The zero of each numbering system CLDR names as a member language's default; the other
@@ -34,9 +34,11 @@ text drops them (:func:`bot.text.clean`), so a command copied with them still ru
 _COMMAND = regex.compile(
     # its name, not inside a path or a word (as bot.commands.command_hints), nor isolated;
     # then each argument after a space: a <placeholder> (translated too), or a word with no
-    # right-to-left letter; none after a word that ends a sentence, nor the next command
+    # right-to-left letter; none after a word that ends a sentence, nor the next command. A
+    # colon or semicolon goes on ("/return W1 warrants: 5; arrests 2"): prose after one in a
+    # right-to-left line is in its own script, which ends the command anyway
     r"(?<![\w/<.\u2066])/[A-Za-z][A-Za-z0-9_-]*"
-    r"(?:(?<![.;:!?])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
+    r"(?:(?<![.!?])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
 )
 """A command in rendered text, from ``/`` through its arguments, up to where prose resumes:
 a word in a right-to-left script, the Arabic comma, or the end of a sentence."""
@@ -59,7 +61,8 @@ class Msg:
     def render(self, language: str) -> str:
         """This message in ``language`` (English where the catalog lacks it)."""
         if self.parts is not None:
-            return self.sep.join(render(part, language) for part in self.parts)
+            sep = list_comma(language) if self.sep == ", " else self.sep
+            return sep.join(render(part, language) for part in self.parts)
         catalog = translations(language)
         if self.plural is not None and self.count is not None:
             template = catalog.ngettext(self.msgid, self.plural, self.count)

@@ -626,7 +626,7 @@ def only_open(work: Work) -> None:
                 "{count} periods are open ({codes}); please name one, "
                 "e.g. with {example} after the command.",
                 len(codes),
-                codes=", ".join(codes),
+                codes=join(codes, ", "),
                 example=codes[-1],
             )
         )
@@ -745,7 +745,7 @@ def _move_deadline(work: Work, words: list[str]) -> None:
                 "{code} has no window {label}; they are {labels}.",
                 code=period.code,
                 label=label[:10],
-                labels=", ".join(w.label for w in period.windows),
+                labels=join([w.label for w in period.windows], ", "),
             )
         )
     if day < window.ends_on:

@@ -156,7 +156,7 @@ def _joint_check(joint: JointOp) -> Msg:
     if silent:
         return _(
             "DISCREPANCY: {countries} did not report op:{operation}",
-            countries=", ".join(silent),
+            countries=join(silent, ", "),
             operation=joint.op,
         )
     if joint.discrepancy:
@@ -415,7 +415,7 @@ def converted_message(found: Converted) -> Msg:
         ],
         ", ",
     )
-    left_out = ", ".join(found.left_out)
+    left_out = join(found.left_out, ", ")
     if found.used and found.left_out:
         return _(
             "{amount} at {rates}; {currencies} left out (no rate in bot.toml)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
@@ -138,7 +138,7 @@ def _window_for(work: Work, period: Period, label: str | None, country: str) -> 
                     "{code} has no window {label}; it has {labels}.",
                     code=period.code,
                     label=label,
-                    labels=", ".join(w.label for w in period.windows),
+                    labels=join([w.label for w in period.windows], ", "),
                 )
             )
         return window
@@ -604,8 +604,17 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
 
 
 def _seen_window(work: Work, period: Period, country: str) -> Window:
-    submitted = [w for w in period.windows if load_submitted(work.db, period.code, w.seq, country)]
-    return submitted[-1] if submitted else collecting_window(period, today(work))
+    """The latest window the country has sent or started a return for (a draft for an older
+    window, still waiting while the next is collected, is what the person is asked about);
+    the collecting window when there is none."""
+    code = period.code
+    touched = [
+        w
+        for w in period.windows
+        if load_submitted(work.db, code, w.seq, country)
+        or load_draft(work.db, code, w.seq, country)
+    ]
+    return touched[-1] if touched else collecting_window(period, today(work))
 
 
 def _show(work: Work, target: Target) -> None:
@@ -917,7 +926,26 @@ def status_text(work: Work, period: Period, window: Window) -> Text:
         len(rows),
         missing=sum(1 for c in absent if overdue[c]),
     )
-    return join([head, *lines])
+    return join([head, *_moved_dates(work, window, rows), *lines])
+
+
+def _moved_dates(work: Work, window: Window, countries: list[str]) -> list[Msg]:
+    """A line per later due date, for the countries whose due date is a day off there (the
+    head gives the window's own date): ``Due Nov 9, 2026 for India, Thailand, where …``."""
+    moved: dict[date, list[str]] = {}
+    for country in countries:  # in name order already
+        own = due_of(work, window, country)
+        if own != window.due_on:
+            moved.setdefault(own, []).append(country_name(work, country))
+    return [
+        _(
+            "Due {date} for {countries}, where {due} is not a working day.",
+            date=own,
+            countries=join(names, ", "),
+            due=window.due_on,
+        )
+        for own, names in sorted(moved.items())
+    ]
 
 
 def _status_head(

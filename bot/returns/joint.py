@@ -75,7 +75,7 @@ def _accept(joints: list[JointOp], country: str) -> list[tuple[JointOp, int]]:
             _(
                 "{country} reported no figure for this operation; {countries} did.",
                 country=country[:10],
-                countries=", ".join(named),
+                countries=join(named, ", "),
             )
         )
     return settled
