@@ -176,8 +176,10 @@ class Registry:
         headings, short enough for one phone screen; ``/help <command>`` explains one and
         ``/help all`` every one."""
         lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
+        yours: list[str] = []
         for topic, names in self._topics:
             mine = [n for n in names if any(v.allows(person) for v in self._specs[n].variants())]
+            yours += mine
             commands = " ".join(f"/{name}" for name in mine)
             if mine:
                 lines.append(
@@ -186,8 +188,9 @@ class Registry:
         lines.append("")
         lines.append(
             _(
-                "/help <command> explains one, with an example (/help request); "
-                "/help all explains them all."
+                "/help <command> explains one, with an example (/help {example}); "
+                "/help all explains them all.",
+                example=_help_example(yours),
             )
         )
         languages = _("Languages: {languages}.", languages=own_names())
@@ -224,3 +227,11 @@ class Registry:
 
         found = get_close_matches(name, self.names(), n=1, cutoff=0.6)
         return found[0] if found else None
+
+
+def _help_example(names: list[str]) -> str:
+    """A command to show ``/help <command>`` with: one the person may run (an administrator
+    who cannot file requests was offered ``/help request``), the first of their own work."""
+    ahead: tuple[str, ...] = ("request", "return", "status", "broadcast")
+    ordered = [n for n in ahead if n in names] + [n for n in names if n != "help"]
+    return ordered[0] if ordered else "help"

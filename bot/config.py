@@ -489,10 +489,14 @@ def parse_settings(text: str, source: str = "bot.toml") -> Settings:
 
 
 def validation_problems(errors: list[ErrorDetails], prefix: Loc = ()) -> list[tuple[Loc, str]]:
-    """pydantic's errors as (key, message); ``prefix`` places a section's own validation."""
+    """pydantic's errors as (key, message); ``prefix`` places a section's own validation.
+    A list that is "too short" only because its items were refused is not said again (a
+    misspelt role also read as "Tuple should have at least 1 item")."""
+    refused_within = {error["loc"][:-1] for error in errors if error["loc"]}
     return [
         ((*prefix, *error["loc"]), str(error["msg"]).removeprefix("Value error, "))
         for error in errors
+        if not (error["type"] == "too_short" and error["loc"] in refused_within)
     ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from adapters.memory import MemoryAdapter
 from bot.broadcasts.handlers import send
 from bot.delivery.routing import Router
-from bot.directory.repo import CONSOLE
+from bot.directory.repo import CONSOLE, Directory
 from bot.errors import PermanentError
 from bot.events import ChatRef, Outbound
 from bot.i18n.catalogs import install_override
@@ -462,3 +462,18 @@ async def test_the_preview_says_which_languages_the_focal_points_read(tmp_path: 
         "Thai (ไทย): 1); your text goes as you wrote it."
     ) in preview.split("\n")
     await bot.stop()
+
+
+@pytest.mark.sqlite_only
+def test_the_languages_line_counts_only_those_reached(open_world: DispatchWorld) -> None:
+    directory = open_world.ctx.directory
+    arabic = directory.people["my-fp"].model_copy(update={"language": "ar"})
+    people = [arabic if p.id == "my-fp" else p for p in directory.people.values()]
+    open_world.ctx = replace(
+        open_world.ctx, directory=Directory.build(list(directory.countries.values()), people)
+    )
+    [preview] = open_world.answers("nz-cochair", "/broadcast Returns are due Friday")
+    assert "Arabic" in preview  # reached: the line names the language
+    open_world.ctx = replace(open_world.ctx, router=Router({}))  # no channel running at all
+    [preview] = open_world.answers("nz-cochair", "/broadcast Returns are due Friday")
+    assert "No channel reaches: " in preview and "own language" not in preview, preview

@@ -38,6 +38,16 @@ def test_error_names_key_and_line() -> None:
     assert "bot.toml:11:" in str(caught.value)
 
 
+def test_a_misspelt_role_is_said_once() -> None:
+    """Not also "Tuple should have at least 1 item" after each one; no role at all still is."""
+    text = MINIMAL.replace('roles = ["focal_point"]', 'roles = ["focal_pont"]')
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, "bot.toml")
+    assert str(caught.value).count("\n") == 0 and "people[0].roles[0]" in str(caught.value)
+    with pytest.raises(ConfigError, match=r"people\[0\].roles: .*at least 1 item"):
+        parse_settings(MINIMAL.replace('roles = ["focal_point"]', "roles = []"), "bot.toml")
+
+
 def test_unknown_time_zone_is_named() -> None:
     text = MINIMAL.replace("Asia/Bangkok", "Asia/Atlantis")
     with pytest.raises(ConfigError, match=r"bot.toml:5: countries\[0\].timezone.*Atlantis"):

@@ -36,7 +36,7 @@ async def stored_language(bot: Harness, person_id: str) -> str:
 async def test_language_shows_ones_own_and_the_available_ones(bot: Harness) -> None:
     [answer] = await bot.say("th-fp", "/language")
     assert "Your language: en (English)." in answer
-    assert language_list() in answer
+    assert str(language_list()) in answer
     assert "th (ไทย)" in answer and "fa_AF (دری)" in answer
 
 
@@ -87,7 +87,7 @@ async def test_dari_answer_is_marked_right_to_left(bot: Harness) -> None:
 async def test_unknown_code_lists_the_languages_and_changes_nothing(bot: Harness) -> None:
     [answer] = await bot.say("th-fp", "/language klingon")
     assert answer.startswith("I don't know the language klingon. Available: ")
-    assert language_list() in answer
+    assert str(language_list()) in answer
     assert await stored_language(bot, "th-fp") == "en"
     assert await bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'language'") == [(0,)]
 
@@ -191,3 +191,22 @@ def test_a_language_is_named_for_the_reader_with_its_own_name_beside() -> None:
     assert "อินโดนีเซีย (Indonesia)" in render(heading, "th")
     assert LanguageName("id").in_language("id") == "Indonesia"  # its own readers: own name
     assert LanguageName("fa_AF").in_language("en") == "Dari (دری)"
+
+
+async def test_the_help_example_is_a_command_the_reader_may_run(bot: Harness) -> None:
+    """An administrator cannot file requests: /help offered "/help request", which then said
+    "There is no command /request for you"."""
+    [officer] = await bot.say("th-officer", "/help")
+    assert "with an example (/help request)" in officer
+    [admin] = await bot.say("admin", "/help")
+    example = admin.split("with an example (/help ")[1].split(")")[0]
+    assert example != "request", admin
+    [explained] = await bot.say("admin", f"/help {example}")
+    assert "There is no command" not in explained and f"/{example}" in explained
+
+
+async def test_help_return_shows_how_to_report_a_joint_figure(bot: Harness) -> None:
+    """The joint-operation form was found only in the source."""
+    [explained] = await bot.say("th-fp", "/help return")
+    assert "/return [CODE] [W<n>] <figure> <number> joint with <COUNTRY> op:<OP>, …" in explained
+    assert "Example: /return arrests 4 joint with MY op:SONGKHLA-3, victims assisted 2" in explained

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from bot.config import Settings
 from bot.i18n.message import RLM
 from tests.conftest import ENGINES
 from tests.harness import shipped_settings
-from tests.returns_support import running
+from tests.returns_support import move_to, running
 from tests.test_files_channels import Both, telegram_and_slack
 from tests.test_returns_languages import day_by_day, speaking
 
@@ -185,3 +186,38 @@ async def test_lists_in_arabic_are_parted_by_the_arabic_comma(tmp_path: Path) ->
         await bot.stop()
     assert "console، email، line، slack، telegram" in who
     assert "console, email, line, slack, telegram" in english
+
+
+async def test_a_typed_example_keeps_its_comma_while_lists_take_the_readers(
+    tmp_path: Path,
+) -> None:
+    """The one-line example under the form is what to type: a Myanmar reader copying it with
+    "၊" was told the figure could not be read. The list of languages in /help is a list."""
+    bot = await running(tmp_path)
+    try:
+        await bot.say("my-fp", "/language my")
+        [form] = await bot.say("my-fp", "/return form")
+        assert re.search(r"/return JPA-9 W1 \w+ 3, \w+ 3", form), form
+        await bot.say("my-fp", "/language ar")
+        [shown] = await bot.say("my-fp", "/help")
+        assert "English\u060c " in shown and "English, " not in shown
+    finally:
+        await bot.stop()
+
+
+async def test_history_is_of_the_submitted_window_while_show_finds_the_draft(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", "/return arrests 10, victims assisted 6")
+        [sent] = await bot.press("th-fp", "/return JPA-9 W1 confirm")
+        assert "is submitted" in sent, sent
+        move_to(bot, datetime(2027, 3, 2, 3, 0, tzinfo=UTC))  # W2 (February) is collected
+        await bot.say("th-fp", "/return arrests 3")  # a W2 draft
+        [history] = await bot.say("th-fp", "/return history")
+        assert "JPA-9 W1" in history.split("\n")[0] and "no history" not in history, history
+        [shown] = await bot.say("th-fp", "/return show")
+        assert "JPA-9 W2" in shown.split("\n")[0] and "A draft is open" in shown, shown
+    finally:
+        await bot.stop()

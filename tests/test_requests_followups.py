@@ -263,6 +263,13 @@ async def test_urgency_may_follow_the_category(bot: Harness) -> None:
     assert (await bot.rows("SELECT text FROM requests"))[-1] == ("Routine check on a boat",)
 
 
+async def test_a_tab_after_the_category_parts_it_from_the_text(bot: Harness) -> None:
+    """Pasted text keeps its tabs: "#info<TAB>Passport …" was an unknown category."""
+    [filed] = await bot.say("au-officer", "/request TH #info\tPassport A1234567\tcheck")
+    assert "(routine, information)" in filed, filed
+    assert (await bot.rows("SELECT text FROM requests"))[-1] == ("Passport A1234567\tcheck",)
+
+
 async def test_sent_again_as_urgent_is_a_new_urgent_request(bot: Harness) -> None:
     text = "Suspect John Doe boarding MV Sea Star"
     await bot.say("au-officer", f"/request TH #arrest {text}")

@@ -359,3 +359,23 @@ async def test_a_cochair_chases_the_countries_still_missing(tmp_path: Path) -> N
     [closed] = await bot.say("nz-cochair", "/status JPA-9 W1 chase")  # no return owed now
     assert closed == "JPA-9 is not open: no return is owed.", closed
     await bot.stop()
+
+
+async def test_a_scheduled_reminder_soon_after_a_chase_is_not_sent_again(tmp_path: Path) -> None:
+    """Malaysia's overdue reminders go at 09:00 in Kuala Lumpur every other day (9th, 11th,
+    13th February). Chased at 08:10 on the 11th, it is not reminded again fifty minutes later;
+    the chain goes on, and the 13th's reminder is sent."""
+    bot = await running(tmp_path, at=datetime(2027, 2, 11, 0, 10, tzinfo=UTC))
+    await bot.advance(timedelta(0))  # what was due before (the 9th's reminder) fires now
+    before = len(bot.inbox("my-fp"))
+    [chased] = await bot.say("nz-cochair", "/status W1 chase")
+    assert "Malaysia" in chased.split("\n")[0], chased
+    await bot.advance(timedelta(hours=1, minutes=20))  # 09:30 in Kuala Lumpur
+    overdue = [m for m in bot.inbox("my-fp")[before:] if m.startswith("Overdue")]
+    assert len(overdue) == 1, overdue  # the chase's, not the 09:00 one as well
+    skipped = await bot.rows("SELECT subject FROM audit WHERE action = 'return.reminder_skipped'")
+    assert ("JPA-9:W1:MY",) in skipped, skipped
+    await bot.advance(timedelta(days=2))  # the 13th, 09:30: the chain went on
+    overdue = [m for m in bot.inbox("my-fp")[before:] if m.startswith("Overdue")]
+    assert len(overdue) == 2, overdue
+    await bot.stop()

@@ -81,9 +81,13 @@ def test_arguments_run_to_where_the_prose_resumes() -> None:
         "/report JPA-4، /report chart JPA-4.": "/report JPA-4",
         "مثل /help. `people` يعرض": "/help",
         "/period foo؟ استخدم /period": "/period foo",
-        # a figure named with a colon, figures parted by semicolons: still the command
-        "مثال: /return W1 warrants: 5; arrests 2": "/return W1 warrants: 5; arrests 2",
+        # a figure named with a colon is still the command; prose after a colon is not
+        "مثال: /return W1 warrants: 5, arrests 2": "/return W1 warrants: 5, arrests 2",
+        "/joint W1: <ما تحتاجه>": "/joint W1: <ما تحتاجه>",
         "/help: يعرض الأوامر": "/help",
+        "/report xlsx JPA-4: a chart": "/report xlsx JPA-4",
+        "/return W1: ٣ أرقام": "/return W1",
+        "/report xlsx JPA-4; a chart: /report chart JPA-4": "/report xlsx JPA-4",
         "/status W1؛ ثم /return": "/status W1",
     }
     for line, first in lines.items():

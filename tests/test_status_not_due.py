@@ -106,9 +106,10 @@ async def test_each_country_is_due_by_its_own_calendar(tmp_path: Path) -> None:
         returns=shipped_settings().returns,  # non_working_due = "move"
     )
     [status] = await bot.say("nz-cochair", "/status")
-    head, moved, *_lines = status.splitlines()
+    head, moved, why, *_lines = status.splitlines()
     assert head.endswith("0 of 3 in (0 late), 0 draft, 1 missing, 2 not due yet."), status
-    assert moved == "Due Nov 9, 2026 for India, Thailand, where Nov 7, 2026 is not a working day."
+    assert moved == "Due dates moved to the country's next working day:"  # as /period open said
+    assert why == "  W1 due Nov 7, 2026 → Nov 9, 2026 for India, Thailand (weekend)"
     assert "• Afghanistan — missing, overdue" in status
     assert "• Thailand — not in yet, due Nov 9, 2026" in status
     assert "• India — not in yet, due Nov 9, 2026" in status

@@ -63,7 +63,11 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     [cochair] = await bot.say("nz-cochair", "/deadline JPA-7")
     assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 7, 2026" in cochair
     # a moved date is told to each as it falls for them: Saturday 14th is Monday 16th in Bangkok
-    await bot.say("nz-cochair", "/deadline JPA-7 W1 2026-11-14")
+    [moved] = await bot.say("nz-cochair", "/deadline JPA-7 W1 2026-11-14")
+    assert moved.endswith(  # the co-chair learns of the dates the focal points were given
+        "Due dates moved to the country's next working day:\n"
+        "  W1 due Nov 14, 2026 → Nov 16, 2026 for India, Thailand (weekend)"
+    ), moved
     assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 16, 2026" in bot.last("th-fp")
     assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 14, 2026" in bot.last("af-fp")
     await bot.stop()
@@ -258,4 +262,17 @@ async def test_a_due_date_moved_over_a_weekend_and_a_holiday_names_both(tmp_path
     assert (  # Sunday the 7th, then Monday the 8th in lieu of Saturday's Waitangi Day
         "W1 due Feb 7, 2027 → Feb 9, 2027 for New Zealand (weekend, Waitangi Day (observed))"
     ) in opened, opened
+    await bot.stop()
+
+
+async def test_a_period_opened_after_its_first_due_date_says_that_return_is_overdue(
+    tmp_path: Path,
+) -> None:
+    """Opened on 20 November, a period of October (due 7 November, 9th in Bangkok): the
+    focal points learn their first return is overdue already, not that it "is due" then."""
+    bot = await started(tmp_path, datetime(2026, 11, 20, 6, 0, tzinfo=UTC))
+    await open_period(bot, OPEN)
+    told = bot.last("th-fp")
+    assert "was due on Nov 9, 2026, so it is overdue already: please send it with /return" in told
+    assert "is due on" not in told
     await bot.stop()

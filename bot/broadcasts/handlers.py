@@ -136,10 +136,11 @@ def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
     if unreachable:
         who = sorted((_person(work, p) for p in unreachable), key=str)
         lines.append(_("No channel reaches: {people}.", people=join(who, ", ")))
-    languages = _languages_line(work, people)
+    reached = [p for p in people if p not in unreachable]
+    languages = _languages_line(work, reached)
     if languages is not None:
         lines.append(languages)
-    held = _held_line(work, [p for p in people if p not in unreachable])
+    held = _held_line(work, reached)
     return join([*lines, held] if held else lines)
 
 

@@ -182,7 +182,7 @@ def _roster_line(work: Work, person: Person) -> Msg:
         "name": person.name,
         "id": person.id,
         "when": when,
-        "channels": ", ".join(dict.fromkeys([person.preferred_channel, *person.identities])),
+        "channels": join(list(dict.fromkeys([person.preferred_channel, *person.identities])), ", "),
     }
     if lapsed_at:
         return "  " + _(

@@ -18,8 +18,6 @@ from bot.i18n.languages import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     is_rtl,
-    language_list,
-    own_names,
     resolve_language,
 )
 from bot.i18n.message import (
@@ -33,8 +31,10 @@ from bot.i18n.message import (
     isolate_command,
     isolate_commands,
     join,
+    language_list,
     n_,
     number,
+    own_names,
     render,
     render_for_reader,
 )

@@ -130,14 +130,3 @@ def native_name(language: str) -> str:
     if language in OWN_NAMES:
         return OWN_NAMES[language]
     return locale_of(language).get_display_name(locale_of(language)) or language
-
-
-def language_list() -> str:
-    """Every available language as ``code (own name)``, for /language and /help."""
-    return ", ".join(f"{code} ({native_name(code)})" for code in LANGUAGES)
-
-
-def own_names() -> str:
-    """Every available language by its own name only (``/language ไทย`` chooses one): the
-    short list the /help overview shows."""
-    return ", ".join(native_name(code) for code in LANGUAGES)

@@ -15,7 +15,14 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import translations
-from bot.i18n.languages import DEFAULT_LANGUAGE, is_rtl, list_comma, locale_of, native_name
+from bot.i18n.languages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    is_rtl,
+    list_comma,
+    locale_of,
+    native_name,
+)
 
 _ZEROS = {"arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "thai": "๐"}
 """The zero of each numbering system CLDR names as a member language's default; the other
@@ -34,11 +41,10 @@ text drops them (:func:`bot.text.clean`), so a command copied with them still ru
 _COMMAND = regex.compile(
     # its name, not inside a path or a word (as bot.commands.command_hints), nor isolated;
     # then each argument after a space: a <placeholder> (translated too), or a word with no
-    # right-to-left letter; none after a word that ends a sentence, nor the next command. A
-    # colon or semicolon goes on ("/return W1 warrants: 5; arrests 2"): prose after one in a
-    # right-to-left line is in its own script, which ends the command anyway
+    # right-to-left letter; none after a word that ends a sentence, nor the next command. After
+    # a colon only a figure or a <placeholder> goes on ("/return W1 search warrants: 5")
     r"(?<![\w/<.\u2066])/[A-Za-z][A-Za-z0-9_-]*"
-    r"(?:(?<![.!?])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
+    r"(?:(?<![.;!?])(?!(?<=:)[^\S\n]+[^0-9<\s])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
 )
 """A command in rendered text, from ``/`` through its arguments, up to where prose resumes:
 a word in a right-to-left script, the Arabic comma, or the end of a sentence."""
@@ -57,11 +63,12 @@ class Msg:
     count: int | None = None
     parts: tuple[Text, ...] | None = None  # a join of several texts (see :func:`join`)
     sep: str = ""
+    typed: bool = False  # a join of what people type: its ", " is not the reader's list comma
 
     def render(self, language: str) -> str:
         """This message in ``language`` (English where the catalog lacks it)."""
         if self.parts is not None:
-            sep = list_comma(language) if self.sep == ", " else self.sep
+            sep = list_comma(language) if self.sep == ", " and not self.typed else self.sep
             return sep.join(render(part, language) for part in self.parts)
         catalog = translations(language)
         if self.plural is not None and self.count is not None:
@@ -190,9 +197,11 @@ def n_(singular: str, plural: str, count: int, /, **params: Any) -> Msg:
     return Msg(singular, {"count": count, **params}, plural, count)
 
 
-def join(parts: Iterable[Text], sep: str = "\n") -> Msg:
-    """Several texts as one (lines of a list), each rendered in the reader's language."""
-    return Msg("", parts=tuple(parts), sep=sep)
+def join(parts: Iterable[Text], sep: str = "\n", typed: bool = False) -> Msg:
+    """Several texts as one (lines of a list), each rendered in the reader's language. A
+    ``", "`` between items is the reader's own list comma (Arabic's ``،``), unless the
+    parts are ``typed``: an example of what to type, which must keep the comma it reads."""
+    return Msg("", parts=tuple(parts), sep=sep, typed=typed)
 
 
 def render(text: Text, language: str) -> str:
@@ -300,3 +309,14 @@ def _date_time(value: datetime, locale: Locale) -> str:
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template uses (for the catalog checks)."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def language_list() -> Msg:
+    """Every available language as ``code (own name)``, for /language and /help."""
+    return join([f"{code} ({native_name(code)})" for code in LANGUAGES], ", ")
+
+
+def own_names() -> Msg:
+    """Every available language by its own name only (``/language ไทย`` chooses one): the
+    short list the /help overview shows."""
+    return join([native_name(code) for code in LANGUAGES], ", ")

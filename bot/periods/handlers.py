@@ -32,7 +32,14 @@ from bot.periods.parse import (
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows
 from bot.returns.reminder_handlers import country_name, window_title
-from bot.returns.reminders import arm_late_start, arm_period, arm_window, due_of, zone_of_country
+from bot.returns.reminders import (
+    arm_late_start,
+    arm_period,
+    arm_window,
+    due_moment,
+    due_of,
+    zone_of_country,
+)
 from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
 from bot.returns.signoff import require_signoff
 from bot.text import NAME_LIMIT
@@ -359,15 +366,26 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
     first = period.windows[0]
     reached = 0
     for country in period.countries:
-        text = _(
-            "{code} — {name} is open ({dates}). Your first return, {title}, is due on {due}. "
-            "/deadline lists the due dates; /return submits.",
-            code=period.code,
-            name=period.name,
-            dates=period.dates,
-            title=window_title(period, first),
-            due=due_of(work, first, country),
-        )
+        facts = {
+            "code": period.code,
+            "name": period.name,
+            "dates": period.dates,
+            "title": window_title(period, first),
+            "due": due_of(work, first, country),
+        }
+        if work.now >= due_moment(work, first, country):  # opened after its due date
+            text = _(
+                "{code} — {name} is open ({dates}). Your first return, {title}, was due on "
+                "{due}, so it is overdue already: please send it with /return. /deadline "
+                "lists the due dates.",
+                **facts,
+            )
+        else:
+            text = _(
+                "{code} — {name} is open ({dates}). Your first return, {title}, is due on "
+                "{due}. /deadline lists the due dates; /return submits.",
+                **facts,
+            )
         reached += sum(
             work.notify(p, text, subject=period.code) is not None
             for p in work.directory.focal_points(country)
@@ -408,14 +426,15 @@ def _overlap_note(work: Work, period: Period) -> Text:
     )
 
 
-def non_working_note(work: Work, period: Period) -> Text:
+def non_working_note(work: Work, period: Period, windows: Sequence[Window] = ()) -> Text:
     """Which countries' due dates fall on their weekend, a holiday or a closure, and what
     ``[returns] non_working_due`` did about it, one line for the countries that share a
     window, a new date and a reason: ``W1 due Nov 7, 2026 → Nov 9, 2026 for Indonesia,
-    Thailand (weekend)``."""
+    Thailand (weekend)``. For ``windows`` (all the period's by default), on a line of its
+    own after a newline ("" when no date falls on a day off)."""
     move = work.ctx.settings.returns.non_working_due == "move"
     groups: dict[tuple[int, date, str], tuple[Window, Text, list[str]]] = {}
-    for window in period.windows:
+    for window in windows or period.windows:
         for country in sorted(period.countries, key=lambda c: country_name(work, c)):
             days = work.ctx.calendar.of(country)
             if days.why_closed(window.due_on) is not None:
@@ -779,15 +798,15 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         )
         for person in work.directory.focal_points(code):
             work.notify(person, told, subject=period.code)
+    later = non_working_note(work, moved, [new])  # what those focal points were told instead
     moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
-    _tell_other_cochairs(work, period, moved_note)
-    work.reply(
-        _(
-            "New due date: {title} is now due on {due}. The focal points were told.",
-            title=title,
-            due=day,
-        )
+    _tell_other_cochairs(work, period, moved_note + later)
+    told = _(
+        "New due date: {title} is now due on {due}. The focal points were told.",
+        title=title,
+        due=day,
     )
+    work.reply(told + later)
 
 
 def _tell_other_cochairs(work: Work, period: Period, what: Text) -> None:

@@ -92,7 +92,7 @@ def parse_new_request(text: str) -> NewRequest:
     _refuse_both_urgencies(country, urgency, rest)
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
-        tag, _sep, rest = rest[1:].partition(" ")
+        tag, rest = _first_word(rest[1:])
         category = _category(tag)
         rest = _refuse_two_categories(country, tag, category, rest.strip())
         if not urgency:  # "#arrest urgent …" (not "routine": "#info Routine check …" is text)
@@ -101,6 +101,12 @@ def parse_new_request(text: str) -> NewRequest:
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
     return NewRequest(country, urgency or "routine", category, rest.strip())
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The first word and the rest, parted by any white space (a tab typed or pasted too)."""
+    word, *rest = text.split(None, 1) or [""]
+    return word, rest[0] if rest else ""
 
 
 def _refuse_both_urgencies(country: str, urgency: str, rest: str) -> None:
@@ -121,7 +127,7 @@ def _refuse_two_categories(country: str, tag: str, category: str, rest: str) -> 
     """``rest`` after the category, unless it starts with a second, different category tag:
     a request has one category, and which one decides little enough to ask rather than guess
     (the same category twice is taken once)."""
-    second, _sep, after = rest.partition(" ")
+    second, after = _first_word(rest)
     other = CATEGORY_TAGS.get(second[1:].lower()) if second.startswith("#") else None
     if other is None:
         return rest
@@ -1331,7 +1337,7 @@ COMMANDS = [
         _(
             "Ask another country's focal point for assistance. Add 'urgent' for a short "
             "time limit and a #tag for the kind: #info #arrest #victim #mla #extradition "
-            "#financial."
+            "#financial #other."
         ),
         "/request <COUNTRY> [urgent] [#category] <what you need>",
         "/request TH urgent #victim Two women from the raid in Songkhla need shelter contacts",

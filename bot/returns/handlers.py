@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
-from bot.audit import chain as audit_log
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.delivery.held import waiting_until, withdraw
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
-from bot.periods.handlers import only_open, today
+from bot.periods.handlers import non_working_note, only_open, today
 from bot.periods.repo import (
     CLOSED,
     OPEN,
@@ -52,6 +51,8 @@ from bot.returns.metric_values import ZERO, Value, shown, stored_value
 from bot.returns.metrics import Metric
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import (
+    chase_subject,
+    chased_lately,
     country_name,
     reaches_at,
     reminder_of,
@@ -596,23 +597,26 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
             _("I don't know the country {code}; /countries lists the codes.", code=arg[:10])
         )
     chosen = _period_for(work, period, country)
+    drafts = what == "show"  # a draft has figures to show, but no history yet
     window = (
-        _window_for(work, chosen, label, country) if label else _seen_window(work, chosen, country)
+        _window_for(work, chosen, label, country)
+        if label
+        else _seen_window(work, chosen, country, drafts)
     )
     target = Target(chosen, window, country, country_name(work, country))
     (_show if what == "show" else _history)(work, target)
 
 
-def _seen_window(work: Work, period: Period, country: str) -> Window:
-    """The latest window the country has sent or started a return for (a draft for an older
-    window, still waiting while the next is collected, is what the person is asked about);
-    the collecting window when there is none."""
+def _seen_window(work: Work, period: Period, country: str, drafts: bool) -> Window:
+    """The latest window the country has sent a return for, or (with ``drafts``) started one
+    for: a draft for an older window, still waiting while the next is collected, is what
+    ``show`` is asked about; the collecting window when there is none."""
     code = period.code
     touched = [
         w
         for w in period.windows
         if load_submitted(work.db, code, w.seq, country)
-        or load_draft(work.db, code, w.seq, country)
+        or (drafts and load_draft(work.db, code, w.seq, country))
     ]
     return touched[-1] if touched else collecting_window(period, today(work))
 
@@ -773,8 +777,6 @@ def status_command(work: Work, text: str) -> None:
 
 
 SENT = (store.SUBMITTED, store.LATE, store.AWAITING)  # a return in, counted or awaiting sign-off
-CHASE_EVERY = timedelta(hours=12)
-"""A country is chased for one window at most this often, however many co-chairs ask."""
 
 
 @dataclass
@@ -809,8 +811,7 @@ def chase(work: Work, period: Period, window: Window) -> None:
 
 def _chase_one(work: Work, period: Period, window: Window, country: str, chased: Chased) -> None:
     """Remind one country's focal points (unless a co-chair did lately); note what happened."""
-    subject, since = f"{period.code}:{window.label}:{country}", iso(work.now - CHASE_EVERY)
-    if audit_log.count_since(work.db, "return.chased", since, subject=subject):
+    if chased_lately(work, period, window, country):
         people = [p.id for p in who_files(work, country)]
         waits = waiting_until(work.db, *reminder_of(period, window), people)
         if waits is not None:  # that reminder still waits for their morning
@@ -829,7 +830,7 @@ def _chase_one(work: Work, period: Period, window: Window, country: str, chased:
     held = reaches_at(work, reachable)  # judged at the moment notify judges it
     send_reminder(work, period, window, country, recipients)
     detail = f"{len(recipients)} reminded" + (f", held until {iso(held)}" if held else "")
-    work.audit("return.chased", subject, detail)
+    work.audit("return.chased", chase_subject(period, window, country), detail)
     if held is None:
         chased.now.append(country)
     else:
@@ -926,26 +927,7 @@ def status_text(work: Work, period: Period, window: Window) -> Text:
         len(rows),
         missing=sum(1 for c in absent if overdue[c]),
     )
-    return join([head, *_moved_dates(work, window, rows), *lines])
-
-
-def _moved_dates(work: Work, window: Window, countries: list[str]) -> list[Msg]:
-    """A line per later due date, for the countries whose due date is a day off there (the
-    head gives the window's own date): ``Due Nov 9, 2026 for India, Thailand, where …``."""
-    moved: dict[date, list[str]] = {}
-    for country in countries:  # in name order already
-        own = due_of(work, window, country)
-        if own != window.due_on:
-            moved.setdefault(own, []).append(country_name(work, country))
-    return [
-        _(
-            "Due {date} for {countries}, where {due} is not a working day.",
-            date=own,
-            countries=join(names, ", "),
-            due=window.due_on,
-        )
-        for own, names in sorted(moved.items())
-    ]
+    return join([head + non_working_note(work, period, [window]), *lines])
 
 
 def _status_head(
@@ -1024,6 +1006,11 @@ def _is_approve(text: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,2}?approve\s*$", text.strip(), re.IGNORECASE))
 
 
+def _is_joint(text: str) -> bool:
+    """A one-line return with a joint figure in it (the return command itself)."""
+    return bool(re.search(r"\bjoint\s+with\b", text, re.IGNORECASE))
+
+
 _VIEW = re.compile(r"^(?:\S+\s+){0,2}?(show|history)(?:\s+(\S+))?\s*$", re.IGNORECASE)
 
 
@@ -1069,6 +1056,18 @@ COMMANDS = [
                 return_command,
                 roles=frozenset({"focal_point"}),
                 matches=_is_approve,
+            ),
+            CommandSpec(  # the same command; its own entry so that /help return shows how
+                "joint",
+                _(
+                    "A figure your country shares with another in one joint operation: name "
+                    "the partner and the operation, so that the report counts it once."
+                ),
+                "/return [CODE] [W<n>] <figure> <number> joint with <COUNTRY> op:<OP>, …",
+                "/return arrests 4 joint with MY op:SONGKHLA-3, victims assisted 2",
+                return_command,
+                roles=frozenset(WRITERS),
+                matches=_is_joint,
             ),
         ),
     ),

@@ -7,8 +7,10 @@ next one of an overdue chain. A restart can therefore neither lose nor repeat a 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from bot.audit import chain as audit_log
+from bot.clock import iso
 from bot.config import Person
 from bot.events import Button
 from bot.i18n import Msg, Text, _, join, n_
@@ -75,16 +77,37 @@ def remind(work: Work, text_subject: str) -> None:
     if subject.kind == BEFORE and on_the_day and policy(work).on_due_day:
         return  # fired late, on the due day itself: the due day's reminder says it once
     recipients = who_files(work, country)
-    if not record_sent(work.db, subject, work.stamp, len(recipients)):
+    chased = chased_lately(work, period, window, country)
+    if not record_sent(work.db, subject, work.stamp, 0 if chased else len(recipients)):
         return
-    send_reminder(work, period, window, country, recipients, subject.kind == DUE)
-    work.audit(
-        "return.reminded",
-        f"{period.code}:{window.label}:{country}",
-        f"{subject.kind} {subject.n} to {len(recipients)}",
-    )
+    if chased:  # a co-chair's chase reminded them a little while ago: once is enough
+        work.audit("return.reminder_skipped", chase_subject(period, window, country), subject.kind)
+    else:
+        send_reminder(work, period, window, country, recipients, subject.kind == DUE)
+        work.audit(
+            "return.reminded",
+            chase_subject(period, window, country),
+            f"{subject.kind} {subject.n} to {len(recipients)}",
+        )
     if subject.kind == OVERDUE:
         _arm_next(work, subject, due_of(work, window, country), zone, country)
+
+
+CHASE_EVERY = timedelta(hours=12)
+"""A country is chased for one window at most this often, however many co-chairs ask; a
+scheduled reminder that falls this soon after a chase is not sent (it would repeat it)."""
+
+
+def chase_subject(period: Period, window: Window, country: str) -> str:
+    """What the audit log files a country's reminders and chases for one window under."""
+    return f"{period.code}:{window.label}:{country}"
+
+
+def chased_lately(work: Work, period: Period, window: Window, country: str) -> bool:
+    """Whether a co-chair chased ``country`` for ``window`` within :data:`CHASE_EVERY`."""
+    since = iso(work.now - CHASE_EVERY)
+    subject = chase_subject(period, window, country)
+    return audit_log.count_since(work.db, "return.chased", since, subject=subject) > 0
 
 
 def who_files(work: Work, country: str) -> list[Person]:
