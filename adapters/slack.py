@@ -141,6 +141,7 @@ class SlackAdapter(Adapter):
     channel = CHANNEL
     pacing = SLACK_PACING
     sends_files = True  # uploaded into the conversation, the text as the comment
+    opens_forms = True  # a button's form opens as a modal
 
     def __init__(
         self, options: SlackOptions, token: str, signing_secret: str = "", app_token: str = ""

@@ -397,6 +397,7 @@ class App:
             {ch: adapter.address_for for ch, adapter in self.adapters.items()},
             pointer_only,
             {ch: adapter.command_hint for ch, adapter in self.adapters.items()},
+            frozenset(ch for ch, adapter in self.adapters.items() if adapter.opens_forms),
         )
         replica = self.replication.replica if self.replication else None
         self.ctx = Context(self.settings, directory, router, self.registry, replica)

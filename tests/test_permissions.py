@@ -58,6 +58,7 @@ ARGS = {
     "return": "arrests 1",
     "return show": "show {country}",
     "return approve": "approve",
+    "return joint": "arrests 4 joint with MY op:SONGKHLA-3",
     "joint": "SONGKHLA-3 arrests 4",
     "status": "",
     "report": "",
@@ -117,6 +118,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "return": WRITERS,  # always their own country's return: "other" has no meaning here
     "return show": {("focal_point", "own"), ("deputy_focal_point", "own"), *CO_CHAIRS},
     "return approve": {("focal_point", "own"), ("focal_point", "other")},  # their own country's
+    "return joint": WRITERS,  # the return command itself, with a joint figure
     "joint": CO_CHAIRS,
     "status": CO_CHAIRS,
     "report": CO_CHAIRS,

@@ -204,3 +204,13 @@ async def test_show_names_a_draft_left_in_an_earlier_window(tmp_path: Path) -> N
     title = "Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027)"
     assert shown.split("\n") == [title, "Not submitted yet.", "A draft is open with 2 figures."]
     await bot.stop()
+
+
+async def test_the_form_as_text_carries_no_button_that_shows_it_again(tmp_path: Path) -> None:
+    """Off Slack a form button only ran /return … form, which answered with this same text
+    ("↳ Fill in the form: /return JPA-9 W1 form" under the form itself)."""
+    bot = await running(tmp_path)
+    [form] = await bot.say("th-fp", "/return form")
+    assert form.startswith("Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — every figure"), form
+    assert buttons(bot) == []
+    await bot.stop()

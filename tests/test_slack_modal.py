@@ -220,9 +220,7 @@ async def test_platforms_without_forms_get_the_form_as_text(tmp_path) -> None:  
         assert "Arrests (required): 4" in text and "Persons convicted:" not in text
         assert "\nLeft blank: Persons convicted, Trafficked persons rescued, " in text
         assert ", Trafficked persons assisted (required), " in text  # blank and required
-        [button] = bot.chat.sent[-1].message.buttons
-        assert (button.label, button.command) == ("Fill in the form", "/return JPA-9 W1 form")
-        assert button.form is not None and len(button.form.fields) == 16
+        assert bot.chat.sent[-1].message.buttons == ()  # it would only show this text again
 
         [refused] = await bot.say("my-fp", "/return JPA-9 W1 submit arrests: -1\nvictims: 2")
         assert "Nothing was saved" in refused and "negative" in refused

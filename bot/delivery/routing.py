@@ -17,6 +17,12 @@ class Router:
     channels: Mapping[str, Callable[[str], str]]
     pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
     command_hints: Mapping[str, str] = field(default_factory=dict)  # channel -> "/focal " etc.
+    forms: frozenset[str] = frozenset()  # channels where a button's form opens as a form
+
+    def opens_forms(self, channel: str) -> bool:
+        """Whether a button's form opens as a form on ``channel`` (elsewhere it runs its
+        command, which shows the form as text)."""
+        return channel in self.forms
 
     def command_hint(self, channel: str) -> str:
         """How a command is typed on ``channel`` ("/" unless the channel says otherwise)."""

@@ -372,12 +372,13 @@ def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
 def show_form(work: Work, target: Target) -> None:
     """Every figure at once, pre-filled from the draft or the submitted return.
 
-    The reply's button carries the form: platforms with forms open it, others run the
-    button's command, which shows this text again.
+    Where the platform has forms (Slack), the reply's button opens it; elsewhere there is no
+    button: it would only run the command that showed this text.
     """
     draft = load_draft(work.db, *target.key)
     form = form_of(target, draft.answers if draft else _before(work, target))
-    work.reply(form_text(target, form), (form_button(target, form),))
+    opens = work.ctx.router.opens_forms(work.origin.channel if work.origin else "")
+    work.reply(form_text(target, form), (form_button(target, form),) if opens else ())
 
 
 def submit_filled(work: Work, target: Target, text: str) -> None:
