@@ -1,12 +1,26 @@
-"""The one-line return: ``arrests 10, victims assisted 6, search warrants: 5``.
+"""The one-line return: ``arrests 10, victims assisted 6, search warrants: 5, notes: …``.
 
 Items are separated by ``;``, new lines, or a comma that is not inside a number (``1,200``
 stays whole; ``10,5`` stays whole too and is then refused as ambiguous; an Arabic comma ``،``
-or semicolon ``؛`` separates too). Each item is
+or semicolon ``؛``, and Myanmar's ``၊``, separate too). Each item is
 ``name value``, ``name: value``, ``name=value`` or ``value name``; names are keys, labels or
 aliases in any language and case; figures are digits of any script, or number words in English
 or the sender's language (see :mod:`bot.numbers`). Every problem is collected, so one answer
 lists all of them, and nothing is kept unless every item is valid.
+
+Figures may also follow one another without commas (``arrests 10 victims 2``, or
+``10 arrests 2 victims``) where that splits one way only: the known names and the words between
+them alternate, every figure named on the same side of its value. Otherwise the answer asks
+for commas (``arrests 10 6 victims``, ``arrests forty two victims``) rather than guess.
+
+A text figure (``notes``) is free text, so nothing in it separates: its name comes first (the
+first word naming a text figure starts it, comma before it or not) and its value is everything
+after the name (and its ``:`` or ``=``) to the end of the message, commas, semicolons, new
+lines, numbers and figure names included; put it last. Figures before it are read as above.
+Where a metric set has several text figures, one's value stops where another begins with its
+name and a colon after a separator (``…, operation: Sea Shield, notes: raid, 2 boats``); a
+note that itself says ``, operation: …`` is therefore read as two, as its summary shows before
+anything is kept. The text figure's own names inside it stay text.
 
 A filled-in form (a Slack modal) travels as ``/return … submit`` with one ``key: value`` per
 line instead, so a comma inside a note cannot split it; :func:`field_errors` checks a form's
@@ -18,6 +32,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from typing import NamedTuple
 
 from bot.errors import UserError
 from bot.events import Form, FormField
@@ -26,8 +42,13 @@ from bot.numbers import TENS, UNITS, ZERO_WORDS
 from bot.returns.metric_values import Value, parse_kind, parse_value, shown
 from bot.returns.metrics import Metric, Schema
 
-_ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c]|,(?!\d))\s*")  # \d: digits of any script
+_ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c\u104a]|,(?!\d))\s*")  # \d: digits of any script
 _KEYED = re.compile(r"^(?P<key>[^:=]*?)\s*[:=]\s*(?P<value>.*)$", re.DOTALL)
+_WORD = re.compile(r"\S+")
+_COLON = re.compile(r"[:=]")
+_TEXT_EDGES = " \t\r\n,;\u060c\u061b\u104a"  # stripped off a text figure's value
+
+_Figures = list[tuple[Metric, Value]]
 
 
 def parse_line(
@@ -40,7 +61,13 @@ def parse_line(
         UserError: listing every item that is wrong (unknown name with a "did you mean",
             bad number, a figure given twice); nothing is returned then.
     """
-    return _collect(schema, _ITEMS.split(text.strip()), parse_item, language, currencies)
+    names = _Names(schema)
+    items, texts = names.split(text.strip())
+    readers: list[Callable[[], _Figures]] = [
+        partial(_figures, names, item, language, currencies) for item in items if item.text
+    ]
+    readers += [partial(_text, metric, raw, language) for metric, raw in texts]
+    return _collect(schema, readers)
 
 
 def parse_filled(
@@ -51,7 +78,25 @@ def parse_filled(
     Raises:
         UserError: listing every line that is wrong, as :func:`parse_line` does.
     """
-    return _collect(schema, text.splitlines(), _parse_keyed, language, currencies)
+    return _collect(
+        schema,
+        [
+            partial(_one, _parse_keyed, schema, line.strip(), language, currencies)
+            for line in text.splitlines()
+            if line.strip()
+        ],
+    )
+
+
+def _one(
+    parse: Callable[[Schema, str, str, tuple[str, ...]], tuple[Metric, Value]],
+    schema: Schema,
+    item: str,
+    language: str,
+    currencies: tuple[str, ...],
+) -> _Figures:
+    """``parse`` as a reader of :func:`_collect`, for an item that holds one figure."""
+    return [parse(schema, item, language, currencies)]
 
 
 def _parse_keyed(
@@ -65,36 +110,42 @@ def _parse_keyed(
     return metric, parse_value(metric, raw, language, currencies)
 
 
-def _collect(
-    schema: Schema,
-    items: Iterable[str],
-    parse: Callable[[Schema, str, str, tuple[str, ...]], tuple[Metric, Value]],
-    language: str,
-    currencies: tuple[str, ...],
-) -> dict[str, Value]:
-    """Parse every item, collecting every problem, so one answer lists all of them."""
+class _Problems(UserError):
+    """Several problems found in one item (figures written without commas)."""
+
+    def __init__(self, problems: list[Text]) -> None:
+        super().__init__(join(problems))
+        self.problems = problems
+
+
+def _collect(schema: Schema, readers: Iterable[Callable[[], _Figures]]) -> dict[str, Value]:
+    """Read every item, collecting every problem, so one answer lists all of them."""
     found: dict[str, Value] = {}
     problems: list[Text] = []
     unknown: list[str] = []  # names with nothing close: refused together, the figures once
-    for item in (i.strip() for i in items if i.strip()):
+    for read in readers:
         try:
-            metric, value = parse(schema, item, language, currencies)
+            figures = read()
         except UnknownName as exc:
             unknown.append(exc.name)
+            continue
+        except _Problems as exc:
+            problems += exc.problems
             continue
         except UserError as exc:
             problems.append(exc.text)
             continue
-        if metric.key in found:
-            problems.append(
-                _(
-                    "{metric} is given twice ({first} and {second}); give it once",
-                    metric=metric.text,
-                    first=shown(found[metric.key]),
-                    second=shown(value),
+        for metric, value in figures:
+            if metric.key in found:
+                problems.append(
+                    _(
+                        "{metric} is given twice ({first} and {second}); give it once",
+                        metric=metric.text,
+                        first=shown(found[metric.key]),
+                        second=shown(value),
+                    )
                 )
-            )
-        found[metric.key] = value
+            found[metric.key] = value
     if unknown:
         problems.append(_unknown_names(schema, unknown))
     if problems:
@@ -103,6 +154,178 @@ def _collect(
     if not found:
         raise UserError(_("Which figures? e.g. /return arrests 10, victims assisted 6"))
     return found
+
+
+def _text(metric: Metric, raw: str, language: str) -> _Figures:
+    """A text figure: all of ``raw`` (a note may say "joint with", or hold numbers)."""
+    return [(metric, parse_value(metric, raw.strip(_TEXT_EDGES), language))]
+
+
+def _figures(names: _Names, item: _Item, language: str, currencies: tuple[str, ...]) -> _Figures:
+    """One item: a figure, or several written without commas where they split one way only."""
+    try:
+        return [parse_item(names.schema, item.text, language, currencies)]
+    except UserError:
+        several = names.several(item, language, currencies)
+        if several is None:
+            raise
+        return several
+
+
+class _Name(NamedTuple):
+    """A metric's name found in a line: where it starts and ends (after its ``:``, if any)."""
+
+    metric: Metric
+    start: int
+    end: int
+    keyed: bool  # followed by ":" or "="
+    words: int  # how many words it takes, the word holding its colon included
+
+
+class _Item(NamedTuple):
+    """One item of a line (before any text figure) and the names in it."""
+
+    line: str
+    span: range
+    tokens: list[_Name | range]
+
+    @property
+    def text(self) -> str:
+        return self.line[self.span.start : self.span.stop].strip()
+
+
+class _Names:
+    """Where a schema's names are in a line, word by word, the longest name first."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        names = [n for m in schema.metrics for n in m.names]
+        self.longest = max((len(n.split()) for n in names), default=1)
+        self.text_metrics = {m.key for m in schema.metrics if m.kind == "text"}
+        self._found: dict[str, Metric | None] = {}
+
+    def _find(self, name: str) -> Metric | None:
+        if name not in self._found:
+            self._found[name] = self.schema.find(name) if name.strip() else None
+        return self._found[name]
+
+    def at(self, text: str, words: list[re.Match[str]], i: int) -> _Name | None:
+        """The longest name starting at ``words[i]`` (``name``, ``name:`` or ``name:value``)."""
+        for k in range(min(self.longest, len(words) - i), 0, -1):
+            start, last = words[i].start(), words[i + k - 1]
+            colon = _COLON.search(text, start, last.end())
+            if colon and colon.start() < last.start():
+                continue  # a colon in an earlier word: the name, if any, is shorter
+            name = text[start : colon.start() if colon else last.end()]
+            metric = self._find(name)
+            if metric is not None:
+                end = colon.end() if colon else last.end()
+                return _Name(metric, start, end, colon is not None, k)
+        return None
+
+    def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[_Name | range]:
+        """The names in ``text[start:end]`` and, between them, the spans of the other words."""
+        words = list(_WORD.finditer(text, start, len(text) if end is None else end))
+        tokens: list[_Name | range] = []
+        i = 0
+        while i < len(words):
+            name = self.at(text, words, i)
+            if name is None:
+                other = range(words[i].start(), words[i].end())
+                i += 1
+            else:
+                tokens.append(name)
+                i += name.words
+                other = range(name.end, words[i - 1].end())  # "arrests:10" holds a value
+            if not other:
+                continue
+            if tokens and isinstance(tokens[-1], range):
+                other = range(tokens.pop().start, other.stop)
+            tokens.append(other)
+        return tokens
+
+    def split(self, text: str) -> tuple[list[_Item], list[tuple[Metric, str]]]:
+        """The items before the first text figure's name, and the text figures with their
+        values, each running to the end or to another text figure's ``name:``."""
+        items: list[_Item] = []
+        for span in _spans(text, 0, len(text)):
+            tokens = self.tokens(text, span.start, span.stop)
+            for i, token in enumerate(tokens):
+                if isinstance(token, _Name) and token.metric.key in self.text_metrics:
+                    items.append(_Item(text, range(span.start, token.start), tokens[:i]))
+                    return items, self._texts(text, token)
+            items.append(_Item(text, span, tokens))
+        return items, []
+
+    def _texts(self, text: str, first: _Name) -> list[tuple[Metric, str]]:
+        found: list[tuple[Metric, str]] = []
+        current = first
+        for item in _spans(text, first.end, len(text)):
+            if item.start == first.end:
+                continue  # the first text's own words
+            words = list(_WORD.finditer(text, item.start, item.stop))
+            name = self.at(text, words, 0) if words else None
+            if (
+                name is not None
+                and name.keyed
+                and name.metric.key in self.text_metrics
+                and name.metric.key != current.metric.key
+            ):
+                found.append((current.metric, text[current.end : item.start]))
+                current = name
+        found.append((current.metric, text[current.end :]))
+        return found
+
+    def several(self, item: _Item, language: str, currencies: tuple[str, ...]) -> _Figures | None:
+        """The figures of an item holding several without commas (``arrests 10 victims 2``);
+        None when it names one figure or none, so its own error stands.
+
+        Raises:
+            UserError: they do not split one way only: please use commas.
+            _Problems: they split, but some values are wrong (each named by its figure).
+        """
+        tokens = item.tokens
+        named = [isinstance(t, _Name) for t in tokens]
+        if sum(named) < 2:
+            return None
+        name_first = named[0]
+        alternate = len(tokens) % 2 == 0 and all(
+            is_name == ((i % 2 == 0) == name_first) for i, is_name in enumerate(named)
+        )
+        if not alternate:
+            raise UserError(
+                _(
+                    "I can't tell where each figure ends in '{text}'; please separate "
+                    "figures with commas, e.g. arrests 10, victims assisted 6",
+                    text=item.text[:60],
+                )
+            )
+        figures: _Figures = []
+        problems: list[Text] = []
+        pairs = zip(tokens[::2], tokens[1::2], strict=True)
+        for first, second in pairs:
+            name, raw = (first, second) if name_first else (second, first)
+            assert isinstance(name, _Name) and isinstance(raw, range)
+            try:
+                raw_value = item.line[raw.start : raw.stop]
+                value = parse_answer(name.metric, raw_value, language, currencies)
+            except UserError as exc:
+                problems.append(exc.text)
+                continue
+            figures.append((name.metric, value))
+        if problems:
+            raise _Problems(problems)
+        return figures
+
+
+def _spans(text: str, start: int, end: int) -> list[range]:
+    """Where the items of ``text[start:end]`` are, their separators left out."""
+    spans, at = [], start
+    for separator in _ITEMS.finditer(text, start, end):
+        spans.append(range(at, separator.start()))
+        at = separator.end()
+    spans.append(range(at, end))
+    return spans
 
 
 def parse_item(
