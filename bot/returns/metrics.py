@@ -225,6 +225,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "convicted, convictions, persons convicted",
         "secured the conviction of {n} {person|persons}",
+        local={
+            "th": "พิพากษาลงโทษ, ผู้ถูกพิพากษา, ลงโทษ",
+            "ar": "المدانون, مدانون, إدانات",
+            "bn": "দণ্ডিত, সাজাপ্রাপ্ত, দোষী সাব্যস্ত",
+        },
     ),
     _m(
         "victims_rescued",
@@ -236,6 +241,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "rescued, victims rescued, persons rescued",
         "rescued {n} trafficked {victim|victims}",
+        local={
+            "th": "เข้าช่วยเหลือ, ได้รับการช่วยเหลือ",
+            "ar": "إنقاذ, انقاذ, تم إنقاذهم",
+            "bn": "উদ্ধারকৃত, উদ্ধার",
+        },
     ),
     _m(
         "victims_assisted",
@@ -247,6 +257,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "victims assisted, victims, assisted, persons assisted",
         "assisted {n} trafficked {person|persons}",
+        local={
+            "th": "ผู้เสียหาย, คุ้มครองช่วยเหลือ, คุ้มครอง",
+            "ar": "الضحايا, ضحايا, مساعدة الضحايا",
+            "bn": "ভুক্তভোগী, সহায়তাপ্রাপ্ত, পাচারের শিকার",
+        },
         required=True,
     ),
     _m(
@@ -307,6 +322,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "extraditions, extradition requests",
         "made {n} extradition {request|requests}",
+        local={
+            "th": "ส่งผู้ร้ายข้ามแดน, ผู้ร้ายข้ามแดน",
+            "ar": "تسليم المجرمين, التسليم, تسليم",
+            "bn": "প্রত্যর্পণ, প্রত্যর্পণ অনুরোধ",
+        },
     ),
     _m(
         "enquiries",
@@ -318,6 +338,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "enquiries, inquiries, bilateral enquiries, international enquiries",
         "made {n} bilateral and international {enquiry|enquiries}",
+        local={
+            "th": "สอบถาม, การสอบถาม, ขอข้อมูล",
+            "ar": "استفسارات, الاستفسارات, استفسار",
+            "bn": "অনুসন্ধান, দ্বিপাক্ষিক অনুসন্ধান, আন্তর্জাতিক অনুসন্ধান",
+        },
     ),
     _m(
         "awareness_activities",
@@ -329,6 +354,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "awareness, awareness activities, awareness raising",
         "conducted {n} awareness-raising {activity|activities}",
+        local={
+            "th": "ความตระหนักรู้, สร้างความตระหนัก, รณรงค์",
+            "ar": "توعية, التوعية, أنشطة توعوية",
+            "bn": "সচেতনতা, সচেতনতামূলক, সচেতনতা কার্যক্রম",
+        },
     ),
     _m(
         "training_sessions",
@@ -354,6 +384,11 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         "officers, trained, people trained",
         "trained {n} {officer|officers}",
         "training",
+        local={
+            "th": "เจ้าหน้าที่, ผู้เข้าอบรม, ผ่านการอบรม",
+            "ar": "الضباط, ضباط, المتدربون",
+            "bn": "কর্মকর্তা, প্রশিক্ষিত",
+        },
     ),
     _m(
         "financial_investigations",
@@ -390,12 +425,22 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         },
         "mla, mla requests, mutual legal assistance",
         "made {n} mutual legal assistance {request|requests}",
+        local={
+            "th": "ช่วยเหลือซึ่งกันและกัน, ความช่วยเหลือซึ่งกันและกัน",
+            "ar": "المساعدة القانونية, مساعدة قانونية, المساعدة القانونية المتبادلة",
+            "bn": "পারস্পরিক আইনি সহায়তা, আইনি সহায়তা, এমএলএ",
+        },
     ),
     _m(
         "notes",
         {"en": "Notes", "th": "หมายเหตุ", "ar": "ملاحظات", "bn": "মন্তব্য"},
         "note, comment, comments",
         "",
+        local={
+            "th": "บันทึก, โน้ต, ความเห็น",
+            "ar": "ملاحظة, تعليق, تعليقات",
+            "bn": "নোট, টীকা",
+        },
         kind="text",
     ),
 )
