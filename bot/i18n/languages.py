@@ -102,6 +102,12 @@ def list_comma(language: str) -> str:
     return LIST_COMMAS.get(language, ", ")
 
 
+def list_semicolon(language: str) -> str:
+    """What separates items that hold commas themselves: the Arabic semicolon where the
+    comma is the Arabic one."""
+    return "\u061b " if LIST_COMMAS.get(language) == ARABIC_COMMA else "; "
+
+
 OWN_NAMES = {
     "en": "English",
     "ar": "العربية",

@@ -20,6 +20,7 @@ from bot.i18n.languages import (
     LANGUAGES,
     is_rtl,
     list_comma,
+    list_semicolon,
     locale_of,
     native_name,
 )
@@ -49,6 +50,9 @@ _COMMAND = regex.compile(
 """A command in rendered text, from ``/`` through its arguments, up to where prose resumes:
 a word in a right-to-left script, the Arabic comma, or the end of a sentence."""
 
+_LIST_SEPARATORS = {", ": list_comma, "; ": list_semicolon}
+"""Separators of a :func:`join` that a reader writes their own way."""
+
 _TRAILING = ".,;:!?([|—–-\"'`"
 """Punctuation that ends a command's last word but belongs to the sentence around it."""
 
@@ -68,7 +72,9 @@ class Msg:
     def render(self, language: str) -> str:
         """This message in ``language`` (English where the catalog lacks it)."""
         if self.parts is not None:
-            sep = list_comma(language) if self.sep == ", " and not self.typed else self.sep
+            sep = self.sep
+            if not self.typed and sep in _LIST_SEPARATORS:
+                sep = _LIST_SEPARATORS[sep](language)
             return sep.join(render(part, language) for part in self.parts)
         catalog = translations(language)
         if self.plural is not None and self.count is not None:
@@ -199,8 +205,8 @@ def n_(singular: str, plural: str, count: int, /, **params: Any) -> Msg:
 
 def join(parts: Iterable[Text], sep: str = "\n", typed: bool = False) -> Msg:
     """Several texts as one (lines of a list), each rendered in the reader's language. A
-    ``", "`` between items is the reader's own list comma (Arabic's ``،``), unless the
-    parts are ``typed``: an example of what to type, which must keep the comma it reads."""
+    ``", "`` or ``"; "`` between items is the reader's own (Arabic's ``،`` and ``؛``), unless
+    the parts are ``typed``: an example of what to type, which must keep what it reads."""
     return Msg("", parts=tuple(parts), sep=sep, typed=typed)
 
 
