@@ -1051,7 +1051,10 @@ COMMANDS = [
             ),
             CommandSpec(
                 "approve",
-                _("National sign-off: approve the return a deputy sent, so that it counts."),
+                _(
+                    "Where a period requires national sign-off: approve the return a deputy "
+                    "sent, so that it counts."
+                ),
                 "/return [CODE] [W<n>] approve",
                 "/return approve",
                 return_command,
