@@ -211,6 +211,24 @@ async def test_a_broadcast_to_focal_points_in_their_quiet_hours_waits_and_is_ack
     await bot.stop()
 
 
+async def test_a_broadcast_acknowledged_while_its_copy_waits_is_not_delivered_again(
+    tmp_path: Path,
+) -> None:
+    """Told by a colleague, the Thai focal point acknowledges at night; the copy held for
+    their morning would have asked them again."""
+    bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))
+    await open_period(bot, '/period open JPA-8 "Eighth" 2026-10-01 2026-10-31 final TH US')
+    await broadcast(bot, "nz-cochair", "/broadcast Please send your figures by Friday.")
+    assert "is acknowledged" in (await bot.say("th-fp", "/broadcast ack B-1"))[0]
+    await until(bot, datetime(2026, 11, 4, 0, 30, tzinfo=UTC))  # 07:30 in Bangkok
+    assert not any("figures by Friday" in m for m in bot.inbox("th-fp"))
+    status = "\n".join(await bot.say("nz-cochair", "/broadcast status"))
+    assert (
+        "Thailand · Niran Example — not sent: acknowledged before it arrived, acknowledged"
+    ) in status, status
+    await bot.stop()
+
+
 async def test_the_countries_a_broadcast_waits_for_are_named_in_order(tmp_path: Path) -> None:
     # 20:30 UTC: night in Bangkok, Colombo and Kuala Lumpur
     bot = await started(tmp_path, datetime(2026, 11, 3, 20, 30, tzinfo=UTC))

@@ -21,6 +21,7 @@ from bot.broadcasts.drafts import Draft
 from bot.clock import local_moment, parse_iso
 from bot.commands import CommandSpec
 from bot.config import Person
+from bot.delivery import held
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import LanguageName, Msg, Text, _, join, n_
@@ -31,12 +32,16 @@ from bot.returns.reminders import zone_of_country
 from bot.text import clip, within
 from bot.work import Work
 
+ACK_COMMAND = "/broadcast ack {id}"
+"""The command of a broadcast's Acknowledge button."""
+
 DELIVERY: dict[str, Msg] = {
     store.DELIVERED: _("delivered"),
     store.FAILED: _("failed"),
     store.QUEUED: _("queued"),
     store.UNREACHABLE: _("no channel"),
     store.EXPIRED: _("not delivered (expired)"),
+    store.WITHDRAWN: _("not sent: acknowledged before it arrived"),
 }
 """A recipient's delivery state as the co-chair reads it (stored values stay English)."""
 
@@ -314,7 +319,7 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
 
 
 def _deliver(work: Work, broadcast_id: str, person: Person, body: Text) -> None:
-    button = (Button(_("Acknowledge"), f"/broadcast ack {broadcast_id}"),)
+    button = (Button(_("Acknowledge"), ACK_COMMAND.format(id=broadcast_id)),)
     outbox_id = work.notify(person, body, button, subject=broadcast_id)  # held, perhaps
     store.add_recipient(work.db, broadcast_id, person.id, outbox_id)
 
@@ -331,6 +336,9 @@ def acknowledge(work: Work, raw_id: str) -> None:
         work.reply(_("You had already acknowledged {id}. Thank you.", id=broadcast_id))
         return
     work.audit("broadcast.acknowledged", broadcast_id or "")
+    # their copy may still wait for their morning: it would ask again for what is done
+    command = ACK_COMMAND.format(id=broadcast_id)
+    held.withdraw(work.db, broadcast_id or "", "acknowledged", command, people=[actor.id])
     work.reply(_("Thank you; {id} is acknowledged.", id=broadcast_id))
 
 

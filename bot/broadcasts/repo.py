@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from bot.storage.sql import Db
 
 DELIVERED, FAILED, QUEUED, UNREACHABLE = "delivered", "failed", "queued", "no channel"
-EXPIRED = "expired"
-_OUTBOX_STATUS = {"sent": DELIVERED, "failed": FAILED, "queued": QUEUED, "expired": EXPIRED}
+EXPIRED, WITHDRAWN = "expired", "withdrawn"
+_OUTBOX_STATUS = {
+    "sent": DELIVERED,
+    "failed": FAILED,
+    "queued": QUEUED,
+    "expired": EXPIRED,
+    "withdrawn": WITHDRAWN,
+}
 
 
 @dataclass(frozen=True)
