@@ -57,14 +57,12 @@ def test_a_note_runs_to_the_end_with_figures_before_it() -> None:
     assert parse_line(
         SCHEMA,
         "arrests 1,200, victims assisted 6; notes: raid at 10:30; 3 arrests, seized USD 500,\n"
-        "officers trained 40 joint with MY op:X-1",
+        "officers trained 40 in the week",
     ) == {
         "arrests": Value(1200),
         "victims_assisted": Value(6),
         "notes": Value(
-            None,
-            "",
-            "raid at 10:30; 3 arrests, seized USD 500,\nofficers trained 40 joint with MY op:X-1",
+            None, "", "raid at 10:30; 3 arrests, seized USD 500,\nofficers trained 40 in the week"
         ),
     }
     assert parse_line(SCHEMA, "arrests 2 comment = a note, with 2 commas, ok") == {
@@ -107,9 +105,9 @@ def test_with_two_text_figures_each_runs_to_the_others_name_and_colon() -> None:
         "operation": Value(None, "", "Sea Shield, phase 2"),
         "notes": Value(None, "", "raid, 3 boats seized"),
     }
-    assert parse_line(TWO_TEXTS, "notes: raid; operation name = Sea Shield\narrests 1") == {
+    assert parse_line(TWO_TEXTS, "notes: raid; operation name = Sea Shield\nPhase 2") == {
         "notes": Value(None, "", "raid"),
-        "operation": Value(None, "", "Sea Shield\narrests 1"),
+        "operation": Value(None, "", "Sea Shield\nPhase 2"),
     }
     # without a colon, the other text figure's name is part of the note
     assert parse_line(TWO_TEXTS, "notes: raid, operation Sea Shield") == {
@@ -252,4 +250,37 @@ def test_the_myanmar_section_mark_separates_figures_as_a_comma_does() -> None:
     assert parse_line(SCHEMA, "arrests 3\u104a victims 2", "my") == {
         "arrests": Value(3),
         "victims_assisted": Value(2),
+    }
+
+
+def test_a_figure_typed_after_the_note_is_a_figure_not_its_words() -> None:
+    """Figures typed after a note were kept as its text: "notes: first note here, arrests 3"
+    left arrests as it was, silently. A part after a separator that is a figure named first
+    ends the note; a number in the note's prose ("2 victims", "arrests 3 expected") does not."""
+    joint = parse_line(SCHEMA, "officers trained 40 joint with MY op:X-1")["officers_trained"]
+    assert parse_line(SCHEMA, "notes: raid, 2 boats, officers trained 40 joint with MY op:X-1") == {
+        "notes": Value(None, "", "raid, 2 boats"),
+        "officers_trained": joint,
+    }
+    assert parse_line(SCHEMA, "arrests 5\nnotes: line one\nline two, victims 3") == {
+        "arrests": Value(5),
+        "notes": Value(None, "", "line one\nline two"),
+        "victims_assisted": Value(3),
+    }
+    assert parse_line(
+        SCHEMA,
+        "\u0e1a\u0e31\u0e19\u0e17\u0e36\u0e01: x, \u0e08\u0e31\u0e1a\u0e01\u0e38\u0e21 9",
+        "th",
+    ) == {
+        "notes": Value(None, "", "x"),
+        "arrests": Value(9),
+    }
+    assert parse_line(SCHEMA, "notes: suspects fled, arrests 3 expected next week") == {
+        "notes": Value(None, "", "suspects fled, arrests 3 expected next week"),
+    }
+    with pytest.raises(UserError, match="Arrests is given twice"):
+        parse_line(SCHEMA, "arrests 5, notes: first note here, arrests 3")
+    # a figure-like part with the note's words after it is the note's
+    assert parse_line(SCHEMA, "notes: raid, seized USD 500, officers came at 10") == {
+        "notes": Value(None, "", "raid, seized USD 500, officers came at 10"),
     }

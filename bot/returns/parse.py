@@ -16,7 +16,10 @@ for commas (``arrests 10 6 victims``, ``arrests forty two victims``) rather than
 A text figure (``notes``) is free text, so nothing in it separates: its name comes first (the
 first word naming a text figure starts it, comma before it or not) and its value is everything
 after the name (and its ``:`` or ``=``) to the end of the message, commas, semicolons, new
-lines, numbers and figure names included; put it last. Figures before it are read as above.
+lines, numbers and figure names included; put it last. Figures before it are read as above;
+so are the parts at its end that are each a figure named first, typed after the note
+(``notes: raid, 2 boats, arrests 3``: arrests 3 is a figure; ``2 boats``, or a figure-like
+part with the note's words after it, stays the note's).
 Where a metric set has several text figures, one's value stops where another begins with its
 name and a colon after a separator (``…, operation: Sea Shield, notes: raid, 2 boats``); a
 note that itself says ``, operation: …`` is therefore read as two, as its summary shows before
@@ -62,7 +65,7 @@ def parse_line(
             bad number, a figure given twice); nothing is returned then.
     """
     names = _Names(schema)
-    items, texts = names.split(text.strip())
+    items, texts = names.split(text.strip(), partial(_is_figure, schema, language, currencies))
     readers: list[Callable[[], _Figures]] = [
         partial(_figures, names, item, language, currencies) for item in items if item.text
     ]
@@ -244,25 +247,41 @@ class _Names:
             tokens.append(other)
         return tokens
 
-    def split(self, text: str) -> tuple[list[_Item], list[tuple[Metric, str]]]:
+    def split(
+        self, text: str, is_figure: Callable[[str], bool]
+    ) -> tuple[list[_Item], list[tuple[Metric, str]]]:
         """The items before the first text figure's name, and the text figures with their
-        values, each running to the end or to another text figure's ``name:``."""
+        values, each running to another text figure's ``name:``, to a part that ``is_figure``
+        (after a separator), or to the end; what follows such a figure is read again."""
         items: list[_Item] = []
         for span in _spans(text, 0, len(text)):
             tokens = self.tokens(text, span.start, span.stop)
             for i, token in enumerate(tokens):
                 if isinstance(token, _Name) and token.metric.key in self.text_metrics:
                     items.append(_Item(text, range(span.start, token.start), tokens[:i]))
-                    return items, self._texts(text, token)
+                    texts, rest = self._texts(text, token, is_figure)
+                    if not rest:
+                        return items, texts
+                    more_items, more_texts = self.split(rest, is_figure)
+                    return items + more_items, texts + more_texts
             items.append(_Item(text, span, tokens))
         return items, []
 
-    def _texts(self, text: str, first: _Name) -> list[tuple[Metric, str]]:
+    def _texts(
+        self, text: str, first: _Name, is_figure: Callable[[str], bool]
+    ) -> tuple[list[tuple[Metric, str]], str]:
+        """The text figures from ``first`` on, and the figures typed after them, if any: the
+        parts at the end that are each a figure named first ("notes: raid, arrests 3"). One
+        followed by words again ("…, seized USD 500, officers trained 40 in the week") is
+        the note's own."""
         found: list[tuple[Metric, str]] = []
         current = first
-        for item in _spans(text, first.end, len(text)):
-            if item.start == first.end:
-                continue  # the first text's own words
+        parts = [s for s in _spans(text, first.end, len(text)) if s.start != first.end]
+        after = len(parts)
+        while after and is_figure(text[parts[after - 1].start : parts[after - 1].stop]):
+            after -= 1
+        end = parts[after].start if after < len(parts) else len(text)
+        for item in parts[:after]:
             words = list(_WORD.finditer(text, item.start, item.stop))
             name = self.at(text, words, 0) if words else None
             if (
@@ -273,8 +292,8 @@ class _Names:
             ):
                 found.append((current.metric, text[current.end : item.start]))
                 current = name
-        found.append((current.metric, text[current.end :]))
-        return found
+        found.append((current.metric, text[current.end : end]))
+        return found, text[end:]
 
     def several(self, item: _Item, language: str, currencies: tuple[str, ...]) -> _Figures | None:
         """The figures of an item holding several without commas (``arrests 10 victims 2``);
@@ -428,6 +447,19 @@ def _joined(metric: Metric, value: Value, op: str, partner: str) -> Value:
             )
         )
     return Value(value.amount, value.currency, value.text, op, partner)
+
+
+def _is_figure(schema: Schema, language: str, currencies: tuple[str, ...], part: str) -> bool:
+    """Whether a part of a note after a separator is a figure as a return gives one, named
+    first (``arrests 3``, ``victims assisted: 2``): one typed after the note, not its words
+    ("2 victims", or "arrests 3 expected next week", stay the note's)."""
+    part = part.strip()
+    try:
+        metric, _value = parse_item(schema, part, language, currencies)
+    except UserError:
+        return False
+    name, _raw = split_item(schema, part)
+    return metric.kind != "text" and part.lower().startswith(name.lower())
 
 
 def split_item(schema: Schema, item: str) -> tuple[str, str]:
