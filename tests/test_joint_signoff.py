@@ -108,6 +108,8 @@ async def test_joint_input_mistakes_save_nothing(tmp_path: Path) -> None:
     assert "Did you mean 'arrests'?" in half and "needs the operation (op:X)" in half
     [unknown] = await bot.say("th-fp", "/return arrests 4 joint with ZZ op:X-1")
     assert "I don't know the country ZZ" in unknown
+    [outside] = await bot.say("th-fp", "/return arrests 4 joint with AE op:X-1")  # not in JPA-9
+    assert "United Arab Emirates does not take part in JPA-9, so it cannot report" in outside
     assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]
     # the guided form takes a joint answer too
     await bot.say("th-fp", "/return")

@@ -116,3 +116,18 @@ async def test_pointer_only_channel_gets_the_pointer_and_no_file(tmp_path: Path)
     [stored] = await bot.rows("SELECT attachment FROM outbox WHERE channel = 'line'")
     assert stored == (None,)
     await bot.stop()
+
+
+async def test_the_file_word_may_follow_the_code_and_csv_points_to_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """`/report JPA-9 xlsx` was "I don't know the language xlsx"; `/report csv JPA-9` said
+    "Name one period at most"."""
+    bot = Harness(tmp_path / "bot.db", shipped_settings(periods=(SMALL_JPA,)))
+    await bot.start()
+    [answer] = await bot.say("nz-cochair", "/report JPA-9 xlsx")
+    assert "JPA-9: the report as a workbook" in answer, answer
+    assert bot.chat.sent[-1].message.attachment is not None
+    [csv] = await bot.say("nz-cochair", "/report csv JPA-9")
+    assert "from the command line: focalbot report JPA-4 --format csv" in csv, csv
+    await bot.stop()

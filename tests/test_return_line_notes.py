@@ -284,3 +284,19 @@ def test_a_figure_typed_after_the_note_is_a_figure_not_its_words() -> None:
     assert parse_line(SCHEMA, "notes: raid, seized USD 500, officers came at 10") == {
         "notes": Value(None, "", "raid, seized USD 500, officers came at 10"),
     }
+
+
+def test_an_answer_lists_each_problem_once_and_ten_at_most() -> None:
+    """A line repeating one mistake 2,000 times was answered with 2,000 identical lines."""
+    with pytest.raises(UserError) as repeated:
+        parse_line(SCHEMA, "arrests 1, " * 2000)
+    lines = str(repeated.value).split("\n")
+    assert lines == [
+        "Nothing was saved. Please fix:",
+        "• Arrests is given twice (1 and 1); give it once",
+    ]
+    many = ", ".join(f"arrests -{i}" for i in range(1, 30))
+    with pytest.raises(UserError) as distinct:
+        parse_line(SCHEMA, many)
+    lines = str(distinct.value).split("\n")
+    assert len(lines) == 12 and lines[-1] == "…and 19 more problems.", lines

@@ -214,3 +214,15 @@ async def test_the_form_as_text_carries_no_button_that_shows_it_again(tmp_path: 
     assert form.startswith("Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — every figure"), form
     assert buttons(bot) == []
     await bot.stop()
+
+
+async def test_show_and_a_bare_return_speak_of_the_same_window(tmp_path: Path) -> None:
+    """In March, with W1 (January) still owed and nothing started: /return show spoke of W2
+    while /return and /return form went to W1."""
+    bot = await running(tmp_path)
+    move_to(bot, datetime(2027, 3, 2, 3, 0, tzinfo=UTC))
+    [shown] = await bot.say("th-fp", "/return show")
+    assert shown.startswith("Thailand · JPA-9 W1 "), shown
+    [form] = await bot.say("th-fp", "/return form")
+    assert form.startswith("Thailand · JPA-9 W1 "), form
+    await bot.stop()

@@ -60,6 +60,10 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     [summary] = await bot.say("th-fp", "/return arrests 1, victims assisted 1")
     assert summary.startswith("Thailand · JPA-7 W1 (Oct 1, 2026 – Oct 31, 2026), due Nov 9, 2026")
 
+    [period] = await bot.say("th-fp", "/period JPA-7")  # as /deadline: their own date
+    assert "W1 Oct 1, 2026 – Oct 31, 2026 — due Nov 9, 2026" in period, period
+    [period] = await bot.say("nz-cochair", "/period JPA-7")  # the period's
+    assert "W1 Oct 1, 2026 – Oct 31, 2026 — due Nov 7, 2026" in period, period
     [cochair] = await bot.say("nz-cochair", "/deadline JPA-7")
     assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 7, 2026" in cochair
     # a moved date is told to each as it falls for them: Saturday 14th is Monday 16th in Bangkok

@@ -112,7 +112,7 @@ def period_command(work: Work, args: PeriodArgs) -> None:
 def show_current(work: Work, code: str) -> None:
     """The open periods (or the one named): dates, countries, windows and due dates."""
     if code:
-        work.reply(describe(work, _named_or_current(work, code)))
+        work.reply(describe(work, _named_or_current(work, code), _own_country(work)))
         return
     periods = store.periods_in(work.db, OPEN)
     if not periods:
@@ -127,7 +127,17 @@ def show_current(work: Work, code: str) -> None:
         ]
         work.reply(join([_("No period of action is open."), *hints]))
         return
-    work.reply(join((describe(work, p) for p in periods), "\n\n"))
+    country = _own_country(work)
+    work.reply(join((describe(work, p, country) for p in periods), "\n\n"))
+
+
+def _own_country(work: Work) -> str | None:
+    """The country whose returns the reader sends (a focal point's, a deputy's), if any: its
+    due dates are theirs, moved off its days off, as /deadline and the reminders give them."""
+    actor = work.actor
+    if actor is None or not actor.has("focal_point", "deputy_focal_point"):
+        return None
+    return actor.country
 
 
 def heading(period: Period) -> Msg:
@@ -142,8 +152,9 @@ def countries_line(work: Work, codes: Sequence[str]) -> Msg:
     return _("Countries ({count}): {names}", count=len(codes), names=names)
 
 
-def describe(work: Work, period: Period) -> Msg:
-    """A period in a few lines."""
+def describe(work: Work, period: Period, country: str | None = None) -> Msg:
+    """A period in a few lines; with ``country`` (one taking part), its own due dates."""
+    own = country if country in period.countries else None
     lines: list[Text] = [
         heading(period),
         period.dates,
@@ -151,7 +162,13 @@ def describe(work: Work, period: Period) -> Msg:
         _("Returns:"),
     ]
     lines += [
-        "  " + _("{label} {dates} — due {due}", label=w.label, dates=w.dates, due=w.due_on)
+        "  "
+        + _(
+            "{label} {dates} — due {due}",
+            label=w.label,
+            dates=w.dates,
+            due=due_of(work, w, own) if own else w.due_on,
+        )
         for w in period.windows
     ]
     return join(lines)

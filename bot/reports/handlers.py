@@ -15,13 +15,25 @@ from bot.returns.reminders import due_moment
 from bot.work import Work
 
 FORMS = ("chart", "xlsx")
+ELSEWHERE = ("csv", "md", "markdown", "json")  # files the command line writes, not the chat
 
 
 def report_command(work: Work, args: str) -> None:
     """The report of the named period, or of the current one; ``chart`` or ``xlsx`` first
     sends it as a file; a language code last drafts the debrief statement in that language."""
     words = args.split()
-    form = words.pop(0).lower() if words and words[0].lower() in FORMS else ""
+    if any(w.lower() in ELSEWHERE for w in words):
+        raise UserError(
+            _(
+                "In chat a report comes as text, a chart or a workbook: /report JPA-4, "
+                "/report chart JPA-4, /report xlsx JPA-4. CSV, Markdown and JSON files come "
+                "from the command line: focalbot report JPA-4 --format csv."
+            )
+        )
+    forms = [w for w in words if w.lower() in FORMS]  # first or after the code
+    form = forms[0].lower() if len(forms) == 1 else ""
+    if form:
+        words.remove(forms[0])
     language = _language(words)
     if len(words) > 1:
         raise UserError(_("Name one period at most: /report JPA-4, /report chart JPA-4."))

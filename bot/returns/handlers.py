@@ -533,7 +533,8 @@ def _awaiting_window(work: Work, period: Period, country: str) -> Window:
 
 
 def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None:
-    """A joint figure's partner is another known country."""
+    """A joint figure's partner is another known country taking part in the period (one
+    outside it never reports the operation: the figure would stay a discrepancy)."""
     problems: list[Text] = []
     for value in values.values():
         if not value.partner:
@@ -545,6 +546,16 @@ def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None
         elif work.directory.country(value.partner) is None:
             problems.append(
                 _("op:{op}: I don't know the country {code}", op=value.op, code=value.partner)
+            )
+        elif value.partner not in target.period.countries:
+            problems.append(
+                _(
+                    "op:{op}: {country} does not take part in {code}, so it cannot report "
+                    "the operation with you",
+                    op=value.op,
+                    country=country_name(work, value.partner),
+                    code=target.period.code,
+                )
             )
     if problems:
         raise UserError(
@@ -611,7 +622,8 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
 def _seen_window(work: Work, period: Period, country: str, drafts: bool) -> Window:
     """The latest window the country has sent a return for, or (with ``drafts``) started one
     for: a draft for an older window, still waiting while the next is collected, is what
-    ``show`` is asked about; the collecting window when there is none."""
+    ``show`` is asked about. With none, the window a bare ``/return`` would write to (the
+    oldest still owed), so that both speak of one window."""
     code = period.code
     touched = [
         w
@@ -619,7 +631,11 @@ def _seen_window(work: Work, period: Period, country: str, drafts: bool) -> Wind
         if load_submitted(work.db, code, w.seq, country)
         or (drafts and load_draft(work.db, code, w.seq, country))
     ]
-    return touched[-1] if touched else collecting_window(period, today(work))
+    if touched:
+        return touched[-1]
+    if period.windows[0].starts_on > today(work):
+        return collecting_window(period, today(work))
+    return reporting_window(work, period, country)
 
 
 def _show(work: Work, target: Target) -> None:

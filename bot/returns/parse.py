@@ -40,7 +40,7 @@ from typing import NamedTuple
 
 from bot.errors import UserError
 from bot.events import Form, FormField
-from bot.i18n import Text, _, join, render
+from bot.i18n import Text, _, join, n_, render
 from bot.numbers import TENS, UNITS, ZERO_WORDS
 from bot.returns.metric_values import Value, parse_kind, parse_value, shown
 from bot.returns.metrics import Metric, Schema
@@ -150,13 +150,26 @@ def _collect(schema: Schema, readers: Iterable[Callable[[], _Figures]]) -> dict[
                 )
             found[metric.key] = value
     if unknown:
-        problems.append(_unknown_names(schema, unknown))
+        problems.append(_unknown_names(schema, list(dict.fromkeys(unknown))[:MAX_PROBLEMS]))
     if problems:
-        bullets = [_("• {problem}", problem=p) for p in problems]
-        raise UserError(join([_("Nothing was saved. Please fix:"), *bullets]))
+        raise UserError(join([_("Nothing was saved. Please fix:"), *_bullets(problems)]))
     if not found:
         raise UserError(_("Which figures? e.g. /return arrests 10, victims assisted 6"))
     return found
+
+
+MAX_PROBLEMS = 10
+"""Problems listed in one answer at most (each said once): a pasted line repeating one
+mistake 2,000 times was answered with 2,000 identical lines, far beyond a chat message."""
+
+
+def _bullets(problems: list[Text]) -> list[Text]:
+    distinct = list({str(p): p for p in problems}.values())
+    bullets: list[Text] = [_("• {problem}", problem=p) for p in distinct[:MAX_PROBLEMS]]
+    more = len(distinct) - MAX_PROBLEMS
+    if more > 0:
+        bullets.append(n_("…and {count} more problem.", "…and {count} more problems.", more))
+    return bullets
 
 
 def _text(metric: Metric, raw: str, language: str) -> _Figures:
