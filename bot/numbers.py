@@ -174,11 +174,11 @@ def _from_digits(raw: str, latin: str) -> int:
 
 def _refuse_doubtful(raw: str, latin: str) -> None:
     """Refuse the forms that look like numbers but could be read two ways."""
-    if latin[0] == "-":
+    if latin[0] == "-" and any(c.isdigit() for c in latin):  # "-" alone is no number at all
         raise UserError(
             _("{number} is negative; figures are 0 or more (write 0 for none)", number=raw)
         )
-    if latin[0] == "+":
+    if latin[0] == "+" and any(c.isdigit() for c in latin):
         raise UserError(
             _(
                 "{number}: please give the total itself, not a change to add (write {total})",

@@ -210,3 +210,9 @@ async def test_help_return_shows_how_to_report_a_joint_figure(bot: Harness) -> N
     [explained] = await bot.say("th-fp", "/help return")
     assert "/return [CODE] [W<n>] <figure> <number> joint with <COUNTRY> op:<OP>, …" in explained
     assert "Example: /return arrests 4 joint with MY op:SONGKHLA-3, victims assisted 2" in explained
+
+
+async def test_help_status_explains_chase(bot: Harness) -> None:
+    [explained] = await bot.say("nz-cochair", "/help status")
+    assert "/status [CODE] [W<n>] chase" in explained and "Example: /status W1 chase" in explained
+    assert "at most every 12 hours" in explained

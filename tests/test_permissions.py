@@ -61,6 +61,7 @@ ARGS = {
     "return joint": "arrests 4 joint with MY op:SONGKHLA-3",
     "joint": "SONGKHLA-3 arrests 4",
     "status": "",
+    "status chase": "W1 chase",
     "report": "",
     "broadcast": "Returns are due Friday",
     "broadcast send": "send",
@@ -121,6 +122,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "return joint": WRITERS,  # the return command itself, with a joint figure
     "joint": CO_CHAIRS,
     "status": CO_CHAIRS,
+    "status chase": CO_CHAIRS,
     "report": CO_CHAIRS,
     "broadcast": CO_CHAIRS,
     "broadcast send": CO_CHAIRS,

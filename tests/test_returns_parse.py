@@ -258,6 +258,10 @@ def test_a_label_is_shown_in_the_readers_language() -> None:
         parse_line(SCHEMA, "จับกุม -1")
     assert "• การจับกุม: -1" in render(caught.value.text, "th")
     assert "Arrests: -1 is negative" in str(caught.value)
+    for dash in ("-", "+"):  # a dash for "none" is no number at all, not a negative one
+        with pytest.raises(UserError) as caught:
+            parse_line(SCHEMA, f"arrests {dash}")
+        assert f"I can't read '{dash}' as a number" in str(caught.value), caught.value
 
 
 def test_shipped_labels_in_thai_arabic_and_bengali() -> None:

@@ -1023,6 +1023,11 @@ def _is_approve(text: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,2}?approve\s*$", text.strip(), re.IGNORECASE))
 
 
+def _is_chase(text: str) -> bool:
+    """``chase`` last, after an optional period code and window (the status command itself)."""
+    return bool(re.match(r"^(?:\S+\s+){0,2}?chase\s*$", text.strip(), re.IGNORECASE))
+
+
 def _is_joint(text: str) -> bool:
     """A one-line return with a joint figure in it (the return command itself)."""
     return bool(re.search(r"\bjoint\s+with\b", text, re.IGNORECASE))
@@ -1101,6 +1106,21 @@ COMMANDS = [
         "/status W1",
         status_command,
         roles=frozenset({"co_chair"}),
+        subcommands=(
+            CommandSpec(  # the same command; its own entry so that /help status explains it
+                "chase",
+                _(
+                    "Remind the focal points of the countries whose return is missing (each "
+                    "country at most every 12 hours), and see who gets it now and who when "
+                    "their quiet hours end."
+                ),
+                "/status [CODE] [W<n>] chase",
+                "/status W1 chase",
+                status_command,
+                roles=frozenset({"co_chair"}),
+                matches=_is_chase,
+            ),
+        ),
     ),
 ]
 COMMANDS += JOINT_COMMANDS
