@@ -381,3 +381,17 @@ def test_dari_names_match_as_keyboards_type_them() -> None:
     # with the zero-width non-joiner, without it, and with an Arabic keyboard's ي and ك
     for typed in ("گرفتاری\u200cها 5", "گرفتاریها 5", "گرفتاريها 5"):
         assert parse_line(SCHEMA, typed) == {"arrests": Value(5)}, typed
+
+
+def test_a_count_may_carry_its_unit_as_people_write_it() -> None:
+    """Thai counts take a classifier ("5 คน", five persons); it was refused."""
+    assert parse_line(SCHEMA, "จับกุม 5 คน, ผู้เสียหาย ๓ ราย", "th") == {
+        "arrests": Value(5),
+        "victims_assisted": Value(3),
+    }
+    assert parse_line(SCHEMA, "arrests 5 people, victims assisted five persons") == {
+        "arrests": Value(5),
+        "victims_assisted": Value(5),
+    }
+    with pytest.raises(UserError, match="can't read '5 boats'"):
+        parse_line(SCHEMA, "arrests 5 boats")  # not a unit of people or cases: refused

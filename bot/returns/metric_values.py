@@ -87,7 +87,26 @@ def parse_kind(
     return parser(raw.strip(), language)
 
 
+COUNTING_WORDS = frozenset(
+    {
+        "persons", "people", "person",  # en
+        "คน", "ราย", "ครั้ง", "ลำ", "คดี",  # th: people, cases, times, boats, lawsuits
+        "orang", "kali", "kes", "kasus",  # id, ms
+        "người", "vụ", "lần",  # vi
+        "tao", "beses",  # fil
+        "জন", "টি",  # bn
+        "लोग", "व्यक्ति",  # hi
+        "ဦး", "ယောက်", "ခု",  # my
+    }
+)  # fmt: skip
+"""Words that may follow a count as its unit (Thai and Myanmar classifiers): ``จับกุม 5 คน``
+is 5 arrests, as people write it in those languages (and "5 people" in English)."""
+
+
 def _count(raw: str, language: str) -> Value:
+    number, _sep, unit = raw.rpartition(" ")
+    if number and unit.lower() in COUNTING_WORDS:
+        raw = number.rstrip()
     return Value(parse_whole(raw, MAX_COUNT, language))
 
 
