@@ -166,3 +166,20 @@ async def test_baseline_binds_only_what_was_never_bound(tmp_path: Path) -> None:
     result = await cli(db, "audit", "verify")
     assert "MY for JPA-9" not in result.output  # bound now
     assert "TH for JPA-9 window W1, arrests: the stored figure differs" in result.output
+
+
+async def test_a_revocation_from_the_command_line_withdraws_what_still_waits_for_them(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "bot.db"
+    await (await Harness(db).start()).stop()
+    query(  # a page held for my-fp's morning, as the bot leaves it in the outbox
+        db,
+        "INSERT INTO outbox (channel, address, person_id, text, created_at, not_before) "
+        "VALUES ('console', 'my-fp', 'my-fp', 'Request R-1: casework', "
+        "'2026-11-03T22:00:00+00:00', '2026-11-03T23:00:00+00:00')",
+    )
+    assert (await cli(db, "directory", "revoke", "my-fp")).exit_code == 0
+    assert query(db, "SELECT status, error FROM outbox WHERE person_id = 'my-fp'") == [
+        ("withdrawn", "revoked")
+    ]

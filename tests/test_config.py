@@ -263,3 +263,18 @@ def test_a_directory_import_refuses_a_person_on_an_unknown_channel() -> None:
         parse_csv(rows + "th-2,Somchai Example,TH,officer,console,U0PH1\n", known)
     with pytest.raises(ConfigError, match="person 'th-2': preferred_channel names 'signal'"):
         parse_csv(rows + "th-2,Somchai Example,TH,officer,signal,\n", known)
+
+
+def test_a_directory_import_reads_active_as_yes_or_no_and_refuses_the_rest() -> None:
+    """ "N", "disabled" or "revoked" read as active: only no/false/0 deactivated."""
+    from bot.directory.csv_io import parse_csv
+    from bot.directory.repo import Directory
+
+    settings = parse_settings(MINIMAL)
+    known = Directory.build(list(settings.countries), [])
+    rows = "id,name,country,roles,active\n"
+    for word, active in (("yes", True), ("N", False), ("0", False), ("", True)):
+        people = parse_csv(rows + f"th-2,Somchai Example,TH,officer,{word}\n", known)[1]
+        assert people[0].active is active, word
+    with pytest.raises(ConfigError, match="line 2: active: Input should be a valid boolean"):
+        parse_csv(rows + "th-2,Somchai Example,TH,officer,revoked\n", known)

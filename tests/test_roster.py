@@ -102,8 +102,16 @@ async def test_bad_handovers_change_nothing(tmp_path: Path) -> None:
     assert "two person ids" in (await bot.say("nz-cochair", "/handover th-fp"))[0]
     refused = await bot.say("th-deputy", "/handover th-fp th-fp2")
     assert "handed over" not in refused[0]
+    # a handover revokes: not a way round /revoke, nor to someone who cannot take requests
+    [admin] = await bot.say("nz-cochair", "/handover admin nz-cochair")
+    assert "is an administrator or co-chair: a handover would end their access" in admin
+    [itself] = await bot.say("nz-cochair", "/handover nz-cochair nz-fp")
+    assert "is an administrator or co-chair" in itself
+    [officer] = await bot.say("nz-cochair", "/handover th-fp th-officer")
+    assert "cannot take requests (neither focal point nor deputy)" in officer
     assert await bot.rows("SELECT COUNT(*) FROM audit") == before
     assert await bot.rows("SELECT active FROM people WHERE id = 'th-fp'") == [(1,)]
+    assert await bot.rows("SELECT COUNT(*) FROM people WHERE active = 0") == [(0,)]
     await bot.stop()
 
 
@@ -187,4 +195,21 @@ async def test_roster_and_handover_are_written_in_the_readers_language(tmp_path:
     assert "১" in done and "০" in done and "open request" not in done, done
     # the successor reads English: the same summary in English, the singular chosen by count
     assert "1 open request, 0 draft returns and 0 broadcasts" in bot.last("th-fp2")
+    await bot.stop()
+
+
+async def test_a_revoked_focal_points_open_requests_can_still_be_handed_over(
+    tmp_path: Path,
+) -> None:
+    """Revoked with a request in hand, nobody could move it: /handover said "No active
+    person". The administrator is told, and the co-chair moves it."""
+    bot = await started(tmp_path)
+    acked = await bot.file_request("TH routine Passport check for a suspect")
+    await bot.press("th-fp", f"/ack {acked}")
+    [revoked] = await bot.say("admin", "/revoke th-fp")
+    assert "They were answering 1 open request: a co-chair moves it with /handover th-fp" in revoked
+    [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")
+    assert "Handed over from th-fp to th-fp2" in done, done
+    owner = await bot.rows("SELECT acknowledged_by FROM requests WHERE id = ?", [acked])
+    assert owner == [("th-fp2",)]
     await bot.stop()

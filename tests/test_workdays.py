@@ -298,3 +298,21 @@ async def test_a_period_opened_after_its_first_due_date_says_that_return_is_over
     assert "was due on Nov 9, 2026, so it is overdue already: please send it with /return" in told
     assert "is due on" not in told
     await bot.stop()
+
+
+async def test_a_revoked_person_gets_nothing_that_waited_for_their_morning(
+    tmp_path: Path,
+) -> None:
+    """A request paged at 05:38 in Bangkok waits for 07:00; revoked meanwhile, the focal
+    point received it anyway, casework and all."""
+    bot = await started(tmp_path, datetime(2026, 11, 3, 22, 38, tzinfo=UTC))
+    await bot.say("au-officer", "/request TH #info Vessel registry lookup for MV Example")
+    assert not any("Vessel registry" in m for m in bot.inbox("th-fp"))  # held: asleep
+    await bot.say("admin", "/revoke th-fp")
+    await until(bot, datetime(2026, 11, 4, 1, 0, tzinfo=UTC))  # 08:00 in Bangkok
+    assert not any("Vessel registry" in m for m in bot.inbox("th-fp"))
+    held = await bot.rows(
+        "SELECT status, error FROM outbox WHERE person_id = 'th-fp' AND text LIKE '%Vessel%'"
+    )
+    assert held == [("withdrawn", "revoked")], held
+    await bot.stop()

@@ -65,6 +65,16 @@ def withdraw(
     return [str(row[0]) for row in rows if row[0]]
 
 
+def withdraw_all(db: Db, person_id: str, reason: str) -> int:
+    """Withdraw every message still queued for ``person_id`` (held for their quiet hours, or
+    waiting for a retry): someone revoked receives nothing more, casework least of all."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = ?, error = ? WHERE person_id = ? AND status = 'queued'",
+        [WITHDRAWN, reason[:500], person_id],
+    )
+    return cursor.rowcount
+
+
 def waiting_until(db: Db, subject: str, command: str, people: Sequence[str]) -> str | None:
     """When the first message about ``subject`` carrying a button for ``command`` that still
     waits for the quiet hours of one of ``people`` goes (store format); None if none waits."""

@@ -182,7 +182,9 @@ def _person(row: dict[str, str], known: Directory, columns: set[str]) -> dict[st
         "roles": _split(row.get("roles") or ""),
         "language": (row.get("language") or "en").strip(),
         "preferred_channel": (row.get("preferred_channel") or "console").strip(),
-        "active": (row.get("active") or "yes").strip().lower() not in ("no", "false", "0"),
+        "active": (row.get("active") or "yes")
+        .strip()
+        .lower(),  # yes/no, true/false, 1/0 or refused
         "identities": identities,
     }
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.commands import CommandSpec
+from bot.delivery import held
+from bot.directory.handover import open_requests_of
 from bot.directory.repo import revoke
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import _, n_
 from bot.work import Work
 
 
@@ -25,15 +27,25 @@ def revoke_person(work: Work, person_id: str) -> None:
     person = work.directory.people.get(person_id)
     if person is None or not revoke(work.db, person_id, work.stamp, actor.id):  # audits it
         raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
+    held.withdraw_all(work.db, person_id, "revoked")  # what waits for their morning, say
     work.directory_changed = True
-    work.reply(
-        _(
-            "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "
-            "`focalbot directory reinstate` undoes it.",
-            name=person.name,
+    done = _(
+        "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "
+        "`focalbot directory reinstate` undoes it.",
+        name=person.name,
+        id=person_id,
+    )
+    answering = open_requests_of(work.db, person_id)
+    if answering:  # left with nobody unless someone moves it
+        done += " " + n_(
+            "They were answering {count} open request: a co-chair moves it with /handover "
+            "{id} <successor>.",
+            "They were answering {count} open requests: a co-chair moves them with /handover "
+            "{id} <successor>.",
+            answering,
             id=person_id,
         )
-    )
+    work.reply(done)
 
 
 COMMANDS = [

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.config import Person
+from bot.delivery import held
 from bot.directory.repo import revoke
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
 from bot.requests.repo import handover_note
+from bot.storage.sql import Db
 from bot.work import Work
 
 _OPEN = "status != 'closed'"
@@ -60,6 +62,7 @@ def handover(work: Work, old_id: str, new_id: str) -> Moved:
     work.audit("roster.handover", f"{old.id}>{new.id}", moved.summary())
     _tell(work, old, new, moved)
     revoke(work.db, old.id, work.stamp, work.actor.id if work.actor else "cli")
+    held.withdraw_all(work.db, old.id, "revoked")  # their page held for the night, say
     work.directory_changed = True
     return moved
 
@@ -67,7 +70,8 @@ def handover(work: Work, old_id: str, new_id: str) -> Moved:
 def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
     people = work.directory.people
     old, new = people.get(old_id), people.get(new_id)
-    if old is None or not old.active:
+    # revoked already: requests they were answering can still be handed over, nothing else
+    if old is None or (not old.active and not open_requests_of(work.db, old.id)):
         raise UserError(_("No active person {id} in the directory.", id=repr(old_id[:40])))
     if new is None or not new.active:
         raise UserError(
@@ -79,6 +83,22 @@ def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
         )
     if old.id == new.id:
         raise UserError(_("That is the same person; name their successor."))
+    if old.has("admin", "co_chair"):  # a handover revokes: not a way round /revoke
+        raise UserError(
+            _(
+                "{old} is an administrator or co-chair: a handover would end their access. "
+                "An administrator does that with /revoke.",
+                old=old.name,
+            )
+        )
+    if not new.has("focal_point", "deputy_focal_point"):
+        raise UserError(
+            _(
+                "{new} cannot take requests (neither focal point nor deputy): give them the "
+                "role first (bot.toml or a directory import), then hand over.",
+                new=new.name,
+            )
+        )
     if old.country != new.country:
         raise UserError(
             _(
@@ -91,6 +111,16 @@ def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
             )
         )
     return old, new
+
+
+def open_requests_of(db: Db, person_id: str) -> int:
+    """How many open requests ``person_id`` is answering (paged, or acknowledged by them)."""
+    row = db.execute(
+        f"SELECT COUNT(*) FROM requests WHERE {_OPEN} "
+        "AND (target_person = ? OR acknowledged_by = ?)",
+        [person_id, person_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _move_requests(work: Work, old: Person, new: Person) -> list[str]:
