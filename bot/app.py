@@ -401,6 +401,7 @@ class App:
         )
         replica = self.replication.replica if self.replication else None
         self.ctx = Context(self.settings, directory, router, self.registry, replica)
+        self.outbox.revoked(frozenset(p.id for p in directory.people.values() if not p.active))
         return directory
 
     async def _watch_directory(self) -> None:

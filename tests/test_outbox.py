@@ -102,3 +102,20 @@ async def test_message_that_waits_too_long_expires_and_falls_back(tmp_path: Path
     assert rows[0][:2] == ("telegram", "expired") and "expired" in rows[0][2]
     assert rows[1][:2] == ("console", "sent")
     await bot.stop()
+
+
+async def test_a_message_waiting_for_a_retry_is_not_sent_once_its_person_is_revoked(
+    tmp_path: Path,
+) -> None:
+    """The page to Thailand's focal point failed once and waited a second for its retry; the
+    focal point was revoked meanwhile, and the retry delivered the request to them anyway."""
+    bot = await Harness(tmp_path / "bot.db", chat_factory=Scripted).start()
+    chat: Scripted = bot.chat  # type: ignore[assignment]
+    chat.failures["th-fp"] = [TransientError("502")]
+    await chat.say("au-officer", "/request TH routine Vessel registry lookup for MV Example")
+    await chat.say("admin", "/revoke th-fp")
+    await asyncio.wait_for(bot.settle(), timeout=10)  # the retry's second has passed
+    assert not any("Vessel registry" in m for m in chat.to("th-fp"))
+    rows = await bot.rows("SELECT status FROM outbox WHERE person_id = 'th-fp'")
+    assert rows == [("withdrawn",)], rows
+    await bot.stop()

@@ -109,6 +109,7 @@ class ChannelDispatcher:
         self._quiet = asyncio.Event()  # set while no attempt is under way
         self._quiet.set()
         self._oldest = (-1, "")  # (second, stamp): what was created before it has expired
+        self.revoked: frozenset[str] = frozenset()  # people whose messages no longer go out
 
     def put(self, message: Outbound) -> None:
         """Queue a committed message for delivery (once: a message already queued is ignored)."""
@@ -240,6 +241,9 @@ class ChannelDispatcher:
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
+        if message.person_id in self.revoked:
+            log.info("outbox %s not sent: its person was revoked", message.id)
+            return True  # withdrawn in the database by the revocation
         if self._too_old(message):
             await self._fail(
                 message,
@@ -385,6 +389,12 @@ class Outbox:
         fails its messages over to the next channel after the usual retries.
         """
         self._channels[channel].opened.set()
+
+    def revoked(self, person_ids: frozenset[str]) -> None:
+        """The people revoked now: a message of theirs already in a lane (one waiting for a
+        retry, say) is not sent; the database has it withdrawn already."""
+        for dispatcher in self._channels.values():
+            dispatcher.revoked = person_ids
 
     def share_rates(self, replicas: int) -> None:
         """Every channel takes its share of its overall rate among ``replicas`` live ones."""
