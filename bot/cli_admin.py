@@ -134,7 +134,9 @@ STATE_WIDTH = max(len(state) for state in STATES)  # the listing's state column
     type=click.Choice(STATES),
     help="Only messages in this state.",
 )
-@click.option("--limit", default=50, show_default=True, help="How many to list.")
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(min=1), help="How many to list."
+)
 @click.pass_context
 def outbox_group(
     ctx: click.Context, config: str, database: str | None, status: str | None, limit: int
@@ -250,7 +252,7 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
         person_id,
         "reinstated",
         lambda db, at: reinstate(db, person_id, at, "cli"),
-        "not revoked:",
+        "not revoked (or not in the directory):",
     )
 
 

@@ -119,3 +119,16 @@ async def test_a_message_waiting_for_a_retry_is_not_sent_once_its_person_is_revo
     rows = await bot.rows("SELECT status FROM outbox WHERE person_id = 'th-fp'")
     assert rows == [("withdrawn",)], rows
     await bot.stop()
+
+
+async def test_a_limit_below_one_is_refused_and_an_unknown_person_is_named(
+    tmp_path: Path,
+) -> None:
+    """`outbox --limit -5` listed everything; `directory reinstate ghost` said "not revoked"."""
+    bot = await Harness(tmp_path / "bot.db").start()
+    await bot.stop()
+    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
+    refused = await in_thread("outbox", "--limit", "-5", *base)
+    assert refused.exit_code == 2 and "Invalid value for '--limit'" in refused.output
+    ghost = await in_thread("directory", "reinstate", "ghost", *base)
+    assert ghost.exit_code == 1 and "not revoked (or not in the directory): 'ghost'" in ghost.output

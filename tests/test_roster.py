@@ -213,3 +213,14 @@ async def test_a_revoked_focal_points_open_requests_can_still_be_handed_over(
     owner = await bot.rows("SELECT acknowledged_by FROM requests WHERE id = ?", [acked])
     assert owner == [("th-fp2",)]
     await bot.stop()
+
+
+async def test_the_roster_of_the_countries_named(tmp_path: Path) -> None:
+    """`/roster TH` printed every country: the code was ignored."""
+    bot = await started(tmp_path)
+    [roster] = await bot.say("nz-cochair", "/roster th my")
+    countries = [line for line in roster.splitlines()[1:] if not line.startswith(" ")]
+    assert countries == ["Malaysia (MY)", "Thailand (TH)"], roster
+    [unknown] = await bot.say("nz-cochair", "/roster XX")
+    assert unknown == "I don't know the country XX; /countries lists the codes."
+    await bot.stop()

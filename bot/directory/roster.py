@@ -16,6 +16,7 @@ from bot.clock import parse_iso
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
 from bot.directory.handover import handover, parse_pair
+from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join
 from bot.storage.sql import Db
@@ -159,10 +160,17 @@ def still_here(work: Work, _args: None) -> None:
 
 
 # --- /roster and /handover ----------------------------------------------------------------
-def roster_command(work: Work, _args: None) -> None:
-    """Each country's focal point, deputy, last confirmation and channels."""
+def roster_command(work: Work, args: str) -> None:
+    """Each country's focal point, deputy, last confirmation and channels; only the countries
+    named, if any (``/roster TH MY``)."""
+    named = [code.upper() for code in args.replace(",", " ").split()]
+    for code in named:
+        if work.directory.country(code) is None:
+            raise UserError(
+                _("I don't know the country {code}; /countries lists the codes.", code=code[:10])
+            )
     lines: list[Text] = [_("Roster (focal point · deputy · last confirmed · channels):")]
-    for code in sorted(work.directory.countries):
+    for code in sorted(set(named) or work.directory.countries):
         lines.append(join([work.directory.country_name(code), f" ({code})"], ""))
         people = work.directory.focal_points(code) + work.directory.deputies(code)
         lines += [_roster_line(work, p) for p in people] or ["  " + _("• no focal point or deputy")]
@@ -211,10 +219,9 @@ COMMANDS = [
     CommandSpec(
         "roster",
         _("Co-chairs: each country's focal point and deputy, last confirmation and channels."),
-        "/roster",
-        "/roster",
+        "/roster [COUNTRY …]",
+        "/roster TH",
         roster_command,
-        no_args,
         roles=frozenset({"co_chair"}),
     ),
     CommandSpec(
