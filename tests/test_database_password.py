@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.factory import build_app
+from bot.storage import missing_password
 from bot.storage.postgres import DatabaseUnavailable
 from tests.harness import SHIPPED_CONFIG, ManualTimers, shipped_settings
 
@@ -89,11 +90,16 @@ def test_check_warns_when_postgresql_has_no_password_source(tmp_path: Path) -> N
         "FOCALBOT_DB_PASSWORD that [bot] database_password_env names is not set, and neither "
         "PGPASSWORD nor a password file (~/.pgpass) gives one."
     ) in done.stdout
-    for source in ({"FOCALBOT_DB_PASSWORD": "s3cret-pw"}, {"PGPASSWORD": "s3cret-pw"}):
-        assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url, **source).stdout
+    assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url, PGPASSWORD="pw").stdout
+    # each other source, asked directly (a `focalbot check` process costs seconds: it loads
+    # every channel's SDK to check its section)
+    home = {"HOME": str(tmp_path)}
+    variable = "FOCALBOT_DB_PASSWORD"
+    assert missing_password(url, variable, home) is not None
+    assert missing_password(url, variable, {**home, variable: "s3cret-pw"}) is None
     (tmp_path / ".pgpass").write_text("db.example.org:5432:focalpoint:focalbot:s3cret-pw\n")
-    assert "warning" not in check(tmp_path, FOCALBOT_DATABASE=url).stdout
-    assert "warning" not in check(tmp_path).stdout  # SQLite needs no password
+    assert missing_password(url, variable, home) is None
+    assert missing_password(str(tmp_path / "bot.db"), variable, {}) is None  # SQLite: none
 
 
 def test_the_database_password_is_masked_in_logs(monkeypatch: pytest.MonkeyPatch) -> None:
