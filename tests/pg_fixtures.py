@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,11 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: PostgresServer) -> str:
-    """A fresh, empty PostgreSQL database for one test."""
+def postgres_url(
+    postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A fresh, empty PostgreSQL database for one test, run in the test's own directory: a
+    PostgreSQL database has no file to put its audit anchors beside, so they go to the working
+    directory (the repository's root collected them)."""
+    monkeypatch.chdir(tmp_path)
     return postgres_server.new_database()
