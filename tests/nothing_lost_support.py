@@ -35,6 +35,7 @@ def bot_env() -> dict[str, str]:
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),  # the processes run in the test's folder, not the repository's
     )
     return env
 
@@ -91,8 +92,13 @@ class BotProcess:
         command += ["--config", str(self.config), "--database", str(self.database)]
         with self.log.open("ab") as log:
             log.write(f"--- start {len(self.lives) + 1}\n".encode())
+            # in the test's folder: a PostgreSQL database's audit anchors go to the working one
             self._proc = subprocess.Popen(
-                command, cwd=ROOT, env={**bot_env(), **self.env}, stdout=log, stderr=log
+                command,
+                cwd=self.config.parent,
+                env={**bot_env(), **self.env},
+                stdout=log,
+                stderr=log,
             )
         life = Life(time.monotonic())
         self.lives.append(life)
@@ -140,7 +146,13 @@ def cli(
     """Run ``focalbot <args>`` on the database as its own process."""
     command = [PYTHON, "-m", "bot.cli", *args, "--config", str(config), "--database", str(database)]
     done = subprocess.run(
-        command, cwd=ROOT, env=bot_env(), capture_output=True, text=True, timeout=60, input=stdin
+        command,
+        cwd=config.parent,
+        env=bot_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
     )
     watch_output(f"focalbot {' '.join(args)}", lambda: done.stderr)
     return done

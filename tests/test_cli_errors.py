@@ -19,7 +19,6 @@ from bot.storage import open_store
 from tests import harness as h
 from tests.conftest import ENGINES
 from tests.files_support import png, write
-from tests.pg_server import PostgresServer
 
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -40,8 +39,9 @@ def refused(result: Result) -> str:
 
 
 @pytest.fixture
-def target(postgres_server: PostgresServer) -> str:
-    return postgres_server.new_database()
+def target(postgres_url: str) -> str:
+    """A fresh PostgreSQL database, the test run in its own directory (its audit anchors)."""
+    return postgres_url
 
 
 # 1. A mistyped --database / FOCALBOT_DATABASE

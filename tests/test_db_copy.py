@@ -19,8 +19,9 @@ def run(*args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def target(postgres_server: PostgresServer) -> str:
-    return postgres_server.new_database()
+def target(postgres_url: str) -> str:
+    """A fresh PostgreSQL database, the test run in its own directory (its audit anchors)."""
+    return postgres_url
 
 
 async def test_a_deployment_moves_to_postgresql_and_carries_on(tmp_path: Path, target: str) -> None:

@@ -63,7 +63,7 @@ def test_a_second_console_run_on_the_same_database_answers_every_command(tmp_pat
             capture_output=True,
             text=True,
             timeout=60,
-            cwd=ROOT,
+            cwd=tmp_path,  # a PostgreSQL database's audit anchors go to the working directory
         )
         assert done.returncode == 0, done.stderr
         assert "[to au-officer via console] pong first" in done.stdout
@@ -235,7 +235,7 @@ def test_ctrl_c_in_the_console_stops_at_once_and_keeps_accepted_work(tmp_path: P
     database = database_for(tmp_path / "bot.db")
     terminal, side = pty.openpty()  # a terminal, as a person at the keyboard has
     bot = subprocess.Popen(
-        focalbot("run", "--database", database), stdin=side, stdout=side, cwd=ROOT
+        focalbot("run", "--database", database), stdin=side, stdout=side, cwd=tmp_path
     )
     os.close(side)
     try:
