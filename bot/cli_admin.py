@@ -226,16 +226,16 @@ def _requeue(db: Db, message_id: int) -> str:
 def directory_revoke(config: str, database: str | None, person_id: str) -> None:
     """Revoke a person: every channel identity of theirs stops working (within seconds in a
     running bot); bot.toml syncs and imports do not bring them back."""
-    from bot.delivery.held import withdraw_all
-    from bot.directory.repo import revoke
+    from bot.directory.handover import revoke_and_withdraw
 
-    def revoked(db: Db, at: str) -> bool:
-        if not revoke(db, person_id, at, "cli"):
-            return False
-        withdraw_all(db, person_id, "revoked")  # nothing queued for them goes out any more
-        return True
-
-    _change_person(config, database, person_id, "revoked", revoked, "no active person")
+    _change_person(
+        config,
+        database,
+        person_id,
+        "revoked",
+        lambda db, at: revoke_and_withdraw(db, person_id, at, "cli"),
+        "no active person",
+    )
 
 
 @directory.command("reinstate")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import CommandSpec
-from bot.delivery import held
-from bot.directory.handover import open_requests_of
-from bot.directory.repo import revoke
+from bot.directory.handover import open_requests_of, revoke_and_withdraw
 from bot.errors import UserError
 from bot.i18n import _, n_
 from bot.work import Work
@@ -25,9 +23,8 @@ def revoke_person(work: Work, person_id: str) -> None:
     if person_id == actor.id:
         raise UserError(_("You cannot revoke yourself; ask another administrator."))
     person = work.directory.people.get(person_id)
-    if person is None or not revoke(work.db, person_id, work.stamp, actor.id):  # audits it
+    if person is None or not revoke_and_withdraw(work.db, person_id, work.stamp, actor.id):
         raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
-    held.withdraw_all(work.db, person_id, "revoked")  # what waits for their morning, say
     work.directory_changed = True
     done = _(
         "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "

@@ -61,8 +61,7 @@ def handover(work: Work, old_id: str, new_id: str) -> Moved:
     _confirm_successor(work, new)
     work.audit("roster.handover", f"{old.id}>{new.id}", moved.summary())
     _tell(work, old, new, moved)
-    revoke(work.db, old.id, work.stamp, work.actor.id if work.actor else "cli")
-    held.withdraw_all(work.db, old.id, "revoked")  # their page held for the night, say
+    revoke_and_withdraw(work.db, old.id, work.stamp, work.actor.id if work.actor else "cli")
     work.directory_changed = True
     return moved
 
@@ -111,6 +110,16 @@ def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
             )
         )
     return old, new
+
+
+def revoke_and_withdraw(db: Db, person_id: str, at: str, actor: str) -> bool:
+    """Revoke ``person_id`` (audited; False if unknown or revoked already) and withdraw what
+    still waits to be sent to them (a page held for their night, a retry): someone revoked
+    receives nothing more. Chat, handover and the command line all revoke through here."""
+    if not revoke(db, person_id, at, actor):
+        return False
+    held.withdraw_all(db, person_id, "revoked")
+    return True
 
 
 def open_requests_of(db: Db, person_id: str) -> int:
