@@ -169,3 +169,33 @@ async def test_an_arabic_reader_names_the_figures_in_arabic(tmp_path: Path) -> N
         ]
     finally:
         await bot.stop()
+
+
+def test_each_readers_example_name_reads_back_as_its_figure() -> None:
+    """The form's one-line example names figures as the reader types them (it showed the
+    keys, ``persons_convicted 3``, in every language): each name it may show is read back."""
+    metrics = load_settings(SHIPPED_CONFIG).metric_sets["default"]
+    schema = Schema(metrics)
+    for metric in metrics:
+        for language in LANGUAGES:
+            name = metric.typed_name.render(language)
+            assert "_" not in name, (metric.key, language, name)
+            example = "none" if metric.kind == "text" else "3"
+            if metric.kind == "money":
+                example = "USD 1000"
+            found = parse_line(schema, f"{name} {example}", language)
+            assert list(found) == [metric.key], (language, name)
+
+
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
+async def test_the_form_as_text_gives_a_thai_example(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", "/language th")
+        [form] = await bot.say("th-fp", "/return form")
+        example = form.split("\n")[-1]
+        assert "/return JPA-9 W1 พิพากษาลงโทษ 3, เข้าช่วยเหลือ 3" in example, example
+        await bot.say("th-fp", "/return JPA-9 W1 พิพากษาลงโทษ 3, เข้าช่วยเหลือ 3")
+        assert await draft(bot) == {"persons_convicted": 3, "victims_rescued": 3}
+    finally:
+        await bot.stop()

@@ -245,6 +245,14 @@ async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path:
     assert later.endswith(  # the hint names the oldest window still owed, not W1
         "\n\nEarlier windows still missing returns: W2 (8 of 8). /status W2 lists who."
     ), later
+    await bot.say("th-fp", "/return W2 arrests 2, victims 1")  # a draft, not submitted
+    [drafted] = await bot.say("nz-cochair", "/status")
+    assert drafted.endswith(  # counted as /status W2 counts it: it said "8 of 8"
+        "\n\nEarlier windows still missing returns: W2 (7 of 8 missing, 1 draft). "
+        "/status W2 lists who."
+    ), drafted
+    [w2] = await bot.say("nz-cochair", "/status W2")
+    assert "1 draft, 7 missing" in w2, w2
     await bot.stop()
 
 

@@ -231,7 +231,7 @@ def form_text(target: Target, form: Form) -> Text:
     lines += [_field_line(f) for f in form.fields if f.value]
     lines += left_blank([_blank_field(f) for f in form.fields if not f.value], len(form.fields))
     example = join(
-        [join([f"{f.key} ", _EXAMPLES.get(f.kind, "3")], "") for f in form.fields[:2]],
+        [join([m.typed_name, " ", _EXAMPLES[m.kind]], "") for m in target.period.metrics[:2]],
         ", ",
         typed=True,
     )

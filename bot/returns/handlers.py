@@ -899,27 +899,37 @@ def _held_until(work: Work, country: str, at: datetime) -> Msg:
 def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
     """Earlier windows some countries still owe a return for, past its due moment there:
     the board shows one window, and a co-chair chasing returns should not miss last
-    month's (nor be told of one whose due date has not come)."""
+    month's (nor be told of one whose due date has not come). Counted as the board counts:
+    a country with a draft is a draft, not missing."""
     total = len(period.countries)
-    owed: list[tuple[str, int]] = []  # (window label, returns missing)
+    owed: list[tuple[str, Msg]] = []  # (window label, how many are owed)
     for earlier in (w for w in period.windows if w.seq < window.seq):
         states = store.window_statuses(work.db, period.code, earlier.seq)
-        missing = sum(
-            1
+        unsent = [
+            states.get(c, ("", ""))[0]
             for c in period.countries
             if states.get(c, ("", ""))[0] not in SENT and _overdue(work, earlier, c)
-        )
-        if missing:
-            owed.append((earlier.label, missing))
+        ]
+        drafts, missing = unsent.count(store.DRAFT), len(unsent) - unsent.count(store.DRAFT)
+        if drafts:
+            counted = _(
+                "{label} ({missing} of {total} missing, {drafts} draft)",
+                label=earlier.label,
+                missing=missing,
+                total=total,
+                drafts=drafts,
+            )
+            owed.append((earlier.label, counted))
+        elif missing:
+            counted = _(
+                "{label} ({missing} of {total})", label=earlier.label, missing=missing, total=total
+            )
+            owed.append((earlier.label, counted))
     if not owed:
         return ""
-    windows = join(
-        [_("{label} ({missing} of {total})", label=w, missing=n, total=total) for w, n in owed],
-        "; ",
-    )
     return "\n\n" + _(
         "Earlier windows still missing returns: {windows}. /status {label} lists who.",
-        windows=windows,
+        windows=join([counted for _label, counted in owed], "; "),
         label=owed[0][0],  # the oldest window still owed
     )
 

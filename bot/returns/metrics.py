@@ -64,6 +64,7 @@ class Metric(BaseModel):
     label: str = Field(min_length=1, max_length=80)
     labels: tuple[tuple[str, str], ...] = ()
     aliases: tuple[str, ...] = ()
+    typed_names: tuple[tuple[str, str], ...] = ()  # each language's first alias (examples)
     kind: MetricKind = "count"
     required: bool = False
     phrase: str = Field(default="", max_length=200)
@@ -87,6 +88,10 @@ class Metric(BaseModel):
         if isinstance(data.get("aliases"), Mapping):
             lists = sorted(_by_language(data["aliases"], "aliases").items())
             data["aliases"] = tuple(alias for _lang, names in lists for alias in _as_list(names))
+            data.setdefault(
+                "typed_names",
+                tuple((lang, _as_list(names)[0]) for lang, names in lists if _as_list(names)),
+            )
         return data
 
     @property
@@ -103,6 +108,14 @@ class Metric(BaseModel):
     def text(self) -> Label:
         """The label as a message: each reader sees it in their own language."""
         return Label(self.label, labels=self.labels)
+
+    @property
+    def typed_name(self) -> Label:
+        """The name an example of what to type shows: the reader's own first alias (a short
+        word people type, not the label's whole phrase), else their label, else English's."""
+        shown = {**dict(self.labels), **dict(self.typed_names)}
+        default = shown.pop("en", self.label)
+        return Label(default, labels=tuple(sorted(shown.items())))
 
     @property
     def lower_text(self) -> Label:
