@@ -91,7 +91,12 @@ def console_people(app: App) -> list[tuple[str, Text]]:
         return []
     directory = app.ctx.directory
     return [
-        (p.id, join([f"{p.name} — ", roles_of(p), ", ", directory.country_name(p.country)], ""))
+        (
+            p.id,
+            join(
+                [f"{p.name} — ", join([roles_of(p), directory.country_name(p.country)], ", ")], ""
+            ),
+        )
         for p in directory.people.values()
     ]
 

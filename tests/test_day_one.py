@@ -177,3 +177,5 @@ async def test_the_console_names_roles_and_countries_as_the_bot_does(bot: Harnes
     assert people["admin"] == "Sam Admin-Example — administrator, New Zealand"
     [(_id, thai)] = [(k, v) for k, v in console_people(bot.app) if k == "th-fp"]
     assert render(thai, "th") == "Niran Example — ผู้ประสานงานหลัก, ไทย"  # as a Thai speaker reads it
+    # an Arabic reader's list takes the Arabic comma, as the bot's own lists do
+    assert render(thai, "ar") == "Niran Example — نقطة الاتصال، تايلاند"
