@@ -27,6 +27,16 @@ _MONEY = re.compile(
 )
 _AMOUNT = re.compile(r"^(?P<whole>[0-9][0-9,]*)(?:\.(?P<cents>[0-9]{1,2}))?$")  # English style
 _SYMBOLS = "$€£¥₱฿₹Rp"
+_UNSPACED = "\u0e01-\u0e3a\u0e40-\u0e4e\u1000-\u103f\u1050-\u108f\u109a-\u109f"
+"""Letters and marks of the shipped scripts that put no spaces between words: Thai (its
+digits and ``฿`` left out) and Myanmar (its digits and punctuation left out)."""
+GLUED = rf"(?<=[{_UNSPACED}])(?=\d)|(?<=\d)(?=[{_UNSPACED}])"
+"""Where a word of such a script meets a number typed against it (``จับกุม10``, ``๑๐ราย``):
+a word boundary without a space, as the reader sees it. Latin script has none
+(``arrests10`` stays one word): its words are spaced, and codes such as ``W1`` hold digits."""
+WORD = re.compile(rf"\S(?:(?!{GLUED})\S)*")
+"""A word of a return line: no space inside, and no :data:`GLUED` boundary either."""
+_GLUED_AT = re.compile(GLUED)
 EXAMPLE_CURRENCIES = ("USD",)
 """The codes an unknown currency's refusal suggests where none are configured."""
 
@@ -103,8 +113,13 @@ COUNTING_WORDS = frozenset(
 is 5 arrests, as people write it in those languages (and "5 people" in English)."""
 
 
+def unglued(text: str) -> str:
+    """``text`` with a space at each :data:`GLUED` boundary (``จับกุม10คน`` → ``จับกุม 10 คน``)."""
+    return _GLUED_AT.sub(" ", text)
+
+
 def _count(raw: str, language: str) -> Value:
-    number, _sep, unit = raw.rpartition(" ")
+    number, _sep, unit = unglued(raw).rpartition(" ")  # ``5คน`` is ``5 คน``
     if number and unit.lower() in COUNTING_WORDS:
         raw = number.rstrip()
     return Value(parse_whole(raw, MAX_COUNT, language))

@@ -5,8 +5,12 @@ stays whole; ``10,5`` stays whole too and is then refused as ambiguous; an Arabi
 or semicolon ``؛``, and Myanmar's ``၊``, separate too). Each item is
 ``name value``, ``name: value``, ``name=value`` or ``value name``; names are keys, labels or
 aliases in any language and case; figures are digits of any script, or number words in English
-or the sender's language (see :mod:`bot.numbers`). Every problem is collected, so one answer
-lists all of them, and nothing is kept unless every item is valid.
+or the sender's language (see :mod:`bot.numbers`). In Thai and Myanmar, written without spaces
+between words, a name may touch its digits (``จับกุม10``, ``จับกุม๑๐คน``; see
+:data:`~bot.returns.metric_values.GLUED`); in Latin script ``arrests10`` stays unknown. Names
+of one figure around one value are that figure, in any order (``trained officers 5``: both
+words name officers trained). Every problem is collected, so one answer lists all of them,
+and nothing is kept unless every item is valid.
 
 Figures may also follow one another without commas (``arrests 10 victims 2``, or
 ``10 arrests 2 victims``) where that splits one way only: the known names and the words between
@@ -42,12 +46,12 @@ from bot.errors import UserError
 from bot.events import Form, FormField
 from bot.i18n import Text, _, join, n_, render
 from bot.numbers import TENS, UNITS, ZERO_WORDS
+from bot.returns.metric_values import WORD as _WORD
 from bot.returns.metric_values import Value, parse_kind, parse_value, shown
 from bot.returns.metrics import Metric, Schema
 
 _ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c\u104a]|,(?!\d))\s*")  # \d: digits of any script
 _KEYED = re.compile(r"^(?P<key>[^:=]*?)\s*[:=]\s*(?P<value>.*)$", re.DOTALL)
-_WORD = re.compile(r"\S+")
 _COLON = re.compile(r"[:=]")
 _TEXT_EDGES = " \t\r\n,;\u060c\u061b\u104a"  # stripped off a text figure's value
 
@@ -309,17 +313,21 @@ class _Names:
         return found, text[end:]
 
     def several(self, item: _Item, language: str, currencies: tuple[str, ...]) -> _Figures | None:
-        """The figures of an item holding several without commas (``arrests 10 victims 2``);
-        None when it names one figure or none, so its own error stands.
+        """The figures of an item holding several without commas (``arrests 10 victims 2``),
+        or one named in several words (``trained officers 5``); None when it names one figure
+        or none, so its own error stands.
 
         Raises:
             UserError: they do not split one way only: please use commas.
             _Problems: they split, but some values are wrong (each named by its figure).
         """
-        tokens = item.tokens
-        named = [isinstance(t, _Name) for t in tokens]
-        if sum(named) < 2:
+        if sum(isinstance(t, _Name) for t in item.tokens) < 2:
             return None
+        one = _one_named(item, language, currencies)
+        if one is not None:
+            return one
+        tokens = _merged(item.tokens)
+        named = [isinstance(t, _Name) for t in tokens]
         name_first = named[0]
         alternate = len(tokens) % 2 == 0 and all(
             is_name == ((i % 2 == 0) == name_first) for i, is_name in enumerate(named)
@@ -350,6 +358,38 @@ class _Names:
         return figures
 
 
+def _one_named(item: _Item, language: str, currencies: tuple[str, ...]) -> _Figures | None:
+    """One figure whose names all mean it, around one value (``trained officers 5``,
+    ``5 trained officers``); None when the names mean several figures or there are more values.
+
+    Raises:
+        UserError: the value is missing or wrong (named by its figure, as when alone).
+    """
+    names = [t.metric for t in item.tokens if isinstance(t, _Name)]
+    values = [t for t in item.tokens if isinstance(t, range)]
+    if len(values) > 1 or any(m.key != names[0].key for m in names):
+        return None
+    if not values:
+        raise _missing(names[0])
+    raw = item.line[values[0].start : values[0].stop]
+    return [(names[0], parse_answer(names[0], raw, language, currencies))]
+
+
+def _merged(tokens: list[_Name | range]) -> list[_Name | range]:
+    """``tokens`` with names of one figure next to each other as one name: the first."""
+    merged: list[_Name | range] = []
+    for token in tokens:
+        last = merged[-1] if merged else None
+        if (
+            isinstance(token, _Name)
+            and isinstance(last, _Name)
+            and last.metric.key == token.metric.key
+        ):
+            continue  # "arrests 2 trained officers 5": "trained officers" names one figure
+        merged.append(token)
+    return merged
+
+
 def _spans(text: str, start: int, end: int) -> list[range]:
     """Where the items of ``text[start:end]`` are, their separators left out."""
     spans, at = [], start
@@ -373,11 +413,15 @@ def parse_item(
     if metric is None:
         raise _unknown(schema, name)
     if not raw.strip():
-        raise UserError(
-            _("{metric}: the figure is missing (e.g. {key} 3)", metric=metric.text, key=metric.key)
-        )
+        raise _missing(metric)
     value = parse_value(metric, raw, language, currencies)
     return metric, _joined(metric, value, op, partner)
+
+
+def _missing(metric: Metric) -> UserError:
+    return UserError(
+        _("{metric}: the figure is missing (e.g. {key} 3)", metric=metric.text, key=metric.key)
+    )
 
 
 def parse_answer(
@@ -480,7 +524,7 @@ def split_item(schema: Schema, item: str) -> tuple[str, str]:
     keyed = _KEYED.match(item)
     if keyed and keyed["key"] and schema.find(keyed["key"]):
         return keyed["key"], keyed["value"]
-    words = item.split()
+    words = _WORD.findall(item)  # ``จับกุม10`` is two words
     for cut in range(len(words) - 1, 0, -1):
         if schema.find(" ".join(words[:cut])):
             return " ".join(words[:cut]), " ".join(words[cut:])
