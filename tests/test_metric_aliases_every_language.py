@@ -64,6 +64,12 @@ def test_each_alias_names_its_own_metric_only() -> None:
 def test_thai_victims_are_the_victims_assisted_as_in_english() -> None:
     schema = Schema(load_settings(SHIPPED_CONFIG).metric_sets["default"])
     assert schema.find("ผู้เสียหาย") is schema.find("victims") is schema.by_key["victims_assisted"]
+    # "assisting victims", as a focal point typed it against its number
+    found_glued = parse_line(schema, "จับกุม10 ช่วยเหลือผู้เสียหาย6", "th")
+    assert {key: value.amount for key, value in found_glued.items()} == {
+        "arrests": 10,
+        "victims_assisted": 6,
+    }
     found = parse_line(schema, "จับกุม ๑๒, ผู้เสียหาย สาม", "th")  # refused in the trial
     assert {key: value.amount for key, value in found.items()} == {
         "arrests": 12,

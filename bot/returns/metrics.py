@@ -271,7 +271,7 @@ DEFAULT_METRICS: tuple[Metric, ...] = (
         "victims assisted, victims, assisted, persons assisted",
         "assisted {n} trafficked {person|persons}",
         local={
-            "th": "ผู้เสียหาย, คุ้มครองช่วยเหลือ, คุ้มครอง",
+            "th": "ผู้เสียหาย, คุ้มครองช่วยเหลือ, คุ้มครอง, ช่วยเหลือผู้เสียหาย",
             "ar": "الضحايا, ضحايا, مساعدة الضحايا",
             "bn": "ভুক্তভোগী, সহায়তাপ্রাপ্ত, পাচারের শিকার",
         },
