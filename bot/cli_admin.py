@@ -39,9 +39,12 @@ def audit_group() -> None:
     help='A head kept elsewhere: "SEQ:HASH", or an anchor file (every head in it is checked).',
 )
 def audit_verify(config: str, database: str | None, anchors: tuple[str, ...]) -> None:
-    """Walk the hash chain, name every row edited or deleted, every stored figure or person
-    that differs from the chain, and every anchored head the chain no longer holds."""
-    wanted = [anchor for given in anchors for anchor in _anchors(given)]
+    """Walk the hash chain, name every row edited or deleted, every stored figure, person or
+    request that differs from the chain, and every anchored head the chain no longer holds."""
+    # the same head given twice (a file and its line pasted, the bot's stop after a manual
+    # anchor) is one anchor: counted and checked once
+    found_anchors = {(a.seq, a.hash): a for given in anchors for a in _anchors(given)}
+    wanted = list(found_anchors.values())
     settings = _settings(config)
     rows, found, head = _run(_with_store(settings, database, lambda db: _verify(db, wanted)))
     for problem in found:
@@ -109,8 +112,8 @@ def audit_anchor(config: str, database: str | None) -> None:
 @config_option
 @database_option
 def audit_baseline(config: str, database: str | None) -> None:
-    """Bind returns and people stored before the audit log covered them (an older database)
-    into the chain as they are now; anything already bound is left alone."""
+    """Bind returns, people and requests stored before the audit log covered them (an older
+    database) into the chain as they are now; anything already bound is left alone."""
     from bot.audit import state as audit_state
     from bot.clock import Clock, iso
 
@@ -118,7 +121,10 @@ def audit_baseline(config: str, database: str | None) -> None:
     bound = _run(
         _with_store(_settings(config), database, lambda db: audit_state.baseline(db, at, "cli"))
     )
-    click.echo(f"bound {counted(bound, 'return')} and people into the audit log")
+    click.echo(
+        f"bound {counted(bound.returns, 'return')}, {counted(bound.people, 'person', 'people')} "
+        f"and {counted(bound.requests, 'request')} into the audit log"
+    )
 
 
 STATES = ("queued", "sent", "failed", "expired", WITHDRAWN)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from bot.audit.chain import row_hash
 from bot.cli import main
 from tests.harness import SHIPPED_CONFIG, Harness, execute_on
 
@@ -39,7 +40,8 @@ async def test_untouched_log_verifies(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
     [(rows,)] = execute_on(db, "SELECT COUNT(*) FROM audit")
     [(people,)] = execute_on(db, "SELECT COUNT(*) FROM people")
-    assert rows == people + 4  # one person.added each, then filed, acknowledged, reply, closed
+    # one person.added each; filed, acknowledged, reply, closed, each after the request's state
+    assert rows == people + 8
     result = await verify(db)
     assert result.exit_code == 0 and f"audit log OK: {rows} rows" in result.output
 
@@ -64,9 +66,41 @@ async def test_deleted_row_is_named(tmp_path: Path) -> None:
 
 async def test_deleted_last_rows_are_noticed(tmp_path: Path) -> None:
     db = await filled_database(tmp_path)
-    execute_on(db, "DELETE FROM audit WHERE id >= ?", [ack_row(db)])
+    row = ack_row(db)
+    execute_on(db, "DELETE FROM audit WHERE id >= ?", [row])
     result = await verify(db)
-    assert result.exit_code == 1 and "rows at the end of the log were deleted" in result.output
+    assert result.exit_code == 1
+    assert (
+        f"audit row {row - 1}: the newest row is not the head recorded with the last change: "
+        "rows after it were deleted, or rows up to it were rewritten and chained anew"
+    ) in result.output
+
+
+async def test_a_rewritten_log_is_not_called_a_deleted_tail(tmp_path: Path) -> None:
+    """Every row still there, one edited and the rest re-hashed after it: the database alone
+    cannot tell this from a cut-back tail, so verify names both and claims neither."""
+    db = await filled_database(tmp_path)
+    rows = execute_on(db, "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id")
+    before = len(rows)
+    start = ack_row(db)
+    [(prev,)] = execute_on(db, "SELECT hash FROM audit WHERE id = ?", [start - 1])
+    for row_id, at, actor, action, subject, detail in rows:
+        if row_id < start:
+            continue
+        actor = "my-fp" if row_id == start else actor
+        digest = row_hash(prev, at, actor, action, subject, detail)
+        execute_on(
+            db,
+            "UPDATE audit SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            [actor, prev, digest, row_id],
+        )
+        prev = digest
+    result = await verify(db)
+    assert result.exit_code == 1
+    [last] = [line for line in result.output.splitlines() if line.startswith("audit row")]
+    assert last.startswith(f"audit row {rows[-1][0]}: the newest row is not the head recorded")
+    assert "rewritten and chained anew" in last and "at the end of the log" not in last
+    assert execute_on(db, "SELECT COUNT(*) FROM audit") == [(before,)]  # nothing was deleted
 
 
 async def test_free_text_stays_out_of_the_audit_log(tmp_path: Path) -> None:

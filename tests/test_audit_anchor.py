@@ -47,21 +47,36 @@ async def test_the_printed_anchor_holds_on_an_untouched_log(tmp_path: Path) -> N
     assert result.exit_code == 0 and "1 anchor held" in result.output
 
 
+async def test_the_same_head_given_twice_is_one_anchor(tmp_path: Path) -> None:
+    """The operator kept `audit anchor`'s output in a file, twice over (taken twice with no
+    change between), and gives its SEQ:HASH too: verify counts, and names, that head once."""
+    db, anchor = await anchored(tmp_path)
+    kept = tmp_path / "kept.anchors"
+    printed = [(await cli(db, "audit", "anchor")).output for _twice in range(2)]
+    kept.write_text("".join(printed), encoding="utf-8")
+    result = await cli(db, "audit", "verify", "--anchor", str(kept), "--anchor", anchor)
+    assert result.exit_code == 0 and "1 anchor held" in result.output, result.output
+    seq = int(anchor.split(":")[0])
+    tamper(db, f"DELETE FROM audit WHERE id >= {seq}", "DELETE FROM meta WHERE key = 'audit_head'")
+    result = await cli(db, "audit", "verify", "--anchor", str(kept), "--anchor", anchor)
+    assert result.output.count(f"anchor {seq}:") == 1 and "(1 problem)" in result.output
+
+
 async def test_truncated_tail_with_the_head_deleted_fails_against_the_anchor(
     tmp_path: Path,
 ) -> None:
     db, anchor = await anchored(tmp_path)
     seq = int(anchor.split(":")[0])
-    tamper(
+    tamper(  # the last event row only: a request's state row cut away is named anyway
         db,
-        f"DELETE FROM audit WHERE id > {seq - 2}",
+        f"DELETE FROM audit WHERE id >= {seq}",
         "DELETE FROM meta WHERE key = 'audit_head'",
     )
     assert (await cli(db, "audit", "verify")).exit_code == 0  # the chain alone cannot tell
     result = await cli(db, "audit", "verify", "--anchor", anchor)
     assert result.exit_code == 1
     assert (
-        f"the log ends at row {seq - 2}, before the anchored row {seq}: rows up to the anchor "
+        f"the log ends at row {seq - 1}, before the anchored row {seq}: rows up to the anchor "
         "were deleted"
     ) in result.output
 
@@ -87,9 +102,9 @@ async def test_a_rechained_tail_fails_against_the_anchor(tmp_path: Path) -> None
     another row."""
     db, anchor = await anchored(tmp_path)
     seq = int(anchor.split(":")[0])
-    tamper(
+    tamper(  # the last event row only: a request's state row cut away is named anyway
         db,
-        f"DELETE FROM audit WHERE id >= {seq - 1}",
+        f"DELETE FROM audit WHERE id >= {seq}",
         "UPDATE meta SET value = (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) "
         "WHERE key = 'audit_head'",
     )
@@ -157,7 +172,9 @@ async def test_the_bot_anchors_daily_once_across_restarts_and_at_every_stop(
     assert len(anchor_lines(db)) == 4
 
     result = await cli(bot.database, "audit", "verify", "--anchor", f"{db}.audit-anchors")
-    assert result.exit_code == 0 and "4 anchors held" in result.output
+    heads = {line.split(" at=")[0] for line in anchor_lines(db)}
+    assert len(heads) == 2  # the restart's stop, the next midnight and the stop: one head
+    assert result.exit_code == 0 and "2 anchors held" in result.output
     tamper(
         bot.database,
         f"DELETE FROM audit WHERE id >= {seq}",

@@ -75,9 +75,23 @@ def verify(db: Db) -> list[Break]:
         prev = digest
     head = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     if head and head[0] != prev:
-        last = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
-        breaks.append(Break(last + 1, "rows at the end of the log were deleted"))
+        breaks.append(_head_break(db))
     return breaks
+
+
+def _head_break(db: Db) -> Break:
+    """The newest row is not the head recorded with the last change. From the database alone
+    that cannot tell rows deleted after it from rows rewritten and chained anew (or the
+    recorded head itself edited): an anchor kept elsewhere tells which rows still hold."""
+    last = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+    if not last:
+        return Break(1, "the log is empty, yet a head was recorded: its rows were deleted")
+    return Break(
+        last,
+        "the newest row is not the head recorded with the last change: rows after it were "
+        "deleted, or rows up to it were rewritten and chained anew (check an anchor kept "
+        "elsewhere: `audit verify --anchor`)",
+    )
 
 
 def head(db: Db) -> str:

@@ -5,7 +5,8 @@ files, timers and every outbox copy of their text (the files' encrypted blobs ar
 from disk by :func:`bot.files.intake.sweep_files`); a count per month, route, category and urgency
 stays in ``request_aggregates``. Delivered messages and de-duplication records expire on their
 own schedules. The audit log is never edited (it holds no free text), so its chain still
-verifies; the purge itself is audited with counts only.
+verifies; the purge itself is audited with counts, and each removed request by its id (so
+``audit verify`` knows it was removed by retention, not by hand).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from bot.audit import chain as audit
+from bot.audit.state import record_request_purged
 from bot.clock import iso
 from bot.config import RetentionSettings
 from bot.files.repo import drop_held_before
@@ -60,6 +62,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         return result
     for request_id in expired:
         _remove_request(db, request_id)
+        record_request_purged(db, request_id, iso(now))
     db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
     db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
     drop_held_before(db, iso(now - timedelta(days=1)))  # files never attached to a request

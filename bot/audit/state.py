@@ -1,17 +1,18 @@
-"""Figures and people bound into the audit chain, and checked against it.
+"""Figures, people and requests bound into the audit chain, and checked against it.
 
-Every stored return and every person gets an audit row carrying a digest of what is stored
+Every stored return, person and request gets an audit row carrying a digest of what is stored
 (state rows), written in the same transaction as the change. ``focalbot audit verify``
 recomputes the digests from the tables and names whatever differs from the latest state row:
-a figure or a role changed by a direct ``UPDATE`` is caught. Free text never enters a state
-row: figures and identities appear only as SHA-256 digests (salted with what they belong to),
-everything else is ids, role names, flags and version numbers.
+a figure, a role or a request's status changed by a direct ``UPDATE`` is caught. Free text never
+enters a state row: figures, identities and request texts appear only as SHA-256 digests
+(salted with what they belong to), everything else is ids, role names, flags and numbers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from bot.audit import chain as audit
@@ -22,6 +23,11 @@ PERSON_ADDED, PERSON_CHANGED = "person.added", "person.changed"
 PERSON_REVOKED, PERSON_REINSTATED = "person.revoked", "person.reinstated"
 PERSON_BASELINE = "person.baseline"
 PERSON_STATES = (PERSON_ADDED, PERSON_CHANGED, PERSON_REVOKED, PERSON_REINSTATED, PERSON_BASELINE)
+# not under "request.": those rows tell what happened to a request, these what is stored
+REQUEST_CHANGED, REQUEST_BASELINE = "state.request", "state.request.baseline"
+REQUEST_PURGED = "state.request.purged"  # removed by retention: gone, and rightly so
+REQUEST_STATES = (REQUEST_CHANGED, REQUEST_BASELINE, REQUEST_PURGED)
+PURGED_STATE: State = {"purged": True}
 State = dict[str, Any]
 
 
@@ -159,17 +165,95 @@ def _person_problems(db: Db, audited: dict[str, State]) -> list[str]:
     return problems
 
 
+# --- requests -----------------------------------------------------------------------------
+_REQUEST_PARTS = {  # column: how verify names it; text and outcome enter only as digests
+    "requester_id": "requester",
+    "requester_country": "requesting country",
+    "target_country": "target country",
+    "target_person": "target person",
+    "acknowledged_by": "acknowledging person",
+    "category": "category",
+    "urgency": "urgency",
+    "status": "status",
+    "round": "routing round",
+    "escalation": "escalation step",
+    "closed_at": "closing time",
+    "text": "text",
+    "outcome": "outcome",
+}
+REQUEST_COLUMNS = frozenset(_REQUEST_PARTS)
+"""The request columns a state row covers: an update touching none of them binds nothing."""
+_REQUEST_SQL = f"SELECT id, {', '.join(_REQUEST_PARTS)} FROM requests"
+
+
+def _request_state(row: tuple[Any, ...]) -> tuple[str, State]:
+    """A request row (as :data:`_REQUEST_SQL` selects it) as its id and state."""
+    request_id, *values = row
+    state: State = dict(zip(_REQUEST_PARTS, values, strict=True))
+    state["text"] = _digest(request_id, "text", state["text"])
+    if state["outcome"] is not None:
+        state["outcome"] = _digest(request_id, "outcome", state["outcome"])
+    return request_id, state
+
+
+def request_state(db: Db, request_id: str) -> State | None:
+    """Who asked whom, category, urgency, status, routing and digests of the texts."""
+    row = db.execute(f"{_REQUEST_SQL} WHERE id = ?", [request_id]).fetchone()
+    return _request_state(row)[1] if row else None
+
+
+def record_request(
+    db: Db, request_id: str, at: str, actor: str, action: str = REQUEST_CHANGED
+) -> None:
+    """Bind the request as now stored into the chain (nothing for an unknown id)."""
+    state = request_state(db, request_id)
+    if state is not None:
+        audit.record(db, at, actor, action, request_id, detail(state))
+
+
+def _request_problems(db: Db, audited: dict[str, tuple[int, State]]) -> list[str]:
+    problems: list[str] = []
+    for row in db.execute(f"{_REQUEST_SQL} ORDER BY year, seq").fetchall():
+        request_id, state = _request_state(row)
+        was = audited.pop(request_id, None)
+        if was is None:
+            problems.append(f"request {request_id}: stored without an audit row")
+            continue
+        problems += [
+            f"request {request_id}: its {name} differs from the audited one"
+            for column, name in _REQUEST_PARTS.items()
+            if state[column] != was[1].get(column)
+        ]
+    problems += [
+        f"request {r}: removed without an audit row"
+        for r, (_row, state) in sorted(audited.items())
+        if state != PURGED_STATE
+    ]
+    return problems
+
+
+def record_request_purged(db: Db, request_id: str, at: str) -> None:
+    """Bind a request's removal by retention, so that verify expects it gone."""
+    audit.record(db, at, "system", REQUEST_PURGED, request_id, detail(PURGED_STATE))
+
+
 # --- verification -------------------------------------------------------------------------
 def latest_states(db: Db, actions: tuple[str, ...]) -> dict[str, State]:
     """The newest state row per subject among ``actions`` (rows without a state are skipped)."""
+    return {subject: state for subject, (_row, state) in _latest_rows(db, actions).items()}
+
+
+def _latest_rows(db: Db, actions: tuple[str, ...]) -> dict[str, tuple[int, State]]:
+    """:func:`latest_states`, each with the id of its audit row."""
     marks = ", ".join("?" * len(actions))
-    found: dict[str, State] = {}
-    for subject, text in db.execute(
-        f"SELECT subject, detail FROM audit WHERE action IN ({marks}) ORDER BY id", list(actions)
+    found: dict[str, tuple[int, State]] = {}
+    for row_id, subject, text in db.execute(
+        f"SELECT id, subject, detail FROM audit WHERE action IN ({marks}) ORDER BY id",
+        list(actions),
     ):
         state = _parsed(text)
         if state is not None:
-            found[subject] = state
+            found[subject] = (row_id, state)
     return found
 
 
@@ -182,25 +266,40 @@ def _parsed(text: str) -> State | None:
 
 
 def problems(db: Db) -> list[str]:
-    """Every stored figure and person that differs from its latest state in the chain."""
+    """Every stored figure, person and request that differs from its latest state in the
+    chain."""
     return [
         *_return_problems(db, latest_states(db, (RETURN_FIGURES,))),
         *_person_problems(db, latest_states(db, PERSON_STATES)),
+        *_request_problems(db, _latest_rows(db, REQUEST_STATES)),
     ]
 
 
-def baseline(db: Db, at: str, actor: str) -> int:
-    """Bind returns and people that have no state row yet (a database from before state rows
-    existed); returns how many were bound. Anything already bound is left alone."""
+@dataclass(frozen=True)
+class Bound:
+    """How many of each :func:`baseline` bound."""
+
+    returns: int = 0
+    people: int = 0
+    requests: int = 0
+
+
+def baseline(db: Db, at: str, actor: str) -> Bound:
+    """Bind returns, people and requests that have no state row yet (a database from before
+    state rows covered them). Anything already bound is left alone."""
     returns = latest_states(db, (RETURN_FIGURES,))
     people = latest_states(db, PERSON_STATES)
-    bound = 0
-    for (return_id,) in db.execute("SELECT id FROM returns ORDER BY id").fetchall():
-        if return_state(db, return_id)[0] not in returns:
-            record_return(db, return_id, at, actor)
-            bound += 1
-    for (person_id,) in db.execute("SELECT id FROM people ORDER BY id").fetchall():
-        if person_id not in people:
-            record_person(db, person_id, PERSON_BASELINE, at, actor)
-            bound += 1
-    return bound
+    requests = latest_states(db, REQUEST_STATES)
+    return_ids = [r[0] for r in db.execute("SELECT id FROM returns ORDER BY id").fetchall()]
+    new_returns = [r for r in return_ids if return_state(db, r)[0] not in returns]
+    person_ids = [r[0] for r in db.execute("SELECT id FROM people ORDER BY id").fetchall()]
+    new_people = [p for p in person_ids if p not in people]
+    request_ids = [r[0] for r in db.execute("SELECT id FROM requests ORDER BY year, seq")]
+    new_requests = [r for r in request_ids if r not in requests]
+    for return_id in new_returns:
+        record_return(db, return_id, at, actor)
+    for person_id in new_people:
+        record_person(db, person_id, PERSON_BASELINE, at, actor)
+    for request_id in new_requests:
+        record_request(db, request_id, at, actor, REQUEST_BASELINE)
+    return Bound(len(new_returns), len(new_people), len(new_requests))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from bot.audit import state as audit_state
 from bot.clock import parse_iso
 from bot.config import Person
 from bot.directory.repo import Directory
@@ -165,7 +166,8 @@ def new_request(
 
 
 def insert(db: Db, request: Request) -> None:
-    """Store a new request, with its requester and target country as parties."""
+    """Store a new request, with its requester and target country as parties, and bind it
+    into the audit chain."""
     names = [f.name for f in fields(Request)]
     marks = ", ".join("?" for _name in names)
     db.execute(
@@ -173,12 +175,24 @@ def insert(db: Db, request: Request) -> None:
     )
     add_party(db, request.id, person_id=request.requester_id)
     add_party(db, request.id, country=request.target_country)
+    audit_state.record_request(db, request.id, request.created_at, request.requester_id)
 
 
 def update(db: Db, request_id: str, **changes: object) -> None:
-    """Change columns of one request."""
+    """Change columns of one request; a change to what its audit state covers is bound into
+    the chain here, so no caller can leave it out. The store binds it (actor ``system``): the
+    event row the caller writes names who acted."""
     sets = ", ".join(f"{key} = ?" for key in changes)
-    db.execute(f"UPDATE requests SET {sets} WHERE id = ?", [*changes.values(), request_id])
+    cursor = db.execute(f"UPDATE requests SET {sets} WHERE id = ?", [*changes.values(), request_id])
+    if cursor.rowcount and audit_state.REQUEST_COLUMNS.intersection(changes):
+        at = changes.get("updated_at") or _updated_at(db, request_id)
+        audit_state.record_request(db, request_id, str(at), "system")
+
+
+def _updated_at(db: Db, request_id: str) -> str:
+    return str(
+        db.execute("SELECT updated_at FROM requests WHERE id = ?", [request_id]).fetchone()[0]
+    )
 
 
 def add_party(db: Db, request_id: str, country: str = "", person_id: str = "") -> None:
