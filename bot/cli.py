@@ -261,16 +261,34 @@ def directory_export(config: str, database: str | None, countries: bool, output:
 def directory_import(config: str, database: str | None, source: IO[bytes]) -> None:
     """Add or update people (or countries) from a CSV file (UTF-8); all or nothing."""
     from bot.directory.csv_io import decode_csv, parse_csv
-    from bot.directory.repo import save_directory
+    from bot.directory.repo import revoked_among, save_directory
 
     settings = _settings(config)
     known = _run(_load_directory(settings, database))
     try:
-        countries, people = parse_csv(decode_csv(source.read()), known)
+        countries, people = parse_csv(decode_csv(source.read()), known, settings.bot.language)
     except ConfigError as exc:
         raise click.ClickException(f"{source.name}: {exc}") from exc
-    _run(_with_store(settings, database, lambda db: save_directory(db, countries, people, "cli")))
+
+    def save(db: Db) -> list[str]:
+        save_directory(db, countries, people, "cli")
+        return revoked_among(db, [p.id for p in people])
+
+    revoked = _run(_with_store(settings, database, save))
     click.echo(f"Imported {len(countries)} countries and {len(people)} people.")
+    if revoked:
+        click.echo(_still_revoked(revoked))
+
+
+def _still_revoked(person_ids: list[str]) -> str:
+    """What an import says of the revoked people it lists: an import never reinstates anyone
+    (it would undo a revocation unseen), so the operator is told how to."""
+    which = person_ids[0] if len(person_ids) == 1 else "ID"
+    return (
+        f"Still revoked (an import does not reinstate anyone): {', '.join(person_ids)}. To "
+        f"reinstate, run `focalbot directory reinstate {which}`, then this import again to "
+        "give back their channel identities."
+    )
 
 
 @main.command()

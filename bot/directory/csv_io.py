@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from bot.config import Country, Person, directory_problems
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.spreadsheet_safety import csv_row, from_csv_cell
 
 M = TypeVar("M", bound=BaseModel)
@@ -78,11 +79,14 @@ def decode_csv(data: bytes) -> str:
         ) from exc
 
 
-def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]:
+def parse_csv(
+    text: str, known: Directory, default_language: str = DEFAULT_LANGUAGE
+) -> tuple[list[Country], list[Person]]:
     """Read a people or countries CSV (told apart by its header), validated against ``known``.
 
     Every wrong row is named by its line (up to :data:`MAX_PROBLEMS` of them), so one import
-    attempt shows all there is to fix; nothing is returned unless every row is right.
+    attempt shows all there is to fix; nothing is returned unless every row is right. Someone
+    new without a language gets ``default_language`` (the bot's, ``[bot] language``).
     """
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = set(reader.fieldnames or ())
@@ -95,7 +99,9 @@ def parse_csv(text: str, known: Directory) -> tuple[list[Country], list[Person]]
     elif {"id", "country", "roles"} <= header:
         countries = []
         columns = {k[len(IDENTITY_PREFIX) :] for k in header if k.startswith(IDENTITY_PREFIX)}
-        people, problems = _rows(Person, rows, lambda row: _person(row, known, columns))
+        people, problems = _rows(
+            Person, rows, lambda row: _person(row, known, columns, default_language)
+        )
     else:
         raise ConfigError(
             "the CSV needs a header: id,name,country,roles,… for people or "
@@ -164,10 +170,17 @@ def _country(row: dict[str, str]) -> dict[str, object]:
     return {k: (row.get(k) or "").strip() for k in COUNTRY_FIELDS}
 
 
-def _person(row: dict[str, str], known: Directory, columns: set[str]) -> dict[str, object]:
-    """A person row; the identities on channels the CSV has no column for stay as they are
-    (an empty cell in a channel's column removes that one)."""
-    before = known.people.get((row.get("id") or "").strip())
+def _person(
+    row: dict[str, str], known: Directory, columns: set[str], default_language: str
+) -> dict[str, object]:
+    """A person row. An empty or missing cell keeps what the directory has for someone already
+    in it (re-imported to change one channel, a Thai focal point was reset to English) and
+    gives someone new the default. Identities differ: an empty cell in a channel's column
+    removes that one, and channels the CSV has no column for stay as they are."""
+    person_id = _cell(row, "id")
+    before = known.people.get(person_id)
+    unsaid = _unsaid(before, default_language)
+    cells = {key: _cell(row, key) or value for key, value in unsaid.items()}
     existing = before.identities if before else {}
     kept = {ch: uid for ch, uid in existing.items() if ch not in columns}
     identities = kept | {
@@ -176,17 +189,43 @@ def _person(row: dict[str, str], known: Directory, columns: set[str]) -> dict[st
         if k and k.startswith(IDENTITY_PREFIX) and v and v.strip()
     }
     return {
-        "id": (row.get("id") or "").strip(),
-        "name": (row.get("name") or "").strip(),
-        "country": (row.get("country") or "").strip().upper(),
-        "roles": _split(row.get("roles") or ""),
-        "language": (row.get("language") or "en").strip(),
-        "preferred_channel": (row.get("preferred_channel") or "console").strip(),
-        "active": (row.get("active") or "yes")
-        .strip()
-        .lower(),  # yes/no, true/false, 1/0 or refused
+        "id": person_id,
+        "name": cells["name"],
+        "country": cells["country"].upper(),
+        "roles": _split(cells["roles"]),
+        "language": cells["language"],
+        "preferred_channel": cells["preferred_channel"],
+        "active": cells["active"].lower(),  # yes/no, true/false, 1/0 or refused
         "identities": identities,
     }
+
+
+def _unsaid(before: Person | None, default_language: str) -> dict[str, str]:
+    """What each column means when its cell is empty or missing: what ``before`` has, or
+    for someone new the default (none for the cells a person cannot do without)."""
+    if before is None:
+        return {
+            "name": "",
+            "country": "",
+            "roles": "",
+            "language": default_language,
+            "preferred_channel": "console",
+            "active": "yes",
+        }
+    return {
+        "name": before.name,
+        "country": before.country,
+        "roles": ";".join(before.roles),
+        "language": before.language,
+        "preferred_channel": before.preferred_channel,
+        "active": "yes" if before.active else "no",
+    }
+
+
+def _cell(row: dict[str, str], key: str) -> str:
+    """A cell without its surrounding blanks; "" when empty or the column is missing."""
+    value = row.get(key)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _split(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.audit import state as audit_state
 from bot.config import Person
 from bot.delivery import held
 from bot.directory.repo import revoke
@@ -142,11 +143,19 @@ def _move_requests(work: Work, old: Person, new: Person) -> list[str]:
             [old.id, old.id, old.id],
         )
     ]
+    changed: set[str] = set()
     for column in ("target_person", "acknowledged_by"):
-        db.execute(
-            f"UPDATE requests SET {column} = ?, updated_at = ? WHERE {column} = ? AND {_OPEN}",
-            [new.id, work.stamp, old.id],
+        changed.update(
+            row[0]
+            for row in db.execute(
+                f"UPDATE requests SET {column} = ?, updated_at = ? WHERE {column} = ? AND {_OPEN} "
+                "RETURNING id",
+                [new.id, work.stamp, old.id],
+            ).fetchall()
         )
+    actor = work.actor.id if work.actor else "system"
+    for request_id in sorted(changed):  # bound as now stored, in this same unit
+        audit_state.record_request(db, request_id, work.stamp, actor)
     db.execute(
         "INSERT INTO request_parties (request_id, country, person_id) SELECT request_id, "
         f"country, ? FROM request_parties WHERE person_id = ? AND request_id IN "
@@ -227,15 +236,8 @@ def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
 
 
 def _tell_requesters(work: Work, old: Person, new: Person, request_ids: list[str]) -> None:
-    if not request_ids:
-        return
-    marks = ", ".join("?" for _ in request_ids)
-    rows = work.db.execute(
-        f"SELECT id, requester_id FROM requests WHERE id IN ({marks}) ORDER BY id", request_ids
-    )
-    for request_id, requester_id in rows.fetchall():
-        requester = work.directory.people.get(requester_id)
-        if requester and requester.id not in (old.id, new.id):
+    for request_id, requester in requesters_of(work, request_ids):
+        if requester.id not in (old.id, new.id):
             work.notify(
                 requester,
                 _(
@@ -246,3 +248,15 @@ def _tell_requesters(work: Work, old: Person, new: Person, request_ids: list[str
                 ),
                 subject=request_id,
             )
+
+
+def requesters_of(work: Work, request_ids: list[str]) -> list[tuple[str, Person]]:
+    """Each of ``request_ids`` with the person who filed it (those still in the directory)."""
+    if not request_ids:
+        return []
+    marks = ", ".join("?" for _ in request_ids)
+    rows = work.db.execute(
+        f"SELECT id, requester_id FROM requests WHERE id IN ({marks}) ORDER BY id", request_ids
+    )
+    found = ((request_id, work.directory.people.get(pid)) for request_id, pid in rows.fetchall())
+    return [(request_id, person) for request_id, person in found if person is not None]

@@ -187,6 +187,12 @@ def is_revoked(db: Db, person_id: str) -> bool:
     return bool(row and row[0])
 
 
+def revoked_among(db: Db, person_ids: list[str]) -> list[str]:
+    """Those of ``person_ids`` who are revoked, in order: an import lists them without
+    reinstating them, and says so."""
+    return [person_id for person_id in person_ids if is_revoked(db, person_id)]
+
+
 def revoke(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     """Deactivate a person and drop every channel identity at once, audited as
     ``person.revoked`` by ``actor``; False if unknown or already revoked."""

@@ -10,12 +10,13 @@ A timer's id carries the confirmation it was armed from, so a confirmation retir
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import parse_iso
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
-from bot.directory.handover import handover, parse_pair
+from bot.directory.handover import handover, parse_pair, requesters_of
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join
@@ -202,16 +203,96 @@ def _roster_line(work: Work, person: Person) -> Msg:
 
 
 def handover_command(work: Work, pair: tuple[str, str]) -> None:
-    """``/handover <from> <to>``: a co-chair hands one person's open work to another."""
+    """``/handover <from> <to>``: a co-chair hands one person's open work to another. A notice
+    sent in someone's quiet hours waits for them: the answer says so rather than "told"."""
     moved = handover(work, *pair)
-    work.reply(
-        _(
-            "Handed over from {old} to {new}: {moved}. Both were told, and so were the "
-            "requesters; {old} is revoked.",
-            old=pair[0],
-            new=pair[1],
-            moved=moved.text(),
+    old, new = work.directory.people[pair[0]], work.directory.people[pair[1]]
+    params = {"old": old.id, "new": new.id, "moved": moved.text()}
+    later = _told_later(work, old, new, moved.requests)
+    if later is None:
+        work.reply(
+            _(
+                "Handed over from {old} to {new}: {moved}. Both were told, and so were the "
+                "requesters; {old} is revoked.",
+                **params,
+            )
         )
+        return
+    head = _("Handed over from {old} to {new}: {moved}; {old} is revoked.", **params)
+    work.reply(join([head, *later]))
+
+
+def _told_later(work: Work, old: Person, new: Person, request_ids: list[str]) -> list[Text] | None:
+    """A line for each of those told whose notice waits for their quiet hours to end (for
+    ``old``: for ever, their revocation withdraws it); None when everyone got theirs now."""
+    new_at, old_at = work.held_until(new), work.held_until(old)
+    requesters = _requesters_later(work, [old.id, new.id], request_ids)
+    both_now = new_at is None and old_at is None
+    if both_now and requesters is None:
+        return None
+    lines: list[Text] = [_("Both were told.")]
+    if not both_now:
+        lines = [_successor_told(work, new, new_at), _predecessor_told(old, old_at)]
+    return [*lines, requesters] if requesters else lines
+
+
+def _successor_told(work: Work, new: Person, at: datetime | None) -> Msg:
+    if at is None:
+        return _("{new} was told.", new=new.id)
+    return join([_("The notice to {new} waits.", new=new.id), _seen_at(work, new, at)], " ")
+
+
+def _predecessor_told(old: Person, at: datetime | None) -> Msg:
+    if at is None:
+        return _("{old} was told.", old=old.id)
+    return _(
+        "{old} was not told: their notice would have waited for their quiet hours to end, "
+        "and someone revoked receives nothing more.",
+        old=old.id,
+    )
+
+
+def _seen_at(work: Work, person: Person, at: datetime) -> Msg:
+    """When ``person`` sees a notice held until ``at``, worded as a request's filer is told
+    (bot.requests.handlers, which builds on this module): the hour in their country, when
+    they see it there, and in the reader's zone when that differs."""
+    zone = ZoneInfo(work.directory.timezone_of(person.country))
+    local = at.astimezone(zone)
+    note = _(
+        "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
+        now=work.now.astimezone(zone).time(),
+        country=work.directory.country_name(person.country),
+        at=local,
+        zone=ZoneOffset(local),
+    )
+    if work.actor is None:
+        return note
+    yours = local.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
+    if yours.utcoffset() == local.utcoffset():
+        return note
+    return join([note, _("That is {yours} your time.", yours=yours)], " ")
+
+
+def _requesters_later(work: Work, skipped: list[str], request_ids: list[str]) -> Msg | None:
+    """The requesters told of the handover (but those in ``skipped``) whose notice waits for
+    their quiet hours, by country and time there, as returns' held reminders are named."""
+    held: set[tuple[str, datetime]] = set()
+    for _request, requester in requesters_of(work, request_ids):
+        at = work.held_until(requester)
+        if at is not None and requester.id not in skipped:
+            held.add((requester.country, at))
+    if not held:
+        return None
+    countries: list[Text] = []
+    for code, at in sorted(held):
+        local = at.astimezone(ZoneInfo(work.directory.timezone_of(code)))
+        name = work.directory.country_name(code)
+        countries.append(
+            _("{country} at {time} ({zone})", country=name, time=local, zone=ZoneOffset(local))
+        )
+    return _(
+        "Requesters in their quiet hours are told when those end: {countries}.",
+        countries=join(countries, "; "),
     )
 
 
