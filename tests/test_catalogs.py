@@ -9,6 +9,7 @@ changed (CONTRIBUTING.md says how to update them).
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from pathlib import Path
 
@@ -116,6 +117,25 @@ def test_commands_in_a_translation_stay_commands(language: str) -> None:
         wanted = len(pattern.findall(msgid))
         glued += [(msgid, text) for text in strings if len(pattern.findall(text)) < wanted]
     assert not glued, f"{language}: {glued[:3]}"
+
+
+ARGUMENT = re.compile(r"<([A-Za-z][A-Za-z -]*)>")  # `/reply {id} <text>`: what to type there
+SAME_WORD = {"id": {"id", "ms", "fil", "my"}}  # where the language says "id" too
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_what_to_type_is_named_in_the_readers_language(language: str) -> None:
+    """A usage hint's ``<text>``, ``<figure> <number>`` is the reader's word: a Thai focal
+    point was told to add figures with ``/return W1 <figure> <number>``."""
+    english = []
+    for message in catalog(language):
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for word in ARGUMENT.findall(msgid or ""):
+            if language in SAME_WORD.get(word, set()):
+                continue
+            english += [(word, text) for text in strings if f"<{word}>" in text]
+    assert not english, f"{language}: {english[:3]}"
 
 
 @pytest.mark.parametrize("language", [code for code in TRANSLATED if is_rtl(code)])
