@@ -3,9 +3,10 @@
 A platform channel runs when it is enabled and its token variable is set; its SDK is imported
 only then, so the embedded default (console only) starts fast and needs no platform at all.
 Each channel is one line in :data:`ADAPTERS`: its name and the adapter class that serves it,
-which offers ``from_settings(options, env)``; its module's ``parse_options(options)``
-validates the section alone, so :func:`check_channels` can check every section whether or not
-its token is set.
+which offers ``from_settings(options, env)``. Beside each adapter module ``adapters.<name>``,
+``adapters.<name>_options`` holds the section's model and ``parse_options(options)``, which
+validates the section alone and imports no platform library: :func:`check_channels` checks
+every section with it, token set or not, without loading a single SDK.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from types import ModuleType
 
 from pydantic import ValidationError
 
@@ -59,6 +61,12 @@ def _build(name: str, options: dict[str, object], env: Mapping[str, str]) -> Ada
     return adapter_class.from_settings(options, env)  # type: ignore[no-any-return]
 
 
+def options_module(name: str) -> ModuleType:
+    """The module that validates ``[channels.<name>]``: the adapter module's name plus
+    ``_options``, SDK-free so that checking a section loads no platform library."""
+    return importlib.import_module(ADAPTERS[name].partition(":")[0] + "_options")
+
+
 def _unknown(name: str) -> str:
     return f"channels.{name}: no adapter for this channel (known: {', '.join(CHANNELS)})"
 
@@ -80,7 +88,7 @@ def check_channels(
         if name not in ADAPTERS:
             problems.append((("channels", name), _unknown(name).partition(": ")[2]))
             continue
-        module = importlib.import_module(ADAPTERS[name].partition(":")[0])
+        module = options_module(name)
         unfinished_allowed = not (section.token_env and env.get(section.token_env))
         try:
             module.parse_options(section.model_dump(exclude=CORE_KEYS))

@@ -35,7 +35,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import ipaddress
 import logging
 import re
 import secrets
@@ -46,13 +45,13 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import aioimaplib
 import aiosmtplib
 from aiolimiter import AsyncLimiter
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from adapters.email_convert import (
     CHANNEL,
@@ -69,6 +68,7 @@ from adapters.email_convert import (
     subject_line,
     text_event,
 )
+from adapters.email_options import EmailOptions, parse_options
 from adapters.env import required_secret
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, Outbound, Sender
@@ -90,67 +90,6 @@ FILE_CHUNK = 256 * 1024
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
-
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class EmailOptions(BaseModel):
-    """The ``[channels.email]`` section, validated when the channel is built."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    content: Literal["full", "pointer"] = "full"  # the core's; accepted here for completeness
-    token_env: str = Field(min_length=1)  # the secret that signs reply tokens
-    address: str = Field(pattern=r"^[^@\s<>]+@[^@\s<>]+$")
-    display_name: str = Field(default="FocalPoint", pattern=r"^[^\[\]\r\n<>\"]{1,40}$")
-    smtp_host: str = "localhost"
-    smtp_port: int = Field(default=587, ge=1, le=65535)
-    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
-    smtp_user_env: str = ""
-    smtp_password_env: str = ""
-    smtp_timeout: float = Field(default=30.0, gt=0)
-    smtp_ca_file: str = ""  # a private CA to verify the relay's certificate; "" = system CAs
-    inbound: Literal["smtp", "imap", "none"] = "smtp"
-    listen: str = "127.0.0.1"
-    port: int = Field(default=2525, ge=0, le=65535)
-    max_message_bytes: int = Field(default=2_000_000, ge=10_000)
-    imap_host: str = "localhost"
-    imap_port: int = Field(default=993, ge=1, le=65535)
-    imap_security: Literal["tls", "none"] = "tls"
-    imap_user_env: str = ""
-    imap_password_env: str = ""
-    imap_mailbox: str = "INBOX"
-    poll_interval: float = Field(default=60.0, gt=0)
-    trust_sender: bool = False  # honoured only for mail whose DMARC check passed
-    authserv_id: str = ""
-    # the mail servers that hand mail to our listener and add authserv_id's verdicts
-    relay_hosts: tuple[IPNetwork, ...] = (
-        ipaddress.ip_network("127.0.0.1"),
-        ipaddress.ip_network("::1"),
-    )
-    auth_policy: Literal["reject_fail", "require_pass", "off"] = "reject_fail"
-    refusals_per_hour: int = Field(default=20, ge=0)  # across all senders
-
-    def from_relay(self, peer: object) -> bool:
-        """Whether an SMTP client at ``peer`` (aiosmtpd's ``session.peer``) is our relay."""
-        host = peer[0] if isinstance(peer, tuple) and peer else peer
-        try:
-            address = ipaddress.ip_address(str(host).partition("%")[0])
-        except ValueError:
-            return False
-        return any(address in network for network in self.relay_hosts)
-
-
-def parse_options(options: Mapping[str, object]) -> EmailOptions:
-    """Validate the section; a ConfigError names ``channels.email.<key>``."""
-    try:
-        return EmailOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.email.{key}: {first['msg']}") from exc
 
 
 def _from_env(env: Mapping[str, str], name: str, key: str, required: bool = False) -> str:

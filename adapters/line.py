@@ -33,7 +33,6 @@ from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 from linebot.v3.messaging.exceptions import ApiException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.env import required_secret
 from adapters.line_convert import (
@@ -45,8 +44,9 @@ from adapters.line_convert import (
     sent_id,
     translate_error,
 )
+from adapters.line_options import LineOptions, parse_options
 from adapters.webhook import WebhookServer
-from bot.errors import ConfigError, PermanentError, TransientError
+from bot.errors import PermanentError, TransientError
 from bot.events import IncomingFile, Outbound
 from bot.ports import Adapter, EventSink, Pacing
 
@@ -59,30 +59,6 @@ API_TIMEOUT = 15  # seconds for one API call
 FILE_CHUNK = 256 * 1024
 SIGNATURE_HEADER = "x-line-signature"
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
-
-
-class LineOptions(BaseModel):
-    """The ``[channels.line]`` section, validated when the channel is built."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    token_env: str = Field(min_length=1)
-    secret_env: str = Field(min_length=1)
-    api_host: str = Field(default="https://api.line.me", pattern=r"^https?://[^/\s]+")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8081, ge=0, le=65535)
-    path: str = Field(default="/line/webhook", pattern=r"^/[\w./-]*$")
-
-
-def parse_options(options: Mapping[str, object]) -> LineOptions:
-    """Validate the section; a ConfigError names ``channels.line.<key>``."""
-    try:
-        return LineOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.line.{key}: {first['msg']}") from exc
 
 
 class LineAdapter(Adapter):

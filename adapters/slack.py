@@ -25,12 +25,11 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -57,6 +56,7 @@ from adapters.slack_convert import (
     view_event,
 )
 from adapters.slack_modal import FORM_ACTION, FORM_VIEW, decode_form, modal_view, submitted_values
+from adapters.slack_options import SlackOptions, parse_options
 from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Attachment, Inbound, IncomingFile, Outbound, Sender
@@ -93,41 +93,6 @@ TOKEN_REFUSED = frozenset(
     }
 )
 """auth.test errors that mean the bot token itself is wrong."""
-
-
-class SlackOptions(BaseModel):
-    """The ``[channels.slack]`` section, validated once at start."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    token_env: str = Field(min_length=1)
-    signing_secret_env: str = ""
-    app_token_env: str = ""
-    base_url: str = "https://slack.com/api/"
-    mode: Literal["http", "socket"] = "http"
-    host: str = "127.0.0.1"
-    port: int = Field(default=3000, ge=0, le=65535)
-    path: str = Field(default="/slack/events", pattern=r"^/[\w./-]*$")
-    team_id: str = Field(default="", pattern=r"^(T[A-Z0-9]+)?$")
-    command: str = Field(default="/focal", pattern=r"^/[a-z0-9_-]{1,31}$")
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
-        return value if value.endswith("/") else value + "/"
-
-
-def parse_options(options: Mapping[str, object]) -> SlackOptions:
-    """Validate the section; a ConfigError names the offending ``channels.slack`` key."""
-    try:
-        return SlackOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.slack.{key}: {first['msg']}") from exc
 
 
 def _secret(env: Mapping[str, str], options: SlackOptions, key: str) -> str:

@@ -34,12 +34,12 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adapters.env import required_secret
 from adapters.sms_convert import CHANNEL, inbound_event, signed_by, sms_body, translate_error
+from adapters.sms_options import SmsOptions, parse_options
 from adapters.webhook import WebhookServer
-from bot.errors import ConfigError, TransientError
+from bot.errors import TransientError
 from bot.events import ChatRef, DeliveryReport, Outbound, Sender
 from bot.factory import default_registry
 from bot.ports import Adapter, EventSink, Pacing
@@ -52,58 +52,6 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FAILED_STATUSES = frozenset({"failed", "undelivered"})
 KEEP_STATUSES = 10_000  # status callbacks remembered (message sid -> last status)
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
-
-
-class SmsOptions(BaseModel):
-    """The ``[channels.sms]`` section, validated when the channel is built."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    token_env: str = Field(min_length=1)
-    account_sid_env: str = Field(min_length=1)
-    api_url: str = "https://api.twilio.com"
-    from_number: str = Field(default="", pattern=r"^(\+[1-9]\d{6,14})?$")
-    messaging_service_sid: str = Field(default="", pattern=r"^(MG[0-9a-fA-F]{32})?$")
-    webhook_url: str = Field(min_length=1)
-    host: str = "127.0.0.1"
-    port: int = Field(default=8083, ge=0, le=65535)
-    max_length: int = Field(default=480, ge=70, le=1400)
-    per_user_interval: float = Field(default=1.0, ge=0)
-    messages_per_second: float = Field(default=1.0, ge=0)
-
-    @field_validator("api_url", "webhook_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise ValueError(f"{value!r} is not an http(s) URL without a query string")
-        return value  # kept exactly: the provider signs the very URL it was given
-
-    @property
-    def status_url(self) -> str:
-        """Where delivery-status callbacks are asked to go."""
-        return self.webhook_url.rstrip("/") + "/status"
-
-    def check_sender(self) -> None:
-        """Exactly one of the bot's number and a messaging service sends."""
-        if bool(self.from_number) == bool(self.messaging_service_sid):
-            raise ConfigError(
-                "channels.sms.from_number: set either from_number or messaging_service_sid"
-            )
-
-
-def parse_options(options: Mapping[str, object]) -> SmsOptions:
-    """Validate the section; a ConfigError names ``channels.sms.<key>``."""
-    try:
-        parsed = SmsOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"channels.sms.{key}: {message}") from exc
-    parsed.check_sender()
-    return parsed
 
 
 class SmsAdapter(Adapter):

@@ -36,12 +36,11 @@ import time
 import warnings
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -68,8 +67,8 @@ from adapters.telegram_convert import (
     translate_error,
     with_typed_commands,
 )
+from adapters.telegram_options import TelegramOptions, parse_options
 from adapters.webhook import Limits, Route, WebhookServer
-from bot.config import ChannelSettings
 from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import IncomingFile, Outbound
 from bot.factory import default_registry
@@ -93,62 +92,6 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # relayed links are not fetch
 # PTB 22 warns from inside RetryAfter's own constructor, once per 429; nothing of ours to change.
 warnings.filterwarnings("ignore", r".*`retry_after` will be of type", PTBDeprecationWarning)
 Application_ = Application[Any, Any, Any, Any, Any, Any]
-
-
-class TelegramOptions(BaseModel):
-    """The ``[channels.telegram]`` section, validated when the channel is built."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    token_env: str = Field(min_length=1)
-    base_url: str = "https://api.telegram.org/bot"
-    base_file_url: str = "https://api.telegram.org/file/bot"
-    mode: Literal["polling", "webhook"] = "polling"
-    poll_timeout: int = Field(default=30, ge=0, le=50)
-    webhook_url: str = ""
-    webhook_secret_env: str = ""
-    listen: str = "127.0.0.1"
-    port: int = Field(default=8443, ge=1, le=65535)
-
-    @field_validator("base_url", "base_file_url", "webhook_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if value and urlsplit(value).scheme not in ("http", "https"):
-            raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
-
-    def check_webhook(self) -> None:
-        """Webhook mode needs the public URL and the secret's variable."""
-        if self.mode != "webhook":
-            return
-        for key in ("webhook_url", "webhook_secret_env"):
-            if not getattr(self, key):
-                raise ConfigError(f"channels.telegram.{key}: required when mode is 'webhook'")
-
-
-def parse_options(options: Mapping[str, object]) -> TelegramOptions:
-    """Validate the section; a ConfigError names ``channels.telegram.<key>``.
-
-    Keys every channel has (``bot.config.ChannelSettings``) belong to the core and pass
-    through; any other unknown key is refused, so a typo does not go unnoticed.
-    """
-    mine = {
-        key: value
-        for key, value in options.items()
-        if key in TelegramOptions.model_fields or key not in ChannelSettings.model_fields
-    }
-    try:
-        parsed = TelegramOptions.model_validate(mine)
-    except ValidationError as exc:
-        problems = [
-            f"channels.telegram.{'.'.join(str(p) for p in error['loc'])}: "
-            f"{error['msg'].removeprefix('Value error, ')}"
-            for error in exc.errors()
-        ]
-        raise ConfigError("\n".join(problems)) from exc
-    parsed.check_webhook()
-    return parsed
 
 
 def _secret_from(options: TelegramOptions, env: Mapping[str, str]) -> str:

@@ -35,7 +35,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adapters.viber_convert import (
     CHANNEL,
@@ -52,6 +51,7 @@ from adapters.viber_convert import (
     user_of,
     welcome,
 )
+from adapters.viber_options import ViberOptions, parse_options
 from adapters.webhook import WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import ChatRef, DeliveryReport, IncomingFile, Outbound, Sender
@@ -65,45 +65,6 @@ SIGNATURE_HEADER = "X-Viber-Content-Signature"
 TOKEN_HEADER = "X-Viber-Auth-Token"
 EVENT_TYPES = ["subscribed", "unsubscribed", "conversation_started", "delivered", "failed"]
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
-
-
-class ViberOptions(BaseModel):
-    """The ``[channels.viber]`` section, validated when the channel is built."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    token_env: str = Field(min_length=1)
-    api_url: str = "https://chatapi.viber.com/pa/"
-    webhook_url: str = Field(min_length=1)
-    host: str = "127.0.0.1"
-    port: int = Field(default=8082, ge=0, le=65535)
-    sender_name: str = Field(default="FocalPoint", min_length=1, max_length=28)
-    per_user_interval: float = Field(default=1.0, ge=0)
-    messages_per_second: float = Field(default=10.0, ge=0)
-
-    @field_validator("api_url", "webhook_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
-            raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
-
-    @property
-    def path(self) -> str:
-        """Where the webhook is served: the path of the public URL."""
-        return urlsplit(self.webhook_url).path or "/"
-
-
-def parse_options(options: Mapping[str, object]) -> ViberOptions:
-    """Validate the section; a ConfigError names ``channels.viber.<key>``."""
-    try:
-        return ViberOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"channels.viber.{key}: {message}") from exc
 
 
 class ViberAdapter(Adapter):
