@@ -49,6 +49,8 @@ async def test_broadcast_reaches_every_focal_point_and_is_acknowledged(tmp_path:
         "• Thailand · Niran Example — delivered, acknowledged Jan 20, 2027, 17:30 UTC+5:30"
         in status
     )
+    [unknown] = await bot.say("nz-cochair", "/broadcast status 2")  # a preview's number
+    assert unknown == "There is no broadcast B-2. The latest is B-1: /broadcast status B-1."
     [seen_in_wellington] = await bot.say("nz-cochair", "/broadcast status B-1")
     assert "acknowledged Jan 21, 2027, 01:00 UTC+13" in seen_in_wellington
     assert "• Malaysia · Aina Example — delivered, not acknowledged" in status

@@ -342,14 +342,28 @@ def acknowledge(work: Work, raw_id: str) -> None:
     work.reply(_("Thank you; {id} is acknowledged.", id=broadcast_id))
 
 
+NONE_YET = _("Nothing was broadcast yet.")
+
+
+def _unknown_broadcast(work: Work, asked: str | None) -> Msg:
+    """A broadcast id nobody sent: the latest one's, to look at instead (a preview's number,
+    ``/broadcast send 3``, is not the id the broadcast gets)."""
+    latest = store.latest_id(work.db)
+    if latest is None:
+        return _("There is no broadcast {id}: nothing was broadcast yet.", id=asked)
+    return _(
+        "There is no broadcast {id}. The latest is {latest}: /broadcast status {latest}.",
+        id=asked,
+        latest=latest,
+    )
+
+
 def status(work: Work, raw_id: str) -> None:
     """Per recipient: delivered, failed or queued, and acknowledged."""
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     found = store.load(work.db, broadcast_id) if broadcast_id else None
     if found is None:
-        raise UserError(
-            _("No such broadcast.") if raw_id.strip() else _("Nothing was broadcast yet.")
-        )
+        raise UserError(_unknown_broadcast(work, broadcast_id) if raw_id.strip() else NONE_YET)
     rows = sorted(store.recipients(work.db, broadcast_id), key=lambda r: str(_who(work, r)))  # type: ignore[arg-type]
     acked = sum(1 for r in rows if r.acknowledged_at)
     delivered = sum(1 for r in rows if r.delivery == store.DELIVERED)
