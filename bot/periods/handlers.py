@@ -15,13 +15,16 @@ from datetime import date, timedelta
 
 from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
+from bot.config import Person
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
+from bot.periods import notices
 from bot.periods import repo as store
 from bot.periods.configured import PeriodConfig, WindowConfig
 from bot.periods.parse import (
     QUESTIONS,
+    SIGNOFF_WORDS,
     Fields,
     answer,
     check_dates,
@@ -288,11 +291,25 @@ def _summary(work: Work, fields: Fields) -> Msg:
         _cadence_line(str(fields["cadence"]), windows),
         countries_line(work, codes),
     ]
-    if fields.get("signoff"):
-        lines.append(
-            _("National sign-off: a deputy's return counts once the focal point approves it.")
-        )
+    lines.append(_signoff_line(bool(fields.get("signoff"))))
     return join(lines) + _past_due_note(work, windows)
+
+
+def _signoff_line(on: bool) -> Text:
+    """Whether the period will need national sign-off, and the word that changes it: easily
+    missed otherwise, as no question asks about it."""
+    if on:
+        return join(
+            [
+                _("National sign-off: a deputy's return counts once the focal point approves it."),
+                _("Send nosignoff to drop it."),
+            ],
+            " ",
+        )
+    return _(
+        "National sign-off: off — send signoff to require it (a deputy's return then counts "
+        "only once the focal point approves it)."
+    )
 
 
 def _cadence_line(cadence: str, windows: Sequence[Window]) -> Msg:
@@ -380,45 +397,47 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
     work.audit("period.opened", period.code, f"{len(period.countries)} countries")
     arm_period(work, period)
     arm_late_start(work, period)
-    first = period.windows[0]
-    reached = 0
+    reached: list[Person] = []
     for country in period.countries:
-        facts = {
-            "code": period.code,
-            "name": period.name,
-            "dates": period.dates,
-            "title": window_title(period, first),
-            "due": due_of(work, first, country),
-        }
-        if work.now >= due_moment(work, first, country):  # opened after its due date
-            text = _(
-                "{code} — {name} is open ({dates}). Your first return, {title}, was due on "
-                "{due}, so it is overdue already: please send it with /return. /deadline "
-                "lists the due dates.",
-                **facts,
-            )
-        else:
-            text = _(
-                "{code} — {name} is open ({dates}). Your first return, {title}, is due on "
-                "{due}. /deadline lists the due dates; /return submits.",
-                **facts,
-            )
-        reached += sum(
-            work.notify(p, text, subject=period.code) is not None
-            for p in work.directory.focal_points(country)
-        )
+        people = work.directory.focal_points(country)
+        text = _open_notice(work, period, country)
+        reached += notices.tell(work, people, text, (notices.dates_button(period),), period.code)
     told = n_(
         "{code} is open. I told {count} focal point.",
         "{code} is open. I told {count} focal points.",
-        reached,
+        notices.awake(work, reached),  # the others read it when their quiet hours end
         code=period.code,
-    )
+    ) + notices.held_note(work, reached)
     _tell_other_cochairs(work, period, told)
     work.reply(
         join([told, "", describe(work, period)])
         + non_working_note(work, period)
         + _overlap_note(work, period)
         + note
+    )
+
+
+def _open_notice(work: Work, period: Period, country: str) -> Msg:
+    """What ``country``'s focal points read when the period opens: its first due date."""
+    first = period.windows[0]
+    facts = {
+        "code": period.code,
+        "name": period.name,
+        "dates": period.dates,
+        "title": window_title(period, first),
+        "due": due_of(work, first, country),
+    }
+    if work.now >= due_moment(work, first, country):  # opened after its due date
+        return _(
+            "{code} — {name} is open ({dates}). Your first return, {title}, was due on "
+            "{due}, so it is overdue already: please send it with /return. /deadline "
+            "lists the due dates.",
+            **facts,
+        )
+    return _(
+        "{code} — {name} is open ({dates}). Your first return, {title}, is due on "
+        "{due}. /deadline lists the due dates; /return submits.",
+        **facts,
     )
 
 
@@ -531,7 +550,8 @@ def close_period(work: Work, rest: str) -> None:
     work.audit("period.closed", period.code)
     closed = _("{code} is closed; reminders have stopped.", code=period.code)
     _tell_other_cochairs(work, period, closed)
-    _tell_focal_points(
+    notices.withdraw_when_closed(work, period)  # its notices still held are news no more
+    told = notices.tell_focal_points(
         work,
         period,
         _(
@@ -549,6 +569,7 @@ def close_period(work: Work, rest: str) -> None:
             code=period.code,
             never_started=_never_started(_missing(work, period)),
         )
+        + notices.held_note(work, told)
     )
 
 
@@ -619,7 +640,7 @@ def reopen_period(work: Work, rest: str) -> None:
     assert reopened is not None
     arm_period(work, reopened)
     arm_late_start(work, reopened)
-    _tell_focal_points(
+    told = notices.tell_focal_points(
         work,
         period,
         _(
@@ -627,12 +648,14 @@ def reopen_period(work: Work, rest: str) -> None:
             code=period.code,
             name=period.name,
         ),
+        (notices.dates_button(period),),  # withdrawn, still held, if it closes again
     )
     work.reply(
         _(
             "{code} is open again; reminders resume and the focal points were told.",
             code=period.code,
         )
+        + notices.held_note(work, told)
     )
 
 
@@ -707,8 +730,12 @@ def consume_text(work: Work, text: str) -> bool:
     if draft is None or OFFERED in draft:  # no dialogue (at most a question asked)
         return False
     field = missing(draft)
-    if field is None:
-        return False
+    if field is None:  # the summary awaits confirmation: only sign-off may still change
+        signoff = SIGNOFF_WORDS.get(text.strip().lower())
+        if signoff is None:
+            return False
+        _continue(work, {**draft, "signoff": signoff})
+        return True
     _continue(work, {**draft, **answer(field, text, work.directory.countries)})
     return True
 
@@ -809,12 +836,14 @@ def _move_deadline(work: Work, words: list[str]) -> None:
     assert moved is not None
     new = moved.windows[window.seq - 1]
     arm_window(work, moved, new)
+    notices.withdraw_when_moved(work, moved, new)  # held with the former date: not true now
+    reached: list[Person] = []
+    button = (notices.return_button(moved, new),)
     for code in period.countries:  # each told their own date (moved off its day off)
         told = _(
             "New due date: {title} is now due on {due}.", title=title, due=due_of(work, new, code)
         )
-        for person in work.directory.focal_points(code):
-            work.notify(person, told, subject=period.code)
+        reached += notices.tell(work, work.directory.focal_points(code), told, button, moved.code)
     later = non_working_note(work, moved, [new])  # what those focal points were told instead
     moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
     _tell_other_cochairs(work, period, moved_note + later)
@@ -823,7 +852,7 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         title=title,
         due=day,
     )
-    work.reply(told + later)
+    work.reply(told + notices.held_note(work, reached) + later)
 
 
 def _tell_other_cochairs(work: Work, period: Period, what: Text) -> None:
@@ -835,12 +864,6 @@ def _tell_other_cochairs(work: Work, period: Period, what: Text) -> None:
     for cochair in work.directory.with_role("co_chair"):
         if work.actor is None or cochair.id != work.actor.id:
             work.notify(cochair, text, subject=period.code)
-
-
-def _tell_focal_points(work: Work, period: Period, text: Text) -> None:
-    for code in period.countries:
-        for person in work.directory.focal_points(code):
-            work.notify(person, text, subject=period.code)
 
 
 # --- start-up: periods from bot.toml ------------------------------------------------------
@@ -888,10 +911,15 @@ def _explicit(seq: int, window: WindowConfig) -> Window:
 
 PERIOD_ACTIONS = {  # summary, usage, example of each co-chair subcommand
     "open": (
-        _("Co-chairs: open a period of action (guided if details are missing)."),
-        '/period open <CODE> ["<name>" <first-day> <last-day> final|monthly|quarterly <countries>]',
+        _(
+            "Co-chairs: open a period of action (guided if details are missing). Add signoff "
+            "for national sign-off: a deputy's return then counts only once the focal point "
+            "approves it."
+        ),
+        '/period open <CODE> ["<name>" <first-day> <last-day> final|monthly|quarterly '
+        "<countries>] [signoff]",
         '/period open JPA-5 "Fifth Joint Period of Action" 2027-03-01 2027-08-31 monthly '
-        "AU ID MY TH",
+        "AU ID MY TH signoff",
     ),
     "confirm": (
         _("Co-chairs: confirm the period being opened."),

@@ -2,9 +2,9 @@
 
 In one line the words are recognised by their shape, in any order: the code (``JPA-5``,
 ``JPA-BIG``: capitals with a digit or a hyphen, as bot.toml accepts), the name in quotes,
-two ISO dates (first and last day), the cadence (``final``, ``monthly``, ``quarterly``) and
-two-letter country codes (or ``all``). What is missing is then asked for, one question at a
-time.
+two ISO dates (first and last day), the cadence (``final``, ``monthly``, ``quarterly``),
+two-letter country codes (or ``all``) and, optionally, ``signoff``. What is missing is then
+asked for, one question at a time.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ QUESTIONS: dict[str, Msg] = {
     "cadence": _("Returns: one final return, or monthly or quarterly returns?"),
     "countries": _("Which countries take part? Two-letter codes (e.g. AU ID MY TH), or 'all'."),
 }
+SIGNOFF_WORDS = {"signoff": True, "sign-off": True, "nosignoff": False, "no-signoff": False}
+"""National sign-off asked for (a deputy's return counts once the focal point approves it),
+or dropped again before the period opens."""
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -59,8 +62,8 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
         fields[slot] = parse_day(word).isoformat()
     elif lower in CADENCES:
         fields["cadence"] = lower
-    elif lower in ("signoff", "sign-off"):
-        fields["signoff"] = True  # national sign-off: deputies' returns need approval
+    elif lower in SIGNOFF_WORDS:
+        fields["signoff"] = SIGNOFF_WORDS[lower]  # national sign-off: deputies' returns wait
     elif lower == "all":
         fields["countries"] = sorted(known)
     elif len(word) == 2 and word.isalpha():
