@@ -46,3 +46,10 @@ def claim(db: Db, timer_id: str, now: datetime) -> tuple[str, str] | None:
         return None
     db.execute("UPDATE timers SET fired_at = ? WHERE id = ?", [iso(now), timer_id])
     return str(row[0]), str(row[1])
+
+
+def due_at(db: Db, timer_id: str) -> datetime | None:
+    """When the timer ``timer_id`` was due (None when there is no such timer): a reminder
+    firing late is judged by the moment it was meant for."""
+    row = db.execute("SELECT due_at FROM timers WHERE id = ?", [timer_id]).fetchone()
+    return parse_iso(row[0]) if row else None

@@ -13,6 +13,7 @@ Submit button is the confirmation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from bot.periods.repo import (
 )
 from bot.periods.windows import Window
 from bot.returns import repo as store
+from bot.returns.choosing import settled, which_period
 from bot.returns.form import (
     Target,
     form_button,
@@ -128,6 +130,41 @@ def _period_for(work: Work, period: Period | None, country: str) -> Period:
             )
         )
     return found
+
+
+def _period_meant(
+    work: Work,
+    period: Period | None,
+    country: str,
+    line: tuple[str | None, str],
+    hints: Iterable[Iterable[str]] = (),
+) -> Period | None:
+    """``period`` when named; else the open period ``country`` takes part in. With several,
+    the one the first telling hint settles (:func:`settled`), or none: then the person is
+    asked which, with the command (``line``: its window label and the rest) once per period,
+    and None is returned, so nothing is filed into a period they did not choose."""
+    if period is not None:
+        return period
+    found = [p for p in periods_in(work.db, OPEN) if country in p.countries]
+    if len(found) < 2:
+        return _period_for(work, None, country)
+    chosen = settled(found, hints)
+    if chosen is None:
+        work.reply(*which_period(country_name(work, country), found, *line))
+    return chosen
+
+
+def _writing_hints(work: Work, action: str, tail: str) -> list[list[str]]:
+    """What settles the period of a writer's command naming none: for an action on a draft
+    (``confirm``), where the country's draft is; for ``/return`` alone or ``form``, where the
+    person's own draft is. Figures typed in one line are settled by nothing but a code."""
+    actor = work.actor
+    assert actor is not None
+    if action in DRAFT_ACTIONS and not tail:
+        return [store.draft_periods(work.db, actor.country)]
+    if not action or (action == "form" and not tail):
+        return [store.draft_periods(work.db, actor.country, actor.id)]
+    return []
 
 
 def _window_for(work: Work, period: Period, label: str | None, country: str) -> Window:
@@ -228,6 +265,12 @@ def return_command(work: Work, text: str) -> None:
     if action.lower() == "approve":
         approve(work, period, label, tail.strip())
         return
+    actor = work.actor
+    assert actor is not None
+    hints = _writing_hints(work, action.lower(), tail)
+    period = _period_meant(work, period, actor.country, (label, rest), hints)
+    if period is None:
+        return  # asked which period is meant
     target = _writer_target(work, period, label)
     if label is None and action.lower() in DRAFT_ACTIONS and not tail:
         target = _with_draft(work, target)
@@ -500,7 +543,12 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     assert actor is not None
     if rest:
         raise UserError(_("Use /return approve, or /return JPA-4 W2 approve for another window."))
-    chosen = _period_for(work, period, actor.country)
+    awaiting = store.awaiting_periods(work.db, actor.country)
+    if period is None and label is None and not awaiting:
+        raise UserError(_no_awaiting(work, actor.country))
+    chosen = _period_meant(work, period, actor.country, (label, "approve"), [awaiting])
+    if chosen is None:
+        return  # asked which period is meant
     if label:
         window = _window_for(work, chosen, label, actor.country)
     else:
@@ -510,7 +558,7 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     if submitted is None or not store.is_awaiting(work.db, submitted.id):
         raise UserError(_("{title}: nothing awaits your sign-off.", title=target.title))
     store.approve(work.db, submitted.id, actor.id, work.stamp)
-    work.audit("return.signed_off", _subject(target), f"version {submitted.version}")
+    work.audit(store.SIGNED_OFF, _subject(target), f"version {submitted.version}")
     told = _(
         "{title} is signed off by {name} and now counts in the report.",
         title=target.title,
@@ -527,9 +575,11 @@ def _awaiting_window(work: Work, period: Period, country: str) -> Window:
         submitted = load_submitted(work.db, period.code, window.seq, country)
         if submitted and store.is_awaiting(work.db, submitted.id):
             return window
-    raise UserError(
-        _("No return of {country} awaits your sign-off.", country=country_name(work, country))
-    )
+    raise UserError(_no_awaiting(work, country))
+
+
+def _no_awaiting(work: Work, country: str) -> Msg:
+    return _("No return of {country} awaits your sign-off.", country=country_name(work, country))
 
 
 def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None:
@@ -608,7 +658,9 @@ def _view(work: Work, period: Period | None, label: str | None, what: str, arg: 
         raise UserError(
             _("I don't know the country {code}; /countries lists the codes.", code=arg[:10])
         )
-    chosen = _period_for(work, period, country)
+    chosen = _period_meant(work, period, country, (label, " ".join((what, arg)).strip()))
+    if chosen is None:
+        return  # asked which period is meant
     drafts = what == "show"  # a draft has figures to show, but no history yet
     window = (
         _window_for(work, chosen, label, country)
@@ -643,9 +695,17 @@ def _show(work: Work, target: Target) -> None:
     values = store.current_values(work.db, submitted.id) if submitted else {}
     lines: list[Text] = [target.title]
     if submitted:
-        lines.append(_submitted_line(work, submitted))
+        lines.append(_submitted_line(work, submitted, target.country))
         if store.is_awaiting(work.db, submitted.id):
             lines.append(_("Awaiting national sign-off: it counts once the focal point approves."))
+        elif submitted.signed_off_by and submitted.signed_off_at:
+            lines.append(
+                _(
+                    "Signed off by {name}, {when}.",
+                    name=_name(work, submitted.signed_off_by),
+                    when=_local(work, submitted.signed_off_at, target.country),
+                )
+            )
         metrics = target.period.metrics
         lines += [
             _("{figure}: {value}", figure=m.text, value=shown(values[m.key]))
@@ -667,8 +727,9 @@ def _show(work: Work, target: Target) -> None:
     work.reply(join(lines))
 
 
-def _submitted_line(work: Work, submitted: store.Submitted) -> Msg:
-    when, version = _local(work, submitted.submitted_at), submitted.version
+def _submitted_line(work: Work, submitted: store.Submitted, country: str) -> Msg:
+    """When it came in, by the country's own clock (as /status dates it), and its version."""
+    when, version = _local(work, submitted.submitted_at, country), submitted.version
     if submitted.late:
         return _("Submitted {when} (late), version {version}.", when=when, version=version)
     return _("Submitted {when}, version {version}.", when=when, version=version)
@@ -680,22 +741,46 @@ def _history(work: Work, target: Target) -> None:
         work.reply(_("{title}: not submitted yet, so there is no history.", title=target.title))
         return
     metrics = {m.key: m for m in target.period.metrics}
-    lines: list[Text] = [_("{title} — history", title=target.title)]
+    # (when, version, 0 for a change or 1 for an approval, line): told in the order they
+    # happened; at one moment a version's changes, then its approval, then the next version
+    entries: list[tuple[datetime, int, int, Text]] = []
     for version, key, at, by, old, new in store.history(work.db, submitted.id):
         metric = metrics.get(key)
-        who = work.directory.people.get(by)
-        lines.append(
-            _(
-                "v{version} {when} {name}: {figure} {old} → {new}",
-                version=version,
-                when=_local(work, at),
-                name=who.name if who else by,
-                figure=metric.text if metric else key,
-                old=_as_shown(metric, old),
-                new=_as_shown(metric, new),
-            )
+        line = _(
+            "v{version} {when} {name}: {figure} {old} → {new}",
+            version=version,
+            when=_local(work, at, target.country),
+            name=_name(work, by),
+            figure=metric.text if metric else key,
+            old=_as_shown(metric, old),
+            new=_as_shown(metric, new),
         )
-    work.reply(join(lines))
+        entries.append((parse_iso(at), version, 0, line))
+    entries += [
+        (parse_iso(a.at), a.version or submitted.version, 1, _approved(work, target, a))
+        for a in store.approvals(work.db, _subject(target))
+    ]
+    entries.sort(key=lambda entry: entry[:3])
+    work.reply(join([_("{title} — history", title=target.title), *(e[3] for e in entries)]))
+
+
+def _approved(work: Work, target: Target, approval: store.Approval) -> Msg:
+    """A history line for the national sign-off of one version."""
+    when, name = _local(work, approval.at, target.country), _name(work, approval.by)
+    if approval.version is None:
+        return _("{when} {name}: approved (national sign-off)", when=when, name=name)
+    return _(
+        "v{version} {when} {name}: approved (national sign-off)",
+        version=approval.version,
+        when=when,
+        name=name,
+    )
+
+
+def _name(work: Work, person_id: str) -> str:
+    """A person's name from the directory (the id of one no longer in it)."""
+    person = work.directory.people.get(person_id)
+    return person.name if person else person_id
 
 
 def _as_shown(metric: Metric | None, stored: str | None) -> Text:

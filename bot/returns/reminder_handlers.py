@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot import timer_store
 from bot.audit import chain as audit_log
 from bot.clock import iso
 from bot.config import Person
@@ -77,7 +78,10 @@ def remind(work: Work, text_subject: str) -> None:
     if subject.kind == BEFORE and on_the_day and policy(work).on_due_day:
         return  # fired late, on the due day itself: the due day's reminder says it once
     recipients = who_files(work, country)
-    chased = chased_lately(work, period, window, country)
+    # measured from the moment the reminder was meant for: one firing late (a restart, a
+    # clock jump, a release after quiet hours) still repeats a chase made before that moment
+    meant_for = timer_store.due_at(work.db, f"{REMIND}:{subject}") or work.now
+    chased = chased_lately(work, period, window, country, meant_for)
     if not record_sent(work.db, subject, work.stamp, 0 if chased else len(recipients)):
         return
     if chased:  # a co-chair's chase reminded them a little while ago: once is enough
@@ -103,9 +107,12 @@ def chase_subject(period: Period, window: Window, country: str) -> str:
     return f"{period.code}:{window.label}:{country}"
 
 
-def chased_lately(work: Work, period: Period, window: Window, country: str) -> bool:
-    """Whether a co-chair chased ``country`` for ``window`` within :data:`CHASE_EVERY`."""
-    since = iso(work.now - CHASE_EVERY)
+def chased_lately(
+    work: Work, period: Period, window: Window, country: str, at: datetime | None = None
+) -> bool:
+    """Whether a co-chair chased ``country`` for ``window`` within :data:`CHASE_EVERY` before
+    ``at`` (default: now), or at any time since then."""
+    since = iso(min(at or work.now, work.now) - CHASE_EVERY)
     subject = chase_subject(period, window, country)
     return audit_log.count_since(work.db, "return.chased", since, subject=subject) > 0
 

@@ -34,6 +34,8 @@ class Submitted:
     submitted_by: str
     submitted_at: str
     amended_at: str | None
+    signed_off_by: str | None = None  # national sign-off, where the period asks for it
+    signed_off_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,11 @@ class Draft:
 def load_submitted(db: Db, period: str, seq: int, country: str) -> Submitted | None:
     """The submitted return of ``country`` for the window, if any."""
     row = db.execute(
-        "SELECT id, version, late, submitted_by, submitted_at, amended_at FROM returns "
-        "WHERE period = ? AND window_seq = ? AND country = ?",
+        "SELECT id, version, late, submitted_by, submitted_at, amended_at, signed_off_by, "
+        "signed_off_at FROM returns WHERE period = ? AND window_seq = ? AND country = ?",
         [period, seq, country],
     ).fetchone()
-    return Submitted(row[0], row[1], bool(row[2]), row[3], row[4], row[5]) if row else None
+    return Submitted(row[0], row[1], bool(row[2]), *row[3:]) if row else None
 
 
 def current_values(db: Db, return_id: int) -> dict[str, Value]:
@@ -131,6 +133,45 @@ def approve(db: Db, return_id: int, person_id: str, stamp: str) -> None:
     """The focal point's national sign-off: the return now counts; bound into the chain."""
     _set_signoff(db, return_id, False, person_id, stamp)
     record_return(db, return_id, stamp, person_id)
+
+
+SIGNED_OFF = "return.signed_off"
+"""The audit action of a focal point's approval (``/return approve``)."""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A focal point's approval of a return a deputy sent: who, when, which version."""
+
+    version: int | None
+    at: str
+    by: str
+
+
+def approvals(db: Db, subject: str) -> list[Approval]:
+    """Every approval of the return the audit log files under ``subject`` (``JPA-4:W1:TH``),
+    oldest first: the returns table keeps only the latest sign-off, the audit log each one."""
+    rows = db.execute(
+        "SELECT detail, at, actor FROM audit WHERE action = ? AND subject = ? ORDER BY id",
+        [SIGNED_OFF, subject],
+    )
+    return [Approval(_version_in(detail), at, by) for detail, at, by in rows]
+
+
+def _version_in(detail: str) -> int | None:
+    """The version an approval's audit detail names (``version 2``)."""
+    number = detail.rpartition(" ")[2]
+    return int(number) if number.isdigit() else None
+
+
+def awaiting_periods(db: Db, country: str) -> list[str]:
+    """The periods in which a return of ``country`` awaits its national sign-off."""
+    rows = db.execute(
+        "SELECT DISTINCT period FROM returns WHERE country = ? AND awaiting_signoff = 1 "
+        "ORDER BY period",
+        [country],
+    )
+    return [row[0] for row in rows]
 
 
 def diff(before: dict[str, Value], after: dict[str, Value]) -> list[Change]:
@@ -243,6 +284,14 @@ def latest_draft_window(db: Db, period: str, country: str) -> int | None:
         [period, country],
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def draft_periods(db: Db, country: str, person_id: str | None = None) -> list[str]:
+    """The periods in which ``country`` has a draft (last touched by ``person_id``, if given)."""
+    sql, params = "SELECT DISTINCT period FROM return_drafts WHERE country = ?", [country]
+    if person_id is not None:
+        sql, params = f"{sql} AND person_id = ?", [*params, person_id]
+    return [row[0] for row in db.execute(f"{sql} ORDER BY period", params)]
 
 
 def guided_draft_of(db: Db, person_id: str) -> Draft | None:
