@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
-from bot.directory.repo import set_language
+from bot.directory.repo import Directory, set_language
 from bot.errors import UserError
-from bot.i18n import Msg, Text, _, join, language_list, render_for_reader, resolve_language
+from bot.i18n import Msg, Text, _, join, language_list, n_, render_for_reader, resolve_language
 from bot.i18n.languages import native_name
 from bot.work import Work
 
@@ -118,12 +118,28 @@ def whoami(work: Work, _args: None) -> None:
 
 def countries(work: Work, _args: None) -> None:
     """The member countries and their codes, with who answers for each."""
-    lines: list[Text] = [_("Member countries (code · name · focal points):")]
+    lines: list[Text] = [_("Member countries (code · name · who answers requests):")]
     for code in sorted(work.directory.countries):
-        names = [p.name for p in work.directory.focal_points(code)]
-        who = join(names, ", ") if names else _("none yet")
+        who = _who_answers(work.directory, code)
         lines.append(join([code, work.directory.country_name(code), who], " · "))
     work.reply(join(lines))
+
+
+def _who_answers(directory: Directory, code: str) -> Text:
+    """The focal points; else the deputies, said to answer (a handover leaves a deputy
+    answering, and requests do reach them); else nobody."""
+    answering = directory.answering(code)
+    names = join([p.name for p in answering], ", ")
+    if not answering:
+        return _("none yet")
+    if answering[0].has("focal_point"):
+        return names
+    return n_(
+        "deputy {names} answers (no focal point)",
+        "deputies {names} answer (no focal point)",
+        len(answering),
+        names=names,
+    )
 
 
 COMMANDS = [

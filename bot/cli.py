@@ -260,8 +260,8 @@ def directory_export(config: str, database: str | None, countries: bool, output:
 @click.argument("source", type=click.File("rb"))
 def directory_import(config: str, database: str | None, source: IO[bytes]) -> None:
     """Add or update people (or countries) from a CSV file (UTF-8); all or nothing."""
-    from bot.directory.csv_io import decode_csv, parse_csv
-    from bot.directory.repo import revoked_among, save_directory
+    from bot.directory.csv_io import decode_csv, import_summary, parse_csv
+    from bot.directory.repo import load_directory, revoked_among, save_directory
 
     settings = _settings(config)
     known = _run(_load_directory(settings, database))
@@ -270,12 +270,14 @@ def directory_import(config: str, database: str | None, source: IO[bytes]) -> No
     except ConfigError as exc:
         raise click.ClickException(f"{source.name}: {exc}") from exc
 
-    def save(db: Db) -> list[str]:
+    def save(db: Db) -> tuple[str, list[str]]:
+        before = load_directory(db)  # what this import changes, counted in its own unit
         save_directory(db, countries, people, "cli")
-        return revoked_among(db, [p.id for p in people])
+        summary = import_summary(before, load_directory(db), countries, people)
+        return summary, revoked_among(db, [p.id for p in people])
 
-    revoked = _run(_with_store(settings, database, save))
-    click.echo(f"Imported {len(countries)} countries and {len(people)} people.")
+    summary, revoked = _run(_with_store(settings, database, save))
+    click.echo(summary)
     if revoked:
         click.echo(_still_revoked(revoked))
 

@@ -213,7 +213,7 @@ def test_every_wrong_row_is_named_by_its_line(tmp_path: Path) -> None:
     said = refused(focalbot("directory", "import", "-d", database, str(people)))
     assert said.startswith(f"Error: {people}: 4 problems, nothing imported:\n"), said
     assert "  line 3: person 'bad-1' has unknown country 'XX'\n" in said
-    assert "  line 4: roles.0: Input should be 'officer'" in said
+    assert "  line 4: unknown role 'sheriff' (roles: officer, focal_point" in said, said
     assert "  line 6: person 'bad-3' has unknown country 'YY'\n" in said
     assert "  line 7: duplicate person id 'ok-1'\n" in said
     assert "line 2" not in said and "line 5" not in said

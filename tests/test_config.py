@@ -276,5 +276,5 @@ def test_a_directory_import_reads_active_as_yes_or_no_and_refuses_the_rest() -> 
     for word, active in (("yes", True), ("N", False), ("0", False), ("", True)):
         people = parse_csv(rows + f"th-2,Somchai Example,TH,officer,{word}\n", known)[1]
         assert people[0].active is active, word
-    with pytest.raises(ConfigError, match="line 2: active: Input should be a valid boolean"):
+    with pytest.raises(ConfigError, match="line 2: active must be yes or no, not 'revoked'"):
         parse_csv(rows + "th-2,Somchai Example,TH,officer,revoked\n", known)

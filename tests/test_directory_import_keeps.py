@@ -108,7 +108,7 @@ def test_an_import_leaves_a_revoked_person_revoked_and_says_how_to_reinstate(
         "au-fp,Alex A,AU,focal_point,yes,9002\n"
     )
     said = operator.imports(listed)
-    assert "Imported 0 countries and 2 people." in said
+    assert "Imported 2 people: 0 added, 2 changed, 0 unchanged." in said, said
     assert "Still revoked (an import does not reinstate anyone): th-officer." in said, said
     assert "`focalbot directory reinstate th-officer`" in said
     assert "au-fp" not in said.split("Still revoked")[1]

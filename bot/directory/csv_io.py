@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from bot.config import Country, Person, directory_problems
+from bot.config import ROLES, Country, Person, directory_problems
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE
@@ -28,7 +29,9 @@ IDENTITY_PREFIX = "identity:"
 MAX_PROBLEMS = 20  # wrong rows named in one go
 
 Lined = list[tuple[int | None, M]]  # rows and the line each came from (None: already known)
-Problem = tuple[int | None, str]  # what is wrong, at a line of the file (None: at none)
+Problem = tuple[int | None, str, str]  # at a line of the file (None: at none), column, what
+# a row's problems are named in the order of its columns
+COLUMNS = ["id", "code", "name", "country", "roles", "language", "preferred_channel", "active"]
 
 
 def export_people(directory: Directory) -> str:
@@ -94,12 +97,13 @@ def parse_csv(
         {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in reader
     ]
     if {"code", "timezone"} <= header:
-        countries, problems = _rows(Country, rows, _country)
+        countries, wrong_countries, problems = _rows(Country, rows, _country)
         people: Lined[Person] = []
+        wrong_people: Lined[Person] = []
     elif {"id", "country", "roles"} <= header:
-        countries = []
+        countries, wrong_countries = [], []
         columns = {k[len(IDENTITY_PREFIX) :] for k in header if k.startswith(IDENTITY_PREFIX)}
-        people, problems = _rows(
+        people, wrong_people, problems = _rows(
             Person, rows, lambda row: _person(row, known, columns, default_language)
         )
     else:
@@ -107,26 +111,76 @@ def parse_csv(
             "the CSV needs a header: id,name,country,roles,… for people or "
             "code,name,timezone for countries"
         )
-    problems += _contradictions(known, countries, people)
+    # the rows refused are checked against the directory too: every problem named at once
+    problems += _contradictions(
+        known, _by_line(countries + wrong_countries), _by_line(people + wrong_people)
+    )
     if problems:
         raise ConfigError(_listed(problems))
     return [c for _, c in countries], [p for _, p in people]
 
 
 def _rows(
-    model: type[M], rows: list[dict[str, str]], shape: Callable[[dict[str, str]], object]
-) -> tuple[Lined[M], list[Problem]]:
-    """Each valid row with its line number (the header is line 1), and each invalid row's
-    problem."""
+    model: type[M], rows: list[dict[str, str]], shape: Callable[[dict[str, str]], dict[str, Any]]
+) -> tuple[Lined[M], Lined[M], list[Problem]]:
+    """Each valid row with its line number (the header is line 1); each invalid row as it
+    reads, unvalidated (for the directory checks), and its problems in plain words."""
     valid: Lined[M] = []
+    invalid: Lined[M] = []
     problems: list[Problem] = []
     for line, row in enumerate(rows, start=2):
+        cells = shape(row)
         try:
-            valid.append((line, model.model_validate(shape(row))))
+            valid.append((line, model.model_validate(cells)))
         except ValidationError as exc:
-            found = exc.errors()
-            problems.append((line, "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in found)))
-    return valid, problems
+            invalid.append((line, model.model_construct(**cells)))
+            problems += [(line, column, why) for column, why in _plain_errors(exc.errors())]
+    return valid, invalid, problems
+
+
+def _by_line(rows: Lined[M]) -> Lined[M]:
+    return sorted(rows, key=lambda row: row[0] or 0)
+
+
+def _plain_errors(errors: list[ErrorDetails]) -> list[tuple[str, str]]:
+    """pydantic's errors on a row as (column, what is wrong) in words for whoever keeps the
+    spreadsheet; roles refused one by one are not said again as "no role"."""
+    refused_within = {error["loc"][:-1] for error in errors if len(error["loc"]) > 1}
+    return [
+        (str(error["loc"][0]) if error["loc"] else "", _plain(error))
+        for error in errors
+        if not (error["type"] == "too_short" and error["loc"] in refused_within)
+    ]
+
+
+def _roles() -> str:
+    return f"roles: {', '.join(ROLES)}"
+
+
+_PLAIN: dict[tuple[str, str], Callable[[Any], str]] = {
+    ("roles", "literal_error"): lambda value: f"unknown role {value!r} ({_roles()})",
+    ("roles", "too_short"): lambda _value: f"no role given ({_roles()})",
+    ("active", "bool_parsing"): lambda value: f"active must be yes or no, not {value!r}",
+    ("id", "string_pattern_mismatch"): lambda value: (
+        f"id {value!r} may hold only lowercase letters, digits, '.', '_' and '-' (at most 40, "
+        "starting with a letter or digit)"
+    ),
+    ("code", "string_pattern_mismatch"): lambda value: (
+        f"code {value!r} must be two capital letters (ISO 3166 alpha-2, e.g. TH)"
+    ),
+}
+
+
+def _plain(error: ErrorDetails) -> str:
+    """One pydantic error in plain words; pydantic's own (without "Value error, ") else."""
+    column = str(error["loc"][0]) if error["loc"] else ""
+    value = error.get("input")
+    if value == "" and error["type"] != "too_short":
+        return f"{column} is empty"
+    plain = _PLAIN.get((column, error["type"]))
+    if plain is not None:
+        return plain(value)
+    return f"{_where(error['loc'])}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -140,12 +194,12 @@ def _contradictions(
     id or identity, unknown language), each on the line of the row that brings it."""
     all_countries = _after_import(known.countries, countries, lambda c: c.code)
     all_people = _after_import(known.people, people, lambda p: p.id)
-    lines = {
-        "countries": [line for line, _ in all_countries],
-        "people": [line for line, _ in all_people],
-    }
     found = directory_problems(tuple(c for _, c in all_countries), tuple(p for _, p in all_people))
-    return [(lines[str(loc[0])][int(loc[1])], why) for loc, why in found]
+    problems: list[Problem] = []
+    for loc, why in found:  # worded as for bot.toml: "person 'x' has unknown country 'XX'"
+        line = (all_countries if loc[0] == "countries" else all_people)[int(loc[1])][0]
+        problems.append((line, str(loc[2]) if len(loc) > 2 else "", why))
+    return problems
 
 
 def _after_import(known: dict[str, M], rows: Lined[M], key: Callable[[M], str]) -> Lined[M]:
@@ -156,14 +210,46 @@ def _after_import(known: dict[str, M], rows: Lined[M], key: Callable[[M], str]) 
 
 
 def _listed(problems: list[Problem]) -> str:
-    """The problems by line, those of no row of the file (already in the directory) last."""
-    ordered = sorted(problems, key=lambda p: (p[0] is None, p[0] or 0))
-    lines = [f"line {line}: {why}" if line else why for line, why in ordered[:MAX_PROBLEMS]]
-    if len(ordered) > MAX_PROBLEMS:
-        lines.append(f"… and {len(ordered) - MAX_PROBLEMS} more")
+    """The problems by line, a row's in the order of its columns, those of no row of the file
+    (already in the directory) last."""
+    by_line: dict[int, list[tuple[int, str]]] = {}
+    for line, column, why in problems:
+        if line is not None:
+            by_line.setdefault(line, []).append((_rank(column), why))
+    lines = [
+        f"line {line}: " + "; ".join(dict.fromkeys(why for _, why in sorted(found)))
+        for line, found in sorted(by_line.items())
+    ]
+    lines += [why for line, _column, why in problems if line is None]
     if len(lines) == 1:
         return lines[0]
-    return f"{len(ordered)} problems, nothing imported:\n  " + "\n  ".join(lines)
+    shown = lines[:MAX_PROBLEMS]
+    if len(lines) > MAX_PROBLEMS:
+        shown.append(f"… and {len(lines) - MAX_PROBLEMS} more")
+    return f"{len(lines)} problems, nothing imported:\n  " + "\n  ".join(shown)
+
+
+def _rank(column: str) -> int:
+    return COLUMNS.index(column) if column in COLUMNS else len(COLUMNS)
+
+
+def import_summary(
+    before: Directory, after: Directory, countries: list[Country], people: list[Person]
+) -> str:
+    """``Imported 34 people: 1 added, 1 changed, 32 unchanged.``: the rows of the file
+    compared with the directory before and after (a revoked person listed stays revoked:
+    unchanged, unless something else of theirs changed)."""
+    if countries:
+        keys = [c.code for c in countries]
+        return _counted("countries", before.countries, after.countries, keys)
+    return _counted("people", before.people, after.people, [p.id for p in people])
+
+
+def _counted(what: str, before: Mapping[str, M], after: Mapping[str, M], keys: list[str]) -> str:
+    added = sum(key not in before for key in keys)
+    changed = sum(key in before and before[key] != after.get(key) for key in keys)
+    unchanged = len(keys) - added - changed
+    return f"Imported {len(keys)} {what}: {added} added, {changed} changed, {unchanged} unchanged."
 
 
 def _country(row: dict[str, str]) -> dict[str, object]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.commands import CommandSpec
+from bot.config import Person
 from bot.directory.handover import open_requests_of, revoke_and_withdraw
 from bot.errors import UserError
-from bot.i18n import _, n_
+from bot.i18n import Text, _, join, n_
 from bot.work import Work
 
 
@@ -17,32 +18,118 @@ def parse_person(text: str) -> str:
 
 
 def revoke_person(work: Work, person_id: str) -> None:
-    """Deactivate someone and drop their channel identities; effective at once."""
+    """Deactivate someone and drop their channel identities; effective at once.
+
+    Revoking the last focal point or deputy of a country is not refused, nor held for a
+    confirmation: revocation is how a lost phone or a departed officer is shut out, and must
+    work at once. The answer (and the co-chairs, as for a lapsed focal point) says instead
+    that the country is left without anyone to answer it, and what to do.
+    """
     actor = work.actor
     assert actor is not None
     if person_id == actor.id:
         raise UserError(_("You cannot revoke yourself; ask another administrator."))
     person = work.directory.people.get(person_id)
+    last = person is not None and _last_to_answer(work, person)
     if person is None or not revoke_and_withdraw(work.db, person_id, work.stamp, actor.id):
         raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
     work.directory_changed = True
-    done = _(
-        "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "
-        "`focalbot directory reinstate` undoes it.",
-        name=person.name,
-        id=person_id,
-    )
-    answering = open_requests_of(work.db, person_id)
-    if answering:  # left with nobody unless someone moves it
-        done += " " + n_(
-            "They were answering {count} open request: a co-chair moves it with /handover "
-            "{id} <successor>.",
-            "They were answering {count} open requests: a co-chair moves them with /handover "
-            "{id} <successor>.",
-            answering,
+    done: list[Text] = [
+        _(
+            "{name} ({id}) is revoked: no channel identity of theirs is recognised any more. "
+            "`focalbot directory reinstate` undoes it.",
+            name=person.name,
             id=person_id,
         )
-    work.reply(done)
+    ]
+    answering = open_requests_of(work.db, person_id)
+    if last:
+        done += _nobody_left(work, person, answering)
+    elif answering:  # left with nobody unless someone moves it
+        done.append(
+            n_(
+                "They were answering {count} open request: a co-chair moves it with /handover "
+                "{id} <successor>.",
+                "They were answering {count} open requests: a co-chair moves them with "
+                "/handover {id} <successor>.",
+                answering,
+                id=person_id,
+            )
+        )
+    work.reply(join(done, " "))
+
+
+def _last_to_answer(work: Work, person: Person) -> bool:
+    """Whether ``person`` is the only active focal point or deputy of their country: once
+    they are revoked, its requests are refused and nobody files its returns."""
+    if not (person.active and person.has("focal_point", "deputy_focal_point")):
+        return False
+    directory = work.directory
+    others = directory.focal_points(person.country) + directory.deputies(person.country)
+    return all(p.id == person.id for p in others)
+
+
+def _nobody_left(work: Work, person: Person, answering: int) -> list[Text]:
+    """The warning when ``person`` was the last to answer their country; the co-chairs
+    (but the one revoking, who reads it here) are told too."""
+    country = work.directory.country_name(person.country)
+    lines: list[Text] = [
+        _(
+            "{country} now has nobody to receive requests or file returns: add a focal point "
+            "(`focalbot directory import`) or reinstate {id}; until then requests to "
+            "{country} are refused.",
+            country=country,
+            id=person.id,
+        )
+    ]
+    if answering:  # no successor to hand them to yet
+        lines.append(
+            n_(
+                "The {count} open request they were answering has no successor to go to: once "
+                "a focal point is added, a co-chair moves it with /handover {id} <their-id>.",
+                "The {count} open requests they were answering have no successor to go to: "
+                "once a focal point is added, a co-chair moves them with /handover {id} "
+                "<their-id>.",
+                answering,
+                id=person.id,
+            )
+        )
+    if _tell_cochairs(work, person, answering):
+        lines.append(_("The co-chairs were told."))
+    return lines
+
+
+def _tell_cochairs(work: Work, person: Person, answering: int) -> bool:
+    """Tell the co-chairs (but the actor) the country is left unanswered; True if any was."""
+    actor = work.actor.id if work.actor else ""
+    chairs = [c for c in work.directory.with_role("co_chair") if c.id != actor]
+    for chair in chairs:
+        work.notify(chair, _cochair_notice(work, person, answering), subject="roster")
+    return bool(chairs)
+
+
+def _cochair_notice(work: Work, person: Person, answering: int) -> Text:
+    notice: list[Text] = [
+        _(
+            "{name} ({id}) was revoked, and {country} now has no focal point or deputy: "
+            "requests to it are refused until an administrator adds one.",
+            name=person.name,
+            id=person.id,
+            country=work.directory.country_name(person.country),
+        )
+    ]
+    if answering:
+        notice.append(
+            n_(
+                "They were answering {count} open request: once a successor is added, "
+                "/handover {id} <successor> moves it.",
+                "They were answering {count} open requests: once a successor is added, "
+                "/handover {id} <successor> moves them.",
+                answering,
+                id=person.id,
+            )
+        )
+    return join(notice, " ")
 
 
 COMMANDS = [

@@ -77,6 +77,11 @@ class Directory:
         """The deputy focal points of a country."""
         return self.with_role("deputy_focal_point", country)
 
+    def answering(self, country: str) -> list[Person]:
+        """Who receives a country's requests: its focal points, else its deputies (requests
+        pass over someone unreachable or lapsed: see bot.requests.handlers)."""
+        return self.focal_points(country) or self.deputies(country)
+
 
 def save_directory(
     db: Db,

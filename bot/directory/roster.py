@@ -19,7 +19,7 @@ from bot.config import Person
 from bot.directory.handover import handover, parse_pair, requesters_of
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import Msg, Text, ZoneOffset, _, join
+from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
 from bot.storage.sql import Db
 from bot.work import Work
 
@@ -173,9 +173,28 @@ def roster_command(work: Work, args: str) -> None:
     lines: list[Text] = [_("Roster (focal point · deputy · last confirmed · channels):")]
     for code in sorted(set(named) or work.directory.countries):
         lines.append(join([work.directory.country_name(code), f" ({code})"], ""))
-        people = work.directory.focal_points(code) + work.directory.deputies(code)
-        lines += [_roster_line(work, p) for p in people] or ["  " + _("• no focal point or deputy")]
+        lines += _country_lines(work, code)
     work.reply(join(lines))
+
+
+def _country_lines(work: Work, code: str) -> list[Text]:
+    """A country's focal points and deputies; when it has deputies only (after a handover
+    to one, say), a line saying so: its requests reach them, as /countries says too."""
+    focal_points, deputies = work.directory.focal_points(code), work.directory.deputies(code)
+    lines: list[Text] = [_roster_line(work, p) for p in focal_points + deputies]
+    if not lines:
+        return ["  " + _("• no focal point or deputy: requests to this country are refused")]
+    if not focal_points:
+        lines.insert(
+            0,
+            "  "
+            + n_(
+                "• no active focal point: the deputy answers the country's requests",
+                "• no active focal point: the deputies answer the country's requests",
+                len(deputies),
+            ),
+        )
+    return lines
 
 
 def _roster_line(work: Work, person: Person) -> Msg:

@@ -1,0 +1,91 @@
+"""``focalbot directory import`` says what it changed (added, changed, unchanged, compared
+with the directory before) and names each problem of a refused row in plain words, all of
+them at once: an unknown country or language of a row that also has a wrong role was not
+said at all, and the rest came as pydantic's "roles.0: Input should be …"."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import main
+from tests.conftest import ENGINES
+from tests.harness import SHIPPED_CONFIG, created_database, execute_on
+
+both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
+
+
+class Operator:
+    """``focalbot directory …`` on one database, as an operator types it."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.database = created_database(tmp_path / "bot.db")
+        self.base = ["--config", str(SHIPPED_CONFIG), "--database", self.database]
+
+    def run(self, *args: str) -> Result:
+        return CliRunner().invoke(main, ["directory", *args, *self.base])
+
+    def imports(self, csv_text: str) -> Result:
+        source = self.tmp_path / "import.csv"
+        source.write_text(csv_text)
+        return self.run("import", str(source))
+
+
+@both_engines
+def test_an_import_says_how_many_were_added_changed_and_unchanged(tmp_path: Path) -> None:
+    operator = Operator(tmp_path)
+    exported = operator.run("export").output
+    assert len(exported.splitlines()) == 34  # the header and bot.toml's 33 people
+    one_more = exported.replace(
+        "\nth-officer,Nirano Officer-Example,TH,officer,",
+        "\nth-officer,Nirano Officer-Example,TH,officer;deputy_focal_point,",
+    )
+    assert one_more != exported
+    one_more += "vn-officer,Minh Example,VN,officer,en,console,yes\n"
+    done = operator.imports(one_more)
+    assert done.exit_code == 0, done.output
+    assert done.output == "Imported 34 people: 1 added, 1 changed, 32 unchanged.\n"
+    again = operator.imports(one_more)
+    assert again.output == "Imported 34 people: 0 added, 0 changed, 34 unchanged.\n"
+
+    countries = operator.run("export", "--countries").output
+    renamed = countries.replace("TH,Thailand,", "TH,Kingdom of Thailand,")
+    done = operator.imports(renamed + "KH,Cambodia,Asia/Phnom_Penh\n")
+    assert done.output == "Imported 17 countries: 1 added, 1 changed, 15 unchanged.\n"
+
+
+@both_engines
+def test_every_problem_of_a_row_is_named_plainly(tmp_path: Path) -> None:
+    operator = Operator(tmp_path)
+    refused = operator.imports(
+        "id,name,country,roles,language,preferred_channel,active\n"
+        "xx-fp,Someone Example,XX,chief,zz,console,maybe\n"
+        "Bad Id,,TH,,en,console,yes\n"
+    )
+    assert refused.exit_code == 1
+    said = refused.output
+    assert "Input should" not in said and "roles.0" not in said, said
+    [wrong] = [line for line in said.splitlines() if "line 2:" in line]
+    problems = wrong.split("line 2: ")[1].split("; ")
+    assert problems == [
+        "person 'xx-fp' has unknown country 'XX'",
+        "unknown role 'chief' (roles: officer, focal_point, deputy_focal_point, co_chair, admin)",
+        "person 'xx-fp' has unknown language 'zz' (known: en, ar, bn, dv, fa_AF, fil, hi, id, "
+        "ms, my, ps, si, ta, th, ur, vi)",
+        "active must be yes or no, not 'maybe'",
+    ], wrong
+    assert (
+        "line 3: id 'Bad Id' may hold only lowercase letters, digits, '.', '_' and '-' (at most "
+        "40, starting with a letter or digit); name is empty; no role given (roles: " in said
+    ), said
+    assert "2 problems, nothing imported" in said
+    unknown = "SELECT COUNT(*) FROM people WHERE id = 'xx-fp'"
+    assert execute_on(operator.database, unknown) == [(0,)]
+
+    refused = operator.imports("code,name,timezone\nTH2,Thai,Asia/Nowhere\n")
+    assert refused.exit_code == 1
+    assert (
+        "line 2: code 'TH2' must be two capital letters (ISO 3166 alpha-2, e.g. TH); "
+        "timezone: unknown IANA time zone 'Asia/Nowhere'"
+    ) in refused.output, refused.output

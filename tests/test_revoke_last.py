@@ -1,0 +1,56 @@
+"""Revoking a country's last focal point or deputy: the answer says the country is left with
+nobody to answer it and what to do (no /handover to a successor who does not exist), and the
+co-chairs are told, as they are of a focal point who lapses. Revoking one of several says
+nothing of the kind."""
+
+from tests.harness import Harness
+
+
+async def test_revoking_the_only_focal_point_says_the_country_is_cut_off(bot: Harness) -> None:
+    request = await bot.file_request("MM routine Passport check for a suspect")
+    await bot.press("mm-fp", f"/ack {request}")  # Myanmar has no deputy
+    [revoked] = await bot.say("admin", "/revoke mm-fp")
+    assert "Thida Example (mm-fp) is revoked" in revoked
+    assert (
+        "Myanmar now has nobody to receive requests or file returns: add a focal point "
+        "(`focalbot directory import`) or reinstate mm-fp" in revoked
+    ), revoked
+    assert "/handover mm-fp <successor>" not in revoked  # there is none to name
+    assert "The 1 open request they were answering has no successor to go to" in revoked
+    assert "once a focal point is added, a co-chair moves it with /handover mm-fp" in revoked
+    assert "The co-chairs were told." in revoked
+    for chair in ("nz-cochair", "lk-cochair"):
+        told = bot.last(chair)
+        assert "Thida Example (mm-fp) was revoked, and Myanmar now has no focal point" in told
+        assert "They were answering 1 open request" in told
+    # what the warning says is so
+    [refused] = await bot.say("au-officer", "/request MM routine Another check")
+    assert "Myanmar has no focal point in the directory yet" in refused
+
+
+async def test_revoking_the_last_of_a_country_with_no_work_in_hand(bot: Harness) -> None:
+    [revoked] = await bot.say("admin", "/revoke mm-fp")
+    assert "Myanmar now has nobody to receive requests or file returns" in revoked
+    assert "open request" not in revoked and "/handover" not in revoked
+    assert "Myanmar now has no focal point" in bot.last("nz-cochair")
+    assert "open request" not in bot.last("nz-cochair")
+
+
+async def test_revoking_one_of_several_warns_of_nothing(bot: Harness) -> None:
+    request = await bot.file_request("TH routine Passport check for a suspect")
+    await bot.press("th-fp", f"/ack {request}")
+    told_before = len(bot.inbox("nz-cochair"))
+    [revoked] = await bot.say("admin", "/revoke th-fp")  # Thailand keeps its deputy
+    assert "nobody" not in revoked and "co-chairs were told" not in revoked
+    assert "They were answering 1 open request: a co-chair moves it with /handover th-fp" in revoked
+    [officer] = await bot.say("admin", "/revoke th-officer")  # not one who answers requests
+    assert "nobody" not in officer
+    [deputy] = await bot.say("admin", "/revoke my-deputy")  # Malaysia keeps its focal point
+    assert "nobody" not in deputy
+    assert len(bot.inbox("nz-cochair")) == told_before
+
+
+async def test_a_deputy_left_alone_is_the_last_one(bot: Harness) -> None:
+    await bot.say("admin", "/revoke th-fp")
+    [revoked] = await bot.say("admin", "/revoke th-deputy")
+    assert "Thailand now has nobody to receive requests or file returns" in revoked
