@@ -61,7 +61,7 @@ def isolated_spans(text: str) -> list[tuple[int, int]]:
 def test_commands_in_an_arabic_line_are_isolated_as_typed() -> None:
     text = _("/file {id} {n} sends it again; /reply {id} <text> to answer.", id="R-2027-0001", n=2)
     assert render_for_reader(text, "ar") == (
-        f"{RLM}{LRI}/file R-2027-0001 2{PDI} يعيد إرساله؛ {LRI}/reply R-2027-0001 <text>{PDI} للرد."
+        f"{RLM}{LRI}/file R-2027-0001 2{PDI} يعيد إرساله؛ {LRI}/reply R-2027-0001 <النص>{PDI} للرد."
     )
 
 
@@ -138,7 +138,7 @@ def test_a_channel_that_spells_commands_its_own_way_still_finds_them() -> None:
         _("You acknowledged {id}. Answer with /reply {id} <text>.", id="R-2026-0001"), "ar"
     )
     spelled = command_hints(shown, "/focal ", ["reply"])
-    assert f"{LRI}/focal reply R-2026-0001 <text>{PDI}" in spelled
+    assert f"{LRI}/focal reply R-2026-0001 <النص>{PDI}" in spelled  # what to type, in Arabic
 
 
 def test_a_copied_command_drops_its_isolates_on_the_way_in() -> None:
@@ -154,7 +154,7 @@ async def test_an_arabic_reader_copies_a_command_back_and_it_runs(tmp_path: Path
     bot = await Harness(tmp_path / "bot.db", base.model_copy(update={"people": people})).start()
     request_id = await bot.file_request("TH routine Passport check for A1234567")
     [acked] = await bot.press("th-fp", f"/ack {request_id}")
-    shown = re.search(f"{LRI}(/reply {request_id}) <text>{PDI}", acked)
+    shown = re.search(f"{LRI}(/reply {request_id}) <[^<>]+>{PDI}", acked)
     assert shown, acked
     # selected from the displayed line, isolates and the line's mark included
     copied = f"{RLM}{LRI}{shown[1]} The passport is genuine{PDI}"
