@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.config import Person
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
+from bot.i18n import Msg, ZoneOffset, _, join
 from bot.storage.sql import Db
 from bot.work import RELEASE, Work
 
@@ -108,3 +112,24 @@ def _carrying(command: str) -> str:
 
 
 TIMERS = {RELEASE: release}
+
+
+def when_seen(work: Work, person: Person, at: datetime) -> Msg:
+    """When ``person`` sees a message held for their quiet hours until ``at``: the hour in
+    their country now, when they will see it there, and that moment in the actor's own zone
+    when it differs (across time zones, the silence would otherwise look like neglect)."""
+    zone = ZoneInfo(work.directory.timezone_of(person.country))
+    local = at.astimezone(zone)
+    note = _(
+        "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
+        now=work.now.astimezone(zone).time(),
+        country=work.directory.country_name(person.country),
+        at=local,
+        zone=ZoneOffset(local),
+    )
+    if work.actor is None:
+        return note
+    yours = local.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
+    if yours.utcoffset() == local.utcoffset():
+        return note
+    return join([note, _("That is {yours} your time.", yours=yours)], " ")

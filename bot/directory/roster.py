@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import parse_iso
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
+from bot.delivery import held
 from bot.directory.handover import handover, parse_pair, requesters_of
 from bot.errors import UserError
 from bot.events import Button
@@ -258,7 +259,7 @@ def _told_later(work: Work, old: Person, new: Person, request_ids: list[str]) ->
 def _successor_told(work: Work, new: Person, at: datetime | None) -> Msg:
     if at is None:
         return _("{new} was told.", new=new.id)
-    return join([_("The notice to {new} waits.", new=new.id), _seen_at(work, new, at)], " ")
+    return join([_("The notice to {new} waits.", new=new.id), held.when_seen(work, new, at)], " ")
 
 
 def _predecessor_told(old: Person, at: datetime | None) -> Msg:
@@ -269,27 +270,6 @@ def _predecessor_told(old: Person, at: datetime | None) -> Msg:
         "and someone revoked receives nothing more.",
         old=old.id,
     )
-
-
-def _seen_at(work: Work, person: Person, at: datetime) -> Msg:
-    """When ``person`` sees a notice held until ``at``, worded as a request's filer is told
-    (bot.requests.handlers, which builds on this module): the hour in their country, when
-    they see it there, and in the reader's zone when that differs."""
-    zone = ZoneInfo(work.directory.timezone_of(person.country))
-    local = at.astimezone(zone)
-    note = _(
-        "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
-        now=work.now.astimezone(zone).time(),
-        country=work.directory.country_name(person.country),
-        at=local,
-        zone=ZoneOffset(local),
-    )
-    if work.actor is None:
-        return note
-    yours = local.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
-    if yours.utcoffset() == local.utcoffset():
-        return note
-    return join([note, _("That is {yours} your time.", yours=yours)], " ")
 
 
 def _requesters_later(work: Work, skipped: list[str], request_ids: list[str]) -> Msg | None:

@@ -19,7 +19,7 @@ from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.files import handlers as files
-from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, ZoneOffset, _, join, n_, render
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -638,21 +638,7 @@ def _seen_when(work: Work, people: list[Person], urgent: bool = False) -> Text:
     if not releases or any(at is None for at, _p in releases):
         return ""
     first, person = min(((at, p) for at, p in releases if at is not None), key=lambda r: r[0])
-    zone = ZoneInfo(work.directory.timezone_of(person.country))
-    at = first.astimezone(zone)
-    note = _(
-        "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
-        now=work.now.astimezone(zone).time(),
-        country=work.directory.country_name(person.country),
-        at=at,
-        zone=ZoneOffset(at),
-    )
-    if work.actor is None:
-        return "\n" + note
-    yours = at.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
-    if yours.utcoffset() == at.utcoffset():
-        return "\n" + note
-    return "\n" + join([note, _("That is {yours} your time.", yours=yours)], " ")
+    return "\n" + held.when_seen(work, person, first)
 
 
 def _unknown_country(code: str) -> UserError:
