@@ -233,6 +233,7 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
     """Revoke a person: every channel identity of theirs stops working (within seconds in a
     running bot); bot.toml syncs and imports do not bring them back."""
     from bot.directory.handover import revoke_and_withdraw
+    from bot.directory.repo import load_directory
 
     _change_person(
         config,
@@ -242,6 +243,15 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
         lambda db, at: revoke_and_withdraw(db, person_id, at, "cli"),
         "no active person",
     )
+    directory = _run(_with_store(_settings(config), database, load_directory))
+    person = directory.people.get(person_id)
+    answers = person is not None and person.has("focal_point", "deputy_focal_point")
+    if person is not None and answers and not directory.answering(person.country):
+        click.echo(  # as /revoke in chat says it: the country is cut off until someone is added
+            f"warning: {directory.country_name(person.country)} now has no active focal point "
+            "or deputy: requests to it are refused and nobody files its returns. Add one "
+            f"(`focalbot directory import`) or `focalbot directory reinstate {person_id}`."
+        )
 
 
 @directory.command("reinstate")

@@ -3,7 +3,12 @@ nobody to answer it and what to do (no /handover to a successor who does not exi
 co-chairs are told, as they are of a focal point who lapses. Revoking one of several says
 nothing of the kind."""
 
-from tests.harness import Harness
+import asyncio
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.harness import SHIPPED_CONFIG, Harness
 
 
 async def test_revoking_the_only_focal_point_says_the_country_is_cut_off(bot: Harness) -> None:
@@ -54,3 +59,23 @@ async def test_a_deputy_left_alone_is_the_last_one(bot: Harness) -> None:
     await bot.say("admin", "/revoke th-fp")
     [revoked] = await bot.say("admin", "/revoke th-deputy")
     assert "Thailand now has nobody to receive requests or file returns" in revoked
+
+
+async def test_the_command_line_warns_as_the_chat_does(bot: Harness) -> None:
+    db = bot.database
+    await bot.stop()
+    base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
+
+    async def revoke(person: str) -> str:
+        said = await asyncio.to_thread(
+            CliRunner().invoke, main, ["directory", "revoke", person, *base]
+        )
+        assert said.exit_code == 0, said.output
+        return said.output
+
+    assert "warning" not in await revoke("my-fp")  # Malaysia keeps its deputy
+    assert (
+        "warning: Myanmar now has no active focal point or deputy: requests to it are refused "
+        "and nobody files its returns. Add one (`focalbot directory import`) or "
+        "`focalbot directory reinstate mm-fp`." in await revoke("mm-fp")
+    )
