@@ -17,6 +17,7 @@ from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
+from bot.directory.repo import revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
@@ -236,16 +237,23 @@ def refuse_stranger(work: Work, event: Inbound) -> None:
     if section is None or section.answer_strangers:
         work.reply(STRANGER_REPLY, sensitive=False)
     work.audit("stranger.refused", key)
-    work.alert_admins(
-        "stranger.refused",
-        _(
+    revoked = revoked_holder(work.db, event.sender.channel, event.sender.user_id)
+    if revoked is not None:
+        said = _(
+            "{id}, who is revoked, wrote to me on {channel} (user id {user}). I refused "
+            "politely. If the revocation was a mistake: `focalbot directory reinstate {id}`.",
+            id=revoked,
+            channel=event.sender.channel,
+            user=event.sender.user_id[:64],
+        )
+    else:
+        said = _(
             "Someone not in the directory wrote to me on {channel} (user id {user}). "
             "I refused politely. If they should have access, add them to the directory.",
             channel=event.sender.channel,
             user=event.sender.user_id[:64],
-        ),
-        ALERTS_PER_HOUR,
-    )
+        )
+    work.alert_admins("stranger.refused", said, ALERTS_PER_HOUR)
 
 
 def pending_timers(db: Db) -> list[tuple[str, datetime]]:

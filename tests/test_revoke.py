@@ -60,3 +60,33 @@ async def test_cli_revoke_and_reinstate(tmp_path: Path) -> None:
     bot = await Harness(tmp_path / "bot.db").start()  # bot.toml brings the identities back
     assert "pong" in (await bot.say("my-fp", "/ping"))[0]
     await bot.stop()
+
+
+async def test_a_revoked_person_who_writes_is_named_to_the_administrators(bot: Harness) -> None:
+    """They were reported as "someone not in the directory": the identities a revocation drops
+    are kept as digests of whose they were, and forgotten again on reinstatement."""
+    from bot.directory.repo import revoked_holder
+
+    telegram = next(p for p in bot.settings.people if p.id == "th-officer").identities["telegram"]
+    await bot.say("admin", "/revoke th-officer")
+    assert await bot.say("th-officer", "/ping") == [str(STRANGER_REPLY)]  # no more to them
+    assert bot.last("admin") == (
+        "th-officer, who is revoked, wrote to me on console (user id th-officer). I refused "
+        "politely. If the revocation was a mistake: `focalbot directory reinstate th-officer`."
+    )
+    assert bot.app is not None
+    store = bot.app.store
+    assert await store.run(lambda db: revoked_holder(db, "telegram", telegram)) == "th-officer"
+    assert await store.run(lambda db: revoked_holder(db, "telegram", "12345")) is None
+    digests = await bot.rows("SELECT digest FROM revoked_identities")
+    assert digests and all(telegram not in digest for (digest,) in digests)  # no identifier kept
+    await bot.stop()
+    db = bot.database
+    said = await asyncio.to_thread(
+        CliRunner().invoke,
+        main,
+        ["directory", "reinstate", "th-officer", "--config", str(SHIPPED_CONFIG), "-d", db],
+    )
+    assert said.exit_code == 0, said.output
+    await bot.start()
+    assert await bot.rows("SELECT COUNT(*) FROM revoked_identities") == [(0,)]

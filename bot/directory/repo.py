@@ -207,6 +207,15 @@ def revoke(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     )
     if not cursor.rowcount:
         return False
+    for channel, user_id in db.execute(
+        "SELECT channel, user_id FROM identities WHERE person_id = ?", [person_id]
+    ).fetchall():
+        db.execute(
+            "INSERT INTO revoked_identities (digest, person_id, revoked_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (digest) DO UPDATE SET person_id = excluded.person_id, "
+            "revoked_at = excluded.revoked_at",
+            [_identity_digest(channel, user_id), person_id, at],
+        )
     db.execute("DELETE FROM identities WHERE person_id = ?", [person_id])
     audit_state.record_person(db, person_id, audit_state.PERSON_REVOKED, at, actor)
     bump_version(db)
@@ -222,6 +231,7 @@ def reinstate(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     )
     if not cursor.rowcount:
         return False
+    db.execute("DELETE FROM revoked_identities WHERE person_id = ?", [person_id])
     audit_state.record_person(db, person_id, audit_state.PERSON_REINSTATED, at, actor)
     bump_version(db)
     return True
@@ -274,3 +284,23 @@ def directory_version(db: Db) -> int:
     """A counter bumped on every directory change, so a running bot knows to reload."""
     row = db.execute("SELECT value FROM meta WHERE key = 'directory_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def revoked_holder(db: Db, channel: str, user_id: str) -> str | None:
+    """The revoked person whose identity ``channel``/``user_id`` was (None if nobody's): a
+    revoked person who writes is no stranger to the administrators. Identities are kept only
+    as digests: revocation drops the identifiers themselves."""
+    if channel == CONSOLE:  # the console's identity is the person id itself
+        row = db.execute(
+            "SELECT id FROM people WHERE id = ? AND revoked_at IS NOT NULL", [user_id]
+        ).fetchone()
+    else:
+        row = db.execute(
+            "SELECT person_id FROM revoked_identities WHERE digest = ?",
+            [_identity_digest(channel, user_id)],
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _identity_digest(channel: str, user_id: str) -> str:
+    return hashlib.sha256(f"{channel}\x00{user_id}".encode()).hexdigest()

@@ -220,6 +220,13 @@ CREATE UNIQUE INDEX broadcast_drafts_pending ON broadcast_drafts (author_id)
     WHERE status = 'pending';
 """
 
+SCHEMA_V12 = """
+CREATE TABLE revoked_identities (
+    digest TEXT PRIMARY KEY, person_id TEXT NOT NULL, revoked_at TEXT NOT NULL
+);
+CREATE INDEX revoked_identities_person ON revoked_identities (person_id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -232,6 +239,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V9,
     SCHEMA_V10,
     SCHEMA_V11,
+    SCHEMA_V12,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -247,7 +255,10 @@ pages written per event on SQLite: the de-duplication records keyed by their key
 (``WITHOUT ROWID``: one b-tree, not a table and an index) and only messages about a subject
 in the subject index (most replies have none); V11 a co-chair's broadcast previewed and
 awaiting Send (``broadcast_drafts``: numbered per co-chair, one pending at a time; a sent,
-cancelled or replaced one keeps its state, not its text, so a second press answers truly)."""
+cancelled or replaced one keeps its state, not its text, so a second press answers truly);
+V12 whose identities were revoked (``revoked_identities``: a digest of each channel identity a
+revocation dropped, and whose it was), so that administrators learn a revoked person wrote
+rather than "someone not in the directory"."""
 
 
 class _Executes(Protocol):
