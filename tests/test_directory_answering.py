@@ -21,6 +21,10 @@ async def test_a_handover_to_the_deputy_shows_the_deputy_answering(bot: Harness)
     # and that is where requests go
     request = await bot.file_request("TH routine Passport check for a suspect")
     assert any(request in m for m in bot.inbox("th-deputy"))
+    told = bot.last("au-officer")  # and the requester is told who answers
+    assert "Thailand's focal point is not available: the deputy, Nirana Deputy-Example, " in told
+    [direct] = await bot.say("au-officer", "/request MY routine Vessel owner lookup")
+    assert "focal point is not available" not in direct  # Malaysia's focal point answers
     # the role itself did not change
     assert await bot.rows("SELECT roles FROM people WHERE id = 'th-deputy'") == [
         ('["deputy_focal_point"]',)

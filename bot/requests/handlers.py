@@ -580,7 +580,22 @@ def file_request(work: Work, args: NewRequest) -> None:
     _route(work, request, join([_summary(work, request), "", text]))
     handlers = _handlers_of(work, request)[0]
     filed = _attach(work, request, handlers, urgent=request.urgency == "urgent")
-    work.reply(_filed(work, request) + _seen_when(work, handlers, _urgent(request)) + filed)
+    deputising = _deputising(work, request, handlers)
+    work.reply(
+        _filed(work, request) + deputising + _seen_when(work, handlers, _urgent(request)) + filed
+    )
+
+
+def _deputising(work: Work, request: Request, handlers: list[Person]) -> Text:
+    """When the deputy answers for want of a focal point (revoked, handed over, lapsed or out
+    of reach), the requester is told who does: "their focal point has 24 hours" is them."""
+    if not handlers or any(p.has("focal_point") for p in handlers):
+        return ""
+    return "\n" + _(
+        "{country}'s focal point is not available: the deputy, {names}, answers instead.",
+        country=work.directory.country_name(request.target_country),
+        names=join([p.name for p in handlers], ", "),
+    )
 
 
 REPEAT_WITHIN = timedelta(minutes=10)
