@@ -284,6 +284,8 @@ async def test_a_due_date_moved_over_a_weekend_and_a_holiday_names_both(tmp_path
     assert (  # Sunday the 7th, then Monday the 8th in lieu of Saturday's Waitangi Day
         "W1 due Feb 7, 2027 → Feb 9, 2027 for New Zealand (weekend, Waitangi Day (observed))"
     ) in opened, opened
+    [shown] = await bot.say("nz-cochair", "/period JPA-8")  # and later, as /status says it
+    assert "W1 due Feb 7, 2027 → Feb 9, 2027 for New Zealand (weekend, Waitangi Day" in shown
     await bot.stop()
 
 

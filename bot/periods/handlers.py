@@ -115,7 +115,7 @@ def period_command(work: Work, args: PeriodArgs) -> None:
 def show_current(work: Work, code: str) -> None:
     """The open periods (or the one named): dates, countries, windows and due dates."""
     if code:
-        work.reply(describe(work, _named_or_current(work, code), _own_country(work)))
+        work.reply(_described(work, _named_or_current(work, code), _own_country(work)))
         return
     periods = store.periods_in(work.db, OPEN)
     if not periods:
@@ -131,7 +131,14 @@ def show_current(work: Work, code: str) -> None:
         work.reply(join([_("No period of action is open."), *hints]))
         return
     country = _own_country(work)
-    work.reply(join((describe(work, p, country) for p in periods), "\n\n"))
+    work.reply(join((_described(work, p, country) for p in periods), "\n\n"))
+
+
+def _described(work: Work, period: Period, country: str | None) -> Text:
+    """:func:`describe`; for a reader without a country's own dates (a co-chair), with the
+    countries whose due dates moved off a day off, as /status and /deadline say them."""
+    shown = describe(work, period, country)
+    return shown if country is not None else shown + non_working_note(work, period)
 
 
 def _own_country(work: Work) -> str | None:
