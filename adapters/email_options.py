@@ -10,9 +10,9 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import ConfigError
+from adapters.options import validated
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -67,9 +67,4 @@ class EmailOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> EmailOptions:
     """Validate the section; a ConfigError names ``channels.email.<key>``."""
-    try:
-        return EmailOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.email.{key}: {first['msg']}") from exc
+    return validated(EmailOptions, options, "email")

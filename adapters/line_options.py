@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import ConfigError
+from adapters.options import validated
 
 
 class LineOptions(BaseModel):
@@ -29,9 +29,4 @@ class LineOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> LineOptions:
     """Validate the section; a ConfigError names ``channels.line.<key>``."""
-    try:
-        return LineOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.line.{key}: {first['msg']}") from exc
+    return validated(LineOptions, options, "line")

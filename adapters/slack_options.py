@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import ConfigError
+from adapters.options import validated
 
 
 class SlackOptions(BaseModel):
@@ -42,9 +42,4 @@ class SlackOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> SlackOptions:
     """Validate the section; a ConfigError names the offending ``channels.slack`` key."""
-    try:
-        return SlackOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(f"channels.slack.{key}: {first['msg']}") from exc
+    return validated(SlackOptions, options, "slack")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from adapters.options import validated
 from bot.errors import ConfigError
 
 
@@ -55,12 +56,6 @@ class SmsOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> SmsOptions:
     """Validate the section; a ConfigError names ``channels.sms.<key>``."""
-    try:
-        parsed = SmsOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"channels.sms.{key}: {message}") from exc
+    parsed = validated(SmsOptions, options, "sms")
     parsed.check_sender()
     return parsed

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import ConfigError
+from adapters.options import validated
 
 
 class ViberOptions(BaseModel):
@@ -44,10 +44,4 @@ class ViberOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> ViberOptions:
     """Validate the section; a ConfigError names ``channels.viber.<key>``."""
-    try:
-        return ViberOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"channels.viber.{key}: {message}") from exc
+    return validated(ViberOptions, options, "viber")

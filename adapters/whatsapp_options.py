@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import ConfigError
+from adapters.options import validated
 
 
 class WhatsAppOptions(BaseModel):
@@ -73,10 +73,4 @@ class WhatsAppOptions(BaseModel):
 
 def parse_options(options: Mapping[str, object]) -> WhatsAppOptions:
     """Validate the section; a ConfigError names ``channels.whatsapp.<key>``."""
-    try:
-        return WhatsAppOptions.model_validate(dict(options))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(section)"
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"channels.whatsapp.{key}: {message}") from exc
+    return validated(WhatsAppOptions, options, "whatsapp")

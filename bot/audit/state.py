@@ -211,7 +211,7 @@ def record_request(
         audit.record(db, at, actor, action, request_id, detail(state))
 
 
-def _request_problems(db: Db, audited: dict[str, tuple[int, State]]) -> list[str]:
+def _request_problems(db: Db, audited: dict[str, State]) -> list[str]:
     problems: list[str] = []
     for row in db.execute(f"{_REQUEST_SQL} ORDER BY year, seq").fetchall():
         request_id, state = _request_state(row)
@@ -222,11 +222,11 @@ def _request_problems(db: Db, audited: dict[str, tuple[int, State]]) -> list[str
         problems += [
             f"request {request_id}: its {name} differs from the audited one"
             for column, name in _REQUEST_PARTS.items()
-            if state[column] != was[1].get(column)
+            if state[column] != was.get(column)
         ]
     problems += [
         f"request {r}: removed without an audit row"
-        for r, (_row, state) in sorted(audited.items())
+        for r, state in sorted(audited.items())
         if state != PURGED_STATE
     ]
     return problems
@@ -240,20 +240,14 @@ def record_request_purged(db: Db, request_id: str, at: str) -> None:
 # --- verification -------------------------------------------------------------------------
 def latest_states(db: Db, actions: tuple[str, ...]) -> dict[str, State]:
     """The newest state row per subject among ``actions`` (rows without a state are skipped)."""
-    return {subject: state for subject, (_row, state) in _latest_rows(db, actions).items()}
-
-
-def _latest_rows(db: Db, actions: tuple[str, ...]) -> dict[str, tuple[int, State]]:
-    """:func:`latest_states`, each with the id of its audit row."""
     marks = ", ".join("?" * len(actions))
-    found: dict[str, tuple[int, State]] = {}
-    for row_id, subject, text in db.execute(
-        f"SELECT id, subject, detail FROM audit WHERE action IN ({marks}) ORDER BY id",
-        list(actions),
+    found: dict[str, State] = {}
+    for subject, text in db.execute(
+        f"SELECT subject, detail FROM audit WHERE action IN ({marks}) ORDER BY id", list(actions)
     ):
         state = _parsed(text)
         if state is not None:
-            found[subject] = (row_id, state)
+            found[subject] = state
     return found
 
 
@@ -271,7 +265,7 @@ def problems(db: Db) -> list[str]:
     return [
         *_return_problems(db, latest_states(db, (RETURN_FIGURES,))),
         *_person_problems(db, latest_states(db, PERSON_STATES)),
-        *_request_problems(db, _latest_rows(db, REQUEST_STATES)),
+        *_request_problems(db, latest_states(db, REQUEST_STATES)),
     ]
 
 

@@ -145,8 +145,8 @@ def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
     languages = _languages_line(work, reached)
     if languages is not None:
         lines.append(languages)
-    held = _held_line(work, reached)
-    return join([*lines, held] if held else lines)
+    waiting = held.held_countries(work, reached)
+    return join([*lines, waiting] if waiting else lines)
 
 
 def _languages_line(work: Work, people: list[Person]) -> Msg | None:
@@ -256,7 +256,10 @@ def _send_to(work: Work, period: Period, text: str) -> str:
     for person in people:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
-    work.reply(_queued(ident[0], len(people), len(period.countries)) + _held(work, people))
+    work.reply(
+        _queued(ident[0], len(people), len(period.countries))
+        + held.held_countries_note(work, people)
+    )
     return ident[0]
 
 
@@ -279,21 +282,6 @@ def _body(period: Period, actor: Person, broadcast_id: str, text: str) -> Msg:
 def _person(work: Work, person: Person) -> Text:
     """``Thailand · Niran Example``, the country as the reader names it."""
     return join([country_name(work, person.country), f" · {person.name}"], "")
-
-
-def _held(work: Work, people: list[Person]) -> Text:
-    """The countries whose focal points get the broadcast only when their quiet hours end
-    (``/broadcast status`` says until when), on a line of its own."""
-    line = _held_line(work, people)
-    return "" if line is None else "\n" + line
-
-
-def _held_line(work: Work, people: list[Person]) -> Msg | None:
-    waiting = {work.directory.country_name(p.country) for p in people if work.held_until(p)}
-    if not waiting:
-        return None
-    names = join(sorted(waiting), ", ")  # by name, as every list of countries
-    return _("Held until their quiet hours end: {countries}.", countries=names)
 
 
 def _queued(broadcast_id: str, people: int, countries: int) -> Msg:

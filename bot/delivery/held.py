@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Person
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
-from bot.i18n import Msg, ZoneOffset, _, join
+from bot.i18n import Msg, Text, ZoneOffset, _, join
 from bot.storage.sql import Db
 from bot.work import RELEASE, Work
 
@@ -133,3 +133,20 @@ def when_seen(work: Work, person: Person, at: datetime) -> Msg:
     if yours.utcoffset() == local.utcoffset():
         return note
     return join([note, _("That is {yours} your time.", yours=yours)], " ")
+
+
+def held_countries(work: Work, people: Sequence[Person]) -> Msg | None:
+    """``Held until their quiet hours end: Maldives, Sri Lanka.``: the countries of those
+    among ``people`` who read a message sent now only when their quiet hours end (None when
+    nobody waits), as a broadcast's and a period's answers say it."""
+    waiting = {work.directory.country_name(p.country) for p in people if work.held_until(p)}
+    if not waiting:
+        return None
+    names = join(sorted(waiting), ", ")  # by name, as every list of countries
+    return _("Held until their quiet hours end: {countries}.", countries=names)
+
+
+def held_countries_note(work: Work, people: Sequence[Person]) -> Text:
+    """:func:`held_countries` on a line of its own ("" when nobody waits)."""
+    line = held_countries(work, people)
+    return "" if line is None else "\n" + line

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
+from bot.delivery import held
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
@@ -414,7 +415,7 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
         "{code} is open. I told {count} focal points.",
         notices.awake(work, reached),  # the others read it when their quiet hours end
         code=period.code,
-    ) + notices.held_note(work, reached)
+    ) + held.held_countries_note(work, reached)
     _tell_other_cochairs(work, period, told)
     work.reply(
         join([told, "", describe(work, period)])
@@ -576,7 +577,7 @@ def close_period(work: Work, rest: str) -> None:
             code=period.code,
             never_started=_never_started(_missing(work, period)),
         )
-        + notices.held_note(work, told)
+        + held.held_countries_note(work, told)
     )
 
 
@@ -662,7 +663,7 @@ def reopen_period(work: Work, rest: str) -> None:
             "{code} is open again; reminders resume and the focal points were told.",
             code=period.code,
         )
-        + notices.held_note(work, told)
+        + held.held_countries_note(work, told)
     )
 
 
@@ -859,7 +860,7 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         title=title,
         due=day,
     )
-    work.reply(told + notices.held_note(work, reached) + later)
+    work.reply(told + held.held_countries_note(work, reached) + later)
 
 
 def _tell_other_cochairs(work: Work, period: Period, what: Text) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from bot.config import Person
 from bot.delivery import held
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join
+from bot.i18n import Text, _
 from bot.periods.repo import Period
 from bot.periods.windows import Window
-from bot.returns.reminder_handlers import country_name, reminder_of
+from bot.returns.reminder_handlers import reminder_of
 from bot.work import Work
 
 
@@ -50,22 +50,6 @@ def tell_focal_points(
 def awake(work: Work, people: Sequence[Person]) -> int:
     """How many of ``people`` read a message sent now at once (not held for quiet hours)."""
     return sum(work.held_until(p) is None for p in people)
-
-
-def held_note(work: Work, people: Sequence[Person]) -> Text:
-    """The countries whose focal points among ``people`` read it only when their quiet hours
-    end, on a line of its own ("" when none), as a broadcast's answer says it."""
-    line = held_line(work, people)
-    return "" if line is None else "\n" + line
-
-
-def held_line(work: Work, people: Sequence[Person]) -> Msg | None:
-    """``Held until their quiet hours end: Maldives, Sri Lanka.`` (None when nobody waits)."""
-    waiting = {p.country for p in people if work.held_until(p) is not None}
-    if not waiting:
-        return None
-    names = join(sorted(country_name(work, c) for c in waiting), ", ")  # by name, as /period
-    return _("Held until their quiet hours end: {countries}.", countries=names)
 
 
 def withdraw_when_closed(work: Work, period: Period) -> None:
