@@ -15,8 +15,9 @@ Nothing here does I/O, so the rules that matter for safety can be read and teste
   typed command it lists is still accepted by reply.
 - **What the body means.** Quoted history and signatures are cut; a body that starts with a
   command line is passed as is (``/ack R-2026-0001``, ``/return arrests 3, …``); any other
-  body in reply to a request becomes ``/reply <id> <body>``; "ack" in reply to a broadcast
-  acknowledges it (nothing else written to a broadcast goes anywhere).
+  body in reply to a request becomes ``/reply <id> <body>``; "ack" (or the bot's own word for
+  it in any of its languages) acknowledges a request or broadcast (nothing else written to a
+  broadcast goes anywhere).
 - **Who may do what.** :func:`refusal` decides whether an address alone may run a command.
 - **Which failures are worth retrying**, from SMTP reply codes.
 """
@@ -24,6 +25,7 @@ Nothing here does I/O, so the rules that matter for safety can be read and teste
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import html
@@ -39,7 +41,7 @@ import authres
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
-from bot.i18n import DEFAULT_LANGUAGE, Msg, _, render
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, _, render
 from bot.text import clean
 
 CHANNEL = "email"
@@ -63,6 +65,10 @@ _CUT_LINES = re.compile(
 )
 _TAGS = re.compile(r"<[^>]+>")
 ACK_WORDS = frozenset({"ack", "acknowledge", "acknowledged"})
+_ACK_LABELS = (_("Acknowledge"), _("ack"), _("acknowledged"))
+"""The bot's own words for acknowledging, as each reader sees them on its buttons and in the
+histories (``ตอบรับ``, ``Tiếp nhận``): a reply of just one of them acknowledges, as "ack" does."""
+_SENTENCE_END = ".!۔।။"  # and the Urdu, Devanagari and Myanmar full stops
 EMAIL_ALLOWED = frozenset({"reply", "ack", "broadcast ack"})
 """What an address alone may do, and only on a request (or broadcast) that was sent to it."""
 
@@ -385,12 +391,29 @@ def command_for(body: str, request_id: str) -> str:
     text = clean(strip_quoted(body)).strip()  # a command copied with its direction marks too
     if text.startswith("/") or not request_id:
         return text
-    acknowledges = text.lower().rstrip(".!") in ACK_WORDS
+    acknowledges = _ack_word(text)
     if is_broadcast(request_id):
         return f"/broadcast ack {request_id}" if acknowledges else text
     if acknowledges:
         return f"/ack {request_id}"
     return f"/reply {request_id} {text}" if text else ""
+
+
+def _ack_word(text: str) -> bool:
+    """Whether ``text`` is just a word for acknowledging, in English or any of the bot's
+    languages (a reader may write in a language other than the one they read)."""
+    word = " ".join(text.casefold().rstrip(_SENTENCE_END).split())
+    return word in ACK_WORDS or word in _ack_words()
+
+
+@functools.cache
+def _ack_words() -> frozenset[str]:
+    """Each language's :data:`_ACK_LABELS` (read from the catalogs once, when first needed)."""
+    return frozenset(
+        " ".join(render(label, language).casefold().split())
+        for language in LANGUAGES
+        for label in _ACK_LABELS
+    )
 
 
 def refusal(command: str, proven: set[str], trust_sender: bool, about: str = "") -> Msg | None:

@@ -177,6 +177,20 @@ async def test_ack_as_one_word_acknowledges(world: World) -> None:
     assert rows == [("acknowledged",)]
 
 
+async def test_the_readers_own_word_for_ack_acknowledges(world: World) -> None:
+    """The mail shows the Acknowledge button's label in the reader's language: a Thai focal
+    point answering with just that word acknowledges (it was relayed as a reply, and the
+    request went on escalating)."""
+    await world.bot.say("my-fp", "/language th")
+    request_id = await file_request(world)
+    mail = await world.mail_to(AINA)
+    assert "(ตอบรับ)" in mail.body
+    await world.deliver(world.aina, world.aina.reply(mail, "ตอบรับ"))
+    rows = await world.bot.rows("SELECT status FROM requests WHERE id = ?", [request_id])
+    assert rows == [("acknowledged",)]
+    assert not any("ตอบรับ" in t for t in world.bot.inbox("au-officer"))  # not relayed
+
+
 async def test_a_redelivered_mail_is_handled_once(world: World) -> None:
     await file_request(world)
     reply = world.aina.reply(await world.mail_to(AINA), "Noted, looking into it.")

@@ -88,6 +88,7 @@ def test_a_broadcast_mail_stands_for_its_broadcast_not_a_request_its_words_name(
     assert command_for("Ack.", "B-2") == "/broadcast ack B-2"
     assert refusal("/broadcast ack B-2", {"B-2"}, False, "B-2") is None
     assert command_for("Noted, thank you.", "B-2") == "Noted, thank you."
+    assert command_for("ตอบรับ", "B-2") == "/broadcast ack B-2"  # the button's Thai label
     refused = refusal("Noted, thank you.", {"B-2"}, False, "B-2")
     assert refused is not None and "is a broadcast" in refused.msgid
     assert refusal("/broadcast send 2", {"B-2"}, False, "B-2")  # only the acknowledgement
@@ -269,3 +270,11 @@ def test_a_secret_anyone_could_guess_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="too short to sign the reply tokens"):
         platform_adapters(shipped_settings(), {"FOCALBOT_EMAIL_SECRET": "changeme"})
+
+
+def test_a_word_for_ack_in_any_of_the_bots_languages_acknowledges() -> None:
+    request = "R-2026-0001"
+    for word in ("ตอบรับ", "Tiếp nhận.", "تأكيد الاستلام", "လက်ခံအသိအမှတ်ပြုပြီး။", "DITERIMA"):
+        assert command_for(word, request) == f"/ack {request}", word
+    assert command_for("ตอบรับ ขอบคุณ", request) == f"/reply {request} ตอบรับ ขอบคุณ"
+    assert command_for("Tiếp nhận hồ sơ", request).startswith("/reply ")
