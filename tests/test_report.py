@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import main
+from bot.i18n import number
 from bot.periods.configured import PeriodConfig
 from bot.reports.debrief import debrief, join_and, phrase, with_article
 from bot.reports.figures import ReportData
@@ -521,3 +522,26 @@ async def test_the_chart_keeps_each_figure_apart_and_says_when_nothing_is_in(
     attachment = await report_file(empty, "/report chart JPA-9")
     assert attachment.photo and attachment.mime == "image/png"
     await empty.stop()
+
+
+async def test_money_in_a_translated_statement_is_written_as_chat_writes_it(
+    tmp_path: Path,
+) -> None:
+    """One way to write money everywhere: the currency's code, not a symbol (the Thai statement
+    wrote ``฿100,000.00`` where `/return show` writes ``THB 100,000``; ``$`` is a dollar of
+    several member countries), and cents only when there are some."""
+    bot = await enter_small_jpa(tmp_path)
+    [thai] = await bot.say("nz-cochair", "/report JPA-9 th")
+    statement = thai.split("Draft debrief statement", 1)[1]
+    assert "THB 100,000" in statement and "PHP 50,000" in statement, statement
+    assert "฿" not in statement and "100,000.00" not in statement
+    [shown] = await bot.say("th-fp", "/return show")
+    assert "THB 100,000" in shown
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    assert "Assets restrained THB 100,000" in report  # it said "Assets restrained 100,000 THB"
+    await bot.say("nz-cochair", "/language bn")
+    [bengali] = await bot.say("nz-cochair", "/report JPA-9")
+    lakh = number(100_000, "bn")  # ১,০০,০০০: Bengali digits and grouping, as counts have
+    assert f"THB {lakh}" in bengali and f"(THB): {lakh}" in bengali, bengali
+    assert "THB 100,000" not in bengali.split("\n\n", 3)[3]  # after the English statement
+    await bot.stop()

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 
 from babel.lists import format_list
-from babel.numbers import format_currency
 
 from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, n_, render_for_reader
 from bot.i18n.languages import locale_of
 from bot.numbers import in_text, sentence_start
 from bot.periods.repo import CLOSED
 from bot.reports.figures import ReportData, totals
-from bot.returns.metric_values import money_amount
+from bot.returns.metric_values import money_amount, money_shown
 from bot.returns.metrics import Metric
 
 TAKES_THE = {
@@ -143,7 +141,6 @@ def country_names(data: ReportData, codes: Sequence[str], language: str) -> str:
 
 def _figures(data: ReportData, language: str) -> Msg:
     """Every non-zero total, by its configured label."""
-    locale = locale_of(language)
     parts: list[Msg] = []
     for (key, currency), amount in sorted(totals(data).items(), key=_schema_order(data)):
         metric = next((m for m in data.metrics if m.key == key), None)
@@ -151,7 +148,7 @@ def _figures(data: ReportData, language: str) -> Msg:
             continue
         figure: str | int = amount  # a figure in a list stays digits; prose spells
         if metric.kind == "money":
-            figure = format_currency(Decimal(amount) / 100, currency, locale=locale)
+            figure = money_shown(amount, currency, language)  # as chat shows it
         parts.append(_("{metric}: {figure}", metric=metric.text, figure=figure))
     return join(parts, "; ")
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
-from bot.i18n.message import CountryName
+from bot.i18n.message import CountryName, ShownNumber
 from bot.markdown_safety import md_text
 from bot.periods.repo import CLOSED, OPEN, PLANNED
 from bot.periods.windows import Window, short_date
@@ -27,7 +27,7 @@ from bot.reports.figures import (
     status_counts,
     totals,
 )
-from bot.returns.metric_values import money_amount
+from bot.returns.metric_values import ShownValue, Value, money_amount, money_number
 from bot.returns.metrics import Metric
 from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.spreadsheet_safety import csv_row
@@ -371,9 +371,10 @@ def _indent(text: Text) -> Msg:
     return "  " + join([text])
 
 
-def _figure(metric: Metric, amount: int) -> str | int:
-    """A figure for chat: counts as numbers (formatted per language), money as written."""
-    return money_amount(amount) if metric.kind == "money" else amount
+def _figure(metric: Metric, amount: int) -> int | ShownNumber:
+    """A figure for chat, written as the reader writes numbers (money in units, with cents
+    only when there are some)."""
+    return money_number(amount) if metric.kind == "money" else amount
 
 
 def _chat_header(metric: Metric, currency: str) -> Text:
@@ -465,21 +466,13 @@ def _country_line(data: ReportData, code: str) -> Msg:
     if code not in data.reported:
         return "  " + _("{country}: no return yet", country=name)
     figures = [
-        _("{metric} {figure} {currency}", metric=m.text, figure=figure, currency=c)
-        if c
-        else _("{metric} {figure}", metric=m.text, figure=figure)
+        _("{metric} {figure}", metric=m.text, figure=ShownValue(Value(figure, c)) if c else figure)
         for m, c in columns(data)
-        if m.kind != "text" and (figure := _chat_cell(data, code, m, c)) is not None
+        if m.kind != "text" and (figure := data.sums.get((code, m.key, c)))  # zero: unsaid
     ]
     if not figures:
         return "  " + _("{country}: all figures zero", country=name)
     return "  " + _("{country}: {figures}", country=name, figures=join(figures, ", "))
-
-
-def _chat_cell(data: ReportData, code: str, metric: Metric, currency: str) -> str | int | None:
-    """A country's non-zero figure for chat, or None."""
-    amount = data.sums.get((code, metric.key, currency))
-    return _figure(metric, amount) if amount else None
 
 
 RENDERERS: dict[str, Callable[[ReportData], str]] = {

@@ -248,10 +248,17 @@ class ShownValue(Localised):
         if value.amount is None:
             return value.text
         if value.currency:
-            units, cents = divmod(value.amount, 100)
-            amount = number(units, language) if not cents else money_in(value.amount, language)
-            return f"{value.currency} {amount}"
+            return money_shown(value.amount, value.currency, language)
         return number(value.amount, language) + joint_suffix(value)
+
+
+def money_shown(hundredths: int, currency: str, language: str) -> str:
+    """An amount of money for a reader: the ISO code, then the number as ``language`` writes
+    numbers, cents only when there are some (``THB ๕๐๐,๐๐๐``, ``USD 1,250.50``). The code, not
+    a symbol: readers in several countries take ``$`` for their own dollar."""
+    units, cents = divmod(hundredths, 100)
+    amount = number(units, language) if not cents else money_in(hundredths, language)
+    return f"{currency} {amount}"
 
 
 def money_in(hundredths: int, language: str) -> str:
@@ -275,6 +282,15 @@ def typed(value: Value) -> str:
     if value.amount is not None and not value.currency:
         return str(value.amount)
     return show(value)
+
+
+def money_number(hundredths: int) -> int | ShownNumber:
+    """:func:`money_amount` for a message, written as each reader writes numbers: whole units
+    as a count is (its grouping too: Bengali ``১,০০,০০০``), cents with two decimals."""
+    units, cents = divmod(hundredths, 100)
+    if not cents:
+        return units
+    return ShownNumber(Decimal(hundredths).scaleb(-2), "#,##0.00")  # type: ignore[arg-type]
 
 
 def money_amount(hundredths: int) -> str:
