@@ -42,3 +42,19 @@ async def test_a_reminder_due_over_12_hours_after_the_chase_is_sent(tmp_path: Pa
     await bot.advance(timedelta(days=2))
     assert len(overdue_mv(bot.inbox("mv-fp"))) == 2, bot.inbox("mv-fp")
     await bot.stop()
+
+
+async def test_a_chase_just_after_the_scheduled_reminder_does_not_repeat_it(
+    tmp_path: Path,
+) -> None:
+    """The 09:00 overdue reminder reached the Maldives; a co-chair's chase at 10:30 sent the
+    same reminder again. A scheduled reminder counts towards "at most every 12 hours" too."""
+    bot = await running(tmp_path, at=datetime(2027, 2, 11, 3, 30, tzinfo=UTC), quiet_hours=QUIET)
+    await bot.advance(timedelta(hours=2))  # 10:30 in Malé: its 09:00 reminder went
+    assert len(overdue_mv(bot.inbox("mv-fp"))) == 1, bot.inbox("mv-fp")
+    [chased] = await bot.say("nz-cochair", "/status W1 chase")
+    assert "Reminded less than 12 hours ago, so not again: " in chased, chased
+    assert "Maldives" in chased.split("so not again: ", 1)[1], chased
+    await bot.advance(timedelta(minutes=5))
+    assert len(overdue_mv(bot.inbox("mv-fp"))) == 1, bot.inbox("mv-fp")
+    await bot.stop()

@@ -913,7 +913,7 @@ def chase(work: Work, period: Period, window: Window) -> None:
 
 def _chase_one(work: Work, period: Period, window: Window, country: str, chased: Chased) -> None:
     """Remind one country's focal points (unless a co-chair did lately); note what happened."""
-    if chased_lately(work, period, window, country):
+    if chased_lately(work, period, window, country, scheduled=True):
         people = [p.id for p in who_files(work, country)]
         waits = waiting_until(work.db, *reminder_of(period, window), people)
         if waits is not None:  # that reminder still waits for their morning

@@ -108,13 +108,20 @@ def chase_subject(period: Period, window: Window, country: str) -> str:
 
 
 def chased_lately(
-    work: Work, period: Period, window: Window, country: str, at: datetime | None = None
+    work: Work,
+    period: Period,
+    window: Window,
+    country: str,
+    at: datetime | None = None,
+    scheduled: bool = False,
 ) -> bool:
     """Whether a co-chair chased ``country`` for ``window`` within :data:`CHASE_EVERY` before
-    ``at`` (default: now), or at any time since then."""
+    ``at`` (default: now), or at any time since then; with ``scheduled``, whether a scheduled
+    reminder did (a chase must not repeat the reminder that went an hour ago either)."""
     since = iso(min(at or work.now, work.now) - CHASE_EVERY)
     subject = chase_subject(period, window, country)
-    return audit_log.count_since(work.db, "return.chased", since, subject=subject) > 0
+    actions = ("return.chased", "return.reminded") if scheduled else ("return.chased",)
+    return any(audit_log.count_since(work.db, a, since, subject=subject) for a in actions)
 
 
 def who_files(work: Work, country: str) -> list[Person]:
