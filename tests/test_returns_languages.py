@@ -206,3 +206,24 @@ async def test_a_buttons_label_typed_in_the_readers_language_acts(
         [(answers,)] = await bot.rows("SELECT answers FROM return_drafts")
         assert '"victims_rescued": [0' in answers, answers
     await bot.stop()
+
+
+async def test_the_digest_names_every_late_country_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """A Thai co-chair's digest listed the countries without a draft in English (only the one
+    with a draft, named inside a translated phrase, was in Thai)."""
+    bot = await running(tmp_path, **speaking("th", "nz-cochair"))
+    await bot.say("my-fp", "/return arrests 2")  # a draft: its line is a phrase of its own
+    await day_by_day(bot, 30)
+    bullets = [
+        line
+        for message in bot.inbox("nz-cochair")
+        for line in message.splitlines()
+        if line.startswith("• ")
+    ]
+    assert any("มาเลเซีย" in line for line in bullets), bullets
+    assert any("ไทย" in line for line in bullets), bullets
+    english = ("Thailand", "Malaysia", "Maldives", "Philippines", "Indonesia", "Sri Lanka")
+    assert not [line for line in bullets if any(name in line for name in english)], bullets
+    await bot.stop()

@@ -256,7 +256,7 @@ def digest_text(work: Work, period: Period, window: Window, late: list[str], don
         lines.append(
             _("• {country} (draft started)", country=name)
             if draft and draft.answers
-            else f"• {name}"
+            else join(["• ", name], "")  # the name stays the reader's (a str would not)
         )
     total = len(period.countries)
     lines.append(
