@@ -221,11 +221,15 @@ class Registry:
         languages = _("Languages: {languages}.", languages=language_list())
         return ["", languages, _("/language <code> chooses yours.")]
 
-    def suggest(self, name: str) -> str | None:
-        """The closest command name, for a "did you mean"."""
+    def suggest(self, name: str, person: Person | None = None) -> str | None:
+        """The closest command name, for a "did you mean": among those ``person`` may run
+        (an officer who typed /stauts was sent to /status, for co-chairs only)."""
         from difflib import get_close_matches
 
-        found = get_close_matches(name, self.names(), n=1, cutoff=0.6)
+        names = self.names()
+        if person is not None:
+            names = [s.name for s in self if any(v.allows(person) for v in s.variants())]
+        found = get_close_matches(name, names, n=1, cutoff=0.6)
         return found[0] if found else None
 
 

@@ -120,9 +120,11 @@ def _run_line(
     """Run one ``/name args`` command line as ``person`` (``line``: ``text`` parsed already)."""
     line = line or parse_command_line(text)
     assert line is not None
+    if line.name == "start" and "start" not in work.ctx.registry.names():
+        line = CommandLine("help", "")  # what a chat app sends first, whatever it carries
     spec = work.ctx.registry.get(line.name)
     if spec is None:
-        raise UserError(_unknown_command(work, line.name[:30]))
+        raise UserError(_unknown_command(work, person, line.name[:30]))
     spec, arg_text = spec.resolve(line.args)
     args = gate(work, person, chat, spec, arg_text, line.name)
     if spec.limit:
@@ -170,8 +172,8 @@ def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: st
     raise UserError(_("I only understand commands. /help lists them, with examples."))
 
 
-def _unknown_command(work: Work, name: str) -> Msg:
-    guess = work.ctx.registry.suggest(name)
+def _unknown_command(work: Work, person: Person, name: str) -> Msg:
+    guess = work.ctx.registry.suggest(name, person)
     if guess:
         return _(
             "I don't know /{name}. Did you mean /{guess}? /help lists the commands.",

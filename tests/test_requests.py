@@ -233,6 +233,8 @@ async def test_focal_point_lists_country_requests(bot: Harness) -> None:
         ("au-officer", "/refer", "Which request"),
         ("th-fp", f"/refer {RID}", "To whom? Add a country code or a person's id after the"),
         ("au-officer", "/reqest TH hi", "Did you mean /request?"),
+        ("au-officer", "/stauts", "I don't know /stauts. /help lists"),  # /status: co-chairs'
+        ("nz-cochair", "/stauts", "Did you mean /status?"),
         ("au-officer", "hello bot", "I only understand commands"),
         ("admin", "/request TH help", "not available to you"),
     ],
@@ -244,6 +246,15 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(
     answer = await bot.say(person, text)
     assert len(answer) == 1 and expected in answer[0], answer
     assert await counts(bot) == before
+
+
+async def test_start_is_help_on_every_channel(bot: Harness) -> None:
+    """The first thing many chat apps send; on the console it was "I don't know /start. Did
+    you mean /status?" (a co-chairs' command) to an officer."""
+    [answer] = await bot.say("au-officer", "/start")
+    assert "commands you can use" in answer and "/request" in answer, answer
+    [deep_link] = await bot.say("au-officer", "/start ref-42")  # a link's payload is not a topic
+    assert deep_link == answer
 
 
 async def test_missing_arguments_show_usage_and_example(bot: Harness) -> None:
