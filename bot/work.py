@@ -24,7 +24,7 @@ from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
-from bot.i18n import Msg, Text, _, render, render_for_reader
+from bot.i18n import Msg, Text, _, render, render_for_reader, stored
 from bot.storage.sql import Db
 
 if TYPE_CHECKING:
@@ -41,6 +41,20 @@ NAMED_SUBJECTS: Mapping[str, Msg] = {
 }
 """What a pointer calls a notice whose subject is a fixed key (bot.directory.handover and
 roster, bot.audit.anchor's ANCHOR_TIMER): the key is the bot's word, not the reader's."""
+
+_INSERT = (
+    "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
+    "origin_id, fallback_of, attachment, lease_owner, not_before) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_HELD = (
+    "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
+    "origin_id, fallback_of, attachment, lease_owner, not_before, source, source_language) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+"""A message held for quiet hours also keeps its source (bot.i18n.stored) and the language it
+was rendered in, to be said again in another if its reader changes theirs meanwhile; one sent
+at once needs neither (and this insert is on every reply's path)."""
 
 _KNOWN_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 """A subject people know as it is written: a request (``R-2026-0001``), a broadcast (``B-3``),
@@ -219,41 +233,53 @@ class Work:
                 text = self.pointer_text(person_id, subject)
             attachment = None
         language = self.language_of(person_id)
-        text = render_for_reader(text, language)  # each reader gets their own language
-        buttons = tuple(_rendered_button(b, language) for b in buttons)
-        hint = self.ctx.router.command_hint(channel)
-        text = command_hints(text, hint, self.ctx.registry.names())  # as typed on that channel
+        shown, labelled = self.rendered(channel, text, buttons, language)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
+        owner = self._lane_owner(channel, address)
         row = [
             channel,
             address,
             person_id,
-            text,
-            _buttons_json(buttons),
+            shown,
+            buttons_json(labelled),
             self.stamp,
             subject,
             origin,
             fallback_of,
             attachment.to_json() if attachment else None,
+            owner,
         ]
-        owner = self._lane_owner(channel, address)
-        message_id = self.db.insert(
-            "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-            "origin_id, fallback_of, attachment, lease_owner, not_before) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*row, owner, iso(held) if held else None],
-        )
         if held is not None:  # kept in the outbox; the release timer hands it over then
-            self.schedule(f"{RELEASE}:{iso(held)}", RELEASE, iso(held), held)
-            return message_id
+            return self._hold(row, held, [text, *(b.label for b in buttons)], language)
+        message_id = self.db.insert(_INSERT, [*row, None])
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
         self.outbound.append(
             Outbound(
-                message_id, channel, address, text, person_id, buttons, 0, self.stamp, attachment
+                message_id, channel, address, shown, person_id, labelled, 0, self.stamp, attachment
             )
         )
         return message_id
+
+    def _hold(self, row: list[Any], until: datetime, source: list[Text], language: str) -> int:
+        """Write ``row`` held until ``until``, with the ``source`` it was rendered from in
+        ``language`` (the text, then its buttons' labels): the release says it again in
+        another language if its reader changes theirs meanwhile (bot.delivery.held)."""
+        kept = stored.dump_all(source)  # None: a parameter it cannot store; the text goes as is
+        at = iso(until)
+        message_id = self.db.insert(_INSERT_HELD, [*row, at, kept, language if kept else None])
+        self.schedule(f"{RELEASE}:{at}", RELEASE, at, until)
+        return message_id
+
+    def rendered(
+        self, channel: str, text: Text, buttons: tuple[Button, ...], language: str
+    ) -> tuple[str, tuple[Button, ...]]:
+        """``text`` and ``buttons`` as a reader of ``language`` gets them on ``channel``: each
+        reader in their own language, commands as typed on that channel."""
+        shown = render_for_reader(text, language)
+        hint = self.ctx.router.command_hint(channel)
+        shown = command_hints(shown, hint, self.ctx.registry.names())
+        return shown, tuple(_rendered_button(b, language) for b in buttons)
 
     def _lane_owner(self, channel: str, address: str) -> str | None:
         """With several replicas: this one, when it delivers the chat (None: another does)."""
@@ -321,7 +347,8 @@ def _rendered_button(button: Button, language: str) -> Button:
     return Button(render(button.label, language), button.command, form)
 
 
-def _buttons_json(buttons: tuple[Button, ...]) -> str:
+def buttons_json(buttons: tuple[Button, ...]) -> str:
+    """Buttons as the outbox stores them (labels as rendered, and commands)."""
     return json.dumps([[b.label, b.command] for b in buttons]) if buttons else "[]"
 
 

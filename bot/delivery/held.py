@@ -5,6 +5,11 @@ timer for that moment; delivery (and a restart's resume, and replicas' adoption)
 with a ``not_before`` alone. The timer clears it in its own transaction and hands the rows
 over, so a held message is delivered once, after a restart too.
 
+A held message keeps what it was rendered from (its ``source``, bot.i18n.stored) and in which
+language. A reader who chose another language meanwhile (``/language ar`` at night) gets it
+in that one: the release renders it again and stores the new text in the same transaction,
+so delivery, a restart's resume and another replica's adoption all send that.
+
 A held message the news has overtaken (a page asking someone to acknowledge a request that
 another has acknowledged meanwhile) is *withdrawn* instead: it ends ``withdrawn``, with the
 reason in ``error``, and is never delivered. Withdrawal is one ``UPDATE`` in the unit that
@@ -14,32 +19,75 @@ withdrawn, never both.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Person
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
-from bot.i18n import Msg, Text, ZoneOffset, _, join
+from bot.events import Button, Outbound
+from bot.i18n import Msg, Text, ZoneOffset, _, join, stored
 from bot.storage.sql import Db
-from bot.work import RELEASE, Work
+from bot.work import RELEASE, Work, buttons_json
+
+log = logging.getLogger(__name__)
 
 WITHDRAWN = "withdrawn"
 """The final outbox status of a held message that was no longer needed when its time came."""
 
 
+_RELEASED = f"{OUTBOUND_COLUMNS}, source, source_language"
+"""What :func:`release` reads of each row: the message, and what it was rendered from."""
+
+
 def release(work: Work, _subject: str) -> None:
-    """Hand over every held message whose time has come (an earlier timer's ones too)."""
+    """Hand over every held message whose time has come (an earlier timer's ones too), each
+    in the language its reader reads now."""
     rows = work.db.execute(
         "UPDATE outbox SET not_before = NULL WHERE status = 'queued' "
-        f"AND not_before IS NOT NULL AND not_before <= ? RETURNING {OUTBOUND_COLUMNS}",
+        f"AND not_before IS NOT NULL AND not_before <= ? RETURNING {_RELEASED}",
         [work.stamp],
     ).fetchall()
-    for message in sorted((outbound_from_row(r) for r in rows), key=lambda m: m.id):
+    for row in sorted(rows, key=lambda r: int(r[0])):
+        message = _in_language_now(work, outbound_from_row(row), row[-2], row[-1])
         if work.ctx.replica and work._lane_owner(message.channel, message.address) is None:
             work.elsewhere.add(message.id)  # another replica delivers this chat and adopts it
         work.outbound.append(message)
+
+
+def _in_language_now(
+    work: Work, message: Outbound, source: str | None, language: str | None
+) -> Outbound:
+    """``message``, held since it was rendered in ``language`` from ``source``, said again
+    (and so stored, in this unit) if its reader reads another language now: the text and
+    the buttons' labels as :meth:`Work.rendered` renders them. As it was queued when it has
+    no source or the source cannot be read."""
+    now = work.language_of(message.person_id)
+    if source is None or language is None or now == language:
+        return message
+    try:
+        text, buttons = _said_again(work, message, source, now)
+    except Exception as exc:  # the queued text is still a true message: it goes instead
+        log.warning("outbox %s goes in %s, as queued: %s", message.id, language, exc)
+        return message
+    work.db.execute(
+        "UPDATE outbox SET text = ?, buttons = ?, source_language = ? WHERE id = ?",
+        [text, buttons_json(buttons), now, message.id],
+    )
+    return dataclasses.replace(message, text=text, buttons=buttons)
+
+
+def _said_again(
+    work: Work, message: Outbound, source: str, language: str
+) -> tuple[str, tuple[Button, ...]]:
+    text, *labels = stored.load_all(source)
+    buttons = zip(labels, message.buttons, strict=True)  # a label short: ValueError
+    return work.rendered(
+        message.channel, text, tuple(Button(label, b.command) for label, b in buttons), language
+    )
 
 
 def withdraw(

@@ -227,6 +227,11 @@ CREATE TABLE revoked_identities (
 CREATE INDEX revoked_identities_person ON revoked_identities (person_id);
 """
 
+SCHEMA_V13 = """
+ALTER TABLE outbox ADD COLUMN source TEXT;
+ALTER TABLE outbox ADD COLUMN source_language TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -240,6 +245,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V10,
     SCHEMA_V11,
     SCHEMA_V12,
+    SCHEMA_V13,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -258,7 +264,10 @@ awaiting Send (``broadcast_drafts``: numbered per co-chair, one pending at a tim
 cancelled or replaced one keeps its state, not its text, so a second press answers truly);
 V12 whose identities were revoked (``revoked_identities``: a digest of each channel identity a
 revocation dropped, and whose it was), so that administrators learn a revoked person wrote
-rather than "someone not in the directory"."""
+rather than "someone not in the directory"; V13 what a message held for its reader's quiet hours
+says, before rendering (``source``: bot.i18n.stored's JSON of the text and its buttons'
+labels), and the language it was rendered in (``source_language``), so that it goes in the
+language they read when it is released."""
 
 
 class _Executes(Protocol):
