@@ -26,6 +26,10 @@ _MONEY = re.compile(
     r"^(?:(?P<c1>[A-Za-z]{3})\s*(?P<a1>[0-9][0-9.,]*)|(?P<a2>[0-9][0-9.,]*)\s*(?P<c2>[A-Za-z]{3}))$"
 )
 _AMOUNT = re.compile(r"^(?P<whole>[0-9][0-9,]*)(?:\.(?P<cents>[0-9]{1,2}))?$")  # English style
+_DOT_GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+"""``1.500``: a thousand and a half grouped with dots, or one and a half written with three
+decimals; a reader whose language groups with commas is asked which (an Indonesian's dots are
+read as their grouping before this)."""
 _SYMBOLS = "$€£¥₱฿₹Rp"
 _UNSPACED = "\u0e01-\u0e3a\u0e40-\u0e4e\u1000-\u103f\u1050-\u108f\u109a-\u109f"
 """Letters and marks of the shipped scripts that put no spaces between words: Thai (its
@@ -140,6 +144,19 @@ def _money(raw: str, language: str, currencies: tuple[str, ...]) -> Value:
     # THB ๑,๕๐๐ as THB 1,500; IDR 1.500.000,50 (an Indonesian's) as 1,500,000.50
     match = _MONEY.match(reader_digits(raw, language))
     amount = _AMOUNT.match(without_lakhs(match["a1"] or match["a2"], language)) if match else None
+    typed = (match["a1"] or match["a2"]) if match else ""
+    if match and not amount and _DOT_GROUPED.match(typed):
+        head, _dot, rest = typed.partition(".")
+        raise UserError(
+            _(
+                "{amount} is ambiguous: write {currency} {whole} for the whole amount, or "
+                "{currency} {cents} for an amount with cents",
+                amount=raw[:40],
+                currency=(match["c1"] or match["c2"]).upper(),
+                whole=ShownNumber(int(typed.replace(".", ""))),
+                cents=ShownNumber(float(f"{head}.{rest[:2]}"), "#,##0.00"),
+            )
+        )
     if not match or not amount:
         raise UserError(
             _(
