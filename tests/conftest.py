@@ -17,8 +17,10 @@ from tests.harness import ENGINE, DatabaseFactory, Harness
 
 pytest_plugins = ["tests.pg_fixtures", "tests.files_support"]
 
+# The suite's own PostgreSQL settings (tests/pg_fixtures.py) are CI's, not the app's: they stay.
+_SUITE_SETTINGS = ("FOCALBOT_REQUIRE_POSTGRES", "FOCALBOT_PG_BINDIR")
 for _name in list(os.environ):
-    if _name.startswith(("SLACK_", "FOCALBOT_")):
+    if _name.startswith(("SLACK_", "FOCALBOT_")) and _name not in _SUITE_SETTINGS:
         del os.environ[_name]
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"

@@ -9,10 +9,34 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
-from tests.pg_server import PostgresServer, PostgresUnavailable
+from tests.pg_server import PostgresServer, PostgresUnavailable, bindir, sweep
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove the servers and directories that earlier, killed runs left: once a run, by the
+    main process (xdist's workers are the ones given ``workerinput``)."""
+    if not hasattr(session.config, "workerinput"):
+        sweep()
+
+
+def missing_postgres(exc: PostgresUnavailable) -> NoReturn:
+    """Skip the test, or fail it where PostgreSQL is required."""
+    if os.environ.get("FOCALBOT_REQUIRE_POSTGRES") == "1":
+        pytest.fail(str(exc))
+    pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_bindir() -> Path:
+    """The PostgreSQL server programs, for a test that starts servers of its own."""
+    try:
+        return bindir()
+    except PostgresUnavailable as exc:
+        missing_postgres(exc)
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +45,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         server = PostgresServer().start()
     except PostgresUnavailable as exc:
-        if os.environ.get("FOCALBOT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+        missing_postgres(exc)
     yield server
     server.stop()
 

@@ -5,17 +5,25 @@ port on 127.0.0.1, with durability switched off because the data is thrown away.
 refuses to run as root, so as root the cluster belongs to the ``postgres`` user.
 
 Each test gets a database of its own, cloned from an empty template in a few milliseconds.
+
+Nothing outlives the run, however it ends. A watchdog started with each server waits for the
+process that made it to go (a normal end, a crash, a SIGKILL), then stops the server and
+removes its directory. When the watchdog was killed too (a whole container or process tree
+killed), the directory is left; the next session's :func:`sweep` finds and removes it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import os
+import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,12 +31,34 @@ import psycopg
 
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
+PREFIX = "focalbot-pg-"
+# Written into a server's directory once its maker holds the directory's lock: from then on
+# the directory is abandoned as soon as nobody holds that lock (see :func:`sweep`).
+MARKER = "watched"
+# A directory without the marker was made by the code before the watchdog, whose live runs
+# cannot be told from dead ones: only age shows it abandoned (a session takes minutes).
+LEGACY_AGE = 3600.0
+
+# The watchdog, in ``sh`` so that it costs next to nothing while it waits. ``cat`` returns
+# when no process holds the write end of its stdin any more: the server's maker has stopped or
+# died (a sweep gives it /dev/null: no wait). The server is then stopped and its directory
+# removed, unless a server still runs there that could not be stopped. The data goes first,
+# the marker last; the lock on the directory, inherited, is held until the end. "$0" is the
+# directory, "$@" the pg_ctl command for its cluster, without the action.
+_WATCHDOG = """
+cat >/dev/null
+"$@" -m immediate -w stop >/dev/null 2>&1 || ! "$@" status >/dev/null 2>&1 || exit 1
+rm -rf "$0/data"
+exec rm -rf "$0"
+"""
+
 
 class PostgresUnavailable(RuntimeError):
     """No PostgreSQL server binaries on this machine."""
 
 
-def _bindir() -> Path:
+def bindir() -> Path:
+    """The directory of the PostgreSQL server programs (``FOCALBOT_PG_BINDIR`` overrides)."""
     explicit = os.environ.get("FOCALBOT_PG_BINDIR")
     if explicit:
         return Path(explicit)
@@ -53,27 +83,66 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class PostgresServer:
-    """One server process; :meth:`new_database` hands out fresh, empty databases."""
+def _as_postgres() -> bool:
+    """Whether the servers run as the ``postgres`` user (we are root, which initdb refuses)."""
+    return os.geteuid() == 0
 
-    def __init__(self) -> None:
-        self.bindir = _bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="focalbot-pg-"))
+
+def _command(programs: Path, *args: str) -> list[str]:
+    """A PostgreSQL program's command line, run as the user that owns the clusters."""
+    command = [str(programs / args[0]), *args[1:]]
+    return ["runuser", "-u", "postgres", "--", *command] if _as_postgres() else command
+
+
+def _claim(root: Path) -> int:
+    """Lock ``root`` and mark it watched; returns the lock, held while its holders live."""
+    lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # blocking: a sweep may hold it for a moment
+    if _as_postgres():
+        shutil.chown(root, "postgres")
+    (root / MARKER).write_text(f"{os.getpid()}\n")
+    return lock
+
+
+def _watchdog(root: Path, programs: Path, lock: int, stdin: int) -> subprocess.Popen[bytes]:
+    """Start the watchdog of ``root``, holding ``lock``, in a session of its own so that a
+    Ctrl-C meant for pytest does not reach it."""
+    pg_ctl = _command(programs, "pg_ctl", "-D", str(root / "data"))
+    return subprocess.Popen(  # noqa: S603 - our own temporary directory
+        ["sh", "-c", _WATCHDOG, str(root), *pg_ctl],
+        stdin=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(lock,),
+        start_new_session=True,
+    )
+
+
+class PostgresServer:
+    """One server process; :meth:`new_database` hands out fresh, empty databases.
+
+    Its directory is made in ``parent`` (the system's temporary directory by default).
+    """
+
+    def __init__(self, parent: Path | None = None) -> None:
+        self.bindir = bindir()
+        self.root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
         self.data = self.root / "data"
         self.port = _free_port()
-        self._as_postgres = os.geteuid() == 0
+        self._as_postgres = _as_postgres()
         self._names = itertools.count(1)
         self.user = "postgres" if self._as_postgres else os.environ.get("USER", "postgres")
+        self._lock = _claim(self.root)
+        # The watchdog waits on a pipe whose only write end this process holds (it is not
+        # inherited by the processes we start): the end of this process is the end of the pipe.
+        read_end, self._maker_alive = os.pipe()
+        self.watchdog = _watchdog(self.root, self.bindir, self._lock, read_end)
+        os.close(read_end)
 
     def _run(self, *args: str) -> None:
-        command = [str(self.bindir / args[0]), *args[1:]]
-        if self._as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        subprocess.run(_command(self.bindir, *args), check=True, capture_output=True, timeout=120)
 
     def start(self) -> PostgresServer:
-        if self._as_postgres:
-            shutil.chown(self.root, "postgres")
         self._run(
             "initdb",
             "-D",
@@ -122,13 +191,56 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
+        """Stop the server now; its directory goes in the background."""
         with contextlib.suppress(Exception):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        # Every test's database is still on disk (tens of thousands of files by the end): a
-        # process of its own removes them, so the session's last test does not wait 10-20 s.
-        subprocess.Popen(  # noqa: S603 - our own temporary directory
-            ["rm", "-rf", str(self.root)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        # Every test's database is still on disk (tens of thousands of files by the end): the
+        # watchdog, a process of its own, removes them once the pipe closes, so the session's
+        # last test does not wait 10-20 s.
+        os.close(self._maker_alive)
+        os.close(self._lock)
+
+
+def sweep(parent: Path | None = None, legacy_age: float = LEGACY_AGE) -> list[Path]:
+    """Have the servers and directories that killed runs left in ``parent`` removed.
+
+    Only directories this suite made (by their name), owned by the user our servers run as,
+    whose maker and watchdog are both gone, are touched: each gets a watchdog that does not
+    wait. Returns those directories; their removal goes on in the background.
+    """
+    try:
+        programs = bindir()
+        owner = pwd.getpwnam("postgres").pw_uid if _as_postgres() else os.geteuid()
+    except (PostgresUnavailable, KeyError):
+        return []  # no server could have been started here
+    swept = []
+    for root in sorted(Path(parent or tempfile.gettempdir()).glob(f"{PREFIX}*")):
+        lock = _abandoned(root, owner, legacy_age)
+        if lock is not None:
+            _watchdog(root, programs, lock, subprocess.DEVNULL)
+            os.close(lock)
+            swept.append(root)
+    return swept
+
+
+def _abandoned(root: Path, owner: int, legacy_age: float) -> int | None:
+    """The lock of ``root`` when nobody looks after that server directory any more."""
+    try:
+        lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # not a directory, gone meanwhile, or not ours to read
+        return None
+    with contextlib.suppress(OSError):
+        if os.fstat(lock).st_uid == owner and _unwatched(root, lock, legacy_age):
+            return lock
+    os.close(lock)
+    return None
+
+
+def _unwatched(root: Path, lock: int, legacy_age: float) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # its maker or its watchdog is alive
+    if (root / MARKER).exists():
+        return True
+    return time.time() - os.fstat(lock).st_mtime > legacy_age
