@@ -15,6 +15,7 @@ from typing import Any
 from bot.config import Person
 from bot.errors import UserError
 from bot.i18n import Msg, Text, _, join, language_list, own_names
+from bot.usage import shown_usage
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -106,7 +107,7 @@ class CommandSpec:
         try:
             return self.parse(text)
         except UserError as exc:
-            usage = _("Usage: {usage}", usage=self.usage)
+            usage = _("Usage: {usage}", usage=shown_usage(self.usage))
             example = _("Example: {example}", example=self.example)
             raise UserError(join([exc.text, usage, example])) from None
 
@@ -202,7 +203,7 @@ class Registry:
         lines: list[Text] = [_("{bot} — commands you can use:", bot=bot_name)]
         for spec in self.available_to(person):
             example = _("e.g. {example}", example=spec.example)
-            lines.append(join(["", spec.usage, "  " + spec.summary, "  " + example]))
+            lines.append(join(["", shown_usage(spec.usage), "  " + spec.summary, "  " + example]))
         lines.append("\n" + _("/help <command> explains one command."))
         return join([*lines, *self._languages()])
 
@@ -213,7 +214,7 @@ class Registry:
         for form in spec.variants():
             if form.allows(person):
                 example = _("Example: {example}", example=form.example)
-                forms.append(join([form.usage, form.summary, example]))
+                forms.append(join([shown_usage(form.usage), form.summary, example]))
         return join(forms, "\n\n")
 
     @staticmethod
