@@ -259,7 +259,12 @@ def directory_export(config: str, database: str | None, countries: bool, output:
 @database_option
 @click.argument("source", type=click.File("rb"))
 def directory_import(config: str, database: str | None, source: IO[bytes]) -> None:
-    """Add or update people (or countries) from a CSV file (UTF-8); all or nothing."""
+    """Add or update people (or countries) from a CSV file (UTF-8); all or nothing.
+
+    An empty cell or a missing column keeps what a person has, channel identities included.
+    To remove an identity, put just - in the person's identity:<channel> cell. The summary
+    names, person by person, each identity added, changed or removed.
+    """
     from bot.directory.csv_io import decode_csv, import_summary, parse_csv
     from bot.directory.repo import load_directory, revoked_among, save_directory
 

@@ -26,6 +26,7 @@ M = TypeVar("M", bound=BaseModel)
 PEOPLE_FIELDS = ["id", "name", "country", "roles", "language", "preferred_channel", "active"]
 COUNTRY_FIELDS = ["code", "name", "timezone"]
 IDENTITY_PREFIX = "identity:"
+REMOVE = "-"  # an identity cell of just this removes that identity; an empty one keeps it
 MAX_PROBLEMS = 20  # wrong rows named in one go
 
 Lined = list[tuple[int | None, M]]  # rows and the line each came from (None: already known)
@@ -102,9 +103,8 @@ def parse_csv(
         wrong_people: Lined[Person] = []
     elif {"id", "country", "roles"} <= header:
         countries, wrong_countries = [], []
-        columns = {k[len(IDENTITY_PREFIX) :] for k in header if k.startswith(IDENTITY_PREFIX)}
         people, wrong_people, problems = _rows(
-            Person, rows, lambda row: _person(row, known, columns, default_language)
+            Person, rows, lambda row: _person(row, known, default_language)
         )
     else:
         raise ConfigError(
@@ -238,11 +238,14 @@ def import_summary(
 ) -> str:
     """``Imported 34 people: 1 added, 1 changed, 32 unchanged.``: the rows of the file
     compared with the directory before and after (a revoked person listed stays revoked:
-    unchanged, unless something else of theirs changed)."""
+    unchanged, unless something else of theirs changed); then, one line per person already
+    in the directory, the identities added, changed or removed, so an administrator sees a
+    channel lost before the person does."""
     if countries:
         keys = [c.code for c in countries]
         return _counted("countries", before.countries, after.countries, keys)
-    return _counted("people", before.people, after.people, [p.id for p in people])
+    counted = _counted("people", before.people, after.people, [p.id for p in people])
+    return "\n".join([counted, *_identity_changes(before, after)])
 
 
 def _counted(what: str, before: Mapping[str, M], after: Mapping[str, M], keys: list[str]) -> str:
@@ -252,28 +255,43 @@ def _counted(what: str, before: Mapping[str, M], after: Mapping[str, M], keys: l
     return f"Imported {len(keys)} {what}: {added} added, {changed} changed, {unchanged} unchanged."
 
 
+def _identity_changes(before: Directory, after: Directory) -> list[str]:
+    """``  th-officer: telegram identity removed (reachable on console only now)``, for each
+    person whose identities differ (anyone's: one taken over by another row shows too)."""
+    lines = []
+    for person_id, was in before.people.items():
+        now = after.people.get(person_id)
+        if now is None or now.identities == was.identities:
+            continue
+        channels = sorted({*was.identities, *now.identities})
+        said = [
+            f"{ch} identity {_how(was.identities.get(ch), now.identities.get(ch))}"
+            for ch in channels
+            if was.identities.get(ch) != now.identities.get(ch)
+        ]
+        alone = "" if now.identities else " (reachable on console only now)"
+        lines.append(f"  {person_id}: {', '.join(said)}{alone}")
+    return lines
+
+
+def _how(was: str | None, now: str | None) -> str:
+    if was is None:
+        return "added"
+    return "removed" if now is None else "changed"
+
+
 def _country(row: dict[str, str]) -> dict[str, object]:
     return {k: (row.get(k) or "").strip() for k in COUNTRY_FIELDS}
 
 
-def _person(
-    row: dict[str, str], known: Directory, columns: set[str], default_language: str
-) -> dict[str, object]:
+def _person(row: dict[str, str], known: Directory, default_language: str) -> dict[str, object]:
     """A person row. An empty or missing cell keeps what the directory has for someone already
     in it (re-imported to change one channel, a Thai focal point was reset to English) and
-    gives someone new the default. Identities differ: an empty cell in a channel's column
-    removes that one, and channels the CSV has no column for stay as they are."""
+    gives someone new the default; identities too (see :func:`_identities`)."""
     person_id = _cell(row, "id")
     before = known.people.get(person_id)
     unsaid = _unsaid(before, default_language)
     cells = {key: _cell(row, key) or value for key, value in unsaid.items()}
-    existing = before.identities if before else {}
-    kept = {ch: uid for ch, uid in existing.items() if ch not in columns}
-    identities = kept | {
-        k[len(IDENTITY_PREFIX) :]: v.strip()
-        for k, v in row.items()
-        if k and k.startswith(IDENTITY_PREFIX) and v and v.strip()
-    }
     return {
         "id": person_id,
         "name": cells["name"],
@@ -282,8 +300,24 @@ def _person(
         "language": cells["language"],
         "preferred_channel": cells["preferred_channel"],
         "active": cells["active"].lower(),  # yes/no, true/false, 1/0 or refused
-        "identities": identities,
+        "identities": _identities(row, before),
     }
+
+
+def _identities(row: dict[str, str], before: Person | None) -> dict[str, str]:
+    """The identities a row leaves a person: an id in an ``identity:<channel>`` cell sets it,
+    a cell of just :data:`REMOVE` removes it, an empty cell or no column keeps what they have
+    (an Excel round trip that emptied a cell quietly cut a focal point off their channel)."""
+    identities = dict(before.identities) if before else {}
+    for key in row:
+        if not (key and key.startswith(IDENTITY_PREFIX)):
+            continue  # an ordinary column, or the cells past the header's last (key None)
+        channel, cell = key[len(IDENTITY_PREFIX) :], _cell(row, key)
+        if cell == REMOVE:
+            identities.pop(channel, None)
+        elif cell:
+            identities[channel] = cell
+    return identities
 
 
 def _unsaid(before: Person | None, default_language: str) -> dict[str, str]:

@@ -99,14 +99,31 @@ def save_directory(
             "DO UPDATE SET name = excluded.name, timezone = excluded.timezone",
             [country.code, country.name, country.timezone],
         )
+    touched = _touched(db, people)
+    before = {person_id: audit_state.person_state(db, person_id) for person_id in touched}
     for person in people:
-        before = audit_state.person_state(db, person.id)
         _upsert_person(db, person)
-        after = audit_state.person_state(db, person.id)
-        if after != before:
-            action = audit_state.PERSON_CHANGED if before else audit_state.PERSON_ADDED
-            audit_state.record_person(db, person.id, action, at, actor)
+    for person_id, was in before.items():
+        if audit_state.person_state(db, person_id) != was:
+            action = audit_state.PERSON_CHANGED if was else audit_state.PERSON_ADDED
+            audit_state.record_person(db, person_id, action, at, actor)
     bump_version(db)
+
+
+def _touched(db: Db, people: list[Person]) -> list[str]:
+    """The people saving ``people`` may change: them, and whoever holds an identity one of
+    them takes (given up in the same import, it moves; compared one by one, the person it
+    left was compared after losing it and its audit state row never written)."""
+    touched = dict.fromkeys(person.id for person in people)
+    for person in people:
+        for channel, user_id in person.identities.items():
+            row = db.execute(
+                "SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
+                [channel, user_id],
+            ).fetchone()
+            if row:
+                touched.setdefault(str(row[0]))
+    return list(touched)
 
 
 def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> int:
