@@ -871,7 +871,7 @@ def refer(work: Work, args: IdAndText) -> None:
     else:
         assert person is not None  # _referral_target gives a country or a person
         new_country, person_id = person.country, person.id
-        where = str(_who(work, person.id))  # stored in the thread, written in English
+        where = person.id  # the thread keeps the id: name and country are shown when read
     store.update(
         work.db,
         request.id,
@@ -1200,13 +1200,35 @@ def show(work: Work, raw_id: str) -> None:
 
 
 def _referral_note(work: Work, stored: str) -> Text:
-    """ "referred to Thailand: <note>" with the country as the reader's language names it (the
-    thread stores the configured English name)."""
+    """ "referred to Thailand: <note>" in the reader's language: the country, or the person
+    with their country, as the reader's language names it; the note stays outside the
+    sentence, so no "to" ending of the reader's language is glued to what someone wrote."""
+    where, note = _referral_parts(work, stored)
+    return _("referred to {where}", where=where) + (f": {note}" if note else "")
+
+
+def _referral_parts(work: Work, stored: str) -> tuple[Text, str]:
+    """(whom, note) of a stored referral: a country by its configured name, a person by id,
+    or (threads written before ids were stored) by name and English country."""
     for country in work.directory.countries.values():
-        if stored == country.name or stored.startswith(f"{country.name}: "):
-            where = work.directory.country_name(country.code)
-            return _("referred to {where}", where=where) + stored[len(country.name) :]
-    return _("referred to {where}", where=stored)
+        if (rest := _note_after(stored, country.name)) is not None:
+            return work.directory.country_name(country.code), rest
+    whom, _sep, note = stored.partition(": ")
+    if whom in work.directory.people:
+        return _who(work, whom), note
+    for person in work.directory.people.values():
+        english = render(_who(work, person.id), DEFAULT_LANGUAGE)
+        if (rest := _note_after(stored, english)) is not None:
+            return _who(work, person.id), rest
+    return whom, note  # someone no longer in the directory: as stored, the note apart
+
+
+def _note_after(stored: str, whom: str) -> str | None:
+    """The note of a referral stored as ``whom`` or ``whom: note`` ('' for none); None when
+    it was not to ``whom``."""
+    if stored == whom:
+        return ""
+    return stored[len(whom) + 2 :] if stored.startswith(f"{whom}: ") else None
 
 
 def _thread_text(work: Work, kind: str, text: str) -> Text:

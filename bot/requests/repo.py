@@ -12,7 +12,7 @@ from bot.config import Person
 from bot.directory.repo import Directory
 from bot.errors import UserError
 from bot.i18n import _
-from bot.storage.sql import Db
+from bot.storage.sql import Cursor, Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "information": ("info", "information"),
@@ -97,10 +97,63 @@ def normalise_id(text: str, prefix: str) -> str:
 
 
 def next_id(db: Db, prefix: str, year: int) -> tuple[str, int]:
-    """The next human-friendly id for ``year`` (single writer, so MAX+1 is safe)."""
-    row = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE year = ?", [year])
-    seq = int(row.fetchone()[0])
+    """The next human-friendly id for ``year``, never one given before (not even to a request
+    retention has since removed: old mail, chats and the audit log still name it).
+
+    The year's counter lives in ``meta`` and advances in the filing's own transaction with one
+    atomic statement, so two replicas filing at once cannot take the same number even without
+    the write lock that serialises them today.
+    """
+    key = f"{_COUNTER}{year}"
+    advanced = _returned(
+        db.execute(f"UPDATE meta SET value = {_PLUS_ONE} WHERE key = ? RETURNING value", [key])
+    )
+    if advanced is None:  # the year's first request, or a database from before the counter
+        advanced = _returned(
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                f"DO UPDATE SET value = {_PLUS_ONE} RETURNING value",
+                [key, str(_highest_given(db, year) + 1)],
+            )
+        )
+    assert advanced is not None  # an upsert always returns its row
+    seq = max(advanced, _highest_stored(db, year) + 1)
+    if seq != advanced:  # behind the stored requests (rows put in by hand): skip past them
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", [str(seq), key])
     return f"{prefix}-{year}-{seq:04d}", seq
+
+
+_COUNTER = "request_seq:"
+"""``meta`` key prefix (then the year): the last number given to a request of that year."""
+_PLUS_ONE = "CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
+# Any request id in the audit log: filed, changed, purged (prefixes may have changed since).
+_AUDITED_ID = re.compile(r"^[A-Za-z]{1,4}-(\d{4})-(\d{1,6})$")
+
+
+def _returned(cursor: Cursor) -> int | None:
+    """The single number a ``RETURNING value`` statement gave (read to the end, so SQLite
+    finishes the statement), or None when it touched no row."""
+    rows = cursor.fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def _highest_given(db: Db, year: int) -> int:
+    """The highest number ever given to a request of ``year`` as the database remembers it
+    without the counter: the stored requests, and every request id the audit log names
+    (which keeps the ids of requests retention removed)."""
+    audited = db.execute(
+        "SELECT DISTINCT subject FROM audit WHERE subject LIKE ? "
+        "AND (action LIKE 'request.%' OR action LIKE 'state.request%')",
+        [f"%-{year}-%"],
+    )
+    found = (_AUDITED_ID.match(subject) for (subject,) in audited)
+    numbers = [int(m[2]) for m in found if m and int(m[1]) == year]
+    return max([_highest_stored(db, year), *numbers])
+
+
+def _highest_stored(db: Db, year: int) -> int:
+    row = db.execute("SELECT COALESCE(MAX(seq), 0) FROM requests WHERE year = ?", [year])
+    return int(row.fetchone()[0])
 
 
 def same_text(text: str) -> str:
