@@ -2,8 +2,11 @@
 request was refused read "วิธีใช้: /request <COUNTRY> [urgent] [#category] <what you need>",
 English placeholders under a Thai heading. The command and its keywords stay as typed."""
 
+import pytest
+
 from bot.factory import default_registry
 from bot.i18n import render
+from bot.i18n.languages import LANGUAGES
 from bot.usage import PLACEHOLDERS, shown_usage
 from tests.harness import Harness
 from tests.marked_catalog import marked
@@ -23,6 +26,17 @@ def test_every_placeholder_in_a_usage_line_comes_from_the_catalog() -> None:
     for line in shown:
         for key in PLACEHOLDERS:  # every one went through the catalog
             assert key not in line.replace(f"‹th›{key}‹/th›", ""), (key, line)
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_every_catalog_names_the_placeholders_in_its_language(language: str) -> None:
+    same = {"<id>": {"id", "ms", "fil", "my"}, "[id]": {"id", "ms", "fil", "my"}}
+    english = [
+        key
+        for key, message in PLACEHOLDERS.items()
+        if language not in same.get(key, set()) and render(message, language) == key
+    ]
+    assert not english, english
 
 
 async def test_a_refused_command_shows_its_usage_in_the_readers_language(bot: Harness) -> None:
