@@ -75,16 +75,23 @@ async def test_joint_figures_that_differ_are_shown_and_resolved_in_chat(tmp_path
     audited = await bot.rows(
         "SELECT actor, subject, detail FROM audit WHERE action = 'joint.resolved'"
     )
-    assert audited == [("nz-cochair", "JPA-9:SONGKHLA-3:arrests", "4 (MY 6, TH 4)")]
+    assert audited == [("nz-cochair", "JPA-9:SONGKHLA-3:arrests:W1", "4 (MY 6, TH 4)")]
     await bot.stop()
     target = tmp_path / "jpa9.xlsx"
     await report_cli("JPA-9", "-d", bot.database, "--format", "xlsx", "--output", str(target))
     book = load_workbook(target)
     rows = list(book["Joint operations"].iter_rows(values_only=True))
-    assert rows[-1] == ("op:SONGKHLA-3", "Arrests", "MY 6; TH 4", "4", "resolved by the co-chairs")
+    assert rows[-1] == (
+        "op:SONGKHLA-3",
+        "W1",
+        "Arrests",
+        "MY 6; TH 4",
+        4,
+        "resolved by the co-chairs",
+    )
     by_country = list(book["By country"].iter_rows(values_only=True))
     head = next(r for r in by_country if "Arrests" in r)
-    assert by_country[-1][1] == "Total" and by_country[-1][head.index("Arrests")] == 4
+    assert by_country[-2][1] == "Total" and by_country[-2][head.index("Arrests")] == 4
 
 
 async def test_xlsx_marks_an_unresolved_discrepancy(tmp_path: Path) -> None:
@@ -96,8 +103,8 @@ async def test_xlsx_marks_an_unresolved_discrepancy(tmp_path: Path) -> None:
     await report_cli("JPA-9", "-d", bot.database, "--format", "xlsx", "--output", str(target))
     sheet = load_workbook(target)["Joint operations"]
     last = list(sheet.iter_rows(values_only=True))[-1]
-    assert last[2:] == ("MY 5; TH 4", "5", "DISCREPANCY: different figures (MY 5, TH 4)")
-    assert sheet.cell(sheet.max_row, 5).fill.fgColor.rgb.endswith("FFC7CE")
+    assert last[3:] == ("MY 5; TH 4", 5, "DISCREPANCY: different figures (MY 5, TH 4)")
+    assert sheet.cell(sheet.max_row, 6).fill.fgColor.rgb.endswith("FFC7CE")
 
 
 async def test_joint_input_mistakes_save_nothing(tmp_path: Path) -> None:

@@ -316,7 +316,7 @@ async def test_xlsx_is_a_workbook_to_hand_over(tmp_path: Path) -> None:
     w1_head = [("Return" if h == "Returns in" else h) for h in head if h != "Notes"]
     assert [c.value for c in book["W1 figures"][1]] == w1_head
     assert w1["Thailand"][2] == "submitted" and w2["Thailand"][2] == "not due"  # that window's
-    assert rows["Thailand"][2].value == "1/3"  # the period's count, on By country only
+    assert rows["Thailand"][2].value == "1 of 3"  # the period's count, on By country only
     w1_arrests = [r[arrests - 1] for r in w1.values() if r[1] != "W1: Total"]
     assert w1["W1: Total"][arrests - 1] == sum(a for a in w1_arrests if a is not None) == 9
     w1_total = next(r for r in book["W1 figures"].iter_rows() if r[1].value == "W1: Total")

@@ -67,8 +67,8 @@ def test_commands_in_an_arabic_line_are_isolated_as_typed() -> None:
 
 def test_a_parameter_that_is_a_command_is_isolated_too() -> None:
     text = render_for_reader(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE), "ar")
-    assert f"{LRI}/joint [CODE] OP <figure> <number>{PDI} | " in text
-    assert f"{LRI}/joint [CODE] OP accept <COUNTRY>{PDI}" in text
+    assert f"{LRI}/joint [CODE] OP [W<n>] <figure> <number>{PDI} | " in text
+    assert f"{LRI}/joint [CODE] OP [W<n>] accept <COUNTRY>{PDI}" in text
     assert text.endswith(f"{LRI}/joint SONGKHLA-3 arrests 4{PDI}.")
 
 

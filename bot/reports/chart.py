@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # before pyplot: no display on a server
 from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 
-from bot.reports.figures import ReportData, status_counts  # noqa: E402
+from bot.reports.figures import ReportData, status_counts, totals  # noqa: E402
 from bot.reports.render import title  # noqa: E402
 from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED  # noqa: E402
 
@@ -42,6 +42,15 @@ def counts_by_metric(data: ReportData) -> list[tuple[str, list[int]]]:
     return found
 
 
+def legend_labels(data: ReportData, labels: list[str]) -> list[str]:
+    """Each figure's legend entry with its total as every other total counts it (a joint
+    operation's figure once), so the bars, which show each country's own figures, are never
+    added up into a different total."""
+    total = totals(data)
+    keys = {m.label: m.key for m in data.metrics}
+    return [f"{label} (total {total.get((keys.get(label, label), ''), 0):,})" for label in labels]
+
+
 def to_png(data: ReportData) -> bytes:
     """Two panels: figures by country (one bar segment per figure), and who has reported
     per window (stacked)."""
@@ -52,11 +61,15 @@ def to_png(data: ReportData) -> bytes:
     stacks = counts_by_metric(data)
     left = [0] * len(names)
     colours = matplotlib.colormaps["tab20"]
-    for i, (label, values) in enumerate(stacks):
+    labels = legend_labels(data, [label for label, _values in stacks])
+    for i, ((_label, values), label) in enumerate(zip(stacks, labels, strict=True)):
         by_country.barh(names, values, left=left, color=colours(i % 20), label=label)
         left = [a + b for a, b in zip(left, values, strict=True)]
     by_country.invert_yaxis()  # first country at the top, as in the tables
-    by_country.set_title("Figures reported by country, each figure its own colour (all windows)")
+    heading = "Figures reported by country, each figure its own colour (all windows)"
+    if data.joints:  # each partner's bar shows the figure: the total in the legend counts it once
+        heading += "\njoint operations show under each country; the totals count them once"
+    by_country.set_title(heading)
     if stacks:
         by_country.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     else:

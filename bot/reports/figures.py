@@ -2,7 +2,9 @@
 
 Loading reads the database once (a few grouped queries); everything after is pure, so the
 chat command and the CLI render the same numbers in every format. Each window's return
-reports that window's figures, so totals add the windows up. A country with no return for a
+reports that window's figures, so totals add the windows up. A joint operation's figure is
+counted once per window (:func:`excess`), the same way in the period's total and in each
+window's, so the windows' totals add up to the period's. A country with no return for a
 window is ``missing`` only once its due moment has passed there; before, it is ``not due``.
 """
 
@@ -32,15 +34,18 @@ STATUSES = (SUBMITTED, LATE, DRAFT, MISSING, NOT_DUE)
 
 @dataclass(frozen=True)
 class JointOp:
-    """One figure of a joint operation as the countries reported it, over the whole period.
+    """One figure of a joint operation as the countries reported it for one window.
 
     Each country's return shows what it reported; the totals count the outcome once: the
     co-chairs' resolved figure, else the largest reported (a discrepancy until resolved).
+    Windows are compared apart: each window's return reports that window's figures, so
+    figures of different windows are different outcomes, never two reports of one.
     """
 
     op: str
     metric: str
-    claims: dict[str, int]  # country -> amount it reported for this operation
+    window: int  # the reporting window's seq
+    claims: dict[str, int]  # country -> amount it reported for this operation in the window
     named: tuple[str, ...]  # every country taking part: reporters and the partners they name
     resolved: int | None = None
 
@@ -69,6 +74,28 @@ class JointOp:
 
 
 @dataclass(frozen=True)
+class Unscoped:
+    """A co-chairs' figure set for a joint operation over the whole period (before resolutions
+    named a window) that is not counted: the operation was reported in several windows, and
+    one figure for all of them would erase the others' (see :func:`resolution_key`)."""
+
+    op: str
+    metric: str
+    amount: int
+
+
+WINDOW_MARK = "@"
+"""Between an operation and its window's seq in ``joint_resolutions.op`` (``SONGKHLA-3@2``):
+a resolution is for one window, and the table has no window column; an operation reference
+never holds ``@`` (``bot.returns.parse``), so the two cannot be confused."""
+
+
+def resolution_key(op: str, window: int) -> str:
+    """What ``joint_resolutions.op`` holds for one window's resolution of ``op``."""
+    return f"{op}{WINDOW_MARK}{window}"
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows, for one period."""
 
@@ -80,7 +107,8 @@ class ReportData:
     window_sums: dict[WindowCell, int] = field(default_factory=dict)
     currency: str = ""  # money is also totalled in this currency, at ``rates``
     rates: dict[str, Rate] = field(default_factory=dict)
-    joints: tuple[JointOp, ...] = ()
+    joints: tuple[JointOp, ...] = ()  # by operation, figure and window
+    unscoped: tuple[Unscoped, ...] = ()
 
     @property
     def reported(self) -> list[str]:
@@ -130,7 +158,7 @@ def load_report(
         window_sums,
         currency,
         dict(rates or {}),
-        _joints(db, period.code),
+        *_joints(db, period.code),
     )
 
 
@@ -144,35 +172,56 @@ def _due_by_zone(zones: dict[str, str]) -> DueMoment:
     return due
 
 
-def _joints(db: Db, code: str) -> tuple[JointOp, ...]:
-    """Joint operations named in the period's counted returns, with any resolutions."""
-    claims: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    named: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for country, metric, op, partner, amount in db.execute(
-        "SELECT r.country, v.metric, v.joint_op, v.joint_partner, SUM(v.amount) FROM returns r "
-        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? "
+JointKey = tuple[str, str, int]  # (op, metric, window)
+
+
+def _joints(db: Db, code: str) -> tuple[tuple[JointOp, ...], tuple[Unscoped, ...]]:
+    """Joint operations named in the period's counted returns, window by window, with any
+    resolutions; and the period-wide resolutions that can no longer be applied."""
+    claims: dict[JointKey, dict[str, int]] = defaultdict(dict)
+    named: dict[JointKey, set[str]] = defaultdict(set)
+    for seq, country, metric, op, partner, amount in db.execute(
+        "SELECT r.window_seq, r.country, v.metric, v.joint_op, v.joint_partner, SUM(v.amount) "
+        "FROM returns r JOIN return_values v ON v.return_id = r.id WHERE r.period = ? "
         "AND r.awaiting_signoff = 0 AND v.joint_op IS NOT NULL AND v.amount IS NOT NULL "
-        "GROUP BY r.country, v.metric, v.joint_op, v.joint_partner",
+        "GROUP BY r.window_seq, r.country, v.metric, v.joint_op, v.joint_partner",
         [code],
     ):
-        claims[(op, metric)][country] = claims[(op, metric)].get(country, 0) + int(amount)
-        named[(op, metric)] |= {country, partner}
-    resolved = {
-        (op, metric): int(amount)
-        for op, metric, amount in db.execute(
-            "SELECT op, metric, amount FROM joint_resolutions WHERE period = ?", [code]
-        )
-    }
-    return tuple(
-        JointOp(
-            op,
-            metric,
-            claims[(op, metric)],
-            tuple(sorted(named[(op, metric)])),
-            resolved.get((op, metric)),
-        )
-        for op, metric in sorted(claims)
+        key = (op, metric, int(seq))
+        claims[key][country] = claims[key].get(country, 0) + int(amount)
+        named[key] |= {country, partner}
+    resolved, unscoped = _resolutions(db, code, set(claims))
+    joints = tuple(
+        JointOp(*key, claims[key], tuple(sorted(named[key])), resolved.get(key))
+        for key in sorted(claims)
     )
+    return joints, unscoped
+
+
+def _resolutions(
+    db: Db, code: str, reported: set[JointKey]
+) -> tuple[dict[JointKey, int], tuple[Unscoped, ...]]:
+    """The co-chairs' figures by (op, metric, window). One set for the whole period (stored
+    before resolutions named a window) applies where the operation's figure is in one window
+    only; else it is returned apart, not counted."""
+    scoped: dict[JointKey, int] = {}
+    whole: dict[tuple[str, str], int] = {}
+    for op, metric, amount in db.execute(
+        "SELECT op, metric, amount FROM joint_resolutions WHERE period = ?", [code]
+    ):
+        name, mark, seq = str(op).partition(WINDOW_MARK)
+        if mark and seq.isdigit():
+            scoped[(name, metric, int(seq))] = int(amount)
+        else:
+            whole[(name, metric)] = int(amount)
+    unscoped = []
+    for (op, metric), amount in sorted(whole.items()):
+        windows = [key for key in reported if key[:2] == (op, metric)]
+        if len(windows) == 1:
+            scoped.setdefault(windows[0], amount)  # a window's own resolution comes first
+        elif windows:
+            unscoped.append(Unscoped(op, metric, amount))
+    return scoped, tuple(unscoped)
 
 
 def _amounts(db: Db, code: str) -> tuple[dict[Cell, int], dict[WindowCell, int]]:
@@ -229,8 +278,31 @@ def totals(data: ReportData) -> dict[tuple[str, str], int]:
     found: dict[tuple[str, str], int] = defaultdict(int)
     for (_country, metric, currency), amount in data.sums.items():
         found[(metric, currency)] += amount
+    for metric, amount in excess(data).items():
+        found[(metric, "")] -= amount
+    return dict(found)
+
+
+def window_totals(data: ReportData) -> dict[int, dict[tuple[str, str], int]]:
+    """window seq -> (metric, currency) -> that window's total over every country, each joint
+    outcome once as :func:`totals` counts it, so the windows' totals add up to the period's
+    (all windows from one pass over the figures)."""
+    found: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for (seq, _country, metric, currency), amount in data.window_sums.items():
+        found[seq][(metric, currency)] += amount
     for joint in data.joints:
-        found[(joint.metric, "")] -= joint.excess
+        found[joint.window][(joint.metric, "")] -= joint.excess
+    return {seq: dict(total) for seq, total in found.items()}
+
+
+def excess(data: ReportData, seq: int | None = None) -> dict[str, int]:
+    """metric -> how much more adding up the countries' figures gives than the total, as
+    joint outcomes are counted once (in one window, or with ``seq`` None the period); every
+    metric with a joint outcome there is in, even at zero."""
+    found: dict[str, int] = defaultdict(int)
+    for joint in data.joints:
+        if seq is None or joint.window == seq:
+            found[joint.metric] += joint.excess
     return dict(found)
 
 

@@ -1,7 +1,9 @@
 """Rendering a report: Markdown, CSV, JSON, and the short form for chat (XLSX is its own module).
 
 Every format shows the same data: the draft debrief, totals, the per-country table and the
-submission status per window.
+submission status per window. Totals count a joint operation's figure once per window; the
+countries' rows show what each reported, so every table with a total says by how much its
+rows add up to more (:data:`JOINT_NOTE`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from bot.reports.figures import (
     Converted,
     JointOp,
     ReportData,
+    Unscoped,
     columns,
     converted,
+    excess,
     status_counts,
     totals,
+    window_totals,
 )
 from bot.returns.metric_values import ShownValue, Value, money_amount, money_number
 from bot.returns.metrics import Metric
@@ -74,15 +79,40 @@ def country_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
             *(amount_text(m, total.get((m.key, c))) if m.kind != "text" else "" for m, c in cols),
         ]
     )
+    if data.joints:
+        rows.append(["", JOINT_NOTE, "", *joint_note_cells(cols, excess(data))])
     return head, rows
 
 
+JOINT_NOTE = "Joint operations counted once: the rows add up to this much more than the Total"
+"""The label of the row under a total that joint operations make smaller than its rows' sum."""
+
+
+def joint_note_cells(cols: list[tuple[Metric, str]], over: dict[str, int]) -> list[str]:
+    """The note row's figures: per column, how much more its rows add up to than its total
+    (``over``, from :func:`excess`); blank for a column with no joint operation."""
+    return [f"{over[m.key]:,}" if m.key in over and not c else "" for m, c in cols]
+
+
+def joint_note(data: ReportData) -> str:
+    """The totals' note, for files: joint operations counted once, and what that takes off."""
+    label = {m.key: m.label for m in data.metrics}
+    over = [f"{n:,} more {label.get(k, k)}" for k, n in excess(data).items() if n]
+    if not over:
+        return "Joint operations are counted once in these totals (see Joint operations)."
+    return (
+        "Joint operations are counted once in these totals: adding up the countries' rows "
+        f"gives {', '.join(over)} (see Joint operations)."
+    )
+
+
 def returns_in(data: ReportData, country: str) -> str:
-    """``3/12``: how many of its windows a country has sent."""
+    """``3 of 12``: how many of its windows a country has sent (never ``3/12``, which a
+    spreadsheet reads as a date)."""
     done = sum(
         1 for w in data.period.windows if data.statuses[(w.seq, country)] in (SUBMITTED, LATE)
     )
-    return f"{done}/{len(data.period.windows)}"
+    return f"{done} of {len(data.period.windows)}"
 
 
 def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
@@ -94,14 +124,22 @@ def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+JOINT_HEAD = ["Operation", "Window", "Figure", "Reported by", "Counted once", "Check"]
+
+
 def joint_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
-    """Joint operations: the figure, the countries with what each reported, what the totals
-    count, and whether the returns agree."""
-    head = ["Operation", "Figure", "Reported by", "Counted once", "Check"]
-    return head, [_joint_row(data, j) for j in data.joints]
+    """Joint operations as text: :func:`joint_rows` with the figure counted written out."""
+    rows = [[f"{v:,}" if isinstance(v, int) else v for v in row] for row in joint_rows(data)]
+    return list(JOINT_HEAD), rows
 
 
-def _joint_row(data: ReportData, joint: JointOp) -> list[str]:
+def joint_rows(data: ReportData) -> list[list[str | int]]:
+    """Joint operations window by window: the figure, the countries with what each reported,
+    what the totals count (a number), and whether the returns agree."""
+    return [_joint_row(data, j) for j in data.joints]
+
+
+def _joint_row(data: ReportData, joint: JointOp) -> list[str | int]:
     metric = period_metric(data, joint.metric)
     label = metric.label if metric else joint.metric
     reported = "; ".join(
@@ -111,7 +149,13 @@ def _joint_row(data: ReportData, joint: JointOp) -> list[str]:
         check = "resolved by the co-chairs"
     else:
         check = f"DISCREPANCY: {joint.discrepancy}" if joint.discrepancy else "agreed"
-    return [f"op:{joint.op}", label, reported, f"{joint.counted:,}", check]
+    window = window_label(data, joint.window)
+    return [f"op:{joint.op}", window, label, reported, joint.counted, check]
+
+
+def window_label(data: ReportData, seq: int) -> str:
+    """A window's label (``W2``) by its seq."""
+    return next((w.label for w in data.period.windows if w.seq == seq), f"W{seq}")
 
 
 def _joint_lines(data: ReportData) -> list[Text]:
@@ -120,11 +164,29 @@ def _joint_lines(data: ReportData) -> list[Text]:
         return []
     lines: list[Text] = ["", _("Joint operations (each outcome counted once in the totals):")]
     lines += [_joint_line(data, joint) for joint in data.joints]
-    if any(j.discrepancy for j in data.joints):
+    lines += [_unscoped_line(data, u) for u in data.unscoped]
+    if any(j.discrepancy for j in data.joints) or data.unscoped:
         lines.append(
-            "  " + _("To resolve: /joint OP <figure> <number>, or /joint OP accept <COUNTRY>.")
+            "  "
+            + _(
+                "To resolve: /joint OP [W<n>] <figure> <number>, or /joint OP [W<n>] accept "
+                "<COUNTRY>; each window's figures are compared apart."
+            )
         )
     return lines
+
+
+def _unscoped_line(data: ReportData, unscoped: Unscoped) -> Msg:
+    """A co-chairs' figure for the whole period that no longer applies (see ``Unscoped``)."""
+    metric = period_metric(data, unscoped.metric)
+    return "  " + _(
+        "{operation} {metric}: the co-chairs' figure {amount} was set for the whole period; "
+        "the operation is reported in several windows, so it is not counted: resolve each "
+        "window that needs it.",
+        operation=f"op:{unscoped.op}",
+        metric=metric.text if metric else unscoped.metric,
+        amount=unscoped.amount,
+    )
 
 
 def _joint_line(data: ReportData, joint: JointOp) -> Msg:
@@ -139,7 +201,8 @@ def _joint_line(data: ReportData, joint: JointOp) -> Msg:
         "; ",
     )
     return "  " + _(
-        "{operation} {metric}: {reported} → {counted} ({check})",
+        "{window} {operation} {metric}: {reported} → {counted} ({check})",
+        window=window_label(data, joint.window),
         operation=f"op:{joint.op}",
         metric=metric.text if metric else joint.metric,
         reported=reported,
@@ -196,6 +259,7 @@ def to_markdown(data: ReportData) -> str:
         "## Totals",
         # before any return, a column of zeros would read as results (as in chat)
         _md_table(["Metric", "Total"], _total_rows(data)) if data.reported else NO_RETURNS,
+        *([md_text(joint_note(data))] if data.joints else []),
         "## By country",
         _md_table(*country_table(data)),
         "## Submission status",
@@ -267,27 +331,59 @@ def _plain(row: list[str], figures: list[bool]) -> list[str]:
 
 def to_json(data: ReportData) -> str:
     """Everything, structured."""
-    total = totals(data)
+    total, by_window = totals(data), window_totals(data)
     body = {
         "period": _period_json(data),
-        "windows": [
-            {
-                "label": w.label,
-                "starts_on": w.starts_on.isoformat(),
-                "ends_on": w.ends_on.isoformat(),
-                "due_on": w.due_on.isoformat(),
-            }
-            for w in data.period.windows
-        ],
+        "windows": [_window_json(data, w, by_window.get(w.seq, {})) for w in data.period.windows],
         "metrics": [{"key": m.key, "label": m.label, "kind": m.kind} for m in data.metrics],
-        "totals": [
-            {"metric": m, "currency": c, "amount": _number(data, m, a)}
-            for (m, c), a in sorted(total.items())
-        ],
+        "totals": _totals_json(data, total, excess(data)),
         "countries": [_country_json(data, code) for code in data.countries],
+        "joint_operations": [_joint_json(data, j) for j in data.joints],
         "debrief": debrief(data),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _window_json(
+    data: ReportData, window: Window, total: dict[tuple[str, str], int]
+) -> dict[str, object]:
+    """A window's dates and its totals (each joint outcome once, as the period's)."""
+    return {
+        "label": window.label,
+        "starts_on": window.starts_on.isoformat(),
+        "ends_on": window.ends_on.isoformat(),
+        "due_on": window.due_on.isoformat(),
+        "totals": _totals_json(data, total, excess(data, window.seq)),
+    }
+
+
+def _totals_json(
+    data: ReportData, total: dict[tuple[str, str], int], over: dict[str, int]
+) -> list[dict[str, object]]:
+    """Totals with ``joint_excess``: how much more the countries' figures add up to, as
+    joint operations are counted once."""
+    return [
+        {
+            "metric": m,
+            "currency": c,
+            "amount": _number(data, m, a),
+            "joint_excess": 0 if c else over.get(m, 0),
+        }
+        for (m, c), a in sorted(total.items())
+    ]
+
+
+def _joint_json(data: ReportData, joint: JointOp) -> dict[str, object]:
+    return {
+        "op": joint.op,
+        "window": window_label(data, joint.window),
+        "metric": joint.metric,
+        "reported": dict(sorted(joint.claims.items())),
+        "named": list(joint.named),
+        "counted": joint.counted,
+        "resolved": joint.resolved is not None,
+        "discrepancy": joint.discrepancy,
+    }
 
 
 def _period_json(data: ReportData) -> dict[str, str]:
@@ -323,9 +419,21 @@ def _country_json(data: ReportData, code: str) -> dict[str, object]:
         "code": code,
         "name": data.names[code],
         "figures": figures,
+        "window_figures": _window_figures_json(data, code),
         "texts": texts,
         "status": status,
     }
+
+
+def _window_figures_json(data: ReportData, code: str) -> dict[str, list[dict[str, object]]]:
+    """A country's figures per window label (windows it reported figures for)."""
+    found: dict[str, list[dict[str, object]]] = {}
+    labels = {w.seq: w.label for w in data.period.windows}
+    for (seq, country, m, c), a in sorted(data.window_sums.items()):
+        if country == code:
+            shown: dict[str, object] = {"metric": m, "currency": c, "amount": _number(data, m, a)}
+            found.setdefault(labels.get(seq, f"W{seq}"), []).append(shown)
+    return found
 
 
 STATUS_WORDS: dict[str, Text] = {
@@ -361,6 +469,7 @@ def to_chat(data: ReportData, language: str = DEFAULT_LANGUAGE) -> Msg:
         lines += ["", _("Totals:"), *(_indent(line) for line in _chat_totals(data))]
     lines += ["", _("Returns:"), *(_window_line(data, w) for w in data.period.windows)]
     lines += ["", _("By country:"), *(_country_line(data, c) for c in data.countries)]
+    lines += _chat_joint_note(data)
     lines += _joint_lines(data)
     code = data.period.code
     lines += ["", _("Full tables: /report xlsx {code}; a chart: /report chart {code}", code=code)]
@@ -458,6 +567,28 @@ def _window_line(data: ReportData, window: Window) -> Msg:
         "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing",
         **shown,
     )
+
+
+def _chat_joint_note(data: ReportData) -> list[Text]:
+    """Under the figures by country: how much more they add up to than the totals, as joint
+    operations are counted once (nothing when that is nothing)."""
+    over, differences = [], excess(data)
+    for metric in data.metrics:
+        amount = differences.get(metric.key, 0)
+        if amount > 0:
+            over.append(_("{metric} +{count}", metric=metric.text, count=amount))
+        elif amount < 0:  # a co-chairs' figure above what the countries reported
+            over.append(_("{metric} −{count}", metric=metric.text, count=-amount))
+    if not over:
+        return []
+    return [
+        "  "
+        + _(
+            "Joint operations are counted once in the totals; the figures by country differ "
+            "from them by {differences}.",
+            differences=join(over, ", "),
+        )
+    ]
 
 
 def _country_line(data: ReportData, code: str) -> Msg:

@@ -18,12 +18,16 @@ from copy import copy
 from typing import cast
 
 from bot.gc_pause import gc_paused
+from bot.periods.windows import Window
 from bot.reports.debrief import debrief
-from bot.reports.figures import ReportData, columns, converted, totals
+from bot.reports.figures import ReportData, columns, converted, excess, totals, window_totals
 from bot.reports.render import (
+    JOINT_HEAD,
+    JOINT_NOTE,
     converted_text,
     header,
-    joint_table,
+    joint_note,
+    joint_rows,
     returns_in,
     status_table,
     subtitle,
@@ -71,20 +75,11 @@ def _workbook(data: ReportData) -> bytes:
     assert isinstance(first, Worksheet)  # a new workbook has one worksheet
     _summary(first, data)
     styles = _FigureStyles()
-    by_country = book.create_sheet("By country")
-    _by_country(by_country, data, styles, lambda c, m, cur: _value(data, c, m, cur))
+    _by_country(book.create_sheet("By country"), data, styles, totals(data))
+    by_window = window_totals(data)
     for window in data.period.windows:
         sheet = book.create_sheet(f"{window.label} figures"[:31])
-        window_figure = _window_value(data, window.seq)
-        _by_country(
-            sheet,
-            data,
-            styles,
-            window_figure,
-            f"{window.label}: ",
-            with_texts=False,
-            returned=functools.partial(_window_return, data, window.seq),
-        )
+        _by_country(sheet, data, styles, by_window.get(window.seq, {}), window)
     _status(book.create_sheet("Status"), data)
     if data.joints:
         _joints(book.create_sheet("Joint operations"), data)
@@ -116,7 +111,8 @@ def _head(sheet: Worksheet, values: Sequence[object], widths: list[int]) -> int:
     for index, width in enumerate(widths, start=1):
         sheet.cell(row, index).font = BOLD
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row + 1, 1).coordinate
+    # by name: ``sheet.cell`` would make the cell, an empty row before the data
+    sheet.freeze_panes = f"A{row + 1}"
     return row
 
 
@@ -137,6 +133,8 @@ def _summary(sheet: Worksheet, data: ReportData) -> None:
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 30
     _converted(sheet, data)
+    if data.joints:
+        _append(sheet, [joint_note(data)])
     _totals_chart(sheet, data, first)
 
 
@@ -190,51 +188,67 @@ def _by_country(
     sheet: Worksheet,
     data: ReportData,
     styles: _FigureStyles,
-    figure: Figure,
-    prefix: str = "",
-    with_texts: bool = True,
-    returned: Callable[[str], str] | None = None,
+    total: dict[tuple[str, str], int],
+    window: Window | None = None,
 ) -> None:
-    """Figures per country and a total row, with formats and a filter (and the text
-    metrics' columns ``with_texts``: a window's sheet has no texts, as they are not kept
-    per window). The third column: the windows a country has sent (``3/12``), or on a
-    window's sheet, ``returned``: that window's return (submitted, late, draft, missing,
-    not due)."""
-    cols = [pair for pair in columns(data) if with_texts or pair[0].kind != "text"]
-    third = "Return" if returned else "Returns in"
-    returned = returned or (lambda code: returns_in(data, code))
+    """Figures per country and a total row (``total``), with formats and a filter: the
+    period's, with the text metrics' columns; or one ``window``'s, without them (texts are
+    not kept per window).
+    The third column: the windows a country has sent (``3 of 12``), or on a window's sheet,
+    that window's return (submitted, late, draft, missing, not due)."""
+    cols = [pair for pair in columns(data) if window is None or pair[0].kind != "text"]
+    figure: Figure = functools.partial(_value, data)
+    returned: Callable[[str], str] = functools.partial(returns_in, data)
+    if window is not None:
+        figure = _window_value(data, window.seq)
+        returned = functools.partial(_window_return, data, window.seq)
+    third = "Returns in" if window is None else "Return"
     names = ["Code", "Country", third, *(header(m, c) for m, c in cols)]
     widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
     head = _head(sheet, names, widths)
-    table = [[figure(code, m, c) for m, c in cols] for code in data.countries]
     keys = styles.keys(cols)
-    for code, figures in zip(data.countries, table, strict=True):
+    for code in data.countries:
         lead = xlsx_row(sheet, [code, data.names[code], returned(code)])
+        figures = [figure(code, m, c) for m, c in cols]
         _append_cells(sheet, [*lead, *styles.cells(sheet, figures, keys)])
     sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
-    if prefix:  # a window: its column sums
-        sums = [
-            sum(v for v in column if isinstance(v, int | float)) if m.kind != "text" else None
-            for column, (m, _c) in zip(zip(*table, strict=True), cols, strict=True)
-        ]
-    else:  # the whole period: each joint outcome once, as the Summary counts it
-        total = totals(data)
-        sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]
-    lead = xlsx_row(sheet, ["", f"{prefix}Total", ""])
+    _table_total(sheet, data, styles, cols, total, window)
+
+
+def _table_total(
+    sheet: Worksheet,
+    data: ReportData,
+    styles: _FigureStyles,
+    cols: list[tuple[Metric, str]],
+    total: dict[tuple[str, str], int],
+    window: Window | None,
+) -> None:
+    """The total row, each joint outcome once (a window's as the period's is counted), and
+    under it, where joint operations are in the table, by how much its rows add up to more."""
+    seq = window.seq if window else None
+    empty = None if window is None else 0  # a window's sheet has always summed to 0
+    sums = [_number(m.kind, total.get((m.key, c), empty)) for m, c in cols]
+    label = "Total" if window is None else f"{window.label}: Total"
+    lead = xlsx_row(sheet, ["", label, ""])
     row = _append_cells(sheet, [*lead, *styles.cells(sheet, sums, styles.keys(cols, bold=True))])
     for index in range(1, 4):
         sheet.cell(row, index).font = BOLD
+    if any(seq is None or j.window == seq for j in data.joints):
+        over = excess(data, seq)
+        notes = [over.get(m.key) if not c else None for m, c in cols]
+        lead = xlsx_row(sheet, ["", JOINT_NOTE, ""])
+        _append_cells(sheet, [*lead, *styles.cells(sheet, notes, styles.keys(cols))])
 
 
 def _joints(sheet: Worksheet, data: ReportData) -> None:
     """Joint operations, a discrepancy marked in red until the co-chairs resolve it."""
-    names, rows = joint_table(data)
-    head = _head(sheet, names, [20, 20, 30, 14, 50])
-    for values in rows:
-        row = _append(sheet, list(values))
-        if values[-1].startswith("DISCREPANCY"):
+    head = _head(sheet, JOINT_HEAD, [20, 9, 20, 30, 14, 50])
+    for values in joint_rows(data):  # what the totals count is a number, as figures are
+        row = _append(sheet, values)
+        if str(values[-1]).startswith("DISCREPANCY"):
             sheet.cell(row, len(values)).fill = DISCREPANCY_FILL
-    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
+        sheet.cell(row, JOINT_HEAD.index("Counted once") + 1).number_format = COUNT_FORMAT
+    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(JOINT_HEAD))}{sheet.max_row}"
 
 
 class _FigureStyles:

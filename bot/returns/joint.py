@@ -1,22 +1,28 @@
 """/joint: co-chairs resolve a joint operation whose countries' returns disagree.
 
-``/joint [CODE] OP <figure> <number>`` sets the figure the totals count once;
-``/joint [CODE] OP accept <COUNTRY>`` takes that country's figures for the operation. Each
-resolution is audited and can be given again to correct it.
+``/joint [CODE] OP [W<n>] <figure> <number>`` sets the figure the totals count once for one
+window; ``/joint [CODE] OP [W<n>] accept <COUNTRY>`` takes that country's figures for the
+operation (in each window it reported, or the one named). A resolution is for one window,
+so it cannot erase another window's figure: the window may go unsaid only where the
+operation's figure is in one window. Each resolution is audited and can be given again to
+correct it.
 """
 
 from __future__ import annotations
 
+import re
+
 from bot.commands import CommandSpec
 from bot.errors import UserError
-from bot.i18n import Text, _, join
+from bot.i18n import Msg, Text, _, join
 from bot.periods.handlers import today
 from bot.periods.repo import Period, current_period, load_period
-from bot.reports.figures import JointOp, load_report
+from bot.reports.figures import JointOp, load_report, resolution_key
 from bot.returns.metric_values import parse_kind
 from bot.work import Work
 
-USAGE = "/joint [CODE] OP <figure> <number> | /joint [CODE] OP accept <COUNTRY>"
+USAGE = "/joint [CODE] OP [W<n>] <figure> <number> | /joint [CODE] OP [W<n>] accept <COUNTRY>"
+_WINDOW = re.compile(r"^W\d+$", re.IGNORECASE)
 
 
 def joint_command(work: Work, text: str) -> None:
@@ -32,17 +38,19 @@ def joint_command(work: Work, text: str) -> None:
         raise UserError(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE))
     op = words[0].upper().removeprefix("OP:")
     joints = _joints_of(work, period, op)
-    if words[1].lower() == "accept":
-        settled = _accept(joints, " ".join(words[2:]).upper())
+    window, words = _window(period, joints, words[1:])
+    if window is not None:
+        joints = [j for j in joints if j.window == window]
+    if len(words) < 2:  # only a window after the operation
+        raise UserError(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE))
+    if words[0].lower() == "accept":
+        settled = _accept(joints, " ".join(words[1:]).upper())
     else:
         language = work.language_of(work.actor.id if work.actor else None)  # its number words
-        settled = _figure(period, joints, " ".join(words[1:]), language)
+        settled = _figure(period, joints, " ".join(words), language)
     for joint, amount in settled:
         _resolve(work, period, joint, amount)
-    told = join(
-        (_("{figure} {amount}", figure=_label(period, j.metric), amount=a) for j, a in settled),
-        ", ",
-    )
+    told = join([_told(period, joint, amount) for joint, amount in settled], ", ")
     work.reply(
         _(
             "op:{op} in {code} is resolved: {figures}, counted once in the totals.",
@@ -65,6 +73,43 @@ def _joints_of(work: Work, period: Period, op: str) -> list[JointOp]:
             )
         )
     return found
+
+
+def _window(
+    period: Period, joints: list[JointOp], words: list[str]
+) -> tuple[int | None, list[str]]:
+    """The window named first in ``words`` (``W2``), if any, and the words after it. A window
+    the period lacks, or in which no return names the operation, is refused."""
+    if not words or not _WINDOW.match(words[0]):
+        return None, words
+    label = words[0].upper()
+    seq = next((w.seq for w in period.windows if w.label.upper() == label), None)
+    if seq is None:
+        raise UserError(
+            _(
+                "{code} has no window {window}; its windows are {windows}.",
+                code=period.code,
+                window=label[:10],
+                windows=join([w.label for w in period.windows], ", "),
+            )
+        )
+    if all(j.window != seq for j in joints):
+        raise UserError(
+            _(
+                "No return of {code} names op:{op} in {window}; it is reported in {windows}.",
+                code=period.code,
+                op=joints[0].op,
+                window=label,
+                windows=join(_labels(period, joints), ", "),
+            )
+        )
+    return seq, words[1:]
+
+
+def _labels(period: Period, joints: list[JointOp]) -> list[str]:
+    """The labels of the windows ``joints`` are in, in order."""
+    seqs = {j.window for j in joints}
+    return [w.label for w in period.windows if w.seq in seqs]
 
 
 def _accept(joints: list[JointOp], country: str) -> list[tuple[JointOp, int]]:
@@ -90,20 +135,34 @@ def _figure(
         raise UserError(
             _("I don't know the figure {name}. Use {usage}.", name=repr(name[:40]), usage=USAGE)
         )
-    joint = next((j for j in joints if j.metric == metric.key), None)
-    if joint is None:
+    found = [j for j in joints if j.metric == metric.key]
+    if not found:
         raise UserError(
             _(
                 "No return gives {figure} for this joint operation.",
                 figure=metric.lower_text,
             )
         )
+    if len(found) > 1:  # one figure for several windows would erase the others' figures
+        raise UserError(
+            _(
+                "op:{op} {figure} is reported in {windows}, and each window's figure counts "
+                "apart: name the window, e.g. /joint {op} {window} {name} <number>.",
+                op=found[0].op,
+                figure=metric.lower_text,
+                windows=join(_labels(period, found), ", "),
+                window=_labels(period, found)[-1],
+                name=name[:40],
+            )
+        )
     amount = parse_kind("count", number, language).amount
     assert amount is not None
-    return [(joint, amount)]
+    return [(found[0], amount)]
 
 
 def _resolve(work: Work, period: Period, joint: JointOp, amount: int) -> None:
+    """Store the window's figure; a figure set for the whole period before resolutions named
+    a window (``op`` alone) gives way to it."""
     actor = work.actor
     assert actor is not None
     work.db.execute(
@@ -111,11 +170,32 @@ def _resolve(work: Work, period: Period, joint: JointOp, amount: int) -> None:
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period, op, metric) DO UPDATE SET "
         "amount = excluded.amount, resolved_by = excluded.resolved_by, "
         "resolved_at = excluded.resolved_at",
-        [period.code, joint.op, joint.metric, amount, actor.id, work.stamp],
+        [
+            period.code,
+            resolution_key(joint.op, joint.window),
+            joint.metric,
+            amount,
+            actor.id,
+            work.stamp,
+        ],
+    )
+    work.db.execute(
+        "DELETE FROM joint_resolutions WHERE period = ? AND op = ? AND metric = ?",
+        [period.code, joint.op, joint.metric],
     )
     reported = ", ".join(f"{c} {a}" for c, a in sorted(joint.claims.items()))
-    work.audit(
-        "joint.resolved", f"{period.code}:{joint.op}:{joint.metric}", f"{amount} ({reported})"
+    window = _labels(period, [joint])
+    subject = ":".join([period.code, joint.op, joint.metric, *window])
+    work.audit("joint.resolved", subject, f"{amount} ({reported})")
+
+
+def _told(period: Period, joint: JointOp, amount: int) -> Msg:
+    """``Arrests 6 in W2``: a figure as resolved, in the reply."""
+    return _(
+        "{figure} {amount} in {window}",
+        figure=_label(period, joint.metric),
+        amount=amount,
+        window=" ".join(_labels(period, [joint])) or f"W{joint.window}",
     )
 
 
@@ -130,10 +210,12 @@ COMMANDS = [
         "joint",
         _(
             "Co-chairs: settle a joint operation the countries reported differently (or only "
-            "one reported): the figure counted once in the totals, or one country's figures."
+            "one reported) in a reporting window: the figure counted once in that window's "
+            "totals, or one country's figures. Name the window (W2) when the operation is "
+            "reported in more than one."
         ),
         USAGE,
-        "/joint SONGKHLA-3 arrests 4",
+        "/joint SONGKHLA-3 W2 arrests 4",
         joint_command,
         roles=frozenset({"co_chair"}),
     ),
