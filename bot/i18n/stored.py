@@ -195,19 +195,21 @@ def _moment_fields(value: datetime | time) -> list[Any]:
 
 
 _MOMENT_TYPES = (_STR, (str, int, type(None)), _INT)
+_Moment = TypeVar("_Moment", datetime, time)
 
 
 def _datetime(fields: list[Any]) -> datetime:
-    wall, zone, fold = _need(fields, *_MOMENT_TYPES)
-    naive = datetime.fromisoformat(wall)
-    if naive.tzinfo is not None:
-        raise Unreadable("a zone inside the wall time")
-    return naive.replace(tzinfo=_zone_from(zone), fold=fold)
+    return _moment(fields, datetime.fromisoformat)
 
 
 def _time(fields: list[Any]) -> time:
+    return _moment(fields, time.fromisoformat)
+
+
+def _moment(fields: list[Any], parse: Callable[[str], _Moment]) -> _Moment:
+    """A wall time (a datetime's or a time of day's) put back in its zone."""
     wall, zone, fold = _need(fields, *_MOMENT_TYPES)
-    naive = time.fromisoformat(wall)
+    naive = parse(wall)
     if naive.tzinfo is not None:
         raise Unreadable("a zone inside the wall time")
     return naive.replace(tzinfo=_zone_from(zone), fold=fold)
