@@ -53,7 +53,7 @@ async def test_choosing_thai_answers_in_thai_and_help_follows(bot: Harness, thai
     assert "‹th›‹th›Requests‹/th›: /request /ack" in help_text  # command words kept
     assert f"‹th›Languages: {own_names()}.‹/th›" in help_text
     [every] = await bot.say("th-fp", "/help all")
-    assert "\n/language [code]\n  ‹th›Show your language" in every
+    assert "\n/language ‹th›[code]‹/th›\n  ‹th›Show your language" in every
     assert "‹th›What each command does, with an example.‹/th›" in every
     assert f"‹th›Languages: {language_list()}.‹/th›" in every
     # someone else still reads English
