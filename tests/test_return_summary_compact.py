@@ -11,6 +11,8 @@ from tests.harness import Harness
 from tests.returns_support import PERIOD, move_to, running
 from tests.test_returns_languages import speaking
 
+# W1 (January) has ended everywhere and is not yet due: no "W1 runs until …" line to confirm
+AFTER_W1 = datetime(2027, 2, 3, 4, 0, tzinfo=UTC)
 TITLE = "Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027), due Feb 7, 2027"
 RLM = "\u200f"
 
@@ -30,7 +32,7 @@ def blank_but(*given: str, language: str = "en", required: str = "") -> str:
 
 
 async def test_a_two_figure_return_is_summarised_in_five_lines(tmp_path: Path) -> None:
-    bot = await running(tmp_path)
+    bot = await running(tmp_path, at=AFTER_W1)
     [summary] = await bot.say("th-fp", "/return arrests 10, victims assisted 6")
     assert summary.split("\n") == [
         TITLE,
@@ -47,7 +49,7 @@ async def test_a_two_figure_return_is_summarised_in_five_lines(tmp_path: Path) -
 
 
 async def test_zero_is_shown_as_a_figure_not_as_blank(tmp_path: Path) -> None:
-    bot = await running(tmp_path)
+    bot = await running(tmp_path, at=AFTER_W1)
     [summary] = await bot.say("th-fp", "/return arrests 0, victims nil, search warrants 2")
     lines = summary.split("\n")
     assert lines[1:4] == [
@@ -66,7 +68,7 @@ async def test_required_figures_still_needed_are_said_after_the_blank_line(
 ) -> None:
     """A required figure not given is "still needed", not also "left blank" (which reads as a
     blank accepted)."""
-    bot = await running(tmp_path)
+    bot = await running(tmp_path, at=AFTER_W1)
     [summary] = await bot.say("th-fp", "/return search warrants 2")
     required = ("Trafficked persons assisted", "Arrests")
     assert summary.split("\n") == [
@@ -94,6 +96,8 @@ async def test_an_amendment_shows_what_changed_and_what_stays_blank(tmp_path: Pa
         "Arrests: 12  (was 10)",
         "Notes: raid at Hat Yai",
         f"Left blank: {blank_but(*given)}.",
+        "W1 runs until Jan 31, 2027: figures sent now cover only part of it "
+        "(you can amend them later).",
         "Confirm to submit these changes.",
     ]
     await bot.say("th-deputy", "/return confirm")
@@ -112,7 +116,10 @@ async def test_a_return_with_every_figure_skipped_says_so(tmp_path: Path) -> Non
     )
     period = PERIOD.model_copy(update={"metrics": "light"})
     bot = await running(
-        tmp_path, periods=(period,), metric_sets={"default": DEFAULT_METRICS, "light": light}
+        tmp_path,
+        at=AFTER_W1,
+        periods=(period,),
+        metric_sets={"default": DEFAULT_METRICS, "light": light},
     )
     await bot.say("th-fp", "/return")
     await bot.press("th-fp", "/return JPA-9 W1 skip")
@@ -152,7 +159,7 @@ async def test_the_form_as_text_lists_what_is_filled_and_names_the_blanks(
 
 
 async def test_a_bengali_reader_gets_bengali_digits_and_names(tmp_path: Path) -> None:
-    bot = await running(tmp_path, **speaking("bn", "th-fp"))
+    bot = await running(tmp_path, at=AFTER_W1, **speaking("bn", "th-fp"))
     [summary] = await bot.say("th-fp", "/return arrests 1200, victims assisted 6")
     lines = summary.split("\n")
     assert lines[1:3] == ["সহায়তাপ্রাপ্ত পাচারের শিকার ব্যক্তি: ৬", "গ্রেপ্তার: ১,২০০"]
@@ -163,7 +170,7 @@ async def test_a_bengali_reader_gets_bengali_digits_and_names(tmp_path: Path) ->
 
 
 async def test_an_arabic_reader_gets_each_line_right_to_left(tmp_path: Path) -> None:
-    bot = await running(tmp_path, **speaking("ar", "th-fp"))
+    bot = await running(tmp_path, at=AFTER_W1, **speaking("ar", "th-fp"))
     [summary] = await bot.say("th-fp", "/return arrests 10, victims assisted 6")
     lines = summary.split("\n")
     assert len(lines) == 5 and all(line.startswith(RLM) for line in lines)

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
@@ -19,7 +20,7 @@ from bot.config import Person
 from bot.delivery import held
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, ZoneOffset, _, join, n_, render
 from bot.periods import notices
 from bot.periods import repo as store
 from bot.periods.configured import PeriodConfig, WindowConfig
@@ -778,20 +779,27 @@ def _deadlines(work: Work, period: Period) -> Msg:
     mine = mine and period.status != PLANNED  # nothing is owed before it opens
     lines: list[Text] = [heading(period)]
     for window in period.windows:
-        own = _own_status(work, period, window) if mine else None
+        own, says_passed = _own_status(work, period, window) if mine else (None, False)
         # a focal point reads their own country's date (moved off its day off)
         due = due_of(work, window, actor.country) if mine and actor else window.due_on
-        lines.append(_deadline_line(window, due, due < now, own))
+        lines.append(_deadline_line(window, due, due < now and not says_passed, own))
     return join(lines)
 
 
-def _own_status(work: Work, period: Period, window: Window) -> Text:
-    """The actor's country's return for ``window``: draft, submitted, late… or not started."""
+def _own_status(work: Work, period: Period, window: Window) -> tuple[Text, bool]:
+    """The actor's country's return for ``window`` (draft, submitted, late… not started, or
+    missing and overdue since its due day ended there, as /status says it), and whether that
+    says the due date has passed already."""
     assert work.actor is not None
-    status = window_statuses(work.db, period.code, window.seq).get(work.actor.country)
-    if status is None:
-        return _("not started")
-    return RETURN_STATUS.get(status[0], status[0])
+    country = work.actor.country
+    status = window_statuses(work.db, period.code, window.seq).get(country)
+    if status is not None:
+        return RETURN_STATUS.get(status[0], status[0]), False
+    overdue = due_moment(work, window, country)
+    if work.now < overdue:
+        return _("not started"), False
+    local = overdue.astimezone(ZoneInfo(zone_of_country(work, country)))
+    return _("missing, overdue since {time} ({zone})", time=local, zone=ZoneOffset(local)), True
 
 
 def _deadline_line(window: Window, due: date, passed: bool, own: Text | None) -> Msg:

@@ -1085,13 +1085,53 @@ def list_requests(work: Work, args: RequestSearch) -> None:
         if (query.status, narrowed) == ("open", False) and not actor.has(*WORKERS):
             work.reply(_("No open requests for you."))  # (they cannot file one)
             return
-        work.reply(replace(_NONE_FOUND[query.status, narrowed], params={"terms": terms}))
+        work.reply(_none_found(work, query, narrowed, terms))
         return
     params = {"terms": terms, "shown": len(found), "total": total}
     header = replace(_HEADERS[query.status, narrowed, total > len(found)], params=params)
     zone = work.directory.timezone_of(actor.country)
     lines: list[Text] = [header, *(_list_line(work, r, zone) for r in found), ""]
     work.reply(join([join(lines), _list_footer(query, narrowed, total > len(found))]))
+
+
+def _none_found(work: Work, query: store.Search, narrowed: bool, terms: Text) -> Text:
+    """Nothing matches; for an open-only search that closed requests match, how many do and
+    the command that lists them (a search for an old case would otherwise look empty)."""
+    none = replace(_NONE_FOUND[query.status, narrowed], params={"terms": terms})
+    if query.status != "open" or not narrowed:
+        return none
+    assert work.actor is not None
+    closed = store.count(work.db, work.actor, replace(query, status="closed"))
+    if not closed:
+        return none
+    return n_(
+        "No open request matches {terms}; {count} closed one does: {command}",
+        "No open request matches {terms}; {count} closed ones do: {command}",
+        closed,
+        terms=terms,
+        command=_search_command("closed", query),
+    )
+
+
+def _search_command(status: str, query: store.Search) -> str:
+    """``/requests closed TH #arrest "Songkhla raid"``: the search typed again (codes,
+    categories by their shown tag, words quoted where they would otherwise read as
+    something else)."""
+    tags = ("#" + store.CATEGORIES[c][0] for c in query.categories)
+    terms = [status, *query.countries, *tags]
+    terms += [_typed_word(w) for w in query.words]
+    return " ".join(["/requests", *terms])
+
+
+def _typed_word(word: str) -> str:
+    """``word`` as typed so that the search reads it as words again."""
+    plain = not (
+        any(c.isspace() for c in word)
+        or word.lower() in _STATUS_WORDS
+        or _COUNTRY_CODE.match(word)
+        or word.startswith("#")
+    )
+    return word if plain else f'"{word}"'
 
 
 def _list_footer(query: store.Search, narrowed: bool, clipped: bool) -> Msg:

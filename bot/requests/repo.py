@@ -351,16 +351,26 @@ def visible_list(db: Db, person: Person, limit: int = 20) -> list[Request]:
 def search(db: Db, person: Person, query: Search, limit: int = 20) -> tuple[list[Request], int]:
     """The newest ``limit`` requests the person may see that match ``query``, and how many
     match in all."""
+    where, params = _where(person, query)
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM requests WHERE {where} {_ORDER} LIMIT {int(limit)}", params
+    )
+    return [Request(*row) for row in rows], count(db, person, query)
+
+
+def count(db: Db, person: Person, query: Search) -> int:
+    """How many requests the person may see match ``query``."""
+    where, params = _where(person, query)
+    return int(db.execute(f"SELECT COUNT(*) FROM requests WHERE {where}", params).fetchone()[0])
+
+
+def _where(person: Person, query: Search) -> tuple[str, list[object]]:
+    """The WHERE clause (and its parameters) of what ``person`` may see matching ``query``."""
     conditions, params = _visible_to(person)
     for condition, values in _filters(query):
         conditions.append(condition)
         params.extend(values)
-    where = " AND ".join(conditions) or "1 = 1"
-    total = int(db.execute(f"SELECT COUNT(*) FROM requests WHERE {where}", params).fetchone()[0])
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM requests WHERE {where} {_ORDER} LIMIT {int(limit)}", params
-    )
-    return [Request(*row) for row in rows], total
+    return " AND ".join(conditions) or "1 = 1", params
 
 
 def _visible_to(person: Person) -> tuple[list[str], list[object]]:

@@ -128,11 +128,12 @@ def _question_buttons(
 
 
 def summary(
-    target: Target, draft: Draft, before: dict[str, Value], due: date
+    target: Target, draft: Draft, before: dict[str, Value], due: date, today: date
 ) -> tuple[Text, tuple[Button, ...]]:
     """The return as it would be submitted: each figure given (and what it was, when amending),
     one line naming those left blank, what is still required; ``due`` is the country's own due
-    date (moved off its day off). Short enough for a phone, yet every figure is accounted for."""
+    date (moved off its day off) and ``today`` its own date, for a window not over yet. Short
+    enough for a phone, yet every figure is accounted for."""
     metrics = target.period.metrics
     lines: list[Text] = [_("{title}, due {due}", title=target.title, due=due)]
     lines += [
@@ -143,25 +144,46 @@ def summary(
     needed = [m.text for m in metrics if m.required and m.key not in draft.answers]
     blank = [m.text for m in metrics if not m.required and m.key not in draft.answers]
     lines += left_blank(blank, len(metrics) - len(needed))  # the required: "Still needed"
-    buttons: list[Button] = []
-    if needed:
-        lines.append(
-            _(
-                "Still needed: {figures}. Add them with {command} <figure> <number>, "
-                "or {command} to answer step by step.",
-                figures=join(needed, ", "),
-                command=target.command,
-            )
-        )
-    elif before and draft.answers == before:
-        lines.append(_("Nothing has changed from the submitted return."))
-    else:
-        lines.append(_("Confirm to submit these changes.") if before else _("Confirm to submit."))
-        buttons.append(_button(target, "confirm"))
+    closing, buttons = _closing(target, draft, before, needed)
+    if buttons or needed:  # something to send, now or soon: say if the window still runs
+        lines += _still_running(target.window, today)
     if draft.guided:
         buttons.append(_button(target, "back"))
     buttons.append(_button(target, "cancel"))
-    return join(lines), tuple(buttons)
+    return join([*lines, closing]), tuple(buttons)
+
+
+def _closing(
+    target: Target, draft: Draft, before: dict[str, Value], needed: Sequence[Text]
+) -> tuple[Msg, list[Button]]:
+    """The summary's last line: what is still needed, that nothing changed, or to confirm
+    (with its button)."""
+    if needed:
+        return _(
+            "Still needed: {figures}. Add them with {command} <figure> <number>, "
+            "or {command} to answer step by step.",
+            figures=join(needed, ", "),
+            command=target.command,
+        ), []
+    if before and draft.answers == before:
+        return _("Nothing has changed from the submitted return."), []
+    confirm = _("Confirm to submit these changes.") if before else _("Confirm to submit.")
+    return confirm, [_button(target, "confirm")]
+
+
+def _still_running(window: Window, today: date) -> list[Msg]:
+    """A line saying the window has not ended yet (figures sent now cover part of it), so an
+    early return is sent knowingly; it is taken all the same, and can be amended."""
+    if today > window.ends_on:
+        return []
+    return [
+        _(
+            "{window} runs until {last}: figures sent now cover only part of it "
+            "(you can amend them later).",
+            window=window.label,
+            last=window.ends_on,
+        )
+    ]
 
 
 def _line(metric: Metric, value: Value | None, old: Value | None, amending: bool) -> Msg:

@@ -324,7 +324,14 @@ def _ask(work: Work, target: Target, draft: Draft) -> None:
     if draft.step < len(target.period.metrics):
         work.reply(*question(target, draft, before))
     else:
-        work.reply(*summary(target, draft, before, due_of(work, target.window, target.country)))
+        _summarise(work, target, draft, before)
+
+
+def _summarise(work: Work, target: Target, draft: Draft, before: dict[str, Value]) -> None:
+    """Reply with the summary to confirm, dated by the country's own calendar and clock."""
+    due = due_of(work, target.window, target.country)
+    today = local_today(work.now, zone_of_country(work, target.country))
+    work.reply(*summary(target, draft, before, due, today))
 
 
 def _guided(work: Work, target: Target) -> Draft:
@@ -391,8 +398,7 @@ def one_line(work: Work, target: Target, text: str) -> None:
     language = work.language_of(work.actor.id if work.actor else None)  # its number words
     values = parse_line(target.period.schema, text, language, configured_currencies(work))
     draft = _keep(work, target, values)
-    due = due_of(work, target.window, target.country)
-    work.reply(*summary(target, draft, _before(work, target), due))
+    _summarise(work, target, draft, _before(work, target))
 
 
 def configured_currencies(work: Work) -> tuple[str, ...]:
