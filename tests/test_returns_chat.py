@@ -387,3 +387,13 @@ async def test_a_scheduled_reminder_soon_after_a_chase_is_not_sent_again(tmp_pat
     overdue = [m for m in bot.inbox("my-fp")[before:] if m.startswith("Overdue")]
     assert len(overdue) == 2, overdue
     await bot.stop()
+
+
+async def test_a_window_the_period_lacks_is_named_with_the_ones_it_has(tmp_path: Path) -> None:
+    """/return, /deadline and /joint refuse an unknown window in one wording."""
+    bot = await running(tmp_path)
+    [returned] = await bot.say("th-fp", "/return w9 arrests 1")
+    [moved] = await bot.say("nz-cochair", "/deadline W9 2027-05-01")
+    for answer in (returned, moved):
+        assert "JPA-9 has no window W9; its windows are W1, W2, W3." in answer, answer
+    await bot.stop()

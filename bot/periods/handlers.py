@@ -817,16 +817,7 @@ def _deadline_line(window: Window, due: date, passed: bool, own: Text | None) ->
 def _move_deadline(work: Work, words: list[str]) -> None:
     period = _named_or_current(work, words[0] if len(words) == 3 else "")
     label, day = words[-2], parse_day(words[-1])
-    window = next((w for w in period.windows if w.label.lower() == label.lower()), None)
-    if window is None:
-        raise UserError(
-            _(
-                "{code} has no window {label}; they are {labels}.",
-                code=period.code,
-                label=label[:10],
-                labels=join([w.label for w in period.windows], ", "),
-            )
-        )
+    window = period.window_named(label)
     if day < window.ends_on:
         raise UserError(
             _(

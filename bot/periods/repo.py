@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.i18n import Msg
+from bot.errors import UserError
+from bot.i18n import Msg, _, join
 from bot.periods.windows import Window, date_range, date_span
 from bot.returns.metrics import Metric, Schema
 from bot.storage.sql import Db
@@ -51,6 +52,21 @@ class Period:
     def window(self, seq: int) -> Window | None:
         """The window numbered ``seq`` (1-based), if any."""
         return self.windows[seq - 1] if 0 < seq <= len(self.windows) else None
+
+    def window_named(self, label: str) -> Window:
+        """The window typed as ``label`` (``W2``, ``w2``); a UserError naming the period's
+        windows when it has none of that name."""
+        found = next((w for w in self.windows if w.label.lower() == label.lower()), None)
+        if found is None:
+            raise UserError(
+                _(
+                    "{code} has no window {window}; its windows are {windows}.",
+                    code=self.code,
+                    window=label[:10],
+                    windows=join([w.label for w in self.windows], ", "),
+                )
+            )
+        return found
 
     def collecting_until(self) -> date:
         """The last due date: the period collects returns until then."""

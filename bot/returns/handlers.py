@@ -169,17 +169,7 @@ def _writing_hints(work: Work, action: str, tail: str) -> list[list[str]]:
 
 def _window_for(work: Work, period: Period, label: str | None, country: str) -> Window:
     if label:
-        window = next((w for w in period.windows if w.label == label), None)
-        if window is None:
-            raise UserError(
-                _(
-                    "{code} has no window {label}; it has {labels}.",
-                    code=period.code,
-                    label=label,
-                    labels=join([w.label for w in period.windows], ", "),
-                )
-            )
-        return window
+        return period.window_named(label)
     return reporting_window(work, period, country)
 
 

@@ -83,16 +83,7 @@ def _window(
     if not words or not _WINDOW.match(words[0]):
         return None, words
     label = words[0].upper()
-    seq = next((w.seq for w in period.windows if w.label.upper() == label), None)
-    if seq is None:
-        raise UserError(
-            _(
-                "{code} has no window {window}; its windows are {windows}.",
-                code=period.code,
-                window=label[:10],
-                windows=join([w.label for w in period.windows], ", "),
-            )
-        )
+    seq = period.window_named(label).seq
     if all(j.window != seq for j in joints):
         raise UserError(
             _(
