@@ -8,6 +8,8 @@ in it fails the test until someone decides who may run it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.factory import default_registry
@@ -213,3 +215,29 @@ def test_every_command_declares_a_known_scope() -> None:
     for spec in default_registry():
         for variant in spec.variants():
             assert Scope(variant.scope), variant.name
+
+
+async def test_a_reader_cannot_write_a_return_through_a_line_that_looks_like_a_view(
+    tmp_path: Path,
+) -> None:
+    """`/return show` is open to co-chairs for reading; a line ending in "show" passed the gate
+    as that view, and the handler then wrote it: a co-chair submitted New Zealand's return,
+    and took over its focal point's draft."""
+    from tests.returns_support import running
+
+    bot = await running(tmp_path)
+    await bot.say("nz-fp", "/return arrests 3, victims assisted 2")  # a draft, not confirmed
+    for line in (
+        "/return arrests=700 notes: show",
+        "/return victims_assisted=1 notes: show",
+        "/return submit notes: show",
+        "/return W1 arrests7 show",
+    ):
+        [refused] = await bot.say("nz-cochair", line)
+        assert "/return is not available to you" in refused, (line, refused)
+    assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]
+    drafts = await bot.rows("SELECT person_id FROM return_drafts")
+    assert drafts == [("nz-fp",)], drafts
+    [shown] = await bot.say("nz-cochair", "/return show NZ")  # reading still works
+    assert "is not available" not in shown
+    await bot.stop()

@@ -74,6 +74,14 @@ _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a 
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
 DRAFT_ACTIONS = FORM_ACTIONS - {"form"}  # act on a draft: typed bare, on the one being written
 WRITERS = ("focal_point", "deputy_focal_point")
+NOT_A_WRITER = _(
+    "/{command} is not available to you (it is for {roles} and {last}). /help lists yours.",
+    command="return",
+    roles=_("focal points"),
+    last=_("deputy focal points"),
+)
+"""What the gate says to a co-chair's ``/return arrests 7``; said again here to one whose line
+only looked like a view (``/return arrests=7 notes: show`` passed the gate as ``show``)."""
 
 
 # --- choosing the return --------------------------------------------------------------------
@@ -257,6 +265,8 @@ def return_command(work: Work, text: str) -> None:
         return
     actor = work.actor
     assert actor is not None
+    if not actor.has(*WRITERS):  # the gate let a reader through for a view (/return show)
+        raise UserError(NOT_A_WRITER)
     hints = _writing_hints(work, action.lower(), tail)
     period = _period_meant(work, period, actor.country, (label, rest), hints)
     if period is None:
