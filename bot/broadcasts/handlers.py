@@ -337,6 +337,8 @@ def _unknown_broadcast(work: Work, asked: str | None) -> Msg:
     """A broadcast id nobody sent: the latest one's, to look at instead (a preview's number,
     ``/broadcast send 3``, is not the id the broadcast gets)."""
     latest = store.latest_id(work.db)
+    if asked and len(asked) > 16:  # "B-" and thousands of digits: not echoed in full
+        asked = f"{asked[:12]}…"
     if latest is None:
         return _("There is no broadcast {id}: nothing was broadcast yet.", id=asked)
     return _(

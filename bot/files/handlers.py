@@ -4,8 +4,7 @@ file goes only to channels approved for casework, others get a pointer."""
 
 from __future__ import annotations
 
-import mimetypes
-import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -15,9 +14,9 @@ from bot.config import Person
 from bot.errors import UserError
 from bot.events import Attachment, IncomingFile
 from bot.files import repo
+from bot.files.names import extension_for, safe_name
 from bot.files.repo import FileRow
 from bot.i18n import Msg, Text, _, join, n_
-from bot.text import clean
 from bot.work import Work
 
 TYPE_NAMES = {
@@ -35,7 +34,6 @@ TYPE_NAMES = {
     "audio/x-m4a": "M4A",
     "video/mp4": "MP4",
 }
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\\\]+")
 
 
 def kind_word(kind: str) -> Msg:
@@ -55,12 +53,9 @@ def size_text(size: int) -> Msg:
 
 
 def display_name(file: IncomingFile | FileRow, request_id: str, n: int) -> str:
-    """The file's name for the recipient: as sent (made safe), else one of ours."""
-    name = _UNSAFE.sub("_", clean(file.name)).strip(" ._")[:100]  # no bidi tricks ("gpj.exe")
-    if name:
-        return name
-    extension = mimetypes.guess_extension(file.mime) or ""
-    return f"{request_id}-{n}{extension}"
+    """The file's name for the recipient: as stored (made safe, its extension by content, at
+    intake; again here for files stored before that), else one of ours."""
+    return safe_name(file.name, file.mime) or f"{request_id}-{n}{extension_for(file.mime)}"
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -239,22 +234,29 @@ def _sender(work: Work, person_id: str) -> str:
 
 @dataclass(frozen=True)
 class FileArgs:
-    """``/file <id> <number>``."""
+    """``/file <id> <number>``; ``shown`` is a number too long to write in full, shortened."""
 
     request_id: str
     n: int
+    shown: str = ""
 
 
 MOST_FILES = 2**31
 """Above any file number a request can have (and within what the database can compare)."""
+MOST_DIGITS = 24  # longer numbers are no file's: not converted (int() refuses 4,300 digits)
+SHOWN_DIGITS = 12  # of such a number, in the answer that there is no such file
 
 
 def parse_file_args(text: str) -> FileArgs:
-    """``<id> <number>``."""
+    """``<id> <number>``; a number of more than :data:`MOST_DIGITS` digits is capped."""
     words = text.split()
     if len(words) != 2 or not words[1].isdecimal():  # (isdigit() takes "²", which int() refuses)
         raise UserError(_("Which request, and which file? Give the id and the file's number."))
-    return FileArgs(words[0], int(words[1]))
+    typed = words[1]
+    digits = "".join(str(unicodedata.decimal(c)) for c in typed).lstrip("0")  # any script's
+    if len(digits) > MOST_DIGITS:  # (nor could the answer write it: Babel stops at 25 digits)
+        return FileArgs(words[0], MOST_FILES + 1, f"{typed[:SHOWN_DIGITS]}…")
+    return FileArgs(words[0], int(digits or "0"))
 
 
 def send_again(work: Work, args: FileArgs) -> None:
@@ -264,7 +266,11 @@ def send_again(work: Work, args: FileArgs) -> None:
     row = repo.get(work.db, request_id, args.n) if args.n <= MOST_FILES else None
     if row is None:
         raise UserError(
-            _("{id} has no file {n}. /show {id} lists its files.", id=request_id, n=args.n)
+            _(
+                "{id} has no file {n}. /show {id} lists its files.",
+                id=request_id,
+                n=args.shown or args.n,
+            )
         )
     name = display_name(row, request_id, row.n)
     work.audit("file.sent_again", request_id, f"file {row.n} sha256:{row.sha256}")

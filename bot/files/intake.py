@@ -3,10 +3,10 @@ the core sees the event.
 
 The adapter knows how to fetch a platform file (:meth:`bot.ports.Adapter.fetch_file`, a
 stream of bytes); this module streams it into :class:`~bot.files.blobs.BlobStore` within the
-limits, recognises its type by content, and hands the core small references. A fetch that
-fails on the way is retried a few times; if it still fails the event is not taken (the
-adapter does not confirm it, so the platform delivers it again). A file refused by a limit is
-not kept, and the core says why.
+limits, recognises its type by content, names it accordingly (:mod:`bot.files.names`), and
+hands the core small references. A fetch that fails on the way is retried a few times; if it
+still fails the event is not taken (the adapter does not confirm it, so the platform delivers
+it again). A file refused by a limit is not kept, and the core says why.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.config import FileSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, TextMessage
 from bot.files.blobs import BlobError, BlobStore, Rejected, TooLarge, parse_key
+from bot.files.names import safe_name
 from bot.storage.sql import Db, beside_database
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,12 @@ async def _take_one(
             await asyncio.sleep(FETCH_BACKOFF * 2 ** (attempt - 1))
     mime = sniff(stored.head)
     return replace(
-        file, sha256=stored.sha256, size=stored.size, mime=mime, kind=kind_of(file.kind, mime)
+        file,
+        name=safe_name(file.name, mime),  # decided here: stored, shown and relayed as such
+        sha256=stored.sha256,
+        size=stored.size,
+        mime=mime,
+        kind=kind_of(file.kind, mime),
     )
 
 
