@@ -44,7 +44,9 @@ def plan(settings, n: int) -> tuple[list, list, list]:  # type: ignore[no-untype
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
     # Throughput, not abuse control: lift the per-person request limit for the officers.
-    settings = shipped().model_copy(update={"limits": LimitSettings(requests_per_hour=10**6)})
+    settings = shipped().model_copy(
+        update={"limits": LimitSettings(requests_per_hour=10**6, request_messages_per_hour=10**6)}
+    )
     chat = SignallingAdapter("console")
     app = await started_app(settings, chat, temp_db())
     filing, acks, answers = plan(settings, args.requests)

@@ -60,7 +60,9 @@ class ReportingAdapter(SignallingAdapter):
 
 async def replica(database: str) -> None:
     """Run the app until stdin closes; each stdin line is one event ``[person, text]``."""
-    settings = shipped().model_copy(update={"limits": LimitSettings(requests_per_hour=10**6)})
+    settings = shipped().model_copy(
+        update={"limits": LimitSettings(requests_per_hour=10**6, request_messages_per_hour=10**6)}
+    )
     chat = ReportingAdapter("console")
     app = await started_app(settings, chat, database)
     print(json.dumps(["ready", "", 0.0]), flush=True)

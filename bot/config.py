@@ -233,6 +233,9 @@ class LimitSettings(_Frozen):
 
     requests_per_hour: int = Field(default=20, ge=1)
     broadcasts_per_hour: int = Field(default=5, ge=1)
+    # replies, referrals and files on requests: a flood would queue ahead of an urgent request
+    # on a channel that sends about one message a second to a chat (Telegram)
+    request_messages_per_hour: int = Field(default=60, ge=1)
 
 
 class RetentionSettings(_Frozen):

@@ -1,15 +1,15 @@
 """Per-person abuse limits, counted from the audit log so they hold across restarts.
 
 A command declares ``limit=(audit action, LimitSettings field)``; the dispatcher checks it in
-one place before the handler runs.
+one place before the handler runs. The action may name a group of audit actions instead
+(:data:`REQUEST_MESSAGES`): several commands then share one count.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from bot.audit import chain as audit
-from bot.clock import iso
+from bot.clock import iso, local_moment, parse_iso
 from bot.config import Person
 from bot.errors import UserError
 from bot.i18n import Msg, n_
@@ -17,13 +17,51 @@ from bot.work import Work
 
 WINDOW = timedelta(hours=1)
 
+REQUEST_MESSAGES = "request.messages"
+"""Not an audit action: what /reply, /refer and /attach relay on a request, each file apart
+(also one sent with /request). A flood of them would queue ahead of an urgent request on a
+channel that sends about one message a second to a chat."""
+GROUPS: dict[str, tuple[str, ...]] = {
+    REQUEST_MESSAGES: ("request.reply", "request.referred", "file.attached"),
+}
+
 
 def enforce(work: Work, person: Person, action: str, setting: str) -> None:
     """Refuse politely once ``person`` has done ``action`` as often as allowed this hour."""
     allowed: int = getattr(work.ctx.settings.limits, setting)
-    used = audit.count_since(work.db, action, iso(work.now - WINDOW), actor=person.id)
-    if used >= allowed:
-        raise UserError(_limit_reached(setting, used))
+    stamps = _done_this_hour(work, person, GROUPS.get(action, (action,)))
+    if len(stamps) < allowed:
+        return
+    if action == REQUEST_MESSAGES:  # the oldest that must age out first frees the next one
+        again = parse_iso(stamps[len(stamps) - allowed]) + WINDOW
+        raise UserError(_messages_limit(work, person, allowed, again))
+    raise UserError(_limit_reached(setting, len(stamps)))
+
+
+def _done_this_hour(work: Work, person: Person, actions: tuple[str, ...]) -> list[str]:
+    """When ``person`` did any of ``actions`` in the last hour, oldest first."""
+    marks = ", ".join("?" for _action in actions)
+    rows = work.db.execute(
+        f"SELECT at FROM audit WHERE actor = ? AND at > ? AND action IN ({marks}) ORDER BY at",
+        [person.id, iso(work.now - WINDOW), *actions],
+    )
+    return [str(at) for (at,) in rows]
+
+
+def _messages_limit(work: Work, person: Person, allowed: int, again: datetime) -> Msg:
+    """The refusal on requests' messages: the limit, and when the person may write again, in
+    their country's time."""
+    zone = work.directory.timezone_of(person.country)
+    return n_(
+        "You have reached the limit of {count} message on requests an hour (replies, "
+        "referrals and files). You may write on requests again at {at} {zone}; if it cannot "
+        "wait, telephone the focal point or a co-chair.",
+        "You have reached the limit of {count} messages on requests an hour (replies, "
+        "referrals and files). You may write on requests again at {at} {zone}; if it cannot "
+        "wait, telephone the focal point or a co-chair.",
+        allowed,
+        **local_moment(iso(again), zone),
+    )
 
 
 def _limit_reached(setting: str, used: int) -> Msg:

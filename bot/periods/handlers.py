@@ -3,7 +3,8 @@
 Opening by chat is a short dialogue: ``/period open`` with whatever is known, then one question
 per missing field (answered in plain text or with a new ``/period open …``), then a summary
 to confirm. A period in ``bot.toml`` is synced into the database at start; a planned one is
-opened by a co-chair with ``/period open <CODE>``.
+opened by a co-chair with ``/period open <CODE>``, asked first (with whether national sign-off
+is on, which ``signoff`` or ``nosignoff`` then changes) unless the command says ``confirm``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from bot.returns.reminders import (
     zone_of_country,
 )
 from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
-from bot.returns.signoff import require_signoff
+from bot.returns.signoff import needs_signoff, require_signoff
 from bot.text import NAME_LIMIT
 from bot.work import Work
 from bot.workdays import CountryCalendar
@@ -189,21 +190,53 @@ def describe(work: Work, period: Period, country: str | None = None) -> Msg:
 def open_period(work: Work, rest: str) -> None:
     """Open a planned period by its code, or start/continue the opening dialogue."""
     code, _sep, word = rest.partition(" ")
-    confirmed = word.strip().lower() == "confirm"
-    if word.strip().lower() == "cancel" and store.load_period(work.db, code):
+    existing = store.load_period(work.db, code.upper()) if code else None
+    if word.strip().lower() == "cancel" and existing:
         if _offer(work):
             store.drop_draft(work.db, _actor_id(work))  # the question, not a dialogue
         work.reply(_("Cancelled; no period was opened."))
         return
-    planned = store.load_period(work.db, code) if code and (confirmed or not word) else None
-    if planned is not None:
-        if planned.status == PLANNED and not confirmed and _passed(work, planned.windows):
-            _ask_past_due(work, planned)
-            return
-        _open_planned(work, planned)
+    chosen = _planned_words(word)
+    if existing is None or chosen is None:
+        fields = {**_draft(work), **parse_open_args(rest, work.directory.countries)}
+        _continue(work, fields)
         return
-    fields = {**_draft(work), **parse_open_args(rest, work.directory.countries)}
-    _continue(work, fields)
+    confirmed, signoff = chosen
+    if existing.status != PLANNED and signoff is not None and not confirmed:
+        raise UserError(_already_exists(existing.code))  # as any new period with its code
+    _open_or_ask(work, existing, confirmed, signoff)
+
+
+def _planned_words(text: str) -> tuple[bool, bool | None] | None:
+    """What may follow a planned period's code: ``confirm`` (open it now) and ``signoff`` or
+    ``nosignoff`` (None when neither); None when other words follow."""
+    words = text.lower().split()
+    if not set(words) <= {"confirm", *SIGNOFF_WORDS}:
+        return None
+    said = [SIGNOFF_WORDS[w] for w in words if w in SIGNOFF_WORDS]
+    return "confirm" in words, (said[-1] if said else None)
+
+
+def _open_or_ask(work: Work, period: Period, confirmed: bool, signoff: bool | None) -> None:
+    """Open a planned period once confirmed, with national sign-off as chosen; else ask first,
+    saying whether sign-off will be on: once open, deputies' returns count as it says."""
+    _refuse_unless_planned(period)
+    on = _signoff_chosen(work, period, signoff)
+    if confirmed:
+        _open_planned(work, period, on)
+        return
+    _ask_planned(work, period, on)
+
+
+def _signoff_chosen(work: Work, period: Period, said: bool | None) -> bool:
+    """Sign-off as the co-chair just said, else as they said when asked about ``period``
+    (within the hour), else as planned (``[[periods]] signoff`` in bot.toml)."""
+    if said is not None:
+        return said
+    offered = store.load_draft(work.db, _actor_id(work)) or {}
+    if _offer(work) == period.code and SIGNOFF in offered:
+        return bool(offered[SIGNOFF])
+    return needs_signoff(work.db, period.code)
 
 
 def _passed(work: Work, windows: Sequence[Window]) -> list[Window]:
@@ -226,31 +259,74 @@ def _past_due_note(work: Work, windows: Sequence[Window]) -> Text:
     )
 
 
-def _ask_past_due(work: Work, period: Period) -> None:
-    if not _draft(work):  # a bare "/period confirm" answers this question (not a dialogue's)
-        offer: Fields = {OFFERED: period.code, ASKED_AT: work.stamp}
+def _ask_planned(work: Work, period: Period, signoff: bool) -> None:
+    """Ask before opening a planned period: which windows are past due already, and whether
+    national sign-off will be on (a plain ``signoff`` or ``nosignoff`` then changes it)."""
+    typed = not _draft(work)  # a plain word or "/period confirm" answers this, not a dialogue's
+    if typed:
+        offer: Fields = {OFFERED: period.code, ASKED_AT: work.stamp, SIGNOFF: signoff}
         store.save_draft(work.db, _actor_id(work), offer, work.stamp)
+    words = "signoff confirm" if signoff else "confirm"  # the button opens what was shown
     work.reply(
-        _("Open {code} — {name}?", code=period.code, name=period.name)
-        + _past_due_note(work, period.windows),
+        join(
+            [
+                _("Open {code} — {name}?", code=period.code, name=period.name)
+                + _past_due_note(work, period.windows),
+                _planned_signoff_line(period.code, signoff, typed),
+            ]
+        ),
         (
-            Button(_("Open it"), f"/period open {period.code} confirm"),
+            Button(_("Open it"), f"/period open {period.code} {words}"),
             Button(_("Cancel"), f"/period open {period.code} cancel"),  # a dialogue stays
         ),
     )
 
 
-def _open_planned(work: Work, period: Period, note: Text = "") -> None:
+def _planned_signoff_line(code: str, on: bool, typed: bool) -> Text:
+    """:func:`_signoff_line`; with the whole command instead of the word when a dialogue under
+    way would take the word for its own period."""
+    if typed:
+        return _signoff_line(on)
+    if on:
+        return join(
+            [SIGNOFF_ON, _("Send /period open {code} nosignoff to drop it.", code=code)], " "
+        )
+    return _(
+        "National sign-off: off — send /period open {code} signoff to require it (a deputy's "
+        "return then counts only once the focal point approves it).",
+        code=code,
+    )
+
+
+def _refuse_unless_planned(period: Period) -> None:
     if period.status == OPEN:
         raise UserError(_("{code} is already open.", code=period.code))
     if period.status != PLANNED:
         raise UserError(_("{code} is already closed.", code=period.code))
+
+
+def _open_planned(work: Work, period: Period, signoff: bool, note: Text = "") -> None:
+    _refuse_unless_planned(period)
     store.set_status(work.db, period.code, OPEN, _actor_id(work), work.stamp)
+    _keep_signoff(work, period.code, signoff)
     if _offer(work):
         store.drop_draft(work.db, _actor_id(work))  # the question is answered
     opened = store.load_period(work.db, period.code)
     assert opened is not None
     _announce(work, opened, note)
+
+
+def _keep_signoff(work: Work, code: str, on: bool) -> None:
+    """Store national sign-off as the co-chair opened the period with it (it was planned
+    with bot.toml's ``signoff``), audited when that changes it."""
+    if on == needs_signoff(work.db, code):
+        return
+    if on:
+        require_signoff(work.db, code, _actor_id(work), work.stamp)
+        work.audit("period.signoff", code, "national sign-off required")
+        return
+    store.drop_signoff(work.db, code)
+    work.audit("period.signoff", code, "national sign-off dropped")
 
 
 def _continue(work: Work, fields: Fields) -> None:
@@ -304,17 +380,14 @@ def _summary(work: Work, fields: Fields) -> Msg:
     return join(lines) + _past_due_note(work, windows)
 
 
+SIGNOFF_ON = _("National sign-off: a deputy's return counts once the focal point approves it.")
+
+
 def _signoff_line(on: bool) -> Text:
     """Whether the period will need national sign-off, and the word that changes it: easily
     missed otherwise, as no question asks about it."""
     if on:
-        return join(
-            [
-                _("National sign-off: a deputy's return counts once the focal point approves it."),
-                _("Send nosignoff to drop it."),
-            ],
-            " ",
-        )
+        return join([SIGNOFF_ON, _("Send nosignoff to drop it.")], " ")
     return _(
         "National sign-off: off — send signoff to require it (a deputy's return then counts "
         "only once the focal point approves it)."
@@ -361,7 +434,8 @@ def confirm(work: Work, _rest: str) -> None:
     if offered:  # "/period confirm" after being asked about a planned period
         period = store.load_period(work.db, offered)
         if period is not None and period.status == PLANNED:
-            _open_planned(work, period, _past_due_note(work, period.windows))
+            signoff = _signoff_chosen(work, period, None)
+            _open_planned(work, period, signoff, _past_due_note(work, period.windows))
             return
         store.drop_draft(work.db, _actor_id(work))  # opened or gone meanwhile
     fields = _draft(work)
@@ -704,9 +778,9 @@ def _actor_id(work: Work) -> str:
     return work.actor.id if work.actor else "system"
 
 
-OFFERED, ASKED_AT = "offered", "asked_at"
+OFFERED, ASKED_AT, SIGNOFF = "offered", "asked_at", "signoff"
 """A draft of only these keys holds no dialogue: the bot asked the co-chair whether to open
-that planned period (``/period open JPA-4``, windows already past due), and when."""
+that planned period (``/period open JPA-4``), when, and with national sign-off or not."""
 OFFER_STANDS = timedelta(hours=1)
 """How long a bare "/period confirm" answers that question; later it names the command."""
 
@@ -736,8 +810,10 @@ def consume_text(work: Work, text: str) -> bool:
     if work.actor is None:  # co-chairs only: checked by the gate, as for /period open
         return False
     draft = store.load_draft(work.db, _actor_id(work))
-    if draft is None or OFFERED in draft:  # no dialogue (at most a question asked)
+    if draft is None:
         return False
+    if OFFERED in draft:  # no dialogue: asked whether to open a planned period
+        return _answer_offer(work, text)
     field = missing(draft)
     if field is None:  # the summary awaits confirmation: only sign-off may still change
         signoff = SIGNOFF_WORDS.get(text.strip().lower())
@@ -746,6 +822,18 @@ def consume_text(work: Work, text: str) -> bool:
         _continue(work, {**draft, "signoff": signoff})
         return True
     _continue(work, {**draft, **answer(field, text, work.directory.countries)})
+    return True
+
+
+def _answer_offer(work: Work, text: str) -> bool:
+    """``signoff`` or ``nosignoff`` sent after being asked about a planned period (within the
+    hour): asked again, with sign-off as said."""
+    signoff = SIGNOFF_WORDS.get(text.strip().lower())
+    code = _offer(work) if signoff is not None else ""
+    period = store.load_period(work.db, code) if code else None
+    if signoff is None or period is None or period.status != PLANNED:
+        return False
+    _ask_planned(work, period, signoff)
     return True
 
 

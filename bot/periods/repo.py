@@ -177,6 +177,13 @@ def set_due(db: Db, code: str, seq: int, due: date) -> None:
     )
 
 
+def drop_signoff(db: Db, code: str) -> None:
+    """``code`` no longer needs national sign-off: a co-chair dropped, before opening it, the
+    ``signoff = true`` bot.toml planned it with (set by :func:`bot.returns.signoff
+    .require_signoff`)."""
+    db.execute("DELETE FROM period_signoff WHERE period = ?", [code])
+
+
 def load_draft(db: Db, person_id: str) -> dict[str, object] | None:
     """The fields of ``person_id``'s period-opening dialogue so far (None: no dialogue)."""
     row = db.execute("SELECT fields FROM period_drafts WHERE person_id = ?", [person_id]).fetchone()

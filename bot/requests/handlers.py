@@ -1430,6 +1430,7 @@ COMMANDS = [
         scope=Scope.REQUEST_ACTOR,
         subject=_request_id,
         roles=WORKERS,
+        limit=("request.messages", "request_messages_per_hour"),
     ),
     CommandSpec(
         "attach",
@@ -1444,6 +1445,7 @@ COMMANDS = [
         scope=Scope.REQUEST_ACTOR,
         subject=_raw,
         roles=WORKERS,
+        limit=("request.messages", "request_messages_per_hour"),
     ),
     CommandSpec(
         "file",
@@ -1466,6 +1468,7 @@ COMMANDS = [
         scope=Scope.REQUEST_HANDLER,
         subject=_request_id,
         roles=WORKERS,
+        limit=("request.messages", "request_messages_per_hour"),
     ),
     CommandSpec(
         "close",
