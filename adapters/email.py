@@ -22,9 +22,14 @@ one of ``relay_hosts`` (mail written straight to our listener carries whatever h
 sender wrote). They are logged with every mail and, by ``auth_policy``, a failing (or not
 passing) mail is dropped. Unless ``trust_sender`` is set and DMARC passed, an address alone may
 only reply to or acknowledge a request, or acknowledge a broadcast, that was sent to it;
-anything else is refused. A refusal
+anything else is refused. A reply token proves something for ``token_days`` after its mail
+was sent; a reply to older mail is refused with a request to answer the latest mail. The same
+reply (sender, command and files) arriving again under another Message-ID within
+:data:`REPLAY_WINDOW` is a replay and is dropped; this memory is the process's own, so it does
+not span a restart or replicas (the token's expiry is what lasts). A refusal
 is mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
-forged mail cannot make the bot send mail to the forged addresses (backscatter).
+forged mail cannot make the bot send mail to the forged addresses (backscatter). Without
+``authserv_id`` no verdict is read at all: the start says so in a warning.
 
 Configured by ``[channels.email]`` in ``bot.toml``; the token-signing secret and the passwords
 come from the environment variables named there and are never logged.
@@ -40,7 +45,8 @@ import re
 import secrets
 import ssl
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -60,15 +66,19 @@ from adapters.email_convert import (
     attachments_of,
     command_for,
     compose,
+    expired_token,
+    issue_day,
     map_error,
     mentioned_request,
     parse_mail,
     proven_requests,
     refusal,
+    replay_key,
     subject_line,
+    target_of,
     text_event,
 )
-from adapters.email_options import EmailOptions, parse_options
+from adapters.email_options import EmailOptions, parse_options, unchecked_senders
 from adapters.env import required_secret
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, Outbound, Sender
@@ -82,6 +92,8 @@ EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8)
 
 REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
+REPLAY_WINDOW = timedelta(minutes=10)  # the same reply again within this is dropped
+REPLAYS_REMEMBERED = 10_000  # replies; older ones are forgotten beyond this
 PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_FILE = 15 * 1024 * 1024  # bytes of one file sent by mail
 MIN_SECRET_LENGTH = 32  # characters of FOCALBOT_EMAIL_SECRET (token_env); fewer: a warning
@@ -155,6 +167,9 @@ class EmailAdapter(Adapter):
         # a leaky bucket: refusals_per_hour at once, then refilled over the hour
         self._refusals = AsyncLimiter(max(options.refusals_per_hour, 1), REFUSAL_INTERVAL)
         self._tls = _tls_context(options.smtp_ca_file)
+        self._taken: dict[str, tuple[datetime, str]] = {}  # reply -> when, its Message-ID
+        self._warned = False
+        self.clock: Callable[[], datetime] = _utc_now  # tokens' days, replays; tests move it
         self.port = 0
 
     @classmethod
@@ -177,6 +192,9 @@ class EmailAdapter(Adapter):
         """Start receiving: serve SMTP, or poll the IMAP mailbox."""
         self._sink = sink
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address
+        if not self._warned and (warning := unchecked_senders(self.options)):
+            log.warning("%s", warning)  # once: a start retried in the background says it again
+            self._warned = True
         if self.options.inbound == "smtp":
             await self._serve_smtp()
         elif self.options.inbound == "imap" and not self.intake_on_demand:
@@ -241,7 +259,8 @@ class EmailAdapter(Adapter):
             except OSError as exc:
                 raise PermanentError(f"email: the file to send is gone ({exc.strerror})") from exc
         secret, nonce = self._credentials.token_secret, secrets.token_hex(6)
-        mail = compose(message, self.me, secret, nonce, self.language_of(message.person_id), body)
+        language, day = self.language_of(message.person_id), issue_day(self.clock())
+        mail = compose(message, self.me, secret, nonce, language, body, day)
         await self._deliver(mail, message.address)
         return str(mail["Message-ID"])
 
@@ -286,26 +305,62 @@ class EmailAdapter(Adapter):
         if not command:
             log.info("email %s: nothing new in the body; ignored", mail.message_id[:80])
             return
-        proven = proven_requests(
-            self._credentials.token_secret, mail.sender, mail.thread, mail.subject
-        )
-        trusted = self.options.trust_sender and mail.auth.sender_verified
-        reason = refusal(command, proven, trusted, request_id)
+        reason = self._refusal(mail, command, request_id)
         if reason is not None:
             await self._refuse(mail, reason)
             return
         if self._sink is None:
             raise RuntimeError("email channel is not receiving")
+        attached = attachments_of(message)  # the mail is in memory already
+        key = replay_key(mail.sender, command, (body for _file, body in attached))
+        if key and self._replayed(key, mail):
+            return
         token, files = secrets.token_hex(8), []
-        for file, body in attachments_of(message):  # the mail is in memory already
+        for file, body in attached:
             file = dataclasses.replace(file, remote=f"{token}:{file.remote}")
             self._attached[file.remote] = body
             files.append(file)
+        if key:
+            self._taken[key] = (self.clock(), mail.message_id)
         try:
             await self._sink(text_event(mail, command, tuple(files)))
+        except BaseException:
+            self._taken.pop(key, None)  # not taken: its redelivery must not look like a replay
+            raise
         finally:
             for file in files:
                 self._attached.pop(file.remote, None)
+
+    def _refusal(self, mail: Mail, command: str, about: str) -> Msg | None:
+        """Why this sender may not run ``command`` by mail (None when they may); a token that
+        expired is looked for only then, as it costs hundreds of HMACs."""
+        secret, days = self._credentials.token_secret, self.options.token_days
+        today, target = issue_day(self.clock()), target_of(command)
+        proven = proven_requests(secret, mail.sender, mail.thread, mail.subject, today, days)
+        trusted = self.options.trust_sender and mail.auth.sender_verified
+        reason = refusal(command, proven, trusted, about, days=days)
+        if reason is None or not target:
+            return reason
+        old = expired_token(secret, mail.sender, mail.thread, mail.subject, target, today, days)
+        return refusal(command, proven, trusted, about, stale={target} if old else (), days=days)
+
+    def _replayed(self, key: str, mail: Mail) -> bool:
+        """Whether the same reply came under another Message-ID within :data:`REPLAY_WINDOW`
+        (a forwarded mail replayed, or sent twice): it is dropped. The same Message-ID is a
+        redelivery, which the core's own de-duplication answers."""
+        now = self.clock()
+        when, message_id = self._taken.get(key, (now - REPLAY_WINDOW, ""))
+        if now - when >= REPLAY_WINDOW or message_id == mail.message_id:
+            if len(self._taken) > REPLAYS_REMEMBERED:  # a flood: keep only the recent ones
+                self._taken = {k: v for k, v in self._taken.items() if now - v[0] < REPLAY_WINDOW}
+            return False
+        log.warning(
+            "email %s: the same reply from this sender was taken %.0fs ago under another "
+            "Message-ID; a replay, ignored",
+            mail.message_id[:80],
+            (now - when).total_seconds(),
+        )
+        return True
 
     async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
         """An attachment of the mail being handed over."""
@@ -460,6 +515,10 @@ class _Receiver:
             log.exception("email: a mail was not handed over; the sender will retry")
             return "451 4.3.0 Not processed, please try again later"
         return "250 OK"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _tls_context(ca_file: str) -> ssl.SSLContext | None:

@@ -3,16 +3,19 @@
 Nothing here does I/O, so the rules that matter for safety can be read and tested alone:
 
 - **Reply tokens.** A message about one request (or one broadcast) carries its id and a short
-  tag, HMAC-SHA256 of the recipient's address and the id under a secret from the environment,
-  in its ``Message-ID`` (which a reply quotes in ``In-Reply-To``/``References``) and in its
-  subject. A reply carrying a tag that verifies for the sender's own address proves the message
-  was sent to that address; a forged ``From`` without the tag proves nothing. This needs no
-  state, so it survives restarts. What a message is about is decided by :func:`subject_of`
-  from its own buttons, else its first line (the mail's subject), never from words further
-  down, which may be someone else's (a co-chair's broadcast, a handover's list). A message
-  whose buttons act on several items (a handover's one Acknowledge per broadcast) is about none
-  of them: it gets no token, and its ``References`` carry a proof per item instead, so each
-  typed command it lists is still accepted by reply.
+  tag, HMAC-SHA256 of the recipient's address, the id and the day it was sent (UTC) under a
+  secret from the environment, in its ``Message-ID`` (which a reply quotes in
+  ``In-Reply-To``/``References``) and in its subject. A reply carrying a tag that verifies for
+  the sender's own address, for a day within the last ``token_days``, proves the message was
+  sent to that address lately; a forged ``From`` without the tag proves nothing, and a tag seen
+  once (a forwarded mail) stops proving anything when it expires. The day is not written in
+  the mail: the verifier tries each day of the window, so the tag keeps its length and its
+  place. This needs no state, so it survives restarts. What a message is about is decided by
+  :func:`subject_of` from its own buttons, else its first line (the mail's subject), never
+  from words further down, which may be someone else's (a co-chair's broadcast, a handover's
+  list). A message whose buttons act on several items (a handover's one Acknowledge per
+  broadcast) is about none of them: it gets no token, and its ``References`` carry a proof per
+  item instead, so each typed command it lists is still accepted by reply.
 - **What the body means.** Quoted history and signatures are cut; a body that starts with a
   command line is passed as is (``/ack R-2026-0001``, ``/return arrests 3, …``); any other
   body in reply to a request becomes ``/reply <id> <body>``; "ack" (or the bot's own word for
@@ -30,8 +33,9 @@ import hashlib
 import hmac
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.utils import formatdate, getaddresses
@@ -47,6 +51,11 @@ from bot.text import clean
 CHANNEL = "email"
 BUSY_WAIT = 30.0  # seconds the channel waits after an SMTP 421
 TAG_LENGTH = 10  # base32 characters of the HMAC: 50 bits, plenty against guessing by mail
+TOKEN_DAYS = 30  # days a reply token proves anything (``token_days`` in the config)
+STALE_DAYS = 366  # days past its expiry an old tag is still recognised, to say why it fails
+MAX_TOKENS = 64  # distinct tokens of one mail checked: each may cost token_days HMACs
+STALE_TAGS = 4  # tags of one id tried for having expired, each costing STALE_DAYS HMACs
+SECONDS_PER_DAY = 86_400
 REQUEST_ID = r"[A-Za-z]{1,4}-\d{4}-\d{1,6}"
 BROADCAST_ID = r"[Bb]-\d{1,9}"
 SUBJECT_ID = rf"(?:{REQUEST_ID}|{BROADCAST_ID})"  # what a reply token may stand for
@@ -90,25 +99,87 @@ def is_broadcast(subject: str) -> bool:
     return bool(_BROADCAST_PARTS.match(subject))
 
 
-def reply_tag(secret: str, address: str, request_id: str) -> str:
-    """The tag proving that mail about ``request_id`` was sent to ``address``."""
-    data = f"{address.strip().lower()}\n{normalise_id(request_id)}".encode()
-    digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
+def issue_day(now: datetime | None = None) -> int:
+    """The UTC day (days since 1970-01-01) of ``now`` (default: this moment)."""
+    moment = now if now is not None else datetime.now(UTC)
+    return int(moment.timestamp() // SECONDS_PER_DAY)
+
+
+def reply_tag(secret: str, address: str, request_id: str, day: int | None = None) -> str:
+    """The tag proving that mail about ``request_id`` was sent to ``address`` on ``day``
+    (:func:`issue_day`; default today)."""
+    day = issue_day() if day is None else day
+    return _tag(secret, f"{address.strip().lower()}\n{normalise_id(request_id)}\n{day}")
+
+
+def _legacy_tag(secret: str, address: str, request_id: str) -> str:
+    """The tag of mail sent before tags carried their day: it proves nothing any more, but is
+    recognised, so its sender is told to answer a newer mail."""
+    return _tag(secret, f"{address.strip().lower()}\n{normalise_id(request_id)}")
+
+
+def _tag(secret: str, data: str) -> str:
+    digest = hmac.digest(secret.encode(), data.encode(), "sha256")
     return base64.b32encode(digest).decode().lower()[:TAG_LENGTH]
 
 
-def proven_requests(secret: str, address: str, headers: Iterable[str], subject: str) -> set[str]:
+def proven_requests(
+    secret: str,
+    address: str,
+    headers: Iterable[str],
+    subject: str,
+    today: int | None = None,
+    days: int = TOKEN_DAYS,
+) -> set[str]:
     """Request (and broadcast) ids whose tag in the headers or subject verifies for
-    ``address``."""
+    ``address``, issued within ``days`` days before ``today`` (default: this day)."""
+    today = issue_day() if today is None else today
+    window = range(today + 1, today - days - 1, -1)  # tomorrow: another replica's clock
+    return {
+        request_id
+        for request_id, tag in _tokens(headers, subject)
+        if _issued_on(secret, address, request_id, tag, window)
+    }
+
+
+def expired_token(
+    secret: str,
+    address: str,
+    headers: Iterable[str],
+    subject: str,
+    request_id: str,
+    today: int | None = None,
+    days: int = TOKEN_DAYS,
+) -> bool:
+    """Whether the mail holds a tag for ``request_id`` that verifies for ``address`` but
+    expired: issued up to :data:`STALE_DAYS` days before the window, or before tags carried
+    their day. Only says why a mail is refused, so only its first :data:`STALE_TAGS` tags for
+    that id are tried (In-Reply-To's first: the mail answered), each costing hundreds of HMACs.
+    """
+    today = issue_day() if today is None else today
+    window = range(today - days - 1, today - days - 1 - STALE_DAYS, -1)
+    tags = [tag for item, tag in _tokens(headers, subject) if item == request_id][:STALE_TAGS]
+    return any(
+        hmac.compare_digest(tag, _legacy_tag(secret, address, request_id))
+        or _issued_on(secret, address, request_id, tag, window)
+        for tag in tags
+    )
+
+
+def _tokens(headers: Iterable[str], subject: str) -> list[tuple[str, str]]:
+    """The (id, tag) pairs of a mail's headers and subject, each once, at most
+    :data:`MAX_TOKENS` (a forger could write thousands, each costing many HMACs)."""
     headers = list(headers)
     found = [m.groups() for text in headers for m in _HEADER_TOKEN.finditer(text)]
     found += [m.groups() for text in headers for m in _PROOF_TOKEN.finditer(text)]
     found += [m.groups() for m in _SUBJECT_TOKEN.finditer(subject)]
-    return {
-        normalise_id(request_id)
-        for request_id, tag in found
-        if hmac.compare_digest(tag, reply_tag(secret, address, request_id))
-    }
+    pairs = dict.fromkeys((normalise_id(request_id), tag) for request_id, tag in found)
+    return list(pairs)[:MAX_TOKENS]
+
+
+def _issued_on(secret: str, address: str, request_id: str, tag: str, days: range) -> bool:
+    """Whether ``tag`` is the one for ``request_id`` sent to ``address`` on one of ``days``."""
+    return any(hmac.compare_digest(tag, reply_tag(secret, address, request_id, d)) for d in days)
 
 
 def mentioned_request(headers: Iterable[str], subject: str) -> str:
@@ -173,11 +244,12 @@ def compose(
     nonce: str,
     language: str = DEFAULT_LANGUAGE,
     file_body: bytes | None = None,
+    day: int | None = None,
 ) -> EmailMessage:
     """The email for one outbound message; mail about one request or broadcast carries its
-    reply token, and a message with a file carries it as an attachment (``file_body``, read by
-    the adapter). What the mail adds to the message (how to answer it) is in the reader's
-    ``language``.
+    reply token, issued on ``day`` (:func:`issue_day`; default today), and a message with a
+    file carries it as an attachment (``file_body``, read by the adapter). What the mail adds
+    to the message (how to answer it) is in the reader's ``language``.
 
     ``Auto-Submitted`` keeps out-of-office robots from answering; the thread headers point at
     one virtual root per request and address, so a client threads all mail about it. Mail whose
@@ -189,9 +261,9 @@ def compose(
     mail["To"] = message.address
     mail["Date"] = formatdate(localtime=False)
     mail["Auto-Submitted"] = "auto-generated"
-    subject = subject_of(message)
+    subject, day = subject_of(message), issue_day() if day is None else day
     if subject:
-        tag = reply_tag(secret, message.address, subject)
+        tag = reply_tag(secret, message.address, subject, day)
         mail["Subject"] = f"[{me.display_name} {subject} #{tag}] {subject_line(message.text)}"
         mail["Message-ID"] = f"<fp.{subject}.{tag}.{message.id}.{nonce}@{me.domain}>"
         mail["References"] = mail["In-Reply-To"] = f"<fp.{subject}.{tag}@{me.domain}>"
@@ -199,7 +271,7 @@ def compose(
         mail["Subject"] = f"[{me.display_name}] {subject_line(message.text)}"
         mail["Message-ID"] = f"<fp.{message.id}.{nonce}@{me.domain}>"
         proofs = [
-            f"<fpp.{item}.{reply_tag(secret, message.address, item)}@{me.domain}>"
+            f"<fpp.{item}.{reply_tag(secret, message.address, item, day)}@{me.domain}>"
             for item in items_of(message.buttons)
         ]
         if proofs:
@@ -416,22 +488,36 @@ def _ack_words() -> frozenset[str]:
     )
 
 
-def refusal(command: str, proven: set[str], trust_sender: bool, about: str = "") -> Msg | None:
+def refusal(
+    command: str,
+    proven: set[str],
+    trust_sender: bool,
+    about: str = "",
+    *,
+    stale: Collection[str] = (),
+    days: int = TOKEN_DAYS,
+) -> Msg | None:
     """Why an address alone may not run ``command`` (None when it may); ``about`` is what the
-    mail answers (:func:`mentioned_request`).
+    mail answers (:func:`mentioned_request`); ``stale``, ids whose tag in it expired after
+    ``days`` (:func:`expired_token`).
 
     Mail is easy to forge, so by default a sender may only reply to or acknowledge a request,
-    or acknowledge a broadcast, whose mail carried a tag that verifies for their own address.
+    or acknowledge a broadcast, whose recent mail carried a tag that verifies for their own
+    address.
     """
     if trust_sender:
         return None
-    name, _sep, rest = command.removeprefix("/").partition(" ")
-    if name.lower() == "broadcast":
-        sub, _sep, rest = rest.strip().partition(" ")
-        name = f"broadcast {sub.lower()}"
-    target = normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
-    if name.lower() in EMAIL_ALLOWED and target and target in proven:
+    target = target_of(command)
+    if _command_name(command) in EMAIL_ALLOWED and target and target in proven:
         return None
+    if target and target in stale and target not in proven:
+        return _(
+            "Sorry, replies to the email you answered about {id} are no longer taken: a reply "
+            "counts for {days} days after the email was sent. Please answer the latest email "
+            "about {id}, or use one of your other channels.",
+            id=target,
+            days=days,
+        )
     if is_broadcast(about) and not command.startswith("/"):
         return _(
             "{id} is a broadcast: to acknowledge it, reply with just the word ack. Nothing else "
@@ -443,6 +529,34 @@ def refusal(command: str, proven: set[str], trust_sender: bool, about: str = "")
         "was sent to your address: please answer the request's own email, keeping its subject. "
         "To file a request or a return, use one of your other channels."
     )
+
+
+def target_of(command: str) -> str:
+    """The request or broadcast a command names first (``/reply R-2026-0001 …``; '' if none)."""
+    name, rest = _command_name(command), command.removeprefix("/").partition(" ")[2]
+    if name.startswith("broadcast "):
+        rest = rest.strip().partition(" ")[2]
+    return normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
+
+
+def _command_name(command: str) -> str:
+    """``reply``, ``ack``, ``broadcast ack``: a command's name, lower case."""
+    name, _sep, rest = command.removeprefix("/").partition(" ")
+    if name.lower() == "broadcast":
+        return f"broadcast {rest.strip().partition(' ')[0].lower()}"
+    return name.lower()
+
+
+def replay_key(sender: str, command: str, files: Iterable[bytes] = ()) -> str:
+    """What makes two mails the same reply: sender, command (the request and the new text,
+    spacing aside) and the files' bytes. Never the Message-ID or the quoted history, which a
+    replayer may change at will. '' for commands a reply token does not allow (a trusted
+    sender's second ``/status`` is a question asked again, to be answered)."""
+    if _command_name(command) not in EMAIL_ALLOWED:
+        return ""
+    parts = [sender.lower(), " ".join(command.split())]
+    parts += [hashlib.sha256(body).hexdigest() for body in files]
+    return _digest(*parts)
 
 
 def text_event(mail: Mail, command: str, files: tuple[IncomingFile, ...] = ()) -> TextMessage:

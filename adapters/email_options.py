@@ -54,6 +54,8 @@ class EmailOptions(BaseModel):
     )
     auth_policy: Literal["reject_fail", "require_pass", "off"] = "reject_fail"
     refusals_per_hour: int = Field(default=20, ge=0)  # across all senders
+    # days a reply token proves anything; each day more costs an HMAC per token of each mail
+    token_days: int = Field(default=30, ge=1, le=90)
 
     def from_relay(self, peer: object) -> bool:
         """Whether an SMTP client at ``peer`` (aiosmtpd's ``session.peer``) is our relay."""
@@ -63,6 +65,22 @@ class EmailOptions(BaseModel):
         except ValueError:
             return False
         return any(address in network for network in self.relay_hosts)
+
+
+def unchecked_senders(options: EmailOptions) -> str | None:
+    """What to tell the operator when mail is received but no sender verdict is ever read:
+    without ``authserv_id`` every verdict is "none", so ``auth_policy`` drops nothing and a
+    forged From is stopped only by the reply token (None when verdicts are read or no mail
+    comes in)."""
+    if not options.enabled or options.inbound == "none" or options.authserv_id.strip():
+        return None
+    return (
+        "email: authserv_id is empty, so the sender checks (SPF, DKIM, DMARC) of your mail "
+        f'server are not read and auth_policy = "{options.auth_policy}" cannot drop forged '
+        "mail. Set [channels.email] authserv_id to your receiving mail server's name, as it "
+        "writes it in the Authentication-Results header of the mail it delivers (see the "
+        "README's email paragraph)."
+    )
 
 
 def parse_options(options: Mapping[str, object]) -> EmailOptions:

@@ -160,6 +160,8 @@ def check(config: str) -> None:
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
     click.echo(files_status(settings))
+    if "email" in running and (warning := _email_warning(settings)):
+        click.echo(f"warning: {warning}")
     if warning := missing_password(_database(settings, None), settings.bot.database_password_env):
         click.echo(f"warning: {warning}")
     if not settings.countries or not settings.people:
@@ -176,6 +178,16 @@ def check(config: str) -> None:
             f"no public holidays known for {', '.join(missing)} (the holidays package lacks "
             "them): only their weekends and [[countries]] closures count as non-working days"
         )
+
+
+def _email_warning(settings: Settings) -> str | None:
+    """What the running email channel's settings leave open (None: nothing), as its start
+    logs it too."""
+    from adapters.channels import CORE_KEYS
+    from adapters.email_options import parse_options, unchecked_senders
+
+    options = parse_options(settings.channels["email"].model_dump(exclude=CORE_KEYS))
+    return unchecked_senders(options)
 
 
 def files_status(settings: Settings) -> str:
