@@ -90,3 +90,10 @@ def test_a_number_argument_changes_nothing(tmp_path: Path) -> None:
     before = world.db.execute("SELECT COUNT(*) FROM audit").fetchone()
     world.answers("th-fp", f"/file R-2026-0001 {HUGE}")
     assert world.db.execute("SELECT COUNT(*) FROM audit").fetchone() == before
+
+
+@pytest.mark.parametrize("command", ["/refer", "/reply", "/close", "/ack", "/show"])
+def test_a_huge_id_is_not_echoed_back_whole(world: DispatchWorld, command: str) -> None:
+    """`/refer 999…` (5,000 digits) answered with all of them in its hint."""
+    [answer] = world.answers("th-fp", f"{command} {HUGE}", keep=False)
+    assert len(answer) < 600, (command, len(answer), answer[:200])

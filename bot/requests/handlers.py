@@ -186,8 +186,13 @@ def parse_id(text: str) -> str:
 
 
 def _id_word(word: str) -> str:
-    """An id as typed, without the punctuation a sentence puts after it: ``R-2026-0001:``."""
-    return word.rstrip(store.ID_PUNCTUATION) or word
+    """An id as typed, without the punctuation a sentence puts after it: ``R-2026-0001:``;
+    cut to what an id can be (answers echo it: 5,000 digits came back whole)."""
+    return (word.rstrip(store.ID_PUNCTUATION) or word)[:ID_ECHO]
+
+
+ID_ECHO = 30
+"""Characters of a typed id kept: longer than any id, short enough to echo back."""
 
 
 def parse_id_and_text(text: str) -> IdAndText:
