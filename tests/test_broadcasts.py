@@ -479,3 +479,23 @@ def test_the_languages_line_counts_only_those_reached(open_world: DispatchWorld)
     open_world.ctx = replace(open_world.ctx, router=Router({}))  # no channel running at all
     [preview] = open_world.answers("nz-cochair", "/broadcast Returns are due Friday")
     assert "No channel reaches: " in preview and "own language" not in preview, preview
+
+
+async def test_send_with_a_number_no_draft_has_does_not_replace_the_waiting_one(
+    tmp_path: Path,
+) -> None:
+    """`/broadcast send 1234567890` (ten digits) was taken as the news "send 1234567890" and
+    silently replaced the broadcast waiting; a number no draft has names the waiting one."""
+    bot = await running(tmp_path)
+    await bot.say("nz-cochair", "/broadcast Returns for W1 are due Friday")
+    for line in (
+        "/broadcast send 1234567890",
+        "/broadcast send 999999",
+        "/broadcast cancel 12345678901",
+    ):
+        [answer] = await bot.say("nz-cochair", line)
+        assert "You have a broadcast waiting to be sent: /broadcast send sends it" in answer, answer
+    [sent] = await bot.say("nz-cochair", "/broadcast send")
+    assert sent.startswith("Broadcast B-1 queued"), sent
+    assert any("Returns for W1 are due Friday" in m for m in bot.inbox("th-fp"))
+    await bot.stop()

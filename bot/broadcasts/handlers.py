@@ -178,6 +178,8 @@ def send_draft(work: Work, n: int | None) -> None:
 
 def _sendable(work: Work, draft: Draft | None, n: int | None) -> tuple[Draft, Period]:
     """The draft and its period, or the reason it cannot be sent now (a UserError)."""
+    if draft is None and n is not None and (waiting := _waiting(work)):
+        raise UserError(join(waiting))  # an old button's (or a mistyped) number: not this one
     if draft is None or (n is None and draft.status == drafts.CANCELLED):
         raise UserError(join([NOTHING_WAITING, HOW_TO_START]))
     if draft.status != drafts.PENDING:
@@ -201,6 +203,8 @@ def cancel_draft(work: Work, n: int | None) -> None:
     """Drop the co-chair's previewed broadcast (its Cancel button); nothing is sent. With
     none waiting, say that a sent broadcast cannot be taken back."""
     draft = drafts.find(work.db, _author(work).id, n)
+    if draft is None and n is not None and (waiting := _waiting(work)):
+        raise UserError(join(waiting))  # an old button's (or a mistyped) number: not this one
     if draft is None or (n is None and draft.status != drafts.PENDING):
         raise UserError(join([NOTHING_WAITING, TAKEN_BACK]))
     if draft.status == drafts.SENT:
@@ -404,15 +408,18 @@ def _line(work: Work, recipient: store.Recipient) -> Msg:
 
 def _bare(word: str) -> Callable[[str], bool]:
     """Whether the arguments are ``word`` alone or with a draft's number (its button's):
-    ``send``, ``SEND 3``; "send the figures by Friday" is a message."""
-    shape = re.compile(rf"^{word}(?:\s+\d{{1,9}})?$", re.IGNORECASE)
+    ``send``, ``SEND 3``, ``send 1234567890`` (no such draft, but not news either); "send the
+    figures by Friday" is a message."""
+    shape = re.compile(rf"^{word}(?:\s+\d+)?$", re.IGNORECASE)
     return lambda args: bool(shape.match(args.strip()))
 
 
 def _draft_number(args: str) -> int | None:
     """The draft a button names (``send 3``: 3); None when typed bare (the pending one)."""
     words = args.split()
-    return int(words[1]) if len(words) > 1 else None
+    if len(words) < 2:
+        return None
+    return int(words[1]) if len(words[1]) <= 9 else 0  # longer: no draft has that number
 
 
 COMMANDS = [
