@@ -96,6 +96,8 @@ def test_check_warns_when_postgresql_has_no_password_source(tmp_path: Path) -> N
     home = {"HOME": str(tmp_path)}
     variable = "FOCALBOT_DB_PASSWORD"
     assert missing_password(url, variable, home) is not None
+    with_password = url.replace("focalbot@", "focalbot:s3cret-pw@")  # FOCALBOT_DATABASE's own
+    assert missing_password(with_password, variable, home) is None
     assert missing_password(url, variable, {**home, variable: "s3cret-pw"}) is None
     (tmp_path / ".pgpass").write_text("db.example.org:5432:focalpoint:focalbot:s3cret-pw\n")
     assert missing_password(url, variable, home) is None

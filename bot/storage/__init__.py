@@ -71,12 +71,17 @@ def missing_password(
 ) -> str | None:
     """Why a PostgreSQL ``database`` may get no password, or None when it has a source.
 
-    A source is the variable ``password_env`` names, libpq's ``PGPASSWORD``, or a password
-    file (``PGPASSFILE``, else ``~/.pgpass``). Without one the connection still works where
+    A source is the URL itself (from the environment or the command line: ``bot.toml`` may not
+    hold one), the variable ``password_env`` names, libpq's ``PGPASSWORD``, or a password file
+    (``PGPASSFILE``, else ``~/.pgpass``). Without one the connection still works where
     the server trusts this host (or takes a certificate), so this is a warning, not an error.
     """
+    from bot.config import password_in_url  # the rule that keeps it out of bot.toml
+
     env = os.environ if env is None else env
     if not is_postgres(database) or (password_env and env.get(password_env)):
+        return None
+    if password_in_url(database):  # FOCALBOT_DATABASE or --database may carry it
         return None
     if env.get("PGPASSWORD") or _password_file(env).is_file():
         return None
