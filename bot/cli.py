@@ -19,6 +19,7 @@ from bot.storage import missing_password
 
 if TYPE_CHECKING:
     from bot.directory.repo import Directory
+    from bot.storage import Store
     from bot.storage.sql import Db
 
 T = TypeVar("T")
@@ -54,9 +55,13 @@ def refuse_unusable_sqlite(path: str, database: str | None, *, new_ok: bool) -> 
 
     problem = None if is_postgres(path) else sqlite_problem(Path(path), new_ok=new_ok)
     if problem:
-        named = database or os.environ.get("FOCALBOT_DATABASE")
-        where = "--database or FOCALBOT_DATABASE" if named else "[bot] database in the config"
-        raise click.ClickException(f"{problem}; check {where}.")
+        raise click.ClickException(f"{problem}; check {_where_named(database)}.")
+
+
+def _where_named(database: str | None) -> str:
+    """Where the database was named (``database`` is what ``--database`` gave), to look."""
+    named = database or os.environ.get("FOCALBOT_DATABASE")
+    return "--database or FOCALBOT_DATABASE" if named else "[bot] database in the config"
 
 
 def sqlite_problem(path: Path, *, new_ok: bool) -> str | None:
@@ -274,8 +279,10 @@ def directory_import(config: str, database: str | None, source: IO[bytes]) -> No
     """Add or update people (or countries) from a CSV file (UTF-8); all or nothing.
 
     An empty cell or a missing column keeps what a person has, channel identities included.
-    To remove an identity, put just - in the person's identity:<channel> cell. The summary
-    names, person by person, each identity added, changed or removed.
+    To remove an identity, put just - in the person's identity:<channel> cell. A column the
+    import does not know, or an identity not in its platform's form (Telegram: the numeric
+    user id), refuses the file. The summary counts new people's identities by channel and
+    names, for each person already in the directory, each identity added, changed or removed.
     """
     from bot.directory.csv_io import decode_csv, import_summary, parse_csv
     from bot.directory.repo import load_directory, revoked_among, save_directory
@@ -425,16 +432,29 @@ async def _load_directory(settings: Settings, database: str | None) -> Directory
 async def _with_store(settings: Settings, database: str | None, unit: Callable[[Db], T]) -> T:
     from bot.storage import open_store
 
-    store = open_store(
-        _existing_database(settings, database),
-        settings.bot.database_password(),
-        settings.bot.database_password_env,
-    )
+    path = _existing_database(settings, database)
+    store = open_store(path, settings.bot.database_password(), settings.bot.database_password_env)
+    await _refuse_empty_postgres(store, database)
     await store.open()
     try:
         return await store.run(unit)
     finally:
         await store.close()
+
+
+async def _refuse_empty_postgres(store: Store, database: str | None) -> None:
+    """Stop before opening a PostgreSQL database without FocalPoint's tables: opening would
+    create them, and a mistyped database name would 'verify' and 'purge' an empty one (what
+    :func:`refuse_unusable_sqlite` does for a SQLite file)."""
+    from bot.storage.postgres import PostgresStore, redact
+
+    if not isinstance(store, PostgresStore):
+        return
+    if not await asyncio.to_thread(store.has_schema):
+        problem = (
+            f"No FocalPoint database at {redact(store.url)} (the bot creates it on its first run)"
+        )
+        raise click.ClickException(f"{problem}; check {_where_named(database)}.")
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:

@@ -21,6 +21,21 @@ def arm(db: Db, timer_id: str, kind: str, subject: str, due_at: datetime, stamp:
     )
 
 
+def retime(db: Db, timer_id: str, due_at: datetime) -> bool:
+    """Move an armed timer that has not fired to ``due_at``; return whether it moved.
+
+    Arming is idempotent by id, so a timer whose moment is recomputed (a country's time zone
+    or the reminder time changed) would otherwise keep its old one. A fired timer stays as it
+    was: it is the record of what happened.
+    """
+    at = iso(due_at)
+    cursor = db.execute(
+        "UPDATE timers SET due_at = ? WHERE id = ? AND fired_at IS NULL AND due_at <> ?",
+        [at, timer_id, at],
+    )
+    return cursor.rowcount == 1
+
+
 def pending(db: Db) -> list[tuple[str, datetime]]:
     """Every armed timer that has not fired, soonest first."""
     rows = db.execute("SELECT id, due_at FROM timers WHERE fired_at IS NULL ORDER BY due_at, id")

@@ -113,15 +113,21 @@ def created_database(path: Path | str) -> str:
     """:func:`database_for`, created with the current schema as the bot's first run leaves it
     (a CLI command other than ``run`` refuses a SQLite file that is not there)."""
     database = database_for(path)
-    if not database.startswith(("postgresql://", "postgres://")):  # those exist already
-        from bot.storage.migrations import migrate
-        from bot.storage.sqlite import connect
+    if database.startswith(("postgresql://", "postgres://")):  # the database is there, empty
+        from bot.storage.migrations import migrate_postgres
+        from bot.storage.sql import PostgresDb
 
-        db = connect(database)
-        try:
-            migrate(db)
-        finally:
-            db.close()
+        with psycopg.connect(database) as conn:  # commits on leaving
+            migrate_postgres(PostgresDb(conn))
+        return database
+    from bot.storage.migrations import migrate
+    from bot.storage.sqlite import connect
+
+    db = connect(database)
+    try:
+        migrate(db)
+    finally:
+        db.close()
     return database
 
 

@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
 from bot.i18n.message import CountryName, ShownNumber
@@ -293,13 +294,23 @@ def _total_rows(data: ReportData) -> list[list[str]]:
 
 def converted_text(found: Converted) -> str:
     """``25,012.00 at THB 1 = USD 0.028 (15 Jan 2025); KRW left out (no rate)``."""
-    rates = [f"{c} 1 = {found.currency} {r.rate:g} ({short_date(r.date)})" for c, r in found.used]
+    rates = [
+        f"{c} 1 = {found.currency} {rate_text(r.rate)} ({short_date(r.date)})"
+        for c, r in found.used
+    ]
     text = money_amount(found.amount)
     if rates:
         text += " at " + ", ".join(rates)
     if found.left_out:
         text += f"; {', '.join(found.left_out)} left out (no rate in bot.toml)"
     return text
+
+
+def rate_text(rate: float) -> str:
+    """A rate as a plain decimal, ``0.00004`` not ``4e-05`` (``:g`` also cut ``1234567`` to
+    ``1.23457e+06``): up to 10 significant digits, so a rate reads as ``bot.toml`` gives it
+    and float noise (``0.30000000000000004``) stays out."""
+    return format(Decimal(f"{rate:.10g}").normalize(), "f")
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -518,7 +529,7 @@ def converted_message(found: Converted) -> Msg:
                 "{currency} 1 = {target} {rate} ({date})",
                 currency=c,
                 target=found.currency,
-                rate=f"{r.rate:g}",
+                rate=rate_text(r.rate),
                 date=r.date,
             )
             for c, r in found.used

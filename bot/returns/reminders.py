@@ -2,16 +2,20 @@
 
 The schedule is derived (``reminders.returns``) from each window's due date and each country's
 time zone; every reminder is a core timer with a deterministic id, so arming again (a restart,
-a re-sync) is a no-op and a fired reminder is never armed twice. The due date is part of the
+a re-sync) is a no-op and a fired reminder is never armed twice; one not yet fired whose moment
+the current configuration puts elsewhere is moved there. The due date is part of the
 id, so moving a deadline arms a fresh schedule and the old one goes quiet.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot import timer_store
+from bot.clock import iso
 from bot.config import Settings
 from bot.periods.repo import OPEN, Period
 from bot.periods.windows import Window
@@ -30,6 +34,8 @@ from reminders.returns import (
     next_overdue,
     upcoming,
 )
+
+log = logging.getLogger(__name__)
 
 REMIND = "return.remind"
 DIGEST_TIMER = "return.digest"
@@ -189,9 +195,15 @@ def _arm_digests(work: Work, period: Period, window: Window) -> int:
 
 
 def arm(work: Work, subject: Subject, reminder: Reminder) -> None:
-    """Arm one reminder timer (idempotent)."""
+    """Arm one reminder timer (idempotent), or move it to ``reminder.at`` when it is armed
+    for another moment and has not fired: the configuration it was computed from changed
+    (a country's time zone, ``local_time``) and the id, which holds only the due date,
+    cannot tell."""
     kind = DIGEST_TIMER if subject.kind == DIGEST else REMIND
-    work.schedule(f"{kind}:{subject}", kind, str(subject), reminder.at)
+    timer_id = f"{kind}:{subject}"
+    work.schedule(timer_id, kind, str(subject), reminder.at)
+    if timer_store.retime(work.db, timer_id, reminder.at):
+        log.info("re-timed %s to %s", timer_id, iso(reminder.at))
 
 
 def record_sent(db: Db, subject: Subject, stamp: str, notified: int) -> bool:

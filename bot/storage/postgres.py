@@ -131,6 +131,20 @@ class PostgresStore:
             return f" (set the password in the environment variable {name})"
         return f" (check the password in the environment variable {name})"
 
+    def has_schema(self) -> bool:
+        """Whether the database holds FocalPoint's tables; reads only, so a command that
+        must not create the schema (anything but ``run``) can ask before :meth:`open`."""
+        from bot.storage.migrations import schema_version
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=10, **self._kwargs) as conn:
+                return schema_version(PostgresDb(conn)) > 0
+        except psycopg.Error as exc:
+            raise DatabaseUnavailable(
+                f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
+                f"{self._password_hint(exc)}"
+            ) from exc
+
     @property
     def is_open(self) -> bool:
         """Whether units can run (between :meth:`open` and :meth:`close`)."""
