@@ -8,6 +8,7 @@ Secrets never live in the file: a channel names the environment variable that ho
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import tomllib
@@ -23,15 +24,17 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from bot.directory.identity_formats import identity_problem, normalised
 from bot.errors import ConfigError
 from bot.i18n.languages import LANGUAGES, resolve_language
 from bot.periods.configured import PeriodConfig, ReturnsSettings, period_problems
-from bot.returns.metrics import DEFAULT_METRICS, Metric, duplicate_name
+from bot.returns.metrics import DEFAULT_METRICS, Metric, name_clashes
 from bot.text import has_invisible
 
 Role = Literal["officer", "focal_point", "deputy_focal_point", "co_chair", "admin"]
@@ -128,6 +131,10 @@ def _known_language(value: str) -> str:
     return code
 
 
+STORED = "stored"
+"""Validation context key: the values come from the database, already accepted once."""
+
+
 class Person(_Frozen):
     """Someone in the directory, with an identity on each channel they use."""
 
@@ -142,6 +149,20 @@ class Person(_Frozen):
     active: bool = True
     # Local hours when routine messages wait ("22:00-06:00"; "" none; unset: [quiet_hours]).
     quiet_hours: Annotated[str | None, AfterValidator(_quiet_window)] = None
+
+    @field_validator("identities")
+    @classmethod
+    def _recognisable(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """Each identity in the form its platform sends: a username or a phone number typed
+        for a Telegram id was accepted, and its person silently never recognised. Identities
+        already stored (context ``{STORED: True}``) load as they are, so a database from before
+        this rule still opens; importing that person again names what to fix."""
+        if info.context and info.context.get(STORED):
+            return value
+        problems = [why for ch, uid in value.items() if (why := identity_problem(ch, uid))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return {ch: normalised(ch, uid) for ch, uid in value.items()}
 
     def has(self, *roles: str) -> bool:
         """Whether the person holds any of ``roles``."""
@@ -356,8 +377,9 @@ class Settings(_Frozen):
         for name, metrics in self.metric_sets.items():
             if not metrics:
                 problems.append((("metric_sets", name), f"metric set {name!r} is empty"))
-            elif clash := duplicate_name(metrics):
-                problems.append((("metric_sets", name), f"the name {clash!r} is used twice"))
+            problems += [
+                (("metric_sets", name, i, field), text) for i, field, text in name_clashes(metrics)
+            ]
         countries = {c.code for c in self.countries}
         problems += period_problems(self.periods, self.metric_sets, countries)
         if problems:
@@ -397,14 +419,7 @@ def directory_problems(
     problems += _duplicates(
         "person id", [(("people", i, "id"), p.id) for i, p in enumerate(people)]
     )
-    problems += _duplicates(
-        "identity",
-        [
-            (("people", i, "identities", ch), f"{ch}:{uid}")
-            for i, p in enumerate(people)
-            for ch, uid in p.identities.items()
-        ],
-    )
+    problems += _duplicate_identities(people)
     problems += [
         (("people", i, "country"), f"person {p.id!r} has unknown country {p.country!r}")
         for i, p in enumerate(people)
@@ -453,6 +468,21 @@ def language_codes() -> str:
     return ", ".join(LANGUAGES)
 
 
+def _duplicate_identities(people: tuple[Person, ...]) -> list[tuple[Loc, str]]:
+    """The second and later holders of each identity, each told who holds it already (an
+    import refused over ``telegram:5001`` left the administrator searching for whose it is)."""
+    holders: dict[str, str] = {}
+    found: list[tuple[Loc, str]] = []
+    for i, p in enumerate(people):
+        for ch, uid in p.identities.items():
+            key = f"{ch}:{uid}"
+            if key in holders:
+                loc: Loc = ("people", i, "identities", ch)
+                found.append((loc, f"duplicate identity {key!r} (held by {holders[key]})"))
+            holders.setdefault(key, p.id)
+    return found
+
+
 def _duplicates(what: str, values: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
     """The second and later uses of each value."""
     seen: set[str] = set()
@@ -488,7 +518,27 @@ def parse_settings(text: str, source: str = "bot.toml") -> Settings:
     try:
         return Settings.model_validate({**raw, "source": source})
     except ValidationError as exc:
-        raise ConfigError(describe(validation_problems(exc.errors()), text, source)) from exc
+        problems = [_suggest(loc, message) for loc, message in validation_problems(exc.errors())]
+        raise ConfigError(describe(problems, text, source)) from exc
+
+
+_ARRAYS = {"countries", "people", "periods"}  # [[countries]]: one table per item
+
+
+def _suggest(loc: Loc, message: str) -> tuple[Loc, str]:
+    """An unknown top-level table or key said as such, with the closest one there is (a
+    misspelt ``[[metric_set.default]]`` or ``[[period]]``)."""
+    if len(loc) != 1 or message != "Extra inputs are not permitted":
+        return loc, message
+    known = [name for name in Settings.model_fields if name != "source"]
+    close = difflib.get_close_matches(str(loc[0]), known, n=1, cutoff=0.6)
+    if not close:
+        return loc, f"not a section or key FocalPoint has (known: {', '.join(known)})"
+    name = close[0]
+    table = f"[[{name}]]" if name in _ARRAYS else f"[{name}]"
+    table = f"[[{name}.…]]" if name == "metric_sets" else table
+    table = f"[{name}.…]" if name == "channels" else table
+    return loc, f"not a section or key FocalPoint has; did you mean {table}?"
 
 
 def validation_problems(errors: list[ErrorDetails], prefix: Loc = ()) -> list[tuple[Loc, str]]:
@@ -542,10 +592,13 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
             continue
         name = f"{path}.{part}" if path else str(part)
         table = next((i for i, array, n in tables if n == name and not array), None)
+        nested = [i for i, _, n in tables if n == name or n.startswith(name + ".")]
         if table is not None:
             start, end = table, _table_end(tables, table, len(lines))
-        elif not any(n == name or n.startswith(name + ".") for _, _, n in tables):
+        elif not nested:
             return _key_line(lines, start, end, str(part))  # a key, not a table
+        else:  # only [[name]] or [name.sub] tables: the first of them (an unknown section)
+            start, end = nested[0], _table_end(tables, nested[0], len(lines))
         path = name
         parts.pop(0)
     return start + 1 if tables and start < len(lines) else None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.config import ROLES, Country, Person, directory_problems
+from bot.config import CHANNELS, ROLES, Country, Person, directory_problems
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE
@@ -98,10 +99,12 @@ def parse_csv(
         {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in reader
     ]
     if {"code", "timezone"} <= header:
+        _refuse_unknown(header, COUNTRY_FIELDS)
         countries, wrong_countries, problems = _rows(Country, rows, _country)
         people: Lined[Person] = []
         wrong_people: Lined[Person] = []
     elif {"id", "country", "roles"} <= header:
+        _refuse_unknown(header, PEOPLE_FIELDS, identities=True)
         countries, wrong_countries = [], []
         people, wrong_people, problems = _rows(
             Person, rows, lambda row: _person(row, known, default_language)
@@ -118,6 +121,36 @@ def parse_csv(
     if problems:
         raise ConfigError(_listed(problems))
     return [c for _, c in countries], [p for _, p in people]
+
+
+def _refuse_unknown(header: set[str], fields: list[str], identities: bool = False) -> None:
+    """Refuse a column the import would ignore: a header ``telegram`` (meant as
+    ``identity:telegram``) imported its people with no identity and no word. A blank header
+    (a spreadsheet's trailing comma) is no column."""
+    unknown = sorted(
+        name
+        for name in header
+        if name.strip()
+        and name not in fields
+        and not (identities and name.startswith(IDENTITY_PREFIX))
+    )
+    if unknown:
+        said = "; ".join(_unknown_column(name, fields, identities) for name in unknown)
+        raise ConfigError(f"{said}; nothing imported")
+
+
+def _unknown_column(name: str, fields: list[str], identities: bool) -> str:
+    """What is wrong with the column ``name``, with the name it may have meant."""
+    channel = name.strip().lower().removeprefix("identity").strip(" :_-")
+    if identities and channel in CHANNELS:
+        return (
+            f"unknown column {name!r}: a {channel} identity goes in a column named "
+            f"{IDENTITY_PREFIX}{channel}"
+        )
+    known = ", ".join(fields)
+    if identities:
+        known += f" and {IDENTITY_PREFIX}<channel> for each channel ({', '.join(CHANNELS)})"
+    return f"unknown column {name!r} (the columns are {known})"
 
 
 def _rows(
@@ -177,6 +210,8 @@ def _plain(error: ErrorDetails) -> str:
     value = error.get("input")
     if value == "" and error["type"] != "too_short":
         return f"{column} is empty"
+    if column == "identities" and error["type"] == "value_error":
+        return error["msg"].removeprefix("Value error, ")  # it names each channel's column
     plain = _PLAIN.get((column, error["type"]))
     if plain is not None:
         return plain(value)
@@ -236,23 +271,42 @@ def _rank(column: str) -> int:
 def import_summary(
     before: Directory, after: Directory, countries: list[Country], people: list[Person]
 ) -> str:
-    """``Imported 34 people: 1 added, 1 changed, 32 unchanged.``: the rows of the file
-    compared with the directory before and after (a revoked person listed stays revoked:
-    unchanged, unless something else of theirs changed); then, one line per person already
-    in the directory, the identities added, changed or removed, so an administrator sees a
-    channel lost before the person does."""
+    """``Imported 34 people: 28 added (27 with a telegram identity), 1 changed, 5
+    unchanged.``: the rows of the file compared with the directory before and after (a
+    revoked person listed stays revoked: unchanged, unless something else of theirs changed);
+    then, one line per person already in the directory, the identities added, changed or
+    removed, so an administrator sees a channel lost before the person does. New people's
+    identities are only counted by channel: a list of each would be as long as the file."""
     if countries:
         keys = [c.code for c in countries]
         return _counted("countries", before.countries, after.countries, keys)
-    counted = _counted("people", before.people, after.people, [p.id for p in people])
+    new = [p for p in people if p.id not in before.people]
+    counted = _counted(
+        "people", before.people, after.people, [p.id for p in people], _by_channel(new)
+    )
     return "\n".join([counted, *_identity_changes(before, after)])
 
 
-def _counted(what: str, before: Mapping[str, M], after: Mapping[str, M], keys: list[str]) -> str:
+def _counted(
+    what: str, before: Mapping[str, M], after: Mapping[str, M], keys: list[str], note: str = ""
+) -> str:
     added = sum(key not in before for key in keys)
     changed = sum(key in before and before[key] != after.get(key) for key in keys)
     unchanged = len(keys) - added - changed
-    return f"Imported {len(keys)} {what}: {added} added, {changed} changed, {unchanged} unchanged."
+    noted = f" ({note})" if note else ""
+    return (
+        f"Imported {len(keys)} {what}: {added} added{noted}, {changed} changed, "
+        f"{unchanged} unchanged."
+    )
+
+
+def _by_channel(people: list[Person]) -> str:
+    """``27 with a telegram identity, 3 with an email identity``; "" when none has one."""
+    counts = Counter(ch for p in people for ch in p.identities)
+    return ", ".join(
+        f"{n} with {'an' if ch[0] in 'aeiou' else 'a'} {ch} identity"
+        for ch, n in sorted(counts.items())
+    )
 
 
 def _identity_changes(before: Directory, after: Directory) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.audit import state as audit_state
 from bot.clock import Clock, iso
-from bot.config import Country, Person
+from bot.config import STORED, Country, Person
 from bot.events import Sender
 from bot.i18n.message import CountryName
 from bot.storage.sql import Db
@@ -279,15 +279,18 @@ def load_directory(db: Db) -> Directory:
     ):
         identities.setdefault(person_id, {})[channel] = user_id
     people = [
-        Person(
-            id=r[0],
-            name=r[1],
-            country=r[2],
-            roles=tuple(json.loads(r[3])),
-            language=r[4],
-            preferred_channel=r[5],
-            active=bool(r[6]),
-            identities=identities.get(r[0], {}),
+        Person.model_validate(  # stored identities load as they are (see Person's STORED)
+            {
+                "id": r[0],
+                "name": r[1],
+                "country": r[2],
+                "roles": tuple(json.loads(r[3])),
+                "language": r[4],
+                "preferred_channel": r[5],
+                "active": bool(r[6]),
+                "identities": identities.get(r[0], {}),
+            },
+            context={STORED: True},
         )
         for r in db.execute(
             "SELECT id, name, country, roles, language, preferred_channel, active "
