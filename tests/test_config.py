@@ -223,7 +223,7 @@ def test_check_names_the_line_of_a_metric_set_that_repeats_a_name(tmp_path) -> N
     text = MINIMAL + metric.format(key="arrests") + metric.format(key="held")
     result = check(tmp_path, text)
     assert result.exit_code != 0
-    assert "metric_sets.mine: the name 'arrests' is used twice" in result.output
+    assert "metric_sets.mine[1].label: the name 'arrests' is used twice" in result.output
     assert "(top level)" not in result.output
 
 

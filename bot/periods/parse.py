@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.errors import UserError
 from bot.i18n import Msg, _
+from bot.periods.configured import CODE_PATTERN
 from bot.text import NAME_LIMIT
 
 FIELDS = ("code", "name", "starts_on", "ends_on", "cadence", "countries")
@@ -34,7 +35,7 @@ SIGNOFF_WORDS = {"signoff": True, "sign-off": True, "nosignoff": False, "no-sign
 """National sign-off asked for (a deputy's return counts once the focal point approves it),
 or dropped again before the period opens."""
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
-_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
+_CODE = re.compile(CODE_PATTERN)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Fields = dict[str, object]
 
@@ -83,10 +84,15 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
 
 
 def _looks_like_code(word: str) -> bool:
-    """A period code: capitals and digits in hyphenated parts; a digit or a hyphen tells it
-    from a plain word (a one-word name still needs quotes)."""
-    shaped = _CODE.match(word.upper()) is not None and 3 <= len(word) <= 16
-    return shaped and (any(c.isdigit() for c in word) or "-" in word)
+    """A new period's code: a digit or a hyphen tells it from a plain word (a one-word name
+    still needs quotes)."""
+    return code_shaped(word) and (any(c.isdigit() for c in word) or "-" in word)
+
+
+def code_shaped(word: str) -> bool:
+    """Whether ``word`` (any case) could be a period's code as bot.toml accepts one
+    (``JPA-5``, ``JPA-MEKONG``, ``JPAMEKONG``): worth looking up as a period."""
+    return _CODE.match(word.upper()) is not None and 3 <= len(word) <= 16
 
 
 def _list(value: object) -> list[str]:

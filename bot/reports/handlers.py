@@ -3,11 +3,13 @@ file on channels that carry files (co-chairs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.i18n import DEFAULT_LANGUAGE, Text, _, language_list, resolve_language
 from bot.periods.handlers import today
-from bot.periods.repo import current_period
+from bot.periods.repo import current_period, load_period
 from bot.reports import files
 from bot.reports.figures import ReportData, load_report
 from bot.reports.render import to_chat
@@ -34,7 +36,7 @@ def report_command(work: Work, args: str) -> None:
     form = forms[0].lower() if len(forms) == 1 else ""
     if form:
         words.remove(forms[0])
-    language = _language(words)
+    language = _language(words, lambda word: load_period(work.db, word) is not None)
     if len(words) > 1:
         raise UserError(_("Name one period at most: /report JPA-4, /report chart JPA-4."))
     if form and language != DEFAULT_LANGUAGE:
@@ -52,10 +54,12 @@ def report_command(work: Work, args: str) -> None:
     work.audit("report.viewed", data.period.code, form or language)
 
 
-def _language(words: list[str]) -> str:
+def _language(words: list[str], is_period: Callable[[str], bool]) -> str:
     """Take a language code off the end of ``words`` (the statement's language; English by
-    default). A second word that is no period code and no language is refused with the list."""
-    if words and (language := resolve_language(words[-1])):
+    default). A second word that is no period code and no language is refused with the list.
+    A lone word naming a period is its code (a period ``FIL`` is not Filipino)."""
+    lone_period = len(words) == 1 and is_period(words[0])
+    if words and not lone_period and (language := resolve_language(words[-1])):
         words.pop()
         return language
     if len(words) == 2 and words[1].isalpha():

@@ -26,6 +26,7 @@ from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
 from bot.periods.handlers import non_working_note, only_open, today
+from bot.periods.parse import code_shaped
 from bot.periods.repo import (
     CLOSED,
     OPEN,
@@ -89,12 +90,12 @@ def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
     """Take an optional period code and window label off the front of the arguments."""
     period, label = None, None
     head, _sep, rest = text.strip().partition(" ")
-    if head and re.match(r"^[A-Za-z][A-Za-z0-9]*-?[A-Za-z0-9]*\d", head):
+    if code_shaped(head):  # any code bot.toml takes, JPA-MEKONG too: looked up, not guessed
         period = load_period(work.db, head)
         if period is not None:
             head, _sep, rest = rest.strip().partition(" ")
-        elif _CODE.match(head):
-            raise UserError(_no_period(work, head))
+        elif _CODE.match(head) and any(c.isdigit() for c in head):
+            raise UserError(_no_period(work, head))  # JPA-99; "search-warrants" is a figure
     if _WINDOW.match(head):
         label, (head, _sep, rest) = head.upper(), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()

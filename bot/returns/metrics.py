@@ -17,11 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.i18n import Msg, ShownNumber, _, resolve_language
 
 MetricKind = Literal["count", "money", "text"]
+_CHOICE = re.compile(r"\{([^{}|]*)\|([^{}|]*)\}")
+"""``{one|many}`` in a phrase, as bot.reports.debrief fills it."""
 KIND_HELP = {
     "count": _("a whole number, 0 if none"),
     "money": _("an amount with its currency code, e.g. USD {example}", example=ShownNumber(25_000)),
@@ -93,6 +95,18 @@ class Metric(BaseModel):
                 tuple((lang, _as_list(names)[0]) for lang, names in lists if _as_list(names)),
             )
         return data
+
+    @field_validator("phrase")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        """Only what the debrief fills in: a wrong one would be printed as it is."""
+        rest = _CHOICE.sub("", value.replace("{n}", ""))
+        if bad := re.search(r"\{[^{}]*\}?|\}", rest):
+            raise ValueError(
+                f"{bad[0]!r} is not a placeholder the debrief knows: use {{n}} for the number "
+                "and {one|many} to pick a word by it"
+            )
+        return value
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -185,6 +199,32 @@ def duplicate_name(metrics: tuple[Metric, ...]) -> str | None:
             if seen.setdefault(name, metric.key) != metric.key:
                 return name
     return None
+
+
+def name_clashes(metrics: tuple[Metric, ...]) -> list[tuple[int, str, str]]:
+    """Each metric repeating another's key, or taking a name (key, label or alias) another
+    metric of the set has: (its index, the field holding the name, the problem). Either
+    would make a return's figure go to the wrong metric."""
+    owners: dict[str, str] = {}
+    found: list[tuple[int, str, str]] = []
+    for i, metric in enumerate(metrics):
+        if metric.key in owners.values():
+            found.append((i, "key", f"duplicate metric key {metric.key!r}"))
+            continue
+        for name in metric.names:
+            owner = owners.setdefault(name, metric.key)
+            if owner != metric.key:
+                text = f"the name {name!r} is used twice: it is a name of both {owner} and "
+                found.append((i, _field_naming(metric, name), text + metric.key))
+    return found
+
+
+def _field_naming(metric: Metric, name: str) -> str:
+    """Which of ``metric``'s fields gives it ``name`` (for the line an error points at)."""
+    if normalise(metric.key) == name:
+        return "key"
+    labels = (metric.label, *(text for _lang, text in metric.labels))
+    return "label" if name in {normalise(label) for label in labels} else "aliases"
 
 
 @cache
