@@ -15,8 +15,9 @@ from bot.config import Person, parse_settings
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.events import Sender
+from tests import cli_support
 from tests.conftest import ENGINES
-from tests.harness import SHIPPED_CONFIG, created_database, execute_on
+from tests.harness import execute_on
 
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -34,23 +35,13 @@ roles = ["focal_point"]
 """
 
 
-class Operator:
-    """``focalbot …`` on one database, as an operator types it."""
+class Operator(cli_support.Operator):
+    """An operator whose database has bot.toml's directory in already, on either engine."""
 
     def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.database = created_database(tmp_path / "bot.db")
-        self.base = ["--config", str(SHIPPED_CONFIG), "--database", self.database]
-        ready = self.run("directory", "export")  # bot.toml's directory in, on either engine
+        super().__init__(tmp_path)
+        ready = self.run("directory", "export")
         assert ready.exit_code == 0, ready.output
-
-    def run(self, *args: str) -> Result:
-        return CliRunner().invoke(main, [*args, *self.base])
-
-    def imports(self, csv_text: str) -> Result:
-        source = self.tmp_path / "people.csv"
-        source.write_text(csv_text)
-        return self.run("directory", "import", str(source))
 
     def has(self, person_id: str) -> bool:
         return bool(execute_on(self.database, "SELECT id FROM people WHERE id = ?", [person_id]))

@@ -8,49 +8,11 @@ import io
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli import main
+from tests.cli_support import Operator
 from tests.conftest import ENGINES
-from tests.harness import SHIPPED_CONFIG, created_database, execute_on
 
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
-
-
-class Operator:
-    """``focalbot …`` on one database, as an operator types it."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.database = created_database(tmp_path / "bot.db")
-        self.base = ["--config", str(SHIPPED_CONFIG), "--database", self.database]
-
-    def run(self, *args: str) -> Result:
-        return CliRunner().invoke(main, [*args, *self.base])
-
-    def imports(self, csv_text: str) -> Result:
-        source = self.tmp_path / "people.csv"
-        source.write_text(csv_text)
-        return self.run("directory", "import", str(source))
-
-    def exported(self) -> str:
-        done = self.run("directory", "export")
-        assert done.exit_code == 0, done.output
-        return done.output
-
-    def identities(self, person_id: str) -> list[tuple[str, str]]:
-        return sorted(
-            execute_on(
-                self.database,
-                "SELECT channel, user_id FROM identities WHERE person_id = ?",
-                [person_id],
-            )
-        )
-
-    def verifies(self) -> None:
-        done = self.run("audit", "verify")
-        assert done.exit_code == 0, done.output
-        assert "audit log OK" in done.output
 
 
 def edited(exported: str, cells: dict[str, dict[str, str]]) -> str:

@@ -6,36 +6,18 @@ said at all, and the rest came as pydantic's "roles.0: Input should be …"."""
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli import main
+from tests.cli_support import Operator
 from tests.conftest import ENGINES
-from tests.harness import SHIPPED_CONFIG, created_database, execute_on
+from tests.harness import execute_on
 
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
-
-
-class Operator:
-    """``focalbot directory …`` on one database, as an operator types it."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.database = created_database(tmp_path / "bot.db")
-        self.base = ["--config", str(SHIPPED_CONFIG), "--database", self.database]
-
-    def run(self, *args: str) -> Result:
-        return CliRunner().invoke(main, ["directory", *args, *self.base])
-
-    def imports(self, csv_text: str) -> Result:
-        source = self.tmp_path / "import.csv"
-        source.write_text(csv_text)
-        return self.run("import", str(source))
 
 
 @both_engines
 def test_an_import_says_how_many_were_added_changed_and_unchanged(tmp_path: Path) -> None:
     operator = Operator(tmp_path)
-    exported = operator.run("export").output
+    exported = operator.run("directory", "export").output
     assert len(exported.splitlines()) == 34  # the header and bot.toml's 33 people
     one_more = exported.replace(
         "\nth-officer,Nirano Officer-Example,TH,officer,",
@@ -49,7 +31,7 @@ def test_an_import_says_how_many_were_added_changed_and_unchanged(tmp_path: Path
     again = operator.imports(one_more)
     assert again.output == "Imported 34 people: 0 added, 0 changed, 34 unchanged.\n"
 
-    countries = operator.run("export", "--countries").output
+    countries = operator.run("directory", "export", "--countries").output
     renamed = countries.replace("TH,Thailand,", "TH,Kingdom of Thailand,")
     done = operator.imports(renamed + "KH,Cambodia,Asia/Phnom_Penh\n")
     assert done.output == "Imported 17 countries: 1 added, 1 changed, 15 unchanged.\n"
