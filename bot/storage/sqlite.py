@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -62,6 +63,8 @@ class _Job:
 
 def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open the database with the pragmas every FocalPoint connection uses."""
+    if str(path) != ":memory:":
+        _create_private(Path(path))
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
     db = Database(conn)
     if str(path) != ":memory:":
@@ -73,6 +76,18 @@ def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     db.execute("PRAGMA foreign_keys=ON")
     return db
+
+
+def _create_private(path: Path) -> None:
+    """Make a new database file readable by its owner only (0600): it holds casework in the
+    clear, and SQLite gives its -wal and -shm files the database file's permissions. An
+    existing file keeps the permissions its administrator gave it."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, no access: sqlite3 says so in its own words
 
 
 def in_use(path: str | Path) -> bool:
