@@ -241,7 +241,7 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
         person_id,
         "revoked",
         lambda db, at: revoke_and_withdraw(db, person_id, at, "cli"),
-        "no active person",
+        "revoke",
     )
     directory = _run(_with_store(_settings(config), database, load_directory))
     person = directory.people.get(person_id)
@@ -268,7 +268,7 @@ def directory_reinstate(config: str, database: str | None, person_id: str) -> No
         person_id,
         "reinstated",
         lambda db, at: reinstate(db, person_id, at, "cli"),
-        "not revoked (or not in the directory):",
+        "reinstate",
     )
 
 
@@ -285,8 +285,30 @@ def _change_person(
 
     settings, at = _settings(config), iso(Clock().now())
     if not _run(_with_store(settings, database, lambda db: change(db, at))):
-        raise click.ClickException(f"{refusal} {person_id!r}")
+        raise click.ClickException(_unchanged(settings, database, person_id, refusal))
     click.echo(f"{person_id} {done}")
+
+
+def _unchanged(settings: Settings, database: str | None, person_id: str, command: str) -> str:
+    """Why ``focalbot directory <command> <person_id>`` changed nothing: nobody by that id, or
+    revoked (or not) already, and what would undo it."""
+    from bot.directory.repo import is_revoked, load_directory
+
+    known, revoked = _run(
+        _with_store(
+            settings,
+            database,
+            lambda db: (person_id in load_directory(db).people, is_revoked(db, person_id)),
+        )
+    )
+    if not known:
+        return f"no person {person_id!r} in the directory (`focalbot directory export` lists them)"
+    if command == "revoke" and revoked:
+        undo = f"`focalbot directory reinstate {person_id}`"
+        return f"{person_id} is revoked already ({undo} undoes it)"
+    if command == "reinstate" and not revoked:
+        return f"{person_id} is not revoked, so there is nothing to reinstate"
+    return f"{person_id} did not change"  # a concurrent change: try again
 
 
 @main.command("purge")
