@@ -40,5 +40,7 @@ async def test_a_draft_or_a_return_sent_is_not_called_missing(tmp_path: Path) ->
     [kept] = await bot.say("th-fp", "/return JPA-9 W1 arrests 3")
     assert "Confirm to submit" in kept or "Still needed" in kept, kept
     listing = await deadlines(bot, "th-fp")
-    assert w1_line(listing).endswith("due Feb 7, 2027 (passed) — yours: draft"), listing
+    assert w1_line(listing).endswith(  # as /status says it: a draft, overdue
+        "due Feb 7, 2027 — yours: draft, overdue since Feb 8, 2027, 00:00 UTC+7"
+    ), listing
     await bot.stop()

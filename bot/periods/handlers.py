@@ -881,12 +881,15 @@ def _own_status(work: Work, period: Period, window: Window) -> tuple[Text, bool]
     assert work.actor is not None
     country = work.actor.country
     status = window_statuses(work.db, period.code, window.seq).get(country)
+    overdue = due_moment(work, window, country)
+    local = overdue.astimezone(ZoneInfo(zone_of_country(work, country)))
+    if status is not None and status[0] == DRAFT and work.now >= overdue:  # as /status says
+        since = _("overdue since {at} {zone}", at=local, zone=ZoneOffset(local))
+        return join([RETURN_STATUS[DRAFT], since], ", "), True
     if status is not None:
         return RETURN_STATUS.get(status[0], status[0]), False
-    overdue = due_moment(work, window, country)
     if work.now < overdue:
         return _("not started"), False
-    local = overdue.astimezone(ZoneInfo(zone_of_country(work, country)))
     return _("missing, overdue since {time} ({zone})", time=local, zone=ZoneOffset(local)), True
 
 
