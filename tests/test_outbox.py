@@ -131,4 +131,4 @@ async def test_a_limit_below_one_is_refused_and_an_unknown_person_is_named(
     refused = await in_thread("outbox", "--limit", "-5", *base)
     assert refused.exit_code == 2 and "Invalid value for '--limit'" in refused.output
     ghost = await in_thread("directory", "reinstate", "ghost", *base)
-    assert ghost.exit_code == 1 and "not revoked (or not in the directory): 'ghost'" in ghost.output
+    assert ghost.exit_code == 1 and "no person 'ghost' in the directory" in ghost.output
