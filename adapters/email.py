@@ -46,7 +46,7 @@ import secrets
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -80,6 +80,7 @@ from adapters.email_convert import (
 )
 from adapters.email_options import EmailOptions, parse_options, unchecked_senders
 from adapters.env import required_secret
+from bot.clock import Clock
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, Outbound, Sender
 from bot.i18n import Msg, _
@@ -169,7 +170,7 @@ class EmailAdapter(Adapter):
         self._tls = _tls_context(options.smtp_ca_file)
         self._taken: dict[str, tuple[datetime, str]] = {}  # reply -> when, its Message-ID
         self._warned = False
-        self.clock: Callable[[], datetime] = _utc_now  # tokens' days, replays; tests move it
+        self.clock: Callable[[], datetime] = Clock().now  # tokens' days, replays; tests move it
         self.port = 0
 
     @classmethod
@@ -515,10 +516,6 @@ class _Receiver:
             log.exception("email: a mail was not handed over; the sender will retry")
             return "451 4.3.0 Not processed, please try again later"
         return "250 OK"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _tls_context(ca_file: str) -> ssl.SSLContext | None:

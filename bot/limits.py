@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.audit import chain as audit
 from bot.clock import iso, local_moment, parse_iso
 from bot.config import Person
 from bot.errors import UserError
@@ -29,23 +30,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
 def enforce(work: Work, person: Person, action: str, setting: str) -> None:
     """Refuse politely once ``person`` has done ``action`` as often as allowed this hour."""
     allowed: int = getattr(work.ctx.settings.limits, setting)
-    stamps = _done_this_hour(work, person, GROUPS.get(action, (action,)))
+    since = iso(work.now - WINDOW)
+    stamps = audit.times_since(work.db, GROUPS.get(action, (action,)), since, person.id)
     if len(stamps) < allowed:
         return
     if action == REQUEST_MESSAGES:  # the oldest that must age out first frees the next one
         again = parse_iso(stamps[len(stamps) - allowed]) + WINDOW
         raise UserError(_messages_limit(work, person, allowed, again))
     raise UserError(_limit_reached(setting, len(stamps)))
-
-
-def _done_this_hour(work: Work, person: Person, actions: tuple[str, ...]) -> list[str]:
-    """When ``person`` did any of ``actions`` in the last hour, oldest first."""
-    marks = ", ".join("?" for _action in actions)
-    rows = work.db.execute(
-        f"SELECT at FROM audit WHERE actor = ? AND at > ? AND action IN ({marks}) ORDER BY at",
-        [person.id, iso(work.now - WINDOW), *actions],
-    )
-    return [str(at) for (at,) in rows]
 
 
 def _messages_limit(work: Work, person: Person, allowed: int, again: datetime) -> Msg:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.storage.sql import Db
@@ -59,6 +60,17 @@ def count_since(
     if subject is not None:
         sql, params = f"{sql} AND subject = ?", [*params, subject]
     return int(db.execute(sql, params).fetchone()[0])
+
+
+def times_since(db: Db, actions: Sequence[str], since: str, actor: str) -> list[str]:
+    """When ``actor`` recorded any of ``actions`` after ``since``, oldest first (a limit's
+    count, and when its oldest ages out)."""
+    marks = ", ".join("?" for _action in actions)
+    rows = db.execute(
+        f"SELECT at FROM audit WHERE actor = ? AND at > ? AND action IN ({marks}) ORDER BY at",
+        [actor, since, *actions],
+    )
+    return [str(at) for (at,) in rows]
 
 
 def verify(db: Db) -> list[Break]:
