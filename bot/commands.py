@@ -112,6 +112,21 @@ class CommandSpec:
             raise UserError(join([exc.text, usage, example])) from None
 
 
+def _check_own_handler(parent: CommandSpec, sub: CommandSpec) -> None:
+    """A subcommand chosen by the shape of its arguments, and gated otherwise than its parent,
+    must have a handler of its own: a handler shared with the parent would decide again, by
+    its own parsing, what the line asks, and could do the parent's work for someone only the
+    subcommand's gate let through (a co-chair wrote a return through a line that looked like
+    ``/return … show``)."""
+    gate = ("roles", "scope", "subject", "in_groups", "limit")
+    same_gate = all(getattr(sub, name) == getattr(parent, name) for name in gate)
+    if sub.matches is not None and sub.run is parent.run and not same_gate:
+        raise ValueError(
+            f"/{parent.name} {sub.name} is chosen by shape and gated otherwise than "
+            f"/{parent.name}: give it its own handler"
+        )
+
+
 @dataclass(frozen=True)
 class TextHook:
     """Free text that continues a command's dialogue (the answer to a guided form's question).
@@ -147,6 +162,8 @@ class Registry:
         """Add a command under a /help heading; names are unique."""
         if spec.name in self._specs:
             raise ValueError(f"command /{spec.name} is registered twice")
+        for sub in spec.subcommands:
+            _check_own_handler(spec, sub)
         self._specs[spec.name] = spec
         if not self._topics or self._topics[-1][0] is not topic:
             self._topics.append((topic, []))

@@ -241,3 +241,48 @@ async def test_a_reader_cannot_write_a_return_through_a_line_that_looks_like_a_v
     [shown] = await bot.say("nz-cochair", "/return show NZ")  # reading still works
     assert "is not available" not in shown
     await bot.stop()
+
+
+def test_a_subcommand_chosen_by_shape_and_gated_otherwise_needs_its_own_handler() -> None:
+    """A handler shared with its parent decides again, by its own parsing, what a line asks:
+    a line only the subcommand's gate let through could do the parent's work. The registry
+    refuses such a command, so the hole cannot come back with the next subcommand."""
+    from bot.commands import CommandSpec, Registry
+
+    def handler(work: object, text: str) -> None:
+        return None
+
+    def other(work: object, text: str) -> None:
+        return None
+
+    def view_shaped(text: str) -> bool:
+        return text.endswith("show")
+
+    def family(run: object, roles: frozenset[str]) -> CommandSpec:
+        sub = CommandSpec("show", "", "", "", run, roles=roles, matches=view_shaped)  # type: ignore[arg-type]
+        writers = frozenset({"focal_point"})
+        return CommandSpec("return", "", "", "", handler, roles=writers, subcommands=(sub,))
+
+    with pytest.raises(ValueError, match="give it its own handler"):
+        Registry([family(handler, frozenset({"focal_point", "co_chair"}))])
+    Registry([family(handler, frozenset({"focal_point"}))])  # the same gate: one handler is fine
+    Registry([family(other, frozenset({"focal_point", "co_chair"}))])
+
+
+async def test_the_view_and_approval_lines_never_reach_the_return_writer(tmp_path: Path) -> None:
+    """`/return … show` and `/return approve` have their own handlers: a line of another shape
+    goes through `/return`'s gate and is refused as a return, never viewed or written with
+    another command's permissions."""
+    from tests.returns_support import running
+
+    bot = await running(tmp_path)
+    [usage] = await bot.say("nz-fp", "/return show NZ now")
+    assert "/return [CODE] [W<n>] show|history [COUNTRY]" in usage, usage
+    [usage] = await bot.say("nz-fp", "/return approve now")
+    assert "Use /return approve" in usage, usage
+    [refused] = await bot.say("nz-cochair", "/return show NZ now")  # not a view: a return
+    assert "/return is not available to you" in refused, refused
+    [nothing] = await bot.say("nz-cochair", "/return NOPERIOD show")
+    assert "There is no period NOPERIOD" in nothing, nothing
+    assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]
+    await bot.stop()

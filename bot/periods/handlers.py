@@ -839,11 +839,8 @@ def _answer_offer(work: Work, text: str) -> bool:
 
 # --- /deadline ----------------------------------------------------------------------------
 def deadline_command(work: Work, text: str) -> None:
-    """List the coming due dates; a co-chair moves one with ``/deadline W2 2027-03-14``."""
+    """List the coming due dates (all, or one period's)."""
     words = text.split()
-    if len(words) in (2, 3):
-        _move_deadline(work, words)
-        return
     if len(words) == 1 and store.load_period(work.db, words[0].upper()):
         work.reply(_deadlines(work, _named_or_current(work, words[0])))
         return
@@ -859,6 +856,16 @@ def deadline_command(work: Work, text: str) -> None:
         work.reply(_("No period of action is open, so nothing is due."))
         return
     work.reply(join((_deadlines(work, p) for p in periods), "\n\n"))
+
+
+def _is_move(text: str) -> bool:
+    """``[CODE] <window> <date>``: two or three words (the listing takes at most one)."""
+    return len(text.split()) in (2, 3)
+
+
+def move_deadline_command(work: Work, text: str) -> None:
+    """A co-chair moves a window's due date: ``/deadline [CODE] W2 2027-03-14``."""
+    _move_deadline(work, text.split())
 
 
 def _deadlines(work: Work, period: Period) -> Msg:
@@ -1070,9 +1077,9 @@ COMMANDS = [
                 _("Co-chairs: move a reporting window's due date."),
                 "/deadline [CODE] <window> <YYYY-MM-DD>",
                 "/deadline W2 2027-04-14",
-                deadline_command,
+                move_deadline_command,
                 roles=COCHAIR,
-                matches=lambda text: len(text.split()) in (2, 3),
+                matches=_is_move,
             ),
         ),
     ),

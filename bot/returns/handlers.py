@@ -67,6 +67,7 @@ from bot.returns.reminders import due_moment, due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
 from bot.text import counted
+from bot.usage import shown_usage
 from bot.work import Work
 from reminders.returns import is_late, local_today
 
@@ -75,14 +76,9 @@ _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a 
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
 DRAFT_ACTIONS = FORM_ACTIONS - {"form"}  # act on a draft: typed bare, on the one being written
 WRITERS = ("focal_point", "deputy_focal_point")
-NOT_A_WRITER = _(
-    "/{command} is not available to you (it is for {roles} and {last}). /help lists yours.",
-    command="return",
-    roles=_("focal points"),
-    last=_("deputy focal points"),
-)
-"""What the gate says to a co-chair's ``/return arrests 7``; said again here to one whose line
-only looked like a view (``/return arrests=7 notes: show`` passed the gate as ``show``)."""
+VIEWS = frozenset({"show", "history"})
+VIEW_USAGE = "/return [CODE] [W<n>] show|history [COUNTRY]"
+APPROVE_USAGE = _("Use /return approve, or /return JPA-4 W2 approve for another window.")
 
 
 # --- choosing the return --------------------------------------------------------------------
@@ -258,16 +254,12 @@ def return_command(work: Work, text: str) -> None:
     """Dispatch /return: guided, one line, a form action, show or history."""
     period, label, rest = _peel(work, text)
     action, _sep, tail = rest.partition(" ")
-    if action.lower() in {"show", "history"}:
-        _view(work, period, label, action.lower(), tail.strip())
-        return
+    if action.lower() in VIEWS:  # not the view's shape (a word too many): not a return either
+        raise UserError(_("Usage: {usage}", usage=shown_usage(VIEW_USAGE)))
     if action.lower() == "approve":
-        approve(work, period, label, tail.strip())
-        return
+        raise UserError(APPROVE_USAGE)
     actor = work.actor
     assert actor is not None
-    if not actor.has(*WRITERS):  # the gate let a reader through for a view (/return show)
-        raise UserError(NOT_A_WRITER)
     hints = _writing_hints(work, action.lower(), tail)
     period = _period_meant(work, period, actor.country, (label, rest), hints)
     if period is None:
@@ -549,7 +541,7 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     actor = work.actor
     assert actor is not None
     if rest:
-        raise UserError(_("Use /return approve, or /return JPA-4 W2 approve for another window."))
+        raise UserError(APPROVE_USAGE)
     awaiting = store.awaiting_periods(work.db, actor.country)
     if period is None and label is None and not awaiting:
         raise UserError(_no_awaiting(work, actor.country))
@@ -1122,7 +1114,7 @@ def _status_line(
 
 def _is_approve(text: str) -> bool:
     """``approve``, after an optional period code and window."""
-    return bool(re.match(r"^(?:\S+\s+){0,2}?approve\s*$", text.strip(), re.IGNORECASE))
+    return _action_shape(text, frozenset({"approve"}), 0) is not None
 
 
 def _is_chase(text: str) -> bool:
@@ -1135,18 +1127,59 @@ def _is_joint(text: str) -> bool:
     return bool(re.search(r"\bjoint\s+with\b", text, re.IGNORECASE))
 
 
-_VIEW = re.compile(r"^(?:\S+\s+){0,2}?(show|history)(?:\s+(\S+))?\s*$", re.IGNORECASE)
+def _action_shape(text: str, actions: frozenset[str], after: int) -> list[str] | None:
+    """The words after the action of a line ``[CODE] [W<n>] <action> [word…]`` (at most
+    ``after`` of them); None when ``text`` has another shape.
+
+    A subcommand open to other roles than ``/return``'s is chosen by this shape, so it is
+    kept as narrow as what :func:`_peel` takes off the front: ``/return arrests=7 notes:
+    show`` is a return, not a view, and goes through ``/return``'s own gate.
+    """
+    words = text.split()
+    for at in range(min(3, len(words))):
+        if words[at].lower() in actions and len(words) - at - 1 <= after:
+            before = words[:at]
+            if at == 0 or (at == 1 and _front_word(before[0])) or _code_and_window(before):
+                return words[at + 1 :]
+    return None
+
+
+def _front_word(word: str) -> bool:
+    return code_shaped(word) or bool(_WINDOW.match(word))
+
+
+def _code_and_window(words: list[str]) -> bool:
+    return len(words) == 2 and code_shaped(words[0]) and bool(_WINDOW.match(words[1]))
 
 
 def _is_view(text: str) -> bool:
-    """``show`` or ``history``, after an optional period code and window."""
-    return bool(_VIEW.match(text.strip()))
+    """``show`` or ``history`` (and a country), after an optional period code and window."""
+    return _action_shape(text, VIEWS, 1) is not None
 
 
 def _viewed_country(text: str) -> str | None:
     """The country asked about (None: the person's own)."""
-    match = _VIEW.match(text.strip())
-    return match[2].upper() if match and match[2] else None
+    after = _action_shape(text, VIEWS, 1)
+    return after[0].upper() if after else None
+
+
+def view_command(work: Work, text: str) -> None:
+    """``/return [CODE] [W<n>] show|history [COUNTRY]``: read a return; never writes one (it is
+    open to co-chairs, who send none)."""
+    period, label, rest = _peel(work, text)
+    action, _sep, tail = rest.partition(" ")
+    if action.lower() not in VIEWS:  # a code-shaped first word that names no period
+        raise UserError(_no_period(work, action))
+    _view(work, period, label, action.lower(), tail.strip())
+
+
+def approve_command(work: Work, text: str) -> None:
+    """``/return [CODE] [W<n>] approve``: the focal point's national sign-off."""
+    period, label, rest = _peel(work, text)
+    action, _sep, tail = rest.partition(" ")
+    if action.lower() != "approve":
+        raise UserError(_no_period(work, action))
+    approve(work, period, label, tail.strip())
 
 
 COMMANDS = [
@@ -1166,7 +1199,7 @@ COMMANDS = [
                 _("See a country's return (your own; co-chairs any) or its history."),
                 "/return [CODE] [W<n>] show|history [COUNTRY]",
                 "/return show",
-                return_command,
+                view_command,
                 roles=frozenset({*WRITERS, "co_chair"}),
                 scope=Scope.OWN_COUNTRY,
                 subject=_viewed_country,
@@ -1180,7 +1213,7 @@ COMMANDS = [
                 ),
                 "/return [CODE] [W<n>] approve",
                 "/return approve",
-                return_command,
+                approve_command,
                 roles=frozenset({"focal_point"}),
                 matches=_is_approve,
             ),
