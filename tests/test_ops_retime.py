@@ -87,3 +87,32 @@ async def test_a_new_local_time_moves_pending_reminders_and_digests_not_fired_on
         moved = datetime.fromisoformat(due_at) + timedelta(hours=5)
         assert await timer(bot, digest_id) == (moved.isoformat(), None)
     await bot.stop()
+
+
+def with_reminders(settings: Settings, **changes: object) -> Settings:
+    """``settings`` with ``[returns.reminders]`` changed."""
+    reminders = settings.returns.reminders.model_copy(update=changes)
+    returns = settings.returns.model_copy(update={"reminders": reminders})
+    return settings.model_copy(update={"returns": returns})
+
+
+async def test_a_reminder_the_configuration_no_longer_asks_for_is_not_sent(
+    tmp_path: Path,
+) -> None:
+    """An administrator dropped the week-before reminder and the due day's, and the co-chairs'
+    digest, after the period opened: their timers, armed already, fire and send nothing."""
+    bot = await running(tmp_path)
+    assert await timer(bot, WEEK_BEFORE_TH) == ("2027-01-31T02:00:00+00:00", None)
+    await bot.stop()
+    bot.settings = with_reminders(
+        bot.settings, before_days=[1], on_due_day=False, cochair_digest=False
+    )
+    await bot.start()
+    while bot.clock.now() < datetime(2027, 2, 9, 12, 0, tzinfo=UTC):  # each on its day
+        await bot.advance(timedelta(hours=6))
+    assert await sent(bot, "th-fp", "%JPA-9 · W1%in 7 days%") == 0
+    assert await sent(bot, "th-fp", "%JPA-9 · W1%in 1 day%") == 1  # still asked for
+    assert await day_reminders(bot) == 0
+    assert await sent(bot, "th-fp", "%Overdue: the return%") == 1  # 2 days after: kept
+    assert await bot.rows("SELECT COUNT(*) FROM outbox WHERE text LIKE 'Late returns%'") == [(0,)]
+    await bot.stop()

@@ -27,6 +27,7 @@ from bot.returns.reminders import (
     due_of,
     policy,
     record_sent,
+    still_asked_for,
     zone_of_country,
 )
 from bot.returns.repo import load_draft, load_submitted
@@ -64,6 +65,8 @@ def _still_due(
 def remind(work: Work, text_subject: str) -> None:
     """Remind a country's focal points that its return is due or overdue."""
     subject = Subject.parse(text_subject)
+    if not still_asked_for(work, subject):
+        return
     country = subject.target
     found = _still_due(work, subject, country)
     if found is None or country not in found[0].countries:
@@ -225,6 +228,8 @@ def _how(work: Work, period: Period, window: Window, country: str) -> Msg:
 def digest(work: Work, text_subject: str) -> None:
     """Tell a co-chair which countries are late with a window's return."""
     subject = Subject.parse(text_subject)
+    if not still_asked_for(work, subject):
+        return
     found = _still_due(work, subject)
     cochair = work.directory.people.get(subject.target)
     if found is None or cochair is None or not cochair.active:

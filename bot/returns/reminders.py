@@ -24,7 +24,9 @@ from bot.storage.sql import Db
 from bot.work import Work
 from bot.workdays import Calendar, CountryCalendar
 from reminders.returns import (
+    BEFORE,
     DIGEST,
+    DUE,
     OVERDUE,
     Policy,
     Reminder,
@@ -192,6 +194,20 @@ def _arm_digests(work: Work, period: Period, window: Window) -> int:
             arm(work, Subject(period.code, window.seq, due, cochair.id, DIGEST, found.n), found)
             armed += 1
     return armed
+
+
+def still_asked_for(work: Work, subject: Subject) -> bool:
+    """Whether the configuration still asks for this reminder: one armed before an
+    administrator dropped it (``before_days`` without 7, ``on_due_day = false``, a lower
+    ``overdue_max``, no co-chair digest) is not sent when its timer fires."""
+    rules, settings = policy(work), work.ctx.settings.returns.reminders
+    if subject.kind == BEFORE:
+        return subject.n in rules.before_days
+    if subject.kind == DUE:
+        return rules.on_due_day
+    if subject.kind == DIGEST and not settings.cochair_digest:
+        return False
+    return 1 <= subject.n <= rules.overdue_max and rules.overdue_every_days >= 1
 
 
 def arm(work: Work, subject: Subject, reminder: Reminder) -> None:
