@@ -28,7 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters import text_parts
 from adapters.buttons import remaining, typed_lines, with_typed
-from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import (
     Button,
     ButtonPress,
@@ -246,6 +246,10 @@ def translate_error(exc: TelegramError) -> AdapterError:
     """
     if isinstance(exc, RetryAfter):
         return RateLimited(retry_after_seconds(exc), "telegram flood control")
+    if isinstance(exc, Forbidden) or (
+        isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+    ):  # blocked, deactivated, never started the bot, or the chat is gone: not this message
+        return Unreachable(f"telegram refused: {exc.message}")
     if isinstance(exc, _REFUSED):
         return PermanentError(f"telegram refused: {exc.message}")
     return TransientError(f"telegram: {exc.message}")

@@ -53,7 +53,7 @@ from adapters.viber_convert import (
 )
 from adapters.viber_options import ViberOptions, parse_options
 from adapters.webhook import WebhookServer
-from bot.errors import ConfigError, PermanentError, TransientError
+from bot.errors import ConfigError, PermanentError, TransientError, Unreachable
 from bot.events import ChatRef, DeliveryReport, IncomingFile, Outbound, Sender
 from bot.ports import Adapter, EventSink, Pacing
 
@@ -216,7 +216,7 @@ class ViberAdapter(Adapter):
     async def send(self, message: Outbound) -> str:
         """One ``send_message`` attempt; only subscribers can be reached."""
         if self.subscribed.get(message.address) is False:
-            raise PermanentError("viber: the user has unsubscribed from the bot")
+            raise Unreachable("viber: the user has unsubscribed from the bot")
         answer = await self._call(
             "send_message",
             send_payload(message, self.options.sender_name, self.language_of(message.person_id)),

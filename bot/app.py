@@ -436,7 +436,7 @@ class App:
         for timer in work.timers:
             self.scheduler.schedule(timer.id, timer.due_at)
 
-    async def _delivery_failed(self, message: Outbound, reason: str) -> None:
+    async def _delivery_failed(self, message: Outbound, reason: str, unreachable: bool) -> None:
         """A message failed for good: try the person's next channel and tell its origin."""
         log.warning(
             "message %s to %s on %s failed for good: %s",
@@ -447,11 +447,15 @@ class App:
         )
         ctx, now = self._context(), self.clock.now()
         try:
-            work = await self.store.run(lambda db: reroute(db, ctx, message, reason, now))
+            work = await self.store.run(
+                lambda db: reroute(db, ctx, message, reason, now, unreachable)
+            )
         except Exception:
             log.exception("could not reroute message %s", message.id)
             return
         self._after_commit(work)
+        if work.directory_changed:  # an address noted unreachable: route around it from now
+            await self.reload_directory()
 
 
 def _startup_unit(task: Callable[[Work], None], ctx: Context, now):  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
-from bot.directory.repo import revoked_holder
+from bot.directory.repo import mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
@@ -64,6 +64,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
+    if ctx.directory.unreachable and person is not None:
+        _reachable_again(work, event)
     if isinstance(event, TextMessage):
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
@@ -71,6 +73,16 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         return work
     _guarded(work, lambda: _run(work, hooks, person, event))
     return work
+
+
+def _reachable_again(work: Work, event: Inbound) -> None:
+    """Someone wrote from an identity noted unreachable (they unblocked the bot): it reaches
+    them again."""
+    identity = (event.sender.channel, event.sender.user_id)
+    if identity in work.directory.unreachable:
+        mark_reachable(work.db, *identity)
+        work.directory_changed = True
+        work.audit("route.reachable", work.actor.id if work.actor else "", identity[0])
 
 
 def _guarded(work: Work, action: Callable[[], None]) -> None:

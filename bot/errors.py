@@ -8,6 +8,7 @@
         ├── RateLimited      the platform asked us to wait ``retry_after`` seconds
         ├── TransientError   worth retrying (network, 5xx, timeouts)
         └── PermanentError   retrying cannot help (blocked, unknown chat, revoked token)
+            └── Unreachable  the person cannot be reached there at all (blocked, left)
 
 Adapters map their SDK's errors onto the AdapterError branch with ``raise … from exc``, so
 the outbox can decide retries by class alone.
@@ -60,3 +61,9 @@ class TransientError(AdapterError):
 
 class PermanentError(AdapterError):
     """A failure retrying cannot fix: the user blocked the bot, the chat is gone."""
+
+
+class Unreachable(PermanentError):
+    """The person cannot be reached at this address at all, whatever is sent (they blocked
+    the bot or left; the chat is gone): not this message's fault. Their next messages go on
+    their next channel until they write from this one again."""

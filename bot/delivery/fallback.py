@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Person
+from bot.directory.repo import mark_unreachable
 from bot.events import DeliveryReport, Outbound
 from bot.i18n import Text, _, join
 from bot.storage.sql import Db
@@ -21,8 +22,15 @@ FILE_UNREADABLE = "the file cannot be read"
 another channel would fail the same way, so the text goes without the file."""
 
 
-def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) -> Work:
-    """Queue ``failed`` on the next channel that reaches its person, and tell its origin."""
+def reroute(
+    db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime, unreachable: bool = False
+) -> Work:
+    """Queue ``failed`` on the next channel that reaches its person, and tell its origin.
+
+    ``unreachable``: the platform said the address reaches its person no more (they blocked
+    the bot, the chat is gone). It is noted, so that their next messages go straight to their
+    next channel instead of failing there one by one, and the administrators are told once.
+    """
     row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
     origin_id, subject = row if row else (None, None)
     work = Work(db, ctx, now, ctx.directory.people.get(origin_id or ""))
@@ -33,6 +41,8 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
         _without_the_file(work, person, failed, subject or "", reason)
         return work
     route = _next_route(ctx, person, failed.channel)
+    if unreachable:
+        _note_unreachable(work, person, failed.channel, reason, route)
     if route is not None:
         text: Text = failed.text  # already in the person's language
         if failed.channel in ctx.router.pointer_only and subject:  # full content allowed now
@@ -46,7 +56,10 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
     origin = work.actor
     if origin is not None and origin.id != person.id:
         params = {"name": person.name, "channel": failed.channel, "reason": reason[:120]}
-        if route:
+        told: Text
+        if unreachable:
+            told = _unreachable_note(person, failed.channel, route)
+        elif route:
             told = _(
                 "I could not deliver your message to {name} on {channel} ({reason}); sent it on "
                 "{other} instead.",
@@ -64,6 +77,61 @@ def reroute(db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime) 
 
 
 ALERTS_PER_HOUR = 3
+
+
+def _note_unreachable(
+    work: Work, person: Person, channel: str, reason: str, route: tuple[str, str] | None
+) -> None:
+    """Mark the person's identity on ``channel`` unreachable; tell the administrators once."""
+    user_id = work.directory.identity(person, channel)
+    if not user_id or not mark_unreachable(work.db, channel, user_id, work.stamp, reason):
+        return  # noted already (another message to the same address failed meanwhile)
+    work.directory_changed = True
+    work.audit("route.unreachable", person.id, f"{channel}: {reason[:200]}")
+    then = (
+        _("Their messages now go on {other}.", other=route[0])
+        if route
+        else _("No other channel reaches them.")
+    )
+    work.alert_admins(
+        "route.unreachable",
+        join(
+            [
+                _(
+                    "{name} can no longer be reached on {channel} ({reason}).",
+                    name=person.name,
+                    channel=channel,
+                    reason=reason[:160],
+                ),
+                then,
+                _(
+                    "{channel} is tried again once they write to the bot there, or after a "
+                    "directory import that lists that identity.",
+                    channel=channel,
+                ),
+            ],
+            " ",
+        ),
+        ALERTS_PER_HOUR,
+    )
+
+
+def _unreachable_note(person: Person, channel: str, route: tuple[str, str] | None) -> Text:
+    """What the sender learns, in plain words (the platform's own words go to the log)."""
+    if route:
+        return _(
+            "{name} cannot be reached on {channel} any more (they may have blocked the bot or "
+            "left it); I sent your message on {other} instead.",
+            name=person.name,
+            channel=channel,
+            other=route[0],
+        )
+    return _(
+        "{name} cannot be reached on {channel} any more (they may have blocked the bot or left "
+        "it), and no other channel reaches them; please contact them directly.",
+        name=person.name,
+        channel=channel,
+    )
 
 
 def _without_the_file(

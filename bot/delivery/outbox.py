@@ -26,7 +26,7 @@ from aiolimiter import AsyncLimiter
 from bot.clock import Clock, iso
 from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
-from bot.errors import PermanentError, RateLimited, TransientError
+from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Attachment, Outbound, without_file
 from bot.files.blobs import BlobError, BlobStore
 from bot.ports import Adapter
@@ -35,7 +35,8 @@ from bot.storage.sql import Db
 from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
-FailureHook = Callable[[Outbound, str], Awaitable[None]]
+FailureHook = Callable[[Outbound, str, bool], Awaitable[None]]
+"""(the message, why it failed, whether its address reaches its person no more)"""
 CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
 LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
 
@@ -265,7 +266,7 @@ class ChannelDispatcher:
         except TransientError as exc:
             return await self._transient(message, str(exc))
         except PermanentError as exc:
-            await self._fail(message, str(exc))
+            await self._fail(message, str(exc), unreachable=isinstance(exc, Unreachable))
             return True
         except Exception as exc:  # a defect in the adapter: report it, retry as transient
             log.error(
@@ -332,12 +333,14 @@ class ChannelDispatcher:
             self._oldest = (second, iso(now - timedelta(seconds=self.pacing.expire_after)))
         return message.created_at < self._oldest[1]
 
-    async def _fail(self, message: Outbound, reason: str, status: str = "failed") -> None:
+    async def _fail(
+        self, message: Outbound, reason: str, status: str = "failed", unreachable: bool = False
+    ) -> None:
         log.warning("outbox %s to %s %s: %s", message.id, message.channel, status, reason)
         await self.store.run(
             lambda db: _mark_failed(db, message.id, reason, message.attempts + 1, status)
         )
-        await self._on_failed(message, reason)
+        await self._on_failed(message, reason, unreachable)
 
     def _finished(self, message_id: int) -> None:
         self.in_flight.discard(message_id)

@@ -33,15 +33,16 @@ class Router:
 
         The console, when running, stands in last for channels that are not running, so a
         newcomer trying the bot in a terminal sees every message. An inactive (revoked) person
-        has no route at all.
+        has no route at all; an identity noted unreachable is passed over.
         """
         if not person.active:
             return []  # revoked: nothing of the group's reaches them any more
         order = [person.preferred_channel, *person.identities, CONSOLE]
         found: list[tuple[str, str]] = []
+        dead = directory.unreachable  # the platform said these reach their person no more
         for channel in dict.fromkeys(order):
             user_id = directory.identity(person, channel)
-            if channel in self.channels and user_id:
+            if channel in self.channels and user_id and (channel, user_id) not in dead:
                 found.append((channel, self.channels[channel](user_id)))
         return found
 

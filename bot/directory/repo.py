@@ -28,13 +28,19 @@ class Directory:
     countries: dict[str, Country]
     people: dict[str, Person]
     _by_identity: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    unreachable: frozenset[tuple[str, str]] = frozenset()  # (channel, user id) that failed for good
 
     @classmethod
-    def build(cls, countries: list[Country], people: list[Person]) -> Directory:
+    def build(
+        cls,
+        countries: list[Country],
+        people: list[Person],
+        unreachable: frozenset[tuple[str, str]] = frozenset(),
+    ) -> Directory:
         """Index people by every identity they have."""
         index = {(ch, uid): p.id for p in people for ch, uid in p.identities.items()}
         index.update({(CONSOLE, p.id): p.id for p in people})
-        return cls({c.code: c for c in countries}, {p.id: p for p in people}, index)
+        return cls({c.code: c for c in countries}, {p.id: p for p in people}, index, unreachable)
 
     def person_for(self, sender: Sender) -> Person | None:
         """The active person behind a channel identity, or None for a stranger."""
@@ -274,10 +280,13 @@ def load_directory(db: Db) -> Directory:
         for r in db.execute("SELECT code, name, timezone FROM countries ORDER BY code")
     ]
     identities: dict[str, dict[str, str]] = {}
-    for channel, user_id, person_id in db.execute(
-        "SELECT channel, user_id, person_id FROM identities"
+    unreachable: set[tuple[str, str]] = set()
+    for channel, user_id, person_id, dead_since in db.execute(
+        "SELECT channel, user_id, person_id, unreachable_since FROM identities"
     ):
         identities.setdefault(person_id, {})[channel] = user_id
+        if dead_since:
+            unreachable.add((channel, user_id))
     people = [
         Person.model_validate(  # stored identities load as they are (see Person's STORED)
             {
@@ -297,7 +306,32 @@ def load_directory(db: Db) -> Directory:
             "FROM people ORDER BY id"
         )
     ]
-    return Directory.build(countries, people)
+    return Directory.build(countries, people, frozenset(unreachable))
+
+
+def mark_unreachable(db: Db, channel: str, user_id: str, stamp: str, reason: str) -> bool:
+    """Note that ``channel``/``user_id`` reaches its person no more (they blocked the bot, the
+    chat is gone); False when it was noted already. Until they write from it again
+    (:func:`mark_reachable`) or an import or bot.toml states the identity anew, the router
+    passes over it."""
+    cursor = db.execute(
+        "UPDATE identities SET unreachable_since = ?, unreachable_reason = ? "
+        "WHERE channel = ? AND user_id = ? AND unreachable_since IS NULL",
+        [stamp, reason[:200], channel, user_id],
+    )
+    if cursor.rowcount:
+        bump_version(db)
+    return bool(cursor.rowcount)
+
+
+def mark_reachable(db: Db, channel: str, user_id: str) -> None:
+    """The person wrote from ``channel``/``user_id``: it reaches them again."""
+    db.execute(
+        "UPDATE identities SET unreachable_since = NULL, unreachable_reason = NULL "
+        "WHERE channel = ? AND user_id = ?",
+        [channel, user_id],
+    )
+    bump_version(db)
 
 
 def directory_version(db: Db) -> int:

@@ -232,6 +232,11 @@ ALTER TABLE outbox ADD COLUMN source TEXT;
 ALTER TABLE outbox ADD COLUMN source_language TEXT;
 """
 
+SCHEMA_V14 = """
+ALTER TABLE identities ADD COLUMN unreachable_since TEXT;
+ALTER TABLE identities ADD COLUMN unreachable_reason TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -246,6 +251,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V11,
     SCHEMA_V12,
     SCHEMA_V13,
+    SCHEMA_V14,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -267,7 +273,9 @@ revocation dropped, and whose it was), so that administrators learn a revoked pe
 rather than "someone not in the directory"; V13 what a message held for its reader's quiet hours
 says, before rendering (``source``: bot.i18n.stored's JSON of the text and its buttons'
 labels), and the language it was rendered in (``source_language``), so that it goes in the
-language they read when it is released."""
+language they read when it is released; V14 an identity that reaches its person no more
+(``unreachable_since``, ``unreachable_reason``: the platform said they blocked the bot or the
+chat is gone), passed over by the router until they write from it again."""
 
 
 class _Executes(Protocol):
