@@ -23,7 +23,7 @@ from adapters.telegram_convert import (
     utf16_len,
     with_typed_commands,
 )
-from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
+from bot.errors import ConfigError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Button, ButtonPress, TextMessage
 from tests.harness import shipped_settings
 
@@ -130,8 +130,9 @@ def test_command_too_long_for_callback_data_is_spelled_out() -> None:
     ("error", "kind"),
     [
         (RetryAfter(7), RateLimited),
-        (Forbidden("Forbidden: bot was blocked by the user"), PermanentError),
-        (BadRequest("Bad Request: chat not found"), PermanentError),
+        (Forbidden("Forbidden: bot was blocked by the user"), Unreachable),  # the person's
+        (BadRequest("Bad Request: chat not found"), Unreachable),
+        (BadRequest("Bad Request: message is too long"), PermanentError),  # the message's
         (TimedOut(), TransientError),
         (NetworkError("Bad Gateway"), TransientError),
     ],
