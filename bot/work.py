@@ -254,6 +254,8 @@ class Work:
         message_id = self.db.insert(_INSERT, [*row, None])
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
+        elif self.ctx.replica:  # ours: older ones other replicas left for us go first
+            self.outbound.extend(self._older_in_lane(channel, address, message_id))
         self.outbound.append(
             Outbound(
                 message_id, channel, address, shown, person_id, labelled, 0, self.stamp, attachment
@@ -280,6 +282,12 @@ class Work:
         hint = self.ctx.router.command_hint(channel)
         shown = command_hints(shown, hint, self.ctx.registry.names())
         return shown, tuple(_rendered_button(b, language) for b in buttons)
+
+    def _older_in_lane(self, channel: str, address: str, newer: int) -> list[Outbound]:
+        from bot.delivery.replicas import adopt_older  # replicas builds on this module
+
+        assert self.ctx.replica is not None
+        return adopt_older(self.db, self.ctx.replica, channel, address, newer)
 
     def _lane_owner(self, channel: str, address: str) -> str | None:
         """With several replicas: this one, when it delivers the chat (None: another does)."""

@@ -263,3 +263,30 @@ async def test_a_channels_rate_is_shared_among_live_replicas(database: Path) -> 
     finally:
         for replica in replicas:
             await replica.stop()
+
+
+async def test_the_lane_owner_sends_what_another_replica_left_before_its_own(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three requests to Thailand, one after another, through replicas A, B, A: A owns the
+    focal point's chat, B leaves its notice for A, and A's next notice must not overtake it
+    (it did, in normal operation, whenever A queued before its next look for left messages)."""
+    from bot.delivery import replicas
+
+    monkeypatch.setattr(replicas, "CLAIM_EVERY", 30.0)  # that look comes too late to help here
+    a, b = h.Harness(database), h.Harness(database)
+    await a.start()
+    await b.start()
+    await a.chat.say("au-officer", "/request TH routine first notice")
+    await b.chat.say("nz-officer", "/request TH routine second notice")
+    await a.chat.say("au-officer", "/request TH routine third notice")
+
+    def to_thailand() -> list[tuple[str, str]]:
+        return [(r, m.text) for r, m in deliveries(a, b) if m.address == "th-fp"]
+
+    await eventually(lambda: len(to_thailand()) >= 3, "three notices to Thailand")
+    seen = [next(w for w in ("first", "second", "third") if w in t) for _, t in to_thailand()]
+    assert seen == ["first", "second", "third"], to_thailand()
+    assert {r for r, _ in to_thailand()} == {"r0"}
+    for replica in (a, b):
+        await replica.stop()

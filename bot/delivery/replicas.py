@@ -118,6 +118,20 @@ def adopt(db: Db, replica: str) -> list[Outbound]:
     return sorted((outbound_from_row(r) for r in rows), key=lambda m: m.id)
 
 
+def adopt_older(db: Db, replica: str, channel: str, address: str, newer: int) -> list[Outbound]:
+    """Claim the lane's queued messages older than ``newer`` that this replica, its owner,
+    does not hold yet (left by another replica moments ago, not yet adopted): sent after
+    ``newer``, they would reach the chat out of order."""
+    rows = db.execute(
+        "UPDATE outbox SET lease_owner = ? WHERE id IN (SELECT id FROM outbox "
+        "WHERE channel = ? AND address = ? AND status = 'queued' AND not_before IS NULL "
+        "AND id < ? AND (lease_owner IS NULL OR lease_owner <> ?)) "
+        f"RETURNING {OUTBOUND_COLUMNS}",
+        [replica, channel, address, newer, replica],
+    ).fetchall()
+    return sorted((outbound_from_row(r) for r in rows), key=lambda m: m.id)
+
+
 class Replication:
     """What one replica does beside handling events: heartbeat, adopt orphaned deliveries,
     share rate limits, hold the intake leases of polling channels, fire due timers."""
