@@ -9,6 +9,7 @@ Append new migrations; never edit one that has shipped.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Protocol
 
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 from bot.errors import BotError
 from bot.storage.sql import Cursor, PostgresDb, SqliteDb
 
+log = logging.getLogger(__name__)
 MIGRATION_LOCK = 0x466F63616C  # any fixed number, the same on every replica
 
 SCHEMA_V1 = """
@@ -335,10 +337,18 @@ def schema_version(db: Database | PostgresDb | SqliteDb) -> int:
     return _version_in(db, list(tables))
 
 
+def _say_migrating(current: int) -> None:
+    """Log an upgrade of an existing database (a new one is simply created): replicas of the
+    older version cannot start on it afterwards, so the operator should see when it happened."""
+    if 0 < current < len(MIGRATIONS):
+        log.warning("migrating the database schema from %d to %d", current, len(MIGRATIONS))
+
+
 def migrate(db: Database) -> int:
     """Bring a SQLite database to the newest schema; return the version reached."""
     current = schema_version(db)
     _refuse_newer(current)
+    _say_migrating(current)
     for version in range(current + 1, len(MIGRATIONS) + 1):
         with db.atomic():
             for statement in _statements(MIGRATIONS[version - 1]):
@@ -351,6 +361,7 @@ def migrate_postgres(db: PostgresDb) -> int:
     """Bring a PostgreSQL database to the newest schema (the caller holds MIGRATION_LOCK)."""
     current = schema_version(db)
     _refuse_newer(current)
+    _say_migrating(current)
     for version in range(current + 1, len(MIGRATIONS) + 1):
         for statement in _statements(MIGRATIONS[version - 1]):
             db.execute(postgres_ddl(statement))

@@ -38,6 +38,17 @@ FLUSH_AFTER = 0.002  # seconds deferred bookkeeping may wait for a unit to ride 
 OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
 
 
+def _no_create_right(role: str, database: str, exc: psycopg.Error) -> str:
+    """What to do when the bot's role may not create its tables (a database another role
+    owns: since PostgreSQL 15 only the owner creates in schema public)."""
+    return (
+        f"the role {role} may not create FocalPoint's tables in the database {database} "
+        f"({_first_line(exc)}): create the database owned by that role (CREATE DATABASE "
+        f"{database} OWNER {role}), or grant it the right (GRANT CREATE ON SCHEMA public TO "
+        f"{role}, run in that database by its owner)"
+    )
+
+
 class DatabaseUnavailable(StoreUnavailable, RuntimeError):
     """PostgreSQL could not be reached (wrong URL, refused, or gone for too long)."""
 
@@ -88,6 +99,9 @@ class PostgresStore:
             try:
                 with conn.transaction():
                     migrate_postgres(PostgresDb(conn))
+            except errors.InsufficientPrivilege as exc:  # PostgreSQL 15: public is the owner's
+                why = _no_create_right(conn.info.user, conn.info.dbname, exc)
+                raise DatabaseUnavailable(why) from exc
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
