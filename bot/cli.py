@@ -167,8 +167,20 @@ def check(config: str) -> None:
     click.echo(files_status(settings))
     if "email" in running and (warning := _email_warning(settings)):
         click.echo(f"warning: {warning}")
-    if warning := missing_password(_database(settings, None), settings.bot.database_password_env):
+    database = _database(settings, None)
+    if warning := missing_password(database, settings.bot.database_password_env):
         click.echo(f"warning: {warning}")
+    if database.startswith("postgresql") and not settings.files.directory:
+        click.echo(  # replicas on other machines would not find each other's files
+            "warning: files on requests are kept in each replica's working directory "
+            "(<database name>.files): replicas on more than one machine need [files] directory "
+            "on storage they all share (README: Several replicas on PostgreSQL)"
+        )
+    if settings.people and not any(p.has("co_chair") for p in settings.people):
+        click.echo(
+            f'warning: nobody in {config} is a co-chair (roles = ["co_chair"]): nobody can '
+            "open a period, broadcast or see /status, unless the database's directory has one"
+        )
     if not settings.countries or not settings.people:
         click.echo(  # a first bot.toml: nobody can use the bot until the directory is filled
             f"{config} names no {'countries' if not settings.countries else 'people'}: the bot "

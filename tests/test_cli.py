@@ -265,3 +265,23 @@ async def test_the_first_start_of_this_version_keeps_an_older_databases_director
     [whoami] = await bot.say("nz-cochair", "/whoami")
     assert "Kate Example" in whoami and "co-chair" not in whoami, whoami
     await bot.stop()
+
+
+def test_check_warns_of_unshared_files_on_postgresql_and_of_no_co_chair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replicas on several machines each kept files in their own working directory (a file
+    stored by one could not be sent by another); a bot.toml without a co-chair leaves nobody
+    able to open a period."""
+    shipped = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
+    assert "warning: files on requests" not in shipped.output
+    assert "co-chair" not in shipped.output
+    monkeypatch.setenv("FOCALBOT_DATABASE", "postgresql://focalbot:pw@db.example.org/focalpoint")
+    on_postgres = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
+    assert "replicas on more than one machine need [files] directory" in on_postgres.output
+    monkeypatch.delenv("FOCALBOT_DATABASE")
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8").replace('"co_chair"', '"officer"')
+    (tmp_path / "bot.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "bot.toml")])
+    assert result.exit_code == 0, result.output
+    assert "warning: nobody in" in result.output and "is a co-chair" in result.output
