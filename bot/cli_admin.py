@@ -163,13 +163,13 @@ def outbox_group(
             for key in ("queued", "held", "failing", "sent", "failed", "expired", WITHDRAWN)
         )
     )
-    for row_id, created, channel, to, state, attempts, error, start, held in rows:
+    for row_id, created, channel, to, state, attempts, error, about, held in rows:
         why = f"  ({error})" if error else ""
         if held and state == "queued":
             why += f"  (held for quiet hours until {held})"
         click.echo(
             f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<{STATE_WIDTH}} x{attempts}  "
-            f"{start!r}{why}"
+            f"{about or '-'}{why}"
         )
 
 

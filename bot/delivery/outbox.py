@@ -467,13 +467,14 @@ def outbox_version(db: Db) -> int:
 
 def listing(db: Db, status: str | None, limit: int = 50) -> list[tuple[Any, ...]]:
     """Messages for the operator: id, created, channel, person or address, status, attempts,
-    error, the first words (the text itself may be sensitive, so it is clipped) and, for one
-    held through its reader's quiet hours, when it goes."""
+    error, what it is about (its subject: a request id, a period's window; never its text,
+    which carries names and casework) and, for one held through its reader's quiet hours,
+    when it goes."""
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
     return list(
         db.execute(
             "SELECT id, created_at, channel, COALESCE(person_id, address), status, attempts, "
-            f"COALESCE(error, ''), substr(text, 1, 40), not_before FROM outbox {where} "
+            f"COALESCE(error, ''), COALESCE(subject, ''), not_before FROM outbox {where} "
             f"ORDER BY id DESC LIMIT {int(limit)}",
             params,
         )
