@@ -32,8 +32,10 @@ import functools
 import hashlib
 import hmac
 import html
+import itertools
 import re
-from collections.abc import Collection, Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -67,12 +69,63 @@ _TAG = rf"([a-z2-7]{{{TAG_LENGTH}}})"
 _HEADER_TOKEN = re.compile(rf"<fp\.({SUBJECT_ID})\.{_TAG}[.@]")
 _PROOF_TOKEN = re.compile(rf"<fpp\.({SUBJECT_ID})\.{_TAG}@")  # proves, names no subject
 _SUBJECT_TOKEN = re.compile(rf"\[[^\[\]]*?\b({SUBJECT_ID})\s+#{_TAG}\]")
-_QUOTE_HEADER = re.compile(r"^(On|Le|Am|El|Il|Em)\b.*$")
-_WROTE = re.compile(r"(wrote|a écrit|schrieb|escribió|ha scritto|escreveu)\s*:\s*$", re.I)
-_CUT_LINES = re.compile(
-    r"^(-- ?|-----\s*Original Message\s*-----.*|_{10,}|From:\s.*|Sent from my .*)$", re.I
-)
 _TAGS = re.compile(r"<[^>]+>")
+# What clients write above quoted history, in the bot's languages (the locale folder) and a
+# few more. Gmail: "On <date>, <name> <address> wrote:", the "wrote" word last but for
+# Arabic's "… تمت كتابة ما يلي بواسطة <name> <address>:" and Filipino's "… sumulat si
+# <name> <address>:"; Outlook: a block of labelled lines ("From:", "Sent:", "To:", …).
+_WROTE_WORDS = (
+    "wrote|writes|a écrit|schrieb|escribió|ha scritto|escreveu",  # en fr de es it pt
+    "เขียนว่า|menulis|đã viết|viết",  # th, id and ms, vi
+    "كتب|كتبت|تمت كتابة ما يلي بواسطة|جاء من|نوشت|نوشته است|لکھا|ولیکل|لیکلي",  # ar fa ur ps
+    "लिखा|लेख्नुभयो|লিখেছেন|লিখেছে|எழுதியது|எழுதினார்",  # hi, ne, bn, ta
+    "ရေးခဲ့သည်|ရေးသားခဲ့သည်|ලිවීය|ලිව්වා|ලියා ඇත|sumulat|isinulat",  # my, si, fil
+)
+_WROTE = re.compile(
+    rf"(?:^|\s)(?:{'|'.join(_WROTE_WORDS)})(?:\s.*<[^<>\s]+@.*)?\s*:$", re.I
+)  # the word last, or followed only by the name and the address (ar, fil)
+_OPENER = re.compile(r"^(?:On|Le|Am|El|Il|Em|Pada|Vào|Noong|เมื่อ|ในวันที่|في|بتاريخ|در)\s", re.I)
+_ADDRESS = re.compile(r"<\s*(?:mailto:)?[^\s<>@]+@[^\s<>@]+")
+_DIRECTION_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Gmail wraps an Arabic or Persian header, and its address, in them."""
+_DIGIT = re.compile(r"\d")  # any script's digits: a header carries a date
+MAX_HEADER = 400  # characters of a quote header, wrapped lines joined; Gmail's are < 300
+_SEPARATOR = re.compile(
+    r"^(?:-{2,}\s*(?:Original Message|Pesan Asli|Mesej Asal|Thư gốc|ข้อความต้นฉบับ"
+    r"|الرسالة الأصلية|پیام اصلی|اصل پیغام|मूल संदेश|মূল বার্তা|அசல் செய்தி|Orihinal na Mensahe)"
+    r"\s*-{2,}.*|Sent from my .*)$",
+    re.I,
+)
+_RULE = re.compile(r"^_{10,}$")  # Outlook's line above its header block
+_OUTLOOK_LABELS = {
+    "from": "From|Dari|Daripada|Từ|จาก|من|المرسل|از طرف|از|منجانب|प्रेषक|প্রেরক|থেকে"
+    "|அனுப்புநர்|ထံမှ|වෙතින්|යවන්නා|Mula kay|Mula|له",
+    "date": "Sent|Date|Dikirim|Terkirim|Tanggal|Dihantar|Tarikh|Đã gửi|Ngày gửi|Ngày|ส่ง|วันที่"
+    "|تاريخ الإرسال|تم الإرسال|أُرسل|أرسل|التاريخ|ارسال شده|تاریخ|بھیجا گیا|ارسال کردہ"
+    "|भेजा गया|भेजा|दिनांक|পাঠানো হয়েছে|পাঠানো|তারিখ|அனுப்பியது|அனுப்பப்பட்டது|தேதி"
+    "|ပို့ခဲ့သည်|ရက်စွဲ|යවන ලදී|දිනය|Ipinadala|Petsa|لېږل شوی|نیټه",
+    "to": "To|Kepada|Đến|ถึง|إلى|الى|به|प्रति|প্রতি|প্রাপক|பெறுநர்|இவருக்கு|بنام|သို့|වෙත|Para kay|Para|ته",
+    "cc": "Cc|Tembusan|Sk|สำเนาถึง|نسخة|رونوشت|प्रतिलिपि|প্রতিলিপি|நகல்|පිටපත",
+    "subject": "Subject|Subjek|Perihal|Perkara|Chủ đề|เรื่อง|الموضوع|موضوع|مضمون|विषय|বিষয়"
+    "|பொருள்|အကြောင်းအရာ|විෂය|Paksa",
+}
+_LABEL = re.compile(
+    rf"^[*\s]*(?:{'|'.join(f'(?P<{kind}>{words})' for kind, words in _OUTLOOK_LABELS.items())})"
+    r"[*\s]*[:：]",
+    re.I,
+)  # one match names the label's kind (the group that matched)
+HEADER_LINES = 8  # lines below ``From:`` searched for the rest of a header block
+SIGNATURE_LINES = 4  # lines under a bare ``--`` that may be a signature
+SIGNATURE_WIDTH = 72  # characters of a signature's line
+_LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•–])\s")
+_QUOTE_CONTAINER = re.compile(
+    r"""<div\b[^>]*?\b(?:class\s*=\s*["'][^"']*\bgmail_quote"""
+    r"""|id\s*=\s*["']?(?:divRplyFwdMsg|appendonsend)\b)""",
+    re.I,
+)  # Gmail's quote (and the "On … wrote:" above it), Outlook's history: all after is quoted
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^>]*>", re.I)
+_UNSEEN = re.compile(r"<(head|style|script)\b", re.I)
+_BREAKS = re.compile(r"(?i)<br\s*/?>|</p>|</div>")
 ACK_WORDS = frozenset({"ack", "acknowledge", "acknowledged"})
 _ACK_LABELS = (_("Acknowledge"), _("ack"), _("acknowledged"))
 """The bot's own words for acknowledging, as each reader sees them on its buttons and in the
@@ -379,9 +432,46 @@ def plain_body(message: Message) -> str:
         text = str(part.get_content())
     except (LookupError, ValueError):
         return ""
-    if part.get_content_subtype() == "html":
-        text = html.unescape(_TAGS.sub("", re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", text)))
-    return text
+    return html_text(text) if part.get_content_subtype() == "html" else text
+
+
+def html_text(markup: str) -> str:
+    """An HTML body as text, its quoted history cut first: there it is marked by elements,
+    which the text no longer shows (no ``>`` before its lines).
+
+    Everything from Gmail's ``gmail_quote`` or Outlook's ``divRplyFwdMsg``/``appendonsend``
+    on is history; a ``<blockquote>`` elsewhere is removed with what it holds, as quoted
+    lines of plain text are, and what the sender wrote below it stays.
+    """
+    markup = _without_unseen(markup)  # styles and the title are not text anyone wrote
+    if container := _QUOTE_CONTAINER.search(markup):
+        markup = markup[: container.start()]
+    return html.unescape(_TAGS.sub("", _BREAKS.sub("\n", _without_blockquotes(markup))))
+
+
+def _without_unseen(markup: str) -> str:
+    """``markup`` without its head, styles and scripts; an unclosed one runs to the end."""
+    kept, at = [], 0
+    while opening := _UNSEEN.search(markup, at):
+        kept.append(markup[at : opening.start()])
+        closing = re.compile(rf"</{opening[1]}\s*>", re.I).search(markup, opening.end())
+        if closing is None:
+            return "".join(kept)
+        at = closing.end()
+    return "".join(kept) + markup[at:]
+
+
+def _without_blockquotes(markup: str) -> str:
+    """``markup`` without its (possibly nested) blockquotes; an unclosed one runs to the end."""
+    kept, depth, at = [], 0, 0
+    for tag in _BLOCKQUOTE.finditer(markup):
+        if depth == 0:
+            kept.append(markup[at : tag.start()])
+        depth = max(depth + (-1 if tag[1] else 1), 0)
+        at = tag.end()
+    if depth == 0:
+        kept.append(markup[at:])
+    return "".join(kept)
 
 
 def is_automatic(message: Message) -> bool:
@@ -432,25 +522,143 @@ def _authserv_id(value: str) -> str:
 
 
 def strip_quoted(body: str) -> str:
-    """The new text of a reply: quoted history, quote headers and signatures cut off."""
-    kept: list[str] = []
-    lines = body.replace("\r\n", "\n").split("\n")
-    for i, line in enumerate(lines):
-        bare = line.strip()
-        if _CUT_LINES.match(line.rstrip()) or _quote_header(lines, i):
-            break
-        if not bare.startswith(">"):
-            kept.append(line.rstrip())
+    """The new text of a reply: quoted history, quote headers and signatures cut off.
+
+    Lines quoted with ``>`` are dropped wherever they are (the sender may answer between
+    them); everything from the first real quote header, history separator or signature on is
+    dropped. Only what clients write counts as such (see :func:`_history_starts`): a line
+    that merely looks like one (``From: Songkhla port``, ``On Monday the suspect wrote:``
+    followed by the sender's own words) stays, as do all the lines before it.
+    """
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    bare = [_bare(line) for line in lines]
+    quoted = functools.cache(functools.partial(_quoted_from, bare))  # a signature looks ahead
+    end = next(
+        (i for i, line in enumerate(lines) if _history_starts(line, bare, i, quoted)), len(lines)
+    )
+    kept = [line.rstrip() for line, seen in zip(lines[:end], bare, strict=False) if seen[:1] != ">"]
     return "\n".join(kept).strip()
 
 
-def _quote_header(lines: list[str], i: int) -> bool:
-    """``On <date>, <someone> wrote:``, which clients may wrap over two lines."""
-    line = lines[i].strip()
-    if not _QUOTE_HEADER.match(line):
+def _bare(line: str) -> str:
+    """A line as matched: NFC, stripped, without the direction marks Gmail wraps RTL headers
+    in (not :func:`bot.text.clean`, which is slower, on every line of a long mail)."""
+    return unicodedata.normalize("NFC", _DIRECTION_MARKS.sub("", line)).strip()
+
+
+def _history_starts(line: str, bare: list[str], i: int, quoted: Callable[[int], bool]) -> bool:
+    """Whether quoted history (or a signature) starts at ``line``, the ``i``-th (``bare``:
+    each line as :func:`_bare` gives it; ``quoted``: :func:`_quoted_from` on them)."""
+    if line == "-- ":
+        return True  # the standard signature separator, dash dash space (RFC 3676)
+    return quoted(i) or _signature(bare, i, quoted)
+
+
+def _quoted_from(bare: list[str], i: int) -> bool:
+    """Whether a separator, a quote header or an Outlook header block starts at line ``i``."""
+    if not bare[i] or bare[i][0] == ">":
         return False
-    joined = line + (" " + lines[i + 1].strip() if i + 1 < len(lines) else "")
-    return bool(_WROTE.search(line) or _WROTE.search(joined))
+    return bool(
+        _SEPARATOR.match(bare[i])
+        or _outlook_rule(bare, i)
+        or _outlook_header(bare, i)
+        or _quote_header(bare, i)
+    )
+
+
+def _quote_header(bare: list[str], i: int) -> bool:
+    """A client's "On <date>, <someone> wrote:" line, alone or wrapped over two lines.
+
+    The pair is only tried when neither line is a header alone, so a sender's last line is
+    never taken for the first half of the header right below it.
+    """
+    kind = _header_kind(bare[i])
+    if kind:
+        return _header_holds(kind, bare, i + 1)
+    two = bare[i + 1] if i + 1 < len(bare) else ""
+    if not two or two[0] == ">" or _header_kind(two):
+        return False
+    kind = _header_kind(f"{bare[i]} {two}")
+    return bool(kind) and _header_holds(kind, bare, i + 2)
+
+
+def _header_kind(text: str) -> str:
+    """``gmail``: a wrote-word header with a date and an address in ``<…>``, Gmail's form,
+    safe to cut at whatever follows; ``wrote``: one without the address, opening with "On"
+    (in some language) or a date; ``dated``: an address, a date and a final colon, in a
+    language not listed; '' for none."""
+    if len(text) > MAX_HEADER or not text.endswith(":"):
+        return ""  # headers are short: a long line is text, and regexes stay cheap
+    dated, wrote = bool(_DIGIT.search(text)), bool(_WROTE.search(text))
+    if wrote and dated and _ADDRESS.search(text):
+        return "gmail"
+    if wrote and (dated or _OPENER.match(text)):
+        return "wrote"
+    return "dated" if dated and _ADDRESS.search(text) else ""
+
+
+def _header_holds(kind: str, bare: list[str], after: int) -> bool:
+    """Whether a header of ``kind`` ending above line ``after`` starts a quote: Gmail's
+    always does (an HTML quote comes without ``>``); the others only when quoted lines or
+    nothing at all follow, or ``On Monday the suspect wrote:`` would cut the sender's own
+    account of it."""
+    following = _next_text(bare, after)
+    return kind == "gmail" or following == len(bare) or bare[following][0] == ">"
+
+
+def _outlook_rule(bare: list[str], i: int) -> bool:
+    """Outlook's line of underscores right above its header block's first label."""
+    if not _RULE.match(bare[i]):
+        return False
+    following = _next_text(bare, i + 1)
+    return following < len(bare) and _label(bare[following]) == "from"
+
+
+def _outlook_header(bare: list[str], i: int) -> bool:
+    """A header block as Outlook (and Gmail or Apple Mail forwarding) writes it, in any of
+    the bot's languages: a ``From:`` line with labelled lines right under it, among them a
+    date (``Sent:``/``Date:``) and a ``To:`` or ``Subject:``. A ``From:`` line of the
+    sender's own (``From: Songkhla port`` then ``To: Langkawi``) has no date under it."""
+    if _label(bare[i]) != "from":
+        return False
+    kinds = set(itertools.takewhile(bool, map(_label, bare[i + 1 : i + 1 + HEADER_LINES])))
+    return "date" in kinds and bool(kinds & {"to", "subject"})
+
+
+def _label(bare: str) -> str:
+    """Which header label (``from``, ``date``, ``to``, ``cc``, ``subject``) a line starts
+    with, in any of the bot's languages ('' for none)."""
+    label = _LABEL.match(bare)
+    return (label.lastgroup or "") if label else ""
+
+
+def _signature(bare: list[str], i: int, quoted: Callable[[int], bool]) -> bool:
+    """A bare ``--`` above what looks like a signature (``-- `` always is one).
+
+    Many clients and HTML conversions lose the separator's trailing space, but writers also
+    put a bare ``--`` above findings. So a bare one counts when what follows it, up to the
+    end or to quoted history, is at most :data:`SIGNATURE_LINES` short lines in one block:
+    no blank line between paragraphs, no list items, no line ending in a colon.
+    """
+    if bare[i] != "--":
+        return False
+    j, block = _next_text(bare, i + 1), 0
+    while j < len(bare) and bare[j] and not quoted(j):
+        if block == SIGNATURE_LINES or not _signature_line(bare[j]):
+            return False
+        j, block = j + 1, block + 1
+    after = _next_text(bare, j)
+    return after == len(bare) or quoted(after)
+
+
+def _signature_line(bare: str) -> bool:
+    """Whether a line could be part of a signature: short, not a list item or a heading."""
+    return len(bare) <= SIGNATURE_WIDTH and not _LIST_ITEM.match(bare) and not bare.endswith(":")
+
+
+def _next_text(bare: list[str], start: int) -> int:
+    """The first line from ``start`` that is not blank (``len(bare)``: none)."""
+    return next((j for j in range(start, len(bare)) if bare[j]), len(bare))
 
 
 def command_for(body: str, request_id: str) -> str:
