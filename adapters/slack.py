@@ -41,6 +41,7 @@ from adapters.env import required_secret
 from adapters.slack_convert import (
     ACTION_PREFIX,
     CHANNEL,
+    NameOf,
     command_event,
     in_direct_message,
     is_user_id,
@@ -300,7 +301,7 @@ class SlackAdapter(Adapter):
 
     async def _on_message(self, body: dict[str, Any]) -> None:
         with self._tracked():
-            await self._store_or_retry(message_event(body))
+            await self._store_or_retry(message_event(body, self._names(body)))
 
     async def _on_mention(self, body: dict[str, Any]) -> None:
         with self._tracked():
@@ -308,7 +309,7 @@ class SlackAdapter(Adapter):
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         with self._tracked():
-            event = command_event(body)
+            event = command_event(body, self._names(body))
             if not await self._submit(event):
                 await ack(self.for_reader(NOT_STORED, event.sender))  # never resent: say so
             elif in_direct_message(body):
@@ -322,6 +323,13 @@ class SlackAdapter(Adapter):
             await ack()
             if stored:  # otherwise the button stays live for another press
                 await self._make_inert(body, action)
+
+    def _names(self, body: dict[str, Any]) -> NameOf | None:
+        """Who a mention in ``body`` names: people of the payload's workspace, by directory."""
+        person_name, team = self.person_name, team_of(body)
+        if person_name is None:
+            return None
+        return lambda user_id: person_name(Sender(CHANNEL, user_id, team))
 
     async def _store_or_retry(self, event: Inbound | None) -> None:
         """Store an event before Slack hears "received"; if it cannot be stored, fail the

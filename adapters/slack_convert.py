@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -38,7 +39,7 @@ CHANNEL = "slack"
 ACTION_PREFIX = "fp:"
 """Every button the bot sends has an ``action_id`` starting with this; the listener matches it."""
 
-SECTION_LIMIT = 3000  # characters of mrkdwn in one section block
+SECTION_LIMIT = 3000  # characters of (escaped) text in one section block
 BUTTON_LABEL_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 ACTIONS_LIMIT = 25  # elements in one actions block
@@ -76,6 +77,9 @@ _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
+NameOf = Callable[[str], str | None]
+"""The directory name of the person behind a Slack user id (None: not in the directory)."""
+
 
 # --- text -------------------------------------------------------------------------------
 def escape_mrkdwn(text: str) -> str:
@@ -89,20 +93,25 @@ def escape_mrkdwn(text: str) -> str:
     return text
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str, name_of: NameOf | None = None) -> str:
     """Turn Slack's markup in a user's message into the plain text the core works with.
 
-    Links, mentions and channel references become readable text; entities are unescaped last
-    so an ``&lt;`` the user typed stays a ``<`` and is escaped again on the way out.
+    Links, mentions and channel references become readable text; a mention of someone
+    ``name_of`` knows reads as their directory name (a raw user id means nothing on another
+    channel). Entities are unescaped last so an ``&lt;`` the user typed stays a ``<`` and is
+    escaped again on the way out.
     """
-    text = _MARKUP.sub(_readable, text)
+    text = _MARKUP.sub(lambda match: _readable(match, name_of), text)
     for raw, escaped in reversed(_ESCAPES):
         text = text.replace(escaped, raw)
     return text
 
 
-def _readable(match: re.Match[str]) -> str:
+def _readable(match: re.Match[str], name_of: NameOf | None = None) -> str:
     target, label = match[1], match[2]
+    name = _directory_name(target, name_of)
+    if name:
+        return "@" + escape_mrkdwn(name)  # escaped: the unescaping after must give it back
     if target[:1] in ("@", "#"):
         return target[0] + (label or target[1:]).lstrip("@#")
     if target.startswith("!date"):
@@ -113,6 +122,14 @@ def _readable(match: re.Match[str]) -> str:
     if not label:
         return target
     return label if label in target else f"{label} ({target})"
+
+
+def _directory_name(target: str, name_of: NameOf | None) -> str | None:
+    """The directory name for a user mention ``@U…`` (None for anything else or a stranger)."""
+    user_id = target[1:]
+    if name_of is None or target[:1] != "@" or not _USER_ID.match(user_id):
+        return None
+    return name_of(user_id)
 
 
 def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
@@ -187,11 +204,12 @@ def team_of(body: dict[str, Any]) -> str:
     return ""
 
 
-def message_event(body: dict[str, Any]) -> TextMessage | None:
+def message_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMessage | None:
     """A direct message to the bot, or None for anything the core should not see.
 
     Edits, deletions, bot posts and channel chatter are dropped here: mentions in channels
-    arrive separately as ``app_mention`` events.
+    arrive separately as ``app_mention`` events. Mentions in the text read as ``name_of``
+    names them (see :func:`plain_text`).
     """
     event = body.get("event") or {}
     subtype = event.get("subtype")
@@ -204,7 +222,7 @@ def message_event(body: dict[str, Any]) -> TextMessage | None:
         str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
         Sender(CHANNEL, user, team_of(body)),
         ChatRef(CHANNEL, user, private=True),
-        plain_text(event.get("text") or ""),
+        plain_text(event.get("text") or "", name_of),
         files=files_of(event),
     )
 
@@ -252,14 +270,15 @@ def mention_event(body: dict[str, Any]) -> TextMessage | None:
     )
 
 
-def command_event(body: dict[str, Any]) -> TextMessage:
+def command_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMessage:
     """``/focal request TH urgent …`` as the core's ``/request TH urgent …``.
 
     A slash command is seen only by the person who typed it, and the answer goes to their
-    direct messages, so it is private wherever it was typed.
+    direct messages, so it is private wherever it was typed. Mentions read as ``name_of``
+    names them (see :func:`plain_text`).
     """
     user = body["user_id"]
-    text = plain_text(body.get("text") or "").strip().removeprefix("/")
+    text = plain_text(body.get("text") or "", name_of).strip().removeprefix("/")
     # Slack never resends a slash command, so one without Slack's ids gets an id of its own:
     # an empty one would make every such command after the first a "redelivery".
     made_up = f"local-{uuid.uuid4().hex}"
@@ -315,16 +334,19 @@ def post_arguments(
 ) -> dict[str, Any]:
     """The ``chat.postMessage`` arguments for one outbound message.
 
-    Text is escaped for mrkdwn; buttons become actions blocks whose values are the command
-    lines, and a button that cannot be one is typed out in the text (as commands are typed on
-    Slack: ``hint`` is "/focal "). Link previews stay off so casework URLs are not fetched by
-    Slack's unfurler.
+    The text is shown as written: ``mrkdwn`` is off, so a relayed ``*bold*`` or `` `code` ``
+    stays as typed (the core's own texts use no markup, only line breaks and "•"), and
+    ``&``, ``<`` and ``>`` are escaped, so nothing in it can ping ``@channel`` or mention
+    anyone. Buttons become actions blocks whose values are the command lines, and a button
+    that cannot be one is typed out in the text (as commands are typed on Slack: ``hint`` is
+    "/focal "). Link previews stay off so casework URLs are not fetched by Slack's unfurler.
     """
     channel, thread_ts = split_address(message.address)
     text = with_typed(message.text, typed_lines(unshown(message.buttons), hint, language))
     arguments: dict[str, Any] = {
         "channel": channel,
         "text": escape_mrkdwn(text),
+        "mrkdwn": False,
         "unfurl_links": False,
         "unfurl_media": False,
         "link_names": False,
@@ -366,12 +388,13 @@ def message_blocks(message: Outbound, text: str | None = None) -> list[dict[str,
     """Section blocks for the text (``text``: with typed commands added), then actions blocks
     of up to 25 buttons each, one button per core Button that fits.
 
-    Sections are ``verbatim``: Slack then leaves a relayed "@here" or "#channel" as typed
-    instead of parsing it into a mention or link (manual ``<@U…>`` markup, which escaping
-    has made inert anyway, would still work).
+    Sections are ``plain_text`` without emoji codes: Slack shows a relayed ``*bold*``,
+    ``_it_``, ``~strike~``, `` `code` ``, ``:smile:``, "@here" or "#channel" exactly as typed
+    (a ``verbatim`` mrkdwn section would still render the formatting). The text is escaped
+    all the same, as Slack asks of every text object, which keeps ``<@U…>`` inert.
     """
     sections: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
+        {"type": "section", "text": {"type": "plain_text", "text": chunk, "emoji": False}}
         for chunk in section_chunks(message.text if text is None else text)
         if chunk.strip()
     ]

@@ -129,6 +129,7 @@ class App:
         self.accepting = True
         for adapter in self.adapters.values():
             adapter.reader_language = self.language_for
+            adapter.person_name = self.name_for
             await self._start_adapter(adapter)
         if self.replication:
             self.spawn(self.replication.run(), "replication")
@@ -385,6 +386,12 @@ class App:
         else:
             person = directory.people.get(reader)
         return person.language if person else self.settings.bot.language
+
+    def name_for(self, sender: Sender) -> str | None:
+        """The directory name of the person behind ``sender`` (None: a stranger)."""
+        directory = self.ctx.directory if self.ctx else None
+        person = directory.person_for(sender) if directory else None
+        return person.name if person else None
 
     async def reload_directory(self) -> Directory:
         """Re-read the directory (after an import or a revocation)."""

@@ -60,6 +60,10 @@ class Adapter(abc.ABC):
     # stranger), for the few texts an adapter writes itself. A reader is the sender of an
     # inbound event or the person id of an outbound message.
     reader_language: Callable[[Reader], str] | None = None
+    # Set by the app before ``start``: the directory name of the person behind an identity of
+    # this channel (None: not in the directory), so a mention relayed to another channel reads
+    # "@Their Name" instead of a platform id.
+    person_name: Callable[[Sender], str | None] | None = None
 
     def language_of(self, reader: Reader = None) -> str:
         """The language ``reader`` reads; the bot's default for a stranger or no one."""

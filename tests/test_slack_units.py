@@ -54,12 +54,6 @@ def test_sections_are_split_at_a_word_break_not_mid_word() -> None:
     assert len(first) <= 3000 and first + second == text
 
 
-def test_sections_are_verbatim_so_a_relayed_here_stays_text() -> None:
-    message = Outbound(1, "slack", "U0THFP01", "@here look", buttons=(Button("Ack", "/ack R-1"),))
-    [section, _actions] = post_arguments(message)["blocks"]
-    assert section["text"] == {"type": "mrkdwn", "text": "@here look", "verbatim": True}
-
-
 def test_every_button_is_shown_or_typed() -> None:
     """A handover's thirty Acknowledge buttons fill two actions blocks; past four blocks (100
     buttons), the rest are typed as Slack people type commands."""

@@ -1,0 +1,122 @@
+"""Slack shows relayed text as written, and a Slack mention reads as a person's name elsewhere.
+
+What an officer types (``*bold*``, ``_it_``, `` `code` ``, ``~strike~``) reaches a Slack member
+literally: sections are ``plain_text`` and the top-level text goes with ``mrkdwn`` off. A
+Slack member's ``<@U…>`` reaches the officer as the directory name of the person mentioned.
+Driven through slack-bolt and slack-sdk against the fake Web API (:mod:`tests.test_slack`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import pytest
+
+from adapters.slack_convert import message_event, plain_text, post_arguments
+from bot.events import Button, Outbound
+from tests.fake_slack import TEAM
+from tests.test_slack import TH_FP, World, file_request, routed
+from tests.test_slack import world as slack_world  # noqa: F401 (the fixture below wraps it)
+
+MARKUP = "Need *bold* _it_ `code` ~strike~ :smile: @here"
+AROHA = "U0NZCC01"  # nz-cochair in the shipped directory
+
+
+@pytest.fixture
+async def world(slack_world: World) -> AsyncIterator[World]:  # noqa: F811
+    """The Slack world as the app wires it (the app hands the adapter its name lookup)."""
+    assert slack_world.adapter.person_name is not None
+    yield slack_world
+
+
+def sections(post: dict[str, object]) -> list[dict[str, object]]:
+    blocks = post.get("blocks") or []
+    assert isinstance(blocks, list)
+    return [b["text"] for b in blocks if b["type"] == "section"]
+
+
+# --- outbound: literal text --------------------------------------------------------------
+async def test_an_officers_markup_reaches_slack_as_plain_text(world: World) -> None:
+    request_id = await file_request(world, f"urgent {MARKUP}")
+    post = routed(world)  # the notification, with its Acknowledge button
+    [section] = sections(post)
+    assert section["type"] == "plain_text" and section["emoji"] is False
+    assert MARKUP in str(section["text"]) and request_id in str(section["text"])
+    assert "verbatim" not in section
+    assert post["mrkdwn"] is False and MARKUP in str(post["text"])  # the notification's text
+
+
+async def test_a_message_without_buttons_goes_with_mrkdwn_off(world: World) -> None:
+    request_id = await file_request(world)
+    await world.bot.say("au-officer", f"/reply {request_id} {MARKUP} <!channel> & more")
+    await world.settle()
+    [relayed] = [p for p in world.api.posts_to(TH_FP) if MARKUP in str(p.get("text"))]
+    assert "blocks" not in relayed and relayed["mrkdwn"] is False
+    assert "&lt;!channel&gt; &amp; more" in str(relayed["text"])  # still inert
+    assert all(p["mrkdwn"] is False for p in world.api.posts_to(TH_FP))
+
+
+def test_sections_are_plain_text_so_a_relayed_here_stays_text() -> None:
+    message = Outbound(1, "slack", "U0THFP01", "@here *look*", buttons=(Button("Ack", "/ack R-1"),))
+    [section, _actions] = post_arguments(message)["blocks"]
+    assert section["text"] == {"type": "plain_text", "text": "@here *look*", "emoji": False}
+
+
+def test_plain_text_sections_keep_slacks_limits() -> None:
+    long = "&<> *x* " * 1200  # 9,600 characters, 24,000 once escaped
+    blocks = post_arguments(Outbound(1, "slack", "U1", long, buttons=(Button("Ack", "/ack"),)))[
+        "blocks"
+    ]
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(blocks) <= 50 and all(len(t) <= 3000 for t in texts)
+    assert plain_text("".join(texts)) == long
+
+
+# --- inbound: mentions read as names -----------------------------------------------------
+async def test_a_slack_mention_reaches_the_officer_as_the_persons_name(world: World) -> None:
+    request_id = await file_request(world)
+    text = (
+        f"reply {request_id} Ask <@{AROHA}>, <@U0NOBODY1|Pat Guest> or <@U0NOBODY2> &amp; "
+        "<@U0NZCC01|aroha.old>"
+    )
+    await world.slack.event(world.slack.dm(TH_FP, "x") | {"text": text})
+    await world.settle()
+    relayed = [t for t in world.bot.inbox("au-officer") if "Ask @" in t]
+    assert relayed, world.bot.inbox("au-officer")
+    assert (
+        "Ask @Aroha Cochair-Example, @Pat Guest or @U0NOBODY2 & @Aroha Cochair-Example"
+        in relayed[-1]
+    )
+    assert "U0NZCC01" not in relayed[-1]
+
+
+async def test_a_mention_in_a_slash_command_reads_as_the_name_too(world: World) -> None:
+    """With "escape channels, users and links" on, Slack sends ``<@U…|handle>`` in a slash
+    command's text: the directory's name wins over the Slack handle."""
+    request_id = await file_request(world)
+    form = {
+        "team_id": TEAM,
+        "channel_id": "D" + TH_FP[1:],
+        "channel_name": "directmessage",
+        "user_id": TH_FP,
+        "command": "/focal",
+        "text": f"reply {request_id} cc <@{AROHA}|aroha.old> please",
+        "trigger_id": "9.9.trigger",
+    }
+    reply = await world.slack.post(urlencode(form), "application/x-www-form-urlencoded")
+    await world.settle()
+    assert reply.status == 200
+    assert any("cc @Aroha Cochair-Example please" in t for t in world.bot.inbox("au-officer"))
+
+
+def test_names_are_used_only_for_people_the_directory_knows() -> None:
+    known = {AROHA: "Aroha <Cochair> & Co"}.get
+    typed = f"<@{AROHA}> <@U0OTHER1|Pat> <@U0OTHER2> <#C0OPS|ops> <!here> &lt;@{AROHA}&gt;"
+    assert plain_text(typed, known) == (
+        f"@Aroha <Cochair> & Co @Pat @U0OTHER2 #ops @here <@{AROHA}>"  # typed text stays text
+    )
+    assert plain_text(typed) == f"@U0NZCC01 @Pat @U0OTHER2 #ops @here <@{AROHA}>"
+    dm = {"channel_type": "im", "user": "U1", "text": f"hi <@{AROHA}>", "channel": "D1"}
+    event = message_event({"event_id": "Ev1", "team_id": "T1", "event": dm}, known)
+    assert event is not None and event.text == "hi @Aroha <Cochair> & Co"
