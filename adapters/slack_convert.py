@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.buttons import remaining, typed_lines, with_typed
 from adapters.slack_modal import form_button
-from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
+from bot.errors import AdapterError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import (
     Button,
     ButtonPress,
@@ -45,6 +45,9 @@ BUTTON_VALUE_LIMIT = 2000
 ACTIONS_LIMIT = 25  # elements in one actions block
 MAX_ACTION_BLOCKS = 4  # a message holds 50 blocks; 100 buttons leave room for 46 sections
 
+UNREACHABLE_ERRORS = frozenset(  # the person's conversation is gone, whatever is sent
+    {"channel_not_found", "is_archived", "account_inactive", "user_not_found", "user_disabled"}
+)
 PERMANENT_ERRORS = frozenset(
     {
         "channel_not_found",
@@ -498,6 +501,8 @@ def map_error(exc: Exception) -> AdapterError:
     code = str(data.get("error") or "") if isinstance(data, dict) else ""
     if status == 429:
         return RateLimited(_retry_after(response), f"slack: {code or 'ratelimited'}")
+    if code in UNREACHABLE_ERRORS:
+        return Unreachable(f"slack: {code}")
     if code in PERMANENT_ERRORS:
         return PermanentError(f"slack: {code}")
     return TransientError(f"slack: {code or 'error'} (HTTP {status})")

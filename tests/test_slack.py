@@ -234,9 +234,7 @@ async def test_an_unknown_channel_fails_for_good(world: World) -> None:
     assert rows == [("failed", "slack: channel_not_found")]
     # Not silent: it went out on the focal point's next channel and the officer was told.
     assert "Please trace this phone" in world.bot.last("th-fp")
-    assert "could not deliver your message to Niran Example on slack" in world.bot.last(
-        "au-officer"
-    )
+    assert "Niran Example cannot be reached on slack any more" in world.bot.last("au-officer")
 
 
 # --- who may speak, and where ----------------------------------------------------------------

@@ -25,7 +25,7 @@ from adapters.slack_convert import (
     section_chunks,
     team_of,
 )
-from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
+from bot.errors import ConfigError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Button, Outbound
 from tests.harness import ROOT, shipped_settings
 
@@ -189,6 +189,9 @@ def test_errors_map_to_the_cores_classes() -> None:
     assert isinstance(map_error(api_error(200, "internal_error")), TransientError)
     for code in ("channel_not_found", "not_in_channel", "account_inactive", "invalid_auth"):
         assert isinstance(map_error(api_error(200, code)), PermanentError)
+    for code in ("channel_not_found", "account_inactive", "user_disabled"):  # the person's
+        assert isinstance(map_error(api_error(200, code)), Unreachable)
+    assert not isinstance(map_error(api_error(200, "invalid_auth")), Unreachable)  # the bot's
     assert isinstance(map_error(api_error(200, "token_revoked")), PermanentError)
     assert isinstance(map_error(TimeoutError()), TransientError)
     assert isinstance(map_error(ConnectionRefusedError()), TransientError)
