@@ -89,8 +89,9 @@ async def test_whatsapp_officer_and_email_only_focal_point(world: World) -> None
     await world.settle()
     assert filed.status == 200
     request_id = (await world.bot.rows("SELECT id FROM requests"))[0][0]
-    assert world.whatsapp_to_officer() == [
-        "A message from FocalPoint awaits you — open it on console."
+    assert world.whatsapp_to_officer() == [  # no casework in it: it may go on WhatsApp
+        f"Request {request_id} sent to Malaysia (urgent, information). Their focal point has "
+        "30 minutes to acknowledge; I will tell you here when they do."
     ]
 
     # It reaches Malaysia's focal point by email, in full.

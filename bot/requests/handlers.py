@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import lifecycle
@@ -19,7 +21,8 @@ from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.files import handlers as files
-from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, join, n_, render
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, join, n_, render
+from bot.i18n.catalogs import translations
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -75,13 +78,17 @@ class NewRequest:
 
 
 def parse_new_request(text: str) -> NewRequest:
-    """``<COUNTRY> [urgent|routine] [#category] <text>`` (urgency and category in either order)."""
-    words = text.split(maxsplit=1)
-    if not words:
+    """``<COUNTRY> [urgent|routine] [#category] <text>`` (urgency and category in either order;
+    the urgency also before the country). The keywords may be typed in any of the bot's
+    languages, as its catalogs translate them: ``/request VN ด่วน #victim …`` is urgent."""
+    before, text = _take_urgency(text)  # "/request ด่วน VN …": the order some languages say it
+    country, rest = _first_word(text)
+    if not country:
         raise UserError(_("Which country, and what do you need?"))
-    country, rest = words[0], (words[1] if len(words) > 1 else "")
-    urgency, rest = _take_word(rest, {"urgent", "routine"}, "")
-    if not urgency and _misspelled_urgent(rest.partition(" ")[0].rstrip("!:.,")):
+    urgency, rest = _take_urgency(rest)
+    _refuse_two_urgencies(country, before, urgency)
+    urgency = urgency or before
+    if not urgency and _misspelled_urgent(_first_word(rest)[0].rstrip(_KEYWORD_END)):
         raise UserError(
             _(
                 "Did you mean urgent? Write urgent (or routine) after the country: "
@@ -92,11 +99,10 @@ def parse_new_request(text: str) -> NewRequest:
     _refuse_both_urgencies(country, urgency, rest)
     category = DEFAULT_CATEGORY
     if rest.startswith("#"):
-        tag, rest = _first_word(rest[1:])
-        category = _category(tag)
-        rest = _refuse_two_categories(country, tag, category, rest.strip())
+        tag, category, rest = _take_category(rest[1:])
+        rest = _refuse_two_categories(country, tag, category, rest)
         if not urgency:  # "#arrest urgent …" (not "routine": "#info Routine check …" is text)
-            urgency, rest = _take_word(rest, {"urgent"}, "")
+            urgency, rest = _take_urgency(rest, only="urgent")
             _refuse_both_urgencies(country, urgency, rest)
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
@@ -112,7 +118,11 @@ def _first_word(text: str) -> tuple[str, str]:
 def _refuse_both_urgencies(country: str, urgency: str, rest: str) -> None:
     """``urgent routine`` (or the other way round) asks which is meant: the time limit and who
     is woken depend on it, so neither is guessed."""
-    second, _rest = _take_word(rest, {"urgent", "routine"}, "")
+    _refuse_two_urgencies(country, urgency, _take_urgency(rest)[0])
+
+
+def _refuse_two_urgencies(country: str, urgency: str, second: str) -> None:
+    """Refuse two urgencies that differ (one before the country and one after it, say)."""
     if urgency and second and second != urgency:
         raise UserError(
             _(
@@ -127,27 +137,40 @@ def _refuse_two_categories(country: str, tag: str, category: str, rest: str) -> 
     """``rest`` after the category, unless it starts with a second, different category tag:
     a request has one category, and which one decides little enough to ask rather than guess
     (the same category twice is taken once)."""
-    second, after = _first_word(rest)
-    other = CATEGORY_TAGS.get(second[1:].lower()) if second.startswith("#") else None
-    if other is None:
+    if not rest.startswith("#"):
         return rest
+    second, other, after = _category_words().take(rest[1:])
+    if not other:
+        return rest  # "#victim #Songkhla …": a hashtag of the text
     if other == category:
-        return after.strip()
+        return after
     raise UserError(
         _(
             "One category per request, please: #{first} or #{second}? Send it again with the "
             "one that fits best: /request {country} #{first} <what you need>",
             first=tag.lower(),
-            second=second[1:].lower(),
+            second=second.lower(),
             country=country.upper(),
         )
     )
 
 
-def _take_word(text: str, choices: set[str], default: str) -> tuple[str, str]:
-    first, _sep, rest = text.strip().partition(" ")
-    word = first.lower().rstrip("!:.,")  # "URGENT!" is urgent
-    return (word, rest.strip()) if word in choices else (default, text.strip())
+def _take_urgency(text: str, only: str = "") -> tuple[str, str]:
+    """The urgency ``text`` starts with (``urgent``, ``ด่วน``, ``khẩn``: stored in English) and
+    the rest; ``("", text)`` when it starts with none (or not with ``only``)."""
+    _typed, urgency, rest = _urgency_words().take(text, only)
+    return urgency, rest
+
+
+def _take_category(text: str) -> tuple[str, str, str]:
+    """(the tag as typed, its category, the rest) for the text after a ``#``: a tag or a
+    category's name in any of the bot's languages, several words long too (``#hỗ trợ nạn
+    nhân``); a UserError listing the tags when it names none."""
+    typed, category, rest = _category_words().take(text)
+    if category:
+        return typed, category, rest
+    tag, rest = _first_word(text)
+    return tag, _category(tag), rest.strip()
 
 
 def _misspelled_urgent(word: str) -> bool:
@@ -279,13 +302,99 @@ def parse_request_search(text: str) -> RequestSearch:
 
 
 def _category(tag: str) -> str:
-    """The category a ``#tag`` names; a UserError listing the tags for an unknown one."""
-    if tag.lower() not in CATEGORY_TAGS:
+    """The category a ``#tag`` names (a tag, or a category's name in any of the bot's languages
+    written as one word); a UserError listing the tags for an unknown one."""
+    category = _category_words().stored.get(_folded(tag))
+    if category is None:
         known = " ".join("#" + t for t in SHOWN_TAGS)
         raise UserError(
             _("I don't know the category #{tag}. Use one of: {known}.", tag=tag[:30], known=known)
         )
-    return CATEGORY_TAGS[tag.lower()]
+    return category
+
+
+# --- keywords in every language -------------------------------------------------------------
+_KEYWORD_END = "!:.,،؛"
+"""Punctuation typed right after a keyword: ``URGENT!``, ``عاجل،``."""
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """Words that set a field of a request, as people type them in any of the bot's languages:
+    each spelling (folded, see :func:`_folded`) and the word stored for it."""
+
+    stored: Mapping[str, str]
+    longest: int  # words in the longest spelling
+
+    def take(self, text: str, only: str = "") -> tuple[str, str, str]:
+        """(as typed, stored word, rest) for the keyword ``text`` starts with, its longest
+        spelling first; ``("", "", text)`` when it starts with none (or not with ``only``)."""
+        words = text.split()
+        for count in range(min(self.longest, len(words)), 0, -1):
+            stored = self.stored.get(_folded(" ".join(words[:count])))
+            if stored and only in ("", stored):
+                after = text.split(None, count)[count:]  # the rest as typed: its lines kept
+                return " ".join(words[:count]), stored, after[0].strip() if after else ""
+        return "", "", text.strip()
+
+
+def _folded(text: str) -> str:
+    """A keyword as compared: composed, case-folded, single-spaced, without the punctuation
+    typed after it."""
+    spaced = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return spaced.rstrip(_KEYWORD_END).strip()
+
+
+def _urgency_words() -> Keywords:
+    """``urgent`` and ``routine`` in English and as each catalog translates them."""
+    return _keywords("urgency", _catalogs())
+
+
+def _category_words() -> Keywords:
+    """The category tags (``victim``, ``mla``) and each category's name as each catalog
+    translates it (whole, or one part of a name such as ``arrest/warrant``)."""
+    return _keywords("category", _catalogs())
+
+
+def _catalogs() -> tuple[object, ...]:
+    """Each language's catalog: the keyword tables are built once for them, and again only
+    if one is replaced (a test's stand-in catalog)."""
+    return tuple(translations(language) for language in LANGUAGES)
+
+
+_KEYWORD_SOURCES: dict[str, tuple[Mapping[str, Msg], Mapping[str, str]]] = {
+    "urgency": (URGENCY_NAMES, {"urgent": "urgent", "routine": "routine"}),
+    "category": (CATEGORY_NAMES, CATEGORY_TAGS),
+}
+"""For each keyword table: the names its catalogs translate, and the English words."""
+
+
+@lru_cache(maxsize=8)
+def _keywords(kind: str, catalogs: tuple[object, ...]) -> Keywords:
+    """The ``kind`` table: its names rendered in each language (``catalogs`` keys the cache
+    only), plus its English words, which win.
+
+    Every name people are shown reads back, English ones too (``#arrest/warrant``, as
+    ``/requests`` writes it); a spelling two stored words share in different languages is left
+    out rather than guessed."""
+    names, english = _KEYWORD_SOURCES[kind]
+    found: dict[str, set[str]] = {}
+    for stored, name in names.items():
+        for spelling in {s for lang in LANGUAGES for s in _spellings(render(name, lang))}:
+            found.setdefault(spelling, set()).add(stored)
+    table = {spelling: next(iter(s)) for spelling, s in found.items() if len(s) == 1}
+    table |= {_folded(word): stored for word, stored in english.items()}
+    return Keywords(table, max(len(spelling.split()) for spelling in table))
+
+
+def _spellings(name: str) -> set[str]:
+    """How a translated name may be typed: whole, each part of a ``a/b`` name, without its
+    ``(aside)`` or the aside alone, and as one word with hyphens or underscores for spaces."""
+    names = {name, *name.split("/")}
+    for aside in re.finditer(r"\(([^()]*)\)", name):
+        names |= {name.replace(aside[0], " "), aside[1]}
+    folded = {_folded(n) for n in names} - {""}
+    return folded | {f.replace(" ", joint) for f in folded for joint in "-_"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -565,7 +674,7 @@ def file_request(work: Work, args: NewRequest) -> None:
     earlier = store.open_repeat(work.db, actor.id, target.code, text, iso(work.now - REPEAT_WITHIN))
     if earlier is not None and (earlier.urgency, earlier.category) == (args.urgency, args.category):
         # (sent again as urgent, or under another category, it is a new request: it is filed)
-        work.reply(_repeated(work, earlier))
+        work.reply(_repeated(work, earlier), sensitive=False)  # ids, a country, a time
         return
     request_id, seq = store.next_id(work.db, work.ctx.settings.requests.id_prefix, work.now.year)
     request = store.new_request(
@@ -586,9 +695,10 @@ def file_request(work: Work, args: NewRequest) -> None:
     handlers = _handlers_of(work, request)[0]
     filed = _attach(work, request, handlers, urgent=request.urgency == "urgent")
     deputising = _deputising(work, request, handlers)
-    work.reply(
-        _filed(work, request) + deputising + _seen_when(work, handlers, _urgent(request)) + filed
-    )
+    seen = _seen_when(work, handlers, _urgent(request))
+    # ids, a country, time limits, names from the directory, no casework: a pointer-only
+    # channel may carry it (so may the other confirmations below)
+    work.reply(_filed(work, request) + deputising + seen + filed, sensitive=False)
 
 
 def _deputising(work: Work, request: Request, handlers: list[Person]) -> Text:
@@ -711,7 +821,8 @@ def acknowledge(work: Work, raw_id: str) -> None:
     if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
         by = _who(work, request.acknowledged_by)
         work.reply(
-            _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by)
+            _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by),
+            sensitive=False,
         )
         return
     status = lifecycle.transition(request.id, request.status, "ack")
@@ -727,7 +838,9 @@ def acknowledge(work: Work, raw_id: str) -> None:
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
     _taken_on(work, request)
-    work.reply(_("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id))
+    work.reply(
+        _("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id), sensitive=False
+    )
 
 
 def reply(work: Work, args: IdAndText) -> None:
@@ -756,7 +869,7 @@ def reply(work: Work, args: IdAndText) -> None:
     other_side = _other_side(work, request)
     filed = _attach(work, request, [*other_side, *colleagues], _urgent(request))
     seen = _seen_when(work, other_side, _urgent(request))
-    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed)
+    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed, sensitive=False)
 
 
 def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:
@@ -847,7 +960,10 @@ def attach_files(work: Work, raw_id: str) -> None:
         urgent=_urgent(request),
     )
     if not added:
-        work.reply(_("{id} already has that file; nothing was sent again.", id=request.id))
+        work.reply(
+            _("{id} already has that file; nothing was sent again.", id=request.id),
+            sensitive=False,
+        )
         return
     work.reply(
         n_(
@@ -855,7 +971,8 @@ def attach_files(work: Work, raw_id: str) -> None:
             "{count} files added to {id} and sent on.",
             added,
             id=request.id,
-        )
+        ),
+        sensitive=False,
     )
 
 
@@ -920,7 +1037,9 @@ def refer(work: Work, args: IdAndText) -> None:
     )
     skip = _not_to_tell(work, request, working) | {p.id for p in _handlers_of(work, referred)[0]}
     _send(work, request, working, released, skip=skip)  # whoever was working on it
-    work.reply(_told(_("{id} referred to {where}.", id=request.id, where=shown), notes))
+    work.reply(
+        _told(_("{id} referred to {where}.", id=request.id, where=shown), notes), sensitive=False
+    )
 
 
 def _referred_by(who: Text, note: str) -> Msg:
@@ -1034,7 +1153,7 @@ def close(work: Work, args: IdAndText) -> None:
     _send(work, request, answering, told, skip=skip)
     done = join([told, _("It was escalated to you; nothing more is needed.")])
     _send(work, request, escalated, done, skip=skip | {p.id for p in answering})
-    work.reply(_told(_("{id} is closed.", id=request.id), notes))
+    work.reply(_told(_("{id} is closed.", id=request.id), notes), sensitive=False)
 
 
 def _closed_by(request_id: str, who: Text, outcome: str) -> Msg:
