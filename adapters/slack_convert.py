@@ -216,6 +216,8 @@ def message_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMe
     """
     event = body.get("event") or {}
     subtype = event.get("subtype")
+    if subtype == "message_changed":
+        return _edit(body, event, name_of)
     if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
         return None
     user = event.get("user")
@@ -227,6 +229,31 @@ def message_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMe
         ChatRef(CHANNEL, user, private=True),
         plain_text(event.get("text") or "", name_of),
         files=files_of(event),
+    )
+
+
+def _edit(
+    body: dict[str, Any], event: dict[str, Any], name_of: NameOf | None
+) -> TextMessage | None:
+    """A person's edit of a direct message (the core tells them edits change nothing); None
+    for Slack's own changes (a link preview added: no ``edited`` mark, the same text)."""
+    message = event.get("message") or {}
+    before = event.get("previous_message") or {}
+    user = message.get("user")
+    if (
+        event.get("channel_type") != "im"
+        or not user
+        or message.get("bot_id")
+        or not message.get("edited")
+        or message.get("text") == before.get("text")
+    ):
+        return None
+    return TextMessage(
+        str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
+        Sender(CHANNEL, user, team_of(body)),
+        ChatRef(CHANNEL, user, private=True),
+        plain_text(message.get("text") or "", name_of),
+        edited=True,
     )
 
 

@@ -81,7 +81,7 @@ TELEGRAM_PACING = Pacing(per_chat_interval=1.0, overall_rate=29.0, max_attempts=
 """About one message a second per chat and just under Telegram's ~30 a second overall."""
 GROUP_INTERVAL = 3.0  # Telegram allows about 20 messages a minute in a group
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_POLL_BACKOFF = 30.0  # seconds between getUpdates attempts while Telegram is unreachable

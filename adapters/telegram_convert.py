@@ -67,7 +67,7 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
     A command meant for another bot in the same group (``/help@OtherBot``) is dropped, since
     the core would otherwise answer a question not put to it.
     """
-    message = update.message
+    message = update.message or update.edited_message  # an edit: the core says it changes nothing
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     raw = message.text or message.caption or ""
@@ -84,6 +84,7 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
         text,
         private or _addressed(message, raw, bot_username),
         files_of(message),
+        edited=update.message is None,
     )
 
 

@@ -97,6 +97,8 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
 
 
 def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
+    if isinstance(event, TextMessage) and event.edited:
+        raise UserError(EDIT_NOT_APPLIED)
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
     attach = _ATTACH_TO.match(text)  # "attach to R-…", as a caption or after
     if attach:  # (matched first: a substitution costs ten times a failed match)
@@ -116,6 +118,10 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)
+EDIT_NOT_APPLIED = _(
+    "I do not act on edited messages: your edit changed nothing here. Send the correction as "
+    "a new message (on a request: /reply <id> <the correction>)."
+)
 FILE_NOT_TAKEN = _("I did not keep the file: only /request, /reply and /attach take files.")
 
 

@@ -74,6 +74,7 @@ class TextMessage(Inbound):
     text: str = ""
     addressed: bool = True  # False for group chatter not aimed at the bot
     files: tuple[IncomingFile, ...] = ()
+    edited: bool = False  # an edit of a message sent before: the core says edits change nothing
 
 
 @dataclass(frozen=True, slots=True)

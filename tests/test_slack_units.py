@@ -154,6 +154,19 @@ def test_only_direct_messages_from_people_become_events() -> None:
         assert message_event({"event_id": "Ev2", "event": dm | other}) is None
 
 
+def test_a_persons_edit_is_an_event_marked_edited_and_slacks_own_changes_are_not() -> None:
+    before = {"user": "U1", "text": "/reply R-1 Hat Yai", "ts": "1.0"}
+    after = before | {"text": "/reply R-1 Songkhla", "edited": {"user": "U1", "ts": "2.0"}}
+    changed = {"channel_type": "im", "subtype": "message_changed", "channel": "D1"}
+    edit = message_event(
+        {"event_id": "Ev3", "event": changed | {"message": after, "previous_message": before}}
+    )
+    assert edit is not None and edit.edited and edit.text == "/reply R-1 Songkhla"
+    unfurl = before | {"attachments": [{"title": "x"}]}  # a link preview: no edit mark
+    preview = {"message": unfurl, "previous_message": before}
+    assert message_event({"event_id": "Ev4", "event": changed | preview}) is None
+
+
 def test_a_slash_command_maps_to_the_command_language() -> None:
     body = {"user_id": "U1", "team_id": "T1", "text": "request TH urgent x", "trigger_id": "t1"}
     event = command_event(body)

@@ -208,3 +208,13 @@ def test_groups_are_paced_at_twenty_messages_a_minute() -> None:
     adapter = TelegramAdapter.__new__(TelegramAdapter)  # pacing needs no connection
     assert adapter.chat_interval("-1001234567890") == GROUP_INTERVAL == 3.0
     assert adapter.chat_interval("100017") == 1.0
+
+
+def test_an_edit_is_an_event_marked_edited() -> None:
+    """An edited message reaches the core (which says edits change nothing), keyed by its
+    own update, so it is not taken for a redelivery of the original."""
+    original = message("/reply R-2026-0001 Shelter in Hat Yai")
+    body = original.to_dict()["message"] | {"text": "/reply R-2026-0001 Shelter in Songkhla"}
+    edit = inbound_event(update({"edited_message": body}, update_id=11), BOT)
+    assert isinstance(edit, TextMessage) and edit.edited and edit.event_id == "11"
+    assert not inbound_event(original, BOT).edited  # type: ignore[union-attr]
