@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from adapters.buttons import typed_lines
 from adapters.local_files import local_file, read_local
 from bot.config import parse_duration
 from bot.events import ChatRef, IncomingFile, Outbound, Sender, TextMessage
@@ -85,8 +86,9 @@ class ConsoleAdapter(Adapter):
     async def send(self, message: Outbound) -> str:
         text = message.text.replace("\n", "\n    ")
         self._print(f"[to {message.address} via {self.channel}] {text}")
-        for button in message.buttons:
-            self._print(f"    ↳ {button.label}: {button.command}")
+        # isolated for a right-to-left reader, so the command shows as it is typed
+        for line in typed_lines(message.buttons, "/", self.language_of(message.person_id)):
+            self._print(f"    ↳ {line}")
         file = message.attachment
         if file and file.blob:  # the decrypted copy is deleted after the send: keep one
             if self.downloads is None:

@@ -4,6 +4,9 @@ typed, what to put in place of each ``<placeholder>`` in the reader's language.
 ``/request <COUNTRY> [urgent] [#category] <what you need>`` reads in Thai as ``/request
 <ประเทศ> [urgent] [#category] <สิ่งที่ท่านต้องการ>``: ``urgent`` is typed as it is, so only
 the placeholders this table names are translated (a word in square brackets may be either).
+The line is a ``typed`` join: a right-to-left reader gets each placeholder in an isolate of
+its own inside the left-to-right command, so two in their script keep the order they are typed
+in (bot.i18n.message.render_for_reader).
 """
 
 from __future__ import annotations
@@ -59,4 +62,4 @@ def shown_usage(usage: str) -> Text:
         at = match.end()
     if not parts:
         return usage
-    return join([*parts, usage[at:]], "")
+    return join([*parts, usage[at:]], "", typed=True)

@@ -14,7 +14,15 @@ import pytest
 
 from bot.commands import command_hints
 from bot.i18n import LANGUAGES, Msg, _, is_rtl, render, render_for_reader
-from bot.i18n.message import LRI, PDI, RLM, isolate_command, isolate_commands, placeholders
+from bot.i18n.message import (
+    FSI,
+    LRI,
+    PDI,
+    RLM,
+    isolate_command,
+    isolate_commands,
+    placeholders,
+)
 from bot.returns.joint import USAGE
 from bot.text import clean
 from tests.harness import Harness, shipped_settings
@@ -40,21 +48,25 @@ def every_message() -> list[Msg]:
 
 
 def without_isolates(text: str) -> str:
-    return text.replace(LRI, "").replace(PDI, "")
+    return text.replace(LRI, "").replace(FSI, "").replace(PDI, "")
 
 
 def isolated_spans(text: str) -> list[tuple[int, int]]:
-    """Where each isolate's content starts and ends; fails on a nested or unclosed one."""
-    spans, start = [], None
+    """Where each outermost left-to-right isolate's content starts and ends (an FSI inside
+    one keeps a translated placeholder in its own direction); fails on an unclosed one."""
+    spans, start, depth = [], 0, 0
     for i, char in enumerate(text):
-        if char == LRI:
-            assert start is None, f"nested isolate in {text!r}"
-            start = i + 1
+        if char in (LRI, FSI):
+            if depth == 0:
+                assert char == LRI, f"a first-strong isolate outside a command in {text!r}"
+                start = i + 1
+            depth += 1
         elif char == PDI:
-            assert start is not None, f"isolate closed but not opened in {text!r}"
-            spans.append((start, i))
-            start = None
-    assert start is None, f"unclosed isolate in {text!r}"
+            assert depth > 0, f"isolate closed but not opened in {text!r}"
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    assert depth == 0, f"unclosed isolate in {text!r}"
     return spans
 
 
@@ -107,6 +119,7 @@ def test_every_command_a_right_to_left_reader_gets_is_isolated(language: str) ->
         spans = isolated_spans(shown)
         for start, end in spans:
             inside = re.sub(r"<[^<>]*>", "", shown[start:end])  # a placeholder may be translated
+            inside = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", inside)  # and isolated in its direction
             assert not RTL_LETTER.search(inside), (message.msgid, shown[start:end])
             assert not shown[end - 1].isspace() and shown[end - 1] not in ".,;:!?(", shown
         for found in COMMAND.finditer(shown):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -37,18 +38,43 @@ LRI, PDI = "\u2066", "\u2069"
 """Left-to-right isolate and its end: around each command in a right-to-left line, so it
 displays as typed. Without them the bidirectional algorithm lays the command's neutral
 characters out right to left: ``/reply R-12 <text>`` shows as ``>text< R-12 reply/``. Inbound
-text drops them (:func:`bot.text.clean`), so a command copied with them still runs."""
+text drops them (:func:`bot.text.clean`), so a command copied with them still runs. Also
+around each line of a parameter that starts left to right (:func:`_quoted`)."""
+
+FSI = "\u2068"
+"""First-strong isolate: around a placeholder in the reader's script inside a command
+(``/handover <…> <…>``). Two such placeholders in a row would form one right-to-left run
+inside the command's isolate and show in swapped order."""
+
+_ISOLATE = "[\u2066\u2068][^\u2066-\u2069\n]*\u2069"
+"""One isolate this module made: a parameter's (LRI) or a placeholder's (FSI), not nested."""
 
 _COMMAND = regex.compile(
-    # its name, not inside a path or a word (as bot.commands.command_hints), nor isolated;
-    # then each argument after a space: a <placeholder> (translated too), or a word with no
-    # right-to-left letter; none after a word that ends a sentence, nor the next command. After
-    # a colon only a figure or a <placeholder> goes on ("/return W1 search warrants: 5")
-    r"(?<![\w/<.\u2066])/[A-Za-z][A-Za-z0-9_-]*"
-    r"(?:(?<![.;!?])(?!(?<=:)[^\S\n]+[^0-9<\s])[^\S\n]+(?!/[A-Za-z])(?:<[^<>\n]*>|[^\s<>\u060c\p{bc=R}\p{bc=AL}])+)*"
+    # its name (or a parameter's after a slash: "/{name}"), not inside a path or a word (as
+    # bot.commands.command_hints), nor isolated; then each argument after a space: a
+    # <placeholder> (translated too), an isolate (a parameter's, a placeholder's) or a word
+    # with no right-to-left letter; none after a word that ends a sentence, nor the next
+    # command. After a colon only a figure or a <placeholder> goes on ("/return W1 search
+    # warrants: 5")
+    r"(?<![\w/<.\u2066])/(?:[A-Za-z][A-Za-z0-9_-]*|\u2066[A-Za-z][A-Za-z0-9_-]*\u2069)"
+    r"(?:(?<![.;!?])(?<![.;!?]\u2069)(?!(?<=:)[^\S\n]+[^0-9<\u2068\s])"
+    r"[^\S\n]+(?!\u2066?/[A-Za-z\u2066])"
+    rf"(?:{_ISOLATE}|<[^<>\n]*>|[^\s<>\u060c\u2066-\u2069\p{{bc=R}}\p{{bc=AL}}])+)*"
 )
 """A command in rendered text, from ``/`` through its arguments, up to where prose resumes:
 a word in a right-to-left script, the Arabic comma, or the end of a sentence."""
+
+_PARAMETER = regex.compile(r"\u2066([^\u2066-\u2069\n\p{bc=R}\p{bc=AL}]*)\u2069")
+"""A parameter's isolate with no right-to-left letter: inside a command it needs none, the
+command being left to right as a whole."""
+
+_PLACEHOLDER = regex.compile(
+    # not isolated already (a usage line's are: bot.usage); a letter or digit after it
+    r"(?<!\u2068)<[^<>\n]*[\p{bc=R}\p{bc=AL}][^<>\n]*>(?=.*[\p{L}\p{N}])"
+)
+"""A placeholder in a right-to-left script inside a command, another argument after it: the
+two would join in one right-to-left run. The last one needs no isolate, the command's own
+ending its run."""
 
 _LIST_SEPARATORS = {", ": list_comma, "; ": list_semicolon}
 """Separators of a :func:`join` that a reader writes their own way."""
@@ -219,14 +245,73 @@ def render(text: Text, language: str) -> str:
 
 
 def render_for_reader(text: Text, language: str) -> str:
-    """:func:`render`, plus for RTL languages a right-to-left mark at each line start and
-    each command isolated (:func:`isolate_commands`): the template's own and those in its
-    parameters alike."""
-    rendered = render(text, language)
-    if isinstance(text, Msg) and is_rtl(language):
-        lines = rendered.split("\n")
-        return "\n".join(RLM + _isolated(line) if line else line for line in lines)
-    return rendered
+    """:func:`render`, plus for RTL languages a right-to-left mark at each line start, each
+    command isolated (:func:`isolate_commands`), the template's own and those in its
+    parameters alike, and what the message quotes set apart (:func:`_set_apart`)."""
+    if not (isinstance(text, Msg) and is_rtl(language)):
+        return render(text, language)
+    lines = render(_set_apart(text, language), language).split("\n")
+    return "\n".join(RLM + _isolated(line) if line else line for line in lines)
+
+
+def _set_apart(text: Msg, language: str) -> Msg:
+    """``text`` for a right-to-left reader: each text parameter, each item of a list and
+    each line of text quoted (:func:`_quoted`), so that "Passport AB123456 is valid until
+    2030." keeps its full stop at its end and ``W1`` does not run into the date after it; in
+    a line of what to type (a ``typed`` join: a usage line), each word from the catalog (a
+    placeholder in the reader's script) in a first-strong isolate."""
+    if type(text) is not Msg:  # a subclass renders itself (a metric's label): it quotes none
+        return text
+    if text.parts is None:
+        params = {name: _apart(value, language) for name, value in text.params.items()}
+        return replace(text, params=params)
+    return replace(text, parts=tuple(_part_apart(text, part, language) for part in text.parts))
+
+
+def _part_apart(whole: Msg, part: Text, language: str) -> Text:
+    """One part of a join set apart; the pieces of one text (``"#" + name``) stay as they are."""
+    if isinstance(part, Msg):
+        kept = _set_apart(part, language)
+        return join([FSI, kept, PDI], "") if whole.typed and part.parts is None else kept
+    listed = whole.sep in _LIST_SEPARATORS and not whole.typed
+    return _quoted(render(part, language)) if listed or "\n" in whole.sep else part
+
+
+def _apart(value: Any, language: str) -> Any:
+    """One parameter set apart: a message's own, a text quoted, a number or a date as is."""
+    if isinstance(value, Msg):
+        return _set_apart(value, language)
+    if isinstance(value, str) and not isinstance(value, ShownNumber):
+        return _quoted(render(value, language))
+    return value
+
+
+def _quoted(text: str) -> str:
+    """Each line of ``text`` (what someone wrote, a name, an id) that starts left to right
+    in a left-to-right isolate: in a right-to-left line it then lays out by its own
+    direction, whatever is around it. This is what a first-strong isolate would choose; the
+    left-to-right one is the isolate the command pattern knows. A line that starts right to
+    left reads in the line's own direction already; a command gets its own isolate."""
+    if "\n" in text:
+        return "\n".join(_quoted(line) for line in text.split("\n"))
+    if _first_strong(text) != "L" or _COMMAND.match(text):
+        return text
+    return f"{LRI}{text}{PDI}"
+
+
+def _first_strong(text: str) -> str | None:
+    """``L``, ``R`` (or ``AL``), or None: the first letter with a direction in ``text``,
+    skipping what an isolate in it holds (as the bidirectional algorithm's rule P2)."""
+    depth = 0
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and kind in ("L", "R", "AL"):
+            return kind
+    return None
 
 
 def isolate_commands(text: str, language: str) -> str:
@@ -250,11 +335,12 @@ def _isolated(line: str) -> str:
 
 
 def _isolate(match: regex.Match[str]) -> str:
-    command = match[0]
+    command = _PARAMETER.sub(r"\1", match[0])
     end = len(command)
     while _trailing(command[:end]):
         end -= 1
-    return f"{LRI}{command[:end]}{PDI}{command[end:]}"
+    shown = _PLACEHOLDER.sub(lambda m: f"{FSI}{m[0]}{PDI}", command[:end])
+    return f"{LRI}{shown}{PDI}{command[end:]}"
 
 
 def _trailing(command: str) -> bool:
