@@ -216,3 +216,22 @@ async def test_help_status_explains_chase(bot: Harness) -> None:
     [explained] = await bot.say("nz-cochair", "/help status")
     assert "/status [CODE] [W<n>] chase" in explained and "Example: /status W1 chase" in explained
     assert "at most every 12 hours" in explained
+
+
+def test_languages_are_known_by_the_names_their_speakers_use() -> None:
+    """`/language Bahasa Indonesia` answered "I don't know the language Bahasa Indonesia"."""
+    from bot.i18n.languages import resolve_language
+
+    assert resolve_language("Bahasa Indonesia") == "id"
+    assert resolve_language("bahasa  melayu") == "ms"
+    assert resolve_language("Bahasa Malaysia") == "ms"
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_myanmar_is_named_without_burma_in_every_language(language: str) -> None:
+    """CLDR writes "Myanmar (Burma)" in most languages; the group's own name is "Myanmar"."""
+    from bot.i18n.message import CountryName
+
+    name = CountryName("Myanmar", "MM").in_language(language)
+    assert name and "(" not in name and "（" not in name, name
+    assert CountryName("Thailand", "TH").in_language("th") == "ไทย"  # others as CLDR names them

@@ -33,8 +33,17 @@ ALIASES = {"prs": "fa_AF", "fa": "fa_AF", "tl": "fil", "zsm": "ms"}
 """Other codes people use for the same language (Dari is ISO 639-3 ``prs``)."""
 
 
-ENGLISH_ALIASES = {"bengali": "bn", "dhivehi": "dv", "persian": "fa_AF", "tagalog": "fil"}
-"""English names people use beside CLDR's (``Bangla``, ``Divehi``, ``Dari``, ``Filipino``)."""
+ENGLISH_ALIASES = {
+    "bengali": "bn",
+    "dhivehi": "dv",
+    "persian": "fa_AF",
+    "tagalog": "fil",
+    "bahasa indonesia": "id",
+    "bahasa melayu": "ms",
+    "bahasa malaysia": "ms",
+}
+"""Names people use beside CLDR's (``Bangla``, ``Divehi``, ``Dari``, ``Filipino``; the
+languages' usual names in Indonesia and Malaysia)."""
 
 
 def resolve_language(code: str) -> str | None:

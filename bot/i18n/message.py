@@ -194,7 +194,15 @@ class CountryName(Localised):
     def in_language(self, language: str) -> str:
         if language == DEFAULT_LANGUAGE:
             return str(self)
-        return str(locale_of(language).territories.get(self.code) or self)
+        name = str(locale_of(language).territories.get(self.code) or self)
+        if self.code in SHORT_NAMES:  # CLDR's "Myanmar (Burma)": the country's own name only
+            name = regex.sub(r"\s*[(（][^()（）]*[)）]$", "", name)
+        return name
+
+
+SHORT_NAMES = frozenset({"MM"})
+"""Countries whose CLDR name carries a second, older name in brackets that the country does not
+use ("Burma"); the group's own English name (bot.toml) has none."""
 
 
 class LanguageName(Localised):
