@@ -227,3 +227,26 @@ async def test_the_digest_names_every_late_country_in_the_readers_language(
     english = ("Thailand", "Malaysia", "Maldives", "Philippines", "Indonesia", "Sri Lanka")
     assert not [line for line in bullets if any(name in line for name in english)], bullets
     await bot.stop()
+
+
+async def test_a_reminders_example_names_the_figures_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """The reminder's one-line example was English in every language ("e.g. /return arrests
+    3, victims assisted 2, search warrants 1"), and named figures the period may not have.
+    Now it names the period's figures as the reader types them, and typed back it reads."""
+    import re
+    from datetime import UTC, datetime
+
+    from tests.returns_support import running
+
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/language th")
+    await bot.advance(datetime(2027, 1, 31, 3, 0, tzinfo=UTC) - bot.clock.now())
+    reminder = next(m for m in reversed(bot.inbox("th-fp")) if "JPA-9" in m)
+    assert "arrests" not in reminder and "search warrants" not in reminder, reminder
+    example = re.search(r"(/return [^\n]+?)\.?$", reminder, re.MULTILINE)
+    assert example and re.search(r"[\u0e00-\u0e7f]", example[1]), reminder  # Thai names
+    [read] = await bot.say("th-fp", example[1])
+    assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(1,)], read
+    await bot.stop()

@@ -241,6 +241,14 @@ def form_of(target: Target, values: dict[str, Value]) -> Form:
     return Form(title, f"{target.command} submit", fields, intro=target.title)
 
 
+def one_line_example(metrics: Sequence[Metric]) -> Msg:
+    """``arrests 3, victims assisted 3`` with each figure named as the reader types it (their
+    language's name, which a return reads back) and a sample value of its kind."""
+    return join(
+        [join([m.typed_name, " ", _EXAMPLES[m.kind]], "") for m in metrics], ", ", typed=True
+    )
+
+
 def form_button(target: Target, form: Form) -> Button:
     """Opens ``form`` where the platform has forms; elsewhere shows it again as text."""
     return Button(FORM_LABEL, f"{target.command} form", form=form)
@@ -252,11 +260,7 @@ def form_text(target: Target, form: Form) -> Text:
     lines: list[Text] = [_("{title} — every figure at once", title=target.title)]
     lines += [_field_line(f) for f in form.fields if f.value]
     lines += left_blank([_blank_field(f) for f in form.fields if not f.value], len(form.fields))
-    example = join(
-        [join([m.typed_name, " ", _EXAMPLES[m.kind]], "") for m in target.period.metrics[:2]],
-        ", ",
-        typed=True,
-    )
+    example = one_line_example(target.period.metrics[:2])
     lines.append(
         _(
             "Send them in one line, e.g. {command} {example}; then confirm.",

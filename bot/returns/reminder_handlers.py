@@ -17,6 +17,7 @@ from bot.events import Button
 from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.repo import OPEN, Period, load_period
 from bot.periods.windows import Window
+from bot.returns.form import one_line_example
 from bot.returns.reminders import (
     DIGEST_TIMER,
     REMIND,
@@ -219,9 +220,9 @@ def _how(work: Work, period: Period, window: Window, country: str) -> Msg:
             len(draft.answers),
             command=f"/return {period.code} {window.label}",
         )
-    return _(
-        "Send it step by step with /return, or in one line, e.g. "
-        "/return arrests 3, victims assisted 2, search warrants 1."
+    return _(  # the figures named in the reader's language, as a return reads them back
+        "Send it step by step with /return, or in one line, e.g. /return {example}.",
+        example=one_line_example(period.metrics[:3]),
     )
 
 
