@@ -290,3 +290,25 @@ async def test_the_lane_owner_sends_what_another_replica_left_before_its_own(
     assert {r for r, _ in to_thailand()} == {"r0"}
     for replica in (a, b):
         await replica.stop()
+
+
+async def test_a_replica_dead_for_an_hour_is_forgotten(database: Path) -> None:
+    """Dead replicas' heartbeat rows stayed in `replicas` for ever."""
+    from bot.delivery import replicas
+
+    bot = await h.Harness(database).start()
+    assert bot.app is not None and bot.app.replication is not None
+    long_ago = "2026-01-01T00:00:00+00:00"
+    lately = replicas.iso(replicas._now() - timedelta(minutes=10))
+    for name, seen in (("gone:1:aaaaaa", long_ago), ("dead:2:bbbbbb", lately)):
+        await bot.app.store.run(
+            lambda db, name=name, seen=seen: db.execute(
+                "INSERT INTO replicas (id, host, pid, started_at, seen_at) "
+                "VALUES (?, 'h', 1, ?, ?)",
+                [name, seen, seen],
+            )
+        )
+    await bot.app.store.run(lambda db: replicas.heartbeat(db, bot.app.replication.replica))
+    ids = {r[0] for r in await bot.rows("SELECT id FROM replicas")}
+    assert "gone:1:aaaaaa" not in ids and "dead:2:bbbbbb" in ids  # dead minutes: still listed
+    await bot.stop()

@@ -40,6 +40,7 @@ HEARTBEAT = 1.0  # seconds between heartbeats
 STALE_AFTER = 5.0  # seconds without a heartbeat after which a replica counts as dead
 CLAIM_EVERY = 0.5  # seconds between looks for messages left for this replica's lanes
 CLAIM_BATCH = 500
+FORGET_AFTER = timedelta(hours=1)  # a dead replica's heartbeat row is removed after this
 
 
 def new_replica_id() -> str:
@@ -64,6 +65,9 @@ def heartbeat(db: Db, replica: str) -> int:
         "ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
         [replica, socket.gethostname(), os.getpid(), now, now],
     )
+    # a replica silent for an hour is gone for good (killed, its machine replaced): forget it,
+    # so the table lists the replicas there are, not every process that ever ran
+    db.execute("DELETE FROM replicas WHERE seen_at < ?", [iso(_now() - FORGET_AFTER)])
     (alive,) = db.execute(
         "SELECT COUNT(*) FROM replicas WHERE seen_at >= ?", [_stale_cutoff()]
     ).fetchone()
