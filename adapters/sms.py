@@ -58,6 +58,7 @@ class SmsAdapter(Adapter):
     """Sends the core's messages as SMS and takes short commands back."""
 
     channel = CHANNEL
+    terse = True  # each 70 characters in another script is a paid segment
 
     def __init__(self, options: SmsOptions, account_sid: str, token: str) -> None:
         self.options = options

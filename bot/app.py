@@ -405,6 +405,7 @@ class App:
             pointer_only,
             {ch: adapter.command_hint for ch, adapter in self.adapters.items()},
             frozenset(ch for ch, adapter in self.adapters.items() if adapter.opens_forms),
+            frozenset(ch for ch, adapter in self.adapters.items() if adapter.terse),
         )
         replica = self.replication.replica if self.replication else None
         self.ctx = Context(self.settings, directory, router, self.registry, replica)

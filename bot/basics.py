@@ -40,7 +40,8 @@ def help_command(work: Work, topic: str) -> None:
     registry, bot_name = work.ctx.registry, work.ctx.settings.bot.name
     name = topic.strip().split(" ")[0].lstrip("/").lower()
     if not name:
-        work.reply(registry.help_text(actor, bot_name), sensitive=False)
+        terse = bool(work.origin and work.ctx.router.is_terse(work.origin.channel))
+        work.reply(registry.help_text(actor, bot_name, terse), sensitive=False)
         return
     if name == ALL:
         work.reply(registry.help_all(actor, bot_name), sensitive=False)

@@ -189,7 +189,7 @@ class Registry:
         """The commands and subcommands ``person`` may run."""
         return [v for spec in self for v in spec.variants() if v.allows(person)]
 
-    def help_text(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
+    def help_text(self, person: Person, bot_name: str = "FocalPoint", terse: bool = False) -> Msg:
         """The /help overview: the names of the commands the person may run, under their
         headings, short enough for one phone screen; ``/help <command>`` explains one and
         ``/help all`` every one."""
@@ -211,8 +211,11 @@ class Registry:
                 example=_help_example(yours),
             )
         )
+        choose = _("/language <language> chooses yours.")
+        if terse:  # an SMS: every name in its own script makes it several paid segments
+            return join([*lines, choose])
         languages = _("Languages: {languages}.", languages=own_names())
-        return join([*lines, "", languages, _("/language <language> chooses yours.")])
+        return join([*lines, "", languages, choose])
 
     def help_all(self, person: Person, bot_name: str = "FocalPoint") -> Msg:
         """Every command the person may run, each with its usage, what it does and an

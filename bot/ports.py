@@ -43,6 +43,7 @@ class Adapter(abc.ABC):
     pacing: Pacing = Pacing()
     sends_files: bool = False  # True where ``send`` delivers ``Outbound.attachment`` itself
     opens_forms: bool = False  # True where a button's ``form`` opens as a form (Slack's modal)
+    terse: bool = False  # every character costs (SMS): answers leave out what a command lists
     # True where ``send`` reaches its chat without network I/O (a terminal, a list in memory):
     # the outbox may then start a delivery in the committing task's own turn of the loop. A
     # network client must run in a task of its own (httpx/anyio bind their scopes to it).

@@ -267,3 +267,16 @@ def test_configuration_errors_name_the_key() -> None:
     with pytest.raises(ConfigError, match="channels.sms.webhook_url"):
         platform_adapters(shipped_settings(), ENV)
     assert shipped_settings().channels["sms"].content == "pointer"
+
+
+async def test_help_by_sms_leaves_out_the_languages_list(world: World) -> None:
+    """The list of languages in their own scripts made /help eight paid UCS-2 segments and
+    pushed its last line past the provider's cut; /language lists them."""
+    assert await world.sms.text(TH_FP, "help") == 200
+    await world.bot.settle()
+    [sent] = world.sms.sent_to(TH_FP)
+    body = sent["Body"]
+    assert "/language" in body and "ไทย" not in body and "العربية" not in body, body
+    assert body.isascii() and len(body) <= 3 * 153, body  # GSM-7: at most three segments
+    [console] = await world.bot.say("th-fp", "/help")  # other channels keep the list
+    assert "ไทย" in console

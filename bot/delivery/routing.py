@@ -18,11 +18,17 @@ class Router:
     pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
     command_hints: Mapping[str, str] = field(default_factory=dict)  # channel -> "/focal " etc.
     forms: frozenset[str] = frozenset()  # channels where a button's form opens as a form
+    terse: frozenset[str] = frozenset()  # channels where every character costs (SMS)
 
     def opens_forms(self, channel: str) -> bool:
         """Whether a button's form opens as a form on ``channel`` (elsewhere it runs its
         command, which shows the form as text)."""
         return channel in self.forms
+
+    def is_terse(self, channel: str) -> bool:
+        """Whether answers on ``channel`` leave out what another command lists (SMS: the
+        languages in /help, which /language lists)."""
+        return channel in self.terse
 
     def command_hint(self, channel: str) -> str:
         """How a command is typed on ``channel`` ("/" unless the channel says otherwise)."""
