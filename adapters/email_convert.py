@@ -341,7 +341,13 @@ def compose(
 def subject_line(text: str, limit: int = 90) -> str:
     """The first line of the text, shortened for a subject."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "FocalPoint")
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # at a word's end, unless that loses half the line (long words)
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·—-") + "…"
 
 
 def body_text(

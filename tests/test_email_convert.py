@@ -278,3 +278,14 @@ def test_a_word_for_ack_in_any_of_the_bots_languages_acknowledges() -> None:
         assert command_for(word, request) == f"/ack {request}", word
     assert command_for("ตอบรับ ขอบคุณ", request) == f"/reply {request} ตอบรับ ขอบคุณ"
     assert command_for("Tiếp nhận hồ sơ", request).startswith("/reply ")
+
+
+def test_a_long_subject_is_cut_at_a_words_end() -> None:
+    """`…to Malaysia · informati…` was cut in the middle of a word."""
+    from adapters.email_convert import subject_line
+
+    text = "URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Malaysia · information"
+    cut = subject_line(text)
+    assert cut == "URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Malaysia…"
+    assert subject_line("short subject") == "short subject"
+    assert subject_line("x" * 200) == "x" * 89 + "…"  # one long word: cut where it must be
