@@ -284,7 +284,10 @@ def test_a_long_subject_is_cut_at_a_words_end() -> None:
     """`…to Malaysia · informati…` was cut in the middle of a word."""
     from adapters.email_convert import subject_line
 
-    text = "URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Malaysia · information"
+    text = (
+        "URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Malaysia · "
+        "information"
+    )
     cut = subject_line(text)
     assert cut == "URGENT Request R-2026-0001 from Alexo Officer-Example (Australia) to Malaysia…"
     assert subject_line("short subject") == "short subject"
