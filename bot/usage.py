@@ -2,7 +2,7 @@
 typed, what to put in place of each ``<placeholder>`` in the reader's language.
 
 ``/request <COUNTRY> [urgent] [#category] <what you need>`` reads in Thai as ``/request
-<ประเทศ> [urgent] [#category] <สิ่งที่ท่านต้องการ>``: ``urgent`` is typed as it is, so only
+<ประเทศ> [urgent] [#หมวดหมู่] <สิ่งที่ท่านต้องการ>``: ``urgent`` is typed as it is, so only
 the placeholders this table names are translated (a word in square brackets may be either).
 The line is a ``typed`` join: a right-to-left reader gets each placeholder in an isolate of
 its own inside the left-to-right command, so two in their script keep the order they are typed
@@ -30,6 +30,7 @@ PLACEHOLDERS: dict[str, Msg] = {
     "[note]": _("[note]"),
     "[outcome]": _("[outcome]"),
     "[words]": _("[words]"),
+    "[#category]": _("[#category]"),  # a category's name in any language is read
     "[anything]": _("[anything]"),
     "<CODE>": _("<CODE>"),
     "[CODE]": _("[CODE]"),

@@ -114,7 +114,10 @@ async def test_directory_import_audits_a_role_change_and_verify_catches_a_direct
     assert (await cli(db, "audit", "verify")).exit_code == 0
 
     tamper(db, "UPDATE people SET roles = '[\"officer\", \"admin\"]' WHERE id = 'th-officer'")
-    tamper(db, "INSERT INTO identities VALUES ('telegram', '999', 'th-new')")
+    tamper(
+        db,
+        "INSERT INTO identities (channel, user_id, person_id) VALUES ('telegram', '999', 'th-new')",
+    )
     result = await cli(db, "audit", "verify")
     assert result.exit_code == 1
     assert "person th-officer: roles differ from the audited ones" in result.output

@@ -19,7 +19,9 @@ def usages() -> list[str]:
 def test_every_placeholder_in_a_usage_line_comes_from_the_catalog() -> None:
     with marked("th"):
         line = render(shown_usage("/request <COUNTRY> [urgent] [#category] <what you need>"), "th")
-        assert line == ("/request ‹th›<COUNTRY>‹/th› [urgent] [#category] ‹th›<what you need>‹/th›")
+        assert line == (
+            "/request ‹th›<COUNTRY>‹/th› [urgent] ‹th›[#category]‹/th› ‹th›<what you need>‹/th›"
+        )
         shown = [render(shown_usage(usage), "th") for usage in usages()]
     used = {key for usage in usages() for key in PLACEHOLDERS if key in usage}
     assert used == set(PLACEHOLDERS), set(PLACEHOLDERS) - used  # the table has no dead entry
@@ -43,4 +45,7 @@ async def test_a_refused_command_shows_its_usage_in_the_readers_language(bot: Ha
     with marked("th"):
         await bot.say("th-officer", "/language th")
         [answer] = await bot.say("th-officer", "/request MY urgent routine x")
-    assert "/request ‹th›<COUNTRY>‹/th› [urgent] [#category] ‹th›<what you need>‹/th›" in answer
+    assert (
+        "/request ‹th›<COUNTRY>‹/th› [urgent] ‹th›[#category]‹/th› ‹th›<what you need>‹/th›"
+        in answer
+    )
