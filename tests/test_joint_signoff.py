@@ -167,3 +167,31 @@ async def test_a_cochair_opens_a_period_with_national_signoff(tmp_path: Path) ->
     await bot.say("nz-cochair", "/period confirm")
     assert await bot.rows("SELECT period, set_by FROM period_signoff") == [("JPA-7", "nz-cochair")]
     await bot.stop()
+
+
+async def test_an_amendment_awaiting_signoff_leaves_the_approved_figures_counting(
+    tmp_path: Path,
+) -> None:
+    """A deputy amended an approved return: the report said "Thailand: no return yet" and its
+    approved figures left every total until the focal point approved again."""
+    bot = await running(tmp_path, periods=(SIGNOFF,))
+    await bot.say("th-deputy", "/return arrests 5, victims 1")
+    await bot.say("th-deputy", "/return confirm")
+    await bot.press("th-fp", "/return JPA-9 W1 approve")
+    await bot.say("th-deputy", "/return arrests 9")
+    assert "counts once" in (await bot.say("th-deputy", "/return confirm"))[0]
+    text = await report(bot)
+    assert "Thailand: no return yet" not in text
+    assert "  Arrests: 5\n" in text, text  # the approved figure, not the amendment's 9
+    md = await report_cli("JPA-9", "-d", bot.database, "--format", "md")
+    assert "| Arrests | 5 |" in md, md
+    await bot.say("th-deputy", "/return arrests 11")  # a second amendment, still awaiting
+    await bot.say("th-deputy", "/return confirm")
+    assert "  Arrests: 5\n" in await report(bot)
+    [approved] = await bot.press("th-fp", "/return JPA-9 W1 approve")
+    assert "now counts" in approved
+    assert "  Arrests: 11\n" in await report(bot)
+    assert await bot.rows("SELECT COUNT(*) FROM return_counted") == [(0,)]
+    await bot.stop()
+    result = await bot_cli(tmp_path / "bot.db", "audit", "verify")
+    assert result.exit_code == 0, result.output

@@ -68,6 +68,16 @@ def return_state(db: Db, return_id: int) -> tuple[str, State]:
         state["awaiting"] = True
     if signed_by:
         state["signed_off_by"] = signed_by
+    counted = {  # the approved figures that count while an amendment awaits sign-off
+        metric: _digest(subject, metric, amount, currency, text, *_joint(op, partner))
+        for metric, amount, currency, text, op, partner in db.execute(
+            "SELECT metric, amount, currency, text, joint_op, joint_partner FROM return_counted "
+            "WHERE return_id = ?",
+            [return_id],
+        )
+    }
+    if counted:
+        state["counted"] = counted
     return subject, state
 
 
@@ -92,7 +102,7 @@ def _return_problems(db: Db, audited: dict[str, State]) -> list[str]:
         if was is None:
             problems.append(f"{where}: stored without an audit row")
             continue
-        for key in ("version", "late", "awaiting", "signed_off_by"):
+        for key in ("version", "late", "awaiting", "signed_off_by", "counted"):
             if state.get(key) != was.get(key):
                 problems.append(f"{where}: its {key} differs from the audited one")
         problems += _figure_problems(where, was.get("figures", {}), state["figures"])

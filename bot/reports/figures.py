@@ -172,6 +172,15 @@ def _due_by_zone(zones: dict[str, str]) -> DueMoment:
     return due
 
 
+COUNTED = (
+    "(SELECT v.return_id, v.metric, v.amount, v.currency, v.text, v.joint_op, v.joint_partner "
+    "FROM return_values v JOIN returns s ON s.id = v.return_id WHERE s.awaiting_signoff = 0 "
+    "UNION ALL SELECT return_id, metric, amount, currency, text, joint_op, joint_partner "
+    "FROM return_counted)"
+)
+"""The figures that count: a return's own, or, while its amendment awaits national sign-off,
+the approved ones it had before (a return awaiting its first sign-off has none)."""
+
 JointKey = tuple[str, str, int]  # (op, metric, window)
 
 
@@ -182,8 +191,8 @@ def _joints(db: Db, code: str) -> tuple[tuple[JointOp, ...], tuple[Unscoped, ...
     named: dict[JointKey, set[str]] = defaultdict(set)
     for seq, country, metric, op, partner, amount in db.execute(
         "SELECT r.window_seq, r.country, v.metric, v.joint_op, v.joint_partner, SUM(v.amount) "
-        "FROM returns r JOIN return_values v ON v.return_id = r.id WHERE r.period = ? "
-        "AND r.awaiting_signoff = 0 AND v.joint_op IS NOT NULL AND v.amount IS NOT NULL "
+        f"FROM returns r JOIN {COUNTED} v ON v.return_id = r.id WHERE r.period = ? "
+        "AND v.joint_op IS NOT NULL AND v.amount IS NOT NULL "
         "GROUP BY r.window_seq, r.country, v.metric, v.joint_op, v.joint_partner",
         [code],
     ):
@@ -232,8 +241,7 @@ def _amounts(db: Db, code: str) -> tuple[dict[Cell, int], dict[WindowCell, int]]
     windows: dict[WindowCell, int] = defaultdict(int)
     for seq, country, metric, currency, amount in db.execute(
         "SELECT r.window_seq, r.country, v.metric, v.currency, v.amount FROM returns r "
-        "JOIN return_values v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL "
-        "AND r.awaiting_signoff = 0",
+        f"JOIN {COUNTED} v ON v.return_id = r.id WHERE r.period = ? AND v.amount IS NOT NULL",
         [code],
     ):
         whole[country, metric, currency] += amount
@@ -244,9 +252,8 @@ def _amounts(db: Db, code: str) -> tuple[dict[Cell, int], dict[WindowCell, int]]
 def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for country, metric, text in db.execute(
-        "SELECT r.country, v.metric, v.text FROM returns r JOIN return_values v "
+        f"SELECT r.country, v.metric, v.text FROM returns r JOIN {COUNTED} v "
         "ON v.return_id = r.id WHERE r.period = ? AND v.text IS NOT NULL "
-        "AND r.awaiting_signoff = 0 "
         "ORDER BY r.country, r.window_seq",
         [code],
     ):
@@ -264,12 +271,14 @@ def _statuses(db: Db, period: Period, now: datetime, due: DueMoment) -> dict[tup
         "SELECT window_seq, country FROM return_drafts WHERE period = ?", [period.code]
     ):
         found[(seq, country)] = DRAFT
-    for seq, country, late, awaiting in db.execute(
-        "SELECT window_seq, country, late, awaiting_signoff FROM returns WHERE period = ?",
+    for seq, country, late, awaiting, earlier in db.execute(
+        "SELECT window_seq, country, late, awaiting_signoff, EXISTS (SELECT 1 FROM "
+        "return_counted c WHERE c.return_id = returns.id) FROM returns WHERE period = ?",
         [period.code],
     ):
-        # a return awaiting national sign-off does not count yet: it shows as a draft
-        found[(seq, country)] = DRAFT if awaiting else LATE if late else SUBMITTED
+        # a return awaiting its first national sign-off does not count yet: it shows as a
+        # draft; an amendment awaiting it leaves the approved figures counting
+        found[(seq, country)] = DRAFT if awaiting and not earlier else LATE if late else SUBMITTED
     return found
 
 

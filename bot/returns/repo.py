@@ -106,6 +106,10 @@ def submit(
     changes = diff(before, values)
     if existing and not changes:
         return existing.version, []
+    if existing and awaiting and not is_awaiting(db, existing.id):
+        _keep_counted(db, existing.id)  # signed off: it counts until the amendment is approved
+    elif not awaiting and existing:
+        _drop_counted(db, existing.id)  # the new figures count from now
     return_id, version = _header(db, key, existing, person_id, stamp, late)
     _write_changes(db, return_id, version, values, changes, person_id, stamp)
     if awaiting is not None:
@@ -131,8 +135,33 @@ def is_awaiting(db: Db, return_id: int) -> bool:
 
 def approve(db: Db, return_id: int, person_id: str, stamp: str) -> None:
     """The focal point's national sign-off: the return now counts; bound into the chain."""
+    _drop_counted(db, return_id)
     _set_signoff(db, return_id, False, person_id, stamp)
     record_return(db, return_id, stamp, person_id)
+
+
+def _keep_counted(db: Db, return_id: int) -> None:
+    """Set aside the figures that count now, before an amendment awaiting sign-off replaces
+    them: reports go on counting these (bot.reports.figures.COUNTED)."""
+    _drop_counted(db, return_id)
+    db.execute(
+        "INSERT INTO return_counted (return_id, metric, amount, currency, text, joint_op, "
+        "joint_partner) SELECT return_id, metric, amount, currency, text, joint_op, "
+        "joint_partner FROM return_values WHERE return_id = ?",
+        [return_id],
+    )
+
+
+def _drop_counted(db: Db, return_id: int) -> None:
+    db.execute("DELETE FROM return_counted WHERE return_id = ?", [return_id])
+
+
+def counts_earlier_figures(db: Db, return_id: int) -> bool:
+    """Whether an amendment of this return awaits sign-off while its approved figures count."""
+    row = db.execute(
+        "SELECT 1 FROM return_counted WHERE return_id = ? LIMIT 1", [return_id]
+    ).fetchone()
+    return row is not None
 
 
 SIGNED_OFF = "return.signed_off"

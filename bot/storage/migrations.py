@@ -239,6 +239,14 @@ ALTER TABLE identities ADD COLUMN unreachable_since TEXT;
 ALTER TABLE identities ADD COLUMN unreachable_reason TEXT;
 """
 
+SCHEMA_V15 = """
+CREATE TABLE return_counted (
+    return_id INTEGER NOT NULL, metric TEXT NOT NULL, amount INTEGER,
+    currency TEXT NOT NULL DEFAULT '', text TEXT, joint_op TEXT, joint_partner TEXT,
+    PRIMARY KEY (return_id, metric)
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -254,6 +262,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V12,
     SCHEMA_V13,
     SCHEMA_V14,
+    SCHEMA_V15,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -277,7 +286,10 @@ says, before rendering (``source``: bot.i18n.stored's JSON of the text and its b
 labels), and the language it was rendered in (``source_language``), so that it goes in the
 language they read when it is released; V14 an identity that reaches its person no more
 (``unreachable_since``, ``unreachable_reason``: the platform said they blocked the bot or the
-chat is gone), passed over by the router until they write from it again."""
+chat is gone), passed over by the router until they write from it again; V15 the figures of
+a signed-off return kept aside while its amendment awaits national sign-off
+(``return_counted``), so that the approved figures go on counting until the new ones are
+approved."""
 
 
 class _Executes(Protocol):
