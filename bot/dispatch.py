@@ -64,8 +64,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
-    if ctx.directory.unreachable and person is not None:
-        _reachable_again(work, event)
+    if ctx.directory.unreachable and person is not None and event.chat.private:
+        _reachable_again(work, event)  # (a message in a group proves nothing of their chat)
     if isinstance(event, TextMessage):
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:

@@ -5,6 +5,7 @@ person writes from it again, it is used again."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from adapters.memory import MemoryAdapter
@@ -91,4 +92,74 @@ async def test_the_mark_survives_a_restart_and_an_import_restating_it_clears_it(
     await bot.say("au-officer", "/request TH Check passport N1111111")
     await bot.settle()
     assert telegram.tries == 2 and any("N1111111" in d.message.text for d in telegram.sent)
+    await bot.stop()
+
+
+class SlowlyBlocked(BlockedUntilUnblocked):
+    """Blocked, and slow to say so: a second message waits in the chat's lane meanwhile."""
+
+    async def send(self, message: Outbound) -> str:
+        await asyncio.sleep(0.05)
+        return await super().send(message)
+
+
+async def test_a_message_queued_behind_the_one_that_found_the_block_moves_on_too(
+    tmp_path: Path,
+) -> None:
+    """The second message to the blocked chat failed after the mark was loaded and was
+    dropped: its sender read "no other channel reaches them" and the request never arrived."""
+    telegram = SlowlyBlocked("telegram")
+    bot = await Harness(
+        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
+    ).start()
+    await asyncio.gather(
+        bot.say("au-officer", "/request TH Check passport N1111111"),
+        bot.say("nz-officer", "/request TH Check passport N2222222"),
+    )
+    await bot.settle()
+    inbox = "\n".join(bot.inbox("th-fp"))
+    assert "N1111111" in inbox and "N2222222" in inbox, inbox
+    assert not [m for m in bot.inbox("nz-officer") + bot.inbox("au-officer") if "no other" in m]
+    await bot.stop()
+
+
+class GroupGone(MemoryAdapter):
+    """Telegram where the bot was removed from a group; private chats work."""
+
+    async def send(self, message: Outbound) -> str:
+        if message.address.startswith("-100"):
+            raise Unreachable("telegram refused: Forbidden: bot was kicked from the supergroup")
+        return await super().send(message)
+
+
+async def test_a_group_that_is_gone_says_nothing_of_the_persons_own_chat(tmp_path: Path) -> None:
+    telegram = GroupGone("telegram")
+    bot = await Harness(
+        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
+    ).start()
+    group = telegram.event(TH_FP_TELEGRAM, "/help", chat_id="-1001234567890", private=False)
+    await bot.app.submit(group)
+    await bot.settle()
+    await bot.say("au-officer", "/request TH Check passport N7654321")
+    await bot.settle()
+    assert any("N7654321" in d.message.text for d in telegram.sent)  # their own chat
+    assert await bot.rows(
+        "SELECT COUNT(*) FROM identities WHERE unreachable_since IS NOT NULL"
+    ) == [(0,)]
+    await bot.stop()
+
+
+async def test_writing_in_a_group_does_not_clear_the_mark(tmp_path: Path) -> None:
+    telegram = BlockedUntilUnblocked("telegram")
+    bot = await Harness(
+        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
+    ).start()
+    await bot.say("au-officer", "/request TH Check passport N1234567")
+    await bot.settle()
+    group = telegram.event(TH_FP_TELEGRAM, "/ping", chat_id="-1001234567890", private=False)
+    await bot.app.submit(group)
+    await bot.settle()
+    assert await bot.rows(
+        "SELECT COUNT(*) FROM identities WHERE unreachable_since IS NOT NULL"
+    ) == [(1,)]
     await bot.stop()

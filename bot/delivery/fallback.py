@@ -41,6 +41,7 @@ def reroute(
         _without_the_file(work, person, failed, subject or "", reason)
         return work
     route = _next_route(ctx, person, failed.channel)
+    unreachable = unreachable and _own_chat(ctx, person, failed)  # not a group that is gone
     if unreachable:
         _note_unreachable(work, person, failed.channel, reason, route)
     if route is not None:
@@ -79,10 +80,20 @@ def reroute(
 ALERTS_PER_HOUR = 3
 
 
+def _own_chat(ctx: Context, person: Person, failed: Outbound) -> bool:
+    """Whether ``failed`` went to the person's own chat on its channel: a group the bot was
+    removed from, or that is gone, says nothing of whether their private chat still works."""
+    user_id = ctx.directory.identity(person, failed.channel)
+    address_of = ctx.router.channels.get(failed.channel)
+    return bool(user_id and address_of and address_of(user_id) == failed.address)
+
+
 def _note_unreachable(
     work: Work, person: Person, channel: str, reason: str, route: tuple[str, str] | None
 ) -> None:
-    """Mark the person's identity on ``channel`` unreachable; tell the administrators once."""
+    """Mark the person's identity on ``channel`` unreachable; tell the administrators once.
+
+    Only for the person's own chat (:func:`_own_chat`)."""
     user_id = work.directory.identity(person, channel)
     if not user_id or not mark_unreachable(work.db, channel, user_id, work.stamp, reason):
         return  # noted already (another message to the same address failed meanwhile)
@@ -182,10 +193,14 @@ def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: date
 
 
 def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:
-    """The route after ``failed_channel`` in the person's order (None at the end)."""
+    """The route after ``failed_channel`` in the person's order (None at the end). One that
+    is passed over already (noted unreachable while this message waited to be sent on it)
+    leaves the person's best route: the next message to it had moved on there too."""
     routes = ctx.router.routes(ctx.directory, person)
     channels = [channel for channel, _address in routes]
     if failed_channel not in channels:
-        return None
+        dead = ctx.directory.identity(person, failed_channel)
+        passed_over = (failed_channel, dead or "") in ctx.directory.unreachable
+        return routes[0] if passed_over and routes else None
     later = routes[channels.index(failed_channel) + 1 :]
     return later[0] if later else None
