@@ -221,3 +221,16 @@ async def test_the_consoles_button_lines_isolate_their_command_for_a_right_to_le
     arabic, english = [line for line in out.getvalue().splitlines() if "↳" in line]
     assert arabic.endswith(": \u2066/period confirm\u2069"), arabic
     assert english.endswith("↳ Confirm: /period confirm"), english
+
+
+async def test_a_referral_note_is_set_apart_for_an_arabic_reader(tmp_path: Path) -> None:
+    """The reply above it was isolated, the referral note was not: its full stop showed first."""
+    bot = await running(tmp_path, people=reading_arabic("th-fp"))
+    try:
+        request_id = await bot.file_request("TH routine Passport check for A1234567")
+        await bot.press("th-fp", f"/ack {request_id}")
+        await bot.say("th-fp", f"/refer {request_id} MY {REPLY}")
+        [shown] = await bot.say("th-fp", f"/show {request_id}")
+        assert f": {LRI}{REPLY}{PDI}" in shown, shown
+    finally:
+        await bot.stop()

@@ -242,3 +242,20 @@ async def test_a_repeat_is_explained_on_a_pointer_only_channel(tmp_path) -> None
         assert SHELTER not in repeated
     finally:
         await bot.stop()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("said", "text"),
+    [
+        ("MY ด่วนมาก ตรวจสอบหนังสือเดินทาง", "ตรวจสอบหนังสือเดินทาง"),
+        ("MY ด่วนที่สุด ตรวจสอบหนังสือเดินทาง", "ตรวจสอบหนังสือเดินทาง"),
+        ("VN khẩn cấp kiểm tra hộ chiếu", "kiểm tra hộ chiếu"),
+        ("BD জরুরি ভিত্তিতে পাসপোর্ট যাচাই", "পাসপোর্ট যাচাই"),
+    ],
+)
+def test_urgent_as_people_write_it_is_read_whole(said: str, text: str) -> None:
+    """Thai "very urgent" filed a routine request; Vietnamese "khẩn cấp" left "cấp" at the
+    start of the text."""
+    parsed = parse_new_request(said)
+    assert (parsed.urgency, parsed.text) == ("urgent", text)

@@ -362,8 +362,20 @@ def _catalogs() -> tuple[object, ...]:
     return tuple(translations(language) for language in LANGUAGES)
 
 
+URGENT_AS_SAID = {
+    "ด่วนมาก": "urgent",  # Thai government's urgency levels: urgent, very, most urgent
+    "ด่วนที่สุด": "urgent",
+    "ด่วนๆ": "urgent",
+    "khẩn cấp": "urgent",  # Vietnamese: one word of two syllables ("khẩn" is the catalog's)
+    "gấp": "urgent",
+    "জরুরি ভিত্তিতে": "urgent",  # Bengali: "on an urgent basis"
+    "sangat mendesak": "urgent",  # Indonesian: "very urgent"
+}
+"""Ways people write "urgent" beside the catalogs' word: the longest is taken, so "khẩn cấp"
+is not read as "khẩn" and a stray "cấp" at the start of the request's text."""
+
 _KEYWORD_SOURCES: dict[str, tuple[Mapping[str, Msg], Mapping[str, str]]] = {
-    "urgency": (URGENCY_NAMES, {"urgent": "urgent", "routine": "routine"}),
+    "urgency": (URGENCY_NAMES, {"urgent": "urgent", "routine": "routine", **URGENT_AS_SAID}),
     "category": (CATEGORY_NAMES, CATEGORY_TAGS),
 }
 """For each keyword table: the names its catalogs translate, and the English words."""
@@ -1368,7 +1380,12 @@ def _referral_note(work: Work, stored: str) -> Text:
     with their country, as the reader's language names it; the note stays outside the
     sentence, so no "to" ending of the reader's language is glued to what someone wrote."""
     where, note = _referral_parts(work, stored)
-    return _("referred to {where}", where=where) + (f": {note}" if note else "")
+    referred = _("referred to {where}", where=where)
+    if not note:
+        return referred
+    # not a catalog message: a parameter, the note (someone's own words) is set apart for a
+    # right-to-left reader as every quoted text is
+    return Msg("{referred}: {note}", {"referred": referred, "note": note})
 
 
 def _referral_parts(work: Work, stored: str) -> tuple[Text, str]:
