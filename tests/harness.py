@@ -9,6 +9,7 @@ when the test moves the clock.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
 import time
@@ -57,6 +58,13 @@ async def eventually(condition: Callable[[], object], within: float = 10.0, what
         await asyncio.sleep(0.01)  # a poll interval, not a wait for something to happen
 
 
+@functools.cache
+def _shipped() -> Settings:
+    """bot.toml parsed once per test process (its settings are frozen; parsing it took most
+    of a small test's time)."""
+    return load_settings(SHIPPED_CONFIG)
+
+
 def shipped_settings(**overrides: object) -> Settings:
     """The shipped bot.toml, with top-level sections replaced by ``overrides``.
 
@@ -66,7 +74,7 @@ def shipped_settings(**overrides: object) -> Settings:
     clock's time would otherwise behave differently at night or on a Friday (tests/
     test_workdays.py turns them on with a fixed clock).
     """
-    settings = load_settings(SHIPPED_CONFIG)
+    settings = _shipped()
     quiet = settings.audit.model_copy(update={"anchor_daily": False})
     requests = settings.requests.model_copy(update={"escalation_clock": "elapsed"})
     awake = settings.quiet_hours.model_copy(update={"default": ""})
