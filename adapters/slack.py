@@ -43,6 +43,7 @@ from adapters.slack_convert import (
     CHANNEL,
     NameOf,
     command_event,
+    completion_form,
     in_direct_message,
     is_user_id,
     map_error,
@@ -226,12 +227,8 @@ class SlackAdapter(Adapter):
             filename=file.filename, length=length, alt_txt=args.get("alt_txt")
         )
         await self._stream_upload(str(url["upload_url"]), Path(file.path))
-        done = await self.client.files_completeUploadExternal(
-            files=[{"id": str(url["file_id"]), "title": file.filename}],
-            channel_id=conversation,
-            initial_comment=args["initial_comment"],
-            thread_ts=args.get("thread_ts"),
-        )
+        form = completion_form(args, conversation, str(url["file_id"]))
+        done = await self.client.api_call("files.completeUploadExternal", data=form)
         return f"{conversation}:file:{done['files'][0]['id']}"
 
     async def _stream_upload(self, url: str, path: Path) -> None:

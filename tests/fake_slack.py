@@ -61,7 +61,13 @@ class Upload:
     channel: str = ""
     title: str = ""
     initial_comment: str = ""
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # as shown: none under a comment
     thread_ts: str = ""
+
+    @property
+    def caption(self) -> str:
+        """The texts of the share's section blocks, joined (escaped, as sent)."""
+        return "".join(str(b["text"]["text"]) for b in self.blocks if b.get("type") == "section")
 
 
 CONVERSATION_ID = re.compile(r"^[CGDZ][A-Z0-9]{8,}$")
@@ -222,6 +228,8 @@ class FakeSlack:
         channel = str(args.get("channel_id") or "")
         if channel and not CONVERSATION_ID.match(channel):
             return {"ok": False, "error": "invalid_arguments"}
+        if not _blocks_fit(args.get("blocks") or []):
+            return {"ok": False, "error": "invalid_blocks"}
         files = json.loads(str(args.get("files") or "[]"))
         uploads = [self.uploads.get(str(f.get("id"))) for f in files]
         if not files or any(u is None or u.content is None for u in uploads):
@@ -231,6 +239,8 @@ class FakeSlack:
             assert upload is not None
             upload.channel, upload.title = channel, str(requested.get("title") or "")
             upload.initial_comment = str(args.get("initial_comment") or "")
+            # Slack ignores the blocks when a comment is set (and renders the comment as mrkdwn)
+            upload.blocks = [] if upload.initial_comment else list(args.get("blocks") or [])
             upload.thread_ts = str(args.get("thread_ts") or "")
             done.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
         return {"ok": True, "files": done}
@@ -311,6 +321,13 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
         if isinstance(args.get(key), str):
             args[key] = json.loads(args[key])
     return args
+
+
+def _blocks_fit(blocks: list[dict[str, Any]]) -> bool:
+    """Slack's limits for a message's blocks: 50 of them, a section's text 1 to 3,000
+    characters."""
+    texts = [str((b.get("text") or {}).get("text") or "") for b in blocks if b["type"] == "section"]
+    return len(blocks) <= 50 and all(0 < len(t) <= 3000 for t in texts)
 
 
 def _failure(failure: Failure) -> web.Response:

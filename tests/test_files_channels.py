@@ -111,7 +111,7 @@ async def test_photo_from_telegram_reaches_slack_and_a_document_comes_back(both:
     await both.telegram.wait_for_text(OFFICER, "1 file attached", count=1)
     [upload] = await both.shared()
     assert upload.content == photo  # decrypted from the store, byte for byte
-    assert RID in upload.initial_comment and "Alexo Officer-Example" in upload.initial_comment
+    assert RID in upload.caption and "Alexo Officer-Example" in upload.caption
     assert both.telegram.downloads  # fetched through getFile's URL
 
     crew = pdf(30_000)

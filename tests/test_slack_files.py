@@ -61,7 +61,7 @@ async def shared_file(world: World, command: str) -> Upload:
 async def test_chart_is_uploaded_as_a_png_into_the_direct_message(world: World) -> None:
     upload = await shared_file(world, "report chart JPA-9")
     assert upload.channel == DM and upload.filename.endswith(".png")
-    assert "JPA-9: figures by country" in upload.initial_comment
+    assert "JPA-9: figures by country" in upload.caption and not upload.initial_comment
     assert upload.content is not None and len(upload.content) > 10_000
     pixels = image.imread(io.BytesIO(upload.content), format="png")
     assert pixels.shape[1] >= 800 and pixels[..., :3].std() > 0.05  # drawn, not blank
