@@ -41,16 +41,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """The database engine under test: ``sqlite`` unless parametrised for both."""
     name = getattr(request, "param", "sqlite")
-    factory = None
+    factory = server = None
     if name == "postgresql":
         server = request.getfixturevalue("postgres_server")
-        factory = DatabaseFactory(server.new_database)
+        factory = DatabaseFactory(server.schema_database)
         # A PostgreSQL database has no file to put its audit anchors and reports beside: they
         # go to the working directory, which must be the test's own, not the repository.
         request.getfixturevalue("monkeypatch").chdir(request.getfixturevalue("tmp_path"))
     token = ENGINE.set(factory)
     yield name
     ENGINE.reset(token)
+    if server is not None and factory is not None:
+        for url in factory.urls():  # emptied and used again by the next test
+            server.give_back(url)
 
 
 # Readers of the output of processes the current test started (see watch_output).

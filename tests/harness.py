@@ -104,6 +104,10 @@ class DatabaseFactory:
         self._new = new_database
         self._urls: dict[str, str] = {}
 
+    def urls(self) -> list[str]:
+        """Every database this factory gave out."""
+        return list(self._urls.values())
+
     def database_for(self, path: Path | str) -> str:
         key = str(path)
         if key not in self._urls:
