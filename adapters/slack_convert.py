@@ -226,13 +226,8 @@ def message_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMe
     user = event.get("user")
     if not user or event.get("bot_id"):
         return None
-    return TextMessage(
-        str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
-        Sender(CHANNEL, user, team_of(body)),
-        ChatRef(CHANNEL, user, private=True),
-        plain_text(event.get("text") or "", name_of),
-        files=files_of(event),
-    )
+    text = plain_text(event.get("text") or "", name_of)
+    return _direct(body, event, user, text, files=files_of(event))
 
 
 def _edit(
@@ -251,12 +246,25 @@ def _edit(
         or message.get("text") == before.get("text")
     ):
         return None
+    return _direct(body, event, user, plain_text(message.get("text") or "", name_of), edited=True)
+
+
+def _direct(
+    body: dict[str, Any],
+    event: dict[str, Any],
+    user: str,
+    text: str,
+    files: tuple[IncomingFile, ...] = (),
+    edited: bool = False,
+) -> TextMessage:
+    """A direct message from ``user``, keyed by Slack's event id."""
     return TextMessage(
         str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
         Sender(CHANNEL, user, team_of(body)),
         ChatRef(CHANNEL, user, private=True),
-        plain_text(message.get("text") or "", name_of),
-        edited=True,
+        text,
+        files=files,
+        edited=edited,
     )
 
 

@@ -33,13 +33,17 @@ class BlockedUntilUnblocked(MemoryAdapter):
         return await super().send(message)
 
 
+async def on_telegram(tmp_path: Path, telegram: MemoryAdapter) -> Harness:
+    """A started bot where Thailand's focal point prefers ``telegram``."""
+    settings = settings_with_th_fp_on("telegram")
+    return await Harness(tmp_path / "bot.db", settings, extra_adapters=[telegram]).start()
+
+
 async def test_a_blocked_channel_is_passed_over_until_the_person_writes_from_it(
     tmp_path: Path,
 ) -> None:
     telegram = BlockedUntilUnblocked("telegram")
-    bot = await Harness(
-        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
-    ).start()
+    bot = await on_telegram(tmp_path, telegram)
     await bot.say("au-officer", "/request TH Check passport N1234567")
     await bot.say("au-officer", "/request TH Check passport N7654321")
     await bot.settle()
@@ -109,9 +113,7 @@ async def test_a_message_queued_behind_the_one_that_found_the_block_moves_on_too
     """The second message to the blocked chat failed after the mark was loaded and was
     dropped: its sender read "no other channel reaches them" and the request never arrived."""
     telegram = SlowlyBlocked("telegram")
-    bot = await Harness(
-        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
-    ).start()
+    bot = await on_telegram(tmp_path, telegram)
     await asyncio.gather(
         bot.say("au-officer", "/request TH Check passport N1111111"),
         bot.say("nz-officer", "/request TH Check passport N2222222"),
@@ -134,9 +136,7 @@ class GroupGone(MemoryAdapter):
 
 async def test_a_group_that_is_gone_says_nothing_of_the_persons_own_chat(tmp_path: Path) -> None:
     telegram = GroupGone("telegram")
-    bot = await Harness(
-        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
-    ).start()
+    bot = await on_telegram(tmp_path, telegram)
     group = telegram.event(TH_FP_TELEGRAM, "/help", chat_id="-1001234567890", private=False)
     await bot.app.submit(group)
     await bot.settle()
@@ -151,9 +151,7 @@ async def test_a_group_that_is_gone_says_nothing_of_the_persons_own_chat(tmp_pat
 
 async def test_writing_in_a_group_does_not_clear_the_mark(tmp_path: Path) -> None:
     telegram = BlockedUntilUnblocked("telegram")
-    bot = await Harness(
-        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
-    ).start()
+    bot = await on_telegram(tmp_path, telegram)
     await bot.say("au-officer", "/request TH Check passport N1234567")
     await bot.settle()
     group = telegram.event(TH_FP_TELEGRAM, "/ping", chat_id="-1001234567890", private=False)
