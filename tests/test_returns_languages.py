@@ -251,3 +251,27 @@ async def test_a_reminders_example_names_the_figures_in_the_readers_language(
     [read] = await bot.say("th-fp", example)
     assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(1,)], read
     await bot.stop()
+
+
+async def test_status_says_when_a_return_was_amended_and_if_after_the_due_date(
+    tmp_path: Path,
+) -> None:
+    """Indonesia's arrests went from 1,250 to 12 after the report and after the deadline:
+    /status still read "submitted Dec 2" with no word of it."""
+    from datetime import UTC, datetime
+
+    from tests.returns_support import running
+
+    bot = await running(tmp_path, at=datetime(2027, 2, 2, 3, 0, tzinfo=UTC))
+    await bot.say("id-fp", "/return JPA-9 W1 arrests 1250, victims assisted 10")
+    await bot.say("id-fp", "/return confirm")
+    [status] = await bot.say("nz-cochair", "/status JPA-9 W1")
+    assert "amended" not in status
+    await bot.advance(datetime(2027, 2, 10, 3, 0, tzinfo=UTC) - bot.clock.now())
+    await bot.say("id-fp", "/return JPA-9 W1 arrests 12")
+    await bot.say("id-fp", "/return confirm")
+    [status] = await bot.say("nz-cochair", "/status JPA-9 W1")
+    line = next(line for line in status.splitlines() if line.startswith("• Indonesia"))
+    assert "submitted Feb 2, 2027" in line and "amended Feb 10, 2027" in line, line
+    assert line.endswith("after the due date"), line
+    await bot.stop()

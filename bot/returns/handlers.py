@@ -1027,9 +1027,15 @@ def status_text(work: Work, period: Period, window: Window) -> Text:
     """The status board of one window. A country without a return is missing only once its
     due moment has passed there; before it, its return is simply not in yet."""
     found = store.window_statuses(work.db, period.code, window.seq)
+    amended = store.amended_at(work.db, period.code, window.seq)
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
     overdue = {c: _overdue(work, window, c) for c in rows}
-    lines = [_status_line(work, window, c, found.get(c), overdue[c]) for c in rows]
+    lines = [
+        _with_amendment(
+            work, window, c, _status_line(work, window, c, found.get(c), overdue[c]), amended
+        )
+        for c in rows
+    ]
     absent = [c for c in rows if c not in found]
     head = _status_head(
         period,
@@ -1085,6 +1091,20 @@ def _status_head(
         "{missing} missing.",
         **counts,
     )
+
+
+def _with_amendment(
+    work: Work, window: Window, country: str, line: Msg, amended: dict[str, str]
+) -> Text:
+    """``line``, saying when the return was last amended, and whether after its due moment:
+    figures changed after a report was taken, or after the deadline, show here."""
+    at = amended.get(country)
+    if at is None:
+        return line
+    when = _local(work, at, country)
+    if parse_iso(at) >= due_moment(work, window, country):
+        return join([line, _("amended {when}, after the due date", when=when)], ", ")
+    return join([line, _("amended {when}", when=when)], ", ")
 
 
 def _status_line(

@@ -373,6 +373,17 @@ def delete_draft(db: Db, period: str, seq: int, country: str) -> None:
     )
 
 
+def amended_at(db: Db, period: str, seq: int) -> dict[str, str]:
+    """When each country's return for one window was last amended (those amended only)."""
+    return dict(
+        db.execute(
+            "SELECT country, amended_at FROM returns WHERE period = ? AND window_seq = ? "
+            "AND amended_at IS NOT NULL",
+            [period, seq],
+        ).fetchall()
+    )
+
+
 def window_statuses(db: Db, period: str, seq: int) -> dict[str, tuple[str, str]]:
     """Per country with a return or a draft: (status, when) for one window."""
     found: dict[str, tuple[str, str]] = {}
