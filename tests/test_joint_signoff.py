@@ -195,3 +195,20 @@ async def test_an_amendment_awaiting_signoff_leaves_the_approved_figures_countin
     await bot.stop()
     result = await bot_cli(tmp_path / "bot.db", "audit", "verify")
     assert result.exit_code == 0, result.output
+
+
+async def test_status_dates_an_awaiting_amendment_when_it_was_sent(tmp_path: Path) -> None:
+    """ "awaiting national sign-off (sent Dec 2)" of a version sent on Dec 8."""
+    from datetime import timedelta
+
+    bot = await running(tmp_path, periods=(SIGNOFF,))
+    await bot.say("th-deputy", "/return arrests 5, victims 1")
+    await bot.say("th-deputy", "/return confirm")
+    await bot.press("th-fp", "/return JPA-9 W1 approve")
+    await bot.advance(timedelta(days=2))
+    await bot.say("th-deputy", "/return arrests 9")
+    await bot.say("th-deputy", "/return confirm")
+    [status] = await bot.say("nz-cochair", "/status")
+    line = next(line for line in status.splitlines() if line.startswith("• Thailand"))
+    assert "awaiting national sign-off (sent Jan 22, 2027" in line, line
+    await bot.stop()

@@ -392,10 +392,13 @@ def window_statuses(db: Db, period: str, seq: int) -> dict[str, tuple[str, str]]
         [period, seq],
     ):
         found[country] = (DRAFT, at)
-    for country, late, at, awaiting in db.execute(
-        "SELECT country, late, submitted_at, awaiting_signoff FROM returns "
+    for country, late, at, awaiting, amended in db.execute(
+        "SELECT country, late, submitted_at, awaiting_signoff, amended_at FROM returns "
         "WHERE period = ? AND window_seq = ?",
         [period, seq],
     ):
-        found[country] = (AWAITING if awaiting else LATE if late else SUBMITTED, at)
+        if awaiting:  # what awaits sign-off is the version sent last
+            found[country] = (AWAITING, amended or at)
+        else:
+            found[country] = (LATE if late else SUBMITTED, at)
     return found
