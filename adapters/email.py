@@ -26,7 +26,8 @@ anything else is refused. A reply token proves something for ``token_days`` afte
 was sent; a reply to older mail is refused with a request to answer the latest mail. The same
 reply (sender, command and files) arriving again under another Message-ID within
 :data:`REPLAY_WINDOW` is a replay and is dropped; this memory is the process's own, so it does
-not span a restart or replicas (the token's expiry is what lasts). A refusal
+not span a restart or replicas (the token's expiry is what lasts). A mail with no new text
+(all quote) is answered that nothing was sent. A refusal, or that answer,
 is mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
 forged mail cannot make the bot send mail to the forged addresses (backscatter). Without
 ``authserv_id`` no verdict is read at all: the start says so in a warning.
@@ -95,6 +96,9 @@ REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this ti
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
 REPLAY_WINDOW = timedelta(minutes=10)  # the same reply again within this is dropped
 REPLAYS_REMEMBERED = 10_000  # replies; older ones are forgotten beyond this
+NOTHING_NEW = _(
+    "I found no new text in your reply above the quoted message; nothing was sent."
+)  # the answer to a mail that is all quote (or empty)
 PLAIN_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_FILE = 15 * 1024 * 1024  # bytes of one file sent by mail
 MIN_SECRET_LENGTH = 32  # characters of FOCALBOT_EMAIL_SECRET (token_env); fewer: a warning
@@ -305,7 +309,8 @@ class EmailAdapter(Adapter):
         if not self._acceptable(mail):
             return
         if not command:
-            log.info("email %s: nothing new in the body; ignored", mail.message_id[:80])
+            log.info("email %s: nothing new in the body; nothing passed on", mail.message_id[:80])
+            await self._answer(mail, NOTHING_NEW)  # or they wait for an answer that never comes
             return
         reason = self._refusal(mail, command, request_id)
         if reason is not None:
@@ -399,6 +404,11 @@ class EmailAdapter(Adapter):
     async def _refuse(self, mail: Mail, reason: Msg) -> None:
         """Answer a refused mail politely if we may (see :meth:`_may_answer`)."""
         log.info("email %s: command refused (sender not trusted for it)", mail.message_id[:80])
+        await self._answer(mail, reason)
+
+    async def _answer(self, mail: Mail, reason: Msg) -> None:
+        """Tell the sender, in their language, why their mail went nowhere, if we may (see
+        :meth:`_may_answer`)."""
         if not await self._may_answer(mail):
             return
         answer = EmailMessage()
@@ -414,7 +424,7 @@ class EmailAdapter(Adapter):
         try:
             await self._deliver(answer, mail.sender)
         except (PermanentError, TransientError) as exc:
-            log.warning("email: could not send a refusal: %s", exc)
+            log.warning("email: could not send an answer: %s", exc)
 
     async def _may_answer(self, mail: Mail) -> bool:
         """Whether a refusal may be mailed back (each answer taken here counts).

@@ -69,7 +69,7 @@ _TAG = rf"([a-z2-7]{{{TAG_LENGTH}}})"
 _HEADER_TOKEN = re.compile(rf"<fp\.({SUBJECT_ID})\.{_TAG}[.@]")
 _PROOF_TOKEN = re.compile(rf"<fpp\.({SUBJECT_ID})\.{_TAG}@")  # proves, names no subject
 _SUBJECT_TOKEN = re.compile(rf"\[[^\[\]]*?\b({SUBJECT_ID})\s+#{_TAG}\]")
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"<[^<>]*>")  # never past the next "<": "<<<…" costs one scan, not n²
 # What clients write above quoted history, in the bot's languages (the locale folder) and a
 # few more. Gmail: "On <date>, <name> <address> wrote:", the "wrote" word last but for
 # Arabic's "… تمت كتابة ما يلي بواسطة <name> <address>:" and Filipino's "… sumulat si
@@ -84,7 +84,10 @@ _WROTE_WORDS = (
 _WROTE = re.compile(
     rf"(?:^|\s)(?:{'|'.join(_WROTE_WORDS)})(?:\s.*<[^<>\s]+@.*)?\s*:$", re.I
 )  # the word last, or followed only by the name and the address (ar, fil)
-_OPENER = re.compile(r"^(?:On|Le|Am|El|Il|Em|Pada|Vào|Noong|เมื่อ|ในวันที่|في|بتاريخ|در)\s", re.I)
+_OPENERS = "On|Le|Am|El|Il|Em|Pada|Vào|Noong|เมื่อ|ในวันที่|في|بتاريخ|در"
+_OPENER = re.compile(rf"^(?:{_OPENERS})\s", re.I)
+_SAID_FIRST = re.compile(rf"[.!?;:…۔।။]\s+(?:{_OPENERS})\s", re.I)
+"""A sentence of the sender's, then "On …": "Passport checked. On 12 March … wrote:"."""
 _ADDRESS = re.compile(r"<\s*(?:mailto:)?[^\s<>@]+@[^\s<>@]+")
 _DIRECTION_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 """Gmail wraps an Arabic or Persian header, and its address, in them."""
@@ -93,9 +96,10 @@ MAX_HEADER = 400  # characters of a quote header, wrapped lines joined; Gmail's 
 _SEPARATOR = re.compile(
     r"^(?:-{2,}\s*(?:Original Message|Pesan Asli|Mesej Asal|Thư gốc|ข้อความต้นฉบับ"
     r"|الرسالة الأصلية|پیام اصلی|اصل پیغام|मूल संदेश|মূল বার্তা|அசல் செய்தி|Orihinal na Mensahe)"
-    r"\s*-{2,}.*|Sent from my .*)$",
+    r"\s*-{2,}.*)$",
     re.I,
 )
+_MOBILE = re.compile(r"^Sent from my [^:]*$", re.I)  # a phone's signature, if last (see below)
 _RULE = re.compile(r"^_{10,}$")  # Outlook's line above its header block
 _OUTLOOK_LABELS = {
     "from": "From|Dari|Daripada|Từ|จาก|من|المرسل|از طرف|از|منجانب|प्रेषक|প্রেরক|থেকে"
@@ -110,21 +114,23 @@ _OUTLOOK_LABELS = {
     "|பொருள்|အကြောင်းအရာ|විෂය|Paksa",
 }
 _LABEL = re.compile(
-    rf"^[*\s]*(?:{'|'.join(f'(?P<{kind}>{words})' for kind, words in _OUTLOOK_LABELS.items())})"
-    r"[*\s]*[:：]",
+    rf"^[*\s]*+(?:{'|'.join(f'(?P<{kind}>{words})' for kind, words in _OUTLOOK_LABELS.items())})"
+    r"[*\s]*+[:：]",
     re.I,
-)  # one match names the label's kind (the group that matched)
+)  # one match names the label's kind (the group that matched); "*+": no backtracking
 HEADER_LINES = 8  # lines below ``From:`` searched for the rest of a header block
 SIGNATURE_LINES = 4  # lines under a bare ``--`` that may be a signature
 SIGNATURE_WIDTH = 72  # characters of a signature's line
 _LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•–])\s")
 _QUOTE_CONTAINER = re.compile(
-    r"""<div\b[^>]*?\b(?:class\s*=\s*["'][^"']*\bgmail_quote"""
+    r"""<div\b[^<>]*?\b(?:class\s*=\s*["'][^"'<>]*\bgmail_quote"""
     r"""|id\s*=\s*["']?(?:divRplyFwdMsg|appendonsend)\b)""",
     re.I,
-)  # Gmail's quote (and the "On … wrote:" above it), Outlook's history: all after is quoted
-_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^>]*>", re.I)
-_UNSEEN = re.compile(r"<(head|style|script)\b", re.I)
+)  # Gmail's quote (and the "On … wrote:" above it), Outlook's history: all after is quoted.
+# No pattern here reads past the next "<" or ">": on "<div <div <div …" each try stops at the
+# next tag, so a hostile body costs one pass, not one pass per "<" (minutes for 60 KB).
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^<>]*>", re.I)
+_UNSEEN = re.compile(r"<!--|<(head|style|script)\b", re.I)  # a comment, or an element
 _BREAKS = re.compile(r"(?i)<br\s*/?>|</p>|</div>")
 ACK_WORDS = frozenset({"ack", "acknowledge", "acknowledged"})
 _ACK_LABELS = (_("Acknowledge"), _("ack"), _("acknowledged"))
@@ -456,15 +462,25 @@ def html_text(markup: str) -> str:
 
 
 def _without_unseen(markup: str) -> str:
-    """``markup`` without its head, styles and scripts; an unclosed one runs to the end."""
+    """``markup`` without its comments, head, styles and scripts; an unclosed one runs to
+    the end (as HTML reads it). Each search starts where the last one ended: one pass."""
     kept, at = [], 0
     while opening := _UNSEEN.search(markup, at):
         kept.append(markup[at : opening.start()])
-        closing = re.compile(rf"</{opening[1]}\s*>", re.I).search(markup, opening.end())
-        if closing is None:
+        end = _unseen_end(markup, opening)
+        if end < 0:
             return "".join(kept)
-        at = closing.end()
+        at = end
     return "".join(kept) + markup[at:]
+
+
+def _unseen_end(markup: str, opening: re.Match[str]) -> int:
+    """Where the comment or element ``opening`` starts ends (-1: it never does)."""
+    if not opening[1]:
+        closing = markup.find("-->", opening.end())
+        return closing + 3 if closing >= 0 else -1
+    found = re.compile(rf"</{opening[1].lower()}\s*>", re.I).search(markup, opening.end())
+    return found.end() if found else -1
 
 
 def _without_blockquotes(markup: str) -> str:
@@ -530,25 +546,38 @@ def _authserv_id(value: str) -> str:
 def strip_quoted(body: str) -> str:
     """The new text of a reply: quoted history, quote headers and signatures cut off.
 
-    Lines quoted with ``>`` are dropped wherever they are (the sender may answer between
-    them); everything from the first real quote header, history separator or signature on is
-    dropped. Only what clients write counts as such (see :func:`_history_starts`): a line
-    that merely looks like one (``From: Songkhla port``, ``On Monday the suspect wrote:``
-    followed by the sender's own words) stays, as do all the lines before it.
+    Lines quoted with ``>`` are dropped wherever they are. A quote header right above quoted
+    lines goes with them, and the history it starts ends where they do: what the sender
+    wrote between or below them (an interleaved reply) stays. From any other start of
+    history (a header above unquoted text, as Gmail's HTML quote and Outlook's block are, a
+    separator, a signature) everything is dropped. Only what clients write counts as such
+    (see :func:`_history_starts`): a line that merely looks like one (``From: Songkhla
+    port``, ``On Monday the suspect wrote:`` followed by the sender's own words) stays. Each
+    line is looked at a bounded number of times, so the time is linear in the body's size.
     """
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     bare = [_bare(line) for line in lines]
     quoted = functools.cache(functools.partial(_quoted_from, bare))  # a signature looks ahead
-    end = next(
-        (i for i, line in enumerate(lines) if _history_starts(line, bare, i, quoted)), len(lines)
-    )
-    kept = [line.rstrip() for line, seen in zip(lines[:end], bare, strict=False) if seen[:1] != ">"]
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        if bare[i][:1] == ">":
+            i += 1
+        elif not _history_starts(lines[i], bare, i, quoted):
+            kept.append(lines[i].rstrip())
+            i += 1
+        elif heads := _heads_quote(bare, i):
+            i += heads  # the header of quoted lines, which the loop drops; then the sender's
+        else:
+            break
     return "\n".join(kept).strip()
 
 
 def _bare(line: str) -> str:
     """A line as matched: NFC, stripped, without the direction marks Gmail wraps RTL headers
     in (not :func:`bot.text.clean`, which is slower, on every line of a long mail)."""
+    if line.isascii():
+        return line.strip()  # already NFC, no marks: most lines of most mail
     return unicodedata.normalize("NFC", _DIRECTION_MARKS.sub("", line)).strip()
 
 
@@ -557,49 +586,73 @@ def _history_starts(line: str, bare: list[str], i: int, quoted: Callable[[int], 
     each line as :func:`_bare` gives it; ``quoted``: :func:`_quoted_from` on them)."""
     if line == "-- ":
         return True  # the standard signature separator, dash dash space (RFC 3676)
-    return quoted(i) or _signature(bare, i, quoted)
+    if not bare[i]:
+        return False
+    return quoted(i) or _signature(bare, i, quoted) or _mobile_signature(bare, i, quoted)
 
 
 def _quoted_from(bare: list[str], i: int) -> bool:
     """Whether a separator, a quote header or an Outlook header block starts at line ``i``."""
-    if not bare[i] or bare[i][0] == ">":
+    if not bare[i] or bare[i][0] == ">" or not _may_start(bare, i):
         return False
     return bool(
         _SEPARATOR.match(bare[i])
         or _outlook_rule(bare, i)
         or _outlook_header(bare, i)
-        or _quote_header(bare, i)
+        or _header_lines(bare, i)
     )
 
 
-def _quote_header(bare: list[str], i: int) -> bool:
-    """A client's "On <date>, <someone> wrote:" line, alone or wrapped over two lines.
+def _may_start(bare: list[str], i: int) -> bool:
+    """A cheap first look, so most lines of a long mail cost no regex: separators start with
+    "-", Outlook's rule with "_"; labels and headers hold a colon, and the second line of a
+    wrapped header ends with one."""
+    line = bare[i]
+    if line[0] in "-_" or ":" in line or "：" in line:
+        return True
+    return i + 1 < len(bare) and bare[i + 1].endswith(":")
+
+
+def _heads_quote(bare: list[str], i: int) -> int:
+    """The lines of the quote header at line ``i`` when quoted lines follow it (0 when it is
+    no quote header, or unquoted text follows: history to the end, as Gmail's HTML quote)."""
+    lines = _header_lines(bare, i)
+    following = _next_text(bare, i + lines)
+    return lines if lines and following < len(bare) and bare[following][0] == ">" else 0
+
+
+def _header_lines(bare: list[str], i: int) -> int:
+    """The lines (1, or 2 when wrapped) of a client's "On <date>, <someone> wrote:" header
+    starting at line ``i``; 0 for none.
 
     The pair is only tried when neither line is a header alone, so a sender's last line is
     never taken for the first half of the header right below it.
     """
     kind = _header_kind(bare[i])
     if kind:
-        return _header_holds(kind, bare, i + 1)
+        return 1 if _header_holds(kind, bare, i + 1) else 0
     two = bare[i + 1] if i + 1 < len(bare) else ""
-    if not two or two[0] == ">" or _header_kind(two):
-        return False
+    if not two.endswith(":") or len(bare[i]) + len(two) >= MAX_HEADER:
+        return 0  # the pair cannot be a header: no need to join two long lines
+    if two[0] == ">" or _header_kind(two):
+        return 0
     kind = _header_kind(f"{bare[i]} {two}")
-    return bool(kind) and _header_holds(kind, bare, i + 2)
+    return 2 if kind and _header_holds(kind, bare, i + 2) else 0
 
 
 def _header_kind(text: str) -> str:
     """``gmail``: a wrote-word header with a date and an address in ``<…>``, Gmail's form,
     safe to cut at whatever follows; ``wrote``: one without the address, opening with "On"
     (in some language) or a date; ``dated``: an address, a date and a final colon, in a
-    language not listed; '' for none."""
+    language not listed; '' for none, and for a line whose "On …" follows the sender's own
+    sentence ("Passport checked. On 12 March 2026 the broker Lee <…> wrote:")."""
     if len(text) > MAX_HEADER or not text.endswith(":"):
         return ""  # headers are short: a long line is text, and regexes stay cheap
-    dated, wrote = bool(_DIGIT.search(text)), bool(_WROTE.search(text))
-    if wrote and dated and _ADDRESS.search(text):
-        return "gmail"
-    if wrote and (dated or _OPENER.match(text)):
-        return "wrote"
+    dated, opens = bool(_DIGIT.search(text)), bool(_OPENER.match(text))
+    if not (dated or opens) or (not opens and _SAID_FIRST.search(text)):
+        return ""  # no header at all; or the sender's sentence first: a header opens with "On"
+    if _WROTE.search(text):
+        return "gmail" if dated and _ADDRESS.search(text) else "wrote"
     return "dated" if dated and _ADDRESS.search(text) else ""
 
 
@@ -634,6 +687,8 @@ def _outlook_header(bare: list[str], i: int) -> bool:
 def _label(bare: str) -> str:
     """Which header label (``from``, ``date``, ``to``, ``cc``, ``subject``) a line starts
     with, in any of the bot's languages ('' for none)."""
+    if ":" not in bare and "：" not in bare:
+        return ""  # most lines: spares the regex's long list of labels
     label = _LABEL.match(bare)
     return (label.lastgroup or "") if label else ""
 
@@ -649,17 +704,35 @@ def _signature(bare: list[str], i: int, quoted: Callable[[int], bool]) -> bool:
     if bare[i] != "--":
         return False
     j, block = _next_text(bare, i + 1), 0
-    while j < len(bare) and bare[j] and not quoted(j):
+    while j < len(bare) and bare[j] and not _text_ends(bare, j, quoted):
         if block == SIGNATURE_LINES or not _signature_line(bare[j]):
             return False
         j, block = j + 1, block + 1
     after = _next_text(bare, j)
-    return after == len(bare) or quoted(after)
+    return _text_ends(bare, after, quoted) or _mobile_signature(bare, after, quoted)
+
+
+def _mobile_signature(bare: list[str], i: int, quoted: Callable[[int], bool]) -> bool:
+    """A phone's signature ("Sent from my iPhone"): the sender's last line, short, with
+    nothing but quoted history (if anything) below it. Followed by more of the sender's text
+    it is theirs: "Sent from my colleague in Songkhla: the crew list" above the list."""
+    if len(bare[i]) > SIGNATURE_WIDTH or not _MOBILE.match(bare[i]):
+        return False
+    return _text_ends(bare, _next_text(bare, i + 1), quoted)
+
+
+def _text_ends(bare: list[str], j: int, quoted: Callable[[int], bool]) -> bool:
+    """Whether the sender's text is over at line ``j`` (not blank, or the end): the end, a
+    quoted line or the start of history."""
+    return j == len(bare) or bare[j][0] == ">" or quoted(j)
 
 
 def _signature_line(bare: str) -> bool:
-    """Whether a line could be part of a signature: short, not a list item or a heading."""
-    return len(bare) <= SIGNATURE_WIDTH and not _LIST_ITEM.match(bare) and not bare.endswith(":")
+    """Whether a line could be part of a signature: short, not a list item, a heading or
+    another bare ``--`` (so each line is looked at for the nearest ``--`` above it only)."""
+    if len(bare) > SIGNATURE_WIDTH or bare == "--" or bare.endswith(":"):
+        return False
+    return not _LIST_ITEM.match(bare)
 
 
 def _next_text(bare: list[str], start: int) -> int:
