@@ -161,6 +161,7 @@ async def test_files_and_counts_carry_a_distinct_not_due_status(tmp_path: Path) 
         "submitted": 1,
         "late": 0,
         "draft": 0,
+        "awaiting": 0,
         "missing": 0,
         "not due": 7,
     }
@@ -174,7 +175,7 @@ async def test_files_and_counts_carry_a_distinct_not_due_status(tmp_path: Path) 
 
 
 def test_every_status_has_its_colour_and_missing_alone_is_red() -> None:
-    statuses = {"submitted", "late", "draft", "missing", "not due"}
+    statuses = {"submitted", "late", "draft", "awaiting", "missing", "not due"}
     assert set(STATUS_COLOURS) == statuses == set(STATUS_FILLS)
     assert [s for s, c in STATUS_COLOURS.items() if c.lower() == "#c62828"] == ["missing"]
     red = [s for s, f in STATUS_FILLS.items() if str(f.fgColor.rgb).endswith("FFC7CE")]

@@ -15,12 +15,13 @@ from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 
 from bot.reports.figures import ReportData, status_counts, totals  # noqa: E402
-from bot.reports.render import title  # noqa: E402
-from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED  # noqa: E402
+from bot.reports.render import status_label, title  # noqa: E402
+from bot.returns.repo import AWAITING, DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED  # noqa: E402
 
 STATUS_COLOURS = {  # each status of bot.reports.figures.STATUSES, in the legend's order
     SUBMITTED: "#2e7d32",
     LATE: "#f9a825",
+    AWAITING: "#7e57c2",  # purple: in, not counted until national sign-off
     DRAFT: "#90a4ae",
     MISSING: "#c62828",  # red: past its due moment, not in
     NOT_DUE: "#e0e0e0",  # light grey: not in, and not due yet
@@ -87,7 +88,7 @@ def _status_panel(axes: Axes, data: ReportData) -> None:
     left = [0] * len(labels)
     for status, colour in STATUS_COLOURS.items():
         counts = [status_counts(data, w.seq)[status] for w in data.period.windows]
-        axes.barh(labels, counts, left=left, color=colour, label=status)
+        axes.barh(labels, counts, left=left, color=colour, label=status_label(status))
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.invert_yaxis()
     axes.set_title("Returns by reporting window (countries)")

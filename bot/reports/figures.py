@@ -6,13 +6,14 @@ reports that window's figures, so totals add the windows up. A joint operation's
 counted once per window (:func:`excess`), the same way in the period's total and in each
 window's, so the windows' totals add up to the period's. A country with no return for a
 window is ``missing`` only once its due moment has passed there; before, it is ``not due``.
+A return awaiting its first national sign-off is ``awaiting``: in, but not counted yet.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.clock import Clock
@@ -20,7 +21,7 @@ from bot.config import Rate
 from bot.periods.repo import Period, load_period
 from bot.periods.windows import Window
 from bot.returns.metrics import Metric
-from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
+from bot.returns.repo import AWAITING, DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.storage.sql import Db
 from reminders.returns import deadline
 
@@ -28,7 +29,7 @@ Cell = tuple[str, str, str]  # (country, metric, currency)
 WindowCell = tuple[int, str, str, str]  # (window, country, metric, currency)
 DueMoment = Callable[[Window, str], datetime]
 """When a country's return for a window becomes overdue (``bot.returns.reminders.due_moment``)."""
-STATUSES = (SUBMITTED, LATE, DRAFT, MISSING, NOT_DUE)
+STATUSES = (SUBMITTED, LATE, AWAITING, DRAFT, MISSING, NOT_DUE)
 """A country's return for one window, as the report says it."""
 
 
@@ -48,6 +49,7 @@ class JointOp:
     claims: dict[str, int]  # country -> amount it reported for this operation in the window
     named: tuple[str, ...]  # every country taking part: reporters and the partners they name
     resolved: int | None = None
+    awaiting: tuple[str, ...] = ()  # named countries whose return awaits its first sign-off
 
     @property
     def counted(self) -> int:
@@ -64,13 +66,32 @@ class JointOp:
         """Why the countries' returns disagree (empty when they agree or it is resolved)."""
         if self.resolved is not None:
             return ""
-        silent = [c for c in self.named if c not in self.claims]
-        if silent:
+        if silent := self.silent:
             return f"{', '.join(silent)} did not report op:{self.op}"
         if len(set(self.claims.values())) > 1:
             given = ", ".join(f"{c} {a:,}" for c, a in sorted(self.claims.items()))
             return f"different figures ({given})"
         return ""
+
+    @property
+    def silent(self) -> list[str]:
+        """Named countries with no figure for it and no return awaiting sign-off either."""
+        return [c for c in self.named if c not in self.claims and c not in self.awaiting]
+
+    @property
+    def waiting(self) -> str:
+        """Who is yet to sign off a return that may report it (empty when nobody)."""
+        return f"{', '.join(self.awaiting)} awaiting national sign-off" if self.awaiting else ""
+
+    @property
+    def check(self) -> str:
+        """Whether the returns agree, for files: resolved, a discrepancy, a sign-off awaited,
+        or agreed."""
+        if self.resolved is not None:
+            return "resolved by the co-chairs"
+        found = [f"DISCREPANCY: {self.discrepancy}"] if self.discrepancy else []
+        found += [self.waiting] if self.waiting else []
+        return "; ".join(found) or "agreed"
 
 
 @dataclass(frozen=True)
@@ -149,17 +170,27 @@ def load_report(
     names = {row[0]: row[1] for row in rows}
     due = due or _due_by_zone({row[0]: row[2] for row in rows})
     sums, window_sums = _amounts(db, period.code)
+    statuses = _statuses(db, period, now or Clock().now(), due)
+    joints, unscoped = _joints(db, period.code)
     return ReportData(
         period,
         {c: names.get(c, c) for c in period.countries},
         sums,
         _texts(db, period.code),
-        _statuses(db, period, now or Clock().now(), due),
+        statuses,
         window_sums,
         currency,
         dict(rates or {}),
-        *_joints(db, period.code),
+        tuple(_with_awaiting(j, statuses) for j in joints),
+        unscoped,
     )
+
+
+def _with_awaiting(joint: JointOp, statuses: dict[tuple[int, str], str]) -> JointOp:
+    """``joint`` knowing which of its silent partners' returns await their first sign-off:
+    they reported, but their figures count only once approved."""
+    awaiting = (c for c in joint.named if statuses.get((joint.window, c)) == AWAITING)
+    return replace(joint, awaiting=tuple(c for c in awaiting if c not in joint.claims))
 
 
 def _due_by_zone(zones: dict[str, str]) -> DueMoment:
@@ -276,9 +307,11 @@ def _statuses(db: Db, period: Period, now: datetime, due: DueMoment) -> dict[tup
         "return_counted c WHERE c.return_id = returns.id) FROM returns WHERE period = ?",
         [period.code],
     ):
-        # a return awaiting its first national sign-off does not count yet: it shows as a
-        # draft; an amendment awaiting it leaves the approved figures counting
-        found[(seq, country)] = DRAFT if awaiting and not earlier else LATE if late else SUBMITTED
+        # a return awaiting its first national sign-off is in but does not count yet; an
+        # amendment awaiting it leaves the approved figures counting: the return stays in
+        found[(seq, country)] = (
+            AWAITING if awaiting and not earlier else LATE if late else SUBMITTED
+        )
     return found
 
 
@@ -335,7 +368,8 @@ def columns(data: ReportData) -> list[tuple[Metric, str]]:
 
 
 def status_counts(data: ReportData, seq: int) -> dict[str, int]:
-    """How many countries are submitted, late, draft, missing, not due for one window."""
+    """How many countries are submitted, late, awaiting sign-off, draft, missing, not due for
+    one window."""
     counts = dict.fromkeys(STATUSES, 0)
     for country in data.period.countries:
         counts[data.statuses[(seq, country)]] += 1

@@ -35,7 +35,7 @@ from bot.reports.figures import (
 )
 from bot.returns.metric_values import ShownValue, Value, money_amount, money_number
 from bot.returns.metrics import Metric
-from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
+from bot.returns.repo import AWAITING, DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
 from bot.spreadsheet_safety import csv_row
 
 
@@ -109,19 +109,34 @@ def joint_note(data: ReportData) -> str:
 
 def returns_in(data: ReportData, country: str) -> str:
     """``3 of 12``: how many of its windows a country has sent (never ``3/12``, which a
-    spreadsheet reads as a date)."""
-    done = sum(
-        1 for w in data.period.windows if data.statuses[(w.seq, country)] in (SUBMITTED, LATE)
-    )
-    return f"{done} of {len(data.period.windows)}"
+    spreadsheet reads as a date); ``2 of 12 (1 awaiting sign-off)`` with returns sent but
+    not counted yet."""
+    states = [data.statuses[(w.seq, country)] for w in data.period.windows]
+    done = sum(1 for s in states if s in (SUBMITTED, LATE))
+    text = f"{done} of {len(states)}"
+    awaiting = states.count(AWAITING)
+    return f"{text} ({awaiting} {STATUS_LABELS[AWAITING]})" if awaiting else text
+
+
+STATUS_LABELS = {AWAITING: "awaiting sign-off"}
+"""A return's status as the files' tables say it, where the bare value (``awaiting``, as the
+JSON gives it) says too little; any other status as it is."""
+
+
+def status_label(status: str) -> str:
+    """A return's status for a file's table (:data:`STATUS_LABELS`)."""
+    return STATUS_LABELS.get(status, status)
 
 
 def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
-    """Countries × windows: submitted / late / draft / missing / not due (no return yet, and
-    not due yet in that country)."""
+    """Countries × windows: submitted / late / awaiting sign-off (in, not counted yet) /
+    draft / missing / not due (no return yet, and not due yet in that country)."""
     windows = data.period.windows
     head = ["Country", *(f"{w.label} (due {w.due_on.isoformat()})" for w in windows)]
-    rows = [[data.names[c], *(data.statuses[(w.seq, c)] for w in windows)] for c in data.countries]
+    rows = [
+        [data.names[c], *(status_label(data.statuses[(w.seq, c)]) for w in windows)]
+        for c in data.countries
+    ]
     return head, rows
 
 
@@ -146,12 +161,8 @@ def _joint_row(data: ReportData, joint: JointOp) -> list[str | int]:
     reported = "; ".join(
         f"{c} {joint.claims[c]:,}" if c in joint.claims else f"{c} —" for c in joint.named
     )
-    if joint.resolved is not None:
-        check = "resolved by the co-chairs"
-    else:
-        check = f"DISCREPANCY: {joint.discrepancy}" if joint.discrepancy else "agreed"
     window = window_label(data, joint.window)
-    return [f"op:{joint.op}", window, label, reported, joint.counted, check]
+    return [f"op:{joint.op}", window, label, reported, joint.counted, joint.check]
 
 
 def window_label(data: ReportData, seq: int) -> str:
@@ -213,11 +224,20 @@ def _joint_line(data: ReportData, joint: JointOp) -> Msg:
 
 
 def _joint_check(joint: JointOp) -> Msg:
-    """Whether the countries' returns agree, for chat (``JointOp.discrepancy`` in words)."""
+    """Whether the countries' returns agree, for chat (``JointOp.check`` in words)."""
     if joint.resolved is not None:
         return _("resolved by the co-chairs")
-    silent = [c for c in joint.named if c not in joint.claims]
-    if silent:
+    found = [check] if (check := _joint_discrepancy(joint)) else []
+    if joint.awaiting:  # they sent a return: it may report the operation once approved
+        found.append(
+            _("{countries} awaiting national sign-off", countries=join(joint.awaiting, ", "))
+        )
+    return join(found, "; ") if found else _("agreed")
+
+
+def _joint_discrepancy(joint: JointOp) -> Msg | None:
+    """``JointOp.discrepancy`` in words; None when there is none."""
+    if silent := joint.silent:
         return _(
             "DISCREPANCY: {countries} did not report op:{operation}",
             countries=join(silent, ", "),
@@ -229,7 +249,7 @@ def _joint_check(joint: JointOp) -> Msg:
             ", ",
         )
         return _("DISCREPANCY: different figures ({figures})", figures=given)
-    return _("agreed")
+    return None
 
 
 def title(data: ReportData) -> str:
@@ -310,7 +330,19 @@ def rate_text(rate: float) -> str:
     """A rate as a plain decimal, ``0.00004`` not ``4e-05`` (``:g`` also cut ``1234567`` to
     ``1.23457e+06``): up to 10 significant digits, so a rate reads as ``bot.toml`` gives it
     and float noise (``0.30000000000000004``) stays out."""
-    return format(Decimal(f"{rate:.10g}").normalize(), "f")
+    return format(_rate_decimal(rate), "f")
+
+
+def _rate_decimal(rate: float) -> Decimal:
+    return Decimal(f"{rate:.10g}").normalize()
+
+
+def rate_number(rate: float) -> ShownNumber:
+    """:func:`rate_text` for a message: the same plain decimal (every digit it has, none
+    added, no grouping), in the reader's decimal sign and digits (``0,2723``, ``০.২৭২৩``)."""
+    plain = _rate_decimal(rate)
+    places = max(0, -int(plain.as_tuple().exponent))
+    return ShownNumber(plain, "0." + "#" * places if places else "0")  # type: ignore[arg-type]
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -348,6 +380,7 @@ def to_json(data: ReportData) -> str:
         "windows": [_window_json(data, w, by_window.get(w.seq, {})) for w in data.period.windows],
         "metrics": [{"key": m.key, "label": m.label, "kind": m.kind} for m in data.metrics],
         "totals": _totals_json(data, total, excess(data)),
+        "converted_totals": _converted_json(data),
         "countries": [_country_json(data, code) for code in data.countries],
         "joint_operations": [_joint_json(data, j) for j in data.joints],
         "debrief": debrief(data),
@@ -384,6 +417,28 @@ def _totals_json(
     ]
 
 
+def _converted_json(data: ReportData) -> list[dict[str, object]]:
+    """Each money metric totalled in the report currency, as the other formats state it:
+    the amount in units, the rates applied (with their dates) and the currencies left out
+    for want of a rate."""
+    found = [
+        (m.key, c) for m in data.metrics if m.kind == "money" and (c := converted(data, m.key))
+    ]
+    return [
+        {
+            "metric": key,
+            "currency": c.currency,
+            "amount": c.amount / 100,
+            "rates": [
+                {"currency": cur, "rate": float(_rate_decimal(r.rate)), "date": r.date.isoformat()}
+                for cur, r in c.used
+            ],
+            "left_out": list(c.left_out),
+        }
+        for key, c in found
+    ]
+
+
 def _joint_json(data: ReportData, joint: JointOp) -> dict[str, object]:
     return {
         "op": joint.op,
@@ -394,6 +449,7 @@ def _joint_json(data: ReportData, joint: JointOp) -> dict[str, object]:
         "counted": joint.counted,
         "resolved": joint.resolved is not None,
         "discrepancy": joint.discrepancy,
+        "awaiting_signoff": list(joint.awaiting),
     }
 
 
@@ -520,16 +576,18 @@ def _chat_totals(data: ReportData) -> list[Msg]:
     return rows
 
 
-def converted_message(found: Converted) -> Msg:
-    """:func:`converted_text` for chat: the rates' dates per language."""
-    amount = money_amount(found.amount)
+def converted_message(found: Converted) -> Msg | int | ShownNumber:
+    """:func:`converted_text` for chat, a message's parameter: the amount and the rates written
+    as the reader writes numbers (as every other figure of the report is), the rates' dates
+    per language; the amount alone when no rate was needed."""
+    amount = money_number(found.amount)
     rates = join(
         [
             _(
                 "{currency} 1 = {target} {rate} ({date})",
                 currency=c,
                 target=found.currency,
-                rate=rate_text(r.rate),
+                rate=rate_number(r.rate),
                 date=r.date,
             )
             for c, r in found.used
@@ -552,12 +610,13 @@ def converted_message(found: Converted) -> Msg:
         )
     if found.used:
         return _("{amount} at {rates}", amount=amount, rates=rates)
-    return join([amount])
+    return amount
 
 
 def _window_line(data: ReportData, window: Window) -> Msg:
     """``W1 due Feb 7, 2027: 2 in (0 late), 1 draft, 0 missing, 5 not due yet``: missing
-    counts only countries past their due moment (said as /status says it)."""
+    counts only countries past their due moment; returns awaiting national sign-off are
+    counted apart when there are some (said as /status says it)."""
     counts = status_counts(data, window.seq)
     shown = {
         "window": window.label,
@@ -567,6 +626,8 @@ def _window_line(data: ReportData, window: Window) -> Msg:
         "draft": counts[DRAFT],
         "missing": counts[MISSING],
     }
+    if counts[AWAITING]:
+        return "  " + _awaiting_window_line(counts[AWAITING], counts[NOT_DUE], shown)
     if counts[NOT_DUE]:
         return "  " + _(
             "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing, "
@@ -576,6 +637,24 @@ def _window_line(data: ReportData, window: Window) -> Msg:
         )
     return "  " + _(
         "{window} due {due}: {received} in ({late} late), {draft} draft, {missing} missing",
+        **shown,
+    )
+
+
+def _awaiting_window_line(awaiting: int, pending: int, shown: dict[str, object]) -> Msg:
+    """:func:`_window_line` with returns awaiting national sign-off: in, not counted yet."""
+    if pending:
+        return _(
+            "{window} due {due}: {received} in ({late} late), {awaiting} awaiting national "
+            "sign-off, {draft} draft, {missing} missing, {pending} not due yet",
+            awaiting=awaiting,
+            pending=pending,
+            **shown,
+        )
+    return _(
+        "{window} due {due}: {received} in ({late} late), {awaiting} awaiting national "
+        "sign-off, {draft} draft, {missing} missing",
+        awaiting=awaiting,
         **shown,
     )
 
