@@ -16,6 +16,10 @@ Inbound comes one of two ways, by ``inbound`` in the config:
 - ``"imap"``: the mailbox is polled with aioimaplib; a mail is marked ``\\Seen`` only once
   the core has committed it, so a crash in between means it is read again (and de-duplicated).
 
+A mail that cannot be read (beyond the bounds of :func:`adapters.email_convert.oversized`, or
+one the standard library's parser fails on) is logged and dropped for good: answered ``554``,
+or marked ``\\Seen``, so no relay offers it for ever and no poll stops at it.
+
 Mail is easy to forge. Only the verdicts of our own receiving server are believed: the topmost
 Authentication-Results header naming ``authserv_id``, and over SMTP only on mail handed to us by
 one of ``relay_hosts`` (mail written straight to our listener carries whatever headers its
@@ -48,9 +52,7 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta
-from email import policy
-from email.message import EmailMessage, Message
-from email.parser import BytesParser
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +64,10 @@ from pydantic import BaseModel, ConfigDict
 
 from adapters.email_convert import (
     CHANNEL,
+    MAX_LINES,
     BotAddress,
     Mail,
+    Unreadable,
     attachments_of,
     command_for,
     compose,
@@ -71,10 +75,13 @@ from adapters.email_convert import (
     issue_day,
     map_error,
     mentioned_request,
+    oversized,
     parse_mail,
     proven_requests,
+    read_message,
     refusal,
     replay_key,
+    sender_domain,
     subject_line,
     target_of,
     text_event,
@@ -106,6 +113,7 @@ SHORTEST_SECRET = 16  # fewer than this: the email channel is refused
 FILE_CHUNK = 256 * 1024
 MAX_IMAP_BACKOFF = 300.0  # seconds between IMAP attempts while the server is unreachable
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
+Attached = tuple[IncomingFile, bytes]  # a file of an inbound mail, and its bytes
 _IMAP_ERRORS = (aioimaplib.Abort, aioimaplib.CommandTimeout, OSError, TimeoutError, IndexError)
 
 
@@ -297,13 +305,20 @@ class EmailAdapter(Adapter):
         ``envelope_from`` is the SMTP ``MAIL FROM`` when we are the receiving server: empty
         for bounces. ``from_relay`` is false for mail that did not come through our own mail
         server (its headers are all the sender's, so no verdict in them is believed). Raises
-        when the core could not take the mail, so it is offered again.
+        when the core could not take the mail, so it is offered again, and
+        :class:`~adapters.email_convert.Unreadable` (logged here) when it cannot be read, so it
+        is dropped for good.
         """
         # parsing and cutting the quoted history of a large mail is CPU work: on a thread,
         # so a hostile 2 MB body does not stall the event loop for everyone else
-        message, mail, request_id, command = await asyncio.to_thread(
-            _read_mail, raw, self.options.authserv_id if from_relay else ""
-        )
+        try:
+            mail, request_id, command, attached = await asyncio.to_thread(
+                _read_mail, raw, self.options.authserv_id if from_relay else ""
+            )
+        except Unreadable as exc:
+            domain, size = sender_domain(raw), len(raw)
+            log.warning("email: a mail from %s (%d bytes) dropped unread: %s", domain, size, exc)
+            raise
         if envelope_from in ("", "<>"):
             mail = dataclasses.replace(mail, automatic=True)
         if not self._acceptable(mail):
@@ -318,7 +333,6 @@ class EmailAdapter(Adapter):
             return
         if self._sink is None:
             raise RuntimeError("email channel is not receiving")
-        attached = attachments_of(message)  # the mail is in memory already
         key = replay_key(mail.sender, command, (body for _file, body in attached))
         if key and self._replayed(key, mail):
             return
@@ -495,6 +509,8 @@ class EmailAdapter(Adapter):
             if len(raw) <= self.options.max_message_bytes:
                 try:
                     await self.receive(raw)
+                except Unreadable:
+                    pass  # logged, and never readable: marked seen below, so polling moves on
                 except Exception:
                     log.exception("email: mail %s not handed over; left unseen for later", uid)
                     return
@@ -523,6 +539,8 @@ class _Receiver:
         try:
             relayed = self.adapter.options.from_relay(session.peer)
             await self.adapter.receive(raw, str(envelope.mail_from or ""), relayed)
+        except Unreadable:
+            return "554 5.6.0 Message refused: too large or too complex to read"  # logged
         except Exception:
             log.exception("email: a mail was not handed over; the sender will retry")
             return "451 4.3.0 Not processed, please try again later"
@@ -552,9 +570,23 @@ def _report_end(task: asyncio.Task[None]) -> None:
         log.error("email: IMAP polling stopped", exc_info=task.exception())
 
 
-def _read_mail(raw: bytes, authserv_id: str) -> tuple[Message, Mail, str, str]:
-    """The parsed mail, what it says, the request it is about and the command it stands for."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    mail = parse_mail(message, authserv_id)
-    request_id = mentioned_request(mail.thread, mail.subject)
-    return message, mail, request_id, command_for(mail.body, request_id)
+def _read_mail(raw: bytes, authserv_id: str) -> tuple[Mail, str, str, list[Attached]]:
+    """What a raw mail says, the request it is about, the command it stands for and its files.
+
+    Raises :class:`Unreadable` for a mail beyond the bounds, and for any failure to read it:
+    the standard library's parser recurses on nested input and raises ValueError, LookupError
+    or IndexError on malformed headers, and a mail that failed once fails every time.
+    """
+    if bound := oversized(raw):
+        raise Unreadable(bound)
+    try:
+        message = read_message(raw)
+        mail = parse_mail(message, authserv_id)
+        if mail.body.count("\n") > MAX_LINES:  # decoded from base64: not counted in the raw
+            raise Unreadable(f"its text has over {MAX_LINES:,} lines")
+        request_id = mentioned_request(mail.thread, mail.subject)
+        return mail, request_id, command_for(mail.body, request_id), attachments_of(message)
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise Unreadable(f"the parser failed on it ({type(exc).__name__})") from exc
