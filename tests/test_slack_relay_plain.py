@@ -243,3 +243,20 @@ def test_names_are_used_only_for_people_the_directory_knows() -> None:
     dm = {"channel_type": "im", "user": "U1", "text": f"hi <@{AROHA}>", "channel": "D1"}
     event = message_event({"event_id": "Ev1", "team_id": "T1", "event": dm}, known)
     assert event is not None and event.text == "hi @Aroha <Cochair> & Co"
+
+
+async def test_a_photos_long_thai_description_goes_in_the_body_too(tmp_path: Path) -> None:
+    """A photo's alt text (its first 1,000 characters) went in the upload URL's query: 1,000
+    Thai characters passed the 8 KB request line and the photo was never delivered."""
+    api = await FakeSlack().start()
+    adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    text = "ภาพถ่ายเรือประมงที่ท่าเรือสงขลา" * 40
+    photo = tmp_path / "boat.png"
+    photo.write_bytes(png())
+    attachment = Attachment(str(photo), "boat.png", "image/png", photo=True)
+    try:
+        await adapter.send(Outbound(1, "slack", TH_FOCAL, text, attachment=attachment))
+        [upload] = api.shared()
+        assert plain_text(upload.caption) == text
+    finally:
+        await api.stop()
