@@ -141,7 +141,10 @@ class Stuck(MemoryAdapter):
         return ""
 
 
-async def test_a_dead_replicas_messages_and_timers_are_taken_over(database: Path) -> None:
+async def test_a_dead_replicas_messages_and_timers_are_taken_over(
+    database: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="bot.delivery.replicas")
     a = await h.Harness(database, chat_factory=Stuck).start()
     b = await h.Harness(database).start()
     try:
@@ -156,6 +159,7 @@ async def test_a_dead_replicas_messages_and_timers_are_taken_over(database: Path
         await eventually(lambda: timer_id in b.timers.scheduled, "the survivor arms its timer")
         assert await b.advance(timedelta(minutes=31)) >= 1
         assert any(request in t for t in b.chat.to("th-deputy"))  # escalated by the survivor
+        assert "chats no live replica held" in caplog.text  # the operator sees the takeover
     finally:
         await b.stop()
 

@@ -108,8 +108,9 @@ def adopt(db: Db, replica: str) -> list[Outbound]:
         f"LIMIT {CLAIM_BATCH}",
         [cutoff],
     ).fetchall()
-    for channel, address in orphans:
-        claim_lane(db, replica, channel, address)
+    taken = sum(claim_lane(db, replica, channel, address) for channel, address in orphans)
+    if taken:  # an operator watching a replica die sees the others take its chats over
+        log.info("replica %s now delivers %d chats no live replica held", replica, taken)
     rows = db.execute(
         "UPDATE outbox SET lease_owner = ? WHERE id IN (SELECT o.id FROM outbox o JOIN lanes l "
         "ON l.channel = o.channel AND l.address = o.address WHERE o.status = 'queued' "
