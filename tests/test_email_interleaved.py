@@ -188,22 +188,30 @@ def test_html_comments_are_not_text() -> None:
     assert html_text("<p>Seized.</p><!-- never closed <p>hidden</p>") == "Seized.\n"
 
 
+def filled_text(unit: str) -> str:
+    """A quarter of the largest mail: the old patterns' cost shows at this size already (the
+    starred line took 1.9 s of CPU, now 0.1 s), and 2 MB of each shape cost the suite half a
+    minute."""
+    return unit * (SIZE // 4 // len(unit))
+
+
 HOSTILE_TEXT = {
-    "From lines": filled("From: x\n"),
-    "header blocks": filled("From: x\nSent: 1 Dec 2026\nCc: y\n"),
-    "starred line below From lines": "From: x\n" * 8 + filled("* "),
-    "bare dashes": filled("--\n"),
-    "wrote lines": filled("On 1 Dec 2026 x wrote:\nx\n"),
-    "wrote lines with addresses": filled("Seen. On 1 Dec 2026, x <x@y.z> wrote:\n"),
-    "colon lines": filled("1:\n"),
-    "one long line": filled("a"),
-    "one long rule": filled("_"),
+    "From lines": filled_text("From: x\n"),
+    "header blocks": filled_text("From: x\nSent: 1 Dec 2026\nCc: y\n"),
+    "starred line below From lines": "From: x\n" * 8 + filled_text("* "),
+    "bare dashes": filled_text("--\n"),
+    "wrote lines": filled_text("On 1 Dec 2026 x wrote:\nx\n"),
+    "wrote lines with addresses": filled_text("Seen. On 1 Dec 2026, x <x@y.z> wrote:\n"),
+    "colon lines": filled_text("1:\n"),
+    "one long line": filled_text("a"),
+    "one long rule": filled_text("_"),
 }
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE_TEXT))
-def test_hostile_plain_text_of_2_mb_takes_seconds_at_most(shape: str) -> None:
+def test_hostile_plain_text_takes_time_in_proportion_to_its_size(shape: str) -> None:
     """Each line is looked at a bounded number of times. Before, a line of stars below
     ``From:`` lines was matched against every label at every star, once per ``From:``."""
     text = HOSTILE_TEXT[shape]
-    assert cpu_seconds(lambda: command_for(text, "R-2026-0001")) < 8.0
+    bound = 1.0 if shape.startswith("starred") else 4.0  # it took 1.9 s before; now 0.1 s
+    assert cpu_seconds(lambda: command_for(text, "R-2026-0001")) < bound
