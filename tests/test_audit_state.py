@@ -43,7 +43,9 @@ async def test_submitted_and_amended_figures_are_bound_without_the_figures(
     tmp_path: Path,
 ) -> None:
     db = await submitted_return(tmp_path)
-    rows = query(db, "SELECT actor, subject, detail FROM audit WHERE action = 'return.figures'")
+    rows = query(
+        db, "SELECT actor, subject, detail FROM audit WHERE action = 'return.figures' ORDER BY id"
+    )
     assert [(actor, subject) for actor, subject, _ in rows] == [("th-fp", "JPA-9/1/TH")] * 2
     first, amended = (json.loads(detail) for _, _, detail in rows)
     assert first["version"] == 1 and amended["version"] == 2 and amended["late"] is False
@@ -144,7 +146,7 @@ async def test_revoke_and_reinstate_bind_the_new_state(tmp_path: Path) -> None:
     await (await Harness(db).start()).stop()
     assert (await cli(db, "directory", "revoke", "my-fp")).exit_code == 0
     assert (await cli(db, "directory", "reinstate", "my-fp")).exit_code == 0
-    rows = query(db, "SELECT actor, action, detail FROM audit WHERE subject = 'my-fp'")
+    rows = query(db, "SELECT actor, action, detail FROM audit WHERE subject = 'my-fp' ORDER BY id")
     assert [(a, act) for a, act, _ in rows] == [
         ("system", "person.added"),
         ("cli", "person.revoked"),

@@ -28,7 +28,7 @@ async def test_a_late_firing_reminder_does_not_repeat_a_held_chase(tmp_path: Pat
     await bot.advance(timedelta(hours=15))  # one jump: the 09:00 reminder fires at 12:30
     assert len(overdue_mv(bot.inbox("mv-fp"))) == 1, bot.inbox("mv-fp")
     skipped = await bot.rows(
-        "SELECT subject, detail FROM audit WHERE action = 'return.reminder_skipped'"
+        "SELECT subject, detail FROM audit WHERE action = 'return.reminder_skipped' ORDER BY id"
     )
     assert ("JPA-9:W1:MV", "overdue") in skipped, skipped
     await bot.stop()

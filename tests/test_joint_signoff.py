@@ -73,7 +73,7 @@ async def test_joint_figures_that_differ_are_shown_and_resolved_in_chat(tmp_path
     text = await report(bot)
     assert "  Arrests: 4\n" in text and "Malaysia: Trafficked persons assisted 1, Arrests 6" in text
     audited = await bot.rows(
-        "SELECT actor, subject, detail FROM audit WHERE action = 'joint.resolved'"
+        "SELECT actor, subject, detail FROM audit WHERE action = 'joint.resolved' ORDER BY id"
     )
     assert audited == [("nz-cochair", "JPA-9:SONGKHLA-3:arrests:W1", "4 (MY 6, TH 4)")]
     await bot.stop()
@@ -146,7 +146,9 @@ async def test_national_signoff(tmp_path: Path) -> None:
     assert "Thailand — submitted" in (await bot.say("nz-cochair", "/status"))[0]
     [again] = await bot.say("th-fp", "/return approve")
     assert "awaits your sign-off" in again
-    [(actor, at)] = await bot.rows("SELECT actor, at FROM audit WHERE action = 'return.signed_off'")
+    [(actor, at)] = await bot.rows(
+        "SELECT actor, at FROM audit WHERE action = 'return.signed_off' ORDER BY id"
+    )
     assert actor == "th-fp" and at
     # a focal point's own return needs no second approval
     await submit(bot, "my-fp", "arrests 2, victims 1")

@@ -90,7 +90,9 @@ async def test_a_resolution_names_its_window_and_erases_no_other(tmp_path: Path)
     [accepted] = await bot.say("nz-cochair", "/joint SONGKHLA-3 accept MY")  # each window its own
     assert "Arrests 4 in W1, Arrests 6 in W2" in accepted
     assert chat_arrests(await chat_report(bot))[0] == TOTAL
-    audited = await bot.rows("SELECT subject FROM audit WHERE action = 'joint.resolved'")
+    audited = await bot.rows(
+        "SELECT subject FROM audit WHERE action = 'joint.resolved' ORDER BY id"
+    )
     assert audited[0] == ("JPA-9:SONGKHLA-3:arrests:W2",)
     await bot.stop()
 
