@@ -138,7 +138,7 @@ async def test_national_signoff(tmp_path: Path) -> None:
     [status] = await bot.say("nz-cochair", "/status")
     assert "Thailand — awaiting national sign-off" in status
     assert "1 awaiting national sign-off" in status
-    assert "Thailand: no return yet" in await report(bot)
+    assert "Thailand: no return counted yet; 1 awaits national sign-off" in await report(bot)
     assert "not available to you" in (await bot.say("th-deputy", "/return approve"))[0]
     [approved] = await bot.press("th-fp", "/return JPA-9 W1 approve")
     assert "is signed off by" in approved and "now counts" in approved

@@ -685,6 +685,14 @@ def _country_line(data: ReportData, code: str) -> Msg:
     """A country's figures by label; a return of zeros is told apart from no return."""
     name = CountryName(data.names[code], code)  # as the reader's language names it
     if code not in data.reported:
+        waiting = sum(1 for (_seq, c), st in data.statuses.items() if c == code and st == AWAITING)
+        if waiting:  # sent by a deputy, not counted until the focal point approves
+            return "  " + n_(
+                "{country}: no return counted yet; {count} awaits national sign-off",
+                "{country}: no return counted yet; {count} await national sign-off",
+                waiting,
+                country=name,
+            )
         return "  " + _("{country}: no return yet", country=name)
     figures = [
         _("{metric} {figure}", metric=m.text, figure=ShownValue(Value(figure, c)) if c else figure)
