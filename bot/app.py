@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.commands import Registry, parse_command_line
-from bot.config import Settings
+from bot.config import Person, Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.delivery.routing import Router
@@ -378,20 +378,22 @@ class App:
     def language_for(self, reader: Reader) -> str:
         """The language a sender or a person (by id) reads; the bot's default for a stranger,
         as the core answers them."""
-        directory = self.ctx.directory if self.ctx else None
-        if directory is None or reader is None:
-            person = None
-        elif isinstance(reader, Sender):
-            person = directory.person_for(reader)
-        else:
-            person = directory.people.get(reader)
+        person = self._person(reader)
         return person.language if person else self.settings.bot.language
 
     def name_for(self, sender: Sender) -> str | None:
         """The directory name of the person behind ``sender`` (None: a stranger)."""
-        directory = self.ctx.directory if self.ctx else None
-        person = directory.person_for(sender) if directory else None
+        person = self._person(sender)
         return person.name if person else None
+
+    def _person(self, reader: Reader) -> Person | None:
+        """The directory's person behind a sender or a person id (None: a stranger)."""
+        directory = self.ctx.directory if self.ctx else None
+        if directory is None or reader is None:
+            return None
+        if isinstance(reader, Sender):
+            return directory.person_for(reader)
+        return directory.people.get(reader)
 
     async def reload_directory(self) -> Directory:
         """Re-read the directory (after an import or a revocation)."""

@@ -6,6 +6,7 @@ monthly windows in early 2027, on a harness whose clock is set to a chosen momen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -89,16 +90,17 @@ def january_report(
 ) -> ReportData:
     """Report data for renderers alone: JPA-X, one final window in January 2027, over the
     countries ``names`` names (every window submitted by each when ``submitted``)."""
-    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 1, 31), "final", 7))
-    period = Period(
-        "JPA-X",
-        "Joint Period of Action",
-        date(2027, 1, 1),
-        date(2027, 1, 31),
-        OPEN,
-        tuple(names),
-        windows,
-        DEFAULT_METRICS,
-    )
+    period = open_period("JPA-X", "Joint Period of Action", date(2027, 1, 31), names, "final")
+    windows = period.windows
     statuses = {(w.seq, c): "submitted" for w in windows for c in names} if submitted else {}
     return ReportData(period, names, sums, texts or {}, statuses)
+
+
+def open_period(
+    code: str, name: str, ends_on: date, countries: Iterable[str], windows: str = "monthly"
+) -> Period:
+    """An open period from 1 January 2027 to ``ends_on`` with the default metrics, for report
+    renderers alone (no database)."""
+    start = date(2027, 1, 1)
+    spans = tuple(make_windows(start, ends_on, windows, 7))
+    return Period(code, name, start, ends_on, OPEN, tuple(countries), spans, DEFAULT_METRICS)

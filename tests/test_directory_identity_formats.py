@@ -18,21 +18,9 @@ from bot.events import Sender
 from tests import cli_support
 from tests.conftest import ENGINES
 from tests.harness import execute_on
+from tests.test_config import MINIMAL
 
 both_engines = pytest.mark.parametrize("engine", ENGINES, indirect=True)
-
-MINIMAL = """
-[[countries]]
-code = "TH"
-name = "Thailand"
-timezone = "Asia/Bangkok"
-
-[[people]]
-id = "th-fp"
-name = "Niran Example"
-country = "TH"
-roles = ["focal_point"]
-"""
 
 
 class Operator(cli_support.Operator):

@@ -23,12 +23,11 @@ from openpyxl.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.config import Rate
-from bot.periods.repo import OPEN, Period
-from bot.periods.windows import make_windows
 from bot.reports.figures import JointOp, ReportData
 from bot.reports.xlsx import to_xlsx
 from bot.returns.metrics import DEFAULT_METRICS
 from bot.returns.repo import DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
+from tests.returns_support import open_period
 
 FIXTURE = Path(__file__).with_name("report_xlsx_same.json")
 SHEETS = ["Summary", "By country", "W1 figures", "W2 figures", "W3 figures", "Status"]
@@ -65,17 +64,7 @@ WINDOW_SUMS = {  # (window, country, metric, currency) -> amount; money in hundr
 def sample() -> ReportData:
     """Three monthly windows, five countries (a formula-like name, an empty one), counts,
     money in two currencies totalled in USD, notes (one formula-like), joint operations."""
-    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 3, 31), "monthly", 7))
-    period = Period(
-        "JPA-S",
-        "Same Workbook Period",
-        date(2027, 1, 1),
-        date(2027, 3, 31),
-        OPEN,
-        tuple(NAMES),
-        windows,
-        DEFAULT_METRICS,
-    )
+    period = open_period("JPA-S", "Same Workbook Period", date(2027, 3, 31), NAMES)
     sums: dict[tuple[str, str, str], int] = {}
     for (_seq, country, metric, currency), amount in WINDOW_SUMS.items():
         sums[(country, metric, currency)] = sums.get((country, metric, currency), 0) + amount
@@ -195,17 +184,8 @@ def test_text_keeps_its_spaces_and_line_ends_in_the_file_itself() -> None:
 def w5_sized() -> ReportData:
     """BENCH.md W5's shape: 50 countries × 16 metrics (money in USD) × 12 windows."""
     codes = [f"C{n:02d}" for n in range(50)]
-    windows = tuple(make_windows(date(2027, 1, 1), date(2027, 12, 31), "monthly", 7))
-    period = Period(
-        "JPA-W5",
-        "Large",
-        date(2027, 1, 1),
-        date(2027, 12, 31),
-        OPEN,
-        tuple(codes),
-        windows,
-        DEFAULT_METRICS,
-    )
+    period = open_period("JPA-W5", "Large", date(2027, 12, 31), codes)
+    windows = period.windows
     figures = [(m.key, "USD" if m.kind == "money" else "") for m in DEFAULT_METRICS]
     window_sums = {
         (w.seq, code, key, currency): w.seq + n

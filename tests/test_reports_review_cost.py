@@ -19,7 +19,7 @@ print("openpyxl" in sys.modules)
 
 WORKBOOK = """
 import sys
-from bot.reports.xlsx import STATUS_FILLS
+from bot.reports.workbook import STATUS_FILLS
 print("openpyxl" in sys.modules, sys.modules.get("numpy") is None, len(STATUS_FILLS))
 """
 

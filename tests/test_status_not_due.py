@@ -16,7 +16,7 @@ from bot.periods.configured import PeriodConfig
 from bot.reports.chart import STATUS_COLOURS
 from bot.reports.figures import load_report, status_counts
 from bot.reports.render import to_json, to_markdown
-from bot.reports.xlsx import STATUS_FILLS
+from bot.reports.workbook import STATUS_FILLS
 from tests.harness import Harness, shipped_settings
 from tests.returns_support import PERIOD, move_to, running
 

@@ -7,7 +7,7 @@ other format) would otherwise pay for nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.reports.figures import ReportData
@@ -20,13 +20,3 @@ def to_xlsx(data: ReportData) -> bytes:
     from bot.reports import workbook
 
     return workbook.to_xlsx(data)
-
-
-def __getattr__(name: str) -> Any:
-    """The workbook module's other names (``STATUS_FILLS``…), loading it when one is asked for.
-    Not for dunder names: the import system asks for ``__path__`` on every ``from … import``."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from bot.reports import workbook
-
-    return getattr(workbook, name)

@@ -1028,9 +1028,6 @@ def status_text(work: Work, period: Period, window: Window) -> Text:
     due moment has passed there; before it, its return is simply not in yet."""
     found = store.window_statuses(work.db, period.code, window.seq)
     amended = store.amended_at(work.db, period.code, window.seq)
-    for country, (state, _when) in found.items():
-        if state == store.AWAITING:  # its "sent" is the amendment's time already
-            amended.pop(country, None)
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
     overdue = {c: _overdue(work, window, c) for c in rows}
     lines = [

@@ -374,11 +374,12 @@ def delete_draft(db: Db, period: str, seq: int, country: str) -> None:
 
 
 def amended_at(db: Db, period: str, seq: int) -> dict[str, str]:
-    """When each country's return for one window was last amended (those amended only)."""
+    """When each country's return for one window was last amended (those amended only; not
+    one awaiting sign-off, whose "sent" is the amendment's time already)."""
     return dict(
         db.execute(
             "SELECT country, amended_at FROM returns WHERE period = ? AND window_seq = ? "
-            "AND amended_at IS NOT NULL",
+            "AND amended_at IS NOT NULL AND awaiting_signoff = 0",
             [period, seq],
         ).fetchall()
     )
