@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from bot.reports.chart import STATUS_COLOURS, to_png
 from bot.reports.figures import STATUSES, load_report
-from bot.reports.xlsx import STATUS_FILLS
+from bot.reports.workbook import STATUS_FILLS
 from bot.returns.repo import AWAITING, DRAFT
 from tests.harness import Harness
 from tests.returns_support import PERIOD, running
