@@ -477,6 +477,7 @@ def _apologise(db, ctx: Context, event: Inbound, now) -> Work:  # type: ignore[n
     work = Work(db, ctx, now, ctx.directory.person_for(event.sender), event.chat)
     if work.actor is not None:
         work.reply(SORRY)
+        work.write_replies()
     return work
 
 

@@ -70,8 +70,9 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
         refuse_stranger(work, event)
-        return work
-    _guarded(work, lambda: _run(work, hooks, person, event))
+    else:
+        _guarded(work, lambda: _run(work, hooks, person, event))
+    work.write_replies()
     return work
 
 
@@ -87,12 +88,12 @@ def _reachable_again(work: Work, event: Inbound) -> None:
 
 def _guarded(work: Work, action: Callable[[], None]) -> None:
     """Run ``action`` atomically; on a UserError undo its effects and answer politely."""
-    sent, armed = len(work.outbound), len(work.timers)
+    sent, armed, answered = len(work.outbound), len(work.timers), len(work.replies)
     try:
         with work.db.savepoint():
             action()
     except UserError as exc:
-        del work.outbound[sent:], work.timers[armed:]
+        del work.outbound[sent:], work.timers[armed:], work.replies[answered:]
         work.reply(exc.text, sensitive=False)  # explains the person's own input, no casework
 
 

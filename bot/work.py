@@ -79,6 +79,10 @@ class Context:
         return Calendar(self.settings)
 
 
+_Reply = tuple[Text, tuple[Button, ...], bool, Attachment | None]
+"""An answer given by a handler: its text, buttons, sensitivity and file (see Work.reply)."""
+
+
 @dataclass(frozen=True)
 class Timer:
     """A timer committed in this unit, for the scheduler to time once the commit is done."""
@@ -103,6 +107,7 @@ class Work:
     elsewhere: set[int] = field(default_factory=set)  # queued for a lane another replica owns
     files: tuple[IncomingFile, ...] = ()  # stored files that came with the event
     files_taken: bool = False  # a handler attached them to a request
+    replies: list[_Reply] = field(default_factory=list)  # answers not yet in the outbox
 
     @property
     def directory(self) -> Directory:
@@ -127,17 +132,30 @@ class Work:
         channel gets the pointer and no file."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
+        # Written once the handler is done (write_replies), so that a handler which only
+        # answers runs no statement inside its savepoint, and SQLite is spared opening one.
+        self.replies.append((text, buttons, sensitive, attachment))
+
+    def write_replies(self) -> None:
+        """Put the answers given so far in the outbox, in the order they were given. Called
+        when the handler is done, and before any other message is queued (a chat's messages
+        are delivered in the order of their outbox ids)."""
+        replies, self.replies = self.replies, []
+        origin = self.origin
+        if not replies or origin is None:  # (reply() refuses without an origin)
+            return
         person_id = self.actor.id if self.actor else None
-        self._queue(
-            self.origin.channel,
-            self.origin.chat_id,
-            person_id,
-            text,
-            buttons,
-            None,
-            sensitive=sensitive,
-            attachment=attachment,
-        )
+        for text, buttons, sensitive, attachment in replies:
+            self._queue(
+                origin.channel,
+                origin.chat_id,
+                person_id,
+                text,
+                buttons,
+                None,
+                sensitive=sensitive,
+                attachment=attachment,
+            )
 
     def notify(
         self,
@@ -226,6 +244,8 @@ class Work:
     ) -> int:
         """Write one outbox row (delivered after the commit, or released after quiet hours);
         return its id."""
+        if self.replies:
+            self.write_replies()
         if (sensitive or attachment) and channel in self.ctx.router.pointer_only:
             if attachment is not None and attachment.blob and subject:
                 text = self.file_pointer(person_id, subject)

@@ -444,6 +444,7 @@ def test_a_broadcast_sent_from_code_goes_at_once(open_world: DispatchWorld) -> N
     work = Work(open_world.db, open_world.ctx, open_world.now, cochair, chat)
     with open_world.db.database.atomic(), atomic(open_world.db):
         send(work, "Returns are due Friday")
+        work.write_replies()  # as dispatch does once the handler is done
     assert [m.text for m in work.outbound if m.address == "nz-cochair"][0].startswith(
         "Broadcast B-1 queued for 9 focal points in 9 countries."
     )

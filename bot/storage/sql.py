@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlite_utils import Database
 
@@ -56,21 +55,33 @@ class Db(Protocol):
 
 
 class SqliteDb:
-    """The embedded engine: a sqlite-utils database on the store thread's connection."""
+    """The embedded engine: a sqlite-utils database on the store thread's connection.
+
+    A savepoint is opened only when its block first runs a statement (see
+    :class:`Savepoint`): most handlers that refuse politely have written nothing by then.
+    """
 
     dialect: Dialect = "sqlite"
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self.conn = database.conn
+        self.entered = 0  # savepoints entered, innermost last (their nesting depth)
+        self.opened = 0  # of those, how many have said SAVEPOINT to SQLite
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        if self.opened < self.entered:
+            self._open_savepoints()
         return self.conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self.opened < self.entered:
+            self._open_savepoints()
         self.conn.executemany(sql, rows)
 
     def insert(self, sql: str, params: Sequence[Any]) -> int:
+        if self.opened < self.entered:
+            self._open_savepoints()
         cursor = self.conn.execute(sql, params)  # the rowid: no RETURNING row to fetch
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -80,6 +91,11 @@ class SqliteDb:
 
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
         return Savepoint(self)
+
+    def _open_savepoints(self) -> None:
+        while self.opened < self.entered:
+            self.conn.execute(_savepoint_sql(self.opened)[0])
+            self.opened += 1
 
 
 class PostgresDb:
@@ -152,41 +168,39 @@ def beside_database(db: Db, configured: str, suffix: str) -> Path:
     return Path(f"{files[0] if files and files[0] else 'focalpoint.db'}{suffix}")
 
 
-_depth = threading.local()
-DB = TypeVar("DB", Database, SqliteDb)
-
-
-class Savepoint(Generic[DB]):
+class Savepoint:
     """A savepoint inside the open transaction: undone alone if the block raises.
 
-    Like sqlite-utils' ``atomic()`` but named by the nesting depth, with the statements made
-    once per depth: it wraps every unit and every handler on the hot path.
+    Like sqlite-utils' ``atomic()``, but named by its nesting depth (the statements are made
+    once per depth) and opened lazily: SAVEPOINT is said before the block's first statement,
+    so a block that runs none (a handler that only answers, or refuses before it writes)
+    costs SQLite nothing. It wraps every unit and every handler on the hot path.
     """
 
-    __slots__ = ("db", "_depth", "_sql")
+    __slots__ = ("db", "_depth")
 
-    def __init__(self, db: DB) -> None:
-        self.db: DB = db
+    def __init__(self, db: SqliteDb) -> None:
+        self.db = db
         self._depth = 0
-        self._sql = ("", "", "")
 
-    def __enter__(self) -> DB:
-        depth: int = getattr(_depth, "value", 0)
-        self._depth, self._sql = depth, _savepoint_sql(depth)
-        self.db.conn.execute(self._sql[0])
-        _depth.value = depth + 1
-        return self.db
+    def __enter__(self) -> SqliteDb:
+        db = self.db
+        self._depth = db.entered
+        db.entered += 1
+        return db
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        conn = self.db.conn
-        try:
-            if kind is None:
-                conn.execute(self._sql[2])
-            elif conn.in_transaction:
-                conn.execute(self._sql[1])
-                conn.execute(self._sql[2])
-        finally:
-            _depth.value = self._depth
+        db, depth = self.db, self._depth
+        db.entered = depth
+        if db.opened <= depth:
+            return  # never opened: the block ran no statement, so there is nothing to undo
+        db.opened = depth
+        sql, conn = _savepoint_sql(depth), db.conn
+        if kind is None:
+            conn.execute(sql[2])
+        elif conn.in_transaction:
+            conn.execute(sql[1])
+            conn.execute(sql[2])
 
 
 @functools.cache
@@ -195,6 +209,6 @@ def _savepoint_sql(depth: int) -> tuple[str, str, str]:
     return f"SAVEPOINT {name}", f"ROLLBACK TO {name}", f"RELEASE {name}"
 
 
-def atomic(db: DB) -> Savepoint[DB]:
+def atomic(db: SqliteDb) -> Savepoint:
     """A savepoint inside the open transaction (see :class:`Savepoint`)."""
     return Savepoint(db)
