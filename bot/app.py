@@ -88,6 +88,7 @@ class App:
         self.ctx: Context | None = None
         self.blobs: BlobStore | None = None  # files on requests; None: no key, files are off
         self.accepting = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop started in
         self.directory_poll = DIRECTORY_POLL
         self.adapter_retry = ADAPTER_RETRY
         # Several replicas on one PostgreSQL database: who delivers what, who polls.
@@ -126,6 +127,8 @@ class App:
         for timer_id, due in await self.store.run(pending_timers):
             self.scheduler.schedule(timer_id, due)
         self.spawn(self._watch_directory(), "directory-watch")
+        # kept: asking asyncio for the running loop costs a system call (its fork check)
+        self._loop = asyncio.get_running_loop()
         self.accepting = True
         for adapter in self.adapters.values():
             adapter.reader_language = self.language_for
@@ -256,11 +259,11 @@ class App:
         so the submitter's cancellation cannot cut it short): a short command then costs
         no hop through the queue. Otherwise the event waits its turn in the bounded queue.
         """
-        if not self.accepting:
+        if not self.accepting or self._loop is None:
             raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
         if isinstance(event, TextMessage) and event.files:
             event = await self._take_files(event)
-        done = asyncio.get_running_loop().create_future() if wait else None
+        done = self._loop.create_future() if wait else None
         workers = self.settings.bot.workers
         if done is not None and self._queue.empty() and self._handling < workers:
             start_eagerly(self._handle(event, done), self._inline)

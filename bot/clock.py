@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,11 @@ class Clock:
         """The current time in UTC."""
         return datetime.now(UTC)
 
+    def seconds(self) -> float:
+        """The current time in seconds since the epoch: cheaper than :meth:`now` where only
+        the second matters (a stamp, a cut-off checked for every message)."""
+        return time.time()
+
 
 class ShiftedClock(Clock):
     """The real clock plus an offset that can be advanced (console ``time +30m``, tests)."""
@@ -22,6 +28,9 @@ class ShiftedClock(Clock):
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
+
+    def seconds(self) -> float:
+        return self.now().timestamp()  # a subclass may move now() its own way
 
     def advance(self, delta: timedelta) -> None:
         """Move time forward by ``delta``."""
@@ -43,6 +52,14 @@ def iso(moment: datetime) -> str:
     text = moment.isoformat(timespec="seconds")
     _last_iso = (second, text)
     return text
+
+
+def stamp(clock: Clock) -> str:
+    """The clock's present time in store format (formatted once a second, as :func:`iso`)."""
+    last = _last_iso
+    if last[0] == clock.seconds() // 1:
+        return last[1]
+    return iso(clock.now())
 
 
 def local_moment(stamp: str, zone: str) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.clock import iso, parse_iso
+from bot.clock import Clock, ShiftedClock, iso, parse_iso, stamp
 from bot.i18n import ZoneOffset
 
 
@@ -20,6 +20,29 @@ def test_iso_is_utc_to_the_second_across_second_boundaries() -> None:
         "1969-12-31T23:59:59+00:00"
     )
     assert parse_iso(iso(tokyo)) == tokyo.replace(microsecond=0)
+
+
+class _Frozen(ShiftedClock):
+    """A clock whose now() is fixed (as some tests make): stamp() follows now(), not the
+    machine's time."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__()
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_a_stamp_is_the_clocks_own_time_in_store_format() -> None:
+    real = Clock()
+    assert abs(parse_iso(stamp(real)) - real.now()) < timedelta(seconds=2)
+    ahead = ShiftedClock(timedelta(days=30))
+    assert parse_iso(stamp(ahead)) - real.now() > timedelta(days=29)
+    frozen = _Frozen(datetime(2026, 3, 1, 8, 30, 15, 700_000, tzinfo=UTC))
+    assert stamp(frozen) == "2026-03-01T08:30:15+00:00"
+    iso(datetime(2026, 3, 1, 8, 30, 16, tzinfo=UTC))  # another second formatted meanwhile
+    assert stamp(frozen) == "2026-03-01T08:30:15+00:00"
 
 
 def test_a_zone_is_shown_as_its_offset_from_utc_in_the_readers_digits() -> None:

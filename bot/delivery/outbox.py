@@ -23,7 +23,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-from bot.clock import Clock, iso
+from bot.clock import Clock, iso, stamp
 from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
@@ -280,7 +280,7 @@ class ChannelDispatcher:
             self._last_sent[message.address] = time.monotonic()
             if exported is not None:
                 exported.unlink(missing_ok=True)  # plaintext lives only for the send
-        sent_at = iso(self.clock.now())
+        sent_at = stamp(self.clock)
         self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
         return True
 
@@ -327,10 +327,10 @@ class ChannelDispatcher:
     def _too_old(self, message: Outbound) -> bool:
         if not message.created_at:
             return False
-        now = self.clock.now()  # stamps are UTC ISO to the second: they compare as text
-        second = int(now.timestamp())
+        second = int(self.clock.seconds())  # stamps are UTC ISO to the second: compared as text
         if self._oldest[0] != second:  # the cut-off, formatted once a second
-            self._oldest = (second, iso(now - timedelta(seconds=self.pacing.expire_after)))
+            cut_off = self.clock.now() - timedelta(seconds=self.pacing.expire_after)
+            self._oldest = (second, iso(cut_off))
         return message.created_at < self._oldest[1]
 
     async def _fail(
