@@ -71,3 +71,23 @@ def test_every_problem_of_a_row_is_named_plainly(tmp_path: Path) -> None:
         "line 2: code 'TH2' must be two capital letters (ISO 3166 alpha-2, e.g. TH); "
         "timezone: unknown IANA time zone 'Asia/Nowhere'"
     ) in refused.output, refused.output
+
+
+@both_engines
+def test_a_file_saved_with_semicolons_or_tabs_imports_as_with_commas(tmp_path: Path) -> None:
+    """Excel saves "CSV" with semicolons where the comma is the decimal mark, and a sheet
+    copied as text has tabs: both were refused as having no header."""
+    operator = Operator(tmp_path)
+    semicolons = (
+        "id;name;country;roles;language;preferred_channel;active\n"
+        'vn-officer;Minh Example;VN;"officer;deputy_focal_point";en;console;yes\n'
+    )
+    done = operator.imports(semicolons)
+    assert done.exit_code == 0, done.output
+    assert done.output.endswith("1 added, 0 changed, 0 unchanged.\n"), done.output
+    tabs = "code\tname\ttimezone\nKH\tCambodia\tAsia/Phnom_Penh\n"
+    done = operator.imports(tabs)
+    assert done.exit_code == 0, done.output
+    assert "1 added" in done.output
+    exported = operator.run("directory", "export").output
+    assert "vn-officer,Minh Example,VN,officer;deputy_focal_point,en,console,yes" in exported

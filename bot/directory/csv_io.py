@@ -93,7 +93,8 @@ def parse_csv(
     attempt shows all there is to fix; nothing is returned unless every row is right. Someone
     new without a language gets ``default_language`` (the bot's, ``[bot] language``).
     """
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    text = text.removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     header = set(reader.fieldnames or ())
     rows = [
         {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in reader
@@ -121,6 +122,21 @@ def parse_csv(
     if problems:
         raise ConfigError(_listed(problems))
     return [c for _, c in countries], [p for _, p in people]
+
+
+DELIMITERS = ",;\t"
+"""What separates a CSV's cells: commas, or the semicolons Excel writes where a comma is the
+decimal mark (much of Europe, Indonesia, Vietnam), or tabs (a sheet copied as text)."""
+
+
+def _delimiter(text: str) -> str:
+    """The separator of ``text``'s cells, told by its header line (a roles cell holds ``;``
+    between roles, but the header holds no values)."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # one column, or nothing to tell by: the header check says what is wrong
+        return ","
 
 
 def _refuse_unknown(header: set[str], fields: list[str], identities: bool = False) -> None:
