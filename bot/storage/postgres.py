@@ -38,12 +38,13 @@ FLUSH_AFTER = 0.002  # seconds deferred bookkeeping may wait for a unit to ride 
 OUTAGE_PATIENCE = 30.0  # seconds a unit keeps retrying a lost connection before failing
 
 
-def _no_create_right(role: str, database: str, exc: psycopg.Error) -> str:
+def no_create_right(role: str, database: str, why: str) -> str:
     """What to do when the bot's role may not create its tables (a database another role
-    owns: since PostgreSQL 15 only the owner creates in schema public)."""
+    owns: since PostgreSQL 15 only the owner creates in schema public); ``why`` is
+    PostgreSQL's refusal, in its words. Said at start, and by ``focalbot check`` before it."""
     return (
         f"the role {role} may not create FocalPoint's tables in the database {database} "
-        f"({_first_line(exc)}): create the database owned by that role (CREATE DATABASE "
+        f"({why}): create the database owned by that role (CREATE DATABASE "
         f"{database} OWNER {role}), or grant it the right (GRANT CREATE ON SCHEMA public TO "
         f"{role}, run in that database by its owner)"
     )
@@ -100,7 +101,7 @@ class PostgresStore:
                 with conn.transaction():
                     migrate_postgres(PostgresDb(conn))
             except errors.InsufficientPrivilege as exc:  # PostgreSQL 15: public is the owner's
-                why = _no_create_right(conn.info.user, conn.info.dbname, exc)
+                why = no_create_right(conn.info.user, conn.info.dbname, _first_line(exc))
                 raise DatabaseUnavailable(why) from exc
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
@@ -150,9 +151,15 @@ class PostgresStore:
         must not create the schema (anything but ``run``) can ask before :meth:`open`."""
         from bot.storage.migrations import schema_version
 
+        return self.read(lambda conn: schema_version(PostgresDb(conn)) > 0)
+
+    def read(self, query: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """``query`` on one plain connection of its own, outside the pool (none need be open),
+        in a read-only transaction; a connection refused is said as :meth:`open` says it."""
         try:
             with psycopg.connect(self.url, connect_timeout=10, **self._kwargs) as conn:
-                return schema_version(PostgresDb(conn)) > 0
+                conn.read_only = True  # whatever ``query`` does, it writes nothing
+                return query(conn)
         except psycopg.Error as exc:
             raise DatabaseUnavailable(
                 f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
@@ -332,12 +339,16 @@ class PostgresStore:
                 except Exception:
                     log.exception("deferred store work failed")
             if unit is not None:
+                # Alone, the unit needs no savepoint (two round trips): if it fails, the
+                # whole transaction is undone. With riders, it fails alone.
                 try:
-                    with conn.transaction():
+                    with db.savepoint() if riders else contextlib.nullcontext():
                         result = unit(db)
                 except (*RETRYABLE, *CONNECTION_LOST):
                     raise
                 except Exception as exc:
+                    if not riders:
+                        raise  # (out of the transaction's block: it is rolled back)
                     failure = exc
         if failure is not None:
             raise failure

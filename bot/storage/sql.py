@@ -54,20 +54,50 @@ class Db(Protocol):
         ...
 
 
-class SqliteDb:
-    """The embedded engine: a sqlite-utils database on the store thread's connection.
+class _LazySavepoints:
+    """Savepoints said to the database only before the first statement inside them (see
+    :class:`Savepoint`): most handlers that only answer, or refuse politely, have written
+    nothing by then, and each SAVEPOINT/RELEASE pair costs SQLite two statements and
+    PostgreSQL two round trips."""
 
-    A savepoint is opened only when its block first runs a statement (see
-    :class:`Savepoint`): most handlers that refuse politely have written nothing by then.
-    """
+    def __init__(self) -> None:
+        self.entered = 0  # savepoints entered, innermost last (their nesting depth)
+        self.opened = 0  # of those, how many have been said to the database
+
+    def _say(self, sql: str) -> None:
+        raise NotImplementedError
+
+    def _in_transaction(self) -> bool:
+        return True
+
+    def _open_savepoints(self) -> None:
+        while self.opened < self.entered:
+            self._say(_savepoint_sql(self.opened)[0])
+            self.opened += 1
+
+    def _close_savepoint(self, depth: int, failed: bool) -> None:
+        """Leave the savepoint at ``depth``: released, or first undone if its block failed."""
+        self.entered = depth
+        if self.opened <= depth:
+            return  # never opened: the block ran no statement, so there is nothing to undo
+        self.opened = depth
+        sql = _savepoint_sql(depth)
+        if failed and self._in_transaction():
+            self._say(sql[1])
+            self._say(sql[2])
+        elif not failed:
+            self._say(sql[2])
+
+
+class SqliteDb(_LazySavepoints):
+    """The embedded engine: a sqlite-utils database on the store thread's connection."""
 
     dialect: Dialect = "sqlite"
 
     def __init__(self, database: Database) -> None:
+        super().__init__()
         self.database = database
         self.conn = database.conn
-        self.entered = 0  # savepoints entered, innermost last (their nesting depth)
-        self.opened = 0  # of those, how many have said SAVEPOINT to SQLite
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if self.opened < self.entered:
@@ -92,24 +122,30 @@ class SqliteDb:
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
         return Savepoint(self)
 
-    def _open_savepoints(self) -> None:
-        while self.opened < self.entered:
-            self.conn.execute(_savepoint_sql(self.opened)[0])
-            self.opened += 1
+    def _say(self, sql: str) -> None:
+        self.conn.execute(sql)
+
+    def _in_transaction(self) -> bool:
+        return self.conn.in_transaction
 
 
-class PostgresDb:
+class PostgresDb(_LazySavepoints):
     """PostgreSQL through one psycopg connection; ``?`` placeholders become ``%s``."""
 
     dialect: Dialect = "postgresql"
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        super().__init__()
         self.conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        if self.opened < self.entered:
+            self._open_savepoints()
         return self.conn.execute(to_pyformat(sql), _adapt(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self.opened < self.entered:
+            self._open_savepoints()
         with self.conn.cursor() as cursor:
             cursor.executemany(to_pyformat(sql), [_adapt(row) for row in rows])
 
@@ -124,7 +160,10 @@ class PostgresDb:
         return [row[0] for row in cursor.fetchall()]
 
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
-        return self.conn.transaction()  # nested inside the unit's: a SAVEPOINT
+        return Savepoint(self)  # nested inside the unit's transaction
+
+    def _say(self, sql: str) -> None:
+        self.conn.execute(sql)
 
 
 def _adapt(params: Sequence[Any]) -> Sequence[Any]:
@@ -173,34 +212,24 @@ class Savepoint:
 
     Like sqlite-utils' ``atomic()``, but named by its nesting depth (the statements are made
     once per depth) and opened lazily: SAVEPOINT is said before the block's first statement,
-    so a block that runs none (a handler that only answers, or refuses before it writes)
-    costs SQLite nothing. It wraps every unit and every handler on the hot path.
+    so a block that runs none costs the database nothing. It wraps every unit and every
+    handler on the hot path.
     """
 
     __slots__ = ("db", "_depth")
 
-    def __init__(self, db: SqliteDb) -> None:
+    def __init__(self, db: SqliteDb | PostgresDb) -> None:
         self.db = db
         self._depth = 0
 
-    def __enter__(self) -> SqliteDb:
+    def __enter__(self) -> SqliteDb | PostgresDb:
         db = self.db
         self._depth = db.entered
         db.entered += 1
         return db
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        db, depth = self.db, self._depth
-        db.entered = depth
-        if db.opened <= depth:
-            return  # never opened: the block ran no statement, so there is nothing to undo
-        db.opened = depth
-        sql, conn = _savepoint_sql(depth), db.conn
-        if kind is None:
-            conn.execute(sql[2])
-        elif conn.in_transaction:
-            conn.execute(sql[1])
-            conn.execute(sql[2])
+        self.db._close_savepoint(self._depth, failed=kind is not None)
 
 
 @functools.cache
