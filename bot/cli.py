@@ -145,8 +145,10 @@ def _secret_values(settings: Settings) -> list[str]:
 
 @main.command()
 @config_option
-def check(config: str) -> None:
-    """Validate the configuration without starting anything."""
+@database_option
+def check(config: str, database: str | None) -> None:
+    """Validate the configuration without starting anything; open the database only to read
+    whether `run` could use it, and whether it would upgrade it."""
     settings = _settings(config)
     from adapters.channels import check_channels, platform_adapters
 
@@ -167,10 +169,10 @@ def check(config: str) -> None:
     click.echo(files_status(settings))
     if "email" in running and (warning := _email_warning(settings)):
         click.echo(f"warning: {warning}")
-    database = _database(settings, None)
-    if warning := missing_password(database, settings.bot.database_password_env):
+    path = _database(settings, database)
+    if warning := missing_password(path, settings.bot.database_password_env):
         click.echo(f"warning: {warning}")
-    if database.startswith("postgresql") and not settings.files.directory:
+    if path.startswith("postgresql") and not settings.files.directory:
         click.echo(  # replicas on other machines would not find each other's files
             "warning: files on requests are kept in each replica's working directory "
             "(<database name>.files): replicas on more than one machine need [files] directory "
@@ -195,6 +197,9 @@ def check(config: str) -> None:
             f"no public holidays known for {', '.join(missing)} (the holidays package lacks "
             "them): only their weekends and [[countries]] closures count as non-working days"
         )
+    from bot.cli_db import database_status  # last: one it cannot open stops the check
+
+    click.echo(database_status(settings, database))
 
 
 def _email_warning(settings: Settings) -> str | None:

@@ -1,20 +1,34 @@
-"""``focalbot db``: move a deployment from its SQLite file to PostgreSQL."""
+"""``focalbot db``: move a deployment from its SQLite file to PostgreSQL; and what
+``focalbot check`` finds of the database, read without creating or migrating anything."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bot.audit import chain as audit
-from bot.cli import _settings, config_option, main, sqlite_problem
-from bot.errors import BotError
+from bot.cli import (
+    _database,
+    _settings,
+    _where_named,
+    config_option,
+    main,
+    refuse_unusable_sqlite,
+    sqlite_problem,
+)
+from bot.errors import BotError, StoreUnavailable
 from bot.storage import is_postgres
 
 if TYPE_CHECKING:
+    import psycopg
+
     from bot.config import Settings
 
 
@@ -89,3 +103,102 @@ def files_after_copy(settings: Settings, source: str, target: str) -> list[str]:
             "bot.toml:\n" + "\n".join(to_set)
         )
     return lines
+
+
+def database_status(settings: Settings, database: str | None) -> str:
+    """One line on the database ``run`` would open (``database``: what ``--database`` gave),
+    read without creating or migrating anything. One ``run`` could not open stops here with
+    the line ``run`` would stop with."""
+    path = _database(settings, database)
+    refuse_unusable_sqlite(path, database, new_ok=True)  # as run refuses it
+    try:
+        if is_postgres(path):
+            return _postgres_status(settings, path)
+        return _sqlite_status(Path(path), database)
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _sqlite_status(path: Path, database: str | None) -> str:
+    if problem := _unwritable(path):
+        raise click.ClickException(f"{problem}; check {_where_named(database)}.")
+    where = f"database: SQLite {path}"
+    if not path.exists() or not path.stat().st_size:  # to SQLite an empty file is a new one
+        return f"{where} — not there yet: the bot creates it at its first run"
+    return _schema_news(where, _sqlite_version(path))
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the bot could not write ``path``, or None when it can (or can create it)."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):  # the -wal and -shm files go there too
+        return f"cannot write in the folder {path.parent.resolve()} of {path}"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"cannot read and write {path}"
+    return None
+
+
+def _sqlite_version(path: Path) -> int:
+    """The schema version of the SQLite file at ``path``, read on a plain connection: the
+    store's would create the file and set its pragmas. ``mode=rw`` creates no database (a
+    read-only connection would leave -wal and -shm files behind)."""
+    from bot.storage.migrations import _version_in  # schema_version, on a sqlite3 connection
+
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    try:
+        with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return _version_in(conn, [name for (name,) in tables])
+    except sqlite3.Error as exc:  # in the words the store says it at start
+        raise StoreUnavailable(f"cannot open the SQLite database {path}: {exc}") from exc
+
+
+def _postgres_status(settings: Settings, url: str) -> str:
+    from bot.storage.postgres import PostgresStore, redact
+
+    store = PostgresStore(
+        url,
+        password=settings.bot.database_password(),
+        password_env=settings.bot.database_password_env,
+    )
+    version, refusal = store.read(_version_and_create_right)
+    if refusal:
+        raise click.ClickException(refusal)
+    return _schema_news(f"database: PostgreSQL {redact(url)}", version)
+
+
+def _version_and_create_right(conn: psycopg.Connection[Any]) -> tuple[int, str | None]:
+    """The schema version, and why the role could not create the tables that the first start
+    (or an upgrade) creates: None when it can, or need not."""
+    from bot.storage.migrations import MIGRATIONS, schema_version
+    from bot.storage.postgres import no_create_right
+    from bot.storage.sql import PostgresDb
+
+    version = schema_version(PostgresDb(conn))
+    if version >= len(MIGRATIONS):
+        return version, None
+    schema, allowed = conn.execute(
+        "SELECT current_schema(), has_schema_privilege(current_schema(), 'CREATE')"
+    ).fetchone() or (None, False)
+    if allowed:
+        return version, None
+    # PostgreSQL's own words for what the first CREATE TABLE would meet
+    why = f"permission denied for schema {schema}" if schema else "no schema to create in"
+    return version, no_create_right(conn.info.user, conn.info.dbname, why)
+
+
+def _schema_news(where: str, version: int) -> str:
+    """``where``, with what the next start does to a database at schema ``version``; a
+    schema newer than this code (the start would refuse it) stops here."""
+    from bot.storage.migrations import MIGRATIONS
+
+    expected = len(MIGRATIONS)
+    if version > expected:
+        raise click.ClickException(
+            f"{where} — schema {version} is newer than this code ({expected}): "
+            "upgrade FocalPoint first"
+        )
+    if version == expected:
+        return f"{where} — up to date (schema {expected})"
+    if not version:
+        return f"{where} — no FocalPoint tables yet: the bot creates them at its first run"
+    return f"{where} — schema {version}: will be upgraded from {version} to {expected} at start"

@@ -276,7 +276,8 @@ def test_check_warns_of_unshared_files_on_postgresql_and_of_no_co_chair(
     shipped = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
     assert "warning: files on requests" not in shipped.output
     assert "co-chair" not in shipped.output
-    monkeypatch.setenv("FOCALBOT_DATABASE", "postgresql://focalbot:pw@db.example.org/focalpoint")
+    # (a port nothing listens on: refused at once, never a DNS or connect timeout)
+    monkeypatch.setenv("FOCALBOT_DATABASE", "postgresql://focalbot:pw@127.0.0.1:9/focalpoint")
     on_postgres = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
     assert "replicas on more than one machine need [files] directory" in on_postgres.output
     monkeypatch.delenv("FOCALBOT_DATABASE")

@@ -83,14 +83,16 @@ def check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_check_warns_when_postgresql_has_no_password_source(tmp_path: Path) -> None:
     url = "postgresql://focalbot@db.example.org/focalpoint"
-    done = check(tmp_path, FOCALBOT_DATABASE=url)
-    assert done.returncode == 0, done.stderr
+    refused = "postgresql://focalbot@127.0.0.1:9/focalpoint"  # refused at once, no DNS wait
+    done = check(tmp_path, FOCALBOT_DATABASE=refused)
+    assert done.returncode == 1, done.stderr  # check tries the database: nothing listens
+    assert "cannot connect to PostgreSQL at postgresql://focalbot@127.0.0.1:9" in done.stderr
     assert (
         "warning: database: PostgreSQL will get no password: the environment variable "
         "FOCALBOT_DB_PASSWORD that [bot] database_password_env names is not set, and neither "
         "PGPASSWORD nor a password file (~/.pgpass) gives one."
     ) in done.stdout
-    given = check(tmp_path, FOCALBOT_DATABASE=url, PGPASSWORD="pw").stdout
+    given = check(tmp_path, FOCALBOT_DATABASE=refused, PGPASSWORD="pw").stdout
     assert "no password" not in given
     # each other source, asked directly (a `focalbot check` process costs seconds: it loads
     # every channel's SDK to check its section)

@@ -395,8 +395,14 @@ def redact(url: str) -> str:
 
 def _password_refused(exc: psycopg.Error) -> bool:
     """Whether PostgreSQL wanted a password that was missing (libpq's own "fe_sendauth: no
-    password supplied") or wrong (SQLSTATE 28P01)."""
-    return exc.sqlstate == "28P01" or "no password supplied" in str(exc)
+    password supplied") or wrong (SQLSTATE 28P01; a refused connection carries no SQLSTATE,
+    only the server's words)."""
+    text = str(exc)
+    return (
+        exc.sqlstate == "28P01"
+        or "no password supplied" in text
+        or "password authentication failed" in text
+    )
 
 
 def _first_line(exc: BaseException) -> str:
