@@ -352,7 +352,24 @@ async def test_chart_is_a_png_with_something_drawn(tmp_path: Path) -> None:
     assert "/report chart JPA-9" in (await bot.say("nz-cochair", "/report JPA-9"))[0]
     [refused] = await bot.say("nz-cochair", "/report chart JPA-9 JPA-1")
     assert "one period at most" in refused
+    await chart_tells_zero_from_no_return(bot)
     await bot.stop()
+
+
+async def chart_tells_zero_from_no_return(bot) -> None:  # type: ignore[no-untyped-def]
+    """In the small JPA's chart the United States' zeros read 0; Malaysia, with nothing in,
+    is marked where its bar would be."""
+    from bot.reports.chart import NO_RETURN, draw
+    from bot.reports.figures import load_report
+    from tests.test_report_chart import bars, marks, numbers, panels
+
+    data = await bot.app.store.run(lambda db: load_report(db, "JPA-9"))
+    shown = panels(await asyncio.to_thread(draw, data))
+    assert list(shown) == ["Trafficked persons assisted (total 15)", "Arrests (total 9)"]
+    arrests = shown["Arrests (total 9)"]
+    assert bars(arrests) == {"Philippines": 2, "Thailand": 7, "United States": 0}
+    assert numbers(arrests) == ["2", "7", "0"]
+    assert all(marks(a) == {"Malaysia": NO_RETURN} for a in shown.values())
 
 
 async def test_statement_drafted_in_another_language_for_national_use(tmp_path: Path) -> None:
@@ -508,15 +525,28 @@ async def test_a_markdown_report_before_any_return_lists_no_zero_totals(tmp_path
 async def test_the_chart_keeps_each_figure_apart_and_says_when_nothing_is_in(
     tmp_path: Path,
 ) -> None:
-    from bot.reports.chart import counts_by_metric
+    from bot.reports.chart import counts_by_metric, draw
     from bot.reports.figures import load_report
+    from tests.test_report_chart import bars, notes, panels
 
     bot = await enter_first_jpa(tmp_path)
     assert bot.app is not None
     data = await bot.app.store.run(lambda db: load_report(db, "JPA-1"))
-    stacks = dict(counts_by_metric(data))  # one segment per figure, never one mixed total
+    stacks = dict(counts_by_metric(data))  # each figure apart, never one mixed total
     assert sum(stacks["Arrests"]) == 32 and sum(stacks["Trafficked persons assisted"]) == 59
     await bot.stop()
+    figure = await asyncio.to_thread(draw, data)
+    shown = panels(figure)  # one panel per figure, on its own scale
+    assert "Arrests (total 32)" in shown and "Officers trained (total 485)" in shown
+    for label, values in stacks.items():
+        own = {data.names[c]: v for c, v in zip(data.countries, values, strict=True)}
+        panel = next((a for t, a in shown.items() if t.startswith(f"{label} (total")), None)
+        assert panel is None or bars(panel) == own  # each country's own figure, nothing added
+    assert len(shown) == 8 and len(stacks) == 9  # the smallest total, 7 warrants, is left out
+    assert not any(title.startswith("Search warrants") for title in shown)
+    assert notes(figure) == [
+        "1 more figure, with a smaller total, is in the workbook: /report xlsx JPA-1"
+    ]
     (tmp_path / "empty").mkdir()
     empty = await running(tmp_path / "empty")  # JPA-9, nothing filed: still a picture
     attachment = await report_file(empty, "/report chart JPA-9")

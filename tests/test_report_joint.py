@@ -208,8 +208,9 @@ def whole(value: object) -> int:
 
 
 async def test_the_chart_legend_gives_totals_counted_once(tmp_path: Path) -> None:
-    from bot.reports.chart import counts_by_metric, legend_labels
+    from bot.reports.chart import counts_by_metric, draw, legend_labels
     from bot.reports.figures import load_report
+    from tests.test_report_chart import bars, panels
 
     bot = await two_windows(tmp_path)
     assert bot.app is not None
@@ -219,3 +220,5 @@ async def test_the_chart_legend_gives_totals_counted_once(tmp_path: Path) -> Non
     assert sum(stacks["Arrests"]) == ROWS  # each country's bar shows its own figures
     assert f"Arrests (total {TOTAL})" in legend_labels(data, list(stacks))
     await bot.stop()
+    arrests = panels(draw(data))[f"Arrests (total {TOTAL})"]  # the bot has stopped
+    assert bars(arrests) == {"Australia": 10, "Malaysia": 10, "Thailand": 9}  # ROWS: 29
