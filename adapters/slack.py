@@ -9,8 +9,9 @@ stored is not acknowledged, so Slack sends it again; the core de-duplicates Slac
 ``event_id``. Forms (the return as a modal) are drawn and
 checked by :mod:`adapters.slack_modal`: a form button opens its modal at once, and a submitted
 modal is answered with errors on its fields, or accepted and handed to the core as one command.
-Delivery is one ``chat.postMessage`` attempt per call: the core's outbox owns pacing and
-retries, so the Web API client retries nothing itself.
+Delivery is one ``chat.postMessage`` attempt per call (a text too long for one message goes
+as several, a chat interval apart): the core's outbox owns pacing and retries, so the Web API
+client retries nothing itself.
 
 Configured by ``[channels.slack]`` in ``bot.toml``; tokens and the signing secret come from the
 environment variables named there and are never logged.
@@ -49,7 +50,7 @@ from adapters.slack_convert import (
     map_error,
     mention_event,
     message_event,
-    post_arguments,
+    post_messages,
     press_event,
     pressed_blocks,
     split_address,
@@ -126,6 +127,7 @@ class SlackAdapter(Adapter):
         self._server = WebhookServer(CHANNEL, grace=SHUTDOWN_GRACE, limits=SLACK_LIMITS)
         self._socket: AsyncSocketModeHandler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._parts_sent: dict[int, int] = {}  # outbox id -> messages of a long text posted
         self.port = 0
         # where shared files may be fetched from: Slack's file hosts, or the API's own host
         api_host = urlsplit(options.base_url).hostname or ""
@@ -196,17 +198,30 @@ class SlackAdapter(Adapter):
 
     # --- outbound -------------------------------------------------------------------------
     async def send(self, message: Outbound) -> str:
-        """One ``chat.postMessage`` attempt (or one upload, for a message with a file);
-        failures mapped to the core's error classes."""
+        """One ``chat.postMessage`` attempt, several for a long text (or one upload, for a
+        message with a file); failures mapped to the core's error classes."""
         try:
             if message.attachment is not None:
                 return await self._upload(message, message.attachment)
-            arguments = post_arguments(
-                message, self.command_hint, self.language_of(message.person_id)
-            )
-            response = await self.client.chat_postMessage(**arguments)
+            calls = post_messages(message, self.command_hint, self.language_of(message.person_id))
+            return await self._post(message, calls)
         except _API_ERRORS as exc:
-            raise map_error(exc) from exc
+            error = map_error(exc)
+            if isinstance(error, PermanentError):
+                self._parts_sent.pop(message.id, None)
+            raise error from exc
+
+    async def _post(self, message: Outbound, calls: list[dict[str, Any]]) -> str:
+        """Post a message's parts in order, a chat interval apart; a retry resumes after the
+        parts already posted. The last part's id is the message's: it carries the buttons."""
+        first = min(self._parts_sent.get(message.id, 0), len(calls) - 1)
+        response: Any = None
+        for index in range(first, len(calls)):
+            if index > first:
+                await asyncio.sleep(self.chat_interval(message.address))
+            response = await self.client.chat_postMessage(**calls[index])
+            self._parts_sent[message.id] = index + 1
+        self._parts_sent.pop(message.id, None)
         return f"{response.get('channel', '')}:{response.get('ts', '')}"
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:

@@ -17,12 +17,14 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from adapters.buttons import remaining, typed_lines, with_typed
 from adapters.slack_modal import form_button
+from adapters.text_parts import split_text
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import (
     Button,
@@ -46,6 +48,11 @@ BUTTON_VALUE_LIMIT = 2000
 ACTIONS_LIMIT = 25  # elements in one actions block
 MAX_BLOCKS = 50  # blocks in one message (or one file share)
 MAX_ACTION_BLOCKS = 4  # 100 buttons leave room for 46 sections
+TEXT_LIMIT = 40_000  # characters of (escaped) text Slack keeps in one message
+BUTTONS_TEXT_LIMIT = 10_000
+"""Characters of (escaped) text in a message with buttons. Slack is reported to refuse blocks
+of about 13,000 characters in all (``msg_blocks_too_long``, undocumented); this leaves room
+for a form button's value of up to 2,000."""
 
 UNREACHABLE_ERRORS = frozenset(  # the person's conversation is gone, whatever is sent
     {"channel_not_found", "is_archived", "account_inactive", "user_not_found", "user_disabled"}
@@ -68,6 +75,7 @@ PERMANENT_ERRORS = frozenset(
         "restricted_action",
         "team_access_not_granted",
         "msg_too_long",
+        "msg_blocks_too_long",
         "no_text",
         "invalid_blocks",
         "invalid_arguments",
@@ -370,10 +378,52 @@ def view_event(body: dict[str, Any], command: str) -> ButtonPress:
 
 
 # --- outbound -----------------------------------------------------------------------------
-def post_arguments(
+def post_messages(
     message: Outbound, hint: str = "/", language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, Any]]:
+    """The ``chat.postMessage`` calls for one outbound message, in order: one, or for a text
+    too long for one message, several (each a call of :func:`post_arguments`).
+
+    A long text is cut at paragraph, line or word breaks (see :mod:`adapters.text_parts`)
+    into plain messages of up to 40,000 characters, and the last one, which carries the
+    buttons, holds at most 10,000: every word reaches the reader, and the buttons come after
+    the whole text, as they would in one message.
+    """
+    text = _full_text(message, hint, language)
+    parts = _parts(text, TEXT_LIMIT)
+    if message.buttons:
+        parts[-1:] = _parts(parts[-1], BUTTONS_TEXT_LIMIT)
+    plain = replace(message, buttons=())
+    return [
+        *(post_arguments(plain, text=part) for part in parts[:-1]),
+        post_arguments(message, hint, language, text=parts[-1]),
+    ]
+
+
+def _full_text(message: Outbound, hint: str = "/", language: str = DEFAULT_LANGUAGE) -> str:
+    """The message's text and, after it, the buttons that cannot be drawn, typed out."""
+    return with_typed(message.text, typed_lines(unshown(message.buttons), hint, language))
+
+
+def _parts(text: str, limit: int) -> list[str]:
+    """``text`` whole if it fits ``limit`` once escaped, else cut at breaks into parts that do."""
+    if _escaped_length(text) <= limit:
+        return [text]
+    return split_text(text, limit, _escaped_length)
+
+
+def _escaped_length(text: str) -> int:
+    return len(escape_mrkdwn(text))
+
+
+def post_arguments(
+    message: Outbound,
+    hint: str = "/",
+    language: str = DEFAULT_LANGUAGE,
+    text: str | None = None,
 ) -> dict[str, Any]:
-    """The ``chat.postMessage`` arguments for one outbound message.
+    """The ``chat.postMessage`` arguments for one outbound message, or for ``text``, a part
+    of it (see :func:`post_messages`, which keeps each within Slack's limits).
 
     The text is shown as written: ``mrkdwn`` is off, so a relayed ``*bold*`` or `` `code` ``
     stays as typed (the core's own texts use no markup, only line breaks and "•"), and
@@ -383,7 +433,8 @@ def post_arguments(
     "/focal "). Link previews stay off so casework URLs are not fetched by Slack's unfurler.
     """
     channel, thread_ts = split_address(message.address)
-    text = with_typed(message.text, typed_lines(unshown(message.buttons), hint, language))
+    if text is None:
+        text = _full_text(message, hint, language)
     arguments: dict[str, Any] = {
         "channel": channel,
         "text": escape_mrkdwn(text),
@@ -457,13 +508,19 @@ def caption_blocks(text: str) -> list[dict[str, Any]]:
     Only a caption longer than about 150,000 characters once escaped is cut: its last
     section ends with "…" so the reader can tell.
     """
-    sections = _sections(text)
-    if len(sections) <= MAX_BLOCKS:
+    return _within(_sections(text), MAX_BLOCKS)
+
+
+def _within(sections: list[dict[str, Any]], room: int) -> list[dict[str, Any]]:
+    """The first ``room`` sections; if some are left out, the last kept ends with "…"."""
+    if len(sections) <= room:
         return sections
-    kept = sections[:MAX_BLOCKS]
-    last = kept[-1]["text"]
-    head = _PARTIAL_ENTITY.sub("", last["text"][: SECTION_LIMIT - 1])  # no "&am" left behind
-    last["text"] = head + "…"
+    kept = sections[: max(room, 0)]
+    if not kept:
+        return kept
+    last = kept[-1]
+    head = _PARTIAL_ENTITY.sub("", last["text"]["text"][: SECTION_LIMIT - 1])  # no "&am" left
+    kept[-1] = {**last, "text": {**last["text"], "text": head + "…"}}
     return kept
 
 
@@ -478,7 +535,9 @@ def _sections(text: str) -> list[dict[str, Any]]:
 
 def message_blocks(message: Outbound, text: str | None = None) -> list[dict[str, Any]]:
     """Section blocks for the text (``text``: with typed commands added), then actions blocks
-    of up to 25 buttons each, one button per core Button that fits.
+    of up to 25 buttons each, one button per core Button that fits. The buttons always stay:
+    a text too long for the 50 blocks Slack takes loses its tail, marked "…" (the adapter
+    sends such a text in several messages, see :func:`post_messages`).
 
     Sections are ``plain_text`` without emoji codes: Slack shows a relayed ``*bold*``,
     ``_it_``, ``~strike~``, `` `code` ``, ``:smile:``, "@here" or "#channel" exactly as typed
@@ -493,7 +552,7 @@ def message_blocks(message: Outbound, text: str | None = None) -> list[dict[str,
         {"type": "actions", "block_id": f"fp-actions-{n}", "elements": row}
         for n, row in enumerate(rows)
     ]
-    return [*sections, *actions]
+    return [*_within(sections, MAX_BLOCKS - len(actions)), *actions]
 
 
 def shown(buttons: tuple[Button, ...]) -> list[Button]:
@@ -528,6 +587,7 @@ def pressed_blocks(
     When the buttons are one choice, the actions blocks are replaced by that line: removing
     them makes the buttons inert, so a second click cannot happen. When they are independent
     actions (see :mod:`adapters.buttons`), only the pressed button goes and the others stay.
+    Past Slack's 50 blocks, the text loses its tail (see :func:`message_blocks`).
     """
     who = f"<@{user_id}>" if _USER_ID.match(user_id) else escape_mrkdwn(user_id)
     done = {
@@ -537,10 +597,19 @@ def pressed_blocks(
         ],
     }
     if remaining(_commands_in(blocks), value):
-        return _without_button(blocks, value, done)
+        return _fitted(_without_button(blocks, value, done))
     kept = [block for block in blocks if block.get("type") != "actions"]
     first = next((i for i, b in enumerate(blocks) if b.get("type") == "actions"), len(blocks))
-    return [*kept[:first], done, *kept[first:]]
+    return _fitted([*kept[:first], done, *kept[first:]])
+
+
+def _fitted(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``blocks`` within Slack's 50: the leading sections give way, never what follows."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    count = next((i for i, b in enumerate(blocks) if b.get("type") != "section"), len(blocks))
+    rest = blocks[count:]
+    return [*_within(blocks[:count], MAX_BLOCKS - len(rest)), *rest]
 
 
 def _commands_in(blocks: list[dict[str, Any]]) -> list[str]:

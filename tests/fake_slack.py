@@ -47,6 +47,7 @@ class Failure:
     status: int
     error: str
     retry_after: str | None = None
+    after: int = 0  # calls of the method still answered as usual first
 
 
 @dataclass
@@ -114,10 +115,16 @@ class FakeSlack:
 
     # --- scripting and reading --------------------------------------------------------
     def fail_next(
-        self, method: str, status: int = 200, error: str = "", retry_after: str | None = None
+        self,
+        method: str,
+        status: int = 200,
+        error: str = "",
+        retry_after: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next call of ``method`` with a failure instead of success."""
-        self.failures.setdefault(method, []).append(Failure(status, error, retry_after))
+        """Answer the next call of ``method`` (or the one ``after`` calls later) with a
+        failure instead of success."""
+        self.failures.setdefault(method, []).append(Failure(status, error, retry_after, after))
 
     def of(self, method: str) -> list[dict[str, Any]]:
         """Arguments of every call of ``method`` so far."""
@@ -147,7 +154,9 @@ class FakeSlack:
         self.calls.append(Call(method, args, token))
         self._changed.set()
         pending = self.failures.get(method)
-        if pending:
+        if pending and pending[0].after:
+            pending[0].after -= 1
+        elif pending:
             return _failure(pending.pop(0))
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         body = answer(args) if answer else {"ok": False, "error": "unknown_method"}
@@ -167,6 +176,9 @@ class FakeSlack:
         }
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        refused = _refusal(args)
+        if refused:
+            return {"ok": False, "error": refused}
         channel = str(args.get("channel", ""))
         dm = "D" + channel[1:] if channel.startswith("U") else channel
         ts = f"1700000000.{next(self._ts):06d}"
@@ -180,6 +192,9 @@ class FakeSlack:
         }
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        refused = _refusal(args)
+        if refused:
+            return {"ok": False, "error": refused}
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -325,9 +340,44 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
 
 def _blocks_fit(blocks: list[dict[str, Any]]) -> bool:
     """Slack's limits for a message's blocks: 50 of them, a section's text 1 to 3,000
-    characters."""
+    characters, 25 elements in an actions block."""
     texts = [str((b.get("text") or {}).get("text") or "") for b in blocks if b["type"] == "section"]
-    return len(blocks) <= 50 and all(0 < len(t) <= 3000 for t in texts)
+    rows = [b.get("elements") or [] for b in blocks if b["type"] == "actions"]
+    return (
+        len(blocks) <= 50
+        and all(0 < len(t) <= 3000 for t in texts)
+        and all(len(row) <= 25 for row in rows)
+    )
+
+
+MESSAGE_TEXT_LIMIT = 40_000
+BLOCKS_TEXT_LIMIT = 13_000
+"""What Slack is reported to refuse as ``msg_blocks_too_long`` (undocumented): about 13,000
+characters of text in a message's blocks; counted here as the texts and button values."""
+
+
+def _refusal(args: dict[str, Any]) -> str:
+    """The error Slack answers a message (posted or updated) with; '' when it takes it."""
+    blocks = list(args.get("blocks") or [])
+    if len(str(args.get("text") or "")) > MESSAGE_TEXT_LIMIT:
+        return "msg_too_long"
+    if not _blocks_fit(blocks):
+        return "invalid_blocks"
+    if _blocks_text(blocks) > BLOCKS_TEXT_LIMIT:
+        return "msg_blocks_too_long"
+    return ""
+
+
+def _blocks_text(blocks: list[dict[str, Any]]) -> int:
+    """Characters of text in ``blocks``: sections' texts, elements' texts and values."""
+    size = 0
+    for block in blocks:
+        size += len(str((block.get("text") or {}).get("text") or ""))
+        for element in block.get("elements") or []:
+            text = element.get("text")
+            size += len(str(text.get("text") or "") if isinstance(text, dict) else str(text or ""))
+            size += len(str(element.get("value") or ""))
+    return size
 
 
 def _failure(failure: Failure) -> web.Response:
