@@ -17,9 +17,11 @@ several messages (split at breaks, a second apart; a retry resumes after the par
 buttons that cannot be reply buttons are typed out at its end. Outside the window only an
 approved template may be sent, so there the configured template carries the text and typed
 commands as its one parameter (1,024 characters). A message too long for that goes cut, saying
-so, and is kept **in memory** until the person writes: their next message opens the window,
-and the whole message goes out, free-form, before whatever is sent to them next (the core
-answers every message a person writes). When each person last wrote is kept in memory too:
+so, and :meth:`send` returns a :class:`~bot.ports.SentInPart`: the core keeps the promise in
+the outbox row (bot.delivery.followup) and, once the person writes (which opens the window),
+hands the whole message back as a :class:`~bot.ports.FollowUp`, sent free-form before the
+answer to what they wrote, also after a restart or from another replica. When each person
+last wrote is kept in memory:
 after a restart the window counts as closed, so the first messages go out as templates
 (always allowed; the cost is a plainer message). Should Meta still refuse a free-form message
 as outside the window (code 131047, in the answer or later in a delivery report), it is sent
@@ -67,7 +69,7 @@ from adapters.whatsapp_options import WhatsAppOptions, parse_options
 from bot.errors import PermanentError, TransientError
 from bot.events import ChatRef, DeliveryReport, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n.languages import nearest_tag
-from bot.ports import Adapter, EventSink, Pacing
+from bot.ports import Adapter, EventSink, FollowUp, Pacing, SentInPart
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,6 @@ WINDOW_MARGIN = 300.0  # seconds: a message queued near the end would arrive too
 API_TIMEOUT = 20.0  # seconds for one API call
 FILE_CHUNK = 256 * 1024
 REMEMBERED_SENDS = 2000  # free-form messages remembered, to re-send as templates if refused
-AWAITING_LIMIT = 2000  # messages cut short in a template, kept to send in full
 
 
 class WhatsAppAdapter(Adapter):
@@ -89,6 +90,7 @@ class WhatsAppAdapter(Adapter):
     channel = CHANNEL
     pacing = WHATSAPP_PACING
     max_download = 100 * 1024 * 1024  # the Cloud API's largest media (documents)
+    sends_in_part = True  # a template holds 1,024 characters; the rest follows (see above)
 
     def __init__(
         self,
@@ -104,8 +106,6 @@ class WhatsAppAdapter(Adapter):
         self._last_inbound: dict[str, float] = {}  # wa_id -> when they last wrote (memory only)
         self._free_form: OrderedDict[str, Outbound] = OrderedDict()  # wamid -> what was sent
         self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
-        # wa_id -> messages whose template was cut short, sent in full once the window opens
-        self._awaiting: OrderedDict[str, list[Outbound]] = OrderedDict()
         self._session: aiohttp.ClientSession | None = None
         self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
@@ -247,12 +247,13 @@ class WhatsAppAdapter(Adapter):
         return last is not None and self._clock() - last < WINDOW - WINDOW_MARGIN
 
     async def send(self, message: Outbound) -> str:
-        """One message: free-form inside the window (after any message that waits to be sent
-        in full), the template outside it."""
-        if not self.in_window(message.address):
+        """One message: free-form inside the window, the template outside it. A follow-up
+        goes free-form: its reader has just written (perhaps to another replica, or before a
+        restart), and should Meta find the window closed after all, it goes as the template,
+        cut again, and stays owed."""
+        if not (isinstance(message, FollowUp) or self.in_window(message.address)):
             return await self._send_template(message)
         try:
-            await self._send_awaiting(message.address, message.person_id)
             return await self._send_free_form(message)
         except ReEngagementRequired:
             self._last_inbound.pop(wa_id(message.address), None)
@@ -278,52 +279,14 @@ class WhatsAppAdapter(Adapter):
         return sent
 
     async def _send_template(self, message: Outbound) -> str:
-        """The template; a message it cannot hold whole waits to go in full (see above)."""
+        """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core
+        hands it back whole once the person writes)."""
         reader = self.language_of(message.person_id)
         template = template_body(
             message, self.options.template_name, self._template_language(message), reader
         )
         sent = await self._post(template)
-        if not template_parameter(message, reader)[1]:
-            self._await_window(message)
-        return sent
-
-    def _await_window(self, message: Outbound) -> None:
-        """Keep ``message`` to send in full once its reader writes (memory only, bounded)."""
-        waiting = self._awaiting.setdefault(wa_id(message.address), [])
-        if all(m.id != message.id for m in waiting):
-            waiting.append(message)
-        while sum(len(v) for v in self._awaiting.values()) > AWAITING_LIMIT:
-            address, oldest = next(iter(self._awaiting.items()))
-            log.warning(
-                "whatsapp: outbox %s will not follow in full (too many waiting)", oldest[0].id
-            )
-            if len(oldest) > 1:
-                oldest.pop(0)
-            else:
-                del self._awaiting[address]
-
-    async def _send_awaiting(self, address: str, person_id: str | None) -> None:
-        """Send in full what a cut template promised, oldest first; each leaves the list once
-        sent, so a failure retried by the outbox sends only what is left. Only to the person
-        it was for: a number the core now writes to as someone else's, or as a stranger's
-        (revoked, handed over), gets none of it."""
-        key = wa_id(address)
-        waiting = self._awaiting.get(key, [])
-        for message in [m for m in waiting if person_id is None or m.person_id != person_id]:
-            log.warning("whatsapp: outbox %s will not follow in full: not theirs now", message.id)
-            waiting.remove(message)
-        while self._awaiting.get(key):
-            message = self._awaiting[key][0]
-            try:
-                await self._send_free_form(message)
-            except PermanentError as exc:
-                if isinstance(exc, ReEngagementRequired):
-                    raise  # the window is closed after all: it waits on
-                log.warning("whatsapp: outbox %s could not follow in full: %s", message.id, exc)
-            self._awaiting[key].pop(0)
-            await asyncio.sleep(self.chat_interval(address))
-        self._awaiting.pop(key, None)
+        return sent if template_parameter(message, reader)[1] else SentInPart(sent)
 
     def _template_language(self, message: Outbound) -> str:
         """The approved language of the template nearest the reader's (``fa_AF`` reads the

@@ -236,8 +236,9 @@ def template_parameter(message: Outbound, reader: str = DEFAULT_LANGUAGE) -> tup
 
     Parameters may hold no line breaks, so the text and its typed commands go on one line. When
     that is longer than a parameter, the text is cut and says so (:data:`CUT_SHORT`, in the
-    ``reader``'s language: the adapter sends it all once the person writes and the window
-    opens), keeping the typed commands if they fit beside a useful part of the text.
+    ``reader``'s language: the outbox row keeps the promise, and the whole message goes once
+    the person writes and the window opens), keeping the typed commands if they fit beside a
+    useful part of the text.
     """
     typed = typed_lines(message.buttons, language=reader)
     commands = f"{render(REPLY_WITH, reader)} {' · '.join(typed)}" if typed else ""

@@ -24,8 +24,8 @@ from bot.delivery.routing import Router
 from bot.directory.repo import Directory, directory_version, load_directory, sync_configured
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.eager import start_eagerly
-from bot.errors import ConfigError, PermanentError, StoreUnavailable, TransientError
-from bot.events import ButtonPress, Inbound, Outbound, Sender, TextMessage
+from bot.errors import ConfigError, PermanentError, StoreUnavailable, TransientError, UserError
+from bot.events import Attachment, ButtonPress, Inbound, Outbound, Sender, TextMessage
 from bot.files.blobs import BlobStore
 from bot.files.intake import open_blobs, take_in
 from bot.i18n import _
@@ -113,6 +113,7 @@ class App:
         await self.reload_directory()
         self.blobs = await self.store.run(lambda db: open_blobs(db, settings.files))
         self.outbox.blobs = self.blobs
+        self.outbox.make_file = self._make_file
         for task in self.startup:
             await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
         for adapter in self.adapters.values():
@@ -377,6 +378,20 @@ class App:
             await self.fire_timer(timer_id)
         return len(due)
 
+    async def _make_file(self, file: Attachment) -> Attachment:
+        """A report file asked for in chat, made as the outbox sends it: its data read in a
+        short unit, drawn and written on a thread, so that no unit holds the store while a
+        chart is drawn (a second or two)."""
+        from bot.reports.files import made
+        from bot.reports.handlers import source
+
+        ctx, now = self._context(), self.clock.now()
+        try:
+            data, folder = await self.store.run(lambda db: source(Work(db, ctx, now), file))
+        except UserError as exc:  # the period is gone since it was asked for
+            raise PermanentError(f"{file.filename} not made: {exc.text}") from exc
+        return await asyncio.to_thread(made, folder, file, data)
+
     # --- shared -------------------------------------------------------------------------
     def language_for(self, reader: Reader) -> str:
         """The language a sender or a person (by id) reads; the bot's default for a stranger,
@@ -411,6 +426,7 @@ class App:
             {ch: adapter.command_hint for ch, adapter in self.adapters.items()},
             frozenset(ch for ch, adapter in self.adapters.items() if adapter.opens_forms),
             frozenset(ch for ch, adapter in self.adapters.items() if adapter.terse),
+            frozenset(ch for ch, adapter in self.adapters.items() if adapter.sends_in_part),
         )
         replica = self.replication.replica if self.replication else None
         self.ctx = Context(self.settings, directory, router, self.registry, replica)

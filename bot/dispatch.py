@@ -17,6 +17,7 @@ from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
+from bot.delivery.followup import follow_up, owed_address
 from bot.directory.repo import mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
@@ -66,6 +67,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     work.stamp = stamp  # formatted once for the unit
     if ctx.directory.unreachable and person is not None and event.chat.private:
         _reachable_again(work, event)  # (a message in a group proves nothing of their chat)
+    if event.chat.private and (address := owed_address(ctx.router, event.sender)):
+        follow_up(work, event.sender.channel, address)  # what they were sent in part, first
     if isinstance(event, TextMessage):
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:

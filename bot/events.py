@@ -165,7 +165,9 @@ class Attachment:
 
     ``photo`` marks a picture a platform may show inline; anything else goes as a document.
     A file on a request has ``blob`` (its content hash in the encrypted store) instead of a
-    path: the outbox decrypts it to a temporary ``path`` just for the send.
+    path: the outbox decrypts it to a temporary ``path`` just for the send. A report asked for
+    in chat has ``report`` (``<period code> chart|xlsx``) instead: the outbox makes the file
+    when it sends it, off the store's transaction (a chart takes a second or two to draw).
     """
 
     path: str
@@ -174,10 +176,13 @@ class Attachment:
     photo: bool = False
     blob: str = ""
     size: int = 0
+    report: str = ""
 
     def to_json(self) -> str:
         """How the outbox stores it."""
-        return json.dumps([self.path, self.filename, self.mime, self.photo, self.blob, self.size])
+        return json.dumps(
+            [self.path, self.filename, self.mime, self.photo, self.blob, self.size, self.report]
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> Attachment | None:
@@ -185,8 +190,8 @@ class Attachment:
         if not text:
             return None
         path, filename, mime, photo, *rest = json.loads(text)
-        blob, size = (rest + ["", 0])[:2]
-        return cls(path, filename, mime, bool(photo), str(blob), int(size))
+        blob, size, report = (rest + ["", 0, ""][len(rest) :])[:3]  # older rows lack the last
+        return cls(path, filename, mime, bool(photo), str(blob), int(size), str(report))
 
 
 @dataclass(frozen=True, slots=True)

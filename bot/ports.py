@@ -30,13 +30,29 @@ class Pacing:
     expire_after: float = 86_400.0  # seconds a message may wait before it counts as failed
 
 
+class SentInPart(str):
+    """What :meth:`Adapter.send` returns, the platform's id, when only part of the message
+    could go (a template holding what fits, saying the rest follows): the rest is owed, and
+    the core hands the whole message back as a :class:`FollowUp` once its reader next writes."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp(Outbound):
+    """A message that went out in part, due again because its reader has just written: the
+    adapter sends it whole now, whatever it believed of the chat before (another replica, or
+    this one before a restart, may have seen the reader write)."""
+
+
 class Adapter(abc.ABC):
     """One chat channel: receives platform events, sends outbound messages.
 
     Lifecycle: ``start(sink)`` begins receiving and hands events to ``sink``; ``send`` delivers
-    one message and returns the platform's message id, raising ``RateLimited``,
-    ``TransientError`` or ``PermanentError`` on failure; ``stop`` ends receiving; ``close``
-    releases the rest once the outbox has finished sending.
+    one message and returns the platform's message id (a :class:`SentInPart` when part of it
+    waits for the reader), raising ``RateLimited``, ``TransientError`` or ``PermanentError`` on
+    failure; ``stop`` ends receiving; ``close`` releases the rest once the outbox has finished
+    sending.
     """
 
     channel: str = ""
@@ -53,6 +69,9 @@ class Adapter(abc.ABC):
     # How people type a command here, shown in help and hints: "/" + name by default; a
     # channel where a leading slash is taken by the client says so ("/focal " on Slack).
     command_hint: str = "/"
+    # True where ``send`` may deliver only part of a message and return :class:`SentInPart`:
+    # the core then looks, when someone writes on this channel, for what is owed to them.
+    sends_in_part: bool = False
     # Set by the app before ``start`` when several replicas share the database and this
     # channel's intake must run on one of them at a time: ``start`` then only prepares
     # sending, and receiving begins with :meth:`start_intake` once this replica holds the lease.

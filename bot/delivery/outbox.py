@@ -5,7 +5,8 @@ a time, so chats never overtake themselves while different chats go out in paral
 channel's :class:`~bot.ports.Pacing` spaces messages per chat and overall; a ``RateLimited``
 pauses the whole channel for ``retry_after``; transient errors back off and retry up to a
 bound; permanent errors are final. Every message ends ``sent`` (with the platform's id) or
-``failed`` (with the reason); what was queued at a crash is sent after the restart.
+``failed`` (with the reason); what was queued at a crash is sent after the restart. A message
+the channel could send only in part is ``sent`` and owes the rest (bot.delivery.followup).
 """
 
 from __future__ import annotations
@@ -29,27 +30,32 @@ from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Attachment, Outbound, without_file
 from bot.files.blobs import BlobError, BlobStore
-from bot.ports import Adapter
+from bot.ports import Adapter, FollowUp, SentInPart
 from bot.storage import Store
 from bot.storage.sql import Db
 from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Outbound, str, bool], Awaitable[None]]
+MakeFile = Callable[[Attachment], Awaitable[Attachment]]
+"""Makes a file described but not yet made (a report asked for in chat) as it is sent."""
 """(the message, why it failed, whether its address reaches its person no more)"""
 CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
 LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
 
 
 OUTBOUND_COLUMNS = (
-    "id, channel, address, text, person_id, buttons, attempts, created_at, attachment"
+    "id, channel, address, text, person_id, buttons, attempts, created_at, attachment, follow_up"
 )
 """The outbox columns :func:`outbound_from_row` reads, in its order."""
 
 
 def outbound_from_row(row: Sequence[Any]) -> Outbound:
-    """An outbox row (selected as :data:`OUTBOUND_COLUMNS`) as the message to deliver."""
-    return Outbound(
+    """An outbox row (selected as :data:`OUTBOUND_COLUMNS`) as the message to deliver: a
+    :class:`FollowUp` when it went in part and its reader has written since
+    (bot.delivery.followup)."""
+    kind = FollowUp if row[9] == "due" else Outbound
+    return kind(
         row[0],
         row[1],
         row[2],
@@ -83,9 +89,11 @@ class ChannelDispatcher:
         on_failed: FailureHook,
         workers: int = 16,
         blobs: Callable[[], BlobStore | None] = lambda: None,
+        make_file: Callable[[], MakeFile | None] = lambda: None,
     ) -> None:
         self.adapter, self.store, self.clock = adapter, store, clock
         self._blobs = blobs
+        self._make_file = make_file
         self.pacing = adapter.pacing
         self._on_failed = on_failed
         self._lanes: dict[str, deque[Outbound]] = {}
@@ -281,7 +289,13 @@ class ChannelDispatcher:
             if exported is not None:
                 exported.unlink(missing_ok=True)  # plaintext lives only for the send
         sent_at = stamp(self.clock)
-        self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
+        if isinstance(platform_id, SentInPart) or isinstance(message, FollowUp):
+            # The rest is owed until the reader writes (bot.delivery.followup), or now sent:
+            # committed before the lane moves on, so a reply arriving at once finds it owed.
+            rest = "owed" if isinstance(platform_id, SentInPart) else "done"
+            await self.store.run(lambda db: _mark_sent(db, message.id, platform_id, sent_at, rest))
+        else:
+            self.store.defer(lambda db: _mark_sent(db, message.id, platform_id, sent_at))
         return True
 
     async def _with_file(self, message: Outbound) -> tuple[Outbound, Path | None]:
@@ -289,6 +303,11 @@ class ChannelDispatcher:
         to its end first, so a damaged blob is never sent in part); one over the channel's
         upload limit goes as the text and a word on where to get it."""
         file = message.attachment
+        if file is not None and file.report:  # a report: made now, kept in its folder
+            make = self._make_file()
+            if make is None:
+                raise PermanentError(f"{FILE_UNREADABLE}: reports are not made here")
+            return dataclasses.replace(message, attachment=await make(file)), None
         if file is None or not file.blob:
             return message, None
         if self.adapter.max_upload and file.size > self.adapter.max_upload:
@@ -325,8 +344,8 @@ class ChannelDispatcher:
         return False
 
     def _too_old(self, message: Outbound) -> bool:
-        if not message.created_at:
-            return False
+        if not message.created_at or isinstance(message, FollowUp):
+            return False  # a follow-up went in part already; its reader asked for the rest now
         second = int(self.clock.seconds())  # stamps are UTC ISO to the second: compared as text
         if self._oldest[0] != second:  # the cut-off, formatted once a second
             cut_off = self.clock.now() - timedelta(seconds=self.pacing.expire_after)
@@ -348,7 +367,14 @@ class ChannelDispatcher:
             self.idle.set()
 
 
-def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str) -> None:
+def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str = "") -> None:
+    if rest:  # a message sent in part ("owed") or its rest sent ("done")
+        db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, "
+            "attempts = attempts + 1, follow_up = ? WHERE id = ?",
+            [at, str(platform_id), rest, outbox_id],
+        )
+        return
     db.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
         "WHERE id = ?",
@@ -378,11 +404,17 @@ class Outbox:
         self.store, self.clock, self._on_failed = store, clock, on_failed
         self._channels: dict[str, ChannelDispatcher] = {}
         self.blobs: BlobStore | None = None  # set by the app once the store is open
+        self.make_file: MakeFile | None = None  # set by the app: makes a report file
 
     def add(self, adapter: Adapter) -> None:
         """Deliver ``adapter.channel`` messages through ``adapter`` once :meth:`open`."""
         self._channels[adapter.channel] = ChannelDispatcher(
-            adapter, self.store, self.clock, self._on_failed, blobs=lambda: self.blobs
+            adapter,
+            self.store,
+            self.clock,
+            self._on_failed,
+            blobs=lambda: self.blobs,
+            make_file=lambda: self.make_file,
         )
 
     def open(self, channel: str) -> None:

@@ -19,6 +19,7 @@ class Router:
     command_hints: Mapping[str, str] = field(default_factory=dict)  # channel -> "/focal " etc.
     forms: frozenset[str] = frozenset()  # channels where a button's form opens as a form
     terse: frozenset[str] = frozenset()  # channels where every character costs (SMS)
+    follows_up: frozenset[str] = frozenset()  # channels that may owe the rest of a message
 
     def opens_forms(self, channel: str) -> bool:
         """Whether a button's form opens as a form on ``channel`` (elsewhere it runs its

@@ -4,9 +4,11 @@ file on channels that carry files (co-chairs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.commands import CommandSpec
 from bot.errors import UserError
+from bot.events import Attachment
 from bot.i18n import DEFAULT_LANGUAGE, Text, _, language_list, resolve_language
 from bot.periods.handlers import today
 from bot.periods.repo import current_period, load_period
@@ -96,25 +98,30 @@ def _load(work: Work, code: str) -> ReportData:
 
 
 def _send_file(work: Work, data: ReportData, form: str) -> None:
-    """Write the file under the reports directory and send it with a caption."""
-    # Imported here: matplotlib and openpyxl cost ~60 MiB and a second at start-up.
-    from bot.reports.chart import to_png
-    from bot.reports.xlsx import XLSX_MIME, to_xlsx
-
-    folder = files.reports_dir(work.db, work.ctx.settings.reports.directory)
+    """Answer with the file, made when the outbox sends it (:func:`source`, then
+    :func:`bot.reports.files.made` on a thread): drawn here, a chart held the store's
+    transaction, and every other message waiting behind it, for a second or two."""
     stamp = work.now.strftime("%Y%m%d-%H%M%S")
     code = data.period.code
     caption: Text
     if form == "chart":
-        attachment = files.save(folder, f"{code}-chart-{stamp}.png", to_png(data), "image/png")
+        attachment = files.to_make(f"{code}-chart-{stamp}.png", code, form)
         caption = _("{code}: figures by country and returns by reporting window.", code=code)
     else:
-        attachment = files.save(folder, f"{code}-report-{stamp}.xlsx", to_xlsx(data), XLSX_MIME)
+        attachment = files.to_make(f"{code}-report-{stamp}.xlsx", code, form)
         caption = _(
             "{code}: the report as a workbook (summary, by country, each window, status).",
             code=code,
         )
     work.reply(caption, attachment=attachment)
+
+
+def source(work: Work, file: Attachment) -> tuple[ReportData, Path]:
+    """What a report file asked for in chat is made from, when it is sent: the period's data
+    as of now, and the folder it is written to."""
+    code, _form = files.what_to_make(file)
+    data = _load(work, code)
+    return data, files.reports_dir(work.db, work.ctx.settings.reports.directory)
 
 
 COMMANDS = [

@@ -247,6 +247,11 @@ CREATE TABLE return_counted (
 );
 """
 
+SCHEMA_V16 = """
+ALTER TABLE outbox ADD COLUMN follow_up TEXT;
+CREATE INDEX outbox_owed ON outbox (channel, address) WHERE follow_up = 'owed';
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -263,6 +268,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V13,
     SCHEMA_V14,
     SCHEMA_V15,
+    SCHEMA_V16,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -289,7 +295,11 @@ language they read when it is released; V14 an identity that reaches its person 
 chat is gone), passed over by the router until they write from it again; V15 the figures of
 a signed-off return kept aside while its amendment awaits national sign-off
 (``return_counted``), so that the approved figures go on counting until the new ones are
-approved."""
+approved; V16 a message that went out only in part (``follow_up``: ``owed`` until its reader
+writes, ``due`` while the whole of it is queued again, ``done`` once sent, ``lapsed`` when
+the address is someone else's by then), found through an
+index of the owed ones alone, so that looking on each message someone writes costs one probe
+of a tiny index."""
 
 
 class _Executes(Protocol):
