@@ -218,6 +218,17 @@ FILE_ELSEWHERE = (
 )
 
 
+FILE_NOT_MADE = "({name} could not be made; please ask for it again.)"
+
+
+def file_not_made(message: Outbound) -> Outbound:
+    """The message whose file could not be made (a report): the text, and a word saying so."""
+    name = message.attachment.filename if message.attachment else "The file"
+    return replace(
+        message, text=f"{message.text}\n{FILE_NOT_MADE.format(name=name)}", attachment=None
+    )
+
+
 def without_file(message: Outbound) -> Outbound:
     """The message as a channel that cannot carry files sends it: the text, and a word on
     where the file can be had instead."""

@@ -28,7 +28,7 @@ from bot.clock import Clock, iso, stamp
 from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
-from bot.events import Attachment, Outbound, without_file
+from bot.events import Attachment, Outbound, file_not_made, without_file
 from bot.files.blobs import BlobError, BlobStore
 from bot.ports import Adapter, FollowUp, SentInPart
 from bot.storage import Store
@@ -304,10 +304,7 @@ class ChannelDispatcher:
         upload limit goes as the text and a word on where to get it."""
         file = message.attachment
         if file is not None and file.report:  # a report: made now, kept in its folder
-            make = self._make_file()
-            if make is None:
-                raise PermanentError(f"{FILE_UNREADABLE}: reports are not made here")
-            return dataclasses.replace(message, attachment=await make(file)), None
+            return await self._made(message, file), None
         if file is None or not file.blob:
             return message, None
         if self.adapter.max_upload and file.size > self.adapter.max_upload:
@@ -322,6 +319,19 @@ class ChannelDispatcher:
         return dataclasses.replace(
             message, attachment=dataclasses.replace(file, path=str(path))
         ), path
+
+    async def _made(self, message: Outbound, file: Attachment) -> Outbound:
+        """``message`` with its report file made; one that cannot be (its period gone, its
+        folder not writable) goes at once as the text and a word saying so: retried, it
+        held the asker's chat for minutes and then went unsaid."""
+        make = self._make_file()
+        try:
+            if make is None:
+                raise PermanentError("reports are not made here")
+            return dataclasses.replace(message, attachment=await make(file))
+        except (PermanentError, OSError) as exc:
+            log.warning("outbox %s: %s not made: %s", message.id, file.filename, exc)
+            return file_not_made(message)
 
     async def _transient(self, message: Outbound, reason: str) -> bool:
         """Back off and retry, up to the channel's bound of attempts."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,8 @@ def save(folder: Path, name: str, body: bytes, mime: str) -> Attachment:
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
     path = folder / safe
-    partial = path.with_suffix(path.suffix + ".part")
-    partial.write_bytes(body)
-    partial.replace(path)
+    # a temporary name of its own: two chats may be sent the same report file at once
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{safe}.", delete=False) as partial:
+        partial.write(body)
+    Path(partial.name).replace(path)
     return Attachment(str(path.resolve()), safe, mime, photo=mime.startswith("image/"))

@@ -17,6 +17,7 @@ import logging
 import random
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -110,10 +111,7 @@ class PostgresStore:
         try:  # one plain connection first: a wrong URL fails at once, in PostgreSQL's words
             psycopg.connect(self.url, connect_timeout=10, **self._kwargs).close()
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(
-                f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
-                f"{self._password_hint(exc)}"
-            ) from exc
+            raise self._refused(exc) from exc
         pool: ConnectionPool[Any] = ConnectionPool(
             self.url,
             kwargs=self._kwargs,
@@ -161,10 +159,17 @@ class PostgresStore:
                 conn.read_only = True  # whatever ``query`` does, it writes nothing
                 return query(conn)
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(
-                f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}"
-                f"{self._password_hint(exc)}"
-            ) from exc
+            raise self._refused(exc) from exc
+
+    def _refused(self, exc: psycopg.Error) -> DatabaseUnavailable:
+        """A connection refused, in PostgreSQL's words, never with the password: libpq quotes
+        the part of a URL it cannot read, which may be the password itself."""
+        words = _first_line(exc)
+        for secret in _passwords(self.url, self._kwargs.get("password")):
+            words = words.replace(secret, "***")
+        return DatabaseUnavailable(
+            f"cannot connect to PostgreSQL at {redact(self.url)}: {words}{self._password_hint(exc)}"
+        )
 
     @property
     def is_open(self) -> bool:
@@ -391,6 +396,19 @@ def redact(url: str) -> str:
         info["password"] = "***"
     host, port, name = info.get("host", ""), info.get("port", ""), info.get("dbname", "")
     return f"postgresql://{info.get('user', '')}@{host}{':' + str(port) if port else ''}/{name}"
+
+
+def _passwords(url: str, given: object) -> list[str]:
+    """Every way a password may be written in ``url`` (as typed, percent-decoded) or given
+    apart from it: read leniently, for a URL libpq itself could not parse."""
+    found = [str(given)] if given else []
+    try:
+        typed = urllib.parse.urlsplit(url).netloc.rpartition("@")[0].partition(":")[2]
+    except ValueError:
+        typed = ""
+    if typed:
+        found += [typed, urllib.parse.unquote(typed)]
+    return sorted({f for f in found if f}, key=len, reverse=True)  # longest first
 
 
 def _password_refused(exc: psycopg.Error) -> bool:
