@@ -141,13 +141,13 @@ def _sqlite_version(path: Path) -> int:
     """The schema version of the SQLite file at ``path``, read on a plain connection: the
     store's would create the file and set its pragmas. ``mode=rw`` creates no database (a
     read-only connection would leave -wal and -shm files behind)."""
-    from bot.storage.migrations import _version_in  # schema_version, on a sqlite3 connection
+    from bot.storage.migrations import version_in  # schema_version, on a sqlite3 connection
 
     uri = f"{path.resolve().as_uri()}?mode=rw"
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
             tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            return _version_in(conn, [name for (name,) in tables])
+            return version_in(conn, [name for (name,) in tables])
     except sqlite3.Error as exc:  # in the words the store says it at start
         raise StoreUnavailable(f"cannot open the SQLite database {path}: {exc}") from exc
 

@@ -325,7 +325,9 @@ def _statements(script: str) -> list[str]:
     return [statement for statement in script.split(";") if statement.strip()]
 
 
-def _version_in(db: _Executes, tables: list[str]) -> int:
+def version_in(db: _Executes, tables: list[str]) -> int:
+    """The schema version recorded in a database whose tables are ``tables`` (0: none), on
+    any connection that executes SQL (``focalbot check`` reads it on a plain sqlite3 one)."""
     if "meta" not in tables:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -356,7 +358,7 @@ class SchemaTooNew(BotError, RuntimeError):
 def schema_version(db: Database | PostgresDb | SqliteDb) -> int:
     """The version the database is at (0 for an empty one)."""
     tables = db.table_names()
-    return _version_in(db, list(tables))
+    return version_in(db, list(tables))
 
 
 def _say_migrating(current: int) -> None:
