@@ -39,6 +39,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.env import required_secret
+from adapters.parts_sent import PartsSent
 from adapters.slack_convert import (
     ACTION_PREFIX,
     CHANNEL,
@@ -127,7 +128,7 @@ class SlackAdapter(Adapter):
         self._server = WebhookServer(CHANNEL, grace=SHUTDOWN_GRACE, limits=SLACK_LIMITS)
         self._socket: AsyncSocketModeHandler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
-        self._parts_sent: dict[int, int] = {}  # outbox id -> messages of a long text posted
+        self._parts_sent = PartsSent()  # of a long text posted as several messages
         self.port = 0
         # where shared files may be fetched from: Slack's file hosts, or the API's own host
         api_host = urlsplit(options.base_url).hostname or ""
@@ -208,20 +209,20 @@ class SlackAdapter(Adapter):
         except _API_ERRORS as exc:
             error = map_error(exc)
             if isinstance(error, PermanentError):
-                self._parts_sent.pop(message.id, None)
+                self._parts_sent.forget(message.id)
             raise error from exc
 
     async def _post(self, message: Outbound, calls: list[dict[str, Any]]) -> str:
         """Post a message's parts in order, a chat interval apart; a retry resumes after the
         parts already posted. The last part's id is the message's: it carries the buttons."""
-        first = min(self._parts_sent.get(message.id, 0), len(calls) - 1)
-        response: Any = None
-        for index in range(first, len(calls)):
-            if index > first:
-                await asyncio.sleep(self.chat_interval(message.address))
-            response = await self.client.chat_postMessage(**calls[index])
-            self._parts_sent[message.id] = index + 1
-        self._parts_sent.pop(message.id, None)
+
+        async def post(index: int) -> Any:
+            return await self.client.chat_postMessage(**calls[index])
+
+        async def pause() -> None:
+            await asyncio.sleep(self.chat_interval(message.address))
+
+        response = await self._parts_sent.send(message.id, len(calls), post, pause)
         return f"{response.get('channel', '')}:{response.get('ts', '')}"
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:

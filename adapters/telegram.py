@@ -54,6 +54,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.parts_sent import PartsSent
 from adapters.telegram_convert import (
     CHANNEL,
     COMMAND_NAME,
@@ -124,7 +125,7 @@ class TelegramAdapter(Adapter):
         self._server = WebhookServer(CHANNEL, limits=TELEGRAM_LIMITS, screen=self._screen)
         self._offset = 0  # next update id to ask for; everything below it is handled
         self._confirmed = 0  # the offset Telegram was last told
-        self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
+        self._parts_sent = PartsSent()  # of a split message
         self._paused_until = 0.0  # monotonic time until which Telegram asked for a pause
         self.username = ""
 
@@ -401,7 +402,7 @@ class TelegramAdapter(Adapter):
         except TelegramError as exc:
             error = translate_error(exc)
             if isinstance(error, PermanentError):
-                self._parts_sent.pop(message.id, None)
+                self._parts_sent.forget(message.id)
             if isinstance(error, RateLimited):  # one 429 pauses every chat (see _between_parts)
                 self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
             raise error from exc
@@ -425,20 +426,20 @@ class TelegramAdapter(Adapter):
         return str(sent.message_id)
 
     async def _send_parts(self, bot: ExtBot[Any], message: Outbound, parts: list[str]) -> str:
-        first = self._parts_sent.get(message.id, 0)
-        for index in range(first, len(parts)):
-            if index > first:
-                await self._between_parts(message.address)
+        async def post(index: int) -> Any:
             last = index == len(parts) - 1
-            sent = await bot.send_message(
+            return await bot.send_message(
                 chat_id=message.address,
                 text=escape(parts[index]),
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(message.buttons) if last else None,
                 link_preview_options=NO_PREVIEW,
             )
-            self._parts_sent[message.id] = index + 1
-        self._parts_sent.pop(message.id, None)
+
+        async def pause() -> None:
+            await self._between_parts(message.address)
+
+        sent = await self._parts_sent.send(message.id, len(parts), post, pause)
         return str(sent.message_id)
 
     async def _between_parts(self, address: str) -> None:

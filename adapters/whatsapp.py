@@ -47,6 +47,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.env import required_secret
+from adapters.parts_sent import PartsSent
 from adapters.webhook import WebhookServer
 from adapters.whatsapp_convert import (
     CHANNEL,
@@ -105,7 +106,7 @@ class WhatsAppAdapter(Adapter):
         self._clock = clock
         self._last_inbound: dict[str, float] = {}  # wa_id -> when they last wrote (memory only)
         self._free_form: OrderedDict[str, Outbound] = OrderedDict()  # wamid -> what was sent
-        self._parts_sent: dict[int, int] = {}  # outbox id -> parts of a split message sent
+        self._parts_sent = PartsSent()  # of a split message
         self._session: aiohttp.ClientSession | None = None
         self._server = WebhookServer(CHANNEL)
         self._sink: EventSink | None = None
@@ -263,20 +264,20 @@ class WhatsAppAdapter(Adapter):
         """The message in one or more parts, a chat interval apart; a retry resumes after the
         parts already sent (each remembered, to go again as the template if Meta refuses)."""
         bodies = message_bodies(message, self.language_of(message.person_id))
-        first = self._parts_sent.get(message.id, 0)
-        sent = ""
-        for index in range(first, len(bodies)):
-            if index > first:
-                await asyncio.sleep(self.chat_interval(message.address))
-            try:
-                sent = await self._post(bodies[index])
-            except PermanentError:
-                self._parts_sent.pop(message.id, None)
-                raise
-            self._parts_sent[message.id] = index + 1
+
+        async def post(index: int) -> str:
+            sent = await self._post(bodies[index])
             self._remember(sent, message)
-        self._parts_sent.pop(message.id, None)
-        return sent
+            return sent
+
+        async def pause() -> None:
+            await asyncio.sleep(self.chat_interval(message.address))
+
+        try:
+            return await self._parts_sent.send(message.id, len(bodies), post, pause)
+        except PermanentError:
+            self._parts_sent.forget(message.id)
+            raise
 
     async def _send_template(self, message: Outbound) -> str:
         """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core

@@ -37,9 +37,9 @@ from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Outbound, str, bool], Awaitable[None]]
+"""(the message, why it failed, whether its address reaches its person no more)"""
 MakeFile = Callable[[Attachment], Awaitable[Attachment]]
 """Makes a file described but not yet made (a report asked for in chat) as it is sent."""
-"""(the message, why it failed, whether its address reaches its person no more)"""
 CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
 LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is tried again
 
@@ -377,18 +377,13 @@ class ChannelDispatcher:
             self.idle.set()
 
 
-def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str = "") -> None:
-    if rest:  # a message sent in part ("owed") or its rest sent ("done")
-        db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, "
-            "attempts = attempts + 1, follow_up = ? WHERE id = ?",
-            [at, str(platform_id), rest, outbox_id],
-        )
-        return
+def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | None = None) -> None:
+    """``rest``: a message sent in part (``owed``) or its rest sent (``done``); None leaves
+    the row's follow-up as it is."""
     db.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
-        "WHERE id = ?",
-        [at, platform_id, outbox_id],
+        "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1, "
+        "follow_up = COALESCE(?, follow_up) WHERE id = ?",
+        [at, str(platform_id), rest, outbox_id],
     )
 
 
