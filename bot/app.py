@@ -270,11 +270,12 @@ class App:
             start_eagerly(self._handle(event, done), self._inline)
             await done
             return
+        # Without ``wait`` a put with room returns at once: a burst offered in one go fills
+        # the queue before the workers take it, so their units share commits (a yield after
+        # each put had every event taken alone, with a commit of its own).
         await self._queue.put((event, done))
         if done is not None:
             await done
-        else:
-            await asyncio.sleep(0)  # a put with room never yields: let others run between events
 
     async def _take_files(self, event: TextMessage) -> TextMessage:
         """Fetch the event's files into the encrypted store before the core sees it. Files

@@ -176,6 +176,25 @@ async def test_a_ping_is_handled_on_the_loop_and_persisted(
         await app.stop()
 
 
+async def test_a_burst_offered_at_once_shares_commits(tmp_path: Path) -> None:
+    """Events offered without waiting (a burst through the bounded queue) are taken by the
+    workers together and committed several to a transaction, each answered once."""
+    chat = MemoryAdapter("console")
+    app = build_app(shipped_settings(), [chat], ManualTimers(), str(tmp_path / "burst.db"))
+    await app.start()
+    try:
+        store = app.store
+        assert isinstance(store, SqliteStore)
+        before = store._commits
+        for i in range(80):
+            await app.submit(chat.event("au-officer", f"/ping {i}"), wait=False)
+        await asyncio.wait_for(app.idle(), WITHIN)
+        assert sorted(chat.to("au-officer")) == sorted(f"pong {i}" for i in range(80))
+        assert store._commits - before <= 80 // 4  # eight workers' units to a commit, not one
+    finally:
+        await app.stop()
+
+
 def test_a_sqlite_bot_does_not_load_reports_or_postgres_libraries() -> None:
     """matplotlib, openpyxl and psycopg cost ~75 MiB and a second; they load when used."""
     code = (
