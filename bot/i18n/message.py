@@ -8,11 +8,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import regex
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import (
+    DateTimePattern,
+    format_date,
+    format_skeleton,
+    parse_pattern,
+    tokenize_pattern,
+    untokenize_pattern,
+)
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import translations
@@ -389,21 +397,55 @@ def _format(value: Any, language: str) -> str:
     if isinstance(value, int | Decimal | float):
         return number(value, language)
     if isinstance(value, datetime):
-        return localise_digits(_date_time(value, locale), language)
+        return localise_digits(_date_time(value, language, locale), language)
     if isinstance(value, date):
-        return localise_digits(format_date(value, "medium", locale=locale), language)
+        return localise_digits(_medium_date(value, language, locale), language)
     if isinstance(value, time):  # a time of day: 24-hour, the locale's separators
         return localise_digits(format_skeleton("Hm", value, locale=locale), language)
     return str(value)
 
 
-def _date_time(value: datetime, locale: Locale) -> str:
+def _date_time(value: datetime, language: str, locale: Locale) -> str:
     """The medium date and a 24-hour time, joined by the locale's own pattern
     (``Nov 7, 2026, 14:30``). CLDR has no ``yMMMdHm`` skeleton to ask for this directly
     (``format_skeleton`` raises KeyError for it), so the two halves are combined here."""
     pattern = str(locale.datetime_formats["medium"])  # e.g. "{1}, {0}": date, then time
-    day = format_date(value, "medium", locale=locale)
+    day = _medium_date(value.date(), language, locale)
     return pattern.replace("{1}", day).replace("{0}", format_skeleton("Hm", value, locale=locale))
+
+
+BUDDHIST_ERA = {"th": 543}
+"""Languages whose readers count years in the Buddhist Era, and how far it is ahead of the
+Gregorian year: CLDR's calendar preference for Thailand is "buddhist gregorian", and Thai
+officials date in it (2026 is 2569). Only text for people; files, ISO timestamps and the
+audit stay Gregorian. (Sri Lanka's and Myanmar's Buddhist Era is 544 ahead, but their civil
+calendar, and CLDR's preference for Sinhala and Burmese, is the Gregorian one.)"""
+
+
+def _medium_date(value: date, language: str, locale: Locale) -> str:
+    """A date in the locale's medium style (``Dec 2, 2026``; ``2 ธ.ค. 2569`` in Thai)."""
+    offset = BUDDHIST_ERA.get(language)
+    if offset is None:  # every other language: Babel's own, no more work on this hot path
+        return format_date(value, "medium", locale=locale)
+    return _era_pattern(language, value.year + offset).apply(value, locale)
+
+
+@lru_cache(maxsize=32)  # a few years in use at a time (this one, the next, a period's)
+def _era_pattern(language: str, year: int) -> DateTimePattern:
+    """``language``'s medium date pattern with its year written in as the literal ``year``
+    (``d MMM y`` becomes ``d MMM '2569'``). Babel has no Buddhist calendar; this keeps CLDR's
+    month names, order and separators, and the day and month are Gregorian ones anyway.
+    CLDR's Buddhist medium pattern for Thai is its Gregorian one (no era name in it)."""
+    medium = str(locale_of(language).date_formats["medium"])
+    parts = []
+    for kind, token in tokenize_pattern(medium):
+        if kind == "field" and token[0] == "y":  # yy: the last two digits, as CLDR's y
+            count = int(token[1])
+            text = f"{year % 100:02d}" if count == 2 else str(year).zfill(count)
+            parts.append(f"'{text}'")
+        else:
+            parts.append(untokenize_pattern([(kind, token)]))
+    return parse_pattern("".join(parts))
 
 
 def placeholders(template: str) -> set[str]:

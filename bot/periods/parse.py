@@ -111,25 +111,47 @@ YEARS = range(1990, 2101)
 """The years a period's dates may fall in: a typo like 0001 or 9999 is refused, not computed
 with (a due date after 9999-12-31 does not exist)."""
 
+BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET = 2400, 543
+"""A typed year of 2400 or more is a Buddhist Era one (Thai readers see dates so: 2569 is
+2026), read as its Gregorian year. The parser need not know the reader's language: the years
+it takes (:data:`YEARS`, to 2100) are all below 2400, and the Buddhist Era years that land in
+them (2533 to 2643) all above, so no date accepted before is read differently now; 2101 to
+2532 stay refused either way. Sri Lanka's and Myanmar's Buddhist Era (544 ahead) is no civil
+calendar there, and the bot shows those readers Gregorian years."""
+
+_LEADING_YEAR = re.compile(r"^(\d{4})(?=\D|\d{4}$)")
+"""The year of an ISO date, ``2569-12-15`` or ``25691215`` (what :meth:`date.fromisoformat`
+takes)."""
+
 
 def parse_day(text: str) -> date:
-    """An ISO date within :data:`YEARS`, with a clear error."""
+    """An ISO date within :data:`YEARS`, with a clear error; a Buddhist Era year
+    (``2569-12-15``) is read as its Gregorian one (2026-12-15)."""
+    typed = text.strip()
     try:
-        day = date.fromisoformat(text.strip())
+        day = date.fromisoformat(gregorian(typed))
     except ValueError:
-        raise UserError(
-            _("{text} is not a date like 2027-03-01.", text=repr(text.strip()[:20]))
-        ) from None
+        raise UserError(_("{text} is not a date like 2027-03-01.", text=repr(typed[:20]))) from None
     if day.year not in YEARS:
         raise UserError(
             _(
                 "{day} is outside the years I take ({first} to {last}); please check the date.",
-                day=text.strip(),
+                day=typed,
                 first=str(YEARS[0]),
                 last=str(YEARS[-1]),
             )
         )
     return day
+
+
+def gregorian(text: str) -> str:
+    """An ISO date with a Buddhist Era year (:data:`BUDDHIST_ERA_FROM`) written with its
+    Gregorian one; any other text as it is. The year changes before the date is made: BE 2567
+    is the leap year 2024, so its 29 February exists."""
+    found = _LEADING_YEAR.match(text)
+    if found is None or int(found[1]) < BUDDHIST_ERA_FROM:
+        return text
+    return f"{int(found[1]) - BUDDHIST_ERA_OFFSET:04d}{text[4:]}"
 
 
 DATE_FIELDS = ("starts_on", "ends_on")
@@ -138,7 +160,7 @@ DATE_FIELDS = ("starts_on", "ends_on")
 def _a_date(text: str) -> bool:
     """Whether ``text`` is a date at all (one :func:`parse_day` may still refuse)."""
     try:
-        date.fromisoformat(text.strip())
+        date.fromisoformat(gregorian(text.strip()))
     except ValueError:
         return False
     return True
