@@ -227,6 +227,20 @@ def test_languages_are_known_by_the_names_their_speakers_use() -> None:
     assert resolve_language("Bahasa Malaysia") == "ms"
 
 
+def test_a_language_is_known_by_its_locale_tag_with_a_region() -> None:
+    """`/language th_TH` was refused while `fa-AF` was taken: a phone's locale tag names the
+    language with its country."""
+    from bot.i18n.languages import resolve_language
+
+    assert resolve_language("th_TH") == "th"
+    assert resolve_language("ms-MY") == "ms"
+    assert resolve_language("ta_LK") == "ta"
+    assert resolve_language("en-GB") == "en"
+    assert resolve_language("fa_AF") == "fa_AF"
+    assert resolve_language("fa_IR") is None  # Persian of Iran is not Dari
+    assert resolve_language("xx_TH") is None
+
+
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
 def test_myanmar_is_named_without_burma_in_every_language(language: str) -> None:
     """CLDR writes "Myanmar (Burma)" in most languages; the group's own name is "Myanmar"."""

@@ -56,7 +56,11 @@ def resolve_language(code: str) -> str | None:
     for language in LANGUAGES:
         if language.lower() == lowered:
             return language
-    return ALIASES.get(lowered) or _by_name().get(" ".join(code.split()).casefold())
+    found = ALIASES.get(lowered) or _by_name().get(" ".join(code.split()).casefold())
+    base, _, region = lowered.partition("_")
+    if found is None and region and base != "fa":  # th_TH, ms-MY, ta_LK: the language (a
+        return resolve_language(base)  # Persian outside Afghanistan is not Dari)
+    return found
 
 
 @cache
