@@ -284,14 +284,21 @@ def _change_person(
     from bot.clock import Clock, iso
 
     settings, at = _settings(config), iso(Clock().now())
-    if not _run(_with_store(settings, database, lambda db: change(db, at))):
-        raise click.ClickException(_unchanged(settings, database, person_id, refusal))
-    click.echo(f"{person_id} {done}")
+    if _run(_with_store(settings, database, lambda db: change(db, at))):
+        click.echo(f"{person_id} {done}")
+        return
+    why, already = _unchanged(settings, database, person_id, refusal)
+    if not already:
+        raise click.ClickException(why)
+    click.echo(why)  # the wanted state holds: a script that says it twice has not failed
 
 
-def _unchanged(settings: Settings, database: str | None, person_id: str, command: str) -> str:
-    """Why ``focalbot directory <command> <person_id>`` changed nothing: nobody by that id, or
-    revoked (or not) already, and what would undo it."""
+def _unchanged(
+    settings: Settings, database: str | None, person_id: str, command: str
+) -> tuple[str, bool]:
+    """Why ``focalbot directory <command> <person_id>`` changed nothing (nobody by that id,
+    or revoked, or not, already, and what would undo it), and whether that is because the
+    person is already as asked."""
     from bot.directory.repo import is_revoked, load_directory
 
     known, revoked = _run(
@@ -302,13 +309,14 @@ def _unchanged(settings: Settings, database: str | None, person_id: str, command
         )
     )
     if not known:
-        return f"no person {person_id!r} in the directory (`focalbot directory export` lists them)"
+        listed = "(`focalbot directory export` lists them)"
+        return f"no person {person_id!r} in the directory {listed}", False
     if command == "revoke" and revoked:
         undo = f"`focalbot directory reinstate {person_id}`"
-        return f"{person_id} is revoked already ({undo} undoes it)"
+        return f"{person_id} is revoked already ({undo} undoes it)", True
     if command == "reinstate" and not revoked:
-        return f"{person_id} is not revoked, so there is nothing to reinstate"
-    return f"{person_id} did not change"  # a concurrent change: try again
+        return f"{person_id} is not revoked, so there is nothing to reinstate", True
+    return f"{person_id} did not change", False  # a concurrent change: try again
 
 
 @main.command("purge")
