@@ -58,6 +58,15 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
         or assistance.handles(work.directory, person, request)
         or person.has("co_chair")
     ):
+        holder = _holder(work, request)
+        if holder is not None:
+            raise UserError(
+                _(
+                    "You can follow {id} but not act on it; it is with {name} now.",
+                    id=request.id,
+                    name=holder,
+                )
+            )
         raise UserError(
             _(
                 "You can follow {id} but not act on it; it is handled by "
@@ -67,9 +76,26 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
         )
 
 
+def _holder(work: Work, request: assistance.Request) -> str | None:
+    """The name of the person a request was referred to, while they hold their place (then
+    they answer it, with their country's focal points: :func:`assistance.handles`)."""
+    named = work.directory.people.get(request.target_person or "")
+    return named.name if named is not None and named.active else None
+
+
 def _handler(work: Work, person: Person, raw_id: Any) -> None:
     request = _party(work, person, raw_id)
     if not (assistance.handles(work.directory, person, request) or person.has("co_chair")):
+        holder = _holder(work, request)
+        if holder is not None:
+            raise UserError(
+                _(
+                    "{id} is with {name} now; only they, their country's focal points or a "
+                    "co-chair can do that.",
+                    id=request.id,
+                    name=holder,
+                )
+            )
         raise UserError(
             _(
                 "{id} is handled by the focal points it is addressed to; "

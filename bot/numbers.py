@@ -150,13 +150,14 @@ def _from_digits(raw: str, latin: str) -> int:
             )
         )
     if re.match(r"^[0-9]{1,3}\.[0-9]{3}$", latin):
+        thousands = int(latin.replace(".", ""))  # the reading the hint offers: 1.000 is 1000
         raise UserError(
             _(
-                "{number} is ambiguous: write {plain} or {grouped} for a thousand, "
+                "{number} is ambiguous: write {plain} or {grouped} if you mean thousands, "
                 "and returns take whole numbers only",
                 number=raw,
-                plain=ShownNumber(1200, "0"),
-                grouped=thousand,
+                plain=ShownNumber(thousands, "0"),
+                grouped=ShownNumber(thousands),
             )
         )
     if re.match(r"^[0-9]*\.[0-9]+$|^[0-9]+\.[0-9]*$|^[0-9]+/[0-9]+$", latin):

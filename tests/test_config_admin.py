@@ -26,7 +26,7 @@ async def test_a_code_without_a_digit_works_in_every_command(tmp_path: Path) -> 
     )
     assert "Arrests: 5" in summary, summary
     offered = [b.command for b in bot.chat.sent[-1].message.buttons]
-    assert "/return JPA-MEKONG W1 confirm" in offered, offered
+    assert "/return JPA-MEKONG W1 confirm 2" in offered, offered  # the draft's revision
     [done] = await bot.say("th-fp", "/return JPA-MEKONG W1 confirm")
     assert "is submitted" in done, done
     assert await bot.rows("SELECT period, window_seq FROM returns") == [("JPA-MEKONG", 1)]

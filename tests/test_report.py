@@ -510,6 +510,26 @@ async def test_a_thai_cochair_reads_the_chat_report_with_thai_labels_and_names(
     await bot.stop()
 
 
+async def test_a_figure_no_return_gave_has_no_total_of_zero(tmp_path: Path) -> None:
+    """Totals listed "Persons convicted: 0" when no country had reported it at all: a result
+    nobody gave. A zero someone reported is still a zero."""
+    from bot.reports.figures import load_report
+    from bot.reports.render import to_markdown
+
+    bot = await enter_small_jpa(tmp_path)  # assisted and arrests reported (the US: zeros)
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    totals = report.split("Totals:", 1)[1].split("Returns:", 1)[0]
+    assert "  Arrests: 9" in totals and "Persons convicted: 0" not in totals, totals
+    assert "  Not reported by any country: Persons convicted, Trafficked persons rescued" in (
+        totals
+    ), totals
+    assert bot.app is not None
+    data = await bot.app.store.run(lambda db: load_report(db, "JPA-9"))
+    markdown = to_markdown(data)
+    assert "| Persons convicted | — |" in markdown and "| Arrests | 9 |" in markdown
+    await bot.stop()
+
+
 async def test_a_markdown_report_before_any_return_lists_no_zero_totals(tmp_path: Path) -> None:
     from bot.reports.figures import load_report
     from bot.reports.render import to_markdown

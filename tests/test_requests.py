@@ -179,7 +179,7 @@ async def test_outsiders_get_no_such_request(bot: Harness) -> None:
         ("my-fp", f"/ack {rid}"),
         ("my-fp", f"/reply {rid} hi"),
         ("my-fp", f"/close {rid}"),
-        ("au-fp", f"/show {rid}"),
+        ("us-fp", f"/show {rid}"),  # (Australia's focal point sees what Australia asked)
         ("th-officer", f"/ack {rid}"),
         ("my-fp", "/show R-2026-0999"),
     ]:

@@ -81,9 +81,13 @@ async def test_search_finds_only_what_the_person_may_see(bot: Harness) -> None:
     assert listed(await bot.say("au-officer", "/requests all")) == {ids["arrest"], ids["shelter"]}
     assert listed(await bot.say("th-officer", "/requests vessel")) == {ids["crew"]}
     assert "none match" in (await bot.say("nz-officer", "/requests TH"))[0]
-    # Thailand's focal point sees the one to Thailand and the one from its own officer? No:
-    # requests filed by a country's officer are theirs, not their focal point's, to see.
-    assert listed(await bot.say("th-fp", "/requests all")) == {ids["arrest"], ids["passport"]}
+    # Thailand's focal point sees the ones to Thailand and the one its own officer filed: a
+    # country sees what is its own or addressed to it
+    assert listed(await bot.say("th-fp", "/requests all")) == {
+        ids["arrest"],
+        ids["passport"],
+        ids["crew"],
+    }
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ async def test_a_two_figure_return_is_summarised_in_five_lines(tmp_path: Path) -
         "Confirm to submit.",
     ]
     assert buttons(bot) == [
-        ("Confirm", "/return JPA-9 W1 confirm"),
+        ("Confirm", "/return JPA-9 W1 confirm 2"),  # the draft's revision it shows
         ("Cancel", "/return JPA-9 W1 cancel"),
     ]
     await bot.stop()

@@ -24,10 +24,10 @@ async def test_one_line_then_confirm(tmp_path: Path) -> None:
     assert "Search warrants executed: 5" in summary and "Persons convicted:" not in summary
     blank = "\nLeft blank: Persons convicted, Trafficked persons rescued, Suspects identified, "
     assert blank in summary
-    assert ("Confirm", "/return JPA-9 W1 confirm") in buttons(bot)
+    assert ("Confirm", "/return JPA-9 W1 confirm 2") in buttons(bot)  # the revision shown
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]  # not before confirming
 
-    [done] = await bot.press("th-fp", "/return JPA-9 W1 confirm")
+    [done] = await bot.press("th-fp", "/return JPA-9 W1 confirm 2")
     assert (
         "The return of Thailand for JPA-9 · W1 (Jan 1, 2027 – Jan 31, 2027) is submitted." in done
     )

@@ -354,7 +354,7 @@ def test_numbers_are_read_as_the_readers_language_writes_them(
     ("text", "language", "hint"),
     [
         ("1,200", "id", "1200 atau 1.200"),  # 1.2 or 1200: asked, not guessed
-        ("1.200", "en", "write 1200 or 1,200 for a thousand"),
+        ("1.200", "en", "write 1200 or 1,200 if you mean thousands"),
         ("1,50,000", "en", "grouped in threes (1,200)"),  # lakhs only where the reader writes them
         ("1,50,000", "th", "(1,200)"),
         ("1,5", "vi", "1,5 không phải số nguyên"),

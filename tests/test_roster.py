@@ -88,7 +88,10 @@ async def test_handover_moves_every_kind_of_open_work(tmp_path: Path) -> None:
 
     # the successor carries on with each piece of work
     assert "acknowledged" in (await bot.press("th-fp2", "/broadcast ack B-1"))[0]
-    assert "is submitted" in (await bot.say("th-fp2", "/return confirm"))[0]
+    [asked] = await bot.say("th-fp2", "/return confirm")  # th-fp's draft: shown first
+    assert asked.startswith("Not submitted: Niran Example changed the draft last."), asked
+    offered = next(b.command for b in bot.chat.sent[-1].message.buttons if b.label == "Confirm")
+    assert "is submitted" in (await bot.press("th-fp2", offered))[0]
     assert "Sent" in (await bot.say("th-fp2", f"/reply {acked} No record found"))[0]
     await bot.stop()
 

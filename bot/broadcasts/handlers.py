@@ -56,13 +56,14 @@ TAKEN_BACK = _(
 NOTHING_WAITING = _("You have no broadcast waiting to be sent.")
 HOW_TO_START = _("/broadcast <text> shows you a broadcast before it goes out.")
 NO_PERIOD = _("No period of action is open, so there is no one to broadcast to.")
+NO_TEXT = _("What should I send? e.g. /broadcast Returns for W1 are due Friday.")
 
 
 def broadcast_command(work: Work, text: str) -> None:
     """Preview (co-chairs; ``send``, ``cancel``, ``ack`` and ``status`` are subcommands with
     their own rules)."""
     if not text.strip():
-        raise UserError(_("What should I send? e.g. /broadcast Returns for W1 are due Friday."))
+        raise UserError(NO_TEXT)
     if _asks_about_a_broadcast(text):  # "/broadcast cancel B-3" is not news
         raise UserError(join([TAKEN_BACK, *_waiting(work)]))
     preview(work, text.strip())
@@ -303,7 +304,9 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     """The period a broadcast goes to: the one whose code starts the text, else the only
     open one (with two open, the co-chair names one)."""
     first, _sep, rest = text.partition(" ")
-    named = load_period(work.db, first.upper()) if rest.strip() else None
+    named = load_period(work.db, first.upper())
+    if named is not None and not rest.strip():
+        raise UserError(NO_TEXT)  # a period named and nothing to tell it: its code is no news
     if named is not None and named.status == OPEN:
         return named, rest.strip()
     only_open(work)

@@ -21,6 +21,8 @@ from bot.directory.handover import handover, parse_pair, requesters_of
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
+from bot.periods.repo import OPEN, periods_in
+from bot.returns.signoff import needs_signoff
 from bot.storage.sql import Db
 from bot.work import Work
 
@@ -229,17 +231,46 @@ def handover_command(work: Work, pair: tuple[str, str]) -> None:
     old, new = work.directory.people[pair[0]], work.directory.people[pair[1]]
     params = {"old": old.id, "new": new.id, "moved": moved.text()}
     later = _told_later(work, old, new, moved.requests)
+    signoff = _signoff_rests(work, old, new)
     if later is None:
-        work.reply(
-            _(
-                "Handed over from {old} to {new}: {moved}. Both were told, and so were the "
-                "requesters; {old} is revoked.",
-                **params,
-            )
+        done = _(
+            "Handed over from {old} to {new}: {moved}. Both were told, and so were the "
+            "requesters; {old} is revoked.",
+            **params,
         )
+        work.reply(join([done, *signoff]))
         return
     head = _("Handed over from {old} to {new}: {moved}; {old} is revoked.", **params)
-    work.reply(join([head, *later]))
+    work.reply(join([head, *later, *signoff]))
+
+
+def _signoff_rests(work: Work, old: Person, new: Person) -> list[Text]:
+    """A line when the handover leaves a country without a focal point while a period of
+    its with national sign-off is open: its deputies now sign off (bot.returns.handlers)."""
+    country = old.country
+    others = [p for p in work.directory.focal_points(country) if p.id != old.id]
+    if not old.has("focal_point") or others or new.has("focal_point"):
+        return []
+    codes = [
+        p.code
+        for p in periods_in(work.db, OPEN)
+        if country in p.countries and needs_signoff(work.db, p.code)
+    ]
+    deputies = [p.name for p in work.directory.deputies(country) if p.id != old.id]
+    if not codes or not deputies:
+        return []
+    return [
+        n_(
+            "{country} has no focal point now: national sign-off of its returns in {codes} "
+            "rests with its deputy, {names}, whose returns count at once.",
+            "{country} has no focal point now: national sign-off of its returns in {codes} "
+            "rests with its deputies, {names}, whose returns count at once.",
+            len(deputies),
+            country=work.directory.country_name(country),
+            codes=join(codes, ", "),
+            names=join(deputies, ", "),
+        )
+    ]
 
 
 def _told_later(work: Work, old: Person, new: Person, request_ids: list[str]) -> list[Text] | None:

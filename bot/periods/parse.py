@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.errors import UserError
 from bot.i18n import Msg, _
+from bot.numbers import latin_digits
 from bot.periods.configured import CODE_PATTERN
 from bot.text import NAME_LIMIT
 
@@ -125,11 +126,12 @@ takes)."""
 
 
 def parse_day(text: str) -> date:
-    """An ISO date within :data:`YEARS`, with a clear error; a Buddhist Era year
-    (``2569-12-15``) is read as its Gregorian one (2026-12-15)."""
+    """An ISO date within :data:`YEARS`, with a clear error; its digits may be any one
+    script's (``২০২৭-০২-১৪``, ``٢٠٢٧-٠٢-١٤``), and a Buddhist Era year (``2569-12-15``) is
+    read as its Gregorian one (2026-12-15)."""
     typed = text.strip()
     try:
-        day = date.fromisoformat(gregorian(typed))
+        day = date.fromisoformat(_iso(typed))
     except ValueError:
         raise UserError(_("{text} is not a date like 2027-03-01.", text=repr(typed[:20]))) from None
     if day.year not in YEARS:
@@ -142,6 +144,17 @@ def parse_day(text: str) -> date:
             )
         )
     return day
+
+
+def _iso(text: str) -> str:
+    """``text`` as :meth:`date.fromisoformat` may read it: any one script's decimal digits as
+    0-9 (as figures in returns are read), then a Buddhist Era year as its Gregorian one (the
+    year is compared as a number, so the digits come first)."""
+    try:
+        latin = latin_digits(text)
+    except UserError:  # the digits of two scripts: no date, and refused as one
+        return text
+    return gregorian(latin)
 
 
 def gregorian(text: str) -> str:
@@ -160,7 +173,7 @@ DATE_FIELDS = ("starts_on", "ends_on")
 def _a_date(text: str) -> bool:
     """Whether ``text`` is a date at all (one :func:`parse_day` may still refuse)."""
     try:
-        date.fromisoformat(gregorian(text.strip()))
+        date.fromisoformat(_iso(text.strip()))
     except ValueError:
         return False
     return True

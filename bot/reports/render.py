@@ -85,6 +85,9 @@ def country_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+NOT_REPORTED = "—"
+"""A total no return gave at all (a 0 would read as a result)."""
+
 JOINT_NOTE = "Joint operations counted once: the rows add up to this much more than the Total"
 """The label of the row under a total that joint operations make smaller than its rows' sum."""
 
@@ -302,7 +305,7 @@ def _md_debrief(data: ReportData) -> str:
 def _total_rows(data: ReportData) -> list[list[str]]:
     total = totals(data)
     rows = [
-        [header(m, c), amount_text(m, total.get((m.key, c), 0))]
+        [header(m, c), amount_text(m, total.get((m.key, c))) or NOT_REPORTED]
         for m, c in columns(data)
         if m.kind != "text"
     ]
@@ -559,20 +562,22 @@ def _chat_header(metric: Metric, currency: str) -> Text:
 
 
 def _chat_totals(data: ReportData) -> list[Msg]:
+    """Each figure's total; those no return gave at all named on one line after them (a
+    total of 0 would read as a result that nobody reported)."""
     total = totals(data)
-    rows = [
-        _(
-            "{metric}: {total}",
-            metric=_chat_header(m, c),
-            total=_figure(m, total.get((m.key, c), 0)),
-        )
-        for m, c in columns(data)
-        if m.kind != "text"
-    ]
+    rows, silent = [], []
+    for m, c in columns(data):
+        amount = total.get((m.key, c)) if m.kind != "text" else 0
+        if amount is None:
+            silent.append(_chat_header(m, c))
+        elif m.kind != "text":
+            rows.append(_("{metric}: {total}", metric=_chat_header(m, c), total=_figure(m, amount)))
     for metric in data.metrics:
         if metric.kind == "money" and (found := converted(data, metric.key)):
             all_in = _("{metric} (all in {currency})", metric=metric.text, currency=found.currency)
             rows.append(_("{metric}: {total}", metric=all_in, total=converted_message(found)))
+    if silent:
+        rows.append(_("Not reported by any country: {metrics}", metrics=join(silent, ", ")))
     return rows
 
 

@@ -304,7 +304,7 @@ def _totals(sheet: _Sheet, data: ReportData) -> int:
         key=lambda pair: pair[0].kind != "count",
     )
     for metric, currency in ordered:
-        amount = _number(metric.kind, total.get((metric.key, currency), 0))
+        amount = _number(metric.kind, total.get((metric.key, currency)))  # None: no return gave it
         formatted = sheet.styles([PLAIN, Look(_format(metric, currency))])
         sheet.add([header(metric, currency), amount], formatted)
     return head

@@ -293,9 +293,12 @@ def parties(db: Db, request_id: str) -> tuple[set[str], set[str]]:
 
 
 def can_see(db: Db, directory: Directory, person: Person, request: Request) -> bool:
-    """Requester, co-chairs, anyone or any country it was ever addressed or referred to, and
-    whoever answers it now."""
+    """Requester, co-chairs, anyone or any country it was ever addressed or referred to,
+    whoever answers it now, and the focal points and deputies of the country that asked (a
+    country sees what is its own: they follow their officers' requests, not act on them)."""
     if person.id == request.requester_id or person.has("co_chair"):
+        return True
+    if person.handles_country_requests and person.country == request.requester_country:
         return True
     countries, people = parties(db, request.id)
     return (
@@ -308,13 +311,22 @@ def can_see(db: Db, directory: Directory, person: Person, request: Request) -> b
 def handles(directory: Directory, person: Person, request: Request) -> bool:
     """Whether ``person`` is on the answering side now (current target).
 
-    A request referred to a named person is theirs while they hold their place; once they are
-    revoked it falls back to the target country's focal points and deputies, like any other.
+    A request referred to a named person is theirs while they hold their place, and their
+    country's focal points stay accountable for it with them: a focal point who handed it to
+    her deputy or to another agency can still acknowledge, answer and refer it. Once the
+    person is revoked it falls back to the target country's focal points and deputies, like
+    any other.
     """
     named = directory.people.get(request.target_person or "")
     if named is not None and named.active:
-        return person.id == named.id
+        return person.id == named.id or _accountable(person, request.target_country)
     return person.handles_country_requests and person.country == request.target_country
+
+
+def _accountable(person: Person, country: str) -> bool:
+    """Whether ``person`` answers for what the people of ``country`` hold: its focal points
+    (the person a request is referred to is of its target country)."""
+    return person.has("focal_point") and person.country == country
 
 
 def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: str) -> Request:
@@ -374,15 +386,27 @@ def _where(person: Person, query: Search) -> tuple[str, list[object]]:
 
 
 def _visible_to(person: Person) -> tuple[list[str], list[object]]:
-    """The visibility rule of :func:`can_see`, as SQL (co-chairs see every request)."""
+    """The visibility rule of :func:`can_see`, as SQL (co-chairs see every request; a focal
+    point, those now with someone of her country: :func:`handles`; focal points and deputies,
+    those their country asked)."""
     if person.has("co_chair"):
         return [], []
     return (
         [
-            "(requester_id = ? OR id IN (SELECT request_id FROM request_parties "
-            "WHERE person_id = ? OR (country = ? AND ? = 1)))"
+            "(requester_id = ? OR (requester_country = ? AND ? = 1) "
+            "OR (target_country = ? AND ? = 1) OR id IN (SELECT request_id "
+            "FROM request_parties WHERE person_id = ? OR (country = ? AND ? = 1)))"
         ],
-        [person.id, person.id, person.country, int(person.handles_country_requests)],
+        [
+            person.id,
+            person.country,
+            int(person.handles_country_requests),
+            person.country,
+            int(_accountable(person, person.country)),
+            person.id,
+            person.country,
+            int(person.handles_country_requests),
+        ],
     )
 
 

@@ -1,7 +1,9 @@
 """What the return dialogue says: one question per metric, and the summary to confirm.
 
 Buttons carry the full ``/return <CODE> <window> <action>`` line, so a press always acts on the
-return it was shown for, even if another window has become current since.
+return it was shown for, even if another window has become current since. Confirm (and the
+form's Submit) also carry the revision of the draft shown, ``/return JPA-4 W1 confirm 3``: a
+draft another person changed since is shown again, not submitted.
 
 The same return as one form (:func:`form_of`) serves platforms that can show forms: a Slack
 modal with one field per metric. Platforms without forms get :func:`form_text` instead.
@@ -168,7 +170,13 @@ def _closing(
     if before and draft.answers == before:
         return _("Nothing has changed from the submitted return."), []
     confirm = _("Confirm to submit these changes.") if before else _("Confirm to submit.")
-    return confirm, [_button(target, "confirm")]
+    return confirm, [confirm_button(target, draft.revision)]
+
+
+def confirm_button(target: Target, revision: int) -> Button:
+    """Confirm, for the draft as it is at ``revision``: pressed after another change, it
+    shows the draft again rather than submit figures its presser did not see."""
+    return Button(BUTTONS["confirm"], f"{target.command} confirm {revision}")
 
 
 def _still_running(window: Window, today: date) -> list[Msg]:
@@ -219,12 +227,13 @@ _HINTS = {
 }
 
 
-def form_of(target: Target, values: dict[str, Value]) -> Form:
+def form_of(target: Target, values: dict[str, Value], revision: int) -> Form:
     """Every figure of the return in one form, pre-filled with ``values`` (draft or submitted).
 
-    Submitting it runs ``/return <CODE> <window> submit …``: pressing the form's Submit is the
-    confirmation, so the figures are kept and submitted in one step. Labels and hints are
-    messages, so each reader's form is in their language.
+    Submitting it runs ``/return <CODE> <window> submit <revision> …``: pressing the form's
+    Submit is the confirmation, so the figures are kept and submitted in one step, unless the
+    draft changed after ``revision`` (the one the form shows). Labels and hints are messages,
+    so each reader's form is in their language.
     """
     fields = tuple(
         FormField(
@@ -238,7 +247,7 @@ def form_of(target: Target, values: dict[str, Value]) -> Form:
         for m in target.period.metrics
     )
     title = _("Return {code} {window}", code=target.period.code, window=target.window.label)
-    return Form(title, f"{target.command} submit", fields, intro=target.title)
+    return Form(title, f"{target.command} submit {revision}", fields, intro=target.title)
 
 
 def one_line_example(metrics: Sequence[Metric]) -> Msg:

@@ -2,7 +2,11 @@
 
 Only a country's focal points and deputies write its return or see its draft; co-chairs see
 every country's return and the status of all. Nothing is submitted without a confirmation,
-and a UserError anywhere rolls the whole command back, so bad input saves nothing.
+and a UserError anywhere rolls the whole command back, so bad input saves nothing. The draft
+is the country's, shared: a Confirm carries the revision it showed, and one pressed after
+another change shows the draft again, with who changed what, instead of submitting it.
+Where a period asks for national sign-off, a deputy's return counts once the focal point
+approves it; while the country has no focal point, its deputy signs off.
 
 ``/return form`` offers every figure at once: a form (a Slack modal) where the platform has
 forms, text elsewhere. The filled form comes back as ``/return <CODE> <W> submit`` with one
@@ -39,6 +43,7 @@ from bot.periods.repo import (
 from bot.periods.windows import Window
 from bot.returns import repo as store
 from bot.returns.choosing import settled, which_period
+from bot.returns.draft_seen import as_shown, person_name, unseen
 from bot.returns.form import (
     Target,
     form_button,
@@ -50,8 +55,7 @@ from bot.returns.form import (
     typed_action,
 )
 from bot.returns.joint import COMMANDS as JOINT_COMMANDS
-from bot.returns.metric_values import ZERO, Value, shown, stored_value
-from bot.returns.metrics import Metric
+from bot.returns.metric_values import ZERO, Value, shown
 from bot.returns.parse import parse_answer, parse_filled, parse_line
 from bot.returns.reminder_handlers import (
     chase_subject,
@@ -73,10 +77,12 @@ from reminders.returns import is_late, local_today
 
 _WINDOW = re.compile(r"^[Ww]\d{1,2}$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a figure's name
+_REVISION = re.compile(r"^(\d{1,9})(?:\s+|$)")  # the draft's state a Confirm or a form showed
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
 DRAFT_ACTIONS = FORM_ACTIONS - {"form"}  # act on a draft: typed bare, on the one being written
 WRITERS = ("focal_point", "deputy_focal_point")
 VIEWS = frozenset({"show", "history"})
+ACTION_WORDS = FORM_ACTIONS | VIEWS | {"submit", "approve", "chase"}  # never a period's code
 VIEW_USAGE = "/return [CODE] [W<n>] show|history [COUNTRY]"
 APPROVE_USAGE = _("Use /return approve, or /return JPA-4 W2 approve for another window.")
 
@@ -92,9 +98,19 @@ def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
             head, _sep, rest = rest.strip().partition(" ")
         elif _CODE.match(head) and any(c.isdigit() for c in head):
             raise UserError(_no_period(work, head))  # JPA-99; "search-warrants" is a figure
+        elif _WINDOW.match(rest.split(" ", 1)[0]) and not _a_returns_word(work, head):
+            raise UserError(_no_period(work, head))  # XYZ W1: where a period's code goes
     if _WINDOW.match(head):
         label, (head, _sep, rest) = head.upper(), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()
+
+
+def _a_returns_word(work: Work, word: str) -> bool:
+    """Whether ``word`` is an action or a figure's name in an open period (not a period's
+    code, even before a window label)."""
+    if word.lower() in ACTION_WORDS:
+        return True
+    return any(p.schema.find(word) for p in periods_in(work.db, OPEN))
 
 
 def _no_period(work: Work, code: str) -> Msg:
@@ -254,6 +270,9 @@ def return_command(work: Work, text: str) -> None:
     """Dispatch /return: guided, one line, a form action, show or history."""
     period, label, rest = _peel(work, text)
     action, _sep, tail = rest.partition(" ")
+    shown = None  # the draft's revision a Confirm or a form showed (None: typed without)
+    if action.lower() in ("confirm", "submit") and (number := _REVISION.match(tail)):
+        shown, tail = int(number[1]), tail[number.end() :]
     if action.lower() in VIEWS:  # not the view's shape (a word too many): not a return either
         raise UserError(_("Usage: {usage}", usage=shown_usage(VIEW_USAGE)))
     if action.lower() == "approve":
@@ -272,7 +291,9 @@ def return_command(work: Work, text: str) -> None:
     if not rest:
         start_guided(work, target)
     elif action.lower() == "submit":
-        submit_filled(work, target, tail)
+        submit_filled(work, target, tail, shown)
+    elif action.lower() == "confirm" and not tail:
+        confirm(work, target, shown)
     elif action.lower() in FORM_ACTIONS and not tail:
         ACTIONS[action.lower()](work, target)
     else:
@@ -286,11 +307,19 @@ def _before(work: Work, target: Target) -> dict[str, Value]:
 
 def _draft(work: Work, target: Target) -> Draft:
     """The country's draft, or a new one seeded with the submitted figures (to amend)."""
+    actor = work.actor
+    assert actor is not None
     draft = load_draft(work.db, *target.key)
     if draft is None:
-        draft = Draft(*target.key, work.actor.id, answers=_before(work, target))  # type: ignore[union-attr]
-    draft.person_id = work.actor.id  # type: ignore[union-attr]
+        revision = _new_revision(work, target)
+        draft = Draft(*target.key, actor.id, answers=_before(work, target), revision=revision)
+    draft.person_id = actor.id
     return draft
+
+
+def _new_revision(work: Work, target: Target) -> int:
+    """A new draft's revision: above every earlier draft's, so an old Confirm never fits it."""
+    return store.latest_revision(work.db, target.key) + 1
 
 
 def start_guided(work: Work, target: Target) -> None:
@@ -320,11 +349,15 @@ def _ask(work: Work, target: Target, draft: Draft) -> None:
         _summarise(work, target, draft, before)
 
 
-def _summarise(work: Work, target: Target, draft: Draft, before: dict[str, Value]) -> None:
-    """Reply with the summary to confirm, dated by the country's own calendar and clock."""
+def _summarise(
+    work: Work, target: Target, draft: Draft, before: dict[str, Value], lead: Iterable[Text] = ()
+) -> None:
+    """Reply with the summary to confirm, dated by the country's own calendar and clock,
+    after the ``lead`` lines (why it is shown again)."""
     due = due_of(work, target.window, target.country)
     today = local_today(work.now, zone_of_country(work, target.country))
-    work.reply(*summary(target, draft, before, due, today))
+    text, buttons = summary(target, draft, before, due, today)
+    work.reply(join([*lead, text]), buttons)
 
 
 def _guided(work: Work, target: Target) -> Draft:
@@ -339,11 +372,12 @@ def _guided(work: Work, target: Target) -> Draft:
 def _step(work: Work, target: Target, draft: Draft, value: Value | None) -> None:
     """Record an answer (None: keep what is there) and move to the next question."""
     metric = target.period.metrics[draft.step]
+    was = dict(draft.answers)
     if value is not None:
         draft.answers[metric.key] = value
     draft.step += 1
     draft.person_id = work.actor.id  # type: ignore[union-attr]
-    store.save_draft(work.db, draft, work.stamp)
+    store.change_draft(work.db, draft, was, work.stamp)
     work.audit("return.answered", _subject(target), metric.key if value else f"{metric.key} kept")
     _ask(work, target, draft)
 
@@ -404,9 +438,10 @@ def _keep(work: Work, target: Target, values: dict[str, Value]) -> Draft:
     """Put checked figures into the draft (other figures stay) and leave the guided form."""
     check_partners(work, target, values)
     draft = _draft(work, target)
+    was = dict(draft.answers)
     draft.answers.update(values)
     draft.guided, draft.step = False, len(target.period.metrics)
-    store.save_draft(work.db, draft, work.stamp)
+    store.change_draft(work.db, draft, was, work.stamp)
     work.audit("return.drafted", _subject(target), ", ".join(values))
     return draft
 
@@ -418,30 +453,52 @@ def show_form(work: Work, target: Target) -> None:
     button: it would only run the command that showed this text.
     """
     draft = load_draft(work.db, *target.key)
-    form = form_of(target, draft.answers if draft else _before(work, target))
+    if draft is None:  # the submitted figures: the revision a draft started now would have
+        form = form_of(target, _before(work, target), _new_revision(work, target))
+    else:
+        form = form_of(target, draft.answers, draft.revision)
     opens = work.ctx.router.opens_forms(work.origin.channel if work.origin else "")
     work.reply(form_text(target, form), (form_button(target, form),) if opens else ())
 
 
-def submit_filled(work: Work, target: Target, text: str) -> None:
+def submit_filled(work: Work, target: Target, text: str, shown: int | None = None) -> None:
     """A filled-in form: keep its figures and submit, all in this one unit of work.
 
-    Pressing the form's Submit is the confirmation. A wrong figure or a required one still
-    missing raises, and the unit rolls back, so nothing is kept.
+    Pressing the form's Submit is the confirmation, of the draft at ``shown`` (the revision
+    the form was filled from; None: typed without one). A wrong figure or a required one
+    still missing raises, and the unit rolls back, so nothing is kept. When the draft changed
+    since, a field left blank would submit another person's figure unseen: the form's figures
+    are kept, and the draft shown to confirm.
     """
     language = work.language_of(work.actor.id if work.actor else None)
     values = parse_filled(target.period.schema, text, language, configured_currencies(work))
-    _keep(work, target, values)
-    confirm(work, target)
+    draft = load_draft(work.db, *target.key)
+    told = unseen(work, target.key, target.period.metrics, draft, shown) if draft else []
+    draft = _keep(work, target, values)
+    if told:
+        _summarise(work, target, draft, _before(work, target), told)
+        return
+    _submit(work, target, draft)
 
 
-def confirm(work: Work, target: Target) -> None:
-    """Submit (or amend) the return from the draft."""
+def confirm(work: Work, target: Target, shown: int | None = None) -> None:
+    """Submit (or amend) the return from the draft, if it is the one the person saw: at
+    revision ``shown``, the one their Confirm showed; typed without one, a draft they changed
+    last. Else the draft is shown again, with who changed what, and nothing is submitted."""
     draft = load_draft(work.db, *target.key)
     if draft is None:
         raise UserError(
             _("There is nothing to confirm. {command} starts the return.", command=target.command)
         )
+    told = unseen(work, target.key, target.period.metrics, draft, shown)
+    if told:
+        _summarise(work, target, draft, _before(work, target), told)
+        return
+    _submit(work, target, draft)
+
+
+def _submit(work: Work, target: Target, draft: Draft) -> None:
+    """Submit (or amend) the return from ``draft``, which its confirmer saw."""
     _check_started(work, target)  # a draft kept from before the window could be refused
     needed = [m.text for m in target.period.metrics if m.required and m.key not in draft.answers]
     if needed:
@@ -462,15 +519,22 @@ def confirm(work: Work, target: Target) -> None:
 
 
 def _awaiting(work: Work, target: Target) -> bool | None:
-    """None without national sign-off; else whether the submitter is not a focal point."""
+    """None without national sign-off; else whether the submitter does not sign off."""
     if not needs_signoff(work.db, target.period.code):
         return None
-    return not _is_focal_point(work, target.country)
+    return not _signs_off(work, target.country)
 
 
-def _is_focal_point(work: Work, country: str) -> bool:
+def _signs_off(work: Work, country: str) -> bool:
+    """Whether the person gives ``country``'s national sign-off: its focal point; while it
+    has none (after a handover or a revocation), its deputy, as there is nobody else to."""
     actor = work.actor
-    return actor is not None and any(p.id == actor.id for p in work.directory.focal_points(country))
+    if actor is None or actor.country != country:
+        return False
+    focal_points = work.directory.focal_points(country)
+    if focal_points:
+        return any(p.id == actor.id for p in focal_points)
+    return actor.has("deputy_focal_point")
 
 
 def _announce(
@@ -542,6 +606,8 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     assert actor is not None
     if rest:
         raise UserError(APPROVE_USAGE)
+    if not _signs_off(work, actor.country):
+        raise UserError(_not_yours_to_approve(work, actor.country))
     awaiting = store.awaiting_periods(work.db, actor.country)
     if period is None and label is None and not awaiting:
         raise UserError(_no_awaiting(work, actor.country))
@@ -567,6 +633,20 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     for person in work.directory.deputies(actor.country):
         if person.id != actor.id:
             work.notify(person, told, subject=_subject(target))
+
+
+def _not_yours_to_approve(work: Work, country: str) -> Msg:
+    """A deputy's refusal while the country has a focal point, who signs off."""
+    focal_points = work.directory.focal_points(country)
+    return n_(
+        "/return approve is not available to you: {country}'s focal point, {names}, signs "
+        "off its returns. A deputy does only while the country has no focal point.",
+        "/return approve is not available to you: {country}'s focal points, {names}, sign "
+        "off its returns. A deputy does only while the country has no focal point.",
+        len(focal_points),
+        country=country_name(work, country),
+        names=join([p.name for p in focal_points], ", "),
+    )
 
 
 def _awaiting_window(work: Work, period: Period, country: str) -> Window:
@@ -701,7 +781,7 @@ def _show(work: Work, target: Target) -> None:
             lines.append(
                 _(
                     "Signed off by {name}, {when}.",
-                    name=_name(work, submitted.signed_off_by),
+                    name=person_name(work, submitted.signed_off_by),
                     when=_local(work, submitted.signed_off_at, target.country),
                 )
             )
@@ -749,10 +829,10 @@ def _history(work: Work, target: Target) -> None:
             "v{version} {when} {name}: {figure} {old} → {new}",
             version=version,
             when=_local(work, at, target.country),
-            name=_name(work, by),
+            name=person_name(work, by),
             figure=metric.text if metric else key,
-            old=_as_shown(metric, old),
-            new=_as_shown(metric, new),
+            old=as_shown(metric, old),
+            new=as_shown(metric, new),
         )
         entries.append((parse_iso(at), version, 0, line))
     entries += [
@@ -765,7 +845,7 @@ def _history(work: Work, target: Target) -> None:
 
 def _approved(work: Work, target: Target, approval: store.Approval) -> Msg:
     """A history line for the national sign-off of one version."""
-    when, name = _local(work, approval.at, target.country), _name(work, approval.by)
+    when, name = _local(work, approval.at, target.country), person_name(work, approval.by)
     if approval.version is None:
         return _("{when} {name}: approved (national sign-off)", when=when, name=name)
     return _(
@@ -774,21 +854,6 @@ def _approved(work: Work, target: Target, approval: store.Approval) -> Msg:
         when=when,
         name=name,
     )
-
-
-def _name(work: Work, person_id: str) -> str:
-    """A person's name from the directory (the id of one no longer in it)."""
-    person = work.directory.people.get(person_id)
-    return person.name if person else person_id
-
-
-def _as_shown(metric: Metric | None, stored: str | None) -> Text:
-    """A figure as history stored it, shown as the summary shows figures (the reader's
-    digits and separators); as stored where it cannot be read back."""
-    if not stored:
-        return "—"
-    value = stored_value(metric.kind, stored) if metric else None
-    return shown(value) if value is not None else stored
 
 
 def _local(work: Work, stamp: str, country: str = "") -> Msg:
@@ -1133,8 +1198,9 @@ def _status_line(
 
 
 def _is_approve(text: str) -> bool:
-    """``approve``, after an optional period code and window."""
-    return _action_shape(text, frozenset({"approve"}), 0) is not None
+    """``approve``, after an optional period code and window (and a word after it, which the
+    approval refuses with its usage: ``approve MY`` is refused as an approval, by its gate)."""
+    return _action_shape(text, frozenset({"approve"}), 1) is not None
 
 
 def _is_chase(text: str) -> bool:
@@ -1229,12 +1295,13 @@ COMMANDS = [
                 "approve",
                 _(
                     "Where a period requires national sign-off: approve the return a deputy "
-                    "sent, so that it counts."
+                    "sent, so that it counts (a deputy approves while the country has no "
+                    "focal point)."
                 ),
                 "/return [CODE] [W<n>] approve",
                 "/return approve",
                 approve_command,
-                roles=frozenset({"focal_point"}),
+                roles=frozenset(WRITERS),  # a deputy only while there is no focal point
                 matches=_is_approve,
             ),
             CommandSpec(  # the same command; its own entry so that /help return shows how

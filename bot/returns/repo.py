@@ -5,7 +5,8 @@ current values change, every changed figure gets a history row (who, when, old, 
 version goes up. Nothing is ever overwritten without a trace: each submission also writes an
 audit row binding the stored figures (``bot.audit.state``). A draft is the return being
 written (the guided form's position or the one line awaiting confirmation); it survives
-restarts.
+restarts. A country's people share its draft, so every change to its figures is numbered
+and kept (who, which figure, from what to what): a confirmation says which revision it saw.
 """
 
 from __future__ import annotations
@@ -49,7 +50,13 @@ class Change:
 
 @dataclass
 class Draft:
-    """A return being written: answers so far and, in the guided form, the question reached."""
+    """A return being written: answers so far and, in the guided form, the question reached.
+
+    A country's draft is shared by its focal points and deputies. ``revision`` numbers the
+    state of its figures (it goes up with every change, and a new draft starts above every
+    number the return's drafts had, so a number is never reused); ``changed_by`` made the
+    last change (None: not changed since it was started).
+    """
 
     period: str
     seq: int
@@ -58,6 +65,24 @@ class Draft:
     step: int = 0
     guided: bool = False
     answers: dict[str, Value] = field(default_factory=dict)
+    revision: int = 0
+    changed_by: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """(period code, window number, country), as the tables key it."""
+        return self.period, self.seq, self.country
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """One figure a change to a draft changed (None: blank), in which revision and by whom."""
+
+    revision: int
+    metric: str
+    old: str | None
+    new: str | None
+    by: str
 
 
 def load_submitted(db: Db, period: str, seq: int, country: str) -> Submitted | None:
@@ -292,7 +317,9 @@ def history(db: Db, return_id: int) -> list[tuple[int, str, str, str, str | None
 
 
 # --- drafts -------------------------------------------------------------------------------
-_DRAFT_COLUMNS = "period, window_seq, country, person_id, step, guided, answers"
+_DRAFT_COLUMNS = (
+    "period, window_seq, country, person_id, step, guided, answers, revision, changed_by"
+)
 
 
 def load_draft(db: Db, period: str, seq: int, country: str) -> Draft | None:
@@ -335,7 +362,7 @@ def guided_draft_of(db: Db, person_id: str) -> Draft | None:
 
 def _draft(row: Sequence[Any]) -> Draft:
     answers = {k: Value.from_json(v) for k, v in json.loads(row[6]).items()}
-    return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), answers)
+    return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), answers, *row[7:9])
 
 
 def save_draft(db: Db, draft: Draft, stamp: str) -> None:
@@ -349,20 +376,73 @@ def save_draft(db: Db, draft: Draft, stamp: str) -> None:
     answers = json.dumps({k: v.as_json() for k, v in draft.answers.items()})
     db.execute(
         f"INSERT INTO return_drafts ({_DRAFT_COLUMNS}, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period, window_seq, country) DO UPDATE "
-        "SET person_id = excluded.person_id, step = excluded.step, guided = excluded.guided, "
-        "answers = excluded.answers, updated_at = excluded.updated_at",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period, window_seq, country) DO "
+        "UPDATE SET person_id = excluded.person_id, step = excluded.step, "
+        "guided = excluded.guided, answers = excluded.answers, revision = excluded.revision, "
+        "changed_by = excluded.changed_by, updated_at = excluded.updated_at",
         [
-            draft.period,
-            draft.seq,
-            draft.country,
+            *draft.key,
             draft.person_id,
             draft.step,
             int(draft.guided),
             answers,
+            draft.revision,
+            draft.changed_by,
             stamp,
         ],
     )
+
+
+def change_draft(db: Db, draft: Draft, before: dict[str, Value], stamp: str) -> None:
+    """Save ``draft``, whose person may have changed its figures from ``before`` (what it
+    held, or the submitted figures a new draft starts from). A change gets the next revision,
+    each figure it changed a row saying who changed it from what to what: a Confirm names the
+    revision it showed, and what changed since is told instead of submitted."""
+    changes = diff(before, draft.answers)
+    if changes:
+        draft.revision = max(draft.revision, latest_revision(db, draft.key)) + 1
+        draft.changed_by = draft.person_id
+        db.executemany(
+            "INSERT INTO return_draft_changes (period, window_seq, country, revision, metric, "
+            "old, new, changed_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (*draft.key, draft.revision, c.metric, c.old, c.new, draft.person_id, stamp)
+                for c in changes
+            ],
+        )
+    save_draft(db, draft, stamp)
+
+
+def latest_revision(db: Db, key: tuple[str, int, str]) -> int:
+    """The highest revision any draft of the return (period, window, country) reached: kept
+    after submission or cancelling, so that a new draft's numbers follow on, never repeat."""
+    row = db.execute(
+        "SELECT MAX(revision) FROM return_draft_changes "
+        "WHERE period = ? AND window_seq = ? AND country = ?",
+        list(key),
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def draft_changes(db: Db, key: tuple[str, int, str], since: int) -> list[DraftChange]:
+    """The figures the return's drafts changed after revision ``since``, oldest first."""
+    rows = db.execute(
+        "SELECT revision, metric, old, new, changed_by FROM return_draft_changes "
+        "WHERE period = ? AND window_seq = ? AND country = ? AND revision > ? "
+        "ORDER BY revision, metric",
+        [*key, since],
+    )
+    return [DraftChange(*row) for row in rows]
+
+
+def own_revision(db: Db, key: tuple[str, int, str], person_id: str) -> int | None:
+    """The latest revision of the return's drafts that ``person_id`` made (None: none)."""
+    row = db.execute(
+        "SELECT MAX(revision) FROM return_draft_changes "
+        "WHERE period = ? AND window_seq = ? AND country = ? AND changed_by = ?",
+        [*key, person_id],
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def delete_draft(db: Db, period: str, seq: int, country: str) -> None:

@@ -252,6 +252,17 @@ ALTER TABLE outbox ADD COLUMN follow_up TEXT;
 CREATE INDEX outbox_owed ON outbox (channel, address) WHERE follow_up = 'owed';
 """
 
+SCHEMA_V17 = """
+ALTER TABLE return_drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE return_drafts ADD COLUMN changed_by TEXT;
+CREATE TABLE return_draft_changes (
+    period TEXT NOT NULL, window_seq INTEGER NOT NULL, country TEXT NOT NULL,
+    revision INTEGER NOT NULL, metric TEXT NOT NULL, old TEXT, new TEXT,
+    changed_by TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (period, window_seq, country, revision, metric)
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -269,6 +280,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V14,
     SCHEMA_V15,
     SCHEMA_V16,
+    SCHEMA_V17,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -299,7 +311,10 @@ approved; V16 a message that went out only in part (``follow_up``: ``owed`` unti
 writes, ``due`` while the whole of it is queued again, ``done`` once sent, ``lapsed`` when
 the address is someone else's by then), found through an
 index of the owed ones alone, so that looking on each message someone writes costs one probe
-of a tiny index."""
+of a tiny index; V17 which state of a shared draft return a Confirm was shown
+(``return_drafts.revision``, numbered per return and never reused, and ``changed_by``, who
+changed its figures last) and who changed which figure in each revision
+(``return_draft_changes``), so that a Confirm submits only the figures its presser saw."""
 
 
 class _Executes(Protocol):
