@@ -8,22 +8,10 @@ it again. Deputies other than the holder, and other countries, gain nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.harness import Harness
 
 HANDLED = "is handled by the focal points it is addressed to"
 FOLLOW = "You can follow"
-
-
-@pytest.fixture
-async def bot(tmp_path) -> AsyncIterator[Harness]:  # type: ignore[no-untyped-def]
-    harness = Harness(tmp_path / "bot.db")
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def with_her_deputy(bot: Harness) -> str:
