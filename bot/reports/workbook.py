@@ -386,8 +386,7 @@ def _table_total(
     """The total row, each joint outcome once (a window's as the period's is counted), and
     under it, where joint operations are in the table, by how much its rows add up to more."""
     seq = window.seq if window else None
-    empty = None if window is None else 0  # a window's sheet has always summed to 0
-    sums = [_number(m.kind, total.get((m.key, c), empty)) for m, c in cols]
+    sums = [_number(m.kind, total.get((m.key, c))) for m, c in cols]  # None: nobody gave it
     label = "Total" if window is None else f"{window.label}: Total"
     sheet.add(["", label, "", *sums], sheet.styles([HEAD] * 3 + _looks(cols, bold=True)))
     if any(seq is None or j.window == seq for j in data.joints):

@@ -298,7 +298,11 @@ def can_see(db: Db, directory: Directory, person: Person, request: Request) -> b
     country sees what is its own: they follow their officers' requests, not act on them)."""
     if person.id == request.requester_id or person.has("co_chair"):
         return True
-    if person.handles_country_requests and person.country == request.requester_country:
+    if (
+        person.handles_country_requests
+        and person.country == request.requester_country
+        and not _by_co_chair(directory, request)
+    ):
         return True
     countries, people = parties(db, request.id)
     return (
@@ -319,6 +323,8 @@ def handles(directory: Directory, person: Person, request: Request) -> bool:
     """
     named = directory.people.get(request.target_person or "")
     if named is not None and named.active:
+        if named.has("co_chair"):  # a co-chair holds it for the group, not for her country
+            return person.id == named.id
         return person.id == named.id or _accountable(person, request.target_country)
     return person.handles_country_requests and person.country == request.target_country
 
@@ -327,6 +333,16 @@ def _accountable(person: Person, country: str) -> bool:
     """Whether ``person`` answers for what the people of ``country`` hold: its focal points
     (the person a request is referred to is of its target country)."""
     return person.has("focal_point") and person.country == country
+
+
+def _by_co_chair(directory: Directory, request: Request) -> bool:
+    """Whether a co-chair filed ``request``: for the group, not as her country's."""
+    requester = directory.people.get(request.requester_id)
+    return requester is not None and requester.has("co_chair")
+
+
+CO_CHAIRS = "SELECT id FROM people WHERE roles LIKE '%\"co!_chair\"%' ESCAPE '!'"
+"""The directory's co-chairs (roles are stored as a JSON list), for :func:`_visible_to`."""
 
 
 def visible_or_refuse(db: Db, directory: Directory, person: Person, request_id: str) -> Request:
@@ -391,21 +407,31 @@ def _visible_to(person: Person) -> tuple[list[str], list[object]]:
     those their country asked)."""
     if person.has("co_chair"):
         return [], []
+    handles = int(person.handles_country_requests)
     return (
         [
-            "(requester_id = ? OR (requester_country = ? AND ? = 1) "
-            "OR (target_country = ? AND ? = 1) OR id IN (SELECT request_id "
-            "FROM request_parties WHERE person_id = ? OR (country = ? AND ? = 1)))"
+            "(requester_id = ? "
+            f"OR (requester_country = ? AND ? = 1 AND requester_id NOT IN ({CO_CHAIRS})) "
+            "OR (target_country = ? AND ("
+            # the country answers it: addressed to it, or its named holder is gone
+            "(? = 1 AND (target_person IS NULL OR target_person NOT IN "
+            "(SELECT id FROM people WHERE active = 1))) "
+            # a focal point answers with the holder, one of her country's people
+            f"OR (? = 1 AND target_person IN (SELECT id FROM people WHERE active = 1) "
+            f"AND target_person NOT IN ({CO_CHAIRS})))) "
+            "OR id IN (SELECT request_id FROM request_parties "
+            "WHERE person_id = ? OR (country = ? AND ? = 1)))"
         ],
         [
             person.id,
             person.country,
-            int(person.handles_country_requests),
+            handles,
             person.country,
+            handles,
             int(_accountable(person, person.country)),
             person.id,
             person.country,
-            int(person.handles_country_requests),
+            handles,
         ],
     )
 

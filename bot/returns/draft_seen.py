@@ -48,6 +48,19 @@ def unseen(
     return [head, *_changed_lines(work, metrics, changes)]
 
 
+def submitted_since(
+    work: Work, key: tuple[str, int, str], metrics: Sequence[Metric], shown: int | None
+) -> list[Text]:
+    """Why a form filled from the draft at revision ``shown`` is not submitted, now that the
+    draft is gone (someone confirmed it since): what changed after it was shown. Nothing when
+    the form was filled from the submitted figures (a form shown with no draft carries the
+    revision a new draft would have, above every earlier one) or carries no revision."""
+    if shown is None or shown > store.latest_revision(work.db, key):
+        return []
+    head = _("Not submitted: the return's draft changed after it was shown to you.")
+    return [head, *_changed_lines(work, metrics, store.draft_changes(work.db, key, shown))]
+
+
 def _changed_lines(
     work: Work, metrics: Sequence[Metric], changes: list[store.DraftChange]
 ) -> list[Text]:

@@ -43,7 +43,7 @@ from bot.periods.repo import (
 from bot.periods.windows import Window
 from bot.returns import repo as store
 from bot.returns.choosing import settled, which_period
-from bot.returns.draft_seen import as_shown, person_name, unseen
+from bot.returns.draft_seen import as_shown, person_name, submitted_since, unseen
 from bot.returns.form import (
     Target,
     form_button,
@@ -473,7 +473,11 @@ def submit_filled(work: Work, target: Target, text: str, shown: int | None = Non
     language = work.language_of(work.actor.id if work.actor else None)
     values = parse_filled(target.period.schema, text, language, configured_currencies(work))
     draft = load_draft(work.db, *target.key)
-    told = unseen(work, target.key, target.period.metrics, draft, shown) if draft else []
+    metrics = target.period.metrics
+    if draft is None:  # submitted since the form was shown, perhaps by someone else
+        told = submitted_since(work, target.key, metrics, shown)
+    else:
+        told = unseen(work, target.key, metrics, draft, shown)
     draft = _keep(work, target, values)
     if told:
         _summarise(work, target, draft, _before(work, target), told)
