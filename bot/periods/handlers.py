@@ -813,9 +813,17 @@ def consume_text(work: Work, text: str) -> bool:
     draft = store.load_draft(work.db, _actor_id(work))
     if draft is None:
         return False
-    if OFFERED in draft:  # no dialogue: asked whether to open a planned period
+    word = text.strip().lower()
+    if word == "cancel":  # as the guided /return takes its own words bare
+        cancel(work, "")
+        return True
+    offered = OFFERED in draft  # no dialogue: asked whether to open a planned period
+    field = None if offered else missing(draft)
+    if word == "confirm" and (offered or field is None):
+        confirm(work, "")  # what the summary (or the planned period's question) offered
+        return True
+    if offered:
         return _answer_offer(work, text)
-    field = missing(draft)
     if field is None:  # the summary awaits confirmation: only sign-off may still change
         signoff = SIGNOFF_WORDS.get(text.strip().lower())
         if signoff is None:
