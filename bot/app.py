@@ -202,6 +202,8 @@ class App:
         Adapters stop first, while events are still accepted: one a platform was already told
         "received" (Slack's 3-second ack) still reaches the queue and is handled.
         """
+        if self.replication is not None:
+            self.replication.stop_tending()
         for adapter in self.adapters.values():
             with contextlib.suppress(Exception):
                 await adapter.stop()

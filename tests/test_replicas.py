@@ -316,3 +316,34 @@ async def test_a_replica_dead_for_an_hour_is_forgotten(database: Path) -> None:
     ids = {r[0] for r in await bot.rows("SELECT id FROM replicas")}
     assert "gone:1:aaaaaa" not in ids and "dead:2:bbbbbb" in ids  # dead minutes: still listed
     await bot.stop()
+
+
+class StoppingPoller(Poller):
+    """A polling channel that, once stopped, refuses to begin receiving (as Telegram's)."""
+
+    stopped = False
+
+    async def start_intake(self) -> None:
+        if self.stopped:
+            raise RuntimeError("channel is not started")
+        await super().start_intake()
+
+
+async def test_a_stopping_replica_takes_no_intake_lease(database: Path) -> None:
+    """A heartbeat between the app's adapters stopping and its replica leaving took the free
+    intake lease and began receiving on a stopped channel: an error logged at every such stop
+    (seen in a Telegram test on PostgreSQL)."""
+    poller = StoppingPoller()
+    replica = h.Harness(database, extra_adapters=[poller])
+    await replica.start()
+    try:
+        await eventually(lambda: poller.receiving, "receiving")
+        assert replica.app is not None and replica.app.replication is not None
+        replication = replica.app.replication
+        await replication.leave()  # the lease is free again, as after another replica left
+        replication.stop_tending()  # what App.stop does before stopping its adapters
+        poller.stopped = True
+        await replication._beat()
+        assert not poller.receiving
+    finally:
+        await replica.stop()

@@ -154,6 +154,7 @@ class Replication:
         self._armed: set[str] = set()  # timers this replica's scheduler is timing
         self._polling: dict[str, Adapter] = {}  # exclusive-intake channels, started
         self._receiving: set[str] = set()
+        self._stopping = False  # the app is stopping its adapters: intake is taken no more
         self.alive = 1
 
     async def join(self) -> None:
@@ -196,7 +197,14 @@ class Replication:
         for channel, adapter in self._polling.items():
             await self._tend_intake(channel, adapter, still)
 
+    def stop_tending(self) -> None:
+        """The app stops its adapters now: a heartbeat meanwhile must not take an intake lease
+        and start receiving on a stopped channel (which failed, logged as an error)."""
+        self._stopping = True
+
     async def _tend_intake(self, channel: str, adapter: Adapter, still: bool) -> None:
+        if self._stopping:
+            return
         lease = f"intake:{channel}"
         if channel in self._receiving and not still:
             log.warning("%s: intake lease lost; another replica takes over", channel)
