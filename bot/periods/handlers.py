@@ -825,7 +825,7 @@ def consume_text(work: Work, text: str) -> bool:
     if offered:
         return _answer_offer(work, text)
     if field is None:  # the summary awaits confirmation: only sign-off may still change
-        signoff = SIGNOFF_WORDS.get(text.strip().lower())
+        signoff = SIGNOFF_WORDS.get(word)
         if signoff is None:
             return False
         _continue(work, {**draft, "signoff": signoff})

@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.errors import UserError
 from bot.i18n import Msg, _
+from bot.i18n.message import BUDDHIST_ERA
 from bot.numbers import latin_digits
 from bot.periods.configured import CODE_PATTERN
 from bot.text import NAME_LIMIT
@@ -112,7 +113,7 @@ YEARS = range(1990, 2101)
 """The years a period's dates may fall in: a typo like 0001 or 9999 is refused, not computed
 with (a due date after 9999-12-31 does not exist)."""
 
-BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET = 2400, 543
+BUDDHIST_ERA_FROM = 2400
 """A typed year of 2400 or more is a Buddhist Era one (Thai readers see dates so: 2569 is
 2026), read as its Gregorian year. The parser need not know the reader's language: the years
 it takes (:data:`YEARS`, to 2100) are all below 2400, and the Buddhist Era years that land in
@@ -164,7 +165,7 @@ def gregorian(text: str) -> str:
     found = _LEADING_YEAR.match(text)
     if found is None or int(found[1]) < BUDDHIST_ERA_FROM:
         return text
-    return f"{int(found[1]) - BUDDHIST_ERA_OFFSET:04d}{text[4:]}"
+    return f"{int(found[1]) - BUDDHIST_ERA['th']:04d}{text[4:]}"
 
 
 DATE_FIELDS = ("starts_on", "ends_on")

@@ -43,7 +43,7 @@ def unseen(
             "Not submitted: {name} changed the draft last. Please check it, then confirm.",
             name=person_name(work, last),
         )
-        since = store.own_revision(work.db, key, actor.id)
+        since = store.latest_revision(work.db, key, by=actor.id)
     changes = store.draft_changes(work.db, key, since) if since is not None else []
     return [head, *_changed_lines(work, metrics, changes)]
 
@@ -55,7 +55,7 @@ def submitted_since(
     draft is gone (someone confirmed it since): what changed after it was shown. Nothing when
     the form was filled from the submitted figures (a form shown with no draft carries the
     revision a new draft would have, above every earlier one) or carries no revision."""
-    if shown is None or shown > store.latest_revision(work.db, key):
+    if shown is None or shown > (store.latest_revision(work.db, key) or 0):
         return []
     head = _("Not submitted: the return's draft changed after it was shown to you.")
     return [head, *_changed_lines(work, metrics, store.draft_changes(work.db, key, shown))]

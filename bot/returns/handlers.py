@@ -319,7 +319,7 @@ def _draft(work: Work, target: Target) -> Draft:
 
 def _new_revision(work: Work, target: Target) -> int:
     """A new draft's revision: above every earlier draft's, so an old Confirm never fits it."""
-    return store.latest_revision(work.db, target.key) + 1
+    return (store.latest_revision(work.db, target.key) or 0) + 1
 
 
 def start_guided(work: Work, target: Target) -> None:

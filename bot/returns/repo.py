@@ -400,7 +400,7 @@ def change_draft(db: Db, draft: Draft, before: dict[str, Value], stamp: str) -> 
     revision it showed, and what changed since is told instead of submitted."""
     changes = diff(before, draft.answers)
     if changes:
-        draft.revision = max(draft.revision, latest_revision(db, draft.key)) + 1
+        draft.revision = max(draft.revision, latest_revision(db, draft.key) or 0) + 1
         draft.changed_by = draft.person_id
         db.executemany(
             "INSERT INTO return_draft_changes (period, window_seq, country, revision, metric, "
@@ -413,15 +413,17 @@ def change_draft(db: Db, draft: Draft, before: dict[str, Value], stamp: str) -> 
     save_draft(db, draft, stamp)
 
 
-def latest_revision(db: Db, key: tuple[str, int, str]) -> int:
-    """The highest revision any draft of the return (period, window, country) reached: kept
-    after submission or cancelling, so that a new draft's numbers follow on, never repeat."""
+def latest_revision(db: Db, key: tuple[str, int, str], by: str | None = None) -> int | None:
+    """The highest revision any draft of the return (period, window, country) reached, or
+    only those ``by`` made (None: none yet). Kept after submission or cancelling, so that a
+    new draft's numbers follow on, never repeat."""
+    mine = " AND changed_by = ?" if by is not None else ""
     row = db.execute(
         "SELECT MAX(revision) FROM return_draft_changes "
-        "WHERE period = ? AND window_seq = ? AND country = ?",
-        list(key),
+        f"WHERE period = ? AND window_seq = ? AND country = ?{mine}",
+        [*key, *([by] if by is not None else [])],
     ).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def draft_changes(db: Db, key: tuple[str, int, str], since: int) -> list[DraftChange]:
@@ -433,16 +435,6 @@ def draft_changes(db: Db, key: tuple[str, int, str], since: int) -> list[DraftCh
         [*key, since],
     )
     return [DraftChange(*row) for row in rows]
-
-
-def own_revision(db: Db, key: tuple[str, int, str], person_id: str) -> int | None:
-    """The latest revision of the return's drafts that ``person_id`` made (None: none)."""
-    row = db.execute(
-        "SELECT MAX(revision) FROM return_draft_changes "
-        "WHERE period = ? AND window_seq = ? AND country = ? AND changed_by = ?",
-        [*key, person_id],
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
 
 
 def delete_draft(db: Db, period: str, seq: int, country: str) -> None:
