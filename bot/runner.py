@@ -20,6 +20,7 @@ from bot.i18n import Text, join
 from bot.ports import Adapter
 from bot.storage import is_postgres
 from bot.storage.run_lock import only_bot_on
+from bot.workdays import preload as preload_holidays
 from reminders.scheduler import APSchedulerTimers
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ async def _run_bot(settings: Settings, database: str, console: bool) -> None:
     _on_signals(stop)
     await app.start()
     log_ready(app)
+    app.spawn(asyncio.to_thread(preload_holidays), "holidays preload")
     waits = [asyncio.create_task(stop.wait())]
     if shell is not None:
         waits.append(asyncio.create_task(shell.finished.wait()))

@@ -9,11 +9,11 @@ its public holidays (the ``holidays`` package) and the closures ``bot.toml`` add
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import ModuleType
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from bot.config import Country, Settings
 from bot.i18n import Localised, Text, _
@@ -24,6 +24,18 @@ DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday: when neither bot.toml n
 # Where the members' practice differs from the holidays package (which gives Afghanistan
 # Friday-Saturday): Afghanistan's offices rest on Thursday and Friday.
 KNOWN_WEEKENDS = {"AF": frozenset({3, 4})}
+
+
+def _holidays() -> ModuleType:
+    """The holidays package, imported when a calendar first needs it: importing it is a
+    tenth of the bot's start, which needs no holiday (see ``preload``)."""
+    return importlib.import_module("holidays")
+
+
+def preload() -> None:
+    """Import the holidays package ahead of need (on a thread, once the bot is ready), so
+    the first due date worked out does not wait for it on the event loop."""
+    _holidays()
 
 
 class HolidayName(Localised):
@@ -48,14 +60,14 @@ class HolidayName(Localised):
 def _holiday_language(code: str, language: str) -> str | None:
     """The holidays package's language tag for ``language`` in ``code``'s calendar (``th``,
     ``ms_MY``, ``ta_LK``…), English where it lacks that language (None: its own default)."""
-    supported = holidays.country_holidays(code).supported_languages or ()
+    supported = _holidays().country_holidays(code).supported_languages or ()
     return nearest_tag(language, supported) or nearest_tag("en_US", supported)
 
 
 @functools.lru_cache(maxsize=128)
 def _holiday_names(code: str, year: int, tag: str | None) -> dict[date, str]:
     """One country's public holidays in one year, named in ``tag``'s language."""
-    found = holidays.country_holidays(code, years=year, language=tag)
+    found = _holidays().country_holidays(code, years=year, language=tag)
     return {day: str(name) for day, name in found.items()}
 
 
@@ -132,14 +144,14 @@ def weekend_of(country: Country) -> frozenset[int]:
     if country.code in KNOWN_WEEKENDS:
         return KNOWN_WEEKENDS[country.code]
     try:
-        return frozenset(holidays.country_holidays(country.code).weekend) or DEFAULT_WEEKEND
+        return frozenset(_holidays().country_holidays(country.code).weekend) or DEFAULT_WEEKEND
     except NotImplementedError:
         return DEFAULT_WEEKEND
 
 
 def has_holidays(code: str) -> bool:
     """Whether the holidays package has public holidays for ``code``."""
-    return code in holidays.list_supported_countries()
+    return code in _holidays().list_supported_countries()
 
 
 @dataclass(frozen=True)

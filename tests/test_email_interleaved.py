@@ -8,6 +8,7 @@ them; ``"<div " * 12000`` (60 KB of HTML) took 18 s of a core."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -148,17 +149,34 @@ async def test_automatic_or_unvouched_mail_with_no_new_text_stays_unanswered(
 
 # --- hostile bodies cost time in proportion to their size -----------------------------------
 SIZE = 2_000_000  # characters: max_message_bytes allows a 2 MB mail
+Shape = Callable[[int], str]  # a hostile body of about the given number of characters
 
 
-def filled(unit: str) -> str:
-    return unit * (SIZE // len(unit))
+def filled(unit: str, prefix: str = "") -> Shape:
+    return lambda size: prefix + unit * (size // len(unit))
 
 
 def cpu_seconds(work: Callable[[], object]) -> float:
-    """The CPU time ``work`` takes in this process (others' load on the machine aside)."""
-    start = time.process_time()
-    work()
-    return time.process_time() - start
+    """CPU time of this thread spent on ``work``, the collector held off (a collection of
+    the other tests' garbage would be counted to whichever run it fell in)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.thread_time()
+        work()
+        return time.thread_time() - start
+    finally:
+        gc.enable()
+
+
+def grows_in_proportion(shape: Shape, size: int, read: Callable[[str], object]) -> None:
+    """Reading four times the text costs about four times the time, not sixteen (a pattern
+    that reads on to the end from every line or character). A ratio, measured here and now,
+    so that a slower or busier machine moves both sides: they took 2.6 to 6.2 times as long
+    (10 allows for caches and the allocator, not for a pass per line)."""
+    quarter, whole = shape(size // 4), shape(size)
+    small = min(cpu_seconds(lambda: read(quarter)) for _ in range(2))
+    assert cpu_seconds(lambda: read(whole)) < 10 * small + 0.02
 
 
 HOSTILE_HTML = {
@@ -166,21 +184,22 @@ HOSTILE_HTML = {
     "lone <": filled("<"),
     "nested blockquotes": filled("<blockquote>"),
     "unclosed blockquotes": filled("<blockquote "),
-    "unclosed comment": "<!--" + filled("x"),
+    "unclosed comment": filled("x", "<!--"),
     "comment openings": filled("<!--"),
     "unclosed class values": filled('<div class="'),
-    "one endless class value": '<div class="' + filled("a"),
+    "one endless class value": filled("a", '<div class="'),
     "unclosed breaks": filled("<br "),
-    "unclosed styles": "<style>" + filled("</style "),
+    "unclosed styles": filled("</style ", "<style>"),
 }
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE_HTML))
-def test_hostile_html_of_2_mb_is_converted_in_well_under_a_second(shape: str) -> None:
+def test_hostile_html_of_up_to_2_mb_is_converted_in_one_pass(shape: str) -> None:
     """Before, each unclosed ``<`` made the tag patterns read to the end of the body: 2 MB
     took hours. Converting it and reading the command out of it is one pass now."""
-    markup = HOSTILE_HTML[shape]
-    assert cpu_seconds(lambda: command_for(html_text(markup), "R-2026-0001")) < 1.0
+    grows_in_proportion(
+        HOSTILE_HTML[shape], SIZE, lambda markup: command_for(html_text(markup), "R-2026-0001")
+    )
 
 
 def test_html_comments_are_not_text() -> None:
@@ -188,30 +207,25 @@ def test_html_comments_are_not_text() -> None:
     assert html_text("<p>Seized.</p><!-- never closed <p>hidden</p>") == "Seized.\n"
 
 
-def filled_text(unit: str) -> str:
-    """A quarter of the largest mail: the old patterns' cost shows at this size already (the
-    starred line took 1.9 s of CPU, now 0.1 s), and 2 MB of each shape cost the suite half a
-    minute."""
-    return unit * (SIZE // 4 // len(unit))
-
-
 HOSTILE_TEXT = {
-    "From lines": filled_text("From: x\n"),
-    "header blocks": filled_text("From: x\nSent: 1 Dec 2026\nCc: y\n"),
-    "starred line below From lines": "From: x\n" * 8 + filled_text("* "),
-    "bare dashes": filled_text("--\n"),
-    "wrote lines": filled_text("On 1 Dec 2026 x wrote:\nx\n"),
-    "wrote lines with addresses": filled_text("Seen. On 1 Dec 2026, x <x@y.z> wrote:\n"),
-    "colon lines": filled_text("1:\n"),
-    "one long line": filled_text("a"),
-    "one long rule": filled_text("_"),
+    "From lines": filled("From: x\n"),
+    "header blocks": filled("From: x\nSent: 1 Dec 2026\nCc: y\n"),
+    "starred line below From lines": filled("* ", "From: x\n" * 8),
+    "bare dashes": filled("--\n"),
+    "wrote lines": filled("On 1 Dec 2026 x wrote:\nx\n"),
+    "wrote lines with addresses": filled("Seen. On 1 Dec 2026, x <x@y.z> wrote:\n"),
+    "colon lines": filled("1:\n"),
+    "one long line": filled("a"),
+    "one long rule": filled("_"),
 }
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE_TEXT))
 def test_hostile_plain_text_takes_time_in_proportion_to_its_size(shape: str) -> None:
     """Each line is looked at a bounded number of times. Before, a line of stars below
-    ``From:`` lines was matched against every label at every star, once per ``From:``."""
-    text = HOSTILE_TEXT[shape]
-    bound = 1.0 if shape.startswith("starred") else 4.0  # it took 1.9 s before; now 0.1 s
-    assert cpu_seconds(lambda: command_for(text, "R-2026-0001")) < bound
+    ``From:`` lines was matched against every label at every star, once per ``From:``.
+    An eighth of the largest mail: the old patterns' cost shows at this size already, and
+    2 MB of each shape cost the suite half a minute."""
+    grows_in_proportion(
+        HOSTILE_TEXT[shape], SIZE // 8, lambda text: command_for(text, "R-2026-0001")
+    )
