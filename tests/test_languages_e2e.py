@@ -223,3 +223,22 @@ async def test_history_is_of_the_submitted_window_while_show_finds_the_draft(
         assert "JPA-9 W2" in shown.split("\n")[0] and "A draft is open" in shown, shown
     finally:
         await bot.stop()
+
+
+async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_path: Path) -> None:
+    """``W١`` (Arabic-Indic one) and ``W01`` are W1, in /return and in /deadline, as figures
+    and dates in any script's digits are read."""
+    bot = await running(tmp_path)
+    try:
+        await bot.say("my-fp", "/language ar")
+        [summary] = await bot.say("my-fp", "/return JPA-9 W١ arrests ١٢, victims assisted ٣")
+        assert ARABIC.search(summary) and "W1" in summary
+        await bot.press("my-fp", "/return JPA-9 W01 confirm")
+        stored = await bot.rows(
+            "SELECT r.window_seq, v.metric, v.amount FROM returns r JOIN return_values v ON v.return_id = r.id"
+        )
+        assert sorted(stored) == [(1, "arrests", 12), (1, "victims_assisted", 3)]
+        [moved] = await bot.say("nz-cochair", "/deadline JPA-9 W٠٢ 2027-03-20")
+        assert "W2" in moved
+    finally:
+        await bot.stop()

@@ -54,9 +54,10 @@ class Period:
         return self.windows[seq - 1] if 0 < seq <= len(self.windows) else None
 
     def window_named(self, label: str) -> Window:
-        """The window typed as ``label`` (``W2``, ``w2``); a UserError naming the period's
-        windows when it has none of that name."""
-        found = next((w for w in self.windows if w.label.lower() == label.lower()), None)
+        """The window typed as ``label`` (``W2``, ``w2``, ``W02``, ``W٢``); a UserError naming
+        the period's windows when it has none of that name."""
+        typed = window_label(label).lower()
+        found = next((w for w in self.windows if w.label.lower() == typed), None)
         if found is None:
             raise UserError(
                 _(
@@ -209,3 +210,12 @@ def collecting_window(period: Period, today: date) -> Window:
     """The window whose returns are being collected: the latest one that has ended, else W1."""
     ended = [w for w in period.windows if w.ends_on < today]
     return ended[-1] if ended else period.windows[0]
+
+
+def window_label(typed: str) -> str:
+    """A window label as the period writes it: ``W2`` for ``w2``, ``W02`` or ``W٢`` (the
+    window's number in any script's digits, as figures and dates are read)."""
+    number = typed[1:]
+    if typed[:1] in ("W", "w") and number.isdecimal() and len(number) <= 3:
+        return f"W{int(number)}"
+    return typed.upper()

@@ -39,6 +39,7 @@ from bot.periods.repo import (
     current_period,
     load_period,
     periods_in,
+    window_label,
 )
 from bot.periods.windows import Window
 from bot.returns import repo as store
@@ -101,7 +102,7 @@ def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
         elif _WINDOW.match(rest.split(" ", 1)[0]) and not _a_returns_word(work, head):
             raise UserError(_no_period(work, head))  # XYZ W1: where a period's code goes
     if _WINDOW.match(head):
-        label, (head, _sep, rest) = head.upper(), rest.strip().partition(" ")
+        label, (head, _sep, rest) = window_label(head), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()
 
 

@@ -16,7 +16,7 @@ from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.i18n import Msg, Text, _, join
 from bot.periods.handlers import today
-from bot.periods.repo import Period, current_period, load_period
+from bot.periods.repo import Period, current_period, load_period, window_label
 from bot.reports.figures import JointOp, load_report, resolution_key
 from bot.returns.metric_values import parse_kind
 from bot.work import Work
@@ -82,7 +82,7 @@ def _window(
     the period lacks, or in which no return names the operation, is refused."""
     if not words or not _WINDOW.match(words[0]):
         return None, words
-    label = words[0].upper()
+    label = window_label(words[0])
     seq = period.window_named(label).seq
     if all(j.window != seq for j in joints):
         raise UserError(
