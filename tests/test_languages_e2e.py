@@ -235,7 +235,8 @@ async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_p
         assert ARABIC.search(summary) and "W1" in summary
         await bot.press("my-fp", "/return JPA-9 W01 confirm")
         stored = await bot.rows(
-            "SELECT r.window_seq, v.metric, v.amount FROM returns r JOIN return_values v ON v.return_id = r.id"
+            "SELECT r.window_seq, v.metric, v.amount"
+            " FROM returns r JOIN return_values v ON v.return_id = r.id"
         )
         assert sorted(stored) == [(1, "arrests", 12), (1, "victims_assisted", 3)]
         [moved] = await bot.say("nz-cochair", "/deadline JPA-9 W٠٢ 2027-03-20")

@@ -451,3 +451,37 @@ async def test_urgent_with_punctuation_is_urgent_and_urgently_is_text(bot: Harne
         ("routine", "information", "Regent Hotel CCTV for 3 May"),
         ("routine", "information", "Urgnet is the vessel's name"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("person", "text", "country", "urgency", "asked"),
+    [
+        ("au-officer", "/request Thailand urgent Two women need shelter", "TH", "urgent", ""),
+        ("au-officer", "/request sri lanka #victim Two women", "LK", "routine", "Two women"),
+        ("au-officer", "/request urgent New Zealand vessel MV Example", "NZ", "urgent", ""),
+        ("au-officer", "/request Viet-Nam routine Check a passport", "VN", "routine", ""),
+        ("th-officer", "/request มาเลเซีย ด่วน ตรวจสอบหนังสือเดินทาง", "MY", "urgent", ""),
+    ],
+)
+async def test_a_country_may_be_typed_by_its_name(
+    bot: Harness, person: str, text: str, country: str, urgency: str, asked: str
+) -> None:
+    """In English, the group's spelling, or the person's own language (Malaysia in Thai for a
+    Thai reader), over several words, before or after the urgency."""
+    if person == "th-officer":
+        await bot.say(person, "/language th")
+    [answer] = await bot.say(person, text)
+    assert "R-2026-0001" in answer, answer
+    [(target, stored_urgency, stored_text)] = await bot.rows(
+        "SELECT target_country, urgency, text FROM requests"
+    )
+    assert (target, stored_urgency) == (country, urgency)
+    assert stored_text.startswith(asked) and country not in stored_text.split()[0]
+
+
+async def test_a_word_that_names_no_member_is_still_refused(bot: Harness) -> None:
+    before = await counts(bot)
+    for typed in ("Atlantis", "France", "Thai"):
+        [answer] = await bot.say("au-officer", f"/request {typed} help")
+        assert answer.startswith(f"I don't know the country '{typed}'"), answer
+    assert await counts(bot) == before

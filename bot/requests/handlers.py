@@ -23,6 +23,7 @@ from bot.events import Button
 from bot.files import handlers as files
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, join, n_, render
 from bot.i18n.catalogs import translations
+from bot.i18n.country_names import named_country
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -75,12 +76,14 @@ class NewRequest:
     urgency: str
     category: str
     text: str
+    typed: str = ""  # the arguments as typed: a country named in words is found in them
 
 
 def parse_new_request(text: str) -> NewRequest:
     """``<COUNTRY> [urgent|routine] [#category] <text>`` (urgency and category in either order;
     the urgency also before the country). The keywords may be typed in any of the bot's
     languages, as its catalogs translate them: ``/request VN ด่วน #victim …`` is urgent."""
+    typed = text
     before, text = _take_urgency(text)  # "/request ด่วน VN …": the order some languages say it
     country, rest = _first_word(text)
     if not country:
@@ -106,7 +109,7 @@ def parse_new_request(text: str) -> NewRequest:
             _refuse_both_urgencies(country, urgency, rest)
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
-    return NewRequest(country, urgency or "routine", category, rest.strip())
+    return NewRequest(country, urgency or "routine", category, rest.strip(), typed)
 
 
 def _first_word(text: str) -> tuple[str, str]:
@@ -681,6 +684,7 @@ def file_request(work: Work, args: NewRequest) -> None:
     """Create a request and route it to the target country's focal points."""
     actor = work.actor
     assert actor is not None
+    args = _country_by_name(work, args)
     target = _target_country(work, args.country, actor.country)
     text = _limit_text(work, args.text)
     earlier = store.open_repeat(work.db, actor.id, target.code, text, iso(work.now - REPEAT_WITHIN))
@@ -791,6 +795,23 @@ def _unknown_country(code: str) -> UserError:
             code=repr(code[:10]),
         )
     )
+
+
+def _country_by_name(work: Work, args: NewRequest) -> NewRequest:
+    """``/request Sri Lanka …``, ``/request ไทย …``: a country typed by its name (English,
+    the group's, or in the person's language) stands for its code, after an urgency too
+    (``/request urgent Thailand …``). A code or an unknown word is left as typed."""
+    if work.directory.country(args.country) is not None:
+        return args
+    languages = (work.language_of(work.actor.id if work.actor else None), DEFAULT_LANGUAGE)
+    ours = {code: country.name for code, country in work.directory.countries.items()}
+    first, rest = _first_word(args.typed)
+    for before, text in (("", args.typed), (first, rest)):
+        found = named_country(text, languages, ours)
+        if found is not None and found[0] in ours:  # not a member: refused as typed
+            code, after = found
+            return parse_new_request(f"{before} {code} {after}".strip())
+    return args
 
 
 def _target_country(work: Work, code: str, own: str) -> Country:
