@@ -1,13 +1,18 @@
 """Returns by chat, end to end: one line and guided, confirm, amend with history, late,
 drafts across a restart, who may see what, and bad input that saves nothing."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import SORRY
 from bot.config import Rate, ReportSettings
+from bot.i18n import render
+from bot.returns.form import BUTTONS
 from tests.harness import Harness
 from tests.returns_support import counts, move_to, restart, running
+
+THAI = re.compile("[\u0e00-\u0e7f]")
 
 ISSUE_LINE = "/return arrests 10, victims assisted 6, search warrants: 5"
 
@@ -397,3 +402,28 @@ async def test_a_window_the_period_lacks_is_named_with_the_ones_it_has(tmp_path:
     for answer in (returned, moved):
         assert "JPA-9 has no window W9; its windows are W1, W2, W3." in answer, answer
     await bot.stop()
+
+
+async def test_confirm_or_cancel_typed_bare_after_a_one_line_summary(tmp_path: Path) -> None:
+    """Where the summary's buttons show as words (console, SMS, email), the word typed bare
+    does what the button does: in English or in the person's language."""
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", ISSUE_LINE)
+        [done] = await bot.say("th-fp", "Confirm")
+        assert "The return of Thailand for JPA-9 · W1" in done and "is submitted" in done, done
+        assert await bot.rows("SELECT submitted_by FROM returns") == [("th-fp",)]
+        await bot.say("th-deputy", "/language th")
+        await bot.say("th-deputy", "/return arrests 12")  # an amendment, then thrown away
+        cancel = render(BUTTONS["cancel"], "th")
+        assert cancel != "Cancel"
+        [thrown] = await bot.say("th-deputy", cancel)
+        assert "I only understand commands" not in thrown and THAI.search(thrown), thrown
+        assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]
+        [nothing] = await bot.say("my-fp", "confirm")  # no draft of theirs: not a return word
+        assert "I only understand commands" in nothing
+        [officer] = await bot.say("th-officer", "confirm")
+        assert "I only understand commands" in officer
+        assert await bot.rows("SELECT COUNT(*) FROM returns") == [(1,)]
+    finally:
+        await bot.stop()

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.access import Scope
 from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
+from bot.config import Person
 from bot.delivery.held import waiting_until, withdraw
 from bot.errors import UserError
 from bot.events import Button
@@ -880,7 +881,7 @@ def consume_text(work: Work, text: str) -> bool:
     draft = guided_draft_of(work.db, actor.id)
     period = load_period(work.db, draft.period) if draft else None
     if draft is None or period is None:
-        return False
+        return _summary_answered(work, actor, text)
     if period.status != OPEN:
         _closed_under(work, draft, period)
         return True
@@ -904,6 +905,20 @@ def consume_text(work: Work, text: str) -> bool:
     value = parse_answer(metric, text, language, configured_currencies(work))
     check_partners(work, target, {metric.key: value})
     _step(work, target, draft, value)
+    return True
+
+
+def _summary_answered(work: Work, actor: Person, text: str) -> bool:
+    """``confirm`` or ``cancel`` typed bare after a one-line return's summary (the console,
+    SMS and email show its buttons as words): what ``/return confirm`` or ``/return cancel``
+    does, when the person last touched a draft of their country's (a draft someone changed
+    since is shown again, not submitted: :func:`confirm`)."""
+    action = typed_action(text, work.language_of(actor.id))
+    if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
+        return False
+    if not store.draft_periods(work.db, actor.country, actor.id):
+        return False
+    return_command(work, action)
     return True
 
 
