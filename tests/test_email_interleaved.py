@@ -8,13 +8,12 @@ them; ``"<div " * 12000`` (60 KB of HTML) took 18 s of a core."""
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from adapters.email_convert import command_for, html_text, strip_quoted
+from tests.cpu_time import cpu_seconds
 from tests.fake_email import NO_VERDICT
 from tests.marked_catalog import marked
 from tests.test_email import AINA, BOT, World, file_request, start_world
@@ -154,19 +153,6 @@ Shape = Callable[[int], str]  # a hostile body of about the given number of char
 
 def filled(unit: str, prefix: str = "") -> Shape:
     return lambda size: prefix + unit * (size // len(unit))
-
-
-def cpu_seconds(work: Callable[[], object]) -> float:
-    """CPU time of this thread spent on ``work``, the collector held off (a collection of
-    the other tests' garbage would be counted to whichever run it fell in)."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.thread_time()
-        work()
-        return time.thread_time() - start
-    finally:
-        gc.enable()
 
 
 def grows_in_proportion(shape: Shape, size: int, read: Callable[[str], object]) -> None:

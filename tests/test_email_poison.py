@@ -12,9 +12,7 @@ aioimaplib clients against the local fakes of :mod:`tests.fake_email` and
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from email.headerregistry import HeaderRegistry
@@ -27,6 +25,7 @@ import pytest
 from adapters.email import EmailAdapter, _read_mail
 from adapters.email_convert import attachments_of, oversized, read_message
 from bot.events import Inbound, TextMessage
+from tests.cpu_time import cpu_seconds
 from tests.fake_email import Correspondent, MailServer
 from tests.test_email import AINA, BOT, World, start_world
 from tests.test_email_imap import IMAP_ENV, FakeImap, Stored, imap_options
@@ -182,19 +181,6 @@ def largest_plain_mail() -> bytes:
     reply = Correspondent(AINA, BOT, 0).new_mail("Re: [FocalPoint R-2026-0001 #x] Request", "ok")
     reply.add_attachment(b"x" * 1_400_000, maintype="application", subtype="pdf", filename="a.pdf")
     return reply.as_bytes()
-
-
-def cpu_seconds(work: Callable[[], object]) -> float:
-    """CPU time of this thread spent on ``work``, the collector held off (a collection of
-    the other tests' garbage would be counted to whichever read it fell in)."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.thread_time()
-        work()
-        return time.thread_time() - start
-    finally:
-        gc.enable()
 
 
 @pytest.mark.parametrize("shape", sorted(worst_within_bounds()))
