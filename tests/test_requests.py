@@ -461,6 +461,10 @@ async def test_urgent_with_punctuation_is_urgent_and_urgently_is_text(bot: Harne
         ("au-officer", "/request urgent New Zealand vessel MV Example", "NZ", "urgent", ""),
         ("au-officer", "/request Viet-Nam routine Check a passport", "VN", "routine", ""),
         ("th-officer", "/request มาเลเซีย ด่วน ตรวจสอบหนังสือเดินทาง", "MY", "urgent", ""),
+        ("au-officer", "/request Thailand, urgent Two women need shelter", "TH", "urgent", ""),
+        # CLDR writes "Myanmar (Burma)", "เมียนมา (พม่า)": each name alone is the country
+        ("au-officer", "/request Burma routine Check a passport", "MM", "routine", ""),
+        ("th-officer", "/request เมียนมา ตรวจสอบหนังสือเดินทาง", "MM", "routine", ""),
     ],
 )
 async def test_a_country_may_be_typed_by_its_name(

@@ -427,3 +427,69 @@ async def test_confirm_or_cancel_typed_bare_after_a_one_line_summary(tmp_path: P
         assert await bot.rows("SELECT COUNT(*) FROM returns") == [(1,)]
     finally:
         await bot.stop()
+
+
+async def drafts(bot: Harness) -> list[tuple[int, str]]:
+    return await bot.rows("SELECT window_seq, person_id FROM return_drafts ORDER BY window_seq")
+
+
+async def test_a_typed_word_answers_the_summary_just_shown_not_another_draft(
+    tmp_path: Path,
+) -> None:
+    """Found trying the bare words: ``cancel`` after th-fp's W2 summary threw away the deputy's
+    W1 draft, and ``confirm`` submitted an older W1 draft instead of the W2 just shown."""
+    bot = await running(tmp_path)
+    try:
+        move_to(bot, datetime(2027, 2, 20, 3, 0, tzinfo=UTC))
+        await bot.say("th-deputy", "/return W1 arrests 7, victims assisted 1")
+        await bot.say("th-fp", "/return W2 arrests 3, victims assisted 2")
+        [thrown] = await bot.say("th-fp", "cancel")
+        assert "discarded" in thrown, thrown
+        assert await drafts(bot) == [(1, "th-deputy")]  # the deputy's W1 draft stays
+        await bot.say("th-fp", "/return W2 arrests 3, victims assisted 2")
+        [done] = await bot.say("th-fp", "confirm.")
+        assert "JPA-9 · W2" in done and "is submitted" in done, done
+        assert await bot.rows("SELECT window_seq FROM returns") == [(2,)]
+        assert await drafts(bot) == [(1, "th-deputy")]
+    finally:
+        await bot.stop()
+
+
+async def test_a_typed_confirm_shows_a_draft_changed_since_and_an_old_summary_is_not_taken(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", "/return arrests 3, victims assisted 2")
+        await bot.say("th-deputy", "/return arrests 4")  # changes the draft th-fp was shown
+        [shown] = await bot.say("th-fp", "confirm")
+        assert "changed" in shown and "Arrests: 4" in shown, shown  # shown again, not submitted
+        assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]
+        bot.clock.advance(timedelta(hours=13))  # a summary from yesterday: not answered blind
+        [stale] = await bot.say("th-fp", "confirm")
+        assert "I only understand commands" in stale, stale
+        assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]
+    finally:
+        await bot.stop()
+
+
+async def test_a_typed_cancel_after_another_question_leaves_the_return_draft(
+    tmp_path: Path,
+) -> None:
+    """The last buttons someone was shown were another question's (here a request's
+    Acknowledge): ``cancel`` is not the return's (a focal point who is also a co-chair lost
+    her draft to a broadcast preview's Cancel)."""
+    bot = await running(tmp_path)
+    try:
+        await bot.say("th-fp", "/return arrests 3, victims assisted 2")
+        await bot.say("au-officer", "/request TH routine Check vessel MV Example")
+        last = await bot.rows(
+            "SELECT buttons FROM outbox WHERE person_id = 'th-fp' AND buttons <> '[]' "
+            "ORDER BY id DESC LIMIT 1"
+        )
+        assert "/ack R-2027-0001" in last[0][0], last  # the harness clock is in 2027
+        [answer] = await bot.say("th-fp", "cancel")
+        assert "I only understand commands" in answer, answer
+        assert await drafts(bot) == [(1, "th-fp")]
+    finally:
+        await bot.stop()

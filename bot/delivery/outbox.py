@@ -28,7 +28,7 @@ from bot.clock import Clock, iso, stamp
 from bot.delivery.fallback import FILE_UNREADABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
-from bot.events import Attachment, Outbound, file_not_made, without_file
+from bot.events import Attachment, Button, Outbound, file_not_made, without_file
 from bot.files.blobs import BlobError, BlobStore
 from bot.ports import Adapter, FollowUp, SentInPart
 from bot.storage import Store
@@ -472,6 +472,17 @@ class Outbox:
 
 
 OUTBOX_VERSION = "outbox_version"
+
+
+def last_buttons(db: Db, person_id: str) -> tuple[tuple[Button, ...], str] | None:
+    """The buttons of the last message with buttons written to ``person_id``, and when it
+    was written; None when there is none (a button's label typed as a word answers it)."""
+    row = db.execute(
+        "SELECT buttons, created_at FROM outbox WHERE person_id = ? AND buttons <> '[]' "
+        "ORDER BY id DESC LIMIT 1",
+        [person_id],
+    ).fetchone()
+    return (buttons_from_json(row[0]), row[1]) if row else None
 
 
 def status_of(db: Db, message_id: int) -> str | None:

@@ -13,10 +13,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+import regex
+
 from bot.i18n.languages import locale_of
 
 LONGEST_NAME = 4  # words: "Papua New Guinea", "Bosnia & Herzegovina"
-_IGNORED = frozenset(" .-'’\u200b\u200c\u200d")  # spaces, dots, hyphens, joiners: typed or not
+_IGNORED = frozenset(" .,:;-'’\u200b\u200c\u200d")  # spaces, punctuation, joiners: typed or not
+_ALSO_CALLED = regex.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")  # "Myanmar (Burma)": both names
 
 
 def named_country(
@@ -53,8 +56,9 @@ def _codes(language: str) -> dict[str, str]:
     for code, name in locale_of(language).territories.items():
         if len(code) != 2 or not code.isalpha():
             continue  # regions such as 001 (the world) and 419 (Latin America)
-        key = _key(name)
-        if found.get(key, code) != code:
-            shared.add(key)
-        found[key] = code
+        parts = _ALSO_CALLED.match(name)
+        for key in {_key(typed) for typed in (name, *(parts.groups() if parts else ()))}:
+            if found.get(key, code) != code:
+                shared.add(key)
+            found[key] = code
     return {key: code for key, code in found.items() if key not in shared}

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.i18n import Msg, _, join
+from bot.numbers import latin_digits
 from bot.periods.windows import Window, date_range, date_span
 from bot.returns.metrics import Metric, Schema
 from bot.storage.sql import Db
@@ -217,5 +218,5 @@ def window_label(typed: str) -> str:
     window's number in any script's digits, as figures and dates are read)."""
     number = typed[1:]
     if typed[:1] in ("W", "w") and number.isdecimal() and len(number) <= 3:
-        return f"W{int(number)}"
+        return f"W{int(latin_digits(number))}"  # W1٢: refused, as a figure mixing them is
     return typed.upper()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import Scope
@@ -27,6 +27,7 @@ from bot.clock import iso, parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery.held import waiting_until, withdraw
+from bot.delivery.outbox import last_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
@@ -909,17 +910,33 @@ def consume_text(work: Work, text: str) -> bool:
 
 
 def _summary_answered(work: Work, actor: Person, text: str) -> bool:
-    """``confirm`` or ``cancel`` typed bare after a one-line return's summary (the console,
-    SMS and email show its buttons as words): what ``/return confirm`` or ``/return cancel``
-    does, when the person last touched a draft of their country's (a draft someone changed
-    since is shown again, not submitted: :func:`confirm`)."""
-    action = typed_action(text, work.language_of(actor.id))
+    """``confirm`` or ``cancel`` typed bare where a return's summary showed its buttons as
+    words (console, SMS, email): the button it names on the last message with buttons the
+    person was sent, if that was a return's summary of today (within
+    :data:`TYPED_ANSWER_WITHIN`). Its command names the window and the revision shown, so a
+    draft someone changed since is shown again, not submitted (:func:`confirm`)."""
+    action = typed_action(text.strip().rstrip(".!。"), work.language_of(actor.id))
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
         return False
-    if not store.draft_periods(work.db, actor.country, actor.id):
+    last = last_buttons(work.db, actor.id)
+    if last is None or parse_iso(last[1]) < work.now - TYPED_ANSWER_WITHIN:
         return False
-    return_command(work, action)
+    pressed = next((b.command for b in last[0] if _return_action(b.command) == action), None)
+    if pressed is None:
+        return False  # the last buttons were another question's (a broadcast's, a request's)
+    return_command(work, pressed.removeprefix("/return "))
     return True
+
+
+TYPED_ANSWER_WITHIN = timedelta(hours=12)  # a summary older than that is asked for again
+
+
+def _return_action(command: str) -> str | None:
+    """``confirm`` for ``/return JPA-9 W1 confirm 2``; None for another command."""
+    words = command.split()
+    if words[:1] != ["/return"]:
+        return None
+    return next((w for w in words[1:] if w in ("confirm", "cancel")), None)
 
 
 def _closed_under(work: Work, draft: Draft, period: Period) -> None:
