@@ -241,6 +241,9 @@ async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_p
         assert sorted(stored) == [(1, "arrests", 12), (1, "victims_assisted", 3)]
         [moved] = await bot.say("nz-cochair", "/deadline JPA-9 W٠٢ 2027-03-20")
         assert "W2" in moved
+        for date in ("16 Apr 2027", "16 Apr"):  # refused alike, the window read alike
+            [ascii_] = await bot.say("nz-cochair", f"/deadline W2 {date}")
+            assert await bot.say("nz-cochair", f"/deadline W٢ {date}") == [ascii_]
         [mixed] = await bot.say("my-fp", "/return JPA-9 W1٢ arrests 3")  # W12? W1 and W2?
         assert "١٢" not in mixed and "1٢" in mixed, mixed  # refused: the digits of two scripts
         assert len(await bot.rows("SELECT * FROM return_drafts")) == 0

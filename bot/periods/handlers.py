@@ -10,7 +10,6 @@ is on, which ``signoff`` or ``nosignoff`` then changes) unless the command says 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -867,16 +866,13 @@ def deadline_command(work: Work, text: str) -> None:
     work.reply(join((_deadlines(work, p) for p in periods), "\n\n"))
 
 
-_WINDOW_LABEL = re.compile(r"^W[0-9]+$", re.IGNORECASE)
-"""A reporting window's label as typed (``W2``, ``w2``: :func:`make_windows` names them)."""
-
-
 def _is_move(text: str) -> bool:
     """``[CODE] <window> <date>``: two or three words (the listing takes at most one), or more
     after a window's label, a date in words (``W3 14 Jan 2027``) that the move then refuses
     as one, where the listing's usage would not say what was wrong."""
     words = text.split()
-    return len(words) in (2, 3) or (len(words) > 3 and any(map(_WINDOW_LABEL.match, words[:2])))
+    labels = map(store.WINDOW_TYPED.match, words[:2])
+    return len(words) in (2, 3) or (len(words) > 3 and any(labels))
 
 
 def move_deadline_command(work: Work, text: str) -> None:
@@ -887,7 +883,8 @@ def move_deadline_command(work: Work, text: str) -> None:
 def _move_words(words: list[str]) -> tuple[str, str, str]:
     """The period's code ("" for the current one), the window and the date as typed, of
     ``[CODE] <window> <date>``; the date may take several words (``14 Jan 2027``)."""
-    if len(words) == 2 or (_WINDOW_LABEL.match(words[0]) and not _WINDOW_LABEL.match(words[1])):
+    window = store.WINDOW_TYPED.match
+    if len(words) == 2 or (window(words[0]) and not window(words[1])):
         return "", words[0], " ".join(words[1:])
     return words[0], words[1], " ".join(words[2:])
 

@@ -7,6 +7,7 @@ accepted) or ``closed``. It keeps its own snapshot of the metric schema.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -211,6 +212,11 @@ def collecting_window(period: Period, today: date) -> Window:
     """The window whose returns are being collected: the latest one that has ended, else W1."""
     ended = [w for w in period.windows if w.ends_on < today]
     return ended[-1] if ended else period.windows[0]
+
+
+WINDOW_TYPED = re.compile(r"^[Ww]\d{1,3}$")
+"""A window's label as typed: ``W2``, ``w02``, ``W٢`` (any script's digits; :func:`window_label`
+writes it as the period does)."""
 
 
 def window_label(typed: str) -> str:

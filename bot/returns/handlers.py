@@ -36,6 +36,7 @@ from bot.periods.parse import code_shaped
 from bot.periods.repo import (
     CLOSED,
     OPEN,
+    WINDOW_TYPED,
     Period,
     collecting_window,
     current_period,
@@ -78,7 +79,6 @@ from bot.usage import shown_usage
 from bot.work import Work
 from reminders.returns import is_late, local_today
 
-_WINDOW = re.compile(r"^[Ww]\d{1,2}$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")  # JPA-9, not a figure's name
 _REVISION = re.compile(r"^(\d{1,9})(?:\s+|$)")  # the draft's state a Confirm or a form showed
 FORM_ACTIONS = {"skip", "back", "zero", "confirm", "cancel", "form"}
@@ -101,9 +101,9 @@ def _peel(work: Work, text: str) -> tuple[Period | None, str | None, str]:
             head, _sep, rest = rest.strip().partition(" ")
         elif _CODE.match(head) and any(c.isdigit() for c in head):
             raise UserError(_no_period(work, head))  # JPA-99; "search-warrants" is a figure
-        elif _WINDOW.match(rest.split(" ", 1)[0]) and not _a_returns_word(work, head):
+        elif WINDOW_TYPED.match(rest.split(" ", 1)[0]) and not _a_returns_word(work, head):
             raise UserError(_no_period(work, head))  # XYZ W1: where a period's code goes
-    if _WINDOW.match(head):
+    if WINDOW_TYPED.match(head):
         label, (head, _sep, rest) = window_label(head), rest.strip().partition(" ")
     return period, label, f"{head} {rest}".strip()
 
@@ -1268,11 +1268,11 @@ def _action_shape(text: str, actions: frozenset[str], after: int) -> list[str] |
 
 
 def _front_word(word: str) -> bool:
-    return code_shaped(word) or bool(_WINDOW.match(word))
+    return code_shaped(word) or bool(WINDOW_TYPED.match(word))
 
 
 def _code_and_window(words: list[str]) -> bool:
-    return len(words) == 2 and code_shaped(words[0]) and bool(_WINDOW.match(words[1]))
+    return len(words) == 2 and code_shaped(words[0]) and bool(WINDOW_TYPED.match(words[1]))
 
 
 def _is_view(text: str) -> bool:

@@ -10,19 +10,16 @@ correct it.
 
 from __future__ import annotations
 
-import re
-
 from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.i18n import Msg, Text, _, join
 from bot.periods.handlers import today
-from bot.periods.repo import Period, current_period, load_period, window_label
+from bot.periods.repo import WINDOW_TYPED, Period, current_period, load_period, window_label
 from bot.reports.figures import JointOp, load_report, resolution_key
 from bot.returns.metric_values import parse_kind
 from bot.work import Work
 
 USAGE = "/joint [CODE] OP [W<n>] <figure> <number> | /joint [CODE] OP [W<n>] accept <COUNTRY>"
-_WINDOW = re.compile(r"^W\d+$", re.IGNORECASE)
 
 
 def joint_command(work: Work, text: str) -> None:
@@ -80,7 +77,7 @@ def _window(
 ) -> tuple[int | None, list[str]]:
     """The window named first in ``words`` (``W2``), if any, and the words after it. A window
     the period lacks, or in which no return names the operation, is refused."""
-    if not words or not _WINDOW.match(words[0]):
+    if not words or not WINDOW_TYPED.match(words[0]):
         return None, words
     label = window_label(words[0])
     seq = period.window_named(label).seq
