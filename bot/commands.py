@@ -83,6 +83,9 @@ class CommandSpec:
     subcommands: tuple[CommandSpec, ...] = ()  # `/name <sub> …`, each with its own rules
     matches: Callable[[str], bool] | None = None  # a subcommand chosen by shape, not by name
     quick: bool = False  # reads little and writes one answer: may run on the event loop
+    # rewrites the arguments with what the unit knows before they are parsed (a country
+    # typed by name becomes its code, so the parser and its refusals see the code)
+    prepare: Callable[[Any, str], str] | None = None
 
     def resolve(self, args: str) -> tuple[CommandSpec, str]:
         """The spec that applies to ``args`` (a subcommand's, if the first word names one)."""

@@ -175,6 +175,8 @@ def gate(
     if arg_text is None:
         authorize(work, person, spec.scope, None)
         return None
+    if spec.prepare is not None:
+        arg_text = spec.prepare(work, arg_text)
     args = spec.parse_args(arg_text)
     authorize(work, person, spec.scope, spec.subject(args) if spec.subject else None)
     return args

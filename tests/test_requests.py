@@ -485,7 +485,13 @@ async def test_a_country_may_be_typed_by_its_name(
 
 async def test_a_word_that_names_no_member_is_still_refused(bot: Harness) -> None:
     before = await counts(bot)
-    for typed in ("Atlantis", "France", "Thai"):
+    for typed in ("Atlantis", "France", "Thai", "United Kingdom", "urgent United Kingdom"):
         [answer] = await bot.say("au-officer", f"/request {typed} help")
-        assert answer.startswith(f"I don't know the country '{typed}'"), answer
+        named = typed.removeprefix("urgent ")
+        assert answer.startswith(f"I don't know the country '{named}'"), answer
     assert await counts(bot) == before
+
+
+async def test_a_refusal_after_a_country_typed_by_name_suggests_its_code(bot: Harness) -> None:
+    [answer] = await bot.say("au-officer", "/request Thailand urgnet help")
+    assert "/request TH urgent <what you need>" in answer, answer

@@ -76,14 +76,12 @@ class NewRequest:
     urgency: str
     category: str
     text: str
-    typed: str = ""  # the arguments as typed: a country named in words is found in them
 
 
 def parse_new_request(text: str) -> NewRequest:
     """``<COUNTRY> [urgent|routine] [#category] <text>`` (urgency and category in either order;
     the urgency also before the country). The keywords may be typed in any of the bot's
     languages, as its catalogs translate them: ``/request VN ด่วน #victim …`` is urgent."""
-    typed = text
     before, text = _take_urgency(text)  # "/request ด่วน VN …": the order some languages say it
     country, rest = _first_word(text)
     if not country:
@@ -109,7 +107,7 @@ def parse_new_request(text: str) -> NewRequest:
             _refuse_both_urgencies(country, urgency, rest)
     if not rest.strip():
         raise UserError(_("Please say what you need from them."))
-    return NewRequest(country, urgency or "routine", category, rest.strip(), typed)
+    return NewRequest(country, urgency or "routine", category, rest.strip())
 
 
 def _first_word(text: str) -> tuple[str, str]:
@@ -684,7 +682,6 @@ def file_request(work: Work, args: NewRequest) -> None:
     """Create a request and route it to the target country's focal points."""
     actor = work.actor
     assert actor is not None
-    args = _country_by_name(work, args)
     target = _target_country(work, args.country, actor.country)
     text = _limit_text(work, args.text)
     earlier = store.open_repeat(work.db, actor.id, target.code, text, iso(work.now - REPEAT_WITHIN))
@@ -792,26 +789,30 @@ def _unknown_country(code: str) -> UserError:
         _(
             "I don't know the country {code}. Use its two-letter code, e.g. TH for Thailand; "
             "/countries lists them.",
-            code=repr(code[:10]),
+            code=repr(code[:40]),
         )
     )
 
 
-def _country_by_name(work: Work, args: NewRequest) -> NewRequest:
-    """``/request Sri Lanka …``, ``/request ไทย …``: a country typed by its name (English,
-    the group's, or in the person's language) stands for its code, after an urgency too
-    (``/request urgent Thailand …``). A code or an unknown word is left as typed."""
-    if work.directory.country(args.country) is not None:
-        return args
+def country_codes_for_names(work: Work, text: str) -> str:
+    """``Sri Lanka urgent …`` as ``LK urgent …``, before /request's arguments are parsed: a
+    country typed by its name (English, the group's, or the person's language) stands for
+    its code, after an urgency too (``urgent Thailand …``). A country that is no member is
+    refused by the name typed (``United Kingdom``, not 'United')."""
+    first, _rest = _first_word(text)
+    if work.directory.country(first) is not None:
+        return text  # a member's code, as /request's usage writes it
+    urgency, after_urgency = _take_urgency(text)
     languages = (work.language_of(work.actor.id if work.actor else None), DEFAULT_LANGUAGE)
     ours = {code: country.name for code, country in work.directory.countries.items()}
-    first, rest = _first_word(args.typed)
-    for before, text in (("", args.typed), (first, rest)):
-        found = named_country(text, languages, ours)
-        if found is not None and found[0] in ours:  # not a member: refused as typed
-            code, after = found
-            return parse_new_request(f"{before} {code} {after}".strip())
-    return args
+    found = named_country(after_urgency, languages, ours)
+    if found is None:
+        return text
+    code, after = found
+    if work.directory.country(code) is None:
+        typed = after_urgency.strip()
+        raise _unknown_country(typed[: len(typed) - len(after)].strip())
+    return f"{urgency} {code} {after}".strip()
 
 
 def _target_country(work: Work, code: str, own: str) -> Country:
@@ -1570,6 +1571,7 @@ COMMANDS = [
         parse_new_request,
         roles=WORKERS,
         limit=("request.filed", "requests_per_hour"),
+        prepare=country_codes_for_names,
     ),
     CommandSpec(
         "ack",
