@@ -68,7 +68,9 @@ async def test_the_files_carry_the_status_and_the_joint_check(tmp_path: Path) ->
     await bot.stop()
     db = bot.database
     markdown = await cli("JPA-9", "-d", db)
-    assert "| Thailand | awaiting sign-off | not due | not due |" in markdown, markdown
+    assert "| Thailand | awaiting sign-off | not due (due 2027-03-08) | not due |" in markdown, (
+        markdown  # W2 is due on Sunday 7 March: Thailand's next working day is the 8th
+    )
     assert "| op:SONGKHLA-3 | W1 | Arrests | MY 4; TH — | 4 | TH awaiting national sign-off |" in (
         markdown
     ), markdown

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Rate
@@ -130,6 +131,9 @@ class ReportData:
     rates: dict[str, Rate] = field(default_factory=dict)
     joints: tuple[JointOp, ...] = ()  # by operation, figure and window
     unscoped: tuple[Unscoped, ...] = ()
+    # (window, country) -> the country's own due date, where its closures, holidays or
+    # weekend moved it off the window's (the only ones listed)
+    due_dates: dict[tuple[int, str], date] = field(default_factory=dict)
 
     @property
     def reported(self) -> list[str]:
@@ -167,8 +171,8 @@ def load_report(
     if period is None:
         return None
     rows = db.execute("SELECT code, name, timezone FROM countries").fetchall()
-    names = {row[0]: row[1] for row in rows}
-    due = due or _due_by_zone({row[0]: row[2] for row in rows})
+    names, zones = {row[0]: row[1] for row in rows}, {row[0]: row[2] for row in rows}
+    due = due or _due_by_zone(zones)
     sums, window_sums = _amounts(db, period.code)
     statuses = _statuses(db, period, now or Clock().now(), due)
     joints, unscoped = _joints(db, period.code)
@@ -183,7 +187,23 @@ def load_report(
         dict(rates or {}),
         tuple(_with_awaiting(j, statuses) for j in joints),
         unscoped,
+        _moved_due_dates(period, due, zones),
     )
+
+
+def _moved_due_dates(
+    period: Period, due: DueMoment, zones: dict[str, str]
+) -> dict[tuple[int, str], date]:
+    """Each country's own due date for a window, where it is not the window's: the day whose
+    end, in the country's zone, is its due moment."""
+    moved = {}
+    for window in period.windows:
+        for country in period.countries:
+            zone = ZoneInfo(zones.get(country, "UTC"))
+            day = (due(window, country).astimezone(zone) - timedelta(microseconds=1)).date()
+            if day != window.due_on:
+                moved[(window.seq, country)] = day
+    return moved
 
 
 def _with_awaiting(joint: JointOp, statuses: dict[tuple[int, str], str]) -> JointOp:

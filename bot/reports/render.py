@@ -137,10 +137,19 @@ def status_table(data: ReportData) -> tuple[list[str], list[list[str]]]:
     windows = data.period.windows
     head = ["Country", *(f"{w.label} (due {w.due_on.isoformat()})" for w in windows)]
     rows = [
-        [data.names[c], *(status_label(data.statuses[(w.seq, c)]) for w in windows)]
-        for c in data.countries
+        [data.names[c], *(_status_cell(data, w.seq, c) for w in windows)] for c in data.countries
     ]
     return head, rows
+
+
+def _status_cell(data: ReportData, seq: int, country: str) -> str:
+    """``missing``; ``not due (due 2027-02-09)`` for a return not in yet whose country's own
+    due date is not the one the column names (its weekend, holiday or closure moved it)."""
+    status = data.statuses[(seq, country)]
+    moved = data.due_dates.get((seq, country))
+    if moved is None or status not in (NOT_DUE, MISSING, DRAFT):
+        return status_label(status)
+    return f"{status_label(status)} (due {moved.isoformat()})"
 
 
 JOINT_HEAD = ["Operation", "Window", "Figure", "Reported by", "Counted once", "Check"]

@@ -424,7 +424,8 @@ def _status(sheet: _Sheet, data: ReportData) -> None:
     }
     plain = sheet.book.style(PLAIN, sheet)
     for values in rows:
-        sheet.add(values, [plain, *(filled.get(status, plain) for status in values[1:])])
+        looks = [filled.get(cell.partition(" (due ")[0], plain) for cell in values[1:]]
+        sheet.add(values, [plain, *looks])  # "missing (due …)": coloured as missing
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{sheet.last_row}"
 
 
