@@ -1,6 +1,8 @@
 """``focalbot report`` judges "missing" by each country's own due date, moved off its closures
 and holidays as the bot moves it, as the chat report does."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -33,23 +35,36 @@ def config_closing_thailand(tmp_path: Path, due: date, today: date) -> Path:
     return path
 
 
+class ClosedThailand:
+    """JPA-7's one window ended yesterday or before (a working day in Malaysia), Thailand
+    closed from its due date to today, the period in a database: ``focalbot report`` on it."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.today = datetime.now(UTC).date()
+        due = self.today - timedelta(days=1)  # ended in both countries
+        malaysia = Calendar(load_settings(SHIPPED_CONFIG)).of("MY")
+        while malaysia.next_working(due) != due:
+            due -= timedelta(days=1)
+        self.due, self.config = due, config_closing_thailand(tmp_path, due, self.today)
+        self.thailand_due = Calendar(load_settings(self.config)).of("TH").next_working(due)
+        self.bot = Harness(tmp_path / "bot.db", load_settings(self.config))
+        self.database = self.bot.database  # a file, or the test's PostgreSQL database
+
+    async def make(self) -> ClosedThailand:
+        await self.bot.start()  # the configured period comes into the database
+        await self.bot.stop()
+        return self
+
+    async def report(self, *options: str) -> str:
+        arguments = ["report", "JPA-7", "--config", str(self.config), "-d", self.database]
+        result = await asyncio.to_thread(CliRunner().invoke, main, [*arguments, *options])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+
 async def test_a_due_date_moved_off_a_closure_is_not_missing_yet(tmp_path: Path) -> None:
-    today = datetime.now(UTC).date()
-    due = today - timedelta(days=1)  # ended in both countries: a working day in Malaysia
-    malaysia = Calendar(load_settings(SHIPPED_CONFIG)).of("MY")
-    while malaysia.next_working(due) != due:
-        due -= timedelta(days=1)
-    config = config_closing_thailand(tmp_path, due, today)
-    bot = Harness(tmp_path / "bot.db", load_settings(config))
-    await bot.start()  # the configured period comes into the database
-    await bot.stop()
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        main,
-        ["report", "JPA-7", "--config", str(config), "-d", bot.database, "--format", "json"],
-    )
-    assert result.exit_code == 0, result.output
-    countries = json.loads(result.output)["countries"]
+    closed = await ClosedThailand(tmp_path).make()
+    countries = json.loads(await closed.report("--format", "json"))["countries"]
     assert {c["code"]: c["status"] for c in countries} == {
         "TH": {"W1": "not due"},  # closed on its due date and today: due on its next working day
         "MY": {"W1": "missing"},
@@ -61,46 +76,17 @@ async def test_the_status_table_shows_a_countrys_own_due_date_where_it_moved(
 ) -> None:
     """The column says the window's due date; Thailand's moved off its closure, and its cell
     says to when (Malaysia's did not move: its cell says nothing more)."""
-    today = datetime.now(UTC).date()
-    due = today - timedelta(days=1)
-    malaysia = Calendar(load_settings(SHIPPED_CONFIG)).of("MY")
-    while malaysia.next_working(due) != due:
-        due -= timedelta(days=1)
-    config = config_closing_thailand(tmp_path, due, today)
-    thailand = Calendar(load_settings(config)).of("TH").next_working(due)
-    assert thailand > today
-    bot = Harness(tmp_path / "bot.db", load_settings(config))
-    await bot.start()
-    await bot.stop()
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        main,
-        ["report", "JPA-7", "--config", str(config), "-d", bot.database, "--format", "md"],
-    )
-    assert result.exit_code == 0, result.output
-    assert f"| W1 (due {due.isoformat()}) |" in result.output
-    assert f"| Thailand | not due (due {thailand.isoformat()}) |" in result.output
-    assert "| Malaysia | missing |" in result.output
+    closed = await ClosedThailand(tmp_path).make()
+    moved = closed.thailand_due.isoformat()
+    assert closed.thailand_due > closed.today
+    markdown = await closed.report("--format", "md")
+    assert f"| W1 (due {closed.due.isoformat()}) |" in markdown
+    assert f"| Thailand | not due (due {moved}) |" in markdown
+    assert "| Malaysia | missing |" in markdown
     target = tmp_path / "jpa7.xlsx"
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        main,
-        [
-            "report",
-            "JPA-7",
-            "--config",
-            str(config),
-            "-d",
-            bot.database,
-            "--format",
-            "xlsx",
-            "-o",
-            str(target),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    await closed.report("--format", "xlsx", "-o", str(target))
     sheet = (await asyncio.to_thread(load_workbook, target))["Status"]
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
-    assert cells["Thailand"].value == f"not due (due {thailand.isoformat()})"
+    assert cells["Thailand"].value == f"not due (due {moved})"
     colour = str(STATUS_FILLS[NOT_DUE].fgColor.rgb)[-6:]
     assert str(cells["Thailand"].fill.fgColor.rgb).endswith(colour)  # coloured as "not due"
