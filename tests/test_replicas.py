@@ -347,3 +347,34 @@ async def test_a_stopping_replica_takes_no_intake_lease(database: Path) -> None:
         assert not poller.receiving
     finally:
         await replica.stop()
+
+
+async def test_a_stop_begun_while_the_lease_is_being_taken_starts_no_intake(
+    database: Path,
+) -> None:
+    """The same race one step later (seen again in CI, a Telegram test on PostgreSQL): the
+    heartbeat had passed the stopping check and was taking the lease when the app began to
+    stop and stopped its adapters."""
+    poller = StoppingPoller()
+    replica = h.Harness(database, extra_adapters=[poller])
+    await replica.start()
+    try:
+        await eventually(lambda: poller.receiving, "receiving")
+        assert replica.app is not None and replica.app.replication is not None
+        replication = replica.app.replication
+        await replication.leave()
+        take = replication.leases.try_acquire
+
+        async def taken_as_the_app_stops(lease: str) -> bool:
+            got = await take(lease)
+            replication.stop_tending()
+            poller.stopped = True
+            return got
+
+        replication.leases.try_acquire = taken_as_the_app_stops  # type: ignore[method-assign]
+        await replication._beat()
+        assert not poller.receiving
+        replication.leases.try_acquire = take  # type: ignore[method-assign]
+        assert await take("intake:" + poller.channel)  # given back: free for the others
+    finally:
+        await replica.stop()

@@ -211,12 +211,18 @@ class Replication:
             self._receiving.discard(channel)
             await adapter.stop_intake()
         if channel not in self._receiving and await self.leases.try_acquire(lease):
+            if self._stopping:  # the app began stopping while the lease was being taken
+                await self.leases.release(lease)
+                return
             log.info("%s: this replica now receives (intake lease taken)", channel)
             try:
                 await adapter.start_intake()
             except Exception:
-                log.exception("%s: could not begin receiving; lease given up", channel)
                 await self.leases.release(lease)
+                if self._stopping:  # its adapter stopped under it: expected, not a failure
+                    log.info("%s: stopping; not receiving after all", channel)
+                    return
+                log.exception("%s: could not begin receiving; lease given up", channel)
                 return
             self._receiving.add(channel)
 
