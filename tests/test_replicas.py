@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from adapters.memory import MemoryAdapter
 from bot.audit import chain as audit
 from bot.cli import main as focalbot
+from bot.delivery.replicas import Replication
 from bot.events import Outbound
 from bot.ports import Pacing
 from tests import harness as h
@@ -329,18 +330,24 @@ class StoppingPoller(Poller):
         await super().start_intake()
 
 
+async def receiving_then_left(database: Path) -> tuple[StoppingPoller, h.Harness, Replication]:
+    """A replica receiving on a polling channel that has then left (its intake lease is free
+    again, as after another replica left); stop it when done."""
+    poller = StoppingPoller()
+    replica = h.Harness(database, extra_adapters=[poller])
+    await replica.start()
+    await eventually(lambda: poller.receiving, "receiving")
+    assert replica.app is not None and replica.app.replication is not None
+    await replica.app.replication.leave()
+    return poller, replica, replica.app.replication
+
+
 async def test_a_stopping_replica_takes_no_intake_lease(database: Path) -> None:
     """A heartbeat between the app's adapters stopping and its replica leaving took the free
     intake lease and began receiving on a stopped channel: an error logged at every such stop
     (seen in a Telegram test on PostgreSQL)."""
-    poller = StoppingPoller()
-    replica = h.Harness(database, extra_adapters=[poller])
-    await replica.start()
+    poller, replica, replication = await receiving_then_left(database)
     try:
-        await eventually(lambda: poller.receiving, "receiving")
-        assert replica.app is not None and replica.app.replication is not None
-        replication = replica.app.replication
-        await replication.leave()  # the lease is free again, as after another replica left
         replication.stop_tending()  # what App.stop does before stopping its adapters
         poller.stopped = True
         await replication._beat()
@@ -355,14 +362,8 @@ async def test_a_stop_begun_while_the_lease_is_being_taken_starts_no_intake(
     """The same race one step later (seen again in CI, a Telegram test on PostgreSQL): the
     heartbeat had passed the stopping check and was taking the lease when the app began to
     stop and stopped its adapters."""
-    poller = StoppingPoller()
-    replica = h.Harness(database, extra_adapters=[poller])
-    await replica.start()
+    poller, replica, replication = await receiving_then_left(database)
     try:
-        await eventually(lambda: poller.receiving, "receiving")
-        assert replica.app is not None and replica.app.replication is not None
-        replication = replica.app.replication
-        await replication.leave()
         take = replication.leases.try_acquire
 
         async def taken_as_the_app_stops(lease: str) -> bool:

@@ -222,7 +222,6 @@ writes it as the period does)."""
 def window_label(typed: str) -> str:
     """A window label as the period writes it: ``W2`` for ``w2``, ``W02`` or ``W٢`` (the
     window's number in any script's digits, as figures and dates are read)."""
-    number = typed[1:]
-    if typed[:1] in ("W", "w") and number.isdecimal() and len(number) <= 3:
-        return f"W{int(latin_digits(number))}"  # W1٢: refused, as a figure mixing them is
+    if WINDOW_TYPED.match(typed):
+        return f"W{int(latin_digits(typed[1:]))}"  # W1٢: refused, as a figure mixing them is
     return typed.upper()

@@ -418,14 +418,11 @@ def _status(sheet: _Sheet, data: ReportData) -> None:
     """Countries × windows, each cell coloured by its status."""
     names, rows = status_table(data)
     _head(sheet, names, [24, *(22 for _ in names[1:])])
-    filled = {
-        status_label(s): sheet.book.style(Look(fill=fill), sheet)
-        for s, fill in STATUS_FILLS.items()
-    }
+    filled = {s: sheet.book.style(Look(fill=fill), sheet) for s, fill in STATUS_FILLS.items()}
     plain = sheet.book.style(PLAIN, sheet)
-    for values in rows:
-        looks = [filled.get(cell.partition(" (due ")[0], plain) for cell in values[1:]]
-        sheet.add(values, [plain, *looks])  # "missing (due …)": coloured as missing
+    for code, values in zip(data.countries, rows, strict=True):  # the table's row order
+        statuses = (data.statuses[(w.seq, code)] for w in data.period.windows)
+        sheet.add(values, [plain, *(filled.get(status, plain) for status in statuses)])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{sheet.last_row}"
 
 
