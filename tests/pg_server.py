@@ -138,6 +138,7 @@ class PostgresServer:
         self._schema_made = False
         self._schema: list[tuple[str, tuple[str, ...]]] = []
         self._meta: list[tuple[str, str]] = []
+        self._emptying = ""  # the statements that empty a database of that schema
         self.user = "postgres" if self._as_postgres else os.environ.get("USER", "postgres")
         self._lock = _claim(self.root)
         # The watchdog waits on a pipe whose only write end this process holds (it is not
@@ -198,6 +199,7 @@ class PostgresServer:
                     migrate_postgres(PostgresDb(made))
                     self._schema = _schema_of(made)
                     self._meta = made.execute("SELECT key, value FROM meta").fetchall()
+                    self._emptying = _emptying(self._schema, _sequences_of(made))
                 self._schema_made = True
             conn.execute(f"CREATE DATABASE {name} TEMPLATE focal_schema")
         return self.url(name)
@@ -219,8 +221,7 @@ class PostgresServer:
             with psycopg.connect(self.url(name), autocommit=True) as conn:
                 if _schema_of(conn) != self._schema:
                     return False
-                tables = ", ".join(table for table, _columns in self._schema)
-                conn.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+                conn.execute(self._emptying)
                 with conn.cursor() as cursor:
                     cursor.executemany("INSERT INTO meta (key, value) VALUES (%s, %s)", self._meta)
         except psycopg.Error:
@@ -301,11 +302,30 @@ def _unwatched(root: Path, lock: int, legacy_age: float) -> bool:
 def _schema_of(conn: psycopg.Connection) -> list[tuple[str, tuple[str, ...]]]:
     """Each table of schema public with its columns, to tell a database whose schema a test
     changed from one that can be emptied and used again."""
-    rows = conn.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+    rows = conn.execute(  # the catalog itself: information_schema's view took 17 ms
+        "SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
     ).fetchall()
     tables: dict[str, list[str]] = {}
     for table, column in rows:
         tables.setdefault(table, []).append(column)
     return [(table, tuple(columns)) for table, columns in sorted(tables.items())]
+
+
+def _sequences_of(conn: psycopg.Connection) -> list[str]:
+    """The sequences of schema public (the id columns' counters)."""
+    rows = conn.execute(
+        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+        "AND relkind = 'S' ORDER BY relname"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _emptying(schema: list[tuple[str, tuple[str, ...]]], sequences: list[str]) -> str:
+    """One round trip that empties every table and starts every id again from 1. DELETE, not
+    TRUNCATE: a test leaves a few rows, and TRUNCATE's new files for 35 tables and their
+    indexes took 90 ms a test, DELETE 9 (the schema has no foreign keys to order them by)."""
+    deletes = [f'DELETE FROM "{table}"' for table, _columns in schema]
+    restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+    return "; ".join(deletes + restarts)
