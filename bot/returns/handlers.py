@@ -629,17 +629,33 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     submitted = load_submitted(work.db, *target.key)
     if submitted is None or not store.is_awaiting(work.db, submitted.id):
         raise UserError(_("{title}: nothing awaits your sign-off.", title=target.title))
-    store.approve(work.db, submitted.id, actor.id, work.stamp)
-    work.audit(store.SIGNED_OFF, _subject(target), f"version {submitted.version}")
-    told = _(
-        "{title} is signed off by {name} and now counts in the report.",
-        title=target.title,
-        name=actor.name,
-    )
+    late = _late_by_signoff(work, target, submitted)
+    store.approve(work.db, submitted.id, actor.id, work.stamp, late)
+    detail = f"version {submitted.version}" + (", late" if late else "")
+    work.audit(store.SIGNED_OFF, _subject(target), detail)
+    what = {"title": target.title, "name": actor.name}
+    if late:
+        told = _(
+            "{title} is signed off by {name} and now counts in the report, as late: its "
+            "deadline had passed before the sign-off.",
+            **what,
+        )
+    else:
+        told = _("{title} is signed off by {name} and now counts in the report.", **what)
     work.reply(_("Thank you. {told}", told=told))
     for person in work.directory.deputies(actor.country):
         if person.id != actor.id:
             work.notify(person, told, subject=_subject(target))
+
+
+def _late_by_signoff(work: Work, target: Target, submitted: store.Submitted) -> bool:
+    """Whether a return sent in time becomes late by its sign-off: it counts only once
+    approved, so a first version approved after the country's deadline came in late. (An
+    amendment leaves the return as its approved first version came in.)"""
+    if submitted.late or store.counts_earlier_figures(work.db, submitted.id):
+        return False
+    due = due_of(work, target.window, target.country)
+    return is_late(work.now, due, zone_of_country(work, target.country))
 
 
 def _not_yours_to_approve(work: Work, country: str) -> Msg:
