@@ -282,6 +282,11 @@ def return_command(work: Work, text: str) -> None:
         raise UserError(APPROVE_USAGE)
     actor = work.actor
     assert actor is not None
+    if period is None and label is None and shown is None and not tail:
+        pressed = _on_draft_shown_last(work, actor, action.lower())
+        if pressed is not None:  # the window and revision the person was shown last
+            return_command(work, pressed.removeprefix("/return "))
+            return
     hints = _writing_hints(work, action.lower(), tail)
     period = _period_meant(work, period, actor.country, (label, rest), hints)
     if period is None:
@@ -629,17 +634,33 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     submitted = load_submitted(work.db, *target.key)
     if submitted is None or not store.is_awaiting(work.db, submitted.id):
         raise UserError(_("{title}: nothing awaits your sign-off.", title=target.title))
-    store.approve(work.db, submitted.id, actor.id, work.stamp)
-    work.audit(store.SIGNED_OFF, _subject(target), f"version {submitted.version}")
-    told = _(
-        "{title} is signed off by {name} and now counts in the report.",
-        title=target.title,
-        name=actor.name,
-    )
+    late = _late_by_signoff(work, target, submitted)
+    store.approve(work.db, submitted.id, actor.id, work.stamp, late)
+    detail = f"version {submitted.version}" + (", late" if late else "")
+    work.audit(store.SIGNED_OFF, _subject(target), detail)
+    what = {"title": target.title, "name": actor.name}
+    if late:
+        told = _(
+            "{title} is signed off by {name} and now counts in the report, as late: its "
+            "deadline had passed before the sign-off.",
+            **what,
+        )
+    else:
+        told = _("{title} is signed off by {name} and now counts in the report.", **what)
     work.reply(_("Thank you. {told}", told=told))
     for person in work.directory.deputies(actor.country):
         if person.id != actor.id:
             work.notify(person, told, subject=_subject(target))
+
+
+def _late_by_signoff(work: Work, target: Target, submitted: store.Submitted) -> bool:
+    """Whether a return sent in time becomes late by its sign-off: it counts only once
+    approved, so a first version approved after the country's deadline came in late. (An
+    amendment leaves the return as its approved first version came in.)"""
+    if submitted.late or store.counts_earlier_figures(work.db, submitted.id):
+        return False
+    due = due_of(work, target.window, target.country)
+    return is_late(work.now, due, zone_of_country(work, target.country))
 
 
 def _not_yours_to_approve(work: Work, country: str) -> Msg:
@@ -918,10 +939,8 @@ def _summary_answered(work: Work, actor: Person, text: str) -> bool:
     action = typed_action(text.strip().rstrip(".!。"), work.language_of(actor.id))
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
         return False
-    last = last_buttons(work.db, actor.id)
-    if last is None or parse_iso(last[1]) < work.now - TYPED_ANSWER_WITHIN:
-        return False
-    pressed = next((b.command for b in last[0] if _return_action(b.command) == action), None)
+    buttons = _last_return_buttons(work, actor)
+    pressed = next((b.command for b in buttons if _return_action(b.command) == action), None)
     if pressed is None:
         return False  # the last buttons were another question's (a broadcast's, a request's)
     return_command(work, pressed.removeprefix("/return "))
@@ -931,12 +950,44 @@ def _summary_answered(work: Work, actor: Person, text: str) -> bool:
 TYPED_ANSWER_WITHIN = timedelta(hours=12)  # a summary older than that is asked for again
 
 
+def _on_draft_shown_last(work: Work, actor: Person, action: str) -> str | None:
+    """``/return confirm`` or ``/return cancel`` typed without a window: the command of the
+    draft the person was shown last (a summary or a question of the last
+    :data:`TYPED_ANSWER_WITHIN`), with the revision a summary showed, if that window still has
+    a draft; None to go by the windows owed. (Going by the oldest window owed, a confirm after
+    W2's summary submitted an older W1 draft, and a cancel threw W1's away.)"""
+    if action not in ("confirm", "cancel"):
+        return None
+    buttons = [b for b in _last_return_buttons(work, actor) if _return_action(b.command)]
+    if not buttons:
+        return None
+    _slash, code, label, *_rest = buttons[0].command.split()
+    period = load_period(work.db, code)
+    window = next((w for w in period.windows if w.label == label), None) if period else None
+    if period is None or window is None or not load_draft(
+        work.db, period.code, window.seq, actor.country
+    ):
+        return None  # submitted or discarded since: the windows owed say which is meant
+    pressed = next((b.command for b in buttons if _return_action(b.command) == action), None)
+    return pressed or f"/return {code} {label} {action}"
+
+
+def _last_return_buttons(work: Work, actor: Person) -> tuple[Button, ...]:
+    """The buttons of the last message with buttons the person was sent, if it was of a
+    return and was sent within :data:`TYPED_ANSWER_WITHIN`; else none."""
+    last = last_buttons(work.db, actor.id)
+    if last is None or parse_iso(last[1]) < work.now - TYPED_ANSWER_WITHIN:
+        return ()
+    return tuple(b for b in last[0] if b.command.startswith("/return "))
+
+
 def _return_action(command: str) -> str | None:
-    """``confirm`` for ``/return JPA-9 W1 confirm 2``; None for another command."""
+    """``confirm`` for ``/return JPA-9 W1 confirm 2``, ``skip`` for ``/return JPA-9 W1 skip``:
+    the draft's action a return's button takes; None for another command (show, approve)."""
     words = command.split()
     if words[:1] != ["/return"]:
         return None
-    return next((w for w in words[1:] if w in ("confirm", "cancel")), None)
+    return next((w for w in words[1:] if w in FORM_ACTIONS), None)
 
 
 def _closed_under(work: Work, draft: Draft, period: Period) -> None:

@@ -158,10 +158,13 @@ def is_awaiting(db: Db, return_id: int) -> bool:
     return bool(row and row[0])
 
 
-def approve(db: Db, return_id: int, person_id: str, stamp: str) -> None:
-    """The focal point's national sign-off: the return now counts; bound into the chain."""
+def approve(db: Db, return_id: int, person_id: str, stamp: str, late: bool = False) -> None:
+    """The focal point's national sign-off: the return now counts; bound into the chain.
+    ``late``: the sign-off came after the deadline, so the return counts as late."""
     _drop_counted(db, return_id)
     _set_signoff(db, return_id, False, person_id, stamp)
+    if late:
+        db.execute("UPDATE returns SET late = 1 WHERE id = ?", [return_id])
     record_return(db, return_id, stamp, person_id)
 
 

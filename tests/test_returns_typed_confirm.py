@@ -1,0 +1,87 @@
+"""``/return confirm`` and ``/return cancel`` typed without a window act on the draft the
+person was shown last: after W2's summary, a confirm submits W2 (not an older W1 draft) and a
+cancel discards W2's; after a colleague's change was shown again, a typed confirm submits it
+instead of asking again and again. With no draft shown lately, the windows owed decide."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.harness import Harness
+from tests.returns_support import running
+
+MID_MARCH = datetime(2027, 3, 10, 3, 0, tzinfo=UTC)  # W1 and W2 ended, W3 running
+
+
+async def submitted(bot: Harness) -> list[int]:
+    rows = await bot.rows("SELECT window_seq FROM returns WHERE country = 'TH' ORDER BY 1")
+    return [seq for (seq,) in rows]
+
+
+async def drafts(bot: Harness) -> list[int]:
+    rows = await bot.rows("SELECT window_seq FROM return_drafts WHERE country = 'TH' ORDER BY 1")
+    return [seq for (seq,) in rows]
+
+
+async def two_drafts(tmp_path: Path) -> Harness:
+    bot = await running(tmp_path, at=MID_MARCH)
+    [w1] = await bot.say("th-fp", "/return arrests 2, victims 2")
+    assert "W1" in w1 and "Confirm to submit" in w1, w1
+    [w2] = await bot.say("th-fp", "/return W2 arrests 7, victims 5")
+    assert "W2" in w2 and "Confirm to submit" in w2, w2
+    return bot
+
+
+async def test_a_typed_confirm_submits_the_window_just_shown(tmp_path: Path) -> None:
+    bot = await two_drafts(tmp_path)
+    [told] = await bot.say("th-fp", "/return confirm")
+    assert "W2" in told and "is submitted" in told, told
+    assert await submitted(bot) == [2] and await drafts(bot) == [1]
+    await bot.stop()
+
+
+async def test_a_typed_cancel_discards_the_window_just_shown(tmp_path: Path) -> None:
+    bot = await two_drafts(tmp_path)
+    [told] = await bot.say("th-fp", "/return cancel")
+    assert "Draft discarded" in told, told
+    assert await submitted(bot) == [] and await drafts(bot) == [1]
+    await bot.stop()
+
+
+async def test_a_typed_cancel_in_a_guided_return_discards_that_one(tmp_path: Path) -> None:
+    bot = await running(tmp_path, at=MID_MARCH)
+    await bot.say("th-fp", "/return arrests 2, victims 2")  # W1's draft
+    await bot.say("th-fp", "/return W2")  # step by step
+    await bot.say("th-fp", "5")
+    [told] = await bot.say("th-fp", "/return cancel")
+    assert "Draft discarded" in told, told
+    assert await drafts(bot) == [1]
+    await bot.stop()
+
+
+async def test_a_colleagues_change_once_shown_is_confirmed_by_a_typed_confirm(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)  # mid-January: W1
+    await bot.say("th-fp", "/return arrests 3, victims 2")
+    await bot.say("th-deputy", "/return arrests 4")
+    again = await bot.say("th-fp", "/return confirm")
+    assert again[0].startswith("Not submitted"), again
+    assert "Arrests 3 → 4" in "\n".join(again), again
+    [told] = await bot.say("th-fp", "/return confirm")
+    assert "is submitted" in told, told
+    rows = await bot.rows("SELECT amount FROM return_values WHERE metric = 'arrests'")
+    assert rows == [(4,)], rows
+    await bot.stop()
+
+
+async def test_with_no_draft_shown_lately_the_oldest_window_owed_is_confirmed(
+    tmp_path: Path,
+) -> None:
+    bot = await two_drafts(tmp_path)
+    await bot.say("th-fp", "/return confirm")  # W2, just shown
+    [told] = await bot.say("th-fp", "/return confirm")  # W2's summary is gone: W1's draft
+    assert "W1" in told and "is submitted" in told, told
+    assert await submitted(bot) == [1, 2] and await drafts(bot) == []
+    await bot.stop()
