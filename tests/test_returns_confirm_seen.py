@@ -81,8 +81,8 @@ async def test_a_typed_confirm_stands_only_for_whoever_changed_the_draft_last(
     bot = await running(tmp_path)
     await bot.say("th-fp", "/return W1 arrests 10, victims assisted 6")
     await bot.say("th-deputy", "/return W1 arrests 12")
-    [asked] = await bot.say("th-fp", "/return confirm")
-    assert asked.split("\n")[:2] == [DEPUTY_LAST, "• Arrests 10 → 12 by Nirana Deputy-Example"]
+    [asked] = await bot.say("th-fp", "/return confirm")  # the summary th-fp saw: changed since
+    assert asked.split("\n")[:2] == [CHANGED, "• Arrests 10 → 12 by Nirana Deputy-Example"]
     assert "Arrests: 12" in asked, asked
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]
 
@@ -194,8 +194,8 @@ async def test_the_guided_forms_confirm_is_checked_too(tmp_path: Path) -> None:
         await bot.say("th-fp", step)
     seen = confirm_offered(bot, "th-fp")
     await bot.say("th-deputy", "/return W1 arrests 5")
-    [typed] = await bot.say("th-fp", "/return confirm")  # the one line left the form
-    assert typed.split("\n")[:2] == [DEPUTY_LAST, "• Arrests 3 → 5 by Nirana Deputy-Example"]
+    [typed] = await bot.say("th-fp", "/return confirm")  # the form's summary, changed since
+    assert typed.split("\n")[:2] == [CHANGED, "• Arrests 3 → 5 by Nirana Deputy-Example"]
     [pressed] = await bot.press("th-fp", seen)
     assert pressed.startswith(CHANGED), pressed
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]

@@ -5,7 +5,7 @@ in one period sees no change."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tests.harness import Harness
@@ -101,9 +101,20 @@ async def test_drafts_in_both_periods_leave_a_bare_confirm_to_ask(tmp_path: Path
     bot = await two_periods(tmp_path)
     await bot.say("id-fp", "/return JPA-9 arrests 3, victims 1")
     await bot.say("id-fp", "/return JPA-8 arrests 1, victims 1")
+    bot.clock.advance(timedelta(hours=13))  # no summary of today: nothing says which is meant
     [asked] = await bot.say("id-fp", "/return confirm")
     assert asked.startswith(ASKS) and ("JPA-8", "/return JPA-8 confirm") in buttons(bot)
     assert await bot.rows("SELECT COUNT(*) FROM returns") == [(0,)]
+    await bot.stop()
+
+
+async def test_a_bare_confirm_right_after_a_summary_confirms_that_one(tmp_path: Path) -> None:
+    bot = await two_periods(tmp_path)
+    await bot.say("id-fp", "/return JPA-9 arrests 3, victims 1")
+    await bot.say("id-fp", "/return JPA-8 arrests 1, victims 1")
+    [done] = await bot.say("id-fp", "/return confirm")
+    assert "JPA-8" in done and "is submitted" in done, done
+    assert await bot.rows("SELECT period FROM returns") == [("JPA-8",)]
     await bot.stop()
 
 
