@@ -33,3 +33,16 @@ async def test_the_days_reminder_firing_after_the_due_day_ended_is_not_sent(
     await bot.advance(timedelta(days=3))  # 8 February, 19:00 in Bangkok: the 7th is over
     assert not any("is due today" in m for m in bot.inbox("th-fp")), bot.inbox("th-fp")
     await bot.stop()
+
+
+async def test_the_reminders_one_line_example_can_be_sent_as_it_is(tmp_path: Path) -> None:
+    """It names every required figure: copied, it is taken (it named three optional ones
+    first, and a focal point who sent it was told Arrests was still needed)."""
+    bot: Harness = await running(tmp_path, at=FEB_5)
+    await bot.advance(timedelta(days=2))
+    [reminder] = [m for m in bot.inbox("th-fp") if "Reminder" in m]
+    example = reminder.split("in one line, e.g. ", 1)[1].rstrip(".")
+    assert example == "/return convicted 3, victims assisted 3, arrest 3", reminder
+    [summary] = await bot.say("th-fp", example)
+    assert "Confirm to submit" in summary and "Still needed" not in summary, summary
+    await bot.stop()

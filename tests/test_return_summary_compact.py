@@ -139,7 +139,9 @@ async def test_the_form_as_text_lists_what_is_filled_and_names_the_blanks(
     bot = await running(tmp_path)
     [empty] = await bot.say("th-fp", "/return form")
     heading = "Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027) — every figure at once"
-    example = "Send them in one line, e.g. /return JPA-9 W1 convicted 3, rescued 3; then confirm."
+    example = (  # the required figures: a line copied as it is must be taken
+        "Send them in one line, e.g. /return JPA-9 W1 victims assisted 3, arrest 3; then confirm."
+    )
     assert empty.split("\n") == [
         heading,
         f"Every figure is blank: {blank_but(required=' (required)')}.",

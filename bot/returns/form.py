@@ -250,11 +250,17 @@ def form_of(target: Target, values: dict[str, Value], revision: int) -> Form:
     return Form(title, f"{target.command} submit {revision}", fields, intro=target.title)
 
 
-def one_line_example(metrics: Sequence[Metric]) -> Msg:
+def one_line_example(metrics: Sequence[Metric], count: int) -> Msg:
     """``arrests 3, victims assisted 3`` with each figure named as the reader types it (their
-    language's name, which a return reads back) and a sample value of its kind."""
+    language's name, which a return reads back) and a sample value of its kind: every required
+    figure (a line copied without one is not submitted), then others up to ``count`` figures,
+    in the order the form asks them."""
+    required = [m for m in metrics if m.required]
+    others = [m for m in metrics if not m.required][: max(0, count - len(required))]
+    keys = {m.key for m in (*required, *others)}
+    chosen = [m for m in metrics if m.key in keys]
     return join(
-        [join([m.typed_name, " ", _EXAMPLES[m.kind]], "") for m in metrics], ", ", typed=True
+        [join([m.typed_name, " ", _EXAMPLES[m.kind]], "") for m in chosen], ", ", typed=True
     )
 
 
@@ -269,7 +275,7 @@ def form_text(target: Target, form: Form) -> Text:
     lines: list[Text] = [_("{title} — every figure at once", title=target.title)]
     lines += [_field_line(f) for f in form.fields if f.value]
     lines += left_blank([_blank_field(f) for f in form.fields if not f.value], len(form.fields))
-    example = one_line_example(target.period.metrics[:2])
+    example = one_line_example(target.period.metrics, 2)
     lines.append(
         _(
             "Send them in one line, e.g. {command} {example}; then confirm.",

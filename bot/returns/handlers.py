@@ -964,8 +964,10 @@ def _on_draft_shown_last(work: Work, actor: Person, action: str) -> str | None:
     _slash, code, label, *_rest = buttons[0].command.split()
     period = load_period(work.db, code)
     window = next((w for w in period.windows if w.label == label), None) if period else None
-    if period is None or window is None or not load_draft(
-        work.db, period.code, window.seq, actor.country
+    if (
+        period is None
+        or window is None
+        or not load_draft(work.db, period.code, window.seq, actor.country)
     ):
         return None  # submitted or discarded since: the windows owed say which is meant
     pressed = next((b.command for b in buttons if _return_action(b.command) == action), None)

@@ -222,7 +222,7 @@ def _how(work: Work, period: Period, window: Window, country: str) -> Msg:
         )
     return _(  # the figures named in the reader's language, as a return reads them back
         "Send it step by step with /return, or in one line, e.g. /return {example}.",
-        example=one_line_example(period.metrics[:3]),
+        example=one_line_example(period.metrics, 3),
     )
 
 
