@@ -212,5 +212,7 @@ async def test_status_dates_an_awaiting_amendment_when_it_was_sent(tmp_path: Pat
     await bot.say("th-deputy", "/return confirm")
     [status] = await bot.say("nz-cochair", "/status")
     line = next(line for line in status.splitlines() if line.startswith("• Thailand"))
-    assert "awaiting national sign-off (sent Jan 22, 2027" in line and "amended" not in line, line
+    assert line.startswith("• Thailand — submitted Jan 20, 2027"), line  # the approved one counts
+    assert "an amendment awaits national sign-off (sent Jan 22, 2027" in line, line
+    assert "amended" not in line, line
     await bot.stop()

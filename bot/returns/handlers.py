@@ -1183,11 +1183,17 @@ def status_text(work: Work, period: Period, window: Window) -> Text:
     due moment has passed there; before it, its return is simply not in yet."""
     found = store.window_statuses(work.db, period.code, window.seq)
     amended = store.amended_at(work.db, period.code, window.seq)
+    awaiting = store.amendments_awaiting(work.db, period.code, window.seq)
     rows = sorted(period.countries, key=lambda c: country_name(work, c))
     overdue = {c: _overdue(work, window, c) for c in rows}
     lines = [
         _with_amendment(
-            work, window, c, _status_line(work, window, c, found.get(c), overdue[c]), amended
+            work,
+            window,
+            c,
+            _status_line(work, window, c, found.get(c), overdue[c]),
+            amended,
+            awaiting,
         )
         for c in rows
     ]
@@ -1249,10 +1255,20 @@ def _status_head(
 
 
 def _with_amendment(
-    work: Work, window: Window, country: str, line: Msg, amended: dict[str, str]
+    work: Work,
+    window: Window,
+    country: str,
+    line: Msg,
+    amended: dict[str, str],
+    awaiting: dict[str, str],
 ) -> Text:
     """``line``, saying when the return was last amended, and whether after its due moment:
-    figures changed after a report was taken, or after the deadline, show here."""
+    figures changed after a report was taken, or after the deadline, show here. An amendment
+    awaiting national sign-off is said to (the approved figures count until it is approved)."""
+    if country in awaiting:
+        when = _local(work, awaiting[country], country)
+        told = _("an amendment awaits national sign-off (sent {when})", when=when)
+        return join([line, told], ", ")
     at = amended.get(country)
     if at is None:
         return line

@@ -31,7 +31,14 @@ from bot.returns.reminders import (
     still_asked_for,
     zone_of_country,
 )
-from bot.returns.repo import load_draft, load_submitted
+from bot.returns.repo import (
+    AWAITING,
+    LATE,
+    SUBMITTED,
+    load_draft,
+    load_submitted,
+    window_statuses,
+)
 from bot.work import Work
 from reminders.returns import BEFORE, DUE, OVERDUE, local_today, overdue
 
@@ -236,19 +243,30 @@ def digest(work: Work, text_subject: str) -> None:
     if found is None or cochair is None or not cochair.active:
         return
     period, window = found
-    owing = [c for c in period.countries if not load_submitted(work.db, period.code, window.seq, c)]
+    states = window_statuses(work.db, period.code, window.seq)
+    counted = {c for c, (status, _at) in states.items() if status in (SUBMITTED, LATE)}
+    owing = [c for c in period.countries if c not in counted]  # awaiting sign-off too, as /status
     if not owing:
         return  # everyone is in: the digest chain ends
     late = [c for c in owing if work.now >= due_moment(work, window, c)]
     if late and record_sent(work.db, subject, work.stamp, 1):
-        done = len(period.countries) - len(owing)  # not yet due somewhere is not "in"
-        work.notify(cochair, digest_text(work, period, window, late, done), subject=period.code)
+        awaiting = {c for c in late if states.get(c, ("", ""))[0] == AWAITING}
+        text = digest_text(work, period, window, late, len(counted), awaiting)
+        work.notify(cochair, text, subject=period.code)
         work.audit("return.digest", f"{period.code}:{window.label}", f"{len(late)} late")
     _arm_next(work, subject, window.due_on, zone_of_country(work, cochair.country), cochair.country)
 
 
-def digest_text(work: Work, period: Period, window: Window, late: list[str], done: int) -> Text:
-    """Who is late, with drafts noted, and how many (``done``) are in."""
+def digest_text(
+    work: Work,
+    period: Period,
+    window: Window,
+    late: list[str],
+    done: int,
+    awaiting: set[str],
+) -> Text:
+    """Who is late, with drafts and returns awaiting national sign-off noted, and how many
+    (``done``) are in."""
     lines: list[Text] = [
         _(
             "Late returns for {window}, due {date}:",
@@ -259,11 +277,12 @@ def digest_text(work: Work, period: Period, window: Window, late: list[str], don
     for code in sorted(late, key=lambda c: country_name(work, c)):  # by name, as people read
         draft = load_draft(work.db, period.code, window.seq, code)
         name = country_name(work, code)
-        lines.append(
-            _("• {country} (draft started)", country=name)
-            if draft and draft.answers
-            else join(["• ", name], "")  # the name stays the reader's (a str would not)
-        )
+        if code in awaiting:
+            lines.append(_("• {country} (sent, awaiting national sign-off)", country=name))
+        elif draft and draft.answers:
+            lines.append(_("• {country} (draft started)", country=name))
+        else:
+            lines.append(join(["• ", name], ""))  # the name stays the reader's (a str would not)
     total = len(period.countries)
     lines.append(
         n_(

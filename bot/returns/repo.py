@@ -468,13 +468,29 @@ def window_statuses(db: Db, period: str, seq: int) -> dict[str, tuple[str, str]]
         [period, seq],
     ):
         found[country] = (DRAFT, at)
-    for country, late, at, awaiting, amended in db.execute(
-        "SELECT country, late, submitted_at, awaiting_signoff, amended_at FROM returns "
+    for country, late, at, awaiting, amended, earlier in db.execute(
+        "SELECT country, late, submitted_at, awaiting_signoff, amended_at, EXISTS (SELECT 1 "
+        "FROM return_counted c WHERE c.return_id = returns.id) FROM returns "
         "WHERE period = ? AND window_seq = ?",
         [period, seq],
     ):
-        if awaiting:  # what awaits sign-off is the version sent last
+        # as reports count it (bot.reports.figures): a return awaiting its first sign-off is
+        # not in yet; an amendment awaiting it leaves the approved figures counting
+        if awaiting and not earlier:  # what awaits sign-off is the version sent last
             found[country] = (AWAITING, amended or at)
         else:
             found[country] = (LATE if late else SUBMITTED, at)
     return found
+
+
+def amendments_awaiting(db: Db, period: str, seq: int) -> dict[str, str]:
+    """When each country's amendment awaiting national sign-off was sent, for returns whose
+    approved figures count meanwhile."""
+    return dict(
+        db.execute(
+            "SELECT country, amended_at FROM returns WHERE period = ? AND window_seq = ? "
+            "AND awaiting_signoff = 1 AND amended_at IS NOT NULL AND EXISTS (SELECT 1 FROM "
+            "return_counted c WHERE c.return_id = returns.id)",
+            [period, seq],
+        ).fetchall()
+    )
