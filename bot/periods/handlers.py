@@ -46,7 +46,14 @@ from bot.returns.reminders import (
     due_of,
     zone_of_country,
 )
-from bot.returns.repo import AWAITING, DRAFT, LATE, SUBMITTED, window_statuses
+from bot.returns.repo import (
+    AWAITING,
+    DRAFT,
+    LATE,
+    SUBMITTED,
+    on_time_by_moved_date,
+    window_statuses,
+)
 from bot.returns.signoff import needs_signoff, require_signoff
 from bot.text import NAME_LIMIT
 from bot.work import Work
@@ -959,6 +966,9 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         f"{period.code}:{window.label}",
         f"{window.due_on.isoformat()} -> {day.isoformat()}",
     )
+    # a new date is today or later everywhere, so whatever is in came in before it
+    actor = work.actor.id if work.actor else "system"
+    on_time_by_moved_date(work.db, period.code, window.seq, work.stamp, actor)
     moved = store.load_period(work.db, period.code)
     assert moved is not None
     new = moved.windows[window.seq - 1]

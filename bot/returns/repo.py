@@ -168,6 +168,19 @@ def approve(db: Db, return_id: int, person_id: str, stamp: str, late: bool = Fal
     record_return(db, return_id, stamp, person_id)
 
 
+def on_time_by_moved_date(db: Db, period: str, seq: int, stamp: str, actor: str) -> int:
+    """The window's due date moved to today or later: every return in came in before it, so
+    none is late any more (and one awaiting sign-off is judged by the new date when approved).
+    Each changed return is bound into the chain again; returns how many were late."""
+    late = db.execute(
+        "SELECT id FROM returns WHERE period = ? AND window_seq = ? AND late = 1", [period, seq]
+    ).fetchall()
+    for (return_id,) in late:
+        db.execute("UPDATE returns SET late = 0 WHERE id = ?", [return_id])
+        record_return(db, return_id, stamp, actor)
+    return len(late)
+
+
 def _keep_counted(db: Db, return_id: int) -> None:
     """Set aside the figures that count now, before an amendment awaiting sign-off replaces
     them: reports go on counting these (bot.reports.figures.COUNTED)."""
