@@ -42,3 +42,38 @@ async def test_the_digest_counts_a_return_awaiting_its_first_signoff_as_not_in(
     assert "1 of 8 countries are in." in digest, digest
     assert "1 of 8 in (0 late), 1 awaiting national sign-off" in await status(bot)
     await bot.stop()
+
+
+def approval_reminders(bot: Harness, person: str) -> list[str]:
+    return [t for t in bot.inbox(person) if t.startswith("Awaiting your national sign-off")]
+
+
+async def test_the_focal_point_is_reminded_to_approve_until_they_do(tmp_path: Path) -> None:
+    bot = await awaiting_thailand(tmp_path)  # sent on 20 January by the deputy; due 7 February
+    await bot.advance(timedelta(days=11))  # 31 January: a week before
+    [reminder] = approval_reminders(bot, "th-fp")
+    assert reminder == (
+        "Awaiting your national sign-off: the return of Thailand for JPA-9 · W1 (Jan 1, 2027 – "
+        "Jan 31, 2027), sent by Nirana Deputy-Example, counts once you approve it "
+        "(due Feb 7, 2027)."
+    ), reminder
+    [sent] = [d.message for d in bot.chat.sent if d.message.text == reminder]
+    buttons = [b.command for b in sent.buttons]
+    assert "/return JPA-9 W1 approve" in buttons, buttons
+    assert not [t for t in bot.inbox("th-deputy") if "Reminder" in t or "Awaiting your" in t]
+    await bot.press("th-fp", "/return JPA-9 W1 approve")
+    for _ in range(20):
+        await bot.advance(timedelta(days=1))
+    assert len(approval_reminders(bot, "th-fp")) == 1  # approved: nothing more
+    assert not [t for t in bot.inbox("th-fp") if t.startswith(("Reminder", "Overdue"))]
+    await bot.stop()
+
+
+async def test_a_chase_asks_the_focal_point_to_approve(tmp_path: Path) -> None:
+    bot = await awaiting_thailand(tmp_path)
+    bot.clock.advance(timedelta(days=20))  # 9 February, no timers fired: W1 is overdue
+    [chased] = await bot.say("nz-cochair", "/status W1 chase")
+    assert "Thailand" in chased.split("Reminded now", 1)[1].split("\n")[0], chased
+    [reminder] = approval_reminders(bot, "th-fp")
+    assert "counts once you approve it" in reminder, reminder
+    await bot.stop()

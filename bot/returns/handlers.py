@@ -1033,6 +1033,7 @@ def status_command(work: Work, text: str) -> None:
 
 
 SENT = (store.SUBMITTED, store.LATE, store.AWAITING)  # a return in, counted or awaiting sign-off
+COUNTED = (store.SUBMITTED, store.LATE)
 
 
 @dataclass
@@ -1055,7 +1056,8 @@ def chase(work: Work, period: Period, window: Window) -> None:
         title = window_title(period, window)
         raise UserError(_("{window} has not ended yet: its returns are not owed.", window=title))
     states = store.window_statuses(work.db, period.code, window.seq)
-    owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in SENT]
+    # a return awaiting its first sign-off is owed too: its focal points are asked to approve
+    owing = [c for c in period.countries if states.get(c, ("", ""))[0] not in COUNTED]
     chased = Chased()
     for country in sorted(owing, key=lambda c: country_name(work, c)):
         if due_moment(work, window, country) > work.now:  # not missing yet: /status says so

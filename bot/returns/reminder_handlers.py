@@ -17,6 +17,7 @@ from bot.events import Button
 from bot.i18n import Msg, Text, _, join, n_
 from bot.periods.repo import OPEN, Period, load_period
 from bot.periods.windows import Window
+from bot.returns.draft_seen import person_name
 from bot.returns.form import one_line_example
 from bot.returns.reminders import (
     DIGEST_TIMER,
@@ -35,6 +36,8 @@ from bot.returns.repo import (
     AWAITING,
     LATE,
     SUBMITTED,
+    counts_earlier_figures,
+    is_awaiting,
     load_draft,
     load_submitted,
     window_statuses,
@@ -81,8 +84,8 @@ def remind(work: Work, text_subject: str) -> None:
         return
     period, window = found
     zone = zone_of_country(work, country)
-    if load_submitted(work.db, period.code, window.seq, country):
-        return  # submitted: the chain stops here
+    if _counted(work, period, window, country):
+        return  # in: the chain stops here (one awaiting its sign-off is not: its signer is told)
     if subject.kind in (BEFORE, DUE) and work.now >= due_moment(work, window, country):
         return  # fired late after downtime; the overdue chain covers it
     on_the_day = local_today(work.now, zone) >= due_of(work, window, country)
@@ -158,12 +161,49 @@ def send_reminder(
     recipients: list[Person],
     on_the_day: bool = False,
 ) -> None:
-    """The reminder of ``country``'s return for ``window``, with a button to start it."""
-    text = reminder_text(work, period, window, country, on_the_day)
+    """The reminder of ``country``'s return for ``window``, with a button to start it; of a
+    return awaiting its first national sign-off, to the focal points who give it, with a
+    button to approve it."""
     subject, command = reminder_of(period, window)
-    buttons = (Button(_("Start the return"), command),)
+    sent_by = _awaiting_signoff(work, period, window, country)
+    if sent_by is not None:
+        text: Text = _(
+            "Awaiting your national sign-off: the return of {country} for {window}, sent by "
+            "{name}, counts once you approve it (due {date}).",
+            country=country_name(work, country),
+            window=window_title(period, window),
+            name=person_name(work, sent_by),
+            date=due_of(work, window, country),
+        )
+        approve, show = (
+            Button(_("Approve"), f"{command} approve"),
+            Button(_("Show it"), f"{command} show"),
+        )
+        buttons: tuple[Button, ...] = (approve, show)
+        recipients = work.directory.focal_points(country) or recipients
+    else:
+        text = reminder_text(work, period, window, country, on_the_day)
+        buttons = (Button(_("Start the return"), command),)
     for person in recipients:
         work.notify(person, text, buttons, subject=subject)
+
+
+def _counted(work: Work, period: Period, window: Window, country: str) -> bool:
+    """Whether ``country``'s return for ``window`` is in and counts (approved, where the
+    period asks for national sign-off)."""
+    submitted = load_submitted(work.db, period.code, window.seq, country)
+    return submitted is not None and _awaiting_signoff(work, period, window, country) is None
+
+
+def _awaiting_signoff(work: Work, period: Period, window: Window, country: str) -> str | None:
+    """Who sent ``country``'s return for ``window`` when it awaits its first national
+    sign-off (nothing of it counts yet); else None."""
+    submitted = load_submitted(work.db, period.code, window.seq, country)
+    if submitted is None or not is_awaiting(work.db, submitted.id):
+        return None
+    if counts_earlier_figures(work.db, submitted.id):
+        return None  # an amendment: the approved return counts meanwhile
+    return submitted.submitted_by
 
 
 def reminder_of(period: Period, window: Window) -> tuple[str, str]:
