@@ -47,6 +47,7 @@ UNITS = [
 TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ZERO_WORDS = {"none", "nil", "nothing", "zero"}
 _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_SPACED = re.compile(r"^[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+$")  # 1 200, 1\u202f200 (French)
 _LAKHS = re.compile(r"^[0-9]{1,2}(,[0-9]{2})*,[0-9]{3}$")  # 1,50,000: Indian grouping
 _SWAP = str.maketrans(".,", ",.")
 _PLAIN = re.compile(r"^[0-9]+$")
@@ -139,6 +140,8 @@ def _from_digits(raw: str, latin: str) -> int:
         return int(latin)
     if _GROUPED.match(latin):
         return int(latin.replace(",", ""))
+    if _SPACED.match(latin):  # 1 200: grouped by spaces, as many languages print numbers
+        return int(re.sub(r"\D", "", latin))
     thousand = ShownNumber(1200)
     if re.match(r"^[0-9]+(,[0-9]+)+$", latin):
         raise UserError(
@@ -190,11 +193,13 @@ def _refuse_doubtful(raw: str, latin: str) -> None:
     if latin[0] == "$":
         raise UserError(_("{number}: a count takes no currency; just the number", number=raw))
     if re.match(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", latin):
+        meant = float(latin)  # shown in full when whole and of a size a return could hold
+        whole = meant.is_integer() and meant < 10**12
         raise UserError(
             _(
-                "{number}: please write the number in full (e.g. {example}), not as 1e9",
+                "{number}: please write the number in full, with digits only (e.g. {example})",
                 number=raw,
-                example=ShownNumber(1_000_000),
+                example=ShownNumber(int(meant) if whole else 1_000_000),
             )
         )
 

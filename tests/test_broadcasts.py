@@ -500,3 +500,16 @@ async def test_send_with_a_number_no_draft_has_does_not_replace_the_waiting_one(
     assert sent.startswith("Broadcast B-1 queued"), sent
     assert any("Returns for W1 are due Friday" in m for m in bot.inbox("th-fp"))
     await bot.stop()
+
+
+async def test_ack_with_a_broadcasts_id_points_to_broadcast_ack(tmp_path: Path) -> None:
+    """/ack takes requests; a broadcast's id there is named as one, with the command that
+    acknowledges it (it said "'B-1' is not a request id; ids look like R-2026-0042")."""
+    bot = await running(tmp_path)
+    await broadcast(bot, "nz-cochair", TEXT)
+    [told] = await bot.say("th-fp", "/ack B-1")
+    assert told == "B-1 is a broadcast, not a request: /broadcast ack B-1 acknowledges it.", told
+    assert await bot.rows(
+        "SELECT COUNT(*) FROM broadcast_recipients WHERE acknowledged_at IS NOT NULL"
+    ) == [(0,)]
+    await bot.stop()

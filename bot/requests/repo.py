@@ -29,6 +29,7 @@ SHOWN_TAGS = tuple(tags[0] for tags in CATEGORIES.values())
 # An id as typed, with the punctuation a sentence puts after it ("R-2026-0001: noted").
 _ID = re.compile(r"^\s*([A-Za-z]{1,4})-(\d{4})-(\d{1,6})[:,.;]?\s*$")
 ID_PUNCTUATION = ":,.;"
+_BROADCAST_ID = re.compile(r"^\s*[Bb]-(\d{1,6})[:,.;]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ def handed_over(text: str) -> tuple[str, str] | None:
 def normalise_id(text: str, prefix: str) -> str:
     """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
     match = _ID.match(text)
+    if not match and (broadcast := _BROADCAST_ID.match(text)):  # /ack B-1, for /broadcast ack
+        raise UserError(
+            _(
+                "{id} is a broadcast, not a request: /broadcast ack {id} acknowledges it.",
+                id=f"B-{broadcast[1]}",
+            )
+        )
     if not match or match[1].upper() != prefix:
         example = f"{prefix}-2026-0042"  # an id as typed, the same in every language
         raise UserError(
