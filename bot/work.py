@@ -24,7 +24,8 @@ from bot.config import Person, Settings
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
-from bot.i18n import Msg, Text, _, render, render_for_reader, stored
+from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, render, render_for_reader, stored
+from bot.i18n.country_names import named_country
 from bot.storage.sql import Db
 
 if TYPE_CHECKING:
@@ -317,6 +318,25 @@ class Work:
         from bot.delivery.replicas import claim_lane  # replicas builds on this module
 
         return replica if claim_lane(self.db, replica, channel, address) else None
+
+    def country_named(self, text: str) -> str | None:
+        """The code of the member country ``text`` is, typed as its code or named in full (in
+        English, the group's spelling or the actor's language: ``Malaysia``, ``มาเลเซีย``);
+        None for anything else."""
+        if self.directory.country(code := text.strip().upper()) is not None:
+            return code
+        found = self.country_at_start(text)
+        if found is None or found[1].strip() or self.directory.country(found[0]) is None:
+            return None
+        return found[0]
+
+    def country_at_start(self, text: str) -> tuple[str, str] | None:
+        """The code of the country whose name ``text`` starts with (in English, the group's
+        spelling or the actor's language) and the text after the name; None when it starts
+        with none. It may be no member: the caller refuses it by the name typed."""
+        languages = (self.language_of(self.actor.id if self.actor else None), DEFAULT_LANGUAGE)
+        ours = {code: country.name for code, country in self.directory.countries.items()}
+        return named_country(text, languages, ours)
 
     def language_of(self, person_id: str | None) -> str:
         """The language ``person_id`` reads (the bot's default for someone unknown)."""

@@ -90,6 +90,18 @@ async def test_guided_opening_asks_for_what_is_missing(tmp_path: Path) -> None:
     await bot.stop()
 
 
+async def test_the_countries_question_takes_names_as_well_as_codes(tmp_path: Path) -> None:
+    """Answered by name, the countries question was refused with a message about period
+    codes, quotes and dates (found by a trial)."""
+    bot = await running(tmp_path, periods=())
+    await bot.say("lk-cochair", '/period open JPA-6 "Sixth" 2027-03-01 2027-03-31 final')
+    [unknown] = await bot.say("lk-cochair", "Thailand, Narnia")
+    assert unknown == "I don't know the country Narnia; /countries lists the codes.", unknown
+    [summary] = await bot.say("lk-cochair", "Thailand, Malaysia, Sri Lanka,NZ")
+    assert "Countries (4): Malaysia, New Zealand, Sri Lanka, Thailand" in summary, summary
+    await bot.stop()
+
+
 async def test_only_cochairs_open_or_close_and_bad_input_saves_nothing(tmp_path: Path) -> None:
     bot = await running(tmp_path)
     before = await counts(bot)

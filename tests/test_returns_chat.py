@@ -177,6 +177,11 @@ async def test_who_may_write_and_see_a_return(tmp_path: Path) -> None:
     assert "Not submitted yet." in seen and "A draft is open with 2 figures." in seen
     [cochair] = await bot.say("lk-cochair", "/return show TH")
     assert "Thailand · JPA-9 W1" in cochair
+    [named] = await bot.say("lk-cochair", "/return show Thailand")  # by name, as /request takes
+    assert named == cochair, named
+    assert "only for your own country" in (await bot.say("my-fp", "/return show Thailand"))[0]
+    [unknown] = await bot.say("lk-cochair", "/return show Narnia")
+    assert unknown == "I don't know the country Narnia; /countries lists the codes.", unknown
     refused = (await bot.say("lk-cochair", "/return arrests 3"))[0]
     assert "it is for focal points and deputy focal points" in refused
     assert (

@@ -10,6 +10,7 @@ is on, which ``signoff`` or ``nosignoff`` then changes) unless the command says 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -836,8 +837,41 @@ def consume_text(work: Work, text: str) -> bool:
             return False
         _continue(work, {**draft, "signoff": signoff})
         return True
+    if field == "countries":
+        text = _country_codes(work, text)
     _continue(work, {**draft, **answer(field, text, work.directory.countries)})
     return True
+
+
+_FIRST_WORD = re.compile(r"([^\s,;]+)")
+
+
+def _country_codes(work: Work, text: str) -> str:
+    """``Thailand, Malaysia, Sri Lanka`` as ``TH MY LK``: the countries question answered by
+    name (in English, the group's spelling or the person's language) as well as by code; a
+    word that is neither is refused as no country known (not as a period's code or date)."""
+    codes: list[str] = []
+    rest = re.sub(r"\s*[,;]\s*", ", ", text.strip())  # a name ends at a comma: Sri Lanka,NZ
+    while rest := rest.lstrip(" ,;\n\t"):
+        first = _FIRST_WORD.match(rest)
+        assert first is not None  # rest starts with no separator
+        word = first[1]
+        if (len(word) == 2 and word.isalpha()) or word.lower() == "all":
+            codes.append(word)
+            rest = rest[first.end() :]
+            continue
+        found = work.country_at_start(rest)
+        if found is None or work.directory.country(found[0]) is None:
+            typed = rest[: len(rest) - len(found[1])] if found else word
+            raise UserError(
+                _(
+                    "I don't know the country {code}; /countries lists the codes.",
+                    code=typed.strip(" ,;")[:40],
+                )
+            )
+        codes.append(found[0])
+        rest = found[1]
+    return " ".join(codes)
 
 
 def _answer_offer(work: Work, text: str) -> bool:

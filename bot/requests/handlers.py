@@ -23,7 +23,6 @@ from bot.events import Button
 from bot.files import handlers as files
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, join, n_, render
 from bot.i18n.catalogs import translations
-from bot.i18n.country_names import named_country
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
 from bot.text import clip, within
@@ -803,9 +802,7 @@ def country_codes_for_names(work: Work, text: str) -> str:
     if work.directory.country(first) is not None:
         return text  # a member's code, as /request's usage writes it
     urgency, after_urgency = _take_urgency(text)
-    languages = (work.language_of(work.actor.id if work.actor else None), DEFAULT_LANGUAGE)
-    ours = {code: country.name for code, country in work.directory.countries.items()}
-    found = named_country(after_urgency, languages, ours)
+    found = work.country_at_start(after_urgency)
     if found is None:
         return text
     code, after = found

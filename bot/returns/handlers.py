@@ -760,8 +760,8 @@ ACTIONS = {
 def _view(work: Work, period: Period | None, label: str | None, what: str, arg: str) -> None:
     actor = work.actor
     assert actor is not None
-    country = arg.upper() if arg else actor.country
-    if work.directory.country(country) is None:
+    country = work.country_named(arg) if arg else actor.country
+    if country is None:
         raise UserError(
             _("I don't know the country {code}; /countries lists the codes.", code=arg[:10])
         )
