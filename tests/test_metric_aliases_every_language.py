@@ -200,8 +200,8 @@ async def test_the_form_as_text_gives_a_thai_example(tmp_path: Path) -> None:
         await bot.say("th-fp", "/language th")
         [form] = await bot.say("th-fp", "/return form")
         example = form.split("\n")[-1]
-        assert "/return JPA-9 W1 พิพากษาลงโทษ 3, เข้าช่วยเหลือ 3" in example, example
-        await bot.say("th-fp", "/return JPA-9 W1 พิพากษาลงโทษ 3, เข้าช่วยเหลือ 3")
-        assert await draft(bot) == {"persons_convicted": 3, "victims_rescued": 3}
+        assert "/return JPA-9 W1 ผู้เสียหาย 3, จับกุม 3" in example, example  # the required two
+        await bot.say("th-fp", "/return JPA-9 W1 ผู้เสียหาย 3, จับกุม 3")
+        assert await draft(bot) == {"victims_assisted": 3, "arrests": 3}
     finally:
         await bot.stop()
