@@ -17,6 +17,7 @@ from adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.harness import Harness, shipped_settings
+from tests.returns_support import running
 from tests.test_report import SMALL_JPA
 
 COCHAIR = 900001  # a Telegram id given to the co-chair for these tests
@@ -129,5 +130,21 @@ async def test_the_file_word_may_follow_the_code_and_csv_points_to_the_command_l
     assert "JPA-9: the report as a workbook" in answer, answer
     assert bot.chat.sent[-1].message.attachment is not None
     [csv] = await bot.say("nz-cochair", "/report csv JPA-9")
-    assert "from the command line: focalbot report JPA-4 --format csv" in csv, csv
+    assert "from the command line: focalbot report JPA-9 --format csv" in csv, csv  # its own
     await bot.stop()
+
+
+async def test_examples_name_a_period_there_is(tmp_path: Path) -> None:
+    """They named JPA-4, which no deployment need have (found by a trial)."""
+    bot = await running(tmp_path)
+    [usage] = await bot.say("nz-cochair", "/status TH")
+    assert usage == "Use /status, /status W2, /status JPA-9 W2 or /status W2 chase.", usage
+    await bot.press("lk-cochair", "/period close JPA-9 confirm")
+    [closed] = await bot.say("nz-cochair", "/report")
+    assert closed == "No period of action is open; name one: /report JPA-9.", closed  # the last
+    await bot.stop()
+    (tmp_path / "empty").mkdir()
+    empty = await running(tmp_path / "empty", periods=())
+    [none] = await empty.say("nz-cochair", "/report")
+    assert none == "No period of action is open; name one: /report JPA-4.", none
+    await empty.stop()

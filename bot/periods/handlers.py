@@ -102,6 +102,19 @@ def parse_period_args(text: str) -> PeriodArgs:
     return PeriodArgs(action, rest.strip())
 
 
+def example_code(work: Work) -> str:
+    """A period's code for an example in an answer: the person's current period, else the
+    latest period there is (one closed since), else ``JPA-4`` (no period yet)."""
+    actor_country = work.actor.country if work.actor else None
+    period = store.current_period(work.db, today(work), actor_country) or store.current_period(
+        work.db, today(work)
+    )
+    if period is not None:
+        return period.code
+    every = store.periods_in(work.db, OPEN, CLOSED, PLANNED)
+    return every[-1].code if every else "JPA-4"
+
+
 def today(work: Work) -> date:
     """Today for the person acting (their country's calendar), UTC for the system."""
     actor = work.actor

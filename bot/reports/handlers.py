@@ -10,7 +10,7 @@ from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.events import Attachment
 from bot.i18n import DEFAULT_LANGUAGE, Text, _, language_list, resolve_language
-from bot.periods.handlers import today
+from bot.periods.handlers import example_code, today
 from bot.periods.repo import current_period, load_period
 from bot.reports import files
 from bot.reports.figures import ReportData, load_report
@@ -29,9 +29,10 @@ def report_command(work: Work, args: str) -> None:
     if any(w.lower() in ELSEWHERE for w in words):
         raise UserError(
             _(
-                "In chat a report comes as text, a chart or a workbook: /report JPA-4, "
-                "/report chart JPA-4, /report xlsx JPA-4. CSV, Markdown and JSON files come "
-                "from the command line: focalbot report JPA-4 --format csv."
+                "In chat a report comes as text, a chart or a workbook: /report {code}, "
+                "/report chart {code}, /report xlsx {code}. CSV, Markdown and JSON files come "
+                "from the command line: focalbot report {code} --format csv.",
+                code=example_code(work),
             )
         )
     forms = [w for w in words if w.lower() in FORMS]  # first or after the code
@@ -40,12 +41,18 @@ def report_command(work: Work, args: str) -> None:
         words.remove(forms[0])
     language = _language(words, lambda word: load_period(work.db, word) is not None)
     if len(words) > 1:
-        raise UserError(_("Name one period at most: /report JPA-4, /report chart JPA-4."))
+        raise UserError(
+            _(
+                "Name one period at most: /report {code}, /report chart {code}.",
+                code=example_code(work),
+            )
+        )
     if form and language != DEFAULT_LANGUAGE:
         raise UserError(
             _(
                 "Report files are in English; a language drafts the statement in chat: "
-                "/report JPA-4 th."
+                "/report {code} th.",
+                code=example_code(work),
             )
         )
     data = _load(work, words[0] if words else "")
@@ -79,7 +86,9 @@ def _load(work: Work, code: str) -> ReportData:
     if not code:
         period = current_period(work.db, today(work))
         if period is None:
-            raise UserError(_("No period of action is open; name one: /report JPA-4."))
+            raise UserError(
+                _("No period of action is open; name one: /report {code}.", code=example_code(work))
+            )
         code = period.code
     settings = work.ctx.settings.reports
     data = load_report(

@@ -31,7 +31,7 @@ from bot.delivery.outbox import last_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
-from bot.periods.handlers import non_working_note, only_open, today
+from bot.periods.handlers import example_code, non_working_note, only_open, today
 from bot.periods.parse import code_shaped
 from bot.periods.repo import (
     CLOSED,
@@ -87,7 +87,6 @@ WRITERS = ("focal_point", "deputy_focal_point")
 VIEWS = frozenset({"show", "history"})
 ACTION_WORDS = FORM_ACTIONS | VIEWS | {"submit", "approve", "chase"}  # never a period's code
 VIEW_USAGE = "/return [CODE] [W<n>] show|history [COUNTRY]"
-APPROVE_USAGE = _("Use /return approve, or /return JPA-4 W2 approve for another window.")
 
 
 # --- choosing the return --------------------------------------------------------------------
@@ -279,7 +278,7 @@ def return_command(work: Work, text: str) -> None:
     if action.lower() in VIEWS:  # not the view's shape (a word too many): not a return either
         raise UserError(_("Usage: {usage}", usage=shown_usage(VIEW_USAGE)))
     if action.lower() == "approve":
-        raise UserError(APPROVE_USAGE)
+        raise UserError(_approve_usage(work))
     actor = work.actor
     assert actor is not None
     if period is None and label is None and shown is None and not tail:
@@ -617,7 +616,7 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     actor = work.actor
     assert actor is not None
     if rest:
-        raise UserError(APPROVE_USAGE)
+        raise UserError(_approve_usage(work))
     if not _signs_off(work, actor.country):
         raise UserError(_not_yours_to_approve(work, actor.country))
     awaiting = store.awaiting_periods(work.db, actor.country)
@@ -661,6 +660,13 @@ def _late_by_signoff(work: Work, target: Target, submitted: store.Submitted) -> 
         return False
     due = due_of(work, target.window, target.country)
     return is_late(work.now, due, zone_of_country(work, target.country))
+
+
+def _approve_usage(work: Work) -> Msg:
+    return _(
+        "Use /return approve, or /return {code} W2 approve for another window.",
+        code=example_code(work),
+    )
 
 
 def _not_yours_to_approve(work: Work, country: str) -> Msg:
@@ -1013,7 +1019,12 @@ def status_command(work: Work, text: str) -> None:
     for one window."""
     period, label, rest = _peel(work, text)
     if rest and rest.lower() != "chase":
-        raise UserError(_("Use /status, /status W2, /status JPA-4 W2 or /status W2 chase."))
+        raise UserError(
+            _(
+                "Use /status, /status W2, /status {code} W2 or /status W2 chase.",
+                code=example_code(work),
+            )
+        )
     if period is None:
         only_open(work)  # with two open, the co-chair names one
     period = period or current_period(work.db, today(work))

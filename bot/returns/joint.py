@@ -13,7 +13,7 @@ from __future__ import annotations
 from bot.commands import CommandSpec
 from bot.errors import UserError
 from bot.i18n import Msg, Text, _, join
-from bot.periods.handlers import today
+from bot.periods.handlers import example_code, today
 from bot.periods.repo import WINDOW_TYPED, Period, current_period, load_period, window_label
 from bot.reports.figures import JointOp, load_report, resolution_key
 from bot.returns.metric_values import parse_kind
@@ -30,7 +30,12 @@ def joint_command(work: Work, text: str) -> None:
         words = words[1:]
     period = period or current_period(work.db, today(work))
     if period is None:
-        raise UserError(_("No period of action is open; name one: /joint JPA-4 SONGKHLA-3 …"))
+        raise UserError(
+            _(
+                "No period of action is open; name one: /joint {code} SONGKHLA-3 …",
+                code=example_code(work),
+            )
+        )
     if len(words) < 3:
         raise UserError(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE))
     op = words[0].upper().removeprefix("OP:")
