@@ -244,7 +244,8 @@ async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path:
     [status] = await bot.say("nz-cochair", "/status")
     assert status.startswith("JPA-9 · W3"), status
     assert status.endswith(
-        "\n\nEarlier windows still missing returns: W1 (6 of 8); W2 (8 of 8). /status W1 lists who."
+        "\n\nEarlier windows still missing returns: W1 (6 of 8 missing); W2 (8 of 8 missing). "
+        "/status W1 lists who."
     ), status
     [w1] = await bot.say("nz-cochair", "/status W1")
     assert "Earlier windows" not in w1 and "2 of 8 in" in w1  # one window asked for: just it
@@ -253,7 +254,7 @@ async def test_status_also_names_earlier_windows_still_missing_returns(tmp_path:
         await bot.say(person, "/return confirm")
     [later] = await bot.say("nz-cochair", "/status")
     assert later.endswith(  # the hint names the oldest window still owed, not W1
-        "\n\nEarlier windows still missing returns: W2 (8 of 8). /status W2 lists who."
+        "\n\nEarlier windows still missing returns: W2 (8 of 8 missing). /status W2 lists who."
     ), later
     await bot.say("th-fp", "/return W2 arrests 2, victims 1")  # a draft, not submitted
     [drafted] = await bot.say("nz-cochair", "/status")

@@ -138,8 +138,8 @@ COMMANDS = [
         "report",
         _(
             "Co-chairs: totals, per-country figures, who has reported, and the draft debrief "
-            "statement for a period (in English, or in the language named last); `chart` sends "
-            "a picture, `xlsx` a workbook."
+            "statement for a period (in English, or in the language named last); 'chart' sends "
+            "a picture, 'xlsx' a workbook."
         ),
         "/report [chart|xlsx] [CODE] [LANGUAGE]",
         "/report xlsx JPA-4",

@@ -1174,7 +1174,10 @@ def _earlier_owed(work: Work, period: Period, window: Window) -> Text:
             owed.append((earlier.label, counted))
         elif missing:
             counted = _(
-                "{label} ({missing} of {total})", label=earlier.label, missing=missing, total=total
+                "{label} ({missing} of {total} missing)",
+                label=earlier.label,
+                missing=missing,
+                total=total,
             )
             owed.append((earlier.label, counted))
     if not owed:
