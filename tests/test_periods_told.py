@@ -40,6 +40,19 @@ async def test_opening_counts_only_those_told_and_names_who_waits(tmp_path: Path
     await bot.stop()
 
 
+async def test_opening_while_every_focal_point_sleeps_says_when_they_are_told(
+    tmp_path: Path,
+) -> None:
+    """It said "I told 0 focal points", as if nobody would be (found by a trial)."""
+    bot = await running(tmp_path, at=SYDNEY_MORNING, periods=(), quiet_hours=QuietHoursSettings())
+    await bot.say("nz-cochair", OPEN_LINE.replace(" AU MV LK", " MV LK"))
+    [opened] = await bot.press("nz-cochair", "/period confirm")
+    assert opened.startswith(
+        f"JPA-5 is open. The focal points are told when their quiet hours end.\n{HELD}\n\n"
+    ), opened
+    await bot.stop()
+
+
 async def test_closing_and_reopening_name_who_waits(tmp_path: Path) -> None:
     bot, _opened = await opened_at_night_in_south_asia(tmp_path)
     [closed] = await bot.press("nz-cochair", "/period close JPA-5 confirm")

@@ -506,12 +506,20 @@ def _announce(work: Work, period: Period, note: Text = "") -> None:
         people = work.directory.focal_points(country)
         text = _open_notice(work, period, country)
         reached += notices.tell(work, people, text, (notices.dates_button(period),), period.code)
-    told = n_(
-        "{code} is open. I told {count} focal point.",
-        "{code} is open. I told {count} focal points.",
-        notices.awake(work, reached),  # the others read it when their quiet hours end
-        code=period.code,
-    ) + held.held_countries_note(work, reached)
+    awake = notices.awake(work, reached)  # the others read it when their quiet hours end
+    if reached and not awake:  # "I told 0 focal points" read as if nobody would be
+        opened = _(
+            "{code} is open. The focal points are told when their quiet hours end.",
+            code=period.code,
+        )
+    else:
+        opened = n_(
+            "{code} is open. I told {count} focal point.",
+            "{code} is open. I told {count} focal points.",
+            awake,
+            code=period.code,
+        )
+    told = opened + held.held_countries_note(work, reached)
     _tell_other_cochairs(work, period, told)
     work.reply(
         join([told, "", describe(work, period)])
