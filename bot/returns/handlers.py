@@ -967,7 +967,10 @@ def _on_draft_shown_last(work: Work, actor: Person, action: str) -> str | None:
     buttons = [b for b in _last_return_buttons(work, actor) if _return_action(b.command)]
     if not buttons:
         return None
-    _slash, code, label, *_rest = buttons[0].command.split()
+    words = buttons[0].command.split()  # /return CODE W<n> <action> …, as every button has
+    if len(words) < 4:
+        return None
+    code, label = words[1], words[2]
     period = load_period(work.db, code)
     window = next((w for w in period.windows if w.label == label), None) if period else None
     if (

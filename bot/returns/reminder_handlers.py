@@ -36,6 +36,7 @@ from bot.returns.repo import (
     AWAITING,
     LATE,
     SUBMITTED,
+    Submitted,
     counts_earlier_figures,
     is_awaiting,
     load_draft,
@@ -165,7 +166,7 @@ def send_reminder(
     return awaiting its first national sign-off, to the focal points who give it, with a
     button to approve it."""
     subject, command = reminder_of(period, window)
-    sent_by = _awaiting_signoff(work, period, window, country)
+    sent_by = _awaiting_signoff(work, load_submitted(work.db, period.code, window.seq, country))
     if sent_by is not None:
         text: Text = _(
             "Awaiting your national sign-off: the return of {country} for {window}, sent by "
@@ -192,13 +193,12 @@ def _counted(work: Work, period: Period, window: Window, country: str) -> bool:
     """Whether ``country``'s return for ``window`` is in and counts (approved, where the
     period asks for national sign-off)."""
     submitted = load_submitted(work.db, period.code, window.seq, country)
-    return submitted is not None and _awaiting_signoff(work, period, window, country) is None
+    return submitted is not None and _awaiting_signoff(work, submitted) is None
 
 
-def _awaiting_signoff(work: Work, period: Period, window: Window, country: str) -> str | None:
-    """Who sent ``country``'s return for ``window`` when it awaits its first national
-    sign-off (nothing of it counts yet); else None."""
-    submitted = load_submitted(work.db, period.code, window.seq, country)
+def _awaiting_signoff(work: Work, submitted: Submitted | None) -> str | None:
+    """Who sent the ``submitted`` return when it awaits its first national sign-off (nothing
+    of it counts yet); else None."""
     if submitted is None or not is_awaiting(work.db, submitted.id):
         return None
     if counts_earlier_figures(work.db, submitted.id):
