@@ -411,3 +411,15 @@ async def test_a_due_date_already_past_in_one_country_is_refused(tmp_path: Path)
     [past] = await bot.say("lk-cochair", "/deadline W1 2027-02-09")
     assert past.startswith("Feb 9, 2027 is already past; a new due date is today or later."), past
     await bot.stop()
+
+
+async def test_a_due_date_kept_on_a_day_off_is_said_without_the_settings_name(
+    tmp_path: Path,
+) -> None:
+    """Co-chairs and focal points were shown '([returns] non_working_due = "warn")', the
+    administrator's setting (found by a trial)."""
+    bot = await running(tmp_path)  # due dates kept where the calendar puts them
+    [board] = await bot.say("nz-cochair", "/status W1")
+    assert "\nCareful, kept as they are:\n  W1 due Feb 7, 2027 is not a working day in" in board
+    assert "non_working_due" not in board and "[returns]" not in board, board
+    await bot.stop()

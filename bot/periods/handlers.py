@@ -599,7 +599,7 @@ def non_working_note(work: Work, period: Period, windows: Sequence[Window] = ())
     head = (
         _("Due dates moved to the country's next working day:")
         if move
-        else _('Careful, kept as they are ([returns] non_working_due = "warn"):')
+        else _("Careful, kept as they are:")  # (the setting's name is the administrator's)
     )
     return "\n" + join([head, *lines])
 
