@@ -499,3 +499,18 @@ async def test_a_typed_cancel_after_another_question_leaves_the_return_draft(
         assert await drafts(bot) == [(1, "th-fp")]
     finally:
         await bot.stop()
+
+
+async def test_show_says_when_a_return_was_last_amended(tmp_path: Path) -> None:
+    """It said "Submitted Jan 20, …, version 2." and not when version 2 came (a trial)."""
+    bot = await running(tmp_path)  # 20 January, 19:00 in Bangkok
+    await bot.say("th-fp", "/return arrests 4, victims 2")
+    await bot.say("th-fp", "/return confirm")
+    bot.clock.advance(timedelta(days=2))
+    await bot.say("th-fp", "/return W1 arrests 5")
+    await bot.say("th-fp", "/return confirm")
+    [shown] = await bot.say("th-fp", "/return show")
+    assert (
+        "Submitted Jan 20, 2027, 19:00 UTC+7, version 2. Last amended Jan 22, 2027, 19:00 UTC+7."
+    ) in shown, shown
+    await bot.stop()

@@ -840,12 +840,18 @@ def _show(work: Work, target: Target) -> None:
     work.reply(join(lines))
 
 
-def _submitted_line(work: Work, submitted: store.Submitted, country: str) -> Msg:
-    """When it came in, by the country's own clock (as /status dates it), and its version."""
+def _submitted_line(work: Work, submitted: store.Submitted, country: str) -> Text:
+    """When it came in, by the country's own clock (as /status dates it), its version, and
+    when it was last amended."""
     when, version = _local(work, submitted.submitted_at, country), submitted.version
     if submitted.late:
-        return _("Submitted {when} (late), version {version}.", when=when, version=version)
-    return _("Submitted {when}, version {version}.", when=when, version=version)
+        line = _("Submitted {when} (late), version {version}.", when=when, version=version)
+    else:
+        line = _("Submitted {when}, version {version}.", when=when, version=version)
+    if submitted.amended_at is None:
+        return line
+    amended = _("Last amended {when}.", when=_local(work, submitted.amended_at, country))
+    return join([line, amended], " ")
 
 
 def _history(work: Work, target: Target) -> None:
