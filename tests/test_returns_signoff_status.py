@@ -77,3 +77,10 @@ async def test_a_chase_asks_the_focal_point_to_approve(tmp_path: Path) -> None:
     [reminder] = approval_reminders(bot, "th-fp")
     assert "counts once you approve it" in reminder, reminder
     await bot.stop()
+
+
+async def test_help_status_names_every_status_the_board_shows(tmp_path: Path) -> None:
+    bot = await awaiting_thailand(tmp_path)
+    [shown] = await bot.say("nz-cochair", "/help status")
+    assert "submitted, late, awaiting national sign-off, draft, missing, or not due yet" in shown
+    await bot.stop()

@@ -1452,8 +1452,8 @@ COMMANDS = [
     CommandSpec(
         "status",
         _(
-            "Which countries have sent their return for a window: submitted, late, draft, "
-            "missing, or not due yet."
+            "Which countries have sent their return for a window: submitted, late, awaiting "
+            "national sign-off, draft, missing, or not due yet."
         ),
         "/status [CODE] [W<n>] [chase]",
         "/status W1",
