@@ -84,3 +84,23 @@ async def test_help_status_names_every_status_the_board_shows(tmp_path: Path) ->
     [shown] = await bot.say("nz-cochair", "/help status")
     assert "submitted, late, awaiting national sign-off, draft, missing, or not due yet" in shown
     await bot.stop()
+
+
+async def test_an_approval_withdraws_the_reminder_to_approve_held_for_the_night(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.config import QuietHoursSettings
+    from tests.returns_support import running
+    from tests.test_reports_review_signoff import SIGNOFF
+
+    bot = await running(tmp_path, periods=(SIGNOFF,), quiet_hours=QuietHoursSettings())
+    await submit(bot, "th-deputy", "arrests 4, victims 2")
+    bot.clock.advance(datetime(2027, 2, 9, 15, 0, tzinfo=UTC) - bot.clock.now())  # 22:00 there
+    await bot.say("nz-cochair", "/status W1 chase")
+    assert not approval_reminders(bot, "th-fp")  # held for the morning
+    await bot.say("th-fp", "/return JPA-9 W1 approve")  # awake after all
+    await bot.advance(timedelta(hours=10))  # 08:00 in Bangkok
+    assert not approval_reminders(bot, "th-fp")
+    await bot.stop()

@@ -575,14 +575,17 @@ def _announce(
             )
 
 
-def _withdraw_reminders(work: Work, target: Target) -> None:
-    """Reminders of this return still held for someone's night are not sent: it is in."""
+def _withdraw_reminders(work: Work, target: Target, action: str = "") -> None:
+    """Reminders of this return still held for someone's night are not sent: it is in (or,
+    with ``action`` "approve", the reminders to approve it: it is signed off)."""
     code, label, country = target.period.code, target.window.label, target.country
     people = [
         p.id for p in (*work.directory.focal_points(country), *work.directory.deputies(country))
     ]
     subject, command = reminder_of(target.period, target.window)
     reason = f"withdrawn: the return of {country} for {code} {label} came in"
+    if action:
+        command, reason = f"{command} {action}", f"{reason}: it is signed off"
     for person in withdraw(work.db, subject, reason, command, (), people):
         work.audit("message.withdrawn", f"{subject}:{country}", f"reminder to {person}")
 
@@ -637,6 +640,7 @@ def approve(work: Work, period: Period | None, label: str | None, rest: str) -> 
     store.approve(work.db, submitted.id, actor.id, work.stamp, late)
     detail = f"version {submitted.version}" + (", late" if late else "")
     work.audit(store.SIGNED_OFF, _subject(target), detail)
+    _withdraw_reminders(work, target, "approve")
     what = {"title": target.title, "name": actor.name}
     if late:
         told = _(
