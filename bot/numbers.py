@@ -259,16 +259,19 @@ def words_to_int(words: list[str]) -> int | None:
         high = _below_thousand(words[:at]) if words[:at] else None
         low = _below_thousand(words[at + 1 :]) if words[at + 1 :] else 0
         return None if high is None or low is None or high == 0 else high * 1000 + low
-    return _below_thousand(words)
+    return _below_thousand(words, hundreds_over_ten=True)
 
 
-def _below_thousand(words: list[str]) -> int | None:
+def _below_thousand(words: list[str], hundreds_over_ten: bool = False) -> int | None:
+    """Up to 999; with ``hundreds_over_ten``, also ``twelve hundred`` (1,200) and ``twenty-one
+    hundred and five`` (2,105), as English counts hundreds where no thousand is named."""
     if "hundred" in words:
         at = words.index("hundred")
         head = words[:at] or None
         high = 1 if head == ["a"] else (_below_hundred(head) if head else None)
         rest = _below_hundred(words[at + 1 :]) if words[at + 1 :] else 0
-        ok = high is not None and 0 < high < 10 and rest is not None
+        over_ten = hundreds_over_ten and high is not None and high > 10 and high % 10 != 0
+        ok = high is not None and (0 < high < 10 or over_ten) and rest is not None
         return high * 100 + rest if ok else None  # type: ignore[operator]
     return _below_hundred(words)
 

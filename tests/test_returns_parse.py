@@ -38,6 +38,9 @@ SCHEMA = Schema(DEFAULT_METRICS)
         ("none", 0),
         ("nil", 0),
         ("zero", 0),
+        ("twelve hundred", 1200),  # hundreds counted past ten, where no thousand is named
+        ("twelve hundred and five", 1205),
+        ("twenty-one hundred", 2100),
         ("1 200", 1200),  # grouped by spaces, as many languages print numbers
         ("12 345 678", 12_345_678),
         ("1\u202f200", 1200),  # a narrow no-break space (French)
@@ -62,6 +65,8 @@ def test_whole_numbers_read(text: str, value: int) -> None:
         ("1e9", r"in full, with digits only \(e\.g\. 1,000,000,000\)"),
         ("1e3", r"in full, with digits only \(e\.g\. 1,000\)"),
         ("1 20", "can't read"),
+        ("twenty hundred", "can't read"),
+        ("two thousand twelve hundred", "can't read"),
         ("1٣", "mixes digits of different scripts"),
         ("๑2", "mixes digits of different scripts"),
         ("١٫٥", "not a whole number"),
