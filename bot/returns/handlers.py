@@ -955,8 +955,7 @@ def _summary_answered(work: Work, actor: Person, text: str) -> bool:
     action = typed_action(text.strip().rstrip(".!。"), work.language_of(actor.id))
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
         return False
-    buttons = _last_return_buttons(work, actor)
-    pressed = next((b.command for b in buttons if _return_action(b.command) == action), None)
+    pressed = _button_for(_last_return_buttons(work, actor), action)
     if pressed is None:
         return False  # the last buttons were another question's (a broadcast's, a request's)
     return_command(work, pressed.removeprefix("/return "))
@@ -989,8 +988,12 @@ def _on_draft_shown_last(work: Work, actor: Person, action: str) -> str | None:
         or not load_draft(work.db, period.code, window.seq, actor.country)
     ):
         return None  # submitted or discarded since: the windows owed say which is meant
-    pressed = next((b.command for b in buttons if _return_action(b.command) == action), None)
-    return pressed or f"/return {code} {label} {action}"
+    return _button_for(buttons, action) or f"/return {code} {label} {action}"
+
+
+def _button_for(buttons: Iterable[Button], action: str) -> str | None:
+    """The command of the button among ``buttons`` that takes ``action`` on a draft."""
+    return next((b.command for b in buttons if _return_action(b.command) == action), None)
 
 
 def _last_return_buttons(work: Work, actor: Person) -> tuple[Button, ...]:

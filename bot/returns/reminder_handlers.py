@@ -36,9 +36,6 @@ from bot.returns.repo import (
     AWAITING,
     LATE,
     SUBMITTED,
-    Submitted,
-    counts_earlier_figures,
-    is_awaiting,
     load_draft,
     load_submitted,
     window_statuses,
@@ -85,7 +82,7 @@ def remind(work: Work, text_subject: str) -> None:
         return
     period, window = found
     zone = zone_of_country(work, country)
-    if _counted(work, period, window, country):
+    if _status(work, period, window, country) in (SUBMITTED, LATE):
         return  # in: the chain stops here (one awaiting its sign-off is not: its signer is told)
     if subject.kind in (BEFORE, DUE) and work.now >= due_moment(work, window, country):
         return  # fired late after downtime; the overdue chain covers it
@@ -166,7 +163,7 @@ def send_reminder(
     return awaiting its first national sign-off, to the focal points who give it, with a
     button to approve it."""
     subject, command = reminder_of(period, window)
-    sent_by = _awaiting_signoff(work, load_submitted(work.db, period.code, window.seq, country))
+    sent_by = _awaiting_signoff(work, period, window, country)
     if sent_by is not None:
         text: Text = _(
             "Awaiting your national sign-off: the return of {country} for {window}, sent by "
@@ -189,21 +186,19 @@ def send_reminder(
         work.notify(person, text, buttons, subject=subject)
 
 
-def _counted(work: Work, period: Period, window: Window, country: str) -> bool:
-    """Whether ``country``'s return for ``window`` is in and counts (approved, where the
-    period asks for national sign-off)."""
-    submitted = load_submitted(work.db, period.code, window.seq, country)
-    return submitted is not None and _awaiting_signoff(work, submitted) is None
+def _status(work: Work, period: Period, window: Window, country: str) -> str:
+    """``country``'s status for ``window`` as /status, the digest and the reports count it
+    (bot.returns.repo.window_statuses); "" with neither return nor draft."""
+    return window_statuses(work.db, period.code, window.seq).get(country, ("", ""))[0]
 
 
-def _awaiting_signoff(work: Work, submitted: Submitted | None) -> str | None:
-    """Who sent the ``submitted`` return when it awaits its first national sign-off (nothing
-    of it counts yet); else None."""
-    if submitted is None or not is_awaiting(work.db, submitted.id):
+def _awaiting_signoff(work: Work, period: Period, window: Window, country: str) -> str | None:
+    """Who sent ``country``'s return for ``window`` when it awaits its first national
+    sign-off (nothing of it counts yet); else None."""
+    if _status(work, period, window, country) != AWAITING:
         return None
-    if counts_earlier_figures(work.db, submitted.id):
-        return None  # an amendment: the approved return counts meanwhile
-    return submitted.submitted_by
+    submitted = load_submitted(work.db, period.code, window.seq, country)
+    return submitted.submitted_by if submitted else None
 
 
 def reminder_of(period: Period, window: Window) -> tuple[str, str]:
