@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,22 +133,53 @@ def _return_name(db: Db, subject: str) -> str:
 # --- people -------------------------------------------------------------------------------
 def person_state(db: Db, person_id: str) -> State | None:
     """Country, roles, active and revoked flags, and a digest of the channel identities."""
-    row = db.execute(
-        "SELECT country, roles, active, revoked_at FROM people WHERE id = ?", [person_id]
-    ).fetchone()
-    if row is None:
-        return None
-    identities = sorted(
-        db.execute(
-            "SELECT channel, user_id FROM identities WHERE person_id = ?", [person_id]
+    return people_states(db, [person_id]).get(person_id)
+
+
+IN_BATCH = 500  # ids per IN (...) list: well inside either engine's limit on parameters
+
+
+def people_states(db: Db, person_ids: Sequence[str]) -> dict[str, State]:
+    """:func:`person_state` of each of ``person_ids`` that is stored, in two queries a batch
+    (an import or a first start compared people two queries a person)."""
+    rows: list[Sequence[Any]] = []
+    held: dict[str, list[list[str]]] = {}
+    for start in range(0, len(person_ids), IN_BATCH):
+        batch = list(person_ids[start : start + IN_BATCH])
+        marks = ", ".join("?" * len(batch))
+        rows += db.execute(
+            f"SELECT id, country, roles, active, revoked_at FROM people WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            batch,
         ).fetchall()
-    )
+        for person_id, channel, user_id in db.execute(
+            f"SELECT person_id, channel, user_id FROM identities WHERE person_id IN ({marks})",  # noqa: S608
+            batch,
+        ).fetchall():
+            held.setdefault(person_id, []).append([channel, user_id])
+    return {row[0]: _person_state(row, held.get(row[0], [])) for row in rows}
+
+
+def all_people_states(db: Db) -> dict[str, State]:
+    """:func:`person_state` of everyone stored, in two queries."""
+    held: dict[str, list[list[str]]] = {}
+    for person_id, channel, user_id in db.execute(
+        "SELECT person_id, channel, user_id FROM identities"
+    ).fetchall():
+        held.setdefault(person_id, []).append([channel, user_id])
+    rows = db.execute(
+        "SELECT id, country, roles, active, revoked_at FROM people ORDER BY id"
+    ).fetchall()
+    return {row[0]: _person_state(row, held.get(row[0], [])) for row in rows}
+
+
+def _person_state(row: Sequence[Any], identities: list[list[str]]) -> State:
+    person_id, country, roles, active, revoked_at = row
     return {
-        "country": row[0],
-        "roles": sorted(json.loads(row[1])),
-        "active": bool(row[2]),
-        "revoked": bool(row[3]),
-        "identities": _digest(person_id, [list(i) for i in identities]),
+        "country": country,
+        "roles": sorted(json.loads(roles)),
+        "active": bool(active),
+        "revoked": bool(revoked_at),
+        "identities": _digest(person_id, sorted(identities)),
     }
 
 
@@ -156,10 +188,21 @@ def record_person(db: Db, person_id: str, action: str, at: str, actor: str) -> N
     audit.record(db, at, actor, action, person_id, detail(person_state(db, person_id) or {}))
 
 
+def record_people(db: Db, actions: Sequence[tuple[str, str]], at: str, actor: str) -> None:
+    """:func:`record_person` for each (person id, action), in order, in one batch."""
+    states = people_states(db, [person_id for person_id, _action in actions])
+    audit.record_many(
+        db,
+        [
+            (at, actor, action, person_id, detail(states.get(person_id) or {}))
+            for person_id, action in actions
+        ],
+    )
+
+
 def _person_problems(db: Db, audited: dict[str, State]) -> list[str]:
     problems: list[str] = []
-    for (person_id,) in db.execute("SELECT id FROM people ORDER BY id").fetchall():
-        state = person_state(db, person_id) or {}
+    for person_id, state in all_people_states(db).items():
         was = audited.pop(person_id, None)
         if was is None:
             problems.append(f"person {person_id}: stored without an audit row")

@@ -97,22 +97,27 @@ def save_directory(
     at: str = "",
 ) -> None:
     """Upsert countries and people (with their identities) into the database; every person
-    added or whose country, roles, identities or flags changed gets an audit state row."""
+    added or whose country, roles, identities or flags changed gets an audit state row.
+
+    A batch of statements for all, not a few for each: a first start or an import of hundreds
+    of people took thousands of round trips on PostgreSQL."""
     at = at or iso(Clock().now())
-    for country in countries:
-        db.execute(
+    if countries:
+        db.executemany(
             "INSERT INTO countries (code, name, timezone) VALUES (?, ?, ?) ON CONFLICT(code) "
             "DO UPDATE SET name = excluded.name, timezone = excluded.timezone",
-            [country.code, country.name, country.timezone],
+            [(country.code, country.name, country.timezone) for country in countries],
         )
     touched = _touched(db, people)
-    before = {person_id: audit_state.person_state(db, person_id) for person_id in touched}
-    for person in people:
-        _upsert_person(db, person)
-    for person_id, was in before.items():
-        if audit_state.person_state(db, person_id) != was:
-            action = audit_state.PERSON_CHANGED if was else audit_state.PERSON_ADDED
-            audit_state.record_person(db, person_id, action, at, actor)
+    before = audit_state.people_states(db, touched)
+    _upsert_people(db, people)
+    after = audit_state.people_states(db, touched)
+    changes = [
+        (person_id, audit_state.PERSON_CHANGED if person_id in before else audit_state.PERSON_ADDED)
+        for person_id in touched
+        if after.get(person_id) != before.get(person_id)
+    ]
+    audit_state.record_people(db, changes, at, actor)
     bump_version(db)
 
 
@@ -121,14 +126,12 @@ def _touched(db: Db, people: list[Person]) -> list[str]:
     them takes (given up in the same import, it moves; compared one by one, the person it
     left was compared after losing it and its audit state row never written)."""
     touched = dict.fromkeys(person.id for person in people)
-    for person in people:
-        for channel, user_id in person.identities.items():
-            row = db.execute(
-                "SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
-                [channel, user_id],
-            ).fetchone()
-            if row:
-                touched.setdefault(str(row[0]))
+    wanted = {pair for person in people for pair in person.identities.items()}
+    if wanted:
+        holders = db.execute("SELECT channel, user_id, person_id FROM identities").fetchall()
+        for channel, user_id, person_id in holders:
+            if (channel, user_id) in wanted:
+                touched.setdefault(str(person_id))
     return list(touched)
 
 
@@ -137,43 +140,42 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     start; return how many. One left as it was keeps what the database has since been told
     (a ``focalbot directory import``, a revocation): re-applied at every start, bot.toml undid
     an import at the next restart, roles taken away included."""
-    first = _first_sync_over_a_directory(db)
-    changed_countries = [c for c in countries if _newly_configured(db, "country", c.code, c)]
-    changed_people = [p for p in people if _newly_configured(db, "person", p.id, p)]
-    if first:  # a database from before fingerprints: what it holds stands, bot.toml is noted
+    remembered = dict(
+        db.execute("SELECT key, value FROM meta WHERE key LIKE 'configured:%'").fetchall()
+    )
+    # A database from before fingerprints (made by a version that re-applied bot.toml at every
+    # start): what it holds, imports included, stands; bot.toml is only noted.
+    first = not remembered and db.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
+    fingerprints = {
+        **{f"configured:country:{c.code}": _fingerprint(c) for c in countries},
+        **{f"configured:person:{p.id}": _fingerprint(p) for p in people},
+    }
+    changed = {k: v for k, v in fingerprints.items() if remembered.get(k) != v}
+    if changed:
+        db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+            "DO UPDATE SET value = excluded.value",
+            list(changed.items()),
+        )
+    if first:
         return 0
+    changed_countries = [c for c in countries if f"configured:country:{c.code}" in changed]
+    changed_people = [p for p in people if f"configured:person:{p.id}" in changed]
     if changed_countries or changed_people:
         save_directory(db, changed_countries, changed_people)
     return len(changed_countries) + len(changed_people)
 
 
-def _first_sync_over_a_directory(db: Db) -> bool:
-    """Whether this database has people but no bot.toml fingerprints yet (made by a version
-    that re-applied bot.toml at every start): its directory, imports included, is kept."""
-    fingerprinted = db.execute("SELECT 1 FROM meta WHERE key LIKE 'configured:%' LIMIT 1")
-    if fingerprinted.fetchone():
-        return False
-    return db.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
+def _fingerprint(entry: Country | Person) -> str:
+    """What bot.toml said of ``entry``: what it wrote, not the defaults, so that a field added
+    later does not re-apply them all."""
+    return hashlib.sha256(entry.model_dump_json(exclude_unset=True).encode()).hexdigest()
 
 
-def _newly_configured(db: Db, kind: str, key: str, entry: Country | Person) -> bool:
-    """Whether ``entry`` differs from what bot.toml said at the last start (remembered now)."""
-    # what bot.toml wrote, not the defaults: a field added later does not re-apply them all
-    fingerprint = hashlib.sha256(entry.model_dump_json(exclude_unset=True).encode()).hexdigest()
-    meta_key = f"configured:{kind}:{key}"
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [meta_key]).fetchone()
-    if row and row[0] == fingerprint:
-        return False
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
-        "DO UPDATE SET value = excluded.value",
-        [meta_key, fingerprint],
-    )
-    return True
-
-
-def _upsert_person(db: Db, person: Person) -> None:
-    db.execute(
+def _upsert_people(db: Db, people: list[Person]) -> None:
+    if not people:
+        return
+    db.executemany(
         "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
         "country = excluded.country, roles = excluded.roles, language = CASE WHEN "
@@ -181,23 +183,37 @@ def _upsert_person(db: Db, person: Person) -> None:
         "preferred_channel = excluded.preferred_channel, "
         "active = CASE WHEN people.revoked_at IS NULL THEN excluded.active ELSE 0 END",
         [
-            person.id,
-            person.name,
-            person.country,
-            json.dumps(list(person.roles)),
-            person.language,
-            person.preferred_channel,
-            int(person.active),
+            (
+                person.id,
+                person.name,
+                person.country,
+                json.dumps(list(person.roles)),
+                person.language,
+                person.preferred_channel,
+                int(person.active),
+            )
+            for person in people
         ],
     )
-    db.execute("DELETE FROM identities WHERE person_id = ?", [person.id])
-    if is_revoked(db, person.id):
-        return  # a revoked person's identities stay gone until reinstated
-    for channel, user_id in person.identities.items():
+    ids = [person.id for person in people]
+    for start in range(0, len(ids), audit_state.IN_BATCH):
+        batch = ids[start : start + audit_state.IN_BATCH]
         db.execute(
+            f"DELETE FROM identities WHERE person_id IN ({', '.join('?' * len(batch))})",  # noqa: S608
+            batch,
+        )
+    revoked = set(revoked_among(db, ids))  # their identities stay gone until reinstated
+    identities = [
+        (channel, user_id, person.id)
+        for person in people
+        if person.id not in revoked
+        for channel, user_id in person.identities.items()
+    ]
+    if identities:
+        db.executemany(
             "INSERT INTO identities (channel, user_id, person_id) VALUES (?, ?, ?) "
             "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id",
-            [channel, user_id, person.id],
+            identities,
         )
 
 
@@ -218,7 +234,18 @@ def is_revoked(db: Db, person_id: str) -> bool:
 def revoked_among(db: Db, person_ids: list[str]) -> list[str]:
     """Those of ``person_ids`` who are revoked, in order: an import lists them without
     reinstating them, and says so."""
-    return [person_id for person_id in person_ids if is_revoked(db, person_id)]
+    revoked: set[str] = set()
+    for start in range(0, len(person_ids), audit_state.IN_BATCH):
+        batch = person_ids[start : start + audit_state.IN_BATCH]
+        marks = ", ".join("?" * len(batch))
+        revoked.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM people WHERE revoked_at IS NOT NULL AND id IN ({marks})",  # noqa: S608
+                batch,
+            ).fetchall()
+        )
+    return [person_id for person_id in person_ids if person_id in revoked]
 
 
 def revoke(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
