@@ -20,6 +20,7 @@ from bot.clock import parse_iso
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery import held
+from bot.delivery.outbox import last_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, ZoneOffset, _, join, n_, render
@@ -701,6 +702,36 @@ def _ask_close(work: Work, period: Period) -> None:
     )
 
 
+def answer_close_or_reopen(work: Work, text: str) -> bool:
+    """``confirm`` or ``cancel`` (or a button's label) typed where the question whether to
+    close or reopen a period showed its buttons as words (console, SMS, email): the button it
+    names, within :data:`OFFER_STANDS` of the question. A bare ``confirm`` after the
+    question to open one already worked; after closing's, it was "I only understand
+    commands"."""
+    actor = work.actor
+    if actor is None or not actor.has("co_chair"):
+        return False
+    last = last_buttons(work.db, actor.id)
+    if last is None or parse_iso(last[1]) < work.now - OFFER_STANDS:
+        return False
+    buttons = last[0]
+    if len(buttons) != 2 or not buttons[0].command.startswith(_CLOSE_OR_REOPEN):
+        return False  # the last question was another one
+    typed = " ".join(text.strip().rstrip(".!。").casefold().split())
+    yes, keep = buttons
+    if typed in {"confirm", str(yes.label).casefold()}:
+        pressed = yes.command
+    elif typed in {"cancel", str(keep.label).casefold()}:
+        pressed = keep.command
+    else:
+        return False
+    period_command(work, parse_period_args(pressed.removeprefix("/period ")))
+    return True
+
+
+_CLOSE_OR_REOPEN = ("/period close ", "/period reopen ")
+
+
 def _not_open(period: Period) -> Msg:
     if period.status == PLANNED:
         return _("{code} is planned, not open.", code=period.code)
@@ -921,11 +952,18 @@ def deadline_command(work: Work, text: str) -> None:
                 "or /deadline W2 2027-04-14 to move one."
             )
         )
-    periods = store.periods_in(work.db, OPEN, PLANNED)
+    periods = [p for p in store.periods_in(work.db, OPEN, PLANNED) if _concerns(work, p)]
     if not periods:
         work.reply(_("No period of action is open, so nothing is due."))
         return
     work.reply(join((_deadlines(work, p) for p in periods), "\n\n"))
+
+
+def _concerns(work: Work, period: Period) -> bool:
+    """Whether the actor's /deadline lists ``period``: a country's people see the periods
+    their country takes part in; co-chairs and administrators see every one."""
+    actor = work.actor
+    return actor is None or actor.has("co_chair", "admin") or actor.country in period.countries
 
 
 def _is_move(text: str) -> bool:
@@ -995,15 +1033,36 @@ def _deadline_line(window: Window, due: date, passed: bool, own: Text | None) ->
     return _("{label} {dates}: due {due} — yours: {status}", status=own, **at)
 
 
+LONGEST_AFTER_END = timedelta(days=366)
+"""How long after its window's end a due date may be: more is a mistyped year."""
+
+
 def _move_deadline(work: Work, words: list[str]) -> None:
     code, label, typed = _move_words(words)
     period = _named_or_current(work, code)
+    if period.status == CLOSED:  # its returns are final: a new date would make them late
+        raise UserError(
+            _(
+                "{code} is closed, so its due dates stay as they are. "
+                "To move one, reopen it first: /period reopen {code}",
+                code=period.code,
+            )
+        )
     day = parse_day(typed)
     window = period.window_named(label)
     if day < window.ends_on:
         raise UserError(
             _(
                 "{label} ends on {end}; the due date can't be before that.",
+                label=window.label,
+                end=window.ends_on,
+            )
+        )
+    if day > window.ends_on + LONGEST_AFTER_END:  # 2207 for 2027: nobody would be reminded
+        raise UserError(
+            _(
+                "{day} is more than a year after {label} ends ({end}); check the year.",
+                day=day,
                 label=window.label,
                 end=window.ends_on,
             )
@@ -1021,6 +1080,18 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         f"{period.code}:{window.label}",
         f"{window.due_on.isoformat()} -> {day.isoformat()}",
     )
+    if period.status == PLANNED:  # nothing is sent before it opens; the opening says it
+        moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
+        _tell_other_cochairs(work, period, moved_note)
+        planned = _(
+            "New due date: {title} is now due on {due}. {code} is planned: its focal points "
+            "will read the new date when it opens.",
+            title=title,
+            due=day,
+            code=period.code,
+        )
+        work.reply(planned)
+        return
     # a new date is today or later everywhere, so whatever is in came in before it
     actor = work.actor.id if work.actor else "system"
     on_time_by_moved_date(work.db, period.code, window.seq, work.stamp, actor)
@@ -1171,4 +1242,7 @@ COMMANDS = [
         ),
     ),
 ]
-TEXT = (TextHook("period open", consume_text),)
+TEXT = (
+    TextHook("period open", consume_text),
+    TextHook("period close or reopen", answer_close_or_reopen),
+)
