@@ -5,6 +5,7 @@ a closed period's were told too, and a date in 2030 for a window of 2027 was tak
 from datetime import timedelta
 from pathlib import Path
 
+from tests.harness import Harness
 from tests.returns_support import PERIOD, counts, running, sent
 
 PLANNED = PERIOD.model_copy(update={"status": "planned"})  # JPA-9, not yet open
@@ -13,7 +14,7 @@ PLANNED = PERIOD.model_copy(update={"status": "planned"})  # JPA-9, not yet open
 async def test_a_planned_periods_date_moves_without_telling_its_focal_points(
     tmp_path: Path,
 ) -> None:
-    bot = await running(tmp_path, periods=(PLANNED,))
+    bot: Harness = await running(tmp_path, periods=(PLANNED,))
     answer = await bot.say("lk-cochair", "/deadline JPA-9 W2 2027-03-20")
     assert "is now due on Mar 20, 2027" in answer[0], answer
     assert "JPA-9 is planned: its focal points will read the new date when it opens" in answer[0]
@@ -29,7 +30,7 @@ async def test_a_planned_periods_date_moves_without_telling_its_focal_points(
 
 
 async def test_a_closed_periods_dates_stay_and_it_says_how_to_move_one(tmp_path: Path) -> None:
-    bot = await running(tmp_path)
+    bot: Harness = await running(tmp_path)
     await bot.say("lk-cochair", "/period close JPA-9 confirm")
     before = await counts(bot)
     answer = await bot.say("lk-cochair", "/deadline JPA-9 W1 2027-02-20")
@@ -45,7 +46,7 @@ async def test_a_closed_periods_dates_stay_and_it_says_how_to_move_one(tmp_path:
 async def test_a_date_years_after_the_window_is_taken_for_a_mistyped_year(
     tmp_path: Path,
 ) -> None:
-    bot = await running(tmp_path)
+    bot: Harness = await running(tmp_path)
     before = await counts(bot)
     answer = await bot.say("lk-cochair", "/deadline W3 2030-01-01")
     assert answer == [
@@ -58,7 +59,7 @@ async def test_a_date_years_after_the_window_is_taken_for_a_mistyped_year(
 
 
 async def test_deadline_lists_only_the_periods_of_the_readers_country(tmp_path: Path) -> None:
-    bot = await running(tmp_path)  # JPA-9: eight countries, not Afghanistan
+    bot: Harness = await running(tmp_path)  # JPA-9: eight countries, not Afghanistan
     assert await bot.say("af-fp", "/deadline") == [
         "No period of action is open, so nothing is due."
     ]
@@ -68,7 +69,7 @@ async def test_deadline_lists_only_the_periods_of_the_readers_country(tmp_path: 
 
 
 async def test_closing_and_reopening_take_a_typed_confirm_or_cancel(tmp_path: Path) -> None:
-    bot = await running(tmp_path)
+    bot: Harness = await running(tmp_path)
     await bot.say("lk-cochair", "/period close JPA-9")
     closed = await bot.say("lk-cochair", "confirm")
     assert closed[0].startswith("JPA-9 is closed; reminders have stopped"), closed

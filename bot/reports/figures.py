@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Rate
-from bot.periods.repo import Period, load_period
+from bot.periods.repo import PLANNED, Period, load_period
 from bot.periods.windows import Window
 from bot.returns.metrics import Metric
 from bot.returns.repo import AWAITING, DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED
@@ -313,8 +313,9 @@ def _texts(db: Db, code: str) -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _statuses(db: Db, period: Period, now: datetime, due: DueMoment) -> dict[tuple[int, str], str]:
+    owed = period.status != PLANNED  # nothing is owed before it opens, past dates included
     found = {
-        (w.seq, c): MISSING if now >= due(w, c) else NOT_DUE
+        (w.seq, c): MISSING if owed and now >= due(w, c) else NOT_DUE
         for w in period.windows
         for c in period.countries
     }

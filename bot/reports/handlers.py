@@ -18,15 +18,18 @@ from bot.reports.render import to_chat
 from bot.returns.reminders import due_moment
 from bot.work import Work
 
-FORMS = ("chart", "xlsx")
+FORMS = {"chart": "chart", "png": "chart", "graph": "chart"}
+FORMS |= {"xlsx": "xlsx", "xls": "xlsx", "excel": "xlsx", "workbook": "xlsx"}
+"""The files chat sends, by the words people use for them."""
 ELSEWHERE = ("csv", "md", "markdown", "json")  # files the command line writes, not the chat
+UNMADE = ("pdf", "docx", "doc", "word", "pptx", "html")  # asked for: refused with what there is
 
 
 def report_command(work: Work, args: str) -> None:
     """The report of the named period, or of the current one; ``chart`` or ``xlsx`` first
     sends it as a file; a language code last drafts the debrief statement in that language."""
     words = args.split()
-    if any(w.lower() in ELSEWHERE for w in words):
+    if any(w.lower() in ELSEWHERE + UNMADE for w in words):
         raise UserError(
             _(
                 "In chat a report comes as text, a chart or a workbook: /report {code}, "
@@ -36,7 +39,7 @@ def report_command(work: Work, args: str) -> None:
             )
         )
     forms = [w for w in words if w.lower() in FORMS]  # first or after the code
-    form = forms[0].lower() if len(forms) == 1 else ""
+    form = FORMS[forms[0].lower()] if len(forms) == 1 else ""
     if form:
         words.remove(forms[0])
     language = _language(words, lambda word: load_period(work.db, word) is not None)
