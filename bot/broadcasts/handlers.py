@@ -326,7 +326,8 @@ def acknowledge(work: Work, raw_id: str) -> None:
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     fresh = store.acknowledge(work.db, broadcast_id or "", actor.id, work.stamp)
     if fresh is None:
-        raise UserError(_("There is no broadcast {id} addressed to you.", id=(raw_id or "")[:12]))
+        echo = (broadcast_id or "")[:12]  # as understood: "B-7", not the "B-7." typed
+        raise UserError(_("There is no broadcast {id} addressed to you.", id=echo))
     if not fresh:
         work.reply(_("You had already acknowledged {id}. Thank you.", id=broadcast_id))
         return
