@@ -275,13 +275,38 @@ def _recipients(work: Work, period: Period) -> list[Person]:
 
 def _body(period: Period, actor: Person, broadcast_id: str, text: str) -> Msg:
     """What each recipient reads: the frame is translated, the co-chair's text goes as written."""
+    return _framed(period.code, actor.name, broadcast_id, text)
+
+
+def _framed(code: str, author: str, broadcast_id: str, text: str) -> Msg:
     return _(
         "{code} · message from {name}, co-chair ({id}):\n\n{text}",
-        code=period.code,
-        name=actor.name,
+        code=code,
+        name=author,
         id=broadcast_id,
         text=text,
     )
+
+
+def _stored_body(work: Work, broadcast_id: str) -> Msg | None:
+    """A sent broadcast as its recipients read it (None if there is no such broadcast)."""
+    found = store.load(work.db, broadcast_id)
+    if found is None:
+        return None
+    author_id, period, text, _at = found
+    author = work.directory.people.get(author_id)
+    return _framed(period or "-", author.name if author else author_id, broadcast_id, text)
+
+
+def hand_on(work: Work, successor: Person, broadcast_ids: list[str]) -> None:
+    """Send ``successor`` their own copy of each broadcast handed over to them, with its
+    Acknowledge button and held for their quiet hours like any copy: asked to acknowledge
+    it, they must be able to read it (the predecessor's copy, perhaps still held for their
+    night, ends with their access)."""
+    for broadcast_id in broadcast_ids:
+        body = _stored_body(work, broadcast_id)
+        if body is not None:
+            _deliver(work, broadcast_id, successor, body)
 
 
 def _person(work: Work, person: Person) -> Text:
