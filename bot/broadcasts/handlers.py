@@ -1,4 +1,5 @@
-"""/broadcast: co-chairs message every focal point of the current period; each acknowledges.
+"""/broadcast: co-chairs message every focal point of the current period (the deputies of a
+country that has none); each acknowledges.
 
 ``/broadcast <text>`` shows the co-chair what will go, to whom, and keeps it pending for an
 hour; ``/broadcast send`` (its Send button) sends it, once however often it is pressed, and
@@ -129,15 +130,15 @@ def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
     lines: list[Text] = [
         _(
             "Your broadcast to {recipients} in {countries} of {code}, as they will read it:",
-            recipients=n_("{count} focal point", "{count} focal points", len(people)),
+            recipients=_how_many(people),
             countries=n_("{count} country", "{count} countries", len(period.countries)),
             code=period.code,
         )
     ]
-    lacking = {c for c in period.countries if not work.directory.focal_points(c)}
+    lacking = {c for c in period.countries if not work.directory.answering(c)}
     if lacking:
         names = join(sorted(work.directory.country_name(c) for c in lacking), ", ")
-        lines.append(_("No focal point in: {countries}.", countries=names))
+        lines.append(_("No focal point or deputy in: {countries}.", countries=names))
     unreachable = [p for p in people if not work.ctx.router.reaches(work.directory, p)]
     if unreachable:
         who = sorted((_person(work, p) for p in unreachable), key=str)
@@ -242,8 +243,8 @@ def _author(work: Work) -> Person:
 
 
 def send(work: Work, text: str) -> None:
-    """Send ``text`` to every focal point of the current period at once, with an Acknowledge
-    button (no preview: for callers that are not a co-chair typing)."""
+    """Send ``text`` to whoever answers for each country of the current period at once, with
+    an Acknowledge button (no preview: for callers that are not a co-chair typing)."""
     within(text, work.ctx.settings.requests.max_text_length)
     period, text = _period_named(work, text)
     if period is None:
@@ -252,7 +253,8 @@ def send(work: Work, text: str) -> None:
 
 
 def _send_to(work: Work, period: Period, text: str) -> str:
-    """Send to every focal point of ``period``, answer with the id and a status hint; the id."""
+    """Send to whoever answers for ``period``'s countries, answer with the id and a status
+    hint; the id."""
     actor = _author(work)
     ident = store.next_id(work.db)
     store.insert(work.db, ident, period.code, actor.id, text, work.stamp)
@@ -262,15 +264,28 @@ def _send_to(work: Work, period: Period, text: str) -> str:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
     work.reply(
-        _queued(ident[0], len(people), len(period.countries))
-        + held.held_countries_note(work, people)
+        _queued(ident[0], people, len(period.countries)) + held.held_countries_note(work, people)
     )
     return ident[0]
 
 
 def _recipients(work: Work, period: Period) -> list[Person]:
-    """Every focal point of the period's countries, as the directory has them now."""
-    return [p for c in period.countries for p in work.directory.focal_points(c)]
+    """Whoever answers for each of the period's countries, as the directory has them now:
+    its focal points, else its deputies (a country whose focal point left still hears)."""
+    return [p for c in period.countries for p in work.directory.answering(c)]
+
+
+def _how_many(people: list[Person]) -> Msg:
+    """``8 focal points``, ``8 focal points and 1 deputy`` or ``1 deputy``: a deputy receives
+    a broadcast only where their country has no focal point, so the co-chair is told."""
+    deputies = sum(1 for p in people if not p.has("focal_point"))
+    points = n_("{count} focal point", "{count} focal points", len(people) - deputies)
+    if not deputies:
+        return points
+    acting = n_("{count} deputy", "{count} deputies", deputies)
+    if deputies == len(people):
+        return acting
+    return _("{focal_points} and {deputies}", focal_points=points, deputies=acting)
 
 
 def _body(period: Period, actor: Person, broadcast_id: str, text: str) -> Msg:
@@ -314,13 +329,13 @@ def _person(work: Work, person: Person) -> Text:
     return join([country_name(work, person.country), f" · {person.name}"], "")
 
 
-def _queued(broadcast_id: str, people: int, countries: int) -> Msg:
+def _queued(broadcast_id: str, people: list[Person], countries: int) -> Msg:
     """``Broadcast B-1 queued for 8 focal points in 8 countries. …``."""
     return _(
         "Broadcast {id} queued for {recipients} in {countries}. /broadcast status {id} shows "
         "delivery and acknowledgements.",
         id=broadcast_id,
-        recipients=n_("{count} focal point", "{count} focal points", people),
+        recipients=_how_many(people),
         countries=n_("{count} country", "{count} countries", countries),
     )
 
