@@ -372,10 +372,19 @@ def acknowledge(work: Work, raw_id: str) -> None:
         work.reply(_("You had already acknowledged {id}. Thank you.", id=broadcast_id))
         return
     work.audit("broadcast.acknowledged", broadcast_id or "")
-    # their copy may still wait for their morning: it would ask again for what is done
+    thanks = _("Thank you; {id} is acknowledged.", id=broadcast_id)
+    body = _withdraw_held_copy(work, broadcast_id or "", actor)
+    work.reply(thanks if body is None else join([thanks, "", body]))
+
+
+def _withdraw_held_copy(work: Work, broadcast_id: str, actor: Person) -> Msg | None:
+    """Withdraw ``actor``'s copy still held for their quiet hours (it would ask again in the
+    morning for what is done); the broadcast as it reads, when there was one: they
+    acknowledged without having read it, and the reply is now the only copy they get."""
     command = ACK_COMMAND.format(id=broadcast_id)
-    held.withdraw(work.db, broadcast_id or "", "acknowledged", command, people=[actor.id])
-    work.reply(_("Thank you; {id} is acknowledged.", id=broadcast_id))
+    if not held.withdraw(work.db, broadcast_id, "acknowledged", command, people=[actor.id]):
+        return None
+    return _stored_body(work, broadcast_id)
 
 
 NONE_YET = _("Nothing was broadcast yet.")
