@@ -27,7 +27,8 @@ from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import LanguageName, Msg, Text, _, join, n_
 from bot.periods.handlers import only_open, today
-from bot.periods.repo import OPEN, Period, current_period, load_period
+from bot.periods.repo import CLOSED, OPEN, PLANNED, Period, current_period, load_period, periods_in
+from bot.requests.repo import ID_PUNCTUATION
 from bot.returns.reminder_handlers import country_name
 from bot.returns.reminders import zone_of_country
 from bot.text import clip, within
@@ -342,15 +343,71 @@ def _queued(broadcast_id: str, people: list[Person], countries: int) -> Msg:
 
 def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     """The period a broadcast goes to: the one whose code starts the text, else the only
-    open one (with two open, the co-chair names one)."""
+    open one (with two open, the co-chair names one). A code of no open period is refused,
+    not broadcast to the current one as the first word of the news."""
     first, _sep, rest = text.partition(" ")
-    named = load_period(work.db, first.upper())
-    if named is not None and not rest.strip():
-        raise UserError(NO_TEXT)  # a period named and nothing to tell it: its code is no news
-    if named is not None and named.status == OPEN:
-        return named, rest.strip()
+    code = first.rstrip(ID_PUNCTUATION).upper()  # "JPA-4: Returns are due"
+    named = load_period(work.db, code)
+    if named is not None:
+        return _open_to_news(work, named, rest.strip()), rest.strip()
+    if _reads_as_a_code(work, code):
+        raise UserError(_no_such_period(work, code))
     only_open(work)
     return current_period(work.db, today(work)), text
+
+
+def _open_to_news(work: Work, period: Period, rest: str) -> Period:
+    """``period``, named before ``rest``, when a broadcast can go to it; else why not."""
+    if period.status != OPEN:
+        raise UserError(_not_open(period))
+    if not rest:
+        raise UserError(NO_TEXT)  # a period named and nothing to tell it: its code is no news
+    if _SUBCOMMAND.match(rest) or _asks_about_a_broadcast(rest):  # "JPA-4 send"
+        refused = _(
+            "“{command}” after {code} is a command, not a message: write /broadcast "
+            "{command}, without the period's code.",
+            command=clip(rest, 40),
+            code=period.code,
+        )
+        raise UserError(join([refused, *_waiting(work)]))
+    return period
+
+
+_SUBCOMMAND = re.compile(r"^(?:send|cancel|status|ack)(?:\s+\S+)?$", re.IGNORECASE)
+"""A subcommand, bare or with its one argument (``send``, ``ack B-3``), where news would be."""
+_CODE_SHAPE = re.compile(r"^([A-Z]+)-?\d+$")
+"""Letters and a number, as a period's code is written (``JPA-9``, ``JPA9``)."""
+
+
+def _reads_as_a_code(work: Work, word: str) -> bool:
+    """Whether ``word`` (upper case) is shaped like a code with the letters of a known
+    period's (``JPA-9`` where ``JPA-4`` is known): a mistyped or closed period's, not news.
+    ``COVID-19`` or ``IMO-9321483`` starting a message are news."""
+    shape = _CODE_SHAPE.match(word)
+    if shape is None:
+        return False
+    known = periods_in(work.db, PLANNED, OPEN, CLOSED)
+    return any(re.match(rf"{shape[1]}-?\d", p.code) for p in known)
+
+
+def _no_such_period(work: Work, code: str) -> Msg:
+    """A code no period has, and the open ones to broadcast to instead."""
+    codes = [p.code for p in periods_in(work.db, OPEN)]
+    if not codes:
+        return _("There is no period {code}. /period shows the current one.", code=code[:20])
+    return n_(
+        "There is no period {code}; the open period is {codes}.",
+        "There is no period {code}; the open periods are {codes}.",
+        len(codes),
+        code=code[:20],
+        codes=join(codes, ", "),
+    )
+
+
+def _not_open(period: Period) -> Msg:
+    if period.status == CLOSED:
+        return _("{code} is closed; broadcasts go only to an open period.", code=period.code)
+    return _("{code} is not open yet; broadcasts go only to an open period.", code=period.code)
 
 
 def _deliver(work: Work, broadcast_id: str, person: Person, body: Text) -> None:
