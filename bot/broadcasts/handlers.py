@@ -1,4 +1,5 @@
-"""/broadcast: co-chairs message every focal point of the current period; each acknowledges.
+"""/broadcast: co-chairs message every focal point of the current period (the deputies of a
+country that has none); each acknowledges.
 
 ``/broadcast <text>`` shows the co-chair what will go, to whom, and keeps it pending for an
 hour; ``/broadcast send`` (its Send button) sends it, once however often it is pressed, and
@@ -26,7 +27,8 @@ from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import LanguageName, Msg, Text, _, join, n_
 from bot.periods.handlers import only_open, today
-from bot.periods.repo import OPEN, Period, current_period, load_period
+from bot.periods.repo import CLOSED, OPEN, PLANNED, Period, current_period, load_period, periods_in
+from bot.requests.repo import ID_PUNCTUATION
 from bot.returns.reminder_handlers import country_name
 from bot.returns.reminders import zone_of_country
 from bot.text import clip, within
@@ -129,15 +131,15 @@ def _to_whom(work: Work, period: Period, people: list[Person]) -> Msg:
     lines: list[Text] = [
         _(
             "Your broadcast to {recipients} in {countries} of {code}, as they will read it:",
-            recipients=n_("{count} focal point", "{count} focal points", len(people)),
+            recipients=_how_many(people),
             countries=n_("{count} country", "{count} countries", len(period.countries)),
             code=period.code,
         )
     ]
-    lacking = {c for c in period.countries if not work.directory.focal_points(c)}
+    lacking = {c for c in period.countries if not work.directory.answering(c)}
     if lacking:
         names = join(sorted(work.directory.country_name(c) for c in lacking), ", ")
-        lines.append(_("No focal point in: {countries}.", countries=names))
+        lines.append(_("No focal point or deputy in: {countries}.", countries=names))
     unreachable = [p for p in people if not work.ctx.router.reaches(work.directory, p)]
     if unreachable:
         who = sorted((_person(work, p) for p in unreachable), key=str)
@@ -242,8 +244,8 @@ def _author(work: Work) -> Person:
 
 
 def send(work: Work, text: str) -> None:
-    """Send ``text`` to every focal point of the current period at once, with an Acknowledge
-    button (no preview: for callers that are not a co-chair typing)."""
+    """Send ``text`` to whoever answers for each country of the current period at once, with
+    an Acknowledge button (no preview: for callers that are not a co-chair typing)."""
     within(text, work.ctx.settings.requests.max_text_length)
     period, text = _period_named(work, text)
     if period is None:
@@ -252,7 +254,8 @@ def send(work: Work, text: str) -> None:
 
 
 def _send_to(work: Work, period: Period, text: str) -> str:
-    """Send to every focal point of ``period``, answer with the id and a status hint; the id."""
+    """Send to whoever answers for ``period``'s countries, answer with the id and a status
+    hint; the id."""
     actor = _author(work)
     ident = store.next_id(work.db)
     store.insert(work.db, ident, period.code, actor.id, text, work.stamp)
@@ -262,26 +265,64 @@ def _send_to(work: Work, period: Period, text: str) -> str:
         _deliver(work, ident[0], person, body)
     work.audit("broadcast.sent", ident[0], f"{len(people)} recipients in {period.code}")
     work.reply(
-        _queued(ident[0], len(people), len(period.countries))
-        + held.held_countries_note(work, people)
+        _queued(ident[0], people, len(period.countries)) + held.held_countries_note(work, people)
     )
     return ident[0]
 
 
 def _recipients(work: Work, period: Period) -> list[Person]:
-    """Every focal point of the period's countries, as the directory has them now."""
-    return [p for c in period.countries for p in work.directory.focal_points(c)]
+    """Whoever answers for each of the period's countries, as the directory has them now:
+    its focal points, else its deputies (a country whose focal point left still hears)."""
+    return [p for c in period.countries for p in work.directory.answering(c)]
+
+
+def _how_many(people: list[Person]) -> Msg:
+    """``8 focal points``, ``8 focal points and 1 deputy`` or ``1 deputy``: a deputy receives
+    a broadcast only where their country has no focal point, so the co-chair is told."""
+    deputies = sum(1 for p in people if not p.has("focal_point"))
+    points = n_("{count} focal point", "{count} focal points", len(people) - deputies)
+    if not deputies:
+        return points
+    acting = n_("{count} deputy", "{count} deputies", deputies)
+    if deputies == len(people):
+        return acting
+    return _("{focal_points} and {deputies}", focal_points=points, deputies=acting)
 
 
 def _body(period: Period, actor: Person, broadcast_id: str, text: str) -> Msg:
     """What each recipient reads: the frame is translated, the co-chair's text goes as written."""
+    return _framed(period.code, actor.name, broadcast_id, text)
+
+
+def _framed(code: str, author: str, broadcast_id: str, text: str) -> Msg:
     return _(
         "{code} · message from {name}, co-chair ({id}):\n\n{text}",
-        code=period.code,
-        name=actor.name,
+        code=code,
+        name=author,
         id=broadcast_id,
         text=text,
     )
+
+
+def _stored_body(work: Work, broadcast_id: str) -> Msg | None:
+    """A sent broadcast as its recipients read it (None if there is no such broadcast)."""
+    found = store.load(work.db, broadcast_id)
+    if found is None:
+        return None
+    author_id, period, text, _at = found
+    author = work.directory.people.get(author_id)
+    return _framed(period or "-", author.name if author else author_id, broadcast_id, text)
+
+
+def hand_on(work: Work, successor: Person, broadcast_ids: list[str]) -> None:
+    """Send ``successor`` their own copy of each broadcast handed over to them, with its
+    Acknowledge button and held for their quiet hours like any copy: asked to acknowledge
+    it, they must be able to read it (the predecessor's copy, perhaps still held for their
+    night, ends with their access)."""
+    for broadcast_id in broadcast_ids:
+        body = _stored_body(work, broadcast_id)
+        if body is not None:
+            _deliver(work, broadcast_id, successor, body)
 
 
 def _person(work: Work, person: Person) -> Text:
@@ -289,28 +330,84 @@ def _person(work: Work, person: Person) -> Text:
     return join([country_name(work, person.country), f" · {person.name}"], "")
 
 
-def _queued(broadcast_id: str, people: int, countries: int) -> Msg:
+def _queued(broadcast_id: str, people: list[Person], countries: int) -> Msg:
     """``Broadcast B-1 queued for 8 focal points in 8 countries. …``."""
     return _(
         "Broadcast {id} queued for {recipients} in {countries}. /broadcast status {id} shows "
         "delivery and acknowledgements.",
         id=broadcast_id,
-        recipients=n_("{count} focal point", "{count} focal points", people),
+        recipients=_how_many(people),
         countries=n_("{count} country", "{count} countries", countries),
     )
 
 
 def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     """The period a broadcast goes to: the one whose code starts the text, else the only
-    open one (with two open, the co-chair names one)."""
+    open one (with two open, the co-chair names one). A code of no open period is refused,
+    not broadcast to the current one as the first word of the news."""
     first, _sep, rest = text.partition(" ")
-    named = load_period(work.db, first.upper())
-    if named is not None and not rest.strip():
-        raise UserError(NO_TEXT)  # a period named and nothing to tell it: its code is no news
-    if named is not None and named.status == OPEN:
-        return named, rest.strip()
+    code = first.rstrip(ID_PUNCTUATION).upper()  # "JPA-4: Returns are due"
+    named = load_period(work.db, code)
+    if named is not None:
+        return _open_to_news(work, named, rest.strip()), rest.strip()
+    if _reads_as_a_code(work, code):
+        raise UserError(_no_such_period(work, code))
     only_open(work)
     return current_period(work.db, today(work)), text
+
+
+def _open_to_news(work: Work, period: Period, rest: str) -> Period:
+    """``period``, named before ``rest``, when a broadcast can go to it; else why not."""
+    if period.status != OPEN:
+        raise UserError(_not_open(period))
+    if not rest:
+        raise UserError(NO_TEXT)  # a period named and nothing to tell it: its code is no news
+    if _SUBCOMMAND.match(rest) or _asks_about_a_broadcast(rest):  # "JPA-4 send"
+        refused = _(
+            "“{command}” after {code} is a command, not a message: write /broadcast "
+            "{command}, without the period's code.",
+            command=clip(rest, 40),
+            code=period.code,
+        )
+        raise UserError(join([refused, *_waiting(work)]))
+    return period
+
+
+_SUBCOMMAND = re.compile(r"^(?:send|cancel|status|ack)(?:\s+\S+)?$", re.IGNORECASE)
+"""A subcommand, bare or with its one argument (``send``, ``ack B-3``), where news would be."""
+_CODE_SHAPE = re.compile(r"^([A-Z]+)-?\d+$")
+"""Letters and a number, as a period's code is written (``JPA-9``, ``JPA9``)."""
+
+
+def _reads_as_a_code(work: Work, word: str) -> bool:
+    """Whether ``word`` (upper case) is shaped like a code with the letters of a known
+    period's (``JPA-9`` where ``JPA-4`` is known): a mistyped or closed period's, not news.
+    ``COVID-19`` or ``IMO-9321483`` starting a message are news."""
+    shape = _CODE_SHAPE.match(word)
+    if shape is None:
+        return False
+    known = periods_in(work.db, PLANNED, OPEN, CLOSED)
+    return any(re.match(rf"{shape[1]}-?\d", p.code) for p in known)
+
+
+def _no_such_period(work: Work, code: str) -> Msg:
+    """A code no period has, and the open ones to broadcast to instead."""
+    codes = [p.code for p in periods_in(work.db, OPEN)]
+    if not codes:
+        return _("There is no period {code}. /period shows the current one.", code=code[:20])
+    return n_(
+        "There is no period {code}; the open period is {codes}.",
+        "There is no period {code}; the open periods are {codes}.",
+        len(codes),
+        code=code[:20],
+        codes=join(codes, ", "),
+    )
+
+
+def _not_open(period: Period) -> Msg:
+    if period.status == CLOSED:
+        return _("{code} is closed; broadcasts go only to an open period.", code=period.code)
+    return _("{code} is not open yet; broadcasts go only to an open period.", code=period.code)
 
 
 def _deliver(work: Work, broadcast_id: str, person: Person, body: Text) -> None:
@@ -326,15 +423,25 @@ def acknowledge(work: Work, raw_id: str) -> None:
     broadcast_id = store.normalise_id(raw_id) if raw_id.strip() else store.latest_id(work.db)
     fresh = store.acknowledge(work.db, broadcast_id or "", actor.id, work.stamp)
     if fresh is None:
-        raise UserError(_("There is no broadcast {id} addressed to you.", id=(raw_id or "")[:12]))
+        echo = (broadcast_id or "")[:12]  # as understood: "B-7", not the "B-7." typed
+        raise UserError(_("There is no broadcast {id} addressed to you.", id=echo))
     if not fresh:
         work.reply(_("You had already acknowledged {id}. Thank you.", id=broadcast_id))
         return
     work.audit("broadcast.acknowledged", broadcast_id or "")
-    # their copy may still wait for their morning: it would ask again for what is done
+    thanks = _("Thank you; {id} is acknowledged.", id=broadcast_id)
+    body = _withdraw_held_copy(work, broadcast_id or "", actor)
+    work.reply(thanks if body is None else join([thanks, "", body]))
+
+
+def _withdraw_held_copy(work: Work, broadcast_id: str, actor: Person) -> Msg | None:
+    """Withdraw ``actor``'s copy still held for their quiet hours (it would ask again in the
+    morning for what is done); the broadcast as it reads, when there was one: they
+    acknowledged without having read it, and the reply is now the only copy they get."""
     command = ACK_COMMAND.format(id=broadcast_id)
-    held.withdraw(work.db, broadcast_id or "", "acknowledged", command, people=[actor.id])
-    work.reply(_("Thank you; {id} is acknowledged.", id=broadcast_id))
+    if not held.withdraw(work.db, broadcast_id, "acknowledged", command, people=[actor.id]):
+        return None
+    return _stored_body(work, broadcast_id)
 
 
 NONE_YET = _("Nothing was broadcast yet.")

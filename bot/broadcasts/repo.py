@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.requests.repo import ID_PUNCTUATION
 from bot.storage.sql import Db
 
 DELIVERED, FAILED, QUEUED, UNREACHABLE = "delivered", "failed", "queued", "no channel"
@@ -60,9 +61,10 @@ def add_recipient(db: Db, broadcast_id: str, person_id: str, outbox_id: int | No
 
 
 def normalise_id(raw: str) -> str:
-    """``b-3``, ``3`` and ``B-3`` all mean ``B-3``."""
-    digits = raw.strip().upper().removeprefix("B").lstrip("-")
-    return f"B-{digits}" if digits.isdigit() else raw.strip().upper()
+    """``b-3``, ``3``, ``B-3`` and ``B-3.`` (as a sentence ends it) all mean ``B-3``."""
+    typed = raw.strip().upper()
+    digits = typed.rstrip(ID_PUNCTUATION).removeprefix("B").lstrip("-")
+    return f"B-{digits}" if digits.isdigit() else typed
 
 
 def load(db: Db, broadcast_id: str) -> tuple[str, str | None, str, str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.audit import state as audit_state
+from bot.broadcasts import handlers as broadcasts
 from bot.config import Person
 from bot.delivery import held
 from bot.directory.repo import revoke
@@ -58,10 +59,11 @@ def handover(work: Work, old_id: str, new_id: str) -> Moved:
     """Move ``old_id``'s open work to ``new_id``, tell everyone concerned, revoke ``old_id``."""
     old, new = _pair(work, old_id, new_id)
     moved = Moved(_move_requests(work, old, new), _move_drafts(work, old, new))
-    moved.broadcasts = _move_broadcasts(work, old, new)
+    moved.broadcasts, newly = _move_broadcasts(work, old, new)
     _confirm_successor(work, new)
     work.audit("roster.handover", f"{old.id}>{new.id}", moved.summary())
     _tell(work, old, new, moved)
+    broadcasts.hand_on(work, new, newly)  # after the notice that announces them
     revoke_and_withdraw(work.db, old.id, work.stamp, work.actor.id if work.actor else "cli")
     work.directory_changed = True
     return moved
@@ -179,7 +181,9 @@ def _move_drafts(work: Work, old: Person, new: Person) -> int:
     return cursor.rowcount
 
 
-def _move_broadcasts(work: Work, old: Person, new: Person) -> list[str]:
+def _move_broadcasts(work: Work, old: Person, new: Person) -> tuple[list[str], list[str]]:
+    """The broadcasts ``old`` had not acknowledged, and those among them ``new`` was not sent
+    (they need a copy of their own)."""
     db = work.db
     where = "person_id = ? AND acknowledged_at IS NULL"
     ids = [
@@ -188,13 +192,13 @@ def _move_broadcasts(work: Work, old: Person, new: Person) -> list[str]:
             f"SELECT broadcast_id FROM broadcast_recipients WHERE {where}", [old.id]
         )
     ]
-    db.execute(
+    newly = db.execute(
         "INSERT INTO broadcast_recipients (broadcast_id, person_id) SELECT broadcast_id, ? "
-        f"FROM broadcast_recipients WHERE {where} ON CONFLICT DO NOTHING",
+        f"FROM broadcast_recipients WHERE {where} ON CONFLICT DO NOTHING RETURNING broadcast_id",
         [new.id, old.id],
-    )
+    ).fetchall()
     db.execute(f"DELETE FROM broadcast_recipients WHERE {where}", [old.id])
-    return sorted(ids, key=_by_number)
+    return sorted(ids, key=_by_number), sorted((r[0] for r in newly), key=_by_number)
 
 
 def _by_number(broadcast_id: str) -> tuple[str, int]:
