@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -673,6 +673,7 @@ def close_period(work: Work, rest: str) -> None:
             code=period.code,
             name=period.name,
         ),
+        leaving_out=(unseen := notices.never_told_open(work, period)),
     )
     work.reply(
         _(
@@ -683,6 +684,19 @@ def close_period(work: Work, rest: str) -> None:
             never_started=_never_started(_missing(work, period)),
         )
         + held.held_countries_note(work, told)
+        + _not_told_note(work, unseen)
+    )
+
+
+def _not_told_note(work: Work, people: Collection[str]) -> Text:
+    """The countries whose focal points are not told of the close: the notice that it opened
+    still waited for their night, and was withdrawn with it."""
+    countries = {p.country for i in people if (p := work.directory.people.get(i))}
+    if not countries:
+        return ""
+    names = join(sorted(work.directory.country_name(c) for c in countries), ", ")  # by name
+    return "\n" + _(
+        "Not told, as the opening had not reached them yet: {countries}.", countries=names
     )
 
 

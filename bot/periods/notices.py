@@ -10,7 +10,7 @@ subject and the command of its button: each kind carries a button of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.config import Person
 from bot.delivery import held
@@ -40,11 +40,22 @@ def tell(
 
 
 def tell_focal_points(
-    work: Work, period: Period, text: Text, buttons: tuple[Button, ...] = ()
+    work: Work,
+    period: Period,
+    text: Text,
+    buttons: tuple[Button, ...] = (),
+    leaving_out: Collection[str] = (),
 ) -> list[Person]:
-    """Notify every focal point of the period's countries; those a channel reaches."""
+    """Notify every focal point of the period's countries but those ``leaving_out``; those
+    a channel reaches."""
     people = [p for c in period.countries for p in work.directory.focal_points(c)]
-    return tell(work, people, text, buttons, period.code)
+    return tell(work, [p for p in people if p.id not in leaving_out], text, buttons, period.code)
+
+
+def never_told_open(work: Work, period: Period) -> set[str]:
+    """The focal points whose every notice that ``period`` is open was withdrawn before it
+    reached them (held for their night, then closed): its closing is no news to them."""
+    return held.never_shown(work.db, period.code, dates_button(period).command)
 
 
 def awake(work: Work, people: Sequence[Person]) -> int:
