@@ -79,6 +79,7 @@ def language_command(work: Work, code: str) -> None:
     set_language(work.db, actor.id, language, work.stamp)
     work.audit("language", actor.id, language)
     work.directory_changed = True  # the app reloads the directory after the commit
+    work.chosen_languages[actor.id] = language  # what is said to them later in this unit
     # Its own name first, as the sentence reads ("… in ไทย (th) …"); the code for reference.
     done = _(
         "I will write to you in {language} from now on.",

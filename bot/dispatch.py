@@ -18,6 +18,7 @@ from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.delivery.followup import follow_up, owed_address
+from bot.delivery.held import woke
 from bot.directory.repo import mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
@@ -75,6 +76,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         refuse_stranger(work, event)
     else:
         _guarded(work, lambda: _run(work, hooks, person, event))
+        if event.chat.private:  # writing at night: what still waits for their morning goes
+            woke(work, person)  # (after the handler, which withdraws what it overtook)
     work.write_replies()
     return work
 

@@ -21,6 +21,7 @@ from bot.audit import chain as audit
 from bot.clock import iso
 from bot.commands import command_hints
 from bot.config import Person, Settings
+from bot.delivery.awake import is_awake
 from bot.delivery.routing import Router
 from bot.directory.repo import Directory
 from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
@@ -105,6 +106,8 @@ class Work:
     timers: list[Timer] = field(default_factory=list)
     subject: Any = None  # what the access check loaded for the handler (e.g. the request)
     directory_changed: bool = False  # the app reloads the directory right after the commit
+    # languages chosen in this unit, which the directory's snapshot learns only after it
+    chosen_languages: dict[str, str] = field(default_factory=dict)
     elsewhere: set[int] = field(default_factory=set)  # queued for a lane another replica owns
     files: tuple[IncomingFile, ...] = ()  # stored files that came with the event
     files_taken: bool = False  # a handler attached them to a request
@@ -194,7 +197,10 @@ class Work:
         if urgent and self.ctx.settings.quiet_hours.urgent == "send":
             return None
         zone = self.directory.timezone_of(person.country)
-        return self.ctx.calendar.quiet_until(person.id, zone, self.now)
+        until = self.ctx.calendar.quiet_until(person.id, zone, self.now)
+        if until is None or is_awake(self.db, person.id, self.now):
+            return None  # (someone writing to us at night reads at once)
+        return until
 
     def send_via(
         self,
@@ -340,6 +346,8 @@ class Work:
 
     def language_of(self, person_id: str | None) -> str:
         """The language ``person_id`` reads (the bot's default for someone unknown)."""
+        if person_id in self.chosen_languages:
+            return self.chosen_languages[person_id]
         person = self.directory.people.get(person_id or "")
         return person.language if person else self.ctx.settings.bot.language
 

@@ -101,8 +101,8 @@ def test_countries_no_channel_reaches_are_not_said_to_be_reminded(tmp_path: Path
 async def test_a_held_reminder_is_withdrawn_once_the_return_comes_in(tmp_path: Path) -> None:
     bot = await chased_at_evening(tmp_path)
     await bot.say("nz-cochair", "/status W1 chase")  # Malaysia's reminder waits for 07:00 there
-    await bot.say("my-fp", "/return W1 arrests 2, victims 1")  # awake at 21:30 after all
-    assert "is submitted" in (await bot.say("my-fp", "/return W1 confirm"))[0]
+    await bot.say("my-deputy", "/return W1 arrests 2, victims 1")  # at work at 21:30
+    assert "is submitted" in (await bot.say("my-deputy", "/return W1 confirm"))[0]
     await bot.advance(timedelta(hours=10))  # past 07:00 in Kuala Lumpur
     assert not any(m.startswith(OVERDUE_MY) for m in bot.inbox("my-fp"))
     assert await bot.rows(

@@ -3,8 +3,10 @@ released: Thailand's focal point, notified of a request at 23:30 their time, cho
 before the morning and still woke up to the English notice queued the night before (the
 only message after the switch not in Arabic). Held rows keep their source; the release says
 it again, in the same transaction, so delivery, a restart and other replicas send the new
-text."""
+text. (Choosing it in chat at night, they are at work: what waited is released at once, in
+the new language; an operator's import changes it while they sleep.)"""
 
+import asyncio
 import json
 import logging
 import re
@@ -12,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.config import QuietHoursSettings
-from tests.harness import Harness, execute_on, shipped_settings
+from tests.harness import SHIPPED_CONFIG, Harness, execute_on, shipped_settings
 from tests.returns_support import move_to
 
 NIGHT_IN_BANGKOK = datetime(2027, 1, 20, 16, 30, tzinfo=UTC)  # 23:30 there: held until 07:00
@@ -57,12 +61,10 @@ async def test_a_notice_held_overnight_goes_in_the_language_chosen_meanwhile(
     bot = await at(tmp_path, NIGHT_IN_BANGKOK)
     first = await bot.file_request(REQUEST)
     assert (await held_notice(bot, first))[0].startswith(NOTICE.format(id=first))  # English
-    [answer] = await bot.say("th-fp", "/language ar")
+    assert not received(bot, first)  # asleep: it waits for 07:00
+    *_released, answer = await bot.say("th-fp", "/language ar")  # at work: it comes now
     assert ARABIC.search(answer), answer
     second = await bot.file_request(ANOTHER)  # queued for an Arabic reader from the start
-    assert not received(bot, first) and not received(bot, second)  # both wait for 07:00
-
-    await bot.advance(timedelta(hours=8))  # 07:30 in Bangkok
     [(text, buttons)] = received(bot, first)
     [(arabic, arabic_buttons)] = received(bot, second)
     as_if_queued_in_arabic = arabic.replace(second, first).replace("another", "a")
@@ -93,11 +95,19 @@ async def test_a_notice_held_overnight_goes_as_queued_when_the_language_stays(
     await bot.stop()
 
 
-async def test_a_restart_before_the_release_keeps_the_chosen_language(tmp_path: Path) -> None:
+async def test_a_restart_before_the_release_keeps_the_language_set_meanwhile(
+    tmp_path: Path,
+) -> None:
     bot = await at(tmp_path, NIGHT_IN_BANGKOK)
     request_id = await bot.file_request(REQUEST)
-    await bot.say("th-fp", "/language th")
-    await bot.restart()
+    await bot.stop()
+    people = tmp_path / "people.csv"  # the operator's roster, with th-fp reading Thai
+    people.write_text("id,name,country,roles,language\nth-fp,Niran Example,TH,focal_point,th\n")
+    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
+    command = ["directory", "import", str(people), *base]
+    imported = await asyncio.to_thread(CliRunner().invoke, main, command)  # its own loop
+    assert imported.exit_code == 0, imported.output
+    await bot.start()
 
     await bot.advance(timedelta(hours=8))
     [(text, [(label, command)])] = received(bot, request_id)
@@ -133,10 +143,8 @@ async def test_a_source_altered_in_the_database_falls_back_to_the_queued_text(
     request_id = await bot.file_request(REQUEST)
     queued, queued_buttons, _language = await held_notice(bot, request_id)
     execute_on(bot.database, f"UPDATE outbox SET source = {tampered} WHERE source IS NOT NULL")
-    await bot.say("th-fp", "/language ar")
-
     with caplog.at_level(logging.WARNING, logger="bot.delivery.held"):
-        await bot.advance(timedelta(hours=8))
+        await bot.say("th-fp", "/language ar")  # at work at night: what waited is released
     assert received(bot, request_id) == [(queued, (("Acknowledge", f"/ack {request_id}"),))]
     assert await held_notice(bot, request_id) == (queued, queued_buttons, "en")
     assert any("as queued" in r.getMessage() for r in caplog.records), caplog.records

@@ -268,6 +268,7 @@ def before_revisions(path: Path) -> str:
         "DROP TABLE return_draft_changes",
         "ALTER TABLE return_drafts DROP COLUMN revision",
         "ALTER TABLE return_drafts DROP COLUMN changed_by",
+        "DROP TABLE awake",  # (schema 18)
         "UPDATE meta SET value = '16' WHERE key = 'schema_version'",
     ):
         execute_on(database, statement)

@@ -24,9 +24,11 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Person
+from bot.delivery.awake import mark_awake
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
 from bot.events import Button, Outbound
 from bot.i18n import Msg, Text, ZoneOffset, _, join, stored
@@ -51,6 +53,28 @@ def release(work: Work, _subject: str) -> None:
         f"AND not_before IS NOT NULL AND not_before <= ? RETURNING {_RELEASED}",
         [work.stamp],
     ).fetchall()
+    _hand_over(work, rows)
+
+
+def woke(work: Work, person: Person) -> None:
+    """``person`` wrote to us in their quiet hours: they are at work. What waits for their
+    morning goes now, and what comes for them in the next half hour is not held
+    (:mod:`bot.delivery.awake`). Outside their quiet hours this costs no statement."""
+    zone = work.directory.timezone_of(person.country)
+    if work.ctx.calendar.quiet_until(person.id, zone, work.now) is None:
+        return
+    if not mark_awake(work.db, person.id, work.now):
+        return  # marked a moment ago: what was held for them went then
+    rows = work.db.execute(
+        "UPDATE outbox SET not_before = NULL WHERE status = 'queued' "
+        f"AND not_before IS NOT NULL AND person_id = ? RETURNING {_RELEASED}",
+        [person.id],
+    ).fetchall()
+    _hand_over(work, rows)
+
+
+def _hand_over(work: Work, rows: Sequence[Sequence[Any]]) -> None:
+    """Give delivery the released ``rows``, oldest first, each in its reader's language now."""
     for row in sorted(rows, key=lambda r: int(r[0])):
         message = _in_language_now(work, outbound_from_row(row), row[-2], row[-1])
         if work.ctx.replica and work._lane_owner(message.channel, message.address) is None:

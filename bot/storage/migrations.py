@@ -263,6 +263,10 @@ CREATE TABLE return_draft_changes (
 );
 """
 
+SCHEMA_V18 = """
+CREATE TABLE awake (person_id TEXT PRIMARY KEY, until TEXT NOT NULL) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -281,6 +285,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V15,
     SCHEMA_V16,
     SCHEMA_V17,
+    SCHEMA_V18,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -314,7 +319,9 @@ index of the owed ones alone, so that looking on each message someone writes cos
 of a tiny index; V17 which state of a shared draft return a Confirm was shown
 (``return_drafts.revision``, numbered per return and never reused, and ``changed_by``, who
 changed its figures last) and who changed which figure in each revision
-(``return_draft_changes``), so that a Confirm submits only the figures its presser saw."""
+(``return_draft_changes``), so that a Confirm submits only the figures its presser saw; V18
+who wrote during their quiet hours, and until when they count as awake (``awake``), so that
+what comes for them meanwhile is not held for their morning."""
 
 
 class _Executes(Protocol):
