@@ -52,12 +52,14 @@ KIND_NAMES: dict[str, Msg] = {
     "handover": _("handover"),
 }
 TO_DEPUTY, TO_COCHAIRS = "escalated to the deputy focal point", "escalated to the co-chairs"
+TO_FOCAL = "escalated to the focal point"  # of the country of the person it was referred to
 RESENT = "re-sent on the focal points' other channels"
 SYSTEM_NOTES: dict[str, Msg] = {  # thread entries the bot wrote itself (stored in English)
     "acknowledged": _("acknowledged"),
     "closed": _("closed"),
     TO_DEPUTY: _("escalated to the deputy focal point"),
     TO_COCHAIRS: _("escalated to the co-chairs"),
+    TO_FOCAL: _("escalated to the focal point"),
     RESENT: _("re-sent on the focal points' other channels"),
 }
 REFERRED_TO = "referred to "
@@ -475,14 +477,10 @@ def _this_round(work: Work, request: Request) -> list[tuple[str, str | None, str
 
 
 def _escalated(work: Work, request: Request) -> list[Person]:
-    """The deputies and co-chairs the request was escalated to in this round."""
-    steps = {step for _at, step in _escalations(work, request)}
-    people: list[Person] = []
-    if TO_DEPUTY in steps:
-        people += work.directory.deputies(request.target_country)
-    if TO_COCHAIRS in steps:
-        people += work.directory.with_role("co_chair")
-    return people
+    """The focal points, deputies and co-chairs the request was escalated to in this round."""
+    notes = {note for _at, note in _escalations(work, request)}
+    steps = [step for step, note in _STEP_NOTES.items() if note in notes]
+    return [p for step in steps for p in _step_recipients(work, request, step)]
 
 
 def _escalations(work: Work, request: Request) -> list[tuple[str, str]]:
@@ -1066,11 +1064,32 @@ def refer(work: Work, args: IdAndText) -> None:
     released = _(
         "{id} was referred to {where}; you no longer need to act.", id=request.id, where=shown
     )
+    answering = _tell_answering_for(work, referred, who)
     skip = _not_to_tell(work, request, working) | {p.id for p in _handlers_of(work, referred)[0]}
-    _send(work, request, working, released, skip=skip)  # whoever was working on it
+    _send(work, request, working, released, skip=skip | answering)  # whoever was working on it
     work.reply(
         _told(_("{id} referred to {where}.", id=request.id, where=shown), notes), sensitive=False
     )
+
+
+def _tell_answering_for(work: Work, referred: Request, who: Text) -> set[str]:
+    """Tell those who answer for the person a request was referred to (their country's focal
+    points, else its deputies) that it is with one of theirs: if it is not acknowledged in
+    time, it comes to them. The ids of those it concerns (told, or the actor)."""
+    people = _answer_for_holder(work, referred)
+    _add_people(work, referred, people)
+    holder = work.directory.people[referred.target_person or ""] if people else None
+    if holder is not None:
+        told = _(
+            "{who} referred {id} from {country} to {name}; if they do not acknowledge it in "
+            "time, it comes to you.",
+            id=referred.id,
+            country=work.directory.country_name(referred.requester_country),
+            name=holder.name,
+            who=who,
+        )
+        _send(work, referred, people, told, skip={holder.id})
+    return {p.id for p in people}
 
 
 def _referred_by(who: Text, note: str) -> Msg:
@@ -1349,6 +1368,7 @@ def _list_line(work: Work, r: Request, zone: str) -> Msg:
 _OVERDUE: dict[str, Msg] = {  # a request not acknowledged in time: its last escalation step
     "resend": _("overdue, re-sent on other channels"),
     "deputy": _("overdue, escalated to the deputy"),
+    "focal": _("overdue, escalated to the focal point"),
     "cochairs": _("overdue, escalated to the co-chairs"),
 }
 
@@ -1482,10 +1502,40 @@ def escalate(work: Work, subject: str) -> None:
 
 
 def _steps(work: Work, request: Request) -> list[str]:
+    """The escalation steps of ``request``: a request held by a person goes to those who
+    answer for them in their country (focal points, else deputies) before the co-chairs."""
     steps = ["resend"] if request.urgency == "urgent" else []
-    if not request.target_person and work.directory.deputies(request.target_country):
+    answering = _answer_for_holder(work, request)
+    if answering:
+        steps.append("focal" if answering[0].has("focal_point") else "deputy")
+    elif not request.target_person and work.directory.deputies(request.target_country):
         steps.append("deputy")
     return [*steps, "cochairs"]
+
+
+def _add_people(work: Work, request: Request, people: list[Person]) -> None:
+    """Make ``people`` parties to ``request`` by name: a deputy who answers for the person
+    holding it then finds it in /requests (a focal point does anyway)."""
+    for person in people:
+        store.add_party(work.db, request.id, person_id=person.id)
+
+
+def _answer_for_holder(work: Work, request: Request) -> list[Person]:
+    """Who answers for the person ``request`` is referred to ([] when it is with a country,
+    a co-chair, or someone no longer in place)."""
+    holder = work.directory.people.get(request.target_person or "")
+    if holder is None or not holder.active:
+        return []
+    return store.answer_for(work.directory, holder)
+
+
+def _step_recipients(work: Work, request: Request, step: str) -> list[Person]:
+    """Who an escalation step (other than the re-send) sends the request to."""
+    if step == "cochairs":
+        return work.directory.with_role("co_chair")
+    if request.target_person:
+        return _answer_for_holder(work, request)
+    return work.directory.deputies(request.target_country)
 
 
 def _resend_elsewhere(work: Work, request: Request) -> bool:
@@ -1503,26 +1553,17 @@ def _resend_elsewhere(work: Work, request: Request) -> bool:
     return sent
 
 
+_STEP_NOTES = {"focal": TO_FOCAL, "deputy": TO_DEPUTY, "cochairs": TO_COCHAIRS}
+"""The thread's note for each step that widens the circle."""
+
+
 def _widen(work: Work, request: Request, step: str, level: int) -> None:
-    """Send the request to the deputies or the co-chairs, and tell the requester."""
-    to_cochairs = step == "cochairs"
-    recipients = (
-        work.directory.with_role("co_chair")
-        if to_cochairs
-        else work.directory.deputies(request.target_country)
-    )
-    if to_cochairs:
-        late = _("Not acknowledged in time — escalated to the co-chairs.")
-        told = _(
-            "{id} was not acknowledged in time; I escalated it to the co-chairs.", id=request.id
-        )
-    else:
-        late = _("Not acknowledged in time — escalated to the deputy focal point.")
-        told = _(
-            "{id} was not acknowledged in time; I escalated it to the deputy focal point.",
-            id=request.id,
-        )
+    """Send the request to the step's recipients, and tell the requester."""
+    late, told = _widening_words(work, request, step)
     text = join([late, _summary(work, request), "", request.text])
+    recipients = _step_recipients(work, request, step)
+    if request.target_person and step != "cochairs":
+        _add_people(work, request, recipients)
     for person in recipients:
         work.notify(
             person,
@@ -1531,12 +1572,35 @@ def _widen(work: Work, request: Request, step: str, level: int) -> None:
             subject=request.id,
             urgent=request.urgency == "urgent",
         )
-    note = TO_COCHAIRS if to_cochairs else TO_DEPUTY
+    note = _STEP_NOTES[step]
     store.add_message(work.db, request.id, work.stamp, None, "escalation", note)
     work.audit(
         "request.escalated", request.id, f"level {level} to {note.removeprefix('escalated to ')}"
     )
     _tell_requester(work, request, told)
+
+
+def _widening_words(work: Work, request: Request, step: str) -> tuple[Msg, Msg]:
+    """What the step's recipients read first, and what the requester is told."""
+    rid = request.id
+    if step == "cochairs":
+        return _("Not acknowledged in time — escalated to the co-chairs."), _(
+            "{id} was not acknowledged in time; I escalated it to the co-chairs.", id=rid
+        )
+    if step == "deputy":
+        return _("Not acknowledged in time — escalated to the deputy focal point."), _(
+            "{id} was not acknowledged in time; I escalated it to the deputy focal point.", id=rid
+        )
+    holder = work.directory.people[request.target_person or ""]
+    return _(
+        "Not acknowledged in time by {name}, to whom it was referred — escalated to you as "
+        "their focal point.",
+        name=holder.name,
+    ), _(
+        "{id} was not acknowledged in time; I escalated it to {country}'s focal point.",
+        id=rid,
+        country=work.directory.country_name(request.target_country),
+    )
 
 
 def _raw(request_id: str) -> str:

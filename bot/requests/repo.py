@@ -333,13 +333,26 @@ def handles(directory: Directory, person: Person, request: Request) -> bool:
     if named is not None and named.active:
         if named.has("co_chair"):  # a co-chair holds it for the group, not for her country
             return person.id == named.id
-        return person.id == named.id or _accountable(person, request.target_country)
+        answering = answer_for(directory, named)
+        return person.id == named.id or any(p.id == person.id for p in answering)
     return person.handles_country_requests and person.country == request.target_country
 
 
+def answer_for(directory: Directory, holder: Person) -> list[Person]:
+    """Who answers for what ``holder`` holds, besides them: their country's focal points, else
+    (none but the holder) its deputies; no one for a co-chair, who holds it for the group."""
+    if holder.has("co_chair"):
+        return []
+    for found in (directory.focal_points(holder.country), directory.deputies(holder.country)):
+        others = [p for p in found if p.id != holder.id]
+        if others:
+            return others
+    return []
+
+
 def _accountable(person: Person, country: str) -> bool:
-    """Whether ``person`` answers for what the people of ``country`` hold: its focal points
-    (the person a request is referred to is of its target country)."""
+    """Whether ``person`` answers for what the people of ``country`` hold as a focal point
+    (a deputy does only where there is no other focal point: :func:`answer_for`)."""
     return person.has("focal_point") and person.country == country
 
 
