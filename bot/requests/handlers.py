@@ -810,6 +810,31 @@ def country_codes_for_names(work: Work, text: str) -> str:
     return f"{urgency} {code} {after}".strip()
 
 
+def referral_country_codes(work: Work, text: str) -> str:
+    """``R-2026-0001 Sri Lanka please check`` as ``R-2026-0001 LK please check``, before
+    /refer's arguments are parsed: the country it goes to typed by its name, as /request
+    reads it (:func:`country_codes_for_names`). A code or a person id is left as typed; a
+    country that is no member is refused by the name typed."""
+    request_id, _sep, rest = text.strip().partition(" ")
+    target, _after = _first_word(rest)
+    if not target or _is_code_or_person(work, target):
+        return text
+    found = work.country_at_start(rest)
+    if found is None:
+        return text  # refused as an unknown target when the referral is read
+    code, after = found
+    if work.directory.country(code) is None:
+        typed = rest.strip()
+        raise _unknown_country(typed[: len(typed) - len(after)].strip())
+    return f"{request_id} {code} {after}".strip()
+
+
+def _is_code_or_person(work: Work, word: str) -> bool:
+    """Whether ``word`` is a member's two-letter code or a person's id (taken as typed)."""
+    is_code = len(word) == 2 and work.directory.country(word) is not None
+    return is_code or word.lower() in work.directory.people
+
+
 def _target_country(work: Work, code: str, own: str) -> Country:
     """The country a request goes to: known, not the requester's own, with a focal point."""
     target = work.directory.country(code)
@@ -1691,6 +1716,7 @@ COMMANDS = [
         refer,
         parse_referral,
         scope=Scope.REQUEST_HANDLER,
+        prepare=referral_country_codes,
         subject=_request_id,
         roles=WORKERS,
         limit=("request.messages", "request_messages_per_hour"),
