@@ -303,6 +303,27 @@ def parse_request_search(text: str) -> RequestSearch:
     return RequestSearch(status, tuple(countries), tuple(dict.fromkeys(categories)), tuple(words))
 
 
+def search_country_names(work: Work, text: str) -> str:
+    """``/requests Thailand`` (``closed Sri Lanka #arrest``, ``ไทย``) as ``/requests TH``,
+    before the search is parsed: a member country named alone (its name is all the unquoted
+    words) filters by that country, as its code does. Any other word with it, and they are
+    all searched in the texts, as before."""
+    spans = [m.span(2) for m in _TERM.finditer(text) if m[2] is not None and _plain(m[2])]
+    code = work.country_named(" ".join(text[start:end] for start, end in spans))
+    if not spans or code is None:
+        return text
+    kept, last = [], 0
+    for start, end in spans:
+        kept.append(text[last:start])
+        last = end
+    return " ".join([*kept, text[last:], code])
+
+
+def _plain(term: str) -> bool:
+    """Whether an unquoted search term is a word of the text (no status, code or #tag)."""
+    return not (term.lower() in _STATUS_WORDS or _COUNTRY_CODE.match(term) or term.startswith("#"))
+
+
 def _category(tag: str) -> str:
     """The category a ``#tag`` names (a tag, or a category's name in any of the bot's languages
     written as one word); a UserError listing the tags for an unknown one."""
@@ -1324,12 +1345,7 @@ def _search_command(status: str, query: store.Search) -> str:
 
 def _typed_word(word: str) -> str:
     """``word`` as typed so that the search reads it as words again."""
-    plain = not (
-        any(c.isspace() for c in word)
-        or word.lower() in _STATUS_WORDS
-        or _COUNTRY_CODE.match(word)
-        or word.startswith("#")
-    )
+    plain = _plain(word) and not any(c.isspace() for c in word)
     return word if plain else f'"{word}"'
 
 
@@ -1744,6 +1760,7 @@ COMMANDS = [
         "/requests closed TH #arrest vessel",
         list_requests,
         parse_request_search,
+        prepare=search_country_names,
     ),
     CommandSpec(
         "show",
