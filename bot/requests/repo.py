@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from bot.config import Person
 from bot.directory.repo import Directory
 from bot.errors import UserError
 from bot.i18n import _
+from bot.numbers import latin_digits
 from bot.storage.sql import Cursor, Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -83,9 +85,11 @@ def handed_over(text: str) -> tuple[str, str] | None:
 
 
 def normalise_id(text: str, prefix: str) -> str:
-    """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
-    match = _ID.match(text)
-    if not match and (broadcast := _BROADCAST_ID.match(text)):  # /ack B-1, for /broadcast ack
+    """``r-2026-42`` → ``R-2026-0042``, its digits typed in any script (``R-๒๐๒๖-๔๒``,
+    fullwidth ``R-２０２６-４２``); a UserError for anything that is not an id."""
+    latin = _latin_id(text)
+    match = _ID.match(latin)
+    if not match and (broadcast := _BROADCAST_ID.match(latin)):  # /ack B-1, for /broadcast ack
         raise UserError(
             _(
                 "{id} is a broadcast, not a request: /broadcast ack {id} acknowledges it.",
@@ -102,6 +106,13 @@ def normalise_id(text: str, prefix: str) -> str:
             )
         )
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
+
+
+def _latin_id(text: str) -> str:
+    """An id as typed with ASCII letters and digits: phones type fullwidth forms (NFKC makes
+    them ASCII) and a Thai or Arabic keyboard its own digits (\\d matched them, and the year
+    came back unconverted). Each character alone: an id mixing scripts is still one id."""
+    return "".join(latin_digits(ch) for ch in unicodedata.normalize("NFKC", text))
 
 
 def next_id(db: Db, prefix: str, year: int) -> tuple[str, int]:
