@@ -926,7 +926,7 @@ def reply(work: Work, args: IdAndText) -> None:
     request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(work.directory, actor, request)
-    _record_reply(work, request, answering, text)
+    _record_reply(work, request, _answers(work, request), text)
     relay = _(
         "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
         id=request.id,
@@ -947,9 +947,21 @@ def reply(work: Work, args: IdAndText) -> None:
     work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed, sensitive=False)
 
 
+def _answers(work: Work, request: Request) -> bool:
+    """Whether the actor's reply answers ``request``: the answering side's does, and so does
+    a co-chair's (who may acknowledge it too), unless she filed it. Who hears the reply is
+    decided apart (:func:`reply`): a co-chair's still goes to both sides."""
+    actor = work.actor
+    assert actor is not None
+    if store.handles(work.directory, actor, request):
+        return True
+    return actor.has("co_chair") and actor.id != request.requester_id
+
+
 def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:
-    """Store a reply: the answering side's answers it (its first acknowledges it too: open →
-    acknowledged → answered, with the same word to all as /ack); anyone else's follows up."""
+    """Store a reply: one that answers it (:func:`_answers`) marks it answered (the first
+    acknowledges it too: open → acknowledged → answered, with the same word to all as /ack);
+    anyone else's follows up."""
     actor = work.actor
     assert actor is not None
     action = "answer" if answering else "follow_up"
