@@ -210,6 +210,29 @@ def parse_id(text: str) -> str:
     return _id_word(text.split()[0])
 
 
+ACK_AT_ONCE = 20
+"""Requests one /ack takes: a morning's worth, not a flood of look-ups."""
+
+
+def parse_ids(text: str) -> tuple[str, ...]:
+    """``<id> [<id> …]``: the first word, and each later one that starts as an id does (other
+    words are not read, as before: ``/ack R-2026-0001 thanks``); each id once."""
+    words = text.split()  # "R-2026-0001;DELETE" is one word, and no id, as before
+    if not words:
+        raise UserError(_("Which request? Give its id."))
+    later = (_id_word(word) for word in words[1:] if store.looks_like_id(word))
+    ids = tuple(dict.fromkeys([_id_word(words[0]), *later]))
+    if len(ids) > ACK_AT_ONCE:
+        raise UserError(
+            n_(
+                "Please acknowledge at most {count} request at a time.",
+                "Please acknowledge at most {count} requests at a time.",
+                ACK_AT_ONCE,
+            )
+        )
+    return ids
+
+
 def _id_word(word: str) -> str:
     """An id as typed, without the punctuation a sentence puts after it: ``R-2026-0001:``;
     cut to what an id can be (answers echo it: 5,000 digits came back whole)."""
@@ -888,18 +911,72 @@ def _route(work: Work, request: Request, text: Text) -> Text:
     return note
 
 
-def acknowledge(work: Work, raw_id: str) -> None:
-    """The answering side takes the request on."""
+def acknowledge(work: Work, raw_ids: tuple[str, ...]) -> None:
+    """The answering side takes a request on, or several at once (one answer for all)."""
+    checked: tuple[tuple[str, Request | UserError], ...] = work.subject
+    if len(checked) > 1:
+        _acknowledge_each(work, checked)
+        return
+    request = checked[0][1]
+    assert isinstance(request, Request)  # the access check refused a single one already
+    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
+        work.reply(_already_acknowledged(work, request), sensitive=False)
+        return
+    _record_ack(work, request)
+    work.reply(_you_acknowledged(request.id), sensitive=False)
+
+
+def _acknowledge_each(work: Work, checked: tuple[tuple[str, Request | UserError], ...]) -> None:
+    """Acknowledge each request the actor may that awaits it; one answer: those acknowledged
+    and, for each other, why not."""
+    done: list[str] = []
+    refused: list[Text] = []
+    for _typed, found in checked:
+        if isinstance(found, UserError):
+            refused.append(found.text)
+        elif found.id not in done:  # (the same request typed twice, in two spellings)
+            why = _not_to_ack(work, found)
+            if why is None:
+                _record_ack(work, found)
+                done.append(found.id)
+            else:
+                refused.append(why)
+    lines: list[Text] = []
+    if len(done) == 1:
+        lines.append(_you_acknowledged(done[0]))
+    elif done:
+        lines.append(
+            _("You acknowledged {ids}. Answer each with /reply <id> <text>.", ids=", ".join(done))
+        )
+    if refused:
+        lines += [_("Not acknowledged:"), *refused]
+    work.reply(join(lines), sensitive=False)
+
+
+def _not_to_ack(work: Work, request: Request) -> Text | None:
+    """Why ``request`` cannot be acknowledged now (taken already, closed), or None."""
+    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
+        return _already_acknowledged(work, request)
+    try:
+        lifecycle.transition(request.id, request.status, "ack")
+    except UserError as refused:
+        return refused.text
+    return None
+
+
+def _already_acknowledged(work: Work, request: Request) -> Msg:
+    by = _who(work, request.acknowledged_by)
+    return _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by)
+
+
+def _you_acknowledged(request_id: str) -> Msg:
+    return _("You acknowledged {id}. Answer with /reply {id} <text>.", id=request_id)
+
+
+def _record_ack(work: Work, request: Request) -> None:
+    """The actor takes ``request`` on: stored, and everyone concerned told."""
     actor = work.actor
     assert actor is not None
-    request = _subject(work)
-    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
-        by = _who(work, request.acknowledged_by)
-        work.reply(
-            _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by),
-            sensitive=False,
-        )
-        return
     status = lifecycle.transition(request.id, request.status, "ack")
     store.update(
         work.db,
@@ -913,9 +990,6 @@ def acknowledge(work: Work, raw_id: str) -> None:
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
     _taken_on(work, request)
-    work.reply(
-        _("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id), sensitive=False
-    )
 
 
 def reply(work: Work, args: IdAndText) -> None:
@@ -1690,11 +1764,11 @@ COMMANDS = [
     CommandSpec(
         "ack",
         _("Acknowledge a request addressed to your country."),
-        "/ack <id>",
+        "/ack <id> [<id> …]",
         "/ack R-2026-0042",
         acknowledge,
-        parse_id,
-        scope=Scope.REQUEST_HANDLER,
+        parse_ids,
+        scope=Scope.REQUEST_HANDLER_EACH,
         subject=_raw,
         roles=WORKERS,
     ),

@@ -108,6 +108,15 @@ def normalise_id(text: str, prefix: str) -> str:
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
 
 
+_ID_START = re.compile(r"^\s*[A-Za-z]{1,4}-\d")
+
+
+def looks_like_id(word: str) -> bool:
+    """Whether ``word`` starts as an id does (``R-2…``, ``B-1``, in any script's digits):
+    read as one, and refused clearly if it is none, rather than taken for a word of text."""
+    return bool(_ID_START.match(_latin_id(word)))
+
+
 def _latin_id(text: str) -> str:
     """An id as typed with ASCII letters and digits: phones type fullwidth forms (NFKC makes
     them ASCII) and a Thai or Arabic keyboard its own digits (\\d matched them, and the year
