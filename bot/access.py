@@ -27,6 +27,9 @@ class Scope(StrEnum):
     REQUEST_PARTY = "request_party"  # a request the person may see
     REQUEST_ACTOR = "request_actor"  # ...and is a side of: requester, answering side, co-chair
     REQUEST_HANDLER = "request_handler"  # ...and answers now: target's focal points, co-chair
+    # several requests, each checked as REQUEST_HANDLER: the handler acts on those allowed
+    # and names the others (one alone is refused as REQUEST_HANDLER refuses it)
+    REQUEST_HANDLER_EACH = "request_handler_each"
 
 
 def authorize(work: Work, person: Person, scope: Scope | str, subject: Any) -> None:
@@ -105,10 +108,33 @@ def _handler(work: Work, person: Person, raw_id: Any) -> None:
         )
 
 
+def _handler_each(work: Work, person: Person, raw_ids: Any) -> None:
+    """Check each of several requests as :func:`_handler` does; ``work.subject`` becomes
+    (id as typed, the request or the refusal) for each. A single one is refused at once."""
+    ids = tuple(raw_ids)
+    if len(ids) == 1:
+        _handler(work, person, ids[0])
+        work.subject = ((ids[0], work.subject),)
+        return
+    work.subject = tuple((raw, _checked(work, person, raw)) for raw in ids)
+
+
+def _checked(work: Work, person: Person, raw_id: str) -> assistance.Request | UserError:
+    """The request ``raw_id`` names if ``person`` may handle it, else the refusal (the
+    checks read only: nothing is left to undo)."""
+    try:
+        _handler(work, person, raw_id)
+    except UserError as refused:
+        return refused
+    assert isinstance(work.subject, assistance.Request)
+    return work.subject
+
+
 _RULES: dict[Scope | str, Callable[[Work, Person, Any], Any]] = {  # a Scope hashes as its value
     Scope.ANY: _any,
     Scope.OWN_COUNTRY: _own_country,
     Scope.REQUEST_PARTY: _party,
     Scope.REQUEST_ACTOR: _actor,
     Scope.REQUEST_HANDLER: _handler,
+    Scope.REQUEST_HANDLER_EACH: _handler_each,
 }

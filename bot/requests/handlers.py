@@ -52,12 +52,14 @@ KIND_NAMES: dict[str, Msg] = {
     "handover": _("handover"),
 }
 TO_DEPUTY, TO_COCHAIRS = "escalated to the deputy focal point", "escalated to the co-chairs"
+TO_FOCAL = "escalated to the focal point"  # of the country of the person it was referred to
 RESENT = "re-sent on the focal points' other channels"
 SYSTEM_NOTES: dict[str, Msg] = {  # thread entries the bot wrote itself (stored in English)
     "acknowledged": _("acknowledged"),
     "closed": _("closed"),
     TO_DEPUTY: _("escalated to the deputy focal point"),
     TO_COCHAIRS: _("escalated to the co-chairs"),
+    TO_FOCAL: _("escalated to the focal point"),
     RESENT: _("re-sent on the focal points' other channels"),
 }
 REFERRED_TO = "referred to "
@@ -208,6 +210,29 @@ def parse_id(text: str) -> str:
     return _id_word(text.split()[0])
 
 
+ACK_AT_ONCE = 20
+"""Requests one /ack takes: a morning's worth, not a flood of look-ups."""
+
+
+def parse_ids(text: str) -> tuple[str, ...]:
+    """``<id> [<id> …]``: the first word, and each later one that starts as an id does (other
+    words are not read, as before: ``/ack R-2026-0001 thanks``); each id once."""
+    words = text.split()  # "R-2026-0001;DELETE" is one word, and no id, as before
+    if not words:
+        raise UserError(_("Which request? Give its id."))
+    later = (_id_word(word) for word in words[1:] if store.looks_like_id(word))
+    ids = tuple(dict.fromkeys([_id_word(words[0]), *later]))
+    if len(ids) > ACK_AT_ONCE:
+        raise UserError(
+            n_(
+                "Please acknowledge at most {count} request at a time.",
+                "Please acknowledge at most {count} requests at a time.",
+                ACK_AT_ONCE,
+            )
+        )
+    return ids
+
+
 def _id_word(word: str) -> str:
     """An id as typed, without the punctuation a sentence puts after it: ``R-2026-0001:``;
     cut to what an id can be (answers echo it: 5,000 digits came back whole)."""
@@ -299,6 +324,27 @@ def parse_request_search(text: str) -> RequestSearch:
         else:
             words.append(term[:60])
     return RequestSearch(status, tuple(countries), tuple(dict.fromkeys(categories)), tuple(words))
+
+
+def search_country_names(work: Work, text: str) -> str:
+    """``/requests Thailand`` (``closed Sri Lanka #arrest``, ``ไทย``) as ``/requests TH``,
+    before the search is parsed: a member country named alone (its name is all the unquoted
+    words) filters by that country, as its code does. Any other word with it, and they are
+    all searched in the texts, as before."""
+    spans = [m.span(2) for m in _TERM.finditer(text) if m[2] is not None and _plain(m[2])]
+    code = work.country_named(" ".join(text[start:end] for start, end in spans))
+    if not spans or code is None:
+        return text
+    kept, last = [], 0
+    for start, end in spans:
+        kept.append(text[last:start])
+        last = end
+    return " ".join([*kept, text[last:], code])
+
+
+def _plain(term: str) -> bool:
+    """Whether an unquoted search term is a word of the text (no status, code or #tag)."""
+    return not (term.lower() in _STATUS_WORDS or _COUNTRY_CODE.match(term) or term.startswith("#"))
 
 
 def _category(tag: str) -> str:
@@ -475,14 +521,10 @@ def _this_round(work: Work, request: Request) -> list[tuple[str, str | None, str
 
 
 def _escalated(work: Work, request: Request) -> list[Person]:
-    """The deputies and co-chairs the request was escalated to in this round."""
-    steps = {step for _at, step in _escalations(work, request)}
-    people: list[Person] = []
-    if TO_DEPUTY in steps:
-        people += work.directory.deputies(request.target_country)
-    if TO_COCHAIRS in steps:
-        people += work.directory.with_role("co_chair")
-    return people
+    """The focal points, deputies and co-chairs the request was escalated to in this round."""
+    notes = {note for _at, note in _escalations(work, request)}
+    steps = [step for step, note in _STEP_NOTES.items() if note in notes]
+    return [p for step in steps for p in _step_recipients(work, request, step)]
 
 
 def _escalations(work: Work, request: Request) -> list[tuple[str, str]]:
@@ -812,6 +854,31 @@ def country_codes_for_names(work: Work, text: str) -> str:
     return f"{urgency} {code} {after}".strip()
 
 
+def referral_country_codes(work: Work, text: str) -> str:
+    """``R-2026-0001 Sri Lanka please check`` as ``R-2026-0001 LK please check``, before
+    /refer's arguments are parsed: the country it goes to typed by its name, as /request
+    reads it (:func:`country_codes_for_names`). A code or a person id is left as typed; a
+    country that is no member is refused by the name typed."""
+    request_id, _sep, rest = text.strip().partition(" ")
+    target, _after = _first_word(rest)
+    if not target or _is_code_or_person(work, target):
+        return text
+    found = work.country_at_start(rest)
+    if found is None:
+        return text  # refused as an unknown target when the referral is read
+    code, after = found
+    if work.directory.country(code) is None:
+        typed = rest.strip()
+        raise _unknown_country(typed[: len(typed) - len(after)].strip())
+    return f"{request_id} {code} {after}".strip()
+
+
+def _is_code_or_person(work: Work, word: str) -> bool:
+    """Whether ``word`` is a member's two-letter code or a person's id (taken as typed)."""
+    is_code = len(word) == 2 and work.directory.country(word) is not None
+    return is_code or word.lower() in work.directory.people
+
+
 def _target_country(work: Work, code: str, own: str) -> Country:
     """The country a request goes to: known, not the requester's own, with a focal point."""
     target = work.directory.country(code)
@@ -844,18 +911,72 @@ def _route(work: Work, request: Request, text: Text) -> Text:
     return note
 
 
-def acknowledge(work: Work, raw_id: str) -> None:
-    """The answering side takes the request on."""
+def acknowledge(work: Work, raw_ids: tuple[str, ...]) -> None:
+    """The answering side takes a request on, or several at once (one answer for all)."""
+    checked: tuple[tuple[str, Request | UserError], ...] = work.subject
+    if len(checked) > 1:
+        _acknowledge_each(work, checked)
+        return
+    request = checked[0][1]
+    assert isinstance(request, Request)  # the access check refused a single one already
+    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
+        work.reply(_already_acknowledged(work, request), sensitive=False)
+        return
+    _record_ack(work, request)
+    work.reply(_you_acknowledged(request.id), sensitive=False)
+
+
+def _acknowledge_each(work: Work, checked: tuple[tuple[str, Request | UserError], ...]) -> None:
+    """Acknowledge each request the actor may that awaits it; one answer: those acknowledged
+    and, for each other, why not."""
+    done: list[str] = []
+    refused: list[Text] = []
+    for _typed, found in checked:
+        if isinstance(found, UserError):
+            refused.append(found.text)
+        elif found.id not in done:  # (the same request typed twice, in two spellings)
+            why = _not_to_ack(work, found)
+            if why is None:
+                _record_ack(work, found)
+                done.append(found.id)
+            else:
+                refused.append(why)
+    lines: list[Text] = []
+    if len(done) == 1:
+        lines.append(_you_acknowledged(done[0]))
+    elif done:
+        lines.append(
+            _("You acknowledged {ids}. Answer each with /reply <id> <text>.", ids=", ".join(done))
+        )
+    if refused:
+        lines += [_("Not acknowledged:"), *refused]
+    work.reply(join(lines), sensitive=False)
+
+
+def _not_to_ack(work: Work, request: Request) -> Text | None:
+    """Why ``request`` cannot be acknowledged now (taken already, closed), or None."""
+    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
+        return _already_acknowledged(work, request)
+    try:
+        lifecycle.transition(request.id, request.status, "ack")
+    except UserError as refused:
+        return refused.text
+    return None
+
+
+def _already_acknowledged(work: Work, request: Request) -> Msg:
+    by = _who(work, request.acknowledged_by)
+    return _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by)
+
+
+def _you_acknowledged(request_id: str) -> Msg:
+    return _("You acknowledged {id}. Answer with /reply {id} <text>.", id=request_id)
+
+
+def _record_ack(work: Work, request: Request) -> None:
+    """The actor takes ``request`` on: stored, and everyone concerned told."""
     actor = work.actor
     assert actor is not None
-    request = _subject(work)
-    if request.status in (lifecycle.ACKNOWLEDGED, lifecycle.ANSWERED):
-        by = _who(work, request.acknowledged_by)
-        work.reply(
-            _("{id} was already acknowledged by {who}. Nothing changed.", id=request.id, who=by),
-            sensitive=False,
-        )
-        return
     status = lifecycle.transition(request.id, request.status, "ack")
     store.update(
         work.db,
@@ -869,9 +990,6 @@ def acknowledge(work: Work, raw_id: str) -> None:
     store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
     work.audit("request.acknowledged", request.id)
     _taken_on(work, request)
-    work.reply(
-        _("You acknowledged {id}. Answer with /reply {id} <text>.", id=request.id), sensitive=False
-    )
 
 
 def reply(work: Work, args: IdAndText) -> None:
@@ -882,7 +1000,7 @@ def reply(work: Work, args: IdAndText) -> None:
     request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(work.directory, actor, request)
-    _record_reply(work, request, answering, text)
+    _record_reply(work, request, _answers(work, request), text)
     relay = _(
         "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
         id=request.id,
@@ -903,9 +1021,21 @@ def reply(work: Work, args: IdAndText) -> None:
     work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed, sensitive=False)
 
 
+def _answers(work: Work, request: Request) -> bool:
+    """Whether the actor's reply answers ``request``: the answering side's does, and so does
+    a co-chair's (who may acknowledge it too), unless she filed it. Who hears the reply is
+    decided apart (:func:`reply`): a co-chair's still goes to both sides."""
+    actor = work.actor
+    assert actor is not None
+    if store.handles(work.directory, actor, request):
+        return True
+    return actor.has("co_chair") and actor.id != request.requester_id
+
+
 def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:
-    """Store a reply: the answering side's answers it (its first acknowledges it too: open →
-    acknowledged → answered, with the same word to all as /ack); anyone else's follows up."""
+    """Store a reply: one that answers it (:func:`_answers`) marks it answered (the first
+    acknowledges it too: open → acknowledged → answered, with the same word to all as /ack);
+    anyone else's follows up."""
     actor = work.actor
     assert actor is not None
     action = "answer" if answering else "follow_up"
@@ -1066,11 +1196,32 @@ def refer(work: Work, args: IdAndText) -> None:
     released = _(
         "{id} was referred to {where}; you no longer need to act.", id=request.id, where=shown
     )
+    answering = _tell_answering_for(work, referred, who)
     skip = _not_to_tell(work, request, working) | {p.id for p in _handlers_of(work, referred)[0]}
-    _send(work, request, working, released, skip=skip)  # whoever was working on it
+    _send(work, request, working, released, skip=skip | answering)  # whoever was working on it
     work.reply(
         _told(_("{id} referred to {where}.", id=request.id, where=shown), notes), sensitive=False
     )
+
+
+def _tell_answering_for(work: Work, referred: Request, who: Text) -> set[str]:
+    """Tell those who answer for the person a request was referred to (their country's focal
+    points, else its deputies) that it is with one of theirs: if it is not acknowledged in
+    time, it comes to them. The ids of those it concerns (told, or the actor)."""
+    people = _answer_for_holder(work, referred)
+    _add_people(work, referred, people)
+    holder = work.directory.people[referred.target_person or ""] if people else None
+    if holder is not None:
+        told = _(
+            "{who} referred {id} from {country} to {name}; if they do not acknowledge it in "
+            "time, it comes to you.",
+            id=referred.id,
+            country=work.directory.country_name(referred.requester_country),
+            name=holder.name,
+            who=who,
+        )
+        _send(work, referred, people, told, skip={holder.id})
+    return {p.id for p in people}
 
 
 def _referred_by(who: Text, note: str) -> Msg:
@@ -1280,12 +1431,7 @@ def _search_command(status: str, query: store.Search) -> str:
 
 def _typed_word(word: str) -> str:
     """``word`` as typed so that the search reads it as words again."""
-    plain = not (
-        any(c.isspace() for c in word)
-        or word.lower() in _STATUS_WORDS
-        or _COUNTRY_CODE.match(word)
-        or word.startswith("#")
-    )
+    plain = _plain(word) and not any(c.isspace() for c in word)
     return word if plain else f'"{word}"'
 
 
@@ -1349,6 +1495,7 @@ def _list_line(work: Work, r: Request, zone: str) -> Msg:
 _OVERDUE: dict[str, Msg] = {  # a request not acknowledged in time: its last escalation step
     "resend": _("overdue, re-sent on other channels"),
     "deputy": _("overdue, escalated to the deputy"),
+    "focal": _("overdue, escalated to the focal point"),
     "cochairs": _("overdue, escalated to the co-chairs"),
 }
 
@@ -1482,10 +1629,40 @@ def escalate(work: Work, subject: str) -> None:
 
 
 def _steps(work: Work, request: Request) -> list[str]:
+    """The escalation steps of ``request``: a request held by a person goes to those who
+    answer for them in their country (focal points, else deputies) before the co-chairs."""
     steps = ["resend"] if request.urgency == "urgent" else []
-    if not request.target_person and work.directory.deputies(request.target_country):
+    answering = _answer_for_holder(work, request)
+    if answering:
+        steps.append("focal" if answering[0].has("focal_point") else "deputy")
+    elif not request.target_person and work.directory.deputies(request.target_country):
         steps.append("deputy")
     return [*steps, "cochairs"]
+
+
+def _add_people(work: Work, request: Request, people: list[Person]) -> None:
+    """Make ``people`` parties to ``request`` by name: a deputy who answers for the person
+    holding it then finds it in /requests (a focal point does anyway)."""
+    for person in people:
+        store.add_party(work.db, request.id, person_id=person.id)
+
+
+def _answer_for_holder(work: Work, request: Request) -> list[Person]:
+    """Who answers for the person ``request`` is referred to ([] when it is with a country,
+    a co-chair, or someone no longer in place)."""
+    holder = work.directory.people.get(request.target_person or "")
+    if holder is None or not holder.active:
+        return []
+    return store.answer_for(work.directory, holder)
+
+
+def _step_recipients(work: Work, request: Request, step: str) -> list[Person]:
+    """Who an escalation step (other than the re-send) sends the request to."""
+    if step == "cochairs":
+        return work.directory.with_role("co_chair")
+    if request.target_person:
+        return _answer_for_holder(work, request)
+    return work.directory.deputies(request.target_country)
 
 
 def _resend_elsewhere(work: Work, request: Request) -> bool:
@@ -1503,26 +1680,17 @@ def _resend_elsewhere(work: Work, request: Request) -> bool:
     return sent
 
 
+_STEP_NOTES = {"focal": TO_FOCAL, "deputy": TO_DEPUTY, "cochairs": TO_COCHAIRS}
+"""The thread's note for each step that widens the circle."""
+
+
 def _widen(work: Work, request: Request, step: str, level: int) -> None:
-    """Send the request to the deputies or the co-chairs, and tell the requester."""
-    to_cochairs = step == "cochairs"
-    recipients = (
-        work.directory.with_role("co_chair")
-        if to_cochairs
-        else work.directory.deputies(request.target_country)
-    )
-    if to_cochairs:
-        late = _("Not acknowledged in time — escalated to the co-chairs.")
-        told = _(
-            "{id} was not acknowledged in time; I escalated it to the co-chairs.", id=request.id
-        )
-    else:
-        late = _("Not acknowledged in time — escalated to the deputy focal point.")
-        told = _(
-            "{id} was not acknowledged in time; I escalated it to the deputy focal point.",
-            id=request.id,
-        )
+    """Send the request to the step's recipients, and tell the requester."""
+    late, told = _widening_words(work, request, step)
     text = join([late, _summary(work, request), "", request.text])
+    recipients = _step_recipients(work, request, step)
+    if request.target_person and step != "cochairs":
+        _add_people(work, request, recipients)
     for person in recipients:
         work.notify(
             person,
@@ -1531,12 +1699,35 @@ def _widen(work: Work, request: Request, step: str, level: int) -> None:
             subject=request.id,
             urgent=request.urgency == "urgent",
         )
-    note = TO_COCHAIRS if to_cochairs else TO_DEPUTY
+    note = _STEP_NOTES[step]
     store.add_message(work.db, request.id, work.stamp, None, "escalation", note)
     work.audit(
         "request.escalated", request.id, f"level {level} to {note.removeprefix('escalated to ')}"
     )
     _tell_requester(work, request, told)
+
+
+def _widening_words(work: Work, request: Request, step: str) -> tuple[Msg, Msg]:
+    """What the step's recipients read first, and what the requester is told."""
+    rid = request.id
+    if step == "cochairs":
+        return _("Not acknowledged in time — escalated to the co-chairs."), _(
+            "{id} was not acknowledged in time; I escalated it to the co-chairs.", id=rid
+        )
+    if step == "deputy":
+        return _("Not acknowledged in time — escalated to the deputy focal point."), _(
+            "{id} was not acknowledged in time; I escalated it to the deputy focal point.", id=rid
+        )
+    holder = work.directory.people[request.target_person or ""]
+    return _(
+        "Not acknowledged in time by {name}, to whom it was referred — escalated to you as "
+        "their focal point.",
+        name=holder.name,
+    ), _(
+        "{id} was not acknowledged in time; I escalated it to {country}'s focal point.",
+        id=rid,
+        country=work.directory.country_name(request.target_country),
+    )
 
 
 def _raw(request_id: str) -> str:
@@ -1573,11 +1764,11 @@ COMMANDS = [
     CommandSpec(
         "ack",
         _("Acknowledge a request addressed to your country."),
-        "/ack <id>",
+        "/ack <id> [<id> …]",
         "/ack R-2026-0042",
         acknowledge,
-        parse_id,
-        scope=Scope.REQUEST_HANDLER,
+        parse_ids,
+        scope=Scope.REQUEST_HANDLER_EACH,
         subject=_raw,
         roles=WORKERS,
     ),
@@ -1627,6 +1818,7 @@ COMMANDS = [
         refer,
         parse_referral,
         scope=Scope.REQUEST_HANDLER,
+        prepare=referral_country_codes,
         subject=_request_id,
         roles=WORKERS,
         limit=("request.messages", "request_messages_per_hour"),
@@ -1654,6 +1846,7 @@ COMMANDS = [
         "/requests closed TH #arrest vessel",
         list_requests,
         parse_request_search,
+        prepare=search_country_names,
     ),
     CommandSpec(
         "show",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from bot.config import Person
 from bot.directory.repo import Directory
 from bot.errors import UserError
 from bot.i18n import _
+from bot.numbers import latin_digits
 from bot.storage.sql import Cursor, Db
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -83,9 +85,11 @@ def handed_over(text: str) -> tuple[str, str] | None:
 
 
 def normalise_id(text: str, prefix: str) -> str:
-    """``r-2026-42`` → ``R-2026-0042``; a UserError for anything that is not an id."""
-    match = _ID.match(text)
-    if not match and (broadcast := _BROADCAST_ID.match(text)):  # /ack B-1, for /broadcast ack
+    """``r-2026-42`` → ``R-2026-0042``, its digits typed in any script (``R-๒๐๒๖-๔๒``,
+    fullwidth ``R-２０２６-４２``); a UserError for anything that is not an id."""
+    latin = _latin_id(text)
+    match = _ID.match(latin)
+    if not match and (broadcast := _BROADCAST_ID.match(latin)):  # /ack B-1, for /broadcast ack
         raise UserError(
             _(
                 "{id} is a broadcast, not a request: /broadcast ack {id} acknowledges it.",
@@ -102,6 +106,22 @@ def normalise_id(text: str, prefix: str) -> str:
             )
         )
     return f"{prefix}-{match[2]}-{int(match[3]):04d}"
+
+
+_ID_START = re.compile(r"^\s*[A-Za-z]{1,4}-\d")
+
+
+def looks_like_id(word: str) -> bool:
+    """Whether ``word`` starts as an id does (``R-2…``, ``B-1``, in any script's digits):
+    read as one, and refused clearly if it is none, rather than taken for a word of text."""
+    return bool(_ID_START.match(_latin_id(word)))
+
+
+def _latin_id(text: str) -> str:
+    """An id as typed with ASCII letters and digits: phones type fullwidth forms (NFKC makes
+    them ASCII) and a Thai or Arabic keyboard its own digits (\\d matched them, and the year
+    came back unconverted). Each character alone: an id mixing scripts is still one id."""
+    return "".join(latin_digits(ch) for ch in unicodedata.normalize("NFKC", text))
 
 
 def next_id(db: Db, prefix: str, year: int) -> tuple[str, int]:
@@ -333,13 +353,26 @@ def handles(directory: Directory, person: Person, request: Request) -> bool:
     if named is not None and named.active:
         if named.has("co_chair"):  # a co-chair holds it for the group, not for her country
             return person.id == named.id
-        return person.id == named.id or _accountable(person, request.target_country)
+        answering = answer_for(directory, named)
+        return person.id == named.id or any(p.id == person.id for p in answering)
     return person.handles_country_requests and person.country == request.target_country
 
 
+def answer_for(directory: Directory, holder: Person) -> list[Person]:
+    """Who answers for what ``holder`` holds, besides them: their country's focal points, else
+    (none but the holder) its deputies; no one for a co-chair, who holds it for the group."""
+    if holder.has("co_chair"):
+        return []
+    for found in (directory.focal_points(holder.country), directory.deputies(holder.country)):
+        others = [p for p in found if p.id != holder.id]
+        if others:
+            return others
+    return []
+
+
 def _accountable(person: Person, country: str) -> bool:
-    """Whether ``person`` answers for what the people of ``country`` hold: its focal points
-    (the person a request is referred to is of its target country)."""
+    """Whether ``person`` answers for what the people of ``country`` hold as a focal point
+    (a deputy does only where there is no other focal point: :func:`answer_for`)."""
     return person.has("focal_point") and person.country == country
 
 
