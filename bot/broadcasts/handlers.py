@@ -26,7 +26,7 @@ from bot.delivery import held
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import LanguageName, Msg, Text, _, join, n_
-from bot.periods.handlers import only_open, today
+from bot.periods.handlers import no_such_period, only_open, today
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period, current_period, load_period, periods_in
 from bot.requests.repo import ID_PUNCTUATION
 from bot.returns.reminder_handlers import country_name
@@ -395,13 +395,7 @@ def _no_such_period(work: Work, code: str) -> Msg:
     codes = [p.code for p in periods_in(work.db, OPEN)]
     if not codes:
         return _("There is no period {code}. /period shows the current one.", code=code[:20])
-    return n_(
-        "There is no period {code}; the open period is {codes}.",
-        "There is no period {code}; the open periods are {codes}.",
-        len(codes),
-        code=code[:20],
-        codes=join(codes, ", "),
-    )
+    return no_such_period(code, codes)
 
 
 def _not_open(period: Period) -> Msg:

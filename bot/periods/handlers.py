@@ -103,6 +103,18 @@ def parse_period_args(text: str) -> PeriodArgs:
     return PeriodArgs(action, rest.strip())
 
 
+def no_such_period(code: str, open_codes: Sequence[str]) -> Msg:
+    """``There is no period JPA-9; the open period is JPA-4.``: a code typed that no period
+    has, and the open ones (some at least)."""
+    return n_(
+        "There is no period {code}; the open period is {codes}.",
+        "There is no period {code}; the open periods are {codes}.",
+        len(open_codes),
+        code=code[:20],
+        codes=join(open_codes, ", "),
+    )
+
+
 def example_code(work: Work) -> str:
     """A period's code for an example in an answer: the person's current period, else the
     latest period there is (one closed since), else ``JPA-4`` (no period yet)."""

@@ -844,13 +844,10 @@ def country_codes_for_names(work: Work, text: str) -> str:
     if work.directory.country(first) is not None:
         return text  # a member's code, as /request's usage writes it
     urgency, after_urgency = _take_urgency(text)
-    found = work.country_at_start(after_urgency)
+    found = _member_at_start(work, after_urgency)
     if found is None:
         return text
     code, after = found
-    if work.directory.country(code) is None:
-        typed = after_urgency.strip()
-        raise _unknown_country(typed[: len(typed) - len(after)].strip())
     return f"{urgency} {code} {after}".strip()
 
 
@@ -863,14 +860,24 @@ def referral_country_codes(work: Work, text: str) -> str:
     target, _after = _first_word(rest)
     if not target or _is_code_or_person(work, target):
         return text
-    found = work.country_at_start(rest)
+    found = _member_at_start(work, rest)
     if found is None:
         return text  # refused as an unknown target when the referral is read
     code, after = found
-    if work.directory.country(code) is None:
-        typed = rest.strip()
-        raise _unknown_country(typed[: len(typed) - len(after)].strip())
     return f"{request_id} {code} {after}".strip()
+
+
+def _member_at_start(work: Work, text: str) -> tuple[str, str] | None:
+    """The code of the country whose name starts ``text``, and what follows it; None when
+    no country's name does. A country that is no member is refused by the name typed."""
+    found = work.country_at_start(text)
+    if found is None:
+        return None
+    code, after = found
+    if work.directory.country(code) is None:
+        typed = text.strip()
+        raise _unknown_country(typed[: len(typed) - len(after)].strip())
+    return code, after
 
 
 def _is_code_or_person(work: Work, word: str) -> bool:

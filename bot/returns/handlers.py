@@ -31,7 +31,13 @@ from bot.delivery.outbox import last_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
-from bot.periods.handlers import example_code, non_working_note, only_open, today
+from bot.periods.handlers import (
+    example_code,
+    no_such_period,
+    non_working_note,
+    only_open,
+    today,
+)
 from bot.periods.parse import code_shaped
 from bot.periods.repo import (
     CLOSED,
@@ -134,13 +140,7 @@ def _no_period(work: Work, code: str) -> Msg:
             code=code[:20],
             codes=join(codes, ", "),
         )
-    return n_(
-        "There is no period {code}; the open period is {codes}.",
-        "There is no period {code}; the open periods are {codes}.",
-        len(codes),
-        code=code[:20],
-        codes=join(codes, ", "),
-    )
+    return no_such_period(code, codes)
 
 
 def _period_for(work: Work, period: Period | None, country: str) -> Period:
