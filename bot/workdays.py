@@ -13,8 +13,8 @@ import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
-from zoneinfo import ZoneInfo
 
+from bot.clock import time_zone
 from bot.config import Country, Settings
 from bot.i18n import Localised, Text, _
 from bot.i18n.languages import nearest_tag
@@ -121,7 +121,7 @@ class CountryCalendar:
     def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
         """``start`` plus ``duration`` counted only during the country's working days (local
         time): a day's clock filed on a Friday evening stops over the weekend."""
-        zone = ZoneInfo(self.zone)
+        zone = time_zone(self.zone)
         moment, left = start.astimezone(zone), duration
         for _step in range(800):  # bounded: at most a couple of years of days
             day = moment.date()
@@ -171,7 +171,7 @@ class QuietHours:
 
     def ends(self, now: datetime, zone: str) -> datetime | None:
         """When the quiet window ``now`` falls in ends (UTC); None when ``now`` is not quiet."""
-        local = now.astimezone(ZoneInfo(zone))
+        local = now.astimezone(time_zone(zone))
         clock, today = local.time(), local.date()
         if self.start <= self.end:
             quiet = self.start <= clock < self.end
@@ -181,7 +181,7 @@ class QuietHours:
             end_day = today + timedelta(days=1) if clock >= self.start else today
         if not quiet:
             return None
-        return datetime.combine(end_day, self.end, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        return datetime.combine(end_day, self.end, tzinfo=time_zone(zone)).astimezone(UTC)
 
 
 class Calendar:
@@ -189,17 +189,22 @@ class Calendar:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.countries = {
-            c.code: CountryCalendar(
-                c.code, c.timezone, weekend_of(c), frozenset(c.closures), has_holidays(c.code)
-            )
-            for c in settings.countries
-        }
         self._default_quiet = QuietHours.parse(settings.quiet_hours.default)
         self._quiet = {
             p.id: QuietHours.parse(p.quiet_hours)
             for p in settings.people
             if p.quiet_hours is not None
+        }
+
+    @functools.cached_property
+    def countries(self) -> dict[str, CountryCalendar]:
+        """Each member country's calendar, made when a day is first worked out: knowing which
+        have holidays imports the holidays package, which quiet hours alone do not need."""
+        return {
+            c.code: CountryCalendar(
+                c.code, c.timezone, weekend_of(c), frozenset(c.closures), has_holidays(c.code)
+            )
+            for c in self.settings.countries
         }
 
     def of(self, code: str) -> CountryCalendar:

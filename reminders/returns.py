@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
+
+from bot.clock import time_zone
 
 BEFORE, DUE, OVERDUE, DIGEST = "before", "due", "overdue", "digest"
 
@@ -48,7 +49,7 @@ class Reminder:
 
 def local_moment(day: date, zone: str, at: time) -> datetime:
     """``at`` o'clock on ``day`` in ``zone``, as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=time_zone(zone)).astimezone(UTC)
 
 
 def deadline(due: date, zone: str) -> datetime:
@@ -63,7 +64,7 @@ def is_late(submitted_at: datetime, due: date, zone: str) -> bool:
 
 def local_today(now: datetime, zone: str) -> date:
     """Today's date in ``zone``."""
-    return now.astimezone(ZoneInfo(zone)).date()
+    return now.astimezone(time_zone(zone)).date()
 
 
 def before_and_due(
@@ -83,7 +84,7 @@ def before_and_due(
     for kind, n, day in wanted:
         if days is not None and policy.working_days:
             day = days.previous_working(day)
-        if found and day <= found[-1].at.astimezone(ZoneInfo(zone)).date():
+        if found and day <= found[-1].at.astimezone(time_zone(zone)).date():
             continue  # moved onto a day that already has a reminder
         found.append(Reminder(kind, n, local_moment(day, zone, policy.local_time)))
     return found

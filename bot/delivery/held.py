@@ -25,8 +25,8 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from bot.clock import time_zone
 from bot.config import Person
 from bot.delivery.awake import mark_awake
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
@@ -190,7 +190,7 @@ def when_seen(work: Work, person: Person, at: datetime) -> Msg:
     """When ``person`` sees a message held for their quiet hours until ``at``: the hour in
     their country now, when they will see it there, and that moment in the actor's own zone
     when it differs (across time zones, the silence would otherwise look like neglect)."""
-    zone = ZoneInfo(work.directory.timezone_of(person.country))
+    zone = time_zone(work.directory.timezone_of(person.country))
     local = at.astimezone(zone)
     note = _(
         "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
@@ -201,7 +201,7 @@ def when_seen(work: Work, person: Person, at: datetime) -> Msg:
     )
     if work.actor is None:
         return note
-    yours = local.astimezone(ZoneInfo(work.directory.timezone_of(work.actor.country)))
+    yours = local.astimezone(time_zone(work.directory.timezone_of(work.actor.country)))
     if yours.utcoffset() == local.utcoffset():
         return note
     return join([note, _("That is {yours} your time.", yours=yours)], " ")

@@ -11,9 +11,8 @@ A timer's id carries the confirmation it was armed from, so a confirmation retir
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from bot.clock import parse_iso
+from bot.clock import parse_iso, time_zone
 from bot.commands import CommandSpec, no_args
 from bot.config import Person
 from bot.delivery import held
@@ -206,7 +205,7 @@ def _roster_line(work: Work, person: Person) -> Msg:
     zone = work.directory.timezone_of(person.country)
     when: Text = _("never")
     if confirmed_at:  # the time in the country's zone, per language, with the zone's name
-        local = parse_iso(confirmed_at).astimezone(ZoneInfo(zone))
+        local = parse_iso(confirmed_at).astimezone(time_zone(zone))
         when = _("{time} {zone}", time=local, zone=ZoneOffset(local))
     params = {
         "role": role,
@@ -315,7 +314,7 @@ def _requesters_later(work: Work, skipped: list[str], request_ids: list[str]) ->
         return None
     countries: list[Text] = []
     for code, at in sorted(held):
-        local = at.astimezone(ZoneInfo(work.directory.timezone_of(code)))
+        local = at.astimezone(time_zone(work.directory.timezone_of(code)))
         name = work.directory.country_name(code)
         countries.append(
             _("{country} at {time} ({zone})", country=name, time=local, zone=ZoneOffset(local))

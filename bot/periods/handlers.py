@@ -14,9 +14,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.clock import parse_iso
+from bot.clock import parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery import held
@@ -1036,7 +1035,7 @@ def _own_status(work: Work, period: Period, window: Window) -> tuple[Text, bool]
     country = work.actor.country
     status = window_statuses(work.db, period.code, window.seq).get(country)
     overdue = due_moment(work, window, country)
-    local = overdue.astimezone(ZoneInfo(zone_of_country(work, country)))
+    local = overdue.astimezone(time_zone(zone_of_country(work, country)))
     if status is not None and status[0] == DRAFT and work.now >= overdue:  # as /status says
         since = _("overdue since {at} {zone}", at=local, zone=ZoneOffset(local))
         return join([RETURN_STATUS[DRAFT], since], ", "), True

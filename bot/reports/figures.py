@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot.clock import Clock, time_zone
 from bot.config import Rate
 from bot.periods.repo import PLANNED, Period, load_period
 from bot.periods.windows import Window
@@ -199,7 +198,7 @@ def _moved_due_dates(
     moved = {}
     for window in period.windows:
         for country in period.countries:
-            zone = ZoneInfo(zones.get(country, "UTC"))
+            zone = time_zone(zones.get(country, "UTC"))
             day = (due(window, country).astimezone(zone) - timedelta(microseconds=1)).date()
             if day != window.due_on:
                 moved[(window.seq, country)] = day

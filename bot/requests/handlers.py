@@ -8,11 +8,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from bot import lifecycle
 from bot.access import Scope
-from bot.clock import iso, local_moment
+from bot.clock import iso, local_moment, time_zone
 from bot.commands import CommandSpec
 from bot.config import Country, Person
 from bot.delivery import held
@@ -684,7 +683,7 @@ def _ack_due(work: Work, request: Request, fraction: float = 1.0) -> datetime:
 def _days_off(work: Work, country: str, start: datetime, end: datetime) -> Text:
     """Why the days from ``start`` to ``end`` that ``country`` does not work are off, each
     reason once, in its calendar: ``weekend, Constitution Day``."""
-    days, zone = work.ctx.calendar.of(country), ZoneInfo(work.directory.timezone_of(country))
+    days, zone = work.ctx.calendar.of(country), time_zone(work.directory.timezone_of(country))
     day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     reasons: dict[str, Text] = {}
     while day <= last:

@@ -20,10 +20,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.access import Scope
-from bot.clock import iso, parse_iso
+from bot.clock import iso, parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery.held import waiting_until, withdraw
@@ -906,7 +905,7 @@ def _local(work: Work, stamp: str, country: str = "") -> Msg:
     actor = work.actor
     country = country or (actor.country if actor else "")
     zone = zone_of_country(work, country) if country else "UTC"
-    moment = parse_iso(stamp).astimezone(ZoneInfo(zone))
+    moment = parse_iso(stamp).astimezone(time_zone(zone))
     return _("{time} {zone}", time=moment, zone=ZoneOffset(moment))
 
 
@@ -1155,7 +1154,7 @@ def _chased(work: Work, period: Period, window: Window, chased: Chased) -> Msg:
 def _held_until(work: Work, country: str, at: datetime) -> Msg:
     """``Sri Lanka at Feb 11, 2027, 07:00 (UTC+5:30)``: when a held reminder goes, by the
     country's own clock, as the reader's language writes dates."""
-    local = at.astimezone(ZoneInfo(zone_of_country(work, country)))
+    local = at.astimezone(time_zone(zone_of_country(work, country)))
     return _(
         "{country} at {time} ({zone})",
         country=country_name(work, country),
