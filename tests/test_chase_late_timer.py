@@ -14,7 +14,7 @@ QUIET = load_settings(SHIPPED_CONFIG).quiet_hours  # 21:00-07:00 in each person'
 # the 7th; the Maldives' next overdue reminder is due Thursday the 11th at 09:00 there
 # (04:00 UTC), 11½ hours after the chase, which is held until 07:00 there (02:00 UTC).
 NIGHT_IN_MALE = datetime(2027, 2, 10, 16, 30, tzinfo=UTC)
-OVERDUE_MV = "Overdue: the return of Maldives for JPA-9 · W1"
+OVERDUE_MV = "Overdue: the return of the Maldives for JPA-9 · W1"
 
 
 def overdue_mv(inbox: list[str]) -> list[str]:

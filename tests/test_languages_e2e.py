@@ -226,8 +226,8 @@ async def test_history_is_of_the_submitted_window_while_show_finds_the_draft(
 
 
 async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_path: Path) -> None:
-    """``W١`` (Arabic-Indic one) and ``W01`` are W1, in /return and in /deadline, as figures
-    and dates in any script's digits are read."""
+    """``W١`` (Arabic-Indic one), ``W01`` and ``Ｗ１`` (fullwidth) are W1, in /return and in
+    /deadline, as figures and dates in any script's digits are read."""
     bot = await running(tmp_path)
     try:
         await bot.say("my-fp", "/language ar")
@@ -241,6 +241,9 @@ async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_p
         assert sorted(stored) == [(1, "arrests", 12), (1, "victims_assisted", 3)]
         [moved] = await bot.say("nz-cochair", "/deadline JPA-9 W٠٢ 2027-03-20")
         assert "W2" in moved
+        # as a Chinese or Japanese keyboard types it, fullwidth: W3
+        [moved] = await bot.say("nz-cochair", "/deadline JPA-9 Ｗ３ 2027-04-20")
+        assert moved.startswith("New due date: JPA-9 · W3"), moved
         for date in ("16 Apr 2027", "16 Apr"):  # refused alike, the window read alike
             [ascii_] = await bot.say("nz-cochair", f"/deadline W2 {date}")
             assert await bot.say("nz-cochair", f"/deadline W٢ {date}") == [ascii_]

@@ -31,7 +31,7 @@ from bot.config import Person
 from bot.delivery.awake import mark_awake
 from bot.delivery.outbox import OUTBOUND_COLUMNS, outbound_from_row
 from bot.events import Button, Outbound
-from bot.i18n import Msg, Text, ZoneOffset, _, join, stored
+from bot.i18n import Msg, Text, ZoneOffset, _, in_sentence, join, stored
 from bot.storage.sql import Db
 from bot.work import RELEASE, Work, buttons_json
 
@@ -195,7 +195,7 @@ def when_seen(work: Work, person: Person, at: datetime) -> Msg:
     note = _(
         "It is {now} in {country}, within their quiet hours: they will see it at {at} ({zone}).",
         now=work.now.astimezone(zone).time(),
-        country=work.directory.country_name(person.country),
+        country=in_sentence(work.directory.country_name(person.country)),
         at=local,
         zone=ZoneOffset(local),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Person
 from bot.directory.repo import CONSOLE, Directory
-from bot.i18n import Text, _
+from bot.i18n import Text, _, in_sentence
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Router:
 
 def role_of(directory: Directory, person: Person) -> Text:
     """``focal point for Thailand``: the role someone holds, for telling a sender who got it."""
-    country = directory.country_name(person.country)
+    country = in_sentence(directory.country_name(person.country))
     if person.has("focal_point"):
         return _("focal point for {country}", country=country)
     if person.has("deputy_focal_point"):

@@ -208,6 +208,47 @@ class CountryName(Localised):
         return name
 
 
+class CountryInSentence(CountryName):
+    """A country's name inside an English sentence: ``the return of the Philippines``, where
+    alone (a list, a heading) it is ``Philippines``; other readers' languages name it as
+    :class:`CountryName` does."""
+
+    def in_language(self, language: str) -> str:
+        if language == DEFAULT_LANGUAGE:
+            return with_article(str(self))
+        return super().in_language(language)
+
+
+def in_sentence(name: str) -> str:
+    """A country's name (:class:`CountryName`) for the middle of a sentence; any other text
+    as it is."""
+    return CountryInSentence(str(name), name.code) if isinstance(name, CountryName) else name
+
+
+TAKES_THE = {  # English names said with "the"
+    "Bahamas",
+    "Central African Republic",
+    "Comoros",
+    "Czech Republic",
+    "Dominican Republic",
+    "Gambia",
+    "Maldives",
+    "Marshall Islands",
+    "Netherlands",
+    "Philippines",
+    "Solomon Islands",
+    "United Arab Emirates",
+    "United Kingdom",
+    "United States",
+    "USA",
+}
+
+
+def with_article(name: str) -> str:
+    """``Maldives`` → ``the Maldives``; most names take no article."""
+    return f"the {name}" if name in TAKES_THE else name
+
+
 SHORT_NAMES = frozenset({"MM"})
 """Countries whose CLDR name carries a second, older name in brackets that the country does not
 use ("Burma"); the group's own English name (bot.toml) has none."""

@@ -20,7 +20,15 @@ from functools import cache
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.i18n.message import CountryName, LanguageName, Msg, ShownNumber, Text, ZoneOffset
+from bot.i18n.message import (
+    CountryInSentence,
+    CountryName,
+    LanguageName,
+    Msg,
+    ShownNumber,
+    Text,
+    ZoneOffset,
+)
 
 _T = TypeVar("_T")
 _PLAIN = (str, bool, int, float, type(None))
@@ -279,6 +287,12 @@ def _kinds() -> tuple[_Kind, ...]:
             CountryName,
             lambda c: [str(c), c.code],
             lambda f: CountryName(*_need(f, _STR, _STR)),
+        ),
+        _Kind(
+            "country in a sentence",  # "the Philippines" in English
+            CountryInSentence,
+            lambda c: [str(c), c.code],
+            lambda f: CountryInSentence(*_need(f, _STR, _STR)),
         ),
         _Kind(
             "language", LanguageName, lambda n: [n.code], lambda f: LanguageName(*_need(f, _STR))

@@ -214,9 +214,9 @@ def collecting_window(period: Period, today: date) -> Window:
     return ended[-1] if ended else period.windows[0]
 
 
-WINDOW_TYPED = re.compile(r"^[Ww]\d{1,3}$")
-"""A window's label as typed: ``W2``, ``w02``, ``W٢`` (any script's digits; :func:`window_label`
-writes it as the period does)."""
+WINDOW_TYPED = re.compile(r"^[WwＷｗ]\d{1,3}$")
+"""A window's label as typed: ``W2``, ``w02``, ``W٢`` (any script's digits), ``Ｗ２`` (as a
+Chinese or Japanese keyboard types it); :func:`window_label` writes it as the period does."""
 
 
 def window_label(typed: str) -> str:

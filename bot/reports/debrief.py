@@ -15,35 +15,14 @@ from babel.lists import format_list
 
 from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, n_, render_for_reader
 from bot.i18n.languages import locale_of
+from bot.i18n.message import with_article
 from bot.numbers import in_text, sentence_start
 from bot.periods.repo import CLOSED
 from bot.reports.figures import ReportData, totals
 from bot.returns.metric_values import money_amount, money_shown
 from bot.returns.metrics import Metric
 
-TAKES_THE = {
-    "Bahamas",
-    "Central African Republic",
-    "Comoros",
-    "Czech Republic",
-    "Dominican Republic",
-    "Gambia",
-    "Maldives",
-    "Marshall Islands",
-    "Netherlands",
-    "Philippines",
-    "Solomon Islands",
-    "United Arab Emirates",
-    "United Kingdom",
-    "United States",
-    "USA",
-}
 _CHOICE = re.compile(r"\{([^{}|]*)\|([^{}|]*)\}")
-
-
-def with_article(name: str) -> str:
-    """``Maldives`` → ``the Maldives``; most names take no article."""
-    return f"the {name}" if name in TAKES_THE else name
 
 
 def join_and(items: Sequence[str]) -> str:

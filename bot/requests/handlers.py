@@ -20,7 +20,7 @@ from bot.directory import roster
 from bot.errors import UserError
 from bot.events import Button
 from bot.files import handlers as files
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, join, n_, render
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, in_sentence, join, n_, render
 from bot.i18n.catalogs import translations
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
@@ -698,7 +698,7 @@ def _summary(work: Work, request: Request) -> Msg:
     params = {
         "id": request.id,
         "who": _who(work, request.requester_id),
-        "country": work.directory.country_name(request.target_country),
+        "country": in_sentence(work.directory.country_name(request.target_country)),
         "category": _named(CATEGORY_NAMES, request.category),
     }
     if request.urgency == "urgent":
@@ -779,7 +779,7 @@ def _repeated(work: Work, earlier: Request) -> Msg:
         "file it again. To add to it: /reply {id} <text>. If you do mean a second request, "
         "send it with something that tells the two apart.",
         id=earlier.id,
-        country=work.directory.country_name(earlier.target_country),
+        country=in_sentence(work.directory.country_name(earlier.target_country)),
         **local_moment(earlier.created_at, zone),
     )
 
@@ -790,7 +790,7 @@ def _filed(work: Work, request: Request) -> Msg:
     limit = _ack_limit(work, request.urgency)
     params: dict[str, object] = {
         "id": request.id,
-        "country": work.directory.country_name(request.target_country),
+        "country": in_sentence(work.directory.country_name(request.target_country)),
         "urgency": _named(URGENCY_NAMES, request.urgency),
         "category": _named(CATEGORY_NAMES, request.category),
         "limit": _duration(limit),

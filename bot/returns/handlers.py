@@ -29,7 +29,7 @@ from bot.delivery.held import waiting_until, withdraw
 from bot.delivery.outbox import last_buttons
 from bot.errors import UserError
 from bot.events import Button
-from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
+from bot.i18n import Msg, Text, ZoneOffset, _, in_sentence, join, n_
 from bot.periods.handlers import (
     example_code,
     no_such_period,
@@ -591,7 +591,10 @@ def _withdraw_reminders(work: Work, target: Target, action: str = "") -> None:
 
 def _announcement(target: Target, version: int, changed: int, late: bool) -> Msg:
     """What happened to the return: submitted (perhaps late) or amended."""
-    what = {"country": target.country_name, "window": window_title(target.period, target.window)}
+    what = {
+        "country": in_sentence(target.country_name),
+        "window": window_title(target.period, target.window),
+    }
     if version > 1:
         return n_(
             "The return of {country} for {window} is amended "
@@ -695,7 +698,8 @@ def _awaiting_window(work: Work, period: Period, country: str) -> Window:
 
 
 def _no_awaiting(work: Work, country: str) -> Msg:
-    return _("No return of {country} awaits your sign-off.", country=country_name(work, country))
+    country_named = in_sentence(country_name(work, country))
+    return _("No return of {country} awaits your sign-off.", country=country_named)
 
 
 def check_partners(work: Work, target: Target, values: dict[str, Value]) -> None:

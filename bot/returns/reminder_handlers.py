@@ -14,7 +14,7 @@ from bot.audit import chain as audit_log
 from bot.clock import iso
 from bot.config import Person
 from bot.events import Button
-from bot.i18n import Msg, Text, _, join, n_
+from bot.i18n import Msg, Text, _, in_sentence, join, n_
 from bot.periods.repo import OPEN, Period, load_period
 from bot.periods.windows import Window
 from bot.returns.draft_seen import person_name
@@ -168,7 +168,7 @@ def send_reminder(
         text: Text = _(
             "Awaiting your national sign-off: the return of {country} for {window}, sent by "
             "{name}, counts once you approve it (due {date}).",
-            country=country_name(work, country),
+            country=in_sentence(country_name(work, country)),
             window=window_title(period, window),
             name=person_name(work, sent_by),
             date=due_of(work, window, country),
@@ -227,7 +227,10 @@ def reminder_text(
     """
     due = due_of(work, window, country)
     days = (due - local_today(work.now, zone_of_country(work, country))).days
-    what = {"country": country_name(work, country), "window": window_title(period, window)}
+    what = {
+        "country": in_sentence(country_name(work, country)),
+        "window": window_title(period, window),
+    }
     if on_the_day or days == 0:
         head = _(
             "Reminder: the return of {country} for {window} is due today ({date}).",
