@@ -352,13 +352,37 @@ def _still_revoked(person_ids: list[str]) -> str:
     default=None,
     help="File to write (default: standard output; for xlsx, PERIOD.xlsx).",
 )
-def report(config: str, database: str | None, period: str, fmt: str, output: str | None) -> None:
+@click.option(
+    "--language",
+    default=None,
+    help="Draft the Markdown report's debrief statement in this language (th, vi, ar…).",
+)
+def report(
+    config: str,
+    database: str | None,
+    period: str,
+    fmt: str,
+    output: str | None,
+    language: str | None,
+) -> None:
     """A period's totals, per-country figures, submission status and draft debrief."""
+    from bot.i18n import DEFAULT_LANGUAGE, language_list, render, resolve_language
     from bot.reports.figures import load_report
-    from bot.reports.render import RENDERERS
+    from bot.reports.render import RENDERERS, to_markdown
     from bot.reports.xlsx import to_xlsx
     from bot.returns.reminders import due_moments
 
+    chosen = resolve_language(language) if language else None
+    if language and chosen is None:
+        raise click.BadParameter(
+            f"no language {language!r}; available: {render(language_list(), DEFAULT_LANGUAGE)}",
+            param_hint="--language",
+        )
+    if chosen and fmt != "md":
+        raise click.BadParameter(
+            "drafts the Markdown report's statement: add --format md (the default)",
+            param_hint="--language",
+        )
     settings = _settings(config)
     money, due = settings.reports, due_moments(settings)  # due dates moved as the bot moves them
     data = _run(
@@ -375,7 +399,7 @@ def report(config: str, database: str | None, period: str, fmt: str, output: str
         _write_report(target, to_xlsx(data))
         click.echo(f"Wrote {target}.", err=True)
         return
-    text = RENDERERS[fmt](data)
+    text = to_markdown(data, chosen) if chosen else RENDERERS[fmt](data)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:

@@ -236,7 +236,8 @@ async def test_a_broadcast_acknowledged_while_its_copy_waits_is_not_delivered_ag
     assert [m for m in bot.inbox("th-fp") if "figures by Friday" in m] == [acknowledged]
     status = "\n".join(await bot.say("nz-cochair", "/broadcast status"))
     assert (
-        "Thailand · Niran Example — not sent: acknowledged before it arrived, acknowledged"
+        "Thailand · Niran Example — given in the answer to their acknowledgement (its copy "
+        "still waited), acknowledged"
     ) in status, status
     await bot.stop()
 

@@ -43,7 +43,8 @@ DELIVERY: dict[str, Msg] = {
     store.QUEUED: _("queued"),
     store.UNREACHABLE: _("no channel"),
     store.EXPIRED: _("not delivered (expired)"),
-    store.WITHDRAWN: _("not sent: acknowledged before it arrived"),
+    # acknowledged while their copy still waited for their quiet hours: the answer gave it
+    store.WITHDRAWN: _("given in the answer to their acknowledgement (its copy still waited)"),
 }
 """A recipient's delivery state as the co-chair reads it (stored values stay English)."""
 

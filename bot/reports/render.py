@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_
+from bot.i18n import DEFAULT_LANGUAGE, LanguageName, Msg, Text, _, join, n_, render
 from bot.i18n.message import CountryName, ShownNumber
 from bot.markdown_safety import md_text
 from bot.periods.repo import CLOSED, OPEN, PLANNED
@@ -281,14 +281,17 @@ def subtitle(data: ReportData) -> str:
 NO_RETURNS = "No returns yet."
 
 
-def to_markdown(data: ReportData) -> str:
-    """The report as Markdown: what people wrote shows as text, never as markup
-    (:mod:`bot.markdown_safety`)."""
+def to_markdown(data: ReportData, language: str = DEFAULT_LANGUAGE) -> str:
+    """The report as Markdown, its draft debrief statement in ``language`` (the tables stay
+    English): what people wrote shows as text, never as markup (:mod:`bot.markdown_safety`)."""
+    heading = "## Draft debrief statement"
+    if language != DEFAULT_LANGUAGE:
+        heading += f", in {md_text(render(LanguageName(language), DEFAULT_LANGUAGE))}"
     parts = [
         f"# {md_text(title(data))}",
         md_text(subtitle(data)),
-        "## Draft debrief statement",
-        _md_debrief(data),
+        heading,
+        _md_debrief(data, language),
         "## Totals",
         # before any return, a column of zeros would read as results (as in chat)
         _md_table(["Metric", "Total"], _total_rows(data)) if data.reported else NO_RETURNS,
@@ -303,12 +306,12 @@ def to_markdown(data: ReportData) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _md_debrief(data: ReportData) -> str:
+def _md_debrief(data: ReportData, language: str) -> str:
     """The statement with the names in it escaped before they are placed: escaping it
     afterwards would keep a line break in a period's name, which could start a heading."""
     period = replace(data.period, name=md_text(data.period.name))
     names = {code: md_text(name) for code, name in data.names.items()}
-    return debrief(replace(data, period=period, names=names))
+    return debrief_in(replace(data, period=period, names=names), language)
 
 
 def _total_rows(data: ReportData) -> list[list[str]]:
