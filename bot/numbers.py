@@ -254,12 +254,25 @@ def _refuse_stray_digits(raw: str, language: str) -> None:
 
 def words_to_int(words: list[str]) -> int | None:
     """``["two", "thousand", "forty", "one"]`` → 2041; None when the words are not a number."""
+    if words and words[-1] == "dozen":
+        return _dozens(words[:-1])
     if "thousand" in words:
         at = words.index("thousand")
         high = _below_thousand(words[:at]) if words[:at] else None
         low = _below_thousand(words[at + 1 :]) if words[at + 1 :] else 0
         return None if high is None or low is None or high == 0 else high * 1000 + low
     return _below_thousand(words, hundreds_over_ten=True)
+
+
+def _dozens(head: list[str]) -> int | None:
+    """``a dozen`` 12, ``half a dozen`` 6, ``three dozen`` 36 (as a count is said); ``dozens``
+    says no number and is not read."""
+    if head in (["a"], ["one"]):
+        return 12
+    if head == ["half", "a"]:
+        return 6
+    count = _below_hundred(head) if head else None
+    return count * 12 if count else None
 
 
 def _below_thousand(words: list[str], hundreds_over_ten: bool = False) -> int | None:

@@ -44,6 +44,9 @@ SCHEMA = Schema(DEFAULT_METRICS)
         ("1 200", 1200),  # grouped by spaces, as many languages print numbers
         ("12 345 678", 12_345_678),
         ("1\u202f200", 1200),  # a narrow no-break space (French)
+        ("a dozen", 12),  # as a count is said
+        ("half a dozen", 6),
+        ("three dozen", 36),
     ],
 )
 def test_whole_numbers_read(text: str, value: int) -> None:
@@ -78,6 +81,8 @@ def test_whole_numbers_read(text: str, value: int) -> None:
         ("about 5", "exact"),
         ("lots", "can't read"),
         ("twenty twenty", "can't read"),
+        ("dozens", "can't read"),  # no number
+        ("dozen", "can't read"),
         ("five seven", "can't read"),
         ("10 5", "can't read"),
         ("", "missing"),
