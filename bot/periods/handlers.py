@@ -38,6 +38,7 @@ from bot.periods.parse import (
 )
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows
+from bot.returns.form import said_yes
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import (
     arm_late_start,
@@ -744,7 +745,9 @@ def answer_close_or_reopen(work: Work, text: str) -> bool:
         return False  # the last question was another one
     typed = " ".join(text.strip().rstrip(".!。").casefold().split())
     yes, keep = buttons
-    if typed in {"confirm", str(yes.label).casefold()}:
+    if typed in {"confirm", str(yes.label).casefold()} or said_yes(
+        text, work.language_of(actor.id)
+    ):
         pressed = yes.command
     elif typed in {"cancel", str(keep.label).casefold()}:
         pressed = keep.command

@@ -84,6 +84,17 @@ def typed_action(text: str, language: str) -> str | None:
     )
 
 
+YES = _("yes")
+"""A summary's question answered as people answer one: it confirms, as Confirm does."""
+YES_WORDS = frozenset({"yes", "y", "ok", "okay"})
+
+
+def said_yes(text: str, language: str) -> bool:
+    """Whether ``text`` is a plain yes, in English or in ``language`` (``ใช่``, ``có``)."""
+    typed = _folded(text.strip().rstrip(".!。"))
+    return typed in YES_WORDS or typed == _folded(render(YES, language))
+
+
 def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 

@@ -60,6 +60,7 @@ from bot.returns.form import (
     form_text,
     left_blank,
     question,
+    said_yes,
     summary,
     typed_action,
 )
@@ -955,7 +956,10 @@ def _summary_answered(work: Work, actor: Person, text: str) -> bool:
     person was sent, if that was a return's summary of today (within
     :data:`TYPED_ANSWER_WITHIN`). Its command names the window and the revision shown, so a
     draft someone changed since is shown again, not submitted (:func:`confirm`)."""
-    action = typed_action(text.strip().rstrip(".!。"), work.language_of(actor.id))
+    language = work.language_of(actor.id)
+    action = typed_action(text.strip().rstrip(".!。"), language)
+    if action is None and said_yes(text, language):
+        action = "confirm"  # "yes" to the summary's question
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
         return False
     pressed = _button_for(_last_return_buttons(work, actor), action)
