@@ -241,8 +241,8 @@ async def test_a_window_typed_in_other_digits_or_with_a_zero_is_the_window(tmp_p
         assert sorted(stored) == [(1, "arrests", 12), (1, "victims_assisted", 3)]
         [moved] = await bot.say("nz-cochair", "/deadline JPA-9 W٠٢ 2027-03-20")
         assert "W2" in moved
-        # as a Chinese or Japanese keyboard types it, fullwidth: W3
-        [moved] = await bot.say("nz-cochair", "/deadline JPA-9 Ｗ３ 2027-04-20")
+        # as a Chinese or Japanese keyboard types them, fullwidth: JPA-9 and W3
+        [moved] = await bot.say("nz-cochair", "/deadline ＪＰＡ－９ Ｗ３ 2027-04-20")
         assert moved.startswith("New due date: JPA-9 · W3"), moved
         for date in ("16 Apr 2027", "16 Apr"):  # refused alike, the window read alike
             [ascii_] = await bot.say("nz-cochair", f"/deadline W2 {date}")

@@ -10,6 +10,7 @@ asked for, one question at a time.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
@@ -94,6 +95,7 @@ def _looks_like_code(word: str) -> bool:
 def code_shaped(word: str) -> bool:
     """Whether ``word`` (any case) could be a period's code as bot.toml accepts one
     (``JPA-5``, ``JPA-MEKONG``, ``JPAMEKONG``): worth looking up as a period."""
+    word = unicodedata.normalize("NFKC", word)  # ＪＰＡ－５, as a CJK keyboard types it
     return _CODE.match(word.upper()) is not None and 3 <= len(word) <= 16
 
 

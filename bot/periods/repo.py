@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -110,10 +111,10 @@ def _days(window: Window) -> tuple[str, str, str]:
 
 
 def load_period(db: Db, code: str) -> Period | None:
-    """The period with ``code`` (any case), or None."""
+    """The period with ``code`` (any case, or typed fullwidth: ``ＪＰＡ－４``), or None."""
     row = db.execute(
         "SELECT code, name, starts_on, ends_on, status, metrics FROM periods WHERE upper(code) = ?",
-        [code.strip().upper()],
+        [unicodedata.normalize("NFKC", code).strip().upper()],
     ).fetchone()
     return _period(db, row) if row else None
 
