@@ -6,7 +6,17 @@ from bot.commands import CommandSpec, no_args
 from bot.config import Person
 from bot.directory.repo import Directory, set_language
 from bot.errors import UserError
-from bot.i18n import Msg, Text, _, join, language_list, n_, render_for_reader, resolve_language
+from bot.i18n import (
+    Msg,
+    Text,
+    _,
+    in_sentence,
+    join,
+    language_list,
+    n_,
+    render_for_reader,
+    resolve_language,
+)
 from bot.i18n.languages import native_name
 from bot.work import Work
 
@@ -111,7 +121,7 @@ def whoami(work: Work, _args: None) -> None:
             name=actor.name,
             id=actor.id,
             roles=roles,
-            country=work.directory.country_name(actor.country),
+            country=in_sentence(work.directory.country_name(actor.country)),
             channels=channels,
             preferred=actor.preferred_channel,
         )

@@ -378,7 +378,7 @@ def report(
             f"no language {language!r}; available: {render(language_list(), DEFAULT_LANGUAGE)}",
             param_hint="--language",
         )
-    if chosen and fmt != "md":
+    if chosen and chosen != DEFAULT_LANGUAGE and fmt != "md":
         raise click.BadParameter(
             "drafts the Markdown report's statement: add --format md (the default)",
             param_hint="--language",
@@ -399,7 +399,7 @@ def report(
         _write_report(target, to_xlsx(data))
         click.echo(f"Wrote {target}.", err=True)
         return
-    text = to_markdown(data, chosen) if chosen else RENDERERS[fmt](data)
+    text = to_markdown(data, chosen) if fmt == "md" and chosen else RENDERERS[fmt](data)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:

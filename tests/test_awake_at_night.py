@@ -52,11 +52,19 @@ async def test_what_comes_in_the_next_half_hour_is_not_held(tmp_path: Path) -> N
     await bot.file_request(REQUEST)
     assert any("shelter contacts" in m for m in bot.inbox("th-fp"))
     assert await notices(bot, "th-fp") == [("sent", False)]
-    # half an hour after their last message, the quiet hours hold again
-    await bot.advance(timedelta(minutes=31))
+    # their last message counts, not their first: 28 minutes after it they are still awake,
+    # one four minutes after the one before included (a trial found it held)
+    await bot.say("th-fp", "/requests")
+    await bot.advance(timedelta(minutes=4))
+    await bot.say("th-fp", "/requests")
+    await bot.advance(timedelta(minutes=28))
+    await bot.file_request("TH #info a third, on the same night")
+    assert any("a third, on the same night" in m for m in bot.inbox("th-fp"))
+    # more than half an hour after their last message, the quiet hours hold again
+    await bot.advance(timedelta(minutes=36))
     await bot.file_request("TH #arrest a second, unrelated matter")
     assert not any("second, unrelated" in m for m in bot.inbox("th-fp"))
-    assert await notices(bot, "th-fp") == [("sent", False), ("queued", True)]
+    assert await notices(bot, "th-fp") == [("sent", False), ("sent", False), ("queued", True)]
     await bot.stop()
 
 

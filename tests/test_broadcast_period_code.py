@@ -20,9 +20,11 @@ async def test_a_code_no_period_has_is_refused(tmp_path: Path) -> None:
     bot = await running(tmp_path)  # JPA-9 open
     await bot.say("nz-cochair", "/broadcast Returns are due Friday")
     before = await drafts(bot)
-    for code in ("JPA-5", "jpa-5:", "JPA5"):
+    for code, named in (("JPA-5", "JPA-5"), ("jpa-5:", "JPA-5"), ("JPA5", "JPA5")) + (
+        ("ＪＰＡ－５", "JPA-5"),  # fullwidth, as a Chinese or Japanese keyboard types it
+        ("JPA－5", "JPA-5"),
+    ):
         [refused] = await bot.say("nz-cochair", f"/broadcast {code} hello")
-        named = code.upper().rstrip(":")
         assert refused == f"There is no period {named}; the open period is JPA-9.", refused
     assert await drafts(bot) == before
     [news] = await bot.say("nz-cochair", "/broadcast COVID-19 rules apply at the border")

@@ -44,3 +44,7 @@ async def test_an_unknown_language_or_another_format_is_refused(tmp_path: Path) 
     assert unknown.exit_code == 2 and "no language 'xx'; available: en (English)" in unknown.output
     csv = await report(bot, "--language", "th", "--format", "csv")
     assert csv.exit_code == 2 and "add --format md" in csv.output, csv.output
+    english = await report(bot, "--language", "en", "--format", "csv")  # the default: harmless
+    assert (
+        english.exit_code == 0 and english.output == (await report(bot, "--format", "csv")).output
+    )

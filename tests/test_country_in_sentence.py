@@ -30,4 +30,9 @@ async def test_a_chased_return_and_a_filed_request_name_the_philippines(tmp_path
     assert reminder.startswith("Overdue: the return of the Philippines for JPA-9 · W1"), reminder
     [sent] = await bot.say("au-officer", "/request Philippines #victim shelter contacts")
     assert "sent to the Philippines (routine, victim support)" in sent, sent
+    [whoami] = await bot.say("us-fp", "/whoami")
+    assert "focal point for the United States." in whoami, whoami
+    request_id = sent.split()[1]
+    [referred] = await bot.say("ph-fp", f"/refer {request_id} Maldives their shelter list")
+    assert referred.startswith(f"{request_id} referred to the Maldives."), referred
     await bot.stop()

@@ -49,6 +49,13 @@ async def test_closing_withdraws_the_held_open_notice(tmp_path: Path) -> None:
         assert await statuses(bot, person, f"{IS_CLOSED}%") == []
     assert await statuses(bot, "au-fp", f"{IS_OPEN}%") == ["sent"]  # delivered: left as it was
     assert await statuses(bot, "au-fp", f"{IS_CLOSED}%") == ["sent"]
+    # reopened: those who never read that it opened get the opening's notice, not "again"
+    await bot.press("nz-cochair", "/period reopen JPA-5 confirm")
+    await bot.advance(timedelta(hours=24))
+    assert any("is open again" in m for m in bot.inbox("au-fp"))
+    for person in ("ae-fp", "th-fp"):
+        [opened] = [m for m in bot.inbox(person) if IS_OPEN in m or "JPA-5" in m]
+        assert opened.startswith(f"{IS_OPEN} (Mar 1, 2027"), opened
     withdrawn = await bot.rows(
         "SELECT subject, detail FROM audit WHERE action = 'message.withdrawn' ORDER BY detail"
     )

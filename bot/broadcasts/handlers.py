@@ -12,6 +12,7 @@ queued and acknowledged.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -347,7 +348,8 @@ def _period_named(work: Work, text: str) -> tuple[Period | None, str]:
     open one (with two open, the co-chair names one). A code of no open period is refused,
     not broadcast to the current one as the first word of the news."""
     first, _sep, rest = text.partition(" ")
-    code = first.rstrip(ID_PUNCTUATION).upper()  # "JPA-4: Returns are due"
+    # "JPA-4: Returns are due"; "ＪＰＡ－５" as a Chinese or Japanese keyboard types it
+    code = unicodedata.normalize("NFKC", first).rstrip(ID_PUNCTUATION).upper()
     named = load_period(work.db, code)
     if named is not None:
         return _open_to_news(work, named, rest.strip()), rest.strip()

@@ -10,7 +10,8 @@ from bot.clock import iso
 from bot.storage.sql import Db
 
 AWAKE_FOR = timedelta(minutes=30)
-"""How long after their last message at night someone counts as awake."""
+"""How long after their last message at night someone counts as awake, at least (a mark
+renewed every :data:`RENEW_AFTER` runs that much longer)."""
 RENEW_AFTER = timedelta(minutes=5)
 """A mark is written again only once this old: a chat at night is not a write a message."""
 
@@ -24,8 +25,8 @@ def is_awake(db: Db, person_id: str, now: datetime) -> bool:
 def mark_awake(db: Db, person_id: str, now: datetime) -> bool:
     """Note that ``person_id`` wrote at ``now`` in their quiet hours; False when a mark of the
     last :data:`RENEW_AFTER` stands (nothing written)."""
-    until = iso(now + AWAKE_FOR)
-    fresh = iso(now + AWAKE_FOR - RENEW_AFTER)
+    until = iso(now + AWAKE_FOR + RENEW_AFTER)  # at least AWAKE_FOR after the last message
+    fresh = iso(now + AWAKE_FOR)
     cursor = db.execute(
         "INSERT INTO awake (person_id, until) VALUES (?, ?) ON CONFLICT (person_id) "
         "DO UPDATE SET until = excluded.until WHERE awake.until < ?",

@@ -485,6 +485,16 @@ def last_buttons(db: Db, person_id: str) -> tuple[tuple[Button, ...], str] | Non
     return (buttons_from_json(row[0]), row[1]) if row else None
 
 
+def last_message_buttons(db: Db, person_id: str) -> tuple[tuple[Button, ...], str] | None:
+    """The buttons of the last message written to ``person_id`` and when it was written, if
+    it has buttons; None when it has none (a question answered, or overtaken, since)."""
+    row = db.execute(
+        "SELECT buttons, created_at FROM outbox WHERE person_id = ? ORDER BY id DESC LIMIT 1",
+        [person_id],
+    ).fetchone()
+    return (buttons_from_json(row[0]), row[1]) if row and row[0] != "[]" else None
+
+
 def status_of(db: Db, message_id: int) -> str | None:
     """A message's outbox status ("queued", "sent", …); None when there is no such message."""
     row = db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()

@@ -19,7 +19,7 @@ from bot.clock import parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery import held
-from bot.delivery.outbox import last_buttons
+from bot.delivery.outbox import last_message_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, ZoneOffset, _, join, n_, render
@@ -729,15 +729,15 @@ def _ask_close(work: Work, period: Period) -> None:
 
 
 def answer_close_or_reopen(work: Work, text: str) -> bool:
-    """``confirm`` or ``cancel`` (or a button's label) typed where the question whether to
-    close or reopen a period showed its buttons as words (console, SMS, email): the button it
-    names, within :data:`OFFER_STANDS` of the question. A bare ``confirm`` after the
-    question to open one already worked; after closing's, it was "I only understand
-    commands"."""
+    """``confirm`` or ``cancel`` (``yes``, or a button's label) typed where the question whether
+    to close or reopen a period showed its buttons as words (console, SMS, email), while it
+    is the last message the co-chair was sent and within :data:`OFFER_STANDS`. A bare
+    ``confirm`` after the question to open one already worked; after closing's, it was "I only
+    understand commands". ``cancel`` says nothing changed, and the question is over."""
     actor = work.actor
     if actor is None or not actor.has("co_chair"):
         return False
-    last = last_buttons(work.db, actor.id)
+    last = last_message_buttons(work.db, actor.id)
     if last is None or parse_iso(last[1]) < work.now - OFFER_STANDS:
         return False
     buttons = last[0]
@@ -748,12 +748,16 @@ def answer_close_or_reopen(work: Work, text: str) -> bool:
     if typed in {"confirm", str(yes.label).casefold()} or said_yes(
         text, work.language_of(actor.id)
     ):
-        pressed = yes.command
+        period_command(work, parse_period_args(yes.command.removeprefix("/period ")))
     elif typed in {"cancel", str(keep.label).casefold()}:
-        pressed = keep.command
+        period = store.load_period(work.db, yes.command.split()[2])
+        if period is not None:
+            status = STATUS[period.status]
+            work.reply(
+                _("Nothing changed: {code} stays {status}.", code=period.code, status=status)
+            )
     else:
         return False
-    period_command(work, parse_period_args(pressed.removeprefix("/period ")))
     return True
 
 
@@ -811,6 +815,7 @@ def reopen_period(work: Work, rest: str) -> None:
     assert reopened is not None
     arm_period(work, reopened)
     arm_late_start(work, reopened)
+    unseen = notices.never_told_open(work, period)  # computed before this notice is queued
     told = notices.tell_focal_points(
         work,
         period,
@@ -820,7 +825,12 @@ def reopen_period(work: Work, rest: str) -> None:
             name=period.name,
         ),
         (notices.dates_button(period),),  # withdrawn, still held, if it closes again
+        leaving_out=unseen,
     )
+    for country in reopened.countries:  # never told it opened: the opening's notice, not "again"
+        people = [p for p in work.directory.focal_points(country) if p.id in unseen]
+        text = _open_notice(work, reopened, country)
+        told += notices.tell(work, people, text, (notices.dates_button(period),), period.code)
     work.reply(
         _(
             "{code} is open again; reminders resume and the focal points were told.",

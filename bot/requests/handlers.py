@@ -1195,7 +1195,7 @@ def refer(work: Work, args: IdAndText) -> None:
         )
     ]
     shown: Text = (  # in each reader's language; ``where`` is the thread's English note
-        work.directory.country_name(country.code) if country else _who(work, person_id)
+        in_sentence(work.directory.country_name(country.code)) if country else _who(work, person_id)
     )
     told = _("{id} was referred to {where} by {who}.", id=request.id, where=shown, who=who)
     notes.append(_tell_requester(work, request, told))
@@ -1284,7 +1284,7 @@ def _refuse_referral(
             _(
                 "{id} comes from {country}; refer it to another member country.",
                 id=rid,
-                country=work.directory.country_name(country.code),
+                country=in_sentence(work.directory.country_name(country.code)),
             )
         )
 
@@ -1308,7 +1308,7 @@ def _refuse_person(work: Work, request: Request, person: Person) -> None:
                 "{id} comes from {country}, and {name} is in {country}; refer it to someone "
                 "in another member country.",
                 id=request.id,
-                country=work.directory.country_name(person.country),
+                country=in_sentence(work.directory.country_name(person.country)),
                 name=person.name,
             )
         )
@@ -1565,7 +1565,7 @@ def _referral_parts(work: Work, stored: str) -> tuple[Text, str]:
     or (threads written before ids were stored) by name and English country."""
     for country in work.directory.countries.values():
         if (rest := _note_after(stored, country.name)) is not None:
-            return work.directory.country_name(country.code), rest
+            return in_sentence(work.directory.country_name(country.code)), rest
     whom, _sep, note = stored.partition(": ")
     if whom in work.directory.people:
         return _who(work, whom), note
@@ -1732,7 +1732,7 @@ def _widening_words(work: Work, request: Request, step: str) -> tuple[Msg, Msg]:
     ), _(
         "{id} was not acknowledged in time; I escalated it to {country}'s focal point.",
         id=rid,
-        country=work.directory.country_name(request.target_country),
+        country=in_sentence(work.directory.country_name(request.target_country)),
     )
 
 
