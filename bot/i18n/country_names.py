@@ -39,7 +39,34 @@ def named_country(
         if code is not None:
             parts = text.split(None, count)  # the rest keeps its own spacing and lines
             return code, parts[count] if len(parts) > count else ""
+    return _run_together(text, wanted)
+
+
+RUN_TOGETHER = frozenset({"th", "my"})
+"""Languages written without spaces between words: ``มาเลเซียช่วยตรวจสอบ`` is Malaysia and
+what follows (a Thai officer typing a request was told the country was unknown)."""
+
+
+def _run_together(text: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+    """The country whose name in one of ``languages`` written without spaces starts
+    ``text``'s first word, and the rest; the longest name wins."""
+    typed = unicodedata.normalize("NFC", text.lstrip())
+    for language in (lang for lang in languages if lang in RUN_TOGETHER):
+        for name, code in _names_longest_first(language):
+            if typed.startswith(name) and len(typed) > len(name) and not typed[len(name)].isspace():
+                return code, typed[len(name) :]
     return None
+
+
+@cache
+def _names_longest_first(language: str) -> tuple[tuple[str, str], ...]:
+    """Each territory's name in ``language`` (NFC) and its code, longest name first."""
+    names = [
+        (unicodedata.normalize("NFC", name), code)
+        for code, name in locale_of(language).territories.items()
+        if len(code) == 2 and code.isalpha()
+    ]
+    return tuple(sorted(names, key=lambda pair: -len(pair[0])))
 
 
 def _key(name: str) -> str:
