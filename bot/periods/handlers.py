@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.answers import folded, said_yes
 from bot.clock import parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
@@ -38,7 +39,6 @@ from bot.periods.parse import (
 )
 from bot.periods.repo import CLOSED, OPEN, PLANNED, Period
 from bot.periods.windows import Window, make_windows
-from bot.returns.form import said_yes
 from bot.returns.reminder_handlers import country_name, window_title
 from bot.returns.reminders import (
     arm_late_start,
@@ -743,13 +743,11 @@ def answer_close_or_reopen(work: Work, text: str) -> bool:
     buttons = last[0]
     if len(buttons) != 2 or not buttons[0].command.startswith(_CLOSE_OR_REOPEN):
         return False  # the last question was another one
-    typed = " ".join(text.strip().rstrip(".!。").casefold().split())
+    typed = folded(text)
     yes, keep = buttons
-    if typed in {"confirm", str(yes.label).casefold()} or said_yes(
-        text, work.language_of(actor.id)
-    ):
+    if typed in {"confirm", folded(str(yes.label))} or said_yes(text, work.language_of(actor.id)):
         period_command(work, parse_period_args(yes.command.removeprefix("/period ")))
-    elif typed in {"cancel", str(keep.label).casefold()}:
+    elif typed in {"cancel", folded(str(keep.label))}:
         period = store.load_period(work.db, yes.command.split()[2])
         if period is not None:
             status = STATUS[period.status]
@@ -1118,8 +1116,8 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         f"{period.code}:{window.label}",
         f"{window.due_on.isoformat()} -> {day.isoformat()}",
     )
+    moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
     if period.status == PLANNED:  # nothing is sent before it opens; the opening says it
-        moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
         _tell_other_cochairs(work, period, moved_note)
         planned = _(
             "New due date: {title} is now due on {due}. {code} is planned: its focal points "
@@ -1146,7 +1144,6 @@ def _move_deadline(work: Work, words: list[str]) -> None:
         )
         reached += notices.tell(work, work.directory.focal_points(code), told, button, moved.code)
     later = non_working_note(work, moved, [new])  # what those focal points were told instead
-    moved_note = _("New due date: {title} is now due on {due}.", title=title, due=day)
     _tell_other_cochairs(work, period, moved_note + later)
     told = _(
         "New due date: {title} is now due on {due}. The focal points were told.",

@@ -1006,7 +1006,7 @@ def reply(work: Work, args: IdAndText) -> None:
     request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(work.directory, actor, request)
-    _record_reply(work, request, _answers(work, request), text)
+    _record_reply(work, request, _answers(work, request, answering), text)
     relay = _(
         "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
         id=request.id,
@@ -1027,15 +1027,13 @@ def reply(work: Work, args: IdAndText) -> None:
     work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed, sensitive=False)
 
 
-def _answers(work: Work, request: Request) -> bool:
-    """Whether the actor's reply answers ``request``: the answering side's does, and so does
-    a co-chair's (who may acknowledge it too), unless she filed it. Who hears the reply is
-    decided apart (:func:`reply`): a co-chair's still goes to both sides."""
+def _answers(work: Work, request: Request, answering: bool) -> bool:
+    """Whether the actor's reply answers ``request``: the ``answering`` side's does, and so
+    does a co-chair's (who may acknowledge it too), unless she filed it. Who hears the reply
+    is decided apart (:func:`reply`): a co-chair's still goes to both sides."""
     actor = work.actor
     assert actor is not None
-    if store.handles(work.directory, actor, request):
-        return True
-    return actor.has("co_chair") and actor.id != request.requester_id
+    return answering or (actor.has("co_chair") and actor.id != request.requester_id)
 
 
 def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:

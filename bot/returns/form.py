@@ -11,11 +11,11 @@ modal with one field per metric. Platforms without forms get :func:`form_text` i
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.answers import folded
 from bot.events import Button, Form, FormField
 from bot.i18n import Msg, ShownNumber, Text, _, join, render
 from bot.periods.repo import Period
@@ -73,30 +73,15 @@ def _button(target: Target, action: str) -> Button:
 def typed_action(text: str, language: str) -> str | None:
     """The action whose button label ``text`` is, in English or in ``language`` (where chat
     has no buttons, or a person types instead of pressing): ``back``, ``Quay lại``."""
-    typed = _folded(text)
+    typed = folded(text)
     return next(
         (
             action
             for action, label in BUTTONS.items()
-            if typed in {action, _folded(render(label, language))}
+            if typed in {action, folded(render(label, language))}
         ),
         None,
     )
-
-
-YES = _("yes")
-"""A summary's question answered as people answer one: it confirms, as Confirm does."""
-YES_WORDS = frozenset({"yes", "y", "ok", "okay"})
-
-
-def said_yes(text: str, language: str) -> bool:
-    """Whether ``text`` is a plain yes, in English or in ``language`` (``ใช่``, ``có``)."""
-    typed = _folded(text.strip().rstrip(".!。"))
-    return typed in YES_WORDS or typed == _folded(render(YES, language))
-
-
-def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def question(

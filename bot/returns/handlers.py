@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.access import Scope
+from bot.answers import said_yes
 from bot.clock import iso, parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
@@ -60,7 +61,6 @@ from bot.returns.form import (
     form_text,
     left_blank,
     question,
-    said_yes,
     summary,
     typed_action,
 )
@@ -957,7 +957,7 @@ def _summary_answered(work: Work, actor: Person, text: str) -> bool:
     :data:`TYPED_ANSWER_WITHIN`). Its command names the window and the revision shown, so a
     draft someone changed since is shown again, not submitted (:func:`confirm`)."""
     language = work.language_of(actor.id)
-    action = typed_action(text.strip().rstrip(".!。"), language)
+    action = typed_action(text, language)
     if action is None and said_yes(text, language):
         action = "confirm"  # "yes" to the summary's question
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
