@@ -68,6 +68,31 @@ async def test_when_one_focal_point_acknowledges_the_others_are_told_who_took_it
     await bot.stop()
 
 
+async def test_a_co_chair_answering_a_request_nobody_acknowledged_tells_its_handlers_once(
+    tmp_path: Path,
+) -> None:
+    bot = await started(tmp_path)
+    rid = await bot.file_request(
+        "TH urgent #victim Two women need shelter contacts", by="au-officer"
+    )
+    before = len(about(bot, "th-fp", rid))
+    await bot.say("nz-cochair", f"/reply {rid} The shelter in Hat Yai can take them")
+    told = about(bot, "th-fp", rid)[before:]
+    assert told == [
+        f"{rid} · Aroha Cochair-Example (New Zealand) answered it:\n"
+        "The shelter in Hat Yai can take them\n\n"
+        f"(No need for you to act on it; /reply {rid} <text> to add to the answer.)"
+    ]  # one message: not "taken by … no need to act" and then "/reply … to answer"
+    assert bot.last("au-officer").endswith(f"(/reply {rid} <text> to answer)")
+    [(status, by)] = await bot.rows(
+        "SELECT status, acknowledged_by FROM requests WHERE id = ?", [rid]
+    )
+    assert (status, by) == ("answered", "nz-cochair")
+    await bot.say("th-fp", f"/reply {rid} Confirmed, the contact is Khun Somchai")
+    assert "Khun Somchai" in bot.last("nz-cochair")  # the thread goes on, both ways
+    await bot.stop()
+
+
 async def test_a_page_held_for_the_night_is_withdrawn_once_a_colleague_took_the_request(
     tmp_path: Path,
 ) -> None:

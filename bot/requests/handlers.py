@@ -625,10 +625,13 @@ def _ack_command(request: Request) -> str:
     return f"/ack {request.id}"
 
 
-def _taken_on(work: Work, request: Request, tell_requester: bool = True) -> None:
+def _taken_on(
+    work: Work, request: Request, tell_requester: bool = True, tell_handlers: bool = True
+) -> None:
     """The actor took ``request`` on: what still waits to page anyone about it is withdrawn,
     the requester is told (unless the actor's answer tells them), and whoever else was asked
-    to act on it learns they need not."""
+    to act on it learns they need not (its handlers unless the actor's answer, which says so,
+    goes to them)."""
     actor = work.actor
     assert actor is not None
     _withdraw(work, request, "acknowledged")
@@ -640,8 +643,9 @@ def _taken_on(work: Work, request: Request, tell_requester: bool = True) -> None
     skip = _not_to_tell(work, request, [*escalated, *handlers])
     stand_down = join([acked, _("It was escalated to you; no need to act on it.")], sep=" ")
     skip |= {p.id for p in _send(work, request, escalated, stand_down, skip=skip)}
-    taken = _("{id} was taken by {who}; no need for you to act on it.", id=request.id, who=who)
-    _send(work, request, handlers, taken, skip=skip)
+    if tell_handlers:
+        taken = _("{id} was taken by {who}; no need for you to act on it.", id=request.id, who=who)
+        _send(work, request, handlers, taken, skip=skip)
 
 
 def _tell_requester(work: Work, request: Request, text: Text) -> Text:
@@ -1006,11 +1010,12 @@ def reply(work: Work, args: IdAndText) -> None:
     request = _subject(work)
     text = _limit_text(work, args.text)
     answering = store.handles(work.directory, actor, request)
-    _record_reply(work, request, _answers(work, request, answering), text)
+    took_it = _record_reply(work, request, _answers(work, request, answering), text, answering)
+    who = _who(work, actor.id)
     relay = _(
         "{id} · {who} wrote:\n{text}\n\n(/reply {id} <text> to answer)",
         id=request.id,
-        who=_who(work, actor.id),
+        who=who,
         text=text,
     )
     to_requester = actor.id != request.requester_id or answering  # or a co-chair: both sides
@@ -1018,7 +1023,7 @@ def reply(work: Work, args: IdAndText) -> None:
     colleagues = _colleagues(work, request)  # answering with them: they see it too
     if not answering:
         people, note = _answering_side(work, request)
-        _send(work, request, people, relay)
+        _send(work, request, people, _answered_for(request, who, text) if took_it else relay)
         notes.append(note)
     _send(work, request, colleagues, relay)
     other_side = _other_side(work, request)
@@ -1036,10 +1041,25 @@ def _answers(work: Work, request: Request, answering: bool) -> bool:
     return answering or (actor.has("co_chair") and actor.id != request.requester_id)
 
 
-def _record_reply(work: Work, request: Request, answering: bool, text: str) -> None:
+def _answered_for(request: Request, who: Text, text: str) -> Msg:
+    """A co-chair's answer to a request nobody had acknowledged, as its handlers read it: the
+    answer and that it needs nothing more of them, in one message."""
+    return _(
+        "{id} · {who} answered it:\n{text}\n\n(No need for you to act on it; "
+        "/reply {id} <text> to add to the answer.)",
+        id=request.id,
+        who=who,
+        text=text,
+    )
+
+
+def _record_reply(
+    work: Work, request: Request, answering: bool, text: str, from_handlers: bool
+) -> bool:
     """Store a reply: one that answers it (:func:`_answers`) marks it answered (the first
     acknowledges it too: open → acknowledged → answered, with the same word to all as /ack);
-    anyone else's follows up."""
+    anyone else's follows up. True when this reply took the request on; its handlers are told
+    here only if it came from their side (a co-chair's answer itself goes to them)."""
     actor = work.actor
     assert actor is not None
     action = "answer" if answering else "follow_up"
@@ -1052,9 +1072,11 @@ def _record_reply(work: Work, request: Request, answering: bool, text: str) -> N
     if takes_it:
         store.add_message(work.db, request.id, work.stamp, actor.id, "ack", "acknowledged")
         work.audit("request.acknowledged", request.id, "by answering")
-        _taken_on(work, request, tell_requester=False)  # the answer tells the requester
+        # the answer tells the requester (and, from a co-chair, the handlers)
+        _taken_on(work, request, tell_requester=False, tell_handlers=from_handlers)
     store.add_message(work.db, request.id, work.stamp, actor.id, "reply", text)
     work.audit("request.reply", request.id, f"status {status}")
+    return takes_it
 
 
 def _colleagues(work: Work, request: Request) -> list[Person]:
@@ -1767,7 +1789,10 @@ COMMANDS = [
     ),
     CommandSpec(
         "ack",
-        _("Acknowledge a request addressed to your country."),
+        _(
+            "Acknowledge requests addressed to your country: one id, or several separated "
+            "by spaces."
+        ),
         "/ack <id> [<id> …]",
         "/ack R-2026-0042",
         acknowledge,
@@ -1843,7 +1868,8 @@ COMMANDS = [
         _(
             "List requests you can see (yours, and your country's if you are a focal point), "
             "with when each must be acknowledged or how far it was escalated: open ones, or "
-            "'closed' or 'all'; narrow by countries (either side, any of them), #category and "
+            "'closed' or 'all'; narrow by countries (codes, or one country named alone; either "
+            "side, any of them), #category and "
             'words of the text ("quoted" for a phrase).'
         ),
         "/requests [closed|all] [COUNTRY …] [#category] [words]",
