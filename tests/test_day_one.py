@@ -36,6 +36,8 @@ async def test_the_console_guided_return_takes_typed_form_words(tmp_path: Path) 
     assert "question 2 of 16" in (await bot.say("my-fp", "Skip"))[0]
     rows = await bot.rows("SELECT answers FROM return_drafts WHERE country = 'MY'")
     assert '"persons_convicted"' in rows[0][0]  # the typed "zero" was kept, "skip" kept it
+    [asked] = await bot.say("my-fp", "cancel")  # a figure was given: asked before it goes
+    assert asked.startswith("Discard the draft of Malaysia · JPA-9 W1"), asked
     [cancelled] = await bot.say("my-fp", "cancel")
     assert cancelled.startswith("Draft discarded; nothing was submitted")
     assert await bot.rows("SELECT COUNT(*) FROM return_drafts") == [(0,)]

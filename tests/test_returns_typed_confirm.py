@@ -60,6 +60,32 @@ async def test_a_typed_cancel_in_a_guided_return_discards_that_one(tmp_path: Pat
     await bot.stop()
 
 
+async def test_a_bare_cancel_among_the_questions_asks_before_the_figures_go(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)  # mid-January: W1
+    await bot.say("th-fp", "/return")
+    await bot.say("th-fp", "5")
+    await bot.say("th-fp", "3")
+    [asked] = await bot.say("th-fp", "cancel")
+    assert asked == (
+        "Discard the draft of Thailand · JPA-9 W1 (Jan 1, 2027 – Jan 31, 2027)? The 2 figures "
+        "given so far would be lost (your country's focal points and deputies share it). Type "
+        "cancel again to discard it, or go on with the question."
+    ), asked
+    assert await drafts(bot) == [1]  # nothing thrown away on one word
+    [question] = await bot.say("th-fp", "4")  # an answer goes on where it was
+    assert "question 4 of 16" in question, question
+    await bot.say("th-fp", "cancel")
+    assert await drafts(bot) == [1]
+    [discarded] = await bot.say("th-deputy", "cancel")  # not asked of them: nothing to press
+    assert "Draft discarded" not in discarded, discarded
+    [discarded] = await bot.say("th-fp", "cancel")  # right after the question: yes
+    assert discarded == "Draft discarded; nothing was submitted.", discarded
+    assert await drafts(bot) == []
+    await bot.stop()
+
+
 async def test_a_colleagues_change_once_shown_is_confirmed_by_a_typed_confirm(
     tmp_path: Path,
 ) -> None:

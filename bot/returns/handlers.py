@@ -932,6 +932,8 @@ def consume_text(work: Work, text: str) -> bool:
     target = Target(period, window, draft.country, country_name(work, draft.country))
     language = work.language_of(actor.id)
     action = typed_action(text, language)  # a button's label, typed (the console has none)
+    if action == "cancel" and _asked_to_discard(work, actor, target, draft):
+        return True
     if action:
         ACTIONS[action](work, target)
         return True
@@ -947,6 +949,32 @@ def consume_text(work: Work, text: str) -> bool:
     value = parse_answer(metric, text, language, configured_currencies(work))
     check_partners(work, target, {metric.key: value})
     _step(work, target, draft, value)
+    return True
+
+
+def _asked_to_discard(work: Work, actor: Person, target: Target, draft: Draft) -> bool:
+    """``cancel`` typed while the questions are being answered, where no Cancel button was
+    shown (the summary has one): the figures given so far, which the country's focal points
+    and deputies share, are not thrown away on one word. It asks, with the discard as a
+    button; a second ``cancel`` right after presses it. True when it asked."""
+    if draft.step >= len(target.period.metrics) or not draft.answers:
+        return False  # at the summary its Cancel button was shown; nothing to lose
+    discard = f"{target.command} cancel"
+    if _button_for(_last_return_buttons(work, actor), "cancel") == discard:
+        return False  # asked just now: this cancel says yes
+    work.reply(
+        n_(
+            "Discard the draft of {title}? The {count} figure given so far would be lost "
+            "(your country's focal points and deputies share it). Type cancel again to "
+            "discard it, or go on with the question.",
+            "Discard the draft of {title}? The {count} figures given so far would be lost "
+            "(your country's focal points and deputies share it). Type cancel again to "
+            "discard it, or go on with the question.",
+            len(draft.answers),
+            title=target.title,
+        ),
+        (Button(_("Discard"), discard), Button(_("Go on"), target.command)),
+    )
     return True
 
 
