@@ -47,6 +47,7 @@ UNITS = [
 TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ZERO_WORDS = {"none", "nil", "nothing", "zero"}
 _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_DOTTED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3}){2,}$")  # 1.200.000: two dots, no decimal
 _SPACED = re.compile(r"^[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+$")  # 1 200, 1\u202f200 (French)
 _LAKHS = re.compile(r"^[0-9]{1,2}(,[0-9]{2})*,[0-9]{3}$")  # 1,50,000: Indian grouping
 _SWAP = str.maketrans(".,", ",.")
@@ -142,6 +143,8 @@ def _from_digits(raw: str, latin: str) -> int:
         return int(latin.replace(",", ""))
     if _SPACED.match(latin):  # 1 200: grouped by spaces, as many languages print numbers
         return int(re.sub(r"\D", "", latin))
+    if _DOTTED.match(latin):  # grouped by dots (or, read as the reader writes, by commas)
+        return int(latin.replace(".", ""))
     thousand = ShownNumber(1200)
     if re.match(r"^[0-9]+(,[0-9]+)+$", latin):
         raise UserError(

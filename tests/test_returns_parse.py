@@ -423,3 +423,17 @@ def test_a_count_may_carry_its_unit_as_people_write_it() -> None:
     }
     with pytest.raises(UserError, match="can't read '5 boats'"):
         parse_line(SCHEMA, "arrests 5 boats")  # not a unit of people or cases: refused
+
+
+@pytest.mark.parametrize("language", ["en", "vi", "id", "hi"])
+@pytest.mark.parametrize("text", ["9,000,001", "9.000.001"])
+def test_a_number_grouped_twice_is_whole_in_either_style(text: str, language: str) -> None:
+    # two separators of one kind grouping threes can be no decimal: a Vietnamese reader's
+    # 9,000,001 (as English writes it) was "write it with digits", though it was digits
+    assert parse_whole(text, language=language) == 9_000_001
+
+
+@pytest.mark.parametrize(("text", "language"), [("1.200", "en"), ("1,200", "vi")])
+def test_one_separator_the_other_way_is_still_ambiguous(text: str, language: str) -> None:
+    with pytest.raises(UserError, match="ambiguous"):
+        parse_whole(text, language=language)

@@ -4,13 +4,14 @@ escalations on the target's working days across a restart, routine messages held
 quiet hours in a half-hour zone (Colombo, +05:30) while urgent ones go through."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import load_settings
+from bot.periods.configured import PeriodConfig
 from tests.broadcast_support import broadcast
 from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
 from tests.returns_support import move_to, sent
@@ -74,6 +75,33 @@ async def test_due_dates_move_off_each_countrys_weekend_and_the_cochair_sees_why
     ), moved
     assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 16, 2026" in bot.last("th-fp")
     assert "W1 (Oct 1, 2026 – Oct 31, 2026) is now due on Nov 14, 2026" in bot.last("af-fp")
+    await bot.stop()
+
+
+async def test_a_planned_periods_deadlines_give_the_readers_own_date_before_it_opens(
+    tmp_path: Path,
+) -> None:
+    planned = PeriodConfig(
+        code="JPA-7",
+        name="Seventh Joint Period of Action",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+        countries=("AF", "TH", "IN"),
+        windows="final",
+        status="planned",
+    )
+    settings = shipped_settings(
+        periods=(planned,), quiet_hours=SHIPPED.quiet_hours, requests=SHIPPED.requests
+    )
+    bot = Harness(tmp_path / "bot.db", settings)
+    move_to(bot, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    await bot.start()
+    [deadlines] = await bot.say("th-fp", "/deadline JPA-7")
+    # Saturday Nov 7 is Monday Nov 9 in Bangkok, planned or open (it said Nov 7 until opened)
+    assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 9, 2026" in deadlines, deadlines
+    assert "yours" not in deadlines  # nothing is owed before it opens
+    [cochair] = await bot.say("nz-cochair", "/deadline JPA-7")
+    assert "W1 Oct 1, 2026 – Oct 31, 2026: due Nov 7, 2026" in cochair, cochair
     await bot.stop()
 
 

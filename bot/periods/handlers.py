@@ -1027,13 +1027,13 @@ def _move_words(words: list[str]) -> tuple[str, str, str]:
 
 def _deadlines(work: Work, period: Period) -> Msg:
     now, actor = today(work), work.actor
-    mine = bool(actor and actor.country in period.countries and actor.handles_country_requests)
-    mine = mine and period.status != PLANNED  # nothing is owed before it opens
+    in_it = bool(actor and actor.country in period.countries and actor.handles_country_requests)
+    mine = in_it and period.status != PLANNED  # nothing is owed before it opens
     lines: list[Text] = [heading(period)]
     for window in period.windows:
         own, says_passed = _own_status(work, period, window) if mine else (None, False)
-        # a focal point reads their own country's date (moved off its day off)
-        due = due_of(work, window, actor.country) if mine and actor else window.due_on
+        # a focal point reads their own country's date (moved off its day off), planned too
+        due = due_of(work, window, actor.country) if in_it and actor else window.due_on
         lines.append(_deadline_line(window, due, due < now and not says_passed, own))
     return join(lines)
 
