@@ -86,6 +86,53 @@ async def test_a_bare_cancel_among_the_questions_asks_before_the_figures_go(
     await bot.stop()
 
 
+async def test_yes_at_the_end_of_a_guided_return_submits_it(tmp_path: Path) -> None:
+    bot = await running(tmp_path)  # mid-January: W1
+    await bot.say("th-fp", "/return")
+    for answer in ["5", "5", "5", *["skip"] * 2, "5", *["skip"] * 10]:
+        await bot.say("th-fp", answer)
+    assert bot.last("th-fp").endswith("Confirm to submit."), bot.last("th-fp")
+    [told] = await bot.say("th-fp", "yes")  # as the README says: its buttons' words, or yes
+    assert "is submitted" in told, told
+    assert await submitted(bot) == [1] and await drafts(bot) == []
+    await bot.stop()
+
+
+async def test_yes_after_a_refused_change_does_not_submit_the_summary_before_it(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return arrests 7, victims assisted 3")
+    [refused] = await bot.say("th-fp", "/return arrests 5, victims assisted -1")
+    assert refused.startswith("Nothing was saved"), refused
+    [told] = await bot.say("th-fp", "yes")  # the summary of 7 arrests is not what was asked last
+    assert told == (
+        "Nothing was submitted: other messages came after the summary, so I did not take that "
+        "for its answer. /return JPA-9 W1 confirm submits the draft as it stands."
+    ), told
+    [told] = await bot.say("th-fp", "cancel")
+    assert told.startswith("Nothing was discarded"), told
+    assert await submitted(bot) == [] and await drafts(bot) == [1]
+    await bot.stop()
+
+
+async def test_a_bare_confirm_after_a_guided_summary_and_a_refusal_says_what_confirms(
+    tmp_path: Path,
+) -> None:
+    bot = await running(tmp_path)
+    await bot.say("th-fp", "/return")
+    for answer in ["5", "5", "5", *["skip"] * 2, "5", *["skip"] * 10]:
+        await bot.say("th-fp", answer)
+    await bot.say("th-fp", "/return arrests -2")  # refused: the summary is not the last
+    [told] = await bot.say("th-fp", "confirm")
+    assert told == (
+        "Your return is ready: /return JPA-9 W1 confirm submits it, "
+        "/return JPA-9 W1 back changes an answer."
+    ), told
+    assert await submitted(bot) == []
+    await bot.stop()
+
+
 async def test_a_colleagues_change_once_shown_is_confirmed_by_a_typed_confirm(
     tmp_path: Path,
 ) -> None:

@@ -27,7 +27,7 @@ from bot.clock import iso, parse_iso, time_zone
 from bot.commands import CommandSpec, TextHook
 from bot.config import Person
 from bot.delivery.held import waiting_until, withdraw
-from bot.delivery.outbox import last_buttons
+from bot.delivery.outbox import last_buttons, last_message_buttons
 from bot.errors import UserError
 from bot.events import Button
 from bot.i18n import Msg, Text, ZoneOffset, _, in_sentence, join, n_
@@ -932,19 +932,17 @@ def consume_text(work: Work, text: str) -> bool:
     target = Target(period, window, draft.country, country_name(work, draft.country))
     language = work.language_of(actor.id)
     action = typed_action(text, language)  # a button's label, typed (the console has none)
+    at_summary = draft.step >= len(period.metrics)
+    if at_summary and (action == "confirm" or (action is None and said_yes(text, language))):
+        _confirm_summary_shown(work, actor, target)
+        return True
     if action == "cancel" and _asked_to_discard(work, actor, target, draft):
         return True
     if action:
         ACTIONS[action](work, target)
         return True
-    if draft.step >= len(period.metrics):
-        raise UserError(
-            _(
-                "Your return is ready: {command} confirm submits it, "
-                "{command} back changes an answer.",
-                command=target.command,
-            )
-        )
+    if at_summary:
+        raise _ready(target)
     metric = period.metrics[draft.step]
     value = parse_answer(metric, text, language, configured_currencies(work))
     check_partners(work, target, {metric.key: value})
@@ -952,16 +950,37 @@ def consume_text(work: Work, text: str) -> bool:
     return True
 
 
+def _ready(target: Target) -> UserError:
+    """Every question of a guided return is answered: what confirms it."""
+    return UserError(
+        _(
+            "Your return is ready: {command} confirm submits it, {command} back changes an answer.",
+            command=target.command,
+        )
+    )
+
+
+def _confirm_summary_shown(work: Work, actor: Person, target: Target) -> None:
+    """``confirm`` or ``yes`` typed at the end of a guided return: its summary's Confirm,
+    pressed, while that summary is the last message the person was sent (its revision then
+    checked as a press is); after anything since (a refused change, another question) the
+    word is not taken for it, and they are told what confirms it."""
+    pressed = _button_for(_last_return_buttons(work, actor, last_message=True), "confirm")
+    if pressed is None or not pressed.startswith(f"{target.command} confirm"):
+        raise _ready(target)
+    return_command(work, pressed.removeprefix("/return "))
+
+
 def _asked_to_discard(work: Work, actor: Person, target: Target, draft: Draft) -> bool:
-    """``cancel`` typed while the questions are being answered, where no Cancel button was
-    shown (the summary has one): the figures given so far, which the country's focal points
-    and deputies share, are not thrown away on one word. It asks, with the discard as a
-    button; a second ``cancel`` right after presses it. True when it asked."""
-    if draft.step >= len(target.period.metrics) or not draft.answers:
-        return False  # at the summary its Cancel button was shown; nothing to lose
+    """``cancel`` typed where the last message showed no Cancel for this draft (a question;
+    a summary has one, and so has this ask): the figures given so far, which the country's
+    focal points and deputies share, are not thrown away on one word. It asks, with the
+    discard as a button; a second ``cancel`` right after presses it. True when it asked."""
+    if not draft.answers:
+        return False  # nothing to lose
     discard = f"{target.command} cancel"
-    if _button_for(_last_return_buttons(work, actor), "cancel") == discard:
-        return False  # asked just now: this cancel says yes
+    if _button_for(_last_return_buttons(work, actor, last_message=True), "cancel") == discard:
+        return False  # shown just now: this cancel presses it
     work.reply(
         n_(
             "Discard the draft of {title}? The {count} figure given so far would be lost "
@@ -980,21 +999,45 @@ def _asked_to_discard(work: Work, actor: Person, target: Target, draft: Draft) -
 
 def _summary_answered(work: Work, actor: Person, text: str) -> bool:
     """``confirm`` or ``cancel`` typed bare where a return's summary showed its buttons as
-    words (console, SMS, email): the button it names on the last message with buttons the
-    person was sent, if that was a return's summary of today (within
-    :data:`TYPED_ANSWER_WITHIN`). Its command names the window and the revision shown, so a
-    draft someone changed since is shown again, not submitted (:func:`confirm`)."""
+    words (console, SMS, email): the button it names, while that summary is the last message
+    the person was sent and of today (within :data:`TYPED_ANSWER_WITHIN`). Its command names
+    the window and the revision shown, so a draft someone changed since is shown again, not
+    submitted (:func:`confirm`)."""
     language = work.language_of(actor.id)
     action = typed_action(text, language)
     if action is None and said_yes(text, language):
         action = "confirm"  # "yes" to the summary's question
     if action not in ("confirm", "cancel") or not actor.has(*WRITERS):
         return False
-    pressed = _button_for(_last_return_buttons(work, actor), action)
+    pressed = _button_for(_last_return_buttons(work, actor, last_message=True), action)
     if pressed is None:
+        earlier = _button_for(_last_return_buttons(work, actor), action)
+        if earlier is not None and last_message_buttons(work.db, actor.id) is None:
+            raise _not_taken_for(earlier, action)  # a summary, then a refusal (or news)
         return False  # the last buttons were another question's (a broadcast's, a request's)
     return_command(work, pressed.removeprefix("/return "))
     return True
+
+
+def _not_taken_for(button: str, action: str) -> UserError:
+    """A bare ``confirm`` or ``cancel`` (``yes``) after a return's summary was followed by
+    other messages (a change refused, say): not taken for that summary; what would do it."""
+    command = " ".join(button.split()[:3])  # /return CODE W<n>
+    if action == "confirm":
+        return UserError(
+            _(
+                "Nothing was submitted: other messages came after the summary, so I did not "
+                "take that for its answer. {command} confirm submits the draft as it stands.",
+                command=command,
+            )
+        )
+    return UserError(
+        _(
+            "Nothing was discarded: other messages came after the summary, so I did not take "
+            "that for its answer. {command} cancel discards the draft.",
+            command=command,
+        )
+    )
 
 
 TYPED_ANSWER_WITHIN = timedelta(hours=12)  # a summary older than that is asked for again
@@ -1031,10 +1074,14 @@ def _button_for(buttons: Iterable[Button], action: str) -> str | None:
     return next((b.command for b in buttons if _return_action(b.command) == action), None)
 
 
-def _last_return_buttons(work: Work, actor: Person) -> tuple[Button, ...]:
+def _last_return_buttons(
+    work: Work, actor: Person, last_message: bool = False
+) -> tuple[Button, ...]:
     """The buttons of the last message with buttons the person was sent, if it was of a
-    return and was sent within :data:`TYPED_ANSWER_WITHIN`; else none."""
-    last = last_buttons(work.db, actor.id)
+    return and was sent within :data:`TYPED_ANSWER_WITHIN`; else none. ``last_message``: only
+    if it is the last message they were sent at all (a bare word answers only what was
+    asked last: after a refusal, a ``yes`` confirmed a summary shown before it)."""
+    last = (last_message_buttons if last_message else last_buttons)(work.db, actor.id)
     if last is None or parse_iso(last[1]) < work.now - TYPED_ANSWER_WITHIN:
         return ()
     return tuple(b for b in last[0] if b.command.startswith("/return "))
