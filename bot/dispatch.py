@@ -203,7 +203,7 @@ def _unknown_command(work: Work, person: Person, name: str) -> Msg:
     guess = work.ctx.registry.suggest(name, person)
     if guess:
         return _(
-            "I don't know /{name}. Did you mean /{guess}? /help lists the commands.",
+            "I don't know /{name}; the closest command is /{guess}. /help lists them all.",
             name=name,
             guess=guess,
         )

@@ -112,7 +112,7 @@ async def test_joint_input_mistakes_save_nothing(tmp_path: Path) -> None:
     [own] = await bot.say("th-fp", "/return arrests 4 joint with TH op:X-1")
     assert "the partner must be another country" in own
     [half] = await bot.say("th-fp", "/return arests 4, victims 2 joint with MY")
-    assert "Did you mean 'arrests'?" in half and "needs the operation (op:X)" in half
+    assert "the closest figure is 'arrests'." in half and "needs the operation (op:X)" in half
     [unknown] = await bot.say("th-fp", "/return arrests 4 joint with ZZ op:X-1")
     assert "I don't know the country ZZ" in unknown
     [outside] = await bot.say("th-fp", "/return arrests 4 joint with AE op:X-1")  # not in JPA-9

@@ -232,9 +232,9 @@ async def test_focal_point_lists_country_requests(bot: Harness) -> None:
         ("au-officer", "/close", "Which request"),
         ("au-officer", "/refer", "Which request"),
         ("th-fp", f"/refer {RID}", "To whom? Add a country code or a person's id after the"),
-        ("au-officer", "/reqest TH hi", "Did you mean /request?"),
+        ("au-officer", "/reqest TH hi", "the closest command is /request."),
         ("au-officer", "/stauts", "I don't know /stauts. /help lists"),  # /status: co-chairs'
-        ("nz-cochair", "/stauts", "Did you mean /status?"),
+        ("nz-cochair", "/stauts", "the closest command is /status."),
         ("au-officer", "hello bot", "I only understand commands"),
         ("admin", "/request TH help", "not available to you"),
     ],

@@ -208,7 +208,7 @@ async def test_bad_one_line_input_saves_nothing(tmp_path: Path) -> None:
         assert answer and "Confirm" not in answer and answer != str(SORRY), line
     assert await counts(bot) == before
     [answer] = await bot.say("id-fp", "/return arests 10, victims -1")
-    assert "Did you mean 'arrests'?" in answer and "negative" in answer
+    assert "the closest figure is 'arrests'." in answer and "negative" in answer
     await bot.stop()
 
 
@@ -293,7 +293,7 @@ async def test_unknown_names_are_refused_once_with_the_figures_by_label(tmp_path
     assert "persons_convicted" not in answer and "victims_rescued" not in answer
     assert len(answer) < 500, len(answer)
     [typo] = await bot.say("ph-fp", "/return arests 10, foo 3")  # a near miss keeps its hint
-    assert "Did you mean 'arrests'?" in typo and "I don't know 'foo'. The figures are" in typo
+    assert "the closest figure is 'arrests'." in typo and "I don't know 'foo'. The figures are" in typo
     await bot.stop()
 
 

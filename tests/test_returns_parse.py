@@ -169,7 +169,7 @@ def test_every_problem_is_listed_and_nothing_returned() -> None:
         parse_line(SCHEMA, "arests 10, victims -2, suspects 1.5, warrants ٣, foo bar, arrests 3")
     text = str(caught.value)
     assert text.startswith("Nothing was saved")
-    assert "Did you mean 'arrests'" in text
+    assert "the closest figure is 'arrests'" in text
     assert "negative" in text and "not a whole number" in text
     assert "Search warrants executed: 3" not in text  # ٣ is read as 3: nothing to fix there
     assert "I don't know 'foo bar'. The figures are: Persons convicted, Trafficked" in text
@@ -181,7 +181,7 @@ def test_near_misses_get_a_did_you_mean() -> None:
         ("serch warants 2", "search warrants executed"),
         ("awarness 3", "awareness-raising activities"),
     ):
-        with pytest.raises(UserError, match=f"Did you mean '{meant}'"):
+        with pytest.raises(UserError, match=f"the closest figure is '{meant}'"):
             parse_line(SCHEMA, typo)
 
 

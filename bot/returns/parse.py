@@ -557,12 +557,13 @@ class UnknownName(UserError):
 
 
 def _unknown(schema: Schema, name: str) -> UserError:
-    """Why ``name`` is refused: a "did you mean" when a metric is close, else unknown."""
+    """Why ``name`` is refused: the closest metric when one is close (said, not asked: a
+    "did you mean …?" drew a "yes" that nothing could take), else unknown."""
     guess = schema.suggest(name) if name else None
     if guess:
         return UserError(
             _(
-                "I don't know '{name}'. Did you mean '{guess}'?",
+                "I don't know '{name}'; the closest figure is '{guess}'.",
                 name=name[:40],
                 guess=guess.lower_text,
             )
