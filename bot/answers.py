@@ -4,8 +4,12 @@ email) or that people answer by typing anyway: ``confirm``, a button's label, ``
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime, timedelta
 
+from bot.clock import parse_iso
+from bot.delivery.outbox import last_message_buttons
 from bot.i18n import _, render
+from bot.storage.sql import Db
 
 YES = _("yes")
 """A question answered as people answer one: it confirms, as the Confirm button does."""
@@ -23,3 +27,19 @@ def said_yes(text: str, language: str) -> bool:
     """Whether ``text`` is a plain yes, in English or in ``language`` (``ใช่``, ``có``)."""
     typed = folded(text)
     return typed in YES_WORDS or typed == folded(render(YES, language))
+
+
+LABEL_TYPED_WITHIN = timedelta(hours=12)
+"""A question older than that is not answered by typing one of its buttons' labels."""
+
+
+def pressed_by_label(db: Db, person_id: str, text: str, now: datetime) -> str | None:
+    """The command of the button whose label ``text`` is, on the last message ``person_id``
+    was sent if it had buttons (of the last :data:`LABEL_TYPED_WITHIN`): typed where chat
+    shows buttons as words, ``Acknowledge`` or ``Send`` does what pressing it does. None when
+    the text is no label of that message's buttons."""
+    last = last_message_buttons(db, person_id)
+    if last is None or parse_iso(last[1]) < now - LABEL_TYPED_WITHIN:
+        return None
+    typed = folded(text)
+    return next((b.command for b in last[0] if folded(str(b.label)) == typed), None)

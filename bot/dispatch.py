@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot import inbound_store, limits, timer_store
 from bot.access import authorize
+from bot.answers import pressed_by_label
 from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
@@ -186,7 +187,11 @@ def gate(
 
 
 def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: str) -> None:
-    """Offer plain text to the dialogues the person may continue here; otherwise say so."""
+    """A button's label typed (the last question's, in a private chat) presses it; else plain
+    text goes to the dialogues the person may continue here; otherwise say so."""
+    if chat.private and (pressed := pressed_by_label(work.db, person.id, text, work.now)):
+        _run_line(work, person, chat, pressed)
+        return
     for hook in hooks.text:
         spec = work.ctx.registry.spec_for(hook.command)
         if _admitted(work, person, chat, spec) and hook.consume(work, text):

@@ -293,7 +293,9 @@ async def test_unknown_names_are_refused_once_with_the_figures_by_label(tmp_path
     assert "persons_convicted" not in answer and "victims_rescued" not in answer
     assert len(answer) < 500, len(answer)
     [typo] = await bot.say("ph-fp", "/return arests 10, foo 3")  # a near miss keeps its hint
-    assert "the closest figure is 'arrests'." in typo and "I don't know 'foo'. The figures are" in typo
+    assert (
+        "the closest figure is 'arrests'." in typo and "I don't know 'foo'. The figures are" in typo
+    )
     await bot.stop()
 
 
