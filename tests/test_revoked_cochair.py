@@ -1,6 +1,7 @@
 """A co-chair acts for the group, not for her country: once she is revoked, her own requests
 and those referred to her are the other co-chairs', never her country's focal points' (who
-were handed them, and saw their whole thread for good). Found by an attack trial."""
+were handed them, and saw their whole thread for good); /revoke says so instead of advising
+a handover that is refused. Found by an attack trial."""
 
 from __future__ import annotations
 
@@ -87,3 +88,37 @@ async def test_a_focal_point_named_who_leaves_is_still_followed_by_her_country(
     answer = await bot.say("au-officer", f"/reply {rid} more details")
     assert "Sent to Aina Example (focal point for Malaysia)" in answer[0], answer
     assert "You acknowledged" in (await bot.say("my-fp", f"/ack {rid}"))[0]
+
+
+async def test_revoking_a_cochair_says_the_other_cochairs_handle_her_requests(
+    bot: Harness,
+) -> None:
+    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
+    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    answer = (await bot.say("admin", "/revoke lk-cochair"))[0]
+    assert answer.endswith(
+        "They were answering 1 open request as co-chair: the other co-chairs now handle it, "
+        "and were told."
+    ), answer  # "… a co-chair moves it with /handover lk-cochair <successor>."
+    assert bot.last("nz-cochair") == (
+        f"Kumari Cochair-Example (lk-cochair) was revoked; the 1 open request they were "
+        f"answering as co-chair is the co-chairs' now: {rid}."
+    )
+    assert await bot.say("nz-cochair", "/handover lk-cochair nz-cochair") == [
+        "Kumari Cochair-Example was a co-chair and is revoked already: the requests they held "
+        "are the other co-chairs' now, so there is nothing to hand over."
+    ]  # "… a handover would end their access. An administrator does that with /revoke."
+
+
+async def test_revoking_the_last_cochair_says_nobody_is_left_to_handle_her_requests(
+    bot: Harness,
+) -> None:
+    rid = await bot.file_request("TH #info matter for the group only", by="au-officer")
+    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    await bot.say("admin", "/revoke nz-cochair")
+    answer = (await bot.say("admin", "/revoke lk-cochair"))[0]
+    assert answer.endswith(
+        "They were answering 1 open request as co-chair, and no other co-chair is left to "
+        "handle it: add one (`focalbot directory import`) or reinstate lk-cochair."
+    ), answer
+    await outsider(bot, "lk-fp", rid)
