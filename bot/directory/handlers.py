@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.config import Person
-from bot.directory.handover import open_requests_of, revoke_and_withdraw
+from bot.directory.handover import open_request_ids, open_requests_of, revoke_and_withdraw
 from bot.errors import UserError
 from bot.i18n import Text, _, join, n_
 from bot.work import Work
@@ -45,6 +45,8 @@ def revoke_person(work: Work, person_id: str) -> None:
     answering = open_requests_of(work.db, person_id)
     if last:
         done += _nobody_left(work, person, answering)
+    elif answering and person.has("co_chair"):  # no handover: the group's, not hers
+        done += _to_other_cochairs(work, person, answering)
     elif answering:  # left with nobody unless someone moves it
         done.append(
             n_(
@@ -57,6 +59,53 @@ def revoke_person(work: Work, person_id: str) -> None:
             )
         )
     work.reply(join(done, " "))
+
+
+def _to_other_cochairs(work: Work, person: Person, answering: int) -> list[Text]:
+    """What becomes of the open requests a revoked co-chair was answering: she held them for
+    the group, so they are the other co-chairs' now (bot.requests.repo.handles), with nothing
+    to hand over; those co-chairs are told which."""
+    others = [c for c in work.directory.with_role("co_chair") if c.id != person.id]
+    if not others:
+        return [
+            n_(
+                "They were answering {count} open request as co-chair, and no other co-chair "
+                "is left to handle it: add one (`focalbot directory import`) or reinstate {id}.",
+                "They were answering {count} open requests as co-chair, and no other co-chair "
+                "is left to handle them: add one (`focalbot directory import`) or reinstate {id}.",
+                answering,
+                id=person.id,
+            )
+        ]
+    _tell_other_cochairs(work, person, others, answering)
+    return [
+        n_(
+            "They were answering {count} open request as co-chair: the other co-chairs now "
+            "handle it, and were told.",
+            "They were answering {count} open requests as co-chair: the other co-chairs now "
+            "handle them, and were told.",
+            answering,
+        )
+    ]
+
+
+def _tell_other_cochairs(work: Work, person: Person, others: list[Person], answering: int) -> None:
+    """Tell ``others`` (but the actor) which requests of ``person``'s are theirs now: one she
+    had acknowledged would never page them."""
+    notice = n_(
+        "{name} ({id}) was revoked; the {count} open request they were answering as co-chair "
+        "is the co-chairs' now: {ids}.",
+        "{name} ({id}) was revoked; the {count} open requests they were answering as co-chair "
+        "are the co-chairs' now: {ids}.",
+        answering,
+        name=person.name,
+        id=person.id,
+        ids=", ".join(open_request_ids(work.db, person.id)),
+    )
+    actor = work.actor.id if work.actor else ""
+    for chair in others:
+        if chair.id != actor:
+            work.notify(chair, notice, subject="roster")
 
 
 def _last_to_answer(work: Work, person: Person) -> bool:

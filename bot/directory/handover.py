@@ -85,6 +85,14 @@ def _pair(work: Work, old_id: str, new_id: str) -> tuple[Person, Person]:
         )
     if old.id == new.id:
         raise UserError(_("That is the same person; name their successor."))
+    if old.has("co_chair") and not old.active:
+        raise UserError(
+            _(
+                "{old} was a co-chair and is revoked already: the requests they held are the "
+                "other co-chairs' now, so there is nothing to hand over.",
+                old=old.name,
+            )
+        )
     if old.has("admin", "co_chair"):  # a handover revokes: not a way round /revoke
         raise UserError(
             _(
@@ -127,12 +135,18 @@ def revoke_and_withdraw(db: Db, person_id: str, at: str, actor: str) -> bool:
 
 def open_requests_of(db: Db, person_id: str) -> int:
     """How many open requests ``person_id`` is answering (paged, or acknowledged by them)."""
-    row = db.execute(
-        f"SELECT COUNT(*) FROM requests WHERE {_OPEN} "
-        "AND (target_person = ? OR acknowledged_by = ?)",
+    return len(open_request_ids(db, person_id))
+
+
+def open_request_ids(db: Db, person_id: str) -> list[str]:
+    """The open requests ``person_id`` is answering (paged, or acknowledged by them), oldest
+    first."""
+    rows = db.execute(
+        f"SELECT id FROM requests WHERE {_OPEN} "
+        "AND (target_person = ? OR acknowledged_by = ?) ORDER BY year, seq",
         [person_id, person_id],
-    ).fetchone()
-    return int(row[0]) if row else 0
+    )
+    return [str(row[0]) for row in rows]
 
 
 def _move_requests(work: Work, old: Person, new: Person) -> list[str]:

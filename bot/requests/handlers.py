@@ -538,14 +538,25 @@ def _unique(people: list[Person]) -> list[Person]:
 
 
 def _reach(work: Work, person: Person, country: str) -> tuple[list[Person], Text]:
-    """``person`` while they hold their place and a channel reaches them; otherwise whoever now
-    holds the role for ``country``, and a note saying so, so no work is lost with a revocation.
-    """
-    router = work.ctx.router
-    if router.reaches(work.directory, person):
+    """``person`` while they hold their place and a channel reaches them; otherwise whoever
+    stands in for them (:func:`_stand_ins`), and a note saying so, so no work is lost with a
+    revocation."""
+    if work.ctx.router.reaches(work.directory, person):
         return [person], ""
-    holders = [p for p in router.role_holders(work.directory, country) if p.id != person.id]
+    holders = [p for p in _stand_ins(work, person, country) if p.id != person.id]
     return holders, _passed_over(work, person, holders)
+
+
+def _stand_ins(work: Work, person: Person, country: str) -> list[Person]:
+    """Who receives what ``person`` no longer can: for a co-chair, who acts for the group and
+    not for her country, the other co-chairs (they see every request already; her country's
+    focal points must not gain sight of hers); for anyone else, whoever now holds the role
+    for ``country``."""
+    router = work.ctx.router
+    if person.has("co_chair"):
+        chairs = work.directory.with_role("co_chair")
+        return [p for p in chairs if router.reaches(work.directory, p)]
+    return router.role_holders(work.directory, country)
 
 
 def _passed_over(work: Work, person: Person, holders: list[Person]) -> Msg:
@@ -649,7 +660,8 @@ def _taken_on(
 
 
 def _tell_requester(work: Work, request: Request, text: Text) -> Text:
-    """Tell the requester (or, once they left, their country's focal point); the note."""
+    """Tell the requester (or, once they left, their country's focal point, or the other
+    co-chairs for a co-chair's: :func:`_stand_ins`); the note."""
     requester = work.directory.people.get(request.requester_id)
     if requester is None:
         return ""

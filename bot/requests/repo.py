@@ -347,12 +347,15 @@ def handles(directory: Directory, person: Person, request: Request) -> bool:
     country's focal points stay accountable for it with them: a focal point who handed it to
     her deputy or to another agency can still acknowledge, answer and refer it. Once the
     person is revoked it falls back to the target country's focal points and deputies, like
-    any other.
+    any other. A co-chair holds it for the group, not for her country (whose code is its
+    target country): once she is revoked it is the other co-chairs'.
     """
     named = directory.people.get(request.target_person or "")
-    if named is not None and named.active:
-        if named.has("co_chair"):  # a co-chair holds it for the group, not for her country
+    if named is not None and named.has("co_chair"):
+        if named.active:
             return person.id == named.id
+        return person.active and person.has("co_chair")
+    if named is not None and named.active:
         answering = answer_for(directory, named)
         return person.id == named.id or any(p.id == person.id for p in answering)
     return person.handles_country_requests and person.country == request.target_country
@@ -454,9 +457,10 @@ def _visible_to(person: Person) -> tuple[list[str], list[object]]:
             "(requester_id = ? "
             f"OR (requester_country = ? AND ? = 1 AND requester_id NOT IN ({CO_CHAIRS})) "
             "OR (target_country = ? AND ("
-            # the country answers it: addressed to it, or its named holder is gone
-            "(? = 1 AND (target_person IS NULL OR target_person NOT IN "
-            "(SELECT id FROM people WHERE active = 1))) "
+            # the country answers it: addressed to it, or its named holder is gone (unless a
+            # co-chair, whose requests go to the other co-chairs: :func:`handles`)
+            "(? = 1 AND (target_person IS NULL OR (target_person NOT IN "
+            f"(SELECT id FROM people WHERE active = 1) AND target_person NOT IN ({CO_CHAIRS})))) "
             # a focal point answers with the holder, one of her country's people
             f"OR (? = 1 AND target_person IN (SELECT id FROM people WHERE active = 1) "
             f"AND target_person NOT IN ({CO_CHAIRS})))) "
