@@ -21,7 +21,8 @@ Nothing here does I/O, so the rules that matter for safety can be read and teste
   body in reply to a request becomes ``/reply <id> <body>``; "ack" (or the bot's own word for
   it in any of its languages) acknowledges a request or broadcast (nothing else written to a
   broadcast goes anywhere).
-- **Who may do what.** :func:`refusal` decides whether an address alone may run a command.
+- **Who may do what.** :func:`refusal` decides whether an address alone may run a command:
+  every request it acts on (:func:`named_ids`; ``/ack`` takes several) must be proven.
 - **Reading within bounds.** The standard library's parser is slow (quadratic) on some
   headers and recurses on nested ones, so a raw mail beyond what any real reply needs is
   refused before it is parsed (:func:`oversized`), every header it reads is parsed once and
@@ -54,7 +55,7 @@ import authres
 
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, _, render
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, _, n_, render
 from bot.text import clean
 
 CHANNEL = "email"
@@ -146,6 +147,13 @@ histories (``ตอบรับ``, ``Tiếp nhận``): a reply of just one of th
 _SENTENCE_END = ".!۔।။"  # and the Urdu, Devanagari and Myanmar full stops
 EMAIL_ALLOWED = frozenset({"reply", "ack", "broadcast ack"})
 """What an address alone may do, and only on a request (or broadcast) that was sent to it."""
+TEXT_AFTER_ID = frozenset({"reply"})
+"""Commands that act on their first id alone: the words after it are text, which may name
+other requests ("see also R-2026-0002"). Any other reads each word that starts as an id."""
+_ID_START = re.compile(r"^\s*[A-Za-z]{1,4}-\d")  # as the core's looks_like_id, on _latin_id
+ID_PUNCTUATION = ":,.;"  # what the core takes off an id typed in a sentence ("R-2026-0001:")
+ID_ECHO = 30  # characters of a word that is no id kept to name it in a refusal
+NAMED_AT_MOST = 10  # ids named in a refusal
 
 
 # --- reply tokens -------------------------------------------------------------------------
@@ -888,15 +896,17 @@ def refusal(
     """
     if trust_sender:
         return None
-    target = target_of(command)
-    if _command_name(command) in EMAIL_ALLOWED and target and target in proven:
+    named = named_ids(command)
+    unproven = [item for item in named if item not in proven]
+    allowed = _command_name(command) in EMAIL_ALLOWED
+    if allowed and named and not unproven:
         return None
-    if target and target in stale and target not in proven:
+    if unproven and unproven[0] in stale:
         return _(
             "Sorry, replies to the email you answered about {id} are no longer taken: a reply "
             "counts for {days} days after the email was sent. Please answer the latest email "
             "about {id}, or use one of your other channels.",
-            id=target,
+            id=unproven[0],
             days=days,
         )
     if is_broadcast(about) and not command.startswith("/"):
@@ -905,6 +915,8 @@ def refusal(
             "written in reply to it is passed on.",
             id=about,
         )
+    if allowed and len(unproven) < len(named):
+        return _not_answered(unproven)
     return _(
         "Sorry, by email I can only take a reply to (or an acknowledgement of) a request that "
         "was sent to your address: please answer the request's own email, keeping its subject. "
@@ -912,12 +924,58 @@ def refusal(
     )
 
 
-def target_of(command: str) -> str:
-    """The request or broadcast a command names first (``/reply R-2026-0001 …``; '' if none)."""
+def _not_answered(unproven: Sequence[str]) -> Msg:
+    """The refusal of a mail that answers one request's email but acts on others too (``/ack``
+    of several ids): nothing is done, and the others are named."""
+    shown = ", ".join(unproven[:NAMED_AT_MOST]) + (", …" if len(unproven) > NAMED_AT_MOST else "")
+    return n_(
+        "Sorry, by email I can only act on a request whose own email you are answering, and "
+        "this email does not answer the one about {ids}: nothing was done. Please answer that "
+        "request's own email, or use one of your other channels.",
+        "Sorry, by email I can only act on a request whose own email you are answering, and "
+        "this email does not answer those about {ids}: nothing was done. Please answer each "
+        "request's own email, or use one of your other channels.",
+        len(unproven),
+        ids=shown,
+    )
+
+
+def named_ids(command: str) -> tuple[str, ...]:
+    """Every request (or broadcast) a command acts on, each once, as the core reads them: the
+    first word after its name and, except in a reply (whose text may name other requests),
+    each later word that starts as an id does (``/ack`` takes several; see the core's
+    ``bot.requests.repo.looks_like_id``). A word that is no id is kept as typed: nothing
+    proves it, so a mail naming it is refused rather than read otherwise than the core does.
+    """
+    words = list(dict.fromkeys(_arguments(command).split()))  # each word read once
+    if not words:
+        return ()
+    later = [] if _command_name(command) in TEXT_AFTER_ID else words[1:]
+    named = [words[0], *(word for word in later if _ID_START.match(_latin_id(word)))]
+    return tuple(dict.fromkeys(map(_typed_id, named)))
+
+
+def _arguments(command: str) -> str:
+    """What follows a command's name (``broadcast ack`` is two words)."""
     name, rest = _command_name(command), command.removeprefix("/").partition(" ")[2]
     if name.startswith("broadcast "):
         rest = rest.strip().partition(" ")[2]
-    return normalise_id(rest.split(maxsplit=1)[0]) if rest.strip() else ""
+    return rest
+
+
+def _typed_id(word: str) -> str:
+    """An id as the core reads it typed (fullwidth, in any script's digits, with a
+    sentence's punctuation after it: ``Ｒ-２０２６-１:``), as the core writes it; the word
+    itself, clipped, when it is none."""
+    return normalise_id(_latin_id(word).rstrip(ID_PUNCTUATION)) or word[:ID_ECHO]
+
+
+def _latin_id(word: str) -> str:
+    """``word`` in NFKC (fullwidth forms as ASCII) with each decimal digit as 0-9."""
+    if word.isascii():
+        return word  # most words: a hostile mail's thousands cost no normalising
+    folded = unicodedata.normalize("NFKC", word)
+    return "".join(str(d) if (d := unicodedata.decimal(ch, -1)) >= 0 else ch for ch in folded)
 
 
 def _command_name(command: str) -> str:

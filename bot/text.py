@@ -52,6 +52,12 @@ def is_invisible(char: str) -> bool:
     return char in BLANK_LETTERS or unicodedata.category(char) in DROPPED_CATEGORIES
 
 
+def country_code(typed: str) -> str:
+    """A country code as typed, as the directory keys it: ``th`` and ``ＴＨ`` (fullwidth, as a
+    Chinese or Japanese keyboard types it; NFKC makes it ASCII) are ``TH``."""
+    return unicodedata.normalize("NFKC", typed).strip().upper()
+
+
 def clean(text: str) -> str:
     """NFC-normalise, unify line breaks and drop invisible and direction-changing characters
     (a joiner only where it spells: see :data:`JOINERS`)."""

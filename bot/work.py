@@ -28,6 +28,7 @@ from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, render, render_for_reader, stored
 from bot.i18n.country_names import named_country
 from bot.storage.sql import Db
+from bot.text import country_code
 
 if TYPE_CHECKING:
     from bot.commands import Registry
@@ -329,7 +330,7 @@ class Work:
         """The code of the member country ``text`` is, typed as its code or named in full (in
         English, the group's spelling or the actor's language: ``Malaysia``, ``มาเลเซีย``);
         None for anything else."""
-        if self.directory.country(code := text.strip().upper()) is not None:
+        if self.directory.country(code := country_code(text)) is not None:
             return code
         found = self.country_at_start(text)
         if found is None or found[1].strip() or self.directory.country(found[0]) is None:

@@ -91,3 +91,38 @@ def test_a_file_saved_with_semicolons_or_tabs_imports_as_with_commas(tmp_path: P
     assert "1 added" in done.output
     exported = operator.run("directory", "export").output
     assert "vn-officer,Minh Example,VN,officer;deputy_focal_point,en,console,yes" in exported
+
+
+@both_engines
+def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> None:
+    """A cell past the header's last column belongs to no column: a co-chair role typed one
+    cell too far was dropped without a word ("Imported 1 people: 1 added"), and a row of
+    100,000 extra cells went in too. Now the row is named and nothing is imported."""
+    operator = Operator(tmp_path)
+    refused = operator.imports(
+        "id,name,country,roles\n"
+        "new-e,Nina Example,TH,officer,co_chair\n"
+        "new-f,Ploy Example,TH,officer\n"
+        "new-g,Somsak Example,TH,officer" + ",x" * 100_000 + "\n"
+    )
+    assert refused.exit_code == 1
+    said = refused.output
+    assert "2 problems, nothing imported" in said, said
+    assert (
+        "line 2: 1 cell past the header's last column, which no column keeps ('co_chair')"
+    ) in said, said
+    assert (
+        "line 4: 100,000 cells past the header's last column, which no column keeps "
+        "('x', 'x', 'x', …)"
+    ) in said, said
+    assert "line 3" not in said
+    added = "SELECT COUNT(*) FROM people WHERE id LIKE 'new-%'"
+    assert execute_on(operator.database, added) == [(0,)]
+
+    refused = operator.imports("code,name,timezone\nKH,Cambodia,Asia/Phnom_Penh,UTC+7\n")
+    assert refused.exit_code == 1
+    assert "line 2: 1 cell past the header's last column" in refused.output, refused.output
+
+    done = operator.imports("id,name,country,roles\nnew-e,Nina Example,TH,officer;co_chair\n")
+    assert done.exit_code == 0, done.output
+    assert "new-e,Nina Example,TH,officer;co_chair," in operator.exported()

@@ -178,6 +178,7 @@ def _rows(
     invalid: Lined[M] = []
     problems: list[Problem] = []
     for line, row in enumerate(rows, start=2):
+        problems += [(line, "", why) for why in _extra_cells(row)]
         cells = shape(row)
         try:
             valid.append((line, model.model_validate(cells)))
@@ -185,6 +186,23 @@ def _rows(
             invalid.append((line, model.model_construct(**cells)))
             problems += [(line, column, why) for column, why in _plain_errors(exc.errors())]
     return valid, invalid, problems
+
+
+def _extra_cells(row: Mapping[Any, Any]) -> list[str]:
+    """The row's cells past the header's last column, which no column would keep (the reader
+    puts them under the key None): refused, as a role typed one cell too far to the right
+    was dropped without a word."""
+    extra = row.get(None) or []
+    if not extra:
+        return []
+    shown = ", ".join(repr(cell[:SHOWN_CELL]) for cell in extra[:SHOWN_CELLS])
+    more = ", …" if len(extra) > SHOWN_CELLS else ""
+    cells = "1 cell" if len(extra) == 1 else f"{len(extra):,} cells"
+    return [f"{cells} past the header's last column, which no column keeps ({shown}{more})"]
+
+
+SHOWN_CELLS = 3  # extra cells of a row quoted in its problem
+SHOWN_CELL = 40  # characters of each
 
 
 def _by_line(rows: Lined[M]) -> Lined[M]:

@@ -16,6 +16,7 @@ from bot.config import STORED, Country, Person
 from bot.events import Sender
 from bot.i18n.message import CountryName
 from bot.storage.sql import Db
+from bot.text import country_code
 
 CONSOLE = "console"
 """Every person has an implicit console identity: their person id."""
@@ -53,8 +54,8 @@ class Directory:
         return person.id if channel == CONSOLE else person.identities.get(channel)
 
     def country(self, code: str) -> Country | None:
-        """A country by its alpha-2 code (any case)."""
-        return self.countries.get(code.strip().upper())
+        """A country by its alpha-2 code (any case, fullwidth too)."""
+        return self.countries.get(country_code(code))
 
     def country_name(self, code: str) -> str:
         """A country's name (its code when unknown); in a message, each reader's language

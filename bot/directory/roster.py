@@ -23,6 +23,7 @@ from bot.i18n import Msg, Text, ZoneOffset, _, join, n_
 from bot.periods.repo import OPEN, periods_in
 from bot.returns.signoff import needs_signoff
 from bot.storage.sql import Db
+from bot.text import country_code
 from bot.work import Work
 
 ASK, LAPSE = "roster.ask", "roster.lapse"
@@ -166,7 +167,7 @@ def still_here(work: Work, _args: None) -> None:
 def roster_command(work: Work, args: str) -> None:
     """Each country's focal point, deputy, last confirmation and channels; only the countries
     named, if any (``/roster TH MY``)."""
-    named = [code.upper() for code in args.replace(",", " ").split()]
+    named = [country_code(code) for code in args.replace(",", " ").split()]
     for code in named:
         if work.directory.country(code) is None:
             raise UserError(

@@ -19,7 +19,7 @@ from bot.i18n import Msg, _
 from bot.i18n.message import BUDDHIST_ERA
 from bot.numbers import latin_digits
 from bot.periods.configured import CODE_PATTERN
-from bot.text import NAME_LIMIT
+from bot.text import NAME_LIMIT, country_code
 
 FIELDS = ("code", "name", "starts_on", "ends_on", "cadence", "countries")
 CADENCES = ("final", "monthly", "quarterly")
@@ -71,7 +71,8 @@ def _place(fields: Fields, word: str, known: set[str]) -> None:
     elif lower == "all":
         fields["countries"] = sorted(known)
     elif len(word) == 2 and word.isalpha():
-        fields["countries"] = sorted({*_list(fields.get("countries")), _country(upper, known)})
+        code = _country(country_code(word), known)  # ＴＨ too, as a CJK keyboard types it
+        fields["countries"] = sorted({*_list(fields.get("countries")), code})
     elif _looks_like_code(word):
         fields["code"] = upper
     elif lower in OTHER_CADENCES:

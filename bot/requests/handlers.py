@@ -24,7 +24,7 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, Text, _, in_sentence, joi
 from bot.i18n.catalogs import translations
 from bot.requests import repo as store
 from bot.requests.repo import CATEGORY_TAGS, SHOWN_TAGS, Request
-from bot.text import clip, within
+from bot.text import clip, country_code, within
 from bot.work import Work
 
 ESCALATE = "request.escalate"
@@ -316,7 +316,7 @@ def parse_request_search(text: str) -> RequestSearch:
             words.append(" ".join(term.split())[:60])
         elif term.lower() in _STATUS_WORDS:
             status = term.lower()
-        elif _COUNTRY_CODE.match(term):
+        elif _COUNTRY_CODE.match(country_code(term)):  # ＴＨ, as a CJK keyboard types it
             countries.append(term)
         elif term.startswith("#"):
             categories.append(_category(term[1:]))
@@ -343,7 +343,8 @@ def search_country_names(work: Work, text: str) -> str:
 
 def _plain(term: str) -> bool:
     """Whether an unquoted search term is a word of the text (no status, code or #tag)."""
-    return not (term.lower() in _STATUS_WORDS or _COUNTRY_CODE.match(term) or term.startswith("#"))
+    code = _COUNTRY_CODE.match(country_code(term))
+    return not (term.lower() in _STATUS_WORDS or code or term.startswith("#"))
 
 
 def _category(tag: str) -> str:

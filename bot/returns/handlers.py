@@ -80,7 +80,7 @@ from bot.returns.reminder_handlers import (
 from bot.returns.reminders import due_moment, due_of, zone_of_country
 from bot.returns.repo import Draft, guided_draft_of, load_draft, load_submitted
 from bot.returns.signoff import needs_signoff
-from bot.text import counted
+from bot.text import counted, country_code
 from bot.usage import shown_usage
 from bot.work import Work
 from reminders.returns import is_late, local_today
@@ -1466,7 +1466,7 @@ def _is_view(text: str) -> bool:
 def _viewed_country(text: str) -> str | None:
     """The country asked about (None: the person's own)."""
     after = _action_shape(text, VIEWS, 1)
-    return after[0].upper() if after else None
+    return country_code(after[0]) if after else None
 
 
 def view_command(work: Work, text: str) -> None:

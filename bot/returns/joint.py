@@ -17,6 +17,7 @@ from bot.periods.handlers import example_code, today
 from bot.periods.repo import WINDOW_TYPED, Period, current_period, load_period, window_label
 from bot.reports.figures import JointOp, load_report, resolution_key
 from bot.returns.metric_values import parse_kind
+from bot.text import country_code
 from bot.work import Work
 
 USAGE = "/joint [CODE] OP [W<n>] <figure> <number> | /joint [CODE] OP [W<n>] accept <COUNTRY>"
@@ -46,7 +47,7 @@ def joint_command(work: Work, text: str) -> None:
     if len(words) < 2:  # only a window after the operation
         raise UserError(_("Use {usage}, e.g. /joint SONGKHLA-3 arrests 4.", usage=USAGE))
     if words[0].lower() == "accept":
-        settled = _accept(joints, " ".join(words[1:]).upper())
+        settled = _accept(joints, country_code(" ".join(words[1:])))
     else:
         language = work.language_of(work.actor.id if work.actor else None)  # its number words
         settled = _figure(period, joints, " ".join(words), language)

@@ -49,6 +49,7 @@ from bot.numbers import TENS, UNITS, ZERO_WORDS
 from bot.returns.metric_values import WORD as _WORD
 from bot.returns.metric_values import Value, parse_kind, parse_value, shown
 from bot.returns.metrics import Metric, Schema
+from bot.text import country_code
 
 _ITEMS = re.compile(r"\s*(?:[;\n\u061b\u060c\u104a]|,(?!\d))\s*")  # \d: digits of any script
 _KEYED = re.compile(r"^(?P<key>[^:=]*?)\s*[:=]\s*(?P<value>.*)$", re.DOTALL)
@@ -451,7 +452,7 @@ def split_joint(item: str) -> tuple[str, str, str]:
     if not partner_match and not op_match:
         return item, "", ""
     rest = _JOINT_OP.sub(" ", _JOINT_WITH.sub(" ", item)).strip()
-    partner = partner_match["partner"].upper() if partner_match else ""
+    partner = country_code(partner_match["partner"]) if partner_match else ""
     op = op_match["op"].upper().rstrip(".") if op_match else ""
     return rest, op, partner
 
