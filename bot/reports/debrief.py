@@ -9,7 +9,7 @@ in one clause with "and", figures of zero left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from babel.lists import format_list
 
@@ -18,7 +18,7 @@ from bot.i18n.languages import locale_of
 from bot.i18n.message import with_article
 from bot.numbers import in_text, sentence_start
 from bot.periods.repo import CLOSED
-from bot.reports.figures import ReportData, totals
+from bot.reports.figures import ReportData, metric_order, totals
 from bot.returns.metric_values import money_amount, money_shown
 from bot.returns.metrics import Metric
 
@@ -121,7 +121,8 @@ def country_names(data: ReportData, codes: Sequence[str], language: str) -> str:
 def _figures(data: ReportData, language: str) -> Msg:
     """Every non-zero total, by its configured label."""
     parts: list[Msg] = []
-    for (key, currency), amount in sorted(totals(data).items(), key=_schema_order(data)):
+    order = metric_order(data)
+    for (key, currency), amount in sorted(totals(data).items(), key=lambda t: order(*t[0])):
         metric = next((m for m in data.metrics if m.key == key), None)
         if metric is None or metric.kind == "text" or not amount:
             continue
@@ -130,11 +131,6 @@ def _figures(data: ReportData, language: str) -> Msg:
             figure = money_shown(amount, currency, language)  # as chat shows it
         parts.append(_("{metric}: {figure}", metric=metric.text, figure=figure))
     return join(parts, "; ")
-
-
-def _schema_order(data: ReportData) -> Callable[[tuple[tuple[str, str], int]], tuple[int, str]]:
-    order = {m.key: i for i, m in enumerate(data.metrics)}
-    return lambda item: (order.get(item[0][0], len(order)), item[0][1])
 
 
 def _intro(data: ReportData, language: str) -> Msg:
