@@ -445,7 +445,8 @@ async def test_thai_statement_runs_spelled_numbers_into_their_words(tmp_path: Pa
     [thai] = await bot.say("nz-cochair", "/report JPA-1 th")
     statement = thai.split("Draft debrief statement", 1)[1].split("Totals")[0]
     assert "มีแปดประเทศ" in statement and "ของแปดประเทศ" in statement  # no spaces in Thai
-    assert "หมายค้นที่ดำเนินการ: 7;" in statement  # its Thai label; in a list, digits
+    # its Thai label, in a list digits; with suspects, of its group, as Thai lists two things
+    assert "หมายค้นที่ดำเนินการ: 7และผู้ต้องสงสัยที่ระบุตัวได้: 63;" in statement
     await bot.stop()
 
 
