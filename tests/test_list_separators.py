@@ -4,7 +4,7 @@ the comma it must be typed with."""
 
 import pytest
 
-from bot.i18n import LANGUAGES, is_rtl, join, render
+from bot.i18n import LANGUAGES, is_rtl, join, listed, render
 
 COUNTRIES = ["Thailand", "Malaysia", "Viet Nam"]
 
@@ -27,3 +27,11 @@ def test_a_typed_example_keeps_its_comma_and_other_separators_stay() -> None:
     example = join(["arrests 3", "victims 2"], ", ", typed=True)
     assert render(example, "ar") == render(example, "my") == "arrests 3, victims 2"
     assert render(join(["a", "b"], " · "), "ar") == "a · b"
+
+
+def test_a_list_with_and_is_the_readers_own() -> None:
+    """:func:`listed`: CLDR's list patterns, the last item after the language's "and"."""
+    assert render(listed(COUNTRIES), "en") == "Thailand, Malaysia, and Viet Nam"
+    assert render(listed(COUNTRIES[:2]), "id") == "Thailand dan Malaysia"
+    assert render(listed(["THB 5", "VND 6"]), "th") == "THB 5และVND 6"
+    assert render(listed(["one"]), "vi") == "one"

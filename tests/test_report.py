@@ -372,6 +372,42 @@ async def chart_tells_zero_from_no_return(bot) -> None:  # type: ignore[no-untyp
     assert all(marks(a) == {"Malaysia": NO_RETURN} for a in shown.values())
 
 
+async def test_a_figure_left_blank_is_charted_as_not_reported_not_as_zero(tmp_path: Path) -> None:
+    """The Philippines leave persons convicted and victims rescued blank: the chart drew them
+    as 0 under each panel, where the other formats leave them blank. A zero reported still
+    reads 0, and the chart's bars are what the CSV gives."""
+    from datetime import UTC, datetime
+
+    from bot.reports.chart import NO_RETURN, draw
+    from bot.reports.figures import load_report
+    from bot.reports.render import NOT_REPORTED, to_csv
+    from tests.test_report_chart import bars, marks, panels, written
+
+    bot = await running(tmp_path, at=datetime(2027, 2, 1, 3, tzinfo=UTC), periods=(SMALL_JPA,))
+    lines = {
+        "th-fp": "convicted 12, rescued 5, victims 4, arrests 7",
+        "ph-fp": "arrests 1,200, victims 3",
+        "us-fp": "convicted 0, rescued 0, victims 0, arrests 0",
+    }
+    for person, line in lines.items():
+        assert "Confirm to submit" in (await bot.say(person, f"/return {line}"))[0]
+        assert "is submitted" in (await bot.say(person, "/return confirm"))[0]
+    assert bot.app is not None
+    data = await bot.app.store.run(lambda db: load_report(db, "JPA-9"))
+    await bot.stop()
+    shown = panels(await asyncio.to_thread(draw, data))
+    convicted = shown["Persons convicted (total 12)"]
+    rescued = shown["Trafficked persons rescued (total 5)"]
+    for panel in (convicted, rescued):
+        assert written(panel)["Philippines"] == NOT_REPORTED and "Philippines" not in bars(panel)
+        assert written(panel)["United States"] == "0" and marks(panel) == {"Malaysia": NO_RETURN}
+    assert written(shown["Arrests (total 1,207)"])["Philippines"] == "1,200"
+    by_country = {row["Code"]: row for row in csv.DictReader(io.StringIO(to_csv(data)))}
+    assert (
+        by_country["PH"]["Persons convicted"] == "" and by_country["US"]["Persons convicted"] == "0"
+    )
+
+
 async def test_statement_drafted_in_another_language_for_national_use(tmp_path: Path) -> None:
     bot = await enter_first_jpa(tmp_path)
     [english] = await bot.say("nz-cochair", "/report JPA-1")
@@ -409,7 +445,8 @@ async def test_thai_statement_runs_spelled_numbers_into_their_words(tmp_path: Pa
     [thai] = await bot.say("nz-cochair", "/report JPA-1 th")
     statement = thai.split("Draft debrief statement", 1)[1].split("Totals")[0]
     assert "มีแปดประเทศ" in statement and "ของแปดประเทศ" in statement  # no spaces in Thai
-    assert "หมายค้นที่ดำเนินการ: 7;" in statement  # its Thai label; in a list, digits
+    # its Thai label, in a list digits; with suspects, of its group, as Thai lists two things
+    assert "หมายค้นที่ดำเนินการ: 7และผู้ต้องสงสัยที่ระบุตัวได้: 63;" in statement
     await bot.stop()
 
 
@@ -554,12 +591,15 @@ async def test_the_chart_keeps_each_figure_apart_and_says_when_nothing_is_in(
     data = await bot.app.store.run(lambda db: load_report(db, "JPA-1"))
     stacks = dict(counts_by_metric(data))  # each figure apart, never one mixed total
     assert sum(stacks["Arrests"]) == 32 and sum(stacks["Trafficked persons assisted"]) == 59
+    assert stacks["New investigations launched"].count(None) == 2  # left blank: not a 0
     await bot.stop()
     figure = await asyncio.to_thread(draw, data)
     shown = panels(figure)  # one panel per figure, on its own scale
     assert "Arrests (total 32)" in shown and "Officers trained (total 485)" in shown
     for label, values in stacks.items():
-        own = {data.names[c]: v for c, v in zip(data.countries, values, strict=True)}
+        own = {
+            data.names[c]: v for c, v in zip(data.countries, values, strict=True) if v is not None
+        }
         panel = next((a for t, a in shown.items() if t.startswith(f"{label} (total")), None)
         assert panel is None or bars(panel) == own  # each country's own figure, nothing added
     assert len(shown) == 8 and len(stacks) == 9  # the smallest total, 7 warrants, is left out

@@ -15,6 +15,7 @@ from bot.periods.repo import OPEN, Period
 from bot.periods.windows import make_windows
 from bot.reports.chart import AWAITING_MARK, MAX_PANELS, NO_RETURN, draw
 from bot.reports.figures import JointOp, ReportData
+from bot.reports.render import NOT_REPORTED
 from bot.returns.metrics import Metric
 from bot.returns.repo import AWAITING, MISSING, SUBMITTED
 
@@ -81,6 +82,13 @@ def numbers(axes: Axes) -> list[str]:
     return [t.get_text() for t in axes.texts if isinstance(t, Annotation)]
 
 
+def written(axes: Axes) -> dict[str, str]:
+    """Country -> what is written where its bar's number goes (its number, or "—")."""
+    return {
+        country_at(axes, t.xy[1]): t.get_text() for t in axes.texts if isinstance(t, Annotation)
+    }
+
+
 def marks(axes: Axes) -> dict[str, str]:
     """Country -> the text standing where its bar would be."""
     return {
@@ -110,12 +118,28 @@ def test_each_figure_has_its_own_panel_and_no_bar_adds_two_figures() -> None:
     ]
     persons, warrants, vessels = shown.values()
     assert bars(persons) == {"Australia": 40, "Thailand": 5, "United States": 0}
-    assert bars(warrants) == {"Australia": 3, "Thailand": 0, "United States": 0}  # not 43
-    assert bars(vessels) == {"Australia": 0, "Thailand": 900, "United States": 0}  # not 905
+    assert bars(warrants) == {"Australia": 3, "United States": 0}  # not 43
+    assert bars(vessels) == {"Thailand": 900}  # not 905
     assert numbers(persons) == ["40", "5", "0"]  # a zero reported reads 0
     for axes in shown.values():  # no return: a mark, not an empty bar that reads as zero
         assert marks(axes) == {"Malaysia": NO_RETURN}
         assert not axes.get_shared_x_axes().get_siblings(axes)[1:]  # each its own scale
+
+
+def test_a_figure_left_blank_has_no_bar_and_reads_a_dash_not_zero() -> None:
+    """Thailand gave no warrants figure, Australia and Thailand none for vessels: drawn as 0
+    they read as results; the United States' zeros, reported, still read 0."""
+    shown = panels(draw(report(SUMS, IN)))
+    warrants, vessels = shown["Search warrants (total 3)"], shown["Vessels inspected (total 900)"]
+    assert written(warrants) == {"Australia": "3", "Thailand": NOT_REPORTED, "United States": "0"}
+    assert "Thailand" not in bars(warrants)
+    assert written(vessels) == {
+        "Australia": NOT_REPORTED,
+        "Thailand": "900",
+        "United States": NOT_REPORTED,
+    }
+    assert set(bars(vessels)) == {"Thailand"}
+    assert all(marks(a) == {"Malaysia": NO_RETURN} for a in shown.values())  # no return: no "—"
 
 
 def test_a_return_awaiting_sign_off_is_marked_as_such() -> None:

@@ -217,7 +217,7 @@ async def test_the_chart_legend_gives_totals_counted_once(tmp_path: Path) -> Non
     data = await bot.app.store.run(lambda db: load_report(db, "JPA-9"))
     assert data is not None
     stacks = dict(counts_by_metric(data))
-    assert sum(stacks["Arrests"]) == ROWS  # each country's bar shows its own figures
+    assert sum(v or 0 for v in stacks["Arrests"]) == ROWS  # each bar: the country's own
     assert f"Arrests (total {TOTAL})" in legend_labels(data, list(stacks))
     await bot.stop()
     arrests = panels(draw(data))[f"Arrests (total {TOTAL})"]  # the bot has stopped

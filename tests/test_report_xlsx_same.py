@@ -1,7 +1,7 @@
 """The workbook holds what it held: every sheet's cells (value, type, number format, bold,
 font size, fill, wrapping, quote prefix), merged ranges, frozen panes, filters, column widths,
-row heights and the chart, against an expectation stored from the code before the workbook
-was made faster (``tests/report_xlsx_same.json``).
+row heights, hidden rows and the chart, against an expectation stored from the code before
+the workbook was made faster (``tests/report_xlsx_same.json``).
 
 A deliberate change to the workbook's content regenerates it:
 ``.venv/bin/python -m tests.test_report_xlsx_same`` (and the diff is then reviewed).
@@ -110,6 +110,7 @@ def chart_facts(sheet: Worksheet) -> list[dict[str, Any]]:
                 "kind": [chart.tagname, chart.type, chart.legend is None],
                 "at": [marker.col, marker.row, chart.anchor.ext.cx, chart.anchor.ext.cy],
                 "title": [r.t for p in chart.title.tx.rich.p for r in p.r or ()],
+                "hidden_cells_drawn": not chart.visible_cells_only,
                 "series": [
                     [s.tx.strRef.f, s.val.numRef.f, s.cat.numRef.f if s.cat.numRef else None]
                     for s in chart.series
@@ -129,6 +130,7 @@ def sheet_facts(sheet: Worksheet) -> dict[str, Any]:
         "filter": sheet.auto_filter.ref,
         "widths": {k: d.width for k, d in sorted(sheet.column_dimensions.items()) if d.customWidth},
         "heights": {str(k): d.height for k, d in sorted(sheet.row_dimensions.items()) if d.height},
+        "hidden_rows": [k for k, d in sorted(sheet.row_dimensions.items()) if d.hidden],
         "charts": chart_facts(sheet),
     }
 
@@ -155,7 +157,7 @@ def test_the_same_sheets_in_the_same_order(made: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("sheet", SHEETS)
 @pytest.mark.parametrize(
-    "fact", ["cells", "merged", "freeze", "filter", "widths", "heights", "charts"]
+    "fact", ["cells", "merged", "freeze", "filter", "widths", "heights", "hidden_rows", "charts"]
 )
 def test_every_sheet_holds_what_it_held(made: dict[str, Any], sheet: str, fact: str) -> None:
     assert made["sheets"][sheet][fact] == expected()["sheets"][sheet][fact]

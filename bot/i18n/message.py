@@ -21,6 +21,7 @@ from babel.dates import (
     tokenize_pattern,
     untokenize_pattern,
 )
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from bot.i18n.catalogs import translations
@@ -87,6 +88,9 @@ ending its run."""
 _LIST_SEPARATORS = {", ": list_comma, "; ": list_semicolon}
 """Separators of a :func:`join` that a reader writes their own way."""
 
+LISTED = " and "
+"""The separator of a :func:`listed` join: the reader's own list, "and" before its last item."""
+
 _TRAILING = ".,;:!?([|—–-\"'`"
 """Punctuation that ends a command's last word but belongs to the sentence around it."""
 
@@ -107,6 +111,8 @@ class Msg:
         """This message in ``language`` (English where the catalog lacks it)."""
         if self.parts is not None:
             sep = self.sep
+            if sep == LISTED and not self.typed:
+                return _listed(self.parts, language)
             if not self.typed and sep in _LIST_SEPARATORS:
                 sep = _LIST_SEPARATORS[sep](language)
             return sep.join(render(part, language) for part in self.parts)
@@ -293,6 +299,16 @@ def join(parts: Iterable[Text], sep: str = "\n", typed: bool = False) -> Msg:
     return Msg("", parts=tuple(parts), sep=sep, typed=typed)
 
 
+def listed(parts: Iterable[Text]) -> Msg:
+    """Several texts as the reader lists them, "and" before the last: ``A, B, and C`` in
+    English, ``A B และC`` in Thai (CLDR's list patterns, through Babel)."""
+    return Msg("", parts=tuple(parts), sep=LISTED)
+
+
+def _listed(parts: Iterable[Text], language: str) -> str:
+    return format_list([render(part, language) for part in parts], locale=locale_of(language))
+
+
 def render(text: Text, language: str) -> str:
     """``text`` in ``language``: a message rendered, text people wrote as it is (a name other
     languages know, such as a country's, in the reader's)."""
@@ -330,7 +346,7 @@ def _part_apart(whole: Msg, part: Text, language: str) -> Text:
     if isinstance(part, Msg):
         kept = _set_apart(part, language)
         return join([FSI, kept, PDI], "") if whole.typed and part.parts is None else kept
-    listed = whole.sep in _LIST_SEPARATORS and not whole.typed
+    listed = whole.sep in (*_LIST_SEPARATORS, LISTED) and not whole.typed
     return _quoted(render(part, language)) if listed or "\n" in whole.sep else part
 
 

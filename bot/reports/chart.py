@@ -2,7 +2,9 @@
 
 Each count figure gets its own small panel on its own scale (persons, warrants and vessels
 are never added into one bar); a country with no return counted is marked, not drawn as an
-empty bar. The Agg backend draws to memory, so no display is needed (servers have none).
+empty bar, and a figure a country's returns left blank reads "—", never 0 (zero is a result;
+blank is none given). The Agg backend draws to memory, so no display is needed (servers have
+none).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from matplotlib.figure import Figure, SubFigure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.reports.figures import ReportData, status_counts, totals  # noqa: E402
-from bot.reports.render import status_label, title  # noqa: E402
+from bot.reports.render import NOT_REPORTED, status_label, title  # noqa: E402
 from bot.returns.metrics import Metric  # noqa: E402
 from bot.returns.repo import AWAITING, DRAFT, LATE, MISSING, NOT_DUE, SUBMITTED  # noqa: E402
 
@@ -41,11 +43,15 @@ NO_RETURN = "no return yet"
 AWAITING_MARK = "awaiting sign-off"
 DPI = 120
 
+Sums = list[int | None]
+"""A figure's sum per participating country (in the order of ``data.countries``); None where
+the country gave none: no return counted, or the figure left blank in each of its returns."""
 
-def counts_by_metric(data: ReportData) -> list[tuple[str, list[int]]]:
-    """Each count figure reported anywhere, with its sum per participating country (in the
-    order of ``data.countries``). Counts of different things are not added together: persons,
-    warrants and training sessions make no meaningful total."""
+
+def counts_by_metric(data: ReportData) -> list[tuple[str, Sums]]:
+    """Each count figure reported anywhere, with its sum per participating country. Counts of
+    different things are not added together: persons, warrants and training sessions make no
+    meaningful total."""
     return [(metric.label, values) for metric, values in _count_figures(data)]
 
 
@@ -58,7 +64,7 @@ def legend_labels(data: ReportData, labels: list[str]) -> list[str]:
     return [f"{label} (total {total.get((keys.get(label, label), ''), 0):,})" for label in labels]
 
 
-def shown_figures(data: ReportData) -> tuple[list[tuple[str, list[int]]], int]:
+def shown_figures(data: ReportData) -> tuple[list[tuple[str, Sums]], int]:
     """The count figures the chart draws, in schema order, and how many more it leaves to
     the workbook: at most :data:`MAX_PANELS`, the largest by total (ties: schema order)."""
     found = _count_figures(data)
@@ -70,7 +76,7 @@ def shown_figures(data: ReportData) -> tuple[list[tuple[str, list[int]]], int]:
 
 def country_mark(data: ReportData, code: str) -> str:
     """What stands in for a country's bars when nothing of it is counted (empty when its
-    returns are in: then a figure it did not give is 0, as in the chat report)."""
+    returns are in: then a figure it left blank reads :data:`NOT_REPORTED`)."""
     if code in data.reported:
         return ""
     waiting = any(s == AWAITING for (_seq, c), s in data.statuses.items() if c == code)
@@ -102,14 +108,15 @@ def to_png(data: ReportData) -> bytes:
     return out.getvalue()
 
 
-def _count_figures(data: ReportData) -> list[tuple[Metric, list[int]]]:
-    """Each count metric with a figure above zero somewhere, with each country's own sum."""
+def _count_figures(data: ReportData) -> list[tuple[Metric, Sums]]:
+    """Each count metric with a figure above zero somewhere, with each country's own sum
+    (None where it gave none: ``data.sums`` holds only figures given, zeros included)."""
     sums: dict[tuple[str, str], int] = defaultdict(int)
     for (country, key, _currency), amount in data.sums.items():
         sums[(country, key)] += amount
     found = []
     for metric in (m for m in data.metrics if m.kind == "count"):
-        per_country = [sums.get((code, metric.key), 0) for code in data.countries]
+        per_country = [sums.get((code, metric.key)) for code in data.countries]
         if any(per_country):
             found.append((metric, per_country))
     return found
@@ -128,7 +135,7 @@ def _panel_height(countries: int) -> float:
 def _figures_part(
     part: SubFigure,
     data: ReportData,
-    shown: list[tuple[str, list[int]]],
+    shown: list[tuple[str, Sums]],
     more: int,
     columns: int,
 ) -> None:
@@ -151,17 +158,37 @@ def _figures_part(
         part.supxlabel(_more_note(data, more), fontsize="small")
 
 
-def _figure_panel(axes: Axes, data: ReportData, values: list[int], heading: str) -> None:
-    """One figure's bars: each country's own figure, 0 shown as 0, a mark where none is in."""
+def _figure_panel(axes: Axes, data: ReportData, values: Sums, heading: str) -> None:
+    """One figure's bars: each country's own figure, 0 shown as 0, "—" where its returns
+    left the figure blank, a mark where none is in."""
     _countries(axes, data)
     counted = [y for y, code in enumerate(data.countries) if not country_mark(data, code)]
-    bars = axes.barh(counted, [values[y] for y in counted], color=BAR_COLOUR)
-    axes.bar_label(bars, labels=[f"{values[y]:,}" for y in counted], padding=2, fontsize="small")
-    axes.set_xlim(0, max(values) * 1.3)  # room for the longest bar's number
+    given = {y: value for y in counted if (value := values[y]) is not None}
+    bars = axes.barh(list(given), list(given.values()), color=BAR_COLOUR)
+    axes.bar_label(
+        bars, labels=[f"{value:,}" for value in given.values()], padding=2, fontsize="small"
+    )
+    for y in (y for y in counted if y not in given):
+        _not_reported(axes, y)
+    axes.set_xlim(0, max(given.values()) * 1.3)  # room for the longest bar's number
     axes.set_xticks([])  # each bar carries its number; a scale per panel would be noise
     axes.set_title(heading, fontsize="small", loc="left")
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
+
+
+def _not_reported(axes: Axes, y: int) -> None:
+    """No bar, and "—" where its number would be: the figure was left blank, which a 0 would
+    report as a result (the totals say "—" for it too)."""
+    axes.annotate(
+        NOT_REPORTED,
+        (0, y),
+        xytext=(2, 0),  # where bar_label's padding puts a number
+        textcoords="offset points",
+        va="center",
+        fontsize="small",
+        color=MARK_COLOUR,
+    )
 
 
 def _wrapped(heading: str, width: int) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from babel.lists import format_list
 
-from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, n_, render_for_reader
+from bot.i18n import DEFAULT_LANGUAGE, Msg, _, join, listed, n_, render_for_reader
 from bot.i18n.languages import locale_of
 from bot.i18n.message import with_article
 from bot.numbers import in_text, sentence_start
@@ -51,16 +52,34 @@ def clause(metric: Metric, amounts: dict[str, int]) -> str | None:
 
 def results(data: ReportData) -> list[str]:
     """The statement's clauses, metrics of one group joined with "and", in schema order."""
-    by_metric: dict[str, dict[str, int]] = {}
+    by_metric = amounts_by_metric(data)
+    grouped = grouped_clauses(data, lambda m: clause(m, by_metric.get(m.key, {})))
+    return [" and ".join(parts) for parts in grouped]
+
+
+def amounts_by_metric(data: ReportData) -> dict[str, dict[str, int]]:
+    """metric -> currency ("" for a count) -> its total."""
+    found: dict[str, dict[str, int]] = {}
     for (key, currency), amount in totals(data).items():
-        by_metric.setdefault(key, {})[currency] = amount
-    groups: dict[str, list[str]] = {}
+        found.setdefault(key, {})[currency] = amount
+    return found
+
+
+Clause = TypeVar("Clause", str, Msg)
+
+
+def grouped_clauses(
+    data: ReportData, clause_of: Callable[[Metric], Clause | None]
+) -> list[list[Clause]]:
+    """Each metric's clause (None: it adds nothing) with those of its group, groups in the
+    order of their first metric: the statement's structure, in English or another language."""
+    groups: dict[str, list[Clause]] = {}
     for metric in data.metrics:
-        part = clause(metric, by_metric.get(metric.key, {}))
+        part = clause_of(metric)
         groups.setdefault(metric.group or metric.key, [])
         if part:
             groups[metric.group or metric.key].append(part)
-    return [" and ".join(parts) for parts in groups.values() if parts]
+    return [parts for parts in groups.values() if parts]
 
 
 def debrief(data: ReportData) -> str:
@@ -94,7 +113,9 @@ def reporters(data: ReportData) -> str:
 # --- The statement in another language, for national use ------------------------------------
 # The group's statements are English (above, with the phrases configured in bot.toml); a country
 # may draft its own in its language: the sentences below are catalog entries, the figures are
-# listed by their configured labels, numbers under ten are spelled where num2words can.
+# listed by their configured labels, grouped as the English clauses are (a label once, its
+# currencies and its group's figures in the reader's list style), numbers under ten are
+# spelled where num2words can.
 
 NUM2WORDS_CODES = {"fa_AF": "fa"}
 """num2words' code for a language when it differs (Dari writes numbers as Persian does)."""
@@ -119,22 +140,23 @@ def country_names(data: ReportData, codes: Sequence[str], language: str) -> str:
 
 
 def _figures(data: ReportData, language: str) -> Msg:
-    """Every non-zero total, by its configured label."""
-    parts: list[Msg] = []
-    for (key, currency), amount in sorted(totals(data).items(), key=_schema_order(data)):
-        metric = next((m for m in data.metrics if m.key == key), None)
-        if metric is None or metric.kind == "text" or not amount:
-            continue
-        figure: str | int = amount  # a figure in a list stays digits; prose spells
-        if metric.kind == "money":
-            figure = money_shown(amount, currency, language)  # as chat shows it
-        parts.append(_("{metric}: {figure}", metric=metric.text, figure=figure))
-    return join(parts, "; ")
+    """Every non-zero total by its configured label, structured as the English statement:
+    a metric once, its currencies listed after it; the metrics of one group listed together
+    ("and" as the reader's language lists); the groups apart."""
+    by_metric = amounts_by_metric(data)
+    grouped = grouped_clauses(data, lambda m: _clause(m, by_metric.get(m.key, {}), language))
+    return join([listed(parts) for parts in grouped], "; ")
 
 
-def _schema_order(data: ReportData) -> Callable[[tuple[tuple[str, str], int]], tuple[int, str]]:
-    order = {m.key: i for i, m in enumerate(data.metrics)}
-    return lambda item: (order.get(item[0][0], len(order)), item[0][1])
+def _clause(metric: Metric, amounts: dict[str, int], language: str) -> Msg | None:
+    """``label: figure``, money in each currency listed under one label; None when it adds
+    nothing (zero, or text)."""
+    if metric.kind == "money":  # as chat writes money
+        money = [money_shown(a, c, language) for c, a in sorted(amounts.items()) if a]
+        return _("{metric}: {figure}", metric=metric.text, figure=listed(money)) if money else None
+    count = amounts.get("", 0) if metric.kind == "count" else 0
+    # a figure in a list stays digits; prose spells
+    return _("{metric}: {figure}", metric=metric.text, figure=count) if count else None
 
 
 def _intro(data: ReportData, language: str) -> Msg:

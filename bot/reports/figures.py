@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from bot.clock import Clock, time_zone
 from bot.config import Rate
@@ -385,6 +386,21 @@ def columns(data: ReportData) -> list[tuple[Metric, str]]:
         else:
             found.append((metric, ""))
     return found
+
+
+def columns_by_metric(data: ReportData) -> list[tuple[Metric, list[str]]]:
+    """:func:`columns` metric by metric: each of the period's metrics, in its order, with its
+    columns' currencies (``[""]`` for a count or text), for lists that follow a metric's own
+    rows with more about it (money in the report currency)."""
+    grouped = groupby(columns(data), key=lambda pair: pair[0].key)
+    return [(pairs[0][0], [c for _m, c in pairs]) for pairs in (list(g) for _k, g in grouped)]
+
+
+def metric_order(data: ReportData) -> Callable[[str, str], tuple[int, str, str]]:
+    """A sort key for a (metric, currency): the period's metric order, as every table lists
+    them, then the currency (a key the period no longer has last)."""
+    rank = {m.key: i for i, m in enumerate(data.metrics)}
+    return lambda metric, currency: (rank.get(metric, len(rank)), metric, currency)
 
 
 def status_counts(data: ReportData, seq: int) -> dict[str, int]:

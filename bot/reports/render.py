@@ -27,8 +27,10 @@ from bot.reports.figures import (
     ReportData,
     Unscoped,
     columns,
+    columns_by_metric,
     converted,
     excess,
+    metric_order,
     status_counts,
     totals,
     window_totals,
@@ -315,13 +317,17 @@ def _md_debrief(data: ReportData, language: str) -> str:
 
 
 def _total_rows(data: ReportData) -> list[list[str]]:
+    """Each figure's total in the period's metric order, money in the report currency under
+    its metric's own rows."""
     total = totals(data)
-    rows = [
-        [header(m, c), amount_text(m, total.get((m.key, c))) or NOT_REPORTED]
-        for m, c in columns(data)
-        if m.kind != "text"
-    ]
-    for metric in data.metrics:
+    rows: list[list[str]] = []
+    for metric, currencies in columns_by_metric(data):
+        if metric.kind == "text":
+            continue
+        rows += [
+            [header(metric, c), amount_text(metric, total.get((metric.key, c))) or NOT_REPORTED]
+            for c in currencies
+        ]
         if metric.kind == "money" and (found := converted(data, metric.key)):
             rows.append([f"{metric.label} (all in {found.currency})", converted_text(found)])
     return rows
@@ -420,7 +426,8 @@ def _totals_json(
     data: ReportData, total: dict[tuple[str, str], int], over: dict[str, int]
 ) -> list[dict[str, object]]:
     """Totals with ``joint_excess``: how much more the countries' figures add up to, as
-    joint operations are counted once."""
+    joint operations are counted once; in the period's metric order."""
+    order = metric_order(data)
     return [
         {
             "metric": m,
@@ -428,7 +435,7 @@ def _totals_json(
             "amount": _number(data, m, a),
             "joint_excess": 0 if c else over.get(m, 0),
         }
-        for (m, c), a in sorted(total.items())
+        for (m, c), a in sorted(total.items(), key=lambda item: order(*item[0]))
     ]
 
 
@@ -490,12 +497,15 @@ def period_metric(data: ReportData, key: str) -> Metric | None:
 
 
 def _country_json(data: ReportData, code: str) -> dict[str, object]:
+    """A country's figures and texts in the period's metric order, and its windows' status."""
+    order = metric_order(data)
+    cells = sorted((cell for cell in data.sums if cell[0] == code), key=lambda k: order(*k[1:]))
     figures = [
-        {"metric": m, "currency": c, "amount": _number(data, m, a)}
-        for (country, m, c), a in sorted(data.sums.items())
-        if country == code
+        {"metric": m, "currency": c, "amount": _number(data, m, data.sums[(code, m, c)])}
+        for _code, m, c in cells
     ]
-    texts = {m: list(t) for (country, m), t in data.texts.items() if country == code}
+    notes = sorted((key for key in data.texts if key[0] == code), key=lambda k: order(k[1], ""))
+    texts = {m: list(data.texts[(code, m)]) for _code, m in notes}
     status = {w.label: data.statuses[(w.seq, code)] for w in data.period.windows}
     return {
         "code": code,
@@ -508,10 +518,14 @@ def _country_json(data: ReportData, code: str) -> dict[str, object]:
 
 
 def _window_figures_json(data: ReportData, code: str) -> dict[str, list[dict[str, object]]]:
-    """A country's figures per window label (windows it reported figures for)."""
+    """A country's figures per window label (windows it reported figures for), each
+    window's in the period's metric order."""
     found: dict[str, list[dict[str, object]]] = {}
     labels = {w.seq: w.label for w in data.period.windows}
-    for (seq, country, m, c), a in sorted(data.window_sums.items()):
+    order = metric_order(data)
+    for (seq, country, m, c), a in sorted(
+        data.window_sums.items(), key=lambda item: (item[0][0], order(*item[0][2:]))
+    ):
         if country == code:
             shown: dict[str, object] = {"metric": m, "currency": c, "amount": _number(data, m, a)}
             found.setdefault(labels.get(seq, f"W{seq}"), []).append(shown)
@@ -578,15 +592,15 @@ def _chat_totals(data: ReportData) -> list[Msg]:
     total of 0 would read as a result that nobody reported)."""
     total = totals(data)
     rows, silent = [], []
-    for m, c in columns(data):
-        amount = total.get((m.key, c)) if m.kind != "text" else 0
-        if amount is None:
-            silent.append(_chat_header(m, c))
-        elif m.kind != "text":
-            rows.append(_("{metric}: {total}", metric=_chat_header(m, c), total=_figure(m, amount)))
-    for metric in data.metrics:
-        if metric.kind == "money" and (found := converted(data, metric.key)):
-            all_in = _("{metric} (all in {currency})", metric=metric.text, currency=found.currency)
+    for m, currencies in columns_by_metric(data):
+        for c in currencies if m.kind != "text" else ():
+            if (amount := total.get((m.key, c))) is None:
+                silent.append(_chat_header(m, c))
+            else:
+                shown = _figure(m, amount)
+                rows.append(_("{metric}: {total}", metric=_chat_header(m, c), total=shown))
+        if m.kind == "money" and (found := converted(data, m.key)):  # under its own rows
+            all_in = _("{metric} (all in {currency})", metric=m.text, currency=found.currency)
             rows.append(_("{metric}: {total}", metric=all_in, total=converted_message(found)))
     if silent:
         rows.append(_("Not reported by any country: {metrics}", metrics=join(silent, ", ")))

@@ -2,7 +2,8 @@
 :func:`bot.reports.xlsx.to_xlsx`, which imports this module (and openpyxl) only when a
 workbook is asked for.
 
-Sheets: Summary (the debrief, wrapped, totals and a native chart of them), By country
+Sheets: Summary (the debrief, wrapped, totals in the period's metric order and a native chart
+of the counts' totals, drawn from a copy of them in hidden rows at the end), By country
 (figures per country with a total row), one sheet per reporting window (that window's
 figures), Status (countries × windows, coloured: red only for a return missing past its
 due moment, grey for one not due yet, purple for one awaiting national sign-off), Joint
@@ -218,14 +219,22 @@ class _Sheet(WriteOnlyWorksheet):
         """``looks`` as this workbook's styles, for :meth:`add`."""
         return [self.book.style(look, self) for look in looks]
 
-    def add(self, values: Sequence[Value], styles: Sequence[_Style] = (), height: float = 0) -> int:
+    def add(
+        self,
+        values: Sequence[Value],
+        styles: Sequence[_Style] = (),
+        height: float = 0,
+        hidden: bool = False,
+    ) -> int:
         """Add the next row (each value with its style, plain past ``styles``); its number."""
         self.last_row += 1
         if height:
             self.row_dimensions[self.last_row].height = height
+        if hidden:
+            self.row_dimensions[self.last_row].hidden = True
         plain = self.book.style(PLAIN, self)
         cells = "".join(self._row_xml(values, [*styles, *[plain] * (len(values) - len(styles))]))
-        if cells or height:
+        if cells or height or hidden:
             dims = "".join(f' {k}="{v}"' for k, v in self.row_dimensions.get(self.last_row, ()))
             self._rows_xml.append(f'<row r="{self.last_row}"{dims}>{cells}</row>')
         return self.last_row
@@ -288,52 +297,74 @@ def _summary(sheet: _Sheet, data: ReportData) -> None:
         row = sheet.add([paragraph], wrapped, height=15 * (len(paragraph) // 90 + 1))
         sheet.merged_cells.add(f"A{row}:B{row}")
     sheet.add([])
-    first = _totals(sheet, data)
-    _converted(sheet, data)
+    _totals(sheet, data)
     if data.joints:
         sheet.add([joint_note(data)])
-    _totals_chart(sheet, data, first)
+    _totals_chart(sheet, data)
 
 
-def _totals(sheet: _Sheet, data: ReportData) -> int:
-    """The totals table (counts first, so the chart takes them); returns its header row."""
-    head = sheet.add(["Metric", "Total"], sheet.styles([HEAD, HEAD]))
+def _totals(sheet: _Sheet, data: ReportData) -> None:
+    """The totals table in the period's metric order, as every other sheet and format lists
+    them; a money metric's total in the report currency follows its own rows."""
+    sheet.add(["Metric", "Total"], sheet.styles([HEAD, HEAD]))
     total = totals(data)
-    ordered = sorted(
-        (pair for pair in columns(data) if pair[0].kind != "text"),
-        key=lambda pair: pair[0].kind != "count",
-    )
-    for metric, currency in ordered:
-        amount = _number(metric.kind, total.get((metric.key, currency)))  # None: no return gave it
-        formatted = sheet.styles([PLAIN, Look(_format(metric, currency))])
-        sheet.add([header(metric, currency), amount], formatted)
-    return head
+    cols = columns(data)
+    for metric in (m for m in data.metrics if m.kind != "text"):
+        for currency in (c for m, c in cols if m.key == metric.key):
+            amount = _number(metric.kind, total.get((metric.key, currency)))  # None: not given
+            sheet.add([header(metric, currency), amount], _total_styles(sheet, metric, currency))
+        _converted(sheet, data, metric)
 
 
-def _converted(sheet: _Sheet, data: ReportData) -> None:
-    """Money totalled in one currency, with the rates used stated beside it."""
-    for metric in data.metrics:
-        found = converted(data, metric.key) if metric.kind == "money" else None
-        if found:
-            label = f"{metric.label} (all in {found.currency})"
-            formatted = sheet.styles([PLAIN, Look(money_format(found.currency))])
-            sheet.add([label, found.amount / 100], formatted)
-            sheet.add(["Rates used", converted_text(found)])
+def _total_styles(sheet: _Sheet, metric: Metric, currency: str) -> list[_Style]:
+    return sheet.styles([PLAIN, Look(_format(metric, currency))])
 
 
-def _totals_chart(sheet: _Sheet, data: ReportData, head: int) -> None:
+def _converted(sheet: _Sheet, data: ReportData, metric: Metric) -> None:
+    """A money metric totalled in one currency, with the rates used stated beside it."""
+    found = converted(data, metric.key) if metric.kind == "money" else None
+    if found:
+        label = f"{metric.label} (all in {found.currency})"
+        formatted = sheet.styles([PLAIN, Look(money_format(found.currency))])
+        sheet.add([label, found.amount / 100], formatted)
+        sheet.add(["Rates used", converted_text(found)])
+
+
+CHART_DATA = "Count totals, for the chart"
+"""The heading of the hidden rows the Summary's chart draws."""
+
+
+def _totals_chart(sheet: _Sheet, data: ReportData) -> None:
     """A native bar chart of the count totals (Excel redraws it from the cells)."""
-    counts = sum(1 for m, _c in columns(data) if m.kind == "count")
+    head, counts = _chart_data(sheet, data)
     if not counts:
         return
     chart = BarChart()
     chart.type, chart.title, chart.legend = "bar", "Totals", None
+    chart.visible_cells_only = False  # its cells are in hidden rows
     chart.add_data(
         Reference(sheet, min_col=2, min_row=head, max_row=head + counts), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=head + 1, max_row=head + counts))
     chart.height, chart.width = max(7.5, counts * 0.8), 18
     sheet.add_chart(chart, "D4")  # type: ignore[misc]  # Worksheet's, as openpyxl copies it
+
+
+def _chart_data(sheet: _Sheet, data: ReportData) -> tuple[int, int]:
+    """The count totals again, in hidden rows under the Summary: a chart draws one block of
+    cells, and the totals table, in the period's order, has money between the counts (a
+    chart of several blocks is Excel's own, which other spreadsheets may not read). Its
+    header row and how many counts follow (none: no rows)."""
+    counts = [m for m, _c in columns(data) if m.kind == "count"]
+    if not counts:
+        return 0, 0
+    total = totals(data)
+    sheet.add([], hidden=True)
+    head = sheet.add([CHART_DATA, "Total"], sheet.styles([HEAD, HEAD]), hidden=True)
+    for metric in counts:
+        amount = total.get((metric.key, ""))
+        sheet.add([metric.label, amount], _total_styles(sheet, metric, ""), hidden=True)
+    return head, len(counts)
 
 
 def _window_return(data: ReportData, seq: int, country: str) -> str:
