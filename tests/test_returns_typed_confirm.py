@@ -33,6 +33,14 @@ async def two_drafts(tmp_path: Path) -> Harness:
     return bot
 
 
+async def to_the_summary(bot: Harness) -> None:
+    """Thailand's focal point answers W1's sixteen questions step by step (the four required
+    with 5, the others skipped), up to the summary."""
+    await bot.say("th-fp", "/return")
+    for answer in ["5", "5", "5", *["skip"] * 2, "5", *["skip"] * 10]:
+        await bot.say("th-fp", answer)
+
+
 async def test_a_typed_confirm_submits_the_window_just_shown(tmp_path: Path) -> None:
     bot = await two_drafts(tmp_path)
     [told] = await bot.say("th-fp", "/return confirm")
@@ -88,9 +96,7 @@ async def test_a_bare_cancel_among_the_questions_asks_before_the_figures_go(
 
 async def test_yes_at_the_end_of_a_guided_return_submits_it(tmp_path: Path) -> None:
     bot = await running(tmp_path)  # mid-January: W1
-    await bot.say("th-fp", "/return")
-    for answer in ["5", "5", "5", *["skip"] * 2, "5", *["skip"] * 10]:
-        await bot.say("th-fp", answer)
+    await to_the_summary(bot)
     assert bot.last("th-fp").endswith("Confirm to submit."), bot.last("th-fp")
     [told] = await bot.say("th-fp", "yes")  # as the README says: its buttons' words, or yes
     assert "is submitted" in told, told
@@ -120,9 +126,7 @@ async def test_a_bare_confirm_after_a_guided_summary_and_a_refusal_says_what_con
     tmp_path: Path,
 ) -> None:
     bot = await running(tmp_path)
-    await bot.say("th-fp", "/return")
-    for answer in ["5", "5", "5", *["skip"] * 2, "5", *["skip"] * 10]:
-        await bot.say("th-fp", answer)
+    await to_the_summary(bot)
     await bot.say("th-fp", "/return arrests -2")  # refused: the summary is not the last
     [told] = await bot.say("th-fp", "confirm")
     assert told == (
