@@ -126,3 +126,22 @@ def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> Non
     done = operator.imports("id,name,country,roles\nnew-e,Nina Example,TH,officer;co_chair\n")
     assert done.exit_code == 0, done.output
     assert "new-e,Nina Example,TH,officer;co_chair," in operator.exported()
+
+
+def test_a_wrong_row_is_named_by_its_own_line_and_emptied_rows_are_skipped(
+    tmp_path: Path,
+) -> None:
+    """Blank lines and a name typed over two lines in one cell (Alt+Enter) shifted the line
+    named ("line 3" for a row on line 6); rows of separators only, as a spreadsheet saves
+    the rows it emptied, refused the whole import."""
+    operator = Operator(tmp_path)
+    refused = operator.imports(
+        'id,name,country,roles\n\n\nnew-a,A,TH,officer\n\nnew-b,"Two\nLines",XX,officer\n'
+    )
+    assert refused.exit_code == 1
+    said = refused.output
+    assert "line 6: " in said and "person 'new-b' has unknown country 'XX'" in said, said
+    done = operator.imports("id;name;country;roles\nnew-c;C;TH;officer\n;;;\n;;;\n")
+    assert done.exit_code == 0, done.output
+    added = "SELECT COUNT(*) FROM people WHERE id = 'new-c'"
+    assert execute_on(operator.database, added) == [(1,)]

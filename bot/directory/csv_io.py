@@ -96,9 +96,7 @@ def parse_csv(
     text = text.removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     header = set(reader.fieldnames or ())
-    rows = [
-        {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in reader
-    ]
+    rows = [(line, row) for line, row in _lined(reader) if not _emptied(row)]
     if {"code", "timezone"} <= header:
         _refuse_unknown(header, COUNTRY_FIELDS)
         countries, wrong_countries, problems = _rows(Country, rows, _country)
@@ -169,15 +167,34 @@ def _unknown_column(name: str, fields: list[str], identities: bool) -> str:
     return f"unknown column {name!r} (the columns are {known})"
 
 
+def _lined(reader: csv.DictReader[str]) -> list[tuple[int, dict[str, Any]]]:
+    """Each row with the file's line it starts on (the reader skips blank lines and a quoted
+    cell may span lines: counting rows named the wrong line), its cells read back."""
+    lined = []
+    for row in reader:
+        spans = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+        cells = {k: from_csv_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+        lined.append((reader.line_num - spans, cells))
+    return lined
+
+
+def _emptied(row: Mapping[Any, Any]) -> bool:
+    """A row of separators only (``;;;;``), as a spreadsheet saves a row it emptied."""
+    cells = [row.get(k) for k in row if k is not None] + list(row.get(None) or [])
+    return all(not (cell or "").strip() for cell in cells)
+
+
 def _rows(
-    model: type[M], rows: list[dict[str, str]], shape: Callable[[dict[str, str]], dict[str, Any]]
+    model: type[M],
+    rows: list[tuple[int, dict[str, Any]]],
+    shape: Callable[[dict[str, str]], dict[str, Any]],
 ) -> tuple[Lined[M], Lined[M], list[Problem]]:
-    """Each valid row with its line number (the header is line 1); each invalid row as it
-    reads, unvalidated (for the directory checks), and its problems in plain words."""
+    """Each valid row with the line it starts on (the header is line 1); each invalid row as
+    it reads, unvalidated (for the directory checks), and its problems in plain words."""
     valid: Lined[M] = []
     invalid: Lined[M] = []
     problems: list[Problem] = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         problems += [(line, "", why) for why in _extra_cells(row)]
         cells = shape(row)
         try:
