@@ -56,6 +56,7 @@ import authres
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, IncomingFile, Outbound, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, _, n_, render
+from bot.requests.repo import ID_PUNCTUATION, latin_id, looks_like_id
 from bot.text import clean
 
 CHANNEL = "email"
@@ -150,8 +151,6 @@ EMAIL_ALLOWED = frozenset({"reply", "ack", "broadcast ack"})
 TEXT_AFTER_ID = frozenset({"reply"})
 """Commands that act on their first id alone: the words after it are text, which may name
 other requests ("see also R-2026-0002"). Any other reads each word that starts as an id."""
-_ID_START = re.compile(r"^\s*[A-Za-z]{1,4}-\d")  # as the core's looks_like_id, on _latin_id
-ID_PUNCTUATION = ":,.;"  # what the core takes off an id typed in a sentence ("R-2026-0001:")
 ID_ECHO = 30  # characters of a word that is no id kept to name it in a refusal
 NAMED_AT_MOST = 10  # ids named in a refusal
 
@@ -951,7 +950,7 @@ def named_ids(command: str) -> tuple[str, ...]:
     if not words:
         return ()
     later = [] if _command_name(command) in TEXT_AFTER_ID else words[1:]
-    named = [words[0], *(word for word in later if _ID_START.match(_latin_id(word)))]
+    named = [words[0], *(word for word in later if looks_like_id(word))]
     return tuple(dict.fromkeys(map(_typed_id, named)))
 
 
@@ -967,15 +966,7 @@ def _typed_id(word: str) -> str:
     """An id as the core reads it typed (fullwidth, in any script's digits, with a
     sentence's punctuation after it: ``Ｒ-２０２６-１:``), as the core writes it; the word
     itself, clipped, when it is none."""
-    return normalise_id(_latin_id(word).rstrip(ID_PUNCTUATION)) or word[:ID_ECHO]
-
-
-def _latin_id(word: str) -> str:
-    """``word`` in NFKC (fullwidth forms as ASCII) with each decimal digit as 0-9."""
-    if word.isascii():
-        return word  # most words: a hostile mail's thousands cost no normalising
-    folded = unicodedata.normalize("NFKC", word)
-    return "".join(str(d) if (d := unicodedata.decimal(ch, -1)) >= 0 else ch for ch in folded)
+    return normalise_id(latin_id(word).rstrip(ID_PUNCTUATION)) or word[:ID_ECHO]
 
 
 def _command_name(command: str) -> str:

@@ -55,7 +55,9 @@ def is_invisible(char: str) -> bool:
 def country_code(typed: str) -> str:
     """A country code as typed, as the directory keys it: ``th`` and ``ＴＨ`` (fullwidth, as a
     Chinese or Japanese keyboard types it; NFKC makes it ASCII) are ``TH``."""
-    return unicodedata.normalize("NFKC", typed).strip().upper()
+    if not typed.isascii():  # (a lookup on every message: ASCII costs no normalising)
+        typed = unicodedata.normalize("NFKC", typed)
+    return typed.strip().upper()
 
 
 def clean(text: str) -> str:

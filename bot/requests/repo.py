@@ -87,7 +87,7 @@ def handed_over(text: str) -> tuple[str, str] | None:
 def normalise_id(text: str, prefix: str) -> str:
     """``r-2026-42`` → ``R-2026-0042``, its digits typed in any script (``R-๒๐๒๖-๔๒``,
     fullwidth ``R-２０２６-４２``); a UserError for anything that is not an id."""
-    latin = _latin_id(text)
+    latin = latin_id(text)
     match = _ID.match(latin)
     if not match and (broadcast := _BROADCAST_ID.match(latin)):  # /ack B-1, for /broadcast ack
         raise UserError(
@@ -114,13 +114,15 @@ _ID_START = re.compile(r"^\s*[A-Za-z]{1,4}-\d")
 def looks_like_id(word: str) -> bool:
     """Whether ``word`` starts as an id does (``R-2…``, ``B-1``, in any script's digits):
     read as one, and refused clearly if it is none, rather than taken for a word of text."""
-    return bool(_ID_START.match(_latin_id(word)))
+    return bool(_ID_START.match(latin_id(word)))
 
 
-def _latin_id(text: str) -> str:
+def latin_id(text: str) -> str:
     """An id as typed with ASCII letters and digits: phones type fullwidth forms (NFKC makes
     them ASCII) and a Thai or Arabic keyboard its own digits (\\d matched them, and the year
     came back unconverted). Each character alone: an id mixing scripts is still one id."""
+    if text.isascii():
+        return text  # most words: a hostile email's thousands cost no normalising
     return "".join(latin_digits(ch) for ch in unicodedata.normalize("NFKC", text))
 
 
