@@ -224,11 +224,43 @@ async def test_chat_report_counts_only_reporters_and_tells_zero_from_missing(
     [report] = await bot.say("nz-cochair", "/report JPA-9")
     assert "In total, authorities in the three countries that reported: assisted 15" in report
     assert "Malaysia: no return yet" in report
-    assert "United States: all figures zero" in report
-    assert "Thailand: Trafficked persons assisted 12, Arrests 7" in report
+    assert "United States: all figures given zero; 13 left blank" in report
+    assert (
+        "Thailand: Trafficked persons assisted 12, Arrests 7, Assets restrained THB 100,000;"
+        " 12 left blank" in report
+    )
     assert "victims_assisted" not in report and "(s)" not in report
     assert "all in" not in report  # no rates configured: nothing converted
     await bot.stop()
+
+
+async def test_chat_report_by_country_tells_a_zero_from_a_figure_left_blank(
+    tmp_path: Path,
+) -> None:
+    """A zero among figures and zeros alone: the line said nothing of zeros and blanks, so
+    a country that left a figure out read as one that had none of it."""
+    from datetime import UTC, datetime
+
+    bot = await running(tmp_path, at=datetime(2027, 2, 1, 3, tzinfo=UTC), periods=(SMALL_JPA,))
+    every = ", ".join(f"{m} 0" for m in ("convicted", "rescued", "victims", "arrests"))
+    lines = {
+        "th-fp": "victims 0, arrests 4",
+        "us-fp": every,
+    }
+    for person, line in lines.items():
+        assert "Confirm to submit" in (await bot.say(person, f"/return {line}"))[0]
+        assert "is submitted" in (await bot.say(person, "/return confirm"))[0]
+    [report] = await bot.say("nz-cochair", "/report JPA-9")
+    assert "Thailand: Arrests 4; 1 more at zero, 13 left blank" in report
+    assert "United States: all figures given zero; 11 left blank" in report
+    await bot.stop()
+
+
+def test_chat_report_names_a_return_of_notes_alone_as_giving_no_figures() -> None:
+    from bot.reports.render import to_chat
+
+    data = january_report(NAMES, {}, {("PH", "notes"): ("figures next week",)}, submitted=True)
+    assert "Philippines: no figures given" in to_chat(data).render("en")
 
 
 async def test_chat_report_before_any_return_shows_no_column_of_zeros(tmp_path: Path) -> None:

@@ -725,14 +725,34 @@ def _country_line(data: ReportData, code: str) -> Msg:
                 country=name,
             )
         return "  " + _("{country}: no return yet", country=name)
+    shown = [(m, c, figure) for m, c in columns(data) if (figure := data.sums.get((code, m.key, c)))]
     figures = [
         _("{metric} {figure}", metric=m.text, figure=ShownValue(Value(figure, c)) if c else figure)
-        for m, c in columns(data)
-        if m.kind != "text" and (figure := data.sums.get((code, m.key, c)))  # zero: unsaid
+        for m, c, figure in shown
     ]
-    if not figures:
-        return "  " + _("{country}: all figures zero", country=name)
-    return "  " + _("{country}: {figures}", country=name, figures=join(figures, ", "))
+    given = {key for country, key, _c in data.sums if country == code}
+    counted = [m.key for m in data.metrics if m.kind != "text"]
+    blank = sum(1 for key in counted if key not in given)  # left blank in every return
+    zero = sum(1 for key in given if key in counted) - len({m.key for m, _c, _f in shown})
+    if not figures and not zero:
+        return "  " + _("{country}: no figures given", country=name)
+    if not figures:  # a zero is a result reported, a blank is not: never said alike
+        if not blank:
+            return "  " + _("{country}: all figures zero", country=name)
+        return "  " + n_(
+            "{country}: all figures given zero; {count} left blank",
+            "{country}: all figures given zero; {count} left blank",
+            blank,
+            country=name,
+        )
+    rest = [n_("{count} more at zero", "{count} more at zero", zero)] if zero else []
+    rest += [n_("{count} left blank", "{count} left blank", blank)] if blank else []
+    listed = join(figures, ", ")
+    if not rest:
+        return "  " + _("{country}: {figures}", country=name, figures=listed)
+    return "  " + _(
+        "{country}: {figures}; {rest}", country=name, figures=listed, rest=join(rest, ", ")
+    )
 
 
 RENDERERS: dict[str, Callable[[ReportData], str]] = {
