@@ -725,7 +725,8 @@ def _country_line(data: ReportData, code: str) -> Msg:
                 country=name,
             )
         return "  " + _("{country}: no return yet", country=name)
-    shown = [(m, c, figure) for m, c in columns(data) if (figure := data.sums.get((code, m.key, c)))]
+    sums = data.sums
+    shown = [(m, c, figure) for m, c in columns(data) if (figure := sums.get((code, m.key, c)))]
     figures = [
         _("{metric} {figure}", metric=m.text, figure=ShownValue(Value(figure, c)) if c else figure)
         for m, c, figure in shown
