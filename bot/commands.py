@@ -70,9 +70,11 @@ class CommandSpec:
     """One command: who may run it, how its arguments parse, what it does, how to explain it."""
 
     name: str
-    summary: Text  # in the reader's language; usage and example are typed as they are
+    summary: Text  # in the reader's language; usage is typed as it is
     usage: str
-    example: str
+    # an example to type: a catalog message where a translation names things in the reader's
+    # words (a return's figures), which the command must then take as typed
+    example: Text
     run: Callable[[Any, Any], None]
     parse: Callable[[str], Any] = raw_text
     roles: frozenset[str] | None = None  # None: anyone in the directory

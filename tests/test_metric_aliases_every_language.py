@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot.config import load_settings
-from bot.i18n import LANGUAGES, resolve_language
+from bot.errors import UserError
+from bot.i18n import LANGUAGES, render, resolve_language
 from bot.returns.metrics import Schema, duplicate_name
 from bot.returns.parse import parse_line
 from tests.conftest import ENGINES
@@ -205,3 +206,38 @@ async def test_the_form_as_text_gives_a_thai_example(tmp_path: Path) -> None:
         assert await draft(bot) == {"victims_assisted": 3, "arrests": 3}
     finally:
         await bot.stop()
+
+
+def example_figures(line: str, language: str) -> dict[str, int | None]:
+    """The figures a line of an example gives, read as a reader of ``language`` types it."""
+    schema = Schema(load_settings(SHIPPED_CONFIG).metric_sets["default"])
+    return {key: value.amount for key, value in parse_line(schema, line, language).items()}
+
+
+def refusal(line: str, language: str) -> str:
+    """What the bot answers a reader of ``language`` for a return line it cannot take."""
+    schema = Schema(load_settings(SHIPPED_CONFIG).metric_sets["default"])
+    with pytest.raises(UserError) as refused:
+        parse_line(schema, line, language)
+    return render(refused.value.text, language)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_examples_of_a_return_name_the_figures_in_the_readers_words(language: str) -> None:
+    """`/help return` showed a Thai focal point `/return arrests 10, victims assisted 6, …`:
+    each example is now in the reader's own words, and stays a line the bot takes."""
+    from bot.returns.handlers import COMMANDS
+
+    [spec] = [c for c in COMMANDS if c.name == "return"]
+    example = render(spec.example, language).removeprefix("/return ")
+    assert example_figures(example, language) == {
+        "arrests": 10,
+        "victims_assisted": 6,
+        "search_warrants": 5,
+    }
+    if language != "en":
+        assert not {"arrests", "victims", "warrants"} & set(example.split())
+    first_name = example.split(" 10")[0]
+    for hint in (refusal("", language), refusal("arrests 10 victims", language)):
+        shown = hint[hint.rindex(first_name) :]  # each hint ends with its example
+        assert example_figures(shown, language) == {"arrests": 10, "victims_assisted": 6}

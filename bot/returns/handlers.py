@@ -1496,7 +1496,7 @@ COMMANDS = [
             "in one line, or all in one form. Then confirm. Also: show, history."
         ),
         "/return [CODE] [W<n>] [<figure> <number>, …|form|show|history|confirm|cancel]",
-        "/return arrests 10, victims assisted 6, search warrants: 5",
+        _("/return arrests 10, victims assisted 6, search warrants: 5"),
         return_command,
         roles=frozenset(WRITERS),
         subcommands=(
