@@ -95,3 +95,19 @@ async def test_threads_written_before_keep_reading_right(bot: Harness) -> None:
     thai = Locale("th").territories["TH"]
     assert f"⟦referred to ⟦Niran Example ({thai})⟧⟧: {NOTE}⟧" in shown, shown
     assert f"⟦referred to xx-gone⟧: {NOTE}⟧" in shown, shown
+
+
+async def test_a_request_referred_to_a_co_chair_is_headed_to_her_not_her_country(
+    bot: Harness,
+) -> None:
+    """Referred to New Zealand's co-chair, the request was headed "to New Zealand" on her
+    page and in every list, as if New Zealand's focal points had it."""
+    rid = await bot.file_request("MY #info Johor broker ring, phone numbers wanted")
+    await bot.say("my-fp", f"/refer {rid} nz-cochair {NOTE}")
+    heading = (
+        f"Request {rid} from Alexo Officer-Example (Australia) to Aroha Cochair-Example "
+        "(New Zealand) · information"
+    )
+    assert bot.last("nz-cochair").splitlines()[0] == heading
+    [shown] = await bot.say("nz-cochair", f"/show {rid}")
+    assert shown.splitlines()[0] == heading

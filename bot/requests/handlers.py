@@ -712,10 +712,14 @@ def _days_off(work: Work, country: str, start: datetime, end: datetime) -> Text:
 
 
 def _summary(work: Work, request: Request) -> Msg:
+    # referred to a person (a co-chair, an officer): with them, not with their country
+    named = request.target_person in work.directory.people
     params = {
         "id": request.id,
         "who": _who(work, request.requester_id),
-        "country": in_sentence(work.directory.country_name(request.target_country)),
+        "country": _who(work, request.target_person)
+        if named
+        else in_sentence(work.directory.country_name(request.target_country)),
         "category": _named(CATEGORY_NAMES, request.category),
     }
     if request.urgency == "urgent":
