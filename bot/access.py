@@ -62,6 +62,13 @@ def _actor(work: Work, person: Person, raw_id: Any) -> None:
         or person.has("co_chair")
     ):
         holder = _holder(work, request)
+        if _with_cochairs(work, request):
+            raise UserError(
+                _(
+                    "You can follow {id} but not act on it; it is with the co-chairs.",
+                    id=request.id,
+                )
+            )
         if holder is not None:
             raise UserError(
                 _(
@@ -86,9 +93,20 @@ def _holder(work: Work, request: assistance.Request) -> str | None:
     return named.name if named is not None and named.active else None
 
 
+def _with_cochairs(work: Work, request: assistance.Request) -> bool:
+    """Whether the request was referred to a co-chair since revoked: it is then the other
+    co-chairs' (:func:`assistance.handles`), not its country's focal points'."""
+    named = work.directory.people.get(request.target_person or "")
+    return named is not None and named.has("co_chair") and not named.active
+
+
 def _handler(work: Work, person: Person, raw_id: Any) -> None:
     request = _party(work, person, raw_id)
     if not (assistance.handles(work.directory, person, request) or person.has("co_chair")):
+        if _with_cochairs(work, request):
+            raise UserError(
+                _("{id} is with the co-chairs; only a co-chair can do that.", id=request.id)
+            )
         holder = _holder(work, request)
         if holder is not None:
             raise UserError(

@@ -122,3 +122,21 @@ async def test_revoking_the_last_cochair_says_nobody_is_left_to_handle_her_reque
         "handle it: add one (`focalbot directory import`) or reinstate lk-cochair."
     ), answer
     await outsider(bot, "lk-fp", rid)
+
+
+async def test_who_may_follow_but_not_act_is_told_it_is_with_the_co_chairs(
+    bot: Harness,
+) -> None:
+    """Thailand referred a request to a co-chair, since revoked: Thailand's focal point, who
+    still follows it, was told it "is handled by the focal points it is addressed to" — that
+    is, by himself, who may not."""
+    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
+    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    await bot.say("admin", "/revoke lk-cochair")
+    assert await bot.say("th-fp", f"/ack {rid}") == [
+        f"{rid} is with the co-chairs; only a co-chair can do that."
+    ]
+    assert await bot.say("th-fp", f"/reply {rid} here is more") == [
+        f"You can follow {rid} but not act on it; it is with the co-chairs."
+    ]
+    assert await bot.rows("SELECT COUNT(*) FROM request_messages") == [(2,)]  # nothing added
