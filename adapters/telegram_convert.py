@@ -85,7 +85,22 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
         private or _addressed(message, raw, bot_username),
         files_of(message),
         edited=update.message is None,
+        replied_to=_replied_to(message, bot_username),
     )
+
+
+def _replied_to(message: Message, bot_username: str) -> str:
+    """The id of the bot's own message this one is a reply to ("" for none, or for a reply
+    to someone else's); Telegram's message ids are per chat, as the outbox keeps them."""
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if replied is None or author is None or not author.is_bot:
+        return ""
+    return str(replied.message_id) if _is_us(author.username, bot_username) else ""
+
+
+def _is_us(username: str | None, bot_username: str) -> bool:
+    return bool(bot_username) and (username or "").lower() == bot_username.lower()
 
 
 def files_of(message: Message) -> tuple[IncomingFile, ...]:

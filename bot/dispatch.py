@@ -25,6 +25,7 @@ from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
 from bot.i18n import Msg, _, join
+from bot.requests import repo as requests_repo
 from bot.storage.sql import Db
 from bot.text import clean
 from bot.work import Context, Work
@@ -111,6 +112,8 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     attach = _ATTACH_TO.match(text)  # "attach to R-…", as a caption or after
     if attach:  # (matched first: a substitution costs ten times a failed match)
         text = f"/attach {attach[1]}"
+    elif isinstance(event, TextMessage) and event.replied_to:
+        text = _native_reply(work, event, text)
     if work.files:
         refuse_unfit(work)  # a file over a limit: the polite answer, and nothing changes
         if not text.strip():  # kept until the sender names the request
@@ -123,6 +126,18 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         _run_line(work, person, event.chat, text, line)
     if work.files and not work.files_taken:
         work.reply(FILE_NOT_TAKEN, sensitive=False)
+
+
+def _native_reply(work: Work, event: TextMessage, text: str) -> str:
+    """Text sent as the platform's own reply to the bot's message about a request is
+    ``/reply <that request> <text>`` (checked as typed); a command stays itself, and a reply to
+    any other message is plain text."""
+    if not text.strip() or parse_command_line(text) is not None:
+        return text
+    request_id = requests_repo.replied_to(
+        work.db, event.chat.channel, event.chat.chat_id, event.replied_to
+    )
+    return f"/reply {request_id} {text}" if request_id else text
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)

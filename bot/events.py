@@ -75,6 +75,10 @@ class TextMessage(Inbound):
     addressed: bool = True  # False for group chatter not aimed at the bot
     files: tuple[IncomingFile, ...] = ()
     edited: bool = False  # an edit of a message sent before: the core says edits change nothing
+    # The bot's message this one answers (the platform's own reply), by the id the adapter's
+    # send returned for it; "" when it answers none. A reply to a message about a request is
+    # taken as /reply on that request.
+    replied_to: str = ""
 
 
 @dataclass(frozen=True, slots=True)
