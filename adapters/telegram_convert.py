@@ -49,6 +49,7 @@ MAX_KEYBOARD = 100  # buttons in one inline keyboard
 ROW_BUTTONS = 4
 ROW_LABEL_CHARS = 28  # short labels (skip, zero, back, confirm) share a row; long ones don't
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+TOPIC_MARK = ":"  # between a group's chat id and a forum topic's thread id in an address
 START = re.compile(r"^/start(@\w+)?(\s|$)", re.IGNORECASE)
 _REFUSED = (Forbidden, BadRequest, InvalidToken, ChatMigrated, EndPointNotFound)
 
@@ -80,13 +81,29 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
     return TextMessage(
         str(update.update_id),
         Sender(CHANNEL, str(message.from_user.id)),
-        ChatRef(CHANNEL, str(message.chat.id), private),
+        ChatRef(CHANNEL, chat_address(message), private),
         text,
         private or _addressed(message, raw, bot_username),
         files_of(message),
         edited=update.message is None,
         replied_to=_replied_to(message, bot_username),
     )
+
+
+def chat_address(message: Message) -> str:
+    """Where answers to ``message`` go: its chat, and in a group with topics the topic it was
+    written in (``<chat id>:<thread id>``), so they do not land in General. Only the adapter
+    reads the address; to the core it is one opaque chat."""
+    if message.is_topic_message and message.message_thread_id:
+        return f"{message.chat.id}{TOPIC_MARK}{message.message_thread_id}"
+    return str(message.chat.id)
+
+
+def address_parts(address: str) -> tuple[str, int | None]:
+    """The chat id and the forum topic (None: none) an address names (see
+    :func:`chat_address`)."""
+    chat_id, mark, thread = address.partition(TOPIC_MARK)
+    return (chat_id, int(thread)) if mark and thread.isdigit() else (address, None)
 
 
 def _replied_to(message: Message, bot_username: str) -> str:
@@ -132,7 +149,9 @@ def button_press(update: Update) -> ButtonPress | None:
         Sender(CHANNEL, str(query.from_user.id)),
         ChatRef(
             CHANNEL,
-            str(chat.id if chat is not None else query.from_user.id),
+            chat_address(message)
+            if isinstance(message, Message)
+            else str(chat.id if chat is not None else query.from_user.id),
             chat is None or chat.type == ChatType.PRIVATE,
         ),
         query.data,
