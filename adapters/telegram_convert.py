@@ -39,7 +39,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language
 from bot.i18n.catalogs import translations
 
 CHANNEL = "telegram"
@@ -87,6 +87,7 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
         files_of(message),
         edited=update.message is None,
         replied_to=_replied_to(message, bot_username),
+        language=app_language(message.from_user.language_code),
     )
 
 
@@ -156,6 +157,7 @@ def button_press(update: Update) -> ButtonPress | None:
         ),
         query.data,
         str(message.message_id) if message is not None else "",
+        language=app_language(query.from_user.language_code),
     )
 
 
@@ -266,6 +268,15 @@ def described_languages() -> list[tuple[str, str | None]]:
         if language != DEFAULT_LANGUAGE and code and _has_catalog(language):
             described.append((language, code))
     return described
+
+
+def app_language(code: str | None) -> str:
+    """The language of someone's Telegram app (``language_code``, an IETF tag: ``th``,
+    ``pt-br``) where the bot speaks it: the default, or one it has a catalog for; else ""."""
+    language = resolve_language(code or "")
+    if language is None or not (language == DEFAULT_LANGUAGE or _has_catalog(language)):
+        return ""
+    return language
 
 
 def _has_catalog(language: str) -> bool:

@@ -24,7 +24,7 @@ from bot.directory.repo import mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
-from bot.i18n import Msg, _, join
+from bot.i18n import LANGUAGES, Msg, _, join
 from bot.requests import repo as requests_repo
 from bot.storage.sql import Db
 from bot.text import clean
@@ -68,6 +68,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
+    if isinstance(event, TextMessage | ButtonPress) and event.language:
+        work.reader_language = _unknown_language(db, work, person, event.language)
     if ctx.directory.unreachable and person is not None and event.chat.private:
         _reachable_again(work, event)  # (a message in a group proves nothing of their chat)
     if event.chat.private and (address := owed_address(ctx.router, event.sender)):
@@ -82,6 +84,20 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
             woke(work, person)  # (after the handler, which withdraws what it overtook)
     work.write_replies()
     return work
+
+
+def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> str:
+    """``told`` (the sender's app language) when the bot does not know theirs yet: a stranger,
+    or a person left at the bot's language who never chose one; else "" (theirs stands)."""
+    if told not in LANGUAGES:
+        return ""
+    if person is None:
+        return told
+    if told == person.language or person.language != work.ctx.settings.bot.language:
+        return ""
+    chosen = db.execute("SELECT language_chosen_at FROM people WHERE id = ?", [person.id])
+    row = chosen.fetchone()
+    return "" if row is not None and row[0] else told
 
 
 def _reachable_again(work: Work, event: Inbound) -> None:

@@ -197,9 +197,11 @@ class FakeTelegram:
         chat_type: str = "private",
         reply_to: dict[str, Any] | None = None,
         topic: int | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
         """Queue a text message from ``user_id`` (a command gets its ``bot_command`` entity);
-        ``topic``: written in that forum topic of a group with topics."""
+        ``topic``: written in that forum topic of a group with topics; ``language``: the
+        ``language_code`` of the sender's app."""
         body: dict[str, Any] = {
             "message_id": next(self._ids),
             "date": int(time.time()),
@@ -213,6 +215,8 @@ class FakeTelegram:
             ]
         if reply_to is not None:
             body["reply_to_message"] = reply_to
+        if language is not None:
+            body["from"]["language_code"] = language
         if topic is not None:
             body["chat"]["is_forum"] = True
             body.update(message_thread_id=topic, is_topic_message=True)
