@@ -58,6 +58,7 @@ from adapters.parts_sent import PartsSent
 from adapters.telegram_convert import (
     CHANNEL,
     COMMAND_NAME,
+    address_parts,
     after_press,
     described_languages,
     escape,
@@ -417,19 +418,24 @@ class TelegramAdapter(Adapter):
         except OSError as exc:
             raise PermanentError(f"telegram: the file to send is gone ({exc.strerror})") from exc
         send = bot.send_photo if file.photo else bot.send_document
+        chat_id, topic = address_parts(message.address)
         sent = await send(
-            message.address,
+            chat_id,
             InputFile(body, filename=file.filename),
+            message_thread_id=topic,
             caption=escape(caption[:1000]),
             parse_mode=ParseMode.HTML,
         )
         return str(sent.message_id)
 
     async def _send_parts(self, bot: ExtBot[Any], message: Outbound, parts: list[str]) -> str:
+        chat_id, topic = address_parts(message.address)  # a group's forum topic, if any
+
         async def post(index: int) -> Any:
             last = index == len(parts) - 1
             return await bot.send_message(
-                chat_id=message.address,
+                chat_id=chat_id,
+                message_thread_id=topic,
                 text=escape(parts[index]),
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(message.buttons) if last else None,

@@ -39,7 +39,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language
 from bot.i18n.catalogs import translations
 
 CHANNEL = "telegram"
@@ -49,6 +49,7 @@ MAX_KEYBOARD = 100  # buttons in one inline keyboard
 ROW_BUTTONS = 4
 ROW_LABEL_CHARS = 28  # short labels (skip, zero, back, confirm) share a row; long ones don't
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+TOPIC_MARK = ":"  # between a group's chat id and a forum topic's thread id in an address
 START = re.compile(r"^/start(@\w+)?(\s|$)", re.IGNORECASE)
 _REFUSED = (Forbidden, BadRequest, InvalidToken, ChatMigrated, EndPointNotFound)
 
@@ -80,12 +81,44 @@ def text_message(update: Update, bot_username: str) -> TextMessage | None:
     return TextMessage(
         str(update.update_id),
         Sender(CHANNEL, str(message.from_user.id)),
-        ChatRef(CHANNEL, str(message.chat.id), private),
+        ChatRef(CHANNEL, chat_address(message), private),
         text,
         private or _addressed(message, raw, bot_username),
         files_of(message),
         edited=update.message is None,
+        replied_to=_replied_to(message, bot_username),
+        language=app_language(message.from_user.language_code),
     )
+
+
+def chat_address(message: Message) -> str:
+    """Where answers to ``message`` go: its chat, and in a group with topics the topic it was
+    written in (``<chat id>:<thread id>``), so they do not land in General. Only the adapter
+    reads the address; to the core it is one opaque chat."""
+    if message.is_topic_message and message.message_thread_id:
+        return f"{message.chat.id}{TOPIC_MARK}{message.message_thread_id}"
+    return str(message.chat.id)
+
+
+def address_parts(address: str) -> tuple[str, int | None]:
+    """The chat id and the forum topic (None: none) an address names (see
+    :func:`chat_address`)."""
+    chat_id, mark, thread = address.partition(TOPIC_MARK)
+    return (chat_id, int(thread)) if mark and thread.isdigit() else (address, None)
+
+
+def _replied_to(message: Message, bot_username: str) -> str:
+    """The id of the bot's own message this one is a reply to ("" for none, or for a reply
+    to someone else's); Telegram's message ids are per chat, as the outbox keeps them."""
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if replied is None or author is None or not author.is_bot:
+        return ""
+    return str(replied.message_id) if _is_us(author.username, bot_username) else ""
+
+
+def _is_us(username: str | None, bot_username: str) -> bool:
+    return bool(bot_username) and (username or "").lower() == bot_username.lower()
 
 
 def files_of(message: Message) -> tuple[IncomingFile, ...]:
@@ -117,11 +150,14 @@ def button_press(update: Update) -> ButtonPress | None:
         Sender(CHANNEL, str(query.from_user.id)),
         ChatRef(
             CHANNEL,
-            str(chat.id if chat is not None else query.from_user.id),
+            chat_address(message)
+            if isinstance(message, Message)
+            else str(chat.id if chat is not None else query.from_user.id),
             chat is None or chat.type == ChatType.PRIVATE,
         ),
         query.data,
         str(message.message_id) if message is not None else "",
+        language=app_language(query.from_user.language_code),
     )
 
 
@@ -232,6 +268,15 @@ def described_languages() -> list[tuple[str, str | None]]:
         if language != DEFAULT_LANGUAGE and code and _has_catalog(language):
             described.append((language, code))
     return described
+
+
+def app_language(code: str | None) -> str:
+    """The language of someone's Telegram app (``language_code``, an IETF tag: ``th``,
+    ``pt-br``) where the bot speaks it: the default, or one it has a catalog for; else ""."""
+    language = resolve_language(code or "")
+    if language is None or not (language == DEFAULT_LANGUAGE or _has_catalog(language)):
+        return ""
+    return language
 
 
 def _has_catalog(language: str) -> bool:

@@ -24,7 +24,8 @@ from bot.directory.repo import mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
-from bot.i18n import Msg, _, join
+from bot.i18n import LANGUAGES, Msg, _, join
+from bot.requests import repo as requests_repo
 from bot.storage.sql import Db
 from bot.text import clean
 from bot.work import Context, Work
@@ -67,6 +68,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
+    if isinstance(event, TextMessage | ButtonPress) and event.language:
+        work.reader_language = _unknown_language(db, work, person, event.language)
     if ctx.directory.unreachable and person is not None and event.chat.private:
         _reachable_again(work, event)  # (a message in a group proves nothing of their chat)
     if event.chat.private and (address := owed_address(ctx.router, event.sender)):
@@ -81,6 +84,20 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
             woke(work, person)  # (after the handler, which withdraws what it overtook)
     work.write_replies()
     return work
+
+
+def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> str:
+    """``told`` (the sender's app language) when the bot does not know theirs yet: a stranger,
+    or a person left at the bot's language who never chose one; else "" (theirs stands)."""
+    if told not in LANGUAGES:
+        return ""
+    if person is None:
+        return told
+    if told == person.language or person.language != work.ctx.settings.bot.language:
+        return ""
+    chosen = db.execute("SELECT language_chosen_at FROM people WHERE id = ?", [person.id])
+    row = chosen.fetchone()
+    return "" if row is not None and row[0] else told
 
 
 def _reachable_again(work: Work, event: Inbound) -> None:
@@ -111,6 +128,8 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     attach = _ATTACH_TO.match(text)  # "attach to R-…", as a caption or after
     if attach:  # (matched first: a substitution costs ten times a failed match)
         text = f"/attach {attach[1]}"
+    elif isinstance(event, TextMessage) and event.replied_to:
+        text = _native_reply(work, event, text)
     if work.files:
         refuse_unfit(work)  # a file over a limit: the polite answer, and nothing changes
         if not text.strip():  # kept until the sender names the request
@@ -123,6 +142,18 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
         _run_line(work, person, event.chat, text, line)
     if work.files and not work.files_taken:
         work.reply(FILE_NOT_TAKEN, sensitive=False)
+
+
+def _native_reply(work: Work, event: TextMessage, text: str) -> str:
+    """Text sent as the platform's own reply to the bot's message about a request is
+    ``/reply <that request> <text>`` (checked as typed); a command stays itself, and a reply to
+    any other message is plain text."""
+    if not text.strip() or parse_command_line(text) is not None:
+        return text
+    request_id = requests_repo.replied_to(
+        work.db, event.chat.channel, event.chat.chat_id, event.replied_to
+    )
+    return f"/reply {request_id} {text}" if request_id else text
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)

@@ -69,12 +69,23 @@ class IncomingFile:
 @dataclass(frozen=True, slots=True)
 class TextMessage(Inbound):
     """A text message; the core parses commands (``/name args``) out of it. ``files`` are
-    the photos, documents and voice notes sent with it."""
+    the photos, documents and voice notes sent with it.
+
+    ``language`` (here and on :class:`ButtonPress`) is the language the sender's chat app is
+    set to, as a code of :data:`bot.i18n.LANGUAGES` the bot has a catalog for (or the default
+    language); "" when the platform does not say or the bot does not speak it. The core
+    answers in it someone whose own language it does not know yet (a stranger, or a person who
+    chose none); a person's choice wins."""
 
     text: str = ""
     addressed: bool = True  # False for group chatter not aimed at the bot
     files: tuple[IncomingFile, ...] = ()
     edited: bool = False  # an edit of a message sent before: the core says edits change nothing
+    # The bot's message this one answers (the platform's own reply), by the id the adapter's
+    # send returned for it; "" when it answers none. A reply to a message about a request is
+    # taken as /reply on that request.
+    replied_to: str = ""
+    language: str = ""  # the sender's app language, where the bot speaks it (see above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,7 @@ class ButtonPress(Inbound):
 
     command: str = ""
     message_id: str = ""
+    language: str = ""  # the sender's app language, where the bot speaks it (see TextMessage)
 
 
 @dataclass(frozen=True, slots=True)

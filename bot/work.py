@@ -113,6 +113,8 @@ class Work:
     files: tuple[IncomingFile, ...] = ()  # stored files that came with the event
     files_taken: bool = False  # a handler attached them to a request
     replies: list[_Reply] = field(default_factory=list)  # answers not yet in the outbox
+    # the actor's app language, for an actor (or stranger) whose own is not known (dispatch)
+    reader_language: str = ""
 
     @property
     def directory(self) -> Directory:
@@ -349,6 +351,8 @@ class Work:
         """The language ``person_id`` reads (the bot's default for someone unknown)."""
         if person_id in self.chosen_languages:
             return self.chosen_languages[person_id]
+        if self.reader_language and person_id == (self.actor.id if self.actor else None):
+            return self.reader_language
         person = self.directory.people.get(person_id or "")
         return person.language if person else self.ctx.settings.bot.language
 

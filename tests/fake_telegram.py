@@ -196,8 +196,12 @@ class FakeTelegram:
         chat_id: int | None = None,
         chat_type: str = "private",
         reply_to: dict[str, Any] | None = None,
+        topic: int | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
-        """Queue a text message from ``user_id`` (a command gets its ``bot_command`` entity)."""
+        """Queue a text message from ``user_id`` (a command gets its ``bot_command`` entity);
+        ``topic``: written in that forum topic of a group with topics; ``language``: the
+        ``language_code`` of the sender's app."""
         body: dict[str, Any] = {
             "message_id": next(self._ids),
             "date": int(time.time()),
@@ -211,6 +215,11 @@ class FakeTelegram:
             ]
         if reply_to is not None:
             body["reply_to_message"] = reply_to
+        if language is not None:
+            body["from"]["language_code"] = language
+        if topic is not None:
+            body["chat"]["is_forum"] = True
+            body.update(message_thread_id=topic, is_topic_message=True)
         return self.push({"message": body})
 
     def add_file(self, content: bytes) -> str:
@@ -435,6 +444,8 @@ class FakeTelegram:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if topic := params.get("message_thread_id"):  # as Telegram tells it: in that topic
+            message.update(message_thread_id=int(topic), is_topic_message=True)
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

@@ -15,6 +15,8 @@ from adapters.channels import platform_adapters
 from adapters.telegram import TELEGRAM_PACING, TelegramAdapter, parse_options
 from adapters.telegram_convert import (
     MAX_TEXT,
+    address_parts,
+    app_language,
     escape,
     inbound_event,
     keyboard,
@@ -218,3 +220,23 @@ def test_an_edit_is_an_event_marked_edited() -> None:
     edit = inbound_event(update({"edited_message": body}, update_id=11), BOT)
     assert isinstance(edit, TextMessage) and edit.edited and edit.event_id == "11"
     assert not inbound_event(original, BOT).edited  # type: ignore[union-attr]
+
+
+def test_a_topic_in_a_group_is_part_of_the_address_and_a_group_is_paced_as_one() -> None:
+    from adapters.telegram import GROUP_INTERVAL, TelegramAdapter
+
+    forum = {"message_thread_id": 42, "is_topic_message": True}
+    event = inbound_event(message("/ping", "supergroup", **forum), BOT)
+    assert isinstance(event, TextMessage) and event.chat.chat_id == "-9:42"
+    assert address_parts(event.chat.chat_id) == ("-9", 42)
+    assert address_parts("-7") == ("-7", None) and address_parts("5") == ("5", None)
+    adapter = TelegramAdapter.__new__(TelegramAdapter)  # pacing needs no connection
+    assert adapter.chat_interval("-7:42") == GROUP_INTERVAL
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("th", "th"), ("th-TH", "th"), ("en", "en"), ("vi", "vi"), ("de", ""), (None, "")],
+)
+def test_the_app_language_is_one_the_bot_speaks(code: str | None, language: str) -> None:
+    assert app_language(code) == language

@@ -212,6 +212,18 @@ def load(db: Db, request_id: str) -> Request | None:
     return Request(*row) if row else None
 
 
+def replied_to(db: Db, channel: str, address: str, platform_id: str) -> str | None:
+    """The request the message answered was about: the bot's message to ``address`` on
+    ``channel`` that the platform knows as ``platform_id`` (the id its send returned), when
+    it was sent about a request; None for any other message."""
+    row = db.execute(
+        "SELECT r.id FROM outbox o JOIN requests r ON r.id = o.subject "
+        "WHERE o.subject IS NOT NULL AND o.channel = ? AND o.address = ? AND o.platform_id = ?",
+        [channel, address, platform_id],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def new_request(
     request_id: str,
     year: int,
