@@ -20,7 +20,7 @@ from bot.config import Person
 from bot.delivery.fallback import failed_after_sending
 from bot.delivery.followup import follow_up, owed_address
 from bot.delivery.held import woke
-from bot.directory.repo import mark_reachable, revoked_holder
+from bot.directory.repo import chose_language, mark_reachable, revoked_holder
 from bot.errors import UserError
 from bot.events import ButtonPress, ChatRef, DeliveryReport, Inbound, TextMessage
 from bot.files.handlers import hold_files, refuse_unfit
@@ -95,9 +95,7 @@ def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> s
         return told
     if told == person.language or person.language != work.ctx.settings.bot.language:
         return ""
-    chosen = db.execute("SELECT language_chosen_at FROM people WHERE id = ?", [person.id])
-    row = chosen.fetchone()
-    return "" if row is not None and row[0] else told
+    return "" if chose_language(db, person.id) else told
 
 
 def _reachable_again(work: Work, event: Inbound) -> None:

@@ -288,6 +288,12 @@ def reinstate(db: Db, person_id: str, at: str, actor: str = "system") -> bool:
     return True
 
 
+def chose_language(db: Db, person_id: str) -> bool:
+    """Whether the person chose their language with /language (not only the directory's)."""
+    row = db.execute("SELECT language_chosen_at FROM people WHERE id = ?", [person_id]).fetchone()
+    return row is not None and bool(row[0])
+
+
 def set_language(db: Db, person_id: str, language: str, at: str) -> bool:
     """Store the language a person chose; a later import or bot.toml sync keeps it (as it
     keeps a revocation). False if the person is unknown."""
