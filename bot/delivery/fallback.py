@@ -34,6 +34,8 @@ def reroute(
     row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
     origin_id, subject = row if row else (None, None)
     work = Work(db, ctx, now, ctx.directory.people.get(origin_id or ""))
+    if row and not _first_fallback(db, failed.id, work.stamp):
+        return work  # retried and failed again, or rerouted by another replica: once only
     person = ctx.directory.people.get(failed.person_id or "")
     if person is None:
         return work  # a reply into a chat that is gone: nobody else to route it to
@@ -78,6 +80,15 @@ def reroute(
 
 
 ALERTS_PER_HOUR = 3
+
+
+def _first_fallback(db: Db, outbox_id: int, at: str) -> bool:
+    """Claim the fallback of a failed message: True the first time only. One conditional
+    update, so that two replicas (or a retry failing again) cannot both reroute and tell."""
+    cursor = db.execute(
+        "UPDATE outbox SET fell_back_at = ? WHERE id = ? AND fell_back_at IS NULL", [at, outbox_id]
+    )
+    return bool(cursor.rowcount)
 
 
 def _own_chat(ctx: Context, person: Person, failed: Outbound) -> bool:

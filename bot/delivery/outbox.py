@@ -18,7 +18,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -501,12 +501,16 @@ def status_of(db: Db, message_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def requeue(db: Db, outbox_id: int) -> bool:
-    """Give a failed or expired message another go; tell a running bot to look."""
+def requeue(db: Db, outbox_id: int, now: datetime | None = None) -> bool:
+    """Give a failed or expired message another go; tell a running bot to look.
+
+    Its lifetime starts again ``now``: kept from its first writing, an expired message was
+    expired again before any attempt."""
+    again = iso(now or Clock().now())
     cursor = db.execute(
-        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL "
-        "WHERE id = ? AND status IN ('failed', 'expired')",
-        [outbox_id],
+        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL, "
+        "created_at = ? WHERE id = ? AND status IN ('failed', 'expired')",
+        [again, outbox_id],
     )
     if cursor.rowcount:
         db.execute(
