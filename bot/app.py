@@ -468,8 +468,9 @@ class App:
         for timer in work.timers:
             self.scheduler.schedule(timer.id, timer.due_at)
 
-    async def _delivery_failed(self, message: Outbound, reason: str, unreachable: bool) -> None:
-        """A message failed for good: try the person's next channel and tell its origin."""
+    async def _delivery_failed(self, message: Outbound, reason: str, kind: str) -> None:
+        """A message failed for good: try the person's next channel and tell its origin (in
+        plain words: ``reason``, the platform's, goes to the log only)."""
         log.warning(
             "message %s to %s on %s failed for good: %s",
             message.id,
@@ -479,9 +480,7 @@ class App:
         )
         ctx, now = self._context(), self.clock.now()
         try:
-            work = await self.store.run(
-                lambda db: reroute(db, ctx, message, reason, now, unreachable)
-            )
+            work = await self.store.run(lambda db: reroute(db, ctx, message, reason, now, kind))
         except Exception:
             log.exception("could not reroute message %s", message.id)
             return

@@ -155,14 +155,14 @@ def check(config: str, database: str | None) -> None:
     try:
         with open(config, encoding="utf-8") as source:
             check_channels(settings, source.read(), config)
-        running = ["console"] + [a.channel for a in platform_adapters(settings)]
+        running = console_runs(settings) + [a.channel for a in platform_adapters(settings)]
     except ConfigError as exc:
         raise click.ClickException(f"configuration error:\n{exc}") from exc
     full = [name for name, section in settings.channels.items() if section.content == "full"]
     pointer = [name for name, section in settings.channels.items() if section.content != "full"]
     click.echo(
         f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
-        f"people; channels that would run now: {', '.join(running)}\n"
+        f"people; channels that would run now: {', '.join(running) or 'none'}\n"
         f"may carry casework: {', '.join(full) or 'none'}; "
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )
@@ -183,6 +183,8 @@ def check(config: str, database: str | None) -> None:
             f'warning: nobody in {config} is a co-chair (roles = ["co_chair"]): nobody can '
             "open a period, broadcast or see /status, unless the database's directory has one"
         )
+    for warning in unreachable_people(settings) + countries_without_focal_point(settings):
+        click.echo(f"warning: {warning}")
     if not settings.countries or not settings.people:
         click.echo(  # a first bot.toml: nobody can use the bot until the directory is filled
             f"{config} names no {'countries' if not settings.countries else 'people'}: the bot "
@@ -200,6 +202,43 @@ def check(config: str, database: str | None) -> None:
     from bot.cli_db import database_status  # last: one it cannot open stops the check
 
     click.echo(database_status(settings, database))
+
+
+def console_runs(settings: Settings) -> list[str]:
+    """``["console"]`` when `run` starts the console (its section there and enabled), as
+    bot.runner decides; else nothing."""
+    console = settings.channels.get("console")
+    return ["console"] if console is not None and console.enabled else []
+
+
+def unreachable_people(settings: Settings) -> list[str]:
+    """A warning naming the active people of bot.toml whom no enabled channel reaches (no
+    identity on one, and no console); none when everyone is reachable."""
+    enabled = {name for name, section in settings.channels.items() if section.enabled}
+    if "console" in enabled:
+        return []  # the console stands in for every person
+    nobody = [p.id for p in settings.people if p.active and not enabled.intersection(p.identities)]
+    if not nobody:
+        return []
+    return [
+        f"no enabled channel reaches {', '.join(nobody)} (no identity on any enabled channel): "
+        "messages for them cannot be delivered; add their identities or enable their channels"
+    ]
+
+
+def countries_without_focal_point(settings: Settings) -> list[str]:
+    """A warning naming the countries of bot.toml that no active focal point of bot.toml
+    holds (their requests go to a deputy or the co-chairs); none when all have one."""
+    if not settings.people:
+        return []  # nobody named at all: said on its own
+    held = {p.country for p in settings.people if p.active and p.has("focal_point")}
+    missing = [c.code for c in settings.countries if c.code not in held]
+    if not missing:
+        return []
+    return [
+        f"no active focal point in {', '.join(missing)}: requests to them go to a deputy or "
+        "the co-chairs, unless the database's directory has one"
+    ]
 
 
 def _email_warning(settings: Settings) -> str | None:

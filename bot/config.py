@@ -211,6 +211,50 @@ class ChannelSettings(BaseModel):
     content: Literal["full", "pointer"] = "pointer"
     answer_strangers: bool = True  # False where each reply costs money (SMS pumping)
 
+    @field_validator("token_env")
+    @classmethod
+    def _names_a_variable(cls, value: str) -> str:
+        if value and (problem := secret_pasted("token_env", value)):
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _other_variables_named(self) -> ChannelSettings:
+        """A channel's other secrets' ``*_env`` keys (Slack's ``app_token_env``, a
+        ``signing_secret_env``, a ``smtp_password_env``) name variables too."""
+        for key, value in (self.model_extra or {}).items():
+            secret = any(word in key for word in ("token", "secret", "password"))
+            named = secret and key.endswith("_env") and isinstance(value, str) and value
+            if named and (problem := secret_pasted(key, value)):
+                raise ValueError(problem)
+        return self
+
+
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def secret_pasted(key: str, value: str) -> str:
+    """Why ``value``, set as ``key`` (which names an environment variable), looks like the
+    secret itself rather than a variable's name; '' when it looks like a name. The message
+    never repeats the value: it is a secret, and it would reach the log or the terminal."""
+    long_and_random = (
+        len(value) >= 20
+        and any(c.isdigit() for c in value)
+        and (
+            "_" not in value
+            or (any(c.islower() for c in value) and any(c.isupper() for c in value))
+        )
+    )
+    if _VARIABLE_NAME.fullmatch(value) and not long_and_random:
+        return ""
+    return (
+        f"{key} must be the NAME of the environment variable that holds the secret (such as "
+        f"FOCALBOT_TELEGRAM_TOKEN), but what is set there looks like the secret itself "
+        f"({len(value)} characters, not a variable name). Put the secret in an environment "
+        f"variable and write that variable's name as {key}; then replace the secret on its "
+        "platform, since it was written in bot.toml"
+    )
+
 
 class QuietHoursSettings(_Frozen):
     """``[quiet_hours]``: when routine notifications wait for a person's morning."""

@@ -286,3 +286,33 @@ def test_check_warns_of_unshared_files_on_postgresql_and_of_no_co_chair(
     result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "bot.toml")])
     assert result.exit_code == 0, result.output
     assert "warning: nobody in" in result.output and "is a co-chair" in result.output
+
+
+def test_check_lists_the_channels_that_run_and_warns_of_whom_nothing_reaches(
+    tmp_path: Path,
+) -> None:
+    """`check` listed the console as running with it disabled, and said nothing of people no
+    enabled channel reaches or of a country left without an active focal point."""
+    shipped = CliRunner().invoke(main, ["check", "--config", str(SHIPPED_CONFIG)])
+    assert "run now: console\n" in shipped.output
+    assert "no enabled channel reaches" not in shipped.output
+    assert "no active focal point" not in shipped.output
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    on = "[channels.console]\n" + text.split("[channels.console]\n")[1].split("\n\n")[0]
+    assert on.endswith("enabled = true")
+    text = text.replace(on, on.removesuffix("true") + "false", 1)
+    focal = 'country = "TH"\nroles = ["focal_point"]'
+    assert focal in text
+    text = text.replace(focal, 'country = "TH"\nroles = ["officer"]', 1)
+    config = tmp_path / "bot.toml"
+    config.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "channels that would run now: none\n" in result.output
+    assert (
+        "warning: no enabled channel reaches admin (no identity on any enabled channel)"
+        in result.output
+    )
+    assert "warning: no active focal point in TH: requests to them go to a deputy" in (
+        result.output
+    )

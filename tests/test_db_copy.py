@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main as focalbot
+from bot.storage.migrations import MIGRATIONS
 from tests import harness as h
 from tests.pg_server import PostgresServer
 
@@ -89,3 +90,30 @@ async def test_a_wrong_source_or_target_is_named(
         "db", "copy", "--from", str(tmp_path / "x.db"), "--to", str(tmp_path / "y.db")
     )
     assert code == 2 and "postgresql://" in output
+
+
+def test_a_refused_copy_changes_neither_the_source_nor_the_target(
+    tmp_path: Path, target: str
+) -> None:
+    """A copy into a database that holds data migrated the SQLite source first (an older
+    FocalPoint's file came out at the newest schema) and only then refused."""
+    first = h.created_database(tmp_path / "first.db")
+    h.execute_on(first, "INSERT INTO countries VALUES ('TH', 'Thailand', 'Asia/Bangkok')")
+    code, output = run("db", "copy", "--from", first, "--to", target)
+    assert code == 0, output
+    source = str(tmp_path / "older.db")
+    for version, script in enumerate(MIGRATIONS[:-1], start=1):  # as the release before left it
+        for statement in script.split(";"):
+            if statement.strip():
+                h.execute_on(source, statement)
+        h.execute_on(source, "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [version])
+    before = Path(source).read_bytes()
+    code, output = run("db", "copy", "--from", source, "--to", target)
+    assert code == 1 and "already holds data" in output
+    assert Path(source).read_bytes() == before
+    assert h.execute_on(source, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(len(MIGRATIONS) - 1),)
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("older.db")) == [
+        "older.db"
+    ]

@@ -4,8 +4,9 @@ whoever sent it is told; with no channel left, they are told that too."""
 from __future__ import annotations
 
 from adapters.memory import MemoryAdapter
-from bot.errors import PermanentError
+from bot.errors import PermanentError, TransientError
 from bot.events import Outbound
+from bot.ports import Pacing
 from tests.harness import Harness, shipped_settings
 
 
@@ -55,8 +56,8 @@ async def test_blocked_preferred_channel_falls_back_and_sender_is_told(tmp_path)
     assert "Check passport N1234567" in bot.last("th-fp")  # on the console, its next route
     told = [m for m in bot.inbox("au-officer") if "could not deliver" in m]
     assert told == [
-        "I could not deliver your message to Niran Example on telegram (Forbidden: "
-        "bot was blocked by the user); sent it on console instead."
+        "I could not deliver your message to Niran Example on telegram (the platform refused "
+        "the message); sent it on console instead."
     ]
     rows = await bot.rows(
         "SELECT channel, status, fallback_of IS NOT NULL FROM outbox "
@@ -176,3 +177,42 @@ async def test_channel_can_be_told_not_to_answer_strangers(tmp_path) -> None:  #
     assert sms.sent == []  # no paid reply to an unknown number
     assert any("not in the directory" in m for m in bot.inbox("admin"))
     await bot.stop()
+
+
+class Failing(MemoryAdapter):
+    """A channel that fails every message with the error it is given."""
+
+    def __init__(self, channel: str, error: Exception) -> None:
+        super().__init__(channel, Pacing(max_attempts=2))
+        self.error = error
+
+    async def send(self, message: Outbound) -> str:
+        raise self.error
+
+
+async def test_the_sender_reads_plain_words_and_the_log_keeps_the_detail(
+    tmp_path,
+    caplog,  # type: ignore[no-untyped-def]
+) -> None:
+    """The sender read the library's error in the notice ("httpx.ConnectError: …")."""
+    errors = {
+        "the platform could not be reached": TransientError(
+            "httpx.ConnectError: [Errno 111] Connection refused"
+        ),
+        "the address is not valid": PermanentError("Bad Request: chat not found"),
+    }
+    for plain, error in errors.items():
+        bot = await Harness(
+            tmp_path / f"{len(plain)}.db",
+            settings_with_th_fp_on("telegram"),
+            extra_adapters=[Failing("telegram", error)],
+        ).start()
+        await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+        await bot.settle()
+        told = [m for m in bot.inbox("au-officer") if "could not deliver" in m]
+        assert told == [
+            f"I could not deliver your message to Niran Example on telegram ({plain}); sent it "
+            "on console instead."
+        ]
+        assert str(error) in caplog.text  # the technical detail, for the operator
+        await bot.stop()

@@ -14,14 +14,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from adapters.memory import MemoryAdapter
 from bot.audit.retention import purge
+from bot.cli import main
 from bot.config import RetentionSettings
 from bot.files.blobs import BlobError, BlobStore, new_key, parse_key
 from bot.files.intake import rekey_files, sweep_files
-from tests.files_support import pdf, png, sha, windows_program, write
-from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.files_support import KEY_ENV, pdf, png, sha, windows_program, write
+from tests.harness import SHIPPED_CONFIG, Harness, settings_preferring, shipped_settings
 
 RID = "R-2026-0001"
 
@@ -244,6 +246,35 @@ async def test_purge_removes_the_blob_with_its_request(bot: Harness, tmp_path: P
     assert done.requests == 1 and done.files == 1
     files = bot.settings.files
     assert await bot.app.store.run(lambda db: sweep_files(db, files)) == 1
+    assert blobs_of(bot) == []
+    assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
+
+
+async def test_purge_without_the_key_deletes_the_blobs_and_says_how_many(
+    bot: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`focalbot purge` run without FOCALBOT_FILES_KEY left a purged request's encrypted file
+    on disk and said "0" (deleting needs no key), and said "1 closed requests"."""
+    await bot.say("au-officer", "/request TH Photo", files=[write(tmp_path, "p.png", png())])
+    await bot.say("au-officer", f"/close {RID} done")
+    assert bot.app is not None
+    closed_long_ago = "UPDATE requests SET closed_at = '2001-01-01T00:00:00+00:00'"
+    await bot.app.store.run(lambda db: db.execute(closed_long_ago))
+    [blob] = blobs_of(bot)
+    old = time.time() - 7200
+    os.utime(blob, (old, old))  # stored two hours ago: past the sweep's grace
+    config = tmp_path / "bot.toml"
+    files = bot.settings.files.directory
+    config.write_text(
+        SHIPPED_CONFIG.read_text().replace('directory = ""', f"directory = {files!r}", 1)
+    )
+    monkeypatch.delenv(KEY_ENV)
+    done = await asyncio.to_thread(
+        CliRunner().invoke, main, ["purge", "--config", str(config), "--database", bot.database]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Removed 1 closed request (with its thread and 1 file), ")
+    assert "Removed 1 stored " in done.output
     assert blobs_of(bot) == []
     assert await bot.rows("SELECT COUNT(*) FROM request_files") == [(0,)]
 

@@ -132,3 +132,62 @@ async def test_a_limit_below_one_is_refused_and_an_unknown_person_is_named(
     assert refused.exit_code == 2 and "Invalid value for '--limit'" in refused.output
     ghost = await in_thread("directory", "reinstate", "ghost", *base)
     assert ghost.exit_code == 1 and "no person 'ghost' in the directory" in ghost.output
+
+
+class Counted(Down):
+    """A platform that keeps asking us to wait, counting the attempts."""
+
+    def __init__(self, channel: str, pacing: Pacing) -> None:
+        super().__init__(channel, pacing)
+        self.attempts = 0
+
+    async def send(self, message: Outbound) -> str:
+        self.attempts += 1
+        return await super().send(message)
+
+
+async def test_a_retried_expired_message_is_tried_again_and_falls_back_once(
+    tmp_path: Path,
+) -> None:
+    """`outbox retry` of an expired message expired it again at once (its lifetime ran from
+    its first writing), without an attempt, and sent its fallback and its sender's notice a
+    second time."""
+    telegram = Counted("telegram", Pacing(expire_after=0.3))
+    settings = shipped_settings()
+    people = tuple(
+        p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
+        for p in settings.people
+    )
+    bot = await Harness(
+        tmp_path / "bot.db",
+        settings.model_copy(update={"people": people}),
+        extra_adapters=[telegram],
+    ).start()
+    bot.app.directory_poll = 0.05  # type: ignore[union-attr]
+    bot.app.spawn(bot.app._watch_directory(), "fast-watch")  # type: ignore[union-attr]
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    expired = "SELECT id FROM outbox WHERE channel = 'telegram' AND status = 'expired'"
+    for _ in range(200):
+        if await bot.rows(expired) and bot.inbox("th-fp"):
+            break
+        await asyncio.sleep(0.02)
+    [(message_id,)] = await bot.rows(expired)
+    await asyncio.wait_for(bot.settle(), timeout=10)
+    told = len(bot.inbox("au-officer"))
+    fallbacks = len([m for m in bot.inbox("th-fp") if "N1234567" in m])
+    assert fallbacks == 1
+    tried = telegram.attempts
+
+    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
+    retried = await in_thread("outbox", "retry", str(message_id), *base)
+    assert retried.exit_code == 0, retried.output
+    for _ in range(200):
+        if telegram.attempts > tried and await bot.rows(expired):
+            break
+        await asyncio.sleep(0.02)
+    assert telegram.attempts > tried  # really tried again, not expired before any attempt
+    assert await bot.rows(expired) == [(message_id,)]
+    await asyncio.wait_for(bot.settle(), timeout=10)
+    assert len([m for m in bot.inbox("th-fp") if "N1234567" in m]) == fallbacks
+    assert len(bot.inbox("au-officer")) == told
+    await bot.stop()

@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.logs import REDACTED, RedactSecrets
 from tests.conftest import watch_output
 from tests.harness import ROOT, SHIPPED_CONFIG
@@ -98,3 +100,34 @@ def test_running_bot_never_prints_its_secrets(tmp_path: Path) -> None:
         stored = b"".join(p.read_bytes() for p in tmp_path.glob("bot.db*"))
         for name, value in SECRETS.items():
             assert value.encode() not in stored, f"{name} stored in the database"
+
+
+def test_a_token_pasted_where_its_variable_is_named_is_refused_and_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A token written as the value of token_env passed `focalbot check`, and `run` logged it
+    in clear ("telegram not started: <the token> is not set")."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    shipped = SHIPPED_CONFIG.read_text()
+    pasted = {
+        'token_env = "FOCALBOT_TELEGRAM_TOKEN"': SECRETS["FOCALBOT_TELEGRAM_TOKEN"],
+        'app_token_env = "FOCALBOT_SLACK_APP_TOKEN"': "xapp-1-A0123456789-0123456789-abcdef",
+        'token_env = "FOCALBOT_SMS_AUTH_TOKEN"': "0123456789abcdef0123456789abcdef",
+    }
+    caplog.set_level(logging.DEBUG)
+    for line, token in pasted.items():
+        config = tmp_path / "bot.toml"
+        key = line.split(" = ")[0]
+        config.write_text(shipped.replace(line, f'{key} = "{token}"', 1))
+        for command in ("check", "run"):
+            result = CliRunner().invoke(
+                main, [command, "--config", str(config), "--database", str(tmp_path / "b.db")]
+            )
+            assert result.exit_code == 1, result.output
+            assert f"{key} must be the NAME of the environment variable" in result.output
+            assert "looks like the secret itself" in result.output
+            assert token not in result.output and token not in caplog.text
+    assert not (tmp_path / "b.db").exists()

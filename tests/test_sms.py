@@ -155,7 +155,7 @@ async def test_status_callbacks_are_checked_and_recorded(world: World, caplog) -
     )
     assert rows == [("failed", "after sending: undelivered (error 30003)")]
     told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
-    assert len(told) == 1 and "on sms (undelivered (error 30003))" in told[0]
+    assert len(told) == 1 and "on sms (the platform could not deliver it)" in told[0]
     assert await world.sms.report(sent, "undelivered", error="30003") == 204  # Twilio retries
     await world.bot.settle()
     assert len([m for m in world.bot.inbox("au-officer") if "could not deliver" in m]) == 1

@@ -265,5 +265,5 @@ async def test_a_failed_callback_marks_the_message_failed_and_falls_back(world: 
     )
     assert rows == [("failed",)]
     told = [m for m in world.bot.inbox("au-officer") if "could not deliver" in m]
-    assert len(told) == 1 and "device is unreachable" in told[0]
+    assert len(told) == 1 and "on viber (the platform could not deliver it)" in told[0]
     assert "awaits you" in world.bot.last("th-fp")  # on the next channel, the console

@@ -19,6 +19,7 @@ from bot.audit.state import record_request_purged
 from bot.clock import iso
 from bot.config import RetentionSettings
 from bot.files.repo import drop_held_before
+from bot.i18n import DEFAULT_LANGUAGE, join, n_, render
 from bot.storage.sql import Db
 
 
@@ -32,11 +33,19 @@ class Purged:
     files: int = 0
 
     def summary(self) -> str:
-        """One line for people."""
-        return (
-            f"{self.requests} closed requests (with their threads and {self.files} files), "
-            f"{self.messages} delivered messages, {self.inbound} de-duplication records"
+        """One line for people (the operator's, in English), each count with its own noun."""
+        files = n_("{count} file", "{count} files", self.files)
+        parts = (
+            n_(
+                "{count} closed request (with its thread and {files})",
+                "{count} closed requests (with their threads and {files})",
+                self.requests,
+                files=files,
+            ),
+            n_("{count} delivered message", "{count} delivered messages", self.messages),
+            n_("{count} de-duplication record", "{count} de-duplication records", self.inbound),
         )
+        return render(join(parts, ", "), DEFAULT_LANGUAGE)
 
 
 def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False) -> Purged:

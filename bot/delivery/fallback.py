@@ -17,23 +17,38 @@ from bot.i18n import Text, _, join
 from bot.storage.sql import Db
 from bot.work import Context, Work, buttons_from_json
 
+EXPIRED, UNAVAILABLE, REFUSED, UNREACHABLE = "expired", "unavailable", "refused", "unreachable"
+UNDELIVERED = "undelivered"
+"""What kind of failure a message met (bot.delivery.outbox decides it by the error's class):
+too old to send, the platform not reached after every retry, the message refused, the
+address reaching its person no more; or taken and then reported not delivered. Its sender
+reads the kind in plain words; the platform's own words go to the log."""
+
+_ADDRESS_INVALID = ("not found", "invalid", "not a valid", "unknown", "does not exist", "no such")
+"""Words of a platform's refusal that say the address itself is wrong (Telegram's "chat not
+found", an SMS gateway's "not a valid phone number", a mail server's "user unknown")."""
+
 FILE_UNREADABLE = "the file cannot be read"
 """How a delivery that failed on its file's blob (damaged, or sealed with another key) says so:
 another channel would fail the same way, so the text goes without the file."""
 
 
 def reroute(
-    db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime, unreachable: bool = False
+    db: Db, ctx: Context, failed: Outbound, reason: str, now: datetime, kind: str = REFUSED
 ) -> Work:
-    """Queue ``failed`` on the next channel that reaches its person, and tell its origin.
+    """Queue ``failed`` on the next channel that reaches its person, and tell its origin why
+    in plain words (``reason``, the platform's, is for the log and the administrators).
 
-    ``unreachable``: the platform said the address reaches its person no more (they blocked
-    the bot, the chat is gone). It is noted, so that their next messages go straight to their
-    next channel instead of failing there one by one, and the administrators are told once.
+    ``kind`` :data:`UNREACHABLE`: the platform said the address reaches its person no more
+    (they blocked the bot, the chat is gone). It is noted, so that their next messages go
+    straight to their next channel instead of failing there one by one, and the
+    administrators are told once.
     """
     row = db.execute("SELECT origin_id, subject FROM outbox WHERE id = ?", [failed.id]).fetchone()
     origin_id, subject = row if row else (None, None)
     work = Work(db, ctx, now, ctx.directory.people.get(origin_id or ""))
+    if row and not _first_fallback(db, failed.id, work.stamp):
+        return work  # retried and failed again, or rerouted by another replica: once only
     person = ctx.directory.people.get(failed.person_id or "")
     if person is None:
         return work  # a reply into a chat that is gone: nobody else to route it to
@@ -41,7 +56,7 @@ def reroute(
         _without_the_file(work, person, failed, subject or "", reason)
         return work
     route = _next_route(ctx, person, failed.channel)
-    unreachable = unreachable and _own_chat(ctx, person, failed)  # not a group that is gone
+    unreachable = kind == UNREACHABLE and _own_chat(ctx, person, failed)  # not a group that is gone
     if unreachable:
         _note_unreachable(work, person, failed.channel, reason, route)
     if route is not None:
@@ -56,7 +71,8 @@ def reroute(
     )
     origin = work.actor
     if origin is not None and origin.id != person.id:
-        params = {"name": person.name, "channel": failed.channel, "reason": reason[:120]}
+        why = plain_reason(kind, reason)
+        params = {"name": person.name, "channel": failed.channel, "reason": why}
         told: Text
         if unreachable:
             told = _unreachable_note(person, failed.channel, route)
@@ -77,7 +93,30 @@ def reroute(
     return work
 
 
+def plain_reason(kind: str, reason: str) -> Text:
+    """Why a message failed, in words its sender reads in their language (never a library's
+    error, which ``reason`` may carry)."""
+    if kind == EXPIRED:
+        return _("it could not be sent in time")
+    if kind == UNAVAILABLE:
+        return _("the platform could not be reached")
+    if any(words in reason.lower() for words in _ADDRESS_INVALID):
+        return _("the address is not valid")
+    if kind == UNDELIVERED:
+        return _("the platform could not deliver it")
+    return _("the platform refused the message")
+
+
 ALERTS_PER_HOUR = 3
+
+
+def _first_fallback(db: Db, outbox_id: int, at: str) -> bool:
+    """Claim the fallback of a failed message: True the first time only. One conditional
+    update, so that two replicas (or a retry failing again) cannot both reroute and tell."""
+    cursor = db.execute(
+        "UPDATE outbox SET fell_back_at = ? WHERE id = ? AND fell_back_at IS NULL", [at, outbox_id]
+    )
+    return bool(cursor.rowcount)
 
 
 def _own_chat(ctx: Context, person: Person, failed: Outbound) -> bool:
@@ -189,7 +228,7 @@ def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: date
     failed = Outbound(
         row[0], row[1], row[2], row[3], row[4], buttons_from_json(row[5]), row[6], row[7]
     )
-    return reroute(db, ctx, failed, report.reason, now)
+    return reroute(db, ctx, failed, report.reason, now, UNDELIVERED)
 
 
 def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:

@@ -18,14 +18,14 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock, iso, stamp
-from bot.delivery.fallback import FILE_UNREADABLE
+from bot.delivery.fallback import EXPIRED, FILE_UNREADABLE, REFUSED, UNAVAILABLE, UNREACHABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Attachment, Button, Outbound, file_not_made, without_file
@@ -36,8 +36,9 @@ from bot.storage.sql import Db
 from bot.work import buttons_from_json
 
 log = logging.getLogger(__name__)
-FailureHook = Callable[[Outbound, str, bool], Awaitable[None]]
-"""(the message, why it failed, whether its address reaches its person no more)"""
+FailureHook = Callable[[Outbound, str, str], Awaitable[None]]
+"""(the message, why it failed in the platform's words, what kind of failure it was: one of
+bot.delivery.fallback's EXPIRED, UNAVAILABLE, REFUSED, UNREACHABLE)"""
 MakeFile = Callable[[Attachment], Awaitable[Attachment]]
 """Makes a file described but not yet made (a report asked for in chat) as it is sent."""
 CLOSE_GRACE = 5.0  # seconds a graceful stop waits for sends already under way
@@ -258,6 +259,7 @@ class ChannelDispatcher:
                 message,
                 f"expired: not delivered within {self.pacing.expire_after / 3600:g} h",
                 status="expired",
+                kind=EXPIRED,
             )
             return True
         exported: Path | None = None
@@ -274,7 +276,8 @@ class ChannelDispatcher:
         except TransientError as exc:
             return await self._transient(message, str(exc))
         except PermanentError as exc:
-            await self._fail(message, str(exc), unreachable=isinstance(exc, Unreachable))
+            kind = UNREACHABLE if isinstance(exc, Unreachable) else REFUSED
+            await self._fail(message, str(exc), kind=kind)
             return True
         except Exception as exc:  # a defect in the adapter: report it, retry as transient
             log.error(
@@ -336,7 +339,8 @@ class ChannelDispatcher:
     async def _transient(self, message: Outbound, reason: str) -> bool:
         """Back off and retry, up to the channel's bound of attempts."""
         if message.attempts + 1 >= self.pacing.max_attempts:
-            await self._fail(message, f"gave up after {message.attempts + 1} attempts: {reason}")
+            gave_up = f"gave up after {message.attempts + 1} attempts: {reason}"
+            await self._fail(message, gave_up, kind=UNAVAILABLE)
             return True
         return self._retry_later(
             message, min(2.0**message.attempts, 60.0), count=True, reason=reason
@@ -363,13 +367,13 @@ class ChannelDispatcher:
         return message.created_at < self._oldest[1]
 
     async def _fail(
-        self, message: Outbound, reason: str, status: str = "failed", unreachable: bool = False
+        self, message: Outbound, reason: str, kind: str, status: str = "failed"
     ) -> None:
         log.warning("outbox %s to %s %s: %s", message.id, message.channel, status, reason)
         await self.store.run(
             lambda db: _mark_failed(db, message.id, reason, message.attempts + 1, status)
         )
-        await self._on_failed(message, reason, unreachable)
+        await self._on_failed(message, reason, kind)
 
     def _finished(self, message_id: int) -> None:
         self.in_flight.discard(message_id)
@@ -501,12 +505,16 @@ def status_of(db: Db, message_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def requeue(db: Db, outbox_id: int) -> bool:
-    """Give a failed or expired message another go; tell a running bot to look."""
+def requeue(db: Db, outbox_id: int, now: datetime | None = None) -> bool:
+    """Give a failed or expired message another go; tell a running bot to look.
+
+    Its lifetime starts again ``now``: kept from its first writing, an expired message was
+    expired again before any attempt."""
+    again = iso(now or Clock().now())
     cursor = db.execute(
-        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL "
-        "WHERE id = ? AND status IN ('failed', 'expired')",
-        [outbox_id],
+        "UPDATE outbox SET status = 'queued', attempts = 0, error = NULL, lease_owner = NULL, "
+        "created_at = ? WHERE id = ? AND status IN ('failed', 'expired')",
+        [again, outbox_id],
     )
     if cursor.rowcount:
         db.execute(

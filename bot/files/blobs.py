@@ -120,23 +120,58 @@ class _Sealer:
         self.index += 1
 
 
-class BlobStore:
-    """Encrypted blobs under ``root``: ``root/ab/abcdef…``, temporary files in ``root/tmp``."""
+class BlobFolder:
+    """The folder of encrypted blobs, ``root/ab/abcdef…`` (temporary files in ``root/tmp``),
+    without a key: enough to list and delete them, which needs none."""
 
-    def __init__(self, root: Path, key: bytes, earlier: Sequence[bytes] = ()) -> None:
-        # cryptography is imported only when files are on: it costs 7 MiB of every process
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+    def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._aead = AESGCM(key)
-        # Earlier keys open what they sealed until `rekey` has sealed it with the current one.
-        self._readers = [self._aead, *(AESGCM(k) for k in earlier if k != key)]
 
     def path_of(self, sha256: str) -> Path:
         """Where the blob named ``sha256`` lives (whether or not it exists)."""
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise BlobError("not a blob name")
         return self.root / sha256[:2] / sha256
+
+    def names(self) -> Iterator[str]:
+        """Every stored blob's name."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if len(folder.name) == 2 and folder.is_dir():
+                for blob in folder.iterdir():
+                    if len(blob.name) == 64:
+                        yield blob.name
+
+    def sweep(self, keep: set[str], older_than: float = 86_400.0) -> int:
+        """Remove blobs not named in ``keep`` (their requests were purged, or a refused command
+        left them behind), and stale temporary files; only those older than ``older_than``
+        seconds, so a file being attached right now is spared. Returns how many blobs went."""
+        cutoff, removed = time.time() - older_than, 0
+        for name in list(self.names()):
+            path = self.path_of(name)
+            if name not in keep and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        temp = self.root / "tmp"
+        if temp.is_dir():
+            for stale in temp.iterdir():
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink(missing_ok=True)
+        return removed
+
+
+class BlobStore(BlobFolder):
+    """Encrypted blobs under ``root``: ``root/ab/abcdef…``, temporary files in ``root/tmp``."""
+
+    def __init__(self, root: Path, key: bytes, earlier: Sequence[bytes] = ()) -> None:
+        # cryptography is imported only when files are on: it costs 7 MiB of every process
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        super().__init__(root)
+        self._aead = AESGCM(key)
+        # Earlier keys open what they sealed until `rekey` has sealed it with the current one.
+        self._readers = [self._aead, *(AESGCM(k) for k in earlier if k != key)]
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob is stored."""
@@ -286,16 +321,6 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             raise
 
-    def names(self) -> Iterator[str]:
-        """Every stored blob's name."""
-        if not self.root.is_dir():
-            return
-        for folder in self.root.iterdir():
-            if len(folder.name) == 2 and folder.is_dir():
-                for blob in folder.iterdir():
-                    if len(blob.name) == 64:
-                        yield blob.name
-
     def remove(self, sha256: str) -> bool:
         """Delete a blob; True when there was one."""
         try:
@@ -303,20 +328,3 @@ class BlobStore:
         except FileNotFoundError:
             return False
         return True
-
-    def sweep(self, keep: set[str], older_than: float = 86_400.0) -> int:
-        """Remove blobs not named in ``keep`` (their requests were purged, or a refused command
-        left them behind), and stale temporary files; only those older than ``older_than``
-        seconds, so a file being attached right now is spared. Returns how many blobs went."""
-        cutoff, removed = time.time() - older_than, 0
-        for name in list(self.names()):
-            path = self.path_of(name)
-            if name not in keep and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-        temp = self.root / "tmp"
-        if temp.is_dir():
-            for stale in temp.iterdir():
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink(missing_ok=True)
-        return removed

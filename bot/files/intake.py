@@ -21,7 +21,7 @@ import filetype
 from bot.config import FileSettings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import IncomingFile, TextMessage
-from bot.files.blobs import BlobError, BlobStore, Rejected, TooLarge, parse_key
+from bot.files.blobs import BlobError, BlobFolder, BlobStore, Rejected, TooLarge, parse_key
 from bot.files.names import safe_name
 from bot.storage.sql import Db, beside_database
 
@@ -167,10 +167,8 @@ SWEEP_GRACE = 3600.0  # seconds: a blob stored this recently may be on its way t
 
 def sweep_files(db: Db, settings: FileSettings, grace: float = SWEEP_GRACE) -> int:
     """Remove the blobs no request holds any more (purged, or left by a refused command);
-    how many. Nothing to do when files are off."""
-    blobs = open_blobs(db, settings)
-    if blobs is None:
-        return 0
+    how many. Deleting needs no key: they go with files off too (no key in this process)."""
     from bot.files.repo import referenced  # the SQL stays in the repo
 
-    return blobs.sweep(referenced(db), grace)
+    folder = BlobFolder(beside_database(db, settings.directory, ".files"))
+    return folder.sweep(referenced(db), grace)

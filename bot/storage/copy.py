@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from bot.storage.postgres import PostgresStore
 from bot.storage.sql import PostgresDb
 
 BATCH = 1000
@@ -38,9 +39,15 @@ async def copy_sqlite_to_postgres(
     verify_audit: Callable[[Any], list[Any]],
     password: str | None = None,
 ) -> CopyReport:
-    """Copy every table of the SQLite file ``source`` into the empty PostgreSQL ``target``."""
+    """Copy every table of the SQLite file ``source`` into the empty PostgreSQL ``target``.
+
+    A target that holds data is refused before either database is migrated: the source is
+    left as it was (an older FocalPoint can still open it), and so is the target."""
     from bot.storage import open_store
 
+    checked = open_store(target, password)  # a PostgresStore: reads say a refusal its way
+    assert isinstance(checked, PostgresStore)
+    await asyncio.to_thread(checked.read, _refuse_filled_target)
     for url in (source, target):  # the same migrations bring both to the same schema
         store = open_store(url, password)
         await store.open()
@@ -75,6 +82,18 @@ def _copy(
             return report
     finally:
         lite.close()
+
+
+def _refuse_filled_target(pg: psycopg.Connection[Any]) -> None:
+    """Refuse a target with rows in any table (whatever its schema), reading only."""
+    tables = [
+        row[0]
+        for row in pg.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+    ]
+    _refuse_non_empty(pg, tables)
 
 
 def _refuse_non_empty(pg: psycopg.Connection[Any], tables: list[str]) -> None:

@@ -267,6 +267,10 @@ SCHEMA_V18 = """
 CREATE TABLE awake (person_id TEXT PRIMARY KEY, until TEXT NOT NULL) WITHOUT ROWID;
 """
 
+SCHEMA_V19 = """
+ALTER TABLE outbox ADD COLUMN fell_back_at TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -286,6 +290,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V16,
     SCHEMA_V17,
     SCHEMA_V18,
+    SCHEMA_V19,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -321,7 +326,10 @@ of a tiny index; V17 which state of a shared draft return a Confirm was shown
 changed its figures last) and who changed which figure in each revision
 (``return_draft_changes``), so that a Confirm submits only the figures its presser saw; V18
 who wrote during their quiet hours, and until when they count as awake (``awake``), so that
-what comes for them meanwhile is not held for their morning."""
+what comes for them meanwhile is not held for their morning; V19 when a message that failed
+for good fell back (``fell_back_at``: its next channel tried and its sender told), claimed
+once, so that a message retried and failing again, or seen failing by two replicas, is not
+rerouted and told of twice."""
 
 
 class _Executes(Protocol):
