@@ -269,6 +269,7 @@ def before_revisions(path: Path) -> str:
         "ALTER TABLE return_drafts DROP COLUMN revision",
         "ALTER TABLE return_drafts DROP COLUMN changed_by",
         "DROP TABLE awake",  # (schema 18)
+        "ALTER TABLE people DROP COLUMN source",  # (schema 19)
         "UPDATE meta SET value = '16' WHERE key = 'schema_version'",
     ):
         execute_on(database, statement)

@@ -267,6 +267,12 @@ SCHEMA_V18 = """
 CREATE TABLE awake (person_id TEXT PRIMARY KEY, until TEXT NOT NULL) WITHOUT ROWID;
 """
 
+SCHEMA_V19 = """
+ALTER TABLE people ADD COLUMN source TEXT NOT NULL DEFAULT 'import';
+UPDATE people SET source = 'bot.toml'
+    WHERE 'configured:person:' || id IN (SELECT key FROM meta WHERE key LIKE 'configured:person:%')
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -286,6 +292,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V16,
     SCHEMA_V17,
     SCHEMA_V18,
+    SCHEMA_V19,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -321,7 +328,10 @@ of a tiny index; V17 which state of a shared draft return a Confirm was shown
 changed its figures last) and who changed which figure in each revision
 (``return_draft_changes``), so that a Confirm submits only the figures its presser saw; V18
 who wrote during their quiet hours, and until when they count as awake (``awake``), so that
-what comes for them meanwhile is not held for their morning."""
+what comes for them meanwhile is not held for their morning; V19 where each person came from
+(``people.source``: ``bot.toml``, or ``import`` for a directory import and anyone else), so
+that a person taken out of bot.toml is deactivated at the next start and nobody else is;
+those bot.toml had fingerprinted by then count as its own."""
 
 
 class _Executes(Protocol):
