@@ -229,7 +229,7 @@ def _confirm_successor(work: Work, new: Person) -> None:
 
 
 def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
-    work.notify(
+    work.send_parting(  # their revocation, in this same unit, withdraws what waits for them
         old,
         _(
             "Your open work is handed over to {name}: {moved}. Thank you; your access to "
