@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.commands import CommandSpec
 from bot.config import Person
-from bot.directory.handover import open_request_ids, open_requests_of, revoke_and_withdraw
+from bot.directory.handover import (
+    country_request_ids,
+    open_request_ids,
+    open_requests_of,
+    revoke_and_withdraw,
+)
 from bot.errors import UserError
 from bot.i18n import Text, _, join, n_
 from bot.work import Work
@@ -43,10 +50,13 @@ def revoke_person(work: Work, person_id: str) -> None:
         )
     ]
     answering = open_requests_of(work.db, person_id)
+    alone = _only_one_answering(work, person)
     if last:
-        done += _nobody_left(work, person, answering)
+        done += _nobody_left(work, person, _stranded(work, person))
     elif answering and person.has("co_chair"):  # no handover: the group's, not hers
         done += _to_other_cochairs(work, person, answering)
+    elif alone and (stranded := _stranded(work, person)):  # the deputies answer the country now
+        done.append(_to_deputies(work, person, stranded))
     elif answering:  # left with nobody unless someone moves it
         done.append(
             n_(
@@ -108,6 +118,70 @@ def _tell_other_cochairs(work: Work, person: Person, others: list[Person], answe
             work.notify(chair, notice, subject="roster")
 
 
+def _only_one_answering(work: Work, person: Person) -> bool:
+    """Whether ``person`` alone received their country's requests (its only focal point, or
+    its only deputy where it has none): once revoked, whoever answers it next was not told."""
+    return [p.id for p in work.directory.answering(person.country)] == [person.id]
+
+
+def _stranded(work: Work, person: Person) -> list[str]:
+    """The open requests nobody in office has been told of once ``person`` is revoked, when
+    they alone answered their country: those they were answering, and those to the country
+    nobody has acknowledged (paged to them alone)."""
+    held = open_request_ids(work.db, person.id)
+    if not _only_one_answering(work, person):
+        return held
+    return sorted(
+        set(held) | set(country_request_ids(work.db, person.country)), key=_request_order(work)
+    )
+
+
+def _request_order(work: Work) -> Callable[[str], tuple[int, int]]:
+    rows = work.db.execute("SELECT id, year, seq FROM requests WHERE status != 'closed'")
+    order = {str(r[0]): (int(r[1]), int(r[2])) for r in rows.fetchall()}
+    return lambda request_id: order.get(request_id, (0, 0))
+
+
+def _to_deputies(work: Work, person: Person, stranded: list[str]) -> Text:
+    """``person`` was their country's only focal point: its deputies answer its requests now
+    (as bot.requests' stand-ins send them), and are told which are theirs, as the other
+    co-chairs are of a revoked co-chair's."""
+    deputies = [p for p in work.directory.deputies(person.country) if p.id != person.id]
+    country = work.directory.country_name(person.country)
+    notice = n_(
+        "{name} ({id}) was revoked; the open request to {country} they were answering is "
+        "yours now: {ids}. /show {first} reads it.",
+        "{name} ({id}) was revoked; the {count} open requests to {country} they were answering "
+        "are yours now: {ids}. /show {first} reads the first.",
+        len(stranded),
+        name=person.name,
+        id=person.id,
+        country=country,
+        ids=", ".join(stranded),
+        first=stranded[0],
+    )
+    actor = work.actor.id if work.actor else ""
+    for deputy in deputies:
+        if deputy.id != actor:
+            work.notify(deputy, notice, subject="roster")
+    return n_(
+        "{country} has no focal point now: the open request they were answering ({ids}) goes "
+        "to {deputies}; /handover {id} <successor> moves it to a new focal point.",
+        "{country} has no focal point now: the {count} open requests they were answering "
+        "({ids}) go to {deputies}; /handover {id} <successor> moves them to a new focal point.",
+        len(stranded),
+        country=country,
+        ids=", ".join(stranded),
+        deputies=n_(
+            "its deputy, {names}, who was told",
+            "its deputies, {names}, who were told",
+            len(deputies),
+            names=join([p.name for p in deputies], ", "),
+        ),
+        id=person.id,
+    )
+
+
 def _last_to_answer(work: Work, person: Person) -> bool:
     """Whether ``person`` is the only active focal point or deputy of their country: once
     they are revoked, its requests are refused and nobody files its returns."""
@@ -118,9 +192,10 @@ def _last_to_answer(work: Work, person: Person) -> bool:
     return all(p.id == person.id for p in others)
 
 
-def _nobody_left(work: Work, person: Person, answering: int) -> list[Text]:
+def _nobody_left(work: Work, person: Person, stranded: list[str]) -> list[Text]:
     """The warning when ``person`` was the last to answer their country; the co-chairs
-    (but the one revoking, who reads it here) are told too."""
+    (but the one revoking, who reads it here) are told too, with the requests nobody has now
+    (those they were answering, those to the country nobody acknowledged)."""
     country = work.directory.country_name(person.country)
     lines: list[Text] = [
         _(
@@ -131,33 +206,33 @@ def _nobody_left(work: Work, person: Person, answering: int) -> list[Text]:
             id=person.id,
         )
     ]
-    if answering:  # no successor to hand them to yet
+    if stranded:  # no successor to hand them to yet
         lines.append(
             n_(
-                "The {count} open request they were answering has no successor to go to: once "
-                "a focal point is added, a co-chair moves it with /handover {id} <their-id>.",
-                "The {count} open requests they were answering have no successor to go to: "
-                "once a focal point is added, a co-chair moves them with /handover {id} "
-                "<their-id>.",
-                answering,
+                "The open request they were answering, {ids}, has nobody now: once a focal "
+                "point is added, a co-chair moves it with /handover {id} <their-id>.",
+                "The {count} open requests they were answering, {ids}, have nobody now: once "
+                "a focal point is added, a co-chair moves them with /handover {id} <their-id>.",
+                len(stranded),
+                ids=", ".join(stranded),
                 id=person.id,
             )
         )
-    if _tell_cochairs(work, person, answering):
+    if _tell_cochairs(work, person, stranded):
         lines.append(_("The co-chairs were told."))
     return lines
 
 
-def _tell_cochairs(work: Work, person: Person, answering: int) -> bool:
+def _tell_cochairs(work: Work, person: Person, stranded: list[str]) -> bool:
     """Tell the co-chairs (but the actor) the country is left unanswered; True if any was."""
     actor = work.actor.id if work.actor else ""
     chairs = [c for c in work.directory.with_role("co_chair") if c.id != actor]
     for chair in chairs:
-        work.notify(chair, _cochair_notice(work, person, answering), subject="roster")
+        work.notify(chair, _cochair_notice(work, person, stranded), subject="roster")
     return bool(chairs)
 
 
-def _cochair_notice(work: Work, person: Person, answering: int) -> Text:
+def _cochair_notice(work: Work, person: Person, stranded: list[str]) -> Text:
     notice: list[Text] = [
         _(
             "{name} ({id}) was revoked, and {country} now has no focal point or deputy: "
@@ -167,14 +242,15 @@ def _cochair_notice(work: Work, person: Person, answering: int) -> Text:
             country=work.directory.country_name(person.country),
         )
     ]
-    if answering:
+    if stranded:
         notice.append(
             n_(
-                "They were answering {count} open request: once a successor is added, "
-                "/handover {id} <successor> moves it.",
-                "They were answering {count} open requests: once a successor is added, "
-                "/handover {id} <successor> moves them.",
-                answering,
+                "The open request they were answering has nobody now: {ids}. Once a focal "
+                "point is added, /handover {id} <successor> moves it.",
+                "The {count} open requests they were answering have nobody now: {ids}. Once a "
+                "focal point is added, /handover {id} <successor> moves them.",
+                len(stranded),
+                ids=", ".join(stranded),
                 id=person.id,
             )
         )

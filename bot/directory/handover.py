@@ -149,6 +149,17 @@ def open_request_ids(db: Db, person_id: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def country_request_ids(db: Db, country: str) -> list[str]:
+    """The open requests to ``country`` that nobody has acknowledged nor been referred,
+    oldest first: those its focal points (or deputies) are paged about."""
+    rows = db.execute(
+        f"SELECT id FROM requests WHERE {_OPEN} AND target_country = ? "
+        "AND acknowledged_by IS NULL AND target_person IS NULL ORDER BY year, seq",
+        [country],
+    )
+    return [str(row[0]) for row in rows]
+
+
 def _move_requests(work: Work, old: Person, new: Person) -> list[str]:
     db = work.db
     ids = [
