@@ -18,10 +18,19 @@ from bot.work import Work
 
 
 def parse_person(text: str) -> str:
-    """A person id."""
-    if not text.strip():
+    """A person id, and nothing more: a second word (a reason, a second id) would otherwise
+    be dropped unseen, and the revocation taken for what was asked."""
+    words = text.split()
+    if not words:
         raise UserError(_("Whom? Give their person id (see /whoami for the form ids take)."))
-    return text.split()[0].lower()
+    if len(words) > 1:
+        raise UserError(
+            _(
+                "Nothing was revoked: /revoke takes one person id and nothing after it, as in "
+                "/revoke th-officer. To revoke several people, send it once for each."
+            )
+        )
+    return words[0].lower()
 
 
 def revoke_person(work: Work, person_id: str) -> None:
@@ -38,8 +47,16 @@ def revoke_person(work: Work, person_id: str) -> None:
         raise UserError(_("You cannot revoke yourself; ask another administrator."))
     person = work.directory.people.get(person_id)
     last = person is not None and _last_to_answer(work, person)
-    if person is None or not revoke_and_withdraw(work.db, person_id, work.stamp, actor.id):
+    if person is None:
         raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
+    if not revoke_and_withdraw(work.db, person_id, work.stamp, actor.id):
+        raise UserError(
+            _(
+                "{name} ({id}) is already revoked; `focalbot directory reinstate {id}` undoes it.",
+                name=person.name,
+                id=person_id,
+            )
+        )
     work.directory_changed = True
     done: list[Text] = [
         _(
