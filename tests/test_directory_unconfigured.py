@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.config import Person
 from bot.directory.repo import save_directory
 from bot.dispatch import STRANGER_REPLY
-from tests.harness import SHIPPED_CONFIG, Harness, execute_on, shipped_settings
+from tests.harness import SHIPPED_CONFIG, Harness, eventually, execute_on, shipped_settings
 
 IMPORTED = Person(
     id="th-imported", name="Somchai Imported", country="TH", roles=("officer",), language="en"
@@ -112,4 +112,21 @@ async def test_a_database_from_before_sources_knows_who_came_from_bot_toml(tmp_p
         ("th-imported", "import", 1),
         ("th-officer", "bot.toml", 0),
     ]
+    await bot.stop()
+
+
+async def test_the_work_of_someone_taken_out_of_bot_toml_is_passed_on(tmp_path: Path) -> None:
+    """As a revocation in chat: Thailand's only focal point gone, its deputy is told which
+    requests are theirs now."""
+    bot = await Harness(tmp_path / "bot.db").start()
+    request = await bot.file_request("TH routine Passport check for a suspect")
+    await bot.stop()
+    people = tuple(p for p in shipped_settings().people if p.id != "th-fp")
+    bot = await Harness(tmp_path / "bot.db", shipped_settings(people=people)).start()
+    told = (
+        f"Niran Example (th-fp) was revoked; the open request to Thailand they were answering "
+        f"is yours now: {request}."
+    )  # queued at start, sent as owed messages are (replicas adopt them in their own loop)
+    await eventually(lambda: told in bot.last("th-deputy"), 10, "the deputy told")
+    assert await bot.say("th-fp", "/ping") == [str(STRANGER_REPLY)]
     await bot.stop()

@@ -12,6 +12,7 @@ from bot.directory.handover import (
     open_requests_of,
     revoke_and_withdraw,
 )
+from bot.directory.repo import drop_unconfigured, unconfigured
 from bot.errors import UserError
 from bot.i18n import Text, _, join, n_
 from bot.work import Work
@@ -46,7 +47,6 @@ def revoke_person(work: Work, person_id: str) -> None:
     if person_id == actor.id:
         raise UserError(_("You cannot revoke yourself; ask another administrator."))
     person = work.directory.people.get(person_id)
-    last = person is not None and _last_to_answer(work, person)
     if person is None:
         raise UserError(_("No active person {id} in the directory.", id=repr(person_id[:40])))
     if not revoke_and_withdraw(work.db, person_id, work.stamp, actor.id):
@@ -66,6 +66,18 @@ def revoke_person(work: Work, person_id: str) -> None:
             id=person_id,
         )
     ]
+    work.reply(join([*done, *after_revocation(work, person)], " "))
+
+
+def after_revocation(work: Work, person: Person) -> list[Text]:
+    """What becomes of the work of ``person``, just revoked (``work.directory`` still shows
+    them as they were): who stands in for them is told which requests are theirs now (the
+    deputies, the other co-chairs, or with nobody left the co-chairs, with what to do); the
+    lines that tell the one revoking. Chat, the command line and a start that finds someone
+    taken out of bot.toml all follow a revocation with this."""
+    person_id = person.id
+    done: list[Text] = []
+    last = _last_to_answer(work, person)
     answering = open_requests_of(work.db, person_id)
     alone = _only_one_answering(work, person)
     if last:
@@ -85,7 +97,21 @@ def revoke_person(work: Work, person_id: str) -> None:
                 id=person_id,
             )
         )
-    work.reply(join(done, " "))
+    return done
+
+
+def retire_unconfigured(work: Work) -> list[str]:
+    """At start: revoke, as an administrator would (by ``bot.toml``), everyone who came from
+    bot.toml and is no longer in it, and pass their work on as :func:`after_revocation` does;
+    their ids (bot.directory.repo.unconfigured, drop_unconfigured)."""
+    dropped = []
+    for person_id in unconfigured(work.db, list(work.ctx.settings.people)):
+        person = work.directory.people.get(person_id)
+        if person is not None and drop_unconfigured(work.db, person_id, work.stamp):
+            work.directory_changed = True
+            after_revocation(work, person)
+            dropped.append(person_id)
+    return dropped
 
 
 def _to_other_cochairs(work: Work, person: Person, answering: int) -> list[Text]:

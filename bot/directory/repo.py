@@ -152,8 +152,9 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     (a ``focalbot directory import``, a revocation): re-applied at every start, bot.toml undid
     an import at the next restart, roles taken away included.
 
-    A person who came from bot.toml and is no longer in it is revoked, as an administrator
-    would (:func:`drop_unconfigured`); put back, they are active again as before."""
+    A person who came from bot.toml and is no longer in it is revoked next, as an
+    administrator would (bot.directory.handlers.retire_unconfigured); put back, they are
+    active again as before."""
     remembered = dict(
         db.execute("SELECT key, value FROM meta WHERE key LIKE 'configured:%'").fetchall()
     )
@@ -175,9 +176,6 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
         _mark_configured(db, [p.id for p in people])
         return 0
     at = iso(Clock().now())
-    gone = [key for key in remembered if key.startswith(_PERSON_KEY) and key not in fingerprints]
-    if gone:
-        drop_unconfigured(db, [key[len(_PERSON_KEY) :] for key in gone], at)
     changed_countries = [c for c in countries if f"configured:country:{c.code}" in changed]
     changed_people = [p for p in people if f"{_PERSON_KEY}{p.id}" in changed]
     if changed_people:
@@ -204,23 +202,25 @@ def unconfigured(db: Any, people: list[Person], sourced: bool = True) -> list[st
     return [str(r[0]) for r in rows if r[0] not in listed and r[0] in noted]
 
 
-def drop_unconfigured(db: Db, person_ids: list[str], at: str) -> None:
-    """Revoke those of ``person_ids`` (taken out of bot.toml) who came from it, as an
-    administrator would but by ``bot.toml``: identities dropped, what waits to be sent to them
-    withdrawn, audited; noted, so that putting them back in bot.toml reinstates them. Someone
-    imported or revoked already is left as they are."""
+def drop_unconfigured(db: Db, person_id: str, at: str) -> bool:
+    """Revoke ``person_id``, taken out of bot.toml, if they came from it, as an administrator
+    would but by ``bot.toml``: identities dropped, what waits to be sent to them withdrawn,
+    audited, logged; noted, so that putting them back in bot.toml reinstates them. False when
+    left as they were (imported, or revoked already). Their work is passed on by
+    bot.directory.handlers.retire_unconfigured."""
     from bot.directory.handover import revoke_and_withdraw  # it builds on this module
 
-    for person_id in person_ids:
-        row = db.execute("SELECT source FROM people WHERE id = ?", [person_id]).fetchone()
-        if row and row[0] == CONFIGURED and revoke_and_withdraw(db, person_id, at, CONFIGURED):
-            db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
-                "DO UPDATE SET value = excluded.value",
-                [f"{_DROPPED_KEY}{person_id}", at],
-            )
-            log.warning("directory: %s is no longer in bot.toml: revoked", person_id)
-        db.execute("DELETE FROM meta WHERE key = ?", [f"{_PERSON_KEY}{person_id}"])
+    db.execute("DELETE FROM meta WHERE key = ?", [f"{_PERSON_KEY}{person_id}"])
+    row = db.execute("SELECT source FROM people WHERE id = ?", [person_id]).fetchone()
+    if not (row and row[0] == CONFIGURED and revoke_and_withdraw(db, person_id, at, CONFIGURED)):
+        return False
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+        "DO UPDATE SET value = excluded.value",
+        [f"{_DROPPED_KEY}{person_id}", at],
+    )
+    log.warning("directory: %s is no longer in bot.toml: revoked", person_id)
+    return True
 
 
 def _restore_configured(db: Db, person_ids: set[str], at: str) -> None:
