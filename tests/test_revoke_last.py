@@ -8,7 +8,7 @@ import asyncio
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG, Harness
+from tests.harness import SHIPPED_CONFIG, Harness, eventually
 
 
 async def test_revoking_the_only_focal_point_says_the_country_is_cut_off(bot: Harness) -> None:
@@ -111,3 +111,23 @@ async def test_the_command_line_warns_as_the_chat_does(bot: Harness) -> None:
         "and nobody files its returns. Add one (`focalbot directory import`) or "
         "`focalbot directory reinstate mm-fp`." in await revoke("mm-fp")
     )
+
+
+async def test_the_command_line_passes_the_work_on_as_the_chat_does(bot: Harness) -> None:
+    """`focalbot directory revoke` of a country's only focal point told nobody of the request
+    waiting for them."""
+    request = await bot.file_request("TH routine Passport check for a suspect")
+    db = bot.database
+    await bot.stop()
+    base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
+    said = await asyncio.to_thread(
+        CliRunner().invoke, main, ["directory", "revoke", "th-fp", *base]
+    )
+    assert said.exit_code == 0, said.output
+    assert (
+        f"Thailand has no focal point now: the open request they were answering ({request}) "
+        "goes to its deputy, Nirana Deputy-Example, who was told" in said.output
+    ), said.output
+    await bot.start()  # the running bot sends what the command line queued
+    told = f"the open request to Thailand they were answering is yours now: {request}."
+    await eventually(lambda: told in bot.last("th-deputy"), 10, "the deputy told")

@@ -69,19 +69,20 @@ def revoke_person(work: Work, person_id: str) -> None:
     work.reply(join([*done, *after_revocation(work, person)], " "))
 
 
-def after_revocation(work: Work, person: Person) -> list[Text]:
+def after_revocation(work: Work, person: Person, cut_off_said: bool = False) -> list[Text]:
     """What becomes of the work of ``person``, just revoked (``work.directory`` still shows
     them as they were): who stands in for them is told which requests are theirs now (the
     deputies, the other co-chairs, or with nobody left the co-chairs, with what to do); the
     lines that tell the one revoking. Chat, the command line and a start that finds someone
-    taken out of bot.toml all follow a revocation with this."""
+    taken out of bot.toml all follow a revocation with this (``cut_off_said``: the command
+    line has said in its own words that the country has nobody left)."""
     person_id = person.id
     done: list[Text] = []
     last = _last_to_answer(work, person)
     answering = open_requests_of(work.db, person_id)
     alone = _only_one_answering(work, person)
     if last:
-        done += _nobody_left(work, person, _stranded(work, person))
+        done += _nobody_left(work, person, _stranded(work, person))[int(cut_off_said) :]
     elif answering and person.has("co_chair"):  # no handover: the group's, not hers
         done += _to_other_cochairs(work, person, answering)
     elif alone and (stranded := _stranded(work, person)):  # the deputies answer the country now
