@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.commands import CommandSpec
 from bot.config import Person
 from bot.directory.handover import (
-    country_request_ids,
     open_request_ids,
     open_requests_of,
     revoke_and_withdraw,
+    stranded_request_ids,
 )
 from bot.directory.repo import drop_unconfigured, unconfigured
 from bot.errors import UserError
@@ -172,18 +170,9 @@ def _stranded(work: Work, person: Person) -> list[str]:
     """The open requests nobody in office has been told of once ``person`` is revoked, when
     they alone answered their country: those they were answering, and those to the country
     nobody has acknowledged (paged to them alone)."""
-    held = open_request_ids(work.db, person.id)
     if not _only_one_answering(work, person):
-        return held
-    return sorted(
-        set(held) | set(country_request_ids(work.db, person.country)), key=_request_order(work)
-    )
-
-
-def _request_order(work: Work) -> Callable[[str], tuple[int, int]]:
-    rows = work.db.execute("SELECT id, year, seq FROM requests WHERE status != 'closed'")
-    order = {str(r[0]): (int(r[1]), int(r[2])) for r in rows.fetchall()}
-    return lambda request_id: order.get(request_id, (0, 0))
+        return open_request_ids(work.db, person.id)
+    return stranded_request_ids(work.db, person.id, person.country)
 
 
 def _to_deputies(work: Work, person: Person, stranded: list[str]) -> Text:

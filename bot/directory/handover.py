@@ -149,13 +149,15 @@ def open_request_ids(db: Db, person_id: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def country_request_ids(db: Db, country: str) -> list[str]:
-    """The open requests to ``country`` that nobody has acknowledged nor been referred,
-    oldest first: those its focal points (or deputies) are paged about."""
+def stranded_request_ids(db: Db, person_id: str, country: str) -> list[str]:
+    """The open requests ``person_id`` is answering, and those to ``country`` that nobody
+    has acknowledged nor been referred (its focal points, or deputies, are paged about them),
+    oldest first: what nobody has in hand once they, alone answering ``country``, leave."""
     rows = db.execute(
-        f"SELECT id FROM requests WHERE {_OPEN} AND target_country = ? "
-        "AND acknowledged_by IS NULL AND target_person IS NULL ORDER BY year, seq",
-        [country],
+        f"SELECT id FROM requests WHERE {_OPEN} AND (target_person = ? OR acknowledged_by = ? "
+        "OR (target_country = ? AND acknowledged_by IS NULL AND target_person IS NULL)) "
+        "ORDER BY year, seq",
+        [person_id, person_id, country],
     )
     return [str(row[0]) for row in rows]
 
