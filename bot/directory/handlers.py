@@ -25,8 +25,8 @@ def parse_person(text: str) -> str:
     if len(words) > 1:
         raise UserError(
             _(
-                "Nothing was revoked: /revoke takes one person id and nothing after it, as in "
-                "/revoke th-officer. To revoke several people, send it once for each."
+                "Nothing was revoked: /revoke takes one person id and nothing after it. To "
+                "revoke several people, send it once for each."
             )
         )
     return words[0].lower()
