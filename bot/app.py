@@ -21,6 +21,7 @@ from bot.config import Person, Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
 from bot.delivery.routing import Router
+from bot.directory.handlers import retire_unconfigured
 from bot.directory.repo import Directory, directory_version, load_directory, sync_configured
 from bot.dispatch import Hooks, due_timers, fire_timer, pending_timers, process_event
 from bot.eager import start_eagerly
@@ -38,6 +39,7 @@ from bot.work import Context, Work
 if TYPE_CHECKING:  # replicas need psycopg (~20 MiB): imported only with leases
     from bot.delivery.replicas import Replication
     from bot.storage.leases import Leases
+    from bot.storage.sql import Db
 
 log = logging.getLogger(__name__)
 SORRY = _(
@@ -111,6 +113,7 @@ class App:
             )
             log.info("directory: %d bot.toml entries new or edited since last start", applied)
         await self.reload_directory()
+        told = await self._retire_unconfigured() if settings.people else []
         self.blobs = await self.store.run(lambda db: open_blobs(db, settings.files))
         self.outbox.blobs = self.blobs
         self.outbox.make_file = self._make_file
@@ -122,6 +125,8 @@ class App:
             owed = await self.outbox.resume()
             if owed:
                 log.info("resuming %d queued outbound messages", owed)
+        else:  # but not what this one queued itself: it holds those in hand
+            self.outbox.put(told)
         for i in range(settings.bot.workers):
             self.spawn(self._worker(), f"worker-{i}")
         await self.scheduler.start(self.fire_timer)
@@ -137,6 +142,21 @@ class App:
             await self._start_adapter(adapter)
         if self.replication:
             self.spawn(self.replication.run(), "replication")
+
+    async def _retire_unconfigured(self) -> list[Outbound]:
+        """Revoke those taken out of bot.toml and pass their work on (before anyone writes);
+        what that tells their stand-ins, to send once the channels are added."""
+        now = self.clock.now()
+
+        def unit(db: Db) -> tuple[list[str], list[Outbound]]:
+            work = Work(db, self._context(), now)
+            dropped = retire_unconfigured(work)
+            return dropped, [m for m in work.outbound if m.id not in work.elsewhere]
+
+        dropped, told = await self.store.run(unit)
+        if dropped:
+            await self.reload_directory()
+        return told
 
     async def _start_adapter(self, adapter: Adapter) -> None:
         """Start a channel; if its platform is unreachable, keep trying in the background so
@@ -489,7 +509,7 @@ class App:
             await self.reload_directory()
 
 
-def _startup_unit(task: Callable[[Work], None], ctx: Context, now):  # type: ignore[no-untyped-def]
+def _startup_unit(task: Callable[[Work], object], ctx: Context, now):  # type: ignore[no-untyped-def]
     """A start-up task as a unit of work for the store thread."""
     return lambda db: task(Work(db, ctx, now))
 

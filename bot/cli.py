@@ -202,6 +202,59 @@ def check(config: str, database: str | None) -> None:
     from bot.cli_db import database_status  # last: one it cannot open stops the check
 
     click.echo(database_status(settings, database))
+    if dropped := _unconfigured(settings, database):
+        click.echo(
+            f"warning: {', '.join(dropped)} came from {config} and "
+            f"{'is' if len(dropped) == 1 else 'are'} no longer in it: the next `focalbot run` "
+            "revokes them (as `focalbot directory revoke` does; the open requests they answer "
+            "go to whoever else holds the role); put them back in it to keep them"
+        )
+
+
+def _unconfigured(settings: Settings, database: str | None) -> list[str]:
+    """Who came from bot.toml, is active and is no longer in it (the next start revokes them),
+    read without creating or migrating anything (a database before schema 19 is read as its
+    upgrade would mark it)."""
+    import sqlite3
+    from contextlib import closing
+    from pathlib import Path
+
+    from bot.directory.repo import unconfigured
+    from bot.storage import is_postgres
+    from bot.storage.migrations import version_in
+
+    path = _database(settings, database)
+    people = list(settings.people)
+
+    def query(db: Any, tables: list[str]) -> list[str]:
+        version = version_in(db, tables)
+        if version < 3:  # none yet, or from before revocation (schema 3) and fingerprints
+            return []
+        return unconfigured(db, people, sourced=version >= 19)
+
+    if is_postgres(path):
+        from bot.storage.postgres import PostgresStore
+        from bot.storage.sql import PostgresDb
+
+        store = PostgresStore(
+            path,
+            password=settings.bot.database_password(),
+            password_env=settings.bot.database_password_env,
+        )
+
+        def read(conn: Any) -> list[str]:
+            db = PostgresDb(conn)
+            return query(db, list(db.table_names()))
+
+        return store.read(read)
+    file = Path(path)
+    if not file.exists() or not file.stat().st_size:
+        return []
+    with closing(
+        sqlite3.connect(f"{file.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+    ) as conn:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master")]
+        return query(conn, tables)
 
 
 def console_runs(settings: Settings) -> list[str]:
@@ -499,11 +552,11 @@ def _mode_for(target: str) -> int:
 
 
 async def _load_directory(settings: Settings, database: str | None) -> Directory:
-    from bot.directory.repo import load_directory, save_directory
+    from bot.directory.repo import CONFIGURED, load_directory, save_directory
 
     def seed_then_load(db: Db) -> Directory:
         if not db.execute("SELECT 1 FROM people LIMIT 1").fetchone():
-            save_directory(db, list(settings.countries), list(settings.people))
+            save_directory(db, list(settings.countries), list(settings.people), source=CONFIGURED)
         return load_directory(db)
 
     return await _with_store(settings, database, seed_then_load)

@@ -232,18 +232,27 @@ def _requeue(db: Db, message_id: int) -> str:
 def directory_revoke(config: str, database: str | None, person_id: str) -> None:
     """Revoke a person: every channel identity of theirs stops working (within seconds in a
     running bot); bot.toml syncs and imports do not bring them back."""
+    from bot.clock import Clock
+    from bot.directory.handlers import after_revocation
     from bot.directory.handover import revoke_and_withdraw
     from bot.directory.repo import load_directory
+    from bot.i18n import DEFAULT_LANGUAGE, render
 
-    _change_person(
-        config,
-        database,
-        person_id,
-        "revoked",
-        lambda db, at: revoke_and_withdraw(db, person_id, at, "cli"),
-        "revoke",
-    )
-    directory = _run(_with_store(_settings(config), database, load_directory))
+    settings = _settings(config)
+    passed_on: list[str] = []
+
+    def revoke(db: Db, at: str) -> bool:  # and pass their work on, as /revoke in chat does
+        work = _cli_work(db, settings, Clock().now())
+        person = work.directory.people.get(person_id)
+        if person is None or not revoke_and_withdraw(db, person_id, at, "cli"):
+            return False
+        lines = after_revocation(work, person, cut_off_said=True)
+        passed_on.extend(render(line, DEFAULT_LANGUAGE) for line in lines)
+        _tell_running_bot(db)
+        return True
+
+    _change_person(config, database, person_id, "revoked", revoke, "revoke")
+    directory = _run(_with_store(settings, database, load_directory))
     person = directory.people.get(person_id)
     answers = person is not None and person.has("focal_point", "deputy_focal_point")
     if person is not None and answers and not directory.answering(person.country):
@@ -252,6 +261,8 @@ def directory_revoke(config: str, database: str | None, person_id: str) -> None:
             "or deputy: requests to it are refused and nobody files its returns. Add one "
             f"(`focalbot directory import`) or `focalbot directory reinstate {person_id}`."
         )
+    for line in passed_on:
+        click.echo(line)
 
 
 @directory.command("reinstate")

@@ -193,6 +193,19 @@ class Work:
             attachment=attachment,
         )
 
+    def send_parting(self, person: Person, text: Text, subject: str = "") -> int | None:
+        """Tell ``person`` what a revocation in this same unit must not withdraw (a handover's
+        notice that their access ends): on their best channel, in their language, at once or
+        not at all (held for their quiet hours it would reach someone revoked). The outbox id,
+        or None when not sent."""
+        route = self.ctx.router.route(self.directory, person)
+        if route is None or self.held_until(person) is not None:
+            return None
+        language = self.language_of(person.id)  # kept apart from them: revoked, yet this goes
+        return self._queue(
+            route[0], route[1], None, text, (), subject or None, language=language, sensitive=False
+        )
+
     def held_until(self, person: Person, urgent: bool = False) -> datetime | None:
         """When a message to ``person`` sent now would reach them: the end of their quiet
         hours if they are in them (for an urgent one only with ``urgent = "wait"``), else
@@ -251,6 +264,7 @@ class Work:
         sensitive: bool = True,
         attachment: Attachment | None = None,
         held: datetime | None = None,
+        language: str | None = None,
     ) -> int:
         """Write one outbox row (delivered after the commit, or released after quiet hours);
         return its id."""
@@ -262,7 +276,7 @@ class Work:
             else:
                 text = self.pointer_text(person_id, subject)
             attachment = None
-        language = self.language_of(person_id)
+        language = language or self.language_of(person_id)
         shown, labelled = self.rendered(channel, text, buttons, language)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         owner = self._lane_owner(channel, address)

@@ -119,7 +119,7 @@ def test_directory_export_import_round_trip(tmp_path: Path) -> None:
     )
     imported = runner.invoke(main, ["directory", "import", *base, str(people)])
     assert imported.exit_code == 0, imported.output
-    assert "1 people" in imported.output
+    assert "Imported 1 person:" in imported.output
     again = runner.invoke(main, ["directory", "export", *base]).output
     assert "th-fp2,Pim Example,TH,focal_point;officer,en,telegram,yes" in again
     assert "555001" in again

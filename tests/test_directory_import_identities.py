@@ -88,7 +88,7 @@ def test_a_missing_identity_column_or_cell_keeps_the_identity(tmp_path: Path) ->
         "id,name,country,roles,preferred_channel\nth-officer,Nirano Example,TH,officer,console\n"
     )
     assert done.exit_code == 0, done.output
-    assert done.output == "Imported 1 people: 0 added, 1 changed, 0 unchanged.\n"  # the name
+    assert done.output == "Imported 1 person: 0 added, 1 changed, 0 unchanged.\n"  # the name
     assert operator.identities("th-officer") == [("telegram", "300043")]
     # a row shorter than the header (a spreadsheet dropping trailing empty cells)
     done = operator.imports(

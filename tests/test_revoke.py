@@ -37,6 +37,26 @@ async def test_only_admins_revoke_and_not_themselves(bot: Harness) -> None:
     assert "pong" in (await bot.say("th-officer", "/ping"))[0]
 
 
+async def test_revoking_twice_or_with_more_words_says_so_and_changes_nothing(
+    bot: Harness,
+) -> None:
+    """A second /revoke answered "No active person", of someone the directory names; words
+    after the id were dropped unseen and the first word revoked."""
+    [refused] = await bot.say("admin", "/revoke th-officer th-fp")
+    assert "Nothing was revoked: /revoke takes one person id and nothing after it." in refused
+    assert "Usage: /revoke <person-id>" in refused, refused
+    assert "pong" in (await bot.say("th-officer", "/ping"))[0]
+    assert "pong" in (await bot.say("th-fp", "/ping"))[0]
+    await bot.say("admin", "/revoke th-officer")
+    [again] = await bot.say("admin", "/revoke th-officer")
+    assert (
+        "Nirano Officer-Example (th-officer) is already revoked; `focalbot directory "
+        "reinstate th-officer` undoes it." in again
+    ), again
+    actions = await bot.rows("SELECT action FROM audit WHERE action LIKE 'person.re%'")
+    assert actions == [("person.revoked",)]
+
+
 async def test_cli_revoke_and_reinstate(tmp_path: Path) -> None:
     bot = await Harness(tmp_path / "bot.db").start()
     base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]

@@ -21,6 +21,7 @@ from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.spreadsheet_safety import csv_row, from_csv_cell
+from bot.text import counted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -330,23 +331,27 @@ def import_summary(
     identities are only counted by channel: a list of each would be as long as the file."""
     if countries:
         keys = [c.code for c in countries]
-        return _counted("countries", before.countries, after.countries, keys)
+        return _counted(("country", "countries"), before.countries, after.countries, keys)
     new = [p for p in people if p.id not in before.people]
-    counted = _counted(
-        "people", before.people, after.people, [p.id for p in people], _by_channel(new)
+    summary = _counted(
+        ("person", "people"), before.people, after.people, [p.id for p in people], _by_channel(new)
     )
-    return "\n".join([counted, *_identity_changes(before, after)])
+    return "\n".join([summary, *_identity_changes(before, after)])
 
 
 def _counted(
-    what: str, before: Mapping[str, M], after: Mapping[str, M], keys: list[str], note: str = ""
+    what: tuple[str, str],
+    before: Mapping[str, M],
+    after: Mapping[str, M],
+    keys: list[str],
+    note: str = "",
 ) -> str:
     added = sum(key not in before for key in keys)
     changed = sum(key in before and before[key] != after.get(key) for key in keys)
     unchanged = len(keys) - added - changed
     noted = f" ({note})" if note else ""
     return (
-        f"Imported {len(keys)} {what}: {added} added{noted}, {changed} changed, "
+        f"Imported {counted(len(keys), *what)}: {added} added{noted}, {changed} changed, "
         f"{unchanged} unchanged."
     )
 

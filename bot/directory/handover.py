@@ -149,6 +149,19 @@ def open_request_ids(db: Db, person_id: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def stranded_request_ids(db: Db, person_id: str, country: str) -> list[str]:
+    """The open requests ``person_id`` is answering, and those to ``country`` that nobody
+    has acknowledged nor been referred (its focal points, or deputies, are paged about them),
+    oldest first: what nobody has in hand once they, alone answering ``country``, leave."""
+    rows = db.execute(
+        f"SELECT id FROM requests WHERE {_OPEN} AND (target_person = ? OR acknowledged_by = ? "
+        "OR (target_country = ? AND acknowledged_by IS NULL AND target_person IS NULL)) "
+        "ORDER BY year, seq",
+        [person_id, person_id, country],
+    )
+    return [str(row[0]) for row in rows]
+
+
 def _move_requests(work: Work, old: Person, new: Person) -> list[str]:
     db = work.db
     ids = [
@@ -229,7 +242,7 @@ def _confirm_successor(work: Work, new: Person) -> None:
 
 
 def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
-    work.notify(
+    work.send_parting(  # their revocation, in this same unit, withdraws what waits for them
         old,
         _(
             "Your open work is handed over to {name}: {moved}. Thank you; your access to "

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.audit import state as audit_state
 from bot.clock import Clock, iso
@@ -18,8 +20,13 @@ from bot.i18n.message import CountryName
 from bot.storage.sql import Db
 from bot.text import country_code
 
+log = logging.getLogger(__name__)
+
 CONSOLE = "console"
 """Every person has an implicit console identity: their person id."""
+CONFIGURED, IMPORTED = "bot.toml", "import"
+"""Where a person came from (``people.source``): bot.toml, or anywhere else (an import)."""
+_PERSON_KEY, _DROPPED_KEY = "configured:person:", "unconfigured:person:"
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,12 @@ def save_directory(
     people: list[Person],
     actor: str = "system",
     at: str = "",
+    source: str = IMPORTED,
 ) -> None:
     """Upsert countries and people (with their identities) into the database; every person
     added or whose country, roles, identities or flags changed gets an audit state row.
+    A person added is noted as coming from ``source`` (:data:`CONFIGURED`: bot.toml); one
+    already stored keeps where they came from.
 
     A batch of statements for all, not a few for each: a first start or an import of hundreds
     of people took thousands of round trips on PostgreSQL."""
@@ -111,7 +121,7 @@ def save_directory(
         )
     touched = _touched(db, people)
     before = audit_state.people_states(db, touched)
-    _upsert_people(db, people)
+    _upsert_people(db, people, source)
     after = audit_state.people_states(db, touched)
     changes = [
         (person_id, audit_state.PERSON_CHANGED if person_id in before else audit_state.PERSON_ADDED)
@@ -140,7 +150,11 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     """Apply bot.toml's countries and people that are new or were edited there since the last
     start; return how many. One left as it was keeps what the database has since been told
     (a ``focalbot directory import``, a revocation): re-applied at every start, bot.toml undid
-    an import at the next restart, roles taken away included."""
+    an import at the next restart, roles taken away included.
+
+    A person who came from bot.toml and is no longer in it is revoked next, as an
+    administrator would (bot.directory.handlers.retire_unconfigured); put back, they are
+    active again as before."""
     remembered = dict(
         db.execute("SELECT key, value FROM meta WHERE key LIKE 'configured:%'").fetchall()
     )
@@ -149,7 +163,7 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     first = not remembered and db.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
     fingerprints = {
         **{f"configured:country:{c.code}": _fingerprint(c) for c in countries},
-        **{f"configured:person:{p.id}": _fingerprint(p) for p in people},
+        **{f"{_PERSON_KEY}{p.id}": _fingerprint(p) for p in people},
     }
     changed = {k: v for k, v in fingerprints.items() if remembered.get(k) != v}
     if changed:
@@ -158,13 +172,80 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
             "DO UPDATE SET value = excluded.value",
             list(changed.items()),
         )
-    if first:
+    if first:  # bot.toml was applied at every start until now: its people are its own
+        _mark_configured(db, [p.id for p in people])
         return 0
+    at = iso(Clock().now())
     changed_countries = [c for c in countries if f"configured:country:{c.code}" in changed]
-    changed_people = [p for p in people if f"configured:person:{p.id}" in changed]
+    changed_people = [p for p in people if f"{_PERSON_KEY}{p.id}" in changed]
+    if changed_people:
+        _restore_configured(db, {p.id for p in changed_people}, at)
     if changed_countries or changed_people:
-        save_directory(db, changed_countries, changed_people)
+        save_directory(db, changed_countries, changed_people, at=at, source=CONFIGURED)
     return len(changed_countries) + len(changed_people)
+
+
+def unconfigured(db: Any, people: list[Person], sourced: bool = True) -> list[str]:
+    """Who came from bot.toml, is still active and is not among its ``people`` any more: the
+    next start revokes them (``focalbot check`` warns of it, on a plain connection: ``db``
+    need only execute; ``sourced``: False on a database from before ``people.source``)."""
+    listed = {p.id for p in people}
+    noted = {
+        str(row[0])[len(_PERSON_KEY) :]
+        for row in db.execute(f"SELECT key FROM meta WHERE key LIKE '{_PERSON_KEY}%'")  # noqa: S608
+    }
+    where = "source = ? AND " if sourced else ""
+    rows = db.execute(
+        f"SELECT id FROM people WHERE {where}revoked_at IS NULL ORDER BY id",  # noqa: S608
+        [CONFIGURED] if sourced else [],
+    ).fetchall()
+    return [str(r[0]) for r in rows if r[0] not in listed and r[0] in noted]
+
+
+def drop_unconfigured(db: Db, person_id: str, at: str) -> bool:
+    """Revoke ``person_id``, taken out of bot.toml, if they came from it, as an administrator
+    would but by ``bot.toml``: identities dropped, what waits to be sent to them withdrawn,
+    audited, logged; noted, so that putting them back in bot.toml reinstates them. False when
+    left as they were (imported, or revoked already). Their work is passed on by
+    bot.directory.handlers.retire_unconfigured."""
+    from bot.directory.handover import revoke_and_withdraw  # it builds on this module
+
+    db.execute("DELETE FROM meta WHERE key = ?", [f"{_PERSON_KEY}{person_id}"])
+    row = db.execute("SELECT source FROM people WHERE id = ?", [person_id]).fetchone()
+    if not (row and row[0] == CONFIGURED and revoke_and_withdraw(db, person_id, at, CONFIGURED)):
+        return False
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+        "DO UPDATE SET value = excluded.value",
+        [f"{_DROPPED_KEY}{person_id}", at],
+    )
+    log.warning("directory: %s is no longer in bot.toml: revoked", person_id)
+    return True
+
+
+def _restore_configured(db: Db, person_ids: set[str], at: str) -> None:
+    """Reinstate those of ``person_ids`` revoked for being taken out of bot.toml (and not
+    revoked again by anyone since): bot.toml lists them again."""
+    dropped = db.execute(
+        f"SELECT key, value FROM meta WHERE key LIKE '{_DROPPED_KEY}%'"  # noqa: S608
+    ).fetchall()
+    for key, dropped_at in dropped:
+        person_id = str(key)[len(_DROPPED_KEY) :]
+        if person_id not in person_ids:
+            continue
+        db.execute("DELETE FROM meta WHERE key = ?", [key])
+        revoked = db.execute("SELECT revoked_at FROM people WHERE id = ?", [person_id]).fetchone()
+        if revoked and revoked[0] == dropped_at and reinstate(db, person_id, at, CONFIGURED):
+            log.warning("directory: %s is in bot.toml again: reinstated", person_id)
+
+
+def _mark_configured(db: Db, person_ids: list[str]) -> None:
+    for start in range(0, len(person_ids), audit_state.IN_BATCH):
+        batch = person_ids[start : start + audit_state.IN_BATCH]
+        db.execute(
+            f"UPDATE people SET source = ? WHERE id IN ({', '.join('?' * len(batch))})",  # noqa: S608
+            [CONFIGURED, *batch],
+        )
 
 
 def _fingerprint(entry: Country | Person) -> str:
@@ -173,12 +254,13 @@ def _fingerprint(entry: Country | Person) -> str:
     return hashlib.sha256(entry.model_dump_json(exclude_unset=True).encode()).hexdigest()
 
 
-def _upsert_people(db: Db, people: list[Person]) -> None:
+def _upsert_people(db: Db, people: list[Person], source: str) -> None:
     if not people:
         return
     db.executemany(
-        "INSERT INTO people (id, name, country, roles, language, preferred_channel, active) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "INSERT INTO people (id, name, country, roles, language, preferred_channel, active, "
+        "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "name = excluded.name, "
         "country = excluded.country, roles = excluded.roles, language = CASE WHEN "
         "people.language_chosen_at IS NULL THEN excluded.language ELSE people.language END, "
         "preferred_channel = excluded.preferred_channel, "
@@ -192,6 +274,7 @@ def _upsert_people(db: Db, people: list[Person]) -> None:
                 person.language,
                 person.preferred_channel,
                 int(person.active),
+                source,
             )
             for person in people
         ],

@@ -271,6 +271,16 @@ SCHEMA_V19 = """
 ALTER TABLE outbox ADD COLUMN fell_back_at TEXT;
 """
 
+SCHEMA_V20 = """
+ALTER TABLE people ADD COLUMN source TEXT NOT NULL DEFAULT 'import';
+UPDATE people SET source = 'bot.toml'
+    WHERE 'configured:person:' || id IN (SELECT key FROM meta WHERE key LIKE 'configured:person:%')
+"""
+
+SCHEMA_V21 = """
+CREATE INDEX outbox_platform_id ON outbox (platform_id) WHERE platform_id IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -291,6 +301,8 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V17,
     SCHEMA_V18,
     SCHEMA_V19,
+    SCHEMA_V20,
+    SCHEMA_V21,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -329,7 +341,12 @@ who wrote during their quiet hours, and until when they count as awake (``awake`
 what comes for them meanwhile is not held for their morning; V19 when a message that failed
 for good fell back (``fell_back_at``: its next channel tried and its sender told), claimed
 once, so that a message retried and failing again, or seen failing by two replicas, is not
-rerouted and told of twice."""
+rerouted and told of twice; V20 where each person came from
+(``people.source``: ``bot.toml``, or ``import`` for a directory import and anyone else), so
+that a person taken out of bot.toml is deactivated at the next start and nobody else is;
+those bot.toml had fingerprinted by then count as its own; V21 an index of sent messages by
+the id their platform gave them, so that a platform's own reply to one of them (a Telegram
+reply) finds the request it was about without reading every message kept."""
 
 
 class _Executes(Protocol):
