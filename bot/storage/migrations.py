@@ -278,7 +278,8 @@ UPDATE people SET source = 'bot.toml'
 """
 
 SCHEMA_V21 = """
-CREATE INDEX outbox_platform_id ON outbox (platform_id) WHERE platform_id IS NOT NULL;
+CREATE INDEX outbox_platform_id ON outbox (platform_id)
+    WHERE subject IS NOT NULL AND platform_id IS NOT NULL;
 """
 
 MIGRATIONS: tuple[str, ...] = (
@@ -344,9 +345,10 @@ once, so that a message retried and failing again, or seen failing by two replic
 rerouted and told of twice; V20 where each person came from
 (``people.source``: ``bot.toml``, or ``import`` for a directory import and anyone else), so
 that a person taken out of bot.toml is deactivated at the next start and nobody else is;
-those bot.toml had fingerprinted by then count as its own; V21 an index of sent messages by
-the id their platform gave them, so that a platform's own reply to one of them (a Telegram
-reply) finds the request it was about without reading every message kept."""
+those bot.toml had fingerprinted by then count as its own; V21 an index of sent messages about
+a request by the id their platform gave them (only those: a ping's "sent" mark pays nothing),
+so that a platform's own reply to one of them (a Telegram reply) finds the request it was
+about without reading every message kept."""
 
 
 class _Executes(Protocol):
