@@ -151,6 +151,8 @@ class Work:
             return
         person_id = self.actor.id if self.actor else None
         for text, buttons, sensitive, attachment in replies:
+            if (sensitive or attachment) and origin.channel in self.ctx.router.pointer_only:
+                self._reply_elsewhere(text, buttons, attachment)  # the pointer names it
             self._queue(
                 origin.channel,
                 origin.chat_id,
@@ -161,6 +163,16 @@ class Work:
                 sensitive=sensitive,
                 attachment=attachment,
             )
+
+    def _reply_elsewhere(
+        self, text: Text, buttons: tuple[Button, ...], attachment: Attachment | None
+    ) -> None:
+        """An answer with casework, asked for on a pointer-only channel: its content goes to
+        the actor's best channel that may carry it (the pointer then names that one; with
+        none, the pointer asks for an approved channel and nothing else is sent)."""
+        route = self.ctx.router.approved_route(self.directory, self.actor) if self.actor else None
+        if route is not None and self.actor is not None:
+            self._queue(*route, self.actor.id, text, buttons, None, attachment=attachment)
 
     def notify(
         self,
