@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.buttons import remaining, typed_lines, with_typed
 from adapters.slack_modal import form_button
-from adapters.text_parts import split_text
+from adapters.text_parts import cluster_start, split_text
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import (
     Button,
@@ -157,7 +157,7 @@ def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     chunks: list[str] = []
     rest = text
     while len(escape_mrkdwn(rest)) > limit:
-        head = rest[: _fitting(rest, limit)]
+        head = rest[: cluster_start(rest, _fitting(rest, limit))]  # a mark stays on its letter
         cut = _break_in(head)
         chunks.append(escape_mrkdwn(rest[:cut]))
         rest = rest[cut:]
