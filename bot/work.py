@@ -113,6 +113,7 @@ class Work:
     files: tuple[IncomingFile, ...] = ()  # stored files that came with the event
     files_taken: bool = False  # a handler attached them to a request
     replies: list[_Reply] = field(default_factory=list)  # answers not yet in the outbox
+    refused: bool = False  # the event was refused with a polite answer: nothing it asked done
 
     @property
     def directory(self) -> Directory:
