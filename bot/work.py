@@ -133,9 +133,9 @@ class Work:
         attachment: Attachment | None = None,
     ) -> None:
         """Answer in the chat the event came from. ``sensitive=False`` marks text with no
-        casework in it (pong, help, a refusal), which even a pointer-only channel may carry.
-        An ``attachment`` (always casework) goes only where casework may: a pointer-only
-        channel gets the pointer and no file."""
+        casework in it (pong, help, a refusal), which even a pointer-only channel may carry;
+        there, other answers (and an ``attachment``, always casework) go to the actor's best
+        channel that may carry them, and the pointer-only channel gets a pointer naming it."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         # Written once the handler is done (write_replies), so that a handler which only
