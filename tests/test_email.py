@@ -177,6 +177,9 @@ async def test_a_reply_too_long_is_refused_in_its_thread_with_what_to_do_by_mail
     assert "/reply" not in refusal.body
     assert not [t for t in world.bot.inbox("au-officer") if "Checked." in t]  # nothing relayed
 
+    await world.deliver(world.aina, world.aina.reply(refusal, "Checked: genuine."))  # shortened
+    assert any("Checked: genuine." in t for t in world.bot.inbox("au-officer"))
+
 
 async def test_a_reply_matched_by_the_subject_alone_still_works(world: World) -> None:
     request_id = await file_request(world)
