@@ -335,9 +335,9 @@ class SlackAdapter(Adapter):
 
     async def _on_press(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         with self._tracked():
-            stored = await self._submit(press_event(body, action))
+            carried_out = await self._handed(press_event(body, action))
             await ack()
-            if stored:  # otherwise the button stays live for another press
+            if carried_out:  # not stored, or refused: the buttons stay live, as they were
                 await self._make_inert(body, action)
 
     def _names(self, body: dict[str, Any]) -> NameOf | None:
@@ -411,17 +411,22 @@ class SlackAdapter(Adapter):
 
     async def _submit(self, event: Inbound | None) -> bool:
         """Hand an event to the core; True once its effects are committed."""
+        return await self._handed(event) is not None
+
+    async def _handed(self, event: Inbound | None) -> bool | None:
+        """Hand an event to the core: None when it was not stored, else whether the core
+        carried it out (False: it refused it, and answered why)."""
         if event is None:
-            return False
+            return None
         sink = self._sink
         try:
             if sink is None:
                 raise RuntimeError("slack adapter is not started")
-            await sink(event)
+            outcome = await sink(event)
         except RuntimeError as exc:
             log.warning("slack event %s not stored: %s", event.event_id, exc)
-            return False
-        return True
+            return None
+        return outcome is not False  # (a sink that says nothing: carried out)
 
     async def _make_inert(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Replace the pressed message's buttons (or only the pressed one, where they are
@@ -431,13 +436,14 @@ class SlackAdapter(Adapter):
             return
         label = str((action.get("text") or {}).get("text", ""))
         value = str(action.get("value") or "")
+        language = self.language_of(Sender(CHANNEL, str(body["user"]["id"]), team_of(body)))
         try:
             await self.client.chat_update(
                 channel=container["channel_id"],
                 ts=container["message_ts"],
                 text=message.get("text", ""),
                 blocks=pressed_blocks(
-                    message.get("blocks") or [], label, body["user"]["id"], value
+                    message.get("blocks") or [], label, body["user"]["id"], value, language
                 ),
             )
         except _API_ERRORS as exc:

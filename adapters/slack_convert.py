@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.buttons import remaining, typed_lines, with_typed
 from adapters.slack_modal import form_button
-from adapters.text_parts import split_text
+from adapters.text_parts import cluster_start, split_text
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import (
     Button,
@@ -36,7 +36,7 @@ from bot.events import (
     TextMessage,
     drawn,
 )
-from bot.i18n import DEFAULT_LANGUAGE
+from bot.i18n import DEFAULT_LANGUAGE, _, render
 
 CHANNEL = "slack"
 ACTION_PREFIX = "fp:"
@@ -157,7 +157,7 @@ def section_chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     chunks: list[str] = []
     rest = text
     while len(escape_mrkdwn(rest)) > limit:
-        head = rest[: _fitting(rest, limit)]
+        head = rest[: cluster_start(rest, _fitting(rest, limit))]  # a mark stays on its letter
         cut = _break_in(head)
         chunks.append(escape_mrkdwn(rest[:cut]))
         rest = rest[cut:]
@@ -579,10 +579,14 @@ def _button(button: Button, index: int) -> dict[str, Any]:
 
 
 def pressed_blocks(
-    blocks: list[dict[str, Any]], label: str, user_id: str, value: str = ""
+    blocks: list[dict[str, Any]],
+    label: str,
+    user_id: str,
+    value: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, Any]]:
     """The message's blocks once ``user_id`` pressed the button ``label`` carrying ``value``,
-    with a line saying who pressed what.
+    with a line saying who pressed what, in the presser's ``language``.
 
     When the buttons are one choice, the actions blocks are replaced by that line: removing
     them makes the buttons inert, so a second click cannot happen. When they are independent
@@ -590,11 +594,10 @@ def pressed_blocks(
     Past Slack's 50 blocks, the text loses its tail (see :func:`message_blocks`).
     """
     who = f"<@{user_id}>" if _USER_ID.match(user_id) else escape_mrkdwn(user_id)
+    line = render(_("✓ {action} by {name}", action=escape_mrkdwn(label), name=who), language)
     done = {
         "type": "context",
-        "elements": [
-            {"type": "mrkdwn", "text": f"✓ {escape_mrkdwn(label)} by {who}", "verbatim": True}
-        ],
+        "elements": [{"type": "mrkdwn", "text": line, "verbatim": True}],
     }
     if remaining(_commands_in(blocks), value):
         return _fitted(_without_button(blocks, value, done))

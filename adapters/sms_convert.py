@@ -14,6 +14,7 @@ import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from adapters.text_parts import cluster_start
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import Button, ChatRef, Sender, TextMessage, drawn
 from bot.i18n import DEFAULT_LANGUAGE, _, n_, render
@@ -119,7 +120,7 @@ def sms_body(
     text = text.translate(_GSM_FRIENDLY).strip()
     limit = min(max_length, room)
     if len(text) > limit:
-        text = text[: max(limit - 3, 1)].rstrip() + "..."
+        text = text[: cluster_start(text, max(limit - 3, 1))].rstrip() + "..."
     return "\n".join([text, *hints])
 
 

@@ -48,7 +48,7 @@ SORRY = _(
 )
 ADAPTER_RETRY = 5.0  # seconds before retrying a channel that could not start
 DIRECTORY_POLL = 5.0  # seconds between checks for directory changes from other processes
-_Item = tuple[Inbound, asyncio.Future[None] | None]
+_Item = tuple[Inbound, asyncio.Future[bool] | None]
 
 
 class App:
@@ -85,6 +85,7 @@ class App:
         self._tasks: set[asyncio.Task[None]] = set()
         self._handling = 0  # events being handled, by workers or in their submitter's turn
         self._inline: set[asyncio.Task[None]] = set()  # events handled at once that had to wait
+        self._carried_out: set[tuple[str, str]] = set()  # events run and not refused, until told
         self._directory_version = 0
         self._outbox_version = 0
         self.ctx: Context | None = None
@@ -274,8 +275,10 @@ class App:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     # --- inbound ------------------------------------------------------------------------
-    async def submit(self, event: Inbound, wait: bool = True) -> None:
-        """Accept one event; with ``wait`` return only once its effects are committed.
+    async def submit(self, event: Inbound, wait: bool = True) -> bool:
+        """Accept one event; with ``wait`` return only once its effects are committed, and
+        whether the core carried it out (False: it refused it with a polite answer, changed
+        nothing, or could not handle it), so that a pressed button stays live when refused.
 
         A waiting submitter whose event finds no queue and a worker's share free has it
         handled at once, in its own turn of the loop (a task finishes it if it has to wait,
@@ -286,18 +289,16 @@ class App:
             raise RuntimeError("FocalPoint is not accepting events (starting or stopping)")
         if isinstance(event, TextMessage) and event.files:
             event = await self._take_files(event)
-        done = self._loop.create_future() if wait else None
+        done: asyncio.Future[bool] | None = self._loop.create_future() if wait else None
         workers = self.settings.bot.workers
         if done is not None and self._queue.empty() and self._handling < workers:
             start_eagerly(self._handle(event, done), self._inline)
-            await done
-            return
+            return await done
         # Without ``wait`` a put with room returns at once: a burst offered in one go fills
         # the queue before the workers take it, so their units share commits (a yield after
         # each put had every event taken alone, with a commit of its own).
         await self._queue.put((event, done))
-        if done is not None:
-            await done
+        return await done if done is not None else True
 
     async def _take_files(self, event: TextMessage) -> TextMessage:
         """Fetch the event's files into the encrypted store before the core sees it. Files
@@ -328,9 +329,11 @@ class App:
             finally:
                 self._queue.task_done()
 
-    async def _handle(self, event: Inbound, done: asyncio.Future[None] | None) -> None:
-        """Run one event through the pipeline; settle ``done`` (committed, or not stored)."""
+    async def _handle(self, event: Inbound, done: asyncio.Future[bool] | None) -> None:
+        """Run one event through the pipeline; settle ``done`` (committed, and whether it was
+        carried out; or not stored)."""
         self._handling += 1
+        key = (event.sender.channel, event.event_id)
         try:
             await self._pipeline(event)
         except StoreUnavailable as exc:
@@ -345,8 +348,10 @@ class App:
             await self._report(event, exc)
         finally:
             self._handling -= 1
+            carried_out = key in self._carried_out
+            self._carried_out.discard(key)
             if done is not None and not done.done():
-                done.set_result(None)
+                done.set_result(carried_out)
 
     async def _execute(self, event: Inbound) -> None:
         ctx, hooks, now = self._context(), self.hooks, self.clock.now()
@@ -356,6 +361,8 @@ class App:
             more=not self._queue.empty(),  # a burst: commit several events together
         )
         if work is not None:
+            if not work.refused:
+                self._carried_out.add((event.sender.channel, event.event_id))
             self._after_commit(work)
             if work.directory_changed:
                 await self.reload_directory()

@@ -78,6 +78,7 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
         refuse_stranger(work, event)
+        work.refused = True
     else:
         _guarded(work, lambda: _run(work, hooks, person, event))
         if event.chat.private:  # writing at night: what still waits for their morning goes
@@ -116,6 +117,7 @@ def _guarded(work: Work, action: Callable[[], None]) -> None:
             action()
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:], work.replies[answered:]
+        work.refused = True
         work.reply(exc.text, sensitive=False)  # explains the person's own input, no casework
 
 

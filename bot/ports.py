@@ -16,8 +16,10 @@ Reader = Sender | str | None
 """Who reads an adapter's own text: an inbound event's sender, or an outbound message's
 person id (None: no one known, the bot's default language)."""
 
-EventSink = Callable[[Inbound], Awaitable[None]]
-"""What an adapter hands each inbound event to; it returns once the event is safely queued."""
+EventSink = Callable[[Inbound], Awaitable[bool | None]]
+"""What an adapter hands each inbound event to; it returns once the event is safely queued
+(the app's waits until it is committed, and says whether the core carried it out: False when
+it refused it politely, so an adapter leaves a refused button press's buttons live)."""
 
 
 @dataclass(frozen=True, slots=True)

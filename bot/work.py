@@ -115,6 +115,7 @@ class Work:
     replies: list[_Reply] = field(default_factory=list)  # answers not yet in the outbox
     # the actor's app language, for an actor (or stranger) whose own is not known (dispatch)
     reader_language: str = ""
+    refused: bool = False  # the event was refused with a polite answer: nothing it asked done
 
     @property
     def directory(self) -> Directory:
@@ -134,9 +135,9 @@ class Work:
         attachment: Attachment | None = None,
     ) -> None:
         """Answer in the chat the event came from. ``sensitive=False`` marks text with no
-        casework in it (pong, help, a refusal), which even a pointer-only channel may carry.
-        An ``attachment`` (always casework) goes only where casework may: a pointer-only
-        channel gets the pointer and no file."""
+        casework in it (pong, help, a refusal), which even a pointer-only channel may carry;
+        there, other answers (and an ``attachment``, always casework) go to the actor's best
+        channel that may carry them, and the pointer-only channel gets a pointer naming it."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         # Written once the handler is done (write_replies), so that a handler which only
@@ -153,6 +154,8 @@ class Work:
             return
         person_id = self.actor.id if self.actor else None
         for text, buttons, sensitive, attachment in replies:
+            if (sensitive or attachment) and origin.channel in self.ctx.router.pointer_only:
+                self._reply_elsewhere(text, buttons, attachment)  # the pointer names it
             self._queue(
                 origin.channel,
                 origin.chat_id,
@@ -163,6 +166,16 @@ class Work:
                 sensitive=sensitive,
                 attachment=attachment,
             )
+
+    def _reply_elsewhere(
+        self, text: Text, buttons: tuple[Button, ...], attachment: Attachment | None
+    ) -> None:
+        """An answer with casework, asked for on a pointer-only channel: its content goes to
+        the actor's best channel that may carry it (the pointer then names that one; with
+        none, the pointer asks for an approved channel and nothing else is sent)."""
+        route = self.ctx.router.approved_route(self.directory, self.actor) if self.actor else None
+        if route is not None and self.actor is not None:
+            self._queue(*route, self.actor.id, text, buttons, None, attachment=attachment)
 
     def notify(
         self,

@@ -159,6 +159,28 @@ async def test_a_request_arrives_by_mail_and_the_reply_comes_back(world: World) 
     assert (await world.mail_to(AINA, 3)).body.startswith(f"Sent on {request_id}.")
 
 
+async def test_a_reply_too_long_is_refused_in_its_thread_with_what_to_do_by_mail(
+    world: World,
+) -> None:
+    request_id = await file_request(world)
+    mail = await world.mail_to(AINA)
+    await world.deliver(world.aina, world.aina.reply(mail, "Checked. " * 400))  # 3,600
+    refusal = await world.mail_to(AINA, 2)
+    thread = str(mail.message["References"])  # the request's thread, as its other answers
+    assert thread.startswith(f"<fp.{request_id}.")
+    assert refusal.message["In-Reply-To"] == refusal.message["References"] == thread
+    assert refusal.body.startswith(
+        f"{request_id}: your reply is 3,599 characters; the limit is 3,000. Nothing was sent: "
+        "please shorten it and send it again, or send it in parts."
+    )
+    assert f"Reply to this email to write on {request_id}" in refusal.body
+    assert "/reply" not in refusal.body
+    assert not [t for t in world.bot.inbox("au-officer") if "Checked." in t]  # nothing relayed
+
+    await world.deliver(world.aina, world.aina.reply(refusal, "Checked: genuine."))  # shortened
+    assert any("Checked: genuine." in t for t in world.bot.inbox("au-officer"))
+
+
 async def test_a_reply_matched_by_the_subject_alone_still_works(world: World) -> None:
     request_id = await file_request(world)
     mail = await world.mail_to(AINA)

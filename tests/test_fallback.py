@@ -163,6 +163,38 @@ async def test_pointer_only_channel_still_answers_what_holds_no_casework(tmp_pat
     await bot.stop()
 
 
+async def test_casework_asked_for_by_sms_goes_where_the_pointer_says(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sms, telegram = MemoryAdapter("sms"), MemoryAdapter("telegram")
+    bot = await Harness(
+        tmp_path / "bot.db", with_pointer_only_sms(preferred="sms"), extra_adapters=[sms, telegram]
+    ).start()
+    rid = await bot.file_request("TH routine Check passport N1234567")
+    await bot.app.submit(sms.event("+66800000001", f"/show {rid}"))
+    await bot.settle()
+    assert sms.to("+66800000001")[-1] == (
+        "A message from FocalPoint awaits you — open it on telegram."
+    )
+    [shown] = telegram.to("100041")  # (the request itself went to SMS, as a pointer)
+    assert shown.startswith(f"Request {rid}") and "Check passport N1234567" in shown
+    assert "N1234567" not in " ".join(d.message.text for d in sms.sent)
+    await bot.stop()
+
+
+async def test_casework_asked_for_by_sms_goes_to_the_console_stand_in(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sms = MemoryAdapter("sms")
+    bot = await Harness(
+        tmp_path / "bot.db", with_pointer_only_sms(preferred="sms"), extra_adapters=[sms]
+    ).start()
+    rid = await bot.file_request("TH routine Check passport N1234567")
+    before = len(bot.inbox("th-fp"))
+    await bot.app.submit(sms.event("+66800000001", f"/show {rid}"))
+    await bot.settle()
+    assert sms.to("+66800000001")[-1].endswith("— open it on console.")
+    [shown] = bot.inbox("th-fp")[before:]
+    assert "Check passport N1234567" in shown
+    await bot.stop()
+
+
 async def test_channel_can_be_told_not_to_answer_strangers(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.config import ChannelSettings
 

@@ -140,8 +140,10 @@ async def test_a_second_press_has_no_second_effect(world: World) -> None:
 async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
     world: World,
 ) -> None:
-    """A handover's one Acknowledge per broadcast: acknowledging B-2 keeps B-1 and B-3 live."""
-    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    """One Acknowledge per request, as a handover's: acknowledging the second keeps the others
+    live."""
+    ids = [await file_request(world, f"routine Trace phone {n}.") for n in (1, 2, 3)]
+    acks = tuple(Button(f"Acknowledge {rid}", f"/ack {rid}") for rid in ids)
     await world.adapter.send(Outbound(90, "slack", TH_FP, "Handed over to you.", "th-fp", acks))
     post = routed(world)
 
@@ -150,8 +152,34 @@ async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
     update = world.api.of("chat.update")[-1]
     assert [b["type"] for b in update["blocks"]] == ["section", "context", "actions"]
     left = [e["value"] for e in update["blocks"][-1]["elements"]]
-    assert left == ["/broadcast ack B-1", "/broadcast ack B-3"]
-    assert update["blocks"][1]["elements"][0]["text"] == f"✓ Acknowledge B-2 by <@{TH_FP}>"
+    assert left == [f"/ack {ids[0]}", f"/ack {ids[2]}"]
+    assert update["blocks"][1]["elements"][0]["text"] == f"✓ Acknowledge {ids[1]} by <@{TH_FP}>"
+
+
+async def test_a_refused_press_leaves_the_buttons_as_they_were(world: World) -> None:
+    """Afghanistan's focal point, shown Thailand's request, presses its Acknowledge."""
+    request_id = await file_request(world)
+    ack = (Button("Acknowledge", f"/ack {request_id}"),)
+    await world.adapter.send(Outbound(91, "slack", "U0AFFP01", f"{request_id}", "af-fp", ack))
+    [post] = world.api.posts_to("U0AFFP01")
+
+    assert (await world.slack.press("U0AFFP01", post)).status == 200
+    await world.settle()
+    assert len(world.api.texts_to("U0AFFP01")) == 2  # the refusal, answered as ever
+    assert world.api.of("chat.update") == []  # the button stays live, unmarked
+    acks = "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = 'ack'"
+    assert await world.bot.rows(acks, [request_id]) == [(0,)]
+
+
+async def test_a_press_is_marked_done_in_the_pressers_language(world: World) -> None:
+    with marked("th"):
+        await world.bot.say("th-fp", "/language th")
+        await file_request(world)
+        await world.slack.press(TH_FP, routed(world))
+        await world.settle()
+    [update] = world.api.of("chat.update")
+    line = update["blocks"][-1]["elements"][0]["text"]
+    assert line == f"‹th›✓ ‹th›Acknowledge‹/th› by <@{TH_FP}>‹/th›"
 
 
 async def test_relayed_mentions_arrive_inert(world: World) -> None:

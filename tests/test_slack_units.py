@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,14 @@ def test_sections_are_split_at_a_word_break_not_mid_word() -> None:
     first, second = section_chunks(text)
     assert first.endswith("evidence ") and second.startswith("evidence")
     assert len(first) <= 3000 and first + second == text
+
+
+def test_thai_sections_are_split_between_clusters_only() -> None:
+    text = "ที่นี่มีผู้หญิงสองคนรอที่ด่านตรวจคนเข้าเมือง" * 100  # no spaces between words
+    for limit in range(40, 50):  # wherever the limit falls, on a letter or on its mark
+        chunks = section_chunks(text, limit)
+        assert "".join(chunks) == text and all(len(c) <= limit for c in chunks)
+        assert not [c for c in chunks if unicodedata.category(c[0]).startswith("M")], limit
 
 
 def test_every_button_is_shown_or_typed() -> None:

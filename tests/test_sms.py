@@ -11,6 +11,7 @@ the adapter's local server. The core runs on a temporary database through
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -223,6 +224,14 @@ def test_notifications_are_cut_but_reply_hints_kept() -> None:
     text, *hints = body.split("\n")
     assert len(text) == 100 and text.startswith('R-1 awaits you - "open" it... ')
     assert hints == ["Acknowledge: reply ACK R-2026-0001", "Open it: reply PERIOD confirm"]
+
+
+def test_a_thai_notification_is_cut_between_clusters_only() -> None:
+    thai = "ที่นี่มีผู้หญิงสองคนรอที่ด่านตรวจคนเข้าเมือง" * 20  # no spaces between words
+    for limit in range(60, 70):  # wherever the cut falls, on a letter or on its mark
+        text = sms_body(thai, (), limit).removesuffix("...")
+        assert thai.startswith(text) and len(text) <= limit - 3
+        assert not unicodedata.category(thai[len(text)]).startswith("M"), limit
 
 
 def test_many_reply_hints_are_kept_and_the_text_cut_for_them() -> None:

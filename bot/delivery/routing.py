@@ -55,7 +55,13 @@ class Router:
 
     def approved_channel(self, directory: Directory, person: Person) -> str | None:
         """The person's best channel approved for full content, to point them to."""
-        full = [ch for ch, _ in self.routes(directory, person) if ch not in self.pointer_only]
+        route = self.approved_route(directory, person)
+        return route[0] if route else None
+
+    def approved_route(self, directory: Directory, person: Person) -> tuple[str, str] | None:
+        """The best (channel, address) approved for full content: where content said on a
+        pointer-only channel goes instead, and the channel its pointer names."""
+        full = [r for r in self.routes(directory, person) if r[0] not in self.pointer_only]
         return full[0] if full else None
 
     def route(self, directory: Directory, person: Person) -> tuple[str, str] | None:

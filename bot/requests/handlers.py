@@ -461,6 +461,23 @@ def _limit_text(work: Work, text: str) -> str:
     return within(text, limit, _("Please shorten it, or send the rest as a /reply."))
 
 
+def _limit_reply(work: Work, request_id: str, text: str) -> str:
+    """A reply's text if it fits; else a refusal that names the request first (mail threads
+    it there, and adds how to reply by mail) and asks for no command a mail user cannot type."""
+    limit = work.ctx.settings.requests.max_text_length
+    if len(text) > limit:
+        raise UserError(
+            _(
+                "{id}: your reply is {length} characters; the limit is {limit}. Nothing was "
+                "sent: please shorten it and send it again, or send it in parts.",
+                id=request_id,
+                length=len(text),
+                limit=limit,
+            )
+        )
+    return text
+
+
 def _who(work: Work, person_id: str | None) -> Text:
     """``Name (Country)``: the name as the directory writes it, the country as the reader's
     language names it."""
@@ -1025,7 +1042,7 @@ def reply(work: Work, args: IdAndText) -> None:
     actor = work.actor
     assert actor is not None
     request = _subject(work)
-    text = _limit_text(work, args.text)
+    text = _limit_reply(work, request.id, args.text)
     answering = store.handles(work.directory, actor, request)
     took_it = _record_reply(work, request, _answers(work, request, answering), text, answering)
     who = _who(work, actor.id)
