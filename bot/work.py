@@ -211,13 +211,20 @@ class Work:
         notice that their access ends): on their best channel, in their language, at once or
         not at all (held for their quiet hours it would reach someone revoked). The outbox id,
         or None when not sent."""
-        route = self.ctx.router.route(self.directory, person)
+        router = self.ctx.router
+        route = router.route(self.directory, person)
         if route is None or self.held_until(person) is not None:
             return None
         language = self.language_of(person.id)  # kept apart from them: revoked, yet this goes
-        return self._queue(
-            route[0], route[1], None, text, (), subject or None, language=language, sensitive=False
-        )
+        full = route
+        if route[0] in router.pointer_only:  # the notice where it may be read, pointed to
+            full = router.approved_route(self.directory, person) or route
+        if full != route:
+            pointer = self.pointer_text(None, subject or None, where=full[0])
+            self._queue(
+                *route, None, pointer, (), subject or None, sensitive=False, language=language
+            )
+        return self._queue(*full, None, text, (), subject or None, language=language)
 
     def held_until(self, person: Person, urgent: bool = False) -> datetime | None:
         """When a message to ``person`` sent now would reach them: the end of their quiet
@@ -396,10 +403,14 @@ class Work:
             subject=subject,
         )
 
-    def pointer_text(self, person_id: str | None, subject: str | None) -> Text:
-        """What a pointer-only channel may carry: that something waits, and where."""
+    def pointer_text(
+        self, person_id: str | None, subject: str | None, where: str | None = None
+    ) -> Text:
+        """What a pointer-only channel may carry: that something waits, and where (``where``:
+        the channel it was sent on, else the person's approved one)."""
         person = self.directory.people.get(person_id or "")
-        where = self.ctx.router.approved_channel(self.directory, person) if person else None
+        if where is None and person is not None:
+            where = self.ctx.router.approved_channel(self.directory, person)
         what = awaiting(subject) if subject else None
         if what and where:
             return _("{subject} awaits you — open it on {channel}.", subject=what, channel=where)

@@ -97,6 +97,9 @@ async def test_a_handover_pointer_names_the_handover_in_the_readers_language(
         [done] = await bot.say("nz-cochair", "/handover th-fp th-fp2")
     assert "0 open requests, 0 draft returns and 0 broadcasts" in done
     assert sms.to(SMS["th-fp"]) == ["A handover of open work awaits you — open it on console."]
+    # and it is there: the outgoing person's notice was sent by SMS whole, casework and all
+    [notice] = bot.inbox("th-fp")
+    assert notice.startswith("Your open work is handed over to Somchai Successor-Example"), notice
     [successor] = sms.to(SMS["th-fp2"])
     assert successor == (
         "‹th›‹th›A handover of open work‹/th› awaits you — open it on console.‹/th›"

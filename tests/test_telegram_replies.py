@@ -79,7 +79,7 @@ async def test_a_reply_too_long_is_refused_as_a_typed_reply_would_be(
 
     room.say(FOCAL, "x" * (limit + 1), reply_to=routed)
 
-    assert await fake.wait_for_text(FOCAL, "Please shorten it")
+    assert await fake.wait_for_text(FOCAL, "please shorten it and send it again")
     assert await room.bot.rows("SELECT COUNT(*) FROM request_messages WHERE kind = 'reply'") == [
         (0,)
     ]
