@@ -195,6 +195,16 @@ class Work:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
             return None
         held = self.held_until(person, urgent)
+        router = self.ctx.router
+        if route[0] in router.pointer_only and (
+            full := router.approved_route(self.directory, person)
+        ):
+            # the pointer alone named a channel where nothing was sent: the content goes there
+            pointer = self.pointer_text(person.id, subject or None, where=full[0])
+            self._queue(
+                *route, person.id, pointer, buttons, subject or None, sensitive=False, held=held
+            )
+            route = full
         return self._queue(
             route[0],
             route[1],

@@ -174,8 +174,11 @@ async def test_casework_asked_for_by_sms_goes_where_the_pointer_says(tmp_path) -
     assert sms.to("+66800000001")[-1] == (
         "A message from FocalPoint awaits you — open it on telegram."
     )
-    [shown] = telegram.to("100041")  # (the request itself went to SMS, as a pointer)
-    assert shown.startswith(f"Request {rid}") and "Check passport N1234567" in shown
+    # the request came as a pointer by SMS and whole where it names; then what /show says
+    notified, shown = telegram.to("100041")
+    assert sms.to("+66800000001")[0].startswith(f"{rid} awaits you — open it on telegram.")
+    assert notified.startswith(f"Request {rid}") and "Check passport N1234567" in notified
+    assert shown.startswith(f"Request {rid}") and "Status:" in shown
     assert "N1234567" not in " ".join(d.message.text for d in sms.sent)
     await bot.stop()
 
