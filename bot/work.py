@@ -199,11 +199,10 @@ class Work:
         if route[0] in router.pointer_only and (
             full := router.approved_route(self.directory, person)
         ):
-            # the pointer alone named a channel where nothing was sent: the content goes there
-            pointer = self.pointer_text(person.id, subject or None, where=full[0])
-            self._queue(
-                *route, person.id, pointer, buttons, subject or None, sensitive=False, held=held
-            )
+            # its pointer (_queue writes it, naming that channel, and keeps the buttons) named a
+            # channel where nothing had been sent: the content goes there too
+            sub = subject or None
+            self._queue(*route, person.id, text, buttons, sub, held=held, attachment=attachment)
             route = full
         return self._queue(
             route[0],
