@@ -16,6 +16,7 @@ import click
 from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError
 from bot.storage import missing_password
+from bot.text import counted
 
 if TYPE_CHECKING:
     from bot.directory.repo import Directory
@@ -158,11 +159,13 @@ def check(config: str, database: str | None) -> None:
         running = console_runs(settings) + [a.channel for a in platform_adapters(settings)]
     except ConfigError as exc:
         raise click.ClickException(f"configuration error:\n{exc}") from exc
-    full = [name for name, section in settings.channels.items() if section.content == "full"]
-    pointer = [name for name, section in settings.channels.items() if section.content != "full"]
+    enabled = {name: section for name, section in settings.channels.items() if section.enabled}
+    full = [name for name, section in enabled.items() if section.content == "full"]
+    pointer = [name for name, section in enabled.items() if section.content != "full"]
+    countries = counted(len(settings.countries), "country", "countries")
     click.echo(
-        f"{config}: OK — {len(settings.countries)} countries, {len(settings.people)} "
-        f"people; channels that would run now: {', '.join(running) or 'none'}\n"
+        f"{config}: OK — {countries}, {counted(len(settings.people), 'person', 'people')}; "
+        f"channels that would run now: {', '.join(running) or 'none'}\n"
         f"may carry casework: {', '.join(full) or 'none'}; "
         f"pointer-only: {', '.join(pointer) or 'none'}"
     )

@@ -349,7 +349,7 @@ def purge_command(config: str, database: str | None, dry_run: bool) -> None:
     click.echo(("Would remove " if dry_run else "Removed ") + done.summary() + ".")
     if not dry_run:
         swept = _run(_with_store(settings, database, lambda db: sweep_files(db, settings.files)))
-        click.echo(f"Removed {swept} stored files no request holds.")
+        click.echo(f"Removed {counted(swept, 'stored file')} no request holds.")
 
 
 @directory.command("handover")

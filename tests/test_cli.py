@@ -309,6 +309,7 @@ def test_check_lists_the_channels_that_run_and_warns_of_whom_nothing_reaches(
     result = CliRunner().invoke(main, ["check", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert "channels that would run now: none\n" in result.output
+    assert "may carry casework: telegram, slack, email;" in result.output  # (and the console)
     assert (
         "warning: no enabled channel reaches admin (no identity on any enabled channel)"
         in result.output

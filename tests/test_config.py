@@ -122,7 +122,7 @@ def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
 
 def test_check_accepts_a_good_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = check(tmp_path, MINIMAL)
-    assert result.exit_code == 0 and "OK — 1 countries, 1 people" in result.output
+    assert result.exit_code == 0 and "OK — 1 country, 1 person;" in result.output
 
 
 def test_check_names_the_line_of_a_duplicate_person_id(tmp_path) -> None:  # type: ignore[no-untyped-def]
