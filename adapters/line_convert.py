@@ -36,6 +36,7 @@ from linebot.v3.webhooks import (
 )
 
 from adapters.buttons import buttons_independent, short_labels, typed_lines, with_typed
+from adapters.text_parts import cluster_start, fitting
 from bot.errors import AdapterError, PermanentError, RateLimited, TransientError
 from bot.events import (
     Button,
@@ -225,11 +226,9 @@ def split_text(
 
 
 def _fitting(text: str, limit: int) -> int:
-    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
-    end = min(len(text), limit)
-    while utf16_len(text[:end]) > limit:
-        end -= 1
-    return end
+    """How many characters of ``text`` fit in ``limit`` UTF-16 units, ending between two
+    grapheme clusters (a Thai vowel or tone mark stays on its letter)."""
+    return cluster_start(text, fitting(text, limit, utf16_len))
 
 
 def _cut_point(text: str, limit: int) -> int:

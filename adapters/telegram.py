@@ -17,9 +17,9 @@ message a second per chat, just under 30 a second overall) and retries, deciding
 of error raised here. Text from the core is plain; it is escaped for HTML parse mode and split
 at 4096 characters, the parts spaced by the chat's own interval (a group's is longer) and held
 back by a flood-control pause that began meanwhile. Buttons become an inline keyboard whose
-callback data is the command line; a press answers the callback query and removes the keyboard
-so it cannot be pressed twice, or only the pressed button where the others are independent
-actions (see :mod:`adapters.buttons`).
+callback data is the command line; a press answers the callback query and, once the core carried
+it out, removes the keyboard so it cannot be pressed twice, or only the pressed button where the
+others are independent actions (see :mod:`adapters.buttons`); a refused press leaves it as it was.
 
 Configured by ``[channels.telegram]`` in ``bot.toml``; the token and the webhook secret come
 from the environment variables named there and are never logged.
@@ -45,6 +45,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    CallbackQuery,
     InputFile,
     LinkPreviewOptions,
     Update,
@@ -290,21 +291,24 @@ class TelegramAdapter(Adapter):
         event = inbound_event(update, self.username)
         if event is None:
             return
-        if update.callback_query is not None:
-            await self._settle_press(update)
-        await self._sink(event)
+        query = update.callback_query
+        if query is None:
+            await self._sink(event)
+            return
+        with contextlib.suppress(TelegramError):  # the spinner stops at once
+            await self._application.bot.answer_callback_query(query.id)
+        if await self._sink(event) is not False:  # carried out: a refused press keeps its keys
+            await self._settle_press(query)
 
-    async def _settle_press(self, update: Update) -> None:
-        """Stop the spinner and remove the keyboard, so a second press cannot happen; where the
-        buttons are independent actions only the pressed one goes (:func:`after_press`).
+    async def _settle_press(self, query: CallbackQuery) -> None:
+        """Remove the keyboard of a press carried out, so a second press cannot happen; where
+        the buttons are independent actions only the pressed one goes (:func:`after_press`).
 
-        Either may fail on a redelivered update (the query has expired, the keyboard is gone);
-        the press still goes to the core, which de-duplicates it.
+        This may fail on a redelivered update (the keyboard is gone); the press went to the
+        core, which de-duplicated it.
         """
-        assert self._application is not None and update.callback_query is not None
-        query, bot = update.callback_query, self._application.bot
-        with contextlib.suppress(TelegramError):
-            await bot.answer_callback_query(query.id)
+        assert self._application is not None
+        bot = self._application.bot
         if query.message is not None:
             with contextlib.suppress(TelegramError):
                 kept = after_press(getattr(query.message, "reply_markup", None), query.data or "")

@@ -163,19 +163,46 @@ async def test_acknowledge_button_removes_keyboard_and_second_press_changes_noth
 async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
     room: Room,
 ) -> None:
-    """A handover's one Acknowledge per broadcast: acknowledging B-2 keeps B-1 and B-3 live."""
-    acks = tuple(Button(f"Acknowledge B-{n}", f"/broadcast ack B-{n}") for n in (1, 2, 3))
+    """One Acknowledge per request, as a handover's: acknowledging the second keeps the others
+    live."""
+    room.fake.limits = Limits(per_chat_interval=0.05)  # the handover follows the requests
+    ids = [f"R-2026-000{n}" for n in (1, 2, 3)]
+    for n, request_id in enumerate(ids, 1):
+        room.say(OFFICER, f"/request TH routine Trace phone number {n} for the case")
+        await room.fake.wait_for_text(OFFICER, f"Request {request_id} sent to Thailand")
+    acks = tuple(Button(f"Acknowledge {rid}", f"/ack {rid}") for rid in ids)
     handover = Outbound(97, "telegram", str(FOCAL), "Handed over to you.", "th-fp", acks)
     await room.adapter.send(handover)
-    [sent] = room.fake.sent(FOCAL)
+    sent = room.fake.sent(FOCAL)[-1]
 
-    room.fake.press(FOCAL, sent, "/broadcast ack B-2")
-    await room.fake.wait_for_text(FOCAL, "B-2")  # the core's answer: the press went through
-    kept = room.fake.messages[(FOCAL, sent["message_id"])]["reply_markup"]["inline_keyboard"]
-    assert [k["callback_data"] for row in kept for k in row] == [
-        "/broadcast ack B-1",
-        "/broadcast ack B-3",
-    ]
+    room.fake.press(FOCAL, sent, f"/ack {ids[1]}")
+    await room.fake.wait_for_text(FOCAL, f"You acknowledged {ids[1]}")
+
+    def kept() -> list[str]:
+        markup = room.fake.messages[(FOCAL, sent["message_id"])].get("reply_markup")
+        return [k["callback_data"] for row in markup["inline_keyboard"] for k in row]
+
+    assert await room.fake.wait_for(lambda: kept() == [f"/ack {ids[0]}", f"/ack {ids[2]}"])
+
+
+async def test_a_refused_press_leaves_the_keyboard_as_it_was(room: Room) -> None:
+    """Malaysia's focal point, shown Thailand's request, presses its Acknowledge."""
+    await file_request(room)
+    room.fake.limits = Limits(per_chat_interval=0.05)  # the refusal follows at once
+    ack = (Button("Acknowledge", f"/ack {RID}"),)
+    await room.adapter.send(Outbound(98, "telegram", str(MALAYSIA), RID, "my-fp", ack))
+    [shown] = room.fake.sent(MALAYSIA)
+
+    room.fake.press(MALAYSIA, shown)
+    await room.fake.wait_for(lambda: len(room.fake.texts(MALAYSIA)) == 2)  # the refusal
+    await room.bot.settle()
+    assert room.fake.messages[(MALAYSIA, shown["message_id"])]["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Acknowledge", "callback_data": f"/ack {RID}"}]]
+    }
+    assert room.fake.called("editMessageReplyMarkup") == []
+    assert [c.status for c in room.fake.called("answerCallbackQuery")] == [200]  # no spinner
+    acks = await room.bot.rows("SELECT COUNT(*) FROM audit WHERE action = 'request.acknowledged'")
+    assert acks == [(0,)]
 
 
 async def test_reply_is_relayed_with_markup_escaped(room: Room) -> None:
@@ -226,7 +253,11 @@ async def test_guided_return_is_completed_with_buttons(tmp_path: Path, fake: Fak
         b["text"] for m in pressed for row in m["reply_markup"]["inline_keyboard"] for b in row
     ]
     assert {"Zero", "Skip", "Confirm"} <= set(labels)
-    assert all("reply_markup" not in fake.messages[(MALAYSIA, m["message_id"])] for m in pressed)
+    assert await fake.wait_for(  # each once carried out, which may follow the answer
+        lambda: all(
+            "reply_markup" not in fake.messages[(MALAYSIA, m["message_id"])] for m in pressed
+        )
+    )
     assert {c.status for c in fake.called("answerCallbackQuery")} == {200}
     stored = dict(await bot.rows("SELECT metric, amount FROM return_values"))
     assert stored["persons_convicted"] == 0 and stored["arrests"] == 3
