@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from adapters.memory import MemoryAdapter
 from bot.app import App
 from bot.audit import chain as audit
 from bot.cli import main as focalbot
+from bot.config import QuietHoursSettings
 from bot.delivery import replicas
 from bot.delivery.replicas import Replication
 from bot.events import Outbound
@@ -28,6 +29,7 @@ from bot.ports import Pacing
 from bot.work import Work
 from tests import harness as h
 from tests.pg_server import PostgresServer
+from tests.returns_support import move_to
 
 WAIT = 20.0  # seconds any condition below may take at most
 
@@ -437,6 +439,35 @@ async def test_someone_taken_out_of_bot_toml_is_revoked_once_by_replicas_startin
         assert len(told()) == 1 and "revoked" in told()[0].text
         revoked = "SELECT COUNT(*) FROM audit WHERE action = 'person.revoked' AND subject = ?"
         assert await a.rows(revoked, ["th-fp"]) == [(1,)]
+    finally:
+        await b.stop()
+        await a.stop()
+
+
+@pytest.mark.parametrize("releaser", [1, 0], ids=["by-another", "by-its-deliverer"])
+async def test_a_message_held_for_the_night_is_sent_once_whichever_replica_releases_it(
+    database: Path, releaser: int
+) -> None:
+    """A request filed on A at night in Bangkok: A delivers th-fp's chat and holds the notice
+    for 07:00. The release fires on B (its clock reached the morning first) or on A: the
+    notice goes once. Released on B it went nowhere: the row named A as its holder, so A,
+    which never had it in hand, did not adopt it."""
+    night = datetime(2027, 1, 20, 16, 30, tzinfo=UTC)  # 23:30 in Bangkok: held until 07:00
+    settings = h.shipped_settings(quiet_hours=QuietHoursSettings())
+    a, b = h.Harness(database, settings), h.Harness(database, settings)
+    for replica in (a, b):
+        move_to(replica, night)
+        await replica.start()
+    try:
+        request = await a.file_request("TH routine Passport check for a suspect")
+        notices = lambda: [  # noqa: E731
+            m for _, m in deliveries(a, b) if m.address == "th-fp" and request in m.text
+        ]
+        assert not notices()
+        assert await (a, b)[releaser].advance(timedelta(hours=8))  # the release timer fires
+        await eventually(notices, "th-fp told in the morning")
+        await asyncio.sleep(3 * replicas.CLAIM_EVERY)  # a second copy would have gone by now
+        assert len(notices()) == 1
     finally:
         await b.stop()
         await a.stop()
