@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
@@ -114,20 +115,27 @@ class App:
             )
             log.info("directory: %d bot.toml entries new or edited since last start", applied)
         await self.reload_directory()
-        told = await self._retire_unconfigured() if settings.people else []
+        # What start-up units queue is handed to the outbox once it has its channels: with
+        # replicas, a message in a chat this replica took for it is its own, which no replica
+        # adopts (its owner holds it in hand), so one not handed over here was never sent.
+        queued: list[Work] = []
+        if settings.people:
+            queued.append(await self._retire_unconfigured())
         self.blobs = await self.store.run(lambda db: open_blobs(db, settings.files))
         self.outbox.blobs = self.blobs
         self.outbox.make_file = self._make_file
         for task in self.startup:
-            await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
+            queued.append(
+                await self.store.run(_startup_unit(task, self._context(), self.clock.now()))
+            )
         for adapter in self.adapters.values():
             self.outbox.add(adapter)
+        for work in queued:
+            self.outbox.put(_ours(work))
         if self.replication is None:  # replicas adopt what is owed in their own loop instead
             owed = await self.outbox.resume()
             if owed:
                 log.info("resuming %d queued outbound messages", owed)
-        else:  # but not what this one queued itself: it holds those in hand
-            self.outbox.put(told)
         for i in range(settings.bot.workers):
             self.spawn(self._worker(), f"worker-{i}")
         await self.scheduler.start(self.fire_timer)
@@ -144,20 +152,15 @@ class App:
         if self.replication:
             self.spawn(self.replication.run(), "replication")
 
-    async def _retire_unconfigured(self) -> list[Outbound]:
+    async def _retire_unconfigured(self) -> Work:
         """Revoke those taken out of bot.toml and pass their work on (before anyone writes);
-        what that tells their stand-ins, to send once the channels are added."""
-        now = self.clock.now()
-
-        def unit(db: Db) -> tuple[list[str], list[Outbound]]:
-            work = Work(db, self._context(), now)
-            dropped = retire_unconfigured(work)
-            return dropped, [m for m in work.outbound if m.id not in work.elsewhere]
-
-        dropped, told = await self.store.run(unit)
-        if dropped:
+        the unit, whose messages (what it tells their stand-ins) go once the channels are added."""
+        work = await self.store.run(
+            _startup_unit(retire_unconfigured, self._context(), self.clock.now())
+        )
+        if work.directory_changed:
             await self.reload_directory()
-        return told
+        return work
 
     async def _start_adapter(self, adapter: Adapter) -> None:
         """Start a channel; if its platform is unreachable, keep trying in the background so
@@ -490,7 +493,7 @@ class App:
         return self.ctx
 
     def _after_commit(self, work: Work) -> None:
-        mine = [m for m in work.outbound if m.id not in work.elsewhere]
+        mine = _ours(work)
         self.outbox.put(sorted(mine, key=_to_everyone_else(work)) if len(mine) > 1 else mine)
         for timer in work.timers:
             self.scheduler.schedule(timer.id, timer.due_at)
@@ -516,9 +519,24 @@ class App:
             await self.reload_directory()
 
 
-def _startup_unit(task: Callable[[Work], object], ctx: Context, now):  # type: ignore[no-untyped-def]
-    """A start-up task as a unit of work for the store thread."""
-    return lambda db: task(Work(db, ctx, now))
+def _startup_unit(
+    task: Callable[[Work], object], ctx: Context, now: datetime
+) -> Callable[[Db], Work]:
+    """A start-up (or shutdown) task as a unit of work for the store thread; it returns the
+    unit, whose messages the app hands to the outbox (see :meth:`App.start`)."""
+
+    def unit(db: Db) -> Work:
+        work = Work(db, ctx, now)
+        task(work)
+        return work
+
+    return unit
+
+
+def _ours(work: Work) -> list[Outbound]:
+    """The messages ``work`` queued that this process delivers (not those in a chat another
+    replica delivers: that one adopts them)."""
+    return [m for m in work.outbound if m.id not in work.elsewhere]
 
 
 def _apologise(db, ctx: Context, event: Inbound, now) -> Work:  # type: ignore[no-untyped-def]

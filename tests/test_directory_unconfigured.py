@@ -127,7 +127,7 @@ async def test_the_work_of_someone_taken_out_of_bot_toml_is_passed_on(tmp_path: 
     told = (
         f"Niran Example (th-fp) was revoked; the open request to Thailand they were answering "
         f"is yours now: {request}."
-    )  # queued at start, sent as owed messages are (replicas adopt them in their own loop)
+    )  # queued at start, handed to delivery once the channels are added (as every start-up unit's)
     await eventually(lambda: told in bot.last("th-deputy"), 10, "the deputy told")
     assert await bot.say("th-fp", "/ping") == [str(STRANGER_REPLY)]
     await bot.stop()

@@ -10,20 +10,26 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from adapters.memory import MemoryAdapter
+from bot.app import App
 from bot.audit import chain as audit
 from bot.cli import main as focalbot
+from bot.config import QuietHoursSettings
+from bot.delivery import replicas
 from bot.delivery.replicas import Replication
 from bot.events import Outbound
+from bot.factory import build_app
 from bot.ports import Pacing
+from bot.work import Work
 from tests import harness as h
 from tests.pg_server import PostgresServer
+from tests.returns_support import move_to
 
 WAIT = 20.0  # seconds any condition below may take at most
 
@@ -276,8 +282,6 @@ async def test_the_lane_owner_sends_what_another_replica_left_before_its_own(
     """Three requests to Thailand, one after another, through replicas A, B, A: A owns the
     focal point's chat, B leaves its notice for A, and A's next notice must not overtake it
     (it did, in normal operation, whenever A queued before its next look for left messages)."""
-    from bot.delivery import replicas
-
     monkeypatch.setattr(replicas, "CLAIM_EVERY", 30.0)  # that look comes too late to help here
     a, b = h.Harness(database), h.Harness(database)
     await a.start()
@@ -379,3 +383,91 @@ async def test_a_stop_begun_while_the_lease_is_being_taken_starts_no_intake(
         assert await take("intake:" + poller.channel)  # given back: free for the others
     finally:
         await replica.stop()
+
+
+async def test_what_a_start_up_unit_queues_is_delivered_once(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replica's start-up unit notifies two people, one in a chat another replica already
+    delivers and one in a chat nobody delivers yet (which the unit takes for its replica): each
+    gets it once. The second was queued as its replica's own and never sent by anyone."""
+    a = await h.Harness(database).start()
+    assert await a.say("th-fp", "/ping")  # a delivers th-fp's chat from now
+    notice = "Maintenance on Sunday night"
+
+    def tell(work: Work) -> None:
+        for person_id in ("th-fp", "my-fp"):
+            work.notify(work.directory.people[person_id], notice)
+
+    def with_tell(*args: object, **kwargs: object) -> App:
+        app = build_app(*args, **kwargs)  # type: ignore[arg-type]
+        app.startup = (*app.startup, tell)
+        return app
+
+    monkeypatch.setattr(h, "build_app", with_tell)
+    b = await h.Harness(database).start()
+    try:
+        told = lambda: [(r, m.address) for r, m in deliveries(a, b) if m.text == notice]  # noqa: E731
+        await eventually(lambda: len(told()) == 2, "both told")
+        await asyncio.sleep(3 * replicas.CLAIM_EVERY)  # a second copy would have gone by now
+        assert sorted(address for _, address in told()) == ["my-fp", "th-fp"]
+        queued = "SELECT COUNT(*) FROM outbox WHERE status = 'queued'"
+        assert await a.rows(queued) == [(0,)]
+    finally:
+        await b.stop()
+        await a.stop()
+
+
+async def test_someone_taken_out_of_bot_toml_is_revoked_once_by_replicas_starting_together(
+    database: Path,
+) -> None:
+    """Two replicas start at once with th-fp taken out of bot.toml: both run the start-up
+    revocation, th-fp is revoked once and the deputy told once which request is theirs now."""
+    first = await h.Harness(database).start()
+    request = await first.file_request("TH routine Passport check for a suspect")
+    await first.stop()
+    people = tuple(p for p in h.shipped_settings().people if p.id != "th-fp")
+    a = h.Harness(database, h.shipped_settings(people=people))
+    b = h.Harness(database, h.shipped_settings(people=people))
+    await asyncio.gather(a.start(), b.start())
+    try:
+        told = lambda: [  # noqa: E731
+            m for _, m in deliveries(a, b) if m.address == "th-deputy" and request in m.text
+        ]
+        await eventually(told, "the deputy told")
+        await asyncio.sleep(3 * replicas.CLAIM_EVERY)  # a second copy would have gone by now
+        assert len(told()) == 1 and "revoked" in told()[0].text
+        revoked = "SELECT COUNT(*) FROM audit WHERE action = 'person.revoked' AND subject = ?"
+        assert await a.rows(revoked, ["th-fp"]) == [(1,)]
+    finally:
+        await b.stop()
+        await a.stop()
+
+
+@pytest.mark.parametrize("releaser", [1, 0], ids=["by-another", "by-its-deliverer"])
+async def test_a_message_held_for_the_night_is_sent_once_whichever_replica_releases_it(
+    database: Path, releaser: int
+) -> None:
+    """A request filed on A at night in Bangkok: A delivers th-fp's chat and holds the notice
+    for 07:00. The release fires on B (its clock reached the morning first) or on A: the
+    notice goes once. Released on B it went nowhere: the row named A as its holder, so A,
+    which never had it in hand, did not adopt it."""
+    night = datetime(2027, 1, 20, 16, 30, tzinfo=UTC)  # 23:30 in Bangkok: held until 07:00
+    settings = h.shipped_settings(quiet_hours=QuietHoursSettings())
+    a, b = h.Harness(database, settings), h.Harness(database, settings)
+    for replica in (a, b):
+        move_to(replica, night)
+        await replica.start()
+    try:
+        request = await a.file_request("TH routine Passport check for a suspect")
+        notices = lambda: [  # noqa: E731
+            m for _, m in deliveries(a, b) if m.address == "th-fp" and request in m.text
+        ]
+        assert not notices()
+        assert await (a, b)[releaser].advance(timedelta(hours=8))  # the release timer fires
+        await eventually(notices, "th-fp told in the morning")
+        await asyncio.sleep(3 * replicas.CLAIM_EVERY)  # a second copy would have gone by now
+        assert len(notices()) == 1
+    finally:
+        await b.stop()
+        await a.stop()

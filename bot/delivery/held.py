@@ -77,8 +77,13 @@ def _hand_over(work: Work, rows: Sequence[Sequence[Any]]) -> None:
     """Give delivery the released ``rows``, oldest first, each in its reader's language now."""
     for row in sorted(rows, key=lambda r: int(r[0])):
         message = _in_language_now(work, outbound_from_row(row), row[-2], row[-1])
-        if work.ctx.replica and work._lane_owner(message.channel, message.address) is None:
-            work.elsewhere.add(message.id)  # another replica delivers this chat and adopts it
+        if work.ctx.replica:
+            # its holder is who delivers the chat now, not who held it: a row naming another
+            # replica as holder is never adopted by it (it counts it as in hand) and was lost
+            owner = work._lane_owner(message.channel, message.address)
+            work.db.execute("UPDATE outbox SET lease_owner = ? WHERE id = ?", [owner, message.id])
+            if owner is None:
+                work.elsewhere.add(message.id)  # another replica delivers this chat, adopts it
         work.outbound.append(message)
 
 
