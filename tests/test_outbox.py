@@ -78,18 +78,23 @@ class Down(MemoryAdapter):
         raise RateLimited(0.01)
 
 
-async def test_message_that_waits_too_long_expires_and_falls_back(tmp_path: Path) -> None:
-    telegram = Down("telegram", Pacing(expire_after=0.2))
+async def on_telegram_first(tmp_path: Path, telegram: MemoryAdapter) -> Harness:
+    """The shipped bot with Thailand's focal point on ``telegram`` first."""
     settings = shipped_settings()
     people = tuple(
         p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
         for p in settings.people
     )
-    bot = await Harness(
+    return await Harness(
         tmp_path / "bot.db",
         settings.model_copy(update={"people": people}),
         extra_adapters=[telegram],
     ).start()
+
+
+async def test_message_that_waits_too_long_expires_and_falls_back(tmp_path: Path) -> None:
+    telegram = Down("telegram", Pacing(expire_after=0.2))
+    bot = await on_telegram_first(tmp_path, telegram)
     await bot.say("au-officer", "/request TH urgent Check passport N1234567")
     for _ in range(100):
         if bot.inbox("th-fp"):
@@ -153,16 +158,7 @@ async def test_a_retried_expired_message_is_tried_again_and_falls_back_once(
     its first writing), without an attempt, and sent its fallback and its sender's notice a
     second time."""
     telegram = Counted("telegram", Pacing(expire_after=0.3))
-    settings = shipped_settings()
-    people = tuple(
-        p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
-        for p in settings.people
-    )
-    bot = await Harness(
-        tmp_path / "bot.db",
-        settings.model_copy(update={"people": people}),
-        extra_adapters=[telegram],
-    ).start()
+    bot = await on_telegram_first(tmp_path, telegram)
     bot.app.directory_poll = 0.05  # type: ignore[union-attr]
     bot.app.spawn(bot.app._watch_directory(), "fast-watch")  # type: ignore[union-attr]
     await bot.say("au-officer", "/request TH urgent Check passport N1234567")
