@@ -15,7 +15,7 @@ from bot.directory.repo import mark_unreachable
 from bot.events import DeliveryReport, Outbound
 from bot.i18n import Text, _, join
 from bot.storage.sql import Db
-from bot.work import Context, Work, buttons_from_json
+from bot.work import STANDBY, Context, Work, buttons_from_json
 
 EXPIRED, UNAVAILABLE, REFUSED, UNREACHABLE = "expired", "unavailable", "refused", "unreachable"
 UNDELIVERED = "undelivered"
@@ -50,8 +50,9 @@ def reroute(
     if row and not _first_fallback(db, failed.id, work.stamp):
         return work  # retried and failed again, or rerouted by another replica: once only
     person = ctx.directory.people.get(failed.person_id or "")
-    if person is None:
-        return work  # a reply into a chat that is gone: nobody else to route it to
+    if person is None:  # a reply into a chat that is gone, or a parting notice
+        _standing_by(work, failed, subject or "")
+        return work
     if failed.attachment is not None and reason.startswith(FILE_UNREADABLE):
         _without_the_file(work, person, failed, subject or "", reason)
         return work
@@ -91,6 +92,29 @@ def reroute(
             )
         work.notify(origin, told, subject=subject or "")
     return work
+
+
+def _standing_by(work: Work, failed: Outbound, subject: str) -> None:
+    """A notice sent to nobody by name (bot.work's ``send_parting``: its person is revoked in
+    the same unit, and their channels with them) left copies standing by on their later
+    channels: the first one left goes now, like any message's fallback, neither held nor
+    withdrawn by the revocation. Anything else sent to nobody has nowhere else to go."""
+    db, root = work.db, failed.id
+    up: int | None = failed.id
+    while up is not None:  # the copies hang on the notice as first written
+        root = up
+        row = db.execute("SELECT fallback_of FROM outbox WHERE id = ?", [up]).fetchone()
+        up = row[0] if row else None
+    spare = db.execute(
+        "SELECT id, channel, address, text FROM outbox WHERE fallback_of = ? AND status = ? "
+        "ORDER BY id LIMIT 1",
+        [root, STANDBY],
+    ).fetchone()
+    if spare is None:
+        return
+    db.execute("DELETE FROM outbox WHERE id = ?", [spare[0]])
+    work._queue(spare[1], spare[2], None, spare[3], (), subject or None, failed.id, False)
+    work.audit("message.rerouted", subject, f"{failed.channel} failed; to {spare[1]}")
 
 
 def plain_reason(kind: str, reason: str) -> Text:
