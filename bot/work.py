@@ -247,7 +247,8 @@ class Work:
         later = routes[routes.index(full) + 1 :] if full in routes else []
         origin = self.actor.id if self.actor else None
         for channel, address in later:
-            if channel not in router.pointer_only:
+            stand_in = channel == "console" and router.console_stands_in(person)
+            if channel not in router.pointer_only and not stand_in:
                 shown = self.rendered(channel, text, (), language)[0]
                 self.db.execute(
                     _INSERT_STANDBY,

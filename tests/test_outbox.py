@@ -13,6 +13,7 @@ from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import Pacing
 from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
+from tests.test_fallback import reading_the_console
 
 
 class Scripted(MemoryAdapter):
@@ -87,7 +88,7 @@ async def test_message_that_waits_too_long_expires_and_falls_back(tmp_path: Path
     )
     bot = await Harness(
         tmp_path / "bot.db",
-        settings.model_copy(update={"people": people}),
+        reading_the_console(settings.model_copy(update={"people": people})),
         extra_adapters=[telegram],
     ).start()
     await bot.say("au-officer", "/request TH urgent Check passport N1234567")
@@ -160,7 +161,7 @@ async def test_a_retried_expired_message_is_tried_again_and_falls_back_once(
     )
     bot = await Harness(
         tmp_path / "bot.db",
-        settings.model_copy(update={"people": people}),
+        reading_the_console(settings.model_copy(update={"people": people})),
         extra_adapters=[telegram],
     ).start()
     bot.app.directory_poll = 0.05  # type: ignore[union-attr]
