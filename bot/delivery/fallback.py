@@ -132,7 +132,8 @@ def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: 
     since = str(mark[0])
     rows = work.db.execute(
         "SELECT DISTINCT COALESCE(subject, CAST(id AS TEXT)), subject FROM outbox "
-        "WHERE person_id = ? AND status <> ? AND (origin_id IS NULL OR origin_id <> ?) AND "
+        "WHERE person_id = ? AND status NOT IN (?, 'withdrawn') AND "
+        "(origin_id IS NULL OR origin_id <> ?) AND "
         "((channel = ? AND status IN ('failed', 'expired') AND fell_back_at >= ?) "
         "OR (channel <> ? AND fallback_of IS NULL AND created_at >= ?))",
         [person.id, STANDBY, person.id, channel, since, channel, since],
