@@ -17,7 +17,7 @@ from bot.answers import pressed_by_label
 from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
-from bot.delivery.fallback import failed_after_sending
+from bot.delivery.fallback import failed_after_sending, missed_while_unreachable
 from bot.delivery.followup import follow_up, owed_address
 from bot.delivery.held import woke
 from bot.directory.repo import chose_language, mark_reachable, revoked_holder
@@ -101,12 +101,17 @@ def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> s
 
 def _reachable_again(work: Work, event: Inbound) -> None:
     """Someone wrote from an identity noted unreachable (they unblocked the bot): it reaches
-    them again."""
+    them again, and they are told what was sent to them meanwhile that failed there or went
+    elsewhere (:func:`missed_while_unreachable`)."""
     identity = (event.sender.channel, event.sender.user_id)
     if identity in work.directory.unreachable:
+        person = work.actor  # (read before the mark, which says since when, is cleared)
+        missed = missed_while_unreachable(work, person, *identity) if person else None
         mark_reachable(work.db, *identity)
         work.directory_changed = True
         work.audit("route.reachable", work.actor.id if work.actor else "", identity[0])
+        if missed:  # one short message, before the answer to what they wrote
+            work.reply(missed, sensitive=False)
 
 
 def _guarded(work: Work, action: Callable[[], None]) -> None:

@@ -58,6 +58,13 @@ _INSERT_HELD = (
 """A message held for quiet hours also keeps its source (bot.i18n.stored) and the language it
 was rendered in, to be said again in another if its reader changes theirs meanwhile; one sent
 at once needs neither (and this insert is on every reply's path)."""
+_INSERT_STANDBY = (
+    "INSERT INTO outbox (channel, address, text, created_at, subject, origin_id, fallback_of, "
+    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+STANDBY = "standby"
+"""The status of a parting notice's copy for a later channel (:meth:`Work.send_parting`):
+never sent unless the notice fails for good before it (bot.delivery.fallback)."""
 
 _KNOWN_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 """A subject people know as it is written: a request (``R-2026-0001``), a broadcast (``B-3``),
@@ -233,7 +240,21 @@ class Work:
             self._queue(
                 *route, None, pointer, (), subject or None, sensitive=False, language=language
             )
-        return self._queue(*full, None, text, (), subject or None, language=language)
+        sent = self._queue(*full, None, text, (), subject or None, language=language)
+        # Their channels go with the revocation: those after this one that may carry it stand
+        # by now, the first to take the notice if it fails for good (bot.delivery.fallback).
+        routes = router.routes(self.directory, person)
+        later = routes[routes.index(full) + 1 :] if full in routes else []
+        origin = self.actor.id if self.actor else None
+        for channel, address in later:
+            stand_in = channel == "console" and router.console_stands_in(person)
+            if channel not in router.pointer_only and not stand_in:
+                shown = self.rendered(channel, text, (), language)[0]
+                self.db.execute(
+                    _INSERT_STANDBY,
+                    [channel, address, shown, self.stamp, subject or None, origin, sent, STANDBY],
+                )
+        return sent
 
     def held_until(self, person: Person, urgent: bool = False) -> datetime | None:
         """When a message to ``person`` sent now would reach them: the end of their quiet

@@ -37,6 +37,19 @@ def with_pointer_only_sms(preferred: str):  # type: ignore[no-untyped-def]
     return base.model_copy(update={"people": people, "channels": channels})
 
 
+def reading_the_console(settings):  # type: ignore[no-untyped-def]
+    """``settings`` where Thailand's focal point reads the console too (an identity of theirs
+    there): it is their channel, so their messages fall back to it. The console standing in
+    for everyone is no place they read: a failure does not go there."""
+    people = tuple(
+        p.model_copy(update={"identities": {**p.identities, "console": p.id}})
+        if p.id == "th-fp"
+        else p
+        for p in settings.people
+    )
+    return settings.model_copy(update={"people": people})
+
+
 def settings_with_th_fp_on(channel: str):  # type: ignore[no-untyped-def]
     base = shipped_settings()
     people = tuple(
@@ -48,9 +61,8 @@ def settings_with_th_fp_on(channel: str):  # type: ignore[no-untyped-def]
 
 async def test_blocked_preferred_channel_falls_back_and_sender_is_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
     telegram = Blocked("telegram")
-    bot = await Harness(
-        tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=[telegram]
-    ).start()
+    settings = reading_the_console(settings_with_th_fp_on("telegram"))
+    bot = await Harness(tmp_path / "bot.db", settings, extra_adapters=[telegram]).start()
     await bot.say("au-officer", "/request TH urgent Check passport N1234567")
     await bot.settle()
     assert "Check passport N1234567" in bot.last("th-fp")  # on the console, its next route
@@ -239,7 +251,7 @@ async def test_the_sender_reads_plain_words_and_the_log_keeps_the_detail(
     for plain, error in errors.items():
         bot = await Harness(
             tmp_path / f"{len(plain)}.db",
-            settings_with_th_fp_on("telegram"),
+            reading_the_console(settings_with_th_fp_on("telegram")),
             extra_adapters=[Failing("telegram", error)],
         ).start()
         await bot.say("au-officer", "/request TH urgent Check passport N1234567")

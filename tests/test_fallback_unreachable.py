@@ -13,7 +13,7 @@ from bot.directory.repo import save_directory
 from bot.errors import Unreachable
 from bot.events import Outbound
 from tests.harness import Harness
-from tests.test_fallback import settings_with_th_fp_on
+from tests.test_fallback import reading_the_console, settings_with_th_fp_on
 
 TH_FP_TELEGRAM = "100041"  # bot.toml's Telegram id of Thailand's focal point
 
@@ -35,7 +35,7 @@ class BlockedUntilUnblocked(MemoryAdapter):
 
 async def on_telegram(tmp_path: Path, telegram: MemoryAdapter) -> Harness:
     """A started bot where Thailand's focal point prefers ``telegram``."""
-    settings = settings_with_th_fp_on("telegram")
+    settings = reading_the_console(settings_with_th_fp_on("telegram"))
     return await Harness(tmp_path / "bot.db", settings, extra_adapters=[telegram]).start()
 
 

@@ -24,6 +24,7 @@ from bot.events import Button, ButtonPress, Outbound, TextMessage
 from tests.fake_line import SECRET, TOKEN, FakeLine, LineSide
 from tests.harness import Harness, settings_preferring, shipped_settings
 from tests.marked_catalog import marked
+from tests.test_fallback import reading_the_console
 
 TH_FP = "U0a1b2c3d4e5f60718293a4b5c6d7e8f9"  # th-fp's LINE identity in the shipped bot.toml
 ENV = {"FOCALBOT_LINE_CHANNEL_TOKEN": TOKEN, "FOCALBOT_LINE_CHANNEL_SECRET": SECRET}
@@ -50,7 +51,8 @@ class World:
 async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
     api = await FakeLine().start()
     adapter = LineAdapter.from_settings(line_options(api.host), ENV)
-    bot = Harness(tmp_path / "bot.db", settings_preferring("line", "th-fp"), [adapter])
+    settings = reading_the_console(settings_preferring("line", "th-fp"))
+    bot = Harness(tmp_path / "bot.db", settings, [adapter])
     await bot.start()
     yield World(bot, adapter, api, LineSide(f"http://127.0.0.1:{adapter.port}/line/webhook"))
     await bot.stop()

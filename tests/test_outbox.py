@@ -13,6 +13,7 @@ from bot.errors import PermanentError, RateLimited, TransientError
 from bot.events import Outbound
 from bot.ports import Pacing
 from tests.harness import SHIPPED_CONFIG, Harness, shipped_settings
+from tests.test_fallback import reading_the_console
 
 
 class Scripted(MemoryAdapter):
@@ -79,7 +80,8 @@ class Down(MemoryAdapter):
 
 
 async def on_telegram_first(tmp_path: Path, telegram: MemoryAdapter) -> Harness:
-    """The shipped bot with Thailand's focal point on ``telegram`` first."""
+    """The shipped bot with Thailand's focal point on ``telegram`` first (the console read too,
+    where a message that fails falls back)."""
     settings = shipped_settings()
     people = tuple(
         p.model_copy(update={"preferred_channel": "telegram"}) if p.id == "th-fp" else p
@@ -87,7 +89,7 @@ async def on_telegram_first(tmp_path: Path, telegram: MemoryAdapter) -> Harness:
     )
     return await Harness(
         tmp_path / "bot.db",
-        settings.model_copy(update={"people": people}),
+        reading_the_console(settings.model_copy(update={"people": people})),
         extra_adapters=[telegram],
     ).start()
 

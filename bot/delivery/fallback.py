@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Person
-from bot.directory.repo import mark_unreachable
+from bot.directory.repo import CONSOLE, mark_unreachable
 from bot.events import DeliveryReport, Outbound
-from bot.i18n import Text, _, join
+from bot.i18n import Text, _, join, n_
 from bot.storage.sql import Db
-from bot.work import Context, Work, buttons_from_json
+from bot.work import _KNOWN_ID, STANDBY, Context, Work, buttons_from_json
 
 EXPIRED, UNAVAILABLE, REFUSED, UNREACHABLE = "expired", "unavailable", "refused", "unreachable"
 UNDELIVERED = "undelivered"
@@ -50,8 +50,9 @@ def reroute(
     if row and not _first_fallback(db, failed.id, work.stamp):
         return work  # retried and failed again, or rerouted by another replica: once only
     person = ctx.directory.people.get(failed.person_id or "")
-    if person is None:
-        return work  # a reply into a chat that is gone: nobody else to route it to
+    if person is None:  # a reply into a chat that is gone, or a parting notice
+        _standing_by(work, failed, subject or "")
+        return work
     if failed.attachment is not None and reason.startswith(FILE_UNREADABLE):
         _without_the_file(work, person, failed, subject or "", reason)
         return work
@@ -91,6 +92,73 @@ def reroute(
             )
         work.notify(origin, told, subject=subject or "")
     return work
+
+
+def _standing_by(work: Work, failed: Outbound, subject: str) -> None:
+    """A notice sent to nobody by name (bot.work's ``send_parting``: its person is revoked in
+    the same unit, and their channels with them) left copies standing by on their later
+    channels: the first one left goes now, like any message's fallback, neither held nor
+    withdrawn by the revocation. Anything else sent to nobody has nowhere else to go."""
+    db, root = work.db, failed.id
+    up: int | None = failed.id
+    while up is not None:  # the copies hang on the notice as first written
+        root = up
+        row = db.execute("SELECT fallback_of FROM outbox WHERE id = ?", [up]).fetchone()
+        up = row[0] if row else None
+    spare = db.execute(
+        "SELECT id, channel, address, text FROM outbox WHERE fallback_of = ? AND status = ? "
+        "ORDER BY id LIMIT 1",
+        [root, STANDBY],
+    ).fetchone()
+    if spare is None:
+        return
+    db.execute("DELETE FROM outbox WHERE id = ?", [spare[0]])
+    work._queue(spare[1], spare[2], None, spare[3], (), subject or None, failed.id, False)
+    work.audit("message.rerouted", subject, f"{failed.channel} failed; to {spare[1]}")
+
+
+def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: str) -> Text | None:
+    """What ``person``, whose identity on ``channel`` is noted unreachable and who wrote from
+    it again, was sent since the mark that failed there or went on another channel: how many,
+    and the requests and broadcasts they were about (never their content: ``channel`` may be
+    pointer-only). None when nothing was. What they caused themselves (answers to their own
+    commands) they saw where they wrote."""
+    mark = work.db.execute(
+        "SELECT unreachable_since FROM identities WHERE channel = ? AND user_id = ?",
+        [channel, user_id],
+    ).fetchone()
+    if not mark or not mark[0]:
+        return None
+    since = str(mark[0])
+    rows = work.db.execute(
+        "SELECT DISTINCT COALESCE(subject, CAST(id AS TEXT)), subject FROM outbox "
+        "WHERE person_id = ? AND status NOT IN (?, 'withdrawn') AND "
+        "(origin_id IS NULL OR origin_id <> ?) AND "
+        "((channel = ? AND status IN ('failed', 'expired') AND fell_back_at >= ?) "
+        "OR (channel <> ? AND fallback_of IS NULL AND created_at >= ?))",
+        [person.id, STANDBY, person.id, channel, since, channel, since],
+    ).fetchall()
+    if not rows:
+        return None
+    ids = sorted({s for _key, s in rows if s and _KNOWN_ID.fullmatch(s)})
+    if not ids:
+        return n_(
+            "While I could not reach you on {channel}, {count} message for you was sent on "
+            "another channel or not delivered.",
+            "While I could not reach you on {channel}, {count} messages for you were sent on "
+            "another channel or not delivered.",
+            len(rows),
+            channel=channel,
+        )
+    return n_(
+        "While I could not reach you on {channel}, {count} message for you was sent on another "
+        "channel or not delivered, about {ids}.",
+        "While I could not reach you on {channel}, {count} messages for you were sent on "
+        "another channel or not delivered, about {ids}.",
+        len(rows),
+        channel=channel,
+        ids=", ".join(ids),
+    )
 
 
 def plain_reason(kind: str, reason: str) -> Text:
@@ -242,4 +310,6 @@ def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str,
         passed_over = (failed_channel, dead or "") in ctx.directory.unreachable
         return routes[0] if passed_over and routes else None
     later = routes[channels.index(failed_channel) + 1 :]
+    if later and later[0][0] == CONSOLE and ctx.router.console_stands_in(person):
+        return None  # a terminal is no channel of theirs: nobody would read it there
     return later[0] if later else None

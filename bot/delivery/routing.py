@@ -40,18 +40,30 @@ class Router:
 
         The console, when running, stands in last for channels that are not running, so a
         newcomer trying the bot in a terminal sees every message. An inactive (revoked) person
-        has no route at all; an identity noted unreachable is passed over.
+        has no route at all; an identity noted unreachable is passed over, and the console
+        stands in for it no more unless it is theirs (:meth:`console_stands_in`): nobody reads
+        a terminal for them, where they blocked the bot.
         """
         if not person.active:
             return []  # revoked: nothing of the group's reaches them any more
-        order = [person.preferred_channel, *person.identities, CONSOLE]
-        found: list[tuple[str, str]] = []
         dead = directory.unreachable  # the platform said these reach their person no more
+        order = [person.preferred_channel, *person.identities, CONSOLE]
+        if self.console_stands_in(person) and any(
+            (channel, directory.identity(person, channel)) in dead for channel in order
+        ):
+            order.pop()
+        found: list[tuple[str, str]] = []
         for channel in dict.fromkeys(order):
             user_id = directory.identity(person, channel)
             if channel in self.channels and user_id and (channel, user_id) not in dead:
                 found.append((channel, self.channels[channel](user_id)))
         return found
+
+    def console_stands_in(self, person: Person) -> bool:
+        """Whether the console reaches ``person`` only as the stand-in, not as a channel of
+        theirs (their preferred one, or an identity): no place they read, where a channel of
+        theirs failed for good (bot.delivery.fallback)."""
+        return person.preferred_channel != CONSOLE and CONSOLE not in person.identities
 
     def approved_channel(self, directory: Directory, person: Person) -> str | None:
         """The person's best channel approved for full content, to point them to."""

@@ -84,7 +84,7 @@ def after_revocation(work: Work, person: Person, cut_off_said: bool = False) -> 
     elif answering and person.has("co_chair"):  # no handover: the group's, not hers
         done += _to_other_cochairs(work, person, answering)
     elif alone and (stranded := _stranded(work, person)):  # the deputies answer the country now
-        done.append(_to_deputies(work, person, stranded))
+        done.append(to_deputies(work, person, stranded))
     elif answering:  # left with nobody unless someone moves it
         done.append(
             n_(
@@ -175,10 +175,10 @@ def _stranded(work: Work, person: Person) -> list[str]:
     return stranded_request_ids(work.db, person.id, person.country)
 
 
-def _to_deputies(work: Work, person: Person, stranded: list[str]) -> Text:
+def to_deputies(work: Work, person: Person, stranded: list[str], told: str = "") -> Text:
     """``person`` was their country's only focal point: its deputies answer its requests now
     (as bot.requests' stand-ins send them), and are told which are theirs, as the other
-    co-chairs are of a revoked co-chair's."""
+    co-chairs are of a revoked co-chair's (but ``told``, a successor told by the handover)."""
     deputies = [p for p in work.directory.deputies(person.country) if p.id != person.id]
     country = work.directory.country_name(person.country)
     notice = n_(
@@ -195,7 +195,7 @@ def _to_deputies(work: Work, person: Person, stranded: list[str]) -> Text:
     )
     actor = work.actor.id if work.actor else ""
     for deputy in deputies:
-        if deputy.id != actor:
+        if deputy.id not in (actor, told):
             work.notify(deputy, notice, subject="roster")
     return n_(
         "{country} has no focal point now: the open request they were answering ({ids}) goes "

@@ -58,11 +58,14 @@ def parse_pair(text: str) -> tuple[str, str]:
 def handover(work: Work, old_id: str, new_id: str) -> Moved:
     """Move ``old_id``'s open work to ``new_id``, tell everyone concerned, revoke ``old_id``."""
     old, new = _pair(work, old_id, new_id)
+    alone = old.active and [p.id for p in work.directory.answering(old.country)] == [old.id]
     moved = Moved(_move_requests(work, old, new), _move_drafts(work, old, new))
+    # paged to them alone and acknowledged by nobody: whoever answers the country next is told
+    unseen = stranded_request_ids(work.db, old.id, old.country) if alone else []
     moved.broadcasts, newly = _move_broadcasts(work, old, new)
     _confirm_successor(work, new)
     work.audit("roster.handover", f"{old.id}>{new.id}", moved.summary())
-    _tell(work, old, new, moved)
+    _tell(work, old, new, moved, unseen)
     broadcasts.hand_on(work, new, newly)  # after the notice that announces them
     revoke_and_withdraw(work.db, old.id, work.stamp, work.actor.id if work.actor else "cli")
     work.directory_changed = True
@@ -241,7 +244,7 @@ def _confirm_successor(work: Work, new: Person) -> None:
     roster.confirm(work, new)
 
 
-def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
+def _tell(work: Work, old: Person, new: Person, moved: Moved, unseen: list[str]) -> None:
     work.send_parting(  # their revocation, in this same unit, withdraws what waits for them
         old,
         _(
@@ -259,11 +262,28 @@ def _tell(work: Work, old: Person, new: Person, moved: Moved) -> None:
     lines += [_("• broadcast {id} awaits your acknowledgement", id=b) for b in moved.broadcasts]
     if moved.drafts:
         lines.append(_("• a draft return: /return resumes it"))
+    if unseen:  # the country's, not moved: the one taking over answers it now
+        lines.append(
+            n_(
+                "{country} has no focal point now, so you answer its requests: {ids}, which "
+                "nobody has acknowledged, is yours too. /show {first} reads it.",
+                "{country} has no focal point now, so you answer its requests: {count} that "
+                "nobody has acknowledged are yours too: {ids}. /show {first} reads the first.",
+                len(unseen),
+                country=work.directory.country_name(old.country),
+                ids=", ".join(unseen),
+                first=unseen[0],
+            )
+        )
     buttons = tuple(
         Button(_("Acknowledge {id}", id=b), f"/broadcast ack {b}") for b in moved.broadcasts
     )
     work.notify(new, join(lines), buttons, subject="handover")
     _tell_requesters(work, old, new, moved.requests)
+    if unseen:  # its other deputies answer it too now (as after a revocation)
+        from bot.directory.handlers import to_deputies  # handlers builds on this module
+
+        to_deputies(work, old, unseen, told=new.id)
 
 
 def _tell_requesters(work: Work, old: Person, new: Person, request_ids: list[str]) -> None:
