@@ -382,8 +382,8 @@ async def test_an_invalid_number_fails_for_good_and_falls_back(world: World) -> 
     await file_request(world)
     rows = await world.bot.rows("SELECT status, error FROM outbox WHERE channel = 'whatsapp'")
     assert rows[0][0] == "failed" and rows[0][1].startswith("whatsapp: 131026")
-    # The console stands in; the outbox row holds only the pointer, so that is what goes there.
-    assert world.bot.last("ph-fp").startswith("R-2026-0001 awaits you")
+    # the request went whole, at once, where WhatsApp's pointer names (the console standing in)
+    assert world.bot.last("ph-fp").startswith("URGENT Request R-2026-0001")
     assert "could not deliver your message to Jose Example on whatsapp" in world.bot.last(
         "au-officer"
     )
