@@ -86,8 +86,8 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
     return result
 
 
-_DELIVERED_OLD = (
-    "status = 'sent' AND sent_at < ? AND id NOT IN "
+_DELIVERED_OLD = (  # with the copies of a parting notice kept on standby and never needed
+    "status IN ('sent', 'standby') AND COALESCE(sent_at, created_at) < ? AND id NOT IN "
     "(SELECT outbox_id FROM broadcast_recipients WHERE outbox_id IS NOT NULL)"
 )
 
