@@ -172,6 +172,8 @@ async def test_a_press_on_one_of_several_independent_buttons_leaves_the_others(
         await room.fake.wait_for_text(OFFICER, f"Request {request_id} sent to Thailand")
     acks = tuple(Button(f"Acknowledge {rid}", f"/ack {rid}") for rid in ids)
     handover = Outbound(97, "telegram", str(FOCAL), "Handed over to you.", "th-fp", acks)
+    await room.bot.settle()  # the requests' pages are out; sent past the outbox, this one is
+    await asyncio.sleep(2 * room.fake.limits.per_chat_interval)  # paced here (else a 429)
     await room.adapter.send(handover)
     sent = room.fake.sent(FOCAL)[-1]
 
