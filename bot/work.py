@@ -23,7 +23,7 @@ from bot.commands import command_hints
 from bot.config import Person, Settings
 from bot.delivery.awake import is_awake
 from bot.delivery.routing import Router
-from bot.directory.repo import Directory
+from bot.directory.repo import CONSOLE, Directory
 from bot.events import Attachment, Button, ChatRef, IncomingFile, Outbound
 from bot.i18n import DEFAULT_LANGUAGE, Msg, Text, _, render, render_for_reader, stored
 from bot.i18n.country_names import named_country
@@ -66,7 +66,7 @@ STANDBY = "standby"
 """The status of a parting notice's copy for a later channel (:meth:`Work.send_parting`):
 never sent unless the notice fails for good before it (bot.delivery.fallback)."""
 
-_KNOWN_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
+KNOWN_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 """A subject people know as it is written: a request (``R-2026-0001``), a broadcast (``B-3``),
 a period (``JPA-4``, its code as bot.periods.configured allows)."""
 
@@ -202,10 +202,8 @@ class Work:
             self.audit("undeliverable", subject or person.id, f"no channel reaches {person.id}")
             return None
         held = self.held_until(person, urgent)
-        router = self.ctx.router
-        if route[0] in router.pointer_only and (
-            full := router.approved_route(self.directory, person)
-        ):
+        full = self.ctx.router.for_casework(self.directory, person, route)
+        if full is not None and full != route:
             # its pointer (_queue writes it, naming that channel, and keeps the buttons) named a
             # channel where nothing had been sent: the content goes there too
             sub = subject or None
@@ -232,10 +230,8 @@ class Work:
         if route is None or self.held_until(person) is not None:
             return None
         language = self.language_of(person.id)  # kept apart from them: revoked, yet this goes
-        full = route
-        if route[0] in router.pointer_only:  # the notice where it may be read, pointed to
-            full = router.approved_route(self.directory, person) or route
-        if full != route:
+        full = router.for_casework(self.directory, person, route) or route
+        if full != route:  # the notice where it may be read, pointed to
             pointer = self.pointer_text(None, subject or None, where=full[0])
             self._queue(
                 *route, None, pointer, (), subject or None, sensitive=False, language=language
@@ -247,7 +243,7 @@ class Work:
         later = routes[routes.index(full) + 1 :] if full in routes else []
         origin = self.actor.id if self.actor else None
         for channel, address in later:
-            stand_in = channel == "console" and router.console_stands_in(person)
+            stand_in = channel == CONSOLE and router.console_stands_in(person)
             if channel not in router.pointer_only and not stand_in:
                 shown = self.rendered(channel, text, (), language)[0]
                 self.db.execute(
@@ -463,7 +459,7 @@ def awaiting(subject: str) -> Text | None:
     if subject in NAMED_SUBJECTS:
         return NAMED_SUBJECTS[subject]
     code, colon, rest = subject.partition(":")
-    if not _KNOWN_ID.fullmatch(code):
+    if not KNOWN_ID.fullmatch(code):
         return None
     if not colon:
         return code

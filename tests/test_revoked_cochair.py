@@ -25,6 +25,13 @@ async def outsider(bot: Harness, person_id: str, rid: str) -> None:
     assert parties == [(0,)], person_id  # was made "a stand-in"
 
 
+async def referred_to_sri_lankas_cochair(bot: Harness) -> str:
+    """An urgent Australian request to Thailand that Thailand refers to Sri Lanka's co-chair."""
+    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
+    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    return rid
+
+
 async def test_a_revoked_cochairs_request_goes_to_the_other_cochair(bot: Harness) -> None:
     rid = await bot.file_request("TH urgent #info matter about the NZ delegate", by="nz-cochair")
     await bot.say("admin", "/revoke nz-cochair")
@@ -44,8 +51,7 @@ async def test_a_revoked_cochairs_request_goes_to_the_other_cochair(bot: Harness
 async def test_a_request_referred_to_a_revoked_cochair_is_the_other_cochairs(
     bot: Harness,
 ) -> None:
-    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
-    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    rid = await referred_to_sri_lankas_cochair(bot)
     await bot.say("lk-cochair", f"/ack {rid}")
     await bot.say("admin", "/revoke lk-cochair")
     answer = await bot.say("au-officer", f"/reply {rid} more details for the co-chair")
@@ -67,8 +73,7 @@ async def test_a_request_referred_to_a_revoked_cochair_is_the_other_cochairs(
 async def test_a_request_referred_to_a_revoked_cochair_escalates_to_the_cochairs(
     bot: Harness,
 ) -> None:
-    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
-    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    rid = await referred_to_sri_lankas_cochair(bot)
     await bot.say("admin", "/revoke lk-cochair")
     await bot.advance(timedelta(minutes=31))
     assert "escalated to the co-chairs" in bot.last("nz-cochair")
@@ -93,8 +98,7 @@ async def test_a_focal_point_named_who_leaves_is_still_followed_by_her_country(
 async def test_revoking_a_cochair_says_the_other_cochairs_handle_her_requests(
     bot: Harness,
 ) -> None:
-    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
-    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    rid = await referred_to_sri_lankas_cochair(bot)
     answer = (await bot.say("admin", "/revoke lk-cochair"))[0]
     assert answer.endswith(
         "They were answering 1 open request as co-chair: the other co-chairs now handle it, "
@@ -130,8 +134,7 @@ async def test_who_may_follow_but_not_act_is_told_it_is_with_the_co_chairs(
     """Thailand referred a request to a co-chair, since revoked: Thailand's focal point, who
     still follows it, was told it "is handled by the focal points it is addressed to" — that
     is, by himself, who may not."""
-    rid = await bot.file_request("TH urgent #info matter for the group only", by="au-officer")
-    await bot.say("th-fp", f"/refer {rid} lk-cochair needs co-chair attention")
+    rid = await referred_to_sri_lankas_cochair(bot)
     await bot.say("admin", "/revoke lk-cochair")
     assert await bot.say("th-fp", f"/ack {rid}") == [
         f"{rid} is with the co-chairs; only a co-chair can do that."

@@ -15,7 +15,7 @@ from bot.directory.repo import CONSOLE, mark_unreachable
 from bot.events import DeliveryReport, Outbound
 from bot.i18n import Text, _, join, n_
 from bot.storage.sql import Db
-from bot.work import _KNOWN_ID, STANDBY, Context, Work, buttons_from_json
+from bot.work import KNOWN_ID, STANDBY, Context, Work, buttons_from_json
 
 EXPIRED, UNAVAILABLE, REFUSED, UNREACHABLE = "expired", "unavailable", "refused", "unreachable"
 UNDELIVERED = "undelivered"
@@ -140,7 +140,7 @@ def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: 
     ).fetchall()
     if not rows:
         return None
-    ids = sorted({s for _key, s in rows if s and _KNOWN_ID.fullmatch(s)})
+    ids = sorted({s for _key, s in rows if s and KNOWN_ID.fullmatch(s)})
     if not ids:
         return n_(
             "While I could not reach you on {channel}, {count} message for you was sent on "

@@ -76,6 +76,16 @@ class Router:
         full = [r for r in self.routes(directory, person) if r[0] not in self.pointer_only]
         return full[0] if full else None
 
+    def for_casework(
+        self, directory: Directory, person: Person, first: tuple[str, str]
+    ) -> tuple[str, str] | None:
+        """Where casework for ``person`` goes when ``first`` is the route it was meant for:
+        ``first`` itself, or past a pointer-only channel their best approved one (None:
+        none; only the pointer goes)."""
+        if first[0] not in self.pointer_only:
+            return first
+        return self.approved_route(directory, person)
+
     def route(self, directory: Directory, person: Person) -> tuple[str, str] | None:
         """The best (channel, address) for ``person``, or None when nothing reaches them."""
         found = self.routes(directory, person)
