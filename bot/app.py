@@ -322,7 +322,9 @@ class App:
         """Return once every accepted event is handled (queued ones and ones taken at once)."""
         await self._queue.join()
         while self._inline:
-            await asyncio.gather(*self._inline, return_exceptions=True)
+            # wait, not gather: from Python 3.12 a gather of finished tasks completes without
+            # yielding, so their done callbacks (which drop them from the set) never ran
+            await asyncio.wait(list(self._inline))
 
     async def _worker(self) -> None:
         while True:

@@ -235,3 +235,30 @@ def _rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+@pytest.mark.timeout(30)  # without the fix, Python 3.12+ spins in stop() and never yields
+async def test_a_stop_right_after_an_answer_that_waited_for_the_thread_returns(
+    tmp_path: Path,
+) -> None:
+    """A ping taken at once that had to wait for the store thread finishes in a task; a stop
+    made as soon as its answer is in must not wait on that finished task for ever (from
+    Python 3.12 a gather of finished tasks completes without yielding to the loop)."""
+    chat = MemoryAdapter("console")
+    app = build_app(shipped_settings(), [chat], ManualTimers(), str(tmp_path / "stop.db"))
+    await app.start()
+    stopped = False
+    try:
+        busy = asyncio.ensure_future(app.store.run(lambda db: time.sleep(0.2)))
+        await asyncio.sleep(0.05)  # the thread has the slow unit in hand
+        async with asyncio.timeout(WITHIN):  # (wait_for would add a task and loop turns)
+            await app.submit(chat.event("au-officer", "/ping 1"))
+        assert app._inline, "the ping waited in a task"  # finished, its callbacks not yet run
+        await asyncio.wait_for(app.stop(), WITHIN)
+        stopped = True
+        await busy
+        assert chat.to("au-officer") == ["pong 1"]
+        assert not app._inline
+    finally:
+        if not stopped:
+            await app.stop()
