@@ -16,10 +16,12 @@ Sending is one ``sendMessage`` attempt per call: the core's outbox owns pacing (
 message a second per chat, just under 30 a second overall) and retries, deciding by the class
 of error raised here. Text from the core is plain; it is escaped for HTML parse mode and split
 at 4096 characters, the parts spaced by the chat's own interval (a group's is longer) and held
-back by a flood-control pause that began meanwhile. Buttons become an inline keyboard whose
-callback data is the command line; a press answers the callback query and, once the core carried
-it out, removes the keyboard so it cannot be pressed twice, or only the pressed button where the
-others are independent actions (see :mod:`adapters.buttons`); a refused press leaves it as it was.
+back by a flood-control pause that began meanwhile; every part's id is returned
+(:class:`~bot.ports.SentParts`), so that pressing Reply on any part answers the message.
+Buttons become an inline keyboard whose callback data is the command line; a press answers the
+callback query and, once the core carried it out, removes the keyboard so it cannot be pressed
+twice, or only the pressed button where the others are independent actions (see
+:mod:`adapters.buttons`); a refused press leaves it as it was.
 
 Configured by ``[channels.telegram]`` in ``bot.toml``; the token and the webhook secret come
 from the environment variables named there and are never logged.
@@ -76,7 +78,7 @@ from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import IncomingFile, Outbound
 from bot.factory import default_registry
 from bot.i18n import render
-from bot.ports import Adapter, EventSink, Pacing
+from bot.ports import Adapter, EventSink, Pacing, SentParts
 
 log = logging.getLogger(__name__)
 
@@ -449,8 +451,9 @@ class TelegramAdapter(Adapter):
         async def pause() -> None:
             await self._between_parts(message.address)
 
-        sent = await self._parts_sent.send(message.id, len(parts), post, pause)
-        return str(sent.message_id)
+        sent = await self._parts_sent.send_each(message.id, len(parts), post, pause)
+        ids = [str(part.message_id) for part in sent]
+        return SentParts(ids) if len(ids) > 1 else ids[0]  # a reply to any part is to it
 
     async def _between_parts(self, address: str) -> None:
         """Wait the chat's own interval (a group's is longer); then, if a 429 on any chat has

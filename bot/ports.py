@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -38,6 +38,19 @@ class SentInPart(str):
     the core hands the whole message back as a :class:`FollowUp` once its reader next writes."""
 
     __slots__ = ()
+
+
+class SentParts(str):
+    """What :meth:`Adapter.send` returns for a message that went as several platform messages
+    (Telegram's 4,096 characters): the last part's id, as any send's, with every part's id in
+    ``parts``, so that the platform's own reply to any part finds the message."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Sequence[str]) -> SentParts:
+        sent = super().__new__(cls, parts[-1])
+        sent.parts = tuple(parts)
+        return sent
 
 
 @dataclass(frozen=True, slots=True)

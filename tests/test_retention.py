@@ -6,6 +6,8 @@ from bot.audit import chain as audit
 from bot.audit import state as audit_state
 from bot.audit.retention import purge
 from bot.config import RetentionSettings
+from bot.delivery import parts
+from bot.ports import SentParts
 from tests.harness import Harness
 
 KEEP = RetentionSettings(
@@ -45,6 +47,27 @@ async def test_purge_removes_old_closed_requests_and_keeps_figures(bot: Harness)
     assert (await bot.rows("SELECT action FROM audit ORDER BY id DESC LIMIT 1")) == [
         ("retention.purged",)
     ]
+
+
+async def test_the_ids_of_a_purged_messages_parts_go_with_it(bot: Harness) -> None:
+    """A message sent in parts (on Telegram) keeps its earlier parts' ids beside it: they go
+    when it goes, the request's or a delivered message past its keeping time."""
+    await bot.say("au-officer", "/request TH urgent Check passport N1234567")
+    await bot.say("au-officer", "/request MY routine Still open: vessel KM Jaya 7")
+    assert bot.app is not None
+    sent = await bot.rows("SELECT id FROM outbox WHERE subject IS NOT NULL")
+
+    def in_parts(db):  # type: ignore[no-untyped-def]
+        for (outbox_id,) in sent:
+            parts.record(db, outbox_id, SentParts([f"{outbox_id}01", f"{outbox_id}02"]))
+
+    await bot.app.store.run(in_parts)
+    assert await bot.rows("SELECT COUNT(*) FROM outbox_parts") == [(len(sent),)]
+    await bot.say("au-officer", "/close R-2026-0001 done")
+    await bot.advance(timedelta(days=31))
+    now = bot.clock.now()
+    await bot.app.store.run(lambda db: purge(db, now, KEEP))
+    assert await bot.rows("SELECT COUNT(*) FROM outbox_parts") == [(0,)]
 
 
 async def test_open_and_recent_requests_are_kept(bot: Harness) -> None:

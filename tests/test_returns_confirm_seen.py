@@ -269,6 +269,7 @@ def before_revisions(path: Path) -> str:
         "ALTER TABLE return_drafts DROP COLUMN revision",
         "ALTER TABLE return_drafts DROP COLUMN changed_by",
         "DROP TABLE awake",  # (schema 18)
+        "DROP TABLE outbox_parts",  # (schema 22)
         "DROP INDEX outbox_platform_id",  # (schema 21)
         "ALTER TABLE people DROP COLUMN source",  # (schema 20)
         "ALTER TABLE outbox DROP COLUMN fell_back_at",  # (schema 19)

@@ -83,3 +83,24 @@ async def test_a_reply_too_long_is_refused_as_a_typed_reply_would_be(
     assert await room.bot.rows("SELECT COUNT(*) FROM request_messages WHERE kind = 'reply'") == [
         (0,)
     ]
+
+
+async def test_a_reply_to_an_earlier_part_of_a_long_message_answers_its_request(
+    room: Room,
+) -> None:
+    """A request cut in two for Telegram's 4,096 characters (an emoji counts two): pressing
+    Reply on its first part answered nothing (only the last part's id was kept)."""
+    room.say(OFFICER, f"/request TH urgent Plates seen: {'🚗🚓 ' * 900}")  # 4,500 UTF-16 units
+    await room.fake.wait_for_text(OFFICER, f"Request {RID} sent to Thailand")
+    first, last = await room.fake.wait_for_text(FOCAL, "🚗🚓", count=2)
+    assert f"URGENT Request {RID}" in first and f"Request {RID}" not in last
+    await room.bot.settle()
+    parts = room.fake.sent(FOCAL)
+    assert "reply_markup" not in parts[0] and "reply_markup" in parts[1]  # two parts of one
+
+    room.say(FOCAL, "Both cars belong to one owner", reply_to=parts[0])
+
+    [relayed] = await room.fake.wait_for_text(OFFICER, "Both cars belong to one owner")
+    assert f"{RID} · Niran Example (Thailand) wrote" in relayed
+    thread = "SELECT text FROM request_messages WHERE request_id = ? AND kind = 'reply'"
+    assert await room.bot.rows(thread, [RID]) == [("Both cars belong to one owner",)]

@@ -18,6 +18,7 @@ from bot.audit import chain as audit
 from bot.audit.state import record_request_purged
 from bot.clock import iso
 from bot.config import RetentionSettings
+from bot.delivery import parts
 from bot.files.repo import drop_held_before
 from bot.i18n import DEFAULT_LANGUAGE, join, n_, render
 from bot.storage.sql import Db
@@ -73,6 +74,7 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
         _remove_request(db, request_id)
         record_request_purged(db, request_id, iso(now))
     db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
+    parts.drop_orphans(db)  # the ids of the purged messages' earlier parts
     db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
     drop_held_before(db, iso(now - timedelta(days=1)))  # files never attached to a request
     audit.record(

@@ -25,6 +25,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock, iso, stamp
+from bot.delivery import parts
 from bot.delivery.fallback import EXPIRED, FILE_UNREADABLE, REFUSED, UNAVAILABLE, UNREACHABLE
 from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
@@ -389,6 +390,7 @@ def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | No
         "follow_up = COALESCE(?, follow_up) WHERE id = ?",
         [at, str(platform_id), rest, outbox_id],
     )
+    parts.record(db, outbox_id, platform_id)  # a message sent as several: each part's id
 
 
 def _note_failure(db: Db, outbox_id: int, attempts: int, reason: str) -> None:

@@ -457,25 +457,48 @@ def _spellings(name: str) -> set[str]:
 
 # --- helpers ------------------------------------------------------------------------------
 def _limit_text(work: Work, text: str) -> str:
+    """A new request's text if it fits; else a refusal that asks for no command a mail user
+    cannot type (the rest goes as a reply on the request once it is filed: by mail, an answer
+    to its email)."""
     limit = work.ctx.settings.requests.max_text_length
-    return within(text, limit, _("Please shorten it, or send the rest as a /reply."))
+    hint = _(
+        "Nothing was filed: please shorten it and send it again; once it is filed, send the "
+        "rest as a reply on it."
+    )
+    return within(text, limit, hint)
 
 
-def _limit_reply(work: Work, request_id: str, text: str) -> str:
-    """A reply's text if it fits; else a refusal that names the request first (mail threads
-    it there, and adds how to reply by mail) and asks for no command a mail user cannot type."""
+def _limit_on(work: Work, request_id: str, command: str, text: str) -> str:
+    """The text a ``command`` (``reply``, ``refer``, ``close``) writes on a request, if it
+    fits; else a refusal that names the request first (mail threads it there, and adds how to
+    answer by mail) and asks for no command a mail user cannot type."""
     limit = work.ctx.settings.requests.max_text_length
     if len(text) > limit:
-        raise UserError(
-            _(
-                "{id}: your reply is {length} characters; the limit is {limit}. Nothing was "
-                "sent: please shorten it and send it again, or send it in parts.",
-                id=request_id,
-                length=len(text),
-                limit=limit,
-            )
-        )
+        raise UserError(_too_long_on(command, id=request_id, length=len(text), limit=limit))
     return text
+
+
+def _too_long_on(command: str, **params: object) -> Msg:
+    """The refusal of a ``command``'s text too long for a request, and what to do instead."""
+    if command == "refer":
+        return _(
+            "{id}: your note for the referral is {length} characters; the limit is {limit}. "
+            "It was not referred: please shorten the note and send it again, or refer it with "
+            "a shorter note and send the rest as a reply.",
+            **params,
+        )
+    if command == "close":
+        return _(
+            "{id}: your outcome is {length} characters; the limit is {limit}. It was not "
+            "closed: please shorten the outcome and send it again, or send the rest as a "
+            "reply first and then close it with a shorter outcome.",
+            **params,
+        )
+    return _(
+        "{id}: your reply is {length} characters; the limit is {limit}. Nothing was "
+        "sent: please shorten it and send it again, or send it in parts.",
+        **params,
+    )
 
 
 def _who(work: Work, person_id: str | None) -> Text:
@@ -1042,7 +1065,7 @@ def reply(work: Work, args: IdAndText) -> None:
     actor = work.actor
     assert actor is not None
     request = _subject(work)
-    text = _limit_reply(work, request.id, args.text)
+    text = _limit_on(work, request.id, "reply", args.text)
     answering = store.handles(work.directory, actor, request)
     took_it = _record_reply(work, request, _answers(work, request, answering), text, answering)
     who = _who(work, actor.id)
@@ -1203,7 +1226,7 @@ def refer(work: Work, args: IdAndText) -> None:
     assert actor is not None
     request = _subject(work)
     target, _sep, note = args.text.partition(" ")
-    note = _limit_text(work, note.strip())
+    note = _limit_on(work, request.id, "refer", note.strip())
     country, person = _referral_target(work, target)
     _refuse_referral(work, request, actor, country, person)
     status = lifecycle.transition(request.id, request.status, "refer")
@@ -1373,7 +1396,7 @@ def close(work: Work, args: IdAndText) -> None:
     actor = work.actor
     assert actor is not None
     request = _subject(work)
-    outcome = _limit_text(work, args.text)
+    outcome = _limit_on(work, request.id, "close", args.text)
     status = lifecycle.transition(request.id, request.status, "close")
     store.update(
         work.db,

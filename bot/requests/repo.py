@@ -214,13 +214,21 @@ def load(db: Db, request_id: str) -> Request | None:
 
 def replied_to(db: Db, channel: str, address: str, platform_id: str) -> str | None:
     """The request the message answered was about: the bot's message to ``address`` on
-    ``channel`` that the platform knows as ``platform_id`` (the id its send returned), when
-    it was sent about a request; None for any other message."""
+    ``channel`` that the platform knows as ``platform_id`` (the id its send returned, or one
+    of its earlier parts' when it went as several: see :mod:`bot.delivery.parts`), when it
+    was sent about a request; None for any other message."""
     row = db.execute(
         "SELECT r.id FROM outbox o JOIN requests r ON r.id = o.subject "
         "WHERE o.subject IS NOT NULL AND o.channel = ? AND o.address = ? AND o.platform_id = ?",
         [channel, address, platform_id],
     ).fetchone()
+    if row is None:  # an earlier part of a message sent as several?
+        row = db.execute(
+            "SELECT r.id FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id "
+            "JOIN requests r ON r.id = o.subject "
+            "WHERE p.platform_id = ? AND o.channel = ? AND o.address = ?",
+            [platform_id, channel, address],
+        ).fetchone()
     return str(row[0]) if row else None
 
 

@@ -282,6 +282,13 @@ CREATE INDEX outbox_platform_id ON outbox (platform_id)
     WHERE subject IS NOT NULL AND platform_id IS NOT NULL;
 """
 
+SCHEMA_V22 = """
+CREATE TABLE outbox_parts (
+    outbox_id INTEGER NOT NULL, platform_id TEXT NOT NULL, PRIMARY KEY (outbox_id, platform_id)
+);
+CREATE INDEX outbox_parts_platform_id ON outbox_parts (platform_id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -304,6 +311,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V19,
     SCHEMA_V20,
     SCHEMA_V21,
+    SCHEMA_V22,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -348,7 +356,9 @@ that a person taken out of bot.toml is deactivated at the next start and nobody 
 those bot.toml had fingerprinted by then count as its own; V21 an index of sent messages about
 a request by the id their platform gave them (only those: a ping's "sent" mark pays nothing),
 so that a platform's own reply to one of them (a Telegram reply) finds the request it was
-about without reading every message kept."""
+about without reading every message kept; V22 the ids of the earlier parts of such a message
+sent as several (``outbox_parts``; Telegram cuts at 4,096 characters, and the outbox row keeps
+the last part's id), so that a reply to any part finds the request too."""
 
 
 class _Executes(Protocol):
