@@ -270,6 +270,7 @@ def before_revisions(path: Path) -> str:
         "ALTER TABLE return_drafts DROP COLUMN changed_by",
         "DROP TABLE awake",  # (schema 18)
         "DROP INDEX outbox_platform_id",  # (schema 21)
+        "ALTER TABLE people DROP COLUMN language_given",  # (schema 22)
         "ALTER TABLE people DROP COLUMN source",  # (schema 20)
         "ALTER TABLE outbox DROP COLUMN fell_back_at",  # (schema 19)
         "UPDATE meta SET value = '16' WHERE key = 'schema_version'",

@@ -282,6 +282,10 @@ CREATE INDEX outbox_platform_id ON outbox (platform_id)
     WHERE subject IS NOT NULL AND platform_id IS NOT NULL;
 """
 
+SCHEMA_V22 = """
+ALTER TABLE people ADD COLUMN language_given INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -304,6 +308,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V19,
     SCHEMA_V20,
     SCHEMA_V21,
+    SCHEMA_V22,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -348,7 +353,9 @@ that a person taken out of bot.toml is deactivated at the next start and nobody 
 those bot.toml had fingerprinted by then count as its own; V21 an index of sent messages about
 a request by the id their platform gave them (only those: a ping's "sent" mark pays nothing),
 so that a platform's own reply to one of them (a Telegram reply) finds the request it was
-about without reading every message kept."""
+about without reading every message kept; V22 whether a person's language was written down
+in bot.toml or an import (``people.language_given``), so that one set to the bot's own
+language on purpose is not taken for one never set and replaced by their app's language."""
 
 
 class _Executes(Protocol):
