@@ -17,6 +17,7 @@ from bot.cli import _run, _settings, _with_store, config_option, database_option
 from bot.delivery import outbox
 from bot.delivery.held import WITHDRAWN
 from bot.text import counted
+from bot.work import STANDBY
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -127,9 +128,11 @@ def audit_baseline(config: str, database: str | None) -> None:
     )
 
 
-STATES = ("queued", "sent", "failed", "expired", WITHDRAWN)
+STATES = ("queued", "sent", "failed", "expired", WITHDRAWN, STANDBY)
 """An outbox message's states, as `focalbot outbox --status` takes them."""
 STATE_WIDTH = max(len(state) for state in STATES)  # the listing's state column
+TOTALS = ("queued", "held", "failing", "sent", "failed", "expired", WITHDRAWN, STANDBY)
+"""The outbox's totals line, in this order (held and failing are queued ones)."""
 
 
 @main.group("outbox", invoke_without_command=True)
@@ -147,8 +150,10 @@ STATE_WIDTH = max(len(state) for state in STATES)  # the listing's state column
 def outbox_group(
     ctx: click.Context, config: str, database: str | None, status: str | None, limit: int
 ) -> None:
-    """Show what is queued, held, failing (retrying), dead (failed or expired) or withdrawn
-    (held for quiet hours, then no longer needed); `outbox retry ID` resends."""
+    """Show what is queued, held, failing (retrying), dead (failed or expired), withdrawn
+    (held for quiet hours, then no longer needed) or on standby (a copy of a departing
+    person's last notice kept on their next channel, sent only if the notice fails);
+    `outbox retry ID` resends."""
     if ctx.invoked_subcommand:
         return
     settings = _settings(config)
@@ -157,12 +162,7 @@ def outbox_group(
             settings, database, lambda db: (outbox.counts(db), outbox.listing(db, status, limit))
         )
     )
-    click.echo(
-        "  ".join(
-            f"{key}: {totals.get(key, 0)}"
-            for key in ("queued", "held", "failing", "sent", "failed", "expired", WITHDRAWN)
-        )
-    )
+    click.echo(_totals_line(totals))
     for row_id, created, channel, to, state, attempts, error, about, held in rows:
         why = f"  ({error})" if error else ""
         if held and state == "queued":
@@ -171,6 +171,13 @@ def outbox_group(
             f"{row_id:>6}  {created}  {channel:<9} {to:<14} {state:<{STATE_WIDTH}} x{attempts}  "
             f"{about or '-'}{why}"
         )
+
+
+def _totals_line(totals: dict[str, int]) -> str:
+    """Every state's count, the known ones in order, then any other state found: the totals
+    add up to what the listing shows."""
+    others = sorted(set(totals) - set(TOTALS))
+    return "  ".join(f"{key}: {totals.get(key, 0)}" for key in (*TOTALS, *others))
 
 
 @main.command("requests")

@@ -144,11 +144,25 @@ class Person(_Frozen):
     roles: tuple[Role, ...] = Field(min_length=1)
     # A code of bot.i18n.LANGUAGES, or another name for one ("TH", "prs"): stored as the code.
     language: Annotated[str, AfterValidator(_language_code)] = "en"
+    # Whether ``language`` was written down (in bot.toml, an import's cell, or kept so in the
+    # database): the administrator's choice, which the person's app language does not
+    # override. Set from ``language`` being given; not part of what bot.toml said (its
+    # fingerprint in bot.directory.repo).
+    language_given: bool = Field(default=False, exclude=True)
     preferred_channel: str = "console"
     identities: dict[str, str] = Field(default_factory=dict)
     active: bool = True
     # Local hours when routine messages wait ("22:00-06:00"; "" none; unset: [quiet_hours]).
     quiet_hours: Annotated[str | None, AfterValidator(_quiet_window)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_written(cls, data: Any) -> Any:
+        """A ``language`` given is a language given, unless said otherwise (the database
+        and an import say so of one they only kept)."""
+        if isinstance(data, dict) and "language" in data and "language_given" not in data:
+            return {**data, "language_given": True}
+        return data
 
     @field_validator("identities")
     @classmethod

@@ -89,12 +89,15 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
 
 def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> str:
     """``told`` (the sender's app language) when the bot does not know theirs yet: a stranger,
-    or a person left at the bot's language who never chose one; else "" (theirs stands)."""
+    or a person left at the bot's language that nobody gave them (bot.toml, an import) and
+    they never chose; else "" (theirs stands)."""
     if told not in LANGUAGES:
         return ""
     if person is None:
         return told
     if told == person.language or person.language != work.ctx.settings.bot.language:
+        return ""
+    if person.language_given:  # the bot's own language, written down on purpose
         return ""
     return "" if chose_language(db, person.id) else told
 

@@ -1,6 +1,7 @@
 """The command line's view of requests: `focalbot requests` lists them for operators and
 co-chairs (text or CSV, read-only, no request text), and `focalbot outbox` counts, offers and
-aligns the final state ``withdrawn`` of a page no longer needed."""
+aligns the final state ``withdrawn`` of a page no longer needed, and the copies of a parting
+notice kept on ``standby``."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from adapters.memory import MemoryAdapter
 from bot.cli import main
 from bot.config import load_settings
 from tests.harness import SHIPPED_CONFIG, Harness, execute_on, shipped_settings
 from tests.returns_support import move_to
+from tests.test_fallback import settings_with_th_fp_on
 
 
 async def focalbot(bot: Harness, *args: str) -> Result:
@@ -97,11 +100,33 @@ async def test_outbox_counts_offers_and_aligns_withdrawn_messages(tmp_path: Path
     assert status == "withdrawn"  # the page held for th-fp's morning is no longer needed
 
     listed = (await focalbot(bot, "outbox")).output.splitlines()
-    assert listed[0].endswith("  withdrawn: 1"), listed[0]
+    assert listed[0].endswith("  withdrawn: 1  standby: 0"), listed[0]
     rows = listed[1:]
     assert any(" withdrawn " in row for row in rows)
     assert len({row.index(" x") for row in rows}) == 1, rows  # one column for the attempts
     only = (await focalbot(bot, "outbox", "--status", "withdrawn")).output.splitlines()[1:]
     assert len(only) == 1 and "th-fp" in only[0] and rid in only[0]
     assert "Passport" not in "".join(listed)  # what it is about, never the casework itself
+    await bot.stop()
+
+
+async def test_outbox_totals_count_the_copies_kept_on_standby(tmp_path: Path) -> None:
+    """A parting notice's copy on the person's next channel is listed as standby: the totals
+    counted it nowhere, so they did not add up to the rows listed."""
+    adapters = [MemoryAdapter("telegram"), MemoryAdapter("slack")]
+    bot = Harness(tmp_path / "bot.db", settings_with_th_fp_on("telegram"), extra_adapters=adapters)
+    await bot.start()
+    await bot.say("nz-cochair", "/handover th-fp th-deputy")
+    await bot.settle()
+    [(standing_by,)] = await bot.rows("SELECT COUNT(*) FROM outbox WHERE status = 'standby'")
+    assert standing_by == 1
+
+    totals, *rows = (await focalbot(bot, "outbox")).output.splitlines()
+    counted = dict(part.split(": ") for part in totals.split("  "))
+    assert counted["standby"] == "1", totals
+    states = ("queued", "sent", "failed", "expired", "withdrawn", "standby")  # held: queued
+    assert sum(int(counted[state]) for state in states) == len(rows), (totals, rows)
+    assert sum(" standby " in row for row in rows) == 1, rows
+    only = (await focalbot(bot, "outbox", "--status", "standby")).output.splitlines()[1:]
+    assert len(only) == 1 and " slack " in only[0] and "handover" in only[0], only
     await bot.stop()

@@ -100,6 +100,7 @@ async def test_a_database_from_before_sources_knows_who_came_from_bot_toml(tmp_p
     for statement in (  # as schema 19 left it
         "DROP TABLE outbox_parts",
         "DROP INDEX outbox_platform_id",
+        "ALTER TABLE people DROP COLUMN language_given",
         "ALTER TABLE people DROP COLUMN source",
         "UPDATE meta SET value = '19' WHERE key = 'schema_version'",
     ):

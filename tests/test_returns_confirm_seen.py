@@ -271,6 +271,7 @@ def before_revisions(path: Path) -> str:
         "DROP TABLE awake",  # (schema 18)
         "DROP TABLE outbox_parts",  # (schema 22)
         "DROP INDEX outbox_platform_id",  # (schema 21)
+        "ALTER TABLE people DROP COLUMN language_given",  # (schema 23)
         "ALTER TABLE people DROP COLUMN source",  # (schema 20)
         "ALTER TABLE outbox DROP COLUMN fell_back_at",  # (schema 19)
         "UPDATE meta SET value = '16' WHERE key = 'schema_version'",

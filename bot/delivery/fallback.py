@@ -122,7 +122,9 @@ def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: 
     it again, was sent since the mark that failed there or went on another channel: how many,
     and the requests and broadcasts they were about (never their content: ``channel`` may be
     pointer-only). None when nothing was. What they caused themselves (answers to their own
-    commands) they saw where they wrote."""
+    commands) they saw where they wrote. Each message counts once: one about the same request
+    as another is another message, and a pointer with its content (:func:`_with_content`) is
+    one."""
     mark = work.db.execute(
         "SELECT unreachable_since FROM identities WHERE channel = ? AND user_id = ?",
         [channel, user_id],
@@ -130,17 +132,18 @@ def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: 
     if not mark or not mark[0]:
         return None
     since = str(mark[0])
+    pointers, params = _with_content(work.ctx.router.pointer_only)
     rows = work.db.execute(
-        "SELECT DISTINCT COALESCE(subject, CAST(id AS TEXT)), subject FROM outbox "
-        "WHERE person_id = ? AND status NOT IN (?, 'withdrawn') AND "
-        "(origin_id IS NULL OR origin_id <> ?) AND "
-        "((channel = ? AND status IN ('failed', 'expired') AND fell_back_at >= ?) "
-        "OR (channel <> ? AND fallback_of IS NULL AND created_at >= ?))",
-        [person.id, STANDBY, person.id, channel, since, channel, since],
+        "SELECT o.id, o.subject FROM outbox o "
+        "WHERE o.person_id = ? AND o.status NOT IN (?, 'withdrawn') AND "
+        "(o.origin_id IS NULL OR o.origin_id <> ?) AND "
+        "((o.channel = ? AND o.status IN ('failed', 'expired') AND o.fell_back_at >= ?) "
+        f"OR (o.channel <> ? AND o.fallback_of IS NULL AND o.created_at >= ?)){pointers}",
+        [person.id, STANDBY, person.id, channel, since, channel, since, *params],
     ).fetchall()
     if not rows:
         return None
-    ids = sorted({s for _key, s in rows if s and KNOWN_ID.fullmatch(s)})
+    ids = sorted({s for _id, s in rows if s and KNOWN_ID.fullmatch(s)})
     if not ids:
         return n_(
             "While I could not reach you on {channel}, {count} message for you was sent on "
@@ -159,6 +162,24 @@ def missed_while_unreachable(work: Work, person: Person, channel: str, user_id: 
         channel=channel,
         ids=", ".join(ids),
     )
+
+
+def _with_content(pointer_only: frozenset[str]) -> tuple[str, list[str]]:
+    """The condition (and its parameters) that leaves out of the outbox rows ``o`` a pointer
+    whose content went on another channel (bot.work's ``notify``: written after it, in the
+    same unit, to the same person, about the same subject, as a message of its own): the
+    reader counts the two as one message, the content (missed or not)."""
+    if not pointer_only:
+        return "", []
+    marks = ", ".join("?" for _channel in pointer_only)
+    condition = (
+        f" AND NOT (o.channel IN ({marks}) AND EXISTS (SELECT 1 FROM outbox c "
+        "WHERE c.person_id = o.person_id AND c.created_at = o.created_at AND c.id > o.id "
+        f"AND c.fallback_of IS NULL AND c.channel NOT IN ({marks}) "
+        "AND COALESCE(c.subject, '') = COALESCE(o.subject, '')))"
+    )
+    channels = sorted(pointer_only)
+    return condition, [*channels, *channels]
 
 
 def plain_reason(kind: str, reason: str) -> Text:

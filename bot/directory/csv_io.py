@@ -20,6 +20,7 @@ from bot.config import CHANNELS, ROLES, Country, Person, directory_problems
 from bot.directory.repo import Directory
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.i18n.languages import resolve_language
 from bot.spreadsheet_safety import csv_row, from_csv_cell
 from bot.text import counted
 
@@ -408,10 +409,22 @@ def _person(row: dict[str, str], known: Directory, default_language: str) -> dic
         "country": cells["country"].upper(),
         "roles": _split(cells["roles"]),
         "language": cells["language"],
+        "language_given": _language_given(_cell(row, "language"), before),
         "preferred_channel": cells["preferred_channel"],
         "active": cells["active"].lower(),  # yes/no, true/false, 1/0 or refused
         "identities": _identities(row, before),
     }
+
+
+def _language_given(cell: str, before: Person | None) -> bool:
+    """Whether the row leaves the person a language given (see Person's ``language_given``):
+    one written in its cell for someone new, or other than they have; given before and not
+    changed. A cell saying the language they have already says nothing new: an export
+    imported again does not give everyone the language they were left at."""
+    if before is None:
+        return bool(cell)
+    said = resolve_language(cell) or cell
+    return before.language_given or bool(cell) and said != before.language
 
 
 def _identities(row: dict[str, str], before: Person | None) -> dict[str, str]:

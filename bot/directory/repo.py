@@ -172,6 +172,7 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
             "DO UPDATE SET value = excluded.value",
             list(changed.items()),
         )
+    _note_languages_given(db, people)
     if first:  # bot.toml was applied at every start until now: its people are its own
         _mark_configured(db, [p.id for p in people])
         return 0
@@ -183,6 +184,18 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
     if changed_countries or changed_people:
         save_directory(db, changed_countries, changed_people, at=at, source=CONFIGURED)
     return len(changed_countries) + len(changed_people)
+
+
+def _note_languages_given(db: Db, people: list[Person]) -> None:
+    """Mark as given the languages bot.toml gives ``people`` that the database holds unmarked
+    (a database from before ``people.language_given``, whose bot.toml is not applied again
+    while unchanged). Only where the database still has that language: an import since may
+    have set another."""
+    given = {p.id: p.language for p in people if p.language_given}
+    unmarked = db.execute("SELECT id, language FROM people WHERE language_given = 0").fetchall()
+    marks = [(person_id,) for person_id, language in unmarked if given.get(person_id) == language]
+    if marks:
+        db.executemany("UPDATE people SET language_given = 1 WHERE id = ?", marks)
 
 
 def unconfigured(db: Any, people: list[Person], sourced: bool = True) -> list[str]:
@@ -259,10 +272,11 @@ def _upsert_people(db: Db, people: list[Person], source: str) -> None:
         return
     db.executemany(
         "INSERT INTO people (id, name, country, roles, language, preferred_channel, active, "
-        "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "name = excluded.name, "
+        "source, language_given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+        "SET name = excluded.name, "
         "country = excluded.country, roles = excluded.roles, language = CASE WHEN "
         "people.language_chosen_at IS NULL THEN excluded.language ELSE people.language END, "
+        "language_given = excluded.language_given, "
         "preferred_channel = excluded.preferred_channel, "
         "active = CASE WHEN people.revoked_at IS NULL THEN excluded.active ELSE 0 END",
         [
@@ -275,6 +289,7 @@ def _upsert_people(db: Db, people: list[Person], source: str) -> None:
                 person.preferred_channel,
                 int(person.active),
                 source,
+                int(person.language_given),
             )
             for person in people
         ],
@@ -412,6 +427,7 @@ def load_directory(db: Db) -> Directory:
                 "country": r[2],
                 "roles": tuple(json.loads(r[3])),
                 "language": r[4],
+                "language_given": bool(r[7]),
                 "preferred_channel": r[5],
                 "active": bool(r[6]),
                 "identities": identities.get(r[0], {}),
@@ -419,8 +435,8 @@ def load_directory(db: Db) -> Directory:
             context={STORED: True},
         )
         for r in db.execute(
-            "SELECT id, name, country, roles, language, preferred_channel, active "
-            "FROM people ORDER BY id"
+            "SELECT id, name, country, roles, language, preferred_channel, active, "
+            "language_given FROM people ORDER BY id"
         )
     ]
     return Directory.build(countries, people, frozenset(unreachable))

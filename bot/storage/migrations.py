@@ -289,6 +289,10 @@ CREATE TABLE outbox_parts (
 CREATE INDEX outbox_parts_platform_id ON outbox_parts (platform_id);
 """
 
+SCHEMA_V23 = """
+ALTER TABLE people ADD COLUMN language_given INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -312,6 +316,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V20,
     SCHEMA_V21,
     SCHEMA_V22,
+    SCHEMA_V23,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -358,7 +363,10 @@ a request by the id their platform gave them (only those: a ping's "sent" mark p
 so that a platform's own reply to one of them (a Telegram reply) finds the request it was
 about without reading every message kept; V22 the ids of the earlier parts of such a message
 sent as several (``outbox_parts``; Telegram cuts at 4,096 characters, and the outbox row keeps
-the last part's id), so that a reply to any part finds the request too."""
+the last part's id), so that a reply to any part finds the request too; V23 whether a person's
+language was written down in bot.toml or an import (``people.language_given``), so that one
+set to the bot's own language on purpose is not taken for one never set and replaced by their
+app's language."""
 
 
 class _Executes(Protocol):
