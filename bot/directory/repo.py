@@ -27,6 +27,7 @@ CONSOLE = "console"
 CONFIGURED, IMPORTED = "bot.toml", "import"
 """Where a person came from (``people.source``): bot.toml, or anywhere else (an import)."""
 _PERSON_KEY, _DROPPED_KEY = "configured:person:", "unconfigured:person:"
+_LANGUAGES_NOTED = "configured:languages-given"  # read with the fingerprints: no statement more
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,9 @@ def sync_configured(db: Db, countries: list[Country], people: list[Person]) -> i
             "DO UPDATE SET value = excluded.value",
             list(changed.items()),
         )
-    _note_languages_given(db, people)
+    if _LANGUAGES_NOTED not in remembered:  # once, after schema 23 (which clears the mark)
+        _note_languages_given(db, people)
+        db.execute("INSERT INTO meta (key, value) VALUES (?, '1')", [_LANGUAGES_NOTED])
     if first:  # bot.toml was applied at every start until now: its people are its own
         _mark_configured(db, [p.id for p in people])
         return 0

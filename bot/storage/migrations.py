@@ -291,6 +291,7 @@ CREATE INDEX outbox_parts_platform_id ON outbox_parts (platform_id);
 
 SCHEMA_V23 = """
 ALTER TABLE people ADD COLUMN language_given INTEGER NOT NULL DEFAULT 0;
+DELETE FROM meta WHERE key = 'configured:languages-given';
 """
 
 MIGRATIONS: tuple[str, ...] = (
