@@ -273,10 +273,14 @@ class Work:
         buttons: tuple[Button, ...] = (),
         subject: str = "",
         fallback_of: int | None = None,
+        sensitive: bool = True,
     ) -> None:
         """Send on one particular channel (an urgent request re-sent on every other one, or a
-        failed message moved to the next channel: ``fallback_of`` links it to the failure)."""
-        self._queue(channel, address, person.id, text, buttons, subject or None, fallback_of)
+        failed message moved to the next channel: ``fallback_of`` links it to the failure;
+        ``sensitive=False``: text a pointer-only channel may carry as it is, a pointer)."""
+        self._queue(
+            channel, address, person.id, text, buttons, subject or None, fallback_of, sensitive
+        )
 
     def alert_admins(self, action: str, text: Text, per_hour: int) -> None:
         """Tell every administrator ``text``, unless ``action`` (audited just before) was

@@ -154,8 +154,35 @@ async def test_fallback_onto_a_pointer_only_channel_carries_only_the_pointer(tmp
     await bot.app.submit(bot.chat.event("au-officer", "/request TH urgent Check N1234567"))
     await bot.settle()
     [pointer] = sms.to("+66800000001")
-    assert pointer.startswith("R-2026-0001 awaits you — open it on ")
-    assert "N1234567" not in pointer
+    # no later channel of theirs may carry it (naming Telegram would send them where it failed)
+    assert pointer == "R-2026-0001 awaits you — ask your focal point for an approved channel."
+    await bot.stop()
+
+
+async def test_fallback_past_a_pointer_only_channel_goes_whole_where_the_pointer_says(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Telegram failed; SMS comes next but carries only pointers: the request goes whole to
+    the next channel of theirs that may carry it (Slack), and the SMS names that one."""
+    sms, slack = MemoryAdapter("sms"), MemoryAdapter("slack")
+    settings = with_pointer_only_sms(preferred="telegram")
+    order = {"telegram": "100041", "sms": "+66800000001", "slack": "U0THFP"}  # SMS next
+    people = tuple(
+        p.model_copy(update={"identities": order}) if p.id == "th-fp" else p
+        for p in settings.people
+    )
+    bot = await Harness(
+        tmp_path / "bot.db",
+        settings.model_copy(update={"people": people}),
+        extra_adapters=[Blocked("telegram"), sms, slack],
+    ).start()
+    await bot.app.submit(bot.chat.event("au-officer", "/request TH urgent Check N1234567"))
+    await bot.settle()
+    [pointer] = sms.to("+66800000001")
+    assert pointer == "R-2026-0001 awaits you — open it on slack."
+    [whole] = [d.message.text for d in slack.sent]
+    assert "Request R-2026-0001" in whole and "Check N1234567" in whole
+    assert "N1234567" not in " ".join(d.message.text for d in sms.sent)
     await bot.stop()
 
 

@@ -60,7 +60,9 @@ def reroute(
     unreachable = kind == UNREACHABLE and _own_chat(ctx, person, failed)  # not a group that is gone
     if unreachable:
         _note_unreachable(work, person, failed.channel, reason, route)
-    if route is not None:
+    if route is not None and route[0] in ctx.router.pointer_only:
+        _past_a_pointer(work, person, failed, route, subject or "")
+    elif route is not None:
         text: Text = failed.text  # already in the person's language
         if failed.channel in ctx.router.pointer_only and subject:  # full content allowed now
             text = _("{id} awaits you — /show {id} shows it here.", id=subject)
@@ -321,16 +323,38 @@ def failed_after_sending(db: Db, ctx: Context, report: DeliveryReport, now: date
 
 
 def _next_route(ctx: Context, person: Person, failed_channel: str) -> tuple[str, str] | None:
-    """The route after ``failed_channel`` in the person's order (None at the end). One that
-    is passed over already (noted unreachable while this message waited to be sent on it)
-    leaves the person's best route: the next message to it had moved on there too."""
+    """The route after ``failed_channel`` in the person's order (None at the end)."""
+    later = _later_routes(ctx, person, failed_channel)
+    return later[0] if later else None
+
+
+def _later_routes(ctx: Context, person: Person, failed_channel: str) -> list[tuple[str, str]]:
+    """The routes after ``failed_channel`` in the person's order. One that is passed over
+    already (noted unreachable while this message waited to be sent on it) leaves all the
+    person's routes: the next message to it had moved on there too. The console standing in
+    is none of them: a terminal is no channel of theirs, nobody would read it there."""
     routes = ctx.router.routes(ctx.directory, person)
     channels = [channel for channel, _address in routes]
-    if failed_channel not in channels:
+    if failed_channel in channels:
+        later = routes[channels.index(failed_channel) + 1 :]
+    else:
         dead = ctx.directory.identity(person, failed_channel)
-        passed_over = (failed_channel, dead or "") in ctx.directory.unreachable
-        return routes[0] if passed_over and routes else None
-    later = routes[channels.index(failed_channel) + 1 :]
-    if later and later[0][0] == CONSOLE and ctx.router.console_stands_in(person):
-        return None  # a terminal is no channel of theirs: nobody would read it there
-    return later[0] if later else None
+        later = routes if (failed_channel, dead or "") in ctx.directory.unreachable else []
+    if later and later[-1][0] == CONSOLE and ctx.router.console_stands_in(person):
+        later = later[:-1]  # (the console comes last in every order)
+    return later
+
+
+def _past_a_pointer(
+    work: Work, person: Person, failed: Outbound, route: tuple[str, str], subject: str
+) -> None:
+    """The next route is pointer-only: the message goes whole to the next channel after the
+    failed one that may carry it, and the pointer names that one; with none, the pointer asks
+    for an approved channel (naming the person's usual one would send them where the message
+    just failed)."""
+    later = _later_routes(work.ctx, person, failed.channel)
+    full = next((r for r in later if r[0] not in work.ctx.router.pointer_only), None)
+    if full is not None:
+        work.send_via(person, *full, failed.text, failed.buttons, subject, failed.id)
+    pointer = work.pointer_text(None, subject or None, full[0] if full else None)
+    work.send_via(person, *route, pointer, failed.buttons, subject, failed.id, sensitive=False)
