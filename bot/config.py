@@ -428,6 +428,23 @@ class Settings(_Frozen):
     periods: tuple[PeriodConfig, ...] = ()
     source: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bot_language_for_the_unsaid(cls, data: Any) -> Any:
+        """A person bot.toml gives no language reads the bot's (``[bot] language``), as one
+        imported without one does (it was English whatever the bot spoke); not given, so
+        their app's language may stand in for it until they choose (bot.dispatch)."""
+        bot = data.get("bot") if isinstance(data, dict) else None
+        language = bot.get("language") if isinstance(bot, dict) else None
+        people = data.get("people") if isinstance(data, dict) else None
+        if not language or not isinstance(people, list | tuple):
+            return data
+        unsaid = {"language": language, "language_given": False}
+        filled = [
+            {**p, **unsaid} if isinstance(p, dict) and "language" not in p else p for p in people
+        ]
+        return {**data, "people": filled}
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         """Checks across sections, raised with their keys so each names its own line."""

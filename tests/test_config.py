@@ -30,6 +30,23 @@ def test_shipped_config_is_valid_and_covers_every_role() -> None:
     assert all(p.country in {c.code for c in settings.countries} for p in settings.people)
 
 
+def test_a_person_given_no_language_reads_the_bots() -> None:
+    """As someone imported without a language does; one written down stays theirs."""
+    text = (
+        '[bot]\nlanguage = "TH"\n'
+        + MINIMAL
+        + (
+            '\n[[people]]\nid = "th-off"\nname = "Somchai Example"\ncountry = "TH"\n'
+            'roles = ["officer"]\nlanguage = "en"\n'
+        )
+    )
+    unsaid, given = parse_settings(text, "bot.toml").people
+    assert (unsaid.language, unsaid.language_given) == ("th", False)
+    assert (given.language, given.language_given) == ("en", True)
+    english = parse_settings(MINIMAL, "bot.toml").people[0]
+    assert (english.language, english.language_given) == ("en", False)
+
+
 def test_error_names_key_and_line() -> None:
     text = MINIMAL.replace('roles = ["focal_point"]', 'roles = ["sheriff"]')
     with pytest.raises(ConfigError) as caught:
