@@ -394,6 +394,11 @@ class TelegramAdapter(Adapter):
         second."""
         return GROUP_INTERVAL if address.startswith("-") else self.pacing.per_chat_interval
 
+    def pacing_key(self, address: str) -> str:
+        """A forum topic is paced as its group: Telegram's 20 messages a minute are the
+        group's, whichever topics they go to."""
+        return address_parts(address)[0]
+
     async def send(self, message: Outbound) -> str:
         """Deliver one message (in parts if long); a retry resumes after the parts sent."""
         if self._application is None:

@@ -151,6 +151,11 @@ class Adapter(abc.ABC):
         """Seconds between two messages to ``address`` (platforms pace groups more slowly)."""
         return self.pacing.per_chat_interval
 
+    def pacing_key(self, address: str) -> str:
+        """The platform chat ``address`` is in, which the chat interval paces (default: the
+        address itself; a Telegram forum topic's is its group's)."""
+        return address
+
     def address_for(self, user_id: str) -> str:
         """The address to send to for a directory identity on this channel (default: same)."""
         return user_id

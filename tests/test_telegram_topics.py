@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+import adapters.telegram as telegram_module
+from tests.fake_telegram import Limits
 from tests.harness import Harness
 from tests.test_telegram import FOCAL, GROUP, Room, fake, room
 
@@ -53,3 +57,21 @@ async def test_answers_in_general_or_a_group_without_topics_carry_no_topic(room:
     await room.fake.wait_for_text(GROUP, "pong general")
     assert all("message_thread_id" not in m for m in room.fake.sent(GROUP))
     assert not [c for c in room.fake.called("sendMessage") if c.params.get("message_thread_id")]
+
+
+async def test_topics_of_one_group_are_paced_as_the_group(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram limits a group, whichever topics its messages go to: answers in two topics
+    at once leave the group's interval apart, and Telegram never has to refuse one (a 429
+    would pause the whole channel, every chat's messages with it)."""
+    monkeypatch.setattr(telegram_module, "GROUP_INTERVAL", 0.6)
+    room.fake.limits = Limits(per_chat_interval=0.5)  # what the fake enforces per chat
+    room.say(FOCAL, "/ping one", chat_id=GROUP, chat_type="supergroup", topic=TOPIC)
+    room.say(FOCAL, "/ping two", chat_id=GROUP, chat_type="supergroup", topic=TOPIC + 1)
+
+    await room.fake.wait_for_text(GROUP, "pong one")
+    await room.fake.wait_for_text(GROUP, "pong two")
+    sends = [c for c in room.fake.called("sendMessage") if c.params["chat_id"] == str(GROUP)]
+    assert room.fake.rejected_429 == 0
+    assert len(sends) == 2 and sends[1].at - sends[0].at >= 0.5

@@ -245,10 +245,12 @@ class ChannelDispatcher:
             delay = self._delay(address)  # a 429 meanwhile may have pushed the pause further
 
     def _delay(self, address: str) -> float:
-        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause)."""
+        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause).
+        Addresses in one platform chat (a Telegram group's forum topics) share its interval:
+        the platform limits the chat, not each lane."""
         now = time.monotonic()
-        gap = self._last_sent.get(address, 0.0) + self.adapter.chat_interval(address) - now
-        return max(gap, self._paused_until - now)
+        last = self._last_sent.get(self.adapter.pacing_key(address), 0.0)
+        return max(last + self.adapter.chat_interval(address) - now, self._paused_until - now)
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
@@ -269,7 +271,9 @@ class ChannelDispatcher:
             sendable = message if self.adapter.sends_files else without_file(message)
             if sendable.attachment is not None:
                 sendable, exported = await self._with_file(sendable)
-            platform_id = await self.adapter.send(sendable)
+            chat = self.adapter.pacing_key(message.address)
+            self._last_sent[chat] = time.monotonic()  # taken now: another lane into the same
+            platform_id = await self.adapter.send(sendable)  # chat waits from here
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
             log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
@@ -289,7 +293,7 @@ class ChannelDispatcher:
             )
             return await self._transient(message, f"{type(exc).__name__}: {exc}")
         finally:
-            self._last_sent[message.address] = time.monotonic()
+            self._last_sent[self.adapter.pacing_key(message.address)] = time.monotonic()
             if exported is not None:
                 exported.unlink(missing_ok=True)  # plaintext lives only for the send
         sent_at = stamp(self.clock)
