@@ -81,10 +81,8 @@ def th_fp_given(language: str) -> Settings:
     return base.model_copy(update={"people": people})
 
 
-async def test_the_bots_language_given_in_bot_toml_wins_over_their_apps(
-    tmp_path: Path, fake: FakeTelegram
-) -> None:
-    """English, the bot's language, written down for them: a choice, not a language unknown."""
+async def answered_in_english_from_a_thai_app(tmp_path: Path, fake: FakeTelegram) -> None:
+    """Thailand's focal point, given English in bot.toml, writes from an app set to Thai."""
     with marked("th"):
         room = await running(tmp_path, fake, th_fp_given("en"))
         room.say(FOCAL, "hello", language="th")
@@ -92,6 +90,13 @@ async def test_the_bots_language_given_in_bot_toml_wins_over_their_apps(
         [answer] = await room.fake.wait_for_text(FOCAL, "I only understand commands")
         assert answer == ONLY_COMMANDS
         await room.bot.stop()
+
+
+async def test_the_bots_language_given_in_bot_toml_wins_over_their_apps(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    """English, the bot's language, written down for them: a choice, not a language unknown."""
+    await answered_in_english_from_a_thai_app(tmp_path, fake)
 
 
 async def test_the_bots_language_given_by_an_import_wins_over_their_apps(
@@ -133,10 +138,4 @@ async def test_a_database_from_before_notes_the_languages_bot_toml_gives(
         "UPDATE meta SET value = '22' WHERE key = 'schema_version'",
     ):
         execute_on(room.bot.database, statement)
-    with marked("th"):
-        room = await running(tmp_path, fake, th_fp_given("en"))
-        room.say(FOCAL, "hello", language="th")
-
-        [answer] = await room.fake.wait_for_text(FOCAL, "I only understand commands")
-        assert answer == ONLY_COMMANDS
-        await room.bot.stop()
+    await answered_in_english_from_a_thai_app(tmp_path, fake)
