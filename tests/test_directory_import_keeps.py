@@ -88,6 +88,7 @@ def test_a_new_person_without_a_language_gets_the_bots_language(tmp_path: Path) 
     assert "\n[bot]\n" in shipped
     config.write_text(shipped.replace("\n[bot]\n", '\n[bot]\nlanguage = "th"\n', 1))
     operator = Operator(tmp_path, config)
+    operator.imports("id,name,country,roles,language\nau-fp,Alex A,AU,focal_point,en\n")
     operator.imports(
         "id,name,country,roles\nth-officer2,Pim Example,TH,officer\nau-fp,Alex A,AU,focal_point\n"
     )
