@@ -266,12 +266,12 @@ class ChannelDispatcher:
             )
             return True
         exported: Path | None = None
+        chat = self.adapter.pacing_key(message.address)  # the platform chat the interval paces
         try:
             # A channel that cannot carry files says where the file can be had instead.
             sendable = message if self.adapter.sends_files else without_file(message)
             if sendable.attachment is not None:
                 sendable, exported = await self._with_file(sendable)
-            chat = self.adapter.pacing_key(message.address)
             self._last_sent[chat] = time.monotonic()  # taken now: another lane into the same
             platform_id = await self.adapter.send(sendable)  # chat waits from here
         except RateLimited as exc:
@@ -293,7 +293,7 @@ class ChannelDispatcher:
             )
             return await self._transient(message, f"{type(exc).__name__}: {exc}")
         finally:
-            self._last_sent[self.adapter.pacing_key(message.address)] = time.monotonic()
+            self._last_sent[chat] = time.monotonic()
             if exported is not None:
                 exported.unlink(missing_ok=True)  # plaintext lives only for the send
         sent_at = stamp(self.clock)
