@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
+import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
@@ -29,7 +32,29 @@ KNOWN_WEEKENDS = {"AF": frozenset({3, 4})}
 def _holidays() -> ModuleType:
     """The holidays package, imported when a calendar first needs it: importing it is a
     tenth of the bot's start, which needs no holiday (see ``preload``)."""
-    return importlib.import_module("holidays")
+    package = importlib.import_module("holidays")
+    with _REGISTERING:  # (``preload`` runs on a thread)
+        if "holidays.countries" not in sys.modules:
+            _countries_on_demand(package)
+    return package
+
+
+_REGISTERING = threading.Lock()
+
+
+def _countries_on_demand(package: ModuleType) -> None:
+    """Let the package load only the calendars asked for. Its own loader imports one
+    country's module on first use, but the ``holidays.countries`` package it lives in
+    imports all 250 countries first (17 MiB, a third of the bot's memory), for a group
+    that uses a dozen. The package is registered here without running that list; its
+    country modules import as usual. Should a later version lay its files out otherwise,
+    nothing is registered and the package imports as it always did."""
+    spec = importlib.util.find_spec("holidays.countries")
+    if spec is None or spec.submodule_search_locations is None:
+        return
+    countries = importlib.util.module_from_spec(spec)  # its __path__, without running it
+    sys.modules["holidays.countries"] = countries
+    package.countries = countries  # type: ignore[attr-defined]
 
 
 def preload() -> None:
@@ -150,8 +175,13 @@ def weekend_of(country: Country) -> frozenset[int]:
 
 
 def has_holidays(code: str) -> bool:
-    """Whether the holidays package has public holidays for ``code``."""
-    return code in _holidays().list_supported_countries()
+    """Whether the holidays package has public holidays for ``code`` (loading only that
+    country's calendar: ``list_supported_countries`` loads every one)."""
+    try:
+        _holidays().country_holidays(code)
+    except NotImplementedError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
