@@ -6,8 +6,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 
-from bot.clock import parse_iso
-from bot.delivery.outbox import last_message_buttons
+from bot.clock import iso, parse_iso
+from bot.delivery.outbox import last_message_buttons, recent_buttons
 from bot.i18n import _, render
 from bot.storage.sql import Db
 
@@ -43,3 +43,23 @@ def pressed_by_label(db: Db, person_id: str, text: str, now: datetime) -> str | 
         return None
     typed = folded(text)
     return next((b.command for b in last[0] if folded(str(b.label)) == typed), None)
+
+
+EARLIER_QUESTIONS = 20
+"""How many earlier messages with buttons a typed label is looked for on."""
+
+
+def pressed_earlier(db: Db, person_id: str, text: str, now: datetime) -> list[str]:
+    """The commands of the buttons labelled ``text`` on the messages about a request or a
+    broadcast ``person_id`` was sent in the last :data:`LABEL_TYPED_WITHIN` (newest first,
+    each once): ``Acknowledge`` typed after a later message still acknowledges. Those
+    buttons name what they act on; a dialogue's (a return's Cancel, a draft's Send) act on
+    its state now, so they answer only while their question is the last message."""
+    typed = folded(text)
+    since = iso(now - LABEL_TYPED_WITHIN)
+    commands: list[str] = []
+    for buttons in recent_buttons(db, person_id, since, EARLIER_QUESTIONS):
+        for button in buttons:
+            if folded(str(button.label)) == typed and button.command not in commands:
+                commands.append(button.command)
+    return commands

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot import inbound_store, limits, timer_store
 from bot.access import authorize
-from bot.answers import pressed_by_label
+from bot.answers import pressed_by_label, pressed_earlier
 from bot.clock import iso, parse_iso
 from bot.commands import CommandLine, CommandSpec, TextHook, parse_command_line
 from bot.config import Person
@@ -154,14 +154,33 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
 
 def _native_reply(work: Work, event: TextMessage, text: str) -> str:
     """Text sent as the platform's own reply to the bot's message about a request is
-    ``/reply <that request> <text>`` (checked as typed); a command stays itself, and a reply to
-    any other message is plain text."""
-    if not text.strip() or parse_command_line(text) is not None:
+    ``/reply <that request> <text>`` (checked as typed), and a file sent so without a caption
+    is ``/attach <that request>``; a command stays itself, and a reply to any other message
+    is plain text."""
+    bare = not text.strip()
+    if (bare and not work.files) or (not bare and parse_command_line(text) is not None):
         return text
     request_id = requests_repo.replied_to(
         work.db, event.chat.channel, event.chat.chat_id, event.replied_to
     )
-    return f"/reply {request_id} {text}" if request_id else text
+    if not request_id:
+        return text
+    if bare:
+        return f"/attach {request_id}"
+    if _command_on(work, text, request_id):  # ``ack R-…`` typed without its slash (Slack)
+        return f"/{text.strip()}"
+    return f"/reply {request_id} {text}"
+
+
+def _command_on(work: Work, text: str, request_id: str) -> bool:
+    """Whether ``text`` is a command word and then the request's own id: a command on it
+    typed without the slash, not a reply that happens to start with such a word."""
+    words = text.split(maxsplit=2)
+    return (
+        len(words) >= 2
+        and words[1].rstrip(":,.;").upper() == request_id.upper()
+        and work.ctx.registry.get(words[0].lower()) is not None
+    )
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)
@@ -227,7 +246,8 @@ def gate(
 
 def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: str) -> None:
     """A button's label typed (the last question's, in a private chat) presses it; else plain
-    text goes to the dialogues the person may continue here; otherwise say so."""
+    text goes to the dialogues the person may continue here; else it may be the label of a
+    button on an earlier question; otherwise say so."""
     if chat.private and (pressed := pressed_by_label(work.db, person.id, text, work.now)):
         _run_line(work, person, chat, pressed)
         return
@@ -238,9 +258,22 @@ def _free_text(work: Work, hooks: Hooks, person: Person, chat: ChatRef, text: st
     if chat.private and _bare_command(work, text):
         _run_line(work, person, chat, f"/{text}")
         return
+    if chat.private and (earlier := pressed_earlier(work.db, person.id, text, work.now)):
+        if len(earlier) > 1:  # two requests' Acknowledge: which one is not ours to guess
+            raise UserError(_several_earlier(earlier))
+        _run_line(work, person, chat, earlier[0])
+        return
     if not chat.private:
         raise UserError(_("I only answer commands in groups. /help lists them."))
     raise UserError(_("I only understand commands. /help lists them, with examples."))
+
+
+def _several_earlier(commands: list[str]) -> Msg:
+    return _(
+        "Earlier messages have more than one button with that name. Send the one you mean: "
+        "{choices}",
+        choices=join(commands, ", ", typed=True),
+    )
 
 
 def _unknown_command(work: Work, person: Person, name: str) -> Msg:

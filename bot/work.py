@@ -89,7 +89,7 @@ class Context:
         return Calendar(self.settings)
 
 
-_Reply = tuple[Text, tuple[Button, ...], bool, Attachment | None]
+_Reply = tuple[Text, tuple[Button, ...], bool, Attachment | None, str | None]
 """An answer given by a handler: its text, buttons, sensitivity and file (see Work.reply)."""
 
 
@@ -140,16 +140,19 @@ class Work:
         buttons: tuple[Button, ...] = (),
         sensitive: bool = True,
         attachment: Attachment | None = None,
+        subject: str = "",
     ) -> None:
         """Answer in the chat the event came from. ``sensitive=False`` marks text with no
         casework in it (pong, help, a refusal), which even a pointer-only channel may carry;
         there, other answers (and an ``attachment``, always casework) go to the actor's best
-        channel that may carry them, and the pointer-only channel gets a pointer naming it."""
+        channel that may carry them, and the pointer-only channel gets a pointer naming it.
+        ``subject``: the request the answer is about, so that the platform's own reply to it
+        (Telegram's Reply, an answer to its mail) answers that request."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         # Written once the handler is done (write_replies), so that a handler which only
         # answers runs no statement inside its savepoint, and SQLite is spared opening one.
-        self.replies.append((text, buttons, sensitive, attachment))
+        self.replies.append((text, buttons, sensitive, attachment, subject or None))
 
     def write_replies(self) -> None:
         """Put the answers given so far in the outbox, in the order they were given. Called
@@ -160,29 +163,33 @@ class Work:
         if not replies or origin is None:  # (reply() refuses without an origin)
             return
         person_id = self.actor.id if self.actor else None
-        for text, buttons, sensitive, attachment in replies:
+        for text, buttons, sensitive, attachment, subject in replies:
             if (sensitive or attachment) and origin.channel in self.ctx.router.pointer_only:
-                self._reply_elsewhere(text, buttons, attachment)  # the pointer names it
+                self._reply_elsewhere(text, buttons, attachment, subject)  # the pointer names it
             self._queue(
                 origin.channel,
                 origin.chat_id,
                 person_id,
                 text,
                 buttons,
-                None,
+                subject,
                 sensitive=sensitive,
                 attachment=attachment,
             )
 
     def _reply_elsewhere(
-        self, text: Text, buttons: tuple[Button, ...], attachment: Attachment | None
+        self,
+        text: Text,
+        buttons: tuple[Button, ...],
+        attachment: Attachment | None,
+        subject: str | None,
     ) -> None:
         """An answer with casework, asked for on a pointer-only channel: its content goes to
         the actor's best channel that may carry it (the pointer then names that one; with
         none, the pointer asks for an approved channel and nothing else is sent)."""
         route = self.ctx.router.approved_route(self.directory, self.actor) if self.actor else None
         if route is not None and self.actor is not None:
-            self._queue(*route, self.actor.id, text, buttons, None, attachment=attachment)
+            self._queue(*route, self.actor.id, text, buttons, subject, attachment=attachment)
 
     def notify(
         self,

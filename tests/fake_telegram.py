@@ -236,8 +236,10 @@ class FakeTelegram:
         caption: str = "",
         file_name: str = "",
         update_id: int | None = None,
+        reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Queue a photo, document or voice note from ``user_id`` with ``caption``."""
+        """Queue a photo, document or voice note from ``user_id`` with ``caption`` (sent with
+        Telegram's Reply on ``reply_to``, a message as :meth:`sent` lists them)."""
         file_id = self.add_file(content)
         item = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content)}
         body: dict[str, Any] = {
@@ -255,6 +257,8 @@ class FakeTelegram:
             body["document"] = {**item, "file_name": file_name or "document"}
         if caption:
             body["caption"] = caption
+        if reply_to is not None:
+            body["reply_to_message"] = reply_to
         update: dict[str, Any] = {"message": body}
         if update_id is not None:
             update["update_id"] = update_id

@@ -3,7 +3,8 @@ against the fake Bot API, slack-sdk's files_upload_v2 and a private file downloa
 the fake Web API. An officer on Telegram sends a photo with a request to a focal point on
 Slack, who answers with a document; a download cut half way is fetched again and only the
 whole file is relayed; a file Telegram delivers twice is stored and relayed once; a file
-larger than the Bot API lets a bot fetch is refused without a download."""
+larger than the Bot API lets a bot fetch is refused without a download; a photo sent with
+Telegram's Reply on the bot's message about a request, without a caption, is attached to it."""
 
 from __future__ import annotations
 
@@ -131,6 +132,24 @@ async def test_photo_from_telegram_reaches_slack_and_a_document_comes_back(both:
         (2, "document", "application/pdf", "th-fp"),
     ]
     assert blob_names(both.bot) == sorted([sha(photo), sha(crew)])
+
+
+async def test_a_photo_sent_as_a_reply_to_a_requests_message_is_attached_to_it(
+    both: Both,
+) -> None:
+    both.telegram.message(OFFICER, "/request TH Passport please")
+    await both.telegram.wait_for_text(OFFICER, RID)
+    await both.bot.say("th-fp", f"/reply {RID} Which passport?")
+    await both.telegram.wait_for_text(OFFICER, "Which passport?")
+    [about] = [m for m in both.telegram.sent(OFFICER) if "Which passport?" in m["text"]]
+    photo = png(240, 180)
+
+    both.telegram.media(OFFICER, photo, "photo", reply_to=about)  # no caption
+    [upload] = await both.shared()
+    assert upload.content == photo and RID in upload.caption
+    assert await both.telegram.wait_for_text(OFFICER, f"1 file added to {RID}")
+    assert await both.bot.rows("SELECT n, sender_id FROM request_files") == [(1, "au-officer")]
+    assert await both.bot.rows("SELECT COUNT(*) FROM pending_files") == [(0,)]
 
 
 async def test_a_download_cut_half_way_is_fetched_again_and_relayed_whole(both: Both) -> None:

@@ -104,3 +104,54 @@ async def test_a_reply_to_an_earlier_part_of_a_long_message_answers_its_request(
     assert f"{RID} · Niran Example (Thailand) wrote" in relayed
     thread = "SELECT text FROM request_messages WHERE request_id = ? AND kind = 'reply'"
     assert await room.bot.rows(thread, [RID]) == [("Both cars belong to one owner",)]
+
+
+async def test_a_reply_to_the_bots_answers_about_a_request_answers_that_request(
+    room: Room,
+) -> None:
+    """The requester's confirmation, the focal point's "You acknowledged" and "Sent on", and
+    the page /show gives are about a request too: pressing Reply on them was plain text."""
+    await file_request(room)
+    [confirmation] = [m for m in room.fake.sent(OFFICER) if f"Request {RID} sent" in m["text"]]
+    room.say(OFFICER, "Also: the SIM was bought in Hat Yai", reply_to=confirmation)
+    assert await room.fake.wait_for_text(FOCAL, "Also: the SIM was bought in Hat Yai")
+
+    room.say(FOCAL, f"/ack {RID}")
+    await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
+    [acknowledged] = [m for m in room.fake.sent(FOCAL) if "You acknowledged" in m["text"]]
+    room.say(FOCAL, "Looking into it", reply_to=acknowledged)
+    assert await room.fake.wait_for_text(OFFICER, "Looking into it")
+    [sent_on] = await room.fake.wait_for_text(FOCAL, f"Sent on {RID}")
+    sent_on_message = [m for m in room.fake.sent(FOCAL) if m["text"] == sent_on][-1]
+    room.say(FOCAL, "Owner found", reply_to=sent_on_message)
+    assert await room.fake.wait_for_text(OFFICER, "Owner found")
+
+    room.say(OFFICER, f"/show {RID}")
+    await room.fake.wait_for_text(OFFICER, "Owner found", count=2)
+    page = room.fake.sent(OFFICER)[-1]
+    room.say(OFFICER, "Thank you", reply_to=page)
+    assert await room.fake.wait_for_text(FOCAL, "Thank you")
+
+    thread = "SELECT text FROM request_messages WHERE request_id = ? AND kind = 'reply' ORDER BY id"
+    assert await room.bot.rows(thread, [RID]) == [
+        ("Also: the SIM was bought in Hat Yai",),
+        ("Looking into it",),
+        ("Owner found",),
+        ("Thank you",),
+    ]
+
+
+async def test_a_command_on_the_request_typed_without_its_slash_is_that_command(
+    room: Room,
+) -> None:
+    """Slack takes a leading slash for its own commands, so people type ``ack R-…``; as a
+    reply it was relayed as text. A reply that merely starts with a command word is a reply."""
+    routed = await file_request(room)
+
+    room.say(FOCAL, f"ack {RID}", reply_to=routed)
+    assert await room.fake.wait_for_text(FOCAL, f"You acknowledged {RID}")
+
+    room.say(FOCAL, "Request denied by the court", reply_to=routed)
+    assert await room.fake.wait_for_text(OFFICER, "Request denied by the court")
+    thread = "SELECT text FROM request_messages WHERE request_id = ? AND kind = 'reply'"
+    assert await room.bot.rows(thread, [RID]) == [("Request denied by the court",)]

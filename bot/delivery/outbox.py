@@ -505,6 +505,17 @@ def last_message_buttons(db: Db, person_id: str) -> tuple[tuple[Button, ...], st
     return (buttons_from_json(row[0]), row[1]) if row and row[0] != "[]" else None
 
 
+def recent_buttons(db: Db, person_id: str, since: str, limit: int) -> list[tuple[Button, ...]]:
+    """The buttons of the last ``limit`` messages about a subject (a request, a broadcast)
+    with buttons written to ``person_id`` since ``since``, newest first."""
+    rows = db.execute(
+        "SELECT buttons FROM outbox WHERE person_id = ? AND buttons != '[]' "
+        "AND subject IS NOT NULL AND created_at >= ? ORDER BY id DESC LIMIT ?",
+        [person_id, since, limit],
+    ).fetchall()
+    return [buttons_from_json(row[0]) for row in rows]
+
+
 def status_of(db: Db, message_id: int) -> str | None:
     """A message's outbox status ("queued", "sent", …); None when there is no such message."""
     row = db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()

@@ -812,7 +812,9 @@ def file_request(work: Work, args: NewRequest) -> None:
     seen = _seen_when(work, handlers, _urgent(request))
     # ids, a country, time limits, names from the directory, no casework: a pointer-only
     # channel may carry it (so may the other confirmations below)
-    work.reply(_filed(work, request) + deputising + seen + filed, sensitive=False)
+    work.reply(
+        _filed(work, request) + deputising + seen + filed, sensitive=False, subject=request.id
+    )
 
 
 def _deputising(work: Work, request: Request, handlers: list[Person]) -> Text:
@@ -990,7 +992,7 @@ def acknowledge(work: Work, raw_ids: tuple[str, ...]) -> None:
         work.reply(_already_acknowledged(work, request), sensitive=False)
         return
     _record_ack(work, request)
-    work.reply(_you_acknowledged(request.id), sensitive=False)
+    work.reply(_you_acknowledged(request.id), sensitive=False, subject=request.id)
 
 
 def _acknowledge_each(work: Work, checked: tuple[tuple[str, Request | UserError], ...]) -> None:
@@ -1086,7 +1088,11 @@ def reply(work: Work, args: IdAndText) -> None:
     other_side = _other_side(work, request)
     filed = _attach(work, request, [*other_side, *colleagues], _urgent(request))
     seen = _seen_when(work, other_side, _urgent(request))
-    work.reply(_told(_("Sent on {id}.", id=request.id), notes) + seen + filed, sensitive=False)
+    work.reply(
+        _told(_("Sent on {id}.", id=request.id), notes) + seen + filed,
+        sensitive=False,
+        subject=request.id,
+    )
 
 
 def _answers(work: Work, request: Request, answering: bool) -> bool:
@@ -1621,7 +1627,7 @@ def show(work: Work, raw_id: str) -> None:
                 text=_thread_text(work, kind, text),
             )
         )
-    work.reply(join([*lines, *files.show_lines(work, request.id, zone)]))
+    work.reply(join([*lines, *files.show_lines(work, request.id, zone)]), subject=request.id)
 
 
 def _referral_note(work: Work, stored: str) -> Text:

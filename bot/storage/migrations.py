@@ -294,6 +294,11 @@ ALTER TABLE people ADD COLUMN language_given INTEGER NOT NULL DEFAULT 0;
 DELETE FROM meta WHERE key = 'configured:languages-given';
 """
 
+SCHEMA_V24 = """
+CREATE INDEX IF NOT EXISTS outbox_buttons_by_person ON outbox (person_id, id)
+    WHERE buttons != '[]' AND subject IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -318,6 +323,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V21,
     SCHEMA_V22,
     SCHEMA_V23,
+    SCHEMA_V24,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -367,7 +373,9 @@ sent as several (``outbox_parts``; Telegram cuts at 4,096 characters, and the ou
 the last part's id), so that a reply to any part finds the request too; V23 whether a person's
 language was written down in bot.toml or an import (``people.language_given``), so that one
 set to the bot's own language on purpose is not taken for one never set and replaced by their
-app's language."""
+app's language; V24 an index of the messages with buttons about a request or broadcast by
+person (only those: a ping pays nothing), so that a button's label typed after later
+messages finds the message it was on."""
 
 
 class _Executes(Protocol):
