@@ -6,9 +6,12 @@ listeners here are thin: convert the payload with :mod:`adapters.slack_convert`,
 event to the core and acknowledge Slack once the core has committed it (nothing acknowledged is
 lost; a commit takes milliseconds, well inside Slack's 3 seconds). An event that cannot be
 stored is not acknowledged, so Slack sends it again; the core de-duplicates Slack's retries by
-``event_id``. Forms (the return as a modal) are drawn and
-checked by :mod:`adapters.slack_modal`: a form button opens its modal at once, and a submitted
-modal is answered with errors on its fields, or accepted and handed to the core as one command.
+``event_id``. A direct message posted in a thread under one of the bot's messages (any
+part of one sent in parts) answers that message: the core takes it as ``/reply`` to the
+request the message was about, and answers in the DM itself, not in the thread. Forms (the
+return as a modal) are drawn and checked by :mod:`adapters.slack_modal`: a form button opens
+its modal at once, and a submitted modal is answered with errors on its fields, or accepted
+and handed to the core as one command.
 Delivery is one ``chat.postMessage`` attempt per call (a text too long for one message goes
 as several, a chat interval apart): the core's outbox owns pacing and retries, so the Web API
 client retries nothing itself.
@@ -65,7 +68,7 @@ from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Attachment, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n import _
-from bot.ports import Adapter, EventSink, Pacing
+from bot.ports import Adapter, EventSink, Pacing, SentParts
 from bot.returns.parse import field_errors, filled_line
 
 log = logging.getLogger(__name__)
@@ -214,16 +217,19 @@ class SlackAdapter(Adapter):
 
     async def _post(self, message: Outbound, calls: list[dict[str, Any]]) -> str:
         """Post a message's parts in order, a chat interval apart; a retry resumes after the
-        parts already posted. The last part's id is the message's: it carries the buttons."""
+        parts already posted. Each part's id is ``<conversation>:<ts>``; the last part's is
+        the message's (it carries the buttons), and with several parts all of them count, so
+        that a thread under any part answers the message."""
 
-        async def post(index: int) -> Any:
-            return await self.client.chat_postMessage(**calls[index])
+        async def post(index: int) -> str:
+            response = await self.client.chat_postMessage(**calls[index])
+            return f"{response.get('channel', '')}:{response.get('ts', '')}"
 
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        response = await self._parts_sent.send(message.id, len(calls), post, pause)
-        return f"{response.get('channel', '')}:{response.get('ts', '')}"
+        ids = await self._parts_sent.send_each(message.id, len(calls), post, pause)
+        return SentParts(ids) if len(ids) > 1 else ids[0]
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:
         """Slack's upload in three steps, as ``files_upload_v2`` takes them (an upload URL, the

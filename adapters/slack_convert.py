@@ -223,19 +223,33 @@ def message_event(body: dict[str, Any], name_of: NameOf | None = None) -> TextMe
 
     Edits, deletions, bot posts and channel chatter are dropped here: mentions in channels
     arrive separately as ``app_mention`` events. Mentions in the text read as ``name_of``
-    names them (see :func:`plain_text`).
+    names them (see :func:`plain_text`). A message posted in a thread of the DM answers the
+    thread's first message (see :func:`thread_parent`).
     """
     event = body.get("event") or {}
     subtype = event.get("subtype")
     if subtype == "message_changed":
         return _edit(body, event, name_of)
-    if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
+    if event.get("channel_type") != "im" or subtype not in (None, "file_share", "thread_broadcast"):
         return None
     user = event.get("user")
     if not user or event.get("bot_id"):
         return None
     text = plain_text(event.get("text") or "", name_of)
-    return _direct(body, event, user, text, files=files_of(event))
+    return _direct(body, event, user, text, files_of(event), replied_to=thread_parent(event))
+
+
+def thread_parent(event: dict[str, Any]) -> str:
+    """The message a DM posted in a thread answers, the thread's first, by the id the adapter's
+    send returns (``<DM channel>:<ts>``); '' outside threads.
+
+    Whose message it is goes unchecked: the core finds only a message it sent to this person
+    under that id, so a thread under the person's own message answers nothing.
+    """
+    thread_ts, channel = str(event.get("thread_ts") or ""), str(event.get("channel") or "")
+    if not thread_ts or not channel or thread_ts == event.get("ts"):
+        return ""
+    return f"{channel}:{thread_ts}"
 
 
 def _edit(
@@ -264,8 +278,11 @@ def _direct(
     text: str,
     files: tuple[IncomingFile, ...] = (),
     edited: bool = False,
+    replied_to: str = "",
 ) -> TextMessage:
-    """A direct message from ``user``, keyed by Slack's event id."""
+    """A direct message from ``user``, keyed by Slack's event id. The chat is the person's
+    user id, as the bot addresses them, also for a message posted in a thread: answers go to
+    the DM itself, where notifications arrive, not into the thread."""
     return TextMessage(
         str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"),
         Sender(CHANNEL, user, team_of(body)),
@@ -273,6 +290,7 @@ def _direct(
         text,
         files=files,
         edited=edited,
+        replied_to=replied_to,
     )
 
 

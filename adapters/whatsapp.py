@@ -9,7 +9,10 @@ and our verify token: echo ``hub.challenge``, else 403) and takes ``POST`` calls
 valid ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body under the app secret; 401
 without, 403 wrong). A call is answered 200 only once every event in it has been committed by
 the core (:meth:`bot.app.App.submit`); otherwise 503, and Meta delivers it again, which the
-message id (``wamid``) makes harmless.
+message id (``wamid``) makes harmless. A reply (a swipe) to one of the bot's messages goes
+to the core with the quoted message's ``wamid``, the id our send returned (for a message sent
+in parts, each part's counts), and the core takes it as ``/reply`` to the request that
+message was about.
 
 Sending: free-form messages (text, or up to three reply buttons whose id is the command line)
 are allowed only within 24 hours of the person's last message to us; a long text goes as
@@ -70,7 +73,7 @@ from adapters.whatsapp_options import WhatsAppOptions, parse_options
 from bot.errors import PermanentError, TransientError
 from bot.events import ChatRef, DeliveryReport, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n.languages import nearest_tag
-from bot.ports import Adapter, EventSink, FollowUp, Pacing, SentInPart
+from bot.ports import Adapter, EventSink, FollowUp, Pacing, SentInPart, SentParts
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +265,8 @@ class WhatsAppAdapter(Adapter):
 
     async def _send_free_form(self, message: Outbound) -> str:
         """The message in one or more parts, a chat interval apart; a retry resumes after the
-        parts already sent (each remembered, to go again as the template if Meta refuses)."""
+        parts already sent (each remembered, to go again as the template if Meta refuses).
+        Several parts' ids all count as the message's (a reply to any part answers it)."""
         bodies = message_bodies(message, self.language_of(message.person_id))
 
         async def post(index: int) -> str:
@@ -274,10 +278,11 @@ class WhatsAppAdapter(Adapter):
             await asyncio.sleep(self.chat_interval(message.address))
 
         try:
-            return await self._parts_sent.send(message.id, len(bodies), post, pause)
+            ids = await self._parts_sent.send_each(message.id, len(bodies), post, pause)
         except PermanentError:
             self._parts_sent.forget(message.id)
             raise
+        return SentParts(ids) if len(ids) > 1 else ids[0]  # a reply to any part is to it
 
     async def _send_template(self, message: Outbound) -> str:
         """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core

@@ -104,15 +104,21 @@ def changes_for(payload: Mapping[str, Any], phone_number_id: str) -> list[dict[s
 
 
 def inbound_events(value: Mapping[str, Any]) -> list[Inbound]:
-    """The core's events for the messages in one change."""
-    events = [message_event(m) for m in value.get("messages") or []]
+    """The core's events for the messages in one change (to the number in its metadata)."""
+    ours = wa_id(str((value.get("metadata") or {}).get("display_phone_number") or ""))
+    events = [message_event(m, ours) for m in value.get("messages") or []]
     return [e for e in events if e is not None]
 
 
-def message_event(message: Mapping[str, Any]) -> Inbound | None:
+def message_event(message: Mapping[str, Any], business_number: str = "") -> Inbound | None:
     """A text becomes a TextMessage; a press on a reply button (or a template's quick reply
     carrying a command) becomes a ButtonPress; other media become an empty text, which the
-    core answers with how to use it. Reactions and system notices are dropped."""
+    core answers with how to use it. Reactions and system notices are dropped.
+
+    A text or media sent as a reply to one of our messages (sent from ``business_number``,
+    the digits of our number) carries that message's ``wamid`` as ``replied_to`` (see
+    :func:`replied_to`); a tap on a template's quick reply, though it quotes the template,
+    is no typed reply."""
     kind, sender = str(message.get("type", "")), str(message.get("from", ""))
     if not sender or not message.get("id") or kind in IGNORED_TYPES:
         return None
@@ -128,7 +134,24 @@ def message_event(message: Mapping[str, Any]) -> Inbound | None:
     files = media_of(message)
     if files:
         text = str((message.get(kind) or {}).get("caption", ""))
-    return TextMessage(event_id, who, chat, text, files=files)
+    replied = replied_to(message, business_number) if kind == "text" or files else ""
+    return TextMessage(event_id, who, chat, text, files=files, replied_to=replied)
+
+
+def replied_to(message: Mapping[str, Any], business_number: str) -> str:
+    """The ``wamid`` of our message this one replies to (a swipe-reply quotes it in
+    ``context``), '' for none or for a reply to the person's own message.
+
+    Meta gives the quoted message's sender as the number's digits; the webhook's metadata
+    names our number. Should a payload lack either, the id is passed on all the same: the
+    core finds only a message it sent to this very chat under that id, so an id not ours
+    answers nothing."""
+    context = message.get("context")
+    if not isinstance(context, Mapping) or not context.get("id"):
+        return ""
+    author = wa_id(str(context.get("from") or ""))
+    ours = not (author and business_number) or author == business_number
+    return str(context["id"]) if ours else ""
 
 
 MEDIA_KINDS = {"image": "photo", "document": "document", "audio": "voice"}

@@ -474,6 +474,12 @@ class SlackSide:
             "team": team,
         }
 
+    def in_thread(self, user: str, text: str, posted: dict[str, Any]) -> dict[str, Any]:
+        """A direct message from ``user`` posted in the thread under a message the bot posted
+        (as the fake saw it), as Slack delivers a reply in a thread."""
+        thread = {"thread_ts": posted["_ts"], "parent_user_id": BOT_USER}
+        return {**self.dm(user, text), "channel": posted["_channel"], **thread}
+
     def dm_with_files(self, user: str, text: str, files: list[dict[str, Any]]) -> dict[str, Any]:
         """A direct message that shares ``files`` (``FakeSlack.host_file``), text as caption."""
         return {**self.dm(user, text), "subtype": "file_share", "files": files}

@@ -11,7 +11,9 @@ Meta does. ``fail_next`` scripts the next answers (429, 5xx, a Meta error code).
 :class:`WhatsAppSide` is the person's phone and Meta's webhook sender: it builds message,
 button-reply and status payloads, signs them with the app secret
 (``X-Hub-Signature-256: sha256=…``) and POSTs them to the running adapter, and performs the
-``GET`` set-up handshake.
+``GET`` set-up handshake. A message may be a reply (a swipe) to an earlier one: Meta then
+quotes it in ``context``, with its ``wamid`` and its sender's number (ours: the business
+number, as the ``display_phone_number`` of the payload's metadata gives it).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ TOKEN = "EAAG-test-access-token"
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 PHONE_NUMBER_ID = "106540352242922"
+DISPLAY_NUMBER = "15550001234"  # the business number itself, as Meta writes it in payloads
 VERSION = "v21.0"
 TEMPLATE = "focalpoint_notice"
 RECHECK = 0.05  # seconds: wait_for also notices changes made outside the fake
@@ -242,14 +245,26 @@ class WhatsAppSide:
     secret: str = APP_SECRET
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
-    def text(self, wa_id: str, body: str, message_id: str = "") -> dict[str, Any]:
-        """A text message from ``wa_id``."""
-        return self._message(wa_id, message_id, type="text", text={"body": body})
+    def text(
+        self, wa_id: str, body: str, message_id: str = "", reply_to: Call | None = None
+    ) -> dict[str, Any]:
+        """A text message from ``wa_id``; with ``reply_to``, a reply to that bot's message."""
+        quoted = self.quoting(reply_to) if reply_to else {}
+        return self._message(wa_id, message_id, type="text", text={"body": body}, **quoted)
 
-    def image(self, wa_id: str, media_id: str, caption: str = "") -> dict[str, Any]:
-        """A photo from ``wa_id`` (its media id from ``FakeGraph.add_media``)."""
+    def image(
+        self, wa_id: str, media_id: str, caption: str = "", reply_to: Call | None = None
+    ) -> dict[str, Any]:
+        """A photo from ``wa_id`` (its media id from ``FakeGraph.add_media``); with
+        ``reply_to``, sent as a reply to that bot's message."""
         image = {"id": media_id, "mime_type": "image/jpeg", "sha256": "x", "caption": caption}
-        return self._message(wa_id, "", type="image", image=image)
+        quoted = self.quoting(reply_to) if reply_to else {}
+        return self._message(wa_id, "", type="image", image=image, **quoted)
+
+    def quoting(self, call: Call, sender: str = DISPLAY_NUMBER) -> dict[str, Any]:
+        """The ``context`` of a reply to the message ``call`` sent (by ``sender``: the
+        business number unless told otherwise)."""
+        return {"context": {"from": sender, "id": call.wamid}}
 
     def press(self, wa_id: str, call: Call, index: int = 0) -> dict[str, Any]:
         """A press on a reply button of a message the bot sent."""
@@ -258,7 +273,7 @@ class WhatsAppSide:
             wa_id,
             "",
             type="interactive",
-            context={"from": PHONE_NUMBER_ID, "id": call.wamid},
+            **self.quoting(call),
             interactive={"type": "button_reply", "button_reply": dict(button)},
         )
 
@@ -288,7 +303,10 @@ class WhatsAppSide:
         """A webhook call as Meta sends it, with the messages or statuses in one change."""
         value: dict[str, Any] = {
             "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550001234", "phone_number_id": phone_number_id},
+            "metadata": {
+                "display_phone_number": DISPLAY_NUMBER,
+                "phone_number_id": phone_number_id,
+            },
         }
         if messages:
             value["contacts"] = [
