@@ -121,6 +121,25 @@ async def test_a_captioned_photo_sent_as_a_reply_goes_with_the_reply(files_world
     assert delivered == [sha(photo)]
 
 
+async def test_a_photo_without_caption_sent_as_a_reply_is_attached_to_the_request(
+    files_world: World,
+) -> None:
+    world = files_world
+    request_id, pointer = await request_pointer(world)
+    photo = png()
+    media_id = world.api.add_media(photo)
+    world.api.wrote(PH_FP)
+
+    message = world.phone.image(PH_FP, media_id, "", reply_to=pointer)
+    assert (await world.phone.send(message)).status == 200
+    await world.settle()
+
+    files = "SELECT n, sender_id FROM request_files WHERE request_id = ?"
+    assert await world.bot.rows(files, [request_id]) == [(1, "ph-fp")]
+    assert any(f"1 file added to {request_id}" in t for t in world.api.texts_to(PH_FP))
+    assert await world.bot.rows("SELECT COUNT(*) FROM pending_files") == [(0,)]
+
+
 @pytest.fixture
 async def full_world(tmp_path: Path) -> AsyncIterator[World]:
     """WhatsApp approved for casework (content "full"), requests up to 6,000 characters."""
