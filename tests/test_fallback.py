@@ -210,9 +210,7 @@ async def test_casework_asked_for_by_sms_goes_where_the_pointer_says(tmp_path) -
     rid = await bot.file_request("TH routine Check passport N1234567")
     await bot.app.submit(sms.event("+66800000001", f"/show {rid}"))
     await bot.settle()
-    assert sms.to("+66800000001")[-1] == (
-        "A message from FocalPoint awaits you — open it on telegram."
-    )
+    assert sms.to("+66800000001")[-1] == f"{rid} awaits you — open it on telegram."
     # the request came as a pointer by SMS and whole where it names; then what /show says
     notified, shown = telegram.to("100041")
     assert sms.to("+66800000001")[0].startswith(f"{rid} awaits you — open it on telegram.")

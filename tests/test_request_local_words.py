@@ -208,7 +208,7 @@ async def test_confirmations_without_casework_reach_a_pointer_only_channel(
         ),
         (OFFICER_SMS, f"/close {rid} Both placed in a shelter", f"{rid} is closed."),
         # what does carry casework stays a pointer: the thread
-        (OFFICER_SMS, f"/show {rid}", "A message from FocalPoint awaits you — open it on console."),
+        (OFFICER_SMS, f"/show {rid}", f"{rid} awaits you — open it on console."),
     ]
     try:
         answers = []
