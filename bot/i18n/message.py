@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -34,6 +34,7 @@ from bot.i18n.languages import (
     locale_of,
     native_name,
 )
+from bot.i18n.solar_hijri import SOLAR_HIJRI_MONTHS, solar_hijri
 
 _ZEROS = {"arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "thai": "๐"}
 """The zero of each numbering system CLDR names as a member language's default; the other
@@ -480,29 +481,64 @@ calendar, and CLDR's preference for Sinhala and Burmese, is the Gregorian one.)"
 
 
 def _medium_date(value: date, language: str, locale: Locale) -> str:
-    """A date in the locale's medium style (``Dec 2, 2026``; ``2 ธ.ค. 2569`` in Thai)."""
-    offset = BUDDHIST_ERA.get(language)
-    if offset is None:  # every other language: Babel's own, no more work on this hot path
+    """A date in the locale's medium style (``Dec 2, 2026``; ``2 ธ.ค. 2569`` in Thai;
+    ``۱۵ حمل ۱۴۰۵ (۴ اپریل ۲۰۲۶)`` in Dari, before its digits are localised)."""
+    other = _OTHER_CALENDARS.get(language)
+    if other is None:  # every other language: Babel's own, no more work on this hot path
         return format_date(value, "medium", locale=locale)
-    return _era_pattern(language, value.year + offset).apply(value, locale)
+    return other(value, language, locale)
 
 
-@lru_cache(maxsize=32)  # a few years in use at a time (this one, the next, a period's)
-def _era_pattern(language: str, year: int) -> DateTimePattern:
+def _buddhist_era(value: date, language: str, locale: Locale) -> str:
+    """The date with its year in the Buddhist Era (:data:`BUDDHIST_ERA`): ``2 ธ.ค. 2569``."""
+    return _calendar_pattern(language, value.year + BUDDHIST_ERA[language]).apply(value, locale)
+
+
+def _solar_hijri(value: date, language: str, locale: Locale) -> str:
+    """The Solar Hijri date, then the Gregorian one in brackets (the group sets its deadlines
+    in Gregorian dates, and its other members quote them so): ``15 حمل 1405 (4 اپریل 2026)``.
+    """
+    year, month, day = solar_hijri(value)
+    shown = _calendar_pattern(language, year, month, day).apply(value, locale)
+    return f"{shown} ({format_date(value, 'medium', locale=locale)})"
+
+
+_OTHER_CALENDARS: dict[str, Callable[[date, str, Locale], str]] = {
+    **dict.fromkeys(BUDDHIST_ERA, _buddhist_era),
+    **dict.fromkeys(SOLAR_HIJRI_MONTHS, _solar_hijri),
+}
+"""The languages whose readers date in a calendar other than the Gregorian one, and how a date
+is written for them: one look-up tells these from every other language."""
+
+
+@lru_cache(maxsize=64)  # a few dates in use at a time (this year's, a period's due dates)
+def _calendar_pattern(language: str, year: int, month: int = 0, day: int = 0) -> DateTimePattern:
     """``language``'s medium date pattern with its year written in as the literal ``year``
-    (``d MMM y`` becomes ``d MMM '2569'``). Babel has no Buddhist calendar; this keeps CLDR's
-    month names, order and separators, and the day and month are Gregorian ones anyway.
-    CLDR's Buddhist medium pattern for Thai is its Gregorian one (no era name in it)."""
+    (``d MMM y`` becomes ``d MMM '2569'``), and its month and day too when given: another
+    calendar's (``'15' 'حمل' '1405'``, the month named from :data:`SOLAR_HIJRI_MONTHS`). Babel
+    has neither the Buddhist nor the Persian calendar; this keeps CLDR's order and separators
+    (and, for the Buddhist Era, its month names: its day and month are Gregorian ones). CLDR's
+    Buddhist medium pattern for Thai is its Gregorian one (no era name in it); a Solar Hijri
+    date takes the Gregorian one's order too, and no era name (the Gregorian date follows it)."""
     medium = str(locale_of(language).date_formats["medium"])
     parts = []
     for kind, token in tokenize_pattern(medium):
-        if kind == "field" and token[0] == "y":  # yy: the last two digits, as CLDR's y
-            count = int(token[1])
-            text = f"{year % 100:02d}" if count == 2 else str(year).zfill(count)
-            parts.append(f"'{text}'")
-        else:
-            parts.append(untokenize_pattern([(kind, token)]))
+        text = _literal(token, language, year, month, day) if isinstance(token, tuple) else None
+        parts.append(untokenize_pattern([(kind, token)]) if text is None else f"'{text}'")
     return parse_pattern("".join(parts))
+
+
+def _literal(field: tuple[str, int], language: str, year: int, month: int, day: int) -> str | None:
+    """What a pattern's field (``("y", 1)`` for ``y``, ``("M", 3)`` for ``MMM``) writes for
+    the given year, month and day; None for one left to Babel (a month or day not given)."""
+    letter, count = field
+    if letter == "y":  # yy: the last two digits, as CLDR's y
+        return f"{year % 100:02d}" if count == 2 else str(year).zfill(count)
+    if letter in "ML" and month:
+        return SOLAR_HIJRI_MONTHS[language][month - 1] if count >= 3 else str(month).zfill(count)
+    if letter == "d" and day:
+        return str(day).zfill(count)
+    return None
 
 
 def placeholders(template: str) -> set[str]:

@@ -17,6 +17,7 @@ from datetime import date
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.i18n.message import BUDDHIST_ERA
+from bot.i18n.solar_hijri import from_solar_hijri
 from bot.numbers import latin_digits
 from bot.periods.configured import CODE_PATTERN
 from bot.text import NAME_LIMIT, country_code
@@ -124,15 +125,27 @@ them (2533 to 2643) all above, so no date accepted before is read differently no
 2532 stay refused either way. Sri Lanka's and Myanmar's Buddhist Era (544 ahead) is no civil
 calendar there, and the bot shows those readers Gregorian years."""
 
+SOLAR_HIJRI_YEARS = range(1300, 1500)
+"""A typed year from 1300 to 1499 is a Solar Hijri one (Dari and Pashto readers see dates so:
+1405-01-15 is 2026-04-04), and its month and day are Solar Hijri ones too: the date is read
+as the Gregorian one it is. As for the Buddhist Era, the parser need not know the reader's
+language (it is not given it): no year it takes (:data:`YEARS`) is in this range, and these
+Solar Hijri years (1921 to 2121) are the only readings of such a date, so anyone's is read
+so, and no date accepted before is read differently now."""
+
 _LEADING_YEAR = re.compile(r"^(\d{4})(?=\D|\d{4}$)")
 """The year of an ISO date, ``2569-12-15`` or ``25691215`` (what :meth:`date.fromisoformat`
 takes)."""
+
+_SOLAR_HIJRI_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})|(\d{4})(\d{2})(\d{2})")
+"""A Solar Hijri date as ISO's two forms write a day: ``1405-01-15`` or ``14050115``."""
 
 
 def parse_day(text: str) -> date:
     """An ISO date within :data:`YEARS`, with a clear error; its digits may be any one
     script's (``২০২৭-০২-১৪``, ``٢٠٢٧-٠٢-١٤``), and a Buddhist Era year (``2569-12-15``) is
-    read as its Gregorian one (2026-12-15)."""
+    read as its Gregorian one (2026-12-15), a Solar Hijri date (``1405-01-15``) as the
+    Gregorian date it is (2026-04-04)."""
     typed = text.strip()
     try:
         day = date.fromisoformat(_iso(typed))
@@ -152,8 +165,9 @@ def parse_day(text: str) -> date:
 
 def _iso(text: str) -> str:
     """``text`` as :meth:`date.fromisoformat` may read it: any one script's decimal digits as
-    0-9 (as figures in returns are read), then a Buddhist Era year as its Gregorian one (the
-    year is compared as a number, so the digits come first)."""
+    0-9 (as figures in returns are read), then a Buddhist Era year or a Solar Hijri date as
+    the Gregorian one (the year is compared as a number, so the digits come first).
+    ValueError for a Solar Hijri date that does not exist (``1405-07-31``)."""
     try:
         latin = latin_digits(text)
     except UserError:  # the digits of two scripts: no date, and refused as one
@@ -163,12 +177,31 @@ def _iso(text: str) -> str:
 
 def gregorian(text: str) -> str:
     """An ISO date with a Buddhist Era year (:data:`BUDDHIST_ERA_FROM`) written with its
-    Gregorian one; any other text as it is. The year changes before the date is made: BE 2567
-    is the leap year 2024, so its 29 February exists."""
+    Gregorian one, a Solar Hijri date (:data:`SOLAR_HIJRI_YEARS`) as the Gregorian date it
+    is; any other text as it is. The year changes before the date is made: BE 2567 is the leap
+    year 2024, so its 29 February exists. ValueError for a Solar Hijri date that does not
+    exist."""
     found = _LEADING_YEAR.match(text)
-    if found is None or int(found[1]) < BUDDHIST_ERA_FROM:
+    if found is None:
         return text
-    return f"{int(found[1]) - BUDDHIST_ERA['th']:04d}{text[4:]}"
+    year = int(found[1])
+    if year in SOLAR_HIJRI_YEARS:
+        return _from_solar_hijri(text)
+    if year < BUDDHIST_ERA_FROM:
+        return text
+    return f"{year - BUDDHIST_ERA['th']:04d}{text[4:]}"
+
+
+def _from_solar_hijri(text: str) -> str:
+    """A Solar Hijri date (``1405-01-15``) as the Gregorian ISO date it is (``2026-04-04``);
+    other text with such a year as it is (:meth:`date.fromisoformat` refuses it or reads a
+    year :func:`parse_day` refuses). Its day is checked against its own month: the first six
+    have 31 days, the next five 30, the last 29 or 30."""
+    found = _SOLAR_HIJRI_DAY.fullmatch(text)
+    if found is None:
+        return text
+    year, month, day = (int(part) for part in found.groups() if part is not None)
+    return from_solar_hijri(year, month, day).isoformat()
 
 
 DATE_FIELDS = ("starts_on", "ends_on")
