@@ -23,7 +23,7 @@ from adapters.slack import ANSWERED_IN_DM, WRONG_WORKSPACE, SlackAdapter
 from bot.dispatch import STRANGER_REPLY
 from bot.events import Button, Inbound, Outbound
 from tests.fake_slack import SIGNING_SECRET, TEAM, FakeSlack, SlackSide
-from tests.harness import Harness, eventually, settings_preferring
+from tests.harness import Harness, eventually, quickly_paced, settings_preferring
 from tests.marked_catalog import marked
 
 TH_FP = "U0THFP01"
@@ -75,6 +75,7 @@ class World:
 async def world(tmp_path) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
     api = await FakeSlack().start()
     adapter = SlackAdapter.from_settings(slack_options(api.base_url), ENV)
+    quickly_paced(adapter)
     bot = Harness(tmp_path / "bot.db", settings_preferring_slack("th-fp"), [adapter])
     await bot.start()
     slack = SlackSide(f"http://127.0.0.1:{adapter.port}/slack/events")

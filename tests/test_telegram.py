@@ -29,7 +29,7 @@ from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
 from bot.ports import Pacing
 from bot.runner import log_ready
 from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
-from tests.harness import Harness, shipped_settings
+from tests.harness import CHAT_INTERVAL, Harness, quickly_paced, shipped_settings
 from tests.marked_catalog import marked
 from tests.returns_support import MID_JANUARY, PERIOD, move_to
 
@@ -96,6 +96,8 @@ async def running(
 ) -> Room:
     env = {"TG_TOKEN": TOKEN, "TG_SECRET": SECRET}
     adapter = TelegramAdapter.from_settings(options(fake, **extra), env)
+    quickly_paced(adapter)
+    fake.limits.per_chat_interval = CHAT_INTERVAL  # the fake still answers 429 to a faster one
     bot = Harness(tmp_path / "bot.db", settings or on_telegram(), extra_adapters=[adapter])
     await bot.start()
     return Room(fake, adapter, bot)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from adapters.channels import CORE_KEYS
-from adapters.whatsapp import WhatsAppAdapter, parse_options
+from adapters.whatsapp import WHATSAPP_PACING, WhatsAppAdapter, parse_options
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import ConfigError
 from bot.events import Button, ButtonPress, Inbound, Outbound, TextMessage
@@ -31,7 +31,7 @@ from tests.fake_whatsapp import (
     FakeGraph,
     WhatsAppSide,
 )
-from tests.harness import Harness, settings_preferring, shipped_settings
+from tests.harness import Harness, quickly_paced, settings_preferring, shipped_settings
 from tests.marked_catalog import marked
 
 PH_FP = "639170000035"
@@ -93,6 +93,8 @@ async def start_world(tmp_path, adapter: WhatsAppAdapter | None = None, settings
             adapter._clock,  # noqa: SLF001 (the test's clock)
         )
     settings = settings or settings_preferring_whatsapp("ph-fp")
+    if adapter.pacing == WHATSAPP_PACING:  # (a test that set its own keeps it)
+        quickly_paced(adapter)
     bot = Harness(tmp_path / "bot.db", settings, [adapter])
     await bot.start()
     url = f"http://127.0.0.1:{adapter.port}/whatsapp/webhook"
