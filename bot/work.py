@@ -147,7 +147,7 @@ class Work:
         there, other answers (and an ``attachment``, always casework) go to the actor's best
         channel that may carry them, and the pointer-only channel gets a pointer naming it.
         ``subject``: the request the answer is about, so that the platform's own reply to it
-        (Telegram's Reply, an answer to its mail) answers that request."""
+        (Telegram's Reply, a WhatsApp swipe, a Slack thread) answers that request."""
         if self.origin is None:
             raise RuntimeError("reply() outside of an inbound event")
         # Written once the handler is done (write_replies), so that a handler which only
