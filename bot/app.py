@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.commands import Registry, parse_command_line
+from bot.commands import CommandSpec, Registry, parse_command_line
 from bot.config import Person, Settings
 from bot.delivery.fallback import reroute
 from bot.delivery.outbox import CLOSE_GRACE, Outbox, outbox_version
@@ -34,7 +34,9 @@ from bot.i18n import _
 from bot.middleware import Middleware, RecentEvents, chain, ignore_chatter
 from bot.ports import Adapter, Reader, TimerScheduler
 from bot.storage import Store
+from bot.storage.sql import Db
 from bot.text import clean
+from bot.unit_costs import UnitCosts
 from bot.work import Context, Work
 
 if TYPE_CHECKING:  # replicas need psycopg (~20 MiB): imported only with leases
@@ -87,6 +89,7 @@ class App:
         self._handling = 0  # events being handled, by workers or in their submitter's turn
         self._inline: set[asyncio.Task[None]] = set()  # events handled at once that had to wait
         self._carried_out: set[tuple[str, str]] = set()  # events run and not refused, until told
+        self.unit_costs = UnitCosts()  # which commands run on the loop (bot.unit_costs)
         self._directory_version = 0
         self._outbox_version = 0
         self.ctx: Context | None = None
@@ -360,9 +363,14 @@ class App:
 
     async def _execute(self, event: Inbound) -> None:
         ctx, hooks, now = self._context(), self.hooks, self.clock.now()
+        spec = self._command_of(event)
+
+        def unit(db: Db) -> Work | None:
+            return process_event(db, ctx, hooks, event, now)
+
         work = await self.store.run(
-            lambda db: process_event(db, ctx, hooks, event, now),
-            short=self._quick(event),
+            self.unit_costs.timed(spec, unit) if spec else unit,
+            short=spec is not None and self.unit_costs.short(spec),
             more=not self._queue.empty(),  # a burst: commit several events together
         )
         if work is not None:
@@ -372,17 +380,18 @@ class App:
             if work.directory_changed:
                 await self.reload_directory()
 
-    def _quick(self, event: Inbound) -> bool:
-        """Whether ``event`` is a command known to be short (the store may run it on the loop)."""
+    def _command_of(self, event: Inbound) -> CommandSpec | None:
+        """The command ``event`` runs, when it is one typed or pressed (its subcommand's spec),
+        for :attr:`unit_costs` to say whether the store may run it on the loop."""
         if isinstance(event, TextMessage):
             text = event.text
         elif isinstance(event, ButtonPress):
             text = event.command
         else:
-            return False
+            return None
         line = parse_command_line(clean(text)) if text.startswith("/") else None
         spec = self.registry.get(line.name) if line else None
-        return spec is not None and line is not None and spec.resolve(line.args)[0].quick
+        return spec.resolve(line.args)[0] if spec is not None and line is not None else None
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""

@@ -262,3 +262,44 @@ async def test_a_stop_right_after_an_answer_that_waited_for_the_thread_returns(
     finally:
         if not stopped:
             await app.stop()
+
+
+async def test_a_command_measured_short_comes_to_the_loop_and_a_slow_unit_sends_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/countries is not marked quick: it starts on the store thread, runs on the loop once
+    its units are measured short (no hop, which costs milliseconds on some machines), and
+    goes back to the thread for a while after a slow unit."""
+    threads: list[int] = []
+    slow = {"next": False}
+    real = bot.app.process_event
+
+    def spy(db: Any, ctx: Any, hooks: Any, event: Any, now: Any) -> Any:
+        threads.append(threading.get_ident())
+        if slow["next"]:
+            slow["next"] = False
+            time.sleep(0.005)  # five times bot.unit_costs.INLINE_UNDER
+        return real(db, ctx, hooks, event, now)
+
+    monkeypatch.setattr(bot.app, "process_event", spy)
+    chat = MemoryAdapter("console")
+    app = build_app(shipped_settings(), [chat], ManualTimers(), str(tmp_path / "costs.db"))
+    await app.start()
+    loop = threading.get_ident()
+    try:
+
+        async def countries() -> int:
+            await asyncio.wait_for(chat.say("my-fp", "/countries"), WITHIN)
+            await asyncio.wait_for(app.idle(), WITHIN)
+            return threads[-1]
+
+        assert await countries() != loop  # unmeasured: the thread
+        assert await countries() == loop  # measured short
+        slow["next"] = True
+        assert await countries() == loop  # (slow, but it was measured short before it)
+        after_slow = [await countries() for _ in range(12)]
+        assert after_slow[0] != loop  # back to the thread ...
+        assert after_slow[-1] == loop  # ... until the slow unit is forgotten
+        assert all("Member countries" in t for t in chat.to("my-fp"))
+    finally:
+        await app.stop()
