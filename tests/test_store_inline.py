@@ -14,11 +14,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 import bot.app
+import bot.unit_costs
 from adapters.memory import MemoryAdapter
 from bot.factory import build_app
 from bot.storage.sqlite import SqliteStore
@@ -273,15 +275,16 @@ async def test_a_command_measured_short_comes_to_the_loop_and_a_slow_unit_sends_
     threads: list[int] = []
     slow = {"next": False}
     real = bot.app.process_event
+    took = {"clock": 0.0}  # what each unit is measured to take, whatever the machine's load
 
     def spy(db: Any, ctx: Any, hooks: Any, event: Any, now: Any) -> Any:
         threads.append(threading.get_ident())
-        if slow["next"]:
-            slow["next"] = False
-            time.sleep(0.005)  # five times bot.unit_costs.INLINE_UNDER
+        took["clock"] += 0.005 if slow["next"] else 0.0002  # 5 ms: five times the bar
+        slow["next"] = False
         return real(db, ctx, hooks, event, now)
 
     monkeypatch.setattr(bot.app, "process_event", spy)
+    monkeypatch.setattr(bot.unit_costs, "time", SimpleNamespace(perf_counter=lambda: took["clock"]))
     chat = MemoryAdapter("console")
     app = build_app(shipped_settings(), [chat], ManualTimers(), str(tmp_path / "costs.db"))
     await app.start()
