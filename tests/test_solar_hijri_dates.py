@@ -8,13 +8,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from bot.errors import UserError
 from bot.i18n import _, render
 from bot.periods.parse import parse_day, parse_open_args
 from tests.returns_support import PERIOD, running
-from tests.test_thai_buddhist_era import report_file
+from tests.test_thai_buddhist_era import workbook_cells
 
 KABUL = timezone(timedelta(hours=4, minutes=30))
 AFGHAN_PERIOD = PERIOD.model_copy(update={"countries": ("AF", "TH")})
@@ -105,14 +104,7 @@ async def test_report_files_stay_gregorian_for_a_dari_reader(tmp_path: Path) -> 
     bot = await running(tmp_path, periods=(AFGHAN_PERIOD,))
     await bot.say("nz-cochair", "/language fa_AF")
     await bot.say("nz-cochair", "/deadline W1 1405-11-30")
-    book = load_workbook(await report_file(bot, "nz-cochair", "/report xlsx JPA-9"))
-    cells = [
-        str(value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for value in row
-        if value is not None
-    ]
+    cells = await workbook_cells(bot, "nz-cochair", "/report xlsx JPA-9")
     assert "W1 (due 2027-02-19)" in cells, cells
     assert not [c for c in cells if "1405" in c or "۱۴۰۵" in c or "دلو" in c]
     await bot.stop()

@@ -83,20 +83,25 @@ async def report_file(bot: Harness, person: str, command: str) -> Path:
     return Path(delivered.attachment.path)
 
 
-async def test_report_files_stay_gregorian_for_a_thai_reader(tmp_path: Path) -> None:
-    bot = await running(tmp_path)
-    await bot.say("nz-cochair", "/language th")
-    await bot.say("nz-cochair", "/deadline W1 2570-02-20")
-    [statement] = await bot.say("nz-cochair", "/report JPA-9 th")  # drafted in Thai, for people
-    assert "1 ม.ค. 2570" in statement and "20 ก.พ. 2570" in statement, statement
-    book = load_workbook(await report_file(bot, "nz-cochair", "/report xlsx JPA-9"))
-    cells = [
+async def workbook_cells(bot: Harness, person: str, command: str) -> list[str]:
+    """Every non-empty cell of the workbook ``command`` sends ``person``, as text."""
+    book = load_workbook(await report_file(bot, person, command))
+    return [
         str(value)
         for sheet in book.worksheets
         for row in sheet.iter_rows(values_only=True)
         for value in row
         if value is not None
     ]
+
+
+async def test_report_files_stay_gregorian_for_a_thai_reader(tmp_path: Path) -> None:
+    bot = await running(tmp_path)
+    await bot.say("nz-cochair", "/language th")
+    await bot.say("nz-cochair", "/deadline W1 2570-02-20")
+    [statement] = await bot.say("nz-cochair", "/report JPA-9 th")  # drafted in Thai, for people
+    assert "1 ม.ค. 2570" in statement and "20 ก.พ. 2570" in statement, statement
+    cells = await workbook_cells(bot, "nz-cochair", "/report xlsx JPA-9")
     assert "W1 (due 2027-02-20)" in cells, cells
     assert not [c for c in cells if "2570" in c or "2569" in c]
     await bot.stop()

@@ -100,16 +100,22 @@ async def files_world(tmp_path: Path, files_key: str) -> AsyncIterator[World]:
     await w.api.stop()
 
 
-async def test_a_captioned_photo_sent_as_a_reply_goes_with_the_reply(files_world: World) -> None:
-    world = files_world
+async def photo_reply(world: World, caption: str) -> tuple[str, bytes, str]:
+    """The focal point swipes the request's message and sends a photo with ``caption``; the
+    request's id, the photo and its media id."""
     request_id, pointer = await request_pointer(world)
     photo = png()
     media_id = world.api.add_media(photo)
     world.api.wrote(PH_FP)
-
-    message = world.phone.image(PH_FP, media_id, "The vessel at berth 4", reply_to=pointer)
+    message = world.phone.image(PH_FP, media_id, caption, reply_to=pointer)
     assert (await world.phone.send(message)).status == 200
     await world.settle()
+    return request_id, photo, media_id
+
+
+async def test_a_captioned_photo_sent_as_a_reply_goes_with_the_reply(files_world: World) -> None:
+    world = files_world
+    request_id, photo, media_id = await photo_reply(world, "The vessel at berth 4")
 
     assert await world.bot.rows(REPLIES, [request_id]) == [("The vessel at berth 4",)]
     assert world.api.downloads == [media_id]
@@ -125,14 +131,7 @@ async def test_a_photo_without_caption_sent_as_a_reply_is_attached_to_the_reques
     files_world: World,
 ) -> None:
     world = files_world
-    request_id, pointer = await request_pointer(world)
-    photo = png()
-    media_id = world.api.add_media(photo)
-    world.api.wrote(PH_FP)
-
-    message = world.phone.image(PH_FP, media_id, "", reply_to=pointer)
-    assert (await world.phone.send(message)).status == 200
-    await world.settle()
+    request_id, _photo, _media_id = await photo_reply(world, "")
 
     files = "SELECT n, sender_id FROM request_files WHERE request_id = ?"
     assert await world.bot.rows(files, [request_id]) == [(1, "ph-fp")]
