@@ -10,37 +10,28 @@ again from its first part.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+from bot.ports import SentParts
 
 
 class PartsSent:
-    """What each message (by outbox id) has sent so far: each part's result, in order."""
+    """What each message (by outbox id) has sent so far: each part's id, in order."""
 
     def __init__(self) -> None:
-        self._sent: dict[int, list[Any]] = {}
+        self._sent: dict[int, list[str]] = {}
 
     async def send(
         self,
         message_id: int,
         count: int,
-        post: Callable[[int], Awaitable[T]],
+        post: Callable[[int], Awaitable[str]],
         pause: Callable[[], Awaitable[None]],
-    ) -> T:
+    ) -> str:
         """``post(index)`` each part from the first not yet sent, ``pause()`` between two;
-        the last part's result."""
-        return (await self.send_each(message_id, count, post, pause))[-1]
-
-    async def send_each(
-        self,
-        message_id: int,
-        count: int,
-        post: Callable[[int], Awaitable[T]],
-        pause: Callable[[], Awaitable[None]],
-    ) -> list[T]:
-        """As :meth:`send`; every part's result, those of parts sent before a retry too."""
-        sent: list[T] = self._sent.setdefault(message_id, [])
+        the message's id: the last part's, which carries the buttons, with every part's
+        (:class:`~bot.ports.SentParts`) when it went as several, those sent before a retry
+        too, so that the platform's own reply to any part answers the message."""
+        sent = self._sent.setdefault(message_id, [])
         del sent[count - 1 :]  # every part went before (or more than there are now): the last again
         first = len(sent)
         for index in range(first, count):
@@ -48,7 +39,7 @@ class PartsSent:
                 await pause()
             sent.append(await post(index))
         self._sent.pop(message_id, None)
-        return sent
+        return SentParts(sent) if len(sent) > 1 else sent[0]
 
     def forget(self, message_id: int) -> None:
         """The message failed for good: a later send of it starts again."""

@@ -68,7 +68,7 @@ from adapters.webhook import Limits, Route, WebhookServer
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.events import Attachment, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n import _
-from bot.ports import Adapter, EventSink, Pacing, SentParts
+from bot.ports import Adapter, EventSink, Pacing
 from bot.returns.parse import field_errors, filled_line
 
 log = logging.getLogger(__name__)
@@ -228,8 +228,7 @@ class SlackAdapter(Adapter):
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        ids = await self._parts_sent.send_each(message.id, len(calls), post, pause)
-        return SentParts(ids) if len(ids) > 1 else ids[0]
+        return await self._parts_sent.send(message.id, len(calls), post, pause)
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:
         """Slack's upload in three steps, as ``files_upload_v2`` takes them (an upload URL, the

@@ -78,7 +78,7 @@ from bot.errors import ConfigError, PermanentError, RateLimited, TransientError
 from bot.events import IncomingFile, Outbound
 from bot.factory import default_registry
 from bot.i18n import render
-from bot.ports import Adapter, EventSink, Pacing, SentParts
+from bot.ports import Adapter, EventSink, Pacing
 
 log = logging.getLogger(__name__)
 
@@ -442,9 +442,9 @@ class TelegramAdapter(Adapter):
     async def _send_parts(self, bot: ExtBot[Any], message: Outbound, parts: list[str]) -> str:
         chat_id, topic = address_parts(message.address)  # a group's forum topic, if any
 
-        async def post(index: int) -> Any:
+        async def post(index: int) -> str:
             last = index == len(parts) - 1
-            return await bot.send_message(
+            sent = await bot.send_message(
                 chat_id=chat_id,
                 message_thread_id=topic,
                 text=escape(parts[index]),
@@ -452,13 +452,12 @@ class TelegramAdapter(Adapter):
                 reply_markup=keyboard(message.buttons) if last else None,
                 link_preview_options=NO_PREVIEW,
             )
+            return str(sent.message_id)
 
         async def pause() -> None:
             await self._between_parts(message.address)
 
-        sent = await self._parts_sent.send_each(message.id, len(parts), post, pause)
-        ids = [str(part.message_id) for part in sent]
-        return SentParts(ids) if len(ids) > 1 else ids[0]  # a reply to any part is to it
+        return await self._parts_sent.send(message.id, len(parts), post, pause)
 
     async def _between_parts(self, address: str) -> None:
         """Wait the chat's own interval (a group's is longer); then, if a 429 on any chat has

@@ -73,7 +73,7 @@ from adapters.whatsapp_options import WhatsAppOptions, parse_options
 from bot.errors import PermanentError, TransientError
 from bot.events import ChatRef, DeliveryReport, Inbound, IncomingFile, Outbound, Sender
 from bot.i18n.languages import nearest_tag
-from bot.ports import Adapter, EventSink, FollowUp, Pacing, SentInPart, SentParts
+from bot.ports import Adapter, EventSink, FollowUp, Pacing, SentInPart
 
 log = logging.getLogger(__name__)
 
@@ -278,11 +278,10 @@ class WhatsAppAdapter(Adapter):
             await asyncio.sleep(self.chat_interval(message.address))
 
         try:
-            ids = await self._parts_sent.send_each(message.id, len(bodies), post, pause)
+            return await self._parts_sent.send(message.id, len(bodies), post, pause)
         except PermanentError:
             self._parts_sent.forget(message.id)
             raise
-        return SentParts(ids) if len(ids) > 1 else ids[0]  # a reply to any part is to it
 
     async def _send_template(self, message: Outbound) -> str:
         """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core

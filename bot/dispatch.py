@@ -176,11 +176,8 @@ def _command_on(work: Work, text: str, request_id: str) -> bool:
     """Whether ``text`` is a command word and then the request's own id: a command on it
     typed without the slash, not a reply that happens to start with such a word."""
     words = text.split(maxsplit=2)
-    return (
-        len(words) >= 2
-        and words[1].rstrip(":,.;").upper() == request_id.upper()
-        and work.ctx.registry.get(words[0].lower()) is not None
-    )
+    on = len(words) >= 2 and words[1].rstrip(":,.;").upper() == request_id.upper()
+    return on and _bare_command(work, text)
 
 
 _ATTACH_TO = re.compile(r"^\s*attach\s+(?:it\s+)?(?:to\s+)?(\S+)\s*$", re.IGNORECASE)

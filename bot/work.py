@@ -90,7 +90,8 @@ class Context:
 
 
 _Reply = tuple[Text, tuple[Button, ...], bool, Attachment | None, str | None]
-"""An answer given by a handler: its text, buttons, sensitivity and file (see Work.reply)."""
+"""An answer given by a handler: its text, buttons, sensitivity, file and the request it is
+about (see Work.reply)."""
 
 
 @dataclass(frozen=True)
