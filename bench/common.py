@@ -30,6 +30,7 @@ from bot.app import App  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.events import Outbound  # noqa: E402
 from bot.factory import build_app  # noqa: E402
+from bot.gc_pause import settle_after_start  # noqa: E402
 from bot.ports import TimerCallback, TimerScheduler  # noqa: E402
 
 PACKAGES = [
@@ -170,9 +171,11 @@ def shipped() -> Settings:
 
 
 async def started_app(settings: Settings, chat: MemoryAdapter, db: str) -> App:
-    """A real app on a real SQLite file with the in-memory channel."""
+    """A real app on a real SQLite file with the in-memory channel, settled as the runner
+    settles it once started."""
     app = build_app(settings, [chat], NoTimers(), db)
     await app.start()
+    settle_after_start()
     return app
 
 

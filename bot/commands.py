@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +151,7 @@ class Registry:
     def __init__(self, specs: Iterable[CommandSpec] = (), topic: Text = "") -> None:
         self._specs: dict[str, CommandSpec] = {}
         self._topics: list[tuple[Text, list[str]]] = []  # /help overview's headings, in order
+        self._names: tuple[str, ...] | None = None  # made once asked for, as every answer asks
         for spec in specs:
             self.register(spec, topic)
 
@@ -170,6 +171,7 @@ class Registry:
         for sub in spec.subcommands:
             _check_own_handler(spec, sub)
         self._specs[spec.name] = spec
+        self._names = None
         if not self._topics or self._topics[-1][0] is not topic:
             self._topics.append((topic, []))
         self._topics[-1][1].append(spec.name)
@@ -186,9 +188,11 @@ class Registry:
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(self._specs.values())
 
-    def names(self) -> list[str]:
+    def names(self) -> tuple[str, ...]:
         """Every command name."""
-        return list(self._specs)
+        if self._names is None:
+            self._names = tuple(self._specs)
+        return self._names
 
     def available_to(self, person: Person) -> list[CommandSpec]:
         """The commands and subcommands ``person`` may run."""
@@ -252,7 +256,7 @@ class Registry:
         (an officer who typed /stauts was sent to /status, for co-chairs only)."""
         from difflib import get_close_matches
 
-        names = self.names()
+        names: Sequence[str] = self.names()
         if person is not None:
             names = [s.name for s in self if any(v.allows(person) for v in s.variants())]
         found = get_close_matches(name, names, n=1, cutoff=0.6)

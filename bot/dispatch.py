@@ -74,7 +74,7 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         _reachable_again(work, event)  # (a message in a group proves nothing of their chat)
     if event.chat.private and (address := owed_address(ctx.router, event.sender)):
         follow_up(work, event.sender.channel, address)  # what they were sent in part, first
-    if isinstance(event, TextMessage):
+    if isinstance(event, TextMessage) and event.files:
         work.files = tuple(f for f in event.files if f.sha256 or f.refused)
     if person is None:
         refuse_stranger(work, event)

@@ -1,4 +1,5 @@
-"""Pausing the cyclic garbage collector around a bulk build of many small objects."""
+"""The cyclic garbage collector: paused around a bulk build of many small objects, and told
+once started what lives as long as the process."""
 
 from __future__ import annotations
 
@@ -22,3 +23,14 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def settle_after_start() -> None:
+    """Exempt what starting made from the collector's later passes (``gc.freeze``).
+
+    The modules, catalogs, holidays, directory and the app's own objects live as long as the
+    process, yet every full collection walked them all again: about 3 % of a ping's
+    instructions. Collected once first, so that no garbage made while starting is kept.
+    """
+    gc.collect()
+    gc.freeze()

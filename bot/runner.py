@@ -16,6 +16,7 @@ from bot.basics import roles_of
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.factory import build_app
+from bot.gc_pause import settle_after_start
 from bot.i18n import Text, join
 from bot.ports import Adapter
 from bot.storage import is_postgres
@@ -61,6 +62,7 @@ async def _run_bot(settings: Settings, database: str, console: bool) -> None:
     stop = asyncio.Event()
     _on_signals(stop)
     await app.start()
+    settle_after_start()
     log_ready(app)
     app.spawn(asyncio.to_thread(preload_holidays), "holidays preload")
     waits = [asyncio.create_task(stop.wait())]

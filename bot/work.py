@@ -47,8 +47,8 @@ roster, bot.audit.anchor's ANCHOR_TIMER): the key is the bot's word, not the rea
 
 _INSERT = (
     "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
-    "origin_id, fallback_of, attachment, lease_owner, not_before) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "origin_id, fallback_of, attachment, lease_owner) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_HELD = (
     "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
@@ -353,7 +353,7 @@ class Work:
         ]
         if held is not None:  # kept in the outbox; the release timer hands it over then
             return self._hold(row, held, [text, *(b.label for b in buttons)], language)
-        message_id = self.db.insert(_INSERT, [*row, None])
+        message_id = self.db.insert(_INSERT, row)
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
         elif self.ctx.replica:  # ours: older ones other replicas left for us go first
@@ -382,7 +382,10 @@ class Work:
         reader in their own language, commands as typed on that channel."""
         shown = render_for_reader(text, language)
         hint = self.ctx.router.command_hint(channel)
-        shown = command_hints(shown, hint, self.ctx.registry.names())
+        if hint != "/":  # (where commands are typed as written, there is nothing to rewrite)
+            shown = command_hints(shown, hint, self.ctx.registry.names())
+        if not buttons:
+            return shown, buttons
         return shown, tuple(_rendered_button(b, language) for b in buttons)
 
     def _older_in_lane(self, channel: str, address: str, newer: int) -> list[Outbound]:

@@ -386,14 +386,23 @@ class ChannelDispatcher:
             self.idle.set()
 
 
+_SENT = (
+    "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
+    "WHERE id = ?"
+)
+_SENT_FOLLOWING = (
+    "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1, "
+    "follow_up = ? WHERE id = ?"
+)
+
+
 def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | None = None) -> None:
     """``rest``: a message sent in part (``owed``) or its rest sent (``done``); None leaves
     the row's follow-up as it is."""
-    db.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1, "
-        "follow_up = COALESCE(?, follow_up) WHERE id = ?",
-        [at, str(platform_id), rest, outbox_id],
-    )
+    if rest is None:  # (no None bound: sqlite3 binds one at several times a string's cost)
+        db.execute(_SENT, [at, str(platform_id), outbox_id])
+    else:
+        db.execute(_SENT_FOLLOWING, [at, str(platform_id), rest, outbox_id])
     parts.record(db, outbox_id, platform_id)  # a message sent as several: each part's id
 
 
