@@ -14,13 +14,15 @@ from typing import Any
 
 from bot.config import Person
 from bot.errors import UserError
+from bot.frozen import made_quickly
 from bot.i18n import Msg, Text, _, join, language_list, own_names
 from bot.usage import shown_usage
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@made_quickly
+@dataclass(frozen=True, slots=True)
 class CommandLine:
     """A parsed ``/name args`` line."""
 

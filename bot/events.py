@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
+from bot.frozen import made_quickly
 from bot.i18n import DEFAULT_LANGUAGE, Text, _, render
 
 
@@ -19,6 +20,7 @@ def drawn(text: Text) -> str:
     return render(text, DEFAULT_LANGUAGE)
 
 
+@made_quickly
 @dataclass(frozen=True, slots=True)
 class Sender:
     """Who sent an event: a channel name and that channel's user id (plus workspace if any)."""
@@ -28,6 +30,7 @@ class Sender:
     workspace: str = ""
 
 
+@made_quickly
 @dataclass(frozen=True, slots=True)
 class ChatRef:
     """Where an event came from and where a reply goes back to."""
@@ -66,6 +69,7 @@ class IncomingFile:
     limit: int = 0  # the limit that refused it, in bytes, for the answer
 
 
+@made_quickly
 @dataclass(frozen=True, slots=True)
 class TextMessage(Inbound):
     """A text message; the core parses commands (``/name args``) out of it. ``files`` are
@@ -88,6 +92,7 @@ class TextMessage(Inbound):
     language: str = ""  # the sender's app language, where the bot speaks it (see above)
 
 
+@made_quickly
 @dataclass(frozen=True, slots=True)
 class ButtonPress(Inbound):
     """A press on a button the bot sent; ``command`` is the command line the button carries."""
@@ -206,6 +211,7 @@ class Attachment:
         return cls(path, filename, mime, bool(photo), str(blob), int(size), str(report))
 
 
+@made_quickly
 @dataclass(frozen=True, slots=True)
 class Outbound:
     """A message owed to someone, as stored in the outbox.

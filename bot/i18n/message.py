@@ -24,6 +24,7 @@ from babel.dates import (
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from bot.frozen import made_quickly
 from bot.i18n.catalogs import translations
 from bot.i18n.languages import (
     DEFAULT_LANGUAGE,
@@ -96,7 +97,8 @@ _TRAILING = ".,;:!?([|—–-\"'`"
 """Punctuation that ends a command's last word but belongs to the sentence around it."""
 
 
-@dataclass(frozen=True)
+@made_quickly
+@dataclass(frozen=True, slots=True)
 class Msg:
     """A message to render later: a catalog id, its parameters, and a plural form if any."""
 
