@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import tomli_w
 
 from adapters.memory import MemoryAdapter
 from bot.app import App
@@ -74,6 +76,18 @@ def _shipped() -> Settings:
     """bot.toml parsed once per test process (its settings are frozen; parsing it took most
     of a small test's time)."""
     return load_settings(SHIPPED_CONFIG)
+
+
+@functools.cache
+def awake_config() -> Path:
+    """The shipped bot.toml without quiet hours, for a command line whose notices a test
+    waits for, as :func:`shipped_settings` runs the bot: with them a command run in the
+    recipient's night held its notice until their morning, and the test failed at that hour."""
+    data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
+    data["quiet_hours"]["default"] = ""
+    path = Path(tempfile.mkdtemp(prefix="focal-awake-")) / "bot.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
 
 
 def shipped_settings(**overrides: object) -> Settings:

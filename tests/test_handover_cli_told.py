@@ -3,14 +3,12 @@
 never learnt their access had ended."""
 
 import asyncio
-import tomllib
 from pathlib import Path
 
-import tomli_w
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG, Harness, eventually, shipped_settings
+from tests.harness import Harness, awake_config, eventually, shipped_settings
 
 
 async def test_the_cli_handover_tells_the_outgoing_person_in_their_language(
@@ -26,7 +24,7 @@ async def test_the_cli_handover_tells_the_outgoing_person_in_their_language(
     await bot.press("th-fp", f"/ack {request}")
     bot.app.directory_poll = 0.05
     bot.app.spawn(bot.app._watch_directory(), "fast-watch")
-    base = ["--config", str(_awake_config(tmp_path)), "--database", bot.database]
+    base = ["--config", str(awake_config()), "--database", bot.database]
     done = await asyncio.to_thread(
         CliRunner().invoke, main, ["directory", "handover", "th-fp", "th-deputy", *base]
     )
@@ -43,13 +41,3 @@ async def test_the_cli_handover_tells_the_outgoing_person_in_their_language(
     revoked = await bot.rows("SELECT revoked_at FROM people WHERE id = 'th-fp'")
     assert revoked[0][0] is not None
     await bot.stop()
-
-
-def _awake_config(folder: Path) -> Path:
-    """The shipped bot.toml without quiet hours, as the harness runs the bot: with them the
-    command held the successor's notice when the test ran in Thailand's night."""
-    data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
-    data["quiet_hours"]["default"] = ""
-    path = folder / "awake.toml"
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
-    return path

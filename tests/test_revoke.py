@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.dispatch import STRANGER_REPLY
-from tests.harness import SHIPPED_CONFIG, Harness
+from tests.harness import Harness, awake_config
 
 
 async def test_admin_revokes_in_chat_effective_at_once(bot: Harness) -> None:
@@ -59,7 +59,7 @@ async def test_revoking_twice_or_with_more_words_says_so_and_changes_nothing(
 
 async def test_cli_revoke_and_reinstate(tmp_path: Path) -> None:
     bot = await Harness(tmp_path / "bot.db").start()
-    base = ["--config", str(SHIPPED_CONFIG), "--database", bot.database]
+    base = ["--config", str(awake_config()), "--database", bot.database]
 
     def cli(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["directory", *args, *base])
@@ -115,7 +115,7 @@ async def test_a_revoked_person_who_writes_is_named_to_the_administrators(bot: H
     said = await asyncio.to_thread(
         CliRunner().invoke,
         main,
-        ["directory", "reinstate", "th-officer", "--config", str(SHIPPED_CONFIG), "-d", db],
+        ["directory", "reinstate", "th-officer", "--config", str(awake_config()), "-d", db],
     )
     assert said.exit_code == 0, said.output
     await bot.start()

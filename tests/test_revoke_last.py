@@ -8,7 +8,7 @@ import asyncio
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.harness import SHIPPED_CONFIG, Harness, eventually
+from tests.harness import Harness, awake_config, eventually
 
 
 async def test_revoking_the_only_focal_point_says_the_country_is_cut_off(bot: Harness) -> None:
@@ -96,7 +96,7 @@ async def test_a_deputy_left_alone_is_the_last_one(bot: Harness) -> None:
 async def test_the_command_line_warns_as_the_chat_does(bot: Harness) -> None:
     db = bot.database
     await bot.stop()
-    base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
+    base = ["--config", str(awake_config()), "--database", str(db)]
 
     async def revoke(person: str) -> str:
         said = await asyncio.to_thread(
@@ -119,7 +119,7 @@ async def test_the_command_line_passes_the_work_on_as_the_chat_does(bot: Harness
     request = await bot.file_request("TH routine Passport check for a suspect")
     db = bot.database
     await bot.stop()
-    base = ["--config", str(SHIPPED_CONFIG), "--database", str(db)]
+    base = ["--config", str(awake_config()), "--database", str(db)]
     said = await asyncio.to_thread(
         CliRunner().invoke, main, ["directory", "revoke", "th-fp", *base]
     )
