@@ -6,7 +6,7 @@ calling ``call_next``) or pass it on.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from bot.events import Inbound, TextMessage
@@ -54,14 +54,16 @@ class RecentEvents:
     """
 
     def __init__(self, size: int = 4096) -> None:
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen: set[tuple[str, str]] = set()
+        self._order: deque[tuple[str, str]] = deque()  # oldest first, forgotten first
         self._size = size
 
     async def __call__(self, event: Inbound, call_next: Step) -> None:
-        key = f"{event.sender.channel}:{event.event_id}"
+        key = (event.sender.channel, event.event_id)
         if key in self._seen:
             return
         await call_next(event)  # remembered only once handled, so a failed try can be retried
-        self._seen[key] = None
-        if len(self._seen) > self._size:
-            self._seen.popitem(last=False)
+        self._seen.add(key)
+        self._order.append(key)
+        if len(self._order) > self._size:
+            self._seen.discard(self._order.popleft())
