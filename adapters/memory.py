@@ -73,7 +73,7 @@ class MemoryAdapter(Adapter):
             ChatRef(self.channel, chat_id or user_id, private),
             text,
             addressed,
-            tuple(local_file(path) for path in files),
+            tuple(local_file(path) for path in files) if files else (),
         )
 
     def press(self, user_id: str, command: str, event_id: str | None = None) -> ButtonPress:

@@ -260,14 +260,19 @@ class Work:
                 )
         return sent
 
+    def quiet_until(self, person: Person) -> datetime | None:
+        """When ``person``'s quiet hours end, if they are in them now (in their country's time
+        zone, looked up only for someone who has quiet hours: this runs for every message)."""
+        quiet = self.ctx.calendar.quiet_hours_of(person.id)
+        return quiet.ends(self.now, self.directory.timezone_of(person.country)) if quiet else None
+
     def held_until(self, person: Person, urgent: bool = False) -> datetime | None:
         """When a message to ``person`` sent now would reach them: the end of their quiet
         hours if they are in them (for an urgent one only with ``urgent = "wait"``), else
         None (at once)."""
         if urgent and self.ctx.settings.quiet_hours.urgent == "send":
             return None
-        zone = self.directory.timezone_of(person.country)
-        until = self.ctx.calendar.quiet_until(person.id, zone, self.now)
+        until = self.quiet_until(person)
         if until is None or is_awake(self.db, person.id, self.now):
             return None  # (someone writing to us at night reads at once)
         return until

@@ -60,8 +60,7 @@ def woke(work: Work, person: Person) -> None:
     """``person`` wrote to us in their quiet hours: they are at work. What waits for their
     morning goes now, and what comes for them in the next half hour is not held
     (:mod:`bot.delivery.awake`). Outside their quiet hours this costs no statement."""
-    zone = work.directory.timezone_of(person.country)
-    if work.ctx.calendar.quiet_until(person.id, zone, work.now) is None:
+    if work.quiet_until(person) is None:
         return
     if not mark_awake(work.db, person.id, work.now):
         return  # marked a moment ago: what was held for them went then
