@@ -28,12 +28,19 @@ def _bind(middleware: Middleware, call_next: Step) -> Step:
     """A middleware with its next step: calling it starts the middleware's own coroutine
     (no wrapper coroutine per middleware and event). An object's ``__call__`` is taken as a
     bound method: calling the object itself goes through a slower path, for every event."""
-    run = middleware if inspect.isfunction(middleware) else middleware.__call__
+    run = _fast_callable(middleware)
 
     def step(event: Inbound) -> Awaitable[None]:
         return run(event, call_next)
 
     return step
+
+
+def _fast_callable(middleware: Middleware) -> Middleware:
+    if inspect.isfunction(middleware):
+        return middleware
+    bound: Middleware = getattr(middleware, "__call__")  # noqa: B004, B009 (for mypy)
+    return bound
 
 
 async def ignore_chatter(event: Inbound, call_next: Step) -> None:
