@@ -66,6 +66,8 @@ class RecentEvents:
         if key in self._seen:
             return
         await call_next(event)  # remembered only once handled, so a failed try can be retried
+        if key in self._seen:
+            return  # (the same event, handled twice at once: remembered once)
         self._seen.add(key)
         self._order.append(key)
         if len(self._order) > self._size:

@@ -62,8 +62,8 @@ async def _run_bot(settings: Settings, database: str, console: bool) -> None:
     stop = asyncio.Event()
     _on_signals(stop)
     await app.start()
-    settle_after_start()
     log_ready(app)
+    settle_after_start()  # once ready: a collection of everything, about 30 ms here
     app.spawn(asyncio.to_thread(preload_holidays), "holidays preload")
     waits = [asyncio.create_task(stop.wait())]
     if shell is not None:
