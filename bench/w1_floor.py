@@ -22,8 +22,8 @@ from bot.storage.migrations import migrate
 from bot.storage.sqlite import connect
 
 SENT = (
-    "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1, "
-    "follow_up = COALESCE(?, follow_up) WHERE id = ?"
+    "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
+    "WHERE id = ?"
 )
 SEEN = "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING"
 OUTBOX = "INSERT INTO outbox (channel, address, person_id, text, created_at) VALUES (?, ?, ?, ?, ?)"
@@ -39,7 +39,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         stamp = iso(clock.now())
         conn.execute("BEGIN IMMEDIATE")
         if previous[0] is not None:
-            conn.execute(SENT, [stamp, "p", None, previous[0]])
+            conn.execute(SENT, [stamp, "p", previous[0]])
         conn.execute(SEEN, [f"console:{i}", stamp])
         row = conn.execute(OUTBOX, ["console", "console:1", "p1", f"pong {i}", stamp])
         conn.execute("COMMIT")

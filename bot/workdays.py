@@ -248,11 +248,6 @@ class Calendar:
         """Member countries whose public holidays the holidays package does not know."""
         return sorted(c for c, cal in self.countries.items() if not cal.known_holidays)
 
-    def quiet_until(self, person_id: str, zone: str, now: datetime) -> datetime | None:
-        """When ``person_id``'s quiet hours end, if ``now`` falls in them."""
-        quiet = self.quiet_hours_of(person_id)
-        return quiet.ends(now, zone) if quiet else None
-
     def quiet_hours_of(self, person_id: str) -> QuietHours | None:
         """``person_id``'s quiet hours (theirs, else the bot's); None when they have none."""
         return self._quiet.get(person_id, self._default_quiet)
