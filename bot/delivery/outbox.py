@@ -112,13 +112,14 @@ class ChannelDispatcher:
         self._width = workers  # deliveries started at once that may be waiting, at most
         self._eager: set[asyncio.Task[None]] = set()  # those waiting (for the platform)
         self.in_flight: set[int] = set()  # ids queued here and not yet final
-        self.idle = asyncio.Event()
-        self.idle.set()
+        # Events made only when someone waits on them (the app stopping, a test): setting and
+        # clearing one for every message cost as much as the rest of queueing it.
+        self._idle: asyncio.Event | None = None  # set once nothing is in flight
         self.opened = asyncio.Event()  # set once the adapter has tried to start
+        self.is_open = False  # the same, read for every message without a call
         self._closing = False
         self._sending = 0
-        self._quiet = asyncio.Event()  # set while no attempt is under way
-        self._quiet.set()
+        self._quiet: asyncio.Event | None = None  # set once no attempt is under way
         self._oldest = (-1, "")  # (second, stamp): what was created before it has expired
         self.revoked: frozenset[str] = frozenset()  # people whose messages no longer go out
 
@@ -128,7 +129,6 @@ class ChannelDispatcher:
             return
         self.in_flight.add(message.id)
         lane = self._lanes.get(message.address)
-        self.idle.clear()
         if lane is None:
             self._lanes[message.address] = deque([message])
             self._start(message.address)
@@ -147,13 +147,25 @@ class ChannelDispatcher:
         line for a worker."""
         if (
             self.adapter.sends_at_once
-            and self.opened.is_set()
+            and self.is_open
             and not self._closing
             and len(self._eager) < self._width
         ):
             start_eagerly(self._deliver_lane(address), self._eager)
         else:
             self._ready.put_nowait(address)
+
+    def open(self) -> None:
+        """The adapter has made its first start attempt: delivery begins."""
+        self.is_open = True
+        self.opened.set()
+
+    async def until_idle(self) -> None:
+        """Return once nothing queued here is waiting for delivery."""
+        if self.in_flight:
+            if self._idle is None:
+                self._idle = asyncio.Event()
+            await self._idle.wait()
 
     def share_rate(self, replicas: int) -> None:
         """The channel's overall rate is the bot's: with ``replicas`` live, take a share."""
@@ -171,8 +183,10 @@ class ChannelDispatcher:
         would then repeat it after the restart, like a crash.
         """
         self._closing = True
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._quiet.wait(), grace)
+        if self._sending:
+            self._quiet = self._quiet or asyncio.Event()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._quiet.wait(), grace)
         for task in (*self._workers, *self._eager):
             task.cancel()
         await asyncio.gather(*self._workers, *self._eager, return_exceptions=True)
@@ -203,12 +217,11 @@ class ChannelDispatcher:
             if self._closing:
                 return  # stopping: the message stays queued for the next start
             self._sending += 1  # counted, so that close() can let a send under way finish
-            self._quiet.clear()
             try:
                 sent = await self._attempt(lane[0])
             finally:
                 self._sending -= 1
-                if not self._sending:
+                if not self._sending and self._quiet is not None:
                     self._quiet.set()
             if sent:  # otherwise _retry_later puts the lane back in line when its time comes
                 self._advance(address, lane)
@@ -382,8 +395,9 @@ class ChannelDispatcher:
 
     def _finished(self, message_id: int) -> None:
         self.in_flight.discard(message_id)
-        if not self.in_flight:
-            self.idle.set()
+        if not self.in_flight and self._idle is not None:
+            self._idle.set()
+            self._idle = None  # (the next wait makes its own)
 
 
 _SENT = (
@@ -447,7 +461,7 @@ class Outbox:
         Called whether or not that attempt worked, so a channel that cannot start still
         fails its messages over to the next channel after the usual retries.
         """
-        self._channels[channel].opened.set()
+        self._channels[channel].open()
 
     def revoked(self, person_ids: frozenset[str]) -> None:
         """The people revoked now: a message of theirs already in a lane (one waiting for a
@@ -480,8 +494,8 @@ class Outbox:
 
     async def drained(self) -> None:
         """Return once nothing is waiting for delivery."""
-        while any(not d.idle.is_set() for d in self._channels.values()):
-            await asyncio.gather(*(d.idle.wait() for d in self._channels.values()))
+        while any(d.in_flight for d in self._channels.values()):
+            await asyncio.gather(*(d.until_idle() for d in self._channels.values()))
 
     async def close(self, grace: float = 0.0) -> None:
         """Stop all delivery; with ``grace``, let sends under way finish (all channels at once)."""

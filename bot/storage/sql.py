@@ -63,6 +63,7 @@ class _LazySavepoints:
     def __init__(self) -> None:
         self.entered = 0  # savepoints entered, innermost last (their nesting depth)
         self.opened = 0  # of those, how many have been said to the database
+        self.scope = Savepoint(self)  # one for every depth: each exit leaves the innermost
 
     def _say(self, sql: str) -> None:
         raise NotImplementedError
@@ -120,7 +121,7 @@ class SqliteDb(_LazySavepoints):
         return list(self.database.table_names())
 
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
-        return Savepoint(self)
+        return self.scope
 
     def _say(self, sql: str) -> None:
         self.conn.execute(sql)
@@ -160,7 +161,7 @@ class PostgresDb(_LazySavepoints):
         return [row[0] for row in cursor.fetchall()]
 
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
-        return Savepoint(self)  # nested inside the unit's transaction
+        return self.scope  # nested inside the unit's transaction
 
     def _say(self, sql: str) -> None:
         self.conn.execute(sql)
@@ -213,23 +214,26 @@ class Savepoint:
     Like sqlite-utils' ``atomic()``, but named by its nesting depth (the statements are made
     once per depth) and opened lazily: SAVEPOINT is said before the block's first statement,
     so a block that runs none costs the database nothing. It wraps every unit and every
-    handler on the hot path.
+    handler on the hot path, so each database has one (``db.scope``), used at every depth:
+    blocks nest, so the one an exit leaves is always the innermost entered.
     """
 
-    __slots__ = ("db", "_depth")
+    __slots__ = ("db",)
 
-    def __init__(self, db: SqliteDb | PostgresDb) -> None:
+    def __init__(self, db: _LazySavepoints) -> None:
         self.db = db
-        self._depth = 0
 
-    def __enter__(self) -> SqliteDb | PostgresDb:
-        db = self.db
-        self._depth = db.entered
-        db.entered += 1
-        return db
+    def __enter__(self) -> Any:
+        self.db.entered += 1
+        return self.db
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        self.db._close_savepoint(self._depth, failed=kind is not None)
+        db = self.db
+        depth = db.entered - 1
+        if db.opened <= depth:  # never opened (no statement ran in it): nothing to say
+            db.entered = depth
+            return
+        db._close_savepoint(depth, failed=kind is not None)
 
 
 @functools.cache
@@ -240,4 +244,4 @@ def _savepoint_sql(depth: int) -> tuple[str, str, str]:
 
 def atomic(db: SqliteDb) -> Savepoint:
     """A savepoint inside the open transaction (see :class:`Savepoint`)."""
-    return Savepoint(db)
+    return db.scope

@@ -188,12 +188,13 @@ class SqliteStore:
         if short and not self._closing and not gather:
             # alone: run it right away if the store is free (no future, no suspension);
             # if not, it goes to the thread like any unit, in order
-            done = self._run_here([_Job(unit, None, None)])
+            done = self._run_here([unit])
             if done is not None:
                 result, error = done[0]
                 if error is not None:
                     raise error
-                return cast(T, result)
+                value: T = result  # (typed without a call to cast: this runs for every unit)
+                return value
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         job = _Job(unit, future, loop)
@@ -273,15 +274,17 @@ class SqliteStore:
         jobs, self._pending = self._pending, []
         if not jobs:
             return
-        outcomes = self._run_here(jobs)
+        outcomes = self._run_here([job.unit for job in jobs])
         if outcomes is None:
             for job in jobs:
                 self._to_thread(job)
         else:
             _settle([(job.future, *outcome) for job, outcome in zip(jobs, outcomes, strict=True)])
 
-    def _run_here(self, jobs: list[_Job]) -> list[tuple[Any, BaseException | None]] | None:
-        """Run ``jobs`` in one transaction on the calling thread and return their outcomes;
+    def _run_here(
+        self, units: list[Callable[[Db], Any]]
+    ) -> list[tuple[Any, BaseException | None]] | None:
+        """Run ``units`` in one transaction on the calling thread and return their outcomes;
         None to leave them to the thread (it has work in hand or queued, or another process
         holds the write lock).
 
@@ -289,10 +292,14 @@ class SqliteStore:
         runs them one savepoint each. A lone unit has no savepoint either: if it fails, the
         transaction is undone and its riders wait for the next unit.
         """
-        if not self._caught_up() or not self._lock.acquire(blocking=False):
+        # Every unit sent to the thread is done and its caller has resumed (compared in
+        # place: this runs for every short unit).
+        if not (self._queued == self._finished == self._resumed) or not self._lock.acquire(
+            blocking=False
+        ):
             return None  # keep the order of work submitted before
         try:
-            if not self._caught_up() or self._db is None:
+            if not (self._queued == self._finished == self._resumed) or self._db is None:
                 return None
             if not self._on_loop:
                 self._set_up_for(loop=True)
@@ -303,34 +310,30 @@ class SqliteStore:
             riders = self._take_deferred()
             if riders and not self._ride(riders):
                 return None
-            return self._commit_here(jobs, riders)
+            return self._commit_here(units, riders)
         finally:
             self._lock.release()
 
-    def _caught_up(self) -> bool:
-        """Whether every unit sent to the thread is done and its caller has resumed."""
-        return self._queued == self._finished == self._resumed
-
     def _commit_here(
-        self, jobs: list[_Job], riders: list[_Job]
+        self, units: list[Callable[[Db], Any]], riders: list[_Job]
     ) -> list[tuple[Any, BaseException | None]]:
-        conn, handle = self._conn, self._handle
+        conn, handle = self._db.conn, self._handle  # type: ignore[union-attr]
         try:
-            if len(jobs) == 1:  # alone: the transaction itself is its rollback scope
-                outcome = self._attempt(jobs[0], handle, savepoint=False)
+            if len(units) == 1:  # alone: the transaction itself is its rollback scope
+                outcome = self._attempt(units[0], handle, savepoint=False)
                 if outcome[1] is not None:
                     self._undo(riders)
                     return [outcome]
                 outcomes = [outcome]
             else:
-                outcomes = [self._attempt(job, handle, savepoint=True) for job in jobs]
+                outcomes = [self._attempt(unit, handle, savepoint=True) for unit in units]
             conn.execute("COMMIT")
         except BaseException as exc:  # the commit failed (or the loop is being torn down)
             self._undo(riders)
             if not isinstance(exc, Exception):
                 raise
             log.exception("store commit failed")
-            return [(None, exc) for _ in jobs]
+            return [(None, exc) for _ in units]
         self._commits += 1
         if self._commits >= CHECKPOINT_EVERY and not self._checkpoint_asked:
             self._checkpoint_asked = True
@@ -359,7 +362,7 @@ class SqliteStore:
     # --- the store thread ---------------------------------------------------------------
     def _serve(self) -> None:
         first = self._jobs.get()
-        outcome = self._attempt(first, None, savepoint=False)
+        outcome = self._attempt(first.unit, None, savepoint=False)
         self._finished += 1  # before the opener resumes: its first short unit may run inline
         self._settle_all([first], [outcome])
         while True:
@@ -463,7 +466,9 @@ class SqliteStore:
         conn = self._conn
         single = len(batch) == 1  # one unit: the transaction itself is its rollback scope
         try:
-            outcomes = [self._attempt(job, self._handle, savepoint=not single) for job in batch]
+            outcomes = [
+                self._attempt(job.unit, self._handle, savepoint=not single) for job in batch
+            ]
             if single and outcomes[0][1] is not None:
                 conn.execute("ROLLBACK")
             else:
@@ -478,14 +483,14 @@ class SqliteStore:
 
     @staticmethod
     def _attempt(
-        job: _Job, db: SqliteDb | None, savepoint: bool
+        unit: Callable[[Db], Any], db: SqliteDb | None, savepoint: bool
     ) -> tuple[Any, BaseException | None]:
         try:
             if not savepoint:  # db is None only for the set-up job, which opens it
-                return job.unit(cast(Db, db)), None
+                return unit(db), None  # type: ignore[arg-type]
             assert db is not None
             with atomic(db):
-                return job.unit(db), None
+                return unit(db), None
         except Exception as exc:
             return None, exc
 
