@@ -362,17 +362,21 @@ class App:
                 done.set_result(carried_out)
 
     async def _execute(self, event: Inbound) -> None:
-        ctx, hooks, now = self._context(), self.hooks, self.clock.now()
+        ctx, hooks, now = self.ctx, self.hooks, self.clock.now()
+        if ctx is None:
+            raise RuntimeError("FocalPoint has not started")
         spec = self._command_of(event)
 
         def unit(db: Db) -> Work | None:
             return process_event(db, ctx, hooks, event, now)
 
-        work = await self.store.run(
-            self.unit_costs.timed(spec, unit) if spec else unit,
-            short=spec is not None and self.unit_costs.short(spec),
-            more=not self._queue.empty(),  # a burst: commit several events together
-        )
+        # a command marked quick is short, with nothing to learn of its cost (no calls)
+        short = spec is not None and (spec.quick or self.unit_costs.short(spec))
+        run: Callable[[Db], Work | None] = unit
+        if spec is not None and not spec.quick:
+            run = self.unit_costs.timed(spec, unit)
+        more = not self._queue.empty()  # a burst: commit several events together
+        work = await self.store.run(run, short=short, more=more)
         if work is not None:
             if not work.refused:
                 self._carried_out.add((event.sender.channel, event.event_id))
@@ -391,7 +395,9 @@ class App:
             return None
         line = parse_command_line(clean(text)) if text.startswith("/") else None
         spec = self.registry.get(line.name) if line else None
-        return spec.resolve(line.args)[0] if spec is not None and line is not None else None
+        if spec is None or line is None or not spec.subcommands:
+            return spec
+        return spec.resolve(line.args)[0]
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import inbound_store, limits, timer_store
 from bot.access import authorize
@@ -48,21 +49,11 @@ class Hooks:
     text: tuple[TextHook, ...] = ()
 
 
-def event_key(event: Inbound) -> str:
-    """The de-duplication key: channel plus the platform's own event id."""
-    return f"{event.sender.channel}:{event.event_id}"
-
-
-def first_sighting(db: Db, event: Inbound, stamp: str) -> bool:
-    """Record the event (received at ``stamp``); False when it was seen before (a redelivery)."""
-    return inbound_store.record_event(db, event_key(event), stamp)
-
-
 def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datetime) -> Work | None:
     """Handle one inbound event as a unit of work; None for a duplicate."""
     stamp = iso(now)
-    if not first_sighting(db, event, stamp):
-        return None
+    if not inbound_store.record_event(db, event.sender.channel, event.event_id, stamp):
+        return None  # seen before: a redelivery
     if isinstance(event, DeliveryReport):
         return failed_after_sending(db, ctx, event, now)
     person = ctx.directory.person_for(event.sender)
@@ -80,7 +71,7 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         refuse_stranger(work, event)
         work.refused = True
     else:
-        _guarded(work, lambda: _run(work, hooks, person, event))
+        _guarded(work, _run, hooks, person, event)
         if event.chat.private:  # writing at night: what still waits for their morning goes
             woke(work, person)  # (after the handler, which withdraws what it overtook)
     work.write_replies()
@@ -117,12 +108,13 @@ def _reachable_again(work: Work, event: Inbound) -> None:
             work.reply(missed, sensitive=False)
 
 
-def _guarded(work: Work, action: Callable[[], None]) -> None:
-    """Run ``action`` atomically; on a UserError undo its effects and answer politely."""
+def _guarded(work: Work, action: Callable[..., None], *args: Any) -> None:
+    """Run ``action(work, *args)`` atomically; on a UserError undo its effects and answer
+    politely."""
     sent, armed, answered = len(work.outbound), len(work.timers), len(work.replies)
     try:
         with work.db.savepoint():
-            action()
+            action(work, *args)
     except UserError as exc:
         del work.outbound[sent:], work.timers[armed:], work.replies[answered:]
         work.refused = True
@@ -206,7 +198,7 @@ def _run_line(
     spec = work.ctx.registry.get(line.name)
     if spec is None:
         raise UserError(_unknown_command(work, person, line.name[:30]))
-    spec, arg_text = spec.resolve(line.args)
+    spec, arg_text = spec.resolve(line.args) if spec.subcommands else (spec, line.args)
     args = gate(work, person, chat, spec, arg_text, line.name)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from bot.storage.sql import Db
 
 
-def record_event(db: Db, event_key: str, stamp: str) -> bool:
-    """Record an inbound event; False when it was recorded before (a redelivery)."""
+def record_event(db: Db, channel: str, event_id: str, stamp: str) -> bool:
+    """Record an inbound event (by its channel and the platform's own id for it); False when
+    it was recorded before (a redelivery)."""
     cursor = db.execute(
         "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [event_key, stamp],
+        [f"{channel}:{event_id}", stamp],
     )
     return cursor.rowcount == 1
 

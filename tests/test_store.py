@@ -77,8 +77,8 @@ async def test_v10_keeps_every_deduplication_record_in_one_btree(tmp_path) -> No
     store = Store(path)
     await store.open()
     assert await store.run(schema_version) == len(MIGRATIONS)
-    assert await store.run(lambda db: record_event(db, "telegram:1", "2026-12-01")) is False
-    assert await store.run(lambda db: record_event(db, "telegram:2", "2026-12-01")) is True
+    assert await store.run(lambda db: record_event(db, "telegram", "1", "2026-12-01")) is False
+    assert await store.run(lambda db: record_event(db, "telegram", "2", "2026-12-01")) is True
     sql = await store.run(
         lambda db: db.execute("SELECT sql FROM sqlite_master WHERE name = 'inbound'").fetchone()[0]
     )

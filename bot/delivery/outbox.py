@@ -31,7 +31,7 @@ from bot.eager import start_eagerly
 from bot.errors import PermanentError, RateLimited, TransientError, Unreachable
 from bot.events import Attachment, Button, Outbound, file_not_made, without_file
 from bot.files.blobs import BlobError, BlobStore
-from bot.ports import Adapter, FollowUp, SentInPart
+from bot.ports import Adapter, FollowUp, SentInPart, SentParts
 from bot.storage import Store
 from bot.storage.sql import Db
 from bot.work import buttons_from_json
@@ -262,8 +262,11 @@ class ChannelDispatcher:
         Addresses in one platform chat (a Telegram group's forum topics) share its interval:
         the platform limits the chat, not each lane."""
         now = time.monotonic()
+        interval = self.adapter.chat_interval(address)
+        if not interval:  # (an unpaced chat: its last send need not be looked up)
+            return self._paused_until - now
         last = self._last_sent.get(self.adapter.pacing_key(address), 0.0)
-        return max(last + self.adapter.chat_interval(address) - now, self._paused_until - now)
+        return max(last + interval - now, self._paused_until - now)
 
     async def _attempt(self, message: Outbound) -> bool:
         """Try once; True when the message reached a final state, False to retry later."""
@@ -417,7 +420,8 @@ def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | No
         db.execute(_SENT, [at, str(platform_id), outbox_id])
     else:
         db.execute(_SENT_FOLLOWING, [at, str(platform_id), rest, outbox_id])
-    parts.record(db, outbox_id, platform_id)  # a message sent as several: each part's id
+    if isinstance(platform_id, SentParts):  # a message sent as several: each part's id
+        parts.record(db, outbox_id, platform_id)
 
 
 def _note_failure(db: Db, outbox_id: int, attempts: int, reason: str) -> None:

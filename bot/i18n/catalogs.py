@@ -8,7 +8,7 @@ string missing from a catalog falls back to English.
 from __future__ import annotations
 
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DOMAIN = "focalpoint"
@@ -27,6 +27,13 @@ def translations(language: str) -> gettext.NullTranslations:
     return _overrides.get(language) or _installed(language)
 
 
+@lru_cache(maxsize=8192)
+def translated(msgid: str, language: str) -> str:
+    """``msgid`` in ``language`` (itself where the catalog lacks it), looked up once: every
+    answer asks (the ids are the code's and bot.toml's own, so the cache stays small)."""
+    return translations(language).gettext(msgid)
+
+
 def install_override(language: str, catalog: gettext.NullTranslations | None) -> None:
     """Use ``catalog`` for ``language`` instead of the shipped one (tests' pseudo-language);
     None removes the override."""
@@ -34,3 +41,4 @@ def install_override(language: str, catalog: gettext.NullTranslations | None) ->
         _overrides.pop(language, None)
     else:
         _overrides[language] = catalog
+    translated.cache_clear()

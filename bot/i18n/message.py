@@ -25,10 +25,11 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from bot.frozen import made_quickly
-from bot.i18n.catalogs import translations
+from bot.i18n.catalogs import translated, translations
 from bot.i18n.languages import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    RIGHT_TO_LEFT,
     is_rtl,
     list_comma,
     list_semicolon,
@@ -119,12 +120,14 @@ class Msg:
             if not self.typed and sep in _LIST_SEPARATORS:
                 sep = _LIST_SEPARATORS[sep](language)
             return sep.join(render(part, language) for part in self.parts)
-        catalog = translations(language)
         if self.plural is not None and self.count is not None:
-            template = catalog.ngettext(self.msgid, self.plural, self.count)
+            template = translations(language).ngettext(self.msgid, self.plural, self.count)
         else:
-            template = catalog.gettext(self.msgid)
-        values = {name: _format(value, language) for name, value in self.params.items()}
+            template = translated(self.msgid, language)
+        values = {  # (text as it is without a call: the usual parameter, on every message)
+            name: value if type(value) is str else _format(value, language)
+            for name, value in self.params.items()
+        }
         try:
             return template.format_map(values)
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
@@ -324,7 +327,7 @@ def render_for_reader(text: Text, language: str) -> str:
     """:func:`render`, plus for RTL languages a right-to-left mark at each line start, each
     command isolated (:func:`isolate_commands`), the template's own and those in its
     parameters alike, and what the message quotes set apart (:func:`_set_apart`)."""
-    if not (isinstance(text, Msg) and is_rtl(language)):
+    if language not in RIGHT_TO_LEFT or not isinstance(text, Msg):  # (is_rtl, in place)
         return render(text, language)
     lines = render(_set_apart(text, language), language).split("\n")
     return "\n".join(RLM + _isolated(line) if line else line for line in lines)

@@ -245,7 +245,8 @@ class SqliteStore:
         if not self._deferred:
             self._deferred_since = time.monotonic()
         self._deferred.append(_Job(unit, None, None))
-        self._arm_flush(FLUSH_AFTER)
+        if self._flush_handle is None:  # (usually armed already: a call saved a message)
+            self._arm_flush(FLUSH_AFTER)
 
     def _arm_flush(self, delay: float) -> None:
         if self._flush_handle is None and not self._closing:
