@@ -553,6 +553,8 @@ def _startup_unit(
 def _ours(work: Work) -> list[Outbound]:
     """The messages ``work`` queued that this process delivers (not those in a chat another
     replica delivers: that one adopts them)."""
+    if not work.elsewhere:  # (one process, or none elsewhere: the list as it is)
+        return work.outbound
     return [m for m in work.outbound if m.id not in work.elsewhere]
 
 

@@ -59,7 +59,7 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
-    if isinstance(event, TextMessage | ButtonPress) and event.language:
+    if isinstance(event, (TextMessage, ButtonPress)) and event.language:
         work.reader_language = _unknown_language(db, work, person, event.language)
     if ctx.directory.unreachable and person is not None and event.chat.private:
         _reachable_again(work, event)  # (a message in a group proves nothing of their chat)

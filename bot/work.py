@@ -342,13 +342,13 @@ class Work:
         language = language or self.language_of(person_id)
         shown, labelled = self.rendered(channel, text, buttons, language)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
-        owner = self._lane_owner(channel, address)
+        owner = self._lane_owner(channel, address) if self.ctx.replica else None
         row = [
             channel,
             address,
             person_id,
             shown,
-            buttons_json(labelled),
+            buttons_json(labelled) if labelled else "[]",  # (no call for the usual answer)
             self.stamp,
             subject,
             origin,
@@ -386,7 +386,7 @@ class Work:
         """``text`` and ``buttons`` as a reader of ``language`` gets them on ``channel``: each
         reader in their own language, commands as typed on that channel."""
         shown = render_for_reader(text, language)
-        hint = self.ctx.router.command_hint(channel)
+        hint = self.ctx.router.command_hints.get(channel, "/")  # (command_hint, in place)
         if hint != "/":  # (where commands are typed as written, there is nothing to rewrite)
             shown = command_hints(shown, hint, self.ctx.registry.names())
         if not buttons:
@@ -433,7 +433,7 @@ class Work:
             return self.chosen_languages[person_id]
         if self.reader_language and person_id == (self.actor.id if self.actor else None):
             return self.reader_language
-        person = self.directory.people.get(person_id or "")
+        person = self.ctx.directory.people.get(person_id or "")
         return person.language if person else self.ctx.settings.bot.language
 
     def file_pointer(self, person_id: str | None, subject: str) -> Text:

@@ -13,6 +13,8 @@ import pytest
 from bot.events import ChatRef, Outbound, Sender, TextMessage
 from bot.frozen import made_quickly
 from bot.i18n import Msg
+from bot.ports import FollowUp
+from bot.returns.metrics import Label
 
 
 @made_quickly
@@ -44,6 +46,38 @@ def test_still_frozen_equal_hashable_and_copyable() -> None:
     message = Outbound(1, "console", "c1", "pong")
     assert (message.person_id, message.buttons, message.attempts) == (None, (), 0)
     assert Msg("hello").params == {} and Msg("a").params is not Msg("b").params
+
+
+def test_made_with_its_own_class_and_layout() -> None:
+    event = TextMessage("e1", Sender("console", "u1"), ChatRef("console", "c1"), text="/ping")
+    assert type(event) is TextMessage and type(event.sender) is Sender
+    assert (event.event_id, event.chat.chat_id, event.text, event.files) == (
+        "e1",
+        "c1",
+        "/ping",
+        (),
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del event.text
+
+
+def test_subclasses_are_made_as_their_dataclass_makes_them() -> None:
+    again = FollowUp(7, "whatsapp", "+1", "the rest", attempts=1)
+    assert type(again) is FollowUp and isinstance(again, Outbound) and again.attempts == 1
+    assert pickle.loads(pickle.dumps(again)) == again and copy.copy(again) == again
+    label = Label("Arrests", labels=(("fr", "Arrestations"),))
+    assert type(label) is Label and label.render("fr") == "Arrestations"
+    assert label.params == {} and copy.deepcopy(label) == label
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.text = "changed"  # type: ignore[misc]
+
+
+def test_a_subclass_that_is_no_dataclass_is_refused() -> None:
+    class _Bare(Sender):
+        __slots__ = ()
+
+    with pytest.raises(TypeError):
+        _Bare("console", "u1")
 
 
 def test_a_class_it_cannot_make_exactly_is_refused() -> None:

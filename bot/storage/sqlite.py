@@ -308,9 +308,11 @@ class SqliteStore:
                 self._db.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:
                 return None  # never wait on the loop: the thread waits for the lock
-            riders = self._take_deferred()
-            if riders and not self._ride(riders):
-                return None
+            riders: list[_Job] = []
+            if self._deferred:  # (taken in place: this runs for every short unit)
+                riders = self._take_deferred()
+                if not self._ride(riders):
+                    return None
             return self._commit_here(units, riders)
         finally:
             self._lock.release()
