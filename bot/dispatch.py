@@ -125,7 +125,8 @@ def _run(work: Work, hooks: Hooks, person: Person, event: Inbound) -> None:
     if isinstance(event, TextMessage) and event.edited:
         raise UserError(EDIT_NOT_APPLIED)
     text = clean(event.command if isinstance(event, ButtonPress) else getattr(event, "text", ""))
-    attach = _ATTACH_TO.match(text)  # "attach to R-…", as a caption or after
+    # "attach to R-…", as a caption or after (a command line is none: no match tried)
+    attach = None if text.startswith("/") else _ATTACH_TO.match(text)
     if attach:  # (matched first: a substitution costs ten times a failed match)
         text = f"/attach {attach[1]}"
     elif isinstance(event, TextMessage) and event.replied_to:
