@@ -212,13 +212,18 @@ class ChannelDispatcher:
         a failure outside the send itself (the store, say) puts the lane back in line."""
         try:
             lane = self._lanes[address]
-            if self._limiter or self._delay(address) > 0:  # no coroutine when nothing to wait for
+            paced = self.adapter.chat_interval(address) > 0  # (else no last send to look up)
+            if (  # no coroutine when there is nothing to wait for
+                self._limiter
+                or self._paused_until > time.monotonic()
+                or (paced and self._delay(address) > 0)
+            ):
                 await self._wait_turn(address)
             if self._closing:
                 return  # stopping: the message stays queued for the next start
             self._sending += 1  # counted, so that close() can let a send under way finish
             try:
-                sent = await self._attempt(lane[0])
+                sent = await self._attempt(lane[0], paced)
             finally:
                 self._sending -= 1
                 if not self._sending and self._quiet is not None:
@@ -268,8 +273,9 @@ class ChannelDispatcher:
         last = self._last_sent.get(self.adapter.pacing_key(address), 0.0)
         return max(last + interval - now, self._paused_until - now)
 
-    async def _attempt(self, message: Outbound) -> bool:
-        """Try once; True when the message reached a final state, False to retry later."""
+    async def _attempt(self, message: Outbound, paced: bool = True) -> bool:
+        """Try once; True when the message reached a final state, False to retry later.
+        ``paced``: its chat has an interval between messages (the send's time is noted)."""
         if message.person_id in self.revoked:
             log.info("outbox %s not sent: its person was revoked", message.id)
             return True  # withdrawn in the database by the revocation
@@ -282,14 +288,16 @@ class ChannelDispatcher:
             )
             return True
         exported: Path | None = None
-        chat = self.adapter.pacing_key(message.address)  # the platform chat the interval paces
+        # the platform chat the interval paces
+        chat = self.adapter.pacing_key(message.address) if paced else None
         try:
             # A channel that cannot carry files says where the file can be had instead.
             sendable = message if self.adapter.sends_files else without_file(message)
             if sendable.attachment is not None:
                 sendable, exported = await self._with_file(sendable)
-            self._last_sent[chat] = time.monotonic()  # taken now: another lane into the same
-            platform_id = await self.adapter.send(sendable)  # chat waits from here
+            if chat is not None:  # taken now: another lane into the same chat waits from here
+                self._last_sent[chat] = time.monotonic()
+            platform_id = await self.adapter.send(sendable)
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
             log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
@@ -309,7 +317,8 @@ class ChannelDispatcher:
             )
             return await self._transient(message, f"{type(exc).__name__}: {exc}")
         finally:
-            self._last_sent[chat] = time.monotonic()
+            if chat is not None:
+                self._last_sent[chat] = time.monotonic()
             if exported is not None:
                 exported.unlink(missing_ok=True)  # plaintext lives only for the send
         sent_at = stamp(self.clock)

@@ -124,10 +124,9 @@ class Msg:
             template = translations(language).ngettext(self.msgid, self.plural, self.count)
         else:
             template = translated(self.msgid, language)
-        values = {  # (text as it is without a call: the usual parameter, on every message)
-            name: value if type(value) is str else _format(value, language)
-            for name, value in self.params.items()
-        }
+        values = {}  # (a loop, not a comprehension, and text as it is: no call per message)
+        for name, value in self.params.items():
+            values[name] = value if type(value) is str else _format(value, language)
         try:
             return template.format_map(values)
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
@@ -328,7 +327,7 @@ def render_for_reader(text: Text, language: str) -> str:
     command isolated (:func:`isolate_commands`), the template's own and those in its
     parameters alike, and what the message quotes set apart (:func:`_set_apart`)."""
     if language not in RIGHT_TO_LEFT or not isinstance(text, Msg):  # (is_rtl, in place)
-        return render(text, language)
+        return text.render(language) if isinstance(text, Msg) else render(text, language)
     lines = render(_set_apart(text, language), language).split("\n")
     return "\n".join(RLM + _isolated(line) if line else line for line in lines)
 

@@ -300,12 +300,13 @@ class SqliteStore:
         ):
             return None  # keep the order of work submitted before
         try:
-            if not (self._queued == self._finished == self._resumed) or self._db is None:
+            handle = self._handle
+            if not (self._queued == self._finished == self._resumed) or handle is None:
                 return None
             if not self._on_loop:
                 self._set_up_for(loop=True)
             try:
-                self._db.conn.execute("BEGIN IMMEDIATE")
+                handle.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:
                 return None  # never wait on the loop: the thread waits for the lock
             riders: list[_Job] = []
@@ -313,17 +314,20 @@ class SqliteStore:
                 riders = self._take_deferred()
                 if not self._ride(riders):
                     return None
-            return self._commit_here(units, riders)
+            return self._commit_here(handle, units, riders)
         finally:
             self._lock.release()
 
     def _commit_here(
-        self, units: list[Callable[[Db], Any]], riders: list[_Job]
+        self, handle: SqliteDb, units: list[Callable[[Db], Any]], riders: list[_Job]
     ) -> list[tuple[Any, BaseException | None]]:
-        conn, handle = self._db.conn, self._handle  # type: ignore[union-attr]
+        conn = handle.conn
         try:
             if len(units) == 1:  # alone: the transaction itself is its rollback scope
-                outcome = self._attempt(units[0], handle, savepoint=False)
+                try:  # (_attempt, in place: this runs for every short unit)
+                    outcome: tuple[Any, BaseException | None] = (units[0](handle), None)
+                except Exception as exc:
+                    outcome = (None, exc)
                 if outcome[1] is not None:
                     self._undo(riders)
                     return [outcome]
