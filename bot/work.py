@@ -50,6 +50,10 @@ _INSERT = (
     "origin_id, fallback_of, attachment, lease_owner) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_ANSWER = (  # the usual message: no subject, fallback, file or hold (see _queue)
+    "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, origin_id, "
+    "lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _INSERT_HELD = (
     "INSERT INTO outbox (channel, address, person_id, text, buttons, created_at, subject, "
     "origin_id, fallback_of, attachment, lease_owner, not_before, source, source_language) "
@@ -343,22 +347,29 @@ class Work:
         shown, labelled = self.rendered(channel, text, buttons, language)
         origin = self.actor.id if self.actor else None  # told if delivery fails for good
         owner = self._lane_owner(channel, address) if self.ctx.replica else None
-        row = [
-            channel,
-            address,
-            person_id,
-            shown,
-            buttons_json(labelled) if labelled else "[]",  # (no call for the usual answer)
-            self.stamp,
-            subject,
-            origin,
-            fallback_of,
-            attachment.to_json() if attachment else None,
-            owner,
-        ]
-        if held is not None:  # kept in the outbox; the release timer hands it over then
-            return self._hold(row, held, [text, *(b.label for b in buttons)], language)
-        message_id = self.db.insert(_INSERT, row)
+        buttons_text = buttons_json(labelled) if labelled else "[]"  # (no call for no buttons)
+        if held is None and subject is None and fallback_of is None and attachment is None:
+            # the usual answer: the columns it leaves NULL are left out, not bound (sqlite3
+            # binds a None through an adapter lookup, several times a string's cost)
+            answer = [channel, address, person_id, shown, buttons_text, self.stamp, origin, owner]
+            message_id = self.db.insert(_INSERT_ANSWER, answer)
+        else:
+            row: list[Any] = [
+                channel,
+                address,
+                person_id,
+                shown,
+                buttons_text,
+                self.stamp,
+                subject,
+                origin,
+                fallback_of,
+                attachment.to_json() if attachment else None,
+                owner,
+            ]
+            if held is not None:  # kept in the outbox; the release timer hands it over then
+                return self._hold(row, held, [text, *(b.label for b in buttons)], language)
+            message_id = self.db.insert(_INSERT, row)
         if self.ctx.replica and owner is None:
             self.elsewhere.add(message_id)
         elif self.ctx.replica:  # ours: older ones other replicas left for us go first
