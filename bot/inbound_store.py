@@ -9,11 +9,11 @@ from bot.storage.sql import Db
 def record_event(db: Db, channel: str, event_id: str, stamp: str) -> bool:
     """Record an inbound event (by its channel and the platform's own id for it); False when
     it was recorded before (a redelivery)."""
-    cursor = db.execute(
+    changed = db.write(
         "INSERT INTO inbound (event_key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [f"{channel}:{event_id}", stamp],
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 def stranger_alerted_at(db: Db, sender: str) -> str | None:

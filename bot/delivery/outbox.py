@@ -426,9 +426,9 @@ def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | No
     """``rest``: a message sent in part (``owed``) or its rest sent (``done``); None leaves
     the row's follow-up as it is."""
     if rest is None:  # (no None bound: sqlite3 binds one at several times a string's cost)
-        db.execute(_SENT, [at, str(platform_id), outbox_id])
+        db.write(_SENT, [at, str(platform_id), outbox_id])
     else:
-        db.execute(_SENT_FOLLOWING, [at, str(platform_id), rest, outbox_id])
+        db.write(_SENT_FOLLOWING, [at, str(platform_id), rest, outbox_id])
     if isinstance(platform_id, SentParts):  # a message sent as several: each part's id
         parts.record(db, outbox_id, platform_id)
 

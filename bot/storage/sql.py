@@ -49,6 +49,10 @@ class Db(Protocol):
         """Run one ``INSERT`` into a table keyed by ``id INTEGER PRIMARY KEY``; the new id."""
         ...
 
+    def write(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one statement that returns no rows; how many rows it changed."""
+        ...
+
     def savepoint(self) -> contextlib.AbstractContextManager[Any]:
         """A nested scope inside the unit's transaction, undone alone if its block raises."""
         ...
@@ -99,6 +103,9 @@ class SqliteDb(_LazySavepoints):
         super().__init__()
         self.database = database
         self.conn = database.conn
+        # statements whose cursor nobody keeps (an insert's rowid, a transaction's bounds)
+        # reuse one: the connection's execute makes a cursor object for each
+        self.writes = self.conn.cursor()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if self.opened < self.entered:
@@ -113,9 +120,14 @@ class SqliteDb(_LazySavepoints):
     def insert(self, sql: str, params: Sequence[Any]) -> int:
         if self.opened < self.entered:
             self._open_savepoints()
-        cursor = self.conn.execute(sql, params)  # the rowid: no RETURNING row to fetch
+        cursor = self.writes.execute(sql, params)  # the rowid: no RETURNING row to fetch
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    def write(self, sql: str, params: Sequence[Any]) -> int:
+        if self.opened < self.entered:
+            self._open_savepoints()
+        return self.writes.execute(sql, params).rowcount
 
     def table_names(self) -> list[str]:
         return list(self.database.table_names())
@@ -153,6 +165,9 @@ class PostgresDb(_LazySavepoints):
     def insert(self, sql: str, params: Sequence[Any]) -> int:
         row = self.execute(f"{sql} RETURNING id", params).fetchone()
         return int(row[0])
+
+    def write(self, sql: str, params: Sequence[Any]) -> int:
+        return self.execute(sql, params).rowcount
 
     def table_names(self) -> list[str]:
         cursor = self.conn.execute(

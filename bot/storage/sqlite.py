@@ -306,7 +306,7 @@ class SqliteStore:
             if not self._on_loop:
                 self._set_up_for(loop=True)
             try:
-                handle.conn.execute("BEGIN IMMEDIATE")
+                handle.writes.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:
                 return None  # never wait on the loop: the thread waits for the lock
             riders: list[_Job] = []
@@ -321,7 +321,6 @@ class SqliteStore:
     def _commit_here(
         self, handle: SqliteDb, units: list[Callable[[Db], Any]], riders: list[_Job]
     ) -> list[tuple[Any, BaseException | None]]:
-        conn = handle.conn
         try:
             if len(units) == 1:  # alone: the transaction itself is its rollback scope
                 try:  # (_attempt, in place: this runs for every short unit)
@@ -334,7 +333,7 @@ class SqliteStore:
                 outcomes = [outcome]
             else:
                 outcomes = [self._attempt(unit, handle, savepoint=True) for unit in units]
-            conn.execute("COMMIT")
+            handle.writes.execute("COMMIT")
         except BaseException as exc:  # the commit failed (or the loop is being torn down)
             self._undo(riders)
             if not isinstance(exc, Exception):
