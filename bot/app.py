@@ -362,9 +362,7 @@ class App:
                 done.set_result(carried_out)
 
     async def _execute(self, event: Inbound) -> None:
-        ctx, hooks, now = self.ctx, self.hooks, self.clock.now()
-        if ctx is None:
-            raise RuntimeError("FocalPoint has not started")
+        ctx, hooks, now = self._context(), self.hooks, self.clock.now()
         spec = self._command_of(event)
 
         def unit(db: Db) -> Work | None:
@@ -395,9 +393,7 @@ class App:
             return None
         line = parse_command_line(clean(text)) if text.startswith("/") else None
         spec = self.registry.get(line.name) if line else None
-        if spec is None or line is None or not spec.subcommands:
-            return spec
-        return spec.resolve(line.args)[0]
+        return spec.resolve(line.args)[0] if spec is not None and line is not None else None
 
     async def _report(self, event: Inbound, exc: Exception) -> None:
         """The one error sink: log with the traceback, answer honestly, change nothing else."""

@@ -93,6 +93,8 @@ class CommandSpec:
 
     def resolve(self, args: str) -> tuple[CommandSpec, str]:
         """The spec that applies to ``args`` (a subcommand's, if the first word names one)."""
+        if not self.subcommands:
+            return self, args
         first, _, rest = args.strip().partition(" ")
         for sub in self.subcommands:
             if sub.matches is not None and sub.matches(args):

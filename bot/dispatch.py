@@ -199,7 +199,7 @@ def _run_line(
     spec = work.ctx.registry.get(line.name)
     if spec is None:
         raise UserError(_unknown_command(work, person, line.name[:30]))
-    spec, arg_text = spec.resolve(line.args) if spec.subcommands else (spec, line.args)
+    spec, arg_text = spec.resolve(line.args)
     args = gate(work, person, chat, spec, arg_text, line.name)
     if spec.limit:
         limits.enforce(work, person, *spec.limit)

@@ -397,7 +397,7 @@ class Work:
         """``text`` and ``buttons`` as a reader of ``language`` gets them on ``channel``: each
         reader in their own language, commands as typed on that channel."""
         shown = render_for_reader(text, language)
-        hint = self.ctx.router.command_hints.get(channel, "/")  # (command_hint, in place)
+        hint = self.ctx.router.command_hints.get(channel, "/")
         if hint != "/":  # (where commands are typed as written, there is nothing to rewrite)
             shown = command_hints(shown, hint, self.ctx.registry.names())
         if not buttons:

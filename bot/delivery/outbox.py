@@ -212,18 +212,14 @@ class ChannelDispatcher:
         a failure outside the send itself (the store, say) puts the lane back in line."""
         try:
             lane = self._lanes[address]
-            paced = self.adapter.chat_interval(address) > 0  # (else no last send to look up)
-            if (  # no coroutine when there is nothing to wait for
-                self._limiter
-                or self._paused_until > time.monotonic()
-                or (paced and self._delay(address) > 0)
-            ):
+            interval = self.adapter.chat_interval(address)
+            if self._limiter or self._delay(address, interval) > 0:  # no coroutine otherwise
                 await self._wait_turn(address)
             if self._closing:
                 return  # stopping: the message stays queued for the next start
             self._sending += 1  # counted, so that close() can let a send under way finish
             try:
-                sent = await self._attempt(lane[0], paced)
+                sent = await self._attempt(lane[0], paced=interval > 0)
             finally:
                 self._sending -= 1
                 if not self._sending and self._quiet is not None:
@@ -262,12 +258,14 @@ class ChannelDispatcher:
             await asyncio.sleep(delay)
             delay = self._delay(address)  # a 429 meanwhile may have pushed the pause further
 
-    def _delay(self, address: str) -> float:
-        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause).
-        Addresses in one platform chat (a Telegram group's forum topics) share its interval:
-        the platform limits the chat, not each lane."""
+    def _delay(self, address: str, interval: float | None = None) -> float:
+        """Seconds until ``address`` may be sent to (the chat's interval, the channel pause;
+        ``interval``: the chat's, if the caller has it already). Addresses in one platform
+        chat (a Telegram group's forum topics) share its interval: the platform limits the
+        chat, not each lane."""
         now = time.monotonic()
-        interval = self.adapter.chat_interval(address)
+        if interval is None:
+            interval = self.adapter.chat_interval(address)
         if not interval:  # (an unpaced chat: its last send need not be looked up)
             return self._paused_until - now
         last = self._last_sent.get(self.adapter.pacing_key(address), 0.0)

@@ -13,11 +13,9 @@ from bot.ports import SentParts
 from bot.storage.sql import Db
 
 
-def record(db: Db, outbox_id: int, platform_id: str) -> None:
-    """Keep the earlier parts' ids of the message sent as ``platform_id``, if it went in
-    parts and is about a subject (a part sent again after a retry is kept once)."""
-    if not isinstance(platform_id, SentParts):
-        return
+def record(db: Db, outbox_id: int, platform_id: SentParts) -> None:
+    """Keep the earlier parts' ids of the message sent in parts as ``platform_id``, if it is
+    about a subject (a part sent again after a retry is kept once)."""
     for part in dict.fromkeys(platform_id.parts[:-1]):
         db.execute(
             "INSERT INTO outbox_parts (outbox_id, platform_id) SELECT id, ? FROM outbox "

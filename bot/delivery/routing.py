@@ -16,7 +16,8 @@ class Router:
 
     channels: Mapping[str, Callable[[str], str]]
     pointer_only: frozenset[str] = frozenset()  # channels that may carry no casework content
-    command_hints: Mapping[str, str] = field(default_factory=dict)  # channel -> "/focal " etc.
+    # how a command is typed, by channel ("/focal " etc.); a channel not in it types "/name"
+    command_hints: Mapping[str, str] = field(default_factory=dict)
     forms: frozenset[str] = frozenset()  # channels where a button's form opens as a form
     terse: frozenset[str] = frozenset()  # channels where every character costs (SMS)
     follows_up: frozenset[str] = frozenset()  # channels that may owe the rest of a message
@@ -30,10 +31,6 @@ class Router:
         """Whether answers on ``channel`` leave out what another command lists (SMS: the
         languages in /help, which /language lists)."""
         return channel in self.terse
-
-    def command_hint(self, channel: str) -> str:
-        """How a command is typed on ``channel`` ("/" unless the channel says otherwise)."""
-        return self.command_hints.get(channel, "/")
 
     def routes(self, directory: Directory, person: Person) -> list[tuple[str, str]]:
         """Every (channel, address) that reaches ``person``, best first.

@@ -327,7 +327,7 @@ def render_for_reader(text: Text, language: str) -> str:
     command isolated (:func:`isolate_commands`), the template's own and those in its
     parameters alike, and what the message quotes set apart (:func:`_set_apart`)."""
     if language not in RIGHT_TO_LEFT or not isinstance(text, Msg):  # (is_rtl, in place)
-        return text.render(language) if isinstance(text, Msg) else render(text, language)
+        return render(text, language)
     lines = render(_set_apart(text, language), language).split("\n")
     return "\n".join(RLM + _isolated(line) if line else line for line in lines)
 
