@@ -136,6 +136,22 @@ def budget(w1: dict[str, list[Run]], peer_name: str) -> str:
     )
 
 
+def paired(w1: dict[str, list[Run]], peer_name: str) -> str:
+    """W1 closed CPU round by round: each round's peer and ours ran back to back, so their
+    ratio is free of the machine's slower and faster hours, which a ratio of medians is not."""
+    key = "cpu_us_per_message"
+    ratios = [
+        ours_run[key] / peer_run[key]
+        for ours_run, peer_run in zip(w1["focalpoint"], w1[peer_name], strict=True)
+    ]
+    at_or_below = sum(ratio <= 1.0 for ratio in ratios)
+    return (
+        f"W1 closed CPU, FocalPoint/{peer_name} round by round: "
+        f"{', '.join(f'{ratio:.2f}' for ratio in ratios)} (median {statistics.median(ratios):.2f}; "
+        f"at or below {peer_name} in {at_or_below} of {len(ratios)} rounds)."
+    )
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
 
@@ -157,6 +173,7 @@ def main() -> None:
     print(f"{args.messages:,} messages per run; ratio = FocalPoint / peer.\n")
     print(table(results, peers))
     print(budget(results["w1 closed"], peers[0]))
+    print(paired(results["w1 closed"], peers[0]))
     found: dict[str, Run] = {}
     if not args.no_extras:
         found = extras(Path(tempfile.mkdtemp(prefix="focalcompare-")) / "x.json")

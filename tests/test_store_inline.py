@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -112,6 +113,44 @@ async def test_deferred_work_alone_is_committed_soon(store: SqliteStore, tmp_pat
     await eventually(
         lambda: _committed(tmp_path / "inline.db") == ["t-alone"], WITHIN, "deferred commit"
     )
+
+
+async def test_no_deferred_work_is_dropped_while_the_thread_takes_it(
+    store: SqliteStore,
+) -> None:
+    """The loop defers (marks messages sent) while the thread takes what was deferred for its
+    batches. With the interpreter switching threads as often as it can, a take that copied
+    the queue and then cleared it lost hundreds of the riders deferred in between (a long
+    queue, piled up while the thread worked, gave the switch its moment)."""
+    riders = 250_000
+    deferred = 0
+
+    def rider(key: str) -> Callable[[Any], None]:
+        return lambda db: db.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", [key])
+
+    async def defer_all() -> None:
+        nonlocal deferred
+        while deferred < riders:
+            for _ in range(2):
+                store.defer(rider(f"r-{deferred:06d}"))
+                deferred += 1
+            await asyncio.sleep(0)
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        deferring = asyncio.create_task(defer_all())
+        while not deferring.done():  # batches on the thread, each taking the riders so far
+            # (a batch may take seconds here: the interpreter switches threads every microsecond)
+            await asyncio.wait_for(store.run(lambda db: sum(range(2_000))), 6 * WITHIN)
+        await deferring
+    finally:
+        sys.setswitchinterval(switching)
+
+    def committed(db: Any) -> int:
+        return int(db.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'r-%'").fetchone()[0])
+
+    assert await store.run(committed) == riders  # the last riders ride with this unit
 
 
 async def test_a_failed_short_unit_undoes_itself_and_keeps_its_riders(

@@ -428,10 +428,12 @@ class SqliteStore:
             log.warning("WAL checkpoint failed; trying again later", exc_info=True)
 
     def _take_deferred(self) -> list[_Job]:
-        if not self._deferred:
-            return []
-        taken = list(self._deferred)
-        self._deferred.clear()
+        """Everything deferred so far, taken one at a time: the loop may defer more while the
+        thread takes (copying then clearing would drop what came in between)."""
+        taken: list[_Job] = []
+        deferred = self._deferred
+        while deferred:
+            taken.append(deferred.popleft())
         return taken
 
     def _set_up_for(self, loop: bool) -> None:
