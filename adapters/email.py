@@ -28,11 +28,11 @@ passing) mail is dropped. Unless ``trust_sender`` is set and DMARC passed, an ad
 only reply to or acknowledge a request, or acknowledge a broadcast, that was sent to it;
 anything else is refused. A reply token proves something for ``token_days`` after its mail
 was sent; a reply to older mail is refused with a request to answer the latest mail. The same
-reply (sender, command and files) arriving again under another Message-ID within
-:data:`REPLAY_WINDOW` is a replay and is dropped; this memory is the process's own, so it does
-not span a restart or replicas (the token's expiry is what lasts). A mail with no new text
-(all quote) is answered that nothing was sent. A refusal, or that answer,
-is mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
+reply (sender, command and files) arriving again under another Message-ID within ten minutes
+is a replay and is dropped: the event carries its :func:`replay_key`, which the core keeps
+(:data:`bot.inbound_store.REPLAY_WINDOW`), so on any replica and after a restart too. A mail
+with no new text (all quote) is answered that nothing was sent. A refusal, or that answer, is
+mailed only to a sender DMARC vouches for, and at most ``refusals_per_hour`` in all, so
 forged mail cannot make the bot send mail to the forged addresses (backscatter). Without
 ``authserv_id`` no verdict is read at all: the start says so in a warning.
 
@@ -51,7 +51,7 @@ import secrets
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -101,8 +101,6 @@ EMAIL_PACING = Pacing(per_chat_interval=0.0, overall_rate=5.0, max_attempts=8)
 
 REFUSAL_INTERVAL = 3600.0  # seconds: at most one refusal per address in this time
 REFUSALS_REMEMBERED = 10_000  # addresses; older ones are forgotten beyond this
-REPLAY_WINDOW = timedelta(minutes=10)  # the same reply again within this is dropped
-REPLAYS_REMEMBERED = 10_000  # replies; older ones are forgotten beyond this
 NOTHING_NEW = _(
     "I found no new text in your reply above the quoted message; nothing was sent."
 )  # the answer to a mail that is all quote (or empty)
@@ -180,7 +178,6 @@ class EmailAdapter(Adapter):
         # a leaky bucket: refusals_per_hour at once, then refilled over the hour
         self._refusals = AsyncLimiter(max(options.refusals_per_hour, 1), REFUSAL_INTERVAL)
         self._tls = _tls_context(options.smtp_ca_file)
-        self._taken: dict[str, tuple[datetime, str]] = {}  # reply -> when, its Message-ID
         self._warned = False
         self.clock: Callable[[], datetime] = Clock().now  # tokens' days, replays; tests move it
         self.port = 0
@@ -335,20 +332,13 @@ class EmailAdapter(Adapter):
         if self._sink is None:
             raise RuntimeError("email channel is not receiving")
         key = replay_key(mail.sender, command, (body for _file, body in attached))
-        if key and self._replayed(key, mail):
-            return
         token, files = secrets.token_hex(8), []
         for file, body in attached:
             file = dataclasses.replace(file, remote=f"{token}:{file.remote}")
             self._attached[file.remote] = body
             files.append(file)
-        if key:
-            self._taken[key] = (self.clock(), mail.message_id)
         try:
-            await self._sink(text_event(mail, command, tuple(files)))
-        except BaseException:
-            self._taken.pop(key, None)  # not taken: its redelivery must not look like a replay
-            raise
+            await self._sink(text_event(mail, command, tuple(files), key))
         finally:
             for file in files:
                 self._attached.pop(file.remote, None)
@@ -368,24 +358,6 @@ class EmailAdapter(Adapter):
             return reason
         old = expired_token(secret, mail.sender, mail.thread, mail.subject, target, today, days)
         return refusal(command, proven, trusted, about, stale={target} if old else (), days=days)
-
-    def _replayed(self, key: str, mail: Mail) -> bool:
-        """Whether the same reply came under another Message-ID within :data:`REPLAY_WINDOW`
-        (a forwarded mail replayed, or sent twice): it is dropped. The same Message-ID is a
-        redelivery, which the core's own de-duplication answers."""
-        now = self.clock()
-        when, message_id = self._taken.get(key, (now - REPLAY_WINDOW, ""))
-        if now - when >= REPLAY_WINDOW or message_id == mail.message_id:
-            if len(self._taken) > REPLAYS_REMEMBERED:  # a flood: keep only the recent ones
-                self._taken = {k: v for k, v in self._taken.items() if now - v[0] < REPLAY_WINDOW}
-            return False
-        log.warning(
-            "email %s: the same reply from this sender was taken %.0fs ago under another "
-            "Message-ID; a replay, ignored",
-            mail.message_id[:80],
-            (now - when).total_seconds(),
-        )
-        return True
 
     async def fetch_file(self, file: IncomingFile) -> AsyncIterator[bytes]:
         """An attachment of the mail being handed over."""

@@ -989,14 +989,18 @@ def replay_key(sender: str, command: str, files: Iterable[bytes] = ()) -> str:
     return _digest(*parts)
 
 
-def text_event(mail: Mail, command: str, files: tuple[IncomingFile, ...] = ()) -> TextMessage:
-    """The core's event for an inbound mail; the Message-ID de-duplicates redeliveries."""
+def text_event(
+    mail: Mail, command: str, files: tuple[IncomingFile, ...] = (), replay: str = ""
+) -> TextMessage:
+    """The core's event for an inbound mail; the Message-ID de-duplicates redeliveries, and
+    ``replay`` (its :func:`replay_key`) copies sent again under another one."""
     return TextMessage(
         mail.message_id or f"no-id:{_digest(mail.sender, mail.subject, mail.body)}",
         Sender(CHANNEL, mail.sender),
         ChatRef(CHANNEL, mail.sender, private=True),
         command,
         files=files,
+        replay_key=replay,
     )
 
 

@@ -6,6 +6,7 @@ record, the handler's effects and the outbox rows commit together or not at all.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from bot.text import clean
 from bot.work import Context, Work
 
 TimerHandler = Callable[[Work, str], None]
+log = logging.getLogger(__name__)
 
 PRIVATE_ONLY = _("Please message me privately for that; I don't show casework in groups.")
 STRANGER_REPLY = _(
@@ -56,6 +58,8 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
         return None  # seen before: a redelivery
     if isinstance(event, DeliveryReport):
         return failed_after_sending(db, ctx, event, now)
+    if isinstance(event, TextMessage) and event.replay_key and _replayed(db, event, now):
+        return None
     person = ctx.directory.person_for(event.sender)
     work = Work(db, ctx, now, person, event.chat)
     work.stamp = stamp  # formatted once for the unit
@@ -76,6 +80,16 @@ def process_event(db: Db, ctx: Context, hooks: Hooks, event: Inbound, now: datet
             woke(work, person)  # (after the handler, which withdraws what it overtook)
     work.write_replies()
     return work
+
+
+def _replayed(db: Db, event: TextMessage, now: datetime) -> bool:
+    """Whether ``event`` is a copy of a message taken lately under another id (a mail sent
+    again by someone who saw it): dropped, as its first was carried out already."""
+    channel, key = event.sender.channel, event.replay_key
+    if inbound_store.first_of_its_kind(db, channel, key, now):
+        return False
+    log.warning("%s message %s: a copy of one taken lately; ignored", channel, event.event_id[:80])
+    return True
 
 
 def _unknown_language(db: Db, work: Work, person: Person | None, told: str) -> str:

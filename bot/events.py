@@ -90,6 +90,11 @@ class TextMessage(Inbound):
     # taken as /reply on that request.
     replied_to: str = ""
     language: str = ""  # the sender's app language, where the bot speaks it (see above)
+    # What makes this message the same as another for someone replaying it (a copy of a mail
+    # sent again under a new id): the same key from the same channel again within
+    # :data:`bot.inbound_store.REPLAY_WINDOW`, under another ``event_id``, is dropped; on any
+    # replica and after a restart, as the key is stored. "" where a copy is a new message.
+    replay_key: str = ""
 
 
 @made_quickly

@@ -3,7 +3,14 @@ strangers. Every statement on the ``inbound`` and ``strangers`` tables of the co
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from bot.clock import iso
 from bot.storage.sql import Db
+
+REPLAY_WINDOW = timedelta(minutes=10)
+"""How long a message's replay key holds off the same message sent again (see
+:attr:`bot.events.TextMessage.replay_key`); the key is forgotten after it."""
 
 
 def record_event(db: Db, channel: str, event_id: str, stamp: str) -> bool:
@@ -14,6 +21,24 @@ def record_event(db: Db, channel: str, event_id: str, stamp: str) -> bool:
         [f"{channel}:{event_id}", stamp],
     )
     return changed == 1
+
+
+def first_of_its_kind(db: Db, channel: str, replay_key: str, now: datetime) -> bool:
+    """Record that a message with ``replay_key`` was taken now; False when one was taken
+    within :data:`REPLAY_WINDOW` (this one is a replay). One statement, so two replicas
+    offered copies at once take one: the other waits for the first's row lock (PostgreSQL)
+    or the write lock (SQLite) and then finds it."""
+    changed = db.write(
+        "INSERT INTO replays (replay_key, taken_at) VALUES (?, ?) ON CONFLICT (replay_key) "
+        "DO UPDATE SET taken_at = excluded.taken_at WHERE replays.taken_at <= ?",
+        [f"{channel}:{replay_key}", iso(now), iso(now - REPLAY_WINDOW)],
+    )
+    return changed == 1
+
+
+def forget_replays(db: Db, now: datetime) -> None:
+    """Drop the replay keys whose window has passed (retention's daily purge)."""
+    db.execute("DELETE FROM replays WHERE taken_at <= ?", [iso(now - REPLAY_WINDOW)])
 
 
 def stranger_alerted_at(db: Db, sender: str) -> str | None:

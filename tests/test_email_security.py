@@ -25,6 +25,7 @@ from adapters.email_convert import reply_tag
 from bot.cli import main
 from bot.errors import TransientError
 from bot.events import Inbound
+from tests.conftest import ENGINES
 from tests.fake_email import Caught, MailServer, free_port
 from tests.harness import SHIPPED_CONFIG
 from tests.test_email import AINA, ENV, SECRET, World, email_options, file_request, start_world
@@ -40,9 +41,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await w.stop()
 
 
-def days_later(world: World, days: int, minutes: int = 0) -> None:
-    """Move the email channel's clock (its tokens' days, its replay window) forward."""
-    later = datetime.now(UTC) + timedelta(days=days, minutes=minutes)
+def days_later(world: World, days: int) -> None:
+    """Move the email channel's clock (its tokens' days) forward."""
+    later = datetime.now(UTC) + timedelta(days=days)
     world.adapter.clock = lambda: later
 
 
@@ -213,8 +214,9 @@ async def test_a_replayed_reply_is_relayed_once(world: World) -> None:
     assert relayed(world, "Case closed, ignore it.") == 1
     await world.deliver(world.aina, world.aina.reply(mail, "Something else."))
     assert relayed(world, "Something else.") == 1  # other text is not a replay
+    # each Message-ID is recorded (a redelivery of the copy is a duplicate too)
     assert await world.bot.rows("SELECT COUNT(*) FROM inbound WHERE event_key LIKE 'email:%'") == [
-        (2,)
+        (3,)
     ]
 
 
@@ -222,9 +224,30 @@ async def test_the_same_reply_after_the_replay_window_is_relayed_again(world: Wo
     await file_request(world)
     mail: Caught = await world.mail_to(AINA)
     await world.deliver(world.aina, world.aina.reply(mail, "Yes."))
-    days_later(world, 0, minutes=11)
+    world.bot.clock.advance(timedelta(minutes=9))
+    await world.deliver(world.aina, world.aina.reply(mail, "Yes."))
+    assert relayed(world, "Yes.") == 1  # within the window: a replay
+    world.bot.clock.advance(timedelta(minutes=2))  # ten minutes after the first was taken
     await world.deliver(world.aina, world.aina.reply(mail, "Yes."))
     assert relayed(world, "Yes.") == 2
+
+
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
+async def test_a_reply_replayed_after_a_restart_is_still_dropped(world: World) -> None:
+    """The replay key is the store's, not the process's: a copy offered after a restart (or
+    to another replica) within the window is dropped all the same."""
+    await file_request(world)
+    mail = await world.mail_to(AINA)
+    await world.deliver(world.aina, world.aina.reply(mail, "Seized 40 kg."))
+    assert relayed(world, "Seized 40 kg.") == 1
+    await world.bot.restart()  # (the in-memory chat starts empty again)
+    world.bot.clock.advance(timedelta(minutes=5))
+    await world.deliver(world.aina, world.aina.reply(mail, "Seized 40 kg."))
+    assert relayed(world, "Seized 40 kg.") == 0
+    world.bot.clock.advance(timedelta(minutes=5))  # the window has passed: a new message
+    await world.deliver(world.aina, world.aina.reply(mail, "Seized 40 kg."))
+    assert relayed(world, "Seized 40 kg.") == 1
+    assert len(await world.bot.rows("SELECT replay_key FROM replays")) == 1
 
 
 async def test_a_trusted_senders_question_asked_twice_is_answered_twice(tmp_path: Path) -> None:

@@ -299,6 +299,10 @@ CREATE INDEX IF NOT EXISTS outbox_buttons_by_person ON outbox (person_id, id)
     WHERE buttons != '[]' AND subject IS NOT NULL;
 """
 
+SCHEMA_V25 = """
+CREATE TABLE replays (replay_key TEXT PRIMARY KEY, taken_at TEXT NOT NULL) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -324,6 +328,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V22,
     SCHEMA_V23,
     SCHEMA_V24,
+    SCHEMA_V25,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -375,7 +380,10 @@ language was written down in bot.toml or an import (``people.language_given``), 
 set to the bot's own language on purpose is not taken for one never set and replaced by their
 app's language; V24 an index of the messages with buttons about a request or broadcast by
 person (only those: a ping pays nothing), so that a button's label typed after later
-messages finds the message it was on."""
+messages finds the message it was on; V25 the replay keys of messages taken lately
+(``replays``: a digest of the sender, the command and its files, with when it was taken), so
+that a copy of a mail sent again under a new Message-ID is dropped on every replica and after
+a restart, not only by the process that took the first."""
 
 
 class _Executes(Protocol):

@@ -1,0 +1,79 @@
+"""A message's replay key: a copy offered again under another event id within the window is
+dropped, by whichever process takes it, and the keys go with retention's purge.
+
+The email channel sets the key (tests/test_email_security.py runs it through mail); here the
+core is offered events carrying one, on both engines.
+"""
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.audit.retention import purge
+from bot.config import RetentionSettings
+from bot.events import TextMessage
+from bot.inbound_store import REPLAY_WINDOW, first_of_its_kind
+from tests.harness import Harness
+
+KEEP = RetentionSettings(
+    closed_requests=timedelta(days=30),
+    delivered_messages=timedelta(days=7),
+    inbound_records=timedelta(days=7),
+)
+
+
+def pinging(bot: Harness, key: str, person: str = "au-officer") -> TextMessage:
+    """A /ping from ``person`` under a new event id, carrying ``key``."""
+    return replace(bot.chat.event(person, "/ping"), replay_key=key)
+
+
+async def offer(bot: Harness, event: TextMessage) -> int:
+    """Offer ``event``; how many answers its sender got."""
+    assert bot.app is not None
+    before = len(bot.inbox(event.sender.user_id))
+    await bot.app.submit(event)
+    await bot.settle()
+    return len(bot.inbox(event.sender.user_id)) - before
+
+
+async def test_a_copy_under_another_id_within_the_window_is_dropped(bot: Harness) -> None:
+    assert await offer(bot, pinging(bot, "k1")) == 1
+    await bot.advance(REPLAY_WINDOW - timedelta(seconds=1))
+    assert await offer(bot, pinging(bot, "k1")) == 0  # a copy: nothing done, nothing said
+    assert await offer(bot, pinging(bot, "k2")) == 1  # another message
+    assert await offer(bot, pinging(bot, "")) == 1  # no key: every one is a message
+    assert await offer(bot, pinging(bot, "")) == 1
+    await bot.advance(timedelta(seconds=1))  # the window after the first has passed
+    assert await offer(bot, pinging(bot, "k1")) == 1
+    assert await offer(bot, pinging(bot, "k1")) == 0  # the window runs from the latest taken
+
+
+async def test_a_copy_is_dropped_after_a_restart(bot: Harness) -> None:
+    assert await offer(bot, pinging(bot, "k1")) == 1
+    await bot.restart()
+    assert await offer(bot, pinging(bot, "k1")) == 0
+
+
+async def test_a_redelivery_of_the_first_is_a_duplicate_not_a_replay(bot: Harness) -> None:
+    first = pinging(bot, "k1")
+    assert await offer(bot, first) == 1
+    assert await offer(bot, first) == 0
+    assert await bot.rows("SELECT COUNT(*) FROM replays") == [(1,)]
+
+
+async def test_keys_are_per_channel(bot: Harness) -> None:
+    """Only the channel's own key is compared: another channel's equal key is its own."""
+    assert bot.app is not None
+    now = bot.clock.now()
+    assert await bot.app.store.run(lambda db: first_of_its_kind(db, "email", "k1", now))
+    assert await bot.app.store.run(lambda db: first_of_its_kind(db, "console", "k1", now))
+    assert not await bot.app.store.run(lambda db: first_of_its_kind(db, "email", "k1", now))
+
+
+async def test_keys_past_their_window_go_with_the_purge(bot: Harness) -> None:
+    assert await offer(bot, pinging(bot, "old")) == 1
+    await bot.advance(REPLAY_WINDOW)
+    assert await offer(bot, pinging(bot, "new")) == 1
+    assert bot.app is not None
+    now = bot.clock.now()
+    await bot.app.store.run(lambda db: purge(db, now, KEEP))
+    assert await bot.rows("SELECT replay_key FROM replays") == [("console:new",)]
