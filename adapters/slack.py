@@ -210,10 +210,7 @@ class SlackAdapter(Adapter):
             calls = post_messages(message, self.command_hint, self.language_of(message.person_id))
             return await self._post(message, calls)
         except _API_ERRORS as exc:
-            error = map_error(exc)
-            if isinstance(error, PermanentError):
-                self._parts_sent.forget(message.id)
-            raise error from exc
+            raise self._parts_sent.failed(message.id, map_error(exc)) from exc
 
     async def _post(self, message: Outbound, calls: list[dict[str, Any]]) -> str:
         """Post a message's parts in order, a chat interval apart; a retry resumes after the
@@ -228,7 +225,7 @@ class SlackAdapter(Adapter):
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        return await self._parts_sent.send(message.id, len(calls), post, pause)
+        return await self._parts_sent.send(message, len(calls), post, pause)
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:
         """Slack's upload in three steps, as ``files_upload_v2`` takes them (an upload URL, the

@@ -412,9 +412,7 @@ class TelegramAdapter(Adapter):
                 return await self._send_file(self._application.bot, message, parts[0])
             return await self._send_parts(self._application.bot, message, parts)
         except TelegramError as exc:
-            error = translate_error(exc)
-            if isinstance(error, PermanentError):
-                self._parts_sent.forget(message.id)
+            error = self._parts_sent.failed(message.id, translate_error(exc))
             if isinstance(error, RateLimited):  # one 429 pauses every chat (see _between_parts)
                 self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
             raise error from exc
@@ -457,7 +455,7 @@ class TelegramAdapter(Adapter):
         async def pause() -> None:
             await self._between_parts(message.address)
 
-        return await self._parts_sent.send(message.id, len(parts), post, pause)
+        return await self._parts_sent.send(message, len(parts), post, pause)
 
     async def _between_parts(self, address: str) -> None:
         """Wait the chat's own interval (a group's is longer); then, if a 429 on any chat has

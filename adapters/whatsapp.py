@@ -277,11 +277,7 @@ class WhatsAppAdapter(Adapter):
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        try:
-            return await self._parts_sent.send(message.id, len(bodies), post, pause)
-        except PermanentError:
-            self._parts_sent.forget(message.id)
-            raise
+        return await self._parts_sent.send(message, len(bodies), post, pause)
 
     async def _send_template(self, message: Outbound) -> str:
         """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core

@@ -44,7 +44,13 @@ class UserError(BotError):
 
 
 class AdapterError(BotError):
-    """A channel could not deliver or receive."""
+    """A channel could not deliver or receive.
+
+    ``sent_parts``: of a message sent as several platform messages, the ids of the parts that
+    went before this failure (the outbox keeps them, and the retry sends the rest only).
+    """
+
+    sent_parts: tuple[str, ...] = ()
 
 
 class RateLimited(AdapterError):

@@ -234,6 +234,10 @@ class Outbound:
     attempts: int = 0
     created_at: str = ""  # store format (UTC ISO); the outbox expires what waits too long
     attachment: Attachment | None = None  # a file to send with the text, where it can go
+    # The platform ids of the parts that went already, of a message sent as several whose
+    # send failed part-way: a retry (by this process, after a restart, or by another replica)
+    # sends the rest only. () for the first attempt.
+    sent_parts: tuple[str, ...] = ()
 
 
 FILE_ELSEWHERE = (

@@ -140,7 +140,8 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.rejected_429 = 0
         self._storm = (0, 1)
-        self._outages: dict[str, tuple[int, int]] = {}  # method -> (calls to let by, to fail)
+        # method -> (calls to let by, calls to fail, the chat they are to or 0 for any)
+        self._outages: dict[str, tuple[int, int, int]] = {}
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._queries: set[str] = set()
@@ -295,9 +296,10 @@ class FakeTelegram:
         """Answer the next ``count`` sendMessage calls with 429 ``retry_after``."""
         self._storm = (count, retry_after)
 
-    def outage(self, method: str, count: int = 1, after: int = 0) -> None:
-        """Answer ``count`` calls of ``method`` with 502 Bad Gateway, once ``after`` got by."""
-        self._outages[method] = (after, count)
+    def outage(self, method: str, count: int = 1, after: int = 0, chat_id: int = 0) -> None:
+        """Answer ``count`` calls of ``method`` with 502 Bad Gateway, once ``after`` got by
+        (only calls to ``chat_id`` count, when one is given)."""
+        self._outages[method] = (after, count, chat_id)
 
     async def deliver(self, update: dict[str, Any], secret: str | None = None) -> int:
         """POST ``update`` to the webhook as Telegram would; return the HTTP status."""
@@ -320,6 +322,16 @@ class FakeTelegram:
             if c.method == "sendMessage"
             and c.status == 200
             and (chat_id is None or c.result["chat"]["id"] == chat_id)
+        ]
+
+    def failed(self, method: str, chat_id: int) -> list[Call]:
+        """Calls of ``method`` to ``chat_id`` that were answered with an error."""
+        return [
+            c
+            for c in self.calls
+            if c.method == method
+            and c.status != 200
+            and str(c.params.get("chat_id")) == str(chat_id)
         ]
 
     def texts(self, chat_id: int) -> list[str]:
@@ -365,7 +377,7 @@ class FakeTelegram:
             handler = self._methods().get(method)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
-            self._check_outage(method)
+            self._check_outage(method, params)
             call.result = copy.deepcopy(await handler(params))  # as it was at the time
             response = web.json_response({"ok": True, "result": call.result})
         except ApiError as exc:
@@ -516,12 +528,14 @@ class FakeTelegram:
             and c.result["chat"]["id"] == chat_id
         ]
 
-    def _check_outage(self, method: str) -> None:
-        spare, left = self._outages.get(method, (0, 0))
+    def _check_outage(self, method: str, params: dict[str, Any]) -> None:
+        spare, left, chat = self._outages.get(method, (0, 0, 0))
+        if chat and str(params.get("chat_id")) != str(chat):
+            return
         if spare > 0:
-            self._outages[method] = (spare - 1, left)
+            self._outages[method] = (spare - 1, left, chat)
         elif left > 0:
-            self._outages[method] = (0, left - 1)
+            self._outages[method] = (0, left - 1, chat)
             raise ApiError(502, "Bad Gateway")
 
     def _check_storm(self) -> None:

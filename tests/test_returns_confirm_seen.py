@@ -266,6 +266,8 @@ def before_revisions(path: Path) -> str:
     database = created_database(path)
     for statement in (
         "DROP TABLE return_draft_changes",
+        "DROP TABLE replays",  # (schema 25)
+        "ALTER TABLE outbox DROP COLUMN parts_sent",  # (schema 26)
         "ALTER TABLE return_drafts DROP COLUMN revision",
         "ALTER TABLE return_drafts DROP COLUMN changed_by",
         "DROP TABLE awake",  # (schema 18)

@@ -9,10 +9,11 @@ hung test fails; nothing here asserts how fast anything is.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from adapters import telegram as telegram_module
 from adapters.telegram import TelegramAdapter
 from adapters.telegram_convert import telegram_language_code
 from bot.config import Settings
+from bot.delivery import replicas
 from bot.dispatch import STRANGER_REPLY
 from bot.errors import RateLimited, TransientError
 from bot.events import Button, ChatRef, Inbound, Outbound, Sender, TextMessage
@@ -32,6 +34,7 @@ from tests.fake_telegram import TOKEN, FakeTelegram, Limits, free_port
 from tests.harness import CHAT_INTERVAL, Harness, quickly_paced, shipped_settings
 from tests.marked_catalog import marked
 from tests.returns_support import MID_JANUARY, PERIOD, move_to
+from tests.test_replicas import crash
 
 OFFICER, FOCAL, DEPUTY, STRANGER, MALAYSIA = 300020, 100041, 200042, 777001, 100026
 GROUP = -100500
@@ -375,12 +378,60 @@ async def test_retry_of_a_split_message_sends_only_the_missing_part(room: Room) 
     message = Outbound(98, "telegram", str(FOCAL), text, "th-fp")
     room.fake.outage("sendMessage", after=1)  # the first part arrives, the second fails
 
-    with pytest.raises(TransientError):
+    with pytest.raises(TransientError) as failed:
         await room.adapter.send(message)
-    await room.adapter.send(message)  # what the outbox does next
+    assert failed.value.sent_parts == (str(room.fake.sent(FOCAL)[0]["message_id"]),)
+    await room.adapter.send(replace(message, sent_parts=failed.value.sent_parts))  # the retry
 
     texts = room.fake.texts(FOCAL)
     assert [t.split()[0] for t in texts] == ["first", "second"]
+
+
+async def test_a_split_message_retried_after_a_restart_sends_only_the_missing_part(
+    tmp_path: Path, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts that went are kept with the message in the store: the retry, by the process
+    started after a crash, sends the rest (it resent the first part when only the process
+    remembered it)."""
+    base = on_telegram()
+    requests = base.requests.model_copy(update={"max_text_length": 6000})
+    settings = base.model_copy(update={"requests": requests})
+    monkeypatch.setattr(replicas, "STALE_AFTER", 2.0)  # (PostgreSQL: the crashed one's chats)
+    room = await running(tmp_path, fake, settings)
+    fake.outage("sendMessage", after=1, chat_id=FOCAL)  # its first part arrives, then it fails
+    details = "\n\n".join(["first " * 450, "second " * 400]).strip()
+    room.say(OFFICER, f"/request TH urgent {details}")
+    assert await fake.wait_for(lambda: fake.failed("sendMessage", FOCAL))
+    await crash(room.bot)  # before the retry (a clean stop would finish it first)
+    await room.adapter.stop()
+    await room.adapter.close()
+    kept = await stored_parts(tmp_path)
+    assert kept == [json.dumps([str(fake.sent(FOCAL)[0]["message_id"])])]
+
+    again = await running(tmp_path, fake, settings)  # a new process: a new adapter
+    try:  # (on PostgreSQL it adopts the chat once the crashed replica counts as gone)
+        assert await fake.wait_for(lambda: len(fake.texts(FOCAL)) >= 2)
+        await again.bot.settle()
+        texts = fake.texts(FOCAL)
+        assert len(texts) == 2 and "first" in texts[0] and "second" in texts[1]
+        assert "first" not in texts[1] and "second" not in texts[0]
+        rows = await again.bot.rows(
+            "SELECT status, parts_sent FROM outbox WHERE address = ?", [str(FOCAL)]
+        )
+        assert [status for status, _ in rows] == ["sent"]
+    finally:
+        await again.bot.stop()
+
+
+async def stored_parts(tmp_path: Path) -> list[str]:
+    """What the outbox keeps of the parts sent to FOCAL, read by a store of its own."""
+    probe = Harness(tmp_path / "bot.db", on_telegram())
+    await probe.start()
+    try:
+        rows = await probe.rows("SELECT parts_sent FROM outbox WHERE address = ?", [str(FOCAL)])
+        return [str(parts) for (parts,) in rows]
+    finally:
+        await probe.stop()
 
 
 async def test_parts_to_a_group_are_spaced_by_the_groups_own_interval(
@@ -413,12 +464,12 @@ async def test_a_pause_begun_between_parts_holds_back_the_next_part(room: Room) 
     with pytest.raises(RateLimited) as paused:
         await room.adapter.send(Outbound(95, "telegram", str(OFFICER), "pong", "au-officer"))
     pause_ends = time.monotonic() + paused.value.retry_after
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as cut_short:
         await asyncio.wait_for(sending, 5)
     assert len(room.fake.sent(FOCAL)) == 1  # the second part waited
 
     await asyncio.sleep(max(pause_ends - time.monotonic(), 0))  # as the outbox does
-    await room.adapter.send(split)
+    await room.adapter.send(replace(split, sent_parts=cut_short.value.sent_parts))
     assert [t.split()[0] for t in room.fake.texts(FOCAL)] == ["first", "second"]
 
 

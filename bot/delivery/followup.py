@@ -69,7 +69,7 @@ def _requeue(work: Work, channel: str, address: str, ids: list[int]) -> None:
     for outbox_id in ids:
         row = work.db.execute(
             "UPDATE outbox SET status = 'queued', follow_up = 'due', attempts = 0, error = NULL, "
-            "lease_owner = ? WHERE id = ? AND follow_up = 'owed' "
+            "parts_sent = NULL, lease_owner = ? WHERE id = ? AND follow_up = 'owed' "
             f"RETURNING {OUTBOUND_COLUMNS}",
             [owner, outbox_id],
         ).fetchone()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 import time
 from collections import deque
@@ -47,7 +48,8 @@ LANE_RETRY = 1.0  # seconds before a lane whose delivery failed unexpectedly is 
 
 
 OUTBOUND_COLUMNS = (
-    "id, channel, address, text, person_id, buttons, attempts, created_at, attachment, follow_up"
+    "id, channel, address, text, person_id, buttons, attempts, created_at, attachment, "
+    "follow_up, parts_sent"
 )
 """The outbox columns :func:`outbound_from_row` reads, in its order."""
 
@@ -67,6 +69,7 @@ def outbound_from_row(row: Sequence[Any]) -> Outbound:
         row[6],
         row[7],
         Attachment.from_json(row[8]),
+        tuple(json.loads(row[10])) if row[10] else (),
     )
 
 
@@ -299,9 +302,9 @@ class ChannelDispatcher:
         except RateLimited as exc:
             self._paused_until = time.monotonic() + exc.retry_after
             log.warning("%s asked us to wait %.1fs", self.adapter.channel, exc.retry_after)
-            return self._retry_later(message, exc.retry_after, count=False)
+            return self._retry_later(message, exc.retry_after, count=False, parts=exc.sent_parts)
         except TransientError as exc:
-            return await self._transient(message, str(exc))
+            return await self._transient(message, str(exc), exc.sent_parts)
         except PermanentError as exc:
             kind = UNREACHABLE if isinstance(exc, Unreachable) else REFUSED
             await self._fail(message, str(exc), kind=kind)
@@ -364,18 +367,33 @@ class ChannelDispatcher:
             log.warning("outbox %s: %s not made: %s", message.id, file.filename, exc)
             return file_not_made(message)
 
-    async def _transient(self, message: Outbound, reason: str) -> bool:
-        """Back off and retry, up to the channel's bound of attempts."""
+    async def _transient(self, message: Outbound, reason: str, parts: tuple[str, ...] = ()) -> bool:
+        """Back off and retry, up to the channel's bound of attempts (``parts``: those of a
+        message sent as several that went, see :meth:`_retry_later`)."""
         if message.attempts + 1 >= self.pacing.max_attempts:
             gave_up = f"gave up after {message.attempts + 1} attempts: {reason}"
             await self._fail(message, gave_up, kind=UNAVAILABLE)
             return True
         return self._retry_later(
-            message, min(2.0**message.attempts, 60.0), count=True, reason=reason
+            message, min(2.0**message.attempts, 60.0), count=True, reason=reason, parts=parts
         )
 
-    def _retry_later(self, message: Outbound, delay: float, count: bool, reason: str = "") -> bool:
+    def _retry_later(
+        self,
+        message: Outbound,
+        delay: float,
+        count: bool,
+        reason: str = "",
+        parts: tuple[str, ...] = (),
+    ) -> bool:
+        """Put the lane back in line after ``delay``; ``count`` the attempt. ``parts``, the
+        ids of the parts that went of a message sent as several, are kept with it (in the
+        store too: a retry after a restart, or by another replica, sends the rest only)."""
         lane = self._lanes[message.address]
+        if parts and parts != message.sent_parts:
+            message = lane[0] = dataclasses.replace(message, sent_parts=parts)
+            noted = json.dumps(parts)
+            self.store.defer(lambda db: _note_parts(db, message.id, noted))
         if count:
             attempts, why = message.attempts + 1, reason[:500]
             self.store.defer(lambda db: _note_failure(db, message.id, attempts, why))
@@ -414,9 +432,9 @@ _SENT = (
     "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1 "
     "WHERE id = ?"
 )
-_SENT_FOLLOWING = (
+_SENT_FOLLOWING = (  # (its parts sent are forgotten: the rest, when owed, goes whole)
     "UPDATE outbox SET status = 'sent', sent_at = ?, platform_id = ?, attempts = attempts + 1, "
-    "follow_up = ? WHERE id = ?"
+    "follow_up = ?, parts_sent = NULL WHERE id = ?"
 )
 
 
@@ -434,6 +452,13 @@ def _mark_sent(db: Db, outbox_id: int, platform_id: str, at: str, rest: str | No
 def _note_failure(db: Db, outbox_id: int, attempts: int, reason: str) -> None:
     db.execute(
         "UPDATE outbox SET attempts = ?, error = ? WHERE id = ?", [attempts, reason, outbox_id]
+    )
+
+
+def _note_parts(db: Db, outbox_id: int, sent_parts: str) -> None:
+    db.execute(
+        "UPDATE outbox SET parts_sent = ? WHERE id = ? AND status = 'queued'",
+        [sent_parts, outbox_id],
     )
 
 

@@ -303,6 +303,10 @@ SCHEMA_V25 = """
 CREATE TABLE replays (replay_key TEXT PRIMARY KEY, taken_at TEXT NOT NULL) WITHOUT ROWID;
 """
 
+SCHEMA_V26 = """
+ALTER TABLE outbox ADD COLUMN parts_sent TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
@@ -329,6 +333,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V23,
     SCHEMA_V24,
     SCHEMA_V25,
+    SCHEMA_V26,
 )
 """V1 the core; V2 periods, returns with history, drafts, reminders, broadcasts; V3 revocation
 that a bot.toml sync cannot undo, message origin and fallbacks, the rate-limit index and the
@@ -383,7 +388,9 @@ person (only those: a ping pays nothing), so that a button's label typed after l
 messages finds the message it was on; V25 the replay keys of messages taken lately
 (``replays``: a digest of the sender, the command and its files, with when it was taken), so
 that a copy of a mail sent again under a new Message-ID is dropped on every replica and after
-a restart, not only by the process that took the first."""
+a restart, not only by the process that took the first; V26 the parts that went of a message sent as
+several whose send failed part-way (``outbox.parts_sent``: their platform ids, as JSON), so
+that its retry sends the rest only, after a restart or on another replica too."""
 
 
 class _Executes(Protocol):
