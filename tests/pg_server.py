@@ -34,6 +34,7 @@ from bot.storage.sql import PostgresDb
 
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
+STOP_PATIENCE = 10.0  # seconds stop() waits for the postmaster to exit (bounds a hang only)
 PREFIX = "focalbot-pg-"
 # Written into a server's directory once its maker holds the directory's lock: from then on
 # the directory is abandoned as soon as nobody holds that lock (see :func:`sweep`).
@@ -244,14 +245,32 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
-        """Stop the server now; its directory goes in the background."""
+        """Stop the server now (returning once its postmaster has exited); its directory goes
+        in the background."""
+        postmaster = 0
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
         with contextlib.suppress(Exception):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        # pg_ctl returns once the pid file is gone, which the postmaster removes just before
+        # it exits: on a busy machine it may still be there a moment
+        deadline = time.monotonic() + STOP_PATIENCE
+        while postmaster and running(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.01)
         # Every test's database is still on disk (tens of thousands of files by the end): the
         # watchdog, a process of its own, removes them once the pipe closes, so the session's
         # last test does not wait 10-20 s.
         os.close(self._maker_alive)
         os.close(self._lock)
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 def sweep(parent: Path | None = None, legacy_age: float = LEGACY_AGE) -> list[Path]:

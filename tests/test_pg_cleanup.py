@@ -25,7 +25,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests import pg_fixtures
-from tests.pg_server import LEGACY_AGE, MARKER, PREFIX, PostgresServer, sweep
+from tests.pg_server import LEGACY_AGE, MARKER, PREFIX, PostgresServer, running, sweep
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,15 +49,6 @@ class Made:
     root: Path
     watchdog: int  # the watchdog's process group
     postmaster: int
-
-
-def running(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 def group_alive(group: int) -> bool:
