@@ -67,7 +67,9 @@ class Adapter(abc.ABC):
     one message and returns the platform's message id (a :class:`SentInPart` when part of it
     waits for the reader), raising ``RateLimited``, ``TransientError`` or ``PermanentError`` on
     failure; ``stop`` ends receiving; ``close`` releases the rest once the outbox has finished
-    sending.
+    sending. A message sent as several platform messages that fails part-way says which parts
+    went in its error's ``sent_parts``, and its retry (``Outbound.sent_parts``) sends the rest
+    (the adapters share a helper that does both).
     """
 
     channel: str = ""
