@@ -25,20 +25,16 @@ def record_event(db: Db, channel: str, event_id: str, stamp: str) -> bool:
 
 def first_of_its_kind(db: Db, channel: str, replay_key: str, now: datetime) -> bool:
     """Record that a message with ``replay_key`` was taken now; False when one was taken
-    within :data:`REPLAY_WINDOW` (this one is a replay). One statement, so two replicas
-    offered copies at once take one: the other waits for the first's row lock (PostgreSQL)
-    or the write lock (SQLite) and then finds it."""
+    within :data:`REPLAY_WINDOW` (this one is a replay). Keys whose window has passed go
+    first, so the table holds ten minutes' keys at most. Two replicas offered copies at once
+    take one: the other's insert waits for the first's (a row lock on PostgreSQL, the write
+    lock on SQLite) and then finds its key."""
+    db.execute("DELETE FROM replays WHERE taken_at <= ?", [iso(now - REPLAY_WINDOW)])
     changed = db.write(
-        "INSERT INTO replays (replay_key, taken_at) VALUES (?, ?) ON CONFLICT (replay_key) "
-        "DO UPDATE SET taken_at = excluded.taken_at WHERE replays.taken_at <= ?",
-        [f"{channel}:{replay_key}", iso(now), iso(now - REPLAY_WINDOW)],
+        "INSERT INTO replays (replay_key, taken_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [f"{channel}:{replay_key}", iso(now)],
     )
     return changed == 1
-
-
-def forget_replays(db: Db, now: datetime) -> None:
-    """Drop the replay keys whose window has passed (retention's daily purge)."""
-    db.execute("DELETE FROM replays WHERE taken_at <= ?", [iso(now - REPLAY_WINDOW)])
 
 
 def stranger_alerted_at(db: Db, sender: str) -> str | None:

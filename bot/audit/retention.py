@@ -21,7 +21,6 @@ from bot.config import RetentionSettings
 from bot.delivery import parts
 from bot.files.repo import drop_held_before
 from bot.i18n import DEFAULT_LANGUAGE, join, n_, render
-from bot.inbound_store import forget_replays
 from bot.storage.sql import Db
 
 
@@ -77,7 +76,6 @@ def purge(db: Db, now: datetime, keep: RetentionSettings, dry_run: bool = False)
     db.execute(f"DELETE FROM outbox WHERE {_DELIVERED_OLD}", [messages_cutoff])
     parts.drop_orphans(db)  # the ids of the purged messages' earlier parts
     db.execute("DELETE FROM inbound WHERE received_at < ?", [inbound_cutoff])
-    forget_replays(db, now)
     drop_held_before(db, iso(now - timedelta(days=1)))  # files never attached to a request
     audit.record(
         db,
