@@ -179,7 +179,7 @@ class EmailAdapter(Adapter):
         self._refusals = AsyncLimiter(max(options.refusals_per_hour, 1), REFUSAL_INTERVAL)
         self._tls = _tls_context(options.smtp_ca_file)
         self._warned = False
-        self.clock: Callable[[], datetime] = Clock().now  # tokens' days, replays; tests move it
+        self.clock: Callable[[], datetime] = Clock().now  # tokens' days; tests move it
         self.port = 0
 
     @classmethod

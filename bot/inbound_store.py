@@ -29,7 +29,7 @@ def first_of_its_kind(db: Db, channel: str, replay_key: str, now: datetime) -> b
     first, so the table holds ten minutes' keys at most. Two replicas offered copies at once
     take one: the other's insert waits for the first's (a row lock on PostgreSQL, the write
     lock on SQLite) and then finds its key."""
-    db.execute("DELETE FROM replays WHERE taken_at <= ?", [iso(now - REPLAY_WINDOW)])
+    db.write("DELETE FROM replays WHERE taken_at <= ?", [iso(now - REPLAY_WINDOW)])
     changed = db.write(
         "INSERT INTO replays (replay_key, taken_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [f"{channel}:{replay_key}", iso(now)],
