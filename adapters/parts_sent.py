@@ -4,9 +4,9 @@ Telegram, WhatsApp and Slack each post a text too long for one message in parts,
 interval apart. When a part fails, the error the adapter raises carries the ids of the parts
 that went (:attr:`bot.errors.AdapterError.sent_parts`); the outbox keeps them with the message,
 in the store too, and hands them back with the retry (:attr:`bot.events.Outbound.sent_parts`),
-which sends the rest only: in this process, after a restart, or on another replica. A crash
-between two parts still sends the message again from its first part (nothing is written
-between parts).
+which sends the rest only: in this process, after a restart, or on another replica. Each
+part but the last is told to the outbox as it goes (:attr:`bot.ports.Adapter.part_went`), so a
+crash between two parts does not send the first ones again either.
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ class PartsSent:
         count: int,
         post: Callable[[int], Awaitable[str]],
         pause: Callable[[], Awaitable[None]],
+        went: Callable[[int, tuple[str, ...]], None] | None = None,
     ) -> str:
-        """``post(index)`` each part from the first not yet sent, ``pause()`` between two;
-        the message's id: the last part's, which carries the buttons, with every part's
+        """``post(index)`` each part from the first not yet sent, ``pause()`` between two,
+        ``went`` told of the parts sent so far after each but the last; the message's id: the
+        last part's, which carries the buttons, with every part's
         (:class:`~bot.ports.SentParts`) when it went as several, those sent before a retry
         too, so that the platform's own reply to any part answers the message."""
         # every part went before (or more than there are now): the last again
@@ -44,6 +46,8 @@ class PartsSent:
                 if index > first:
                     await pause()
                 sent.append(await post(index))
+                if went is not None and index < count - 1:
+                    went(message.id, tuple(sent))
         except AdapterError as exc:  # the core's own (a pause cut short by a 429 elsewhere)
             exc.sent_parts = tuple(sent)
             raise

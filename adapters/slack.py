@@ -225,7 +225,7 @@ class SlackAdapter(Adapter):
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        return await self._parts_sent.send(message, len(calls), post, pause)
+        return await self._parts_sent.send(message, len(calls), post, pause, self.part_went)
 
     async def _upload(self, message: Outbound, file: Attachment) -> str:
         """Slack's upload in three steps, as ``files_upload_v2`` takes them (an upload URL, the

@@ -455,7 +455,7 @@ class TelegramAdapter(Adapter):
         async def pause() -> None:
             await self._between_parts(message.address)
 
-        return await self._parts_sent.send(message, len(parts), post, pause)
+        return await self._parts_sent.send(message, len(parts), post, pause, self.part_went)
 
     async def _between_parts(self, address: str) -> None:
         """Wait the chat's own interval (a group's is longer); then, if a 429 on any chat has

@@ -277,7 +277,7 @@ class WhatsAppAdapter(Adapter):
         async def pause() -> None:
             await asyncio.sleep(self.chat_interval(message.address))
 
-        return await self._parts_sent.send(message, len(bodies), post, pause)
+        return await self._parts_sent.send(message, len(bodies), post, pause, self.part_went)
 
     async def _send_template(self, message: Outbound) -> str:
         """The template; for a message it cannot hold whole, a :class:`SentInPart` (the core

@@ -93,6 +93,10 @@ class Adapter(abc.ABC):
     # channel's intake must run on one of them at a time: ``start`` then only prepares
     # sending, and receiving begins with :meth:`start_intake` once this replica holds the lease.
     intake_on_demand: bool = False
+    # Set by the outbox: called with a message's id and the ids of its parts that went so far,
+    # each time a part (but the last) of a message sent as several goes, so that its retry
+    # after a crash between two parts sends the rest only.
+    part_went: Callable[[int, tuple[str, ...]], None] | None = None
     # Set by the app before ``start``: the language a reader reads (the bot's default for a
     # stranger), for the few texts an adapter writes itself. A reader is the sender of an
     # inbound event or the person id of an outbound message.

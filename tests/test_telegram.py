@@ -393,45 +393,64 @@ async def test_a_split_message_retried_after_a_restart_sends_only_the_missing_pa
     """The parts that went are kept with the message in the store: the retry, by the process
     started after a crash, sends the rest (it resent the first part when only the process
     remembered it)."""
-    base = on_telegram()
-    requests = base.requests.model_copy(update={"max_text_length": 6000})
-    settings = base.model_copy(update={"requests": requests})
     monkeypatch.setattr(replicas, "STALE_AFTER", 2.0)  # (PostgreSQL: the crashed one's chats)
-    room = await running(tmp_path, fake, settings)
+    room = await running(tmp_path, fake, LONG_REQUESTS)
     fake.outage("sendMessage", after=1, chat_id=FOCAL)  # its first part arrives, then it fails
-    details = "\n\n".join(["first " * 450, "second " * 400]).strip()
-    room.say(OFFICER, f"/request TH urgent {details}")
+    room.say(OFFICER, f"/request TH urgent {TWO_PARTS}")
     assert await fake.wait_for(lambda: fake.failed("sendMessage", FOCAL))
-    await crash(room.bot)  # before the retry (a clean stop would finish it first)
+    await crash_telegram(room)  # before the retry (a clean stop would finish it first)
+    await the_rest_only_after_a_restart(tmp_path, fake)
+
+
+async def test_a_crash_between_two_parts_costs_the_next_process_the_rest_only(
+    tmp_path: Path, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part but the last is noted as it goes: a process that dies while waiting the
+    chat's interval between two parts leaves the next one the rest to send."""
+    monkeypatch.setattr(replicas, "STALE_AFTER", 2.0)
+    room = await running(tmp_path, fake, LONG_REQUESTS)
+    room.adapter.pacing = replace(room.adapter.pacing, per_chat_interval=30.0)
+    room.say(OFFICER, f"/request TH urgent {TWO_PARTS}")
+    assert await fake.wait_for(lambda: fake.sent(FOCAL))  # the first part; the rest waits
+    await crash_telegram(room)
+    await the_rest_only_after_a_restart(tmp_path, fake)
+
+
+LONG_REQUESTS = on_telegram().model_copy(
+    update={"requests": on_telegram().requests.model_copy(update={"max_text_length": 6000})}
+)
+TWO_PARTS = "\n\n".join(["first " * 450, "second " * 400]).strip()  # Thailand's notice: 2 parts
+
+
+async def crash_telegram(room: Room) -> None:
+    """The bot process dies (the store commits what it was given, as SQLite or PostgreSQL
+    has it after a crash); its Telegram client stops polling."""
+    await crash(room.bot)
     await room.adapter.stop()
     await room.adapter.close()
-    kept = await stored_parts(tmp_path)
-    assert kept == [json.dumps([str(fake.sent(FOCAL)[0]["message_id"])])]
 
-    again = await running(tmp_path, fake, settings)  # a new process: a new adapter
+
+async def the_rest_only_after_a_restart(tmp_path: Path, fake: FakeTelegram) -> None:
+    """The store keeps the first part of the notice to FOCAL; a new process sends the rest."""
+    probe = Harness(tmp_path / "bot.db", on_telegram())  # what the store kept
+    await probe.start()
+    try:
+        kept = await probe.rows("SELECT parts_sent FROM outbox WHERE address = ?", [str(FOCAL)])
+    finally:
+        await probe.stop()
+    assert kept == [(json.dumps([str(fake.sent(FOCAL)[0]["message_id"])]),)]
+
+    again = await running(tmp_path, fake, LONG_REQUESTS)  # a new process: a new adapter
     try:  # (on PostgreSQL it adopts the chat once the crashed replica counts as gone)
         assert await fake.wait_for(lambda: len(fake.texts(FOCAL)) >= 2)
         await again.bot.settle()
         texts = fake.texts(FOCAL)
         assert len(texts) == 2 and "first" in texts[0] and "second" in texts[1]
         assert "first" not in texts[1] and "second" not in texts[0]
-        rows = await again.bot.rows(
-            "SELECT status, parts_sent FROM outbox WHERE address = ?", [str(FOCAL)]
-        )
-        assert [status for status, _ in rows] == ["sent"]
+        rows = await again.bot.rows("SELECT status FROM outbox WHERE address = ?", [str(FOCAL)])
+        assert rows == [("sent",)]
     finally:
         await again.bot.stop()
-
-
-async def stored_parts(tmp_path: Path) -> list[str]:
-    """What the outbox keeps of the parts sent to FOCAL, read by a store of its own."""
-    probe = Harness(tmp_path / "bot.db", on_telegram())
-    await probe.start()
-    try:
-        rows = await probe.rows("SELECT parts_sent FROM outbox WHERE address = ?", [str(FOCAL)])
-        return [str(parts) for (parts,) in rows]
-    finally:
-        await probe.stop()
 
 
 async def test_parts_to_a_group_are_spaced_by_the_groups_own_interval(

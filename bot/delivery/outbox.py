@@ -97,6 +97,7 @@ class ChannelDispatcher:
         make_file: Callable[[], MakeFile | None] = lambda: None,
     ) -> None:
         self.adapter, self.store, self.clock = adapter, store, clock
+        adapter.part_went = self._part_went
         self._blobs = blobs
         self._make_file = make_file
         self.pacing = adapter.pacing
@@ -420,6 +421,12 @@ class ChannelDispatcher:
             lambda db: _mark_failed(db, message.id, reason, message.attempts + 1, status)
         )
         await self._on_failed(message, reason, kind)
+
+    def _part_went(self, message_id: int, parts: tuple[str, ...]) -> None:
+        """Part of a message sent as several went: noted with the next commit (a crash before
+        the rest then costs its retry those parts only)."""
+        noted = json.dumps(parts)
+        self.store.defer(lambda db: _note_parts(db, message_id, noted))
 
     def _finished(self, message_id: int) -> None:
         self.in_flight.discard(message_id)
