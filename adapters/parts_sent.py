@@ -38,6 +38,7 @@ class PartsSent:
         last part's, which carries the buttons, with every part's
         (:class:`~bot.ports.SentParts`) when it went as several, those sent before a retry
         too, so that the platform's own reply to any part answers the message."""
+        self._failed.pop(message.id, None)  # a failure not handed on (a defect's) is stale now
         # every part went before (or more than there are now): the last again
         sent = list(message.sent_parts[: count - 1])
         first = len(sent)
