@@ -388,13 +388,11 @@ class ChannelDispatcher:
         parts: tuple[str, ...] = (),
     ) -> bool:
         """Put the lane back in line after ``delay``; ``count`` the attempt. ``parts``, the
-        ids of the parts that went of a message sent as several, are kept with it (in the
-        store too: a retry after a restart, or by another replica, sends the rest only)."""
+        ids of the parts that went of a message sent as several, go with its retry here (the
+        store has them already: :meth:`_part_went` noted each as it went)."""
         lane = self._lanes[message.address]
         if parts and parts != message.sent_parts:
             message = lane[0] = dataclasses.replace(message, sent_parts=parts)
-            noted = json.dumps(parts)
-            self.store.defer(lambda db: _note_parts(db, message.id, noted))
         if count:
             attempts, why = message.attempts + 1, reason[:500]
             self.store.defer(lambda db: _note_failure(db, message.id, attempts, why))
