@@ -402,6 +402,23 @@ async def test_a_split_message_retried_after_a_restart_sends_only_the_missing_pa
     await the_rest_only_after_a_restart(tmp_path, fake)
 
 
+async def test_the_outboxs_retry_of_a_split_message_sends_only_the_missing_part(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    """In one process: the outbox retries with the parts the failed send reported."""
+    room = await running(tmp_path, fake, LONG_REQUESTS)
+    try:
+        fake.outage("sendMessage", after=1, chat_id=FOCAL)  # the second part fails once
+        room.say(OFFICER, f"/request TH urgent {TWO_PARTS}")
+        assert await fake.wait_for(lambda: len(fake.texts(FOCAL)) >= 2)
+        await room.bot.settle()
+        texts = fake.texts(FOCAL)
+        assert len(fake.failed("sendMessage", FOCAL)) == 1
+        assert len(texts) == 2 and "first" in texts[0] and "second" in texts[1]
+    finally:
+        await room.bot.stop()
+
+
 async def test_a_crash_between_two_parts_costs_the_next_process_the_rest_only(
     tmp_path: Path, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
